@@ -1,0 +1,1 @@
+"""Adapters translate between Onhand and the outside: the database, files, channels."""

@@ -1,0 +1,1 @@
+"""The SQL database adapter: tables, engine set-up, repositories and migrations."""

@@ -1,0 +1,156 @@
+"""Items, units of measure, company settings and reason codes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, or_, select, update
+
+from onhand.adapters.db.tables import company, items, reason_codes, units
+from onhand.domain.items import Item, ItemKind, Tracking
+from onhand.domain.quantities import UnitOfMeasure
+from onhand.services.views import Company
+
+
+def _unit(row: Any) -> UnitOfMeasure:
+    return UnitOfMeasure(row.code, row.name, row.decimals)
+
+
+class UnitRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def get(self, code: str) -> UnitOfMeasure | None:
+        row = self._conn.execute(select(units).where(units.c.code == code)).first()
+        return _unit(row) if row else None
+
+    def list(self) -> list[UnitOfMeasure]:
+        return [_unit(r) for r in self._conn.execute(select(units).order_by(units.c.code))]
+
+    def add(self, unit: UnitOfMeasure) -> None:
+        self._conn.execute(insert(units).values(code=unit.code, name=unit.name, decimals=unit.decimals))
+
+
+_ITEM_COLUMNS = (
+    items.c.id,
+    items.c.sku,
+    items.c.name,
+    items.c.tracking,
+    items.c.kind,
+    items.c.gtin,
+    items.c.shelf_life_days,
+    units.c.code,
+    units.c.name.label("unit_name"),
+    units.c.decimals,
+)
+
+
+def _item(row: Any) -> Item:
+    return Item(
+        id=row.id,
+        sku=row.sku,
+        name=row.name,
+        unit=UnitOfMeasure(row.code, row.unit_name, row.decimals),
+        tracking=Tracking(row.tracking),
+        kind=ItemKind(row.kind),
+        gtin=row.gtin,
+        shelf_life_days=row.shelf_life_days,
+    )
+
+
+class ItemRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._select = select(*_ITEM_COLUMNS).join_from(items, units)
+
+    def add(self, item: Item, created_at: datetime) -> int:
+        result = self._conn.execute(
+            insert(items).values(
+                sku=item.sku,
+                name=item.name,
+                unit_code=item.unit.code,
+                tracking=item.tracking.value,
+                kind=item.kind.value,
+                gtin=item.gtin,
+                shelf_life_days=item.shelf_life_days,
+                created_at=created_at,
+            )
+        )
+        return int(result.inserted_primary_key[0])
+
+    def update(self, item: Item) -> None:
+        self._conn.execute(
+            update(items)
+            .where(items.c.id == item.id)
+            .values(
+                name=item.name,
+                gtin=item.gtin,
+                shelf_life_days=item.shelf_life_days,
+            )
+        )
+
+    def get(self, item_id: int) -> Item | None:
+        row = self._conn.execute(self._select.where(items.c.id == item_id)).first()
+        return _item(row) if row else None
+
+    def get_by_sku(self, sku: str) -> Item | None:
+        row = self._conn.execute(self._select.where(items.c.sku == sku)).first()
+        return _item(row) if row else None
+
+    def get_by_gtin(self, gtin: str) -> Item | None:
+        row = self._conn.execute(self._select.where(items.c.gtin == gtin)).first()
+        return _item(row) if row else None
+
+    def by_skus(self, skus: list[str]) -> dict[str, Item]:
+        if not skus:
+            return {}
+        rows = self._conn.execute(self._select.where(items.c.sku.in_(skus)))
+        return {row.sku: _item(row) for row in rows}
+
+    def by_ids(self, ids: list[int]) -> dict[int, Item]:
+        if not ids:
+            return {}
+        rows = self._conn.execute(self._select.where(items.c.id.in_(ids)))
+        return {row.id: _item(row) for row in rows}
+
+    def list(self, *, search: str | None = None, limit: int = 100, offset: int = 0) -> list[Item]:
+        query = self._select.order_by(items.c.sku).limit(limit).offset(offset)
+        if search:
+            pattern = f"%{search.lower()}%"
+            query = query.where(
+                or_(func.lower(items.c.sku).like(pattern), func.lower(items.c.name).like(pattern))
+            )
+        return [_item(r) for r in self._conn.execute(query)]
+
+
+class CompanyRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def get(self) -> Company:
+        row = self._conn.execute(select(company).where(company.c.id == 1)).one()
+        return Company(name=row.name, timezone=row.timezone, currency=row.currency)
+
+    def save(self, value: Company) -> None:
+        self._conn.execute(
+            update(company)
+            .where(company.c.id == 1)
+            .values(name=value.name, timezone=value.timezone, currency=value.currency)
+        )
+
+
+class ReasonCodeRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def exists(self, code: str) -> bool:
+        query = select(reason_codes.c.code).where(reason_codes.c.code == code)
+        return self._conn.execute(query).first() is not None
+
+    def list(self) -> list[tuple[str, str]]:
+        rows = self._conn.execute(select(reason_codes).order_by(reason_codes.c.code))
+        return [(r.code, r.description) for r in rows]
+
+    def add(self, code: str, description: str) -> None:
+        self._conn.execute(insert(reason_codes).values(code=code, description=description))

@@ -1,0 +1,305 @@
+"""The ledger: postings and moves (append-only) and the balance projection beside them.
+
+`post` writes a posting, its moves and every balance change in the caller's
+transaction. Decreases at guarded locations are conditional updates
+(`... WHERE on_hand + :delta >= 0`), so two concurrent takers can never both win the
+last unit; rows are touched in primary-key order so concurrent postings cannot deadlock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, type_coerce, union_all, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
+
+from onhand.adapters.db.tables import balances, items, locations, lots, moves, postings
+from onhand.adapters.db.types import ScaledDecimal
+from onhand.domain.ledger import BalanceKey, PostingDraft
+from onhand.domain.locations import INTERNAL_KINDS
+from onhand.services.views import BalanceRow, MoveView, PostingView
+
+ZERO = Decimal(0)
+
+
+class LedgerRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        dialect = conn.dialect.name
+        self._insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+    # --- writing -------------------------------------------------------------------
+
+    def add_posting(
+        self,
+        draft: PostingDraft,
+        *,
+        created_at: datetime,
+        effective_at: datetime,
+        actor: str | None,
+    ) -> int:
+        result = self._conn.execute(
+            insert(postings).values(
+                kind=draft.kind.value,
+                reason=draft.reason,
+                reference=draft.reference,
+                note=draft.note,
+                created_at=created_at,
+                effective_at=effective_at,
+                actor=actor,
+            )
+        )
+        posting_id = int(result.inserted_primary_key[0])
+        if not draft.moves:
+            return posting_id
+        self._conn.execute(
+            insert(moves),
+            [
+                {
+                    "posting_id": posting_id,
+                    "item_id": m.item.id,
+                    "lot_id": m.lot.id if m.lot else None,
+                    "from_location_id": m.source.id,
+                    "to_location_id": m.destination.id,
+                    "quantity": m.quantity,
+                }
+                for m in draft.moves
+            ],
+        )
+        return posting_id
+
+    def apply_deltas(
+        self, deltas: dict[BalanceKey, Decimal], guarded_locations: set[int]
+    ) -> list[tuple[BalanceKey, Decimal]]:
+        """Apply on-hand changes; return (key, on hand) for each guarded row that fell short."""
+        shortages: list[tuple[BalanceKey, Decimal]] = []
+        for key in sorted(deltas):
+            delta = deltas[key]
+            if delta < 0 and key[1] in guarded_locations:
+                taken = self._conn.execute(
+                    update(balances)
+                    .where(*self._key_filter(key), balances.c.on_hand + delta >= 0)
+                    .values(on_hand=balances.c.on_hand + delta)
+                )
+                if taken.rowcount != 1:
+                    shortages.append((key, self.on_hand(key)))
+            else:
+                self._upsert(key, delta)
+        return shortages
+
+    def _upsert(self, key: BalanceKey, delta: Decimal) -> None:
+        item_id, location_id, lot_key = key
+        statement = self._insert(balances).values(
+            item_id=item_id, location_id=location_id, lot_key=lot_key, on_hand=delta, reserved=ZERO
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=[balances.c.item_id, balances.c.location_id, balances.c.lot_key],
+            set_={"on_hand": balances.c.on_hand + statement.excluded.on_hand},
+        )
+        self._conn.execute(statement)
+
+    @staticmethod
+    def _key_filter(key: BalanceKey) -> tuple[Any, ...]:
+        item_id, location_id, lot_key = key
+        return (
+            balances.c.item_id == item_id,
+            balances.c.location_id == location_id,
+            balances.c.lot_key == lot_key,
+        )
+
+    # --- reading -------------------------------------------------------------------
+
+    def on_hand(self, key: BalanceKey) -> Decimal:
+        value = self._conn.execute(select(balances.c.on_hand).where(*self._key_filter(key))).scalar()
+        return value if value is not None else ZERO
+
+    def on_hand_for_update(self, key: BalanceKey) -> Decimal:
+        """On hand, with the row locked until commit (PostgreSQL; SQLite writers are serial)."""
+        query = select(balances.c.on_hand).where(*self._key_filter(key)).with_for_update()
+        value = self._conn.execute(query).scalar()
+        return value if value is not None else ZERO
+
+    def internal_on_hand_of_lot(self, item_id: int, lot_id: int) -> Decimal:
+        query = (
+            select(func.sum(balances.c.on_hand))
+            .join_from(balances, locations, balances.c.location_id == locations.c.id)
+            .where(
+                balances.c.item_id == item_id,
+                balances.c.lot_key == lot_id,
+                locations.c.kind.in_([kind.value for kind in INTERNAL_KINDS]),
+            )
+        )
+        return self._conn.execute(query).scalar() or ZERO
+
+    def balance_rows(
+        self,
+        *,
+        item_ids: list[int] | None,
+        location_ids: list[int],
+        lot_id: int | None = None,
+    ) -> list[BalanceRow]:
+        query = (
+            select(
+                balances.c.item_id,
+                items.c.sku,
+                balances.c.location_id,
+                balances.c.lot_key,
+                lots.c.code.label("lot_code"),
+                lots.c.status.label("lot_status"),
+                lots.c.expiry_date,
+                balances.c.on_hand,
+                balances.c.reserved,
+            )
+            .join_from(balances, items, balances.c.item_id == items.c.id)
+            .outerjoin(lots, balances.c.lot_key == lots.c.id)
+            .where(balances.c.location_id.in_(location_ids))
+            .where((balances.c.on_hand != 0) | (balances.c.reserved != 0))
+            .order_by(items.c.sku, balances.c.location_id, lots.c.expiry_date, balances.c.lot_key)
+        )
+        if item_ids is not None:
+            query = query.where(balances.c.item_id.in_(item_ids))
+        if lot_id is not None:
+            query = query.where(balances.c.lot_key == lot_id)
+        return [
+            BalanceRow(
+                item_id=r.item_id,
+                sku=r.sku,
+                location_id=r.location_id,
+                lot_id=r.lot_key or None,
+                lot_code=r.lot_code,
+                lot_status=r.lot_status,
+                lot_expiry=r.expiry_date,
+                on_hand=r.on_hand,
+                reserved=r.reserved,
+            )
+            for r in self._conn.execute(query)
+        ]
+
+    def _move_query(self) -> Any:
+        source = aliased(locations)
+        destination = aliased(locations)
+        return (
+            select(
+                moves.c.id,
+                moves.c.posting_id,
+                items.c.sku,
+                lots.c.code.label("lot_code"),
+                source.c.code.label("source"),
+                destination.c.code.label("destination"),
+                moves.c.quantity,
+                postings.c.kind,
+                postings.c.reason,
+                postings.c.reference,
+                postings.c.created_at,
+                postings.c.effective_at,
+            )
+            .join_from(moves, postings, moves.c.posting_id == postings.c.id)
+            .join(items, moves.c.item_id == items.c.id)
+            .outerjoin(lots, moves.c.lot_id == lots.c.id)
+            .join(source, moves.c.from_location_id == source.c.id)
+            .join(destination, moves.c.to_location_id == destination.c.id)
+        )
+
+    @staticmethod
+    def _move_view(r: Any) -> MoveView:
+        return MoveView(
+            id=r.id,
+            posting_id=r.posting_id,
+            sku=r.sku,
+            lot=r.lot_code,
+            from_location=r.source,
+            to_location=r.destination,
+            quantity=r.quantity,
+            posting_kind=r.kind,
+            reason=r.reason,
+            reference=r.reference,
+            created_at=r.created_at,
+            effective_at=r.effective_at,
+        )
+
+    def posting(self, posting_id: int) -> PostingView | None:
+        row = self._conn.execute(select(postings).where(postings.c.id == posting_id)).first()
+        if row is None:
+            return None
+        query = self._move_query().where(moves.c.posting_id == posting_id).order_by(moves.c.id)
+        return PostingView(
+            id=row.id,
+            kind=row.kind,
+            reason=row.reason,
+            reference=row.reference,
+            note=row.note,
+            created_at=row.created_at,
+            effective_at=row.effective_at,
+            moves=tuple(self._move_view(r) for r in self._conn.execute(query)),
+        )
+
+    def history(
+        self,
+        *,
+        item_id: int | None,
+        location_ids: list[int] | None,
+        lot_id: int | None,
+        limit: int,
+        before_id: int | None,
+    ) -> list[MoveView]:
+        query = self._move_query().order_by(moves.c.id.desc()).limit(limit)
+        if item_id is not None:
+            query = query.where(moves.c.item_id == item_id)
+        if lot_id is not None:
+            query = query.where(moves.c.lot_id == lot_id)
+        if location_ids is not None:
+            query = query.where(
+                moves.c.from_location_id.in_(location_ids) | moves.c.to_location_id.in_(location_ids)
+            )
+        if before_id is not None:
+            query = query.where(moves.c.id < before_id)
+        return [self._move_view(r) for r in self._conn.execute(query)]
+
+    # --- integrity -----------------------------------------------------------------
+
+    def ledger_fold(self) -> dict[BalanceKey, Decimal]:
+        """On hand per (item, location, lot) computed from the moves alone, in SQL."""
+        lot_key = func.coalesce(moves.c.lot_id, 0)
+        inbound = select(
+            moves.c.item_id, moves.c.to_location_id.label("location_id"),
+            lot_key.label("lot_key"), moves.c.quantity.label("quantity"),
+        )
+        outbound = select(
+            moves.c.item_id, moves.c.from_location_id.label("location_id"),
+            lot_key.label("lot_key"), type_coerce(-moves.c.quantity, ScaledDecimal).label("quantity"),
+        )
+        sides = union_all(inbound, outbound).subquery()
+        total = type_coerce(func.sum(sides.c.quantity), ScaledDecimal)
+        query = select(sides.c.item_id, sides.c.location_id, sides.c.lot_key, total).group_by(
+            sides.c.item_id, sides.c.location_id, sides.c.lot_key
+        )
+        return {(r[0], r[1], r[2]): r[3] for r in self._conn.execute(query)}
+
+    def projection(self) -> dict[BalanceKey, Decimal]:
+        query = select(balances.c.item_id, balances.c.location_id, balances.c.lot_key, balances.c.on_hand)
+        return {(r[0], r[1], r[2]): r[3] for r in self._conn.execute(query)}
+
+    def lock_for_rebuild(self) -> None:
+        """Keep writers out while balances are rewritten (SQLite's writer lock suffices)."""
+        if self._conn.dialect.name == "postgresql":
+            self._conn.exec_driver_sql("LOCK TABLE moves, balances IN EXCLUSIVE MODE")
+
+    def move_count(self) -> int:
+        return int(self._conn.execute(select(func.count()).select_from(moves)).scalar_one())
+
+    def set_on_hand(self, values: Iterable[tuple[BalanceKey, Decimal]]) -> None:
+        for key, value in values:
+            item_id, location_id, lot_key = key
+            statement = self._insert(balances).values(
+                item_id=item_id, location_id=location_id, lot_key=lot_key,
+                on_hand=value, reserved=ZERO,
+            )
+            statement = statement.on_conflict_do_update(
+                index_elements=[balances.c.item_id, balances.c.location_id, balances.c.lot_key],
+                set_={"on_hand": statement.excluded.on_hand},
+            )
+            self._conn.execute(statement)

@@ -1,0 +1,159 @@
+"""Locations and lots."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from onhand.adapters.db.tables import locations, lots
+from onhand.domain.locations import Address, Location, LocationKind
+from onhand.domain.lots import Lot, LotStatus
+
+
+def _path(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("/") if part)
+
+
+def _location(row: Any) -> Location:
+    return Location(
+        id=row.id,
+        code=row.code,
+        name=row.name,
+        kind=LocationKind(row.kind),
+        parent_id=row.parent_id,
+        path=_path(row.path),
+        sellable=row.sellable,
+        allow_negative=row.allow_negative,
+        address=Address(
+            line1=row.address_line1,
+            line2=row.address_line2,
+            city=row.city,
+            region=row.region,
+            postcode=row.postcode,
+            country=row.country,
+        ),
+    )
+
+
+def _address_values(address: Address) -> dict[str, str | None]:
+    return {
+        "address_line1": address.line1,
+        "address_line2": address.line2,
+        "city": address.city,
+        "region": address.region,
+        "postcode": address.postcode,
+        "country": address.country,
+    }
+
+
+class LocationRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def add(self, location: Location, created_at: datetime) -> Location:
+        result = self._conn.execute(
+            insert(locations).values(
+                code=location.code,
+                name=location.name,
+                kind=location.kind.value,
+                parent_id=location.parent_id,
+                path="",
+                sellable=location.sellable,
+                allow_negative=location.allow_negative,
+                created_at=created_at,
+                **_address_values(location.address),
+            )
+        )
+        new_id = int(result.inserted_primary_key[0])
+        path = (*location.path, new_id)
+        self._conn.execute(
+            update(locations)
+            .where(locations.c.id == new_id)
+            .values(path="/" + "/".join(map(str, path)) + "/")
+        )
+        return Location(**{**location.__dict__, "id": new_id, "path": path})
+
+    def update(self, location: Location) -> None:
+        self._conn.execute(
+            update(locations)
+            .where(locations.c.id == location.id)
+            .values(
+                name=location.name,
+                sellable=location.sellable,
+                allow_negative=location.allow_negative,
+                **_address_values(location.address),
+            )
+        )
+
+    def get_by_code(self, code: str) -> Location | None:
+        row = self._conn.execute(select(locations).where(locations.c.code == code)).first()
+        return _location(row) if row else None
+
+    def virtual(self, kind: LocationKind) -> Location:
+        query = select(locations).where(locations.c.kind == kind.value).order_by(locations.c.id)
+        return _location(self._conn.execute(query).first())
+
+    def all(self) -> list[Location]:
+        return [_location(r) for r in self._conn.execute(select(locations).order_by(locations.c.code))]
+
+
+def _lot(row: Any) -> Lot:
+    return Lot(
+        id=row.id,
+        item_id=row.item_id,
+        code=row.code,
+        expiry_date=row.expiry_date,
+        production_date=row.production_date,
+        status=LotStatus(row.status),
+    )
+
+
+class LotRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def add(
+        self,
+        item_id: int,
+        code: str,
+        *,
+        expiry_date: date | None,
+        production_date: date | None,
+        created_at: datetime,
+    ) -> Lot:
+        result = self._conn.execute(
+            insert(lots).values(
+                item_id=item_id,
+                code=code,
+                expiry_date=expiry_date,
+                production_date=production_date,
+                status=LotStatus.RELEASED.value,
+                created_at=created_at,
+            )
+        )
+        return Lot(
+            id=int(result.inserted_primary_key[0]),
+            item_id=item_id,
+            code=code,
+            expiry_date=expiry_date,
+            production_date=production_date,
+        )
+
+    def get(self, item_id: int, code: str) -> Lot | None:
+        query = select(lots).where(lots.c.item_id == item_id, lots.c.code == code)
+        row = self._conn.execute(query).first()
+        return _lot(row) if row else None
+
+    def by_ids(self, ids: list[int]) -> dict[int, Lot]:
+        if not ids:
+            return {}
+        return {r.id: _lot(r) for r in self._conn.execute(select(lots).where(lots.c.id.in_(ids)))}
+
+    def for_item(self, item_id: int) -> list[Lot]:
+        query = select(lots).where(lots.c.item_id == item_id).order_by(lots.c.expiry_date, lots.c.code)
+        return [_lot(r) for r in self._conn.execute(query)]
+
+    def set_status(self, lot_id: int, status: LotStatus) -> None:
+        self._conn.execute(update(lots).where(lots.c.id == lot_id).values(status=status.value))

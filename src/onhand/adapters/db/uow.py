@@ -1,0 +1,84 @@
+"""The unit of work: one database transaction with the repositories bound to it.
+
+Database exceptions are translated here, at the boundary, into the domain's
+`TransientConflict` (safe to retry: a lock timeout, a deadlock, a concurrent insert of
+the same unique key) so that no SQLAlchemy error reaches services or users.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from onhand.adapters.db.engine import WRITE_OPTION
+from onhand.adapters.db.repositories.access import (
+    ApiKeyRepository,
+    IdempotencyRepository,
+    ImportRunRepository,
+)
+from onhand.adapters.db.repositories.catalog import (
+    CompanyRepository,
+    ItemRepository,
+    ReasonCodeRepository,
+    UnitRepository,
+)
+from onhand.adapters.db.repositories.ledger import LedgerRepository
+from onhand.adapters.db.repositories.places import LocationRepository, LotRepository
+from onhand.domain.errors import TransientConflict
+
+# PostgreSQL SQLSTATEs worth a retry: serialization failure, deadlock, lock timeout.
+_RETRYABLE_SQLSTATES = {"40001", "40P01", "55P03"}
+
+
+class SqlUnitOfWork:
+    def __init__(self, conn: Connection) -> None:
+        self.connection = conn
+        self.company = CompanyRepository(conn)
+        self.units = UnitRepository(conn)
+        self.reasons = ReasonCodeRepository(conn)
+        self.items = ItemRepository(conn)
+        self.locations = LocationRepository(conn)
+        self.lots = LotRepository(conn)
+        self.ledger = LedgerRepository(conn)
+        self.api_keys = ApiKeyRepository(conn)
+        self.idempotency = IdempotencyRepository(conn)
+        self.import_runs = ImportRunRepository(conn)
+
+
+def _is_retryable(exc: DBAPIError) -> bool:
+    if isinstance(exc, IntegrityError):
+        return True
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    if sqlstate in _RETRYABLE_SQLSTATES:
+        return True
+    return isinstance(exc, OperationalError) and "locked" in str(exc.orig).lower()
+
+
+class SqlDatabase:
+    """Opens units of work on one engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @contextmanager
+    def writing(self) -> Iterator[SqlUnitOfWork]:
+        yield from self._transaction(write=True)
+
+    @contextmanager
+    def reading(self) -> Iterator[SqlUnitOfWork]:
+        yield from self._transaction(write=False)
+
+    def _transaction(self, *, write: bool) -> Iterator[SqlUnitOfWork]:
+        try:
+            with self.engine.connect() as conn:
+                if write:
+                    conn = conn.execution_options(**{WRITE_OPTION: True})
+                with conn.begin():
+                    yield SqlUnitOfWork(conn)
+        except DBAPIError as exc:
+            if _is_retryable(exc):
+                raise TransientConflict(str(exc.orig).splitlines()[0]) from exc
+            raise

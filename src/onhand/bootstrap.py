@@ -1,0 +1,57 @@
+"""The composition root: the one place that picks concrete adapters.
+
+    onhand = open_onhand("sqlite:///stock.db")   # migrates the schema if needed
+    services.stock.stock_levels(onhand, sku="TEA-1")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine
+
+from onhand.adapters.db.engine import make_engine
+from onhand.adapters.db.migrate import upgrade
+from onhand.adapters.db.uow import SqlDatabase, SqlUnitOfWork
+from onhand.config import Settings
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Onhand:
+    """A running Onhand: a database and a clock. Pass it to any service function."""
+
+    def __init__(self, engine: Engine, clock: Callable[[], datetime] = utc_now) -> None:
+        self.engine = engine
+        self._database = SqlDatabase(engine)
+        self._clock = clock
+
+    @contextmanager
+    def writing(self) -> Iterator[SqlUnitOfWork]:
+        with self._database.writing() as uow:
+            yield uow
+
+    @contextmanager
+    def reading(self) -> Iterator[SqlUnitOfWork]:
+        with self._database.reading() as uow:
+            yield uow
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_onhand(
+    url: str | None = None, *, clock: Callable[[], datetime] = utc_now, migrate: bool = True
+) -> Onhand:
+    """Connect to the database at `url` (default: settings), bringing its schema up to date."""
+    engine = make_engine(url or Settings.from_env().database_url)
+    if migrate:
+        upgrade(engine)
+    return Onhand(engine, clock)

@@ -1,0 +1,148 @@
+"""Every error Onhand raises on purpose.
+
+    OnhandError
+    ├── InvalidInput              a field is malformed or out of range      (HTTP 422)
+    ├── NotFound                  a referenced SKU, location, lot … is absent (HTTP 404)
+    ├── Conflict                  the request collides with current state   (HTTP 409)
+    │   ├── AlreadyExists         a unique code is taken
+    │   ├── IdempotencyConflict   a key was reused for a different request
+    │   ├── TransientConflict     a concurrent transaction won; safe to retry
+    │   └── InsufficientStock     one or more lines would go below zero
+    └── Unauthorized / Forbidden  API key missing or lacking the role      (HTTP 401/403)
+
+Each error carries the data a user needs (field, reason, sku, location, …) so every
+entrypoint can render it; entrypoints map classes to status codes in one table each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+class OnhandError(Exception):
+    """Base of every deliberate Onhand error."""
+
+    code = "error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def to_dict(self) -> dict[str, object]:
+        return {"code": self.code, "message": self.message}
+
+
+class InvalidInput(OnhandError):
+    code = "invalid_input"
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "field": self.field, "reason": self.reason}
+
+
+class NotFound(OnhandError):
+    code = "not_found"
+
+    def __init__(self, what: str, key: str, field: str | None = None) -> None:
+        super().__init__(f"{field or what}: unknown {what} {key!r}")
+        self.what = what
+        self.key = key
+        self.field = field or what
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "field": self.field, "what": self.what, "key": self.key}
+
+
+class Conflict(OnhandError):
+    code = "conflict"
+
+
+class AlreadyExists(Conflict):
+    code = "already_exists"
+
+    def __init__(self, what: str, key: str, field: str | None = None) -> None:
+        super().__init__(f"{field or what}: {what} {key!r} already exists")
+        self.what = what
+        self.key = key
+        self.field = field or what
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "field": self.field, "what": self.what, "key": self.key}
+
+
+class IdempotencyConflict(Conflict):
+    code = "idempotency_conflict"
+
+    def __init__(self, key: str) -> None:
+        super().__init__(
+            f"idempotency_key: {key!r} was already used for a different request"
+        )
+        self.key = key
+
+
+class TransientConflict(Conflict):
+    """A concurrent transaction got in the way (lock timeout, deadlock, same unique key).
+
+    Services retry these a few times before letting one reach the user.
+    """
+
+    code = "concurrent_update"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"a concurrent change got in the way, please retry ({detail})")
+
+
+@dataclass(frozen=True)
+class Shortage:
+    """One line that cannot be taken: `requested` of `sku` at `location`, `available` there."""
+
+    sku: str
+    location: str
+    lot: str | None
+    requested: Decimal
+    available: Decimal
+
+    def describe(self) -> str:
+        lot = f" lot {self.lot}" if self.lot else ""
+        return (
+            f"{self.sku}{lot} at {self.location}: requested {self.requested}, "
+            f"only {self.available} on hand"
+        )
+
+
+class InsufficientStock(Conflict):
+    """Raised with every short line at once, so a user sees all of them together."""
+
+    code = "insufficient_stock"
+
+    def __init__(self, shortages: list[Shortage]) -> None:
+        super().__init__("insufficient stock: " + "; ".join(s.describe() for s in shortages))
+        self.shortages = shortages
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            **super().to_dict(),
+            "shortages": [
+                {
+                    "sku": s.sku,
+                    "location": s.location,
+                    "lot": s.lot,
+                    "requested": str(s.requested),
+                    "available": str(s.available),
+                }
+                for s in self.shortages
+            ],
+        }
+
+
+class Unauthorized(OnhandError):
+    code = "unauthorized"
+
+
+class Forbidden(OnhandError):
+    code = "forbidden"

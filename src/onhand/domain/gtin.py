@@ -1,0 +1,28 @@
+"""GTIN (EAN/UPC) validation by the GS1 mod-10 check digit."""
+
+from __future__ import annotations
+
+from onhand.domain.errors import InvalidInput
+
+GTIN_LENGTHS = (8, 12, 13, 14)
+
+
+def check_digit(body: str) -> int:
+    """GS1 mod-10 check digit for the digits before it (weights 3,1,3,… from the right)."""
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    return (10 - total % 10) % 10
+
+
+def normalize_gtin(value: str, field: str = "gtin") -> str:
+    """Validate a GTIN-8/12/13/14 and return it as the 14-digit GTIN-14 form.
+
+    Storing one form means a scanned UPC-A and the same EAN-13 find the same item.
+    """
+    digits = value.strip()
+    if not digits.isdigit() or len(digits) not in GTIN_LENGTHS:
+        raise InvalidInput(field, f"{value!r} is not a GTIN (8, 12, 13 or 14 digits)")
+    if check_digit(digits[:-1]) != int(digits[-1]):
+        raise InvalidInput(
+            field, f"{value!r} has a wrong check digit (expected {check_digit(digits[:-1])})"
+        )
+    return digits.zfill(14)

@@ -1,0 +1,74 @@
+"""Items: what is stocked, in which unit, and how it is tracked."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from onhand.domain.errors import InvalidInput
+from onhand.domain.quantities import UnitOfMeasure
+
+SKU_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/\-]{0,63}$")
+
+
+class Tracking(StrEnum):
+    NONE = "none"
+    LOT = "lot"
+    SERIAL = "serial"
+
+
+class ItemKind(StrEnum):
+    STOCKED = "stocked"
+
+
+@dataclass(frozen=True)
+class Item:
+    id: int
+    sku: str
+    name: str
+    unit: UnitOfMeasure
+    tracking: Tracking
+    kind: ItemKind = ItemKind.STOCKED
+    gtin: str | None = None
+    shelf_life_days: int | None = None
+
+    @property
+    def tracks_lots(self) -> bool:
+        return self.tracking is not Tracking.NONE
+
+
+def validate_sku(sku: str, field: str = "sku") -> str:
+    sku = sku.strip()
+    if not SKU_PATTERN.match(sku):
+        raise InvalidInput(
+            field,
+            f"{sku!r} is not a valid SKU (1-64 characters: letters, digits, . _ / -; "
+            "starting with a letter or digit)",
+        )
+    return sku
+
+
+def validate_name(name: str, field: str = "name") -> str:
+    name = name.strip()
+    if not name:
+        raise InvalidInput(field, "must not be empty")
+    if len(name) > 200:
+        raise InvalidInput(field, "must be at most 200 characters")
+    return name
+
+
+def parse_tracking(value: str, field: str = "tracking") -> Tracking:
+    try:
+        return Tracking(value.strip().lower())
+    except ValueError:
+        options = ", ".join(t.value for t in Tracking)
+        raise InvalidInput(field, f"{value!r} is not one of {options}") from None
+
+
+def validate_shelf_life(days: int | None, field: str = "shelf_life_days") -> int | None:
+    if days is None:
+        return None
+    if isinstance(days, bool) or not isinstance(days, int) or days <= 0:
+        raise InvalidInput(field, "must be a whole number of days greater than zero")
+    return days

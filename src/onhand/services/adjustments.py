@@ -1,0 +1,63 @@
+"""Stock adjustments: stock found or lost at a location, with a reason code."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from onhand.domain.errors import InvalidInput
+from onhand.domain.ledger import PostingDraft, PostingKind, adjustment_move
+from onhand.domain.locations import LocationKind
+from onhand.services import resolve
+from onhand.services.context import ServiceContext, run_write
+from onhand.services.postings import StockLine, load_posting, post, resolve_line
+from onhand.services.views import PostingView
+
+if TYPE_CHECKING:
+    from onhand.services.context import UnitOfWork
+
+
+def post_adjustment(
+    ctx: ServiceContext,
+    *,
+    location: str,
+    lines: Sequence[StockLine],
+    reason: str,
+    reference: str | None = None,
+    note: str | None = None,
+    idempotency_key: str | None = None,
+) -> PostingView:
+    """Post signed quantities (+ found, − lost) at one internal location, all or none."""
+    if not lines:
+        raise InvalidInput("lines", "an adjustment needs at least one line")
+    clean_reference = resolve.text(reference, "reference")
+    clean_note = resolve.text(note, "note", max_length=2000)
+
+    def work(uow: UnitOfWork) -> int:
+        place = resolve.internal_location(uow, location)
+        adjustment = uow.locations.virtual(LocationKind.ADJUSTMENT)
+        reason_code = resolve.reason(uow, reason)
+        now = ctx.now()
+        moves = []
+        for index, line in enumerate(lines):
+            field = f"lines[{index}]"
+            resolved = resolve_line(uow, line, field, now=now)
+            if resolved.quantity == 0:
+                raise InvalidInput(f"{field}.quantity", "must not be zero")
+            moves.append(
+                adjustment_move(resolved.item, place, resolved.quantity, adjustment, resolved.lot)
+            )
+        draft = PostingDraft(
+            kind=PostingKind.ADJUSTMENT, moves=tuple(moves), reason=reason_code,
+            reference=clean_reference, note=clean_note,
+        )
+        return post(uow, draft, now=now)
+
+    request = {
+        "location": location, "reason": reason, "reference": reference, "note": note,
+        "lines": [line.__dict__ for line in lines],
+    }
+    return run_write(
+        ctx, work, load_posting, action="post_adjustment",
+        idempotency_key=idempotency_key, request=request,
+    )

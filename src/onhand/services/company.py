@@ -1,0 +1,47 @@
+"""Company settings: name, time zone (for business days and expiry) and currency."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from onhand.domain.calendar import time_zone
+from onhand.domain.errors import InvalidInput
+from onhand.services.context import ServiceContext, run_write
+from onhand.services.resolve import text
+from onhand.services.views import Company
+
+if TYPE_CHECKING:
+    from onhand.services.context import UnitOfWork
+
+
+def get_company(ctx: ServiceContext) -> Company:
+    with ctx.reading() as uow:
+        return uow.company.get()
+
+
+def update_company(
+    ctx: ServiceContext,
+    *,
+    name: str | None = None,
+    timezone: str | None = None,
+    currency: str | None = None,
+) -> Company:
+    if timezone is not None:
+        time_zone(timezone)
+    if currency is not None and not re.fullmatch(r"[A-Z]{3}", currency):
+        raise InvalidInput("currency", f"{currency!r} is not an ISO 4217 code like USD")
+    new_name = text(name, "name")
+
+    def work(uow: UnitOfWork) -> int:
+        current = uow.company.get()
+        uow.company.save(
+            Company(
+                name=new_name or current.name,
+                timezone=timezone or current.timezone,
+                currency=currency or current.currency,
+            )
+        )
+        return 1
+
+    return run_write(ctx, work, lambda uow, _id: uow.company.get(), action="update_company")

@@ -1,0 +1,75 @@
+"""Stock counts: the counted quantity becomes on hand; the difference is posted."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from onhand.domain.errors import InvalidInput
+from onhand.domain.ledger import PostingDraft, PostingKind, balance_key, count_move
+from onhand.domain.locations import LocationKind
+from onhand.services import resolve
+from onhand.services.context import ServiceContext, run_write
+from onhand.services.postings import StockLine, load_posting, post, resolve_line
+from onhand.services.views import PostingView
+
+if TYPE_CHECKING:
+    from onhand.services.context import UnitOfWork
+
+
+def post_stock_count(
+    ctx: ServiceContext,
+    *,
+    location: str,
+    lines: Sequence[StockLine],
+    reason: str = "count",
+    reference: str | None = None,
+    note: str | None = None,
+    idempotency_key: str | None = None,
+) -> PostingView:
+    """Set on hand at exactly `location` (not its bins) to each line's counted quantity.
+
+    Lines whose count agrees with the books post nothing; if every line agrees, the
+    posting is recorded with no moves, as proof that the count happened.
+    """
+    if not lines:
+        raise InvalidInput("lines", "a count needs at least one line")
+    clean_reference = resolve.text(reference, "reference")
+    clean_note = resolve.text(note, "note", max_length=2000)
+
+    def work(uow: UnitOfWork) -> int:
+        place = resolve.internal_location(uow, location)
+        adjustment = uow.locations.virtual(LocationKind.ADJUSTMENT)
+        reason_code = resolve.reason(uow, reason)
+        now = ctx.now()
+        seen: set[tuple[int, int]] = set()
+        moves = []
+        for index, line in enumerate(lines):
+            field = f"lines[{index}]"
+            resolved = resolve_line(uow, line, field, now=now)
+            if resolved.quantity < 0:
+                raise InvalidInput(f"{field}.quantity", "a counted quantity cannot be negative")
+            if resolved.item.tracks_lots and resolved.lot is None:
+                raise InvalidInput(f"{field}.lot", f"item {resolved.item.sku!r} is counted per lot")
+            lot_id = resolved.lot.id if resolved.lot else 0
+            if (resolved.item.id, lot_id) in seen:
+                raise InvalidInput(field, f"{resolved.item.sku} is counted twice in this count")
+            seen.add((resolved.item.id, lot_id))
+            on_hand = uow.ledger.on_hand_for_update(balance_key(resolved.item.id, place.id, lot_id))
+            move = count_move(resolved.item, place, resolved.quantity, on_hand, adjustment, resolved.lot)
+            if move is not None:
+                moves.append(move)
+        draft = PostingDraft(
+            kind=PostingKind.COUNT, moves=tuple(moves), reason=reason_code,
+            reference=clean_reference, note=clean_note,
+        )
+        return post(uow, draft, now=now)
+
+    request = {
+        "location": location, "reason": reason, "reference": reference, "note": note,
+        "lines": [line.__dict__ for line in lines],
+    }
+    return run_write(
+        ctx, work, load_posting, action="post_stock_count",
+        idempotency_key=idempotency_key, request=request,
+    )

@@ -1,0 +1,163 @@
+"""Items and units of measure: create, change, look up, list."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from onhand.domain.errors import AlreadyExists, InvalidInput, NotFound
+from onhand.domain.gtin import normalize_gtin
+from onhand.domain.items import (
+    Item,
+    ItemKind,
+    parse_tracking,
+    validate_name,
+    validate_shelf_life,
+    validate_sku,
+)
+from onhand.domain.quantities import UnitOfMeasure
+from onhand.services import resolve
+from onhand.services.context import ServiceContext, run_write
+
+if TYPE_CHECKING:
+    from onhand.services.context import UnitOfWork
+
+
+def new_item(
+    uow: UnitOfWork,
+    *,
+    sku: str,
+    name: str,
+    unit: str = "each",
+    tracking: str = "none",
+    gtin: str | None = None,
+    shelf_life_days: int | None = None,
+) -> Item:
+    """Validate an item against the catalog (without saving it); shared with CSV import."""
+    sku = validate_sku(sku)
+    unit_of_measure = uow.units.get(unit.strip().lower())
+    if unit_of_measure is None:
+        raise NotFound("unit of measure", unit, "unit")
+    normalized_gtin = normalize_gtin(gtin) if gtin and gtin.strip() else None
+    if uow.items.get_by_sku(sku) is not None:
+        raise AlreadyExists("item", sku, "sku")
+    if normalized_gtin and uow.items.get_by_gtin(normalized_gtin) is not None:
+        raise AlreadyExists("GTIN", normalized_gtin, "gtin")
+    return Item(
+        id=0,
+        sku=sku,
+        name=validate_name(name),
+        unit=unit_of_measure,
+        tracking=parse_tracking(tracking),
+        kind=ItemKind.STOCKED,
+        gtin=normalized_gtin,
+        shelf_life_days=validate_shelf_life(shelf_life_days),
+    )
+
+
+def create_item(
+    ctx: ServiceContext,
+    *,
+    sku: str,
+    name: str,
+    unit: str = "each",
+    tracking: str = "none",
+    gtin: str | None = None,
+    shelf_life_days: int | None = None,
+    idempotency_key: str | None = None,
+) -> Item:
+    request: dict[str, Any] = {
+        "sku": sku, "name": name, "unit": unit, "tracking": tracking,
+        "gtin": gtin, "shelf_life_days": shelf_life_days,
+    }
+
+    def work(uow: UnitOfWork) -> int:
+        return uow.items.add(new_item(uow, **request), ctx.now())
+
+    return run_write(
+        ctx, work, _load, action="create_item", idempotency_key=idempotency_key, request=request
+    )
+
+
+def update_item(
+    ctx: ServiceContext,
+    sku: str,
+    *,
+    name: str | None = None,
+    gtin: str | None = None,
+    shelf_life_days: int | None = None,
+) -> Item:
+    """Change what may change after stock has moved; unit and tracking are fixed then."""
+
+    def work(uow: UnitOfWork) -> int:
+        current = resolve.item(uow, sku)
+        new_gtin = current.gtin
+        if gtin is not None:
+            new_gtin = normalize_gtin(gtin) if gtin.strip() else None
+            other = uow.items.get_by_gtin(new_gtin) if new_gtin else None
+            if other is not None and other.id != current.id:
+                raise AlreadyExists("GTIN", new_gtin or "", "gtin")
+        uow.items.update(
+            Item(
+                **{
+                    **current.__dict__,
+                    "name": validate_name(name) if name is not None else current.name,
+                    "gtin": new_gtin,
+                    "shelf_life_days": validate_shelf_life(shelf_life_days)
+                    if shelf_life_days is not None
+                    else current.shelf_life_days,
+                }
+            )
+        )
+        return current.id
+
+    return run_write(ctx, work, _load, action="update_item")
+
+
+def _load(uow: UnitOfWork, item_id: int) -> Item:
+    found = uow.items.get(item_id)
+    assert found is not None  # written in this same transaction
+    return found
+
+
+def get_item(ctx: ServiceContext, sku: str) -> Item:
+    with ctx.reading() as uow:
+        return resolve.item(uow, sku)
+
+
+def find_by_gtin(ctx: ServiceContext, gtin: str) -> Item:
+    normalized = normalize_gtin(gtin)
+    with ctx.reading() as uow:
+        found = uow.items.get_by_gtin(normalized)
+    if found is None:
+        raise NotFound("item", normalized, "gtin")
+    return found
+
+
+def list_items(
+    ctx: ServiceContext, *, search: str | None = None, limit: int = 100, offset: int = 0
+) -> list[Item]:
+    if not 1 <= limit <= 1000:
+        raise InvalidInput("limit", "must be between 1 and 1000")
+    if offset < 0:
+        raise InvalidInput("offset", "must not be negative")
+    with ctx.reading() as uow:
+        return uow.items.list(search=search, limit=limit, offset=offset)
+
+
+def list_units(ctx: ServiceContext) -> list[UnitOfMeasure]:
+    with ctx.reading() as uow:
+        return uow.units.list()
+
+
+def create_unit(ctx: ServiceContext, *, code: str, name: str, decimals: int) -> UnitOfMeasure:
+    unit = UnitOfMeasure(code.strip().lower(), validate_name(name), decimals)
+    if not unit.code.isidentifier() or len(unit.code) > 16:
+        raise InvalidInput("code", f"{code!r} is not a valid unit code")
+
+    def work(uow: UnitOfWork) -> int:
+        if uow.units.get(unit.code) is not None:
+            raise AlreadyExists("unit of measure", unit.code, "code")
+        uow.units.add(unit)
+        return 0
+
+    return run_write(ctx, work, lambda uow, _id: unit, action="create_unit")

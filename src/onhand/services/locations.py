@@ -1,0 +1,132 @@
+"""Locations: warehouses, stores, 3PLs, bins and transit (the virtual ones exist already)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from onhand.domain.errors import AlreadyExists, InvalidInput
+from onhand.domain.items import validate_name
+from onhand.domain.locations import (
+    Address,
+    Location,
+    LocationKind,
+    parse_location_kind,
+    validate_location_code,
+    validate_parent,
+)
+from onhand.services import resolve
+from onhand.services.context import ServiceContext, run_write
+
+if TYPE_CHECKING:
+    from onhand.services.context import UnitOfWork
+
+
+def make_address(fields: dict[str, str | None] | None) -> Address:
+    fields = fields or {}
+    unknown = set(fields) - set(Address.__dataclass_fields__)
+    if unknown:
+        raise InvalidInput(f"address.{sorted(unknown)[0]}", "is not an address field")
+    clean = {key: resolve.text(value, f"address.{key}", max_length=200) for key, value in fields.items()}
+    country = clean.get("country")
+    if country is not None:
+        if len(country) != 2 or not country.isalpha():
+            raise InvalidInput("address.country", f"{country!r} is not an ISO 3166 alpha-2 code")
+        clean["country"] = country.upper()
+    return Address(**clean)
+
+
+def new_location(
+    uow: UnitOfWork,
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    parent: str | None = None,
+    sellable: bool = True,
+    allow_negative: bool = False,
+    address: dict[str, str | None] | None = None,
+) -> Location:
+    """Validate a location (without saving it); shared with CSV import."""
+    code = validate_location_code(code)
+    location_kind = parse_location_kind(kind)
+    parent_location = resolve.location(uow, parent, "parent") if parent and parent.strip() else None
+    validate_parent(location_kind, parent_location)
+    if uow.locations.get_by_code(code) is not None:
+        raise AlreadyExists("location", code, "code")
+    return Location(
+        id=0,
+        code=code,
+        name=validate_name(name),
+        kind=location_kind,
+        parent_id=parent_location.id if parent_location else None,
+        path=parent_location.path if parent_location else (),
+        # Goods in transit are never sellable, whatever the flag says.
+        sellable=sellable and location_kind is not LocationKind.TRANSIT,
+        allow_negative=allow_negative,
+        address=make_address(address),
+    )
+
+
+def create_location(
+    ctx: ServiceContext,
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    parent: str | None = None,
+    sellable: bool = True,
+    allow_negative: bool = False,
+    address: dict[str, str | None] | None = None,
+    idempotency_key: str | None = None,
+) -> Location:
+    request: dict[str, Any] = {
+        "code": code, "name": name, "kind": kind, "parent": parent,
+        "sellable": sellable, "allow_negative": allow_negative, "address": address,
+    }
+
+    def work(uow: UnitOfWork) -> int:
+        return uow.locations.add(new_location(uow, **request), ctx.now()).id
+
+    return run_write(
+        ctx, work, _load, action="create_location", idempotency_key=idempotency_key, request=request
+    )
+
+
+def update_location(
+    ctx: ServiceContext,
+    code: str,
+    *,
+    name: str | None = None,
+    sellable: bool | None = None,
+    allow_negative: bool | None = None,
+    address: dict[str, str | None] | None = None,
+) -> Location:
+    def work(uow: UnitOfWork) -> int:
+        current = resolve.internal_location(uow, code, "code")
+        changed = replace(
+            current,
+            name=validate_name(name) if name is not None else current.name,
+            sellable=(sellable if sellable is not None else current.sellable)
+            and current.kind is not LocationKind.TRANSIT,
+            allow_negative=allow_negative if allow_negative is not None else current.allow_negative,
+            address=make_address({**current.address.__dict__, **(address or {})}),
+        )
+        uow.locations.update(changed)
+        return current.id
+
+    return run_write(ctx, work, _load, action="update_location")
+
+
+def _load(uow: UnitOfWork, location_id: int) -> Location:
+    return next(loc for loc in uow.locations.all() if loc.id == location_id)
+
+
+def get_location(ctx: ServiceContext, code: str) -> Location:
+    with ctx.reading() as uow:
+        return resolve.location(uow, code, "code")
+
+
+def list_locations(ctx: ServiceContext) -> list[Location]:
+    with ctx.reading() as uow:
+        return uow.locations.all()

@@ -1,0 +1,107 @@
+"""Lots and serial numbers of tracked items: define, quarantine, release, recall."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from onhand.domain.errors import AlreadyExists, InvalidInput
+from onhand.domain.items import Item
+from onhand.domain.lots import (
+    Lot,
+    default_expiry,
+    parse_lot_status,
+    validate_lot_code,
+    validate_lot_dates,
+)
+from onhand.services import resolve
+from onhand.services.context import ServiceContext, run_write
+
+if TYPE_CHECKING:
+    from onhand.services.context import UnitOfWork
+
+
+def parse_date(value: date | str | None, field: str) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput(field, f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def add_lot(
+    uow: UnitOfWork,
+    of: Item,
+    code: str,
+    *,
+    expiry_date: date | None,
+    production_date: date | None,
+    now: datetime,
+    field: str = "lot",
+) -> Lot:
+    """Create a lot in the current transaction (used when stock first arrives with it)."""
+    if not of.tracks_lots:
+        raise InvalidInput(field, f"item {of.sku!r} is not lot- or serial-tracked")
+    code = validate_lot_code(code, field)
+    validate_lot_dates(production_date, expiry_date)
+    if uow.lots.get(of.id, code) is not None:
+        raise AlreadyExists("lot", f"{of.sku}/{code}", field)
+    return uow.lots.add(
+        of.id,
+        code,
+        expiry_date=expiry_date or default_expiry(production_date, of.shelf_life_days),
+        production_date=production_date,
+        created_at=now,
+    )
+
+
+def create_lot(
+    ctx: ServiceContext,
+    *,
+    sku: str,
+    code: str,
+    expiry_date: date | str | None = None,
+    production_date: date | str | None = None,
+    idempotency_key: str | None = None,
+) -> Lot:
+    expiry = parse_date(expiry_date, "expiry_date")
+    production = parse_date(production_date, "production_date")
+
+    def work(uow: UnitOfWork) -> int:
+        item = resolve.item(uow, sku)
+        lot = add_lot(uow, item, code, expiry_date=expiry, production_date=production,
+                      now=ctx.now(), field="code")
+        return lot.id
+
+    request = {"sku": sku, "code": code, "expiry": expiry, "production": production}
+    return run_write(
+        ctx, work, _load, action="create_lot", idempotency_key=idempotency_key, request=request
+    )
+
+
+def set_lot_status(ctx: ServiceContext, *, sku: str, code: str, status: str) -> Lot:
+    new_status = parse_lot_status(status)
+
+    def work(uow: UnitOfWork) -> int:
+        lot = resolve.lot(uow, resolve.item(uow, sku), code, "code")
+        uow.lots.set_status(lot.id, new_status)
+        return lot.id
+
+    return run_write(ctx, work, _load, action="set_lot_status")
+
+
+def _load(uow: UnitOfWork, lot_id: int) -> Lot:
+    return uow.lots.by_ids([lot_id])[lot_id]
+
+
+def get_lot(ctx: ServiceContext, *, sku: str, code: str) -> Lot:
+    with ctx.reading() as uow:
+        return resolve.lot(uow, resolve.item(uow, sku), code, "code")
+
+
+def list_lots(ctx: ServiceContext, sku: str) -> list[Lot]:
+    with ctx.reading() as uow:
+        return uow.lots.for_item(resolve.item(uow, sku).id)

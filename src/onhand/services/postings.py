@@ -1,0 +1,134 @@
+"""Writing postings to the ledger: the one path by which stock moves.
+
+Every business action that moves stock builds a `PostingDraft` and calls `post` inside
+its unit of work; `post` validates it, appends it, and updates the balances in the same
+transaction, raising `InsufficientStock` (with every short line) if a guarded
+location would go below zero, which rolls the whole posting back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from onhand.domain.errors import Conflict, InsufficientStock, NotFound, Shortage
+from onhand.domain.items import Item, Tracking
+from onhand.domain.ledger import (
+    PostingDraft,
+    balance_deltas,
+    must_stay_non_negative,
+    validate_posting,
+)
+from onhand.domain.lots import Lot
+from onhand.domain.quantities import quantity as parse_quantity
+from onhand.services import resolve
+from onhand.services.context import ServiceContext
+from onhand.services.lots import add_lot, parse_date
+from onhand.services.views import PostingView
+
+if TYPE_CHECKING:
+    from onhand.services.context import UnitOfWork
+
+
+def post(
+    uow: UnitOfWork, draft: PostingDraft, *, now: datetime, actor: str | None = None
+) -> int:
+    validate_posting(draft)
+    posting_id = uow.ledger.add_posting(draft, created_at=now, effective_at=now, actor=actor)
+    places = {m.source.id: m.source for m in draft.moves} | {
+        m.destination.id: m.destination for m in draft.moves
+    }
+    guarded = {loc.id for loc in places.values() if must_stay_non_negative(loc)}
+    deltas = balance_deltas(draft.moves)
+    short = uow.ledger.apply_deltas(deltas, guarded)
+    if short:
+        skus = {m.item.id: m.item.sku for m in draft.moves}
+        lots = {m.lot.id: m.lot.code for m in draft.moves if m.lot}
+        raise InsufficientStock(
+            [
+                Shortage(
+                    sku=skus[item_id],
+                    location=places[location_id].code,
+                    lot=lots.get(lot_key),
+                    requested=-deltas[(item_id, location_id, lot_key)],
+                    available=on_hand,
+                )
+                for (item_id, location_id, lot_key), on_hand in short
+            ]
+        )
+    _check_serials_unique(uow, draft)
+    return posting_id
+
+
+def _check_serials_unique(uow: UnitOfWork, draft: PostingDraft) -> None:
+    for move in draft.moves:
+        if not (move.item.tracking is Tracking.SERIAL and move.lot and move.destination.is_internal):
+            continue
+        if uow.ledger.internal_on_hand_of_lot(move.item.id, move.lot.id) > 1:
+            raise Conflict(f"serial: {move.item.sku} serial {move.lot.code!r} is already in stock")
+
+
+def load_posting(uow: UnitOfWork, posting_id: int) -> PostingView:
+    view = uow.ledger.posting(posting_id)
+    if view is None:
+        raise NotFound("posting", str(posting_id), "posting_id")
+    return view
+
+
+def get_posting(ctx: ServiceContext, posting_id: int) -> PostingView:
+    with ctx.reading() as uow:
+        return load_posting(uow, posting_id)
+
+
+@dataclass(frozen=True)
+class StockLine:
+    """One line of an adjustment, count or opening stock, as a user gives it."""
+
+    sku: str
+    quantity: Decimal | int | str
+    lot: str | None = None
+    # For a lot first seen on this line (stock found or opening stock).
+    expiry_date: date | str | None = None
+    production_date: date | str | None = None
+
+
+@dataclass(frozen=True)
+class ResolvedLine:
+    item: Item
+    quantity: Decimal
+    lot: Lot | None
+
+
+def resolve_line(
+    uow: UnitOfWork,
+    line: StockLine,
+    field: str,
+    *,
+    now: datetime,
+) -> ResolvedLine:
+    """Look up a line's item and lot and parse its quantity in the item's unit.
+
+    A lot not yet known is created when the line's quantity is positive (stock found,
+    counted or opened with it); otherwise an unknown lot is an error.
+    """
+    item = resolve.item(uow, line.sku, f"{field}.sku")
+    amount = parse_quantity(line.quantity, item.unit, f"{field}.quantity")
+    lot: Lot | None = None
+    if line.lot is not None and line.lot.strip():
+        lot = uow.lots.get(item.id, line.lot.strip())
+        if lot is None:
+            if amount <= 0:
+                raise NotFound("lot", f"{item.sku}/{line.lot}", f"{field}.lot")
+            lot = add_lot(
+                uow,
+                item,
+                line.lot,
+                expiry_date=parse_date(line.expiry_date, f"{field}.expiry_date"),
+                production_date=parse_date(line.production_date, f"{field}.production_date"),
+                now=now,
+                field=f"{field}.lot",
+            )
+    return ResolvedLine(item, amount, lot)
+

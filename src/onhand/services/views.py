@@ -1,0 +1,140 @@
+"""Read models the services return: plain, immutable, ready to render as JSON or a table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Company:
+    name: str
+    timezone: str
+    currency: str
+
+
+@dataclass(frozen=True)
+class MoveView:
+    id: int
+    posting_id: int
+    sku: str
+    lot: str | None
+    from_location: str
+    to_location: str
+    quantity: Decimal
+    posting_kind: str
+    reason: str | None
+    reference: str | None
+    created_at: datetime
+    effective_at: datetime
+
+
+@dataclass(frozen=True)
+class PostingView:
+    id: int
+    kind: str
+    reason: str | None
+    reference: str | None
+    note: str | None
+    created_at: datetime
+    effective_at: datetime
+    moves: tuple[MoveView, ...]
+
+
+@dataclass(frozen=True)
+class BalanceRow:
+    """One balance row with what availability needs to know about it."""
+
+    item_id: int
+    sku: str
+    location_id: int
+    lot_id: int | None
+    lot_code: str | None
+    lot_status: str | None
+    lot_expiry: date | None
+    on_hand: Decimal
+    reserved: Decimal
+
+
+@dataclass(frozen=True)
+class StockLevel:
+    sku: str
+    location: str | None
+    lot: str | None
+    on_hand: Decimal
+    reserved: Decimal
+    available: Decimal
+    expiry_date: date | None = None
+    # True when some balance in the row is below zero (a location allowed to go negative).
+    negative: bool = False
+
+
+@dataclass(frozen=True)
+class StockReport:
+    levels: tuple[StockLevel, ...]
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    sku: str
+    location: str
+    lot: str | None
+    expected: Decimal
+    actual: Decimal
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    moves_checked: int
+    balances_checked: int
+    projection_mismatches: tuple[Discrepancy, ...] = ()
+    # (sku, lot, sum over all locations) for every item/lot that does not sum to zero.
+    conservation_errors: tuple[tuple[str, str | None, Decimal], ...] = ()
+    negative_balances: tuple[Discrepancy, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not (
+            self.projection_mismatches or self.conservation_errors or self.negative_balances
+        )
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    field: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    kind: str
+    rows_total: int
+    rows_imported: int
+    errors: tuple[RowError, ...] = ()
+    posting_id: int | None = None
+    created_ids: tuple[int, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass(frozen=True)
+class ApiKeyView:
+    id: int
+    name: str
+    role: str
+    prefix: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True)
+class NewApiKey:
+    """Returned once, at creation: the only time the secret exists outside the caller."""
+
+    key: ApiKeyView
+    secret: str
