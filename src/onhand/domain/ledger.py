@@ -26,6 +26,7 @@ class PostingKind(StrEnum):
     ADJUSTMENT = "adjustment"
     COUNT = "count"
     OPENING = "opening"
+    RELOCATION = "relocation"
 
 
 @dataclass(frozen=True)

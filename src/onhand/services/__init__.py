@@ -22,6 +22,7 @@ from onhand.services import (
     locations,
     lots,
     postings,
+    relocations,
     stock,
 )
 
@@ -36,5 +37,6 @@ __all__ = [
     "locations",
     "lots",
     "postings",
+    "relocations",
     "stock",
 ]
