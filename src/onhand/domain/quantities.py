@@ -8,7 +8,7 @@ would make stock appear or vanish.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from onhand.domain.errors import InvalidInput
 
@@ -72,13 +72,11 @@ def parse_decimal(value: object, field: str) -> Decimal:
 def quantity(value: object, unit: UnitOfMeasure, field: str = "quantity") -> Decimal:
     """A quantity in `unit`: exact, within the unit's precision, any sign."""
     number = parse_decimal(value, field)
-    exponent = number.normalize().as_tuple().exponent
-    assert isinstance(exponent, int)  # finite numbers have an int exponent
-    if -exponent > unit.decimals:
+    if number.copy_abs() > MAX_QUANTITY:
+        raise InvalidInput(field, f"{number} is too large (at most {MAX_QUANTITY})")
+    if number.quantize(Decimal(1).scaleb(-unit.decimals), rounding=ROUND_DOWN) != number:
         whole = "whole numbers" if unit.decimals == 0 else f"{unit.decimals} decimals"
         raise InvalidInput(field, f"{number} is more precise than unit {unit.code!r} allows ({whole})")
-    if abs(number) > MAX_QUANTITY:
-        raise InvalidInput(field, f"{number} is too large")
     return plain(number)
 
 

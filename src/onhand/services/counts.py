@@ -49,8 +49,6 @@ def post_stock_count(
             resolved = resolve_line(uow, line, field, now=now)
             if resolved.quantity < 0:
                 raise InvalidInput(f"{field}.quantity", "a counted quantity cannot be negative")
-            if resolved.item.tracks_lots and resolved.lot is None:
-                raise InvalidInput(f"{field}.lot", f"item {resolved.item.sku!r} is counted per lot")
             lot_id = resolved.lot.id if resolved.lot else 0
             if (resolved.item.id, lot_id) in seen:
                 raise InvalidInput(field, f"{resolved.item.sku} is counted twice in this count")

@@ -56,6 +56,8 @@ class _Abort(Exception):
 def parse_csv(text: str, kind: str) -> list[tuple[int, dict[str, str]]]:
     """Rows as (line number, {column: value}); a malformed file is one clear error."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), strict=True)
+    # The line the record being read starts on (a quoted field may span lines).
+    start = 1
     try:
         header = [name.strip().lower() for name in reader.fieldnames or []]
         if not header:
@@ -68,17 +70,19 @@ def parse_csv(text: str, kind: str) -> list[tuple[int, dict[str, str]]]:
         if missing:
             raise InvalidInput(f"column {missing[0]!r}", "is required but missing from the header")
         reader.fieldnames = header
+        start = reader.line_num + 1
         rows = []
         for values in reader:
             if None in values:
-                raise InvalidInput(f"line {reader.line_num}", "has more fields than the header")
+                raise InvalidInput(f"line {start}", "has more fields than the header")
             if any(v is None for v in values.values()):
-                raise InvalidInput(f"line {reader.line_num}", "has fewer fields than the header")
+                raise InvalidInput(f"line {start}", "has fewer fields than the header")
             if any((v or "").strip() for v in values.values()):
-                rows.append((reader.line_num, {k: (v or "").strip() for k, v in values.items()}))
+                rows.append((start, {k: (v or "").strip() for k, v in values.items()}))
+            start = reader.line_num + 1
         return rows
     except csv.Error as exc:
-        raise InvalidInput(f"line {reader.line_num}", f"malformed CSV ({exc})") from None
+        raise InvalidInput(f"line {start}", f"malformed CSV ({exc})") from None
 
 
 def _flag(value: str, field: str, default: bool) -> bool:
@@ -194,8 +198,6 @@ def _opening_move(
     resolved = resolve_line(uow, line, "row", now=ctx.now())
     if resolved.quantity <= 0:
         raise InvalidInput("quantity", "opening stock must be greater than zero")
-    if resolved.item.tracks_lots and resolved.lot is None:
-        raise InvalidInput("lot", f"item {resolved.item.sku!r} is lot-tracked; a lot is required")
     return adjustment_move(resolved.item, place, resolved.quantity, adjustment, resolved.lot)
 
 

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from onhand.domain.errors import Conflict, InsufficientStock, NotFound, Shortage
+from onhand.domain.errors import Conflict, InsufficientStock, InvalidInput, NotFound, Shortage
 from onhand.domain.items import Item, Tracking
 from onhand.domain.ledger import (
     PostingDraft,
@@ -130,5 +130,8 @@ def resolve_line(
                 now=now,
                 field=f"{field}.lot",
             )
+    if item.tracks_lots and lot is None:
+        noun = "serial" if item.tracking is Tracking.SERIAL else "lot"
+        raise InvalidInput(f"{field}.lot", f"item {item.sku!r} is {noun}-tracked; a {noun} is required")
     return ResolvedLine(item, amount, lot)
 

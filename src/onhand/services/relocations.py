@@ -48,8 +48,6 @@ def move_stock(
             resolved = resolve_line(uow, line, field, now=now)
             if resolved.quantity <= 0:
                 raise InvalidInput(f"{field}.quantity", "must be greater than zero")
-            if resolved.item.tracks_lots and resolved.lot is None:
-                raise InvalidInput(f"{field}.lot", f"item {resolved.item.sku!r} moves per lot")
             moves.append(MoveLine(resolved.item, origin, target, resolved.quantity, resolved.lot))
         draft = PostingDraft(
             kind=PostingKind.RELOCATION, moves=tuple(moves),
