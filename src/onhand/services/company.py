@@ -26,6 +26,7 @@ def update_company(
     name: str | None = None,
     timezone: str | None = None,
     currency: str | None = None,
+    idempotency_key: str | None = None,
 ) -> Company:
     if timezone is not None:
         time_zone(timezone)
@@ -44,4 +45,8 @@ def update_company(
         )
         return 1
 
-    return run_write(ctx, work, lambda uow, _id: uow.company.get(), action="update_company")
+    return run_write(
+        ctx, work, lambda uow, _id: uow.company.get(), action="update_company",
+        idempotency_key=idempotency_key,
+        request={"name": name, "timezone": timezone, "currency": currency},
+    )

@@ -85,6 +85,7 @@ def update_item(
     name: str | None = None,
     gtin: str | None = None,
     shelf_life_days: int | None = None,
+    idempotency_key: str | None = None,
 ) -> Item:
     """Change what may change after stock has moved; unit and tracking are fixed then."""
 
@@ -110,7 +111,10 @@ def update_item(
         )
         return current.id
 
-    return run_write(ctx, work, _load, action="update_item")
+    request = {"sku": sku, "name": name, "gtin": gtin, "shelf_life_days": shelf_life_days}
+    return run_write(
+        ctx, work, _load, action="update_item", idempotency_key=idempotency_key, request=request
+    )
 
 
 def _load(uow: UnitOfWork, item_id: int) -> Item:
@@ -149,7 +153,9 @@ def list_units(ctx: ServiceContext) -> list[UnitOfMeasure]:
         return uow.units.list()
 
 
-def create_unit(ctx: ServiceContext, *, code: str, name: str, decimals: int) -> UnitOfMeasure:
+def create_unit(
+    ctx: ServiceContext, *, code: str, name: str, decimals: int, idempotency_key: str | None = None
+) -> UnitOfMeasure:
     unit = UnitOfMeasure(code.strip().lower(), validate_name(name), decimals)
     if not unit.code.isidentifier() or len(unit.code) > 16:
         raise InvalidInput("code", f"{code!r} is not a valid unit code")
@@ -160,4 +166,7 @@ def create_unit(ctx: ServiceContext, *, code: str, name: str, decimals: int) -> 
         uow.units.add(unit)
         return 0
 
-    return run_write(ctx, work, lambda uow, _id: unit, action="create_unit")
+    return run_write(
+        ctx, work, lambda uow, _id: unit, action="create_unit",
+        idempotency_key=idempotency_key, request={"code": code, "name": name, "decimals": decimals},
+    )

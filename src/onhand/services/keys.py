@@ -24,6 +24,11 @@ def _hash(secret: str) -> str:
 
 
 def create_api_key(ctx: ServiceContext, *, name: str, role: str) -> NewApiKey:
+    """Make a key; its secret is returned here once and never again.
+
+    Deliberately without an idempotency key: a replay could not return the secret,
+    which only exists as a hash after this call.
+    """
     key_name = validate_name(name)
     key_role = parse_role(role)
     prefix = secrets.token_hex(6)
@@ -71,13 +76,18 @@ def list_api_keys(ctx: ServiceContext) -> list[ApiKeyView]:
         return uow.api_keys.list()
 
 
-def revoke_api_key(ctx: ServiceContext, key_id: int) -> ApiKeyView:
+def revoke_api_key(
+    ctx: ServiceContext, key_id: int, *, idempotency_key: str | None = None
+) -> ApiKeyView:
     def work(uow: UnitOfWork) -> int:
         _load(uow, key_id)
         uow.api_keys.revoke(key_id, ctx.now())
         return key_id
 
-    return run_write(ctx, work, _load, action="revoke_api_key")
+    return run_write(
+        ctx, work, _load, action="revoke_api_key", idempotency_key=idempotency_key,
+        request={"id": key_id},
+    )
 
 
 __all__ = ["Permission", "Role", "authenticate", "authorize", "create_api_key"]

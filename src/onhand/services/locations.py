@@ -101,6 +101,7 @@ def update_location(
     sellable: bool | None = None,
     allow_negative: bool | None = None,
     address: dict[str, str | None] | None = None,
+    idempotency_key: str | None = None,
 ) -> Location:
     def work(uow: UnitOfWork) -> int:
         current = resolve.internal_location(uow, code, "code")
@@ -115,7 +116,13 @@ def update_location(
         uow.locations.update(changed)
         return current.id
 
-    return run_write(ctx, work, _load, action="update_location")
+    request = {
+        "code": code, "name": name, "sellable": sellable,
+        "allow_negative": allow_negative, "address": address,
+    }
+    return run_write(
+        ctx, work, _load, action="update_location", idempotency_key=idempotency_key, request=request
+    )
 
 
 def _load(uow: UnitOfWork, location_id: int) -> Location:

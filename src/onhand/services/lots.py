@@ -82,7 +82,9 @@ def create_lot(
     )
 
 
-def set_lot_status(ctx: ServiceContext, *, sku: str, code: str, status: str) -> Lot:
+def set_lot_status(
+    ctx: ServiceContext, *, sku: str, code: str, status: str, idempotency_key: str | None = None
+) -> Lot:
     new_status = parse_lot_status(status)
 
     def work(uow: UnitOfWork) -> int:
@@ -90,7 +92,10 @@ def set_lot_status(ctx: ServiceContext, *, sku: str, code: str, status: str) -> 
         uow.lots.set_status(lot.id, new_status)
         return lot.id
 
-    return run_write(ctx, work, _load, action="set_lot_status")
+    return run_write(
+        ctx, work, _load, action="set_lot_status", idempotency_key=idempotency_key,
+        request={"sku": sku, "code": code, "status": status},
+    )
 
 
 def _load(uow: UnitOfWork, lot_id: int) -> Lot:

@@ -29,7 +29,7 @@ from onhand.adapters.db.repositories.ledger import LedgerRepository
 from onhand.adapters.db.repositories.places import LocationRepository, LotRepository
 from onhand.domain.errors import TransientConflict
 
-# PostgreSQL SQLSTATEs worth a retry: serialization failure, deadlock, lock timeout.
+# PostgreSQL SQLSTATEs worth a retry: serialization failure, deadlock, lock not available.
 _RETRYABLE_SQLSTATES = {"40001", "40P01", "55P03"}
 
 
@@ -49,9 +49,10 @@ class SqlUnitOfWork:
 
 
 def _is_retryable(exc: DBAPIError) -> bool:
-    if isinstance(exc, IntegrityError):
-        return True
     sqlstate = getattr(exc.orig, "sqlstate", None)
+    if isinstance(exc, IntegrityError):
+        # Two transactions inserted the same unique key: the retry sees the winner's row.
+        return sqlstate == "23505" or "UNIQUE constraint failed" in str(exc.orig)
     if sqlstate in _RETRYABLE_SQLSTATES:
         return True
     return isinstance(exc, OperationalError) and "locked" in str(exc.orig).lower()
