@@ -1,0 +1,88 @@
+"""CSV imports of items, locations and opening stock.
+
+The CSV is the request body (`Content-Type: text/csv`) or a multipart field `file`.
+An all-or-nothing import with bad rows writes nothing and answers 422 with every bad
+row; `policy=good-rows` writes the good rows and lists the bad ones in a 200.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from onhand import services
+from onhand.domain.errors import InvalidInput
+from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, Writer
+from onhand.entrypoints.api.bodies import CSV_REQUEST_BODY, CsvText, ExactJsonRoute
+from onhand.entrypoints.api.errors import error_response
+from onhand.entrypoints.api.schemas.admin import ImportRejectedOut, ImportReportOut
+from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES
+from onhand.services.imports import ImportPolicy
+from onhand.services.views import ImportReport
+
+router = APIRouter(route_class=ExactJsonRoute, tags=["imports"], responses=ERROR_RESPONSES)
+
+Importer = Callable[..., ImportReport]
+_REJECTED: dict[int | str, dict[str, Any]] = {
+    422: {
+        "model": ImportRejectedOut,
+        "description": "A malformed file, or (all-or-nothing) bad rows: nothing was written; "
+        "`report.errors` lists every bad row",
+    }
+}
+
+
+def _render(report: ImportReport, policy: ImportPolicy) -> ImportReportOut | JSONResponse:
+    out = ImportReportOut.of(report)
+    if report.ok or policy is not ImportPolicy.ALL_OR_NOTHING:
+        return out
+    bad = len({e.line for e in report.errors})
+    rejected = InvalidInput(
+        "file", f"{bad} of {report.rows_total} rows are invalid; nothing was imported"
+    )
+    return error_response(rejected, extra={"report": out.model_dump(mode="json")})
+
+
+@router.post(
+    "/imports/items", response_model=ImportReportOut, responses=_REJECTED, openapi_extra=CSV_REQUEST_BODY,
+    summary="Import items (sku, name, unit, tracking, gtin, shelf_life_days)",
+)
+def import_items(
+    _key: Writer, csv_text: CsvText, onhand: OnhandDep,
+    policy: ImportPolicy = ImportPolicy.ALL_OR_NOTHING, idempotency_key: IdempotencyKey = None,
+) -> ImportReportOut | JSONResponse:
+    report = services.imports.import_items(onhand, csv_text, policy=policy, idempotency_key=idempotency_key)
+    return _render(report, policy)
+
+
+@router.post(
+    "/imports/locations", response_model=ImportReportOut, responses=_REJECTED,
+    openapi_extra=CSV_REQUEST_BODY,
+    summary="Import locations (code, name, kind, parent, sellable, allow_negative, address_…)",
+)
+def import_locations(
+    _key: Writer, csv_text: CsvText, onhand: OnhandDep,
+    policy: ImportPolicy = ImportPolicy.ALL_OR_NOTHING, idempotency_key: IdempotencyKey = None,
+) -> ImportReportOut | JSONResponse:
+    report = services.imports.import_locations(
+        onhand, csv_text, policy=policy, idempotency_key=idempotency_key
+    )
+    return _render(report, policy)
+
+
+@router.post(
+    "/imports/opening-stock", response_model=ImportReportOut, responses=_REJECTED,
+    openapi_extra=CSV_REQUEST_BODY,
+    summary="Import opening stock (location, sku, quantity, lot, expiry_date, production_date)",
+)
+def import_opening_stock(
+    _key: Writer, csv_text: CsvText, onhand: OnhandDep,
+    policy: ImportPolicy = ImportPolicy.ALL_OR_NOTHING, idempotency_key: IdempotencyKey = None,
+) -> ImportReportOut | JSONResponse:
+    report = services.imports.import_opening_stock(
+        onhand, csv_text, policy=policy, idempotency_key=idempotency_key
+    )
+    return _render(report, policy)

@@ -1,0 +1,65 @@
+"""Items: create, change, look up by SKU or GTIN, search.
+
+SKUs may contain "/": the routes take the rest of the path as the SKU, so
+`GET /items/TEA/GREEN` is item "TEA/GREEN" (encoding it as %2F works too). A SKU that
+ends in "/lots" or starts with "by-gtin/" is reachable through `GET /items?search=`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from onhand import services
+from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, Reader, Writer
+from onhand.entrypoints.api.bodies import ExactJsonRoute
+from onhand.entrypoints.api.schemas.catalog import ItemIn, ItemList, ItemOut, ItemPatch
+from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, QueryInt
+
+router = APIRouter(route_class=ExactJsonRoute, tags=["items"], responses=ERROR_RESPONSES)
+
+
+@router.get("/items", summary="List items, optionally searching SKU and name")
+def list_items(
+    onhand: OnhandDep,
+    _key: Reader,
+    search: Annotated[str | None, Query(max_length=200)] = None,
+    limit: QueryInt = 100,
+    offset: QueryInt = 0,
+) -> ItemList:
+    found = services.items.list_items(onhand, search=search, limit=limit, offset=offset)
+    return ItemList(items=[ItemOut.of(i) for i in found])
+
+
+@router.post("/items", status_code=201)
+def create_item(
+    body: ItemIn, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+) -> ItemOut:
+    item = services.items.create_item(
+        onhand, sku=body.sku, name=body.name, unit=body.unit, tracking=body.tracking,
+        gtin=body.gtin, shelf_life_days=body.shelf_life_days, idempotency_key=idempotency_key,
+    )
+    return ItemOut.of(item)
+
+
+# Declared before /items/{sku:path} so that it is not taken for a SKU.
+@router.get("/items/by-gtin/{gtin}", summary="Find the item with a GTIN (EAN/UPC, any length)")
+def find_by_gtin(gtin: str, onhand: OnhandDep, _key: Reader) -> ItemOut:
+    return ItemOut.of(services.items.find_by_gtin(onhand, gtin))
+
+
+@router.get("/items/{sku:path}")
+def get_item(sku: str, onhand: OnhandDep, _key: Reader) -> ItemOut:
+    return ItemOut.of(services.items.get_item(onhand, sku))
+
+
+@router.patch("/items/{sku:path}", summary="Change name, GTIN or shelf life")
+def update_item(
+    sku: str, body: ItemPatch, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+) -> ItemOut:
+    item = services.items.update_item(
+        onhand, sku, name=body.name, gtin=body.gtin, shelf_life_days=body.shelf_life_days,
+        idempotency_key=idempotency_key,
+    )
+    return ItemOut.of(item)

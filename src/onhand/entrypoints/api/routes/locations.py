@@ -1,0 +1,53 @@
+"""Locations: list, create, look up and change (codes may contain "/")."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from onhand import services
+from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, Reader, Writer
+from onhand.entrypoints.api.bodies import ExactJsonRoute
+from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES
+from onhand.entrypoints.api.schemas.locations import (
+    LocationIn,
+    LocationList,
+    LocationOut,
+    LocationPatch,
+    address_fields,
+)
+
+router = APIRouter(route_class=ExactJsonRoute, tags=["locations"], responses=ERROR_RESPONSES)
+
+
+@router.get("/locations", summary="All locations, internal and virtual")
+def list_locations(onhand: OnhandDep, _key: Reader) -> LocationList:
+    return LocationList(locations=[LocationOut.of(loc) for loc in services.locations.list_locations(onhand)])
+
+
+@router.post("/locations", status_code=201)
+def create_location(
+    body: LocationIn, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+) -> LocationOut:
+    location = services.locations.create_location(
+        onhand, code=body.code, name=body.name, kind=body.kind, parent=body.parent,
+        sellable=body.sellable, allow_negative=body.allow_negative,
+        address=address_fields(body.address), idempotency_key=idempotency_key,
+    )
+    return LocationOut.of(location)
+
+
+@router.get("/locations/{code:path}")
+def get_location(code: str, onhand: OnhandDep, _key: Reader) -> LocationOut:
+    return LocationOut.of(services.locations.get_location(onhand, code))
+
+
+@router.patch("/locations/{code:path}", summary="Change name, sellable, allow_negative or address")
+def update_location(
+    code: str, body: LocationPatch, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+) -> LocationOut:
+    location = services.locations.update_location(
+        onhand, code, name=body.name, sellable=body.sellable,
+        allow_negative=body.allow_negative, address=address_fields(body.address),
+        idempotency_key=idempotency_key,
+    )
+    return LocationOut.of(location)

@@ -1,0 +1,48 @@
+"""Lots and serials of tracked items: define, look up, quarantine, release, recall.
+
+Mounted before the item routes, so `/items/{sku}/lots…` is never read as a SKU.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from onhand import services
+from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, Reader, Writer
+from onhand.entrypoints.api.bodies import ExactJsonRoute
+from onhand.entrypoints.api.schemas.catalog import LotIn, LotList, LotOut, LotStatusIn
+from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES
+
+router = APIRouter(route_class=ExactJsonRoute, tags=["lots"], responses=ERROR_RESPONSES)
+
+
+@router.get("/items/{sku:path}/lots")
+def list_lots(sku: str, onhand: OnhandDep, _key: Reader) -> LotList:
+    return LotList(lots=[LotOut.of(sku.strip(), lot) for lot in services.lots.list_lots(onhand, sku)])
+
+
+@router.post("/items/{sku:path}/lots", status_code=201)
+def create_lot(
+    sku: str, body: LotIn, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+) -> LotOut:
+    lot = services.lots.create_lot(
+        onhand, sku=sku, code=body.code, expiry_date=body.expiry_date,
+        production_date=body.production_date, idempotency_key=idempotency_key,
+    )
+    return LotOut.of(sku.strip(), lot)
+
+
+@router.post("/items/{sku:path}/lots/{code:path}/status", summary="Release, quarantine or recall a lot")
+def set_lot_status(
+    sku: str, code: str, body: LotStatusIn, onhand: OnhandDep, _key: Writer,
+    idempotency_key: IdempotencyKey = None,
+) -> LotOut:
+    lot = services.lots.set_lot_status(
+        onhand, sku=sku, code=code, status=body.status, idempotency_key=idempotency_key
+    )
+    return LotOut.of(sku.strip(), lot)
+
+
+@router.get("/items/{sku:path}/lots/{code:path}")
+def get_lot(sku: str, code: str, onhand: OnhandDep, _key: Reader) -> LotOut:
+    return LotOut.of(sku.strip(), services.lots.get_lot(onhand, sku=sku, code=code))

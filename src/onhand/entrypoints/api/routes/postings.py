@@ -1,0 +1,57 @@
+"""Postings that move stock: adjustments, counts, relocations; and reading one back."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from onhand import services
+from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, Reader, Writer
+from onhand.entrypoints.api.bodies import ExactJsonRoute
+from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, PathId
+from onhand.entrypoints.api.schemas.postings import (
+    AdjustmentIn,
+    CountIn,
+    PostingOut,
+    RelocationIn,
+    stock_lines,
+)
+
+router = APIRouter(route_class=ExactJsonRoute, tags=["postings"], responses=ERROR_RESPONSES)
+
+
+@router.post("/adjustments", status_code=201, summary="Post stock found (+) or lost (−) at a location")
+def post_adjustment(
+    body: AdjustmentIn, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+) -> PostingOut:
+    posting = services.adjustments.post_adjustment(
+        onhand, location=body.location, lines=stock_lines(body.lines), reason=body.reason,
+        reference=body.reference, note=body.note, idempotency_key=idempotency_key,
+    )
+    return PostingOut.of(posting)
+
+
+@router.post("/counts", status_code=201, summary="Post a stock count; differences become moves")
+def post_count(
+    body: CountIn, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+) -> PostingOut:
+    posting = services.counts.post_stock_count(
+        onhand, location=body.location, lines=stock_lines(body.lines), reason=body.reason,
+        reference=body.reference, note=body.note, idempotency_key=idempotency_key,
+    )
+    return PostingOut.of(posting)
+
+
+@router.post("/relocations", status_code=201, summary="Move stock between internal locations")
+def post_relocation(
+    body: RelocationIn, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+) -> PostingOut:
+    posting = services.relocations.move_stock(
+        onhand, source=body.source, destination=body.destination, lines=stock_lines(body.lines),
+        reference=body.reference, note=body.note, idempotency_key=idempotency_key,
+    )
+    return PostingOut.of(posting)
+
+
+@router.get("/postings/{posting_id}")
+def get_posting(posting_id: PathId, onhand: OnhandDep, _key: Reader) -> PostingOut:
+    return PostingOut.of(services.postings.get_posting(onhand, posting_id))

@@ -1,0 +1,49 @@
+"""Stock levels and movement history."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from onhand import services
+from onhand.entrypoints.api.auth import OnhandDep, Reader
+from onhand.entrypoints.api.bodies import ExactJsonRoute
+from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, QueryInt
+from onhand.entrypoints.api.schemas.postings import MoveList, MoveOut
+from onhand.entrypoints.api.schemas.stock import StockReportOut
+from onhand.services.stock import StockGrouping
+
+router = APIRouter(route_class=ExactJsonRoute, tags=["stock"], responses=ERROR_RESPONSES)
+
+Code = Annotated[str | None, Query(max_length=200)]
+
+
+@router.get("/stock", summary="On hand, reserved and available over internal locations")
+def stock_levels(
+    onhand: OnhandDep,
+    _key: Reader,
+    sku: Code = None,
+    location: Annotated[str | None, Query(max_length=200, description="Includes its bins")] = None,
+    lot: Annotated[str | None, Query(max_length=200, description="Needs sku")] = None,
+    group_by: StockGrouping = StockGrouping.ITEM,
+) -> StockReportOut:
+    report = services.stock.stock_levels(onhand, sku=sku, location=location, lot=lot, group_by=group_by)
+    return StockReportOut.of(report)
+
+
+@router.get("/moves", summary="Movement history, newest first")
+def movement_history(
+    onhand: OnhandDep,
+    _key: Reader,
+    sku: Code = None,
+    location: Annotated[str | None, Query(max_length=200, description="Includes its bins")] = None,
+    lot: Annotated[str | None, Query(max_length=200, description="Needs sku")] = None,
+    limit: QueryInt = 100,
+    before_id: Annotated[QueryInt | None, Query(description="Moves older than this id")] = None,
+) -> MoveList:
+    moves = services.stock.movement_history(
+        onhand, sku=sku, location=location, lot=lot, limit=limit, before_id=before_id
+    )
+    next_page = moves[-1].id if len(moves) == limit else None
+    return MoveList(moves=[MoveOut.of(m) for m in moves], next_before_id=next_page)

@@ -1,0 +1,110 @@
+"""API keys, imports and the integrity reports (verify, rebuild)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from onhand.entrypoints.api.schemas.common import DecimalOut, ErrorDetail, RequestModel, ResponseModel
+from onhand.services.views import ApiKeyView, Discrepancy, ImportReport, NewApiKey, VerifyReport
+
+
+class ApiKeyOut(ResponseModel):
+    id: int
+    name: str
+    role: str
+    prefix: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+    @classmethod
+    def of(cls, key: ApiKeyView) -> ApiKeyOut:
+        return cls(**key.__dict__)
+
+
+class ApiKeyList(ResponseModel):
+    keys: list[ApiKeyOut]
+
+
+class ApiKeyIn(RequestModel):
+    name: str = Field(examples=["Shopify connector"])
+    role: str = Field(description="admin, operator, viewer or integration", examples=["operator"])
+
+
+class NewApiKeyOut(ResponseModel):
+    key: ApiKeyOut
+    secret: str = Field(description="Shown this once; only a hash is stored")
+
+    @classmethod
+    def of(cls, new: NewApiKey) -> NewApiKeyOut:
+        return cls(key=ApiKeyOut.of(new.key), secret=new.secret)
+
+
+class RowErrorOut(ResponseModel):
+    line: int
+    field: str
+    reason: str
+
+
+class ImportReportOut(ResponseModel):
+    kind: str
+    ok: bool
+    rows_total: int
+    rows_imported: int
+    errors: list[RowErrorOut]
+    posting_id: int | None
+    created_ids: list[int]
+
+    @classmethod
+    def of(cls, report: ImportReport) -> ImportReportOut:
+        return cls(
+            kind=report.kind, ok=report.ok, rows_total=report.rows_total,
+            rows_imported=report.rows_imported,
+            errors=[RowErrorOut(line=e.line, field=e.field, reason=e.reason) for e in report.errors],
+            posting_id=report.posting_id, created_ids=list(report.created_ids),
+        )
+
+
+class ImportRejectedOut(ResponseModel):
+    error: ErrorDetail
+    report: ImportReportOut | None = None
+
+
+class DiscrepancyOut(ResponseModel):
+    sku: str
+    location: str
+    lot: str | None
+    expected: DecimalOut
+    actual: DecimalOut
+
+    @classmethod
+    def of(cls, found: Discrepancy) -> DiscrepancyOut:
+        return cls(**found.__dict__)
+
+
+class ConservationErrorOut(ResponseModel):
+    sku: str
+    lot: str | None
+    total: DecimalOut
+
+
+class VerifyReportOut(ResponseModel):
+    ok: bool
+    moves_checked: int
+    balances_checked: int
+    projection_mismatches: list[DiscrepancyOut]
+    conservation_errors: list[ConservationErrorOut]
+    negative_balances: list[DiscrepancyOut]
+
+    @classmethod
+    def of(cls, report: VerifyReport) -> VerifyReportOut:
+        return cls(
+            ok=report.ok, moves_checked=report.moves_checked, balances_checked=report.balances_checked,
+            projection_mismatches=[DiscrepancyOut.of(d) for d in report.projection_mismatches],
+            conservation_errors=[
+                ConservationErrorOut(sku=sku, lot=lot, total=total)
+                for sku, lot, total in report.conservation_errors
+            ],
+            negative_balances=[DiscrepancyOut.of(d) for d in report.negative_balances],
+        )

@@ -1,0 +1,132 @@
+"""Company settings, units of measure, reason codes, items and lots."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field, StrictInt
+
+from onhand.domain.items import Item
+from onhand.domain.lots import Lot
+from onhand.domain.quantities import UnitOfMeasure
+from onhand.entrypoints.api.schemas.common import MAX_INT32, DateIn, RequestModel, ResponseModel
+from onhand.services.reasons import ReasonCode
+from onhand.services.views import Company
+
+ShelfLife = StrictInt  # days; the service checks that it is positive
+
+
+class CompanyOut(ResponseModel):
+    name: str
+    timezone: str
+    currency: str
+
+    @classmethod
+    def of(cls, company: Company) -> CompanyOut:
+        return cls(name=company.name, timezone=company.timezone, currency=company.currency)
+
+
+class CompanyPatch(RequestModel):
+    name: str | None = None
+    timezone: str | None = Field(None, examples=["Europe/Berlin"])
+    currency: str | None = Field(None, examples=["EUR"])
+
+
+class UnitOut(ResponseModel):
+    code: str
+    name: str
+    decimals: int
+
+    @classmethod
+    def of(cls, unit: UnitOfMeasure) -> UnitOut:
+        return cls(code=unit.code, name=unit.name, decimals=unit.decimals)
+
+
+class UnitList(ResponseModel):
+    units: list[UnitOut]
+
+
+class UnitIn(RequestModel):
+    code: str = Field(examples=["bottle"])
+    name: str
+    decimals: StrictInt = Field(description="How many decimals a quantity may have (0-6)")
+
+
+class ReasonCodeOut(ResponseModel):
+    code: str
+    description: str
+
+    @classmethod
+    def of(cls, reason: ReasonCode) -> ReasonCodeOut:
+        return cls(code=reason.code, description=reason.description)
+
+
+class ReasonCodeList(ResponseModel):
+    reason_codes: list[ReasonCodeOut]
+
+
+class ItemOut(ResponseModel):
+    sku: str
+    name: str
+    unit: str
+    tracking: str
+    kind: str
+    gtin: str | None
+    shelf_life_days: int | None
+
+    @classmethod
+    def of(cls, item: Item) -> ItemOut:
+        return cls(
+            sku=item.sku, name=item.name, unit=item.unit.code, tracking=item.tracking.value,
+            kind=item.kind.value, gtin=item.gtin, shelf_life_days=item.shelf_life_days,
+        )
+
+
+class ItemList(ResponseModel):
+    items: list[ItemOut]
+
+
+class ItemIn(RequestModel):
+    sku: str = Field(examples=["TEA-1"])
+    name: str
+    unit: str = "each"
+    tracking: str = Field("none", description="none, lot or serial")
+    gtin: str | None = None
+    shelf_life_days: ShelfLife | None = Field(None, le=MAX_INT32)
+
+
+class ItemPatch(RequestModel):
+    """Absent or null fields stay as they are; `"gtin": ""` removes the GTIN."""
+
+    name: str | None = None
+    gtin: str | None = None
+    shelf_life_days: ShelfLife | None = Field(None, le=MAX_INT32)
+
+
+class LotOut(ResponseModel):
+    sku: str
+    code: str
+    status: str
+    expiry_date: date | None
+    production_date: date | None
+
+    @classmethod
+    def of(cls, sku: str, lot: Lot) -> LotOut:
+        return cls(
+            sku=sku, code=lot.code, status=lot.status.value,
+            expiry_date=lot.expiry_date, production_date=lot.production_date,
+        )
+
+
+class LotList(ResponseModel):
+    lots: list[LotOut]
+
+
+class LotIn(RequestModel):
+    code: str = Field(examples=["L2026-03"])
+    expiry_date: DateIn | None = None
+    production_date: DateIn | None = None
+
+
+class LotStatusIn(RequestModel):
+    status: str = Field(description="released, quarantined or recalled", examples=["quarantined"])

@@ -1,0 +1,92 @@
+"""Building blocks every schema uses: exact quantities in, decimal strings out."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import Path, Query
+from pydantic import BaseModel, ConfigDict, PlainSerializer, PlainValidator, WithJsonSchema
+
+from onhand.domain.quantities import plain
+
+# Integers the database can hold (ids, offsets); larger ones are refused as input.
+MAX_INT64 = 2**63 - 1
+MAX_INT32 = 2**31 - 1
+
+
+class RequestModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ResponseModel(BaseModel):
+    pass
+
+
+def _quantity_text(value: Any) -> str:
+    # JSON numbers arrive as int or Decimal (see bodies.py); both keep their exact text.
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal | float):
+        raise ValueError("must be a decimal string like \"2.5\" or a number")
+    if isinstance(value, float):  # only if a body was parsed without exact decimals
+        return repr(value)
+    return str(value)
+
+
+QuantityIn = Annotated[
+    str,
+    PlainValidator(_quantity_text),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}, {"type": "number"}],
+            "description": "A decimal quantity in the item's unit, exact: \"2.5\" or 2.5 or 3",
+            "examples": ["2.5"],
+        }
+    ),
+]
+
+
+def decimal_text(value: Decimal) -> str:
+    return format(plain(value), "f")
+
+
+DecimalOut = Annotated[
+    Decimal, PlainSerializer(decimal_text, return_type=str, when_used="always")
+]
+
+# A date as text, parsed (and its error named) by the service it is passed to.
+DateIn = Annotated[str, WithJsonSchema({"type": "string", "format": "date", "examples": ["2026-12-31"]})]
+
+# Integers in a query string or path, kept within what the database can compare.
+QueryInt = Annotated[int, Query(ge=-MAX_INT64, le=MAX_INT64)]
+PathId = Annotated[int, Path(ge=-MAX_INT64, le=MAX_INT64)]
+
+
+class ErrorDetail(ResponseModel):
+    """`OnhandError.to_dict()`: code and message always; the rest as the error carries."""
+
+    model_config = ConfigDict(extra="allow")
+    code: str
+    message: str
+    field: str | None = None
+    reason: str | None = None
+
+
+class ErrorOut(ResponseModel):
+    error: ErrorDetail
+
+
+def _documented(description: str) -> dict[str, Any]:
+    return {"model": ErrorOut, "description": description}
+
+
+# Documented on every /api/v1 route, in the one error shape (see errors.py).
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: _documented("Missing, unknown or revoked API key (WWW-Authenticate: Bearer)"),
+    403: _documented("The key's role lacks the permission"),
+    404: _documented("A referenced SKU, location, lot, posting … does not exist; `field` names it"),
+    409: _documented(
+        "Conflict with current state: already exists, idempotency key reused, "
+        "insufficient stock (`shortages` lists every short line), concurrent update"
+    ),
+    422: _documented("Invalid input: `field` names the first bad field, `reason` says why"),
+}

@@ -1,0 +1,69 @@
+"""Locations: warehouses, stores, 3PLs, bins, transit and the virtual other sides."""
+
+from __future__ import annotations
+
+from pydantic import Field, StrictBool
+
+from onhand.domain.locations import Address, Location
+from onhand.entrypoints.api.schemas.common import RequestModel, ResponseModel
+
+
+class AddressModel(RequestModel):
+    line1: str | None = None
+    line2: str | None = None
+    city: str | None = None
+    region: str | None = None
+    postcode: str | None = None
+    country: str | None = Field(None, description="ISO 3166 alpha-2", examples=["US"])
+
+    @classmethod
+    def of(cls, address: Address) -> AddressModel:
+        return cls(**address.__dict__)
+
+
+class LocationOut(ResponseModel):
+    id: int
+    code: str
+    name: str
+    kind: str
+    internal: bool
+    parent_id: int | None
+    sellable: bool
+    allow_negative: bool
+    address: AddressModel
+
+    @classmethod
+    def of(cls, location: Location) -> LocationOut:
+        return cls(
+            id=location.id, code=location.code, name=location.name, kind=location.kind.value,
+            internal=location.is_internal, parent_id=location.parent_id,
+            sellable=location.sellable, allow_negative=location.allow_negative,
+            address=AddressModel.of(location.address),
+        )
+
+
+class LocationList(ResponseModel):
+    locations: list[LocationOut]
+
+
+class LocationIn(RequestModel):
+    code: str = Field(examples=["NY"])
+    name: str
+    kind: str = Field(description="warehouse, store, 3pl, bin or transit")
+    parent: str | None = Field(None, description="Code of the containing location (bins only)")
+    sellable: StrictBool = True
+    allow_negative: StrictBool = False
+    address: AddressModel | None = None
+
+
+class LocationPatch(RequestModel):
+    """Absent or null fields stay as they are; address fields given replace those stored."""
+
+    name: str | None = None
+    sellable: StrictBool | None = None
+    allow_negative: StrictBool | None = None
+    address: AddressModel | None = None
+
+
+def address_fields(address: AddressModel | None) -> dict[str, str | None] | None:
+    return address.model_dump(exclude_unset=True) if address is not None else None

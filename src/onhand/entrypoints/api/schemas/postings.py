@@ -1,0 +1,104 @@
+"""Postings (adjustments, counts, relocations), their moves, and movement history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from onhand.entrypoints.api.schemas.common import DateIn, DecimalOut, QuantityIn, RequestModel, ResponseModel
+from onhand.services.postings import StockLine
+from onhand.services.views import MoveView, PostingView
+
+
+class StockLineIn(RequestModel):
+    sku: str = Field(examples=["TEA-1"])
+    quantity: QuantityIn
+    lot: str | None = Field(None, description="Required for lot- and serial-tracked items")
+    expiry_date: DateIn | None = Field(None, description="For a lot first seen on this line")
+    production_date: DateIn | None = Field(None, description="For a lot first seen on this line")
+
+    def to_line(self) -> StockLine:
+        return StockLine(
+            sku=self.sku, quantity=self.quantity, lot=self.lot,
+            expiry_date=self.expiry_date, production_date=self.production_date,
+        )
+
+
+def stock_lines(lines: list[StockLineIn]) -> list[StockLine]:
+    return [line.to_line() for line in lines]
+
+
+class AdjustmentIn(RequestModel):
+    """Signed quantities at one internal location: + found, − lost."""
+
+    location: str = Field(examples=["NY"])
+    reason: str = Field(examples=["damaged"])
+    lines: list[StockLineIn]
+    reference: str | None = None
+    note: str | None = None
+
+
+class CountIn(RequestModel):
+    """Counted quantities at one location; the difference to the books is posted."""
+
+    location: str = Field(examples=["NY"])
+    lines: list[StockLineIn]
+    reason: str = "count"
+    reference: str | None = None
+    note: str | None = None
+
+
+class RelocationIn(RequestModel):
+    """Stock moved directly from one internal location to another."""
+
+    source: str = Field(examples=["NY"])
+    destination: str = Field(examples=["NY-A1"])
+    lines: list[StockLineIn]
+    reference: str | None = None
+    note: str | None = None
+
+
+class MoveOut(ResponseModel):
+    id: int
+    posting_id: int
+    posting_kind: str
+    sku: str
+    lot: str | None
+    from_location: str
+    to_location: str
+    quantity: DecimalOut
+    reason: str | None
+    reference: str | None
+    created_at: datetime
+    effective_at: datetime
+
+    @classmethod
+    def of(cls, move: MoveView) -> MoveOut:
+        return cls(**move.__dict__)
+
+
+class PostingOut(ResponseModel):
+    id: int
+    kind: str
+    reason: str | None
+    reference: str | None
+    note: str | None
+    created_at: datetime
+    effective_at: datetime
+    moves: list[MoveOut]
+
+    @classmethod
+    def of(cls, posting: PostingView) -> PostingOut:
+        return cls(
+            id=posting.id, kind=posting.kind, reason=posting.reason, reference=posting.reference,
+            note=posting.note, created_at=posting.created_at, effective_at=posting.effective_at,
+            moves=[MoveOut.of(m) for m in posting.moves],
+        )
+
+
+class MoveList(ResponseModel):
+    moves: list[MoveOut]
+    next_before_id: int | None = Field(
+        description="Pass as before_id for the next (older) page; null on the last page"
+    )

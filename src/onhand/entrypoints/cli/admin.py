@@ -1,0 +1,79 @@
+"""`onhand init`, `onhand verify`, `onhand rebuild`: the database and the proof of its books."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.text import Text
+
+from onhand import services
+from onhand.entrypoints.cli.company import print_company
+from onhand.entrypoints.cli.render import console, table, text
+from onhand.entrypoints.cli.session import redact, session
+from onhand.services.views import Discrepancy, VerifyReport
+
+# Exit code of a verify or rebuild whose books do not prove out.
+NOT_OK_EXIT_CODE = 1
+
+
+def init(
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Option(help="Company name.")] = None,
+    timezone: Annotated[str | None, typer.Option(help="IANA time zone, e.g. America/New_York.")] = None,
+    currency: Annotated[str | None, typer.Option(help="ISO 4217 code, e.g. USD.")] = None,
+) -> None:
+    """Create the database (or bring its schema up to date) and optionally name the company."""
+    current = session(ctx)
+    target = current.onhand  # opening migrates the schema
+    console().print(Text(f"Database ready: {redact(current.database_url)}"))
+    if name or timezone or currency:
+        company = services.company.update_company(target, name=name, timezone=timezone, currency=currency)
+    else:
+        company = services.company.get_company(target)
+    print_company(company)
+
+
+def discrepancies(title: str, rows: tuple[Discrepancy, ...], expected: str, actual: str) -> None:
+    grid = table("SKU", "Location", "Lot", expected, actual, title=title, numeric=[expected, actual])
+    for row in rows:
+        grid.add_row(text(row.sku), text(row.location), text(row.lot), text(row.expected), text(row.actual))
+    console().print(grid)
+
+
+def print_verify(report: VerifyReport) -> None:
+    out = console()
+    out.print(Text(f"Checked {report.moves_checked} moves and {report.balances_checked} balances."))
+    if report.projection_mismatches:
+        discrepancies("Balances that differ from the ledger", report.projection_mismatches,
+                      "Ledger", "Balance")
+    if report.conservation_errors:
+        grid = table("SKU", "Lot", "Sum over all locations", title="Items that do not sum to zero",
+                     numeric=["Sum over all locations"])
+        for sku, lot, total in report.conservation_errors:
+            grid.add_row(text(sku), text(lot), text(total))
+        out.print(grid)
+    if report.negative_balances:
+        discrepancies("Negative balances where not allowed", report.negative_balances,
+                      "Minimum", "On hand")
+    if report.ok:
+        out.print(Text("OK: balances match the ledger, every item sums to zero.", style="green"))
+    else:
+        out.print(Text("NOT OK: see above; `onhand rebuild` recomputes balances from the ledger.",
+                       style="red"))
+
+
+def verify(ctx: typer.Context) -> None:
+    """Prove the books: balances == fold(ledger), conservation, no illegal negatives."""
+    report = services.integrity.verify(session(ctx).onhand)
+    print_verify(report)
+    if not report.ok:
+        raise typer.Exit(NOT_OK_EXIT_CODE)
+
+
+def rebuild(ctx: typer.Context) -> None:
+    """Recompute every balance's on hand from the ledger, then verify."""
+    report = services.integrity.rebuild(session(ctx).onhand)
+    print_verify(report)
+    if not report.ok:
+        raise typer.Exit(NOT_OK_EXIT_CODE)

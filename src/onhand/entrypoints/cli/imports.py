@@ -1,0 +1,130 @@
+"""`onhand import items|locations|stock FILE`: CSV import with progress and a row report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.text import Text
+
+from onhand import services
+from onhand.domain.errors import InvalidInput
+from onhand.entrypoints.cli.errors import exit_code_of, fail
+from onhand.entrypoints.cli.render import console, err_console, table, text
+from onhand.entrypoints.cli.session import onhand
+from onhand.services.imports import ImportPolicy
+from onhand.services.views import ImportReport
+
+import_app = typer.Typer(
+    help="Import CSV files: items, locations, opening stock. All or nothing unless --policy good-rows.",
+    no_args_is_help=True,
+)
+# Rejected rows are bad input: the same exit code as InvalidInput.
+REJECTED_ROWS_EXIT_CODE = exit_code_of(InvalidInput)
+
+FileArgument = Annotated[
+    Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="CSV file with a header row.")
+]
+PolicyOption = Annotated[
+    ImportPolicy, typer.Option(help="all-or-nothing: any bad row writes nothing; good-rows: write the rest.")
+]
+IdempotencyKey = Annotated[str | None, typer.Option(help="Makes a retried import safe.")]
+Importer = Callable[..., ImportReport]
+
+
+def read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise fail(f"{path}: not a UTF-8 text file", REJECTED_ROWS_EXIT_CODE) from None
+
+
+def run_import(
+    ctx: typer.Context, importer: Importer, path: Path, *, policy: ImportPolicy, key: str | None
+) -> None:
+    """Run one import with a progress bar, print its report, fail if any row was rejected."""
+    content = read(path)
+    target = onhand(ctx)
+    progress = Progress(
+        TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), console=err_console(),
+    )
+    task: list[TaskID] = []
+
+    def on_progress(done: int, total: int) -> None:
+        # Started on the first row, so a file refused as a whole shows only its error.
+        if not task:
+            progress.start()
+            task.append(progress.add_task(f"Importing {path.name}", total=total))
+        progress.update(task[0], completed=done, total=total)
+
+    try:
+        report = importer(target, content, policy=policy, on_progress=on_progress, idempotency_key=key)
+    finally:
+        if task:
+            progress.stop()
+    print_report(report, policy)
+    if not report.ok:
+        raise typer.Exit(REJECTED_ROWS_EXIT_CODE)
+
+
+def print_report(report: ImportReport, policy: ImportPolicy) -> None:
+    out = console()
+    if report.errors:
+        grid = table("Line", "Field", "Reason", title="Rejected rows", numeric=["Line"])
+        for error in report.errors:
+            grid.add_row(text(error.line), text(error.field), text(error.reason))
+        out.print(grid)
+    summary = f"Imported {report.rows_imported} of {report.rows_total} rows"
+    if report.errors:
+        summary += f"; {len(report.errors)} rejected"
+        if policy is ImportPolicy.ALL_OR_NOTHING:
+            summary += " (all-or-nothing: nothing was written)"
+    if report.posting_id is not None:
+        summary += f"; posting #{report.posting_id}"
+    out.print(Text(summary + ".", style="yellow" if report.errors else "green"))
+
+
+@import_app.command("items")
+def import_items(
+    ctx: typer.Context,
+    file: FileArgument,
+    policy: PolicyOption = ImportPolicy.ALL_OR_NOTHING,
+    idempotency_key: IdempotencyKey = None,
+) -> None:
+    """Items. Columns: sku, name, unit, tracking, gtin, shelf_life_days."""
+    run_import(ctx, services.imports.import_items, file, policy=policy, key=idempotency_key)
+
+
+@import_app.command("locations")
+def import_locations(
+    ctx: typer.Context,
+    file: FileArgument,
+    policy: PolicyOption = ImportPolicy.ALL_OR_NOTHING,
+    idempotency_key: IdempotencyKey = None,
+) -> None:
+    """Locations. Columns: code, name, kind, parent, sellable, allow_negative, address_line1,
+    address_line2, city, region, postcode, country."""
+    run_import(ctx, services.imports.import_locations, file, policy=policy, key=idempotency_key)
+
+
+@import_app.command("stock")
+def import_stock(
+    ctx: typer.Context,
+    file: FileArgument,
+    policy: PolicyOption = ImportPolicy.ALL_OR_NOTHING,
+    idempotency_key: IdempotencyKey = None,
+) -> None:
+    """Opening stock, one posting. Columns: location, sku, quantity, lot, expiry_date,
+    production_date."""
+    run_import(ctx, services.imports.import_opening_stock, file, policy=policy, key=idempotency_key)

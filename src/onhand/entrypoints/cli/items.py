@@ -1,0 +1,94 @@
+"""`onhand items add|list|show|update`: the catalog of stocked items."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from onhand import services
+from onhand.domain.items import Item
+from onhand.entrypoints.cli.render import console, fields, table, text
+from onhand.entrypoints.cli.session import onhand
+
+items_app = typer.Typer(help="Items (SKUs): what is stocked, in which unit, how it is tracked.",
+                        no_args_is_help=True)
+
+
+def print_item(item: Item) -> None:
+    console().print(
+        fields(
+            [
+                ("SKU", item.sku),
+                ("Name", item.name),
+                ("Unit", item.unit.code),
+                ("Tracking", item.tracking.value),
+                ("GTIN", item.gtin),
+                ("Shelf life (days)", item.shelf_life_days),
+            ],
+            title=f"Item {item.sku}",
+        )
+    )
+
+
+@items_app.command("add")
+def add_item(
+    ctx: typer.Context,
+    sku: Annotated[str, typer.Argument(help="Stock keeping unit, e.g. MUG-12OZ.")],
+    name: Annotated[str, typer.Option(help="Item name.")],
+    unit: Annotated[str, typer.Option(help="Unit of measure code (see `onhand units list`).")] = "each",
+    tracking: Annotated[str, typer.Option(help="none, lot or serial.")] = "none",
+    gtin: Annotated[str | None, typer.Option(help="GTIN-8/12/13/14 (EAN/UPC) barcode.")] = None,
+    shelf_life_days: Annotated[
+        int | None, typer.Option(help="Days from production to expiry, for lot-tracked items.")
+    ] = None,
+    idempotency_key: Annotated[str | None, typer.Option(help="Makes a retried command safe.")] = None,
+) -> None:
+    """Add an item to the catalog."""
+    item = services.items.create_item(
+        onhand(ctx), sku=sku, name=name, unit=unit, tracking=tracking, gtin=gtin,
+        shelf_life_days=shelf_life_days, idempotency_key=idempotency_key,
+    )
+    print_item(item)
+
+
+@items_app.command("list")
+def list_items(
+    ctx: typer.Context,
+    search: Annotated[str | None, typer.Option(help="Part of a SKU or name.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many items (1-1000).")] = 100,
+    offset: Annotated[int, typer.Option(help="Skip this many items first.")] = 0,
+) -> None:
+    """List items, optionally those matching a search."""
+    found = services.items.list_items(onhand(ctx), search=search, limit=limit, offset=offset)
+    grid = table("SKU", "Name", "Unit", "Tracking", "GTIN", "Shelf life", numeric=["Shelf life"])
+    for item in found:
+        grid.add_row(
+            text(item.sku), text(item.name), text(item.unit.code), text(item.tracking.value),
+            text(item.gtin), text(item.shelf_life_days),
+        )
+    console().print(grid)
+
+
+@items_app.command("show")
+def show_item(
+    ctx: typer.Context, sku: Annotated[str, typer.Argument(help="The item's SKU.")]
+) -> None:
+    """Show one item."""
+    print_item(services.items.get_item(onhand(ctx), sku))
+
+
+@items_app.command("update")
+def update_item(
+    ctx: typer.Context,
+    sku: Annotated[str, typer.Argument(help="The item's SKU.")],
+    name: Annotated[str | None, typer.Option(help="New name.")] = None,
+    gtin: Annotated[str | None, typer.Option(help="New GTIN; an empty string removes it.")] = None,
+    shelf_life_days: Annotated[int | None, typer.Option(help="New shelf life in days.")] = None,
+) -> None:
+    """Change an item's name, GTIN or shelf life (unit and tracking are fixed)."""
+    print_item(
+        services.items.update_item(
+            onhand(ctx), sku, name=name, gtin=gtin, shelf_life_days=shelf_life_days
+        )
+    )

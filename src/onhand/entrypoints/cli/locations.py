@@ -1,0 +1,146 @@
+"""`onhand locations add|list|show|update`: warehouses, stores, 3PLs, bins and transit."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from onhand import services
+from onhand.domain.locations import Location
+from onhand.entrypoints.cli.render import console, fields, table, text
+from onhand.entrypoints.cli.session import onhand
+
+locations_app = typer.Typer(
+    help="Locations: internal places that hold stock and the virtual other sides of moves.",
+    no_args_is_help=True,
+)
+
+Line1 = Annotated[str | None, typer.Option("--line1", help="Address line 1.")]
+Line2 = Annotated[str | None, typer.Option("--line2", help="Address line 2.")]
+City = Annotated[str | None, typer.Option(help="City.")]
+Region = Annotated[str | None, typer.Option(help="State, province or region.")]
+Postcode = Annotated[str | None, typer.Option(help="Postal code.")]
+Country = Annotated[str | None, typer.Option(help="ISO 3166 alpha-2 country code, e.g. US.")]
+
+
+def address(**parts: str | None) -> dict[str, str | None]:
+    """Only the address parts given on the command line (the rest stay as they are)."""
+    return {key: value for key, value in parts.items() if value is not None}
+
+
+def print_location(location: Location, parent: str | None) -> None:
+    where = location.address
+    console().print(
+        fields(
+            [
+                ("Code", location.code),
+                ("Name", location.name),
+                ("Kind", location.kind.value),
+                ("Parent", parent),
+                ("Sellable", location.sellable),
+                ("Allow negative", location.allow_negative),
+                ("Address line 1", where.line1),
+                ("Address line 2", where.line2),
+                ("City", where.city),
+                ("Region", where.region),
+                ("Postcode", where.postcode),
+                ("Country", where.country),
+            ],
+            title=f"Location {location.code}",
+        )
+    )
+
+
+def parent_of(ctx: typer.Context, location: Location) -> str | None:
+    if location.parent_id is None:
+        return None
+    everywhere = services.locations.list_locations(onhand(ctx))
+    return next((place.code for place in everywhere if place.id == location.parent_id), None)
+
+
+@locations_app.command("add")
+def add_location(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="Location code, e.g. NY or NY-A-01.")],
+    name: Annotated[str, typer.Option(help="Location name.")],
+    kind: Annotated[str, typer.Option(help="warehouse, store, 3pl, bin or transit.")],
+    parent: Annotated[str | None, typer.Option(help="Parent location code (bins only).")] = None,
+    non_sellable: Annotated[
+        bool, typer.Option("--non-sellable", help="Stock here is never available to sell.")
+    ] = False,
+    allow_negative: Annotated[
+        bool, typer.Option("--allow-negative", help="Let on hand go below zero here.")
+    ] = False,
+    line1: Line1 = None,
+    line2: Line2 = None,
+    city: City = None,
+    region: Region = None,
+    postcode: Postcode = None,
+    country: Country = None,
+    idempotency_key: Annotated[str | None, typer.Option(help="Makes a retried command safe.")] = None,
+) -> None:
+    """Add an internal location."""
+    location = services.locations.create_location(
+        onhand(ctx), code=code, name=name, kind=kind, parent=parent,
+        sellable=not non_sellable, allow_negative=allow_negative,
+        address=address(line1=line1, line2=line2, city=city, region=region,
+                        postcode=postcode, country=country),
+        idempotency_key=idempotency_key,
+    )
+    print_location(location, parent_of(ctx, location))
+
+
+@locations_app.command("list")
+def list_locations(ctx: typer.Context) -> None:
+    """List every location, internal and virtual."""
+    found = services.locations.list_locations(onhand(ctx))
+    codes = {location.id: location.code for location in found}
+    grid = table("Code", "Name", "Kind", "Parent", "Sellable", "Negative ok", "City", "Region", "Country")
+    for location in found:
+        where = location.address
+        grid.add_row(
+            text(location.code), text(location.name), text(location.kind.value),
+            text(codes.get(location.parent_id) if location.parent_id else None),
+            text(location.sellable if location.is_internal else None),
+            text(location.allow_negative if location.is_internal else None),
+            text(where.city), text(where.region), text(where.country),
+        )
+    console().print(grid)
+
+
+@locations_app.command("show")
+def show_location(
+    ctx: typer.Context, code: Annotated[str, typer.Argument(help="The location code.")]
+) -> None:
+    """Show one location with its address."""
+    location = services.locations.get_location(onhand(ctx), code)
+    print_location(location, parent_of(ctx, location))
+
+
+@locations_app.command("update")
+def update_location(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="The location code.")],
+    name: Annotated[str | None, typer.Option(help="New name.")] = None,
+    sellable: Annotated[
+        bool | None, typer.Option("--sellable/--non-sellable", help="Whether stock here may be sold.")
+    ] = None,
+    allow_negative: Annotated[
+        bool | None,
+        typer.Option("--allow-negative/--no-allow-negative", help="Whether on hand may go below zero."),
+    ] = None,
+    line1: Line1 = None,
+    line2: Line2 = None,
+    city: City = None,
+    region: Region = None,
+    postcode: Postcode = None,
+    country: Country = None,
+) -> None:
+    """Change a location's name, flags or address (an empty value clears an address part)."""
+    location = services.locations.update_location(
+        onhand(ctx), code, name=name, sellable=sellable, allow_negative=allow_negative,
+        address=address(line1=line1, line2=line2, city=city, region=region,
+                        postcode=postcode, country=country),
+    )
+    print_location(location, parent_of(ctx, location))

@@ -1,0 +1,63 @@
+"""`onhand lots add|list|status`: lots (batches) and serial numbers of tracked items."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from onhand import services
+from onhand.domain.lots import Lot, LotStatus
+from onhand.entrypoints.cli.render import console, table, text
+from onhand.entrypoints.cli.session import onhand
+
+lots_app = typer.Typer(help="Lots and serial numbers: define, list, quarantine, release, recall.",
+                       no_args_is_help=True)
+
+
+def lots_table(sku: str, lots: list[Lot]) -> None:
+    grid = table("Lot", "Expiry", "Production", "Status", title=f"Lots of {sku}")
+    for lot in lots:
+        status = text(lot.status.value)
+        if lot.status is not LotStatus.RELEASED:
+            status.stylize("yellow")
+        grid.add_row(text(lot.code), text(lot.expiry_date), text(lot.production_date), status)
+    console().print(grid)
+
+
+@lots_app.command("add")
+def add_lot(
+    ctx: typer.Context,
+    sku: Annotated[str, typer.Argument(help="The lot-tracked item's SKU.")],
+    code: Annotated[str, typer.Argument(help="Lot or serial code.")],
+    expiry: Annotated[str | None, typer.Option(help="Expiry date, YYYY-MM-DD.")] = None,
+    production: Annotated[
+        str | None, typer.Option(help="Production date, YYYY-MM-DD (expiry follows from shelf life).")
+    ] = None,
+    idempotency_key: Annotated[str | None, typer.Option(help="Makes a retried command safe.")] = None,
+) -> None:
+    """Define a lot before stock arrives with it."""
+    lot = services.lots.create_lot(
+        onhand(ctx), sku=sku, code=code, expiry_date=expiry, production_date=production,
+        idempotency_key=idempotency_key,
+    )
+    lots_table(sku, [lot])
+
+
+@lots_app.command("list")
+def list_lots(
+    ctx: typer.Context, sku: Annotated[str, typer.Argument(help="The item's SKU.")]
+) -> None:
+    """List the lots of an item."""
+    lots_table(sku, services.lots.list_lots(onhand(ctx), sku))
+
+
+@lots_app.command("status")
+def set_status(
+    ctx: typer.Context,
+    sku: Annotated[str, typer.Argument(help="The item's SKU.")],
+    code: Annotated[str, typer.Argument(help="Lot or serial code.")],
+    status: Annotated[str, typer.Argument(help="released, quarantined or recalled.")],
+) -> None:
+    """Release, quarantine or recall a lot (only released lots are available)."""
+    lots_table(sku, [services.lots.set_lot_status(onhand(ctx), sku=sku, code=code, status=status)])

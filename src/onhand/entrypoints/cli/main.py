@@ -1,0 +1,75 @@
+"""The `onhand` application: the global options, and every command group wired in.
+
+    onhand --database-url sqlite:///stock.db stock --sku MUG-12OZ
+
+The database is opened when a command first needs it, never at import time.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from onhand.config import Settings
+from onhand.entrypoints.cli import admin, postings, server, stock
+from onhand.entrypoints.cli.company import company_app, units_app
+from onhand.entrypoints.cli.errors import OnhandGroup
+from onhand.entrypoints.cli.imports import import_app
+from onhand.entrypoints.cli.items import items_app
+from onhand.entrypoints.cli.keys import keys_app
+from onhand.entrypoints.cli.locations import locations_app
+from onhand.entrypoints.cli.lots import lots_app
+from onhand.entrypoints.cli.postings import NUMBERS_MAY_BE_NEGATIVE
+from onhand.entrypoints.cli.session import Session
+
+app = typer.Typer(
+    name="onhand",
+    cls=OnhandGroup,
+    help="Onhand: the operational source of truth for stock.",
+    no_args_is_help=True,
+    # Locals may hold secrets (API keys, database passwords): never print them.
+    pretty_exceptions_show_locals=False,
+)
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            envvar="ONHAND_DATABASE_URL",
+            help="sqlite:///path/to/file.db or postgresql://user@host/db "
+            "(default: a SQLite file in your user data directory).",
+        ),
+    ] = None,
+) -> None:
+    """Onhand: where stock is, how much can be sold, and how it got there."""
+    current = Session(Settings.from_env(database_url).database_url)
+    ctx.obj = current
+    ctx.call_on_close(current.close)
+
+
+app.command("init")(admin.init)
+app.add_typer(company_app, name="company")
+app.add_typer(units_app, name="units")
+app.add_typer(items_app, name="items")
+app.add_typer(locations_app, name="locations")
+app.add_typer(lots_app, name="lots")
+app.command("adjust", context_settings=NUMBERS_MAY_BE_NEGATIVE)(postings.adjust)
+app.command("count")(postings.count)
+app.command("move")(postings.move)
+app.command("stock")(stock.stock)
+app.command("history")(stock.history)
+app.add_typer(import_app, name="import")
+app.command("verify")(admin.verify)
+app.command("rebuild")(admin.rebuild)
+app.add_typer(keys_app, name="keys")
+app.command("serve")(server.serve)
+app.command("demo")(server.demo)
+
+
+def run() -> None:
+    """The console script `onhand`."""
+    app()

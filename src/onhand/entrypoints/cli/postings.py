@@ -1,0 +1,136 @@
+"""`onhand adjust`, `onhand count`, `onhand move`: the postings a person types in.
+
+Each takes one line as arguments (SKU QTY with --lot) and/or more with repeated
+`--line SKU:QTY[:LOT[:EXPIRY]]`; all lines are posted together or not at all.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from onhand import services
+from onhand.entrypoints.cli.render import print_posting
+from onhand.entrypoints.cli.session import onhand
+from onhand.services.postings import StockLine
+
+# A negative quantity (`onhand adjust NY MUG -5`) must read as an argument, not an option.
+NUMBERS_MAY_BE_NEGATIVE = {"ignore_unknown_options": True}
+
+LineOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--line", metavar="SKU:QTY[:LOT[:EXPIRY]]",
+        help="One more line; repeat for several. EXPIRY (YYYY-MM-DD) is for a new lot.",
+    ),
+]
+LotOption = Annotated[str | None, typer.Option(help="Lot or serial code of the line.")]
+Reference = Annotated[str | None, typer.Option(help="Your reference, e.g. a document number.")]
+Note = Annotated[str | None, typer.Option(help="A free-text note.")]
+IdempotencyKey = Annotated[
+    str | None, typer.Option(help="Makes a retried command safe: the same key never posts twice.")
+]
+
+
+def parse_line(value: str) -> StockLine:
+    parts = value.split(":")
+    if not 2 <= len(parts) <= 4 or not all(part.strip() for part in parts[:2]):
+        raise typer.BadParameter(f"{value!r} is not SKU:QTY[:LOT[:EXPIRY]]", param_hint="'--line'")
+    sku, qty, *rest = parts
+    lot = rest[0] if rest else None
+    expiry = rest[1] if len(rest) > 1 else None
+    return StockLine(sku=sku, quantity=qty, lot=lot or None, expiry_date=expiry or None)
+
+
+def collect_lines(
+    sku: str | None,
+    qty: str | None,
+    extra: list[str] | None,
+    *,
+    lot: str | None = None,
+    expiry: str | None = None,
+    production: str | None = None,
+) -> list[StockLine]:
+    """The line given as arguments (if any) followed by every --line."""
+    lines = []
+    if sku is not None:
+        if qty is None:
+            raise typer.BadParameter("a quantity must follow the SKU", param_hint="'QTY'")
+        lines.append(
+            StockLine(sku=sku, quantity=qty, lot=lot, expiry_date=expiry, production_date=production)
+        )
+    elif lot or expiry or production:
+        raise typer.BadParameter("--lot, --expiry and --production need SKU and QTY", param_hint="'SKU'")
+    lines.extend(parse_line(value) for value in extra or [])
+    if not lines:
+        raise typer.BadParameter("give SKU and QTY, or at least one --line", param_hint="'SKU'")
+    return lines
+
+
+def adjust(
+    ctx: typer.Context,
+    location: Annotated[str, typer.Argument(help="Internal location code.")],
+    reason: Annotated[str, typer.Option(help="Reason code, e.g. found, lost, damaged, opening.")],
+    sku: Annotated[str | None, typer.Argument(help="SKU of the line.")] = None,
+    qty: Annotated[str | None, typer.Argument(help="Signed quantity: + found, - lost.")] = None,
+    lot: LotOption = None,
+    expiry: Annotated[str | None, typer.Option(help="Expiry (YYYY-MM-DD) of a new lot.")] = None,
+    production: Annotated[str | None, typer.Option(help="Production date of a new lot.")] = None,
+    line: LineOption = None,
+    reference: Reference = None,
+    note: Note = None,
+    idempotency_key: IdempotencyKey = None,
+) -> None:
+    """Post stock found (+) or lost (-) at a location, with a reason."""
+    lines = collect_lines(sku, qty, line, lot=lot, expiry=expiry, production=production)
+    print_posting(
+        services.adjustments.post_adjustment(
+            onhand(ctx), location=location, lines=lines, reason=reason,
+            reference=reference, note=note, idempotency_key=idempotency_key,
+        )
+    )
+
+
+def count(
+    ctx: typer.Context,
+    location: Annotated[str, typer.Argument(help="Internal location code (not its bins).")],
+    sku: Annotated[str | None, typer.Argument(help="SKU counted.")] = None,
+    counted: Annotated[str | None, typer.Argument(help="Quantity counted.")] = None,
+    lot: LotOption = None,
+    line: LineOption = None,
+    reason: Annotated[str, typer.Option(help="Reason code for the differences.")] = "count",
+    reference: Reference = None,
+    note: Note = None,
+    idempotency_key: IdempotencyKey = None,
+) -> None:
+    """Record a stock count: what was counted becomes on hand; differences are posted."""
+    lines = collect_lines(sku, counted, line, lot=lot)
+    print_posting(
+        services.counts.post_stock_count(
+            onhand(ctx), location=location, lines=lines, reason=reason,
+            reference=reference, note=note, idempotency_key=idempotency_key,
+        )
+    )
+
+
+def move(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Argument(help="Internal location the stock leaves.")],
+    destination: Annotated[str, typer.Argument(help="Internal location the stock arrives at.")],
+    sku: Annotated[str | None, typer.Argument(help="SKU moved.")] = None,
+    qty: Annotated[str | None, typer.Argument(help="Quantity moved.")] = None,
+    lot: LotOption = None,
+    line: LineOption = None,
+    reference: Reference = None,
+    note: Note = None,
+    idempotency_key: IdempotencyKey = None,
+) -> None:
+    """Move stock directly between internal locations (bin to bin, site to site)."""
+    lines = collect_lines(sku, qty, line, lot=lot)
+    print_posting(
+        services.relocations.move_stock(
+            onhand(ctx), source=source, destination=destination, lines=lines,
+            reference=reference, note=note, idempotency_key=idempotency_key,
+        )
+    )

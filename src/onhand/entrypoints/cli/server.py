@@ -1,0 +1,82 @@
+"""`onhand serve` and `onhand demo`: run the HTTP API, with or without demo data."""
+
+from __future__ import annotations
+
+import shlex
+from typing import Annotated
+
+import typer
+from rich.text import Text
+
+from onhand import services
+from onhand.bootstrap import Onhand
+from onhand.config import default_database_url
+from onhand.entrypoints.cli.keys import print_new_key
+from onhand.entrypoints.cli.render import console
+from onhand.entrypoints.cli.session import Session, onhand, redact, session
+
+Host = Annotated[str, typer.Option(help="Interface to listen on.")]
+Port = Annotated[int, typer.Option(min=1, max=65535, help="TCP port to listen on.")]
+
+
+def run_server(target: Onhand, host: str, port: int) -> None:
+    """Serve the HTTP API on `target` until interrupted."""
+    # Imported here: the CLI starts fast and works without the web stack loaded.
+    import uvicorn
+
+    from onhand.entrypoints.api.app import create_app
+
+    uvicorn.run(create_app(target), host=host, port=port)
+
+
+def serve(ctx: typer.Context, host: Host = "127.0.0.1", port: Port = 8000) -> None:
+    """Run the HTTP API (docs at /docs)."""
+    run_server(onhand(ctx), host, port)
+
+
+def cli_hint(current: Session, *args: str) -> str:
+    """The `onhand ...` command a user would type against this same database."""
+    words = ["onhand"]
+    if current.database_url != default_database_url():
+        words += ["--database-url", redact(current.database_url)]
+    return shlex.join([*words, *args])
+
+
+def demo(
+    ctx: typer.Context,
+    host: Host = "127.0.0.1",
+    port: Port = 8000,
+    serve_api: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the API after loading (default) or stop.")
+    ] = True,
+) -> None:
+    """Load demo data (if the database has no items), create an admin key, serve the API."""
+    current = session(ctx)
+    target = current.onhand
+    summary = services.demo.load_demo_data(target)
+    out = console()
+    if summary.loaded:
+        out.print(Text(
+            f"Loaded demo data for {summary.company}: {summary.locations} locations, "
+            f"{summary.items} items, {summary.postings} postings.", style="green",
+        ))
+    else:
+        out.print(Text("The database already has items; demo data not loaded.", style="yellow"))
+    out.print(Text(f"Database: {redact(current.database_url)}"))
+    print_new_key(services.keys.create_api_key(target, name="demo", role="admin"))
+    from onhand.entrypoints.api.app import API_PREFIX
+
+    base = f"http://{host}:{port}"
+    sku = summary.example_sku
+    out.print(Text("\nWhere to look:", style="bold"))
+    for line in (
+        f"  API docs:     {base}/docs",
+        f"  OpenAPI:      {base}/openapi.json",
+        f'  With the key: curl -H "Authorization: Bearer <secret above>" '
+        f'"{base}{API_PREFIX}/stock?sku={sku}"',
+        f"  In a shell:   {cli_hint(current, 'stock', '--sku', sku, '--group-by', 'location')}",
+        f"                {cli_hint(current, 'history', '--sku', sku)}",
+    ):
+        out.print(Text(line), soft_wrap=True)
+    if serve_api:
+        run_server(target, host, port)

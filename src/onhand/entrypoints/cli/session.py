@@ -1,0 +1,57 @@
+"""The Onhand a command works on, opened on first use and closed when the command ends."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit, urlunsplit
+
+import typer
+
+from onhand.bootstrap import Onhand, open_onhand
+from onhand.entrypoints.cli.errors import CliFailure
+
+
+def redact(url: str) -> str:
+    """The URL with any password replaced, fit to print."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user = parts.username or ""
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}{port}"))
+
+
+class Session:
+    """Holds the database URL from the command line; opens the database when first asked."""
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+        self._onhand: Onhand | None = None
+
+    @property
+    def onhand(self) -> Onhand:
+        if self._onhand is None:
+            try:
+                self._onhand = open_onhand(self.database_url)
+            # Any driver or migration failure: say which database and why, in one line.
+            except Exception as exc:
+                reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                raise CliFailure(f"cannot open database {redact(self.database_url)}: {reason}") from exc
+        return self._onhand
+
+    def close(self) -> None:
+        if self._onhand is not None:
+            self._onhand.close()
+            self._onhand = None
+
+
+def session(ctx: typer.Context) -> Session:
+    found = ctx.find_object(Session)
+    if found is None:  # pragma: no cover - the root callback always sets it
+        raise CliFailure("internal error: no database session")
+    return found
+
+
+def onhand(ctx: typer.Context) -> Onhand:
+    """The open Onhand for this command."""
+    return session(ctx).onhand

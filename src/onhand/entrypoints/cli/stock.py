@@ -1,0 +1,89 @@
+"""`onhand stock` and `onhand history`: what is where, and how it got there."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.text import Text
+
+from onhand import services
+from onhand.entrypoints.cli.render import console, table, text
+from onhand.entrypoints.cli.session import onhand
+from onhand.services.views import StockReport
+
+# Which identifying columns each grouping shows (the service decides what a row holds).
+GROUP_COLUMNS = {
+    "item": (),
+    "location": ("Location",),
+    "bin": ("Location",),
+    "lot": ("Lot", "Expiry"),
+    "balance": ("Location", "Lot", "Expiry"),
+}
+NUMBERS = ("On hand", "Reserved", "Available")
+
+
+def print_report(report: StockReport, group_by: str) -> None:
+    columns = GROUP_COLUMNS.get(group_by, ("Location", "Lot", "Expiry"))
+    grid = table("SKU", *columns, *NUMBERS, numeric=NUMBERS)
+    for level in report.levels:
+        cells = {"Location": level.location, "Lot": level.lot, "Expiry": level.expiry_date}
+        grid.add_row(
+            text(level.sku),
+            *(text(cells[name]) for name in columns),
+            text(level.on_hand), text(level.reserved), text(level.available),
+            style="yellow" if level.negative else None,
+        )
+    out = console()
+    out.print(grid)
+    if not report.levels:
+        out.print("No stock.")
+    for warning in report.warnings:
+        out.print(Text(f"warning: {warning}", style="yellow"))
+
+
+def stock(
+    ctx: typer.Context,
+    sku: Annotated[str | None, typer.Option(help="Only this SKU.")] = None,
+    location: Annotated[str | None, typer.Option(help="Only this location (with its bins).")] = None,
+    lot: Annotated[str | None, typer.Option(help="Only this lot (needs --sku).")] = None,
+    group_by: Annotated[
+        str, typer.Option(help="item, location (bins roll up), bin, lot or balance.")
+    ] = "item",
+) -> None:
+    """On hand, reserved and available over internal locations."""
+    report = services.stock.stock_levels(
+        onhand(ctx), sku=sku, location=location, lot=lot, group_by=group_by
+    )
+    print_report(report, group_by)
+
+
+def history(
+    ctx: typer.Context,
+    sku: Annotated[str | None, typer.Option(help="Only moves of this SKU.")] = None,
+    location: Annotated[str | None, typer.Option(help="Only moves at this location (with its bins).")] = None,
+    lot: Annotated[str | None, typer.Option(help="Only moves of this lot (needs --sku).")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many moves (1-1000).")] = 50,
+    before: Annotated[
+        int | None, typer.Option(help="Only moves older than this move id (to page back).")
+    ] = None,
+) -> None:
+    """Moves, newest first."""
+    moves = services.stock.movement_history(
+        onhand(ctx), sku=sku, location=location, lot=lot, limit=limit, before_id=before
+    )
+    grid = table(
+        "Move", "When (UTC)", "Posting", "SKU", "Lot", "From", "To", "Quantity", "Reason", "Reference",
+        numeric=("Move", "Quantity"),
+    )
+    for move in moves:
+        grid.add_row(
+            text(move.id), text(move.effective_at.strftime("%Y-%m-%d %H:%M")),
+            text(f"#{move.posting_id} {move.posting_kind}"), text(move.sku), text(move.lot),
+            text(move.from_location), text(move.to_location), text(move.quantity),
+            text(move.reason), text(move.reference),
+        )
+    out = console()
+    out.print(grid)
+    if not moves:
+        out.print("No moves.")

@@ -1,0 +1,200 @@
+"""Fixtures for end-to-end tests.
+
+API (`api_*`): a real uvicorn server on 127.0.0.1 in a background thread, serving
+`create_app(onhand)` for the test's parametrized `onhand` (SQLite, and PostgreSQL when
+ONHAND_TEST_DATABASE_URL is set), and httpx clients holding an admin, operator or
+viewer key.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+
+import httpx
+import pytest
+import uvicorn
+from fastapi import FastAPI
+
+from onhand import services
+from onhand.bootstrap import Onhand
+from onhand.entrypoints.api.app import create_app
+
+# ---------------------------------------------------------------------------- API
+
+
+@contextmanager
+def serve_api(app: FastAPI) -> Iterator[str]:
+    """Serve `app` with uvicorn on a free 127.0.0.1 port in a daemon thread; yield its URL."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_config=None, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the API server did not start")
+            time.sleep(0.01)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        listener.close()
+
+
+@pytest.fixture
+def api_url(onhand: Onhand) -> Iterator[str]:
+    with serve_api(create_app(onhand)) as url:
+        yield url
+
+
+@dataclass(frozen=True)
+class ApiKeys:
+    admin: str
+    operator: str
+    viewer: str
+
+
+@pytest.fixture
+def api_keys(onhand: Onhand) -> ApiKeys:
+    def secret(role: str) -> str:
+        return services.keys.create_api_key(onhand, name=f"{role} key", role=role).secret
+
+    return ApiKeys(admin=secret("admin"), operator=secret("operator"), viewer=secret("viewer"))
+
+
+ClientFactory = Callable[[str | None], httpx.Client]
+
+
+@pytest.fixture
+def api_client_for(api_url: str) -> Iterator[ClientFactory]:
+    """Make a client sending `Authorization: Bearer <secret>` (none for None)."""
+    clients: list[httpx.Client] = []
+
+    def make(secret: str | None) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {secret}"} if secret else {}
+        client = httpx.Client(base_url=api_url, headers=headers, timeout=30)
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.close()
+
+
+@pytest.fixture
+def api_admin(api_client_for: ClientFactory, api_keys: ApiKeys) -> httpx.Client:
+    return api_client_for(api_keys.admin)
+
+
+@pytest.fixture
+def api_operator(api_client_for: ClientFactory, api_keys: ApiKeys) -> httpx.Client:
+    return api_client_for(api_keys.operator)
+
+
+@pytest.fixture
+def api_viewer(api_client_for: ClientFactory, api_keys: ApiKeys) -> httpx.Client:
+    return api_client_for(api_keys.viewer)
+
+
+@pytest.fixture
+def api_anonymous(api_client_for: ClientFactory) -> httpx.Client:
+    return api_client_for(None)
+
+
+LedgerState = tuple[int, tuple[tuple[str, str | None, str | None, Decimal], ...]]
+
+
+@pytest.fixture
+def api_ledger_state(onhand: Onhand) -> Callable[[], LedgerState]:
+    """Moves in the ledger and every balance, read through the services (not the API)."""
+
+    def state() -> LedgerState:
+        report = services.integrity.verify(onhand)
+        assert report.ok, report
+        levels = services.stock.stock_levels(onhand, group_by="balance").levels
+        return report.moves_checked, tuple((lv.sku, lv.location, lv.lot, lv.on_hand) for lv in levels)
+
+    return state
+
+
+@pytest.fixture
+def api_stocked(onhand: Onhand) -> Onhand:
+    """A warehouse NY with a bin NY-A1, a store LA, and stock set up through the services:
+
+    TEA-1 (each): 10 at NY.  RICE-5 (kg): 2.5 at NY.
+    HONEY (lot-tracked): lot H1 (expires 2026-12-31) 6 at NY.
+    """
+    services.locations.create_location(onhand, code="NY", name="New York", kind="warehouse")
+    services.locations.create_location(onhand, code="NY-A1", name="Aisle A1", kind="bin", parent="NY")
+    services.locations.create_location(onhand, code="LA", name="Los Angeles", kind="store")
+    services.items.create_item(onhand, sku="TEA-1", name="Green tea", unit="each")
+    services.items.create_item(onhand, sku="RICE-5", name="Rice", unit="kg")
+    services.items.create_item(onhand, sku="HONEY", name="Honey", unit="each", tracking="lot")
+    line = services.postings.StockLine
+    services.adjustments.post_adjustment(
+        onhand, location="NY", reason="found",
+        lines=[
+            line("TEA-1", "10"), line("RICE-5", "2.5"),
+            line("HONEY", "6", lot="H1", expiry_date="2026-12-31"),
+        ],
+    )
+    return onhand
+
+
+# ---------------------------------------------------------------------------- CLI
+# (`cli_*`): the `onhand` Typer app run in-process with `--database-url` set to the
+# test's parametrized database, so every CLI test runs on SQLite and PostgreSQL.
+
+
+@dataclass(frozen=True)
+class CliOutcome:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def rows(self) -> list[list[str]]:
+        """The cells of every body row of the Rich tables printed on stdout."""
+        return [
+            [cell.strip() for cell in line.strip().strip("│").split("│")]
+            for line in self.stdout.splitlines()
+            if line.startswith("│")
+        ]
+
+    def row(self, *leading: str) -> list[str]:
+        """The one table row whose first cells are `leading`."""
+        found = [cells for cells in self.rows() if cells[: len(leading)] == list(leading)]
+        assert len(found) == 1, f"expected one row starting {leading}, got {found}\n{self.stdout}"
+        return found[0]
+
+
+# Plain, wide, uncoloured output whatever the terminal running the tests says.
+CLI_ENV = {"COLUMNS": "240", "NO_COLOR": "1", "FORCE_COLOR": None, "TTY_COMPATIBLE": None}
+
+
+@pytest.fixture
+def cli_run(database_url: str) -> Callable[..., CliOutcome]:
+    """Run `onhand --database-url <the test database> ARGS...` and capture what it printed."""
+    from typer.testing import CliRunner
+
+    from onhand.entrypoints.cli.main import app
+
+    runner = CliRunner()
+
+    def run(*args: str, color: bool = False) -> CliOutcome:
+        env = {**CLI_ENV, "NO_COLOR": None, "FORCE_COLOR": "1"} if color else CLI_ENV
+        result = runner.invoke(
+            app, ["--database-url", database_url, *args], env=env, catch_exceptions=False
+        )
+        return CliOutcome(result.exit_code, result.stdout, result.stderr)
+
+    return run
