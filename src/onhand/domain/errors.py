@@ -83,6 +83,10 @@ class IdempotencyConflict(Conflict):
             f"idempotency_key: {key!r} was already used for a different request"
         )
         self.key = key
+        self.field = "idempotency_key"
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "field": self.field}
 
 
 class TransientConflict(Conflict):
@@ -106,12 +110,14 @@ class Shortage:
     lot: str | None
     requested: Decimal
     available: Decimal
+    # What `available` counts: everything "on hand", or only what is not reserved ("available").
+    basis: str = "on hand"
 
     def describe(self) -> str:
         lot = f" lot {self.lot}" if self.lot else ""
         return (
             f"{self.sku}{lot} at {self.location}: requested {self.requested}, "
-            f"only {self.available} on hand"
+            f"only {self.available} {self.basis}"
         )
 
 

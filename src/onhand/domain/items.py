@@ -9,6 +9,7 @@ from enum import StrEnum
 from onhand.domain.errors import InvalidInput
 from onhand.domain.quantities import UnitOfMeasure
 
+MAX_SHELF_LIFE_DAYS = 36_500  # a century
 SKU_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/\-]{0,63}$")
 
 
@@ -32,6 +33,8 @@ class Item:
     kind: ItemKind = ItemKind.STOCKED
     gtin: str | None = None
     shelf_life_days: int | None = None
+    # Days a lot must still have when shipped; None means the company's default.
+    min_remaining_shelf_life_days: int | None = None
 
     @property
     def tracks_lots(self) -> bool:
@@ -53,6 +56,8 @@ def validate_name(name: str, field: str = "name") -> str:
     name = name.strip()
     if not name:
         raise InvalidInput(field, "must not be empty")
+    if any(ord(ch) < 32 for ch in name):
+        raise InvalidInput(field, "must not contain control characters")
     if len(name) > 200:
         raise InvalidInput(field, "must be at most 200 characters")
     return name
@@ -69,6 +74,6 @@ def parse_tracking(value: str, field: str = "tracking") -> Tracking:
 def validate_shelf_life(days: int | None, field: str = "shelf_life_days") -> int | None:
     if days is None:
         return None
-    if isinstance(days, bool) or not isinstance(days, int) or days <= 0:
-        raise InvalidInput(field, "must be a whole number of days greater than zero")
+    if isinstance(days, bool) or not isinstance(days, int) or not 0 < days <= MAX_SHELF_LIFE_DAYS:
+        raise InvalidInput(field, f"must be a whole number of days from 1 to {MAX_SHELF_LIFE_DAYS}")
     return days

@@ -22,11 +22,20 @@ from onhand.domain.lots import Lot
 REASON_CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,39}$")
 
 
+class Guard(StrEnum):
+    """What a posting may take from a guarded location."""
+
+    ON_HAND = "on hand"  # anything physically there (counts, losses: reality wins)
+    FREE = "available"  # only what is not reserved for an order
+
+
 class PostingKind(StrEnum):
     ADJUSTMENT = "adjustment"
     COUNT = "count"
     OPENING = "opening"
     RELOCATION = "relocation"
+    SHIPMENT = "shipment"
+    RETURN = "return"
 
 
 @dataclass(frozen=True)
@@ -101,6 +110,15 @@ def balance_deltas(moves: Iterable[MoveLine]) -> dict[BalanceKey, Decimal]:
         deltas[balance_key(move.item.id, move.source.id, lot_id)] -= move.quantity
         deltas[balance_key(move.item.id, move.destination.id, lot_id)] += move.quantity
     return {key: delta for key, delta in deltas.items() if delta != 0}
+
+
+def guard_for(kind: PostingKind) -> Guard:
+    """Counts, adjustments and opening stock record what happened, so they may take
+    reserved stock (the reservations then shrink); every other posting takes only free
+    stock, so a promised unit is never moved or shipped to someone else."""
+    if kind in (PostingKind.ADJUSTMENT, PostingKind.COUNT, PostingKind.OPENING):
+        return Guard.ON_HAND
+    return Guard.FREE
 
 
 def must_stay_non_negative(location: Location) -> bool:

@@ -81,6 +81,13 @@ class Location:
     sellable: bool = True
     allow_negative: bool = False
     address: Address = field(default_factory=Address)
+    # Routing: the lower number wins a tie; coordinates and zones say what is near.
+    priority: int = 100
+    latitude: float | None = None
+    longitude: float | None = None
+    zones: tuple[str, ...] = ()
+    # Picking: bins are walked in this order, then by code.
+    walk_order: int | None = None
 
     @property
     def is_internal(self) -> bool:
@@ -122,6 +129,27 @@ def validate_parent(kind: LocationKind, parent: Location | None) -> None:
             )
     elif parent is not None:
         raise InvalidInput("parent", f"a {kind.value} cannot have a parent; only bins can")
+
+
+ZONE_PATTERN = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3}|:[A-Z0-9]{1,10})?$")
+
+
+def parse_zones(text: str | None, field: str = "zones") -> tuple[str, ...]:
+    """Zones a site serves first: "US" (country), "US-CA" (region), "US:90" (postcode prefix)."""
+    zones = tuple(z.strip().upper() for z in (text or "").split(",") if z.strip())
+    for zone in zones:
+        if not ZONE_PATTERN.match(zone):
+            raise InvalidInput(field, f"{zone!r} is not a zone like US, US-CA or US:90")
+    return zones
+
+
+def validate_coordinates(latitude: float | None, longitude: float | None) -> None:
+    if (latitude is None) != (longitude is None):
+        raise InvalidInput("latitude", "give both latitude and longitude, or neither")
+    if latitude is not None and not -90 <= latitude <= 90:
+        raise InvalidInput("latitude", "must be between -90 and 90")
+    if longitude is not None and not -180 <= longitude <= 180:
+        raise InvalidInput("longitude", "must be between -180 and 180")
 
 
 def effective_sellable(location: Location, by_id: dict[int, Location]) -> bool:

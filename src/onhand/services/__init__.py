@@ -15,6 +15,7 @@ from onhand.services import (
     adjustments,
     company,
     counts,
+    demo,
     imports,
     integrity,
     items,
@@ -22,6 +23,7 @@ from onhand.services import (
     locations,
     lots,
     postings,
+    reasons,
     relocations,
     stock,
 )
@@ -30,6 +32,7 @@ __all__ = [
     "adjustments",
     "company",
     "counts",
+    "demo",
     "imports",
     "integrity",
     "items",
@@ -37,6 +40,7 @@ __all__ = [
     "locations",
     "lots",
     "postings",
+    "reasons",
     "relocations",
     "stock",
 ]

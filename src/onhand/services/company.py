@@ -26,6 +26,7 @@ def update_company(
     name: str | None = None,
     timezone: str | None = None,
     currency: str | None = None,
+    min_remaining_shelf_life_days: int | None = None,
     idempotency_key: str | None = None,
 ) -> Company:
     if timezone is not None:
@@ -33,6 +34,9 @@ def update_company(
     if currency is not None and not re.fullmatch(r"[A-Z]{3}", currency):
         raise InvalidInput("currency", f"{currency!r} is not an ISO 4217 code like USD")
     new_name = text(name, "name")
+    min_days = min_remaining_shelf_life_days
+    if min_days is not None and (isinstance(min_days, bool) or not 0 <= min_days <= 36_500):
+        raise InvalidInput("min_remaining_shelf_life_days", "must be a whole number of days from 0 to 36500")
 
     def work(uow: UnitOfWork) -> int:
         current = uow.company.get()
@@ -41,6 +45,9 @@ def update_company(
                 name=new_name or current.name,
                 timezone=timezone or current.timezone,
                 currency=currency or current.currency,
+                min_remaining_shelf_life_days=current.min_remaining_shelf_life_days
+                if min_days is None
+                else min_days,
             )
         )
         return 1
@@ -48,5 +55,7 @@ def update_company(
     return run_write(
         ctx, work, lambda uow, _id: uow.company.get(), action="update_company",
         idempotency_key=idempotency_key,
-        request={"name": name, "timezone": timezone, "currency": currency},
+        request={
+            "name": name, "timezone": timezone, "currency": currency, "min_days": min_days,
+        },
     )

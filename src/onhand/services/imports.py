@@ -42,6 +42,7 @@ REQUIRED = {
     "opening_stock": ("location", "sku", "quantity"),
 }
 KNOWN = {"items": ITEM_COLUMNS, "locations": LOCATION_COLUMNS, "opening_stock": STOCK_COLUMNS}
+TITLES = {"items": "an items file", "locations": "a locations file", "opening_stock": "an opening stock file"}
 
 
 class ImportPolicy(StrEnum):
@@ -64,7 +65,7 @@ def parse_csv(text: str, kind: str) -> list[tuple[int, dict[str, str]]]:
             raise InvalidInput("file", "the CSV file is empty; a header row is needed")
         unknown = [name for name in header if name not in KNOWN[kind]]
         if unknown:
-            raise InvalidInput(f"column {unknown[0]!r}", f"is not a column of a {kind} file "
+            raise InvalidInput(f"column {unknown[0]!r}", f"is not a column of {TITLES[kind]} "
                                f"(expected: {', '.join(KNOWN[kind])})")
         missing = [name for name in REQUIRED[kind] if name not in header]
         if missing:

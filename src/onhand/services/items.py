@@ -85,6 +85,7 @@ def update_item(
     name: str | None = None,
     gtin: str | None = None,
     shelf_life_days: int | None = None,
+    min_remaining_shelf_life_days: int | None = None,
     idempotency_key: str | None = None,
 ) -> Item:
     """Change what may change after stock has moved; unit and tracking are fixed then."""
@@ -106,15 +107,27 @@ def update_item(
                     "shelf_life_days": validate_shelf_life(shelf_life_days)
                     if shelf_life_days is not None
                     else current.shelf_life_days,
+                    "min_remaining_shelf_life_days": _min_days(min_remaining_shelf_life_days)
+                    if min_remaining_shelf_life_days is not None
+                    else current.min_remaining_shelf_life_days,
                 }
             )
         )
         return current.id
 
-    request = {"sku": sku, "name": name, "gtin": gtin, "shelf_life_days": shelf_life_days}
+    request = {
+        "sku": sku, "name": name, "gtin": gtin, "shelf_life_days": shelf_life_days,
+        "min_remaining_shelf_life_days": min_remaining_shelf_life_days,
+    }
     return run_write(
         ctx, work, _load, action="update_item", idempotency_key=idempotency_key, request=request
     )
+
+
+def _min_days(days: int, field: str = "min_remaining_shelf_life_days") -> int:
+    if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 36_500:
+        raise InvalidInput(field, "must be a whole number of days from 0 to 36500")
+    return days
 
 
 def _load(uow: UnitOfWork, item_id: int) -> Item:
@@ -144,6 +157,7 @@ def list_items(
         raise InvalidInput("limit", "must be between 1 and 1000")
     if offset < 0:
         raise InvalidInput("offset", "must not be negative")
+    search = resolve.text(search, "search", max_length=100)
     with ctx.reading() as uow:
         return uow.items.list(search=search, limit=limit, offset=offset)
 

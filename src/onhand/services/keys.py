@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from onhand.domain.access import Permission, Role, allows, parse_role
 from onhand.domain.errors import Forbidden, NotFound, Unauthorized
 from onhand.domain.items import validate_name
+from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write
 from onhand.services.views import ApiKeyView, NewApiKey
 
@@ -79,6 +80,8 @@ def list_api_keys(ctx: ServiceContext) -> list[ApiKeyView]:
 def revoke_api_key(
     ctx: ServiceContext, key_id: int, *, idempotency_key: str | None = None
 ) -> ApiKeyView:
+    resolve.record_id(key_id, "id")
+
     def work(uow: UnitOfWork) -> int:
         _load(uow, key_id)
         uow.api_keys.revoke(key_id, ctx.now())
@@ -90,4 +93,13 @@ def revoke_api_key(
     )
 
 
-__all__ = ["Permission", "Role", "authenticate", "authorize", "create_api_key"]
+__all__ = [
+    "KEY_PREFIX",
+    "Permission",
+    "Role",
+    "authenticate",
+    "authorize",
+    "create_api_key",
+    "list_api_keys",
+    "revoke_api_key",
+]

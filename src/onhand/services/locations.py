@@ -12,6 +12,8 @@ from onhand.domain.locations import (
     Location,
     LocationKind,
     parse_location_kind,
+    parse_zones,
+    validate_coordinates,
     validate_location_code,
     validate_parent,
 )
@@ -122,6 +124,52 @@ def update_location(
     }
     return run_write(
         ctx, work, _load, action="update_location", idempotency_key=idempotency_key, request=request
+    )
+
+
+def set_location_routing(
+    ctx: ServiceContext,
+    code: str,
+    *,
+    priority: int | None = None,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    zones: str | None = None,
+    walk_order: int | None = None,
+    idempotency_key: str | None = None,
+) -> Location:
+    """Configure how orders are routed to a site and in which order its bins are walked.
+
+    `zones` is a comma-separated list like "US-NY,US-NJ,US:07" (see domain/routing.py);
+    an empty string clears it. Coordinates are given together, in degrees.
+    """
+    if priority is not None and not 0 <= priority <= 10_000:
+        raise InvalidInput("priority", "must be between 0 and 10000")
+    if walk_order is not None and not 0 <= walk_order <= 1_000_000:
+        raise InvalidInput("walk_order", "must be between 0 and 1000000")
+    validate_coordinates(latitude, longitude)
+    parsed_zones = parse_zones(zones) if zones is not None else None
+
+    def work(uow: UnitOfWork) -> int:
+        current = resolve.internal_location(uow, code, "code")
+        uow.locations.update(
+            replace(
+                current,
+                priority=current.priority if priority is None else priority,
+                latitude=current.latitude if latitude is None else latitude,
+                longitude=current.longitude if longitude is None else longitude,
+                zones=current.zones if parsed_zones is None else parsed_zones,
+                walk_order=current.walk_order if walk_order is None else walk_order,
+            )
+        )
+        return current.id
+
+    request = {
+        "code": code, "priority": priority, "latitude": latitude, "longitude": longitude,
+        "zones": zones, "walk_order": walk_order,
+    }
+    return run_write(
+        ctx, work, _load, action="set_location_routing", idempotency_key=idempotency_key, request=request
     )
 
 

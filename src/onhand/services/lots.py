@@ -88,7 +88,7 @@ def set_lot_status(
     new_status = parse_lot_status(status)
 
     def work(uow: UnitOfWork) -> int:
-        lot = resolve.lot(uow, resolve.item(uow, sku), code, "code")
+        lot = resolve.lot(uow, _tracked_item(uow, sku), code, "code")
         uow.lots.set_status(lot.id, new_status)
         return lot.id
 
@@ -98,13 +98,20 @@ def set_lot_status(
     )
 
 
+def _tracked_item(uow: UnitOfWork, sku: str) -> Item:
+    item = resolve.item(uow, sku)
+    if not item.tracks_lots:
+        raise InvalidInput("sku", f"item {item.sku!r} is not lot- or serial-tracked")
+    return item
+
+
 def _load(uow: UnitOfWork, lot_id: int) -> Lot:
     return uow.lots.by_ids([lot_id])[lot_id]
 
 
 def get_lot(ctx: ServiceContext, *, sku: str, code: str) -> Lot:
     with ctx.reading() as uow:
-        return resolve.lot(uow, resolve.item(uow, sku), code, "code")
+        return resolve.lot(uow, _tracked_item(uow, sku), code, "code")
 
 
 def list_lots(ctx: ServiceContext, sku: str) -> list[Lot]:

@@ -16,14 +16,17 @@ from typing import TYPE_CHECKING
 from onhand.domain.errors import Conflict, InsufficientStock, InvalidInput, NotFound, Shortage
 from onhand.domain.items import Item, Tracking
 from onhand.domain.ledger import (
+    BalanceKey,
     PostingDraft,
     balance_deltas,
+    guard_for,
     must_stay_non_negative,
     validate_posting,
 )
-from onhand.domain.lots import Lot
+from onhand.domain.locations import Location
+from onhand.domain.lots import LOT_CODE_PATTERN, Lot
 from onhand.domain.quantities import quantity as parse_quantity
-from onhand.services import resolve
+from onhand.services import allocation, resolve
 from onhand.services.context import ServiceContext
 from onhand.services.lots import add_lot, parse_date
 from onhand.services.views import PostingView
@@ -42,7 +45,8 @@ def post(
     }
     guarded = {loc.id for loc in places.values() if must_stay_non_negative(loc)}
     deltas = balance_deltas(draft.moves)
-    short = uow.ledger.apply_deltas(deltas, guarded)
+    guard = guard_for(draft.kind)
+    short = uow.ledger.apply_deltas(deltas, guarded, guard)
     if short:
         skus = {m.item.id: m.item.sku for m in draft.moves}
         lots = {m.lot.id: m.lot.code for m in draft.moves if m.lot}
@@ -53,13 +57,31 @@ def post(
                     location=places[location_id].code,
                     lot=lots.get(lot_key),
                     requested=-deltas[(item_id, location_id, lot_key)],
-                    available=on_hand,
+                    available=there,
+                    basis=guard.value,
                 )
-                for (item_id, location_id, lot_key), on_hand in short
+                for (item_id, location_id, lot_key), there in short
             ]
         )
     _check_serials_unique(uow, draft)
+    _rebalance_reservations(uow, deltas, places, now)
     return posting_id
+
+
+def _rebalance_reservations(
+    uow: UnitOfWork, deltas: dict[BalanceKey, Decimal], places: dict[int, Location], now: datetime
+) -> None:
+    """Keep promises consistent with what is on hand, in the posting's transaction.
+
+    Stock that left a balance holding reservations (a loss, a count) shrinks them,
+    newest first; stock that arrived somewhere sellable serves backorders, oldest first.
+    """
+    shrunk = [key for key, delta in deltas.items() if delta < 0 and places[key[1]].is_internal]
+    affected = allocation.release_overcommitted(uow, shrunk) if shrunk else []
+    arrived = sorted(
+        {key[0] for key, delta in deltas.items() if delta > 0 and places[key[1]].is_internal}
+    )
+    allocation.serve_backorders(uow, item_ids=arrived, also_orders=affected, now=now)
 
 
 def _check_serials_unique(uow: UnitOfWork, draft: PostingDraft) -> None:
@@ -78,6 +100,7 @@ def load_posting(uow: UnitOfWork, posting_id: int) -> PostingView:
 
 
 def get_posting(ctx: ServiceContext, posting_id: int) -> PostingView:
+    resolve.record_id(posting_id, "posting_id")
     with ctx.reading() as uow:
         return load_posting(uow, posting_id)
 
@@ -117,7 +140,7 @@ def resolve_line(
     amount = parse_quantity(line.quantity, item.unit, f"{field}.quantity")
     lot: Lot | None = None
     if line.lot is not None and line.lot.strip():
-        lot = uow.lots.get(item.id, line.lot.strip())
+        lot = uow.lots.get(item.id, line.lot.strip()) if LOT_CODE_PATTERN.match(line.lot.strip()) else None
         if lot is None:
             if amount <= 0:
                 raise NotFound("lot", f"{item.sku}/{line.lot}", f"{field}.lot")

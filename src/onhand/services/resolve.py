@@ -5,26 +5,41 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from onhand.domain.errors import InvalidInput, NotFound
-from onhand.domain.items import Item
+from onhand.domain.items import SKU_PATTERN, Item
 from onhand.domain.ledger import validate_reason_code
-from onhand.domain.locations import Location
-from onhand.domain.lots import Lot
+from onhand.domain.locations import LOCATION_CODE_PATTERN, Location
+from onhand.domain.lots import LOT_CODE_PATTERN, Lot
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
 
 
+MAX_ID = 2**63 - 1
+
+
 def text(value: str | None, field: str, *, max_length: int = 200) -> str | None:
-    """Optional free text: stripped, None when blank, length-checked."""
+    """Optional free text: stripped, None when blank, length-checked, no control characters."""
     if value is None:
         return None
     value = value.strip()
+    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
+        raise InvalidInput(field, "must not contain control characters")
     if len(value) > max_length:
         raise InvalidInput(field, f"must be at most {max_length} characters")
     return value or None
 
 
+def record_id(value: int, field: str) -> int:
+    """An id as the database can hold it (anything else cannot exist)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
+        raise InvalidInput(field, f"must be a whole number from 1 to {MAX_ID}")
+    return value
+
+
 def item(uow: UnitOfWork, sku: str, field: str = "sku") -> Item:
+    # A string that cannot be a SKU names no item (and never reaches the database).
+    if not SKU_PATTERN.match(sku.strip()):
+        raise NotFound("item", sku, field)
     found = uow.items.get_by_sku(sku.strip())
     if found is None:
         raise NotFound("item", sku, field)
@@ -32,6 +47,8 @@ def item(uow: UnitOfWork, sku: str, field: str = "sku") -> Item:
 
 
 def location(uow: UnitOfWork, code: str, field: str = "location") -> Location:
+    if not LOCATION_CODE_PATTERN.match(code.strip()):
+        raise NotFound("location", code, field)
     found = uow.locations.get_by_code(code.strip())
     if found is None:
         raise NotFound("location", code, field)
@@ -46,6 +63,8 @@ def internal_location(uow: UnitOfWork, code: str, field: str = "location") -> Lo
 
 
 def lot(uow: UnitOfWork, of: Item, code: str, field: str = "lot") -> Lot:
+    if not LOT_CODE_PATTERN.match(code.strip()):
+        raise NotFound("lot", f"{of.sku}/{code}", field)
     found = uow.lots.get(of.id, code.strip())
     if found is None:
         raise NotFound("lot", f"{of.sku}/{code}", field)

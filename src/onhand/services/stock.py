@@ -33,7 +33,7 @@ class StockGrouping(StrEnum):
 
 def parse_grouping(value: str | StockGrouping) -> StockGrouping:
     try:
-        return StockGrouping(value)
+        return StockGrouping(value.strip().lower())
     except ValueError:
         options = ", ".join(g.value for g in StockGrouping)
         raise InvalidInput("group_by", f"{value!r} is not one of {options}") from None
@@ -152,6 +152,8 @@ def movement_history(
         raise InvalidInput("limit", "must be between 1 and 1000")
     if lot is not None and sku is None:
         raise InvalidInput("lot", "a lot filter needs the sku it belongs to")
+    if before_id is not None:
+        resolve.record_id(before_id, "before_id")
     with ctx.reading() as uow:
         return _history(uow, sku, location, lot, limit, before_id)
 

@@ -12,6 +12,14 @@ class Company:
     name: str
     timezone: str
     currency: str
+    # Days of shelf life a lot must still have on the ship date (items may override).
+    min_remaining_shelf_life_days: int = 0
+
+
+@dataclass(frozen=True)
+class ReasonCode:
+    code: str
+    description: str
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import BigInteger, DateTime
 from sqlalchemy.engine import Dialect
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.operators import OperatorType
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from onhand.domain.quantities import MAX_DECIMALS, plain
 
@@ -23,6 +26,16 @@ class ScaledDecimal(TypeDecorator[Decimal]):
 
     impl = BigInteger
     cache_ok = True
+
+    class comparator_factory(TypeDecorator.Comparator[Decimal]):
+        """Sums and differences of quantities are quantities (scaled alike), not bare integers."""
+
+        def _adapt_expression(
+            self, op: OperatorType, other_comparator: TypeEngine.Comparator[Any]
+        ) -> tuple[OperatorType, TypeEngine[Any]]:
+            if op in (operators.add, operators.sub):
+                return op, self.type
+            return super()._adapt_expression(op, other_comparator)
 
     def process_bind_param(self, value: Decimal | int | None, dialect: Dialect) -> int | None:
         if value is None:

@@ -26,7 +26,9 @@ from onhand.adapters.db.repositories.catalog import (
     UnitRepository,
 )
 from onhand.adapters.db.repositories.ledger import LedgerRepository
+from onhand.adapters.db.repositories.orders import OrderRepository
 from onhand.adapters.db.repositories.places import LocationRepository, LotRepository
+from onhand.adapters.db.repositories.reservations import ReservationRepository
 from onhand.domain.errors import TransientConflict
 
 # PostgreSQL SQLSTATEs worth a retry: serialization failure, deadlock, lock not available.
@@ -46,6 +48,8 @@ class SqlUnitOfWork:
         self.api_keys = ApiKeyRepository(conn)
         self.idempotency = IdempotencyRepository(conn)
         self.import_runs = ImportRunRepository(conn)
+        self.orders = OrderRepository(conn)
+        self.reservations = ReservationRepository(conn)
 
 
 def _is_retryable(exc: DBAPIError) -> bool:

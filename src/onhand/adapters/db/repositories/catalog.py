@@ -40,6 +40,7 @@ _ITEM_COLUMNS = (
     items.c.kind,
     items.c.gtin,
     items.c.shelf_life_days,
+    items.c.min_remaining_shelf_life_days,
     units.c.code,
     units.c.name.label("unit_name"),
     units.c.decimals,
@@ -56,6 +57,7 @@ def _item(row: Any) -> Item:
         kind=ItemKind(row.kind),
         gtin=row.gtin,
         shelf_life_days=row.shelf_life_days,
+        min_remaining_shelf_life_days=row.min_remaining_shelf_life_days,
     )
 
 
@@ -74,6 +76,7 @@ class ItemRepository:
                 kind=item.kind.value,
                 gtin=item.gtin,
                 shelf_life_days=item.shelf_life_days,
+                min_remaining_shelf_life_days=item.min_remaining_shelf_life_days,
                 created_at=created_at,
             )
         )
@@ -87,6 +90,7 @@ class ItemRepository:
                 name=item.name,
                 gtin=item.gtin,
                 shelf_life_days=item.shelf_life_days,
+                min_remaining_shelf_life_days=item.min_remaining_shelf_life_days,
             )
         )
 
@@ -117,9 +121,12 @@ class ItemRepository:
     def list(self, *, search: str | None = None, limit: int = 100, offset: int = 0) -> list[Item]:
         query = self._select.order_by(items.c.sku).limit(limit).offset(offset)
         if search:
-            pattern = f"%{search.lower()}%"
+            needle = search.lower()
             query = query.where(
-                or_(func.lower(items.c.sku).like(pattern), func.lower(items.c.name).like(pattern))
+                or_(
+                    func.lower(items.c.sku).contains(needle, autoescape=True),
+                    func.lower(items.c.name).contains(needle, autoescape=True),
+                )
             )
         return [_item(r) for r in self._conn.execute(query)]
 
@@ -130,13 +137,19 @@ class CompanyRepository:
 
     def get(self) -> Company:
         row = self._conn.execute(select(company).where(company.c.id == 1)).one()
-        return Company(name=row.name, timezone=row.timezone, currency=row.currency)
+        return Company(
+            name=row.name, timezone=row.timezone, currency=row.currency,
+            min_remaining_shelf_life_days=row.min_remaining_shelf_life_days,
+        )
 
     def save(self, value: Company) -> None:
         self._conn.execute(
             update(company)
             .where(company.c.id == 1)
-            .values(name=value.name, timezone=value.timezone, currency=value.currency)
+            .values(
+                name=value.name, timezone=value.timezone, currency=value.currency,
+                min_remaining_shelf_life_days=value.min_remaining_shelf_life_days,
+            )
         )
 
 

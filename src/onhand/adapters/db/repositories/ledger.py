@@ -19,7 +19,7 @@ from sqlalchemy.orm import aliased
 
 from onhand.adapters.db.tables import balances, items, locations, lots, moves, postings
 from onhand.adapters.db.types import ScaledDecimal
-from onhand.domain.ledger import BalanceKey, PostingDraft
+from onhand.domain.ledger import BalanceKey, Guard, PostingDraft
 from onhand.domain.locations import INTERNAL_KINDS
 from onhand.services.views import BalanceRow, MoveView, PostingView
 
@@ -73,20 +73,26 @@ class LedgerRepository:
         return posting_id
 
     def apply_deltas(
-        self, deltas: dict[BalanceKey, Decimal], guarded_locations: set[int]
+        self, deltas: dict[BalanceKey, Decimal], guarded_locations: set[int], guard: Guard
     ) -> list[tuple[BalanceKey, Decimal]]:
-        """Apply on-hand changes; return (key, on hand) for each guarded row that fell short."""
+        """Apply on-hand changes; return (key, what there was) for each guarded row that fell short.
+
+        With `Guard.FREE` a decrease may take only unreserved stock.
+        """
         shortages: list[tuple[BalanceKey, Decimal]] = []
         for key in sorted(deltas):
             delta = deltas[key]
             if delta < 0 and key[1] in guarded_locations:
+                basis = balances.c.on_hand
+                if guard is Guard.FREE:
+                    basis = balances.c.on_hand - balances.c.reserved
                 taken = self._conn.execute(
                     update(balances)
-                    .where(*self._key_filter(key), balances.c.on_hand + delta >= 0)
+                    .where(*self._key_filter(key), basis + delta >= 0)
                     .values(on_hand=balances.c.on_hand + delta)
                 )
                 if taken.rowcount != 1:
-                    shortages.append((key, self.on_hand(key)))
+                    shortages.append((key, self._current(key, basis)))
             else:
                 self._upsert(key, delta)
         return shortages
@@ -112,6 +118,21 @@ class LedgerRepository:
         )
 
     # --- reading -------------------------------------------------------------------
+
+    def _current(self, key: BalanceKey, basis: Any) -> Decimal:
+        value = self._conn.execute(select(basis).where(*self._key_filter(key))).scalar()
+        return value if value is not None else ZERO
+
+    def overcommitted(self, keys: list[BalanceKey]) -> list[tuple[BalanceKey, Decimal]]:
+        """(key, reserved − on hand) for each balance promising more than it holds."""
+        found = []
+        for key in sorted(keys):
+            row = self._conn.execute(
+                select(balances.c.on_hand, balances.c.reserved).where(*self._key_filter(key))
+            ).first()
+            if row is not None and row.reserved > max(row.on_hand, ZERO):
+                found.append((key, row.reserved - max(row.on_hand, ZERO)))
+        return found
 
     def on_hand(self, key: BalanceKey) -> Decimal:
         value = self._conn.execute(select(balances.c.on_hand).where(*self._key_filter(key))).scalar()

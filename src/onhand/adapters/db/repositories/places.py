@@ -34,7 +34,22 @@ def _location(row: Any) -> Location:
             postcode=row.postcode,
             country=row.country,
         ),
+        priority=row.priority,
+        latitude=row.latitude,
+        longitude=row.longitude,
+        zones=tuple(z for z in (row.zones or "").split(",") if z),
+        walk_order=row.walk_order,
     )
+
+
+def _routing_values(location: Location) -> dict[str, object]:
+    return {
+        "priority": location.priority,
+        "latitude": location.latitude,
+        "longitude": location.longitude,
+        "zones": ",".join(location.zones) or None,
+        "walk_order": location.walk_order,
+    }
 
 
 def _address_values(address: Address) -> dict[str, str | None]:
@@ -64,6 +79,7 @@ class LocationRepository:
                 allow_negative=location.allow_negative,
                 created_at=created_at,
                 **_address_values(location.address),
+                **_routing_values(location),
             )
         )
         new_id = int(result.inserted_primary_key[0])
@@ -84,6 +100,7 @@ class LocationRepository:
                 sellable=location.sellable,
                 allow_negative=location.allow_negative,
                 **_address_values(location.address),
+                **_routing_values(location),
             )
         )
 

@@ -1,0 +1,144 @@
+"""Sales orders and their lines, with the quantities derived from reservations,
+shipments and returns (never a counter kept by hand)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+
+from onhand.adapters.db.tables import (
+    items,
+    locations,
+    lots,
+    reservations,
+    return_lines,
+    sales_order_lines,
+    sales_orders,
+    shipment_lines,
+)
+from onhand.domain.orders import OrderStatus
+
+ZERO = Decimal(0)
+# Orders that may still be waiting for stock.
+WAITING = [OrderStatus.BACKORDERED.value, OrderStatus.PARTIALLY_SHIPPED.value]
+
+
+class OrderRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def add(self, values: dict[str, Any], lines: list[dict[str, Any]]) -> int:
+        result = self._conn.execute(insert(sales_orders).values(**values))
+        order_id = int(result.inserted_primary_key[0])
+        self.add_lines(order_id, lines)
+        return order_id
+
+    def add_lines(self, order_id: int, lines: list[dict[str, Any]]) -> None:
+        if lines:
+            self._conn.execute(insert(sales_order_lines), [{**line, "order_id": order_id} for line in lines])
+
+    def delete_lines(self, order_id: int) -> None:
+        self._conn.execute(delete(sales_order_lines).where(sales_order_lines.c.order_id == order_id))
+
+    def update(self, order_id: int, **values: Any) -> None:
+        self._conn.execute(update(sales_orders).where(sales_orders.c.id == order_id).values(**values))
+
+    def lock(self, order_id: int) -> None:
+        """Serialize writers of one order (PostgreSQL row lock; SQLite writers are serial)."""
+        self._conn.execute(
+            select(sales_orders.c.id).where(sales_orders.c.id == order_id).with_for_update()
+        )
+
+    def get(self, order_id: int) -> Any:
+        return self._conn.execute(select(sales_orders).where(sales_orders.c.id == order_id)).first()
+
+    def by_reference(self, reference: str) -> Any:
+        query = select(sales_orders).where(sales_orders.c.reference == reference)
+        return self._conn.execute(query).first()
+
+    def by_external_id(self, channel: str, external_id: str) -> Any:
+        query = select(sales_orders).where(
+            sales_orders.c.channel == channel, sales_orders.c.external_id == external_id
+        )
+        return self._conn.execute(query).first()
+
+    def order_of_line(self, line_id: int) -> int:
+        query = select(sales_order_lines.c.order_id).where(sales_order_lines.c.id == line_id)
+        return int(self._conn.execute(query).scalar_one())
+
+    def next_number(self) -> int:
+        return int(self._conn.execute(select(func.coalesce(func.max(sales_orders.c.id), 0))).scalar_one()) + 1
+
+    def lines(self, order_id: int) -> list[Any]:
+        query = (
+            select(
+                sales_order_lines,
+                items.c.sku,
+                lots.c.code.label("pinned_lot_code"),
+                locations.c.code.label("location_code"),
+            )
+            .join_from(sales_order_lines, items, sales_order_lines.c.item_id == items.c.id)
+            .outerjoin(lots, sales_order_lines.c.pinned_lot_id == lots.c.id)
+            .outerjoin(locations, sales_order_lines.c.location_id == locations.c.id)
+            .where(sales_order_lines.c.order_id == order_id)
+            .order_by(sales_order_lines.c.line_no)
+        )
+        return list(self._conn.execute(query))
+
+    def progress(self, order_id: int) -> dict[int, dict[str, Decimal]]:
+        """Per line id: reserved, picked, shipped, returned."""
+        totals: dict[int, dict[str, Decimal]] = defaultdict(
+            lambda: {"reserved": ZERO, "picked": ZERO, "shipped": ZERO, "returned": ZERO}
+        )
+        line_ids = select(sales_order_lines.c.id).where(sales_order_lines.c.order_id == order_id)
+        reserved = (
+            select(
+                reservations.c.order_line_id,
+                func.sum(reservations.c.quantity),
+                func.sum(reservations.c.picked),
+            )
+            .where(reservations.c.order_line_id.in_(line_ids))
+            .group_by(reservations.c.order_line_id)
+        )
+        for line_id, quantity, picked in self._conn.execute(reserved):
+            totals[line_id]["reserved"] = quantity
+            totals[line_id]["picked"] = picked
+        for table, name in ((shipment_lines, "shipped"), (return_lines, "returned")):
+            query = (
+                select(table.c.order_line_id, func.sum(table.c.quantity))
+                .where(table.c.order_line_id.in_(line_ids))
+                .group_by(table.c.order_line_id)
+            )
+            for line_id, quantity in self._conn.execute(query):
+                totals[line_id][name] = quantity
+        return totals
+
+    def with_backorders(self, item_ids: list[int]) -> list[int]:
+        """Ids of active, allocated orders with a line for these items, oldest first.
+
+        The caller checks which really have a backordered quantity.
+        """
+        query = (
+            select(sales_orders.c.id)
+            .join(sales_order_lines, sales_order_lines.c.order_id == sales_orders.c.id)
+            .where(
+                sales_orders.c.status.in_(WAITING),
+                sales_order_lines.c.item_id.in_(item_ids),
+            )
+            .group_by(sales_orders.c.id)
+            .order_by(sales_orders.c.id)
+        )
+        return [row[0] for row in self._conn.execute(query)]
+
+    def list(
+        self, *, status: str | None, channel: str | None, limit: int, offset: int
+    ) -> list[Any]:
+        query = select(sales_orders).order_by(sales_orders.c.id.desc()).limit(limit).offset(offset)
+        if status:
+            query = query.where(sales_orders.c.status == status)
+        if channel:
+            query = query.where(sales_orders.c.channel == channel)
+        return list(self._conn.execute(query))

@@ -1,0 +1,105 @@
+"""Sales orders: their states, and the arithmetic of a line's quantities.
+
+A line's ordered quantity is split, at any moment, into what is shipped, what is
+reserved (promised from a location and lot, possibly already picked) and what is
+backordered (neither): ordered = shipped + reserved + backordered while the order is
+open. Cancelling releases every reservation; what was shipped stays shipped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from onhand.domain.errors import Conflict, InvalidInput
+
+CHANNEL_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,31}$")
+CURRENCY_PATTERN = re.compile(r"^[A-Z]{3}$")
+
+
+class OrderStatus(StrEnum):
+    OPEN = "open"  # not allocated yet
+    BACKORDERED = "backordered"  # some open quantity could not be reserved
+    ALLOCATED = "allocated"  # everything still open is reserved
+    PARTIALLY_SHIPPED = "partially_shipped"
+    SHIPPED = "shipped"  # every line shipped in full
+    CANCELLED = "cancelled"
+
+
+EDITABLE = frozenset({OrderStatus.OPEN, OrderStatus.BACKORDERED, OrderStatus.ALLOCATED})
+ACTIVE = EDITABLE | {OrderStatus.PARTIALLY_SHIPPED}
+
+
+@dataclass(frozen=True)
+class LineProgress:
+    ordered: Decimal
+    reserved: Decimal
+    picked: Decimal
+    shipped: Decimal
+    returned: Decimal = Decimal(0)
+
+    @property
+    def open(self) -> Decimal:
+        """Still to be shipped."""
+        return max(self.ordered - self.shipped, Decimal(0))
+
+    @property
+    def backordered(self) -> Decimal:
+        return max(self.ordered - self.shipped - self.reserved, Decimal(0))
+
+
+def order_status(lines: list[LineProgress], *, cancelled: bool, allocated: bool) -> OrderStatus:
+    """The status an order's facts imply: cancelled, allocation attempted, line progress."""
+    if cancelled:
+        return OrderStatus.CANCELLED
+    if lines and all(line.open == 0 for line in lines):
+        return OrderStatus.SHIPPED
+    if any(line.shipped > 0 for line in lines):
+        return OrderStatus.PARTIALLY_SHIPPED
+    if not allocated:
+        return OrderStatus.OPEN
+    if any(line.backordered > 0 for line in lines):
+        return OrderStatus.BACKORDERED
+    return OrderStatus.ALLOCATED
+
+
+def require_editable(status: OrderStatus, reference: str) -> None:
+    if status not in EDITABLE:
+        raise Conflict(f"order: {reference} is {status.value} and can no longer be changed")
+
+
+def require_active(status: OrderStatus, reference: str) -> None:
+    if status not in ACTIVE:
+        raise Conflict(f"order: {reference} is {status.value}")
+
+
+def validate_channel(channel: str, field: str = "channel") -> str:
+    channel = channel.strip().lower()
+    if not CHANNEL_PATTERN.match(channel):
+        raise InvalidInput(field, f"{channel!r} is not a channel name (a-z, 0-9, _ -; up to 32)")
+    return channel
+
+
+def validate_currency(currency: str, field: str = "currency") -> str:
+    currency = currency.strip().upper()
+    if not CURRENCY_PATTERN.match(currency):
+        raise InvalidInput(field, f"{currency!r} is not an ISO 4217 currency code like USD")
+    return currency
+
+
+def validate_unit_price(price: Decimal, field: str) -> Decimal:
+    if price < 0:
+        raise InvalidInput(field, "must not be negative")
+    if price != price.quantize(Decimal("0.000001")):
+        raise InvalidInput(field, "has more than 6 decimals")
+    return price
+
+
+def validate_ship_date(requested: date | None, today: date, field: str = "requested_ship_date") -> date:
+    """A missing ship date means as soon as possible: today."""
+    if requested is None:
+        return today
+    return requested

@@ -1,0 +1,263 @@
+"""Allocation: reserving stock for order lines, routed, FEFO, never more than is free.
+
+`allocate` is the one algorithm behind manual allocation, automatic backorder
+allocation when stock arrives, and re-allocation after a loss shrinks reservations:
+
+1. What each open line still needs (its backorder), grouped by item and pinned lot.
+2. Free stock at sellable locations, in lots that qualify (domain `fefo`: usable today
+   and with the item's minimum remaining shelf life on the requested ship date).
+3. Routing (domain `routing.route`) picks the site(s); a line's own location overrides it.
+4. Within a site, lots first-expired-first-out, then bins in walking order; each
+   reservation is a guarded update, so under concurrency nobody gets more than is free.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from onhand.domain.calendar import business_day, time_zone
+from onhand.domain.fefo import LotStock, fefo_key, qualifies
+from onhand.domain.ledger import BalanceKey
+from onhand.domain.locations import Location, effective_sellable
+from onhand.domain.lots import LotStatus
+from onhand.domain.orders import LineProgress, OrderStatus, order_status
+from onhand.domain.routing import RoutingPlan, ShipTo, Site, route
+
+if TYPE_CHECKING:
+    from onhand.services.context import UnitOfWork
+
+ZERO = Decimal(0)
+# Orders whose backorders are served when stock arrives.
+WAITING = {OrderStatus.BACKORDERED.value, OrderStatus.PARTIALLY_SHIPPED.value}
+
+
+@dataclass(frozen=True)
+class _Demand:
+    """What still has to be reserved for one order line."""
+
+    line_id: int
+    item_id: int
+    pinned_lot: int | None
+    location_id: int | None
+    quantity: Decimal
+
+
+def refresh_status(uow: UnitOfWork, order_id: int, now: datetime) -> OrderStatus:
+    """Write the status the order's facts imply (the one writer of `status`)."""
+    order = uow.orders.get(order_id)
+    progress = uow.orders.progress(order_id)
+    lines = [
+        LineProgress(
+            ordered=line.quantity,
+            reserved=progress[line.id]["reserved"],
+            picked=progress[line.id]["picked"],
+            shipped=progress[line.id]["shipped"],
+            returned=progress[line.id]["returned"],
+        )
+        for line in uow.orders.lines(order_id)
+    ]
+    status = order_status(
+        lines, cancelled=order.cancelled_at is not None, allocated=order.allocated_at is not None
+    )
+    if status.value != order.status:
+        uow.orders.update(order_id, status=status.value, updated_at=now)
+    return status
+
+
+def allocate(uow: UnitOfWork, order_id: int, now: datetime) -> None:
+    order = uow.orders.get(order_id)
+    demands = _demands(uow, order_id)
+    if demands:
+        note = _reserve_for(uow, order, demands, now)
+        uow.orders.update(order_id, routing_note=note[:400])
+    if order.allocated_at is None:
+        uow.orders.update(order_id, allocated_at=now)
+    refresh_status(uow, order_id, now)
+
+
+def _demands(uow: UnitOfWork, order_id: int) -> list[_Demand]:
+    progress = uow.orders.progress(order_id)
+    demands = []
+    for line in uow.orders.lines(order_id):
+        done = progress[line.id]
+        need = line.quantity - done["shipped"] - done["reserved"]
+        if need > 0:
+            demands.append(_Demand(line.id, line.item_id, line.pinned_lot_id, line.location_id, need))
+    return demands
+
+
+def _reserve_for(uow: UnitOfWork, order: Any, demands: list[_Demand], now: datetime) -> str:
+    company = uow.company.get()
+    today = business_day(now, time_zone(company.timezone))
+    ship_date = max(order.requested_ship_date, today)
+    places = {loc.id: loc for loc in uow.locations.all()}
+    sellable = [loc.id for loc in places.values() if effective_sellable(loc, places)]
+    items = uow.items.by_ids(sorted({d.item_id for d in demands}))
+    rows = uow.reservations.stock(sorted(items), sellable)
+    stock = _qualifying(rows, items, company.min_remaining_shelf_life_days, today, ship_date)
+
+    groups = [group for _key, group in sorted(_group(d for d in demands if d.location_id is None).items())]
+    notes = []
+    if groups:
+        plan = _route(groups, stock, places, _ship_to(order))
+        notes.append(plan.explanation)
+        by_group: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+        for assignment in plan.assignments:  # the routing's "item" is the group's index
+            by_group[assignment.item_id].append((assignment.site_id, assignment.quantity))
+        for index, group in enumerate(groups):
+            for site_id, quantity in by_group.get(index, []):
+                in_site = [s for s in stock if places[s.location_id].path[0] == site_id]
+                _fill(uow, group, in_site, quantity, places, now)
+    for demand in demands:
+        if demand.location_id is not None:
+            chosen = places[demand.location_id]
+            here = [s for s in stock if places[s.location_id].is_within(chosen)]
+            _fill(uow, [demand], here, demand.quantity, places, now)
+            notes.append(f"line chosen to ship from {chosen.code}")
+    return "; ".join(notes)
+
+
+def _qualifying(
+    rows: list[Any], items: dict[int, Any], default_days: int, today: date, ship_date: date
+) -> list[_Stock]:
+    found = []
+    for row in rows:
+        days = items[row.item_id].min_remaining_shelf_life_days
+        lot = LotStock(
+            location_id=row.location_id,
+            lot_id=row.lot_key or None,
+            lot_code=row.lot_code,
+            expiry_date=row.expiry_date,
+            status=LotStatus(row.lot_status) if row.lot_status else LotStatus.RELEASED,
+            available=row.free,
+        )
+        minimum = default_days if days is None else days
+        if qualifies(lot, today=today, ship_date=ship_date, min_remaining_days=minimum):
+            found.append(_Stock(row.item_id, lot))
+    return found
+
+
+@dataclass
+class _Stock:
+    item_id: int
+    lot: LotStock
+
+    @property
+    def location_id(self) -> int:
+        return self.lot.location_id
+
+
+def _group(demands: Iterable[_Demand]) -> dict[tuple[int, int], list[_Demand]]:
+    groups: dict[tuple[int, int], list[_Demand]] = defaultdict(list)
+    for demand in demands:
+        groups[(demand.item_id, demand.pinned_lot or 0)].append(demand)
+    return groups
+
+
+def _matches(stock: _Stock, item_id: int, pinned_lot: int) -> bool:
+    return stock.item_id == item_id and (not pinned_lot or stock.lot.lot_id == pinned_lot)
+
+
+def _route(
+    groups: list[list[_Demand]], stock: list[_Stock], places: dict[int, Location], ship_to: ShipTo
+) -> RoutingPlan:
+    """Route by site; each group of lines (same item and pinned lot) is one routing need."""
+    needs = {index: sum((d.quantity for d in group), ZERO) for index, group in enumerate(groups)}
+    free: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for index, group in enumerate(groups):
+        first = group[0]
+        for s in stock:
+            if _matches(s, first.item_id, first.pinned_lot or 0):
+                free[places[s.location_id].path[0]][index] += s.lot.available
+    return route(needs, free, [_site(places[site_id]) for site_id in free], ship_to)
+
+
+def _site(place: Location) -> Site:
+    return Site(
+        id=place.id, code=place.code, priority=place.priority,
+        country=place.address.country, region=place.address.region,
+        latitude=place.latitude, longitude=place.longitude, zones=place.zones,
+    )
+
+
+def _ship_to(order: Any) -> ShipTo:
+    return ShipTo(
+        country=order.ship_to_country, region=order.ship_to_region, postcode=order.ship_to_postcode,
+        latitude=order.ship_to_latitude, longitude=order.ship_to_longitude,
+    )
+
+
+def _fill(
+    uow: UnitOfWork,
+    group: list[_Demand],
+    stock: list[_Stock],
+    quantity: Decimal,
+    places: dict[int, Location],
+    now: datetime,
+) -> None:
+    """Reserve up to `quantity` for the group's lines (in line order) from `stock`, FEFO."""
+    def order_key(s: _Stock) -> tuple[Any, ...]:
+        place = places[s.location_id]
+        return (*fefo_key(s.lot), place.walk_order is None, place.walk_order or 0, place.code)
+
+    for demand in group:
+        want = min(demand.quantity, quantity)
+        for s in sorted(stock, key=order_key):
+            if want <= 0:
+                break
+            if not _matches(s, demand.item_id, demand.pinned_lot or 0) or s.lot.available <= 0:
+                continue
+            got = _reserve(uow, (s.item_id, s.location_id, s.lot.lot_id or 0), min(want, s.lot.available))
+            if got > 0:
+                uow.reservations.add(demand.line_id, (s.item_id, s.location_id, s.lot.lot_id or 0),
+                                     got, picked=ZERO, at=now)
+                s.lot = LotStock(**{**s.lot.__dict__, "available": s.lot.available - got})
+                want -= got
+                quantity -= got
+
+
+def _reserve(uow: UnitOfWork, key: BalanceKey, quantity: Decimal) -> Decimal:
+    """Reserve as much of `quantity` as is free; a concurrent taker may leave less."""
+    while quantity > 0:
+        if uow.reservations.reserve(key, quantity):
+            return quantity
+        quantity = min(quantity, uow.reservations.free(key))
+    return ZERO
+
+
+def release_order(uow: UnitOfWork, order_id: int) -> None:
+    for row in uow.reservations.for_order(order_id):
+        uow.reservations.release(row, row.quantity)
+
+
+def release_overcommitted(uow: UnitOfWork, keys: list[BalanceKey]) -> list[int]:
+    """Shrink reservations, newest first, where less is on hand than is promised.
+
+    Returns the ids of the orders that lost reservations (to be re-allocated).
+    """
+    affected: set[int] = set()
+    for key, excess in uow.ledger.overcommitted(keys):
+        for row in uow.reservations.at_balance_newest_first(key):
+            if excess <= 0:
+                break
+            give_back = min(row.quantity, excess)
+            uow.reservations.release(row, give_back)
+            affected.add(uow.orders.order_of_line(row.order_line_id))
+            excess -= give_back
+    return sorted(affected)
+
+
+def serve_backorders(
+    uow: UnitOfWork, *, item_ids: list[int], also_orders: list[int], now: datetime
+) -> None:
+    """Allocate waiting orders for items that just arrived, oldest order first."""
+    waiting = uow.orders.with_backorders(item_ids) if item_ids else []
+    for order_id in sorted(set(waiting) | set(also_orders)):
+        row = uow.orders.get(order_id)
+        if row.status in WAITING or order_id in also_orders:
+            allocate(uow, order_id, now)
