@@ -13,6 +13,7 @@ makes one) and plain values, and return read models from `views.py`.
 
 from onhand.services import (
     adjustments,
+    allocation,
     company,
     counts,
     demo,
@@ -22,14 +23,19 @@ from onhand.services import (
     keys,
     locations,
     lots,
+    orders,
+    picking,
     postings,
     reasons,
     relocations,
+    returns,
+    shipping,
     stock,
 )
 
 __all__ = [
     "adjustments",
+    "allocation",
     "company",
     "counts",
     "demo",
@@ -39,8 +45,12 @@ __all__ = [
     "keys",
     "locations",
     "lots",
+    "orders",
+    "picking",
     "postings",
     "reasons",
     "relocations",
+    "returns",
+    "shipping",
     "stock",
 ]

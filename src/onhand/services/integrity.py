@@ -36,6 +36,9 @@ def rebuild(ctx: ServiceContext) -> VerifyReport:
             if folded.get(key, ZERO) != current.get(key, ZERO)
         ]
         uow.ledger.set_on_hand(sorted(changed))
+        promised = uow.reservations.totals()
+        for key in sorted(promised.keys() | uow.reservations.projected().keys()):
+            uow.reservations.set_reserved(key, promised.get(key, ZERO))
     return verify(ctx)
 
 
@@ -62,12 +65,26 @@ def _verify(uow: UnitOfWork) -> VerifyReport:
         for key, value in sorted(projected.items())
         if value < 0 and key[1] in guarded
     )
+    promised = uow.reservations.totals()
+    reserved = uow.reservations.projected()
+    reservation_mismatches = tuple(
+        names.discrepancy(key, promised.get(key, ZERO), reserved.get(key, ZERO))
+        for key in sorted(promised.keys() | reserved.keys())
+        if promised.get(key, ZERO) != reserved.get(key, ZERO)
+    )
+    oversold = tuple(
+        names.discrepancy(key, projected.get(key, ZERO), value)
+        for key, value in sorted(reserved.items())
+        if key[1] in guarded and value > max(projected.get(key, ZERO), ZERO)
+    )
     return VerifyReport(
         moves_checked=uow.ledger.move_count(),
         balances_checked=len(projected),
         projection_mismatches=mismatches,
         conservation_errors=unbalanced,
         negative_balances=negatives,
+        reservation_mismatches=reservation_mismatches,
+        oversold=oversold,
     )
 
 

@@ -101,11 +101,16 @@ class VerifyReport:
     # (sku, lot, sum over all locations) for every item/lot that does not sum to zero.
     conservation_errors: tuple[tuple[str, str | None, Decimal], ...] = ()
     negative_balances: tuple[Discrepancy, ...] = ()
+    # balances.reserved (actual) against the sum of reservations (expected).
+    reservation_mismatches: tuple[Discrepancy, ...] = ()
+    # Guarded balances promising more than they hold (expected: on hand, actual: reserved).
+    oversold: tuple[Discrepancy, ...] = ()
 
     @property
     def ok(self) -> bool:
         return not (
             self.projection_mismatches or self.conservation_errors or self.negative_balances
+            or self.reservation_mismatches or self.oversold
         )
 
 

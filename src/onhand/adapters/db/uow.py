@@ -29,6 +29,7 @@ from onhand.adapters.db.repositories.ledger import LedgerRepository
 from onhand.adapters.db.repositories.orders import OrderRepository
 from onhand.adapters.db.repositories.places import LocationRepository, LotRepository
 from onhand.adapters.db.repositories.reservations import ReservationRepository
+from onhand.adapters.db.repositories.shipments import ShipmentRepository
 from onhand.domain.errors import TransientConflict
 
 # PostgreSQL SQLSTATEs worth a retry: serialization failure, deadlock, lock not available.
@@ -50,6 +51,7 @@ class SqlUnitOfWork:
         self.import_runs = ImportRunRepository(conn)
         self.orders = OrderRepository(conn)
         self.reservations = ReservationRepository(conn)
+        self.shipments = ShipmentRepository(conn)
 
 
 def _is_retryable(exc: DBAPIError) -> bool:

@@ -43,6 +43,11 @@ class OrderRepository:
     def delete_lines(self, order_id: int) -> None:
         self._conn.execute(delete(sales_order_lines).where(sales_order_lines.c.order_id == order_id))
 
+    def set_line_location(self, line_id: int, location_id: int) -> None:
+        self._conn.execute(
+            update(sales_order_lines).where(sales_order_lines.c.id == line_id).values(location_id=location_id)
+        )
+
     def update(self, order_id: int, **values: Any) -> None:
         self._conn.execute(update(sales_orders).where(sales_orders.c.id == order_id).values(**values))
 

@@ -183,6 +183,21 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('zones', sa.String(length=400), nullable=True))
         batch_op.add_column(sa.Column('walk_order', sa.Integer(), nullable=True))
 
+    _seed_return_reasons()
+
+
+
+RETURN_REASONS = (
+    ("customer_return", "Customer return"),
+    ("defective", "Defective"),
+    ("wrong_item", "Wrong item sent"),
+    ("not_needed", "No longer needed"),
+)
+
+
+def _seed_return_reasons() -> None:
+    reasons = sa.table("reason_codes", sa.column("code"), sa.column("description"))
+    op.bulk_insert(reasons, [{"code": code, "description": text} for code, text in RETURN_REASONS])
 
 
 def downgrade() -> None:

@@ -1,0 +1,114 @@
+"""Customer returns (RMA): goods come back against a shipped order, into a chosen
+location (sellable stock, or a returns / quarantine location), with lot, reason and
+condition. Nothing can come back that was not shipped on that line (and lot)."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from onhand.domain.errors import AlreadyExists, Conflict, InvalidInput
+from onhand.domain.ledger import MoveLine, PostingDraft, PostingKind
+from onhand.domain.locations import LocationKind
+from onhand.domain.quantities import positive_quantity
+from onhand.services import allocation, resolve
+from onhand.services.context import ServiceContext, run_write
+from onhand.services.order_views import SalesOrderView, load_order
+from onhand.services.orders import order_row
+from onhand.services.postings import post
+
+if TYPE_CHECKING:
+    from onhand.services.context import UnitOfWork
+
+ZERO = Decimal(0)
+
+
+class Condition(StrEnum):
+    NEW = "new"  # unopened, resellable
+    OPENED = "opened"
+    DAMAGED = "damaged"
+    DEFECTIVE = "defective"
+
+
+@dataclass(frozen=True)
+class ReturnLine:
+    line_no: int
+    quantity: Decimal | int | str
+    reason: str = "customer_return"
+    condition: str = Condition.NEW.value
+    lot: str | None = None
+
+
+def receive_return(
+    ctx: ServiceContext,
+    reference: str,
+    *,
+    location: str,
+    lines: Sequence[ReturnLine],
+    return_reference: str | None = None,
+    idempotency_key: str | None = None,
+) -> SalesOrderView:
+    if not lines:
+        raise InvalidInput("lines", "a return needs at least one line")
+
+    def work(uow: UnitOfWork) -> int:
+        order = order_row(uow, reference)
+        uow.orders.lock(order.id)
+        place = resolve.internal_location(uow, location)
+        customer = uow.locations.virtual(LocationKind.CUSTOMER)
+        by_no = {line.line_no: line for line in uow.orders.lines(order.id)}
+        shipped = uow.shipments.shipped_by_lot(order.id)
+        returned = defaultdict(Decimal, uow.shipments.returned_by_lot(order.id))
+        moves, rows = [], []
+        for index, ret in enumerate(lines):
+            field = f"lines[{index}]"
+            line = by_no.get(ret.line_no)
+            if line is None:
+                raise InvalidInput(f"{field}.line_no", f"the order has no line {ret.line_no}")
+            item = uow.items.get(line.item_id)
+            assert item is not None
+            quantity = positive_quantity(ret.quantity, item.unit, f"{field}.quantity")
+            lot = None
+            if item.tracks_lots:
+                if not ret.lot:
+                    raise InvalidInput(f"{field}.lot", f"item {item.sku!r} is lot-tracked: give the returned lot")
+                lot = resolve.lot(uow, item, ret.lot, f"{field}.lot")
+            key = (line.id, lot.id if lot else 0)
+            returnable = shipped.get(key, ZERO) - returned[key]
+            if quantity > returnable:
+                lot_text = f" lot {lot.code}" if lot else ""
+                raise Conflict(
+                    f"{field}.quantity: returning {quantity} of line {ret.line_no} ({item.sku}{lot_text}) "
+                    f"but only {returnable} was shipped and not yet returned"
+                )
+            returned[key] += quantity
+            try:
+                condition = Condition(ret.condition.strip().lower())
+            except ValueError:
+                options = ", ".join(c.value for c in Condition)
+                raise InvalidInput(f"{field}.condition", f"{ret.condition!r} is not one of {options}") from None
+            reason = resolve.reason(uow, ret.reason, f"{field}.reason")
+            moves.append(MoveLine(item, customer, place, quantity, lot))
+            rows.append({"order_line_id": line.id, "location_id": place.id, "lot_id": lot.id if lot else None,
+                         "quantity": quantity, "reason": reason, "condition": condition.value})
+        rma = return_reference.strip() if return_reference else f"RMA-{uow.shipments.next_return_number():06d}"
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._/#\-]{0,63}", rma):
+            raise InvalidInput("return_reference", f"{rma!r} is not a valid reference")
+        if uow.shipments.return_reference_taken(rma):
+            raise AlreadyExists("return", rma, "return_reference")
+        now = ctx.now()
+        draft = PostingDraft(kind=PostingKind.RETURN, moves=tuple(moves), reference=rma,
+                             note=f"return of {order.reference}")
+        uow.shipments.add_return(order.id, rma, post(uow, draft, now=now), rows, now)
+        allocation.refresh_status(uow, order.id, now)
+        return int(order.id)
+
+    request = {"reference": reference, "location": location, "lines": [ln.__dict__ for ln in lines],
+               "return_reference": return_reference}
+    return run_write(ctx, work, load_order, action="receive_return",
+                     idempotency_key=idempotency_key, request=request)

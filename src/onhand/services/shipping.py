@@ -1,0 +1,222 @@
+"""Packing and shipping: packages with their contents, and shipments that post
+`location → customer` for what leaves, consuming the order's reservations."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from onhand.domain.errors import Conflict, InvalidInput
+from onhand.domain.ledger import MoveLine, PostingDraft, PostingKind
+from onhand.domain.locations import LocationKind
+from onhand.domain.orders import OrderStatus, require_active
+from onhand.domain.quantities import non_negative_quantity, parse_decimal, positive_quantity
+from onhand.services import allocation, resolve
+from onhand.services.context import ServiceContext, run_write
+from onhand.services.order_views import SalesOrderView, load_order
+from onhand.services.orders import order_row
+from onhand.services.postings import post
+
+if TYPE_CHECKING:
+    from onhand.services.context import UnitOfWork
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class PackageSpec:
+    contents: Sequence[tuple[int, Decimal | int | str]]  # (line number, quantity)
+    carrier: str | None = None
+    tracking_number: str | None = None
+    weight_kg: Decimal | int | str | None = None
+    dimensions_cm: tuple[Decimal | int | str, ...] = field(default=())  # length, width, height
+
+
+@dataclass(frozen=True)
+class ShipLine:
+    line_no: int
+    quantity: Decimal | int | str
+
+
+def _lines_by_no(uow: UnitOfWork, order_id: int) -> dict[int, Any]:
+    return {line.line_no: line for line in uow.orders.lines(order_id)}
+
+
+def _line(lines: dict[int, Any], line_no: int, field_name: str) -> Any:
+    if line_no not in lines:
+        raise InvalidInput(field_name, f"the order has no line {line_no}")
+    return lines[line_no]
+
+
+def _measure(value: Decimal | int | str | None, field_name: str) -> Decimal | None:
+    if value is None:
+        return None
+    number = parse_decimal(value, field_name)
+    if number < 0 or number != number.quantize(Decimal("0.001")):
+        raise InvalidInput(field_name, "must be a non-negative number with at most 3 decimals")
+    return number
+
+
+def pack_order(
+    ctx: ServiceContext,
+    reference: str,
+    *,
+    packages: Sequence[PackageSpec],
+    idempotency_key: str | None = None,
+) -> SalesOrderView:
+    """Put picked goods into packages (with carrier, tracking, weight and size)."""
+    if not packages:
+        raise InvalidInput("packages", "give at least one package")
+
+    def work(uow: UnitOfWork) -> int:
+        order = order_row(uow, reference)
+        uow.orders.lock(order.id)
+        require_active(OrderStatus(order.status), order.reference)
+        lines = _lines_by_no(uow, order.id)
+        progress = uow.orders.progress(order.id)
+        packed: dict[int, Decimal] = defaultdict(Decimal)
+        for contents in uow.shipments.packed_unshipped(order.id).values():
+            for line_id, quantity in contents.items():
+                packed[line_id] += quantity
+        now = ctx.now()
+        for p_index, spec in enumerate(packages):
+            prefix = f"packages[{p_index}]"
+            if not spec.contents:
+                raise InvalidInput(f"{prefix}.contents", "a package holds at least one line")
+            if spec.dimensions_cm and len(spec.dimensions_cm) != 3:
+                raise InvalidInput(f"{prefix}.dimensions_cm", "give length, width and height")
+            contents: dict[int, Decimal] = defaultdict(Decimal)
+            for c_index, (line_no, raw) in enumerate(spec.contents):
+                where = f"{prefix}.contents[{c_index}]"
+                line = _line(lines, line_no, f"{where}.line_no")
+                item = uow.items.get(line.item_id)
+                assert item is not None
+                contents[line.id] += positive_quantity(raw, item.unit, f"{where}.quantity")
+                if packed[line.id] + contents[line.id] > progress[line.id]["picked"]:
+                    raise Conflict(
+                        f"{where}.quantity: line {line_no} has {progress[line.id]['picked']} picked, "
+                        f"{packed[line.id]} of it already packed"
+                    )
+            for line_id, quantity in contents.items():
+                packed[line_id] += quantity
+            length, width, height = (
+                [_measure(v, f"{prefix}.dimensions_cm") for v in spec.dimensions_cm] or [None] * 3
+            )
+            uow.shipments.add_package(
+                order.id,
+                {
+                    "carrier": resolve.text(spec.carrier, f"{prefix}.carrier", max_length=64),
+                    "tracking_number": resolve.text(spec.tracking_number, f"{prefix}.tracking_number",
+                                                    max_length=100),
+                    "weight_kg": _measure(spec.weight_kg, f"{prefix}.weight_kg"),
+                    "length_cm": length, "width_cm": width, "height_cm": height, "created_at": now,
+                },
+                dict(contents),
+            )
+        return int(order.id)
+
+    request = {"reference": reference, "packages": [repr(p) for p in packages]}
+    return run_write(ctx, work, load_order, action="pack_order",
+                     idempotency_key=idempotency_key, request=request)
+
+
+def ship_order(
+    ctx: ServiceContext,
+    reference: str,
+    *,
+    lines: Sequence[ShipLine] | None = None,
+    idempotency_key: str | None = None,
+) -> SalesOrderView:
+    """Ship from the order's reservations (picked units first); partial shipments allowed.
+
+    Without `lines`: the packed, not yet shipped packages if there are any, else
+    everything picked, else everything reserved.
+    """
+
+    def work(uow: UnitOfWork) -> int:
+        order = order_row(uow, reference)
+        uow.orders.lock(order.id)
+        require_active(OrderStatus(order.status), order.reference)
+        by_no = _lines_by_no(uow, order.id)
+        progress = uow.orders.progress(order.id)
+        packages: list[int] = []
+        if lines is not None:
+            wanted = _explicit(uow, by_no, progress, lines)
+        else:
+            wanted, packages = _default_shipment(uow, order.id, progress)
+        if not wanted:
+            raise Conflict(f"order: {order.reference} has nothing reserved to ship")
+        now = ctx.now()
+        posting_id, shipped = _post_shipment(uow, order, wanted, now)
+        shipment_id = uow.shipments.add_shipment(order.id, posting_id, shipped, now)
+        uow.shipments.mark_shipped(packages, shipment_id)
+        allocation.refresh_status(uow, order.id, now)
+        return int(order.id)
+
+    request = {"reference": reference, "lines": [ln.__dict__ for ln in lines] if lines is not None else None}
+    return run_write(ctx, work, load_order, action="ship_order",
+                     idempotency_key=idempotency_key, request=request)
+
+
+def _explicit(
+    uow: UnitOfWork, by_no: dict[int, Any], progress: dict[int, dict[str, Decimal]], lines: Sequence[ShipLine]
+) -> dict[int, Decimal]:
+    wanted: dict[int, Decimal] = defaultdict(Decimal)
+    for index, ship in enumerate(lines):
+        line = _line(by_no, ship.line_no, f"lines[{index}].line_no")
+        item = uow.items.get(line.item_id)
+        assert item is not None
+        quantity = non_negative_quantity(ship.quantity, item.unit, f"lines[{index}].quantity")
+        wanted[line.id] += quantity
+        reserved = progress[line.id]["reserved"]
+        if wanted[line.id] > reserved:
+            raise Conflict(
+                f"lines[{index}].quantity: shipping {wanted[line.id]} of line {ship.line_no} "
+                f"({item.sku}) but only {reserved} is reserved"
+            )
+    return {line_id: q for line_id, q in wanted.items() if q > 0}
+
+
+def _default_shipment(
+    uow: UnitOfWork, order_id: int, progress: dict[int, dict[str, Decimal]]
+) -> tuple[dict[int, Decimal], list[int]]:
+    packed = uow.shipments.packed_unshipped(order_id)
+    if packed:
+        wanted: dict[int, Decimal] = defaultdict(Decimal)
+        for contents in packed.values():
+            for line_id, quantity in contents.items():
+                wanted[line_id] += quantity
+        return dict(wanted), sorted(packed)
+    basis = "picked" if any(p["picked"] > 0 for p in progress.values()) else "reserved"
+    return {line_id: p[basis] for line_id, p in progress.items() if p[basis] > 0}, []
+
+
+def _post_shipment(
+    uow: UnitOfWork, order: Any, wanted: dict[int, Decimal], now: Any
+) -> tuple[int, list[dict[str, Any]]]:
+    """Consume reservations (picked first, then first-expiring) and post the moves."""
+    customer = uow.locations.virtual(LocationKind.CUSTOMER)
+    places = {loc.id: loc for loc in uow.locations.all()}
+    rows = sorted(
+        uow.reservations.for_order(order.id),
+        key=lambda r: (r.picked <= 0, r.expiry_date is None, r.expiry_date or now.date(), r.id),
+    )
+    items = uow.items.by_ids(sorted({r.item_id for r in rows}))
+    lots = uow.lots.by_ids(sorted({r.lot_key for r in rows if r.lot_key}))
+    moves, shipped = [], []
+    for row in rows:
+        need = wanted.get(row.order_line_id, ZERO)
+        take = min(need, row.quantity)
+        if take <= 0:
+            continue
+        uow.reservations.consume(row, take)
+        wanted[row.order_line_id] = need - take
+        lot = lots.get(row.lot_key)
+        moves.append(MoveLine(items[row.item_id], places[row.location_id], customer, take, lot))
+        shipped.append({"order_line_id": row.order_line_id, "location_id": row.location_id,
+                        "lot_id": lot.id if lot else None, "quantity": take})
+    draft = PostingDraft(kind=PostingKind.SHIPMENT, moves=tuple(moves), reference=order.reference)
+    return post(uow, draft, now=now), shipped
