@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, or_, select, update
+from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
 
 from onhand.adapters.db.tables import company, items, reason_codes, units
 from onhand.domain.items import Item, ItemKind, Tracking
@@ -61,10 +61,19 @@ def _item(row: Any) -> Item:
     )
 
 
+_ITEMS = select(*_ITEM_COLUMNS).join_from(items, units)
+_ITEM_BY_ID = _ITEMS.where(items.c.id == bindparam("key"))
+_ITEM_BY_SKU = _ITEMS.where(items.c.sku == bindparam("key"))
+_ITEM_BY_GTIN = _ITEMS.where(items.c.gtin == bindparam("key"))
+_ADD_ITEM = insert(items)
+_REASON_EXISTS = select(reason_codes.c.code).where(reason_codes.c.code == bindparam("code"))
+_COMPANY = select(company).where(company.c.id == 1)
+
+
 class ItemRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
-        self._select = select(*_ITEM_COLUMNS).join_from(items, units)
+        self._select = _ITEMS
 
     def add(self, item: Item, created_at: datetime) -> int:
         result = self._conn.execute(
@@ -95,15 +104,15 @@ class ItemRepository:
         )
 
     def get(self, item_id: int) -> Item | None:
-        row = self._conn.execute(self._select.where(items.c.id == item_id)).first()
+        row = self._conn.execute(_ITEM_BY_ID, {"key": item_id}).first()
         return _item(row) if row else None
 
     def get_by_sku(self, sku: str) -> Item | None:
-        row = self._conn.execute(self._select.where(items.c.sku == sku)).first()
+        row = self._conn.execute(_ITEM_BY_SKU, {"key": sku}).first()
         return _item(row) if row else None
 
     def get_by_gtin(self, gtin: str) -> Item | None:
-        row = self._conn.execute(self._select.where(items.c.gtin == gtin)).first()
+        row = self._conn.execute(_ITEM_BY_GTIN, {"key": gtin}).first()
         return _item(row) if row else None
 
     def by_skus(self, skus: list[str]) -> dict[str, Item]:
@@ -136,7 +145,7 @@ class CompanyRepository:
         self._conn = conn
 
     def get(self) -> Company:
-        row = self._conn.execute(select(company).where(company.c.id == 1)).one()
+        row = self._conn.execute(_COMPANY).one()
         return Company(
             name=row.name, timezone=row.timezone, currency=row.currency,
             min_remaining_shelf_life_days=row.min_remaining_shelf_life_days,
@@ -158,8 +167,7 @@ class ReasonCodeRepository:
         self._conn = conn
 
     def exists(self, code: str) -> bool:
-        query = select(reason_codes.c.code).where(reason_codes.c.code == code)
-        return self._conn.execute(query).first() is not None
+        return self._conn.execute(_REASON_EXISTS, {"code": code}).first() is not None
 
     def list(self) -> list[tuple[str, str]]:
         rows = self._conn.execute(select(reason_codes).order_by(reason_codes.c.code))

@@ -13,9 +13,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, type_coerce, union_all, update
+from sqlalchemy import Connection, bindparam, func, insert, select, type_coerce, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import aliased
 
 from onhand.adapters.db.tables import balances, items, locations, lots, moves, postings
 from onhand.adapters.db.types import ScaledDecimal
@@ -26,11 +25,73 @@ from onhand.services.views import BalanceRow, MoveView, PostingView
 ZERO = Decimal(0)
 
 
+_SOURCE = locations.alias("source")
+_DESTINATION = locations.alias("destination")
+# Built once: moves with everything a reader wants to see beside them.
+_MOVES = (
+    select(
+        moves.c.id,
+        moves.c.posting_id,
+        items.c.sku,
+        lots.c.code.label("lot_code"),
+        _SOURCE.c.code.label("source"),
+        _DESTINATION.c.code.label("destination"),
+        moves.c.quantity,
+        postings.c.kind,
+        postings.c.reason,
+        postings.c.reference,
+        postings.c.created_at,
+        postings.c.effective_at,
+    )
+    .join_from(moves, postings, moves.c.posting_id == postings.c.id)
+    .join(items, moves.c.item_id == items.c.id)
+    .outerjoin(lots, moves.c.lot_id == lots.c.id)
+    .join(_SOURCE, moves.c.from_location_id == _SOURCE.c.id)
+    .join(_DESTINATION, moves.c.to_location_id == _DESTINATION.c.id)
+)
+_MOVES_OF_POSTING = _MOVES.where(moves.c.posting_id == bindparam("posting_id")).order_by(moves.c.id)
+_POSTING = select(postings).where(postings.c.id == bindparam("posting_id"))
+_ADD_POSTING = insert(postings)
+_ADD_MOVE = insert(moves)
+_KEY = (
+    balances.c.item_id == bindparam("item_id"),
+    balances.c.location_id == bindparam("location_id"),
+    balances.c.lot_key == bindparam("lot_key"),
+)
+_DELTA = bindparam("delta", type_=ScaledDecimal())
+# A guarded decrease: it happens only if what may be taken covers it (see Guard).
+_TAKE = {
+    Guard.ON_HAND: update(balances)
+    .where(*_KEY, balances.c.on_hand + _DELTA >= 0)
+    .values(on_hand=balances.c.on_hand + _DELTA),
+    Guard.FREE: update(balances)
+    .where(*_KEY, balances.c.on_hand - balances.c.reserved + _DELTA >= 0)
+    .values(on_hand=balances.c.on_hand + _DELTA),
+}
+_ADD_BY_DIALECT: dict[str, Any] = {}
+
+
+def _add_to_balance(dialect: str) -> Any:
+    """INSERT … ON CONFLICT DO UPDATE adding `delta` to on hand, built once per dialect."""
+    if dialect not in _ADD_BY_DIALECT:
+        make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = make(balances).values(
+            item_id=bindparam("item_id"), location_id=bindparam("location_id"),
+            lot_key=bindparam("lot_key"), on_hand=_DELTA, reserved=ZERO,
+        )
+        _ADD_BY_DIALECT[dialect] = statement.on_conflict_do_update(
+            index_elements=[balances.c.item_id, balances.c.location_id, balances.c.lot_key],
+            set_={"on_hand": balances.c.on_hand + statement.excluded.on_hand},
+        )
+    return _ADD_BY_DIALECT[dialect]
+
+
 class LedgerRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
         dialect = conn.dialect.name
         self._insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        self._add = _add_to_balance(dialect)
 
     # --- writing -------------------------------------------------------------------
 
@@ -43,21 +104,22 @@ class LedgerRepository:
         actor: str | None,
     ) -> int:
         result = self._conn.execute(
-            insert(postings).values(
-                kind=draft.kind.value,
-                reason=draft.reason,
-                reference=draft.reference,
-                note=draft.note,
-                created_at=created_at,
-                effective_at=effective_at,
-                actor=actor,
-            )
+            _ADD_POSTING,
+            {
+                "kind": draft.kind.value,
+                "reason": draft.reason,
+                "reference": draft.reference,
+                "note": draft.note,
+                "created_at": created_at,
+                "effective_at": effective_at,
+                "actor": actor,
+            },
         )
         posting_id = int(result.inserted_primary_key[0])
         if not draft.moves:
             return posting_id
         self._conn.execute(
-            insert(moves),
+            _ADD_MOVE,
             [
                 {
                     "posting_id": posting_id,
@@ -82,31 +144,15 @@ class LedgerRepository:
         shortages: list[tuple[BalanceKey, Decimal]] = []
         for key in sorted(deltas):
             delta = deltas[key]
+            params = {"item_id": key[0], "location_id": key[1], "lot_key": key[2], "delta": delta}
             if delta < 0 and key[1] in guarded_locations:
-                basis = balances.c.on_hand
-                if guard is Guard.FREE:
-                    basis = balances.c.on_hand - balances.c.reserved
-                taken = self._conn.execute(
-                    update(balances)
-                    .where(*self._key_filter(key), basis + delta >= 0)
-                    .values(on_hand=balances.c.on_hand + delta)
-                )
+                taken = self._conn.execute(_TAKE[guard], params)
                 if taken.rowcount != 1:
+                    basis = balances.c.on_hand - balances.c.reserved if guard is Guard.FREE else balances.c.on_hand
                     shortages.append((key, self._current(key, basis)))
             else:
-                self._upsert(key, delta)
+                self._conn.execute(self._add, params)
         return shortages
-
-    def _upsert(self, key: BalanceKey, delta: Decimal) -> None:
-        item_id, location_id, lot_key = key
-        statement = self._insert(balances).values(
-            item_id=item_id, location_id=location_id, lot_key=lot_key, on_hand=delta, reserved=ZERO
-        )
-        statement = statement.on_conflict_do_update(
-            index_elements=[balances.c.item_id, balances.c.location_id, balances.c.lot_key],
-            set_={"on_hand": balances.c.on_hand + statement.excluded.on_hand},
-        )
-        self._conn.execute(statement)
 
     @staticmethod
     def _key_filter(key: BalanceKey) -> tuple[Any, ...]:
@@ -200,31 +246,6 @@ class LedgerRepository:
             for r in self._conn.execute(query)
         ]
 
-    def _move_query(self) -> Any:
-        source = aliased(locations)
-        destination = aliased(locations)
-        return (
-            select(
-                moves.c.id,
-                moves.c.posting_id,
-                items.c.sku,
-                lots.c.code.label("lot_code"),
-                source.c.code.label("source"),
-                destination.c.code.label("destination"),
-                moves.c.quantity,
-                postings.c.kind,
-                postings.c.reason,
-                postings.c.reference,
-                postings.c.created_at,
-                postings.c.effective_at,
-            )
-            .join_from(moves, postings, moves.c.posting_id == postings.c.id)
-            .join(items, moves.c.item_id == items.c.id)
-            .outerjoin(lots, moves.c.lot_id == lots.c.id)
-            .join(source, moves.c.from_location_id == source.c.id)
-            .join(destination, moves.c.to_location_id == destination.c.id)
-        )
-
     @staticmethod
     def _move_view(r: Any) -> MoveView:
         return MoveView(
@@ -243,10 +264,9 @@ class LedgerRepository:
         )
 
     def posting(self, posting_id: int) -> PostingView | None:
-        row = self._conn.execute(select(postings).where(postings.c.id == posting_id)).first()
+        row = self._conn.execute(_POSTING, {"posting_id": posting_id}).first()
         if row is None:
             return None
-        query = self._move_query().where(moves.c.posting_id == posting_id).order_by(moves.c.id)
         return PostingView(
             id=row.id,
             kind=row.kind,
@@ -255,7 +275,7 @@ class LedgerRepository:
             note=row.note,
             created_at=row.created_at,
             effective_at=row.effective_at,
-            moves=tuple(self._move_view(r) for r in self._conn.execute(query)),
+            moves=tuple(self._move_view(r) for r in self._conn.execute(_MOVES_OF_POSTING, {"posting_id": posting_id})),
         )
 
     def history(
@@ -267,7 +287,7 @@ class LedgerRepository:
         limit: int,
         before_id: int | None,
     ) -> list[MoveView]:
-        query = self._move_query().order_by(moves.c.id.desc()).limit(limit)
+        query = _MOVES.order_by(moves.c.id.desc()).limit(limit)
         if item_id is not None:
             query = query.where(moves.c.item_id == item_id)
         if lot_id is not None:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from onhand.adapters.db.tables import (
     items,
@@ -24,6 +24,18 @@ from onhand.domain.orders import OrderStatus
 ZERO = Decimal(0)
 # Orders that may still be waiting for stock.
 WAITING = [OrderStatus.BACKORDERED.value, OrderStatus.PARTIALLY_SHIPPED.value]
+
+
+_WAITING_FOR = (
+    select(sales_orders.c.id)
+    .join(sales_order_lines, sales_order_lines.c.order_id == sales_orders.c.id)
+    .where(
+        sales_orders.c.status.in_(WAITING),
+        sales_order_lines.c.item_id.in_(bindparam("item_ids", expanding=True)),
+    )
+    .group_by(sales_orders.c.id)
+    .order_by(sales_orders.c.id)
+)
 
 
 class OrderRepository:
@@ -126,17 +138,7 @@ class OrderRepository:
 
         The caller checks which really have a backordered quantity.
         """
-        query = (
-            select(sales_orders.c.id)
-            .join(sales_order_lines, sales_order_lines.c.order_id == sales_orders.c.id)
-            .where(
-                sales_orders.c.status.in_(WAITING),
-                sales_order_lines.c.item_id.in_(item_ids),
-            )
-            .group_by(sales_orders.c.id)
-            .order_by(sales_orders.c.id)
-        )
-        return [row[0] for row in self._conn.execute(query)]
+        return [row[0] for row in self._conn.execute(_WAITING_FOR, {"item_ids": item_ids})]
 
     def list(
         self, *, status: str | None, channel: str | None, limit: int, offset: int

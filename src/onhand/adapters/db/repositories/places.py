@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from onhand.adapters.db.tables import locations, lots
 from onhand.domain.locations import Address, Location, LocationKind
@@ -63,6 +63,12 @@ def _address_values(address: Address) -> dict[str, str | None]:
     }
 
 
+_LOCATION_BY_CODE = select(locations).where(locations.c.code == bindparam("code"))
+_FIRST_OF_KIND = select(locations).where(locations.c.kind == bindparam("kind")).order_by(locations.c.id).limit(1)
+_LOT = select(lots).where(lots.c.item_id == bindparam("item_id"), lots.c.code == bindparam("code"))
+_ADD_LOT = insert(lots)
+
+
 class LocationRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -105,12 +111,11 @@ class LocationRepository:
         )
 
     def get_by_code(self, code: str) -> Location | None:
-        row = self._conn.execute(select(locations).where(locations.c.code == code)).first()
+        row = self._conn.execute(_LOCATION_BY_CODE, {"code": code}).first()
         return _location(row) if row else None
 
     def virtual(self, kind: LocationKind) -> Location:
-        query = select(locations).where(locations.c.kind == kind.value).order_by(locations.c.id)
-        return _location(self._conn.execute(query).first())
+        return _location(self._conn.execute(_FIRST_OF_KIND, {"kind": kind.value}).first())
 
     def all(self) -> list[Location]:
         return [_location(r) for r in self._conn.execute(select(locations).order_by(locations.c.code))]
@@ -141,14 +146,15 @@ class LotRepository:
         created_at: datetime,
     ) -> Lot:
         result = self._conn.execute(
-            insert(lots).values(
-                item_id=item_id,
-                code=code,
-                expiry_date=expiry_date,
-                production_date=production_date,
-                status=LotStatus.RELEASED.value,
-                created_at=created_at,
-            )
+            _ADD_LOT,
+            {
+                "item_id": item_id,
+                "code": code,
+                "expiry_date": expiry_date,
+                "production_date": production_date,
+                "status": LotStatus.RELEASED.value,
+                "created_at": created_at,
+            },
         )
         return Lot(
             id=int(result.inserted_primary_key[0]),
@@ -159,8 +165,7 @@ class LotRepository:
         )
 
     def get(self, item_id: int, code: str) -> Lot | None:
-        query = select(lots).where(lots.c.item_id == item_id, lots.c.code == code)
-        row = self._conn.execute(query).first()
+        row = self._conn.execute(_LOT, {"item_id": item_id, "code": code}).first()
         return _lot(row) if row else None
 
     def by_ids(self, ids: list[int]) -> dict[int, Lot]:
