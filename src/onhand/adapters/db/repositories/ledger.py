@@ -53,10 +53,11 @@ _MOVES_OF_POSTING = _MOVES.where(moves.c.posting_id == bindparam("posting_id")).
 _POSTING = select(postings).where(postings.c.id == bindparam("posting_id"))
 _ADD_POSTING = insert(postings)
 _ADD_MOVE = insert(moves)
+# Parameter names must differ from column names in UPDATE statements.
 _KEY = (
-    balances.c.item_id == bindparam("item_id"),
-    balances.c.location_id == bindparam("location_id"),
-    balances.c.lot_key == bindparam("lot_key"),
+    balances.c.item_id == bindparam("b_item"),
+    balances.c.location_id == bindparam("b_location"),
+    balances.c.lot_key == bindparam("b_lot"),
 )
 _DELTA = bindparam("delta", type_=ScaledDecimal())
 # A guarded decrease: it happens only if what may be taken covers it (see Guard).
@@ -76,8 +77,8 @@ def _add_to_balance(dialect: str) -> Any:
     if dialect not in _ADD_BY_DIALECT:
         make = postgresql.insert if dialect == "postgresql" else sqlite.insert
         statement = make(balances).values(
-            item_id=bindparam("item_id"), location_id=bindparam("location_id"),
-            lot_key=bindparam("lot_key"), on_hand=_DELTA, reserved=ZERO,
+            item_id=bindparam("b_item"), location_id=bindparam("b_location"),
+            lot_key=bindparam("b_lot"), on_hand=_DELTA, reserved=ZERO,
         )
         _ADD_BY_DIALECT[dialect] = statement.on_conflict_do_update(
             index_elements=[balances.c.item_id, balances.c.location_id, balances.c.lot_key],
@@ -144,7 +145,7 @@ class LedgerRepository:
         shortages: list[tuple[BalanceKey, Decimal]] = []
         for key in sorted(deltas):
             delta = deltas[key]
-            params = {"item_id": key[0], "location_id": key[1], "lot_key": key[2], "delta": delta}
+            params = {"b_item": key[0], "b_location": key[1], "b_lot": key[2], "delta": delta}
             if delta < 0 and key[1] in guarded_locations:
                 taken = self._conn.execute(_TAKE[guard], params)
                 if taken.rowcount != 1:
