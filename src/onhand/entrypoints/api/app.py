@@ -17,11 +17,13 @@ from onhand.bootstrap import Onhand, open_onhand
 from onhand.entrypoints.api import errors
 from onhand.entrypoints.api.routes import (
     admin,
+    fulfilment,
     imports,
     items,
     locations,
     lots,
     meta,
+    orders,
     postings,
     settings,
     stock,
@@ -32,8 +34,9 @@ DESCRIPTION = """Onhand keeps stock as a double-entry quantity ledger. Every cal
 `/api/v1` needs `Authorization: Bearer <API key>`. Quantities are decimal strings.
 Errors are `{"error": {"code", "message", "field", "reason", …}}`."""
 
-# Lots before items: `/items/{sku}/lots…` must not be read as a SKU containing "/lots".
-_ROUTERS = (settings, lots, items, locations, postings, stock, imports, admin)
+# Lots before items: `/items/{sku}/lots…` must not be read as a SKU containing "/lots";
+# fulfilment before orders: `/orders/{reference}/pick-list` is not a reference either.
+_ROUTERS = (settings, lots, items, locations, postings, stock, fulfilment, orders, imports, admin)
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 

@@ -65,6 +65,7 @@ _ITEMS = select(*_ITEM_COLUMNS).join_from(items, units)
 _ITEM_BY_ID = _ITEMS.where(items.c.id == bindparam("key"))
 _ITEM_BY_SKU = _ITEMS.where(items.c.sku == bindparam("key"))
 _ITEM_BY_GTIN = _ITEMS.where(items.c.gtin == bindparam("key"))
+_ITEMS_BY_IDS = _ITEMS.where(items.c.id.in_(bindparam("keys", expanding=True)))
 _ADD_ITEM = insert(items)
 _REASON_EXISTS = select(reason_codes.c.code).where(reason_codes.c.code == bindparam("code"))
 _COMPANY = select(company).where(company.c.id == 1)
@@ -77,17 +78,18 @@ class ItemRepository:
 
     def add(self, item: Item, created_at: datetime) -> int:
         result = self._conn.execute(
-            insert(items).values(
-                sku=item.sku,
-                name=item.name,
-                unit_code=item.unit.code,
-                tracking=item.tracking.value,
-                kind=item.kind.value,
-                gtin=item.gtin,
-                shelf_life_days=item.shelf_life_days,
-                min_remaining_shelf_life_days=item.min_remaining_shelf_life_days,
-                created_at=created_at,
-            )
+            _ADD_ITEM,
+            {
+                "sku": item.sku,
+                "name": item.name,
+                "unit_code": item.unit.code,
+                "tracking": item.tracking.value,
+                "kind": item.kind.value,
+                "gtin": item.gtin,
+                "shelf_life_days": item.shelf_life_days,
+                "min_remaining_shelf_life_days": item.min_remaining_shelf_life_days,
+                "created_at": created_at,
+            },
         )
         return int(result.inserted_primary_key[0])
 
@@ -124,7 +126,7 @@ class ItemRepository:
     def by_ids(self, ids: list[int]) -> dict[int, Item]:
         if not ids:
             return {}
-        rows = self._conn.execute(self._select.where(items.c.id.in_(ids)))
+        rows = self._conn.execute(_ITEMS_BY_IDS, {"keys": ids})
         return {row.id: _item(row) for row in rows}
 
     def list(self, *, search: str | None = None, limit: int = 100, offset: int = 0) -> list[Item]:

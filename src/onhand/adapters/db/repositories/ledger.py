@@ -60,6 +60,7 @@ _KEY = (
     balances.c.lot_key == bindparam("b_lot"),
 )
 _DELTA = bindparam("delta", type_=ScaledDecimal())
+_HELD = select(balances.c.on_hand, balances.c.reserved).where(*_KEY)
 # A guarded decrease: it happens only if what may be taken covers it (see Guard).
 _TAKE = {
     Guard.ON_HAND: update(balances)
@@ -174,9 +175,7 @@ class LedgerRepository:
         """(key, reserved − on hand) for each balance promising more than it holds."""
         found = []
         for key in sorted(keys):
-            row = self._conn.execute(
-                select(balances.c.on_hand, balances.c.reserved).where(*self._key_filter(key))
-            ).first()
+            row = self._conn.execute(_HELD, {"b_item": key[0], "b_location": key[1], "b_lot": key[2]}).first()
             if row is not None and row.reserved > max(row.on_hand, ZERO):
                 found.append((key, row.reserved - max(row.on_hand, ZERO)))
         return found

@@ -67,11 +67,15 @@ _LOCATION_BY_CODE = select(locations).where(locations.c.code == bindparam("code"
 _FIRST_OF_KIND = select(locations).where(locations.c.kind == bindparam("kind")).order_by(locations.c.id).limit(1)
 _LOT = select(lots).where(lots.c.item_id == bindparam("item_id"), lots.c.code == bindparam("code"))
 _ADD_LOT = insert(lots)
+_ALL_LOCATIONS = select(locations).order_by(locations.c.code)
+_LOTS_BY_IDS = select(lots).where(lots.c.id.in_(bindparam("keys", expanding=True)))
 
 
 class LocationRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        # Read once per unit of work: locations are few and asked for often.
+        self._all: list[Location] | None = None
 
     def add(self, location: Location, created_at: datetime) -> Location:
         result = self._conn.execute(
@@ -88,6 +92,7 @@ class LocationRepository:
                 **_routing_values(location),
             )
         )
+        self._all = None
         new_id = int(result.inserted_primary_key[0])
         path = (*location.path, new_id)
         self._conn.execute(
@@ -98,6 +103,7 @@ class LocationRepository:
         return Location(**{**location.__dict__, "id": new_id, "path": path})
 
     def update(self, location: Location) -> None:
+        self._all = None
         self._conn.execute(
             update(locations)
             .where(locations.c.id == location.id)
@@ -118,7 +124,9 @@ class LocationRepository:
         return _location(self._conn.execute(_FIRST_OF_KIND, {"kind": kind.value}).first())
 
     def all(self) -> list[Location]:
-        return [_location(r) for r in self._conn.execute(select(locations).order_by(locations.c.code))]
+        if self._all is None:
+            self._all = [_location(r) for r in self._conn.execute(_ALL_LOCATIONS)]
+        return self._all
 
 
 def _lot(row: Any) -> Lot:
@@ -171,7 +179,7 @@ class LotRepository:
     def by_ids(self, ids: list[int]) -> dict[int, Lot]:
         if not ids:
             return {}
-        return {r.id: _lot(r) for r in self._conn.execute(select(lots).where(lots.c.id.in_(ids)))}
+        return {r.id: _lot(r) for r in self._conn.execute(_LOTS_BY_IDS, {"keys": ids})}
 
     def for_item(self, item_id: int) -> list[Lot]:
         query = select(lots).where(lots.c.item_id == item_id).order_by(lots.c.expiry_date, lots.c.code)

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from onhand.adapters.db.tables import (
     items,
@@ -22,6 +22,36 @@ from onhand.adapters.db.tables import (
     shipments,
 )
 from onhand.services.order_views import PackageView, ShipmentLineView, ShipmentView
+
+_ORDER = bindparam("order_key")
+_PACKED_UNSHIPPED = (
+    select(packages.c.id, package_contents.c.order_line_id, package_contents.c.quantity)
+    .join(package_contents, package_contents.c.package_id == packages.c.id)
+    .where(packages.c.order_id == _ORDER, packages.c.shipment_id.is_(None))
+)
+_PACKAGE_CONTENTS = (
+    select(package_contents.c.package_id, sales_order_lines.c.line_no, package_contents.c.quantity)
+    .join(sales_order_lines, package_contents.c.order_line_id == sales_order_lines.c.id)
+    .where(sales_order_lines.c.order_id == _ORDER)
+    .order_by(sales_order_lines.c.line_no)
+)
+_PACKAGES = select(packages).where(packages.c.order_id == _ORDER).order_by(packages.c.id)
+_ADD_SHIPMENT = insert(shipments)
+_ADD_SHIPMENT_LINE = insert(shipment_lines)
+_SHIPMENTS = (
+    select(
+        shipments.c.id, shipments.c.posting_id, shipments.c.created_at,
+        sales_order_lines.c.line_no, items.c.sku, locations.c.code.label("location"),
+        lots.c.code.label("lot"), shipment_lines.c.quantity,
+    )
+    .join(shipment_lines, shipment_lines.c.shipment_id == shipments.c.id)
+    .join(sales_order_lines, shipment_lines.c.order_line_id == sales_order_lines.c.id)
+    .join(items, sales_order_lines.c.item_id == items.c.id)
+    .join(locations, shipment_lines.c.location_id == locations.c.id)
+    .outerjoin(lots, shipment_lines.c.lot_id == lots.c.id)
+    .where(shipments.c.order_id == _ORDER)
+    .order_by(shipments.c.id, sales_order_lines.c.line_no, shipment_lines.c.id)
+)
 
 
 class ShipmentRepository:
@@ -41,13 +71,8 @@ class ShipmentRepository:
 
     def packed_unshipped(self, order_id: int) -> dict[int, dict[int, Decimal]]:
         """Per unshipped package id: order line id -> quantity."""
-        query = (
-            select(packages.c.id, package_contents.c.order_line_id, package_contents.c.quantity)
-            .join(package_contents, package_contents.c.package_id == packages.c.id)
-            .where(packages.c.order_id == order_id, packages.c.shipment_id.is_(None))
-        )
         found: dict[int, dict[int, Decimal]] = defaultdict(dict)
-        for package_id, line_id, quantity in self._conn.execute(query):
+        for package_id, line_id, quantity in self._conn.execute(_PACKED_UNSHIPPED, {"order_key": order_id}):
             found[package_id][line_id] = quantity
         return found
 
@@ -59,17 +84,9 @@ class ShipmentRepository:
 
     def packages_for_order(self, order_id: int) -> list[PackageView]:
         contents: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
-        query = (
-            select(package_contents.c.package_id, sales_order_lines.c.line_no, package_contents.c.quantity)
-            .join(sales_order_lines, package_contents.c.order_line_id == sales_order_lines.c.id)
-            .where(sales_order_lines.c.order_id == order_id)
-            .order_by(sales_order_lines.c.line_no)
-        )
-        for package_id, line_no, quantity in self._conn.execute(query):
+        for package_id, line_no, quantity in self._conn.execute(_PACKAGE_CONTENTS, {"order_key": order_id}):
             contents[package_id].append((line_no, quantity))
-        rows = self._conn.execute(
-            select(packages).where(packages.c.order_id == order_id).order_by(packages.c.id)
-        )
+        rows = self._conn.execute(_PACKAGES, {"order_key": order_id})
         return [
             PackageView(
                 id=r.id, carrier=r.carrier, tracking_number=r.tracking_number, weight_kg=r.weight_kg,
@@ -83,29 +100,15 @@ class ShipmentRepository:
 
     def add_shipment(self, order_id: int, posting_id: int, lines: list[dict[str, Any]], at: datetime) -> int:
         result = self._conn.execute(
-            insert(shipments).values(order_id=order_id, posting_id=posting_id, created_at=at)
+            _ADD_SHIPMENT, {"order_id": order_id, "posting_id": posting_id, "created_at": at}
         )
         shipment_id = int(result.inserted_primary_key[0])
-        self._conn.execute(insert(shipment_lines), [{**line, "shipment_id": shipment_id} for line in lines])
+        self._conn.execute(_ADD_SHIPMENT_LINE, [{**line, "shipment_id": shipment_id} for line in lines])
         return shipment_id
 
     def for_order(self, order_id: int) -> list[ShipmentView]:
-        query = (
-            select(
-                shipments.c.id, shipments.c.posting_id, shipments.c.created_at,
-                sales_order_lines.c.line_no, items.c.sku, locations.c.code.label("location"),
-                lots.c.code.label("lot"), shipment_lines.c.quantity,
-            )
-            .join(shipment_lines, shipment_lines.c.shipment_id == shipments.c.id)
-            .join(sales_order_lines, shipment_lines.c.order_line_id == sales_order_lines.c.id)
-            .join(items, sales_order_lines.c.item_id == items.c.id)
-            .join(locations, shipment_lines.c.location_id == locations.c.id)
-            .outerjoin(lots, shipment_lines.c.lot_id == lots.c.id)
-            .where(shipments.c.order_id == order_id)
-            .order_by(shipments.c.id, sales_order_lines.c.line_no, shipment_lines.c.id)
-        )
         grouped: dict[int, list[Any]] = defaultdict(list)
-        for row in self._conn.execute(query):
+        for row in self._conn.execute(_SHIPMENTS, {"order_key": order_id}):
             grouped[row.id].append(row)
         return [
             ShipmentView(

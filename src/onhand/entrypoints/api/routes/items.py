@@ -54,12 +54,12 @@ def get_item(sku: str, onhand: OnhandDep, _key: Reader) -> ItemOut:
     return ItemOut.of(services.items.get_item(onhand, sku))
 
 
-@router.patch("/items/{sku:path}", summary="Change name, GTIN or shelf life")
+@router.patch("/items/{sku:path}", summary="Change name, GTIN, shelf life or minimum remaining shelf life")
 def update_item(
     sku: str, body: ItemPatch, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
 ) -> ItemOut:
     item = services.items.update_item(
         onhand, sku, name=body.name, gtin=body.gtin, shelf_life_days=body.shelf_life_days,
-        idempotency_key=idempotency_key,
+        min_remaining_shelf_life_days=body.min_remaining_shelf_life_days, idempotency_key=idempotency_key,
     )
     return ItemOut.of(item)

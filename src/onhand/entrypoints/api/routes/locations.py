@@ -1,4 +1,8 @@
-"""Locations: list, create, look up and change (codes may contain "/")."""
+"""Locations: list, create, look up and change (codes may contain "/"), and routing.
+
+`PATCH /locations/{code}/routing` is matched first, so a location whose code itself ends
+in "/routing" cannot be renamed or re-flagged over HTTP (use the CLI or the services).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from onhand.entrypoints.api.schemas.locations import (
     LocationList,
     LocationOut,
     LocationPatch,
+    RoutingPatch,
     address_fields,
 )
 
@@ -32,6 +37,21 @@ def create_location(
         onhand, code=body.code, name=body.name, kind=body.kind, parent=body.parent,
         sellable=body.sellable, allow_negative=body.allow_negative,
         address=address_fields(body.address), idempotency_key=idempotency_key,
+    )
+    return LocationOut.of(location)
+
+
+# Declared before PATCH /locations/{code:path}, so ".../routing" is not taken for a code.
+@router.patch(
+    "/locations/{code:path}/routing",
+    summary="Routing of a site (priority, coordinates, zones) or walking order of a bin",
+)
+def set_location_routing(
+    code: str, body: RoutingPatch, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+) -> LocationOut:
+    location = services.locations.set_location_routing(
+        onhand, code, priority=body.priority, latitude=body.latitude, longitude=body.longitude,
+        zones=body.zones_text(), walk_order=body.walk_order, idempotency_key=idempotency_key,
     )
     return LocationOut.of(location)
 

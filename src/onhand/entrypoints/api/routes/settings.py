@@ -33,7 +33,7 @@ def update_company(
 ) -> CompanyOut:
     company = services.company.update_company(
         onhand, name=body.name, timezone=body.timezone, currency=body.currency,
-        idempotency_key=idempotency_key,
+        min_remaining_shelf_life_days=body.min_remaining_shelf_life_days, idempotency_key=idempotency_key,
     )
     return CompanyOut.of(company)
 

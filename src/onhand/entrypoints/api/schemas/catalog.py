@@ -16,20 +16,28 @@ from onhand.services.views import Company
 ShelfLife = StrictInt  # days; the service checks that it is positive
 
 
+MIN_REMAINING = "Days of shelf life a lot must still have on the ship date to be allocated (0-36500)"
+
+
 class CompanyOut(ResponseModel):
     name: str
     timezone: str
     currency: str
+    min_remaining_shelf_life_days: int = Field(description=MIN_REMAINING)
 
     @classmethod
     def of(cls, company: Company) -> CompanyOut:
-        return cls(name=company.name, timezone=company.timezone, currency=company.currency)
+        return cls(
+            name=company.name, timezone=company.timezone, currency=company.currency,
+            min_remaining_shelf_life_days=company.min_remaining_shelf_life_days,
+        )
 
 
 class CompanyPatch(RequestModel):
     name: str | None = None
     timezone: str | None = Field(None, examples=["Europe/Berlin"])
     currency: str | None = Field(None, examples=["EUR"])
+    min_remaining_shelf_life_days: ShelfLife | None = Field(None, description=MIN_REMAINING)
 
 
 class UnitOut(ResponseModel):
@@ -73,12 +81,14 @@ class ItemOut(ResponseModel):
     kind: str
     gtin: str | None
     shelf_life_days: int | None
+    min_remaining_shelf_life_days: int | None = Field(description=MIN_REMAINING + "; null: the company's")
 
     @classmethod
     def of(cls, item: Item) -> ItemOut:
         return cls(
             sku=item.sku, name=item.name, unit=item.unit.code, tracking=item.tracking.value,
             kind=item.kind.value, gtin=item.gtin, shelf_life_days=item.shelf_life_days,
+            min_remaining_shelf_life_days=item.min_remaining_shelf_life_days,
         )
 
 
@@ -101,6 +111,7 @@ class ItemPatch(RequestModel):
     name: str | None = None
     gtin: str | None = None
     shelf_life_days: ShelfLife | None = Field(None, le=MAX_INT32)
+    min_remaining_shelf_life_days: ShelfLife | None = Field(None, description=MIN_REMAINING)
 
 
 class LotOut(ResponseModel):

@@ -45,6 +45,34 @@ QuantityIn = Annotated[
 ]
 
 
+# An exact decimal that is not a quantity (a price, a weight, a size): the same rules.
+DecimalIn = Annotated[
+    str,
+    PlainValidator(_quantity_text),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}, {"type": "number"}],
+            "description": "An exact decimal: \"9.95\" or 9.95",
+            "examples": ["9.95"],
+        }
+    ),
+]
+
+
+def _degrees(value: Any) -> float:
+    # Coordinates are floats in the service; JSON numbers arrive here as int or Decimal.
+    if isinstance(value, bool) or not isinstance(value, int | Decimal | float):
+        raise ValueError("must be a number of degrees")
+    return float(value)
+
+
+Degrees = Annotated[
+    float,
+    PlainValidator(_degrees),
+    WithJsonSchema({"type": "number", "description": "Degrees (WGS 84)", "examples": [40.7128]}),
+]
+
+
 def decimal_text(value: Decimal) -> str:
     return format(plain(value), "f")
 
@@ -59,6 +87,7 @@ DateIn = Annotated[str, WithJsonSchema({"type": "string", "format": "date", "exa
 # Integers in a query string or path, kept within what the database can compare.
 QueryInt = Annotated[int, Query(ge=-MAX_INT64, le=MAX_INT64)]
 PathId = Annotated[int, Path(ge=-MAX_INT64, le=MAX_INT64)]
+PathInt32 = Annotated[int, Path(ge=-MAX_INT32, le=MAX_INT32)]
 
 
 class ErrorDetail(ResponseModel):

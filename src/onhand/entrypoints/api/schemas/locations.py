@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import Field, StrictBool
+from pydantic import Field, StrictBool, StrictInt
 
 from onhand.domain.locations import Address, Location
-from onhand.entrypoints.api.schemas.common import RequestModel, ResponseModel
+from onhand.entrypoints.api.schemas.common import Degrees, RequestModel, ResponseModel
 
 
 class AddressModel(RequestModel):
@@ -21,6 +21,21 @@ class AddressModel(RequestModel):
         return cls(**address.__dict__)
 
 
+class RoutingOut(ResponseModel):
+    priority: int = Field(description="Routing ties go to the lower number")
+    latitude: float | None
+    longitude: float | None
+    zones: list[str] = Field(description="Served first: US (country), US-CA (region), US:90 (postcode prefix)")
+    walk_order: int | None = Field(description="Bins are picked in this order, then by code")
+
+    @classmethod
+    def of(cls, location: Location) -> RoutingOut:
+        return cls(
+            priority=location.priority, latitude=location.latitude, longitude=location.longitude,
+            zones=list(location.zones), walk_order=location.walk_order,
+        )
+
+
 class LocationOut(ResponseModel):
     id: int
     code: str
@@ -31,6 +46,7 @@ class LocationOut(ResponseModel):
     sellable: bool
     allow_negative: bool
     address: AddressModel
+    routing: RoutingOut
 
     @classmethod
     def of(cls, location: Location) -> LocationOut:
@@ -38,7 +54,7 @@ class LocationOut(ResponseModel):
             id=location.id, code=location.code, name=location.name, kind=location.kind.value,
             internal=location.is_internal, parent_id=location.parent_id,
             sellable=location.sellable, allow_negative=location.allow_negative,
-            address=AddressModel.of(location.address),
+            address=AddressModel.of(location.address), routing=RoutingOut.of(location),
         )
 
 
@@ -63,6 +79,20 @@ class LocationPatch(RequestModel):
     sellable: StrictBool | None = None
     allow_negative: StrictBool | None = None
     address: AddressModel | None = None
+
+
+class RoutingPatch(RequestModel):
+    """Absent or null fields stay as they are; `"zones": []` clears the zones."""
+
+    priority: StrictInt | None = Field(None, description="0-10000; ties go to the lower number")
+    latitude: Degrees | None = Field(None, description="With longitude: both or neither")
+    longitude: Degrees | None = None
+    zones: list[str] | None = Field(None, examples=[["US-NY", "US-NJ", "US:07"]])
+    walk_order: StrictInt | None = Field(None, description="0-1000000, for bins: picking order")
+
+    def zones_text(self) -> str | None:
+        """The service's comma-separated form."""
+        return ",".join(self.zones) if self.zones is not None else None
 
 
 def address_fields(address: AddressModel | None) -> dict[str, str | None] | None:

@@ -1,0 +1,124 @@
+"""Fulfilling an order: the pick list, confirmed picks, packages, shipments and returns."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field, StrictInt
+
+from onhand.entrypoints.api.schemas.common import (
+    DecimalIn,
+    DecimalOut,
+    QuantityIn,
+    RequestModel,
+    ResponseModel,
+)
+from onhand.services.picking import PickConfirmation, PickLine, PickList, PickSite
+from onhand.services.returns import ReturnLine
+from onhand.services.shipping import PackageSpec, ShipLine
+
+
+class PickLineOut(ResponseModel):
+    reservation_id: int
+    line_no: int
+    sku: str
+    location: str
+    lot: str | None
+    expiry_date: date | None
+    quantity: DecimalOut = Field(description="Still to pick")
+
+    @classmethod
+    def of(cls, line: PickLine) -> PickLineOut:
+        return cls(**line.__dict__)
+
+
+class PickSiteOut(ResponseModel):
+    site: str
+    lines: list[PickLineOut] = Field(description="Bins in walking order, then by code")
+
+    @classmethod
+    def of(cls, site: PickSite) -> PickSiteOut:
+        return cls(site=site.site, lines=[PickLineOut.of(line) for line in site.lines])
+
+
+class PickListOut(ResponseModel):
+    order: str
+    sites: list[PickSiteOut]
+
+    @classmethod
+    def of(cls, pick_list: PickList) -> PickListOut:
+        return cls(order=pick_list.order, sites=[PickSiteOut.of(site) for site in pick_list.sites])
+
+
+class PickIn(RequestModel):
+    sku: str = Field(examples=["HONEY"])
+    location: str = Field(description="Where it was picked", examples=["NY-A1"])
+    quantity: QuantityIn
+    lot: str | None = Field(None, description="The lot or serial scanned (may differ from the suggested one)")
+
+    def to_pick(self) -> PickConfirmation:
+        return PickConfirmation(sku=self.sku, location=self.location, quantity=self.quantity, lot=self.lot)
+
+
+class PicksIn(RequestModel):
+    picks: list[PickIn]
+
+
+class PackageContentIn(RequestModel):
+    line_no: StrictInt
+    quantity: QuantityIn
+
+
+class PackageIn(RequestModel):
+    contents: list[PackageContentIn]
+    carrier: str | None = Field(None, examples=["UPS"])
+    tracking_number: str | None = None
+    weight_kg: DecimalIn | None = None
+    dimensions_cm: list[DecimalIn] | None = Field(None, description="[length, width, height]")
+
+    def to_spec(self) -> PackageSpec:
+        return PackageSpec(
+            contents=tuple((c.line_no, c.quantity) for c in self.contents),
+            carrier=self.carrier, tracking_number=self.tracking_number, weight_kg=self.weight_kg,
+            dimensions_cm=tuple(self.dimensions_cm or ()),
+        )
+
+
+class PackagesIn(RequestModel):
+    packages: list[PackageIn]
+
+
+class ShipLineIn(RequestModel):
+    line_no: StrictInt
+    quantity: QuantityIn
+
+    def to_line(self) -> ShipLine:
+        return ShipLine(line_no=self.line_no, quantity=self.quantity)
+
+
+class ShipmentIn(RequestModel):
+    """Without `lines`: the packed packages not yet shipped, else everything picked, else
+    everything reserved."""
+
+    lines: list[ShipLineIn] | None = None
+
+
+class ReturnLineIn(RequestModel):
+    line_no: StrictInt
+    quantity: QuantityIn
+    reason: str = Field("customer_return", description="A reason code", examples=["defective"])
+    condition: str = Field("new", description="new, opened, damaged or defective")
+    lot: str | None = Field(None, description="The lot that came back (lot-tracked items)")
+
+    def to_line(self) -> ReturnLine:
+        return ReturnLine(
+            line_no=self.line_no, quantity=self.quantity, reason=self.reason, condition=self.condition,
+            lot=self.lot,
+        )
+
+
+class ReturnIn(RequestModel):
+    location: str = Field(description="Where the goods are received: stock, or a returns bin",
+                          examples=["NY-RETURNS"])
+    lines: list[ReturnLineIn]
+    return_reference: str | None = Field(None, description="Default: the next RMA-000001")

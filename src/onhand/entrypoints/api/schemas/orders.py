@@ -1,0 +1,220 @@
+"""Sales orders: what a new or changed order says, and how an order reads back.
+
+An order line reads as its quantities (ordered, reserved, picked, shipped, returned,
+backordered, open) and the reservations behind them (location, lot, expiry, quantity,
+picked); the order carries its shipments and packages.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import Field
+
+from onhand.entrypoints.api.schemas.common import (
+    DateIn,
+    DecimalIn,
+    DecimalOut,
+    Degrees,
+    QuantityIn,
+    RequestModel,
+    ResponseModel,
+)
+from onhand.services.order_views import (
+    OrderLineView,
+    PackageView,
+    ReservationView,
+    SalesOrderView,
+    ShipmentLineView,
+    ShipmentView,
+    ShipTo,
+)
+from onhand.services.orders import NewOrderLine
+
+
+class ShipToModel(RequestModel):
+    name: str | None = None
+    line1: str | None = None
+    line2: str | None = None
+    city: str | None = None
+    region: str | None = Field(None, examples=["NJ"])
+    postcode: str | None = Field(None, examples=["07102"])
+    country: str | None = Field(None, description="ISO 3166 alpha-2", examples=["US"])
+    latitude: Degrees | None = None
+    longitude: Degrees | None = None
+
+    def to_ship_to(self) -> ShipTo:
+        return ShipTo(**self.model_dump())
+
+    @classmethod
+    def of(cls, ship_to: ShipTo) -> ShipToModel:
+        return cls(**ship_to.__dict__)
+
+
+class OrderLineIn(RequestModel):
+    sku: str = Field(examples=["TEA-1"])
+    quantity: QuantityIn
+    unit_price: DecimalIn = Field("0", description="Price of one unit in the order's currency")
+    lot: str | None = Field(None, description="A lot the customer asked for (lot-tracked items)")
+    location: str | None = Field(None, description="Ship this line from here, whatever routing says")
+
+    def to_line(self) -> NewOrderLine:
+        return NewOrderLine(
+            sku=self.sku, quantity=self.quantity, unit_price=self.unit_price, lot=self.lot,
+            location=self.location,
+        )
+
+
+def order_lines(lines: list[OrderLineIn] | None) -> list[NewOrderLine] | None:
+    return [line.to_line() for line in lines] if lines is not None else None
+
+
+class OrderIn(RequestModel):
+    """A new order. The same `channel` and `external_id` again return the order already made."""
+
+    lines: list[OrderLineIn]
+    reference: str | None = Field(None, description="Default: the next SO-000001", examples=["SO-1001"])
+    channel: str = Field("manual", examples=["shopify"])
+    external_id: str | None = Field(None, description="The order's id in its channel", examples=["1001"])
+    customer: str | None = None
+    ship_to: ShipToModel | None = None
+    currency: str | None = Field(None, description="Default: the company's currency", examples=["USD"])
+    requested_ship_date: DateIn | None = Field(None, description="Default: today")
+
+
+class OrderPatch(RequestModel):
+    """Change an order that has shipped nothing. Absent or null fields stay as they are;
+    `lines` replace all lines; `ship_to` replaces the whole address; `"customer": ""` clears it."""
+
+    lines: list[OrderLineIn] | None = None
+    customer: str | None = None
+    ship_to: ShipToModel | None = None
+    requested_ship_date: DateIn | None = None
+
+
+class LineLocationIn(RequestModel):
+    location: str = Field(description="Ship the line from here (a sellable internal location)",
+                          examples=["LA"])
+
+
+class ReservationOut(ResponseModel):
+    id: int
+    location: str
+    lot: str | None
+    expiry_date: date | None
+    quantity: DecimalOut
+    picked: DecimalOut
+
+    @classmethod
+    def of(cls, reservation: ReservationView) -> ReservationOut:
+        return cls(**reservation.__dict__)
+
+
+class OrderLineOut(ResponseModel):
+    line_no: int
+    sku: str
+    quantity: DecimalOut
+    unit_price: DecimalOut
+    lot: str | None = Field(description="The lot asked for, if any")
+    location: str | None = Field(description="The location chosen for this line, if any")
+    reserved: DecimalOut
+    picked: DecimalOut
+    shipped: DecimalOut
+    returned: DecimalOut
+    backordered: DecimalOut
+    open: DecimalOut = Field(description="Still to be shipped")
+    reservations: list[ReservationOut]
+
+    @classmethod
+    def of(cls, line: OrderLineView) -> OrderLineOut:
+        return cls(
+            **{name: value for name, value in line.__dict__.items() if name != "reservations"},
+            reservations=[ReservationOut.of(r) for r in line.reservations],
+        )
+
+
+class ShipmentLineOut(ResponseModel):
+    line_no: int
+    sku: str
+    location: str
+    lot: str | None
+    quantity: DecimalOut
+
+    @classmethod
+    def of(cls, line: ShipmentLineView) -> ShipmentLineOut:
+        return cls(**line.__dict__)
+
+
+class ShipmentOut(ResponseModel):
+    id: int
+    posting_id: int
+    created_at: datetime
+    lines: list[ShipmentLineOut]
+
+    @classmethod
+    def of(cls, shipment: ShipmentView) -> ShipmentOut:
+        return cls(
+            id=shipment.id, posting_id=shipment.posting_id, created_at=shipment.created_at,
+            lines=[ShipmentLineOut.of(line) for line in shipment.lines],
+        )
+
+
+class PackageContentOut(ResponseModel):
+    line_no: int
+    quantity: DecimalOut
+
+
+class PackageOut(ResponseModel):
+    id: int
+    carrier: str | None
+    tracking_number: str | None
+    weight_kg: DecimalOut | None
+    dimensions_cm: list[DecimalOut] | None = Field(description="Length, width, height")
+    shipment_id: int | None = Field(description="The shipment it left with; null while not shipped")
+    contents: list[PackageContentOut]
+
+    @classmethod
+    def of(cls, package: PackageView) -> PackageOut:
+        sizes = (package.length_cm, package.width_cm, package.height_cm)
+        return cls(
+            id=package.id, carrier=package.carrier, tracking_number=package.tracking_number,
+            weight_kg=package.weight_kg,
+            dimensions_cm=None if None in sizes else list(sizes),  # type: ignore[arg-type]
+            shipment_id=package.shipment_id,
+            contents=[PackageContentOut(line_no=no, quantity=q) for no, q in package.contents],
+        )
+
+
+class OrderOut(ResponseModel):
+    reference: str
+    channel: str
+    external_id: str | None
+    customer: str | None
+    ship_to: ShipToModel
+    currency: str
+    requested_ship_date: date
+    status: str = Field(description="open, backordered, allocated, partially_shipped, shipped or cancelled")
+    routing_note: str | None = Field(description="Why the order was routed where it was")
+    created_at: datetime
+    updated_at: datetime
+    cancelled_at: datetime | None
+    lines: list[OrderLineOut]
+    shipments: list[ShipmentOut]
+    packages: list[PackageOut]
+
+    @classmethod
+    def of(cls, order: SalesOrderView) -> OrderOut:
+        return cls(
+            reference=order.reference, channel=order.channel, external_id=order.external_id,
+            customer=order.customer, ship_to=ShipToModel.of(order.ship_to), currency=order.currency,
+            requested_ship_date=order.requested_ship_date, status=order.status,
+            routing_note=order.routing_note, created_at=order.created_at, updated_at=order.updated_at,
+            cancelled_at=order.cancelled_at,
+            lines=[OrderLineOut.of(line) for line in order.lines],
+            shipments=[ShipmentOut.of(s) for s in order.shipments],
+            packages=[PackageOut.of(p) for p in order.packages],
+        )
+
+
+class OrderList(ResponseModel):
+    orders: list[OrderOut]
