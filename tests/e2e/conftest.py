@@ -151,6 +151,69 @@ def api_stocked(onhand: Onhand) -> Onhand:
     return onhand
 
 
+@pytest.fixture
+def api_two_sites(onhand: Onhand) -> Onhand:
+    """Two warehouses for sales orders, set up through the services (the clock says 2026-03-02):
+
+    NY (New York, 40.71 -74.01) with bins NY-B1 (walked first), NY-A1 (walked second)
+    and a non-sellable bin NY-RETURNS; LA (Los Angeles, 34.05 -118.24).
+    TEA (each): 5 at NY-A1, 20 at LA.
+    HONEY (lot-tracked): at NY-B1 H-EARLY (expires 2026-09-30) 4 and H-OLD (expired
+    2026-02-01) 3; at NY-A1 H-LATE (2027-06-30) 4 and H-ALT (2027-12-31) 3; at LA
+    H-LA (2026-05-01) 20.
+    """
+    locations = services.locations
+    locations.create_location(onhand, code="NY", name="New York", kind="warehouse")
+    locations.create_location(onhand, code="NY-A1", name="Aisle A1", kind="bin", parent="NY")
+    locations.create_location(onhand, code="NY-B1", name="Aisle B1", kind="bin", parent="NY")
+    locations.create_location(
+        onhand, code="NY-RETURNS", name="Returns cage", kind="bin", parent="NY", sellable=False
+    )
+    locations.create_location(onhand, code="LA", name="Los Angeles", kind="warehouse")
+    locations.set_location_routing(onhand, "NY", latitude=40.71, longitude=-74.01)
+    locations.set_location_routing(onhand, "LA", latitude=34.05, longitude=-118.24)
+    locations.set_location_routing(onhand, "NY-B1", walk_order=1)
+    locations.set_location_routing(onhand, "NY-A1", walk_order=2)
+    services.items.create_item(onhand, sku="TEA", name="Green tea")
+    services.items.create_item(onhand, sku="HONEY", name="Honey", tracking="lot")
+    line = services.postings.StockLine
+    for location, lines in (
+        ("NY-A1", [line("TEA", "5"), line("HONEY", "4", lot="H-LATE", expiry_date="2027-06-30"),
+                   line("HONEY", "3", lot="H-ALT", expiry_date="2027-12-31")]),
+        ("NY-B1", [line("HONEY", "4", lot="H-EARLY", expiry_date="2026-09-30"),
+                   line("HONEY", "3", lot="H-OLD", expiry_date="2026-02-01")]),
+        ("LA", [line("TEA", "20"), line("HONEY", "20", lot="H-LA", expiry_date="2026-05-01")]),
+    ):
+        services.adjustments.post_adjustment(onhand, location=location, reason="found", lines=lines)
+    return onhand
+
+
+OrderBooks = tuple[int, tuple[tuple[object, ...], ...], tuple[tuple[object, ...], ...]]
+
+
+@pytest.fixture
+def api_order_books(onhand: Onhand) -> Callable[[], OrderBooks]:
+    """Moves in the ledger, every balance with what is reserved of it, and every order line's
+    progress, read through the services (not the API); the books must verify."""
+
+    def books() -> OrderBooks:
+        report = services.integrity.verify(onhand)
+        assert report.ok, report
+        levels = services.stock.stock_levels(onhand, group_by="balance").levels
+        orders = services.orders.list_orders(onhand, limit=1000)
+        return (
+            report.moves_checked,
+            tuple((lv.sku, lv.location, lv.lot, lv.on_hand, lv.reserved) for lv in levels),
+            tuple(
+                (order.reference, order.status, line.line_no, line.quantity, line.reserved, line.picked,
+                 line.shipped, line.returned, len(order.packages), len(order.shipments))
+                for order in orders for line in order.lines
+            ),
+        )
+
+    return books
+
+
 # ---------------------------------------------------------------------------- CLI
 # (`cli_*`): the `onhand` Typer app run in-process with `--database-url` set to the
 # test's parametrized database, so every CLI test runs on SQLite and PostgreSQL.

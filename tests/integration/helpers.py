@@ -41,3 +41,39 @@ def at(onhand, sku, location):
     """On hand of `sku` at exactly `location` (not its bins)."""
     report = services.stock.stock_levels(onhand, sku=sku, location=location, group_by="bin")
     return sum((lv.on_hand for lv in report.levels if lv.location == location), Decimal(0))
+
+
+# --- sales orders ------------------------------------------------------------------
+
+
+def order(onhand, *lines, **fields):
+    """Create a sales order; each line is a NewOrderLine or a (sku, quantity[, lot]) tuple."""
+    from onhand.services.orders import NewOrderLine
+
+    made = [ln if isinstance(ln, NewOrderLine) else NewOrderLine(ln[0], ln[1], lot=ln[2] if len(ln) > 2 else None)
+            for ln in lines]
+    return services.orders.create_order(onhand, lines=made, **fields)
+
+
+def allocated(onhand, *lines, **fields):
+    """Create a sales order and allocate it."""
+    created = order(onhand, *lines, **fields)
+    return services.orders.allocate_order(onhand, created.reference)
+
+
+def held(view):
+    """(line no, location, lot, quantity) of every reservation of an order view, sorted."""
+    return sorted(
+        (ln.line_no, r.location, r.lot, r.quantity) for ln in view.lines for r in ln.reservations
+    )
+
+
+def reserved_by_line(view):
+    return [ln.reserved for ln in view.lines]
+
+
+def assert_books_balance(onhand):
+    """verify: projection == ledger, conservation, reserved == sum(reservations), no oversell."""
+    report = services.integrity.verify(onhand)
+    assert report.ok, report
+    return report

@@ -31,7 +31,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, parsed.database, **kwargs)
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    # Room for a busy API server's worker threads (each request is one connection).
+    options = {"pool_pre_ping": True, "pool_size": 20, "max_overflow": 10} | kwargs
+    return create_engine(url, **options)
 
 
 def _sqlite_engine(url: str, database: str | None, **kwargs: Any) -> Engine:
