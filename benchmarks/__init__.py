@@ -1,0 +1,7 @@
+"""Benchmarks of Onhand through its public service layer.
+
+`python -m benchmarks.standard_workload` runs the standard workload defined in
+shared `benchmarks.md` (W0-W4) and prints one line per phase. Nothing here reaches
+below `onhand.services` for a business action: the figures are what a user's
+requests would see, one action per transaction.
+"""

@@ -1,0 +1,67 @@
+"""Empty databases to run the workload on: a SQLite file or a PostgreSQL schema.
+
+The PostgreSQL schema is fresh (via `search_path` in the URL) and dropped afterwards,
+so a run neither sees nor leaves rows in the database it is pointed at.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from onhand.adapters.db.engine import normalize_url
+
+
+@dataclass(frozen=True)
+class Target:
+    url: str  # what `open_onhand` is given
+    description: str  # what the report prints
+
+
+def describe(url: str) -> str:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return f"sqlite {sqlite3.sqlite_version}, file {parsed.database} (WAL)"
+    return f"{parsed.get_backend_name()} {parsed.render_as_string(hide_password=True)}"
+
+
+@contextmanager
+def fresh_sqlite() -> Iterator[Target]:
+    """A new SQLite file in a temporary directory, removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="onhand-bench-") as directory:
+        url = f"sqlite:///{Path(directory) / 'onhand.db'}"
+        yield Target(url, describe(url))
+
+
+@contextmanager
+def fresh_postgres_schema(url: str) -> Iterator[Target]:
+    """A new schema in the PostgreSQL database at `url`, dropped afterwards."""
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(normalize_url(url), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            version = conn.execute(text("SHOW server_version")).scalar()
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        separator = "&" if "?" in url else "?"
+        schema_url = f"{url}{separator}options={quote(f'-csearch_path={schema}')}"
+        shown = make_url(url).render_as_string(hide_password=True)
+        yield Target(schema_url, f"postgresql {version}, {shown}, fresh schema {schema}")
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@contextmanager
+def given(url: str) -> Iterator[Target]:
+    """A database the user named; the run checks that it holds no items yet."""
+    yield Target(url, describe(url))

@@ -1,0 +1,24 @@
+"""What the figures were measured on: the machine, the interpreter, peak memory."""
+
+from __future__ import annotations
+
+import os
+import platform
+import resource
+import sys
+
+
+def machine_line() -> str:
+    cores = os.cpu_count() or 0
+    return f"machine: {cores} cores, {platform.platform()}, {platform.processor() or platform.machine()}"
+
+
+def python_line() -> str:
+    return f"python: {platform.python_implementation()} {platform.python_version()}"
+
+
+def peak_rss_mib() -> float:
+    """Peak resident set size of this process so far, in MiB."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # Linux reports kilobytes, macOS bytes.
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
