@@ -71,6 +71,37 @@ _TAKE = {
     .values(on_hand=balances.c.on_hand + _DELTA),
 }
 _ADD_BY_DIALECT: dict[str, Any] = {}
+_BALANCES = (
+    select(
+        balances.c.item_id,
+        items.c.sku,
+        balances.c.location_id,
+        balances.c.lot_key,
+        lots.c.code.label("lot_code"),
+        lots.c.status.label("lot_status"),
+        lots.c.expiry_date,
+        balances.c.on_hand,
+        balances.c.reserved,
+    )
+    .join_from(balances, items, balances.c.item_id == items.c.id)
+    .outerjoin(lots, balances.c.lot_key == lots.c.id)
+    .where(balances.c.location_id.in_(bindparam("location_ids", expanding=True)))
+    .where((balances.c.on_hand != 0) | (balances.c.reserved != 0))
+    .order_by(items.c.sku, balances.c.location_id, lots.c.expiry_date, balances.c.lot_key)
+)
+_BALANCE_QUERIES = {
+    (by_item, by_lot): _BALANCES.where(
+        *([balances.c.item_id.in_(bindparam("item_ids", expanding=True))] if by_item else []),
+        *([balances.c.lot_key == bindparam("lot_id")] if by_lot else []),
+    )
+    for by_item in (False, True)
+    for by_lot in (False, True)
+}
+
+
+def _balance_query(by_item: bool, by_lot: bool) -> Any:
+    """The balance listing, filtered by items and/or a lot: four statements built once."""
+    return _BALANCE_QUERIES[(by_item, by_lot)]
 
 
 def _add_to_balance(dialect: str) -> Any:
@@ -209,28 +240,8 @@ class LedgerRepository:
         location_ids: list[int],
         lot_id: int | None = None,
     ) -> list[BalanceRow]:
-        query = (
-            select(
-                balances.c.item_id,
-                items.c.sku,
-                balances.c.location_id,
-                balances.c.lot_key,
-                lots.c.code.label("lot_code"),
-                lots.c.status.label("lot_status"),
-                lots.c.expiry_date,
-                balances.c.on_hand,
-                balances.c.reserved,
-            )
-            .join_from(balances, items, balances.c.item_id == items.c.id)
-            .outerjoin(lots, balances.c.lot_key == lots.c.id)
-            .where(balances.c.location_id.in_(location_ids))
-            .where((balances.c.on_hand != 0) | (balances.c.reserved != 0))
-            .order_by(items.c.sku, balances.c.location_id, lots.c.expiry_date, balances.c.lot_key)
-        )
-        if item_ids is not None:
-            query = query.where(balances.c.item_id.in_(item_ids))
-        if lot_id is not None:
-            query = query.where(balances.c.lot_key == lot_id)
+        query = _balance_query(item_ids is not None, lot_id is not None)
+        params = {"location_ids": location_ids, "item_ids": item_ids or [], "lot_id": lot_id}
         return [
             BalanceRow(
                 item_id=r.item_id,
@@ -243,7 +254,7 @@ class LedgerRepository:
                 on_hand=r.on_hand,
                 reserved=r.reserved,
             )
-            for r in self._conn.execute(query)
+            for r in self._conn.execute(query, params)
         ]
 
     @staticmethod
