@@ -70,6 +70,9 @@ def refresh_status(uow: UnitOfWork, order_id: int, now: datetime) -> OrderStatus
 
 
 def allocate(uow: UnitOfWork, order_id: int, now: datetime) -> None:
+    # Whoever allocates holds the order: a receipt serving backorders and a user's
+    # allocation must not both fill the same need.
+    uow.orders.lock(order_id)
     order = uow.orders.get(order_id)
     demands = _demands(uow, order_id)
     if demands:
