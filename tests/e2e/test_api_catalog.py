@@ -9,12 +9,16 @@ import pytest
 def test_company_settings_can_be_read_and_changed_by_an_admin(
     api_admin: httpx.Client, api_viewer: httpx.Client
 ) -> None:
-    assert set(api_viewer.get("/api/v1/company").json()) == {"name", "timezone", "currency"}
+    assert set(api_viewer.get("/api/v1/company").json()) == {
+        "name", "timezone", "currency", "min_remaining_shelf_life_days",
+    }
     response = api_admin.patch(
         "/api/v1/company", json={"name": "Tea & Co", "timezone": "Europe/Berlin", "currency": "EUR"}
     )
     assert response.status_code == 200
-    assert response.json() == {"name": "Tea & Co", "timezone": "Europe/Berlin", "currency": "EUR"}
+    assert response.json() == {
+        "name": "Tea & Co", "timezone": "Europe/Berlin", "currency": "EUR", "min_remaining_shelf_life_days": 0,
+    }
     assert api_viewer.get("/api/v1/company").json()["currency"] == "EUR"
 
 
@@ -49,7 +53,7 @@ def test_an_item_is_created_read_changed_and_found_by_gtin(api_operator: httpx.C
     assert created.status_code == 201
     assert created.json() == {
         "sku": "TEA-1", "name": "Green tea", "unit": "each", "tracking": "none", "kind": "stocked",
-        "gtin": "04006381333931", "shelf_life_days": 365,
+        "gtin": "04006381333931", "shelf_life_days": 365, "min_remaining_shelf_life_days": None,
     }
     assert api_operator.get("/api/v1/items/TEA-1").json()["name"] == "Green tea"
     changed = api_operator.patch("/api/v1/items/TEA-1", json={"name": "Sencha", "gtin": ""})

@@ -20,7 +20,10 @@ units_app = typer.Typer(help="Units of measure (each, kg, ...) and how many deci
 def print_company(company: Company) -> None:
     console().print(
         fields(
-            [("Name", company.name), ("Time zone", company.timezone), ("Currency", company.currency)],
+            [
+                ("Name", company.name), ("Time zone", company.timezone), ("Currency", company.currency),
+                ("Min. remaining shelf life (days)", company.min_remaining_shelf_life_days),
+            ],
             title="Company",
         )
     )
@@ -38,10 +41,16 @@ def set_company(
     name: Annotated[str | None, typer.Option(help="Company name.")] = None,
     timezone: Annotated[str | None, typer.Option(help="IANA time zone, e.g. America/New_York.")] = None,
     currency: Annotated[str | None, typer.Option(help="ISO 4217 code, e.g. USD.")] = None,
+    min_remaining_shelf_life_days: Annotated[
+        int | None, typer.Option(help="Days of shelf life a lot must still have on the ship date (default 0).")
+    ] = None,
 ) -> None:
-    """Change the company name, time zone or currency."""
+    """Change the company name, time zone, currency or minimum remaining shelf life."""
     print_company(
-        services.company.update_company(onhand(ctx), name=name, timezone=timezone, currency=currency)
+        services.company.update_company(
+            onhand(ctx), name=name, timezone=timezone, currency=currency,
+            min_remaining_shelf_life_days=min_remaining_shelf_life_days,
+        )
     )
 
 

@@ -25,6 +25,8 @@ def print_item(item: Item) -> None:
                 ("Tracking", item.tracking.value),
                 ("GTIN", item.gtin),
                 ("Shelf life (days)", item.shelf_life_days),
+                ("Min. remaining shelf life (days)", item.min_remaining_shelf_life_days
+                 if item.min_remaining_shelf_life_days is not None else "company default"),
             ],
             title=f"Item {item.sku}",
         )
@@ -85,10 +87,15 @@ def update_item(
     name: Annotated[str | None, typer.Option(help="New name.")] = None,
     gtin: Annotated[str | None, typer.Option(help="New GTIN; an empty string removes it.")] = None,
     shelf_life_days: Annotated[int | None, typer.Option(help="New shelf life in days.")] = None,
+    min_remaining_shelf_life_days: Annotated[
+        int | None,
+        typer.Option(help="Days of shelf life a lot must still have on the ship date (overrides the company's)."),
+    ] = None,
 ) -> None:
     """Change an item's name, GTIN or shelf life (unit and tracking are fixed)."""
     print_item(
         services.items.update_item(
-            onhand(ctx), sku, name=name, gtin=gtin, shelf_life_days=shelf_life_days
+            onhand(ctx), sku, name=name, gtin=gtin, shelf_life_days=shelf_life_days,
+            min_remaining_shelf_life_days=min_remaining_shelf_life_days,
         )
     )

@@ -1,4 +1,4 @@
-"""`onhand locations add|list|show|update`: warehouses, stores, 3PLs, bins and transit."""
+"""`onhand locations add|list|show|update|routing`: warehouses, stores, 3PLs, bins and transit."""
 
 from __future__ import annotations
 
@@ -46,6 +46,11 @@ def print_location(location: Location, parent: str | None) -> None:
                 ("Region", where.region),
                 ("Postcode", where.postcode),
                 ("Country", where.country),
+                ("Routing priority", location.priority),
+                ("Coordinates", f"{location.latitude}, {location.longitude}"
+                 if location.latitude is not None else None),
+                ("Zones", ", ".join(location.zones) or None),
+                ("Walk order", location.walk_order),
             ],
             title=f"Location {location.code}",
         )
@@ -142,5 +147,27 @@ def update_location(
         onhand(ctx), code, name=name, sellable=sellable, allow_negative=allow_negative,
         address=address(line1=line1, line2=line2, city=city, region=region,
                         postcode=postcode, country=country),
+    )
+    print_location(location, parent_of(ctx, location))
+
+
+@locations_app.command("routing")
+def set_routing(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="The location code.")],
+    priority: Annotated[int | None, typer.Option(help="0-10000; routing ties go to the lower number.")] = None,
+    lat: Annotated[float | None, typer.Option(help="Latitude in degrees (with --lon).")] = None,
+    lon: Annotated[float | None, typer.Option(help="Longitude in degrees (with --lat).")] = None,
+    zones: Annotated[
+        str | None,
+        typer.Option(help='Zones served first, comma-separated: US, US-CA, US:90 (postcode prefix); "" clears.'),
+    ] = None,
+    walk_order: Annotated[int | None, typer.Option(help="For a bin: pick lists walk bins in this order.")] = None,
+    idempotency_key: Annotated[str | None, typer.Option(help="Makes a retried command safe.")] = None,
+) -> None:
+    """Configure how orders are routed to a site, or in which order a bin is walked."""
+    location = services.locations.set_location_routing(
+        onhand(ctx), code, priority=priority, latitude=lat, longitude=lon, zones=zones, walk_order=walk_order,
+        idempotency_key=idempotency_key,
     )
     print_location(location, parent_of(ctx, location))

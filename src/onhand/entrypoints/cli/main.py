@@ -20,6 +20,7 @@ from onhand.entrypoints.cli.items import items_app
 from onhand.entrypoints.cli.keys import keys_app
 from onhand.entrypoints.cli.locations import locations_app
 from onhand.entrypoints.cli.lots import lots_app
+from onhand.entrypoints.cli.orders import orders_app
 from onhand.entrypoints.cli.postings import NUMBERS_MAY_BE_NEGATIVE
 from onhand.entrypoints.cli.session import Session
 
@@ -62,6 +63,7 @@ app.command("count")(postings.count)
 app.command("move")(postings.move)
 app.command("stock")(stock.stock)
 app.command("history")(stock.history)
+app.add_typer(orders_app, name="orders")
 app.add_typer(import_app, name="import")
 app.command("verify")(admin.verify)
 app.command("rebuild")(admin.rebuild)

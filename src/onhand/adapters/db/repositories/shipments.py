@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, literal_column, select, update
 
 from onhand.adapters.db.tables import (
     items,
@@ -120,15 +120,13 @@ class ShipmentRepository:
 
     def shipped_by_lot(self, order_id: int) -> dict[tuple[int, int], Decimal]:
         """(order line id, lot id or 0) -> quantity shipped."""
+        # One expression with an inline 0: PostgreSQL must see the GROUP BY term as the selected one.
+        lot_key = func.coalesce(shipment_lines.c.lot_id, literal_column("0"))
         query = (
-            select(
-                shipment_lines.c.order_line_id,
-                func.coalesce(shipment_lines.c.lot_id, 0),
-                func.sum(shipment_lines.c.quantity),
-            )
+            select(shipment_lines.c.order_line_id, lot_key, func.sum(shipment_lines.c.quantity))
             .join(shipments, shipment_lines.c.shipment_id == shipments.c.id)
             .where(shipments.c.order_id == order_id)
-            .group_by(shipment_lines.c.order_line_id, func.coalesce(shipment_lines.c.lot_id, 0))
+            .group_by(shipment_lines.c.order_line_id, lot_key)
         )
         return {(r[0], r[1]): r[2] for r in self._conn.execute(query)}
 
@@ -145,15 +143,12 @@ class ShipmentRepository:
         return return_id
 
     def returned_by_lot(self, order_id: int) -> dict[tuple[int, int], Decimal]:
+        lot_key = func.coalesce(return_lines.c.lot_id, literal_column("0"))
         query = (
-            select(
-                return_lines.c.order_line_id,
-                func.coalesce(return_lines.c.lot_id, 0),
-                func.sum(return_lines.c.quantity),
-            )
+            select(return_lines.c.order_line_id, lot_key, func.sum(return_lines.c.quantity))
             .join(returns, return_lines.c.return_id == returns.c.id)
             .where(returns.c.order_id == order_id)
-            .group_by(return_lines.c.order_line_id, func.coalesce(return_lines.c.lot_id, 0))
+            .group_by(return_lines.c.order_line_id, lot_key)
         )
         return {(r[0], r[1]): r[2] for r in self._conn.execute(query)}
 

@@ -175,11 +175,10 @@ class PackageOut(ResponseModel):
 
     @classmethod
     def of(cls, package: PackageView) -> PackageOut:
-        sizes = (package.length_cm, package.width_cm, package.height_cm)
+        sizes = [size for size in (package.length_cm, package.width_cm, package.height_cm) if size is not None]
         return cls(
             id=package.id, carrier=package.carrier, tracking_number=package.tracking_number,
-            weight_kg=package.weight_kg,
-            dimensions_cm=None if None in sizes else list(sizes),  # type: ignore[arg-type]
+            weight_kg=package.weight_kg, dimensions_cm=sizes if len(sizes) == 3 else None,
             shipment_id=package.shipment_id,
             contents=[PackageContentOut(line_no=no, quantity=q) for no, q in package.contents],
         )

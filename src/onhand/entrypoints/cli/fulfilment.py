@@ -1,0 +1,138 @@
+"""`onhand orders pick-list|pick|pack|ship|return`: fulfilling a sales order.
+
+Registered on `orders_app` by `orders.py`. Order lines are named by number:
+`--line LINE_NO:QTY` (and `LINE_NO:QTY[:LOT]` for a return).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from onhand import services
+from onhand.entrypoints.cli.order_options import IdempotencyKey, Reference
+from onhand.entrypoints.cli.order_render import print_order, print_pick_list
+from onhand.entrypoints.cli.session import onhand
+from onhand.services.picking import PickConfirmation
+from onhand.services.returns import ReturnLine
+from onhand.services.shipping import PackageSpec, ShipLine
+
+
+def _split(value: str, metavar: str, most: int) -> tuple[int, str, list[str]]:
+    parts = value.split(":")
+    if not 2 <= len(parts) <= most or not all(part.strip() for part in parts[:2]):
+        raise typer.BadParameter(f"{value!r} is not {metavar}", param_hint="'--line'")
+    try:
+        line_no = int(parts[0])
+    except ValueError:
+        raise typer.BadParameter(f"{value!r}: the line number must be a whole number", param_hint="'--line'") from None
+    return line_no, parts[1], parts[2:]
+
+
+def parse_line_quantity(value: str) -> tuple[int, str]:
+    """LINE_NO:QTY -> (line number, quantity)."""
+    line_no, qty, _rest = _split(value, "LINE_NO:QTY", 2)
+    return line_no, qty
+
+
+def parse_return_line(value: str) -> tuple[int, str, str | None]:
+    """LINE_NO:QTY[:LOT] -> (line number, quantity, lot)."""
+    line_no, qty, rest = _split(value, "LINE_NO:QTY[:LOT]", 3)
+    return line_no, qty, rest[0] if rest and rest[0].strip() else None
+
+
+def parse_dimensions(value: str | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    sizes = tuple(value.lower().split("x"))
+    if len(sizes) != 3 or not all(size.strip() for size in sizes):
+        raise typer.BadParameter(f"{value!r} is not LxWxH, e.g. 30x20x10", param_hint="'--dims'")
+    return sizes
+
+
+def pick_list(ctx: typer.Context, reference: Reference) -> None:
+    """What is left to pick, one table per site, bins in walking order."""
+    print_pick_list(services.picking.pick_list(onhand(ctx), reference))
+
+
+def pick(
+    ctx: typer.Context,
+    reference: Reference,
+    sku: Annotated[str, typer.Argument(help="SKU picked.")],
+    location: Annotated[str, typer.Argument(help="Where it was picked.")],
+    qty: Annotated[str, typer.Argument(help="Quantity picked.")],
+    lot: Annotated[
+        str | None, typer.Option(help="Lot or serial scanned; another lot than suggested takes over its place.")
+    ] = None,
+    idempotency_key: IdempotencyKey = None,
+) -> None:
+    """Confirm a pick."""
+    confirmation = PickConfirmation(sku=sku, location=location, quantity=qty, lot=lot)
+    print_order(
+        services.picking.confirm_pick(onhand(ctx), reference, picks=[confirmation], idempotency_key=idempotency_key)
+    )
+
+
+def pack(
+    ctx: typer.Context,
+    reference: Reference,
+    line: Annotated[
+        list[str], typer.Option("--line", metavar="LINE_NO:QTY", help="What goes in the package; repeat.")
+    ],
+    carrier: Annotated[str | None, typer.Option(help="Carrier, e.g. UPS.")] = None,
+    tracking: Annotated[str | None, typer.Option(help="Tracking number.")] = None,
+    weight_kg: Annotated[str | None, typer.Option(help="Weight in kg, e.g. 2.5.")] = None,
+    dims: Annotated[str | None, typer.Option(help="Length x width x height in cm, e.g. 30x20x10.")] = None,
+    idempotency_key: IdempotencyKey = None,
+) -> None:
+    """Put picked goods into one package."""
+    contents = tuple(parse_line_quantity(value) for value in line)
+    package = PackageSpec(
+        contents=contents, carrier=carrier, tracking_number=tracking, weight_kg=weight_kg,
+        dimensions_cm=parse_dimensions(dims),
+    )
+    print_order(
+        services.shipping.pack_order(onhand(ctx), reference, packages=[package], idempotency_key=idempotency_key)
+    )
+
+
+def ship(
+    ctx: typer.Context,
+    reference: Reference,
+    line: Annotated[
+        list[str] | None,
+        typer.Option("--line", metavar="LINE_NO:QTY",
+                     help="Ship this much of a line; repeat. Default: the packed packages, else what is "
+                          "picked, else everything reserved."),
+    ] = None,
+    idempotency_key: IdempotencyKey = None,
+) -> None:
+    """Ship from the order's reservations (posts location -> CUSTOMER)."""
+    lines = [ShipLine(*parse_line_quantity(value)) for value in line] if line else None
+    print_order(services.shipping.ship_order(onhand(ctx), reference, lines=lines, idempotency_key=idempotency_key))
+
+
+def receive_return(
+    ctx: typer.Context,
+    reference: Reference,
+    location: Annotated[str, typer.Option(help="Where the goods are received (stock, or a returns bin).")],
+    line: Annotated[
+        list[str], typer.Option("--line", metavar="LINE_NO:QTY[:LOT]", help="What came back; repeat.")
+    ],
+    reason: Annotated[str, typer.Option(help="Reason code for every line.")] = "customer_return",
+    condition: Annotated[str, typer.Option(help="new, opened, damaged or defective.")] = "new",
+    return_reference: Annotated[str | None, typer.Option(help="RMA number (default: the next RMA-000001).")] = None,
+    idempotency_key: IdempotencyKey = None,
+) -> None:
+    """Receive a customer return (posts CUSTOMER -> location)."""
+    lines = [
+        ReturnLine(line_no=no, quantity=qty, reason=reason, condition=condition, lot=lot)
+        for no, qty, lot in (parse_return_line(value) for value in line)
+    ]
+    print_order(
+        services.returns.receive_return(
+            onhand(ctx), reference, location=location, lines=lines, return_reference=return_reference,
+            idempotency_key=idempotency_key,
+        )
+    )

@@ -1,0 +1,200 @@
+"""`onhand orders create|update|list|show|allocate|ship-from|cancel`: sales orders.
+
+Lines are repeated `--line SKU:QTY[:PRICE[:LOT]]` (LOT: a lot the customer asked for);
+`--from LOCATION` ships every line from there, whatever routing says. Fulfilment
+(pick-list, pick, pack, ship, return) is in `fulfilment.py`, wired in here.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from onhand import services
+from onhand.entrypoints.cli import fulfilment
+from onhand.entrypoints.cli.order_options import (
+    Customer,
+    FromOption,
+    IdempotencyKey,
+    LineOption,
+    Reference,
+    ShipDate,
+    ShipToCity,
+    ShipToCountry,
+    ShipToLat,
+    ShipToLine1,
+    ShipToLine2,
+    ShipToLon,
+    ShipToName,
+    ShipToPostcode,
+    ShipToRegion,
+)
+from onhand.entrypoints.cli.order_render import print_order, print_orders
+from onhand.entrypoints.cli.session import onhand
+from onhand.services.order_views import ShipTo
+from onhand.services.orders import NewOrderLine
+
+orders_app = typer.Typer(
+    help="Sales orders: create, allocate (routed, FEFO), pick, pack, ship, return, cancel.",
+    no_args_is_help=True,
+)
+
+def parse_order_line(value: str, location: str | None) -> NewOrderLine:
+    parts = value.split(":")
+    if not 2 <= len(parts) <= 4 or not all(part.strip() for part in parts[:2]):
+        raise typer.BadParameter(f"{value!r} is not SKU:QTY[:PRICE[:LOT]]", param_hint="'--line'")
+    sku, qty, *rest = parts
+    price = rest[0] if rest and rest[0].strip() else "0"
+    lot = rest[1] if len(rest) > 1 and rest[1].strip() else None
+    return NewOrderLine(sku=sku, quantity=qty, unit_price=price, lot=lot, location=location)
+
+
+def order_lines(values: list[str] | None, location: str | None) -> list[NewOrderLine]:
+    return [parse_order_line(value, location) for value in values or []]
+
+
+def ship_to(
+    *, name: str | None, line1: str | None, line2: str | None, city: str | None, region: str | None,
+    postcode: str | None, country: str | None, latitude: float | None, longitude: float | None,
+) -> ShipTo | None:
+    """The address from the --ship-to-* options; None when none was given."""
+    address = ShipTo(
+        name=name, line1=line1, line2=line2, city=city, region=region, postcode=postcode, country=country,
+        latitude=latitude, longitude=longitude,
+    )
+    return None if address == ShipTo() else address
+
+
+@orders_app.command("create")
+def create_order(
+    ctx: typer.Context,
+    line: LineOption = None,
+    from_location: FromOption = None,
+    reference: Annotated[str | None, typer.Option(help="Order reference (default: the next SO-000001).")] = None,
+    channel: Annotated[str, typer.Option(help="Sales channel, e.g. shopify.")] = "manual",
+    external_id: Annotated[
+        str | None, typer.Option(help="The order's id in its channel; the same id again finds this order.")
+    ] = None,
+    customer: Customer = None,
+    currency: Annotated[str | None, typer.Option(help="ISO 4217 code (default: the company's).")] = None,
+    requested_ship_date: ShipDate = None,
+    ship_to_name: ShipToName = None,
+    ship_to_line1: ShipToLine1 = None,
+    ship_to_line2: ShipToLine2 = None,
+    ship_to_city: ShipToCity = None,
+    ship_to_region: ShipToRegion = None,
+    ship_to_postcode: ShipToPostcode = None,
+    ship_to_country: ShipToCountry = None,
+    ship_to_lat: ShipToLat = None,
+    ship_to_lon: ShipToLon = None,
+    idempotency_key: IdempotencyKey = None,
+) -> None:
+    """Create a sales order (it is allocated by `onhand orders allocate`)."""
+    if not line:
+        raise typer.BadParameter("give at least one --line SKU:QTY[:PRICE[:LOT]]", param_hint="'--line'")
+    address = ship_to(
+        name=ship_to_name, line1=ship_to_line1, line2=ship_to_line2, city=ship_to_city, region=ship_to_region,
+        postcode=ship_to_postcode, country=ship_to_country, latitude=ship_to_lat, longitude=ship_to_lon,
+    )
+    print_order(
+        services.orders.create_order(
+            onhand(ctx), lines=order_lines(line, from_location), reference=reference, channel=channel,
+            external_id=external_id, customer=customer, ship_to=address, currency=currency,
+            requested_ship_date=requested_ship_date, idempotency_key=idempotency_key,
+        )
+    )
+
+
+@orders_app.command("update")
+def update_order(
+    ctx: typer.Context,
+    reference: Reference,
+    line: Annotated[
+        list[str] | None,
+        typer.Option("--line", metavar="SKU:QTY[:PRICE[:LOT]]", help="New lines: they replace all lines."),
+    ] = None,
+    from_location: FromOption = None,
+    customer: Customer = None,
+    requested_ship_date: ShipDate = None,
+    ship_to_name: ShipToName = None,
+    ship_to_line1: ShipToLine1 = None,
+    ship_to_line2: ShipToLine2 = None,
+    ship_to_city: ShipToCity = None,
+    ship_to_region: ShipToRegion = None,
+    ship_to_postcode: ShipToPostcode = None,
+    ship_to_country: ShipToCountry = None,
+    ship_to_lat: ShipToLat = None,
+    ship_to_lon: ShipToLon = None,
+    idempotency_key: IdempotencyKey = None,
+) -> None:
+    """Change an order that has shipped nothing; any --ship-to-* replaces the whole address.
+    An allocated order is allocated again under its new terms."""
+    address = ship_to(
+        name=ship_to_name, line1=ship_to_line1, line2=ship_to_line2, city=ship_to_city, region=ship_to_region,
+        postcode=ship_to_postcode, country=ship_to_country, latitude=ship_to_lat, longitude=ship_to_lon,
+    )
+    print_order(
+        services.orders.update_order(
+            onhand(ctx), reference, lines=order_lines(line, from_location) if line else None,
+            customer=customer, ship_to=address, requested_ship_date=requested_ship_date,
+            idempotency_key=idempotency_key,
+        )
+    )
+
+
+@orders_app.command("list")
+def list_orders(
+    ctx: typer.Context,
+    status: Annotated[
+        str | None, typer.Option(help="open, backordered, allocated, partially_shipped, shipped or cancelled.")
+    ] = None,
+    channel: Annotated[str | None, typer.Option(help="Only orders from this channel.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many orders (1-1000).")] = 100,
+    offset: Annotated[int, typer.Option(help="Skip this many orders first.")] = 0,
+) -> None:
+    """List orders, newest first."""
+    print_orders(
+        services.orders.list_orders(onhand(ctx), status=status, channel=channel, limit=limit, offset=offset)
+    )
+
+
+@orders_app.command("show")
+def show_order(ctx: typer.Context, reference: Reference) -> None:
+    """Show an order: its lines, reservations, shipments and packages."""
+    print_order(services.orders.get_order(onhand(ctx), reference))
+
+
+@orders_app.command("allocate")
+def allocate_order(ctx: typer.Context, reference: Reference, idempotency_key: IdempotencyKey = None) -> None:
+    """Reserve stock for what the order still needs (routed, FEFO); the rest is backordered."""
+    print_order(services.orders.allocate_order(onhand(ctx), reference, idempotency_key=idempotency_key))
+
+
+@orders_app.command("ship-from")
+def ship_line_from(
+    ctx: typer.Context,
+    reference: Reference,
+    line_no: Annotated[int, typer.Argument(help="The line number.")],
+    location: Annotated[str, typer.Argument(help="A sellable location to ship the line from.")],
+    idempotency_key: IdempotencyKey = None,
+) -> None:
+    """Ship one line from a chosen location: its unpicked reservations move there."""
+    print_order(
+        services.orders.ship_line_from(
+            onhand(ctx), reference, line_no=line_no, location=location, idempotency_key=idempotency_key
+        )
+    )
+
+
+@orders_app.command("cancel")
+def cancel_order(ctx: typer.Context, reference: Reference, idempotency_key: IdempotencyKey = None) -> None:
+    """Cancel what is still open and release every reservation (shipped goods stay shipped)."""
+    print_order(services.orders.cancel_order(onhand(ctx), reference, idempotency_key=idempotency_key))
+
+
+orders_app.command("pick-list")(fulfilment.pick_list)
+orders_app.command("pick")(fulfilment.pick)
+orders_app.command("pack")(fulfilment.pack)
+orders_app.command("ship")(fulfilment.ship)
+orders_app.command("return")(fulfilment.receive_return)
