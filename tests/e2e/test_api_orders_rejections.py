@@ -148,7 +148,7 @@ def test_an_unknown_sku_is_a_404_naming_the_line(api_operator: httpx.Client) -> 
         ({"lines": [{"sku": "TEA", "quantity": 1}], "channel": "Web Shop!"}, "channel"),
         ({"lines": [{"sku": "TEA", "quantity": 1}], "currency": "euro"}, "currency"),
         ({"lines": [{"sku": "TEA", "quantity": 1}], "requested_ship_date": "soon"}, "requested_ship_date"),
-        ({"lines": [{"sku": "TEA", "quantity": 1}], "ship_to": {"latitude": 40}}, "latitude"),
+        ({"lines": [{"sku": "TEA", "quantity": 1}], "ship_to": {"latitude": 40}}, "ship_to.latitude"),
         ({"lines": [{"sku": "TEA", "quantity": 1}], "ship_to": {"latitude": "north", "longitude": 1}},
          "ship_to.latitude"),
         ({"lines": [{"sku": "TEA", "quantity": 1}], "ship_to": {"country": "USA"}}, "ship_to.country"),

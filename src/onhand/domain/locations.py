@@ -143,13 +143,14 @@ def parse_zones(text: str | None, field: str = "zones") -> tuple[str, ...]:
     return zones
 
 
-def validate_coordinates(latitude: float | None, longitude: float | None) -> None:
+def validate_coordinates(latitude: float | None, longitude: float | None, prefix: str = "") -> None:
+    """Degrees, both or neither; `prefix` names where they sit (e.g. "ship_to.")."""
     if (latitude is None) != (longitude is None):
-        raise InvalidInput("latitude", "give both latitude and longitude, or neither")
+        raise InvalidInput(f"{prefix}latitude", "give both latitude and longitude, or neither")
     if latitude is not None and not -90 <= latitude <= 90:
-        raise InvalidInput("latitude", "must be between -90 and 90")
+        raise InvalidInput(f"{prefix}latitude", "must be between -90 and 90")
     if longitude is not None and not -180 <= longitude <= 180:
-        raise InvalidInput("longitude", "must be between -180 and 180")
+        raise InvalidInput(f"{prefix}longitude", "must be between -180 and 180")
 
 
 def effective_sellable(location: Location, by_id: dict[int, Location]) -> bool:

@@ -24,7 +24,7 @@ from onhand.domain.calendar import business_day, time_zone
 from onhand.domain.fefo import LotStock, fefo_key, qualifies
 from onhand.domain.ledger import BalanceKey
 from onhand.domain.locations import Location, effective_sellable
-from onhand.domain.lots import LotStatus
+from onhand.domain.lots import LotStatus, is_usable
 from onhand.domain.orders import LineProgress, OrderStatus, order_status
 from onhand.domain.routing import RoutingPlan, ShipTo, Site, route
 
@@ -74,6 +74,7 @@ def allocate(uow: UnitOfWork, order_id: int, now: datetime) -> None:
     # allocation must not both fill the same need.
     uow.orders.lock(order_id)
     order = uow.orders.get(order_id)
+    _release_unusable(uow, order_id, now)
     demands = _demands(uow, order_id)
     if demands:
         note = _reserve_for(uow, order, demands, now)
@@ -104,24 +105,28 @@ def _reserve_for(uow: UnitOfWork, order: Any, demands: list[_Demand], now: datet
     rows = uow.reservations.stock(sorted(items), sellable)
     stock = _qualifying(rows, items, company.min_remaining_shelf_life_days, today, ship_date)
 
-    groups = [group for _key, group in sorted(_group(d for d in demands if d.location_id is None).items())]
+    remaining = {d.line_id: d.quantity for d in demands}
     notes = []
+    # Lines told where to ship from come first: routing must not take their stock.
+    for demand in demands:
+        if demand.location_id is not None:
+            chosen = places[demand.location_id]
+            here = [s for s in stock if places[s.location_id].is_within(chosen)]
+            _fill(uow, [demand], here, demand.quantity, places, now, remaining)
+            notes.append(f"line chosen to ship from {chosen.code}")
+    # Pinned lots before the same item's unpinned lines, which may take any lot.
+    keyed = sorted(_group(d for d in demands if d.location_id is None).items(), key=lambda kv: (kv[0][1] == 0, kv[0]))
+    groups = [group for _key, group in keyed]
     if groups:
         plan = _route(groups, stock, places, _ship_to(order))
-        notes.append(plan.explanation)
+        notes.insert(0, plan.explanation)
         by_group: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
         for assignment in plan.assignments:  # the routing's "item" is the group's index
             by_group[assignment.item_id].append((assignment.site_id, assignment.quantity))
         for index, group in enumerate(groups):
             for site_id, quantity in by_group.get(index, []):
                 in_site = [s for s in stock if places[s.location_id].path[0] == site_id]
-                _fill(uow, group, in_site, quantity, places, now)
-    for demand in demands:
-        if demand.location_id is not None:
-            chosen = places[demand.location_id]
-            here = [s for s in stock if places[s.location_id].is_within(chosen)]
-            _fill(uow, [demand], here, demand.quantity, places, now)
-            notes.append(f"line chosen to ship from {chosen.code}")
+                _fill(uow, group, in_site, quantity, places, now, remaining)
     return "; ".join(notes)
 
 
@@ -169,7 +174,11 @@ def _matches(stock: _Stock, item_id: int, pinned_lot: int) -> bool:
 def _route(
     groups: list[list[_Demand]], stock: list[_Stock], places: dict[int, Location], ship_to: ShipTo
 ) -> RoutingPlan:
-    """Route by site; each group of lines (same item and pinned lot) is one routing need."""
+    """Route by site; each group of lines (same item and pinned lot) is one routing need.
+
+    What a pinned group will take at a site is not counted again for the same item's
+    unpinned group there, so routing never promises one unit twice.
+    """
     needs = {index: sum((d.quantity for d in group), ZERO) for index, group in enumerate(groups)}
     free: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for index, group in enumerate(groups):
@@ -177,6 +186,14 @@ def _route(
         for s in stock:
             if _matches(s, first.item_id, first.pinned_lot or 0):
                 free[places[s.location_id].path[0]][index] += s.lot.available
+    for site in free.values():
+        for index, group in enumerate(groups):
+            item_id, pinned = group[0].item_id, group[0].pinned_lot
+            if pinned:
+                taken = min(needs[index], site[index])
+                for other, other_group in enumerate(groups):
+                    if other_group[0].item_id == item_id and not other_group[0].pinned_lot:
+                        site[other] = max(site[other] - taken, ZERO)
     return route(needs, free, [_site(places[site_id]) for site_id in free], ship_to)
 
 
@@ -202,14 +219,18 @@ def _fill(
     quantity: Decimal,
     places: dict[int, Location],
     now: datetime,
+    remaining: dict[int, Decimal],
 ) -> None:
-    """Reserve up to `quantity` for the group's lines (in line order) from `stock`, FEFO."""
+    """Reserve up to `quantity` for the group's lines (in line order) from `stock`, FEFO.
+
+    `remaining` is what each line still needs; it shrinks as reservations are made.
+    """
     def order_key(s: _Stock) -> tuple[Any, ...]:
         place = places[s.location_id]
         return (*fefo_key(s.lot), place.walk_order is None, place.walk_order or 0, place.code)
 
     for demand in group:
-        want = min(demand.quantity, quantity)
+        want = min(remaining[demand.line_id], quantity)
         for s in sorted(stock, key=order_key):
             if want <= 0:
                 break
@@ -222,6 +243,7 @@ def _fill(
                 s.lot = LotStock(**{**s.lot.__dict__, "available": s.lot.available - got})
                 want -= got
                 quantity -= got
+                remaining[demand.line_id] -= got
 
 
 def _reserve(uow: UnitOfWork, key: BalanceKey, quantity: Decimal) -> Decimal:
@@ -231,6 +253,27 @@ def _reserve(uow: UnitOfWork, key: BalanceKey, quantity: Decimal) -> Decimal:
             return quantity
         quantity = min(quantity, uow.reservations.free(key))
     return ZERO
+
+
+def _release_unusable(uow: UnitOfWork, order_id: int, now: datetime) -> None:
+    """Reservations on lots that expired, or were quarantined or recalled, are given back."""
+    rows = [row for row in uow.reservations.for_order(order_id) if row.lot_key]
+    if not rows:
+        return
+    day = business_day(now, time_zone(uow.company.get().timezone))
+    lots = uow.lots.by_ids(sorted({row.lot_key for row in rows}))
+    for row in rows:
+        if not is_usable(lots[row.lot_key], day):
+            uow.reservations.release(row, row.quantity)
+
+
+def release_lot(uow: UnitOfWork, lot_id: int, now: datetime) -> None:
+    """A lot stopped being sellable: free its reservations and allocate those orders again."""
+    affected = set()
+    for row in uow.reservations.of_lot(lot_id):
+        uow.reservations.release(row, row.quantity)
+        affected.add(uow.orders.order_of_line(row.order_line_id))
+    serve_backorders(uow, item_ids=[], also_orders=sorted(affected), now=now)
 
 
 def release_order(uow: UnitOfWork, order_id: int) -> None:

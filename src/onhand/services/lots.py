@@ -9,12 +9,13 @@ from onhand.domain.errors import AlreadyExists, InvalidInput
 from onhand.domain.items import Item
 from onhand.domain.lots import (
     Lot,
+    LotStatus,
     default_expiry,
     parse_lot_status,
     validate_lot_code,
     validate_lot_dates,
 )
-from onhand.services import resolve
+from onhand.services import allocation, resolve
 from onhand.services.context import ServiceContext, run_write
 
 if TYPE_CHECKING:
@@ -90,6 +91,8 @@ def set_lot_status(
     def work(uow: UnitOfWork) -> int:
         lot = resolve.lot(uow, _tracked_item(uow, sku), code, "code")
         uow.lots.set_status(lot.id, new_status)
+        if new_status is not LotStatus.RELEASED:
+            allocation.release_lot(uow, lot.id, ctx.now())
         return lot.id
 
     return run_write(

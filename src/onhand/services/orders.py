@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from onhand.domain.errors import AlreadyExists, InvalidInput, NotFound
+from onhand.domain.errors import AlreadyExists, Conflict, InvalidInput, NotFound
 from onhand.domain.locations import effective_sellable, validate_coordinates
 from onhand.domain.orders import (
     OrderStatus,
@@ -46,7 +46,7 @@ class NewOrderLine:
 
 def _ship_to_values(ship_to: ShipTo | None) -> dict[str, Any]:
     ship_to = ship_to or ShipTo()
-    validate_coordinates(ship_to.latitude, ship_to.longitude)
+    validate_coordinates(ship_to.latitude, ship_to.longitude, "ship_to.")
     country = resolve.text(ship_to.country, "ship_to.country")
     if country is not None and not re.fullmatch(r"[A-Za-z]{2}", country):
         raise InvalidInput("ship_to.country", f"{country!r} is not an ISO 3166 alpha-2 code")
@@ -94,6 +94,14 @@ def _line_values(uow: UnitOfWork, lines: Sequence[NewOrderLine]) -> list[dict[st
     return values
 
 
+def _next_reference(uow: UnitOfWork) -> str:
+    """SO-000123 from the order count, skipping numbers a manual reference already took."""
+    number = uow.orders.next_number()
+    while uow.orders.by_reference(f"SO-{number:06d}") is not None:
+        number += 1
+    return f"SO-{number:06d}"
+
+
 def order_row(uow: UnitOfWork, reference: str) -> Any:
     row = uow.orders.by_reference(reference.strip()) if reference else None
     if row is None:
@@ -123,7 +131,7 @@ def create_order(
             existing = uow.orders.by_external_id(channel_name, external)
             if existing is not None:
                 return int(existing.id)
-        ref = reference.strip() if reference else f"SO-{uow.orders.next_number():06d}"
+        ref = reference.strip() if reference else _next_reference(uow)
         if not REFERENCE_PATTERN.match(ref):
             raise InvalidInput("reference", f"{ref!r} is not a valid order reference")
         if uow.orders.by_reference(ref) is not None:
@@ -174,6 +182,10 @@ def update_order(
         order = order_row(uow, reference)
         uow.orders.lock(order.id)
         require_editable(OrderStatus(order.status), order.reference)
+        if lines is not None and _handled(uow, order.id):
+            raise Conflict(
+                f"order: {order.reference} has picked or packed goods; its lines can no longer be replaced"
+            )
         now = ctx.now()
         values: dict[str, Any] = {"updated_at": now}
         if customer is not None:
@@ -203,6 +215,12 @@ def update_order(
     }
     return run_write(ctx, work, load_order, action="update_order",
                      idempotency_key=idempotency_key, request=request)
+
+
+def _handled(uow: UnitOfWork, order_id: int) -> bool:
+    """Whether any of the order's goods were picked or packed."""
+    picked = any(row.picked > 0 for row in uow.reservations.for_order(order_id))
+    return picked or bool(uow.shipments.packed_unshipped(order_id))
 
 
 def allocate_order(
@@ -279,7 +297,7 @@ def get_order(ctx: ServiceContext, reference: str) -> SalesOrderView:
 
 def find_order(ctx: ServiceContext, *, channel: str, external_id: str) -> SalesOrderView:
     with ctx.reading() as uow:
-        row = uow.orders.by_external_id(validate_channel(channel), external_id)
+        row = uow.orders.by_external_id(validate_channel(channel), external_id.strip())
         if row is None:
             raise NotFound("sales order", f"{channel}/{external_id}", "external_id")
         return load_order(uow, row.id)
@@ -299,6 +317,7 @@ def list_orders(
         raise InvalidInput("limit", "must be between 1 and 1000")
     if offset < 0:
         raise InvalidInput("offset", "must not be negative")
+    channel_name = validate_channel(channel) if channel is not None else None
     with ctx.reading() as uow:
-        rows = uow.orders.list(status=status, channel=channel, limit=limit, offset=offset)
+        rows = uow.orders.list(status=status, channel=channel_name, limit=limit, offset=offset)
         return [load_order(uow, row.id) for row in rows]

@@ -115,6 +115,9 @@ def _confirm(ctx: ServiceContext, uow: UnitOfWork, order: Any, pick: PickConfirm
         if not pick.lot:
             raise InvalidInput(f"{field}.lot", f"item {item.sku!r} is lot-tracked: scan the lot picked")
         lot = resolve.lot(uow, item, pick.lot, f"{field}.lot")
+        _require_pickable(ctx, uow, order, lot, field)
+    elif pick.lot:
+        raise InvalidInput(f"{field}.lot", f"item {item.sku!r} is not lot-tracked; give no lot")
     held = [
         row for row in uow.reservations.for_order(order.id)
         if row.item_id == item.id and row.location_id == place.id and row.quantity > row.picked
@@ -134,14 +137,16 @@ def _confirm(ctx: ServiceContext, uow: UnitOfWork, order: Any, pick: PickConfirm
             quantity -= take
     if quantity > 0:
         assert lot is not None  # untracked stock always matches its own reservation
-        _swap_lot(ctx, uow, order, place, lot, [r for r in held if r.lot_key != lot_key], quantity, field)
+        pinned = {line.id: line.pinned_lot_id for line in uow.orders.lines(order.id)}
+        # A line whose customer asked for one lot keeps it: the picker cannot substitute.
+        others = [r for r in held if r.lot_key != lot_key and pinned.get(r.order_line_id) in (None, lot.id)]
+        if not others:
+            raise InvalidInput(f"{field}.lot", f"lot {lot.code} is not the lot these lines were promised")
+        _swap_lot(ctx, uow, place, lot, others, quantity, field)
 
 
-def _swap_lot(
-    ctx: ServiceContext, uow: UnitOfWork, order: Any, place: Any, lot: Any,
-    others: list[Any], quantity: Decimal, field: str,
-) -> None:
-    """The picker took another lot than suggested: move the reservation onto it."""
+def _require_pickable(ctx: ServiceContext, uow: UnitOfWork, order: Any, lot: Any, field: str) -> None:
+    """Expired, quarantined or recalled lots, or lots too short-dated for the order, never leave."""
     day = today(ctx, uow)
     if is_expired(lot.expiry_date, day):
         raise InvalidInput(f"{field}.lot", f"lot {lot.code} expired on {lot.expiry_date}; it cannot be picked")
@@ -151,12 +156,18 @@ def _swap_lot(
     assert item is not None
     company_days = uow.company.get().min_remaining_shelf_life_days
     minimum = company_days if item.min_remaining_shelf_life_days is None else item.min_remaining_shelf_life_days
-    stock = LotStock(place.id, lot.id, lot.code, lot.expiry_date, lot.status, quantity)
+    stock = LotStock(0, lot.id, lot.code, lot.expiry_date, lot.status, Decimal(1))
     if not qualifies(stock, today=day, ship_date=max(order.requested_ship_date, day), min_remaining_days=minimum):
         raise InvalidInput(
             f"{field}.lot", f"lot {lot.code} expires {lot.expiry_date}: too soon for this order's ship date"
         )
-    key = (item.id, place.id, lot.id)
+
+
+def _swap_lot(
+    ctx: ServiceContext, uow: UnitOfWork, place: Any, lot: Any, others: list[Any], quantity: Decimal, field: str
+) -> None:
+    """The picker took another lot than suggested: move the reservation onto it."""
+    key = (lot.item_id, place.id, lot.id)
     # Take the scanned lot first (refusing if it is not free), then free the suggested one.
     for row in sorted(others, key=lambda r: r.id):
         give_back = min(quantity, row.quantity - row.picked)
@@ -169,3 +180,5 @@ def _swap_lot(
         uow.reservations.release(row, give_back)
         uow.reservations.add(row.order_line_id, key, give_back, picked=give_back, at=ctx.now())
         quantity -= give_back
+    if quantity > 0:
+        raise Conflict(f"{field}.quantity: {quantity} more of lot {lot.code} than its lines have left to pick")

@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from onhand.domain.calendar import business_day, time_zone
 from onhand.domain.errors import Conflict, InvalidInput
 from onhand.domain.ledger import MoveLine, PostingDraft, PostingKind
 from onhand.domain.locations import LocationKind
+from onhand.domain.lots import LotStatus, is_usable
 from onhand.domain.orders import OrderStatus, require_active
 from onhand.domain.quantities import non_negative_quantity, parse_decimal, positive_quantity
 from onhand.services import allocation, resolve
@@ -142,17 +144,19 @@ def ship_order(
         require_active(OrderStatus(order.status), order.reference)
         by_no = _lines_by_no(uow, order.id)
         progress = uow.orders.progress(order.id)
-        packages: list[int] = []
         if lines is not None:
             wanted = _explicit(uow, by_no, progress, lines)
+            if not wanted:
+                raise InvalidInput("lines", "every quantity is zero: nothing to ship")
         else:
-            wanted, packages = _default_shipment(uow, order.id, progress)
-        if not wanted:
-            raise Conflict(f"order: {order.reference} has nothing reserved to ship")
+            wanted = _default_shipment(uow, order.id, progress)
+            if not wanted:
+                raise Conflict(f"order: {order.reference} has nothing reserved to ship")
+        _require_reserved(by_no, progress, wanted)
         now = ctx.now()
-        posting_id, shipped = _post_shipment(uow, order, wanted, now)
+        posting_id, shipped = _post_shipment(uow, order, dict(wanted), now)
         shipment_id = uow.shipments.add_shipment(order.id, posting_id, shipped, now)
-        uow.shipments.mark_shipped(packages, shipment_id)
+        uow.shipments.mark_shipped(_packages_covered(uow, order.id, wanted), shipment_id)
         allocation.refresh_status(uow, order.id, now)
         return int(order.id)
 
@@ -182,16 +186,42 @@ def _explicit(
 
 def _default_shipment(
     uow: UnitOfWork, order_id: int, progress: dict[int, dict[str, Decimal]]
-) -> tuple[dict[int, Decimal], list[int]]:
+) -> dict[int, Decimal]:
     packed = uow.shipments.packed_unshipped(order_id)
     if packed:
         wanted: dict[int, Decimal] = defaultdict(Decimal)
         for contents in packed.values():
             for line_id, quantity in contents.items():
                 wanted[line_id] += quantity
-        return dict(wanted), sorted(packed)
+        return dict(wanted)
     basis = "picked" if any(p["picked"] > 0 for p in progress.values()) else "reserved"
-    return {line_id: p[basis] for line_id, p in progress.items() if p[basis] > 0}, []
+    return {line_id: p[basis] for line_id, p in progress.items() if p[basis] > 0}
+
+
+def _require_reserved(
+    by_no: dict[int, Any], progress: dict[int, dict[str, Decimal]], wanted: dict[int, Decimal]
+) -> None:
+    """Nothing ships that is not reserved for its line (a count may have taken packed units)."""
+    numbers = {line.id: line.line_no for line in by_no.values()}
+    for line_id, quantity in wanted.items():
+        reserved = progress[line_id]["reserved"]
+        if quantity > reserved:
+            raise Conflict(
+                f"lines: line {numbers[line_id]} would ship {quantity} but only {reserved} is reserved; "
+                "allocate the order again"
+            )
+
+
+def _packages_covered(uow: UnitOfWork, order_id: int, shipped: dict[int, Decimal]) -> list[int]:
+    """Unshipped packages whose whole contents left with this shipment, oldest first."""
+    left = dict(shipped)
+    covered = []
+    for package_id, contents in sorted(uow.shipments.packed_unshipped(order_id).items()):
+        if all(left.get(line_id, ZERO) >= quantity for line_id, quantity in contents.items()):
+            for line_id, quantity in contents.items():
+                left[line_id] -= quantity
+            covered.append(package_id)
+    return covered
 
 
 def _post_shipment(
@@ -206,15 +236,22 @@ def _post_shipment(
     )
     items = uow.items.by_ids(sorted({r.item_id for r in rows}))
     lots = uow.lots.by_ids(sorted({r.lot_key for r in rows if r.lot_key}))
+    day = business_day(now, time_zone(uow.company.get().timezone))
     moves, shipped = [], []
     for row in rows:
         need = wanted.get(row.order_line_id, ZERO)
         take = min(need, row.quantity)
         if take <= 0:
             continue
+        lot = lots.get(row.lot_key)
+        if lot is not None and not is_usable(lot, day):
+            state = f"expired on {lot.expiry_date}" if lot.status is LotStatus.RELEASED else lot.status.value
+            raise Conflict(
+                f"lines: lot {lot.code} reserved for line {row.line_no} is {state} and cannot ship; "
+                "allocate the order again"
+            )
         uow.reservations.consume(row, take)
         wanted[row.order_line_id] = need - take
-        lot = lots.get(row.lot_key)
         moves.append(MoveLine(items[row.item_id], places[row.location_id], customer, take, lot))
         shipped.append({"order_line_id": row.order_line_id, "location_id": row.location_id,
                         "lot_id": lot.id if lot else None, "quantity": take})

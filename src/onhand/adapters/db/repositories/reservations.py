@@ -92,6 +92,7 @@ _AT_BALANCE = (
     )
     .order_by(reservations.c.id.desc())
 )
+_OF_LOT = select(reservations).where(reservations.c.lot_key == bindparam("lot_key_of")).order_by(reservations.c.id)
 _PICK = update(reservations).where(reservations.c.id == _ROW_ID).values(picked=reservations.c.picked + _QUANTITY)
 _LEFT = reservations.c.quantity - _QUANTITY
 # Releasing keeps picked units as long as they fit; consuming (shipping) takes them first.
@@ -160,6 +161,9 @@ class ReservationRepository:
 
     def for_order(self, order_id: int) -> list[Any]:
         return list(self._conn.execute(_OF_ORDER, {"order_key": order_id}))
+
+    def of_lot(self, lot_id: int) -> list[Any]:
+        return list(self._conn.execute(_OF_LOT, {"lot_key_of": lot_id}))
 
     def at_balance_newest_first(self, key: BalanceKey) -> list[Any]:
         return list(self._conn.execute(_AT_BALANCE, _key(key)))
