@@ -22,3 +22,12 @@ def peak_rss_mib() -> float:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     # Linux reports kilobytes, macOS bytes.
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def load_line() -> str:
+    """The load average, since other work on the machine changes the figures."""
+    try:
+        one, five, fifteen = os.getloadavg()
+    except OSError:
+        return "load average: unknown"
+    return f"load average (1, 5, 15 min): {one:.2f}, {five:.2f}, {fifteen:.2f}"

@@ -1,9 +1,10 @@
-"""The phases of the standard workload (W0-W4), each through `onhand.services`.
+"""The stock phases of the standard workload (W0-W2, W4), each through `onhand.services`.
 
 Every action is one service call, hence one transaction, as a user's request would be.
 What each phase will do is drawn from the seeded random generator before its clock
 starts where it can be (W0, W1, W4); W2 depends on the balances as they are, so it
 draws as it goes, from the driver's in-memory `BalanceBook` (a microsecond per draw).
+W3, the FEFO picks through sales orders, is in `picks.py`.
 """
 
 from __future__ import annotations
@@ -67,6 +68,11 @@ class Receipt:
     line: StockLine
 
 
+def lot_expiry(plan: list[Receipt]) -> dict[str, date]:
+    """Lot code -> expiry date of every lot the receipts create."""
+    return {r.line.lot: r.line.expiry_date for r in plan if r.line.lot and isinstance(r.line.expiry_date, date)}
+
+
 def plan_receipts(catalog: Catalog, rng: random.Random, count: int, today: date) -> list[Receipt]:
     skus = catalog.skus
     plan = []
@@ -123,9 +129,6 @@ def transfer(
             )
             book.move(key, destination, quantity)
     return PhaseResult("W2", "partial transfers", count, clock.seconds)
-
-
-SKIPPED_PICKS = "W3 FEFO picks: skipped (needs sales orders and FEFO picking, issue 4)"
 
 
 def query_availability(

@@ -9,10 +9,14 @@ from __future__ import annotations
 from benchmarks.balances import BalanceBook
 from onhand import services
 from onhand.bootstrap import Onhand
+from onhand.services.views import VerifyReport
 
 
 def book_differences(onhand: Onhand, book: BalanceBook, answers: list[tuple[str, str, int]]) -> list[str]:
-    """Every balance and W4 answer that differs from the driver's book (empty when none)."""
+    """Every balance and W4 answer that differs from the driver's book (empty when none).
+
+    Every pick shipped what it reserved, so nothing may be left reserved either.
+    """
     report = services.stock.stock_levels(onhand, group_by="balance")
     reported = {
         (level.sku, level.location or "", level.lot): int(level.on_hand)
@@ -25,7 +29,12 @@ def book_differences(onhand: Onhand, book: BalanceBook, answers: list[tuple[str,
         for key in sorted(expected.keys() | reported.keys(), key=str)
         if reported.get(key, 0) != expected.get(key, 0)
     ]
-    # W4 ran after W2, and nothing moved since: each answer must match the final book.
+    differences += [
+        f"{level.sku} at {level.location} lot {level.lot}: {level.reserved} still reserved"
+        for level in report.levels
+        if level.reserved
+    ]
+    # W4 ran after W3, and nothing moved since: each answer must match the final book.
     totals = book.item_at()
     differences += [
         f"W4 {sku} at {location}: answered {on_hand}, driver posted {totals.get((sku, location), 0)}"
@@ -33,3 +42,16 @@ def book_differences(onhand: Onhand, book: BalanceBook, answers: list[tuple[str,
         if on_hand != totals.get((sku, location), 0)
     ]
     return differences
+
+
+def verify_line(report: VerifyReport) -> str:
+    """`verify: ok (...)` with the count of every kind of error `verify` looks for."""
+    verdict = "ok" if report.ok else "FAILED"
+    return (
+        f"verify: {verdict} ({report.moves_checked} moves, {report.balances_checked} balances; "
+        f"{len(report.projection_mismatches)} projection mismatches, "
+        f"{len(report.conservation_errors)} conservation errors, "
+        f"{len(report.negative_balances)} negative balances, "
+        f"{len(report.reservation_mismatches)} reservation mismatches, "
+        f"{len(report.oversold)} oversold balances)"
+    )

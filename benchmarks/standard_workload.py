@@ -4,8 +4,8 @@
     python -m benchmarks.standard_workload --scale 0.1
     python -m benchmarks.standard_workload --postgres postgresql://postgres@127.0.0.1:5432/test
 
-Exits non-zero when `verify` fails or the stock the services report differs from
-what the driver posted.
+Exits non-zero when `verify` fails, a pick did not ship the first-expiring lots, or
+the stock the services report differs from what the driver posted.
 """
 
 from __future__ import annotations
@@ -13,18 +13,18 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Sequence
 
-from benchmarks import databases, phases
+from benchmarks import cli, phases, picks
 from benchmarks.balances import BalanceBook
+from benchmarks.cli import say
 from benchmarks.counts import counts_for
-from benchmarks.machine import machine_line, peak_rss_mib, python_line
-from benchmarks.reconcile import book_differences
+from benchmarks.machine import load_line, machine_line, peak_rss_mib, python_line
+from benchmarks.reconcile import book_differences, verify_line
 from onhand import services
 from onhand.bootstrap import Onhand, open_onhand
 
-DEFAULT_SEED = 20260302
+DEFAULT_SEED = cli.DEFAULT_SEED
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -32,25 +32,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         prog="python -m benchmarks.standard_workload",
         description="Onhand's standard workload (W0-W4), one service call per action.",
     )
-    parser.add_argument("--scale", type=float, default=1.0, help="multiplies every count (default 1)")
-    parser.add_argument(
-        "--database-url",
-        help="an empty database to run on (default: a fresh SQLite file in a temp dir, WAL)",
-    )
-    parser.add_argument(
-        "--postgres",
-        metavar="URL",
-        help="also run on PostgreSQL, in a fresh schema of this database (dropped afterwards)",
-    )
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"default {DEFAULT_SEED}")
+    cli.add_run_options(parser)
     args = parser.parse_args(argv)
-    if args.scale <= 0:
-        parser.error("--scale must be greater than zero")
+    cli.check_scale(parser, args)
     return args
-
-
-def say(text: str) -> None:
-    print(text, flush=True)
 
 
 def run_workload(url: str, description: str, *, scale: float, seed: int) -> bool:
@@ -69,12 +54,25 @@ def run_workload(url: str, description: str, *, scale: float, seed: int) -> bool
         receipts = phases.plan_receipts(catalog, rng, counts.receipts, onhand.now().date())
         say(phases.receive(onhand, receipts, book).line())
         say(phases.transfer(onhand, catalog, rng, book, counts.transfers).line())
-        say(phases.SKIPPED_PICKS)
+        w3, calls, fefo_problems = picks.pick(onhand, rng, book, phases.lot_expiry(receipts), counts.picks)
+        say(w3.line())
+        say(f"W3 one pick = {len(picks.CALLS)} service calls: {calls.per_action(w3.count)}")
         w4, answers = phases.query_availability(onhand, catalog, rng, counts.queries)
         say(w4.line())
-        return _check(onhand, book, answers)
+        fefo_ok = _check_fefo(fefo_problems, w3.count)
+        return _check(onhand, book, answers) and fefo_ok
     finally:
         onhand.close()
+
+
+def _check_fefo(problems: list[str], picked: int) -> bool:
+    if problems:
+        say(f"FEFO check: {len(problems)} of {picked} picks did not ship the first-expiring lots, e.g.")
+        for text in problems[:5]:
+            say(f"  {text}")
+    else:
+        say(f"FEFO check: ok (each of {picked} picks shipped in full, first-expiring lots first)")
+    return not problems
 
 
 def _check(onhand: Onhand, book: BalanceBook, answers: list[tuple[str, str, int]]) -> bool:
@@ -84,15 +82,9 @@ def _check(onhand: Onhand, book: BalanceBook, answers: list[tuple[str, str, int]
         for text in differences[:5]:
             say(f"  {text}")
     else:
-        say("stock check: ok (stock_levels and every W4 answer match what the driver posted)")
+        say("stock check: ok (stock_levels and every W4 answer match what the driver posted; nothing reserved)")
     report = services.integrity.verify(onhand)
-    verdict = "ok" if report.ok else "FAILED"
-    say(
-        f"verify: {verdict} ({report.moves_checked} moves, {report.balances_checked} balances; "
-        f"{len(report.projection_mismatches)} projection mismatches, "
-        f"{len(report.conservation_errors)} conservation errors, "
-        f"{len(report.negative_balances)} negative balances)"
-    )
+    say(verify_line(report))
     return report.ok and not differences
 
 
@@ -101,17 +93,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     say(f"Onhand standard workload: scale {args.scale:g}, seed {args.seed}")
     say(machine_line())
     say(python_line())
-    targets: list[Callable[[], AbstractContextManager[databases.Target]]] = [
-        (lambda: databases.given(args.database_url)) if args.database_url else databases.fresh_sqlite
-    ]
-    if args.postgres:
-        targets.append(lambda: databases.fresh_postgres_schema(args.postgres))
     ok = True
-    for target in targets:
+    for database in cli.database_factories(args):
         say("")
-        with target() as database:
-            ok = run_workload(database.url, database.description, scale=args.scale, seed=args.seed) and ok
+        say(load_line())
+        with database() as target:
+            ok = run_workload(target.url, target.description, scale=args.scale, seed=args.seed) and ok
         say(f"peak memory (RSS, this process so far): {peak_rss_mib():.1f} MiB")
+        say(load_line())
     return 0 if ok else 1
 
 

@@ -26,7 +26,7 @@ from onhand.domain.ledger import BalanceKey
 from onhand.domain.locations import Location, effective_sellable
 from onhand.domain.lots import LotStatus, is_usable
 from onhand.domain.orders import LineProgress, OrderStatus, order_status
-from onhand.domain.routing import RoutingPlan, ShipTo, Site, route
+from onhand.domain.routing import RoutingPlan, ShipTo, Site, nearness, route
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
@@ -74,6 +74,8 @@ def allocate(uow: UnitOfWork, order_id: int, now: datetime) -> None:
     # allocation must not both fill the same need.
     uow.orders.lock(order_id)
     order = uow.orders.get(order_id)
+    if order.cancelled_at is not None:  # cancelled while this transaction waited for the lock
+        return
     _release_unusable(uow, order_id, now)
     demands = _demands(uow, order_id)
     if demands:
@@ -127,6 +129,18 @@ def _reserve_for(uow: UnitOfWork, order: Any, demands: list[_Demand], now: datet
             for site_id, quantity in by_group.get(index, []):
                 in_site = [s for s in stock if places[s.location_id].path[0] == site_id]
                 _fill(uow, group, in_site, quantity, places, now, remaining)
+        if any(remaining[d.line_id] > 0 for group in groups for d in group):
+            # A concurrent allocation took stock the routing counted on: look again at
+            # what is free now, nearest site first, before anything is backordered.
+            fresh = _qualifying(uow.reservations.stock(sorted(items), sellable), items,
+                                company.min_remaining_shelf_life_days, today, ship_date)
+            ship_to = _ship_to(order)
+            for group in groups:
+                for site in sorted({places[s.location_id].path[0] for s in fresh},
+                                   key=lambda site_id: nearness(_site(places[site_id]), ship_to)):
+                    in_site = [s for s in fresh if places[s.location_id].path[0] == site]
+                    _fill(uow, group, in_site, sum((remaining[d.line_id] for d in group), ZERO),
+                          places, now, remaining)
     return "; ".join(notes)
 
 

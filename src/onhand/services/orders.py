@@ -7,6 +7,7 @@ returns the order already made, never a second one.
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -94,12 +95,20 @@ def _line_values(uow: UnitOfWork, lines: Sequence[NewOrderLine]) -> list[dict[st
     return values
 
 
-def _next_reference(uow: UnitOfWork) -> str:
-    """SO-000123 from the order count, skipping numbers a manual reference already took."""
-    number = uow.orders.next_number()
+def _number_from(uow: UnitOfWork, order_id: int) -> str:
+    """SO-000123 from the order's id, skipping numbers a manual reference already took."""
+    number = order_id
     while uow.orders.by_reference(f"SO-{number:06d}") is not None:
         number += 1
     return f"SO-{number:06d}"
+
+
+def locked_order(uow: UnitOfWork, reference: str) -> Any:
+    """The order, locked for this transaction and read again after the lock was granted,
+    so a decision is never taken on a status another transaction has since changed."""
+    order_id = order_row(uow, reference).id
+    uow.orders.lock(order_id)
+    return uow.orders.get(order_id)
 
 
 def order_row(uow: UnitOfWork, reference: str) -> Any:
@@ -131,7 +140,9 @@ def create_order(
             existing = uow.orders.by_external_id(channel_name, external)
             if existing is not None:
                 return int(existing.id)
-        ref = reference.strip() if reference else _next_reference(uow)
+        # Without a reference the order is numbered from its own id once inserted, so
+        # concurrent creators never compete for the same number.
+        ref = reference.strip() if reference else f"new-{uuid.uuid4().hex}"
         if not REFERENCE_PATTERN.match(ref):
             raise InvalidInput("reference", f"{ref!r} is not a valid order reference")
         if uow.orders.by_reference(ref) is not None:
@@ -149,7 +160,10 @@ def create_order(
             "updated_at": now,
             **_ship_to_values(ship_to),
         }
-        return uow.orders.add(header, _line_values(uow, lines))
+        order_id = uow.orders.add(header, _line_values(uow, lines))
+        if not reference:
+            uow.orders.update(order_id, reference=_number_from(uow, order_id))
+        return order_id
 
     request = {
         "lines": [line.__dict__ for line in lines], "reference": reference, "channel": channel,
@@ -179,8 +193,7 @@ def update_order(
     ship_date = parse_date(requested_ship_date, "requested_ship_date")
 
     def work(uow: UnitOfWork) -> int:
-        order = order_row(uow, reference)
-        uow.orders.lock(order.id)
+        order = locked_order(uow, reference)
         require_editable(OrderStatus(order.status), order.reference)
         if lines is not None and _handled(uow, order.id):
             raise Conflict(
@@ -229,8 +242,7 @@ def allocate_order(
     """Reserve stock for everything the order still needs; the rest is backordered."""
 
     def work(uow: UnitOfWork) -> int:
-        order = order_row(uow, reference)
-        uow.orders.lock(order.id)
+        order = locked_order(uow, reference)
         require_active(OrderStatus(order.status), order.reference)
         allocation.allocate(uow, order.id, ctx.now())
         return int(order.id)
@@ -250,8 +262,7 @@ def ship_line_from(
     """Override routing for one line: release its unpicked reservations, reserve from `location`."""
 
     def work(uow: UnitOfWork) -> int:
-        order = order_row(uow, reference)
-        uow.orders.lock(order.id)
+        order = locked_order(uow, reference)
         require_active(OrderStatus(order.status), order.reference)
         place = resolve.internal_location(uow, location)
         if not effective_sellable(place, {loc.id: loc for loc in uow.locations.all()}):
@@ -277,8 +288,7 @@ def cancel_order(
     """Cancel what is still open and release every reservation; shipped goods stay shipped."""
 
     def work(uow: UnitOfWork) -> int:
-        order = order_row(uow, reference)
-        uow.orders.lock(order.id)
+        order = locked_order(uow, reference)
         require_active(OrderStatus(order.status), order.reference)
         allocation.release_order(uow, order.id)
         now = ctx.now()

@@ -21,7 +21,7 @@ from onhand.domain.quantities import positive_quantity
 from onhand.services import allocation, resolve
 from onhand.services.context import ServiceContext, run_write, today
 from onhand.services.order_views import SalesOrderView, load_order
-from onhand.services.orders import order_row
+from onhand.services.orders import locked_order, order_row
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
@@ -93,8 +93,7 @@ def confirm_pick(
         raise InvalidInput("picks", "confirm at least one pick")
 
     def work(uow: UnitOfWork) -> int:
-        order = order_row(uow, reference)
-        uow.orders.lock(order.id)
+        order = locked_order(uow, reference)
         require_active(OrderStatus(order.status), order.reference)
         for index, pick in enumerate(picks):
             _confirm(ctx, uow, order, pick, f"picks[{index}]")

@@ -19,7 +19,7 @@ from onhand.domain.quantities import positive_quantity
 from onhand.services import allocation, resolve
 from onhand.services.context import ServiceContext, run_write
 from onhand.services.order_views import SalesOrderView, load_order
-from onhand.services.orders import order_row
+from onhand.services.orders import locked_order
 from onhand.services.postings import post
 
 if TYPE_CHECKING:
@@ -44,6 +44,14 @@ class ReturnLine:
     lot: str | None = None
 
 
+def _next_reference(uow: UnitOfWork) -> str:
+    """RMA-000123 from the return count, skipping numbers a manual reference already took."""
+    number = uow.shipments.next_return_number()
+    while uow.shipments.return_reference_taken(f"RMA-{number:06d}"):
+        number += 1
+    return f"RMA-{number:06d}"
+
+
 def receive_return(
     ctx: ServiceContext,
     reference: str,
@@ -57,8 +65,7 @@ def receive_return(
         raise InvalidInput("lines", "a return needs at least one line")
 
     def work(uow: UnitOfWork) -> int:
-        order = order_row(uow, reference)
-        uow.orders.lock(order.id)
+        order = locked_order(uow, reference)
         place = resolve.internal_location(uow, location)
         customer = uow.locations.virtual(LocationKind.CUSTOMER)
         by_no = {line.line_no: line for line in uow.orders.lines(order.id)}
@@ -96,7 +103,7 @@ def receive_return(
             moves.append(MoveLine(item, customer, place, quantity, lot))
             rows.append({"order_line_id": line.id, "location_id": place.id, "lot_id": lot.id if lot else None,
                          "quantity": quantity, "reason": reason, "condition": condition.value})
-        rma = return_reference.strip() if return_reference else f"RMA-{uow.shipments.next_return_number():06d}"
+        rma = return_reference.strip() if return_reference else _next_reference(uow)
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._/#\-]{0,63}", rma):
             raise InvalidInput("return_reference", f"{rma!r} is not a valid reference")
         if uow.shipments.return_reference_taken(rma):

@@ -19,7 +19,7 @@ from onhand.domain.quantities import non_negative_quantity, parse_decimal, posit
 from onhand.services import allocation, resolve
 from onhand.services.context import ServiceContext, run_write
 from onhand.services.order_views import SalesOrderView, load_order
-from onhand.services.orders import order_row
+from onhand.services.orders import locked_order
 from onhand.services.postings import post
 
 if TYPE_CHECKING:
@@ -74,8 +74,7 @@ def pack_order(
         raise InvalidInput("packages", "give at least one package")
 
     def work(uow: UnitOfWork) -> int:
-        order = order_row(uow, reference)
-        uow.orders.lock(order.id)
+        order = locked_order(uow, reference)
         require_active(OrderStatus(order.status), order.reference)
         lines = _lines_by_no(uow, order.id)
         progress = uow.orders.progress(order.id)
@@ -139,8 +138,7 @@ def ship_order(
     """
 
     def work(uow: UnitOfWork) -> int:
-        order = order_row(uow, reference)
-        uow.orders.lock(order.id)
+        order = locked_order(uow, reference)
         require_active(OrderStatus(order.status), order.reference)
         by_no = _lines_by_no(uow, order.id)
         progress = uow.orders.progress(order.id)
