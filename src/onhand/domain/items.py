@@ -71,6 +71,13 @@ def parse_tracking(value: str, field: str = "tracking") -> Tracking:
         raise InvalidInput(field, f"{value!r} is not one of {options}") from None
 
 
+def validate_min_remaining_days(days: int, field: str = "min_remaining_shelf_life_days") -> int:
+    """Days of shelf life a lot must still have when shipped: 0 up to a century."""
+    if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= MAX_SHELF_LIFE_DAYS:
+        raise InvalidInput(field, f"must be a whole number of days from 0 to {MAX_SHELF_LIFE_DAYS}")
+    return days
+
+
 def validate_shelf_life(days: int | None, field: str = "shelf_life_days") -> int | None:
     if days is None:
         return None

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from onhand.domain.calendar import time_zone
 from onhand.domain.errors import InvalidInput
+from onhand.domain.items import validate_min_remaining_days
 from onhand.services.context import ServiceContext, run_write
 from onhand.services.resolve import text
 from onhand.services.views import Company
@@ -35,8 +36,8 @@ def update_company(
         raise InvalidInput("currency", f"{currency!r} is not an ISO 4217 code like USD")
     new_name = text(name, "name")
     min_days = min_remaining_shelf_life_days
-    if min_days is not None and (isinstance(min_days, bool) or not 0 <= min_days <= 36_500):
-        raise InvalidInput("min_remaining_shelf_life_days", "must be a whole number of days from 0 to 36500")
+    if min_days is not None:
+        validate_min_remaining_days(min_days)
 
     def work(uow: UnitOfWork) -> int:
         current = uow.company.get()

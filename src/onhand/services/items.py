@@ -10,6 +10,7 @@ from onhand.domain.items import (
     Item,
     ItemKind,
     parse_tracking,
+    validate_min_remaining_days,
     validate_name,
     validate_shelf_life,
     validate_sku,
@@ -107,7 +108,7 @@ def update_item(
                     "shelf_life_days": validate_shelf_life(shelf_life_days)
                     if shelf_life_days is not None
                     else current.shelf_life_days,
-                    "min_remaining_shelf_life_days": _min_days(min_remaining_shelf_life_days)
+                    "min_remaining_shelf_life_days": validate_min_remaining_days(min_remaining_shelf_life_days)
                     if min_remaining_shelf_life_days is not None
                     else current.min_remaining_shelf_life_days,
                 }
@@ -122,12 +123,6 @@ def update_item(
     return run_write(
         ctx, work, _load, action="update_item", idempotency_key=idempotency_key, request=request
     )
-
-
-def _min_days(days: int, field: str = "min_remaining_shelf_life_days") -> int:
-    if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 36_500:
-        raise InvalidInput(field, "must be a whole number of days from 0 to 36500")
-    return days
 
 
 def _load(uow: UnitOfWork, item_id: int) -> Item:
