@@ -1,0 +1,58 @@
+"""The tables, as SQLAlchemy Core metadata, one module per area. Only adapters may import this package.
+
+Every table registers itself on the one `metadata` (Alembic compares migrations with it);
+add a module for a new area and import it here.
+"""
+
+from onhand.adapters.db.tables.base import Id, metadata
+from onhand.adapters.db.tables.core import (
+    api_keys,
+    balances,
+    company,
+    idempotency_keys,
+    import_runs,
+    items,
+    locations,
+    lots,
+    moves,
+    postings,
+    reason_codes,
+    units,
+)
+from onhand.adapters.db.tables.orders import (
+    package_contents,
+    packages,
+    reservations,
+    return_lines,
+    returns,
+    sales_order_lines,
+    sales_orders,
+    shipment_lines,
+    shipments,
+)
+
+__all__ = [
+    "Id",
+    "api_keys",
+    "balances",
+    "company",
+    "idempotency_keys",
+    "import_runs",
+    "items",
+    "locations",
+    "lots",
+    "metadata",
+    "moves",
+    "package_contents",
+    "packages",
+    "postings",
+    "reason_codes",
+    "reservations",
+    "return_lines",
+    "returns",
+    "sales_order_lines",
+    "sales_orders",
+    "shipment_lines",
+    "shipments",
+    "units",
+]

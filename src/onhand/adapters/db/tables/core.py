@@ -1,0 +1,185 @@
+"""Catalog, places, the ledger and its projection, and access (revision 0001).
+
+Quantities are `ScaledDecimal` (exact integers of 10^-6). `moves` and `postings` are
+append-only: the migrations add triggers that refuse UPDATE and DELETE on them.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from onhand.adapters.db.tables.base import Id, metadata
+from onhand.adapters.db.types import ScaledDecimal, UtcDateTime
+
+company = Table(
+    "company",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("min_remaining_shelf_life_days", Integer, nullable=False, server_default="0"),
+)
+
+units = Table(
+    "units",
+    metadata,
+    Column("code", String(16), primary_key=True),
+    Column("name", String(64), nullable=False),
+    Column("decimals", Integer, nullable=False),
+)
+
+reason_codes = Table(
+    "reason_codes",
+    metadata,
+    Column("code", String(40), primary_key=True),
+    Column("description", String(200), nullable=False),
+)
+
+items = Table(
+    "items",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("sku", String(64), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("unit_code", String(16), ForeignKey("units.code"), nullable=False),
+    Column("tracking", String(8), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("gtin", String(14), unique=True),
+    Column("shelf_life_days", Integer),
+    Column("created_at", UtcDateTime, nullable=False),
+    # Days of shelf life a lot must still have when shipped (None: the company default).
+    Column("min_remaining_shelf_life_days", Integer),
+)
+
+locations = Table(
+    "locations",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("code", String(64), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("parent_id", Id, ForeignKey("locations.id")),
+    # Ids from the root down to this location, "/"-separated, for subtree queries.
+    Column("path", String(400), nullable=False),
+    Column("sellable", Boolean, nullable=False),
+    Column("allow_negative", Boolean, nullable=False),
+    Column("address_line1", String(200)),
+    Column("address_line2", String(200)),
+    Column("city", String(100)),
+    Column("region", String(100)),
+    Column("postcode", String(20)),
+    Column("country", String(2)),
+    Column("created_at", UtcDateTime, nullable=False),
+    # Routing: lower priority number wins ties; coordinates and zones say what is near.
+    Column("priority", Integer, nullable=False, server_default="100"),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    Column("zones", String(400)),
+    # Picking: bins are walked in this order (then by code).
+    Column("walk_order", Integer),
+)
+
+lots = Table(
+    "lots",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("item_id", Id, ForeignKey("items.id"), nullable=False),
+    Column("code", String(64), nullable=False),
+    Column("expiry_date", Date),
+    Column("production_date", Date),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("item_id", "code", name="uq_lots_item_id_code"),
+)
+
+postings = Table(
+    "postings",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("kind", String(24), nullable=False),
+    Column("reason", String(40), ForeignKey("reason_codes.code")),
+    Column("reference", String(200)),
+    Column("note", Text),
+    Column("created_at", UtcDateTime, nullable=False),
+    # When the movement happened in the world (may precede created_at when backdated).
+    Column("effective_at", UtcDateTime, nullable=False),
+    Column("actor", String(100)),
+)
+
+moves = Table(
+    "moves",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("posting_id", Id, ForeignKey("postings.id"), nullable=False),
+    Column("item_id", Id, ForeignKey("items.id"), nullable=False),
+    Column("lot_id", Id, ForeignKey("lots.id")),
+    Column("from_location_id", Id, ForeignKey("locations.id"), nullable=False),
+    Column("to_location_id", Id, ForeignKey("locations.id"), nullable=False),
+    Column("quantity", ScaledDecimal, nullable=False),
+    CheckConstraint("quantity > 0", name="positive_quantity"),
+    CheckConstraint("from_location_id <> to_location_id", name="distinct_locations"),
+    Index("ix_moves_posting_id", "posting_id"),
+    Index("ix_moves_item_id", "item_id", "id"),
+    Index("ix_moves_lot_id", "lot_id"),
+    Index("ix_moves_from_location_id", "from_location_id", "id"),
+    Index("ix_moves_to_location_id", "to_location_id", "id"),
+)
+
+# The projection of the ledger: one row per (item, location, lot); lot_key 0 = no lot.
+balances = Table(
+    "balances",
+    metadata,
+    Column("item_id", Id, ForeignKey("items.id"), primary_key=True),
+    Column("location_id", Id, ForeignKey("locations.id"), primary_key=True),
+    Column("lot_key", Id, primary_key=True),
+    Column("on_hand", ScaledDecimal, nullable=False),
+    Column("reserved", ScaledDecimal, nullable=False),
+    Index("ix_balances_location_id", "location_id"),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("action", String(64), nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("resource_id", Id, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("prefix", String(16), nullable=False, unique=True),
+    # SHA-256 of the whole key: keys are 256-bit random, so no slow hash is needed.
+    Column("secret_hash", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime),
+)
+
+# One row per CSV import run, keeping its report (replayed for a repeated idempotency key).
+import_runs = Table(
+    "import_runs",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("kind", String(24), nullable=False),
+    Column("report", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
