@@ -1,0 +1,118 @@
+"""Xero: a daily journal as a manual journal (Accounting API JSON) or as the CSV import template.
+
+The JSON is what `AccountingApi.create_manual_journals` sends: a `ManualJournals`
+model holding one `ManualJournal`, serialized by the SDK's own serializer (amounts as
+JSON numbers, the date in Microsoft JSON form `/Date(ms)/`, as the SDK sends it).
+Amounts are positive for debits, negative for credits. A location tracking category
+becomes the line's `Tracking` (name and option).
+
+The CSV follows Xero's manual journal import template: the columns of
+`XERO_CSV_COLUMNS` (an asterisk marks a mandatory one), dates as dd/mm/yyyy, one row
+per line, signed amounts; Xero takes at most 300 lines per file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+from xero_python.accounting import LineAmountTypes, ManualJournal, ManualJournalLine, ManualJournals, TrackingCategory
+from xero_python.api_client.serializer import serialize
+
+from onhand.domain.errors import InvalidInput
+from onhand.domain.journal import Journal, JournalLine
+
+XERO_CSV_COLUMNS = (
+    "*Narration",
+    "*Date",
+    "Description",
+    "*AccountCode",
+    "*TaxRate",
+    "*Amount",
+    "TrackingName1",
+    "TrackingOption1",
+    "TrackingName2",
+    "TrackingOption2",
+)
+XERO_CSV_MAX_LINES = 300
+XERO_STATUSES = ("DRAFT", "POSTED")
+
+
+def _number(amount: Decimal) -> float:
+    """The SDK sends amounts as JSON numbers; refuse one a float cannot carry to the cent."""
+    number = float(amount)
+    if Decimal(repr(number)) != amount:
+        raise InvalidInput("amount", f"{amount} cannot be sent exactly as a JSON number")
+    return number
+
+
+def _line(journal: Journal, line: JournalLine, tax_type: str | None) -> ManualJournalLine:
+    tracking = None
+    if journal.tracking_category and line.tracking_option:
+        tracking = [TrackingCategory(name=journal.tracking_category, option=line.tracking_option)]
+    return ManualJournalLine(
+        line_amount=_number(line.amount),
+        account_code=line.account,
+        description=line.description,
+        tax_type=tax_type,
+        tracking=tracking,
+    )
+
+
+def manual_journal(journal: Journal, *, status: str = "POSTED", tax_type: str | None = None) -> ManualJournal:
+    """The SDK model of one day's journal (no tax: `LineAmountTypes.NOTAX`)."""
+    if status not in XERO_STATUSES:
+        raise InvalidInput("status", f"must be one of {', '.join(XERO_STATUSES)}")
+    if len(journal.lines) < 2:
+        raise InvalidInput("journal", f"the journal of {journal.day} has fewer than two lines; nothing to send")
+    return ManualJournal(
+        narration=f"{journal.narration} ({journal.reference})",
+        journal_lines=[_line(journal, line, tax_type) for line in journal.lines],
+        date=journal.day,
+        line_amount_types=LineAmountTypes.NOTAX,
+        status=status,
+        show_on_cash_basis_reports=False,
+        has_attachments=None,
+    )
+
+
+def manual_journals_payload(journals: list[Journal], *, status: str = "POSTED", tax_type: str | None = None) -> object:
+    """The request body of `create_manual_journals`, as the SDK serializes it."""
+    models = ManualJournals(manual_journals=[manual_journal(j, status=status, tax_type=tax_type) for j in journals])
+    return serialize(models)
+
+
+def manual_journals_json(journals: list[Journal], *, status: str = "POSTED", tax_type: str | None = None) -> str:
+    """The same body as canonical JSON text (sorted keys): byte-identical for the same journals."""
+    payload = manual_journals_payload(journals, status=status, tax_type=tax_type)
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def manual_journal_csv(journals: list[Journal], *, tax_rate: str = "Tax Exempt") -> str:
+    """Xero's manual journal import template, filled in. `tax_rate` is the rate's name in the
+    organisation's tax settings (e.g. "Tax Exempt", "No GST", "No VAT")."""
+    rows = [(journal, line) for journal in journals for line in journal.lines]
+    if len(rows) > XERO_CSV_MAX_LINES:
+        raise InvalidInput("journals", f"{len(rows)} lines; Xero imports at most {XERO_CSV_MAX_LINES} per file")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(XERO_CSV_COLUMNS)
+    for journal, line in rows:
+        tracked = bool(journal.tracking_category and line.tracking_option)
+        writer.writerow(
+            (
+                f"{journal.narration} ({journal.reference})",
+                journal.day.strftime("%d/%m/%Y"),
+                line.description,
+                line.account,
+                tax_rate,
+                str(line.amount),  # already in the currency's minor unit
+                journal.tracking_category if tracked else "",
+                line.tracking_option if tracked else "",
+                "",
+                "",
+            )
+        )
+    return out.getvalue()

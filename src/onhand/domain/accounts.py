@@ -1,0 +1,83 @@
+"""The accounts a journal posts to, and which code each one has in the company's ledger.
+
+An `AccountMap` gives a code to every `AccountRole`; an item category may override
+some of them (e.g. its own revenue and COGS accounts). The journal asks only
+`AccountMap.code(role, category)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from onhand.domain.errors import InvalidInput
+
+MAX_CODE_LENGTH = 40
+
+
+class AccountRole(StrEnum):
+    INVENTORY = "inventory"  # Inventory Asset
+    COGS = "cogs"  # Cost of Goods Sold
+    GOODS_RECEIVED = "goods_received"  # Goods Received Not Invoiced (or the AP clearing account)
+    ADJUSTMENTS = "adjustments"  # Inventory Adjustments / Shrinkage (scrap, losses, stock found)
+    PRODUCTION = "production"  # build clearing: labour and overhead absorbed by build outputs
+    REVENUE = "revenue"  # Sales Revenue
+    SALES_CLEARING = "sales_clearing"  # Sales Clearing / Accounts Receivable
+    ROUNDING = "rounding"  # where cent-rounding residue goes, never lost
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+
+_LABELS = {
+    AccountRole.INVENTORY: "Inventory asset",
+    AccountRole.COGS: "Cost of goods sold",
+    AccountRole.GOODS_RECEIVED: "Goods received not invoiced",
+    AccountRole.ADJUSTMENTS: "Inventory adjustments",
+    AccountRole.PRODUCTION: "Production clearing",
+    AccountRole.REVENUE: "Sales revenue",
+    AccountRole.SALES_CLEARING: "Sales clearing",
+    AccountRole.ROUNDING: "Rounding",
+}
+
+
+def _validate_code(code: str, field_name: str) -> str:
+    if not isinstance(code, str) or not code.strip():
+        raise InvalidInput(field_name, "an account code must not be empty")
+    code = code.strip()
+    if len(code) > MAX_CODE_LENGTH or any(ord(ch) < 32 for ch in code):
+        reason = f"{code!r} is not a valid account code (1-{MAX_CODE_LENGTH} printable characters)"
+        raise InvalidInput(field_name, reason)
+    return code
+
+
+@dataclass(frozen=True)
+class AccountMap:
+    """Account codes per role, with optional overrides per item category."""
+
+    defaults: Mapping[AccountRole, str]
+    by_category: Mapping[str, Mapping[AccountRole, str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        missing = [role.value for role in AccountRole if role not in self.defaults]
+        if missing:
+            raise InvalidInput("accounts", f"every role needs an account code; missing: {', '.join(missing)}")
+        defaults = {AccountRole(role): _validate_code(code, f"accounts.{role}") for role, code in self.defaults.items()}
+        overrides = {
+            category: {
+                AccountRole(role): _validate_code(code, f"accounts.categories.{category}.{role}")
+                for role, code in codes.items()
+            }
+            for category, codes in self.by_category.items()
+        }
+        object.__setattr__(self, "defaults", defaults)
+        object.__setattr__(self, "by_category", overrides)
+
+    def code(self, role: AccountRole, category: str | None = None) -> str:
+        if category is not None:
+            override = self.by_category.get(category, {}).get(role)
+            if override is not None:
+                return override
+        return self.defaults[role]

@@ -1,0 +1,200 @@
+"""Cost layers: the value of stock that sits in one place, and how moves take it out.
+
+A **pool** holds the value of one item at one internal location (FIFO, moving
+average) or of one lot at one location (specific identification). Pools are
+independent of each other except through transfers, which carry layers (FIFO,
+specific lot) or a share of the average (moving average) from one pool to another.
+
+Precision: a layer keeps its *total* value, not a unit cost, to 10⁻⁶
+(`VALUE_STEP`). Taking part of a layer takes `value × taken / quantity`, rounded
+half-even to 10⁻⁶; the rounding residue stays in the layer and leaves with its last
+unit, so value in − value out == value left, exactly, always. Money is rounded to
+the cent only when a journal or report is made.
+
+Stock taken beyond what a pool holds (a location that may go negative) is valued at
+the pool's last unit cost and recorded as a deficit; the next inbound settles the
+deficit first at the deficit's own cost, and the difference on those units is a
+**variance** (it goes to COGS, not to inventory).
+
+This module imports only the standard library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_EVEN, Decimal
+from enum import StrEnum
+
+VALUE_STEP = Decimal("0.000001")
+ZERO = Decimal(0)
+
+
+class CostingMethod(StrEnum):
+    FIFO = "fifo"  # per (item, location): the oldest layers leave first
+    MOVING_AVERAGE = "moving_average"  # per (item, location): one blended layer
+    SPECIFIC_LOT = "specific_lot"  # per (item, location, lot): a lot keeps its own cost
+
+
+def exact(value: Decimal) -> Decimal:
+    """A value at the internal precision (10⁻⁶, half-even)."""
+    return value.quantize(VALUE_STEP, rounding=ROUND_HALF_EVEN)
+
+
+def share(value: Decimal, part: Decimal, whole: Decimal) -> Decimal:
+    """`part / whole` of `value`; all of it when part == whole, so nothing is left behind."""
+    if part == whole:
+        return value
+    return exact(value * part / whole)
+
+
+@dataclass(frozen=True, slots=True)
+class Layer:
+    """Units that came in together: when (for FIFO order and aging), from which move, how many, worth what."""
+
+    opened_at: datetime
+    origin: int  # id of the move that brought the units in
+    quantity: Decimal
+    value: Decimal
+
+    @property
+    def unit_cost(self) -> Decimal:
+        return self.value / self.quantity if self.quantity else ZERO
+
+
+@dataclass(frozen=True, slots=True)
+class PoolSnapshot:
+    """A pool frozen at one moment: what a store keeps as a checkpoint."""
+
+    layers: tuple[Layer, ...]
+    deficit_quantity: Decimal = ZERO  # units taken that were not there (≥ 0)
+    deficit_value: Decimal = ZERO  # the value they were taken at
+    last_unit_cost: Decimal | None = None
+
+    @property
+    def quantity(self) -> Decimal:
+        return sum((layer.quantity for layer in self.layers), ZERO) - self.deficit_quantity
+
+    @property
+    def value(self) -> Decimal:
+        return sum((layer.value for layer in self.layers), ZERO) - self.deficit_value
+
+
+@dataclass(frozen=True, slots=True)
+class Taken:
+    """What a take removed: its value, the layers (pieces) it took, and any shortfall."""
+
+    value: Decimal
+    layers: tuple[Layer, ...]
+    short_quantity: Decimal = ZERO
+    short_value: Decimal = ZERO
+
+
+class Pool:
+    """A mutable pool used while valuing moves; `snapshot()` freezes it.
+
+    FIFO and specific-lot pools keep their layers oldest first; a moving-average pool
+    keeps at most one layer, into which every inbound is blended.
+    """
+
+    __slots__ = ("_head", "blend", "deficit_quantity", "deficit_value", "last_unit_cost", "layers")
+
+    def __init__(self, *, blend: bool, snapshot: PoolSnapshot | None = None) -> None:
+        self.blend = blend
+        self._head = 0
+        if snapshot is None:
+            self.layers: list[Layer] = []
+            self.deficit_quantity = ZERO
+            self.deficit_value = ZERO
+            self.last_unit_cost: Decimal | None = None
+        else:
+            self.layers = list(snapshot.layers)
+            self.deficit_quantity = snapshot.deficit_quantity
+            self.deficit_value = snapshot.deficit_value
+            self.last_unit_cost = snapshot.last_unit_cost
+
+    def snapshot(self) -> PoolSnapshot:
+        return PoolSnapshot(
+            tuple(self.layers[self._head:]), self.deficit_quantity, self.deficit_value, self.last_unit_cost
+        )
+
+    @property
+    def quantity(self) -> Decimal:
+        return sum((layer.quantity for layer in self.layers[self._head:]), ZERO) - self.deficit_quantity
+
+    @property
+    def value(self) -> Decimal:
+        return sum((layer.value for layer in self.layers[self._head:]), ZERO) - self.deficit_value
+
+    def current_unit_cost(self) -> Decimal | None:
+        """What one more unit here is worth now: the average of what is on hand, else the last cost."""
+        quantity = self.quantity
+        if quantity > 0:
+            return self.value / quantity
+        return self.last_unit_cost
+
+    def add(self, layer: Layer) -> Decimal:
+        """Put a layer in; returns the variance (the part of its value that did not enter the pool)."""
+        variance = ZERO
+        if self.deficit_quantity > 0:
+            settled = min(layer.quantity, self.deficit_quantity)
+            restored = share(self.deficit_value, settled, self.deficit_quantity)
+            paid = share(layer.value, settled, layer.quantity)
+            variance = paid - restored
+            self.deficit_quantity -= settled
+            self.deficit_value -= restored
+            layer = Layer(layer.opened_at, layer.origin, layer.quantity - settled, layer.value - paid)
+        if layer.quantity > 0:
+            self.last_unit_cost = layer.unit_cost
+            self._insert(layer)
+        return variance
+
+    def _insert(self, layer: Layer) -> None:
+        live = self.layers[self._head:]
+        if self.blend and live:
+            (current,) = live
+            total = current.quantity + layer.quantity
+            # The blended layer is dated by the quantity-weighted time of its units (its average age).
+            opened = current.opened_at + (layer.opened_at - current.opened_at) * float(layer.quantity / total)
+            self.layers = [Layer(opened, current.origin, total, current.value + layer.value)]
+            self._head = 0
+            return
+        self.layers = live
+        self._head = 0
+        position = len(live)
+        key = (layer.opened_at, layer.origin)
+        while position > 0 and (live[position - 1].opened_at, live[position - 1].origin) > key:
+            position -= 1
+        live.insert(position, layer)
+
+    def take(self, quantity: Decimal) -> Taken:
+        """Take `quantity` out, oldest layers first; beyond what is here, at the last unit cost."""
+        pieces: list[Layer] = []
+        value = ZERO
+        wanted = quantity
+        layers = self.layers
+        while wanted > 0 and self._head < len(layers):
+            layer = layers[self._head]
+            if layer.quantity <= wanted:
+                pieces.append(layer)
+                value += layer.value
+                wanted -= layer.quantity
+                self._head += 1
+            else:
+                part = share(layer.value, wanted, layer.quantity)
+                pieces.append(Layer(layer.opened_at, layer.origin, wanted, part))
+                layers[self._head] = Layer(layer.opened_at, layer.origin, layer.quantity - wanted, layer.value - part)
+                value += part
+                wanted = ZERO
+        if self._head > 64 and self._head * 2 > len(layers):
+            del layers[: self._head]
+            self._head = 0
+        short_value = ZERO
+        if wanted > 0:
+            short_value = exact(wanted * (self.last_unit_cost or ZERO))
+            self.deficit_quantity += wanted
+            self.deficit_value += short_value
+            value += short_value
+        if quantity > 0:
+            self.last_unit_cost = value / quantity
+        return Taken(value, tuple(pieces), wanted, short_value)

@@ -1,0 +1,191 @@
+"""Re-valuing what a backdated move affects, and nothing else.
+
+A move posted today with an effective time in the past (a late receipt, a corrected
+count) changes the value of the same item's *later* moves, and only of those that
+draw on the pools it touched. `revalue` starts from a checkpoint (the item's pools
+at a moment before the backdated move, kept by the store) and walks the later moves:
+
+- a pool is **dirty** once a new move touches it, or a move changes value in it, or a
+  transfer brings other layers into it than it did before; only moves that touch a
+  dirty pool are valued again;
+- moves of clean pools are only queued; a clean pool is brought up to date (its queue
+  replayed) the first time a dirty move reaches it, and never otherwise. Each side of a
+  transfer replays on its own — the source takes, the destination receives the layers
+  the transfer carried, as stored — so a clean distribution centre is never replayed
+  because one of the stores it supplies became dirty;
+- the answer is the list of moves whose value changed (`ValueChange`, with the delta
+  the journal books) and the new snapshots of the pools that changed.
+
+So the work done is proportional to the later moves of the affected pools, not to
+the item's history. The store then keeps `stored | changes` as the per-move values and
+`latest.merged(result.pools, result.position)` as the item's newest snapshot, and
+drops its checkpoints after the backdated move (they are stale).
+
+This module imports only the standard library and the domain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from onhand.domain.cost_layers import ZERO, CostingMethod, PoolSnapshot
+from onhand.domain.move_roles import MoveRole
+from onhand.domain.valuation import (
+    CostMove,
+    ItemValuation,
+    MoveValue,
+    PoolKey,
+    ValuationSnapshot,
+    _Chain,
+    _required,
+    ordered,
+    pool_key,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ValueChange:
+    """A move whose value is not what was stored (`before` is None for a new move)."""
+
+    move: CostMove
+    before: MoveValue | None
+    after: MoveValue
+
+    @property
+    def delta(self) -> Decimal:
+        return self.after.value - (self.before.value if self.before else ZERO)
+
+    @property
+    def variance_delta(self) -> Decimal:
+        return self.after.variance - (self.before.variance if self.before else ZERO)
+
+
+@dataclass(frozen=True)
+class Revaluation:
+    changes: tuple[ValueChange, ...]
+    pools: dict[PoolKey, PoolSnapshot]  # the pools that changed, as they are at `position`
+    position: tuple[datetime, int] | None
+    valued: int  # moves valued again (the work done)
+    skipped: int  # later moves left alone
+
+
+def _keys(engine: ItemValuation, move: CostMove) -> tuple[PoolKey, ...]:
+    method = engine.method
+    if move.role is MoveRole.TRANSFER:
+        return (
+            pool_key(method, _required(move.source, move, "source"), move.lot),
+            pool_key(method, _required(move.destination, move, "destination"), move.lot),
+        )
+    if move.role.is_outbound:
+        return (pool_key(method, _required(move.source, move, "source"), move.lot),)
+    return (pool_key(method, _required(move.destination, move, "destination"), move.lot),)
+
+
+_WHOLE, _SOURCE, _DESTINATION = "whole", "source", "destination"
+
+
+class _Walk:
+    """The engine plus, per clean pool, the moves (or sides of transfers) not replayed yet."""
+
+    def __init__(self, engine: ItemValuation, stored: Mapping[int, MoveValue]) -> None:
+        self.engine = engine
+        self.stored = stored
+        self.fresh: dict[int, MoveValue] = {}
+        self.lookup = _Chain(self.fresh, stored)
+        self.pending: dict[PoolKey, list[tuple[CostMove, str]]] = {}
+        self.dirty: set[PoolKey] = set()
+        self.valued = 0
+
+    def queue(self, key: PoolKey, move: CostMove, side: str) -> None:
+        self.pending.setdefault(key, []).append((move, side))
+
+    def catch_up(self, key: PoolKey) -> None:
+        """Replay a clean pool's queued moves. A transfer's side is replayed on its own: the
+        source takes, the destination receives what the transfer carried as stored."""
+        queued = self.pending.pop(key, None)
+        if not queued:
+            return
+        engine = self.engine
+        for move, side in queued:
+            if side == _SOURCE:
+                engine.send(move)
+            elif side == _DESTINATION:
+                engine.receive(move, self.stored[move.id])
+            else:
+                engine.apply(move, self.lookup)
+        self.valued += len(queued)
+
+
+def revalue(
+    method: CostingMethod,
+    checkpoint: ValuationSnapshot | None,
+    moves: Iterable[CostMove],
+    stored: Mapping[int, MoveValue],
+    *,
+    default_unit_cost: Decimal | None = None,
+) -> Revaluation:
+    """Re-value the moves after `checkpoint` that a new (backdated) move affects.
+
+    `moves` are all of the item's moves after the checkpoint, the new ones included
+    (a move absent from `stored` is new); `stored` holds the values kept so far,
+    transfers with the layers they carried.
+    """
+    engine = ItemValuation(method, checkpoint, default_unit_cost=default_unit_cost)
+    walk = _Walk(engine, stored)
+    dirty = walk.dirty
+    changes: list[ValueChange] = []
+    changed: set[int] = set()
+    skipped = 0
+    last = checkpoint.position if checkpoint else None
+    for move in ordered(moves):
+        last = move.position
+        keys = _keys(engine, move)
+        transfer = move.role is MoveRole.TRANSFER
+        before = stored.get(move.id)
+        touches = (
+            before is None
+            or any(key in dirty for key in keys)
+            or (move.returns_move is not None and move.returns_move in changed)
+        )
+        if not touches:
+            if transfer:
+                walk.queue(keys[0], move, _SOURCE)
+                walk.queue(keys[1], move, _DESTINATION)
+            else:
+                walk.queue(keys[0], move, _WHOLE)
+            skipped += 1
+            continue
+        if transfer and before is not None and keys[0] not in dirty:
+            # A clean source sends what it sent before: only the (dirty) destination is valued again.
+            walk.queue(keys[0], move, _SOURCE)
+            walk.catch_up(keys[1])
+            after = engine.receive(move, before)
+            affected: tuple[PoolKey, ...] = keys[1:]
+        else:
+            for key in keys:
+                walk.catch_up(key)
+            after = engine.apply(move, walk.lookup)
+            affected = keys
+        walk.valued += 1
+        walk.fresh[move.id] = after
+        if before != after:
+            changes.append(ValueChange(move, before, after))
+            changed.add(move.id)
+            dirty.update(affected)
+    # Clean pools end as they were; only the dirty ones (all of whose moves were valued) changed.
+    pools = {key: engine.pools[key].snapshot() for key in sorted(dirty, key=_order)}
+    return Revaluation(tuple(changes), pools, last, walk.valued, skipped)
+
+
+def _order(key: PoolKey) -> tuple[int, int]:
+    return (key[0], -1 if key[1] is None else key[1])
+
+
+def apply_changes(stored: Mapping[int, MoveValue], revaluation: Revaluation) -> dict[int, MoveValue]:
+    """The per-move values after a revaluation (what a store writes back)."""
+    values = dict(stored)
+    values.update((change.move.id, change.after) for change in revaluation.changes)
+    return values
