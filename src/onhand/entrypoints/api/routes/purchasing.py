@@ -1,0 +1,181 @@
+"""Purchasing: suppliers and their prices, purchase orders, receipts, landed costs, scans.
+
+Purchase order and receipt references may contain "/": routes take the path up to a
+known suffix as the reference (`/purchase-orders/PO/7/place` places "PO/7").
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from onhand import services
+from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, Reader, Writer
+from onhand.entrypoints.api.bodies import ExactJsonRoute
+from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, QueryInt
+from onhand.entrypoints.api.schemas.purchasing import (
+    LandedCostsIn,
+    PurchaseOrderIn,
+    PurchaseOrderList,
+    PurchaseOrderOut,
+    PurchaseOrderPatch,
+    ReceiptIn,
+    ReceiptList,
+    ReceiptOut,
+    ScanIn,
+    ScanOut,
+    SupplierIn,
+    SupplierList,
+    SupplierOut,
+    SupplierPatch,
+    SupplierPriceIn,
+    SupplierPriceList,
+    SupplierPriceOut,
+)
+
+router = APIRouter(route_class=ExactJsonRoute, tags=["purchasing"], responses=ERROR_RESPONSES)
+Text = Annotated[str | None, Query(max_length=200)]
+
+
+@router.get("/suppliers", summary="Suppliers by code, optionally searching code and name")
+def list_suppliers(
+    onhand: OnhandDep, _key: Reader, search: Text = None, limit: QueryInt = 100, offset: QueryInt = 0
+) -> SupplierList:
+    found = services.suppliers.list_suppliers(onhand, search=search, limit=limit, offset=offset)
+    return SupplierList(suppliers=[SupplierOut.of(s) for s in found])
+
+
+@router.post("/suppliers", status_code=201)
+def create_supplier(body: SupplierIn, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+                    ) -> SupplierOut:
+    return SupplierOut.of(services.suppliers.create_supplier(onhand, **body.model_dump(),
+                                                             idempotency_key=idempotency_key))
+
+
+@router.get("/suppliers/{code}")
+def get_supplier(code: str, onhand: OnhandDep, _key: Reader) -> SupplierOut:
+    return SupplierOut.of(services.suppliers.get_supplier(onhand, code))
+
+
+@router.patch("/suppliers/{code}", summary="Change a supplier")
+def update_supplier(code: str, body: SupplierPatch, onhand: OnhandDep, _key: Writer,
+                    idempotency_key: IdempotencyKey = None) -> SupplierOut:
+    return SupplierOut.of(services.suppliers.update_supplier(onhand, code, **body.model_dump(),
+                                                             idempotency_key=idempotency_key))
+
+
+@router.get("/supplier-prices", summary="The prices of one supplier, or every supplier's price of one SKU")
+def list_supplier_prices(onhand: OnhandDep, _key: Reader, supplier: Text = None, sku: Text = None
+                         ) -> SupplierPriceList:
+    found = services.suppliers.list_supplier_prices(onhand, supplier=supplier, sku=sku)
+    return SupplierPriceList(prices=[SupplierPriceOut.of(p) for p in found])
+
+
+@router.put("/supplier-prices", summary="Set what a supplier charges for a SKU (created or replaced)")
+def set_supplier_price(body: SupplierPriceIn, onhand: OnhandDep, _key: Writer,
+                       idempotency_key: IdempotencyKey = None) -> SupplierPriceOut:
+    price = services.suppliers.set_supplier_price(onhand, **body.model_dump(), idempotency_key=idempotency_key)
+    return SupplierPriceOut.of(price)
+
+
+@router.get("/purchase-orders", summary="Purchase orders, newest first, optionally by status and supplier")
+def list_purchase_orders(
+    onhand: OnhandDep, _key: Reader,
+    status: Annotated[str | None, Query(max_length=40, description="draft, ordered, partially_received, "
+                                                                   "received, closed, cancelled")] = None,
+    supplier: Text = None, limit: QueryInt = 100, offset: QueryInt = 0,
+) -> PurchaseOrderList:
+    found = services.purchase_orders.list_purchase_orders(
+        onhand, status=status, supplier=supplier, limit=limit, offset=offset)
+    return PurchaseOrderList(purchase_orders=[PurchaseOrderOut.of(o) for o in found])
+
+
+@router.post("/purchase-orders", status_code=201,
+             summary="Draft a purchase order; the same supplier and supplier_reference return the existing one")
+def create_purchase_order(body: PurchaseOrderIn, onhand: OnhandDep, _key: Writer,
+                          idempotency_key: IdempotencyKey = None) -> PurchaseOrderOut:
+    order = services.purchase_orders.create_purchase_order(
+        onhand, supplier=body.supplier, destination_location=body.destination,
+        lines=[line.to_line() for line in body.lines], reference=body.reference,
+        supplier_reference=body.supplier_reference, currency=body.currency, expected_date=body.expected_date,
+        note=body.note, idempotency_key=idempotency_key,
+    )
+    return PurchaseOrderOut.of(order)
+
+
+# Declared before /purchase-orders/{reference:path} so that "…/receipts" is not read as a reference.
+@router.get("/purchase-orders/{reference:path}/receipts", summary="The receipts of an order, oldest first")
+def list_receipts(reference: str, onhand: OnhandDep, _key: Reader) -> ReceiptList:
+    return ReceiptList(receipts=[ReceiptOut.of(r) for r in services.receiving.list_receipts(onhand, reference)])
+
+
+@router.get("/purchase-orders/{reference:path}")
+def get_purchase_order(reference: str, onhand: OnhandDep, _key: Reader) -> PurchaseOrderOut:
+    return PurchaseOrderOut.of(services.purchase_orders.get_purchase_order(onhand, reference))
+
+
+@router.patch("/purchase-orders/{reference:path}", summary="Change a draft; dates and references until it ends")
+def update_purchase_order(reference: str, body: PurchaseOrderPatch, onhand: OnhandDep, _key: Writer,
+                          idempotency_key: IdempotencyKey = None) -> PurchaseOrderOut:
+    order = services.purchase_orders.update_purchase_order(
+        onhand, reference, lines=[line.to_line() for line in body.lines] if body.lines is not None else None,
+        destination_location=body.destination, currency=body.currency,
+        supplier_reference=body.supplier_reference, expected_date=body.expected_date, note=body.note,
+        idempotency_key=idempotency_key,
+    )
+    return PurchaseOrderOut.of(order)
+
+
+@router.post("/purchase-orders/{reference:path}/place", summary="Send a draft to the supplier: it becomes incoming")
+def place_purchase_order(reference: str, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+                         ) -> PurchaseOrderOut:
+    return PurchaseOrderOut.of(
+        services.purchase_orders.place_purchase_order(onhand, reference, idempotency_key=idempotency_key))
+
+
+@router.post("/purchase-orders/{reference:path}/close",
+             summary="End a partly received order: the rest is no longer expected")
+def close_purchase_order(reference: str, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+                         ) -> PurchaseOrderOut:
+    return PurchaseOrderOut.of(
+        services.purchase_orders.close_purchase_order(onhand, reference, idempotency_key=idempotency_key))
+
+
+@router.post("/purchase-orders/{reference:path}/cancel", summary="Cancel an order of which nothing was received")
+def cancel_purchase_order(reference: str, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+                          ) -> PurchaseOrderOut:
+    return PurchaseOrderOut.of(
+        services.purchase_orders.cancel_purchase_order(onhand, reference, idempotency_key=idempotency_key))
+
+
+@router.post("/purchase-orders/{reference:path}/receipts", status_code=201,
+             summary="Receive goods (typed or scanned) into the destination or its bins: one posting")
+def receive_purchase_order(reference: str, body: ReceiptIn, onhand: OnhandDep, _key: Writer,
+                           idempotency_key: IdempotencyKey = None) -> ReceiptOut:
+    receipt = services.receiving.receive_purchase_order(
+        onhand, reference, lines=[line.to_line() for line in body.lines], location=body.location,
+        exchange_rate=body.exchange_rate, delivery_reference=body.delivery_reference,
+        receipt_reference=body.receipt_reference, landed_costs=[cost.to_cost() for cost in body.landed_costs],
+        idempotency_key=idempotency_key,
+    )
+    return ReceiptOut.of(receipt)
+
+
+@router.post("/receipts/{reference:path}/landed-costs",
+             summary="Add landed costs to a receipt, allocated to its lines by value, quantity or weight")
+def add_landed_costs(reference: str, body: LandedCostsIn, onhand: OnhandDep, _key: Writer,
+                     idempotency_key: IdempotencyKey = None) -> ReceiptOut:
+    receipt = services.landed_costs.add_landed_costs(
+        onhand, reference, costs=[cost.to_cost() for cost in body.landed_costs], idempotency_key=idempotency_key)
+    return ReceiptOut.of(receipt)
+
+
+@router.get("/receipts/{reference:path}")
+def get_receipt(reference: str, onhand: OnhandDep, _key: Reader) -> ReceiptOut:
+    return ReceiptOut.of(services.receiving.get_receipt(onhand, reference))
+
+
+@router.post("/scan", summary="What a scanned barcode names: item (by GTIN), lot, expiry, serial, count")
+def scan(body: ScanIn, onhand: OnhandDep, _key: Reader) -> ScanOut:
+    return ScanOut.of(services.scanning.scan(onhand, body.barcode))

@@ -1,0 +1,85 @@
+"""Suppliers, purchase orders and receipts as Rich tables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.text import Text
+
+from onhand.entrypoints.cli.render import console, fields, table, text
+from onhand.services.purchase_views import PurchaseOrderView, ReceiptView, SupplierPriceView, SupplierView
+
+
+def print_supplier(supplier: SupplierView) -> None:
+    tolerance = supplier.over_receipt_tolerance_pct
+    console().print(fields([
+        ("Code", supplier.code), ("Name", supplier.name), ("Currency", supplier.currency),
+        ("Lead time (days)", supplier.lead_time_days), ("Email", supplier.email), ("Phone", supplier.phone),
+        ("Over-receipt tolerance %", "company default" if tolerance is None else tolerance),
+    ], title=f"Supplier {supplier.code}"))
+
+
+def print_suppliers(suppliers: Iterable[SupplierView]) -> None:
+    grid = table("Code", "Name", "Currency", "Lead time", "Email", numeric=["Lead time"])
+    for s in suppliers:
+        grid.add_row(text(s.code), text(s.name), text(s.currency), text(s.lead_time_days), text(s.email))
+    console().print(grid)
+
+
+def print_prices(prices: Iterable[SupplierPriceView]) -> None:
+    grid = table("Supplier", "SKU", "Supplier SKU", "Unit cost", "Currency", "Min. order", "Pack",
+                 numeric=["Unit cost", "Min. order", "Pack"])
+    for p in prices:
+        grid.add_row(text(p.supplier), text(p.sku), text(p.supplier_sku), text(p.unit_cost), text(p.currency),
+                     text(p.min_order_quantity), text(p.pack_size))
+    console().print(grid)
+
+
+def print_purchase_order(order: PurchaseOrderView) -> None:
+    out = console()
+    out.print(fields([
+        ("Reference", order.reference), ("Status", order.status), ("Supplier", order.supplier),
+        ("Supplier reference", order.supplier_reference), ("Destination", order.destination),
+        ("Currency", order.currency), ("Expected", order.expected_date), ("Total", order.total),
+        ("Receipts", ", ".join(order.receipts)), ("Note", order.note),
+    ], title=f"Purchase order {order.reference}"))
+    grid = table("Line", "SKU", "Ordered", "Unit cost", "Received", "Open",
+                 numeric=["Line", "Ordered", "Unit cost", "Received", "Open"])
+    for line in order.lines:
+        grid.add_row(text(line.line_no), text(line.sku), text(line.quantity), text(line.unit_cost),
+                     text(line.received), text(line.open))
+    out.print(grid)
+    for warning in order.warnings:
+        out.print(Text(f"warning: {warning}"))
+
+
+def print_purchase_orders(orders: Iterable[PurchaseOrderView]) -> None:
+    grid = table("Reference", "Supplier", "Status", "Destination", "Expected", "Lines", "Total",
+                 numeric=["Lines", "Total"])
+    for o in orders:
+        grid.add_row(text(o.reference), text(o.supplier), text(o.status), text(o.destination),
+                     text(o.expected_date), text(len(o.lines)), text(o.total))
+    console().print(grid)
+
+
+def print_receipt(receipt: ReceiptView) -> None:
+    out = console()
+    out.print(Text(
+        f"Receipt {receipt.reference} against {receipt.purchase_order} ({receipt.purchase_order_status}), "
+        f"posting #{receipt.posting_id}, {receipt.currency} at {receipt.exchange_rate:f} {receipt.company_currency}"
+    ))
+    grid = table("Line", "SKU", "Location", "Lot", "Expiry", "Quantity", "Unit cost",
+                 f"Landed ({receipt.company_currency})", numeric=["Line", "Quantity", "Unit cost",
+                                                                  f"Landed ({receipt.company_currency})"])
+    for line in receipt.lines:
+        grid.add_row(text(line.line_no), text(line.sku), text(line.location), text(line.lot),
+                     text(line.expiry_date), text(line.quantity), text(line.unit_cost), text(line.landed_cost))
+    out.print(grid)
+    if receipt.landed_costs:
+        costs = table("Kind", "Amount", "Currency", "Rate", "Method", "Allocation",
+                      numeric=["Amount", "Rate"], title="Landed costs")
+        for cost in receipt.landed_costs:
+            shares = ", ".join(f"{share.sku} {share.amount:f}" for share in cost.allocations)
+            costs.add_row(text(cost.kind), text(cost.amount), text(cost.currency), text(cost.exchange_rate),
+                          text(cost.method), text(shares))
+        out.print(costs)
