@@ -10,7 +10,7 @@ def test_company_settings_can_be_read_and_changed_by_an_admin(
     api_admin: httpx.Client, api_viewer: httpx.Client
 ) -> None:
     assert set(api_viewer.get("/api/v1/company").json()) == {
-        "name", "timezone", "currency", "min_remaining_shelf_life_days",
+        "name", "timezone", "currency", "min_remaining_shelf_life_days", "over_receipt_tolerance_pct",
     }
     response = api_admin.patch(
         "/api/v1/company", json={"name": "Tea & Co", "timezone": "Europe/Berlin", "currency": "EUR"}
@@ -18,6 +18,7 @@ def test_company_settings_can_be_read_and_changed_by_an_admin(
     assert response.status_code == 200
     assert response.json() == {
         "name": "Tea & Co", "timezone": "Europe/Berlin", "currency": "EUR", "min_remaining_shelf_life_days": 0,
+        "over_receipt_tolerance_pct": "0",
     }
     assert api_viewer.get("/api/v1/company").json()["currency"] == "EUR"
 
@@ -54,6 +55,7 @@ def test_an_item_is_created_read_changed_and_found_by_gtin(api_operator: httpx.C
     assert created.json() == {
         "sku": "TEA-1", "name": "Green tea", "unit": "each", "tracking": "none", "kind": "stocked",
         "gtin": "04006381333931", "shelf_life_days": 365, "min_remaining_shelf_life_days": None,
+        "weight_kg": None,
     }
     assert api_operator.get("/api/v1/items/TEA-1").json()["name"] == "Green tea"
     changed = api_operator.patch("/api/v1/items/TEA-1", json={"name": "Sencha", "gtin": ""})

@@ -38,9 +38,9 @@ def test_a_new_order_reads_back_with_every_field(api_operator: httpx.Client) -> 
     assert created["lines"] == [{
         "line_no": 1, "sku": "HONEY", "quantity": "1", "unit_price": "12", "lot": "H-LATE", "location": "NY-A1",
         "reserved": "0", "picked": "0", "shipped": "0", "returned": "0", "backordered": "1", "open": "1",
-        "reservations": [],
+        "reservations": [], "kit_line_no": None,
     }]
-    assert (created["shipments"], created["packages"]) == ([], [])
+    assert (created["shipments"], created["packages"], created["returns"]) == ([], [], [])
     # A reference with "/" works as it is or percent-encoded
     assert _ok(api_operator.get("/api/v1/orders/WEB/1001")) == created
     assert _ok(api_operator.get("/api/v1/orders/WEB%2F1001"))["reference"] == "WEB/1001"

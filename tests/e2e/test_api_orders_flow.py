@@ -131,6 +131,10 @@ def test_an_order_is_allocated_picked_packed_shipped_in_parts_and_returned(
         "lines": [{"line_no": 2, "quantity": 1, "lot": "H-EARLY", "reason": "defective", "condition": "damaged"}],
     }))
     assert (order["status"], _line(order, 2)["returned"]) == ("shipped", "1")
+    assert [(r["reference"], [(ln["line_no"], ln["lot"], ln["quantity"], ln["reason"], ln["condition"])
+                              for ln in r["lines"]]) for r in order["returns"]] == [
+        ("RMA-77", [(2, "H-EARLY", "1", "defective", "damaged")])
+    ]
     assert _stock(api_viewer, "HONEY")[("NY-RETURNS", "H-EARLY")] == ("1", "0", "0")
     returned = api_viewer.get("/api/v1/moves", params={"location": "NY-RETURNS"}).json()["moves"]
     assert [(m["posting_kind"], m["reference"], m["from_location"]) for m in returned] == [
@@ -219,3 +223,21 @@ def test_a_shipment_replayed_with_its_idempotency_key_ships_once(
         f"/api/v1/orders/{ref}/shipments", json={"lines": [{"line_no": 1, "quantity": 2}]}, headers=headers
     )
     assert (other.status_code, other.json()["error"]["code"]) == (409, "idempotency_conflict")
+
+
+def test_a_pick_confirmed_by_a_scanned_gs1_code(api_operator: httpx.Client) -> None:
+    assert api_operator.patch("/api/v1/items/HONEY", json={"gtin": "09506000134352"}).status_code == 200
+    order = _created(api_operator.post("/api/v1/orders", json={
+        "ship_to": NEWARK, "lines": [{"sku": "HONEY", "quantity": 2}],
+    }))
+    ref = order["reference"]
+    api_operator.post(f"/api/v1/orders/{ref}/allocate")
+    scanned = "]C101095060001343521726093010H-EARLY\x1d302"  # GTIN, expiry, lot, count 2
+    order = _created(api_operator.post(f"/api/v1/orders/{ref}/picks", json={"picks": [
+        {"location": "NY-B1", "barcode": scanned},
+    ]}), 200)
+    assert [(r["lot"], r["quantity"], r["picked"]) for r in _line(order, 1)["reservations"]] == [("H-EARLY", "2", "2")]
+    refused = api_operator.post(f"/api/v1/orders/{ref}/picks", json={"picks": [
+        {"location": "NY-B1", "barcode": "(01)00614141000418(10)H-EARLY"},
+    ]})
+    assert refused.status_code == 404 and refused.json()["error"]["field"] == "picks[0].barcode"

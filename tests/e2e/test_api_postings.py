@@ -97,7 +97,9 @@ def test_stock_is_grouped_as_asked(api_viewer: httpx.Client, api_operator: httpx
     by_item = api_viewer.get("/api/v1/stock", params={"sku": "TEA-1"}).json()
     assert by_item == {
         "levels": [{"sku": "TEA-1", "location": None, "lot": None, "on_hand": "10", "reserved": "0",
-                    "available": "10", "expiry_date": None, "negative": False}],
+                    "available": "10", "expiry_date": None, "negative": False,
+                    "in_transit": "0", "in_transit_expected": None,
+                    "incoming": "0", "incoming_expected": None}],
         "warnings": [],
     }
     by_site = api_viewer.get("/api/v1/stock", params={"sku": "TEA-1", "group_by": "location"}).json()

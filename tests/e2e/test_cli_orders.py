@@ -254,3 +254,15 @@ def test_a_cancelled_order_cannot_be_shipped(allocated, onhand):
 
     assert (result.exit_code, result.stderr) == (5, "error: order: SO-000001 is cancelled\n")
     assert books(onhand) == before
+
+
+def test_a_pick_is_confirmed_by_scanning_its_gs1_code(shop, onhand):
+    services.items.update_item(onhand, "HONEY", gtin="09506000134352")
+    ok(shop("orders", "create", "--line", "HONEY:3", *NEWARK))
+    ok(shop("orders", "allocate", "SO-000001"))
+    expiry = EARLY.replace("-", "")[2:]  # YYMMDD
+    picked = ok(shop("orders", "pick-scan", "SO-000001", "NY-B1", f"(01)09506000134352(17){expiry}(10)H-EARLY",
+                     "--qty", "3"))
+    assert picked.row("NY-B1", "H-EARLY") == ["NY-B1", "H-EARLY", EARLY, "1", "HONEY", "3", "3"]
+    unknown = shop("orders", "pick-scan", "SO-000001", "NY-B1", "(01)00614141000418(10)H-EARLY")
+    assert unknown.exit_code != 0 and "picks[0].barcode" in unknown.stderr

@@ -66,7 +66,14 @@ def test_a_return_into_sellable_stock_brings_it_back_on_hand_and_available(shipp
 
 
 def test_a_return_into_a_quarantine_location_leaves_available_unchanged(shipped):
-    give_back(shipped, (1, 1, "defective", "damaged"), (2, 1, "customer_return", "opened", "L1"), location="RETURNS")
+    view = give_back(shipped, (1, 1, "defective", "damaged"), (2, 1, "customer_return", "opened", "L1"),
+                     location="RETURNS")
+    (record,) = view.returns  # the order shows the RMA with its reasons and conditions
+    assert record.reference == "RMA-000001"
+    assert [(ln.line_no, ln.sku, ln.location, ln.lot, ln.quantity, ln.reason, ln.condition) for ln in record.lines] == [
+        (1, "W", "RETURNS", None, 1, "defective", "damaged"),
+        (2, "TEA", "RETURNS", "L1", 1, "customer_return", "opened"),
+    ]
     assert level(shipped, "W") == (1, 0, 0)
     assert level(shipped, "TEA") == (1, 0, 0)
     assert level(shipped, "W", "RETURNS") == (1, 0, 0)

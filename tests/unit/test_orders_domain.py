@@ -125,3 +125,19 @@ def test_unit_prices_are_non_negative_with_at_most_six_decimals():
 def test_a_missing_ship_date_means_today():
     assert validate_ship_date(None, date(2026, 3, 2)) == date(2026, 3, 2)
     assert validate_ship_date(date(2026, 4, 1), date(2026, 3, 2)) == date(2026, 4, 1)
+
+
+# --- bundles sold on an order -------------------------------------------------------
+
+
+def test_a_bundle_counts_as_shipped_only_when_every_component_is():
+    from onhand.domain.orders import kit_progress
+
+    d = Decimal
+    mug = (d(1), LineProgress(d(3), reserved=d(1), picked=d(1), shipped=d(2)))
+    tea = (d(2), LineProgress(d(6), reserved=d(4), picked=d(0), shipped=d(2)))
+    bundle = kit_progress(d(3), [mug, tea])
+    assert (bundle.shipped, bundle.reserved, bundle.picked, bundle.open) == (1, 1, 0, 2)
+    assert kit_progress(d(2), []).reserved == 0
+    halves = kit_progress(d(2), [(d(2), LineProgress(d(4), reserved=d(3), picked=d(0), shipped=d(0)))], 1)
+    assert halves.reserved == d("1.5")

@@ -7,7 +7,8 @@
     │   ├── AlreadyExists         a unique code is taken
     │   ├── IdempotencyConflict   a key was reused for a different request
     │   ├── TransientConflict     a concurrent transaction won; safe to retry
-    │   └── InsufficientStock     one or more lines would go below zero
+    │   ├── InsufficientStock     one or more lines would go below zero
+    │   └── OverReceipt           a receipt beyond the ordered quantity plus tolerance
     └── Unauthorized / Forbidden  API key missing or lacking the role      (HTTP 401/403)
 
 Each error carries the data a user needs (field, reason, sku, location, …) so every
@@ -152,3 +153,33 @@ class Unauthorized(OnhandError):
 
 class Forbidden(OnhandError):
     code = "forbidden"
+
+
+class OverReceipt(Conflict):
+    """A purchase receipt would bring a line beyond its ordered quantity plus the tolerance."""
+
+    code = "over_receipt"
+
+    def __init__(
+        self, field: str, *, reference: str, line_no: int, sku: str, ordered: Decimal, received: Decimal,
+        receiving: Decimal, allowed: Decimal, tolerance_pct: Decimal,
+    ) -> None:
+        super().__init__(
+            f"{field}: receiving {receiving} more of line {line_no} ({sku}) of {reference} would bring it to "
+            f"{received + receiving}, over the {ordered} ordered plus {tolerance_pct}% tolerance "
+            f"(at most {allowed - received} more)"
+        )
+        self.field = field
+        self.sku = sku
+        self.line_no = line_no
+        self.ordered = ordered
+        self.received = received
+        self.receiving = receiving
+        self.allowed = allowed
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            **super().to_dict(), "field": self.field, "sku": self.sku, "line_no": self.line_no,
+            "ordered": str(self.ordered), "received": str(self.received), "receiving": str(self.receiving),
+            "allowed": str(self.allowed),
+        }

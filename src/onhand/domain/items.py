@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 
 from onhand.domain.errors import InvalidInput
@@ -21,6 +22,15 @@ class Tracking(StrEnum):
 
 class ItemKind(StrEnum):
     STOCKED = "stocked"
+    # A virtual kit: no stock of its own, sold as its components (see domain/bundles.py).
+    BUNDLE = "bundle"
+    # A stocked product made by a build from a bill of materials.
+    ASSEMBLY = "assembly"
+
+    @property
+    def is_stocked(self) -> bool:
+        """Whether the item holds stock of its own (everything but a bundle)."""
+        return self is not ItemKind.BUNDLE
 
 
 @dataclass(frozen=True)
@@ -35,6 +45,8 @@ class Item:
     shelf_life_days: int | None = None
     # Days a lot must still have when shipped; None means the company's default.
     min_remaining_shelf_life_days: int | None = None
+    # Weight of one unit, for sharing landed costs by weight.
+    weight_kg: Decimal | None = None
 
     @property
     def tracks_lots(self) -> bool:
@@ -71,6 +83,14 @@ def parse_tracking(value: str, field: str = "tracking") -> Tracking:
         raise InvalidInput(field, f"{value!r} is not one of {options}") from None
 
 
+def parse_kind(value: str, field: str = "kind") -> ItemKind:
+    try:
+        return ItemKind(value.strip().lower())
+    except ValueError:
+        options = ", ".join(k.value for k in ItemKind)
+        raise InvalidInput(field, f"{value!r} is not one of {options}") from None
+
+
 def validate_min_remaining_days(days: int, field: str = "min_remaining_shelf_life_days") -> int:
     """Days of shelf life a lot must still have when shipped: 0 up to a century."""
     if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= MAX_SHELF_LIFE_DAYS:
@@ -84,3 +104,14 @@ def validate_shelf_life(days: int | None, field: str = "shelf_life_days") -> int
     if isinstance(days, bool) or not isinstance(days, int) or not 0 < days <= MAX_SHELF_LIFE_DAYS:
         raise InvalidInput(field, f"must be a whole number of days from 1 to {MAX_SHELF_LIFE_DAYS}")
     return days
+
+
+def validate_weight(value: Decimal | None, field: str = "weight_kg") -> Decimal | None:
+    """Weight of one unit in kg: greater than zero, at most 6 decimals (None: unknown)."""
+    if value is None:
+        return None
+    if not value.is_finite() or value <= 0 or value > 1_000_000:
+        raise InvalidInput(field, "must be greater than zero and at most 1000000")
+    if value != value.quantize(Decimal("0.000001")):
+        raise InvalidInput(field, "has more than 6 decimals")
+    return value

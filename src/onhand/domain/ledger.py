@@ -36,6 +36,12 @@ class PostingKind(StrEnum):
     RELOCATION = "relocation"
     SHIPMENT = "shipment"
     RETURN = "return"
+    # supplier → internal location: takes nothing from a guarded place, so FREE is moot.
+    RECEIPT = "receipt"
+    TRANSFER_SHIP = "transfer_ship"  # source → transit
+    TRANSFER_RECEIVE = "transfer_receive"  # transit → destination
+    BUILD = "build"  # components location → production, output production → location
+    DISASSEMBLY = "disassembly"  # the reverse: output in, components out
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,10 @@ def validate_move(move: MoveLine, index: int = 0) -> None:
     if not (move.source.is_internal or move.destination.is_internal):
         raise InvalidInput(f"{field}.location", "a move needs at least one internal location")
     item = move.item
+    if not item.kind.is_stocked:
+        raise InvalidInput(
+            f"{field}.sku", f"item {item.sku!r} is a bundle and has no stock of its own; move its components"
+        )
     if item.tracks_lots and move.lot is None:
         noun = "serial" if item.tracking is Tracking.SERIAL else "lot"
         raise InvalidInput(f"{field}.{noun}", f"item {item.sku!r} is {noun}-tracked; a {noun} is required")
@@ -114,8 +124,9 @@ def balance_deltas(moves: Iterable[MoveLine]) -> dict[BalanceKey, Decimal]:
 
 def guard_for(kind: PostingKind) -> Guard:
     """Counts, adjustments and opening stock record what happened, so they may take
-    reserved stock (the reservations then shrink); every other posting takes only free
-    stock, so a promised unit is never moved or shipped to someone else."""
+    reserved stock (the reservations then shrink); every other posting (relocations,
+    shipments, builds and disassemblies) takes only free stock, so a promised unit is
+    never moved, shipped or consumed for someone else."""
     if kind in (PostingKind.ADJUSTMENT, PostingKind.COUNT, PostingKind.OPENING):
         return Guard.ON_HAND
     return Guard.FREE

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
 
 from onhand.domain.errors import Conflict, InvalidInput
@@ -49,6 +49,23 @@ class LineProgress:
     @property
     def backordered(self) -> Decimal:
         return max(self.ordered - self.shipped - self.reserved, Decimal(0))
+
+
+def kit_progress(
+    ordered: Decimal, components: list[tuple[Decimal, LineProgress]], decimals: int = 0
+) -> LineProgress:
+    """A bundle line's progress from its components' lines, given as (quantity per
+    bundle, progress): a bundle counts as reserved, picked, shipped or returned only when
+    every one of its components is (whole bundles, in the bundle's unit)."""
+    if not components:
+        return LineProgress(ordered, Decimal(0), Decimal(0), Decimal(0))
+    step = Decimal(1).scaleb(-decimals)
+
+    def kits(stage: str) -> Decimal:
+        whole = min(getattr(progress, stage) / per_kit for per_kit, progress in components)
+        return whole.quantize(step, rounding=ROUND_FLOOR)
+
+    return LineProgress(ordered, kits("reserved"), kits("picked"), kits("shipped"), kits("returned"))
 
 
 def order_status(lines: list[LineProgress], *, cancelled: bool, allocated: bool) -> OrderStatus:

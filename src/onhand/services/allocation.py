@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from onhand.domain.calendar import business_day, time_zone
 from onhand.domain.fefo import LotStock, fefo_key, qualifies
+from onhand.domain.items import ItemKind
 from onhand.domain.ledger import BalanceKey
 from onhand.domain.locations import Location, effective_sellable
 from onhand.domain.lots import LotStatus, is_usable
@@ -47,61 +48,77 @@ class _Demand:
     quantity: Decimal
 
 
-def refresh_status(uow: UnitOfWork, order_id: int, now: datetime) -> OrderStatus:
-    """Write the status the order's facts imply (the one writer of `status`)."""
-    order = uow.orders.get(order_id)
-    progress = uow.orders.progress(order_id)
-    lines = [
-        LineProgress(
-            ordered=line.quantity,
-            reserved=progress[line.id]["reserved"],
-            picked=progress[line.id]["picked"],
-            shipped=progress[line.id]["shipped"],
-            returned=progress[line.id]["returned"],
-        )
-        for line in uow.orders.lines(order_id)
-    ]
+def refresh_status(
+    uow: UnitOfWork, order: Any, now: datetime, *, lines: list[LineProgress] | None = None, **changes: Any
+) -> OrderStatus:
+    """Write `changes` to the order with the status its facts imply (the one writer of
+    `status`), in one statement. `order` is the header read under the order's lock;
+    `lines` its lines' progress when the caller already knows it."""
+    if lines is None:
+        lines = [_progress(line) for line in stock_lines(uow.orders.lines(order.id))]
     status = order_status(
-        lines, cancelled=order.cancelled_at is not None, allocated=order.allocated_at is not None
+        lines,
+        cancelled=changes.get("cancelled_at", order.cancelled_at) is not None,
+        allocated=changes.get("allocated_at", order.allocated_at) is not None,
     )
     if status.value != order.status:
-        uow.orders.update(order_id, status=status.value, updated_at=now)
+        changes |= {"status": status.value, "updated_at": now}
+    if changes:
+        uow.orders.update(order.id, **changes)
     return status
 
 
-def allocate(uow: UnitOfWork, order_id: int, now: datetime) -> None:
+def stock_lines(lines: list[Any]) -> list[Any]:
+    """The lines that hold stock: all but bundles' own lines (their components hold it)."""
+    return [line for line in lines if line.item_kind != ItemKind.BUNDLE.value]
+
+
+def _progress(line: Any) -> LineProgress:
+    return LineProgress(
+        ordered=line.quantity, reserved=line.reserved, picked=line.picked, shipped=line.shipped,
+        returned=line.returned,
+    )
+
+
+def allocate(uow: UnitOfWork, order_id: int, now: datetime, *, order: Any = None) -> None:
+    """Reserve what the order still needs. `order` is its header if the caller holds its lock."""
     # Whoever allocates holds the order: a receipt serving backorders and a user's
     # allocation must not both fill the same need.
-    uow.orders.lock(order_id)
-    order = uow.orders.get(order_id)
+    if order is None:
+        order = uow.orders.locked(order_id)
     if order.cancelled_at is not None:  # cancelled while this transaction waited for the lock
         return
-    _release_unusable(uow, order_id, now)
-    demands = _demands(uow, order_id)
+    lines = stock_lines(uow.orders.lines(order_id))
+    if any(line.reserved > 0 for line in lines) and _release_unusable(uow, order_id, now):
+        lines = stock_lines(uow.orders.lines(order_id))
+    demands = [
+        _Demand(line.id, line.item_id, line.pinned_lot_id, line.location_id, need)
+        for line in lines
+        if (need := line.quantity - line.shipped - line.reserved) > 0
+    ]
+    changes: dict[str, Any] = {}
+    granted: dict[int, Decimal] = {}
     if demands:
-        note = _reserve_for(uow, order, demands, now)
-        uow.orders.update(order_id, routing_note=note[:400])
+        note, granted = _reserve_for(uow, order, demands, now)
+        changes["routing_note"] = note[:400]
     if order.allocated_at is None:
-        uow.orders.update(order_id, allocated_at=now)
-    refresh_status(uow, order_id, now)
+        changes["allocated_at"] = now
+    progress = [
+        LineProgress(line.quantity, line.reserved + granted.get(line.id, ZERO), line.picked, line.shipped,
+                     line.returned)
+        for line in lines
+    ]
+    refresh_status(uow, order, now, lines=progress, **changes)
 
 
-def _demands(uow: UnitOfWork, order_id: int) -> list[_Demand]:
-    progress = uow.orders.progress(order_id)
-    demands = []
-    for line in uow.orders.lines(order_id):
-        done = progress[line.id]
-        need = line.quantity - done["shipped"] - done["reserved"]
-        if need > 0:
-            demands.append(_Demand(line.id, line.item_id, line.pinned_lot_id, line.location_id, need))
-    return demands
-
-
-def _reserve_for(uow: UnitOfWork, order: Any, demands: list[_Demand], now: datetime) -> str:
+def _reserve_for(
+    uow: UnitOfWork, order: Any, demands: list[_Demand], now: datetime
+) -> tuple[str, dict[int, Decimal]]:
+    """Reserve for `demands`; returns the routing note and what each line was granted."""
     company = uow.company.get()
     today = business_day(now, time_zone(company.timezone))
     ship_date = max(order.requested_ship_date, today)
-    places = {loc.id: loc for loc in uow.locations.all()}
+    places = uow.locations.by_id()
     sellable = [loc.id for loc in places.values() if effective_sellable(loc, places)]
     items = uow.items.by_ids(sorted({d.item_id for d in demands}))
     rows = uow.reservations.stock(sorted(items), sellable)
@@ -141,7 +158,8 @@ def _reserve_for(uow: UnitOfWork, order: Any, demands: list[_Demand], now: datet
                     in_site = [s for s in fresh if places[s.location_id].path[0] == site]
                     _fill(uow, group, in_site, sum((remaining[d.line_id] for d in group), ZERO),
                           places, now, remaining)
-    return "; ".join(notes)
+    granted = {d.line_id: d.quantity - remaining[d.line_id] for d in demands}
+    return "; ".join(notes), granted
 
 
 def _qualifying(
@@ -269,16 +287,21 @@ def _reserve(uow: UnitOfWork, key: BalanceKey, quantity: Decimal) -> Decimal:
     return ZERO
 
 
-def _release_unusable(uow: UnitOfWork, order_id: int, now: datetime) -> None:
-    """Reservations on lots that expired, or were quarantined or recalled, are given back."""
+def _release_unusable(uow: UnitOfWork, order_id: int, now: datetime) -> bool:
+    """Reservations on lots that expired, or were quarantined or recalled, are given back.
+
+    Returns whether any was."""
     rows = [row for row in uow.reservations.for_order(order_id) if row.lot_key]
     if not rows:
-        return
+        return False
     day = business_day(now, time_zone(uow.company.get().timezone))
     lots = uow.lots.by_ids(sorted({row.lot_key for row in rows}))
+    released = False
     for row in rows:
         if not is_usable(lots[row.lot_key], day):
             uow.reservations.release(row, row.quantity)
+            released = True
+    return released
 
 
 def release_lot(uow: UnitOfWork, lot_id: int, now: datetime) -> None:
@@ -290,9 +313,24 @@ def release_lot(uow: UnitOfWork, lot_id: int, now: datetime) -> None:
     serve_backorders(uow, item_ids=[], also_orders=sorted(affected), now=now)
 
 
-def release_order(uow: UnitOfWork, order_id: int) -> None:
+def release_order(uow: UnitOfWork, order_id: int) -> list[int]:
+    """Give back every reservation of the order; returns the items that became free."""
+    freed = set()
     for row in uow.reservations.for_order(order_id):
         uow.reservations.release(row, row.quantity)
+        freed.add(row.item_id)
+    return sorted(freed)
+
+
+def release_at(uow: UnitOfWork, location_ids: list[int], now: datetime) -> None:
+    """Places stopped being sellable: give back what is promised there but not yet
+    picked, and allocate those orders again elsewhere."""
+    affected = set()
+    for row in uow.reservations.at_locations(location_ids):
+        if row.quantity > row.picked:
+            uow.reservations.release(row, row.quantity - row.picked)
+            affected.add(uow.orders.order_of_line(row.order_line_id))
+    serve_backorders(uow, item_ids=[], also_orders=sorted(affected), now=now)
 
 
 def release_overcommitted(uow: UnitOfWork, keys: list[BalanceKey]) -> list[int]:
@@ -318,6 +356,6 @@ def serve_backorders(
     """Allocate waiting orders for items that just arrived, oldest order first."""
     waiting = uow.orders.with_backorders(item_ids) if item_ids else []
     for order_id in sorted(set(waiting) | set(also_orders)):
-        row = uow.orders.get(order_id)
-        if row.status in WAITING or order_id in also_orders:
-            allocate(uow, order_id, now)
+        order = uow.orders.locked(order_id)
+        if order.status in WAITING or order_id in also_orders:
+            allocate(uow, order_id, now, order=order)

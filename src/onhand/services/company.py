@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from onhand.domain.calendar import time_zone
 from onhand.domain.errors import InvalidInput
 from onhand.domain.items import validate_min_remaining_days
+from onhand.domain.purchasing import validate_tolerance
 from onhand.services.context import ServiceContext, run_write
 from onhand.services.resolve import text
 from onhand.services.views import Company
@@ -28,6 +30,7 @@ def update_company(
     timezone: str | None = None,
     currency: str | None = None,
     min_remaining_shelf_life_days: int | None = None,
+    over_receipt_tolerance_pct: Decimal | int | str | None = None,
     idempotency_key: str | None = None,
 ) -> Company:
     if timezone is not None:
@@ -38,6 +41,7 @@ def update_company(
     min_days = min_remaining_shelf_life_days
     if min_days is not None:
         validate_min_remaining_days(min_days)
+    tolerance = None if over_receipt_tolerance_pct is None else validate_tolerance(over_receipt_tolerance_pct)
 
     def work(uow: UnitOfWork) -> int:
         current = uow.company.get()
@@ -49,6 +53,7 @@ def update_company(
                 min_remaining_shelf_life_days=current.min_remaining_shelf_life_days
                 if min_days is None
                 else min_days,
+                over_receipt_tolerance_pct=current.over_receipt_tolerance_pct if tolerance is None else tolerance,
             )
         )
         return 1
@@ -58,5 +63,6 @@ def update_company(
         idempotency_key=idempotency_key,
         request={
             "name": name, "timezone": timezone, "currency": currency, "min_days": min_days,
+            **({"tolerance": tolerance} if tolerance is not None else {}),
         },
     )

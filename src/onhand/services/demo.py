@@ -7,6 +7,8 @@ Los Angeles, 50 on the ocean) but only 50 available to ship now.
 
 Everything is written through the other service functions, as a user would; dates are
 relative to today, so one lot is always expired and others are always near expiry.
+The 50 on the ocean are a real transfer order (NY → LA through OCEAN-1), shipped and
+expected in three weeks.
 Loading is skipped when the database already has items.
 """
 
@@ -20,7 +22,20 @@ from datetime import date, timedelta
 from onhand.domain.calendar import business_day, time_zone
 from onhand.domain.errors import InvalidInput
 from onhand.domain.gtin import check_digit
-from onhand.services import adjustments, company, counts, imports, items, locations, lots, relocations
+from onhand.services import (
+    adjustments,
+    company,
+    counts,
+    imports,
+    items,
+    locations,
+    lots,
+    postings,
+    relocations,
+    transfer_routes,
+    transfers,
+    transit,
+)
 from onhand.services.context import ServiceContext
 from onhand.services.postings import StockLine
 from onhand.services.views import PostingView
@@ -30,6 +45,8 @@ EXAMPLE_SKU = "MUG-12OZ"
 # GS1's example company prefix, so demo barcodes are valid but belong to nobody real.
 GS1_PREFIX = "0614141"
 DEMO_REFERENCE = "DEMO"
+# New York to Los Angeles goes by sea: three weeks in a container.
+SEA_ROUTE = ("NY", "LA", "OCEAN-1", 21)
 
 
 @dataclass(frozen=True)
@@ -156,11 +173,9 @@ def load_demo_data(ctx: ServiceContext) -> DemoSummary:
 def _day_one(ctx: ServiceContext) -> list[PostingView]:
     """What happened after the opening balance: a shipment by sea, quarantine, a count."""
     return [
-        # 50 mugs leave New York by sea: still on hand, but not available to ship now.
-        relocations.move_stock(
-            ctx, source="NY-A-01", destination="OCEAN-1",
-            lines=[StockLine(EXAMPLE_SKU, "50")], reference="CONTAINER MSCU-4471",
-        ),
+        # 50 mugs leave New York by sea for the LA store: still on hand, but not available
+        # to ship now; LA sees them in transit with the expected arrival.
+        _container_to_la(ctx),
         # Damaged shirts and a suspect honey lot go to the non-sellable quarantine bin.
         relocations.move_stock(
             ctx, source="NY-A-02", destination="QUARANTINE",
@@ -181,3 +196,17 @@ def _day_one(ctx: ServiceContext) -> list[PostingView]:
             reference=f"{DEMO_REFERENCE}-ADJ-1",
         ),
     ]
+
+
+def _container_to_la(ctx: ServiceContext) -> PostingView:
+    """A transfer order NY → LA through OCEAN-1, shipped: the posting of its shipment."""
+    source, destination, via, days = SEA_ROUTE
+    transfer_routes.set_transfer_route(
+        ctx, source=source, destination=destination, transit=via, lead_time_days=days
+    )
+    order = transfers.create_transfer(
+        ctx, source=source, destination=destination, lines=[transfers.NewTransferLine(EXAMPLE_SKU, "50")],
+        carrier="Maersk", tracking_number="MSCU-4471", note="Container MSCU-4471",
+    )
+    shipped = transit.ship_transfer(ctx, order.reference)
+    return postings.get_posting(ctx, shipped.events[-1].posting_id)

@@ -78,6 +78,7 @@ def _verify(uow: UnitOfWork) -> VerifyReport:
         if key[1] in guarded and value > max(projected.get(key, ZERO), ZERO)
     )
     return VerifyReport(
+        order_errors=_order_errors(uow),
         moves_checked=uow.ledger.move_count(),
         balances_checked=len(projected),
         projection_mismatches=mismatches,
@@ -86,6 +87,20 @@ def _verify(uow: UnitOfWork) -> VerifyReport:
         reservation_mismatches=reservation_mismatches,
         oversold=oversold,
     )
+
+
+def _order_errors(uow: UnitOfWork) -> tuple[str, ...]:
+    """No line holds more than it still needs, and cancelled orders hold nothing."""
+    errors = []
+    for line in uow.orders.promising_lines():
+        where = f"order {line.reference} line {line.line_no}"
+        if line.cancelled_at is not None:
+            errors.append(f"{where}: cancelled but still holds {line.reserved} reserved")
+        elif line.reserved > line.quantity - line.shipped:
+            errors.append(
+                f"{where}: {line.reserved} reserved but only {line.quantity - line.shipped} is still to ship"
+            )
+    return tuple(errors)
 
 
 class _Names:

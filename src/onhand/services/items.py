@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from onhand.domain.errors import AlreadyExists, InvalidInput, NotFound
@@ -9,13 +10,16 @@ from onhand.domain.gtin import normalize_gtin
 from onhand.domain.items import (
     Item,
     ItemKind,
+    Tracking,
+    parse_kind,
     parse_tracking,
     validate_min_remaining_days,
     validate_name,
     validate_shelf_life,
     validate_sku,
+    validate_weight,
 )
-from onhand.domain.quantities import UnitOfMeasure
+from onhand.domain.quantities import UnitOfMeasure, parse_decimal
 from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write
 
@@ -32,9 +36,18 @@ def new_item(
     tracking: str = "none",
     gtin: str | None = None,
     shelf_life_days: int | None = None,
+    kind: str = ItemKind.STOCKED.value,
+    weight_kg: object = None,
 ) -> Item:
-    """Validate an item against the catalog (without saving it); shared with CSV import."""
+    """Validate an item against the catalog (without saving it); shared with CSV import.
+
+    A bundle (a virtual kit) has no stock of its own, hence no lots.
+    """
     sku = validate_sku(sku)
+    item_kind = parse_kind(kind)
+    item_tracking = parse_tracking(tracking)
+    if item_kind is ItemKind.BUNDLE and item_tracking is not Tracking.NONE:
+        raise InvalidInput("tracking", "a bundle has no stock of its own, so it tracks no lots; give none")
     unit_of_measure = uow.units.get(unit.strip().lower())
     if unit_of_measure is None:
         raise NotFound("unit of measure", unit, "unit")
@@ -48,11 +61,17 @@ def new_item(
         sku=sku,
         name=validate_name(name),
         unit=unit_of_measure,
-        tracking=parse_tracking(tracking),
-        kind=ItemKind.STOCKED,
+        tracking=item_tracking,
+        kind=item_kind,
         gtin=normalized_gtin,
         shelf_life_days=validate_shelf_life(shelf_life_days),
+        weight_kg=weight(weight_kg),
     )
+
+
+def weight(value: object) -> Decimal | None:
+    """A unit weight in kg as given (None: unknown)."""
+    return None if value is None else validate_weight(parse_decimal(value, "weight_kg"))
 
 
 def create_item(
@@ -64,12 +83,17 @@ def create_item(
     tracking: str = "none",
     gtin: str | None = None,
     shelf_life_days: int | None = None,
+    kind: str = ItemKind.STOCKED.value,
+    weight_kg: Decimal | int | str | None = None,
     idempotency_key: str | None = None,
 ) -> Item:
+    """Add an item: `kind` stocked (default), bundle (a virtual kit) or assembly (built)."""
     request: dict[str, Any] = {
         "sku": sku, "name": name, "unit": unit, "tracking": tracking,
-        "gtin": gtin, "shelf_life_days": shelf_life_days,
+        "gtin": gtin, "shelf_life_days": shelf_life_days, "kind": kind,
     }
+    if weight_kg is not None:
+        request["weight_kg"] = weight_kg
 
     def work(uow: UnitOfWork) -> int:
         return uow.items.add(new_item(uow, **request), ctx.now())
@@ -87,6 +111,7 @@ def update_item(
     gtin: str | None = None,
     shelf_life_days: int | None = None,
     min_remaining_shelf_life_days: int | None = None,
+    weight_kg: Decimal | int | str | None = None,
     idempotency_key: str | None = None,
 ) -> Item:
     """Change what may change after stock has moved; unit and tracking are fixed then."""
@@ -111,6 +136,7 @@ def update_item(
                     "min_remaining_shelf_life_days": validate_min_remaining_days(min_remaining_shelf_life_days)
                     if min_remaining_shelf_life_days is not None
                     else current.min_remaining_shelf_life_days,
+                    "weight_kg": weight(weight_kg) if weight_kg is not None else current.weight_kg,
                 }
             )
         )
@@ -118,7 +144,7 @@ def update_item(
 
     request = {
         "sku": sku, "name": name, "gtin": gtin, "shelf_life_days": shelf_life_days,
-        "min_remaining_shelf_life_days": min_remaining_shelf_life_days,
+        "min_remaining_shelf_life_days": min_remaining_shelf_life_days, "weight_kg": weight_kg,
     }
     return run_write(
         ctx, work, _load, action="update_item", idempotency_key=idempotency_key, request=request

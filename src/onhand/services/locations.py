@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from onhand.domain.errors import AlreadyExists, InvalidInput
@@ -11,13 +12,14 @@ from onhand.domain.locations import (
     Address,
     Location,
     LocationKind,
+    effective_sellable,
     parse_location_kind,
     parse_zones,
     validate_coordinates,
     validate_location_code,
     validate_parent,
 )
-from onhand.services import resolve
+from onhand.services import allocation, resolve
 from onhand.services.context import ServiceContext, run_write
 
 if TYPE_CHECKING:
@@ -115,7 +117,9 @@ def update_location(
             allow_negative=allow_negative if allow_negative is not None else current.allow_negative,
             address=make_address({**current.address.__dict__, **(address or {})}),
         )
+        before = uow.locations.by_id()
         uow.locations.update(changed)
+        _sellability_changed(uow, before, uow.locations.by_id(), ctx.now())
         return current.id
 
     request = {
@@ -125,6 +129,20 @@ def update_location(
     return run_write(
         ctx, work, _load, action="update_location", idempotency_key=idempotency_key, request=request
     )
+
+
+def _sellability_changed(
+    uow: UnitOfWork, before: dict[int, Location], after: dict[int, Location], now: datetime
+) -> None:
+    """Promises leave places that stopped being sellable; stock in places that became
+    sellable serves waiting orders."""
+    closed = [i for i in after if effective_sellable(before[i], before) and not effective_sellable(after[i], after)]
+    opened = [i for i in after if effective_sellable(after[i], after) and not effective_sellable(before[i], before)]
+    if closed:
+        allocation.release_at(uow, closed, now)
+    if opened:
+        items = sorted({row.item_id for row in uow.ledger.balance_rows(item_ids=None, location_ids=opened)})
+        allocation.serve_backorders(uow, item_ids=items, also_orders=[], now=now)
 
 
 def set_location_routing(
@@ -184,4 +202,4 @@ def get_location(ctx: ServiceContext, code: str) -> Location:
 
 def list_locations(ctx: ServiceContext) -> list[Location]:
     with ctx.reading() as uow:
-        return uow.locations.all()
+        return list(uow.locations.all())

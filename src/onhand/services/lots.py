@@ -93,6 +93,9 @@ def set_lot_status(
         uow.lots.set_status(lot.id, new_status)
         if new_status is not LotStatus.RELEASED:
             allocation.release_lot(uow, lot.id, ctx.now())
+        elif lot.status is not LotStatus.RELEASED:
+            # Released from quarantine: its stock can serve waiting orders again.
+            allocation.serve_backorders(uow, item_ids=[lot.item_id], also_orders=[], now=ctx.now())
         return lot.id
 
     return run_write(

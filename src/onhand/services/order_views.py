@@ -8,7 +8,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from onhand.domain.errors import NotFound
-from onhand.domain.orders import LineProgress
+from onhand.domain.items import ItemKind
+from onhand.domain.orders import LineProgress, kit_progress
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
@@ -52,6 +53,8 @@ class OrderLineView:
     backordered: Decimal
     open: Decimal
     reservations: tuple[ReservationView, ...]
+    # On a bundle's component: the bundle's line (whose figures count whole bundles).
+    kit_line_no: int | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,25 @@ class PackageView:
 
 
 @dataclass(frozen=True)
+class ReturnLineView:
+    line_no: int
+    sku: str
+    location: str
+    lot: str | None
+    quantity: Decimal
+    reason: str
+    condition: str
+
+
+@dataclass(frozen=True)
+class ReturnView:
+    reference: str  # the RMA number
+    posting_id: int
+    created_at: datetime
+    lines: tuple[ReturnLineView, ...]
+
+
+@dataclass(frozen=True)
 class SalesOrderView:
     reference: str
     channel: str
@@ -101,22 +123,32 @@ class SalesOrderView:
     lines: tuple[OrderLineView, ...]
     shipments: tuple[ShipmentView, ...] = ()
     packages: tuple[PackageView, ...] = ()
+    returns: tuple[ReturnView, ...] = ()
 
 
 def load_order(uow: UnitOfWork, order_id: int) -> SalesOrderView:
     order = uow.orders.get(order_id)
     if order is None:
         raise NotFound("sales order", str(order_id), "order")
-    progress = uow.orders.progress(order_id)
+    rows = uow.orders.lines(order_id)
+    # Only what the order has is read: a new order costs two statements.
     held: dict[int, list[ReservationView]] = {}
-    for row in uow.reservations.for_order(order_id):
-        held.setdefault(row.order_line_id, []).append(
-            ReservationView(row.id, row.location_code, row.lot_code, row.expiry_date, row.quantity, row.picked)
-        )
+    if any(line.reserved > 0 for line in rows):
+        for row in uow.reservations.for_order(order_id):
+            held.setdefault(row.order_line_id, []).append(
+                ReservationView(row.id, row.location_code, row.lot_code, row.expiry_date, row.quantity, row.picked)
+            )
+    progress = {
+        line.line_no: LineProgress(line.quantity, line.reserved, line.picked, line.shipped, line.returned)
+        for line in rows
+    }
+    for line in rows:
+        if line.item_kind == ItemKind.BUNDLE.value:
+            parts = [(part.per_kit, progress[part.line_no]) for part in rows if part.kit_line_no == line.line_no]
+            progress[line.line_no] = kit_progress(line.quantity, parts, line.unit_decimals)
     lines = []
-    for line in uow.orders.lines(order_id):
-        done = progress[line.id]
-        state = LineProgress(line.quantity, done["reserved"], done["picked"], done["shipped"], done["returned"])
+    for line in rows:
+        state = progress[line.line_no]
         lines.append(
             OrderLineView(
                 line_no=line.line_no, sku=line.sku, quantity=line.quantity, unit_price=line.unit_price,
@@ -124,7 +156,7 @@ def load_order(uow: UnitOfWork, order_id: int) -> SalesOrderView:
                 reserved=state.reserved, picked=state.picked, shipped=state.shipped,
                 returned=state.returned, backordered=state.backordered if order.cancelled_at is None
                 else Decimal(0), open=state.open if order.cancelled_at is None else Decimal(0),
-                reservations=tuple(held.get(line.id, ())),
+                reservations=tuple(held.get(line.id, ())), kit_line_no=line.kit_line_no,
             )
         )
     return SalesOrderView(
@@ -138,6 +170,7 @@ def load_order(uow: UnitOfWork, order_id: int) -> SalesOrderView:
         currency=order.currency, requested_ship_date=order.requested_ship_date, status=order.status,
         routing_note=order.routing_note, created_at=order.created_at, updated_at=order.updated_at,
         cancelled_at=order.cancelled_at, lines=tuple(lines),
-        shipments=tuple(uow.shipments.for_order(order_id)),
-        packages=tuple(uow.shipments.packages_for_order(order_id)),
+        shipments=tuple(uow.shipments.for_order(order_id)) if any(line.shipped > 0 for line in rows) else (),
+        packages=tuple(uow.shipments.packages_for_order(order_id)) if order.has_packages else (),
+        returns=tuple(uow.shipments.returns_for_order(order_id)) if any(line.returned > 0 for line in rows) else (),
     )

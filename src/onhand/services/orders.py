@@ -9,25 +9,22 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from onhand.domain.errors import AlreadyExists, Conflict, InvalidInput, NotFound
-from onhand.domain.locations import effective_sellable, validate_coordinates
+from onhand.domain.locations import effective_sellable
 from onhand.domain.orders import (
     OrderStatus,
     require_active,
     require_editable,
     validate_channel,
     validate_currency,
-    validate_unit_price,
 )
-from onhand.domain.quantities import parse_decimal, positive_quantity
 from onhand.services import allocation, resolve
 from onhand.services.context import ServiceContext, run_write, today
 from onhand.services.lots import parse_date
+from onhand.services.order_lines import NewOrderLine, line_values, ship_to_values
 from onhand.services.order_views import SalesOrderView, ShipTo, load_order
 
 if TYPE_CHECKING:
@@ -36,86 +33,28 @@ if TYPE_CHECKING:
 REFERENCE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/#\-]{0,63}$")
 
 
-@dataclass(frozen=True)
-class NewOrderLine:
-    sku: str
-    quantity: Decimal | int | str
-    unit_price: Decimal | int | str = 0
-    lot: str | None = None  # a lot the customer asked for
-    location: str | None = None  # ship this line from here, whatever routing says
-
-
-def _ship_to_values(ship_to: ShipTo | None) -> dict[str, Any]:
-    ship_to = ship_to or ShipTo()
-    validate_coordinates(ship_to.latitude, ship_to.longitude, "ship_to.")
-    country = resolve.text(ship_to.country, "ship_to.country")
-    if country is not None and not re.fullmatch(r"[A-Za-z]{2}", country):
-        raise InvalidInput("ship_to.country", f"{country!r} is not an ISO 3166 alpha-2 code")
-    values: dict[str, Any] = {
-        f"ship_to_{name}": resolve.text(getattr(ship_to, name), f"ship_to.{name}")
-        for name in ("name", "line1", "line2", "city", "region", "postcode")
-    }
-    return values | {
-        "ship_to_country": country.upper() if country else None,
-        "ship_to_latitude": ship_to.latitude,
-        "ship_to_longitude": ship_to.longitude,
-    }
-
-
-def _line_values(uow: UnitOfWork, lines: Sequence[NewOrderLine]) -> list[dict[str, Any]]:
-    if not lines:
-        raise InvalidInput("lines", "an order needs at least one line")
-    places = {loc.id: loc for loc in uow.locations.all()}
-    values = []
-    for index, line in enumerate(lines):
-        field = f"lines[{index}]"
-        item = resolve.item(uow, line.sku, f"{field}.sku")
-        lot = None
-        if line.lot is not None and line.lot.strip():
-            if not item.tracks_lots:
-                raise InvalidInput(f"{field}.lot", f"item {item.sku!r} is not lot-tracked")
-            lot = resolve.lot(uow, item, line.lot, f"{field}.lot")
-        location = None
-        if line.location is not None and line.location.strip():
-            location = resolve.internal_location(uow, line.location, f"{field}.location")
-            if not effective_sellable(location, places):
-                raise InvalidInput(f"{field}.location", f"{location.code!r} is not a sellable location")
-        values.append(
-            {
-                "line_no": index + 1,
-                "item_id": item.id,
-                "quantity": positive_quantity(line.quantity, item.unit, f"{field}.quantity"),
-                "unit_price": validate_unit_price(
-                    parse_decimal(line.unit_price, f"{field}.unit_price"), f"{field}.unit_price"
-                ),
-                "pinned_lot_id": lot.id if lot else None,
-                "location_id": location.id if location else None,
-            }
-        )
-    return values
-
-
 def _number_from(uow: UnitOfWork, order_id: int) -> str:
     """SO-000123 from the order's id, skipping numbers a manual reference already took."""
     number = order_id
-    while uow.orders.by_reference(f"SO-{number:06d}") is not None:
+    while uow.orders.id_by_reference(f"SO-{number:06d}") is not None:
         number += 1
     return f"SO-{number:06d}"
 
 
 def locked_order(uow: UnitOfWork, reference: str) -> Any:
-    """The order, locked for this transaction and read again after the lock was granted,
-    so a decision is never taken on a status another transaction has since changed."""
-    order_id = order_row(uow, reference).id
-    uow.orders.lock(order_id)
-    return uow.orders.get(order_id)
-
-
-def order_row(uow: UnitOfWork, reference: str) -> Any:
-    row = uow.orders.by_reference(reference.strip()) if reference else None
+    """The order's header, locked for this transaction and read once the lock was
+    granted, so a decision is never taken on a status another transaction has since changed."""
+    row = uow.orders.locked_by_reference(reference.strip()) if reference else None
     if row is None:
         raise NotFound("sales order", reference, "order")
     return row
+
+
+def order_id(uow: UnitOfWork, reference: str) -> int:
+    found = uow.orders.id_by_reference(reference.strip()) if reference else None
+    if found is None:
+        raise NotFound("sales order", reference, "order")
+    return int(found)
 
 
 def create_order(
@@ -137,15 +76,15 @@ def create_order(
 
     def work(uow: UnitOfWork) -> int:
         if external is not None:
-            existing = uow.orders.by_external_id(channel_name, external)
+            existing = uow.orders.id_by_external_id(channel_name, external)
             if existing is not None:
-                return int(existing.id)
+                return int(existing)
         # Without a reference the order is numbered from its own id once inserted, so
         # concurrent creators never compete for the same number.
         ref = reference.strip() if reference else f"new-{uuid.uuid4().hex}"
         if not REFERENCE_PATTERN.match(ref):
             raise InvalidInput("reference", f"{ref!r} is not a valid order reference")
-        if uow.orders.by_reference(ref) is not None:
+        if uow.orders.id_by_reference(ref) is not None:
             raise AlreadyExists("sales order", ref, "reference")
         now = ctx.now()
         header = {
@@ -158,9 +97,9 @@ def create_order(
             "status": OrderStatus.OPEN.value,
             "created_at": now,
             "updated_at": now,
-            **_ship_to_values(ship_to),
+            **ship_to_values(ship_to),
         }
-        order_id = uow.orders.add(header, _line_values(uow, lines))
+        order_id = uow.orders.add(header, line_values(uow, lines))
         if not reference:
             uow.orders.update(order_id, reference=_number_from(uow, order_id))
         return order_id
@@ -204,22 +143,25 @@ def update_order(
         if customer is not None:
             values["customer"] = resolve.text(customer, "customer")
         if ship_to is not None:
-            values |= _ship_to_values(ship_to)
+            values |= ship_to_values(ship_to)
         if ship_date is not None:
             values["requested_ship_date"] = ship_date
-        new_lines = _line_values(uow, lines) if lines is not None else None
+        new_lines = line_values(uow, lines) if lines is not None else None
         reallocate = order.allocated_at is not None and (
             new_lines is not None or ship_to is not None or ship_date is not None
         )
-        if reallocate or new_lines is not None:
-            allocation.release_order(uow, order.id)
+        freed = allocation.release_order(uow, order.id) if reallocate or new_lines is not None else []
         if new_lines is not None:
             uow.orders.delete_lines(order.id)
             uow.orders.add_lines(order.id, new_lines)
         uow.orders.update(order.id, **values)
+        order = uow.orders.get(order.id)  # as just changed (the lock is still ours)
         if reallocate:
-            allocation.allocate(uow, order.id, now)
-        allocation.refresh_status(uow, order.id, now)
+            allocation.allocate(uow, order.id, now, order=order)
+        else:
+            allocation.refresh_status(uow, order, now)
+        # What this order no longer needs goes to the orders waiting for it.
+        allocation.serve_backorders(uow, item_ids=freed, also_orders=[], now=now)
         return int(order.id)
 
     request = {
@@ -244,7 +186,7 @@ def allocate_order(
     def work(uow: UnitOfWork) -> int:
         order = locked_order(uow, reference)
         require_active(OrderStatus(order.status), order.reference)
-        allocation.allocate(uow, order.id, ctx.now())
+        allocation.allocate(uow, order.id, ctx.now(), order=order)
         return int(order.id)
 
     return run_write(ctx, work, load_order, action="allocate_order",
@@ -265,16 +207,20 @@ def ship_line_from(
         order = locked_order(uow, reference)
         require_active(OrderStatus(order.status), order.reference)
         place = resolve.internal_location(uow, location)
-        if not effective_sellable(place, {loc.id: loc for loc in uow.locations.all()}):
+        if not effective_sellable(place, uow.locations.by_id()):
             raise InvalidInput("location", f"{place.code!r} is not a sellable location")
         line = next((ln for ln in uow.orders.lines(order.id) if ln.line_no == line_no), None)
         if line is None:
             raise NotFound("order line", f"{order.reference}/{line_no}", "line_no")
+        freed = set()
         for row in uow.reservations.for_order(order.id):
             if row.order_line_id == line.id and row.quantity > row.picked:
                 uow.reservations.release(row, row.quantity - row.picked)
+                freed.add(row.item_id)
         uow.orders.set_line_location(line.id, place.id)
-        allocation.allocate(uow, order.id, ctx.now())
+        now = ctx.now()
+        allocation.allocate(uow, order.id, now, order=order)
+        allocation.serve_backorders(uow, item_ids=sorted(freed), also_orders=[], now=now)
         return int(order.id)
 
     request = {"reference": reference, "line_no": line_no, "location": location}
@@ -290,10 +236,10 @@ def cancel_order(
     def work(uow: UnitOfWork) -> int:
         order = locked_order(uow, reference)
         require_active(OrderStatus(order.status), order.reference)
-        allocation.release_order(uow, order.id)
+        freed = allocation.release_order(uow, order.id)
         now = ctx.now()
-        uow.orders.update(order.id, cancelled_at=now, updated_at=now)
-        allocation.refresh_status(uow, order.id, now)
+        allocation.refresh_status(uow, order, now, cancelled_at=now, updated_at=now)
+        allocation.serve_backorders(uow, item_ids=freed, also_orders=[], now=now)
         return int(order.id)
 
     return run_write(ctx, work, load_order, action="cancel_order",
@@ -302,15 +248,15 @@ def cancel_order(
 
 def get_order(ctx: ServiceContext, reference: str) -> SalesOrderView:
     with ctx.reading() as uow:
-        return load_order(uow, order_row(uow, reference).id)
+        return load_order(uow, order_id(uow, reference))
 
 
 def find_order(ctx: ServiceContext, *, channel: str, external_id: str) -> SalesOrderView:
     with ctx.reading() as uow:
-        row = uow.orders.by_external_id(validate_channel(channel), external_id.strip())
-        if row is None:
+        found = uow.orders.id_by_external_id(validate_channel(channel), external_id.strip())
+        if found is None:
             raise NotFound("sales order", f"{channel}/{external_id}", "external_id")
-        return load_order(uow, row.id)
+        return load_order(uow, int(found))
 
 
 def list_orders(

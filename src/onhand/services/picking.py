@@ -15,13 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 from onhand.domain.errors import Conflict, InvalidInput
 from onhand.domain.fefo import LotStock, qualifies
+from onhand.domain.items import Item
 from onhand.domain.lots import LotStatus, is_expired
 from onhand.domain.orders import OrderStatus, require_active
 from onhand.domain.quantities import positive_quantity
 from onhand.services import allocation, resolve
 from onhand.services.context import ServiceContext, run_write, today
 from onhand.services.order_views import SalesOrderView, load_order
-from onhand.services.orders import locked_order, order_row
+from onhand.services.orders import locked_order, order_id
+from onhand.services.scanning import resolve_scan
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
@@ -54,19 +56,20 @@ class PickList:
 
 @dataclass(frozen=True)
 class PickConfirmation:
-    sku: str
+    sku: str | None  # may be left out when `barcode` names the item
     location: str
-    quantity: Decimal | int | str
-    lot: str | None = None  # the lot or serial actually scanned
+    quantity: Decimal | int | str | None  # None: the scanned count, else 1 (with a barcode)
+    lot: str | None = None  # the lot or serial actually picked
+    barcode: str | None = None  # a scanned GTIN or GS1 element string: item, lot or serial, count
 
 
 def pick_list(ctx: ServiceContext, reference: str) -> PickList:
     """What to pick for an order, grouped by site, bins in walking order (then code)."""
     with ctx.reading() as uow:
-        order = order_row(uow, reference)
-        places = {loc.id: loc for loc in uow.locations.all()}
+        the_order = order_id(uow, reference)
+        places = uow.locations.by_id()
         by_site: dict[int, list[tuple[Any, PickLine]]] = defaultdict(list)
-        for row in uow.reservations.for_order(order.id):
+        for row in uow.reservations.for_order(the_order):
             if row.quantity <= row.picked:
                 continue
             place = places[row.location_id]
@@ -79,7 +82,7 @@ def pick_list(ctx: ServiceContext, reference: str) -> PickList:
         PickSite(places[site_id].code, tuple(line for _walk, line in sorted(rows, key=lambda r: r[0])))
         for site_id, rows in sorted(by_site.items(), key=lambda kv: places[kv[0]].code)
     ]
-    return PickList(order=order.reference, sites=tuple(sites))
+    return PickList(order=reference.strip(), sites=tuple(sites))
 
 
 def confirm_pick(
@@ -97,7 +100,7 @@ def confirm_pick(
         require_active(OrderStatus(order.status), order.reference)
         for index, pick in enumerate(picks):
             _confirm(ctx, uow, order, pick, f"picks[{index}]")
-        allocation.refresh_status(uow, order.id, ctx.now())
+        allocation.refresh_status(uow, order, ctx.now())
         return int(order.id)
 
     request = {"reference": reference, "picks": [p.__dict__ for p in picks]}
@@ -105,17 +108,36 @@ def confirm_pick(
                      idempotency_key=idempotency_key, request=request)
 
 
+def _scanned(uow: UnitOfWork, pick: PickConfirmation, field: str) -> tuple[Item, str | None, Any]:
+    """The item, lot code and quantity a pick names, typed or scanned (they must agree)."""
+    if not pick.barcode:
+        if not pick.sku or pick.quantity is None:
+            raise InvalidInput(f"{field}.sku" if not pick.sku else f"{field}.quantity",
+                               "give it, or scan a barcode")
+        return resolve.item(uow, pick.sku, f"{field}.sku"), pick.lot, pick.quantity
+    parsed, item = resolve_scan(uow, pick.barcode, f"{field}.barcode")
+    if item is None:
+        raise InvalidInput(f"{field}.barcode", "the code carries no GTIN, so it names no item")
+    if pick.sku and pick.sku.strip() != item.sku:
+        raise InvalidInput(f"{field}.sku", f"the scanned code is {item.sku}, not {pick.sku.strip()}")
+    scanned_lot = parsed.lot or parsed.serial
+    if pick.lot and scanned_lot and pick.lot.strip() != scanned_lot:
+        raise InvalidInput(f"{field}.lot", f"the scanned code is lot {scanned_lot}, not {pick.lot.strip()}")
+    quantity = pick.quantity if pick.quantity is not None else (parsed.count or 1)
+    return item, pick.lot or scanned_lot, quantity
+
+
 def _confirm(ctx: ServiceContext, uow: UnitOfWork, order: Any, pick: PickConfirmation, field: str) -> None:
-    item = resolve.item(uow, pick.sku, f"{field}.sku")
+    item, lot_code, amount = _scanned(uow, pick, field)
     place = resolve.internal_location(uow, pick.location, f"{field}.location")
-    quantity = positive_quantity(pick.quantity, item.unit, f"{field}.quantity")
+    quantity = positive_quantity(amount, item.unit, f"{field}.quantity")
     lot = None
     if item.tracks_lots:
-        if not pick.lot:
+        if not lot_code:
             raise InvalidInput(f"{field}.lot", f"item {item.sku!r} is lot-tracked: scan the lot picked")
-        lot = resolve.lot(uow, item, pick.lot, f"{field}.lot")
+        lot = resolve.lot(uow, item, lot_code, f"{field}.lot")
         _require_pickable(ctx, uow, order, lot, field)
-    elif pick.lot:
+    elif lot_code:
         raise InvalidInput(f"{field}.lot", f"item {item.sku!r} is not lot-tracked; give no lot")
     held = [
         row for row in uow.reservations.for_order(order.id)

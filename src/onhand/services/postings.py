@@ -17,6 +17,7 @@ from onhand.domain.errors import Conflict, InsufficientStock, InvalidInput, NotF
 from onhand.domain.items import Item, Tracking
 from onhand.domain.ledger import (
     BalanceKey,
+    Guard,
     PostingDraft,
     balance_deltas,
     guard_for,
@@ -64,19 +65,29 @@ def post(
             ]
         )
     _check_serials_unique(uow, draft)
-    _rebalance_reservations(uow, deltas, places, now)
+    # A decrease guarded by free stock cannot leave less on hand than is reserved.
+    kept = guarded if guard is Guard.FREE else set()
+    _rebalance_reservations(uow, deltas, places, now, kept_promises=kept)
     return posting_id
 
 
 def _rebalance_reservations(
-    uow: UnitOfWork, deltas: dict[BalanceKey, Decimal], places: dict[int, Location], now: datetime
+    uow: UnitOfWork,
+    deltas: dict[BalanceKey, Decimal],
+    places: dict[int, Location],
+    now: datetime,
+    *,
+    kept_promises: set[int],
 ) -> None:
     """Keep promises consistent with what is on hand, in the posting's transaction.
 
     Stock that left a balance holding reservations (a loss, a count) shrinks them,
     newest first; stock that arrived somewhere sellable serves backorders, oldest first.
     """
-    shrunk = [key for key, delta in deltas.items() if delta < 0 and places[key[1]].is_internal]
+    shrunk = [
+        key for key, delta in deltas.items()
+        if delta < 0 and places[key[1]].is_internal and key[1] not in kept_promises
+    ]
     affected = allocation.release_overcommitted(uow, shrunk) if shrunk else []
     arrived = sorted(
         {key[0] for key, delta in deltas.items() if delta > 0 and places[key[1]].is_internal}

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from onhand.domain.errors import AlreadyExists, Conflict, InvalidInput
+from onhand.domain.items import ItemKind
 from onhand.domain.ledger import MoveLine, PostingDraft, PostingKind
 from onhand.domain.locations import LocationKind
 from onhand.domain.quantities import positive_quantity
@@ -77,6 +78,11 @@ def receive_return(
             line = by_no.get(ret.line_no)
             if line is None:
                 raise InvalidInput(f"{field}.line_no", f"the order has no line {ret.line_no}")
+            if line.item_kind == ItemKind.BUNDLE.value:
+                parts = ", ".join(str(p.line_no) for p in by_no.values() if p.kit_line_no == line.line_no)
+                raise InvalidInput(
+                    f"{field}.line_no", f"line {ret.line_no} is a bundle: return its components (lines {parts})"
+                )
             item = uow.items.get(line.item_id)
             assert item is not None
             quantity = positive_quantity(ret.quantity, item.unit, f"{field}.quantity")
@@ -112,7 +118,7 @@ def receive_return(
         draft = PostingDraft(kind=PostingKind.RETURN, moves=tuple(moves), reference=rma,
                              note=f"return of {order.reference}")
         uow.shipments.add_return(order.id, rma, post(uow, draft, now=now), rows, now)
-        allocation.refresh_status(uow, order.id, now)
+        allocation.refresh_status(uow, order, now)
         return int(order.id)
 
     request = {"reference": reference, "location": location, "lines": [ln.__dict__ for ln in lines],

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from onhand.domain.calendar import business_day, time_zone
 from onhand.domain.errors import Conflict, InvalidInput
+from onhand.domain.items import ItemKind
 from onhand.domain.ledger import MoveLine, PostingDraft, PostingKind
 from onhand.domain.locations import LocationKind
 from onhand.domain.lots import LotStatus, is_usable
@@ -47,6 +48,13 @@ def _lines_by_no(uow: UnitOfWork, order_id: int) -> dict[int, Any]:
     return {line.line_no: line for line in uow.orders.lines(order_id)}
 
 
+def _parts(lines: dict[int, Any], line: Any, quantity: Decimal) -> list[tuple[Any, Decimal]]:
+    """What `quantity` of a line is in stock lines: itself, or a bundle's components."""
+    if line.item_kind != ItemKind.BUNDLE.value:
+        return [(line, quantity)]
+    return [(part, quantity * part.per_kit) for part in lines.values() if part.kit_line_no == line.line_no]
+
+
 def _line(lines: dict[int, Any], line_no: int, field_name: str) -> Any:
     if line_no not in lines:
         raise InvalidInput(field_name, f"the order has no line {line_no}")
@@ -77,9 +85,9 @@ def pack_order(
         order = locked_order(uow, reference)
         require_active(OrderStatus(order.status), order.reference)
         lines = _lines_by_no(uow, order.id)
-        progress = uow.orders.progress(order.id)
+        picked = {line.id: line.picked for line in lines.values()}
         packed: dict[int, Decimal] = defaultdict(Decimal)
-        for contents in uow.shipments.packed_unshipped(order.id).values():
+        for contents in _packed_unshipped(uow, order).values():
             for line_id, quantity in contents.items():
                 packed[line_id] += quantity
         now = ctx.now()
@@ -92,15 +100,17 @@ def pack_order(
             contents: dict[int, Decimal] = defaultdict(Decimal)
             for c_index, (line_no, raw) in enumerate(spec.contents):
                 where = f"{prefix}.contents[{c_index}]"
-                line = _line(lines, line_no, f"{where}.line_no")
-                item = uow.items.get(line.item_id)
+                given = _line(lines, line_no, f"{where}.line_no")
+                item = uow.items.get(given.item_id)
                 assert item is not None
-                contents[line.id] += positive_quantity(raw, item.unit, f"{where}.quantity")
-                if packed[line.id] + contents[line.id] > progress[line.id]["picked"]:
-                    raise Conflict(
-                        f"{where}.quantity: line {line_no} has {progress[line.id]['picked']} picked, "
-                        f"{packed[line.id]} of it already packed"
-                    )
+                amount = positive_quantity(raw, item.unit, f"{where}.quantity")
+                for line, part in _parts(lines, given, amount):
+                    contents[line.id] += part
+                    if packed[line.id] + contents[line.id] > picked[line.id]:
+                        raise Conflict(
+                            f"{where}.quantity: line {line.line_no} has {picked[line.id]} picked, "
+                            f"{packed[line.id]} of it already packed"
+                        )
             for line_id, quantity in contents.items():
                 packed[line_id] += quantity
             length, width, height = (
@@ -141,21 +151,21 @@ def ship_order(
         order = locked_order(uow, reference)
         require_active(OrderStatus(order.status), order.reference)
         by_no = _lines_by_no(uow, order.id)
-        progress = uow.orders.progress(order.id)
+        packed = _packed_unshipped(uow, order)
         if lines is not None:
-            wanted = _explicit(uow, by_no, progress, lines)
+            wanted = _explicit(uow, by_no, lines)
             if not wanted:
                 raise InvalidInput("lines", "every quantity is zero: nothing to ship")
         else:
-            wanted = _default_shipment(uow, order.id, progress)
+            wanted = _default_shipment(by_no, packed)
             if not wanted:
                 raise Conflict(f"order: {order.reference} has nothing reserved to ship")
-        _require_reserved(by_no, progress, wanted)
+        _require_reserved(by_no, wanted)
         now = ctx.now()
         posting_id, shipped = _post_shipment(uow, order, dict(wanted), now)
         shipment_id = uow.shipments.add_shipment(order.id, posting_id, shipped, now)
-        uow.shipments.mark_shipped(_packages_covered(uow, order.id, wanted), shipment_id)
-        allocation.refresh_status(uow, order.id, now)
+        uow.shipments.mark_shipped(_packages_covered(packed, wanted), shipment_id)
+        allocation.refresh_status(uow, order, now)
         return int(order.id)
 
     request = {"reference": reference, "lines": [ln.__dict__ for ln in lines] if lines is not None else None}
@@ -163,46 +173,45 @@ def ship_order(
                      idempotency_key=idempotency_key, request=request)
 
 
-def _explicit(
-    uow: UnitOfWork, by_no: dict[int, Any], progress: dict[int, dict[str, Decimal]], lines: Sequence[ShipLine]
-) -> dict[int, Decimal]:
+def _packed_unshipped(uow: UnitOfWork, order: Any) -> dict[int, dict[int, Decimal]]:
+    """Per unshipped package: order line id -> quantity (no query for an order without packages)."""
+    return uow.shipments.packed_unshipped(order.id) if order.has_packages else {}
+
+
+def _explicit(uow: UnitOfWork, by_no: dict[int, Any], lines: Sequence[ShipLine]) -> dict[int, Decimal]:
     wanted: dict[int, Decimal] = defaultdict(Decimal)
     for index, ship in enumerate(lines):
-        line = _line(by_no, ship.line_no, f"lines[{index}].line_no")
-        item = uow.items.get(line.item_id)
+        given = _line(by_no, ship.line_no, f"lines[{index}].line_no")
+        item = uow.items.get(given.item_id)
         assert item is not None
         quantity = non_negative_quantity(ship.quantity, item.unit, f"lines[{index}].quantity")
-        wanted[line.id] += quantity
-        reserved = progress[line.id]["reserved"]
-        if wanted[line.id] > reserved:
-            raise Conflict(
-                f"lines[{index}].quantity: shipping {wanted[line.id]} of line {ship.line_no} "
-                f"({item.sku}) but only {reserved} is reserved"
-            )
+        for line, part in _parts(by_no, given, quantity):
+            wanted[line.id] += part
+            if wanted[line.id] > line.reserved:
+                raise Conflict(
+                    f"lines[{index}].quantity: shipping {wanted[line.id]} of line {line.line_no} "
+                    f"({line.sku}) but only {line.reserved} is reserved"
+                )
     return {line_id: q for line_id, q in wanted.items() if q > 0}
 
 
-def _default_shipment(
-    uow: UnitOfWork, order_id: int, progress: dict[int, dict[str, Decimal]]
-) -> dict[int, Decimal]:
-    packed = uow.shipments.packed_unshipped(order_id)
+def _default_shipment(by_no: dict[int, Any], packed: dict[int, dict[int, Decimal]]) -> dict[int, Decimal]:
     if packed:
         wanted: dict[int, Decimal] = defaultdict(Decimal)
         for contents in packed.values():
             for line_id, quantity in contents.items():
                 wanted[line_id] += quantity
         return dict(wanted)
-    basis = "picked" if any(p["picked"] > 0 for p in progress.values()) else "reserved"
-    return {line_id: p[basis] for line_id, p in progress.items() if p[basis] > 0}
+    basis = "picked" if any(line.picked > 0 for line in by_no.values()) else "reserved"
+    return {line.id: getattr(line, basis) for line in by_no.values() if getattr(line, basis) > 0}
 
 
-def _require_reserved(
-    by_no: dict[int, Any], progress: dict[int, dict[str, Decimal]], wanted: dict[int, Decimal]
-) -> None:
+def _require_reserved(by_no: dict[int, Any], wanted: dict[int, Decimal]) -> None:
     """Nothing ships that is not reserved for its line (a count may have taken packed units)."""
     numbers = {line.id: line.line_no for line in by_no.values()}
+    reserved_of = {line.id: line.reserved for line in by_no.values()}
     for line_id, quantity in wanted.items():
-        reserved = progress[line_id]["reserved"]
+        reserved = reserved_of[line_id]
         if quantity > reserved:
             raise Conflict(
                 f"lines: line {numbers[line_id]} would ship {quantity} but only {reserved} is reserved; "
@@ -210,11 +219,11 @@ def _require_reserved(
             )
 
 
-def _packages_covered(uow: UnitOfWork, order_id: int, shipped: dict[int, Decimal]) -> list[int]:
+def _packages_covered(packed: dict[int, dict[int, Decimal]], shipped: dict[int, Decimal]) -> list[int]:
     """Unshipped packages whose whole contents left with this shipment, oldest first."""
     left = dict(shipped)
     covered = []
-    for package_id, contents in sorted(uow.shipments.packed_unshipped(order_id).items()):
+    for package_id, contents in sorted(packed.items()):
         if all(left.get(line_id, ZERO) >= quantity for line_id, quantity in contents.items()):
             for line_id, quantity in contents.items():
                 left[line_id] -= quantity
@@ -227,7 +236,7 @@ def _post_shipment(
 ) -> tuple[int, list[dict[str, Any]]]:
     """Consume reservations (picked first, then first-expiring) and post the moves."""
     customer = uow.locations.virtual(LocationKind.CUSTOMER)
-    places = {loc.id: loc for loc in uow.locations.all()}
+    places = uow.locations.by_id()
     rows = sorted(
         uow.reservations.for_order(order.id),
         key=lambda r: (r.picked <= 0, r.expiry_date is None, r.expiry_date or now.date(), r.id),

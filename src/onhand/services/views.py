@@ -14,6 +14,8 @@ class Company:
     currency: str
     # Days of shelf life a lot must still have on the ship date (items may override).
     min_remaining_shelf_life_days: int = 0
+    # Percent a purchase receipt may exceed the ordered quantity (suppliers may override).
+    over_receipt_tolerance_pct: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,14 @@ class StockLevel:
     expiry_date: date | None = None
     # True when some balance in the row is below zero (a location allowed to go negative).
     negative: bool = False
+    # On its way here from another site (on hand at a transit location), and when the
+    # earliest of it is expected.
+    in_transit: Decimal = Decimal(0)
+    in_transit_expected: date | None = None
+    # Ordered from suppliers and not yet received (open purchase orders bound here), and
+    # the earliest expected date among them. Never available.
+    incoming: Decimal = Decimal(0)
+    incoming_expected: date | None = None
 
 
 @dataclass(frozen=True)
@@ -105,12 +115,14 @@ class VerifyReport:
     reservation_mismatches: tuple[Discrepancy, ...] = ()
     # Guarded balances promising more than they hold (expected: on hand, actual: reserved).
     oversold: tuple[Discrepancy, ...] = ()
+    # Order lines holding more than they still need, or cancelled orders holding stock.
+    order_errors: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
         return not (
             self.projection_mismatches or self.conservation_errors or self.negative_balances
-            or self.reservation_mismatches or self.oversold
+            or self.reservation_mismatches or self.oversold or self.order_errors
         )
 
 

@@ -32,7 +32,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, parsed.database, **kwargs)
     # Room for a busy API server's worker threads (each request is one connection).
-    options = {"pool_pre_ping": True, "pool_size": 20, "max_overflow": 10} | kwargs
+    # No pre-ping (a round trip per transaction): a connection found dead fails its
+    # transaction, which the unit of work reports as transient, and the service retries.
+    options = {"pool_size": 20, "max_overflow": 10} | kwargs
     return create_engine(url, **options)
 
 

@@ -19,6 +19,8 @@ from onhand.adapters.db.repositories.access import (
     IdempotencyRepository,
     ImportRunRepository,
 )
+from onhand.adapters.db.repositories.boms import BomRepository
+from onhand.adapters.db.repositories.builds import BuildRepository
 from onhand.adapters.db.repositories.catalog import (
     CompanyRepository,
     ItemRepository,
@@ -27,9 +29,14 @@ from onhand.adapters.db.repositories.catalog import (
 )
 from onhand.adapters.db.repositories.ledger import LedgerRepository
 from onhand.adapters.db.repositories.orders import OrderRepository
-from onhand.adapters.db.repositories.places import LocationRepository, LotRepository
+from onhand.adapters.db.repositories.places import LocationCache, LocationRepository, LotRepository
+from onhand.adapters.db.repositories.purchase_orders import PurchaseOrderRepository
+from onhand.adapters.db.repositories.receipts import ReceiptRepository
 from onhand.adapters.db.repositories.reservations import ReservationRepository
 from onhand.adapters.db.repositories.shipments import ShipmentRepository
+from onhand.adapters.db.repositories.stock_rows import StockRowReader
+from onhand.adapters.db.repositories.suppliers import SupplierRepository
+from onhand.adapters.db.repositories.transfers import TransferRepository
 from onhand.domain.errors import TransientConflict
 
 # PostgreSQL SQLSTATEs worth a retry: serialization failure, deadlock, lock not available.
@@ -37,13 +44,13 @@ _RETRYABLE_SQLSTATES = {"40001", "40P01", "55P03"}
 
 
 class SqlUnitOfWork:
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, locations: LocationCache | None = None) -> None:
         self.connection = conn
         self.company = CompanyRepository(conn)
         self.units = UnitRepository(conn)
         self.reasons = ReasonCodeRepository(conn)
         self.items = ItemRepository(conn)
-        self.locations = LocationRepository(conn)
+        self.locations = LocationRepository(conn, locations or LocationCache(), self.company)
         self.lots = LotRepository(conn)
         self.ledger = LedgerRepository(conn)
         self.api_keys = ApiKeyRepository(conn)
@@ -52,9 +59,20 @@ class SqlUnitOfWork:
         self.orders = OrderRepository(conn)
         self.reservations = ReservationRepository(conn)
         self.shipments = ShipmentRepository(conn)
+        self.suppliers = SupplierRepository(conn)
+        self.purchase_orders = PurchaseOrderRepository(conn)
+        self.receipts = ReceiptRepository(conn)
+        self.boms = BomRepository(conn)
+        self.builds = BuildRepository(conn)
+        self.stock_rows = StockRowReader(conn)
+        self.transfers = TransferRepository(conn)
 
 
 def _is_retryable(exc: DBAPIError) -> bool:
+    if exc.connection_invalidated:
+        # The server closed the connection (restart, idle timeout): the pool has dropped
+        # it, and nothing of the transaction was committed, so a retry is safe.
+        return True
     sqlstate = getattr(exc.orig, "sqlstate", None)
     if isinstance(exc, IntegrityError):
         # Two transactions inserted the same unique key: the retry sees the winner's row.
@@ -69,6 +87,7 @@ class SqlDatabase:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.locations = LocationCache()
 
     @contextmanager
     def writing(self) -> Iterator[SqlUnitOfWork]:
@@ -84,7 +103,7 @@ class SqlDatabase:
                 if write:
                     conn = conn.execution_options(**{WRITE_OPTION: True})
                 with conn.begin():
-                    yield SqlUnitOfWork(conn)
+                    yield SqlUnitOfWork(conn, self.locations)
         except DBAPIError as exc:
             if _is_retryable(exc):
                 raise TransientConflict(str(exc.orig).splitlines()[0]) from exc

@@ -17,6 +17,7 @@ from onhand.bootstrap import Onhand, open_onhand
 from onhand.entrypoints.api import errors
 from onhand.entrypoints.api.routes import (
     admin,
+    assemblies,
     fulfilment,
     imports,
     items,
@@ -25,8 +26,10 @@ from onhand.entrypoints.api.routes import (
     meta,
     orders,
     postings,
+    purchasing,
     settings,
     stock,
+    transfers,
 )
 
 API_PREFIX = "/api/v1"
@@ -36,7 +39,8 @@ Errors are `{"error": {"code", "message", "field", "reason", …}}`."""
 
 # Lots before items: `/items/{sku}/lots…` must not be read as a SKU containing "/lots";
 # fulfilment before orders: `/orders/{reference}/pick-list` is not a reference either.
-_ROUTERS = (settings, lots, items, locations, postings, stock, fulfilment, orders, imports, admin)
+_ROUTERS = (settings, lots, items, locations, postings, stock, fulfilment, orders, imports, admin, transfers,
+            assemblies, purchasing)
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 

@@ -56,8 +56,16 @@ def print_verify(report: VerifyReport) -> None:
     if report.negative_balances:
         discrepancies("Negative balances where not allowed", report.negative_balances,
                       "Minimum", "On hand")
+    if report.reservation_mismatches:
+        discrepancies("Reserved quantities that differ from the reservations", report.reservation_mismatches,
+                      "Reservations", "Reserved")
+    if report.oversold:
+        discrepancies("Balances promising more than they hold", report.oversold, "On hand", "Reserved")
+    for error in report.order_errors:
+        out.print(Text(error, style="red"))
     if report.ok:
-        out.print(Text("OK: balances match the ledger, every item sums to zero.", style="green"))
+        out.print(Text("OK: balances match the ledger, every item sums to zero, every promise is covered.",
+                       style="green"))
     else:
         out.print(Text("NOT OK: see above; `onhand rebuild` recomputes balances from the ledger.",
                        style="red"))

@@ -23,6 +23,7 @@ def print_company(company: Company) -> None:
             [
                 ("Name", company.name), ("Time zone", company.timezone), ("Currency", company.currency),
                 ("Min. remaining shelf life (days)", company.min_remaining_shelf_life_days),
+                ("Over-receipt tolerance (%)", company.over_receipt_tolerance_pct),
             ],
             title="Company",
         )
@@ -44,12 +45,16 @@ def set_company(
     min_remaining_shelf_life_days: Annotated[
         int | None, typer.Option(help="Days of shelf life a lot must still have on the ship date (default 0).")
     ] = None,
+    over_receipt_tolerance_pct: Annotated[
+        str | None, typer.Option("--tolerance", help="Percent a purchase receipt may exceed the ordered quantity.")
+    ] = None,
 ) -> None:
     """Change the company name, time zone, currency or minimum remaining shelf life."""
     print_company(
         services.company.update_company(
             onhand(ctx), name=name, timezone=timezone, currency=currency,
             min_remaining_shelf_life_days=min_remaining_shelf_life_days,
+            over_receipt_tolerance_pct=over_receipt_tolerance_pct,
         )
     )
 

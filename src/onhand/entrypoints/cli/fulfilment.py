@@ -74,6 +74,21 @@ def pick(
     )
 
 
+def pick_scan(
+    ctx: typer.Context,
+    reference: Reference,
+    location: Annotated[str, typer.Argument(help="Where it was picked.")],
+    barcode: Annotated[str, typer.Argument(help="The scanned GTIN or GS1 element string (item, lot, count).")],
+    qty: Annotated[str | None, typer.Option(help="Quantity picked (default: the code's count, else 1).")] = None,
+    idempotency_key: IdempotencyKey = None,
+) -> None:
+    """Confirm a pick by its scanned barcode."""
+    confirmation = PickConfirmation(sku=None, location=location, quantity=qty, barcode=barcode)
+    print_order(
+        services.picking.confirm_pick(onhand(ctx), reference, picks=[confirmation], idempotency_key=idempotency_key)
+    )
+
+
 def pack(
     ctx: typer.Context,
     reference: Reference,

@@ -23,6 +23,7 @@ def print_item(item: Item) -> None:
                 ("Name", item.name),
                 ("Unit", item.unit.code),
                 ("Tracking", item.tracking.value),
+                ("Kind", item.kind.value),
                 ("GTIN", item.gtin),
                 ("Shelf life (days)", item.shelf_life_days),
                 ("Min. remaining shelf life (days)", item.min_remaining_shelf_life_days
@@ -44,12 +45,16 @@ def add_item(
     shelf_life_days: Annotated[
         int | None, typer.Option(help="Days from production to expiry, for lot-tracked items.")
     ] = None,
+    kind: Annotated[
+        str, typer.Option(help="stocked, bundle (a virtual kit) or assembly (built from a bill of materials).")
+    ] = "stocked",
+    weight_kg: Annotated[str | None, typer.Option(help="Weight of one unit in kg (landed costs).")] = None,
     idempotency_key: Annotated[str | None, typer.Option(help="Makes a retried command safe.")] = None,
 ) -> None:
     """Add an item to the catalog."""
     item = services.items.create_item(
         onhand(ctx), sku=sku, name=name, unit=unit, tracking=tracking, gtin=gtin,
-        shelf_life_days=shelf_life_days, idempotency_key=idempotency_key,
+        shelf_life_days=shelf_life_days, kind=kind, weight_kg=weight_kg, idempotency_key=idempotency_key,
     )
     print_item(item)
 
@@ -91,11 +96,12 @@ def update_item(
         int | None,
         typer.Option(help="Days of shelf life a lot must still have on the ship date (overrides the company's)."),
     ] = None,
+    weight_kg: Annotated[str | None, typer.Option(help="Weight of one unit in kg (landed costs).")] = None,
 ) -> None:
     """Change an item's name, GTIN or shelf life (unit and tracking are fixed)."""
     print_item(
         services.items.update_item(
             onhand(ctx), sku, name=name, gtin=gtin, shelf_life_days=shelf_life_days,
-            min_remaining_shelf_life_days=min_remaining_shelf_life_days,
+            min_remaining_shelf_life_days=min_remaining_shelf_life_days, weight_kg=weight_kg,
         )
     )

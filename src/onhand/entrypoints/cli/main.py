@@ -12,7 +12,8 @@ from typing import Annotated
 import typer
 
 from onhand.config import Settings
-from onhand.entrypoints.cli import admin, postings, server, stock
+from onhand.entrypoints.cli import admin, builds, postings, server, stock
+from onhand.entrypoints.cli.assemblies import boms_app, bundles_app
 from onhand.entrypoints.cli.company import company_app, units_app
 from onhand.entrypoints.cli.errors import OnhandGroup
 from onhand.entrypoints.cli.imports import import_app
@@ -22,7 +23,11 @@ from onhand.entrypoints.cli.locations import locations_app
 from onhand.entrypoints.cli.lots import lots_app
 from onhand.entrypoints.cli.orders import orders_app
 from onhand.entrypoints.cli.postings import NUMBERS_MAY_BE_NEGATIVE
+from onhand.entrypoints.cli.purchasing import purchase_orders_app, suppliers_app
+from onhand.entrypoints.cli.receiving import receipts_app
+from onhand.entrypoints.cli.receiving import scan as scan_command
 from onhand.entrypoints.cli.session import Session
+from onhand.entrypoints.cli.transfers import transfers_app
 
 app = typer.Typer(
     name="onhand",
@@ -64,6 +69,16 @@ app.command("move")(postings.move)
 app.command("stock")(stock.stock)
 app.command("history")(stock.history)
 app.add_typer(orders_app, name="orders")
+app.add_typer(suppliers_app, name="suppliers")
+app.add_typer(purchase_orders_app, name="purchase-orders")
+app.add_typer(receipts_app, name="receipts")
+app.command("scan")(scan_command)
+app.add_typer(bundles_app, name="bundles")
+app.add_typer(boms_app, name="boms")
+app.add_typer(builds.builds_app, name="builds")
+app.command("disassemble")(builds.disassemble)
+app.command("genealogy")(builds.genealogy)
+app.add_typer(transfers_app, name="transfers")
 app.add_typer(import_app, name="import")
 app.command("verify")(admin.verify)
 app.command("rebuild")(admin.rebuild)

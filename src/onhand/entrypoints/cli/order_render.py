@@ -54,7 +54,9 @@ def print_order(order: SalesOrderView) -> None:
     lines = table("Line", "SKU", *LINE_NUMBERS, "Lot asked", "Ship from", title="Lines", numeric=LINE_NUMBERS)
     for line in order.lines:
         lines.add_row(
-            text(line.line_no), text(line.sku), text(line.quantity), text(line.unit_price), text(line.reserved),
+            # A bundle's component is shown as part of its line, e.g. "3 (of 1)".
+            text(line.line_no if line.kit_line_no is None else f"{line.line_no} (of {line.kit_line_no})"),
+            text(line.sku), text(line.quantity), text(line.unit_price), text(line.reserved),
             text(line.picked), text(line.shipped), text(line.returned), text(line.backordered),
             text(line.open), text(line.lot), text(line.location),
             style="yellow" if line.backordered > 0 else None,
@@ -72,6 +74,15 @@ def print_order(order: SalesOrderView) -> None:
         out.print(shipments_table(order.shipments))
     if order.packages:
         out.print(packages_table(order.packages))
+    if order.returns:
+        grid = table("Return", "When (UTC)", "Line", "SKU", "Into", "Lot", "Quantity", "Reason", "Condition",
+                     title="Returns", numeric=("Quantity",))
+        for record in order.returns:
+            for line in record.lines:
+                grid.add_row(text(record.reference), text(moment(record.created_at)), text(line.line_no),
+                             text(line.sku), text(line.location), text(line.lot), text(line.quantity),
+                             text(line.reason), text(line.condition))
+        out.print(grid)
 
 
 def shipments_table(shipments: tuple[ShipmentView, ...]) -> Table:

@@ -195,6 +195,7 @@ def cancel_order(ctx: typer.Context, reference: Reference, idempotency_key: Idem
 
 orders_app.command("pick-list")(fulfilment.pick_list)
 orders_app.command("pick")(fulfilment.pick)
+orders_app.command("pick-scan")(fulfilment.pick_scan)
 orders_app.command("pack")(fulfilment.pack)
 orders_app.command("ship")(fulfilment.ship)
 orders_app.command("return")(fulfilment.receive_return)

@@ -76,6 +76,7 @@ def demo(
         f'"{base}{API_PREFIX}/stock?sku={sku}"',
         f"  In a shell:   {cli_hint(current, 'stock', '--sku', sku, '--group-by', 'location')}",
         f"                {cli_hint(current, 'history', '--sku', sku)}",
+        f"                {cli_hint(current, 'transfers', 'list')}",
     ):
         out.print(Text(line), soft_wrap=True)
     if serve_api:

@@ -21,17 +21,25 @@ GROUP_COLUMNS = {
     "balance": ("Location", "Lot", "Expiry"),
 }
 NUMBERS = ("On hand", "Reserved", "Available")
+TRANSIT = ("In transit", "Expected")
+INCOMING = ("Incoming", "Due")
 
 
 def print_report(report: StockReport, group_by: str) -> None:
     columns = GROUP_COLUMNS.get(group_by, ("Location", "Lot", "Expiry"))
-    grid = table("SKU", *columns, *NUMBERS, numeric=NUMBERS)
+    # Transfer columns only when something is on its way, so a plain report stays plain.
+    moving = TRANSIT if any(level.in_transit for level in report.levels) else ()
+    # Purchase order columns likewise only when something is on order.
+    ordered = INCOMING if any(level.incoming for level in report.levels) else ()
+    grid = table("SKU", *columns, *NUMBERS, *moving, *ordered, numeric=(*NUMBERS, *moving[:1], *ordered[:1]))
     for level in report.levels:
         cells = {"Location": level.location, "Lot": level.lot, "Expiry": level.expiry_date}
         grid.add_row(
             text(level.sku),
             *(text(cells[name]) for name in columns),
             text(level.on_hand), text(level.reserved), text(level.available),
+            *((text(level.in_transit), text(level.in_transit_expected)) if moving else ()),
+            *((text(level.incoming), text(level.incoming_expected)) if ordered else ()),
             style="yellow" if level.negative else None,
         )
     out = console()

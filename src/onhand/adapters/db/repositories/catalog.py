@@ -41,6 +41,7 @@ _ITEM_COLUMNS = (
     items.c.gtin,
     items.c.shelf_life_days,
     items.c.min_remaining_shelf_life_days,
+    items.c.weight_kg,
     units.c.code,
     units.c.name.label("unit_name"),
     units.c.decimals,
@@ -58,6 +59,7 @@ def _item(row: Any) -> Item:
         gtin=row.gtin,
         shelf_life_days=row.shelf_life_days,
         min_remaining_shelf_life_days=row.min_remaining_shelf_life_days,
+        weight_kg=row.weight_kg,
     )
 
 
@@ -88,6 +90,7 @@ class ItemRepository:
                 "gtin": item.gtin,
                 "shelf_life_days": item.shelf_life_days,
                 "min_remaining_shelf_life_days": item.min_remaining_shelf_life_days,
+                "weight_kg": item.weight_kg,
                 "created_at": created_at,
             },
         )
@@ -102,6 +105,7 @@ class ItemRepository:
                 gtin=item.gtin,
                 shelf_life_days=item.shelf_life_days,
                 min_remaining_shelf_life_days=item.min_remaining_shelf_life_days,
+                weight_kg=item.weight_kg,
             )
         )
 
@@ -142,24 +146,45 @@ class ItemRepository:
         return [_item(r) for r in self._conn.execute(query)]
 
 
+_BUMP_SETTINGS = update(company).where(company.c.id == 1).values(settings_version=company.c.settings_version + 1)
+
+
 class CompanyRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        # Read once per unit of work: nearly every action needs the settings.
+        self._row: Any = None
+
+    def _read(self) -> Any:
+        if self._row is None:
+            self._row = self._conn.execute(_COMPANY).one()
+        return self._row
 
     def get(self) -> Company:
-        row = self._conn.execute(_COMPANY).one()
+        row = self._read()
         return Company(
             name=row.name, timezone=row.timezone, currency=row.currency,
             min_remaining_shelf_life_days=row.min_remaining_shelf_life_days,
+            over_receipt_tolerance_pct=row.over_receipt_tolerance_pct,
         )
 
+    def settings_version(self) -> int:
+        """Raised by every change to locations (see `bump_settings_version`)."""
+        return int(self._read().settings_version)
+
+    def bump_settings_version(self) -> None:
+        self._conn.execute(_BUMP_SETTINGS)
+        self._row = None
+
     def save(self, value: Company) -> None:
+        self._row = None
         self._conn.execute(
             update(company)
             .where(company.c.id == 1)
             .values(
                 name=value.name, timezone=value.timezone, currency=value.currency,
                 min_remaining_shelf_life_days=value.min_remaining_shelf_life_days,
+                over_receipt_tolerance_pct=value.over_receipt_tolerance_pct,
             )
         )
 

@@ -3,22 +3,24 @@ shipments and returns (never a counter kept by hand)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, exists, func, insert, select, type_coerce, update
 
 from onhand.adapters.db.tables import (
     items,
     locations,
     lots,
+    packages,
     reservations,
     return_lines,
     sales_order_lines,
     sales_orders,
     shipment_lines,
+    units,
 )
+from onhand.adapters.db.types import ScaledDecimal
 from onhand.domain.orders import OrderStatus
 
 ZERO = Decimal(0)
@@ -48,42 +50,65 @@ _SET_LINE_LOCATION = (
     .where(sales_order_lines.c.id == bindparam("line_key"))
     .values(location_id=bindparam("location_key"))
 )
-_LOCK = select(sales_orders.c.id).where(sales_orders.c.id == _ORDER_ID).with_for_update()
-_GET = select(sales_orders).where(sales_orders.c.id == _ORDER_ID)
-_BY_REFERENCE = select(sales_orders).where(sales_orders.c.reference == bindparam("reference"))
-_BY_EXTERNAL_ID = select(sales_orders).where(
+# The header, and whether the order has packages (so their queries run only when it has).
+_HEADER = select(
+    sales_orders,
+    exists().where(packages.c.order_id == sales_orders.c.id).label("has_packages"),
+)
+_GET = _HEADER.where(sales_orders.c.id == _ORDER_ID)
+_LOCKED = _GET.with_for_update(of=sales_orders)
+_LOCKED_BY_REFERENCE = _HEADER.where(sales_orders.c.reference == bindparam("reference")).with_for_update(
+    of=sales_orders
+)
+_BY_REFERENCE = select(sales_orders.c.id).where(sales_orders.c.reference == bindparam("reference"))
+_BY_EXTERNAL_ID = select(sales_orders.c.id).where(
     sales_orders.c.channel == bindparam("channel"), sales_orders.c.external_id == bindparam("external_id")
 )
 _ORDER_OF_LINE = select(sales_order_lines.c.order_id).where(sales_order_lines.c.id == bindparam("line_key"))
 _LAST_ID = select(func.coalesce(func.max(sales_orders.c.id), 0))
+
+
+def _total(column: Any, of_line: Any) -> Any:
+    """Sum of `column` over the rows of one order line (0 when there are none)."""
+    total = select(func.coalesce(func.sum(column), 0)).where(of_line == sales_order_lines.c.id)
+    return type_coerce(total.scalar_subquery(), ScaledDecimal)
+
+
+# Each line with what was reserved, picked, shipped and returned for it: one statement.
 _LINES = (
     select(
         sales_order_lines,
         items.c.sku,
+        items.c.kind.label("item_kind"),
+        units.c.decimals.label("unit_decimals"),
         lots.c.code.label("pinned_lot_code"),
         locations.c.code.label("location_code"),
+        _total(reservations.c.quantity, reservations.c.order_line_id).label("reserved"),
+        _total(reservations.c.picked, reservations.c.order_line_id).label("picked"),
+        _total(shipment_lines.c.quantity, shipment_lines.c.order_line_id).label("shipped"),
+        _total(return_lines.c.quantity, return_lines.c.order_line_id).label("returned"),
     )
     .join_from(sales_order_lines, items, sales_order_lines.c.item_id == items.c.id)
+    .join(units, items.c.unit_code == units.c.code)
     .outerjoin(lots, sales_order_lines.c.pinned_lot_id == lots.c.id)
     .outerjoin(locations, sales_order_lines.c.location_id == locations.c.id)
     .where(sales_order_lines.c.order_id == _ORDER_ID)
     .order_by(sales_order_lines.c.line_no)
 )
-_LINE_IDS = select(sales_order_lines.c.id).where(sales_order_lines.c.order_id == _ORDER_ID)
-_RESERVED = (
-    select(reservations.c.order_line_id, func.sum(reservations.c.quantity), func.sum(reservations.c.picked))
-    .where(reservations.c.order_line_id.in_(_LINE_IDS))
-    .group_by(reservations.c.order_line_id)
-)
-_SHIPPED = (
-    select(shipment_lines.c.order_line_id, func.sum(shipment_lines.c.quantity))
-    .where(shipment_lines.c.order_line_id.in_(_LINE_IDS))
-    .group_by(shipment_lines.c.order_line_id)
-)
-_RETURNED = (
-    select(return_lines.c.order_line_id, func.sum(return_lines.c.quantity))
-    .where(return_lines.c.order_line_id.in_(_LINE_IDS))
-    .group_by(return_lines.c.order_line_id)
+
+# Lines holding reservations, with what they ordered and shipped (for `verify`).
+_PROMISING_LINES = (
+    select(
+        sales_orders.c.reference,
+        sales_orders.c.cancelled_at,
+        sales_order_lines.c.line_no,
+        sales_order_lines.c.quantity,
+        _total(reservations.c.quantity, reservations.c.order_line_id).label("reserved"),
+        _total(shipment_lines.c.quantity, shipment_lines.c.order_line_id).label("shipped"),
+    )
+    .join_from(sales_order_lines, sales_orders, sales_order_lines.c.order_id == sales_orders.c.id)
+    .where(sales_order_lines.c.id.in_(select(reservations.c.order_line_id)))
+    .order_by(sales_orders.c.reference, sales_order_lines.c.line_no)
 )
 
 
@@ -110,18 +135,23 @@ class OrderRepository:
     def update(self, order_id: int, **values: Any) -> None:
         self._conn.execute(_UPDATE_ORDER, {"order_key": order_id, **values})
 
-    def lock(self, order_id: int) -> None:
-        """Serialize writers of one order (PostgreSQL row lock; SQLite writers are serial)."""
-        self._conn.execute(_LOCK, {"order_key": order_id})
+    def locked(self, order_id: int) -> Any:
+        """The order's header, locked for this transaction (PostgreSQL row lock; SQLite
+        writers are serial) and read after the lock was granted."""
+        return self._conn.execute(_LOCKED, {"order_key": order_id}).first()
+
+    def locked_by_reference(self, reference: str) -> Any:
+        return self._conn.execute(_LOCKED_BY_REFERENCE, {"reference": reference}).first()
 
     def get(self, order_id: int) -> Any:
+        """The header, with `has_packages`."""
         return self._conn.execute(_GET, {"order_key": order_id}).first()
 
-    def by_reference(self, reference: str) -> Any:
-        return self._conn.execute(_BY_REFERENCE, {"reference": reference}).first()
+    def id_by_reference(self, reference: str) -> int | None:
+        return self._conn.execute(_BY_REFERENCE, {"reference": reference}).scalar()
 
-    def by_external_id(self, channel: str, external_id: str) -> Any:
-        return self._conn.execute(_BY_EXTERNAL_ID, {"channel": channel, "external_id": external_id}).first()
+    def id_by_external_id(self, channel: str, external_id: str) -> int | None:
+        return self._conn.execute(_BY_EXTERNAL_ID, {"channel": channel, "external_id": external_id}).scalar()
 
     def order_of_line(self, line_id: int) -> int:
         return int(self._conn.execute(_ORDER_OF_LINE, {"line_key": line_id}).scalar_one())
@@ -130,21 +160,13 @@ class OrderRepository:
         return int(self._conn.execute(_LAST_ID).scalar_one()) + 1
 
     def lines(self, order_id: int) -> list[Any]:
+        """The lines in line order, each with `reserved`, `picked`, `shipped` and `returned`,
+        its item's `item_kind` and `unit_decimals`."""
         return list(self._conn.execute(_LINES, {"order_key": order_id}))
 
-    def progress(self, order_id: int) -> dict[int, dict[str, Decimal]]:
-        """Per line id: reserved, picked, shipped, returned."""
-        totals: dict[int, dict[str, Decimal]] = defaultdict(
-            lambda: {"reserved": ZERO, "picked": ZERO, "shipped": ZERO, "returned": ZERO}
-        )
-        params = {"order_key": order_id}
-        for line_id, quantity, picked in self._conn.execute(_RESERVED, params):
-            totals[line_id]["reserved"] = quantity
-            totals[line_id]["picked"] = picked
-        for query, name in ((_SHIPPED, "shipped"), (_RETURNED, "returned")):
-            for line_id, quantity in self._conn.execute(query, params):
-                totals[line_id][name] = quantity
-        return totals
+    def promising_lines(self) -> list[Any]:
+        """Every line holding a reservation: reference, cancelled_at, line_no, quantity, reserved, shipped."""
+        return list(self._conn.execute(_PROMISING_LINES))
 
     def with_backorders(self, item_ids: list[int]) -> list[int]:
         """Ids of active, allocated orders with a line for these items, oldest first.

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
+from onhand.adapters.db.repositories.catalog import CompanyRepository
 from onhand.adapters.db.tables import locations, lots
 from onhand.domain.locations import Address, Location, LocationKind
 from onhand.domain.lots import Lot, LotStatus
@@ -63,19 +64,44 @@ def _address_values(address: Address) -> dict[str, str | None]:
     }
 
 
-_LOCATION_BY_CODE = select(locations).where(locations.c.code == bindparam("code"))
-_FIRST_OF_KIND = select(locations).where(locations.c.kind == bindparam("kind")).order_by(locations.c.id).limit(1)
 _LOT = select(lots).where(lots.c.item_id == bindparam("item_id"), lots.c.code == bindparam("code"))
 _ADD_LOT = insert(lots)
 _ALL_LOCATIONS = select(locations).order_by(locations.c.code)
 _LOTS_BY_IDS = select(lots).where(lots.c.id.in_(bindparam("keys", expanding=True)))
 
 
+class LocationCache:
+    """Every location, shared by the units of work of one process.
+
+    Valid for one value of the company's settings version, which every change to a
+    location raises in its own transaction: a process sees another's change as soon
+    as that change is committed. Only units of work that changed no location fill it.
+    """
+
+    def __init__(self) -> None:
+        self._entry: tuple[int, tuple[Location, ...]] | None = None
+
+    def get(self, version: int) -> tuple[Location, ...] | None:
+        entry = self._entry
+        return entry[1] if entry is not None and entry[0] == version else None
+
+    def put(self, version: int, places: tuple[Location, ...]) -> None:
+        self._entry = (version, places)
+
+
 class LocationRepository:
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, cache: LocationCache, settings: CompanyRepository) -> None:
         self._conn = conn
-        # Read once per unit of work: locations are few and asked for often.
-        self._all: list[Location] | None = None
+        self._cache = cache
+        self._settings = settings
+        self._changed = False  # this unit of work changed a location: bypass the cache
+        self._all: tuple[Location, ...] | None = None
+
+    def _changing(self) -> None:
+        if not self._changed:
+            self._settings.bump_settings_version()
+            self._changed = True
+        self._all = None
 
     def add(self, location: Location, created_at: datetime) -> Location:
         result = self._conn.execute(
@@ -92,7 +118,7 @@ class LocationRepository:
                 **_routing_values(location),
             )
         )
-        self._all = None
+        self._changing()
         new_id = int(result.inserted_primary_key[0])
         path = (*location.path, new_id)
         self._conn.execute(
@@ -103,7 +129,7 @@ class LocationRepository:
         return Location(**{**location.__dict__, "id": new_id, "path": path})
 
     def update(self, location: Location) -> None:
-        self._all = None
+        self._changing()
         self._conn.execute(
             update(locations)
             .where(locations.c.id == location.id)
@@ -117,16 +143,32 @@ class LocationRepository:
         )
 
     def get_by_code(self, code: str) -> Location | None:
-        row = self._conn.execute(_LOCATION_BY_CODE, {"code": code}).first()
-        return _location(row) if row else None
+        return next((place for place in self.all() if place.code == code), None)
 
     def virtual(self, kind: LocationKind) -> Location:
-        return _location(self._conn.execute(_FIRST_OF_KIND, {"kind": kind.value}).first())
+        """The virtual location of `kind` (the first made, should there be more)."""
+        return min((place for place in self.all() if place.kind is kind), key=lambda place: place.id)
 
-    def all(self) -> list[Location]:
+    def by_id(self) -> dict[int, Location]:
+        """Every location by id (a new dict: callers may keep it)."""
+        return {place.id: place for place in self.all()}
+
+    def all(self) -> tuple[Location, ...]:
+        """Every location, by code."""
         if self._all is None:
-            self._all = [_location(r) for r in self._conn.execute(_ALL_LOCATIONS)]
+            if self._changed:
+                self._all = self._load()
+            else:
+                version = self._settings.settings_version()
+                cached = self._cache.get(version)
+                if cached is None:
+                    cached = self._load()
+                    self._cache.put(version, cached)
+                self._all = cached
         return self._all
+
+    def _load(self) -> tuple[Location, ...]:
+        return tuple(_location(r) for r in self._conn.execute(_ALL_LOCATIONS))
 
 
 def _lot(row: Any) -> Lot:

@@ -12,7 +12,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, case, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, case, delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from onhand.adapters.db.tables import balances, items, locations, lots, reservations, sales_order_lines
 from onhand.adapters.db.types import ScaledDecimal
@@ -52,20 +53,27 @@ _RESERVE = (
 _UNRESERVE = update(balances).where(*_KEY).values(reserved=balances.c.reserved - _QUANTITY)
 _SET_RESERVED = update(balances).where(*_KEY).values(reserved=_QUANTITY)
 _ROW_ID = bindparam("row_key")
-_EXISTING = select(reservations.c.id).where(
-    reservations.c.order_line_id == bindparam("line_key"),
-    reservations.c.location_id == bindparam("b_location"),
-    reservations.c.lot_key == bindparam("b_lot"),
-)
-_GROW = (
-    update(reservations)
-    .where(reservations.c.id == _ROW_ID)
-    .values(
-        quantity=reservations.c.quantity + _QUANTITY,
-        picked=reservations.c.picked + bindparam("also_picked", type_=ScaledDecimal()),
-    )
-)
-_ADD = insert(reservations)
+_ADD_BY_DIALECT: dict[str, Any] = {}
+
+
+def _add_reservation(dialect: str) -> Any:
+    """INSERT … ON CONFLICT DO UPDATE: one row per line and balance grows, built once per dialect."""
+    if dialect not in _ADD_BY_DIALECT:
+        make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = make(reservations)
+        _ADD_BY_DIALECT[dialect] = statement.on_conflict_do_update(
+            index_elements=[
+                reservations.c.order_line_id, reservations.c.item_id, reservations.c.location_id,
+                reservations.c.lot_key,
+            ],
+            set_={
+                "quantity": reservations.c.quantity + statement.excluded.quantity,
+                "picked": reservations.c.picked + statement.excluded.picked,
+            },
+        )
+    return _ADD_BY_DIALECT[dialect]
+
+
 _OF_ORDER = (
     select(
         reservations,
@@ -92,6 +100,11 @@ _AT_BALANCE = (
     )
     .order_by(reservations.c.id.desc())
 )
+_AT_LOCATIONS = (
+    select(reservations)
+    .where(reservations.c.location_id.in_(bindparam("location_keys", expanding=True)))
+    .order_by(reservations.c.id)
+)
 _OF_LOT = select(reservations).where(reservations.c.lot_key == bindparam("lot_key_of")).order_by(reservations.c.id)
 _PICK = update(reservations).where(reservations.c.id == _ROW_ID).values(picked=reservations.c.picked + _QUANTITY)
 _LEFT = reservations.c.quantity - _QUANTITY
@@ -110,6 +123,7 @@ _CONSUME = (
     )
 )
 _DROP_EMPTY = delete(reservations).where(reservations.c.id == _ROW_ID, reservations.c.quantity <= 0)
+_DROP = delete(reservations).where(reservations.c.id == _ROW_ID, reservations.c.quantity == _QUANTITY)
 _TOTALS = select(
     reservations.c.item_id, reservations.c.location_id, reservations.c.lot_key, func.sum(reservations.c.quantity)
 ).group_by(reservations.c.item_id, reservations.c.location_id, reservations.c.lot_key)
@@ -125,6 +139,7 @@ def _key(key: BalanceKey) -> dict[str, int]:
 class ReservationRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        self._add = _add_reservation(conn.dialect.name)
 
     # --- stock to reserve from -----------------------------------------------------
 
@@ -146,13 +161,9 @@ class ReservationRepository:
 
     def add(self, line_id: int, key: BalanceKey, quantity: Decimal, *, picked: Decimal, at: datetime) -> None:
         """Record a reservation already taken with `reserve` (merged per line and balance)."""
-        existing = self._conn.execute(_EXISTING, {**_key(key), "line_key": line_id}).first()
-        if existing:
-            self._conn.execute(_GROW, {"row_key": existing.id, "amount": quantity, "also_picked": picked})
-            return
         item_id, location_id, lot_key = key
         self._conn.execute(
-            _ADD,
+            self._add,
             {
                 "order_line_id": line_id, "item_id": item_id, "location_id": location_id,
                 "lot_key": lot_key, "quantity": quantity, "picked": picked, "created_at": at,
@@ -161,6 +172,11 @@ class ReservationRepository:
 
     def for_order(self, order_id: int) -> list[Any]:
         return list(self._conn.execute(_OF_ORDER, {"order_key": order_id}))
+
+    def at_locations(self, location_ids: list[int]) -> list[Any]:
+        if not location_ids:
+            return []
+        return list(self._conn.execute(_AT_LOCATIONS, {"location_keys": location_ids}))
 
     def of_lot(self, lot_id: int) -> list[Any]:
         return list(self._conn.execute(_OF_LOT, {"lot_key_of": lot_id}))
@@ -180,9 +196,14 @@ class ReservationRepository:
         self._conn.execute(_PICK, {"row_key": reservation_id, "amount": quantity})
 
     def _shrink(self, statement: Any, row: Any, quantity: Decimal) -> None:
-        # Arithmetic in SQL, not on the row read earlier, so a concurrent change is not lost.
-        self._conn.execute(statement, {"row_key": row.id, "amount": quantity})
-        self._conn.execute(_DROP_EMPTY, {"row_key": row.id})
+        # The whole row goes in one statement if it is still as read; otherwise (changed
+        # since) the arithmetic is done in SQL so that a concurrent change is not lost.
+        whole = quantity == row.quantity and self._conn.execute(
+            _DROP, {"row_key": row.id, "amount": quantity}
+        ).rowcount == 1
+        if not whole:
+            self._conn.execute(statement, {"row_key": row.id, "amount": quantity})
+            self._conn.execute(_DROP_EMPTY, {"row_key": row.id})
         key = (row.item_id, row.location_id, row.lot_key)
         self._conn.execute(_UNRESERVE, {**_key(key), "amount": quantity})
 

@@ -21,7 +21,13 @@ from onhand.adapters.db.tables import (
     shipment_lines,
     shipments,
 )
-from onhand.services.order_views import PackageView, ShipmentLineView, ShipmentView
+from onhand.services.order_views import (
+    PackageView,
+    ReturnLineView,
+    ReturnView,
+    ShipmentLineView,
+    ShipmentView,
+)
 
 _ORDER = bindparam("order_key")
 _PACKED_UNSHIPPED = (
@@ -51,6 +57,21 @@ _SHIPMENTS = (
     .outerjoin(lots, shipment_lines.c.lot_id == lots.c.id)
     .where(shipments.c.order_id == _ORDER)
     .order_by(shipments.c.id, sales_order_lines.c.line_no, shipment_lines.c.id)
+)
+
+_RETURNS = (
+    select(
+        returns.c.id, returns.c.reference, returns.c.posting_id, returns.c.created_at,
+        sales_order_lines.c.line_no, items.c.sku, locations.c.code.label("location"),
+        lots.c.code.label("lot"), return_lines.c.quantity, return_lines.c.reason, return_lines.c.condition,
+    )
+    .join(return_lines, return_lines.c.return_id == returns.c.id)
+    .join(sales_order_lines, return_lines.c.order_line_id == sales_order_lines.c.id)
+    .join(items, sales_order_lines.c.item_id == items.c.id)
+    .join(locations, return_lines.c.location_id == locations.c.id)
+    .outerjoin(lots, return_lines.c.lot_id == lots.c.id)
+    .where(returns.c.order_id == _ORDER)
+    .order_by(returns.c.id, sales_order_lines.c.line_no, return_lines.c.id)
 )
 
 
@@ -151,6 +172,21 @@ class ShipmentRepository:
             .group_by(return_lines.c.order_line_id, lot_key)
         )
         return {(r[0], r[1]): r[2] for r in self._conn.execute(query)}
+
+    def returns_for_order(self, order_id: int) -> list[ReturnView]:
+        grouped: dict[int, list[Any]] = defaultdict(list)
+        for row in self._conn.execute(_RETURNS, {"order_key": order_id}):
+            grouped[row.id].append(row)
+        return [
+            ReturnView(
+                reference=rows[0].reference, posting_id=rows[0].posting_id, created_at=rows[0].created_at,
+                lines=tuple(
+                    ReturnLineView(r.line_no, r.sku, r.location, r.lot, r.quantity, r.reason, r.condition)
+                    for r in rows
+                ),
+            )
+            for rows in grouped.values()
+        ]
 
     def return_reference_taken(self, reference: str) -> bool:
         return self._conn.execute(select(returns.c.id).where(returns.c.reference == reference)).first() is not None

@@ -4,6 +4,10 @@ Every table registers itself on the one `metadata` (Alembic compares migrations 
 add a module for a new area and import it here.
 """
 
+from onhand.adapters.db.tables import (
+    assemblies,  # noqa: F401  (registers its tables)
+    purchasing,  # noqa: F401  (registers its tables)
+)
 from onhand.adapters.db.tables.base import Id, metadata
 from onhand.adapters.db.tables.core import (
     api_keys,

@@ -32,6 +32,10 @@ company = Table(
     Column("timezone", String(64), nullable=False),
     Column("currency", String(3), nullable=False),
     Column("min_remaining_shelf_life_days", Integer, nullable=False, server_default="0"),
+    # Percent a purchase receipt may exceed the ordered quantity by (revision 0004).
+    Column("over_receipt_tolerance_pct", ScaledDecimal, nullable=False, server_default="0"),
+    # Raised by every change to locations, so each process may cache them (revision 0003).
+    Column("settings_version", Integer, nullable=False, server_default="0"),
 )
 
 units = Table(
@@ -63,6 +67,8 @@ items = Table(
     Column("created_at", UtcDateTime, nullable=False),
     # Days of shelf life a lot must still have when shipped (None: the company default).
     Column("min_remaining_shelf_life_days", Integer),
+    # For sharing landed costs by weight (revision 0004).
+    Column("weight_kg", ScaledDecimal),
 )
 
 locations = Table(

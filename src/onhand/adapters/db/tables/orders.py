@@ -60,6 +60,10 @@ sales_order_lines = Table(
     # A lot the customer or channel asked for, and a location the user chose.
     Column("pinned_lot_id", Id, ForeignKey("lots.id")),
     Column("location_id", Id, ForeignKey("locations.id")),
+    # A component of a bundle sold on this order: the bundle's line and how much of this
+    # item one bundle holds (revision 0003). The bundle's own line holds no stock.
+    Column("kit_line_no", Integer),
+    Column("per_kit", ScaledDecimal),
     UniqueConstraint("order_id", "line_no", name="uq_sales_order_lines_order_id_line_no"),
     Index("ix_sales_order_lines_item_id", "item_id"),
 )
@@ -79,7 +83,8 @@ reservations = Table(
     # Zero only for the moment between shrinking a reservation and deleting it.
     CheckConstraint("quantity >= 0", name="non_negative_quantity"),
     CheckConstraint("picked >= 0 AND picked <= quantity", name="picked_within_reserved"),
-    Index("ix_reservations_order_line_id", "order_line_id"),
+    # One row per line and balance, so a reservation grows by an upsert.
+    Index("uq_reservations_line_balance", "order_line_id", "item_id", "location_id", "lot_key", unique=True),
     Index("ix_reservations_balance", "item_id", "location_id", "lot_key"),
 )
 

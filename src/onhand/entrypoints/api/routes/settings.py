@@ -33,7 +33,8 @@ def update_company(
 ) -> CompanyOut:
     company = services.company.update_company(
         onhand, name=body.name, timezone=body.timezone, currency=body.currency,
-        min_remaining_shelf_life_days=body.min_remaining_shelf_life_days, idempotency_key=idempotency_key,
+        min_remaining_shelf_life_days=body.min_remaining_shelf_life_days,
+        over_receipt_tolerance_pct=body.over_receipt_tolerance_pct, idempotency_key=idempotency_key,
     )
     return CompanyOut.of(company)
 

@@ -96,6 +96,11 @@ class VerifyReportOut(ResponseModel):
     projection_mismatches: list[DiscrepancyOut]
     conservation_errors: list[ConservationErrorOut]
     negative_balances: list[DiscrepancyOut]
+    # balances.reserved (actual) against the sum of reservations (expected).
+    reservation_mismatches: list[DiscrepancyOut]
+    # Balances promising more than they hold (expected: on hand, actual: reserved).
+    oversold: list[DiscrepancyOut]
+    order_errors: list[str]
 
     @classmethod
     def of(cls, report: VerifyReport) -> VerifyReportOut:
@@ -107,4 +112,7 @@ class VerifyReportOut(ResponseModel):
                 for sku, lot, total in report.conservation_errors
             ],
             negative_balances=[DiscrepancyOut.of(d) for d in report.negative_balances],
+            reservation_mismatches=[DiscrepancyOut.of(d) for d in report.reservation_mismatches],
+            oversold=[DiscrepancyOut.of(d) for d in report.oversold],
+            order_errors=list(report.order_errors),
         )

@@ -9,7 +9,14 @@ from pydantic import Field, StrictInt
 from onhand.domain.items import Item
 from onhand.domain.lots import Lot
 from onhand.domain.quantities import UnitOfMeasure
-from onhand.entrypoints.api.schemas.common import MAX_INT32, DateIn, RequestModel, ResponseModel
+from onhand.entrypoints.api.schemas.common import (
+    MAX_INT32,
+    DateIn,
+    DecimalIn,
+    DecimalOut,
+    RequestModel,
+    ResponseModel,
+)
 from onhand.services.reasons import ReasonCode
 from onhand.services.views import Company
 
@@ -17,6 +24,8 @@ ShelfLife = StrictInt  # days; the service checks that it is positive
 
 
 MIN_REMAINING = "Days of shelf life a lot must still have on the ship date to be allocated (0-36500)"
+TOLERANCE = "Percent a purchase receipt may exceed the ordered quantity (suppliers may override)"
+WEIGHT = "Weight of one unit in kg (for sharing landed costs by weight)"
 
 
 class CompanyOut(ResponseModel):
@@ -24,12 +33,14 @@ class CompanyOut(ResponseModel):
     timezone: str
     currency: str
     min_remaining_shelf_life_days: int = Field(description=MIN_REMAINING)
+    over_receipt_tolerance_pct: DecimalOut = Field(description=TOLERANCE)
 
     @classmethod
     def of(cls, company: Company) -> CompanyOut:
         return cls(
             name=company.name, timezone=company.timezone, currency=company.currency,
             min_remaining_shelf_life_days=company.min_remaining_shelf_life_days,
+            over_receipt_tolerance_pct=company.over_receipt_tolerance_pct,
         )
 
 
@@ -38,6 +49,7 @@ class CompanyPatch(RequestModel):
     timezone: str | None = Field(None, examples=["Europe/Berlin"])
     currency: str | None = Field(None, examples=["EUR"])
     min_remaining_shelf_life_days: ShelfLife | None = Field(None, description=MIN_REMAINING)
+    over_receipt_tolerance_pct: DecimalIn | None = Field(None, description=TOLERANCE)
 
 
 class UnitOut(ResponseModel):
@@ -82,13 +94,14 @@ class ItemOut(ResponseModel):
     gtin: str | None
     shelf_life_days: int | None
     min_remaining_shelf_life_days: int | None = Field(description=MIN_REMAINING + "; null: the company's")
+    weight_kg: DecimalOut | None = Field(description=WEIGHT)
 
     @classmethod
     def of(cls, item: Item) -> ItemOut:
         return cls(
             sku=item.sku, name=item.name, unit=item.unit.code, tracking=item.tracking.value,
             kind=item.kind.value, gtin=item.gtin, shelf_life_days=item.shelf_life_days,
-            min_remaining_shelf_life_days=item.min_remaining_shelf_life_days,
+            min_remaining_shelf_life_days=item.min_remaining_shelf_life_days, weight_kg=item.weight_kg,
         )
 
 
@@ -103,6 +116,8 @@ class ItemIn(RequestModel):
     tracking: str = Field("none", description="none, lot or serial")
     gtin: str | None = None
     shelf_life_days: ShelfLife | None = Field(None, le=MAX_INT32)
+    kind: str = Field("stocked", description="stocked, bundle (a virtual kit) or assembly (built from a BOM)")
+    weight_kg: DecimalIn | None = Field(None, description=WEIGHT)
 
 
 class ItemPatch(RequestModel):
@@ -112,6 +127,7 @@ class ItemPatch(RequestModel):
     gtin: str | None = None
     shelf_life_days: ShelfLife | None = Field(None, le=MAX_INT32)
     min_remaining_shelf_life_days: ShelfLife | None = Field(None, description=MIN_REMAINING)
+    weight_kg: DecimalIn | None = Field(None, description=WEIGHT)
 
 
 class LotOut(ResponseModel):

@@ -51,13 +51,19 @@ class PickListOut(ResponseModel):
 
 
 class PickIn(RequestModel):
-    sku: str = Field(examples=["HONEY"])
+    sku: str | None = Field(None, examples=["HONEY"], description="May be left out when `barcode` names the item")
     location: str = Field(description="Where it was picked", examples=["NY-A1"])
-    quantity: QuantityIn
-    lot: str | None = Field(None, description="The lot or serial scanned (may differ from the suggested one)")
+    quantity: QuantityIn | None = Field(None, description="Default with a barcode: its count (AI 30/37), else 1")
+    lot: str | None = Field(None, description="The lot or serial picked (may differ from the suggested one)")
+    barcode: str | None = Field(
+        None, description="A scanned GTIN or GS1 element string; gives the item, lot or serial and count",
+        examples=["(01)09506000134352(17)270131(10)H-LATE"],
+    )
 
     def to_pick(self) -> PickConfirmation:
-        return PickConfirmation(sku=self.sku, location=self.location, quantity=self.quantity, lot=self.lot)
+        return PickConfirmation(
+            sku=self.sku, location=self.location, quantity=self.quantity, lot=self.lot, barcode=self.barcode
+        )
 
 
 class PicksIn(RequestModel):

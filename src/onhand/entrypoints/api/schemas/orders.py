@@ -24,6 +24,7 @@ from onhand.services.order_views import (
     OrderLineView,
     PackageView,
     ReservationView,
+    ReturnView,
     SalesOrderView,
     ShipmentLineView,
     ShipmentView,
@@ -124,6 +125,9 @@ class OrderLineOut(ResponseModel):
     backordered: DecimalOut
     open: DecimalOut = Field(description="Still to be shipped")
     reservations: list[ReservationOut]
+    kit_line_no: int | None = Field(
+        description="On a bundle's component line: the bundle's line, whose figures count whole bundles"
+    )
 
     @classmethod
     def of(cls, line: OrderLineView) -> OrderLineOut:
@@ -184,6 +188,30 @@ class PackageOut(ResponseModel):
         )
 
 
+class ReturnLineOut(ResponseModel):
+    line_no: int
+    sku: str
+    location: str = Field(description="Where the goods were put")
+    lot: str | None
+    quantity: DecimalOut
+    reason: str
+    condition: str
+
+
+class ReturnOut(ResponseModel):
+    reference: str = Field(description="The RMA number")
+    posting_id: int
+    created_at: datetime
+    lines: list[ReturnLineOut]
+
+    @classmethod
+    def of(cls, record: ReturnView) -> ReturnOut:
+        return cls(
+            reference=record.reference, posting_id=record.posting_id, created_at=record.created_at,
+            lines=[ReturnLineOut(**line.__dict__) for line in record.lines],
+        )
+
+
 class OrderOut(ResponseModel):
     reference: str
     channel: str
@@ -200,6 +228,7 @@ class OrderOut(ResponseModel):
     lines: list[OrderLineOut]
     shipments: list[ShipmentOut]
     packages: list[PackageOut]
+    returns: list[ReturnOut]
 
     @classmethod
     def of(cls, order: SalesOrderView) -> OrderOut:
@@ -212,6 +241,7 @@ class OrderOut(ResponseModel):
             lines=[OrderLineOut.of(line) for line in order.lines],
             shipments=[ShipmentOut.of(s) for s in order.shipments],
             packages=[PackageOut.of(p) for p in order.packages],
+            returns=[ReturnOut.of(r) for r in order.returns],
         )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from pydantic import Field
+
 from onhand.entrypoints.api.schemas.common import DecimalOut, ResponseModel
 from onhand.services.views import StockLevel, StockReport
 
@@ -17,6 +19,10 @@ class StockLevelOut(ResponseModel):
     available: DecimalOut
     expiry_date: date | None
     negative: bool
+    in_transit: DecimalOut = Field(description="On its way here from another site (on hand in transit)")
+    in_transit_expected: date | None = Field(description="When the earliest of it is expected")
+    incoming: DecimalOut = Field(description="Ordered from suppliers, not yet received (never available)")
+    incoming_expected: date | None = Field(description="The earliest expected date of what is incoming")
 
     @classmethod
     def of(cls, level: StockLevel) -> StockLevelOut:
