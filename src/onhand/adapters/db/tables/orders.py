@@ -133,6 +133,7 @@ shipment_lines = Table(
     Column("lot_id", Id, ForeignKey("lots.id")),
     Column("quantity", ScaledDecimal, nullable=False),
     Index("ix_shipment_lines_order_line_id", "order_line_id"),
+    Index("ix_shipment_lines_shipment_id", "shipment_id"),
 )
 
 returns = Table(
@@ -143,6 +144,7 @@ returns = Table(
     Column("reference", String(64), nullable=False, unique=True),
     Column("posting_id", Id, ForeignKey("postings.id"), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_returns_order_id", "order_id"),
 )
 
 return_lines = Table(
@@ -157,4 +159,5 @@ return_lines = Table(
     Column("reason", String(40), ForeignKey("reason_codes.code"), nullable=False),
     Column("condition", String(20), nullable=False),
     Index("ix_return_lines_order_line_id", "order_line_id"),
+    Index("ix_return_lines_return_id", "return_id"),
 )

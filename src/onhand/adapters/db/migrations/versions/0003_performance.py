@@ -17,6 +17,10 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # Shipments and returns are read by order: their lines by their header.
+    op.create_index('ix_shipment_lines_shipment_id', 'shipment_lines', ['shipment_id'])
+    op.create_index('ix_return_lines_return_id', 'return_lines', ['return_id'])
+    op.create_index('ix_returns_order_id', 'returns', ['order_id'])
     with op.batch_alter_table('company', schema=None) as batch_op:
         batch_op.add_column(sa.Column('settings_version', sa.Integer(), server_default='0', nullable=False))
     with op.batch_alter_table('sales_order_lines', schema=None) as batch_op:
@@ -30,6 +34,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index('ix_returns_order_id', 'returns')
+    op.drop_index('ix_return_lines_return_id', 'return_lines')
+    op.drop_index('ix_shipment_lines_shipment_id', 'shipment_lines')
     with op.batch_alter_table('reservations', schema=None) as batch_op:
         batch_op.drop_index('uq_reservations_line_balance')
         batch_op.create_index('ix_reservations_order_line_id', ['order_line_id'], unique=False)
