@@ -147,6 +147,14 @@ def test_a_bins_walk_order_and_a_sites_coordinates_are_set_and_read_back(api_ope
     lines = _ok(api_operator.get(f"/api/v1/orders/{ref}/pick-list"))["sites"][0]["lines"]
     assert [line["location"] for line in lines] == ["NY-A1", "NY-B1"]
 
+    # An explicit null clears; an absent field stays
+    bin_routing = _ok(api_operator.patch("/api/v1/locations/NY-A1/routing", json={"walk_order": None}))["routing"]
+    assert bin_routing["walk_order"] is None
+    site = _ok(api_operator.patch("/api/v1/locations/NY/routing", json={"latitude": None, "longitude": None}))
+    assert (site["routing"]["latitude"], site["routing"]["longitude"]) == (None, None)
+    kept = _ok(api_operator.patch("/api/v1/locations/NY/routing", json={"priority": 7}))["routing"]
+    assert (kept["priority"], kept["latitude"]) == (7, None)
+
 
 def test_a_minimum_remaining_shelf_life_skips_lots_expiring_too_soon(
     api_operator: httpx.Client, api_admin: httpx.Client

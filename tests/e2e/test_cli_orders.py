@@ -159,7 +159,7 @@ def test_an_order_is_changed_and_allocated_again(shop):
     assert changed.row("1", "TEA")[4] == "4"
 
 
-def test_routing_zones_and_shelf_life_settings_are_set_from_the_command_line(shop):
+def test_routing_zones_and_shelf_life_settings_are_set_from_the_command_line(shop, onhand):
     routed = ok(shop("locations", "routing", "LA", "--zones", "US:07,us-nj", "--priority", "5"))
     item = ok(shop("items", "update", "HONEY", "--min-remaining-shelf-life-days", "100"))
     company = ok(shop("company", "set", "--min-remaining-shelf-life-days", "30"))
@@ -177,6 +177,13 @@ def test_routing_zones_and_shelf_life_settings_are_set_from_the_command_line(sho
     assert tea.row("LA", "") == ["LA", "", "", "1", "TEA", "1", "0"]  # LA serves postcodes 07…
     # Only NY has honey; H-EARLY (60 days left) is too short-lived for the item's 100 days
     assert honey.row("NY-A1", "H-LATE") == ["NY-A1", "H-LATE", LATE, "1", "HONEY", "1", "0"]
+
+    ok(shop("locations", "routing", "NY", "--clear-coordinates"))
+    ok(shop("locations", "routing", "NY-B1", "--clear-walk-order"))
+    site, bin_ = (services.locations.get_location(onhand, code) for code in ("NY", "NY-B1"))
+    assert (site.latitude, site.longitude, bin_.walk_order) == (None, None, None)
+    refused = shop("locations", "routing", "NY", "--clear-coordinates", "--lat", "1", "--lon", "2")
+    assert refused.exit_code != 0 and "latitude" in refused.stderr
 
 
 def test_a_shipment_repeated_with_its_idempotency_key_ships_once(shop, onhand):

@@ -154,13 +154,20 @@ def set_location_routing(
     longitude: float | None = None,
     zones: str | None = None,
     walk_order: int | None = None,
+    clear_coordinates: bool = False,
+    clear_walk_order: bool = False,
     idempotency_key: str | None = None,
 ) -> Location:
     """Configure how orders are routed to a site and in which order its bins are walked.
 
     `zones` is a comma-separated list like "US-NY,US-NJ,US:07" (see domain/routing.py);
-    an empty string clears it. Coordinates are given together, in degrees.
+    an empty string clears it. Coordinates are given together, in degrees. A value left
+    None stays as it is; `clear_coordinates` and `clear_walk_order` remove them.
     """
+    if clear_coordinates and (latitude is not None or longitude is not None):
+        raise InvalidInput("latitude", "give coordinates or clear them, not both")
+    if clear_walk_order and walk_order is not None:
+        raise InvalidInput("walk_order", "give a walking order or clear it, not both")
     if priority is not None and not 0 <= priority <= 10_000:
         raise InvalidInput("priority", "must be between 0 and 10000")
     if walk_order is not None and not 0 <= walk_order <= 1_000_000:
@@ -174,17 +181,17 @@ def set_location_routing(
             replace(
                 current,
                 priority=current.priority if priority is None else priority,
-                latitude=current.latitude if latitude is None else latitude,
-                longitude=current.longitude if longitude is None else longitude,
+                latitude=None if clear_coordinates else current.latitude if latitude is None else latitude,
+                longitude=None if clear_coordinates else current.longitude if longitude is None else longitude,
                 zones=current.zones if parsed_zones is None else parsed_zones,
-                walk_order=current.walk_order if walk_order is None else walk_order,
+                walk_order=None if clear_walk_order else current.walk_order if walk_order is None else walk_order,
             )
         )
         return current.id
 
     request = {
         "code": code, "priority": priority, "latitude": latitude, "longitude": longitude,
-        "zones": zones, "walk_order": walk_order,
+        "zones": zones, "walk_order": walk_order, "clear": (clear_coordinates, clear_walk_order),
     }
     return run_write(
         ctx, work, _load, action="set_location_routing", idempotency_key=idempotency_key, request=request

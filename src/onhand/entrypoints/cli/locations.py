@@ -163,11 +163,13 @@ def set_routing(
         typer.Option(help='Zones served first, comma-separated: US, US-CA, US:90 (postcode prefix); "" clears.'),
     ] = None,
     walk_order: Annotated[int | None, typer.Option(help="For a bin: pick lists walk bins in this order.")] = None,
+    clear_coordinates: Annotated[bool, typer.Option(help="Remove the coordinates.")] = False,
+    clear_walk_order: Annotated[bool, typer.Option(help="Remove the walking order.")] = False,
     idempotency_key: Annotated[str | None, typer.Option(help="Makes a retried command safe.")] = None,
 ) -> None:
     """Configure how orders are routed to a site, or in which order a bin is walked."""
     location = services.locations.set_location_routing(
         onhand(ctx), code, priority=priority, latitude=lat, longitude=lon, zones=zones, walk_order=walk_order,
-        idempotency_key=idempotency_key,
+        clear_coordinates=clear_coordinates, clear_walk_order=clear_walk_order, idempotency_key=idempotency_key,
     )
     print_location(location, parent_of(ctx, location))

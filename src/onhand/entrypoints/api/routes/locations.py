@@ -51,7 +51,9 @@ def set_location_routing(
 ) -> LocationOut:
     location = services.locations.set_location_routing(
         onhand, code, priority=body.priority, latitude=body.latitude, longitude=body.longitude,
-        zones=body.zones_text(), walk_order=body.walk_order, idempotency_key=idempotency_key,
+        zones=body.zones_text(), walk_order=body.walk_order,
+        clear_coordinates=body.clears("latitude", "longitude"), clear_walk_order=body.clears("walk_order"),
+        idempotency_key=idempotency_key,
     )
     return LocationOut.of(location)
 

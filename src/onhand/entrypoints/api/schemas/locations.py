@@ -82,13 +82,18 @@ class LocationPatch(RequestModel):
 
 
 class RoutingPatch(RequestModel):
-    """Absent or null fields stay as they are; `"zones": []` clears the zones."""
+    """Absent fields stay as they are; `"zones": []` clears the zones, and an explicit
+    null clears the coordinates (`latitude` and `longitude`) or the `walk_order`."""
 
     priority: StrictInt | None = Field(None, description="0-10000; ties go to the lower number")
     latitude: Degrees | None = Field(None, description="With longitude: both or neither")
     longitude: Degrees | None = None
     zones: list[str] | None = Field(None, examples=[["US-NY", "US-NJ", "US:07"]])
     walk_order: StrictInt | None = Field(None, description="0-1000000, for bins: picking order")
+
+    def clears(self, *names: str) -> bool:
+        """Whether every one of `names` was sent as an explicit null."""
+        return all(name in self.model_fields_set and getattr(self, name) is None for name in names)
 
     def zones_text(self) -> str | None:
         """The service's comma-separated form."""
