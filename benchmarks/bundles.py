@@ -20,10 +20,10 @@ import sys
 import time
 from collections.abc import Sequence
 from decimal import Decimal
+from functools import partial
 
 from benchmarks import cli
 from benchmarks.cli import say
-from benchmarks.machine import load_line, machine_line, peak_rss_mib, python_line
 from benchmarks.reconcile import verify_line
 from benchmarks.timing import PhaseResult
 from onhand import services
@@ -98,13 +98,9 @@ def listing_phase(onhand: Onhand, rng: random.Random, scale: float, backend: str
     for code in places:
         services.locations.create_location(onhand, code=code, name=code, kind="warehouse")
     skus = [f"LS-{n:05d}" for n in range(1, count + 1)]
-    with onhand.writing() as uow:  # untimed setup: items in one transaction, as an import would
-        each = uow.units.get("each")
-        from onhand.domain.items import Item, Tracking
-
-        now = onhand.now()
-        for sku in skus:
-            uow.items.add(Item(id=0, sku=sku, name=sku, unit=each, tracking=Tracking.NONE), now)
+    # Untimed setup: the items in one CSV import, as a new customer's catalogue comes in.
+    rows = "\n".join(f"{sku},{sku},each,none,," for sku in skus)
+    services.imports.import_items(onhand, f"sku,name,unit,tracking,gtin,shelf_life_days\n{rows}\n")
     expected: dict[str, int] = {sku: 0 for sku in skus}
     for code in places:
         for start in range(0, count, CHUNK):
@@ -185,17 +181,8 @@ def run(url: str, description: str, *, scale: float, seed: int) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    say(f"Onhand bundles and builds benchmark: scale {args.scale:g}, seed {args.seed}")
-    say(machine_line())
-    say(python_line())
-    ok = True
-    for database in cli.database_factories(args):
-        say("")
-        say(load_line())
-        with database() as target:
-            ok = run(target.url, target.description, scale=args.scale, seed=args.seed) and ok
-        say(f"peak memory (RSS, this process so far): {peak_rss_mib():.1f} MiB")
-    return 0 if ok else 1
+    run_one = partial(run, scale=args.scale, seed=args.seed)
+    return cli.run_on_each_database(args, "Onhand bundles and builds benchmark", run_one)
 
 
 if __name__ == "__main__":

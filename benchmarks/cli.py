@@ -45,3 +45,23 @@ def database_factories(args: argparse.Namespace) -> list[DatabaseFactory]:
 
 def say(text: str) -> None:
     print(text, flush=True)
+
+
+def run_on_each_database(args: argparse.Namespace, title: str, run: Callable[[str, str], bool]) -> int:
+    """Print the machine, then `run(url, description)` on every database asked for, with
+    the load before and after and the peak memory; 0 when every run's checks passed."""
+    from benchmarks.machine import load_line, machine_line, peak_rss_mib, python_line
+
+    say(f"{title}: scale {args.scale:g}, seed {args.seed}")
+    say(machine_line())
+    say(python_line())
+    ok = True
+    for database in database_factories(args):
+        say("")
+        say(load_line())
+        with database() as target:
+            ok = run(target.url, target.description) and ok
+        say(f"peak memory (RSS, this process so far): {peak_rss_mib():.1f} MiB")
+        say(load_line())
+    return 0 if ok else 1
+

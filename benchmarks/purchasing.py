@@ -21,10 +21,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 from benchmarks import cli
 from benchmarks.cli import say
-from benchmarks.machine import load_line, machine_line, peak_rss_mib, python_line
 from benchmarks.reconcile import verify_line
 from benchmarks.timing import PhaseResult, Stopwatch
 from onhand import services
@@ -148,18 +148,8 @@ def _check(onhand: Onhand, expected: dict[tuple[str, str], int], references: lis
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    say(f"Onhand purchasing benchmark: scale {args.scale:g}, seed {args.seed}")
-    say(machine_line())
-    say(python_line())
-    ok = True
-    for database in cli.database_factories(args):
-        say("")
-        say(load_line())
-        with database() as target:
-            ok = run_purchasing(target.url, target.description, scale=args.scale, seed=args.seed) and ok
-        say(f"peak memory (RSS, this process so far): {peak_rss_mib():.1f} MiB")
-        say(load_line())
-    return 0 if ok else 1
+    run_one = partial(run_purchasing, scale=args.scale, seed=args.seed)
+    return cli.run_on_each_database(args, "Onhand purchasing benchmark", run_one)
 
 
 if __name__ == "__main__":

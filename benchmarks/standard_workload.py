@@ -14,12 +14,12 @@ import argparse
 import random
 import sys
 from collections.abc import Sequence
+from functools import partial
 
 from benchmarks import cli, phases, picks
 from benchmarks.balances import BalanceBook
 from benchmarks.cli import say
 from benchmarks.counts import counts_for
-from benchmarks.machine import load_line, machine_line, peak_rss_mib, python_line
 from benchmarks.reconcile import book_differences, verify_line
 from onhand import services
 from onhand.bootstrap import Onhand, open_onhand
@@ -90,18 +90,8 @@ def _check(onhand: Onhand, book: BalanceBook, answers: list[tuple[str, str, int]
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    say(f"Onhand standard workload: scale {args.scale:g}, seed {args.seed}")
-    say(machine_line())
-    say(python_line())
-    ok = True
-    for database in cli.database_factories(args):
-        say("")
-        say(load_line())
-        with database() as target:
-            ok = run_workload(target.url, target.description, scale=args.scale, seed=args.seed) and ok
-        say(f"peak memory (RSS, this process so far): {peak_rss_mib():.1f} MiB")
-        say(load_line())
-    return 0 if ok else 1
+    run_one = partial(run_workload, scale=args.scale, seed=args.seed)
+    return cli.run_on_each_database(args, "Onhand standard workload", run_one)
 
 
 if __name__ == "__main__":
