@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from onhand.domain.errors import InvalidInput
+from onhand.domain.choices import parse_choice
 
 
 class Permission(StrEnum):
@@ -30,11 +30,7 @@ GRANTS = {
 
 
 def parse_role(value: str, field: str = "role") -> Role:
-    try:
-        return Role(value.strip().lower())
-    except ValueError:
-        options = ", ".join(r.value for r in Role)
-        raise InvalidInput(field, f"{value!r} is not one of {options}") from None
+    return parse_choice(Role, value, field)
 
 
 def allows(role: Role, permission: Permission) -> bool:

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from onhand.domain.choices import parse_choice
 from onhand.domain.errors import Conflict, InvalidInput
 from onhand.domain.locations import Location, effective_sellable
 
@@ -37,11 +38,7 @@ class BuildStatus(StrEnum):
 
 
 def parse_build_status(value: str, field: str = "status") -> BuildStatus:
-    try:
-        return BuildStatus(value.strip().lower())
-    except ValueError:
-        options = ", ".join(s.value for s in BuildStatus)
-        raise InvalidInput(field, f"{value!r} is not one of {options}") from None
+    return parse_choice(BuildStatus, value, field)
 
 
 def reference_for(build_order_id: int) -> str:

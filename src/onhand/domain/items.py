@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from onhand.domain.choices import parse_choice
 from onhand.domain.errors import InvalidInput
 from onhand.domain.quantities import UnitOfMeasure
 
@@ -76,19 +77,11 @@ def validate_name(name: str, field: str = "name") -> str:
 
 
 def parse_tracking(value: str, field: str = "tracking") -> Tracking:
-    try:
-        return Tracking(value.strip().lower())
-    except ValueError:
-        options = ", ".join(t.value for t in Tracking)
-        raise InvalidInput(field, f"{value!r} is not one of {options}") from None
+    return parse_choice(Tracking, value, field)
 
 
 def parse_kind(value: str, field: str = "kind") -> ItemKind:
-    try:
-        return ItemKind(value.strip().lower())
-    except ValueError:
-        options = ", ".join(k.value for k in ItemKind)
-        raise InvalidInput(field, f"{value!r} is not one of {options}") from None
+    return parse_choice(ItemKind, value, field)
 
 
 def validate_min_remaining_days(days: int, field: str = "min_remaining_shelf_life_days") -> int:

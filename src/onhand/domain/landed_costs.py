@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 
+from onhand.domain.choices import parse_choice
 from onhand.domain.errors import InvalidInput
 
 # ISO 4217 currencies whose minor unit is not the cent (everything else has 2 decimals).
@@ -38,19 +39,11 @@ class AllocationMethod(StrEnum):
 
 
 def parse_kind(value: str, field: str = "kind") -> LandedCostKind:
-    try:
-        return LandedCostKind(value.strip().lower())
-    except ValueError:
-        options = ", ".join(k.value for k in LandedCostKind)
-        raise InvalidInput(field, f"{value!r} is not one of {options}") from None
+    return parse_choice(LandedCostKind, value, field)
 
 
 def parse_method(value: str, field: str = "method") -> AllocationMethod:
-    try:
-        return AllocationMethod(value.strip().lower())
-    except ValueError:
-        options = ", ".join(m.value for m in AllocationMethod)
-        raise InvalidInput(field, f"{value!r} is not one of {options}") from None
+    return parse_choice(AllocationMethod, value, field)
 
 
 def minor_unit(currency: str) -> Decimal:

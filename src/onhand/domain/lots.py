@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from onhand.domain.choices import parse_choice
 from onhand.domain.errors import InvalidInput
 
 LOT_CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/\-]{0,63}$")
@@ -67,11 +68,7 @@ def validate_lot_dates(production_date: date | None, expiry_date: date | None) -
 
 
 def parse_lot_status(value: str, field: str = "status") -> LotStatus:
-    try:
-        return LotStatus(value.strip().lower())
-    except ValueError:
-        options = ", ".join(s.value for s in LotStatus)
-        raise InvalidInput(field, f"{value!r} is not one of {options}") from None
+    return parse_choice(LotStatus, value, field)
 
 
 def default_expiry(production_date: date | None, shelf_life_days: int | None) -> date | None:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from onhand.domain.choices import parse_choice
 from onhand.domain.errors import AlreadyExists, Conflict, InvalidInput, NotFound
 from onhand.domain.locations import effective_sellable
 from onhand.domain.orders import (
@@ -267,8 +268,8 @@ def list_orders(
     limit: int = 100,
     offset: int = 0,
 ) -> list[SalesOrderView]:
-    if status is not None and status not in {s.value for s in OrderStatus}:
-        raise InvalidInput("status", f"{status!r} is not one of {', '.join(s.value for s in OrderStatus)}")
+    if status is not None:
+        status = parse_choice(OrderStatus, status, "status").value
     if not 1 <= limit <= 1000:
         raise InvalidInput("limit", "must be between 1 and 1000")
     if offset < 0:

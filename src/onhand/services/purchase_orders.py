@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from onhand.domain.choices import parse_choice
 from onhand.domain.errors import AlreadyExists, Conflict, InvalidInput, NotFound
 from onhand.domain.locations import LocationKind
 from onhand.domain.orders import validate_currency
@@ -332,11 +333,7 @@ def list_purchase_orders(
     if offset < 0:
         raise InvalidInput("offset", "must not be negative")
     if status is not None:
-        try:
-            status = PurchaseOrderStatus(status.strip().lower()).value
-        except ValueError:
-            options = ", ".join(s.value for s in PurchaseOrderStatus)
-            raise InvalidInput("status", f"{status!r} is not one of {options}") from None
+        status = parse_choice(PurchaseOrderStatus, status, "status").value
     with ctx.reading() as uow:
         supplier_id = int(supplier_row(uow, supplier).id) if supplier else None
         rows = uow.purchase_orders.list(status=status, supplier_id=supplier_id, limit=limit, offset=offset)

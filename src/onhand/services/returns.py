@@ -12,6 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from onhand.domain.choices import parse_choice
 from onhand.domain.errors import AlreadyExists, Conflict, InvalidInput
 from onhand.domain.items import ItemKind
 from onhand.domain.ledger import MoveLine, PostingDraft, PostingKind
@@ -100,11 +101,7 @@ def receive_return(
                     f"but only {returnable} was shipped and not yet returned"
                 )
             returned[key] += quantity
-            try:
-                condition = Condition(ret.condition.strip().lower())
-            except ValueError:
-                options = ", ".join(c.value for c in Condition)
-                raise InvalidInput(f"{field}.condition", f"{ret.condition!r} is not one of {options}") from None
+            condition = parse_choice(Condition, ret.condition, f"{field}.condition")
             reason = resolve.reason(uow, ret.reason, f"{field}.reason")
             moves.append(MoveLine(item, customer, place, quantity, lot))
             rows.append({"order_line_id": line.id, "location_id": place.id, "lot_id": lot.id if lot else None,

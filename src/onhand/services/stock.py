@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from onhand.domain.availability import available
+from onhand.domain.choices import parse_choice
 from onhand.domain.errors import InvalidInput
 from onhand.domain.locations import Location, effective_sellable, site_of
 from onhand.domain.lots import LotStatus, lot_usable
@@ -40,11 +41,7 @@ KIT_GROUPINGS = (StockGrouping.ITEM, StockGrouping.LOCATION)
 
 
 def parse_grouping(value: str | StockGrouping) -> StockGrouping:
-    try:
-        return StockGrouping(value.strip().lower())
-    except ValueError:
-        options = ", ".join(g.value for g in StockGrouping)
-        raise InvalidInput("group_by", f"{value!r} is not one of {options}") from None
+    return parse_choice(StockGrouping, value, "group_by")
 
 
 @dataclass

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from onhand.domain.choices import parse_choice
 from onhand.domain.errors import AlreadyExists, Conflict, InvalidInput, NotFound
 from onhand.domain.items import Tracking
 from onhand.domain.locations import Location, LocationKind
@@ -283,9 +284,8 @@ def list_transfers(
     offset: int = 0,
 ) -> list[TransferView]:
     """Newest first; `location`: transfers from or to it (or any of its bins)."""
-    if status is not None and status not in {s.value for s in TransferStatus}:
-        options = ", ".join(s.value for s in TransferStatus)
-        raise InvalidInput("status", f"{status!r} is not one of {options}")
+    if status is not None:
+        status = parse_choice(TransferStatus, status, "status").value
     if not 1 <= limit <= 1000:
         raise InvalidInput("limit", "must be between 1 and 1000")
     if offset < 0:
