@@ -14,6 +14,7 @@ makes one) and plain values, and return read models from `views.py`.
 from onhand.services import (
     adjustments,
     allocation,
+    backorders,
     boms,
     builds,
     bundles,
@@ -49,6 +50,7 @@ from onhand.services import (
 __all__ = [
     "adjustments",
     "allocation",
+    "backorders",
     "boms",
     "builds",
     "bundles",

@@ -19,7 +19,7 @@ from onhand.domain.locations import (
     validate_location_code,
     validate_parent,
 )
-from onhand.services import allocation, resolve
+from onhand.services import backorders, resolve
 from onhand.services.context import ServiceContext, run_write
 
 if TYPE_CHECKING:
@@ -139,10 +139,10 @@ def _sellability_changed(
     closed = [i for i in after if effective_sellable(before[i], before) and not effective_sellable(after[i], after)]
     opened = [i for i in after if effective_sellable(after[i], after) and not effective_sellable(before[i], before)]
     if closed:
-        allocation.release_at(uow, closed, now)
+        backorders.release_at(uow, closed, now)
     if opened:
         items = sorted({row.item_id for row in uow.ledger.balance_rows(item_ids=None, location_ids=opened)})
-        allocation.serve_backorders(uow, item_ids=items, also_orders=[], now=now)
+        backorders.serve_backorders(uow, item_ids=items, also_orders=[], now=now)
 
 
 def set_location_routing(

@@ -15,7 +15,7 @@ from onhand.domain.lots import (
     validate_lot_code,
     validate_lot_dates,
 )
-from onhand.services import allocation, resolve
+from onhand.services import backorders, resolve
 from onhand.services.context import ServiceContext, run_write
 
 if TYPE_CHECKING:
@@ -92,10 +92,10 @@ def set_lot_status(
         lot = resolve.lot(uow, _tracked_item(uow, sku), code, "code")
         uow.lots.set_status(lot.id, new_status)
         if new_status is not LotStatus.RELEASED:
-            allocation.release_lot(uow, lot.id, ctx.now())
+            backorders.release_lot(uow, lot.id, ctx.now())
         elif lot.status is not LotStatus.RELEASED:
             # Released from quarantine: its stock can serve waiting orders again.
-            allocation.serve_backorders(uow, item_ids=[lot.item_id], also_orders=[], now=ctx.now())
+            backorders.serve_backorders(uow, item_ids=[lot.item_id], also_orders=[], now=ctx.now())
         return lot.id
 
     return run_write(

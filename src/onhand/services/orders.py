@@ -22,7 +22,7 @@ from onhand.domain.orders import (
     validate_channel,
     validate_currency,
 )
-from onhand.services import allocation, resolve
+from onhand.services import allocation, backorders, resolve
 from onhand.services.context import ServiceContext, run_write, today
 from onhand.services.lots import parse_date
 from onhand.services.order_lines import NewOrderLine, line_values, ship_to_values
@@ -151,7 +151,7 @@ def update_order(
         reallocate = order.allocated_at is not None and (
             new_lines is not None or ship_to is not None or ship_date is not None
         )
-        freed = allocation.release_order(uow, order.id) if reallocate or new_lines is not None else []
+        freed = backorders.release_order(uow, order.id) if reallocate or new_lines is not None else []
         if new_lines is not None:
             uow.orders.delete_lines(order.id)
             uow.orders.add_lines(order.id, new_lines)
@@ -162,7 +162,7 @@ def update_order(
         else:
             allocation.refresh_status(uow, order, now)
         # What this order no longer needs goes to the orders waiting for it.
-        allocation.serve_backorders(uow, item_ids=freed, also_orders=[], now=now)
+        backorders.serve_backorders(uow, item_ids=freed, also_orders=[], now=now)
         return int(order.id)
 
     request = {
@@ -221,7 +221,7 @@ def ship_line_from(
         uow.orders.set_line_location(line.id, place.id)
         now = ctx.now()
         allocation.allocate(uow, order.id, now, order=order)
-        allocation.serve_backorders(uow, item_ids=sorted(freed), also_orders=[], now=now)
+        backorders.serve_backorders(uow, item_ids=sorted(freed), also_orders=[], now=now)
         return int(order.id)
 
     request = {"reference": reference, "line_no": line_no, "location": location}
@@ -237,10 +237,10 @@ def cancel_order(
     def work(uow: UnitOfWork) -> int:
         order = locked_order(uow, reference)
         require_active(OrderStatus(order.status), order.reference)
-        freed = allocation.release_order(uow, order.id)
+        freed = backorders.release_order(uow, order.id)
         now = ctx.now()
         allocation.refresh_status(uow, order, now, cancelled_at=now, updated_at=now)
-        allocation.serve_backorders(uow, item_ids=freed, also_orders=[], now=now)
+        backorders.serve_backorders(uow, item_ids=freed, also_orders=[], now=now)
         return int(order.id)
 
     return run_write(ctx, work, load_order, action="cancel_order",

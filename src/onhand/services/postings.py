@@ -27,7 +27,7 @@ from onhand.domain.ledger import (
 from onhand.domain.locations import Location
 from onhand.domain.lots import LOT_CODE_PATTERN, Lot
 from onhand.domain.quantities import quantity as parse_quantity
-from onhand.services import allocation, resolve
+from onhand.services import backorders, resolve
 from onhand.services.context import ServiceContext
 from onhand.services.lots import add_lot, parse_date
 from onhand.services.views import PostingView
@@ -88,11 +88,11 @@ def _rebalance_reservations(
         key for key, delta in deltas.items()
         if delta < 0 and places[key[1]].is_internal and key[1] not in kept_promises
     ]
-    affected = allocation.release_overcommitted(uow, shrunk) if shrunk else []
+    affected = backorders.release_overcommitted(uow, shrunk) if shrunk else []
     arrived = sorted(
         {key[0] for key, delta in deltas.items() if delta > 0 and places[key[1]].is_internal}
     )
-    allocation.serve_backorders(uow, item_ids=arrived, also_orders=affected, now=now)
+    backorders.serve_backorders(uow, item_ids=arrived, also_orders=affected, now=now)
 
 
 def _check_serials_unique(uow: UnitOfWork, draft: PostingDraft) -> None:
