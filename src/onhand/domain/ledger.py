@@ -53,6 +53,11 @@ class MoveLine:
     destination: Location
     quantity: Decimal
     lot: Lot | None = None
+    # What one unit is worth in company currency (valuation): a receipt's landed cost, a
+    # found unit's cost, a returned unit's cost. None: the engine's default for the move.
+    unit_cost: Decimal | None = None
+    # A build output's labour and overhead per unit, on top of what the build consumed.
+    added_cost: Decimal | None = None
 
 
 @dataclass(frozen=True)

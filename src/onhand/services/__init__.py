@@ -19,6 +19,7 @@ from onhand.services import (
     builds,
     bundles,
     company,
+    costing,
     counts,
     demo,
     disassembly,
@@ -45,6 +46,7 @@ from onhand.services import (
     transfer_routes,
     transfers,
     transit,
+    valuation,
 )
 
 __all__ = [
@@ -55,6 +57,7 @@ __all__ = [
     "builds",
     "bundles",
     "company",
+    "costing",
     "counts",
     "demo",
     "disassembly",
@@ -81,4 +84,5 @@ __all__ = [
     "transfer_routes",
     "transfers",
     "transit",
+    "valuation",
 ]

@@ -199,7 +199,9 @@ def build(
         )
         production = uow.locations.virtual(LocationKind.PRODUCTION)
         consumed = [MoveLine(t.item, t.place, production, t.quantity, t.lot) for t in taken]
-        made = MoveLine(item, production, site, amount, lot)
+        bom = uow.boms.view(item.id)
+        added = bom.labour_cost + bom.overhead_cost if bom else None
+        made = MoveLine(item, production, site, amount, lot, added_cost=added)
         draft = PostingDraft(kind=PostingKind.BUILD, moves=(*consumed, made), reference=order.reference)
         return record_run(
             uow, draft, kind="build", order_id=order.id, parent=item, parent_lot=lot, site=site,

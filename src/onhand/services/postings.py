@@ -30,6 +30,7 @@ from onhand.domain.quantities import quantity as parse_quantity
 from onhand.services import backorders, resolve
 from onhand.services.context import ServiceContext
 from onhand.services.lots import add_lot, parse_date
+from onhand.services.valuing import value_posting
 from onhand.services.views import PostingView
 
 if TYPE_CHECKING:
@@ -65,6 +66,7 @@ def post(
             ]
         )
     _check_serials_unique(uow, draft)
+    value_posting(uow, posting_id, draft, now=now)
     # A decrease guarded by free stock cannot leave less on hand than is reserved.
     kept = guarded if guard is Guard.FREE else set()
     _rebalance_reservations(uow, deltas, places, now, kept_promises=kept)

@@ -116,7 +116,10 @@ def receive_purchase_order(
         if uow.receipts.by_reference(grn) is not None:
             raise AlreadyExists("receipt", grn, "receipt_reference")
         source = uow.locations.virtual(LocationKind.SUPPLIER)
-        moves = [MoveLine(ln.item, source, ln.place, quantity, lot) for ln in taken for lot, quantity in ln.lots]
+        moves = [
+            MoveLine(ln.item, source, ln.place, quantity, lot, unit_cost=ln.order_line.unit_cost * rate)
+            for ln in taken for lot, quantity in ln.lots
+        ]
         draft = PostingDraft(kind=PostingKind.RECEIPT, moves=tuple(moves), reference=grn,
                              note=f"receipt against {order.reference}")
         posting_id = post(uow, draft, now=now)

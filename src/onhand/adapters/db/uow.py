@@ -37,6 +37,7 @@ from onhand.adapters.db.repositories.shipments import ShipmentRepository
 from onhand.adapters.db.repositories.stock_rows import StockRowReader
 from onhand.adapters.db.repositories.suppliers import SupplierRepository
 from onhand.adapters.db.repositories.transfers import TransferRepository
+from onhand.adapters.db.repositories.valuation import ValuationRepository
 from onhand.domain.errors import TransientConflict
 
 # PostgreSQL SQLSTATEs worth a retry: serialization failure, deadlock, lock not available.
@@ -66,6 +67,7 @@ class SqlUnitOfWork:
         self.builds = BuildRepository(conn)
         self.stock_rows = StockRowReader(conn)
         self.transfers = TransferRepository(conn)
+        self.valuation = ValuationRepository(conn)
 
 
 def _is_retryable(exc: DBAPIError) -> bool:

@@ -7,6 +7,7 @@ add a module for a new area and import it here.
 from onhand.adapters.db.tables import (
     assemblies,  # noqa: F401  (registers its tables)
     purchasing,  # noqa: F401  (registers its tables)
+    valuation,  # noqa: F401  (registers its tables)
 )
 from onhand.adapters.db.tables.base import Id, metadata
 from onhand.adapters.db.tables.core import (

@@ -36,6 +36,8 @@ company = Table(
     Column("over_receipt_tolerance_pct", ScaledDecimal, nullable=False, server_default="0"),
     # Raised by every change to locations, so each process may cache them (revision 0003).
     Column("settings_version", Integer, nullable=False, server_default="0"),
+    # fifo or moving_average; items may override (item_costing, revision 0007).
+    Column("costing_method", String(16), nullable=False, server_default="fifo"),
 )
 
 units = Table(

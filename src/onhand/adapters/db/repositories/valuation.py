@@ -1,0 +1,172 @@
+"""Costing methods, move values and the current cost layers (see services/valuing.py)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select, update
+
+from onhand.adapters.db.tables import balances, company, moves, postings
+from onhand.adapters.db.tables.valuation import cost_layers, cost_pools, item_costing, move_values
+from onhand.domain.cost_layers import Layer, PoolSnapshot
+
+# (item id, location id, lot id or 0): one pool of value.
+PoolRow = tuple[int, int, int]
+
+_MOVE_IDS = select(moves.c.id).where(moves.c.posting_id == bindparam("posting_id")).order_by(moves.c.id)
+_SET_COMPANY_METHOD = update(company).where(company.c.id == 1).values(costing_method=bindparam("method"))
+_COMPANY_METHOD = select(company.c.costing_method).where(company.c.id == 1)
+_ITEM_METHODS = select(item_costing).where(item_costing.c.item_id.in_(bindparam("ids", expanding=True)))
+_ALL_ITEM_METHODS = select(item_costing)
+_DROP_ITEM_METHOD = delete(item_costing).where(item_costing.c.item_id == bindparam("item_id"))
+_ADD_ITEM_METHOD = insert(item_costing)
+_ITEM_HAS_VALUES = select(move_values.c.move_id).where(move_values.c.item_id == bindparam("item_id")).limit(1)
+_ANY_VALUES = select(move_values.c.move_id).limit(1)
+_POOLS = select(cost_pools).where(cost_pools.c.item_id.in_(bindparam("ids", expanding=True)))
+_LAYERS = (
+    select(cost_layers)
+    .where(cost_layers.c.item_id.in_(bindparam("ids", expanding=True)))
+    .order_by(cost_layers.c.item_id, cost_layers.c.location_id, cost_layers.c.lot_key, cost_layers.c.position)
+)
+_ALL_POOLS = select(cost_pools)
+_ALL_LAYERS = select(cost_layers).order_by(
+    cost_layers.c.item_id, cost_layers.c.location_id, cost_layers.c.lot_key, cost_layers.c.position
+)
+_POOL_MATCH = and_(
+    cost_pools.c.item_id == bindparam("b_item"),
+    cost_pools.c.location_id == bindparam("b_location"),
+    cost_pools.c.lot_key == bindparam("b_lot"),
+)
+_DROP_POOL = delete(cost_pools).where(_POOL_MATCH)
+_DROP_LAYERS = delete(cost_layers).where(
+    cost_layers.c.item_id == bindparam("b_item"),
+    cost_layers.c.location_id == bindparam("b_location"),
+    cost_layers.c.lot_key == bindparam("b_lot"),
+)
+_ADD_POOL = insert(cost_pools)
+_ADD_LAYER = insert(cost_layers)
+_ADD_VALUE = insert(move_values)
+_POSTING_VALUES = (
+    select(
+        moves.c.id, moves.c.item_id, moves.c.lot_id, moves.c.from_location_id, moves.c.to_location_id,
+        moves.c.quantity, move_values.c.role, move_values.c.value, move_values.c.variance, move_values.c.basis,
+    )
+    .join_from(moves, move_values, move_values.c.move_id == moves.c.id)
+    .where(moves.c.posting_id == bindparam("posting_id"))
+    .order_by(moves.c.id)
+)
+
+_SHIPPED = (
+    select(func.sum(moves.c.quantity), func.sum(move_values.c.value))
+    .select_from(moves)
+    .join(postings, postings.c.id == moves.c.posting_id)
+    .join(move_values, move_values.c.move_id == moves.c.id)
+    .where(
+        postings.c.kind == "shipment",
+        postings.c.reference == bindparam("reference"),
+        moves.c.item_id == bindparam("item_id"),
+    )
+)
+_SHIPPED_LOT = _SHIPPED.where(moves.c.lot_id == bindparam("lot_id"))
+
+_LOT_BALANCES = select(balances.c.item_id, balances.c.location_id, balances.c.lot_key, balances.c.on_hand).where(
+    balances.c.lot_key != 0, balances.c.on_hand != 0
+)
+
+
+class ValuationRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def move_ids(self, posting_id: int) -> list[int]:
+        return [int(r.id) for r in self._conn.execute(_MOVE_IDS, {"posting_id": posting_id})]
+
+    def company_method(self) -> str:
+        return str(self._conn.execute(_COMPANY_METHOD).scalar_one())
+
+    def set_company_method(self, method: str) -> None:
+        self._conn.execute(_SET_COMPANY_METHOD, {"method": method})
+
+    def item_methods(self, item_ids: Iterable[int] | None = None) -> dict[int, str]:
+        if item_ids is None:
+            return {int(r.item_id): r.method for r in self._conn.execute(_ALL_ITEM_METHODS)}
+        ids = sorted(set(item_ids))
+        if not ids:
+            return {}
+        return {int(r.item_id): r.method for r in self._conn.execute(_ITEM_METHODS, {"ids": ids})}
+
+    def set_item_method(self, item_id: int, method: str | None) -> None:
+        self._conn.execute(_DROP_ITEM_METHOD, {"item_id": item_id})
+        if method is not None:
+            self._conn.execute(_ADD_ITEM_METHOD, {"item_id": item_id, "method": method})
+
+    def has_values(self, item_id: int | None = None) -> bool:
+        if item_id is None:
+            return self._conn.execute(_ANY_VALUES).first() is not None
+        return self._conn.execute(_ITEM_HAS_VALUES, {"item_id": item_id}).first() is not None
+
+    def pools(self, item_ids: Iterable[int] | None = None) -> dict[PoolRow, PoolSnapshot]:
+        """The pools of these items (or of every item) as they are now."""
+        if item_ids is None:
+            pool_rows, layer_rows = self._conn.execute(_ALL_POOLS), self._conn.execute(_ALL_LAYERS)
+        else:
+            params = {"ids": sorted(set(item_ids))}
+            pool_rows, layer_rows = self._conn.execute(_POOLS, params), self._conn.execute(_LAYERS, params)
+        heads = {(int(r.item_id), int(r.location_id), int(r.lot_key)): r for r in pool_rows}
+        layers: dict[PoolRow, list[Layer]] = defaultdict(list)
+        for r in layer_rows:
+            key = (int(r.item_id), int(r.location_id), int(r.lot_key))
+            layers[key].append(Layer(r.opened_at, int(r.origin_move_id), r.quantity, r.value))
+        found: dict[PoolRow, PoolSnapshot] = {}
+        for key, head in heads.items():
+            last = Decimal(head.last_unit_cost) if head.last_unit_cost is not None else None
+            found[key] = PoolSnapshot(tuple(layers.get(key, ())), head.deficit_quantity, head.deficit_value, last)
+        return found
+
+    def save_pools(self, pools: Mapping[PoolRow, PoolSnapshot]) -> None:
+        """Replace these pools (layers and all) with what they hold now."""
+        if not pools:
+            return
+        keys = [{"b_item": k[0], "b_location": k[1], "b_lot": k[2]} for k in sorted(pools)]
+        self._conn.execute(_DROP_LAYERS, keys)
+        self._conn.execute(_DROP_POOL, keys)
+        self._conn.execute(_ADD_POOL, [
+            {"item_id": k[0], "location_id": k[1], "lot_key": k[2], "deficit_quantity": p.deficit_quantity,
+             "deficit_value": p.deficit_value,
+             "last_unit_cost": None if p.last_unit_cost is None else str(p.last_unit_cost)}
+            for k, p in sorted(pools.items())
+        ])
+        layers = [
+            {"item_id": k[0], "location_id": k[1], "lot_key": k[2], "position": n, "opened_at": layer.opened_at,
+             "origin_move_id": layer.origin, "quantity": layer.quantity, "value": layer.value}
+            for k, p in sorted(pools.items()) for n, layer in enumerate(p.layers) if layer.quantity > 0
+        ]
+        if layers:
+            self._conn.execute(_ADD_LAYER, layers)
+
+    def add_values(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            self._conn.execute(_ADD_VALUE, rows)
+
+    def posting_values(self, posting_id: int) -> list[Any]:
+        return list(self._conn.execute(_POSTING_VALUES, {"posting_id": posting_id}))
+
+    def shipped_unit_cost(self, reference: str, item_id: int, lot_id: int | None) -> Decimal | None:
+        """What one unit of an order's shipments of an item (and lot) left with, on average."""
+        query, params = _SHIPPED, {"reference": reference, "item_id": item_id}
+        if lot_id is not None:
+            query, params = _SHIPPED_LOT, {**params, "lot_id": lot_id}
+        quantity, value = self._conn.execute(query, params).one()
+        if not quantity:
+            return None
+        return Decimal(value) / Decimal(quantity)
+
+    def lot_balances(self) -> dict[tuple[int, int], dict[int | None, Decimal]]:
+        """On hand per lot, by (item, location): for sharing a pool of all lots among them."""
+        found: dict[tuple[int, int], dict[int | None, Decimal]] = defaultdict(dict)
+        for r in self._conn.execute(_LOT_BALANCES):
+            found[(int(r.item_id), int(r.location_id))][int(r.lot_key)] = r.on_hand
+        return dict(found)
