@@ -131,3 +131,25 @@ def test_a_receipt_in_a_foreign_currency_is_valued_in_the_company_currency(stock
     receipt = receive(stocked, order.reference, (1, 4), exchange_rate="1.1")
     (value,) = services.valuation.move_values(stocked, receipt.posting_id).moves
     assert (value.role, value.value) == ("receipt", D("11"))
+
+
+def test_a_build_output_comes_in_at_what_it_consumed_plus_labour_and_overhead(stocked):
+    from onhand.services.bundles import ComponentLine
+
+    add_item(stocked, "BERRY")
+    add_item(stocked, "JAR")
+    add_item(stocked, "JAM", kind="assembly")
+    services.boms.set_bill_of_materials(
+        stocked, "JAM", components=[ComponentLine("BERRY", 2), ComponentLine("JAR", 1)],
+        labour_cost="1.25", overhead_cost="0.40",
+    )
+    order = placed(stocked, ("BERRY", 20, "0.50"), ("JAR", 10, "0.30"))
+    receive(stocked, order.reference, (1, 20), (2, 10))
+    build = services.builds.create_build_order(stocked, sku="JAM", location="NY", quantity=5)
+    done = services.builds.build(stocked, build.reference, quantity=5)
+    values = services.valuation.move_values(stocked, done.runs[-1].posting_id).moves
+    assert sorted((v.sku, v.role, v.value) for v in values) == [
+        ("BERRY", "build_consumption", D("5")), ("JAM", "build_output", D("14.75")),
+        ("JAR", "build_consumption", D("1.5")),
+    ]
+    assert _total(stocked).total_value == D("13") - D("6.5") + D("14.75")
