@@ -30,6 +30,7 @@ from onhand.entrypoints.api.routes import (
     settings,
     stock,
     transfers,
+    valuation,
 )
 
 API_PREFIX = "/api/v1"
@@ -40,7 +41,7 @@ Errors are `{"error": {"code", "message", "field", "reason", …}}`."""
 # Lots before items: `/items/{sku}/lots…` must not be read as a SKU containing "/lots";
 # fulfilment before orders: `/orders/{reference}/pick-list` is not a reference either.
 _ROUTERS = (settings, lots, items, locations, postings, stock, fulfilment, orders, imports, admin, transfers,
-            assemblies, purchasing)
+            assemblies, purchasing, valuation)
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 

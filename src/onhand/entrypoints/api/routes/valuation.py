@@ -1,0 +1,58 @@
+"""Costing methods, the valuation report and the values of a posting's moves."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from onhand import services
+from onhand.entrypoints.api.auth import Admin, IdempotencyKey, OnhandDep, Reader
+from onhand.entrypoints.api.bodies import ExactJsonRoute
+from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, PathId
+from onhand.entrypoints.api.schemas.valuation import (
+    CostingIn,
+    CostingOut,
+    ItemCostingIn,
+    ItemCostingOut,
+    PostingValuesOut,
+    ValuationReportOut,
+)
+from onhand.services.valuation import GroupBy
+
+router = APIRouter(route_class=ExactJsonRoute, tags=["valuation"], responses=ERROR_RESPONSES)
+
+
+@router.get("/costing", summary="The company's costing method")
+def get_costing(onhand: OnhandDep, _key: Reader) -> CostingOut:
+    return CostingOut(method=services.costing.get_company_costing_method(onhand))
+
+
+@router.put("/costing", summary="Choose the company's costing method (admin; fixed once moves are valued)")
+def set_costing(body: CostingIn, onhand: OnhandDep, _key: Admin, idempotency_key: IdempotencyKey = None) -> CostingOut:
+    method = services.costing.set_company_costing_method(onhand, body.method, idempotency_key=idempotency_key)
+    return CostingOut(method=method)
+
+
+@router.get("/costing/items/{sku:path}", summary="An item's costing method")
+def get_item_costing(sku: str, onhand: OnhandDep, _key: Reader) -> ItemCostingOut:
+    return ItemCostingOut.of(services.costing.get_item_costing(onhand, sku))
+
+
+@router.put("/costing/items/{sku:path}", summary="Give an item its own costing method, or null for the company's")
+def set_item_costing(
+    sku: str, body: ItemCostingIn, onhand: OnhandDep, _key: Admin, idempotency_key: IdempotencyKey = None
+) -> ItemCostingOut:
+    costing = services.costing.set_item_costing_method(onhand, sku, body.method, idempotency_key=idempotency_key)
+    return ItemCostingOut.of(costing)
+
+
+@router.get("/valuation", summary="Quantity and value of stock now, per item, location or lot")
+def valuation_report(onhand: OnhandDep, _key: Reader, group_by: GroupBy = GroupBy.ITEM) -> ValuationReportOut:
+    return ValuationReportOut.of(services.valuation.valuation_report(onhand, group_by=group_by))
+
+
+@router.get("/postings/{posting_id}/values", summary="What each move of a posting was worth")
+def posting_values(posting_id: PathId, onhand: OnhandDep, _key: Reader) -> PostingValuesOut:
+    return PostingValuesOut.of(services.valuation.move_values(onhand, posting_id))
+
+
+
