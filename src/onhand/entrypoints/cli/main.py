@@ -28,6 +28,7 @@ from onhand.entrypoints.cli.receiving import receipts_app
 from onhand.entrypoints.cli.receiving import scan as scan_command
 from onhand.entrypoints.cli.session import Session
 from onhand.entrypoints.cli.transfers import transfers_app
+from onhand.entrypoints.cli.valuation import valuation_app
 
 app = typer.Typer(
     name="onhand",
@@ -72,6 +73,7 @@ app.add_typer(orders_app, name="orders")
 app.add_typer(suppliers_app, name="suppliers")
 app.add_typer(purchase_orders_app, name="purchase-orders")
 app.add_typer(receipts_app, name="receipts")
+app.add_typer(valuation_app, name="valuation")
 app.command("scan")(scan_command)
 app.add_typer(bundles_app, name="bundles")
 app.add_typer(boms_app, name="boms")

@@ -1,0 +1,77 @@
+"""`onhand valuation costing|item-costing|report|posting`: costing methods and what stock is worth."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from onhand import services
+from onhand.entrypoints.cli.render import console, fields, quantity, table, text
+from onhand.entrypoints.cli.session import onhand
+
+valuation_app = typer.Typer(help="Costing methods (FIFO, moving average, by lot) and the value of stock.",
+                            no_args_is_help=True)
+
+
+@valuation_app.command("costing")
+def costing(
+    ctx: typer.Context,
+    method: Annotated[str | None, typer.Option(help="fifo or moving_average (fixed once moves are valued).")] = None,
+) -> None:
+    """Show the company's costing method, or choose it with --method."""
+    service = onhand(ctx)
+    chosen = (services.costing.set_company_costing_method(service, method) if method is not None
+              else services.costing.get_company_costing_method(service))
+    console().print(text(f"Costing method: {chosen}"))
+
+
+@valuation_app.command("item-costing")
+def item_costing(
+    ctx: typer.Context,
+    sku: Annotated[str, typer.Argument(help="The item.")],
+    method: Annotated[
+        str | None, typer.Option(help="fifo, moving_average or specific_lot (lot-tracked items).")
+    ] = None,
+    company: Annotated[bool, typer.Option("--company", help="Follow the company's method again.")] = False,
+) -> None:
+    """Show an item's costing method, give it its own (--method) or drop it (--company)."""
+    service = onhand(ctx)
+    if method is not None or company:
+        found = services.costing.set_item_costing_method(service, sku, None if company else method)
+    else:
+        found = services.costing.get_item_costing(service, sku)
+    console().print(fields([("SKU", found.sku), ("Method", found.method), ("Own method", found.own_method or "-")],
+                           title="Costing"))
+
+
+@valuation_app.command("report")
+def report(
+    ctx: typer.Context,
+    group_by: Annotated[str, typer.Option(help="item, location or lot.")] = "item",
+) -> None:
+    """Quantity and value of the stock now (exact to 10⁻⁶, in the company's currency)."""
+    found = services.valuation.valuation_report(onhand(ctx), group_by=group_by)
+    grid = table("SKU", "Location", "Lot", "Quantity", f"Value ({found.currency})",
+                 title="Valuation", numeric=["Quantity", f"Value ({found.currency})"])
+    for line in found.lines:
+        grid.add_row(text(line.sku), text(line.location or "-"), text(line.lot or "-"),
+                     quantity(line.quantity), quantity(line.value))
+    grid.add_row(text("Total"), text(""), text(""), quantity(found.total_quantity), quantity(found.total_value))
+    console().print(grid)
+
+
+@valuation_app.command("posting")
+def posting(
+    ctx: typer.Context,
+    posting_id: Annotated[int, typer.Argument(help="The posting's id.")],
+) -> None:
+    """What each move of a posting was worth."""
+    found = services.valuation.move_values(onhand(ctx), posting_id)
+    grid = table("Move", "SKU", "Lot", "From", "To", "Quantity", "Role", f"Value ({found.currency})", "Basis",
+                 title=f"Posting {posting_id}", numeric=["Move", "Quantity", f"Value ({found.currency})"])
+    for move in found.moves:
+        grid.add_row(text(move.move_id), text(move.sku), text(move.lot or "-"), text(move.source),
+                     text(move.destination), quantity(move.quantity), text(move.role), quantity(move.value),
+                     text(move.basis))
+    console().print(grid)
