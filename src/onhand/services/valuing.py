@@ -42,6 +42,7 @@ def value_posting(uow: UnitOfWork, posting_id: int, draft: PostingDraft, *, now:
         return
     ids = uow.valuation.move_ids(posting_id)
     item_ids = sorted({m.item.id for m in draft.moves})
+    uow.valuation.lock_items(item_ids)  # before reading the pools it will rewrite
     methods = methods_for(uow, item_ids)
     stored = uow.valuation.pools(item_ids)
     engines: dict[int, ItemValuation] = {}

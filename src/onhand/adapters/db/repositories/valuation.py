@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select, update
 
-from onhand.adapters.db.tables import balances, company, moves, postings
+from onhand.adapters.db.tables import balances, company, items, moves, postings
 from onhand.adapters.db.tables.valuation import cost_layers, cost_pools, item_costing, move_values
 from onhand.domain.cost_layers import Layer, PoolSnapshot
 
@@ -25,6 +25,15 @@ _DROP_ITEM_METHOD = delete(item_costing).where(item_costing.c.item_id == bindpar
 _ADD_ITEM_METHOD = insert(item_costing)
 _ITEM_HAS_VALUES = select(move_values.c.move_id).where(move_values.c.item_id == bindparam("item_id")).limit(1)
 _ANY_VALUES = select(move_values.c.move_id).limit(1)
+# Valuing an item is serialized per item: its lots share one FIFO / average pool but
+# not one balance row, so the balances' guarded updates do not order them. FOR NO KEY
+# UPDATE leaves the item's foreign-key checks (new moves, lots) unblocked.
+_LOCK_ITEMS = (
+    select(items.c.id)
+    .where(items.c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(items.c.id)
+    .with_for_update(key_share=True)
+)
 _POOLS = select(cost_pools).where(cost_pools.c.item_id.in_(bindparam("ids", expanding=True)))
 _LAYERS = (
     select(cost_layers)
@@ -107,6 +116,11 @@ class ValuationRepository:
         if item_id is None:
             return self._conn.execute(_ANY_VALUES).first() is not None
         return self._conn.execute(_ITEM_HAS_VALUES, {"item_id": item_id}).first() is not None
+
+    def lock_items(self, item_ids: list[int]) -> None:
+        """Hold these items' valuation until commit (PostgreSQL row locks; SQLite writers are serial)."""
+        if item_ids:
+            self._conn.execute(_LOCK_ITEMS, {"ids": sorted(item_ids)}).all()
 
     def pools(self, item_ids: Iterable[int] | None = None) -> dict[PoolRow, PoolSnapshot]:
         """The pools of these items (or of every item) as they are now."""
