@@ -13,6 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from onhand.domain.choices import parse_choice
 from onhand.domain.cost_layers import ZERO, PoolSnapshot
 from onhand.domain.errors import InvalidInput
 from onhand.domain.valuation import ValuationSnapshot
@@ -72,10 +73,7 @@ class PostingValuesView:
 
 
 def parse_group_by(value: str | None) -> GroupBy:
-    try:
-        return GroupBy((value or "item").strip().lower())
-    except ValueError:
-        raise InvalidInput("group_by", f"{value!r} is not one of item, location, lot") from None
+    return parse_choice(GroupBy, value or "item", "group_by")
 
 
 def valuation_report(
