@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -36,7 +36,7 @@ ZERO = Decimal(0)
 
 
 @dataclass(frozen=True)
-class _Demand:
+class Demand:
     """What still has to be reserved for one order line."""
 
     line_id: int
@@ -90,7 +90,7 @@ def allocate(uow: UnitOfWork, order_id: int, now: datetime, *, order: Any = None
     if any(line.reserved > 0 for line in lines) and _release_unusable(uow, order_id, now):
         lines = stock_lines(uow.orders.lines(order_id))
     demands = [
-        _Demand(line.id, line.item_id, line.pinned_lot_id, line.location_id, need)
+        Demand(line.id, line.item_id, line.pinned_lot_id, line.location_id, need)
         for line in lines
         if (need := line.quantity - line.shipped - line.reserved) > 0
     ]
@@ -110,54 +110,121 @@ def allocate(uow: UnitOfWork, order_id: int, now: datetime, *, order: Any = None
 
 
 def _reserve_for(
-    uow: UnitOfWork, order: Any, demands: list[_Demand], now: datetime
+    uow: UnitOfWork, order: Any, demands: list[Demand], now: datetime
 ) -> tuple[str, dict[int, Decimal]]:
     """Reserve for `demands`; returns the routing note and what each line was granted."""
-    company = uow.company.get()
-    today = business_day(now, time_zone(company.timezone))
-    ship_date = max(order.requested_ship_date, today)
-    places = uow.locations.by_id()
-    sellable = [loc.id for loc in places.values() if effective_sellable(loc, places)]
-    items = uow.items.by_ids(sorted({d.item_id for d in demands}))
-    rows = uow.reservations.stock(sorted(items), sellable)
-    stock = _qualifying(rows, items, company.min_remaining_shelf_life_days, today, ship_date)
-
+    ground = read_ground(uow, sorted({d.item_id for d in demands}), now)
+    stock = ground.qualifying(uow.reservations.stock(ground.item_ids, ground.sellable), order)
+    notes, takes = plan(demands, stock, ground.places, ship_to_of(order))
     remaining = {d.line_id: d.quantity for d in demands}
-    notes = []
+    _execute(uow, takes, now, remaining)
+    routed = [d for d in demands if d.location_id is None]
+    if any(remaining[d.line_id] > 0 for d in routed):
+        # A concurrent allocation took stock the routing counted on: look again at
+        # what is free now, nearest site first, before anything is backordered.
+        fresh = ground.qualifying(uow.reservations.stock(ground.item_ids, ground.sellable), order)
+        ship_to = ship_to_of(order)
+        places = ground.places
+        for group in _groups(routed):
+            for site in sorted({places[s.location_id].path[0] for s in fresh},
+                               key=lambda site_id: nearness(_site(places[site_id]), ship_to)):
+                in_site = [s for s in fresh if places[s.location_id].path[0] == site]
+                need = sum((remaining[d.line_id] for d in group), ZERO)
+                planned = dict(remaining)
+                more: list[Take] = []
+                _fill(group, in_site, need, places, planned, more)
+                _execute(uow, more, now, remaining)
+    granted = {d.line_id: d.quantity - remaining[d.line_id] for d in demands}
+    return "; ".join(notes), granted
+
+
+@dataclass(frozen=True)
+class Ground:
+    """What allocation reads once per unit of work: the day, places, items, the rules."""
+
+    today: date
+    places: dict[int, Location]
+    sellable: list[int]
+    items: dict[int, Any]
+    default_days: int
+
+    @property
+    def item_ids(self) -> list[int]:
+        return sorted(self.items)
+
+    def qualifying(self, rows: list[Any], order: Any) -> list[_Stock]:
+        """The free stock rows usable for `order` (its ship date sets the shelf-life rule)."""
+        ship_date = max(order.requested_ship_date, self.today)
+        return _qualifying(rows, self.items, self.default_days, self.today, ship_date)
+
+
+def read_ground(uow: UnitOfWork, item_ids: list[int], now: datetime) -> Ground:
+    company = uow.company.get()
+    places = uow.locations.by_id()
+    return Ground(
+        today=business_day(now, time_zone(company.timezone)),
+        places=places,
+        sellable=[loc.id for loc in places.values() if effective_sellable(loc, places)],
+        items=uow.items.by_ids(item_ids),
+        default_days=company.min_remaining_shelf_life_days,
+    )
+
+
+@dataclass(frozen=True)
+class Take:
+    """A planned reservation: this much of one balance for one order line."""
+
+    line_id: int
+    key: BalanceKey
+    quantity: Decimal
+
+
+def plan(
+    demands: list[Demand], stock: list[_Stock], places: dict[int, Location], ship_to: ShipTo
+) -> tuple[list[str], list[Take]]:
+    """Decide, in memory, what to reserve where: the routing notes and the takes.
+
+    `stock` is consumed as it is planned (its `available` shrinks), so one list can be
+    planned against order after order.
+    """
+    remaining = {d.line_id: d.quantity for d in demands}
+    notes: list[str] = []
+    takes: list[Take] = []
     # Lines told where to ship from come first: routing must not take their stock.
     for demand in demands:
         if demand.location_id is not None:
             chosen = places[demand.location_id]
             here = [s for s in stock if places[s.location_id].is_within(chosen)]
-            _fill(uow, [demand], here, demand.quantity, places, now, remaining)
+            _fill([demand], here, demand.quantity, places, remaining, takes)
             notes.append(f"line chosen to ship from {chosen.code}")
-    # Pinned lots before the same item's unpinned lines, which may take any lot.
-    keyed = sorted(_group(d for d in demands if d.location_id is None).items(), key=lambda kv: (kv[0][1] == 0, kv[0]))
-    groups = [group for _key, group in keyed]
+    groups = _groups([d for d in demands if d.location_id is None])
     if groups:
-        plan = _route(groups, stock, places, _ship_to(order))
-        notes.insert(0, plan.explanation)
+        routing = _route(groups, stock, places, ship_to)
+        notes.insert(0, routing.explanation)
         by_group: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
-        for assignment in plan.assignments:  # the routing's "item" is the group's index
+        for assignment in routing.assignments:  # the routing's "item" is the group's index
             by_group[assignment.item_id].append((assignment.site_id, assignment.quantity))
         for index, group in enumerate(groups):
             for site_id, quantity in by_group.get(index, []):
                 in_site = [s for s in stock if places[s.location_id].path[0] == site_id]
-                _fill(uow, group, in_site, quantity, places, now, remaining)
-        if any(remaining[d.line_id] > 0 for group in groups for d in group):
-            # A concurrent allocation took stock the routing counted on: look again at
-            # what is free now, nearest site first, before anything is backordered.
-            fresh = _qualifying(uow.reservations.stock(sorted(items), sellable), items,
-                                company.min_remaining_shelf_life_days, today, ship_date)
-            ship_to = _ship_to(order)
-            for group in groups:
-                for site in sorted({places[s.location_id].path[0] for s in fresh},
-                                   key=lambda site_id: nearness(_site(places[site_id]), ship_to)):
-                    in_site = [s for s in fresh if places[s.location_id].path[0] == site]
-                    _fill(uow, group, in_site, sum((remaining[d.line_id] for d in group), ZERO),
-                          places, now, remaining)
-    granted = {d.line_id: d.quantity - remaining[d.line_id] for d in demands}
-    return "; ".join(notes), granted
+                _fill(group, in_site, quantity, places, remaining, takes)
+    return notes, takes
+
+
+def _groups(demands: list[Demand]) -> list[list[Demand]]:
+    """Lines grouped by item and pinned lot; pinned lots before the same item's unpinned
+    lines, which may take any lot."""
+    keyed = sorted(_group(demands).items(), key=lambda kv: (kv[0][1] == 0, kv[0]))
+    return [group for _key, group in keyed]
+
+
+def _execute(uow: UnitOfWork, takes: list[Take], now: datetime, remaining: dict[int, Decimal]) -> None:
+    """Reserve what was planned, each a guarded update: a concurrent taker may leave less."""
+    for take in takes:
+        got = _reserve(uow, take.key, take.quantity)
+        if got > 0:
+            uow.reservations.add(take.line_id, take.key, got, picked=ZERO, at=now)
+            remaining[take.line_id] -= got
 
 
 def _qualifying(
@@ -190,8 +257,8 @@ class _Stock:
         return self.lot.location_id
 
 
-def _group(demands: Iterable[_Demand]) -> dict[tuple[int, int], list[_Demand]]:
-    groups: dict[tuple[int, int], list[_Demand]] = defaultdict(list)
+def _group(demands: Iterable[Demand]) -> dict[tuple[int, int], list[Demand]]:
+    groups: dict[tuple[int, int], list[Demand]] = defaultdict(list)
     for demand in demands:
         groups[(demand.item_id, demand.pinned_lot or 0)].append(demand)
     return groups
@@ -202,7 +269,7 @@ def _matches(stock: _Stock, item_id: int, pinned_lot: int) -> bool:
 
 
 def _route(
-    groups: list[list[_Demand]], stock: list[_Stock], places: dict[int, Location], ship_to: ShipTo
+    groups: list[list[Demand]], stock: list[_Stock], places: dict[int, Location], ship_to: ShipTo
 ) -> RoutingPlan:
     """Route by site; each group of lines (same item and pinned lot) is one routing need.
 
@@ -235,7 +302,7 @@ def _site(place: Location) -> Site:
     )
 
 
-def _ship_to(order: Any) -> ShipTo:
+def ship_to_of(order: Any) -> ShipTo:
     return ShipTo(
         country=order.ship_to_country, region=order.ship_to_region, postcode=order.ship_to_postcode,
         latitude=order.ship_to_latitude, longitude=order.ship_to_longitude,
@@ -243,18 +310,16 @@ def _ship_to(order: Any) -> ShipTo:
 
 
 def _fill(
-    uow: UnitOfWork,
-    group: list[_Demand],
+    group: list[Demand],
     stock: list[_Stock],
     quantity: Decimal,
     places: dict[int, Location],
-    now: datetime,
     remaining: dict[int, Decimal],
+    takes: list[Take],
 ) -> None:
-    """Reserve up to `quantity` for the group's lines (in line order) from `stock`, FEFO.
-
-    `remaining` is what each line still needs; it shrinks as reservations are made.
-    """
+    """Plan up to `quantity` for the group's lines (in line order) from `stock`, FEFO,
+    then bins in walking order. `remaining` (what each line still needs) and the
+    stock's availability shrink as takes are planned."""
     def order_key(s: _Stock) -> tuple[Any, ...]:
         place = places[s.location_id]
         return (*fefo_key(s.lot), place.walk_order is None, place.walk_order or 0, place.code)
@@ -266,14 +331,12 @@ def _fill(
                 break
             if not _matches(s, demand.item_id, demand.pinned_lot or 0) or s.lot.available <= 0:
                 continue
-            got = _reserve(uow, (s.item_id, s.location_id, s.lot.lot_id or 0), min(want, s.lot.available))
-            if got > 0:
-                uow.reservations.add(demand.line_id, (s.item_id, s.location_id, s.lot.lot_id or 0),
-                                     got, picked=ZERO, at=now)
-                s.lot = LotStock(**{**s.lot.__dict__, "available": s.lot.available - got})
-                want -= got
-                quantity -= got
-                remaining[demand.line_id] -= got
+            got = min(want, s.lot.available)
+            takes.append(Take(demand.line_id, (s.item_id, s.location_id, s.lot.lot_id or 0), got))
+            s.lot = replace(s.lot, available=s.lot.available - got)
+            want -= got
+            quantity -= got
+            remaining[demand.line_id] -= got
 
 
 def _reserve(uow: UnitOfWork, key: BalanceKey, quantity: Decimal) -> Decimal:
