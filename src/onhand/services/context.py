@@ -68,22 +68,30 @@ def run_write(
     """
     key = validate_idempotency_key(idempotency_key)
     signature = fingerprint(action, request) if key else ""
+
+    def attempt(uow: UnitOfWork) -> T:
+        if key:
+            seen = uow.idempotency.get(key)
+            if seen is not None:
+                seen_action, seen_print, resource_id = seen
+                if (seen_action, seen_print) != (action, signature):
+                    raise IdempotencyConflict(key)
+                return load(uow, resource_id)
+        resource_id = work(uow)
+        if key:
+            uow.idempotency.add(key, action=action, fingerprint=signature, resource_id=resource_id, at=ctx.now())
+        return load(uow, resource_id)
+
+    return in_transaction(ctx, attempt)
+
+
+def in_transaction(ctx: ServiceContext, work: Callable[[UnitOfWork], T]) -> T:
+    """Run `work` in one write transaction, again (a few times) when a concurrent
+    transaction got in the way; `work` must start from scratch each time."""
     for attempt in range(MAX_ATTEMPTS):
         try:
             with ctx.writing() as uow:
-                if key:
-                    seen = uow.idempotency.get(key)
-                    if seen is not None:
-                        seen_action, seen_print, resource_id = seen
-                        if (seen_action, seen_print) != (action, signature):
-                            raise IdempotencyConflict(key)
-                        return load(uow, resource_id)
-                resource_id = work(uow)
-                if key:
-                    uow.idempotency.add(
-                        key, action=action, fingerprint=signature, resource_id=resource_id, at=ctx.now()
-                    )
-                return load(uow, resource_id)
+                return work(uow)
         except TransientConflict:
             if attempt == MAX_ATTEMPTS - 1:
                 raise

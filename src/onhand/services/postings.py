@@ -8,6 +8,7 @@ location would go below zero, which rolls the whole posting back.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -30,7 +31,7 @@ from onhand.domain.quantities import quantity as parse_quantity
 from onhand.services import backorders, resolve
 from onhand.services.context import ServiceContext
 from onhand.services.lots import add_lot, parse_date
-from onhand.services.valuing import value_posting
+from onhand.services.valuing import value_postings
 from onhand.services.views import PostingView
 
 if TYPE_CHECKING:
@@ -40,18 +41,30 @@ if TYPE_CHECKING:
 def post(
     uow: UnitOfWork, draft: PostingDraft, *, now: datetime, actor: str | None = None
 ) -> int:
-    validate_posting(draft)
-    posting_id = uow.ledger.add_posting(draft, created_at=now, effective_at=now, actor=actor)
-    places = {m.source.id: m.source for m in draft.moves} | {
-        m.destination.id: m.destination for m in draft.moves
-    }
+    return post_many(uow, [draft], now=now, actor=actor)[0]
+
+
+def post_many(
+    uow: UnitOfWork, drafts: Sequence[PostingDraft], *, now: datetime, actor: str | None = None
+) -> list[int]:
+    """Post several drafts at once (a wave of shipments, say): each is its own posting
+    with the same checks and effects as if posted alone, written in a few statements.
+    The drafts must share one guard (see `guard_for`)."""
+    for draft in drafts:
+        validate_posting(draft)
+    guards = {guard_for(draft.kind) for draft in drafts}
+    if len(guards) != 1:
+        raise ValueError("post_many: the drafts must share one guard")
+    guard = guards.pop()
+    written = uow.ledger.add_postings(list(drafts), created_at=now, effective_at=now, actor=actor)
+    moves = [move for draft in drafts for move in draft.moves]
+    places = {m.source.id: m.source for m in moves} | {m.destination.id: m.destination for m in moves}
     guarded = {loc.id for loc in places.values() if must_stay_non_negative(loc)}
-    deltas = balance_deltas(draft.moves)
-    guard = guard_for(draft.kind)
+    deltas = balance_deltas(moves)
     short = uow.ledger.apply_deltas(deltas, guarded, guard)
     if short:
-        skus = {m.item.id: m.item.sku for m in draft.moves}
-        lots = {m.lot.id: m.lot.code for m in draft.moves if m.lot}
+        skus = {m.item.id: m.item.sku for m in moves}
+        lots = {m.lot.id: m.lot.code for m in moves if m.lot}
         raise InsufficientStock(
             [
                 Shortage(
@@ -65,12 +78,14 @@ def post(
                 for (item_id, location_id, lot_key), there in short
             ]
         )
-    _check_serials_unique(uow, draft)
-    value_posting(uow, posting_id, draft, now=now)
+    for draft in drafts:
+        _check_serials_unique(uow, draft)
+    value_postings(uow, [(posting_id, move_ids, draft) for (posting_id, move_ids), draft
+                         in zip(written, drafts, strict=True)], now=now)
     # A decrease guarded by free stock cannot leave less on hand than is reserved.
     kept = guarded if guard is Guard.FREE else set()
     _rebalance_reservations(uow, deltas, places, now, kept_promises=kept)
-    return posting_id
+    return [posting_id for posting_id, _ids in written]
 
 
 def _rebalance_reservations(

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from onhand.domain.cost_layers import ZERO, CostingMethod, exact
 from onhand.domain.ledger import MoveLine, PostingDraft
@@ -38,18 +38,51 @@ def methods_for(uow: UnitOfWork, item_ids: list[int]) -> dict[int, CostingMethod
 
 
 def value_posting(uow: UnitOfWork, posting_id: int, draft: PostingDraft, *, now: datetime) -> None:
-    if not draft.moves:
+    value_postings(uow, [(posting_id, uow.valuation.move_ids(posting_id), draft)], now=now)
+
+
+def value_postings(
+    uow: UnitOfWork, postings: list[tuple[int, list[int], PostingDraft]], *, now: datetime
+) -> None:
+    """Value each posting's moves (posting id, its move ids in order, its draft), in order:
+    the items' pools are read and locked once, and written back once."""
+    postings = [entry for entry in postings if entry[2].moves]
+    if not postings:
         return
-    ids = uow.valuation.move_ids(posting_id)
-    item_ids = sorted({m.item.id for m in draft.moves})
+    item_ids = sorted({m.item.id for _id, _ids, draft in postings for m in draft.moves})
     uow.valuation.lock_items(item_ids)  # before reading the pools it will rewrite
     methods = methods_for(uow, item_ids)
     stored = uow.valuation.pools(item_ids)
-    engines: dict[int, ItemValuation] = {}
-    for item_id in item_ids:
-        method = methods[item_id]
-        pools = {(loc, lot or None): snap for (item, loc, lot), snap in stored.items() if item == item_id}
-        engines[item_id] = ItemValuation(method, ValuationSnapshot(method, None, pools))
+    by_item: dict[int, dict[tuple[int, int | None], Any]] = defaultdict(dict)
+    for (item, loc, lot), snap in stored.items():
+        by_item[item][(loc, lot or None)] = snap
+    engines = {
+        item_id: ItemValuation(methods[item_id], ValuationSnapshot(methods[item_id], None, by_item[item_id]))
+        for item_id in item_ids
+    }
+    rows: list[dict[str, Any]] = []
+    touched: set[tuple[int, int, int | None]] = set()
+    for _posting_id, ids, draft in postings:
+        values = _value_draft(engines, ids, draft, now)
+        rows += [
+            {"move_id": ids[index], "item_id": draft.moves[index].item.id, "role": role.value,
+             "value": value.value, "variance": value.variance, "basis": value.basis.value}
+            for index, (role, value) in sorted(values.items())
+        ]
+        touched |= {
+            (move.item.id, *pool_key(methods[move.item.id], place.id, _lot(move)))
+            for move in draft.moves for place in (move.source, move.destination) if place.is_internal
+        }
+    uow.valuation.add_values(rows)
+    uow.valuation.save_pools({
+        (item, loc, lot or 0): engines[item].pools[(loc, lot)].snapshot() for item, loc, lot in touched
+    })
+
+
+def _value_draft(
+    engines: dict[int, ItemValuation], ids: list[int], draft: PostingDraft, now: datetime
+) -> dict[int, tuple[MoveRole, MoveValue]]:
+    """Each move's role and value, by its index in the draft."""
     roles = [role_of(m.source.kind, m.destination.kind) for m in draft.moves]
     values: dict[int, MoveValue] = {}
     consumed = ZERO
@@ -66,18 +99,7 @@ def value_posting(uow: UnitOfWork, posting_id: int, draft: PostingDraft, *, now:
         cost_move = CostMove(ids[index], now, MoveRole.BUILD_OUTPUT, move.quantity,
                              destination=move.destination.id, lot=_lot(move), value=given)
         values[index] = engines[move.item.id].apply(cost_move, {})
-    uow.valuation.add_values([
-        {"move_id": ids[index], "item_id": draft.moves[index].item.id, "role": roles[index].value,
-         "value": value.value, "variance": value.variance, "basis": value.basis.value}
-        for index, value in sorted(values.items())
-    ])
-    touched = {
-        (move.item.id, *pool_key(methods[move.item.id], place.id, _lot(move)))
-        for move in draft.moves for place in (move.source, move.destination) if place.is_internal
-    }
-    uow.valuation.save_pools({
-        (item, loc, lot or 0): engines[item].pools[(loc, lot)].snapshot() for item, loc, lot in touched
-    })
+    return {index: (roles[index], value) for index, value in values.items()}
 
 
 def _lot(move: MoveLine) -> int | None:

@@ -53,6 +53,8 @@ _MOVES_OF_POSTING = _MOVES.where(moves.c.posting_id == bindparam("posting_id")).
 _POSTING = select(postings).where(postings.c.id == bindparam("posting_id"))
 _ADD_POSTING = insert(postings)
 _ADD_MOVE = insert(moves)
+_ADD_POSTINGS = insert(postings).returning(postings.c.id, sort_by_parameter_order=True)
+_ADD_MOVES = insert(moves).returning(moves.c.id, sort_by_parameter_order=True)
 # Parameter names must differ from column names in UPDATE statements.
 _KEY = (
     balances.c.item_id == bindparam("b_item"),
@@ -119,6 +121,20 @@ def _add_to_balance(dialect: str) -> Any:
     return _ADD_BY_DIALECT[dialect]
 
 
+def _move_rows(posting_id: int, draft: PostingDraft) -> list[dict[str, Any]]:
+    return [
+        {
+            "posting_id": posting_id,
+            "item_id": m.item.id,
+            "lot_id": m.lot.id if m.lot else None,
+            "from_location_id": m.source.id,
+            "to_location_id": m.destination.id,
+            "quantity": m.quantity,
+        }
+        for m in draft.moves
+    ]
+
+
 class LedgerRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -149,33 +165,67 @@ class LedgerRepository:
             },
         )
         posting_id = int(result.inserted_primary_key[0])
-        if not draft.moves:
-            return posting_id
-        self._conn.execute(
-            _ADD_MOVE,
+        if draft.moves:
+            self._conn.execute(_ADD_MOVE, _move_rows(posting_id, draft))
+        return posting_id
+
+    def add_postings(
+        self,
+        drafts: list[PostingDraft],
+        *,
+        created_at: datetime,
+        effective_at: datetime,
+        actor: str | None,
+    ) -> list[tuple[int, list[int]]]:
+        """Append several postings in two statements; returns each one's id and move ids (in order)."""
+        heads = self._conn.execute(
+            _ADD_POSTINGS,
             [
-                {
-                    "posting_id": posting_id,
-                    "item_id": m.item.id,
-                    "lot_id": m.lot.id if m.lot else None,
-                    "from_location_id": m.source.id,
-                    "to_location_id": m.destination.id,
-                    "quantity": m.quantity,
-                }
-                for m in draft.moves
+                {"kind": d.kind.value, "reason": d.reason, "reference": d.reference, "note": d.note,
+                 "created_at": created_at, "effective_at": effective_at, "actor": actor}
+                for d in drafts
             ],
         )
-        return posting_id
+        posting_ids = [int(row[0]) for row in heads]
+        rows = [row for posting_id, d in zip(posting_ids, drafts, strict=True) for row in _move_rows(posting_id, d)]
+        move_ids = [int(row[0]) for row in self._conn.execute(_ADD_MOVES, rows)] if rows else []
+        found, start = [], 0
+        for posting_id, draft in zip(posting_ids, drafts, strict=True):
+            found.append((posting_id, move_ids[start:start + len(draft.moves)]))
+            start += len(draft.moves)
+        return found
 
     def apply_deltas(
         self, deltas: dict[BalanceKey, Decimal], guarded_locations: set[int], guard: Guard
     ) -> list[tuple[BalanceKey, Decimal]]:
         """Apply on-hand changes; return (key, what there was) for each guarded row that fell short.
 
-        With `Guard.FREE` a decrease may take only unreserved stock.
+        With `Guard.FREE` a decrease may take only unreserved stock. Many rows are
+        changed in two statements (guarded decreases, then additions); should a guarded
+        decrease fall short, they are undone and applied row by row to say which.
         """
+        keys = sorted(deltas)
+        if len(keys) <= 2:
+            return self._apply_each(keys, deltas, guarded_locations, guard)
+        takes, adds = [], []
+        for key in keys:
+            params = {"b_item": key[0], "b_location": key[1], "b_lot": key[2], "delta": deltas[key]}
+            (takes if deltas[key] < 0 and key[1] in guarded_locations else adds).append(params)
+        if takes:
+            attempt = self._conn.begin_nested()
+            if self._conn.execute(_TAKE[guard], takes).rowcount != len(takes):
+                attempt.rollback()
+                return self._apply_each(keys, deltas, guarded_locations, guard)
+            attempt.commit()
+        if adds:
+            self._conn.execute(self._add, adds)
+        return []
+
+    def _apply_each(
+        self, keys: list[BalanceKey], deltas: dict[BalanceKey, Decimal], guarded_locations: set[int], guard: Guard
+    ) -> list[tuple[BalanceKey, Decimal]]:
         shortages: list[tuple[BalanceKey, Decimal]] = []
-        for key in sorted(deltas):
+        for key in keys:
             delta = deltas[key]
             params = {"b_item": key[0], "b_location": key[1], "b_lot": key[2], "delta": delta}
             if delta < 0 and key[1] in guarded_locations:
