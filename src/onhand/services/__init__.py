@@ -47,6 +47,7 @@ from onhand.services import (
     transfers,
     transit,
     valuation,
+    waves,
 )
 
 __all__ = [
@@ -85,4 +86,5 @@ __all__ = [
     "transfers",
     "transit",
     "valuation",
+    "waves",
 ]

@@ -160,17 +160,36 @@ def ship_order(
             wanted = _default_shipment(by_no, packed)
             if not wanted:
                 raise Conflict(f"order: {order.reference} has nothing reserved to ship")
-        _require_reserved(by_no, wanted)
-        now = ctx.now()
-        posting_id, shipped = _post_shipment(uow, order, dict(wanted), now)
-        shipment_id = uow.shipments.add_shipment(order.id, posting_id, shipped, now)
-        uow.shipments.mark_shipped(_packages_covered(packed, wanted), shipment_id)
-        allocation.refresh_status(uow, order, now)
+        _ship(uow, order, by_no, wanted, packed, ctx.now())
         return int(order.id)
 
     request = {"reference": reference, "lines": [ln.__dict__ for ln in lines] if lines is not None else None}
     return run_write(ctx, work, load_order, action="ship_order",
                      idempotency_key=idempotency_key, request=request)
+
+
+def ship_if_covered(uow: UnitOfWork, order: Any, now: Any) -> bool:
+    """Ship everything the order still has to ship, if all of it is reserved; whether it was."""
+    by_no = _lines_by_no(uow, order.id)
+    stock = allocation.stock_lines(list(by_no.values()))
+    if not stock or any(line.reserved != line.quantity - line.shipped for line in stock):
+        return False
+    wanted = {line.id: line.reserved for line in stock if line.reserved > 0}
+    if not wanted:
+        return False
+    _ship(uow, order, by_no, wanted, _packed_unshipped(uow, order), now)
+    return True
+
+
+def _ship(
+    uow: UnitOfWork, order: Any, by_no: dict[int, Any], wanted: dict[int, Decimal],
+    packed: dict[int, dict[int, Decimal]], now: Any,
+) -> None:
+    _require_reserved(by_no, wanted)
+    posting_id, shipped = _post_shipment(uow, order, dict(wanted), now)
+    shipment_id = uow.shipments.add_shipment(order.id, posting_id, shipped, now)
+    uow.shipments.mark_shipped(_packages_covered(packed, wanted), shipment_id)
+    allocation.refresh_status(uow, order, now)
 
 
 def _packed_unshipped(uow: UnitOfWork, order: Any) -> dict[int, dict[int, Decimal]]:

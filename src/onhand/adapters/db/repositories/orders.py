@@ -60,6 +60,11 @@ _LOCKED = _GET.with_for_update(of=sales_orders)
 _LOCKED_BY_REFERENCE = _HEADER.where(sales_orders.c.reference == bindparam("reference")).with_for_update(
     of=sales_orders
 )
+_LOCKED_BY_REFERENCES = (
+    _HEADER.where(sales_orders.c.reference.in_(bindparam("references", expanding=True)))
+    .order_by(sales_orders.c.id)
+    .with_for_update(of=sales_orders)
+)
 _BY_REFERENCE = select(sales_orders.c.id).where(sales_orders.c.reference == bindparam("reference"))
 _BY_EXTERNAL_ID = select(sales_orders.c.id).where(
     sales_orders.c.channel == bindparam("channel"), sales_orders.c.external_id == bindparam("external_id")
@@ -75,7 +80,7 @@ def _total(column: Any, of_line: Any) -> Any:
 
 
 # Each line with what was reserved, picked, shipped and returned for it: one statement.
-_LINES = (
+_ALL_LINES = (
     select(
         sales_order_lines,
         items.c.sku,
@@ -92,9 +97,11 @@ _LINES = (
     .join(units, items.c.unit_code == units.c.code)
     .outerjoin(lots, sales_order_lines.c.pinned_lot_id == lots.c.id)
     .outerjoin(locations, sales_order_lines.c.location_id == locations.c.id)
-    .where(sales_order_lines.c.order_id == _ORDER_ID)
-    .order_by(sales_order_lines.c.line_no)
 )
+_LINES = _ALL_LINES.where(sales_order_lines.c.order_id == _ORDER_ID).order_by(sales_order_lines.c.line_no)
+_LINES_OF_ORDERS = _ALL_LINES.where(
+    sales_order_lines.c.order_id.in_(bindparam("order_keys", expanding=True))
+).order_by(sales_order_lines.c.order_id, sales_order_lines.c.line_no)
 
 # Lines holding reservations, with what they ordered and shipped (for `verify`).
 _PROMISING_LINES = (
@@ -143,6 +150,16 @@ class OrderRepository:
     def locked_by_reference(self, reference: str) -> Any:
         return self._conn.execute(_LOCKED_BY_REFERENCE, {"reference": reference}).first()
 
+    def locked_by_references(self, references: list[str]) -> list[Any]:
+        """The headers of these orders (those that exist), oldest first, locked."""
+        return list(self._conn.execute(_LOCKED_BY_REFERENCES, {"references": references}))
+
+    def update_many(self, changes: list[dict[str, Any]]) -> None:
+        """Several orders' changes in one statement: each dict holds `order_key` and the
+        same columns."""
+        if changes:
+            self._conn.execute(_UPDATE_ORDER, changes)
+
     def get(self, order_id: int) -> Any:
         """The header, with `has_packages`."""
         return self._conn.execute(_GET, {"order_key": order_id}).first()
@@ -163,6 +180,14 @@ class OrderRepository:
         """The lines in line order, each with `reserved`, `picked`, `shipped` and `returned`,
         its item's `item_kind` and `unit_decimals`."""
         return list(self._conn.execute(_LINES, {"order_key": order_id}))
+
+    def lines_of(self, order_ids: list[int]) -> dict[int, list[Any]]:
+        """`lines` of several orders in one statement, by order id."""
+        found: dict[int, list[Any]] = {order_id: [] for order_id in order_ids}
+        if order_ids:
+            for row in self._conn.execute(_LINES_OF_ORDERS, {"order_keys": order_ids}):
+                found[row.order_id].append(row)
+        return found
 
     def promising_lines(self) -> list[Any]:
         """Every line holding a reservation: reference, cancelled_at, line_no, quantity, reserved, shipped."""

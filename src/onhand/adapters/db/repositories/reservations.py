@@ -44,6 +44,10 @@ _FREE_STOCK = (
         balances.c.on_hand - balances.c.reserved > 0,
     )
 )
+# The same, each balance row locked until commit (for a wave that plans in memory).
+_FREE_STOCK_LOCKED = _FREE_STOCK.order_by(
+    balances.c.item_id, balances.c.location_id, balances.c.lot_key
+).with_for_update(of=balances)
 _FREE = select(balances.c.on_hand - balances.c.reserved).where(*_KEY)
 _RESERVE = (
     update(balances)
@@ -143,11 +147,13 @@ class ReservationRepository:
 
     # --- stock to reserve from -----------------------------------------------------
 
-    def stock(self, item_ids: list[int], location_ids: list[int]) -> list[Any]:
-        """Balances with free stock (on hand − reserved > 0), with their lot facts."""
+    def stock(self, item_ids: list[int], location_ids: list[int], *, lock: bool = False) -> list[Any]:
+        """Balances with free stock (on hand − reserved > 0), with their lot facts;
+        with `lock`, each row is locked until commit (in key order)."""
         if not item_ids or not location_ids:
             return []
-        return list(self._conn.execute(_FREE_STOCK, {"item_ids": item_ids, "location_ids": location_ids}))
+        query = _FREE_STOCK_LOCKED if lock else _FREE_STOCK
+        return list(self._conn.execute(query, {"item_ids": item_ids, "location_ids": location_ids}))
 
     def free(self, key: BalanceKey) -> Decimal:
         value = self._conn.execute(_FREE, _key(key)).scalar()

@@ -44,6 +44,7 @@ _PACKAGE_CONTENTS = (
 _PACKAGES = select(packages).where(packages.c.order_id == _ORDER).order_by(packages.c.id)
 _ADD_SHIPMENT = insert(shipments)
 _ADD_SHIPMENT_LINE = insert(shipment_lines)
+_ADD_SHIPMENTS = insert(shipments).returning(shipments.c.id, sort_by_parameter_order=True)
 _SHIPMENTS = (
     select(
         shipments.c.id, shipments.c.posting_id, shipments.c.created_at,
@@ -126,6 +127,20 @@ class ShipmentRepository:
         shipment_id = int(result.inserted_primary_key[0])
         self._conn.execute(_ADD_SHIPMENT_LINE, [{**line, "shipment_id": shipment_id} for line in lines])
         return shipment_id
+
+    def add_shipments(self, shipped: list[tuple[int, int, list[dict[str, Any]]]], at: datetime) -> None:
+        """Several orders' shipments (order id, posting id, lines) in two statements."""
+        if not shipped:
+            return
+        heads = self._conn.execute(
+            _ADD_SHIPMENTS,
+            [{"order_id": order_id, "posting_id": posting_id, "created_at": at} for order_id, posting_id, _ in shipped],
+        )
+        ids = [int(row[0]) for row in heads]
+        self._conn.execute(_ADD_SHIPMENT_LINE, [
+            {**line, "shipment_id": shipment_id}
+            for shipment_id, (_order, _posting, lines) in zip(ids, shipped, strict=True) for line in lines
+        ])
 
     def for_order(self, order_id: int) -> list[ShipmentView]:
         grouped: dict[int, list[Any]] = defaultdict(list)
