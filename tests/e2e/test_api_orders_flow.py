@@ -241,3 +241,35 @@ def test_a_pick_confirmed_by_a_scanned_gs1_code(api_operator: httpx.Client) -> N
         {"location": "NY-B1", "barcode": "(01)00614141000418(10)H-EARLY"},
     ]})
     assert refused.status_code == 404 and refused.json()["error"]["field"] == "picks[0].barcode"
+
+
+def test_a_wave_ships_the_orders_stock_covers_and_allocates_the_rest(
+    api_operator: httpx.Client, api_viewer: httpx.Client
+) -> None:
+    near_la = _created(api_operator.post("/api/v1/orders", json={
+        "ship_to": SANTA_MONICA, "lines": [{"sku": "TEA", "quantity": 2}, {"sku": "HONEY", "quantity": 1}],
+    }))["reference"]
+    too_big = _created(api_operator.post("/api/v1/orders", json={
+        "ship_to": NEWARK, "lines": [{"sku": "TEA", "quantity": 30}],
+    }))["reference"]
+
+    wave = api_operator.post("/api/v1/waves", json={"references": [too_big, near_la]})
+
+    assert wave.status_code == 200, wave.text
+    body = wave.json()
+    assert [(o["reference"], o["status"], o["shipped"]) for o in body["orders"]] == [
+        (near_la, "shipped", True), (too_big, "backordered", False)]
+    assert (body["shipped"], body["waiting"], body["skipped"]) == (1, 1, 0)
+    shipped = api_viewer.get(f"/api/v1/orders/{near_la}").json()
+    assert [(ln["location"], ln["lot"], ln["quantity"]) for ln in shipped["shipments"][0]["lines"]] == [
+        ("LA", None, "2"), ("LA", "H-LA", "1")]
+    assert _progress(api_viewer.get(f"/api/v1/orders/{too_big}").json(), 1) == ("23", "0", "0", "0", "7", "30")
+
+
+def test_a_wave_naming_an_unknown_order_is_refused_whole(api_operator: httpx.Client) -> None:
+    known = _created(api_operator.post("/api/v1/orders", json={"lines": [{"sku": "TEA", "quantity": 1}]}))
+    refused = api_operator.post("/api/v1/waves", json={"references": [known["reference"], "SO-NOPE"]})
+    assert refused.status_code == 404
+    assert refused.json()["error"]["field"] == "references[1]"
+    assert api_operator.get(f"/api/v1/orders/{known['reference']}").json()["status"] == "open"
+    assert api_operator.post("/api/v1/waves", json={"references": []}).status_code == 422

@@ -273,3 +273,27 @@ def test_a_pick_is_confirmed_by_scanning_its_gs1_code(shop, onhand):
     assert picked.row("NY-B1", "H-EARLY") == ["NY-B1", "H-EARLY", EARLY, "1", "HONEY", "3", "3"]
     unknown = shop("orders", "pick-scan", "SO-000001", "NY-B1", "(01)00614141000418(10)H-EARLY")
     assert unknown.exit_code != 0 and "picks[0].barcode" in unknown.stderr
+
+
+def test_orders_are_fulfilled_in_waves_from_arguments_and_a_file(shop, onhand, tmp_path):
+    refs = []
+    for quantity in ("2", "1", "30"):
+        ok(shop("orders", "create", "--line", f"TEA:{quantity}", *NEWARK))
+        refs.append(services.orders.list_orders(onhand, limit=1)[0].reference)
+    listed = tmp_path / "wave.txt"
+    listed.write_text(f"{refs[1]}\n\n{refs[2]}\n", encoding="utf-8")
+
+    result = ok(shop("orders", "fulfil", refs[0], "--file", str(listed), "--wave-size", "2"))
+
+    assert "2 shipped, 1 waiting, 0 skipped" in result.stdout
+    statuses = [services.orders.get_order(onhand, ref).status for ref in refs]
+    assert statuses == ["shipped", "shipped", "backordered"]
+    again = ok(shop("orders", "fulfil", refs[0]))
+    assert "0 shipped, 0 waiting, 1 skipped" in again.stdout
+
+
+def test_fulfilling_nothing_or_an_unknown_order_is_refused(shop):
+    assert shop("orders", "fulfil").exit_code != 0
+    refused = shop("orders", "fulfil", "SO-NOPE")
+    assert refused.exit_code != 0
+    assert "references[0]" in refused.stderr

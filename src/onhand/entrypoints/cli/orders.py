@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from onhand import services
-from onhand.entrypoints.cli import fulfilment
+from onhand.entrypoints.cli import fulfilment, waves
 from onhand.entrypoints.cli.order_options import (
     Customer,
     FromOption,
@@ -199,3 +199,4 @@ orders_app.command("pick-scan")(fulfilment.pick_scan)
 orders_app.command("pack")(fulfilment.pack)
 orders_app.command("ship")(fulfilment.ship)
 orders_app.command("return")(fulfilment.receive_return)
+orders_app.command("fulfil")(waves.fulfil)

@@ -18,6 +18,8 @@ from onhand.entrypoints.api.schemas.fulfilment import (
     PicksIn,
     ReturnIn,
     ShipmentIn,
+    WaveIn,
+    WaveOut,
 )
 from onhand.entrypoints.api.schemas.orders import OrderOut
 
@@ -87,3 +89,11 @@ def receive_return(
         return_reference=body.return_reference, idempotency_key=idempotency_key,
     )
     return OrderOut.of(order)
+
+
+@router.post(
+    "/waves",
+    summary="Allocate and ship a wave of orders: each covered in full ships now, the rest is allocated",
+)
+def fulfil_wave(body: WaveIn, onhand: OnhandDep, _key: Writer) -> WaveOut:
+    return WaveOut.of(services.waves.fulfil_orders(onhand, body.references))

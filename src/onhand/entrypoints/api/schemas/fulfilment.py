@@ -16,6 +16,7 @@ from onhand.entrypoints.api.schemas.common import (
 from onhand.services.picking import PickConfirmation, PickLine, PickList, PickSite
 from onhand.services.returns import ReturnLine
 from onhand.services.shipping import PackageSpec, ShipLine
+from onhand.services.waves import WaveResult
 
 
 class PickLineOut(ResponseModel):
@@ -128,3 +129,29 @@ class ReturnIn(RequestModel):
                           examples=["NY-RETURNS"])
     lines: list[ReturnLineIn]
     return_reference: str | None = Field(None, description="Default: the next RMA-000001")
+
+
+class WaveIn(RequestModel):
+    references: list[str] = Field(description="The orders of the wave (up to 1,000); handled oldest first",
+                                  examples=[["SO-000101", "SO-000102"]])
+
+
+class WaveOrderOut(ResponseModel):
+    reference: str
+    status: str = Field(description="The order's status after the wave")
+    shipped: bool = Field(description="A shipment left in this wave")
+    note: str = Field(description="The routing note, or why the order was skipped")
+
+
+class WaveOut(ResponseModel):
+    orders: list[WaveOrderOut] = Field(description="Oldest first")
+    shipped: int
+    waiting: int = Field(description="Allocated as far as stock allows, not shipped")
+    skipped: int = Field(description="Not active (shipped or cancelled before the wave)")
+
+    @classmethod
+    def of(cls, result: WaveResult) -> WaveOut:
+        return cls(
+            orders=[WaveOrderOut(**order.__dict__) for order in result.orders],
+            shipped=len(result.shipped), waiting=len(result.waiting), skipped=len(result.skipped),
+        )
