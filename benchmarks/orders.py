@@ -5,7 +5,9 @@
     python -m benchmarks.orders --postgres postgresql://postgres@127.0.0.1:5432/test   # also O1, O5, R16 there
 
 O1 and O5 (`order_flow`): single-line and 5-line orders created, then each allocated and
-shipped. R16 (`races`, PostgreSQL only): 16 concurrent clients reserving from a shared,
+shipped (`allocate_order` + `ship_order`, two transactions per order); then the same
+numbers of new orders fulfilled in waves of 200 (`waves.fulfil_orders`, one transaction
+per wave). R16 (`races`, PostgreSQL only): 16 concurrent clients reserving from a shared,
 partly scarce stock, then proven free of oversell (`race_checks`). Each figure is
 compared with the issue's target where one is set. Exits non-zero when a check fails
 (an order not shipped in full, oversell, a stock difference, `verify`); a target not
@@ -34,6 +36,8 @@ from onhand.bootstrap import Onhand, open_onhand
 from onhand.services.views import VerifyReport
 
 SUPPLY = 1.5  # stock received for O1 and O5, times the units ordered: every order ships in full
+WAVE = 200  # orders per wave (`waves.fulfil_orders`)
+RACE_BATCH = 20  # orders per `waves.allocate_orders` call in R16's batched race
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -72,7 +76,11 @@ def _run(onhand: Onhand, rng: random.Random, counts: OrderCounts) -> tuple[bool,
     skus = tuple(tracked)
     single = order_flow.plan_orders(rng, skus, counts.single_line, lines=1, prefix="O1")
     multi = order_flow.plan_orders(rng, skus, counts.multi_line, lines=counts.lines_per_multi_line, prefix="O5")
-    asked = order_flow.demand([*single, *multi])
+    # The same numbers of orders again, fulfilled in waves.
+    single_waves = order_flow.plan_orders(rng, skus, counts.single_line, lines=1, prefix="O1W")
+    multi_waves = order_flow.plan_orders(rng, skus, counts.multi_line, lines=counts.lines_per_multi_line,
+                                         prefix="O5W")
+    asked = order_flow.demand([*single, *multi, *single_waves, *multi_waves])
     supply = {sku: math.ceil(units * SUPPLY) for sku, units in asked.items()}
     stock_up(onhand, rng, supply=supply, tracked=tracked, sites=sites, tag="ORD")
     say(f"setup (untimed): {len(sites)} sites, {len(skus)} items, {sum(supply.values())} units received")
@@ -83,11 +91,16 @@ def _run(onhand: Onhand, rng: random.Random, counts: OrderCounts) -> tuple[bool,
         say(targets.SINGLE_LINE_ON_SQLITE.verdict(o1))
         judged.add("O1")
     _o5, ok5 = _orders_phase(onhand, multi, "O5", f"{counts.lines_per_multi_line}-line orders")
-    ok = ok1 and ok5
+    o1w, ok1w = _wave_phase(onhand, single_waves, "O1", "single-line orders")
+    if backend == targets.SINGLE_LINE_ON_SQLITE.backend:
+        say(targets.SINGLE_LINE_ON_SQLITE.verdict(o1w) + " — in waves")
+    _o5w, ok5w = _wave_phase(onhand, multi_waves, "O5", f"{counts.lines_per_multi_line}-line orders")
+    ok = ok1 and ok5 and ok1w and ok5w
     report = None
     if backend == targets.RESERVATIONS_ON_POSTGRES.backend:
         race_ok, report = _race(onhand, rng, counts, sites)
-        ok = ok and race_ok
+        batch_ok, report = _race(onhand, rng, counts, sites, batch=RACE_BATCH)
+        ok = ok and race_ok and batch_ok
         judged.add("R16")
     else:
         say("R16 concurrent reservations: skipped (PostgreSQL only: give --postgres URL)")
@@ -112,20 +125,44 @@ def _orders_phase(
     return result, not problems
 
 
-def _race(onhand: Onhand, rng: random.Random, counts: OrderCounts, sites: Sequence[str]) -> tuple[bool, VerifyReport]:
-    race = races.prepare(onhand, rng, counts, sites)
+def _wave_phase(
+    onhand: Onhand, plans: Sequence[order_flow.PlannedOrder], code: str, title: str
+) -> tuple[PhaseResult, bool]:
+    say(order_flow.create_orders(onhand, plans, code, title).line())
+    result, cpu, problems = order_flow.fulfil_in_waves(onhand, plans, code, title, wave_size=WAVE)
+    say(result.line())
+    lines = sum(len(plan.lines) for plan in plans)
+    say(f"{code} in waves: {lines / result.seconds:.0f} lines/s; this process's CPU {cpu:.2f} s "
+        f"= {result.count / cpu:.0f} orders per CPU-second (the rest of the wall time waited for the database "
+        "or the machine's other work)")
+    if problems:
+        say(f"{code} check: {len(problems)} orders not shipped in full by their wave, e.g.")
+        for text in problems[:5]:
+            say(f"  {text}")
+    return result, not problems
+
+
+def _race(
+    onhand: Onhand, rng: random.Random, counts: OrderCounts, sites: Sequence[str], *, batch: int | None = None
+) -> tuple[bool, VerifyReport]:
+    """R16: each client allocates its orders one call per order, or (`batch`) that many per call."""
+    race = races.prepare(onhand, rng, counts, sites, name="R16" if batch is None else "R16B")
     created, errors = races.create_concurrently(onhand, race)
     say(created.line())
-    allocated, tallies = races.allocate_concurrently(onhand, race)
+    if batch is None:
+        allocated, tallies = races.allocate_concurrently(onhand, race)
+    else:
+        allocated, tallies = races.allocate_in_batches_concurrently(onhand, race, batch)
     errors += [error for tally in tallies for error in tally.errors]
     verdict = check_race(onhand, race, tallies)
     say(f"{allocated.line()}, oversold: {verdict.oversold}")
     latencies = [seconds for tally in tallies for seconds in tally.latencies]
+    call = "allocate_order" if batch is None else f"allocate_orders ({batch} orders)"
     outcomes: Counter[str] = Counter()
     for tally in tallies:
         outcomes.update(tally.outcomes)
     say(
-        f"R16 allocate_order latency: p50 {percentile(latencies, 0.5) * 1000:.1f} ms, "
+        f"R16 {call} latency: p50 {percentile(latencies, 0.5) * 1000:.1f} ms, "
         f"p95 {percentile(latencies, 0.95) * 1000:.1f} ms, max {max(latencies, default=0) * 1000:.1f} ms; "
         f"orders reserved in full {outcomes['full']}, in part {outcomes['partial']}, not at all {outcomes['none']}"
     )
@@ -149,12 +186,13 @@ def _race(onhand: Onhand, rng: random.Random, counts: OrderCounts, sites: Sequen
             f"per SKU granted = shown on the orders = reserved in stock levels, {sum(verdict.granted.values())} "
             f"units; nothing granted beyond stock)"
         )
-    say(targets.RESERVATIONS_ON_POSTGRES.verdict(allocated, oversold=verdict.oversold))
+    how = " — one order per call" if batch is None else f" — {batch} orders per call"
+    say(targets.RESERVATIONS_ON_POSTGRES.verdict(allocated, oversold=verdict.oversold) + how)
     return not problems, verdict.report
 
 
 def _check_stock(onhand: Onhand, supply: Mapping[str, int], asked: Mapping[str, int]) -> bool:
-    """Every O1/O5 SKU holds what was received less what was ordered, none of it reserved."""
+    """Every SKU holds what was received less what was ordered, none of it reserved."""
     reported = {
         level.sku: (int(level.on_hand), int(level.reserved))
         for level in services.stock.stock_levels(onhand, group_by="item").levels

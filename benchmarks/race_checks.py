@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from benchmarks.races import CHANNEL, Race, Tally
+from benchmarks.races import Race, Tally
 from onhand import services
 from onhand.bootstrap import Onhand
 from onhand.services.views import VerifyReport
@@ -56,7 +56,7 @@ def check_race(onhand: Onhand, race: Race, tallies: Sequence[Tally]) -> RaceVerd
             by_supply += granted[sku] - race.supply[sku]
             problems.append(f"{sku}: {granted[sku]} granted, only {race.supply[sku]} received")
 
-    shown = _reserved_on_orders(onhand)
+    shown = _reserved_on_orders(onhand, race.channel)
     in_stock = _reserved_in_stock(onhand, race)
     problems += [
         f"{sku}: granted {granted[sku]}, orders show {shown[sku]}, stock levels {in_stock[sku]} reserved"
@@ -67,11 +67,11 @@ def check_race(onhand: Onhand, race: Race, tallies: Sequence[Tally]) -> RaceVerd
     return RaceVerdict(oversold, granted, tuple(problems), report)
 
 
-def _reserved_on_orders(onhand: Onhand) -> Counter[str]:
+def _reserved_on_orders(onhand: Onhand, channel: str) -> Counter[str]:
     """Units reserved per SKU on the race's orders, read back page by page."""
     shown: Counter[str] = Counter()
     offset = 0
-    while page := services.orders.list_orders(onhand, channel=CHANNEL, limit=PAGE, offset=offset):
+    while page := services.orders.list_orders(onhand, channel=channel, limit=PAGE, offset=offset):
         for order in page:
             for line in order.lines:
                 shown[line.sku] += int(line.reserved)

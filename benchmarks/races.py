@@ -38,6 +38,7 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Race:
+    channel: str  # the race's orders are on it
     clients: tuple[tuple[PlannedOrder, ...], ...]  # each client's orders
     scarce: tuple[str, ...]
     supply: dict[str, int]  # units received per SKU
@@ -54,14 +55,18 @@ class Tally:
     errors: list[str] = field(default_factory=list)
 
 
-def prepare(onhand: Onhand, rng: random.Random, counts: OrderCounts, sites: Sequence[str]) -> Race:
-    """Create the race's items, plan every client's orders, receive the stock (untimed)."""
-    tracked = create_items(onhand, "RACE", counts.race_items, lot_tracked_every=1)
+def prepare(
+    onhand: Onhand, rng: random.Random, counts: OrderCounts, sites: Sequence[str], *, name: str = "R16"
+) -> Race:
+    """Create the race's items, plan every client's orders, receive the stock (untimed).
+
+    `name` keeps races apart: their items, order references and channel."""
+    tracked = create_items(onhand, f"RACE{name}", counts.race_items, lot_tracked_every=1)
     skus = tuple(tracked)
     scarce, plentiful = skus[: counts.scarce_items], skus[counts.scarce_items :]
     clients = tuple(
         tuple(
-            plan_order(rng, f"R16-{c:02d}-{n:05d}", scarce if rng.random() < SCARCE_SHARE else plentiful, 1)
+            plan_order(rng, f"{name}-{c:02d}-{n:05d}", scarce if rng.random() < SCARCE_SHARE else plentiful, 1)
             for n in range(1, counts.orders_per_client + 1)
         )
         for c in range(1, counts.clients + 1)
@@ -71,10 +76,10 @@ def prepare(onhand: Onhand, rng: random.Random, counts: OrderCounts, sites: Sequ
         for order in orders:
             asked[order.lines[0].sku] += int(order.lines[0].quantity)
     supply = {sku: max(1, math.floor(asked[sku] * SCARCE_SUPPLY)) for sku in scarce}
-    stock_up(onhand, rng, supply=supply, tracked=tracked, sites=sites[:SCARCE_SITES], tag="R16S")
+    stock_up(onhand, rng, supply=supply, tracked=tracked, sites=sites[:SCARCE_SITES], tag=f"{name}S")
     plenty = {sku: math.ceil(asked[sku] * PLENTIFUL_SUPPLY) + 1 for sku in plentiful}
-    stock_up(onhand, rng, supply=plenty, tracked=tracked, sites=sites, tag="R16P")
-    return Race(clients, scarce, supply | plenty, asked)
+    stock_up(onhand, rng, supply=plenty, tracked=tracked, sites=sites, tag=f"{name}P")
+    return Race(f"{CHANNEL}-{name.lower()}", clients, scarce, supply | plenty, asked)
 
 
 def create_concurrently(onhand: Onhand, race: Race) -> tuple[PhaseResult, list[str]]:
@@ -84,7 +89,7 @@ def create_concurrently(onhand: Onhand, race: Race) -> tuple[PhaseResult, list[s
         errors = []
         for order in orders:
             try:
-                create(onhand, order, channel=CHANNEL)
+                create(onhand, order, channel=race.channel)
             except Exception as exc:  # reported and failing the run, not hiding anything
                 errors.append(f"create {order.reference}: {type(exc).__name__}: {exc}")
         return errors
@@ -116,6 +121,37 @@ def allocate_concurrently(onhand: Onhand, race: Race) -> tuple[PhaseResult, list
     seconds, tallies = concurrently(client, race.clients)
     count = sum(len(orders) for orders in race.clients)
     title = f"concurrent reservations ({len(race.clients)} clients)"
+    return PhaseResult("R16", title, count, seconds), tallies
+
+
+def allocate_in_batches_concurrently(onhand: Onhand, race: Race, batch: int) -> tuple[PhaseResult, list[Tally]]:
+    """Every client allocates its orders `batch` at a time (`waves.allocate_orders`), all
+    starting together; latencies are per batch."""
+
+    def client(orders: Sequence[PlannedOrder]) -> Tally:
+        tally = Tally()
+        for start in range(0, len(orders), batch):
+            chunk = orders[start:start + batch]
+            began = time.perf_counter()
+            try:
+                result = services.waves.allocate_orders(onhand, [order.reference for order in chunk])
+            except Exception as exc:  # reported and failing the run, not hiding anything
+                tally.errors.append(f"allocate {chunk[0].reference}…: {type(exc).__name__}: {exc}")
+                continue
+            tally.latencies.append(time.perf_counter() - began)
+            by_reference = {done.reference: done for done in result.orders}
+            for order in chunk:
+                done = by_reference[order.reference]
+                got = sum(int(quantity) for _sku, quantity in done.reserved)
+                for sku, quantity in done.reserved:
+                    tally.granted[sku] += int(quantity)
+                asked = int(order.lines[0].quantity)
+                tally.outcomes["full" if got == asked else "partial" if got else "none"] += 1
+        return tally
+
+    seconds, tallies = concurrently(client, race.clients)
+    count = sum(len(orders) for orders in race.clients)
+    title = f"concurrent reservations ({len(race.clients)} clients, batches of {batch})"
     return PhaseResult("R16", title, count, seconds), tallies
 
 

@@ -59,14 +59,14 @@ def receive(onhand, place, sku, lot, quantity, cost):
         onhand, bought.reference, lines=[ReceiptLine(1, quantity, lot=lot, location=place)])
 
 
-def one_by_one(onhand, references):
-    """The reference behaviour: each order allocated, then shipped if all of it is reserved."""
+def one_by_one(onhand, references, *, ship=True):
+    """The reference behaviour: each order allocated, then (`ship`) shipped if all of it is reserved."""
     for reference in references:
         view = services.orders.get_order(onhand, reference)
         if view.status not in {"open", "backordered", "allocated", "partially_shipped"}:
             continue
         view = services.orders.allocate_order(onhand, reference)
-        if all(line.reserved == line.quantity - line.shipped for line in view.lines):
+        if ship and all(line.reserved == line.quantity - line.shipped for line in view.lines):
             services.shipping.ship_order(onhand, reference)
 
 
@@ -128,8 +128,9 @@ def build(onhand, stock, orders):
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(case=scenario())
-def test_a_wave_leaves_exactly_what_allocating_and_shipping_each_order_in_turn_leaves(case):
+@given(case=scenario(), ship=st.booleans())
+def test_a_wave_leaves_exactly_what_allocating_and_shipping_each_order_in_turn_leaves(case, ship):
+    """With `ship` false: a batch allocation (`allocate_orders`) against `allocate_order` on each."""
     stock, orders = case
     results = []
     with tempfile.TemporaryDirectory() as directory:
@@ -139,12 +140,13 @@ def test_a_wave_leaves_exactly_what_allocating_and_shipping_each_order_in_turn_l
             try:
                 references = build(onhand, stock, orders)
                 if path == "one":
-                    one_by_one(onhand, references)
+                    one_by_one(onhand, references, ship=ship)
                 else:
-                    wave = services.waves.fulfil_orders(onhand, list(reversed(references)))
+                    run = services.waves.fulfil_orders if ship else services.waves.allocate_orders
+                    wave = run(onhand, list(reversed(references)))
                     assert [o.reference for o in wave.orders] == references  # oldest first
                     for shipped in wave.shipped:
-                        assert services.orders.get_order(onhand, shipped).shipments
+                        assert ship and services.orders.get_order(onhand, shipped).shipments
                 assert_books_balance(onhand)
                 results.append(outcome(onhand, references))
             finally:
@@ -242,6 +244,19 @@ def test_a_wave_values_each_shipment_like_a_single_shipment(shop):
     assert report.total_value == Decimal("30.00")
 
 
+def test_a_batch_allocation_reserves_oldest_first_and_ships_nothing(shop):
+    adjust(shop, "NY", "W", 5)
+    first, second, third = (order(shop, ("W", quantity)).reference for quantity in (2, 4, 1))
+
+    batch = services.waves.allocate_orders(shop, [third, second, first])
+
+    assert [(o.reference, o.status, o.shipped) for o in batch.orders] == [
+        (first, "allocated", False), (second, "backordered", False), (third, "backordered", False)]
+    assert [services.orders.get_order(shop, ref).lines[0].reserved for ref in (first, second, third)] == [2, 3, 0]
+    assert level(shop, "W") == (5, 5, 0)
+    assert_books_balance(shop)
+
+
 # --- racing, on PostgreSQL -------------------------------------------------------------
 
 
@@ -253,13 +268,16 @@ def test_racing_waves_and_allocations_never_ship_or_promise_more_than_there_is(t
             add_item(onhand, "W")
             add_place(onhand, "NY")
             adjust(onhand, "NY", "W", 40)
-            # 8 waves of 5 orders and 8 single allocations, 2 units each: 96 asked for 40.
+            # 8 waves (4 shipping, 4 allocating) of 5 orders and 8 single allocations, 2
+            # units each: 96 asked for 40.
             waves = [[order(onhand, ("W", 2)).reference for _ in range(5)] for _ in range(8)]
             singles = [order(onhand, ("W", 2)).reference for _ in range(8)]
 
             def worker(n):
-                if n % 2 == 0:
+                if n % 4 == 0:
                     return services.waves.fulfil_orders(onhand, waves[n // 2])
+                if n % 4 == 2:
+                    return services.waves.allocate_orders(onhand, waves[n // 2])
                 return services.orders.allocate_order(onhand, singles[n // 2])
 
             race(worker, threads=16)

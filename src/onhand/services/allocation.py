@@ -14,7 +14,7 @@ allocation when stock arrives, and re-allocation after a loss shrinks reservatio
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -118,22 +118,12 @@ def _reserve_for(
     notes, takes = plan(demands, stock, ground.places, ship_to_of(order))
     remaining = {d.line_id: d.quantity for d in demands}
     _execute(uow, takes, now, remaining)
-    routed = [d for d in demands if d.location_id is None]
-    if any(remaining[d.line_id] > 0 for d in routed):
-        # A concurrent allocation took stock the routing counted on: look again at
-        # what is free now, nearest site first, before anything is backordered.
+    if any(remaining[d.line_id] > 0 for d in demands if d.location_id is None):
+        # Short, or a concurrent allocation took stock the routing counted on: look
+        # again at what is free now, nearest site first, before anything is backordered.
         fresh = ground.qualifying(uow.reservations.stock(ground.item_ids, ground.sellable), order)
-        ship_to = ship_to_of(order)
-        places = ground.places
-        for group in _groups(routed):
-            for site in sorted({places[s.location_id].path[0] for s in fresh},
-                               key=lambda site_id: nearness(_site(places[site_id]), ship_to)):
-                in_site = [s for s in fresh if places[s.location_id].path[0] == site]
-                need = sum((remaining[d.line_id] for d in group), ZERO)
-                planned = dict(remaining)
-                more: list[Take] = []
-                _fill(group, in_site, need, places, planned, more)
-                _execute(uow, more, now, remaining)
+        plan_rest(demands, fresh, ground.places, ship_to_of(order), remaining,
+                  lambda more: _execute(uow, more, now, remaining))
     granted = {d.line_id: d.quantity - remaining[d.line_id] for d in demands}
     return "; ".join(notes), granted
 
@@ -209,6 +199,24 @@ def plan(
                 in_site = [s for s in stock if places[s.location_id].path[0] == site_id]
                 _fill(group, in_site, quantity, places, remaining, takes)
     return notes, takes
+
+
+def plan_rest(
+    demands: list[Demand], fresh: list[_Stock], places: dict[int, Location], ship_to: ShipTo,
+    remaining: dict[int, Decimal], settle: Callable[[list[Take]], None],
+) -> None:
+    """What the routed lines still miss after `plan`, from any site, nearest first.
+
+    `settle` makes one site's takes real and lowers `remaining` by what they got, before
+    the next site is planned."""
+    for group in _groups([d for d in demands if d.location_id is None]):
+        for site in sorted({places[s.location_id].path[0] for s in fresh},
+                           key=lambda site_id: nearness(_site(places[site_id]), ship_to)):
+            in_site = [s for s in fresh if places[s.location_id].path[0] == site]
+            need = sum((remaining[d.line_id] for d in group), ZERO)
+            more: list[Take] = []
+            _fill(group, in_site, need, places, dict(remaining), more)
+            settle(more)
 
 
 def _groups(demands: list[Demand]) -> list[list[Demand]]:

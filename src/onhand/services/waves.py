@@ -1,23 +1,26 @@
-"""Wave fulfilment: many orders allocated and shipped in one transaction.
+"""Waves: many orders allocated (and shipped) in one transaction.
 
-A warehouse releases orders in waves; `fulfil_orders` takes a wave (oldest order
-first) and does for each what `allocate_order` followed by `ship_order` would:
+A warehouse releases orders in waves; a channel import allocates its new orders in
+batches. `fulfil_orders` does for each order of a wave, oldest first, what
+`allocate_order` followed by `ship_order` would; `allocate_orders` what
+`allocate_order` alone would:
 
-- an order with nothing reserved, picked or shipped yet, that free stock covers in
-  full now, is routed and given its lots exactly as `allocate_order` would (the same
-  `allocation.plan`: routing, FEFO, shelf life, pinned lots, chosen locations) and
-  shipped at once. Its stock never sits reserved: the wave holds the balances it
-  plans from (row locks on PostgreSQL; SQLite writers are serial), and each order's
-  shipment posting is guarded by free stock like any other. The wave's postings,
-  values, shipments and order updates are written together, a few statements for
-  the whole wave (`postings.post_many`);
-- any other active order (stock for part of it only, already reserved or picked,
-  packed, bundles) is allocated as `allocate_order` does, and shipped if everything
-  it still has to ship is then reserved; otherwise it waits, backordered;
+- an order with nothing reserved, picked or shipped yet (and no bundles) is planned in
+  memory exactly as `allocate` plans it (`allocation.plan`: routing, FEFO, shelf life,
+  pinned lots, chosen locations; then `plan_rest`: what is missing from any site,
+  nearest first) against the wave's free stock, read once and locked row by row in key
+  order (PostgreSQL; SQLite writers are serial), so waves never deadlock each other
+  and what is planned is what is there. `fulfil_orders` ships an order that is covered
+  in full at once (no reservation left behind); the rest is reserved, backordered.
+  The wave's postings, values, shipments, reservations and order headers are written
+  together, a few statements for the whole wave (`postings.post_many`, executemany);
+- any other active order (reserved, picked or packed already, bundles) takes the
+  one-order path, and the stock is read again after it;
 - an order that is not active (shipped, cancelled) is skipped, with the reason.
 
-Each order's records are the same as the one-order path leaves: one shipment posting
-per order (reference = the order), its shipment, status and routing note.
+Each order's records are the same as the one-order path leaves — one shipment posting
+per order (reference = the order), its shipment, reservations, status and routing
+note; a property test holds the two paths to that.
 """
 
 from __future__ import annotations
@@ -30,13 +33,13 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from onhand.domain.errors import InvalidInput, NotFound
+from onhand.domain.errors import InvalidInput, NotFound, TransientConflict
 from onhand.domain.items import ItemKind
 from onhand.domain.ledger import MoveLine, PostingDraft, PostingKind
 from onhand.domain.locations import LocationKind
 from onhand.domain.orders import ACTIVE, LineProgress, order_status
 from onhand.services import allocation, shipping
-from onhand.services.allocation import Demand
+from onhand.services.allocation import Demand, Take
 from onhand.services.context import ServiceContext, in_transaction
 from onhand.services.postings import post_many
 
@@ -53,6 +56,7 @@ class WaveOrder:
     status: str  # after the wave
     shipped: bool  # a shipment left in this wave
     note: str  # the routing note, or why the order was skipped
+    reserved: tuple[tuple[str, Decimal], ...] = ()  # (SKU, reserved) per stock line, after the wave
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,16 @@ _ACTIVE = {status.value for status in ACTIVE}
 
 def fulfil_orders(ctx: ServiceContext, references: Sequence[str]) -> WaveResult:
     """Allocate and ship a wave of orders (up to 1,000), oldest first, in one transaction."""
+    return _run(ctx, references, ship=True)
+
+
+def allocate_orders(ctx: ServiceContext, references: Sequence[str]) -> WaveResult:
+    """Allocate a batch of orders (up to 1,000), oldest first, in one transaction: exactly
+    what `allocate_order` on each in turn does, the untouched ones in a few statements."""
+    return _run(ctx, references, ship=False)
+
+
+def _run(ctx: ServiceContext, references: Sequence[str], *, ship: bool) -> WaveResult:
     wanted = _references(references)
 
     def work(uow: UnitOfWork) -> WaveResult:
@@ -90,19 +104,19 @@ def fulfil_orders(ctx: ServiceContext, references: Sequence[str]) -> WaveResult:
                 raise NotFound("sales order", reference, f"references[{index}]")
         lines = uow.orders.lines_of([row.id for row in headers])
         untouched = [row for row in headers if row.status in _ACTIVE and _untouched(row, lines[row.id])]
-        batch = _Batch(uow, now, lines, untouched)
+        batch = _Batch(uow, now, lines, untouched, ship=ship)
         outcome: dict[str, WaveOrder] = {}
         for row in headers:  # oldest first: an order never loses stock to a younger one
             if row.status not in _ACTIVE:
                 outcome[row.reference] = WaveOrder(row.reference, row.status, False, f"order is {row.status}")
-            elif row in batch and batch.plan(row):
-                continue
+            elif row in batch:
+                batch.plan(row)
             else:
                 batch.flush()
-                outcome[row.reference] = _allocate_and_ship(uow, row, now)
+                outcome[row.reference] = _one_order(uow, row, now, ship=ship)
                 batch.forget_stock()  # the one-order path changed it
         batch.flush()
-        outcome |= batch.shipped
+        outcome |= batch.done
         return WaveResult(tuple(outcome[row.reference] for row in headers))
 
     return in_transaction(ctx, work)
@@ -132,67 +146,96 @@ def _untouched(order: Any, lines: list[Any]) -> bool:
 
 
 class _Batch:
-    """Untouched orders planned in memory against locked free stock and written together."""
+    """Untouched orders planned in memory against locked free stock and written together:
+    shipped (`ship`) or reserved."""
 
-    def __init__(self, uow: UnitOfWork, now: datetime, lines: dict[int, list[Any]], orders: list[Any]) -> None:
-        self.uow, self.now, self.lines = uow, now, lines
+    def __init__(
+        self, uow: UnitOfWork, now: datetime, lines: dict[int, list[Any]], orders: list[Any], *, ship: bool
+    ) -> None:
+        self.uow, self.now, self.lines, self.ship = uow, now, lines, ship
         self.orders = {row.id: row for row in orders}
         self.item_ids = sorted({line.item_id for row in orders for line in lines[row.id]})
         self.ground: allocation.Ground | None = None
         self.by_item: dict[int, list[SimpleNamespace]] | None = None
-        self.shipped: dict[str, WaveOrder] = {}
-        self._pending: list[tuple[Any, PostingDraft, list[dict[str, Any]], dict[str, Any]]] = []
+        self.done: dict[str, WaveOrder] = {}
+        self._pending: list[tuple[Any, list[Take], dict[str, Any], bool]] = []  # (…, ship it)
 
     def __contains__(self, row: Any) -> bool:
         return row.id in self.orders
 
-    def plan(self, order: Any) -> bool:
-        """Plan the order's shipment if free stock covers all of it; whether it did."""
+    def plan(self, order: Any) -> None:
+        """Plan the order as `allocate` would (routing, then what is missing from any
+        site, nearest first); a wave that ships ships it if that covers all of it."""
         ground, by_item = self._stock()
         own = self.lines[order.id]
         demands = [Demand(line.id, line.item_id, line.pinned_lot_id, line.location_id, line.quantity) for line in own]
-        rows = [row for item_id in sorted({d.item_id for d in demands}) for row in by_item[item_id] if row.free > 0]
-        notes, takes = allocation.plan(demands, ground.qualifying(rows, order), ground.places,
-                                       allocation.ship_to_of(order))
-        planned: dict[int, Decimal] = defaultdict(Decimal)
-        for take in takes:
-            planned[take.line_id] += take.quantity
-        if any(planned[d.line_id] != d.quantity for d in demands):
-            return False
-        for take in takes:
-            self._rows[take.key].free -= take.quantity
-        # The order `ship_order` leaves reservations in: soonest expiry first, then as planned.
-        takes.sort(key=lambda take: (self._expiry[take.key] is None, self._expiry[take.key] or self.now.date()))
-        draft = PostingDraft(kind=PostingKind.SHIPMENT, reference=order.reference, moves=tuple(
-            MoveLine(ground.items[take.key[0]], ground.places[take.key[1]], self._customer, take.quantity,
-                     self._lots.get(take.key[2]))
-            for take in takes
-        ))
-        shipment = [{"order_line_id": take.line_id, "location_id": take.key[1], "lot_id": take.key[2] or None,
-                     "quantity": take.quantity} for take in takes]
-        status = order_status(
-            [LineProgress(line.quantity, ZERO, ZERO, line.quantity, line.returned) for line in own],
-            cancelled=False, allocated=True,
-        )
+        item_ids = sorted({d.item_id for d in demands})
+        ship_to = allocation.ship_to_of(order)
+
+        def free_rows() -> list[SimpleNamespace]:
+            return [row for item_id in item_ids for row in by_item[item_id] if row.free > 0]
+
+        notes, takes = allocation.plan(demands, ground.qualifying(free_rows(), order), ground.places, ship_to)
+        remaining = {d.line_id: d.quantity for d in demands}
+
+        def settle(more: list[Take]) -> None:
+            for take in more:
+                self._rows[take.key].free -= take.quantity
+                remaining[take.line_id] -= take.quantity
+
+        settle(takes)
+        if any(remaining[d.line_id] > 0 for d in demands if d.location_id is None):
+            fresh = ground.qualifying(free_rows(), order)
+            allocation.plan_rest(demands, fresh, ground.places, ship_to, remaining,
+                                 lambda more: (settle(more), takes.extend(more)))
+        ship = self.ship and not any(remaining.values())
+        progress = [
+            LineProgress(line.quantity, ZERO if ship else line.quantity - remaining[line.id], ZERO,
+                         line.quantity if ship else ZERO, line.returned)
+            for line in own
+        ]
+        status = order_status(progress, cancelled=False, allocated=True)
         note = "; ".join(notes)[:400]
         change = {"order_key": order.id, "status": status.value, "routing_note": note,
                   "allocated_at": order.allocated_at or self.now, "updated_at": self.now}
-        self._pending.append((order, draft, shipment, change))
-        self.shipped[order.reference] = WaveOrder(order.reference, status.value, True, note)
-        return True
+        self._pending.append((order, takes, change, ship))
+        held = tuple((line.sku, p.reserved) for line, p in zip(own, progress, strict=True))
+        self.done[order.reference] = WaveOrder(order.reference, status.value, ship, note, held)
 
     def flush(self) -> None:
-        """Write the planned shipments: postings, values, shipments, order headers."""
-        if not self._pending:
+        """Write what was planned: shipments (postings, values, shipment records),
+        reservations, and the order headers."""
+        pending, self._pending = self._pending, []
+        if not pending:
             return
-        posting_ids = post_many(self.uow, [draft for _o, draft, _s, _c in self._pending], now=self.now)
+        shipped = [entry for entry in pending if entry[3]]
+        if shipped:
+            self._ship(shipped)
+        held = [(t.line_id, t.key, t.quantity) for _o, takes, _c, ship in pending if not ship for t in takes]
+        if not self.uow.reservations.reserve_many(held, at=self.now):
+            raise TransientConflict("free stock changed under the batch's row locks")  # retried from scratch
+        self.uow.orders.update_many([change for _o, _t, change, _s in pending])
+
+    def _ship(self, pending: list[tuple[Any, list[Take], dict[str, Any], bool]]) -> None:
+        ground = self.ground
+        assert ground is not None
+        drafts, shipments = [], []
+        for order, takes, _change, _ship in pending:
+            # The order `ship_order` leaves reservations in: soonest expiry first, then as planned.
+            takes = sorted(takes, key=lambda t: (self._expiry[t.key] is None, self._expiry[t.key] or self.now.date()))
+            drafts.append(PostingDraft(kind=PostingKind.SHIPMENT, reference=order.reference, moves=tuple(
+                MoveLine(ground.items[t.key[0]], ground.places[t.key[1]], self._customer, t.quantity,
+                         self._lots.get(t.key[2]))
+                for t in takes
+            )))
+            shipments.append([{"order_line_id": t.line_id, "location_id": t.key[1], "lot_id": t.key[2] or None,
+                               "quantity": t.quantity} for t in takes])
+        posting_ids = post_many(self.uow, drafts, now=self.now)
         self.uow.shipments.add_shipments(
             [(order.id, posting_id, shipment)
-             for (order, _d, shipment, _c), posting_id in zip(self._pending, posting_ids, strict=True)],
+             for (order, _t, _c, _s), posting_id, shipment in zip(pending, posting_ids, shipments, strict=True)],
             self.now,
         )
-        self.uow.orders.update_many([change for _o, _d, _s, change in self._pending])
-        self._pending = []
 
     def forget_stock(self) -> None:
         self.by_item = None
@@ -202,9 +245,10 @@ class _Batch:
             self.ground = allocation.read_ground(self.uow, self.item_ids, self.now)
             self._customer = self.uow.locations.virtual(LocationKind.CUSTOMER)
         if self.by_item is None:
-            # Mutable copies of the free-stock rows, each locked, shared by the wave's orders.
-            locked = self.uow.reservations.stock(self.item_ids, self.ground.sellable, lock=True)
-            rows = [SimpleNamespace(**row._asdict()) for row in locked]
+            # Mutable copies of the free-stock rows, shared by the wave's orders, each row
+            # locked (in key order, so waves never deadlock each other) until commit.
+            found = self.uow.reservations.stock(self.item_ids, self.ground.sellable, lock=True)
+            rows = [SimpleNamespace(**row._asdict()) for row in found]
             self.by_item = defaultdict(list)
             for row in rows:
                 self.by_item[row.item_id].append(row)
@@ -214,11 +258,12 @@ class _Batch:
         return self.ground, self.by_item
 
 
-def _allocate_and_ship(uow: UnitOfWork, order: Any, now: datetime) -> WaveOrder:
-    """The one-order path: allocate what the order still needs, ship it if all is reserved."""
+def _one_order(uow: UnitOfWork, order: Any, now: datetime, *, ship: bool) -> WaveOrder:
+    """The one-order path: allocate what the order still needs, and ship it if all is reserved."""
     allocation.allocate(uow, order.id, now, order=order)
     header = uow.orders.get(order.id)
-    shipped = shipping.ship_if_covered(uow, header, now)
+    shipped = ship and shipping.ship_if_covered(uow, header, now)
     if shipped:
         header = uow.orders.get(order.id)
-    return WaveOrder(order.reference, header.status, shipped, header.routing_note or "")
+    held = tuple((line.sku, line.reserved) for line in allocation.stock_lines(uow.orders.lines(order.id)))
+    return WaveOrder(order.reference, header.status, shipped, header.routing_note or "", held)

@@ -8,6 +8,7 @@ transaction; `verify` proves reserved == sum(reservations). Statements are built
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -162,6 +163,29 @@ class ReservationRepository:
     def reserve(self, key: BalanceKey, quantity: Decimal) -> bool:
         """Reserve `quantity` of a balance if (and only if) that much is free right now."""
         return self._conn.execute(_RESERVE, {**_key(key), "amount": quantity}).rowcount == 1
+
+    def reserve_many(self, takes: list[tuple[int, BalanceKey, Decimal]], *, at: datetime) -> bool:
+        """Reserve (order line, balance, quantity) takes and record them, in two statements:
+        all of them, or — if any balance no longer has that much free — none (False)."""
+        merged: dict[tuple[int, BalanceKey], Decimal] = defaultdict(Decimal)
+        per_balance: dict[BalanceKey, Decimal] = defaultdict(Decimal)
+        for line_id, key, quantity in takes:
+            merged[(line_id, key)] += quantity
+            per_balance[key] += quantity
+        if not merged:
+            return True
+        attempt = self._conn.begin_nested()
+        wanted = [{**_key(key), "amount": quantity} for key, quantity in sorted(per_balance.items())]
+        if self._conn.execute(_RESERVE, wanted).rowcount != len(wanted):
+            attempt.rollback()
+            return False
+        attempt.commit()
+        self._conn.execute(self._add, [
+            {"order_line_id": line_id, "item_id": key[0], "location_id": key[1], "lot_key": key[2],
+             "quantity": quantity, "picked": ZERO, "created_at": at}
+            for (line_id, key), quantity in merged.items()
+        ])
+        return True
 
     # --- reservation rows ----------------------------------------------------------
 
