@@ -35,6 +35,7 @@ from onhand.adapters.db.repositories.receipts import ReceiptRepository
 from onhand.adapters.db.repositories.reservations import ReservationRepository
 from onhand.adapters.db.repositories.shipments import ShipmentRepository
 from onhand.adapters.db.repositories.stock_rows import StockRowReader
+from onhand.adapters.db.repositories.supplier_returns import SupplierReturnRepository
 from onhand.adapters.db.repositories.suppliers import SupplierRepository
 from onhand.adapters.db.repositories.transfers import TransferRepository
 from onhand.adapters.db.repositories.valuation import ValuationRepository
@@ -63,6 +64,7 @@ class SqlUnitOfWork:
         self.suppliers = SupplierRepository(conn)
         self.purchase_orders = PurchaseOrderRepository(conn)
         self.receipts = ReceiptRepository(conn)
+        self.supplier_returns = SupplierReturnRepository(conn)
         self.boms = BomRepository(conn)
         self.builds = BuildRepository(conn)
         self.stock_rows = StockRowReader(conn)
