@@ -36,13 +36,21 @@ LOCATION_COLUMNS = (
     "address_line1", "address_line2", "city", "region", "postcode", "country",
 )
 STOCK_COLUMNS = ("location", "sku", "quantity", "lot", "expiry_date", "production_date", "unit_cost")
+OPENING_COST_COLUMNS = ("sku", "unit_cost", "location", "lot")
 REQUIRED = {
     "items": ("sku", "name"),
     "locations": ("code", "name", "kind"),
     "opening_stock": ("location", "sku", "quantity"),
+    "opening_costs": ("sku", "unit_cost"),
 }
-KNOWN = {"items": ITEM_COLUMNS, "locations": LOCATION_COLUMNS, "opening_stock": STOCK_COLUMNS}
-TITLES = {"items": "an items file", "locations": "a locations file", "opening_stock": "an opening stock file"}
+KNOWN = {
+    "items": ITEM_COLUMNS, "locations": LOCATION_COLUMNS, "opening_stock": STOCK_COLUMNS,
+    "opening_costs": OPENING_COST_COLUMNS,
+}
+TITLES = {
+    "items": "an items file", "locations": "a locations file", "opening_stock": "an opening stock file",
+    "opening_costs": "an opening costs file",
+}
 
 
 class ImportPolicy(StrEnum):

@@ -28,6 +28,7 @@ from onhand.adapters.db.repositories.catalog import (
     UnitRepository,
 )
 from onhand.adapters.db.repositories.ledger import LedgerRepository
+from onhand.adapters.db.repositories.opening_values import OpeningValueRepository
 from onhand.adapters.db.repositories.orders import OrderRepository
 from onhand.adapters.db.repositories.places import LocationCache, LocationRepository, LotRepository
 from onhand.adapters.db.repositories.purchase_orders import PurchaseOrderRepository
@@ -70,6 +71,7 @@ class SqlUnitOfWork:
         self.stock_rows = StockRowReader(conn)
         self.transfers = TransferRepository(conn)
         self.valuation = ValuationRepository(conn)
+        self.opening_values = OpeningValueRepository(conn)
 
 
 def _is_retryable(exc: DBAPIError) -> bool:

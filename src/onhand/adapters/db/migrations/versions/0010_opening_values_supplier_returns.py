@@ -19,8 +19,16 @@ ID = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
 
 
 def upgrade() -> None:
+    op.create_table('opening_valuations',
+    sa.Column('id', ID, autoincrement=True, nullable=False),
+    sa.Column('reference', sa.String(length=200), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('valued_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_opening_valuations'))
+    )
     op.create_table('opening_values',
     sa.Column('id', ID, autoincrement=True, nullable=False),
+    sa.Column('valuation_id', ID, nullable=False),
     sa.Column('item_id', ID, nullable=False),
     sa.Column('location_id', ID, nullable=False),
     sa.Column('lot_key', ID, nullable=False),
@@ -29,17 +37,16 @@ def upgrade() -> None:
     sa.Column('unit_cost', sa.BigInteger(), nullable=False),
     sa.Column('value', sa.BigInteger(), nullable=False),
     sa.Column('variance', sa.BigInteger(), nullable=False),
-    sa.Column('reference', sa.String(length=200), nullable=True),
-    sa.Column('note', sa.Text(), nullable=True),
-    sa.Column('valued_at', sa.DateTime(), nullable=False),
     sa.CheckConstraint('quantity > 0', name=op.f('ck_opening_values_positive_quantity')),
     sa.ForeignKeyConstraint(['item_id'], ['items.id'], name=op.f('fk_opening_values_item_id_items')),
     sa.ForeignKeyConstraint(['location_id'], ['locations.id'], name=op.f('fk_opening_values_location_id_locations')),
     sa.ForeignKeyConstraint(['lot_id'], ['lots.id'], name=op.f('fk_opening_values_lot_id_lots')),
+    sa.ForeignKeyConstraint(['valuation_id'], ['opening_valuations.id'], name=op.f('fk_opening_values_valuation_id_opening_valuations')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_opening_values'))
     )
     with op.batch_alter_table('opening_values', schema=None) as batch_op:
         batch_op.create_index('ix_opening_values_pool', ['item_id', 'location_id', 'lot_key'], unique=False)
+        batch_op.create_index('ix_opening_values_valuation_id', ['valuation_id'], unique=False)
 
     op.create_table('supplier_returns',
     sa.Column('id', ID, autoincrement=True, nullable=False),
@@ -89,6 +96,8 @@ def downgrade() -> None:
 
     op.drop_table('supplier_returns')
     with op.batch_alter_table('opening_values', schema=None) as batch_op:
+        batch_op.drop_index('ix_opening_values_valuation_id')
         batch_op.drop_index('ix_opening_values_pool')
 
     op.drop_table('opening_values')
+    op.drop_table('opening_valuations')
