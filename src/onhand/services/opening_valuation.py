@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from onhand.domain.cost_layers import ZERO, CostingMethod, Layer, Pool, PoolSnapshot, exact
 from onhand.domain.errors import Conflict, InvalidInput, NotFound
 from onhand.domain.items import Item
-from onhand.domain.locations import Location
+from onhand.domain.locations import INTERNAL_KINDS, Location
 from onhand.domain.lots import LOT_CODE_PATTERN, Lot
 from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write
@@ -106,25 +106,19 @@ def unvalued_stock(ctx: ServiceContext) -> list[UnvaluedStock]:
 
 
 def find_unvalued(uow: UnitOfWork) -> list[UnvaluedStock]:
-    places = {loc.id: loc for loc in uow.locations.all()}
-    on_hand = {key: qty for key, qty in uow.opening_values.on_hand().items() if places[key[1]].is_internal}
-    pools = uow.valuation.pools()
-    item_ids = sorted({key[0] for key in on_hand} | {key[0] for key in pools})
-    methods = methods_for(uow, item_ids)
-    held: dict[Key, Decimal] = defaultdict(Decimal)
-    for (item_id, location_id, lot_key), quantity in on_hand.items():
-        held[_pool(methods[item_id], item_id, location_id, lot_key)] += quantity
-    gaps = {
-        key: (held.get(key, ZERO), pools[key].quantity if key in pools else ZERO)
-        for key in held.keys() | pools.keys()
-    }
-    gaps = {key: pair for key, pair in gaps.items() if pair[0] != pair[1]}
-    items = uow.items.by_ids(sorted({key[0] for key in gaps}))
-    lot_ids = sorted({key[2] for key in gaps if key[2]})
+    """`unvalued_stock` inside a unit of work: compared in the database, only the gaps come back."""
+    rows = uow.opening_values.gaps(internal_kinds=[kind.value for kind in INTERNAL_KINDS],
+                                   by_lot_method=CostingMethod.SPECIFIC_LOT.value)
+    if not rows:
+        return []
+    places = {loc.id: loc.code for loc in uow.locations.all()}
+    items = uow.items.by_ids(sorted({int(r.item_id) for r in rows}))
+    lot_ids = sorted({int(r.lot_key) for r in rows if r.lot_key})
     lots = uow.lots.by_ids(lot_ids) if lot_ids else {}
     found = [
-        UnvaluedStock(items[item].sku, places[loc].code, lots[lot].code if lot else None, held_, valued)
-        for (item, loc, lot), (held_, valued) in gaps.items()
+        UnvaluedStock(items[int(r.item_id)].sku, places[int(r.location_id)],
+                      lots[int(r.lot_key)].code if r.lot_key else None, r.held, r.valued)
+        for r in rows
     ]
     return sorted(found, key=lambda u: (u.sku, u.location, u.lot or ""))
 
@@ -152,12 +146,19 @@ def value_opening_stock(
         stored = uow.valuation.pools(item_ids)
         places = {loc.id: loc for loc in uow.locations.all()}
         on_hand = uow.opening_values.on_hand(item_ids)
+        # Per item, so that each line looks only at its own item's balances and pools.
+        balances_of: dict[int, dict[Key, Decimal]] = defaultdict(dict)
+        for key, quantity in on_hand.items():
+            balances_of[key[0]][key] = quantity
+        pools_of: dict[int, dict[Key, PoolSnapshot]] = defaultdict(dict)
+        for key, snap in stored.items():
+            pools_of[key[0]][key] = snap
         opened: dict[Key, Pool] = {}
         claimed: dict[Key, str] = {}
         rows: list[dict[str, Any]] = []
         for ask in asked:
             method = methods[ask.item.id]
-            targets = _targets(ask, method, on_hand, stored, places)
+            targets = _targets(ask, method, balances_of[ask.item.id], pools_of[ask.item.id], places)
             if not targets:
                 raise InvalidInput(ask.field, f"nothing of {ask.describe()} is on hand to value")
             for pool_key, balances in sorted(targets.items()):
@@ -230,7 +231,7 @@ def _targets(
     ask: _Ask, method: CostingMethod, on_hand: dict[Key, Decimal], stored: dict[Key, PoolSnapshot],
     places: dict[int, Location],
 ) -> dict[Key, list[Key]]:
-    """The pools a line values, each with the balance rows of it the line covers."""
+    """The pools a line values, each with the balance rows of it the line covers (of the line's item)."""
     def inside(location_id: int) -> bool:
         place = places[location_id]
         return place.is_internal and (ask.place is None or place.id == ask.place.id)
@@ -239,13 +240,13 @@ def _targets(
     for key, quantity in on_hand.items():
         item_id, location_id, lot_key = key
         wanted = ask.lot is None or lot_key == ask.lot.id
-        if item_id == ask.item.id and quantity > 0 and wanted and inside(location_id):
+        if quantity > 0 and wanted and inside(location_id):
             targets[_pool(method, item_id, location_id, lot_key)].append(key)
     # Pools whose every unit left before they were valued: nothing on hand, units owed.
     for key, snap in stored.items():
-        item_id, location_id, lot_key = key
+        _item, location_id, lot_key = key
         whole = ask.lot is None or (method is CostingMethod.SPECIFIC_LOT and lot_key == ask.lot.id)
-        if item_id == ask.item.id and snap.deficit_quantity > 0 and not snap.layers and inside(location_id) and whole:
+        if snap.deficit_quantity > 0 and not snap.layers and inside(location_id) and whole:
             targets.setdefault(key, [])
     return dict(targets)
 
