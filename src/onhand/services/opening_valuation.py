@@ -139,7 +139,8 @@ def value_opening_stock(
 
     def work(uow: UnitOfWork) -> int:
         now = ctx.now()
-        asked = [_resolve(uow, line, f"lines[{index}]") for index, line in enumerate(lines)]
+        known = _items(uow, lines)
+        asked = [_resolve(uow, line, f"lines[{index}]", known) for index, line in enumerate(lines)]
         item_ids = sorted({ask.item.id for ask in asked})
         uow.valuation.lock_items(item_ids)  # before reading the pools it will rewrite
         methods = methods_for(uow, item_ids)
@@ -210,8 +211,17 @@ class _Ask:
         return f"{self.item.sku}{lot}{place}"
 
 
-def _resolve(uow: UnitOfWork, line: OpeningCost, field: str) -> _Ask:
-    item = resolve.item(uow, line.sku, f"{field}.sku")
+def _items(uow: UnitOfWork, lines: Sequence[OpeningCost]) -> dict[str, Item]:
+    """The lines' items by SKU, read in chunks (a go-live file may list every item)."""
+    skus = sorted({line.sku.strip() for line in lines if isinstance(line.sku, str)})
+    found: dict[str, Item] = {}
+    for start in range(0, len(skus), 500):
+        found.update(uow.items.by_skus(skus[start:start + 500]))
+    return found
+
+
+def _resolve(uow: UnitOfWork, line: OpeningCost, field: str, known: dict[str, Item]) -> _Ask:
+    item = known.get(line.sku.strip()) or resolve.item(uow, line.sku, f"{field}.sku")
     cost = parse_unit_cost(line.unit_cost, f"{field}.unit_cost")
     if cost is None:
         raise InvalidInput(f"{field}.unit_cost", "required: what one unit is worth, in company currency")
