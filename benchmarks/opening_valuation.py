@@ -50,6 +50,9 @@ def run_opening_valuation(url: str, description: str, *, scale: float, seed: int
     count = max(1, round(ITEMS * scale))
     onhand = open_onhand(url)
     try:
+        if services.items.list_items(onhand, limit=1):
+            say("error: the database already holds items; the benchmark needs an empty one")
+            return False
         for code in PLACES:
             services.locations.create_location(onhand, code=code, name=code, kind="warehouse")
         skus = [f"SKU-{n:06d}" for n in range(count)]
