@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import tempfile
+from collections import defaultdict
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from onhand import services
+from onhand.bootstrap import open_onhand
 from onhand.domain.errors import InsufficientStock, InvalidInput
 from onhand.services.receiving import ReceiptLine
 from onhand.services.supplier_returns import SupplierReturnLine as Back
+from tests.databases import BACKENDS, fresh_database
 from tests.integration.helpers import allocated, assert_books_balance, at
 from tests.integration.purchasing_helpers import placed, purchasing_setup, receive
 
@@ -100,3 +107,56 @@ def test_a_retried_return_with_its_key_posts_once(received):
     again = _send(onhand, reference, (1, 1), idempotency_key="rts-1")
     assert first == again
     assert services.supplier_returns.list_supplier_returns(onhand, reference) == [first]
+
+
+@st.composite
+def receipts_and_returns(draw):
+    """Receipts of line 1 (W) into NY or its bin, then returns of random sizes, places and lots."""
+    received = draw(st.lists(st.tuples(st.sampled_from(["NY", "NY-A1"]), st.integers(1, 6),
+                                       st.sampled_from(["4.00", "5.00", "6.50"])), min_size=1, max_size=4))
+    returns = draw(st.lists(st.tuples(st.integers(1, 9), st.sampled_from([None, "NY", "NY-A1"])),
+                            min_size=1, max_size=5))
+    return received, returns
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(case=receipts_and_returns())
+def test_returns_never_exceed_what_was_received_and_value_leaves_the_layers_exactly(backend, case):
+    received, returns = case
+    with tempfile.TemporaryDirectory() as directory, fresh_database(backend, Path(directory)) as url:
+        onhand = open_onhand(url)
+        try:
+            purchasing_setup(onhand)
+            model = defaultdict(D)  # place → on hand
+            value_in = D(0)
+            for place, quantity, cost in received:
+                order = placed(onhand, ("W", quantity, cost))
+                receive(onhand, order.reference, ReceiptLine(1, quantity, location=place))
+                model[(order.reference, place)] += quantity
+                value_in += quantity * D(cost)
+            value_out = D(0)
+            for quantity, place in returns:
+                reference = next((ref for (ref, _p), q in sorted(model.items()) if q > 0), None)
+                if reference is None:
+                    break
+                there = sum((q for (ref, p), q in model.items() if ref == reference and place in (None, p)), D(0))
+                try:
+                    back = _send(onhand, reference, Back(1, quantity, location=place))
+                except InvalidInput as error:
+                    assert quantity > there and error.field in ("lines[0].quantity", "lines[0].location")
+                    continue
+                assert quantity <= there
+                value_out += back.value
+                for line in back.lines:
+                    model[(reference, line.location)] -= line.quantity
+            on_hand = {p: sum((q for (_r, pl), q in model.items() if pl == p), D(0)) for p in ("NY", "NY-A1")}
+            assert (at(onhand, "W", "NY"), at(onhand, "W", "NY-A1")) == (on_hand["NY"], on_hand["NY-A1"])
+            assert all(q >= 0 for q in model.values())
+            report = services.valuation.valuation_report(onhand)
+            assert report.total_value == value_in - value_out
+            assert services.opening_valuation.unvalued_stock(onhand) == []
+            assert_books_balance(onhand)
+        finally:
+            onhand.close()
