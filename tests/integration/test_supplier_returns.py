@@ -101,6 +101,16 @@ def test_only_free_stock_goes_back_to_the_supplier(received):
     assert _send(onhand, reference, (1, 2, None, "NY-A1")).lines[0].quantity == 2
 
 
+def test_without_a_place_free_stock_is_taken_first(received):
+    onhand, reference = received
+    allocated(onhand, ("W", 5))
+    free = {lv.location: lv.available for lv in services.stock.stock_levels(onhand, sku="W", group_by="bin").levels}
+    assert free == {"NY": 1, "NY-A1": 4}  # the promise holds 5 of NY's 6
+    back = _send(onhand, reference, (1, 4))  # NY first by id, but only 1 is free there
+    assert [(ln.location, ln.quantity) for ln in back.lines] == [("NY", 1), ("NY-A1", 3)]
+    assert_books_balance(onhand)
+
+
 def test_a_retried_return_with_its_key_posts_once(received):
     onhand, reference = received
     first = _send(onhand, reference, (1, 1), idempotency_key="rts-1")

@@ -11,6 +11,7 @@ received not invoiced and credits Inventory).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -73,6 +74,7 @@ def return_to_supplier(
         by_id = {loc.id: loc for loc in uow.locations.all()}
         moves: list[MoveLine] = []
         rows: list[dict[str, Any]] = []
+        used: dict[tuple[int, int, int | None], Decimal] = defaultdict(Decimal)  # taken by earlier lines
         for index, given in enumerate(lines):
             field = f"lines[{index}]"
             order_line = order_lines.get(given.line_no)
@@ -92,7 +94,12 @@ def return_to_supplier(
                     f"(received {got}, returned {got - line_left}), not {quantity}",
                 )
             places = _where(uow, given, field, item.id, places, order.reference)
-            taken = split_return(places, quantity)
+            # Free stock first: a place whose units were moved on or promised is taken last.
+            free = _free(uow, item.id, places)
+            capped = [(key, min(qty, max(free.get(key, ZERO) - used[(item.id, *key)], ZERO))) for key, qty in places]
+            taken = split_return(capped, quantity)
+            if sum((qty for _key, qty in taken), ZERO) < quantity:
+                taken = split_return(places, quantity)  # short of free stock: the posting says where
             if sum((qty for _key, qty in taken), ZERO) < quantity:
                 there = sum((qty for _key, qty in places), ZERO)
                 raise InvalidInput(
@@ -102,6 +109,7 @@ def return_to_supplier(
                 )
             for (location_id, lot_id), part in taken:
                 left[(line_id, location_id, lot_id)] -= part
+                used[(item.id, location_id, lot_id)] += part
                 lot = uow.lots.by_ids([lot_id])[lot_id] if lot_id is not None else None
                 moves.append(MoveLine(item, by_id[location_id], supplier, part, lot))
                 rows.append({"order_line_id": line_id, "item_id": item.id, "location_id": location_id,
@@ -144,6 +152,13 @@ def _where(
                                                     f"received at {place.code}")
         places = [(key, qty) for key, qty in places if key[0] == place.id]
     return places
+
+
+def _free(uow: UnitOfWork, item_id: int, places: list[tuple[Place, Decimal]]) -> dict[Place, Decimal]:
+    """Free stock (on hand − reserved) of the item at each of these places, per lot."""
+    location_ids = sorted({location_id for (location_id, _lot), _qty in places})
+    rows = uow.ledger.balance_rows(item_ids=[item_id], location_ids=location_ids) if location_ids else []
+    return {(row.location_id, row.lot_id): row.on_hand - row.reserved for row in rows}
 
 
 def _next_reference(uow: UnitOfWork) -> str:
