@@ -157,7 +157,7 @@ def test_a_malformed_line_option_is_a_usage_error(cli_run):
 
     assert_one_line(
         result, 2,
-        "Invalid value for '--line': 'MUG' is not SKU:QTY[:LOT[:EXPIRY]] (see 'onhand adjust --help')",
+        "Invalid value for '--line': 'MUG' is not SKU:QTY[:LOT[:EXPIRY]][@COST] (see 'onhand adjust --help')",
     )
 
 

@@ -38,6 +38,8 @@ class PostingKind(StrEnum):
     RETURN = "return"
     # supplier → internal location: takes nothing from a guarded place, so FREE is moot.
     RECEIPT = "receipt"
+    # internal location → supplier: units of a received purchase order line sent back.
+    SUPPLIER_RETURN = "supplier_return"
     TRANSFER_SHIP = "transfer_ship"  # source → transit
     TRANSFER_RECEIVE = "transfer_receive"  # transit → destination
     BUILD = "build"  # components location → production, output production → location

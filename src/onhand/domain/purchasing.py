@@ -9,9 +9,11 @@ of which nothing was received. The status is derived from those facts by one fun
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from typing import TypeVar
 
 from onhand.domain.errors import Conflict, InvalidInput
 from onhand.domain.quantities import parse_decimal
@@ -23,6 +25,7 @@ MAX_LEAD_TIME_DAYS = 3650
 MAX_TOLERANCE_PCT = Decimal(1000)
 MAX_MONEY = Decimal("1000000000000")  # keeps scaled integers (10^-6) inside 63 bits
 ZERO = Decimal(0)
+PlaceKey = TypeVar("PlaceKey", bound=Hashable)
 
 
 class PurchaseOrderStatus(StrEnum):
@@ -143,3 +146,20 @@ def _six_decimals(number: Decimal, field: str) -> Decimal:
     if number != number.quantize(Decimal("0.000001")):
         raise InvalidInput(field, "has more than 6 decimals")
     return number
+
+
+def split_return(
+    places: Sequence[tuple[PlaceKey, Decimal]], quantity: Decimal
+) -> list[tuple[PlaceKey, Decimal]]:
+    """Take `quantity` from the places a line was received at, in the order given, each up
+    to what is left there to return; what cannot be covered is the caller's error to raise."""
+    taken = []
+    wanted = quantity
+    for key, left in places:
+        if wanted <= 0:
+            break
+        part = min(left, wanted)
+        if part > 0:
+            taken.append((key, part))
+            wanted -= part
+    return taken

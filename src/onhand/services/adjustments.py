@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from onhand.domain.errors import InvalidInput
@@ -27,7 +28,11 @@ def post_adjustment(
     note: str | None = None,
     idempotency_key: str | None = None,
 ) -> PostingView:
-    """Post signed quantities (+ found, − lost) at one internal location, all or none."""
+    """Post signed quantities (+ found, − lost) at one internal location, all or none.
+
+    A found line may give its `unit_cost` (company currency); it then comes in at that
+    cost instead of the item's current cost there.
+    """
     if not lines:
         raise InvalidInput("lines", "an adjustment needs at least one line")
     clean_reference = resolve.text(reference, "reference")
@@ -44,9 +49,9 @@ def post_adjustment(
             resolved = resolve_line(uow, line, field, now=now)
             if resolved.quantity == 0:
                 raise InvalidInput(f"{field}.quantity", "must not be zero")
-            moves.append(
-                adjustment_move(resolved.item, place, resolved.quantity, adjustment, resolved.lot)
-            )
+            resolved.refuse_cost_unless_adding(field, resolved.quantity)
+            move = adjustment_move(resolved.item, place, resolved.quantity, adjustment, resolved.lot)
+            moves.append(replace(move, unit_cost=resolved.unit_cost))
         draft = PostingDraft(
             kind=PostingKind.ADJUSTMENT, moves=tuple(moves), reason=reason_code,
             reference=clean_reference, note=clean_note,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from onhand.domain.errors import InvalidInput
@@ -30,7 +31,9 @@ def post_stock_count(
     """Set on hand at exactly `location` (not its bins) to each line's counted quantity.
 
     Lines whose count agrees with the books post nothing; if every line agrees, the
-    posting is recorded with no moves, as proof that the count happened.
+    posting is recorded with no moves, as proof that the count happened. A line's
+    `unit_cost` values the units a count finds; on a line whose count is below the books
+    it is refused (on one that agrees it is moot).
     """
     if not lines:
         raise InvalidInput("lines", "a count needs at least one line")
@@ -54,9 +57,11 @@ def post_stock_count(
                 raise InvalidInput(field, f"{resolved.item.sku} is counted twice in this count")
             seen.add((resolved.item.id, lot_id))
             on_hand = uow.ledger.on_hand_for_update(balance_key(resolved.item.id, place.id, lot_id))
+            if resolved.quantity != on_hand:
+                resolved.refuse_cost_unless_adding(field, resolved.quantity - on_hand)
             move = count_move(resolved.item, place, resolved.quantity, on_hand, adjustment, resolved.lot)
             if move is not None:
-                moves.append(move)
+                moves.append(replace(move, unit_cost=resolved.unit_cost))
         draft = PostingDraft(
             kind=PostingKind.COUNT, moves=tuple(moves), reason=reason_code,
             reference=clean_reference, note=clean_note,

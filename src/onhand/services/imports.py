@@ -11,7 +11,7 @@ import csv
 import io
 import json
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -35,14 +35,22 @@ LOCATION_COLUMNS = (
     "code", "name", "kind", "parent", "sellable", "allow_negative",
     "address_line1", "address_line2", "city", "region", "postcode", "country",
 )
-STOCK_COLUMNS = ("location", "sku", "quantity", "lot", "expiry_date", "production_date")
+STOCK_COLUMNS = ("location", "sku", "quantity", "lot", "expiry_date", "production_date", "unit_cost")
+OPENING_COST_COLUMNS = ("sku", "unit_cost", "location", "lot")
 REQUIRED = {
     "items": ("sku", "name"),
     "locations": ("code", "name", "kind"),
     "opening_stock": ("location", "sku", "quantity"),
+    "opening_costs": ("sku", "unit_cost"),
 }
-KNOWN = {"items": ITEM_COLUMNS, "locations": LOCATION_COLUMNS, "opening_stock": STOCK_COLUMNS}
-TITLES = {"items": "an items file", "locations": "a locations file", "opening_stock": "an opening stock file"}
+KNOWN = {
+    "items": ITEM_COLUMNS, "locations": LOCATION_COLUMNS, "opening_stock": STOCK_COLUMNS,
+    "opening_costs": OPENING_COST_COLUMNS,
+}
+TITLES = {
+    "items": "an items file", "locations": "a locations file", "opening_stock": "an opening stock file",
+    "opening_costs": "an opening costs file",
+}
 
 
 class ImportPolicy(StrEnum):
@@ -195,11 +203,13 @@ def _opening_move(
     line = StockLine(
         sku=row["sku"], quantity=row["quantity"], lot=row.get("lot") or None,
         expiry_date=row.get("expiry_date") or None, production_date=row.get("production_date") or None,
+        unit_cost=row.get("unit_cost") or None,
     )
     resolved = resolve_line(uow, line, "row", now=ctx.now())
     if resolved.quantity <= 0:
         raise InvalidInput("quantity", "opening stock must be greater than zero")
-    return adjustment_move(resolved.item, place, resolved.quantity, adjustment, resolved.lot)
+    move = adjustment_move(resolved.item, place, resolved.quantity, adjustment, resolved.lot)
+    return replace(move, unit_cost=resolved.unit_cost)
 
 
 def _reason(exc: OnhandError) -> str:
@@ -243,8 +253,9 @@ def import_opening_stock(
     ctx: ServiceContext, text: str, *, policy: ImportPolicy = ImportPolicy.ALL_OR_NOTHING,
     on_progress: Progress | None = None, idempotency_key: str | None = None,
 ) -> ImportReport:
-    """Columns: location, sku, quantity, lot, expiry_date, production_date.
+    """Columns: location, sku, quantity, lot, expiry_date, production_date, unit_cost.
 
-    All good rows go into one `opening` posting from the adjustment location.
+    All good rows go into one `opening` posting from the adjustment location; a row's
+    `unit_cost` (company currency) is what its units come in at (else the current cost).
     """
     return _run(ctx, "opening_stock", text, policy, on_progress, idempotency_key)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from onhand.domain.errors import Conflict, InsufficientStock, InvalidInput, NotFound, Shortage
@@ -27,6 +27,7 @@ from onhand.domain.ledger import (
 )
 from onhand.domain.locations import Location
 from onhand.domain.lots import LOT_CODE_PATTERN, Lot
+from onhand.domain.orders import validate_unit_price
 from onhand.domain.quantities import quantity as parse_quantity
 from onhand.services import backorders, resolve
 from onhand.services.context import ServiceContext
@@ -143,6 +144,9 @@ class StockLine:
     # For a lot first seen on this line (stock found or opening stock).
     expiry_date: date | str | None = None
     production_date: date | str | None = None
+    # What one unit found (or opened) is worth, in company currency; only on a line
+    # that adds stock. None: the current cost of the item at that place.
+    unit_cost: Decimal | int | str | None = None
 
 
 @dataclass(frozen=True)
@@ -150,6 +154,28 @@ class ResolvedLine:
     item: Item
     quantity: Decimal
     lot: Lot | None
+    unit_cost: Decimal | None = None
+
+    def refuse_cost_unless_adding(self, field: str, change: Decimal) -> None:
+        """A given unit cost belongs only to a line that brings stock in (`change` > 0)."""
+        if self.unit_cost is not None and change <= 0:
+            what = f"removes {-change}" if change < 0 else "changes nothing"
+            raise InvalidInput(f"{field}.unit_cost", f"only a line that adds stock takes a unit cost; this one {what}")
+
+
+def parse_unit_cost(value: Decimal | int | str | None, field: str) -> Decimal | None:
+    """A unit cost in company currency: a number ≥ 0 with at most 6 decimals, or None."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, float):
+        raise InvalidInput(field, "give the unit cost as a decimal string, not a float")
+    try:
+        cost = Decimal(value.strip() if isinstance(value, str) else value)
+    except (InvalidOperation, ValueError):
+        raise InvalidInput(field, f"{value!r} is not a number") from None
+    if not cost.is_finite():
+        raise InvalidInput(field, f"{value!r} is not a number")
+    return validate_unit_price(cost, field)
 
 
 def resolve_line(
@@ -184,5 +210,5 @@ def resolve_line(
     if item.tracks_lots and lot is None:
         noun = "serial" if item.tracking is Tracking.SERIAL else "lot"
         raise InvalidInput(f"{field}.lot", f"item {item.sku!r} is {noun}-tracked; a {noun} is required")
-    return ResolvedLine(item, amount, lot)
+    return ResolvedLine(item, amount, lot, parse_unit_cost(line.unit_cost, f"{field}.unit_cost"))
 

@@ -285,6 +285,7 @@ def load_purchase_order(uow: UnitOfWork, order_id: int) -> PurchaseOrderView:
     if order is None:
         raise NotFound("purchase order", str(order_id), "purchase_order")
     received = uow.purchase_orders.received(order_id)
+    returned = uow.supplier_returns.returned(order_id)
     supplier = uow.suppliers.get(order.supplier_id)
     place = {loc.id: loc.code for loc in uow.locations.all()}
     ended = order.closed_at is not None or order.cancelled_at is not None
@@ -294,6 +295,7 @@ def load_purchase_order(uow: UnitOfWork, order_id: int) -> PurchaseOrderView:
         lines.append(PurchaseOrderLineView(
             line_no=line.line_no, sku=line.sku, quantity=line.quantity, unit_cost=line.unit_cost,
             received=progress.received, open=ZERO if ended else progress.open, supplier_sku=line.supplier_sku,
+            returned=returned.get(line.id, ZERO),
         ))
         warnings.extend(_price_warnings(uow, supplier, line))
     return PurchaseOrderView(
@@ -302,6 +304,7 @@ def load_purchase_order(uow: UnitOfWork, order_id: int) -> PurchaseOrderView:
         status=order.status, note=order.note, created_at=order.created_at, updated_at=order.updated_at,
         ordered_at=order.ordered_at, closed_at=order.closed_at, cancelled_at=order.cancelled_at,
         lines=tuple(lines), receipts=tuple(uow.purchase_orders.receipt_references(order_id)),
+        returns=tuple(row.reference for row in uow.supplier_returns.for_order(order_id)),
         warnings=tuple(warnings),
     )
 

@@ -42,6 +42,7 @@ class PurchaseOrderLineView:
     received: Decimal
     open: Decimal  # still expected (zero once the order is closed or cancelled)
     supplier_sku: str | None = None
+    returned: Decimal = Decimal(0)  # sent back to the supplier (received stays what arrived)
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class PurchaseOrderView:
     cancelled_at: datetime | None
     lines: tuple[PurchaseOrderLineView, ...]
     receipts: tuple[str, ...] = ()  # references, oldest first
+    returns: tuple[str, ...] = ()  # returns to supplier, oldest first
     # Lines below the supplier's minimum order quantity or off its pack size.
     warnings: tuple[str, ...] = ()
 
@@ -146,3 +148,28 @@ class ScanView:
     count: Decimal | None
     symbology: str | None
     elements: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class SupplierReturnLineView:
+    line_no: int  # of the purchase order
+    sku: str
+    location: str
+    lot: str | None
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
+class SupplierReturnView:
+    """Units of received purchase order lines sent back to the supplier: one posting."""
+
+    reference: str
+    purchase_order: str
+    supplier: str
+    posting_id: int
+    authorisation: str | None  # the supplier's RMA number
+    note: str | None
+    created_at: datetime
+    lines: tuple[SupplierReturnLineView, ...]
+    company_currency: str
+    value: Decimal  # what the returned units took out of the cost layers, company currency

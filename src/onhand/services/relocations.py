@@ -48,6 +48,8 @@ def move_stock(
             resolved = resolve_line(uow, line, field, now=now)
             if resolved.quantity <= 0:
                 raise InvalidInput(f"{field}.quantity", "must be greater than zero")
+            if resolved.unit_cost is not None:
+                raise InvalidInput(f"{field}.unit_cost", "a relocation carries the stock's own cost; give none")
             moves.append(MoveLine(resolved.item, origin, target, resolved.quantity, resolved.lot))
         draft = PostingDraft(
             kind=PostingKind.RELOCATION, moves=tuple(moves),

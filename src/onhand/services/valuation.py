@@ -21,6 +21,7 @@ from onhand.domain.valuation_report import ItemPools
 from onhand.domain.valuation_report import valuation_report as build_report
 from onhand.services import resolve
 from onhand.services.context import ServiceContext
+from onhand.services.opening_valuation import UnvaluedStock, find_unvalued
 from onhand.services.postings import load_posting
 from onhand.services.valuing import methods_for
 
@@ -48,6 +49,8 @@ class ValuationReportView:
     lines: tuple[ValuationLine, ...]
     total_quantity: Decimal
     total_value: Decimal
+    # Pools whose on hand their cost layers do not cover (stock that predates valuation).
+    unvalued: tuple[UnvaluedStock, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,7 @@ def valuation_report(
         lot_ids = sorted({p.lot for p in report.positions if p.lot is not None})
         lots = uow.lots.by_ids(lot_ids) if lot_ids else {}
         currency = uow.company.get().currency
+        unvalued = tuple(find_unvalued(uow))
     sums: dict[tuple[str, str | None, str | None], list[Decimal]] = {}
     for p in report.positions:
         location = places[p.location] if grouping is not GroupBy.ITEM else None
@@ -111,7 +115,9 @@ def valuation_report(
         ValuationLine(sku, loc, lot, q, v)
         for (sku, loc, lot), (q, v) in sorted(sums.items(), key=lambda e: (e[0][0], e[0][1] or "", e[0][2] or ""))
     )
-    return ValuationReportView(now, grouping.value, currency, lines, report.total_quantity, report.total_value)
+    return ValuationReportView(
+        now, grouping.value, currency, lines, report.total_quantity, report.total_value, unvalued
+    )
 
 
 def move_values(ctx: ServiceContext, posting_id: int) -> PostingValuesView:

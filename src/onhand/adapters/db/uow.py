@@ -28,6 +28,7 @@ from onhand.adapters.db.repositories.catalog import (
     UnitRepository,
 )
 from onhand.adapters.db.repositories.ledger import LedgerRepository
+from onhand.adapters.db.repositories.opening_values import OpeningValueRepository
 from onhand.adapters.db.repositories.orders import OrderRepository
 from onhand.adapters.db.repositories.places import LocationCache, LocationRepository, LotRepository
 from onhand.adapters.db.repositories.purchase_orders import PurchaseOrderRepository
@@ -35,6 +36,7 @@ from onhand.adapters.db.repositories.receipts import ReceiptRepository
 from onhand.adapters.db.repositories.reservations import ReservationRepository
 from onhand.adapters.db.repositories.shipments import ShipmentRepository
 from onhand.adapters.db.repositories.stock_rows import StockRowReader
+from onhand.adapters.db.repositories.supplier_returns import SupplierReturnRepository
 from onhand.adapters.db.repositories.suppliers import SupplierRepository
 from onhand.adapters.db.repositories.transfers import TransferRepository
 from onhand.adapters.db.repositories.valuation import ValuationRepository
@@ -63,11 +65,13 @@ class SqlUnitOfWork:
         self.suppliers = SupplierRepository(conn)
         self.purchase_orders = PurchaseOrderRepository(conn)
         self.receipts = ReceiptRepository(conn)
+        self.supplier_returns = SupplierReturnRepository(conn)
         self.boms = BomRepository(conn)
         self.builds = BuildRepository(conn)
         self.stock_rows = StockRowReader(conn)
         self.transfers = TransferRepository(conn)
         self.valuation = ValuationRepository(conn)
+        self.opening_values = OpeningValueRepository(conn)
 
 
 def _is_retryable(exc: DBAPIError) -> bool:

@@ -72,6 +72,7 @@ app.command("history")(stock.history)
 app.add_typer(orders_app, name="orders")
 app.add_typer(suppliers_app, name="suppliers")
 app.add_typer(purchase_orders_app, name="purchase-orders")
+app.add_typer(purchase_orders_app, name="po", hidden=True)  # short for purchase-orders
 app.add_typer(receipts_app, name="receipts")
 app.add_typer(valuation_app, name="valuation")
 app.command("scan")(scan_command)

@@ -21,8 +21,9 @@ NUMBERS_MAY_BE_NEGATIVE = {"ignore_unknown_options": True}
 LineOption = Annotated[
     list[str] | None,
     typer.Option(
-        "--line", metavar="SKU:QTY[:LOT[:EXPIRY]]",
-        help="One more line; repeat for several. EXPIRY (YYYY-MM-DD) is for a new lot.",
+        "--line", metavar="SKU:QTY[:LOT[:EXPIRY]][@COST]",
+        help="One more line; repeat for several. EXPIRY (YYYY-MM-DD) is for a new lot; "
+        "@COST is the unit cost of stock found (company currency).",
     ),
 ]
 LotOption = Annotated[str | None, typer.Option(help="Lot or serial code of the line.")]
@@ -33,14 +34,21 @@ IdempotencyKey = Annotated[
 ]
 
 
+UnitCostOption = Annotated[
+    str | None,
+    typer.Option("--unit-cost", help="Unit cost of the stock found on this line (company currency)."),
+]
+
+
 def parse_line(value: str) -> StockLine:
-    parts = value.split(":")
-    if not 2 <= len(parts) <= 4 or not all(part.strip() for part in parts[:2]):
-        raise typer.BadParameter(f"{value!r} is not SKU:QTY[:LOT[:EXPIRY]]", param_hint="'--line'")
+    text, _, cost = value.partition("@")
+    parts = text.split(":")
+    if not 2 <= len(parts) <= 4 or not all(part.strip() for part in parts[:2]) or ("@" in value and not cost):
+        raise typer.BadParameter(f"{value!r} is not SKU:QTY[:LOT[:EXPIRY]][@COST]", param_hint="'--line'")
     sku, qty, *rest = parts
     lot = rest[0] if rest else None
     expiry = rest[1] if len(rest) > 1 else None
-    return StockLine(sku=sku, quantity=qty, lot=lot or None, expiry_date=expiry or None)
+    return StockLine(sku=sku, quantity=qty, lot=lot or None, expiry_date=expiry or None, unit_cost=cost or None)
 
 
 def collect_lines(
@@ -51,6 +59,7 @@ def collect_lines(
     lot: str | None = None,
     expiry: str | None = None,
     production: str | None = None,
+    unit_cost: str | None = None,
 ) -> list[StockLine]:
     """The line given as arguments (if any) followed by every --line."""
     lines = []
@@ -58,10 +67,12 @@ def collect_lines(
         if qty is None:
             raise typer.BadParameter("a quantity must follow the SKU", param_hint="'QTY'")
         lines.append(
-            StockLine(sku=sku, quantity=qty, lot=lot, expiry_date=expiry, production_date=production)
+            StockLine(sku=sku, quantity=qty, lot=lot, expiry_date=expiry, production_date=production,
+                      unit_cost=unit_cost)
         )
-    elif lot or expiry or production:
-        raise typer.BadParameter("--lot, --expiry and --production need SKU and QTY", param_hint="'SKU'")
+    elif lot or expiry or production or unit_cost:
+        raise typer.BadParameter("--lot, --expiry, --production and --unit-cost need SKU and QTY",
+                                 param_hint="'SKU'")
     lines.extend(parse_line(value) for value in extra or [])
     if not lines:
         raise typer.BadParameter("give SKU and QTY, or at least one --line", param_hint="'SKU'")
@@ -77,13 +88,14 @@ def adjust(
     lot: LotOption = None,
     expiry: Annotated[str | None, typer.Option(help="Expiry (YYYY-MM-DD) of a new lot.")] = None,
     production: Annotated[str | None, typer.Option(help="Production date of a new lot.")] = None,
+    unit_cost: UnitCostOption = None,
     line: LineOption = None,
     reference: Reference = None,
     note: Note = None,
     idempotency_key: IdempotencyKey = None,
 ) -> None:
     """Post stock found (+) or lost (-) at a location, with a reason."""
-    lines = collect_lines(sku, qty, line, lot=lot, expiry=expiry, production=production)
+    lines = collect_lines(sku, qty, line, lot=lot, expiry=expiry, production=production, unit_cost=unit_cost)
     print_posting(
         services.adjustments.post_adjustment(
             onhand(ctx), location=location, lines=lines, reason=reason,
@@ -98,6 +110,7 @@ def count(
     sku: Annotated[str | None, typer.Argument(help="SKU counted.")] = None,
     counted: Annotated[str | None, typer.Argument(help="Quantity counted.")] = None,
     lot: LotOption = None,
+    unit_cost: UnitCostOption = None,
     line: LineOption = None,
     reason: Annotated[str, typer.Option(help="Reason code for the differences.")] = "count",
     reference: Reference = None,
@@ -105,7 +118,7 @@ def count(
     idempotency_key: IdempotencyKey = None,
 ) -> None:
     """Record a stock count: what was counted becomes on hand; differences are posted."""
-    lines = collect_lines(sku, counted, line, lot=lot)
+    lines = collect_lines(sku, counted, line, lot=lot, unit_cost=unit_cost)
     print_posting(
         services.counts.post_stock_count(
             onhand(ctx), location=location, lines=lines, reason=reason,

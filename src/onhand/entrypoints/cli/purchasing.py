@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from onhand import services
-from onhand.entrypoints.cli import receiving
+from onhand.entrypoints.cli import receiving, supplier_returns
 from onhand.entrypoints.cli.order_options import IdempotencyKey
 from onhand.entrypoints.cli.purchasing_render import (
     print_prices,
@@ -188,3 +188,5 @@ def cancel(ctx: typer.Context, reference: Reference, idempotency_key: Idempotenc
 
 purchase_orders_app.command("receive")(receiving.receive)
 purchase_orders_app.command("receipts")(receiving.list_receipts)
+purchase_orders_app.command("return")(supplier_returns.return_to_supplier)
+purchase_orders_app.command("returns")(supplier_returns.list_supplier_returns)

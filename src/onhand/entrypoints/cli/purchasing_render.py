@@ -41,13 +41,14 @@ def print_purchase_order(order: PurchaseOrderView) -> None:
         ("Reference", order.reference), ("Status", order.status), ("Supplier", order.supplier),
         ("Supplier reference", order.supplier_reference), ("Destination", order.destination),
         ("Currency", order.currency), ("Expected", order.expected_date), ("Total", order.total),
-        ("Receipts", ", ".join(order.receipts)), ("Note", order.note),
+        ("Receipts", ", ".join(order.receipts)), ("Returns", ", ".join(order.returns) or None),
+        ("Note", order.note),
     ], title=f"Purchase order {order.reference}"))
-    grid = table("Line", "SKU", "Ordered", "Unit cost", "Received", "Open",
-                 numeric=["Line", "Ordered", "Unit cost", "Received", "Open"])
+    grid = table("Line", "SKU", "Ordered", "Unit cost", "Received", "Returned", "Open",
+                 numeric=["Line", "Ordered", "Unit cost", "Received", "Returned", "Open"])
     for line in order.lines:
         grid.add_row(text(line.line_no), text(line.sku), text(line.quantity), text(line.unit_cost),
-                     text(line.received), text(line.open))
+                     text(line.received), text(line.returned), text(line.open))
     out.print(grid)
     for warning in order.warnings:
         out.print(Text(f"warning: {warning}"))

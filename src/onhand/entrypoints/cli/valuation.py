@@ -1,4 +1,4 @@
-"""`onhand valuation costing|item-costing|report|posting`: costing methods and what stock is worth."""
+"""`onhand valuation costing|item-costing|report|posting|open|unvalued`: costing methods and what stock is worth."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from onhand import services
+from onhand.entrypoints.cli import opening_valuation
 from onhand.entrypoints.cli.render import console, fields, quantity, table, text
 from onhand.entrypoints.cli.session import onhand
 
@@ -59,6 +60,10 @@ def report(
                      quantity(line.quantity), quantity(line.value))
     grid.add_row(text("Total"), text(""), text(""), quantity(found.total_quantity), quantity(found.total_value))
     console().print(grid)
+    if found.unvalued:
+        console().print(text(f"warning: {len(found.unvalued)} place(s) hold stock without cost layers "
+                             "(it predates valuation); see `onhand valuation unvalued`, value it with "
+                             "`onhand valuation open`"))
 
 
 @valuation_app.command("posting")
@@ -75,3 +80,7 @@ def posting(
                      text(move.destination), quantity(move.quantity), text(move.role), quantity(move.value),
                      text(move.basis))
     console().print(grid)
+
+
+valuation_app.command("open")(opening_valuation.value_opening_stock)
+valuation_app.command("unvalued")(opening_valuation.unvalued)

@@ -6,7 +6,9 @@ add a module for a new area and import it here.
 
 from onhand.adapters.db.tables import (
     assemblies,  # noqa: F401  (registers its tables)
+    opening_values,  # noqa: F401  (registers its tables)
     purchasing,  # noqa: F401  (registers its tables)
+    supplier_returns,  # noqa: F401  (registers its tables)
     valuation,  # noqa: F401  (registers its tables)
 )
 from onhand.adapters.db.tables.base import Id, metadata

@@ -33,6 +33,7 @@ from onhand.entrypoints.api.schemas.purchasing import (
     SupplierPriceList,
     SupplierPriceOut,
 )
+from onhand.entrypoints.api.schemas.supplier_returns import SupplierReturnIn, SupplierReturnList, SupplierReturnOut
 
 router = APIRouter(route_class=ExactJsonRoute, tags=["purchasing"], responses=ERROR_RESPONSES)
 Text = Annotated[str | None, Query(max_length=200)]
@@ -110,6 +111,12 @@ def list_receipts(reference: str, onhand: OnhandDep, _key: Reader) -> ReceiptLis
     return ReceiptList(receipts=[ReceiptOut.of(r) for r in services.receiving.list_receipts(onhand, reference)])
 
 
+@router.get("/purchase-orders/{reference:path}/returns", summary="The returns to supplier of an order, oldest first")
+def list_supplier_returns(reference: str, onhand: OnhandDep, _key: Reader) -> SupplierReturnList:
+    views = services.supplier_returns.list_supplier_returns(onhand, reference)
+    return SupplierReturnList(returns=[SupplierReturnOut.of(v) for v in views])
+
+
 @router.get("/purchase-orders/{reference:path}")
 def get_purchase_order(reference: str, onhand: OnhandDep, _key: Reader) -> PurchaseOrderOut:
     return PurchaseOrderOut.of(services.purchase_orders.get_purchase_order(onhand, reference))
@@ -160,6 +167,17 @@ def receive_purchase_order(reference: str, body: ReceiptIn, onhand: OnhandDep, _
         idempotency_key=idempotency_key,
     )
     return ReceiptOut.of(receipt)
+
+
+@router.post("/purchase-orders/{reference:path}/returns", status_code=201,
+             summary="Send received units back to the supplier, from where they were received: one posting")
+def return_to_supplier(reference: str, body: SupplierReturnIn, onhand: OnhandDep, _key: Writer,
+                       idempotency_key: IdempotencyKey = None) -> SupplierReturnOut:
+    view = services.supplier_returns.return_to_supplier(
+        onhand, reference, lines=[line.to_line() for line in body.lines], authorisation=body.authorisation,
+        note=body.note, return_reference=body.return_reference, idempotency_key=idempotency_key,
+    )
+    return SupplierReturnOut.of(view)
 
 
 @router.post("/receipts/{reference:path}/landed-costs",

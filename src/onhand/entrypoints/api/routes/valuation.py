@@ -13,7 +13,11 @@ from onhand.entrypoints.api.schemas.valuation import (
     CostingOut,
     ItemCostingIn,
     ItemCostingOut,
+    OpeningValuationIn,
+    OpeningValuationOut,
     PostingValuesOut,
+    UnvaluedList,
+    UnvaluedOut,
     ValuationReportOut,
 )
 from onhand.services.valuation import GroupBy
@@ -48,6 +52,23 @@ def set_item_costing(
 @router.get("/valuation", summary="Quantity and value of stock now, per item, location or lot")
 def valuation_report(onhand: OnhandDep, _key: Reader, group_by: GroupBy = GroupBy.ITEM) -> ValuationReportOut:
     return ValuationReportOut.of(services.valuation.valuation_report(onhand, group_by=group_by))
+
+
+@router.get("/valuation/unvalued", summary="On-hand stock without cost layers (it predates valuation)")
+def unvalued_stock(onhand: OnhandDep, _key: Reader) -> UnvaluedList:
+    return UnvaluedList(unvalued=[UnvaluedOut.of(u) for u in services.opening_valuation.unvalued_stock(onhand)])
+
+
+@router.post("/valuation/opening", status_code=201,
+             summary="Give stock that predates valuation opening cost layers at given unit costs (admin)")
+def value_opening_stock(
+    body: OpeningValuationIn, onhand: OnhandDep, _key: Admin, idempotency_key: IdempotencyKey = None
+) -> OpeningValuationOut:
+    view = services.opening_valuation.value_opening_stock(
+        onhand, lines=[line.to_cost() for line in body.lines], reference=body.reference, note=body.note,
+        idempotency_key=idempotency_key,
+    )
+    return OpeningValuationOut.of(view)
 
 
 @router.get("/postings/{posting_id}/values", summary="What each move of a posting was worth")

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from onhand.entrypoints.api.schemas.common import DateIn, DecimalOut, QuantityIn, RequestModel, ResponseModel
+from onhand.entrypoints.api.schemas.common import DateIn, DecimalIn, DecimalOut, QuantityIn, RequestModel, ResponseModel
 from onhand.services.postings import StockLine
 from onhand.services.views import MoveView, PostingView
 
@@ -17,11 +17,15 @@ class StockLineIn(RequestModel):
     lot: str | None = Field(None, description="Required for lot- and serial-tracked items")
     expiry_date: DateIn | None = Field(None, description="For a lot first seen on this line")
     production_date: DateIn | None = Field(None, description="For a lot first seen on this line")
+    unit_cost: DecimalIn | None = Field(
+        None, description="Company currency, per unit found (≥ 0); only on a line that adds stock. "
+        "Default: the item's current cost at the location",
+    )
 
     def to_line(self) -> StockLine:
         return StockLine(
             sku=self.sku, quantity=self.quantity, lot=self.lot,
-            expiry_date=self.expiry_date, production_date=self.production_date,
+            expiry_date=self.expiry_date, production_date=self.production_date, unit_cost=self.unit_cost,
         )
 
 

@@ -133,6 +133,7 @@ class PurchaseLineOut(ResponseModel):
     unit_cost: DecimalOut
     received: DecimalOut
     open: DecimalOut = Field(description="Still expected (0 once closed or cancelled)")
+    returned: DecimalOut = Field(description="Sent back to the supplier (received stays what arrived)")
 
 
 class PurchaseOrderOut(ResponseModel):
@@ -152,6 +153,7 @@ class PurchaseOrderOut(ResponseModel):
     cancelled_at: datetime | None
     lines: list[PurchaseLineOut]
     receipts: list[str]
+    returns: list[str] = Field(description="Returns to supplier, oldest first")
     warnings: list[str] = Field(description="Lines below the minimum order quantity or off the pack size")
 
     @classmethod

@@ -6,8 +6,9 @@ from datetime import datetime
 
 from pydantic import Field
 
-from onhand.entrypoints.api.schemas.common import DecimalOut, RequestModel, ResponseModel
+from onhand.entrypoints.api.schemas.common import DecimalIn, DecimalOut, RequestModel, ResponseModel
 from onhand.services.costing import ItemCosting
+from onhand.services.opening_valuation import OpeningCost, OpeningValuationView, UnvaluedStock
 from onhand.services.valuation import PostingValuesView, ValuationReportView
 
 METHODS = "fifo or moving_average (an item may also use specific_lot when it is lot-tracked)"
@@ -43,6 +44,23 @@ class ValuationLineOut(ResponseModel):
     value: DecimalOut
 
 
+class UnvaluedOut(ResponseModel):
+    sku: str
+    location: str
+    lot: str | None = Field(description="The pool's lot under specific_lot costing, else null (all lots)")
+    on_hand: DecimalOut
+    valued: DecimalOut = Field(description="What the cost layers hold (less units taken before valuation)")
+    unvalued: DecimalOut
+
+    @classmethod
+    def of(cls, found: UnvaluedStock) -> UnvaluedOut:
+        return cls(**found.__dict__, unvalued=found.unvalued)
+
+
+class UnvaluedList(ResponseModel):
+    unvalued: list[UnvaluedOut]
+
+
 class ValuationReportOut(ResponseModel):
     at: datetime
     group_by: str
@@ -50,11 +68,56 @@ class ValuationReportOut(ResponseModel):
     lines: list[ValuationLineOut]
     total_quantity: DecimalOut
     total_value: DecimalOut = Field(description="Exact to 10⁻⁶ in the company's currency")
+    unvalued: list[UnvaluedOut] = Field(
+        description="Places whose on hand has no cost layers (stock that predates valuation): not in the totals"
+    )
 
     @classmethod
     def of(cls, report: ValuationReportView) -> ValuationReportOut:
         lines = [ValuationLineOut(**ln.__dict__) for ln in report.lines]
-        return cls(**{**report.__dict__, "lines": lines})
+        unvalued = [UnvaluedOut.of(u) for u in report.unvalued]
+        return cls(**{**report.__dict__, "lines": lines, "unvalued": unvalued})
+
+
+class OpeningCostIn(RequestModel):
+    sku: str = Field(examples=["TEA-1"])
+    unit_cost: DecimalIn = Field(description="What one unit on hand is worth, in the company's currency (≥ 0)")
+    location: str | None = Field(None, description="Exactly this location (not its bins); default: every place")
+    lot: str | None = Field(None, description="Only this lot; default: every lot")
+
+    def to_cost(self) -> OpeningCost:
+        return OpeningCost(**self.model_dump())
+
+
+class OpeningValuationIn(RequestModel):
+    lines: list[OpeningCostIn]
+    reference: str | None = None
+    note: str | None = Field(None, description="Where the costs came from")
+
+
+class OpeningValueOut(ResponseModel):
+    sku: str
+    location: str
+    lot: str | None
+    quantity: DecimalOut
+    unit_cost: DecimalOut
+    value: DecimalOut
+    variance: DecimalOut = Field(description="Of value, what settled units taken out before valuation (to COGS)")
+
+
+class OpeningValuationOut(ResponseModel):
+    id: int
+    reference: str | None
+    note: str | None
+    valued_at: datetime
+    currency: str
+    lines: list[OpeningValueOut]
+    total_value: DecimalOut
+
+    @classmethod
+    def of(cls, view: OpeningValuationView) -> OpeningValuationOut:
+        fields = {name: value for name, value in view.__dict__.items() if name != "lines"}
+        return cls(**fields, lines=[OpeningValueOut(**ln.__dict__) for ln in view.lines], total_value=view.total_value)
 
 
 class MoveValueOut(ResponseModel):
