@@ -153,6 +153,10 @@ class _Batch:
         self, uow: UnitOfWork, now: datetime, lines: dict[int, list[Any]], orders: list[Any], *, ship: bool
     ) -> None:
         self.uow, self.now, self.lines, self.ship = uow, now, lines, ship
+        # A wave that ships holds the rows it plans from (its postings must find what it
+        # planned); a batch that only reserves reads them unlocked, so concurrent batches
+        # do not queue behind each other, and its guarded reservations tell if it lost a race.
+        self.lock = ship
         self.orders = {row.id: row for row in orders}
         self.item_ids = sorted({line.item_id for row in orders for line in lines[row.id]})
         self.ground: allocation.Ground | None = None
@@ -213,7 +217,16 @@ class _Batch:
             self._ship(shipped)
         held = [(t.line_id, t.key, t.quantity) for _o, takes, _c, ship in pending if not ship for t in takes]
         if not self.uow.reservations.reserve_many(held, at=self.now):
-            raise TransientConflict("free stock changed under the batch's row locks")  # retried from scratch
+            if self.lock:  # cannot happen while the rows are held; retried from scratch if it does
+                raise TransientConflict("free stock changed under the batch's row locks")
+            # Someone reserved from these balances since they were read: plan these
+            # orders again from what is free now, this time holding the rows.
+            self.lock = True
+            self.forget_stock()
+            for order, _takes, _change, _ship in pending:
+                self.plan(order)
+            self.flush()
+            return
         self.uow.orders.update_many([change for _o, _t, change, _s in pending])
 
     def _ship(self, pending: list[tuple[Any, list[Take], dict[str, Any], bool]]) -> None:
@@ -245,9 +258,9 @@ class _Batch:
             self.ground = allocation.read_ground(self.uow, self.item_ids, self.now)
             self._customer = self.uow.locations.virtual(LocationKind.CUSTOMER)
         if self.by_item is None:
-            # Mutable copies of the free-stock rows, shared by the wave's orders, each row
-            # locked (in key order, so waves never deadlock each other) until commit.
-            found = self.uow.reservations.stock(self.item_ids, self.ground.sellable, lock=True)
+            # Mutable copies of the free-stock rows, shared by the wave's orders; locked
+            # in key order (so waves never deadlock each other) until commit, or read.
+            found = self.uow.reservations.stock(self.item_ids, self.ground.sellable, lock=self.lock)
             rows = [SimpleNamespace(**row._asdict()) for row in found]
             self.by_item = defaultdict(list)
             for row in rows:
