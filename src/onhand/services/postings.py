@@ -9,10 +9,11 @@ location would go below zero, which rolls the whole posting back.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from onhand.domain.calendar import time_zone
 from onhand.domain.errors import Conflict, InsufficientStock, InvalidInput, NotFound, Shortage
 from onhand.domain.items import Item, Tracking
 from onhand.domain.ledger import (
@@ -38,10 +39,21 @@ if TYPE_CHECKING:
 
 
 def post(
-    uow: UnitOfWork, draft: PostingDraft, *, now: datetime, actor: str | None = None
+    uow: UnitOfWork,
+    draft: PostingDraft,
+    *,
+    now: datetime,
+    actor: str | None = None,
+    effective_at: datetime | None = None,
 ) -> int:
+    """Append `draft` and apply it to the balances; `effective_at` (default `now`, never later)
+    backdates it: it is valued where it falls in each item's history, and what it affects is
+    re-valued (services/valuing.py). Availability is still checked against the stock of now."""
     validate_posting(draft)
-    posting_id = uow.ledger.add_posting(draft, created_at=now, effective_at=now, actor=actor)
+    effective = now if effective_at is None else effective_at
+    if effective > now:
+        raise InvalidInput("effective_at", "must not be in the future")
+    posting_id = uow.ledger.add_posting(draft, created_at=now, effective_at=effective, actor=actor)
     places = {m.source.id: m.source for m in draft.moves} | {
         m.destination.id: m.destination for m in draft.moves
     }
@@ -66,7 +78,7 @@ def post(
             ]
         )
     _check_serials_unique(uow, draft)
-    value_posting(uow, posting_id, draft, now=now)
+    value_posting(uow, posting_id, draft, effective_at=effective)
     # A decrease guarded by free stock cannot leave less on hand than is reserved.
     kept = guarded if guard is Guard.FREE else set()
     _rebalance_reservations(uow, deltas, places, now, kept_promises=kept)
@@ -103,6 +115,31 @@ def _check_serials_unique(uow: UnitOfWork, draft: PostingDraft) -> None:
             continue
         if uow.ledger.internal_on_hand_of_lot(move.item.id, move.lot.id) > 1:
             raise Conflict(f"serial: {move.item.sku} serial {move.lot.code!r} is already in stock")
+
+
+def parse_effective_at(value: datetime | date | str | None, uow: UnitOfWork, *, now: datetime,
+                       field: str = "effective_at") -> datetime | None:
+    """When a posting happened: an ISO 8601 moment (a moment without an offset, or a bare date —
+    its start — is read in the company's time zone); never in the future. None: now."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    moment: datetime
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value, time())
+    else:
+        text = value.strip()
+        try:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+        except ValueError:
+            raise InvalidInput(field, f"{value!r} is not an ISO 8601 date or date and time") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=time_zone(uow.company.get().timezone))
+    moment = moment.astimezone(UTC)
+    if moment > now:
+        raise InvalidInput(field, "must not be in the future")
+    return moment
 
 
 def load_posting(uow: UnitOfWork, posting_id: int) -> PostingView:

@@ -38,6 +38,7 @@ from onhand.adapters.db.repositories.stock_rows import StockRowReader
 from onhand.adapters.db.repositories.suppliers import SupplierRepository
 from onhand.adapters.db.repositories.transfers import TransferRepository
 from onhand.adapters.db.repositories.valuation import ValuationRepository
+from onhand.adapters.db.repositories.valuation_history import ValuationHistoryRepository
 from onhand.domain.errors import TransientConflict
 
 # PostgreSQL SQLSTATEs worth a retry: serialization failure, deadlock, lock not available.
@@ -68,6 +69,7 @@ class SqlUnitOfWork:
         self.stock_rows = StockRowReader(conn)
         self.transfers = TransferRepository(conn)
         self.valuation = ValuationRepository(conn)
+        self.valuation_history = ValuationHistoryRepository(conn)
 
 
 def _is_retryable(exc: DBAPIError) -> bool:

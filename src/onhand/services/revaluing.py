@@ -1,0 +1,139 @@
+"""Re-valuing one item's history from a stored checkpoint, in the posting's transaction.
+
+Used when a posting is effective before the item's newest valued move (backdating), and
+when what an earlier move was worth is given anew (landed costs added to a receipt).
+The item's moves after the nearest checkpoint before the earliest change are read in
+effective order — (effective_at, move id) — and `domain/revaluation.py: revalue` values
+again only those that draw on the pools the change reaches. Then, in the same
+transaction:
+
+- new moves get their `move_values` rows; moves whose value changed are UPDATEd (value,
+  variance, basis, given value), transfers with the layers they now carry;
+- the dirty pools are written as they are now (`cost_pools`, `cost_layers`);
+- the item's checkpoints at or after the earliest change are stale: each is rebuilt as
+  its clean pools plus the dirty pools as the re-valuation passed its position;
+- the item's head (newest move, moves since the last checkpoint) follows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from onhand.domain.cost_layers import CostingMethod
+from onhand.domain.move_roles import MoveRole
+from onhand.domain.revaluation import revalue
+from onhand.domain.valuation import CostMove, MoveValue, ValuationSnapshot, ValueBasis
+
+if TYPE_CHECKING:
+    from onhand.services.context import UnitOfWork
+
+Position = tuple[datetime, int]
+
+
+@dataclass(frozen=True)
+class ItemRevaluation:
+    item_id: int
+    valued: int  # moves valued again
+    skipped: int  # later moves left alone
+    changed: int  # moves whose stored value changed (new ones included)
+
+
+def stored_cost_move(row: Any) -> CostMove:
+    """A valued move as the engine sees it, from its history row (`valuation_history.item_moves_after`)."""
+    role = MoveRole(row.role)
+    source = int(row.from_location_id) if role is MoveRole.TRANSFER or role.is_outbound else None
+    destination = int(row.to_location_id) if role is MoveRole.TRANSFER or role.is_inbound else None
+    unit_cost = Decimal(row.unit_cost) if row.unit_cost is not None else None
+    if role is MoveRole.RECEIPT and unit_cost is None and row.given_value is None:
+        role = MoveRole.ADJUSTMENT_IN  # no price known: valued like found stock, as when it was posted
+    return CostMove(int(row.id), row.effective_at, role, row.quantity, source=source, destination=destination,
+                    lot=int(row.lot_id) if row.lot_id is not None else None,
+                    unit_cost=unit_cost, value=row.given_value)
+
+
+def revalue_item(
+    uow: UnitOfWork,
+    item_id: int,
+    method: CostingMethod,
+    given: Mapping[int, CostMove],
+    *,
+    new: frozenset[int] = frozenset(),
+    stored_role: Mapping[int, MoveRole] | None = None,
+) -> ItemRevaluation:
+    """Value `given` (new moves, or moves given anew) and re-value what they affect.
+
+    `new` names the moves that have no `move_values` row yet; `stored_role` their role as
+    the ledger reads it (a receipt with no price is valued as found stock but stays a receipt).
+    """
+    history = uow.valuation_history
+    earliest = min(move.position for move in given.values())
+    found = history.checkpoint_before(item_id, earliest)
+    start = ValuationSnapshot(method, found[0], found[1]) if found else None
+    rows = history.item_moves_after(item_id, found[0] if found else None)
+    transfers = [int(r.id) for r in rows if r.role == MoveRole.TRANSFER.value and int(r.id) not in given]
+    carried = history.carried(transfers)
+    moves: list[CostMove] = []
+    stored: dict[int, MoveValue] = {}
+    for row in rows:
+        move_id = int(row.id)
+        if move_id in given:
+            moves.append(given[move_id])
+            continue
+        moves.append(stored_cost_move(row))
+        if row.role == MoveRole.TRANSFER.value and move_id not in carried:
+            continue  # valued before its carried layers were kept: valued again from both sides
+        stored[move_id] = MoveValue(move_id, row.quantity, row.value, ValueBasis(row.basis), row.variance,
+                                    carried.get(move_id, ()))
+    stale = history.checkpoints_from(item_id, earliest)
+    result = revalue(method, start, moves, stored, snapshots_at=[position for position, _pools in stale])
+    _write_values(uow, item_id, result.changes, given, new, stored_role or {})
+    uow.valuation.save_pools({(item_id, loc, lot or 0): snap for (loc, lot), snap in result.pools.items()})
+    if stale:
+        history.drop_checkpoints_from(item_id, earliest)
+        history.add_checkpoints(
+            (item_id, position, {**pools, **result.snapshots.get(position, {})}) for position, pools in stale
+        )
+    return ItemRevaluation(item_id, result.valued, result.skipped, len(result.changes))
+
+
+def _write_values(
+    uow: UnitOfWork, item_id: int, changes: Any, given: Mapping[int, CostMove], new: frozenset[int],
+    stored_role: Mapping[int, MoveRole],
+) -> None:
+    inserts: list[dict[str, Any]] = []
+    updates: dict[int, dict[str, Any]] = {}
+    carried_new: dict[int, tuple[Any, ...]] = {}
+    carried_changed: dict[int, tuple[Any, ...]] = {}
+    written = {change.move.id: change.after for change in changes}
+    for move_id in given:
+        if move_id not in new and move_id not in written:
+            # Given anew (e.g. a landed cost) but worth the same: still keep what it was given.
+            updates[move_id] = {"move_id": move_id, "given_value": given[move_id].value, "keep": True}
+    for change in changes:
+        move, after = change.move, change.after
+        if move.id in new:
+            role = stored_role.get(move.id, move.role)
+            inserts.append({
+                "move_id": move.id, "item_id": item_id, "role": role.value, "value": after.value,
+                "variance": after.variance, "basis": after.basis.value,
+                "unit_cost": None if move.unit_cost is None else str(move.unit_cost), "given_value": move.value,
+            })
+            if move.role is MoveRole.TRANSFER:
+                carried_new[move.id] = after.carried
+        else:
+            updates[move.id] = {"move_id": move.id, "value": after.value, "variance": after.variance,
+                                "basis": after.basis.value, "given_value": move.value}
+            if move.role is MoveRole.TRANSFER and (change.before is None or change.before.carried != after.carried):
+                carried_changed[move.id] = after.carried
+    uow.valuation.add_values(inserts)
+    kept = [row for row in updates.values() if row.get("keep")]
+    if kept:
+        uow.valuation_history.set_given_values([{"move_id": r["move_id"], "given_value": r["given_value"]}
+                                                for r in kept])
+    uow.valuation_history.update_values([row for row in updates.values() if not row.get("keep")])
+    uow.valuation_history.set_carried(carried_new, replace=False)
+    uow.valuation_history.set_carried(carried_changed, replace=True)

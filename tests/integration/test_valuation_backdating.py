@@ -1,0 +1,79 @@
+"""Backdated postings: valued where they fall in the item's history, and what they affect re-valued."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal as D
+
+import pytest
+
+from onhand import services
+from onhand.domain.errors import InsufficientStock, InvalidInput
+from onhand.services.postings import StockLine
+from tests.integration.helpers import add_item, add_place, allocated, assert_books_balance
+from tests.integration.purchasing_helpers import placed, receive, supplier
+
+
+@pytest.fixture
+def stocked(onhand):
+    add_place(onhand, "NY")
+    add_item(onhand, "W")
+    supplier(onhand)
+    return onhand
+
+
+def _ship(onhand, quantity):
+    view = allocated(onhand, ("W", quantity))
+    return services.shipping.ship_order(onhand, view.reference).shipments[-1].posting_id
+
+
+def _value(onhand, posting_id):
+    return services.valuation.move_values(onhand, posting_id).total_value
+
+
+def test_a_backdated_receipt_before_a_shipment_changes_its_fifo_cogs_to_the_textbook_value(stocked, clock):
+    start = clock()
+    clock.advance(days=2)
+    late = placed(stocked, ("W", 10, "5.00"))
+    clock.advance(days=1)
+    receive(stocked, placed(stocked, ("W", 10, "6.00")).reference, (1, 10))
+    clock.advance(days=1)
+    shipment = _ship(stocked, 8)
+    assert _value(stocked, shipment) == D("48")  # 8 @ 6.00: all there was
+    clock.advance(days=1)
+    receive(stocked, late.reference, (1, 10), effective_at=start + timedelta(days=2, hours=1))
+    assert _value(stocked, shipment) == D("40")  # 8 @ 5.00: the older layer leaves first
+    report = services.valuation.valuation_report(stocked)
+    assert (report.total_quantity, report.total_value) == (12, D("70"))  # 2 @ 5.00 + 10 @ 6.00
+    assert_books_balance(stocked)
+
+
+def test_a_backdated_loss_can_take_only_what_is_on_hand_now(stocked, clock):
+    received_at = clock()
+    receive(stocked, placed(stocked, ("W", 10, "5.00")).reference, (1, 10))
+    clock.advance(days=1)
+    services.adjustments.post_adjustment(stocked, location="NY", lines=[StockLine("W", -6)], reason="lost")
+    with pytest.raises(InsufficientStock):  # 10 were there at the time, but only 4 are now
+        services.adjustments.post_adjustment(
+            stocked, location="NY", lines=[StockLine("W", -5)], reason="lost",
+            effective_at=(received_at + timedelta(hours=1)).isoformat(),
+        )
+    assert services.valuation.valuation_report(stocked).total_value == D("20")
+
+
+def test_effective_at_is_refused_in_the_future_or_malformed(stocked, clock):
+    for given in ((clock() + timedelta(minutes=1)).isoformat(), "next tuesday"):
+        with pytest.raises(InvalidInput) as error:
+            services.adjustments.post_adjustment(
+                stocked, location="NY", lines=[StockLine("W", 1)], reason="found", effective_at=given,
+            )
+        assert error.value.field == "effective_at"
+    assert services.valuation.valuation_report(stocked).total_quantity == 0
+
+
+def test_a_bare_date_is_the_start_of_that_day_in_the_company_time_zone(stocked, clock):
+    view = services.adjustments.post_adjustment(
+        stocked, location="NY", lines=[StockLine("W", 1)], reason="found", effective_at="2026-03-01",
+    )
+    assert view.effective_at.date().isoformat() in ("2026-03-01", "2026-02-28")
+    assert view.effective_at < clock()
