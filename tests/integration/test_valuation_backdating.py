@@ -77,3 +77,38 @@ def test_a_bare_date_is_the_start_of_that_day_in_the_company_time_zone(stocked, 
     )
     assert view.effective_at.date().isoformat() in ("2026-03-01", "2026-02-28")
     assert view.effective_at < clock()
+
+
+def _two_line_receipt(onhand, method):
+    add_item(onhand, "X")
+    order = placed(onhand, ("W", 10, "5.00"), ("X", 10, "15.00"))
+    freight = services.landed_costs.NewLandedCost(kind="freight", amount="40.00", method=method)
+    return receive(onhand, order.reference, (1, 10), (2, 10), landed_costs=[freight])
+
+
+def _by_sku(onhand):
+    return {ln.sku: ln.value for ln in services.valuation.valuation_report(onhand).lines}
+
+
+@pytest.mark.parametrize(("method", "w", "x"), [("value", D("60"), D("180")), ("quantity", D("70"), D("170"))])
+def test_landed_costs_on_a_receipt_go_into_its_layers_by_value_or_quantity(stocked, method, w, x):
+    receipt = _two_line_receipt(stocked, method)
+    assert _by_sku(stocked) == {"W": w, "X": x}  # 50 + 150 + 40 of freight, shared by value or by quantity
+    values = services.valuation.move_values(stocked, receipt.posting_id)
+    assert [(v.sku, v.value) for v in values.moves] == [("W", w), ("X", x)]
+    assert values.total_value == D("240")
+
+
+def test_a_landed_cost_added_later_goes_to_what_is_on_hand_and_to_the_cogs_of_what_left(stocked, clock):
+    receipt = receive(stocked, placed(stocked, ("W", 10, "5.00")).reference, (1, 10))
+    clock.advance(days=1)
+    shipment = _ship(stocked, 4)
+    assert _value(stocked, shipment) == D("20")
+    clock.advance(days=1)
+    services.landed_costs.add_landed_costs(
+        stocked, receipt.reference, costs=[services.landed_costs.NewLandedCost(kind="duty", amount="10.00")],
+    )
+    assert _value(stocked, receipt.posting_id) == D("60")  # 50.00 + 10.00 of duty
+    assert _value(stocked, shipment) == D("24")  # 4 units at 6.00 now
+    assert _by_sku(stocked) == {"W": D("36")}
+    assert_books_balance(stocked)

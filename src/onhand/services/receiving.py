@@ -37,6 +37,7 @@ from onhand.services.lots import add_lot, parse_date
 from onhand.services.postings import parse_effective_at, post
 from onhand.services.purchase_orders import locked_order, order_row, refresh_status
 from onhand.services.purchase_views import ReceiptView
+from onhand.services.revaluing import value_landed_costs
 from onhand.services.scanning import resolve_scan
 
 if TYPE_CHECKING:
@@ -135,6 +136,8 @@ def receive_purchase_order(
         receipt = uow.receipts.get(receipt_id)
         for index, cost in enumerate(landed_costs):
             record_landed_cost(uow, receipt, cost, f"landed_costs[{index}]", company_currency=company.currency, now=now)
+        if landed_costs:
+            value_landed_costs(uow, receipt_id)
         refresh_status(uow, order.id)
         return receipt_id
 

@@ -18,12 +18,12 @@ transaction:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from onhand.domain.cost_layers import CostingMethod
+from onhand.domain.cost_layers import CostingMethod, exact
 from onhand.domain.move_roles import MoveRole
 from onhand.domain.revaluation import revalue
 from onhand.domain.valuation import CostMove, MoveValue, ValuationSnapshot, ValueBasis
@@ -40,6 +40,12 @@ class ItemRevaluation:
     valued: int  # moves valued again
     skipped: int  # later moves left alone
     changed: int  # moves whose stored value changed (new ones included)
+
+
+def methods_for(uow: UnitOfWork, item_ids: list[int]) -> dict[int, CostingMethod]:
+    company = CostingMethod(uow.valuation.company_method())
+    own = uow.valuation.item_methods(item_ids)
+    return {item_id: CostingMethod(own[item_id]) if item_id in own else company for item_id in item_ids}
 
 
 def stored_cost_move(row: Any) -> CostMove:
@@ -137,3 +143,34 @@ def _write_values(
     uow.valuation_history.update_values([row for row in updates.values() if not row.get("keep")])
     uow.valuation_history.set_carried(carried_new, replace=False)
     uow.valuation_history.set_carried(carried_changed, replace=True)
+
+
+def value_landed_costs(uow: UnitOfWork, receipt_id: int) -> list[ItemRevaluation]:
+    """Give a receipt's moves their landed costs: each comes in at price × rate plus its lines'
+    shares of every landed cost (each at its own rate), and what drew on those layers is
+    re-valued — what is still on hand gains the cost, what left adds it to the COGS of the
+    moves that took it."""
+    receipt = uow.receipts.get(receipt_id)
+    lines = uow.receipts.line_rows(receipt_id)
+    move_ids = uow.valuation.move_ids(receipt.posting_id)
+    landed: dict[int, Decimal] = {}
+    for cost in uow.receipts.landed_costs(receipt_id):
+        for share in cost.allocations:
+            key = share.receipt_line_id
+            landed[key] = landed.get(key, Decimal(0)) + share.amount * cost.exchange_rate
+    rows = {int(r.id): r for r in uow.valuation_history.moves_by_ids(move_ids)}
+    given: dict[int, dict[int, CostMove]] = {}
+    for line, move_id in zip(lines, move_ids, strict=True):
+        row = rows[move_id]
+        extra = landed.get(int(line.id), Decimal(0))
+        value = exact(line.quantity * line.unit_cost * receipt.exchange_rate + extra) if extra else None
+        if value == row.given_value:
+            continue
+        move = stored_cost_move(row)
+        given.setdefault(int(row.item_id), {})[move_id] = replace(move, role=MoveRole.RECEIPT, value=value)
+    if not given:
+        return []
+    item_ids = sorted(given)
+    uow.valuation.lock_items(item_ids)
+    methods = methods_for(uow, item_ids)
+    return [revalue_item(uow, item_id, methods[item_id], given[item_id]) for item_id in item_ids]

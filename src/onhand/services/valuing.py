@@ -28,18 +28,12 @@ from onhand.domain.errors import InvalidInput
 from onhand.domain.ledger import MoveLine, PostingDraft
 from onhand.domain.move_roles import MoveRole, role_of
 from onhand.domain.valuation import CostMove, ItemValuation, MoveValue, ValuationSnapshot, pool_key
-from onhand.services.revaluing import Position, revalue_item
+from onhand.services.revaluing import Position, methods_for, revalue_item
 
 CHECKPOINT_EVERY = 1000  # an item's pools are kept after every this many of its moves
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
-
-
-def methods_for(uow: UnitOfWork, item_ids: list[int]) -> dict[int, CostingMethod]:
-    company = CostingMethod(uow.valuation.company_method())
-    own = uow.valuation.item_methods(item_ids)
-    return {item_id: CostingMethod(own[item_id]) if item_id in own else company for item_id in item_ids}
 
 
 def value_posting(uow: UnitOfWork, posting_id: int, draft: PostingDraft, *, effective_at: datetime) -> None:

@@ -186,6 +186,13 @@ class ValuationHistoryRepository:
         )
         return list(self._conn.execute(query))
 
+    def moves_by_ids(self, move_ids: Iterable[int]) -> list[Any]:
+        ids = sorted(set(move_ids))
+        if not ids:
+            return []
+        query = select(*_HISTORY_COLUMNS, *_KINDS).select_from(_HISTORY_JOIN).where(moves.c.id.in_(ids))
+        return list(self._conn.execute(query))
+
     def moves_until(self, at: datetime, after: Mapping[int, Position]) -> list[Any]:
         """Every valued move effective at or before `at`, after its item's checkpoint in `after`."""
         query = (
