@@ -43,6 +43,12 @@ class ValuationLineOut(ResponseModel):
     value: DecimalOut
 
 
+class AgingBucketOut(ResponseModel):
+    bucket: str = Field(description="Days since the units came in: 0-30, 31-60, 61-90, 91-180, 181+")
+    quantity: DecimalOut
+    value: DecimalOut
+
+
 class ValuationReportOut(ResponseModel):
     at: datetime
     group_by: str
@@ -50,11 +56,13 @@ class ValuationReportOut(ResponseModel):
     lines: list[ValuationLineOut]
     total_quantity: DecimalOut
     total_value: DecimalOut = Field(description="Exact to 10⁻⁶ in the company's currency")
+    aging: list[AgingBucketOut] | None = Field(None, description="With aging=1")
 
     @classmethod
-    def of(cls, report: ValuationReportView) -> ValuationReportOut:
+    def of(cls, report: ValuationReportView, *, aging: bool = False) -> ValuationReportOut:
         lines = [ValuationLineOut(**ln.__dict__) for ln in report.lines]
-        return cls(**{**report.__dict__, "lines": lines})
+        buckets = [AgingBucketOut(**b.__dict__) for b in report.aging] if aging else None
+        return cls(**{**report.__dict__, "lines": lines, "aging": buckets})
 
 
 class MoveValueOut(ResponseModel):
