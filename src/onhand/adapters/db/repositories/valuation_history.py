@@ -73,7 +73,7 @@ def _after(position: Position | None) -> ColumnElement[bool]:
     return or_(postings.c.effective_at > at, and_(postings.c.effective_at == at, moves.c.id > move_id))
 
 
-def _encode(pools: Mapping[tuple[int, int | None], PoolSnapshot]) -> str:
+def encode_pools(pools: Mapping[tuple[int, int | None], PoolSnapshot]) -> str:
     return json.dumps([
         [loc, lot, str(p.deficit_quantity), str(p.deficit_value),
          None if p.last_unit_cost is None else str(p.last_unit_cost),
@@ -82,7 +82,7 @@ def _encode(pools: Mapping[tuple[int, int | None], PoolSnapshot]) -> str:
     ], separators=(",", ":"))
 
 
-def _decode(state: str) -> Pools:
+def decode_pools(state: str) -> Pools:
     pools: Pools = {}
     for loc, lot, deficit_q, deficit_v, last, layers in json.loads(state):
         pools[(loc, lot)] = PoolSnapshot(
@@ -129,7 +129,7 @@ class ValuationHistoryRepository:
             .limit(1)
         )
         row = self._conn.execute(query).first()
-        return None if row is None else ((row.effective_at, int(row.move_id)), _decode(row.state))
+        return None if row is None else ((row.effective_at, int(row.move_id)), decode_pools(row.state))
 
     def checkpoints_until(self, at: datetime) -> dict[int, tuple[Position, Pools]]:
         """Per item, its newest checkpoint at or before the moment `at`."""
@@ -141,7 +141,7 @@ class ValuationHistoryRepository:
             ).label("newest"),
         ).where(cost_checkpoints.c.effective_at <= at).subquery()
         rows = self._conn.execute(select(ranked).where(ranked.c.newest == 1))
-        return {int(r.item_id): ((r.effective_at, int(r.move_id)), _decode(r.state)) for r in rows}
+        return {int(r.item_id): ((r.effective_at, int(r.move_id)), decode_pools(r.state)) for r in rows}
 
     def checkpoints_from(self, item_id: int, position: Position) -> list[tuple[Position, Pools]]:
         """The item's checkpoints at or after `position`, oldest first."""
@@ -155,7 +155,7 @@ class ValuationHistoryRepository:
             )
             .order_by(cost_checkpoints.c.effective_at, cost_checkpoints.c.move_id)
         )
-        return [((r.effective_at, int(r.move_id)), _decode(r.state)) for r in self._conn.execute(query)]
+        return [((r.effective_at, int(r.move_id)), decode_pools(r.state)) for r in self._conn.execute(query)]
 
     def drop_checkpoints_from(self, item_id: int, position: Position) -> None:
         """Drop the item's checkpoints at or after `position` (stale once a move before them changed)."""
@@ -168,7 +168,7 @@ class ValuationHistoryRepository:
 
     def add_checkpoints(self, rows: Iterable[tuple[int, Position, Mapping[PoolKey, PoolSnapshot]]]) -> None:
         values = [
-            {"item_id": item, "effective_at": at, "move_id": move_id, "state": _encode(pools)}
+            {"item_id": item, "effective_at": at, "move_id": move_id, "state": encode_pools(pools)}
             for item, (at, move_id), pools in rows
         ]
         if values:
