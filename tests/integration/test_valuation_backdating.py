@@ -112,3 +112,28 @@ def test_a_landed_cost_added_later_goes_to_what_is_on_hand_and_to_the_cogs_of_wh
     assert _value(stocked, shipment) == D("24")  # 4 units at 6.00 now
     assert _by_sku(stocked) == {"W": D("36")}
     assert_books_balance(stocked)
+
+
+def test_a_landed_cost_on_a_consumed_component_is_carried_to_the_build_output_and_its_sale(stocked, clock):
+    from onhand.services.bundles import ComponentLine
+
+    add_item(stocked, "BERRY")
+    add_item(stocked, "JAM", kind="assembly")
+    services.boms.set_bill_of_materials(stocked, "JAM", components=[ComponentLine("BERRY", 2)], labour_cost="1.00")
+    receipt = receive(stocked, placed(stocked, ("BERRY", 20, "0.50")).reference, (1, 20))
+    clock.advance(hours=1)
+    build = services.builds.create_build_order(stocked, sku="JAM", location="NY", quantity=5)
+    run = services.builds.build(stocked, build.reference, quantity=5).runs[-1]
+    assert _value(stocked, run.posting_id) == D("5") + D("10")  # 10 berries at 0.50 in, 5 jams at 1.00 each out
+    clock.advance(hours=1)
+    sold = services.shipping.ship_order(stocked, allocated(stocked, ("JAM", 2)).reference).shipments[-1]
+    assert _value(stocked, sold.posting_id) == D("4")  # 2 jams at (5.00 + 5.00) / 5
+    clock.advance(hours=1)
+    services.landed_costs.add_landed_costs(
+        stocked, receipt.reference, costs=[services.landed_costs.NewLandedCost(kind="freight", amount="4.00")])
+    values = {(v.sku, v.role): v.value for v in services.valuation.move_values(stocked, run.posting_id).moves}
+    # Berries now 0.70 each: the build consumed 7.00, so each jam is worth (7.00 + 5.00) / 5 = 2.40.
+    assert values == {("BERRY", "build_consumption"): D("7"), ("JAM", "build_output"): D("12")}
+    assert _value(stocked, sold.posting_id) == D("4.8")
+    report = _by_sku(stocked)
+    assert report == {"BERRY": D("7"), "JAM": D("7.2")}  # 10 berries at 0.70; 3 jams at 2.40

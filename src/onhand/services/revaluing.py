@@ -18,7 +18,7 @@ transaction:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -40,6 +40,9 @@ class ItemRevaluation:
     valued: int  # moves valued again
     skipped: int  # later moves left alone
     changed: int  # moves whose stored value changed (new ones included)
+    # Build consumption moves (valued before) whose value changed, by how much: the
+    # outputs of their builds follow (`carry_to_builds`).
+    consumed: dict[int, Decimal] = field(default_factory=dict)
 
 
 def methods_for(uow: UnitOfWork, item_ids: list[int]) -> dict[int, CostingMethod]:
@@ -103,7 +106,62 @@ def revalue_item(
         history.add_checkpoints(
             (item_id, position, {**pools, **result.snapshots.get(position, {})}) for position, pools in stale
         )
-    return ItemRevaluation(item_id, result.valued, result.skipped, len(result.changes))
+    consumed = {
+        change.move.id: change.delta for change in result.changes
+        if change.move.role is MoveRole.BUILD_CONSUMPTION and change.move.id not in new and change.delta
+    }
+    return ItemRevaluation(item_id, result.valued, result.skipped, len(result.changes), consumed)
+
+
+def carry_to_builds(uow: UnitOfWork, done: list[ItemRevaluation]) -> list[ItemRevaluation]:
+    """Carry changed build consumption to the builds' outputs, and on (nested assemblies).
+
+    An output comes in at what its build consumed plus labour and overhead, so a change of
+    `d` in what a build consumed changes its outputs' given values by `d` in all, shared
+    in proportion to their values (by quantity when those are zero); each output item is
+    then re-valued like any other. Positions only grow along the way (an output is at its
+    build's position, what it affects after it), so this ends.
+    """
+    history = uow.valuation_history
+    queue = list(done)
+    carried: list[ItemRevaluation] = []
+    while queue:
+        deltas: dict[int, Decimal] = {}
+        for revaluation in queue:
+            deltas.update(revaluation.consumed)
+        queue = []
+        if not deltas:
+            break
+        postings_of, outputs = history.build_outputs_for(deltas)
+        by_posting: dict[int, Decimal] = {}
+        for move_id, delta in deltas.items():
+            by_posting[postings_of[move_id]] = by_posting.get(postings_of[move_id], Decimal(0)) + delta
+        given: dict[int, dict[int, CostMove]] = {}
+        for posting_id, delta in sorted(by_posting.items()):
+            rows = [r for r in outputs if int(r.posting_id) == posting_id]
+            if not rows:
+                continue
+            weights = [Decimal(r.given_value or 0) for r in rows]
+            if not any(weights):
+                weights = [Decimal(r.quantity) for r in rows]
+            total = sum(weights, Decimal(0))
+            left = delta
+            for index, (row, weight) in enumerate(zip(rows, weights, strict=True)):
+                part = left if index == len(rows) - 1 else exact(delta * weight / total)
+                left -= part
+                move = stored_cost_move(row)
+                value = exact(Decimal(row.given_value or row.value) + part)
+                given.setdefault(int(row.item_id), {})[int(row.id)] = replace(move, value=max(value, Decimal(0)))
+        if not given:
+            break
+        item_ids = sorted(given)
+        uow.valuation.lock_items(item_ids)
+        methods = methods_for(uow, item_ids)
+        for item_id in item_ids:
+            revaluation = revalue_item(uow, item_id, methods[item_id], given[item_id])
+            carried.append(revaluation)
+            queue.append(revaluation)
+    return carried
 
 
 def _write_values(
@@ -173,4 +231,5 @@ def value_landed_costs(uow: UnitOfWork, receipt_id: int) -> list[ItemRevaluation
     item_ids = sorted(given)
     uow.valuation.lock_items(item_ids)
     methods = methods_for(uow, item_ids)
-    return [revalue_item(uow, item_id, methods[item_id], given[item_id]) for item_id in item_ids]
+    done = [revalue_item(uow, item_id, methods[item_id], given[item_id]) for item_id in item_ids]
+    return done + carry_to_builds(uow, done)

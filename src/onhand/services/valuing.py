@@ -28,7 +28,7 @@ from onhand.domain.errors import InvalidInput
 from onhand.domain.ledger import MoveLine, PostingDraft
 from onhand.domain.move_roles import MoveRole, role_of
 from onhand.domain.valuation import CostMove, ItemValuation, MoveValue, ValuationSnapshot, pool_key
-from onhand.services.revaluing import Position, methods_for, revalue_item
+from onhand.services.revaluing import Position, carry_to_builds, methods_for, revalue_item
 
 CHECKPOINT_EVERY = 1000  # an item's pools are kept after every this many of its moves
 
@@ -136,9 +136,12 @@ def _value_backdated(
     for move_id, move, role in zip(ids, draft.moves, roles, strict=True):
         given[move.item.id][move_id] = _cost_move(move_id, move, role, effective_at)
         stored_role[move_id] = role
-    for item_id in sorted(given):
+    done = [
         revalue_item(uow, item_id, methods[item_id], given[item_id], new=frozenset(given[item_id]),
                      stored_role=stored_role)
+        for item_id in sorted(given)
+    ]
+    carry_to_builds(uow, done)
     _advance_heads(uow, draft, ids, heads, effective_at, None)
 
 

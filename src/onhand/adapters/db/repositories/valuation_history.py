@@ -193,6 +193,23 @@ class ValuationHistoryRepository:
         query = select(*_HISTORY_COLUMNS, *_KINDS).select_from(_HISTORY_JOIN).where(moves.c.id.in_(ids))
         return list(self._conn.execute(query))
 
+    def build_outputs_for(self, consumption_ids: Iterable[int]) -> tuple[dict[int, int], list[Any]]:
+        """For build consumption moves: their postings, and those postings' output moves
+        (production → internal) with their history columns and posting id."""
+        ids = sorted(set(consumption_ids))
+        if not ids:
+            return {}, []
+        postings_of = {int(r.id): int(r.posting_id) for r in self._conn.execute(
+            select(moves.c.id, moves.c.posting_id).where(moves.c.id.in_(ids)))}
+        query = (
+            select(*_HISTORY_COLUMNS, *_KINDS, moves.c.posting_id)
+            .select_from(_HISTORY_JOIN)
+            .where(moves.c.posting_id.in_(sorted(set(postings_of.values()))), _FROM.c.kind == "production",
+                   move_values.c.move_id.is_not(None))
+            .order_by(moves.c.id)
+        )
+        return postings_of, list(self._conn.execute(query))
+
     def moves_until(self, at: datetime, after: Mapping[int, Position]) -> list[Any]:
         """Every valued move effective at or before `at`, after its item's checkpoint in `after`."""
         query = (
