@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
 
 Position = tuple[datetime, int]
+_ROLES = {role.value: role for role in MoveRole}
+_BASES = {basis.value: basis for basis in ValueBasis}
 
 
 @dataclass(frozen=True)
@@ -47,13 +49,14 @@ class ItemRevaluation:
 
 def methods_for(uow: UnitOfWork, item_ids: list[int]) -> dict[int, CostingMethod]:
     company = CostingMethod(uow.valuation.company_method())
-    own = uow.valuation.item_methods(item_ids)
+    # Many items (a report): every override at once, not a long IN list.
+    own = uow.valuation.item_methods(item_ids if len(item_ids) <= 500 else None)
     return {item_id: CostingMethod(own[item_id]) if item_id in own else company for item_id in item_ids}
 
 
 def stored_cost_move(row: Any) -> CostMove:
     """A valued move as the engine sees it, from its history row (`valuation_history.item_moves_after`)."""
-    role = MoveRole(row.role)
+    role = _ROLES[row.role]
     source = int(row.from_location_id) if role is MoveRole.TRANSFER or role.is_outbound else None
     destination = int(row.to_location_id) if role is MoveRole.TRANSFER or role.is_inbound else None
     unit_cost = Decimal(row.unit_cost) if row.unit_cost is not None else None
@@ -88,14 +91,14 @@ def revalue_item(
     moves: list[CostMove] = []
     stored: dict[int, MoveValue] = {}
     for row in rows:
-        move_id = int(row.id)
+        move_id = row.id
         if move_id in given:
             moves.append(given[move_id])
             continue
         moves.append(stored_cost_move(row))
         if row.role == MoveRole.TRANSFER.value and move_id not in carried:
             continue  # valued before its carried layers were kept: valued again from both sides
-        stored[move_id] = MoveValue(move_id, row.quantity, row.value, ValueBasis(row.basis), row.variance,
+        stored[move_id] = MoveValue(move_id, row.quantity, row.value, _BASES[row.basis], row.variance,
                                     carried.get(move_id, ()))
     stale = history.checkpoints_from(item_id, earliest)
     result = revalue(method, start, moves, stored, snapshots_at=[position for position, _pools in stale])
@@ -138,7 +141,7 @@ def carry_to_builds(uow: UnitOfWork, done: list[ItemRevaluation]) -> list[ItemRe
             by_posting[postings_of[move_id]] = by_posting.get(postings_of[move_id], Decimal(0)) + delta
         given: dict[int, dict[int, CostMove]] = {}
         for posting_id, delta in sorted(by_posting.items()):
-            rows = [r for r in outputs if int(r.posting_id) == posting_id]
+            rows = [row for posting, row in outputs if posting == posting_id]
             if not rows:
                 continue
             weights = [Decimal(r.given_value or 0) for r in rows]

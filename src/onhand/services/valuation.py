@@ -104,10 +104,10 @@ def valuation_report(
             snapshots = _pools_at(uow, moment)
             lot_quantities = uow.valuation_history.lot_quantities_until(moment)
         item_ids = sorted(snapshots)
-        items = uow.items.by_ids(item_ids)
+        skus = uow.valuation.item_skus()
         report = build_report(
             moment or now,
-            [ItemPools(i, items[i].sku, snapshots[i]) for i in item_ids],
+            [ItemPools(i, skus[i], snapshots[i]) for i in item_ids],
             lot_quantities=lot_quantities,
         )
         places = {loc.id: loc.code for loc in uow.locations.all()}

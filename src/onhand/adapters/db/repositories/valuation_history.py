@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Connection,
     and_,
@@ -25,6 +27,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    type_coerce,
     update,
 )
 
@@ -39,14 +42,58 @@ from onhand.domain.cost_layers import Layer, PoolSnapshot
 from onhand.domain.locations import INTERNAL_KINDS
 
 Position = tuple[datetime, int]
+_SCALE = 10**6
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRow:
+    """One valued move of an item's history (value, variance, basis, role None: not valued yet)."""
+
+    id: int
+    item_id: int
+    lot_id: int | None
+    from_location_id: int
+    to_location_id: int
+    quantity: Decimal
+    effective_at: datetime
+    role: str | None
+    value: Decimal | None
+    variance: Decimal | None
+    basis: str | None
+    unit_cost: str | None
+    given_value: Decimal | None
+    from_kind: str
+    to_kind: str
+
+
+def scaled(raw: int | None) -> Decimal | None:
+    """A stored scaled integer as the Decimal `ScaledDecimal` gives (its shortest exact form)."""
+    if raw is None:
+        return None
+    whole, rest = divmod(int(raw), _SCALE)
+    if rest == 0:
+        return Decimal(whole)
+    return Decimal(int(raw)).scaleb(-6).normalize()
+
+
+def _history_rows(result: Any) -> list[HistoryRow]:
+    return [
+        HistoryRow(int(r[0]), int(r[1]), None if r[2] is None else int(r[2]), int(r[3]), int(r[4]),
+                   scaled(r[5]), r[6], r[7], scaled(r[8]), scaled(r[9]), r[10], r[11], scaled(r[12]), r[13], r[14])
+        for r in result.all()
+    ]
 # (location id, lot id or None) → the pool there.
 PoolKey = tuple[int, int | None]
 Pools = dict[PoolKey, PoolSnapshot]
 
+# Scaled numbers are read as the stored integers and turned into Decimals by `scaled`
+# (a long history is tens of thousands of rows; the column type's conversion is slower).
 _HISTORY_COLUMNS = (
     moves.c.id, moves.c.item_id, moves.c.lot_id, moves.c.from_location_id, moves.c.to_location_id,
-    moves.c.quantity, postings.c.effective_at, move_values.c.role, move_values.c.value,
-    move_values.c.variance, move_values.c.basis, move_values.c.unit_cost, move_values.c.given_value,
+    type_coerce(moves.c.quantity, BigInteger).label("quantity"), postings.c.effective_at, move_values.c.role,
+    type_coerce(move_values.c.value, BigInteger).label("value"),
+    type_coerce(move_values.c.variance, BigInteger).label("variance"), move_values.c.basis,
+    move_values.c.unit_cost, type_coerce(move_values.c.given_value, BigInteger).label("given_value"),
 )
 _HEADS = select(valuation_heads).where(valuation_heads.c.item_id.in_(bindparam("ids", expanding=True)))
 _DROP_HEADS = delete(valuation_heads).where(valuation_heads.c.item_id.in_(bindparam("ids", expanding=True)))
@@ -184,14 +231,14 @@ class ValuationHistoryRepository:
             .where(moves.c.item_id == item_id, _after(position))
             .order_by(postings.c.effective_at, moves.c.id)
         )
-        return list(self._conn.execute(query))
+        return _history_rows(self._conn.execute(query))
 
     def moves_by_ids(self, move_ids: Iterable[int]) -> list[Any]:
         ids = sorted(set(move_ids))
         if not ids:
             return []
         query = select(*_HISTORY_COLUMNS, *_KINDS).select_from(_HISTORY_JOIN).where(moves.c.id.in_(ids))
-        return list(self._conn.execute(query))
+        return _history_rows(self._conn.execute(query))
 
     def build_outputs_for(self, consumption_ids: Iterable[int]) -> tuple[dict[int, int], list[Any]]:
         """For build consumption moves: their postings, and those postings' output moves
@@ -202,13 +249,16 @@ class ValuationHistoryRepository:
         postings_of = {int(r.id): int(r.posting_id) for r in self._conn.execute(
             select(moves.c.id, moves.c.posting_id).where(moves.c.id.in_(ids)))}
         query = (
-            select(*_HISTORY_COLUMNS, *_KINDS, moves.c.posting_id)
+            select(*_HISTORY_COLUMNS, *_KINDS)
             .select_from(_HISTORY_JOIN)
             .where(moves.c.posting_id.in_(sorted(set(postings_of.values()))), _FROM.c.kind == "production",
                    move_values.c.move_id.is_not(None))
             .order_by(moves.c.id)
         )
-        return postings_of, list(self._conn.execute(query))
+        rows = _history_rows(self._conn.execute(query))
+        posting_of_output = {int(r.id): int(r.posting_id) for r in self._conn.execute(
+            select(moves.c.id, moves.c.posting_id).where(moves.c.id.in_([row.id for row in rows])))} if rows else {}
+        return postings_of, [(posting_of_output[row.id], row) for row in rows]
 
     def moves_until(self, at: datetime, after: Mapping[int, Position]) -> list[Any]:
         """Every valued move effective at or before `at`, after its item's checkpoint in `after`."""
@@ -219,8 +269,8 @@ class ValuationHistoryRepository:
             .order_by(moves.c.item_id, postings.c.effective_at, moves.c.id)
         )
         return [
-            r for r in self._conn.execute(query)
-            if int(r.item_id) not in after or (r.effective_at, int(r.id)) > after[int(r.item_id)]
+            r for r in _history_rows(self._conn.execute(query))
+            if r.item_id not in after or (r.effective_at, r.id) > after[r.item_id]
         ]
 
     def carried(self, move_ids: Iterable[int]) -> dict[int, tuple[Layer, ...]]:
