@@ -8,7 +8,11 @@ V1  a backdated receipt into an item with 100,000 later moves (and as many befor
     stores (the receipt lands at one store, or at the DC whose transfers carry its
     effect everywhere) and, last, at one location only (nothing can be skipped);
 J1  the daily summary journal of 100,000 valued moves and 20,000 sales lines, with
-    locations as a tracking category, then its Xero JSON and CSV exports.
+    locations as a tracking category, then its Xero JSON and CSV exports;
+D1, D2  through the database (`benchmarks/valuation_history.py`): a backdated receipt
+    into an item with 100,000 later moves through the receiving service, and the
+    valuation report for 10,000 items (target: under 2 s on SQLite). A fresh SQLite file
+    by default; `--postgres URL` adds a fresh PostgreSQL schema.
 
 Each figure is checked after it is taken (incremental == full; the journal balances)
 and the run exits non-zero if a check fails.
@@ -26,6 +30,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from benchmarks import cli, valuation_history
 from benchmarks.machine import load_line, machine_line, peak_rss_mib, python_line
 from onhand.adapters.accounting import csv_export, xero
 from onhand.domain.accounts import AccountMap, AccountRole
@@ -150,6 +155,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.valuation", description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the standard sizes (default 1)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--database-url", help="an empty database for D1 and D2 (default: a fresh SQLite file)")
+    parser.add_argument("--postgres", metavar="URL", help="also run D1 and D2 in a fresh schema of this database")
     args = parser.parse_args(argv)
     if not 0 < args.scale <= 10:
         parser.error("--scale must be in (0, 10]")
@@ -168,6 +175,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     lines, good = journal_case(rng, max(100, round(JOURNAL_MOVES * args.scale)))
     for line in lines:
         say(line)
+    for database in cli.database_factories(args):
+        say(load_line())
+        with database() as target:
+            good = valuation_history.run(target.url, target.description, scale=args.scale, seed=args.seed) and good
     say(f"peak memory: {peak_rss_mib():.0f} MiB")
     return 0 if ok and good else 1
 

@@ -6,6 +6,7 @@ import httpx
 
 from onhand import services
 from onhand.bootstrap import Onhand
+from onhand.services.postings import StockLine
 from onhand.services.purchase_orders import NewPurchaseLine
 from onhand.services.receiving import ReceiptLine
 
@@ -44,3 +45,43 @@ def test_an_item_overrides_the_method_and_the_report_and_values_are_read(onhand:
     fixed = api_admin.put("/api/v1/costing/items/TEA-1", json={"method": None})
     assert fixed.status_code == 409
     assert api_admin.get("/api/v1/valuation", params={"group_by": "bin"}).status_code == 422
+
+
+def _textbook_with_a_late_receipt(onhand: Onhand) -> str:
+    """TEA: received 10 @ 6.00 and 8 shipped (48.00); an order of 10 @ 5.00 placed, not yet received."""
+    services.items.create_item(onhand, sku="TEA", name="Tea", unit="each")
+    services.locations.create_location(onhand, code="NY", name="New York", kind="warehouse")
+    services.suppliers.create_supplier(onhand, code="ACME", name="Acme")
+    late = services.purchase_orders.create_purchase_order(
+        onhand, supplier="ACME", destination_location="NY", lines=[NewPurchaseLine("TEA", 10, "5.00")])
+    services.purchase_orders.place_purchase_order(onhand, late.reference)
+    order = services.purchase_orders.create_purchase_order(
+        onhand, supplier="ACME", destination_location="NY", lines=[NewPurchaseLine("TEA", 10, "6.00")])
+    services.purchase_orders.place_purchase_order(onhand, order.reference)
+    services.receiving.receive_purchase_order(onhand, order.reference, lines=[ReceiptLine(1, 10)])
+    services.adjustments.post_adjustment(onhand, location="NY", lines=[StockLine("TEA", -8)], reason="lost")
+    return late.reference
+
+
+def test_a_backdated_receipt_re_values_later_moves_and_the_report_is_read_at_a_past_moment(
+    onhand: Onhand, api_admin: httpx.Client
+) -> None:
+    late = _textbook_with_a_late_receipt(onhand)  # all at 2026-03-02 09:00 UTC (the test clock)
+    received = api_admin.post(f"/api/v1/purchase-orders/{late}/receipts", json={
+        "lines": [{"line_no": 1, "quantity": 10}], "effective_at": "2026-03-01T12:00:00Z"})
+    assert received.status_code == 201, received.text
+    now = api_admin.get("/api/v1/valuation", params={"aging": 1}).json()
+    assert (now["total_quantity"], now["total_value"]) == ("12", "70")  # the loss took 8 @ 5.00 instead
+    assert [(b["bucket"], b["quantity"]) for b in now["aging"]] == [
+        ("0-30", "12"), ("31-60", "0"), ("61-90", "0"), ("91-180", "0"), ("181+", "0")]
+    before = api_admin.get("/api/v1/valuation", params={"at": "2026-03-01T18:00:00Z"}).json()
+    assert (before["total_quantity"], before["total_value"], before["aging"]) == ("10", "50", None)
+    refused = api_admin.post("/api/v1/adjustments", json={
+        "location": "NY", "reason": "found", "lines": [{"sku": "TEA", "quantity": 1}], "effective_at": "2027-01-01"})
+    assert (refused.status_code, refused.json()["error"]["field"]) == (422, "effective_at")
+    future = api_admin.get("/api/v1/valuation", params={"at": "2027-01-01"})
+    assert (future.status_code, future.json()["error"]["field"]) == (422, "at")
+    found = api_admin.post("/api/v1/adjustments", json={
+        "location": "NY", "reason": "found", "lines": [{"sku": "TEA", "quantity": 1}],
+        "effective_at": "2026-03-01T13:00:00Z"})
+    assert found.json()["effective_at"].startswith("2026-03-01T13:00:00")

@@ -22,3 +22,27 @@ def test_the_report_and_a_posting_s_values_are_printed(cli_run):
     assert report.exit_code == 0 and "MUG" in report.stdout and "Total" in report.stdout
     values = cli_run("valuation", "posting", "1")
     assert values.exit_code == 0 and "adjustment_in" in values.stdout and "no_cost" in values.stdout
+
+
+def test_a_backdated_receipt_and_the_report_at_a_past_moment_with_aging(cli_run):
+    assert cli_run("locations", "add", "NY", "--name", "New York", "--kind", "warehouse").exit_code == 0
+    assert cli_run("items", "add", "MUG", "--name", "Mug").exit_code == 0
+    assert cli_run("suppliers", "create", "ACME", "--name", "Acme").exit_code == 0
+    for cost in ("5.00", "6.00"):
+        made = cli_run("purchase-orders", "create", "--supplier", "ACME", "--to", "NY", "--line", f"MUG:10:{cost}")
+        assert made.exit_code == 0, made.stdout + made.stderr
+    for reference in ("PO-000001", "PO-000002"):
+        assert cli_run("purchase-orders", "place", reference).exit_code == 0
+    assert cli_run("purchase-orders", "receive", "PO-000002", "--line", "1:10").exit_code == 0
+    assert cli_run("adjust", "NY", "MUG", "-8", "--reason", "lost").exit_code == 0
+    backdated = cli_run("purchase-orders", "receive", "PO-000001", "--line", "1:10",
+                        "--effective-at", "2026-03-01T12:00:00Z")
+    assert backdated.exit_code == 0, backdated.stdout + backdated.stderr
+    loss = cli_run("valuation", "posting", "2")
+    assert loss.exit_code == 0 and "40" in loss.stdout  # 8 @ 5.00 once the older receipt is in
+    past = cli_run("valuation", "report", "--at", "2026-03-01T18:00:00Z", "--aging")
+    assert past.exit_code == 0, past.stderr
+    assert "Valuation at 2026-03-01T18:00:00+00:00" in past.stdout and "Aging" in past.stdout
+    assert "50" in past.stdout
+    refused = cli_run("adjust", "NY", "MUG", "1", "--reason", "found", "--effective-at", "someday")
+    assert refused.exit_code != 0 and "effective_at" in refused.stderr

@@ -133,12 +133,19 @@ def test_revaluing_after_a_backdated_receipt_gives_what_a_full_rerun_gives(
     usable = [c for c in before.checkpoints if c.position is not None and c.position < late.position]
     checkpoint = usable[-1] if usable else None
     later = [m for m in moves if checkpoint is None or m.position > checkpoint.position]
-    result = revalue(method, checkpoint, [*later, late], before.values)
+    stale = [c for c in before.checkpoints if c.position is not None and c.position > late.position]
+    result = revalue(method, checkpoint, [*later, late], before.values, snapshots_at=[c.position for c in stale])
 
     full = value_history(method, [*moves, late])
     assert apply_changes(before.values, result) == full.values
     assert before.final.merged(result.pools, result.position) == full.final
     assert result.valued + result.skipped >= len(later)
+    # A stale checkpoint rebuilt as its clean pools plus the dirty pools there is the pools a
+    # full re-run has at that position.
+    for old in stale:
+        rebuilt = old.merged(result.snapshots.get(old.position, {}), old.position)
+        rerun = value_history(method, [m for m in [*moves, late] if m.position <= old.position]).final
+        assert dict(rebuilt.pools) == dict(rerun.pools), old.position
 
 
 def entries_of(moves: list[CostMove], method: CostingMethod, category: str | None) -> list[ValuedEntry]:

@@ -26,8 +26,8 @@ This module imports only the standard library and the domain.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
@@ -70,6 +70,9 @@ class Revaluation:
     position: tuple[datetime, int] | None
     valued: int  # moves valued again (the work done)
     skipped: int  # later moves left alone
+    # At each position asked for (`snapshots_at`), the pools dirty by then, as they were there:
+    # a stale checkpoint at that position is rebuilt as its clean pools plus these.
+    snapshots: dict[tuple[datetime, int], dict[PoolKey, PoolSnapshot]] = field(default_factory=dict)
 
 
 def _keys(engine: ItemValuation, move: CostMove) -> tuple[PoolKey, ...]:
@@ -126,13 +129,17 @@ def revalue(
     stored: Mapping[int, MoveValue],
     *,
     default_unit_cost: Decimal | None = None,
+    snapshots_at: Collection[tuple[datetime, int]] = (),
 ) -> Revaluation:
     """Re-value the moves after `checkpoint` that a new (backdated) move affects.
 
     `moves` are all of the item's moves after the checkpoint, the new ones included
     (a move absent from `stored` is new); `stored` holds the values kept so far,
-    transfers with the layers they carried.
+    transfers with the layers they carried. `snapshots_at` names positions (of moves)
+    where a store keeps checkpoints: the dirty pools there are returned in `snapshots`.
     """
+    wanted = frozenset(snapshots_at)
+    snapshots: dict[tuple[datetime, int], dict[PoolKey, PoolSnapshot]] = {}
     engine = ItemValuation(method, checkpoint, default_unit_cost=default_unit_cost)
     walk = _Walk(engine, stored)
     dirty = walk.dirty
@@ -157,6 +164,8 @@ def revalue(
             else:
                 walk.queue(keys[0], move, _WHOLE)
             skipped += 1
+            if last in wanted:
+                snapshots[last] = {key: engine.pools[key].snapshot() for key in sorted(dirty, key=_order)}
             continue
         if transfer and before is not None and keys[0] not in dirty:
             # A clean source sends what it sent before: only the (dirty) destination is valued again.
@@ -175,9 +184,12 @@ def revalue(
             changes.append(ValueChange(move, before, after))
             changed.add(move.id)
             dirty.update(affected)
+        if last in wanted:
+            # Dirty pools are always up to date (their moves are valued as they come).
+            snapshots[last] = {key: engine.pools[key].snapshot() for key in sorted(dirty, key=_order)}
     # Clean pools end as they were; only the dirty ones (all of whose moves were valued) changed.
     pools = {key: engine.pools[key].snapshot() for key in sorted(dirty, key=_order)}
-    return Revaluation(tuple(changes), pools, last, walk.valued, skipped)
+    return Revaluation(tuple(changes), pools, last, walk.valued, skipped, snapshots)
 
 
 def _order(key: PoolKey) -> tuple[int, int]:

@@ -110,18 +110,19 @@ def valuation_report(
     positions: list[Position] = []
     for item in items:
         for (location, lot), pool in item.snapshot.pools.items():
-            if pool.quantity == 0 and pool.value == 0:
+            quantity, value = pool.quantity, pool.value
+            if quantity == 0 and value == 0:
                 continue
             lots = (lot_quantities or {}).get((item.item_id, location))
-            if lot is None and lots and sum(lots.values(), ZERO) == pool.quantity and pool.quantity > 0:
+            if lot is None and lots and sum(lots.values(), ZERO) == quantity and quantity > 0:
                 codes = sorted(lots, key=lambda code: -1 if code is None else code)
-                shares = allocate(pool.value, [lots[code] for code in codes], step=VALUE_STEP)
+                shares = allocate(value, [lots[code] for code in codes], step=VALUE_STEP)
                 positions.extend(
                     Position(item.item_id, item.sku, location, code, lots[code], value)
                     for code, value in zip(codes, shares, strict=True)
                 )
             else:
-                positions.append(Position(item.item_id, item.sku, location, lot, pool.quantity, pool.value))
+                positions.append(Position(item.item_id, item.sku, location, lot, quantity, value))
             for layer in pool.layers:
                 age = (at - layer.opened_at).days
                 index = next((i for i, high in enumerate(aging_days) if age <= high), len(aging_days))

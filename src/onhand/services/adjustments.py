@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from onhand.domain.errors import InvalidInput
@@ -11,7 +12,7 @@ from onhand.domain.ledger import PostingDraft, PostingKind, adjustment_move
 from onhand.domain.locations import LocationKind
 from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write
-from onhand.services.postings import StockLine, load_posting, post, resolve_line
+from onhand.services.postings import StockLine, load_posting, parse_effective_at, post, resolve_line
 from onhand.services.views import PostingView
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ def post_adjustment(
     reason: str,
     reference: str | None = None,
     note: str | None = None,
+    effective_at: datetime | date | str | None = None,
     idempotency_key: str | None = None,
 ) -> PostingView:
     """Post signed quantities (+ found, − lost) at one internal location, all or none.
@@ -56,10 +58,11 @@ def post_adjustment(
             kind=PostingKind.ADJUSTMENT, moves=tuple(moves), reason=reason_code,
             reference=clean_reference, note=clean_note,
         )
-        return post(uow, draft, now=now)
+        return post(uow, draft, now=now, effective_at=parse_effective_at(effective_at, uow, now=now))
 
     request = {
         "location": location, "reason": reason, "reference": reference, "note": note,
+        "effective_at": str(effective_at) if effective_at is not None else None,
         "lines": [line.__dict__ for line in lines],
     }
     return run_write(

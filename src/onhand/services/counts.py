@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from onhand.domain.errors import InvalidInput
@@ -11,7 +12,7 @@ from onhand.domain.ledger import PostingDraft, PostingKind, balance_key, count_m
 from onhand.domain.locations import LocationKind
 from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write
-from onhand.services.postings import StockLine, load_posting, post, resolve_line
+from onhand.services.postings import StockLine, load_posting, parse_effective_at, post, resolve_line
 from onhand.services.views import PostingView
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ def post_stock_count(
     reason: str = "count",
     reference: str | None = None,
     note: str | None = None,
+    effective_at: datetime | date | str | None = None,
     idempotency_key: str | None = None,
 ) -> PostingView:
     """Set on hand at exactly `location` (not its bins) to each line's counted quantity.
@@ -66,10 +68,11 @@ def post_stock_count(
             kind=PostingKind.COUNT, moves=tuple(moves), reason=reason_code,
             reference=clean_reference, note=clean_note,
         )
-        return post(uow, draft, now=now)
+        return post(uow, draft, now=now, effective_at=parse_effective_at(effective_at, uow, now=now))
 
     request = {
         "location": location, "reason": reason, "reference": reference, "note": note,
+        "effective_at": str(effective_at) if effective_at is not None else None,
         "lines": [line.__dict__ for line in lines],
     }
     return run_write(

@@ -1,6 +1,8 @@
 """Landed costs of a receipt (freight, duty, insurance, other): recorded with their
 currency and exchange rate, and allocated to the receipt's lines by value, quantity or
-weight, exactly (`domain/landed_costs.py`), so valuation can add them to cost layers."""
+weight, exactly (`domain/landed_costs.py`), and added to the value of the receipt's moves
+(`services/revaluing.py: value_landed_costs`): what is on hand gains the cost, what already
+left adds it to the COGS of the moves that took it."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from onhand.domain.orders import validate_currency
 from onhand.domain.purchasing import validate_exchange_rate, validate_money
 from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write
+from onhand.services.revaluing import value_landed_costs
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
@@ -95,6 +98,7 @@ def add_landed_costs(
         now = ctx.now()
         for index, cost in enumerate(costs):
             record_landed_cost(uow, row, cost, f"landed_costs[{index}]", company_currency=company_currency, now=now)
+        value_landed_costs(uow, int(row.id))
         return int(row.id)
 
     request = {"receipt": receipt, "costs": [cost.__dict__ for cost in costs]}

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
+from onhand.domain.calendar import time_zone
 from onhand.domain.errors import Conflict, InsufficientStock, InvalidInput, NotFound, Shortage
 from onhand.domain.items import Item, Tracking
 from onhand.domain.ledger import (
@@ -40,24 +41,36 @@ if TYPE_CHECKING:
 
 
 def post(
-    uow: UnitOfWork, draft: PostingDraft, *, now: datetime, actor: str | None = None
+    uow: UnitOfWork,
+    draft: PostingDraft,
+    *,
+    now: datetime,
+    actor: str | None = None,
+    effective_at: datetime | None = None,
 ) -> int:
-    return post_many(uow, [draft], now=now, actor=actor)[0]
+    """Append `draft` and apply it to the balances; `effective_at` (default `now`, never later)
+    backdates it: it is valued where it falls in each item's history, and what it affects is
+    re-valued (services/valuing.py). Availability is still checked against the stock of now."""
+    return post_many(uow, [draft], now=now, actor=actor, effective_at=effective_at)[0]
 
 
 def post_many(
-    uow: UnitOfWork, drafts: Sequence[PostingDraft], *, now: datetime, actor: str | None = None
+    uow: UnitOfWork, drafts: Sequence[PostingDraft], *, now: datetime, actor: str | None = None,
+    effective_at: datetime | None = None,
 ) -> list[int]:
     """Post several drafts at once (a wave of shipments, say): each is its own posting
     with the same checks and effects as if posted alone, written in a few statements.
     The drafts must share one guard (see `guard_for`)."""
     for draft in drafts:
         validate_posting(draft)
+    effective = now if effective_at is None else effective_at
+    if effective > now:
+        raise InvalidInput("effective_at", "must not be in the future")
     guards = {guard_for(draft.kind) for draft in drafts}
     if len(guards) != 1:
         raise ValueError("post_many: the drafts must share one guard")
     guard = guards.pop()
-    written = uow.ledger.add_postings(list(drafts), created_at=now, effective_at=now, actor=actor)
+    written = uow.ledger.add_postings(list(drafts), created_at=now, effective_at=effective, actor=actor)
     moves = [move for draft in drafts for move in draft.moves]
     places = {m.source.id: m.source for m in moves} | {m.destination.id: m.destination for m in moves}
     guarded = {loc.id for loc in places.values() if must_stay_non_negative(loc)}
@@ -82,7 +95,7 @@ def post_many(
     for draft in drafts:
         _check_serials_unique(uow, draft)
     value_postings(uow, [(posting_id, move_ids, draft) for (posting_id, move_ids), draft
-                         in zip(written, drafts, strict=True)], now=now)
+                         in zip(written, drafts, strict=True)], effective_at=effective)
     # A decrease guarded by free stock cannot leave less on hand than is reserved.
     kept = guarded if guard is Guard.FREE else set()
     _rebalance_reservations(uow, deltas, places, now, kept_promises=kept)
@@ -119,6 +132,31 @@ def _check_serials_unique(uow: UnitOfWork, draft: PostingDraft) -> None:
             continue
         if uow.ledger.internal_on_hand_of_lot(move.item.id, move.lot.id) > 1:
             raise Conflict(f"serial: {move.item.sku} serial {move.lot.code!r} is already in stock")
+
+
+def parse_effective_at(value: datetime | date | str | None, uow: UnitOfWork, *, now: datetime,
+                       field: str = "effective_at") -> datetime | None:
+    """When a posting happened: an ISO 8601 moment (a moment without an offset, or a bare date —
+    its start — is read in the company's time zone); never in the future. None: now."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    moment: datetime
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value, time())
+    else:
+        text = value.strip()
+        try:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+        except ValueError:
+            raise InvalidInput(field, f"{value!r} is not an ISO 8601 date or date and time") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=time_zone(uow.company.get().timezone))
+    moment = moment.astimezone(UTC)
+    if moment > now:
+        raise InvalidInput(field, "must not be in the future")
+    return moment
 
 
 def load_posting(uow: UnitOfWork, posting_id: int) -> PostingView:

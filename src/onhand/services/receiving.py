@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -34,9 +34,10 @@ from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write
 from onhand.services.landed_costs import NewLandedCost, record_landed_cost
 from onhand.services.lots import add_lot, parse_date
-from onhand.services.postings import post
+from onhand.services.postings import parse_effective_at, post
 from onhand.services.purchase_orders import locked_order, order_row, refresh_status
 from onhand.services.purchase_views import ReceiptView
+from onhand.services.revaluing import value_landed_costs
 from onhand.services.scanning import resolve_scan
 
 if TYPE_CHECKING:
@@ -79,6 +80,7 @@ def receive_purchase_order(
     delivery_reference: str | None = None,
     receipt_reference: str | None = None,
     landed_costs: Sequence[NewLandedCost] = (),
+    effective_at: datetime | date | str | None = None,
     idempotency_key: str | None = None,
 ) -> ReceiptView:
     """Post what arrived (all lines or none) and return the receipt."""
@@ -122,7 +124,7 @@ def receive_purchase_order(
         ]
         draft = PostingDraft(kind=PostingKind.RECEIPT, moves=tuple(moves), reference=grn,
                              note=f"receipt against {order.reference}")
-        posting_id = post(uow, draft, now=now)
+        posting_id = post(uow, draft, now=now, effective_at=parse_effective_at(effective_at, uow, now=now))
         rows = [
             {"order_line_id": ln.order_line.id, "item_id": ln.item.id, "location_id": ln.place.id,
              "lot_id": lot.id if lot else None, "quantity": quantity, "unit_cost": ln.order_line.unit_cost}
@@ -134,6 +136,8 @@ def receive_purchase_order(
         receipt = uow.receipts.get(receipt_id)
         for index, cost in enumerate(landed_costs):
             record_landed_cost(uow, receipt, cost, f"landed_costs[{index}]", company_currency=company.currency, now=now)
+        if landed_costs:
+            value_landed_costs(uow, receipt_id)
         refresh_status(uow, order.id)
         return receipt_id
 
@@ -141,6 +145,7 @@ def receive_purchase_order(
         "reference": reference, "lines": [{**ln.__dict__, "serials": list(ln.serials)} for ln in lines],
         "location": location, "exchange_rate": exchange_rate, "delivery_reference": delivery_reference,
         "receipt_reference": receipt_reference, "landed_costs": [cost.__dict__ for cost in landed_costs],
+        "effective_at": str(effective_at) if effective_at is not None else None,
     }
     return run_write(ctx, work, load_receipt, action="receive_purchase_order",
                      idempotency_key=idempotency_key, request=request)

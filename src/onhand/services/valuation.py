@@ -1,8 +1,9 @@
 """Reading what stock is worth: the valuation report and the values of a posting's moves.
 
 Values are in company currency, exact to 10⁻⁶ (round to the cent for display). The
-report reads the cost layers as they are now; a report at a past moment needs the
-history checkpoints, which are not wired yet.
+report now reads the cost layers as they are; a report at a past moment starts from each
+item's newest checkpoint at or before it and replays the item's moves up to it
+(`domain/valuation_report.snapshot_at`). Both give aging buckets by the date the units came in.
 """
 
 from __future__ import annotations
@@ -12,18 +13,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from onhand.domain.choices import parse_choice
 from onhand.domain.cost_layers import ZERO, PoolSnapshot
-from onhand.domain.errors import InvalidInput
-from onhand.domain.valuation import ValuationSnapshot
-from onhand.domain.valuation_report import ItemPools
+from onhand.domain.valuation import CostMove, ValuationSnapshot
+from onhand.domain.valuation_report import ItemPools, snapshot_at
 from onhand.domain.valuation_report import valuation_report as build_report
 from onhand.services import resolve
 from onhand.services.context import ServiceContext
 from onhand.services.opening_valuation import UnvaluedStock, find_unvalued
-from onhand.services.postings import load_posting
+from onhand.services.postings import load_posting, parse_effective_at
+from onhand.services.revaluing import stored_cost_move
 from onhand.services.valuing import methods_for
+
+if TYPE_CHECKING:
+    from onhand.services.context import UnitOfWork
 
 
 class GroupBy(StrEnum):
@@ -42,6 +47,13 @@ class ValuationLine:
 
 
 @dataclass(frozen=True)
+class AgingLine:
+    bucket: str  # "0-30", "31-60", "61-90", "91-180", "181+" days since the units came in
+    quantity: Decimal
+    value: Decimal
+
+
+@dataclass(frozen=True)
 class ValuationReportView:
     at: datetime
     group_by: str
@@ -49,7 +61,9 @@ class ValuationReportView:
     lines: tuple[ValuationLine, ...]
     total_quantity: Decimal
     total_value: Decimal
-    # Pools whose on hand their cost layers do not cover (stock that predates valuation).
+    aging: tuple[AgingLine, ...] = ()
+    # Pools whose on hand their cost layers do not cover (stock that predates valuation;
+    # as it is now, so only on a report of now).
     unvalued: tuple[UnvaluedStock, ...] = ()
 
 
@@ -80,30 +94,31 @@ def parse_group_by(value: str | None) -> GroupBy:
 
 
 def valuation_report(
-    ctx: ServiceContext, *, at: datetime | None = None, group_by: str | None = None
+    ctx: ServiceContext, *, at: datetime | str | None = None, group_by: str | None = None
 ) -> ValuationReportView:
+    """Quantity and value per item (location, lot) now, or at the past moment `at`, with aging."""
     grouping = parse_group_by(group_by)
-    if at is not None:
-        raise InvalidInput("at", "only the current valuation is available yet (no history checkpoints)")
     now = ctx.now()
     with ctx.reading() as uow:
-        pools = uow.valuation.pools()
-        item_ids = sorted({item for item, _loc, _lot in pools})
-        items = uow.items.by_ids(item_ids)
-        methods = methods_for(uow, item_ids)
-        by_item: dict[int, dict[tuple[int, int | None], PoolSnapshot]] = defaultdict(dict)
-        for (item, loc, lot), snap in pools.items():
-            by_item[item][(loc, lot or None)] = snap
+        moment = parse_effective_at(at, uow, now=now, field="at") if at is not None else None
+        if moment is None:
+            snapshots = _pools_now(uow)
+            lot_quantities = uow.valuation.lot_balances()
+        else:
+            snapshots = _pools_at(uow, moment)
+            lot_quantities = uow.valuation_history.lot_quantities_until(moment)
+        item_ids = sorted(snapshots)
+        skus = uow.valuation.item_skus()
         report = build_report(
-            now,
-            [ItemPools(i, items[i].sku, ValuationSnapshot(methods[i], None, by_item[i])) for i in item_ids],
-            lot_quantities=uow.valuation.lot_balances(),
+            moment or now,
+            [ItemPools(i, skus[i], snapshots[i]) for i in item_ids],
+            lot_quantities=lot_quantities,
         )
         places = {loc.id: loc.code for loc in uow.locations.all()}
         lot_ids = sorted({p.lot for p in report.positions if p.lot is not None})
         lots = uow.lots.by_ids(lot_ids) if lot_ids else {}
         currency = uow.company.get().currency
-        unvalued = tuple(find_unvalued(uow))
+        unvalued = tuple(find_unvalued(uow)) if moment is None else ()
     sums: dict[tuple[str, str | None, str | None], list[Decimal]] = {}
     for p in report.positions:
         location = places[p.location] if grouping is not GroupBy.ITEM else None
@@ -115,9 +130,35 @@ def valuation_report(
         ValuationLine(sku, loc, lot, q, v)
         for (sku, loc, lot), (q, v) in sorted(sums.items(), key=lambda e: (e[0][0], e[0][1] or "", e[0][2] or ""))
     )
-    return ValuationReportView(
-        now, grouping.value, currency, lines, report.total_quantity, report.total_value, unvalued
-    )
+    aging = tuple(AgingLine(b.label, b.quantity, b.value) for b in report.aging)
+    return ValuationReportView(moment or now, grouping.value, currency, lines, report.total_quantity,
+                               report.total_value, aging, unvalued)
+
+
+def _pools_now(uow: UnitOfWork) -> dict[int, ValuationSnapshot]:
+    pools = uow.valuation.pools()
+    methods = methods_for(uow, sorted({item for item, _loc, _lot in pools}))
+    by_item: dict[int, dict[tuple[int, int | None], PoolSnapshot]] = defaultdict(dict)
+    for (item, loc, lot), snap in pools.items():
+        by_item[item][(loc, lot or None)] = snap
+    return {item: ValuationSnapshot(methods[item], None, by_item[item]) for item in by_item}
+
+
+def _pools_at(uow: UnitOfWork, at: datetime) -> dict[int, ValuationSnapshot]:
+    """Each item's pools just after `at`: its newest checkpoint at or before it, plus the moves up to it."""
+    checkpoints = uow.valuation_history.checkpoints_until(at)
+    rows = uow.valuation_history.moves_until(at, {item: position for item, (position, _) in checkpoints.items()})
+    moves: dict[int, list[CostMove]] = defaultdict(list)
+    for row in rows:
+        moves[int(row.item_id)].append(stored_cost_move(row))
+    item_ids = sorted(set(checkpoints) | set(moves))
+    methods = methods_for(uow, item_ids)
+    found: dict[int, ValuationSnapshot] = {}
+    for item in item_ids:
+        method = methods[item]
+        start = ValuationSnapshot(method, *checkpoints[item]) if item in checkpoints else None
+        found[item] = snapshot_at(method, at, moves.get(item, ()), checkpoint=start)
+    return found
 
 
 def move_values(ctx: ServiceContext, posting_id: int) -> PostingValuesView:

@@ -2,8 +2,10 @@
 
 Each item's moves are run through the pure engine (`domain/valuation.py`) from the
 item's current pools (`cost_pools`, `cost_layers`); the values are stored per move
-(`move_values`) and the touched pools written back. Postings are effective now:
-backdating (re-valuation) is not wired yet.
+(`move_values`, with what each inbound move was given and the layers each transfer
+carried) and the touched pools written back. A posting effective before an item's
+newest valued move (backdated) re-values that item instead (`services/revaluing.py`).
+Every `CHECKPOINT_EVERY` moves of an item its pools are kept as a checkpoint.
 
 - receipts at `MoveLine.unit_cost` (landed, in company currency); a receipt with no
   cost comes in like found stock (the pool's current cost, else zero, `no_cost`);
@@ -17,41 +19,42 @@ backdating (re-valuation) is not wired yet.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from onhand.domain.cost_layers import ZERO, CostingMethod, exact
+from onhand.domain.errors import InvalidInput
 from onhand.domain.ledger import MoveLine, PostingDraft
 from onhand.domain.move_roles import MoveRole, role_of
 from onhand.domain.valuation import CostMove, ItemValuation, MoveValue, ValuationSnapshot, pool_key
+from onhand.services.revaluing import Position, carry_to_builds, methods_for, revalue_item
+
+CHECKPOINT_EVERY = 1000  # an item's pools are kept after every this many of its moves
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from onhand.services.context import UnitOfWork
 
 
-def methods_for(uow: UnitOfWork, item_ids: list[int]) -> dict[int, CostingMethod]:
-    company = CostingMethod(uow.valuation.company_method())
-    own = uow.valuation.item_methods(item_ids)
-    return {item_id: CostingMethod(own[item_id]) if item_id in own else company for item_id in item_ids}
-
-
-def value_posting(uow: UnitOfWork, posting_id: int, draft: PostingDraft, *, now: datetime) -> None:
-    value_postings(uow, [(posting_id, uow.valuation.move_ids(posting_id), draft)], now=now)
-
-
 def value_postings(
-    uow: UnitOfWork, postings: list[tuple[int, list[int], PostingDraft]], *, now: datetime
+    uow: UnitOfWork, postings: list[tuple[int, list[int], PostingDraft]], *, effective_at: datetime
 ) -> None:
-    """Value each posting's moves (posting id, its move ids in order, its draft), in order:
-    the items' pools are read and locked once, and written back once."""
+    """Value each posting's moves (posting id, its move ids in order, its draft), in order,
+    all effective at `effective_at`: the items' pools are read and locked once, and
+    written back once."""
     postings = [entry for entry in postings if entry[2].moves]
     if not postings:
         return
     item_ids = sorted({m.item.id for _id, _ids, draft in postings for m in draft.moves})
     uow.valuation.lock_items(item_ids)  # before reading the pools it will rewrite
     methods = methods_for(uow, item_ids)
+    heads = uow.valuation_history.heads(item_ids)
+    if any(item in heads and effective_at < heads[item][0][0] for item in item_ids):
+        for _posting_id, ids, draft in postings:  # backdated: one posting at a time
+            roles = [role_of(m.source.kind, m.destination.kind) for m in draft.moves]
+            _value_backdated(uow, draft, ids, roles, methods, uow.valuation_history.heads(item_ids), effective_at)
+        return
     stored = uow.valuation.pools(item_ids)
     by_item: dict[int, dict[tuple[int, int | None], Any]] = defaultdict(dict)
     for (item, loc, lot), snap in stored.items():
@@ -60,59 +63,120 @@ def value_postings(
         item_id: ItemValuation(methods[item_id], ValuationSnapshot(methods[item_id], None, by_item[item_id]))
         for item_id in item_ids
     }
-    rows: list[dict[str, Any]] = []
+    rows: list[dict[str, object]] = []
+    carried: dict[int, Any] = {}
     touched: set[tuple[int, int, int | None]] = set()
     for _posting_id, ids, draft in postings:
-        values = _value_draft(engines, ids, draft, now)
-        rows += [
-            {"move_id": ids[index], "item_id": draft.moves[index].item.id, "role": role.value,
-             "value": value.value, "variance": value.variance, "basis": value.basis.value}
-            for index, (role, value) in sorted(values.items())
-        ]
+        roles, cost_moves, values = _value_draft(engines, ids, draft, effective_at)
+        rows += [_value_row(ids[index], draft.moves[index].item.id, roles[index], cost_moves[index], value)
+                 for index, value in sorted(values.items())]
+        carried |= {ids[index]: value.carried for index, value in values.items() if roles[index] is MoveRole.TRANSFER}
         touched |= {
             (move.item.id, *pool_key(methods[move.item.id], place.id, _lot(move)))
             for move in draft.moves for place in (move.source, move.destination) if place.is_internal
         }
     uow.valuation.add_values(rows)
+    uow.valuation_history.set_carried(carried, replace=False)
     uow.valuation.save_pools({
         (item, loc, lot or 0): engines[item].pools[(loc, lot)].snapshot() for item, loc, lot in touched
     })
+    moves = [move for _id, _ids, draft in postings for move in draft.moves]
+    ids = [move_id for _id, move_ids, _draft in postings for move_id in move_ids]
+    _advance_heads(uow, moves, ids, heads, effective_at, engines)
 
 
 def _value_draft(
-    engines: dict[int, ItemValuation], ids: list[int], draft: PostingDraft, now: datetime
-) -> dict[int, tuple[MoveRole, MoveValue]]:
-    """Each move's role and value, by its index in the draft."""
+    engines: dict[int, ItemValuation], ids: list[int], draft: PostingDraft, effective_at: datetime
+) -> tuple[list[MoveRole], dict[int, CostMove], dict[int, MoveValue]]:
+    """Each move's role, and by its index in the draft what it was given and its value."""
     roles = [role_of(m.source.kind, m.destination.kind) for m in draft.moves]
     values: dict[int, MoveValue] = {}
+    cost_moves: dict[int, CostMove] = {}
     consumed = ZERO
     outputs: list[int] = []
     for index, (move, role) in enumerate(zip(draft.moves, roles, strict=True)):
         if role is MoveRole.BUILD_OUTPUT:
             outputs.append(index)
             continue
-        values[index] = engines[move.item.id].apply(_cost_move(ids[index], move, role, now), {})
+        cost_moves[index] = _cost_move(ids[index], move, role, effective_at)
+        values[index] = engines[move.item.id].apply(cost_moves[index], {})
         if role is MoveRole.BUILD_CONSUMPTION:
             consumed += values[index].value
     for index, given in _output_values(engines, draft.moves, outputs, consumed).items():
         move = draft.moves[index]
-        cost_move = CostMove(ids[index], now, MoveRole.BUILD_OUTPUT, move.quantity,
-                             destination=move.destination.id, lot=_lot(move), value=given)
-        values[index] = engines[move.item.id].apply(cost_move, {})
-    return {index: (roles[index], value) for index, value in values.items()}
+        cost_moves[index] = CostMove(ids[index], effective_at, MoveRole.BUILD_OUTPUT, move.quantity,
+                                     destination=move.destination.id, lot=_lot(move), value=given)
+        values[index] = engines[move.item.id].apply(cost_moves[index], {})
+    return roles, cost_moves, values
+
+
+def _value_row(move_id: int, item_id: int, role: MoveRole, cost_move: CostMove, value: MoveValue) -> dict[str, object]:
+    return {"move_id": move_id, "item_id": item_id, "role": role.value, "value": value.value,
+            "variance": value.variance, "basis": value.basis.value,
+            "unit_cost": None if cost_move.unit_cost is None else str(cost_move.unit_cost),
+            "given_value": cost_move.value}
+
+
+def _advance_heads(
+    uow: UnitOfWork, moves: Sequence[MoveLine], ids: list[int], heads: dict[int, tuple[Position, int]],
+    effective_at: datetime, engines: dict[int, ItemValuation] | None,
+) -> None:
+    """Move each item's head to its newest move; keep a checkpoint every CHECKPOINT_EVERY moves.
+
+    A checkpoint needs every pool of the item as it is at the head, which the engines of a
+    posting at the end of the history hold; a backdated posting (no engines) leaves the
+    next checkpoint to the next posting at the end."""
+    counts: dict[int, int] = defaultdict(int)
+    newest: dict[int, Position] = {}
+    for move_id, move in zip(ids, moves, strict=True):
+        counts[move.item.id] += 1
+        newest[move.item.id] = max(newest.get(move.item.id, (effective_at, move_id)), (effective_at, move_id))
+    changed: dict[int, tuple[Position, int]] = {}
+    checkpoints = []
+    for item_id, count in counts.items():
+        head, since = heads.get(item_id, (newest[item_id], 0))
+        position = max(head, newest[item_id])
+        since += count
+        if engines is not None and since >= CHECKPOINT_EVERY:
+            checkpoints.append((item_id, position, engines[item_id].snapshot().pools))
+            since = 0
+        changed[item_id] = (position, since)
+    uow.valuation_history.add_checkpoints(checkpoints)
+    uow.valuation_history.set_heads(changed)
+
+
+def _value_backdated(
+    uow: UnitOfWork, draft: PostingDraft, ids: list[int], roles: list[MoveRole],
+    methods: dict[int, CostingMethod], heads: dict[int, tuple[Position, int]], effective_at: datetime,
+) -> None:
+    """Each item's new moves go into its history where they belong; what they affect is re-valued."""
+    if MoveRole.BUILD_OUTPUT in roles:
+        raise InvalidInput("effective_at", "a build cannot be posted before its items' newest moves")
+    given: dict[int, dict[int, CostMove]] = defaultdict(dict)
+    stored_role: dict[int, MoveRole] = {}
+    for move_id, move, role in zip(ids, draft.moves, roles, strict=True):
+        given[move.item.id][move_id] = _cost_move(move_id, move, role, effective_at)
+        stored_role[move_id] = role
+    done = [
+        revalue_item(uow, item_id, methods[item_id], given[item_id], new=frozenset(given[item_id]),
+                     stored_role=stored_role)
+        for item_id in sorted(given)
+    ]
+    carry_to_builds(uow, done)
+    _advance_heads(uow, draft.moves, ids, heads, effective_at, None)
 
 
 def _lot(move: MoveLine) -> int | None:
     return move.lot.id if move.lot else None
 
 
-def _cost_move(move_id: int, move: MoveLine, role: MoveRole, now: datetime) -> CostMove:
+def _cost_move(move_id: int, move: MoveLine, role: MoveRole, at: datetime) -> CostMove:
     source = move.source.id if move.source.is_internal else None
     destination = move.destination.id if move.destination.is_internal else None
     if role is MoveRole.RECEIPT and move.unit_cost is None:
         role = MoveRole.ADJUSTMENT_IN  # no price known: the current cost, like found stock
     unit_cost = move.unit_cost if role.is_inbound else None
-    return CostMove(move_id, now, role, move.quantity, source=source, destination=destination,
+    return CostMove(move_id, at, role, move.quantity, source=source, destination=destination,
                     lot=_lot(move), unit_cost=unit_cost)
 
 

@@ -40,6 +40,7 @@ from onhand.adapters.db.repositories.supplier_returns import SupplierReturnRepos
 from onhand.adapters.db.repositories.suppliers import SupplierRepository
 from onhand.adapters.db.repositories.transfers import TransferRepository
 from onhand.adapters.db.repositories.valuation import ValuationRepository
+from onhand.adapters.db.repositories.valuation_history import ValuationHistoryRepository
 from onhand.domain.errors import TransientConflict
 
 # PostgreSQL SQLSTATEs worth a retry: serialization failure, deadlock, lock not available.
@@ -72,6 +73,7 @@ class SqlUnitOfWork:
         self.transfers = TransferRepository(conn)
         self.valuation = ValuationRepository(conn)
         self.opening_values = OpeningValueRepository(conn)
+        self.valuation_history = ValuationHistoryRepository(conn)
 
 
 def _is_retryable(exc: DBAPIError) -> bool:

@@ -29,6 +29,9 @@ LineOption = Annotated[
 LotOption = Annotated[str | None, typer.Option(help="Lot or serial code of the line.")]
 Reference = Annotated[str | None, typer.Option(help="Your reference, e.g. a document number.")]
 Note = Annotated[str | None, typer.Option(help="A free-text note.")]
+EffectiveAt = Annotated[str | None, typer.Option(
+    help="When it happened, if earlier than now: ISO 8601 (2026-03-01T17:00:00Z; without an offset, or a "
+         "bare date, in the company's time zone). Its value goes there and later moves are re-valued.")]
 IdempotencyKey = Annotated[
     str | None, typer.Option(help="Makes a retried command safe: the same key never posts twice.")
 ]
@@ -92,6 +95,7 @@ def adjust(
     line: LineOption = None,
     reference: Reference = None,
     note: Note = None,
+    effective_at: EffectiveAt = None,
     idempotency_key: IdempotencyKey = None,
 ) -> None:
     """Post stock found (+) or lost (-) at a location, with a reason."""
@@ -99,7 +103,7 @@ def adjust(
     print_posting(
         services.adjustments.post_adjustment(
             onhand(ctx), location=location, lines=lines, reason=reason,
-            reference=reference, note=note, idempotency_key=idempotency_key,
+            reference=reference, note=note, effective_at=effective_at, idempotency_key=idempotency_key,
         )
     )
 
@@ -115,6 +119,7 @@ def count(
     reason: Annotated[str, typer.Option(help="Reason code for the differences.")] = "count",
     reference: Reference = None,
     note: Note = None,
+    effective_at: EffectiveAt = None,
     idempotency_key: IdempotencyKey = None,
 ) -> None:
     """Record a stock count: what was counted becomes on hand; differences are posted."""
@@ -122,7 +127,7 @@ def count(
     print_posting(
         services.counts.post_stock_count(
             onhand(ctx), location=location, lines=lines, reason=reason,
-            reference=reference, note=note, idempotency_key=idempotency_key,
+            reference=reference, note=note, effective_at=effective_at, idempotency_key=idempotency_key,
         )
     )
 

@@ -15,6 +15,7 @@ from rich.text import Text
 
 from onhand import services
 from onhand.entrypoints.cli.order_options import IdempotencyKey
+from onhand.entrypoints.cli.postings import EffectiveAt
 from onhand.entrypoints.cli.purchasing_render import print_receipt
 from onhand.entrypoints.cli.render import console, fields
 from onhand.entrypoints.cli.session import onhand
@@ -87,7 +88,7 @@ def receive(
     exchange_rate: Annotated[str | None, typer.Option(help="Company currency per unit of the order's "
                                                            "(needed for a foreign currency).")] = None,
     delivery_reference: Annotated[str | None, typer.Option(help="The supplier's delivery note number.")] = None,
-    cost: Costs = None, idempotency_key: IdempotencyKey = None,
+    cost: Costs = None, effective_at: EffectiveAt = None, idempotency_key: IdempotencyKey = None,
 ) -> None:
     """Receive goods against a purchase order: one posting, all lines or none."""
     lines = receipt_lines(line, serials, scan, None)
@@ -95,7 +96,8 @@ def receive(
         raise typer.BadParameter("give at least one --line, --serials or --scan", param_hint="'--line'")
     print_receipt(services.receiving.receive_purchase_order(
         onhand(ctx), reference, lines=lines, location=location, exchange_rate=exchange_rate,
-        delivery_reference=delivery_reference, landed_costs=landed_costs(cost), idempotency_key=idempotency_key))
+        delivery_reference=delivery_reference, landed_costs=landed_costs(cost), effective_at=effective_at,
+        idempotency_key=idempotency_key))
 
 
 def list_receipts(ctx: typer.Context, reference: Reference) -> None:

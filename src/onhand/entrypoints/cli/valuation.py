@@ -50,11 +50,16 @@ def item_costing(
 def report(
     ctx: typer.Context,
     group_by: Annotated[str, typer.Option(help="item, location or lot.")] = "item",
+    at: Annotated[str | None, typer.Option(help="A past moment, ISO 8601 (without an offset, or a bare date, "
+                                                "in the company's time zone). Default: now.")] = None,
+    aging: Annotated[bool, typer.Option("--aging", help="Also show aging buckets (days since the units "
+                                                        "came in).")] = False,
 ) -> None:
-    """Quantity and value of the stock now (exact to 10⁻⁶, in the company's currency)."""
-    found = services.valuation.valuation_report(onhand(ctx), group_by=group_by)
+    """Quantity and value of the stock now or at a past moment (exact to 10⁻⁶, in the company's currency)."""
+    found = services.valuation.valuation_report(onhand(ctx), at=at, group_by=group_by)
+    title = "Valuation" if at is None else f"Valuation at {found.at.isoformat()}"
     grid = table("SKU", "Location", "Lot", "Quantity", f"Value ({found.currency})",
-                 title="Valuation", numeric=["Quantity", f"Value ({found.currency})"])
+                 title=title, numeric=["Quantity", f"Value ({found.currency})"])
     for line in found.lines:
         grid.add_row(text(line.sku), text(line.location or "-"), text(line.lot or "-"),
                      quantity(line.quantity), quantity(line.value))
@@ -64,6 +69,12 @@ def report(
         console().print(text(f"warning: {len(found.unvalued)} place(s) hold stock without cost layers "
                              "(it predates valuation); see `onhand valuation unvalued`, value it with "
                              "`onhand valuation open`"))
+    if aging:
+        buckets = table("Days", "Quantity", f"Value ({found.currency})", title="Aging",
+                        numeric=["Quantity", f"Value ({found.currency})"])
+        for bucket in found.aging:
+            buckets.add_row(text(bucket.bucket), quantity(bucket.quantity), quantity(bucket.value))
+        console().print(buckets)
 
 
 @valuation_app.command("posting")

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select, update
+from sqlalchemy import BigInteger, Connection, and_, bindparam, delete, func, insert, select, type_coerce, update
 
 from onhand.adapters.db.tables import balances, company, items, moves, postings
 from onhand.adapters.db.tables.valuation import cost_layers, cost_pools, item_costing, move_values
@@ -40,10 +40,20 @@ _LAYERS = (
     .where(cost_layers.c.item_id.in_(bindparam("ids", expanding=True)))
     .order_by(cost_layers.c.item_id, cost_layers.c.location_id, cost_layers.c.lot_key, cost_layers.c.position)
 )
-_ALL_POOLS = select(cost_pools)
-_ALL_LAYERS = select(cost_layers).order_by(
-    cost_layers.c.item_id, cost_layers.c.location_id, cost_layers.c.lot_key, cost_layers.c.position
+# Every pool and layer, scaled quantities and values read as the raw integers they are
+# stored as (the report reads tens of thousands; `_scaled` is several times cheaper than
+# the column type's conversion and gives the same Decimals).
+_ALL_POOLS = select(
+    cost_pools.c.item_id, cost_pools.c.location_id, cost_pools.c.lot_key,
+    type_coerce(cost_pools.c.deficit_quantity, BigInteger).label("deficit_quantity"),
+    type_coerce(cost_pools.c.deficit_value, BigInteger).label("deficit_value"), cost_pools.c.last_unit_cost,
 )
+_ALL_LAYERS = select(
+    cost_layers.c.item_id, cost_layers.c.location_id, cost_layers.c.lot_key, cost_layers.c.opened_at,
+    cost_layers.c.origin_move_id, type_coerce(cost_layers.c.quantity, BigInteger).label("quantity"),
+    type_coerce(cost_layers.c.value, BigInteger).label("value"),
+).order_by(cost_layers.c.item_id, cost_layers.c.location_id, cost_layers.c.lot_key, cost_layers.c.position)
+_ITEM_SKUS = select(items.c.id, items.c.sku)
 _POOL_MATCH = and_(
     cost_pools.c.item_id == bindparam("b_item"),
     cost_pools.c.location_id == bindparam("b_location"),
@@ -86,6 +96,17 @@ _LOT_BALANCES = select(balances.c.item_id, balances.c.location_id, balances.c.lo
 )
 
 
+_SCALE = 10**6
+
+
+def _scaled(raw: int) -> Decimal:
+    """A stored scaled integer as the Decimal `ScaledDecimal` gives (its shortest exact form)."""
+    whole, rest = divmod(int(raw), _SCALE)
+    if rest == 0:
+        return Decimal(whole)
+    return Decimal(int(raw)).scaleb(-6).normalize()
+
+
 class ValuationRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -122,13 +143,15 @@ class ValuationRepository:
         if item_ids:
             self._conn.execute(_LOCK_ITEMS, {"ids": sorted(item_ids)}).all()
 
+    def item_skus(self) -> dict[int, str]:
+        return {int(r.id): r.sku for r in self._conn.execute(_ITEM_SKUS)}
+
     def pools(self, item_ids: Iterable[int] | None = None) -> dict[PoolRow, PoolSnapshot]:
         """The pools of these items (or of every item) as they are now."""
         if item_ids is None:
-            pool_rows, layer_rows = self._conn.execute(_ALL_POOLS), self._conn.execute(_ALL_LAYERS)
-        else:
-            params = {"ids": sorted(set(item_ids))}
-            pool_rows, layer_rows = self._conn.execute(_POOLS, params), self._conn.execute(_LAYERS, params)
+            return self._all_pools()
+        params = {"ids": sorted(set(item_ids))}
+        pool_rows, layer_rows = self._conn.execute(_POOLS, params), self._conn.execute(_LAYERS, params)
         heads = {(int(r.item_id), int(r.location_id), int(r.lot_key)): r for r in pool_rows}
         layers: dict[PoolRow, list[Layer]] = defaultdict(list)
         for r in layer_rows:
@@ -138,6 +161,18 @@ class ValuationRepository:
         for key, head in heads.items():
             last = Decimal(head.last_unit_cost) if head.last_unit_cost is not None else None
             found[key] = PoolSnapshot(tuple(layers.get(key, ())), head.deficit_quantity, head.deficit_value, last)
+        return found
+
+    def _all_pools(self) -> dict[PoolRow, PoolSnapshot]:
+        layers: dict[PoolRow, list[Layer]] = defaultdict(list)
+        for item, location, lot, opened, origin, quantity, value in self._conn.execute(_ALL_LAYERS).all():
+            layers[(int(item), int(location), int(lot))].append(
+                Layer(opened, int(origin), _scaled(quantity), _scaled(value)))
+        found: dict[PoolRow, PoolSnapshot] = {}
+        for item, location, lot, deficit_quantity, deficit_value, last in self._conn.execute(_ALL_POOLS).all():
+            key = (int(item), int(location), int(lot))
+            found[key] = PoolSnapshot(tuple(layers.get(key, ())), _scaled(deficit_quantity), _scaled(deficit_value),
+                                      None if last is None else Decimal(last))
         return found
 
     def save_pools(self, pools: Mapping[PoolRow, PoolSnapshot]) -> None:

@@ -25,7 +25,8 @@ def post_adjustment(
 ) -> PostingOut:
     posting = services.adjustments.post_adjustment(
         onhand, location=body.location, lines=stock_lines(body.lines), reason=body.reason,
-        reference=body.reference, note=body.note, idempotency_key=idempotency_key,
+        reference=body.reference, note=body.note, effective_at=body.effective_at,
+        idempotency_key=idempotency_key,
     )
     return PostingOut.of(posting)
 
@@ -36,7 +37,8 @@ def post_count(
 ) -> PostingOut:
     posting = services.counts.post_stock_count(
         onhand, location=body.location, lines=stock_lines(body.lines), reason=body.reason,
-        reference=body.reference, note=body.note, idempotency_key=idempotency_key,
+        reference=body.reference, note=body.note, effective_at=body.effective_at,
+        idempotency_key=idempotency_key,
     )
     return PostingOut.of(posting)
 

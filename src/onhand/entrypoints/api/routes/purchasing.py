@@ -164,7 +164,7 @@ def receive_purchase_order(reference: str, body: ReceiptIn, onhand: OnhandDep, _
         onhand, reference, lines=[line.to_line() for line in body.lines], location=body.location,
         exchange_rate=body.exchange_rate, delivery_reference=body.delivery_reference,
         receipt_reference=body.receipt_reference, landed_costs=[cost.to_cost() for cost in body.landed_costs],
-        idempotency_key=idempotency_key,
+        effective_at=body.effective_at, idempotency_key=idempotency_key,
     )
     return ReceiptOut.of(receipt)
 

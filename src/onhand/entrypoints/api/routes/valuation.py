@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from onhand import services
 from onhand.entrypoints.api.auth import Admin, IdempotencyKey, OnhandDep, Reader
@@ -49,9 +51,18 @@ def set_item_costing(
     return ItemCostingOut.of(costing)
 
 
-@router.get("/valuation", summary="Quantity and value of stock now, per item, location or lot")
-def valuation_report(onhand: OnhandDep, _key: Reader, group_by: GroupBy = GroupBy.ITEM) -> ValuationReportOut:
-    return ValuationReportOut.of(services.valuation.valuation_report(onhand, group_by=group_by))
+@router.get("/valuation", summary="Quantity and value of stock now or at a past moment, per item, location or lot")
+def valuation_report(
+    onhand: OnhandDep,
+    _key: Reader,
+    group_by: GroupBy = GroupBy.ITEM,
+    at: Annotated[str | None, Query(description="A past moment (ISO 8601; without an offset, or a bare date, "
+                                                "in the company's time zone). Default: now")] = None,
+    aging: Annotated[bool, Query(description="Add aging buckets (0-30, 31-60, 61-90, 91-180, 181+ days "
+                                             "since the units came in)")] = False,
+) -> ValuationReportOut:
+    report = services.valuation.valuation_report(onhand, at=at, group_by=group_by)
+    return ValuationReportOut.of(report, aging=aging)
 
 
 @router.get("/valuation/unvalued", summary="On-hand stock without cost layers (it predates valuation)")

@@ -33,6 +33,12 @@ def stock_lines(lines: list[StockLineIn]) -> list[StockLine]:
     return [line.to_line() for line in lines]
 
 
+EFFECTIVE_AT = (
+    "When it happened, if earlier than now (ISO 8601; without an offset, or a bare date, in the company's "
+    "time zone): valued there, and the item's later moves re-valued. Default: now"
+)
+
+
 class AdjustmentIn(RequestModel):
     """Signed quantities at one internal location: + found, − lost."""
 
@@ -41,6 +47,7 @@ class AdjustmentIn(RequestModel):
     lines: list[StockLineIn]
     reference: str | None = None
     note: str | None = None
+    effective_at: str | None = Field(None, description=EFFECTIVE_AT, examples=["2026-03-01T17:00:00Z"])
 
 
 class CountIn(RequestModel):
@@ -51,6 +58,7 @@ class CountIn(RequestModel):
     reason: str = "count"
     reference: str | None = None
     note: str | None = None
+    effective_at: str | None = Field(None, description=EFFECTIVE_AT, examples=["2026-03-01T17:00:00Z"])
 
 
 class RelocationIn(RequestModel):

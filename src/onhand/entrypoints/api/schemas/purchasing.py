@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pydantic import Field
 
 from onhand.entrypoints.api.schemas.common import DateIn, DecimalIn, DecimalOut, QuantityIn, RequestModel, ResponseModel
+from onhand.entrypoints.api.schemas.postings import EFFECTIVE_AT
 from onhand.services.landed_costs import NewLandedCost
 from onhand.services.purchase_orders import NewPurchaseLine
 from onhand.services.purchase_views import (
@@ -201,6 +202,7 @@ class ReceiptIn(RequestModel):
     delivery_reference: str | None = Field(None, description="The supplier's delivery note number")
     receipt_reference: str | None = Field(None, description="Default: the next GRN-000001")
     landed_costs: list[LandedCostIn] = Field(default_factory=list)
+    effective_at: str | None = Field(None, description=EFFECTIVE_AT, examples=["2026-03-01T17:00:00Z"])
 
 
 class LandedCostsIn(RequestModel):

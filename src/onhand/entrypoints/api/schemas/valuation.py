@@ -61,6 +61,12 @@ class UnvaluedList(ResponseModel):
     unvalued: list[UnvaluedOut]
 
 
+class AgingBucketOut(ResponseModel):
+    bucket: str = Field(description="Days since the units came in: 0-30, 31-60, 61-90, 91-180, 181+")
+    quantity: DecimalOut
+    value: DecimalOut
+
+
 class ValuationReportOut(ResponseModel):
     at: datetime
     group_by: str
@@ -71,12 +77,14 @@ class ValuationReportOut(ResponseModel):
     unvalued: list[UnvaluedOut] = Field(
         description="Places whose on hand has no cost layers (stock that predates valuation): not in the totals"
     )
+    aging: list[AgingBucketOut] | None = Field(None, description="With aging=1")
 
     @classmethod
-    def of(cls, report: ValuationReportView) -> ValuationReportOut:
+    def of(cls, report: ValuationReportView, *, aging: bool = False) -> ValuationReportOut:
         lines = [ValuationLineOut(**ln.__dict__) for ln in report.lines]
         unvalued = [UnvaluedOut.of(u) for u in report.unvalued]
-        return cls(**{**report.__dict__, "lines": lines, "unvalued": unvalued})
+        buckets = [AgingBucketOut(**b.__dict__) for b in report.aging] if aging else None
+        return cls(**{**report.__dict__, "lines": lines, "unvalued": unvalued, "aging": buckets})
 
 
 class OpeningCostIn(RequestModel):

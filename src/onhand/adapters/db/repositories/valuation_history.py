@@ -1,0 +1,339 @@
+"""The valuation history of items: their valued moves in effective order, the layers
+transfers carried, checkpoints of their pools, and each item's newest valued move.
+
+Positions are (effective_at, move id): the order valuation applies an item's moves in.
+A checkpoint's pools are stored as JSON text (Decimals as strings, times ISO 8601).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Connection,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
+
+from onhand.adapters.db.tables import locations, moves, postings
+from onhand.adapters.db.tables.valuation import (
+    cost_checkpoints,
+    move_carried_layers,
+    move_values,
+    valuation_heads,
+)
+from onhand.domain.cost_layers import Layer, PoolSnapshot
+from onhand.domain.locations import INTERNAL_KINDS
+
+Position = tuple[datetime, int]
+_SCALE = 10**6
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRow:
+    """One valued move of an item's history (value, variance, basis, role None: not valued yet)."""
+
+    id: int
+    item_id: int
+    lot_id: int | None
+    from_location_id: int
+    to_location_id: int
+    quantity: Decimal
+    effective_at: datetime
+    role: str | None
+    value: Decimal | None
+    variance: Decimal | None
+    basis: str | None
+    unit_cost: str | None
+    given_value: Decimal | None
+    from_kind: str
+    to_kind: str
+
+
+def scaled(raw: int | None) -> Decimal | None:
+    """A stored scaled integer as the Decimal `ScaledDecimal` gives (its shortest exact form)."""
+    if raw is None:
+        return None
+    whole, rest = divmod(int(raw), _SCALE)
+    if rest == 0:
+        return Decimal(whole)
+    return Decimal(int(raw)).scaleb(-6).normalize()
+
+
+def _history_rows(result: Any) -> list[HistoryRow]:
+    return [
+        HistoryRow(int(r[0]), int(r[1]), None if r[2] is None else int(r[2]), int(r[3]), int(r[4]),
+                   scaled(r[5]), r[6], r[7], scaled(r[8]), scaled(r[9]), r[10], r[11], scaled(r[12]), r[13], r[14])
+        for r in result.all()
+    ]
+# (location id, lot id or None) → the pool there.
+PoolKey = tuple[int, int | None]
+Pools = dict[PoolKey, PoolSnapshot]
+
+# Scaled numbers are read as the stored integers and turned into Decimals by `scaled`
+# (a long history is tens of thousands of rows; the column type's conversion is slower).
+_HISTORY_COLUMNS = (
+    moves.c.id, moves.c.item_id, moves.c.lot_id, moves.c.from_location_id, moves.c.to_location_id,
+    type_coerce(moves.c.quantity, BigInteger).label("quantity"), postings.c.effective_at, move_values.c.role,
+    type_coerce(move_values.c.value, BigInteger).label("value"),
+    type_coerce(move_values.c.variance, BigInteger).label("variance"), move_values.c.basis,
+    move_values.c.unit_cost, type_coerce(move_values.c.given_value, BigInteger).label("given_value"),
+)
+_HEADS = select(valuation_heads).where(valuation_heads.c.item_id.in_(bindparam("ids", expanding=True)))
+_DROP_HEADS = delete(valuation_heads).where(valuation_heads.c.item_id.in_(bindparam("ids", expanding=True)))
+_ADD_HEAD = insert(valuation_heads)
+_ADD_CHECKPOINT = insert(cost_checkpoints)
+_ADD_CARRIED = insert(move_carried_layers)
+_DROP_CARRIED = delete(move_carried_layers).where(move_carried_layers.c.move_id.in_(bindparam("ids", expanding=True)))
+_SET_VALUE = (
+    update(move_values)
+    .where(move_values.c.move_id == bindparam("b_move_id"))
+    .values(value=bindparam("value"), variance=bindparam("variance"), basis=bindparam("basis"),
+            given_value=bindparam("given_value"))
+)
+_SET_GIVEN = (
+    update(move_values).where(move_values.c.move_id == bindparam("b_move_id"))
+    .values(given_value=bindparam("given_value"))
+)
+
+
+def _after(position: Position | None) -> ColumnElement[bool]:
+    if position is None:
+        return literal(True)
+    at, move_id = position
+    return or_(postings.c.effective_at > at, and_(postings.c.effective_at == at, moves.c.id > move_id))
+
+
+def encode_pools(pools: Mapping[tuple[int, int | None], PoolSnapshot]) -> str:
+    return json.dumps([
+        [loc, lot, str(p.deficit_quantity), str(p.deficit_value),
+         None if p.last_unit_cost is None else str(p.last_unit_cost),
+         [[layer.opened_at.isoformat(), layer.origin, str(layer.quantity), str(layer.value)] for layer in p.layers]]
+        for (loc, lot), p in pools.items()
+    ], separators=(",", ":"))
+
+
+def decode_pools(state: str) -> Pools:
+    pools: Pools = {}
+    for loc, lot, deficit_q, deficit_v, last, layers in json.loads(state):
+        pools[(loc, lot)] = PoolSnapshot(
+            tuple(Layer(datetime.fromisoformat(at), origin, Decimal(q), Decimal(v)) for at, origin, q, v in layers),
+            Decimal(deficit_q), Decimal(deficit_v), None if last is None else Decimal(last),
+        )
+    return pools
+
+
+class ValuationHistoryRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    # --- heads -------------------------------------------------------------------------
+
+    def heads(self, item_ids: Iterable[int]) -> dict[int, tuple[Position, int]]:
+        """Per item: its newest valued move's position and the moves valued since its last checkpoint."""
+        ids = sorted(set(item_ids))
+        rows = self._conn.execute(_HEADS, {"ids": ids}) if ids else []
+        return {int(r.item_id): ((r.effective_at, int(r.move_id)), int(r.since_checkpoint)) for r in rows}
+
+    def set_heads(self, heads: Mapping[int, tuple[Position, int]]) -> None:
+        if not heads:
+            return
+        self._conn.execute(_DROP_HEADS, {"ids": sorted(heads)})
+        self._conn.execute(_ADD_HEAD, [
+            {"item_id": item, "effective_at": at, "move_id": move_id, "since_checkpoint": since}
+            for item, ((at, move_id), since) in sorted(heads.items())
+        ])
+
+    # --- checkpoints -------------------------------------------------------------------
+
+    def checkpoint_before(self, item_id: int, position: Position) -> tuple[Position, Pools] | None:
+        """The item's newest checkpoint strictly before `position`."""
+        at, move_id = position
+        query = (
+            select(cost_checkpoints)
+            .where(
+                cost_checkpoints.c.item_id == item_id,
+                or_(cost_checkpoints.c.effective_at < at,
+                    and_(cost_checkpoints.c.effective_at == at, cost_checkpoints.c.move_id < move_id)),
+            )
+            .order_by(cost_checkpoints.c.effective_at.desc(), cost_checkpoints.c.move_id.desc())
+            .limit(1)
+        )
+        row = self._conn.execute(query).first()
+        return None if row is None else ((row.effective_at, int(row.move_id)), decode_pools(row.state))
+
+    def checkpoints_until(self, at: datetime) -> dict[int, tuple[Position, Pools]]:
+        """Per item, its newest checkpoint at or before the moment `at`."""
+        ranked = select(
+            cost_checkpoints,
+            func.row_number().over(
+                partition_by=cost_checkpoints.c.item_id,
+                order_by=(cost_checkpoints.c.effective_at.desc(), cost_checkpoints.c.move_id.desc()),
+            ).label("newest"),
+        ).where(cost_checkpoints.c.effective_at <= at).subquery()
+        rows = self._conn.execute(select(ranked).where(ranked.c.newest == 1))
+        return {int(r.item_id): ((r.effective_at, int(r.move_id)), decode_pools(r.state)) for r in rows}
+
+    def checkpoints_from(self, item_id: int, position: Position) -> list[tuple[Position, Pools]]:
+        """The item's checkpoints at or after `position`, oldest first."""
+        at, move_id = position
+        query = (
+            select(cost_checkpoints)
+            .where(
+                cost_checkpoints.c.item_id == item_id,
+                or_(cost_checkpoints.c.effective_at > at,
+                    and_(cost_checkpoints.c.effective_at == at, cost_checkpoints.c.move_id >= move_id)),
+            )
+            .order_by(cost_checkpoints.c.effective_at, cost_checkpoints.c.move_id)
+        )
+        return [((r.effective_at, int(r.move_id)), decode_pools(r.state)) for r in self._conn.execute(query)]
+
+    def drop_checkpoints_from(self, item_id: int, position: Position) -> None:
+        """Drop the item's checkpoints at or after `position` (stale once a move before them changed)."""
+        at, move_id = position
+        self._conn.execute(delete(cost_checkpoints).where(
+            cost_checkpoints.c.item_id == item_id,
+            or_(cost_checkpoints.c.effective_at > at,
+                and_(cost_checkpoints.c.effective_at == at, cost_checkpoints.c.move_id >= move_id)),
+        ))
+
+    def add_checkpoints(self, rows: Iterable[tuple[int, Position, Mapping[PoolKey, PoolSnapshot]]]) -> None:
+        values = [
+            {"item_id": item, "effective_at": at, "move_id": move_id, "state": encode_pools(pools)}
+            for item, (at, move_id), pools in rows
+        ]
+        if values:
+            self._conn.execute(_ADD_CHECKPOINT, values)
+
+    # --- moves -------------------------------------------------------------------------
+
+    def item_moves_after(self, item_id: int, position: Position | None) -> list[Any]:
+        """The item's moves after `position` in effective order, with their stored values (None if not valued)."""
+        query = (
+            select(*_HISTORY_COLUMNS, *_KINDS)
+            .select_from(_HISTORY_JOIN)
+            .where(moves.c.item_id == item_id, _after(position))
+            .order_by(postings.c.effective_at, moves.c.id)
+        )
+        return _history_rows(self._conn.execute(query))
+
+    def moves_by_ids(self, move_ids: Iterable[int]) -> list[Any]:
+        ids = sorted(set(move_ids))
+        if not ids:
+            return []
+        query = select(*_HISTORY_COLUMNS, *_KINDS).select_from(_HISTORY_JOIN).where(moves.c.id.in_(ids))
+        return _history_rows(self._conn.execute(query))
+
+    def build_outputs_for(self, consumption_ids: Iterable[int]) -> tuple[dict[int, int], list[Any]]:
+        """For build consumption moves: their postings, and those postings' output moves
+        (production → internal) with their history columns and posting id."""
+        ids = sorted(set(consumption_ids))
+        if not ids:
+            return {}, []
+        postings_of = {int(r.id): int(r.posting_id) for r in self._conn.execute(
+            select(moves.c.id, moves.c.posting_id).where(moves.c.id.in_(ids)))}
+        query = (
+            select(*_HISTORY_COLUMNS, *_KINDS)
+            .select_from(_HISTORY_JOIN)
+            .where(moves.c.posting_id.in_(sorted(set(postings_of.values()))), _FROM.c.kind == "production",
+                   move_values.c.move_id.is_not(None))
+            .order_by(moves.c.id)
+        )
+        rows = _history_rows(self._conn.execute(query))
+        posting_of_output = {int(r.id): int(r.posting_id) for r in self._conn.execute(
+            select(moves.c.id, moves.c.posting_id).where(moves.c.id.in_([row.id for row in rows])))} if rows else {}
+        return postings_of, [(posting_of_output[row.id], row) for row in rows]
+
+    def moves_until(self, at: datetime, after: Mapping[int, Position]) -> list[Any]:
+        """Every valued move effective at or before `at`, after its item's checkpoint in `after`."""
+        query = (
+            select(*_HISTORY_COLUMNS, *_KINDS)
+            .select_from(_HISTORY_JOIN)
+            .where(postings.c.effective_at <= at, move_values.c.move_id.is_not(None))
+            .order_by(moves.c.item_id, postings.c.effective_at, moves.c.id)
+        )
+        return [
+            r for r in _history_rows(self._conn.execute(query))
+            if r.item_id not in after or (r.effective_at, r.id) > after[r.item_id]
+        ]
+
+    def carried(self, move_ids: Iterable[int]) -> dict[int, tuple[Layer, ...]]:
+        ids = sorted(set(move_ids))
+        found: dict[int, list[Layer]] = defaultdict(list)
+        for chunk in range(0, len(ids), 5000):
+            query = (
+                select(move_carried_layers)
+                .where(move_carried_layers.c.move_id.in_(ids[chunk:chunk + 5000]))
+                .order_by(move_carried_layers.c.move_id, move_carried_layers.c.position)
+            )
+            for r in self._conn.execute(query):
+                found[int(r.move_id)].append(Layer(r.opened_at, int(r.origin_move_id), r.quantity, r.value))
+        return {key: tuple(layers) for key, layers in found.items()}
+
+    def set_carried(self, carried: Mapping[int, tuple[Layer, ...]], *, replace: bool) -> None:
+        if not carried:
+            return
+        if replace:
+            self._conn.execute(_DROP_CARRIED, {"ids": sorted(carried)})
+        rows = [
+            {"move_id": move_id, "position": n, "opened_at": layer.opened_at, "origin_move_id": layer.origin,
+             "quantity": layer.quantity, "value": layer.value}
+            for move_id, layers in sorted(carried.items()) for n, layer in enumerate(layers)
+        ]
+        if rows:
+            self._conn.execute(_ADD_CARRIED, rows)
+
+    def update_values(self, rows: list[dict[str, Any]]) -> None:
+        """Rewrite the value, variance, basis and given value of moves valued before."""
+        if rows:
+            self._conn.execute(_SET_VALUE, [{**row, "b_move_id": row.pop("move_id")} for row in rows])
+
+    def set_given_values(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            self._conn.execute(_SET_GIVEN, [{"b_move_id": r["move_id"], "given_value": r["given_value"]} for r in rows])
+
+    def lot_quantities_until(self, at: datetime) -> dict[tuple[int, int], dict[int | None, Decimal]]:
+        """On hand per lot at internal locations at the moment `at`, by (item, location)."""
+        found: dict[tuple[int, int], dict[int | None, Decimal]] = defaultdict(dict)
+        for location_column, sign in ((moves.c.to_location_id, 1), (moves.c.from_location_id, -1)):
+            query = (
+                select(moves.c.item_id, location_column.label("location_id"), moves.c.lot_id,
+                       func.sum(moves.c.quantity).label("quantity"))
+                .select_from(moves.join(postings, postings.c.id == moves.c.posting_id)
+                             .join(locations, locations.c.id == location_column))
+                .where(postings.c.effective_at <= at, moves.c.lot_id.is_not(None),
+                       locations.c.kind.in_(_INTERNAL_KINDS))
+                .group_by(moves.c.item_id, location_column, moves.c.lot_id)
+            )
+            for r in self._conn.execute(query):
+                lots = found[(int(r.item_id), int(r.location_id))]
+                lots[int(r.lot_id)] = lots.get(int(r.lot_id), Decimal(0)) + sign * r.quantity
+        return {key: {lot: q for lot, q in lots.items() if q != 0} for key, lots in found.items()}
+
+
+_FROM = locations.alias("from_location")
+_TO = locations.alias("to_location")
+_HISTORY_JOIN = (
+    moves.join(postings, postings.c.id == moves.c.posting_id)
+    .outerjoin(move_values, move_values.c.move_id == moves.c.id)
+    .join(_FROM, _FROM.c.id == moves.c.from_location_id)
+    .join(_TO, _TO.c.id == moves.c.to_location_id)
+)
+_KINDS = (_FROM.c.kind.label("from_kind"), _TO.c.kind.label("to_kind"))
+_INTERNAL_KINDS = sorted(kind.value for kind in INTERNAL_KINDS)
