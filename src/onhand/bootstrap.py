@@ -6,12 +6,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
+from onhand.adapters.accounting.exports import JournalExporter, journal_exporters
 from onhand.adapters.db.engine import make_engine
 from onhand.adapters.db.migrate import upgrade
 from onhand.adapters.db.uow import SqlDatabase, SqlUnitOfWork
@@ -29,6 +30,7 @@ class Onhand:
         self.engine = engine
         self._database = SqlDatabase(engine)
         self._clock = clock
+        self._exporters = journal_exporters()
 
     @contextmanager
     def writing(self) -> Iterator[SqlUnitOfWork]:
@@ -42,6 +44,10 @@ class Onhand:
 
     def now(self) -> datetime:
         return self._clock()
+
+    @property
+    def journal_exporters(self) -> Mapping[str, JournalExporter]:
+        return self._exporters
 
     def close(self) -> None:
         self.engine.dispose()

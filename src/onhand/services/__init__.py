@@ -12,6 +12,7 @@ makes one) and plain values, and return read models from `views.py`.
 """
 
 from onhand.services import (
+    accounting,
     adjustments,
     allocation,
     backorders,
@@ -27,6 +28,7 @@ from onhand.services import (
     imports,
     integrity,
     items,
+    journals,
     keys,
     landed_costs,
     locations,
@@ -37,6 +39,7 @@ from onhand.services import (
     purchase_orders,
     reasons,
     receiving,
+    reconciliation,
     relocations,
     returns,
     scanning,
@@ -50,6 +53,7 @@ from onhand.services import (
 )
 
 __all__ = [
+    "accounting",
     "adjustments",
     "allocation",
     "backorders",
@@ -65,6 +69,7 @@ __all__ = [
     "imports",
     "integrity",
     "items",
+    "journals",
     "keys",
     "landed_costs",
     "locations",
@@ -75,6 +80,7 @@ __all__ = [
     "purchase_orders",
     "reasons",
     "receiving",
+    "reconciliation",
     "relocations",
     "returns",
     "scanning",

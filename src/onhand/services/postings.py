@@ -29,6 +29,7 @@ from onhand.domain.lots import LOT_CODE_PATTERN, Lot
 from onhand.domain.quantities import quantity as parse_quantity
 from onhand.services import backorders, resolve
 from onhand.services.context import ServiceContext
+from onhand.services.journals import check_open_period
 from onhand.services.lots import add_lot, parse_date
 from onhand.services.valuing import value_posting
 from onhand.services.views import PostingView
@@ -41,6 +42,7 @@ def post(
     uow: UnitOfWork, draft: PostingDraft, *, now: datetime, actor: str | None = None
 ) -> int:
     validate_posting(draft)
+    check_open_period(uow, now)  # effective now; a backdated posting is checked the same way
     posting_id = uow.ledger.add_posting(draft, created_at=now, effective_at=now, actor=actor)
     places = {m.source.id: m.source for m in draft.moves} | {
         m.destination.id: m.destination for m in draft.moves

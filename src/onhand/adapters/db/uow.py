@@ -27,6 +27,7 @@ from onhand.adapters.db.repositories.catalog import (
     ReasonCodeRepository,
     UnitRepository,
 )
+from onhand.adapters.db.repositories.journals import JournalRepository
 from onhand.adapters.db.repositories.ledger import LedgerRepository
 from onhand.adapters.db.repositories.orders import OrderRepository
 from onhand.adapters.db.repositories.places import LocationCache, LocationRepository, LotRepository
@@ -68,6 +69,7 @@ class SqlUnitOfWork:
         self.stock_rows = StockRowReader(conn)
         self.transfers = TransferRepository(conn)
         self.valuation = ValuationRepository(conn)
+        self.journals = JournalRepository(conn)
 
 
 def _is_retryable(exc: DBAPIError) -> bool:
