@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from onhand.domain.calendar import business_day
 from onhand.domain.cost_layers import ZERO
 from onhand.domain.journal import inventory_change
+from onhand.domain.landed_costs import minor_unit
 from onhand.domain.move_roles import MoveRole
 from onhand.services.context import ServiceContext, today
 from onhand.services.journals import JournalBook, day_bounds, day_range
@@ -110,7 +111,10 @@ def reconcile(
             moves: list[UnbookedMove] = []
             if difference:
                 moves = _unbooked(book, day, places)
-            days.append(ReconciliationDay(day, valuation, lines, lines - exact, difference, tuple(moves)))
+            cents = minor_unit(book.currency)
+            lines = lines.quantize(cents)
+            days.append(ReconciliationDay(day, valuation, lines, (lines - exact).quantize(cents), difference,
+                                          tuple(moves)))
         return ReconciliationReport(book.currency, tuple(days))
 
 

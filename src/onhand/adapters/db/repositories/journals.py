@@ -11,7 +11,20 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, case, delete, func, insert, literal, select, type_coerce, update
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    type_coerce,
+    update,
+)
 
 from onhand.adapters.db.tables import (
     company,
@@ -64,13 +77,22 @@ _VALUED_TIMES = (
     _VALUED.with_only_columns(postings.c.effective_at).where(postings.c.effective_at < bindparam("end")).distinct()
 )
 _KIT_LINE = sales_order_lines.c.kit_line_no.is_(None)
+# quantity × unit price, exactly, in SQL: both are integers of 10^-6, whose product may not
+# fit 64 bits; split each into whole units and millionths and sum the four partial
+# products (each sum stays far inside 64 bits): amount = S1 + (S2 + S3)/10^6 + S4/10^12.
+_SCALE = 10**6
+_Q = type_coerce(shipment_lines.c.quantity, BigInteger())
+_P = type_coerce(sales_order_lines.c.unit_price, BigInteger())
+_QI, _QF, _PI, _PF = _Q // _SCALE, _Q % _SCALE, _P // _SCALE, _P % _SCALE
 # Shipped order lines (bundle components, priced on the bundle's line, are left out) in
-# the company's currency, summed per category, location and unit price: the amounts are
-# multiplied in Python, exactly (a product of two scaled integers may not fit 64 bits).
+# the company's currency, per item category and location.
 _DAY_SALES = (
     select(
-        items.c.category, shipment_lines.c.location_id, sales_order_lines.c.unit_price,
-        func.sum(shipment_lines.c.quantity).label("quantity"),
+        items.c.category, shipment_lines.c.location_id,
+        type_coerce(func.sum(_QI * _PI), BigInteger()).label("s1"),
+        type_coerce(func.sum(_QI * _PF), BigInteger()).label("s2"),
+        type_coerce(func.sum(_QF * _PI), BigInteger()).label("s3"),
+        type_coerce(func.sum(_QF * _PF), BigInteger()).label("s4"),
     )
     .join_from(shipment_lines, shipments, shipments.c.id == shipment_lines.c.shipment_id)
     .join(postings, postings.c.id == shipments.c.posting_id)
@@ -78,7 +100,7 @@ _DAY_SALES = (
     .join(sales_orders, sales_orders.c.id == sales_order_lines.c.order_id)
     .join(items, items.c.id == sales_order_lines.c.item_id)
     .where(_IN_RANGE, _KIT_LINE, sales_orders.c.currency == bindparam("currency"))
-    .group_by(items.c.category, shipment_lines.c.location_id, sales_order_lines.c.unit_price)
+    .group_by(items.c.category, shipment_lines.c.location_id)
 )
 _MOVES_OF = (
     _VALUED.with_only_columns(
@@ -154,11 +176,11 @@ class JournalRepository:
 
     def sale_sums(self, start: datetime, end: datetime, currency: str) -> list[tuple[str | None, int, Decimal]]:
         """Revenue of order lines shipped in [start, end), per category and location (exact)."""
-        sums: dict[tuple[str | None, int], Decimal] = {}
+        found = []
         for r in self._conn.execute(_DAY_SALES, {"start": start, "end": end, "currency": currency}):
-            key = (r.category, int(r.location_id))
-            sums[key] = sums.get(key, ZERO) + r.unit_price * r.quantity
-        return [(category, location, amount) for (category, location), amount in sums.items()]
+            amount = Decimal(int(r.s1)) + Decimal(int(r.s2) + int(r.s3)) / _SCALE + Decimal(int(r.s4)) / _SCALE**2
+            found.append((r.category, int(r.location_id), amount))
+        return found
 
     def moves_between(self, start: datetime, end: datetime) -> list[Any]:
         return list(self._conn.execute(_MOVES_OF, {"start": start, "end": end}))
