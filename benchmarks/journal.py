@@ -5,9 +5,11 @@
 J2  one business day with 100,000 valued moves (receipts, shipments of sales orders with
     their shipment lines, transfers between ten stores, losses) over 200 items in 10
     categories, locations tracked: the time to make the day's journal through
-    `services.journals.get_journal` (SQL aggregation) and to export it (Xero JSON, Xero
-    CSV, QuickBooks JSON, plain CSV), against the 2 s target on SQLite; then the time
-    to post (freeze) the day and to reconcile it.
+    `services.journals.get_journal` (SQL aggregation), and of one
+    `services.journals.export_journals` call per format (each makes the journal from
+    the database again and exports it: Xero JSON, Xero CSV, QuickBooks JSON, plain CSV),
+    the slowest against the 2 s target on SQLite; then the time to post (freeze) the
+    day and to reconcile it.
 
 The rows are bulk-inserted for setup (not timed). Checks: the journal balances; its
 inventory lines equal the valuation total of the day to the cent rounding; exports of
@@ -119,19 +121,20 @@ def run(url: str, description: str, count: int, seed: int) -> bool:
         started = time.perf_counter()
         view = services.journals.get_journal(onhand, DAY)
         made = time.perf_counter() - started
-        sizes = {}
-        started = time.perf_counter()
-        for fmt in FORMATS:
+        timings, sizes = {}, {}
+        for fmt in FORMATS:  # each call makes the journal from the database again, then exports it
+            started = time.perf_counter()
             sizes[fmt] = len(services.journals.export_journals(onhand, DAY, format=fmt).content)
-        exported = time.perf_counter() - started
+            timings[fmt] = time.perf_counter() - started
         journal = view.journal
-        total = made + exported / len(FORMATS)
+        slowest = max(timings.values())
         say(f"J2 journal of {count} moves: {len(journal.lines)} lines in {made * 1000:.0f} ms; "
             f"debits {journal.debits} = credits {journal.credits}")
-        say(f"J2 exports ({', '.join(f'{f} {sizes[f]} bytes' for f in FORMATS)}) in {exported * 1000:.0f} ms")
-        verdict = "met" if total <= TARGET_SECONDS else "NOT MET"
-        say(f"target J2 (a day of 100,000 moves: journal + one export under {TARGET_SECONDS:.0f} s on SQLite): "
-            f"{verdict} ({total:.2f} s)")
+        say("J2 journal + export, one service call each: "
+            + ", ".join(f"{f} {timings[f] * 1000:.0f} ms ({sizes[f]} bytes)" for f in FORMATS))
+        verdict = "met" if slowest <= TARGET_SECONDS else "NOT MET"
+        say(f"target J2 (the journal of a day of 100,000 moves made and exported under {TARGET_SECONDS:.0f} s "
+            f"on SQLite): {verdict} (slowest {slowest:.2f} s)")
 
         started = time.perf_counter()
         services.journals.post_journal(onhand, DAY)
