@@ -16,7 +16,7 @@ balance the journals built up to that day.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -28,6 +28,8 @@ from onhand.domain.move_roles import MoveRole
 from onhand.services.context import ServiceContext, today
 from onhand.services.journals import JournalBook, day_bounds, day_range
 from onhand.services.lots import parse_date
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 if TYPE_CHECKING:
     from onhand.domain.journal import Journal
@@ -84,9 +86,18 @@ def reconcile(
         first, last = day_range(given, end, max(given, yesterday) if given else yesterday)
         book = JournalBook(uow)
         _, last_end = day_bounds(last, book.zone)
-        # The open days with journals up to `last`: days with valued moves, and the days
-        # that take the corrections of posted days.
-        active = {business_day(t, book.zone) for t in uow.journals.valued_times(last_end)}
+        # The open days with journals up to `last`: days with valued moves (found one by one,
+        # jumping over runs of posted days), and the days that take the corrections of posted days.
+        active: set[date] = set()
+        moment = uow.journals.next_valued_time(EPOCH, last_end)
+        while moment is not None:
+            day = business_day(moment, book.zone)
+            following = day + timedelta(days=1)
+            while following in book.posted:
+                following += timedelta(days=1)
+            if day not in book.posted:
+                active.add(day)
+            moment = uow.journals.next_valued_time(day_bounds(following, book.zone)[0], last_end)
         for posted in book.posted:
             following = posted + timedelta(days=1)
             while following in book.posted:

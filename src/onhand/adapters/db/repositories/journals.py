@@ -73,8 +73,11 @@ _INVENTORY_EFFECT = case(
 _VALUATION_TOTAL = _VALUED.with_only_columns(type_coerce(func.sum(_INVENTORY_EFFECT), ScaledDecimal())).where(
     postings.c.effective_at < bindparam("end")
 )
-_VALUED_TIMES = (
-    _VALUED.with_only_columns(postings.c.effective_at).where(postings.c.effective_at < bindparam("end")).distinct()
+_NEXT_VALUED_TIME = (
+    _VALUED.with_only_columns(postings.c.effective_at)
+    .where(postings.c.effective_at >= bindparam("start"), postings.c.effective_at < bindparam("end"))
+    .order_by(postings.c.effective_at)
+    .limit(1)
 )
 _KIT_LINE = sales_order_lines.c.kit_line_no.is_(None)
 # quantity × unit price, exactly, in SQL: both are integers of 10^-6, whose product may not
@@ -190,8 +193,9 @@ class JournalRepository:
         total = self._conn.execute(_VALUATION_TOTAL, {"end": end}).scalar()
         return ZERO if total is None else Decimal(total)
 
-    def valued_times(self, end: datetime) -> list[datetime]:
-        return [r.effective_at for r in self._conn.execute(_VALUED_TIMES, {"end": end})]
+    def next_valued_time(self, start: datetime, end: datetime) -> datetime | None:
+        """The first moment in [start, end) a valued move is effective (walks the index, stops at one)."""
+        return self._conn.execute(_NEXT_VALUED_TIME, {"start": start, "end": end}).scalar()
 
     # Posted journals -----------------------------------------------------------
 
