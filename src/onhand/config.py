@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from platformdirs import user_data_dir
@@ -15,13 +15,27 @@ def default_database_url() -> str:
 
 
 @dataclass(frozen=True)
+class XeroSettings:
+    """Where posted journals are pushed in Xero; the token is never shown (repr) or logged."""
+
+    tenant_id: str
+    access_token: str = field(repr=False)
+    api_url: str | None = None  # default: the SDK's https://api.xero.com/api.xro/2.0
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
+    xero: XeroSettings | None = None
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> Settings:
+        """ONHAND_DATABASE_URL; ONHAND_XERO_TENANT_ID + ONHAND_XERO_ACCESS_TOKEN (+ ONHAND_XERO_API_URL)."""
+        tenant, token = os.environ.get("ONHAND_XERO_TENANT_ID"), os.environ.get("ONHAND_XERO_ACCESS_TOKEN")
+        xero = XeroSettings(tenant, token, os.environ.get("ONHAND_XERO_API_URL") or None) if tenant and token else None
         return cls(
             database_url=database_url
             or os.environ.get("ONHAND_DATABASE_URL")
-            or default_database_url()
+            or default_database_url(),
+            xero=xero,
         )

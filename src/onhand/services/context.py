@@ -38,6 +38,10 @@ class ServiceContext(Protocol):
     @property
     def journal_exporters(self) -> Mapping[str, Callable[[list[Journal], str], str]]: ...
 
+    # Accounting systems configured to receive a posted journal: name → journal → its id there.
+    @property
+    def journal_pushers(self) -> Mapping[str, Callable[[Journal], str]]: ...
+
 
 def today(ctx: ServiceContext, uow: UnitOfWork) -> date:
     """The business day now, in the company's time zone."""

@@ -116,6 +116,17 @@ def post(
     _print_journal(post_day(onhand(ctx), day))
 
 
+@journal_app.command("push")
+def push(
+    ctx: typer.Context,
+    day: Annotated[str, typer.Argument(help="A posted business day, YYYY-MM-DD.")],
+    target: Annotated[str, typer.Option(help="xero (configured by ONHAND_XERO_TENANT_ID and _ACCESS_TOKEN).")] = "xero",
+) -> None:
+    """Send a posted day's journal to a configured accounting system."""
+    pushed = services.journals.push_journal(onhand(ctx), day, target=target)
+    console().print(text(f"Sent the journal of {pushed.day} to {pushed.target}: {pushed.remote_id}"))
+
+
 @journal_app.command("export")
 def export(
     ctx: typer.Context,

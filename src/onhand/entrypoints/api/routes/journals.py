@@ -15,6 +15,7 @@ from onhand.entrypoints.api.schemas.journals import (
     AccountingSettingsOut,
     JournalList,
     JournalOut,
+    PushedJournalOut,
     ReconciliationOut,
 )
 
@@ -66,6 +67,15 @@ def post_journal(
 ) -> JournalOut:
     post = services.journals.post_journal_and_lock if lock else services.journals.post_journal
     return JournalOut.of(post(onhand, day, idempotency_key=idempotency_key))
+
+
+@router.post("/journals/{day}/push", summary="Send a posted day's journal to a configured accounting system (admin)")
+def push_journal(
+    day: str, onhand: OnhandDep, _key: Admin,
+    target: Annotated[str, Query(max_length=20, description="xero (when configured)")] = "xero",
+) -> PushedJournalOut:
+    pushed = services.journals.push_journal(onhand, day, target=target)
+    return PushedJournalOut(date=pushed.day, target=pushed.target, remote_id=pushed.remote_id)
 
 
 @router.get("/journals/{day}/export", summary="A day's journal (or from {day} to `to`) as Xero, QBO or CSV",

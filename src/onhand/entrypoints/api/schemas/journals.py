@@ -81,6 +81,12 @@ class JournalList(ResponseModel):
     journals: list[JournalOut]
 
 
+class PushedJournalOut(ResponseModel):
+    date: date
+    target: str
+    remote_id: str = Field(description="The journal's id in the accounting system (Xero's ManualJournalID)")
+
+
 class UnbookedMoveOut(ResponseModel):
     move_id: int
     effective_at: datetime
