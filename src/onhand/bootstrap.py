@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 
 from onhand.adapters.accounting.exports import JournalExporter, journal_exporters
+from onhand.adapters.accounting.quickbooks_push import quickbooks_pusher
 from onhand.adapters.accounting.xero_push import xero_pusher
 from onhand.adapters.db.engine import make_engine
 from onhand.adapters.db.migrate import upgrade
@@ -75,4 +76,6 @@ def open_onhand(
     if migrate:
         upgrade(engine)
     pushers = {"xero": xero_pusher(settings.xero)} if settings.xero else {}
+    if settings.quickbooks:
+        pushers["quickbooks"] = quickbooks_pusher(settings.quickbooks)
     return Onhand(engine, clock, pushers)

@@ -24,18 +24,35 @@ class XeroSettings:
 
 
 @dataclass(frozen=True)
+class QuickBooksSettings:
+    """Where posted journals are pushed in QuickBooks Online; the token is never shown or logged."""
+
+    realm_id: str
+    access_token: str = field(repr=False)
+    api_url: str | None = None  # default: the SDK's https://quickbooks.api.intuit.com/v3
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     xero: XeroSettings | None = None
+    quickbooks: QuickBooksSettings | None = None
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> Settings:
-        """ONHAND_DATABASE_URL; ONHAND_XERO_TENANT_ID + ONHAND_XERO_ACCESS_TOKEN (+ ONHAND_XERO_API_URL)."""
-        tenant, token = os.environ.get("ONHAND_XERO_TENANT_ID"), os.environ.get("ONHAND_XERO_ACCESS_TOKEN")
-        xero = XeroSettings(tenant, token, os.environ.get("ONHAND_XERO_API_URL") or None) if tenant and token else None
+        """ONHAND_DATABASE_URL; ONHAND_XERO_TENANT_ID + ONHAND_XERO_ACCESS_TOKEN (+ ONHAND_XERO_API_URL);
+        ONHAND_QBO_REALM_ID + ONHAND_QBO_ACCESS_TOKEN (+ ONHAND_QBO_API_URL)."""
+        env = os.environ.get
+        tenant, token = env("ONHAND_XERO_TENANT_ID"), env("ONHAND_XERO_ACCESS_TOKEN")
+        xero = XeroSettings(tenant, token, env("ONHAND_XERO_API_URL") or None) if tenant and token else None
+        realm, qbo_token = env("ONHAND_QBO_REALM_ID"), env("ONHAND_QBO_ACCESS_TOKEN")
+        quickbooks = None
+        if realm and qbo_token:
+            quickbooks = QuickBooksSettings(realm, qbo_token, env("ONHAND_QBO_API_URL") or None)
         return cls(
             database_url=database_url
             or os.environ.get("ONHAND_DATABASE_URL")
             or default_database_url(),
             xero=xero,
+            quickbooks=quickbooks,
         )

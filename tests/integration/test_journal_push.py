@@ -1,6 +1,6 @@
-"""Pushing a posted day's journal to Xero through the SDK, against a local stand-in of the
-Accounting API that checks what the SDK sends (PUT /ManualJournals, bearer token, tenant,
-idempotency key, the ManualJournals body) and answers as Xero documents it."""
+"""Pushing a posted day's journal to Xero and QuickBooks Online through their SDKs, against
+local stand-ins of their APIs that check what the SDKs send (path, bearer token, tenant or
+realm, idempotency key, body) and answer as the services document it."""
 
 from __future__ import annotations
 
@@ -11,12 +11,16 @@ from datetime import date
 import pytest
 
 from onhand import services
+from onhand.adapters.accounting.quickbooks_push import quickbooks_pusher
 from onhand.adapters.accounting.xero_push import xero_pusher
 from onhand.bootstrap import Onhand, open_onhand
-from onhand.config import Settings, XeroSettings
+from onhand.config import QuickBooksSettings, Settings, XeroSettings
 from onhand.domain.errors import Conflict, InvalidInput, PushFailed
 from tests.integration.helpers import add_item, add_place, adjust
 from tests.integration.purchasing_helpers import placed, receive, supplier
+from tests.quickbooks_stand_in import REALM as QBO_REALM
+from tests.quickbooks_stand_in import TOKEN as QBO_TOKEN
+from tests.quickbooks_stand_in import StandInQuickBooks, stand_in_quickbooks
 from tests.xero_stand_in import TENANT, TOKEN, StandInXero, stand_in_xero
 
 DAY = date(2026, 3, 2)
@@ -77,12 +81,52 @@ def test_an_unconfigured_target_is_refused_and_settings_hide_the_token(onhand, m
     assert settings.xero is not None and TOKEN not in repr(settings)
 
 
-def test_open_onhand_configures_xero_from_the_environment(database_url, monkeypatch, xero_url):
+def test_open_onhand_configures_xero_and_quickbooks_from_the_environment(database_url, monkeypatch, xero_url):
     monkeypatch.setenv("ONHAND_XERO_TENANT_ID", TENANT)
     monkeypatch.setenv("ONHAND_XERO_ACCESS_TOKEN", TOKEN)
     monkeypatch.setenv("ONHAND_XERO_API_URL", xero_url)
+    monkeypatch.setenv("ONHAND_QBO_REALM_ID", QBO_REALM)
+    monkeypatch.setenv("ONHAND_QBO_ACCESS_TOKEN", QBO_TOKEN)
     instance = open_onhand(database_url)
     try:
-        assert list(instance.journal_pushers) == ["xero"]
+        assert sorted(instance.journal_pushers) == ["quickbooks", "xero"]
+        assert QBO_TOKEN not in repr(Settings.from_env(database_url))
     finally:
         instance.close()
+
+
+@pytest.fixture
+def qbo_pushing(onhand: Onhand, clock) -> Iterator[Onhand]:
+    with stand_in_quickbooks() as url:
+        instance = Onhand(onhand.engine, clock, {"quickbooks": quickbooks_pusher(
+            QuickBooksSettings(QBO_REALM, QBO_TOKEN, url))})
+        add_place(instance, "NY")
+        add_item(instance, "W")
+        supplier(instance)
+        receive(instance, placed(instance, ("W", 4, "2.50")).reference, (1, 4))
+        yield instance
+
+
+def test_a_posted_day_is_created_as_a_quickbooks_journal_entry(qbo_pushing, clock):
+    clock.advance(days=1)
+    services.journals.post_journal(qbo_pushing, DAY)
+    pushed = services.journals.push_journal(qbo_pushing, DAY, target="quickbooks")
+    assert pushed.remote_id == "148"
+    (request,) = StandInQuickBooks.received
+    path, _, query = request["path"].partition("?")
+    assert path == f"/v3/company/{QBO_REALM}/journalentry"
+    assert "requestid=ONHAND-20260302" in query and "minorversion=75" in query
+    assert request["headers"]["Authorization"] == f"Bearer {QBO_TOKEN}"
+    body = request["body"]
+    assert (body["DocNumber"], body["TxnDate"]) == ("ONHAND-20260302", "2026-03-02")
+    assert [(ln["JournalEntryLineDetail"]["PostingType"], ln["JournalEntryLineDetail"]["AccountRef"]["value"],
+             ln["Amount"]) for ln in body["Line"]] == [("Credit", "2150", 10.0), ("Debit", "630", 10.0)]
+
+
+def test_a_quickbooks_fault_is_a_push_error_that_does_not_show_the_token(qbo_pushing, clock):
+    clock.advance(days=1)
+    services.journals.post_journal(qbo_pushing, DAY)
+    StandInQuickBooks.refuse = True
+    with pytest.raises(PushFailed) as error:
+        services.journals.push_journal(qbo_pushing, DAY, target="quickbooks")
+    assert error.value.target == "quickbooks" and QBO_TOKEN not in str(error.value)

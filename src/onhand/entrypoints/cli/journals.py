@@ -120,7 +120,7 @@ def post(
 def push(
     ctx: typer.Context,
     day: Annotated[str, typer.Argument(help="A posted business day, YYYY-MM-DD.")],
-    target: Annotated[str, typer.Option(help="xero (configured by ONHAND_XERO_TENANT_ID and _ACCESS_TOKEN).")] = "xero",
+    target: Annotated[str, typer.Option(help="xero or quickbooks (configured in the environment).")] = "xero",
 ) -> None:
     """Send a posted day's journal to a configured accounting system."""
     pushed = services.journals.push_journal(onhand(ctx), day, target=target)

@@ -72,7 +72,7 @@ def post_journal(
 @router.post("/journals/{day}/push", summary="Send a posted day's journal to a configured accounting system (admin)")
 def push_journal(
     day: str, onhand: OnhandDep, _key: Admin,
-    target: Annotated[str, Query(max_length=20, description="xero (when configured)")] = "xero",
+    target: Annotated[str, Query(max_length=20, description="xero or quickbooks (when configured)")] = "xero",
 ) -> PushedJournalOut:
     pushed = services.journals.push_journal(onhand, day, target=target)
     return PushedJournalOut(date=pushed.day, target=pushed.target, remote_id=pushed.remote_id)
