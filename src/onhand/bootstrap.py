@@ -6,16 +6,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
+from onhand.adapters.accounting.exports import JournalExporter, journal_exporters
+from onhand.adapters.accounting.quickbooks_push import quickbooks_pusher
+from onhand.adapters.accounting.xero_push import xero_pusher
 from onhand.adapters.db.engine import make_engine
 from onhand.adapters.db.migrate import upgrade
 from onhand.adapters.db.uow import SqlDatabase, SqlUnitOfWork
 from onhand.config import Settings
+from onhand.domain.journal import Journal
 
 
 def utc_now() -> datetime:
@@ -25,10 +29,17 @@ def utc_now() -> datetime:
 class Onhand:
     """A running Onhand: a database and a clock. Pass it to any service function."""
 
-    def __init__(self, engine: Engine, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Callable[[], datetime] = utc_now,
+        pushers: Mapping[str, Callable[[Journal], str]] | None = None,
+    ) -> None:
         self.engine = engine
         self._database = SqlDatabase(engine)
         self._clock = clock
+        self._exporters = journal_exporters()
+        self._pushers = dict(pushers or {})
 
     @contextmanager
     def writing(self) -> Iterator[SqlUnitOfWork]:
@@ -43,6 +54,15 @@ class Onhand:
     def now(self) -> datetime:
         return self._clock()
 
+    @property
+    def journal_exporters(self) -> Mapping[str, JournalExporter]:
+        return self._exporters
+
+    @property
+    def journal_pushers(self) -> Mapping[str, Callable[[Journal], str]]:
+        """The accounting systems configured to receive posted journals (none: exports only)."""
+        return self._pushers
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -51,7 +71,11 @@ def open_onhand(
     url: str | None = None, *, clock: Callable[[], datetime] = utc_now, migrate: bool = True
 ) -> Onhand:
     """Connect to the database at `url` (default: settings), bringing its schema up to date."""
-    engine = make_engine(url or Settings.from_env().database_url)
+    settings = Settings.from_env(url)
+    engine = make_engine(settings.database_url)
     if migrate:
         upgrade(engine)
-    return Onhand(engine, clock)
+    pushers = {"xero": xero_pusher(settings.xero)} if settings.xero else {}
+    if settings.quickbooks:
+        pushers["quickbooks"] = quickbooks_pusher(settings.quickbooks)
+    return Onhand(engine, clock, pushers)

@@ -43,6 +43,31 @@ _LABELS = {
 }
 
 
+# A Xero-like chart of accounts (the demo company's codes where it has them), so that a
+# new company gets balanced journals before anyone sets its own codes.
+DEFAULT_CODES: dict[AccountRole, str] = {
+    AccountRole.INVENTORY: "630",
+    AccountRole.COGS: "310",
+    AccountRole.GOODS_RECEIVED: "2150",
+    AccountRole.ADJUSTMENTS: "320",
+    AccountRole.PRODUCTION: "330",
+    AccountRole.REVENUE: "200",
+    AccountRole.SALES_CLEARING: "610",
+    AccountRole.ROUNDING: "860",
+}
+
+# The tracking category a location becomes when the company tracks locations.
+LOCATION_TRACKING = "Location"
+
+
+def parse_role(value: str, field: str = "role") -> AccountRole:
+    try:
+        return AccountRole(value.strip().lower() if isinstance(value, str) else value)
+    except ValueError:
+        roles = ", ".join(role.value for role in AccountRole)
+        raise InvalidInput(field, f"{value!r} is not an account role; use one of {roles}") from None
+
+
 def _validate_code(code: str, field_name: str) -> str:
     if not isinstance(code, str) or not code.strip():
         raise InvalidInput(field_name, "an account code must not be empty")

@@ -9,6 +9,7 @@
     │   ├── TransientConflict     a concurrent transaction won; safe to retry
     │   ├── InsufficientStock     one or more lines would go below zero
     │   └── OverReceipt           a receipt beyond the ordered quantity plus tolerance
+    ├── PushFailed                an accounting system refused or was unreachable (HTTP 502)
     └── Unauthorized / Forbidden  API key missing or lacking the role      (HTTP 401/403)
 
 Each error carries the data a user needs (field, reason, sku, location, …) so every
@@ -145,6 +146,20 @@ class InsufficientStock(Conflict):
                 for s in self.shortages
             ],
         }
+
+
+class PushFailed(OnhandError):
+    """Sending a journal to an accounting system (Xero, QuickBooks) did not succeed."""
+
+    code = "push_failed"
+
+    def __init__(self, target: str, reason: str) -> None:
+        super().__init__(f"{target}: {reason}")
+        self.target = target
+        self.reason = reason
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "target": self.target}
 
 
 class Unauthorized(OnhandError):

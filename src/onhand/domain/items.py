@@ -48,6 +48,8 @@ class Item:
     min_remaining_shelf_life_days: int | None = None
     # Weight of one unit, for sharing landed costs by weight.
     weight_kg: Decimal | None = None
+    # For account codes per category in the daily journal (None: the default accounts).
+    category: str | None = None
 
     @property
     def tracks_lots(self) -> bool:
@@ -108,3 +110,16 @@ def validate_weight(value: Decimal | None, field: str = "weight_kg") -> Decimal 
     if value != value.quantize(Decimal("0.000001")):
         raise InvalidInput(field, "has more than 6 decimals")
     return value
+
+
+CATEGORY_MAX_LENGTH = 64
+
+
+def validate_category(value: str | None, field: str = "category") -> str | None:
+    """An item category as given ("" or None: no category)."""
+    if value is None or not value.strip():
+        return None
+    category = value.strip()
+    if len(category) > CATEGORY_MAX_LENGTH or any(ord(ch) < 32 for ch in category):
+        raise InvalidInput(field, f"a category is 1-{CATEGORY_MAX_LENGTH} printable characters")
+    return category

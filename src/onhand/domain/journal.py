@@ -119,6 +119,19 @@ class Journal:
         return tuple(line for line in self.lines if line.effective_day != self.day)
 
 
+def inventory_change(role: MoveRole, value: Decimal, variance: Decimal = ZERO) -> Decimal:
+    """What a move's value changes the inventory asset by (exact): the sum of its inventory lines."""
+    if role.is_inbound:
+        return value - variance
+    if role.is_outbound:
+        return -value
+    return -variance  # a transfer moves value between locations; only its variance leaves
+
+
+def inventory_effect(entry: ValuedEntry) -> Decimal:
+    return inventory_change(entry.role, entry.value, entry.variance)
+
+
 def check_not_locked(effective_day: date, lock_date: date | None, field: str = "effective_at") -> None:
     """Refuse anything dated on or before the period lock date."""
     if lock_date is not None and effective_day <= lock_date:

@@ -12,6 +12,7 @@ makes one) and plain values, and return read models from `views.py`.
 """
 
 from onhand.services import (
+    accounting,
     adjustments,
     allocation,
     backorders,
@@ -27,6 +28,7 @@ from onhand.services import (
     imports,
     integrity,
     items,
+    journals,
     keys,
     landed_costs,
     locations,
@@ -38,6 +40,7 @@ from onhand.services import (
     purchase_orders,
     reasons,
     receiving,
+    reconciliation,
     relocations,
     returns,
     scanning,
@@ -53,6 +56,7 @@ from onhand.services import (
 )
 
 __all__ = [
+    "accounting",
     "adjustments",
     "allocation",
     "backorders",
@@ -68,6 +72,7 @@ __all__ = [
     "imports",
     "integrity",
     "items",
+    "journals",
     "keys",
     "landed_costs",
     "locations",
@@ -79,6 +84,7 @@ __all__ = [
     "purchase_orders",
     "reasons",
     "receiving",
+    "reconciliation",
     "relocations",
     "returns",
     "scanning",

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from onhand.domain.calendar import business_day, time_zone
 from onhand.domain.errors import IdempotencyConflict, InvalidInput, TransientConflict
+from onhand.domain.journal import Journal
 
 if TYPE_CHECKING:  # the concrete unit of work, for type checkers only
     from onhand.adapters.db.uow import SqlUnitOfWork as UnitOfWork
@@ -31,6 +32,15 @@ class ServiceContext(Protocol):
     def reading(self) -> AbstractContextManager[UnitOfWork]: ...
 
     def now(self) -> datetime: ...
+
+    # Journal export formats (see services/journals.ExportFormat) → (journals, status) → text;
+    # the adapters are chosen by the composition root.
+    @property
+    def journal_exporters(self) -> Mapping[str, Callable[[list[Journal], str], str]]: ...
+
+    # Accounting systems configured to receive a posted journal: name → journal → its id there.
+    @property
+    def journal_pushers(self) -> Mapping[str, Callable[[Journal], str]]: ...
 
 
 def today(ctx: ServiceContext, uow: UnitOfWork) -> date:

@@ -13,6 +13,7 @@ from onhand.domain.items import (
     Tracking,
     parse_kind,
     parse_tracking,
+    validate_category,
     validate_min_remaining_days,
     validate_name,
     validate_shelf_life,
@@ -38,6 +39,7 @@ def new_item(
     shelf_life_days: int | None = None,
     kind: str = ItemKind.STOCKED.value,
     weight_kg: object = None,
+    category: str | None = None,
 ) -> Item:
     """Validate an item against the catalog (without saving it); shared with CSV import.
 
@@ -66,6 +68,7 @@ def new_item(
         gtin=normalized_gtin,
         shelf_life_days=validate_shelf_life(shelf_life_days),
         weight_kg=weight(weight_kg),
+        category=validate_category(category),
     )
 
 
@@ -85,6 +88,7 @@ def create_item(
     shelf_life_days: int | None = None,
     kind: str = ItemKind.STOCKED.value,
     weight_kg: Decimal | int | str | None = None,
+    category: str | None = None,
     idempotency_key: str | None = None,
 ) -> Item:
     """Add an item: `kind` stocked (default), bundle (a virtual kit) or assembly (built)."""
@@ -94,6 +98,8 @@ def create_item(
     }
     if weight_kg is not None:
         request["weight_kg"] = weight_kg
+    if category is not None:
+        request["category"] = category
 
     def work(uow: UnitOfWork) -> int:
         return uow.items.add(new_item(uow, **request), ctx.now())
@@ -112,9 +118,13 @@ def update_item(
     shelf_life_days: int | None = None,
     min_remaining_shelf_life_days: int | None = None,
     weight_kg: Decimal | int | str | None = None,
+    category: str | None = None,
     idempotency_key: str | None = None,
 ) -> Item:
-    """Change what may change after stock has moved; unit and tracking are fixed then."""
+    """Change what may change after stock has moved; unit and tracking are fixed then.
+
+    `category` (for account codes per category in the journals): "" removes it.
+    """
 
     def work(uow: UnitOfWork) -> int:
         current = resolve.item(uow, sku)
@@ -137,6 +147,7 @@ def update_item(
                     if min_remaining_shelf_life_days is not None
                     else current.min_remaining_shelf_life_days,
                     "weight_kg": weight(weight_kg) if weight_kg is not None else current.weight_kg,
+                    "category": validate_category(category) if category is not None else current.category,
                 }
             )
         )
@@ -145,6 +156,7 @@ def update_item(
     request = {
         "sku": sku, "name": name, "gtin": gtin, "shelf_life_days": shelf_life_days,
         "min_remaining_shelf_life_days": min_remaining_shelf_life_days, "weight_kg": weight_kg,
+        **({"category": category} if category is not None else {}),
     }
     return run_write(
         ctx, work, _load, action="update_item", idempotency_key=idempotency_key, request=request

@@ -32,6 +32,7 @@ from onhand.domain.orders import validate_unit_price
 from onhand.domain.quantities import quantity as parse_quantity
 from onhand.services import backorders, resolve
 from onhand.services.context import ServiceContext
+from onhand.services.journals import check_open_period
 from onhand.services.lots import add_lot, parse_date
 from onhand.services.valuing import value_postings
 from onhand.services.views import PostingView
@@ -66,6 +67,7 @@ def post_many(
     effective = now if effective_at is None else effective_at
     if effective > now:
         raise InvalidInput("effective_at", "must not be in the future")
+    check_open_period(uow, effective)  # nothing dated on or before the period lock date
     guards = {guard_for(draft.kind) for draft in drafts}
     if len(guards) != 1:
         raise ValueError("post_many: the drafts must share one guard")

@@ -7,6 +7,7 @@
 - `csv_export.py`: a plain CSV of the journal lines.
 
 Every export carries the journal's lines as they are: debits equal credits to the cent
-because the domain made them so (the rounding residue is a line of its own). Pushing
-through the SDKs is not done here.
+because the domain made them so (the rounding residue is a line of its own). `xero_push.py` and
+`quickbooks_push.py` send a journal through the SDKs' API clients when credentials are
+configured; `exports.py` names the export formats for the composition root.
 """

@@ -27,6 +27,7 @@ from onhand.adapters.db.repositories.catalog import (
     ReasonCodeRepository,
     UnitRepository,
 )
+from onhand.adapters.db.repositories.journals import JournalRepository
 from onhand.adapters.db.repositories.ledger import LedgerRepository
 from onhand.adapters.db.repositories.opening_values import OpeningValueRepository
 from onhand.adapters.db.repositories.orders import OrderRepository
@@ -74,6 +75,7 @@ class SqlUnitOfWork:
         self.valuation = ValuationRepository(conn)
         self.opening_values = OpeningValueRepository(conn)
         self.valuation_history = ValuationHistoryRepository(conn)
+        self.journals = JournalRepository(conn)
 
 
 def _is_retryable(exc: DBAPIError) -> bool:

@@ -21,6 +21,7 @@ from onhand.entrypoints.api.routes import (
     fulfilment,
     imports,
     items,
+    journals,
     locations,
     lots,
     meta,
@@ -41,7 +42,7 @@ Errors are `{"error": {"code", "message", "field", "reason", …}}`."""
 # Lots before items: `/items/{sku}/lots…` must not be read as a SKU containing "/lots";
 # fulfilment before orders: `/orders/{reference}/pick-list` is not a reference either.
 _ROUTERS = (settings, lots, items, locations, postings, stock, fulfilment, orders, imports, admin, transfers,
-            assemblies, purchasing, valuation)
+            assemblies, purchasing, valuation, journals)
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 

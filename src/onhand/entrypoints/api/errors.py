@@ -27,6 +27,7 @@ from onhand.domain.errors import (
     InvalidInput,
     NotFound,
     OnhandError,
+    PushFailed,
     TransientConflict,
     Unauthorized,
 )
@@ -38,6 +39,7 @@ STATUS_BY_ERROR: dict[type[OnhandError], int] = {
     Conflict: 409,  # AlreadyExists, IdempotencyConflict, InsufficientStock, TransientConflict
     Unauthorized: 401,
     Forbidden: 403,
+    PushFailed: 502,  # the accounting system refused the journal or could not be reached
 }
 FALLBACK_STATUS = 400
 

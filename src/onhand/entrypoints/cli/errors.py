@@ -25,6 +25,7 @@ from onhand.domain.errors import (
     InvalidInput,
     NotFound,
     OnhandError,
+    PushFailed,
     Unauthorized,
 )
 
@@ -40,6 +41,7 @@ EXIT_CODES: tuple[tuple[type[OnhandError], int], ...] = (
     (Conflict, 5),
     (Unauthorized, 6),
     (Forbidden, 6),
+    (PushFailed, 7),
     (OnhandError, 1),
 )
 USAGE_EXIT_CODE = 2

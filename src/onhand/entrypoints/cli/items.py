@@ -25,6 +25,7 @@ def print_item(item: Item) -> None:
                 ("Tracking", item.tracking.value),
                 ("Kind", item.kind.value),
                 ("GTIN", item.gtin),
+                ("Category", item.category or "-"),
                 ("Shelf life (days)", item.shelf_life_days),
                 ("Min. remaining shelf life (days)", item.min_remaining_shelf_life_days
                  if item.min_remaining_shelf_life_days is not None else "company default"),
@@ -49,12 +50,14 @@ def add_item(
         str, typer.Option(help="stocked, bundle (a virtual kit) or assembly (built from a bill of materials).")
     ] = "stocked",
     weight_kg: Annotated[str | None, typer.Option(help="Weight of one unit in kg (landed costs).")] = None,
+    category: Annotated[str | None, typer.Option(help="Category, for its own account codes in the journals.")] = None,
     idempotency_key: Annotated[str | None, typer.Option(help="Makes a retried command safe.")] = None,
 ) -> None:
     """Add an item to the catalog."""
     item = services.items.create_item(
         onhand(ctx), sku=sku, name=name, unit=unit, tracking=tracking, gtin=gtin,
-        shelf_life_days=shelf_life_days, kind=kind, weight_kg=weight_kg, idempotency_key=idempotency_key,
+        shelf_life_days=shelf_life_days, kind=kind, weight_kg=weight_kg, category=category,
+        idempotency_key=idempotency_key,
     )
     print_item(item)
 
@@ -97,11 +100,15 @@ def update_item(
         typer.Option(help="Days of shelf life a lot must still have on the ship date (overrides the company's)."),
     ] = None,
     weight_kg: Annotated[str | None, typer.Option(help="Weight of one unit in kg (landed costs).")] = None,
+    category: Annotated[
+        str | None, typer.Option(help="Category (own account codes in the journals); an empty string removes it.")
+    ] = None,
 ) -> None:
-    """Change an item's name, GTIN or shelf life (unit and tracking are fixed)."""
+    """Change an item's name, GTIN, shelf life or category (unit and tracking are fixed)."""
     print_item(
         services.items.update_item(
             onhand(ctx), sku, name=name, gtin=gtin, shelf_life_days=shelf_life_days,
             min_remaining_shelf_life_days=min_remaining_shelf_life_days, weight_kg=weight_kg,
+            category=category,
         )
     )

@@ -18,6 +18,7 @@ from onhand.entrypoints.cli.company import company_app, units_app
 from onhand.entrypoints.cli.errors import OnhandGroup
 from onhand.entrypoints.cli.imports import import_app
 from onhand.entrypoints.cli.items import items_app
+from onhand.entrypoints.cli.journals import accounting_app, journal_app
 from onhand.entrypoints.cli.keys import keys_app
 from onhand.entrypoints.cli.locations import locations_app
 from onhand.entrypoints.cli.lots import lots_app
@@ -75,6 +76,8 @@ app.add_typer(purchase_orders_app, name="purchase-orders")
 app.add_typer(purchase_orders_app, name="po", hidden=True)  # short for purchase-orders
 app.add_typer(receipts_app, name="receipts")
 app.add_typer(valuation_app, name="valuation")
+app.add_typer(accounting_app, name="accounting")
+app.add_typer(journal_app, name="journal")
 app.command("scan")(scan_command)
 app.add_typer(bundles_app, name="bundles")
 app.add_typer(boms_app, name="boms")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
@@ -42,6 +42,7 @@ _ITEM_COLUMNS = (
     items.c.shelf_life_days,
     items.c.min_remaining_shelf_life_days,
     items.c.weight_kg,
+    items.c.category,
     units.c.code,
     units.c.name.label("unit_name"),
     units.c.decimals,
@@ -60,6 +61,7 @@ def _item(row: Any) -> Item:
         shelf_life_days=row.shelf_life_days,
         min_remaining_shelf_life_days=row.min_remaining_shelf_life_days,
         weight_kg=row.weight_kg,
+        category=row.category,
     )
 
 
@@ -91,6 +93,7 @@ class ItemRepository:
                 "shelf_life_days": item.shelf_life_days,
                 "min_remaining_shelf_life_days": item.min_remaining_shelf_life_days,
                 "weight_kg": item.weight_kg,
+                "category": item.category,
                 "created_at": created_at,
             },
         )
@@ -106,6 +109,7 @@ class ItemRepository:
                 shelf_life_days=item.shelf_life_days,
                 min_remaining_shelf_life_days=item.min_remaining_shelf_life_days,
                 weight_kg=item.weight_kg,
+                category=item.category,
             )
         )
 
@@ -167,6 +171,10 @@ class CompanyRepository:
             min_remaining_shelf_life_days=row.min_remaining_shelf_life_days,
             over_receipt_tolerance_pct=row.over_receipt_tolerance_pct,
         )
+
+    def lock_date(self) -> date | None:
+        """The period lock date: nothing may be dated on or before it."""
+        return self._read().lock_date  # type: ignore[no-any-return]
 
     def settings_version(self) -> int:
         """Raised by every change to locations (see `bump_settings_version`)."""

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 from onhand.adapters.db.tables.base import Id, metadata
@@ -38,6 +39,9 @@ company = Table(
     Column("settings_version", Integer, nullable=False, server_default="0"),
     # fifo or moving_average; items may override (item_costing, revision 0007).
     Column("costing_method", String(16), nullable=False, server_default="fifo"),
+    # The accounting feed (revision 0008): journal lines per location, and the period lock date.
+    Column("track_locations", Boolean, nullable=False, server_default=false()),
+    Column("lock_date", Date),
 )
 
 units = Table(
@@ -71,6 +75,8 @@ items = Table(
     Column("min_remaining_shelf_life_days", Integer),
     # For sharing landed costs by weight (revision 0004).
     Column("weight_kg", ScaledDecimal),
+    # For account codes per category in the journals (revision 0008).
+    Column("category", String(64)),
 )
 
 locations = Table(
@@ -126,6 +132,8 @@ postings = Table(
     # When the movement happened in the world (may precede created_at when backdated).
     Column("effective_at", UtcDateTime, nullable=False),
     Column("actor", String(100)),
+    # Journals read a business day's postings by effective time (revision 0008).
+    Index("ix_postings_effective_at", "effective_at"),
 )
 
 moves = Table(

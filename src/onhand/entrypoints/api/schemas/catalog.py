@@ -26,6 +26,7 @@ ShelfLife = StrictInt  # days; the service checks that it is positive
 MIN_REMAINING = "Days of shelf life a lot must still have on the ship date to be allocated (0-36500)"
 TOLERANCE = "Percent a purchase receipt may exceed the ordered quantity (suppliers may override)"
 WEIGHT = "Weight of one unit in kg (for sharing landed costs by weight)"
+CATEGORY = "For account codes per category in the daily journals"
 
 
 class CompanyOut(ResponseModel):
@@ -95,6 +96,7 @@ class ItemOut(ResponseModel):
     shelf_life_days: int | None
     min_remaining_shelf_life_days: int | None = Field(description=MIN_REMAINING + "; null: the company's")
     weight_kg: DecimalOut | None = Field(description=WEIGHT)
+    category: str | None = Field(None, description=CATEGORY)
 
     @classmethod
     def of(cls, item: Item) -> ItemOut:
@@ -102,6 +104,7 @@ class ItemOut(ResponseModel):
             sku=item.sku, name=item.name, unit=item.unit.code, tracking=item.tracking.value,
             kind=item.kind.value, gtin=item.gtin, shelf_life_days=item.shelf_life_days,
             min_remaining_shelf_life_days=item.min_remaining_shelf_life_days, weight_kg=item.weight_kg,
+            category=item.category,
         )
 
 
@@ -118,6 +121,7 @@ class ItemIn(RequestModel):
     shelf_life_days: ShelfLife | None = Field(None, le=MAX_INT32)
     kind: str = Field("stocked", description="stocked, bundle (a virtual kit) or assembly (built from a BOM)")
     weight_kg: DecimalIn | None = Field(None, description=WEIGHT)
+    category: str | None = Field(None, description=CATEGORY)
 
 
 class ItemPatch(RequestModel):
@@ -128,6 +132,7 @@ class ItemPatch(RequestModel):
     shelf_life_days: ShelfLife | None = Field(None, le=MAX_INT32)
     min_remaining_shelf_life_days: ShelfLife | None = Field(None, description=MIN_REMAINING)
     weight_kg: DecimalIn | None = Field(None, description=WEIGHT)
+    category: str | None = Field(None, description=CATEGORY + '; "" removes it')
 
 
 class LotOut(ResponseModel):

@@ -1,0 +1,36 @@
+"""The journal export formats by name, as the services ask for them (see services/journals.py).
+
+Each takes the journals and a status ("POSTED" when every journal is posted, else
+"DRAFT"; only the Xero API body carries it) and returns the text to hand over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from onhand.adapters.accounting import csv_export, quickbooks, xero
+from onhand.domain.journal import Journal
+
+JournalExporter = Callable[[list[Journal], str], str]
+
+
+def _xero_json(journals: list[Journal], status: str) -> str:
+    return xero.manual_journals_json(journals, status=status)
+
+
+def _xero_csv(journals: list[Journal], _status: str) -> str:
+    return xero.manual_journal_csv(journals)
+
+
+def _qbo_json(journals: list[Journal], _status: str) -> str:
+    """One day: the JournalEntry body; several: a JSON array of them, one per day."""
+    entries = [quickbooks.journal_entry_json(journal) for journal in journals]
+    return entries[0] if len(entries) == 1 else "[" + ",\n".join(entries) + "]"
+
+
+def _csv(journals: list[Journal], _status: str) -> str:
+    return csv_export.journal_csv(journals)
+
+
+def journal_exporters() -> dict[str, JournalExporter]:
+    return {"xero-json": _xero_json, "xero-csv": _xero_csv, "qbo-json": _qbo_json, "csv": _csv}

@@ -1,0 +1,230 @@
+"""The accounting feed: account codes, the sums a day's journal is made of, posted journals.
+
+A day's sums are aggregated in SQL (GROUP BY role, item category and location), never
+per move in Python: a day may hold a hundred thousand moves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    type_coerce,
+    update,
+)
+
+from onhand.adapters.db.tables import (
+    company,
+    items,
+    moves,
+    postings,
+    sales_order_lines,
+    sales_orders,
+    shipment_lines,
+    shipments,
+)
+from onhand.adapters.db.tables.accounting import account_codes, journal_basis, journal_days, journal_lines
+from onhand.adapters.db.tables.valuation import move_values
+from onhand.adapters.db.types import ScaledDecimal
+from onhand.domain.cost_layers import ZERO
+from onhand.domain.move_roles import MoveRole
+
+_INBOUND = sorted(role.value for role in MoveRole if role.is_inbound)
+_OUTBOUND = sorted(role.value for role in MoveRole if role.is_outbound)
+
+# The internal location whose stock a move changed: the destination of an inbound move,
+# the source otherwise (a transfer's destination is its own column).
+_PLACE = case((move_values.c.role.in_(_INBOUND), moves.c.to_location_id), else_=moves.c.from_location_id)
+_DESTINATION = case((move_values.c.role == MoveRole.TRANSFER.value, moves.c.to_location_id), else_=None)
+_IN_RANGE = and_(postings.c.effective_at >= bindparam("start"), postings.c.effective_at < bindparam("end"))
+_VALUED = (
+    select(postings.c.id)
+    .join_from(postings, moves, moves.c.posting_id == postings.c.id)
+    .join(move_values, move_values.c.move_id == moves.c.id)
+    .join(items, items.c.id == moves.c.item_id)
+)
+_DAY_SUMS = (
+    _VALUED.with_only_columns(
+        move_values.c.role, items.c.category, _PLACE.label("location_id"), _DESTINATION.label("destination_id"),
+        func.sum(move_values.c.value).label("value"), func.sum(move_values.c.variance).label("variance"),
+    )
+    .where(_IN_RANGE)
+    .group_by(move_values.c.role, items.c.category, _PLACE, _DESTINATION)
+)
+# What the inventory asset holds: value in − value out over valued moves up to a moment.
+_INVENTORY_EFFECT = case(
+    (move_values.c.role.in_(_INBOUND), move_values.c.value - move_values.c.variance),
+    (move_values.c.role.in_(_OUTBOUND), literal(0) - move_values.c.value),
+    else_=literal(0) - move_values.c.variance,
+)
+_VALUATION_TOTAL = _VALUED.with_only_columns(type_coerce(func.sum(_INVENTORY_EFFECT), ScaledDecimal())).where(
+    postings.c.effective_at < bindparam("end")
+)
+_NEXT_VALUED_TIME = (
+    _VALUED.with_only_columns(postings.c.effective_at)
+    .where(postings.c.effective_at >= bindparam("start"), postings.c.effective_at < bindparam("end"))
+    .order_by(postings.c.effective_at)
+    .limit(1)
+)
+_KIT_LINE = sales_order_lines.c.kit_line_no.is_(None)
+# quantity × unit price, exactly, in SQL: both are integers of 10^-6, whose product may not
+# fit 64 bits; split each into whole units and millionths and sum the four partial
+# products (each sum stays far inside 64 bits): amount = S1 + (S2 + S3)/10^6 + S4/10^12.
+_SCALE = 10**6
+_Q = type_coerce(shipment_lines.c.quantity, BigInteger())
+_P = type_coerce(sales_order_lines.c.unit_price, BigInteger())
+_QI, _QF, _PI, _PF = _Q // _SCALE, _Q % _SCALE, _P // _SCALE, _P % _SCALE
+# Shipped order lines (bundle components, priced on the bundle's line, are left out) in
+# the company's currency, per item category and location.
+_DAY_SALES = (
+    select(
+        items.c.category, shipment_lines.c.location_id,
+        type_coerce(func.sum(_QI * _PI), BigInteger()).label("s1"),
+        type_coerce(func.sum(_QI * _PF), BigInteger()).label("s2"),
+        type_coerce(func.sum(_QF * _PI), BigInteger()).label("s3"),
+        type_coerce(func.sum(_QF * _PF), BigInteger()).label("s4"),
+    )
+    .join_from(shipment_lines, shipments, shipments.c.id == shipment_lines.c.shipment_id)
+    .join(postings, postings.c.id == shipments.c.posting_id)
+    .join(sales_order_lines, sales_order_lines.c.id == shipment_lines.c.order_line_id)
+    .join(sales_orders, sales_orders.c.id == sales_order_lines.c.order_id)
+    .join(items, items.c.id == sales_order_lines.c.item_id)
+    .where(_IN_RANGE, _KIT_LINE, sales_orders.c.currency == bindparam("currency"))
+    .group_by(items.c.category, shipment_lines.c.location_id)
+)
+_MOVES_OF = (
+    _VALUED.with_only_columns(
+        moves.c.id, postings.c.effective_at, move_values.c.role, items.c.sku, items.c.category,
+        _PLACE.label("location_id"), move_values.c.value, move_values.c.variance,
+    )
+    .where(_IN_RANGE)
+    .order_by(moves.c.id)
+)
+_BOOKED = (
+    select(
+        journal_basis.c.effective_day, journal_basis.c.kind, journal_basis.c.role, journal_basis.c.category,
+        journal_basis.c.location_id, journal_basis.c.destination_id,
+        func.sum(journal_basis.c.value).label("value"), func.sum(journal_basis.c.variance).label("variance"),
+    )
+    .where(journal_basis.c.effective_day.in_(bindparam("days", expanding=True)))
+    .group_by(
+        journal_basis.c.effective_day, journal_basis.c.kind, journal_basis.c.role, journal_basis.c.category,
+        journal_basis.c.location_id, journal_basis.c.destination_id,
+    )
+)
+_POSTED_DAYS = select(journal_days.c.day).order_by(journal_days.c.day)
+_POSTED_HEADS = select(journal_days).where(journal_days.c.day.in_(bindparam("days", expanding=True)))
+_POSTED_LINES = (
+    select(journal_lines)
+    .where(journal_lines.c.day.in_(bindparam("days", expanding=True)))
+    .order_by(journal_lines.c.day, journal_lines.c.line_no)
+)
+_POSTED_INVENTORY = select(
+    func.count(journal_days.c.day), func.sum(journal_days.c.inventory_exact)
+).where(journal_days.c.day <= bindparam("day"))
+_POSTED_INVENTORY_LINES = select(func.sum(journal_lines.c.amount)).where(
+    journal_lines.c.day <= bindparam("day"), journal_lines.c.role == "inventory"
+)
+_CODES = select(account_codes).order_by(account_codes.c.category, account_codes.c.role)
+_SETTINGS = select(company.c.track_locations, company.c.lock_date, company.c.currency).where(company.c.id == 1)
+
+
+class JournalRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    # Settings ------------------------------------------------------------------
+
+    def account_codes(self) -> dict[str, dict[str, str]]:
+        """Codes per category ("" = the defaults) and role, as stored (empty: none set)."""
+        found: dict[str, dict[str, str]] = {}
+        for r in self._conn.execute(_CODES):
+            found.setdefault(r.category, {})[r.role] = r.code
+        return found
+
+    def replace_account_codes(self, codes: Mapping[str, Mapping[str, str]]) -> None:
+        self._conn.execute(delete(account_codes))
+        rows = [{"category": c, "role": r, "code": code} for c, by_role in codes.items() for r, code in by_role.items()]
+        if rows:
+            self._conn.execute(insert(account_codes), rows)
+
+    def settings(self) -> tuple[bool, date | None, str]:
+        """Whether lines are split per location, the period lock date, the company currency."""
+        row = self._conn.execute(_SETTINGS).one()
+        return bool(row.track_locations), row.lock_date, row.currency
+
+    def save_settings(self, *, track_locations: bool, lock_date: date | None) -> None:
+        self._conn.execute(
+            update(company).where(company.c.id == 1).values(track_locations=track_locations, lock_date=lock_date)
+        )
+
+    # A day's sums --------------------------------------------------------------
+
+    def move_sums(self, start: datetime, end: datetime) -> list[Any]:
+        """Valued moves effective in [start, end), summed per role, category, location, destination."""
+        return list(self._conn.execute(_DAY_SUMS, {"start": start, "end": end}))
+
+    def sale_sums(self, start: datetime, end: datetime, currency: str) -> list[tuple[str | None, int, Decimal]]:
+        """Revenue of order lines shipped in [start, end), per category and location (exact)."""
+        found = []
+        for r in self._conn.execute(_DAY_SALES, {"start": start, "end": end, "currency": currency}):
+            amount = Decimal(int(r.s1)) + Decimal(int(r.s2) + int(r.s3)) / _SCALE + Decimal(int(r.s4)) / _SCALE**2
+            found.append((r.category, int(r.location_id), amount))
+        return found
+
+    def moves_between(self, start: datetime, end: datetime) -> list[Any]:
+        return list(self._conn.execute(_MOVES_OF, {"start": start, "end": end}))
+
+    def valuation_total(self, end: datetime) -> Decimal:
+        """Σ value into internal locations − Σ value out, over valued moves effective before `end`."""
+        total = self._conn.execute(_VALUATION_TOTAL, {"end": end}).scalar()
+        return ZERO if total is None else Decimal(total)
+
+    def next_valued_time(self, start: datetime, end: datetime) -> datetime | None:
+        """The first moment in [start, end) a valued move is effective (walks the index, stops at one)."""
+        return self._conn.execute(_NEXT_VALUED_TIME, {"start": start, "end": end}).scalar()
+
+    # Posted journals -----------------------------------------------------------
+
+    def posted_days(self) -> list[date]:
+        return [r.day for r in self._conn.execute(_POSTED_DAYS)]
+
+    def booked(self, effective_days: Iterable[date]) -> list[Any]:
+        """What posted journals booked for these effective days, summed per key."""
+        days = sorted(set(effective_days))
+        return list(self._conn.execute(_BOOKED, {"days": days})) if days else []
+
+    def posted(self, days: Iterable[date]) -> tuple[list[Any], list[Any]]:
+        wanted = sorted(set(days))
+        if not wanted:
+            return [], []
+        heads = list(self._conn.execute(_POSTED_HEADS, {"days": wanted}))
+        return heads, list(self._conn.execute(_POSTED_LINES, {"days": wanted}))
+
+    def posted_inventory(self, day: date) -> tuple[Decimal, Decimal]:
+        """Σ inventory lines and Σ exact inventory change of the journals posted up to `day`."""
+        _count, exact = self._conn.execute(_POSTED_INVENTORY, {"day": day}).one()
+        lines = self._conn.execute(_POSTED_INVENTORY_LINES, {"day": day}).scalar()
+        return (ZERO if lines is None else Decimal(lines), ZERO if exact is None else Decimal(exact))
+
+    def save_posted(
+        self, head: Mapping[str, Any], lines: list[Mapping[str, Any]], basis: list[Mapping[str, Any]]
+    ) -> None:
+        self._conn.execute(insert(journal_days), [dict(head)])
+        if lines:
+            self._conn.execute(insert(journal_lines), [dict(line) for line in lines])
+        if basis:
+            self._conn.execute(insert(journal_basis), [dict(row) for row in basis])

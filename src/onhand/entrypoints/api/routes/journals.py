@@ -1,0 +1,93 @@
+"""Accounting settings, the daily summary journals, their exports and the reconciliation."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from onhand import services
+from onhand.entrypoints.api.auth import Admin, IdempotencyKey, OnhandDep, Reader
+from onhand.entrypoints.api.bodies import ExactJsonRoute
+from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES
+from onhand.entrypoints.api.schemas.journals import (
+    AccountingSettingsIn,
+    AccountingSettingsOut,
+    JournalList,
+    JournalOut,
+    PushedJournalOut,
+    ReconciliationOut,
+)
+
+router = APIRouter(route_class=ExactJsonRoute, tags=["accounting"], responses=ERROR_RESPONSES)
+
+Day = Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD")]
+
+
+@router.get("/accounting/settings", summary="Account codes, categories, tracking by location, lock date")
+def get_settings(onhand: OnhandDep, _key: Reader) -> AccountingSettingsOut:
+    return AccountingSettingsOut.of(services.accounting.get_accounting_settings(onhand))
+
+
+@router.put("/accounting/settings", summary="Change the accounting settings (admin)")
+def put_settings(
+    body: AccountingSettingsIn, onhand: OnhandDep, _key: Admin, idempotency_key: IdempotencyKey = None
+) -> AccountingSettingsOut:
+    settings = services.accounting.update_accounting_settings(
+        onhand, accounts=body.accounts, categories=body.categories, track_locations=body.track_locations,
+        lock_date=body.lock_date, currency=body.currency, idempotency_key=idempotency_key,
+    )
+    return AccountingSettingsOut.of(settings)
+
+
+@router.get("/journals", summary="The daily journals of a range of days (default: the last 7) with lines")
+def list_journals(
+    onhand: OnhandDep, _key: Reader, from_: Annotated[Day, Query(alias="from")] = None, to: Day = None
+) -> JournalList:
+    views = services.journals.list_journals(onhand, start=from_, end=to)
+    return JournalList(journals=[JournalOut.of(v) for v in views])
+
+
+# Declared before /journals/{day} so that it is not taken for a date.
+@router.get("/journals/reconciliation", summary="Valuation total vs journal inventory balance, per day")
+def reconciliation(
+    onhand: OnhandDep, _key: Reader, from_: Annotated[Day, Query(alias="from")] = None, to: Day = None
+) -> ReconciliationOut:
+    return ReconciliationOut.of(services.reconciliation.reconcile(onhand, start=from_, end=to))
+
+
+@router.get("/journals/{day}", summary="The journal of a business day: as posted, or as its moves make it now")
+def get_journal(day: str, onhand: OnhandDep, _key: Reader) -> JournalOut:
+    return JournalOut.of(services.journals.get_journal(onhand, day))
+
+
+@router.post("/journals/{day}/post", summary="Post (freeze) a day that is over; lock=true advances the lock date")
+def post_journal(
+    day: str, onhand: OnhandDep, _key: Admin, lock: bool = False, idempotency_key: IdempotencyKey = None
+) -> JournalOut:
+    post = services.journals.post_journal_and_lock if lock else services.journals.post_journal
+    return JournalOut.of(post(onhand, day, idempotency_key=idempotency_key))
+
+
+@router.post("/journals/{day}/push", summary="Send a posted day's journal to a configured accounting system (admin)")
+def push_journal(
+    day: str, onhand: OnhandDep, _key: Admin,
+    target: Annotated[str, Query(max_length=20, description="xero or quickbooks (when configured)")] = "xero",
+) -> PushedJournalOut:
+    pushed = services.journals.push_journal(onhand, day, target=target)
+    return PushedJournalOut(date=pushed.day, target=pushed.target, remote_id=pushed.remote_id)
+
+
+@router.get("/journals/{day}/export", summary="A day's journal (or from {day} to `to`) as Xero, QBO or CSV",
+            response_class=Response,
+            responses={200: {"content": {"application/json": {}, "text/csv": {}}}})
+def export_journal(
+    day: str, onhand: OnhandDep, _key: Reader,
+    format: Annotated[str, Query(max_length=20, description="xero-json, xero-csv, qbo-json or csv")] = "csv",
+    to: Day = None,
+) -> Response:
+    export = services.journals.export_journals(onhand, day, to, format=format)
+    return Response(
+        content=export.content.encode(), media_type=export.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{export.filename}"'},
+    )

@@ -1,0 +1,122 @@
+"""Accounting settings, daily summary journals and their reconciliation."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import Field, PlainSerializer
+
+from onhand.entrypoints.api.schemas.common import DateIn, DecimalOut, RequestModel, ResponseModel
+from onhand.services.accounting import AccountingSettings
+from onhand.services.journals import JournalView
+from onhand.services.reconciliation import ReconciliationReport
+
+# Journal amounts keep the currency's minor unit as text ("80.00"); zero is "0".
+Money = Annotated[Decimal, PlainSerializer(lambda v: format(v, "f"), return_type=str, when_used="always")]
+
+ROLES = "inventory, cogs, goods_received, adjustments, production, revenue, sales_clearing, rounding"
+
+
+class AccountingSettingsOut(ResponseModel):
+    accounts: dict[str, str] = Field(description=f"Account code per role ({ROLES})")
+    categories: dict[str, dict[str, str]] = Field(description="Overrides per item category: role → code")
+    track_locations: bool = Field(description="Journal lines per location (tracking category 'Location')")
+    lock_date: date | None = Field(description="Nothing may be dated on or before it")
+    currency: str
+
+    @classmethod
+    def of(cls, settings: AccountingSettings) -> AccountingSettingsOut:
+        return cls(**settings.__dict__)
+
+
+class AccountingSettingsIn(RequestModel):
+    """Absent or null fields stay as they are."""
+
+    accounts: dict[str, str] | None = Field(None, description="Codes of the roles named; others stay")
+    categories: dict[str, dict[str, str]] | None = Field(
+        None, description="Replaces the overrides of the categories named; {} removes a category's")
+    track_locations: bool | None = None
+    lock_date: DateIn | None = Field(None, description='"" removes the lock date')
+    currency: str | None = Field(None, description="Only before any move is valued")
+
+
+class JournalLineOut(ResponseModel):
+    account: str
+    role: str
+    description: str
+    effective_date: date = Field(description="The day it belongs to (earlier for a correction)")
+    tracking_option: str | None
+    debit: Money
+    credit: Money
+
+
+class JournalOut(ResponseModel):
+    date: date
+    status: str = Field(description="open (made from the moves now) or posted (frozen)")
+    posted_at: datetime | None
+    reference: str
+    narration: str
+    currency: str
+    tracking_category: str | None
+    debits: Money
+    credits: Money
+    lines: list[JournalLineOut]
+
+    @classmethod
+    def of(cls, view: JournalView) -> JournalOut:
+        journal = view.journal
+        return cls(
+            date=view.day, status=view.status, posted_at=view.posted_at, reference=journal.reference,
+            narration=journal.narration, currency=journal.currency, tracking_category=journal.tracking_category,
+            debits=journal.debits, credits=journal.credits,
+            lines=[JournalLineOut(account=ln.account, role=ln.role.value, description=ln.description,
+                                  effective_date=ln.effective_day, tracking_option=ln.tracking_option,
+                                  debit=ln.debit, credit=ln.credit) for ln in journal.lines],
+        )
+
+
+class JournalList(ResponseModel):
+    journals: list[JournalOut]
+
+
+class PushedJournalOut(ResponseModel):
+    date: date
+    target: str
+    remote_id: str = Field(description="The journal's id in the accounting system (Xero's ManualJournalID)")
+
+
+class UnbookedMoveOut(ResponseModel):
+    move_id: int
+    effective_at: datetime
+    sku: str
+    role: str
+    location: str | None
+    inventory_value: DecimalOut
+
+
+class ReconciliationDayOut(ResponseModel):
+    date: date
+    valuation_total: DecimalOut = Field(description="Value in − value out up to the end of the day, exact")
+    journal_balance: Money = Field(description="Σ inventory lines of the journals up to the day")
+    rounding: Money = Field(description="The journals' cent rounding of their inventory lines")
+    difference: DecimalOut = Field(description="valuation_total − what the journals booked; not 0 = error")
+    reconciled: bool
+    moves: list[UnbookedMoveOut] = Field(description="Moves of posted days whose value changed since")
+
+
+class ReconciliationOut(ResponseModel):
+    currency: str
+    reconciled: bool
+    days: list[ReconciliationDayOut]
+
+    @classmethod
+    def of(cls, report: ReconciliationReport) -> ReconciliationOut:
+        return cls(
+            currency=report.currency, reconciled=report.reconciled,
+            days=[ReconciliationDayOut(
+                date=d.day, valuation_total=d.valuation_total, journal_balance=d.journal_balance,
+                rounding=d.rounding, difference=d.difference, reconciled=d.reconciled,
+                moves=[UnbookedMoveOut(**m.__dict__) for m in d.moves]) for d in report.days],
+        )

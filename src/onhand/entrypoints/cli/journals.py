@@ -1,0 +1,171 @@
+"""`onhand accounting settings` and `onhand journal list|show|post|export|reconcile`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from onhand import services
+from onhand.entrypoints.cli.render import console, fields, quantity, table, text
+from onhand.entrypoints.cli.session import onhand
+from onhand.services.accounting import AccountingSettings
+from onhand.services.journals import JournalView
+
+accounting_app = typer.Typer(help="Accounting settings: account codes, categories, tracking, lock date.",
+                             no_args_is_help=True)
+journal_app = typer.Typer(help="Daily summary journals: show, post (freeze), export, reconcile.",
+                          no_args_is_help=True)
+
+
+def _pairs(values: list[str] | None, field: str) -> dict[str, str]:
+    found = {}
+    for value in values or []:
+        key, sep, code = value.partition("=")
+        if not sep:
+            raise typer.BadParameter(f"{value!r}: use ROLE=CODE", param_hint=f"--{field}")
+        found[key.strip()] = code.strip()
+    return found
+
+
+def _print_settings(settings: AccountingSettings) -> None:
+    console().print(fields([
+        ("Currency", settings.currency),
+        ("Track locations", "yes" if settings.track_locations else "no"),
+        ("Lock date", settings.lock_date.isoformat() if settings.lock_date else "-"),
+    ], title="Accounting"))
+    grid = table("Role", "Code", *sorted(settings.categories), title="Account codes")
+    for role, code in settings.accounts.items():
+        grid.add_row(text(role), text(code), *[text(settings.categories[c].get(role, "")) for c in
+                                               sorted(settings.categories)])
+    console().print(grid)
+
+
+@accounting_app.command("settings")
+def settings(
+    ctx: typer.Context,
+    account: Annotated[list[str] | None, typer.Option(help="ROLE=CODE, the default code of a role (repeat).")] = None,
+    category: Annotated[
+        str | None, typer.Option(help="With --category-account: the item category whose codes to set.")
+    ] = None,
+    category_account: Annotated[
+        list[str] | None, typer.Option(help="ROLE=CODE for --category (repeat; none given: drop its codes).")
+    ] = None,
+    track_locations: Annotated[
+        bool | None, typer.Option("--track-locations/--no-track-locations", help="Journal lines per location.")
+    ] = None,
+    lock_date: Annotated[str | None, typer.Option(help='YYYY-MM-DD; "" removes the lock date.')] = None,
+    currency: Annotated[str | None, typer.Option(help="ISO code; only before any move is valued.")] = None,
+) -> None:
+    """Show the accounting settings, or change those given."""
+    service = onhand(ctx)
+    categories = {category: _pairs(category_account, "category-account")} if category is not None else None
+    if any(v is not None for v in (account, categories, track_locations, lock_date, currency)):
+        found = services.accounting.update_accounting_settings(
+            service, accounts=_pairs(account, "account") or None, categories=categories,
+            track_locations=track_locations, lock_date=lock_date, currency=currency,
+        )
+    else:
+        found = services.accounting.get_accounting_settings(service)
+    _print_settings(found)
+
+
+def _print_journal(view: JournalView) -> None:
+    journal = view.journal
+    title = f"{journal.reference} {view.day} ({view.status}, {journal.currency})"
+    grid = table("Account", "Description", "Location", "Debit", "Credit", title=title, numeric=["Debit", "Credit"])
+    for line in journal.lines:
+        debit = quantity(line.debit) if line.debit else ""
+        credit = quantity(line.credit) if line.credit else ""
+        grid.add_row(text(line.account), text(line.description), text(line.tracking_option or ""), debit, credit)
+    grid.add_row(text("Total"), text(""), text(""), quantity(journal.debits), quantity(journal.credits))
+    console().print(grid)
+
+
+@journal_app.command("list")
+def list_journals(
+    ctx: typer.Context,
+    from_: Annotated[str | None, typer.Option("--from", help="First day (default: 6 days before --to).")] = None,
+    to: Annotated[str | None, typer.Option(help="Last day (default: today).")] = None,
+) -> None:
+    """The days that are posted or have journal lines."""
+    grid = table("Date", "Status", "Lines", "Debits", "Credits", title="Journals", numeric=["Lines", "Debits",
+                                                                                          "Credits"])
+    for view in services.journals.list_journals(onhand(ctx), start=from_, end=to):
+        grid.add_row(text(view.day.isoformat()), text(view.status), text(len(view.journal.lines)),
+                     quantity(view.journal.debits), quantity(view.journal.credits))
+    console().print(grid)
+
+
+@journal_app.command("show")
+def show(ctx: typer.Context, day: Annotated[str, typer.Argument(help="The business day, YYYY-MM-DD.")]) -> None:
+    """A day's journal: as posted, or as its moves make it now."""
+    _print_journal(services.journals.get_journal(onhand(ctx), day))
+
+
+@journal_app.command("post")
+def post(
+    ctx: typer.Context,
+    day: Annotated[str, typer.Argument(help="The business day, YYYY-MM-DD (a day that is over).")],
+    lock: Annotated[bool, typer.Option("--lock", help="Also advance the period lock date to this day.")] = False,
+) -> None:
+    """Post (freeze) a day's journal."""
+    post_day = services.journals.post_journal_and_lock if lock else services.journals.post_journal
+    _print_journal(post_day(onhand(ctx), day))
+
+
+@journal_app.command("push")
+def push(
+    ctx: typer.Context,
+    day: Annotated[str, typer.Argument(help="A posted business day, YYYY-MM-DD.")],
+    target: Annotated[str, typer.Option(help="xero or quickbooks (configured in the environment).")] = "xero",
+) -> None:
+    """Send a posted day's journal to a configured accounting system."""
+    pushed = services.journals.push_journal(onhand(ctx), day, target=target)
+    console().print(text(f"Sent the journal of {pushed.day} to {pushed.target}: {pushed.remote_id}"))
+
+
+@journal_app.command("export")
+def export(
+    ctx: typer.Context,
+    day: Annotated[str, typer.Argument(help="The business day, YYYY-MM-DD (the first, with --to).")],
+    format: Annotated[str, typer.Option("--format", help="xero-json, xero-csv, qbo-json or csv.")] = "csv",
+    to: Annotated[str | None, typer.Option(help="Last day of a range.")] = None,
+    output: Annotated[Path | None, typer.Option(help="Write to this file (default: standard output).")] = None,
+) -> None:
+    """Export a day's journal (or a range) for Xero, QuickBooks Online or as CSV."""
+    found = services.journals.export_journals(onhand(ctx), day, to, format=format)
+    if output is None:
+        sys.stdout.write(found.content)
+        sys.stdout.flush()
+        return
+    output.write_bytes(found.content.encode())
+    console().print(text(f"Wrote {output} ({found.format}, {len(found.content.encode())} bytes)"))
+
+
+@journal_app.command("reconcile")
+def reconcile(
+    ctx: typer.Context,
+    from_: Annotated[str | None, typer.Option("--from", help="First day (default: yesterday).")] = None,
+    to: Annotated[str | None, typer.Option(help="Last day (default: yesterday, or --from).")] = None,
+) -> None:
+    """Valuation total vs journal inventory balance per day; exits 1 if any day differs."""
+    report = services.reconciliation.reconcile(onhand(ctx), start=from_, end=to)
+    money = ["Valuation", "Journals", "Rounding", "Difference"]
+    grid = table("Date", *money, "Status", title=f"Reconciliation ({report.currency})", numeric=money)
+    for day in report.days:
+        grid.add_row(text(day.day.isoformat()), quantity(day.valuation_total), quantity(day.journal_balance),
+                     quantity(day.rounding), quantity(day.difference), text("ok" if day.reconciled else "DIFFERS"))
+    console().print(grid)
+    unbooked = [(day.day, move) for day in report.days for move in day.moves]
+    if unbooked:
+        moves = table("Date", "Move", "Effective", "SKU", "Role", "Location", "Inventory value",
+                      title="Moves of posted days whose value changed", numeric=["Move", "Inventory value"])
+        for day, m in unbooked:
+            moves.add_row(text(day.isoformat()), text(m.move_id), text(m.effective_at), text(m.sku), text(m.role),
+                          text(m.location or ""), quantity(m.inventory_value))
+        console().print(moves)
+    if not report.reconciled:
+        raise typer.Exit(1)

@@ -1,0 +1,348 @@
+"""The daily summary journal of a business day, from the database; posting and exporting it.
+
+A day is *open* until it is posted: its journal is made from the moves whenever it is
+asked for (the same moves give the same journal, byte for byte). Posting freezes it:
+its lines are stored (the exports of a posted day are made from them, so they never
+change) and so is its *basis*, the exact sums per (kind, role, item category,
+location) it was made of. When what a posted day's moves are worth changes later (a
+backdated posting, a re-valuation), the difference between what they say now and what
+was booked appears as dated correction lines in the journal of the next open day after
+it — once: posting that day books the correction too.
+
+Only posted days after the period lock date are compared with their moves (nothing on
+or before it may change); posting a day may advance the lock date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from onhand.domain.accounts import LOCATION_TRACKING, AccountRole
+from onhand.domain.calendar import business_day, time_zone
+from onhand.domain.choices import parse_choice
+from onhand.domain.cost_layers import ZERO
+from onhand.domain.errors import Conflict, InvalidInput
+from onhand.domain.journal import (
+    Journal,
+    JournalLine,
+    SaleEntry,
+    ValuedEntry,
+    check_not_locked,
+    daily_journal,
+    inventory_change,
+)
+from onhand.domain.move_roles import MoveRole
+from onhand.services.accounting import account_map
+from onhand.services.context import ServiceContext, run_write, today
+from onhand.services.lots import parse_date
+
+if TYPE_CHECKING:
+    from onhand.services.context import UnitOfWork
+
+MAX_RANGE_DAYS = 92
+SALE = "sale"
+MOVE = "move"
+
+# kind ("move" or "sale"), role, item category, location id, destination id (transfers)
+Key = tuple[str, str, str | None, int | None, int | None]
+
+
+class ExportFormat(StrEnum):
+    XERO_JSON = "xero-json"  # Xero Accounting API ManualJournals body
+    XERO_CSV = "xero-csv"  # Xero manual journal import template
+    QBO_JSON = "qbo-json"  # QuickBooks Online JournalEntry body
+    CSV = "csv"  # plain CSV, one row per line
+
+    @property
+    def media_type(self) -> str:
+        return "text/csv" if self.value.endswith("csv") else "application/json"
+
+    @property
+    def extension(self) -> str:
+        return "csv" if self.value.endswith("csv") else "json"
+
+
+@dataclass(frozen=True)
+class BasisRow:
+    """One exact sum a journal is made of (for a correction: the change since it was booked)."""
+
+    effective_day: date
+    key: Key
+    value: Decimal
+    variance: Decimal
+
+    @property
+    def inventory(self) -> Decimal:
+        kind, role, *_ = self.key
+        if kind != MOVE:
+            return ZERO
+        return inventory_change(MoveRole(role), self.value, self.variance)
+
+
+@dataclass(frozen=True)
+class JournalView:
+    day: date
+    status: str  # open or posted
+    posted_at: datetime | None
+    journal: Journal
+
+    @property
+    def balanced(self) -> bool:
+        return self.journal.debits == self.journal.credits
+
+
+@dataclass(frozen=True)
+class JournalExport:
+    format: str
+    media_type: str
+    filename: str
+    content: str
+
+
+def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The UTC moments a business day starts and ends (its end is the next day's start)."""
+    start = datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone).astimezone(UTC)
+    return start, end
+
+
+def parse_day(value: date | str | None, field: str = "day") -> date:
+    day = parse_date(value, field)
+    if day is None:
+        raise InvalidInput(field, "a date (YYYY-MM-DD) is required")
+    return day
+
+
+def parse_format(value: str | None) -> ExportFormat:
+    return parse_choice(ExportFormat, value or "", "format")
+
+
+def _sort_key(key: Key) -> tuple[str, str, str, int, int]:
+    kind, role, category, location, destination = key
+    return (kind, role, category or "", location or 0, destination or 0)
+
+
+class JournalBook:
+    """What one unit of work knows for making journals: settings, places, posted days."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+        track, self.lock_date, self.currency = uow.journals.settings()
+        self.tracking = LOCATION_TRACKING if track else None
+        self.zone = time_zone(uow.company.get().timezone)
+        self.accounts = account_map(uow)
+        self.places = {loc.id: loc.code for loc in uow.locations.all()}
+        self.posted = set(uow.journals.posted_days())
+
+    def current(self, day: date) -> dict[Key, tuple[Decimal, Decimal]]:
+        """What the day's valued moves and shipped order lines say now, summed in SQL."""
+        start, end = day_bounds(day, self.zone)
+        sums: dict[Key, tuple[Decimal, Decimal]] = {}
+        for r in self.uow.journals.move_sums(start, end):
+            destination = int(r.destination_id) if r.destination_id is not None else None
+            sums[(MOVE, r.role, r.category, int(r.location_id), destination)] = (r.value, r.variance)
+        for category, location, amount in self.uow.journals.sale_sums(start, end, self.currency):
+            sums[(SALE, SALE, category, location, None)] = (amount, ZERO)
+        return sums
+
+    def booked(self, days: Iterable[date]) -> dict[date, dict[Key, tuple[Decimal, Decimal]]]:
+        found: dict[date, dict[Key, tuple[Decimal, Decimal]]] = {}
+        for r in self.uow.journals.booked(days):
+            key = (r.kind, r.role, r.category, r.location_id and int(r.location_id),
+                   r.destination_id and int(r.destination_id))
+            found.setdefault(r.effective_day, {})[key] = (r.value, r.variance)
+        return found
+
+    def corrected_days(self, day: date) -> list[date]:
+        """The posted days (after the lock date) whose next open day is `day`."""
+        found = []
+        earlier = day - timedelta(days=1)
+        while earlier in self.posted and (self.lock_date is None or earlier > self.lock_date):
+            found.append(earlier)
+            earlier -= timedelta(days=1)
+        return sorted(found)
+
+    def changes(self, days: list[date]) -> list[BasisRow]:
+        """What each of these posted days' moves say now minus what their journals booked."""
+        booked = self.booked(days)
+        rows = []
+        for day in days:
+            now, then = self.current(day), booked.get(day, {})
+            for key in sorted(set(now) | set(then), key=_sort_key):
+                value_now, variance_now = now.get(key, (ZERO, ZERO))
+                value_then, variance_then = then.get(key, (ZERO, ZERO))
+                if value_now != value_then or variance_now != variance_then:
+                    rows.append(BasisRow(day, key, value_now - value_then, variance_now - variance_then))
+        return rows
+
+    def open_basis(self, day: date) -> list[BasisRow]:
+        own = [BasisRow(day, key, v, var) for key, (v, var) in sorted(self.current(day).items(),
+                                                                        key=lambda e: _sort_key(e[0]))]
+        return own + self.changes(self.corrected_days(day))
+
+    def journal(self, day: date, basis: list[BasisRow]) -> Journal:
+        entries, sales = [], []
+        for row in basis:
+            kind, role, category, location, destination = row.key
+            place = self.places.get(location) if location is not None else None
+            if kind == SALE:
+                sales.append(SaleEntry(0, row.value, row.effective_day, day, location=place, category=category))
+            else:
+                target = self.places.get(destination) if destination is not None else None
+                entries.append(ValuedEntry(0, MoveRole(role), row.value, row.effective_day, day, location=place,
+                                           destination=target, category=category, variance=row.variance))
+        return daily_journal(day, entries, sales, accounts=self.accounts, currency=self.currency,
+                             tracking_category=self.tracking)
+
+    def frozen(self, days: Iterable[date]) -> dict[date, tuple[Journal, datetime, Decimal]]:
+        heads, lines = self.uow.journals.posted(days)
+        by_day: dict[date, list[JournalLine]] = {}
+        for r in lines:
+            by_day.setdefault(r.day, []).append(JournalLine(
+                r.account, AccountRole(r.role), r.amount, r.description, r.effective_day, r.tracking_option))
+        return {
+            h.day: (Journal(h.day, h.currency, h.narration, h.reference, tuple(by_day.get(h.day, ())),
+                            h.tracking_category), h.posted_at, h.inventory_exact)
+            for h in heads
+        }
+
+    def view(self, day: date) -> JournalView:
+        if day in self.posted:
+            journal, posted_at, _exact = self.frozen([day])[day]
+            return JournalView(day, "posted", posted_at, journal)
+        return JournalView(day, "open", None, self.journal(day, self.open_basis(day)))
+
+
+def day_range(start: date | str | None, end: date | str | None, default_end: date) -> tuple[date, date]:
+    last = parse_date(end, "to") or default_end
+    first = parse_date(start, "from") or last
+    if first > last:
+        raise InvalidInput("from", f"{first} is after {last}")
+    if (last - first).days >= MAX_RANGE_DAYS:
+        raise InvalidInput("to", f"at most {MAX_RANGE_DAYS} days at a time")
+    return first, last
+
+
+def get_journal(ctx: ServiceContext, day: date | str) -> JournalView:
+    """The journal of a business day: as posted, or as its moves make it now."""
+    wanted = parse_day(day)
+    with ctx.reading() as uow:
+        return JournalBook(uow).view(wanted)
+
+
+def list_journals(
+    ctx: ServiceContext, *, start: date | str | None = None, end: date | str | None = None
+) -> list[JournalView]:
+    """The days from `start` to `end` (default: the last 7 days) that are posted or have lines."""
+    with ctx.reading() as uow:
+        current = today(ctx, uow)
+        first, last = day_range(start or (parse_date(end, "to") or current) - timedelta(days=6), end, current)
+        book = JournalBook(uow)
+        days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+        views = [book.view(day) for day in days]
+    return [v for v in views if v.status == "posted" or v.journal.lines]
+
+
+def _post(ctx: ServiceContext, day: date | str, *, lock: bool, idempotency_key: str | None) -> JournalView:
+    wanted = parse_day(day)
+
+    def work(uow: UnitOfWork) -> int:
+        if wanted >= today(ctx, uow):
+            raise InvalidInput("day", f"{wanted} has not ended yet; a day is posted once it is over")
+        book = JournalBook(uow)
+        if wanted not in book.posted:  # posting a posted day again changes nothing
+            basis = book.open_basis(wanted)
+            journal = book.journal(wanted, basis)
+            uow.journals.save_posted(
+                {"day": wanted, "posted_at": ctx.now(), "currency": journal.currency,
+                 "tracking_category": journal.tracking_category, "narration": journal.narration,
+                 "reference": journal.reference, "inventory_exact": sum((r.inventory for r in basis), ZERO)},
+                [{"day": wanted, "line_no": n, "account": ln.account, "role": ln.role.value, "amount": ln.amount,
+                  "description": ln.description, "effective_day": ln.effective_day,
+                  "tracking_option": ln.tracking_option} for n, ln in enumerate(journal.lines, 1)],
+                [{"day": wanted, "effective_day": r.effective_day, "kind": r.key[0], "role": r.key[1],
+                  "category": r.key[2], "location_id": r.key[3], "destination_id": r.key[4],
+                  "value": r.value, "variance": r.variance} for r in basis],
+            )
+        if lock and (book.lock_date is None or book.lock_date < wanted):
+            uow.journals.save_settings(track_locations=book.tracking is not None, lock_date=wanted)
+        return 1
+
+    return run_write(ctx, work, lambda uow, _id: JournalBook(uow).view(wanted), action="post_journal",
+                     idempotency_key=idempotency_key, request={"day": wanted.isoformat(), "lock": lock})
+
+
+def post_journal(ctx: ServiceContext, day: date | str, *, idempotency_key: str | None = None) -> JournalView:
+    """Freeze a day's journal (a day that is over); posting it again changes nothing."""
+    return _post(ctx, day, lock=False, idempotency_key=idempotency_key)
+
+
+def post_journal_and_lock(ctx: ServiceContext, day: date | str, *, idempotency_key: str | None = None) -> JournalView:
+    """Freeze a day's journal and advance the period lock date to it (never moves it back)."""
+    return _post(ctx, day, lock=True, idempotency_key=idempotency_key)
+
+
+def export_journals(
+    ctx: ServiceContext, start: date | str, end: date | str | None = None, *, format: str
+) -> JournalExport:
+    """The journals of a day (or of the days from `start` to `end`) in an accounting format.
+
+    A posted day is exported from its frozen lines, so its export never changes. Xero and
+    QuickBooks take no journal without lines: empty days are left out of their exports.
+    """
+    chosen = parse_format(format)
+    first = parse_day(start, "from" if end is not None else "day")
+    with ctx.reading() as uow:
+        first, last = day_range(first, end, first)
+        book = JournalBook(uow)
+        views = [book.view(first + timedelta(days=n)) for n in range((last - first).days + 1)]
+    journals = [v.journal for v in views]
+    if chosen is not ExportFormat.CSV and chosen is not ExportFormat.XERO_CSV:
+        journals = [j for j in journals if j.lines]
+        if not journals:
+            raise InvalidInput("day", f"no journal lines from {first} to {last}; nothing to export")
+    status = "POSTED" if all(v.status == "posted" for v in views) else "DRAFT"
+    content = ctx.journal_exporters[chosen.value](journals, status)
+    span = f"{first:%Y%m%d}" if first == last else f"{first:%Y%m%d}-{last:%Y%m%d}"
+    return JournalExport(chosen.value, chosen.media_type, f"onhand-journal-{span}.{chosen.extension}", content)
+
+
+@dataclass(frozen=True)
+class PushedJournal:
+    day: date
+    target: str
+    remote_id: str  # the journal's id in the accounting system (Xero's ManualJournalID)
+
+
+def push_journal(ctx: ServiceContext, day: date | str, *, target: str = "xero") -> PushedJournal:
+    """Send a posted day's journal (as frozen) to a configured accounting system.
+
+    Only posted days are sent, so what is sent never changes; the journal's reference
+    is the idempotency key the accounting system sees, so a retried push is not doubled.
+    """
+    wanted = parse_day(day)
+    pusher = ctx.journal_pushers.get(target)
+    if pusher is None:
+        configured = ", ".join(sorted(ctx.journal_pushers)) or "none"
+        raise InvalidInput("target", f"{target!r} is not configured to receive journals (configured: {configured})")
+    with ctx.reading() as uow:
+        view = JournalBook(uow).view(wanted)
+    if view.status != "posted":
+        raise Conflict(f"day: the journal of {wanted} is open; post it before pushing it")
+    if not view.journal.lines:
+        raise InvalidInput("day", f"the journal of {wanted} has no lines; nothing to push")
+    return PushedJournal(wanted, target, pusher(view.journal))
+
+
+def check_open_period(uow: UnitOfWork, effective_at: datetime) -> None:
+    """Refuse a posting effective on or before the period lock date (InvalidInput effective_at)."""
+    lock = uow.company.lock_date()
+    if lock is not None:
+        check_not_locked(business_day(effective_at, time_zone(uow.company.get().timezone)), lock)
+
