@@ -35,7 +35,18 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     # No pre-ping (a round trip per transaction): a connection found dead fails its
     # transaction, which the unit of work reports as transient, and the service retries.
     options = {"pool_size": 20, "max_overflow": 10} | kwargs
-    return create_engine(url, **options)
+    engine = create_engine(url, **options)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Onhand's statements are short; PostgreSQL's JIT compiler, which starts on
+        # high cost estimates (a table without statistics yet), spent ~0.6 s compiling a
+        # 1 ms query of a 20-order batch here. Off for this connection only.
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET jit = off")
+        dbapi_connection.commit()
+
+    return engine
 
 
 def _sqlite_engine(url: str, database: str | None, **kwargs: Any) -> Engine:
