@@ -4,17 +4,27 @@ COGS) on the day the opening valuation is recorded, and reconciles to zero."""
 
 from __future__ import annotations
 
-from datetime import date
+import tempfile
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import delete, update
 
 from onhand import services
 from onhand.adapters.db.tables.opening_values import opening_values
 from onhand.adapters.db.tables.valuation import cost_layers, cost_pools, move_values
+from onhand.bootstrap import open_onhand
+from onhand.domain.errors import Conflict
 from onhand.services.opening_valuation import OpeningCost
+from tests.conftest import Clock
+from tests.databases import BACKENDS, fresh_database
 from tests.integration.helpers import add_item, add_place, adjust
+from tests.integration.test_journal_properties import sell, step
+from tests.integration.test_valuation_properties import operation, run, setup
 
 DAY = date(2026, 3, 2)  # the test clock's day (company time zone UTC)
 
@@ -87,3 +97,79 @@ def test_a_change_to_an_opening_value_of_a_posted_day_is_corrected_in_the_next_o
     (posted_day, next_day) = services.reconciliation.reconcile(opened, start=DAY, end="2026-03-03").days
     assert posted_day.difference == D(2)  # not yet booked on the posted day itself
     assert next_day.difference == 0
+
+
+@st.composite
+def _before(draw):
+    """What happened before valuation: stock found, then some of it lost."""
+    found = draw(st.lists(operation().map(lambda op: ("found", *op[1:])), min_size=1, max_size=4))
+    lost = draw(st.lists(operation().map(lambda op: ("lose", *op[1:])), max_size=3))
+    return found, lost
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    method=st.sampled_from(["fifo", "moving_average"]),
+    tea_method=st.sampled_from(["fifo", "moving_average", "specific_lot"]),
+    before=_before(),
+    costs=st.lists(st.integers(1, 99999), min_size=8, max_size=8),
+    post_first=st.booleans(),
+    steps=st.lists(step(), max_size=8),
+)
+def test_a_history_valued_by_an_opening_valuation_reconciles_every_day(
+    backend, method, tea_method, before, costs, post_first, steps
+):
+    clock = Clock(datetime(2026, 3, 2, 9, tzinfo=UTC))
+    with tempfile.TemporaryDirectory() as directory, fresh_database(backend, Path(directory)) as url:
+        onhand = open_onhand(url, clock=clock)
+        try:
+            setup(onhand, method, tea_method)
+            found, lost = before
+            for op in found:
+                run(onhand, op)
+            with onhand.engine.begin() as conn:
+                for table in (cost_layers, cost_pools, move_values):
+                    conn.execute(delete(table))
+            for op in lost:
+                try:
+                    run(onhand, op)
+                except Conflict:
+                    continue
+            if post_first:
+                clock.advance(days=1)
+                services.journals.post_journal(onhand, DAY)
+            gaps = services.opening_valuation.unvalued_stock(onhand)
+            lines = [OpeningCost(g.sku, D(costs[n % 8]) / 10000, g.location, g.lot) for n, g in enumerate(gaps)]
+            if lines:
+                services.opening_valuation.value_opening_stock(onhand, lines=lines)
+            for current in steps:
+                try:
+                    if current[0] == "op":
+                        run(onhand, current[1])
+                    elif current[0] == "sell":
+                        sell(onhand, *current[1:])
+                    elif current[0] == "next day":
+                        clock.advance(days=1)
+                    elif clock.current.date() > DAY and clock.current.date() - timedelta(days=1) not in posted(onhand):
+                        services.journals.post_journal(onhand, clock.current.date() - timedelta(days=1))
+                except Conflict:
+                    continue
+            clock.advance(days=1)
+            last = clock.current.date() - timedelta(days=1)
+            report = services.reconciliation.reconcile(onhand, start=DAY, end=last)
+            assert report.reconciled, report
+            for reconciled in report.days:
+                journal = services.journals.get_journal(onhand, reconciled.day).journal
+                assert journal.debits == journal.credits
+            with onhand.reading() as uow:
+                layers = sum((pool.value for pool in uow.valuation.pools().values()), D(0))
+            assert report.days[-1].valuation_total == layers == services.valuation.valuation_report(onhand).total_value
+            first = services.journals.export_journals(onhand, DAY, last, format="csv").content
+            assert services.journals.export_journals(onhand, DAY, last, format="csv").content == first
+        finally:
+            onhand.close()
+
+
+def posted(onhand):
+    return {v.day for v in services.journals.list_journals(onhand, start=DAY) if v.status == "posted"}
