@@ -7,7 +7,16 @@ import pytest
 
 from onhand.domain.accounts import AccountMap, AccountRole
 from onhand.domain.errors import Conflict, InvalidInput
-from onhand.domain.journal import SaleEntry, ValuedEntry, daily_journal, ensure_open, journal_day_for
+from onhand.domain.journal import (
+    KitShipment,
+    OpeningEntry,
+    SaleEntry,
+    ValuedEntry,
+    daily_journal,
+    ensure_open,
+    journal_day_for,
+    kit_revenue,
+)
 from onhand.domain.move_roles import MoveRole
 
 D = Decimal
@@ -22,6 +31,7 @@ ACCOUNTS = AccountMap(
         AccountRole.REVENUE: "200",
         AccountRole.SALES_CLEARING: "610",
         AccountRole.ROUNDING: "860",
+        AccountRole.OPENING_BALANCE: "840",
     },
     by_category={"coffee": {AccountRole.REVENUE: "205", AccountRole.COGS: "315"}},
 )
@@ -134,3 +144,25 @@ def test_an_account_map_needs_every_role_and_valid_codes():
     assert "cogs" in error.value.reason
     with pytest.raises(InvalidInput):
         AccountMap({**ACCOUNTS.defaults, AccountRole.COGS: "  "})
+
+
+def test_an_opening_valuation_debits_inventory_against_the_opening_balance_and_its_variance_goes_to_cogs():
+    opening = OpeningEntry(D("20.000001"), DAY, DAY, location="LA", variance=D("12"))
+    journal = daily_journal(DAY, [], openings=[opening], accounts=ACCOUNTS, currency="USD")
+    assert amounts(journal) == {("310", None): D("12.00"), ("630", None): D("8.00"), ("840", None): D("-20.00")}
+    assert journal.debits == journal.credits
+
+
+def test_kit_revenue_recognizes_each_kit_once_on_the_shipment_that_completes_it():
+    from datetime import UTC, datetime
+
+    def at(hour: int, sid: int, **quantities: str) -> KitShipment:
+        return KitShipment(datetime(2026, 3, 2, hour, tzinfo=UTC), sid, 1,
+                           {int(k[1:]): D(v) for k, v in quantities.items()})
+
+    per_kit = {2: D(1), 3: D(2)}
+    shipped = [at(12, 3, l3="2.5"), at(9, 1, l2="3", l3="3"), at(10, 2, l3="0.5")]  # out of order on purpose
+    found = kit_revenue(D("7.333333"), per_kit, shipped)
+    assert [(s.shipment_id, amount) for s, amount in found] == [(1, D("7.333333")), (3, D("14.666666"))]
+    assert sum(amount for _s, amount in found) == 3 * D("7.333333")
+    assert kit_revenue(D(5), {}, shipped) == []

@@ -25,6 +25,7 @@ class AccountRole(StrEnum):
     REVENUE = "revenue"  # Sales Revenue
     SALES_CLEARING = "sales_clearing"  # Sales Clearing / Accounts Receivable
     ROUNDING = "rounding"  # where cent-rounding residue goes, never lost
+    OPENING_BALANCE = "opening_balance"  # equity side of stock valued by an opening valuation
 
     @property
     def label(self) -> str:
@@ -40,6 +41,7 @@ _LABELS = {
     AccountRole.REVENUE: "Sales revenue",
     AccountRole.SALES_CLEARING: "Sales clearing",
     AccountRole.ROUNDING: "Rounding",
+    AccountRole.OPENING_BALANCE: "Opening balance",
 }
 
 
@@ -54,6 +56,8 @@ DEFAULT_CODES: dict[AccountRole, str] = {
     AccountRole.REVENUE: "200",
     AccountRole.SALES_CLEARING: "610",
     AccountRole.ROUNDING: "860",
+    # Xero's "Historical Adjustment" system account, where conversion balances are posted.
+    AccountRole.OPENING_BALANCE: "840",
 }
 
 # The tracking category a location becomes when the company tracks locations.

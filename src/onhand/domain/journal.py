@@ -19,10 +19,10 @@ generating a day twice gives the same journal and byte-identical exports.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import ROUND_HALF_EVEN, Decimal
+from datetime import date, datetime, timedelta
+from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 
 from onhand.domain.accounts import AccountMap, AccountRole
 from onhand.domain.cost_layers import ZERO
@@ -78,6 +78,23 @@ class SaleEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class OpeningEntry:
+    """Value given by an opening valuation to stock that predates valuation (no move).
+
+    Inventory is debited with `value` against the opening-balance account; `variance` is
+    the part of it that settled units taken out before the pool was valued (booked to
+    COGS instead of inventory, like the variance of an inbound move).
+    """
+
+    value: Decimal
+    effective_day: date
+    journal_day: date
+    location: str | None = None
+    category: str | None = None
+    variance: Decimal = ZERO
+
+
+@dataclass(frozen=True, slots=True)
 class JournalLine:
     """`amount` > 0 is a debit, < 0 a credit, in the currency's minor unit."""
 
@@ -117,6 +134,43 @@ class Journal:
     @property
     def corrections(self) -> tuple[JournalLine, ...]:
         return tuple(line for line in self.lines if line.effective_day != self.day)
+
+
+@dataclass(frozen=True, slots=True)
+class KitShipment:
+    """What one shipment shipped of a bundle line's components: quantity per component line."""
+
+    moment: datetime
+    shipment_id: int
+    location_id: int
+    quantities: Mapping[int, Decimal]
+
+
+def kit_revenue(
+    unit_price: Decimal, per_kit: Mapping[int, Decimal], shipments: Iterable[KitShipment], decimals: int = 0
+) -> list[tuple[KitShipment, Decimal]]:
+    """The revenue of a bundle line each shipment recognizes: the kits it completed × price.
+
+    A bundle's price is on its own line, which never ships; its components ship on their
+    lines (`per_kit` of each per bundle). After each shipment (in the order they were
+    effective), the kits shipped so far are the whole bundles every component has
+    shipped (`kit_progress`); a shipment recognizes (kits after it − kits before it) ×
+    the bundle's unit price. The amounts telescope: whatever the partial shipments, their
+    sum is exactly the kits shipped × the price, and each is booked once.
+    """
+    step = Decimal(1).scaleb(-decimals)
+    shipped = dict.fromkeys(per_kit, ZERO)
+    found = []
+    before = ZERO
+    for shipment in sorted(shipments, key=lambda s: (s.moment, s.shipment_id)):
+        for line_no, quantity in shipment.quantities.items():
+            if line_no in shipped:
+                shipped[line_no] += quantity
+        kits = min(shipped[n] / per_kit[n] for n in per_kit).quantize(step, rounding=ROUND_FLOOR) if per_kit else ZERO
+        if kits != before:
+            found.append((shipment, (kits - before) * unit_price))
+        before = kits
+    return found
 
 
 def inventory_change(role: MoveRole, value: Decimal, variance: Decimal = ZERO) -> Decimal:
@@ -161,6 +215,7 @@ def daily_journal(
     entries: Iterable[ValuedEntry],
     sales: Iterable[SaleEntry] = (),
     *,
+    openings: Iterable[OpeningEntry] = (),
     accounts: AccountMap,
     currency: str,
     tracking_category: str | None = None,
@@ -188,6 +243,15 @@ def daily_journal(
             # The variance is part of the value booked above that did not stay in inventory.
             book(entry.effective_day, AccountRole.COGS, entry.category, target, entry.variance)
             book(entry.effective_day, AccountRole.INVENTORY, entry.category, target, -entry.variance)
+    for opening in openings:
+        if opening.journal_day != day:
+            continue
+        where, category = opening.location, opening.category
+        book(opening.effective_day, AccountRole.INVENTORY, category, where, opening.value)
+        book(opening.effective_day, AccountRole.OPENING_BALANCE, category, where, -opening.value)
+        if opening.variance:
+            book(opening.effective_day, AccountRole.COGS, category, where, opening.variance)
+            book(opening.effective_day, AccountRole.INVENTORY, category, where, -opening.variance)
     for sale in sales:
         if sale.journal_day != day:
             continue

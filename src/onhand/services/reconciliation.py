@@ -3,6 +3,7 @@ balance the journals built up to that day.
 
 - valuation total: Σ value of moves into internal locations − Σ value out (less the
   variance booked to COGS), over every valued move effective up to the end of the day,
+  plus the value opening valuations recorded by then left in inventory (value − variance),
   aggregated in SQL;
 - journal balance: Σ inventory lines of every journal up to the day — posted ones as
   frozen, open ones as their moves make them now, corrections included;
@@ -98,6 +99,9 @@ def reconcile(
             if day not in book.posted:
                 active.add(day)
             moment = uow.journals.next_valued_time(day_bounds(following, book.zone)[0], last_end)
+        for moment in uow.journals.opening_times(last_end):  # opening valuations have no move
+            if (day := business_day(moment, book.zone)) not in book.posted:
+                active.add(day)
         for posted in book.posted:
             following = posted + timedelta(days=1)
             while following in book.posted:

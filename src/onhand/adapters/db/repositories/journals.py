@@ -35,8 +35,10 @@ from onhand.adapters.db.tables import (
     sales_orders,
     shipment_lines,
     shipments,
+    units,
 )
 from onhand.adapters.db.tables.accounting import account_codes, journal_basis, journal_days, journal_lines
+from onhand.adapters.db.tables.opening_values import opening_valuations, opening_values
 from onhand.adapters.db.tables.valuation import move_values
 from onhand.adapters.db.types import ScaledDecimal
 from onhand.domain.cost_layers import ZERO
@@ -73,6 +75,30 @@ _INVENTORY_EFFECT = case(
 _VALUATION_TOTAL = _VALUED.with_only_columns(type_coerce(func.sum(_INVENTORY_EFFECT), ScaledDecimal())).where(
     postings.c.effective_at < bindparam("end")
 )
+# Value given by opening valuations (no move, so no move_values row): per category and location.
+_OPENINGS = (
+    select(opening_values)
+    .join_from(opening_values, opening_valuations, opening_valuations.c.id == opening_values.c.valuation_id)
+    .join(items, items.c.id == opening_values.c.item_id)
+)
+_OPENING_SUMS = (
+    _OPENINGS.with_only_columns(
+        items.c.category, opening_values.c.location_id,
+        func.sum(opening_values.c.value).label("value"), func.sum(opening_values.c.variance).label("variance"),
+    )
+    .where(opening_valuations.c.valued_at >= bindparam("start"), opening_valuations.c.valued_at < bindparam("end"))
+    .group_by(items.c.category, opening_values.c.location_id)
+)
+_OPENING_TOTAL = select(
+    type_coerce(func.sum(opening_values.c.value - opening_values.c.variance), ScaledDecimal())
+).join_from(opening_values, opening_valuations, opening_valuations.c.id == opening_values.c.valuation_id).where(
+    opening_valuations.c.valued_at < bindparam("end")
+)
+_OPENING_TIMES = (
+    select(opening_valuations.c.valued_at)
+    .where(opening_valuations.c.valued_at < bindparam("end"))
+    .order_by(opening_valuations.c.valued_at)
+)
 _NEXT_VALUED_TIME = (
     _VALUED.with_only_columns(postings.c.effective_at)
     .where(postings.c.effective_at >= bindparam("start"), postings.c.effective_at < bindparam("end"))
@@ -105,6 +131,38 @@ _DAY_SALES = (
     .where(_IN_RANGE, _KIT_LINE, sales_orders.c.currency == bindparam("currency"))
     .group_by(items.c.category, shipment_lines.c.location_id)
 )
+# Bundles: the day's shipments of bundle components name the bundle lines whose revenue
+# may be due; those lines, their components and every shipment of them (up to the end of
+# the day) are read for `kit_revenue` (few rows: only the orders of that day's bundles).
+_SHIPPED_COMPONENT = (
+    select(sales_order_lines.c.order_id)
+    .join_from(shipment_lines, shipments, shipments.c.id == shipment_lines.c.shipment_id)
+    .join(postings, postings.c.id == shipments.c.posting_id)
+    .join(sales_order_lines, sales_order_lines.c.id == shipment_lines.c.order_line_id)
+    .join(sales_orders, sales_orders.c.id == sales_order_lines.c.order_id)
+    .where(sales_order_lines.c.kit_line_no.is_not(None), sales_orders.c.currency == bindparam("currency"))
+)
+_KIT_ORDERS = _SHIPPED_COMPONENT.where(_IN_RANGE).distinct().order_by(sales_order_lines.c.order_id)
+_BUNDLE_LINES = (
+    select(sales_order_lines.c.order_id, sales_order_lines.c.line_no, sales_order_lines.c.unit_price,
+           items.c.category, units.c.decimals)
+    .join_from(sales_order_lines, items, items.c.id == sales_order_lines.c.item_id)
+    .join(units, units.c.code == items.c.unit_code)
+    .where(sales_order_lines.c.order_id.in_(bindparam("orders", expanding=True)), items.c.kind == "bundle",
+           sales_order_lines.c.kit_line_no.is_(None))
+)
+_COMPONENT_LINES = select(
+    sales_order_lines.c.order_id, sales_order_lines.c.kit_line_no, sales_order_lines.c.line_no,
+    sales_order_lines.c.per_kit,
+).where(sales_order_lines.c.order_id.in_(bindparam("orders", expanding=True)),
+        sales_order_lines.c.kit_line_no.is_not(None))
+_COMPONENT_SHIPMENTS = _SHIPPED_COMPONENT.with_only_columns(
+    sales_order_lines.c.order_id, sales_order_lines.c.kit_line_no, sales_order_lines.c.line_no,
+    shipment_lines.c.quantity, shipment_lines.c.location_id, shipments.c.id.label("shipment_id"),
+    postings.c.effective_at,
+).where(sales_order_lines.c.order_id.in_(bindparam("orders", expanding=True)),
+        postings.c.effective_at < bindparam("end"))
+_CHUNK = 500
 _MOVES_OF = (
     _VALUED.with_only_columns(
         moves.c.id, postings.c.effective_at, move_values.c.role, items.c.sku, items.c.category,
@@ -185,13 +243,39 @@ class JournalRepository:
             found.append((r.category, int(r.location_id), amount))
         return found
 
+    def opening_sums(self, start: datetime, end: datetime) -> list[Any]:
+        """Opening valuations recorded in [start, end): value and variance per category and location."""
+        return list(self._conn.execute(_OPENING_SUMS, {"start": start, "end": end}))
+
+    def opening_times(self, end: datetime) -> list[datetime]:
+        """When each opening valuation before `end` was recorded (a handful: one per go-live)."""
+        return [r.valued_at for r in self._conn.execute(_OPENING_TIMES, {"end": end})]
+
+    def kit_sales(self, start: datetime, end: datetime, currency: str) -> tuple[list[Any], list[Any], list[Any]]:
+        """For the orders whose bundle components shipped in [start, end): their bundle lines
+        (price, category, unit decimals), component lines (per_kit) and every component
+        shipment effective before `end`."""
+        orders = [int(r.order_id) for r in self._conn.execute(
+            _KIT_ORDERS, {"start": start, "end": end, "currency": currency})]
+        bundles: list[Any] = []
+        parts: list[Any] = []
+        shipped: list[Any] = []
+        for first in range(0, len(orders), _CHUNK):
+            chunk = {"orders": orders[first:first + _CHUNK]}
+            bundles += self._conn.execute(_BUNDLE_LINES, chunk)
+            parts += self._conn.execute(_COMPONENT_LINES, chunk)
+            shipped += self._conn.execute(_COMPONENT_SHIPMENTS, {**chunk, "end": end, "currency": currency})
+        return bundles, parts, shipped
+
     def moves_between(self, start: datetime, end: datetime) -> list[Any]:
         return list(self._conn.execute(_MOVES_OF, {"start": start, "end": end}))
 
     def valuation_total(self, end: datetime) -> Decimal:
-        """Σ value into internal locations − Σ value out, over valued moves effective before `end`."""
+        """Σ value into internal locations − Σ value out, over valued moves effective before `end`,
+        plus what opening valuations recorded before `end` left in inventory (value − variance)."""
         total = self._conn.execute(_VALUATION_TOTAL, {"end": end}).scalar()
-        return ZERO if total is None else Decimal(total)
+        opening = self._conn.execute(_OPENING_TOTAL, {"end": end}).scalar()
+        return (ZERO if total is None else Decimal(total)) + (ZERO if opening is None else Decimal(opening))
 
     def next_valued_time(self, start: datetime, end: datetime) -> datetime | None:
         """The first moment in [start, end) a valued move is effective (walks the index, stops at one)."""

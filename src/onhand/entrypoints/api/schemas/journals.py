@@ -8,6 +8,7 @@ from typing import Annotated
 
 from pydantic import Field, PlainSerializer
 
+from onhand.domain.accounts import AccountRole
 from onhand.entrypoints.api.schemas.common import DateIn, DecimalOut, RequestModel, ResponseModel
 from onhand.services.accounting import AccountingSettings
 from onhand.services.journals import JournalView
@@ -16,7 +17,7 @@ from onhand.services.reconciliation import ReconciliationReport
 # Journal amounts keep the currency's minor unit as text ("80.00"); zero is "0".
 Money = Annotated[Decimal, PlainSerializer(lambda v: format(v, "f"), return_type=str, when_used="always")]
 
-ROLES = "inventory, cogs, goods_received, adjustments, production, revenue, sales_clearing, rounding"
+ROLES = ", ".join(role.value for role in AccountRole)
 
 
 class AccountingSettingsOut(ResponseModel):
