@@ -100,6 +100,14 @@ ITEMS: tuple[tuple[str, str, str, str, int | None], ...] = (
 )
 
 
+# What one unit cost, in USD: the opening stock comes in at these (valuation, journals).
+UNIT_COSTS = {
+    EXAMPLE_SKU: "2.40", "TEE-BLK-M": "4.10", "TEE-BLK-L": "4.10", "TOTE-CANVAS": "3.75",
+    "GRANOLA-500G": "1.90", "HONEY-350G": "3.10", "SERUM-30ML": "6.50", "LIPBALM-MINT": "0.80",
+    "COFFEE-BEANS": "12.00", "GRINDER-PRO": "85.00",
+}
+
+
 def opening_stock(today: date) -> list[tuple[str, str, str, str, str]]:
     """(location, sku, quantity, lot, expiry) rows of the opening balance."""
 
@@ -134,8 +142,8 @@ def opening_stock(today: date) -> list[tuple[str, str, str, str, str]]:
 def _csv(rows: list[tuple[str, str, str, str, str]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(("location", "sku", "quantity", "lot", "expiry_date"))
-    writer.writerows(rows)
+    writer.writerow(("location", "sku", "quantity", "lot", "expiry_date", "unit_cost"))
+    writer.writerows((*row, UNIT_COSTS[row[1]]) for row in rows)
     return buffer.getvalue()
 
 
