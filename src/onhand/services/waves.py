@@ -6,7 +6,7 @@ batches. `fulfil_orders` does for each order of a wave, oldest first, what
 `allocate_order` alone would:
 
 - an order with nothing reserved, picked or shipped yet (and no bundles) is planned in
-  memory exactly as `allocate` plans it (`allocation.plan`: routing, FEFO, shelf life,
+  memory exactly as `allocate` plans it (`domain/allocation.plan`: routing, FEFO, shelf life,
   pinned lots, chosen locations; then `plan_rest`: what is missing from any site,
   nearest first) against the wave's free stock, read once and locked row by row in key
   order (PostgreSQL; SQLite writers are serial), so waves never deadlock each other
@@ -33,13 +33,13 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
+from onhand.domain.allocation import Demand, Take, plan, plan_rest
 from onhand.domain.errors import InvalidInput, NotFound, TransientConflict
 from onhand.domain.items import ItemKind
 from onhand.domain.ledger import MoveLine, PostingDraft, PostingKind
 from onhand.domain.locations import LocationKind
 from onhand.domain.orders import ACTIVE, LineProgress, order_status
 from onhand.services import allocation, shipping
-from onhand.services.allocation import Demand, Take
 from onhand.services.context import ServiceContext, in_transaction
 from onhand.services.postings import post_many
 
@@ -179,7 +179,7 @@ class _Batch:
         def free_rows() -> list[SimpleNamespace]:
             return [row for item_id in item_ids for row in by_item[item_id] if row.free > 0]
 
-        notes, takes = allocation.plan(demands, ground.qualifying(free_rows(), order), ground.places, ship_to)
+        notes, takes = plan(demands, ground.qualifying(free_rows(), order), ground.places, ship_to)
         remaining = {d.line_id: d.quantity for d in demands}
 
         def settle(more: list[Take]) -> None:
@@ -190,7 +190,7 @@ class _Batch:
         settle(takes)
         if any(remaining[d.line_id] > 0 for d in demands if d.location_id is None):
             fresh = ground.qualifying(free_rows(), order)
-            allocation.plan_rest(demands, fresh, ground.places, ship_to, remaining,
+            plan_rest(demands, fresh, ground.places, ship_to, remaining,
                                  lambda more: (settle(more), takes.extend(more)))
         ship = self.ship and not any(remaining.values())
         progress = [
