@@ -3,7 +3,8 @@
 `post` writes a posting, its moves and every balance change in the caller's
 transaction. Decreases at guarded locations are conditional updates
 (`... WHERE on_hand + :delta >= 0`), so two concurrent takers can never both win the
-last unit; rows are touched in primary-key order so concurrent postings cannot deadlock.
+last unit; rows are touched in one order for every posting (guarded rows first, then the
+others, each by key) so concurrent postings cannot deadlock.
 """
 
 from __future__ import annotations
@@ -204,21 +205,27 @@ class LedgerRepository:
         changed in two statements (guarded decreases, then additions); should a guarded
         decrease fall short, they are undone and applied row by row to say which.
         """
-        keys = sorted(deltas)
-        if len(keys) <= 2:
+        # One order for every posting: guarded rows first, then the others, each by key,
+        # so two postings never lock the same rows in opposite orders.
+        keys = sorted(deltas, key=lambda key: (key[1] not in guarded_locations, key))
+        takes = [key for key in keys if deltas[key] < 0 and key[1] in guarded_locations]
+        adds = [key for key in keys if not (deltas[key] < 0 and key[1] in guarded_locations)]
+        # In two statements only when that is the same order: every addition at an
+        # unguarded place (a wave of shipments: stock → customer).
+        if len(keys) <= 2 or any(key[1] in guarded_locations for key in adds):
             return self._apply_each(keys, deltas, guarded_locations, guard)
-        takes, adds = [], []
-        for key in keys:
-            params = {"b_item": key[0], "b_location": key[1], "b_lot": key[2], "delta": deltas[key]}
-            (takes if deltas[key] < 0 and key[1] in guarded_locations else adds).append(params)
+
+        def params(key: BalanceKey) -> dict[str, Any]:
+            return {"b_item": key[0], "b_location": key[1], "b_lot": key[2], "delta": deltas[key]}
+
         if takes:
             attempt = self._conn.begin_nested()
-            if self._conn.execute(_TAKE[guard], takes).rowcount != len(takes):
+            if self._conn.execute(_TAKE[guard], [params(key) for key in takes]).rowcount != len(takes):
                 attempt.rollback()
                 return self._apply_each(keys, deltas, guarded_locations, guard)
             attempt.commit()
         if adds:
-            self._conn.execute(self._add, adds)
+            self._conn.execute(self._add, [params(key) for key in adds])
         return []
 
     def _apply_each(
