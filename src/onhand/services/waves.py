@@ -157,7 +157,7 @@ class _Batch:
         # planned); a batch that only reserves reads them unlocked, so concurrent batches
         # do not queue behind each other, and its guarded reservations tell if it lost a race.
         self.lock = ship
-        self.orders = {row.id: row for row in orders}
+        self.order_ids = {row.id for row in orders}
         self.item_ids = sorted({line.item_id for row in orders for line in lines[row.id]})
         self.ground: allocation.Ground | None = None
         self.by_item: dict[int, list[SimpleNamespace]] | None = None
@@ -165,7 +165,7 @@ class _Batch:
         self._pending: list[tuple[Any, list[Take], dict[str, Any], bool]] = []  # (…, ship it)
 
     def __contains__(self, row: Any) -> bool:
-        return row.id in self.orders
+        return row.id in self.order_ids
 
     def plan(self, order: Any) -> None:
         """Plan the order as `allocate` would (routing, then what is missing from any
@@ -191,7 +191,7 @@ class _Batch:
         if any(remaining[d.line_id] > 0 for d in demands if d.location_id is None):
             fresh = ground.qualifying(free_rows(), order)
             plan_rest(demands, fresh, ground.places, ship_to, remaining,
-                                 lambda more: (settle(more), takes.extend(more)))
+                      lambda more: (settle(more), takes.extend(more)))
         ship = self.ship and not any(remaining.values())
         progress = [
             LineProgress(line.quantity, ZERO if ship else line.quantity - remaining[line.id], ZERO,
@@ -235,7 +235,8 @@ class _Batch:
         drafts, shipments = [], []
         for order, takes, _change, _ship in pending:
             # The order `ship_order` leaves reservations in: soonest expiry first, then as planned.
-            takes = sorted(takes, key=lambda t: (self._expiry[t.key] is None, self._expiry[t.key] or self.now.date()))
+            expiry = {t.key: self._rows[t.key].expiry_date for t in takes}
+            takes = sorted(takes, key=lambda t: (expiry[t.key] is None, expiry[t.key] or self.now.date()))
             drafts.append(PostingDraft(kind=PostingKind.SHIPMENT, reference=order.reference, moves=tuple(
                 MoveLine(ground.items[t.key[0]], ground.places[t.key[1]], self._customer, t.quantity,
                          self._lots.get(t.key[2]))
@@ -266,7 +267,6 @@ class _Batch:
             for row in rows:
                 self.by_item[row.item_id].append(row)
             self._rows = {(row.item_id, row.location_id, row.lot_key): row for row in rows}
-            self._expiry = {key: row.expiry_date for key, row in self._rows.items()}
             self._lots = self.uow.lots.by_ids(sorted({row.lot_key for row in rows if row.lot_key}))
         return self.ground, self.by_item
 
