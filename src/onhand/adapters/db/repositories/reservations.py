@@ -137,6 +137,12 @@ _PROJECTED = select(balances.c.item_id, balances.c.location_id, balances.c.lot_k
 )
 
 
+def _row(line_id: int, key: BalanceKey, quantity: Decimal, picked: Decimal, at: datetime) -> dict[str, Any]:
+    """A reservation row as `_add_reservation` takes it."""
+    return {"order_line_id": line_id, "item_id": key[0], "location_id": key[1], "lot_key": key[2],
+            "quantity": quantity, "picked": picked, "created_at": at}
+
+
 def _key(key: BalanceKey) -> dict[str, int]:
     return {"b_item": key[0], "b_location": key[1], "b_lot": key[2]}
 
@@ -180,25 +186,15 @@ class ReservationRepository:
             attempt.rollback()
             return False
         attempt.commit()
-        self._conn.execute(self._add, [
-            {"order_line_id": line_id, "item_id": key[0], "location_id": key[1], "lot_key": key[2],
-             "quantity": quantity, "picked": ZERO, "created_at": at}
-            for (line_id, key), quantity in merged.items()
-        ])
+        rows = [_row(line_id, key, quantity, ZERO, at) for (line_id, key), quantity in merged.items()]
+        self._conn.execute(self._add, rows)
         return True
 
     # --- reservation rows ----------------------------------------------------------
 
     def add(self, line_id: int, key: BalanceKey, quantity: Decimal, *, picked: Decimal, at: datetime) -> None:
         """Record a reservation already taken with `reserve` (merged per line and balance)."""
-        item_id, location_id, lot_key = key
-        self._conn.execute(
-            self._add,
-            {
-                "order_line_id": line_id, "item_id": item_id, "location_id": location_id,
-                "lot_key": lot_key, "quantity": quantity, "picked": picked, "created_at": at,
-            },
-        )
+        self._conn.execute(self._add, _row(line_id, key, quantity, picked, at))
 
     def for_order(self, order_id: int) -> list[Any]:
         return list(self._conn.execute(_OF_ORDER, {"order_key": order_id}))
