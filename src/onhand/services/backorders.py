@@ -58,7 +58,7 @@ def release_overcommitted(uow: UnitOfWork, keys: list[BalanceKey]) -> list[int]:
     Returns the ids of the orders that lost reservations (to be re-allocated).
     """
     affected: set[int] = set()
-    for key, excess in uow.ledger.overcommitted(keys):
+    for key, excess in uow.balances.overcommitted(keys):
         for row in uow.reservations.at_balance_newest_first(key):
             if excess <= 0:
                 break

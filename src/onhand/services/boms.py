@@ -160,7 +160,7 @@ def free_for_production(
     """Per site id, per item: what a build there may consume (free, in usable lots)."""
     sources = {site.id: production_sources(site, by_id) for site in sites}
     owner = {place.id: site_id for site_id, places in sources.items() for place in places}
-    rows = uow.ledger.balance_rows(item_ids=item_ids, location_ids=sorted(owner)) if owner else []
+    rows = uow.balances.balance_rows(item_ids=item_ids, location_ids=sorted(owner)) if owner else []
     free: dict[int, dict[int, Decimal]] = {site.id: defaultdict(Decimal) for site in sites}
     for row in rows:
         usable = row.lot_id is None or lot_usable(LotStatus(row.lot_status), row.lot_expiry, day)

@@ -58,7 +58,7 @@ def post_stock_count(
             if (resolved.item.id, lot_id) in seen:
                 raise InvalidInput(field, f"{resolved.item.sku} is counted twice in this count")
             seen.add((resolved.item.id, lot_id))
-            on_hand = uow.ledger.on_hand_for_update(balance_key(resolved.item.id, place.id, lot_id))
+            on_hand = uow.balances.on_hand_for_update(balance_key(resolved.item.id, place.id, lot_id))
             if resolved.quantity != on_hand:
                 resolved.refuse_cost_unless_adding(field, resolved.quantity - on_hand)
             move = count_move(resolved.item, place, resolved.quantity, on_hand, adjustment, resolved.lot)

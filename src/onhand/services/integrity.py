@@ -27,15 +27,15 @@ def verify(ctx: ServiceContext) -> VerifyReport:
 def rebuild(ctx: ServiceContext) -> VerifyReport:
     """Rewrite on hand of every balance from the ledger, then verify."""
     with ctx.writing() as uow:
-        uow.ledger.lock_for_rebuild()
+        uow.balances.lock_for_rebuild()
         folded = uow.ledger.ledger_fold()
-        current = uow.ledger.projection()
+        current = uow.balances.projection()
         changed = [
             (key, folded.get(key, ZERO))
             for key in folded.keys() | current.keys()
             if folded.get(key, ZERO) != current.get(key, ZERO)
         ]
-        uow.ledger.set_on_hand(sorted(changed))
+        uow.balances.set_on_hand(sorted(changed))
         promised = uow.reservations.totals()
         for key in sorted(promised.keys() | uow.reservations.projected().keys()):
             uow.reservations.set_reserved(key, promised.get(key, ZERO))
@@ -44,7 +44,7 @@ def rebuild(ctx: ServiceContext) -> VerifyReport:
 
 def _verify(uow: UnitOfWork) -> VerifyReport:
     folded = uow.ledger.ledger_fold()
-    projected = uow.ledger.projection()
+    projected = uow.balances.projection()
     names = _Names(uow)
     mismatches = tuple(
         names.discrepancy(key, folded.get(key, ZERO), projected.get(key, ZERO))

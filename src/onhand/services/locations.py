@@ -141,7 +141,7 @@ def _sellability_changed(
     if closed:
         backorders.release_at(uow, closed, now)
     if opened:
-        items = sorted({row.item_id for row in uow.ledger.balance_rows(item_ids=None, location_ids=opened)})
+        items = sorted({row.item_id for row in uow.balances.balance_rows(item_ids=None, location_ids=opened)})
         backorders.serve_backorders(uow, item_ids=items, also_orders=[], now=now)
 
 

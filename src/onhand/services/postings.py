@@ -77,7 +77,7 @@ def post_many(
     places = {m.source.id: m.source for m in moves} | {m.destination.id: m.destination for m in moves}
     guarded = {loc.id for loc in places.values() if must_stay_non_negative(loc)}
     deltas = balance_deltas(moves)
-    short = uow.ledger.apply_deltas(deltas, guarded, guard)
+    short = uow.balances.apply_deltas(deltas, guarded, guard)
     if short:
         skus = {m.item.id: m.item.sku for m in moves}
         lots = {m.lot.id: m.lot.code for m in moves if m.lot}
@@ -132,7 +132,7 @@ def _check_serials_unique(uow: UnitOfWork, draft: PostingDraft) -> None:
     for move in draft.moves:
         if not (move.item.tracking is Tracking.SERIAL and move.lot and move.destination.is_internal):
             continue
-        if uow.ledger.internal_on_hand_of_lot(move.item.id, move.lot.id) > 1:
+        if uow.balances.internal_on_hand_of_lot(move.item.id, move.lot.id) > 1:
             raise Conflict(f"serial: {move.item.sku} serial {move.lot.code!r} is already in stock")
 
 

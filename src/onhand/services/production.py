@@ -82,7 +82,7 @@ def plan_consumption(
     order = {place.id: (place.id != site.id, place.walk_order or 0, place.code) for place in sources}
     items = {item.id: item for item, _need in needs}
     given = explicit_lots(uow, lots, items, field)
-    rows = uow.ledger.balance_rows(item_ids=sorted(items), location_ids=sorted(order))
+    rows = uow.balances.balance_rows(item_ids=sorted(items), location_ids=sorted(order))
     rows.sort(key=lambda r: order[r.location_id])
     stocks: dict[int, list[LotStock]] = defaultdict(list)
     for r in rows:

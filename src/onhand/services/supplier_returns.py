@@ -157,7 +157,7 @@ def _where(
 def _free(uow: UnitOfWork, item_id: int, places: list[tuple[Place, Decimal]]) -> dict[Place, Decimal]:
     """Free stock (on hand − reserved) of the item at each of these places, per lot."""
     location_ids = sorted({location_id for (location_id, _lot), _qty in places})
-    rows = uow.ledger.balance_rows(item_ids=[item_id], location_ids=location_ids) if location_ids else []
+    rows = uow.balances.balance_rows(item_ids=[item_id], location_ids=location_ids) if location_ids else []
     return {(row.location_id, row.lot_id): row.on_hand - row.reserved for row in rows}
 
 

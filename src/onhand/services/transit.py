@@ -155,7 +155,7 @@ def _free_stock(
     """Free stock of the item inside `origin`, in the order to take it: a named lot (or an
     untracked item) by bin walk order; otherwise usable lots first-expired-first-out."""
     inside = [loc.id for loc in places.values() if loc.is_within(origin) and loc.kind is not LocationKind.TRANSIT]
-    rows = uow.ledger.balance_rows(item_ids=[item.id], location_ids=inside, lot_id=lot.id if lot else None)
+    rows = uow.balances.balance_rows(item_ids=[item.id], location_ids=inside, lot_id=lot.id if lot else None)
     lots = uow.lots.by_ids(sorted({r.lot_id for r in rows if r.lot_id}))
     found = []
     for r in rows:

@@ -19,6 +19,7 @@ from onhand.adapters.db.repositories.access import (
     IdempotencyRepository,
     ImportRunRepository,
 )
+from onhand.adapters.db.repositories.balances import BalanceRepository
 from onhand.adapters.db.repositories.boms import BomRepository
 from onhand.adapters.db.repositories.builds import BuildRepository
 from onhand.adapters.db.repositories.catalog import (
@@ -58,6 +59,7 @@ class SqlUnitOfWork:
         self.locations = LocationRepository(conn, locations or LocationCache(), self.company)
         self.lots = LotRepository(conn)
         self.ledger = LedgerRepository(conn)
+        self.balances = BalanceRepository(conn)
         self.api_keys = ApiKeyRepository(conn)
         self.idempotency = IdempotencyRepository(conn)
         self.import_runs = ImportRunRepository(conn)

@@ -1,0 +1,236 @@
+"""Balances: the projection of the ledger per (item, location, lot) — on hand and reserved.
+
+Changed only in a posting's transaction (`services/postings.post`). Decreases at guarded
+locations are conditional updates (`... WHERE on_hand + :delta >= 0`), so two concurrent
+takers can never both win the last unit; rows are touched in one order for every posting
+(guarded rows first, then the others, each by key) so concurrent postings cannot deadlock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from onhand.adapters.db.tables import balances, items, locations, lots
+from onhand.adapters.db.types import ScaledDecimal
+from onhand.domain.ledger import BalanceKey, Guard
+from onhand.domain.locations import INTERNAL_KINDS
+from onhand.services.views import BalanceRow
+
+ZERO = Decimal(0)
+
+# Parameter names must differ from column names in UPDATE statements.
+_KEY = (
+    balances.c.item_id == bindparam("b_item"),
+    balances.c.location_id == bindparam("b_location"),
+    balances.c.lot_key == bindparam("b_lot"),
+)
+_DELTA = bindparam("delta", type_=ScaledDecimal())
+_HELD = select(balances.c.on_hand, balances.c.reserved).where(*_KEY)
+# A guarded decrease: it happens only if what may be taken covers it (see Guard).
+_TAKE = {
+    Guard.ON_HAND: update(balances)
+    .where(*_KEY, balances.c.on_hand + _DELTA >= 0)
+    .values(on_hand=balances.c.on_hand + _DELTA),
+    Guard.FREE: update(balances)
+    .where(*_KEY, balances.c.on_hand - balances.c.reserved + _DELTA >= 0)
+    .values(on_hand=balances.c.on_hand + _DELTA),
+}
+_ADD_BY_DIALECT: dict[str, Any] = {}
+_BALANCES = (
+    select(
+        balances.c.item_id,
+        items.c.sku,
+        balances.c.location_id,
+        balances.c.lot_key,
+        lots.c.code.label("lot_code"),
+        lots.c.status.label("lot_status"),
+        lots.c.expiry_date,
+        balances.c.on_hand,
+        balances.c.reserved,
+    )
+    .join_from(balances, items, balances.c.item_id == items.c.id)
+    .outerjoin(lots, balances.c.lot_key == lots.c.id)
+    .where(balances.c.location_id.in_(bindparam("location_ids", expanding=True)))
+    .where((balances.c.on_hand != 0) | (balances.c.reserved != 0))
+    .order_by(items.c.sku, balances.c.location_id, lots.c.expiry_date, balances.c.lot_key)
+)
+_BALANCE_QUERIES = {
+    (by_item, by_lot): _BALANCES.where(
+        *([balances.c.item_id.in_(bindparam("item_ids", expanding=True))] if by_item else []),
+        *([balances.c.lot_key == bindparam("lot_id")] if by_lot else []),
+    )
+    for by_item in (False, True)
+    for by_lot in (False, True)
+}
+
+
+def _balance_query(by_item: bool, by_lot: bool) -> Any:
+    """The balance listing, filtered by items and/or a lot: four statements built once."""
+    return _BALANCE_QUERIES[(by_item, by_lot)]
+
+
+def _add_to_balance(dialect: str) -> Any:
+    """INSERT … ON CONFLICT DO UPDATE adding `delta` to on hand, built once per dialect."""
+    if dialect not in _ADD_BY_DIALECT:
+        make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = make(balances).values(
+            item_id=bindparam("b_item"), location_id=bindparam("b_location"),
+            lot_key=bindparam("b_lot"), on_hand=_DELTA, reserved=ZERO,
+        )
+        _ADD_BY_DIALECT[dialect] = statement.on_conflict_do_update(
+            index_elements=[balances.c.item_id, balances.c.location_id, balances.c.lot_key],
+            set_={"on_hand": balances.c.on_hand + statement.excluded.on_hand},
+        )
+    return _ADD_BY_DIALECT[dialect]
+
+
+
+class BalanceRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        dialect = conn.dialect.name
+        self._insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        self._add = _add_to_balance(dialect)
+
+    def apply_deltas(
+        self, deltas: dict[BalanceKey, Decimal], guarded_locations: set[int], guard: Guard
+    ) -> list[tuple[BalanceKey, Decimal]]:
+        """Apply on-hand changes; return (key, what there was) for each guarded row that fell short.
+
+        With `Guard.FREE` a decrease may take only unreserved stock. Many rows are
+        changed in two statements (guarded decreases, then additions); should a guarded
+        decrease fall short, they are undone and applied row by row to say which.
+        """
+        # One order for every posting: guarded rows first, then the others, each by key,
+        # so two postings never lock the same rows in opposite orders.
+        keys = sorted(deltas, key=lambda key: (key[1] not in guarded_locations, key))
+        takes = [key for key in keys if deltas[key] < 0 and key[1] in guarded_locations]
+        adds = [key for key in keys if not (deltas[key] < 0 and key[1] in guarded_locations)]
+        # In two statements only when that is the same order: every addition at an
+        # unguarded place (a wave of shipments: stock → customer).
+        if len(keys) <= 2 or any(key[1] in guarded_locations for key in adds):
+            return self._apply_each(keys, deltas, guarded_locations, guard)
+
+        def params(key: BalanceKey) -> dict[str, Any]:
+            return {"b_item": key[0], "b_location": key[1], "b_lot": key[2], "delta": deltas[key]}
+
+        if takes:
+            attempt = self._conn.begin_nested()
+            if self._conn.execute(_TAKE[guard], [params(key) for key in takes]).rowcount != len(takes):
+                attempt.rollback()
+                return self._apply_each(keys, deltas, guarded_locations, guard)
+            attempt.commit()
+        if adds:
+            self._conn.execute(self._add, [params(key) for key in adds])
+        return []
+
+    def _apply_each(
+        self, keys: list[BalanceKey], deltas: dict[BalanceKey, Decimal], guarded_locations: set[int], guard: Guard
+    ) -> list[tuple[BalanceKey, Decimal]]:
+        shortages: list[tuple[BalanceKey, Decimal]] = []
+        for key in keys:
+            delta = deltas[key]
+            params = {"b_item": key[0], "b_location": key[1], "b_lot": key[2], "delta": delta}
+            if delta < 0 and key[1] in guarded_locations:
+                taken = self._conn.execute(_TAKE[guard], params)
+                if taken.rowcount != 1:
+                    basis = balances.c.on_hand - balances.c.reserved if guard is Guard.FREE else balances.c.on_hand
+                    shortages.append((key, self._current(key, basis)))
+            else:
+                self._conn.execute(self._add, params)
+        return shortages
+
+    @staticmethod
+    def _key_filter(key: BalanceKey) -> tuple[Any, ...]:
+        item_id, location_id, lot_key = key
+        return (
+            balances.c.item_id == item_id,
+            balances.c.location_id == location_id,
+            balances.c.lot_key == lot_key,
+        )
+
+    # --- reading -------------------------------------------------------------------
+
+    def _current(self, key: BalanceKey, basis: Any) -> Decimal:
+        value = self._conn.execute(select(basis).where(*self._key_filter(key))).scalar()
+        return value if value is not None else ZERO
+
+    def overcommitted(self, keys: list[BalanceKey]) -> list[tuple[BalanceKey, Decimal]]:
+        """(key, reserved − on hand) for each balance promising more than it holds."""
+        found = []
+        for key in sorted(keys):
+            row = self._conn.execute(_HELD, {"b_item": key[0], "b_location": key[1], "b_lot": key[2]}).first()
+            if row is not None and row.reserved > max(row.on_hand, ZERO):
+                found.append((key, row.reserved - max(row.on_hand, ZERO)))
+        return found
+
+    def on_hand_for_update(self, key: BalanceKey) -> Decimal:
+        """On hand, with the row locked until commit (PostgreSQL; SQLite writers are serial)."""
+        query = select(balances.c.on_hand).where(*self._key_filter(key)).with_for_update()
+        value = self._conn.execute(query).scalar()
+        return value if value is not None else ZERO
+
+    def internal_on_hand_of_lot(self, item_id: int, lot_id: int) -> Decimal:
+        query = (
+            select(func.sum(balances.c.on_hand))
+            .join_from(balances, locations, balances.c.location_id == locations.c.id)
+            .where(
+                balances.c.item_id == item_id,
+                balances.c.lot_key == lot_id,
+                locations.c.kind.in_([kind.value for kind in INTERNAL_KINDS]),
+            )
+        )
+        return self._conn.execute(query).scalar() or ZERO
+
+    def balance_rows(
+        self,
+        *,
+        item_ids: list[int] | None,
+        location_ids: list[int],
+        lot_id: int | None = None,
+    ) -> list[BalanceRow]:
+        query = _balance_query(item_ids is not None, lot_id is not None)
+        params = {"location_ids": location_ids, "item_ids": item_ids or [], "lot_id": lot_id}
+        return [
+            BalanceRow(
+                item_id=r.item_id,
+                sku=r.sku,
+                location_id=r.location_id,
+                lot_id=r.lot_key or None,
+                lot_code=r.lot_code,
+                lot_status=r.lot_status,
+                lot_expiry=r.expiry_date,
+                on_hand=r.on_hand,
+                reserved=r.reserved,
+            )
+            for r in self._conn.execute(query, params)
+        ]
+
+    # --- integrity -----------------------------------------------------------------
+
+    def projection(self) -> dict[BalanceKey, Decimal]:
+        query = select(balances.c.item_id, balances.c.location_id, balances.c.lot_key, balances.c.on_hand)
+        return {(r[0], r[1], r[2]): r[3] for r in self._conn.execute(query)}
+
+    def lock_for_rebuild(self) -> None:
+        """Keep writers out while balances are rewritten (SQLite's writer lock suffices)."""
+        if self._conn.dialect.name == "postgresql":
+            self._conn.exec_driver_sql("LOCK TABLE moves, balances IN EXCLUSIVE MODE")
+
+    def set_on_hand(self, values: Iterable[tuple[BalanceKey, Decimal]]) -> None:
+        for key, value in values:
+            item_id, location_id, lot_key = key
+            statement = self._insert(balances).values(
+                item_id=item_id, location_id=location_id, lot_key=lot_key,
+                on_hand=value, reserved=ZERO,
+            )
+            statement = statement.on_conflict_do_update(
+                index_elements=[balances.c.item_id, balances.c.location_id, balances.c.lot_key],
+                set_={"on_hand": statement.excluded.on_hand},
+            )
+            self._conn.execute(statement)
