@@ -20,7 +20,6 @@ from onhand.domain.choices import parse_choice
 from onhand.domain.errors import Conflict, InvalidInput
 from onhand.domain.locations import Location, effective_sellable
 
-REFERENCE_PREFIX = "BO-"
 # No "/" (unlike sales orders), so a reference is always one segment of a URL path.
 REFERENCE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._#\-]{0,63}$")
 
@@ -39,11 +38,6 @@ class BuildStatus(StrEnum):
 
 def parse_build_status(value: str, field: str = "status") -> BuildStatus:
     return parse_choice(BuildStatus, value, field)
-
-
-def reference_for(build_order_id: int) -> str:
-    """The default reference of a build order, from its id: BO-000001."""
-    return f"{REFERENCE_PREFIX}{build_order_id:06d}"
 
 
 def validate_reference(reference: str, field: str = "reference") -> str:

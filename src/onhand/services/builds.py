@@ -19,7 +19,6 @@ from onhand.domain.builds import (
     check_open,
     check_startable,
     parse_build_status,
-    reference_for,
     status_after_build,
     status_after_finish,
     validate_reference,
@@ -67,10 +66,7 @@ def create_build_order(
             note=clean_note, now=ctx.now(),
         )
         if clean_reference is None:
-            number = order_id
-            while uow.builds.by_reference(reference_for(number)) is not None:
-                number += 1
-            uow.builds.set_reference(order_id, reference_for(number))
+            uow.builds.set_reference(order_id, resolve.document_number("BO", order_id, uow.builds.by_reference))
         return order_id
 
     request = {"sku": sku, "location": location, "quantity": quantity, "reference": reference, "note": note}
@@ -100,10 +96,7 @@ def get_build_order(ctx: ServiceContext, reference: str) -> BuildOrderView:
 def list_build_orders(
     ctx: ServiceContext, *, status: str | None = None, limit: int = 100, offset: int = 0
 ) -> list[BuildOrderView]:
-    if not 1 <= limit <= 1000:
-        raise InvalidInput("limit", "must be between 1 and 1000")
-    if offset < 0:
-        raise InvalidInput("offset", "must not be negative")
+    resolve.page(limit, offset)
     wanted = parse_build_status(status) if status else None
     with ctx.reading() as uow:
         return uow.builds.list(status=wanted, limit=limit, offset=offset)

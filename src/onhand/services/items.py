@@ -186,10 +186,7 @@ def find_by_gtin(ctx: ServiceContext, gtin: str) -> Item:
 def list_items(
     ctx: ServiceContext, *, search: str | None = None, limit: int = 100, offset: int = 0
 ) -> list[Item]:
-    if not 1 <= limit <= 1000:
-        raise InvalidInput("limit", "must be between 1 and 1000")
-    if offset < 0:
-        raise InvalidInput("offset", "must not be negative")
+    resolve.page(limit, offset)
     search = resolve.text(search, "search", max_length=100)
     with ctx.reading() as uow:
         return uow.items.list(search=search, limit=limit, offset=offset)

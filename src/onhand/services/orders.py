@@ -34,13 +34,6 @@ if TYPE_CHECKING:
 REFERENCE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/#\-]{0,63}$")
 
 
-def _number_from(uow: UnitOfWork, order_id: int) -> str:
-    """SO-000123 from the order's id, skipping numbers a manual reference already took."""
-    number = order_id
-    while uow.orders.id_by_reference(f"SO-{number:06d}") is not None:
-        number += 1
-    return f"SO-{number:06d}"
-
 
 def locked_order(uow: UnitOfWork, reference: str) -> Any:
     """The order's header, locked for this transaction and read once the lock was
@@ -102,7 +95,7 @@ def create_order(
         }
         order_id = uow.orders.add(header, line_values(uow, lines))
         if not reference:
-            uow.orders.update(order_id, reference=_number_from(uow, order_id))
+            uow.orders.update(order_id, reference=resolve.document_number("SO", order_id, uow.orders.id_by_reference))
         return order_id
 
     request = {
@@ -270,10 +263,7 @@ def list_orders(
 ) -> list[SalesOrderView]:
     if status is not None:
         status = parse_choice(OrderStatus, status, "status").value
-    if not 1 <= limit <= 1000:
-        raise InvalidInput("limit", "must be between 1 and 1000")
-    if offset < 0:
-        raise InvalidInput("offset", "must not be negative")
+    resolve.page(limit, offset)
     channel_name = validate_channel(channel) if channel is not None else None
     with ctx.reading() as uow:
         rows = uow.orders.list(status=status, channel=channel_name, limit=limit, offset=offset)

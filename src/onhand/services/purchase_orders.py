@@ -87,13 +87,6 @@ def _line_values(
     return values
 
 
-def _number_from(uow: UnitOfWork, order_id: int) -> str:
-    """PO-000123 from the order's id, skipping numbers a manual reference already took."""
-    number = order_id
-    while uow.purchase_orders.by_reference(f"PO-{number:06d}") is not None:
-        number += 1
-    return f"PO-{number:06d}"
-
 
 def order_row(uow: UnitOfWork, reference: str, field: str = "purchase_order") -> Any:
     row = uow.purchase_orders.by_reference(reference.strip()) if reference and reference.strip() else None
@@ -148,7 +141,8 @@ def create_purchase_order(
         }
         order_id = uow.purchase_orders.add(header, _line_values(uow, lines, source, money))
         if ref is None:
-            uow.purchase_orders.update(order_id, reference=_number_from(uow, order_id))
+            number = resolve.document_number("PO", order_id, uow.purchase_orders.by_reference)
+            uow.purchase_orders.update(order_id, reference=number)
         return order_id
 
     request = {
@@ -331,10 +325,7 @@ def list_purchase_orders(
     offset: int = 0,
 ) -> list[PurchaseOrderView]:
     """Purchase orders, newest first, optionally of one status and supplier."""
-    if not 1 <= limit <= 1000:
-        raise InvalidInput("limit", "must be between 1 and 1000")
-    if offset < 0:
-        raise InvalidInput("offset", "must not be negative")
+    resolve.page(limit, offset)
     if status is not None:
         status = parse_choice(PurchaseOrderStatus, status, "status").value
     with ctx.reading() as uow:

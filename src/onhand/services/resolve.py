@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from onhand.domain.errors import InvalidInput, NotFound
@@ -34,6 +35,22 @@ def record_id(value: int, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
         raise InvalidInput(field, f"must be a whole number from 1 to {MAX_ID}")
     return value
+
+
+def page(limit: int, offset: int = 0) -> None:
+    """A listing's page: 1 to 1,000 rows from a non-negative offset."""
+    if not 1 <= limit <= 1000:
+        raise InvalidInput("limit", "must be between 1 and 1000")
+    if offset < 0:
+        raise InvalidInput("offset", "must not be negative")
+
+
+def document_number(prefix: str, record: int, taken: Callable[[str], object]) -> str:
+    """PREFIX-000123 from a record's id, skipping numbers a manual reference already took."""
+    number = record
+    while taken(f"{prefix}-{number:06d}") is not None:
+        number += 1
+    return f"{prefix}-{number:06d}"
 
 
 def item(uow: UnitOfWork, sku: str, field: str = "sku") -> Item:

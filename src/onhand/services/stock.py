@@ -228,8 +228,7 @@ def movement_history(
 
     Page backwards by passing the smallest move id seen as `before_id`.
     """
-    if not 1 <= limit <= 1000:
-        raise InvalidInput("limit", "must be between 1 and 1000")
+    resolve.page(limit)
     if lot is not None and sku is None:
         raise InvalidInput("lot", "a lot filter needs the sku it belongs to")
     if before_id is not None:

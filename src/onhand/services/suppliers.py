@@ -130,10 +130,7 @@ def get_supplier(ctx: ServiceContext, code: str) -> SupplierView:
 def list_suppliers(
     ctx: ServiceContext, *, search: str | None = None, limit: int = 100, offset: int = 0
 ) -> list[SupplierView]:
-    if not 1 <= limit <= 1000:
-        raise InvalidInput("limit", "must be between 1 and 1000")
-    if offset < 0:
-        raise InvalidInput("offset", "must not be negative")
+    resolve.page(limit, offset)
     needle = resolve.text(search, "search", max_length=100)
     with ctx.reading() as uow:
         return [uow.suppliers.view_of(row) for row in uow.suppliers.list(search=needle, limit=limit, offset=offset)]

@@ -111,13 +111,6 @@ def refresh_status(uow: UnitOfWork, transfer_id: int, **changes: Any) -> None:
     uow.transfers.update(transfer_id, status=status.value, **changes)
 
 
-def _number_from(uow: UnitOfWork, transfer_id: int) -> str:
-    """TO-000123 from the transfer's id, skipping numbers a manual reference already took."""
-    number = transfer_id
-    while uow.transfers.by_reference(f"TO-{number:06d}") is not None:
-        number += 1
-    return f"TO-{number:06d}"
-
 
 def create_transfer(
     ctx: ServiceContext,
@@ -168,7 +161,8 @@ def create_transfer(
         }
         transfer_id = uow.transfers.add(header, _line_values(uow, lines))
         if not reference:
-            uow.transfers.update(transfer_id, reference=_number_from(uow, transfer_id))
+            number = resolve.document_number("TO", transfer_id, uow.transfers.by_reference)
+            uow.transfers.update(transfer_id, reference=number)
         return transfer_id
 
     request = {
@@ -286,10 +280,7 @@ def list_transfers(
     """Newest first; `location`: transfers from or to it (or any of its bins)."""
     if status is not None:
         status = parse_choice(TransferStatus, status, "status").value
-    if not 1 <= limit <= 1000:
-        raise InvalidInput("limit", "must be between 1 and 1000")
-    if offset < 0:
-        raise InvalidInput("offset", "must not be negative")
+    resolve.page(limit, offset)
     with ctx.reading() as uow:
         location_ids = None
         if location:
