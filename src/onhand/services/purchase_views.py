@@ -5,6 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from onhand.domain.errors import NotFound
+from onhand.domain.purchasing import PurchaseLineProgress
+
+if TYPE_CHECKING:
+    from onhand.services.context import UnitOfWork
+
+ZERO = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -173,3 +182,44 @@ class SupplierReturnView:
     lines: tuple[SupplierReturnLineView, ...]
     company_currency: str
     value: Decimal  # what the returned units took out of the cost layers, company currency
+
+
+def load_purchase_order(uow: UnitOfWork, order_id: int) -> PurchaseOrderView:
+    order = uow.purchase_orders.get(order_id)
+    if order is None:
+        raise NotFound("purchase order", str(order_id), "purchase_order")
+    received = uow.purchase_orders.received(order_id)
+    returned = uow.supplier_returns.returned(order_id)
+    supplier = uow.suppliers.get(order.supplier_id)
+    place = {loc.id: loc.code for loc in uow.locations.all()}
+    ended = order.closed_at is not None or order.cancelled_at is not None
+    lines, warnings = [], []
+    for line in uow.purchase_orders.lines(order_id):
+        progress = PurchaseLineProgress(line.quantity, received[line.id])
+        lines.append(PurchaseOrderLineView(
+            line_no=line.line_no, sku=line.sku, quantity=line.quantity, unit_cost=line.unit_cost,
+            received=progress.received, open=ZERO if ended else progress.open, supplier_sku=line.supplier_sku,
+            returned=returned.get(line.id, ZERO),
+        ))
+        warnings.extend(_price_warnings(uow, supplier, line))
+    return PurchaseOrderView(
+        reference=order.reference, supplier=supplier.code, supplier_reference=order.supplier_reference,
+        currency=order.currency, destination=place[order.destination_id], expected_date=order.expected_date,
+        status=order.status, note=order.note, created_at=order.created_at, updated_at=order.updated_at,
+        ordered_at=order.ordered_at, closed_at=order.closed_at, cancelled_at=order.cancelled_at,
+        lines=tuple(lines), receipts=tuple(uow.purchase_orders.receipt_references(order_id)),
+        returns=tuple(row.reference for row in uow.supplier_returns.for_order(order_id)),
+        warnings=tuple(warnings),
+    )
+
+
+def _price_warnings(uow: UnitOfWork, supplier: Any, line: Any) -> list[str]:
+    price = uow.suppliers.price(supplier.id, line.item_id)
+    found = []
+    if price and price.min_order_quantity and line.quantity < price.min_order_quantity:
+        found.append(f"line {line.line_no}: {line.quantity} {line.sku} is below {supplier.code}'s "
+                     f"minimum order quantity of {price.min_order_quantity}")
+    if price and price.pack_size and line.quantity % price.pack_size != 0:
+        found.append(f"line {line.line_no}: {line.quantity} {line.sku} is not a whole number of "
+                     f"{supplier.code}'s packs of {price.pack_size}")
+    return found
