@@ -31,7 +31,7 @@ from sqlalchemy import (
     update,
 )
 
-from onhand.adapters.db.tables import locations, moves, postings
+from onhand.adapters.db.tables import locations, moves, postings, returns, shipments
 from onhand.adapters.db.tables.valuation import (
     cost_checkpoints,
     move_carried_layers,
@@ -272,6 +272,44 @@ class ValuationHistoryRepository:
             r for r in _history_rows(self._conn.execute(query))
             if r.item_id not in after or (r.effective_at, r.id) > after[r.item_id]
         ]
+
+    def shipment_moves(self, order_id: int, item_id: int, lot_id: int | None) -> tuple[int, ...]:
+        """The valued shipment moves of an order's item (and lot, if given): what a return of it reverses."""
+        query = (
+            select(moves.c.id)
+            .select_from(moves.join(shipments, shipments.c.posting_id == moves.c.posting_id)
+                         .join(move_values, move_values.c.move_id == moves.c.id))
+            .where(shipments.c.order_id == order_id, moves.c.item_id == item_id)
+            .order_by(moves.c.id)
+        )
+        if lot_id is not None:
+            query = query.where(moves.c.lot_id == lot_id)
+        return tuple(int(r.id) for r in self._conn.execute(query))
+
+    def returned_shipments(self, return_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
+        """For customer return moves: the valued shipment moves of their order's item (and lot)
+        posted before them — what `shipment_moves` gave each when it was posted."""
+        ids = sorted(set(return_ids))
+        if not ids:
+            return {}
+        back, shipped = moves.alias("returned"), moves.alias("shipped")
+        query = (
+            select(back.c.id.label("return_id"), shipped.c.id.label("shipment_id"))
+            .select_from(
+                back.join(returns, returns.c.posting_id == back.c.posting_id)
+                .join(shipments, shipments.c.order_id == returns.c.order_id)
+                .join(shipped, and_(shipped.c.posting_id == shipments.c.posting_id,
+                                    shipped.c.item_id == back.c.item_id, shipped.c.id < back.c.id,
+                                    or_(back.c.lot_id.is_(None), shipped.c.lot_id == back.c.lot_id)))
+                .join(move_values, move_values.c.move_id == shipped.c.id)
+            )
+            .where(back.c.id.in_(ids))
+            .order_by(back.c.id, shipped.c.id)
+        )
+        found: dict[int, list[int]] = defaultdict(list)
+        for r in self._conn.execute(query):
+            found[int(r.return_id)].append(int(r.shipment_id))
+        return {key: tuple(value) for key, value in found.items()}
 
     def carried(self, move_ids: Iterable[int]) -> dict[int, tuple[Layer, ...]]:
         ids = sorted(set(move_ids))
