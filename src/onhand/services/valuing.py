@@ -158,19 +158,42 @@ def _value_backdated(
     uow: UnitOfWork, draft: PostingDraft, ids: list[int], roles: list[MoveRole],
     methods: dict[int, CostingMethod], heads: dict[int, tuple[Position, int]], effective_at: datetime,
 ) -> None:
-    """Each item's new moves go into its history where they belong; what they affect is re-valued."""
-    if MoveRole.BUILD_OUTPUT in roles:
-        raise InvalidInput("effective_at", "a build cannot be posted before its items' newest moves")
+    """Each item's new moves go into its history where they belong; what they affect is re-valued.
+
+    A build (or disassembly) consumes first, at what its components were worth then; its
+    outputs come in at that (plus labour and overhead), shared among several outputs by
+    quantity × their current cost as when posted now, and their items are re-valued after."""
     given: dict[int, dict[int, CostMove]] = defaultdict(dict)
     stored_role: dict[int, MoveRole] = {}
-    for move_id, move, role in zip(ids, draft.moves, roles, strict=True):
-        given[move.item.id][move_id] = _cost_move(move_id, move, role, effective_at)
+    outputs = [index for index, role in enumerate(roles) if role is MoveRole.BUILD_OUTPUT]
+    for index, (move_id, move, role) in enumerate(zip(ids, draft.moves, roles, strict=True)):
         stored_role[move_id] = role
+        if index not in outputs:
+            given[move.item.id][move_id] = _cost_move(move_id, move, role, effective_at)
+    made = {draft.moves[index].item.id for index in outputs}
+    if made & set(given):
+        raise InvalidInput("effective_at", "a backdated build cannot consume the item it makes")
     done = [
         revalue_item(uow, item_id, methods[item_id], given[item_id], new=frozenset(given[item_id]),
                      stored_role=stored_role)
         for item_id in sorted(given)
     ]
+    if outputs:
+        new_values = {move_id: value for revaluation in done for move_id, value in revaluation.new_values.items()}
+        consumed = sum((new_values[ids[index]] for index, role in enumerate(roles)
+                        if role is MoveRole.BUILD_CONSUMPTION), ZERO)
+        engines = _engines(uow, sorted(made), methods)
+        made_moves: dict[int, dict[int, CostMove]] = defaultdict(dict)
+        for index, value in _output_values(engines, draft.moves, outputs, consumed).items():
+            move = draft.moves[index]
+            made_moves[move.item.id][ids[index]] = CostMove(
+                ids[index], effective_at, MoveRole.BUILD_OUTPUT, move.quantity, destination=move.destination.id,
+                lot=_lot(move), value=value)
+        done += [
+            revalue_item(uow, item_id, methods[item_id], made_moves[item_id], new=frozenset(made_moves[item_id]),
+                         stored_role=stored_role)
+            for item_id in sorted(made_moves)
+        ]
     carry_to_builds(uow, done)
     _advance_heads(uow, draft.moves, ids, heads, effective_at, None)
 
