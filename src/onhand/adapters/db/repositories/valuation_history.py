@@ -292,23 +292,10 @@ class ValuationHistoryRepository:
         ids = sorted(set(return_ids))
         if not ids:
             return {}
-        back, shipped = moves.alias("returned"), moves.alias("shipped")
-        query = (
-            select(back.c.id.label("return_id"), shipped.c.id.label("shipment_id"))
-            .select_from(
-                back.join(returns, returns.c.posting_id == back.c.posting_id)
-                .join(shipments, shipments.c.order_id == returns.c.order_id)
-                .join(shipped, and_(shipped.c.posting_id == shipments.c.posting_id,
-                                    shipped.c.item_id == back.c.item_id, shipped.c.id < back.c.id,
-                                    or_(back.c.lot_id.is_(None), shipped.c.lot_id == back.c.lot_id)))
-                .join(move_values, move_values.c.move_id == shipped.c.id)
-            )
-            .where(back.c.id.in_(ids))
-            .order_by(back.c.id, shipped.c.id)
-        )
         found: dict[int, list[int]] = defaultdict(list)
-        for r in self._conn.execute(query):
-            found[int(r.return_id)].append(int(r.shipment_id))
+        for chunk in range(0, len(ids), 5000):
+            for r in self._conn.execute(_RETURNED_SHIPMENTS, {"ids": ids[chunk:chunk + 5000]}):
+                found[int(r.return_id)].append(int(r.shipment_id))
         return {key: tuple(value) for key, value in found.items()}
 
     def carried(self, move_ids: Iterable[int]) -> dict[int, tuple[Layer, ...]]:
@@ -374,4 +361,19 @@ _HISTORY_JOIN = (
     .join(_TO, _TO.c.id == moves.c.to_location_id)
 )
 _KINDS = (_FROM.c.kind.label("from_kind"), _TO.c.kind.label("to_kind"))
+_BACK, _SHIPPED = moves.alias("returned"), moves.alias("shipped")
+# A return's shipments: its order's valued shipment moves of the item (and lot) before it.
+_RETURNED_SHIPMENTS = (
+    select(_BACK.c.id.label("return_id"), _SHIPPED.c.id.label("shipment_id"))
+    .select_from(
+        _BACK.join(returns, returns.c.posting_id == _BACK.c.posting_id)
+        .join(shipments, shipments.c.order_id == returns.c.order_id)
+        .join(_SHIPPED, and_(_SHIPPED.c.posting_id == shipments.c.posting_id, _SHIPPED.c.item_id == _BACK.c.item_id,
+                             _SHIPPED.c.id < _BACK.c.id,
+                             or_(_BACK.c.lot_id.is_(None), _SHIPPED.c.lot_id == _BACK.c.lot_id)))
+        .join(move_values, move_values.c.move_id == _SHIPPED.c.id)
+    )
+    .where(_BACK.c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(_BACK.c.id, _SHIPPED.c.id)
+)
 _INTERNAL_KINDS = sorted(kind.value for kind in INTERNAL_KINDS)
