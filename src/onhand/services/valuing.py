@@ -30,7 +30,7 @@ from onhand.domain.ledger import MoveLine, PostingDraft
 from onhand.domain.move_roles import MoveRole, role_of
 from onhand.domain.valuation import CostMove, ItemValuation, MoveValue, ValuationSnapshot, pool_key
 from onhand.services import return_costs
-from onhand.services.revaluing import Position, carry_to_builds, methods_for, revalue_item
+from onhand.services.revaluing import ItemRevaluation, Position, carry_to_builds, methods_for, revalue_item
 
 CHECKPOINT_EVERY = 1000  # an item's pools are kept after every this many of its moves
 
@@ -159,19 +159,15 @@ def _value_backdated(
     methods: dict[int, CostingMethod], heads: dict[int, tuple[Position, int]], effective_at: datetime,
 ) -> None:
     """Each item's new moves go into its history where they belong; what they affect is re-valued.
-
-    A build (or disassembly) consumes first, at what its components were worth then; its
-    outputs come in at that (plus labour and overhead), shared among several outputs by
-    quantity × their current cost as when posted now, and their items are re-valued after."""
-    given: dict[int, dict[int, CostMove]] = defaultdict(dict)
-    stored_role: dict[int, MoveRole] = {}
+    A build (or disassembly) consumes first, at what its components were worth then; then its
+    outputs come in (`_value_backdated_outputs`)."""
     outputs = [index for index, role in enumerate(roles) if role is MoveRole.BUILD_OUTPUT]
-    for index, (move_id, move, role) in enumerate(zip(ids, draft.moves, roles, strict=True)):
-        stored_role[move_id] = role
-        if index not in outputs:
+    stored_role = dict(zip(ids, roles, strict=True))
+    given: dict[int, dict[int, CostMove]] = defaultdict(dict)
+    for move_id, move, role in zip(ids, draft.moves, roles, strict=True):
+        if role is not MoveRole.BUILD_OUTPUT:
             given[move.item.id][move_id] = _cost_move(move_id, move, role, effective_at)
-    made = {draft.moves[index].item.id for index in outputs}
-    if made & set(given):
+    if {draft.moves[index].item.id for index in outputs} & set(given):
         raise InvalidInput("effective_at", "a backdated build cannot consume the item it makes")
     done = [
         revalue_item(uow, item_id, methods[item_id], given[item_id], new=frozenset(given[item_id]),
@@ -179,23 +175,32 @@ def _value_backdated(
         for item_id in sorted(given)
     ]
     if outputs:
-        new_values = {move_id: value for revaluation in done for move_id, value in revaluation.new_values.items()}
-        consumed = sum((new_values[ids[index]] for index, role in enumerate(roles)
-                        if role is MoveRole.BUILD_CONSUMPTION), ZERO)
-        engines = _engines(uow, sorted(made), methods)
-        made_moves: dict[int, dict[int, CostMove]] = defaultdict(dict)
-        for index, value in _output_values(engines, draft.moves, outputs, consumed).items():
-            move = draft.moves[index]
-            made_moves[move.item.id][ids[index]] = CostMove(
-                ids[index], effective_at, MoveRole.BUILD_OUTPUT, move.quantity, destination=move.destination.id,
-                lot=_lot(move), value=value)
-        done += [
-            revalue_item(uow, item_id, methods[item_id], made_moves[item_id], new=frozenset(made_moves[item_id]),
-                         stored_role=stored_role)
-            for item_id in sorted(made_moves)
-        ]
+        done += _value_backdated_outputs(uow, draft, ids, roles, outputs, methods, done, effective_at)
     carry_to_builds(uow, done)
     _advance_heads(uow, draft.moves, ids, heads, effective_at, None)
+
+
+def _value_backdated_outputs(
+    uow: UnitOfWork, draft: PostingDraft, ids: list[int], roles: list[MoveRole], outputs: list[int],
+    methods: dict[int, CostingMethod], consumption: list[ItemRevaluation], effective_at: datetime,
+) -> list[ItemRevaluation]:
+    """A backdated build's outputs come in at what it consumed then, plus labour and overhead
+    (shared among several outputs by quantity × their current unit cost, as when posted now),
+    at the build's moment in their items' histories, whose later moves are re-valued."""
+    new_values = {move_id: value for done in consumption for move_id, value in done.new_values.items()}
+    consumed = sum((new_values[ids[index]] for index, role in enumerate(roles)
+                    if role is MoveRole.BUILD_CONSUMPTION), ZERO)
+    made = sorted({draft.moves[index].item.id for index in outputs})
+    given: dict[int, dict[int, CostMove]] = defaultdict(dict)
+    for index, value in _output_values(_engines(uow, made, methods), draft.moves, outputs, consumed).items():
+        move = draft.moves[index]
+        given[move.item.id][ids[index]] = CostMove(ids[index], effective_at, MoveRole.BUILD_OUTPUT, move.quantity,
+                                                   destination=move.destination.id, lot=_lot(move), value=value)
+    return [
+        revalue_item(uow, item_id, methods[item_id], given[item_id], new=frozenset(given[item_id]),
+                     stored_role={move_id: MoveRole.BUILD_OUTPUT for move_id in given[item_id]})
+        for item_id in made
+    ]
 
 
 def _lot(move: MoveLine) -> int | None:
