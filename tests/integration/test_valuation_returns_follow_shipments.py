@@ -95,3 +95,27 @@ def test_a_return_of_two_shipments_is_worth_their_value_per_unit_together(stocke
     clock.advance(hours=1)
     returned = _return(stocked, view.reference, 3)
     assert _value(stocked, returned) == (D("15.5"), "returned")  # (40.00 + 22.00) / 12 × 3
+
+
+def test_a_re_valued_return_of_a_posted_day_is_corrected_in_the_next_open_day(stocked, clock):
+    start = clock()  # 2026-03-02, 09:00 UTC
+    day = start.date()
+    receive(stocked, placed(stocked, ("W", 10, "5.00")).reference, (1, 10))
+    late = placed(stocked, ("W", 10, "3.00"))
+    clock.advance(hours=1)
+    order, _shipment = _ship(stocked, 4)
+    clock.advance(hours=1)
+    returned = _return(stocked, order, 1)
+    clock.advance(days=1)
+    services.journals.post_journal(stocked, day)
+    receive(stocked, late.reference, (1, 10), effective_at=start - timedelta(hours=1))  # day 1, 08:00
+    assert _value(stocked, returned) == (D("3"), "returned")
+    (posted,) = services.reconciliation.reconcile(stocked, start=day, end=day).days
+    assert ("return", D("3")) in [(m.role, m.inventory_value) for m in posted.moves]  # changed since posted
+    following = day + timedelta(days=1)
+    nxt = services.journals.get_journal(stocked, following).journal
+    cogs = [ln.amount for ln in nxt.corrections if ln.description.startswith("Cost of goods sold")]
+    assert sum(cogs, D(0)) == D("-6.00")  # the shipment 8.00 less, less the return's 2.00 less
+    assert nxt.debits == nxt.credits
+    (today,) = services.reconciliation.reconcile(stocked, start=following, end=following).days
+    assert today.difference == 0  # the corrections are booked by the open day
