@@ -83,6 +83,30 @@ def test_a_build_backdated_before_a_receipt_takes_the_older_layer_and_its_output
     assert_books_balance(kitchen)
 
 
+def test_a_backdated_build_reaches_a_later_build_that_consumed_its_assembly(kitchen, clock):
+    add_item(kitchen, "GIFT", kind="assembly")
+    services.boms.set_bill_of_materials(kitchen, "GIFT", components=[ComponentLine("JAM", 1)])
+    start = clock()
+    receive(kitchen, placed(kitchen, ("BERRY", 10, "5.00")).reference, (1, 10))
+    clock.advance(days=3)
+    services.adjustments.post_adjustment(kitchen, location="NY", lines=[StockLine("JAM", 2, unit_cost="8.00")],
+                                         reason="found")
+    clock.advance(hours=1)
+    gifts = services.builds.create_build_order(kitchen, sku="GIFT", location="NY", quantity=2)
+    wrapped = services.builds.build(kitchen, gifts.reference).runs[-1]
+    assert _values(kitchen, wrapped.posting_id) == {("JAM", "build_consumption"): D("16"),
+                                                    ("GIFT", "build_output"): D("16")}
+    clock.advance(days=1)
+    jams = services.builds.create_build_order(kitchen, sku="JAM", location="NY", quantity=5)
+    services.builds.build(kitchen, jams.reference, effective_at=start + timedelta(days=1))
+    # The jams built then (5 @ 6.00: 5.00 of berry and 1.00 of labour) are older than the ones
+    # found: the gift boxes consumed two of them, and are worth that now.
+    assert _values(kitchen, wrapped.posting_id) == {("JAM", "build_consumption"): D("12"),
+                                                    ("GIFT", "build_output"): D("12")}
+    assert _by_sku(kitchen) == {"BERRY": (5, D("25")), "GIFT": (2, D("12")), "JAM": (5, D("34"))}
+    assert_books_balance(kitchen)
+
+
 def test_a_backdated_build_takes_only_free_stock_now(kitchen, clock):
     start = clock()
     receive(kitchen, placed(kitchen, ("BERRY", 10, "5.00")).reference, (1, 10))
