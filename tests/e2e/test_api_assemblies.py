@@ -93,3 +93,32 @@ def test_a_build_short_of_components_is_a_409_listing_them(api_admin, onhand):
 def test_a_viewer_cannot_build(api_viewer, api_admin):
     refused = api_viewer.post("/api/v1/build-orders", json={"sku": "X", "location": "NY", "quantity": 1})
     assert refused.status_code == 403
+
+
+def test_a_build_and_a_disassembly_are_backdated_with_effective_at(api_admin, onhand):
+    services.locations.create_location(onhand, code="NY", name="New York", kind="warehouse")
+    for body in ({"sku": "BERRY", "name": "Berries"}, {"sku": "JAM", "name": "Jam", "kind": "assembly"}):
+        api_admin.post("/api/v1/items", json=body)
+    api_admin.put("/api/v1/boms/JAM", json={"components": [{"sku": "BERRY", "quantity": 1}]})
+    api_admin.post("/api/v1/adjustments", json={  # now (the test clock: 2026-03-02 09:00 UTC)
+        "location": "NY", "reason": "found", "lines": [{"sku": "BERRY", "quantity": 10, "unit_cost": "6.00"}]})
+    api_admin.post("/api/v1/adjustments", json={
+        "location": "NY", "reason": "found", "lines": [{"sku": "BERRY", "quantity": 10, "unit_cost": "5.00"}],
+        "effective_at": "2026-03-01T10:00:00Z"})
+    reference = api_admin.post("/api/v1/build-orders", json={"sku": "JAM", "location": "NY", "quantity": 5}).json()[
+        "reference"]
+
+    future = api_admin.post(f"/api/v1/build-orders/{reference}/builds", json={"effective_at": "2027-01-01"})
+    built = api_admin.post(f"/api/v1/build-orders/{reference}/builds", json={"effective_at": "2026-03-01T12:00:00Z"})
+    apart = api_admin.post("/api/v1/disassemblies", json={
+        "sku": "JAM", "location": "NY", "quantity": 1, "effective_at": "2026-03-01T13:00:00Z"})
+
+    assert (future.status_code, future.json()["error"]["field"]) == (422, "effective_at")
+    assert built.status_code == 201, built.text
+    posting = built.json()["runs"][-1]["posting_id"]
+    values = api_admin.get(f"/api/v1/postings/{posting}/values").json()["moves"]
+    assert sorted((v["sku"], v["value"]) for v in values) == [("BERRY", "25"), ("JAM", "25")]  # 5 @ 5.00 then
+    assert api_admin.get(f"/api/v1/postings/{posting}").json()["effective_at"].startswith("2026-03-01T12:00:00")
+    assert apart.status_code == 201, apart.text
+    taken = api_admin.get(f"/api/v1/postings/{apart.json()['posting_id']}/values").json()["moves"]
+    assert sorted((v["sku"], v["value"]) for v in taken) == [("BERRY", "5"), ("JAM", "5")]

@@ -50,3 +50,26 @@ def test_a_build_order_is_built_and_traced_and_taken_apart(cli_run):
     assert apart.exit_code == 0, apart.stderr
     assert apart.row("BERRY") == ["BERRY", "B1", "2"]
     assert listed.row("BO-000001")[3:] == ["partially_built", "6", "4"]
+
+
+def test_a_build_and_a_disassembly_take_effective_at(cli_run):
+    cli_run("locations", "add", "NY", "--name", "New York", "--kind", "warehouse")
+    cli_run("items", "add", "BERRY", "--name", "Berry")
+    cli_run("items", "add", "JAM", "--name", "Jam", "--kind", "assembly")
+    assert cli_run("adjust", "NY", "--reason", "found", "--line", "BERRY:10@6.00").exit_code == 0  # posting 1
+    assert cli_run("adjust", "NY", "--reason", "found", "--line", "BERRY:10@5.00",
+                   "--effective-at", "2026-03-01T10:00:00Z").exit_code == 0
+    assert cli_run("boms", "set", "JAM", "--component", "BERRY:1").exit_code == 0
+    cli_run("builds", "create", "--sku", "JAM", "--location", "NY", "--quantity", "4")
+
+    refused = cli_run("builds", "run", "BO-000001", "--effective-at", "someday")
+    built = cli_run("builds", "run", "BO-000001", "--effective-at", "2026-03-01T12:00:00Z")  # posting 3
+    apart = cli_run("disassemble", "--sku", "JAM", "--location", "NY", "--quantity", "1",
+                    "--effective-at", "2026-03-01T13:00:00Z")  # posting 4
+
+    assert refused.exit_code != 0 and "effective_at" in refused.stderr
+    assert built.exit_code == 0, built.stderr
+    assert apart.exit_code == 0, apart.stderr
+    # Columns: move, SKU, lot, from, to, quantity, role, value, basis.
+    assert cli_run("valuation", "posting", "3").row("3", "BERRY")[7] == "20"  # 4 @ 5.00, the layer there then
+    assert cli_run("valuation", "posting", "4").row("6", "BERRY")[7] == "5"

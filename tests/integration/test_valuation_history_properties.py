@@ -1,10 +1,12 @@
 """Property-based: random histories with backdated postings, checked against a full re-run.
 
-After any history of receipts, found and lost stock (some of them backdated), transfers
-and shipments: every stored move value and every stored pool equals what a full re-run
-of each item's moves from scratch gives (`domain/valuation.value_history`, the oracle);
-the layers' values equal the report's total; and the report at a past moment equals a
-re-run of the moves up to that moment.
+After any history of receipts, found and lost stock, builds of an assembly (some of them
+backdated), transfers, shipments and customer returns: every stored move value and every
+stored pool equals what a full re-run of each item's moves from scratch gives
+(`domain/valuation.value_history`, the oracle; a return at its shipments' value per unit
+as the oracle values them); every build's output was given exactly what the oracle says
+its consumption was worth, plus labour; the layers' values equal the report's total; and
+the report at a past moment equals a re-run of the moves up to that moment.
 """
 
 from __future__ import annotations
@@ -24,7 +26,11 @@ from onhand.bootstrap import open_onhand
 from onhand.domain.cost_layers import CostingMethod
 from onhand.domain.errors import Conflict
 from onhand.domain.valuation import value_history
-from onhand.services import valuing
+from onhand.services import return_costs, valuing
+from onhand.services.bundles import ComponentLine
+from onhand.services.orders import NewOrderLine
+from onhand.services.postings import StockLine
+from onhand.services.returns import ReturnLine
 from onhand.services.revaluing import stored_cost_move
 from tests.conftest import Clock
 from tests.databases import BACKENDS, fresh_database
@@ -33,16 +39,62 @@ from tests.integration.test_valuation_properties import PLACES, ZERO, run, setup
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 
+SKUS = ("W", "T", "J")  # J is an assembly of W (BOM below)
+LABOUR = Decimal("0.25")
+
+
 @st.composite
 def operation(draw):
-    kind = draw(st.sampled_from(["buy", "buy", "ship", "found", "lose", "move"]))
-    sku = draw(st.sampled_from(["W", "T"]))
+    kind = draw(st.sampled_from(["buy", "buy", "ship", "ship", "found", "lose", "move", "build", "build", "return",
+                                 "return"]))
+    sku = "J" if kind == "build" else draw(st.sampled_from(["W", "T", "J"] if kind == "ship" else ["W", "T"]))
     lot = draw(st.sampled_from(["L1", "L2"])) if sku == "T" else None
     place = draw(st.sampled_from(PLACES))
-    quantity = Decimal(draw(st.integers(1, 12)))
+    quantity = Decimal(draw(st.integers(1, 4 if kind == "build" else 12)))
     cost = Decimal(draw(st.integers(1, 999))) / 100
-    back = draw(st.sampled_from([None, None, 1, 3, 7, 20])) if kind in ("buy", "found", "lose") else None
+    back = draw(st.sampled_from([None, None, 1, 3, 7, 20])) if kind in ("buy", "found", "lose", "build") else None
     return (kind, sku, lot, place, quantity, cost), back
+
+
+def setup_with_assembly(onhand, method, tea_method):
+    setup(onhand, method, tea_method)
+    services.items.create_item(onhand, sku="J", name="Jam", kind="assembly")
+    services.boms.set_bill_of_materials(onhand, "J", components=[ComponentLine("W", 2)], labour_cost=str(LABOUR))
+    # Some stock to start from, so that builds and shipments (and so returns) often happen.
+    for place in PLACES:
+        services.adjustments.post_adjustment(onhand, location=place, reason="found", lines=[
+            StockLine("W", 12, unit_cost="4.00"), StockLine("J", 2, unit_cost="9.50")])
+
+
+def ship(onhand, op, shipped):
+    """Ship an order of the line; remember what left, for returns."""
+    _kind, sku, lot, _place, quantity, _cost = op
+    order = services.orders.create_order(onhand, lines=[NewOrderLine(sku, quantity, lot=lot)])
+    services.orders.allocate_order(onhand, order.reference)
+    view = services.shipping.ship_order(onhand, order.reference)
+    if view.shipments:
+        shipped.append([view.reference, lot, view.lines[0].shipped])
+
+
+def give_back(onhand, op, shipped):
+    """Return part of a shipped order (the one the quantity picks), into the op's place."""
+    _kind, _sku, _lot, place, quantity, _cost = op
+    if not shipped:
+        return
+    entry = shipped[int(quantity) % len(shipped)]
+    reference, lot, left = entry
+    back = min(left, Decimal(1 + int(quantity) % 3))
+    if back <= 0:
+        return
+    services.returns.receive_return(onhand, reference, location=place, lines=[ReturnLine(1, back, lot=lot)])
+    entry[2] -= back
+
+
+def build(onhand, op, effective_at, builds):
+    _kind, _sku, _lot, place, quantity, _cost = op
+    order = services.builds.create_build_order(onhand, sku="J", location=place, quantity=quantity)
+    run_ = services.builds.build(onhand, order.reference, effective_at=effective_at).runs[-1]
+    builds.append(run_.posting_id)
 
 
 def run_backdated(onhand, op, effective_at):
@@ -64,13 +116,26 @@ def run_backdated(onhand, op, effective_at):
 def full_rerun(onhand, until=None):
     """Per item: the oracle's values and final pools from the item's whole history (up to `until`)."""
     with onhand.reading() as uow:
-        methods = valuing.methods_for(uow, [1, 2])
+        items = [uow.items.get_by_sku(sku).id for sku in SKUS]
+        methods = valuing.methods_for(uow, items)
         found = {}
-        for item in (1, 2):
+        for item in items:
             rows = uow.valuation_history.item_moves_after(item, None)
             moves = [stored_cost_move(r) for r in rows if until is None or r.effective_at <= until]
+            # A return at what its shipments left with, as the oracle values them (not as stored).
+            moves = return_costs.linked(uow, moves)
             found[item] = (rows, value_history(CostingMethod(methods[item]), moves))
         return found
+
+
+def assert_builds_given_their_consumption(onhand, builds, oracle):
+    values = {move_id: value for _rows, run_ in oracle.values() for move_id, value in run_.values.items()}
+    with onhand.reading() as uow:
+        for posting_id in builds:
+            rows = uow.valuation_history.moves_by_ids(uow.valuation.move_ids(posting_id))
+            (made,) = [r for r in rows if r.role == "build_output"]
+            consumed = sum((values[r.id].value for r in rows if r.role == "build_consumption"), ZERO)
+            assert made.given_value == consumed + LABOUR * made.quantity, (posting_id, rows)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -78,7 +143,7 @@ def full_rerun(onhand, until=None):
 @given(
     method=st.sampled_from(["fifo", "moving_average"]),
     tea_method=st.sampled_from(["fifo", "moving_average", "specific_lot"]),
-    ops=st.lists(operation(), min_size=1, max_size=14),
+    ops=st.lists(operation(), min_size=1, max_size=16),
     past=st.integers(0, 16),
 )
 def test_stored_values_and_pools_equal_a_full_rerun_after_backdated_postings(backend, method, tea_method, ops, past):
@@ -87,19 +152,30 @@ def test_stored_values_and_pools_equal_a_full_rerun_after_backdated_postings(bac
           mock.patch.object(valuing, "CHECKPOINT_EVERY", 3)):
         onhand = open_onhand(url, clock=clock)
         try:
-            setup(onhand, method, tea_method)
+            setup_with_assembly(onhand, method, tea_method)
+            shipped: list[list] = []
+            builds: list[int] = []
             for op, back in ops:
                 clock.advance(hours=1)
+                effective_at = None if back is None else clock() - timedelta(hours=back, minutes=30)
                 try:
-                    if back is None:
+                    if op[0] == "build":
+                        build(onhand, op, effective_at, builds)
+                    elif op[0] == "ship":
+                        ship(onhand, op, shipped)
+                    elif op[0] == "return":
+                        give_back(onhand, op, shipped)
+                    elif back is None:
                         run(onhand, op)
                     else:
-                        run_backdated(onhand, op, clock() - timedelta(hours=back, minutes=30))
+                        run_backdated(onhand, op, effective_at)
                 except Conflict:  # not enough stock (now), nothing to ship
                     continue
             with onhand.reading() as uow:
                 stored_pools = uow.valuation.pools()
-            for item, (rows, oracle) in full_rerun(onhand).items():
+            everything = full_rerun(onhand)
+            assert_builds_given_their_consumption(onhand, builds, everything)
+            for item, (rows, oracle) in everything.items():
                 for row in rows:
                     expected = oracle.values[int(row.id)]
                     assert (row.value, row.variance, row.basis) == (

@@ -102,7 +102,7 @@ def test_a_return_comes_back_at_the_cost_it_left_with(stocked):
     _, reference = _ship(stocked, 15)
     view = services.returns.receive_return(stocked, reference, location="NY", lines=[ReturnLine(1, 3)])
     (value,) = services.valuation.move_values(stocked, view.returns[-1].posting_id).moves
-    assert (value.role, value.value, value.basis) == ("return", D("16"), "unit_cost")  # 80.00 / 15 × 3
+    assert (value.role, value.value, value.basis) == ("return", D("16"), "returned")  # 80.00 / 15 × 3
     assert _total(stocked).total_value == D("46")
 
 

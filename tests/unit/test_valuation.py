@@ -99,10 +99,17 @@ def test_a_transferred_lot_keeps_its_cost_at_the_destination():
 
 def test_a_customer_return_comes_back_at_the_cost_it_left_with():
     moves = [*TEXTBOOK, receipt(4, 3, "10", "9.00")]
-    moves.append(CostMove(5, at(4), MoveRole.RETURN, D(3), destination=NY, returns_move=3))
+    moves.append(CostMove(5, at(4), MoveRole.RETURN, D(3), destination=NY, returns_moves=(3,)))
     run = value_history(FIFO, moves)
     assert run.values[5].value == D("16.000000")  # 80 / 15 × 3
     assert run.values[5].basis is ValueBasis.RETURNED
+
+
+def test_a_return_of_several_shipments_comes_back_at_their_value_per_unit_together():
+    moves = [*TEXTBOOK[:2], out(3, 2, "8", NY), out(4, 3, "4", NY)]  # 40.00 (8 @ 5), then 2 @ 5 + 2 @ 6
+    moves.append(CostMove(5, at(4), MoveRole.RETURN, D(3), destination=NY, returns_moves=(3, 4)))
+    run = value_history(FIFO, moves)
+    assert run.values[5].value == D("15.500000")  # (40 + 22) / 12 × 3
 
 
 def test_a_positive_adjustment_comes_in_at_the_current_cost_unless_one_is_given():

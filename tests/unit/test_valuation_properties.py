@@ -74,7 +74,7 @@ def history(raw: list, lots: bool) -> list[CostMove]:
             left, lot = shipped[original]
             back = min(qty, left)
             moves.append(CostMove(move_id, when, MoveRole.RETURN, D(back), destination=here, lot=lot,
-                                  returns_move=original))
+                                  returns_moves=(original,)))
             on_hand[(here, lot)] += back
             if back == left:
                 del shipped[original]

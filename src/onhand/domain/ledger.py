@@ -56,10 +56,12 @@ class MoveLine:
     quantity: Decimal
     lot: Lot | None = None
     # What one unit is worth in company currency (valuation): a receipt's landed cost, a
-    # found unit's cost, a returned unit's cost. None: the engine's default for the move.
+    # found unit's cost. None: the engine's default for the move.
     unit_cost: Decimal | None = None
     # A build output's labour and overhead per unit, on top of what the build consumed.
     added_cost: Decimal | None = None
+    # A customer return: the shipment moves it reverses; it is worth what they left with, per unit.
+    returns: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -155,7 +155,7 @@ def revalue(
         touches = (
             before is None
             or any(key in dirty for key in keys)
-            or (move.returns_move is not None and move.returns_move in changed)
+            or any(moved in changed for moved in move.returns_moves)  # a return follows its shipments
         )
         if not touches:
             if transfer:

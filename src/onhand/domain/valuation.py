@@ -50,7 +50,8 @@ class CostMove:
     `source` / `destination` are internal location ids, or None for the virtual side.
     Inbound moves carry what they are worth: `unit_cost` (receipts: landed, in company
     currency; adjustments: optional) or `value` (build outputs: the total, exact).
-    A return names the outbound move it reverses in `returns_move`.
+    A customer return names the outbound moves it reverses in `returns_moves` (its order's
+    shipments of the item before it): it comes in at their value per unit, as they are now.
     """
 
     id: int
@@ -62,7 +63,7 @@ class CostMove:
     lot: int | None = None
     unit_cost: Decimal | None = None
     value: Decimal | None = None
-    returns_move: int | None = None
+    returns_moves: tuple[int, ...] = ()
 
     @property
     def position(self) -> tuple[datetime, int]:
@@ -168,10 +169,12 @@ class ItemValuation:
             return exact(move.value), ValueBasis.GIVEN_VALUE
         if move.unit_cost is not None:
             return exact(move.quantity * move.unit_cost), ValueBasis.UNIT_COST
-        if move.role is MoveRole.RETURN and move.returns_move is not None:
-            original = earlier.get(move.returns_move)
-            if original is not None and original.quantity > 0:
-                return exact(original.value * move.quantity / original.quantity), ValueBasis.RETURNED
+        if move.role is MoveRole.RETURN and move.returns_moves:
+            originals = [earlier[moved] for moved in move.returns_moves if moved in earlier]
+            shipped = sum((original.quantity for original in originals), ZERO)
+            if shipped > 0:
+                left_with = sum((original.value for original in originals), ZERO)
+                return exact(left_with * move.quantity / shipped), ValueBasis.RETURNED
         if move.role in (MoveRole.RECEIPT, MoveRole.BUILD_OUTPUT):
             raise InvalidInput(f"moves[{move.id}].unit_cost", f"a {move.role.value} needs a unit cost or a value")
         current = destination.current_unit_cost()

@@ -9,7 +9,7 @@ the states of an order.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -33,7 +33,8 @@ from onhand.services import resolve
 from onhand.services.assembly_views import BuildOrderView
 from onhand.services.boms import build_site, recipe
 from onhand.services.context import ServiceContext, run_write, today
-from onhand.services.production import ComponentLot, output_lot, plan_consumption, record_run
+from onhand.services.postings import parse_effective_at
+from onhand.services.production import ComponentLot, business_day_of, output_lot, plan_consumption, record_run
 
 if TYPE_CHECKING:
     from onhand.adapters.db.repositories.builds import BuildOrderRecord
@@ -153,10 +154,15 @@ def build(
     output_lot_code: str | None = None,
     output_expiry: date | str | None = None,
     component_lots: Sequence[ComponentLot] = (),
+    effective_at: datetime | date | str | None = None,
     idempotency_key: str | None = None,
 ) -> BuildOrderView:
     """Build `quantity` (default: all that is left) of a build order in one posting;
     returns the order with this run (`get_build_order` lists them all).
+
+    `effective_at` backdates the run (as an adjustment: never in the future, nor on or
+    before the lock date): it consumes its components at what they were worth then, and
+    its output enters the assembly's history then; the stock it takes is free stock now.
 
     Components are consumed from the order's location and its bins, only free stock,
     first-expired-first-out unless `component_lots` name them (then they must add up to
@@ -176,6 +182,7 @@ def build(
             raise InvalidInput("quantity", f"{item.sku} is serial-tracked: build one unit per serial number")
         now = ctx.now()
         day = today(ctx, uow)
+        effective = parse_effective_at(effective_at, uow, now=now)
         # The order's row first: concurrent runs of one order queue here and cannot overbuild.
         built = order.built + amount
         if not uow.builds.record_built(order.id, amount, status_after_build(order.quantity, built), now):
@@ -188,7 +195,7 @@ def build(
         taken = plan_consumption(uow, needs, site=site, day=day, lots=component_lots)
         lot = output_lot(
             uow, item, code=output_lot_code, expiry=output_expiry,
-            inputs=[t.lot for t in taken if t.lot is not None], day=day, now=now,
+            inputs=[t.lot for t in taken if t.lot is not None], day=business_day_of(uow, effective, day), now=now,
         )
         production = uow.locations.virtual(LocationKind.PRODUCTION)
         consumed = [MoveLine(t.item, t.place, production, t.quantity, t.lot) for t in taken]
@@ -198,12 +205,13 @@ def build(
         draft = PostingDraft(kind=PostingKind.BUILD, moves=(*consumed, made), reference=order.reference)
         return record_run(
             uow, draft, kind="build", order_id=order.id, parent=item, parent_lot=lot, site=site,
-            quantity=amount, components=consumed, now=now,
+            quantity=amount, components=consumed, now=now, effective_at=effective,
         )
 
     request = {
         "reference": reference, "quantity": quantity, "output_lot": output_lot_code, "output_expiry": output_expiry,
         "component_lots": [line.__dict__ for line in component_lots],
+        "effective_at": str(effective_at) if effective_at is not None else None,
     }
     return run_write(ctx, work, _load_after_run, action="build", idempotency_key=idempotency_key, request=request)
 

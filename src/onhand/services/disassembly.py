@@ -9,6 +9,7 @@ into the lot taken apart. The run records which lots came out of which.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,7 @@ from onhand.services.assembly_views import BuildRunView
 from onhand.services.boms import build_site, recipe
 from onhand.services.context import ServiceContext, run_write, today
 from onhand.services.lots import add_lot, parse_date
+from onhand.services.postings import parse_effective_at
 from onhand.services.production import ComponentLot, explicit_lots, plan_consumption, record_run
 
 if TYPE_CHECKING:
@@ -45,9 +47,11 @@ def disassemble(
     component_lots: Sequence[ComponentLot] = (),
     reference: str | None = None,
     note: str | None = None,
+    effective_at: datetime | date | str | None = None,
     idempotency_key: str | None = None,
 ) -> BuildRunView:
-    """Take `quantity` of `sku` (lot `lot`, if tracked) at `location` apart."""
+    """Take `quantity` of `sku` (lot `lot`, if tracked) at `location` apart; `effective_at`
+    backdates it (as a build: valued then, taking what is free now)."""
     clean_reference = resolve.text(reference, "reference")
     clean_note = resolve.text(note, "note", max_length=2000)
 
@@ -60,6 +64,7 @@ def disassemble(
             raise InvalidInput("quantity", f"{item.sku} is serial-tracked: take one unit apart per serial number")
         taken_lot = _taken_lot(uow, item, lot)
         day, now = today(ctx, uow), ctx.now()
+        effective = parse_effective_at(effective_at, uow, now=now)
         given = [ComponentLot(item.sku, taken_lot.code, amount)] if taken_lot else []
         taken = plan_consumption(uow, [(item, amount)], site=site, day=day, lots=given, field="lot")
         production = uow.locations.virtual(LocationKind.PRODUCTION)
@@ -70,12 +75,13 @@ def disassemble(
         )
         return record_run(
             uow, draft, kind="disassembly", order_id=None, parent=item, parent_lot=taken_lot, site=site,
-            quantity=amount, components=returned, now=now,
+            quantity=amount, components=returned, now=now, effective_at=effective,
         )
 
     request = {
         "sku": sku, "location": location, "quantity": quantity, "lot": lot, "reference": reference, "note": note,
         "component_lots": [line.__dict__ for line in component_lots],
+        "effective_at": str(effective_at) if effective_at is not None else None,
     }
     return run_write(ctx, work, _load, action="disassemble", idempotency_key=idempotency_key, request=request)
 

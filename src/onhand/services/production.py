@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from onhand.domain.availability import available
 from onhand.domain.builds import output_expiry, production_sources
+from onhand.domain.calendar import business_day, time_zone
 from onhand.domain.errors import InsufficientStock, InvalidInput, Shortage
 from onhand.domain.fefo import LotStock, fefo, take
 from onhand.domain.items import Item, Tracking
@@ -161,6 +162,14 @@ def output_lot(
     return add_lot(uow, item, clean, expiry_date=expires, production_date=day, now=now, field="output_lot")
 
 
+def business_day_of(uow: UnitOfWork, effective_at: datetime | None, today: date) -> date:
+    """The business day a run is made on: its effective day when backdated (an output lot's
+    production date and shelf life count from it), else today."""
+    if effective_at is None:
+        return today
+    return business_day(effective_at, time_zone(uow.company.get().timezone))
+
+
 def record_run(
     uow: UnitOfWork,
     draft: PostingDraft,
@@ -173,10 +182,12 @@ def record_run(
     quantity: Decimal,
     components: Sequence[MoveLine],
     now: datetime,
+    effective_at: datetime | None = None,
 ) -> int:
-    """Post the run's one posting and record it with its genealogy: which component lots
-    (and how much of each) went into, or came out of, the parent's lot."""
-    posting_id = post(uow, draft, now=now)
+    """Post the run's one posting (effective `effective_at`, default now) and record it with
+    its genealogy: which component lots (and how much of each) went into, or came out of,
+    the parent's lot."""
+    posting_id = post(uow, draft, now=now, effective_at=effective_at)
     run_id = uow.builds.add_run(
         kind=kind, order_id=order_id, posting_id=posting_id, item_id=parent.id,
         lot_id=parent_lot.id if parent_lot else None, location_id=site.id, quantity=quantity,

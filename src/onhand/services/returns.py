@@ -103,8 +103,9 @@ def receive_return(
             returned[key] += quantity
             condition = parse_choice(Condition, ret.condition, f"{field}.condition")
             reason = resolve.reason(uow, ret.reason, f"{field}.reason")
-            left_with = uow.valuation.shipped_unit_cost(order.reference, item.id, lot.id if lot else None)
-            moves.append(MoveLine(item, customer, place, quantity, lot, unit_cost=left_with))
+            # Worth what those shipments left with, per unit, as they are valued (also later).
+            left_with = uow.valuation_history.shipment_moves(order.id, item.id, lot.id if lot else None)
+            moves.append(MoveLine(item, customer, place, quantity, lot, returns=left_with))
             rows.append({"order_line_id": line.id, "location_id": place.id, "lot_id": lot.id if lot else None,
                          "quantity": quantity, "reason": reason, "condition": condition.value})
         rma = return_reference.strip() if return_reference else _next_reference(uow)

@@ -27,6 +27,7 @@ from onhand.domain.cost_layers import CostingMethod, exact
 from onhand.domain.move_roles import MoveRole
 from onhand.domain.revaluation import revalue
 from onhand.domain.valuation import CostMove, MoveValue, ValuationSnapshot, ValueBasis
+from onhand.services import return_costs
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
@@ -45,6 +46,8 @@ class ItemRevaluation:
     # Build consumption moves (valued before) whose value changed, by how much: the
     # outputs of their builds follow (`carry_to_builds`).
     consumed: dict[int, Decimal] = field(default_factory=dict)
+    # What the new moves are worth (a backdated build's outputs come in at its consumption's).
+    new_values: dict[int, Decimal] = field(default_factory=dict)
 
 
 def methods_for(uow: UnitOfWork, item_ids: list[int]) -> dict[int, CostingMethod]:
@@ -62,9 +65,14 @@ def stored_cost_move(row: Any) -> CostMove:
     unit_cost = Decimal(row.unit_cost) if row.unit_cost is not None else None
     if role is MoveRole.RECEIPT and unit_cost is None and row.given_value is None:
         role = MoveRole.ADJUSTMENT_IN  # no price known: valued like found stock, as when it was posted
+    given = row.given_value
+    if role is MoveRole.RETURN and row.basis == ValueBasis.RETURNED.value:
+        # Valued from its shipments, kept exact by every re-valuation: replayed at that value
+        # (a re-valuation links it to its shipments again, `return_costs.linked`).
+        given = row.value
     return CostMove(int(row.id), row.effective_at, role, row.quantity, source=source, destination=destination,
                     lot=int(row.lot_id) if row.lot_id is not None else None,
-                    unit_cost=unit_cost, value=row.given_value)
+                    unit_cost=unit_cost, value=given)
 
 
 def revalue_item(
@@ -100,6 +108,9 @@ def revalue_item(
             continue  # valued before its carried layers were kept: valued again from both sides
         stored[move_id] = MoveValue(move_id, row.quantity, row.value, _BASES[row.basis], row.variance,
                                     carried.get(move_id, ()))
+    moves = return_costs.linked(uow, moves)
+    shipped = {shipment for move in moves for shipment in move.returns_moves} - stored.keys()
+    stored = {**return_costs.shipment_values(uow, shipped), **stored}
     stale = history.checkpoints_from(item_id, earliest)
     result = revalue(method, start, moves, stored, snapshots_at=[position for position, _pools in stale])
     _write_values(uow, item_id, result.changes, given, new, stored_role or {})
@@ -113,7 +124,8 @@ def revalue_item(
         change.move.id: change.delta for change in result.changes
         if change.move.role is MoveRole.BUILD_CONSUMPTION and change.move.id not in new and change.delta
     }
-    return ItemRevaluation(item_id, result.valued, result.skipped, len(result.changes), consumed)
+    new_values = {change.move.id: change.after.value for change in result.changes if change.move.id in new}
+    return ItemRevaluation(item_id, result.valued, result.skipped, len(result.changes), consumed, new_values)
 
 
 def carry_to_builds(uow: UnitOfWork, done: list[ItemRevaluation]) -> list[ItemRevaluation]:

@@ -19,7 +19,7 @@ Every `CHECKPOINT_EVERY` moves of an item its pools are kept as a checkpoint.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -29,7 +29,8 @@ from onhand.domain.errors import InvalidInput
 from onhand.domain.ledger import MoveLine, PostingDraft
 from onhand.domain.move_roles import MoveRole, role_of
 from onhand.domain.valuation import CostMove, ItemValuation, MoveValue, ValuationSnapshot, pool_key
-from onhand.services.revaluing import Position, carry_to_builds, methods_for, revalue_item
+from onhand.services import return_costs
+from onhand.services.revaluing import ItemRevaluation, Position, carry_to_builds, methods_for, revalue_item
 
 CHECKPOINT_EVERY = 1000  # an item's pools are kept after every this many of its moves
 
@@ -55,19 +56,14 @@ def value_postings(
             roles = [role_of(m.source.kind, m.destination.kind) for m in draft.moves]
             _value_backdated(uow, draft, ids, roles, methods, uow.valuation_history.heads(item_ids), effective_at)
         return
-    stored = uow.valuation.pools(item_ids)
-    by_item: dict[int, dict[tuple[int, int | None], Any]] = defaultdict(dict)
-    for (item, loc, lot), snap in stored.items():
-        by_item[item][(loc, lot or None)] = snap
-    engines = {
-        item_id: ItemValuation(methods[item_id], ValuationSnapshot(methods[item_id], None, by_item[item_id]))
-        for item_id in item_ids
-    }
+    engines = _engines(uow, item_ids, methods)
     rows: list[dict[str, object]] = []
     carried: dict[int, Any] = {}
     touched: set[tuple[int, int, int | None]] = set()
+    shipped = return_costs.shipment_values(
+        uow, {shipment for _id, _ids, draft in postings for move in draft.moves for shipment in move.returns})
     for _posting_id, ids, draft in postings:
-        roles, cost_moves, values = _value_draft(engines, ids, draft, effective_at)
+        roles, cost_moves, values = _value_draft(engines, ids, draft, effective_at, shipped)
         rows += [_value_row(ids[index], draft.moves[index].item.id, roles[index], cost_moves[index], value)
                  for index, value in sorted(values.items())]
         carried |= {ids[index]: value.carried for index, value in values.items() if roles[index] is MoveRole.TRANSFER}
@@ -85,10 +81,23 @@ def value_postings(
     _advance_heads(uow, moves, ids, heads, effective_at, engines)
 
 
+def _engines(uow: UnitOfWork, item_ids: list[int], methods: dict[int, CostingMethod]) -> dict[int, ItemValuation]:
+    """An engine per item, from its current pools."""
+    by_item: dict[int, dict[tuple[int, int | None], Any]] = defaultdict(dict)
+    for (item, loc, lot), snap in uow.valuation.pools(item_ids).items():
+        by_item[item][(loc, lot or None)] = snap
+    return {
+        item_id: ItemValuation(methods[item_id], ValuationSnapshot(methods[item_id], None, by_item[item_id]))
+        for item_id in item_ids
+    }
+
+
 def _value_draft(
-    engines: dict[int, ItemValuation], ids: list[int], draft: PostingDraft, effective_at: datetime
+    engines: dict[int, ItemValuation], ids: list[int], draft: PostingDraft, effective_at: datetime,
+    shipped: Mapping[int, MoveValue],
 ) -> tuple[list[MoveRole], dict[int, CostMove], dict[int, MoveValue]]:
-    """Each move's role, and by its index in the draft what it was given and its value."""
+    """Each move's role, and by its index in the draft what it was given and its value
+    (`shipped`: the values of the shipments its customer returns reverse)."""
     roles = [role_of(m.source.kind, m.destination.kind) for m in draft.moves]
     values: dict[int, MoveValue] = {}
     cost_moves: dict[int, CostMove] = {}
@@ -99,7 +108,7 @@ def _value_draft(
             outputs.append(index)
             continue
         cost_moves[index] = _cost_move(ids[index], move, role, effective_at)
-        values[index] = engines[move.item.id].apply(cost_moves[index], {})
+        values[index] = engines[move.item.id].apply(cost_moves[index], shipped)
         if role is MoveRole.BUILD_CONSUMPTION:
             consumed += values[index].value
     for index, given in _output_values(engines, draft.moves, outputs, consumed).items():
@@ -149,21 +158,49 @@ def _value_backdated(
     uow: UnitOfWork, draft: PostingDraft, ids: list[int], roles: list[MoveRole],
     methods: dict[int, CostingMethod], heads: dict[int, tuple[Position, int]], effective_at: datetime,
 ) -> None:
-    """Each item's new moves go into its history where they belong; what they affect is re-valued."""
-    if MoveRole.BUILD_OUTPUT in roles:
-        raise InvalidInput("effective_at", "a build cannot be posted before its items' newest moves")
+    """Each item's new moves go into its history where they belong; what they affect is re-valued.
+    A build (or disassembly) consumes first, at what its components were worth then; then its
+    outputs come in (`_value_backdated_outputs`)."""
+    outputs = [index for index, role in enumerate(roles) if role is MoveRole.BUILD_OUTPUT]
+    stored_role = dict(zip(ids, roles, strict=True))
     given: dict[int, dict[int, CostMove]] = defaultdict(dict)
-    stored_role: dict[int, MoveRole] = {}
     for move_id, move, role in zip(ids, draft.moves, roles, strict=True):
-        given[move.item.id][move_id] = _cost_move(move_id, move, role, effective_at)
-        stored_role[move_id] = role
+        if role is not MoveRole.BUILD_OUTPUT:
+            given[move.item.id][move_id] = _cost_move(move_id, move, role, effective_at)
+    if {draft.moves[index].item.id for index in outputs} & set(given):
+        raise InvalidInput("effective_at", "a backdated build cannot consume the item it makes")
     done = [
         revalue_item(uow, item_id, methods[item_id], given[item_id], new=frozenset(given[item_id]),
                      stored_role=stored_role)
         for item_id in sorted(given)
     ]
+    if outputs:
+        done += _value_backdated_outputs(uow, draft, ids, roles, outputs, methods, done, effective_at)
     carry_to_builds(uow, done)
     _advance_heads(uow, draft.moves, ids, heads, effective_at, None)
+
+
+def _value_backdated_outputs(
+    uow: UnitOfWork, draft: PostingDraft, ids: list[int], roles: list[MoveRole], outputs: list[int],
+    methods: dict[int, CostingMethod], consumption: list[ItemRevaluation], effective_at: datetime,
+) -> list[ItemRevaluation]:
+    """A backdated build's outputs come in at what it consumed then, plus labour and overhead
+    (shared among several outputs by quantity × their current unit cost, as when posted now),
+    at the build's moment in their items' histories, whose later moves are re-valued."""
+    new_values = {move_id: value for done in consumption for move_id, value in done.new_values.items()}
+    consumed = sum((new_values[ids[index]] for index, role in enumerate(roles)
+                    if role is MoveRole.BUILD_CONSUMPTION), ZERO)
+    made = sorted({draft.moves[index].item.id for index in outputs})
+    given: dict[int, dict[int, CostMove]] = defaultdict(dict)
+    for index, value in _output_values(_engines(uow, made, methods), draft.moves, outputs, consumed).items():
+        move = draft.moves[index]
+        given[move.item.id][ids[index]] = CostMove(ids[index], effective_at, MoveRole.BUILD_OUTPUT, move.quantity,
+                                                   destination=move.destination.id, lot=_lot(move), value=value)
+    return [
+        revalue_item(uow, item_id, methods[item_id], given[item_id], new=frozenset(given[item_id]),
+                     stored_role={move_id: MoveRole.BUILD_OUTPUT for move_id in given[item_id]})
+        for item_id in made
+    ]
 
 
 def _lot(move: MoveLine) -> int | None:
@@ -176,8 +213,9 @@ def _cost_move(move_id: int, move: MoveLine, role: MoveRole, at: datetime) -> Co
     if role is MoveRole.RECEIPT and move.unit_cost is None:
         role = MoveRole.ADJUSTMENT_IN  # no price known: the current cost, like found stock
     unit_cost = move.unit_cost if role.is_inbound else None
+    returns = move.returns if role is MoveRole.RETURN else ()
     return CostMove(move_id, at, role, move.quantity, source=source, destination=destination,
-                    lot=_lot(move), unit_cost=unit_cost)
+                    lot=_lot(move), unit_cost=unit_cost, returns_moves=returns)
 
 
 def _output_values(

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from onhand import services
+from onhand.entrypoints.cli.postings import EffectiveAt
 from onhand.entrypoints.cli.render import console, fields, table, text
 from onhand.entrypoints.cli.session import onhand
 from onhand.services.assembly_views import BuildOrderView, BuildRunView, GenealogyLink
@@ -75,12 +76,14 @@ def run(
     output_lot: Annotated[str | None, typer.Option(help="Lot or serial of the output, if tracked.")] = None,
     output_expiry: Annotated[str | None, typer.Option(help="Expiry of a new output lot, YYYY-MM-DD.")] = None,
     lot: LotOption = None,
+    effective_at: EffectiveAt = None,
     idempotency_key: IdempotencyKey = None,
 ) -> None:
     """Build some or all of what is left, in one posting."""
     print_order(services.builds.build(
         onhand(ctx), reference, quantity=quantity, output_lot_code=output_lot, output_expiry=output_expiry,
-        component_lots=[parse_lot(value) for value in lot or []], idempotency_key=idempotency_key,
+        component_lots=[parse_lot(value) for value in lot or []], effective_at=effective_at,
+        idempotency_key=idempotency_key,
     ))
 
 
@@ -132,13 +135,14 @@ def disassemble(
         list[str] | None, typer.Option(help="SKU:LOT:QTY[:EXPIRY] a component goes back into; repeat.")
     ] = None,
     reference: Annotated[str | None, typer.Option(help="A reference.")] = None,
+    effective_at: EffectiveAt = None,
     idempotency_key: IdempotencyKey = None,
 ) -> None:
     """Take built items apart into their components (one posting)."""
     print_run(services.disassembly.disassemble(
         onhand(ctx), sku=sku, location=location, quantity=quantity, lot=lot,
         component_lots=[parse_lot(value) for value in component_lot or []], reference=reference,
-        idempotency_key=idempotency_key,
+        effective_at=effective_at, idempotency_key=idempotency_key,
     ))
 
 

@@ -7,9 +7,9 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, and_, bindparam, delete, func, insert, select, type_coerce, update
+from sqlalchemy import BigInteger, Connection, and_, bindparam, delete, insert, select, type_coerce, update
 
-from onhand.adapters.db.tables import balances, company, items, moves, postings
+from onhand.adapters.db.tables import balances, company, items, moves
 from onhand.adapters.db.tables.valuation import cost_layers, cost_pools, item_costing, move_values
 from onhand.domain.cost_layers import Layer, PoolSnapshot
 
@@ -77,19 +77,6 @@ _POSTING_VALUES = (
     .where(moves.c.posting_id == bindparam("posting_id"))
     .order_by(moves.c.id)
 )
-
-_SHIPPED = (
-    select(func.sum(moves.c.quantity), func.sum(move_values.c.value))
-    .select_from(moves)
-    .join(postings, postings.c.id == moves.c.posting_id)
-    .join(move_values, move_values.c.move_id == moves.c.id)
-    .where(
-        postings.c.kind == "shipment",
-        postings.c.reference == bindparam("reference"),
-        moves.c.item_id == bindparam("item_id"),
-    )
-)
-_SHIPPED_LOT = _SHIPPED.where(moves.c.lot_id == bindparam("lot_id"))
 
 _LOT_BALANCES = select(balances.c.item_id, balances.c.location_id, balances.c.lot_key, balances.c.on_hand).where(
     balances.c.lot_key != 0, balances.c.on_hand != 0
@@ -202,16 +189,6 @@ class ValuationRepository:
 
     def posting_values(self, posting_id: int) -> list[Any]:
         return list(self._conn.execute(_POSTING_VALUES, {"posting_id": posting_id}))
-
-    def shipped_unit_cost(self, reference: str, item_id: int, lot_id: int | None) -> Decimal | None:
-        """What one unit of an order's shipments of an item (and lot) left with, on average."""
-        query, params = _SHIPPED, {"reference": reference, "item_id": item_id}
-        if lot_id is not None:
-            query, params = _SHIPPED_LOT, {**params, "lot_id": lot_id}
-        quantity, value = self._conn.execute(query, params).one()
-        if not quantity:
-            return None
-        return Decimal(value) / Decimal(quantity)
 
     def lot_balances(self) -> dict[tuple[int, int], dict[int | None, Decimal]]:
         """On hand per lot, by (item, location): for sharing a pool of all lots among them."""

@@ -31,7 +31,7 @@ from sqlalchemy import (
     update,
 )
 
-from onhand.adapters.db.tables import locations, moves, postings
+from onhand.adapters.db.tables import locations, moves, postings, returns, shipments
 from onhand.adapters.db.tables.valuation import (
     cost_checkpoints,
     move_carried_layers,
@@ -273,6 +273,31 @@ class ValuationHistoryRepository:
             if r.item_id not in after or (r.effective_at, r.id) > after[r.item_id]
         ]
 
+    def shipment_moves(self, order_id: int, item_id: int, lot_id: int | None) -> tuple[int, ...]:
+        """The valued shipment moves of an order's item (and lot, if given): what a return of it reverses."""
+        query = (
+            select(moves.c.id)
+            .select_from(moves.join(shipments, shipments.c.posting_id == moves.c.posting_id)
+                         .join(move_values, move_values.c.move_id == moves.c.id))
+            .where(shipments.c.order_id == order_id, moves.c.item_id == item_id)
+            .order_by(moves.c.id)
+        )
+        if lot_id is not None:
+            query = query.where(moves.c.lot_id == lot_id)
+        return tuple(int(r.id) for r in self._conn.execute(query))
+
+    def returned_shipments(self, return_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
+        """For customer return moves: the valued shipment moves of their order's item (and lot)
+        posted before them — what `shipment_moves` gave each when it was posted."""
+        ids = sorted(set(return_ids))
+        if not ids:
+            return {}
+        found: dict[int, list[int]] = defaultdict(list)
+        for chunk in range(0, len(ids), 5000):
+            for r in self._conn.execute(_RETURNED_SHIPMENTS, {"ids": ids[chunk:chunk + 5000]}):
+                found[int(r.return_id)].append(int(r.shipment_id))
+        return {key: tuple(value) for key, value in found.items()}
+
     def carried(self, move_ids: Iterable[int]) -> dict[int, tuple[Layer, ...]]:
         ids = sorted(set(move_ids))
         found: dict[int, list[Layer]] = defaultdict(list)
@@ -336,4 +361,19 @@ _HISTORY_JOIN = (
     .join(_TO, _TO.c.id == moves.c.to_location_id)
 )
 _KINDS = (_FROM.c.kind.label("from_kind"), _TO.c.kind.label("to_kind"))
+_BACK, _SHIPPED = moves.alias("returned"), moves.alias("shipped")
+# A return's shipments: its order's valued shipment moves of the item (and lot) before it.
+_RETURNED_SHIPMENTS = (
+    select(_BACK.c.id.label("return_id"), _SHIPPED.c.id.label("shipment_id"))
+    .select_from(
+        _BACK.join(returns, returns.c.posting_id == _BACK.c.posting_id)
+        .join(shipments, shipments.c.order_id == returns.c.order_id)
+        .join(_SHIPPED, and_(_SHIPPED.c.posting_id == shipments.c.posting_id, _SHIPPED.c.item_id == _BACK.c.item_id,
+                             _SHIPPED.c.id < _BACK.c.id,
+                             or_(_BACK.c.lot_id.is_(None), _SHIPPED.c.lot_id == _BACK.c.lot_id)))
+        .join(move_values, move_values.c.move_id == _SHIPPED.c.id)
+    )
+    .where(_BACK.c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(_BACK.c.id, _SHIPPED.c.id)
+)
 _INTERNAL_KINDS = sorted(kind.value for kind in INTERNAL_KINDS)

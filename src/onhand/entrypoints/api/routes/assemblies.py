@@ -112,7 +112,8 @@ def build(
 ) -> BuildOrderOut:
     order = services.builds.build(
         onhand, reference, quantity=body.quantity, output_lot_code=body.output_lot, output_expiry=body.output_expiry,
-        component_lots=[line.to_lot() for line in body.component_lots], idempotency_key=idempotency_key,
+        component_lots=[line.to_lot() for line in body.component_lots], effective_at=body.effective_at,
+        idempotency_key=idempotency_key,
     )
     return BuildOrderOut.of(order)
 
@@ -145,7 +146,7 @@ def disassemble(
     run = services.disassembly.disassemble(
         onhand, sku=body.sku, location=body.location, quantity=body.quantity, lot=body.lot,
         component_lots=[line.to_lot() for line in body.component_lots], reference=body.reference,
-        note=body.note, idempotency_key=idempotency_key,
+        note=body.note, effective_at=body.effective_at, idempotency_key=idempotency_key,
     )
     return BuildRunOut.of(run)
 

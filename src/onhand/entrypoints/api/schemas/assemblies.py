@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pydantic import Field
 
 from onhand.entrypoints.api.schemas.common import DateIn, DecimalIn, DecimalOut, QuantityIn, RequestModel, ResponseModel
+from onhand.entrypoints.api.schemas.postings import EFFECTIVE_AT
 from onhand.services.assembly_views import (
     BillOfMaterials,
     BuildOrderView,
@@ -128,6 +129,7 @@ class BuildIn(RequestModel):
     component_lots: list[ComponentLotIn] = Field(
         default_factory=list, description="Lots to consume; default first-expired-first-out"
     )
+    effective_at: str | None = Field(None, description=EFFECTIVE_AT, examples=["2026-03-01T17:00:00Z"])
 
 
 class DisassemblyIn(RequestModel):
@@ -140,6 +142,7 @@ class DisassemblyIn(RequestModel):
     )
     reference: str | None = None
     note: str | None = None
+    effective_at: str | None = Field(None, description=EFFECTIVE_AT, examples=["2026-03-01T17:00:00Z"])
 
 
 class GenealogyLineOut(ResponseModel):
