@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from decimal import Decimal
-from typing import Any
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     BigInteger,
@@ -216,18 +216,30 @@ _MOVES_OF = (
     .where(_IN_RANGE)
     .order_by(moves.c.id)
 )
+# Summed in Python: a row's exact value may have more decimals than SQL sums keep.
 _BOOKED = (
     select(
         journal_basis.c.effective_day, journal_basis.c.kind, journal_basis.c.role, journal_basis.c.category,
         journal_basis.c.location_id, journal_basis.c.destination_id,
-        func.sum(journal_basis.c.value).label("value"), func.sum(journal_basis.c.variance).label("variance"),
+        journal_basis.c.value, journal_basis.c.value_exact, journal_basis.c.variance,
     )
     .where(journal_basis.c.effective_day.in_(bindparam("days", expanding=True)))
-    .group_by(
-        journal_basis.c.effective_day, journal_basis.c.kind, journal_basis.c.role, journal_basis.c.category,
-        journal_basis.c.location_id, journal_basis.c.destination_id,
-    )
+    .order_by(journal_basis.c.id)
 )
+_VALUE_STEP = Decimal("0.000001")
+
+
+class BookedSum(NamedTuple):
+    effective_day: date
+    kind: str
+    role: str
+    category: str | None
+    location_id: int | None
+    destination_id: int | None
+    value: Decimal
+    variance: Decimal
+
+
 _POSTED_DAYS = select(journal_days.c.day).order_by(journal_days.c.day)
 _POSTED_HEADS = select(journal_days).where(journal_days.c.day.in_(bindparam("days", expanding=True)))
 _POSTED_LINES = (
@@ -341,10 +353,18 @@ class JournalRepository:
     def posted_days(self) -> list[date]:
         return [r.day for r in self._conn.execute(_POSTED_DAYS)]
 
-    def booked(self, effective_days: Iterable[date]) -> list[Any]:
-        """What posted journals booked for these effective days, summed per key."""
+    def booked(self, effective_days: Iterable[date]) -> list[BookedSum]:
+        """What posted journals booked for these effective days, summed per key (exactly)."""
         days = sorted(set(effective_days))
-        return list(self._conn.execute(_BOOKED, {"days": days})) if days else []
+        if not days:
+            return []
+        sums: dict[tuple[Any, ...], tuple[Decimal, Decimal]] = {}
+        for r in self._conn.execute(_BOOKED, {"days": days}):
+            key = (r.effective_day, r.kind, r.role, r.category, r.location_id, r.destination_id)
+            value = Decimal(r.value_exact) if r.value_exact is not None else r.value
+            before = sums.get(key, (ZERO, ZERO))
+            sums[key] = (before[0] + value, before[1] + r.variance)
+        return [BookedSum(*key, value, variance) for key, (value, variance) in sums.items()]
 
     def posted(self, days: Iterable[date]) -> tuple[list[Any], list[Any]]:
         wanted = sorted(set(days))
@@ -366,4 +386,11 @@ class JournalRepository:
         if lines:
             self._conn.execute(insert(journal_lines), [dict(line) for line in lines])
         if basis:
-            self._conn.execute(insert(journal_basis), [dict(row) for row in basis])
+            self._conn.execute(insert(journal_basis), [_stored(row) for row in basis])
+
+
+def _stored(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A basis row as stored: a value finer than 10^-6 is kept whole as text beside its rounding."""
+    value = row["value"]
+    rounded = value.quantize(_VALUE_STEP, rounding=ROUND_HALF_EVEN)
+    return {**row, "value": rounded, "value_exact": None if rounded == value else str(value)}

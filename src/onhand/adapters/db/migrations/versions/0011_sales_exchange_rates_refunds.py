@@ -9,6 +9,9 @@ before, until a rate is given (while nothing has shipped).
 currency; NULL = the default (the line's price; for a bundle's component, the kits the
 return broke × the bundle's price).
 
+`journal_basis.value_exact`: a posted day's exact sum when it has more than 6 decimals
+(revenue × a rate), as text; `value` keeps it rounded to 10^-6.
+
 Revision ID: 0011
 Revises: 0008
 """
@@ -29,6 +32,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('exchange_rate', sa.BigInteger(), nullable=True))
     with op.batch_alter_table('return_lines', schema=None) as batch_op:
         batch_op.add_column(sa.Column('refund_unit_price', sa.BigInteger(), nullable=True))
+    with op.batch_alter_table('journal_basis', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('value_exact', sa.String(length=64), nullable=True))
     # 1.000000 as a scaled integer, for the orders in the company's currency.
     op.execute(
         "UPDATE sales_orders SET exchange_rate = 1000000 "
@@ -37,6 +42,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('journal_basis', schema=None) as batch_op:
+        batch_op.drop_column('value_exact')
     with op.batch_alter_table('return_lines', schema=None) as batch_op:
         batch_op.drop_column('refund_unit_price')
     with op.batch_alter_table('sales_orders', schema=None) as batch_op:
