@@ -85,6 +85,7 @@ def build_day(onhand, rng: random.Random, count: int) -> None:
             elif draw < 0.8:
                 kind, source, target, role = "shipment", here, customer, "shipment"
                 order_rows.append({"id": n, "reference": f"SO-{n}", "channel": "manual", "currency": "USD",
+                                   "exchange_rate": Decimal(1),
                                    "requested_ship_date": DAY, "status": "shipped", "created_at": when,
                                    "updated_at": when})
                 line_rows.append({"id": n, "order_id": n, "line_no": 1, "item_id": item, "quantity": qty,

@@ -25,14 +25,15 @@ def _reserved_at(order: dict[str, Any], line_no: int) -> list[tuple[str, str | N
 
 def test_a_new_order_reads_back_with_every_field(api_operator: httpx.Client) -> None:
     created = _ok(api_operator.post("/api/v1/orders", json={
-        "reference": "WEB/1001", "customer": "Ada", "currency": "eur", "requested_ship_date": "2026-03-09",
-        "ship_to": {"city": "Newark", "country": "US"},
+        "reference": "WEB/1001", "customer": "Ada", "currency": "eur", "exchange_rate": "1.08",
+        "requested_ship_date": "2026-03-09", "ship_to": {"city": "Newark", "country": "US"},
         "lines": [{"sku": "HONEY", "quantity": 1, "unit_price": "12.00", "lot": "H-LATE", "location": "NY-A1"}],
     }), 201)
 
-    assert {k: created[k] for k in ("reference", "channel", "external_id", "customer", "currency",
+    assert {k: created[k] for k in ("reference", "channel", "external_id", "customer", "currency", "exchange_rate",
                                     "requested_ship_date", "status", "routing_note", "cancelled_at")} == {
         "reference": "WEB/1001", "channel": "manual", "external_id": None, "customer": "Ada", "currency": "EUR",
+        "exchange_rate": "1.08",
         "requested_ship_date": "2026-03-09", "status": "open", "routing_note": None, "cancelled_at": None,
     }
     assert created["lines"] == [{

@@ -1,14 +1,20 @@
 """Property-based: random histories over several days, some days posted as they go.
 
+Sales are in the company's currency or in EUR at a random exchange rate; some are partly
+returned, refunded at the line's price, at a refund price or not at all.
+
 After any history, for every day D: every journal balances; the reconciliation finds no
 difference; Σ inventory lines of the journals up to D equals the valuation total at the
 end of D to within the journals' cent rounding; at the end the valuation total equals
-Σ cost layer values exactly; regenerating the exports is byte-identical.
+Σ cost layer values exactly; the exact revenue and refunds the journals are made of are
+Σ quantity × price × rate of what shipped and came back, and no posted day needs a
+correction of them; regenerating the exports is byte-identical.
 """
 
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -20,7 +26,9 @@ from hypothesis import strategies as st
 from onhand import services
 from onhand.bootstrap import open_onhand
 from onhand.domain.errors import Conflict
+from onhand.services.journals import REFUND, SALE, JournalBook
 from onhand.services.orders import NewOrderLine
+from onhand.services.returns import ReturnLine
 from tests.conftest import Clock
 from tests.databases import BACKENDS, fresh_database
 from tests.integration.test_valuation_properties import operation, run, setup
@@ -31,19 +39,58 @@ FIRST = date(2026, 3, 2)
 
 @st.composite
 def step(draw):
-    kind = draw(st.sampled_from(["op", "op", "op", "sell", "next day", "post"]))
+    kind = draw(st.sampled_from(["op", "op", "op", "sell", "sell", "return", "next day", "post"]))
     if kind == "op":
         return ("op", draw(operation()))
     if kind == "sell":
+        rate = draw(st.one_of(st.none(), st.integers(1, 3_000_000).map(lambda n: Decimal(n) / 1_000_000)))
         return ("sell", draw(st.sampled_from(["W", "T"])), Decimal(draw(st.integers(1, 5))),
-                Decimal(draw(st.integers(1, 9999))) / 100)
+                Decimal(draw(st.integers(1, 9999))) / 100, rate)
+    if kind == "return":
+        refund = draw(st.one_of(st.none(), st.integers(0, 9999).map(lambda n: Decimal(n) / 100)))
+        return ("return", draw(st.integers(0, 20)), Decimal(draw(st.integers(1, 5))), refund)
     return (kind,)
 
 
-def sell(onhand, sku, quantity, price) -> None:
-    order = services.orders.create_order(onhand, lines=[NewOrderLine(sku, quantity, unit_price=price)])
+@dataclass
+class Sold:
+    """What the test knows of a shipped order (maybe in part): its price, rate, and what is
+    left to return per place and lot."""
+
+    reference: str
+    price: Decimal
+    rate: Decimal
+    left: dict[tuple[str, str | None], Decimal]  # (location, lot) → shipped − returned
+
+
+def sell(onhand, sku, quantity, price, rate) -> Sold:
+    currency = {"currency": "EUR", "exchange_rate": rate} if rate is not None else {}
+    order = services.orders.create_order(onhand, lines=[NewOrderLine(sku, quantity, unit_price=price)], **currency)
     services.orders.allocate_order(onhand, order.reference)
-    services.shipping.ship_order(onhand, order.reference)
+    view = services.shipping.ship_order(onhand, order.reference)
+    left: dict[tuple[str, str | None], Decimal] = {}
+    for shipment in view.shipments:
+        for line in shipment.lines:
+            left[(line.location, line.lot)] = left.get((line.location, line.lot), ZERO) + line.quantity
+    return Sold(view.reference, price, rate if rate is not None else Decimal(1), left)
+
+
+def give_back(onhand, sold: Sold, quantity, refund) -> Decimal:
+    """Return up to `quantity` of the order's first place and lot; the refund it is worth."""
+    (location, lot), left = next(iter(sold.left.items()))
+    quantity = min(quantity, left)
+    services.returns.receive_return(onhand, sold.reference, location=location,
+                                    lines=[ReturnLine(1, quantity, lot=lot, refund_unit_price=refund)])
+    sold.left[(location, lot)] = left - quantity
+    if not sold.left[(location, lot)]:
+        del sold.left[(location, lot)]
+    return quantity * (sold.price if refund is None else refund) * sold.rate
+
+
+def exact(onhand, day, kind) -> Decimal:
+    with onhand.reading() as uow:
+        sums = JournalBook(uow).current(day)
+    return sum((value for (k, *_), (value, _v) in sums.items() if k == kind), ZERO)
 
 
 def inventory_lines(journal) -> Decimal:
@@ -65,12 +112,19 @@ def test_journals_balance_and_reconcile_with_the_valuation_every_day(backend, me
         try:
             setup(onhand, method, tea_method)
             services.accounting.update_accounting_settings(onhand, track_locations=track)
+            orders: list[Sold] = []
+            revenue = refunds = ZERO
             for current in steps:
                 try:
                     if current[0] == "op":
                         run(onhand, current[1])
                     elif current[0] == "sell":
-                        sell(onhand, *current[1:])
+                        orders.append(sell(onhand, *current[1:]))
+                        revenue += sum(orders[-1].left.values(), ZERO) * current[3] * orders[-1].rate
+                    elif current[0] == "return":
+                        open_orders = [sold for sold in orders if sold.left]
+                        if open_orders:
+                            refunds += give_back(onhand, open_orders[current[1] % len(open_orders)], *current[2:])
                     elif current[0] == "next day":
                         clock.advance(days=1)
                     elif clock.current.date() > FIRST:
@@ -93,6 +147,11 @@ def test_journals_balance_and_reconcile_with_the_valuation_every_day(backend, me
             with onhand.reading() as uow:
                 layers = sum((pool.value for pool in uow.valuation.pools().values()), ZERO)
             assert report.days[-1].valuation_total == layers
+            assert sum((exact(onhand, day, SALE) for day in days), ZERO) == revenue
+            assert sum((exact(onhand, day, REFUND) for day in days), ZERO) == refunds
+            for day in days:  # a sale or a return is booked on its own (open) day: nothing to correct
+                corrected = services.journals.get_journal(onhand, day).journal.corrections
+                assert not [ln for ln in corrected if ln.role.value in ("revenue", "sales_returns", "sales_clearing")]
             first = services.journals.export_journals(onhand, FIRST, last, format="csv").content
             assert services.journals.export_journals(onhand, FIRST, last, format="csv").content == first
         finally:

@@ -61,10 +61,11 @@ def test_an_order_keeps_its_ship_to_address_and_reference(shop):
     address = ShipTo(name="Ann", line1="1 Main St", city="Brooklyn", region="NY", postcode="11201",
                      country="us", latitude=40.69, longitude=-73.99)
     created = order(shop, ("W-1", 1), reference="WEB-1001", ship_to=address, currency="eur",
-                    requested_ship_date="2026-03-09")
+                    exchange_rate="1.08", requested_ship_date="2026-03-09")
     assert created.reference == "WEB-1001"
     assert created.ship_to == ShipTo("Ann", "1 Main St", None, "Brooklyn", "NY", "11201", "US", 40.69, -73.99)
     assert created.currency == "EUR" and created.requested_ship_date == date(2026, 3, 9)
+    assert created.exchange_rate == Decimal("1.08")
 
 
 def test_sending_the_same_channel_order_again_returns_the_first_order(shop):

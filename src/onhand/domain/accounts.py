@@ -26,6 +26,7 @@ class AccountRole(StrEnum):
     SALES_CLEARING = "sales_clearing"  # Sales Clearing / Accounts Receivable
     ROUNDING = "rounding"  # where cent-rounding residue goes, never lost
     OPENING_BALANCE = "opening_balance"  # equity side of stock valued by an opening valuation
+    SALES_RETURNS = "sales_returns"  # Sales Returns and Allowances (contra-revenue): refunds of returns
 
     @property
     def label(self) -> str:
@@ -42,7 +43,13 @@ _LABELS = {
     AccountRole.SALES_CLEARING: "Sales clearing",
     AccountRole.ROUNDING: "Rounding",
     AccountRole.OPENING_BALANCE: "Opening balance",
+    AccountRole.SALES_RETURNS: "Sales returns",
 }
+
+# A role a company need not give a code: without one it posts where this role does (for
+# the same category). Many charts (Xero's default among them) have no contra-revenue
+# account for returns; their refunds then reduce sales revenue itself.
+FALLBACKS: dict[AccountRole, AccountRole] = {AccountRole.SALES_RETURNS: AccountRole.REVENUE}
 
 
 # A Xero-like chart of accounts (the demo company's codes where it has them), so that a
@@ -90,7 +97,7 @@ class AccountMap:
     by_category: Mapping[str, Mapping[AccountRole, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        missing = [role.value for role in AccountRole if role not in self.defaults]
+        missing = [role.value for role in AccountRole if role not in self.defaults and role not in FALLBACKS]
         if missing:
             raise InvalidInput("accounts", f"every role needs an account code; missing: {', '.join(missing)}")
         defaults = {AccountRole(role): _validate_code(code, f"accounts.{role}") for role, code in self.defaults.items()}
@@ -109,4 +116,6 @@ class AccountMap:
             override = self.by_category.get(category, {}).get(role)
             if override is not None:
                 return override
+        if role not in self.defaults:
+            return self.code(FALLBACKS[role], category)
         return self.defaults[role]

@@ -1,7 +1,8 @@
 """The daily summary journal: one balanced entry per business day for the accounting system.
 
 Each valued move (and each revaluation delta) becomes a debit and a credit between
-two account roles; each shipped order line becomes sales revenue. The day's amounts
+two account roles; each shipped order line becomes sales revenue, and each customer
+return reverses what it refunded (sales returns against sales clearing). The day's amounts
 are summed exactly per account (and per location, when the company tracks locations
 as a tracking category), then rounded to the currency's minor unit, half-even; the
 residue of that rounding goes to the rounding account, so debits equal credits to the
@@ -22,13 +23,14 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from onhand.domain.accounts import AccountMap, AccountRole
 from onhand.domain.cost_layers import ZERO
 from onhand.domain.errors import Conflict, InvalidInput
 from onhand.domain.landed_costs import minor_unit
 from onhand.domain.move_roles import MoveRole
+from onhand.domain.sales_revenue import KitEvent, kit_events
 
 # Debit role, credit role of a move's value.
 ENTRIES: dict[MoveRole, tuple[AccountRole, AccountRole]] = {
@@ -70,6 +72,21 @@ class SaleEntry:
     """Revenue of one shipped order line, in company currency, before tax."""
 
     order_line_id: int
+    amount: Decimal
+    effective_day: date
+    journal_day: date
+    location: str | None = None
+    category: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RefundEntry:
+    """Revenue reversed by customer returns (what was refunded), in company currency.
+
+    Booked Dr Sales returns (falls back to Sales revenue) / Cr Sales clearing: the
+    mirror of the sale, against the account the sale was debited to.
+    """
+
     amount: Decimal
     effective_day: date
     journal_day: date
@@ -156,21 +173,13 @@ def kit_revenue(
     effective), the kits shipped so far are the whole bundles every component has
     shipped (`kit_progress`); a shipment recognizes (kits after it − kits before it) ×
     the bundle's unit price. The amounts telescope: whatever the partial shipments, their
-    sum is exactly the kits shipped × the price, and each is booked once.
+    sum is exactly the kits shipped × the price, and each is booked once. (With returns
+    too: `sales_revenue.kit_events`.)
     """
-    step = Decimal(1).scaleb(-decimals)
-    shipped = dict.fromkeys(per_kit, ZERO)
-    found = []
-    before = ZERO
-    for shipment in sorted(shipments, key=lambda s: (s.moment, s.shipment_id)):
-        for line_no, quantity in shipment.quantities.items():
-            if line_no in shipped:
-                shipped[line_no] += quantity
-        kits = min(shipped[n] / per_kit[n] for n in per_kit).quantize(step, rounding=ROUND_FLOOR) if per_kit else ZERO
-        if kits != before:
-            found.append((shipment, (kits - before) * unit_price))
-        before = kits
-    return found
+    given = list(shipments)
+    by_id = {s.shipment_id: s for s in given}
+    events = [KitEvent(s.moment, s.shipment_id, s.location_id, s.quantities) for s in given]
+    return [(by_id[event.event_id], amount) for event, amount in kit_events(unit_price, per_kit, events, decimals)]
 
 
 def inventory_change(role: MoveRole, value: Decimal, variance: Decimal = ZERO) -> Decimal:
@@ -216,6 +225,7 @@ def daily_journal(
     sales: Iterable[SaleEntry] = (),
     *,
     openings: Iterable[OpeningEntry] = (),
+    refunds: Iterable[RefundEntry] = (),
     accounts: AccountMap,
     currency: str,
     tracking_category: str | None = None,
@@ -257,6 +267,11 @@ def daily_journal(
             continue
         book(sale.effective_day, AccountRole.SALES_CLEARING, sale.category, sale.location, sale.amount)
         book(sale.effective_day, AccountRole.REVENUE, sale.category, sale.location, -sale.amount)
+    for refund in refunds:
+        if refund.journal_day != day:
+            continue
+        book(refund.effective_day, AccountRole.SALES_RETURNS, refund.category, refund.location, refund.amount)
+        book(refund.effective_day, AccountRole.SALES_CLEARING, refund.category, refund.location, -refund.amount)
 
     step = minor_unit(currency)
     lines: list[JournalLine] = []

@@ -45,7 +45,7 @@ def load_settings(uow: UnitOfWork) -> AccountingSettings:
     accounts = account_map(uow)
     track, lock, currency = uow.journals.settings()
     return AccountingSettings(
-        accounts={role.value: accounts.defaults[role] for role in AccountRole},
+        accounts={role.value: accounts.code(role) for role in AccountRole},
         categories={
             c: {r.value: code for r, code in sorted(m.items())} for c, m in sorted(accounts.by_category.items())
         },

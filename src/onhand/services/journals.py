@@ -31,19 +31,19 @@ from onhand.domain.errors import Conflict, InvalidInput
 from onhand.domain.journal import (
     Journal,
     JournalLine,
-    KitShipment,
     OpeningEntry,
+    RefundEntry,
     SaleEntry,
     ValuedEntry,
     check_not_locked,
     daily_journal,
     inventory_change,
-    kit_revenue,
 )
 from onhand.domain.move_roles import MoveRole
 from onhand.services.accounting import account_map
 from onhand.services.context import ServiceContext, run_write, today
 from onhand.services.lots import parse_date
+from onhand.services.sales_revenue import day_revenue
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
@@ -52,8 +52,9 @@ MAX_RANGE_DAYS = 92
 SALE = "sale"
 MOVE = "move"
 OPENING = "opening"  # value given by an opening valuation (no move)
+REFUND = "refund"  # revenue reversed by customer returns
 
-# kind ("move", "sale" or "opening"), role, item category, location id, destination id (transfers)
+# kind ("move", "sale", "refund" or "opening"), role, item category, location id, destination id (transfers)
 Key = tuple[str, str, str | None, int | None, int | None]
 
 
@@ -147,48 +148,20 @@ class JournalBook:
         self.posted = set(uow.journals.posted_days())
 
     def current(self, day: date) -> dict[Key, tuple[Decimal, Decimal]]:
-        """What the day's valued moves, opening valuations and shipped order lines say now, summed in SQL."""
+        """What the day's valued moves, opening valuations, shipped and returned order lines say now."""
         start, end = day_bounds(day, self.zone)
         sums: dict[Key, tuple[Decimal, Decimal]] = {}
         for r in self.uow.journals.move_sums(start, end):
             destination = int(r.destination_id) if r.destination_id is not None else None
             sums[(MOVE, r.role, r.category, int(r.location_id), destination)] = (r.value, r.variance)
-        for category, location, amount in self.uow.journals.sale_sums(start, end, self.currency):
+        revenue = day_revenue(self.uow, start, end)
+        for (category, location), amount in revenue.sales.items():
             sums[(SALE, SALE, category, location, None)] = (amount, ZERO)
-        for (category, location), amount in sorted(self.kit_sales(start, end).items(),
-                                                   key=lambda e: (e[0][0] or "", e[0][1])):
-            value, _ = sums.get((SALE, SALE, category, location, None), (ZERO, ZERO))
-            sums[(SALE, SALE, category, location, None)] = (value + amount, ZERO)
+        for (category, location), amount in revenue.refunds.items():
+            sums[(REFUND, REFUND, category, location, None)] = (amount, ZERO)
         for r in self.uow.journals.opening_sums(start, end):
             sums[(OPENING, OPENING, r.category, int(r.location_id), None)] = (r.value, r.variance)
         return sums
-
-    def kit_sales(self, start: datetime, end: datetime) -> dict[tuple[str | None, int], Decimal]:
-        """Revenue of bundle lines recognized by shipments in [start, end), per bundle category and
-        location: the kits each shipment completed × the bundle line's price (`kit_revenue`).
-
-        A shipment whose components of one bundle line left from several locations books
-        the kits it completed at the first of them (lowest location id)."""
-        bundles, parts, shipped = self.uow.journals.kit_sales(start, end, self.currency)
-        per_kit: dict[tuple[int, int], dict[int, Decimal]] = {}
-        for r in parts:
-            per_kit.setdefault((int(r.order_id), int(r.kit_line_no)), {})[int(r.line_no)] = r.per_kit
-        moves: dict[tuple[int, int], dict[int, tuple[datetime, int, dict[int, Decimal]]]] = {}
-        for r in shipped:
-            by_shipment = moves.setdefault((int(r.order_id), int(r.kit_line_no)), {})
-            moment, location, quantities = by_shipment.get(int(r.shipment_id), (r.effective_at, int(r.location_id), {}))
-            quantities[int(r.line_no)] = quantities.get(int(r.line_no), ZERO) + r.quantity
-            by_shipment[int(r.shipment_id)] = (moment, min(location, int(r.location_id)), quantities)
-        found: dict[tuple[str | None, int], Decimal] = {}
-        for b in bundles:
-            key = (int(b.order_id), int(b.line_no))
-            shipments = [KitShipment(moment, sid, location, quantities)
-                         for sid, (moment, location, quantities) in moves.get(key, {}).items()]
-            for shipment, amount in kit_revenue(b.unit_price, per_kit.get(key, {}), shipments, int(b.decimals)):
-                if start <= shipment.moment < end:
-                    place = (b.category, shipment.location_id)
-                    found[place] = found.get(place, ZERO) + amount
-        return found
 
     def booked(self, days: Iterable[date]) -> dict[date, dict[Key, tuple[Decimal, Decimal]]]:
         found: dict[date, dict[Key, tuple[Decimal, Decimal]]] = {}
@@ -226,7 +199,7 @@ class JournalBook:
         return own + self.changes(self.corrected_days(day))
 
     def journal(self, day: date, basis: list[BasisRow]) -> Journal:
-        entries, sales, openings = [], [], []
+        entries, sales, openings, refunds = [], [], [], []
         for row in basis:
             kind, role, category, location, destination = row.key
             place = self.places.get(location) if location is not None else None
@@ -235,12 +208,14 @@ class JournalBook:
                                              variance=row.variance))
             elif kind == SALE:
                 sales.append(SaleEntry(0, row.value, row.effective_day, day, location=place, category=category))
+            elif kind == REFUND:
+                refunds.append(RefundEntry(row.value, row.effective_day, day, location=place, category=category))
             else:
                 target = self.places.get(destination) if destination is not None else None
                 entries.append(ValuedEntry(0, MoveRole(role), row.value, row.effective_day, day, location=place,
                                            destination=target, category=category, variance=row.variance))
-        return daily_journal(day, entries, sales, openings=openings, accounts=self.accounts, currency=self.currency,
-                             tracking_category=self.tracking)
+        return daily_journal(day, entries, sales, openings=openings, refunds=refunds, accounts=self.accounts,
+                             currency=self.currency, tracking_category=self.tracking)
 
     def frozen(self, days: Iterable[date]) -> dict[date, tuple[Journal, datetime, Decimal]]:
         heads, lines = self.uow.journals.posted(days)

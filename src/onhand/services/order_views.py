@@ -96,6 +96,9 @@ class ReturnLineView:
     quantity: Decimal
     reason: str
     condition: str
+    # Refunded per unit in the order's currency; None: the default (the line's price, or
+    # for a bundle's component the kits the return broke × the bundle's price).
+    refund_unit_price: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,9 @@ class SalesOrderView:
     shipments: tuple[ShipmentView, ...] = ()
     packages: tuple[PackageView, ...] = ()
     returns: tuple[ReturnView, ...] = ()
+    # Company currency per unit of `currency`; None only on an order in another currency
+    # made before rates were kept (its revenue is not journaled until one is given).
+    exchange_rate: Decimal | None = None
 
 
 def load_order(uow: UnitOfWork, order_id: int) -> SalesOrderView:
@@ -169,7 +175,7 @@ def load_order(uow: UnitOfWork, order_id: int) -> SalesOrderView:
         ),
         currency=order.currency, requested_ship_date=order.requested_ship_date, status=order.status,
         routing_note=order.routing_note, created_at=order.created_at, updated_at=order.updated_at,
-        cancelled_at=order.cancelled_at, lines=tuple(lines),
+        cancelled_at=order.cancelled_at, lines=tuple(lines), exchange_rate=order.exchange_rate,
         shipments=tuple(uow.shipments.for_order(order_id)) if any(line.shipped > 0 for line in rows) else (),
         packages=tuple(uow.shipments.packages_for_order(order_id)) if order.has_packages else (),
         returns=tuple(uow.shipments.returns_for_order(order_id)) if any(line.returned > 0 for line in rows) else (),

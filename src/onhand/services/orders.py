@@ -10,6 +10,7 @@ import re
 import uuid
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from onhand.domain.choices import parse_choice
@@ -22,6 +23,7 @@ from onhand.domain.orders import (
     validate_channel,
     validate_currency,
 )
+from onhand.domain.sales_revenue import order_exchange_rate
 from onhand.services import allocation, backorders, resolve
 from onhand.services.context import ServiceContext, run_write, today
 from onhand.services.lots import parse_date
@@ -61,9 +63,12 @@ def create_order(
     customer: str | None = None,
     ship_to: ShipTo | None = None,
     currency: str | None = None,
+    exchange_rate: Decimal | int | str | None = None,
     requested_ship_date: date | str | None = None,
     idempotency_key: str | None = None,
 ) -> SalesOrderView:
+    """A new order; in a currency other than the company's it needs `exchange_rate`
+    (company currency per unit of the order's), which its revenue is journaled at."""
     channel_name = validate_channel(channel)
     external = resolve.text(external_id, "external_id", max_length=100)
     ship_date = parse_date(requested_ship_date, "requested_ship_date")
@@ -81,12 +86,15 @@ def create_order(
         if uow.orders.id_by_reference(ref) is not None:
             raise AlreadyExists("sales order", ref, "reference")
         now = ctx.now()
+        company_currency = uow.company.get().currency
+        order_currency = validate_currency(currency or company_currency)
         header = {
             "reference": ref,
             "channel": channel_name,
             "external_id": external,
             "customer": resolve.text(customer, "customer"),
-            "currency": validate_currency(currency or uow.company.get().currency),
+            "currency": order_currency,
+            "exchange_rate": order_exchange_rate(exchange_rate, order_currency, company_currency),
             "requested_ship_date": ship_date or today(ctx, uow),
             "status": OrderStatus.OPEN.value,
             "created_at": now,
@@ -102,6 +110,7 @@ def create_order(
         "lines": [line.__dict__ for line in lines], "reference": reference, "channel": channel,
         "external_id": external_id, "customer": customer,
         "ship_to": ship_to.__dict__ if ship_to else None, "currency": currency,
+        "exchange_rate": None if exchange_rate is None else str(exchange_rate),
         "requested_ship_date": ship_date,
     }
     return run_write(ctx, work, load_order, action="create_order",
@@ -116,9 +125,12 @@ def update_order(
     customer: str | None = None,
     ship_to: ShipTo | None = None,
     requested_ship_date: date | str | None = None,
+    exchange_rate: Decimal | int | str | None = None,
     idempotency_key: str | None = None,
 ) -> SalesOrderView:
     """Change an order that has shipped nothing yet; new lines replace the old ones.
+
+    `exchange_rate` may change until something ships (revenue is booked at it when it does).
 
     Changing the lines, address or date of an allocated order releases its
     reservations and allocates it again under the new terms.
@@ -140,6 +152,8 @@ def update_order(
             values |= ship_to_values(ship_to)
         if ship_date is not None:
             values["requested_ship_date"] = ship_date
+        if exchange_rate is not None:
+            values["exchange_rate"] = order_exchange_rate(exchange_rate, order.currency, uow.company.get().currency)
         new_lines = line_values(uow, lines) if lines is not None else None
         reallocate = order.allocated_at is not None and (
             new_lines is not None or ship_to is not None or ship_date is not None
@@ -161,6 +175,7 @@ def update_order(
     request = {
         "reference": reference, "lines": [line.__dict__ for line in lines] if lines is not None else None,
         "customer": customer, "ship_to": ship_to.__dict__ if ship_to else None, "date": ship_date,
+        "exchange_rate": None if exchange_rate is None else str(exchange_rate),
     }
     return run_write(ctx, work, load_order, action="update_order",
                      idempotency_key=idempotency_key, request=request)

@@ -1,6 +1,12 @@
 """Customer returns (RMA): goods come back against a shipped order, into a chosen
 location (sellable stock, or a returns / quarantine location), with lot, reason and
-condition. Nothing can come back that was not shipped on that line (and lot)."""
+condition. Nothing can come back that was not shipped on that line (and lot).
+
+A return reverses the revenue its units were sold for (the journal does it, on the
+return's business day): by default at the line's price, or at a line's
+`refund_unit_price` (order currency, ≥ 0; 0 = no refund). On a bundle's components the
+default is the kits the return broke × the bundle's price (`domain/sales_revenue.py`);
+a refund price must then be given on all of that bundle's returned components or none."""
 
 from __future__ import annotations
 
@@ -18,6 +24,7 @@ from onhand.domain.items import ItemKind
 from onhand.domain.ledger import MoveLine, PostingDraft, PostingKind
 from onhand.domain.locations import LocationKind
 from onhand.domain.quantities import positive_quantity
+from onhand.domain.sales_revenue import validate_refund_unit_price
 from onhand.services import allocation, resolve
 from onhand.services.context import ServiceContext, run_write
 from onhand.services.order_views import SalesOrderView, load_order
@@ -44,6 +51,7 @@ class ReturnLine:
     reason: str = "customer_return"
     condition: str = Condition.NEW.value
     lot: str | None = None
+    refund_unit_price: Decimal | int | str | None = None  # order currency per unit; None: the default
 
 
 def _next_reference(uow: UnitOfWork) -> str:
@@ -74,6 +82,7 @@ def receive_return(
         shipped = uow.shipments.shipped_by_lot(order.id)
         returned = defaultdict(Decimal, uow.shipments.returned_by_lot(order.id))
         moves, rows = [], []
+        refunds_by_kit: dict[int, set[bool]] = defaultdict(set)
         for index, ret in enumerate(lines):
             field = f"lines[{index}]"
             line = by_no.get(ret.line_no)
@@ -101,13 +110,24 @@ def receive_return(
                     f"but only {returnable} was shipped and not yet returned"
                 )
             returned[key] += quantity
+            refund = (None if ret.refund_unit_price is None
+                      else validate_refund_unit_price(ret.refund_unit_price, f"{field}.refund_unit_price"))
+            if line.kit_line_no is not None:
+                refunds_by_kit[line.kit_line_no].add(refund is not None)
+                if len(refunds_by_kit[line.kit_line_no]) > 1:
+                    raise InvalidInput(
+                        f"{field}.refund_unit_price",
+                        f"give a refund price on every returned component of bundle line {line.kit_line_no} "
+                        "or on none (none: the kits the return breaks × the bundle's price)",
+                    )
             condition = parse_choice(Condition, ret.condition, f"{field}.condition")
             reason = resolve.reason(uow, ret.reason, f"{field}.reason")
             # Worth what those shipments left with, per unit, as they are valued (also later).
             left_with = uow.valuation_history.shipment_moves(order.id, item.id, lot.id if lot else None)
             moves.append(MoveLine(item, customer, place, quantity, lot, returns=left_with))
             rows.append({"order_line_id": line.id, "location_id": place.id, "lot_id": lot.id if lot else None,
-                         "quantity": quantity, "reason": reason, "condition": condition.value})
+                         "quantity": quantity, "reason": reason, "condition": condition.value,
+                         "refund_unit_price": refund})
         rma = return_reference.strip() if return_reference else _next_reference(uow)
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._/#\-]{0,63}", rma):
             raise InvalidInput("return_reference", f"{rma!r} is not a valid reference")

@@ -19,14 +19,14 @@ from onhand.services.returns import ReturnLine
 from onhand.services.shipping import PackageSpec, ShipLine
 
 
-def _split(value: str, metavar: str, most: int) -> tuple[int, str, list[str]]:
+def _split(value: str, metavar: str, most: int, hint: str = "'--line'") -> tuple[int, str, list[str]]:
     parts = value.split(":")
     if not 2 <= len(parts) <= most or not all(part.strip() for part in parts[:2]):
-        raise typer.BadParameter(f"{value!r} is not {metavar}", param_hint="'--line'")
+        raise typer.BadParameter(f"{value!r} is not {metavar}", param_hint=hint)
     try:
         line_no = int(parts[0])
     except ValueError:
-        raise typer.BadParameter(f"{value!r}: the line number must be a whole number", param_hint="'--line'") from None
+        raise typer.BadParameter(f"{value!r}: the line number must be a whole number", param_hint=hint) from None
     return line_no, parts[1], parts[2:]
 
 
@@ -138,12 +138,29 @@ def receive_return(
     reason: Annotated[str, typer.Option(help="Reason code for every line.")] = "customer_return",
     condition: Annotated[str, typer.Option(help="new, opened, damaged or defective.")] = "new",
     return_reference: Annotated[str | None, typer.Option(help="RMA number (default: the next RMA-000001).")] = None,
+    refund: Annotated[
+        list[str] | None,
+        typer.Option("--refund", metavar="LINE_NO:PRICE",
+                     help="Refunded per unit of a line, in the order's currency (default: its price); repeat."),
+    ] = None,
+    no_refund: Annotated[bool, typer.Option("--no-refund", help="Nothing is refunded (every line at 0).")] = False,
     idempotency_key: IdempotencyKey = None,
 ) -> None:
-    """Receive a customer return (posts CUSTOMER -> location)."""
+    """Receive a customer return (posts CUSTOMER -> location); it reverses the revenue refunded."""
+    if refund and no_refund:
+        raise typer.BadParameter("give --refund or --no-refund, not both", param_hint="'--refund'")
+    prices: dict[int, str] = {}
+    for value in refund or []:
+        line_no, price, _rest = _split(value, "LINE_NO:PRICE", 2, "'--refund'")
+        prices[line_no] = price
+    returned = [parse_return_line(value) for value in line]
+    unknown = sorted(set(prices) - {no for no, _qty, _lot in returned})
+    if unknown:
+        raise typer.BadParameter(f"line {unknown[0]} is not returned (no --line for it)", param_hint="'--refund'")
     lines = [
-        ReturnLine(line_no=no, quantity=qty, reason=reason, condition=condition, lot=lot)
-        for no, qty, lot in (parse_return_line(value) for value in line)
+        ReturnLine(line_no=no, quantity=qty, reason=reason, condition=condition, lot=lot,
+                   refund_unit_price="0" if no_refund else prices.get(no))
+        for no, qty, lot in returned
     ]
     print_order(
         services.returns.receive_return(

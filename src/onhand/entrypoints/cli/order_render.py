@@ -42,6 +42,7 @@ def print_order(order: SalesOrderView) -> None:
                 ("Customer", order.customer),
                 ("Ship to", address(order.ship_to) or None),
                 ("Currency", order.currency),
+                ("Exchange rate", None if order.exchange_rate is None else f"{order.exchange_rate:f}"),
                 ("Requested ship date", order.requested_ship_date),
                 ("Status", order.status),
                 ("Routing", order.routing_note),
@@ -75,12 +76,13 @@ def print_order(order: SalesOrderView) -> None:
     if order.packages:
         out.print(packages_table(order.packages))
     if order.returns:
-        grid = table("Return", "When (UTC)", "Line", "SKU", "Into", "Lot", "Quantity", "Reason", "Condition",
-                     title="Returns", numeric=("Quantity",))
+        grid = table("Return", "When (UTC)", "Line", "SKU", "Into", "Lot", "Quantity", "Refund/unit", "Reason",
+                     "Condition", title="Returns", numeric=("Quantity", "Refund/unit"))
         for record in order.returns:
             for line in record.lines:
                 grid.add_row(text(record.reference), text(moment(record.created_at)), text(line.line_no),
                              text(line.sku), text(line.location), text(line.lot), text(line.quantity),
+                             text("default" if line.refund_unit_price is None else line.refund_unit_price),
                              text(line.reason), text(line.condition))
         out.print(grid)
 

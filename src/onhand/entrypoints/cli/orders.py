@@ -66,6 +66,12 @@ def ship_to(
     return None if address == ShipTo() else address
 
 
+ExchangeRate = Annotated[
+    str | None,
+    typer.Option(help="Company currency per unit of the order's currency (required for a foreign currency)."),
+]
+
+
 @orders_app.command("create")
 def create_order(
     ctx: typer.Context,
@@ -78,6 +84,7 @@ def create_order(
     ] = None,
     customer: Customer = None,
     currency: Annotated[str | None, typer.Option(help="ISO 4217 code (default: the company's).")] = None,
+    exchange_rate: ExchangeRate = None,
     requested_ship_date: ShipDate = None,
     ship_to_name: ShipToName = None,
     ship_to_line1: ShipToLine1 = None,
@@ -101,7 +108,7 @@ def create_order(
         services.orders.create_order(
             onhand(ctx), lines=order_lines(line, from_location), reference=reference, channel=channel,
             external_id=external_id, customer=customer, ship_to=address, currency=currency,
-            requested_ship_date=requested_ship_date, idempotency_key=idempotency_key,
+            exchange_rate=exchange_rate, requested_ship_date=requested_ship_date, idempotency_key=idempotency_key,
         )
     )
 
@@ -117,6 +124,7 @@ def update_order(
     from_location: FromOption = None,
     customer: Customer = None,
     requested_ship_date: ShipDate = None,
+    exchange_rate: ExchangeRate = None,
     ship_to_name: ShipToName = None,
     ship_to_line1: ShipToLine1 = None,
     ship_to_line2: ShipToLine2 = None,
@@ -138,7 +146,7 @@ def update_order(
         services.orders.update_order(
             onhand(ctx), reference, lines=order_lines(line, from_location) if line else None,
             customer=customer, ship_to=address, requested_ship_date=requested_ship_date,
-            idempotency_key=idempotency_key,
+            exchange_rate=exchange_rate, idempotency_key=idempotency_key,
         )
     )
 

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from decimal import Decimal
-from typing import Any
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
-    BigInteger,
     Connection,
     and_,
     bindparam,
@@ -26,16 +25,21 @@ from sqlalchemy import (
     update,
 )
 
+from onhand.adapters.db.repositories.revenue_queries import (
+    BUNDLE_LINES,
+    COMPONENT_LINES,
+    COMPONENT_RETURNS,
+    COMPONENT_SHIPMENTS,
+    DAY_RETURNS,
+    DAY_SALES,
+    KIT_ORDERS,
+    amount,
+)
 from onhand.adapters.db.tables import (
     company,
     items,
     moves,
     postings,
-    sales_order_lines,
-    sales_orders,
-    shipment_lines,
-    shipments,
-    units,
 )
 from onhand.adapters.db.tables.accounting import account_codes, journal_basis, journal_days, journal_lines
 from onhand.adapters.db.tables.opening_values import opening_valuations, opening_values
@@ -105,63 +109,6 @@ _NEXT_VALUED_TIME = (
     .order_by(postings.c.effective_at)
     .limit(1)
 )
-_KIT_LINE = sales_order_lines.c.kit_line_no.is_(None)
-# quantity × unit price, exactly, in SQL: both are integers of 10^-6, whose product may not
-# fit 64 bits; split each into whole units and millionths and sum the four partial
-# products (each sum stays far inside 64 bits): amount = S1 + (S2 + S3)/10^6 + S4/10^12.
-_SCALE = 10**6
-_Q = type_coerce(shipment_lines.c.quantity, BigInteger())
-_P = type_coerce(sales_order_lines.c.unit_price, BigInteger())
-_QI, _QF, _PI, _PF = _Q // _SCALE, _Q % _SCALE, _P // _SCALE, _P % _SCALE
-# Shipped order lines (bundle components, priced on the bundle's line, are left out) in
-# the company's currency, per item category and location.
-_DAY_SALES = (
-    select(
-        items.c.category, shipment_lines.c.location_id,
-        type_coerce(func.sum(_QI * _PI), BigInteger()).label("s1"),
-        type_coerce(func.sum(_QI * _PF), BigInteger()).label("s2"),
-        type_coerce(func.sum(_QF * _PI), BigInteger()).label("s3"),
-        type_coerce(func.sum(_QF * _PF), BigInteger()).label("s4"),
-    )
-    .join_from(shipment_lines, shipments, shipments.c.id == shipment_lines.c.shipment_id)
-    .join(postings, postings.c.id == shipments.c.posting_id)
-    .join(sales_order_lines, sales_order_lines.c.id == shipment_lines.c.order_line_id)
-    .join(sales_orders, sales_orders.c.id == sales_order_lines.c.order_id)
-    .join(items, items.c.id == sales_order_lines.c.item_id)
-    .where(_IN_RANGE, _KIT_LINE, sales_orders.c.currency == bindparam("currency"))
-    .group_by(items.c.category, shipment_lines.c.location_id)
-)
-# Bundles: the day's shipments of bundle components name the bundle lines whose revenue
-# may be due; those lines, their components and every shipment of them (up to the end of
-# the day) are read for `kit_revenue` (few rows: only the orders of that day's bundles).
-_SHIPPED_COMPONENT = (
-    select(sales_order_lines.c.order_id)
-    .join_from(shipment_lines, shipments, shipments.c.id == shipment_lines.c.shipment_id)
-    .join(postings, postings.c.id == shipments.c.posting_id)
-    .join(sales_order_lines, sales_order_lines.c.id == shipment_lines.c.order_line_id)
-    .join(sales_orders, sales_orders.c.id == sales_order_lines.c.order_id)
-    .where(sales_order_lines.c.kit_line_no.is_not(None), sales_orders.c.currency == bindparam("currency"))
-)
-_KIT_ORDERS = _SHIPPED_COMPONENT.where(_IN_RANGE).distinct().order_by(sales_order_lines.c.order_id)
-_BUNDLE_LINES = (
-    select(sales_order_lines.c.order_id, sales_order_lines.c.line_no, sales_order_lines.c.unit_price,
-           items.c.category, units.c.decimals)
-    .join_from(sales_order_lines, items, items.c.id == sales_order_lines.c.item_id)
-    .join(units, units.c.code == items.c.unit_code)
-    .where(sales_order_lines.c.order_id.in_(bindparam("orders", expanding=True)), items.c.kind == "bundle",
-           sales_order_lines.c.kit_line_no.is_(None))
-)
-_COMPONENT_LINES = select(
-    sales_order_lines.c.order_id, sales_order_lines.c.kit_line_no, sales_order_lines.c.line_no,
-    sales_order_lines.c.per_kit,
-).where(sales_order_lines.c.order_id.in_(bindparam("orders", expanding=True)),
-        sales_order_lines.c.kit_line_no.is_not(None))
-_COMPONENT_SHIPMENTS = _SHIPPED_COMPONENT.with_only_columns(
-    sales_order_lines.c.order_id, sales_order_lines.c.kit_line_no, sales_order_lines.c.line_no,
-    shipment_lines.c.quantity, shipment_lines.c.location_id, shipments.c.id.label("shipment_id"),
-    postings.c.effective_at,
-).where(sales_order_lines.c.order_id.in_(bindparam("orders", expanding=True)),
-        postings.c.effective_at < bindparam("end"))
 _CHUNK = 500
 _MOVES_OF = (
     _VALUED.with_only_columns(
@@ -171,18 +118,30 @@ _MOVES_OF = (
     .where(_IN_RANGE)
     .order_by(moves.c.id)
 )
+# Summed in Python: a row's exact value may have more decimals than SQL sums keep.
 _BOOKED = (
     select(
         journal_basis.c.effective_day, journal_basis.c.kind, journal_basis.c.role, journal_basis.c.category,
         journal_basis.c.location_id, journal_basis.c.destination_id,
-        func.sum(journal_basis.c.value).label("value"), func.sum(journal_basis.c.variance).label("variance"),
+        journal_basis.c.value, journal_basis.c.value_exact, journal_basis.c.variance,
     )
     .where(journal_basis.c.effective_day.in_(bindparam("days", expanding=True)))
-    .group_by(
-        journal_basis.c.effective_day, journal_basis.c.kind, journal_basis.c.role, journal_basis.c.category,
-        journal_basis.c.location_id, journal_basis.c.destination_id,
-    )
+    .order_by(journal_basis.c.id)
 )
+_VALUE_STEP = Decimal("0.000001")
+
+
+class BookedSum(NamedTuple):
+    effective_day: date
+    kind: str
+    role: str
+    category: str | None
+    location_id: int | None
+    destination_id: int | None
+    value: Decimal
+    variance: Decimal
+
+
 _POSTED_DAYS = select(journal_days.c.day).order_by(journal_days.c.day)
 _POSTED_HEADS = select(journal_days).where(journal_days.c.day.in_(bindparam("days", expanding=True)))
 _POSTED_LINES = (
@@ -235,12 +194,21 @@ class JournalRepository:
         """Valued moves effective in [start, end), summed per role, category, location, destination."""
         return list(self._conn.execute(_DAY_SUMS, {"start": start, "end": end}))
 
-    def sale_sums(self, start: datetime, end: datetime, currency: str) -> list[tuple[str | None, int, Decimal]]:
-        """Revenue of order lines shipped in [start, end), per category and location (exact)."""
-        found = []
-        for r in self._conn.execute(_DAY_SALES, {"start": start, "end": end, "currency": currency}):
-            amount = Decimal(int(r.s1)) + Decimal(int(r.s2) + int(r.s3)) / _SCALE + Decimal(int(r.s4)) / _SCALE**2
-            found.append((r.category, int(r.location_id), amount))
+    def sale_sums(self, start: datetime, end: datetime) -> dict[tuple[str | None, int], Decimal]:
+        """Revenue of order lines shipped in [start, end), in company currency, per category
+        and location (exact)."""
+        return self._revenue(DAY_SALES, start, end)
+
+    def return_sums(self, start: datetime, end: datetime) -> dict[tuple[str | None, int], Decimal]:
+        """Revenue reversed by order lines returned in [start, end), in company currency, per
+        category and the location they came back to (exact)."""
+        return self._revenue(DAY_RETURNS, start, end)
+
+    def _revenue(self, query: Any, start: datetime, end: datetime) -> dict[tuple[str | None, int], Decimal]:
+        found: dict[tuple[str | None, int], Decimal] = {}
+        for r in self._conn.execute(query, {"start": start, "end": end}):
+            key = (r.category, int(r.location_id))
+            found[key] = found.get(key, ZERO) + amount(r)
         return found
 
     def opening_sums(self, start: datetime, end: datetime) -> list[Any]:
@@ -251,21 +219,22 @@ class JournalRepository:
         """When each opening valuation before `end` was recorded (a handful: one per go-live)."""
         return [r.valued_at for r in self._conn.execute(_OPENING_TIMES, {"end": end})]
 
-    def kit_sales(self, start: datetime, end: datetime, currency: str) -> tuple[list[Any], list[Any], list[Any]]:
-        """For the orders whose bundle components shipped in [start, end): their bundle lines
-        (price, category, unit decimals), component lines (per_kit) and every component
-        shipment effective before `end`."""
-        orders = [int(r.order_id) for r in self._conn.execute(
-            _KIT_ORDERS, {"start": start, "end": end, "currency": currency})]
+    def kit_sales(self, start: datetime, end: datetime) -> tuple[list[Any], list[Any], list[Any], list[Any]]:
+        """For the orders whose bundle components shipped or came back in [start, end): their
+        bundle lines (price, category, unit decimals, order rate), component lines (per_kit),
+        and every component shipment and return effective before `end`."""
+        orders = sorted(int(r.order_id) for r in self._conn.execute(KIT_ORDERS, {"start": start, "end": end}))
         bundles: list[Any] = []
         parts: list[Any] = []
         shipped: list[Any] = []
+        returned: list[Any] = []
         for first in range(0, len(orders), _CHUNK):
             chunk = {"orders": orders[first:first + _CHUNK]}
-            bundles += self._conn.execute(_BUNDLE_LINES, chunk)
-            parts += self._conn.execute(_COMPONENT_LINES, chunk)
-            shipped += self._conn.execute(_COMPONENT_SHIPMENTS, {**chunk, "end": end, "currency": currency})
-        return bundles, parts, shipped
+            bundles += self._conn.execute(BUNDLE_LINES, chunk)
+            parts += self._conn.execute(COMPONENT_LINES, chunk)
+            shipped += self._conn.execute(COMPONENT_SHIPMENTS, {**chunk, "end": end})
+            returned += self._conn.execute(COMPONENT_RETURNS, {**chunk, "end": end})
+        return bundles, parts, shipped, returned
 
     def moves_between(self, start: datetime, end: datetime) -> list[Any]:
         return list(self._conn.execute(_MOVES_OF, {"start": start, "end": end}))
@@ -286,10 +255,18 @@ class JournalRepository:
     def posted_days(self) -> list[date]:
         return [r.day for r in self._conn.execute(_POSTED_DAYS)]
 
-    def booked(self, effective_days: Iterable[date]) -> list[Any]:
-        """What posted journals booked for these effective days, summed per key."""
+    def booked(self, effective_days: Iterable[date]) -> list[BookedSum]:
+        """What posted journals booked for these effective days, summed per key (exactly)."""
         days = sorted(set(effective_days))
-        return list(self._conn.execute(_BOOKED, {"days": days})) if days else []
+        if not days:
+            return []
+        sums: dict[tuple[Any, ...], tuple[Decimal, Decimal]] = {}
+        for r in self._conn.execute(_BOOKED, {"days": days}):
+            key = (r.effective_day, r.kind, r.role, r.category, r.location_id, r.destination_id)
+            value = Decimal(r.value_exact) if r.value_exact is not None else r.value
+            before = sums.get(key, (ZERO, ZERO))
+            sums[key] = (before[0] + value, before[1] + r.variance)
+        return [BookedSum(*key, value, variance) for key, (value, variance) in sums.items()]
 
     def posted(self, days: Iterable[date]) -> tuple[list[Any], list[Any]]:
         wanted = sorted(set(days))
@@ -311,4 +288,11 @@ class JournalRepository:
         if lines:
             self._conn.execute(insert(journal_lines), [dict(line) for line in lines])
         if basis:
-            self._conn.execute(insert(journal_basis), [dict(row) for row in basis])
+            self._conn.execute(insert(journal_basis), [_stored(row) for row in basis])
+
+
+def _stored(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A basis row as stored: a value finer than 10^-6 is kept whole as text beside its rounding."""
+    value = row["value"]
+    rounded = value.quantize(_VALUE_STEP, rounding=ROUND_HALF_EVEN)
+    return {**row, "value": rounded, "value_exact": None if rounded == value else str(value)}

@@ -65,6 +65,7 @@ _RETURNS = (
         returns.c.id, returns.c.reference, returns.c.posting_id, returns.c.created_at,
         sales_order_lines.c.line_no, items.c.sku, locations.c.code.label("location"),
         lots.c.code.label("lot"), return_lines.c.quantity, return_lines.c.reason, return_lines.c.condition,
+        return_lines.c.refund_unit_price,
     )
     .join(return_lines, return_lines.c.return_id == returns.c.id)
     .join(sales_order_lines, return_lines.c.order_line_id == sales_order_lines.c.id)
@@ -196,7 +197,8 @@ class ShipmentRepository:
             ReturnView(
                 reference=rows[0].reference, posting_id=rows[0].posting_id, created_at=rows[0].created_at,
                 lines=tuple(
-                    ReturnLineView(r.line_no, r.sku, r.location, r.lot, r.quantity, r.reason, r.condition)
+                    ReturnLineView(r.line_no, r.sku, r.location, r.lot, r.quantity, r.reason, r.condition,
+                                   r.refund_unit_price)
                     for r in rows
                 ),
             )

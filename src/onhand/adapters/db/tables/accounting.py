@@ -49,7 +49,8 @@ journal_lines = Table(
 )
 
 # What a posted journal was made of: exact sums per (effective day, kind, role, category,
-# location, destination). kind: "move" (valued moves) or "sale" (shipped order lines).
+# location, destination). kind: "move" (valued moves), "sale" (shipped order lines),
+# "refund" (revenue reversed by customer returns) or "opening" (opening valuations).
 journal_basis = Table(
     "journal_basis",
     metadata,
@@ -63,5 +64,9 @@ journal_basis = Table(
     Column("destination_id", Id, ForeignKey("locations.id")),
     Column("value", ScaledDecimal, nullable=False),
     Column("variance", ScaledDecimal, nullable=False),
+    # The exact value when it has more than 6 decimals (price × quantity × an exchange rate
+    # may have 18), as decimal text; `value` then holds it rounded half-even to 10^-6
+    # (revision 0011).
+    Column("value_exact", String(64)),
     Index("ix_journal_basis_effective_day", "effective_day"),
 )

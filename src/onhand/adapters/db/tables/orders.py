@@ -37,6 +37,9 @@ sales_orders = Table(
     Column("ship_to_latitude", Float),
     Column("ship_to_longitude", Float),
     Column("currency", String(3), nullable=False),
+    # Company currency per unit of `currency` (revision 0011); NULL only on an order in
+    # another currency made before it (its rate was never given: no revenue is journaled).
+    Column("exchange_rate", ScaledDecimal),
     Column("requested_ship_date", Date, nullable=False),
     Column("status", String(20), nullable=False),
     Column("allocated_at", UtcDateTime),
@@ -158,6 +161,9 @@ return_lines = Table(
     Column("quantity", ScaledDecimal, nullable=False),
     Column("reason", String(40), ForeignKey("reason_codes.code"), nullable=False),
     Column("condition", String(20), nullable=False),
+    # Refunded per unit, in the order's currency (revision 0011); NULL: the default (the
+    # line's price, or for a bundle's component the kits the return broke × its price).
+    Column("refund_unit_price", ScaledDecimal),
     Index("ix_return_lines_order_line_id", "order_line_id"),
     Index("ix_return_lines_return_id", "return_id"),
 )

@@ -55,7 +55,8 @@ def create_order(
         onhand, lines=[line.to_line() for line in body.lines], reference=body.reference, channel=body.channel,
         external_id=body.external_id, customer=body.customer,
         ship_to=body.ship_to.to_ship_to() if body.ship_to else None, currency=body.currency,
-        requested_ship_date=body.requested_ship_date, idempotency_key=idempotency_key,
+        exchange_rate=body.exchange_rate, requested_ship_date=body.requested_ship_date,
+        idempotency_key=idempotency_key,
     )
     return OrderOut.of(order)
 
@@ -81,7 +82,8 @@ def update_order(
     order = services.orders.update_order(
         onhand, reference, lines=order_lines(body.lines), customer=body.customer,
         ship_to=body.ship_to.to_ship_to() if body.ship_to else None,
-        requested_ship_date=body.requested_ship_date, idempotency_key=idempotency_key,
+        requested_ship_date=body.requested_ship_date, exchange_rate=body.exchange_rate,
+        idempotency_key=idempotency_key,
     )
     return OrderOut.of(order)
 

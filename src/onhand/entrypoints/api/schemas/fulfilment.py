@@ -116,11 +116,14 @@ class ReturnLineIn(RequestModel):
     reason: str = Field("customer_return", description="A reason code", examples=["defective"])
     condition: str = Field("new", description="new, opened, damaged or defective")
     lot: str | None = Field(None, description="The lot that came back (lot-tracked items)")
+    refund_unit_price: DecimalIn | None = Field(
+        None, description="Refunded per unit, in the order's currency (0: no refund). Default: the line's "
+        "price; on a bundle's components, the kits the return breaks × the bundle's price", examples=["8.50"])
 
     def to_line(self) -> ReturnLine:
         return ReturnLine(
             line_no=self.line_no, quantity=self.quantity, reason=self.reason, condition=self.condition,
-            lot=self.lot,
+            lot=self.lot, refund_unit_price=self.refund_unit_price,
         )
 
 

@@ -80,6 +80,9 @@ class OrderIn(RequestModel):
     customer: str | None = None
     ship_to: ShipToModel | None = None
     currency: str | None = Field(None, description="Default: the company's currency", examples=["USD"])
+    exchange_rate: DecimalIn | None = Field(
+        None, description="Company currency per unit of `currency`: required when the order is not in the "
+        "company's currency (its revenue is journaled at it); omitted or 1 otherwise", examples=["1.25"])
     requested_ship_date: DateIn | None = Field(None, description="Default: today")
 
 
@@ -91,6 +94,7 @@ class OrderPatch(RequestModel):
     customer: str | None = None
     ship_to: ShipToModel | None = None
     requested_ship_date: DateIn | None = None
+    exchange_rate: DecimalIn | None = Field(None, description="Company currency per unit of the order's currency")
 
 
 class LineLocationIn(RequestModel):
@@ -196,6 +200,9 @@ class ReturnLineOut(ResponseModel):
     quantity: DecimalOut
     reason: str
     condition: str
+    refund_unit_price: DecimalOut | None = Field(
+        description="Refunded per unit in the order's currency; null: the default (the line's price; on a "
+        "bundle's component, the kits the return broke × the bundle's price)")
 
 
 class ReturnOut(ResponseModel):
@@ -219,6 +226,8 @@ class OrderOut(ResponseModel):
     customer: str | None
     ship_to: ShipToModel
     currency: str
+    exchange_rate: DecimalOut | None = Field(
+        description="Company currency per unit of `currency` (null: an older foreign-currency order without one)")
     requested_ship_date: date
     status: str = Field(description="open, backordered, allocated, partially_shipped, shipped or cancelled")
     routing_note: str | None = Field(description="Why the order was routed where it was")
@@ -235,7 +244,7 @@ class OrderOut(ResponseModel):
         return cls(
             reference=order.reference, channel=order.channel, external_id=order.external_id,
             customer=order.customer, ship_to=ShipToModel.of(order.ship_to), currency=order.currency,
-            requested_ship_date=order.requested_ship_date, status=order.status,
+            exchange_rate=order.exchange_rate, requested_ship_date=order.requested_ship_date, status=order.status,
             routing_note=order.routing_note, created_at=order.created_at, updated_at=order.updated_at,
             cancelled_at=order.cancelled_at,
             lines=[OrderLineOut.of(line) for line in order.lines],
