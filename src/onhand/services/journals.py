@@ -39,6 +39,7 @@ from onhand.domain.journal import (
     daily_journal,
     inventory_change,
 )
+from onhand.domain.landed_costs import minor_unit
 from onhand.domain.move_roles import MoveRole
 from onhand.services.accounting import account_map
 from onhand.services.context import ServiceContext, run_write, today
@@ -219,10 +220,13 @@ class JournalBook:
 
     def frozen(self, days: Iterable[date]) -> dict[date, tuple[Journal, datetime, Decimal]]:
         heads, lines = self.uow.journals.posted(days)
+        # Amounts as the journal made them (12.00, not 12), so a posted day exports as it did open.
+        cents = {h.day: minor_unit(h.currency) for h in heads}
         by_day: dict[date, list[JournalLine]] = {}
         for r in lines:
             by_day.setdefault(r.day, []).append(JournalLine(
-                r.account, AccountRole(r.role), r.amount, r.description, r.effective_day, r.tracking_option))
+                r.account, AccountRole(r.role), r.amount.quantize(cents[r.day]), r.description, r.effective_day,
+                r.tracking_option))
         return {
             h.day: (Journal(h.day, h.currency, h.narration, h.reference, tuple(by_day.get(h.day, ())),
                             h.tracking_category), h.posted_at, h.inventory_exact)
