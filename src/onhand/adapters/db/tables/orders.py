@@ -148,6 +148,8 @@ returns = Table(
     Column("posting_id", Id, ForeignKey("postings.id"), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Index("ix_returns_order_id", "order_id"),
+    # A return found by its posting: how a re-valuation links a return to its shipments (0012).
+    Index("ix_returns_posting_id", "posting_id"),
 )
 
 return_lines = Table(
