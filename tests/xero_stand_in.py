@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,6 +34,7 @@ CLIENT_ID = "xero-client-id"
 CLIENT_SECRET = "xero-client-secret-shh"
 REFRESH = "xero-refresh-token-1"
 API = "/api.xro/2.0"
+LOCK = threading.Lock()
 
 
 def token_url(api_url: str) -> str:
@@ -64,6 +66,10 @@ class StandInXero(StandIn):
         StandInXero.received.append({"path": self.path, "headers": dict(self.headers), "body": body})
         if not self._authorized():
             return
+        with LOCK:  # one request per Idempotency-Key at a time, as Xero keeps them
+            self._create(body)
+
+    def _create(self, body: dict) -> None:
         key = self.headers.get("Idempotency-Key")
         if key in StandInXero.answered:
             self._send(StandInXero.answered[key])

@@ -4,6 +4,7 @@ realm, idempotency key, body) and answer as the services document it; every push
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import date
 
@@ -129,6 +130,29 @@ def test_a_push_whose_answer_was_lost_stays_pending_and_the_next_push_finds_it_t
     (made,) = StandInXero.journals
     assert (found.id, found.status, found.remote_id) == (pending.id, "sent", made["ManualJournalID"])
     assert StandInXero.received[-1]["path"].startswith("/api.xro/2.0/ManualJournals?where=")
+
+
+def test_two_pushes_of_a_day_at_once_make_one_journal_there_and_one_record(pushing, clock):
+    posted(pushing, clock)
+    start, pushed, errors = threading.Barrier(2), [], []
+
+    def push() -> None:
+        start.wait()
+        try:
+            pushed.append(services.journal_pushes.push_journal(pushing, DAY))
+        except Exception as exc:  # collected, asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=push) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    (made,) = StandInXero.journals
+    (record,) = services.journal_pushes.journal_pushes(pushing)
+    assert (record.status, record.remote_id) == ("sent", made["ManualJournalID"])
+    assert {p.remote_id for p in pushed} == {made["ManualJournalID"]}
 
 
 class Interrupted(Exception):

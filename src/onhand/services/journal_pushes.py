@@ -51,7 +51,7 @@ class JournalPush:
     target: str
     status: str  # pending, sent, failed
     reference: str  # what the accounting system sees (idempotency key, narration / DocNumber)
-    content_hash: str  # sha256 of the journal as sent
+    content_hash: str  # sha256 of the posted journal (its own reference): the same for every push of the day
     remote_id: str | None  # Xero's ManualJournalID, QBO's JournalEntry Id
     error: str | None
     started_at: datetime
@@ -102,11 +102,12 @@ def _start(ctx: ServiceContext, uow: UnitOfWork, journal: Journal, target: str) 
     sent = journal if not earlier else replace(journal, reference=f"{journal.reference}-{earlier + 1}")
     push_id = uow.journal_pushes.add({
         "day": journal.day, "target": target, "status": PENDING, "reference": sent.reference,
-        "content_hash": content_hash(sent), "started_at": ctx.now()})
+        "content_hash": content_hash(journal), "started_at": ctx.now()})
     return _Claim(_push_of(uow.journal_pushes.get(push_id)), sent, resumed=False)
 
 
 def _claim_once(ctx: ServiceContext, uow: UnitOfWork, day: date, target: str) -> _Claim | JournalPush:
+    uow.journal_pushes.lock_day(day)  # a concurrent claim reads what this one records
     journal = _posted_journal(uow, day)
     pushes = uow.journal_pushes.of_day(day, target)
     sent = [p for p in pushes if p.status == SENT]
@@ -119,6 +120,7 @@ def _claim_once(ctx: ServiceContext, uow: UnitOfWork, day: date, target: str) ->
 
 
 def _claim_again(ctx: ServiceContext, uow: UnitOfWork, day: date, target: str) -> _Claim | JournalPush:
+    uow.journal_pushes.lock_day(day)
     journal = _posted_journal(uow, day)
     pending = [p for p in uow.journal_pushes.of_day(day, target) if p.status == PENDING]
     if pending:

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from onhand.adapters.db.tables.accounting import journal_days
 from onhand.adapters.db.tables.journal_pushes import journal_pushes
 
 _BY_DAY = select(journal_pushes).order_by(journal_pushes.c.day, journal_pushes.c.target, journal_pushes.c.id)
@@ -16,6 +17,11 @@ _BY_DAY = select(journal_pushes).order_by(journal_pushes.c.day, journal_pushes.c
 class JournalPushRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+
+    def lock_day(self, day: date) -> None:
+        """Hold the posted day's row until the transaction ends, so that claims of its pushes take
+        turns: what one committed, the next reads (on SQLite, writers take turns anyway)."""
+        self._conn.execute(select(journal_days.c.day).where(journal_days.c.day == day).with_for_update())
 
     def of_day(self, day: date, target: str) -> list[Any]:
         """Every push of the day to the target, oldest first."""

@@ -24,7 +24,7 @@ journal_pushes = Table(
     Column("status", String(8), nullable=False),  # pending, sent, failed
     # What the accounting system sees: Xero's Idempotency-Key and narration, QBO's requestid and DocNumber.
     Column("reference", String(40), nullable=False),
-    Column("content_hash", String(64), nullable=False),  # sha256 of the journal as sent
+    Column("content_hash", String(64), nullable=False),  # sha256 of the posted journal that was sent
     Column("remote_id", String(64)),  # Xero's ManualJournalID, QBO's JournalEntry Id
     Column("error", String(300)),
     Column("started_at", UtcDateTime, nullable=False),

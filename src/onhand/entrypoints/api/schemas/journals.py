@@ -89,7 +89,7 @@ class JournalPushOut(ResponseModel):
     target: str
     status: str = Field(description="pending (outcome unknown: push again to finish it), sent or failed")
     reference: str = Field(description="What the accounting system sees: idempotency key, narration / DocNumber")
-    content_hash: str = Field(description="sha256 of the journal as sent")
+    content_hash: str = Field(description="sha256 of the posted journal sent (lines, day, currency, reference)")
     remote_id: str | None = Field(description="The journal's id there (Xero's ManualJournalID, QBO's Id)")
     error: str | None
     started_at: datetime
