@@ -182,6 +182,17 @@ def test_a_push_left_pending_before_it_was_sent_is_sent_under_its_own_reference(
     assert len(StandInXero.journals) == 1
 
 
+def test_a_push_again_left_pending_is_finished_by_the_next_push_not_hidden_by_the_first(pushing, clock, xero_url):
+    posted(pushing, clock)
+    first = services.journal_pushes.push_journal(pushing, DAY)
+    stopping = Onhand(pushing.engine, clock, {"xero": Stopping(xero_pusher(XeroSettings(TENANT, TOKEN, xero_url)))})
+    with pytest.raises(Interrupted):
+        services.journal_pushes.push_journal_again(stopping, DAY)
+    finished = services.journal_pushes.push_journal(pushing, DAY)
+    assert (finished.reference, finished.status) == ("ONHAND-20260302-2", "sent")
+    assert finished.remote_id != first.remote_id and len(StandInXero.journals) == 2
+
+
 def test_an_unconfigured_target_is_refused_and_settings_hide_the_token(onhand, monkeypatch):
     with pytest.raises(InvalidInput) as error:
         services.journal_pushes.push_journal(onhand, DAY)

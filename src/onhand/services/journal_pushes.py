@@ -110,12 +110,12 @@ def _claim_once(ctx: ServiceContext, uow: UnitOfWork, day: date, target: str) ->
     uow.journal_pushes.lock_day(day)  # a concurrent claim reads what this one records
     journal = _posted_journal(uow, day)
     pushes = uow.journal_pushes.of_day(day, target)
+    pending = [p for p in pushes if p.status == PENDING]
+    if pending:  # finished first, also when it was an `again` after a push that was sent
+        return _Claim(_push_of(pending[-1]), replace(journal, reference=pending[-1].reference), resumed=True)
     sent = [p for p in pushes if p.status == SENT]
     if sent:
         return _push_of(sent[-1])
-    pending = [p for p in pushes if p.status == PENDING]
-    if pending:
-        return _Claim(_push_of(pending[-1]), replace(journal, reference=pending[-1].reference), resumed=True)
     return _start(ctx, uow, journal, target)
 
 
