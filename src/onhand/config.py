@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from pathlib import Path
 
 from platformdirs import user_data_dir
@@ -37,6 +37,7 @@ class XeroSettings:
     tenant_id: str
     access_token: str | None = field(default=None, repr=False)
     api_url: str | None = None  # default: the SDK's https://api.xero.com/api.xro/2.0
+    _: KW_ONLY
     oauth: OAuthClient | None = None
     token_url: str | None = None  # default: the SDK's https://identity.xero.com/connect/token
 
@@ -50,6 +51,7 @@ class QuickBooksSettings:
     realm_id: str
     access_token: str | None = field(default=None, repr=False)
     api_url: str | None = None  # default: the SDK's https://quickbooks.api.intuit.com/v3
+    _: KW_ONLY
     oauth: OAuthClient | None = None
     # intuit-oauth's environment: production, sandbox, or the URL of an OpenID discovery document
     environment: str = "production"
@@ -79,12 +81,12 @@ class Settings:
         xero = quickbooks = None
         tenant, token, xero_oauth = env("ONHAND_XERO_TENANT_ID"), env("ONHAND_XERO_ACCESS_TOKEN"), _oauth("ONHAND_XERO")
         if tenant and (token or xero_oauth):
-            xero = XeroSettings(tenant, token or None, env("ONHAND_XERO_API_URL") or None, xero_oauth,
-                                env("ONHAND_XERO_TOKEN_URL") or None)
+            xero = XeroSettings(tenant, token or None, env("ONHAND_XERO_API_URL") or None, oauth=xero_oauth,
+                                token_url=env("ONHAND_XERO_TOKEN_URL") or None)
         realm, qbo_token, qbo_oauth = env("ONHAND_QBO_REALM_ID"), env("ONHAND_QBO_ACCESS_TOKEN"), _oauth("ONHAND_QBO")
         if realm and (qbo_token or qbo_oauth):
-            quickbooks = QuickBooksSettings(realm, qbo_token or None, env("ONHAND_QBO_API_URL") or None, qbo_oauth,
-                                            env("ONHAND_QBO_ENVIRONMENT") or "production")
+            quickbooks = QuickBooksSettings(realm, qbo_token or None, env("ONHAND_QBO_API_URL") or None,
+                                            oauth=qbo_oauth, environment=env("ONHAND_QBO_ENVIRONMENT") or "production")
         return cls(
             database_url=database_url
             or os.environ.get("ONHAND_DATABASE_URL")

@@ -48,7 +48,7 @@ def xero_url() -> Iterator[str]:
 
 def xero_settings(url: str, token_file: Path, refresh_token: str | None = None) -> XeroSettings:
     oauth = OAuthClient(xero.CLIENT_ID, xero.CLIENT_SECRET, token_file, refresh_token)
-    return XeroSettings(xero.TENANT, None, url, oauth, xero.token_url(url))
+    return XeroSettings(xero.TENANT, None, url, oauth=oauth, token_url=xero.token_url(url))
 
 
 @pytest.fixture
@@ -153,7 +153,7 @@ def qbo_url() -> Iterator[str]:
 @pytest.fixture
 def qbo_pushing(onhand: Onhand, clock, qbo_url: str, token_file: Path) -> Onhand:
     oauth = OAuthClient(qbo.CLIENT_ID, qbo.CLIENT_SECRET, token_file)
-    settings = QuickBooksSettings(qbo.REALM, None, qbo_url, oauth, qbo.discovery_url(qbo_url))
+    settings = QuickBooksSettings(qbo.REALM, None, qbo_url, oauth=oauth, environment=qbo.discovery_url(qbo_url))
     instance = with_pushers(onhand, clock, {"quickbooks": quickbooks_pusher(settings)})
     posted(instance, clock)
     return instance
