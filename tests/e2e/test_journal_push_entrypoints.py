@@ -5,6 +5,7 @@ identity service."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,8 +15,10 @@ import pytest
 
 from onhand import services
 from onhand.bootstrap import Onhand, open_onhand
+from onhand.entrypoints.api.app import create_app
 from onhand.services.purchase_orders import NewPurchaseLine
 from onhand.services.receiving import ReceiptLine
+from tests.e2e.conftest import serve_api
 from tests.xero_stand_in import (
     CLIENT_ID,
     CLIENT_SECRET,
@@ -120,3 +123,37 @@ def test_the_cli_refreshes_the_xero_token_and_keeps_the_rotated_one(
     assert refused.exit_code == 7 and "connect Onhand to Xero again" in refused.stderr
     for text in (pushed.stdout, pushed.stderr, refused.stdout, refused.stderr):
         assert not [s for s in (CLIENT_SECRET, REFRESH, rotated) if s in text]
+
+
+def test_the_api_pushes_with_refreshed_tokens_and_never_shows_them(
+        database_url: str, clock, monkeypatch, tmp_path: Path, caplog) -> None:
+    caplog.set_level(logging.DEBUG)
+    token_file = tmp_path / "xero-token.json"
+    with stand_in_xero() as url:
+        monkeypatch.delenv("ONHAND_XERO_ACCESS_TOKEN", raising=False)
+        for name, value in {"ONHAND_XERO_TENANT_ID": TENANT, "ONHAND_XERO_API_URL": url,
+                            "ONHAND_XERO_TOKEN_URL": token_url(url), "ONHAND_XERO_CLIENT_ID": CLIENT_ID,
+                            "ONHAND_XERO_CLIENT_SECRET": CLIENT_SECRET, "ONHAND_XERO_TOKEN_FILE": str(token_file),
+                            "ONHAND_XERO_REFRESH_TOKEN": REFRESH}.items():
+            monkeypatch.setenv(name, value)
+        instance = open_onhand(database_url, clock=clock)
+        try:
+            _posted_day(instance, clock)
+            services.journals.post_journal(instance, DAY)
+            admin = services.keys.create_api_key(instance, name="admin", role="admin").secret
+            with serve_api(create_app(instance)) as api, httpx.Client(
+                    base_url=api, headers={"Authorization": f"Bearer {admin}"}, timeout=30) as client:
+                pushed = client.post(f"/api/v1/journals/{DAY}/push")
+                held = json.loads(token_file.read_text())
+                StandInXero.access_tokens.clear()  # the connection was revoked in Xero
+                StandInXero.refresh_tokens.clear()
+                refused = client.post(f"/api/v1/journals/{DAY}/push", params={"again": "true"})
+                listed = client.get("/api/v1/journals/pushes", params={"from": DAY, "to": DAY})
+        finally:
+            instance.close()
+    assert pushed.status_code == 200 and pushed.json()["status"] == "sent"
+    assert refused.status_code == 502 and "connect Onhand to Xero again" in refused.json()["error"]["message"]
+    assert [p["status"] for p in listed.json()["pushes"]] == ["sent", "failed"]
+    secrets = [CLIENT_SECRET, REFRESH, held["access_token"], held["refresh_token"]]
+    for text in (pushed.text, refused.text, listed.text, caplog.text):
+        assert not [s for s in secrets if s in text]
