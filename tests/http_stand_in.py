@@ -39,7 +39,7 @@ class StandIn(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def hang_up(self) -> None:
+    def close_unanswered(self) -> None:
         """Close the connection without an answer (the request was handled: a lost response)."""
         self.close_connection = True
 

@@ -4,7 +4,7 @@
   python-quickbooks sends (bearer token, JournalEntry body) and answers as QBO documents
   it: the created JournalEntry with its Id; the same requestid again gets the first
   answer. An access token it does not know (expired) gets QBO's 401 with an
-  AUTHENTICATION fault (code 3200). `refuse` answers a ValidationFault; `hang_up_once`
+  AUTHENTICATION fault (code 3200). `refuse` answers a ValidationFault; `hang_up`
   creates the entry and closes the connection without an answer.
 - `POST /v3/company/{realm}/query` answers `SELECT * FROM JournalEntry WHERE DocNumber = '…'`.
 - `GET /.well-known/openid_configuration/` is the discovery document intuit-oauth reads
@@ -43,7 +43,7 @@ class StandInQuickBooks(StandIn):
     received: ClassVar[list[dict]] = []
     token_requests: ClassVar[list[dict]] = []
     refuse: ClassVar[bool] = False
-    hang_up_once: ClassVar[bool] = False
+    hang_up: ClassVar[bool] = False
     access_tokens: ClassVar[set[str]] = set()
     refresh_tokens: ClassVar[set[str]] = set()
     entries: ClassVar[list[dict]] = []
@@ -97,9 +97,8 @@ class StandInQuickBooks(StandIn):
         answer = {"JournalEntry": made, "time": "2026-03-03T09:30:01.000-08:00"}
         if request_id:
             StandInQuickBooks.answered[request_id] = answer
-        if StandInQuickBooks.hang_up_once:
-            StandInQuickBooks.hang_up_once = False
-            self.hang_up()
+        if StandInQuickBooks.hang_up:
+            self.close_unanswered()
             return
         self.answer(200, answer)
 
@@ -123,7 +122,7 @@ def stand_in_quickbooks() -> Iterator[str]:
     """Serve the stand-in on a free port; yield the API's base URL (…/v3)."""
     StandInQuickBooks.received, StandInQuickBooks.token_requests = [], []
     StandInQuickBooks.entries, StandInQuickBooks.answered = [], {}
-    StandInQuickBooks.refuse = StandInQuickBooks.hang_up_once = False
+    StandInQuickBooks.refuse = StandInQuickBooks.hang_up = False
     StandInQuickBooks.access_tokens, StandInQuickBooks.refresh_tokens = {TOKEN}, {REFRESH}
     with serve(StandInQuickBooks) as url:
         yield url + "/v3"

@@ -87,7 +87,7 @@ class StandInXero(StandIn):
 
     def _send(self, answer: dict) -> None:
         if StandInXero.hang_up:
-            self.hang_up()
+            self.close_unanswered()
         else:
             self.answer(200, answer)
 

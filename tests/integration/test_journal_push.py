@@ -258,10 +258,11 @@ def test_a_quickbooks_fault_is_a_failed_push_that_does_not_show_the_token(qbo_pu
 
 def test_a_quickbooks_entry_whose_answer_was_lost_is_found_by_its_doc_number(qbo_pushing, clock):
     posted(qbo_pushing, clock)
-    StandInQuickBooks.hang_up_once = True
+    StandInQuickBooks.hang_up = True
     with pytest.raises(PushFailed) as error:
         services.journal_pushes.push_journal(qbo_pushing, DAY, target="quickbooks")
     assert error.value.uncertain
+    StandInQuickBooks.hang_up = False
     found = services.journal_pushes.push_journal(qbo_pushing, DAY, target="quickbooks")
     assert (found.status, found.remote_id) == ("sent", "148") and len(StandInQuickBooks.entries) == 1
     assert StandInQuickBooks.received[-1]["path"].startswith(f"/v3/company/{QBO_REALM}/query")
