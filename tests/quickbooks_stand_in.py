@@ -1,53 +1,128 @@
-"""A local stand-in of QuickBooks Online's Accounting API for push tests: it records what
-python-quickbooks sends (POST /company/{realm}/journalentry?minorversion&requestid with
-the bearer token and the JournalEntry body) and answers as QBO documents it (the
-created JournalEntry with its Id), or refuses with a Fault."""
+"""A local stand-in of QuickBooks Online's Accounting API and Intuit's OAuth service for push tests.
+
+- `POST /v3/company/{realm}/journalentry?minorversion&requestid` records what
+  python-quickbooks sends (bearer token, JournalEntry body) and answers as QBO documents
+  it: the created JournalEntry with its Id; the same requestid again gets the first
+  answer. An access token it does not know (expired) gets QBO's 401 with an
+  AUTHENTICATION fault (code 3200). `refuse` answers a ValidationFault; `hang_up`
+  creates the entry and closes the connection without an answer.
+- `POST /v3/company/{realm}/query` answers `SELECT * FROM JournalEntry WHERE DocNumber = '…'`.
+- `GET /.well-known/openid_configuration/` is the discovery document intuit-oauth reads
+  (its token endpoint is this stand-in's).
+- `POST /oauth2/v1/tokens/bearer` (Basic client id and secret; form
+  `grant_type=refresh_token&refresh_token=…`) answers a new access token (an hour) and a
+  new refresh token (the old one stops working); else `400 {"error": "invalid_grant"}`.
+"""
 
 from __future__ import annotations
 
 import json
-import threading
+import re
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
+from urllib.parse import urlsplit
+
+from tests.http_stand_in import StandIn, serve
 
 TOKEN = "qbo-secret-token"
 REALM = "9130357992341"
+CLIENT_ID = "qbo-client-id"
+CLIENT_SECRET = "qbo-client-secret-shh"
+REFRESH = "qbo-refresh-token-1"
+DISCOVERY = "/.well-known/openid_configuration/"
 
 
-class StandInQuickBooks(BaseHTTPRequestHandler):
+def discovery_url(api_url: str) -> str:
+    """The stand-in's discovery document (intuit-oauth's `environment`) beside its API URL."""
+    return api_url.removesuffix("/v3") + DISCOVERY
+
+
+class StandInQuickBooks(StandIn):
     received: ClassVar[list[dict]] = []
+    token_requests: ClassVar[list[dict]] = []
     refuse: ClassVar[bool] = False
+    hang_up: ClassVar[bool] = False
+    access_tokens: ClassVar[set[str]] = set()
+    refresh_tokens: ClassVar[set[str]] = set()
+    entries: ClassVar[list[dict]] = []
+    answered: ClassVar[dict[str, dict]] = {}
+
+    def _authorized(self) -> bool:
+        if self.bearer() in StandInQuickBooks.access_tokens:
+            return True
+        self.answer(401, {"Fault": {"Error": [{
+            "Message": "message=AuthenticationFailed; errorCode=003200; statusCode=401",
+            "Detail": "Token expired: 2026-03-03T09:30:00Z", "code": "3200"}], "type": "AUTHENTICATION"},
+            "time": "2026-03-03T09:30:01.000-08:00"})
+        return False
+
+    def do_GET(self) -> None:
+        base = f"http://{self.headers['Host']}"
+        self.answer(200, {"issuer": "https://oauth.platform.intuit.com/op/v1",
+                          "authorization_endpoint": "https://appcenter.intuit.com/connect/oauth2",
+                          "token_endpoint": base + "/oauth2/v1/tokens/bearer",
+                          "userinfo_endpoint": base + "/v1/openid_connect/userinfo",
+                          "revocation_endpoint": base + "/oauth2/v1/tokens/revoke",
+                          "jwks_uri": base + "/op/v1/jwks"})
 
     def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        path = urlsplit(self.path).path
+        if path == "/oauth2/v1/tokens/bearer":
+            self._token()
+            return
+        body = self.body()
         StandInQuickBooks.received.append({"path": self.path, "headers": dict(self.headers), "body": body})
+        if not self._authorized():
+            return
+        if path.endswith("/query"):
+            wanted = re.search(r"DocNumber = '([^']*)'", body.decode())
+            found = [e for e in StandInQuickBooks.entries if wanted and e.get("DocNumber") == wanted.group(1)]
+            result = {"JournalEntry": found, "startPosition": 1, "maxResults": len(found)} if found else {}
+            self.answer(200, {"QueryResponse": result, "time": "2026-03-03T09:30:01.000-08:00"})
+            return
+        entry = json.loads(body)
+        StandInQuickBooks.received[-1]["body"] = entry
+        request_id = dict(p.split("=", 1) for p in urlsplit(self.path).query.split("&") if "=" in p).get("requestid")
+        if request_id in StandInQuickBooks.answered:
+            self.answer(200, StandInQuickBooks.answered[request_id])
+            return
         if StandInQuickBooks.refuse:
-            answer, status = {"Fault": {"Error": [{"Message": "Invalid account", "Detail": "Account 630 not found",
-                                                    "code": "2500"}], "type": "ValidationFault"}}, 400
-        else:
-            answer, status = {"JournalEntry": {**body, "Id": "148", "SyncToken": "0"}, "time": "2026-03-03"}, 200
-        payload = json.dumps(answer).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
+            self.answer(400, {"Fault": {"Error": [{"Message": "Invalid account", "Detail": "Account 630 not found",
+                                                   "code": "2500"}], "type": "ValidationFault"}})
+            return
+        made = {**entry, "Id": str(148 + len(StandInQuickBooks.entries)), "SyncToken": "0"}
+        StandInQuickBooks.entries.append(made)
+        answer = {"JournalEntry": made, "time": "2026-03-03T09:30:01.000-08:00"}
+        if request_id:
+            StandInQuickBooks.answered[request_id] = answer
+        if StandInQuickBooks.hang_up:
+            self.close_unanswered()
+            return
+        self.answer(200, answer)
 
-    def log_message(self, *args: object) -> None:
-        pass
+    def _token(self) -> None:
+        form = self.form()
+        StandInQuickBooks.token_requests.append({"headers": dict(self.headers), "form": form})
+        if (form.get("grant_type") != "refresh_token" or self.basic_auth() != (CLIENT_ID, CLIENT_SECRET)
+                or form.get("refresh_token") not in StandInQuickBooks.refresh_tokens):
+            self.answer(400, {"error": "invalid_grant"})
+            return
+        StandInQuickBooks.refresh_tokens.discard(form["refresh_token"])
+        access, refresh = f"qbo-access-{uuid.uuid4()}", f"qbo-refresh-{uuid.uuid4()}"
+        StandInQuickBooks.access_tokens.add(access)
+        StandInQuickBooks.refresh_tokens.add(refresh)
+        self.answer(200, {"token_type": "bearer", "expires_in": 3600, "refresh_token": refresh,
+                          "x_refresh_token_expires_in": 8726400, "access_token": access})
 
 
 @contextmanager
 def stand_in_quickbooks() -> Iterator[str]:
     """Serve the stand-in on a free port; yield the API's base URL (…/v3)."""
-    StandInQuickBooks.received, StandInQuickBooks.refuse = [], False
-    server = ThreadingHTTPServer(("127.0.0.1", 0), StandInQuickBooks)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v3"
-    finally:
-        server.shutdown()
-        server.server_close()
+    StandInQuickBooks.received, StandInQuickBooks.token_requests = [], []
+    StandInQuickBooks.entries, StandInQuickBooks.answered = [], {}
+    StandInQuickBooks.refuse = StandInQuickBooks.hang_up = False
+    StandInQuickBooks.access_tokens, StandInQuickBooks.refresh_tokens = {TOKEN}, {REFRESH}
+    with serve(StandInQuickBooks) as url:
+        yield url + "/v3"

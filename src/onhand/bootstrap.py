@@ -19,7 +19,7 @@ from onhand.adapters.db.engine import make_engine
 from onhand.adapters.db.migrate import upgrade
 from onhand.adapters.db.uow import SqlDatabase, SqlUnitOfWork
 from onhand.config import Settings
-from onhand.domain.journal import Journal
+from onhand.services.context import JournalPusher
 
 
 def utc_now() -> datetime:
@@ -33,7 +33,7 @@ class Onhand:
         self,
         engine: Engine,
         clock: Callable[[], datetime] = utc_now,
-        pushers: Mapping[str, Callable[[Journal], str]] | None = None,
+        pushers: Mapping[str, JournalPusher] | None = None,
     ) -> None:
         self.engine = engine
         self._database = SqlDatabase(engine)
@@ -59,7 +59,7 @@ class Onhand:
         return self._exporters
 
     @property
-    def journal_pushers(self) -> Mapping[str, Callable[[Journal], str]]:
+    def journal_pushers(self) -> Mapping[str, JournalPusher]:
         """The accounting systems configured to receive posted journals (none: exports only)."""
         return self._pushers
 
@@ -75,7 +75,7 @@ def open_onhand(
     engine = make_engine(settings.database_url)
     if migrate:
         upgrade(engine)
-    pushers = {"xero": xero_pusher(settings.xero)} if settings.xero else {}
+    pushers: dict[str, JournalPusher] = {"xero": xero_pusher(settings.xero)} if settings.xero else {}
     if settings.quickbooks:
         pushers["quickbooks"] = quickbooks_pusher(settings.quickbooks)
     return Onhand(engine, clock, pushers)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from pathlib import Path
 
 from platformdirs import user_data_dir
@@ -15,21 +15,54 @@ def default_database_url() -> str:
 
 
 @dataclass(frozen=True)
+class OAuthClient:
+    """An OAuth 2.0 app's credentials and the token file its refreshed tokens are kept in.
+
+    Access tokens are short-lived and refresh tokens rotate (the old one stops working),
+    so the current pair lives in `token_file` (JSON, owner-only 0600), written after every
+    refresh; `refresh_token` only seeds that file when it does not exist yet."""
+
+    client_id: str
+    client_secret: str = field(repr=False)
+    token_file: Path
+    refresh_token: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
 class XeroSettings:
-    """Where posted journals are pushed in Xero; the token is never shown (repr) or logged."""
+    """Where posted journals are pushed in Xero; tokens and secrets are never shown (repr) or logged.
+
+    Either `oauth` (refreshed tokens) or a fixed `access_token` (no refresh: it lasts 30 minutes)."""
 
     tenant_id: str
-    access_token: str = field(repr=False)
+    access_token: str | None = field(default=None, repr=False)
     api_url: str | None = None  # default: the SDK's https://api.xero.com/api.xro/2.0
+    _: KW_ONLY
+    oauth: OAuthClient | None = None
+    token_url: str | None = None  # default: the SDK's https://identity.xero.com/connect/token
 
 
 @dataclass(frozen=True)
 class QuickBooksSettings:
-    """Where posted journals are pushed in QuickBooks Online; the token is never shown or logged."""
+    """Where posted journals are pushed in QuickBooks Online; tokens and secrets are never shown or logged.
+
+    Either `oauth` (refreshed tokens) or a fixed `access_token` (no refresh: it lasts an hour)."""
 
     realm_id: str
-    access_token: str = field(repr=False)
+    access_token: str | None = field(default=None, repr=False)
     api_url: str | None = None  # default: the SDK's https://quickbooks.api.intuit.com/v3
+    _: KW_ONLY
+    oauth: OAuthClient | None = None
+    # intuit-oauth's environment: production, sandbox, or the URL of an OpenID discovery document
+    environment: str = "production"
+
+
+def _oauth(prefix: str) -> OAuthClient | None:
+    env = os.environ.get
+    client_id, secret, path = env(f"{prefix}_CLIENT_ID"), env(f"{prefix}_CLIENT_SECRET"), env(f"{prefix}_TOKEN_FILE")
+    if not (client_id and secret and path):
+        return None
+    return OAuthClient(client_id, secret, Path(path), env(f"{prefix}_REFRESH_TOKEN") or None)
 
 
 @dataclass(frozen=True)
@@ -40,15 +73,20 @@ class Settings:
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> Settings:
-        """ONHAND_DATABASE_URL; ONHAND_XERO_TENANT_ID + ONHAND_XERO_ACCESS_TOKEN (+ ONHAND_XERO_API_URL);
-        ONHAND_QBO_REALM_ID + ONHAND_QBO_ACCESS_TOKEN (+ ONHAND_QBO_API_URL)."""
+        """ONHAND_DATABASE_URL; Xero: ONHAND_XERO_TENANT_ID with ONHAND_XERO_CLIENT_ID,
+        ONHAND_XERO_CLIENT_SECRET and ONHAND_XERO_TOKEN_FILE (+ ONHAND_XERO_REFRESH_TOKEN to seed the
+        file, ONHAND_XERO_TOKEN_URL) or ONHAND_XERO_ACCESS_TOKEN (+ ONHAND_XERO_API_URL); QuickBooks
+        Online: ONHAND_QBO_REALM_ID with the same ONHAND_QBO_* names (+ ONHAND_QBO_ENVIRONMENT)."""
         env = os.environ.get
-        tenant, token = env("ONHAND_XERO_TENANT_ID"), env("ONHAND_XERO_ACCESS_TOKEN")
-        xero = XeroSettings(tenant, token, env("ONHAND_XERO_API_URL") or None) if tenant and token else None
-        realm, qbo_token = env("ONHAND_QBO_REALM_ID"), env("ONHAND_QBO_ACCESS_TOKEN")
-        quickbooks = None
-        if realm and qbo_token:
-            quickbooks = QuickBooksSettings(realm, qbo_token, env("ONHAND_QBO_API_URL") or None)
+        xero = quickbooks = None
+        tenant, token, xero_oauth = env("ONHAND_XERO_TENANT_ID"), env("ONHAND_XERO_ACCESS_TOKEN"), _oauth("ONHAND_XERO")
+        if tenant and (token or xero_oauth):
+            xero = XeroSettings(tenant, token or None, env("ONHAND_XERO_API_URL") or None, oauth=xero_oauth,
+                                token_url=env("ONHAND_XERO_TOKEN_URL") or None)
+        realm, qbo_token, qbo_oauth = env("ONHAND_QBO_REALM_ID"), env("ONHAND_QBO_ACCESS_TOKEN"), _oauth("ONHAND_QBO")
+        if realm and (qbo_token or qbo_oauth):
+            quickbooks = QuickBooksSettings(realm, qbo_token or None, env("ONHAND_QBO_API_URL") or None,
+                                            oauth=qbo_oauth, environment=env("ONHAND_QBO_ENVIRONMENT") or "production")
         return cls(
             database_url=database_url
             or os.environ.get("ONHAND_DATABASE_URL")

@@ -149,17 +149,23 @@ class InsufficientStock(Conflict):
 
 
 class PushFailed(OnhandError):
-    """Sending a journal to an accounting system (Xero, QuickBooks) did not succeed."""
+    """Sending a journal to an accounting system (Xero, QuickBooks) did not succeed.
+
+    `uncertain`: the request may have reached the system (it went out, no answer came);
+    the push stays pending until the next push asks the system what it holds. The reason
+    never carries a token or secret.
+    """
 
     code = "push_failed"
 
-    def __init__(self, target: str, reason: str) -> None:
+    def __init__(self, target: str, reason: str, *, uncertain: bool = False) -> None:
         super().__init__(f"{target}: {reason}")
         self.target = target
         self.reason = reason
+        self.uncertain = uncertain
 
     def to_dict(self) -> dict[str, object]:
-        return {**super().to_dict(), "target": self.target}
+        return {**super().to_dict(), "target": self.target, "uncertain": self.uncertain}
 
 
 class Unauthorized(OnhandError):

@@ -26,6 +26,18 @@ T = TypeVar("T")
 MAX_ATTEMPTS = 5
 
 
+class JournalPusher(Protocol):
+    """An accounting system that takes posted journals (the adapters in adapters/accounting/)."""
+
+    def send(self, journal: Journal) -> str:
+        """Create the journal there (its reference is the idempotency key); return its id there."""
+        ...
+
+    def find(self, journal: Journal) -> str | None:
+        """The id there of a journal carrying this one's reference, if one exists."""
+        ...
+
+
 class ServiceContext(Protocol):
     def writing(self) -> AbstractContextManager[UnitOfWork]: ...
 
@@ -38,9 +50,9 @@ class ServiceContext(Protocol):
     @property
     def journal_exporters(self) -> Mapping[str, Callable[[list[Journal], str], str]]: ...
 
-    # Accounting systems configured to receive a posted journal: name → journal → its id there.
+    # Accounting systems configured to receive posted journals, by name (xero, quickbooks).
     @property
-    def journal_pushers(self) -> Mapping[str, Callable[[Journal], str]]: ...
+    def journal_pushers(self) -> Mapping[str, JournalPusher]: ...
 
 
 def today(ctx: ServiceContext, uow: UnitOfWork) -> date:

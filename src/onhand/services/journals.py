@@ -27,7 +27,7 @@ from onhand.domain.accounts import LOCATION_TRACKING, AccountRole
 from onhand.domain.calendar import business_day, time_zone
 from onhand.domain.choices import parse_choice
 from onhand.domain.cost_layers import ZERO
-from onhand.domain.errors import Conflict, InvalidInput
+from onhand.domain.errors import InvalidInput
 from onhand.domain.journal import (
     Journal,
     JournalLine,
@@ -332,33 +332,6 @@ def export_journals(
     content = ctx.journal_exporters[chosen.value](journals, status)
     span = f"{first:%Y%m%d}" if first == last else f"{first:%Y%m%d}-{last:%Y%m%d}"
     return JournalExport(chosen.value, chosen.media_type, f"onhand-journal-{span}.{chosen.extension}", content)
-
-
-@dataclass(frozen=True)
-class PushedJournal:
-    day: date
-    target: str
-    remote_id: str  # the journal's id in the accounting system (Xero's ManualJournalID)
-
-
-def push_journal(ctx: ServiceContext, day: date | str, *, target: str = "xero") -> PushedJournal:
-    """Send a posted day's journal (as frozen) to a configured accounting system.
-
-    Only posted days are sent, so what is sent never changes; the journal's reference
-    is the idempotency key the accounting system sees, so a retried push is not doubled.
-    """
-    wanted = parse_day(day)
-    pusher = ctx.journal_pushers.get(target)
-    if pusher is None:
-        configured = ", ".join(sorted(ctx.journal_pushers)) or "none"
-        raise InvalidInput("target", f"{target!r} is not configured to receive journals (configured: {configured})")
-    with ctx.reading() as uow:
-        view = JournalBook(uow).view(wanted)
-    if view.status != "posted":
-        raise Conflict(f"day: the journal of {wanted} is open; post it before pushing it")
-    if not view.journal.lines:
-        raise InvalidInput("day", f"the journal of {wanted} has no lines; nothing to push")
-    return PushedJournal(wanted, target, pusher(view.journal))
 
 
 def check_open_period(uow: UnitOfWork, effective_at: datetime) -> None:

@@ -121,10 +121,29 @@ def push(
     ctx: typer.Context,
     day: Annotated[str, typer.Argument(help="A posted business day, YYYY-MM-DD.")],
     target: Annotated[str, typer.Option(help="xero or quickbooks (configured in the environment).")] = "xero",
+    again: Annotated[bool, typer.Option("--again", help="Send it anew under a new reference (after the journal "
+                                                        "sent before was voided or deleted there).")] = False,
 ) -> None:
-    """Send a posted day's journal to a configured accounting system."""
-    pushed = services.journals.push_journal(onhand(ctx), day, target=target)
-    console().print(text(f"Sent the journal of {pushed.day} to {pushed.target}: {pushed.remote_id}"))
+    """Send a posted day's journal to a configured accounting system, once (a sent day is not sent again)."""
+    send = services.journal_pushes.push_journal_again if again else services.journal_pushes.push_journal
+    pushed = send(onhand(ctx), day, target=target)
+    console().print(text(f"Sent the journal of {pushed.day} to {pushed.target} as {pushed.reference}: "
+                         f"{pushed.remote_id} (at {pushed.finished_at:%Y-%m-%d %H:%M:%S} UTC)"))
+
+
+@journal_app.command("pushes")
+def pushes(
+    ctx: typer.Context,
+    from_: Annotated[str | None, typer.Option("--from", help="First day (default: 30 days before --to).")] = None,
+    to: Annotated[str | None, typer.Option(help="Last day (default: today).")] = None,
+    target: Annotated[str | None, typer.Option(help="xero or quickbooks (default: both).")] = None,
+) -> None:
+    """The pushes of journals to accounting systems: pending (push the day again to finish it), sent, failed."""
+    grid = table("Date", "Target", "Status", "Reference", "Remote id", "Started", "Error", title="Journal pushes")
+    for p in services.journal_pushes.journal_pushes(onhand(ctx), start=from_, end=to, target=target):
+        grid.add_row(text(p.day.isoformat()), text(p.target), text(p.status), text(p.reference),
+                     text(p.remote_id or ""), text(f"{p.started_at:%Y-%m-%d %H:%M:%S}"), text(p.error or ""))
+    console().print(grid)
 
 
 @journal_app.command("export")

@@ -15,7 +15,8 @@ from onhand.entrypoints.api.schemas.journals import (
     AccountingSettingsOut,
     JournalList,
     JournalOut,
-    PushedJournalOut,
+    JournalPushList,
+    JournalPushOut,
     ReconciliationOut,
 )
 
@@ -56,6 +57,15 @@ def reconciliation(
     return ReconciliationOut.of(services.reconciliation.reconcile(onhand, start=from_, end=to))
 
 
+@router.get("/journals/pushes", summary="The pushes of journals to accounting systems (default: the last 31 days)")
+def list_pushes(
+    onhand: OnhandDep, _key: Reader, from_: Annotated[Day, Query(alias="from")] = None, to: Day = None,
+    target: Annotated[str | None, Query(max_length=20, description="xero or quickbooks")] = None,
+) -> JournalPushList:
+    pushes = services.journal_pushes.journal_pushes(onhand, start=from_, end=to, target=target)
+    return JournalPushList(pushes=[JournalPushOut.of(p) for p in pushes])
+
+
 @router.get("/journals/{day}", summary="The journal of a business day: as posted, or as its moves make it now")
 def get_journal(day: str, onhand: OnhandDep, _key: Reader) -> JournalOut:
     return JournalOut.of(services.journals.get_journal(onhand, day))
@@ -69,13 +79,15 @@ def post_journal(
     return JournalOut.of(post(onhand, day, idempotency_key=idempotency_key))
 
 
-@router.post("/journals/{day}/push", summary="Send a posted day's journal to a configured accounting system (admin)")
+@router.post("/journals/{day}/push", summary="Send a posted day's journal to a configured accounting system, "
+             "once; again=true sends it anew under a new reference (admin)")
 def push_journal(
     day: str, onhand: OnhandDep, _key: Admin,
     target: Annotated[str, Query(max_length=20, description="xero or quickbooks (when configured)")] = "xero",
-) -> PushedJournalOut:
-    pushed = services.journals.push_journal(onhand, day, target=target)
-    return PushedJournalOut(date=pushed.day, target=pushed.target, remote_id=pushed.remote_id)
+    again: bool = False,
+) -> JournalPushOut:
+    push = services.journal_pushes.push_journal_again if again else services.journal_pushes.push_journal
+    return JournalPushOut.of(push(onhand, day, target=target))
 
 
 @router.get("/journals/{day}/export", summary="A day's journal (or from {day} to `to`) as Xero, QBO or CSV",

@@ -11,6 +11,7 @@ from pydantic import Field, PlainSerializer
 from onhand.domain.accounts import AccountRole
 from onhand.entrypoints.api.schemas.common import DateIn, DecimalOut, RequestModel, ResponseModel
 from onhand.services.accounting import AccountingSettings
+from onhand.services.journal_pushes import JournalPush
 from onhand.services.journals import JournalView
 from onhand.services.reconciliation import ReconciliationReport
 
@@ -82,10 +83,27 @@ class JournalList(ResponseModel):
     journals: list[JournalOut]
 
 
-class PushedJournalOut(ResponseModel):
+class JournalPushOut(ResponseModel):
+    id: int
     date: date
     target: str
-    remote_id: str = Field(description="The journal's id in the accounting system (Xero's ManualJournalID)")
+    status: str = Field(description="pending (outcome unknown: push again to finish it), sent or failed")
+    reference: str = Field(description="What the accounting system sees: idempotency key, narration / DocNumber")
+    content_hash: str = Field(description="sha256 of the posted journal sent (lines, day, currency, reference)")
+    remote_id: str | None = Field(description="The journal's id there (Xero's ManualJournalID, QBO's Id)")
+    error: str | None
+    started_at: datetime
+    finished_at: datetime | None
+
+    @classmethod
+    def of(cls, push: JournalPush) -> JournalPushOut:
+        return cls(id=push.id, date=push.day, target=push.target, status=push.status, reference=push.reference,
+                   content_hash=push.content_hash, remote_id=push.remote_id, error=push.error,
+                   started_at=push.started_at, finished_at=push.finished_at)
+
+
+class JournalPushList(ResponseModel):
+    pushes: list[JournalPushOut]
 
 
 class UnbookedMoveOut(ResponseModel):
