@@ -64,7 +64,7 @@ def test_moving_average_to_fifo_keeps_one_layer_at_the_average_and_later_receipt
 def test_to_specific_lot_each_lot_gets_its_quantity_at_the_pools_average():
     moves = [receipt(1, 0, 10, "5.00", lot=7), receipt(2, 1, 10, "6.00", lot=8), shipment(3, 2, 5, lot=8)]
     split = change(3, 3, BY_LOT, {NY: {7: D(10), 8: D(5)}})
-    run = value_history(FIFO, moves + [shipment(4, 4, 5, lot=8)], changes=[split])
+    run = value_history(FIFO, [*moves, shipment(4, 4, 5, lot=8)], changes=[split])
     # FIFO left 5 @ 5.00 + 10 @ 6.00 = 85.00 for 15 units; each lot at 85/15 a unit
     assert run.values[4].value == D("28.333333")
     assert run.final.pools[(NY, 7)].value == D("56.666667")
@@ -133,7 +133,7 @@ def test_revaluing_across_changes_equals_a_full_rerun(moves, methods, where, bac
 
     late = receipt(99, backdated + 0.25, 4, "7.77", lot=7)
     before = value_history(methods[0], moves, changes=changes(moves))
-    everything = moves + [late]
+    everything = [*moves, late]
     oracle = value_history(methods[0], everything, changes=changes(everything))
     result = revalue(methods[0], None, everything, before.values, changes=changes(everything))
     stored = {**before.values, **{c.move.id: c.after for c in result.changes}}

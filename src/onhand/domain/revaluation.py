@@ -20,8 +20,9 @@ So the work done is proportional to the later moves of the affected pools, not t
 the item's history. A change of costing method (`method_changes.py`) that the walk
 crosses re-layers every pool: all queued pools are caught up, converted, and from
 there on every pool is dirty (changes are rare; re-valuing what follows is simple and
-sure), and the answer holds all the item's pools (`whole_from`). The store then keeps `stored | changes` as the per-move values and
-`latest.merged(result.pools, result.position)` as the item's newest snapshot, and
+sure), and the answer holds all the item's pools (`whole_from`). The store then keeps
+`stored | changes` as the per-move values and `latest.merged(result.pools,
+result.position)` as the item's newest snapshot (all pools replaced past a change), and
 drops its checkpoints after the backdated move (they are stale).
 
 This module imports only the standard library and the domain.

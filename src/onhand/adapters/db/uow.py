@@ -27,6 +27,7 @@ from onhand.adapters.db.repositories.catalog import (
     ReasonCodeRepository,
     UnitRepository,
 )
+from onhand.adapters.db.repositories.costing_changes import CostingChangeRepository
 from onhand.adapters.db.repositories.journals import JournalRepository
 from onhand.adapters.db.repositories.ledger import LedgerRepository
 from onhand.adapters.db.repositories.opening_values import OpeningValueRepository
@@ -75,6 +76,7 @@ class SqlUnitOfWork:
         self.valuation = ValuationRepository(conn)
         self.opening_values = OpeningValueRepository(conn)
         self.valuation_history = ValuationHistoryRepository(conn)
+        self.costing_changes = CostingChangeRepository(conn)
         self.journals = JournalRepository(conn)
 
 
