@@ -1,7 +1,8 @@
 """Property-based: random histories with backdated postings, checked against a full re-run.
 
-After any history of receipts, found and lost stock (some of them backdated), transfers
-and shipments: every stored move value and every stored pool equals what a full re-run
+After any history of receipts, found and lost stock (some of them backdated), transfers,
+shipments and changes of costing method (the company's, or the lot-tracked item's own):
+every stored move value and every stored pool equals what a full re-run
 of each item's moves from scratch gives (`domain/valuation.value_history`, the oracle);
 the layers' values equal the report's total; and the report at a past moment equals a
 re-run of the moves up to that moment.
@@ -21,10 +22,10 @@ from hypothesis import strategies as st
 
 from onhand import services
 from onhand.bootstrap import open_onhand
-from onhand.domain.cost_layers import CostingMethod
 from onhand.domain.errors import Conflict
 from onhand.domain.valuation import value_history
 from onhand.services import valuing
+from onhand.services.method_timelines import timelines
 from onhand.services.revaluing import stored_cost_move
 from tests.conftest import Clock
 from tests.databases import BACKENDS, fresh_database
@@ -43,6 +44,22 @@ def operation(draw):
     cost = Decimal(draw(st.integers(1, 999))) / 100
     back = draw(st.sampled_from([None, None, 1, 3, 7, 20])) if kind in ("buy", "found", "lose") else None
     return (kind, sku, lot, place, quantity, cost), back
+
+
+@st.composite
+def method_change(draw):
+    """A change of the company's method, or of the tea's own (back to the company's: None)."""
+    if draw(st.booleans()):
+        return ("company", draw(st.sampled_from(["fifo", "moving_average"]))), None
+    return ("tea", draw(st.sampled_from(["fifo", "moving_average", "specific_lot", None]))), None
+
+
+def change_method(onhand, op) -> None:
+    target, method = op
+    if target == "company":
+        services.costing.set_company_costing_method(onhand, method)
+    else:
+        services.costing.set_item_costing_method(onhand, "T", method)
 
 
 def run_backdated(onhand, op, effective_at):
@@ -64,12 +81,13 @@ def run_backdated(onhand, op, effective_at):
 def full_rerun(onhand, until=None):
     """Per item: the oracle's values and final pools from the item's whole history (up to `until`)."""
     with onhand.reading() as uow:
-        methods = valuing.methods_for(uow, [1, 2])
+        history = timelines(uow, [1, 2])
         found = {}
         for item in (1, 2):
             rows = uow.valuation_history.item_moves_after(item, None)
             moves = [stored_cost_move(r) for r in rows if until is None or r.effective_at <= until]
-            found[item] = (rows, value_history(CostingMethod(methods[item]), moves))
+            changes = history[item].changes if until is None else history[item].until(until)
+            found[item] = (rows, value_history(history[item].initial, moves, changes=changes))
         return found
 
 
@@ -78,7 +96,7 @@ def full_rerun(onhand, until=None):
 @given(
     method=st.sampled_from(["fifo", "moving_average"]),
     tea_method=st.sampled_from(["fifo", "moving_average", "specific_lot"]),
-    ops=st.lists(operation(), min_size=1, max_size=14),
+    ops=st.lists(st.one_of(operation(), operation(), operation(), method_change()), min_size=1, max_size=14),
     past=st.integers(0, 16),
 )
 def test_stored_values_and_pools_equal_a_full_rerun_after_backdated_postings(backend, method, tea_method, ops, past):
@@ -91,7 +109,9 @@ def test_stored_values_and_pools_equal_a_full_rerun_after_backdated_postings(bac
             for op, back in ops:
                 clock.advance(hours=1)
                 try:
-                    if back is None:
+                    if op[0] in ("company", "tea"):
+                        change_method(onhand, op)
+                    elif back is None:
                         run(onhand, op)
                     else:
                         run_backdated(onhand, op, clock() - timedelta(hours=back, minutes=30))

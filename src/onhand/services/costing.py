@@ -149,14 +149,10 @@ def _record(
         lots = uow.costing_changes.lots_at(item, (now, after)) if new is CostingMethod.SPECIFIC_LOT else {}
         pools = convert(by_item[item], old, MethodChange((now, after, change_id), new, lots))
         converted.update({(item, location, lot or 0): pool for (location, lot), pool in pools.items()})
+    # A posting effective before the change is valued across it: services/valuing.py re-values
+    # the item's history for a posting before its newest change.
     uow.costing_changes.drop_pools(changing)
     uow.valuation.save_pools(converted)
-    # A posting effective before the change is valued across it (services/valuing.py re-values
-    # an item's history for a posting before its head).
-    heads = uow.valuation_history.heads(changing)
-    uow.valuation_history.set_heads({
-        item: (max(position, (now, after)), since) for item, (position, since) in heads.items()
-    })
 
 
 def _refuse_unvalued(uow: UnitOfWork, item_ids: list[int]) -> None:

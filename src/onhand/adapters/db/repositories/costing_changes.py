@@ -32,6 +32,13 @@ class CostingChangeRepository:
             after_move_id=after_move_id, created_at=created_at))
         return int(result.inserted_primary_key[0])
 
+    def newest_at(self, item_ids: Iterable[int]) -> datetime | None:
+        """When the newest change of the company's method, or of one of these items' own, was made."""
+        query = select(func.max(changes.c.effective_at)).where(
+            or_(changes.c.item_id.is_(None), changes.c.item_id.in_(sorted(set(item_ids)))))
+        found: datetime | None = self._conn.execute(query).scalar_one()
+        return found
+
     def settings(self, item_ids: Iterable[int] | None = None) -> list[Any]:
         """The company's changes and those of these items (or of every item), oldest first."""
         query = select(changes).order_by(changes.c.effective_at, changes.c.after_move_id, changes.c.id)
