@@ -76,8 +76,11 @@ def set_company_costing_method(ctx: ServiceContext, method: str, *, idempotency_
     def work(uow: UnitOfWork) -> int:
         current = CostingMethod(uow.valuation.company_method())
         if current is not chosen:
-            # The company row first: concurrent changes queue behind it.
+            # The company row first: concurrent changes queue behind it. Then every item, so
+            # that an item valued for the first time by a concurrent posting is seen here, or
+            # its posting sees this change (it locks its items before reading the method).
             uow.valuation.set_company_method(chosen.value)
+            uow.valuation.lock_items(sorted(uow.valuation.item_skus()))
             governed = uow.costing_changes.valued_items(following_company=True)
             _record(ctx, uow, None, chosen, current, {item: (current, chosen) for item in governed})
         return 1
@@ -108,7 +111,8 @@ def set_item_costing_method(
         own = CostingMethod(current.own_method) if current.own_method else None
         if own is not chosen:
             new = chosen or CostingMethod(uow.valuation.company_method())
-            _record(ctx, uow, item.id, chosen, own, {item.id: (CostingMethod(current.method), new)})
+            valued = uow.costing_changes.valued_items(following_company=False, item_ids=[item.id])
+            _record(ctx, uow, item.id, chosen, own, {i: (CostingMethod(current.method), new) for i in valued})
             uow.valuation.set_item_method(item.id, chosen.value if chosen else None)
         return item.id
 
@@ -128,7 +132,10 @@ def _record(
     ctx: ServiceContext, uow: UnitOfWork, item_id: int | None, method: CostingMethod | None,
     previous: CostingMethod | None, governed: dict[int, tuple[CostingMethod, CostingMethod]],
 ) -> None:
-    """Record a change made now and re-layer the pools of the items whose method it changes."""
+    """Record a change made now and re-layer the pools of the items whose method it changes.
+
+    `governed`: the items with valuation history or pools it governs, each with its method
+    before and after (an item never valued has nothing to re-layer)."""
     check_not_locked(today(ctx, uow), uow.company.lock_date(), field="costing_method")
     changing = sorted(item for item, (old, new) in governed.items() if old is not new)
     uow.valuation.lock_items(changing)

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, and_, delete, func, insert, or_, select, unio
 
 from onhand.adapters.db.tables import items, locations, moves, postings
 from onhand.adapters.db.tables.costing_changes import costing_method_changes as changes
-from onhand.adapters.db.tables.valuation import cost_layers, cost_pools, item_costing, valuation_heads
+from onhand.adapters.db.tables.valuation import cost_layers, cost_pools, item_costing, move_values
 from onhand.domain.locations import INTERNAL_KINDS
 
 _INTERNAL_KINDS = sorted(kind.value for kind in INTERNAL_KINDS)
@@ -58,12 +58,14 @@ class CostingChangeRepository:
             query = query.where(or_(changes.c.item_id.is_(None), changes.c.item_id == item_id))
         return list(self._conn.execute(query))
 
-    def valued_items(self, *, following_company: bool) -> list[int]:
-        """Items with valuation history or cost pools (only those without an own method, if asked)."""
-        query = union(select(valuation_heads.c.item_id), select(cost_pools.c.item_id).distinct()).subquery()
+    def valued_items(self, *, following_company: bool, item_ids: Iterable[int] | None = None) -> list[int]:
+        """Items with valued moves or cost pools (of these; only those without an own method, if asked)."""
+        query = union(select(move_values.c.item_id).distinct(), select(cost_pools.c.item_id).distinct()).subquery()
         found = select(query.c.item_id)
         if following_company:
             found = found.where(query.c.item_id.not_in(select(item_costing.c.item_id)))
+        if item_ids is not None:
+            found = found.where(query.c.item_id.in_(sorted(set(item_ids))))
         return sorted(int(r[0]) for r in self._conn.execute(found))
 
     def lots_at(self, item_id: int, position: tuple[datetime, int]) -> dict[int, dict[int, Decimal]]:
