@@ -11,7 +11,7 @@ import pytest
 from onhand import services
 from onhand.domain.errors import Conflict, InvalidInput
 from onhand.services import valuing
-from onhand.services.postings import StockLine
+from onhand.services.landed_costs import NewLandedCost
 from onhand.services.receiving import ReceiptLine
 from tests.integration.helpers import add_item, add_place, allocated, assert_books_balance
 from tests.integration.purchasing_helpers import placed, receive, supplier
@@ -156,18 +156,9 @@ def test_a_backdated_receipt_before_the_change_is_valued_under_the_old_method_an
 
 
 def _values(onhand):
+    """W's valued moves in effective order (role, value, …), as stored."""
     with onhand.reading() as uow:
-        postings = sorted({int(r.id) for r in uow.valuation_history.item_moves_after(1, None)})
-    return [v for p in postings for v in services.valuation.move_values(onhand, _posting_of(onhand, p)).moves
-            if v.move_id == p]
-
-
-def _posting_of(onhand, move_id):
-    with onhand.reading() as uow:
-        from sqlalchemy import select
-
-        from onhand.adapters.db.tables import moves
-        return int(uow.connection.execute(select(moves.c.posting_id).where(moves.c.id == move_id)).scalar_one())
+        return uow.valuation_history.item_moves_after(1, None)
 
 
 def test_the_history_of_changes_is_listed(stocked, clock):
@@ -196,3 +187,16 @@ def test_the_days_journal_balances_and_reconciles_across_a_change(stocked, clock
     lines = {ln.role.value: ln.amount for ln in journal.lines}
     assert lines["inventory"] == D("27.50") and lines["cogs"] == D("82.50")
     assert services.reconciliation.reconcile(stocked, start=day, end=day).reconciled
+
+
+def test_a_landed_cost_added_to_a_receipt_before_the_change_reaches_the_average_after_it(stocked, clock):
+    first = _buy(stocked, "W", 10, "5.00")
+    _buy(stocked, "W", 10, "6.00")
+    clock.advance(hours=1)
+    services.costing.set_company_costing_method(stocked, "moving_average")
+    clock.advance(hours=1)
+    assert _ship(stocked, "W", 5) == D("27.50")
+    services.landed_costs.add_landed_costs(stocked, first.reference, costs=[NewLandedCost("freight", "10.00")])
+    # FIFO until the change: 10 @ 5.00 + 10.00 freight + 10 @ 6.00 = 120.00 → 20 @ 6.00; 5 shipped at 6.00.
+    assert _total(stocked) == (15, D("90"))
+    assert [v.value for v in _values(stocked) if v.role == "shipment"] == [D("30")]
