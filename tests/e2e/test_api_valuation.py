@@ -42,8 +42,9 @@ def test_an_item_overrides_the_method_and_the_report_and_values_are_read(onhand:
         ("LA", "4", "22"), ("NY", "16", "88"),
     ]
     assert report["total_value"] == "110"
-    fixed = api_admin.put("/api/v1/costing/items/TEA-1", json={"method": None})
-    assert fixed.status_code == 409
+    changed = api_admin.put("/api/v1/costing/items/TEA-1", json={"method": None})  # with history: from now on
+    assert changed.json() == {"sku": "TEA-1", "method": "fifo", "own_method": None}
+    assert api_admin.get("/api/v1/valuation").json()["total_value"] == "110"
     assert api_admin.get("/api/v1/valuation", params={"group_by": "bin"}).status_code == 422
 
 

@@ -1,12 +1,14 @@
 """Property-based: random histories with backdated postings, checked against a full re-run.
 
 After any history of receipts, found and lost stock, builds of an assembly (some of them
-backdated), transfers, shipments and customer returns: every stored move value and every
-stored pool equals what a full re-run of each item's moves from scratch gives
-(`domain/valuation.value_history`, the oracle; a return at its shipments' value per unit
-as the oracle values them); every build's output was given exactly what the oracle says
-its consumption was worth, plus labour; the layers' values equal the report's total; and
-the report at a past moment equals a re-run of the moves up to that moment.
+backdated), transfers, shipments, customer returns and changes of costing method (the
+company's, or the lot-tracked item's own): every stored move value and every stored pool
+equals what a full re-run of each item's moves from scratch gives
+(`domain/valuation.value_history`, the oracle, crossing the method changes; a return at
+its shipments' value per unit as the oracle values them); every build's output was given
+exactly what the oracle says its consumption was worth, plus labour; the layers' values
+equal the report's total; and the report at a past moment equals a re-run of the moves
+up to that moment.
 """
 
 from __future__ import annotations
@@ -23,11 +25,11 @@ from hypothesis import strategies as st
 
 from onhand import services
 from onhand.bootstrap import open_onhand
-from onhand.domain.cost_layers import CostingMethod
 from onhand.domain.errors import Conflict
 from onhand.domain.valuation import value_history
 from onhand.services import return_costs, valuing
 from onhand.services.bundles import ComponentLine
+from onhand.services.method_timelines import timelines
 from onhand.services.orders import NewOrderLine
 from onhand.services.postings import StockLine
 from onhand.services.returns import ReturnLine
@@ -97,6 +99,22 @@ def build(onhand, op, effective_at, builds):
     builds.append(run_.posting_id)
 
 
+@st.composite
+def method_change(draw):
+    """A change of the company's method, or of the tea's own (back to the company's: None)."""
+    if draw(st.booleans()):
+        return ("company", draw(st.sampled_from(["fifo", "moving_average"]))), None
+    return ("tea", draw(st.sampled_from(["fifo", "moving_average", "specific_lot", None]))), None
+
+
+def change_method(onhand, op) -> None:
+    target, method = op
+    if target == "company":
+        services.costing.set_company_costing_method(onhand, method)
+    else:
+        services.costing.set_item_costing_method(onhand, "T", method)
+
+
 def run_backdated(onhand, op, effective_at):
     kind, sku, lot, place, quantity, cost = op
     if kind == "buy":
@@ -117,14 +135,15 @@ def full_rerun(onhand, until=None):
     """Per item: the oracle's values and final pools from the item's whole history (up to `until`)."""
     with onhand.reading() as uow:
         items = [uow.items.get_by_sku(sku).id for sku in SKUS]
-        methods = valuing.methods_for(uow, items)
+        history = timelines(uow, items)
         found = {}
         for item in items:
             rows = uow.valuation_history.item_moves_after(item, None)
             moves = [stored_cost_move(r) for r in rows if until is None or r.effective_at <= until]
             # A return at what its shipments left with, as the oracle values them (not as stored).
             moves = return_costs.linked(uow, moves)
-            found[item] = (rows, value_history(CostingMethod(methods[item]), moves))
+            changes = history[item].changes if until is None else history[item].until(until)
+            found[item] = (rows, value_history(history[item].initial, moves, changes=changes))
         return found
 
 
@@ -143,7 +162,7 @@ def assert_builds_given_their_consumption(onhand, builds, oracle):
 @given(
     method=st.sampled_from(["fifo", "moving_average"]),
     tea_method=st.sampled_from(["fifo", "moving_average", "specific_lot"]),
-    ops=st.lists(operation(), min_size=1, max_size=16),
+    ops=st.lists(st.one_of(operation(), operation(), operation(), method_change()), min_size=1, max_size=16),
     past=st.integers(0, 16),
 )
 def test_stored_values_and_pools_equal_a_full_rerun_after_backdated_postings(backend, method, tea_method, ops, past):
@@ -159,7 +178,9 @@ def test_stored_values_and_pools_equal_a_full_rerun_after_backdated_postings(bac
                 clock.advance(hours=1)
                 effective_at = None if back is None else clock() - timedelta(hours=back, minutes=30)
                 try:
-                    if op[0] == "build":
+                    if op[0] in ("company", "tea"):
+                        change_method(onhand, op)
+                    elif op[0] == "build":
                         build(onhand, op, effective_at, builds)
                     elif op[0] == "ship":
                         ship(onhand, op, shipped)

@@ -7,7 +7,7 @@ from decimal import Decimal as D
 import pytest
 
 from onhand import services
-from onhand.domain.errors import Conflict, InvalidInput
+from onhand.domain.errors import InvalidInput
 from onhand.services.postings import StockLine
 from onhand.services.returns import ReturnLine
 from tests.integration.helpers import add_item, add_place, adjust, allocated, assert_books_balance
@@ -65,13 +65,13 @@ def test_an_item_may_override_the_company_method(stocked):
     assert services.valuation.move_values(stocked, posting_id).total_value == D("82.5")
 
 
-def test_a_method_is_fixed_once_moves_are_valued(stocked):
+def test_a_method_changes_from_now_on_once_moves_are_valued(stocked):
     _receive_textbook(stocked)
-    with pytest.raises(Conflict):
-        services.costing.set_company_costing_method(stocked, "moving_average")
-    with pytest.raises(Conflict):
-        services.costing.set_item_costing_method(stocked, "W", "moving_average")
-    assert services.costing.set_company_costing_method(stocked, "fifo") == "fifo"  # no change is fine
+    assert services.costing.set_company_costing_method(stocked, "moving_average") == "moving_average"
+    costing = services.costing.set_item_costing_method(stocked, "W", "fifo")
+    assert (costing.method, costing.own_method) == ("fifo", "fifo")
+    assert services.costing.set_company_costing_method(stocked, "moving_average") == "moving_average"  # no change
+    assert len(services.costing.costing_changes(stocked)) == 2  # (see test_costing_changes.py)
 
 
 def test_costing_settings_are_validated(stocked):

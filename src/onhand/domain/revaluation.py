@@ -17,8 +17,12 @@ at a moment before the backdated move, kept by the store) and walks the later mo
   the journal books) and the new snapshots of the pools that changed.
 
 So the work done is proportional to the later moves of the affected pools, not to
-the item's history. The store then keeps `stored | changes` as the per-move values and
-`latest.merged(result.pools, result.position)` as the item's newest snapshot, and
+the item's history. A change of costing method (`method_changes.py`) that the walk
+crosses re-layers every pool: all queued pools are caught up, converted, and from
+there on every pool is dirty (changes are rare; re-valuing what follows is simple and
+sure), and the answer holds all the item's pools (`whole_from`). The store then keeps
+`stored | changes` as the per-move values and `latest.merged(result.pools,
+result.position)` as the item's newest snapshot (all pools replaced past a change), and
 drops its checkpoints after the backdated move (they are stale).
 
 This module imports only the standard library and the domain.
@@ -26,12 +30,13 @@ This module imports only the standard library and the domain.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
 from onhand.domain.cost_layers import ZERO, CostingMethod, PoolSnapshot
+from onhand.domain.method_changes import ChangePosition, MethodChange
 from onhand.domain.move_roles import MoveRole
 from onhand.domain.valuation import (
     CostMove,
@@ -73,6 +78,9 @@ class Revaluation:
     # At each position asked for (`snapshots_at`), the pools dirty by then, as they were there:
     # a stale checkpoint at that position is rebuilt as its clean pools plus these.
     snapshots: dict[tuple[datetime, int], dict[PoolKey, PoolSnapshot]] = field(default_factory=dict)
+    # The first change of method crossed: from there, `pools` and `snapshots` hold every pool
+    # of the item (the store replaces them whole; its pools before are under other keys).
+    whole_from: ChangePosition | None = None
 
 
 def _keys(engine: ItemValuation, move: CostMove) -> tuple[PoolKey, ...]:
@@ -100,7 +108,25 @@ class _Walk:
         self.lookup = _Chain(self.fresh, stored)
         self.pending: dict[PoolKey, list[tuple[CostMove, str]]] = {}
         self.dirty: set[PoolKey] = set()
+        self.everything = False  # after a change of method: every pool is dirty
         self.valued = 0
+
+    def is_dirty(self, key: PoolKey) -> bool:
+        return self.everything or key in self.dirty
+
+    def cross(self, change: MethodChange) -> None:
+        """Convert every pool (each brought up to date first); from here on, everything is dirty."""
+        for key in list(self.pending):
+            self.catch_up(key)
+        self.engine.convert(change)
+        self.everything = True
+        self.dirty.clear()  # the keys before the change may be gone (pools split or merged by lot)
+
+    def dirty_pools(self) -> dict[PoolKey, PoolSnapshot]:
+        """The dirty pools as they are now (all of them after a change of method)."""
+        pools = self.engine.pools
+        keys = pools if self.everything else self.dirty
+        return {key: pools[key].snapshot() for key in sorted(keys, key=_order)}
 
     def queue(self, key: PoolKey, move: CostMove, side: str) -> None:
         self.pending.setdefault(key, []).append((move, side))
@@ -130,6 +156,7 @@ def revalue(
     *,
     default_unit_cost: Decimal | None = None,
     snapshots_at: Collection[tuple[datetime, int]] = (),
+    changes: Sequence[MethodChange] = (),
 ) -> Revaluation:
     """Re-value the moves after `checkpoint` that a new (backdated) move affects.
 
@@ -137,24 +164,30 @@ def revalue(
     (a move absent from `stored` is new); `stored` holds the values kept so far,
     transfers with the layers they carried. `snapshots_at` names positions (of moves)
     where a store keeps checkpoints: the dirty pools there are returned in `snapshots`.
+    `method` is the one in force at the checkpoint; `changes` are the item's changes of
+    method after it (all of them up to now: those after the last move are crossed too).
     """
     wanted = frozenset(snapshots_at)
     snapshots: dict[tuple[datetime, int], dict[PoolKey, PoolSnapshot]] = {}
     engine = ItemValuation(method, checkpoint, default_unit_cost=default_unit_cost)
     walk = _Walk(engine, stored)
     dirty = walk.dirty
-    changes: list[ValueChange] = []
+    found: list[ValueChange] = []
     changed: set[int] = set()
     skipped = 0
     last = checkpoint.position if checkpoint else None
+    waiting = sorted(changes, key=lambda change: change.position)
+    whole_from = waiting[0].position if waiting else None
     for move in ordered(moves):
+        while waiting and waiting[0].position < move.position:
+            walk.cross(waiting.pop(0))
         last = move.position
         keys = _keys(engine, move)
         transfer = move.role is MoveRole.TRANSFER
         before = stored.get(move.id)
         touches = (
             before is None
-            or any(key in dirty for key in keys)
+            or any(walk.is_dirty(key) for key in keys)
             or any(moved in changed for moved in move.returns_moves)  # a return follows its shipments
         )
         if not touches:
@@ -165,9 +198,9 @@ def revalue(
                 walk.queue(keys[0], move, _WHOLE)
             skipped += 1
             if last in wanted:
-                snapshots[last] = {key: engine.pools[key].snapshot() for key in sorted(dirty, key=_order)}
+                snapshots[last] = walk.dirty_pools()
             continue
-        if transfer and before is not None and keys[0] not in dirty:
+        if transfer and before is not None and not walk.is_dirty(keys[0]):
             # A clean source sends what it sent before: only the (dirty) destination is valued again.
             walk.queue(keys[0], move, _SOURCE)
             walk.catch_up(keys[1])
@@ -181,15 +214,18 @@ def revalue(
         walk.valued += 1
         walk.fresh[move.id] = after
         if before != after:
-            changes.append(ValueChange(move, before, after))
+            found.append(ValueChange(move, before, after))
             changed.add(move.id)
             dirty.update(affected)
         if last in wanted:
             # Dirty pools are always up to date (their moves are valued as they come).
-            snapshots[last] = {key: engine.pools[key].snapshot() for key in sorted(dirty, key=_order)}
+            snapshots[last] = walk.dirty_pools()
+    for change in waiting:
+        walk.cross(change)
     # Clean pools end as they were; only the dirty ones (all of whose moves were valued) changed.
-    pools = {key: engine.pools[key].snapshot() for key in sorted(dirty, key=_order)}
-    return Revaluation(tuple(changes), pools, last, walk.valued, skipped, snapshots)
+    pools = walk.dirty_pools()
+    return Revaluation(tuple(found), pools, last, walk.valued, skipped, snapshots,
+                       whole_from if walk.everything else None)
 
 
 def _order(key: PoolKey) -> tuple[int, int]:

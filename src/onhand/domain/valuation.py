@@ -29,6 +29,7 @@ from enum import StrEnum
 
 from onhand.domain.cost_layers import ZERO, CostingMethod, Layer, Pool, PoolSnapshot, exact
 from onhand.domain.errors import InvalidInput
+from onhand.domain.method_changes import MethodChange, convert
 from onhand.domain.move_roles import MoveRole
 
 
@@ -146,6 +147,13 @@ class ItemValuation:
         pools = {key: pool.snapshot() for key, pool in sorted(self.pools.items(), key=_key_order)}
         return ValuationSnapshot(self.method, self.position, pools)
 
+    def convert(self, change: MethodChange) -> None:
+        """Cross a change of costing method: the pools re-layered under it, value unchanged."""
+        pools = convert(self.snapshot().pools, self.method, change)
+        self.method = change.method
+        blend = change.method is CostingMethod.MOVING_AVERAGE
+        self.pools = {key: Pool(blend=blend, snapshot=snap) for key, snap in pools.items()}
+
     def apply(self, move: CostMove, earlier: Mapping[int, MoveValue]) -> MoveValue:
         """Value `move` and change the pools; `earlier` gives the values of moves a return may name."""
         if move.quantity <= 0:
@@ -235,21 +243,28 @@ def value_history(
     earlier: Mapping[int, MoveValue] | None = None,
     default_unit_cost: Decimal | None = None,
     checkpoint_every: int = 0,
+    changes: Iterable[MethodChange] = (),
 ) -> ValuationRun:
     """Value `moves` (any order; they are sorted) from `start` (or from nothing).
 
     With `checkpoint_every = n`, a snapshot is kept after every n-th move: what a store
     saves so that a backdated move re-values from the nearest checkpoint, not from the
-    beginning of time.
+    beginning of time. `changes` of costing method (after `start`, `method` being the
+    one in force there) are crossed where they fall; those after the last move too.
     """
     engine = ItemValuation(method, start, default_unit_cost=default_unit_cost)
     values: dict[int, MoveValue] = {}
     lookup = _Chain(values, earlier or {})
     checkpoints: list[ValuationSnapshot] = []
+    waiting = sorted(changes, key=lambda change: change.position)
     for count, move in enumerate(ordered(moves), 1):
+        while waiting and waiting[0].position < move.position:
+            engine.convert(waiting.pop(0))
         values[move.id] = engine.apply(move, lookup)
         if checkpoint_every and count % checkpoint_every == 0:
             checkpoints.append(engine.snapshot())
+    for change in waiting:
+        engine.convert(change)
     return ValuationRun(values, engine.snapshot(), tuple(checkpoints))
 
 

@@ -21,6 +21,7 @@ from decimal import Decimal
 from onhand.domain.cost_layers import VALUE_STEP, ZERO, CostingMethod
 from onhand.domain.errors import InvalidInput
 from onhand.domain.landed_costs import allocate
+from onhand.domain.method_changes import MethodChange
 from onhand.domain.valuation import CostMove, MoveValue, ValuationSnapshot, value_history
 
 DEFAULT_AGING_DAYS = (30, 60, 90, 180)
@@ -72,13 +73,16 @@ def snapshot_at(
     *,
     checkpoint: ValuationSnapshot | None = None,
     earlier: Mapping[int, MoveValue] | None = None,
+    changes: Iterable[MethodChange] = (),
 ) -> ValuationSnapshot:
-    """An item's pools just after `at`: the checkpoint (taken at or before `at`) plus later moves up to `at`."""
+    """An item's pools just after `at`: the checkpoint (taken at or before `at`) plus later moves up to `at`,
+    across the changes of costing method made after the checkpoint and by `at` (`method`: the one at the checkpoint)."""
     if checkpoint is not None and checkpoint.position is not None and checkpoint.position[0] > at:
         raise InvalidInput("checkpoint", "the checkpoint is later than the moment asked for")
     after = checkpoint.position if checkpoint is not None else None
     chosen = [m for m in moves if m.at <= at and (after is None or m.position > after)]
-    return value_history(method, chosen, start=checkpoint, earlier=earlier).final
+    crossed = [change for change in changes if change.position[0] <= at]
+    return value_history(method, chosen, start=checkpoint, earlier=earlier, changes=crossed).final
 
 
 def _labels(days: Sequence[int]) -> list[str]:

@@ -25,9 +25,10 @@ from typing import TYPE_CHECKING, Any
 
 from onhand.domain.cost_layers import CostingMethod, exact
 from onhand.domain.move_roles import MoveRole
-from onhand.domain.revaluation import revalue
+from onhand.domain.revaluation import Revaluation, revalue
 from onhand.domain.valuation import CostMove, MoveValue, ValuationSnapshot, ValueBasis
 from onhand.services import return_costs
+from onhand.services.method_timelines import timelines
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
@@ -92,6 +93,9 @@ def revalue_item(
     history = uow.valuation_history
     earliest = min(move.position for move in given.values())
     found = history.checkpoint_before(item_id, earliest)
+    # `method` is the one in force now; the checkpoint is under the one in force at its position.
+    timeline = timelines(uow, [item_id])[item_id]
+    method = timeline.method_at(found[0] if found else None)
     start = ValuationSnapshot(method, found[0], found[1]) if found else None
     rows = history.item_moves_after(item_id, found[0] if found else None)
     transfers = [int(r.id) for r in rows if r.role == MoveRole.TRANSFER.value and int(r.id) not in given]
@@ -112,13 +116,16 @@ def revalue_item(
     shipped = {shipment for move in moves for shipment in move.returns_moves} - stored.keys()
     stored = {**return_costs.shipment_values(uow, shipped), **stored}
     stale = history.checkpoints_from(item_id, earliest)
-    result = revalue(method, start, moves, stored, snapshots_at=[position for position, _pools in stale])
+    result = revalue(method, start, moves, stored, snapshots_at=[position for position, _pools in stale],
+                     changes=timeline.after(found[0] if found else None))
     _write_values(uow, item_id, result.changes, given, new, stored_role or {})
+    if result.whole_from is not None:  # a change of method was crossed: every pool is written anew
+        uow.costing_changes.drop_pools([item_id])
     uow.valuation.save_pools({(item_id, loc, lot or 0): snap for (loc, lot), snap in result.pools.items()})
     if stale:
         history.drop_checkpoints_from(item_id, earliest)
         history.add_checkpoints(
-            (item_id, position, {**pools, **result.snapshots.get(position, {})}) for position, pools in stale
+            (item_id, position, _rebuilt(pools, result, position)) for position, pools in stale
         )
     consumed = {
         change.move.id: change.delta for change in result.changes
@@ -126,6 +133,13 @@ def revalue_item(
     }
     new_values = {change.move.id: change.after.value for change in result.changes if change.move.id in new}
     return ItemRevaluation(item_id, result.valued, result.skipped, len(result.changes), consumed, new_values)
+
+
+def _rebuilt(pools: Mapping[Any, Any], result: Revaluation, position: Position) -> dict[Any, Any]:
+    """A stale checkpoint as it is now: its clean pools and the dirty ones, or all of them anew past a change."""
+    if result.whole_from is not None and position > result.whole_from:
+        return dict(result.snapshots.get(position, {}))
+    return {**pools, **result.snapshots.get(position, {})}
 
 
 def carry_to_builds(uow: UnitOfWork, done: list[ItemRevaluation]) -> list[ItemRevaluation]:

@@ -22,6 +22,7 @@ from onhand.domain.valuation_report import ItemPools, snapshot_at
 from onhand.domain.valuation_report import valuation_report as build_report
 from onhand.services import resolve
 from onhand.services.context import ServiceContext
+from onhand.services.method_timelines import timelines
 from onhand.services.opening_valuation import UnvaluedStock, find_unvalued
 from onhand.services.postings import load_posting, parse_effective_at
 from onhand.services.revaluing import stored_cost_move
@@ -152,12 +153,13 @@ def _pools_at(uow: UnitOfWork, at: datetime) -> dict[int, ValuationSnapshot]:
     for row in rows:
         moves[int(row.item_id)].append(stored_cost_move(row))
     item_ids = sorted(set(checkpoints) | set(moves))
-    methods = methods_for(uow, item_ids)
     found: dict[int, ValuationSnapshot] = {}
-    for item in item_ids:
-        method = methods[item]
+    for item, timeline in timelines(uow, item_ids).items():
+        position = checkpoints[item][0] if item in checkpoints else None
+        method = timeline.method_at(position)  # the checkpoint's; later changes are crossed on the way
         start = ValuationSnapshot(method, *checkpoints[item]) if item in checkpoints else None
-        found[item] = snapshot_at(method, at, moves.get(item, ()), checkpoint=start)
+        found[item] = snapshot_at(method, at, moves.get(item, ()), checkpoint=start,
+                                  changes=timeline.after(position))
     return found
 
 

@@ -51,7 +51,10 @@ def value_postings(
     uow.valuation.lock_items(item_ids)  # before reading the pools it will rewrite
     methods = methods_for(uow, item_ids)
     heads = uow.valuation_history.heads(item_ids)
-    if any(item in heads and effective_at < heads[item][0][0] for item in item_ids):
+    # Before an item's newest valued move, or before a change of its costing method: in its history.
+    changed_at = uow.costing_changes.newest_at(item_ids)
+    if (changed_at is not None and effective_at < changed_at) or any(
+            item in heads and effective_at < heads[item][0][0] for item in item_ids):
         for _posting_id, ids, draft in postings:  # backdated: one posting at a time
             roles = [role_of(m.source.kind, m.destination.kind) for m in draft.moves]
             _value_backdated(uow, draft, ids, roles, methods, uow.valuation_history.heads(item_ids), effective_at)

@@ -28,6 +28,7 @@ from onhand.adapters.db.repositories.catalog import (
     ReasonCodeRepository,
     UnitRepository,
 )
+from onhand.adapters.db.repositories.costing_changes import CostingChangeRepository
 from onhand.adapters.db.repositories.journal_pushes import JournalPushRepository
 from onhand.adapters.db.repositories.journals import JournalRepository
 from onhand.adapters.db.repositories.ledger import LedgerRepository
@@ -78,6 +79,7 @@ class SqlUnitOfWork:
         self.valuation = ValuationRepository(conn)
         self.opening_values = OpeningValueRepository(conn)
         self.valuation_history = ValuationHistoryRepository(conn)
+        self.costing_changes = CostingChangeRepository(conn)
         self.journals = JournalRepository(conn)
         self.journal_pushes = JournalPushRepository(conn)
 

@@ -1,4 +1,4 @@
-"""`onhand valuation costing|item-costing|report|posting|open|unvalued`: costing methods and what stock is worth."""
+"""`onhand valuation costing|item-costing|costing-changes|report|posting|open|unvalued`: methods and values."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ valuation_app = typer.Typer(help="Costing methods (FIFO, moving average, by lot)
 @valuation_app.command("costing")
 def costing(
     ctx: typer.Context,
-    method: Annotated[str | None, typer.Option(help="fifo or moving_average (fixed once moves are valued).")] = None,
+    method: Annotated[str | None, typer.Option(help="fifo or moving_average (with history: from now on, the "
+                                                     "stock on hand re-layered at its value).")] = None,
 ) -> None:
     """Show the company's costing method, or choose it with --method."""
     service = onhand(ctx)
@@ -44,6 +45,20 @@ def item_costing(
         found = services.costing.get_item_costing(service, sku)
     console().print(fields([("SKU", found.sku), ("Method", found.method), ("Own method", found.own_method or "-")],
                            title="Costing"))
+
+
+@valuation_app.command("costing-changes")
+def costing_changes(
+    ctx: typer.Context,
+    sku: Annotated[str | None, typer.Option(help="Only the company's changes and this item's.")] = None,
+) -> None:
+    """The history of changes of costing method, oldest first."""
+    found = services.costing.costing_changes(onhand(ctx), sku=sku)
+    grid = table("#", "Effective", "Scope", "From", "To", title="Costing method changes", numeric=["#"])
+    for change in found:
+        grid.add_row(text(change.id), text(change.effective_at.isoformat()), text(change.sku or "(company)"),
+                     text(change.previous or "(company's)"), text(change.method or "(company's)"))
+    console().print(grid)
 
 
 @valuation_app.command("report")

@@ -11,6 +11,8 @@ from onhand.entrypoints.api.auth import Admin, IdempotencyKey, OnhandDep, Reader
 from onhand.entrypoints.api.bodies import ExactJsonRoute
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, PathId
 from onhand.entrypoints.api.schemas.valuation import (
+    CostingChangeList,
+    CostingChangeOut,
     CostingIn,
     CostingOut,
     ItemCostingIn,
@@ -32,10 +34,21 @@ def get_costing(onhand: OnhandDep, _key: Reader) -> CostingOut:
     return CostingOut(method=services.costing.get_company_costing_method(onhand))
 
 
-@router.put("/costing", summary="Choose the company's costing method (admin; fixed once moves are valued)")
+@router.put("/costing", summary="Choose the company's costing method (admin); with history, from now on, "
+                                "the stock on hand re-layered at its value")
 def set_costing(body: CostingIn, onhand: OnhandDep, _key: Admin, idempotency_key: IdempotencyKey = None) -> CostingOut:
     method = services.costing.set_company_costing_method(onhand, body.method, idempotency_key=idempotency_key)
     return CostingOut(method=method)
+
+
+@router.get("/costing/changes", summary="The history of changes of costing method (the company's and items' own)")
+def costing_changes(
+    onhand: OnhandDep,
+    _key: Reader,
+    sku: Annotated[str | None, Query(description="Only the company's changes and this item's")] = None,
+) -> CostingChangeList:
+    found = services.costing.costing_changes(onhand, sku=sku)
+    return CostingChangeList(changes=[CostingChangeOut.of(change) for change in found])
 
 
 @router.get("/costing/items/{sku:path}", summary="An item's costing method")

@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import Field
 
 from onhand.entrypoints.api.schemas.common import DecimalIn, DecimalOut, RequestModel, ResponseModel
-from onhand.services.costing import ItemCosting
+from onhand.services.costing import CostingChangeView, ItemCosting
 from onhand.services.opening_valuation import OpeningCost, OpeningValuationView, UnvaluedStock
 from onhand.services.valuation import PostingValuesView, ValuationReportView
 
@@ -34,6 +34,23 @@ class ItemCostingOut(ResponseModel):
     @classmethod
     def of(cls, costing: ItemCosting) -> ItemCostingOut:
         return cls(**costing.__dict__)
+
+
+class CostingChangeOut(ResponseModel):
+    id: int
+    sku: str | None = Field(description="The item whose own method changed; null: the company's method")
+    method: str | None = Field(description="The method from then on; for an item, null: the company's")
+    previous: str | None = Field(description="The setting before; for an item, null: it followed the company's")
+    effective_at: datetime = Field(description="From this moment later moves are valued under the method")
+    created_at: datetime
+
+    @classmethod
+    def of(cls, change: CostingChangeView) -> CostingChangeOut:
+        return cls(**change.__dict__)
+
+
+class CostingChangeList(ResponseModel):
+    changes: list[CostingChangeOut]
 
 
 class ValuationLineOut(ResponseModel):
