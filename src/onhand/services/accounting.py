@@ -14,8 +14,9 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from onhand.domain.accounts import DEFAULT_CODES, AccountMap, AccountRole, parse_role
-from onhand.domain.errors import Conflict, InvalidInput
+from onhand.domain.errors import InvalidInput
 from onhand.domain.items import validate_category
+from onhand.services.company import change_currency
 from onhand.services.context import ServiceContext, run_write
 from onhand.services.lots import parse_date
 
@@ -102,16 +103,13 @@ def update_accounting_settings(
             {"": {r.value: c for r, c in merged.defaults.items()}}
             | {c: {r.value: code for r, code in m.items()} for c, m in merged.by_category.items()}
         )
-        track, lock, current_currency = uow.journals.settings()
+        track, lock, _currency = uow.journals.settings()
         uow.journals.save_settings(
             track_locations=track if track_locations is None else bool(track_locations),
             lock_date=None if clear_lock else (new_lock or lock),
         )
-        if currency is not None and currency != current_currency:
-            if uow.valuation.has_values():
-                raise Conflict("currency: moves have been valued in the company's currency already")
-            company = uow.company.get()
-            uow.company.save(type(company)(**{**company.__dict__, "currency": currency}))
+        if currency is not None:
+            change_currency(uow, currency)
         return 1
 
     request = {

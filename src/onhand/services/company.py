@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from onhand.domain.calendar import time_zone
-from onhand.domain.errors import InvalidInput
+from onhand.domain.errors import Conflict, InvalidInput
 from onhand.domain.items import validate_min_remaining_days
 from onhand.domain.purchasing import validate_tolerance
 from onhand.services.context import ServiceContext, run_write
@@ -16,6 +17,23 @@ from onhand.services.views import Company
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
+
+
+def change_currency(uow: UnitOfWork, currency: str) -> None:
+    """Make `currency` the company's. Values and journals are in the company's currency, so
+    it changes only while nothing is valued; sales orders priced in the new currency become
+    domestic (rate 1), and orders priced in the old one refuse it (their rate is unknown)."""
+    current = uow.company.get()
+    if currency == current.currency:
+        return
+    if uow.valuation.has_values():
+        raise Conflict("currency: moves have been valued in the company's currency already")
+    held = uow.orders.count_in_currency(current.currency)
+    if held:
+        raise Conflict(f"currency: {held} sales order(s) are priced in {current.currency}, whose rate to "
+                       f"{currency} is unknown; cancel them first, or change the currency before taking orders")
+    uow.orders.set_rate_in_currency(currency, Decimal(1))
+    uow.company.save(replace(current, currency=currency))
 
 
 def get_company(ctx: ServiceContext) -> Company:
@@ -44,12 +62,14 @@ def update_company(
     tolerance = None if over_receipt_tolerance_pct is None else validate_tolerance(over_receipt_tolerance_pct)
 
     def work(uow: UnitOfWork) -> int:
+        if currency is not None:
+            change_currency(uow, currency)
         current = uow.company.get()
         uow.company.save(
             Company(
                 name=new_name or current.name,
                 timezone=timezone or current.timezone,
-                currency=currency or current.currency,
+                currency=current.currency,
                 min_remaining_shelf_life_days=current.min_remaining_shelf_life_days
                 if min_days is None
                 else min_days,

@@ -142,6 +142,15 @@ class OrderRepository:
     def update(self, order_id: int, **values: Any) -> None:
         self._conn.execute(_UPDATE_ORDER, {"order_key": order_id, **values})
 
+    def count_in_currency(self, currency: str) -> int:
+        """Orders (not cancelled) priced in `currency`."""
+        query = select(func.count()).select_from(sales_orders).where(
+            sales_orders.c.currency == currency, sales_orders.c.status != OrderStatus.CANCELLED.value)
+        return int(self._conn.execute(query).scalar_one())
+
+    def set_rate_in_currency(self, currency: str, rate: Decimal) -> None:
+        self._conn.execute(update(sales_orders).where(sales_orders.c.currency == currency).values(exchange_rate=rate))
+
     def locked(self, order_id: int) -> Any:
         """The order's header, locked for this transaction (PostgreSQL row lock; SQLite
         writers are serial) and read after the lock was granted."""
