@@ -45,7 +45,7 @@ PO_LINES = 1_000
 
 def _bulk_history(onhand: Onhand, rng: random.Random, count: int) -> None:
     """`count` receipts and shipments of item LONG at NY, one a minute, ending an hour ago."""
-    from onhand.adapters.db.repositories.valuation_history import encode_pools
+    from onhand.adapters.db.repositories.cost_checkpoints import encode_pools
 
     clock_now = onhand.now()
     start = clock_now - timedelta(minutes=count + 60)

@@ -92,7 +92,7 @@ def revalue_item(
     """
     history = uow.valuation_history
     earliest = min(move.position for move in given.values())
-    found = history.checkpoint_before(item_id, earliest)
+    found = uow.checkpoints.checkpoint_before(item_id, earliest)
     # `method` is the one in force now; the checkpoint is under the one in force at its position.
     timeline = timelines(uow, [item_id])[item_id]
     method = timeline.method_at(found[0] if found else None)
@@ -115,7 +115,7 @@ def revalue_item(
     moves = return_costs.linked(uow, moves)
     shipped = {shipment for move in moves for shipment in move.returns_moves} - stored.keys()
     stored = {**return_costs.shipment_values(uow, shipped), **stored}
-    stale = history.checkpoints_from(item_id, earliest)
+    stale = uow.checkpoints.checkpoints_from(item_id, earliest)
     result = revalue(method, start, moves, stored, snapshots_at=[position for position, _pools in stale],
                      changes=timeline.after(found[0] if found else None))
     _write_values(uow, item_id, result.changes, given, new, stored_role or {})
@@ -123,8 +123,8 @@ def revalue_item(
         uow.costing_changes.drop_pools([item_id])
     uow.valuation.save_pools({(item_id, loc, lot or 0): snap for (loc, lot), snap in result.pools.items()})
     if stale:
-        history.drop_checkpoints_from(item_id, earliest)
-        history.add_checkpoints(
+        uow.checkpoints.drop_checkpoints_from(item_id, earliest)
+        uow.checkpoints.add_checkpoints(
             (item_id, position, _rebuilt(pools, result, position)) for position, pools in stale
         )
     consumed = {

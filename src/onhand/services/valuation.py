@@ -147,7 +147,7 @@ def _pools_now(uow: UnitOfWork) -> dict[int, ValuationSnapshot]:
 
 def _pools_at(uow: UnitOfWork, at: datetime) -> dict[int, ValuationSnapshot]:
     """Each item's pools just after `at`: its newest checkpoint at or before it, plus the moves up to it."""
-    checkpoints = uow.valuation_history.checkpoints_until(at)
+    checkpoints = uow.checkpoints.checkpoints_until(at)
     rows = uow.valuation_history.moves_until(at, {item: position for item, (position, _) in checkpoints.items()})
     moves: dict[int, list[CostMove]] = defaultdict(list)
     for row in rows:

@@ -50,14 +50,14 @@ def value_postings(
     item_ids = sorted({m.item.id for _id, _ids, draft in postings for m in draft.moves})
     uow.valuation.lock_items(item_ids)  # before reading the pools it will rewrite
     methods = methods_for(uow, item_ids)
-    heads = uow.valuation_history.heads(item_ids)
+    heads = uow.checkpoints.heads(item_ids)
     # Before an item's newest valued move, or before a change of its costing method: in its history.
     changed_at = uow.costing_changes.newest_at(item_ids)
     if (changed_at is not None and effective_at < changed_at) or any(
             item in heads and effective_at < heads[item][0][0] for item in item_ids):
         for _posting_id, ids, draft in postings:  # backdated: one posting at a time
             roles = [role_of(m.source.kind, m.destination.kind) for m in draft.moves]
-            _value_backdated(uow, draft, ids, roles, methods, uow.valuation_history.heads(item_ids), effective_at)
+            _value_backdated(uow, draft, ids, roles, methods, uow.checkpoints.heads(item_ids), effective_at)
         return
     engines = _engines(uow, item_ids, methods)
     rows: list[dict[str, object]] = []
@@ -153,8 +153,8 @@ def _advance_heads(
             checkpoints.append((item_id, position, engines[item_id].snapshot().pools))
             since = 0
         changed[item_id] = (position, since)
-    uow.valuation_history.add_checkpoints(checkpoints)
-    uow.valuation_history.set_heads(changed)
+    uow.checkpoints.add_checkpoints(checkpoints)
+    uow.checkpoints.set_heads(changed)
 
 
 def _value_backdated(

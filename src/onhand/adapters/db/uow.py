@@ -28,6 +28,7 @@ from onhand.adapters.db.repositories.catalog import (
     ReasonCodeRepository,
     UnitRepository,
 )
+from onhand.adapters.db.repositories.cost_checkpoints import CheckpointRepository
 from onhand.adapters.db.repositories.costing_changes import CostingChangeRepository
 from onhand.adapters.db.repositories.journal_pushes import JournalPushRepository
 from onhand.adapters.db.repositories.journals import JournalRepository
@@ -79,6 +80,7 @@ class SqlUnitOfWork:
         self.valuation = ValuationRepository(conn)
         self.opening_values = OpeningValueRepository(conn)
         self.valuation_history = ValuationHistoryRepository(conn)
+        self.checkpoints = CheckpointRepository(conn)
         self.costing_changes = CostingChangeRepository(conn)
         self.journals = JournalRepository(conn)
         self.journal_pushes = JournalPushRepository(conn)

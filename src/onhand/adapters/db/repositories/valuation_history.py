@@ -1,13 +1,13 @@
-"""The valuation history of items: their valued moves in effective order, the layers
-transfers carried, checkpoints of their pools, and each item's newest valued move.
+"""The valuation history of items: their valued moves in effective order (with what a
+re-valuation needs beside them: the layers transfers carried, the shipments a customer
+return reverses, the builds consumption fed) and the stored values it rewrites.
 
 Positions are (effective_at, move id): the order valuation applies an item's moves in.
-A checkpoint's pools are stored as JSON text (Decimals as strings, times ISO 8601).
+Checkpoints of the pools and each item's newest valued move: `cost_checkpoints.py`.
 """
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -33,12 +33,10 @@ from sqlalchemy import (
 
 from onhand.adapters.db.tables import locations, moves, postings, returns, shipments
 from onhand.adapters.db.tables.valuation import (
-    cost_checkpoints,
     move_carried_layers,
     move_values,
-    valuation_heads,
 )
-from onhand.domain.cost_layers import Layer, PoolSnapshot
+from onhand.domain.cost_layers import Layer
 from onhand.domain.locations import INTERNAL_KINDS
 
 Position = tuple[datetime, int]
@@ -82,9 +80,6 @@ def _history_rows(result: Any) -> list[HistoryRow]:
                    scaled(r[5]), r[6], r[7], scaled(r[8]), scaled(r[9]), r[10], r[11], scaled(r[12]), r[13], r[14])
         for r in result.all()
     ]
-# (location id, lot id or None) → the pool there.
-PoolKey = tuple[int, int | None]
-Pools = dict[PoolKey, PoolSnapshot]
 
 # Scaled numbers are read as the stored integers and turned into Decimals by `scaled`
 # (a long history is tens of thousands of rows; the column type's conversion is slower).
@@ -95,10 +90,6 @@ _HISTORY_COLUMNS = (
     type_coerce(move_values.c.variance, BigInteger).label("variance"), move_values.c.basis,
     move_values.c.unit_cost, type_coerce(move_values.c.given_value, BigInteger).label("given_value"),
 )
-_HEADS = select(valuation_heads).where(valuation_heads.c.item_id.in_(bindparam("ids", expanding=True)))
-_DROP_HEADS = delete(valuation_heads).where(valuation_heads.c.item_id.in_(bindparam("ids", expanding=True)))
-_ADD_HEAD = insert(valuation_heads)
-_ADD_CHECKPOINT = insert(cost_checkpoints)
 _ADD_CARRIED = insert(move_carried_layers)
 _DROP_CARRIED = delete(move_carried_layers).where(move_carried_layers.c.move_id.in_(bindparam("ids", expanding=True)))
 _SET_VALUE = (
@@ -120,106 +111,9 @@ def _after(position: Position | None) -> ColumnElement[bool]:
     return or_(postings.c.effective_at > at, and_(postings.c.effective_at == at, moves.c.id > move_id))
 
 
-def encode_pools(pools: Mapping[tuple[int, int | None], PoolSnapshot]) -> str:
-    return json.dumps([
-        [loc, lot, str(p.deficit_quantity), str(p.deficit_value),
-         None if p.last_unit_cost is None else str(p.last_unit_cost),
-         [[layer.opened_at.isoformat(), layer.origin, str(layer.quantity), str(layer.value)] for layer in p.layers]]
-        for (loc, lot), p in pools.items()
-    ], separators=(",", ":"))
-
-
-def decode_pools(state: str) -> Pools:
-    pools: Pools = {}
-    for loc, lot, deficit_q, deficit_v, last, layers in json.loads(state):
-        pools[(loc, lot)] = PoolSnapshot(
-            tuple(Layer(datetime.fromisoformat(at), origin, Decimal(q), Decimal(v)) for at, origin, q, v in layers),
-            Decimal(deficit_q), Decimal(deficit_v), None if last is None else Decimal(last),
-        )
-    return pools
-
-
 class ValuationHistoryRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
-
-    # --- heads -------------------------------------------------------------------------
-
-    def heads(self, item_ids: Iterable[int]) -> dict[int, tuple[Position, int]]:
-        """Per item: its newest valued move's position and the moves valued since its last checkpoint."""
-        ids = sorted(set(item_ids))
-        rows = self._conn.execute(_HEADS, {"ids": ids}) if ids else []
-        return {int(r.item_id): ((r.effective_at, int(r.move_id)), int(r.since_checkpoint)) for r in rows}
-
-    def set_heads(self, heads: Mapping[int, tuple[Position, int]]) -> None:
-        if not heads:
-            return
-        self._conn.execute(_DROP_HEADS, {"ids": sorted(heads)})
-        self._conn.execute(_ADD_HEAD, [
-            {"item_id": item, "effective_at": at, "move_id": move_id, "since_checkpoint": since}
-            for item, ((at, move_id), since) in sorted(heads.items())
-        ])
-
-    # --- checkpoints -------------------------------------------------------------------
-
-    def checkpoint_before(self, item_id: int, position: Position) -> tuple[Position, Pools] | None:
-        """The item's newest checkpoint strictly before `position`."""
-        at, move_id = position
-        query = (
-            select(cost_checkpoints)
-            .where(
-                cost_checkpoints.c.item_id == item_id,
-                or_(cost_checkpoints.c.effective_at < at,
-                    and_(cost_checkpoints.c.effective_at == at, cost_checkpoints.c.move_id < move_id)),
-            )
-            .order_by(cost_checkpoints.c.effective_at.desc(), cost_checkpoints.c.move_id.desc())
-            .limit(1)
-        )
-        row = self._conn.execute(query).first()
-        return None if row is None else ((row.effective_at, int(row.move_id)), decode_pools(row.state))
-
-    def checkpoints_until(self, at: datetime) -> dict[int, tuple[Position, Pools]]:
-        """Per item, its newest checkpoint at or before the moment `at`."""
-        ranked = select(
-            cost_checkpoints,
-            func.row_number().over(
-                partition_by=cost_checkpoints.c.item_id,
-                order_by=(cost_checkpoints.c.effective_at.desc(), cost_checkpoints.c.move_id.desc()),
-            ).label("newest"),
-        ).where(cost_checkpoints.c.effective_at <= at).subquery()
-        rows = self._conn.execute(select(ranked).where(ranked.c.newest == 1))
-        return {int(r.item_id): ((r.effective_at, int(r.move_id)), decode_pools(r.state)) for r in rows}
-
-    def checkpoints_from(self, item_id: int, position: Position) -> list[tuple[Position, Pools]]:
-        """The item's checkpoints at or after `position`, oldest first."""
-        at, move_id = position
-        query = (
-            select(cost_checkpoints)
-            .where(
-                cost_checkpoints.c.item_id == item_id,
-                or_(cost_checkpoints.c.effective_at > at,
-                    and_(cost_checkpoints.c.effective_at == at, cost_checkpoints.c.move_id >= move_id)),
-            )
-            .order_by(cost_checkpoints.c.effective_at, cost_checkpoints.c.move_id)
-        )
-        return [((r.effective_at, int(r.move_id)), decode_pools(r.state)) for r in self._conn.execute(query)]
-
-    def drop_checkpoints_from(self, item_id: int, position: Position) -> None:
-        """Drop the item's checkpoints at or after `position` (stale once a move before them changed)."""
-        at, move_id = position
-        self._conn.execute(delete(cost_checkpoints).where(
-            cost_checkpoints.c.item_id == item_id,
-            or_(cost_checkpoints.c.effective_at > at,
-                and_(cost_checkpoints.c.effective_at == at, cost_checkpoints.c.move_id >= move_id)),
-        ))
-
-    def add_checkpoints(self, rows: Iterable[tuple[int, Position, Mapping[PoolKey, PoolSnapshot]]]) -> None:
-        values = [
-            {"item_id": item, "effective_at": at, "move_id": move_id, "state": encode_pools(pools)}
-            for item, (at, move_id), pools in rows
-        ]
-        if values:
-            self._conn.execute(_ADD_CHECKPOINT, values)
 
     # --- moves -------------------------------------------------------------------------
 
