@@ -10,7 +10,7 @@ import pytest
 
 from onhand import services
 from onhand.services.bundles import ComponentLine
-from onhand.services.journals import SALE, JournalBook
+from onhand.services.journal_book import SALE, JournalBook
 from onhand.services.orders import NewOrderLine
 from onhand.services.shipping import ShipLine
 from tests.integration.helpers import add_item, add_place, adjust

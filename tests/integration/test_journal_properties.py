@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from onhand import services
 from onhand.bootstrap import open_onhand
 from onhand.domain.errors import Conflict
-from onhand.services.journals import REFUND, SALE, JournalBook
+from onhand.services.journal_book import REFUND, SALE, JournalBook
 from onhand.services.orders import NewOrderLine
 from onhand.services.returns import ReturnLine
 from tests.conftest import Clock

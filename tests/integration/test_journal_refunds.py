@@ -16,7 +16,7 @@ from onhand.adapters.db.tables import return_lines
 from onhand.adapters.db.tables.accounting import journal_basis
 from onhand.domain.errors import Conflict, InvalidInput
 from onhand.services.bundles import ComponentLine
-from onhand.services.journals import REFUND, SALE, JournalBook
+from onhand.services.journal_book import REFUND, SALE, JournalBook
 from onhand.services.orders import NewOrderLine
 from onhand.services.returns import ReturnLine
 from tests.integration.helpers import add_item, add_place, adjust, level

@@ -13,7 +13,7 @@ from sqlalchemy import update
 from onhand import services
 from onhand.adapters.db.tables import sales_orders
 from onhand.domain.errors import Conflict, InvalidInput
-from onhand.services.journals import SALE, JournalBook
+from onhand.services.journal_book import SALE, JournalBook
 from onhand.services.orders import NewOrderLine
 from tests.integration.helpers import add_item, add_place, adjust
 

@@ -33,7 +33,8 @@ from typing import TYPE_CHECKING, Any
 from onhand.domain.errors import Conflict, InvalidInput, PushFailed
 from onhand.domain.journal import Journal
 from onhand.services.context import JournalPusher, ServiceContext, in_transaction, today
-from onhand.services.journals import JournalBook, day_range, parse_day
+from onhand.services.journal_book import JournalBook
+from onhand.services.journals import day_range, parse_day
 from onhand.services.lots import parse_date
 
 if TYPE_CHECKING:

@@ -27,7 +27,8 @@ from onhand.domain.journal import inventory_change
 from onhand.domain.landed_costs import minor_unit
 from onhand.domain.move_roles import MoveRole
 from onhand.services.context import ServiceContext, today
-from onhand.services.journals import JournalBook, day_bounds, day_range
+from onhand.services.journal_book import JournalBook, day_bounds
+from onhand.services.journals import day_range
 from onhand.services.lots import parse_date
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

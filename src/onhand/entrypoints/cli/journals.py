@@ -12,7 +12,7 @@ from onhand import services
 from onhand.entrypoints.cli.render import console, fields, quantity, table, text
 from onhand.entrypoints.cli.session import onhand
 from onhand.services.accounting import AccountingSettings
-from onhand.services.journals import JournalView
+from onhand.services.journal_book import JournalView
 
 accounting_app = typer.Typer(help="Accounting settings: account codes, categories, tracking, lock date.",
                              no_args_is_help=True)

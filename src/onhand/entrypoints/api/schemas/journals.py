@@ -11,8 +11,8 @@ from pydantic import Field, PlainSerializer
 from onhand.domain.accounts import AccountRole
 from onhand.entrypoints.api.schemas.common import DateIn, DecimalOut, RequestModel, ResponseModel
 from onhand.services.accounting import AccountingSettings
+from onhand.services.journal_book import JournalView
 from onhand.services.journal_pushes import JournalPush
-from onhand.services.journals import JournalView
 from onhand.services.reconciliation import ReconciliationReport
 
 # Journal amounts keep the currency's minor unit as text ("80.00"); zero is "0".
