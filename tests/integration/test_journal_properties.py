@@ -97,6 +97,27 @@ def inventory_lines(journal) -> Decimal:
     return sum((ln.amount for ln in journal.lines if ln.role.value == "inventory"), ZERO)
 
 
+def assert_days_balance_and_reconcile(onhand, last: date) -> list[date]:
+    """Every day from FIRST to `last`: its journal balances, the inventory its journals add up
+    to is the reconciliation's journal balance, within half a cent per inventory line of the
+    valuation, and the last day's valuation total is Σ cost layer values. The days, in order."""
+    days = [FIRST + timedelta(days=n) for n in range((last - FIRST).days + 1)]
+    report = services.reconciliation.reconcile(onhand, start=FIRST, end=last)
+    assert report.reconciled, report
+    balance, lines_so_far = ZERO, 0
+    for day, reconciled in zip(days, report.days, strict=True):
+        journal = services.journals.get_journal(onhand, day).journal
+        assert journal.debits == journal.credits
+        balance += inventory_lines(journal)
+        lines_so_far += sum(1 for ln in journal.lines if ln.role.value == "inventory")
+        assert reconciled.journal_balance == balance
+        assert abs(balance - reconciled.valuation_total) <= Decimal("0.005") * lines_so_far
+    with onhand.reading() as uow:
+        layers = sum((pool.value for pool in uow.valuation.pools().values()), ZERO)
+    assert report.days[-1].valuation_total == layers
+    return days
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
@@ -132,21 +153,8 @@ def test_journals_balance_and_reconcile_with_the_valuation_every_day(backend, me
                 except Conflict:  # not enough stock: nothing happened
                     continue
             clock.advance(days=1)
-            last = clock.current.date() - timedelta(days=1)
-            days = [FIRST + timedelta(days=n) for n in range((last - FIRST).days + 1)]
-            report = services.reconciliation.reconcile(onhand, start=FIRST, end=last)
-            assert report.reconciled, report
-            balance, lines_so_far = ZERO, 0
-            for day, reconciled in zip(days, report.days, strict=True):
-                journal = services.journals.get_journal(onhand, day).journal
-                assert journal.debits == journal.credits
-                balance += inventory_lines(journal)
-                lines_so_far += sum(1 for ln in journal.lines if ln.role.value == "inventory")
-                assert reconciled.journal_balance == balance
-                assert abs(balance - reconciled.valuation_total) <= Decimal("0.005") * lines_so_far
-            with onhand.reading() as uow:
-                layers = sum((pool.value for pool in uow.valuation.pools().values()), ZERO)
-            assert report.days[-1].valuation_total == layers
+            days = assert_days_balance_and_reconcile(onhand, clock.current.date() - timedelta(days=1))
+            last = days[-1]
             assert sum((exact(onhand, day, SALE) for day in days), ZERO) == revenue
             assert sum((exact(onhand, day, REFUND) for day in days), ZERO) == refunds
             for day in days:  # a sale or a return is booked on its own (open) day: nothing to correct
