@@ -184,9 +184,13 @@ def build(
         day = today(ctx, uow)
         effective = parse_effective_at(effective_at, uow, now=now)
         # The order's row first: concurrent runs of one order queue here and cannot overbuild.
-        built = order.built + amount
-        if not uow.builds.record_built(order.id, amount, status_after_build(order.quantity, built), now):
+        so_far = uow.builds.record_built(order.id, amount, now)
+        if so_far is None:
             raise TransientConflict(f"build order {order.reference} changed meanwhile")
+        # From what is stored now, not what was read: another run may have committed since.
+        status = status_after_build(so_far.planned, so_far.built)
+        if status is not so_far.status:
+            uow.builds.set_status(order.id, current=so_far.status, new=status, now=now)
         site = {loc.id: loc for loc in uow.locations.all()}[order.location_id]
         needs = [
             (part, consumption(amount, Component(part.id, per_unit, scrap), part.unit.decimals))

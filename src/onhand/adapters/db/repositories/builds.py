@@ -20,6 +20,13 @@ from onhand.services.assembly_views import BuildOrderView, BuildRunView, Genealo
 
 OPEN_STATUSES = [s.value for s in BuildStatus if s.is_open]
 
+
+@dataclass(frozen=True)
+class BuiltSoFar:
+    built: Decimal
+    planned: Decimal
+    status: BuildStatus
+
 _ORDERS = (
     select(build_orders, items.c.sku, locations.c.code.label("location_code"))
     .join_from(build_orders, items, build_orders.c.item_id == items.c.id)
@@ -41,9 +48,9 @@ _RECORD_BUILT = (
     )
     .values(
         built=build_orders.c.built + bindparam("b_quantity", type_=ScaledDecimal()),
-        status=bindparam("b_status"),
         updated_at=bindparam("b_now"),
     )
+    .returning(build_orders.c.built, build_orders.c.quantity, build_orders.c.status)
 )
 _SET_STATUS = (
     update(build_orders)
@@ -162,12 +169,11 @@ class BuildRepository:
         row = self._conn.execute(_ORDER_BY_REFERENCE, {"reference": reference}).first()
         return _record(row) if row else None
 
-    def record_built(self, order_id: int, quantity: Decimal, status: BuildStatus, now: datetime) -> bool:
-        """Add `quantity` to what the order built, if it is open and that much is left."""
-        result = self._conn.execute(
-            _RECORD_BUILT, {"b_id": order_id, "b_quantity": quantity, "b_status": status.value, "b_now": now}
-        )
-        return result.rowcount == 1
+    def record_built(self, order_id: int, quantity: Decimal, now: datetime) -> BuiltSoFar | None:
+        """Add `quantity` to what the order built, if it is open and that much is left;
+        what the order has built as stored now (its row stays locked until commit), else None."""
+        row = self._conn.execute(_RECORD_BUILT, {"b_id": order_id, "b_quantity": quantity, "b_now": now}).first()
+        return BuiltSoFar(row.built, row.quantity, BuildStatus(row.status)) if row else None
 
     def set_status(self, order_id: int, *, current: BuildStatus, new: BuildStatus, now: datetime) -> bool:
         result = self._conn.execute(
