@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from onhand.bootstrap import Onhand, open_onhand
-from tests.databases import BACKENDS, fresh_database
+from tests.databases import BACKENDS, empty_database, fresh_database
 
 
 class Clock:
@@ -32,7 +32,15 @@ def clock() -> Clock:
 
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated database holding only what the migrations put there (a clone)."""
     with fresh_database(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with nothing in it, for tests whose subject is migrating one."""
+    with empty_database(request.param, tmp_path) as url:
         yield url
 
 
