@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from onhand.bootstrap import Onhand, open_onhand
+from tests import hypothesis_profiles  # noqa: F401  (registers and loads the profiles)
 from tests.databases import BACKENDS, empty_database, fresh_database
 
 

@@ -29,9 +29,11 @@ from onhand.services.orders import NewOrderLine
 from onhand.services.postings import StockLine
 from tests.conftest import Clock
 from tests.databases import BACKENDS, fresh_database
+from tests.hypothesis_profiles import examples
 
 SETTINGS = settings(
-    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+    max_examples=examples(10), deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 # (place, sellable site it rolls up into or None); CAGE is a non-sellable bin of LA.
 PLACES = {"NY": "NY", "NY-1": "NY", "LA": "LA", "CAGE": None}

@@ -22,6 +22,7 @@ from onhand.bootstrap import open_onhand
 from onhand.domain.errors import Conflict
 from tests.conftest import Clock
 from tests.databases import BACKENDS, fresh_database
+from tests.hypothesis_profiles import examples
 from tests.integration.test_journal_properties import FIRST, assert_days_balance_and_reconcile, sell, step
 from tests.integration.test_valuation_history_properties import change_method, method_change, run_backdated
 from tests.integration.test_valuation_properties import operation, run, setup
@@ -37,7 +38,7 @@ def backdated(draw):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(12), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     method=st.sampled_from(["fifo", "moving_average"]),
     tea_method=st.sampled_from(["fifo", "moving_average", "specific_lot"]),

@@ -22,6 +22,7 @@ from onhand.domain.errors import Conflict
 from onhand.services.opening_valuation import OpeningCost
 from tests.conftest import Clock
 from tests.databases import BACKENDS, fresh_database
+from tests.hypothesis_profiles import examples
 from tests.integration.helpers import add_item, add_place, adjust
 from tests.integration.test_journal_properties import sell, step
 from tests.integration.test_valuation_properties import operation, run, setup
@@ -108,7 +109,7 @@ def _before(draw):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     method=st.sampled_from(["fifo", "moving_average"]),
     tea_method=st.sampled_from(["fifo", "moving_average", "specific_lot"]),

@@ -31,6 +31,7 @@ from onhand.services.orders import NewOrderLine
 from onhand.services.returns import ReturnLine
 from tests.conftest import Clock
 from tests.databases import BACKENDS, fresh_database
+from tests.hypothesis_profiles import examples
 from tests.integration.test_valuation_properties import operation, run, setup
 
 ZERO = Decimal(0)
@@ -119,7 +120,7 @@ def assert_days_balance_and_reconcile(onhand, last: date) -> list[date]:
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     method=st.sampled_from(["fifo", "moving_average"]),
     tea_method=st.sampled_from(["fifo", "moving_average", "specific_lot"]),

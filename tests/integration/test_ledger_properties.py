@@ -21,6 +21,7 @@ from onhand.bootstrap import open_onhand
 from onhand.domain.errors import InsufficientStock
 from onhand.services.postings import StockLine
 from tests.databases import BACKENDS, fresh_database
+from tests.hypothesis_profiles import examples
 
 GUARDED = ["A", "A1", "B", "X"]
 PLACES = [*GUARDED, "N"]  # N may go negative
@@ -104,7 +105,7 @@ def balances(onhand):
 
 @pytest.mark.parametrize("backend", BACKENDS)
 @settings(
-    max_examples=25,
+    max_examples=examples(25),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )

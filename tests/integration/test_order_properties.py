@@ -36,6 +36,7 @@ from onhand.services.postings import StockLine
 from onhand.services.returns import ReturnLine
 from onhand.services.shipping import ShipLine
 from tests.databases import BACKENDS, fresh_database
+from tests.hypothesis_profiles import examples
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 SELLABLE = ["A", "A1", "B"]
@@ -325,7 +326,7 @@ opening_stock = st.lists(st.integers(0, 5).map(Decimal), min_size=len(OPENING), 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 @settings(
-    max_examples=60,
+    max_examples=examples(60),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
@@ -336,7 +337,7 @@ def test_random_order_life_cycles_keep_the_books_and_the_promises(backend, openi
 
 @pytest.mark.parametrize("backend", BACKENDS)
 @settings(
-    max_examples=60,
+    max_examples=examples(60),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )

@@ -26,6 +26,7 @@ from onhand.services.postings import StockLine
 from onhand.services.purchase_orders import NewPurchaseLine
 from onhand.services.receiving import ReceiptLine
 from tests.databases import BACKENDS, fresh_database
+from tests.hypothesis_profiles import examples
 
 PLACES = ["A", "A1"]
 ORDERED = {1: Decimal(30), 2: Decimal(20)}  # line 1: W (each), line 2: T (lot-tracked, kg)
@@ -92,7 +93,7 @@ def apply(onhand, reference, model, received, lots, op):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@settings(max_examples=15, deadline=None,
+@settings(max_examples=examples(15), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(ops=st.lists(operation(), min_size=1, max_size=15))
 def test_random_receipts_and_adjustments_keep_the_ledger_laws(backend, ops):

@@ -17,6 +17,7 @@ from onhand.domain.errors import InsufficientStock, InvalidInput
 from onhand.services.receiving import ReceiptLine
 from onhand.services.supplier_returns import SupplierReturnLine as Back
 from tests.databases import BACKENDS, fresh_database
+from tests.hypothesis_profiles import examples
 from tests.integration.helpers import allocated, assert_books_balance, at
 from tests.integration.purchasing_helpers import placed, purchasing_setup, receive
 
@@ -130,7 +131,7 @@ def receipts_and_returns(draw):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@settings(max_examples=15, deadline=None,
+@settings(max_examples=examples(15), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(case=receipts_and_returns())
 def test_returns_never_exceed_what_was_received_and_value_leaves_the_layers_exactly(backend, case):

@@ -23,6 +23,7 @@ from onhand.services.receiving import ReceiptLine
 from onhand.services.transfers import NewTransferLine
 from onhand.services.transit import TransferMoveLine
 from tests.databases import BACKENDS, fresh_database
+from tests.hypothesis_profiles import examples
 
 BOUGHT = {"W": Decimal(60), "T": Decimal(40)}  # on the purchase order, received at A
 SENT = {"W": Decimal(30), "T": Decimal(20)}  # on the transfer A → B through X
@@ -118,7 +119,7 @@ def balances(onhand) -> dict[tuple, Decimal]:
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@settings(max_examples=15, deadline=None,
+@settings(max_examples=examples(15), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(ops=st.lists(operation(), min_size=1, max_size=25))
 def test_buying_moving_and_building_keep_the_ledger_laws_and_match_the_model(backend, ops):

@@ -21,6 +21,7 @@ from onhand.services.postings import StockLine
 from onhand.services.transfers import NewTransferLine
 from onhand.services.transit import TransferMoveLine
 from tests.databases import BACKENDS, fresh_database
+from tests.hypothesis_profiles import examples
 
 SITES = ["A", "B"]
 # Transfers made before the operations: (source, destination); line 1 is W (each),
@@ -139,7 +140,7 @@ def in_transit_to(onhand, destination: str, sku: str) -> Decimal:
 
 @pytest.mark.parametrize("backend", BACKENDS)
 @settings(
-    max_examples=20,
+    max_examples=examples(20),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )

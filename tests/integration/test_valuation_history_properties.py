@@ -36,6 +36,7 @@ from onhand.services.returns import ReturnLine
 from onhand.services.revaluing import stored_cost_move
 from tests.conftest import Clock
 from tests.databases import BACKENDS, fresh_database
+from tests.hypothesis_profiles import examples
 from tests.integration.test_valuation_properties import PLACES, ZERO, run, setup
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -158,7 +159,7 @@ def assert_builds_given_their_consumption(onhand, builds, oracle):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     method=st.sampled_from(["fifo", "moving_average"]),
     tea_method=st.sampled_from(["fifo", "moving_average", "specific_lot"]),

@@ -24,6 +24,7 @@ from onhand.services.postings import StockLine
 from onhand.services.purchase_orders import NewPurchaseLine
 from onhand.services.receiving import ReceiptLine
 from tests.databases import BACKENDS, fresh_database
+from tests.hypothesis_profiles import examples
 
 PLACES = ("A", "B")
 ZERO = Decimal(0)
@@ -76,7 +77,7 @@ def run(onhand, op) -> int | None:
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     method=st.sampled_from(["fifo", "moving_average"]),
     tea_method=st.sampled_from(["fifo", "moving_average", "specific_lot"]),

@@ -27,6 +27,7 @@ from onhand.services.purchase_orders import NewPurchaseLine
 from onhand.services.receiving import ReceiptLine
 from tests.conftest import Clock
 from tests.databases import POSTGRES_URL, fresh_database
+from tests.hypothesis_profiles import examples
 from tests.integration.helpers import add_item, add_place, adjust, assert_books_balance, level, order
 from tests.integration.test_order_concurrency import race
 
@@ -127,7 +128,7 @@ def build(onhand, stock, orders):
     return references
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=scenario(), ship=st.booleans())
 def test_a_wave_leaves_exactly_what_allocating_and_shipping_each_order_in_turn_leaves(case, ship):
     """With `ship` false: a batch allocation (`allocate_orders`) against `allocate_order` on each."""

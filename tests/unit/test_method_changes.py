@@ -13,6 +13,7 @@ from onhand.domain.method_changes import MethodChange, SettingChange, timeline
 from onhand.domain.move_roles import MoveRole
 from onhand.domain.revaluation import revalue
 from onhand.domain.valuation import CostMove, value_history
+from tests.hypothesis_profiles import examples
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
 NY, LA = 1, 2
@@ -108,7 +109,7 @@ def history(draw):
     return moves
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(
     moves=history(),
     methods=st.lists(st.sampled_from([FIFO, AVERAGE, BY_LOT]), min_size=2, max_size=4),

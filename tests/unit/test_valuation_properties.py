@@ -15,6 +15,7 @@ from onhand.domain.journal import SaleEntry, ValuedEntry, daily_journal
 from onhand.domain.move_roles import MoveRole
 from onhand.domain.revaluation import apply_changes, revalue
 from onhand.domain.valuation import CostMove, value_history
+from tests.hypothesis_profiles import examples
 
 D = Decimal
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
@@ -86,7 +87,7 @@ def history(raw: list, lots: bool) -> list[CostMove]:
 methods = st.sampled_from(list(CostingMethod))
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(method=methods, raw=steps, lots=st.booleans())
 def test_what_is_left_in_the_layers_is_exactly_what_came_in_less_what_went_out(method, raw, lots):
     moves = history(raw, lots)
@@ -108,7 +109,7 @@ def test_what_is_left_in_the_layers_is_exactly_what_came_in_less_what_went_out(m
     assert all(value.value >= 0 for value in run.values.values())
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 @given(
     method=methods,
     raw=steps,
@@ -162,7 +163,7 @@ def entries_of(moves: list[CostMove], method: CostingMethod, category: str | Non
     return entries
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(method=methods, raw=steps, tracked=st.booleans(), category=st.sampled_from([None, "food"]),
        currency=st.sampled_from(["USD", "JPY", "KWD"]), prices=st.lists(costs, min_size=1, max_size=5))
 def test_every_daily_journal_balances_to_the_cent_and_is_the_same_when_made_again(
