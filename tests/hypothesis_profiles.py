@@ -7,8 +7,8 @@ the profile scales them all:
     python -m pytest                                     # ci: every property's own count
     python -m pytest -n auto --hypothesis-profile=stress tests/unit tests/integration
 
-Run the stress profile before changing the ledger, allocation or valuation (see
-CONTRIBUTING.md); CI runs `ci`.
+Run the stress profile before changing the ledger, allocation or valuation
+(docs/testing.md); CI runs `ci`.
 """
 
 from __future__ import annotations
