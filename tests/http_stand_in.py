@@ -51,7 +51,8 @@ class StandIn(BaseHTTPRequestHandler):
 def serve(handler: type[StandIn]) -> Iterator[str]:
     """Serve the handler on a free 127.0.0.1 port; yield its base URL."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the loop to poll: 0.5 s by default, on every stand-in.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"

@@ -1,9 +1,9 @@
 """Fixtures for end-to-end tests.
 
-API (`api_*`): a real uvicorn server on 127.0.0.1 in a background thread, serving
-`create_app(onhand)` for the test's parametrized `onhand` (SQLite, and PostgreSQL when
-ONHAND_TEST_DATABASE_URL is set), and httpx clients holding an admin, operator or
-viewer key.
+API (`api_*`): a real uvicorn server on 127.0.0.1 in a background thread (one per test
+process), serving `create_app(onhand)` for the test's parametrized `onhand` (SQLite, and
+PostgreSQL when ONHAND_TEST_DATABASE_URL is set), and httpx clients holding an admin,
+operator or viewer key.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, Literal
 
 import httpx
 import pytest
@@ -24,18 +25,19 @@ from fastapi import FastAPI
 from onhand import services
 from onhand.bootstrap import Onhand
 from onhand.entrypoints.api.app import create_app
+from tests.e2e.cli_runner import PrebuiltCliRunner
 
 # ---------------------------------------------------------------------------- API
 
 
 @contextmanager
-def serve_api(app: FastAPI) -> Iterator[str]:
+def serve_api(app: Callable[..., Any], lifespan: Literal["on", "off"] = "on") -> Iterator[str]:
     """Serve `app` with uvicorn on a free 127.0.0.1 port in a daemon thread; yield its URL."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
     port = listener.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_config=None, log_level="warning", lifespan="on"))
+    server = uvicorn.Server(uvicorn.Config(app, log_config=None, log_level="warning", lifespan=lifespan))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
     thread.start()
     try:
@@ -51,10 +53,38 @@ def serve_api(app: FastAPI) -> Iterator[str]:
         listener.close()
 
 
+class AppSwitch:
+    """An ASGI app handing every request to the app of the test running now, so one
+    server serves a whole test session (starting one takes 0.2 s) while each test's
+    requests still cross real HTTP to its own app and database."""
+
+    def __init__(self) -> None:
+        self.app: FastAPI | None = None
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        app = self.app
+        if app is None:
+            raise RuntimeError("a request reached the test server between tests")
+        await app(scope, receive, send)
+
+
+@pytest.fixture(scope="session")
+def api_server() -> Iterator[tuple[AppSwitch, str]]:
+    """One uvicorn server per test process; its start and stop are tested where
+    `serve_api` is called directly."""
+    switch = AppSwitch()
+    with serve_api(switch, lifespan="off") as url:
+        yield switch, url
+
+
 @pytest.fixture
-def api_url(onhand: Onhand) -> Iterator[str]:
-    with serve_api(create_app(onhand)) as url:
+def api_url(api_server: tuple[AppSwitch, str], onhand: Onhand) -> Iterator[str]:
+    switch, url = api_server
+    switch.app = create_app(onhand)
+    try:
         yield url
+    finally:
+        switch.app = None
 
 
 @dataclass(frozen=True)
@@ -244,20 +274,28 @@ class CliOutcome:
 CLI_ENV = {"COLUMNS": "240", "NO_COLOR": "1", "FORCE_COLOR": None, "TTY_COMPATIBLE": None}
 
 
-@pytest.fixture
-def cli_run(database_url: str) -> Callable[..., CliOutcome]:
-    """Run `onhand --database-url <the test database> ARGS...` and capture what it printed."""
-    from typer.testing import CliRunner
-
+@pytest.fixture(scope="session")
+def cli_runner() -> PrebuiltCliRunner:
     from onhand.entrypoints.cli.main import app
 
-    runner = CliRunner()
+    return PrebuiltCliRunner(app)
+
+
+CliRun = Callable[..., CliOutcome]
+
+
+def cli_on(runner: PrebuiltCliRunner, database_url: str) -> CliRun:
+    """Run `onhand --database-url <database_url> ARGS...` and capture what it printed."""
 
     def run(*args: str, color: bool = False) -> CliOutcome:
         env = {**CLI_ENV, "NO_COLOR": None, "FORCE_COLOR": "1"} if color else CLI_ENV
-        result = runner.invoke(
-            app, ["--database-url", database_url, *args], env=env, catch_exceptions=False
-        )
+        result = runner.run(["--database-url", database_url, *args], env=env, catch_exceptions=False)
         return CliOutcome(result.exit_code, result.stdout, result.stderr)
 
     return run
+
+
+@pytest.fixture
+def cli_run(cli_runner: PrebuiltCliRunner, database_url: str) -> CliRun:
+    """Run the CLI on the test's database."""
+    return cli_on(cli_runner, database_url)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from tests.e2e.conftest import cli_on
 
-def test_init_creates_the_database_and_names_the_company(cli_run):
+
+def test_init_creates_the_database_and_names_the_company(cli_runner, empty_database_url):
+    cli_run = cli_on(cli_runner, empty_database_url)
     result = cli_run("init", "--name", "Acme Goods", "--timezone", "America/New_York")
 
     assert result.exit_code == 0, result.stderr

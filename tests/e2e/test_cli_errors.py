@@ -167,13 +167,9 @@ def test_an_unknown_command_is_a_usage_error(cli_run):
     assert_one_line(result, 2, "No such command 'sell'. (see 'onhand --help')")
 
 
-def test_a_database_that_cannot_be_opened_is_one_line_without_the_password(tmp_path):
-    from typer.testing import CliRunner
-
-    from onhand.entrypoints.cli.main import app
-
+def test_a_database_that_cannot_be_opened_is_one_line_without_the_password(cli_runner):
     url = "postgresql://onhand:s3cret@127.0.0.1:1/none"
-    result = CliRunner().invoke(app, ["--database-url", url, "stock"])
+    result = cli_runner.run(["--database-url", url, "stock"])
 
     assert result.exit_code == 1
     assert result.stderr.startswith("error: cannot open database postgresql://onhand:***@127.0.0.1:1/none: ")
