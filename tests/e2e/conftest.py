@@ -35,6 +35,9 @@ def serve_api(app: Callable[..., Any], lifespan: Literal["on", "off"] = "on") ->
     """Serve `app` with uvicorn on a free 127.0.0.1 port in a daemon thread; yield its URL."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Accepted connections inherit it: without it every response waits ~40 ms for the
+    # client's delayed ACK (Nagle), 100 times the 0.5 ms a request takes here.
+    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     listener.bind(("127.0.0.1", 0))
     port = listener.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(app, log_config=None, log_level="warning", lifespan=lifespan))
