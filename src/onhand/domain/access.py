@@ -1,4 +1,8 @@
-"""Roles of API keys and what each may do."""
+"""Roles of API keys and what each may do.
+
+Every API route needs exactly one permission; a role is a set of permissions. The table
+of roles in docs/api.md is made from `GRANTS` and `PERMISSIONS` (a test holds it to them).
+"""
 
 from __future__ import annotations
 
@@ -8,23 +12,50 @@ from onhand.domain.choices import parse_choice
 
 
 class Permission(StrEnum):
-    READ = "read"  # stock levels, history, catalog
-    WRITE = "write"  # postings, items, locations, lots, imports
-    ADMIN = "admin"  # keys, company settings, rebuild
+    READ = "read"
+    CATALOG = "catalog"
+    STOCK = "stock"
+    ORDERS = "orders"
+    PURCHASING = "purchasing"
+    RECEIVING = "receiving"
+    SETTINGS = "settings"
+    BOOKS = "books"
+    KEYS = "keys"
+    AUDIT = "audit"
+
+
+# What each permission covers, as the docs say it.
+PERMISSIONS: dict[Permission, str] = {
+    Permission.READ: "read stock, the catalogue, orders, documents and reports; verify the books; scan",
+    Permission.CATALOG: "items, units, locations and their routing, bundles, bills of materials, "
+    "transfer routes; item and location imports",
+    Permission.STOCK: "adjustments, counts, relocations, opening stock, lots, transfers, builds, disassembly",
+    Permission.ORDERS: "sales orders: create, change, allocate, pick, pack, ship, cancel, returns, waves",
+    Permission.PURCHASING: "suppliers and their prices, purchase orders, returns to suppliers, landed costs",
+    Permission.RECEIVING: "receipts against purchase orders",
+    Permission.SETTINGS: "company settings, costing methods, accounting settings",
+    Permission.BOOKS: "post and push journals, opening valuation, rebuild the balances",
+    Permission.KEYS: "API keys: list, create, change, rotate, revoke",
+    Permission.AUDIT: "read the audit log",
+}
 
 
 class Role(StrEnum):
     ADMIN = "admin"
     OPERATOR = "operator"
     VIEWER = "viewer"
-    # For channel connectors and scripts: reads and writes stock, manages nothing.
+    # For channel connectors and scripts: orders, receipts and stock reads; manages nothing
+    # (no catalogue, settings or keys).
     INTEGRATION = "integration"
 
 
-GRANTS = {
+GRANTS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
-    Role.OPERATOR: frozenset({Permission.READ, Permission.WRITE}),
-    Role.INTEGRATION: frozenset({Permission.READ, Permission.WRITE}),
+    Role.OPERATOR: frozenset({
+        Permission.READ, Permission.CATALOG, Permission.STOCK, Permission.ORDERS, Permission.PURCHASING,
+        Permission.RECEIVING,
+    }),
+    Role.INTEGRATION: frozenset({Permission.READ, Permission.ORDERS, Permission.RECEIVING}),
     Role.VIEWER: frozenset({Permission.READ}),
 }
 

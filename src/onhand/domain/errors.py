@@ -8,7 +8,9 @@
     │   ├── IdempotencyConflict   a key was reused for a different request
     │   ├── TransientConflict     a concurrent transaction won; safe to retry
     │   ├── InsufficientStock     one or more lines would go below zero
-    │   └── OverReceipt           a receipt beyond the ordered quantity plus tolerance
+    │   ├── OverReceipt           a receipt beyond the ordered quantity plus tolerance
+    │   ├── LastAdminKey          revoking or demoting the last active admin key
+    │   └── ConfirmationRequired  an action that needs an explicit flag (revoking one's own key)
     ├── PushFailed                an accounting system refused or was unreachable (HTTP 502)
     └── Unauthorized / Forbidden  API key missing or lacking the role      (HTTP 401/403)
 
@@ -166,6 +168,36 @@ class PushFailed(OnhandError):
 
     def to_dict(self) -> dict[str, object]:
         return {**super().to_dict(), "target": self.target, "uncertain": self.uncertain}
+
+
+class LastAdminKey(Conflict):
+    """Revoking or demoting this key would leave no active admin key to manage the others."""
+
+    code = "last_admin_key"
+
+    def __init__(self, key_id: int) -> None:
+        super().__init__(
+            f"id: API key {key_id} is the last active admin key; create another admin key first"
+        )
+        self.key_id = key_id
+        self.field = "id"
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "field": self.field}
+
+
+class ConfirmationRequired(Conflict):
+    """An action with consequences for the one asking, done only when `field` says so."""
+
+    code = "confirmation_required"
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "field": self.field, "reason": self.reason}
 
 
 class Unauthorized(OnhandError):
