@@ -6,9 +6,10 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 
@@ -18,7 +19,8 @@ from onhand.adapters.accounting.xero_push import xero_pusher
 from onhand.adapters.db.engine import make_engine
 from onhand.adapters.db.migrate import upgrade
 from onhand.adapters.db.uow import SqlDatabase, SqlUnitOfWork
-from onhand.config import Settings
+from onhand.config import DEFAULT_IDEMPOTENCY_TTL, Settings
+from onhand.domain.actors import SYSTEM, Actor
 from onhand.services.context import JournalPusher
 
 
@@ -27,23 +29,47 @@ def utc_now() -> datetime:
 
 
 class Onhand:
-    """A running Onhand: a database and a clock. Pass it to any service function."""
+    """A running Onhand: a database, a clock, and who acts (the system unless told:
+    `acting_as`). Pass it to any service function."""
 
     def __init__(
         self,
         engine: Engine,
         clock: Callable[[], datetime] = utc_now,
         pushers: Mapping[str, JournalPusher] | None = None,
+        *,
+        idempotency_ttl: timedelta = DEFAULT_IDEMPOTENCY_TTL,
     ) -> None:
         self.engine = engine
         self._database = SqlDatabase(engine)
         self._clock = clock
         self._exporters = journal_exporters()
         self._pushers = dict(pushers or {})
+        self._actor = SYSTEM
+        self._idempotency_ttl = idempotency_ttl
+
+    @property
+    def actor(self) -> Actor:
+        return self._actor
+
+    def acting_as(self, actor: Actor) -> Onhand:
+        """The same Onhand (engine, caches, clock) acting for `actor`: cheap, one per request."""
+        twin = copy.copy(self)
+        twin._actor = actor
+        return twin
+
+    @property
+    def idempotency_ttl(self) -> timedelta:
+        return self._idempotency_ttl
 
     @contextmanager
     def writing(self) -> Iterator[SqlUnitOfWork]:
-        with self._database.writing() as uow:
+        with self._database.writing(self._actor) as uow:
+            yield uow
+
+    @contextmanager
+    def writing_briefly(self) -> Iterator[SqlUnitOfWork]:
+        with self._database.writing_briefly(self._actor) as uow:
             yield uow
 
     @contextmanager
@@ -72,10 +98,10 @@ def open_onhand(
 ) -> Onhand:
     """Connect to the database at `url` (default: settings), bringing its schema up to date."""
     settings = Settings.from_env(url)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
     if migrate:
         upgrade(engine)
     pushers: dict[str, JournalPusher] = {"xero": xero_pusher(settings.xero)} if settings.xero else {}
     if settings.quickbooks:
         pushers["quickbooks"] = quickbooks_pusher(settings.quickbooks)
-    return Onhand(engine, clock, pushers)
+    return Onhand(engine, clock, pushers, idempotency_ttl=settings.idempotency_ttl)

@@ -4,9 +4,25 @@ from __future__ import annotations
 
 import os
 from dataclasses import KW_ONLY, dataclass, field
+from datetime import timedelta
+from enum import StrEnum
 from pathlib import Path
+from typing import Literal
 
 from platformdirs import user_data_dir
+
+from onhand.domain.choices import parse_choice
+from onhand.domain.errors import InvalidInput
+
+DEFAULT_IDEMPOTENCY_TTL = timedelta(hours=24)
+MAX_IDEMPOTENCY_TTL_HOURS = 24 * 30
+
+
+class Profile(StrEnum):
+    """What the defaults are chosen for (ONHAND_PROFILE)."""
+
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
 
 
 def default_database_url() -> str:
@@ -65,19 +81,46 @@ def _oauth(prefix: str) -> OAuthClient | None:
     return OAuthClient(client_id, secret, Path(path), env(f"{prefix}_REFRESH_TOKEN") or None)
 
 
+def _idempotency_ttl(text: str | None) -> timedelta:
+    if not text:
+        return DEFAULT_IDEMPOTENCY_TTL
+    if not text.strip().isdigit() or not 1 <= int(text) <= MAX_IDEMPOTENCY_TTL_HOURS:
+        raise InvalidInput("ONHAND_IDEMPOTENCY_TTL_HOURS",
+                           f"must be a whole number of hours from 1 to {MAX_IDEMPOTENCY_TTL_HOURS}")
+    return timedelta(hours=int(text))
+
+
+def _sqlite_synchronous(text: str | None, profile: Profile) -> Literal["FULL", "NORMAL"]:
+    """FULL: a commit is on disk when it returns. NORMAL (WAL): faster; a power cut or OS
+    crash may lose the last commits (never corrupting the file). FULL under production."""
+    if not text:
+        return "FULL" if profile is Profile.PRODUCTION else "NORMAL"
+    value = text.strip().upper()
+    if value not in ("FULL", "NORMAL"):
+        raise InvalidInput("ONHAND_SQLITE_SYNCHRONOUS", f"{text!r} is not one of full, normal")
+    return "FULL" if value == "FULL" else "NORMAL"
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
     xero: XeroSettings | None = None
     quickbooks: QuickBooksSettings | None = None
+    profile: Profile = Profile.DEVELOPMENT
+    sqlite_synchronous: Literal["FULL", "NORMAL"] = "NORMAL"
+    # How long a write's idempotency key is remembered; a repeat after that is a new request.
+    idempotency_ttl: timedelta = DEFAULT_IDEMPOTENCY_TTL
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> Settings:
         """ONHAND_DATABASE_URL; Xero: ONHAND_XERO_TENANT_ID with ONHAND_XERO_CLIENT_ID,
         ONHAND_XERO_CLIENT_SECRET and ONHAND_XERO_TOKEN_FILE (+ ONHAND_XERO_REFRESH_TOKEN to seed the
         file, ONHAND_XERO_TOKEN_URL) or ONHAND_XERO_ACCESS_TOKEN (+ ONHAND_XERO_API_URL); QuickBooks
-        Online: ONHAND_QBO_REALM_ID with the same ONHAND_QBO_* names (+ ONHAND_QBO_ENVIRONMENT)."""
+        Online: ONHAND_QBO_REALM_ID with the same ONHAND_QBO_* names (+ ONHAND_QBO_ENVIRONMENT);
+        ONHAND_PROFILE (development, production), ONHAND_SQLITE_SYNCHRONOUS (full, normal),
+        ONHAND_IDEMPOTENCY_TTL_HOURS (README's configuration table)."""
         env = os.environ.get
+        profile = parse_choice(Profile, env("ONHAND_PROFILE") or Profile.DEVELOPMENT.value, "ONHAND_PROFILE")
         xero = quickbooks = None
         tenant, token, xero_oauth = env("ONHAND_XERO_TENANT_ID"), env("ONHAND_XERO_ACCESS_TOKEN"), _oauth("ONHAND_XERO")
         if tenant and (token or xero_oauth):
@@ -93,4 +136,7 @@ class Settings:
             or default_database_url(),
             xero=xero,
             quickbooks=quickbooks,
+            profile=profile,
+            sqlite_synchronous=_sqlite_synchronous(env("ONHAND_SQLITE_SYNCHRONOUS"), profile),
+            idempotency_ttl=_idempotency_ttl(env("ONHAND_IDEMPOTENCY_TTL_HOURS")),
         )

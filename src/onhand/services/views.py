@@ -50,6 +50,8 @@ class PostingView:
     created_at: datetime
     effective_at: datetime
     moves: tuple[MoveView, ...]
+    # Who posted it: `api_key:3`, `cli:alice`, `system` (domain/actors.py); None before revision 0015.
+    actor: str | None = None
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,7 @@ class ImportReport:
     errors: tuple[RowError, ...] = ()
     posting_id: int | None = None
     created_ids: tuple[int, ...] = field(default=())
+    run_id: int | None = None  # the import run's record (None: nothing was written)
 
     @property
     def ok(self) -> bool:
@@ -155,11 +158,16 @@ class ApiKeyView:
     prefix: str
     created_at: datetime
     revoked_at: datetime | None
+    expires_at: datetime | None = None
+    last_used_at: datetime | None = None  # to the minute (domain/api_keys.py)
+    rotated_at: datetime | None = None
+    # After a rotation, the previous secret works until then.
+    previous_secret_expires_at: datetime | None = None
 
 
 @dataclass(frozen=True)
 class NewApiKey:
-    """Returned once, at creation: the only time the secret exists outside the caller."""
+    """Returned once, at creation or rotation: the only time the secret exists outside the caller."""
 
     key: ApiKeyView
     secret: str

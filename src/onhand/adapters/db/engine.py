@@ -2,20 +2,26 @@
 
 SQLite: WAL, a busy timeout, foreign keys on, and write transactions opened with
 BEGIN IMMEDIATE so that concurrent writers queue instead of failing mid-transaction
-with "database is locked". PostgreSQL: psycopg 3.
+with "database is locked". `synchronous` is FULL (every commit reaches the disk before
+it returns) or NORMAL (faster; in WAL mode a power cut or OS crash may lose the last
+commits, never corrupt the file; a crash of Onhand itself loses nothing): see
+config.py. PostgreSQL: psycopg 3.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 SQLITE_BUSY_TIMEOUT_MS = 60_000
 # Execution option a unit of work sets on connections that will write.
 WRITE_OPTION = "onhand_write"
+SqliteSynchronous = Literal["FULL", "NORMAL"]
 
 
 def normalize_url(url: str) -> str:
@@ -26,11 +32,11 @@ def normalize_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, *, sqlite_synchronous: SqliteSynchronous = "NORMAL", **kwargs: Any) -> Engine:
     url = normalize_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(url, parsed.database, **kwargs)
+        return _sqlite_engine(url, parsed.database, sqlite_synchronous, **kwargs)
     # Room for a busy API server's worker threads (each request is one connection).
     # No pre-ping (a round trip per transaction): a connection found dead fails its
     # transaction, which the unit of work reports as transient, and the service retries.
@@ -49,7 +55,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
-def _sqlite_engine(url: str, database: str | None, **kwargs: Any) -> Engine:
+def _sqlite_engine(url: str, database: str | None, synchronous: SqliteSynchronous, **kwargs: Any) -> Engine:
+    if synchronous not in ("FULL", "NORMAL"):
+        raise ValueError(f"SQLite synchronous must be FULL or NORMAL, not {synchronous!r}")
     if database and database != ":memory:":
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
@@ -64,7 +72,7 @@ def _sqlite_engine(url: str, database: str | None, **kwargs: Any) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
@@ -78,3 +86,24 @@ def _sqlite_engine(url: str, database: str | None, **kwargs: Any) -> Engine:
             connection.exec_driver_sql("BEGIN")
 
     return engine
+
+
+@contextmanager
+def lock_wait(conn: Connection, milliseconds: int | None) -> Iterator[None]:
+    """On SQLite, wait at most `milliseconds` for the write lock while inside (None: as
+    configured); PostgreSQL's wait is set in the transaction (`set_local_lock_timeout`)."""
+    if milliseconds is None or conn.dialect.name != "sqlite":
+        yield
+        return
+    raw = conn.connection.driver_connection
+    raw.execute(f"PRAGMA busy_timeout={int(milliseconds)}")
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+
+
+def set_local_lock_timeout(conn: Connection, milliseconds: int) -> None:
+    """On PostgreSQL, give up on a lock after `milliseconds` for the rest of this transaction."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(milliseconds)}ms'")

@@ -13,12 +13,13 @@ from contextlib import contextmanager
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from onhand.adapters.db.engine import WRITE_OPTION
+from onhand.adapters.db.engine import WRITE_OPTION, lock_wait, set_local_lock_timeout
 from onhand.adapters.db.repositories.access import (
     ApiKeyRepository,
     IdempotencyRepository,
     ImportRunRepository,
 )
+from onhand.adapters.db.repositories.audit import AuditRepository
 from onhand.adapters.db.repositories.balances import BalanceRepository
 from onhand.adapters.db.repositories.boms import BomRepository
 from onhand.adapters.db.repositories.builds import BuildRepository
@@ -46,15 +47,21 @@ from onhand.adapters.db.repositories.suppliers import SupplierRepository
 from onhand.adapters.db.repositories.transfers import TransferRepository
 from onhand.adapters.db.repositories.valuation import ValuationRepository
 from onhand.adapters.db.repositories.valuation_history import ValuationHistoryRepository
+from onhand.domain.actors import SYSTEM, Actor
 from onhand.domain.errors import TransientConflict
 
+# How long a brief write (bookkeeping that may be skipped) waits for a lock.
+BRIEF_LOCK_WAIT_MS = 100
 # PostgreSQL SQLSTATEs worth a retry: serialization failure, deadlock, lock not available.
 _RETRYABLE_SQLSTATES = {"40001", "40P01", "55P03"}
 
 
 class SqlUnitOfWork:
-    def __init__(self, conn: Connection, locations: LocationCache | None = None) -> None:
+    def __init__(self, conn: Connection, locations: LocationCache | None = None, actor: Actor = SYSTEM) -> None:
         self.connection = conn
+        # Who this transaction acts for: recorded on its postings and audit entries.
+        self.actor = actor
+        self.audit = AuditRepository(conn)
         self.company = CompanyRepository(conn)
         self.units = UnitRepository(conn)
         self.reasons = ReasonCodeRepository(conn)
@@ -108,21 +115,31 @@ class SqlDatabase:
         self.locations = LocationCache()
 
     @contextmanager
-    def writing(self) -> Iterator[SqlUnitOfWork]:
-        yield from self._transaction(write=True)
+    def writing(self, actor: Actor = SYSTEM) -> Iterator[SqlUnitOfWork]:
+        yield from self._transaction(write=True, actor=actor)
+
+    @contextmanager
+    def writing_briefly(self, actor: Actor = SYSTEM) -> Iterator[SqlUnitOfWork]:
+        """A write that waits at most BRIEF_LOCK_WAIT_MS for locks; it fails only as transient."""
+        yield from self._transaction(write=True, actor=actor, lock_wait_ms=BRIEF_LOCK_WAIT_MS)
 
     @contextmanager
     def reading(self) -> Iterator[SqlUnitOfWork]:
         yield from self._transaction(write=False)
 
-    def _transaction(self, *, write: bool) -> Iterator[SqlUnitOfWork]:
+    def _transaction(
+        self, *, write: bool, actor: Actor = SYSTEM, lock_wait_ms: int | None = None
+    ) -> Iterator[SqlUnitOfWork]:
         try:
             with self.engine.connect() as conn:
                 if write:
                     conn = conn.execution_options(**{WRITE_OPTION: True})
-                with conn.begin():
-                    yield SqlUnitOfWork(conn, self.locations)
+                with lock_wait(conn, lock_wait_ms), conn.begin():
+                    if lock_wait_ms is not None:
+                        set_local_lock_timeout(conn, lock_wait_ms)
+                    yield SqlUnitOfWork(conn, self.locations, actor)
         except DBAPIError as exc:
-            if _is_retryable(exc):
+            # A brief write is bookkeeping that may be skipped: any failure of it is one to skip.
+            if lock_wait_ms is not None or _is_retryable(exc):
                 raise TransientConflict(str(exc.orig).splitlines()[0]) from exc
             raise

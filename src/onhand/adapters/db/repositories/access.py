@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, delete, insert, or_, select, update
 
 from onhand.adapters.db.tables import api_keys, idempotency_keys, import_runs
 from onhand.services.views import ApiKeyView
@@ -19,17 +20,34 @@ def _key(row: Any) -> ApiKeyView:
         prefix=row.prefix,
         created_at=row.created_at,
         revoked_at=row.revoked_at,
+        expires_at=row.expires_at,
+        last_used_at=row.last_used_at,
+        rotated_at=row.rotated_at,
+        previous_secret_expires_at=row.previous_secret_expires_at,
     )
+
+
+@dataclass(frozen=True)
+class StoredKey:
+    """A key with the hashes its secrets are checked against (never leaves the services)."""
+
+    key: ApiKeyView
+    secret_hash: str
+    previous_secret_hash: str | None
 
 
 class ApiKeyRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
-    def add(self, *, name: str, role: str, prefix: str, secret_hash: str, created_at: datetime) -> int:
+    def add(
+        self, *, name: str, role: str, prefix: str, secret_hash: str, created_at: datetime,
+        expires_at: datetime | None,
+    ) -> int:
         result = self._conn.execute(
             insert(api_keys).values(
-                name=name, role=role, prefix=prefix, secret_hash=secret_hash, created_at=created_at
+                name=name, role=role, prefix=prefix, secret_hash=secret_hash, created_at=created_at,
+                expires_at=expires_at,
             )
         )
         return int(result.inserted_primary_key[0])
@@ -38,29 +56,89 @@ class ApiKeyRepository:
         row = self._conn.execute(select(api_keys).where(api_keys.c.id == key_id)).first()
         return _key(row) if row else None
 
-    def by_prefix(self, prefix: str) -> tuple[ApiKeyView, str] | None:
+    def by_prefix(self, prefix: str) -> StoredKey | None:
         row = self._conn.execute(select(api_keys).where(api_keys.c.prefix == prefix)).first()
-        return (_key(row), row.secret_hash) if row else None
+        return StoredKey(_key(row), row.secret_hash, row.previous_secret_hash) if row else None
+
+    def by_id_with_hashes(self, key_id: int) -> StoredKey | None:
+        row = self._conn.execute(select(api_keys).where(api_keys.c.id == key_id)).first()
+        return StoredKey(_key(row), row.secret_hash, row.previous_secret_hash) if row else None
 
     def list(self) -> list[ApiKeyView]:
         return [_key(r) for r in self._conn.execute(select(api_keys).order_by(api_keys.c.id))]
 
+    def active_admin_ids(self, now: datetime) -> list[int]:
+        """The active admin keys, locked (in id order) until the transaction ends, so that two
+        transactions revoking or demoting admins see each other's change (PostgreSQL; SQLite
+        runs writers one at a time)."""
+        query = (
+            select(api_keys.c.id)
+            .where(api_keys.c.role == "admin", api_keys.c.revoked_at.is_(None),
+                   or_(api_keys.c.expires_at.is_(None), api_keys.c.expires_at > now))
+            .order_by(api_keys.c.id)
+            .with_for_update()
+        )
+        return list(self._conn.execute(query).scalars())
+
     def revoke(self, key_id: int, at: datetime) -> None:
-        self._conn.execute(update(api_keys).where(api_keys.c.id == key_id).values(revoked_at=at))
+        """Revoke the key now, unless it already was (it keeps the first time)."""
+        self._conn.execute(
+            update(api_keys).where(api_keys.c.id == key_id, api_keys.c.revoked_at.is_(None)).values(revoked_at=at)
+        )
+
+    def change(self, key_id: int, *, name: str, role: str) -> None:
+        self._conn.execute(update(api_keys).where(api_keys.c.id == key_id).values(name=name, role=role))
+
+    def rotate(
+        self, key_id: int, *, secret_hash: str, previous_secret_hash: str, previous_until: datetime,
+        at: datetime,
+    ) -> None:
+        self._conn.execute(
+            update(api_keys).where(api_keys.c.id == key_id).values(
+                secret_hash=secret_hash, previous_secret_hash=previous_secret_hash,
+                previous_secret_expires_at=previous_until, rotated_at=at,
+            )
+        )
+
+    def record_use(self, key_id: int, at: datetime, *, unless_since: datetime) -> None:
+        """Set last_used_at unless a concurrent request already did since `unless_since`."""
+        self._conn.execute(
+            update(api_keys)
+            .where(api_keys.c.id == key_id,
+                   or_(api_keys.c.last_used_at.is_(None), api_keys.c.last_used_at <= unless_since))
+            .values(last_used_at=at)
+        )
 
 
 class IdempotencyRepository:
+    """Idempotency records per scope (the caller); records created at or before
+    `expired_at` have expired: they are never returned and are purged on the scope's next write."""
+
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
-    def get(self, key: str) -> tuple[str, str, int] | None:
-        row = self._conn.execute(select(idempotency_keys).where(idempotency_keys.c.key == key)).first()
+    def get(self, scope: str, key: str, *, expired_at: datetime) -> tuple[str, str, int] | None:
+        row = self._conn.execute(
+            select(idempotency_keys).where(
+                idempotency_keys.c.scope == scope, idempotency_keys.c.key == key,
+                idempotency_keys.c.created_at > expired_at,
+            )
+        ).first()
         return (row.action, row.fingerprint, row.resource_id) if row else None
 
-    def add(self, key: str, *, action: str, fingerprint: str, resource_id: int, at: datetime) -> None:
+    def add(
+        self, scope: str, key: str, *, action: str, fingerprint: str, resource_id: int, at: datetime,
+        expired_at: datetime,
+    ) -> None:
+        self._conn.execute(
+            delete(idempotency_keys).where(
+                idempotency_keys.c.scope == scope, idempotency_keys.c.created_at <= expired_at
+            )
+        )
         self._conn.execute(
             insert(idempotency_keys).values(
-                key=key, action=action, fingerprint=fingerprint, resource_id=resource_id, created_at=at
+                scope=scope, key=key, action=action, fingerprint=fingerprint, resource_id=resource_id,
+                created_at=at,
             )
         )
 

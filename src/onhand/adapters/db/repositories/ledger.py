@@ -123,6 +123,7 @@ class LedgerRepository:
             note=row.note,
             created_at=row.created_at,
             effective_at=row.effective_at,
+            actor=row.actor,
             moves=tuple(self._move_view(r) for r in self._conn.execute(_MOVES_OF_POSTING, {"posting_id": posting_id})),
         )
 

@@ -7,6 +7,7 @@ add a module for a new area and import it here.
 from onhand.adapters.db.tables import (
     accounting,  # noqa: F401  (registers its tables)
     assemblies,  # noqa: F401  (registers its tables)
+    audit,  # noqa: F401  (registers its tables)
     costing_changes,  # noqa: F401  (registers its tables)
     journal_pushes,  # noqa: F401  (registers its tables)
     opening_values,  # noqa: F401  (registers its tables)

@@ -170,11 +170,16 @@ balances = Table(
 idempotency_keys = Table(
     "idempotency_keys",
     metadata,
+    # Whose key it is (an actor's reference: api_key:12, cli:alice, system; revision 0015):
+    # another caller's use of the same string is another request.
+    Column("scope", String(100), primary_key=True),
     Column("key", String(200), primary_key=True),
     Column("action", String(64), nullable=False),
     Column("fingerprint", String(64), nullable=False),
     Column("resource_id", Id, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    # Records expire (settings: idempotency TTL); a scope's expired ones are purged on its writes.
+    Index("ix_idempotency_keys_scope", "scope", "created_at"),
 )
 
 api_keys = Table(
@@ -188,6 +193,13 @@ api_keys = Table(
     Column("secret_hash", String(64), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("revoked_at", UtcDateTime),
+    # Revision 0015: an optional end, the last use (written at most once a minute), and
+    # rotation: the previous secret's hash works until previous_secret_expires_at.
+    Column("expires_at", UtcDateTime),
+    Column("last_used_at", UtcDateTime),
+    Column("rotated_at", UtcDateTime),
+    Column("previous_secret_hash", String(64)),
+    Column("previous_secret_expires_at", UtcDateTime),
 )
 
 # One row per CSV import run, keeping its report (replayed for a repeated idempotency key).
