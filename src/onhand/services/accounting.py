@@ -14,6 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from onhand.domain.accounts import DEFAULT_CODES, AccountMap, AccountRole, parse_role
+from onhand.domain.audit import AuditObject
 from onhand.domain.errors import InvalidInput
 from onhand.domain.items import validate_category
 from onhand.services.company import change_currency
@@ -118,4 +119,5 @@ def update_accounting_settings(
         "currency": currency,
     }
     return run_write(ctx, work, lambda uow, _id: load_settings(uow), action="update_accounting_settings",
-                     idempotency_key=idempotency_key, request=request)
+                     subject=lambda _settings: AuditObject("company", "accounting"),
+                     idempotency_key=idempotency_key, request=request, before=load_settings)

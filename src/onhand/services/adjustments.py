@@ -12,7 +12,7 @@ from onhand.domain.ledger import PostingDraft, PostingKind, adjustment_move
 from onhand.domain.locations import LocationKind
 from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write
-from onhand.services.postings import StockLine, load_posting, parse_effective_at, post, resolve_line
+from onhand.services.postings import StockLine, load_posting, parse_effective_at, post, posting_subject, resolve_line
 from onhand.services.views import PostingView
 
 if TYPE_CHECKING:
@@ -66,6 +66,6 @@ def post_adjustment(
         "lines": [line.__dict__ for line in lines],
     }
     return run_write(
-        ctx, work, load_posting, action="post_adjustment",
+        ctx, work, load_posting, action="post_adjustment", subject=posting_subject,
         idempotency_key=idempotency_key, request=request,
     )

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from onhand.domain.audit import AuditObject
 from onhand.domain.availability import available
 from onhand.domain.builds import production_sources
 from onhand.domain.bundles import kit_quantity
@@ -83,7 +84,11 @@ def set_bill_of_materials(
         "sku": sku, "components": [c.__dict__ for c in components], "labour_cost": labour_cost,
         "overhead_cost": overhead_cost, "note": note,
     }
-    return run_write(ctx, work, _load, action="set_bill_of_materials", idempotency_key=idempotency_key, request=request)
+    return run_write(
+        ctx, work, _load, action="set_bill_of_materials",
+        subject=lambda bom: AuditObject("bill_of_materials", bom.sku), idempotency_key=idempotency_key,
+        request=request, before=lambda uow: uow.boms.view(resolve.item(uow, sku).id),
+    )
 
 
 def _load(uow: UnitOfWork, item_id: int) -> BillOfMaterials:

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from onhand.domain.audit import AuditObject
 from onhand.domain.builds import (
     BuildStatus,
     check_build_quantity,
@@ -71,8 +72,13 @@ def create_build_order(
         return order_id
 
     request = {"sku": sku, "location": location, "quantity": quantity, "reference": reference, "note": note}
-    return run_write(ctx, work, load_order, action="create_build_order", idempotency_key=idempotency_key,
+    return run_write(ctx, work, load_order, action="create_build_order", subject=build_order_subject,
+                     idempotency_key=idempotency_key,
                      request=request)
+
+
+def build_order_subject(order: BuildOrderView) -> AuditObject:
+    return AuditObject("build_order", order.reference)
 
 
 def load_order(uow: UnitOfWork, order_id: int) -> BuildOrderView:
@@ -112,7 +118,8 @@ def start_build_order(ctx: ServiceContext, reference: str, *, idempotency_key: s
         _set_status(uow, order, BuildStatus.IN_PROGRESS, ctx)
         return order.id
 
-    return run_write(ctx, work, load_order, action="start_build_order", idempotency_key=idempotency_key,
+    return run_write(ctx, work, load_order, action="start_build_order", subject=build_order_subject,
+                     idempotency_key=idempotency_key,
                      request={"reference": reference})
 
 
@@ -125,7 +132,8 @@ def cancel_build_order(ctx: ServiceContext, reference: str, *, idempotency_key: 
         _set_status(uow, order, BuildStatus.CANCELLED, ctx)
         return order.id
 
-    return run_write(ctx, work, load_order, action="cancel_build_order", idempotency_key=idempotency_key,
+    return run_write(ctx, work, load_order, action="cancel_build_order", subject=build_order_subject,
+                     idempotency_key=idempotency_key,
                      request={"reference": reference})
 
 
@@ -137,7 +145,8 @@ def finish_build_order(ctx: ServiceContext, reference: str, *, idempotency_key: 
         _set_status(uow, order, status_after_finish(order.reference, order.status, order.built), ctx)
         return order.id
 
-    return run_write(ctx, work, load_order, action="finish_build_order", idempotency_key=idempotency_key,
+    return run_write(ctx, work, load_order, action="finish_build_order", subject=build_order_subject,
+                     idempotency_key=idempotency_key,
                      request={"reference": reference})
 
 
@@ -217,7 +226,8 @@ def build(
         "component_lots": [line.__dict__ for line in component_lots],
         "effective_at": str(effective_at) if effective_at is not None else None,
     }
-    return run_write(ctx, work, _load_after_run, action="build", idempotency_key=idempotency_key, request=request)
+    return run_write(ctx, work, _load_after_run, action="build", subject=build_order_subject,
+                     idempotency_key=idempotency_key, request=request)
 
 
 def _load_after_run(uow: UnitOfWork, run_id: int) -> BuildOrderView:

@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from onhand.domain.audit import AuditObject
 from onhand.domain.availability import available
 from onhand.domain.bundles import Component, find_cycle, flatten, kit_quantity, validate_components
 from onhand.domain.errors import InvalidInput
@@ -94,7 +95,9 @@ def set_components(
 
     request = {"sku": sku, "components": [c.__dict__ for c in components]}
     return run_write(
-        ctx, work, _load, action="set_bundle_components", idempotency_key=idempotency_key, request=request
+        ctx, work, _load, action="set_bundle_components", subject=lambda bundle: AuditObject("bundle", bundle.sku),
+        idempotency_key=idempotency_key, request=request,
+        before=lambda uow: uow.boms.view(resolve.item(uow, sku).id),
     )
 
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from onhand.domain.audit import AuditObject
 from onhand.domain.calendar import time_zone
 from onhand.domain.errors import Conflict, InvalidInput
 from onhand.domain.items import validate_min_remaining_days
@@ -80,7 +81,8 @@ def update_company(
 
     return run_write(
         ctx, work, lambda uow, _id: uow.company.get(), action="update_company",
-        idempotency_key=idempotency_key,
+        subject=lambda _company: AuditObject("company", "settings"), idempotency_key=idempotency_key,
+        before=lambda uow: uow.company.get(),
         request={
             "name": name, "timezone": timezone, "currency": currency, "min_days": min_days,
             **({"tolerance": tolerance} if tolerance is not None else {}),

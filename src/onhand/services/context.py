@@ -1,8 +1,9 @@
 """What a service needs from the outside world, and how a write is run.
 
 `ServiceContext` is implemented by `onhand.bootstrap.Onhand`. `run_write` gives every
-write the same life: one transaction, an optional idempotency key, and a few retries
-when a concurrent transaction got in the way.
+write the same life: one transaction, an optional idempotency key (scoped to the actor,
+remembered for `idempotency_ttl`), its audit entry, and a few retries when a concurrent
+transaction got in the way.
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ import json
 import time
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from onhand.domain.actors import Actor
+from onhand.domain.audit import AuditObject
 from onhand.domain.calendar import business_day, time_zone
 from onhand.domain.errors import IdempotencyConflict, InvalidInput, TransientConflict
 from onhand.domain.journal import Journal
+from onhand.services.audit import record_action, record_change
 
 if TYPE_CHECKING:  # the concrete unit of work, for type checkers only
     from onhand.adapters.db.uow import SqlUnitOfWork as UnitOfWork
@@ -41,9 +45,23 @@ class JournalPusher(Protocol):
 class ServiceContext(Protocol):
     def writing(self) -> AbstractContextManager[UnitOfWork]: ...
 
+    # A write that gives up at once (TransientConflict) rather than wait for a lock: for
+    # bookkeeping a request may skip (a key's last use), never for a business action.
+    def writing_briefly(self) -> AbstractContextManager[UnitOfWork]: ...
+
     def reading(self) -> AbstractContextManager[UnitOfWork]: ...
 
     def now(self) -> datetime: ...
+
+    # Who acts: recorded on every posting and audit entry, and the scope of idempotency keys.
+    @property
+    def actor(self) -> Actor: ...
+
+    def acting_as(self, actor: Actor) -> ServiceContext: ...
+
+    # How long an idempotency key is remembered (settings); a repeat after that is new.
+    @property
+    def idempotency_ttl(self) -> timedelta: ...
 
     # Journal export formats (see services/journals.ExportFormat) → (journals, status) → text;
     # the adapters are chosen by the composition root.
@@ -80,29 +98,45 @@ def run_write(
     load: Callable[[UnitOfWork, int], T],
     *,
     action: str,
+    subject: Callable[[T], AuditObject],
     idempotency_key: str | None = None,
     request: Mapping[str, Any] | None = None,
+    before: Callable[[UnitOfWork], object | None] | None = None,
 ) -> T:
     """Run `work` in one write transaction and return `load` of the id it produced.
 
-    With an idempotency key, a repeat of the same request returns the first result and
-    writes nothing; the same key with a different request is a conflict.
+    The audit entry names `subject(result)`; an update passes `before` (the record as it
+    was, None if it did not exist yet, of the same kind as `load`'s) so that the entry holds
+    the fields that changed, a create or an action records `request`, its command's fields.
+    With an idempotency key, a repeat of the same request by the same actor within the
+    idempotency TTL returns the first result and writes nothing; the same key with a
+    different request is a conflict.
     """
     key = validate_idempotency_key(idempotency_key)
     signature = fingerprint(action, request) if key else ""
+    scope = ctx.actor.reference
 
     def attempt(uow: UnitOfWork) -> T:
+        now = ctx.now()
+        expired_at = now - ctx.idempotency_ttl  # records this old or older are forgotten
         if key:
-            seen = uow.idempotency.get(key)
+            seen = uow.idempotency.get(scope, key, expired_at=expired_at)
             if seen is not None:
                 seen_action, seen_print, resource_id = seen
                 if (seen_action, seen_print) != (action, signature):
                     raise IdempotencyConflict(key)
                 return load(uow, resource_id)
+        old = before(uow) if before is not None else None
         resource_id = work(uow)
         if key:
-            uow.idempotency.add(key, action=action, fingerprint=signature, resource_id=resource_id, at=ctx.now())
-        return load(uow, resource_id)
+            uow.idempotency.add(scope, key, action=action, fingerprint=signature, resource_id=resource_id,
+                                at=now, expired_at=expired_at)
+        result = load(uow, resource_id)
+        if old is not None:
+            record_change(uow, now, action, subject(result), old, result)
+        else:
+            record_action(uow, now, action, subject(result), request)
+        return result
 
     return in_transaction(ctx, attempt)
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from onhand.domain.audit import AuditObject
 from onhand.domain.cost_layers import CostingMethod, PoolSnapshot
 from onhand.domain.errors import Conflict, InvalidInput
 from onhand.domain.journal import check_not_locked
@@ -86,7 +87,9 @@ def set_company_costing_method(ctx: ServiceContext, method: str, *, idempotency_
         return 1
 
     return run_write(ctx, work, lambda uow, _id: uow.valuation.company_method(), action="set_costing_method",
-                     idempotency_key=idempotency_key, request={"method": chosen.value})
+                     subject=lambda _method: AuditObject("company", "costing_method"),
+                     idempotency_key=idempotency_key, request={"method": chosen.value},
+                     before=lambda uow: uow.valuation.company_method())
 
 
 def get_item_costing(ctx: ServiceContext, sku: str) -> ItemCosting:
@@ -117,7 +120,9 @@ def set_item_costing_method(
         return item.id
 
     return run_write(ctx, work, _item_costing, action="set_item_costing_method",
-                     idempotency_key=idempotency_key, request={"sku": sku, "method": chosen})
+                     subject=lambda costing: AuditObject("item", costing.sku),
+                     idempotency_key=idempotency_key, request={"sku": sku, "method": chosen},
+                     before=lambda uow: _item_costing(uow, resolve.item(uow, sku).id))
 
 
 def costing_changes(ctx: ServiceContext, *, sku: str | None = None) -> list[CostingChangeView]:

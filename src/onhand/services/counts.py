@@ -12,7 +12,7 @@ from onhand.domain.ledger import PostingDraft, PostingKind, balance_key, count_m
 from onhand.domain.locations import LocationKind
 from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write
-from onhand.services.postings import StockLine, load_posting, parse_effective_at, post, resolve_line
+from onhand.services.postings import StockLine, load_posting, parse_effective_at, post, posting_subject, resolve_line
 from onhand.services.views import PostingView
 
 if TYPE_CHECKING:
@@ -76,6 +76,6 @@ def post_stock_count(
         "lines": [line.__dict__ for line in lines],
     }
     return run_write(
-        ctx, work, load_posting, action="post_stock_count",
+        ctx, work, load_posting, action="post_stock_count", subject=posting_subject,
         idempotency_key=idempotency_key, request=request,
     )

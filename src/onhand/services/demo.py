@@ -19,6 +19,7 @@ import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from onhand.domain.actors import SYSTEM
 from onhand.domain.calendar import business_day, time_zone
 from onhand.domain.errors import InvalidInput
 from onhand.domain.gtin import check_digit
@@ -152,7 +153,9 @@ def has_items(ctx: ServiceContext) -> bool:
 
 
 def load_demo_data(ctx: ServiceContext) -> DemoSummary:
-    """Load Acme Goods into an empty catalog; do nothing if items exist already."""
+    """Load Acme Goods into an empty catalog; do nothing if items exist already. Whoever
+    asks, the demo company is made by the system (so its audit log says)."""
+    ctx = ctx.acting_as(SYSTEM)
     if has_items(ctx):
         return DemoSummary(loaded=False, company=company.get_company(ctx).name)
     settings = company.update_company(ctx, name="Acme Goods", timezone="America/New_York", currency="USD")

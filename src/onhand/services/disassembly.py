@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from onhand.domain.audit import AuditObject
 from onhand.domain.bundles import Component, yield_of
 from onhand.domain.errors import InvalidInput
 from onhand.domain.items import Item, Tracking
@@ -83,7 +84,9 @@ def disassemble(
         "component_lots": [line.__dict__ for line in component_lots],
         "effective_at": str(effective_at) if effective_at is not None else None,
     }
-    return run_write(ctx, work, _load, action="disassemble", idempotency_key=idempotency_key, request=request)
+    return run_write(ctx, work, _load, action="disassemble",
+                     subject=lambda run: AuditObject("posting", str(run.posting_id)),
+                     idempotency_key=idempotency_key, request=request)
 
 
 def _load(uow: UnitOfWork, run_id: int) -> BuildRunView:

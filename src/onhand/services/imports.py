@@ -15,6 +15,7 @@ from dataclasses import asdict, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from onhand.domain.audit import AuditObject
 from onhand.domain.errors import AlreadyExists, InvalidInput, NotFound, OnhandError
 from onhand.domain.ledger import MoveLine, PostingDraft, PostingKind, adjustment_move
 from onhand.domain.locations import Location, LocationKind
@@ -189,6 +190,7 @@ def _run(
     try:
         return run_write(
             ctx, work, _load, action=f"import_{kind}",
+            subject=lambda report: AuditObject("import", str(report.run_id)),
             idempotency_key=idempotency_key, request={"text": text, "policy": policy.value},
         )
     except _Abort as abort:
@@ -230,7 +232,7 @@ def _load(uow: UnitOfWork, run_id: int) -> ImportReport:
     data = json.loads(uow.import_runs.get(run_id))
     data["errors"] = tuple(RowError(**e) for e in data["errors"])
     data["created_ids"] = tuple(data["created_ids"])
-    return ImportReport(**data)
+    return ImportReport(**{**data, "run_id": run_id})
 
 
 def import_items(

@@ -9,7 +9,9 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from onhand.domain.audit import AuditObject
 from onhand.domain.ledger import BalanceKey, must_stay_non_negative
+from onhand.services.audit import record_action
 from onhand.services.context import ServiceContext
 from onhand.services.views import Discrepancy, VerifyReport
 
@@ -37,8 +39,12 @@ def rebuild(ctx: ServiceContext) -> VerifyReport:
         ]
         uow.balances.set_on_hand(sorted(changed))
         promised = uow.reservations.totals()
-        for key in sorted(promised.keys() | uow.reservations.projected().keys()):
+        held = uow.reservations.projected()
+        for key in sorted(promised.keys() | held.keys()):
             uow.reservations.set_reserved(key, promised.get(key, ZERO))
+        fixed = sum(1 for key in promised.keys() | held.keys() if promised.get(key, ZERO) != held.get(key, ZERO))
+        record_action(uow, ctx.now(), "rebuild_balances", AuditObject("balances", "all"),
+                      {"on_hand_corrected": len(changed), "reserved_corrected": fixed})
     return verify(ctx)
 
 

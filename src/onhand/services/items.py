@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from onhand.domain.audit import AuditObject
 from onhand.domain.errors import AlreadyExists, InvalidInput, NotFound
 from onhand.domain.gtin import normalize_gtin
 from onhand.domain.items import (
@@ -105,7 +106,8 @@ def create_item(
         return uow.items.add(new_item(uow, **request), ctx.now())
 
     return run_write(
-        ctx, work, _load, action="create_item", idempotency_key=idempotency_key, request=request
+        ctx, work, _load, action="create_item", subject=item_subject, idempotency_key=idempotency_key,
+        request=request,
     )
 
 
@@ -159,7 +161,8 @@ def update_item(
         **({"category": category} if category is not None else {}),
     }
     return run_write(
-        ctx, work, _load, action="update_item", idempotency_key=idempotency_key, request=request
+        ctx, work, _load, action="update_item", subject=item_subject, idempotency_key=idempotency_key,
+        request=request, before=lambda uow: resolve.item(uow, sku),
     )
 
 
@@ -167,6 +170,10 @@ def _load(uow: UnitOfWork, item_id: int) -> Item:
     found = uow.items.get(item_id)
     assert found is not None  # written in this same transaction
     return found
+
+
+def item_subject(item: Item) -> AuditObject:
+    return AuditObject("item", item.sku)
 
 
 def get_item(ctx: ServiceContext, sku: str) -> Item:
@@ -212,5 +219,6 @@ def create_unit(
 
     return run_write(
         ctx, work, lambda uow, _id: unit, action="create_unit",
-        idempotency_key=idempotency_key, request={"code": code, "name": name, "decimals": decimals},
+        subject=lambda made: AuditObject("unit", made.code), idempotency_key=idempotency_key,
+        request={"code": code, "name": name, "decimals": decimals},
     )

@@ -30,8 +30,10 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from onhand.domain.audit import AuditObject
 from onhand.domain.errors import Conflict, InvalidInput, PushFailed
 from onhand.domain.journal import Journal
+from onhand.services.audit import record_action
 from onhand.services.context import JournalPusher, ServiceContext, in_transaction, today
 from onhand.services.journal_book import JournalBook
 from onhand.services.journals import day_range, parse_day
@@ -104,6 +106,8 @@ def _start(ctx: ServiceContext, uow: UnitOfWork, journal: Journal, target: str) 
     push_id = uow.journal_pushes.add({
         "day": journal.day, "target": target, "status": PENDING, "reference": sent.reference,
         "content_hash": content_hash(journal), "started_at": ctx.now()})
+    record_action(uow, ctx.now(), "start_journal_push", AuditObject("journal_push", str(push_id)),
+                  {"day": journal.day, "target": target, "reference": sent.reference})
     return _Claim(_push_of(uow.journal_pushes.get(push_id)), sent, resumed=False)
 
 
@@ -133,6 +137,7 @@ def _claim_again(ctx: ServiceContext, uow: UnitOfWork, day: date, target: str) -
 def _finish(ctx: ServiceContext, push_id: int, **outcome: Any) -> JournalPush:
     def work(uow: UnitOfWork) -> JournalPush:
         uow.journal_pushes.finish(push_id, **outcome)
+        record_action(uow, ctx.now(), "finish_journal_push", AuditObject("journal_push", str(push_id)), outcome)
         return _push_of(uow.journal_pushes.get(push_id))
 
     return in_transaction(ctx, work)

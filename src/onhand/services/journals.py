@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from onhand.domain.audit import AuditObject
 from onhand.domain.calendar import business_day, time_zone
 from onhand.domain.choices import parse_choice
 from onhand.domain.cost_layers import ZERO
@@ -115,6 +116,7 @@ def _post(ctx: ServiceContext, day: date | str, *, lock: bool, idempotency_key: 
         return 1
 
     return run_write(ctx, work, lambda uow, _id: JournalBook(uow).view(wanted), action="post_journal",
+                     subject=lambda view: AuditObject("journal", view.day.isoformat()),
                      idempotency_key=idempotency_key, request={"day": wanted.isoformat(), "lock": lock})
 
 

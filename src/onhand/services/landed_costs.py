@@ -84,6 +84,7 @@ def add_landed_costs(
     idempotency_key: str | None = None,
 ) -> ReceiptView:
     """Add landed costs to a receipt already posted (a freight or duty invoice came later)."""
+    from onhand.services.purchase_views import receipt_subject
     from onhand.services.receiving import load_receipt
 
     if not costs:
@@ -102,5 +103,5 @@ def add_landed_costs(
         return int(row.id)
 
     request = {"receipt": receipt, "costs": [cost.__dict__ for cost in costs]}
-    return run_write(ctx, work, load_receipt, action="add_landed_costs",
+    return run_write(ctx, work, load_receipt, action="add_landed_costs", subject=receipt_subject,
                      idempotency_key=idempotency_key, request=request)

@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from onhand.domain.audit import AuditObject
 from onhand.domain.errors import AlreadyExists, InvalidInput
 from onhand.domain.items import validate_name
 from onhand.domain.locations import (
@@ -93,7 +94,8 @@ def create_location(
         return uow.locations.add(new_location(uow, **request), ctx.now()).id
 
     return run_write(
-        ctx, work, _load, action="create_location", idempotency_key=idempotency_key, request=request
+        ctx, work, _load, action="create_location", subject=location_subject,
+        idempotency_key=idempotency_key, request=request,
     )
 
 
@@ -127,7 +129,8 @@ def update_location(
         "allow_negative": allow_negative, "address": address,
     }
     return run_write(
-        ctx, work, _load, action="update_location", idempotency_key=idempotency_key, request=request
+        ctx, work, _load, action="update_location", subject=location_subject,
+        idempotency_key=idempotency_key, request=request, before=lambda uow: resolve.location(uow, code, "code"),
     )
 
 
@@ -194,12 +197,17 @@ def set_location_routing(
         "zones": zones, "walk_order": walk_order, "clear": (clear_coordinates, clear_walk_order),
     }
     return run_write(
-        ctx, work, _load, action="set_location_routing", idempotency_key=idempotency_key, request=request
+        ctx, work, _load, action="set_location_routing", subject=location_subject,
+        idempotency_key=idempotency_key, request=request, before=lambda uow: resolve.location(uow, code, "code"),
     )
 
 
 def _load(uow: UnitOfWork, location_id: int) -> Location:
     return next(loc for loc in uow.locations.all() if loc.id == location_id)
+
+
+def location_subject(location: Location) -> AuditObject:
+    return AuditObject("location", location.code)
 
 
 def get_location(ctx: ServiceContext, code: str) -> Location:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from onhand.domain.audit import AuditObject
 from onhand.domain.errors import AlreadyExists, InvalidInput
 from onhand.domain.items import Item
 from onhand.domain.lots import (
@@ -79,7 +81,8 @@ def create_lot(
 
     request = {"sku": sku, "code": code, "expiry": expiry, "production": production}
     return run_write(
-        ctx, work, _load, action="create_lot", idempotency_key=idempotency_key, request=request
+        ctx, work, _load, action="create_lot", subject=_subject(sku), idempotency_key=idempotency_key,
+        request=request,
     )
 
 
@@ -99,8 +102,9 @@ def set_lot_status(
         return lot.id
 
     return run_write(
-        ctx, work, _load, action="set_lot_status", idempotency_key=idempotency_key,
+        ctx, work, _load, action="set_lot_status", subject=_subject(sku), idempotency_key=idempotency_key,
         request={"sku": sku, "code": code, "status": status},
+        before=lambda uow: resolve.lot(uow, _tracked_item(uow, sku), code, "code"),
     )
 
 
@@ -113,6 +117,11 @@ def _tracked_item(uow: UnitOfWork, sku: str) -> Item:
 
 def _load(uow: UnitOfWork, lot_id: int) -> Lot:
     return uow.lots.by_ids([lot_id])[lot_id]
+
+
+def _subject(sku: str) -> Callable[[Lot], AuditObject]:
+    """A lot in the audit log: its item's SKU and its code (codes hold no spaces)."""
+    return lambda lot: AuditObject("lot", f"{sku.strip()} {lot.code}")
 
 
 def get_lot(ctx: ServiceContext, *, sku: str, code: str) -> Lot:

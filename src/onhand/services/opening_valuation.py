@@ -21,6 +21,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from onhand.domain.audit import AuditObject
 from onhand.domain.cost_layers import ZERO, CostingMethod, Layer, Pool, PoolSnapshot, exact
 from onhand.domain.errors import Conflict, InvalidInput, NotFound
 from onhand.domain.items import Item
@@ -194,6 +195,7 @@ def value_opening_stock(
 
     request = {"lines": [line.__dict__ for line in lines], "reference": reference, "note": note}
     return run_write(ctx, work, load_opening_valuation, action="value_opening_stock",
+                     subject=lambda valued: AuditObject("opening_valuation", str(valued.id)),
                      idempotency_key=idempotency_key, request=request)
 
 

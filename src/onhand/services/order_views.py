@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from onhand.domain.audit import AuditObject
 from onhand.domain.errors import NotFound
 from onhand.domain.items import ItemKind
 from onhand.domain.orders import LineProgress, kit_progress
@@ -130,6 +131,10 @@ class SalesOrderView:
     # Company currency per unit of `currency`; None only on an order in another currency
     # made before rates were kept (its revenue is not journaled until one is given).
     exchange_rate: Decimal | None = None
+
+
+def order_subject(order: SalesOrderView) -> AuditObject:
+    return AuditObject("sales_order", order.reference)
 
 
 def load_order(uow: UnitOfWork, order_id: int) -> SalesOrderView:

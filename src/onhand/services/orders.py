@@ -28,7 +28,7 @@ from onhand.services import allocation, backorders, resolve
 from onhand.services.context import ServiceContext, run_write, today
 from onhand.services.lots import parse_date
 from onhand.services.order_lines import NewOrderLine, line_values, ship_to_values
-from onhand.services.order_views import SalesOrderView, ShipTo, load_order
+from onhand.services.order_views import SalesOrderView, ShipTo, load_order, order_subject
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
@@ -113,7 +113,7 @@ def create_order(
         "exchange_rate": None if exchange_rate is None else str(exchange_rate),
         "requested_ship_date": ship_date,
     }
-    return run_write(ctx, work, load_order, action="create_order",
+    return run_write(ctx, work, load_order, action="create_order", subject=order_subject,
                      idempotency_key=idempotency_key, request=request)
 
 
@@ -177,8 +177,9 @@ def update_order(
         "customer": customer, "ship_to": ship_to.__dict__ if ship_to else None, "date": ship_date,
         "exchange_rate": None if exchange_rate is None else str(exchange_rate),
     }
-    return run_write(ctx, work, load_order, action="update_order",
-                     idempotency_key=idempotency_key, request=request)
+    return run_write(ctx, work, load_order, action="update_order", subject=order_subject,
+                     idempotency_key=idempotency_key, request=request,
+                     before=lambda uow: load_order(uow, int(locked_order(uow, reference).id)))
 
 
 def _handled(uow: UnitOfWork, order_id: int) -> bool:
@@ -198,7 +199,7 @@ def allocate_order(
         allocation.allocate(uow, order.id, ctx.now(), order=order)
         return int(order.id)
 
-    return run_write(ctx, work, load_order, action="allocate_order",
+    return run_write(ctx, work, load_order, action="allocate_order", subject=order_subject,
                      idempotency_key=idempotency_key, request={"reference": reference})
 
 
@@ -233,7 +234,7 @@ def ship_line_from(
         return int(order.id)
 
     request = {"reference": reference, "line_no": line_no, "location": location}
-    return run_write(ctx, work, load_order, action="ship_line_from",
+    return run_write(ctx, work, load_order, action="ship_line_from", subject=order_subject,
                      idempotency_key=idempotency_key, request=request)
 
 
@@ -251,7 +252,7 @@ def cancel_order(
         backorders.serve_backorders(uow, item_ids=freed, also_orders=[], now=now)
         return int(order.id)
 
-    return run_write(ctx, work, load_order, action="cancel_order",
+    return run_write(ctx, work, load_order, action="cancel_order", subject=order_subject,
                      idempotency_key=idempotency_key, request={"reference": reference})
 
 

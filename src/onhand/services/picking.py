@@ -21,7 +21,7 @@ from onhand.domain.orders import OrderStatus, require_active
 from onhand.domain.quantities import positive_quantity
 from onhand.services import allocation, resolve
 from onhand.services.context import ServiceContext, run_write, today
-from onhand.services.order_views import SalesOrderView, load_order
+from onhand.services.order_views import SalesOrderView, load_order, order_subject
 from onhand.services.orders import locked_order, order_id
 from onhand.services.scanning import resolve_scan
 
@@ -104,7 +104,7 @@ def confirm_pick(
         return int(order.id)
 
     request = {"reference": reference, "picks": [p.__dict__ for p in picks]}
-    return run_write(ctx, work, load_order, action="confirm_pick",
+    return run_write(ctx, work, load_order, action="confirm_pick", subject=order_subject,
                      idempotency_key=idempotency_key, request=request)
 
 

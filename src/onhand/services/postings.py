@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
+from onhand.domain.audit import AuditObject
 from onhand.domain.calendar import time_zone
 from onhand.domain.errors import Conflict, InsufficientStock, InvalidInput, NotFound, Shortage
 from onhand.domain.items import Item, Tracking
@@ -46,18 +47,17 @@ def post(
     draft: PostingDraft,
     *,
     now: datetime,
-    actor: str | None = None,
     effective_at: datetime | None = None,
 ) -> int:
     """Append `draft` and apply it to the balances; `effective_at` (default `now`, never later)
     backdates it: it is valued where it falls in each item's history, and what it affects is
-    re-valued (services/valuing.py). Availability is still checked against the stock of now."""
-    return post_many(uow, [draft], now=now, actor=actor, effective_at=effective_at)[0]
+    re-valued (services/valuing.py). Availability is still checked against the stock of now.
+    The posting records the unit of work's actor."""
+    return post_many(uow, [draft], now=now, effective_at=effective_at)[0]
 
 
 def post_many(
-    uow: UnitOfWork, drafts: Sequence[PostingDraft], *, now: datetime, actor: str | None = None,
-    effective_at: datetime | None = None,
+    uow: UnitOfWork, drafts: Sequence[PostingDraft], *, now: datetime, effective_at: datetime | None = None,
 ) -> list[int]:
     """Post several drafts at once (a wave of shipments, say): each is its own posting
     with the same checks and effects as if posted alone, written in a few statements.
@@ -72,7 +72,9 @@ def post_many(
     if len(guards) != 1:
         raise ValueError("post_many: the drafts must share one guard")
     guard = guards.pop()
-    written = uow.ledger.add_postings(list(drafts), created_at=now, effective_at=effective, actor=actor)
+    written = uow.ledger.add_postings(
+        list(drafts), created_at=now, effective_at=effective, actor=uow.actor.reference
+    )
     moves = [move for draft in drafts for move in draft.moves]
     places = {m.source.id: m.source for m in moves} | {m.destination.id: m.destination for m in moves}
     guarded = {loc.id for loc in places.values() if must_stay_non_negative(loc)}
@@ -166,6 +168,10 @@ def load_posting(uow: UnitOfWork, posting_id: int) -> PostingView:
     if view is None:
         raise NotFound("posting", str(posting_id), "posting_id")
     return view
+
+
+def posting_subject(posting: PostingView) -> AuditObject:
+    return AuditObject("posting", str(posting.id))
 
 
 def get_posting(ctx: ServiceContext, posting_id: int) -> PostingView:

@@ -30,7 +30,7 @@ from onhand.domain.quantities import positive_quantity
 from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write, today
 from onhand.services.lots import parse_date
-from onhand.services.purchase_views import PurchaseOrderView, load_purchase_order
+from onhand.services.purchase_views import PurchaseOrderView, load_purchase_order, purchase_order_subject
 from onhand.services.suppliers import supplier_row
 
 if TYPE_CHECKING:
@@ -149,7 +149,7 @@ def create_purchase_order(
         "reference": reference, "supplier_reference": supplier_reference, "currency": currency,
         "expected_date": expected, "note": note,
     }
-    return run_write(ctx, work, load_purchase_order, action="create_purchase_order",
+    return run_write(ctx, work, load_purchase_order, action="create_purchase_order", subject=purchase_order_subject,
                      idempotency_key=idempotency_key, request=request)
 
 
@@ -206,8 +206,9 @@ def update_purchase_order(
         "destination": destination_location, "currency": currency, "supplier_reference": supplier_reference,
         "expected_date": expected, "note": note,
     }
-    return run_write(ctx, work, load_purchase_order, action="update_purchase_order",
-                     idempotency_key=idempotency_key, request=request)
+    return run_write(ctx, work, load_purchase_order, action="update_purchase_order", subject=purchase_order_subject,
+                     idempotency_key=idempotency_key, request=request,
+                     before=lambda uow: load_purchase_order(uow, int(locked_order(uow, reference).id)))
 
 
 def _transition(ctx: ServiceContext, reference: str, action: str, idempotency_key: str | None) -> PurchaseOrderView:
@@ -237,7 +238,7 @@ def _transition(ctx: ServiceContext, reference: str, action: str, idempotency_ke
         refresh_status(uow, order.id)
         return int(order.id)
 
-    return run_write(ctx, work, load_purchase_order, action=f"{action}_purchase_order",
+    return run_write(ctx, work, load_purchase_order, action=f"{action}_purchase_order", subject=purchase_order_subject,
                      idempotency_key=idempotency_key, request={"reference": reference})
 
 

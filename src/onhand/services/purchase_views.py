@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from onhand.domain.audit import AuditObject
 from onhand.domain.errors import NotFound
 from onhand.domain.purchasing import PurchaseLineProgress
 
@@ -182,6 +183,18 @@ class SupplierReturnView:
     lines: tuple[SupplierReturnLineView, ...]
     company_currency: str
     value: Decimal  # what the returned units took out of the cost layers, company currency
+
+
+def purchase_order_subject(order: PurchaseOrderView) -> AuditObject:
+    return AuditObject("purchase_order", order.reference)
+
+
+def receipt_subject(receipt: ReceiptView) -> AuditObject:
+    return AuditObject("receipt", receipt.reference)
+
+
+def supplier_return_subject(found: SupplierReturnView) -> AuditObject:
+    return AuditObject("supplier_return", found.reference)
 
 
 def load_purchase_order(uow: UnitOfWork, order_id: int) -> PurchaseOrderView:

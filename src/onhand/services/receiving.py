@@ -36,7 +36,7 @@ from onhand.services.landed_costs import NewLandedCost, record_landed_cost
 from onhand.services.lots import add_lot, parse_date
 from onhand.services.postings import parse_effective_at, post
 from onhand.services.purchase_orders import locked_order, order_row, refresh_status
-from onhand.services.purchase_views import ReceiptView
+from onhand.services.purchase_views import ReceiptView, receipt_subject
 from onhand.services.revaluing import value_landed_costs
 from onhand.services.scanning import resolve_scan
 
@@ -147,7 +147,7 @@ def receive_purchase_order(
         "receipt_reference": receipt_reference, "landed_costs": [cost.__dict__ for cost in landed_costs],
         "effective_at": str(effective_at) if effective_at is not None else None,
     }
-    return run_write(ctx, work, load_receipt, action="receive_purchase_order",
+    return run_write(ctx, work, load_receipt, action="receive_purchase_order", subject=receipt_subject,
                      idempotency_key=idempotency_key, request=request)
 
 

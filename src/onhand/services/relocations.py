@@ -13,7 +13,7 @@ from onhand.domain.errors import InvalidInput
 from onhand.domain.ledger import MoveLine, PostingDraft, PostingKind
 from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write
-from onhand.services.postings import StockLine, load_posting, post, resolve_line
+from onhand.services.postings import StockLine, load_posting, post, posting_subject, resolve_line
 from onhand.services.views import PostingView
 
 if TYPE_CHECKING:
@@ -62,5 +62,6 @@ def move_stock(
         "lines": [line.__dict__ for line in lines],
     }
     return run_write(
-        ctx, work, load_posting, action="move_stock", idempotency_key=idempotency_key, request=request
+        ctx, work, load_posting, action="move_stock", subject=posting_subject, idempotency_key=idempotency_key,
+        request=request,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from onhand.domain.errors import InvalidInput, NotFound
@@ -35,6 +36,21 @@ def record_id(value: int, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
         raise InvalidInput(field, f"must be a whole number from 1 to {MAX_ID}")
     return value
+
+
+def moment(value: datetime | str | None, field: str) -> datetime | None:
+    """An ISO 8601 date and time with its offset (`2026-03-02T09:00:00Z`, `…+01:00`), in UTC."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str):
+        stripped = value.strip()
+        try:
+            value = datetime.fromisoformat(stripped[:-1] + "+00:00" if stripped.endswith("Z") else stripped)
+        except ValueError:
+            raise InvalidInput(field, f"{stripped!r} is not an ISO 8601 date and time") from None
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidInput(field, "must carry a time zone offset, e.g. 2026-03-02T09:00:00Z")
+    return value.astimezone(UTC)
 
 
 def page(limit: int, offset: int = 0) -> None:

@@ -27,7 +27,7 @@ from onhand.domain.quantities import positive_quantity
 from onhand.domain.sales_revenue import validate_refund_unit_price
 from onhand.services import allocation, resolve
 from onhand.services.context import ServiceContext, run_write
-from onhand.services.order_views import SalesOrderView, load_order
+from onhand.services.order_views import SalesOrderView, load_order, order_subject
 from onhand.services.orders import locked_order
 from onhand.services.postings import post
 
@@ -142,5 +142,5 @@ def receive_return(
 
     request = {"reference": reference, "location": location, "lines": [ln.__dict__ for ln in lines],
                "return_reference": return_reference}
-    return run_write(ctx, work, load_order, action="receive_return",
+    return run_write(ctx, work, load_order, action="receive_return", subject=order_subject,
                      idempotency_key=idempotency_key, request=request)

@@ -19,7 +19,7 @@ from onhand.domain.orders import OrderStatus, require_active
 from onhand.domain.quantities import non_negative_quantity, parse_decimal, positive_quantity
 from onhand.services import allocation, resolve
 from onhand.services.context import ServiceContext, run_write
-from onhand.services.order_views import SalesOrderView, load_order
+from onhand.services.order_views import SalesOrderView, load_order, order_subject
 from onhand.services.orders import locked_order
 from onhand.services.postings import post
 
@@ -130,7 +130,7 @@ def pack_order(
         return int(order.id)
 
     request = {"reference": reference, "packages": [repr(p) for p in packages]}
-    return run_write(ctx, work, load_order, action="pack_order",
+    return run_write(ctx, work, load_order, action="pack_order", subject=order_subject,
                      idempotency_key=idempotency_key, request=request)
 
 
@@ -164,7 +164,7 @@ def ship_order(
         return int(order.id)
 
     request = {"reference": reference, "lines": [ln.__dict__ for ln in lines] if lines is not None else None}
-    return run_write(ctx, work, load_order, action="ship_order",
+    return run_write(ctx, work, load_order, action="ship_order", subject=order_subject,
                      idempotency_key=idempotency_key, request=request)
 
 

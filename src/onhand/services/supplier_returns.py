@@ -27,7 +27,7 @@ from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write
 from onhand.services.postings import post
 from onhand.services.purchase_orders import locked_order, order_row
-from onhand.services.purchase_views import SupplierReturnLineView, SupplierReturnView
+from onhand.services.purchase_views import SupplierReturnLineView, SupplierReturnView, supplier_return_subject
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
@@ -129,7 +129,7 @@ def return_to_supplier(
         "reference": reference, "lines": [ln.__dict__ for ln in lines], "authorisation": authorisation,
         "note": note, "return_reference": return_reference,
     }
-    return run_write(ctx, work, load_supplier_return, action="return_to_supplier",
+    return run_write(ctx, work, load_supplier_return, action="return_to_supplier", subject=supplier_return_subject,
                      idempotency_key=idempotency_key, request=request)
 
 

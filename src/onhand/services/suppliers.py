@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from onhand.domain.audit import AuditObject
 from onhand.domain.errors import AlreadyExists, InvalidInput, NotFound
 from onhand.domain.items import validate_name
 from onhand.domain.orders import validate_currency
@@ -73,7 +74,7 @@ def create_supplier(
         )
 
     request = {**values, "currency": currency}
-    return run_write(ctx, work, load_supplier, action="create_supplier",
+    return run_write(ctx, work, load_supplier, action="create_supplier", subject=supplier_subject,
                      idempotency_key=idempotency_key, request=request)
 
 
@@ -114,12 +115,17 @@ def update_supplier(
         return int(row.id)
 
     request = {"code": code, **{key: str(value) for key, value in changes.items()}}
-    return run_write(ctx, work, load_supplier, action="update_supplier",
-                     idempotency_key=idempotency_key, request=request)
+    return run_write(ctx, work, load_supplier, action="update_supplier", subject=supplier_subject,
+                     idempotency_key=idempotency_key, request=request,
+                     before=lambda uow: load_supplier(uow, int(supplier_row(uow, code, "code").id)))
 
 
 def load_supplier(uow: UnitOfWork, supplier_id: int) -> SupplierView:
     return uow.suppliers.view(supplier_id)
+
+
+def supplier_subject(supplier: SupplierView) -> AuditObject:
+    return AuditObject("supplier", supplier.code)
 
 
 def get_supplier(ctx: ServiceContext, code: str) -> SupplierView:
@@ -176,7 +182,14 @@ def set_supplier_price(
         "supplier": supplier, "sku": sku, "unit_cost": unit_cost, "supplier_sku": supplier_sku,
         "min_order_quantity": min_order_quantity, "pack_size": pack_size,
     }
-    return run_write(ctx, work, load, action="set_supplier_price", idempotency_key=idempotency_key, request=request)
+    def was(uow: UnitOfWork) -> SupplierPriceView | None:
+        return uow.suppliers.price(supplier_row(uow, supplier).id, resolve.item(uow, sku).id)
+
+    return run_write(
+        ctx, work, load, action="set_supplier_price",
+        subject=lambda price: AuditObject("supplier_price", f"{supplier.strip()} {sku.strip()}"),
+        idempotency_key=idempotency_key, request=request, before=was,
+    )
 
 
 def list_supplier_prices(

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from onhand.domain.audit import AuditObject
 from onhand.domain.errors import InvalidInput, NotFound
 from onhand.domain.transfers import validate_route
 from onhand.services import resolve
+from onhand.services.audit import record_removal
 from onhand.services.context import ServiceContext, run_write
 from onhand.services.transfer_views import TransferRoute
 
@@ -53,15 +55,28 @@ def set_transfer_route(
         return _route(uow, source, destination)
 
     request = {"source": source, "destination": destination, "transit": transit, "lead_time_days": lead_time_days}
-    return run_write(ctx, work, load, action="set_transfer_route", idempotency_key=idempotency_key, request=request)
+
+    def was(uow: UnitOfWork) -> TransferRoute | None:
+        try:
+            return _route(uow, source, destination)
+        except NotFound:  # a new route (or unknown places, which `work` names)
+            return None
+
+    return run_write(
+        ctx, work, load, action="set_transfer_route",
+        subject=lambda route: AuditObject("transfer_route", f"{route.source} {route.destination}"),
+        idempotency_key=idempotency_key, request=request, before=was,
+    )
 
 
 def remove_transfer_route(ctx: ServiceContext, *, source: str, destination: str) -> None:
     with ctx.writing() as uow:
+        route = _route(uow, source, destination)
         origin = resolve.internal_location(uow, source, "source")
         target = resolve.internal_location(uow, destination, "destination")
-        if not uow.transfers.delete_route(origin.id, target.id):
-            raise NotFound("transfer route", f"{origin.code} → {target.code}", "route")
+        uow.transfers.delete_route(origin.id, target.id)
+        record_removal(uow, ctx.now(), "remove_transfer_route",
+                       AuditObject("transfer_route", f"{route.source} {route.destination}"), route)
 
 
 def list_transfer_routes(ctx: ServiceContext) -> list[TransferRoute]:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from onhand.domain.audit import AuditObject
 from onhand.domain.errors import NotFound
 from onhand.domain.transfers import LineProgress
 from onhand.services.views import BalanceRow
@@ -110,6 +111,10 @@ def line_progress(uow: UnitOfWork, transfer_id: int) -> dict[int, tuple[Any, Lin
             per_lot,
         )
     return found
+
+
+def transfer_subject(transfer: TransferView) -> AuditObject:
+    return AuditObject("transfer", transfer.reference)
 
 
 def load_transfer(uow: UnitOfWork, transfer_id: int) -> TransferView:

@@ -29,7 +29,7 @@ from onhand.domain.transfers import (
 from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write, today
 from onhand.services.lots import parse_date
-from onhand.services.transfer_views import TransferView, line_progress, load_transfer
+from onhand.services.transfer_views import TransferView, line_progress, load_transfer, transfer_subject
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
@@ -170,7 +170,7 @@ def create_transfer(
         "expected_date": arrival, "carrier": carrier, "tracking_number": tracking_number, "note": note,
         "lines": [line.__dict__ for line in lines],
     }
-    return run_write(ctx, work, load_transfer, action="create_transfer",
+    return run_write(ctx, work, load_transfer, action="create_transfer", subject=transfer_subject,
                      idempotency_key=idempotency_key, request=request)
 
 
@@ -221,8 +221,9 @@ def update_transfer(
         "transit": transit, "expected_date": arrival, "carrier": carrier, "tracking_number": tracking_number,
         "note": note,
     }
-    return run_write(ctx, work, load_transfer, action="update_transfer",
-                     idempotency_key=idempotency_key, request=request)
+    return run_write(ctx, work, load_transfer, action="update_transfer", subject=transfer_subject,
+                     idempotency_key=idempotency_key, request=request,
+                     before=lambda uow: load_transfer(uow, int(locked_transfer(uow, reference).id)))
 
 
 def cancel_transfer(ctx: ServiceContext, reference: str, *, idempotency_key: str | None = None) -> TransferView:
@@ -238,7 +239,7 @@ def cancel_transfer(ctx: ServiceContext, reference: str, *, idempotency_key: str
         refresh_status(uow, row.id, cancelled_at=now, updated_at=now)
         return int(row.id)
 
-    return run_write(ctx, work, load_transfer, action="cancel_transfer",
+    return run_write(ctx, work, load_transfer, action="cancel_transfer", subject=transfer_subject,
                      idempotency_key=idempotency_key, request={"reference": reference})
 
 
@@ -260,7 +261,7 @@ def close_transfer(ctx: ServiceContext, reference: str, *, idempotency_key: str 
         refresh_status(uow, row.id, closed_at=now, updated_at=now)
         return int(row.id)
 
-    return run_write(ctx, work, load_transfer, action="close_transfer",
+    return run_write(ctx, work, load_transfer, action="close_transfer", subject=transfer_subject,
                      idempotency_key=idempotency_key, request={"reference": reference})
 
 

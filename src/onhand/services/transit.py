@@ -34,7 +34,7 @@ from onhand.domain.transfers import (
 from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write, today
 from onhand.services.postings import post
-from onhand.services.transfer_views import TransferView, line_progress, load_transfer
+from onhand.services.transfer_views import TransferView, line_progress, load_transfer, transfer_subject
 from onhand.services.transfers import locked_transfer, refresh_status
 
 if TYPE_CHECKING:
@@ -132,7 +132,7 @@ def ship_transfer(
         return _record(uow, ctx, row, PostingDraft(PostingKind.TRANSFER_SHIP, tuple(plan.moves),
                                                    reference=row.reference), plan, "shipment")
 
-    return run_write(ctx, work, load_transfer, action="ship_transfer",
+    return run_write(ctx, work, load_transfer, action="ship_transfer", subject=transfer_subject,
                      idempotency_key=idempotency_key, request=_request(reference, lines))
 
 
@@ -258,7 +258,7 @@ def receive_transfer(
         draft = PostingDraft(PostingKind.TRANSFER_RECEIVE, tuple(plan.moves), reference=row.reference)
         return _record(uow, ctx, row, draft, plan, "receipt")
 
-    return run_write(ctx, work, load_transfer, action="receive_transfer",
+    return run_write(ctx, work, load_transfer, action="receive_transfer", subject=transfer_subject,
                      idempotency_key=idempotency_key, request=_request(reference, lines, location=location))
 
 
@@ -292,7 +292,8 @@ def write_off_transit(
                              reference=row.reference, note=clean_note)
         return _record(uow, ctx, row, draft, plan, "write_off")
 
-    return run_write(ctx, work, load_transfer, action="write_off_transit", idempotency_key=idempotency_key,
+    return run_write(ctx, work, load_transfer, action="write_off_transit", subject=transfer_subject,
+                     idempotency_key=idempotency_key,
                      request=_request(reference, lines, reason=reason, note=note))
 
 

@@ -34,12 +34,14 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from onhand.domain.allocation import Demand, Take, plan, plan_rest
+from onhand.domain.audit import AuditObject
 from onhand.domain.errors import InvalidInput, NotFound, TransientConflict
 from onhand.domain.items import ItemKind
 from onhand.domain.ledger import MoveLine, PostingDraft, PostingKind
 from onhand.domain.locations import LocationKind
 from onhand.domain.orders import ACTIVE, LineProgress, order_status
 from onhand.services import allocation, shipping
+from onhand.services.audit import record_actions
 from onhand.services.context import ServiceContext, in_transaction
 from onhand.services.postings import post_many
 
@@ -94,6 +96,7 @@ def allocate_orders(ctx: ServiceContext, references: Sequence[str]) -> WaveResul
 
 def _run(ctx: ServiceContext, references: Sequence[str], *, ship: bool) -> WaveResult:
     wanted = _references(references)
+    action = "fulfil_wave" if ship else "allocate_wave"
 
     def work(uow: UnitOfWork) -> WaveResult:
         now = ctx.now()
@@ -117,7 +120,14 @@ def _run(ctx: ServiceContext, references: Sequence[str], *, ship: bool) -> WaveR
                 batch.forget_stock()  # the one-order path changed it
         batch.flush()
         outcome |= batch.done
-        return WaveResult(tuple(outcome[row.reference] for row in headers))
+        result = WaveResult(tuple(outcome[row.reference] for row in headers))
+        # One entry per order the wave acted on (skipped ones were not touched).
+        skipped = set(result.skipped)
+        record_actions(uow, now, [
+            (action, AuditObject("sales_order", order.reference), {"status": order.status, "shipped": order.shipped})
+            for order in result.orders if order.reference not in skipped
+        ])
+        return result
 
     return in_transaction(ctx, work)
 
