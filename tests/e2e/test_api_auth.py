@@ -105,3 +105,16 @@ def test_a_revoked_key_is_a_401(api_admin: httpx.Client, api_client_for: ClientF
     assert temp.get("/api/v1/items").status_code == 200
     assert api_admin.delete(f"/api/v1/keys/{created['key']['id']}").status_code == 200
     assert temp.get("/api/v1/items").status_code == 401
+
+
+def test_an_integration_key_handles_orders_but_manages_no_catalogue_or_settings(
+    api_admin: httpx.Client, api_client_for: ClientFactory
+) -> None:
+    secret = api_admin.post("/api/v1/keys", json={"name": "shop", "role": "integration"}).json()["secret"]
+    shop = api_client_for(secret)
+    assert shop.post("/api/v1/items", json={"sku": "X-1", "name": "X"}).status_code == 403
+    assert shop.post("/api/v1/locations", json={"code": "X", "name": "X", "kind": "store"}).status_code == 403
+    assert shop.patch("/api/v1/company", json={"name": "Mine now"}).status_code == 403
+    api_admin.post("/api/v1/items", json={"sku": "X-1", "name": "X"})
+    order = shop.post("/api/v1/orders", json={"lines": [{"sku": "X-1", "quantity": "1"}]})
+    assert order.status_code == 201

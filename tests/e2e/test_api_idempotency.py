@@ -104,3 +104,17 @@ def test_a_blank_or_overlong_key_is_a_422(api_operator: httpx.Client) -> None:
         response = api_operator.post("/api/v1/adjustments", json=BODY, headers={"Idempotency-Key": key})
         assert response.status_code == 422
         assert response.json()["error"]["field"] == "idempotency_key"
+
+
+def test_another_keys_use_of_the_same_idempotency_key_never_returns_or_blocks_the_first_result(
+    api_operator: httpx.Client, api_admin: httpx.Client
+) -> None:
+    headers = {"Idempotency-Key": "shared-string"}
+    mine = api_operator.post("/api/v1/adjustments", json=BODY, headers=headers)
+    theirs = api_admin.post("/api/v1/adjustments", json={**BODY, "lines": [{"sku": "TEA-1", "quantity": "-1"}]},
+                            headers=headers)
+    assert (mine.status_code, theirs.status_code) == (201, 201)
+    assert theirs.json()["id"] != mine.json()["id"]
+    again = api_operator.post("/api/v1/adjustments", json=BODY, headers=headers)
+    assert again.json() == mine.json()
+    assert api_operator.get("/api/v1/stock", params={"sku": "TEA-1"}).json()["levels"][0]["on_hand"] == "6"

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 
 from onhand import __version__
 from onhand.bootstrap import Onhand, open_onhand
@@ -18,10 +19,12 @@ from onhand.entrypoints.api import errors
 from onhand.entrypoints.api.routes import (
     admin,
     assemblies,
+    audit,
     fulfilment,
     imports,
     items,
     journals,
+    keys,
     locations,
     lots,
     meta,
@@ -41,10 +44,16 @@ Errors are `{"error": {"code", "message", "field", "reason", …}}`."""
 
 # Lots before items: `/items/{sku}/lots…` must not be read as a SKU containing "/lots";
 # fulfilment before orders: `/orders/{reference}/pick-list` is not a reference either.
-_ROUTERS = (settings, lots, items, locations, postings, stock, fulfilment, orders, imports, admin, transfers,
-            assemblies, purchasing, valuation, journals)
+_ROUTERS = (settings, lots, items, locations, postings, stock, fulfilment, orders, imports, admin, keys, audit,
+            transfers, assemblies, purchasing, valuation, journals)
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+
+def api_routes() -> list[APIRoute]:
+    """Every /api/v1 route (its path without the prefix): what the docs and the tests of
+    permissions enumerate."""
+    return [route for module in _ROUTERS for route in module.router.routes if isinstance(route, APIRoute)]
 
 
 def create_app(onhand: Onhand) -> FastAPI:

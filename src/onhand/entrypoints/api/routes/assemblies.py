@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from onhand import services
-from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, Reader, Writer
+from onhand.entrypoints.api.auth import CatalogEditor, IdempotencyKey, OnhandDep, Reader, StockKeeper
 from onhand.entrypoints.api.bodies import ExactJsonRoute
 from onhand.entrypoints.api.schemas.assemblies import (
     BillOfMaterialsIn,
@@ -41,7 +41,7 @@ def bundle_availability(sku: str, onhand: OnhandDep, _key: Reader, location: Loc
 
 @router.put("/bundles/{sku:path}/components", summary="Set a bundle's components (replacing them)")
 def set_bundle_components(
-    sku: str, body: BundleComponentsIn, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+    sku: str, body: BundleComponentsIn, onhand: OnhandDep, _key: CatalogEditor, idempotency_key: IdempotencyKey = None
 ) -> BillOfMaterialsOut:
     bom = services.bundles.set_components(
         onhand, sku, components=[c.to_line() for c in body.components], idempotency_key=idempotency_key
@@ -61,7 +61,7 @@ def can_build(sku: str, onhand: OnhandDep, _key: Reader, location: Location = No
 
 @router.put("/boms/{sku:path}", summary="Set an item's bill of materials (replacing it)")
 def set_bill_of_materials(
-    sku: str, body: BillOfMaterialsIn, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+    sku: str, body: BillOfMaterialsIn, onhand: OnhandDep, _key: CatalogEditor, idempotency_key: IdempotencyKey = None
 ) -> BillOfMaterialsOut:
     bom = services.boms.set_bill_of_materials(
         onhand, sku, components=[c.to_line() for c in body.components], labour_cost=body.labour_cost,
@@ -91,7 +91,7 @@ def list_build_orders(
 
 @router.post("/build-orders", status_code=201, summary="Plan a build (a draft)")
 def create_build_order(
-    body: BuildOrderIn, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+    body: BuildOrderIn, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> BuildOrderOut:
     order = services.builds.create_build_order(
         onhand, sku=body.sku, location=body.location, quantity=body.quantity, reference=body.reference,
@@ -108,7 +108,7 @@ def get_build_order(reference: str, onhand: OnhandDep, _key: Reader) -> BuildOrd
 @router.post("/build-orders/{reference}/builds", status_code=201,
              summary="Build some or all of what is left, in one posting")
 def build(
-    reference: str, body: BuildIn, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+    reference: str, body: BuildIn, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> BuildOrderOut:
     order = services.builds.build(
         onhand, reference, quantity=body.quantity, output_lot_code=body.output_lot, output_expiry=body.output_expiry,
@@ -120,28 +120,28 @@ def build(
 
 @router.post("/build-orders/{reference}/start", summary="Release a draft (in_progress)")
 def start_build_order(
-    reference: str, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+    reference: str, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> BuildOrderOut:
     return BuildOrderOut.of(services.builds.start_build_order(onhand, reference, idempotency_key=idempotency_key))
 
 
 @router.post("/build-orders/{reference}/finish", summary="Close a partly built order as done")
 def finish_build_order(
-    reference: str, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+    reference: str, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> BuildOrderOut:
     return BuildOrderOut.of(services.builds.finish_build_order(onhand, reference, idempotency_key=idempotency_key))
 
 
 @router.post("/build-orders/{reference}/cancel", summary="Cancel an open order (what was built stays)")
 def cancel_build_order(
-    reference: str, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+    reference: str, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> BuildOrderOut:
     return BuildOrderOut.of(services.builds.cancel_build_order(onhand, reference, idempotency_key=idempotency_key))
 
 
 @router.post("/disassemblies", status_code=201, summary="Take built items apart into their components")
 def disassemble(
-    body: DisassemblyIn, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+    body: DisassemblyIn, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> BuildRunOut:
     run = services.disassembly.disassemble(
         onhand, sku=body.sku, location=body.location, quantity=body.quantity, lot=body.lot,

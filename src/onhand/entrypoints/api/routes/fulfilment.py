@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from onhand import services
-from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, Reader, Writer
+from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, OrderDesk, Reader
 from onhand.entrypoints.api.bodies import ExactJsonRoute
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES
 from onhand.entrypoints.api.schemas.fulfilment import (
@@ -39,7 +39,7 @@ def pick_list(reference: str, onhand: OnhandDep, _key: Reader) -> PickListOut:
     summary="Confirm picks; a scanned lot other than the suggested one takes over its reservation",
 )
 def confirm_picks(
-    reference: str, body: PicksIn, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+    reference: str, body: PicksIn, onhand: OnhandDep, _key: OrderDesk, idempotency_key: IdempotencyKey = None
 ) -> OrderOut:
     order = services.picking.confirm_pick(
         onhand, reference, picks=[pick.to_pick() for pick in body.picks], idempotency_key=idempotency_key
@@ -52,7 +52,7 @@ def confirm_picks(
     summary="Pack picked goods into packages (carrier, tracking number, weight, size)",
 )
 def pack_order(
-    reference: str, body: PackagesIn, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+    reference: str, body: PackagesIn, onhand: OnhandDep, _key: OrderDesk, idempotency_key: IdempotencyKey = None
 ) -> OrderOut:
     order = services.shipping.pack_order(
         onhand, reference, packages=[package.to_spec() for package in body.packages],
@@ -66,7 +66,7 @@ def pack_order(
     summary="Ship from the order's reservations (posts location → CUSTOMER); partial shipments allowed",
 )
 def ship_order(
-    reference: str, onhand: OnhandDep, _key: Writer, body: ShipmentIn | None = None,
+    reference: str, onhand: OnhandDep, _key: OrderDesk, body: ShipmentIn | None = None,
     idempotency_key: IdempotencyKey = None,
 ) -> OrderOut:
     lines = body.lines if body is not None else None
@@ -82,7 +82,7 @@ def ship_order(
     summary="Receive a customer return (posts CUSTOMER → location) against what was shipped",
 )
 def receive_return(
-    reference: str, body: ReturnIn, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+    reference: str, body: ReturnIn, onhand: OnhandDep, _key: OrderDesk, idempotency_key: IdempotencyKey = None
 ) -> OrderOut:
     order = services.returns.receive_return(
         onhand, reference, location=body.location, lines=[line.to_line() for line in body.lines],
@@ -95,5 +95,5 @@ def receive_return(
     "/waves",
     summary="Allocate and ship a wave of orders: each covered in full ships now, the rest is allocated",
 )
-def fulfil_wave(body: WaveIn, onhand: OnhandDep, _key: Writer) -> WaveOut:
+def fulfil_wave(body: WaveIn, onhand: OnhandDep, _key: OrderDesk) -> WaveOut:
     return WaveOut.of(services.waves.fulfil_orders(onhand, body.references))

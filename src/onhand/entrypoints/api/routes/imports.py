@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 
 from onhand import services
 from onhand.domain.errors import InvalidInput
-from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, Writer
+from onhand.entrypoints.api.auth import CatalogEditor, IdempotencyKey, OnhandDep, StockKeeper
 from onhand.entrypoints.api.bodies import CSV_REQUEST_BODY, CsvText, ExactJsonRoute
 from onhand.entrypoints.api.errors import error_response
 from onhand.entrypoints.api.schemas.admin import ImportRejectedOut, ImportReportOut
@@ -51,7 +51,7 @@ def _render(report: ImportReport, policy: ImportPolicy) -> ImportReportOut | JSO
     summary="Import items (sku, name, unit, tracking, gtin, shelf_life_days)",
 )
 def import_items(
-    _key: Writer, csv_text: CsvText, onhand: OnhandDep,
+    _key: CatalogEditor, csv_text: CsvText, onhand: OnhandDep,
     policy: ImportPolicy = ImportPolicy.ALL_OR_NOTHING, idempotency_key: IdempotencyKey = None,
 ) -> ImportReportOut | JSONResponse:
     report = services.imports.import_items(onhand, csv_text, policy=policy, idempotency_key=idempotency_key)
@@ -64,7 +64,7 @@ def import_items(
     summary="Import locations (code, name, kind, parent, sellable, allow_negative, address_…)",
 )
 def import_locations(
-    _key: Writer, csv_text: CsvText, onhand: OnhandDep,
+    _key: CatalogEditor, csv_text: CsvText, onhand: OnhandDep,
     policy: ImportPolicy = ImportPolicy.ALL_OR_NOTHING, idempotency_key: IdempotencyKey = None,
 ) -> ImportReportOut | JSONResponse:
     report = services.imports.import_locations(
@@ -79,7 +79,7 @@ def import_locations(
     summary="Import opening stock (location, sku, quantity, lot, expiry_date, production_date)",
 )
 def import_opening_stock(
-    _key: Writer, csv_text: CsvText, onhand: OnhandDep,
+    _key: StockKeeper, csv_text: CsvText, onhand: OnhandDep,
     policy: ImportPolicy = ImportPolicy.ALL_OR_NOTHING, idempotency_key: IdempotencyKey = None,
 ) -> ImportReportOut | JSONResponse:
     report = services.imports.import_opening_stock(

@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from onhand import services
-from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, Reader, Writer
+from onhand.entrypoints.api.auth import CatalogEditor, IdempotencyKey, OnhandDep, Reader
 from onhand.entrypoints.api.bodies import ExactJsonRoute
 from onhand.entrypoints.api.schemas.catalog import ItemIn, ItemList, ItemOut, ItemPatch
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, QueryInt
@@ -34,7 +34,7 @@ def list_items(
 
 @router.post("/items", status_code=201)
 def create_item(
-    body: ItemIn, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+    body: ItemIn, onhand: OnhandDep, _key: CatalogEditor, idempotency_key: IdempotencyKey = None
 ) -> ItemOut:
     item = services.items.create_item(
         onhand, sku=body.sku, name=body.name, unit=body.unit, tracking=body.tracking,
@@ -58,7 +58,7 @@ def get_item(sku: str, onhand: OnhandDep, _key: Reader) -> ItemOut:
 
 @router.patch("/items/{sku:path}", summary="Change name, GTIN, shelf life or minimum remaining shelf life")
 def update_item(
-    sku: str, body: ItemPatch, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+    sku: str, body: ItemPatch, onhand: OnhandDep, _key: CatalogEditor, idempotency_key: IdempotencyKey = None
 ) -> ItemOut:
     item = services.items.update_item(
         onhand, sku, name=body.name, gtin=body.gtin, shelf_life_days=body.shelf_life_days,

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from onhand import services
-from onhand.entrypoints.api.auth import Admin, IdempotencyKey, OnhandDep, Reader
+from onhand.entrypoints.api.auth import Bookkeeper, IdempotencyKey, OnhandDep, Reader, SettingsAdmin
 from onhand.entrypoints.api.bodies import ExactJsonRoute
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES
 from onhand.entrypoints.api.schemas.journals import (
@@ -32,7 +32,7 @@ def get_settings(onhand: OnhandDep, _key: Reader) -> AccountingSettingsOut:
 
 @router.put("/accounting/settings", summary="Change the accounting settings (admin)")
 def put_settings(
-    body: AccountingSettingsIn, onhand: OnhandDep, _key: Admin, idempotency_key: IdempotencyKey = None
+    body: AccountingSettingsIn, onhand: OnhandDep, _key: SettingsAdmin, idempotency_key: IdempotencyKey = None
 ) -> AccountingSettingsOut:
     settings = services.accounting.update_accounting_settings(
         onhand, accounts=body.accounts, categories=body.categories, track_locations=body.track_locations,
@@ -73,7 +73,7 @@ def get_journal(day: str, onhand: OnhandDep, _key: Reader) -> JournalOut:
 
 @router.post("/journals/{day}/post", summary="Post (freeze) a day that is over; lock=true advances the lock date")
 def post_journal(
-    day: str, onhand: OnhandDep, _key: Admin, lock: bool = False, idempotency_key: IdempotencyKey = None
+    day: str, onhand: OnhandDep, _key: Bookkeeper, lock: bool = False, idempotency_key: IdempotencyKey = None
 ) -> JournalOut:
     post = services.journals.post_journal_and_lock if lock else services.journals.post_journal
     return JournalOut.of(post(onhand, day, idempotency_key=idempotency_key))
@@ -82,7 +82,7 @@ def post_journal(
 @router.post("/journals/{day}/push", summary="Send a posted day's journal to a configured accounting system, "
              "once; again=true sends it anew under a new reference (admin)")
 def push_journal(
-    day: str, onhand: OnhandDep, _key: Admin,
+    day: str, onhand: OnhandDep, _key: Bookkeeper,
     target: Annotated[str, Query(max_length=20, description="xero or quickbooks (when configured)")] = "xero",
     again: bool = False,
 ) -> JournalPushOut:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from onhand import services
-from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, Reader, Writer
+from onhand.entrypoints.api.auth import CatalogEditor, IdempotencyKey, OnhandDep, Reader
 from onhand.entrypoints.api.bodies import ExactJsonRoute
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES
 from onhand.entrypoints.api.schemas.locations import (
@@ -31,7 +31,7 @@ def list_locations(onhand: OnhandDep, _key: Reader) -> LocationList:
 
 @router.post("/locations", status_code=201)
 def create_location(
-    body: LocationIn, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+    body: LocationIn, onhand: OnhandDep, _key: CatalogEditor, idempotency_key: IdempotencyKey = None
 ) -> LocationOut:
     location = services.locations.create_location(
         onhand, code=body.code, name=body.name, kind=body.kind, parent=body.parent,
@@ -47,7 +47,7 @@ def create_location(
     summary="Routing of a site (priority, coordinates, zones) or walking order of a bin",
 )
 def set_location_routing(
-    code: str, body: RoutingPatch, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+    code: str, body: RoutingPatch, onhand: OnhandDep, _key: CatalogEditor, idempotency_key: IdempotencyKey = None
 ) -> LocationOut:
     location = services.locations.set_location_routing(
         onhand, code, priority=body.priority, latitude=body.latitude, longitude=body.longitude,
@@ -65,7 +65,7 @@ def get_location(code: str, onhand: OnhandDep, _key: Reader) -> LocationOut:
 
 @router.patch("/locations/{code:path}", summary="Change name, sellable, allow_negative or address")
 def update_location(
-    code: str, body: LocationPatch, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+    code: str, body: LocationPatch, onhand: OnhandDep, _key: CatalogEditor, idempotency_key: IdempotencyKey = None
 ) -> LocationOut:
     location = services.locations.update_location(
         onhand, code, name=body.name, sellable=body.sellable,

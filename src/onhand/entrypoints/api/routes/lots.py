@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from onhand import services
-from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, Reader, Writer
+from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, Reader, StockKeeper
 from onhand.entrypoints.api.bodies import ExactJsonRoute
 from onhand.entrypoints.api.schemas.catalog import LotIn, LotList, LotOut, LotStatusIn
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES
@@ -23,7 +23,7 @@ def list_lots(sku: str, onhand: OnhandDep, _key: Reader) -> LotList:
 
 @router.post("/items/{sku:path}/lots", status_code=201)
 def create_lot(
-    sku: str, body: LotIn, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+    sku: str, body: LotIn, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> LotOut:
     lot = services.lots.create_lot(
         onhand, sku=sku, code=body.code, expiry_date=body.expiry_date,
@@ -34,7 +34,7 @@ def create_lot(
 
 @router.post("/items/{sku:path}/lots/{code:path}/status", summary="Release, quarantine or recall a lot")
 def set_lot_status(
-    sku: str, code: str, body: LotStatusIn, onhand: OnhandDep, _key: Writer,
+    sku: str, code: str, body: LotStatusIn, onhand: OnhandDep, _key: StockKeeper,
     idempotency_key: IdempotencyKey = None,
 ) -> LotOut:
     lot = services.lots.set_lot_status(

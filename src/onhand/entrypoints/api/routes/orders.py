@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from onhand import services
-from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, Reader, Writer
+from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, OrderDesk, Reader
 from onhand.entrypoints.api.bodies import ExactJsonRoute
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, PathInt32, QueryInt
 from onhand.entrypoints.api.schemas.orders import (
@@ -49,7 +49,7 @@ def list_orders(
     summary="Create an order; the same channel and external_id again return the existing order (201)",
 )
 def create_order(
-    body: OrderIn, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+    body: OrderIn, onhand: OnhandDep, _key: OrderDesk, idempotency_key: IdempotencyKey = None
 ) -> OrderOut:
     order = services.orders.create_order(
         onhand, lines=[line.to_line() for line in body.lines], reference=body.reference, channel=body.channel,
@@ -77,7 +77,7 @@ def get_order(reference: str, onhand: OnhandDep, _key: Reader) -> OrderOut:
     summary="Change lines, customer, address or ship date until something ships; re-allocates",
 )
 def update_order(
-    reference: str, body: OrderPatch, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+    reference: str, body: OrderPatch, onhand: OnhandDep, _key: OrderDesk, idempotency_key: IdempotencyKey = None
 ) -> OrderOut:
     order = services.orders.update_order(
         onhand, reference, lines=order_lines(body.lines), customer=body.customer,
@@ -93,7 +93,7 @@ def update_order(
     summary="Reserve stock for what is still needed (routed, FEFO); the rest is backordered",
 )
 def allocate_order(
-    reference: str, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+    reference: str, onhand: OnhandDep, _key: OrderDesk, idempotency_key: IdempotencyKey = None
 ) -> OrderOut:
     return OrderOut.of(services.orders.allocate_order(onhand, reference, idempotency_key=idempotency_key))
 
@@ -103,7 +103,7 @@ def allocate_order(
     summary="Ship one line from a chosen location: its unpicked reservations move there",
 )
 def ship_line_from(
-    reference: str, line_no: PathInt32, body: LineLocationIn, onhand: OnhandDep, _key: Writer,
+    reference: str, line_no: PathInt32, body: LineLocationIn, onhand: OnhandDep, _key: OrderDesk,
     idempotency_key: IdempotencyKey = None,
 ) -> OrderOut:
     order = services.orders.ship_line_from(
@@ -117,6 +117,6 @@ def ship_line_from(
     summary="Cancel what is still open and release every reservation; shipped goods stay shipped",
 )
 def cancel_order(
-    reference: str, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+    reference: str, onhand: OnhandDep, _key: OrderDesk, idempotency_key: IdempotencyKey = None
 ) -> OrderOut:
     return OrderOut.of(services.orders.cancel_order(onhand, reference, idempotency_key=idempotency_key))

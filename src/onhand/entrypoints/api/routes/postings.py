@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from onhand import services
-from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, Reader, Writer
+from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, Reader, StockKeeper
 from onhand.entrypoints.api.bodies import ExactJsonRoute
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, PathId
 from onhand.entrypoints.api.schemas.postings import (
@@ -21,7 +21,7 @@ router = APIRouter(route_class=ExactJsonRoute, tags=["postings"], responses=ERRO
 
 @router.post("/adjustments", status_code=201, summary="Post stock found (+) or lost (−) at a location")
 def post_adjustment(
-    body: AdjustmentIn, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+    body: AdjustmentIn, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> PostingOut:
     posting = services.adjustments.post_adjustment(
         onhand, location=body.location, lines=stock_lines(body.lines), reason=body.reason,
@@ -33,7 +33,7 @@ def post_adjustment(
 
 @router.post("/counts", status_code=201, summary="Post a stock count; differences become moves")
 def post_count(
-    body: CountIn, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+    body: CountIn, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> PostingOut:
     posting = services.counts.post_stock_count(
         onhand, location=body.location, lines=stock_lines(body.lines), reason=body.reason,
@@ -45,7 +45,7 @@ def post_count(
 
 @router.post("/relocations", status_code=201, summary="Move stock between internal locations")
 def post_relocation(
-    body: RelocationIn, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+    body: RelocationIn, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> PostingOut:
     posting = services.relocations.move_stock(
         onhand, source=body.source, destination=body.destination, lines=stock_lines(body.lines),

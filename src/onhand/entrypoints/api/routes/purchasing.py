@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from onhand import services
-from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, Reader, Writer
+from onhand.entrypoints.api.auth import Buyer, IdempotencyKey, OnhandDep, Reader, Receiver
 from onhand.entrypoints.api.bodies import ExactJsonRoute
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, QueryInt
 from onhand.entrypoints.api.schemas.purchasing import (
@@ -48,7 +48,7 @@ def list_suppliers(
 
 
 @router.post("/suppliers", status_code=201)
-def create_supplier(body: SupplierIn, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+def create_supplier(body: SupplierIn, onhand: OnhandDep, _key: Buyer, idempotency_key: IdempotencyKey = None
                     ) -> SupplierOut:
     return SupplierOut.of(services.suppliers.create_supplier(onhand, **body.model_dump(),
                                                              idempotency_key=idempotency_key))
@@ -60,7 +60,7 @@ def get_supplier(code: str, onhand: OnhandDep, _key: Reader) -> SupplierOut:
 
 
 @router.patch("/suppliers/{code}", summary="Change a supplier")
-def update_supplier(code: str, body: SupplierPatch, onhand: OnhandDep, _key: Writer,
+def update_supplier(code: str, body: SupplierPatch, onhand: OnhandDep, _key: Buyer,
                     idempotency_key: IdempotencyKey = None) -> SupplierOut:
     return SupplierOut.of(services.suppliers.update_supplier(onhand, code, **body.model_dump(),
                                                              idempotency_key=idempotency_key))
@@ -74,7 +74,7 @@ def list_supplier_prices(onhand: OnhandDep, _key: Reader, supplier: Text = None,
 
 
 @router.put("/supplier-prices", summary="Set what a supplier charges for a SKU (created or replaced)")
-def set_supplier_price(body: SupplierPriceIn, onhand: OnhandDep, _key: Writer,
+def set_supplier_price(body: SupplierPriceIn, onhand: OnhandDep, _key: Buyer,
                        idempotency_key: IdempotencyKey = None) -> SupplierPriceOut:
     price = services.suppliers.set_supplier_price(onhand, **body.model_dump(), idempotency_key=idempotency_key)
     return SupplierPriceOut.of(price)
@@ -94,7 +94,7 @@ def list_purchase_orders(
 
 @router.post("/purchase-orders", status_code=201,
              summary="Draft a purchase order; the same supplier and supplier_reference return the existing one")
-def create_purchase_order(body: PurchaseOrderIn, onhand: OnhandDep, _key: Writer,
+def create_purchase_order(body: PurchaseOrderIn, onhand: OnhandDep, _key: Buyer,
                           idempotency_key: IdempotencyKey = None) -> PurchaseOrderOut:
     order = services.purchase_orders.create_purchase_order(
         onhand, supplier=body.supplier, destination_location=body.destination,
@@ -123,7 +123,7 @@ def get_purchase_order(reference: str, onhand: OnhandDep, _key: Reader) -> Purch
 
 
 @router.patch("/purchase-orders/{reference:path}", summary="Change a draft; dates and references until it ends")
-def update_purchase_order(reference: str, body: PurchaseOrderPatch, onhand: OnhandDep, _key: Writer,
+def update_purchase_order(reference: str, body: PurchaseOrderPatch, onhand: OnhandDep, _key: Buyer,
                           idempotency_key: IdempotencyKey = None) -> PurchaseOrderOut:
     order = services.purchase_orders.update_purchase_order(
         onhand, reference, lines=[line.to_line() for line in body.lines] if body.lines is not None else None,
@@ -135,7 +135,7 @@ def update_purchase_order(reference: str, body: PurchaseOrderPatch, onhand: Onha
 
 
 @router.post("/purchase-orders/{reference:path}/place", summary="Send a draft to the supplier: it becomes incoming")
-def place_purchase_order(reference: str, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+def place_purchase_order(reference: str, onhand: OnhandDep, _key: Buyer, idempotency_key: IdempotencyKey = None
                          ) -> PurchaseOrderOut:
     return PurchaseOrderOut.of(
         services.purchase_orders.place_purchase_order(onhand, reference, idempotency_key=idempotency_key))
@@ -143,14 +143,14 @@ def place_purchase_order(reference: str, onhand: OnhandDep, _key: Writer, idempo
 
 @router.post("/purchase-orders/{reference:path}/close",
              summary="End a partly received order: the rest is no longer expected")
-def close_purchase_order(reference: str, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+def close_purchase_order(reference: str, onhand: OnhandDep, _key: Buyer, idempotency_key: IdempotencyKey = None
                          ) -> PurchaseOrderOut:
     return PurchaseOrderOut.of(
         services.purchase_orders.close_purchase_order(onhand, reference, idempotency_key=idempotency_key))
 
 
 @router.post("/purchase-orders/{reference:path}/cancel", summary="Cancel an order of which nothing was received")
-def cancel_purchase_order(reference: str, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+def cancel_purchase_order(reference: str, onhand: OnhandDep, _key: Buyer, idempotency_key: IdempotencyKey = None
                           ) -> PurchaseOrderOut:
     return PurchaseOrderOut.of(
         services.purchase_orders.cancel_purchase_order(onhand, reference, idempotency_key=idempotency_key))
@@ -158,7 +158,7 @@ def cancel_purchase_order(reference: str, onhand: OnhandDep, _key: Writer, idemp
 
 @router.post("/purchase-orders/{reference:path}/receipts", status_code=201,
              summary="Receive goods (typed or scanned) into the destination or its bins: one posting")
-def receive_purchase_order(reference: str, body: ReceiptIn, onhand: OnhandDep, _key: Writer,
+def receive_purchase_order(reference: str, body: ReceiptIn, onhand: OnhandDep, _key: Receiver,
                            idempotency_key: IdempotencyKey = None) -> ReceiptOut:
     receipt = services.receiving.receive_purchase_order(
         onhand, reference, lines=[line.to_line() for line in body.lines], location=body.location,
@@ -171,7 +171,7 @@ def receive_purchase_order(reference: str, body: ReceiptIn, onhand: OnhandDep, _
 
 @router.post("/purchase-orders/{reference:path}/returns", status_code=201,
              summary="Send received units back to the supplier, from where they were received: one posting")
-def return_to_supplier(reference: str, body: SupplierReturnIn, onhand: OnhandDep, _key: Writer,
+def return_to_supplier(reference: str, body: SupplierReturnIn, onhand: OnhandDep, _key: Buyer,
                        idempotency_key: IdempotencyKey = None) -> SupplierReturnOut:
     view = services.supplier_returns.return_to_supplier(
         onhand, reference, lines=[line.to_line() for line in body.lines], authorisation=body.authorisation,
@@ -182,7 +182,7 @@ def return_to_supplier(reference: str, body: SupplierReturnIn, onhand: OnhandDep
 
 @router.post("/receipts/{reference:path}/landed-costs",
              summary="Add landed costs to a receipt, allocated to its lines by value, quantity or weight")
-def add_landed_costs(reference: str, body: LandedCostsIn, onhand: OnhandDep, _key: Writer,
+def add_landed_costs(reference: str, body: LandedCostsIn, onhand: OnhandDep, _key: Buyer,
                      idempotency_key: IdempotencyKey = None) -> ReceiptOut:
     receipt = services.landed_costs.add_landed_costs(
         onhand, reference, costs=[cost.to_cost() for cost in body.landed_costs], idempotency_key=idempotency_key)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from onhand import services
-from onhand.entrypoints.api.auth import Admin, IdempotencyKey, OnhandDep, Reader, Writer
+from onhand.entrypoints.api.auth import CatalogEditor, IdempotencyKey, OnhandDep, Reader, SettingsAdmin
 from onhand.entrypoints.api.bodies import ExactJsonRoute
 from onhand.entrypoints.api.schemas.catalog import (
     CompanyOut,
@@ -29,7 +29,7 @@ def get_company(onhand: OnhandDep, _key: Reader) -> CompanyOut:
 
 @router.patch("/company", summary="Change company settings (admin)")
 def update_company(
-    body: CompanyPatch, onhand: OnhandDep, _key: Admin, idempotency_key: IdempotencyKey = None
+    body: CompanyPatch, onhand: OnhandDep, _key: SettingsAdmin, idempotency_key: IdempotencyKey = None
 ) -> CompanyOut:
     company = services.company.update_company(
         onhand, name=body.name, timezone=body.timezone, currency=body.currency,
@@ -46,7 +46,7 @@ def list_units(onhand: OnhandDep, _key: Reader) -> UnitList:
 
 @router.post("/units", status_code=201)
 def create_unit(
-    body: UnitIn, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+    body: UnitIn, onhand: OnhandDep, _key: CatalogEditor, idempotency_key: IdempotencyKey = None
 ) -> UnitOut:
     unit = services.items.create_unit(
         onhand, code=body.code, name=body.name, decimals=body.decimals, idempotency_key=idempotency_key

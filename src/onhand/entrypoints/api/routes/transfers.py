@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from onhand import services
-from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, Reader, Writer
+from onhand.entrypoints.api.auth import CatalogEditor, IdempotencyKey, OnhandDep, Reader, StockKeeper
 from onhand.entrypoints.api.bodies import ExactJsonRoute
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, QueryInt
 from onhand.entrypoints.api.schemas.transfers import (
@@ -38,7 +38,9 @@ def list_routes(onhand: OnhandDep, _key: Reader) -> RouteList:
 
 
 @router.put("/transfer-routes", summary="Set the transit location (and lead time) of transfers source → destination")
-def set_route(body: RouteIn, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None) -> RouteOut:
+def set_route(
+    body: RouteIn, onhand: OnhandDep, _key: CatalogEditor, idempotency_key: IdempotencyKey = None
+) -> RouteOut:
     route = services.transfer_routes.set_transfer_route(
         onhand, source=body.source, destination=body.destination, transit=body.transit,
         lead_time_days=body.lead_time_days, idempotency_key=idempotency_key,
@@ -64,7 +66,7 @@ def list_transfers(
 
 @router.post("/transfers", status_code=201, summary="Create a draft transfer between two sites through transit")
 def create_transfer(
-    body: TransferIn, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+    body: TransferIn, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> TransferOut:
     view = services.transfers.create_transfer(
         onhand, source=body.source, destination=body.destination, lines=[ln.to_line() for ln in body.lines],
@@ -81,7 +83,7 @@ def get_transfer(reference: str, onhand: OnhandDep, _key: Reader) -> TransferOut
 
 @router.patch("/transfers/{reference:path}", summary="Change lines and transit while draft; dates and carrier later")
 def update_transfer(
-    reference: str, body: TransferPatch, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+    reference: str, body: TransferPatch, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> TransferOut:
     view = services.transfers.update_transfer(
         onhand, reference, lines=[ln.to_line() for ln in body.lines] if body.lines is not None else None,
@@ -93,7 +95,7 @@ def update_transfer(
 
 @router.post("/transfers/{reference:path}/ship", summary="Ship (source → transit), all or part; free stock only")
 def ship_transfer(
-    reference: str, body: ShipIn, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+    reference: str, body: ShipIn, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> TransferOut:
     view = services.transit.ship_transfer(
         onhand, reference, lines=move_lines(body.lines), idempotency_key=idempotency_key
@@ -103,7 +105,7 @@ def ship_transfer(
 
 @router.post("/transfers/{reference:path}/receive", summary="Receive (transit → destination), all or part, per lot")
 def receive_transfer(
-    reference: str, body: ReceiveIn, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+    reference: str, body: ReceiveIn, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> TransferOut:
     view = services.transit.receive_transfer(
         onhand, reference, lines=move_lines(body.lines), location=body.location, idempotency_key=idempotency_key
@@ -113,7 +115,7 @@ def receive_transfer(
 
 @router.post("/transfers/{reference:path}/write-off", summary="Write off what never arrived (transit → adjustment)")
 def write_off(
-    reference: str, body: WriteOffIn, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+    reference: str, body: WriteOffIn, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> TransferOut:
     view = services.transit.write_off_transit(
         onhand, reference, lines=move_lines(body.lines), reason=body.reason, note=body.note,
@@ -124,13 +126,13 @@ def write_off(
 
 @router.post("/transfers/{reference:path}/close", summary="Finish short: the rest will not be shipped")
 def close_transfer(
-    reference: str, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+    reference: str, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> TransferOut:
     return TransferOut.of(services.transfers.close_transfer(onhand, reference, idempotency_key=idempotency_key))
 
 
 @router.post("/transfers/{reference:path}/cancel", summary="Cancel a transfer that has shipped nothing")
 def cancel_transfer(
-    reference: str, onhand: OnhandDep, _key: Writer, idempotency_key: IdempotencyKey = None
+    reference: str, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> TransferOut:
     return TransferOut.of(services.transfers.cancel_transfer(onhand, reference, idempotency_key=idempotency_key))

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from onhand import services
-from onhand.entrypoints.api.auth import Admin, IdempotencyKey, OnhandDep, Reader
+from onhand.entrypoints.api.auth import Bookkeeper, IdempotencyKey, OnhandDep, Reader, SettingsAdmin
 from onhand.entrypoints.api.bodies import ExactJsonRoute
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, PathId
 from onhand.entrypoints.api.schemas.valuation import (
@@ -36,7 +36,9 @@ def get_costing(onhand: OnhandDep, _key: Reader) -> CostingOut:
 
 @router.put("/costing", summary="Choose the company's costing method (admin); with history, from now on, "
                                 "the stock on hand re-layered at its value")
-def set_costing(body: CostingIn, onhand: OnhandDep, _key: Admin, idempotency_key: IdempotencyKey = None) -> CostingOut:
+def set_costing(
+    body: CostingIn, onhand: OnhandDep, _key: SettingsAdmin, idempotency_key: IdempotencyKey = None
+) -> CostingOut:
     method = services.costing.set_company_costing_method(onhand, body.method, idempotency_key=idempotency_key)
     return CostingOut(method=method)
 
@@ -58,7 +60,7 @@ def get_item_costing(sku: str, onhand: OnhandDep, _key: Reader) -> ItemCostingOu
 
 @router.put("/costing/items/{sku:path}", summary="Give an item its own costing method, or null for the company's")
 def set_item_costing(
-    sku: str, body: ItemCostingIn, onhand: OnhandDep, _key: Admin, idempotency_key: IdempotencyKey = None
+    sku: str, body: ItemCostingIn, onhand: OnhandDep, _key: SettingsAdmin, idempotency_key: IdempotencyKey = None
 ) -> ItemCostingOut:
     costing = services.costing.set_item_costing_method(onhand, sku, body.method, idempotency_key=idempotency_key)
     return ItemCostingOut.of(costing)
@@ -86,7 +88,7 @@ def unvalued_stock(onhand: OnhandDep, _key: Reader) -> UnvaluedList:
 @router.post("/valuation/opening", status_code=201,
              summary="Give stock that predates valuation opening cost layers at given unit costs (admin)")
 def value_opening_stock(
-    body: OpeningValuationIn, onhand: OnhandDep, _key: Admin, idempotency_key: IdempotencyKey = None
+    body: OpeningValuationIn, onhand: OnhandDep, _key: Bookkeeper, idempotency_key: IdempotencyKey = None
 ) -> OpeningValuationOut:
     view = services.opening_valuation.value_opening_stock(
         onhand, lines=[line.to_cost() for line in body.lines], reference=body.reference, note=body.note,

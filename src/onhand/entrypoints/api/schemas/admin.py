@@ -1,44 +1,9 @@
-"""API keys, imports and the integrity reports (verify, rebuild)."""
+"""Imports and the integrity reports (verify, rebuild)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from pydantic import Field
-
-from onhand.entrypoints.api.schemas.common import DecimalOut, ErrorDetail, RequestModel, ResponseModel
-from onhand.services.views import ApiKeyView, Discrepancy, ImportReport, NewApiKey, VerifyReport
-
-
-class ApiKeyOut(ResponseModel):
-    id: int
-    name: str
-    role: str
-    prefix: str
-    created_at: datetime
-    revoked_at: datetime | None
-
-    @classmethod
-    def of(cls, key: ApiKeyView) -> ApiKeyOut:
-        return cls(**key.__dict__)
-
-
-class ApiKeyList(ResponseModel):
-    keys: list[ApiKeyOut]
-
-
-class ApiKeyIn(RequestModel):
-    name: str = Field(examples=["Shopify connector"])
-    role: str = Field(description="admin, operator, viewer or integration", examples=["operator"])
-
-
-class NewApiKeyOut(ResponseModel):
-    key: ApiKeyOut
-    secret: str = Field(description="Shown this once; only a hash is stored")
-
-    @classmethod
-    def of(cls, new: NewApiKey) -> NewApiKeyOut:
-        return cls(key=ApiKeyOut.of(new.key), secret=new.secret)
+from onhand.entrypoints.api.schemas.common import DecimalOut, ErrorDetail, ResponseModel
+from onhand.services.views import Discrepancy, ImportReport, VerifyReport
 
 
 class RowErrorOut(ResponseModel):

@@ -98,6 +98,7 @@ class PostingOut(ResponseModel):
     note: str | None
     created_at: datetime
     effective_at: datetime
+    actor: str | None = Field(description="Who posted it: api_key:3, cli:alice, system (see GET /audit)")
     moves: list[MoveOut]
 
     @classmethod
@@ -105,7 +106,7 @@ class PostingOut(ResponseModel):
         return cls(
             id=posting.id, kind=posting.kind, reason=posting.reason, reference=posting.reference,
             note=posting.note, created_at=posting.created_at, effective_at=posting.effective_at,
-            moves=[MoveOut.of(m) for m in posting.moves],
+            actor=posting.actor, moves=[MoveOut.of(m) for m in posting.moves],
         )
 
 
