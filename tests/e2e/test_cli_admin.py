@@ -83,7 +83,7 @@ def test_keys_revoke_stops_the_key_working(cli_run, onhand):
     result = cli_run("keys", "revoke", "1")
 
     assert result.exit_code == 0, result.stderr
-    assert result.row("1")[5] != ""
+    assert result.row("1")[8] != ""  # Revoked
     with pytest.raises(Unauthorized):
         services.keys.authenticate(onhand, secret)
 

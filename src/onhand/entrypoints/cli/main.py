@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from onhand.config import Settings
-from onhand.entrypoints.cli import admin, builds, postings, server, stock
+from onhand.entrypoints.cli import admin, audit, builds, postings, server, stock
 from onhand.entrypoints.cli.assemblies import boms_app, bundles_app
 from onhand.entrypoints.cli.company import company_app, units_app
 from onhand.entrypoints.cli.errors import OnhandGroup
@@ -89,6 +89,7 @@ app.add_typer(import_app, name="import")
 app.command("verify")(admin.verify)
 app.command("rebuild")(admin.rebuild)
 app.add_typer(keys_app, name="keys")
+app.command("audit")(audit.audit)
 app.command("serve")(server.serve)
 app.command("demo")(server.demo)
 

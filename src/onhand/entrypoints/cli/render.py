@@ -18,7 +18,7 @@ from rich.text import Text
 from onhand.services.views import MoveView, PostingView
 
 # Columns of free text, which may wrap; codes, dates and numbers stay on one line.
-WRAPPING = frozenset({"Name", "Reason", "Reference", "Note", "City", "Region"})
+WRAPPING = frozenset({"Name", "Reason", "Reference", "Note", "City", "Region", "Changes"})
 # Width when writing to a file or pipe: wide enough that tables never fold.
 PIPE_WIDTH = 240
 

@@ -1,12 +1,18 @@
-"""The Onhand a command works on, opened on first use and closed when the command ends."""
+"""The Onhand a command works on, opened on first use and closed when the command ends.
+
+A command acts as `cli:<OS user>` (the login name the operating system reports): its
+postings and audit entries say so, and its idempotency keys are that user's.
+"""
 
 from __future__ import annotations
 
+import getpass
 from urllib.parse import urlsplit, urlunsplit
 
 import typer
 
 from onhand.bootstrap import Onhand, open_onhand
+from onhand.domain.actors import Actor, cli_actor
 from onhand.entrypoints.cli.errors import CliFailure
 
 
@@ -21,6 +27,14 @@ def redact(url: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{user}:***@{host}{port}"))
 
 
+def os_user() -> Actor:
+    """The CLI's actor: the OS user running it (`unknown` where none can be found)."""
+    try:
+        return cli_actor(getpass.getuser())
+    except (OSError, KeyError):  # no login name and no passwd entry (a bare container)
+        return cli_actor("unknown")
+
+
 class Session:
     """Holds the database URL from the command line; opens the database when first asked."""
 
@@ -32,7 +46,7 @@ class Session:
     def onhand(self) -> Onhand:
         if self._onhand is None:
             try:
-                self._onhand = open_onhand(self.database_url)
+                self._onhand = open_onhand(self.database_url).acting_as(os_user())
             # Any driver or migration failure: say which database and why, in one line.
             except Exception as exc:
                 reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
