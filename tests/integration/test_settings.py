@@ -1,0 +1,57 @@
+"""Settings from the environment: SQLite's durability and the idempotency TTL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import text
+
+from onhand.bootstrap import open_onhand
+from onhand.config import Settings
+from onhand.domain.errors import InvalidInput
+
+FULL, NORMAL = 2, 1  # PRAGMA synchronous
+
+
+def synchronous(url: str) -> int:
+    onhand = open_onhand(url)
+    try:
+        with onhand.engine.connect() as conn:
+            return int(conn.execute(text("PRAGMA synchronous")).scalar_one())
+    finally:
+        onhand.close()
+
+
+@pytest.mark.parametrize(("environment", "expected"), [
+    ({}, NORMAL),
+    ({"ONHAND_PROFILE": "production"}, FULL),
+    ({"ONHAND_SQLITE_SYNCHRONOUS": "full"}, FULL),
+    ({"ONHAND_PROFILE": "production", "ONHAND_SQLITE_SYNCHRONOUS": "normal"}, NORMAL),
+])
+def test_sqlite_commits_reach_the_disk_before_returning_under_the_production_profile(
+    tmp_path, monkeypatch, environment, expected
+):
+    for name in ("ONHAND_PROFILE", "ONHAND_SQLITE_SYNCHRONOUS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert synchronous(f"sqlite:///{tmp_path / 'stock.db'}") == expected
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("ONHAND_PROFILE", "staging"), ("ONHAND_SQLITE_SYNCHRONOUS", "off"),
+    ("ONHAND_IDEMPOTENCY_TTL_HOURS", "0"), ("ONHAND_IDEMPOTENCY_TTL_HOURS", "a day"),
+])
+def test_a_wrong_setting_is_refused_naming_the_variable(monkeypatch, name, value):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(InvalidInput) as error:
+        Settings.from_env("sqlite://")
+    assert error.value.field == name
+
+
+def test_idempotency_keys_are_remembered_for_a_day_unless_told(monkeypatch):
+    monkeypatch.delenv("ONHAND_IDEMPOTENCY_TTL_HOURS", raising=False)
+    assert Settings.from_env("sqlite://").idempotency_ttl == timedelta(hours=24)
+    monkeypatch.setenv("ONHAND_IDEMPOTENCY_TTL_HOURS", "48")
+    assert Settings.from_env("sqlite://").idempotency_ttl == timedelta(hours=48)
