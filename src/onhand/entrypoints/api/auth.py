@@ -15,7 +15,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from onhand import services
 from onhand.bootstrap import Onhand
-from onhand.entrypoints.api.bodies import refuse_nul_params
+from onhand.entrypoints.api.bodies import refuse_bad_params
 from onhand.services.keys import Permission
 from onhand.services.views import ApiKeyView
 
@@ -44,7 +44,7 @@ def _caller(
 def _require(permission: Permission) -> object:
     def check(key: Annotated[ApiKeyView, Depends(_caller)], request: Request) -> ApiKeyView:
         services.keys.authorize(key, permission)
-        refuse_nul_params(request)
+        refuse_bad_params(request)
         return key
 
     return Depends(check)

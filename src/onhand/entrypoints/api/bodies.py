@@ -8,12 +8,14 @@ authentication has run, so that a caller without a key learns nothing but 401.
 
 Text containing NUL characters is refused at this edge, in bodies, paths and query
 strings alike: no code, name or CSV cell has a use for one, and PostgreSQL cannot
-store or compare it.
+store or compare it. So is a lone surrogate (a JSON escape like "\\udfff" that is half
+of a pair): it is not Unicode text, so it could be neither stored nor echoed back.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Coroutine
 from decimal import Decimal
 from typing import Annotated, Any
@@ -29,6 +31,8 @@ from onhand.domain.errors import InvalidInput
 MALFORMED = object()
 NUL = "\x00"
 NUL_REASON = "must not contain NUL characters"
+SURROGATE_REASON = "must be valid Unicode text (a lone surrogate such as \\ud83d is not)"
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def _refuse_constant(name: str) -> Any:
@@ -49,32 +53,44 @@ def _describe(exc: Exception) -> str:
     return str(exc)
 
 
-def _nul_field(value: Any, path: str = "") -> str | None:
-    """The dotted path of the first string (or key) holding a NUL, if any."""
+def text_fault(text: str) -> str | None:
+    """Why `text` cannot be taken as text, if it cannot."""
+    if NUL in text:
+        return NUL_REASON
+    if _SURROGATES.search(text):
+        return SURROGATE_REASON
+    return None
+
+
+def _bad_text(value: Any, path: str = "") -> tuple[str, str] | None:
+    """The dotted path of the first string (or key) that is not acceptable text, and why."""
     if isinstance(value, str):
-        return (path or "body") if NUL in value else None
+        fault = text_fault(value)
+        return (path or "body", fault) if fault else None
     if isinstance(value, dict):
         for key, item in value.items():
             inner = f"{path}.{key}" if path else str(key)
-            if NUL in str(key):
-                return inner
-            found = _nul_field(item, inner)
+            fault = text_fault(str(key))
+            if fault:
+                return (inner.encode("utf-8", "backslashreplace").decode(), fault)
+            found = _bad_text(item, inner)
             if found:
                 return found
     if isinstance(value, list):
         for index, item in enumerate(value):
-            found = _nul_field(item, f"{path}[{index}]")
+            found = _bad_text(item, f"{path}[{index}]")
             if found:
                 return found
     return None
 
 
-def refuse_nul_params(request: Request) -> None:
+def refuse_bad_params(request: Request) -> None:
     """Path and query parameters: checked after authentication (see `auth`)."""
     params = {**request.path_params, **request.query_params}
-    bad = next((name for name, value in params.items() if NUL in f"{name}{value}"), None)
-    if bad is not None:
-        raise InvalidInput(bad, NUL_REASON)
+    for name, value in params.items():
+        fault = text_fault(f"{name}{value}")
+        if fault:
+            raise InvalidInput(name, fault)
 
 
 class ExactJsonRequest(Request):
@@ -87,12 +103,12 @@ class ExactJsonRequest(Request):
                 self.state.body_error = ("body", f"malformed JSON ({_describe(exc)})")
                 parsed = MALFORMED
             try:
-                field = _nul_field(parsed) if parsed is not MALFORMED else None
+                bad = _bad_text(parsed) if parsed is not MALFORMED else None
             except RecursionError:
                 self.state.body_error = ("body", "malformed JSON (nested too deeply)")
-                parsed, field = MALFORMED, None
-            if field:
-                self.state.body_error = (field, NUL_REASON)
+                parsed, bad = MALFORMED, None
+            if bad:
+                self.state.body_error = bad
                 parsed = MALFORMED
             self._json = parsed
         return self._json
@@ -129,8 +145,9 @@ async def _csv_text(request: Request) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise InvalidInput("file", "must be UTF-8 text") from None
-    if NUL in text:
-        raise InvalidInput("file", NUL_REASON)
+    fault = text_fault(text)
+    if fault:
+        raise InvalidInput("file", fault)
     return text
 
 

@@ -13,6 +13,7 @@ schema rejects looks exactly like one a service rejects.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -47,6 +48,15 @@ _SOURCES = ("body", "query", "path", "header", "cookie")
 _HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
 
 
+class ErrorResponse(JSONResponse):
+    """An error's JSON, which can always be sent: a lone surrogate that slipped into a
+    message (not UTF-8 encodable) goes out as its JSON escape instead of failing as a 500."""
+
+    def render(self, content: Any) -> bytes:
+        text = json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        return text.encode("utf-8", "backslashreplace")
+
+
 def status_of(exc: OnhandError) -> int:
     for cls in type(exc).__mro__:
         if cls in STATUS_BY_ERROR:
@@ -61,7 +71,7 @@ def error_response(exc: OnhandError, *, extra: Mapping[str, Any] | None = None) 
         headers["WWW-Authenticate"] = "Bearer"
     if isinstance(exc, TransientConflict):
         headers["Retry-After"] = "1"
-    return JSONResponse({"error": exc.to_dict(), **(extra or {})}, status_code=status, headers=headers)
+    return ErrorResponse({"error": exc.to_dict(), **(extra or {})}, status_code=status, headers=headers)
 
 
 def dotted(loc: Sequence[str | int]) -> str:
@@ -120,7 +130,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     code = _HTTP_CODES.get(exc.status_code, "http_error")
-    return JSONResponse(
+    return ErrorResponse(
         {"error": {"code": code, "message": str(exc.detail)}},
         status_code=exc.status_code,
         headers=exc.headers,
@@ -130,7 +140,7 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
 async def _internal_error(_request: Request, _exc: Exception) -> JSONResponse:
     # Starlette still re-raises the exception after this response, so it is logged.
     error = {"code": "internal_error", "message": "an unexpected error occurred"}
-    return JSONResponse({"error": error}, status_code=500)
+    return ErrorResponse({"error": error}, status_code=500)
 
 
 def install(app: FastAPI) -> None:
