@@ -20,6 +20,7 @@ from onhand.adapters.db.migrate import upgrade
 from onhand.adapters.db.uow import SqlDatabase, SqlUnitOfWork
 from onhand.config import Settings
 from onhand.services.context import JournalPusher
+from onhand.services.limits import Limits
 
 
 def utc_now() -> datetime:
@@ -34,8 +35,10 @@ class Onhand:
         engine: Engine,
         clock: Callable[[], datetime] = utc_now,
         pushers: Mapping[str, JournalPusher] | None = None,
+        limits: Limits | None = None,
     ) -> None:
         self.engine = engine
+        self._limits = limits or Limits()
         self._database = SqlDatabase(engine)
         self._clock = clock
         self._exporters = journal_exporters()
@@ -63,6 +66,11 @@ class Onhand:
         """The accounting systems configured to receive posted journals (none: exports only)."""
         return self._pushers
 
+    @property
+    def limits(self) -> Limits:
+        """How big one request may be (ONHAND_MAX_POSTING_LINES)."""
+        return self._limits
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -78,4 +86,4 @@ def open_onhand(
     pushers: dict[str, JournalPusher] = {"xero": xero_pusher(settings.xero)} if settings.xero else {}
     if settings.quickbooks:
         pushers["quickbooks"] = quickbooks_pusher(settings.quickbooks)
-    return Onhand(engine, clock, pushers)
+    return Onhand(engine, clock, pushers, Limits(max_posting_lines=settings.max_posting_lines))

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
+from onhand.services.limits import DEFAULT_MAX_POSTING_LINES
+
 
 def default_database_url() -> str:
     path = Path(user_data_dir("onhand", appauthor=False)) / "onhand.db"
@@ -65,18 +67,65 @@ def _oauth(prefix: str) -> OAuthClient | None:
     return OAuthClient(client_id, secret, Path(path), env(f"{prefix}_REFRESH_TOKEN") or None)
 
 
+class SettingError(ValueError):
+    """A setting in the environment that cannot be used (named, with the reason)."""
+
+
+def _positive_int(name: str, default: int) -> int:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise SettingError(f"{name}: {text!r} is not a whole number") from None
+    if value < 1:
+        raise SettingError(f"{name}: must be at least 1")
+    return value
+
+
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ApiLimits:
+    """What the HTTP API takes from one client (README's configuration table).
+
+    A body above its cap is refused as a 413 before more of it is read; an import's CSV
+    may be larger than a JSON body (it is streamed to a temporary file, not held in
+    memory). Authentication failures are limited per client address: a bucket of
+    `auth_failure_burst` refilled at `auth_failures_per_second`."""
+
+    max_body_bytes: int = 4 * MIB
+    max_import_bytes: int = 32 * MIB
+    auth_failures_per_second: int = 10
+    auth_failure_burst: int = 20
+
+    @classmethod
+    def from_env(cls) -> ApiLimits:
+        return cls(
+            max_body_bytes=_positive_int("ONHAND_MAX_BODY_BYTES", cls.max_body_bytes),
+            max_import_bytes=_positive_int("ONHAND_MAX_IMPORT_BYTES", cls.max_import_bytes),
+            auth_failures_per_second=_positive_int("ONHAND_AUTH_FAILURES_PER_SECOND", cls.auth_failures_per_second),
+            auth_failure_burst=_positive_int("ONHAND_AUTH_FAILURE_BURST", cls.auth_failure_burst),
+        )
+
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
     xero: XeroSettings | None = None
     quickbooks: QuickBooksSettings | None = None
+    max_posting_lines: int = DEFAULT_MAX_POSTING_LINES
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> Settings:
         """ONHAND_DATABASE_URL; Xero: ONHAND_XERO_TENANT_ID with ONHAND_XERO_CLIENT_ID,
         ONHAND_XERO_CLIENT_SECRET and ONHAND_XERO_TOKEN_FILE (+ ONHAND_XERO_REFRESH_TOKEN to seed the
         file, ONHAND_XERO_TOKEN_URL) or ONHAND_XERO_ACCESS_TOKEN (+ ONHAND_XERO_API_URL); QuickBooks
-        Online: ONHAND_QBO_REALM_ID with the same ONHAND_QBO_* names (+ ONHAND_QBO_ENVIRONMENT)."""
+        Online: ONHAND_QBO_REALM_ID with the same ONHAND_QBO_* names (+ ONHAND_QBO_ENVIRONMENT);
+        ONHAND_MAX_POSTING_LINES (lines of one posting or document, rows of one import)."""
         env = os.environ.get
         xero = quickbooks = None
         tenant, token, xero_oauth = env("ONHAND_XERO_TENANT_ID"), env("ONHAND_XERO_ACCESS_TOKEN"), _oauth("ONHAND_XERO")
@@ -93,4 +142,5 @@ class Settings:
             or default_database_url(),
             xero=xero,
             quickbooks=quickbooks,
+            max_posting_lines=_positive_int("ONHAND_MAX_POSTING_LINES", DEFAULT_MAX_POSTING_LINES),
         )
