@@ -91,13 +91,11 @@ MIB = 1024 * 1024
 class ApiLimits:
     """What the HTTP API takes from one client (README's configuration table).
 
-    A body above its cap is refused as a 413 before more of it is read; an import's CSV
-    may be larger than a JSON body (it is streamed to a temporary file, not held in
-    memory). Authentication failures are limited per client address: a bucket of
+    A body above its cap (a CSV import's too) is refused as a 413 before more of it is
+    read. Authentication failures are limited per client address: a bucket of
     `auth_failure_burst` refilled at `auth_failures_per_second`."""
 
     max_body_bytes: int = 4 * MIB
-    max_import_bytes: int = 32 * MIB
     auth_failures_per_second: int = 10
     auth_failure_burst: int = 20
 
@@ -105,7 +103,6 @@ class ApiLimits:
     def from_env(cls) -> ApiLimits:
         return cls(
             max_body_bytes=_positive_int("ONHAND_MAX_BODY_BYTES", cls.max_body_bytes),
-            max_import_bytes=_positive_int("ONHAND_MAX_IMPORT_BYTES", cls.max_import_bytes),
             auth_failures_per_second=_positive_int("ONHAND_AUTH_FAILURES_PER_SECOND", cls.auth_failures_per_second),
             auth_failure_burst=_positive_int("ONHAND_AUTH_FAILURE_BURST", cls.auth_failure_burst),
         )

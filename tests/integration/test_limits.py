@@ -7,7 +7,7 @@ import pytest
 
 from onhand import services
 from onhand.bootstrap import Onhand
-from onhand.config import Settings, SettingError
+from onhand.config import SettingError, Settings
 from onhand.domain.errors import InvalidInput
 from onhand.services.limits import Limits
 from onhand.services.postings import StockLine

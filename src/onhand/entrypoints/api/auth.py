@@ -1,21 +1,30 @@
 """Who is calling and what they may do: `Authorization: Bearer <API key>`.
 
-Route handlers ask for a `Reader`, `Writer` or `Admin` parameter; the key is looked up
-by `services.keys.authenticate` (401 when missing, unknown or revoked) and checked by
-`services.keys.authorize` (403 when its role lacks the permission); only then are path
-and query parameters checked for NUL characters. Secrets are never logged or echoed.
+Route handlers ask for a `Reader`, `Writer` or `Admin` parameter. The key is looked up
+by `services.keys.authenticate` (401 when missing, unknown or revoked) before the
+request's body is read (`authenticate_request`, called by the route class in
+bodies.py), so a caller without a key cannot make the server read or parse anything;
+then `services.keys.authorize` checks the role (403), and only then are path and query
+parameters checked for text the API refuses.
+
+Failures are logged (address, method, path: never the key) and limited per client
+address (throttle.py): past the limit a request is a 429 before its key is looked up.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.exceptions import HTTPException
 
 from onhand import services
 from onhand.bootstrap import Onhand
-from onhand.entrypoints.api.bodies import refuse_bad_params
+from onhand.domain.errors import Unauthorized, clipped
+from onhand.entrypoints.api.text import refuse_bad_params
+from onhand.entrypoints.api.throttle import AuthFailureThrottle
 from onhand.services.keys import Permission
 from onhand.services.views import ApiKeyView
 
@@ -34,15 +43,48 @@ def _onhand(request: Request) -> Onhand:
 OnhandDep = Annotated[Onhand, Depends(_onhand)]
 
 
-def _caller(
-    onhand: OnhandDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+log = logging.getLogger("onhand.api.auth")
+
+
+def _bearer_secret(request: Request) -> str | None:
+    scheme, _, secret = request.headers.get("authorization", "").partition(" ")
+    return secret.strip() or None if scheme.lower() == "bearer" else None
+
+
+def authenticate_request(request: Request) -> ApiKeyView:
+    """The request's API key, looked up once (and before its body is read)."""
+    known: ApiKeyView | None = getattr(request.state, "api_key", None)
+    if known is not None:
+        return known
+    throttle: AuthFailureThrottle = request.app.state.auth_throttle
+    address = request.client.host if request.client else "unknown"
+    wait = throttle.retry_after(address)
+    if wait is not None:
+        raise HTTPException(429, "too many failed authentications; retry later", headers={"Retry-After": str(wait)})
+    secret = _bearer_secret(request)
+    try:
+        key = services.keys.authenticate(request.app.state.onhand, secret)
+    except Unauthorized:
+        throttle.failed(address)
+        log.warning(
+            "authentication failed (%s) from %s: %s %s", "no key" if secret is None else "key refused",
+            address, request.method, clipped(request.url.path),
+        )
+        raise
+    request.state.api_key = key
+    return key
+
+
+def caller(
+    request: Request,
+    _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> ApiKeyView:
-    return services.keys.authenticate(onhand, credentials.credentials if credentials else None)
+    # `_bearer` is here for the OpenAPI security scheme; the key was read by the route class.
+    return authenticate_request(request)
 
 
 def _require(permission: Permission) -> object:
-    def check(key: Annotated[ApiKeyView, Depends(_caller)], request: Request) -> ApiKeyView:
+    def check(key: Annotated[ApiKeyView, Depends(caller)], request: Request) -> ApiKeyView:
         services.keys.authorize(key, permission)
         refuse_bad_params(request)
         return key

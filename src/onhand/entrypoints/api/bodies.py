@@ -6,33 +6,30 @@ numbers with a fractional part or exponent straight from their text into `Decima
 remembered (`request.state.body_error`) and reported as a 422 only after
 authentication has run, so that a caller without a key learns nothing but 401.
 
-Text containing NUL characters is refused at this edge, in bodies, paths and query
-strings alike: no code, name or CSV cell has a use for one, and PostgreSQL cannot
-store or compare it. So is a lone surrogate (a JSON escape like "\\udfff" that is half
-of a pair): it is not Unicode text, so it could be neither stored nor echoed back.
+Text the API cannot take (NUL characters, lone surrogates: see `text.py`) is refused
+here, naming where it was.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Coroutine
 from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from onhand.domain.errors import InvalidInput
+from onhand.entrypoints.api.auth import authenticate_request, caller
+from onhand.entrypoints.api.text import bad_text, text_fault
 
 # Fails validation of any body model, so the route reports `request.state.body_error`.
 MALFORMED = object()
-NUL = "\x00"
-NUL_REASON = "must not contain NUL characters"
-SURROGATE_REASON = "must be valid Unicode text (a lone surrogate such as \\ud83d is not)"
-_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def _refuse_constant(name: str) -> Any:
@@ -53,46 +50,6 @@ def _describe(exc: Exception) -> str:
     return str(exc)
 
 
-def text_fault(text: str) -> str | None:
-    """Why `text` cannot be taken as text, if it cannot."""
-    if NUL in text:
-        return NUL_REASON
-    if _SURROGATES.search(text):
-        return SURROGATE_REASON
-    return None
-
-
-def _bad_text(value: Any, path: str = "") -> tuple[str, str] | None:
-    """The dotted path of the first string (or key) that is not acceptable text, and why."""
-    if isinstance(value, str):
-        fault = text_fault(value)
-        return (path or "body", fault) if fault else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            inner = f"{path}.{key}" if path else str(key)
-            fault = text_fault(str(key))
-            if fault:
-                return (inner.encode("utf-8", "backslashreplace").decode(), fault)
-            found = _bad_text(item, inner)
-            if found:
-                return found
-    if isinstance(value, list):
-        for index, item in enumerate(value):
-            found = _bad_text(item, f"{path}[{index}]")
-            if found:
-                return found
-    return None
-
-
-def refuse_bad_params(request: Request) -> None:
-    """Path and query parameters: checked after authentication (see `auth`)."""
-    params = {**request.path_params, **request.query_params}
-    for name, value in params.items():
-        fault = text_fault(f"{name}{value}")
-        if fault:
-            raise InvalidInput(name, fault)
-
-
 class ExactJsonRequest(Request):
     async def json(self) -> Any:
         if not hasattr(self, "_json"):
@@ -103,7 +60,7 @@ class ExactJsonRequest(Request):
                 self.state.body_error = ("body", f"malformed JSON ({_describe(exc)})")
                 parsed = MALFORMED
             try:
-                bad = _bad_text(parsed) if parsed is not MALFORMED else None
+                bad = bad_text(parsed) if parsed is not MALFORMED else None
             except RecursionError:
                 self.state.body_error = ("body", "malformed JSON (nested too deeply)")
                 parsed, bad = MALFORMED, None
@@ -114,12 +71,23 @@ class ExactJsonRequest(Request):
         return self._json
 
 
+def _needs_key(dependant: Dependant) -> bool:
+    return any(dep.call is caller or _needs_key(dep) for dep in dependant.dependencies)
+
+
 class ExactJsonRoute(APIRoute):
+    """Parses JSON exactly and looks the API key up before anything reads the body."""
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
+        needs_key = _needs_key(self.dependant)
 
         async def exact(request: Request) -> Response:
-            return await handler(ExactJsonRequest(request.scope, request.receive))
+            exact_request = ExactJsonRequest(request.scope, request.receive)
+            if needs_key:
+                # A database lookup: run it off the event loop, as FastAPI runs sync dependencies.
+                await run_in_threadpool(authenticate_request, exact_request)
+            return await handler(exact_request)
 
         return exact
 
@@ -131,6 +99,8 @@ async def _csv_text(request: Request) -> str:
         try:
             form = await request.form()
         except HTTPException as exc:
+            if exc.status_code == 413:  # over the body cap (body_limit.py)
+                raise
             raise InvalidInput("file", f"malformed multipart body ({exc.detail})") from None
         try:
             upload = form.get("file")

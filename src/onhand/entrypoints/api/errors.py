@@ -4,7 +4,8 @@
     RequestValidationError        → 422 invalid_input, naming the first bad field
     malformed JSON body           → 422 invalid_input, field "body"
     NUL character in any text     → 422 invalid_input, naming where
-    HTTPException (routing)       → its own status (404 unknown path, 405 method …)
+    HTTPException (routing)       → its own status (404 unknown path, 405 method with
+                                    every allowed one, 413 body too large, 429 throttled)
     anything else (a bug)         → 500 internal_error, details only in the server log
 
 Validation errors are turned into the domain's `InvalidInput` so that a field the
@@ -46,7 +47,9 @@ STATUS_BY_ERROR: dict[type[OnhandError], int] = {
 FALLBACK_STATUS = 400
 
 _SOURCES = ("body", "query", "path", "header", "cookie")
-_HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+_HTTP_CODES = {
+    400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large", 429: "too_many_requests",
+}
 
 
 class ErrorResponse(JSONResponse):
@@ -141,17 +144,20 @@ def allowed_methods(request: Request) -> list[str]:
     ]
 
 
+def http_error(status: int, detail: str) -> dict[str, Any]:
+    """The error of an HTTP-level refusal; a body too large names the body."""
+    error: dict[str, Any] = {"code": _HTTP_CODES.get(status, "http_error"), "message": detail}
+    if status == 413:
+        error.update(message=f"body: {detail}", field="body", reason=detail)
+    return {"error": error}
+
+
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
-    code = _HTTP_CODES.get(exc.status_code, "http_error")
     headers = dict(exc.headers or {})
     if exc.status_code == 405:
         headers["Allow"] = ", ".join(allowed_methods(request))
-    return ErrorResponse(
-        {"error": {"code": code, "message": str(exc.detail)}},
-        status_code=exc.status_code,
-        headers=headers,
-    )
+    return ErrorResponse(http_error(exc.status_code, str(exc.detail)), status_code=exc.status_code, headers=headers)
 
 
 async def _internal_error(_request: Request, _exc: Exception) -> JSONResponse:
