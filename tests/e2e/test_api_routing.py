@@ -49,3 +49,14 @@ def test_patching_a_gtin_path_never_changes_an_item_named_like_it(api_admin: htt
     services.items.create_item(onhand, sku="by-gtin/1", name="Odd SKU")
     assert api_admin.patch("/api/v1/items/by-gtin/1", json={"name": "Changed"}).status_code == 405
     assert services.items.get_item(onhand, "by-gtin/1").name == "Odd SKU"
+
+
+def test_an_unknown_query_parameter_is_a_422_naming_it(api_admin: httpx.Client) -> None:
+    response = api_admin.get("/api/v1/stock", params={"skus": "TEA-1"})
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert (error["field"], error["reason"]) == ("skus", "is not a parameter of this request")
+
+
+def test_a_declared_query_parameter_is_taken(api_admin: httpx.Client) -> None:
+    assert api_admin.get("/api/v1/moves", params={"limit": 10, "location": "ADJUSTMENT"}).status_code == 200

@@ -5,7 +5,7 @@ by `services.keys.authenticate` (401 when missing, unknown or revoked) before th
 request's body is read (`authenticate_request`, called by the route class in
 bodies.py), so a caller without a key cannot make the server read or parse anything;
 then `services.keys.authorize` checks the role (403), and only then are path and query
-parameters checked for text the API refuses.
+parameters checked (params.py: text the API refuses, query names the route lacks).
 
 Failures are logged (address, method, path: never the key) and limited per client
 address (throttle.py): past the limit a request is a 429 before its key is looked up.
@@ -23,7 +23,7 @@ from starlette.exceptions import HTTPException
 from onhand import services
 from onhand.bootstrap import Onhand
 from onhand.domain.errors import Unauthorized, clipped
-from onhand.entrypoints.api.text import refuse_bad_params
+from onhand.entrypoints.api.params import check_params
 from onhand.entrypoints.api.throttle import AuthFailureThrottle
 from onhand.services.keys import Permission
 from onhand.services.views import ApiKeyView
@@ -86,7 +86,7 @@ def caller(
 def _require(permission: Permission) -> object:
     def check(key: Annotated[ApiKeyView, Depends(caller)], request: Request) -> ApiKeyView:
         services.keys.authorize(key, permission)
-        refuse_bad_params(request)
+        check_params(request)
         return key
 
     return Depends(check)

@@ -10,10 +10,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from fastapi import Request
-
-from onhand.domain.errors import InvalidInput
-
 NUL = "\x00"
 NUL_REASON = "must not contain NUL characters"
 SURROGATE_REASON = "must be valid Unicode text (a lone surrogate such as \\ud83d is not)"
@@ -49,12 +45,3 @@ def bad_text(value: Any, path: str = "") -> tuple[str, str] | None:
             if found:
                 return found
     return None
-
-
-def refuse_bad_params(request: Request) -> None:
-    """Path and query parameters: checked after authentication (see `auth`)."""
-    params = {**request.path_params, **request.query_params}
-    for name, value in params.items():
-        fault = text_fault(f"{name}{value}")
-        if fault:
-            raise InvalidInput(name, fault)
