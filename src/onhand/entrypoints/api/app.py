@@ -19,6 +19,7 @@ from onhand.config import ApiLimits
 from onhand.entrypoints.api import errors
 from onhand.entrypoints.api.body_limit import BodyLimit
 from onhand.entrypoints.api.headers import SecurityHeaders, docs_page
+from onhand.entrypoints.api.openapi import make_strict
 from onhand.entrypoints.api.routes import (
     admin,
     assemblies,
@@ -100,5 +101,6 @@ def _build(onhand: Onhand, limits: ApiLimits, lifespan: Lifespan | None) -> Fast
     app.include_router(meta.router)
     for module in _ROUTERS:
         app.include_router(module.router, prefix=API_PREFIX)
+    make_strict(app, (module.router for module in _ROUTERS), API_PREFIX)
     return app
 

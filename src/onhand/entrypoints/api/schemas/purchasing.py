@@ -6,7 +6,16 @@ from datetime import date, datetime
 
 from pydantic import Field
 
-from onhand.entrypoints.api.schemas.common import DateIn, DecimalIn, DecimalOut, QuantityIn, RequestModel, ResponseModel
+from onhand.domain.landed_costs import AllocationMethod, LandedCostKind
+from onhand.entrypoints.api.schemas.common import (
+    DateIn,
+    DecimalIn,
+    DecimalOut,
+    QuantityIn,
+    RequestModel,
+    ResponseModel,
+    choices,
+)
 from onhand.entrypoints.api.schemas.postings import EFFECTIVE_AT
 from onhand.services.landed_costs import NewLandedCost
 from onhand.services.purchase_orders import NewPurchaseLine
@@ -182,11 +191,15 @@ class ReceiptLineIn(RequestModel):
 
 
 class LandedCostIn(RequestModel):
-    kind: str = Field(description="freight, duty, insurance or other", examples=["freight"])
+    kind: str = Field(
+        description="freight, duty, insurance or other", examples=["freight"], json_schema_extra=choices(LandedCostKind)
+    )
     amount: DecimalIn
     currency: str | None = Field(None, description="Default: the receipt's currency")
     exchange_rate: DecimalIn | None = Field(None, description="Company currency per unit of `currency`")
-    method: str = Field("value", description="Allocate by value, quantity or weight")
+    method: str = Field(
+        "value", description="Allocate by value, quantity or weight", json_schema_extra=choices(AllocationMethod)
+    )
     reference: str | None = Field(None, description="The invoice it came on")
 
     def to_cost(self) -> NewLandedCost:
