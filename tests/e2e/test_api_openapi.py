@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import typing
 from typing import Any, cast
 
 import pytest
@@ -55,3 +56,33 @@ def test_every_api_route_documents_a_body_too_large_and_throttling(description: 
         if path.startswith("/api/v1/"):
             for operation in operations.values():
                 assert {"413", "429"} <= set(operation["responses"]), path
+
+
+def _request_models() -> list[type]:
+    import importlib
+    import pkgutil
+
+    import onhand.entrypoints.api.schemas as package
+    from onhand.entrypoints.api.schemas.common import RequestModel
+
+    for module in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"{package.__name__}.{module.name}")
+    found, pending = [], [RequestModel]
+    while pending:
+        found.extend(subclasses := pending.pop().__subclasses__())
+        pending.extend(subclasses)
+    return found
+
+
+def test_no_request_field_takes_a_boolean_or_text_for_a_number_or_a_number_for_a_boolean() -> None:
+    # Pydantic's lax int takes false and "5", its lax bool takes 1: the description says
+    # integer or boolean, so the server must refuse the others (PUT /transfer-routes took
+    # lead_time_days: false as 0).
+    lax = [
+        f"{model.__name__}.{name}"
+        for model in _request_models()
+        for name, field in model.model_fields.items()
+        if set(typing.get_args(field.annotation) or (field.annotation,)) & {int, bool}
+        and not any(type(meta).__name__ == "Strict" for meta in field.metadata)
+    ]
+    assert lax == []

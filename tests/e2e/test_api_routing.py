@@ -60,3 +60,12 @@ def test_an_unknown_query_parameter_is_a_422_naming_it(api_admin: httpx.Client) 
 
 def test_a_declared_query_parameter_is_taken(api_admin: httpx.Client) -> None:
     assert api_admin.get("/api/v1/moves", params={"limit": 10, "location": "ADJUSTMENT"}).status_code == 200
+
+
+def test_a_boolean_where_a_number_of_days_belongs_is_a_422(api_admin: httpx.Client, onhand: Onhand) -> None:
+    for code, kind in (("NY", "warehouse"), ("LA", "store"), ("SEA", "transit")):
+        services.locations.create_location(onhand, code=code, name=code, kind=kind)
+    body = {"source": "NY", "destination": "LA", "transit": "SEA", "lead_time_days": False}
+    response = api_admin.put("/api/v1/transfer-routes", json=body)
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["field"] == "lead_time_days"
