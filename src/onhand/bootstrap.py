@@ -22,6 +22,7 @@ from onhand.adapters.db.uow import SqlDatabase, SqlUnitOfWork
 from onhand.config import DEFAULT_IDEMPOTENCY_TTL, Settings
 from onhand.domain.actors import SYSTEM, Actor
 from onhand.services.context import JournalPusher
+from onhand.services.limits import Limits
 
 
 def utc_now() -> datetime:
@@ -39,8 +40,10 @@ class Onhand:
         pushers: Mapping[str, JournalPusher] | None = None,
         *,
         idempotency_ttl: timedelta = DEFAULT_IDEMPOTENCY_TTL,
+        limits: Limits | None = None,
     ) -> None:
         self.engine = engine
+        self._limits = limits or Limits()
         self._database = SqlDatabase(engine)
         self._clock = clock
         self._exporters = journal_exporters()
@@ -89,6 +92,11 @@ class Onhand:
         """The accounting systems configured to receive posted journals (none: exports only)."""
         return self._pushers
 
+    @property
+    def limits(self) -> Limits:
+        """How big one request may be (ONHAND_MAX_POSTING_LINES)."""
+        return self._limits
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -104,4 +112,5 @@ def open_onhand(
     pushers: dict[str, JournalPusher] = {"xero": xero_pusher(settings.xero)} if settings.xero else {}
     if settings.quickbooks:
         pushers["quickbooks"] = quickbooks_pusher(settings.quickbooks)
-    return Onhand(engine, clock, pushers, idempotency_ttl=settings.idempotency_ttl)
+    return Onhand(engine, clock, pushers, idempotency_ttl=settings.idempotency_ttl,
+                  limits=Limits(max_posting_lines=settings.max_posting_lines))

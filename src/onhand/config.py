@@ -13,6 +13,7 @@ from platformdirs import user_data_dir
 
 from onhand.domain.choices import parse_choice
 from onhand.domain.errors import InvalidInput
+from onhand.services.limits import DEFAULT_MAX_POSTING_LINES
 
 DEFAULT_IDEMPOTENCY_TTL = timedelta(hours=24)
 MAX_IDEMPOTENCY_TTL_HOURS = 24 * 30
@@ -99,6 +100,41 @@ def _sqlite_synchronous(text: str | None, profile: Profile) -> Literal["FULL", "
     if value not in ("FULL", "NORMAL"):
         raise InvalidInput("ONHAND_SQLITE_SYNCHRONOUS", f"{text!r} is not one of full, normal")
     return "FULL" if value == "FULL" else "NORMAL"
+def _positive_int(name: str, default: int) -> int:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isascii() or not text.isdigit():
+        raise InvalidInput(name, f"{text!r} is not a whole number")
+    value = int(text)
+    if value < 1:
+        raise InvalidInput(name, "must be at least 1")
+    return value
+
+
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ApiLimits:
+    """What the HTTP API takes from one client (README's configuration table).
+
+    A body above its cap (a CSV import's too) is refused as a 413 before more of it is
+    read. Authentication failures are limited per client address: a bucket of
+    `auth_failure_burst` refilled at `auth_failures_per_second`."""
+
+    max_body_bytes: int = 4 * MIB
+    auth_failures_per_second: int = 10
+    auth_failure_burst: int = 20
+
+    @classmethod
+    def from_env(cls) -> ApiLimits:
+        return cls(
+            max_body_bytes=_positive_int("ONHAND_MAX_BODY_BYTES", cls.max_body_bytes),
+            auth_failures_per_second=_positive_int("ONHAND_AUTH_FAILURES_PER_SECOND", cls.auth_failures_per_second),
+            auth_failure_burst=_positive_int("ONHAND_AUTH_FAILURE_BURST", cls.auth_failure_burst),
+        )
+
 
 
 @dataclass(frozen=True)
@@ -110,6 +146,7 @@ class Settings:
     sqlite_synchronous: Literal["FULL", "NORMAL"] = "NORMAL"
     # How long a write's idempotency key is remembered; a repeat after that is a new request.
     idempotency_ttl: timedelta = DEFAULT_IDEMPOTENCY_TTL
+    max_posting_lines: int = DEFAULT_MAX_POSTING_LINES
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> Settings:
@@ -118,7 +155,8 @@ class Settings:
         file, ONHAND_XERO_TOKEN_URL) or ONHAND_XERO_ACCESS_TOKEN (+ ONHAND_XERO_API_URL); QuickBooks
         Online: ONHAND_QBO_REALM_ID with the same ONHAND_QBO_* names (+ ONHAND_QBO_ENVIRONMENT);
         ONHAND_PROFILE (development, production), ONHAND_SQLITE_SYNCHRONOUS (full, normal),
-        ONHAND_IDEMPOTENCY_TTL_HOURS (README's configuration table)."""
+        ONHAND_IDEMPOTENCY_TTL_HOURS, ONHAND_MAX_POSTING_LINES (lines of one posting or document,
+        rows of one import) (README's configuration table)."""
         env = os.environ.get
         profile = parse_choice(Profile, env("ONHAND_PROFILE") or Profile.DEVELOPMENT.value, "ONHAND_PROFILE")
         xero = quickbooks = None
@@ -139,4 +177,5 @@ class Settings:
             profile=profile,
             sqlite_synchronous=_sqlite_synchronous(env("ONHAND_SQLITE_SYNCHRONOUS"), profile),
             idempotency_ttl=_idempotency_ttl(env("ONHAND_IDEMPOTENCY_TTL_HOURS")),
+            max_posting_lines=_positive_int("ONHAND_MAX_POSTING_LINES", DEFAULT_MAX_POSTING_LINES),
         )

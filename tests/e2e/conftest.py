@@ -24,7 +24,7 @@ from fastapi import FastAPI
 
 from onhand import services
 from onhand.bootstrap import Onhand
-from onhand.entrypoints.api.app import create_app
+from onhand.entrypoints.api.app import SERVER_OPTIONS, create_app
 from tests.e2e.cli_runner import PrebuiltCliRunner
 
 # ---------------------------------------------------------------------------- API
@@ -40,7 +40,9 @@ def serve_api(app: Callable[..., Any], lifespan: Literal["on", "off"] = "on") ->
     listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     listener.bind(("127.0.0.1", 0))
     port = listener.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_config=None, log_level="warning", lifespan=lifespan))
+    server = uvicorn.Server(
+        uvicorn.Config(app, log_config=None, log_level="warning", lifespan=lifespan, **SERVER_OPTIONS)
+    )
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
     thread.start()
     try:

@@ -24,7 +24,7 @@ PATH_VALUES = {"key_id": "999999", "posting_id": "999999", "line_no": "1", "day"
 
 
 def normalized(path: str) -> str:
-    return re.sub(r"\{(\w+)(:path)?\}", "{}", path)
+    return re.sub(r"\{(\w+)(:\w+)?\}", "{}", path)
 
 
 def code_permissions() -> dict[tuple[str, str], Permission]:

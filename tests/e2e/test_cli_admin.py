@@ -106,7 +106,12 @@ def test_keys_revoke_of_an_unknown_id_is_not_found(cli_run):
 def served(monkeypatch):
     """What `uvicorn.run` was asked to serve (nothing is actually served)."""
     calls: list[tuple[object, str, int]] = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, host, port: calls.append((app, host, port)))
+
+    def run(app, host, port, **options):
+        assert options.get("server_header") is False  # no "server: uvicorn" banner
+        calls.append((app, host, port))
+
+    monkeypatch.setattr(uvicorn, "run", run)
     return calls
 
 

@@ -23,6 +23,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+# An error echoes what it was given (an unknown SKU, a bad field name) at most this long:
+# a megabyte SKU must not come back as a two-megabyte 404.
+ECHO_LIMIT = 100
+REASON_LIMIT = 500
+
+
+def clipped(text: str, limit: int = ECHO_LIMIT) -> str:
+    """`text`, cut to `limit` characters with the length it had when it was longer."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text)} characters)"
+
 
 class OnhandError(Exception):
     """Base of every deliberate Onhand error."""
@@ -41,6 +53,7 @@ class InvalidInput(OnhandError):
     code = "invalid_input"
 
     def __init__(self, field: str, reason: str) -> None:
+        field, reason = clipped(field, 2 * ECHO_LIMIT), clipped(reason, REASON_LIMIT)
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.reason = reason
@@ -53,6 +66,7 @@ class NotFound(OnhandError):
     code = "not_found"
 
     def __init__(self, what: str, key: str, field: str | None = None) -> None:
+        key = clipped(key)
         super().__init__(f"{field or what}: unknown {what} {key!r}")
         self.what = what
         self.key = key
@@ -70,6 +84,7 @@ class AlreadyExists(Conflict):
     code = "already_exists"
 
     def __init__(self, what: str, key: str, field: str | None = None) -> None:
+        key = clipped(key)
         super().__init__(f"{field or what}: {what} {key!r} already exists")
         self.what = what
         self.key = key
@@ -83,6 +98,7 @@ class IdempotencyConflict(Conflict):
     code = "idempotency_conflict"
 
     def __init__(self, key: str) -> None:
+        key = clipped(key)
         super().__init__(
             f"idempotency_key: {key!r} was already used for a different request"
         )

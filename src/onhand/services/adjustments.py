@@ -12,6 +12,7 @@ from onhand.domain.ledger import PostingDraft, PostingKind, adjustment_move
 from onhand.domain.locations import LocationKind
 from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write
+from onhand.services.limits import check_line_count
 from onhand.services.postings import StockLine, load_posting, parse_effective_at, post, posting_subject, resolve_line
 from onhand.services.views import PostingView
 
@@ -35,6 +36,7 @@ def post_adjustment(
     A found line may give its `unit_cost` (company currency); it then comes in at that
     cost instead of the item's current cost there.
     """
+    check_line_count(ctx.limits, lines, "lines")
     if not lines:
         raise InvalidInput("lines", "an adjustment needs at least one line")
     clean_reference = resolve.text(reference, "reference")

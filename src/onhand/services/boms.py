@@ -25,6 +25,7 @@ from onhand.services import resolve
 from onhand.services.assembly_views import BillOfMaterials, ComponentStock, KitAvailability, LocationQuantity
 from onhand.services.bundles import ComponentLine, check_acyclic, resolve_components
 from onhand.services.context import ServiceContext, run_write, today
+from onhand.services.limits import check_line_count
 
 if TYPE_CHECKING:
     from datetime import date
@@ -60,6 +61,7 @@ def set_bill_of_materials(
     Quantities are per unit of output in each component's unit; `scrap_percent` more is
     consumed; labour and overhead are costs per unit of output, kept for valuation.
     """
+    check_line_count(ctx.limits, components, "components")
     labour = money(labour_cost, "labour_cost")
     overhead = money(overhead_cost, "overhead_cost")
     clean_note = resolve.text(note, "note", max_length=2000)

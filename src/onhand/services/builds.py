@@ -34,6 +34,7 @@ from onhand.services import resolve
 from onhand.services.assembly_views import BuildOrderView
 from onhand.services.boms import build_site, recipe
 from onhand.services.context import ServiceContext, run_write, today
+from onhand.services.limits import check_line_count
 from onhand.services.postings import parse_effective_at
 from onhand.services.production import ComponentLot, business_day_of, output_lot, plan_consumption, record_run
 
@@ -180,6 +181,7 @@ def build(
     and the item's shelf life from today.
     """
 
+    check_line_count(ctx.limits, component_lots, "component_lots")
     def work(uow: UnitOfWork) -> int:
         order = _order(uow, reference)
         check_open(order.reference, order.status, "build it")

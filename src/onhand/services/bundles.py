@@ -26,6 +26,7 @@ from onhand.domain.quantities import MAX_DECIMALS, parse_decimal, plain, positiv
 from onhand.services import resolve
 from onhand.services.assembly_views import BillOfMaterials, ComponentStock, KitAvailability, LocationQuantity
 from onhand.services.context import ServiceContext, run_write, today
+from onhand.services.limits import check_line_count
 from onhand.services.views import StockLevel, StockReport
 
 if TYPE_CHECKING:
@@ -81,6 +82,7 @@ def set_components(
 ) -> BillOfMaterials:
     """Give a bundle its components (replacing any it had). A component may be a bundle."""
 
+    check_line_count(ctx.limits, components, "components")
     def work(uow: UnitOfWork) -> int:
         bundle = resolve.item(uow, sku)
         if bundle.kind is not ItemKind.BUNDLE:

@@ -22,6 +22,7 @@ from onhand.domain.calendar import business_day, time_zone
 from onhand.domain.errors import IdempotencyConflict, InvalidInput, TransientConflict
 from onhand.domain.journal import Journal
 from onhand.services.audit import record_action, record_change
+from onhand.services.limits import Limits
 
 if TYPE_CHECKING:  # the concrete unit of work, for type checkers only
     from onhand.adapters.db.uow import SqlUnitOfWork as UnitOfWork
@@ -71,6 +72,10 @@ class ServiceContext(Protocol):
     # Accounting systems configured to receive posted journals, by name (xero, quickbooks).
     @property
     def journal_pushers(self) -> Mapping[str, JournalPusher]: ...
+
+    # How big one request may be (lines per posting); from the settings.
+    @property
+    def limits(self) -> Limits: ...
 
 
 def today(ctx: ServiceContext, uow: UnitOfWork) -> date:

@@ -12,6 +12,7 @@ from onhand.domain.ledger import PostingDraft, PostingKind, balance_key, count_m
 from onhand.domain.locations import LocationKind
 from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write
+from onhand.services.limits import check_line_count
 from onhand.services.postings import StockLine, load_posting, parse_effective_at, post, posting_subject, resolve_line
 from onhand.services.views import PostingView
 
@@ -37,6 +38,7 @@ def post_stock_count(
     `unit_cost` values the units a count finds; on a line whose count is below the books
     it is refused (on one that agrees it is moot).
     """
+    check_line_count(ctx.limits, lines, "lines")
     if not lines:
         raise InvalidInput("lines", "a count needs at least one line")
     clean_reference = resolve.text(reference, "reference")

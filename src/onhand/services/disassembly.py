@@ -26,6 +26,7 @@ from onhand.services import resolve
 from onhand.services.assembly_views import BuildRunView
 from onhand.services.boms import build_site, recipe
 from onhand.services.context import ServiceContext, run_write, today
+from onhand.services.limits import check_line_count
 from onhand.services.lots import add_lot, parse_date
 from onhand.services.postings import parse_effective_at
 from onhand.services.production import ComponentLot, explicit_lots, plan_consumption, record_run
@@ -53,6 +54,7 @@ def disassemble(
 ) -> BuildRunView:
     """Take `quantity` of `sku` (lot `lot`, if tracked) at `location` apart; `effective_at`
     backdates it (as a build: valued then, taking what is free now)."""
+    check_line_count(ctx.limits, component_lots, "component_lots")
     clean_reference = resolve.text(reference, "reference")
     clean_note = resolve.text(note, "note", max_length=2000)
 

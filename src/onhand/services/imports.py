@@ -156,6 +156,11 @@ def _run(
     idempotency_key: str | None,
 ) -> ImportReport:
     rows = parse_csv(text, kind)
+    limit = ctx.limits.max_posting_lines
+    if len(rows) > limit:
+        # One import is one transaction: a bigger one would hold the write lock for long.
+        raise InvalidInput("file", f"{len(rows)} rows are more than the {limit} one import may have; "
+                           "split the file into several")
 
     def work(uow: UnitOfWork) -> int:
         errors: list[RowError] = []

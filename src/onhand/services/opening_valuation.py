@@ -30,6 +30,7 @@ from onhand.domain.lots import LOT_CODE_PATTERN, Lot
 from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write
 from onhand.services.imports import parse_csv
+from onhand.services.limits import check_line_count
 from onhand.services.postings import parse_unit_cost
 from onhand.services.valuing import methods_for
 
@@ -133,6 +134,7 @@ def value_opening_stock(
     idempotency_key: str | None = None,
 ) -> OpeningValuationView:
     """Give on-hand stock without cost layers an opening layer at each line's unit cost, all or none."""
+    check_line_count(ctx.limits, lines, "lines")
     if not lines:
         raise InvalidInput("lines", "an opening valuation needs at least one line")
     clean_reference = resolve.text(reference, "reference")

@@ -26,6 +26,7 @@ from onhand.domain.orders import (
 from onhand.domain.sales_revenue import order_exchange_rate
 from onhand.services import allocation, backorders, resolve
 from onhand.services.context import ServiceContext, run_write, today
+from onhand.services.limits import check_line_count
 from onhand.services.lots import parse_date
 from onhand.services.order_lines import NewOrderLine, line_values, ship_to_values
 from onhand.services.order_views import SalesOrderView, ShipTo, load_order, order_subject
@@ -69,6 +70,7 @@ def create_order(
 ) -> SalesOrderView:
     """A new order; in a currency other than the company's it needs `exchange_rate`
     (company currency per unit of the order's), which its revenue is journaled at."""
+    check_line_count(ctx.limits, lines, "lines")
     channel_name = validate_channel(channel)
     external = resolve.text(external_id, "external_id", max_length=100)
     ship_date = parse_date(requested_ship_date, "requested_ship_date")
@@ -135,6 +137,7 @@ def update_order(
     Changing the lines, address or date of an allocated order releases its
     reservations and allocates it again under the new terms.
     """
+    check_line_count(ctx.limits, lines, "lines")
     ship_date = parse_date(requested_ship_date, "requested_ship_date")
 
     def work(uow: UnitOfWork) -> int:

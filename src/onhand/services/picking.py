@@ -21,6 +21,7 @@ from onhand.domain.orders import OrderStatus, require_active
 from onhand.domain.quantities import positive_quantity
 from onhand.services import allocation, resolve
 from onhand.services.context import ServiceContext, run_write, today
+from onhand.services.limits import check_line_count
 from onhand.services.order_views import SalesOrderView, load_order, order_subject
 from onhand.services.orders import locked_order, order_id
 from onhand.services.scanning import resolve_scan
@@ -92,6 +93,7 @@ def confirm_pick(
     picks: Sequence[PickConfirmation],
     idempotency_key: str | None = None,
 ) -> SalesOrderView:
+    check_line_count(ctx.limits, picks, "picks")
     if not picks:
         raise InvalidInput("picks", "confirm at least one pick")
 

@@ -29,6 +29,7 @@ from onhand.domain.purchasing import (
 from onhand.domain.quantities import positive_quantity
 from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write, today
+from onhand.services.limits import check_line_count
 from onhand.services.lots import parse_date
 from onhand.services.purchase_views import PurchaseOrderView, load_purchase_order, purchase_order_subject
 from onhand.services.suppliers import supplier_row
@@ -115,6 +116,7 @@ def create_purchase_order(
     idempotency_key: str | None = None,
 ) -> PurchaseOrderView:
     """A draft purchase order; without an expected date, today plus the supplier's lead time."""
+    check_line_count(ctx.limits, lines, "lines")
     their_reference = resolve.text(supplier_reference, "supplier_reference", max_length=100)
     expected = parse_date(expected_date, "expected_date")
     clean_note = resolve.text(note, "note", max_length=2000)
@@ -167,6 +169,7 @@ def update_purchase_order(
 ) -> PurchaseOrderView:
     """Lines, destination and currency change only while draft (new lines replace all);
     the expected date, supplier reference and note while the order is not ended."""
+    check_line_count(ctx.limits, lines, "lines")
     expected = parse_date(expected_date, "expected_date")
     their_reference = resolve.text(supplier_reference, "supplier_reference", max_length=100)
     clean_note = resolve.text(note, "note", max_length=2000)

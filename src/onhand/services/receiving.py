@@ -33,6 +33,7 @@ from onhand.domain.quantities import plain, positive_quantity
 from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write
 from onhand.services.landed_costs import NewLandedCost, record_landed_cost
+from onhand.services.limits import check_line_count
 from onhand.services.lots import add_lot, parse_date
 from onhand.services.postings import parse_effective_at, post
 from onhand.services.purchase_orders import locked_order, order_row, refresh_status
@@ -84,6 +85,7 @@ def receive_purchase_order(
     idempotency_key: str | None = None,
 ) -> ReceiptView:
     """Post what arrived (all lines or none) and return the receipt."""
+    check_line_count(ctx.limits, lines, "lines")
     if not lines:
         raise InvalidInput("lines", "a receipt needs at least one line")
     delivery = resolve.text(delivery_reference, "delivery_reference", max_length=100)

@@ -13,6 +13,7 @@ from onhand.domain.errors import InvalidInput
 from onhand.domain.ledger import MoveLine, PostingDraft, PostingKind
 from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write
+from onhand.services.limits import check_line_count
 from onhand.services.postings import StockLine, load_posting, post, posting_subject, resolve_line
 from onhand.services.views import PostingView
 
@@ -31,6 +32,7 @@ def move_stock(
     idempotency_key: str | None = None,
 ) -> PostingView:
     """Move each line's quantity (and lot) from `source` to `destination`, all or none."""
+    check_line_count(ctx.limits, lines, "lines")
     if not lines:
         raise InvalidInput("lines", "a relocation needs at least one line")
     clean_reference = resolve.text(reference, "reference")

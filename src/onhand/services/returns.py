@@ -27,6 +27,7 @@ from onhand.domain.quantities import positive_quantity
 from onhand.domain.sales_revenue import validate_refund_unit_price
 from onhand.services import allocation, resolve
 from onhand.services.context import ServiceContext, run_write
+from onhand.services.limits import check_line_count
 from onhand.services.order_views import SalesOrderView, load_order, order_subject
 from onhand.services.orders import locked_order
 from onhand.services.postings import post
@@ -71,6 +72,7 @@ def receive_return(
     return_reference: str | None = None,
     idempotency_key: str | None = None,
 ) -> SalesOrderView:
+    check_line_count(ctx.limits, lines, "lines")
     if not lines:
         raise InvalidInput("lines", "a return needs at least one line")
 

@@ -19,6 +19,7 @@ from onhand.domain.orders import OrderStatus, require_active
 from onhand.domain.quantities import non_negative_quantity, parse_decimal, positive_quantity
 from onhand.services import allocation, resolve
 from onhand.services.context import ServiceContext, run_write
+from onhand.services.limits import check_line_count
 from onhand.services.order_views import SalesOrderView, load_order, order_subject
 from onhand.services.orders import locked_order
 from onhand.services.postings import post
@@ -78,6 +79,7 @@ def pack_order(
     idempotency_key: str | None = None,
 ) -> SalesOrderView:
     """Put picked goods into packages (with carrier, tracking, weight and size)."""
+    check_line_count(ctx.limits, packages, "packages")
     if not packages:
         raise InvalidInput("packages", "give at least one package")
 
@@ -147,6 +149,7 @@ def ship_order(
     everything picked, else everything reserved.
     """
 
+    check_line_count(ctx.limits, lines, "lines")
     def work(uow: UnitOfWork) -> int:
         order = locked_order(uow, reference)
         require_active(OrderStatus(order.status), order.reference)

@@ -25,6 +25,7 @@ from onhand.domain.purchasing import split_return, validate_reference
 from onhand.domain.quantities import positive_quantity
 from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write
+from onhand.services.limits import check_line_count
 from onhand.services.postings import post
 from onhand.services.purchase_orders import locked_order, order_row
 from onhand.services.purchase_views import SupplierReturnLineView, SupplierReturnView, supplier_return_subject
@@ -58,6 +59,7 @@ def return_to_supplier(
     idempotency_key: str | None = None,
 ) -> SupplierReturnView:
     """Send received units of purchase order `reference` back to its supplier, all lines or none."""
+    check_line_count(ctx.limits, lines, "lines")
     if not lines:
         raise InvalidInput("lines", "a return to supplier needs at least one line")
     rma = resolve.text(authorisation, "authorisation", max_length=100)

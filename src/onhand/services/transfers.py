@@ -28,6 +28,7 @@ from onhand.domain.transfers import (
 )
 from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write, today
+from onhand.services.limits import check_line_count
 from onhand.services.lots import parse_date
 from onhand.services.transfer_views import TransferView, line_progress, load_transfer, transfer_subject
 
@@ -131,6 +132,7 @@ def create_transfer(
     Without `transit`, the route's (see `transfer_routes`) or the only transit location;
     without `expected_date`, today plus the route's lead time when it has one.
     """
+    check_line_count(ctx.limits, lines, "lines")
     arrival = parse_date(expected_date, "expected_date")
     texts = {
         "carrier": resolve.text(carrier, "carrier", max_length=64),
@@ -188,6 +190,7 @@ def update_transfer(
 ) -> TransferView:
     """Change a transfer. Lines (they replace all lines) and transit only while draft;
     expected date, carrier, tracking number and note until it is finished ("" clears)."""
+    check_line_count(ctx.limits, lines, "lines")
     arrival = parse_date(expected_date, "expected_date")
 
     def work(uow: UnitOfWork) -> int:

@@ -33,6 +33,7 @@ from onhand.domain.transfers import (
 )
 from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write, today
+from onhand.services.limits import check_line_count
 from onhand.services.postings import post
 from onhand.services.transfer_views import TransferView, line_progress, load_transfer, transfer_subject
 from onhand.services.transfers import locked_transfer, refresh_status
@@ -95,6 +96,7 @@ def ship_transfer(
     """Send goods on their way: `source → transit`, one posting. Without lines, everything
     left to ship. Only free (unreserved) stock is taken; all lines or none."""
 
+    check_line_count(ctx.limits, lines, "lines")
     def work(uow: UnitOfWork) -> int:
         row = locked_transfer(uow, reference)
         require_shippable(TransferStatus(row.status), row.reference)
@@ -243,6 +245,7 @@ def receive_transfer(
     """Goods arrived: `transit → destination` (or `location`, a bin inside it), one
     posting. Without lines, everything in transit. Never more than was shipped, per lot."""
 
+    check_line_count(ctx.limits, lines, "lines")
     def work(uow: UnitOfWork) -> int:
         row = locked_transfer(uow, reference)
         require_under_way(TransferStatus(row.status), row.reference, "receive")
@@ -273,6 +276,7 @@ def write_off_transit(
 ) -> TransferView:
     """What will never arrive leaves transit as a loss (`transit → adjustment`, with a
     reason code). Without lines, everything still in transit."""
+    check_line_count(ctx.limits, lines, "lines")
     clean_note = resolve.text(note, "note", max_length=2000)
 
     def work(uow: UnitOfWork) -> int:

@@ -11,11 +11,16 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 
 from onhand import __version__
 from onhand.bootstrap import Onhand, open_onhand
+from onhand.config import ApiLimits
 from onhand.entrypoints.api import errors
+from onhand.entrypoints.api.body_limit import BodyLimit
+from onhand.entrypoints.api.headers import SecurityHeaders, docs_page
+from onhand.entrypoints.api.openapi import make_strict
 from onhand.entrypoints.api.routes import (
     admin,
     assemblies,
@@ -36,6 +41,7 @@ from onhand.entrypoints.api.routes import (
     transfers,
     valuation,
 )
+from onhand.entrypoints.api.throttle import AuthFailureThrottle
 
 API_PREFIX = "/api/v1"
 DESCRIPTION = """Onhand keeps stock as a double-entry quantity ledger. Every call under
@@ -56,13 +62,18 @@ def api_routes() -> list[APIRoute]:
     return [route for module in _ROUTERS for route in module.router.routes if isinstance(route, APIRoute)]
 
 
-def create_app(onhand: Onhand) -> FastAPI:
+# What the server itself should not add (uvicorn.run / uvicorn.Config keyword arguments).
+SERVER_OPTIONS = {"server_header": False}
+
+
+def create_app(onhand: Onhand, *, limits: ApiLimits | None = None) -> FastAPI:
     """The HTTP API around `onhand`; the caller keeps ownership of it (and closes it)."""
-    return _build(onhand, lifespan=None)
+    return _build(onhand, limits or ApiLimits(), lifespan=None)
 
 
 def app_from_env() -> FastAPI:
     """The HTTP API on the database of ONHAND_DATABASE_URL, closed when the server stops."""
+    limits = ApiLimits.from_env()
     onhand = open_onhand()
 
     @asynccontextmanager
@@ -72,23 +83,33 @@ def app_from_env() -> FastAPI:
         finally:
             onhand.close()
 
-    return _build(onhand, lifespan=lifespan)
+    return _build(onhand, limits, lifespan=lifespan)
 
 
-def _build(onhand: Onhand, lifespan: Lifespan | None) -> FastAPI:
+def _build(onhand: Onhand, limits: ApiLimits, lifespan: Lifespan | None) -> FastAPI:
     app = FastAPI(
         title="Onhand",
         version=__version__,
         description=DESCRIPTION,
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # served below, with its own Content-Security-Policy
         redoc_url=None,
         lifespan=lifespan,
     )
     app.state.onhand = onhand
+    app.state.auth_throttle = AuthFailureThrottle(limits.auth_failures_per_second, limits.auth_failure_burst)
     errors.install(app)
+    # The last added runs first: security headers go on every answer, 413s included.
+    app.add_middleware(BodyLimit, max_bytes=limits.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return docs_page(app.title, "/openapi.json")
+
     app.include_router(meta.router)
     for module in _ROUTERS:
         app.include_router(module.router, prefix=API_PREFIX)
+    make_strict(app, (module.router for module in _ROUTERS), API_PREFIX)
     return app
 

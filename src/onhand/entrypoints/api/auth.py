@@ -2,26 +2,37 @@
 
 Every /api/v1 route asks for one permission through a parameter typed `Reader`,
 `CatalogEditor`, … (`domain/access.py` says which roles hold which); `route_permission`
-reads it back (the docs' table of roles and the tests are made from it). The key is
-looked up by `services.keys.authenticate` (401 when missing, unknown, revoked or
-expired) and checked by `services.keys.authorize` (403 when its role lacks the
-permission); only then are path and query parameters checked for NUL characters.
-`OnhandDep` is the Onhand acting as the calling key: its postings, audit entries and
-idempotency keys are the key's. Secrets are never logged or echoed.
+reads it back (the docs' table of roles and the tests are made from it).
+
+The key is looked up by `services.keys.authenticate` (401 when missing, unknown, revoked
+or expired) before the request's body is read (`authenticate_request`, called by the
+route class in bodies.py), so a caller without a key cannot make the server read or
+parse anything; then `services.keys.authorize` checks the role (403), and only then are
+path and query parameters checked (params.py: text the API refuses, query names the
+route lacks). `OnhandDep` is the Onhand acting as the calling key: its postings, audit
+entries and idempotency keys are the key's.
+
+Failures are logged (address, method, path: never the key) and limited per client
+address (throttle.py): past the limit a request is a 429 before its key is looked up.
+Secrets are never logged or echoed.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.exceptions import HTTPException
 
 from onhand import services
 from onhand.bootstrap import Onhand
 from onhand.domain.actors import api_key_actor
-from onhand.entrypoints.api.bodies import refuse_nul_params
+from onhand.domain.errors import Unauthorized, clipped
+from onhand.entrypoints.api.params import check_params
+from onhand.entrypoints.api.throttle import AuthFailureThrottle
 from onhand.services.keys import Permission
 from onhand.services.views import ApiKeyView
 
@@ -31,21 +42,53 @@ _bearer = HTTPBearer(
     description="An Onhand API key: `Authorization: Bearer onh_...`",
 )
 
+log = logging.getLogger("onhand.api.auth")
+
 
 def _base_onhand(request: Request) -> Onhand:
     onhand: Onhand = request.app.state.onhand
     return onhand
 
 
-def _caller(
-    onhand: Annotated[Onhand, Depends(_base_onhand)],
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+def _bearer_secret(request: Request) -> str | None:
+    scheme, _, secret = request.headers.get("authorization", "").partition(" ")
+    return secret.strip() or None if scheme.lower() == "bearer" else None
+
+
+def authenticate_request(request: Request) -> ApiKeyView:
+    """The request's API key, looked up once (and before its body is read)."""
+    known: ApiKeyView | None = getattr(request.state, "api_key", None)
+    if known is not None:
+        return known
+    throttle: AuthFailureThrottle = request.app.state.auth_throttle
+    address = request.client.host if request.client else "unknown"
+    wait = throttle.retry_after(address)
+    if wait is not None:
+        raise HTTPException(429, "too many failed authentications; retry later", headers={"Retry-After": str(wait)})
+    secret = _bearer_secret(request)
+    try:
+        key = services.keys.authenticate(request.app.state.onhand, secret)
+    except Unauthorized:
+        throttle.failed(address)
+        log.warning(
+            "authentication failed (%s) from %s: %s %s", "no key" if secret is None else "key refused",
+            address, request.method, clipped(request.url.path),
+        )
+        raise
+    request.state.api_key = key
+    return key
+
+
+def caller(
+    request: Request,
+    _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> ApiKeyView:
-    return services.keys.authenticate(onhand, credentials.credentials if credentials else None)
+    # `_bearer` is here for the OpenAPI security scheme; the key was read by the route class.
+    return authenticate_request(request)
 
 
 def _acting(
-    onhand: Annotated[Onhand, Depends(_base_onhand)], key: Annotated[ApiKeyView, Depends(_caller)]
+    onhand: Annotated[Onhand, Depends(_base_onhand)], key: Annotated[ApiKeyView, Depends(caller)]
 ) -> Onhand:
     return onhand.acting_as(api_key_actor(key.id, key.name))
 
@@ -59,9 +102,9 @@ class Requirement:
     def __init__(self, permission: Permission) -> None:
         self.permission = permission
 
-    def __call__(self, key: Annotated[ApiKeyView, Depends(_caller)], request: Request) -> ApiKeyView:
+    def __call__(self, key: Annotated[ApiKeyView, Depends(caller)], request: Request) -> ApiKeyView:
         services.keys.authorize(key, self.permission)
-        refuse_nul_params(request)
+        check_params(request)
         return key
 
 

@@ -6,9 +6,8 @@ numbers with a fractional part or exponent straight from their text into `Decima
 remembered (`request.state.body_error`) and reported as a 422 only after
 authentication has run, so that a caller without a key learns nothing but 401.
 
-Text containing NUL characters is refused at this edge, in bodies, paths and query
-strings alike: no code, name or CSV cell has a use for one, and PostgreSQL cannot
-store or compare it.
+Text the API cannot take (NUL characters, lone surrogates: see `text.py`) is refused
+here, naming where it was.
 """
 
 from __future__ import annotations
@@ -19,16 +18,18 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from onhand.domain.errors import InvalidInput
+from onhand.entrypoints.api.auth import authenticate_request, caller
+from onhand.entrypoints.api.text import bad_text, text_fault
 
 # Fails validation of any body model, so the route reports `request.state.body_error`.
 MALFORMED = object()
-NUL = "\x00"
-NUL_REASON = "must not contain NUL characters"
 
 
 def _refuse_constant(name: str) -> Any:
@@ -49,34 +50,6 @@ def _describe(exc: Exception) -> str:
     return str(exc)
 
 
-def _nul_field(value: Any, path: str = "") -> str | None:
-    """The dotted path of the first string (or key) holding a NUL, if any."""
-    if isinstance(value, str):
-        return (path or "body") if NUL in value else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            inner = f"{path}.{key}" if path else str(key)
-            if NUL in str(key):
-                return inner
-            found = _nul_field(item, inner)
-            if found:
-                return found
-    if isinstance(value, list):
-        for index, item in enumerate(value):
-            found = _nul_field(item, f"{path}[{index}]")
-            if found:
-                return found
-    return None
-
-
-def refuse_nul_params(request: Request) -> None:
-    """Path and query parameters: checked after authentication (see `auth`)."""
-    params = {**request.path_params, **request.query_params}
-    bad = next((name for name, value in params.items() if NUL in f"{name}{value}"), None)
-    if bad is not None:
-        raise InvalidInput(bad, NUL_REASON)
-
-
 class ExactJsonRequest(Request):
     async def json(self) -> Any:
         if not hasattr(self, "_json"):
@@ -87,23 +60,34 @@ class ExactJsonRequest(Request):
                 self.state.body_error = ("body", f"malformed JSON ({_describe(exc)})")
                 parsed = MALFORMED
             try:
-                field = _nul_field(parsed) if parsed is not MALFORMED else None
+                bad = bad_text(parsed) if parsed is not MALFORMED else None
             except RecursionError:
                 self.state.body_error = ("body", "malformed JSON (nested too deeply)")
-                parsed, field = MALFORMED, None
-            if field:
-                self.state.body_error = (field, NUL_REASON)
+                parsed, bad = MALFORMED, None
+            if bad:
+                self.state.body_error = bad
                 parsed = MALFORMED
             self._json = parsed
         return self._json
 
 
+def _needs_key(dependant: Dependant) -> bool:
+    return any(dep.call is caller or _needs_key(dep) for dep in dependant.dependencies)
+
+
 class ExactJsonRoute(APIRoute):
+    """Parses JSON exactly and looks the API key up before anything reads the body."""
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
+        needs_key = _needs_key(self.dependant)
 
         async def exact(request: Request) -> Response:
-            return await handler(ExactJsonRequest(request.scope, request.receive))
+            exact_request = ExactJsonRequest(request.scope, request.receive)
+            if needs_key:
+                # A database lookup: run it off the event loop, as FastAPI runs sync dependencies.
+                await run_in_threadpool(authenticate_request, exact_request)
+            return await handler(exact_request)
 
         return exact
 
@@ -115,6 +99,8 @@ async def _csv_text(request: Request) -> str:
         try:
             form = await request.form()
         except HTTPException as exc:
+            if exc.status_code == 413:  # over the body cap (body_limit.py)
+                raise
             raise InvalidInput("file", f"malformed multipart body ({exc.detail})") from None
         try:
             upload = form.get("file")
@@ -129,8 +115,9 @@ async def _csv_text(request: Request) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise InvalidInput("file", "must be UTF-8 text") from None
-    if NUL in text:
-        raise InvalidInput("file", NUL_REASON)
+    fault = text_fault(text)
+    if fault:
+        raise InvalidInput("file", fault)
     return text
 
 

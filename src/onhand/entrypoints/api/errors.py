@@ -4,7 +4,8 @@
     RequestValidationError        → 422 invalid_input, naming the first bad field
     malformed JSON body           → 422 invalid_input, field "body"
     NUL character in any text     → 422 invalid_input, naming where
-    HTTPException (routing)       → its own status (404 unknown path, 405 method …)
+    HTTPException (routing)       → its own status (404 unknown path, 405 method with
+                                    every allowed one, 413 body too large, 429 throttled)
     anything else (a bug)         → 500 internal_error, details only in the server log
 
 Validation errors are turned into the domain's `InvalidInput` so that a field the
@@ -13,6 +14,7 @@ schema rejects looks exactly like one a service rejects.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -20,6 +22,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from onhand.domain.errors import (
     Conflict,
@@ -44,7 +47,18 @@ STATUS_BY_ERROR: dict[type[OnhandError], int] = {
 FALLBACK_STATUS = 400
 
 _SOURCES = ("body", "query", "path", "header", "cookie")
-_HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+_HTTP_CODES = {
+    400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large", 429: "too_many_requests",
+}
+
+
+class ErrorResponse(JSONResponse):
+    """An error's JSON, which can always be sent: a lone surrogate that slipped into a
+    message (not UTF-8 encodable) goes out as its JSON escape instead of failing as a 500."""
+
+    def render(self, content: Any) -> bytes:
+        text = json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        return text.encode("utf-8", "backslashreplace")
 
 
 def status_of(exc: OnhandError) -> int:
@@ -61,7 +75,7 @@ def error_response(exc: OnhandError, *, extra: Mapping[str, Any] | None = None) 
         headers["WWW-Authenticate"] = "Bearer"
     if isinstance(exc, TransientConflict):
         headers["Retry-After"] = "1"
-    return JSONResponse({"error": exc.to_dict(), **(extra or {})}, status_code=status, headers=headers)
+    return ErrorResponse({"error": exc.to_dict(), **(extra or {})}, status_code=status, headers=headers)
 
 
 def dotted(loc: Sequence[str | int]) -> str:
@@ -117,20 +131,39 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(invalid_input(exc.errors(), getattr(request.state, "body_error", None)))
 
 
-async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers on this path: a path is often served by several
+    routes (GET and PATCH /items/{sku} are two), and Starlette names only the first."""
+    routes = request.app.router.routes
+    return [
+        method for method in _METHODS
+        if any(route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes)
+    ]
+
+
+def http_error(status: int, detail: str) -> dict[str, Any]:
+    """The error of an HTTP-level refusal; a body too large names the body."""
+    error: dict[str, Any] = {"code": _HTTP_CODES.get(status, "http_error"), "message": detail}
+    if status == 413:
+        error.update(message=f"body: {detail}", field="body", reason=detail)
+    return {"error": error}
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
-    code = _HTTP_CODES.get(exc.status_code, "http_error")
-    return JSONResponse(
-        {"error": {"code": code, "message": str(exc.detail)}},
-        status_code=exc.status_code,
-        headers=exc.headers,
-    )
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = ", ".join(allowed_methods(request))
+    return ErrorResponse(http_error(exc.status_code, str(exc.detail)), status_code=exc.status_code, headers=headers)
 
 
 async def _internal_error(_request: Request, _exc: Exception) -> JSONResponse:
     # Starlette still re-raises the exception after this response, so it is logged.
     error = {"code": "internal_error", "message": "an unexpected error occurred"}
-    return JSONResponse({"error": error}, status_code=500)
+    return ErrorResponse({"error": error}, status_code=500)
 
 
 def install(app: FastAPI) -> None:

@@ -24,9 +24,10 @@ def run_server(target: Onhand, host: str, port: int) -> None:
     # Imported here: the CLI starts fast and works without the web stack loaded.
     import uvicorn
 
-    from onhand.entrypoints.api.app import create_app
+    from onhand.config import ApiLimits
+    from onhand.entrypoints.api.app import SERVER_OPTIONS, create_app
 
-    uvicorn.run(create_app(target), host=host, port=port)
+    uvicorn.run(create_app(target, limits=ApiLimits.from_env()), host=host, port=port, **SERVER_OPTIONS)
 
 
 def serve(ctx: typer.Context, host: Host = "127.0.0.1", port: Port = 8000) -> None:

@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from onhand import services
+from onhand.entrypoints.api import paths  # noqa: F401  (registers the path convertors used below)
 from onhand.entrypoints.api.auth import CatalogEditor, IdempotencyKey, OnhandDep, Reader, StockKeeper
 from onhand.entrypoints.api.bodies import ExactJsonRoute
 from onhand.entrypoints.api.schemas.assemblies import (
@@ -49,7 +50,7 @@ def set_bundle_components(
     return BillOfMaterialsOut.of(bom)
 
 
-@router.get("/bundles/{sku:path}", summary="A bundle and its components")
+@router.get("/bundles/{sku:bundle_sku}", summary="A bundle and its components")
 def get_bundle(sku: str, onhand: OnhandDep, _key: Reader) -> BillOfMaterialsOut:
     return BillOfMaterialsOut.of(services.bundles.get_bundle(onhand, sku))
 
@@ -59,7 +60,7 @@ def can_build(sku: str, onhand: OnhandDep, _key: Reader, location: Location = No
     return KitAvailabilityOut.of(services.boms.can_build(onhand, sku, location=location))
 
 
-@router.put("/boms/{sku:path}", summary="Set an item's bill of materials (replacing it)")
+@router.put("/boms/{sku:bom_sku}", summary="Set an item's bill of materials (replacing it)")
 def set_bill_of_materials(
     sku: str, body: BillOfMaterialsIn, onhand: OnhandDep, _key: CatalogEditor, idempotency_key: IdempotencyKey = None
 ) -> BillOfMaterialsOut:
@@ -70,7 +71,7 @@ def set_bill_of_materials(
     return BillOfMaterialsOut.of(bom)
 
 
-@router.get("/boms/{sku:path}", summary="An item's bill of materials")
+@router.get("/boms/{sku:bom_sku}", summary="An item's bill of materials")
 def get_bill_of_materials(sku: str, onhand: OnhandDep, _key: Reader) -> BillOfMaterialsOut:
     return BillOfMaterialsOut.of(services.boms.get_bill_of_materials(onhand, sku))
 

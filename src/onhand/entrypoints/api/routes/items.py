@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from onhand import services
+from onhand.entrypoints.api import paths  # noqa: F401  (registers the path convertors used below)
 from onhand.entrypoints.api.auth import CatalogEditor, IdempotencyKey, OnhandDep, Reader
 from onhand.entrypoints.api.bodies import ExactJsonRoute
 from onhand.entrypoints.api.schemas.catalog import ItemIn, ItemList, ItemOut, ItemPatch
@@ -51,12 +52,12 @@ def find_by_gtin(gtin: str, onhand: OnhandDep, _key: Reader) -> ItemOut:
     return ItemOut.of(services.items.find_by_gtin(onhand, gtin))
 
 
-@router.get("/items/{sku:path}")
+@router.get("/items/{sku:item_sku}")
 def get_item(sku: str, onhand: OnhandDep, _key: Reader) -> ItemOut:
     return ItemOut.of(services.items.get_item(onhand, sku))
 
 
-@router.patch("/items/{sku:path}", summary="Change name, GTIN, shelf life or minimum remaining shelf life")
+@router.patch("/items/{sku:item_sku}", summary="Change name, GTIN, shelf life or minimum remaining shelf life")
 def update_item(
     sku: str, body: ItemPatch, onhand: OnhandDep, _key: CatalogEditor, idempotency_key: IdempotencyKey = None
 ) -> ItemOut:

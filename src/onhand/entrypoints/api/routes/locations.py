@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from onhand import services
+from onhand.entrypoints.api import paths  # noqa: F401  (registers the path convertors used below)
 from onhand.entrypoints.api.auth import CatalogEditor, IdempotencyKey, OnhandDep, Reader
 from onhand.entrypoints.api.bodies import ExactJsonRoute
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES
@@ -58,12 +59,12 @@ def set_location_routing(
     return LocationOut.of(location)
 
 
-@router.get("/locations/{code:path}")
+@router.get("/locations/{code:location_code}")
 def get_location(code: str, onhand: OnhandDep, _key: Reader) -> LocationOut:
     return LocationOut.of(services.locations.get_location(onhand, code))
 
 
-@router.patch("/locations/{code:path}", summary="Change name, sellable, allow_negative or address")
+@router.patch("/locations/{code:location_code}", summary="Change name, sellable, allow_negative or address")
 def update_location(
     code: str, body: LocationPatch, onhand: OnhandDep, _key: CatalogEditor, idempotency_key: IdempotencyKey = None
 ) -> LocationOut:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from onhand import services
+from onhand.entrypoints.api import paths  # noqa: F401  (registers the path convertors used below)
 from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, Reader, StockKeeper
 from onhand.entrypoints.api.bodies import ExactJsonRoute
 from onhand.entrypoints.api.schemas.catalog import LotIn, LotList, LotOut, LotStatusIn
@@ -43,6 +44,6 @@ def set_lot_status(
     return LotOut.of(sku.strip(), lot)
 
 
-@router.get("/items/{sku:path}/lots/{code:path}")
+@router.get("/items/{sku:path}/lots/{code:lot_code}")
 def get_lot(sku: str, code: str, onhand: OnhandDep, _key: Reader) -> LotOut:
     return LotOut.of(sku.strip(), services.lots.get_lot(onhand, sku=sku, code=code))

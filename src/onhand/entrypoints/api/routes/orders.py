@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from onhand import services
+from onhand.entrypoints.api import paths  # noqa: F401  (registers the path convertors used below)
 from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, OrderDesk, Reader
 from onhand.entrypoints.api.bodies import ExactJsonRoute
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, PathInt32, QueryInt
@@ -67,13 +68,13 @@ def find_order(channel: str, external_id: str, onhand: OnhandDep, _key: Reader) 
     return OrderOut.of(services.orders.find_order(onhand, channel=channel, external_id=external_id))
 
 
-@router.get("/orders/{reference:path}")
+@router.get("/orders/{reference:order_reference}")
 def get_order(reference: str, onhand: OnhandDep, _key: Reader) -> OrderOut:
     return OrderOut.of(services.orders.get_order(onhand, reference))
 
 
 @router.patch(
-    "/orders/{reference:path}",
+    "/orders/{reference:order_reference}",
     summary="Change lines, customer, address or ship date until something ships; re-allocates",
 )
 def update_order(

@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from onhand import services
+from onhand.entrypoints.api import paths  # noqa: F401  (registers the path convertors used below)
 from onhand.entrypoints.api.auth import Buyer, IdempotencyKey, OnhandDep, Reader, Receiver
 from onhand.entrypoints.api.bodies import ExactJsonRoute
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, QueryInt
@@ -117,12 +118,14 @@ def list_supplier_returns(reference: str, onhand: OnhandDep, _key: Reader) -> Su
     return SupplierReturnList(returns=[SupplierReturnOut.of(v) for v in views])
 
 
-@router.get("/purchase-orders/{reference:path}")
+@router.get("/purchase-orders/{reference:purchase_order_reference}")
 def get_purchase_order(reference: str, onhand: OnhandDep, _key: Reader) -> PurchaseOrderOut:
     return PurchaseOrderOut.of(services.purchase_orders.get_purchase_order(onhand, reference))
 
 
-@router.patch("/purchase-orders/{reference:path}", summary="Change a draft; dates and references until it ends")
+@router.patch(
+    "/purchase-orders/{reference:purchase_order_reference}",
+    summary="Change a draft; dates and references until it ends")
 def update_purchase_order(reference: str, body: PurchaseOrderPatch, onhand: OnhandDep, _key: Buyer,
                           idempotency_key: IdempotencyKey = None) -> PurchaseOrderOut:
     order = services.purchase_orders.update_purchase_order(
@@ -189,7 +192,7 @@ def add_landed_costs(reference: str, body: LandedCostsIn, onhand: OnhandDep, _ke
     return ReceiptOut.of(receipt)
 
 
-@router.get("/receipts/{reference:path}")
+@router.get("/receipts/{reference:receipt_reference}")
 def get_receipt(reference: str, onhand: OnhandDep, _key: Reader) -> ReceiptOut:
     return ReceiptOut.of(services.receiving.get_receipt(onhand, reference))
 

@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from onhand import services
+from onhand.entrypoints.api import paths  # noqa: F401  (registers the path convertors used below)
 from onhand.entrypoints.api.auth import CatalogEditor, IdempotencyKey, OnhandDep, Reader, StockKeeper
 from onhand.entrypoints.api.bodies import ExactJsonRoute
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, QueryInt
@@ -76,12 +77,14 @@ def create_transfer(
     return TransferOut.of(view)
 
 
-@router.get("/transfers/{reference:path}")
+@router.get("/transfers/{reference:transfer_reference}")
 def get_transfer(reference: str, onhand: OnhandDep, _key: Reader) -> TransferOut:
     return TransferOut.of(services.transfers.get_transfer(onhand, reference))
 
 
-@router.patch("/transfers/{reference:path}", summary="Change lines and transit while draft; dates and carrier later")
+@router.patch(
+    "/transfers/{reference:transfer_reference}",
+    summary="Change lines and transit while draft; dates and carrier later")
 def update_transfer(
     reference: str, body: TransferPatch, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> TransferOut:

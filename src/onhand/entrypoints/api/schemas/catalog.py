@@ -6,8 +6,8 @@ from datetime import date
 
 from pydantic import Field, StrictInt
 
-from onhand.domain.items import Item
-from onhand.domain.lots import Lot
+from onhand.domain.items import Item, ItemKind, Tracking
+from onhand.domain.lots import Lot, LotStatus
 from onhand.domain.quantities import UnitOfMeasure
 from onhand.entrypoints.api.schemas.common import (
     MAX_INT32,
@@ -16,6 +16,7 @@ from onhand.entrypoints.api.schemas.common import (
     DecimalOut,
     RequestModel,
     ResponseModel,
+    choices,
 )
 from onhand.services.reasons import ReasonCode
 from onhand.services.views import Company
@@ -116,10 +117,13 @@ class ItemIn(RequestModel):
     sku: str = Field(examples=["TEA-1"])
     name: str
     unit: str = "each"
-    tracking: str = Field("none", description="none, lot or serial")
+    tracking: str = Field("none", description="none, lot or serial", json_schema_extra=choices(Tracking))
     gtin: str | None = None
     shelf_life_days: ShelfLife | None = Field(None, le=MAX_INT32)
-    kind: str = Field("stocked", description="stocked, bundle (a virtual kit) or assembly (built from a BOM)")
+    kind: str = Field(
+        "stocked", description="stocked, bundle (a virtual kit) or assembly (built from a BOM)",
+        json_schema_extra=choices(ItemKind),
+    )
     weight_kg: DecimalIn | None = Field(None, description=WEIGHT)
     category: str | None = Field(None, description=CATEGORY)
 
@@ -161,4 +165,6 @@ class LotIn(RequestModel):
 
 
 class LotStatusIn(RequestModel):
-    status: str = Field(description="released, quarantined or recalled", examples=["quarantined"])
+    status: str = Field(
+        description="released, quarantined or recalled", examples=["quarantined"], json_schema_extra=choices(LotStatus)
+    )

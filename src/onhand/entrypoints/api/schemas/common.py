@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
+from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import Path, Query
@@ -13,6 +15,11 @@ from onhand.domain.quantities import plain
 # Integers the database can hold (ids, offsets); larger ones are refused as input.
 MAX_INT64 = 2**63 - 1
 MAX_INT32 = 2**31 - 1
+
+
+def choices(values: Iterable[StrEnum]) -> dict[str, Any]:
+    """The JSON schema's `enum` of a text field whose service parses it (and names the error)."""
+    return {"enum": [value.value for value in values]}
 
 
 class RequestModel(BaseModel):
@@ -117,5 +124,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         "Conflict with current state: already exists, idempotency key reused, "
         "insufficient stock (`shortages` lists every short line), concurrent update"
     ),
+    413: _documented("The body is larger than the server takes (ONHAND_MAX_BODY_BYTES); `field` is body"),
     422: _documented("Invalid input: `field` names the first bad field, `reason` says why"),
+    429: _documented("Too many failed authentications from this address (Retry-After says when to retry)"),
 }

@@ -12,9 +12,10 @@ from onhand.entrypoints.api.schemas.common import (
     QuantityIn,
     RequestModel,
     ResponseModel,
+    choices,
 )
 from onhand.services.picking import PickConfirmation, PickLine, PickList, PickSite
-from onhand.services.returns import ReturnLine
+from onhand.services.returns import Condition, ReturnLine
 from onhand.services.shipping import PackageSpec, ShipLine
 from onhand.services.waves import WaveResult
 
@@ -114,7 +115,7 @@ class ReturnLineIn(RequestModel):
     line_no: StrictInt
     quantity: QuantityIn
     reason: str = Field("customer_return", description="A reason code", examples=["defective"])
-    condition: str = Field("new", description="new, opened, damaged or defective")
+    condition: str = Field("new", description="new, opened, damaged or defective", json_schema_extra=choices(Condition))
     lot: str | None = Field(None, description="The lot that came back (lot-tracked items)")
     refund_unit_price: DecimalIn | None = Field(
         None, description="Refunded per unit, in the order's currency (0: no refund). Default: the line's "

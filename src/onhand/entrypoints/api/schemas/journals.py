@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import Field, PlainSerializer
+from pydantic import Field, PlainSerializer, StrictBool
 
 from onhand.domain.accounts import AccountRole
 from onhand.entrypoints.api.schemas.common import DateIn, DecimalOut, RequestModel, ResponseModel
@@ -39,7 +39,7 @@ class AccountingSettingsIn(RequestModel):
     accounts: dict[str, str] | None = Field(None, description="Codes of the roles named; others stay")
     categories: dict[str, dict[str, str]] | None = Field(
         None, description="Replaces the overrides of the categories named; {} removes a category's")
-    track_locations: bool | None = None
+    track_locations: StrictBool | None = None
     lock_date: DateIn | None = Field(None, description='"" removes the lock date')
     currency: str | None = Field(None, description="Only before any move is valued")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import Field
+from pydantic import Field, StrictInt
 
 from onhand.entrypoints.api.schemas.common import RequestModel, ResponseModel
 from onhand.services.views import ApiKeyView, NewApiKey
@@ -48,7 +48,7 @@ class ApiKeyPatch(RequestModel):
 
 
 class RotationIn(RequestModel):
-    overlap_hours: int | None = Field(
+    overlap_hours: StrictInt | None = Field(
         None, description="How long the previous secret keeps working: 0-720 hours (default 24)", examples=[24]
     )
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pydantic import Field, StrictBool, StrictInt
 
-from onhand.domain.locations import Address, Location
-from onhand.entrypoints.api.schemas.common import Degrees, RequestModel, ResponseModel
+from onhand.domain.locations import Address, Location, LocationKind
+from onhand.entrypoints.api.schemas.common import Degrees, RequestModel, ResponseModel, choices
 
+# What a location can be created as; the virtual kinds come with the database.
+CREATABLE = (LocationKind.WAREHOUSE, LocationKind.STORE, LocationKind.THREE_PL, LocationKind.BIN, LocationKind.TRANSIT)
 
 class AddressModel(RequestModel):
     line1: str | None = None
@@ -65,7 +67,7 @@ class LocationList(ResponseModel):
 class LocationIn(RequestModel):
     code: str = Field(examples=["NY"])
     name: str
-    kind: str = Field(description="warehouse, store, 3pl, bin or transit")
+    kind: str = Field(description="warehouse, store, 3pl, bin or transit", json_schema_extra=choices(CREATABLE))
     parent: str | None = Field(None, description="Code of the containing location (bins only)")
     sellable: StrictBool = True
     allow_negative: StrictBool = False

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import Field
+from pydantic import Field, StrictInt
 
-from onhand.entrypoints.api.schemas.common import DateIn, DecimalIn, DecimalOut, QuantityIn, RequestModel, ResponseModel
+from onhand.domain.landed_costs import AllocationMethod, LandedCostKind
+from onhand.entrypoints.api.schemas.common import (
+    DateIn,
+    DecimalIn,
+    DecimalOut,
+    QuantityIn,
+    RequestModel,
+    ResponseModel,
+    choices,
+)
 from onhand.entrypoints.api.schemas.postings import EFFECTIVE_AT
 from onhand.services.landed_costs import NewLandedCost
 from onhand.services.purchase_orders import NewPurchaseLine
@@ -27,7 +36,7 @@ class SupplierIn(RequestModel):
     code: str = Field(examples=["ACME"])
     name: str = Field(examples=["Acme Tea Co."])
     currency: str | None = Field(None, description="Default: the company's currency", examples=["EUR"])
-    lead_time_days: int = Field(0, description="Days from order to delivery; sets a new order's expected date")
+    lead_time_days: StrictInt = Field(0, description="Days from order to delivery; sets a new order's expected date")
     email: str | None = None
     phone: str | None = None
     over_receipt_tolerance_pct: DecimalIn | None = Tolerance
@@ -38,7 +47,7 @@ class SupplierPatch(RequestModel):
 
     name: str | None = None
     currency: str | None = None
-    lead_time_days: int | None = None
+    lead_time_days: StrictInt | None = None
     email: str | None = None
     phone: str | None = None
     over_receipt_tolerance_pct: DecimalIn | None = Tolerance
@@ -168,7 +177,7 @@ class PurchaseOrderList(ResponseModel):
 
 
 class ReceiptLineIn(RequestModel):
-    line_no: int | None = Field(None, description="The order line; may be left out when `barcode` names the item")
+    line_no: StrictInt | None = Field(None, description="The order line; may be left out when `barcode` names the item")
     quantity: QuantityIn | None = Field(None, description="Default: the serials, the scanned count, or 1 if scanned")
     lot: str | None = None
     expiry_date: DateIn | None = None
@@ -182,11 +191,15 @@ class ReceiptLineIn(RequestModel):
 
 
 class LandedCostIn(RequestModel):
-    kind: str = Field(description="freight, duty, insurance or other", examples=["freight"])
+    kind: str = Field(
+        description="freight, duty, insurance or other", examples=["freight"], json_schema_extra=choices(LandedCostKind)
+    )
     amount: DecimalIn
     currency: str | None = Field(None, description="Default: the receipt's currency")
     exchange_rate: DecimalIn | None = Field(None, description="Company currency per unit of `currency`")
-    method: str = Field("value", description="Allocate by value, quantity or weight")
+    method: str = Field(
+        "value", description="Allocate by value, quantity or weight", json_schema_extra=choices(AllocationMethod)
+    )
     reference: str | None = Field(None, description="The invoice it came on")
 
     def to_cost(self) -> NewLandedCost:

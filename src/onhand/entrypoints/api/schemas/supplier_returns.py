@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import Field
+from pydantic import Field, StrictInt
 
 from onhand.entrypoints.api.schemas.common import DecimalOut, QuantityIn, RequestModel, ResponseModel
 from onhand.services.purchase_views import SupplierReturnView
@@ -12,7 +12,7 @@ from onhand.services.supplier_returns import SupplierReturnLine
 
 
 class SupplierReturnLineIn(RequestModel):
-    line_no: int = Field(description="The purchase order line the units were received on")
+    line_no: StrictInt = Field(description="The purchase order line the units were received on")
     quantity: QuantityIn
     lot: str | None = Field(None, description="Lot or serial as received (default: any received on the line)")
     location: str | None = Field(None, description="Where it was received (default: wherever it was received)")

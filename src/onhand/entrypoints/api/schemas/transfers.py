@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import Field
+from pydantic import Field, StrictInt
 
 from onhand.domain.transfers import LOST_IN_TRANSIT
 from onhand.entrypoints.api.schemas.common import DateIn, DecimalOut, QuantityIn, RequestModel, ResponseModel
@@ -55,7 +55,7 @@ class TransferPatch(RequestModel):
 
 
 class TransferMoveLineIn(RequestModel):
-    line_no: int = Field(ge=1, le=2**31 - 1)
+    line_no: StrictInt = Field(ge=1, le=2**31 - 1)
     quantity: QuantityIn
     lot: str | None = Field(None, description="Shipping: take this lot; receiving: the lot that arrived")
     location: str | None = Field(
@@ -169,7 +169,7 @@ class RouteIn(RequestModel):
     source: str = Field(examples=["NY"])
     destination: str = Field(examples=["LA"])
     transit: str = Field(examples=["OCEAN-1"])
-    lead_time_days: int | None = Field(None, ge=0, le=3650)
+    lead_time_days: StrictInt | None = Field(None, ge=0, le=3650)
 
 
 class RouteOut(ResponseModel):

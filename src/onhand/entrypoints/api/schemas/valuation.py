@@ -6,7 +6,8 @@ from datetime import datetime
 
 from pydantic import Field
 
-from onhand.entrypoints.api.schemas.common import DecimalIn, DecimalOut, RequestModel, ResponseModel
+from onhand.domain.cost_layers import CostingMethod
+from onhand.entrypoints.api.schemas.common import DecimalIn, DecimalOut, RequestModel, ResponseModel, choices
 from onhand.services.costing import CostingChangeView, ItemCosting
 from onhand.services.opening_valuation import OpeningCost, OpeningValuationView, UnvaluedStock
 from onhand.services.valuation import PostingValuesView, ValuationReportView
@@ -15,11 +16,14 @@ METHODS = "fifo or moving_average (an item may also use specific_lot when it is 
 
 
 class CostingIn(RequestModel):
-    method: str = Field(description=METHODS, examples=["fifo"])
+    method: str = Field(description=METHODS, examples=["fifo"], json_schema_extra=choices(CostingMethod))
 
 
 class ItemCostingIn(RequestModel):
-    method: str | None = Field(description=METHODS + "; null: follow the company's")
+    method: str | None = Field(
+        description=METHODS + "; null: follow the company's",
+        json_schema_extra={"enum": [*choices(CostingMethod)["enum"], None]},
+    )
 
 
 class CostingOut(ResponseModel):
