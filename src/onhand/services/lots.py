@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from onhand.domain.calendar import parse_date
 from onhand.domain.errors import AlreadyExists, InvalidInput
 from onhand.domain.items import Item
 from onhand.domain.lots import (
@@ -20,17 +21,6 @@ from onhand.services.context import ServiceContext, run_write
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
-
-
-def parse_date(value: date | str | None, field: str) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    if not value.strip():
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise InvalidInput(field, f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def add_lot(

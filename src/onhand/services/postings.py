@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
-from decimal import Decimal, InvalidOperation
+from datetime import date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from onhand.domain.calendar import time_zone
+from onhand.domain.calendar import parse_moment, time_zone
 from onhand.domain.errors import Conflict, InsufficientStock, InvalidInput, NotFound, Shortage
 from onhand.domain.items import Item, Tracking
 from onhand.domain.ledger import (
@@ -28,7 +28,7 @@ from onhand.domain.ledger import (
 )
 from onhand.domain.locations import Location
 from onhand.domain.lots import LOT_CODE_PATTERN, Lot
-from onhand.domain.orders import validate_unit_price
+from onhand.domain.money import money
 from onhand.domain.quantities import quantity as parse_quantity
 from onhand.services import backorders, resolve
 from onhand.services.context import ServiceContext
@@ -142,20 +142,7 @@ def parse_effective_at(value: datetime | date | str | None, uow: UnitOfWork, *, 
     its start — is read in the company's time zone); never in the future. None: now."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    moment: datetime
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, date):
-        moment = datetime.combine(value, time())
-    else:
-        text = value.strip()
-        try:
-            moment = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
-        except ValueError:
-            raise InvalidInput(field, f"{value!r} is not an ISO 8601 date or date and time") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=time_zone(uow.company.get().timezone))
-    moment = moment.astimezone(UTC)
+    moment = parse_moment(value, time_zone(uow.company.get().timezone), field)
     if moment > now:
         raise InvalidInput(field, "must not be in the future")
     return moment
@@ -204,18 +191,10 @@ class ResolvedLine:
 
 
 def parse_unit_cost(value: Decimal | int | str | None, field: str) -> Decimal | None:
-    """A unit cost in company currency: a number ≥ 0 with at most 6 decimals, or None."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    """A unit cost in company currency (`domain/money.py: money`), or None (absent or "")."""
+    if value is None or value == "":
         return None
-    if isinstance(value, float):
-        raise InvalidInput(field, "give the unit cost as a decimal string, not a float")
-    try:
-        cost = Decimal(value.strip() if isinstance(value, str) else value)
-    except (InvalidOperation, ValueError):
-        raise InvalidInput(field, f"{value!r} is not a number") from None
-    if not cost.is_finite():
-        raise InvalidInput(field, f"{value!r} is not a number")
-    return validate_unit_price(cost, field)
+    return money(value, field)
 
 
 def resolve_line(

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, PlainSerializer, PlainValidator, WithJsonSchema
 
-from onhand.domain.quantities import plain
+from onhand.domain.quantities import DECIMAL_PATTERN, plain
 
 # Integers the database can hold (ids, offsets); larger ones are refused as input.
 MAX_INT64 = 2**63 - 1
@@ -23,21 +23,26 @@ class ResponseModel(BaseModel):
     pass
 
 
-def _quantity_text(value: Any) -> str:
-    # JSON numbers arrive as int or Decimal (see bodies.py); both keep their exact text.
+def _number_as_given(value: Any) -> str | int | Decimal:
+    """Text or a JSON number (int, or Decimal read from its text: see bodies.py), as given:
+    the domain's `parse_decimal` reads both (the text only in the published pattern)."""
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal | float):
         raise ValueError("must be a decimal string like \"2.5\" or a number")
     if isinstance(value, float):  # only if a body was parsed without exact decimals
         return repr(value)
-    return str(value)
+    return value
 
+
+# A number as the API takes it; what it may be is decided where it is used (a quantity
+# in the item's unit, a price …), by the domain.
+NumberIn = str | int | Decimal
 
 QuantityIn = Annotated[
-    str,
-    PlainValidator(_quantity_text),
+    NumberIn,
+    PlainValidator(_number_as_given),
     WithJsonSchema(
         {
-            "anyOf": [{"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}, {"type": "number"}],
+            "anyOf": [{"type": "string", "pattern": DECIMAL_PATTERN}, {"type": "number"}],
             "description": "A decimal quantity in the item's unit, exact: \"2.5\" or 2.5 or 3",
             "examples": ["2.5"],
         }
@@ -47,11 +52,11 @@ QuantityIn = Annotated[
 
 # An exact decimal that is not a quantity (a price, a weight, a size): the same rules.
 DecimalIn = Annotated[
-    str,
-    PlainValidator(_quantity_text),
+    NumberIn,
+    PlainValidator(_number_as_given),
     WithJsonSchema(
         {
-            "anyOf": [{"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}, {"type": "number"}],
+            "anyOf": [{"type": "string", "pattern": DECIMAL_PATTERN}, {"type": "number"}],
             "description": "An exact decimal: \"9.95\" or 9.95",
             "examples": ["9.95"],
         }
