@@ -11,7 +11,7 @@ from onhand.domain.items import Item
 from onhand.domain.lots import (
     Lot,
     LotStatus,
-    default_expiry,
+    new_lot_expiry,
     parse_lot_status,
     validate_lot_code,
     validate_lot_dates,
@@ -40,10 +40,12 @@ def add_lot(
     validate_lot_dates(production_date, expiry_date)
     if uow.lots.get(of.id, code) is not None:
         raise AlreadyExists("lot", f"{of.sku}/{code}", field)
+    # The line's dates beside its lot field: lines[0].lot -> lines[0].expiry_date.
+    expiry = new_lot_expiry(expiry_date, production_date, of.shelf_life_days, field.rpartition(".")[0])
     return uow.lots.add(
         of.id,
         code,
-        expiry_date=expiry_date or default_expiry(production_date, of.shelf_life_days),
+        expiry_date=expiry,
         production_date=production_date,
         created_at=now,
     )
