@@ -15,12 +15,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from onhand.domain.calendar import parse_moment, time_zone
-from onhand.domain.errors import Conflict, InsufficientStock, InvalidInput, NotFound, Shortage
+from onhand.domain.errors import Conflict, InsufficientStock, InvalidInput, NotFound, OutOfRange, Shortage
 from onhand.domain.items import Item, Tracking
 from onhand.domain.ledger import (
     BalanceKey,
     Guard,
     PostingDraft,
+    Refusals,
     balance_deltas,
     guard_for,
     must_stay_non_negative,
@@ -29,6 +30,7 @@ from onhand.domain.ledger import (
 from onhand.domain.locations import Location
 from onhand.domain.lots import LOT_CODE_PATTERN, Lot
 from onhand.domain.money import money
+from onhand.domain.quantities import MAX_TOTAL_QUANTITY
 from onhand.domain.quantities import quantity as parse_quantity
 from onhand.services import backorders, resolve
 from onhand.services.context import ServiceContext
@@ -77,10 +79,14 @@ def post_many(
     places = {m.source.id: m.source for m in moves} | {m.destination.id: m.destination for m in moves}
     guarded = {loc.id for loc in places.values() if must_stay_non_negative(loc)}
     deltas = balance_deltas(moves)
-    short = uow.balances.apply_deltas(deltas, guarded, guard)
-    if short:
-        skus = {m.item.id: m.item.sku for m in moves}
-        lots = {m.lot.id: m.lot.code for m in moves if m.lot}
+    skus = {m.item.id: m.item.sku for m in moves}
+    lots = {m.lot.id: m.lot.code for m in moves if m.lot}
+    # A change beyond the bound could not even be given to the database (64-bit integers).
+    too_big = sorted((key for key, delta in deltas.items() if abs(delta) > MAX_TOTAL_QUANTITY),
+                     key=lambda key: (key[1] not in guarded, key))  # as apply_deltas orders them
+    outcome = Refusals(over=[(too_big[0], uow.balances.on_hand(too_big[0]))]) if too_big else (
+        uow.balances.apply_deltas(deltas, guarded, guard))
+    if outcome.short:
         raise InsufficientStock(
             [
                 Shortage(
@@ -91,8 +97,14 @@ def post_many(
                     available=there,
                     basis=guard.value,
                 )
-                for (item_id, location_id, lot_key), there in short
+                for (item_id, location_id, lot_key), there in outcome.short
             ]
+        )
+    if outcome.over:
+        (item_id, location_id, lot_key), there = outcome.over[0]
+        raise OutOfRange(
+            sku=skus[item_id], location=places[location_id].code, lot=lots.get(lot_key), what="on hand",
+            total=there + deltas[(item_id, location_id, lot_key)], limit=MAX_TOTAL_QUANTITY,
         )
     for draft in drafts:
         _check_serials_unique(uow, draft)
