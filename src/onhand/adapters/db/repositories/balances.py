@@ -225,10 +225,6 @@ class BalanceRepository:
 
     # --- integrity -----------------------------------------------------------------
 
-    def projection(self) -> dict[BalanceKey, Decimal]:
-        query = select(balances.c.item_id, balances.c.location_id, balances.c.lot_key, balances.c.on_hand)
-        return {(r[0], r[1], r[2]): r[3] for r in self._conn.execute(query)}
-
     def lock_for_rebuild(self) -> None:
         """Keep writers out while balances are rewritten (SQLite's writer lock suffices)."""
         if self._conn.dialect.name == "postgresql":
