@@ -209,19 +209,18 @@ class OverReceipt(Conflict):
 
 class OutOfRange(Conflict):
     """A total Onhand stores would leave the range it holds exactly (domain/quantities.py,
-    domain/money.py): `what` (on hand, a pool's value …) of `sku` at `location` would
-    come to `total`, beyond ±`limit`. Nothing is written."""
+    domain/money.py): `what` (on hand, a pool's value …) of `sku` at `location` (when it
+    is an item's) would come to `total`, beyond ±`limit`. Nothing is written."""
 
     code = "out_of_range"
 
     def __init__(
-        self, *, sku: str, location: str, lot: str | None, what: str, total: Decimal, limit: Decimal,
-        field: str | None = None,
+        self, *, what: str, total: Decimal, limit: Decimal, sku: str | None = None, location: str | None = None,
+        lot: str | None = None, field: str | None = None,
     ) -> None:
-        lot_text = f" lot {lot}" if lot else ""
+        whose = f" of {sku}{f' lot {lot}' if lot else ''} at {location}" if sku else ""
         super().__init__(
-            f"{field + ': ' if field else ''}{what} of {sku}{lot_text} at {location} would come to {total:f}, "
-            f"beyond the ±{limit} Onhand can hold"
+            f"{field + ': ' if field else ''}{what}{whose} would come to {total:f}, beyond the ±{limit} Onhand can hold"
         )
         self.field = field
         self.sku = sku

@@ -7,7 +7,8 @@ and the few-term sums the database makes of them, inside that range:
 - `MAX_MONEY` (10^12): any one figure given or stored: a unit cost or price, a
   charge, a move's value, a cost layer's or pool's value, and a line's total
   (quantity × price);
-- `MAX_EXCHANGE_RATE` (10^6): company currency per unit of a document's currency.
+- `MAX_EXCHANGE_RATE` (10^6): company currency per unit of a document's currency;
+- `MAX_STORED` (about 9.22 × 10^12): a stored sum of many of them (a day's journal).
 
 Every figure is read by `domain/quantities.py: parse_decimal` (the one written form).
 This module imports only the standard library and the domain.
@@ -22,6 +23,9 @@ from onhand.domain.quantities import parse_decimal
 
 MONEY_STEP = Decimal("0.000001")
 MAX_MONEY = Decimal(10**12)
+# What a 64-bit integer of 10^-6 holds: the limit of a stored sum no bound keeps small (a
+# day's journal adds up many items' values).
+MAX_STORED = Decimal(2**63 - 1).scaleb(-6)
 MAX_EXCHANGE_RATE = Decimal(10**6)
 
 
