@@ -155,3 +155,10 @@ def test_a_ship_date_a_century_out_with_a_century_of_shelf_life_still_allocates(
     allocated = api_admin.post(f"/api/v1/orders/{created.json()['reference']}/allocate")
     assert allocated.status_code == 200, allocated.text
     assert allocated.json()["status"] == "backordered"  # lot H1 expires 2026-12-31
+
+
+@pytest.mark.usefixtures("unchanged")
+def test_a_json_number_beyond_any_exponent_decimal_holds_is_a_422_not_a_500(api_operator: httpx.Client) -> None:
+    body = {**ADJUST, "lines": [{"sku": "TEA-1", "quantity": "<q>"}]}
+    response = _post(api_operator, "/api/v1/adjustments", body, q="1e99999999999999999999")
+    assert "malformed JSON" in _refused(response, "body")

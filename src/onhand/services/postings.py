@@ -81,11 +81,12 @@ def post_many(
     deltas = balance_deltas(moves)
     skus = {m.item.id: m.item.sku for m in moves}
     lots = {m.lot.id: m.lot.code for m in moves if m.lot}
-    # A change beyond the bound could not even be given to the database (64-bit integers).
     too_big = sorted((key for key, delta in deltas.items() if abs(delta) > MAX_TOTAL_QUANTITY),
                      key=lambda key: (key[1] not in guarded, key))  # as apply_deltas orders them
-    outcome = Refusals(over=[(too_big[0], uow.balances.on_hand(too_big[0]))]) if too_big else (
-        uow.balances.apply_deltas(deltas, guarded, guard))
+    if too_big:  # such a change could not even be given to the database (64-bit integers)
+        outcome = Refusals(over=[(too_big[0], uow.balances.on_hand(too_big[0]))])
+    else:
+        outcome = uow.balances.apply_deltas(deltas, guarded, guard)
     if outcome.short:
         raise InsufficientStock(
             [
