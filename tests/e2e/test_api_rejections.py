@@ -75,10 +75,11 @@ def test_a_negative_or_zero_quantity_where_not_allowed_is_a_422_naming_it(
         ({"sku": "TEA-1", "quantity": 1.5}, "more precise"),
         ({"sku": "RICE-5", "quantity": "0.0001"}, "more precise"),
         ({"sku": "TEA-1", "quantity": "lots"}, "not a number"),
-        ({"sku": "TEA-1", "quantity": "Infinity"}, "finite"),
+        ({"sku": "TEA-1", "quantity": "Infinity"}, "not a number"),
         ({"sku": "TEA-1", "quantity": True}, "decimal string"),
         ({"sku": "TEA-1", "quantity": None}, "decimal string"),
-        ({"sku": "TEA-1", "quantity": "1e12"}, "too large"),
+        ({"sku": "TEA-1", "quantity": "1e12"}, "not a number"),
+        ({"sku": "TEA-1", "quantity": 10**12}, "too large"),
         ({"sku": "TEA-1"}, "required"),
     ],
 )

@@ -64,7 +64,10 @@ def test_an_over_precise_quantity_is_invalid_input(stocked):
 def test_a_quantity_that_is_not_a_number_is_invalid_input(stocked):
     result = stocked("adjust", "NY", "MUG", "lots", "--reason", "found")
 
-    assert_one_line(result, 3, "lines[0].quantity: 'lots' is not a number")
+    assert_one_line(
+        result, 3, "lines[0].quantity: 'lots' is not a number: write digits with an optional leading '-' "
+        "and one decimal point, like 12 or -0.5",
+    )
 
 
 def test_an_unknown_sku_is_not_found(stocked):

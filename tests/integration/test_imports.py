@@ -83,3 +83,18 @@ def test_an_import_repeated_with_its_key_replays_the_first_report(onhand):
     first = services.imports.import_items(onhand, ITEMS, idempotency_key="file-1")
     again = services.imports.import_items(onhand, ITEMS, idempotency_key="file-1")
     assert again == first and again.ok
+
+
+def test_numbers_in_csv_rows_are_read_exactly_as_the_api_reads_them(onhand):
+    add_item(onhand, "MUG")
+    add_place(onhand, "NY")
+    items = "sku,name,shelf_life_days\nA,A,1_0\nB,B,\u0663\u0660\nC,C,+30\n"
+    report = services.imports.import_items(onhand, items)
+    assert [(e.line, e.field) for e in report.errors] == [(2, "shelf_life_days"), (3, "shelf_life_days"),
+                                                          (4, "shelf_life_days")]
+    stock = "location,sku,quantity,unit_cost\nNY,MUG,1e1,\nNY,MUG,\uff11,\nNY,MUG,1,1e400\nNY,MUG,1_0,\n"
+    report = services.imports.import_opening_stock(onhand, stock)
+    assert [(e.line, e.field) for e in report.errors] == [
+        (2, "quantity"), (3, "quantity"), (4, "unit_cost"), (5, "quantity"),
+    ]
+    assert move_count(onhand) == 0 and services.items.list_items(onhand)[0].sku == "MUG"

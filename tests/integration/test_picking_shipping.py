@@ -267,6 +267,9 @@ def test_bad_packages_are_refused_naming_the_field(warehouse):
         (PackageSpec(contents=[]), "packages[0].contents"),
         (PackageSpec(contents=[(1, 1)], dimensions_cm=(1, 2)), "packages[0].dimensions_cm"),
         (PackageSpec(contents=[(1, 1)], weight_kg="-1"), "packages[0].weight_kg"),
+        # Beyond what is stored exactly (10^-6 units in 64 bits): was a 500.
+        (PackageSpec(contents=[(1, 1)], weight_kg="999999999999999"), "packages[0].weight_kg"),
+        (PackageSpec(contents=[(1, 1)], dimensions_cm=(1, 2, "10000000000")), "packages[0].dimensions_cm"),
     ):
         with pytest.raises(InvalidInput) as error:
             services.shipping.pack_order(warehouse, view.reference, packages=[spec])

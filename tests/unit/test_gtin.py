@@ -35,3 +35,9 @@ def test_strings_that_are_not_gtins_are_refused(text):
 def test_check_digit_is_the_gs1_mod_10():
     assert check_digit("400638133393") == 1
     assert check_digit("03600029145") == 2
+
+
+def test_a_gtin_in_digits_of_another_script_is_refused():
+    arabic_indic = "".join(chr(0x0660 + int(d)) for d in "07032069804988")
+    with pytest.raises(InvalidInput, match="not a GTIN"):
+        normalize_gtin(arabic_indic)

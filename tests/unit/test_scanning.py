@@ -71,3 +71,10 @@ def test_a_malformed_code_is_refused_naming_the_field(code):
 def test_a_wrong_gtin_check_digit_says_which_digit_was_expected():
     with pytest.raises(InvalidInput, match="expected 7"):
         parse_scan("5901234123458")
+
+
+@pytest.mark.parametrize("count", ["\u0661\u0662", "\uff11\uff12"])
+def test_a_scanned_count_in_digits_of_another_script_is_refused(count):
+    with pytest.raises(InvalidInput, match="ASCII digits") as error:
+        parse_scan(f"(01)07032069804988(30){count}")
+    assert error.value.field == "barcode"

@@ -16,18 +16,23 @@ the pool's last unit cost and recorded as a deficit; the next inbound settles th
 deficit first at the deficit's own cost, and the difference on those units is a
 **variance** (it goes to COGS, not to inventory).
 
-This module imports only the standard library.
+Every stored figure stays within the bounds of domain/quantities.py and money.py
+(`out_of_range`). This module imports only the standard library and those two.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 from enum import StrEnum
+
+from onhand.domain.money import MAX_MONEY
+from onhand.domain.quantities import MAX_TOTAL_QUANTITY
 
 VALUE_STEP = Decimal("0.000001")
 ZERO = Decimal(0)
+_WIDE = Context(prec=60)
 
 
 class CostingMethod(StrEnum):
@@ -37,8 +42,10 @@ class CostingMethod(StrEnum):
 
 
 def exact(value: Decimal) -> Decimal:
-    """A value at the internal precision (10⁻⁶, half-even)."""
-    return value.quantize(VALUE_STEP, rounding=ROUND_HALF_EVEN)
+    """A value at the internal precision (10⁻⁶, half-even). Wide enough for any product of
+    bounded figures (a value beyond the bounds is then refused: `out_of_range`), so that
+    quantizing never fails for want of digits."""
+    return value.quantize(VALUE_STEP, rounding=ROUND_HALF_EVEN, context=_WIDE)
 
 
 def share(value: Decimal, part: Decimal, whole: Decimal) -> Decimal:
@@ -78,6 +85,18 @@ class PoolSnapshot:
     @property
     def value(self) -> Decimal:
         return sum((layer.value for layer in self.layers), ZERO) - self.deficit_value
+
+
+def out_of_range(pool: PoolSnapshot) -> tuple[str, Decimal, Decimal] | None:
+    """The first figure of `pool` beyond what is stored exactly, as (what, figure, bound):
+    its quantity or any layer's beyond ±MAX_TOTAL_QUANTITY, its value or any layer's
+    beyond ±MAX_MONEY (the units owed and their value included). None: all within."""
+    figures = [("quantity", pool.quantity, MAX_TOTAL_QUANTITY), ("value", pool.value, MAX_MONEY),
+               ("quantity", pool.deficit_quantity, MAX_TOTAL_QUANTITY), ("value", pool.deficit_value, MAX_MONEY)]
+    figures += [(what, figure, bound) for layer in pool.layers
+                for what, figure, bound in (("quantity", layer.quantity, MAX_TOTAL_QUANTITY),
+                                            ("value", layer.value, MAX_MONEY))]
+    return next(((what, figure, bound) for what, figure, bound in figures if abs(figure) > bound), None)
 
 
 @dataclass(frozen=True, slots=True)

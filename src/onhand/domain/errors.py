@@ -8,6 +8,7 @@
     │   ├── IdempotencyConflict   a key was reused for a different request
     │   ├── TransientConflict     a concurrent transaction won; safe to retry
     │   ├── InsufficientStock     one or more lines would go below zero
+    │   ├── OutOfRange            a stored total would leave the range Onhand holds exactly
     │   ├── OverReceipt           a receipt beyond the ordered quantity plus tolerance
     │   ├── LastAdminKey          revoking or demoting the last active admin key
     │   └── ConfirmationRequired  an action that needs an explicit flag (revoking one's own key)
@@ -251,4 +252,34 @@ class OverReceipt(Conflict):
             **super().to_dict(), "field": self.field, "sku": self.sku, "line_no": self.line_no,
             "ordered": str(self.ordered), "received": str(self.received), "receiving": str(self.receiving),
             "allowed": str(self.allowed),
+        }
+
+
+class OutOfRange(Conflict):
+    """A total Onhand stores would leave the range it holds exactly (domain/quantities.py,
+    domain/money.py): `what` (on hand, a pool's value …) of `sku` at `location` (when it
+    is an item's) would come to `total`, beyond ±`limit`. Nothing is written."""
+
+    code = "out_of_range"
+
+    def __init__(
+        self, *, what: str, total: Decimal, limit: Decimal, sku: str | None = None, location: str | None = None,
+        lot: str | None = None, field: str | None = None,
+    ) -> None:
+        whose = f" of {sku}{f' lot {lot}' if lot else ''} at {location}" if sku else ""
+        super().__init__(
+            f"{field + ': ' if field else ''}{what}{whose} would come to {total:f}, beyond the ±{limit} Onhand can hold"
+        )
+        self.field = field
+        self.sku = sku
+        self.location = location
+        self.lot = lot
+        self.what = what
+        self.total = total
+        self.limit = limit
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            **super().to_dict(), "field": self.field, "sku": self.sku, "location": self.location, "lot": self.lot,
+            "what": self.what, "total": format(self.total, "f"), "limit": str(self.limit),
         }

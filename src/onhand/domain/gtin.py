@@ -19,7 +19,8 @@ def normalize_gtin(value: str, field: str = "gtin") -> str:
     Storing one form means a scanned UPC-A and the same EAN-13 find the same item.
     """
     digits = value.strip()
-    if not digits.isdigit() or len(digits) not in GTIN_LENGTHS:
+    # ASCII digits only: str.isdigit() takes any script's ('٠٧٠…'), which int() reads too.
+    if not (digits.isascii() and digits.isdigit()) or len(digits) not in GTIN_LENGTHS:
         raise InvalidInput(field, f"{value!r} is not a GTIN (8, 12, 13 or 14 digits)")
     if check_digit(digits[:-1]) != int(digits[-1]):
         raise InvalidInput(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
@@ -18,6 +18,7 @@ from onhand.domain.errors import InvalidInput
 from onhand.domain.items import Item, Tracking
 from onhand.domain.locations import Location
 from onhand.domain.lots import Lot
+from onhand.domain.quantities import MAX_TOTAL_QUANTITY
 
 REASON_CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,39}$")
 
@@ -81,11 +82,23 @@ def balance_key(item_id: int, location_id: int, lot_id: int | None) -> BalanceKe
     return (item_id, location_id, lot_id or 0)
 
 
+@dataclass(frozen=True)
+class Refusals:
+    """Balance changes a posting could not make, with what each balance held: guarded
+    decreases that fell short (`short`: on hand or free stock) and changes that would have
+    left ±MAX_TOTAL_QUANTITY (`over`: on hand). Empty: every change was made."""
+
+    short: list[tuple[BalanceKey, Decimal]] = field(default_factory=list)
+    over: list[tuple[BalanceKey, Decimal]] = field(default_factory=list)
+
+
 def validate_move(move: MoveLine, index: int = 0) -> None:
     """Reject a move that could never be right, whatever the stock."""
     field = f"moves[{index}]"
     if move.quantity <= 0:
         raise InvalidInput(f"{field}.quantity", f"must be greater than zero, got {move.quantity}")
+    if move.quantity > MAX_TOTAL_QUANTITY:  # more than any balance may hold
+        raise InvalidInput(f"{field}.quantity", f"must be at most {MAX_TOTAL_QUANTITY}, got {move.quantity}")
     if move.source.id == move.destination.id:
         raise InvalidInput(f"{field}.location", "source and destination are the same location")
     if not (move.source.is_internal or move.destination.is_internal):

@@ -71,8 +71,30 @@ def parse_lot_status(value: str, field: str = "status") -> LotStatus:
     return parse_choice(LotStatus, value, field)
 
 
-def default_expiry(production_date: date | None, shelf_life_days: int | None) -> date | None:
+def default_expiry(
+    production_date: date | None, shelf_life_days: int | None, field: str = "production_date"
+) -> date | None:
     """Expiry implied by an item's shelf life when only the production date is known."""
     if production_date is None or shelf_life_days is None:
         return None
-    return production_date + timedelta(days=shelf_life_days)
+    try:
+        return production_date + timedelta(days=shelf_life_days)
+    except OverflowError:
+        reason = f"{production_date} plus a shelf life of {shelf_life_days} days is past 9999-12-31"
+        raise InvalidInput(field, reason) from None
+
+
+def new_lot_expiry(
+    expiry_date: date | None, production_date: date | None, shelf_life_days: int | None, where: str = ""
+) -> date | None:
+    """The expiry of a lot first seen now: as given, else the production date plus the
+    item's shelf life. A lot of an item with a shelf life must have one or the other: a
+    lot without an expiry would never expire. `where` prefixes the fields named
+    (`lines[0]` → `lines[0].expiry_date`)."""
+    prefix = f"{where}." if where else ""
+    if expiry_date is None and production_date is None and shelf_life_days is not None:
+        raise InvalidInput(
+            f"{prefix}expiry_date",
+            f"the item has a shelf life of {shelf_life_days} days: give the lot's expiry or production date",
+        )
+    return expiry_date or default_expiry(production_date, shelf_life_days, f"{prefix}production_date")

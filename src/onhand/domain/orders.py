@@ -15,6 +15,7 @@ from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
 
 from onhand.domain.errors import Conflict, InvalidInput
+from onhand.domain.money import money
 
 CHANNEL_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,31}$")
 CURRENCY_PATTERN = re.compile(r"^[A-Z]{3}$")
@@ -107,12 +108,9 @@ def validate_currency(currency: str, field: str = "currency") -> str:
     return currency
 
 
-def validate_unit_price(price: Decimal, field: str) -> Decimal:
-    if price < 0:
-        raise InvalidInput(field, "must not be negative")
-    if price != price.quantize(Decimal("0.000001")):
-        raise InvalidInput(field, "has more than 6 decimals")
-    return price
+def validate_unit_price(price: object, field: str) -> Decimal:
+    """A price per unit as given (text or number): see `domain/money.py: money`."""
+    return money(price, field)
 
 
 def validate_ship_date(requested: date | None, today: date, field: str = "requested_ship_date") -> date:

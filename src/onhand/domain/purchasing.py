@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from onhand.domain.errors import Conflict, InvalidInput
+from onhand.domain.money import exchange_rate, money, positive_money
 from onhand.domain.quantities import parse_decimal
 
 SUPPLIER_CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/\-]{0,63}$")
@@ -23,7 +24,6 @@ REFERENCE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/#\-]{0,63}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_LEAD_TIME_DAYS = 3650
 MAX_TOLERANCE_PCT = Decimal(1000)
-MAX_MONEY = Decimal("1000000000000")  # keeps scaled integers (10^-6) inside 63 bits
 ZERO = Decimal(0)
 PlaceKey = TypeVar("PlaceKey", bound=Hashable)
 
@@ -125,21 +125,13 @@ def validate_tolerance(value: object, field: str = "over_receipt_tolerance_pct")
 
 
 def validate_money(value: object, field: str, *, positive: bool = False) -> Decimal:
-    """A unit cost or amount: not negative (positive if asked), at most 6 decimals."""
-    number = parse_decimal(value, field)
-    if number < 0 or (positive and number == 0):
-        raise InvalidInput(field, "must be greater than zero" if positive else "must not be negative")
-    if number > MAX_MONEY:
-        raise InvalidInput(field, f"must be at most {MAX_MONEY}")
-    return _six_decimals(number, field)
+    """A unit cost or amount: not negative (positive if asked), within bounds (domain/money.py)."""
+    return positive_money(value, field) if positive else money(value, field)
 
 
 def validate_exchange_rate(value: object, field: str = "exchange_rate") -> Decimal:
-    """Units of company currency for one unit of the document's currency."""
-    number = parse_decimal(value, field)
-    if number <= 0 or number > MAX_MONEY:
-        raise InvalidInput(field, "must be greater than zero")
-    return _six_decimals(number, field)
+    """Units of company currency for one unit of the document's currency (domain/money.py)."""
+    return exchange_rate(value, field)
 
 
 def _six_decimals(number: Decimal, field: str) -> Decimal:

@@ -67,7 +67,7 @@ def parse_scan(value: str, field: str = "barcode") -> Scan:
         raise InvalidInput(field, "holds a symbology identifier and nothing else")
     if text.startswith("("):
         return _from_elements(value, symbology, _parse_hri(text, field), field)
-    if symbology not in GS1_SYMBOLOGIES and text.isdigit() and len(text) in GTIN_LENGTHS:
+    if symbology not in GS1_SYMBOLOGIES and text.isascii() and text.isdigit() and len(text) in GTIN_LENGTHS:
         return Scan(raw=value, gtin=normalize_gtin(text, field), symbology=symbology)
     result = biip.parse(text)
     if result.gs1_message is None:
@@ -100,6 +100,8 @@ def _from_elements(
     count_text = found.get("30") or found.get("37")
     count = None
     if count_text is not None:
+        if not (count_text.isascii() and count_text.isdigit()):  # int() would read '١٢' as 12
+            raise InvalidInput(field, f"count ({'30' if '30' in found else '37'}) must be ASCII digits")
         count = Decimal(int(count_text))
         if count <= 0:
             raise InvalidInput(field, f"count ({'30' if '30' in found else '37'}) must be greater than zero")

@@ -29,6 +29,7 @@ from onhand.domain.method_changes import MethodChange, convert
 from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write, today
 from onhand.services.revaluing import methods_for
+from onhand.services.value_bounds import check_pools
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
@@ -163,6 +164,7 @@ def _record(
         converted.update({(item, location, lot or 0): pool for (location, lot), pool in pools.items()})
     # A posting effective before the change is valued across it: services/valuing.py re-values
     # the item's history for a posting before its newest change.
+    check_pools(uow, converted)
     uow.costing_changes.drop_pools(changing)
     uow.valuation.save_pools(converted)
 

@@ -109,10 +109,10 @@ def _flag(value: str, field: str, default: bool) -> bool:
 def _int_or_none(value: str, field: str) -> int | None:
     if not value:
         return None
-    try:
-        return int(value)
-    except ValueError:
-        raise InvalidInput(field, f"{value!r} is not a whole number") from None
+    # Digits as numbers are written everywhere (ASCII, no '_' or '+'), which int() is lax about.
+    if not (value.isascii() and value.lstrip("-").isdigit()):
+        raise InvalidInput(field, f"{value!r} is not a whole number")
+    return int(value)
 
 
 def _import_item(uow: UnitOfWork, ctx: ServiceContext, row: dict[str, str]) -> int:

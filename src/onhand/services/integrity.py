@@ -1,6 +1,9 @@
 """Proving the books: projection == fold(ledger), conservation, no illegal negatives.
 
-`verify` reads only; `rebuild` recomputes every balance's on hand from the moves.
+`verify` reads only, and reports whatever is stored without failing on it: sums are
+exact however large, and a stored number that is not an exact quantity within range (a
+REAL SQLite made of an overflow, text, too large) is listed, by item and location.
+`rebuild` recomputes every balance's on hand from the moves.
 """
 
 from __future__ import annotations
@@ -10,10 +13,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from onhand.domain.audit import AuditObject
+from onhand.domain.errors import OutOfRange
 from onhand.domain.ledger import BalanceKey, must_stay_non_negative
+from onhand.domain.quantities import MAX_TOTAL_QUANTITY
 from onhand.services.audit import record_action
 from onhand.services.context import ServiceContext
-from onhand.services.views import Discrepancy, VerifyReport
+from onhand.services.views import Discrepancy, StoredValue, VerifyReport
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
@@ -30,16 +35,23 @@ def rebuild(ctx: ServiceContext) -> VerifyReport:
     """Rewrite on hand of every balance from the ledger, then verify."""
     with ctx.writing() as uow:
         uow.balances.lock_for_rebuild()
-        folded = uow.ledger.ledger_fold()
-        current = uow.balances.projection()
+        folded = uow.integrity.ledger_fold()
+        current = uow.integrity.on_hand()
         changed = [
             (key, folded.get(key, ZERO))
             for key in folded.keys() | current.keys()
             if folded.get(key, ZERO) != current.get(key, ZERO)
         ]
+        promised = uow.integrity.promised()
+        # A ledger whose fold leaves the range cannot be projected exactly: refused whole.
+        names = _Names(uow)
+        for what, values in (("on hand", dict(changed)), ("reserved", promised)):
+            for key, value in sorted(values.items()):
+                if abs(value) > MAX_TOTAL_QUANTITY:
+                    raise OutOfRange(sku=names.sku(key[0]), location=names.location(key[1]), lot=names.lot(key[2]),
+                                     what=what, total=value, limit=MAX_TOTAL_QUANTITY)
         uow.balances.set_on_hand(sorted(changed))
-        promised = uow.reservations.totals()
-        held = uow.reservations.projected()
+        held = uow.integrity.reserved()
         for key in sorted(promised.keys() | held.keys()):
             uow.reservations.set_reserved(key, promised.get(key, ZERO))
         fixed = sum(1 for key in promised.keys() | held.keys() if promised.get(key, ZERO) != held.get(key, ZERO))
@@ -49,8 +61,8 @@ def rebuild(ctx: ServiceContext) -> VerifyReport:
 
 
 def _verify(uow: UnitOfWork) -> VerifyReport:
-    folded = uow.ledger.ledger_fold()
-    projected = uow.balances.projection()
+    folded = uow.integrity.ledger_fold()
+    projected = uow.integrity.on_hand()
     names = _Names(uow)
     mismatches = tuple(
         names.discrepancy(key, folded.get(key, ZERO), projected.get(key, ZERO))
@@ -71,8 +83,8 @@ def _verify(uow: UnitOfWork) -> VerifyReport:
         for key, value in sorted(projected.items())
         if value < 0 and key[1] in guarded
     )
-    promised = uow.reservations.totals()
-    reserved = uow.reservations.projected()
+    promised = uow.integrity.promised()
+    reserved = uow.integrity.reserved()
     reservation_mismatches = tuple(
         names.discrepancy(key, promised.get(key, ZERO), reserved.get(key, ZERO))
         for key in sorted(promised.keys() | reserved.keys())
@@ -92,20 +104,22 @@ def _verify(uow: UnitOfWork) -> VerifyReport:
         negative_balances=negatives,
         reservation_mismatches=reservation_mismatches,
         oversold=oversold,
+        stored_out_of_range=tuple(
+            StoredValue(what, names.sku(item_id), names.location(location_id), names.lot(lot_key), stored)
+            for what, item_id, location_id, lot_key, stored in uow.integrity.stored_out_of_range()
+        ),
     )
 
 
 def _order_errors(uow: UnitOfWork) -> tuple[str, ...]:
     """No line holds more than it still needs, and cancelled orders hold nothing."""
     errors = []
-    for line in uow.orders.promising_lines():
-        where = f"order {line.reference} line {line.line_no}"
-        if line.cancelled_at is not None:
-            errors.append(f"{where}: cancelled but still holds {line.reserved} reserved")
-        elif line.reserved > line.quantity - line.shipped:
-            errors.append(
-                f"{where}: {line.reserved} reserved but only {line.quantity - line.shipped} is still to ship"
-            )
+    for reference, cancelled_at, line_no, quantity, reserved, shipped in uow.integrity.promising_lines():
+        where = f"order {reference} line {line_no}"
+        if cancelled_at is not None:
+            errors.append(f"{where}: cancelled but still holds {reserved} reserved")
+        elif reserved > quantity - shipped:
+            errors.append(f"{where}: {reserved} reserved but only {quantity - shipped} is still to ship")
     return tuple(errors)
 
 
@@ -132,11 +146,15 @@ class _Names:
             self._lots[lot_key] = found.code if found else f"#{lot_key}"
         return self._lots[lot_key]
 
+    def location(self, location_id: int) -> str:
+        place = self.locations.get(location_id)
+        return place.code if place else f"#{location_id}"
+
     def discrepancy(self, key: BalanceKey, expected: Decimal, actual: Decimal) -> Discrepancy:
         item_id, location_id, lot_key = key
         return Discrepancy(
             sku=self.sku(item_id),
-            location=self.locations[location_id].code,
+            location=self.location(location_id),
             lot=self.lot(lot_key),
             expected=expected,
             actual=actual,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -14,8 +15,9 @@ from onhand.domain.audit import AuditObject
 from onhand.domain.calendar import business_day, time_zone
 from onhand.domain.choices import parse_choice
 from onhand.domain.cost_layers import ZERO
-from onhand.domain.errors import InvalidInput
+from onhand.domain.errors import InvalidInput, OutOfRange
 from onhand.domain.journal import check_not_locked
+from onhand.domain.money import MAX_STORED
 from onhand.services.context import ServiceContext, run_write, today
 from onhand.services.journal_book import JournalBook, JournalView
 from onhand.services.lots import parse_date
@@ -100,6 +102,9 @@ def _post(ctx: ServiceContext, day: date | str, *, lock: bool, idempotency_key: 
         if wanted not in book.posted:  # posting a posted day again changes nothing
             basis = book.open_basis(wanted)
             journal = book.journal(wanted, basis)
+            _check_storable(wanted, [("inventory", sum((r.inventory for r in basis), ZERO))]
+                            + [(line.account, line.amount) for line in journal.lines]
+                            + [(f"{r.key[0]} {r.key[1]}", figure) for r in basis for figure in (r.value, r.variance)])
             uow.journals.save_posted(
                 {"day": wanted, "posted_at": ctx.now(), "currency": journal.currency,
                  "tracking_category": journal.tracking_category, "narration": journal.narration,
@@ -118,6 +123,13 @@ def _post(ctx: ServiceContext, day: date | str, *, lock: bool, idempotency_key: 
     return run_write(ctx, work, lambda uow, _id: JournalBook(uow).view(wanted), action="post_journal",
                      subject=lambda view: AuditObject("journal", view.day.isoformat()),
                      idempotency_key=idempotency_key, request={"day": wanted.isoformat(), "lock": lock})
+
+
+def _check_storable(day: date, amounts: list[tuple[str, Decimal]]) -> None:
+    """A day's journal adds up many values: it may exceed what a stored amount holds."""
+    for what, amount in amounts:
+        if abs(amount) > MAX_STORED:
+            raise OutOfRange(what=f"the journal of {day}: {what}", total=amount, limit=MAX_STORED, field="day")
 
 
 def post_journal(ctx: ServiceContext, day: date | str, *, idempotency_key: str | None = None) -> JournalView:

@@ -7,12 +7,13 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from onhand.domain.audit import AuditObject
+from onhand.domain.calendar import parse_date
 from onhand.domain.errors import AlreadyExists, InvalidInput
 from onhand.domain.items import Item
 from onhand.domain.lots import (
     Lot,
     LotStatus,
-    default_expiry,
+    new_lot_expiry,
     parse_lot_status,
     validate_lot_code,
     validate_lot_dates,
@@ -22,17 +23,6 @@ from onhand.services.context import ServiceContext, run_write
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
-
-
-def parse_date(value: date | str | None, field: str) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    if not value.strip():
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise InvalidInput(field, f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def add_lot(
@@ -52,10 +42,12 @@ def add_lot(
     validate_lot_dates(production_date, expiry_date)
     if uow.lots.get(of.id, code) is not None:
         raise AlreadyExists("lot", f"{of.sku}/{code}", field)
+    # The line's dates beside its lot field: lines[0].lot -> lines[0].expiry_date.
+    expiry = new_lot_expiry(expiry_date, production_date, of.shelf_life_days, field.rpartition(".")[0])
     return uow.lots.add(
         of.id,
         code,
-        expiry_date=expiry_date or default_expiry(production_date, of.shelf_life_days),
+        expiry_date=expiry,
         production_date=production_date,
         created_at=now,
     )

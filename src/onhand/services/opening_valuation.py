@@ -32,6 +32,7 @@ from onhand.services.context import ServiceContext, run_write
 from onhand.services.imports import parse_csv
 from onhand.services.limits import check_line_count
 from onhand.services.postings import parse_unit_cost
+from onhand.services.value_bounds import check_moves, check_pools
 from onhand.services.valuing import methods_for
 
 if TYPE_CHECKING:
@@ -191,7 +192,10 @@ def value_opening_stock(
                              "unit_cost": ask.unit_cost, "value": value, "variance": variance})
         if not rows:
             raise InvalidInput("lines", "nothing on hand without cost layers matches these lines")
-        uow.valuation.save_pools({key: pool.snapshot() for key, pool in opened.items()})
+        pools = {key: pool.snapshot() for key, pool in opened.items()}
+        check_moves(uow, ((row["item_id"], row["location_id"], row["value"], row["variance"], None) for row in rows))
+        check_pools(uow, pools)
+        uow.valuation.save_pools(pools)
         header = {"reference": clean_reference, "note": clean_note, "valued_at": now}
         return uow.opening_values.add(header, rows)
 

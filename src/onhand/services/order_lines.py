@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 from onhand.domain.errors import InvalidInput
 from onhand.domain.items import ItemKind
 from onhand.domain.locations import effective_sellable, validate_coordinates
+from onhand.domain.money import line_total
 from onhand.domain.orders import validate_unit_price
-from onhand.domain.quantities import parse_decimal, positive_quantity
+from onhand.domain.quantities import positive_quantity
 from onhand.services import bundles, resolve
 from onhand.services.order_views import ShipTo
 
@@ -68,13 +69,14 @@ def line_values(uow: UnitOfWork, lines: Sequence[NewOrderLine]) -> list[dict[str
             location = resolve.internal_location(uow, line.location, f"{field}.location")
             if not effective_sellable(location, places):
                 raise InvalidInput(f"{field}.location", f"{location.code!r} is not a sellable location")
+        amount = positive_quantity(line.quantity, item.unit, f"{field}.quantity")
+        price = validate_unit_price(line.unit_price, f"{field}.unit_price")
+        line_total(amount, price, f"{field}.unit_price")
         row = {
             "line_no": index + 1,
             "item_id": item.id,
-            "quantity": positive_quantity(line.quantity, item.unit, f"{field}.quantity"),
-            "unit_price": validate_unit_price(
-                parse_decimal(line.unit_price, f"{field}.unit_price"), f"{field}.unit_price"
-            ),
+            "quantity": amount,
+            "unit_price": price,
             "pinned_lot_id": lot.id if lot else None,
             "location_id": location.id if location else None,
             "kit_line_no": None,

@@ -10,18 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
-from decimal import Decimal, InvalidOperation
+from datetime import date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from onhand.domain.audit import AuditObject
-from onhand.domain.calendar import time_zone
-from onhand.domain.errors import Conflict, InsufficientStock, InvalidInput, NotFound, Shortage
+from onhand.domain.calendar import parse_moment, time_zone
+from onhand.domain.errors import Conflict, InsufficientStock, InvalidInput, NotFound, OutOfRange, Shortage
 from onhand.domain.items import Item, Tracking
 from onhand.domain.ledger import (
     BalanceKey,
     Guard,
     PostingDraft,
+    Refusals,
     balance_deltas,
     guard_for,
     must_stay_non_negative,
@@ -29,7 +30,8 @@ from onhand.domain.ledger import (
 )
 from onhand.domain.locations import Location
 from onhand.domain.lots import LOT_CODE_PATTERN, Lot
-from onhand.domain.orders import validate_unit_price
+from onhand.domain.money import money
+from onhand.domain.quantities import MAX_TOTAL_QUANTITY
 from onhand.domain.quantities import quantity as parse_quantity
 from onhand.services import backorders, resolve
 from onhand.services.context import ServiceContext
@@ -79,10 +81,15 @@ def post_many(
     places = {m.source.id: m.source for m in moves} | {m.destination.id: m.destination for m in moves}
     guarded = {loc.id for loc in places.values() if must_stay_non_negative(loc)}
     deltas = balance_deltas(moves)
-    short = uow.balances.apply_deltas(deltas, guarded, guard)
-    if short:
-        skus = {m.item.id: m.item.sku for m in moves}
-        lots = {m.lot.id: m.lot.code for m in moves if m.lot}
+    skus = {m.item.id: m.item.sku for m in moves}
+    lots = {m.lot.id: m.lot.code for m in moves if m.lot}
+    too_big = sorted((key for key, delta in deltas.items() if abs(delta) > MAX_TOTAL_QUANTITY),
+                     key=lambda key: (key[1] not in guarded, key))  # as apply_deltas orders them
+    if too_big:  # such a change could not even be given to the database (64-bit integers)
+        outcome = Refusals(over=[(too_big[0], uow.balances.on_hand(too_big[0]))])
+    else:
+        outcome = uow.balances.apply_deltas(deltas, guarded, guard)
+    if outcome.short:
         raise InsufficientStock(
             [
                 Shortage(
@@ -93,8 +100,14 @@ def post_many(
                     available=there,
                     basis=guard.value,
                 )
-                for (item_id, location_id, lot_key), there in short
+                for (item_id, location_id, lot_key), there in outcome.short
             ]
+        )
+    if outcome.over:
+        (item_id, location_id, lot_key), there = outcome.over[0]
+        raise OutOfRange(
+            sku=skus[item_id], location=places[location_id].code, lot=lots.get(lot_key), what="on hand",
+            total=there + deltas[(item_id, location_id, lot_key)], limit=MAX_TOTAL_QUANTITY,
         )
     for draft in drafts:
         _check_serials_unique(uow, draft)
@@ -144,20 +157,7 @@ def parse_effective_at(value: datetime | date | str | None, uow: UnitOfWork, *, 
     its start — is read in the company's time zone); never in the future. None: now."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    moment: datetime
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, date):
-        moment = datetime.combine(value, time())
-    else:
-        text = value.strip()
-        try:
-            moment = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
-        except ValueError:
-            raise InvalidInput(field, f"{value!r} is not an ISO 8601 date or date and time") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=time_zone(uow.company.get().timezone))
-    moment = moment.astimezone(UTC)
+    moment = parse_moment(value, time_zone(uow.company.get().timezone), field)
     if moment > now:
         raise InvalidInput(field, "must not be in the future")
     return moment
@@ -210,18 +210,10 @@ class ResolvedLine:
 
 
 def parse_unit_cost(value: Decimal | int | str | None, field: str) -> Decimal | None:
-    """A unit cost in company currency: a number ≥ 0 with at most 6 decimals, or None."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    """A unit cost in company currency (`domain/money.py: money`), or None (absent or "")."""
+    if value is None or value == "":
         return None
-    if isinstance(value, float):
-        raise InvalidInput(field, "give the unit cost as a decimal string, not a float")
-    try:
-        cost = Decimal(value.strip() if isinstance(value, str) else value)
-    except (InvalidOperation, ValueError):
-        raise InvalidInput(field, f"{value!r} is not a number") from None
-    if not cost.is_finite():
-        raise InvalidInput(field, f"{value!r} is not a number")
-    return validate_unit_price(cost, field)
+    return money(value, field)
 
 
 def resolve_line(

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from onhand.domain.choices import parse_choice
 from onhand.domain.errors import AlreadyExists, Conflict, InvalidInput, NotFound
 from onhand.domain.locations import LocationKind
+from onhand.domain.money import line_total
 from onhand.domain.orders import validate_currency
 from onhand.domain.purchasing import (
     PurchaseLineProgress,
@@ -80,10 +81,9 @@ def _line_values(
                     f"the supplier's price is in {supplier.currency}, the order in {currency}; give one",
                 )
             cost = price.unit_cost
-        values.append({
-            "line_no": index + 1, "item_id": item.id, "unit_cost": cost,
-            "quantity": positive_quantity(line.quantity, item.unit, f"{field}.quantity"),
-        })
+        amount = positive_quantity(line.quantity, item.unit, f"{field}.quantity")
+        line_total(amount, cost, f"{field}.unit_cost")
+        values.append({"line_no": index + 1, "item_id": item.id, "unit_cost": cost, "quantity": amount})
     return values
 
 

@@ -23,6 +23,7 @@ from onhand.domain.errors import AlreadyExists, Conflict, InvalidInput
 from onhand.domain.items import ItemKind
 from onhand.domain.ledger import MoveLine, PostingDraft, PostingKind
 from onhand.domain.locations import LocationKind
+from onhand.domain.money import line_total
 from onhand.domain.quantities import positive_quantity
 from onhand.domain.sales_revenue import validate_refund_unit_price
 from onhand.services import allocation, resolve
@@ -114,6 +115,8 @@ def receive_return(
             returned[key] += quantity
             refund = (None if ret.refund_unit_price is None
                       else validate_refund_unit_price(ret.refund_unit_price, f"{field}.refund_unit_price"))
+            if refund is not None:
+                line_total(quantity, refund, f"{field}.refund_unit_price")
             if line.kit_line_no is not None:
                 refunds_by_kit[line.kit_line_no].add(refund is not None)
                 if len(refunds_by_kit[line.kit_line_no]) > 1:

@@ -29,6 +29,7 @@ from onhand.domain.revaluation import Revaluation, revalue
 from onhand.domain.valuation import CostMove, MoveValue, ValuationSnapshot, ValueBasis
 from onhand.services import return_costs
 from onhand.services.method_timelines import timelines
+from onhand.services.value_bounds import check_moves, check_pools
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
@@ -118,10 +119,14 @@ def revalue_item(
     stale = uow.checkpoints.checkpoints_from(item_id, earliest)
     result = revalue(method, start, moves, stored, snapshots_at=[position for position, _pools in stale],
                      changes=timeline.after(found[0] if found else None))
+    pools = {(item_id, loc, lot or 0): snap for (loc, lot), snap in result.pools.items()}
+    check_moves(uow, ((item_id, change.move.destination or change.move.source, change.after.value,
+                       change.after.variance, change.move.value) for change in result.changes))
+    check_pools(uow, pools)
     _write_values(uow, item_id, result.changes, given, new, stored_role or {})
     if result.whole_from is not None:  # a change of method was crossed: every pool is written anew
         uow.costing_changes.drop_pools([item_id])
-    uow.valuation.save_pools({(item_id, loc, lot or 0): snap for (loc, lot), snap in result.pools.items()})
+    uow.valuation.save_pools(pools)
     if stale:
         uow.checkpoints.drop_checkpoints_from(item_id, earliest)
         uow.checkpoints.add_checkpoints(

@@ -16,7 +16,7 @@ from onhand.domain.ledger import MoveLine, PostingDraft, PostingKind
 from onhand.domain.locations import LocationKind
 from onhand.domain.lots import LotStatus, is_usable
 from onhand.domain.orders import OrderStatus, require_active
-from onhand.domain.quantities import non_negative_quantity, parse_decimal, positive_quantity
+from onhand.domain.quantities import MAX_QUANTITY, non_negative_quantity, parse_decimal, positive_quantity
 from onhand.services import allocation, resolve
 from onhand.services.context import ServiceContext, run_write
 from onhand.services.limits import check_line_count
@@ -66,8 +66,8 @@ def _measure(value: Decimal | int | str | None, field_name: str) -> Decimal | No
     if value is None:
         return None
     number = parse_decimal(value, field_name)
-    if number < 0 or number != number.quantize(Decimal("0.001")):
-        raise InvalidInput(field_name, "must be a non-negative number with at most 3 decimals")
+    if number < 0 or number > MAX_QUANTITY or number != number.quantize(Decimal("0.001")):
+        raise InvalidInput(field_name, f"must be a number from 0 to {MAX_QUANTITY} with at most 3 decimals")
     return number
 
 

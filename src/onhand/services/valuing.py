@@ -31,6 +31,7 @@ from onhand.domain.move_roles import MoveRole, role_of
 from onhand.domain.valuation import CostMove, ItemValuation, MoveValue, ValuationSnapshot, pool_key
 from onhand.services import return_costs
 from onhand.services.revaluing import ItemRevaluation, Position, carry_to_builds, methods_for, revalue_item
+from onhand.services.value_bounds import MoveFigures, check_moves, check_pools
 
 CHECKPOINT_EVERY = 1000  # an item's pools are kept after every this many of its moves
 
@@ -61,6 +62,7 @@ def value_postings(
         return
     engines = _engines(uow, item_ids, methods)
     rows: list[dict[str, object]] = []
+    figures: list[MoveFigures] = []
     carried: dict[int, Any] = {}
     touched: set[tuple[int, int, int | None]] = set()
     shipped = return_costs.shipment_values(
@@ -69,16 +71,19 @@ def value_postings(
         roles, cost_moves, values = _value_draft(engines, ids, draft, effective_at, shipped)
         rows += [_value_row(ids[index], draft.moves[index].item.id, roles[index], cost_moves[index], value)
                  for index, value in sorted(values.items())]
+        figures += [(draft.moves[index].item.id, cost_moves[index].destination or cost_moves[index].source,
+                     value.value, value.variance, cost_moves[index].value) for index, value in sorted(values.items())]
         carried |= {ids[index]: value.carried for index, value in values.items() if roles[index] is MoveRole.TRANSFER}
         touched |= {
             (move.item.id, *pool_key(methods[move.item.id], place.id, _lot(move)))
             for move in draft.moves for place in (move.source, move.destination) if place.is_internal
         }
+    pools = {(item, loc, lot or 0): engines[item].pools[(loc, lot)].snapshot() for item, loc, lot in touched}
+    check_moves(uow, figures)
+    check_pools(uow, pools)
     uow.valuation.add_values(rows)
     uow.valuation_history.set_carried(carried, replace=False)
-    uow.valuation.save_pools({
-        (item, loc, lot or 0): engines[item].pools[(loc, lot)].snapshot() for item, loc, lot in touched
-    })
+    uow.valuation.save_pools(pools)
     moves = [move for _id, _ids, draft in postings for move in draft.moves]
     ids = [move_id for _id, move_ids, _draft in postings for move_id in move_ids]
     _advance_heads(uow, moves, ids, heads, effective_at, engines)

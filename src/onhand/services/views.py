@@ -106,6 +106,18 @@ class Discrepancy:
 
 
 @dataclass(frozen=True)
+class StoredValue:
+    """A number stored where Onhand cannot read it exactly: `what` (on hand, reserved, a
+    move's quantity, a reservation) of `sku` at `location`, as `stored` (in 10^-6 units)."""
+
+    what: str
+    sku: str
+    location: str
+    lot: str | None
+    stored: str
+
+
+@dataclass(frozen=True)
 class VerifyReport:
     moves_checked: int
     balances_checked: int
@@ -119,12 +131,14 @@ class VerifyReport:
     oversold: tuple[Discrepancy, ...] = ()
     # Order lines holding more than they still need, or cancelled orders holding stock.
     order_errors: tuple[str, ...] = ()
+    # Stored numbers that are not integers within ±MAX_TOTAL_QUANTITY (a REAL, text, too large).
+    stored_out_of_range: tuple[StoredValue, ...] = ()
 
     @property
     def ok(self) -> bool:
         return not (
             self.projection_mismatches or self.conservation_errors or self.negative_balances
-            or self.reservation_mismatches or self.oversold or self.order_errors
+            or self.reservation_mismatches or self.oversold or self.order_errors or self.stored_out_of_range
         )
 
 

@@ -18,6 +18,8 @@ from typing import Any, Literal
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from onhand.adapters.db.sums import SQLITE_NAME, SqliteExactSum
+
 SQLITE_BUSY_TIMEOUT_MS = 60_000
 # Execution option a unit of work sets on connections that will write.
 WRITE_OPTION = "onhand_write"
@@ -76,6 +78,8 @@ def _sqlite_engine(url: str, database: str | None, synchronous: SqliteSynchronou
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
+        # SUM that does not stop at 64 bits (adapters/db/sums.py).
+        dbapi_connection.create_aggregate(SQLITE_NAME, 1, SqliteExactSum)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:

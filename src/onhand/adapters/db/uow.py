@@ -31,6 +31,7 @@ from onhand.adapters.db.repositories.catalog import (
 )
 from onhand.adapters.db.repositories.cost_checkpoints import CheckpointRepository
 from onhand.adapters.db.repositories.costing_changes import CostingChangeRepository
+from onhand.adapters.db.repositories.integrity import IntegrityRepository
 from onhand.adapters.db.repositories.journal_pushes import JournalPushRepository
 from onhand.adapters.db.repositories.journals import JournalRepository
 from onhand.adapters.db.repositories.ledger import LedgerRepository
@@ -91,6 +92,7 @@ class SqlUnitOfWork:
         self.costing_changes = CostingChangeRepository(conn)
         self.journals = JournalRepository(conn)
         self.journal_pushes = JournalPushRepository(conn)
+        self.integrity = IntegrityRepository(conn)
 
 
 def _is_retryable(exc: DBAPIError) -> bool:

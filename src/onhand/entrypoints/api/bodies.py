@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Coroutine
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
@@ -36,8 +36,17 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
+def _decimal(text: str) -> Decimal:
+    # Decimal takes any exponent it can hold (1e400: bounded later by the domain); beyond
+    # that (1e99999999999999999999) it raises InvalidOperation, which is no ValueError.
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"the number {text[:20]}… is beyond any exponent a number may have") from None
+
+
 def parse_json(raw: bytes) -> Any:
-    return json.loads(raw, parse_float=Decimal, parse_constant=_refuse_constant)
+    return json.loads(raw, parse_float=_decimal, parse_constant=_refuse_constant)
 
 
 def _describe(exc: Exception) -> str:

@@ -63,6 +63,12 @@ def print_verify(report: VerifyReport) -> None:
         discrepancies("Balances promising more than they hold", report.oversold, "On hand", "Reserved")
     for error in report.order_errors:
         out.print(Text(error, style="red"))
+    if report.stored_out_of_range:
+        grid = table("What", "SKU", "Location", "Lot", "Stored (millionths)",
+                     title="Stored numbers that are not exact quantities within ±10^12")
+        for found in report.stored_out_of_range:
+            grid.add_row(text(found.what), text(found.sku), text(found.location), text(found.lot), text(found.stored))
+        out.print(grid)
     if report.ok:
         out.print(Text("OK: balances match the ledger, every item sums to zero, every promise is covered.",
                        style="green"))

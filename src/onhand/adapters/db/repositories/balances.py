@@ -2,8 +2,11 @@
 
 Changed only in a posting's transaction (`services/postings.post`). Decreases at guarded
 locations are conditional updates (`... WHERE on_hand + :delta >= 0`), so two concurrent
-takers can never both win the last unit; rows are touched in one order for every posting
-(guarded rows first, then the others, each by key) so concurrent postings cannot deadlock.
+takers can never both win the last unit; every other change is an upsert guarded the same
+way against leaving ±MAX_TOTAL_QUANTITY (`... DO UPDATE ... WHERE on_hand + :delta
+BETWEEN -:max AND :max`), so two concurrent adders can never together push a balance out
+of the range it is stored in. Rows are touched in one order for every posting (guarded
+rows first, then the others, each by key) so concurrent postings cannot deadlock.
 """
 
 from __future__ import annotations
@@ -12,13 +15,14 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy import Connection, bindparam, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from onhand.adapters.db.tables import balances, items, locations, lots
 from onhand.adapters.db.types import ScaledDecimal
-from onhand.domain.ledger import BalanceKey, Guard
+from onhand.domain.ledger import BalanceKey, Guard, Refusals
 from onhand.domain.locations import INTERNAL_KINDS
+from onhand.domain.quantities import MAX_TOTAL_QUANTITY
 from onhand.services.views import BalanceRow
 
 ZERO = Decimal(0)
@@ -30,6 +34,8 @@ _KEY = (
     balances.c.lot_key == bindparam("b_lot"),
 )
 _DELTA = bindparam("delta", type_=ScaledDecimal())
+_LIMIT_LOW = literal(-MAX_TOTAL_QUANTITY, ScaledDecimal())
+_LIMIT_HIGH = literal(MAX_TOTAL_QUANTITY, ScaledDecimal())
 _HELD = select(balances.c.on_hand, balances.c.reserved).where(*_KEY)
 # A guarded decrease: it happens only if what may be taken covers it (see Guard).
 _TAKE = {
@@ -75,17 +81,21 @@ def _balance_query(by_item: bool, by_lot: bool) -> Any:
 
 
 def _add_to_balance(dialect: str) -> Any:
-    """INSERT … ON CONFLICT DO UPDATE adding `delta` to on hand, built once per dialect."""
+    """INSERT … ON CONFLICT DO UPDATE adding `delta` to on hand, built once per dialect; the
+    update happens only if the sum stays within ±MAX_TOTAL_QUANTITY (else no row changes).
+    A new row's delta is within it already (checked before: `services/postings`)."""
     if dialect not in _ADD_BY_DIALECT:
         make = postgresql.insert if dialect == "postgresql" else sqlite.insert
         statement = make(balances).values(
             item_id=bindparam("b_item"), location_id=bindparam("b_location"),
             lot_key=bindparam("b_lot"), on_hand=_DELTA, reserved=ZERO,
         )
+        total = balances.c.on_hand + statement.excluded.on_hand
         _ADD_BY_DIALECT[dialect] = statement.on_conflict_do_update(
             index_elements=[balances.c.item_id, balances.c.location_id, balances.c.lot_key],
-            set_={"on_hand": balances.c.on_hand + statement.excluded.on_hand},
-        )
+            set_={"on_hand": total},
+            where=total.between(_LIMIT_LOW, _LIMIT_HIGH),
+        ).execution_options(preserve_rowcount=True)  # SQLAlchemy keeps an INSERT's only if asked
     return _ADD_BY_DIALECT[dialect]
 
 
@@ -99,12 +109,13 @@ class BalanceRepository:
 
     def apply_deltas(
         self, deltas: dict[BalanceKey, Decimal], guarded_locations: set[int], guard: Guard
-    ) -> list[tuple[BalanceKey, Decimal]]:
-        """Apply on-hand changes; return (key, what there was) for each guarded row that fell short.
+    ) -> Refusals:
+        """Apply on-hand changes (each within ±MAX_TOTAL_QUANTITY); return what could not be
+        done (nothing: all of it was).
 
         With `Guard.FREE` a decrease may take only unreserved stock. Many rows are
-        changed in two statements (guarded decreases, then additions); should a guarded
-        decrease fall short, they are undone and applied row by row to say which.
+        changed in two statements (guarded decreases, then additions); should one fall
+        short or leave the range, they are undone and applied row by row to say which.
         """
         # One order for every posting: guarded rows first, then the others, each by key,
         # so two postings never lock the same rows in opposite orders.
@@ -119,20 +130,18 @@ class BalanceRepository:
         def params(key: BalanceKey) -> dict[str, Any]:
             return {"b_item": key[0], "b_location": key[1], "b_lot": key[2], "delta": deltas[key]}
 
-        if takes:
-            attempt = self._conn.begin_nested()
-            if self._conn.execute(_TAKE[guard], [params(key) for key in takes]).rowcount != len(takes):
+        attempt = self._conn.begin_nested()
+        for statement, rows in ((_TAKE[guard], takes), (self._add, adds)):
+            if rows and self._conn.execute(statement, [params(key) for key in rows]).rowcount != len(rows):
                 attempt.rollback()
                 return self._apply_each(keys, deltas, guarded_locations, guard)
-            attempt.commit()
-        if adds:
-            self._conn.execute(self._add, [params(key) for key in adds])
-        return []
+        attempt.commit()
+        return Refusals()
 
     def _apply_each(
         self, keys: list[BalanceKey], deltas: dict[BalanceKey, Decimal], guarded_locations: set[int], guard: Guard
-    ) -> list[tuple[BalanceKey, Decimal]]:
-        shortages: list[tuple[BalanceKey, Decimal]] = []
+    ) -> Refusals:
+        outcome = Refusals()
         for key in keys:
             delta = deltas[key]
             params = {"b_item": key[0], "b_location": key[1], "b_lot": key[2], "delta": delta}
@@ -140,10 +149,13 @@ class BalanceRepository:
                 taken = self._conn.execute(_TAKE[guard], params)
                 if taken.rowcount != 1:
                     basis = balances.c.on_hand - balances.c.reserved if guard is Guard.FREE else balances.c.on_hand
-                    shortages.append((key, self._current(key, basis)))
-            else:
-                self._conn.execute(self._add, params)
-        return shortages
+                    outcome.short.append((key, self._current(key, basis)))
+            elif self._conn.execute(self._add, params).rowcount != 1:
+                outcome.over.append((key, self._current(key, balances.c.on_hand)))
+        return outcome
+
+    def on_hand(self, key: BalanceKey) -> Decimal:
+        return self._current(key, balances.c.on_hand)
 
     @staticmethod
     def _key_filter(key: BalanceKey) -> tuple[Any, ...]:
@@ -212,10 +224,6 @@ class BalanceRepository:
         ]
 
     # --- integrity -----------------------------------------------------------------
-
-    def projection(self) -> dict[BalanceKey, Decimal]:
-        query = select(balances.c.item_id, balances.c.location_id, balances.c.lot_key, balances.c.on_hand)
-        return {(r[0], r[1], r[2]): r[3] for r in self._conn.execute(query)}
 
     def lock_for_rebuild(self) -> None:
         """Keep writers out while balances are rewritten (SQLite's writer lock suffices)."""

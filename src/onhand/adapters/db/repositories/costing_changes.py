@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, delete, func, insert, or_, select, union
 
+from onhand.adapters.db.sums import exact_sum
 from onhand.adapters.db.tables import items, locations, moves, postings
 from onhand.adapters.db.tables.costing_changes import costing_method_changes as changes
 from onhand.adapters.db.tables.valuation import cost_layers, cost_pools, item_costing, move_values
@@ -75,7 +76,7 @@ class CostingChangeRepository:
         upto = or_(postings.c.effective_at < at, and_(postings.c.effective_at == at, moves.c.id <= move_id))
         for column, sign in ((moves.c.to_location_id, 1), (moves.c.from_location_id, -1)):
             query = (
-                select(column.label("location_id"), moves.c.lot_id, func.sum(moves.c.quantity).label("quantity"))
+                select(column.label("location_id"), moves.c.lot_id, exact_sum(moves.c.quantity).label("quantity"))
                 .select_from(moves.join(postings, postings.c.id == moves.c.posting_id)
                              .join(locations, locations.c.id == column))
                 .where(moves.c.item_id == item_id, moves.c.lot_id.is_not(None), upto,

@@ -35,6 +35,7 @@ from onhand.adapters.db.repositories.revenue_queries import (
     KIT_ORDERS,
     amount,
 )
+from onhand.adapters.db.sums import exact_sum
 from onhand.adapters.db.tables import (
     company,
     items,
@@ -65,7 +66,7 @@ _VALUED = (
 _DAY_SUMS = (
     _VALUED.with_only_columns(
         move_values.c.role, items.c.category, _PLACE.label("location_id"), _DESTINATION.label("destination_id"),
-        func.sum(move_values.c.value).label("value"), func.sum(move_values.c.variance).label("variance"),
+        exact_sum(move_values.c.value).label("value"), exact_sum(move_values.c.variance).label("variance"),
     )
     .where(_IN_RANGE)
     .group_by(move_values.c.role, items.c.category, _PLACE, _DESTINATION)
@@ -76,7 +77,7 @@ _INVENTORY_EFFECT = case(
     (move_values.c.role.in_(_OUTBOUND), literal(0) - move_values.c.value),
     else_=literal(0) - move_values.c.variance,
 )
-_VALUATION_TOTAL = _VALUED.with_only_columns(type_coerce(func.sum(_INVENTORY_EFFECT), ScaledDecimal())).where(
+_VALUATION_TOTAL = _VALUED.with_only_columns(type_coerce(exact_sum(_INVENTORY_EFFECT), ScaledDecimal())).where(
     postings.c.effective_at < bindparam("end")
 )
 # Value given by opening valuations (no move, so no move_values row): per category and location.
@@ -88,13 +89,13 @@ _OPENINGS = (
 _OPENING_SUMS = (
     _OPENINGS.with_only_columns(
         items.c.category, opening_values.c.location_id,
-        func.sum(opening_values.c.value).label("value"), func.sum(opening_values.c.variance).label("variance"),
+        exact_sum(opening_values.c.value).label("value"), exact_sum(opening_values.c.variance).label("variance"),
     )
     .where(opening_valuations.c.valued_at >= bindparam("start"), opening_valuations.c.valued_at < bindparam("end"))
     .group_by(items.c.category, opening_values.c.location_id)
 )
 _OPENING_TOTAL = select(
-    type_coerce(func.sum(opening_values.c.value - opening_values.c.variance), ScaledDecimal())
+    type_coerce(exact_sum(opening_values.c.value - opening_values.c.variance), ScaledDecimal())
 ).join_from(opening_values, opening_valuations, opening_valuations.c.id == opening_values.c.valuation_id).where(
     opening_valuations.c.valued_at < bindparam("end")
 )
@@ -150,9 +151,9 @@ _POSTED_LINES = (
     .order_by(journal_lines.c.day, journal_lines.c.line_no)
 )
 _POSTED_INVENTORY = select(
-    func.count(journal_days.c.day), func.sum(journal_days.c.inventory_exact)
+    func.count(journal_days.c.day), exact_sum(journal_days.c.inventory_exact)
 ).where(journal_days.c.day <= bindparam("day"))
-_POSTED_INVENTORY_LINES = select(func.sum(journal_lines.c.amount)).where(
+_POSTED_INVENTORY_LINES = select(exact_sum(journal_lines.c.amount)).where(
     journal_lines.c.day <= bindparam("day"), journal_lines.c.role == "inventory"
 )
 _CODES = select(account_codes).order_by(account_codes.c.category, account_codes.c.role)

@@ -10,11 +10,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, select, type_coerce, union_all
+from sqlalchemy import Connection, bindparam, func, insert, select
 
 from onhand.adapters.db.tables import items, locations, lots, moves, postings
-from onhand.adapters.db.types import ScaledDecimal
-from onhand.domain.ledger import BalanceKey, PostingDraft
+from onhand.domain.ledger import PostingDraft
 from onhand.services.views import MoveView, PostingView
 
 ZERO = Decimal(0)
@@ -150,24 +149,6 @@ class LedgerRepository:
         return [self._move_view(r) for r in self._conn.execute(query)]
 
     # --- integrity -----------------------------------------------------------------
-
-    def ledger_fold(self) -> dict[BalanceKey, Decimal]:
-        """On hand per (item, location, lot) computed from the moves alone, in SQL."""
-        lot_key = func.coalesce(moves.c.lot_id, 0)
-        inbound = select(
-            moves.c.item_id, moves.c.to_location_id.label("location_id"),
-            lot_key.label("lot_key"), moves.c.quantity.label("quantity"),
-        )
-        outbound = select(
-            moves.c.item_id, moves.c.from_location_id.label("location_id"),
-            lot_key.label("lot_key"), type_coerce(-moves.c.quantity, ScaledDecimal).label("quantity"),
-        )
-        sides = union_all(inbound, outbound).subquery()
-        total = type_coerce(func.sum(sides.c.quantity), ScaledDecimal)
-        query = select(sides.c.item_id, sides.c.location_id, sides.c.lot_key, total).group_by(
-            sides.c.item_id, sides.c.location_id, sides.c.lot_key
-        )
-        return {(r[0], r[1], r[2]): r[3] for r in self._conn.execute(query)}
 
     def move_count(self) -> int:
         return int(self._conn.execute(select(func.count()).select_from(moves)).scalar_one())

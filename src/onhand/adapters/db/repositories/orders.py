@@ -103,22 +103,6 @@ _LINES_OF_ORDERS = _ALL_LINES.where(
     sales_order_lines.c.order_id.in_(bindparam("order_keys", expanding=True))
 ).order_by(sales_order_lines.c.order_id, sales_order_lines.c.line_no)
 
-# Lines holding reservations, with what they ordered and shipped (for `verify`).
-_PROMISING_LINES = (
-    select(
-        sales_orders.c.reference,
-        sales_orders.c.cancelled_at,
-        sales_order_lines.c.line_no,
-        sales_order_lines.c.quantity,
-        _total(reservations.c.quantity, reservations.c.order_line_id).label("reserved"),
-        _total(shipment_lines.c.quantity, shipment_lines.c.order_line_id).label("shipped"),
-    )
-    .join_from(sales_order_lines, sales_orders, sales_order_lines.c.order_id == sales_orders.c.id)
-    .where(sales_order_lines.c.id.in_(select(reservations.c.order_line_id)))
-    .order_by(sales_orders.c.reference, sales_order_lines.c.line_no)
-)
-
-
 class OrderRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -197,10 +181,6 @@ class OrderRepository:
             for row in self._conn.execute(_LINES_OF_ORDERS, {"order_keys": order_ids}):
                 found[row.order_id].append(row)
         return found
-
-    def promising_lines(self) -> list[Any]:
-        """Every line holding a reservation: reference, cancelled_at, line_no, quantity, reserved, shipped."""
-        return list(self._conn.execute(_PROMISING_LINES))
 
     def with_backorders(self, item_ids: list[int]) -> list[int]:
         """Ids of active, allocated orders with a line for these items, oldest first.

@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, case, delete, func, select, update
+from sqlalchemy import Connection, bindparam, case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from onhand.adapters.db.tables import balances, items, locations, lots, reservations, sales_order_lines
@@ -129,12 +129,6 @@ _CONSUME = (
 )
 _DROP_EMPTY = delete(reservations).where(reservations.c.id == _ROW_ID, reservations.c.quantity <= 0)
 _DROP = delete(reservations).where(reservations.c.id == _ROW_ID, reservations.c.quantity == _QUANTITY)
-_TOTALS = select(
-    reservations.c.item_id, reservations.c.location_id, reservations.c.lot_key, func.sum(reservations.c.quantity)
-).group_by(reservations.c.item_id, reservations.c.location_id, reservations.c.lot_key)
-_PROJECTED = select(balances.c.item_id, balances.c.location_id, balances.c.lot_key, balances.c.reserved).where(
-    balances.c.reserved != 0
-)
 
 
 def _row(line_id: int, key: BalanceKey, quantity: Decimal, picked: Decimal, at: datetime) -> dict[str, Any]:
@@ -234,12 +228,6 @@ class ReservationRepository:
         self._conn.execute(_UNRESERVE, {**_key(key), "amount": quantity})
 
     # --- integrity -----------------------------------------------------------------
-
-    def totals(self) -> dict[BalanceKey, Decimal]:
-        return {(r[0], r[1], r[2]): r[3] for r in self._conn.execute(_TOTALS)}
-
-    def projected(self) -> dict[BalanceKey, Decimal]:
-        return {(r[0], r[1], r[2]): r[3] for r in self._conn.execute(_PROJECTED)}
 
     def set_reserved(self, key: BalanceKey, value: Decimal) -> None:
         self._conn.execute(_SET_RESERVED, {**_key(key), "amount": value})

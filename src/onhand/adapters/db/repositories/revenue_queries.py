@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import BigInteger, and_, bindparam, func, select, type_coerce, union
 
+from onhand.adapters.db.sums import exact_sum
 from onhand.adapters.db.tables import (
     items,
     postings,
@@ -41,7 +42,7 @@ _SCALE = 10**6
 def _product_sums(quantity: Any, price: Any) -> list[Any]:
     q, p = type_coerce(quantity, BigInteger()), type_coerce(price, BigInteger())
     qi, qf, pi, pf = q // _SCALE, q % _SCALE, p // _SCALE, p % _SCALE
-    return [type_coerce(func.sum(a * b), BigInteger()).label(name)
+    return [type_coerce(exact_sum(a * b), BigInteger()).label(name)
             for name, a, b in (("s1", qi, pi), ("s2", qi, pf), ("s3", qf, pi), ("s4", qf, pf))]
 
 

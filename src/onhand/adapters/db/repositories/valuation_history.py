@@ -22,7 +22,6 @@ from sqlalchemy import (
     and_,
     bindparam,
     delete,
-    func,
     insert,
     literal,
     or_,
@@ -31,6 +30,7 @@ from sqlalchemy import (
     update,
 )
 
+from onhand.adapters.db.sums import exact_sum
 from onhand.adapters.db.tables import locations, moves, postings, returns, shipments
 from onhand.adapters.db.tables.valuation import (
     move_carried_layers,
@@ -233,7 +233,7 @@ class ValuationHistoryRepository:
         for location_column, sign in ((moves.c.to_location_id, 1), (moves.c.from_location_id, -1)):
             query = (
                 select(moves.c.item_id, location_column.label("location_id"), moves.c.lot_id,
-                       func.sum(moves.c.quantity).label("quantity"))
+                       exact_sum(moves.c.quantity).label("quantity"))
                 .select_from(moves.join(postings, postings.c.id == moves.c.posting_id)
                              .join(locations, locations.c.id == location_column))
                 .where(postings.c.effective_at <= at, moves.c.lot_id.is_not(None),

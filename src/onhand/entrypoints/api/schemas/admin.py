@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from onhand.entrypoints.api.schemas.common import DecimalOut, ErrorDetail, ResponseModel
 from onhand.services.views import Discrepancy, ImportReport, VerifyReport
 
@@ -54,6 +56,14 @@ class ConservationErrorOut(ResponseModel):
     total: DecimalOut
 
 
+class StoredValueOut(ResponseModel):
+    what: str = Field(description="on hand, reserved, a move's quantity or a reservation")
+    sku: str
+    location: str
+    lot: str | None
+    stored: str = Field(description="As stored, in millionths: a REAL, text, or beyond ±10^18")
+
+
 class VerifyReportOut(ResponseModel):
     ok: bool
     moves_checked: int
@@ -66,6 +76,8 @@ class VerifyReportOut(ResponseModel):
     # Balances promising more than they hold (expected: on hand, actual: reserved).
     oversold: list[DiscrepancyOut]
     order_errors: list[str]
+    # Stored numbers Onhand cannot read exactly (not integers within ±10^12 units).
+    stored_out_of_range: list[StoredValueOut]
 
     @classmethod
     def of(cls, report: VerifyReport) -> VerifyReportOut:
@@ -80,4 +92,5 @@ class VerifyReportOut(ResponseModel):
             reservation_mismatches=[DiscrepancyOut.of(d) for d in report.reservation_mismatches],
             oversold=[DiscrepancyOut.of(d) for d in report.oversold],
             order_errors=list(report.order_errors),
+            stored_out_of_range=[StoredValueOut(**found.__dict__) for found in report.stored_out_of_range],
         )

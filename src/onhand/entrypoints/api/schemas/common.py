@@ -8,9 +8,9 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import Path, Query
-from pydantic import BaseModel, ConfigDict, PlainSerializer, PlainValidator, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, ConfigDict, PlainSerializer, PlainValidator, WithJsonSchema
 
-from onhand.domain.quantities import plain
+from onhand.domain.quantities import DECIMAL_PATTERN, plain
 
 # Integers the database can hold (ids, offsets); larger ones are refused as input.
 MAX_INT64 = 2**63 - 1
@@ -30,21 +30,26 @@ class ResponseModel(BaseModel):
     pass
 
 
-def _quantity_text(value: Any) -> str:
-    # JSON numbers arrive as int or Decimal (see bodies.py); both keep their exact text.
+def _number_as_given(value: Any) -> str | int | Decimal:
+    """Text or a JSON number (int, or Decimal read from its text: see bodies.py), as given:
+    the domain's `parse_decimal` reads both (the text only in the published pattern)."""
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal | float):
         raise ValueError("must be a decimal string like \"2.5\" or a number")
     if isinstance(value, float):  # only if a body was parsed without exact decimals
         return repr(value)
-    return str(value)
+    return value
 
+
+# A number as the API takes it; what it may be is decided where it is used (a quantity
+# in the item's unit, a price …), by the domain.
+NumberIn = str | int | Decimal
 
 QuantityIn = Annotated[
-    str,
-    PlainValidator(_quantity_text),
+    NumberIn,
+    PlainValidator(_number_as_given),
     WithJsonSchema(
         {
-            "anyOf": [{"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}, {"type": "number"}],
+            "anyOf": [{"type": "string", "pattern": DECIMAL_PATTERN}, {"type": "number"}],
             "description": "A decimal quantity in the item's unit, exact: \"2.5\" or 2.5 or 3",
             "examples": ["2.5"],
         }
@@ -54,11 +59,11 @@ QuantityIn = Annotated[
 
 # An exact decimal that is not a quantity (a price, a weight, a size): the same rules.
 DecimalIn = Annotated[
-    str,
-    PlainValidator(_quantity_text),
+    NumberIn,
+    PlainValidator(_number_as_given),
     WithJsonSchema(
         {
-            "anyOf": [{"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}, {"type": "number"}],
+            "anyOf": [{"type": "string", "pattern": DECIMAL_PATTERN}, {"type": "number"}],
             "description": "An exact decimal: \"9.95\" or 9.95",
             "examples": ["9.95"],
         }
@@ -88,8 +93,23 @@ DecimalOut = Annotated[
     Decimal, PlainSerializer(decimal_text, return_type=str, when_used="always")
 ]
 
-# A date as text, parsed (and its error named) by the service it is passed to.
-DateIn = Annotated[str, WithJsonSchema({"type": "string", "format": "date", "examples": ["2026-12-31"]})]
+def _not_blank(text: str) -> str:
+    if not text.strip():
+        raise ValueError("must be a date (YYYY-MM-DD); leave the field out or send null for none")
+    return text
+
+
+# A date as text, parsed (and its error named) by the service it is passed to; blank text is
+# not a date (the services read blank as "none", which JSON says with null).
+DateIn = Annotated[
+    str, AfterValidator(_not_blank), WithJsonSchema({"type": "string", "format": "date", "examples": ["2026-12-31"]})
+]
+# A date, or "" where blank has a meaning of its own (removing a lock date).
+DateOrBlankIn = Annotated[
+    str,
+    WithJsonSchema({"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "enum": [""]}],
+                    "examples": ["2026-12-31", ""]}),
+]
 
 # Integers in a query string or path, kept within what the database can compare.
 QueryInt = Annotated[int, Query(ge=-MAX_INT64, le=MAX_INT64)]

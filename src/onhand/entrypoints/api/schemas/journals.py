@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import Field, PlainSerializer, StrictBool
 
 from onhand.domain.accounts import AccountRole
-from onhand.entrypoints.api.schemas.common import DateIn, DecimalOut, RequestModel, ResponseModel
+from onhand.entrypoints.api.schemas.common import DateOrBlankIn, DecimalOut, RequestModel, ResponseModel
 from onhand.services.accounting import AccountingSettings
 from onhand.services.journal_book import JournalView
 from onhand.services.journal_pushes import JournalPush
@@ -40,7 +40,7 @@ class AccountingSettingsIn(RequestModel):
     categories: dict[str, dict[str, str]] | None = Field(
         None, description="Replaces the overrides of the categories named; {} removes a category's")
     track_locations: StrictBool | None = None
-    lock_date: DateIn | None = Field(None, description='"" removes the lock date')
+    lock_date: DateOrBlankIn | None = Field(None, description='"" removes the lock date')
     currency: str | None = Field(None, description="Only before any move is valued")
 
 

@@ -1,0 +1,161 @@
+"""What `verify` and `rebuild` read: the ledger folded, and what the projections hold.
+
+`verify` must report whatever is stored, never fail on it, so:
+
+- sums are taken in three parts of each scaled integer (10^12s, 10^6s, the rest), joined
+  exactly in Python: no partial sum nears 64 bits however many rows (SQLite stops with
+  "integer overflow" where a plain SUM would; PostgreSQL sums bigint as numeric anyway);
+- stored numbers are read raw and converted here: a value that is not an integer (a REAL
+  SQLite made of an overflowing sum, text) becomes the nearest Decimal, or None if it is
+  no number at all, and `stored_out_of_range` lists every such value and every integer
+  beyond ±MAX_TOTAL_QUANTITY.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import BigInteger, Connection, String, bindparam, cast, func, or_, select, type_coerce, union_all
+from sqlalchemy.sql.elements import ColumnElement
+
+from onhand.adapters.db.tables import balances, moves, reservations, sales_order_lines, sales_orders, shipment_lines
+from onhand.domain.ledger import BalanceKey
+from onhand.domain.quantities import MAX_DECIMALS, MAX_TOTAL_QUANTITY
+
+_SCALE = 10**MAX_DECIMALS
+_PARTS = (10**12, 10**6, 1)  # q = Σ part_i × (q / part_i mod 10^6), signs kept (truncating division)
+_LIMIT = int(MAX_TOTAL_QUANTITY) * _SCALE
+
+
+def _raw(column: Any) -> Any:
+    """The stored integer itself, not the column type's Decimal."""
+    return type_coerce(column, BigInteger)
+
+
+def _sum_parts(column: Any, label: str) -> list[ColumnElement[Any]]:
+    """Σ column in three parts (see `_PARTS`), labelled label_0 … label_2. `//` is integer
+    division truncating towards zero and `%` keeps the dividend's sign, on both engines."""
+    raw = _raw(column)
+    parts = [raw // _PARTS[0], (raw // _PARTS[1]) % 10**6, raw % 10**6]
+    return [type_coerce(func.sum(part), BigInteger).label(f"{label}_{n}") for n, part in enumerate(parts)]
+
+
+def _joined(row: Any, label: str) -> Decimal | None:
+    """The exact sum of a `_sum_parts` group, as a quantity (None if nothing was summed)."""
+    parts = [getattr(row, f"{label}_{n}") for n in range(len(_PARTS))]
+    if all(part is None for part in parts):
+        return None
+    total = sum((_number(part) * scale for part, scale in zip(parts, _PARTS, strict=True)), Decimal(0))
+    return total / _SCALE
+
+
+def _number(value: Any) -> Decimal:
+    """A raw stored value as a Decimal: exact for an integer, nearest for anything numeric."""
+    if value is None:
+        return Decimal(0)
+    if isinstance(value, int):
+        return Decimal(value)
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return Decimal(0)
+    return number if number.is_finite() else Decimal(0)
+
+
+def _quantity(value: Any) -> Decimal:
+    return _number(value) / _SCALE
+
+
+_SIGNED_SIDES = union_all(
+    select(moves.c.item_id, moves.c.to_location_id.label("location_id"),
+           func.coalesce(moves.c.lot_id, 0).label("lot_key"), _raw(moves.c.quantity).label("quantity")),
+    select(moves.c.item_id, moves.c.from_location_id.label("location_id"),
+           func.coalesce(moves.c.lot_id, 0).label("lot_key"), (-_raw(moves.c.quantity)).label("quantity")),
+).subquery()
+_FOLD = select(_SIGNED_SIDES.c.item_id, _SIGNED_SIDES.c.location_id, _SIGNED_SIDES.c.lot_key,
+               *_sum_parts(_SIGNED_SIDES.c.quantity, "q")).group_by(
+    _SIGNED_SIDES.c.item_id, _SIGNED_SIDES.c.location_id, _SIGNED_SIDES.c.lot_key)
+_ON_HAND = select(balances.c.item_id, balances.c.location_id, balances.c.lot_key, _raw(balances.c.on_hand))
+_RESERVED = select(balances.c.item_id, balances.c.location_id, balances.c.lot_key,
+                   _raw(balances.c.reserved)).where(balances.c.reserved != 0)
+_PROMISED = select(reservations.c.item_id, reservations.c.location_id, reservations.c.lot_key,
+                   *_sum_parts(reservations.c.quantity, "q")).group_by(
+    reservations.c.item_id, reservations.c.location_id, reservations.c.lot_key)
+_HELD_BY_LINE = (
+    select(reservations.c.order_line_id.label("line_id"), *_sum_parts(reservations.c.quantity, "r"))
+    .group_by(reservations.c.order_line_id).subquery()
+)
+_SHIPPED_BY_LINE = (
+    select(shipment_lines.c.order_line_id.label("line_id"), *_sum_parts(shipment_lines.c.quantity, "s"))
+    .group_by(shipment_lines.c.order_line_id).subquery()
+)
+_PROMISING_LINES = (
+    select(sales_orders.c.reference, sales_orders.c.cancelled_at, sales_order_lines.c.line_no,
+           _raw(sales_order_lines.c.quantity).label("quantity"),
+           *[_HELD_BY_LINE.c[f"r_{n}"] for n in range(len(_PARTS))],
+           *[_SHIPPED_BY_LINE.c[f"s_{n}"] for n in range(len(_PARTS))])
+    .join_from(sales_order_lines, sales_orders, sales_order_lines.c.order_id == sales_orders.c.id)
+    .join(_HELD_BY_LINE, _HELD_BY_LINE.c.line_id == sales_order_lines.c.id)
+    .outerjoin(_SHIPPED_BY_LINE, _SHIPPED_BY_LINE.c.line_id == sales_order_lines.c.id)
+    .order_by(sales_orders.c.reference, sales_order_lines.c.line_no)
+)
+_LOW, _HIGH = bindparam("low", -_LIMIT, type_=BigInteger), bindparam("high", _LIMIT, type_=BigInteger)
+
+
+def _stored_checks(dialect: str) -> list[tuple[str, Any]]:
+    """(what, query of (item, location, lot, raw value as text)) for each stored quantity."""
+    checked = [
+        ("on hand", balances, balances.c.on_hand, balances.c.location_id, balances.c.lot_key),
+        ("reserved", balances, balances.c.reserved, balances.c.location_id, balances.c.lot_key),
+        ("a move's quantity", moves, moves.c.quantity, moves.c.to_location_id, func.coalesce(moves.c.lot_id, 0)),
+        ("a reservation", reservations, reservations.c.quantity, reservations.c.location_id, reservations.c.lot_key),
+    ]
+    queries = []
+    for what, table, column, location, lot in checked:
+        raw = _raw(column)
+        wrong = [raw < _LOW, raw > _HIGH]
+        if dialect == "sqlite":  # SQLite keeps whatever it was given: a REAL, text
+            wrong.append(func.typeof(column) != "integer")
+        queries.append((what, select(table.c.item_id, location, lot, cast(column, String)).where(or_(*wrong))))
+    return queries
+
+
+class IntegrityRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._checks = _stored_checks(conn.dialect.name)
+
+    def ledger_fold(self) -> dict[BalanceKey, Decimal]:
+        """On hand per (item, location, lot) computed from the moves alone, exactly."""
+        found = {}
+        for r in self._conn.execute(_FOLD):
+            found[(int(r.item_id), int(r.location_id), int(r.lot_key))] = _joined(r, "q") or Decimal(0)
+        return found
+
+    def on_hand(self) -> dict[BalanceKey, Decimal]:
+        return {(int(r[0]), int(r[1]), int(r[2])): _quantity(r[3]) for r in self._conn.execute(_ON_HAND)}
+
+    def reserved(self) -> dict[BalanceKey, Decimal]:
+        return {(int(r[0]), int(r[1]), int(r[2])): _quantity(r[3]) for r in self._conn.execute(_RESERVED)}
+
+    def promised(self) -> dict[BalanceKey, Decimal]:
+        """The sum of the reservations of each balance."""
+        return {(int(r.item_id), int(r.location_id), int(r.lot_key)): _joined(r, "q") or Decimal(0)
+                for r in self._conn.execute(_PROMISED)}
+
+    def promising_lines(self) -> Iterator[tuple[str, Any, int, Decimal, Decimal, Decimal]]:
+        """(reference, cancelled_at, line_no, quantity, reserved, shipped) of each line holding a reservation."""
+        for r in self._conn.execute(_PROMISING_LINES):
+            yield (r.reference, r.cancelled_at, int(r.line_no), _quantity(r.quantity),
+                   _joined(r, "r") or Decimal(0), _joined(r, "s") or Decimal(0))
+
+    def stored_out_of_range(self) -> list[tuple[str, int, int, int, str]]:
+        """(what, item, location, lot, the value as stored) of each stored quantity that is not
+        an integer within ±MAX_TOTAL_QUANTITY (scaled)."""
+        found = []
+        for what, query in self._checks:
+            found += [(what, int(r[0]), int(r[1]), int(r[2] or 0), str(r[3])) for r in self._conn.execute(query)]
+        return found
+
