@@ -28,8 +28,8 @@ from benchmarks.reconcile import verify_line
 from benchmarks.timing import PhaseResult
 from onhand import services
 from onhand.bootstrap import Onhand, open_onhand
-from onhand.services.bundles import ComponentLine
-from onhand.services.postings import StockLine
+from onhand.services.assemblies.bundles import ComponentLine
+from onhand.services.ledger.postings import StockLine
 
 KIT_TARGET_MS = 5.0
 LISTING_TARGET_S = 1.0

@@ -117,7 +117,7 @@ def run(url: str, description: str, count: int, seed: int) -> bool:
         started = time.perf_counter()
         build_day(onhand, random.Random(seed), count)
         say(f"setup: {count} valued moves on {DAY} bulk-inserted in {time.perf_counter() - started:.1f} s")
-        services.accounting.update_accounting_settings(onhand, track_locations=True)
+        services.accounting_settings.update_accounting_settings(onhand, track_locations=True)
 
         started = time.perf_counter()
         view = services.journals.get_journal(onhand, DAY)

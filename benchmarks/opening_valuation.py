@@ -30,7 +30,7 @@ from benchmarks.timing import PhaseResult, Stopwatch
 from onhand import services
 from onhand.adapters.db.tables.valuation import cost_layers, cost_pools, move_values
 from onhand.bootstrap import open_onhand
-from onhand.services.opening_valuation import OpeningCost
+from onhand.services.valuation.opening import OpeningCost
 
 ITEMS = 10_000
 PLACES = ("NY", "LA", "DC")
@@ -73,7 +73,7 @@ def run_opening_valuation(url: str, description: str, *, scale: float, seed: int
         with timers[1].running():
             opened = services.opening_valuation.value_opening_stock(onhand, lines=lines, reference="bench")
         with timers[2].running():
-            report = services.valuation.valuation_report(onhand)
+            report = services.valuation_reports.valuation_report(onhand)
         for code, title, timer in zip(("V1", "V2", "V3"), ("unvalued stock listed", "pools valued (one request)",
                                                            "valuation report, per item"), timers, strict=True):
             say(PhaseResult(code, title, count, timer.seconds).line())

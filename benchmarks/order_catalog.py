@@ -14,9 +14,9 @@ from datetime import timedelta
 
 from onhand import services
 from onhand.bootstrap import Onhand
-from onhand.services.postings import StockLine
+from onhand.services.ledger.postings import StockLine
 
-# Site code -> the zones it serves first (domain/routing.py).
+# Site code -> the zones it serves first (domain/orders/routing.py).
 SITES = {"WH-01": "US-NY,US-NJ", "WH-02": "US-CA", "WH-03": "US-TX", "WH-04": "US-IL"}
 # Ship-to regions of the orders; no site serves WA first, so routing falls back to priority.
 REGIONS = ("NY", "NJ", "CA", "TX", "IL", "WA")

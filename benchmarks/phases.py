@@ -17,7 +17,7 @@ from benchmarks.balances import BalanceBook
 from benchmarks.timing import PhaseResult, Stopwatch
 from onhand import services
 from onhand.bootstrap import Onhand
-from onhand.services.postings import StockLine
+from onhand.services.ledger.postings import StockLine
 
 # A receipt before purchasing exists is stock found at a location (benchmarks.md, W1).
 RECEIPT_REASON = "found"

@@ -29,8 +29,8 @@ from benchmarks.reconcile import verify_line
 from benchmarks.timing import PhaseResult, Stopwatch
 from onhand import services
 from onhand.bootstrap import Onhand, open_onhand
-from onhand.services.purchase_orders import NewPurchaseLine
-from onhand.services.receiving import ReceiptLine
+from onhand.services.purchasing.purchase_orders import NewPurchaseLine
+from onhand.services.purchasing.receiving import ReceiptLine
 
 ITEMS = 400
 ORDERS = 500

@@ -71,7 +71,7 @@ def _reserved_on_orders(onhand: Onhand, channel: str) -> Counter[str]:
     """Units reserved per SKU on the race's orders, read back page by page."""
     shown: Counter[str] = Counter()
     offset = 0
-    while page := services.orders.list_orders(onhand, channel=channel, limit=PAGE, offset=offset):
+    while page := services.sales_orders.list_orders(onhand, channel=channel, limit=PAGE, offset=offset):
         for order in page:
             for line in order.lines:
                 shown[line.sku] += int(line.reserved)

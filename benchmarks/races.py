@@ -108,7 +108,7 @@ def allocate_concurrently(onhand: Onhand, race: Race) -> tuple[PhaseResult, list
         for order in orders:
             start = time.perf_counter()
             try:
-                view = services.orders.allocate_order(onhand, order.reference)
+                view = services.sales_orders.allocate_order(onhand, order.reference)
             except Exception as exc:  # reported and failing the run, not hiding anything
                 tally.errors.append(f"allocate {order.reference}: {type(exc).__name__}: {exc}")
                 continue

@@ -28,8 +28,8 @@ from benchmarks.reconcile import verify_line
 from benchmarks.timing import CallClocks, PhaseResult
 from onhand import services
 from onhand.bootstrap import Onhand, open_onhand
-from onhand.services.postings import StockLine
-from onhand.services.transfers import NewTransferLine
+from onhand.services.ledger.postings import StockLine
+from onhand.services.transfers.transfer_orders import NewTransferLine
 
 TRANSFERS = 2000  # at scale 1
 ITEMS = 60
@@ -114,7 +114,7 @@ def _run(onhand: Onhand, rng: random.Random, count: int) -> bool:
     problems = []
     for planned in plans:
         with clocks.running("create_transfer"):
-            made = services.transfers.create_transfer(
+            made = services.transfer_orders.create_transfer(
                 onhand, source=planned.source, destination=planned.destination,
                 lines=[NewTransferLine(sku, quantity) for sku, quantity in planned.lines],
             )

@@ -33,12 +33,12 @@ from decimal import Decimal
 from benchmarks import cli, valuation_history
 from benchmarks.machine import load_line, machine_line, peak_rss_mib, python_line
 from onhand.adapters.accounting import csv_export, xero
-from onhand.domain.accounts import AccountMap, AccountRole
-from onhand.domain.cost_layers import CostingMethod
-from onhand.domain.journal import SaleEntry, ValuedEntry, daily_journal
-from onhand.domain.move_roles import MoveRole
-from onhand.domain.revaluation import apply_changes, revalue
-from onhand.domain.valuation import CostMove, value_history
+from onhand.domain.accounting.accounts import AccountMap, AccountRole
+from onhand.domain.accounting.journal import SaleEntry, ValuedEntry, daily_journal
+from onhand.domain.valuation.cost_layers import CostingMethod
+from onhand.domain.valuation.move_roles import MoveRole
+from onhand.domain.valuation.revaluation import apply_changes, revalue
+from onhand.domain.valuation.value_history import CostMove, value_history
 
 LATER_MOVES = 100_000  # at scale 1
 JOURNAL_MOVES = 100_000

@@ -8,7 +8,7 @@ D1  one item at one location (the worst case: nothing can be skipped) with 100,0
     `CHECKPOINT_EVERY` moves, the current layers, balances); then one receipt through
     `services.receiving.receive_purchase_order` effective before all of them. Checked:
     every stored move value and the pools equal a full re-run of the item's history.
-D2  `services.valuation.valuation_report` for 10,000 items at two locations (received
+D2  `services.valuation_reports.valuation_report` for 10,000 items at two locations (received
     through purchase orders, untimed), best of 3, against the 2 s target on SQLite;
     checked: the report's total equals the layers' values; and the report at a past
     moment (before the last receipts) once, for the figure.
@@ -28,14 +28,14 @@ from onhand import services
 from onhand.adapters.db.tables import balances, moves, postings
 from onhand.adapters.db.tables.valuation import cost_checkpoints, move_values, valuation_heads
 from onhand.bootstrap import Onhand, open_onhand
-from onhand.domain.cost_layers import CostingMethod
-from onhand.domain.locations import LocationKind
-from onhand.domain.move_roles import MoveRole
-from onhand.domain.valuation import CostMove, value_history
-from onhand.services.purchase_orders import NewPurchaseLine
-from onhand.services.receiving import ReceiptLine
-from onhand.services.revaluing import stored_cost_move
-from onhand.services.valuing import CHECKPOINT_EVERY
+from onhand.domain.catalog.locations import LocationKind
+from onhand.domain.valuation.cost_layers import CostingMethod
+from onhand.domain.valuation.move_roles import MoveRole
+from onhand.domain.valuation.value_history import CostMove, value_history
+from onhand.services.purchasing.purchase_orders import NewPurchaseLine
+from onhand.services.purchasing.receiving import ReceiptLine
+from onhand.services.valuation.backdating import stored_cost_move
+from onhand.services.valuation.posting_values import CHECKPOINT_EVERY
 
 REPORT_TARGET_S = 2.0
 LONG_HISTORY = 100_000
@@ -144,7 +144,7 @@ def backdated_phase(onhand: Onhand, rng: random.Random, scale: float) -> bool:
     receipt = services.receiving.receive_purchase_order(
         onhand, order.reference, lines=[ReceiptLine(1, 40)], effective_at=effective)
     seconds = time.perf_counter() - start
-    changed = services.valuation.move_values(onhand, receipt.posting_id).total_value
+    changed = services.valuation_reports.move_values(onhand, receipt.posting_id).total_value
     ok = _matches_a_full_rerun(onhand, "LONG")
     say(f"D1 backdated receipt before {count} later moves of one item (FIFO, one location), through the "
         f"service on the database: {seconds:.2f} s (received value {changed}); "
@@ -173,7 +173,7 @@ def report_phase(onhand: Onhand, rng: random.Random, scale: float, backend: str)
     timings, report = [], None
     for _ in range(3):
         start = time.perf_counter()
-        report = services.valuation.valuation_report(onhand, group_by="location")
+        report = services.valuation_reports.valuation_report(onhand, group_by="location")
         timings.append(time.perf_counter() - start)
     assert report is not None
     best = min(timings)
@@ -181,7 +181,7 @@ def report_phase(onhand: Onhand, rng: random.Random, scale: float, backend: str)
         layers = sum((pool.value for pool in uow.valuation.pools().values()), Decimal(0))
     ok = report.total_value == layers
     start = time.perf_counter()
-    past = services.valuation.valuation_report(onhand, at=middle, group_by="location")
+    past = services.valuation_reports.valuation_report(onhand, at=middle, group_by="location")
     past_seconds = time.perf_counter() - start
     ok = ok and past.total_quantity < report.total_quantity
     met = best < REPORT_TARGET_S

@@ -14,7 +14,7 @@ test process (each xdist worker) migrates once and clones:
 
 `fresh_database` gives such a migrated, clean database; `empty_database` one with nothing
 in it, not even a schema, for the tests whose subject is migrating a database.
-`tests/integration/test_test_databases.py` proves a clone equals a freshly migrated one.
+`tests/integration/platform/test_test_databases.py` proves a clone equals a freshly migrated one.
 """
 
 from __future__ import annotations

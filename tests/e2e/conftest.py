@@ -235,7 +235,7 @@ def api_order_books(onhand: Onhand) -> Callable[[], OrderBooks]:
         report = services.integrity.verify(onhand)
         assert report.ok, report
         levels = services.stock.stock_levels(onhand, group_by="balance").levels
-        orders = services.orders.list_orders(onhand, limit=1000)
+        orders = services.sales_orders.list_orders(onhand, limit=1000)
         return (
             report.moves_checked,
             tuple((lv.sku, lv.location, lv.lot, lv.on_hand, lv.reserved) for lv in levels),

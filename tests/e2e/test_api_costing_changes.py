@@ -6,8 +6,8 @@ import httpx
 
 from onhand import services
 from onhand.bootstrap import Onhand
-from onhand.services.purchase_orders import NewPurchaseLine
-from onhand.services.receiving import ReceiptLine
+from onhand.services.purchasing.purchase_orders import NewPurchaseLine
+from onhand.services.purchasing.receiving import ReceiptLine
 
 
 def _stock(onhand: Onhand) -> None:

@@ -90,10 +90,10 @@ def _seed(onhand: Onhand) -> None:
         lines=[services.purchase_orders.NewPurchaseLine("MUG-12OZ", "24", unit_cost="2.10")],
     )
     services.purchase_orders.place_purchase_order(onhand, po.reference)
-    order = services.orders.create_order(
-        onhand, channel="shop", external_id="1001", lines=[services.orders.NewOrderLine("MUG-12OZ", "2", "9.95")],
+    order = services.sales_orders.create_order(
+        onhand, channel="shop", external_id="1001", lines=[services.sales_orders.NewOrderLine("MUG-12OZ", "2", "9.95")],
     )
-    services.orders.allocate_order(onhand, order.reference)
+    services.sales_orders.allocate_order(onhand, order.reference)
     services.items.create_item(onhand, sku="GIFT-BOX", name="Gift box", kind="bundle")
     services.bundles.set_components(
         onhand, "GIFT-BOX", components=[services.bundles.ComponentLine("MUG-12OZ", "1"),

@@ -11,9 +11,9 @@ import pytest
 
 from onhand import services
 from onhand.bootstrap import Onhand
-from onhand.services.orders import NewOrderLine
-from onhand.services.picking import PickConfirmation
-from onhand.services.shipping import ShipLine
+from onhand.services.orders.picking import PickConfirmation
+from onhand.services.orders.sales_orders import NewOrderLine
+from onhand.services.orders.shipping import ShipLine
 from tests.e2e.conftest import OrderBooks
 
 # SO-000001: TEA 3 (picked and shipped) and HONEY 6 (reserved: H-EARLY 4 at NY-B1 and
@@ -25,17 +25,17 @@ CANCELLED = "SO-000002"
 @pytest.fixture(autouse=True)
 def orders(api_two_sites: Onhand) -> None:
     onhand = api_two_sites
-    services.orders.create_order(
+    services.sales_orders.create_order(
         onhand, channel="shop", external_id="1001",
         lines=[NewOrderLine("TEA", "3"), NewOrderLine("HONEY", "6")],
     )
-    services.orders.ship_line_from(onhand, OPEN, line_no=1, location="NY")
-    services.orders.ship_line_from(onhand, OPEN, line_no=2, location="NY")
+    services.sales_orders.ship_line_from(onhand, OPEN, line_no=1, location="NY")
+    services.sales_orders.ship_line_from(onhand, OPEN, line_no=2, location="NY")
     services.picking.confirm_pick(onhand, OPEN, picks=[PickConfirmation("TEA", "NY-A1", "3")])
     services.shipping.ship_order(onhand, OPEN, lines=[ShipLine(1, "3")])
-    services.orders.create_order(onhand, lines=[NewOrderLine("TEA", "1")])
-    services.orders.allocate_order(onhand, CANCELLED)
-    services.orders.cancel_order(onhand, CANCELLED)
+    services.sales_orders.create_order(onhand, lines=[NewOrderLine("TEA", "1")])
+    services.sales_orders.allocate_order(onhand, CANCELLED)
+    services.sales_orders.cancel_order(onhand, CANCELLED)
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from onhand import services
-from onhand.domain.access import Permission, Role, allows
+from onhand.domain.access.roles import Permission, Role, allows
 from onhand.entrypoints.api import rights
 from onhand.entrypoints.api.app import api_routes
 from onhand.entrypoints.api.auth import route_permission

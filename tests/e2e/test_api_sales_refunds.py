@@ -7,13 +7,13 @@ import httpx
 
 from onhand import services
 from onhand.bootstrap import Onhand
-from onhand.services.postings import StockLine
+from onhand.services.ledger.postings import StockLine
 
 DAY = "2026-03-02"
 
 
 def _stocked(onhand: Onhand) -> None:
-    services.accounting.update_accounting_settings(onhand, currency="NZD")
+    services.accounting_settings.update_accounting_settings(onhand, currency="NZD")
     services.items.create_item(onhand, sku="W", name="Widget")
     services.locations.create_location(onhand, code="NY", name="New York", kind="warehouse")
     services.adjustments.post_adjustment(onhand, location="NY", lines=[StockLine("W", 10, unit_cost="4")],

@@ -6,9 +6,9 @@ import httpx
 
 from onhand import services
 from onhand.bootstrap import Onhand
-from onhand.services.postings import StockLine
-from onhand.services.purchase_orders import NewPurchaseLine
-from onhand.services.receiving import ReceiptLine
+from onhand.services.ledger.postings import StockLine
+from onhand.services.purchasing.purchase_orders import NewPurchaseLine
+from onhand.services.purchasing.receiving import ReceiptLine
 
 
 def test_the_costing_method_is_chosen_by_an_admin(api_admin: httpx.Client, api_viewer: httpx.Client) -> None:

@@ -8,9 +8,9 @@ from sqlalchemy import delete
 from onhand import services
 from onhand.adapters.db.tables.valuation import cost_layers, cost_pools, move_values
 from onhand.bootstrap import Onhand
-from onhand.services.postings import StockLine
-from onhand.services.purchase_orders import NewPurchaseLine
-from onhand.services.receiving import ReceiptLine
+from onhand.services.ledger.postings import StockLine
+from onhand.services.purchasing.purchase_orders import NewPurchaseLine
+from onhand.services.purchasing.receiving import ReceiptLine
 
 API = "/api/v1"
 

@@ -14,7 +14,7 @@ import uvicorn
 
 from onhand import services
 from onhand.domain.errors import Unauthorized
-from onhand.services.postings import StockLine
+from onhand.services.ledger.postings import StockLine
 from onhand.services.views import Discrepancy, VerifyReport
 
 
@@ -143,7 +143,7 @@ def test_demo_loads_the_articles_example_and_prints_a_key(cli_run, onhand):
     assert services.keys.authenticate(onhand, secret).role == "admin"
     # 20 in New York, 30 in Los Angeles, 50 on the ocean (a transfer to LA): 100 on hand,
     # 50 available, and LA sees the 50 in transit with their expected arrival.
-    due = str(services.transfers.get_transfer(onhand, "TO-000001").expected_date)
+    due = str(services.transfer_orders.get_transfer(onhand, "TO-000001").expected_date)
     assert cli_run("stock", "--sku", "MUG-12OZ").row("MUG-12OZ") == ["MUG-12OZ", "100", "0", "50", "50", due]
     assert cli_run("stock", "--sku", "MUG-12OZ", "--group-by", "location").rows() == [
         ["MUG-12OZ", "LA", "30", "0", "30", "50", due],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from onhand import services
-from onhand.services.postings import StockLine
+from onhand.services.ledger.postings import StockLine
 
 
 def test_settings_are_shown_and_changed(cli_run):

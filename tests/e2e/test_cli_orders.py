@@ -280,14 +280,14 @@ def test_orders_are_fulfilled_in_waves_from_arguments_and_a_file(shop, onhand, t
     refs = []
     for quantity in ("2", "1", "30"):
         ok(shop("orders", "create", "--line", f"TEA:{quantity}", *NEWARK))
-        refs.append(services.orders.list_orders(onhand, limit=1)[0].reference)
+        refs.append(services.sales_orders.list_orders(onhand, limit=1)[0].reference)
     listed = tmp_path / "wave.txt"
     listed.write_text(f"{refs[1]}\n\n{refs[2]}\n", encoding="utf-8")
 
     result = ok(shop("orders", "fulfil", refs[0], "--file", str(listed), "--wave-size", "2"))
 
     assert "2 shipped, 1 waiting, 0 skipped" in result.stdout
-    statuses = [services.orders.get_order(onhand, ref).status for ref in refs]
+    statuses = [services.sales_orders.get_order(onhand, ref).status for ref in refs]
     assert statuses == ["shipped", "shipped", "backordered"]
     again = ok(shop("orders", "fulfil", refs[0]))
     assert "0 shipped, 0 waiting, 1 skipped" in again.stdout

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from onhand import services
-from onhand.services.postings import StockLine
+from onhand.services.ledger.postings import StockLine
 
 
 def ok(result):

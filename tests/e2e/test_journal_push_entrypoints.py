@@ -16,8 +16,8 @@ import pytest
 from onhand import services
 from onhand.bootstrap import Onhand, open_onhand
 from onhand.entrypoints.api.app import create_app
-from onhand.services.purchase_orders import NewPurchaseLine
-from onhand.services.receiving import ReceiptLine
+from onhand.services.purchasing.purchase_orders import NewPurchaseLine
+from onhand.services.purchasing.receiving import ReceiptLine
 from tests.e2e.conftest import serve_api
 from tests.xero_stand_in import (
     CLIENT_ID,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from onhand import services
-from onhand.services.postings import StockLine
+from onhand.services.ledger.postings import StockLine
 
 
 def add_item(onhand, sku="W-1", **fields):
@@ -48,17 +48,17 @@ def at(onhand, sku, location):
 
 def order(onhand, *lines, **fields):
     """Create a sales order; each line is a NewOrderLine or a (sku, quantity[, lot]) tuple."""
-    from onhand.services.orders import NewOrderLine
+    from onhand.services.orders.sales_orders import NewOrderLine
 
     made = [ln if isinstance(ln, NewOrderLine) else NewOrderLine(ln[0], ln[1], lot=ln[2] if len(ln) > 2 else None)
             for ln in lines]
-    return services.orders.create_order(onhand, lines=made, **fields)
+    return services.sales_orders.create_order(onhand, lines=made, **fields)
 
 
 def allocated(onhand, *lines, **fields):
     """Create a sales order and allocate it."""
     created = order(onhand, *lines, **fields)
-    return services.orders.allocate_order(onhand, created.reference)
+    return services.sales_orders.allocate_order(onhand, created.reference)
 
 
 def held(view):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from onhand import services
-from onhand.services.purchase_orders import NewPurchaseLine
-from onhand.services.receiving import ReceiptLine
+from onhand.services.purchasing.purchase_orders import NewPurchaseLine
+from onhand.services.purchasing.receiving import ReceiptLine
 from tests.integration.helpers import add_item, add_place
 
 GTIN_TEA = "07032069804988"

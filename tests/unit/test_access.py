@@ -1,6 +1,6 @@
 """Roles and permissions: the integration role gets what an integration needs, nothing to manage."""
 
-from onhand.domain.access import GRANTS, PERMISSIONS, Permission, Role, allows
+from onhand.domain.access.roles import GRANTS, PERMISSIONS, Permission, Role, allows
 
 
 def test_an_integration_key_handles_orders_and_receipts_and_reads_stock():

@@ -13,10 +13,10 @@ from xero_python.api_client import ModelFinder
 from xero_python.api_client.deserializer import deserialize
 
 from onhand.adapters.accounting import csv_export, quickbooks, xero
-from onhand.domain.accounts import AccountMap, AccountRole
+from onhand.domain.accounting.accounts import AccountMap, AccountRole
+from onhand.domain.accounting.journal import Journal, SaleEntry, ValuedEntry, daily_journal
 from onhand.domain.errors import InvalidInput
-from onhand.domain.journal import Journal, SaleEntry, ValuedEntry, daily_journal
-from onhand.domain.move_roles import MoveRole
+from onhand.domain.valuation.move_roles import MoveRole
 
 D = Decimal
 DAY = date(2026, 3, 2)

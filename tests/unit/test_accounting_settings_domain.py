@@ -6,11 +6,11 @@ from decimal import Decimal as D
 
 import pytest
 
-from onhand.domain.accounts import DEFAULT_CODES, AccountMap, AccountRole, parse_role
+from onhand.domain.accounting.accounts import DEFAULT_CODES, AccountMap, AccountRole, parse_role
+from onhand.domain.accounting.journal import inventory_change
+from onhand.domain.catalog.items import validate_category
 from onhand.domain.errors import InvalidInput
-from onhand.domain.items import validate_category
-from onhand.domain.journal import inventory_change
-from onhand.domain.move_roles import MoveRole
+from onhand.domain.valuation.move_roles import MoveRole
 
 
 def test_the_default_codes_give_every_role_an_account():

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from onhand.domain.api_keys import (
+from onhand.domain.access.api_keys import (
     check_admins_remain,
     is_active,
     last_use_due,

@@ -1,4 +1,4 @@
-"""The kit formula, nesting and cycles of domain/bundles.py, and the build order rules."""
+"""The kit formula, nesting and cycles of domain/assemblies/bundles.py, and the build order rules."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from onhand.domain.builds import BuildStatus, output_expiry, status_after_build, status_after_finish
-from onhand.domain.bundles import (
+from onhand.domain.assemblies.builds import BuildStatus, output_expiry, status_after_build, status_after_finish
+from onhand.domain.assemblies.bundles import (
     Component,
     consumption,
     find_cycle,

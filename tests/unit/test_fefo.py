@@ -3,8 +3,8 @@
 from datetime import date
 from decimal import Decimal
 
-from onhand.domain.fefo import LotStock, fefo, fefo_key, good_until, qualifies, take
-from onhand.domain.lots import LotStatus
+from onhand.domain.catalog.fefo import LotStock, fefo, fefo_key, good_until, qualifies, take
+from onhand.domain.catalog.lots import LotStatus
 
 TODAY = date(2026, 3, 2)
 

@@ -1,7 +1,7 @@
 import pytest
 
+from onhand.domain.catalog.gtin import check_digit, normalize_gtin
 from onhand.domain.errors import InvalidInput
-from onhand.domain.gtin import check_digit, normalize_gtin
 
 
 @pytest.mark.parametrize(

@@ -5,9 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from onhand.domain.accounts import AccountMap, AccountRole
-from onhand.domain.errors import Conflict, InvalidInput
-from onhand.domain.journal import (
+from onhand.domain.accounting.accounts import AccountMap, AccountRole
+from onhand.domain.accounting.journal import (
     KitShipment,
     OpeningEntry,
     SaleEntry,
@@ -17,7 +16,8 @@ from onhand.domain.journal import (
     journal_day_for,
     kit_revenue,
 )
-from onhand.domain.move_roles import MoveRole
+from onhand.domain.errors import Conflict, InvalidInput
+from onhand.domain.valuation.move_roles import MoveRole
 
 D = Decimal
 DAY = date(2026, 3, 2)

@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from onhand.domain.errors import InvalidInput
-from onhand.domain.landed_costs import allocate, minor_unit
-from onhand.domain.purchasing import PurchaseLineProgress, PurchaseOrderStatus, purchase_order_status
+from onhand.domain.purchasing.landed_costs import allocate, minor_unit
+from onhand.domain.purchasing.purchase_orders import PurchaseLineProgress, PurchaseOrderStatus, purchase_order_status
 
 D = Decimal
 

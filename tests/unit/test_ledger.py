@@ -2,10 +2,12 @@ from decimal import Decimal
 
 import pytest
 
-from onhand.domain.availability import available
+from onhand.domain.catalog.items import Item, Tracking
+from onhand.domain.catalog.locations import Location, LocationKind
+from onhand.domain.catalog.lots import Lot
 from onhand.domain.errors import InvalidInput
-from onhand.domain.items import Item, Tracking
-from onhand.domain.ledger import (
+from onhand.domain.ledger.availability import available
+from onhand.domain.ledger.postings import (
     MoveLine,
     PostingDraft,
     PostingKind,
@@ -15,8 +17,6 @@ from onhand.domain.ledger import (
     fold,
     validate_posting,
 )
-from onhand.domain.locations import Location, LocationKind
-from onhand.domain.lots import Lot
 from onhand.domain.quantities import UnitOfMeasure
 
 EACH = UnitOfMeasure("each", "Each", 0)

@@ -1,7 +1,6 @@
 import pytest
 
-from onhand.domain.errors import InvalidInput
-from onhand.domain.locations import (
+from onhand.domain.catalog.locations import (
     Location,
     LocationKind,
     effective_sellable,
@@ -9,6 +8,7 @@ from onhand.domain.locations import (
     site_of,
     validate_parent,
 )
+from onhand.domain.errors import InvalidInput
 
 NY = Location(10, "NY", "New York", LocationKind.WAREHOUSE, path=(10,))
 AISLE = Location(11, "NY-A", "Aisle A", LocationKind.BIN, parent_id=10, path=(10, 11))

@@ -1,7 +1,7 @@
 from datetime import UTC, date, datetime
 
 from onhand.domain.calendar import business_day, time_zone
-from onhand.domain.lots import Lot, LotStatus, default_expiry, is_expired, is_usable
+from onhand.domain.catalog.lots import Lot, LotStatus, default_expiry, is_expired, is_usable
 
 
 def test_a_lot_is_usable_through_its_expiry_date_and_expired_the_next_day():

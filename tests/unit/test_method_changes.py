@@ -8,11 +8,11 @@ from decimal import Decimal as D
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from onhand.domain.cost_layers import CostingMethod
-from onhand.domain.method_changes import MethodChange, SettingChange, timeline
-from onhand.domain.move_roles import MoveRole
-from onhand.domain.revaluation import revalue
-from onhand.domain.valuation import CostMove, value_history
+from onhand.domain.valuation.cost_layers import CostingMethod
+from onhand.domain.valuation.method_changes import MethodChange, SettingChange, timeline
+from onhand.domain.valuation.move_roles import MoveRole
+from onhand.domain.valuation.revaluation import revalue
+from onhand.domain.valuation.value_history import CostMove, value_history
 from tests.hypothesis_profiles import examples
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from onhand.domain.errors import Conflict, InvalidInput
-from onhand.domain.orders import (
+from onhand.domain.orders.sales_orders import (
     LineProgress,
     OrderStatus,
     order_status,
@@ -131,7 +131,7 @@ def test_a_missing_ship_date_means_today():
 
 
 def test_a_bundle_counts_as_shipped_only_when_every_component_is():
-    from onhand.domain.orders import kit_progress
+    from onhand.domain.orders.sales_orders import kit_progress
 
     d = Decimal
     mug = (d(1), LineProgress(d(3), reserved=d(1), picked=d(1), shipped=d(2)))

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from onhand.domain.routing import Assignment, ShipTo, Site, distance_km, nearness, route, zone_tier
+from onhand.domain.orders.routing import Assignment, ShipTo, Site, distance_km, nearness, route, zone_tier
 
 W, T = 1, 2  # item ids
 BROOKLYN = ShipTo(country="US", region="NY", postcode="11201", latitude=40.69, longitude=-73.99)

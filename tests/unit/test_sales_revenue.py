@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from onhand.domain.accounts import DEFAULT_CODES, AccountMap, AccountRole
+from onhand.domain.accounting.accounts import DEFAULT_CODES, AccountMap, AccountRole
+from onhand.domain.accounting.journal import RefundEntry, SaleEntry, daily_journal
+from onhand.domain.accounting.sales_revenue import KitEvent, kit_events, order_exchange_rate, validate_refund_unit_price
 from onhand.domain.errors import InvalidInput
-from onhand.domain.journal import RefundEntry, SaleEntry, daily_journal
-from onhand.domain.sales_revenue import KitEvent, kit_events, order_exchange_rate, validate_refund_unit_price
 
 D = Decimal
 DAY = date(2026, 3, 2)

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
+from onhand.domain.catalog.scanning import gs1_date, parse_scan
 from onhand.domain.errors import InvalidInput
-from onhand.domain.scanning import gs1_date, parse_scan
 
 GS = "\x1d"
 

@@ -6,9 +6,15 @@ from decimal import Decimal
 
 import pytest
 
+from onhand.domain.catalog.locations import Location, LocationKind
 from onhand.domain.errors import Conflict, InvalidInput
-from onhand.domain.locations import Location, LocationKind
-from onhand.domain.transfers import LineProgress, TransferStatus, check_within, transfer_status, validate_route
+from onhand.domain.transfers.transfer_orders import (
+    LineProgress,
+    TransferStatus,
+    check_within,
+    transfer_status,
+    validate_route,
+)
 
 D = Decimal
 NY = Location(1, "NY", "New York", LocationKind.WAREHOUSE, path=(1,))

@@ -5,20 +5,20 @@ from decimal import Decimal
 
 import pytest
 
-from onhand.domain.cost_layers import CostingMethod
+from onhand.domain.catalog.locations import LocationKind
 from onhand.domain.errors import InvalidInput
-from onhand.domain.landed_costs import AllocationMethod, allocate
-from onhand.domain.locations import LocationKind
-from onhand.domain.move_roles import MoveRole, role_of
-from onhand.domain.revaluation import apply_changes, revalue
-from onhand.domain.valuation import (
+from onhand.domain.purchasing.landed_costs import AllocationMethod, allocate
+from onhand.domain.valuation.cost_layers import CostingMethod
+from onhand.domain.valuation.move_roles import MoveRole, role_of
+from onhand.domain.valuation.report import ItemPools, snapshot_at, valuation_report
+from onhand.domain.valuation.revaluation import apply_changes, revalue
+from onhand.domain.valuation.value_history import (
     CostMove,
     ValueBasis,
     build_output_value,
     receipt_value,
     value_history,
 )
-from onhand.domain.valuation_report import ItemPools, snapshot_at, valuation_report
 
 D = Decimal
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)

@@ -8,13 +8,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from onhand.adapters.accounting.csv_export import journal_csv
-from onhand.domain.accounts import AccountMap, AccountRole
+from onhand.domain.accounting.accounts import AccountMap, AccountRole
+from onhand.domain.accounting.journal import SaleEntry, ValuedEntry, daily_journal
 from onhand.domain.calendar import business_day, time_zone
-from onhand.domain.cost_layers import ZERO, CostingMethod
-from onhand.domain.journal import SaleEntry, ValuedEntry, daily_journal
-from onhand.domain.move_roles import MoveRole
-from onhand.domain.revaluation import apply_changes, revalue
-from onhand.domain.valuation import CostMove, value_history
+from onhand.domain.valuation.cost_layers import ZERO, CostingMethod
+from onhand.domain.valuation.move_roles import MoveRole
+from onhand.domain.valuation.revaluation import apply_changes, revalue
+from onhand.domain.valuation.value_history import CostMove, value_history
 from tests.hypothesis_profiles import examples
 
 D = Decimal

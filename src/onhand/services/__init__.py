@@ -2,63 +2,41 @@
 
 Every entrypoint (Python, HTTP API, CLI) calls these functions and nothing below them.
 Services take a `ServiceContext` (see `context.py`; `onhand.bootstrap.open_onhand`
-makes one) and plain values, and return read models from `views.py`.
+makes one) and plain values, and return read models.
+
+The services live by business area (docs/architecture.md has the map): `catalog`,
+`ledger`, `valuation`, `assemblies`, `transfers`, `purchasing`, `orders`, `accounting`,
+`access`, `reports` and `tools`, each a package of small modules; `context`, `resolve`,
+`audit`, `limits` and `views` are what every area shares. For the Python face, each
+service module is also reachable here by its own name:
 
     from onhand.bootstrap import open_onhand
     from onhand import services
 
     onhand = open_onhand("sqlite:///stock.db")
     services.items.create_item(onhand, sku="TEA-1", name="Green tea", unit="each")
+    services.sales_orders.create_order(onhand, lines=[...])
 """
 
-from onhand.services import (
-    accounting,
-    adjustments,
-    allocation,
-    audit,
-    backorders,
-    boms,
-    builds,
-    bundles,
-    company,
-    costing,
-    counts,
-    demo,
-    disassembly,
-    genealogy,
-    imports,
-    integrity,
-    items,
-    journal_pushes,
-    journals,
-    keys,
-    landed_costs,
-    locations,
-    lots,
-    opening_valuation,
-    orders,
-    picking,
-    postings,
-    purchase_orders,
-    reasons,
-    receiving,
-    reconciliation,
-    relocations,
-    returns,
-    scanning,
-    shipping,
-    stock,
-    supplier_returns,
-    suppliers,
-    transfer_routes,
-    transfers,
-    transit,
-    valuation,
-    waves,
-)
+from onhand.services import audit
+from onhand.services.access import keys
+from onhand.services.accounting import journal_pushes, journals, reconciliation
+from onhand.services.accounting import settings as accounting_settings
+from onhand.services.assemblies import boms, builds, bundles, disassembly, genealogy
+from onhand.services.catalog import company, items, locations, lots, reasons, scanning
+from onhand.services.ledger import adjustments, counts, integrity, postings, relocations
+from onhand.services.orders import allocation, backorders, picking, returns, sales_orders, shipping, waves
+from onhand.services.purchasing import landed_costs, purchase_orders, receiving, supplier_returns, suppliers
+from onhand.services.reports import stock
+from onhand.services.tools import demo, imports
+from onhand.services.transfers import routes as transfer_routes
+from onhand.services.transfers import transfer_orders, transit
+from onhand.services.valuation import costing_methods as costing
+from onhand.services.valuation import opening as opening_valuation
+from onhand.services.valuation import reports as valuation_reports
 
 __all__ = [
-    "accounting",
+    "accounting_settings",
     "adjustments",
     "allocation",
     "audit",
@@ -82,7 +60,6 @@ __all__ = [
     "locations",
     "lots",
     "opening_valuation",
-    "orders",
     "picking",
     "postings",
     "purchase_orders",
@@ -91,14 +68,15 @@ __all__ = [
     "reconciliation",
     "relocations",
     "returns",
+    "sales_orders",
     "scanning",
     "shipping",
     "stock",
     "supplier_returns",
     "suppliers",
+    "transfer_orders",
     "transfer_routes",
-    "transfers",
     "transit",
-    "valuation",
+    "valuation_reports",
     "waves",
 ]

@@ -16,11 +16,11 @@ from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from onhand.domain.accounting.journal import Journal
 from onhand.domain.actors import Actor
 from onhand.domain.audit import AuditObject
 from onhand.domain.calendar import business_day, time_zone
 from onhand.domain.errors import IdempotencyConflict, InvalidInput, TransientConflict
-from onhand.domain.journal import Journal
 from onhand.services.audit import record_action, record_change
 from onhand.services.limits import Limits
 

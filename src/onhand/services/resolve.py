@@ -6,11 +6,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from onhand.domain.catalog.items import SKU_PATTERN, Item
+from onhand.domain.catalog.locations import LOCATION_CODE_PATTERN, Location
+from onhand.domain.catalog.lots import LOT_CODE_PATTERN, Lot
 from onhand.domain.errors import InvalidInput, NotFound
-from onhand.domain.items import SKU_PATTERN, Item
-from onhand.domain.ledger import validate_reason_code
-from onhand.domain.locations import LOCATION_CODE_PATTERN, Location
-from onhand.domain.lots import LOT_CODE_PATTERN, Lot
+from onhand.domain.ledger.postings import validate_reason_code
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork

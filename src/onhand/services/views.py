@@ -173,7 +173,7 @@ class ApiKeyView:
     created_at: datetime
     revoked_at: datetime | None
     expires_at: datetime | None = None
-    last_used_at: datetime | None = None  # to the minute (domain/api_keys.py)
+    last_used_at: datetime | None = None  # to the minute (domain/access/api_keys.py)
     rotated_at: datetime | None = None
     # After a rotation, the previous secret works until then.
     previous_secret_expires_at: datetime | None = None

@@ -6,7 +6,7 @@ import csv
 import io
 from collections.abc import Iterable
 
-from onhand.domain.journal import Journal
+from onhand.domain.accounting.journal import Journal
 
 CSV_COLUMNS = (
     "journal_date",

@@ -1,4 +1,4 @@
-"""The journal export formats by name, as the services ask for them (see services/journals.py).
+"""The journal export formats by name, as the services ask for them (see services/accounting/journals.py).
 
 Each takes the journals and a status ("POSTED" when every journal is posted, else
 "DRAFT"; only the Xero API body carries it) and returns the text to hand over.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from onhand.adapters.accounting import csv_export, quickbooks, xero
-from onhand.domain.journal import Journal
+from onhand.domain.accounting.journal import Journal
 
 JournalExporter = Callable[[list[Journal], str], str]
 

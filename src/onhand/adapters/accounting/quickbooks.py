@@ -19,8 +19,8 @@ from decimal import Decimal
 from quickbooks.objects.base import Ref
 from quickbooks.objects.journalentry import JournalEntry, JournalEntryLine, JournalEntryLineDetail
 
+from onhand.domain.accounting.journal import Journal, JournalLine
 from onhand.domain.errors import InvalidInput
-from onhand.domain.journal import Journal, JournalLine
 
 DOC_NUMBER_MAX = 21  # QBO's limit on DocNumber
 

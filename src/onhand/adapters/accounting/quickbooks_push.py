@@ -37,8 +37,8 @@ from quickbooks.objects.journalentry import JournalEntry
 from onhand.adapters.accounting.quickbooks import journal_entry
 from onhand.adapters.accounting.token_files import TokenFile
 from onhand.config import QuickBooksSettings
+from onhand.domain.accounting.journal import Journal
 from onhand.domain.errors import PushFailed
-from onhand.domain.journal import Journal
 
 MINOR_VERSION = 75  # the oldest QBO accepts
 TIMEOUT = (10, 60)  # seconds to connect, to read an answer

@@ -21,8 +21,8 @@ from decimal import Decimal
 from xero_python.accounting import LineAmountTypes, ManualJournal, ManualJournalLine, ManualJournals, TrackingCategory
 from xero_python.api_client.serializer import serialize
 
+from onhand.domain.accounting.journal import Journal, JournalLine
 from onhand.domain.errors import InvalidInput
-from onhand.domain.journal import Journal, JournalLine
 
 XERO_CSV_COLUMNS = (
     "*Narration",

@@ -31,8 +31,8 @@ from xero_python.exceptions import ApiException, OpenApiException
 from onhand.adapters.accounting.token_files import TokenFile
 from onhand.adapters.accounting.xero import manual_journal
 from onhand.config import OAuthClient, XeroSettings
+from onhand.domain.accounting.journal import Journal
 from onhand.domain.errors import PushFailed
-from onhand.domain.journal import Journal
 
 XERO_API_URL = AccountingApi.base_url
 XERO_TOKEN_URL = TokenApi.refresh_token_url

@@ -1,7 +1,7 @@
 """Who is calling and what they may do: `Authorization: Bearer <API key>`.
 
 Every /api/v1 route asks for one permission through a parameter typed `Reader`,
-`CatalogEditor`, … (`domain/access.py` says which roles hold which); `route_permission`
+`CatalogEditor`, … (`domain/access/roles.py` says which roles hold which); `route_permission`
 reads it back (the docs' table of roles and the tests are made from it).
 
 The key is looked up by `services.keys.authenticate` (401 when missing, unknown, revoked
@@ -33,7 +33,7 @@ from onhand.domain.actors import api_key_actor
 from onhand.domain.errors import Unauthorized, clipped
 from onhand.entrypoints.api.params import check_params
 from onhand.entrypoints.api.throttle import AuthFailureThrottle
-from onhand.services.keys import Permission
+from onhand.services.access.keys import Permission
 from onhand.services.views import ApiKeyView
 
 _bearer = HTTPBearer(

@@ -1,5 +1,5 @@
 """The table of roles and what each may do, as docs/api.md shows it, made from the code
-(`domain/access.py`); a test fails when the docs differ.
+(`domain/access/roles.py`); a test fails when the docs differ.
 
     python -m onhand.entrypoints.api.rights            # print the table
     python -m onhand.entrypoints.api.rights docs/api.md   # rewrite it in place there
@@ -10,9 +10,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from onhand.domain.access import GRANTS, PERMISSIONS, Permission, Role
+from onhand.domain.access.roles import GRANTS, PERMISSIONS, Permission, Role
 
-BEGIN = "<!-- roles: made by `python -m onhand.entrypoints.api.rights docs/api.md` from domain/access.py -->"
+BEGIN = "<!-- roles: made by `python -m onhand.entrypoints.api.rights docs/api.md` from domain/access/roles.py -->"
 END = "<!-- end of roles -->"
 
 

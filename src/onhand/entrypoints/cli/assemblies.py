@@ -14,8 +14,8 @@ import typer
 from onhand import services
 from onhand.entrypoints.cli.render import console, fields, table, text
 from onhand.entrypoints.cli.session import onhand
-from onhand.services.assembly_views import BillOfMaterials, KitAvailability
-from onhand.services.bundles import ComponentLine
+from onhand.services.assemblies.bundles import ComponentLine
+from onhand.services.assemblies.views import BillOfMaterials, KitAvailability
 
 bundles_app = typer.Typer(help="Bundles (virtual kits): components and availability.", no_args_is_help=True)
 boms_app = typer.Typer(help="Bills of materials: what a built item consumes; how many can be built.",

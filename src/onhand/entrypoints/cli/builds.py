@@ -14,8 +14,8 @@ from onhand import services
 from onhand.entrypoints.cli.postings import EffectiveAt
 from onhand.entrypoints.cli.render import console, fields, table, text
 from onhand.entrypoints.cli.session import onhand
-from onhand.services.assembly_views import BuildOrderView, BuildRunView, GenealogyLink
-from onhand.services.production import ComponentLot
+from onhand.services.assemblies.production import ComponentLot
+from onhand.services.assemblies.views import BuildOrderView, BuildRunView, GenealogyLink
 
 builds_app = typer.Typer(help="Build orders: make assemblies from their bills of materials.", no_args_is_help=True)
 

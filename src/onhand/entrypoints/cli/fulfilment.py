@@ -14,9 +14,9 @@ from onhand import services
 from onhand.entrypoints.cli.order_options import IdempotencyKey, Reference
 from onhand.entrypoints.cli.order_render import print_order, print_pick_list
 from onhand.entrypoints.cli.session import onhand
-from onhand.services.picking import PickConfirmation
-from onhand.services.returns import ReturnLine
-from onhand.services.shipping import PackageSpec, ShipLine
+from onhand.services.orders.picking import PickConfirmation
+from onhand.services.orders.returns import ReturnLine
+from onhand.services.orders.shipping import PackageSpec, ShipLine
 
 
 def _split(value: str, metavar: str, most: int, hint: str = "'--line'") -> tuple[int, str, list[str]]:

@@ -22,7 +22,7 @@ from onhand.domain.errors import InvalidInput
 from onhand.entrypoints.cli.errors import exit_code_of, fail
 from onhand.entrypoints.cli.render import console, err_console, table, text
 from onhand.entrypoints.cli.session import onhand
-from onhand.services.imports import ImportPolicy
+from onhand.services.tools.imports import ImportPolicy
 from onhand.services.views import ImportReport
 
 import_app = typer.Typer(

@@ -11,8 +11,8 @@ import typer
 from onhand import services
 from onhand.entrypoints.cli.render import console, fields, quantity, table, text
 from onhand.entrypoints.cli.session import onhand
-from onhand.services.accounting import AccountingSettings
-from onhand.services.journal_book import JournalView
+from onhand.services.accounting.journal_book import JournalView
+from onhand.services.accounting.settings import AccountingSettings
 
 accounting_app = typer.Typer(help="Accounting settings: account codes, categories, tracking, lock date.",
                              no_args_is_help=True)
@@ -63,12 +63,12 @@ def settings(
     service = onhand(ctx)
     categories = {category: _pairs(category_account, "category-account")} if category is not None else None
     if any(v is not None for v in (account, categories, track_locations, lock_date, currency)):
-        found = services.accounting.update_accounting_settings(
+        found = services.accounting_settings.update_accounting_settings(
             service, accounts=_pairs(account, "account") or None, categories=categories,
             track_locations=track_locations, lock_date=lock_date, currency=currency,
         )
     else:
-        found = services.accounting.get_accounting_settings(service)
+        found = services.accounting_settings.get_accounting_settings(service)
     _print_settings(found)
 
 

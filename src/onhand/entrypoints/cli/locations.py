@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from onhand import services
-from onhand.domain.locations import Location
+from onhand.domain.catalog.locations import Location
 from onhand.entrypoints.cli.render import console, fields, table, text
 from onhand.entrypoints.cli.session import onhand
 

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from onhand import services
-from onhand.domain.lots import Lot, LotStatus
+from onhand.domain.catalog.lots import Lot, LotStatus
 from onhand.entrypoints.cli.render import console, table, text
 from onhand.entrypoints.cli.session import onhand
 

@@ -12,7 +12,7 @@ from onhand.entrypoints.cli.imports import read
 from onhand.entrypoints.cli.order_options import IdempotencyKey
 from onhand.entrypoints.cli.render import console, quantity, table, text
 from onhand.entrypoints.cli.session import onhand
-from onhand.services.opening_valuation import OpeningValuationView, UnvaluedStock, opening_costs_from_csv
+from onhand.services.valuation.opening import OpeningValuationView, UnvaluedStock, opening_costs_from_csv
 
 
 def value_opening_stock(

@@ -9,8 +9,8 @@ from rich.table import Table
 from rich.text import Text
 
 from onhand.entrypoints.cli.render import console, fields, moment, quantity, table, text
-from onhand.services.order_views import PackageView, SalesOrderView, ShipmentView, ShipTo
-from onhand.services.picking import PickList
+from onhand.services.orders.picking import PickList
+from onhand.services.orders.views import PackageView, SalesOrderView, ShipmentView, ShipTo
 
 LINE_NUMBERS = ("Ordered", "Price", "Reserved", "Picked", "Shipped", "Returned", "Backordered", "Open")
 # A status that needs someone's attention stands out.

@@ -32,8 +32,8 @@ from onhand.entrypoints.cli.order_options import (
 )
 from onhand.entrypoints.cli.order_render import print_order, print_orders
 from onhand.entrypoints.cli.session import onhand
-from onhand.services.order_views import ShipTo
-from onhand.services.orders import NewOrderLine
+from onhand.services.orders.sales_orders import NewOrderLine
+from onhand.services.orders.views import ShipTo
 
 orders_app = typer.Typer(
     help="Sales orders: create, allocate (routed, FEFO), pick, pack, ship, return, cancel.",
@@ -105,7 +105,7 @@ def create_order(
         postcode=ship_to_postcode, country=ship_to_country, latitude=ship_to_lat, longitude=ship_to_lon,
     )
     print_order(
-        services.orders.create_order(
+        services.sales_orders.create_order(
             onhand(ctx), lines=order_lines(line, from_location), reference=reference, channel=channel,
             external_id=external_id, customer=customer, ship_to=address, currency=currency,
             exchange_rate=exchange_rate, requested_ship_date=requested_ship_date, idempotency_key=idempotency_key,
@@ -143,7 +143,7 @@ def update_order(
         postcode=ship_to_postcode, country=ship_to_country, latitude=ship_to_lat, longitude=ship_to_lon,
     )
     print_order(
-        services.orders.update_order(
+        services.sales_orders.update_order(
             onhand(ctx), reference, lines=order_lines(line, from_location) if line else None,
             customer=customer, ship_to=address, requested_ship_date=requested_ship_date,
             exchange_rate=exchange_rate, idempotency_key=idempotency_key,
@@ -163,20 +163,20 @@ def list_orders(
 ) -> None:
     """List orders, newest first."""
     print_orders(
-        services.orders.list_orders(onhand(ctx), status=status, channel=channel, limit=limit, offset=offset)
+        services.sales_orders.list_orders(onhand(ctx), status=status, channel=channel, limit=limit, offset=offset)
     )
 
 
 @orders_app.command("show")
 def show_order(ctx: typer.Context, reference: Reference) -> None:
     """Show an order: its lines, reservations, shipments and packages."""
-    print_order(services.orders.get_order(onhand(ctx), reference))
+    print_order(services.sales_orders.get_order(onhand(ctx), reference))
 
 
 @orders_app.command("allocate")
 def allocate_order(ctx: typer.Context, reference: Reference, idempotency_key: IdempotencyKey = None) -> None:
     """Reserve stock for what the order still needs (routed, FEFO); the rest is backordered."""
-    print_order(services.orders.allocate_order(onhand(ctx), reference, idempotency_key=idempotency_key))
+    print_order(services.sales_orders.allocate_order(onhand(ctx), reference, idempotency_key=idempotency_key))
 
 
 @orders_app.command("ship-from")
@@ -189,7 +189,7 @@ def ship_line_from(
 ) -> None:
     """Ship one line from a chosen location: its unpicked reservations move there."""
     print_order(
-        services.orders.ship_line_from(
+        services.sales_orders.ship_line_from(
             onhand(ctx), reference, line_no=line_no, location=location, idempotency_key=idempotency_key
         )
     )
@@ -198,7 +198,7 @@ def ship_line_from(
 @orders_app.command("cancel")
 def cancel_order(ctx: typer.Context, reference: Reference, idempotency_key: IdempotencyKey = None) -> None:
     """Cancel what is still open and release every reservation (shipped goods stay shipped)."""
-    print_order(services.orders.cancel_order(onhand(ctx), reference, idempotency_key=idempotency_key))
+    print_order(services.sales_orders.cancel_order(onhand(ctx), reference, idempotency_key=idempotency_key))
 
 
 orders_app.command("pick-list")(fulfilment.pick_list)

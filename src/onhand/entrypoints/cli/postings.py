@@ -13,7 +13,7 @@ import typer
 from onhand import services
 from onhand.entrypoints.cli.render import print_posting
 from onhand.entrypoints.cli.session import onhand
-from onhand.services.postings import StockLine
+from onhand.services.ledger.postings import StockLine
 
 # A negative quantity (`onhand adjust NY MUG -5`) must read as an argument, not an option.
 NUMBERS_MAY_BE_NEGATIVE = {"ignore_unknown_options": True}

@@ -21,7 +21,7 @@ from onhand.entrypoints.cli.purchasing_render import (
     print_suppliers,
 )
 from onhand.entrypoints.cli.session import onhand
-from onhand.services.purchase_orders import NewPurchaseLine
+from onhand.services.purchasing.purchase_orders import NewPurchaseLine
 
 suppliers_app = typer.Typer(help="Suppliers and the prices they charge.", no_args_is_help=True)
 purchase_orders_app = typer.Typer(help="Purchase orders: draft, place, receive, close, cancel.", no_args_is_help=True)

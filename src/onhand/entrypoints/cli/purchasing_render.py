@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from rich.text import Text
 
 from onhand.entrypoints.cli.render import console, fields, table, text
-from onhand.services.purchase_views import PurchaseOrderView, ReceiptView, SupplierPriceView, SupplierView
+from onhand.services.purchasing.views import PurchaseOrderView, ReceiptView, SupplierPriceView, SupplierView
 
 
 def print_supplier(supplier: SupplierView) -> None:

@@ -19,8 +19,8 @@ from onhand.entrypoints.cli.postings import EffectiveAt
 from onhand.entrypoints.cli.purchasing_render import print_receipt
 from onhand.entrypoints.cli.render import console, fields
 from onhand.entrypoints.cli.session import onhand
-from onhand.services.landed_costs import NewLandedCost
-from onhand.services.receiving import ReceiptLine
+from onhand.services.purchasing.landed_costs import NewLandedCost
+from onhand.services.purchasing.receiving import ReceiptLine
 
 receipts_app = typer.Typer(help="Receipts against purchase orders, and their landed costs.", no_args_is_help=True)
 

@@ -15,8 +15,8 @@ from onhand import services
 from onhand.entrypoints.cli.order_options import IdempotencyKey
 from onhand.entrypoints.cli.render import console, table, text
 from onhand.entrypoints.cli.session import onhand
-from onhand.services.purchase_views import SupplierReturnView
-from onhand.services.supplier_returns import SupplierReturnLine
+from onhand.services.purchasing.supplier_returns import SupplierReturnLine
+from onhand.services.purchasing.views import SupplierReturnView
 
 Reference = Annotated[str, typer.Argument(help="The purchase order's reference, e.g. PO-000001.")]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from onhand.entrypoints.cli.render import console, fields, table, text
-from onhand.services.transfer_views import TransferRoute, TransferView
+from onhand.services.transfers.views import TransferRoute, TransferView
 
 LINE_NUMBERS = ("Quantity", "Shipped", "Received", "Written off", "In transit", "To ship")
 STATUS_STYLE = {"in_transit": "cyan", "partially_received": "yellow", "received": "green", "cancelled": "red"}

@@ -14,11 +14,11 @@ from typing import Annotated
 import typer
 
 from onhand import services
-from onhand.domain.transfers import LOST_IN_TRANSIT
+from onhand.domain.transfers.transfer_orders import LOST_IN_TRANSIT
 from onhand.entrypoints.cli.session import onhand
 from onhand.entrypoints.cli.transfer_render import print_routes, print_transfer, print_transfers
-from onhand.services.transfers import NewTransferLine
-from onhand.services.transit import TransferMoveLine
+from onhand.services.transfers.transfer_orders import NewTransferLine
+from onhand.services.transfers.transit import TransferMoveLine
 
 transfers_app = typer.Typer(
     help="Transfer orders: stock sent between sites through transit (ship, receive, write off).",
@@ -87,7 +87,7 @@ def create_transfer(
     if not line:
         raise typer.BadParameter("give at least one --line SKU:QTY[:LOT]", param_hint="'--line'")
     print_transfer(
-        services.transfers.create_transfer(
+        services.transfer_orders.create_transfer(
             onhand(ctx), source=source, destination=destination, lines=new_lines(line), transit=via,
             reference=reference, expected_date=expected, carrier=carrier, tracking_number=tracking, note=note,
             idempotency_key=idempotency_key,
@@ -111,7 +111,7 @@ def update_transfer(
 ) -> None:
     """Change a transfer: lines and transit while draft; expected date, carrier, tracking, note later."""
     print_transfer(
-        services.transfers.update_transfer(
+        services.transfer_orders.update_transfer(
             onhand(ctx), reference, lines=new_lines(line) if line else None, transit=via, expected_date=expected,
             carrier=carrier, tracking_number=tracking, note=note, idempotency_key=idempotency_key,
         )
@@ -130,14 +130,16 @@ def list_transfers(
 ) -> None:
     """List transfers, newest first."""
     print_transfers(
-        services.transfers.list_transfers(onhand(ctx), status=status, location=location, limit=limit, offset=offset)
+        services.transfer_orders.list_transfers(
+            onhand(ctx), status=status, location=location, limit=limit, offset=offset
+        )
     )
 
 
 @transfers_app.command("show")
 def show_transfer(ctx: typer.Context, reference: Reference) -> None:
     """Show a transfer: its lines (per lot) and its shipments, receipts and write-offs."""
-    print_transfer(services.transfers.get_transfer(onhand(ctx), reference))
+    print_transfer(services.transfer_orders.get_transfer(onhand(ctx), reference))
 
 
 @transfers_app.command("ship")
@@ -186,13 +188,13 @@ def write_off(
 @transfers_app.command("close")
 def close_transfer(ctx: typer.Context, reference: Reference, idempotency_key: IdempotencyKey = None) -> None:
     """Finish a transfer short: what was not shipped will not be (nothing may be in transit)."""
-    print_transfer(services.transfers.close_transfer(onhand(ctx), reference, idempotency_key=idempotency_key))
+    print_transfer(services.transfer_orders.close_transfer(onhand(ctx), reference, idempotency_key=idempotency_key))
 
 
 @transfers_app.command("cancel")
 def cancel_transfer(ctx: typer.Context, reference: Reference, idempotency_key: IdempotencyKey = None) -> None:
     """Cancel a transfer that has shipped nothing."""
-    print_transfer(services.transfers.cancel_transfer(onhand(ctx), reference, idempotency_key=idempotency_key))
+    print_transfer(services.transfer_orders.cancel_transfer(onhand(ctx), reference, idempotency_key=idempotency_key))
 
 
 @transfers_app.command("route")

@@ -71,7 +71,7 @@ def report(
                                                         "came in).")] = False,
 ) -> None:
     """Quantity and value of the stock now or at a past moment (exact to 10⁻⁶, in the company's currency)."""
-    found = services.valuation.valuation_report(onhand(ctx), at=at, group_by=group_by)
+    found = services.valuation_reports.valuation_report(onhand(ctx), at=at, group_by=group_by)
     title = "Valuation" if at is None else f"Valuation at {found.at.isoformat()}"
     grid = table("SKU", "Location", "Lot", "Quantity", f"Value ({found.currency})",
                  title=title, numeric=["Quantity", f"Value ({found.currency})"])
@@ -98,7 +98,7 @@ def posting(
     posting_id: Annotated[int, typer.Argument(help="The posting's id.")],
 ) -> None:
     """What each move of a posting was worth."""
-    found = services.valuation.move_values(onhand(ctx), posting_id)
+    found = services.valuation_reports.move_values(onhand(ctx), posting_id)
     grid = table("Move", "SKU", "Lot", "From", "To", "Quantity", "Role", f"Value ({found.currency})", "Basis",
                  title=f"Posting {posting_id}", numeric=["Move", "Quantity", f"Value ({found.currency})"])
     for move in found.moves:

@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from onhand import services
 from onhand.entrypoints.cli.render import console, err_console, table, text
 from onhand.entrypoints.cli.session import onhand
-from onhand.services.waves import MAX_WAVE, WaveResult
+from onhand.services.orders.waves import MAX_WAVE, WaveResult
 
 
 def fulfil(

@@ -20,8 +20,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from onhand.adapters.db.tables import balances, items, locations, lots
 from onhand.adapters.db.types import ScaledDecimal
-from onhand.domain.ledger import BalanceKey, Guard, Refusals
-from onhand.domain.locations import INTERNAL_KINDS
+from onhand.domain.catalog.locations import INTERNAL_KINDS
+from onhand.domain.ledger.postings import BalanceKey, Guard, Refusals
 from onhand.domain.quantities import MAX_TOTAL_QUANTITY
 from onhand.services.views import BalanceRow
 

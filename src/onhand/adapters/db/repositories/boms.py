@@ -12,9 +12,9 @@ from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from onhand.adapters.db.tables import items, units
 from onhand.adapters.db.tables.assemblies import bills_of_materials, bom_lines
 from onhand.adapters.db.types import ScaledDecimal
-from onhand.domain.bundles import Component
-from onhand.domain.items import ItemKind
-from onhand.services.assembly_views import BillOfMaterials, ComponentView
+from onhand.domain.assemblies.bundles import Component
+from onhand.domain.catalog.items import ItemKind
+from onhand.services.assemblies.views import BillOfMaterials, ComponentView
 
 _PARENT = items.alias("parent")
 _HEADER = (

@@ -15,8 +15,8 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 from onhand.adapters.db.tables import items, locations, lots
 from onhand.adapters.db.tables.assemblies import build_orders, build_runs, lot_genealogy
 from onhand.adapters.db.types import ScaledDecimal
-from onhand.domain.builds import BuildStatus
-from onhand.services.assembly_views import BuildOrderView, BuildRunView, GenealogyLine, GenealogyLink
+from onhand.domain.assemblies.builds import BuildStatus
+from onhand.services.assemblies.views import BuildOrderView, BuildRunView, GenealogyLine, GenealogyLink
 
 OPEN_STATUSES = [s.value for s in BuildStatus if s.is_open]
 

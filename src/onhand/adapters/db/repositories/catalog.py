@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
 
 from onhand.adapters.db.tables import company, items, reason_codes, units
-from onhand.domain.items import Item, ItemKind, Tracking
+from onhand.domain.catalog.items import Item, ItemKind, Tracking
 from onhand.domain.quantities import UnitOfMeasure
 from onhand.services.views import Company
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select
 
 from onhand.adapters.db.tables.valuation import cost_checkpoints, valuation_heads
-from onhand.domain.cost_layers import Layer, PoolSnapshot
+from onhand.domain.valuation.cost_layers import Layer, PoolSnapshot
 
 Position = tuple[datetime, int]
 # (location id, lot id or None) → the pool there.

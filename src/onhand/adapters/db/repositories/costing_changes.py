@@ -14,7 +14,7 @@ from onhand.adapters.db.sums import exact_sum
 from onhand.adapters.db.tables import items, locations, moves, postings
 from onhand.adapters.db.tables.costing_changes import costing_method_changes as changes
 from onhand.adapters.db.tables.valuation import cost_layers, cost_pools, item_costing, move_values
-from onhand.domain.locations import INTERNAL_KINDS
+from onhand.domain.catalog.locations import INTERNAL_KINDS
 
 _INTERNAL_KINDS = sorted(kind.value for kind in INTERNAL_KINDS)
 

@@ -21,7 +21,7 @@ from sqlalchemy import BigInteger, Connection, String, bindparam, cast, func, or
 from sqlalchemy.sql.elements import ColumnElement
 
 from onhand.adapters.db.tables import balances, moves, reservations, sales_order_lines, sales_orders, shipment_lines
-from onhand.domain.ledger import BalanceKey
+from onhand.domain.ledger.postings import BalanceKey
 from onhand.domain.quantities import MAX_DECIMALS, MAX_TOTAL_QUANTITY
 
 _SCALE = 10**MAX_DECIMALS

@@ -46,8 +46,8 @@ from onhand.adapters.db.tables.accounting import account_codes, journal_basis, j
 from onhand.adapters.db.tables.opening_values import opening_valuations, opening_values
 from onhand.adapters.db.tables.valuation import move_values
 from onhand.adapters.db.types import ScaledDecimal
-from onhand.domain.cost_layers import ZERO
-from onhand.domain.move_roles import MoveRole
+from onhand.domain.valuation.cost_layers import ZERO
+from onhand.domain.valuation.move_roles import MoveRole
 
 _INBOUND = sorted(role.value for role in MoveRole if role.is_inbound)
 _OUTBOUND = sorted(role.value for role in MoveRole if role.is_outbound)

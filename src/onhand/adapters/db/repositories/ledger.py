@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, insert, select
 
 from onhand.adapters.db.tables import items, locations, lots, moves, postings
-from onhand.domain.ledger import PostingDraft
+from onhand.domain.ledger.postings import PostingDraft
 from onhand.services.views import MoveView, PostingView
 
 ZERO = Decimal(0)

@@ -21,7 +21,7 @@ from onhand.adapters.db.tables import (
     units,
 )
 from onhand.adapters.db.types import ScaledDecimal
-from onhand.domain.orders import OrderStatus
+from onhand.domain.orders.sales_orders import OrderStatus
 
 ZERO = Decimal(0)
 # Orders that may still be waiting for stock.

@@ -9,8 +9,8 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 
 from onhand.adapters.db.repositories.catalog import CompanyRepository
 from onhand.adapters.db.tables import locations, lots
-from onhand.domain.locations import Address, Location, LocationKind
-from onhand.domain.lots import Lot, LotStatus
+from onhand.domain.catalog.locations import Address, Location, LocationKind
+from onhand.domain.catalog.lots import Lot, LotStatus
 
 
 def _path(text: str) -> tuple[int, ...]:

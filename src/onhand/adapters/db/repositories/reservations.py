@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from onhand.adapters.db.tables import balances, items, locations, lots, reservations, sales_order_lines
 from onhand.adapters.db.types import ScaledDecimal
-from onhand.domain.ledger import BalanceKey
+from onhand.domain.ledger.postings import BalanceKey
 
 ZERO = Decimal(0)
 

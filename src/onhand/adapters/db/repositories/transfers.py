@@ -19,7 +19,7 @@ from onhand.adapters.db.tables.transfers import (
     transfers,
 )
 from onhand.adapters.db.types import ScaledDecimal
-from onhand.domain.transfers import UNDER_WAY
+from onhand.domain.transfers.transfer_orders import UNDER_WAY
 
 ZERO = Decimal(0)
 SHIPMENT, RECEIPT, WRITE_OFF = "shipment", "receipt", "write_off"

@@ -1,4 +1,4 @@
-"""Costing methods, move values and the current cost layers (see services/valuing.py)."""
+"""Costing methods, move values and the current cost layers (see services/valuation/posting_values.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy import BigInteger, Connection, and_, bindparam, delete, insert, 
 
 from onhand.adapters.db.tables import balances, company, items, moves
 from onhand.adapters.db.tables.valuation import cost_layers, cost_pools, item_costing, move_values
-from onhand.domain.cost_layers import Layer, PoolSnapshot
+from onhand.domain.valuation.cost_layers import Layer, PoolSnapshot
 
 # (item id, location id, lot id or 0): one pool of value.
 PoolRow = tuple[int, int, int]

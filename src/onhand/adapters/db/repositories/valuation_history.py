@@ -36,8 +36,8 @@ from onhand.adapters.db.tables.valuation import (
     move_carried_layers,
     move_values,
 )
-from onhand.domain.cost_layers import Layer
-from onhand.domain.locations import INTERNAL_KINDS
+from onhand.domain.catalog.locations import INTERNAL_KINDS
+from onhand.domain.valuation.cost_layers import Layer
 
 Position = tuple[datetime, int]
 _SCALE = 10**6

@@ -1,7 +1,7 @@
 """Changes of costing method with history (revision 0013): the company's, or one item's own.
 
 A change is placed in the items' histories like a move: at (effective_at, the newest
-move id when it was made); valuation crosses it there (domain/method_changes.py).
+move id when it was made); valuation crosses it there (domain/valuation/method_changes.py).
 `company.costing_method` and `item_costing` keep the method in force now.
 """
 

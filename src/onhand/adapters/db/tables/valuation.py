@@ -37,7 +37,7 @@ move_values = Table(
 )
 
 # The layers a transfer took from its source, as they left: the destination is
-# re-valued from them without replaying the source (domain/revaluation.py).
+# re-valued from them without replaying the source (domain/valuation/revaluation.py).
 move_carried_layers = Table(
     "move_carried_layers",
     metadata,

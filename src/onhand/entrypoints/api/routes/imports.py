@@ -20,7 +20,7 @@ from onhand.entrypoints.api.bodies import CSV_REQUEST_BODY, CsvText, ExactJsonRo
 from onhand.entrypoints.api.errors import error_response
 from onhand.entrypoints.api.schemas.admin import ImportRejectedOut, ImportReportOut
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES
-from onhand.services.imports import ImportPolicy
+from onhand.services.tools.imports import ImportPolicy
 from onhand.services.views import ImportReport
 
 router = APIRouter(route_class=ExactJsonRoute, tags=["imports"], responses=ERROR_RESPONSES)

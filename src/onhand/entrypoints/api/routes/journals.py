@@ -27,14 +27,14 @@ Day = Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD")]
 
 @router.get("/accounting/settings", summary="Account codes, categories, tracking by location, lock date")
 def get_settings(onhand: OnhandDep, _key: Reader) -> AccountingSettingsOut:
-    return AccountingSettingsOut.of(services.accounting.get_accounting_settings(onhand))
+    return AccountingSettingsOut.of(services.accounting_settings.get_accounting_settings(onhand))
 
 
 @router.put("/accounting/settings", summary="Change the accounting settings (admin)")
 def put_settings(
     body: AccountingSettingsIn, onhand: OnhandDep, _key: SettingsAdmin, idempotency_key: IdempotencyKey = None
 ) -> AccountingSettingsOut:
-    settings = services.accounting.update_accounting_settings(
+    settings = services.accounting_settings.update_accounting_settings(
         onhand, accounts=body.accounts, categories=body.categories, track_locations=body.track_locations,
         lock_date=body.lock_date, currency=body.currency, idempotency_key=idempotency_key,
     )

@@ -41,7 +41,7 @@ def list_orders(
     limit: QueryInt = 100,
     offset: QueryInt = 0,
 ) -> OrderList:
-    found = services.orders.list_orders(onhand, status=status, channel=channel, limit=limit, offset=offset)
+    found = services.sales_orders.list_orders(onhand, status=status, channel=channel, limit=limit, offset=offset)
     return OrderList(orders=[OrderOut.of(order) for order in found])
 
 
@@ -52,7 +52,7 @@ def list_orders(
 def create_order(
     body: OrderIn, onhand: OnhandDep, _key: OrderDesk, idempotency_key: IdempotencyKey = None
 ) -> OrderOut:
-    order = services.orders.create_order(
+    order = services.sales_orders.create_order(
         onhand, lines=[line.to_line() for line in body.lines], reference=body.reference, channel=body.channel,
         external_id=body.external_id, customer=body.customer,
         ship_to=body.ship_to.to_ship_to() if body.ship_to else None, currency=body.currency,
@@ -65,12 +65,12 @@ def create_order(
 # Declared before /orders/{reference:path} so that it is not taken for a reference.
 @router.get("/orders/by-external-id/{channel}/{external_id:path}", summary="Find an order by its channel's id")
 def find_order(channel: str, external_id: str, onhand: OnhandDep, _key: Reader) -> OrderOut:
-    return OrderOut.of(services.orders.find_order(onhand, channel=channel, external_id=external_id))
+    return OrderOut.of(services.sales_orders.find_order(onhand, channel=channel, external_id=external_id))
 
 
 @router.get("/orders/{reference:order_reference}")
 def get_order(reference: str, onhand: OnhandDep, _key: Reader) -> OrderOut:
-    return OrderOut.of(services.orders.get_order(onhand, reference))
+    return OrderOut.of(services.sales_orders.get_order(onhand, reference))
 
 
 @router.patch(
@@ -80,7 +80,7 @@ def get_order(reference: str, onhand: OnhandDep, _key: Reader) -> OrderOut:
 def update_order(
     reference: str, body: OrderPatch, onhand: OnhandDep, _key: OrderDesk, idempotency_key: IdempotencyKey = None
 ) -> OrderOut:
-    order = services.orders.update_order(
+    order = services.sales_orders.update_order(
         onhand, reference, lines=order_lines(body.lines), customer=body.customer,
         ship_to=body.ship_to.to_ship_to() if body.ship_to else None,
         requested_ship_date=body.requested_ship_date, exchange_rate=body.exchange_rate,
@@ -96,7 +96,7 @@ def update_order(
 def allocate_order(
     reference: str, onhand: OnhandDep, _key: OrderDesk, idempotency_key: IdempotencyKey = None
 ) -> OrderOut:
-    return OrderOut.of(services.orders.allocate_order(onhand, reference, idempotency_key=idempotency_key))
+    return OrderOut.of(services.sales_orders.allocate_order(onhand, reference, idempotency_key=idempotency_key))
 
 
 @router.post(
@@ -107,7 +107,7 @@ def ship_line_from(
     reference: str, line_no: PathInt32, body: LineLocationIn, onhand: OnhandDep, _key: OrderDesk,
     idempotency_key: IdempotencyKey = None,
 ) -> OrderOut:
-    order = services.orders.ship_line_from(
+    order = services.sales_orders.ship_line_from(
         onhand, reference, line_no=line_no, location=body.location, idempotency_key=idempotency_key
     )
     return OrderOut.of(order)
@@ -120,4 +120,4 @@ def ship_line_from(
 def cancel_order(
     reference: str, onhand: OnhandDep, _key: OrderDesk, idempotency_key: IdempotencyKey = None
 ) -> OrderOut:
-    return OrderOut.of(services.orders.cancel_order(onhand, reference, idempotency_key=idempotency_key))
+    return OrderOut.of(services.sales_orders.cancel_order(onhand, reference, idempotency_key=idempotency_key))

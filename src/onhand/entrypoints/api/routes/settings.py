@@ -17,7 +17,7 @@ from onhand.entrypoints.api.schemas.catalog import (
     UnitOut,
 )
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES
-from onhand.services import reasons
+from onhand.services.catalog import reasons
 
 router = APIRouter(route_class=ExactJsonRoute, tags=["settings"], responses=ERROR_RESPONSES)
 

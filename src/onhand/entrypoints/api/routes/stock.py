@@ -12,7 +12,7 @@ from onhand.entrypoints.api.bodies import ExactJsonRoute
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, QueryInt
 from onhand.entrypoints.api.schemas.postings import MoveList, MoveOut
 from onhand.entrypoints.api.schemas.stock import StockReportOut
-from onhand.services.stock import StockGrouping
+from onhand.services.reports.stock import StockGrouping
 
 router = APIRouter(route_class=ExactJsonRoute, tags=["stock"], responses=ERROR_RESPONSES)
 

@@ -61,7 +61,9 @@ def list_transfers(
     limit: QueryInt = 100,
     offset: QueryInt = 0,
 ) -> TransferList:
-    found = services.transfers.list_transfers(onhand, status=status, location=location, limit=limit, offset=offset)
+    found = services.transfer_orders.list_transfers(
+        onhand, status=status, location=location, limit=limit, offset=offset
+    )
     return TransferList(transfers=[TransferOut.of(t) for t in found])
 
 
@@ -69,7 +71,7 @@ def list_transfers(
 def create_transfer(
     body: TransferIn, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> TransferOut:
-    view = services.transfers.create_transfer(
+    view = services.transfer_orders.create_transfer(
         onhand, source=body.source, destination=body.destination, lines=[ln.to_line() for ln in body.lines],
         transit=body.transit, reference=body.reference, expected_date=body.expected_date, carrier=body.carrier,
         tracking_number=body.tracking_number, note=body.note, idempotency_key=idempotency_key,
@@ -79,7 +81,7 @@ def create_transfer(
 
 @router.get("/transfers/{reference:transfer_reference}")
 def get_transfer(reference: str, onhand: OnhandDep, _key: Reader) -> TransferOut:
-    return TransferOut.of(services.transfers.get_transfer(onhand, reference))
+    return TransferOut.of(services.transfer_orders.get_transfer(onhand, reference))
 
 
 @router.patch(
@@ -88,7 +90,7 @@ def get_transfer(reference: str, onhand: OnhandDep, _key: Reader) -> TransferOut
 def update_transfer(
     reference: str, body: TransferPatch, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> TransferOut:
-    view = services.transfers.update_transfer(
+    view = services.transfer_orders.update_transfer(
         onhand, reference, lines=[ln.to_line() for ln in body.lines] if body.lines is not None else None,
         transit=body.transit, expected_date=body.expected_date, carrier=body.carrier,
         tracking_number=body.tracking_number, note=body.note, idempotency_key=idempotency_key,
@@ -131,11 +133,11 @@ def write_off(
 def close_transfer(
     reference: str, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> TransferOut:
-    return TransferOut.of(services.transfers.close_transfer(onhand, reference, idempotency_key=idempotency_key))
+    return TransferOut.of(services.transfer_orders.close_transfer(onhand, reference, idempotency_key=idempotency_key))
 
 
 @router.post("/transfers/{reference:path}/cancel", summary="Cancel a transfer that has shipped nothing")
 def cancel_transfer(
     reference: str, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> TransferOut:
-    return TransferOut.of(services.transfers.cancel_transfer(onhand, reference, idempotency_key=idempotency_key))
+    return TransferOut.of(services.transfer_orders.cancel_transfer(onhand, reference, idempotency_key=idempotency_key))

@@ -24,7 +24,7 @@ from onhand.entrypoints.api.schemas.valuation import (
     UnvaluedOut,
     ValuationReportOut,
 )
-from onhand.services.valuation import GroupBy
+from onhand.services.valuation.reports import GroupBy
 
 router = APIRouter(route_class=ExactJsonRoute, tags=["valuation"], responses=ERROR_RESPONSES)
 
@@ -76,7 +76,7 @@ def valuation_report(
     aging: Annotated[bool, Query(description="Add aging buckets (0-30, 31-60, 61-90, 91-180, 181+ days "
                                              "since the units came in)")] = False,
 ) -> ValuationReportOut:
-    report = services.valuation.valuation_report(onhand, at=at, group_by=group_by)
+    report = services.valuation_reports.valuation_report(onhand, at=at, group_by=group_by)
     return ValuationReportOut.of(report, aging=aging)
 
 
@@ -99,7 +99,7 @@ def value_opening_stock(
 
 @router.get("/postings/{posting_id}/values", summary="What each move of a posting was worth")
 def posting_values(posting_id: PathId, onhand: OnhandDep, _key: Reader) -> PostingValuesOut:
-    return PostingValuesOut.of(services.valuation.move_values(onhand, posting_id))
+    return PostingValuesOut.of(services.valuation_reports.move_values(onhand, posting_id))
 
 
 

@@ -8,7 +8,9 @@ from pydantic import Field
 
 from onhand.entrypoints.api.schemas.common import DateIn, DecimalIn, DecimalOut, QuantityIn, RequestModel, ResponseModel
 from onhand.entrypoints.api.schemas.postings import EFFECTIVE_AT
-from onhand.services.assembly_views import (
+from onhand.services.assemblies.bundles import ComponentLine
+from onhand.services.assemblies.production import ComponentLot
+from onhand.services.assemblies.views import (
     BillOfMaterials,
     BuildOrderView,
     BuildRunView,
@@ -16,8 +18,6 @@ from onhand.services.assembly_views import (
     KitAvailability,
     LotGenealogy,
 )
-from onhand.services.bundles import ComponentLine
-from onhand.services.production import ComponentLot
 
 
 class BundleComponentIn(RequestModel):

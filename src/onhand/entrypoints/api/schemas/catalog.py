@@ -6,8 +6,8 @@ from datetime import date
 
 from pydantic import Field, StrictInt
 
-from onhand.domain.items import Item, ItemKind, Tracking
-from onhand.domain.lots import Lot, LotStatus
+from onhand.domain.catalog.items import Item, ItemKind, Tracking
+from onhand.domain.catalog.lots import Lot, LotStatus
 from onhand.domain.quantities import UnitOfMeasure
 from onhand.entrypoints.api.schemas.common import (
     MAX_INT32,
@@ -18,7 +18,7 @@ from onhand.entrypoints.api.schemas.common import (
     ResponseModel,
     choices,
 )
-from onhand.services.reasons import ReasonCode
+from onhand.services.catalog.reasons import ReasonCode
 from onhand.services.views import Company
 
 ShelfLife = StrictInt  # days; the service checks that it is positive

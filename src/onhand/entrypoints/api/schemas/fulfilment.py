@@ -14,10 +14,10 @@ from onhand.entrypoints.api.schemas.common import (
     ResponseModel,
     choices,
 )
-from onhand.services.picking import PickConfirmation, PickLine, PickList, PickSite
-from onhand.services.returns import Condition, ReturnLine
-from onhand.services.shipping import PackageSpec, ShipLine
-from onhand.services.waves import WaveResult
+from onhand.services.orders.picking import PickConfirmation, PickLine, PickList, PickSite
+from onhand.services.orders.returns import Condition, ReturnLine
+from onhand.services.orders.shipping import PackageSpec, ShipLine
+from onhand.services.orders.waves import WaveResult
 
 
 class PickLineOut(ResponseModel):

@@ -8,12 +8,12 @@ from typing import Annotated
 
 from pydantic import Field, PlainSerializer, StrictBool
 
-from onhand.domain.accounts import AccountRole
+from onhand.domain.accounting.accounts import AccountRole
 from onhand.entrypoints.api.schemas.common import DateOrBlankIn, DecimalOut, RequestModel, ResponseModel
-from onhand.services.accounting import AccountingSettings
-from onhand.services.journal_book import JournalView
-from onhand.services.journal_pushes import JournalPush
-from onhand.services.reconciliation import ReconciliationReport
+from onhand.services.accounting.journal_book import JournalView
+from onhand.services.accounting.journal_pushes import JournalPush
+from onhand.services.accounting.reconciliation import ReconciliationReport
+from onhand.services.accounting.settings import AccountingSettings
 
 # Journal amounts keep the currency's minor unit as text ("80.00"); zero is "0".
 Money = Annotated[Decimal, PlainSerializer(lambda v: format(v, "f"), return_type=str, when_used="always")]

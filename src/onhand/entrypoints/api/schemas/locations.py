@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, StrictBool, StrictInt
 
-from onhand.domain.locations import Address, Location, LocationKind
+from onhand.domain.catalog.locations import Address, Location, LocationKind
 from onhand.entrypoints.api.schemas.common import Degrees, RequestModel, ResponseModel, choices
 
 # What a location can be created as; the virtual kinds come with the database.

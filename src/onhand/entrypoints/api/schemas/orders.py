@@ -20,7 +20,8 @@ from onhand.entrypoints.api.schemas.common import (
     RequestModel,
     ResponseModel,
 )
-from onhand.services.order_views import (
+from onhand.services.orders.sales_orders import NewOrderLine
+from onhand.services.orders.views import (
     OrderLineView,
     PackageView,
     ReservationView,
@@ -30,7 +31,6 @@ from onhand.services.order_views import (
     ShipmentView,
     ShipTo,
 )
-from onhand.services.orders import NewOrderLine
 
 
 class ShipToModel(RequestModel):

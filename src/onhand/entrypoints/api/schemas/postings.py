@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import Field
 
 from onhand.entrypoints.api.schemas.common import DateIn, DecimalIn, DecimalOut, QuantityIn, RequestModel, ResponseModel
-from onhand.services.postings import StockLine
+from onhand.services.ledger.postings import StockLine
 from onhand.services.views import MoveView, PostingView
 
 

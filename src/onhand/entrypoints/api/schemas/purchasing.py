@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from pydantic import Field, StrictInt
 
-from onhand.domain.landed_costs import AllocationMethod, LandedCostKind
+from onhand.domain.purchasing.landed_costs import AllocationMethod, LandedCostKind
 from onhand.entrypoints.api.schemas.common import (
     DateIn,
     DecimalIn,
@@ -17,9 +17,10 @@ from onhand.entrypoints.api.schemas.common import (
     choices,
 )
 from onhand.entrypoints.api.schemas.postings import EFFECTIVE_AT
-from onhand.services.landed_costs import NewLandedCost
-from onhand.services.purchase_orders import NewPurchaseLine
-from onhand.services.purchase_views import (
+from onhand.services.purchasing.landed_costs import NewLandedCost
+from onhand.services.purchasing.purchase_orders import NewPurchaseLine
+from onhand.services.purchasing.receiving import ReceiptLine
+from onhand.services.purchasing.views import (
     LandedCostView,
     PurchaseOrderView,
     ReceiptView,
@@ -27,7 +28,6 @@ from onhand.services.purchase_views import (
     SupplierPriceView,
     SupplierView,
 )
-from onhand.services.receiving import ReceiptLine
 
 Tolerance = Field(None, description="Percent a receipt may exceed the ordered quantity; \"\" clears the override")
 

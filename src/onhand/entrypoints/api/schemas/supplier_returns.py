@@ -7,8 +7,8 @@ from datetime import datetime
 from pydantic import Field, StrictInt
 
 from onhand.entrypoints.api.schemas.common import DecimalOut, QuantityIn, RequestModel, ResponseModel
-from onhand.services.purchase_views import SupplierReturnView
-from onhand.services.supplier_returns import SupplierReturnLine
+from onhand.services.purchasing.supplier_returns import SupplierReturnLine
+from onhand.services.purchasing.views import SupplierReturnView
 
 
 class SupplierReturnLineIn(RequestModel):

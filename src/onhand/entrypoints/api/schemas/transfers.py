@@ -7,16 +7,16 @@ from datetime import date, datetime
 
 from pydantic import Field, StrictInt
 
-from onhand.domain.transfers import LOST_IN_TRANSIT
+from onhand.domain.transfers.transfer_orders import LOST_IN_TRANSIT
 from onhand.entrypoints.api.schemas.common import DateIn, DecimalOut, QuantityIn, RequestModel, ResponseModel
-from onhand.services.transfer_views import (
+from onhand.services.transfers.transfer_orders import NewTransferLine
+from onhand.services.transfers.transit import TransferMoveLine
+from onhand.services.transfers.views import (
     TransferEventView,
     TransferLineView,
     TransferRoute,
     TransferView,
 )
-from onhand.services.transfers import NewTransferLine
-from onhand.services.transit import TransferMoveLine
 
 
 class TransferLineIn(RequestModel):

@@ -6,11 +6,11 @@ from datetime import datetime
 
 from pydantic import Field
 
-from onhand.domain.cost_layers import CostingMethod
+from onhand.domain.valuation.cost_layers import CostingMethod
 from onhand.entrypoints.api.schemas.common import DecimalIn, DecimalOut, RequestModel, ResponseModel, choices
-from onhand.services.costing import CostingChangeView, ItemCosting
-from onhand.services.opening_valuation import OpeningCost, OpeningValuationView, UnvaluedStock
-from onhand.services.valuation import PostingValuesView, ValuationReportView
+from onhand.services.valuation.costing_methods import CostingChangeView, ItemCosting
+from onhand.services.valuation.opening import OpeningCost, OpeningValuationView, UnvaluedStock
+from onhand.services.valuation.reports import PostingValuesView, ValuationReportView
 
 METHODS = "fifo or moving_average (an item may also use specific_lot when it is lot-tracked)"
 

@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-from onhand.domain.ledger import STANDARD_REASONS
-from onhand.domain.locations import VIRTUAL_LOCATIONS
+from onhand.domain.ledger.postings import STANDARD_REASONS
+from onhand.domain.catalog.locations import VIRTUAL_LOCATIONS
 from onhand.domain.quantities import STANDARD_UNITS
 
 

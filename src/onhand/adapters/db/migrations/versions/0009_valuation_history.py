@@ -6,7 +6,7 @@ Revises: 0010
 Moves valued before this revision keep their value as their given value when it came
 from a cost (a re-valuation then gives them the same value again); their heads are
 filled from the ledger. Transfers valued before it have no carried layers stored: a
-re-valuation values them again from both sides (services/revaluing.py).
+re-valuation values them again from both sides (services/valuation/backdating.py).
 """
 
 from __future__ import annotations

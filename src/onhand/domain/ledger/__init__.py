@@ -1,0 +1,1 @@
+"""The quantity ledger: postings, adjustments, counts, relocations, and proving the books."""

@@ -1,0 +1,1 @@
+"""Sales orders: allocation, backorders, picking, packing and shipping, returns, waves."""

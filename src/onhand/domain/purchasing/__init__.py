@@ -1,0 +1,1 @@
+"""Suppliers and their prices, purchase orders, receiving, landed costs, returns to suppliers."""

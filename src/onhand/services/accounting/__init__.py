@@ -1,0 +1,1 @@
+"""Accounting settings, the daily summary journals, their exports and pushes, reconciliation."""

@@ -1,0 +1,123 @@
+"""Accounting settings: account codes per role (and per item category), tracking by
+location, the period lock date and the currency of the journals.
+
+A company that set nothing gets `DEFAULT_CODES` (a Xero-like chart), no tracking and
+no lock date, so the journals work from the first day.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from onhand.domain.accounting.accounts import DEFAULT_CODES, AccountMap, AccountRole, parse_role
+from onhand.domain.audit import AuditObject
+from onhand.domain.catalog.items import validate_category
+from onhand.domain.errors import InvalidInput
+from onhand.services.catalog.company import change_currency
+from onhand.services.catalog.lots import parse_date
+from onhand.services.context import ServiceContext, run_write
+
+if TYPE_CHECKING:
+    from onhand.services.context import UnitOfWork
+
+
+@dataclass(frozen=True)
+class AccountingSettings:
+    accounts: dict[str, str]  # role → code
+    categories: dict[str, dict[str, str]]  # category → role → code (only the overrides)
+    track_locations: bool
+    lock_date: date | None
+    currency: str
+
+
+def account_map(uow: UnitOfWork) -> AccountMap:
+    stored = uow.journals.account_codes()
+    defaults = {**DEFAULT_CODES, **{AccountRole(r): c for r, c in stored.get("", {}).items()}}
+    overrides = {
+        category: {AccountRole(r): c for r, c in codes.items()} for category, codes in stored.items() if category
+    }
+    return AccountMap(defaults, overrides)
+
+
+def load_settings(uow: UnitOfWork) -> AccountingSettings:
+    accounts = account_map(uow)
+    track, lock, currency = uow.journals.settings()
+    return AccountingSettings(
+        accounts={role.value: accounts.code(role) for role in AccountRole},
+        categories={
+            c: {r.value: code for r, code in sorted(m.items())} for c, m in sorted(accounts.by_category.items())
+        },
+        track_locations=track,
+        lock_date=lock,
+        currency=currency,
+    )
+
+
+def get_accounting_settings(ctx: ServiceContext) -> AccountingSettings:
+    with ctx.reading() as uow:
+        return load_settings(uow)
+
+
+def _codes(given: Mapping[str, str], field: str) -> dict[AccountRole, str]:
+    if not isinstance(given, Mapping):
+        raise InvalidInput(field, "must map account roles to codes")
+    return {parse_role(role, f"{field}.{role}"): code for role, code in given.items()}
+
+
+def update_accounting_settings(
+    ctx: ServiceContext,
+    *,
+    accounts: Mapping[str, str] | None = None,
+    categories: Mapping[str, Mapping[str, str]] | None = None,
+    track_locations: bool | None = None,
+    lock_date: date | str | None = None,
+    currency: str | None = None,
+    idempotency_key: str | None = None,
+) -> AccountingSettings:
+    """Change what is given; leave the rest.
+
+    `accounts` changes the default codes of the roles it names; `categories` replaces
+    the overrides of the categories it names (an empty mapping removes a category's);
+    `lock_date` "" removes the lock date; `currency` may change only before any move is valued.
+    """
+    new_defaults = _codes(accounts, "accounts") if accounts is not None else {}
+    new_categories: dict[str, dict[AccountRole, str]] = {}
+    for name, codes in (categories or {}).items():
+        category = validate_category(name, "categories")
+        if category is None:
+            raise InvalidInput("categories", "a category name must not be empty")
+        new_categories[category] = _codes(codes, f"categories.{category}")
+    clear_lock = isinstance(lock_date, str) and not lock_date.strip()
+    new_lock = None if clear_lock else parse_date(lock_date, "lock_date")
+    if currency is not None and not re.fullmatch(r"[A-Z]{3}", currency):
+        raise InvalidInput("currency", f"{currency!r} is not an ISO 4217 code like USD")
+
+    def work(uow: UnitOfWork) -> int:
+        current = account_map(uow)
+        overrides = {**current.by_category, **new_categories}
+        merged = AccountMap({**current.defaults, **new_defaults}, {c: m for c, m in overrides.items() if m})
+        uow.journals.replace_account_codes(
+            {"": {r.value: c for r, c in merged.defaults.items()}}
+            | {c: {r.value: code for r, code in m.items()} for c, m in merged.by_category.items()}
+        )
+        track, lock, _currency = uow.journals.settings()
+        uow.journals.save_settings(
+            track_locations=track if track_locations is None else bool(track_locations),
+            lock_date=None if clear_lock else (new_lock or lock),
+        )
+        if currency is not None:
+            change_currency(uow, currency)
+        return 1
+
+    request = {
+        "accounts": dict(accounts or {}), "categories": {k: dict(v) for k, v in (categories or {}).items()},
+        "track_locations": track_locations, "lock_date": str(lock_date) if lock_date is not None else None,
+        "currency": currency,
+    }
+    return run_write(ctx, work, lambda uow, _id: load_settings(uow), action="update_accounting_settings",
+                     subject=lambda _settings: AuditObject("company", "accounting"),
+                     idempotency_key=idempotency_key, request=request, before=load_settings)

@@ -1,0 +1,1 @@
+"""Bundles, bills of materials, build orders, disassembly and lot genealogy."""

@@ -1,0 +1,1 @@
+"""Reports across areas: stock levels and movement history."""

@@ -1,0 +1,1 @@
+"""Tools around the business actions: CSV imports and the demo company."""

@@ -1,0 +1,1 @@
+"""Transfer orders through transit, and the routes between places."""

@@ -1,0 +1,1 @@
+"""What stock is worth: cost layers, costing methods, backdating, opening valuation."""
