@@ -21,12 +21,30 @@ from onhand.adapters.db.migrate import upgrade
 from onhand.adapters.db.uow import SqlDatabase, SqlUnitOfWork
 from onhand.config import DEFAULT_IDEMPOTENCY_TTL, Settings
 from onhand.domain.actors import SYSTEM, Actor
+from onhand.domain.catalog.events import LotStatusChanged, SellablePlacesChanged
+from onhand.domain.ledger.events import PostingsToWrite, PostingsWritten
+from onhand.services.accounting.journals import refuse_locked_period
 from onhand.services.context import JournalPusher
 from onhand.services.limits import Limits
+from onhand.services.orders import backorders
+from onhand.services.subscribers import Subscribers
+from onhand.services.valuation.posting_values import on_postings_written as value_postings_written
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def standard_subscribers() -> Subscribers:
+    """Who acts, in the same transaction, on what the ledger and the catalog publish: in
+    this order (a posting in a locked period is refused before anything else happens; its
+    moves are valued before orders re-plan around what is on hand)."""
+    return Subscribers({
+        PostingsToWrite: [refuse_locked_period],
+        PostingsWritten: [value_postings_written, backorders.on_postings_written],
+        LotStatusChanged: [backorders.on_lot_status_changed],
+        SellablePlacesChanged: [backorders.on_sellable_places_changed],
+    })
 
 
 class Onhand:
@@ -41,10 +59,11 @@ class Onhand:
         *,
         idempotency_ttl: timedelta = DEFAULT_IDEMPOTENCY_TTL,
         limits: Limits | None = None,
+        subscribers: Subscribers | None = None,
     ) -> None:
         self.engine = engine
         self._limits = limits or Limits()
-        self._database = SqlDatabase(engine)
+        self._database = SqlDatabase(engine, subscribers or standard_subscribers())
         self._clock = clock
         self._exporters = journal_exporters()
         self._pushers = dict(pushers or {})

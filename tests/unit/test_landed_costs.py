@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from onhand.domain.errors import InvalidInput
-from onhand.domain.purchasing.landed_costs import allocate, minor_unit
+from onhand.domain.money import allocate, minor_unit
 from onhand.domain.purchasing.purchase_orders import PurchaseLineProgress, PurchaseOrderStatus, purchase_order_status
 
 D = Decimal

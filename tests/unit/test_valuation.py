@@ -7,7 +7,8 @@ import pytest
 
 from onhand.domain.catalog.locations import LocationKind
 from onhand.domain.errors import InvalidInput
-from onhand.domain.purchasing.landed_costs import AllocationMethod, allocate
+from onhand.domain.money import allocate
+from onhand.domain.purchasing.landed_costs import AllocationMethod
 from onhand.domain.valuation.cost_layers import CostingMethod
 from onhand.domain.valuation.move_roles import MoveRole, role_of
 from onhand.domain.valuation.report import ItemPools, snapshot_at, valuation_report

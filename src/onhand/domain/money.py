@@ -11,12 +11,15 @@ and the few-term sums the database makes of them, inside that range:
 - `MAX_STORED` (about 9.22 × 10^12): a stored sum of many of them (a day's journal).
 
 Every figure is read by `domain/quantities.py: parse_decimal` (the one written form).
+`minor_unit` says how fine a currency is, and `allocate` shares an amount in proportion
+to some bases, exactly (landed costs over receipt lines, a pool's value over its lots).
 This module imports only the standard library and the domain.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from collections.abc import Sequence
+from decimal import ROUND_DOWN, Decimal
 
 from onhand.domain.errors import InvalidInput
 from onhand.domain.quantities import parse_decimal
@@ -27,6 +30,14 @@ MAX_MONEY = Decimal(10**12)
 # day's journal adds up many items' values).
 MAX_STORED = Decimal(2**63 - 1).scaleb(-6)
 MAX_EXCHANGE_RATE = Decimal(10**6)
+
+# ISO 4217 currencies whose minor unit is not the cent (everything else has 2 decimals).
+_MINOR_UNITS = {
+    **dict.fromkeys(("BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF",
+                     "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF"), 0),
+    **dict.fromkeys(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"), 3),
+    "CLF": 4,
+}
 
 
 def money(value: object, field: str) -> Decimal:
@@ -69,3 +80,30 @@ def _bounded(number: Decimal, bound: Decimal, field: str) -> Decimal:
     if number != number.quantize(MONEY_STEP):
         raise InvalidInput(field, "has more than 6 decimals")
     return number
+
+
+def minor_unit(currency: str) -> Decimal:
+    """The smallest amount of a currency: 0.01 USD, 1 JPY, 0.001 KWD."""
+    return Decimal(1).scaleb(-_MINOR_UNITS.get(currency.upper(), 2))
+
+
+def allocate(total: Decimal, bases: Sequence[Decimal], *, step: Decimal, field: str = "method") -> list[Decimal]:
+    """Split `total` in proportion to `bases`, each share a multiple of `step`, summing exactly.
+
+    Shares are rounded down, so none can turn negative, and the residue lands on the
+    line with the largest basis (the first of equals). A total finer than `step` is
+    split to 10⁻⁶ instead, so nothing is lost.
+    """
+    if not bases:
+        raise InvalidInput(field, "there are no lines to allocate to")
+    if any(basis < 0 for basis in bases):
+        raise InvalidInput(field, "a line's share basis must not be negative")
+    weight = sum(bases, Decimal(0))
+    if weight == 0:
+        raise InvalidInput(field, "every line has a zero basis for this method; choose another method")
+    if total != total.quantize(step):
+        step = MONEY_STEP
+    shares = [(total * basis / weight).quantize(step, rounding=ROUND_DOWN) for basis in bases]
+    largest = max(range(len(bases)), key=lambda index: (bases[index], -index))
+    shares[largest] += total - sum(shares, Decimal(0))
+    return shares

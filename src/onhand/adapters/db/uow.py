@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -57,11 +58,29 @@ BRIEF_LOCK_WAIT_MS = 100
 _RETRYABLE_SQLSTATES = {"40001", "40P01", "55P03"}
 
 
+class Subscribers(Protocol):
+    """Who acts on what a service publishes, in the same transaction (services/subscribers.py)."""
+
+    def publish(self, uow: Any, event: object) -> None: ...
+
+
+class _NoSubscribers:
+    def publish(self, uow: Any, event: object) -> None:
+        pass
+
+
 class SqlUnitOfWork:
-    def __init__(self, conn: Connection, locations: LocationCache | None = None, actor: Actor = SYSTEM) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        locations: LocationCache | None = None,
+        actor: Actor = SYSTEM,
+        subscribers: Subscribers | None = None,
+    ) -> None:
         self.connection = conn
         # Who this transaction acts for: recorded on its postings and audit entries.
         self.actor = actor
+        self._subscribers = subscribers or _NoSubscribers()
         self.audit = AuditRepository(conn)
         self.company = CompanyRepository(conn)
         self.units = UnitRepository(conn)
@@ -94,6 +113,10 @@ class SqlUnitOfWork:
         self.journal_pushes = JournalPushRepository(conn)
         self.integrity = IntegrityRepository(conn)
 
+    def publish(self, event: object) -> None:
+        """Hand `event` to its subscribers, in this transaction (a refusal rolls it all back)."""
+        self._subscribers.publish(self, event)
+
 
 def _is_retryable(exc: DBAPIError) -> bool:
     if exc.connection_invalidated:
@@ -112,9 +135,10 @@ def _is_retryable(exc: DBAPIError) -> bool:
 class SqlDatabase:
     """Opens units of work on one engine."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, subscribers: Subscribers | None = None) -> None:
         self.engine = engine
         self.locations = LocationCache()
+        self.subscribers = subscribers
 
     @contextmanager
     def writing(self, actor: Actor = SYSTEM) -> Iterator[SqlUnitOfWork]:
@@ -139,7 +163,7 @@ class SqlDatabase:
                 with lock_wait(conn, lock_wait_ms), conn.begin():
                     if lock_wait_ms is not None:
                         set_local_lock_timeout(conn, lock_wait_ms)
-                    yield SqlUnitOfWork(conn, self.locations, actor)
+                    yield SqlUnitOfWork(conn, self.locations, actor, self.subscribers)
         except DBAPIError as exc:
             # A brief write is bookkeeping that may be skipped: any failure of it is one to skip.
             if lock_wait_ms is not None or _is_retryable(exc):

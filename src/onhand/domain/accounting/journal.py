@@ -28,7 +28,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from onhand.domain.accounting.accounts import AccountMap, AccountRole
 from onhand.domain.accounting.sales_revenue import KitEvent, kit_events
 from onhand.domain.errors import Conflict, InvalidInput
-from onhand.domain.purchasing.landed_costs import minor_unit
+from onhand.domain.money import minor_unit
 from onhand.domain.valuation.cost_layers import ZERO
 from onhand.domain.valuation.move_roles import MoveRole
 

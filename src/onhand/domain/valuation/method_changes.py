@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from onhand.domain.purchasing.landed_costs import allocate
+from onhand.domain.money import allocate
 from onhand.domain.valuation.cost_layers import VALUE_STEP, ZERO, CostingMethod, Layer, PoolSnapshot
 
 # (effective_at, the newest move id when it was made, the change's own id): after that move, before the next.

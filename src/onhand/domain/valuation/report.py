@@ -19,7 +19,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from onhand.domain.errors import InvalidInput
-from onhand.domain.purchasing.landed_costs import allocate
+from onhand.domain.money import allocate
 from onhand.domain.valuation.cost_layers import VALUE_STEP, ZERO, CostingMethod
 from onhand.domain.valuation.method_changes import MethodChange
 from onhand.domain.valuation.value_history import CostMove, MoveValue, ValuationSnapshot, value_history

@@ -34,7 +34,7 @@ from onhand.domain.accounting.journal import (
     inventory_change,
 )
 from onhand.domain.calendar import time_zone
-from onhand.domain.purchasing.landed_costs import minor_unit
+from onhand.domain.money import minor_unit
 from onhand.domain.valuation.cost_layers import ZERO
 from onhand.domain.valuation.move_roles import MoveRole
 from onhand.services.accounting.sales_revenue import day_revenue

@@ -16,6 +16,7 @@ from onhand.domain.audit import AuditObject
 from onhand.domain.calendar import business_day, time_zone
 from onhand.domain.choices import parse_choice
 from onhand.domain.errors import InvalidInput, OutOfRange
+from onhand.domain.ledger.events import PostingsToWrite
 from onhand.domain.money import MAX_STORED
 from onhand.domain.valuation.cost_layers import ZERO
 from onhand.services.accounting.journal_book import JournalBook, JournalView
@@ -165,6 +166,12 @@ def export_journals(
     content = ctx.journal_exporters[chosen.value](journals, status)
     span = f"{first:%Y%m%d}" if first == last else f"{first:%Y%m%d}-{last:%Y%m%d}"
     return JournalExport(chosen.value, chosen.media_type, f"onhand-journal-{span}.{chosen.extension}", content)
+
+
+def refuse_locked_period(uow: UnitOfWork, event: PostingsToWrite) -> None:
+    """The subscriber the posting core publishes to before writing: nothing is posted
+    effective on or before the period lock date."""
+    check_open_period(uow, event.effective_at)
 
 
 def check_open_period(uow: UnitOfWork, effective_at: datetime) -> None:

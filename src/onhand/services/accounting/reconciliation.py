@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from onhand.domain.accounting.journal import inventory_change
 from onhand.domain.calendar import business_day
-from onhand.domain.purchasing.landed_costs import minor_unit
+from onhand.domain.money import minor_unit
 from onhand.domain.valuation.cost_layers import ZERO
 from onhand.domain.valuation.move_roles import MoveRole
 from onhand.services.accounting.journal_book import JournalBook, day_bounds

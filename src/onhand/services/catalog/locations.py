@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from onhand.domain.audit import AuditObject
+from onhand.domain.catalog.events import SellablePlacesChanged
 from onhand.domain.catalog.items import validate_name
 from onhand.domain.catalog.locations import (
     Address,
@@ -22,7 +23,6 @@ from onhand.domain.catalog.locations import (
 from onhand.domain.errors import AlreadyExists, InvalidInput
 from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write
-from onhand.services.orders import backorders
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
@@ -138,15 +138,12 @@ def update_location(
 def _sellability_changed(
     uow: UnitOfWork, before: dict[int, Location], after: dict[int, Location], now: datetime
 ) -> None:
-    """Promises leave places that stopped being sellable; stock in places that became
-    sellable serves waiting orders."""
+    """Tell the areas above when places stopped or started being sellable (orders give
+    promises there back, or serve waiting orders from them: orders/backorders.py)."""
     closed = [i for i in after if effective_sellable(before[i], before) and not effective_sellable(after[i], after)]
     opened = [i for i in after if effective_sellable(after[i], after) and not effective_sellable(before[i], before)]
-    if closed:
-        backorders.release_at(uow, closed, now)
-    if opened:
-        items = sorted({row.item_id for row in uow.balances.balance_rows(item_ids=None, location_ids=opened)})
-        backorders.serve_backorders(uow, item_ids=items, also_orders=[], now=now)
+    if closed or opened:
+        uow.publish(SellablePlacesChanged(tuple(closed), tuple(opened), now))
 
 
 def set_location_routing(

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 from onhand.domain.audit import AuditObject
 from onhand.domain.calendar import parse_date
+from onhand.domain.catalog.events import LotStatusChanged
 from onhand.domain.catalog.items import Item
 from onhand.domain.catalog.lots import (
     Lot,
-    LotStatus,
     new_lot_expiry,
     parse_lot_status,
     validate_lot_code,
@@ -20,7 +20,6 @@ from onhand.domain.catalog.lots import (
 from onhand.domain.errors import AlreadyExists, InvalidInput
 from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write
-from onhand.services.orders import backorders
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
@@ -87,11 +86,8 @@ def set_lot_status(
     def work(uow: UnitOfWork) -> int:
         lot = resolve.lot(uow, _tracked_item(uow, sku), code, "code")
         uow.lots.set_status(lot.id, new_status)
-        if new_status is not LotStatus.RELEASED:
-            backorders.release_lot(uow, lot.id, ctx.now())
-        elif lot.status is not LotStatus.RELEASED:
-            # Released from quarantine: its stock can serve waiting orders again.
-            backorders.serve_backorders(uow, item_ids=[lot.item_id], also_orders=[], now=ctx.now())
+        # Orders give promises on it back, or are served from it again (orders/backorders.py).
+        uow.publish(LotStatusChanged(lot, new_status, ctx.now()))
         return lot.id
 
     return run_write(

@@ -6,16 +6,34 @@ item carries is `NotFound` naming the field, never a guess.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from onhand.domain.catalog.items import Item
 from onhand.domain.catalog.scanning import Scan, parse_scan
 from onhand.domain.errors import NotFound
 from onhand.services.context import ServiceContext
-from onhand.services.purchasing.views import ScanView
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
+
+
+@dataclass(frozen=True)
+class ScanView:
+    """What one scanned code names: the item (by GTIN) and the lot, expiry, serial, count."""
+
+    barcode: str
+    sku: str | None
+    gtin: str | None
+    lot: str | None
+    expiry_date: date | None
+    production_date: date | None
+    serial: str | None
+    count: Decimal | None
+    symbology: str | None
+    elements: tuple[tuple[str, str], ...]
 
 
 def resolve_scan(uow: UnitOfWork, barcode: str, field: str = "barcode") -> tuple[Scan, Item | None]:

@@ -17,11 +17,10 @@ from typing import TYPE_CHECKING
 from onhand.domain.audit import AuditObject
 from onhand.domain.calendar import parse_moment, time_zone
 from onhand.domain.catalog.items import Item, Tracking
-from onhand.domain.catalog.locations import Location
 from onhand.domain.catalog.lots import LOT_CODE_PATTERN, Lot
 from onhand.domain.errors import Conflict, InsufficientStock, InvalidInput, NotFound, OutOfRange, Shortage
+from onhand.domain.ledger.events import PostingsToWrite, PostingsWritten, WrittenPosting
 from onhand.domain.ledger.postings import (
-    BalanceKey,
     Guard,
     PostingDraft,
     Refusals,
@@ -34,11 +33,8 @@ from onhand.domain.money import money
 from onhand.domain.quantities import MAX_TOTAL_QUANTITY
 from onhand.domain.quantities import quantity as parse_quantity
 from onhand.services import resolve
-from onhand.services.accounting.journals import check_open_period
 from onhand.services.catalog.lots import add_lot, parse_date
 from onhand.services.context import ServiceContext
-from onhand.services.orders import backorders
-from onhand.services.valuation.posting_values import value_postings
 from onhand.services.views import PostingView
 
 if TYPE_CHECKING:
@@ -70,11 +66,11 @@ def post_many(
     effective = now if effective_at is None else effective_at
     if effective > now:
         raise InvalidInput("effective_at", "must not be in the future")
-    check_open_period(uow, effective)  # nothing dated on or before the period lock date
     guards = {guard_for(draft.kind) for draft in drafts}
     if len(guards) != 1:
         raise ValueError("post_many: the drafts must share one guard")
     guard = guards.pop()
+    uow.publish(PostingsToWrite(tuple(drafts), effective))  # e.g. nothing on or before the lock date
     written = uow.ledger.add_postings(
         list(drafts), created_at=now, effective_at=effective, actor=uow.actor.reference
     )
@@ -112,36 +108,17 @@ def post_many(
         )
     for draft in drafts:
         _check_serials_unique(uow, draft)
-    value_postings(uow, [(posting_id, move_ids, draft) for (posting_id, move_ids), draft
-                         in zip(written, drafts, strict=True)], effective_at=effective)
-    # A decrease guarded by free stock cannot leave less on hand than is reserved.
-    kept = guarded if guard is Guard.FREE else set()
-    _rebalance_reservations(uow, deltas, places, now, kept_promises=kept)
+    uow.publish(PostingsWritten(
+        postings=tuple(WrittenPosting(posting_id, tuple(move_ids), draft)
+                       for (posting_id, move_ids), draft in zip(written, drafts, strict=True)),
+        deltas=deltas,
+        places=places,
+        # A decrease guarded by free stock cannot leave less on hand than is reserved.
+        kept_promises=frozenset(guarded if guard is Guard.FREE else ()),
+        effective_at=effective,
+        now=now,
+    ))
     return [posting_id for posting_id, _ids in written]
-
-
-def _rebalance_reservations(
-    uow: UnitOfWork,
-    deltas: dict[BalanceKey, Decimal],
-    places: dict[int, Location],
-    now: datetime,
-    *,
-    kept_promises: set[int],
-) -> None:
-    """Keep promises consistent with what is on hand, in the posting's transaction.
-
-    Stock that left a balance holding reservations (a loss, a count) shrinks them,
-    newest first; stock that arrived somewhere sellable serves backorders, oldest first.
-    """
-    shrunk = [
-        key for key, delta in deltas.items()
-        if delta < 0 and places[key[1]].is_internal and key[1] not in kept_promises
-    ]
-    affected = backorders.release_overcommitted(uow, shrunk) if shrunk else []
-    arrived = sorted(
-        {key[0] for key, delta in deltas.items() if delta > 0 and places[key[1]].is_internal}
-    )
-    backorders.serve_backorders(uow, item_ids=arrived, also_orders=affected, now=now)
 
 
 def _check_serials_unique(uow: UnitOfWork, draft: PostingDraft) -> None:

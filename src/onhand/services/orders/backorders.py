@@ -5,6 +5,10 @@ Reservations are given back when an order is cancelled or changed, when a lot st
 being sellable, when a place stops being sellable, or when a loss leaves a balance
 promising more than it holds; stock that arrives or becomes free serves the waiting
 orders, oldest first, through `allocation.allocate`.
+
+The ledger and the catalog do not call this area: they publish what happened
+(`PostingsWritten`, `LotStatusChanged`, `SellablePlacesChanged`) and the `on_…`
+subscribers here act on it in the same transaction (bootstrap.standard_subscribers).
 """
 
 from __future__ import annotations
@@ -12,6 +16,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from onhand.domain.catalog.events import LotStatusChanged, SellablePlacesChanged
+from onhand.domain.catalog.lots import LotStatus
+from onhand.domain.ledger.events import PostingsWritten
 from onhand.domain.ledger.postings import BalanceKey
 from onhand.domain.orders.sales_orders import OrderStatus
 from onhand.services.orders.allocation import allocate
@@ -78,3 +85,40 @@ def serve_backorders(
         order = uow.orders.locked(order_id)
         if order.status in WAITING or order_id in also_orders:
             allocate(uow, order_id, now, order=order)
+
+
+def on_postings_written(uow: UnitOfWork, event: PostingsWritten) -> None:
+    """Keep promises consistent with what is on hand, in the posting's transaction.
+
+    Stock that left a balance holding reservations (a loss, a count) shrinks them,
+    newest first; stock that arrived somewhere sellable serves backorders, oldest first.
+    """
+    shrunk = [
+        key for key, delta in event.deltas.items()
+        if delta < 0 and event.places[key[1]].is_internal and key[1] not in event.kept_promises
+    ]
+    affected = release_overcommitted(uow, shrunk) if shrunk else []
+    arrived = sorted(
+        {key[0] for key, delta in event.deltas.items() if delta > 0 and event.places[key[1]].is_internal}
+    )
+    serve_backorders(uow, item_ids=arrived, also_orders=affected, now=event.now)
+
+
+def on_lot_status_changed(uow: UnitOfWork, event: LotStatusChanged) -> None:
+    """A lot that stopped being sellable gives its promises back; one released from
+    quarantine serves waiting orders again."""
+    if event.status is not LotStatus.RELEASED:
+        release_lot(uow, event.lot.id, event.now)
+    elif event.released:
+        serve_backorders(uow, item_ids=[event.lot.item_id], also_orders=[], now=event.now)
+
+
+def on_sellable_places_changed(uow: UnitOfWork, event: SellablePlacesChanged) -> None:
+    """Promises leave places that stopped being sellable; stock in places that became
+    sellable serves waiting orders."""
+    if event.closed:
+        release_at(uow, list(event.closed), event.now)
+    if event.opened:
+        rows = uow.balances.balance_rows(item_ids=None, location_ids=list(event.opened))
+        items = sorted({row.item_id for row in rows})
+        serve_backorders(uow, item_ids=items, also_orders=[], now=event.now)

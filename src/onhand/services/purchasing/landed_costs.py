@@ -12,8 +12,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from onhand.domain.errors import InvalidInput, NotFound
+from onhand.domain.money import allocate, minor_unit
 from onhand.domain.orders.sales_orders import validate_currency
-from onhand.domain.purchasing.landed_costs import AllocationMethod, allocate, minor_unit, parse_kind, parse_method
+from onhand.domain.purchasing.landed_costs import AllocationMethod, parse_kind, parse_method
 from onhand.domain.purchasing.purchase_orders import validate_exchange_rate, validate_money
 from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write

@@ -145,22 +145,6 @@ class IncomingRow:
 
 
 @dataclass(frozen=True)
-class ScanView:
-    """What one scanned code names: the item (by GTIN) and the lot, expiry, serial, count."""
-
-    barcode: str
-    sku: str | None
-    gtin: str | None
-    lot: str | None
-    expiry_date: date | None
-    production_date: date | None
-    serial: str | None
-    count: Decimal | None
-    symbology: str | None
-    elements: tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True)
 class SupplierReturnLineView:
     line_no: int  # of the purchase order
     sku: str

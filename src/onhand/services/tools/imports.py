@@ -7,8 +7,6 @@ bad ones. Each run is recorded, so an idempotency key replays the first report.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Callable
 from dataclasses import asdict, replace
@@ -23,6 +21,7 @@ from onhand.services import resolve
 from onhand.services.catalog.items import new_item
 from onhand.services.catalog.locations import new_location
 from onhand.services.context import ServiceContext, run_write
+from onhand.services.csv_files import CsvLayout, read_rows
 from onhand.services.ledger.postings import StockLine, post, resolve_line
 from onhand.services.views import ImportReport, RowError
 
@@ -31,26 +30,21 @@ if TYPE_CHECKING:
 
 Progress = Callable[[int, int], None]
 
-ITEM_COLUMNS = ("sku", "name", "unit", "tracking", "gtin", "shelf_life_days")
-LOCATION_COLUMNS = (
-    "code", "name", "kind", "parent", "sellable", "allow_negative",
-    "address_line1", "address_line2", "city", "region", "postcode", "country",
-)
-STOCK_COLUMNS = ("location", "sku", "quantity", "lot", "expiry_date", "production_date", "unit_cost")
-OPENING_COST_COLUMNS = ("sku", "unit_cost", "location", "lot")
-REQUIRED = {
-    "items": ("sku", "name"),
-    "locations": ("code", "name", "kind"),
-    "opening_stock": ("location", "sku", "quantity"),
-    "opening_costs": ("sku", "unit_cost"),
-}
-KNOWN = {
-    "items": ITEM_COLUMNS, "locations": LOCATION_COLUMNS, "opening_stock": STOCK_COLUMNS,
-    "opening_costs": OPENING_COST_COLUMNS,
-}
-TITLES = {
-    "items": "an items file", "locations": "a locations file", "opening_stock": "an opening stock file",
-    "opening_costs": "an opening costs file",
+LAYOUTS = {
+    "items": CsvLayout(
+        "an items file", ("sku", "name", "unit", "tracking", "gtin", "shelf_life_days"), required=("sku", "name")
+    ),
+    "locations": CsvLayout(
+        "a locations file",
+        ("code", "name", "kind", "parent", "sellable", "allow_negative",
+         "address_line1", "address_line2", "city", "region", "postcode", "country"),
+        required=("code", "name", "kind"),
+    ),
+    "opening_stock": CsvLayout(
+        "an opening stock file",
+        ("location", "sku", "quantity", "lot", "expiry_date", "production_date", "unit_cost"),
+        required=("location", "sku", "quantity"),
+    ),
 }
 
 
@@ -64,35 +58,8 @@ class _Abort(Exception):
 
 
 def parse_csv(text: str, kind: str) -> list[tuple[int, dict[str, str]]]:
-    """Rows as (line number, {column: value}); a malformed file is one clear error."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), strict=True)
-    # The line the record being read starts on (a quoted field may span lines).
-    start = 1
-    try:
-        header = [name.strip().lower() for name in reader.fieldnames or []]
-        if not header:
-            raise InvalidInput("file", "the CSV file is empty; a header row is needed")
-        unknown = [name for name in header if name not in KNOWN[kind]]
-        if unknown:
-            raise InvalidInput(f"column {unknown[0]!r}", f"is not a column of {TITLES[kind]} "
-                               f"(expected: {', '.join(KNOWN[kind])})")
-        missing = [name for name in REQUIRED[kind] if name not in header]
-        if missing:
-            raise InvalidInput(f"column {missing[0]!r}", "is required but missing from the header")
-        reader.fieldnames = header
-        start = reader.line_num + 1
-        rows = []
-        for values in reader:
-            if None in values:
-                raise InvalidInput(f"line {start}", "has more fields than the header")
-            if any(v is None for v in values.values()):
-                raise InvalidInput(f"line {start}", "has fewer fields than the header")
-            if any((v or "").strip() for v in values.values()):
-                rows.append((start, {k: (v or "").strip() for k, v in values.items()}))
-            start = reader.line_num + 1
-        return rows
-    except csv.Error as exc:
-        raise InvalidInput(f"line {start}", f"malformed CSV ({exc})") from None
+    """Rows of an import file of `kind` (items, locations, opening_stock)."""
+    return read_rows(text, LAYOUTS[kind])
 
 
 def _flag(value: str, field: str, default: bool) -> bool:

@@ -29,9 +29,9 @@ from onhand.domain.errors import Conflict, InvalidInput, NotFound
 from onhand.domain.valuation.cost_layers import ZERO, CostingMethod, Layer, Pool, PoolSnapshot, exact
 from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write
+from onhand.services.csv_files import CsvLayout, read_rows
 from onhand.services.ledger.postings import parse_unit_cost
 from onhand.services.limits import check_line_count
-from onhand.services.tools.imports import parse_csv
 from onhand.services.valuation.posting_values import methods_for
 from onhand.services.valuation.value_bounds import check_moves, check_pools
 
@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 Key = tuple[int, int, int]
 # Opening layers come from no move.
 NO_MOVE = 0
+OPENING_COSTS = CsvLayout(
+    "an opening costs file", ("sku", "unit_cost", "location", "lot"), required=("sku", "unit_cost")
+)
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,7 @@ def opening_costs_from_csv(text: str) -> list[OpeningCost]:
     """Rows of a CSV file with columns sku, unit_cost and optionally location, lot (row 1 is `lines[0]`)."""
     return [
         OpeningCost(row["sku"], row["unit_cost"], location=row.get("location") or None, lot=row.get("lot") or None)
-        for _line, row in parse_csv(text, "opening_costs")
+        for _line, row in read_rows(text, OPENING_COSTS)
     ]
 
 

@@ -25,6 +25,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from onhand.domain.errors import InvalidInput
+from onhand.domain.ledger.events import PostingsWritten
 from onhand.domain.ledger.postings import MoveLine, PostingDraft
 from onhand.domain.valuation.cost_layers import ZERO, CostingMethod, exact
 from onhand.domain.valuation.move_roles import MoveRole, role_of
@@ -37,6 +38,12 @@ CHECKPOINT_EVERY = 1000  # an item's pools are kept after every this many of its
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
+
+
+def on_postings_written(uow: UnitOfWork, event: PostingsWritten) -> None:
+    """The subscriber the posting core publishes to: value what it wrote, effective when it happened."""
+    value_postings(uow, [(p.posting_id, list(p.move_ids), p.draft) for p in event.postings],
+                   effective_at=event.effective_at)
 
 
 def value_postings(

@@ -17,6 +17,7 @@ from onhand.entrypoints.api.schemas.common import (
     choices,
 )
 from onhand.entrypoints.api.schemas.postings import EFFECTIVE_AT
+from onhand.services.catalog.scanning import ScanView
 from onhand.services.purchasing.landed_costs import NewLandedCost
 from onhand.services.purchasing.purchase_orders import NewPurchaseLine
 from onhand.services.purchasing.receiving import ReceiptLine
@@ -24,7 +25,6 @@ from onhand.services.purchasing.views import (
     LandedCostView,
     PurchaseOrderView,
     ReceiptView,
-    ScanView,
     SupplierPriceView,
     SupplierView,
 )
