@@ -14,6 +14,8 @@ still matches the same request after it.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 from collections.abc import Mapping
 from enum import Enum
 from typing import Any
@@ -38,3 +40,10 @@ def canonical(value: object) -> Any:
 def as_tuple(values: object) -> tuple[Any, ...]:
     """A command's lines as a tuple (callers may hand in a list): frozen, hashable."""
     return tuple(values) if isinstance(values, list | tuple) else values  # type: ignore[return-value]
+
+
+def fingerprint(action: str, command: object | None) -> str:
+    """The idempotency fingerprint of `action` asked with `command` (or its canonical form):
+    the same request gives the same fingerprint, any changed field a different one."""
+    text = json.dumps({"action": action, "request": canonical(command)}, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()

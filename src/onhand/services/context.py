@@ -8,8 +8,6 @@ transaction got in the way.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
@@ -20,7 +18,7 @@ from onhand.domain.accounting.journal import Journal
 from onhand.domain.actors import Actor
 from onhand.domain.audit import AuditObject
 from onhand.domain.calendar import business_day, time_zone
-from onhand.domain.commands import canonical
+from onhand.domain.commands import canonical, fingerprint
 from onhand.domain.errors import IdempotencyConflict, InvalidInput, TransientConflict
 from onhand.services.audit import record_action, record_change
 from onhand.services.limits import Limits
@@ -82,12 +80,6 @@ class ServiceContext(Protocol):
 def today(ctx: ServiceContext, uow: UnitOfWork) -> date:
     """The business day now, in the company's time zone."""
     return business_day(ctx.now(), time_zone(uow.company.get().timezone))
-
-
-def fingerprint(action: str, request: object | None) -> str:
-    """The idempotency fingerprint of `action` with `request` (a command, in its canonical form)."""
-    text = json.dumps({"action": action, "request": canonical(request)}, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def validate_idempotency_key(key: str | None) -> str | None:
