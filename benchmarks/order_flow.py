@@ -20,6 +20,7 @@ from benchmarks.order_catalog import REGIONS
 from benchmarks.timing import CallClocks, PhaseResult, Stopwatch
 from onhand import services
 from onhand.bootstrap import Onhand
+from onhand.domain.orders.commands import CreateOrder, OrderAction
 from onhand.services.orders.sales_orders import NewOrderLine
 from onhand.services.orders.views import SalesOrderView, ShipTo
 
@@ -60,7 +61,7 @@ def demand(plans: Iterable[PlannedOrder]) -> Counter[str]:
 
 def create(onhand: Onhand, plan: PlannedOrder, *, channel: str = "manual") -> SalesOrderView:
     return services.sales_orders.create_order(
-        onhand, lines=plan.lines, reference=plan.reference, channel=channel, ship_to=plan.ship_to
+        onhand, CreateOrder(lines=plan.lines, reference=plan.reference, channel=channel, ship_to=plan.ship_to),
     )
 
 
@@ -80,7 +81,7 @@ def fulfil_orders(
     problems: list[str] = []
     for plan in plans:
         with clocks.running("allocate_order"):
-            allocated = services.sales_orders.allocate_order(onhand, plan.reference)
+            allocated = services.sales_orders.allocate_order(onhand, OrderAction(plan.reference))
         with clocks.running("ship_order"):
             shipped = services.shipping.ship_order(onhand, plan.reference)
         problems += _shortfalls(plan, allocated, shipped)

@@ -22,6 +22,7 @@ from benchmarks.balances import BalanceBook, Place
 from benchmarks.timing import CallClocks, PhaseResult
 from onhand import services
 from onhand.bootstrap import Onhand
+from onhand.domain.orders.commands import CreateOrder, OrderAction
 from onhand.services.orders.sales_orders import NewOrderLine
 from onhand.services.orders.views import SalesOrderView
 
@@ -65,9 +66,9 @@ def pick(
         reference = f"PICK-{n:07d}"
         lines = [NewOrderLine(sku=sku, quantity=quantity, location=location)]
         with clocks.running("create_order"):
-            services.sales_orders.create_order(onhand, lines=lines, reference=reference)
+            services.sales_orders.create_order(onhand, CreateOrder(lines=lines, reference=reference))
         with clocks.running("allocate_order"):
-            services.sales_orders.allocate_order(onhand, reference)
+            services.sales_orders.allocate_order(onhand, OrderAction(reference))
         with clocks.running("ship_order"):
             shipped = services.shipping.ship_order(onhand, reference)
         expected = fefo_takes(book, place, quantity, expiry)

@@ -26,6 +26,7 @@ from benchmarks.order_flow import PlannedOrder, create, plan_order
 from benchmarks.timing import PhaseResult
 from onhand import services
 from onhand.bootstrap import Onhand
+from onhand.domain.orders.commands import OrderAction
 
 CHANNEL = "bench-race"
 SCARCE_SHARE = 0.5  # of the orders
@@ -108,7 +109,7 @@ def allocate_concurrently(onhand: Onhand, race: Race) -> tuple[PhaseResult, list
         for order in orders:
             start = time.perf_counter()
             try:
-                view = services.sales_orders.allocate_order(onhand, order.reference)
+                view = services.sales_orders.allocate_order(onhand, OrderAction(order.reference))
             except Exception as exc:  # reported and failing the run, not hiding anything
                 tally.errors.append(f"allocate {order.reference}: {type(exc).__name__}: {exc}")
                 continue

@@ -40,6 +40,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from onhand import services
 from onhand.bootstrap import Onhand, open_onhand
 from onhand.config import ApiLimits
+from onhand.domain.orders.commands import CreateOrder, OrderAction
 from onhand.entrypoints.api.app import create_app
 from tests.databases import BACKENDS, fresh_database
 from tests.e2e.conftest import AppSwitch
@@ -91,9 +92,11 @@ def _seed(onhand: Onhand) -> None:
     )
     services.purchase_orders.place_purchase_order(onhand, po.reference)
     order = services.sales_orders.create_order(
-        onhand, channel="shop", external_id="1001", lines=[services.sales_orders.NewOrderLine("MUG-12OZ", "2", "9.95")],
+        onhand, CreateOrder(
+            channel="shop", external_id="1001", lines=[services.sales_orders.NewOrderLine("MUG-12OZ", "2", "9.95")],
+        ),
     )
-    services.sales_orders.allocate_order(onhand, order.reference)
+    services.sales_orders.allocate_order(onhand, OrderAction(order.reference))
     services.items.create_item(onhand, sku="GIFT-BOX", name="Gift box", kind="bundle")
     services.bundles.set_components(
         onhand, "GIFT-BOX", components=[services.bundles.ComponentLine("MUG-12OZ", "1"),

@@ -8,6 +8,7 @@ import httpx
 
 from onhand import services
 from onhand.bootstrap import Onhand
+from onhand.domain.orders.commands import CreateOrder, OrderAction
 from onhand.services.orders.sales_orders import NewOrderLine
 from onhand.services.purchasing.purchase_orders import NewPurchaseLine
 from onhand.services.purchasing.receiving import ReceiptLine
@@ -24,8 +25,10 @@ def _textbook(onhand: Onhand) -> None:
             onhand, supplier="ACME", destination_location="NY", lines=[NewPurchaseLine("W", 10, cost)])
         services.purchase_orders.place_purchase_order(onhand, order.reference)
         services.receiving.receive_purchase_order(onhand, order.reference, lines=[ReceiptLine(1, 10)])
-    sale = services.sales_orders.create_order(onhand, lines=[NewOrderLine("W", 15, unit_price="10.00")])
-    services.sales_orders.allocate_order(onhand, sale.reference)
+    sale = services.sales_orders.create_order(
+        onhand, CreateOrder(lines=[NewOrderLine("W", 15, unit_price="10.00")]),
+    )
+    services.sales_orders.allocate_order(onhand, OrderAction(sale.reference))
     services.shipping.ship_order(onhand, sale.reference)
 
 

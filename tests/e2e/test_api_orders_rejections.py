@@ -11,6 +11,7 @@ import pytest
 
 from onhand import services
 from onhand.bootstrap import Onhand
+from onhand.domain.orders.commands import CreateOrder, OrderAction, ShipLineFrom
 from onhand.services.orders.picking import PickConfirmation
 from onhand.services.orders.sales_orders import NewOrderLine
 from onhand.services.orders.shipping import ShipLine
@@ -26,16 +27,17 @@ CANCELLED = "SO-000002"
 def orders(api_two_sites: Onhand) -> None:
     onhand = api_two_sites
     services.sales_orders.create_order(
-        onhand, channel="shop", external_id="1001",
-        lines=[NewOrderLine("TEA", "3"), NewOrderLine("HONEY", "6")],
+        onhand, CreateOrder(
+            channel="shop", external_id="1001", lines=[NewOrderLine("TEA", "3"), NewOrderLine("HONEY", "6")],
+        ),
     )
-    services.sales_orders.ship_line_from(onhand, OPEN, line_no=1, location="NY")
-    services.sales_orders.ship_line_from(onhand, OPEN, line_no=2, location="NY")
+    services.sales_orders.ship_line_from(onhand, ShipLineFrom(OPEN, line_no=1, location="NY"))
+    services.sales_orders.ship_line_from(onhand, ShipLineFrom(OPEN, line_no=2, location="NY"))
     services.picking.confirm_pick(onhand, OPEN, picks=[PickConfirmation("TEA", "NY-A1", "3")])
     services.shipping.ship_order(onhand, OPEN, lines=[ShipLine(1, "3")])
-    services.sales_orders.create_order(onhand, lines=[NewOrderLine("TEA", "1")])
-    services.sales_orders.allocate_order(onhand, CANCELLED)
-    services.sales_orders.cancel_order(onhand, CANCELLED)
+    services.sales_orders.create_order(onhand, CreateOrder(lines=[NewOrderLine("TEA", "1")]))
+    services.sales_orders.allocate_order(onhand, OrderAction(CANCELLED))
+    services.sales_orders.cancel_order(onhand, OrderAction(CANCELLED))
 
 
 @pytest.fixture(autouse=True)

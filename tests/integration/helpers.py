@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from onhand import services
+from onhand.domain.orders.commands import CreateOrder, OrderAction
 from onhand.services.ledger.postings import StockLine
 
 
@@ -52,13 +53,14 @@ def order(onhand, *lines, **fields):
 
     made = [ln if isinstance(ln, NewOrderLine) else NewOrderLine(ln[0], ln[1], lot=ln[2] if len(ln) > 2 else None)
             for ln in lines]
-    return services.sales_orders.create_order(onhand, lines=made, **fields)
+    key = fields.pop("idempotency_key", None)
+    return services.sales_orders.create_order(onhand, CreateOrder(lines=made, **fields), idempotency_key=key)
 
 
 def allocated(onhand, *lines, **fields):
     """Create a sales order and allocate it."""
     created = order(onhand, *lines, **fields)
-    return services.sales_orders.allocate_order(onhand, created.reference)
+    return services.sales_orders.allocate_order(onhand, OrderAction(created.reference))
 
 
 def held(view):

@@ -105,6 +105,13 @@ def parse_decimal(value: object, field: str) -> Decimal:
     return number
 
 
+def optional_decimal(value: object, field: str) -> Decimal | None:
+    """`parse_decimal` of a value that may be left out: None (or blank text) is None."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return parse_decimal(value, field)
+
+
 def quantity(value: object, unit: UnitOfMeasure, field: str = "quantity") -> Decimal:
     """A quantity in `unit`: exact, within the unit's precision, any sign."""
     number = parse_decimal(value, field)

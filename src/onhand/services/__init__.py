@@ -2,7 +2,8 @@
 
 Every entrypoint (Python, HTTP API, CLI) calls these functions and nothing below them.
 Services take a `ServiceContext` (see `context.py`; `onhand.bootstrap.open_onhand`
-makes one) and plain values, and return read models.
+makes one) and plain values — a write takes its command, a frozen record from
+`domain/<area>/commands.py` — and return read models.
 
 The services live by business area (docs/architecture.md has the map): `catalog`,
 `ledger`, `valuation`, `assemblies`, `transfers`, `purchasing`, `orders`, `accounting`,
@@ -15,7 +16,7 @@ service module is also reachable here by its own name:
 
     onhand = open_onhand("sqlite:///stock.db")
     services.items.create_item(onhand, sku="TEA-1", name="Green tea", unit="each")
-    services.sales_orders.create_order(onhand, lines=[...])
+    services.sales_orders.create_order(onhand, CreateOrder(lines=[NewOrderLine("TEA-1", Decimal(2))]))
 """
 
 from onhand.services import audit

@@ -8,18 +8,17 @@ transaction got in the way.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from onhand.domain.accounting.journal import Journal
 from onhand.domain.actors import Actor
 from onhand.domain.audit import AuditObject
 from onhand.domain.calendar import business_day, time_zone
+from onhand.domain.commands import canonical, fingerprint
 from onhand.domain.errors import IdempotencyConflict, InvalidInput, TransientConflict
 from onhand.services.audit import record_action, record_change
 from onhand.services.limits import Limits
@@ -83,11 +82,6 @@ def today(ctx: ServiceContext, uow: UnitOfWork) -> date:
     return business_day(ctx.now(), time_zone(uow.company.get().timezone))
 
 
-def fingerprint(action: str, request: Mapping[str, Any] | None) -> str:
-    canonical = json.dumps({"action": action, "request": request}, sort_keys=True, default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
 def validate_idempotency_key(key: str | None) -> str | None:
     if key is None:
         return None
@@ -105,20 +99,22 @@ def run_write(
     action: str,
     subject: Callable[[T], AuditObject],
     idempotency_key: str | None = None,
-    request: Mapping[str, Any] | None = None,
+    request: object | None = None,
     before: Callable[[UnitOfWork], object | None] | None = None,
 ) -> T:
     """Run `work` in one write transaction and return `load` of the id it produced.
 
     The audit entry names `subject(result)`; an update passes `before` (the record as it
     was, None if it did not exist yet, of the same kind as `load`'s) so that the entry holds
-    the fields that changed, a create or an action records `request`, its command's fields.
+    the fields that changed, a create or an action records `request`: its command (a frozen
+    dataclass, see domain/commands.py), whose canonical form is also the fingerprint.
     With an idempotency key, a repeat of the same request by the same actor within the
     idempotency TTL returns the first result and writes nothing; the same key with a
     different request is a conflict.
     """
     key = validate_idempotency_key(idempotency_key)
-    signature = fingerprint(action, request) if key else ""
+    fields = canonical(request)
+    signature = fingerprint(action, fields) if key else ""
     scope = ctx.actor.reference
 
     def attempt(uow: UnitOfWork) -> T:
@@ -140,7 +136,7 @@ def run_write(
         if old is not None:
             record_change(uow, now, action, subject(result), old, result)
         else:
-            record_action(uow, now, action, subject(result), request)
+            record_action(uow, now, action, subject(result), fields)
         return result
 
     return in_transaction(ctx, attempt)

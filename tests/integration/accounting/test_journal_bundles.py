@@ -9,6 +9,7 @@ from decimal import Decimal as D
 import pytest
 
 from onhand import services
+from onhand.domain.orders.commands import CreateOrder, OrderAction
 from onhand.services.accounting.journal_book import SALE, JournalBook
 from onhand.services.assemblies.bundles import ComponentLine
 from onhand.services.orders.sales_orders import NewOrderLine
@@ -29,9 +30,11 @@ def sold(onhand):
         adjust(onhand, "NY", sku, 10, unit_cost="1")
     add_item(onhand, "KIT", kind="bundle")
     services.bundles.set_components(onhand, "KIT", components=[ComponentLine("MUG", 1), ComponentLine("BAG", 2)])
-    created = services.sales_orders.create_order(onhand, lines=[
-        NewOrderLine("KIT", 3, unit_price=PRICE), NewOrderLine("SPOON", 1, unit_price="2.00")])
-    return onhand, services.sales_orders.allocate_order(onhand, created.reference)
+    created = services.sales_orders.create_order(
+        onhand, CreateOrder(lines=[
+        NewOrderLine("KIT", 3, unit_price=PRICE), NewOrderLine("SPOON", 1, unit_price="2.00")]),
+    )
+    return onhand, services.sales_orders.allocate_order(onhand, OrderAction(created.reference))
 
 
 def _revenue(onhand, day):

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from onhand import services
 from onhand.bootstrap import open_onhand
 from onhand.domain.errors import Conflict
+from onhand.domain.orders.commands import CreateOrder, OrderAction
 from onhand.services.accounting.journal_book import REFUND, SALE, JournalBook
 from onhand.services.orders.returns import ReturnLine
 from onhand.services.orders.sales_orders import NewOrderLine
@@ -67,9 +68,9 @@ class Sold:
 def sell(onhand, sku, quantity, price, rate) -> Sold:
     currency = {"currency": "EUR", "exchange_rate": rate} if rate is not None else {}
     order = services.sales_orders.create_order(
-        onhand, lines=[NewOrderLine(sku, quantity, unit_price=price)], **currency
+        onhand, CreateOrder(lines=[NewOrderLine(sku, quantity, unit_price=price)], **currency)
     )
-    services.sales_orders.allocate_order(onhand, order.reference)
+    services.sales_orders.allocate_order(onhand, OrderAction(order.reference))
     view = services.shipping.ship_order(onhand, order.reference)
     left: dict[tuple[str, str | None], Decimal] = {}
     for shipment in view.shipments:

@@ -15,6 +15,7 @@ from onhand import services
 from onhand.adapters.db.tables import return_lines
 from onhand.adapters.db.tables.accounting import journal_basis
 from onhand.domain.errors import Conflict, InvalidInput
+from onhand.domain.orders.commands import CreateOrder, OrderAction
 from onhand.services.accounting.journal_book import REFUND, SALE, JournalBook
 from onhand.services.assemblies.bundles import ComponentLine
 from onhand.services.orders.returns import ReturnLine
@@ -33,9 +34,10 @@ def nz(onhand):
     add_place(onhand, "NY")
     add_item(onhand, "W")
     adjust(onhand, "NY", "W", 10, unit_cost="4.00")
-    created = services.sales_orders.create_order(onhand, lines=[NewOrderLine("W", 5, unit_price="19.99")],
-                                           currency="USD", exchange_rate="1.25")
-    services.sales_orders.allocate_order(onhand, created.reference)
+    created = services.sales_orders.create_order(
+        onhand, CreateOrder(lines=[NewOrderLine("W", 5, unit_price="19.99")], currency="USD", exchange_rate="1.25"),
+    )
+    services.sales_orders.allocate_order(onhand, OrderAction(created.reference))
     services.shipping.ship_order(onhand, created.reference)
     return onhand
 
@@ -154,9 +156,10 @@ def kits(onhand):
         adjust(onhand, "NY", sku, 10, unit_cost="1")
     add_item(onhand, "KIT", kind="bundle")
     services.bundles.set_components(onhand, "KIT", components=[ComponentLine("MUG", 1), ComponentLine("BAG", 2)])
-    created = services.sales_orders.create_order(onhand, lines=[NewOrderLine("KIT", 3, unit_price=PRICE)],
-                                           currency="USD", exchange_rate="1.25")
-    services.sales_orders.allocate_order(onhand, created.reference)
+    created = services.sales_orders.create_order(
+        onhand, CreateOrder(lines=[NewOrderLine("KIT", 3, unit_price=PRICE)], currency="USD", exchange_rate="1.25"),
+    )
+    services.sales_orders.allocate_order(onhand, OrderAction(created.reference))
     view = services.shipping.ship_order(onhand, created.reference)
     return onhand, {ln.sku: ln.line_no for ln in view.lines}
 

@@ -13,6 +13,7 @@ from sqlalchemy import update
 from onhand import services
 from onhand.adapters.db.tables import sales_orders
 from onhand.domain.errors import Conflict, InvalidInput
+from onhand.domain.orders.commands import CreateOrder, OrderAction, UpdateOrder
 from onhand.services.accounting.journal_book import SALE, JournalBook
 from onhand.services.orders.sales_orders import NewOrderLine
 from tests.integration.helpers import add_item, add_place, adjust
@@ -32,9 +33,9 @@ def nz(onhand):
 
 def sell(onhand, quantity, price, **fields):
     created = services.sales_orders.create_order(
-        onhand, lines=[NewOrderLine("W", quantity, unit_price=price)], **fields
+        onhand, CreateOrder(lines=[NewOrderLine("W", quantity, unit_price=price)], **fields)
     )
-    services.sales_orders.allocate_order(onhand, created.reference)
+    services.sales_orders.allocate_order(onhand, OrderAction(created.reference))
     return services.shipping.ship_order(onhand, created.reference)
 
 
@@ -73,28 +74,33 @@ def test_a_foreign_currency_order_needs_a_positive_rate_and_nothing_is_made_with
     line = [NewOrderLine("W", 1, unit_price="2")]
     for given in (None, "0", "-1.2", "abc", "1.0000001"):
         with pytest.raises(InvalidInput) as error:
-            services.sales_orders.create_order(nz, lines=line, currency="USD", exchange_rate=given)
+            services.sales_orders.create_order(
+                nz, CreateOrder(lines=line, currency="USD", exchange_rate=given),
+            )
         assert error.value.field == "exchange_rate"
     with pytest.raises(InvalidInput) as error:  # the company's own currency is at 1, or refused
-        services.sales_orders.create_order(nz, lines=line, exchange_rate="1.25")
+        services.sales_orders.create_order(nz, CreateOrder(lines=line, exchange_rate="1.25"))
     assert error.value.field == "exchange_rate" and "must be 1" in str(error.value)
     assert services.sales_orders.list_orders(nz) == []
-    assert services.sales_orders.create_order(nz, lines=line, exchange_rate="1").exchange_rate == 1
-    assert services.sales_orders.create_order(nz, lines=line).exchange_rate == 1
+    assert services.sales_orders.create_order(nz, CreateOrder(lines=line, exchange_rate="1")).exchange_rate == 1
+    assert services.sales_orders.create_order(nz, CreateOrder(lines=line)).exchange_rate == 1
 
 
 def test_the_rate_may_change_until_something_ships(nz):
-    created = services.sales_orders.create_order(nz, lines=[NewOrderLine("W", 2, unit_price="10")], currency="USD",
-                                           exchange_rate="1.25")
+    created = services.sales_orders.create_order(
+        nz, CreateOrder(lines=[NewOrderLine("W", 2, unit_price="10")], currency="USD", exchange_rate="1.25"),
+    )
     with pytest.raises(InvalidInput) as error:
-        services.sales_orders.update_order(nz, created.reference, exchange_rate="0")
+        services.sales_orders.update_order(nz, UpdateOrder(created.reference, exchange_rate="0"))
     assert error.value.field == "exchange_rate"
     assert services.sales_orders.get_order(nz, created.reference).exchange_rate == D("1.25")  # unchanged
-    assert services.sales_orders.update_order(nz, created.reference, exchange_rate="1.3").exchange_rate == D("1.3")
-    services.sales_orders.allocate_order(nz, created.reference)
+    assert services.sales_orders.update_order(nz, UpdateOrder(
+        created.reference, exchange_rate="1.3",
+    )).exchange_rate == D("1.3")
+    services.sales_orders.allocate_order(nz, OrderAction(created.reference))
     services.shipping.ship_order(nz, created.reference)
     with pytest.raises(Conflict):
-        services.sales_orders.update_order(nz, created.reference, exchange_rate="1.4")
+        services.sales_orders.update_order(nz, UpdateOrder(created.reference, exchange_rate="1.4"))
     assert exact_sales(nz) == D("26.0")  # 2 × 10 × 1.3
 
 

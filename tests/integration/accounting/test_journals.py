@@ -12,6 +12,7 @@ from sqlalchemy import update
 from onhand import services
 from onhand.adapters.db.tables.valuation import move_values
 from onhand.domain.errors import InvalidInput
+from onhand.domain.orders.commands import CreateOrder, OrderAction
 from onhand.services.orders.sales_orders import NewOrderLine
 from tests.integration.helpers import add_item, add_place, adjust
 from tests.integration.purchasing_helpers import placed, receive, supplier
@@ -27,8 +28,10 @@ def textbook(onhand):
     supplier(onhand)
     for cost in ("5.00", "6.00"):
         receive(onhand, placed(onhand, ("W", 10, cost)).reference, (1, 10))
-    created = services.sales_orders.create_order(onhand, lines=[NewOrderLine("W", 15, unit_price="10.00")])
-    services.sales_orders.allocate_order(onhand, created.reference)
+    created = services.sales_orders.create_order(
+        onhand, CreateOrder(lines=[NewOrderLine("W", 15, unit_price="10.00")]),
+    )
+    services.sales_orders.allocate_order(onhand, OrderAction(created.reference))
     services.shipping.ship_order(onhand, created.reference)
     return onhand
 

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from onhand import services
 from onhand.bootstrap import open_onhand
 from onhand.domain.errors import InsufficientStock, InvalidInput, NotFound
+from onhand.domain.orders.commands import CreateOrder, OrderAction
 from onhand.services.assemblies.bundles import ComponentLine
 from onhand.services.ledger.postings import StockLine
 from onhand.services.orders.sales_orders import NewOrderLine
@@ -80,8 +81,10 @@ def test_bundle_availability_is_the_formula_over_the_component_balances(backend,
                         onhand, location=place, reason="found", lines=[StockLine(sku, qty, lot, expiry_date=expiry)]
                     )
                 for sku, qty in orders:
-                    made = services.sales_orders.create_order(onhand, lines=[NewOrderLine(sku, qty)])
-                    services.sales_orders.allocate_order(onhand, made.reference)
+                    made = services.sales_orders.create_order(
+                        onhand, CreateOrder(lines=[NewOrderLine(sku, qty)]),
+                    )
+                    services.sales_orders.allocate_order(onhand, OrderAction(made.reference))
 
                 free = _free_by_site(onhand)
                 needs = {"K1": {"A": a, "B": b}, "K2": {"A": k * a, "B": k * b, "C": c}}

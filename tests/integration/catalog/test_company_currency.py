@@ -10,6 +10,7 @@ import pytest
 
 from onhand import services
 from onhand.domain.errors import Conflict
+from onhand.domain.orders.commands import CreateOrder, OrderAction
 from onhand.services.orders.sales_orders import NewOrderLine
 from tests.integration.helpers import add_item, add_place, adjust
 
@@ -47,7 +48,8 @@ def test_orders_in_the_new_currency_become_domestic_at_rate_1(shop, change):
     home = currency(shop)
     foreign = "EUR" if home != "EUR" else "USD"
     order = services.sales_orders.create_order(
-        shop, lines=[NewOrderLine("W", 1, unit_price="9.00")], currency=foreign, exchange_rate="1.10")
+        shop, CreateOrder(lines=[NewOrderLine("W", 1, unit_price="9.00")], currency=foreign, exchange_rate="1.10"),
+    )
     change(shop, foreign)
     assert currency(shop) == foreign
     assert services.sales_orders.get_order(shop, order.reference).exchange_rate == D(1)
@@ -55,10 +57,12 @@ def test_orders_in_the_new_currency_become_domestic_at_rate_1(shop, change):
 
 def test_orders_priced_in_the_old_currency_refuse_the_change_and_nothing_changes(shop, change):
     home = currency(shop)
-    order = services.sales_orders.create_order(shop, lines=[NewOrderLine("W", 1, unit_price="9.00")])
+    order = services.sales_orders.create_order(
+        shop, CreateOrder(lines=[NewOrderLine("W", 1, unit_price="9.00")]),
+    )
     with pytest.raises(Conflict, match=f"1 sales order\\(s\\) are priced in {home}"):
         change(shop, "EUR" if home != "EUR" else "USD")
     assert currency(shop) == home
-    services.sales_orders.cancel_order(shop, order.reference)
+    services.sales_orders.cancel_order(shop, OrderAction(order.reference))
     change(shop, "EUR" if home != "EUR" else "USD")  # a cancelled order holds nothing
     assert currency(shop) != home

@@ -10,6 +10,7 @@ import pytest
 
 from onhand import services
 from onhand.domain.errors import InsufficientStock, InvalidInput, NotFound
+from onhand.domain.orders.commands import OrderAction, ShipLineFrom
 from onhand.services.ledger.postings import StockLine
 from onhand.services.orders.sales_orders import NewOrderLine
 from onhand.services.orders.views import ShipTo
@@ -239,10 +240,10 @@ def test_several_lines_of_one_item_split_across_sites_are_each_reserved_what_the
 def test_allocating_again_reserves_only_what_is_still_missing(network):
     adjust(network, "NY", "W", 2)
     view = allocated(network, ("W", 5))
-    again = services.sales_orders.allocate_order(network, view.reference)
+    again = services.sales_orders.allocate_order(network, OrderAction(view.reference))
     assert held(again) == held(view) == [(1, "NY", None, 2)]
     adjust(network, "LA", "W", 10)  # arrives and is allocated to the backorder
-    again = services.sales_orders.allocate_order(network, view.reference)
+    again = services.sales_orders.allocate_order(network, OrderAction(view.reference))
     assert reserved_by_line(again) == [5] and again.status == "allocated"
     assert level(network, "W") == (12, 5, 7)
     assert_books_balance(network)
@@ -265,7 +266,9 @@ def test_a_line_moved_to_another_location_releases_its_reservation_and_reserves_
     adjust(network, "LA", "W", 5)
     view = allocated(network, ("W", 2), ("G", 1), ship_to=BROOKLYN)
     assert held(view)[0] == (1, "NY", None, 2)
-    moved = services.sales_orders.ship_line_from(network, view.reference, line_no=1, location="LA")
+    moved = services.sales_orders.ship_line_from(
+        network, ShipLineFrom(view.reference, line_no=1, location="LA"),
+    )
     assert held(moved) == [(1, "LA", None, 2)]
     assert level(network, "W", "NY") == (5, 0, 5) and level(network, "W", "LA") == (5, 2, 3)
     assert moved.status == "backordered"  # G is still missing
@@ -277,14 +280,18 @@ def test_a_line_moved_to_a_site_reserves_in_its_bins(network):
     adjust(network, "NY", "W", 5)
     adjust(network, "LA-1", "W", 5)
     view = allocated(network, ("W", 2), ship_to=BROOKLYN)
-    moved = services.sales_orders.ship_line_from(network, view.reference, line_no=1, location="LA")
+    moved = services.sales_orders.ship_line_from(
+        network, ShipLineFrom(view.reference, line_no=1, location="LA"),
+    )
     assert held(moved) == [(1, "LA-1", None, 2)]
 
 
 def test_a_line_moved_to_a_location_without_stock_is_backordered_not_routed_elsewhere(network):
     adjust(network, "NY", "W", 5)
     view = allocated(network, ("W", 2))
-    moved = services.sales_orders.ship_line_from(network, view.reference, line_no=1, location="LA")
+    moved = services.sales_orders.ship_line_from(
+        network, ShipLineFrom(view.reference, line_no=1, location="LA"),
+    )
     assert held(moved) == [] and moved.status == "backordered"
     assert level(network, "W") == (5, 0, 5)
 
@@ -296,10 +303,12 @@ def test_a_line_cannot_be_moved_to_a_place_that_cannot_sell_or_to_a_line_that_do
     view = allocated(network, ("W", 2))
     for place in ("QUARANTINE", "TRUCK", "CUSTOMER"):
         with pytest.raises(InvalidInput) as error:
-            services.sales_orders.ship_line_from(network, view.reference, line_no=1, location=place)
+            services.sales_orders.ship_line_from(
+                network, ShipLineFrom(view.reference, line_no=1, location=place),
+            )
         assert error.value.field == "location"
     with pytest.raises(NotFound) as error:
-        services.sales_orders.ship_line_from(network, view.reference, line_no=9, location="LA")
+        services.sales_orders.ship_line_from(network, ShipLineFrom(view.reference, line_no=9, location="LA"))
     assert error.value.field == "line_no"
     assert held(services.sales_orders.get_order(network, view.reference)) == [(1, "NY", None, 2)]
 
@@ -392,7 +401,7 @@ def test_a_reservation_on_a_lot_that_expired_is_given_back_when_the_order_is_all
     adjust(network, "NY", "TEA", 3, lot="SOON", expiry_date="2026-03-05")
     view = allocated(network, ("TEA", 2))
     clock.advance(days=5)
-    after = services.sales_orders.allocate_order(network, view.reference)
+    after = services.sales_orders.allocate_order(network, OrderAction(view.reference))
     assert held(after) == [] and after.status == "backordered"
     assert level(network, "TEA") == (3, 0, 0)
 

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from onhand import services
+from onhand.domain.orders.commands import OrderAction, ShipLineFrom, UpdateOrder
 from onhand.services.orders.sales_orders import NewOrderLine
 from tests.integration.helpers import add_item, add_place, adjust, allocated, assert_books_balance, held, level
 
@@ -29,7 +30,7 @@ def test_cancelling_an_order_gives_its_stock_to_the_oldest_waiting_order(shop):
     older = allocated(shop, ("W", 3))
     newer = allocated(shop, ("W", 3))
     assert (older.status, newer.status) == ("backordered", "backordered")
-    services.sales_orders.cancel_order(shop, first.reference)
+    services.sales_orders.cancel_order(shop, OrderAction(first.reference))
     assert services.sales_orders.get_order(shop, older.reference).status == "allocated"
     waiting = services.sales_orders.get_order(shop, newer.reference)
     assert (waiting.status, waiting.lines[0].reserved) == ("backordered", 2)
@@ -40,7 +41,7 @@ def test_shrinking_an_order_gives_what_it_no_longer_needs_to_a_waiting_order(sho
     adjust(shop, "NY", "W", 4)
     big = allocated(shop, ("W", 4))
     waiting = allocated(shop, ("W", 2))
-    services.sales_orders.update_order(shop, big.reference, lines=[NewOrderLine("W", 2)])
+    services.sales_orders.update_order(shop, UpdateOrder(big.reference, lines=[NewOrderLine("W", 2)]))
     assert services.sales_orders.get_order(shop, big.reference).lines[0].reserved == 2
     assert services.sales_orders.get_order(shop, waiting.reference).status == "allocated"
 
@@ -52,7 +53,7 @@ def test_moving_a_line_to_another_place_frees_its_old_stock_for_waiting_orders(s
     allocated(shop, NewOrderLine("W", 2, location="LA"))
     waiting = allocated(shop, ("W", 2))
     assert waiting.status == "backordered"
-    services.sales_orders.ship_line_from(shop, moved.reference, line_no=1, location="LA")
+    services.sales_orders.ship_line_from(shop, ShipLineFrom(moved.reference, line_no=1, location="LA"))
     assert held(services.sales_orders.get_order(shop, waiting.reference)) == [(1, "NY", None, 2)]
 
 

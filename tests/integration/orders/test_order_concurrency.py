@@ -16,6 +16,7 @@ import pytest
 
 from onhand import services
 from onhand.domain.errors import Conflict
+from onhand.domain.orders.commands import CreateOrder, OrderAction
 from onhand.services.ledger.postings import StockLine
 from onhand.services.orders.sales_orders import NewOrderLine
 from tests.integration.helpers import add_item, add_place, adjust, assert_books_balance, level, order
@@ -60,7 +61,7 @@ def test_racing_allocations_promise_exactly_what_is_on_hand_and_never_more(onhan
     demand = [1 + n % 3 for n in range(THREADS)]  # 1, 2, 3, 1, ...: 31 units asked for 20
     refs = [order(onhand, ("W", qty)).reference for qty in demand]
 
-    views = race(lambda n: services.sales_orders.allocate_order(onhand, refs[n]))
+    views = race(lambda n: services.sales_orders.allocate_order(onhand, OrderAction(refs[n])))
 
     got = [view.lines[0].reserved for view in views]
     assert sum(got) == min(sum(demand), 20) == 20
@@ -84,7 +85,7 @@ def test_racing_allocations_all_get_what_they_asked_when_there_is_enough(onhand,
     demand = [1 + n % 3 for n in range(THREADS)]
     refs = [order(onhand, ("W", qty)).reference for qty in demand]
 
-    views = race(lambda n: services.sales_orders.allocate_order(onhand, refs[n]))
+    views = race(lambda n: services.sales_orders.allocate_order(onhand, OrderAction(refs[n])))
 
     assert all(view.status == "allocated" for view in views)
     assert level(onhand, "W") == (40, sum(demand), 40 - sum(demand))
@@ -104,7 +105,7 @@ def test_racing_allocations_of_lots_across_sites_promise_each_unit_once(onhand, 
     demand = [rng.randint(1, 3) for _ in range(THREADS)]
     refs = [order(onhand, ("TEA", qty)).reference for qty in demand]
 
-    race(lambda n: services.sales_orders.allocate_order(onhand, refs[n]))
+    race(lambda n: services.sales_orders.allocate_order(onhand, OrderAction(refs[n])))
 
     final = [services.sales_orders.get_order(onhand, ref) for ref in refs]
     assert sum(v.lines[0].reserved for v in final) == min(sum(demand), 18)
@@ -119,7 +120,7 @@ def test_the_same_channel_order_sent_at_once_by_many_webhooks_is_created_once(on
 
     views = race(
         lambda _n: services.sales_orders.create_order(
-            onhand, lines=[NewOrderLine("W", 1)], channel="shopify", external_id="#1001"
+            onhand, CreateOrder(lines=[NewOrderLine("W", 1)], channel="shopify", external_id="#1001"),
         ),
         threads=12,
     )
@@ -163,10 +164,10 @@ def test_allocating_shipping_cancelling_and_stock_moving_at_once_keep_the_books(
                     pass
             return "lost"
         ref = refs[number]
-        services.sales_orders.allocate_order(onhand, ref)
+        services.sales_orders.allocate_order(onhand, OrderAction(ref))
         try:
             if number % 3 == 0:
-                return services.sales_orders.cancel_order(onhand, ref).status
+                return services.sales_orders.cancel_order(onhand, OrderAction(ref)).status
             return services.shipping.ship_order(onhand, ref).status
         except Conflict:  # a loss took all it had reserved before it shipped
             return "nothing to ship"
@@ -195,7 +196,7 @@ def test_picking_and_shipping_orders_at_once_never_ship_a_unit_twice(onhand):
     threads = 12
     refs = [order(onhand, ("W", 3)).reference for _ in range(threads)]
     for ref in refs:
-        services.sales_orders.allocate_order(onhand, ref)
+        services.sales_orders.allocate_order(onhand, OrderAction(ref))
 
     def worker(number):
         ref = refs[number]
@@ -225,8 +226,8 @@ def test_cancelling_an_order_while_it_is_being_allocated_leaves_it_holding_nothi
             ref = refs[number // 2]
             try:
                 if number % 2:
-                    return services.sales_orders.cancel_order(onhand, ref).status
-                return services.sales_orders.allocate_order(onhand, ref).status
+                    return services.sales_orders.cancel_order(onhand, OrderAction(ref)).status
+                return services.sales_orders.allocate_order(onhand, OrderAction(ref)).status
             except Conflict:  # allocating after the cancel won: refused, as it should be
                 return "refused"
 
@@ -247,11 +248,11 @@ def test_stock_arriving_while_backorders_are_cancelled_is_not_promised_to_cancel
         services.counts.post_stock_count(onhand, location="NY", lines=[StockLine("W", 0)])
         refs = [order(onhand, ("W", 2)).reference for _ in range(pairs)]
         for ref in refs:
-            assert services.sales_orders.allocate_order(onhand, ref).status == "backordered"
+            assert services.sales_orders.allocate_order(onhand, OrderAction(ref)).status == "backordered"
 
         def worker(number, refs=refs):
             if number % 2:
-                return services.sales_orders.cancel_order(onhand, refs[number // 2]).status
+                return services.sales_orders.cancel_order(onhand, OrderAction(refs[number // 2])).status
             return adjust(onhand, "NY", "W", 2).id
 
         race(worker, threads=pairs * 2)

@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 from onhand import services
 from onhand.bootstrap import open_onhand
 from onhand.domain.errors import Conflict, InsufficientStock, InvalidInput
+from onhand.domain.orders.commands import CreateOrder, OrderAction
 from onhand.services.ledger.postings import StockLine
 from onhand.services.orders.picking import PickConfirmation
 from onhand.services.orders.returns import ReturnLine
@@ -147,18 +148,20 @@ def apply(onhand, model, op):
 
     if kind == "create":
         made = services.sales_orders.create_order(
-            onhand, lines=[NewOrderLine(sku, qty, lot=lot) for sku, qty, lot in op[1]]
+            onhand, CreateOrder(lines=[NewOrderLine(sku, qty, lot=lot) for sku, qty, lot in op[1]]),
         )
         model.orders.append(made.reference)
         assert made.status == "open"
         if op[2]:
-            assert services.sales_orders.allocate_order(onhand, made.reference).status in {"allocated", "backordered"}
+            assert services.sales_orders.allocate_order(onhand, OrderAction(
+                made.reference,
+            )).status in {"allocated", "backordered"}
     elif kind == "allocate":
         if view.status not in ACTIVE:
             with pytest.raises(Conflict):
-                services.sales_orders.allocate_order(onhand, ref)
+                services.sales_orders.allocate_order(onhand, OrderAction(ref))
         else:
-            services.sales_orders.allocate_order(onhand, ref)
+            services.sales_orders.allocate_order(onhand, OrderAction(ref))
     elif kind == "pick":
         _, _, line_pick, qty, other_lot = op
         left = [(ln, r) for ln in view.lines for r in ln.reservations if r.quantity > r.picked]
@@ -200,9 +203,9 @@ def apply(onhand, model, op):
     elif kind == "cancel":
         if view.status not in ACTIVE:
             with pytest.raises(Conflict):
-                services.sales_orders.cancel_order(onhand, ref)
+                services.sales_orders.cancel_order(onhand, OrderAction(ref))
         else:
-            assert services.sales_orders.cancel_order(onhand, ref).status == "cancelled"
+            assert services.sales_orders.cancel_order(onhand, OrderAction(ref)).status == "cancelled"
     elif kind == "return":
         _, _, line_pick, qty, place = op
         line = view.lines[line_pick % len(view.lines)]

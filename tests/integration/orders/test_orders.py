@@ -7,6 +7,7 @@ import pytest
 
 from onhand import services
 from onhand.domain.errors import AlreadyExists, Conflict, IdempotencyConflict, InvalidInput, NotFound
+from onhand.domain.orders.commands import CreateOrder, OrderAction, ShipLineFrom, UpdateOrder
 from onhand.services.orders.picking import PickConfirmation
 from onhand.services.orders.sales_orders import NewOrderLine
 from onhand.services.orders.shipping import PackageSpec, ShipLine
@@ -88,8 +89,12 @@ def test_an_idempotency_key_replays_the_first_result_and_refuses_a_different_req
 
 def test_allocating_twice_with_one_key_allocates_once(shop):
     created = order(shop, ("W-1", 3))
-    first = services.sales_orders.allocate_order(shop, created.reference, idempotency_key="alloc-1")
-    again = services.sales_orders.allocate_order(shop, created.reference, idempotency_key="alloc-1")
+    first = services.sales_orders.allocate_order(
+        shop, OrderAction(created.reference), idempotency_key="alloc-1",
+    )
+    again = services.sales_orders.allocate_order(
+        shop, OrderAction(created.reference), idempotency_key="alloc-1",
+    )
     assert again == first and level(shop, "W-1") == (10, 3, 7)
 
 
@@ -110,14 +115,14 @@ def test_allocating_twice_with_one_key_allocates_once(shop):
 )
 def test_a_bad_line_is_refused_naming_the_field_and_nothing_is_created(shop, line, field):
     with pytest.raises((InvalidInput, NotFound)) as error:
-        services.sales_orders.create_order(shop, lines=[NewOrderLine("W-1", 1), line][1:])
+        services.sales_orders.create_order(shop, CreateOrder(lines=[NewOrderLine("W-1", 1), line][1:]))
     assert error.value.field == field
     assert services.sales_orders.list_orders(shop) == []
 
 
 def test_an_order_needs_lines_a_valid_reference_and_a_unique_reference(shop):
     with pytest.raises(InvalidInput) as error:
-        services.sales_orders.create_order(shop, lines=[])
+        services.sales_orders.create_order(shop, CreateOrder(lines=[]))
     assert error.value.field == "lines"
     with pytest.raises(InvalidInput) as error:
         order(shop, ("W-1", 1), reference="bad ref")
@@ -139,7 +144,7 @@ def test_an_order_without_a_reference_is_numbered_even_when_a_manual_reference_t
 def test_orders_are_found_by_reference_or_by_channel_and_listed_newest_first(shop):
     a = order(shop, ("W-1", 1), channel="shopify", external_id="A")
     b = order(shop, ("W-1", 20), channel="amazon", external_id="B")
-    services.sales_orders.allocate_order(shop, b.reference)
+    services.sales_orders.allocate_order(shop, OrderAction(b.reference))
     assert [o.reference for o in services.sales_orders.list_orders(shop)] == [b.reference, a.reference]
     assert [o.reference for o in services.sales_orders.list_orders(shop, status="backordered")] == [b.reference]
     assert [o.reference for o in services.sales_orders.list_orders(shop, channel="shopify")] == [a.reference]
@@ -164,7 +169,7 @@ def test_listing_by_channel_accepts_the_channel_as_it_was_given_when_creating(sh
 def test_editing_an_open_order_replaces_its_lines_and_reserves_nothing(shop):
     created = order(shop, ("W-1", 2))
     edited = services.sales_orders.update_order(
-        shop, created.reference, lines=[NewOrderLine("W-2", 3), NewOrderLine("W-1", 1)], customer="Bo"
+        shop, UpdateOrder(created.reference, lines=[NewOrderLine("W-2", 3), NewOrderLine("W-1", 1)], customer="Bo"),
     )
     assert [(ln.line_no, ln.sku, ln.quantity) for ln in edited.lines] == [(1, "W-2", 3), (2, "W-1", 1)]
     assert edited.customer == "Bo" and edited.status == "open"
@@ -175,7 +180,7 @@ def test_editing_the_lines_of_an_allocated_order_allocates_it_again(shop):
     created = allocated(shop, ("W-1", 4), ("W-2", 4))
     assert level(shop, "W-2") == (4, 4, 0)
     edited = services.sales_orders.update_order(
-        shop, created.reference, lines=[NewOrderLine("W-1", 6), NewOrderLine("W-2", 1)]
+        shop, UpdateOrder(created.reference, lines=[NewOrderLine("W-1", 6), NewOrderLine("W-2", 1)]),
     )
     assert edited.status == "allocated"
     assert reserved_by_line(edited) == [6, 1]
@@ -185,7 +190,9 @@ def test_editing_the_lines_of_an_allocated_order_allocates_it_again(shop):
 
 def test_editing_an_allocated_order_beyond_stock_backorders_the_rest(shop):
     created = allocated(shop, ("W-1", 4))
-    edited = services.sales_orders.update_order(shop, created.reference, lines=[NewOrderLine("W-1", 12)])
+    edited = services.sales_orders.update_order(
+        shop, UpdateOrder(created.reference, lines=[NewOrderLine("W-1", 12)]),
+    )
     assert edited.status == "backordered"
     assert (edited.lines[0].reserved, edited.lines[0].backordered) == (10, 2)
     assert_books_balance(shop)
@@ -195,7 +202,9 @@ def test_changing_the_ship_date_of_an_allocated_order_allocates_it_again_under_t
     # TEA lot L1 expires 2027-01-01: it is good for March, not for a ship date in 2027.
     created = allocated(shop, ("TEA", 1))
     assert created.status == "allocated"
-    edited = services.sales_orders.update_order(shop, created.reference, requested_ship_date="2027-02-01")
+    edited = services.sales_orders.update_order(
+        shop, UpdateOrder(created.reference, requested_ship_date="2027-02-01"),
+    )
     assert edited.status == "backordered" and edited.lines[0].reserved == 0
     assert level(shop, "TEA") == (Decimal("2.5"), 0, Decimal("2.5"))
     assert_books_balance(shop)
@@ -203,7 +212,7 @@ def test_changing_the_ship_date_of_an_allocated_order_allocates_it_again_under_t
 
 def test_changing_only_the_customer_keeps_the_reservations(shop):
     created = allocated(shop, ("W-1", 4))
-    edited = services.sales_orders.update_order(shop, created.reference, customer="Cy")
+    edited = services.sales_orders.update_order(shop, UpdateOrder(created.reference, customer="Cy"))
     assert held(edited) == held(created) and edited.customer == "Cy"
 
 
@@ -211,7 +220,9 @@ def test_an_order_that_shipped_something_can_no_longer_be_edited(shop):
     created = allocated(shop, ("W-1", 4))
     services.shipping.ship_order(shop, created.reference, lines=[ShipLine(1, 1)])
     with pytest.raises(Conflict, match="partially_shipped"):
-        services.sales_orders.update_order(shop, created.reference, lines=[NewOrderLine("W-1", 1)])
+        services.sales_orders.update_order(
+            shop, UpdateOrder(created.reference, lines=[NewOrderLine("W-1", 1)]),
+        )
     assert services.sales_orders.get_order(shop, created.reference).lines[0].quantity == 4
 
 
@@ -220,7 +231,9 @@ def test_editing_an_order_with_packed_goods_is_a_conflict_not_a_database_error(s
     services.picking.confirm_pick(shop, created.reference, picks=[PickConfirmation("W-1", "NY", 2)])
     services.shipping.pack_order(shop, created.reference, packages=[PackageSpec(contents=[(1, 2)])])
     with pytest.raises(Conflict):
-        services.sales_orders.update_order(shop, created.reference, lines=[NewOrderLine("W-1", 1)])
+        services.sales_orders.update_order(
+            shop, UpdateOrder(created.reference, lines=[NewOrderLine("W-1", 1)]),
+        )
     assert level(shop, "W-1") == (10, 2, 8)
 
 
@@ -230,7 +243,7 @@ def test_editing_an_order_with_packed_goods_is_a_conflict_not_a_database_error(s
 def test_cancelling_releases_every_reservation(shop):
     created = allocated(shop, ("W-1", 4), ("TEA", "0.5"))
     services.picking.confirm_pick(shop, created.reference, picks=[PickConfirmation("W-1", "NY", 1)])
-    cancelled = services.sales_orders.cancel_order(shop, created.reference)
+    cancelled = services.sales_orders.cancel_order(shop, OrderAction(created.reference))
     assert cancelled.status == "cancelled" and cancelled.cancelled_at is not None
     assert held(cancelled) == []
     assert [(ln.reserved, ln.open, ln.backordered) for ln in cancelled.lines] == [(0, 0, 0), (0, 0, 0)]
@@ -241,7 +254,7 @@ def test_cancelling_releases_every_reservation(shop):
 def test_cancelling_after_a_partial_shipment_keeps_what_was_shipped(shop):
     created = allocated(shop, ("W-1", 4))
     services.shipping.ship_order(shop, created.reference, lines=[ShipLine(1, 1)])
-    cancelled = services.sales_orders.cancel_order(shop, created.reference)
+    cancelled = services.sales_orders.cancel_order(shop, OrderAction(created.reference))
     assert cancelled.status == "cancelled"
     assert (cancelled.lines[0].shipped, cancelled.lines[0].reserved) == (1, 0)
     assert level(shop, "W-1") == (9, 0, 9)
@@ -250,15 +263,17 @@ def test_cancelling_after_a_partial_shipment_keeps_what_was_shipped(shop):
 
 def test_a_cancelled_order_cannot_be_allocated_edited_picked_shipped_or_cancelled_again(shop):
     created = allocated(shop, ("W-1", 4))
-    services.sales_orders.cancel_order(shop, created.reference)
+    services.sales_orders.cancel_order(shop, OrderAction(created.reference))
     attempts = [
-        lambda: services.sales_orders.allocate_order(shop, created.reference),
-        lambda: services.sales_orders.update_order(shop, created.reference, customer="X"),
-        lambda: services.sales_orders.ship_line_from(shop, created.reference, line_no=1, location="NY"),
+        lambda: services.sales_orders.allocate_order(shop, OrderAction(created.reference)),
+        lambda: services.sales_orders.update_order(shop, UpdateOrder(created.reference, customer="X")),
+        lambda: services.sales_orders.ship_line_from(
+            shop, ShipLineFrom(created.reference, line_no=1, location="NY"),
+        ),
         lambda: services.picking.confirm_pick(shop, created.reference, picks=[PickConfirmation("W-1", "NY", 1)]),
         lambda: services.shipping.ship_order(shop, created.reference),
         lambda: services.shipping.pack_order(shop, created.reference, packages=[PackageSpec(contents=[(1, 1)])]),
-        lambda: services.sales_orders.cancel_order(shop, created.reference),
+        lambda: services.sales_orders.cancel_order(shop, OrderAction(created.reference)),
     ]
     for attempt in attempts:
         with pytest.raises(Conflict, match="cancelled"):
@@ -271,5 +286,5 @@ def test_a_fully_shipped_order_cannot_be_cancelled(shop):
     created = allocated(shop, ("W-1", 2))
     services.shipping.ship_order(shop, created.reference)
     with pytest.raises(Conflict, match="shipped"):
-        services.sales_orders.cancel_order(shop, created.reference)
+        services.sales_orders.cancel_order(shop, OrderAction(created.reference))
     assert services.sales_orders.get_order(shop, created.reference).status == "shipped"

@@ -11,6 +11,7 @@ import pytest
 
 from onhand import services
 from onhand.domain.errors import Conflict, InvalidInput
+from onhand.domain.orders.commands import OrderAction
 from onhand.services.ledger.postings import StockLine
 from onhand.services.orders.picking import PickConfirmation
 from onhand.services.orders.sales_orders import NewOrderLine
@@ -317,7 +318,7 @@ def test_an_order_moves_from_open_through_partial_shipments_to_shipped(warehouse
     view = order(warehouse, ("W", 4), ("G", 2))
     assert view.status == "open"
     adjust(warehouse, "NY", "W", 4)
-    view = services.sales_orders.allocate_order(warehouse, view.reference)
+    view = services.sales_orders.allocate_order(warehouse, OrderAction(view.reference))
     assert view.status == "backordered"
     adjust(warehouse, "NY", "G", 2)
     view = services.sales_orders.get_order(warehouse, view.reference)
@@ -414,7 +415,7 @@ def test_a_fully_shipped_order_can_be_shipped_no_more(warehouse):
     ship(warehouse, view.reference)
     for again in (
         lambda: ship(warehouse, view.reference),
-        lambda: services.sales_orders.allocate_order(warehouse, view.reference),
+        lambda: services.sales_orders.allocate_order(warehouse, OrderAction(view.reference)),
         lambda: pick(warehouse, view.reference, ("W", "NY", 1)),
     ):
         with pytest.raises(Conflict, match="shipped"):

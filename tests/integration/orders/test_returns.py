@@ -11,6 +11,7 @@ import pytest
 
 from onhand import services
 from onhand.domain.errors import AlreadyExists, Conflict, InvalidInput, NotFound
+from onhand.domain.orders.commands import OrderAction
 from onhand.services.orders.returns import ReturnLine
 from onhand.services.orders.shipping import ShipLine
 from tests.integration.helpers import (
@@ -160,7 +161,7 @@ def test_a_cancelled_order_can_still_take_back_what_it_shipped(shipped):
     adjust(shipped, "NY", "W", 2)
     view = allocated(shipped, ("W", 4))
     services.shipping.ship_order(shipped, view.reference, lines=[ShipLine(1, 1)])
-    services.sales_orders.cancel_order(shipped, view.reference)
+    services.sales_orders.cancel_order(shipped, OrderAction(view.reference))
     after = give_back(shipped, (1, 1), reference=view.reference)
     assert after.status == "cancelled" and after.lines[0].returned == 1
     assert level(shipped, "W") == (2, 0, 2)

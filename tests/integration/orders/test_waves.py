@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from onhand import services
 from onhand.bootstrap import open_onhand
 from onhand.domain.errors import InvalidInput, NotFound
+from onhand.domain.orders.commands import CreateOrder, OrderAction
 from onhand.services.orders.sales_orders import NewOrderLine
 from onhand.services.orders.views import ShipTo
 from onhand.services.purchasing.purchase_orders import NewPurchaseLine
@@ -66,7 +67,7 @@ def one_by_one(onhand, references, *, ship=True):
         view = services.sales_orders.get_order(onhand, reference)
         if view.status not in {"open", "backordered", "allocated", "partially_shipped"}:
             continue
-        view = services.sales_orders.allocate_order(onhand, reference)
+        view = services.sales_orders.allocate_order(onhand, OrderAction(reference))
         if ship and all(line.reserved == line.quantity - line.shipped for line in view.lines):
             services.shipping.ship_order(onhand, reference)
 
@@ -119,11 +120,11 @@ def build(onhand, stock, orders):
     for lines, region, state in orders:
         made = [NewOrderLine(sku, quantity, lot=pin if sku == "T" else None, location=chosen)
                 for sku, quantity, pin, chosen in lines]
-        view = services.sales_orders.create_order(onhand, lines=made, ship_to=REGIONS[region])
+        view = services.sales_orders.create_order(onhand, CreateOrder(lines=made, ship_to=REGIONS[region]))
         if state == "allocated":
-            services.sales_orders.allocate_order(onhand, view.reference)
+            services.sales_orders.allocate_order(onhand, OrderAction(view.reference))
         elif state == "cancelled":
-            services.sales_orders.cancel_order(onhand, view.reference)
+            services.sales_orders.cancel_order(onhand, OrderAction(view.reference))
         references.append(view.reference)
     return references
 
@@ -176,7 +177,7 @@ def test_a_wave_ships_what_is_covered_backorders_the_rest_and_skips_what_is_clos
     small = order(shop, ("W", 2))  # nothing left for it
     tea = order(shop, ("TEA", 4), ship_to=ShipTo(country="US", region="NY"))
     gone = order(shop, ("W", 1))
-    services.sales_orders.cancel_order(shop, gone.reference)
+    services.sales_orders.cancel_order(shop, OrderAction(gone.reference))
 
     wave = services.waves.fulfil_orders(shop, [tea.reference, small.reference, big.reference, gone.reference])
 
@@ -279,7 +280,7 @@ def test_racing_waves_and_allocations_never_ship_or_promise_more_than_there_is(t
                     return services.waves.fulfil_orders(onhand, waves[n // 2])
                 if n % 4 == 2:
                     return services.waves.allocate_orders(onhand, waves[n // 2])
-                return services.sales_orders.allocate_order(onhand, singles[n // 2])
+                return services.sales_orders.allocate_order(onhand, OrderAction(singles[n // 2]))
 
             race(worker, threads=16)
 

@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError
 from onhand import services
 from onhand.domain.actors import SYSTEM, api_key_actor, cli_actor
 from onhand.domain.errors import InsufficientStock, InvalidInput
+from onhand.domain.orders.commands import CreateOrder, OrderAction
 from onhand.services.ledger.postings import StockLine
 from onhand.services.orders.sales_orders import NewOrderLine
 from tests.integration.helpers import add_item, add_place, adjust
@@ -32,8 +33,8 @@ def test_every_posting_records_who_posted_it(onhand):
     adjust(onhand, "NY", "TEA", 10)
     adjust(onhand.acting_as(cli_actor("alice")), "NY", "TEA", -1, reason="damaged")
     shop = onhand.acting_as(api_key_actor(7, "shop"))
-    order = services.sales_orders.create_order(shop, lines=[NewOrderLine("TEA", "2")])
-    services.sales_orders.allocate_order(shop, order.reference)
+    order = services.sales_orders.create_order(shop, CreateOrder(lines=[NewOrderLine("TEA", "2")]))
+    services.sales_orders.allocate_order(shop, OrderAction(order.reference))
     services.waves.fulfil_orders(shop, [order.reference])
     assert posting_actors(onhand) == ["system", "cli:alice", "api_key:7"]
 
@@ -83,8 +84,8 @@ def test_a_wave_records_an_entry_per_order_it_acted_on(onhand):
     add_place(onhand, "NY")
     adjust(onhand, "NY", "TEA", 1)
     shop = onhand.acting_as(api_key_actor(3, "shop"))
-    first = services.sales_orders.create_order(shop, lines=[NewOrderLine("TEA", "1")])
-    second = services.sales_orders.create_order(shop, lines=[NewOrderLine("TEA", "1")])
+    first = services.sales_orders.create_order(shop, CreateOrder(lines=[NewOrderLine("TEA", "1")]))
+    second = services.sales_orders.create_order(shop, CreateOrder(lines=[NewOrderLine("TEA", "1")]))
     services.waves.fulfil_orders(shop, [first.reference, second.reference])
     waved = {(e.object.key, e.after["shipped"]) for e in entries(onhand, action="fulfil_wave")}
     assert waved == {(first.reference, True), (second.reference, False)}

@@ -9,6 +9,7 @@ import pytest
 
 from onhand import services
 from onhand.domain.errors import AlreadyExists, Conflict, InsufficientStock, InvalidInput, NotFound
+from onhand.domain.orders.commands import CreateOrder, OrderAction
 from onhand.services.transfers.transfer_orders import NewTransferLine
 from onhand.services.transfers.transit import TransferMoveLine
 from tests.integration.helpers import add_item, add_place, adjust, assert_books_balance, at, move_count
@@ -140,9 +141,11 @@ def test_shipping_more_than_ordered_is_refused(sites):
 
 def test_shipping_takes_only_free_stock_reserved_units_stay_for_their_order(sites):
     order = services.sales_orders.create_order(
-        sites, lines=[services.sales_orders.NewOrderLine("MUG", 60, location="NY-A")], requested_ship_date="2026-03-02"
+        sites, CreateOrder(
+            lines=[services.sales_orders.NewOrderLine("MUG", 60, location="NY-A")], requested_ship_date="2026-03-02",
+        ),
     )
-    assert services.sales_orders.allocate_order(sites, order.reference).lines[0].reserved == 60
+    assert services.sales_orders.allocate_order(sites, OrderAction(order.reference)).lines[0].reserved == 60
     made = mug_transfer(sites, "50")
     with pytest.raises(InsufficientStock) as refused:
         transit.ship_transfer(sites, made.reference)
@@ -197,9 +200,11 @@ def test_a_draft_is_editable_and_cancellable_a_shipped_transfer_is_not(sites):
 
 def test_receiving_serves_backorders_at_the_destination(sites):
     order = services.sales_orders.create_order(
-        sites, lines=[services.sales_orders.NewOrderLine("MUG", 40, location="LA")], requested_ship_date="2026-03-02"
+        sites, CreateOrder(
+            lines=[services.sales_orders.NewOrderLine("MUG", 40, location="LA")], requested_ship_date="2026-03-02",
+        ),
     )
-    assert services.sales_orders.allocate_order(sites, order.reference).status == "backordered"
+    assert services.sales_orders.allocate_order(sites, OrderAction(order.reference)).status == "backordered"
     made = mug_transfer(sites, "10")
     transit.ship_transfer(sites, made.reference)
     assert services.sales_orders.get_order(sites, order.reference).status == "backordered"

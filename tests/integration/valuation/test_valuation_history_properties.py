@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from onhand import services
 from onhand.bootstrap import open_onhand
 from onhand.domain.errors import Conflict
+from onhand.domain.orders.commands import CreateOrder, OrderAction
 from onhand.domain.valuation.value_history import value_history
 from onhand.services.assemblies.bundles import ComponentLine
 from onhand.services.ledger.postings import StockLine
@@ -73,8 +74,10 @@ def setup_with_assembly(onhand, method, tea_method):
 def ship(onhand, op, shipped):
     """Ship an order of the line; remember what left, for returns."""
     _kind, sku, lot, _place, quantity, _cost = op
-    order = services.sales_orders.create_order(onhand, lines=[NewOrderLine(sku, quantity, lot=lot)])
-    services.sales_orders.allocate_order(onhand, order.reference)
+    order = services.sales_orders.create_order(
+        onhand, CreateOrder(lines=[NewOrderLine(sku, quantity, lot=lot)]),
+    )
+    services.sales_orders.allocate_order(onhand, OrderAction(order.reference))
     view = services.shipping.ship_order(onhand, order.reference)
     if view.shipments:
         shipped.append([view.reference, lot, view.lines[0].shipped])

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from onhand import services
 from onhand.bootstrap import open_onhand
 from onhand.domain.errors import Conflict
+from onhand.domain.orders.commands import CreateOrder, OrderAction
 from onhand.domain.valuation.move_roles import MoveRole
 from onhand.services.ledger.postings import StockLine
 from onhand.services.orders.sales_orders import NewOrderLine
@@ -70,8 +71,10 @@ def run(onhand, op) -> int | None:
         other = "B" if place == "A" else "A"
         return services.relocations.move_stock(
             onhand, source=place, destination=other, lines=[StockLine(sku, quantity, lot)]).id
-    order = services.sales_orders.create_order(onhand, lines=[NewOrderLine(sku, quantity, lot=lot)])
-    services.sales_orders.allocate_order(onhand, order.reference)
+    order = services.sales_orders.create_order(
+        onhand, CreateOrder(lines=[NewOrderLine(sku, quantity, lot=lot)]),
+    )
+    services.sales_orders.allocate_order(onhand, OrderAction(order.reference))
     shipped = services.shipping.ship_order(onhand, order.reference)
     return shipped.shipments[-1].posting_id if shipped.shipments else None
 

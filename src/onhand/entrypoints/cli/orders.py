@@ -12,6 +12,17 @@ from typing import Annotated
 import typer
 
 from onhand import services
+from onhand.domain.calendar import parse_date
+from onhand.domain.orders.commands import (
+    Address,
+    CreateOrder,
+    NewOrderLine,
+    OrderAction,
+    ShipLineFrom,
+    UpdateOrder,
+)
+from onhand.domain.orders.commands import parse_order_line as order_line
+from onhand.domain.quantities import optional_decimal
 from onhand.entrypoints.cli import fulfilment, waves
 from onhand.entrypoints.cli.order_options import (
     Customer,
@@ -32,38 +43,36 @@ from onhand.entrypoints.cli.order_options import (
 )
 from onhand.entrypoints.cli.order_render import print_order, print_orders
 from onhand.entrypoints.cli.session import onhand
-from onhand.services.orders.sales_orders import NewOrderLine
-from onhand.services.orders.views import ShipTo
 
 orders_app = typer.Typer(
     help="Sales orders: create, allocate (routed, FEFO), pick, pack, ship, return, cancel.",
     no_args_is_help=True,
 )
 
-def parse_order_line(value: str, location: str | None) -> NewOrderLine:
+def parse_order_line(value: str, location: str | None, field: str) -> NewOrderLine:
     parts = value.split(":")
     if not 2 <= len(parts) <= 4 or not all(part.strip() for part in parts[:2]):
         raise typer.BadParameter(f"{value!r} is not SKU:QTY[:PRICE[:LOT]]", param_hint="'--line'")
     sku, qty, *rest = parts
     price = rest[0] if rest and rest[0].strip() else "0"
     lot = rest[1] if len(rest) > 1 and rest[1].strip() else None
-    return NewOrderLine(sku=sku, quantity=qty, unit_price=price, lot=lot, location=location)
+    return order_line(field, sku=sku, quantity=qty, unit_price=price, lot=lot, location=location)
 
 
-def order_lines(values: list[str] | None, location: str | None) -> list[NewOrderLine]:
-    return [parse_order_line(value, location) for value in values or []]
+def order_lines(values: list[str] | None, location: str | None) -> tuple[NewOrderLine, ...]:
+    return tuple(parse_order_line(value, location, f"lines[{index}]") for index, value in enumerate(values or []))
 
 
 def ship_to(
     *, name: str | None, line1: str | None, line2: str | None, city: str | None, region: str | None,
     postcode: str | None, country: str | None, latitude: float | None, longitude: float | None,
-) -> ShipTo | None:
+) -> Address | None:
     """The address from the --ship-to-* options; None when none was given."""
-    address = ShipTo(
+    address = Address(
         name=name, line1=line1, line2=line2, city=city, region=region, postcode=postcode, country=country,
         latitude=latitude, longitude=longitude,
     )
-    return None if address == ShipTo() else address
+    return None if address == Address() else address
 
 
 ExchangeRate = Annotated[
@@ -106,9 +115,12 @@ def create_order(
     )
     print_order(
         services.sales_orders.create_order(
-            onhand(ctx), lines=order_lines(line, from_location), reference=reference, channel=channel,
-            external_id=external_id, customer=customer, ship_to=address, currency=currency,
-            exchange_rate=exchange_rate, requested_ship_date=requested_ship_date, idempotency_key=idempotency_key,
+            onhand(ctx), CreateOrder(
+                lines=order_lines(line, from_location), reference=reference, channel=channel,
+                external_id=external_id, customer=customer, ship_to=address, currency=currency,
+                exchange_rate=optional_decimal(exchange_rate, "exchange_rate"),
+                requested_ship_date=parse_date(requested_ship_date, "requested_ship_date"),
+            ), idempotency_key=idempotency_key,
         )
     )
 
@@ -144,9 +156,12 @@ def update_order(
     )
     print_order(
         services.sales_orders.update_order(
-            onhand(ctx), reference, lines=order_lines(line, from_location) if line else None,
-            customer=customer, ship_to=address, requested_ship_date=requested_ship_date,
-            exchange_rate=exchange_rate, idempotency_key=idempotency_key,
+            onhand(ctx), UpdateOrder(
+                reference, lines=order_lines(line, from_location) if line else None,
+                customer=customer, ship_to=address,
+                requested_ship_date=parse_date(requested_ship_date, "requested_ship_date"),
+                exchange_rate=optional_decimal(exchange_rate, "exchange_rate"),
+            ), idempotency_key=idempotency_key,
         )
     )
 
@@ -176,7 +191,9 @@ def show_order(ctx: typer.Context, reference: Reference) -> None:
 @orders_app.command("allocate")
 def allocate_order(ctx: typer.Context, reference: Reference, idempotency_key: IdempotencyKey = None) -> None:
     """Reserve stock for what the order still needs (routed, FEFO); the rest is backordered."""
-    print_order(services.sales_orders.allocate_order(onhand(ctx), reference, idempotency_key=idempotency_key))
+    print_order(services.sales_orders.allocate_order(
+        onhand(ctx), OrderAction(reference), idempotency_key=idempotency_key
+    ))
 
 
 @orders_app.command("ship-from")
@@ -190,7 +207,8 @@ def ship_line_from(
     """Ship one line from a chosen location: its unpicked reservations move there."""
     print_order(
         services.sales_orders.ship_line_from(
-            onhand(ctx), reference, line_no=line_no, location=location, idempotency_key=idempotency_key
+            onhand(ctx), ShipLineFrom(reference, line_no=line_no, location=location),
+            idempotency_key=idempotency_key,
         )
     )
 
@@ -198,7 +216,9 @@ def ship_line_from(
 @orders_app.command("cancel")
 def cancel_order(ctx: typer.Context, reference: Reference, idempotency_key: IdempotencyKey = None) -> None:
     """Cancel what is still open and release every reservation (shipped goods stay shipped)."""
-    print_order(services.sales_orders.cancel_order(onhand(ctx), reference, idempotency_key=idempotency_key))
+    print_order(services.sales_orders.cancel_order(
+        onhand(ctx), OrderAction(reference), idempotency_key=idempotency_key
+    ))
 
 
 orders_app.command("pick-list")(fulfilment.pick_list)

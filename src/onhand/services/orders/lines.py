@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +12,7 @@ from onhand.domain.catalog.items import ItemKind
 from onhand.domain.catalog.locations import effective_sellable, validate_coordinates
 from onhand.domain.errors import InvalidInput
 from onhand.domain.money import line_total
+from onhand.domain.orders.commands import Address, NewOrderLine
 from onhand.domain.orders.sales_orders import validate_unit_price
 from onhand.domain.quantities import positive_quantity
 from onhand.services import resolve
@@ -23,16 +23,7 @@ if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
 
 
-@dataclass(frozen=True)
-class NewOrderLine:
-    sku: str
-    quantity: Decimal | int | str
-    unit_price: Decimal | int | str = 0
-    lot: str | None = None  # a lot the customer asked for
-    location: str | None = None  # ship this line from here, whatever routing says
-
-
-def ship_to_values(ship_to: ShipTo | None) -> dict[str, Any]:
+def ship_to_values(ship_to: Address | ShipTo | None) -> dict[str, Any]:
     ship_to = ship_to or ShipTo()
     validate_coordinates(ship_to.latitude, ship_to.longitude, "ship_to.")
     country = resolve.text(ship_to.country, "ship_to.country")

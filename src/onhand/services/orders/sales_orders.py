@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Sequence
-from datetime import date
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from onhand.domain.accounting.sales_revenue import order_exchange_rate
 from onhand.domain.catalog.locations import effective_sellable
 from onhand.domain.choices import parse_choice
 from onhand.domain.errors import AlreadyExists, Conflict, InvalidInput, NotFound
+from onhand.domain.orders.commands import CreateOrder, OrderAction, ShipLineFrom, UpdateOrder
 from onhand.domain.orders.sales_orders import (
     OrderStatus,
     require_active,
@@ -29,8 +27,8 @@ from onhand.services.catalog.lots import parse_date
 from onhand.services.context import ServiceContext, run_write, today
 from onhand.services.limits import check_line_count
 from onhand.services.orders import allocation, backorders
-from onhand.services.orders.lines import NewOrderLine, line_values, ship_to_values
-from onhand.services.orders.views import SalesOrderView, ShipTo, load_order, order_subject
+from onhand.services.orders.lines import NewOrderLine, line_values, ship_to_values  # noqa: F401 (callers find it here)
+from onhand.services.orders.views import SalesOrderView, load_order, order_subject
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
@@ -56,25 +54,17 @@ def order_id(uow: UnitOfWork, reference: str) -> int:
 
 
 def create_order(
-    ctx: ServiceContext,
-    *,
-    lines: Sequence[NewOrderLine],
-    reference: str | None = None,
-    channel: str = "manual",
-    external_id: str | None = None,
-    customer: str | None = None,
-    ship_to: ShipTo | None = None,
-    currency: str | None = None,
-    exchange_rate: Decimal | int | str | None = None,
-    requested_ship_date: date | str | None = None,
-    idempotency_key: str | None = None,
+    ctx: ServiceContext, command: CreateOrder, *, idempotency_key: str | None = None
 ) -> SalesOrderView:
     """A new order; in a currency other than the company's it needs `exchange_rate`
     (company currency per unit of the order's), which its revenue is journaled at."""
+    lines, reference, currency, exchange_rate = (
+        command.lines, command.reference, command.currency, command.exchange_rate
+    )
     check_line_count(ctx.limits, lines, "lines")
-    channel_name = validate_channel(channel)
-    external = resolve.text(external_id, "external_id", max_length=100)
-    ship_date = parse_date(requested_ship_date, "requested_ship_date")
+    channel_name = validate_channel(command.channel)
+    external = resolve.text(command.external_id, "external_id", max_length=100)
+    ship_date = parse_date(command.requested_ship_date, "requested_ship_date")
 
     def work(uow: UnitOfWork) -> int:
         if external is not None:
@@ -95,41 +85,26 @@ def create_order(
             "reference": ref,
             "channel": channel_name,
             "external_id": external,
-            "customer": resolve.text(customer, "customer"),
+            "customer": resolve.text(command.customer, "customer"),
             "currency": order_currency,
             "exchange_rate": order_exchange_rate(exchange_rate, order_currency, company_currency),
             "requested_ship_date": ship_date or today(ctx, uow),
             "status": OrderStatus.OPEN.value,
             "created_at": now,
             "updated_at": now,
-            **ship_to_values(ship_to),
+            **ship_to_values(command.ship_to),
         }
         order_id = uow.orders.add(header, line_values(uow, lines))
         if not reference:
             uow.orders.update(order_id, reference=resolve.document_number("SO", order_id, uow.orders.id_by_reference))
         return order_id
 
-    request = {
-        "lines": [line.__dict__ for line in lines], "reference": reference, "channel": channel,
-        "external_id": external_id, "customer": customer,
-        "ship_to": ship_to.__dict__ if ship_to else None, "currency": currency,
-        "exchange_rate": None if exchange_rate is None else str(exchange_rate),
-        "requested_ship_date": ship_date,
-    }
     return run_write(ctx, work, load_order, action="create_order", subject=order_subject,
-                     idempotency_key=idempotency_key, request=request)
+                     idempotency_key=idempotency_key, request=command)
 
 
 def update_order(
-    ctx: ServiceContext,
-    reference: str,
-    *,
-    lines: Sequence[NewOrderLine] | None = None,
-    customer: str | None = None,
-    ship_to: ShipTo | None = None,
-    requested_ship_date: date | str | None = None,
-    exchange_rate: Decimal | int | str | None = None,
-    idempotency_key: str | None = None,
+    ctx: ServiceContext, command: UpdateOrder, *, idempotency_key: str | None = None
 ) -> SalesOrderView:
     """Change an order that has shipped nothing yet; new lines replace the old ones.
 
@@ -138,8 +113,11 @@ def update_order(
     Changing the lines, address or date of an allocated order releases its
     reservations and allocates it again under the new terms.
     """
+    reference, lines, customer, ship_to, exchange_rate = (
+        command.reference, command.lines, command.customer, command.ship_to, command.exchange_rate
+    )
     check_line_count(ctx.limits, lines, "lines")
-    ship_date = parse_date(requested_ship_date, "requested_ship_date")
+    ship_date = parse_date(command.requested_ship_date, "requested_ship_date")
 
     def work(uow: UnitOfWork) -> int:
         order = locked_order(uow, reference)
@@ -176,13 +154,8 @@ def update_order(
         backorders.serve_backorders(uow, item_ids=freed, also_orders=[], now=now)
         return int(order.id)
 
-    request = {
-        "reference": reference, "lines": [line.__dict__ for line in lines] if lines is not None else None,
-        "customer": customer, "ship_to": ship_to.__dict__ if ship_to else None, "date": ship_date,
-        "exchange_rate": None if exchange_rate is None else str(exchange_rate),
-    }
     return run_write(ctx, work, load_order, action="update_order", subject=order_subject,
-                     idempotency_key=idempotency_key, request=request,
+                     idempotency_key=idempotency_key, request=command,
                      before=lambda uow: load_order(uow, int(locked_order(uow, reference).id)))
 
 
@@ -193,9 +166,10 @@ def _handled(uow: UnitOfWork, order_id: int) -> bool:
 
 
 def allocate_order(
-    ctx: ServiceContext, reference: str, *, idempotency_key: str | None = None
+    ctx: ServiceContext, command: OrderAction, *, idempotency_key: str | None = None
 ) -> SalesOrderView:
     """Reserve stock for everything the order still needs; the rest is backordered."""
+    reference = command.reference
 
     def work(uow: UnitOfWork) -> int:
         order = locked_order(uow, reference)
@@ -204,18 +178,14 @@ def allocate_order(
         return int(order.id)
 
     return run_write(ctx, work, load_order, action="allocate_order", subject=order_subject,
-                     idempotency_key=idempotency_key, request={"reference": reference})
+                     idempotency_key=idempotency_key, request=command)
 
 
 def ship_line_from(
-    ctx: ServiceContext,
-    reference: str,
-    *,
-    line_no: int,
-    location: str,
-    idempotency_key: str | None = None,
+    ctx: ServiceContext, command: ShipLineFrom, *, idempotency_key: str | None = None
 ) -> SalesOrderView:
     """Override routing for one line: release its unpicked reservations, reserve from `location`."""
+    reference, line_no, location = command.reference, command.line_no, command.location
 
     def work(uow: UnitOfWork) -> int:
         order = locked_order(uow, reference)
@@ -237,15 +207,15 @@ def ship_line_from(
         backorders.serve_backorders(uow, item_ids=sorted(freed), also_orders=[], now=now)
         return int(order.id)
 
-    request = {"reference": reference, "line_no": line_no, "location": location}
     return run_write(ctx, work, load_order, action="ship_line_from", subject=order_subject,
-                     idempotency_key=idempotency_key, request=request)
+                     idempotency_key=idempotency_key, request=command)
 
 
 def cancel_order(
-    ctx: ServiceContext, reference: str, *, idempotency_key: str | None = None
+    ctx: ServiceContext, command: OrderAction, *, idempotency_key: str | None = None
 ) -> SalesOrderView:
     """Cancel what is still open and release every reservation; shipped goods stay shipped."""
+    reference = command.reference
 
     def work(uow: UnitOfWork) -> int:
         order = locked_order(uow, reference)
@@ -257,7 +227,7 @@ def cancel_order(
         return int(order.id)
 
     return run_write(ctx, work, load_order, action="cancel_order", subject=order_subject,
-                     idempotency_key=idempotency_key, request={"reference": reference})
+                     idempotency_key=idempotency_key, request=command)
 
 
 def get_order(ctx: ServiceContext, reference: str) -> SalesOrderView:

@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from onhand import services
+from onhand.domain.orders.commands import OrderAction, ShipLineFrom
 from onhand.entrypoints.api import paths  # noqa: F401  (registers the path convertors used below)
 from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, OrderDesk, Reader
 from onhand.entrypoints.api.bodies import ExactJsonRoute
@@ -23,7 +24,6 @@ from onhand.entrypoints.api.schemas.orders import (
     OrderList,
     OrderOut,
     OrderPatch,
-    order_lines,
 )
 
 router = APIRouter(route_class=ExactJsonRoute, tags=["orders"], responses=ERROR_RESPONSES)
@@ -53,11 +53,7 @@ def create_order(
     body: OrderIn, onhand: OnhandDep, _key: OrderDesk, idempotency_key: IdempotencyKey = None
 ) -> OrderOut:
     order = services.sales_orders.create_order(
-        onhand, lines=[line.to_line() for line in body.lines], reference=body.reference, channel=body.channel,
-        external_id=body.external_id, customer=body.customer,
-        ship_to=body.ship_to.to_ship_to() if body.ship_to else None, currency=body.currency,
-        exchange_rate=body.exchange_rate, requested_ship_date=body.requested_ship_date,
-        idempotency_key=idempotency_key,
+        onhand, body.to_command(), idempotency_key=idempotency_key,
     )
     return OrderOut.of(order)
 
@@ -81,10 +77,7 @@ def update_order(
     reference: str, body: OrderPatch, onhand: OnhandDep, _key: OrderDesk, idempotency_key: IdempotencyKey = None
 ) -> OrderOut:
     order = services.sales_orders.update_order(
-        onhand, reference, lines=order_lines(body.lines), customer=body.customer,
-        ship_to=body.ship_to.to_ship_to() if body.ship_to else None,
-        requested_ship_date=body.requested_ship_date, exchange_rate=body.exchange_rate,
-        idempotency_key=idempotency_key,
+        onhand, body.to_command(reference), idempotency_key=idempotency_key,
     )
     return OrderOut.of(order)
 
@@ -96,7 +89,9 @@ def update_order(
 def allocate_order(
     reference: str, onhand: OnhandDep, _key: OrderDesk, idempotency_key: IdempotencyKey = None
 ) -> OrderOut:
-    return OrderOut.of(services.sales_orders.allocate_order(onhand, reference, idempotency_key=idempotency_key))
+    return OrderOut.of(services.sales_orders.allocate_order(
+        onhand, OrderAction(reference), idempotency_key=idempotency_key
+    ))
 
 
 @router.post(
@@ -108,7 +103,7 @@ def ship_line_from(
     idempotency_key: IdempotencyKey = None,
 ) -> OrderOut:
     order = services.sales_orders.ship_line_from(
-        onhand, reference, line_no=line_no, location=body.location, idempotency_key=idempotency_key
+        onhand, ShipLineFrom(reference, line_no=line_no, location=body.location), idempotency_key=idempotency_key
     )
     return OrderOut.of(order)
 
@@ -120,4 +115,6 @@ def ship_line_from(
 def cancel_order(
     reference: str, onhand: OnhandDep, _key: OrderDesk, idempotency_key: IdempotencyKey = None
 ) -> OrderOut:
-    return OrderOut.of(services.sales_orders.cancel_order(onhand, reference, idempotency_key=idempotency_key))
+    return OrderOut.of(services.sales_orders.cancel_order(
+        onhand, OrderAction(reference), idempotency_key=idempotency_key
+    ))

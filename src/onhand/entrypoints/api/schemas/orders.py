@@ -11,6 +11,9 @@ from datetime import date, datetime
 
 from pydantic import Field
 
+from onhand.domain.calendar import parse_date
+from onhand.domain.orders.commands import Address, CreateOrder, NewOrderLine, UpdateOrder, parse_order_line
+from onhand.domain.quantities import optional_decimal
 from onhand.entrypoints.api.schemas.common import (
     DateIn,
     DecimalIn,
@@ -20,7 +23,6 @@ from onhand.entrypoints.api.schemas.common import (
     RequestModel,
     ResponseModel,
 )
-from onhand.services.orders.sales_orders import NewOrderLine
 from onhand.services.orders.views import (
     OrderLineView,
     PackageView,
@@ -44,8 +46,8 @@ class ShipToModel(RequestModel):
     latitude: Degrees | None = None
     longitude: Degrees | None = None
 
-    def to_ship_to(self) -> ShipTo:
-        return ShipTo(**self.model_dump())
+    def to_address(self) -> Address:
+        return Address(**self.model_dump())
 
     @classmethod
     def of(cls, ship_to: ShipTo) -> ShipToModel:
@@ -59,15 +61,17 @@ class OrderLineIn(RequestModel):
     lot: str | None = Field(None, description="A lot the customer asked for (lot-tracked items)")
     location: str | None = Field(None, description="Ship this line from here, whatever routing says")
 
-    def to_line(self) -> NewOrderLine:
-        return NewOrderLine(
-            sku=self.sku, quantity=self.quantity, unit_price=self.unit_price, lot=self.lot,
+    def to_line(self, field: str) -> NewOrderLine:
+        return parse_order_line(
+            field, sku=self.sku, quantity=self.quantity, unit_price=self.unit_price, lot=self.lot,
             location=self.location,
         )
 
 
-def order_lines(lines: list[OrderLineIn] | None) -> list[NewOrderLine] | None:
-    return [line.to_line() for line in lines] if lines is not None else None
+def order_lines(lines: list[OrderLineIn] | None) -> tuple[NewOrderLine, ...] | None:
+    if lines is None:
+        return None
+    return tuple(line.to_line(f"lines[{index}]") for index, line in enumerate(lines))
 
 
 class OrderIn(RequestModel):
@@ -85,6 +89,15 @@ class OrderIn(RequestModel):
         "company's currency (its revenue is journaled at it); omitted or 1 otherwise", examples=["1.25"])
     requested_ship_date: DateIn | None = Field(None, description="Default: today")
 
+    def to_command(self) -> CreateOrder:
+        return CreateOrder(
+            lines=order_lines(self.lines) or (), reference=self.reference, channel=self.channel,
+            external_id=self.external_id, customer=self.customer,
+            ship_to=self.ship_to.to_address() if self.ship_to else None, currency=self.currency,
+            exchange_rate=optional_decimal(self.exchange_rate, "exchange_rate"),
+            requested_ship_date=parse_date(self.requested_ship_date, "requested_ship_date"),
+        )
+
 
 class OrderPatch(RequestModel):
     """Change an order that has shipped nothing. Absent or null fields stay as they are;
@@ -95,6 +108,14 @@ class OrderPatch(RequestModel):
     ship_to: ShipToModel | None = None
     requested_ship_date: DateIn | None = None
     exchange_rate: DecimalIn | None = Field(None, description="Company currency per unit of the order's currency")
+
+    def to_command(self, reference: str) -> UpdateOrder:
+        return UpdateOrder(
+            reference=reference, lines=order_lines(self.lines), customer=self.customer,
+            ship_to=self.ship_to.to_address() if self.ship_to else None,
+            requested_ship_date=parse_date(self.requested_ship_date, "requested_ship_date"),
+            exchange_rate=optional_decimal(self.exchange_rate, "exchange_rate"),
+        )
 
 
 class LineLocationIn(RequestModel):
