@@ -18,7 +18,7 @@ from onhand.adapters.db.tables.purchasing import (
     supplier_prices,
 )
 from onhand.domain.purchasing.purchase_orders import OPEN
-from onhand.services.purchasing.views import IncomingRow
+from onhand.domain.purchasing.views import IncomingRow
 
 ZERO = Decimal(0)
 _OPEN_STATUSES = sorted(status.value for status in OPEN)
