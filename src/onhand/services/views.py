@@ -116,13 +116,21 @@ class ImportReport:
         return not self.errors
 
 
-# Re-exported: these read models live in the domain now (callers elsewhere keep working).
+# The read models re-exported here live in the domain now (domain/<area>/views.py);
+# callers elsewhere keep importing them from this module.
 __all__ = [
     "ApiKeyView",
     "BalanceRow",
     "Company",
+    "Discrepancy",
+    "ImportReport",
     "MoveView",
     "NewApiKey",
     "PostingView",
     "ReasonCode",
+    "RowError",
+    "StockLevel",
+    "StockReport",
+    "StoredValue",
+    "VerifyReport",
 ]

@@ -15,7 +15,8 @@ from onhand.domain.assemblies.views import (
     LotGenealogy,
 )
 
-# Re-exported: these read models live in the domain now (callers elsewhere keep working).
+# The read models re-exported here live in the domain now (domain/<area>/views.py);
+# callers elsewhere keep importing them from this module.
 __all__ = [
     "BillOfMaterials",
     "BuildOrderView",

@@ -78,7 +78,8 @@ def load_order(uow: UnitOfWork, order_id: int) -> SalesOrderView:
         returns=tuple(uow.shipments.returns_for_order(order_id)) if any(line.returned > 0 for line in rows) else (),
     )
 
-# Re-exported: these read models live in the domain now (callers elsewhere keep working).
+# The read models re-exported here live in the domain now (domain/<area>/views.py);
+# callers elsewhere keep importing them from this module.
 __all__ = [
     "OrderLineView",
     "PackageView",
@@ -89,4 +90,6 @@ __all__ = [
     "ShipTo",
     "ShipmentLineView",
     "ShipmentView",
+    "load_order",
+    "order_subject",
 ]

@@ -80,7 +80,8 @@ def _price_warnings(uow: UnitOfWork, supplier: Any, line: Any) -> list[str]:
                      f"{supplier.code}'s packs of {price.pack_size}")
     return found
 
-# Re-exported: these read models live in the domain now (callers elsewhere keep working).
+# The read models re-exported here live in the domain now (domain/<area>/views.py);
+# callers elsewhere keep importing them from this module.
 __all__ = [
     "IncomingRow",
     "LandedCostShareView",
@@ -93,4 +94,8 @@ __all__ = [
     "SupplierReturnLineView",
     "SupplierReturnView",
     "SupplierView",
+    "load_purchase_order",
+    "purchase_order_subject",
+    "receipt_subject",
+    "supplier_return_subject",
 ]
