@@ -1,6 +1,7 @@
 """What a service needs from the outside world, and how a write is run.
 
-`ServiceContext` is implemented by `onhand.bootstrap.Onhand`. `run_write` gives every
+`ServiceContext` is implemented by `onhand.bootstrap.Onhand`; the unit of work it opens is
+the port `services.ports.UnitOfWork` (re-exported here), never the concrete adapter. `run_write` gives every
 write the same life: one transaction, an optional idempotency key (scoped to the actor,
 remembered for `idempotency_ttl`), its audit entry, and a few retries when a concurrent
 transaction got in the way.
@@ -12,7 +13,7 @@ import time
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from onhand.domain.accounting.journal import Journal
 from onhand.domain.actors import Actor
@@ -22,9 +23,7 @@ from onhand.domain.commands import canonical, fingerprint
 from onhand.domain.errors import IdempotencyConflict, InvalidInput, TransientConflict
 from onhand.services.audit import record_action, record_change
 from onhand.services.limits import Limits
-
-if TYPE_CHECKING:  # the concrete unit of work, for type checkers only
-    from onhand.adapters.db.uow import SqlUnitOfWork as UnitOfWork
+from onhand.services.ports import UnitOfWork  # the port; adapters/db/uow.py implements it
 
 T = TypeVar("T")
 MAX_ATTEMPTS = 5

@@ -3,70 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
-
-@dataclass(frozen=True)
-class Company:
-    name: str
-    timezone: str
-    currency: str
-    # Days of shelf life a lot must still have on the ship date (items may override).
-    min_remaining_shelf_life_days: int = 0
-    # Percent a purchase receipt may exceed the ordered quantity (suppliers may override).
-    over_receipt_tolerance_pct: Decimal = Decimal(0)
-
-
-@dataclass(frozen=True)
-class ReasonCode:
-    code: str
-    description: str
-
-
-@dataclass(frozen=True)
-class MoveView:
-    id: int
-    posting_id: int
-    sku: str
-    lot: str | None
-    from_location: str
-    to_location: str
-    quantity: Decimal
-    posting_kind: str
-    reason: str | None
-    reference: str | None
-    created_at: datetime
-    effective_at: datetime
-
-
-@dataclass(frozen=True)
-class PostingView:
-    id: int
-    kind: str
-    reason: str | None
-    reference: str | None
-    note: str | None
-    created_at: datetime
-    effective_at: datetime
-    moves: tuple[MoveView, ...]
-    # Who posted it: `api_key:3`, `cli:alice`, `system` (domain/actors.py); None before revision 0015.
-    actor: str | None = None
-
-
-@dataclass(frozen=True)
-class BalanceRow:
-    """One balance row with what availability needs to know about it."""
-
-    item_id: int
-    sku: str
-    location_id: int
-    lot_id: int | None
-    lot_code: str | None
-    lot_status: str | None
-    lot_expiry: date | None
-    on_hand: Decimal
-    reserved: Decimal
+from onhand.domain.access.views import (
+    ApiKeyView,
+    NewApiKey,
+)
+from onhand.domain.catalog.views import (
+    Company,
+    ReasonCode,
+)
+from onhand.domain.ledger.views import (
+    BalanceRow,
+    MoveView,
+    PostingView,
+)
 
 
 @dataclass(frozen=True)
@@ -164,24 +116,21 @@ class ImportReport:
         return not self.errors
 
 
-@dataclass(frozen=True)
-class ApiKeyView:
-    id: int
-    name: str
-    role: str
-    prefix: str
-    created_at: datetime
-    revoked_at: datetime | None
-    expires_at: datetime | None = None
-    last_used_at: datetime | None = None  # to the minute (domain/access/api_keys.py)
-    rotated_at: datetime | None = None
-    # After a rotation, the previous secret works until then.
-    previous_secret_expires_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class NewApiKey:
-    """Returned once, at creation or rotation: the only time the secret exists outside the caller."""
-
-    key: ApiKeyView
-    secret: str
+# The read models re-exported here live in the domain now (domain/<area>/views.py);
+# callers elsewhere keep importing them from this module.
+__all__ = [
+    "ApiKeyView",
+    "BalanceRow",
+    "Company",
+    "Discrepancy",
+    "ImportReport",
+    "MoveView",
+    "NewApiKey",
+    "PostingView",
+    "ReasonCode",
+    "RowError",
+    "StockLevel",
+    "StockReport",
+    "StoredValue",
+    "VerifyReport",
+]

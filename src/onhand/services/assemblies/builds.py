@@ -45,7 +45,7 @@ from onhand.services.ledger.postings import parse_effective_at
 from onhand.services.limits import check_line_count
 
 if TYPE_CHECKING:
-    from onhand.adapters.db.repositories.builds import BuildOrderRecord
+    from onhand.domain.assemblies.records import BuildOrderRecord
     from onhand.services.context import UnitOfWork
 
 

@@ -16,7 +16,7 @@ from onhand.services.assemblies.views import GenealogyLink, LotGenealogy
 from onhand.services.context import ServiceContext
 
 if TYPE_CHECKING:
-    from onhand.adapters.db.repositories.builds import LinkRecord
+    from onhand.domain.assemblies.records import LinkRecord
     from onhand.services.context import UnitOfWork
 
 MAX_LEVELS = 10

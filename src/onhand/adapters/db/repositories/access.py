@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, or_, select, update
 
 from onhand.adapters.db.tables import api_keys, idempotency_keys, import_runs
-from onhand.services.views import ApiKeyView
+from onhand.domain.access.records import (
+    StoredKey,
+)
+from onhand.domain.access.views import ApiKeyView
 
 
 def _key(row: Any) -> ApiKeyView:
@@ -25,15 +27,6 @@ def _key(row: Any) -> ApiKeyView:
         rotated_at=row.rotated_at,
         previous_secret_expires_at=row.previous_secret_expires_at,
     )
-
-
-@dataclass(frozen=True)
-class StoredKey:
-    """A key with the hashes its secrets are checked against (never leaves the services)."""
-
-    key: ApiKeyView
-    secret_hash: str
-    previous_secret_hash: str | None
 
 
 class ApiKeyRepository:

@@ -22,8 +22,8 @@ from onhand.adapters.db.tables import balances, items, locations, lots
 from onhand.adapters.db.types import ScaledDecimal
 from onhand.domain.catalog.locations import INTERNAL_KINDS
 from onhand.domain.ledger.postings import BalanceKey, Guard, Refusals
+from onhand.domain.ledger.views import BalanceRow
 from onhand.domain.quantities import MAX_TOTAL_QUANTITY
-from onhand.services.views import BalanceRow
 
 ZERO = Decimal(0)
 

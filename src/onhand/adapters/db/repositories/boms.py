@@ -13,8 +13,8 @@ from onhand.adapters.db.tables import items, units
 from onhand.adapters.db.tables.assemblies import bills_of_materials, bom_lines
 from onhand.adapters.db.types import ScaledDecimal
 from onhand.domain.assemblies.bundles import Component
+from onhand.domain.assemblies.views import BillOfMaterials, ComponentView
 from onhand.domain.catalog.items import ItemKind
-from onhand.services.assemblies.views import BillOfMaterials, ComponentView
 
 _PARENT = items.alias("parent")
 _HEADER = (

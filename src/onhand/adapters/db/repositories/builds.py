@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -16,16 +15,15 @@ from onhand.adapters.db.tables import items, locations, lots
 from onhand.adapters.db.tables.assemblies import build_orders, build_runs, lot_genealogy
 from onhand.adapters.db.types import ScaledDecimal
 from onhand.domain.assemblies.builds import BuildStatus
-from onhand.services.assemblies.views import BuildOrderView, BuildRunView, GenealogyLine, GenealogyLink
+from onhand.domain.assemblies.records import (
+    BuildOrderRecord,
+    BuiltSoFar,
+    LinkRecord,
+)
+from onhand.domain.assemblies.views import BuildOrderView, BuildRunView, GenealogyLine, GenealogyLink
 
 OPEN_STATUSES = [s.value for s in BuildStatus if s.is_open]
 
-
-@dataclass(frozen=True)
-class BuiltSoFar:
-    built: Decimal
-    planned: Decimal
-    status: BuildStatus
 
 _ORDERS = (
     select(build_orders, items.c.sku, locations.c.code.label("location_code"))
@@ -99,27 +97,6 @@ _LINKS = (
 _LINKS_OF_RUNS = _LINKS.where(lot_genealogy.c.run_id.in_(bindparam("run_ids", expanding=True)))
 _LINKS_INTO = _LINKS.where(lot_genealogy.c.parent_lot_id.in_(bindparam("lot_ids", expanding=True)))
 _LINKS_FROM = _LINKS.where(lot_genealogy.c.child_lot_id.in_(bindparam("lot_ids", expanding=True)))
-
-
-@dataclass(frozen=True)
-class BuildOrderRecord:
-    id: int
-    reference: str
-    item_id: int
-    location_id: int
-    quantity: Decimal
-    built: Decimal
-    status: BuildStatus
-
-
-@dataclass(frozen=True)
-class LinkRecord:
-    """A genealogy edge with the ids a walk over the lot graph needs."""
-
-    link: GenealogyLink
-    parent_lot_id: int | None
-    child_lot_id: int | None
-    child_item_id: int
 
 
 def _record(row: Any) -> BuildOrderRecord:

@@ -9,8 +9,8 @@ from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
 
 from onhand.adapters.db.tables import company, items, reason_codes, units
 from onhand.domain.catalog.items import Item, ItemKind, Tracking
+from onhand.domain.catalog.views import Company
 from onhand.domain.quantities import UnitOfMeasure
-from onhand.services.views import Company
 
 
 def _unit(row: Any) -> UnitOfMeasure:

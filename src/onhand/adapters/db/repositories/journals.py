@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import (
     Connection,
@@ -46,6 +46,9 @@ from onhand.adapters.db.tables.accounting import account_codes, journal_basis, j
 from onhand.adapters.db.tables.opening_values import opening_valuations, opening_values
 from onhand.adapters.db.tables.valuation import move_values
 from onhand.adapters.db.types import ScaledDecimal
+from onhand.domain.accounting.records import (
+    BookedSum,
+)
 from onhand.domain.valuation.cost_layers import ZERO
 from onhand.domain.valuation.move_roles import MoveRole
 
@@ -130,17 +133,6 @@ _BOOKED = (
     .order_by(journal_basis.c.id)
 )
 _VALUE_STEP = Decimal("0.000001")
-
-
-class BookedSum(NamedTuple):
-    effective_day: date
-    kind: str
-    role: str
-    category: str | None
-    location_id: int | None
-    destination_id: int | None
-    value: Decimal
-    variance: Decimal
 
 
 _POSTED_DAYS = select(journal_days.c.day).order_by(journal_days.c.day)

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, bindparam, func, insert, select
 
 from onhand.adapters.db.tables import items, locations, lots, moves, postings
 from onhand.domain.ledger.postings import PostingDraft
-from onhand.services.views import MoveView, PostingView
+from onhand.domain.ledger.views import MoveView, PostingView
 
 ZERO = Decimal(0)
 

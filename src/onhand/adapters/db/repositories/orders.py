@@ -21,6 +21,7 @@ from onhand.adapters.db.tables import (
     units,
 )
 from onhand.adapters.db.types import ScaledDecimal
+from onhand.domain.orders.records import SalesOrderLineRecord, SalesOrderRecord
 from onhand.domain.orders.sales_orders import OrderStatus
 
 ZERO = Decimal(0)
@@ -103,6 +104,14 @@ _LINES_OF_ORDERS = _ALL_LINES.where(
     sales_order_lines.c.order_id.in_(bindparam("order_keys", expanding=True))
 ).order_by(sales_order_lines.c.order_id, sales_order_lines.c.line_no)
 
+def _header(row: Any) -> SalesOrderRecord:
+    return SalesOrderRecord(**{**row._mapping, "has_packages": bool(row.has_packages)})
+
+
+def _header_or_none(row: Any) -> SalesOrderRecord | None:
+    return None if row is None else _header(row)
+
+
 class OrderRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -135,17 +144,17 @@ class OrderRepository:
     def set_rate_in_currency(self, currency: str, rate: Decimal) -> None:
         self._conn.execute(update(sales_orders).where(sales_orders.c.currency == currency).values(exchange_rate=rate))
 
-    def locked(self, order_id: int) -> Any:
+    def locked(self, order_id: int) -> SalesOrderRecord | None:
         """The order's header, locked for this transaction (PostgreSQL row lock; SQLite
         writers are serial) and read after the lock was granted."""
-        return self._conn.execute(_LOCKED, {"order_key": order_id}).first()
+        return _header_or_none(self._conn.execute(_LOCKED, {"order_key": order_id}).first())
 
-    def locked_by_reference(self, reference: str) -> Any:
-        return self._conn.execute(_LOCKED_BY_REFERENCE, {"reference": reference}).first()
+    def locked_by_reference(self, reference: str) -> SalesOrderRecord | None:
+        return _header_or_none(self._conn.execute(_LOCKED_BY_REFERENCE, {"reference": reference}).first())
 
-    def locked_by_references(self, references: list[str]) -> list[Any]:
+    def locked_by_references(self, references: list[str]) -> list[SalesOrderRecord]:
         """The headers of these orders (those that exist), oldest first, locked."""
-        return list(self._conn.execute(_LOCKED_BY_REFERENCES, {"references": references}))
+        return [_header(row) for row in self._conn.execute(_LOCKED_BY_REFERENCES, {"references": references})]
 
     def update_many(self, changes: list[dict[str, Any]]) -> None:
         """Several orders' changes in one statement: each dict holds `order_key` and the
@@ -153,9 +162,9 @@ class OrderRepository:
         if changes:
             self._conn.execute(_UPDATE_ORDER, changes)
 
-    def get(self, order_id: int) -> Any:
+    def get(self, order_id: int) -> SalesOrderRecord | None:
         """The header, with `has_packages`."""
-        return self._conn.execute(_GET, {"order_key": order_id}).first()
+        return _header_or_none(self._conn.execute(_GET, {"order_key": order_id}).first())
 
     def id_by_reference(self, reference: str) -> int | None:
         return self._conn.execute(_BY_REFERENCE, {"reference": reference}).scalar()
@@ -169,17 +178,17 @@ class OrderRepository:
     def next_number(self) -> int:
         return int(self._conn.execute(_LAST_ID).scalar_one()) + 1
 
-    def lines(self, order_id: int) -> list[Any]:
+    def lines(self, order_id: int) -> list[SalesOrderLineRecord]:
         """The lines in line order, each with `reserved`, `picked`, `shipped` and `returned`,
         its item's `item_kind` and `unit_decimals`."""
-        return list(self._conn.execute(_LINES, {"order_key": order_id}))
+        return [SalesOrderLineRecord(**row._mapping) for row in self._conn.execute(_LINES, {"order_key": order_id})]
 
-    def lines_of(self, order_ids: list[int]) -> dict[int, list[Any]]:
+    def lines_of(self, order_ids: list[int]) -> dict[int, list[SalesOrderLineRecord]]:
         """`lines` of several orders in one statement, by order id."""
-        found: dict[int, list[Any]] = {order_id: [] for order_id in order_ids}
+        found: dict[int, list[SalesOrderLineRecord]] = {order_id: [] for order_id in order_ids}
         if order_ids:
             for row in self._conn.execute(_LINES_OF_ORDERS, {"order_keys": order_ids}):
-                found[row.order_id].append(row)
+                found[row.order_id].append(SalesOrderLineRecord(**row._mapping))
         return found
 
     def with_backorders(self, item_ids: list[int]) -> list[int]:
@@ -191,10 +200,10 @@ class OrderRepository:
 
     def list(
         self, *, status: str | None, channel: str | None, limit: int, offset: int
-    ) -> list[Any]:
-        query = select(sales_orders).order_by(sales_orders.c.id.desc()).limit(limit).offset(offset)
+    ) -> list[SalesOrderRecord]:
+        query = _HEADER.order_by(sales_orders.c.id.desc()).limit(limit).offset(offset)
         if status:
             query = query.where(sales_orders.c.status == status)
         if channel:
             query = query.where(sales_orders.c.channel == channel)
-        return list(self._conn.execute(query))
+        return [_header(row) for row in self._conn.execute(query)]

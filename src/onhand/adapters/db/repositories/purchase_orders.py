@@ -18,7 +18,8 @@ from onhand.adapters.db.tables.purchasing import (
     supplier_prices,
 )
 from onhand.domain.purchasing.purchase_orders import OPEN
-from onhand.services.purchasing.views import IncomingRow
+from onhand.domain.purchasing.records import PurchaseOrderLineRecord, PurchaseOrderRecord
+from onhand.domain.purchasing.views import IncomingRow
 
 ZERO = Decimal(0)
 _OPEN_STATUSES = sorted(status.value for status in OPEN)
@@ -77,6 +78,10 @@ _OPEN_LINES = (
 )
 
 
+def _order_or_none(row: Any) -> PurchaseOrderRecord | None:
+    return None if row is None else PurchaseOrderRecord(**row._mapping)
+
+
 class PurchaseOrderRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -100,18 +105,18 @@ class PurchaseOrderRepository:
         """Serialize writers of one order (PostgreSQL row lock; SQLite writers are serial)."""
         self._conn.execute(_LOCK, {"order_key": order_id})
 
-    def get(self, order_id: int) -> Any:
-        return self._conn.execute(_GET, {"order_key": order_id}).first()
+    def get(self, order_id: int) -> PurchaseOrderRecord | None:
+        return _order_or_none(self._conn.execute(_GET, {"order_key": order_id}).first())
 
-    def by_reference(self, reference: str) -> Any:
-        return self._conn.execute(_BY_REFERENCE, {"reference": reference}).first()
+    def by_reference(self, reference: str) -> PurchaseOrderRecord | None:
+        return _order_or_none(self._conn.execute(_BY_REFERENCE, {"reference": reference}).first())
 
-    def by_supplier_reference(self, supplier_id: int, supplier_reference: str) -> Any:
+    def by_supplier_reference(self, supplier_id: int, supplier_reference: str) -> PurchaseOrderRecord | None:
         params = {"supplier_key": supplier_id, "supplier_reference": supplier_reference}
-        return self._conn.execute(_BY_SUPPLIER_REFERENCE, params).first()
+        return _order_or_none(self._conn.execute(_BY_SUPPLIER_REFERENCE, params).first())
 
-    def lines(self, order_id: int) -> list[Any]:
-        return list(self._conn.execute(_LINES, {"order_key": order_id}))
+    def lines(self, order_id: int) -> list[PurchaseOrderLineRecord]:
+        return [PurchaseOrderLineRecord(**row._mapping) for row in self._conn.execute(_LINES, {"order_key": order_id})]
 
     def received(self, order_id: int) -> dict[int, Decimal]:
         """Received so far per order line id."""
@@ -123,13 +128,13 @@ class PurchaseOrderRepository:
 
     def list(
         self, *, status: str | None, supplier_id: int | None, limit: int, offset: int
-    ) -> list[Any]:
+    ) -> list[PurchaseOrderRecord]:
         query = select(purchase_orders).order_by(purchase_orders.c.id.desc()).limit(limit).offset(offset)
         if status:
             query = query.where(purchase_orders.c.status == status)
         if supplier_id is not None:
             query = query.where(purchase_orders.c.supplier_id == supplier_id)
-        return list(self._conn.execute(query))
+        return [PurchaseOrderRecord(**row._mapping) for row in self._conn.execute(query)]
 
     def incoming(self, *, item_ids: list[int] | None, location_ids: list[int] | None) -> list[IncomingRow]:
         """Open quantity (ordered − received, never below zero) of placed orders, per item

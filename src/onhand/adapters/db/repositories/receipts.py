@@ -16,7 +16,7 @@ from onhand.adapters.db.tables.purchasing import (
     receipt_lines,
     receipts,
 )
-from onhand.services.purchasing.views import LandedCostShareView, LandedCostView, ReceiptLineView
+from onhand.domain.purchasing.views import LandedCostShareView, LandedCostView, ReceiptLineView
 
 _RECEIPT_ID = bindparam("receipt_key")
 _ADD = insert(receipts)

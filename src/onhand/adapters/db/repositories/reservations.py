@@ -9,6 +9,7 @@ transaction; `verify` proves reserved == sum(reservations). Statements are built
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -19,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from onhand.adapters.db.tables import balances, items, locations, lots, reservations, sales_order_lines
 from onhand.adapters.db.types import ScaledDecimal
 from onhand.domain.ledger.postings import BalanceKey
+from onhand.domain.orders.records import OrderReservationRecord, ReservationRecord
 
 ZERO = Decimal(0)
 
@@ -141,6 +143,14 @@ def _key(key: BalanceKey) -> dict[str, int]:
     return {"b_item": key[0], "b_location": key[1], "b_lot": key[2]}
 
 
+# A reservation as read alone or with its order's details: release and consume take either.
+Reservation = ReservationRecord | OrderReservationRecord
+
+
+def _reservations(rows: Iterable[Any]) -> list[ReservationRecord]:
+    return [ReservationRecord(**row._mapping) for row in rows]
+
+
 class ReservationRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -190,32 +200,33 @@ class ReservationRepository:
         """Record a reservation already taken with `reserve` (merged per line and balance)."""
         self._conn.execute(self._add, _row(line_id, key, quantity, picked, at))
 
-    def for_order(self, order_id: int) -> list[Any]:
-        return list(self._conn.execute(_OF_ORDER, {"order_key": order_id}))
+    def for_order(self, order_id: int) -> list[OrderReservationRecord]:
+        rows = self._conn.execute(_OF_ORDER, {"order_key": order_id})
+        return [OrderReservationRecord(**row._mapping) for row in rows]
 
-    def at_locations(self, location_ids: list[int]) -> list[Any]:
+    def at_locations(self, location_ids: list[int]) -> list[ReservationRecord]:
         if not location_ids:
             return []
-        return list(self._conn.execute(_AT_LOCATIONS, {"location_keys": location_ids}))
+        return _reservations(self._conn.execute(_AT_LOCATIONS, {"location_keys": location_ids}))
 
-    def of_lot(self, lot_id: int) -> list[Any]:
-        return list(self._conn.execute(_OF_LOT, {"lot_key_of": lot_id}))
+    def of_lot(self, lot_id: int) -> list[ReservationRecord]:
+        return _reservations(self._conn.execute(_OF_LOT, {"lot_key_of": lot_id}))
 
-    def at_balance_newest_first(self, key: BalanceKey) -> list[Any]:
-        return list(self._conn.execute(_AT_BALANCE, _key(key)))
+    def at_balance_newest_first(self, key: BalanceKey) -> list[ReservationRecord]:
+        return _reservations(self._conn.execute(_AT_BALANCE, _key(key)))
 
-    def release(self, row: Any, quantity: Decimal) -> None:
+    def release(self, row: Reservation, quantity: Decimal) -> None:
         """Give back `quantity` of a reservation to free stock, unpicked units first."""
         self._shrink(_RELEASE, row, quantity)
 
-    def consume(self, row: Any, quantity: Decimal) -> None:
+    def consume(self, row: Reservation, quantity: Decimal) -> None:
         """`quantity` of the reserved stock leaves (is shipped), picked units first."""
         self._shrink(_CONSUME, row, quantity)
 
     def pick(self, reservation_id: int, quantity: Decimal) -> None:
         self._conn.execute(_PICK, {"row_key": reservation_id, "amount": quantity})
 
-    def _shrink(self, statement: Any, row: Any, quantity: Decimal) -> None:
+    def _shrink(self, statement: Any, row: Reservation, quantity: Decimal) -> None:
         # The whole row goes in one statement if it is still as read; otherwise (changed
         # since) the arithmetic is done in SQL so that a concurrent change is not lost.
         whole = quantity == row.quantity and self._conn.execute(

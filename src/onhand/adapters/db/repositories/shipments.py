@@ -21,7 +21,7 @@ from onhand.adapters.db.tables import (
     shipment_lines,
     shipments,
 )
-from onhand.services.orders.views import (
+from onhand.domain.orders.views import (
     PackageView,
     ReturnLineView,
     ReturnView,

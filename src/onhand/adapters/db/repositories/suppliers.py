@@ -8,7 +8,7 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 
 from onhand.adapters.db.tables import items
 from onhand.adapters.db.tables.purchasing import supplier_prices, suppliers
-from onhand.services.purchasing.views import SupplierPriceView, SupplierView
+from onhand.domain.purchasing.views import SupplierPriceView, SupplierView
 
 _ADD = insert(suppliers)
 _BY_CODE = select(suppliers).where(suppliers.c.code == bindparam("code"))

@@ -19,6 +19,7 @@ from onhand.adapters.db.tables.transfers import (
     transfers,
 )
 from onhand.adapters.db.types import ScaledDecimal
+from onhand.domain.transfers.records import TransferLineRecord, TransferRecord
 from onhand.domain.transfers.transfer_orders import UNDER_WAY
 
 ZERO = Decimal(0)
@@ -107,6 +108,10 @@ _ADD_ROUTE = insert(transfer_routes)
 _ROUTES = select(transfer_routes).order_by(transfer_routes.c.source_id, transfer_routes.c.destination_id)
 
 
+def _transfer_or_none(row: Any) -> TransferRecord | None:
+    return None if row is None else TransferRecord(**row._mapping)
+
+
 class TransferRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -132,21 +137,21 @@ class TransferRepository:
         """Serialize writers of one transfer (PostgreSQL row lock; SQLite writers are serial)."""
         self._conn.execute(_LOCK, {"transfer_key": transfer_id})
 
-    def get(self, transfer_id: int) -> Any:
-        return self._conn.execute(_GET, {"transfer_key": transfer_id}).first()
+    def get(self, transfer_id: int) -> TransferRecord | None:
+        return _transfer_or_none(self._conn.execute(_GET, {"transfer_key": transfer_id}).first())
 
-    def by_reference(self, reference: str) -> Any:
-        return self._conn.execute(_BY_REFERENCE, {"reference": reference}).first()
+    def by_reference(self, reference: str) -> TransferRecord | None:
+        return _transfer_or_none(self._conn.execute(_BY_REFERENCE, {"reference": reference}).first())
 
     def next_number(self) -> int:
         return int(self._conn.execute(_LAST_ID).scalar_one()) + 1
 
-    def lines(self, transfer_id: int) -> list[Any]:
-        return list(self._conn.execute(_LINES, {"transfer_key": transfer_id}))
+    def lines(self, transfer_id: int) -> list[TransferLineRecord]:
+        return [TransferLineRecord(**row._mapping) for row in self._conn.execute(_LINES, {"transfer_key": transfer_id})]
 
     def list(
         self, *, status: str | None, location_ids: list[int] | None, limit: int, offset: int
-    ) -> list[Any]:
+    ) -> list[TransferRecord]:
         """Newest first; `location_ids`: transfers from or to any of them."""
         query = select(transfers).order_by(transfers.c.id.desc()).limit(limit).offset(offset)
         if status:
@@ -155,7 +160,7 @@ class TransferRepository:
             query = query.where(
                 transfers.c.source_id.in_(location_ids) | transfers.c.destination_id.in_(location_ids)
             )
-        return list(self._conn.execute(query))
+        return [TransferRecord(**row._mapping) for row in self._conn.execute(query)]
 
     # --- events --------------------------------------------------------------------
 

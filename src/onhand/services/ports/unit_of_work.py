@@ -1,0 +1,134 @@
+"""The unit of work as the services see it: one transaction and the repositories bound to it.
+
+`onhand.adapters.db.uow.SqlUnitOfWork` implements it (tests/architecture/test_ports.py
+proves that with mypy); the services never name the concrete class. Each repository is a
+read-only property so that an implementation may hold any subtype.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from onhand.domain.actors import Actor
+from onhand.services.ports.access import (
+    ApiKeyRepository,
+    AuditRepository,
+    IdempotencyRepository,
+    ImportRunRepository,
+)
+from onhand.services.ports.accounting import JournalPushRepository, JournalRepository
+from onhand.services.ports.assemblies import BomRepository, BuildRepository
+from onhand.services.ports.catalog import (
+    CompanyRepository,
+    ItemRepository,
+    LocationRepository,
+    LotRepository,
+    ReasonCodeRepository,
+    UnitRepository,
+)
+from onhand.services.ports.ledger import BalanceRepository, IntegrityRepository, LedgerRepository, StockRowReader
+from onhand.services.ports.orders import OrderRepository, ReservationRepository, ShipmentRepository
+from onhand.services.ports.purchasing import (
+    PurchaseOrderRepository,
+    ReceiptRepository,
+    SupplierRepository,
+    SupplierReturnRepository,
+)
+from onhand.services.ports.transfers import TransferRepository
+from onhand.services.ports.valuation import (
+    CheckpointRepository,
+    CostingChangeRepository,
+    OpeningValueRepository,
+    ValuationHistoryRepository,
+    ValuationRepository,
+)
+
+
+class UnitOfWork(Protocol):
+    # Who this transaction acts for: recorded on its postings and audit entries.
+    @property
+    def actor(self) -> Actor: ...
+
+    def publish(self, event: object) -> None:
+        """Hand `event` to its in-transaction subscribers (services/subscribers.py)."""
+        ...
+
+    # access
+    @property
+    def api_keys(self) -> ApiKeyRepository: ...
+    @property
+    def idempotency(self) -> IdempotencyRepository: ...
+    @property
+    def import_runs(self) -> ImportRunRepository: ...
+    @property
+    def audit(self) -> AuditRepository: ...
+
+    # catalog
+    @property
+    def company(self) -> CompanyRepository: ...
+    @property
+    def units(self) -> UnitRepository: ...
+    @property
+    def reasons(self) -> ReasonCodeRepository: ...
+    @property
+    def items(self) -> ItemRepository: ...
+    @property
+    def locations(self) -> LocationRepository: ...
+    @property
+    def lots(self) -> LotRepository: ...
+
+    # ledger
+    @property
+    def ledger(self) -> LedgerRepository: ...
+    @property
+    def balances(self) -> BalanceRepository: ...
+    @property
+    def stock_rows(self) -> StockRowReader: ...
+    @property
+    def integrity(self) -> IntegrityRepository: ...
+
+    # orders
+    @property
+    def orders(self) -> OrderRepository: ...
+    @property
+    def reservations(self) -> ReservationRepository: ...
+    @property
+    def shipments(self) -> ShipmentRepository: ...
+
+    # purchasing
+    @property
+    def suppliers(self) -> SupplierRepository: ...
+    @property
+    def purchase_orders(self) -> PurchaseOrderRepository: ...
+    @property
+    def receipts(self) -> ReceiptRepository: ...
+    @property
+    def supplier_returns(self) -> SupplierReturnRepository: ...
+
+    # assemblies
+    @property
+    def boms(self) -> BomRepository: ...
+    @property
+    def builds(self) -> BuildRepository: ...
+
+    # transfers
+    @property
+    def transfers(self) -> TransferRepository: ...
+
+    # valuation
+    @property
+    def valuation(self) -> ValuationRepository: ...
+    @property
+    def opening_values(self) -> OpeningValueRepository: ...
+    @property
+    def valuation_history(self) -> ValuationHistoryRepository: ...
+    @property
+    def checkpoints(self) -> CheckpointRepository: ...
+    @property
+    def costing_changes(self) -> CostingChangeRepository: ...
+
+    # accounting
+    @property
+    def journals(self) -> JournalRepository: ...
+    @property
+    def journal_pushes(self) -> JournalPushRepository: ...
