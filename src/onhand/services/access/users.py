@@ -103,6 +103,21 @@ def disable_user(ctx: ServiceContext, email: str) -> UserView:
                      request={"email": address}, before=lambda uow: _load(uow, user_id(uow)))
 
 
+def reset_password(ctx: ServiceContext, email: str, password: str) -> UserView:
+    """Give a user a new password (never stored, never audited); their sessions end."""
+    address = normalize_email(email)
+    secret = hash_password(validate_password(password))
+
+    def work(uow: UnitOfWork) -> int:
+        found = uow.users.by_email(address)
+        if found is None:
+            raise NotFound("user", address, "email")
+        uow.users.set_password(found.user.id, secret, ctx.now())
+        return found.user.id
+
+    return run_write(ctx, work, _load, action="reset_password", subject=user_subject, request={"email": address})
+
+
 def list_users(ctx: ServiceContext) -> list[UserView]:
     with ctx.reading() as uow:
         return uow.users.list()
@@ -185,7 +200,7 @@ def authorize_location(user: UserView, site: str) -> None:
 
 
 __all__ = [
-    "add_user", "authorize_location", "authorize_user", "disable_user", "list_users", "session_for", "sign_in",
-    "sign_out",
+    "add_user", "authorize_location", "authorize_user", "disable_user", "list_users", "reset_password", "session_for",
+    "sign_in", "sign_out",
 ]
 

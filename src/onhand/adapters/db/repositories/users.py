@@ -53,6 +53,12 @@ class UserRepository:
     def list(self) -> list[UserView]:
         return [_user(r) for r in self._conn.execute(select(users).order_by(users.c.email))]
 
+    def set_password(self, user_id: int, password_hash: str, at: datetime) -> None:
+        """A new password; every session of the user ends."""
+        self._conn.execute(update(users).where(users.c.id == user_id).values(password_hash=password_hash))
+        self._conn.execute(update(user_sessions).where(user_sessions.c.user_id == user_id,
+                                                       user_sessions.c.ended_at.is_(None)).values(ended_at=at))
+
     def disable(self, user_id: int, at: datetime) -> None:
         """Disable the user now unless already disabled (the first time is kept), and end
         every session of theirs."""
