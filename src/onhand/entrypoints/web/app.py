@@ -24,7 +24,9 @@ def _to_sign_in(request: Request, exc: Exception) -> Response:
 
 def _refused(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, PageRefused)
-    return render(request, "refused.html", {"status": exc.status, "message": exc.message}, exc.status)
+    # htmx swaps the answer into the page: the message alone (the form's outcome area).
+    name = "refused_fragment.html" if request.headers.get("HX-Request") == "true" else "refused.html"
+    return render(request, name, {"status": exc.status, "message": exc.message}, exc.status)
 
 
 def install_web(app: FastAPI) -> None:
