@@ -41,7 +41,7 @@ def test_a_refusal_carries_the_security_headers_too(api_anonymous: httpx.Client)
     assert response.headers["x-content-type-options"] == "nosniff"
 
 
-def test_the_docs_page_loads_swagger_ui_from_this_server_and_runs_only_its_own_inline_script(api_anonymous: httpx.Client) -> None:
+def test_the_docs_page_loads_swagger_ui_from_here_and_runs_only_its_inline_script(api_anonymous: httpx.Client) -> None:
     response = api_anonymous.get("/docs")
     assert response.status_code == 200 and "SwaggerUIBundle" in response.text
     policy = response.headers["content-security-policy"]
