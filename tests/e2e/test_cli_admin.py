@@ -92,7 +92,7 @@ def test_keys_create_with_an_unknown_role_is_invalid_input(cli_run):
     result = cli_run("keys", "create", "--name", "x", "--role", "god")
 
     assert result.exit_code == 3
-    assert result.stderr == "error: role: 'god' is not one of admin, operator, viewer, integration\n"
+    assert result.stderr == "error: role: 'god' is not one of admin, manager, operator, viewer, integration\n"
 
 
 def test_keys_revoke_of_an_unknown_id_is_not_found(cli_run):
