@@ -304,3 +304,27 @@ def cli_on(runner: PrebuiltCliRunner, database_url: str) -> CliRun:
 def cli_run(cli_runner: PrebuiltCliRunner, database_url: str) -> CliRun:
     """Run the CLI on the test's database."""
     return cli_on(cli_runner, database_url)
+
+
+# ---------------------------------------------------------------------------- web app
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Keep each phase's report on the test, so a fixture can tell that its test failed
+    (the browser tests save a screenshot then)."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def web_clients(api_url: str) -> Iterator[Any]:
+    """Signed-in httpx clients of the web app (tests/e2e/web_client.py), closed after the test."""
+    from tests.e2e.web_client import WebClients
+
+    clients = WebClients(api_url)
+    try:
+        yield clients
+    finally:
+        clients.close()

@@ -18,7 +18,7 @@ def test_the_health_check_needs_no_key(api_anonymous: httpx.Client) -> None:
 
 
 def test_the_home_page_says_what_onhand_is_and_links_the_docs(api_anonymous: httpx.Client) -> None:
-    response = api_anonymous.get("/")
+    response = api_anonymous.get("/", follow_redirects=True)  # the web app's sign-in page
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     assert "inventory management" in response.text

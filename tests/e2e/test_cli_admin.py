@@ -92,7 +92,7 @@ def test_keys_create_with_an_unknown_role_is_invalid_input(cli_run):
     result = cli_run("keys", "create", "--name", "x", "--role", "god")
 
     assert result.exit_code == 3
-    assert result.stderr == "error: role: 'god' is not one of admin, operator, viewer, integration\n"
+    assert result.stderr == "error: role: 'god' is not one of admin, manager, operator, viewer, integration\n"
 
 
 def test_keys_revoke_of_an_unknown_id_is_not_found(cli_run):
@@ -163,7 +163,7 @@ def test_demo_data_has_an_expired_lot_a_quarantined_lot_and_a_non_sellable_locat
 
     assert granola.row("GRANOLA-500G", "GR-2401")[3:] == ["12", "0", "0"]  # expired
     assert granola.row("GRANOLA-500G", "GR-2402")[3:] == ["40", "0", "40"]
-    assert honey.row("HONEY-350G", "QUARANTINE", "HN-102")[4:] == ["18", "0", "0"]
+    assert honey.row("HONEY-350G", "QUARANTINE", "HN-102")[4:7] == ["18", "0", "0"]  # (48 more on order)
     assert cli_run("lots", "list", "HONEY-350G").row("HN-102")[3] == "quarantined"
     assert shirts.row("TEE-BLK-M", "QUARANTINE")[2:] == ["3", "0", "0"]
     assert company.row("Time zone") == ["Time zone", "America/New_York"]

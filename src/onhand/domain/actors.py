@@ -1,7 +1,7 @@
 """Who acts: the `Actor` every write records (audit log, postings, idempotency scope).
 
 An API request acts as its key, the CLI as `cli:<OS user>`, the demo loader and code
-calling the services directly as `system`; a user (web sessions, later) as `user:<id>`.
+calling the services directly as `system`; a signed-in user (the web app) as `user:<email>`.
 """
 
 from __future__ import annotations
@@ -40,6 +40,11 @@ SYSTEM = Actor(ActorKind.SYSTEM, "", "system")
 
 def api_key_actor(key_id: int, name: str) -> Actor:
     return Actor(ActorKind.API_KEY, str(key_id), name)
+
+
+def user_actor(email: str, name: str) -> Actor:
+    """A signed-in person: `user:<email>` (an email has at most MAX_ACTOR_ID characters)."""
+    return Actor(ActorKind.USER, email, name)
 
 
 def cli_actor(os_user: str) -> Actor:

@@ -14,6 +14,7 @@
     │   └── ConfirmationRequired  an action that needs an explicit flag (revoking one's own key)
     ├── PushFailed                an accounting system refused or was unreachable (HTTP 502)
     └── Unauthorized / Forbidden  API key missing or lacking the role      (HTTP 401/403)
+        └── TooManySignIns        sign-ins for one email from one client refused for a while (HTTP 429)
 
 Each error carries the data a user needs (field, reason, sku, location, …) so every
 entrypoint can render it; entrypoints map classes to status codes in one table each.
@@ -223,6 +224,19 @@ class Unauthorized(OnhandError):
 
 class Forbidden(OnhandError):
     code = "forbidden"
+
+
+class TooManySignIns(Unauthorized):
+    """Too many failed sign-ins for this email from this client: none accepted until `retry_at`."""
+
+    code = "too_many_sign_ins"
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__(f"too many failed sign-ins; try again in {retry_after_seconds} seconds")
+        self.retry_after_seconds = retry_after_seconds
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "retry_after": self.retry_after_seconds}
 
 
 class OverReceipt(Conflict):

@@ -20,7 +20,7 @@ service module is also reachable here by its own name:
 """
 
 from onhand.services import audit
-from onhand.services.access import keys
+from onhand.services.access import keys, users
 from onhand.services.accounting import journal_pushes, journals, reconciliation
 from onhand.services.accounting import settings as accounting_settings
 from onhand.services.assemblies import boms, builds, bundles, disassembly, genealogy
@@ -78,6 +78,7 @@ __all__ = [
     "transfer_orders",
     "transfer_routes",
     "transit",
+    "users",
     "valuation_reports",
     "waves",
 ]

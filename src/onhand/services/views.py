@@ -9,6 +9,9 @@ from decimal import Decimal
 from onhand.domain.access.views import (
     ApiKeyView,
     NewApiKey,
+    NewSession,
+    SessionView,
+    UserView,
 )
 from onhand.domain.catalog.views import (
     Company,
@@ -126,11 +129,14 @@ __all__ = [
     "ImportReport",
     "MoveView",
     "NewApiKey",
+    "NewSession",
     "PostingView",
     "ReasonCode",
     "RowError",
+    "SessionView",
     "StockLevel",
     "StockReport",
     "StoredValue",
+    "UserView",
     "VerifyReport",
 ]

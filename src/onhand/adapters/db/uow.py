@@ -47,6 +47,7 @@ from onhand.adapters.db.repositories.stock_rows import StockRowReader
 from onhand.adapters.db.repositories.supplier_returns import SupplierReturnRepository
 from onhand.adapters.db.repositories.suppliers import SupplierRepository
 from onhand.adapters.db.repositories.transfers import TransferRepository
+from onhand.adapters.db.repositories.users import SessionRepository, SignInFailureRepository, UserRepository
 from onhand.adapters.db.repositories.valuation import ValuationRepository
 from onhand.adapters.db.repositories.valuation_history import ValuationHistoryRepository
 from onhand.domain.actors import SYSTEM, Actor
@@ -92,6 +93,9 @@ class SqlUnitOfWork:
         self.balances = BalanceRepository(conn)
         self.api_keys = ApiKeyRepository(conn)
         self.idempotency = IdempotencyRepository(conn)
+        self.users = UserRepository(conn)
+        self.sessions = SessionRepository(conn)
+        self.sign_in_failures = SignInFailureRepository(conn)
         self.import_runs = ImportRunRepository(conn)
         self.orders = OrderRepository(conn)
         self.reservations = ReservationRepository(conn)

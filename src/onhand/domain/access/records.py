@@ -1,10 +1,10 @@
-"""What the API key repository gives the services: records that never leave the services."""
+"""What the access repositories give the services: records that never leave the services."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from onhand.domain.access.views import ApiKeyView
+from onhand.domain.access.views import ApiKeyView, UserView
 
 
 @dataclass(frozen=True)
@@ -14,3 +14,11 @@ class StoredKey:
     key: ApiKeyView
     secret_hash: str
     previous_secret_hash: str | None
+
+
+@dataclass(frozen=True)
+class StoredUser:
+    """A user with the hash a password is checked against (never leaves the services)."""
+
+    user: UserView
+    password_hash: str

@@ -1,4 +1,4 @@
-"""Roles of API keys and what each may do.
+"""Roles of API keys and user accounts, and what each may do.
 
 Every API route needs exactly one permission; a role is a set of permissions. The table
 of roles in docs/api.md is made from `GRANTS` and `PERMISSIONS` (a test holds it to them).
@@ -21,6 +21,7 @@ class Permission(StrEnum):
     SETTINGS = "settings"
     BOOKS = "books"
     KEYS = "keys"
+    USERS = "users"
     AUDIT = "audit"
 
 
@@ -36,12 +37,15 @@ PERMISSIONS: dict[Permission, str] = {
     Permission.SETTINGS: "company settings, costing methods, accounting settings",
     Permission.BOOKS: "post and push journals, opening valuation, rebuild the balances",
     Permission.KEYS: "API keys: list, create, change, rotate, revoke",
+    Permission.USERS: "user accounts: list, add, disable",
     Permission.AUDIT: "read the audit log",
 }
 
 
 class Role(StrEnum):
     ADMIN = "admin"
+    # Runs the business: everything but keys and user accounts.
+    MANAGER = "manager"
     OPERATOR = "operator"
     VIEWER = "viewer"
     # For channel connectors and scripts: orders, receipts and stock reads; manages nothing
@@ -51,6 +55,7 @@ class Role(StrEnum):
 
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
+    Role.MANAGER: frozenset(Permission) - {Permission.KEYS, Permission.USERS},
     Role.OPERATOR: frozenset({
         Permission.READ, Permission.CATALOG, Permission.STOCK, Permission.ORDERS, Permission.PURCHASING,
         Permission.RECEIVING,

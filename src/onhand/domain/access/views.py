@@ -1,4 +1,5 @@
-"""Read models of API keys: plain and immutable; a secret appears only in `NewApiKey`."""
+"""Read models of API keys, users and web sessions: plain and immutable; a secret appears only
+in `NewApiKey` and `NewSession`."""
 
 from __future__ import annotations
 
@@ -27,3 +28,33 @@ class NewApiKey:
 
     key: ApiKeyView
     secret: str
+
+
+@dataclass(frozen=True)
+class UserView:
+    """A user account (never its password hash)."""
+
+    id: int
+    email: str
+    name: str
+    role: str
+    locations: tuple[str, ...] | None  # None: every location
+    created_at: datetime
+    disabled_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SessionView:
+    """A signed-in web session: whose it is and the CSRF token its forms carry."""
+
+    user: UserView
+    csrf_token: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class NewSession:
+    """Returned once, at sign-in: the cookie's token exists only here and in the cookie."""
+
+    session: SessionView
+    token: str

@@ -11,7 +11,6 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 
 from onhand import __version__
@@ -19,7 +18,7 @@ from onhand.bootstrap import Onhand, open_onhand
 from onhand.config import ApiLimits
 from onhand.entrypoints.api import errors
 from onhand.entrypoints.api.body_limit import BodyLimit
-from onhand.entrypoints.api.headers import SecurityHeaders, docs_page
+from onhand.entrypoints.api.headers import SecurityHeaders
 from onhand.entrypoints.api.openapi import make_strict
 from onhand.entrypoints.api.routes import (
     admin,
@@ -42,6 +41,7 @@ from onhand.entrypoints.api.routes import (
     valuation,
 )
 from onhand.entrypoints.api.throttle import AuthFailureThrottle
+from onhand.entrypoints.web.app import install_web
 
 API_PREFIX = "/api/v1"
 DESCRIPTION = """Onhand keeps stock as a double-entry quantity ledger. Every call under
@@ -67,7 +67,7 @@ SERVER_OPTIONS = {"server_header": False}
 
 
 def create_app(onhand: Onhand, *, limits: ApiLimits | None = None) -> FastAPI:
-    """The HTTP API around `onhand`; the caller keeps ownership of it (and closes it)."""
+    """The HTTP API (and the web app beside it) around `onhand`; the caller keeps ownership of it."""
     return _build(onhand, limits or ApiLimits(), lifespan=None)
 
 
@@ -92,7 +92,7 @@ def _build(onhand: Onhand, limits: ApiLimits, lifespan: Lifespan | None) -> Fast
         version=__version__,
         description=DESCRIPTION,
         openapi_url="/openapi.json",
-        docs_url=None,  # served below, with its own Content-Security-Policy
+        docs_url=None,  # served by the web app from vendored assets (entrypoints/web/pages/api_docs.py)
         redoc_url=None,
         lifespan=lifespan,
     )
@@ -103,11 +103,8 @@ def _build(onhand: Onhand, limits: ApiLimits, lifespan: Lifespan | None) -> Fast
     app.add_middleware(BodyLimit, max_bytes=limits.max_body_bytes)
     app.add_middleware(SecurityHeaders)
 
-    @app.get("/docs", include_in_schema=False)
-    def docs() -> HTMLResponse:
-        return docs_page(app.title, "/openapi.json")
-
     app.include_router(meta.router)
+    install_web(app)
     for module in _ROUTERS:
         app.include_router(module.router, prefix=API_PREFIX)
     make_strict(app, (module.router for module in _ROUTERS), API_PREFIX)

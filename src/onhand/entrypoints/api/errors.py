@@ -31,6 +31,7 @@ from onhand.domain.errors import (
     NotFound,
     OnhandError,
     PushFailed,
+    TooManySignIns,
     TransientConflict,
     Unauthorized,
 )
@@ -42,6 +43,7 @@ STATUS_BY_ERROR: dict[type[OnhandError], int] = {
     Conflict: 409,  # AlreadyExists, IdempotencyConflict, InsufficientStock, TransientConflict
     Unauthorized: 401,
     Forbidden: 403,
+    TooManySignIns: 429,
     PushFailed: 502,  # the accounting system refused the journal or could not be reached
 }
 FALLBACK_STATUS = 400

@@ -45,7 +45,7 @@ def keys_table(keys: list[ApiKeyView]) -> None:
 def create_key(
     ctx: typer.Context,
     name: Annotated[str, typer.Option(help="What the key is for, e.g. 'shopify-sync'.")],
-    role: Annotated[str, typer.Option(help="admin, operator, integration or viewer.")],
+    role: Annotated[str, typer.Option(help="admin, manager, operator, integration or viewer.")],
     expires_at: Annotated[
         str | None, typer.Option(help="When it stops working: ISO 8601 with an offset, e.g. 2027-01-01T00:00:00Z.")
     ] = None,

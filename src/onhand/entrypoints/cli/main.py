@@ -29,6 +29,7 @@ from onhand.entrypoints.cli.receiving import receipts_app
 from onhand.entrypoints.cli.receiving import scan as scan_command
 from onhand.entrypoints.cli.session import Session
 from onhand.entrypoints.cli.transfers import transfers_app
+from onhand.entrypoints.cli.users import users_app
 from onhand.entrypoints.cli.valuation import valuation_app
 
 app = typer.Typer(
@@ -89,6 +90,7 @@ app.add_typer(import_app, name="import")
 app.command("verify")(admin.verify)
 app.command("rebuild")(admin.rebuild)
 app.add_typer(keys_app, name="keys")
+app.add_typer(users_app, name="users")
 app.command("audit")(audit.audit)
 app.command("serve")(server.serve)
 app.command("demo")(server.demo)

@@ -51,7 +51,7 @@ def demo(
         bool, typer.Option("--serve/--no-serve", help="Serve the API after loading (default) or stop.")
     ] = True,
 ) -> None:
-    """Load demo data (if the database has no items), create an admin key, serve the API."""
+    """Load demo data (if the database has no items), create an admin key and a demo sign-in, serve."""
     current = session(ctx)
     target = current.onhand
     summary = services.demo.load_demo_data(target)
@@ -65,12 +65,17 @@ def demo(
         out.print(Text("The database already has items; demo data not loaded.", style="yellow"))
     out.print(Text(f"Database: {redact(current.database_url)}"))
     print_new_key(services.keys.create_api_key(target, name="demo", role="admin"))
+    sign_in = services.demo.demo_sign_in(target)
+    out.print(Text(f"Sign in to the web app at http://{host}:{port}/ as {sign_in.user.email} with the password "
+                   "(shown only now; a new one on every `onhand demo`):", style="bold"))
+    typer.echo(sign_in.password)
     from onhand.entrypoints.api.app import API_PREFIX
 
     base = f"http://{host}:{port}"
     sku = summary.example_sku
     out.print(Text("\nWhere to look:", style="bold"))
     for line in (
+        f"  Web app:      {base}/",
         f"  API docs:     {base}/docs",
         f"  OpenAPI:      {base}/openapi.json",
         f'  With the key: curl -H "Authorization: Bearer <secret above>" '

@@ -1,1 +1,1 @@
-"""API keys and roles (users and sessions come here)."""
+"""API keys, roles, user accounts and their web sessions."""

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
-from onhand.domain.access.records import StoredKey
-from onhand.domain.access.views import ApiKeyView
+from onhand.domain.access.records import StoredKey, StoredUser
+from onhand.domain.access.views import ApiKeyView, SessionView, UserView
 from onhand.domain.actors import Actor
 from onhand.domain.audit import AuditEntry, AuditFilter, AuditObject
 
@@ -76,3 +76,45 @@ class AuditRepository(Protocol):
     ) -> None: ...
 
     def list(self, where: AuditFilter, *, limit: int) -> builtins.list[AuditEntry]: ...
+
+
+class UserRepository(Protocol):
+    """`uow.users`: user accounts and the hashes their passwords are checked against."""
+
+    def add(
+        self, *, email: str, name: str, role: str, password_hash: str, locations: tuple[str, ...] | None,
+        created_at: datetime,
+    ) -> int: ...
+
+    def get(self, user_id: int) -> UserView | None: ...
+
+    def by_email(self, email: str) -> StoredUser | None: ...
+
+    def list(self) -> builtins.list[UserView]: ...
+
+    def set_password(self, user_id: int, password_hash: str, at: datetime) -> None: ...
+
+    def disable(self, user_id: int, at: datetime) -> None: ...
+
+
+class SessionRepository(Protocol):
+    """`uow.sessions`: signed-in web sessions, by the hash of their cookie's token."""
+
+    def add(self, *, token_hash: str, user_id: int, csrf_token: str, created_at: datetime,
+            expires_at: datetime) -> None: ...
+
+    def active(self, token_hash: str, now: datetime) -> SessionView | None: ...
+
+    def end(self, token_hash: str, at: datetime) -> None: ...
+
+    def purge(self, before: datetime) -> None: ...
+
+
+class SignInFailureRepository(Protocol):
+    """`uow.sign_in_failures`: failed sign-ins per email and client, for the throttle."""
+
+    def since(self, email: str, client: str, since: datetime) -> builtins.list[datetime]: ...
+
+    def add(self, email: str, client: str, at: datetime, *, forget_before: datetime) -> None: ...
+
+    def clear(self, email: str, client: str) -> None: ...

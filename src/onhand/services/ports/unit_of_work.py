@@ -15,6 +15,9 @@ from onhand.services.ports.access import (
     AuditRepository,
     IdempotencyRepository,
     ImportRunRepository,
+    SessionRepository,
+    SignInFailureRepository,
+    UserRepository,
 )
 from onhand.services.ports.accounting import JournalPushRepository, JournalRepository
 from onhand.services.ports.assemblies import BomRepository, BuildRepository
@@ -62,6 +65,12 @@ class UnitOfWork(Protocol):
     def import_runs(self) -> ImportRunRepository: ...
     @property
     def audit(self) -> AuditRepository: ...
+    @property
+    def users(self) -> UserRepository: ...
+    @property
+    def sessions(self) -> SessionRepository: ...
+    @property
+    def sign_in_failures(self) -> SignInFailureRepository: ...
 
     # catalog
     @property

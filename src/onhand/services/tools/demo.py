@@ -8,7 +8,8 @@ Los Angeles, 50 on the ocean) but only 50 available to ship now.
 Everything is written through the other service functions, as a user would; dates are
 relative to today, so one lot is always expired and others are always near expiry.
 The 50 on the ocean are a real transfer order (NY → LA through OCEAN-1), shipped and
-expected in three weeks.
+expected in three weeks; 48 jars of honey are on order from a supplier (a placed purchase
+order to receive by scanning in the web app).
 Loading is skipped when the database already has items.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -23,15 +25,19 @@ from onhand.domain.actors import SYSTEM
 from onhand.domain.calendar import business_day, time_zone
 from onhand.domain.catalog.gtin import check_digit
 from onhand.domain.errors import InvalidInput
+from onhand.services.access import users
 from onhand.services.catalog import company, items, locations, lots
 from onhand.services.context import ServiceContext
 from onhand.services.ledger import adjustments, counts, postings, relocations
 from onhand.services.ledger.postings import StockLine
+from onhand.services.purchasing import purchase_orders, suppliers
 from onhand.services.tools import imports
 from onhand.services.transfers import routes as transfer_routes
 from onhand.services.transfers import transfer_orders as transfers
 from onhand.services.transfers import transit
-from onhand.services.views import PostingView
+from onhand.services.views import PostingView, UserView
+
+DEMO_EMAIL = "demo@example.com"
 
 # The article's SKU: 20 in New York, 30 in Los Angeles, 50 in transit.
 EXAMPLE_SKU = "MUG-12OZ"
@@ -167,6 +173,7 @@ def load_demo_data(ctx: ServiceContext) -> DemoSummary:
         raise InvalidInput(f"demo opening stock line {first.line}.{first.field}", first.reason)
     later = _day_one(ctx)
     lots.set_lot_status(ctx, sku="HONEY-350G", code="HN-102", status="quarantined")
+    _honey_on_order(ctx)
     return DemoSummary(
         loaded=True, company=settings.name, locations=len(LOCATIONS), items=len(ITEMS),
         postings=1 + len(later),
@@ -213,3 +220,32 @@ def _container_to_la(ctx: ServiceContext) -> PostingView:
     )
     shipped = transit.ship_transfer(ctx, order.reference)
     return postings.get_posting(ctx, shipped.events[-1].posting_id)
+
+
+def _honey_on_order(ctx: ServiceContext) -> None:
+    """A placed purchase order for 48 jars of honey into New York (incoming until received)."""
+    suppliers.create_supplier(ctx, code="BEEHIVE", name="Beehive Farms", lead_time_days=5)
+    order = purchase_orders.create_purchase_order(
+        ctx, supplier="BEEHIVE", destination_location="NY", reference=f"PO-{DEMO_REFERENCE}-1",
+        lines=[purchase_orders.NewPurchaseLine("HONEY-350G", "48", "3.20")],
+    )
+    purchase_orders.place_purchase_order(ctx, order.reference)
+
+
+@dataclass(frozen=True)
+class DemoSignIn:
+    """The demo admin's email and a password made for this run (shown once)."""
+
+    user: UserView
+    password: str
+
+
+def demo_sign_in(ctx: ServiceContext) -> DemoSignIn:
+    """An admin to sign in to the web app with: added the first time, given a new random
+    password on every later run (the old one is only stored as a hash)."""
+    ctx = ctx.acting_as(SYSTEM)
+    password = secrets.token_urlsafe(12)
+    if any(user.email == DEMO_EMAIL for user in users.list_users(ctx)):
+        return DemoSignIn(users.reset_password(ctx, DEMO_EMAIL, password), password)
+    return DemoSignIn(users.add_user(ctx, email=DEMO_EMAIL, name="Demo admin", role="admin", password=password),
+                      password)

@@ -1,0 +1,68 @@
+"""The dashboard: stock at a glance, from the same reports the API and CLI give.
+
+Totals of on hand / available / in transit / incoming per item, the stock's value, lots
+expiring within N days (the expiry rule of `domain/catalog/lots.py`), orders waiting for
+stock and transfers on their way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from onhand.domain.calendar import business_day, time_zone
+from onhand.domain.catalog.lots import is_expired
+from onhand.domain.errors import InvalidInput
+from onhand.services.catalog import company
+from onhand.services.context import ServiceContext
+from onhand.services.orders import sales_orders
+from onhand.services.orders.views import SalesOrderView
+from onhand.services.reports import stock
+from onhand.services.transfers import transfer_orders
+from onhand.services.transfers.views import TransferView
+from onhand.services.valuation import reports as valuation
+from onhand.services.views import StockLevel
+
+MAX_EXPIRY_DAYS = 3650
+# The dashboard shows the first of each list; its pages list the rest.
+LIST_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    today: date
+    currency: str
+    stock_value: Decimal
+    items: tuple[StockLevel, ...]  # per item: on hand, available, in transit, incoming
+    expiring_lots: tuple[StockLevel, ...]  # per lot with stock, expiring within `expiry_days` or expired
+    expiry_days: int
+    waiting_orders: tuple[SalesOrderView, ...]
+    transfers_in_transit: tuple[TransferView, ...]
+
+    def expired(self, level: StockLevel) -> bool:
+        return is_expired(level.expiry_date, self.today)
+
+
+def dashboard(ctx: ServiceContext, *, expiry_days: int = 30) -> Dashboard:
+    if isinstance(expiry_days, bool) or not isinstance(expiry_days, int) or not 0 <= expiry_days <= MAX_EXPIRY_DAYS:
+        raise InvalidInput("expiry_days", f"must be a whole number of days from 0 to {MAX_EXPIRY_DAYS}")
+    settings = company.get_company(ctx)
+    today = business_day(ctx.now(), time_zone(settings.timezone))
+    horizon = today + timedelta(days=expiry_days)
+    lots = [
+        level for level in stock.stock_levels(ctx, group_by="lot").levels
+        if level.lot and level.expiry_date is not None and level.expiry_date <= horizon and level.on_hand > 0
+    ]
+    lots.sort(key=lambda level: (level.expiry_date or date.max, level.sku, level.lot or ""))
+    waiting = sales_orders.list_orders(ctx, status="backordered", limit=LIST_LIMIT)
+    moving = [
+        transfer for status in ("in_transit", "partially_received")
+        for transfer in transfer_orders.list_transfers(ctx, status=status, limit=LIST_LIMIT)
+    ]
+    value = valuation.valuation_report(ctx)
+    return Dashboard(
+        today=today, currency=value.currency, stock_value=value.total_value,
+        items=stock.stock_levels(ctx, group_by="item").levels, expiring_lots=tuple(lots[:LIST_LIMIT]),
+        expiry_days=expiry_days, waiting_orders=tuple(waiting), transfers_in_transit=tuple(moving[:LIST_LIMIT]),
+    )

@@ -1,0 +1,141 @@
+"""The web app in a real browser: Debian's Chromium, headless, driven by Playwright, on a
+real uvicorn server and a fresh test database, at a phone's width (360 px).
+
+A failing test leaves a screenshot of its page in tests/e2e/screenshots/ (gitignored).
+Browser downloads cannot work here: Chromium is the system's (`.ci/run` installs it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from onhand import services
+from tests.e2e.web_client import PASSWORD, add_user
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+PHONE = {"width": 360, "height": 740}
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (.ci/run installs it)")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright_api.sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def demo(onhand):
+    services.demo.load_demo_data(onhand)
+    for role in ("operator", "viewer"):
+        add_user(onhand, role)
+    return onhand
+
+
+@pytest.fixture
+def open_page(browser, api_url, request):
+    """Pages in fresh browser contexts (one per user), at 360 px; screenshots on failure.
+    The context lets axe-core be injected past the page's Content-Security-Policy."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(base_url=api_url, viewport=PHONE, bypass_csp=True)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    failed = getattr(request.node, "report_call", None) is not None and request.node.report_call.failed
+    for number, context in enumerate(contexts):
+        if failed:
+            SCREENSHOTS.mkdir(exist_ok=True)
+            name = re.sub(r"[^\w.-]", "_", request.node.name)
+            for index, page in enumerate(context.pages):
+                page.screenshot(path=str(SCREENSHOTS / f"{name}-{number}-{index}.png"), full_page=True)
+        context.close()
+
+
+def sign_in(page, email: str) -> None:
+    page.goto("/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/")
+
+
+def honey_row(page):
+    return page.locator('#stock tr[data-sku="HONEY-350G"]')
+
+
+def honey_scan(onhand, lot: str, expiry: str = "301231") -> str:
+    gtin = services.items.get_item(onhand, "HONEY-350G").gtin
+    return f"01{gtin.zfill(14)}17{expiry}10{lot}"
+
+
+def test_an_operator_receives_a_purchase_order_by_scanning_and_the_dashboard_follows(demo, open_page):
+    page = open_page()
+    sign_in(page, "operator@example.com")
+    assert page.get_by_role("heading", name="Dashboard").is_visible()
+    assert honey_row(page).locator(".incoming").inner_text() == "48"
+
+    page.get_by_role("link", name="Receiving").click()
+    page.get_by_role("link", name="PO-DEMO-1").click()
+    page.get_by_label("Bin").select_option("NY-B-01")
+    page.get_by_label("Quantity").fill("12")
+    # A scanner types the code and ends it with Enter.
+    page.get_by_label("Scan (GS1 barcode or GTIN)").type(honey_scan(demo, "HN-200"))
+    page.keyboard.press("Enter")
+    assert "Received 12 × HONEY-350G lot HN-200 into NY-B-01" in page.locator("#scan-ok").inner_text()
+    assert page.locator("#po-lines .received").inner_text() == "12"
+    # The form is ready for the next scan.
+    assert page.get_by_label("Scan (GS1 barcode or GTIN)").input_value() == ""
+
+    # An expired lot is refused at once, with its reason, and nothing changes.
+    page.get_by_label("Scan (GS1 barcode or GTIN)").type(honey_scan(demo, "HN-OLD", "200101"))
+    page.keyboard.press("Enter")
+    assert "expired on 2020-01-01" in page.get_by_role("alert").inner_text()
+    assert page.locator("#po-lines .received").inner_text() == "12"
+
+    page.get_by_role("link", name="Dashboard").click()
+    assert honey_row(page).locator(".incoming").inner_text() == "36"
+    [entry] = services.audit.list_audit(demo, action="receive_purchase_order").entries
+    assert entry.actor.reference == "user:operator@example.com"
+
+
+def test_a_viewer_is_refused_a_change_and_a_post_without_csrf_token_is_refused(demo, open_page):
+    page = open_page()
+    sign_in(page, "viewer@example.com")
+    page.goto("/receiving/PO-DEMO-1")
+    page.get_by_label("Scan (GS1 barcode or GTIN)").type(honey_scan(demo, "HN-201"))
+    page.keyboard.press("Enter")
+    assert "You may not do this" in page.get_by_role("alert").inner_text()
+
+    operator = open_page()
+    sign_in(operator, "operator@example.com")
+    forged = operator.request.post("/receiving/PO-DEMO-1", form={"barcode": honey_scan(demo, "HN-202")})
+    assert forged.status == 403
+    assert services.purchase_orders.get_purchase_order(demo, "PO-DEMO-1").lines[0].received == 0
+
+
+@pytest.mark.parametrize("path", ["/sign-in", "/", "/items", "/items/HONEY-350G", "/receiving/PO-DEMO-1"])
+def test_the_pages_pass_an_accessibility_check_at_phone_width(demo, open_page, path):
+    page = open_page()
+    if path != "/sign-in":
+        sign_in(page, "operator@example.com")
+    page.goto(path)
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    assert [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in found] == []
+    # Nothing wider than the phone's screen but the tables' own scrolling boxes.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
