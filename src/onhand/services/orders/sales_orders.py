@@ -29,6 +29,7 @@ from onhand.services.catalog.lots import parse_date
 from onhand.services.context import ServiceContext, run_write, today
 from onhand.services.limits import check_line_count
 from onhand.services.orders import allocation, backorders
+from onhand.services.orders.customers import customer_for_order
 from onhand.services.orders.lines import NewOrderLine, line_values, ship_to_values
 from onhand.services.orders.views import SalesOrderView, ShipTo, load_order, order_subject
 
@@ -63,6 +64,8 @@ def create_order(
     channel: str = "manual",
     external_id: str | None = None,
     customer: str | None = None,
+    customer_email: str | None = None,
+    customer_external_id: str | None = None,
     ship_to: ShipTo | None = None,
     currency: str | None = None,
     exchange_rate: Decimal | int | str | None = None,
@@ -70,7 +73,10 @@ def create_order(
     idempotency_key: str | None = None,
 ) -> SalesOrderView:
     """A new order; in a currency other than the company's it needs `exchange_rate`
-    (company currency per unit of the order's), which its revenue is journaled at."""
+    (company currency per unit of the order's), which its revenue is journaled at.
+
+    `customer` is a customer's code or name (a new name makes a new customer, with
+    `customer_email`); `customer_external_id` is the customer's id in the channel."""
     check_line_count(ctx.limits, lines, "lines")
     channel_name = validate_channel(channel)
     external = resolve.text(external_id, "external_id", max_length=100)
@@ -91,11 +97,14 @@ def create_order(
         now = ctx.now()
         company_currency = uow.company.get().currency
         order_currency = validate_currency(currency or company_currency)
+        buyer = customer_for_order(uow, customer, email=customer_email, channel=channel_name,
+                                   external_id=customer_external_id, now=now)
         header = {
             "reference": ref,
             "channel": channel_name,
             "external_id": external,
-            "customer": resolve.text(customer, "customer"),
+            "customer": buyer.name if buyer else None,
+            "customer_id": buyer.id if buyer else None,
             "currency": order_currency,
             "exchange_rate": order_exchange_rate(exchange_rate, order_currency, company_currency),
             "requested_ship_date": ship_date or today(ctx, uow),
@@ -111,7 +120,8 @@ def create_order(
 
     request = {
         "lines": [line.__dict__ for line in lines], "reference": reference, "channel": channel,
-        "external_id": external_id, "customer": customer,
+        "external_id": external_id, "customer": customer, "customer_email": customer_email,
+        "customer_external_id": customer_external_id,
         "ship_to": ship_to.__dict__ if ship_to else None, "currency": currency,
         "exchange_rate": None if exchange_rate is None else str(exchange_rate),
         "requested_ship_date": ship_date,
@@ -151,7 +161,8 @@ def update_order(
         now = ctx.now()
         values: dict[str, Any] = {"updated_at": now}
         if customer is not None:
-            values["customer"] = resolve.text(customer, "customer")
+            buyer = customer_for_order(uow, customer, email=None, channel=order.channel, external_id=None, now=now)
+            values |= {"customer": buyer.name if buyer else None, "customer_id": buyer.id if buyer else None}
         if ship_to is not None:
             values |= ship_to_values(ship_to)
         if ship_date is not None:
