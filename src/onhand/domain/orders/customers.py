@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from onhand.domain.errors import InvalidInput
 
-CUSTOMER_CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/\-]{0,63}$")
+CUSTOMER_CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")
 # Deliberately loose (one @, a dot in the domain, no spaces): the mailbox decides the rest.
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 ADDRESS_LABEL_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,39}$")
@@ -47,7 +47,7 @@ class Customer:
 def validate_customer_code(code: str, field: str = "code") -> str:
     code = code.strip()
     if not CUSTOMER_CODE_PATTERN.match(code):
-        raise InvalidInput(field, f"{code!r} is not a valid customer code (1-64 characters: letters, digits, . _ / -)")
+        raise InvalidInput(field, f"{code!r} is not a valid customer code (1-64 characters: letters, digits, . _ -)")
     return code
 
 

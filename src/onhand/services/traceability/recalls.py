@@ -12,6 +12,7 @@ the lot) and the stock still in quarantine, to the places it came from.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
@@ -28,13 +29,15 @@ from onhand.domain.ledger.postings import MoveLine, PostingDraft, PostingKind
 from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write
 from onhand.services.ledger.postings import post
-from onhand.services.orders.sales_orders import REFERENCE_PATTERN
 from onhand.services.orders.views import load_order
 from onhand.services.traceability.traces import origin_lots
 from onhand.services.traceability.views import LotRef, RecalledLot, RecallView, ShortLine
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
+
+# One path segment: a recall is addressed as /recalls/{reference}.
+REFERENCE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")
 
 
 def recall_lots(

@@ -54,7 +54,8 @@ def create_order(
 ) -> OrderOut:
     order = services.sales_orders.create_order(
         onhand, lines=[line.to_line() for line in body.lines], reference=body.reference, channel=body.channel,
-        external_id=body.external_id, customer=body.customer,
+        external_id=body.external_id, customer=body.customer, customer_email=body.customer_email,
+        customer_external_id=body.customer_external_id,
         ship_to=body.ship_to.to_ship_to() if body.ship_to else None, currency=body.currency,
         exchange_rate=body.exchange_rate, requested_ship_date=body.requested_ship_date,
         idempotency_key=idempotency_key,

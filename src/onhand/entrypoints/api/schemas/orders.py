@@ -77,7 +77,12 @@ class OrderIn(RequestModel):
     reference: str | None = Field(None, description="Default: the next SO-000001", examples=["SO-1001"])
     channel: str = Field("manual", examples=["shopify"])
     external_id: str | None = Field(None, description="The order's id in its channel", examples=["1001"])
-    customer: str | None = None
+    customer: str | None = Field(None, description="A customer's code or name; a new name makes a new customer",
+                                 examples=["Alice Smith"])
+    customer_email: str | None = Field(None, max_length=200, description="Tells customers of one name apart; "
+                                       "kept on a customer this order makes")
+    customer_external_id: str | None = Field(None, max_length=100,
+                                             description="The customer's id in the order's channel")
     ship_to: ShipToModel | None = None
     currency: str | None = Field(None, description="Default: the company's currency", examples=["USD"])
     exchange_rate: DecimalIn | None = Field(
@@ -224,6 +229,7 @@ class OrderOut(ResponseModel):
     channel: str
     external_id: str | None
     customer: str | None
+    customer_code: str | None = Field(description="The customer's record (GET /customers/{code})")
     ship_to: ShipToModel
     currency: str
     exchange_rate: DecimalOut | None = Field(
@@ -243,8 +249,9 @@ class OrderOut(ResponseModel):
     def of(cls, order: SalesOrderView) -> OrderOut:
         return cls(
             reference=order.reference, channel=order.channel, external_id=order.external_id,
-            customer=order.customer, ship_to=ShipToModel.of(order.ship_to), currency=order.currency,
-            exchange_rate=order.exchange_rate, requested_ship_date=order.requested_ship_date, status=order.status,
+            customer=order.customer, customer_code=order.customer_code,
+            ship_to=ShipToModel.of(order.ship_to), currency=order.currency, exchange_rate=order.exchange_rate,
+            requested_ship_date=order.requested_ship_date, status=order.status,
             routing_note=order.routing_note, created_at=order.created_at, updated_at=order.updated_at,
             cancelled_at=order.cancelled_at,
             lines=[OrderLineOut.of(line) for line in order.lines],
