@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 
+from onhand.domain.quantities import plain
+
 # (child lot, parent lot, quantity of the child consumed into the parent)
 Edge = tuple[int, int, Decimal]
 
@@ -46,4 +48,4 @@ def as_decimal(value: Fraction, places: int = 6) -> Decimal:
     """A fraction as a decimal of at most `places` places (half to even); trailing zeros dropped."""
     exact = Decimal(value.numerator) / Decimal(value.denominator)
     rounded = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
-    return rounded.normalize() if rounded != 0 else Decimal(0)
+    return plain(rounded)

@@ -39,7 +39,7 @@ def print_order(order: SalesOrderView) -> None:
                 ("Reference", order.reference),
                 ("Channel", order.channel),
                 ("External id", order.external_id),
-                ("Customer", order.customer),
+                ("Customer", f"{order.customer} ({order.customer_code})" if order.customer_code else order.customer),
                 ("Ship to", address(order.ship_to) or None),
                 ("Currency", order.currency),
                 ("Exchange rate", None if order.exchange_rate is None else f"{order.exchange_rate:f}"),
