@@ -63,7 +63,7 @@ SCALE = Decimal(10) ** 6
 
 RAW_SQL = """
 WITH RECURSIVE traced(lot_id, depth) AS (
-    SELECT {lot}, 0
+    SELECT CAST({lot} AS BIGINT), 0
     UNION
     SELECT g.parent_lot_id, t.depth + 1 FROM traced t
     JOIN lot_genealogy g ON g.child_lot_id = t.lot_id
@@ -183,11 +183,12 @@ def generate(onhand, rng: random.Random, total_moves: int, customer_count: int, 
     queue = sorted(family)
     every_lot = [lot for lot in every_lot if stock[lot][2] > 0]
     while book.move_id < total_moves and every_lot:
+        first = bool(queue)  # each lot of the family ships once first
         lot = queue.pop() if queue else rng.choice(every_lot)
         item, here, left = stock[lot]
         if left <= 0:
             continue
-        if rng.random() < SHIPMENT_SHARE or lot in family:
+        if first or rng.random() < SHIPMENT_SHARE:
             qty = min(left, rng.randint(1, 3))
             posting = book.posting("shipment")
             book.move(posting, item, lot, here, customer, qty)

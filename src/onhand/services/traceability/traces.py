@@ -161,11 +161,15 @@ def forward(uow: UnitOfWork, origin_ids: list[int]) -> ForwardTrace:
     share = shares(orders, [(e.child_lot_id, e.parent_lot_id, e.quantity) for e in edges], produced)
     origins = [info[o] for o in origin_ids]
 
+    parts = {lot_id: [(o, share[o.lot_id][lot_id]) for o in origins if lot_id in share[o.lot_id]] for lot_id in info}
+    known: dict[tuple[int, Decimal | int], tuple[Holding, ...]] = {}
+
     def holds(lot_id: int, quantity: Decimal | int = 1) -> tuple[Holding, ...]:
-        return tuple(
-            Holding(o.sku, o.lot_code, as_decimal(share[o.lot_id][lot_id] * Fraction(quantity)))
-            for o in origins if lot_id in share[o.lot_id]
-        )
+        found = known.get((lot_id, quantity))
+        if found is None:
+            found = known[(lot_id, quantity)] = tuple(
+                Holding(o.sku, o.lot_code, _times(part, quantity)) for o, part in parts[lot_id])
+        return found
 
     places = uow.locations.by_id()
     moves = uow.traces.moves(lot_ids)
@@ -208,6 +212,13 @@ def forward(uow: UnitOfWork, origin_ids: list[int]) -> ForwardTrace:
         builds=links, movements=movements, deliveries=tuple(deliveries), supplier_returns=sent_back,
         stock=tuple(stock), accounts=tuple(_accounts(origins, share, moves, places)),
     )
+
+
+def _times(share: Fraction, quantity: Decimal | int) -> Decimal:
+    """`quantity` × `share`: exact when the share is whole (most are), else to 10^-6."""
+    if share.denominator == 1:
+        return Decimal(quantity) * share.numerator
+    return as_decimal(share * Fraction(quantity))
 
 
 def _delivery(kind: str, document: str, r: Any, info: dict[int, Any], places: dict[int, Any],
