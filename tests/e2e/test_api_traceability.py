@@ -102,9 +102,11 @@ def test_customers_are_created_found_and_changed(api_admin, onhand):
     assert api_admin.get("/api/v1/customers/by-external-id/shopify/77").json()["code"] == code
     changed = api_admin.patch(f"/api/v1/customers/{code}", json={"phone": "+1 555 0100"})
     assert changed.json()["phone"] == "+1 555 0100"
+    api_admin.post("/api/v1/items", json={"sku": "MUG", "name": "Mug"})
     order = api_admin.post("/api/v1/orders", json={
-        "lines": [], "channel": "shopify", "customer_external_id": "77"})
-    assert order.status_code == 422  # an order still needs lines; the customer is not the problem
+        "lines": [{"sku": "MUG", "quantity": 1}], "channel": "shopify", "customer_external_id": "77"})
+    assert order.status_code == 201, order.text
+    assert (order.json()["customer_code"], order.json()["customer"]) == (code, "Alice Smith")
     assert api_admin.get("/api/v1/customers/NOPE").status_code == 404
 
 
