@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -52,7 +53,15 @@ def trace_forward(
     """Every transfer, build (and the lots built, recursively), shipment, return and
     supplier return of these lots (or of the lots received as the supplier's `supplier_lot`)."""
     with ctx.reading() as uow:
-        return forward(uow, origin_lots(uow, lots, supplier_lot))
+        trace, info = _forward(uow, origin_lots(uow, lots, supplier_lot))
+        places = uow.locations.by_id()
+        movements = tuple(
+            Movement(posting_id=m.posting_id, kind=m.kind, reference=m.reference, at=m.at, sku=info[m.lot_id].sku,
+                     lot=info[m.lot_id].lot_code, source=places[m.from_location_id].code,
+                     destination=places[m.to_location_id].code, quantity=m.quantity)
+            for m in uow.traces.moves(sorted(info))
+        )
+    return replace(trace, movements=movements)
 
 
 def recall_report(
@@ -147,6 +156,11 @@ def _traced_lot(row: Any, depth: int, holds: tuple[Holding, ...]) -> TracedLot:
 
 
 def forward(uow: UnitOfWork, origin_ids: list[int]) -> ForwardTrace:
+    """The forward trace without its list of movements (what a recall needs)."""
+    return _forward(uow, origin_ids)[0]
+
+
+def _forward(uow: UnitOfWork, origin_ids: list[int]) -> tuple[ForwardTrace, dict[int, Any]]:
     rows = uow.traces.descendants(origin_ids)
     info: dict[int, Any] = {}
     depth: dict[int, int] = {}
@@ -172,7 +186,6 @@ def forward(uow: UnitOfWork, origin_ids: list[int]) -> ForwardTrace:
         return found
 
     places = uow.locations.by_id()
-    moves = uow.traces.moves(lot_ids)
     stock = []
     for b in uow.traces.balances(sorted({r.item_id for r in info.values()}), lot_ids):
         place = places[b.location_id]
@@ -195,23 +208,18 @@ def forward(uow: UnitOfWork, origin_ids: list[int]) -> ForwardTrace:
                        lot=info[r.lot_id].lot_code, location=places[r.location_id].code, quantity=r.quantity)
         for r in uow.traces.sent_back(lot_ids)
     )
-    movements = tuple(
-        Movement(posting_id=m.posting_id, kind=m.kind, reference=m.reference, at=m.at, sku=info[m.lot_id].sku,
-                 lot=info[m.lot_id].lot_code, source=places[m.from_location_id].code,
-                 destination=places[m.to_location_id].code, quantity=m.quantity)
-        for m in moves
-    )
     links = tuple(
         BuildLink(sku=info[e.parent_lot_id].sku, lot=info[e.parent_lot_id].lot_code, component_sku=e.child_sku,
                   component_lot=e.child_lot_code, quantity=e.quantity)
         for e in sorted(edges, key=lambda e: (depth[e.parent_lot_id], e.parent_lot_id, e.child_lot_id))
     )
-    return ForwardTrace(
+    trace = ForwardTrace(
         origins=tuple(LotRef(o.sku, o.lot_code) for o in origins),
         lots=tuple(_traced_lot(info[i], depth[i], holds(i)) for i in sorted(info, key=lambda i: (depth[i], i))),
-        builds=links, movements=movements, deliveries=tuple(deliveries), supplier_returns=sent_back,
-        stock=tuple(stock), accounts=tuple(_accounts(origins, share, moves, places)),
+        builds=links, movements=(), deliveries=tuple(deliveries), supplier_returns=sent_back,
+        stock=tuple(stock), accounts=tuple(_accounts(origins, share, uow.traces.move_totals(lot_ids), places)),
     )
+    return trace, info
 
 
 def _times(share: Fraction, quantity: Decimal | int) -> Decimal:

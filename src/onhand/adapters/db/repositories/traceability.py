@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Date, bindparam, insert, select, text, update
 
+from onhand.adapters.db.sums import SQLITE_NAME
 from onhand.adapters.db.tables import lots
 from onhand.adapters.db.tables.traceability import recall_lots, recalls
 from onhand.adapters.db.types import ScaledDecimal, UtcDateTime
@@ -148,6 +149,13 @@ WHERE m.lot_id IN :lots
 ORDER BY p.effective_at, m.id
 """
 
+# Net quantities of these lots between each pair of places: where every unit went.
+_MOVE_TOTALS = """
+SELECT m.lot_id, m.from_location_id, m.to_location_id, SUM(m.quantity) AS quantity
+FROM moves m WHERE m.lot_id IN :lots
+GROUP BY m.lot_id, m.from_location_id, m.to_location_id
+"""
+
 _SHIPPED_LOTS = """
 SELECT DISTINCT sl.lot_id FROM shipment_lines sl
 JOIN sales_order_lines ol ON ol.id = sl.order_line_id
@@ -164,18 +172,30 @@ def _query(sql: str, *lists: str, **types: Any) -> Any:
 _Q = ScaledDecimal()
 _T = UtcDateTime()
 _D = Date()
-_STATEMENTS = {
-    "descendants": _query(_DESCENDANTS, "origins", expiry_date=_D),
-    "ancestors": _query(_ANCESTORS, "origins", expiry_date=_D),
-    "edges": _query(_EDGES_INTO, "lots", quantity=_Q),
-    "produced": _query(_PRODUCED, "lots", quantity=_Q),
-    "balances": _query(_BALANCES, "items", "lots", on_hand=_Q, reserved=_Q),
-    "shipped": _query(_SHIPPED, "lots", quantity=_Q, at=_T),
-    "returned": _query(_RETURNED, "lots", quantity=_Q, at=_T),
-    "received": _query(_RECEIVED, "lots", quantity=_Q, at=_T),
-    "sent_back": _query(_SENT_BACK, "lots", quantity=_Q, at=_T),
-    "moves": _query(_MOVES, "lots", quantity=_Q, at=_T),
-}
+
+
+def _statements(dialect: str) -> dict[str, Any]:
+    """The statements for one dialect: SQLite sums through the exact aggregate (adapters/db/sums.py)."""
+
+    def q(sql: str, *lists: str, **types: Any) -> Any:
+        return _query(sql.replace("SUM(", f"{SQLITE_NAME}(") if dialect == "sqlite" else sql, *lists, **types)
+
+    return {
+        "descendants": q(_DESCENDANTS, "origins", expiry_date=_D),
+        "ancestors": q(_ANCESTORS, "origins", expiry_date=_D),
+        "edges": q(_EDGES_INTO, "lots", quantity=_Q),
+        "produced": q(_PRODUCED, "lots", quantity=_Q),
+        "balances": q(_BALANCES, "items", "lots", on_hand=_Q, reserved=_Q),
+        "shipped": q(_SHIPPED, "lots", quantity=_Q, at=_T),
+        "returned": q(_RETURNED, "lots", quantity=_Q, at=_T),
+        "received": q(_RECEIVED, "lots", quantity=_Q, at=_T),
+        "sent_back": q(_SENT_BACK, "lots", quantity=_Q, at=_T),
+        "moves": q(_MOVES, "lots", quantity=_Q, at=_T),
+        "move_totals": q(_MOVE_TOTALS, "lots", quantity=_Q),
+    }
+
+
+_STATEMENTS = {dialect: _statements(dialect) for dialect in ("sqlite", "postgresql")}
 
 
 class TraceRepository:
@@ -183,9 +203,10 @@ class TraceRepository:
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        self._statements = _STATEMENTS[conn.dialect.name]
 
     def _rows(self, name: str, **params: Any) -> list[Any]:
-        return list(self._conn.execute(_STATEMENTS[name], params))
+        return list(self._conn.execute(self._statements[name], params))
 
     def descendants(self, origin_ids: Iterable[int]) -> list[Any]:
         """(origin_id, depth, lot and item columns) for each origin and every lot built from it."""
@@ -219,6 +240,10 @@ class TraceRepository:
 
     def moves(self, lot_ids: list[int]) -> list[Any]:
         return self._rows("moves", lots=lot_ids) if lot_ids else []
+
+    def move_totals(self, lot_ids: list[int]) -> list[Any]:
+        """(lot_id, from_location_id, to_location_id, quantity): the net of these lots' moves per pair of places."""
+        return self._rows("move_totals", lots=lot_ids) if lot_ids else []
 
     def shipped_lot_ids(self, *, order_reference: str, line_no: int | None = None,
                         shipment_id: int | None = None) -> list[int]:
