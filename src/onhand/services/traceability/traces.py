@@ -69,7 +69,7 @@ def recall_report(
 ) -> RecallReport:
     """Who received these lots (directly or inside built products) and how much of them,
     and what is still on hand, in transit and inside products in stock: the forward
-    trace with its customers summed up."""
+    trace (without its list of every move) with its customers summed up."""
     with ctx.reading() as uow:
         trace = forward(uow, origin_lots(uow, lots, supplier_lot))
     return RecallReport(origins=trace.origins, customers=exposures(trace), trace=trace)
