@@ -11,7 +11,7 @@ from tests.integration.traceability.scenario import build_scenario
 def test_the_recall_report_prints_a_tree_naming_the_three_customers(cli_run, onhand):
     build_scenario(onhand)
 
-    shown = cli_run("recall", "report", "--lot", "SERUM:B123")
+    shown = cli_run("recalls", "report", "--lot", "SERUM:B123")
 
     assert shown.exit_code == 0, shown.stderr
     for line in ("Alice Smith", "Bob Jones", "Carol White", "2 of SERUM/B123 (inside products: 2)",
@@ -22,8 +22,8 @@ def test_the_recall_report_prints_a_tree_naming_the_three_customers(cli_run, onh
 def test_the_recall_report_as_json_and_csv_says_the_same(cli_run, onhand):
     build_scenario(onhand)
 
-    as_json = cli_run("recall", "report", "--supplier-lot", "ACME-7781", "--format", "json")
-    as_csv = cli_run("recall", "report", "--lot", "SERUM:B123", "--format", "csv")
+    as_json = cli_run("recalls", "report", "--supplier-lot", "ACME-7781", "--format", "json")
+    as_csv = cli_run("recalls", "report", "--lot", "SERUM:B123", "--format", "csv")
 
     assert as_json.exit_code == 0, as_json.stderr
     customers = {(c["customer"], c["total"]) for c in json.loads(as_json.stdout)["customers"]}
@@ -49,9 +49,9 @@ def test_a_backward_trace_and_a_lot_found_without_its_item(cli_run, onhand):
 def test_a_recall_from_the_cli_stops_the_batch_and_is_released(cli_run, onhand):
     build_scenario(onhand)
 
-    started = cli_run("recall", "start", "--lot", "SERUM:B123", "--quarantine", "QUAR", "--reference", "RC-1")
-    released = cli_run("recall", "release", "RC-1")
-    again = cli_run("recall", "release", "RC-1")
+    started = cli_run("recalls", "start", "--lot", "SERUM:B123", "--quarantine", "QUAR", "--reference", "RC-1")
+    released = cli_run("recalls", "release", "RC-1")
+    again = cli_run("recalls", "release", "RC-1")
 
     assert started.exit_code == 0, started.stderr
     assert "GB1" in started.stdout and "Orders left short" in started.stdout

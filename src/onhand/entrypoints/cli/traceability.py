@@ -1,4 +1,4 @@
-"""`onhand customers …`, `onhand trace forward|backward`, `onhand recall report|start|release|list|show`,
+"""`onhand customers …`, `onhand trace forward|backward`, `onhand recalls report|start|release|list|show`,
 `onhand expiring`, `onhand expired`: customers as records, traces through builds, recalls.
 
 Lots are named `SKU:LOT` (repeat `--lot` for several); a report prints as a tree (who has
