@@ -26,10 +26,11 @@ from onhand.services.accounting import settings as accounting_settings
 from onhand.services.assemblies import boms, builds, bundles, disassembly, genealogy
 from onhand.services.catalog import company, items, locations, lots, reasons, scanning
 from onhand.services.ledger import adjustments, counts, integrity, postings, relocations
-from onhand.services.orders import allocation, backorders, picking, returns, sales_orders, shipping, waves
+from onhand.services.orders import allocation, backorders, customers, picking, returns, sales_orders, shipping, waves
 from onhand.services.purchasing import landed_costs, purchase_orders, receiving, supplier_returns, suppliers
-from onhand.services.reports import stock
+from onhand.services.reports import expiry, stock
 from onhand.services.tools import demo, imports
+from onhand.services.traceability import lot_search, recalls, traces
 from onhand.services.transfers import routes as transfer_routes
 from onhand.services.transfers import transfer_orders, transit
 from onhand.services.valuation import costing_methods as costing
@@ -48,8 +49,10 @@ __all__ = [
     "company",
     "costing",
     "counts",
+    "customers",
     "demo",
     "disassembly",
+    "expiry",
     "genealogy",
     "imports",
     "integrity",
@@ -59,12 +62,14 @@ __all__ = [
     "keys",
     "landed_costs",
     "locations",
+    "lot_search",
     "lots",
     "opening_valuation",
     "picking",
     "postings",
     "purchase_orders",
     "reasons",
+    "recalls",
     "receiving",
     "reconciliation",
     "relocations",
@@ -75,6 +80,7 @@ __all__ = [
     "stock",
     "supplier_returns",
     "suppliers",
+    "traces",
     "transfer_orders",
     "transfer_routes",
     "transit",

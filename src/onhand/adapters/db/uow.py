@@ -32,6 +32,7 @@ from onhand.adapters.db.repositories.catalog import (
 )
 from onhand.adapters.db.repositories.cost_checkpoints import CheckpointRepository
 from onhand.adapters.db.repositories.costing_changes import CostingChangeRepository
+from onhand.adapters.db.repositories.customers import CustomerRepository
 from onhand.adapters.db.repositories.integrity import IntegrityRepository
 from onhand.adapters.db.repositories.journal_pushes import JournalPushRepository
 from onhand.adapters.db.repositories.journals import JournalRepository
@@ -46,6 +47,7 @@ from onhand.adapters.db.repositories.shipments import ShipmentRepository
 from onhand.adapters.db.repositories.stock_rows import StockRowReader
 from onhand.adapters.db.repositories.supplier_returns import SupplierReturnRepository
 from onhand.adapters.db.repositories.suppliers import SupplierRepository
+from onhand.adapters.db.repositories.traceability import RecallRepository, TraceRepository
 from onhand.adapters.db.repositories.transfers import TransferRepository
 from onhand.adapters.db.repositories.users import SessionRepository, SignInFailureRepository, UserRepository
 from onhand.adapters.db.repositories.valuation import ValuationRepository
@@ -116,6 +118,9 @@ class SqlUnitOfWork:
         self.journals = JournalRepository(conn)
         self.journal_pushes = JournalPushRepository(conn)
         self.integrity = IntegrityRepository(conn)
+        self.customers = CustomerRepository(conn)
+        self.traces = TraceRepository(conn)
+        self.recalls = RecallRepository(conn)
 
     def publish(self, event: object) -> None:
         """Hand `event` to its subscribers, in this transaction (a refusal rolls it all back)."""

@@ -60,7 +60,9 @@ class CreateOrder:
     reference: str | None = None
     channel: str = "manual"
     external_id: str | None = None
-    customer: str | None = None
+    customer: str | None = None  # a customer's code or name (a new name makes a customer)
+    customer_email: str | None = None
+    customer_external_id: str | None = None  # the customer's id in the channel
     ship_to: Address | None = None
     currency: str | None = None
     exchange_rate: Decimal | None = None

@@ -28,6 +28,7 @@ from onhand.entrypoints.cli.purchasing import purchase_orders_app, suppliers_app
 from onhand.entrypoints.cli.receiving import receipts_app
 from onhand.entrypoints.cli.receiving import scan as scan_command
 from onhand.entrypoints.cli.session import Session
+from onhand.entrypoints.cli.traceability import customers_app, expired, expiring, recall_app, trace_app
 from onhand.entrypoints.cli.transfers import transfers_app
 from onhand.entrypoints.cli.users import users_app
 from onhand.entrypoints.cli.valuation import valuation_app
@@ -85,6 +86,11 @@ app.add_typer(boms_app, name="boms")
 app.add_typer(builds.builds_app, name="builds")
 app.command("disassemble")(builds.disassemble)
 app.command("genealogy")(builds.genealogy)
+app.add_typer(customers_app, name="customers")
+app.add_typer(trace_app, name="trace")
+app.add_typer(recall_app, name="recalls")
+app.command("expiring")(expiring)
+app.command("expired")(expired)
 app.add_typer(transfers_app, name="transfers")
 app.add_typer(import_app, name="import")
 app.command("verify")(admin.verify)

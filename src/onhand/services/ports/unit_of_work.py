@@ -30,13 +30,19 @@ from onhand.services.ports.catalog import (
     UnitRepository,
 )
 from onhand.services.ports.ledger import BalanceRepository, IntegrityRepository, LedgerRepository, StockRowReader
-from onhand.services.ports.orders import OrderRepository, ReservationRepository, ShipmentRepository
+from onhand.services.ports.orders import (
+    CustomerRepository,
+    OrderRepository,
+    ReservationRepository,
+    ShipmentRepository,
+)
 from onhand.services.ports.purchasing import (
     PurchaseOrderRepository,
     ReceiptRepository,
     SupplierRepository,
     SupplierReturnRepository,
 )
+from onhand.services.ports.traceability import RecallRepository, TraceRepository
 from onhand.services.ports.transfers import TransferRepository
 from onhand.services.ports.valuation import (
     CheckpointRepository,
@@ -141,3 +147,11 @@ class UnitOfWork(Protocol):
     def journals(self) -> JournalRepository: ...
     @property
     def journal_pushes(self) -> JournalPushRepository: ...
+
+    # traceability
+    @property
+    def customers(self) -> CustomerRepository: ...
+    @property
+    def traces(self) -> TraceRepository: ...
+    @property
+    def recalls(self) -> RecallRepository: ...
