@@ -6,7 +6,7 @@ makes one) and plain values, and return read models.
 
 The services live by business area (docs/architecture.md has the map): `catalog`,
 `ledger`, `valuation`, `assemblies`, `transfers`, `purchasing`, `orders`, `accounting`,
-`access`, `reports` and `tools`, each a package of small modules; `context`, `resolve`,
+`access`, `feed`, `reports` and `tools`, each a package of small modules; `context`, `resolve`,
 `audit`, `limits` and `views` are what every area shares. For the Python face, each
 service module is also reachable here by its own name:
 
@@ -24,6 +24,8 @@ from onhand.services.accounting import journal_pushes, journals, reconciliation
 from onhand.services.accounting import settings as accounting_settings
 from onhand.services.assemblies import boms, builds, bundles, disassembly, genealogy
 from onhand.services.catalog import company, items, locations, lots, reasons, scanning
+from onhand.services.feed import availability as availability_feed
+from onhand.services.feed import events, followers
 from onhand.services.ledger import adjustments, counts, integrity, postings, relocations
 from onhand.services.orders import allocation, backorders, picking, returns, sales_orders, shipping, waves
 from onhand.services.purchasing import landed_costs, purchase_orders, receiving, supplier_returns, suppliers
@@ -40,6 +42,7 @@ __all__ = [
     "adjustments",
     "allocation",
     "audit",
+    "availability_feed",
     "backorders",
     "boms",
     "builds",
@@ -49,6 +52,8 @@ __all__ = [
     "counts",
     "demo",
     "disassembly",
+    "events",
+    "followers",
     "genealogy",
     "imports",
     "integrity",

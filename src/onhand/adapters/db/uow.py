@@ -32,6 +32,7 @@ from onhand.adapters.db.repositories.catalog import (
 )
 from onhand.adapters.db.repositories.cost_checkpoints import CheckpointRepository
 from onhand.adapters.db.repositories.costing_changes import CostingChangeRepository
+from onhand.adapters.db.repositories.feed import AvailabilityRepository, FeedRepository, FollowerRepository
 from onhand.adapters.db.repositories.integrity import IntegrityRepository
 from onhand.adapters.db.repositories.journal_pushes import JournalPushRepository
 from onhand.adapters.db.repositories.journals import JournalRepository
@@ -112,6 +113,9 @@ class SqlUnitOfWork:
         self.journals = JournalRepository(conn)
         self.journal_pushes = JournalPushRepository(conn)
         self.integrity = IntegrityRepository(conn)
+        self.feed = FeedRepository(conn)
+        self.followers = FollowerRepository(conn)
+        self.availability = AvailabilityRepository(conn)
 
     def publish(self, event: object) -> None:
         """Hand `event` to its subscribers, in this transaction (a refusal rolls it all back)."""
@@ -163,7 +167,9 @@ class SqlDatabase:
                 with lock_wait(conn, lock_wait_ms), conn.begin():
                     if lock_wait_ms is not None:
                         set_local_lock_timeout(conn, lock_wait_ms)
-                    yield SqlUnitOfWork(conn, self.locations, actor, self.subscribers)
+                    uow = SqlUnitOfWork(conn, self.locations, actor, self.subscribers)
+                    yield uow
+                    uow.feed.flush()  # the change feed's events, last, in this transaction
         except DBAPIError as exc:
             # A brief write is bookkeeping that may be skipped: any failure of it is one to skip.
             if lock_wait_ms is not None or _is_retryable(exc):
