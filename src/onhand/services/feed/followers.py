@@ -11,7 +11,6 @@ handles the same events again, none lost and none twice.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -91,19 +90,6 @@ def run_until_idle(ctx: ServiceContext, follower: Follower, *, batch_size: int =
         total += step.handled
         if step.handled == 0:
             return total
-
-
-def run_forever(
-    ctx: ServiceContext, follower: Follower, *, batch_size: int = DEFAULT_BATCH, idle_seconds: float = 1.0,
-    on_step: Callable[[Step], None] | None = None,
-) -> None:
-    """Follow the feed until interrupted, waiting `idle_seconds` whenever caught up."""
-    while True:
-        step = run_batch(ctx, follower, batch_size=batch_size)
-        if on_step is not None and step.handled:
-            on_step(step)
-        if step.handled == 0:
-            time.sleep(idle_seconds)
 
 
 def choose(followers: Mapping[str, Follower], name: str | None) -> list[Follower]:
