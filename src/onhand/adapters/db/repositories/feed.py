@@ -83,13 +83,19 @@ class FollowerRepository:
             .where(followers.c.name == bindparam("follower"))
             .with_for_update(skip_locked=True)
         )
+        self._exists = select(followers.c.name).where(followers.c.name == bindparam("follower"))
 
     def claim(self, name: str, now: datetime) -> tuple[Position, int] | None:
         """The follower's position and count of events read, its row locked until commit;
         None when another transaction holds it (that one is running the follower)."""
-        self._conn.execute(self._enrol, {"name": name, "position_tx": 0, "position_id": 0, "handled": 0,
-                                         "updated_at": now})
         row = self._conn.execute(self._claim, {"follower": name}).first()
+        if row is None:
+            if self._conn.execute(self._exists, {"follower": name}).first() is not None:
+                return None  # it exists and is held
+            # Its first run (a concurrent first run waits for this insert, then skips).
+            self._conn.execute(self._enrol, {"name": name, "position_tx": 0, "position_id": 0, "handled": 0,
+                                             "updated_at": now})
+            row = self._conn.execute(self._claim, {"follower": name}).first()
         return ((int(row.position_tx), int(row.position_id)), int(row.handled)) if row else None
 
     def advance(self, name: str, position: Position, handled: int, now: datetime) -> None:
