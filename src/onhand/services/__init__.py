@@ -7,7 +7,7 @@ makes one) and plain values — a write takes its command, a frozen record from
 
 The services live by business area (docs/architecture.md has the map): `catalog`,
 `ledger`, `valuation`, `assemblies`, `transfers`, `purchasing`, `orders`, `accounting`,
-`access`, `reports` and `tools`, each a package of small modules; `context`, `resolve`,
+`access`, `feed`, `reports` and `tools`, each a package of small modules; `context`, `resolve`,
 `audit`, `limits` and `views` are what every area shares. For the Python face, each
 service module is also reachable here by its own name:
 
@@ -25,6 +25,8 @@ from onhand.services.accounting import journal_pushes, journals, reconciliation
 from onhand.services.accounting import settings as accounting_settings
 from onhand.services.assemblies import boms, builds, bundles, disassembly, genealogy
 from onhand.services.catalog import company, items, locations, lots, reasons, scanning
+from onhand.services.feed import availability as availability_feed
+from onhand.services.feed import events, followers
 from onhand.services.ledger import adjustments, counts, integrity, postings, relocations
 from onhand.services.orders import allocation, backorders, customers, picking, returns, sales_orders, shipping, waves
 from onhand.services.purchasing import landed_costs, purchase_orders, receiving, supplier_returns, suppliers
@@ -42,6 +44,7 @@ __all__ = [
     "adjustments",
     "allocation",
     "audit",
+    "availability_feed",
     "backorders",
     "boms",
     "builds",
@@ -52,7 +55,9 @@ __all__ = [
     "customers",
     "demo",
     "disassembly",
+    "events",
     "expiry",
+    "followers",
     "genealogy",
     "imports",
     "integrity",

@@ -16,6 +16,7 @@ from onhand.entrypoints.cli import admin, audit, builds, postings, server, stock
 from onhand.entrypoints.cli.assemblies import boms_app, bundles_app
 from onhand.entrypoints.cli.company import company_app, units_app
 from onhand.entrypoints.cli.errors import OnhandGroup
+from onhand.entrypoints.cli.feed import events_app, followers_app
 from onhand.entrypoints.cli.imports import import_app
 from onhand.entrypoints.cli.items import items_app
 from onhand.entrypoints.cli.journals import accounting_app, journal_app
@@ -98,6 +99,8 @@ app.command("rebuild")(admin.rebuild)
 app.add_typer(keys_app, name="keys")
 app.add_typer(users_app, name="users")
 app.command("audit")(audit.audit)
+app.add_typer(events_app, name="events")
+app.add_typer(followers_app, name="followers")
 app.command("serve")(server.serve)
 app.command("demo")(server.demo)
 

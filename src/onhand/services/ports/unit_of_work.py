@@ -29,6 +29,7 @@ from onhand.services.ports.catalog import (
     ReasonCodeRepository,
     UnitRepository,
 )
+from onhand.services.ports.feed import AvailabilityRepository, FeedRepository, FollowerRepository
 from onhand.services.ports.ledger import BalanceRepository, IntegrityRepository, LedgerRepository, StockRowReader
 from onhand.services.ports.orders import (
     CustomerRepository,
@@ -155,3 +156,11 @@ class UnitOfWork(Protocol):
     def traces(self) -> TraceRepository: ...
     @property
     def recalls(self) -> RecallRepository: ...
+
+    # the change feed
+    @property
+    def feed(self) -> FeedRepository: ...
+    @property
+    def followers(self) -> FollowerRepository: ...
+    @property
+    def availability(self) -> AvailabilityRepository: ...

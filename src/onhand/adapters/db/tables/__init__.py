@@ -9,6 +9,7 @@ from onhand.adapters.db.tables import (
     assemblies,  # noqa: F401  (registers its tables)
     audit,  # noqa: F401  (registers its tables)
     costing_changes,  # noqa: F401  (registers its tables)
+    feed,  # noqa: F401  (registers its tables)
     journal_pushes,  # noqa: F401  (registers its tables)
     opening_values,  # noqa: F401  (registers its tables)
     purchasing,  # noqa: F401  (registers its tables)
