@@ -9,6 +9,12 @@ import httpx
 from onhand import services
 from onhand.bootstrap import Onhand
 from onhand.domain.orders.commands import CreateOrder, OrderAction
+from onhand.domain.purchasing.commands import (
+    CreatePurchaseOrder,
+    CreateSupplier,
+    PurchaseOrderAction,
+    ReceivePurchaseOrder,
+)
 from onhand.services.orders.sales_orders import NewOrderLine
 from onhand.services.purchasing.purchase_orders import NewPurchaseLine
 from onhand.services.purchasing.receiving import ReceiptLine
@@ -19,12 +25,13 @@ DAY = "2026-03-02"
 def _textbook(onhand: Onhand) -> None:
     services.items.create_item(onhand, sku="W", name="Widget")
     services.locations.create_location(onhand, code="NY", name="New York", kind="warehouse")
-    services.suppliers.create_supplier(onhand, code="ACME", name="Acme")
+    services.suppliers.create_supplier(onhand, CreateSupplier(code="ACME", name="Acme"))
     for cost in ("5.00", "6.00"):
         order = services.purchase_orders.create_purchase_order(
-            onhand, supplier="ACME", destination_location="NY", lines=[NewPurchaseLine("W", 10, cost)])
-        services.purchase_orders.place_purchase_order(onhand, order.reference)
-        services.receiving.receive_purchase_order(onhand, order.reference, lines=[ReceiptLine(1, 10)])
+            onhand, CreatePurchaseOrder(supplier="ACME", destination="NY", lines=[NewPurchaseLine("W", 10, cost)]))
+        services.purchase_orders.place_purchase_order(onhand, PurchaseOrderAction(order.reference))
+        services.receiving.receive_purchase_order(onhand, ReceivePurchaseOrder(order.reference, lines=[ReceiptLine(1,
+            10)]))
     sale = services.sales_orders.create_order(
         onhand, CreateOrder(lines=[NewOrderLine("W", 15, unit_price="10.00")]),
     )

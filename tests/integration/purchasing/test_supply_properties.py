@@ -17,6 +17,12 @@ from hypothesis import strategies as st
 from onhand import services
 from onhand.bootstrap import open_onhand
 from onhand.domain.errors import Conflict, InvalidInput
+from onhand.domain.purchasing.commands import (
+    CreatePurchaseOrder,
+    CreateSupplier,
+    PurchaseOrderAction,
+    ReceivePurchaseOrder,
+)
 from onhand.services.assemblies.bundles import ComponentLine
 from onhand.services.purchasing.purchase_orders import NewPurchaseLine
 from onhand.services.purchasing.receiving import ReceiptLine
@@ -62,12 +68,12 @@ def setup(onhand) -> tuple[str, str, str]:
     services.boms.set_bill_of_materials(onhand, "ASM", components=[ComponentLine("W", 2)])
     for code, kind in (("A", "warehouse"), ("B", "store"), ("X", "transit")):
         services.locations.create_location(onhand, code=code, name=code, kind=kind)
-    services.suppliers.create_supplier(onhand, code="SUP", name="Supplier")
+    services.suppliers.create_supplier(onhand, CreateSupplier(code="SUP", name="Supplier"))
     po = services.purchase_orders.create_purchase_order(
-        onhand, supplier="SUP", destination_location="A",
-        lines=[NewPurchaseLine("W", BOUGHT["W"], 1), NewPurchaseLine("T", BOUGHT["T"], 2)],
+        onhand, CreatePurchaseOrder(supplier="SUP", destination="A",
+        lines=[NewPurchaseLine("W", BOUGHT["W"], 1), NewPurchaseLine("T", BOUGHT["T"], 2)]),
     ).reference
-    services.purchase_orders.place_purchase_order(onhand, po)
+    services.purchase_orders.place_purchase_order(onhand, PurchaseOrderAction(po))
     transfer = services.transfer_orders.create_transfer(
         onhand, source="A", destination="B", transit="X",
         lines=[NewTransferLine("W", SENT["W"]), NewTransferLine("T", SENT["T"])],
@@ -86,7 +92,7 @@ def apply(onhand, model: Model, refs: tuple[str, str, str], op) -> None:
         refused = model.total("buy", sku) + qty > BOUGHT[sku]
         changes = {(sku, "A", lot): qty}
         line = ReceiptLine(LINE_OF[sku], qty, lot=lot)
-        call = lambda: services.receiving.receive_purchase_order(onhand, po, lines=[line])  # noqa: E731
+        call = lambda: services.receiving.receive_purchase_order(onhand, ReceivePurchaseOrder(po, lines=[line]))  # noqa: E731
     elif kind == "build":
         key = ("build", "ASM", None)
         refused = model.total("build", "ASM") + qty > BUILT or model.stock[("W", "A", None)] < 2 * qty

@@ -10,6 +10,7 @@ import pytest
 
 from onhand import services
 from onhand.domain.errors import Conflict, InvalidInput
+from onhand.domain.purchasing.commands import AddLandedCosts
 from onhand.services.purchasing.landed_costs import NewLandedCost
 from onhand.services.purchasing.receiving import ReceiptLine
 from onhand.services.valuation import posting_values as valuing
@@ -196,7 +197,8 @@ def test_a_landed_cost_added_to_a_receipt_before_the_change_reaches_the_average_
     services.costing.set_company_costing_method(stocked, "moving_average")
     clock.advance(hours=1)
     assert _ship(stocked, "W", 5) == D("27.50")
-    services.landed_costs.add_landed_costs(stocked, first.reference, costs=[NewLandedCost("freight", "10.00")])
+    services.landed_costs.add_landed_costs(stocked, AddLandedCosts(first.reference, costs=[NewLandedCost("freight",
+        "10.00")]))
     # FIFO until the change: 10 @ 5.00 + 10.00 freight + 10 @ 6.00 = 120.00 → 20 @ 6.00; 5 shipped at 6.00.
     assert _total(stocked) == (15, D("90"))
     assert [v.value for v in _values(stocked) if v.role == "shipment"] == [D("30")]

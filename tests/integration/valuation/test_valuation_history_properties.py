@@ -27,6 +27,7 @@ from onhand import services
 from onhand.bootstrap import open_onhand
 from onhand.domain.errors import Conflict
 from onhand.domain.orders.commands import CreateOrder, OrderAction
+from onhand.domain.purchasing.commands import CreatePurchaseOrder, PurchaseOrderAction, ReceivePurchaseOrder
 from onhand.domain.valuation.value_history import value_history
 from onhand.services.assemblies.bundles import ComponentLine
 from onhand.services.ledger.postings import StockLine
@@ -124,12 +125,12 @@ def run_backdated(onhand, op, effective_at):
     kind, sku, lot, place, quantity, cost = op
     if kind == "buy":
         order = services.purchase_orders.create_purchase_order(
-            onhand, supplier="ACME", destination_location=place,
-            lines=[services.purchase_orders.NewPurchaseLine(sku, quantity, cost)])
-        services.purchase_orders.place_purchase_order(onhand, order.reference)
+            onhand, CreatePurchaseOrder(supplier="ACME", destination=place,
+            lines=[services.purchase_orders.NewPurchaseLine(sku, quantity, cost)]))
+        services.purchase_orders.place_purchase_order(onhand, PurchaseOrderAction(order.reference))
         return services.receiving.receive_purchase_order(
-            onhand, order.reference, lines=[services.receiving.ReceiptLine(1, quantity, lot=lot)],
-            effective_at=effective_at)
+            onhand, ReceivePurchaseOrder(order.reference, lines=[services.receiving.ReceiptLine(1, quantity, lot=lot)],
+            effective_at=effective_at))
     signed = quantity if kind == "found" else -quantity
     return services.adjustments.post_adjustment(
         onhand, location=place, lines=[services.postings.StockLine(sku, signed, lot)],

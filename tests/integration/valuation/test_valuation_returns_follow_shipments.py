@@ -10,6 +10,7 @@ from decimal import Decimal as D
 import pytest
 
 from onhand import services
+from onhand.domain.purchasing.commands import AddLandedCosts
 from onhand.services.orders.returns import ReturnLine
 from tests.integration.helpers import add_item, add_place, allocated, assert_books_balance
 from tests.integration.purchasing_helpers import placed, receive, supplier
@@ -75,7 +76,8 @@ def test_a_landed_cost_added_later_reaches_the_return_and_the_returned_unit_when
     assert [_value(stocked, p)[0] for p in (shipment, returned, resold)] == [D("20"), D("5"), D("35")]
     clock.advance(days=1)
     services.landed_costs.add_landed_costs(
-        stocked, receipt.reference, costs=[services.landed_costs.NewLandedCost(kind="duty", amount="10.00")])
+        stocked, AddLandedCosts(receipt.reference, costs=[services.landed_costs.NewLandedCost(kind="duty",
+            amount="10.00")]))
     # 6.00 a unit now: the shipment, the return (the cost it left with) and the resale follow.
     assert [_value(stocked, p)[0] for p in (receipt.posting_id, shipment, returned, resold)] == [
         D("60"), D("24"), D("6"), D("42")]
