@@ -23,6 +23,7 @@ from onhand.domain.purchasing.commands import (
     PurchaseOrderAction,
     ReceivePurchaseOrder,
 )
+from onhand.domain.transfers.commands import CreateTransfer, ReceiveTransfer, ShipTransfer, WriteOffTransit
 from onhand.services.assemblies.bundles import ComponentLine
 from onhand.services.purchasing.purchase_orders import NewPurchaseLine
 from onhand.services.purchasing.receiving import ReceiptLine
@@ -75,8 +76,8 @@ def setup(onhand) -> tuple[str, str, str]:
     ).reference
     services.purchase_orders.place_purchase_order(onhand, PurchaseOrderAction(po))
     transfer = services.transfer_orders.create_transfer(
-        onhand, source="A", destination="B", transit="X",
-        lines=[NewTransferLine("W", SENT["W"]), NewTransferLine("T", SENT["T"])],
+        onhand, CreateTransfer(source="A", destination="B", transit="X",
+        lines=[NewTransferLine("W", SENT["W"]), NewTransferLine("T", SENT["T"])]),
     ).reference
     build = services.builds.create_build_order(onhand, sku="ASM", location="A", quantity=BUILT).reference
     return po, transfer, build
@@ -103,12 +104,14 @@ def apply(onhand, model: Model, refs: tuple[str, str, str], op) -> None:
         if kind == "ship":
             refused = model.total("ship", sku) + qty > SENT[sku] or model.stock[(sku, "A", lot)] < qty
             changes = {(sku, "A", lot): -qty, (sku, "X", lot): qty}
-            call = lambda: services.transit.ship_transfer(onhand, transfer, lines=ask)  # noqa: E731
+            call = lambda: services.transit.ship_transfer(onhand, ShipTransfer(transfer, lines=ask))  # noqa: E731
         else:
             refused = qty > in_transit
             changes = {(sku, "X", lot): -qty} | ({(sku, "B", lot): qty} if kind == "arrive" else {})
-            move = services.transit.receive_transfer if kind == "arrive" else services.transit.write_off_transit
-            call = lambda: move(onhand, transfer, lines=ask)  # noqa: E731
+            if kind == "arrive":
+                call = lambda: services.transit.receive_transfer(onhand, ReceiveTransfer(transfer, lines=ask))  # noqa: E731
+            else:
+                call = lambda: services.transit.write_off_transit(onhand, WriteOffTransit(transfer, lines=ask))  # noqa: E731
     if refused:  # more than the order has left is invalid input; short stock a conflict
         with pytest.raises((Conflict, InvalidInput)):
             call()

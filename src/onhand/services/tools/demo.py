@@ -23,6 +23,7 @@ from onhand.domain.actors import SYSTEM
 from onhand.domain.calendar import business_day, time_zone
 from onhand.domain.catalog.gtin import check_digit
 from onhand.domain.errors import InvalidInput
+from onhand.domain.transfers.commands import CreateTransfer, SetTransferRoute, ShipTransfer
 from onhand.services.catalog import company, items, locations, lots
 from onhand.services.context import ServiceContext
 from onhand.services.ledger import adjustments, counts, postings, relocations
@@ -205,11 +206,12 @@ def _container_to_la(ctx: ServiceContext) -> PostingView:
     """A transfer order NY → LA through OCEAN-1, shipped: the posting of its shipment."""
     source, destination, via, days = SEA_ROUTE
     transfer_routes.set_transfer_route(
-        ctx, source=source, destination=destination, transit=via, lead_time_days=days
+        ctx, SetTransferRoute(source=source, destination=destination, transit=via, lead_time_days=days)
     )
     order = transfers.create_transfer(
-        ctx, source=source, destination=destination, lines=[transfers.NewTransferLine(EXAMPLE_SKU, "50")],
-        carrier="Maersk", tracking_number="MSCU-4471", note="Container MSCU-4471",
+        ctx, CreateTransfer(source=source, destination=destination, lines=[transfers.NewTransferLine(EXAMPLE_SKU,
+            "50")],
+        carrier="Maersk", tracking_number="MSCU-4471", note="Container MSCU-4471"),
     )
-    shipped = transit.ship_transfer(ctx, order.reference)
+    shipped = transit.ship_transfer(ctx, ShipTransfer(order.reference))
     return postings.get_posting(ctx, shipped.events[-1].posting_id)
