@@ -78,7 +78,8 @@ def test_the_transfer_fingerprints_are_those_of_the_request_dicts_they_replace()
         "write_off_transit", {"reference": "TO-1", "lines": as_dicts, "reason": LOST_IN_TRANSIT, "note": "sank"})
     assert fingerprint("set_transfer_route", SetTransferRoute("NY", "LA", "OCEAN-1", 21)) == fingerprint(
         "set_transfer_route", {"source": "NY", "destination": "LA", "transit": "OCEAN-1", "lead_time_days": 21})
-    assert fingerprint("close_transfer", TransferAction("TO-1")) != fingerprint("cancel_transfer", TransferAction("TO-1"))
+    assert fingerprint("close_transfer", TransferAction("TO-1")) != fingerprint("cancel_transfer",
+        TransferAction("TO-1"))
 
 
 def test_transfer_lines_are_read_from_text_once_naming_the_field():
