@@ -8,7 +8,7 @@ import httpx
 
 from onhand import services
 from onhand.bootstrap import Onhand
-from onhand.domain.orders.commands import CreateOrder, OrderAction
+from onhand.domain.orders.commands import CreateOrder, OrderAction, ShipOrder
 from onhand.domain.purchasing.commands import (
     CreatePurchaseOrder,
     CreateSupplier,
@@ -36,7 +36,7 @@ def _textbook(onhand: Onhand) -> None:
         onhand, CreateOrder(lines=[NewOrderLine("W", 15, unit_price="10.00")]),
     )
     services.sales_orders.allocate_order(onhand, OrderAction(sale.reference))
-    services.shipping.ship_order(onhand, sale.reference)
+    services.shipping.ship_order(onhand, ShipOrder(sale.reference))
 
 
 def test_accounting_settings_are_read_by_anyone_and_changed_by_an_admin(api_admin: httpx.Client,

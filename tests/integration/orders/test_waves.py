@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from onhand import services
 from onhand.bootstrap import open_onhand
 from onhand.domain.errors import InvalidInput, NotFound
-from onhand.domain.orders.commands import CreateOrder, OrderAction
+from onhand.domain.orders.commands import CreateOrder, OrderAction, ShipOrder
 from onhand.domain.purchasing.commands import (
     CreatePurchaseOrder,
     CreateSupplier,
@@ -75,7 +75,7 @@ def one_by_one(onhand, references, *, ship=True):
             continue
         view = services.sales_orders.allocate_order(onhand, OrderAction(reference))
         if ship and all(line.reserved == line.quantity - line.shipped for line in view.lines):
-            services.shipping.ship_order(onhand, reference)
+            services.shipping.ship_order(onhand, ShipOrder(reference))
 
 
 def outcome(onhand, references):

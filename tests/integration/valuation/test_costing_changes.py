@@ -10,6 +10,7 @@ import pytest
 
 from onhand import services
 from onhand.domain.errors import Conflict, InvalidInput
+from onhand.domain.orders.commands import ShipOrder
 from onhand.domain.purchasing.commands import AddLandedCosts
 from onhand.services.purchasing.landed_costs import NewLandedCost
 from onhand.services.purchasing.receiving import ReceiptLine
@@ -36,7 +37,7 @@ def _buy(onhand, sku, quantity, cost, lot=None, **fields):
 
 def _ship(onhand, sku, quantity, lot=None):
     view = allocated(onhand, (sku, quantity, lot) if lot else (sku, quantity))
-    posting = services.shipping.ship_order(onhand, view.reference).shipments[-1].posting_id
+    posting = services.shipping.ship_order(onhand, ShipOrder(view.reference)).shipments[-1].posting_id
     return services.valuation_reports.move_values(onhand, posting).total_value
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from onhand import services
 from onhand.domain.errors import InsufficientStock, InvalidInput
+from onhand.domain.orders.commands import ShipOrder
 from onhand.domain.purchasing.commands import AddLandedCosts
 from onhand.services.ledger.postings import StockLine
 from tests.integration.helpers import add_item, add_place, allocated, assert_books_balance
@@ -25,7 +26,7 @@ def stocked(onhand):
 
 def _ship(onhand, quantity):
     view = allocated(onhand, ("W", quantity))
-    return services.shipping.ship_order(onhand, view.reference).shipments[-1].posting_id
+    return services.shipping.ship_order(onhand, ShipOrder(view.reference)).shipments[-1].posting_id
 
 
 def _value(onhand, posting_id):
@@ -128,7 +129,7 @@ def test_a_landed_cost_on_a_consumed_component_is_carried_to_the_build_output_an
     run = services.builds.build(stocked, build.reference, quantity=5).runs[-1]
     assert _value(stocked, run.posting_id) == D("5") + D("10")  # 10 berries at 0.50 in, 5 jams at 1.00 each out
     clock.advance(hours=1)
-    sold = services.shipping.ship_order(stocked, allocated(stocked, ("JAM", 2)).reference).shipments[-1]
+    sold = services.shipping.ship_order(stocked, ShipOrder(allocated(stocked, ("JAM", 2)).reference)).shipments[-1]
     assert _value(stocked, sold.posting_id) == D("4")  # 2 jams at (5.00 + 5.00) / 5
     clock.advance(hours=1)
     services.landed_costs.add_landed_costs(

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from onhand import services
 from onhand.bootstrap import open_onhand
 from onhand.domain.errors import Conflict
-from onhand.domain.orders.commands import CreateOrder, OrderAction
+from onhand.domain.orders.commands import CreateOrder, OrderAction, ShipOrder
 from onhand.domain.purchasing.commands import (
     CreatePurchaseOrder,
     CreateSupplier,
@@ -83,7 +83,7 @@ def run(onhand, op) -> int | None:
         onhand, CreateOrder(lines=[NewOrderLine(sku, quantity, lot=lot)]),
     )
     services.sales_orders.allocate_order(onhand, OrderAction(order.reference))
-    shipped = services.shipping.ship_order(onhand, order.reference)
+    shipped = services.shipping.ship_order(onhand, ShipOrder(order.reference))
     return shipped.shipments[-1].posting_id if shipped.shipments else None
 
 
