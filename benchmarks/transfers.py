@@ -28,6 +28,7 @@ from benchmarks.reconcile import verify_line
 from benchmarks.timing import CallClocks, PhaseResult
 from onhand import services
 from onhand.bootstrap import Onhand, open_onhand
+from onhand.domain.transfers.commands import CreateTransfer, ReceiveTransfer, ShipTransfer
 from onhand.services.ledger.postings import StockLine
 from onhand.services.transfers.transfer_orders import NewTransferLine
 
@@ -115,13 +116,13 @@ def _run(onhand: Onhand, rng: random.Random, count: int) -> bool:
     for planned in plans:
         with clocks.running("create_transfer"):
             made = services.transfer_orders.create_transfer(
-                onhand, source=planned.source, destination=planned.destination,
-                lines=[NewTransferLine(sku, quantity) for sku, quantity in planned.lines],
+                onhand, CreateTransfer(source=planned.source, destination=planned.destination,
+                lines=[NewTransferLine(sku, quantity) for sku, quantity in planned.lines]),
             )
         with clocks.running("ship_transfer"):
-            services.transit.ship_transfer(onhand, made.reference)
+            services.transit.ship_transfer(onhand, ShipTransfer(made.reference))
         with clocks.running("receive_transfer"):
-            done = services.transit.receive_transfer(onhand, made.reference)
+            done = services.transit.receive_transfer(onhand, ReceiveTransfer(made.reference))
         if done.status != "received":
             problems.append(f"{done.reference} is {done.status}")
     result = PhaseResult("T3", "3-line transfers created+shipped+received", count, clocks.seconds)

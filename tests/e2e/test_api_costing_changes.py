@@ -6,6 +6,12 @@ import httpx
 
 from onhand import services
 from onhand.bootstrap import Onhand
+from onhand.domain.purchasing.commands import (
+    CreatePurchaseOrder,
+    CreateSupplier,
+    PurchaseOrderAction,
+    ReceivePurchaseOrder,
+)
 from onhand.services.purchasing.purchase_orders import NewPurchaseLine
 from onhand.services.purchasing.receiving import ReceiptLine
 
@@ -14,12 +20,13 @@ def _stock(onhand: Onhand) -> None:
     services.items.create_item(onhand, sku="MUG", name="Mug")
     services.items.create_item(onhand, sku="TEA", name="Tea", tracking="lot")
     services.locations.create_location(onhand, code="NY", name="New York", kind="warehouse")
-    services.suppliers.create_supplier(onhand, code="ACME", name="Acme")
+    services.suppliers.create_supplier(onhand, CreateSupplier(code="ACME", name="Acme"))
     for cost in ("5.00", "6.00"):
         order = services.purchase_orders.create_purchase_order(
-            onhand, supplier="ACME", destination_location="NY", lines=[NewPurchaseLine("MUG", 10, cost)])
-        services.purchase_orders.place_purchase_order(onhand, order.reference)
-        services.receiving.receive_purchase_order(onhand, order.reference, lines=[ReceiptLine(1, 10)])
+            onhand, CreatePurchaseOrder(supplier="ACME", destination="NY", lines=[NewPurchaseLine("MUG", 10, cost)]))
+        services.purchase_orders.place_purchase_order(onhand, PurchaseOrderAction(order.reference))
+        services.receiving.receive_purchase_order(onhand, ReceivePurchaseOrder(order.reference, lines=[ReceiptLine(1,
+            10)]))
 
 
 def test_the_company_method_changes_with_stock_on_hand_and_the_history_is_listed(

@@ -41,6 +41,7 @@ from onhand import services
 from onhand.bootstrap import Onhand, open_onhand
 from onhand.config import ApiLimits
 from onhand.domain.orders.commands import CreateOrder, OrderAction
+from onhand.domain.purchasing.commands import CreatePurchaseOrder, CreateSupplier, PurchaseOrderAction
 from onhand.entrypoints.api.app import create_app
 from tests.databases import BACKENDS, fresh_database
 from tests.e2e.conftest import AppSwitch
@@ -85,12 +86,12 @@ schema = schemathesis.openapi.from_dict(_description())
 
 def _seed(onhand: Onhand) -> None:
     services.demo.load_demo_data(onhand)
-    services.suppliers.create_supplier(onhand, code="ACME", name="Acme Supplies")
+    services.suppliers.create_supplier(onhand, CreateSupplier(code="ACME", name="Acme Supplies"))
     po = services.purchase_orders.create_purchase_order(
-        onhand, supplier="ACME", destination_location="NY",
-        lines=[services.purchase_orders.NewPurchaseLine("MUG-12OZ", "24", unit_cost="2.10")],
+        onhand, CreatePurchaseOrder(supplier="ACME", destination="NY",
+        lines=[services.purchase_orders.NewPurchaseLine("MUG-12OZ", "24", unit_cost="2.10")]),
     )
-    services.purchase_orders.place_purchase_order(onhand, po.reference)
+    services.purchase_orders.place_purchase_order(onhand, PurchaseOrderAction(po.reference))
     order = services.sales_orders.create_order(
         onhand, CreateOrder(
             channel="shop", external_id="1001", lines=[services.sales_orders.NewOrderLine("MUG-12OZ", "2", "9.95")],

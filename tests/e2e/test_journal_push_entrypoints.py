@@ -15,6 +15,12 @@ import pytest
 
 from onhand import services
 from onhand.bootstrap import Onhand, open_onhand
+from onhand.domain.purchasing.commands import (
+    CreatePurchaseOrder,
+    CreateSupplier,
+    PurchaseOrderAction,
+    ReceivePurchaseOrder,
+)
 from onhand.entrypoints.api.app import create_app
 from onhand.services.purchasing.purchase_orders import NewPurchaseLine
 from onhand.services.purchasing.receiving import ReceiptLine
@@ -47,11 +53,11 @@ def onhand(database_url: str, clock, monkeypatch) -> Iterator[Onhand]:
 def _posted_day(onhand: Onhand, clock) -> None:
     services.items.create_item(onhand, sku="W", name="Widget")
     services.locations.create_location(onhand, code="NY", name="New York", kind="warehouse")
-    services.suppliers.create_supplier(onhand, code="ACME", name="Acme")
+    services.suppliers.create_supplier(onhand, CreateSupplier(code="ACME", name="Acme"))
     order = services.purchase_orders.create_purchase_order(
-        onhand, supplier="ACME", destination_location="NY", lines=[NewPurchaseLine("W", 4, "2.50")])
-    services.purchase_orders.place_purchase_order(onhand, order.reference)
-    services.receiving.receive_purchase_order(onhand, order.reference, lines=[ReceiptLine(1, 4)])
+        onhand, CreatePurchaseOrder(supplier="ACME", destination="NY", lines=[NewPurchaseLine("W", 4, "2.50")]))
+    services.purchase_orders.place_purchase_order(onhand, PurchaseOrderAction(order.reference))
+    services.receiving.receive_purchase_order(onhand, ReceivePurchaseOrder(order.reference, lines=[ReceiptLine(1, 4)]))
     clock.advance(days=1)
 
 

@@ -26,9 +26,8 @@ from hypothesis import strategies as st
 from onhand import services
 from onhand.bootstrap import open_onhand
 from onhand.domain.errors import Conflict
-from onhand.domain.orders.commands import CreateOrder, OrderAction
+from onhand.domain.orders.commands import CreateOrder, OrderAction, ReceiveReturn, ReturnLine, ShipOrder
 from onhand.services.accounting.journal_book import REFUND, SALE, JournalBook
-from onhand.services.orders.returns import ReturnLine
 from onhand.services.orders.sales_orders import NewOrderLine
 from tests.conftest import Clock
 from tests.databases import BACKENDS, fresh_database
@@ -71,7 +70,7 @@ def sell(onhand, sku, quantity, price, rate) -> Sold:
         onhand, CreateOrder(lines=[NewOrderLine(sku, quantity, unit_price=price)], **currency)
     )
     services.sales_orders.allocate_order(onhand, OrderAction(order.reference))
-    view = services.shipping.ship_order(onhand, order.reference)
+    view = services.shipping.ship_order(onhand, ShipOrder(order.reference))
     left: dict[tuple[str, str | None], Decimal] = {}
     for shipment in view.shipments:
         for line in shipment.lines:
@@ -83,8 +82,8 @@ def give_back(onhand, sold: Sold, quantity, refund) -> Decimal:
     """Return up to `quantity` of the order's first place and lot; the refund it is worth."""
     (location, lot), left = next(iter(sold.left.items()))
     quantity = min(quantity, left)
-    services.returns.receive_return(onhand, sold.reference, location=location,
-                                    lines=[ReturnLine(1, quantity, lot=lot, refund_unit_price=refund)])
+    services.returns.receive_return(onhand, ReceiveReturn(sold.reference, location=location,
+                                    lines=[ReturnLine(1, quantity, lot=lot, refund_unit_price=refund)]))
     sold.left[(location, lot)] = left - quantity
     if not sold.left[(location, lot)]:
         del sold.left[(location, lot)]

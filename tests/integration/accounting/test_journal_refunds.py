@@ -15,10 +15,9 @@ from onhand import services
 from onhand.adapters.db.tables import return_lines
 from onhand.adapters.db.tables.accounting import journal_basis
 from onhand.domain.errors import Conflict, InvalidInput
-from onhand.domain.orders.commands import CreateOrder, OrderAction
+from onhand.domain.orders.commands import CreateOrder, OrderAction, ReceiveReturn, ReturnLine, ShipOrder
 from onhand.services.accounting.journal_book import REFUND, SALE, JournalBook
 from onhand.services.assemblies.bundles import ComponentLine
-from onhand.services.orders.returns import ReturnLine
 from onhand.services.orders.sales_orders import NewOrderLine
 from tests.integration.helpers import add_item, add_place, adjust, level
 
@@ -38,12 +37,13 @@ def nz(onhand):
         onhand, CreateOrder(lines=[NewOrderLine("W", 5, unit_price="19.99")], currency="USD", exchange_rate="1.25"),
     )
     services.sales_orders.allocate_order(onhand, OrderAction(created.reference))
-    services.shipping.ship_order(onhand, created.reference)
+    services.shipping.ship_order(onhand, ShipOrder(created.reference))
     return onhand
 
 
-def give_back(onhand, *lines, reference="SO-000001", **options):
-    return services.returns.receive_return(onhand, reference, location="NY", lines=list(lines), **options)
+def give_back(onhand, *lines, reference="SO-000001", idempotency_key=None, **options):
+    return services.returns.receive_return(onhand, ReceiveReturn(reference, location="NY", lines=list(lines),
+        **options), idempotency_key=idempotency_key)
 
 
 def exact(onhand, kind, day=DAY):
@@ -160,7 +160,7 @@ def kits(onhand):
         onhand, CreateOrder(lines=[NewOrderLine("KIT", 3, unit_price=PRICE)], currency="USD", exchange_rate="1.25"),
     )
     services.sales_orders.allocate_order(onhand, OrderAction(created.reference))
-    view = services.shipping.ship_order(onhand, created.reference)
+    view = services.shipping.ship_order(onhand, ShipOrder(created.reference))
     return onhand, {ln.sku: ln.line_no for ln in view.lines}
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import update
 from onhand import services
 from onhand.adapters.db.tables import sales_orders
 from onhand.domain.errors import Conflict, InvalidInput
-from onhand.domain.orders.commands import CreateOrder, OrderAction, UpdateOrder
+from onhand.domain.orders.commands import CreateOrder, OrderAction, ShipOrder, UpdateOrder
 from onhand.services.accounting.journal_book import SALE, JournalBook
 from onhand.services.orders.sales_orders import NewOrderLine
 from tests.integration.helpers import add_item, add_place, adjust
@@ -36,7 +36,7 @@ def sell(onhand, quantity, price, **fields):
         onhand, CreateOrder(lines=[NewOrderLine("W", quantity, unit_price=price)], **fields)
     )
     services.sales_orders.allocate_order(onhand, OrderAction(created.reference))
-    return services.shipping.ship_order(onhand, created.reference)
+    return services.shipping.ship_order(onhand, ShipOrder(created.reference))
 
 
 def exact_sales(onhand, day=DAY):
@@ -98,7 +98,7 @@ def test_the_rate_may_change_until_something_ships(nz):
         created.reference, exchange_rate="1.3",
     )).exchange_rate == D("1.3")
     services.sales_orders.allocate_order(nz, OrderAction(created.reference))
-    services.shipping.ship_order(nz, created.reference)
+    services.shipping.ship_order(nz, ShipOrder(created.reference))
     with pytest.raises(Conflict):
         services.sales_orders.update_order(nz, UpdateOrder(created.reference, exchange_rate="1.4"))
     assert exact_sales(nz) == D("26.0")  # 2 × 10 × 1.3

@@ -12,7 +12,7 @@ from sqlalchemy import update
 from onhand import services
 from onhand.adapters.db.tables.valuation import move_values
 from onhand.domain.errors import InvalidInput
-from onhand.domain.orders.commands import CreateOrder, OrderAction
+from onhand.domain.orders.commands import CreateOrder, OrderAction, ShipOrder
 from onhand.services.orders.sales_orders import NewOrderLine
 from tests.integration.helpers import add_item, add_place, adjust
 from tests.integration.purchasing_helpers import placed, receive, supplier
@@ -32,7 +32,7 @@ def textbook(onhand):
         onhand, CreateOrder(lines=[NewOrderLine("W", 15, unit_price="10.00")]),
     )
     services.sales_orders.allocate_order(onhand, OrderAction(created.reference))
-    services.shipping.ship_order(onhand, created.reference)
+    services.shipping.ship_order(onhand, ShipOrder(created.reference))
     return onhand
 
 

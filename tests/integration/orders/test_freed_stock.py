@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from onhand import services
-from onhand.domain.orders.commands import OrderAction, ShipLineFrom, UpdateOrder
+from onhand.domain.orders.commands import ConfirmPick, OrderAction, ShipLineFrom, UpdateOrder
 from onhand.services.orders.sales_orders import NewOrderLine
 from tests.integration.helpers import add_item, add_place, adjust, allocated, assert_books_balance, held, level
 
@@ -80,7 +80,7 @@ def test_picked_units_stay_promised_when_their_place_stops_being_sellable(shop):
     adjust(shop, "NY", "W", 3)
     view = allocated(shop, ("W", 3))
     services.picking.confirm_pick(
-        shop, view.reference, picks=[services.picking.PickConfirmation("W", "NY", 2)]
+        shop, ConfirmPick(view.reference, picks=[services.picking.PickConfirmation("W", "NY", 2)])
     )
     services.locations.update_location(shop, "NY", sellable=False)
     after = services.sales_orders.get_order(shop, view.reference)

@@ -30,12 +30,18 @@ from hypothesis import strategies as st
 from onhand import services
 from onhand.bootstrap import open_onhand
 from onhand.domain.errors import Conflict, InsufficientStock, InvalidInput
-from onhand.domain.orders.commands import CreateOrder, OrderAction
+from onhand.domain.orders.commands import (
+    ConfirmPick,
+    CreateOrder,
+    OrderAction,
+    PickConfirmation,
+    ReceiveReturn,
+    ReturnLine,
+    ShipLine,
+    ShipOrder,
+)
 from onhand.services.ledger.postings import StockLine
-from onhand.services.orders.picking import PickConfirmation
-from onhand.services.orders.returns import ReturnLine
 from onhand.services.orders.sales_orders import NewOrderLine
-from onhand.services.orders.shipping import ShipLine
 from tests.databases import BACKENDS, fresh_database
 from tests.hypothesis_profiles import examples
 
@@ -174,7 +180,7 @@ def apply(onhand, model, op):
         amount = min(qty, reservation.quantity - reservation.picked)
         try:
             services.picking.confirm_pick(
-                onhand, ref, picks=[PickConfirmation(line.sku, reservation.location, amount, lot)]
+                onhand, ConfirmPick(ref, picks=[PickConfirmation(line.sku, reservation.location, amount, lot)])
             )
         except (Conflict, InvalidInput):
             assert lot != reservation.lot  # only a lot swap may be refused
@@ -184,21 +190,21 @@ def apply(onhand, model, op):
         line = lines[line_pick % len(lines)]
         if view.status not in ACTIVE or line.reserved == 0:
             with pytest.raises(Conflict):
-                services.shipping.ship_order(onhand, ref, lines=[ShipLine(line.line_no, qty)])
+                services.shipping.ship_order(onhand, ShipOrder(ref, lines=[ShipLine(line.line_no, qty)]))
             return None
         if qty > line.reserved:
             with pytest.raises(Conflict):
-                services.shipping.ship_order(onhand, ref, lines=[ShipLine(line.line_no, qty)])
+                services.shipping.ship_order(onhand, ShipOrder(ref, lines=[ShipLine(line.line_no, qty)]))
             qty = line.reserved
-        after = services.shipping.ship_order(onhand, ref, lines=[ShipLine(line.line_no, qty)])
+        after = services.shipping.ship_order(onhand, ShipOrder(ref, lines=[ShipLine(line.line_no, qty)]))
         model.shipment(ref, after.shipments[-1])
         assert sum(sl.quantity for sl in after.shipments[-1].lines) == qty
     elif kind == "ship_all":
         if view.status not in ACTIVE or all(ln.reserved == 0 for ln in view.lines):
             with pytest.raises(Conflict):
-                services.shipping.ship_order(onhand, ref)
+                services.shipping.ship_order(onhand, ShipOrder(ref))
             return None
-        after = services.shipping.ship_order(onhand, ref)
+        after = services.shipping.ship_order(onhand, ShipOrder(ref))
         model.shipment(ref, after.shipments[-1])
     elif kind == "cancel":
         if view.status not in ACTIVE:
@@ -217,9 +223,9 @@ def apply(onhand, model, op):
         back = ReturnLine(line.line_no, qty, lot=lot)
         if qty > returnable:
             with pytest.raises(Conflict):
-                services.returns.receive_return(onhand, ref, location=place, lines=[back])
+                services.returns.receive_return(onhand, ReceiveReturn(ref, location=place, lines=[back]))
             return None
-        services.returns.receive_return(onhand, ref, location=place, lines=[back])
+        services.returns.receive_return(onhand, ReceiveReturn(ref, location=place, lines=[back]))
         model.returned[(ref, line.line_no)] += qty
         model.returned_lot[(ref, line.line_no, lot)] += qty
         model.on_hand[(line.sku, place, lot)] += qty

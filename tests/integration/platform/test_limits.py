@@ -10,6 +10,7 @@ from onhand.bootstrap import Onhand
 from onhand.config import Settings
 from onhand.domain.errors import InvalidInput
 from onhand.domain.orders.commands import CreateOrder
+from onhand.domain.transfers.commands import CreateTransfer
 from onhand.services.ledger.postings import StockLine
 from onhand.services.limits import Limits
 from tests.integration.helpers import add_item, add_place, move_count
@@ -51,8 +52,8 @@ def test_a_posting_of_exactly_the_limit_is_written(small: Onhand) -> None:
             o, CreateOrder(lines=[services.sales_orders.NewOrderLine("W-1", "1")] * len(lines)),
         ),
         lambda o, lines: services.transfer_orders.create_transfer(
-            o, source="NY", destination="LA",
-            lines=[services.transfer_orders.NewTransferLine("W-1", "1")] * len(lines)),
+            o, CreateTransfer(source="NY", destination="LA",
+            lines=[services.transfer_orders.NewTransferLine("W-1", "1")] * len(lines))),
     ],
     ids=["count", "relocation", "order", "transfer"],
 )

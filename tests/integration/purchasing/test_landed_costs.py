@@ -6,6 +6,7 @@ import pytest
 
 from onhand import services
 from onhand.domain.errors import InvalidInput, NotFound
+from onhand.domain.purchasing.commands import AddLandedCosts
 from onhand.services.purchasing.landed_costs import NewLandedCost
 from tests.integration.helpers import assert_books_balance
 from tests.integration.purchasing_helpers import placed, purchasing_setup, receive, supplier
@@ -28,7 +29,7 @@ def shares(receipt, index=-1):
 
 
 def add(onhand, *costs, receipt="GRN-000001"):
-    return services.landed_costs.add_landed_costs(onhand, receipt, costs=list(costs))
+    return services.landed_costs.add_landed_costs(onhand, AddLandedCosts(receipt, costs=list(costs)))
 
 
 def test_freight_by_value_splits_in_proportion_to_line_values(received):

@@ -8,6 +8,7 @@ import pytest
 
 from onhand import services
 from onhand.domain.errors import AlreadyExists, Conflict, InvalidInput, NotFound, OverReceipt
+from onhand.domain.purchasing.commands import PurchaseOrderAction
 from onhand.services.purchasing.receiving import ReceiptLine
 from tests.integration.helpers import assert_books_balance, at, level, move_count
 from tests.integration.purchasing_helpers import GTIN_TEA, placed, purchasing_setup, receive, supplier
@@ -81,7 +82,7 @@ def test_the_company_tolerance_allows_a_little_more_and_a_supplier_may_override_
 def test_an_under_receipt_leaves_the_line_open_until_the_order_is_closed(setup):
     order = placed(setup, ("W", 10, "1"))
     assert receive(setup, order.reference, (1, 9)).purchase_order_status == "partially_received"
-    assert services.purchase_orders.close_purchase_order(setup, order.reference).lines[0].open == 0
+    assert services.purchase_orders.close_purchase_order(setup, PurchaseOrderAction(order.reference)).lines[0].open == 0
 
 
 def test_a_serial_tracked_line_receives_one_lot_per_serial(setup):

@@ -22,6 +22,12 @@ from hypothesis import strategies as st
 from onhand import services
 from onhand.bootstrap import open_onhand
 from onhand.domain.errors import InsufficientStock, NotFound, OverReceipt
+from onhand.domain.purchasing.commands import (
+    CreatePurchaseOrder,
+    CreateSupplier,
+    PurchaseOrderAction,
+    ReceivePurchaseOrder,
+)
 from onhand.services.ledger.postings import StockLine
 from onhand.services.purchasing.purchase_orders import NewPurchaseLine
 from onhand.services.purchasing.receiving import ReceiptLine
@@ -51,12 +57,12 @@ def setup(onhand):
     services.items.create_item(onhand, sku="T", name="Tea", unit="kg", tracking="lot")
     services.locations.create_location(onhand, code="A", name="A", kind="warehouse")
     services.locations.create_location(onhand, code="A1", name="A1", kind="bin", parent="A")
-    services.suppliers.create_supplier(onhand, code="S", name="Supplier")
+    services.suppliers.create_supplier(onhand, CreateSupplier(code="S", name="Supplier"))
     order = services.purchase_orders.create_purchase_order(
-        onhand, supplier="S", destination_location="A",
-        lines=[NewPurchaseLine("W", ORDERED[1], "1.5"), NewPurchaseLine("T", ORDERED[2], "4")],
+        onhand, CreatePurchaseOrder(supplier="S", destination="A",
+        lines=[NewPurchaseLine("W", ORDERED[1], "1.5"), NewPurchaseLine("T", ORDERED[2], "4")]),
     )
-    return services.purchase_orders.place_purchase_order(onhand, order.reference).reference
+    return services.purchase_orders.place_purchase_order(onhand, PurchaseOrderAction(order.reference)).reference
 
 
 def apply(onhand, reference, model, received, lots, op):
@@ -64,7 +70,7 @@ def apply(onhand, reference, model, received, lots, op):
         _, line_no, qty, lot, place = op
         sku = "W" if line_no == 1 else "T"
         call = lambda: services.receiving.receive_purchase_order(  # noqa: E731
-            onhand, reference, lines=[ReceiptLine(line_no, qty, lot=lot, location=place)]
+            onhand, ReceivePurchaseOrder(reference, lines=[ReceiptLine(line_no, qty, lot=lot, location=place)])
         )
         if received[line_no] + qty > ORDERED[line_no] * (1 + TOLERANCE / 100):
             with pytest.raises(OverReceipt):

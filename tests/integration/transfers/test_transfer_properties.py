@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from onhand import services
 from onhand.bootstrap import open_onhand
 from onhand.domain.errors import Conflict
+from onhand.domain.transfers.commands import CreateTransfer, ReceiveTransfer, ShipTransfer, WriteOffTransit
 from onhand.services.ledger.postings import StockLine
 from onhand.services.transfers.transfer_orders import NewTransferLine
 from onhand.services.transfers.transit import TransferMoveLine
@@ -83,8 +84,8 @@ def setup(onhand) -> list[str]:
         services.locations.create_location(onhand, code=code, name=code, kind=kind)
     return [
         services.transfer_orders.create_transfer(
-            onhand, source=source, destination=destination,
-            lines=[NewTransferLine("W", ORDERED["W"]), NewTransferLine("T", ORDERED["T"])],
+            onhand, CreateTransfer(source=source, destination=destination,
+            lines=[NewTransferLine("W", ORDERED["W"]), NewTransferLine("T", ORDERED["T"])]),
         ).reference
         for source, destination in TRANSFERS
     ]
@@ -108,15 +109,15 @@ def apply(onhand, model: Model, references: list[str], op) -> None:
             left = ORDERED[sku] - model.shipped_on_line(number, line)
             refused = qty > left or qty > model.stock[(sku, source, lot)]
             changes = {(sku, source, lot): -qty, (sku, "X", lot): qty}
-            call = lambda: services.transit.ship_transfer(onhand, reference, lines=ask)  # noqa: E731
+            call = lambda: services.transit.ship_transfer(onhand, ShipTransfer(reference, lines=ask))  # noqa: E731
         else:
             refused = qty > model.in_transit(number, line, lot)
             changes = {(sku, "X", lot): -qty}
             if kind == "receive":
                 changes[(sku, destination, lot)] = qty
-                call = lambda: services.transit.receive_transfer(onhand, reference, lines=ask)  # noqa: E731
+                call = lambda: services.transit.receive_transfer(onhand, ReceiveTransfer(reference, lines=ask))  # noqa: E731
             else:
-                call = lambda: services.transit.write_off_transit(onhand, reference, lines=ask)  # noqa: E731
+                call = lambda: services.transit.write_off_transit(onhand, WriteOffTransit(reference, lines=ask))  # noqa: E731
     if refused:
         with pytest.raises(Conflict):
             call()

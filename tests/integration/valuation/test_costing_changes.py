@@ -10,6 +10,8 @@ import pytest
 
 from onhand import services
 from onhand.domain.errors import Conflict, InvalidInput
+from onhand.domain.orders.commands import ShipOrder
+from onhand.domain.purchasing.commands import AddLandedCosts
 from onhand.services.purchasing.landed_costs import NewLandedCost
 from onhand.services.purchasing.receiving import ReceiptLine
 from onhand.services.valuation import posting_values as valuing
@@ -35,7 +37,7 @@ def _buy(onhand, sku, quantity, cost, lot=None, **fields):
 
 def _ship(onhand, sku, quantity, lot=None):
     view = allocated(onhand, (sku, quantity, lot) if lot else (sku, quantity))
-    posting = services.shipping.ship_order(onhand, view.reference).shipments[-1].posting_id
+    posting = services.shipping.ship_order(onhand, ShipOrder(view.reference)).shipments[-1].posting_id
     return services.valuation_reports.move_values(onhand, posting).total_value
 
 
@@ -196,7 +198,8 @@ def test_a_landed_cost_added_to_a_receipt_before_the_change_reaches_the_average_
     services.costing.set_company_costing_method(stocked, "moving_average")
     clock.advance(hours=1)
     assert _ship(stocked, "W", 5) == D("27.50")
-    services.landed_costs.add_landed_costs(stocked, first.reference, costs=[NewLandedCost("freight", "10.00")])
+    services.landed_costs.add_landed_costs(stocked, AddLandedCosts(first.reference, costs=[NewLandedCost("freight",
+        "10.00")]))
     # FIFO until the change: 10 @ 5.00 + 10.00 freight + 10 @ 6.00 = 120.00 → 20 @ 6.00; 5 shipped at 6.00.
     assert _total(stocked) == (15, D("90"))
     assert [v.value for v in _values(stocked) if v.role == "shipment"] == [D("30")]

@@ -11,6 +11,7 @@ import pytest
 
 from onhand import services
 from onhand.domain.errors import InsufficientStock, InvalidInput
+from onhand.domain.orders.commands import ShipOrder
 from onhand.domain.valuation.cost_layers import CostingMethod
 from onhand.domain.valuation.value_history import value_history
 from onhand.services.assemblies.bundles import ComponentLine
@@ -32,7 +33,7 @@ def kitchen(onhand):
 
 def _ship(onhand, sku, quantity):
     view = allocated(onhand, (sku, quantity))
-    return services.shipping.ship_order(onhand, view.reference).shipments[-1].posting_id
+    return services.shipping.ship_order(onhand, ShipOrder(view.reference)).shipments[-1].posting_id
 
 
 def _values(onhand, posting_id):

@@ -9,6 +9,8 @@ import pytest
 
 from onhand import services
 from onhand.domain.errors import InsufficientStock, InvalidInput
+from onhand.domain.orders.commands import ShipOrder
+from onhand.domain.purchasing.commands import AddLandedCosts
 from onhand.services.ledger.postings import StockLine
 from tests.integration.helpers import add_item, add_place, allocated, assert_books_balance
 from tests.integration.purchasing_helpers import placed, receive, supplier
@@ -24,7 +26,7 @@ def stocked(onhand):
 
 def _ship(onhand, quantity):
     view = allocated(onhand, ("W", quantity))
-    return services.shipping.ship_order(onhand, view.reference).shipments[-1].posting_id
+    return services.shipping.ship_order(onhand, ShipOrder(view.reference)).shipments[-1].posting_id
 
 
 def _value(onhand, posting_id):
@@ -106,7 +108,8 @@ def test_a_landed_cost_added_later_goes_to_what_is_on_hand_and_to_the_cogs_of_wh
     assert _value(stocked, shipment) == D("20")
     clock.advance(days=1)
     services.landed_costs.add_landed_costs(
-        stocked, receipt.reference, costs=[services.landed_costs.NewLandedCost(kind="duty", amount="10.00")],
+        stocked, AddLandedCosts(receipt.reference, costs=[services.landed_costs.NewLandedCost(kind="duty",
+            amount="10.00")]),
     )
     assert _value(stocked, receipt.posting_id) == D("60")  # 50.00 + 10.00 of duty
     assert _value(stocked, shipment) == D("24")  # 4 units at 6.00 now
@@ -126,11 +129,12 @@ def test_a_landed_cost_on_a_consumed_component_is_carried_to_the_build_output_an
     run = services.builds.build(stocked, build.reference, quantity=5).runs[-1]
     assert _value(stocked, run.posting_id) == D("5") + D("10")  # 10 berries at 0.50 in, 5 jams at 1.00 each out
     clock.advance(hours=1)
-    sold = services.shipping.ship_order(stocked, allocated(stocked, ("JAM", 2)).reference).shipments[-1]
+    sold = services.shipping.ship_order(stocked, ShipOrder(allocated(stocked, ("JAM", 2)).reference)).shipments[-1]
     assert _value(stocked, sold.posting_id) == D("4")  # 2 jams at (5.00 + 5.00) / 5
     clock.advance(hours=1)
     services.landed_costs.add_landed_costs(
-        stocked, receipt.reference, costs=[services.landed_costs.NewLandedCost(kind="freight", amount="4.00")])
+        stocked, AddLandedCosts(receipt.reference, costs=[services.landed_costs.NewLandedCost(kind="freight",
+            amount="4.00")]))
     values = {(v.sku, v.role): v.value for v in services.valuation_reports.move_values(stocked, run.posting_id).moves}
     # Berries now 0.70 each: the build consumed 7.00, so each jam is worth (7.00 + 5.00) / 5 = 2.40.
     assert values == {("BERRY", "build_consumption"): D("7"), ("JAM", "build_output"): D("12")}

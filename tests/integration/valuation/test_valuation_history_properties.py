@@ -26,11 +26,11 @@ from hypothesis import strategies as st
 from onhand import services
 from onhand.bootstrap import open_onhand
 from onhand.domain.errors import Conflict
-from onhand.domain.orders.commands import CreateOrder, OrderAction
+from onhand.domain.orders.commands import CreateOrder, OrderAction, ReceiveReturn, ReturnLine, ShipOrder
+from onhand.domain.purchasing.commands import CreatePurchaseOrder, PurchaseOrderAction, ReceivePurchaseOrder
 from onhand.domain.valuation.value_history import value_history
 from onhand.services.assemblies.bundles import ComponentLine
 from onhand.services.ledger.postings import StockLine
-from onhand.services.orders.returns import ReturnLine
 from onhand.services.orders.sales_orders import NewOrderLine
 from onhand.services.valuation import posting_values as valuing
 from onhand.services.valuation import return_costs
@@ -78,7 +78,7 @@ def ship(onhand, op, shipped):
         onhand, CreateOrder(lines=[NewOrderLine(sku, quantity, lot=lot)]),
     )
     services.sales_orders.allocate_order(onhand, OrderAction(order.reference))
-    view = services.shipping.ship_order(onhand, order.reference)
+    view = services.shipping.ship_order(onhand, ShipOrder(order.reference))
     if view.shipments:
         shipped.append([view.reference, lot, view.lines[0].shipped])
 
@@ -93,7 +93,8 @@ def give_back(onhand, op, shipped):
     back = min(left, Decimal(1 + int(quantity) % 3))
     if back <= 0:
         return
-    services.returns.receive_return(onhand, reference, location=place, lines=[ReturnLine(1, back, lot=lot)])
+    services.returns.receive_return(onhand, ReceiveReturn(reference, location=place, lines=[ReturnLine(1, back,
+        lot=lot)]))
     entry[2] -= back
 
 
@@ -124,12 +125,12 @@ def run_backdated(onhand, op, effective_at):
     kind, sku, lot, place, quantity, cost = op
     if kind == "buy":
         order = services.purchase_orders.create_purchase_order(
-            onhand, supplier="ACME", destination_location=place,
-            lines=[services.purchase_orders.NewPurchaseLine(sku, quantity, cost)])
-        services.purchase_orders.place_purchase_order(onhand, order.reference)
+            onhand, CreatePurchaseOrder(supplier="ACME", destination=place,
+            lines=[services.purchase_orders.NewPurchaseLine(sku, quantity, cost)]))
+        services.purchase_orders.place_purchase_order(onhand, PurchaseOrderAction(order.reference))
         return services.receiving.receive_purchase_order(
-            onhand, order.reference, lines=[services.receiving.ReceiptLine(1, quantity, lot=lot)],
-            effective_at=effective_at)
+            onhand, ReceivePurchaseOrder(order.reference, lines=[services.receiving.ReceiptLine(1, quantity, lot=lot)],
+            effective_at=effective_at))
     signed = quantity if kind == "found" else -quantity
     return services.adjustments.post_adjustment(
         onhand, location=place, lines=[services.postings.StockLine(sku, signed, lot)],

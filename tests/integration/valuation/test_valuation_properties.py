@@ -18,7 +18,13 @@ from hypothesis import strategies as st
 from onhand import services
 from onhand.bootstrap import open_onhand
 from onhand.domain.errors import Conflict
-from onhand.domain.orders.commands import CreateOrder, OrderAction
+from onhand.domain.orders.commands import CreateOrder, OrderAction, ShipOrder
+from onhand.domain.purchasing.commands import (
+    CreatePurchaseOrder,
+    CreateSupplier,
+    PurchaseOrderAction,
+    ReceivePurchaseOrder,
+)
 from onhand.domain.valuation.move_roles import MoveRole
 from onhand.services.ledger.postings import StockLine
 from onhand.services.orders.sales_orders import NewOrderLine
@@ -51,17 +57,19 @@ def setup(onhand, method: str, tea_method: str) -> None:
         services.lots.create_lot(onhand, sku="T", code=code)
     for code in PLACES:
         services.locations.create_location(onhand, code=code, name=code, kind="warehouse")
-    services.suppliers.create_supplier(onhand, code="ACME", name="Acme")
+    services.suppliers.create_supplier(onhand, CreateSupplier(code="ACME", name="Acme"))
 
 
 def run(onhand, op) -> int | None:
     kind, sku, lot, place, quantity, cost = op
     if kind == "buy":
         order = services.purchase_orders.create_purchase_order(
-            onhand, supplier="ACME", destination_location=place, lines=[NewPurchaseLine(sku, quantity, cost)])
-        services.purchase_orders.place_purchase_order(onhand, order.reference)
+            onhand, CreatePurchaseOrder(supplier="ACME", destination=place, lines=[NewPurchaseLine(sku, quantity,
+                cost)]))
+        services.purchase_orders.place_purchase_order(onhand, PurchaseOrderAction(order.reference))
         lines = [ReceiptLine(1, quantity, lot=lot)]
-        return services.receiving.receive_purchase_order(onhand, order.reference, lines=lines).posting_id
+        return services.receiving.receive_purchase_order(onhand, ReceivePurchaseOrder(order.reference,
+            lines=lines)).posting_id
     if kind in ("found", "lose"):
         signed = quantity if kind == "found" else -quantity
         return services.adjustments.post_adjustment(
@@ -75,7 +83,7 @@ def run(onhand, op) -> int | None:
         onhand, CreateOrder(lines=[NewOrderLine(sku, quantity, lot=lot)]),
     )
     services.sales_orders.allocate_order(onhand, OrderAction(order.reference))
-    shipped = services.shipping.ship_order(onhand, order.reference)
+    shipped = services.shipping.ship_order(onhand, ShipOrder(order.reference))
     return shipped.shipments[-1].posting_id if shipped.shipments else None
 
 

@@ -8,8 +8,8 @@ import pytest
 
 from onhand import services
 from onhand.domain.errors import InvalidInput
+from onhand.domain.orders.commands import ReceiveReturn, ReturnLine, ShipOrder
 from onhand.services.ledger.postings import StockLine
-from onhand.services.orders.returns import ReturnLine
 from tests.integration.helpers import add_item, add_place, adjust, allocated, assert_books_balance
 from tests.integration.purchasing_helpers import placed, receive, supplier
 
@@ -32,7 +32,7 @@ def _receive_textbook(onhand):
 
 def _ship(onhand, quantity):
     view = allocated(onhand, ("W", quantity))
-    shipped = services.shipping.ship_order(onhand, view.reference)
+    shipped = services.shipping.ship_order(onhand, ShipOrder(view.reference))
     return shipped.shipments[-1].posting_id, shipped.reference
 
 
@@ -100,7 +100,7 @@ def test_a_transfer_moves_value_and_changes_no_total(stocked):
 def test_a_return_comes_back_at_the_cost_it_left_with(stocked):
     _receive_textbook(stocked)
     _, reference = _ship(stocked, 15)
-    view = services.returns.receive_return(stocked, reference, location="NY", lines=[ReturnLine(1, 3)])
+    view = services.returns.receive_return(stocked, ReceiveReturn(reference, location="NY", lines=[ReturnLine(1, 3)]))
     (value,) = services.valuation_reports.move_values(stocked, view.returns[-1].posting_id).moves
     assert (value.role, value.value, value.basis) == ("return", D("16"), "returned")  # 80.00 / 15 × 3
     assert _total(stocked).total_value == D("46")

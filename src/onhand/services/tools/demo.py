@@ -20,11 +20,19 @@ import io
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from onhand.domain.actors import SYSTEM
 from onhand.domain.calendar import business_day, time_zone
 from onhand.domain.catalog.gtin import check_digit
 from onhand.domain.errors import InvalidInput
+from onhand.domain.purchasing.commands import (
+    CreatePurchaseOrder,
+    CreateSupplier,
+    NewPurchaseLine,
+    PurchaseOrderAction,
+)
+from onhand.domain.transfers.commands import CreateTransfer, SetTransferRoute, ShipTransfer
 from onhand.services.access import users
 from onhand.services.catalog import company, items, locations, lots
 from onhand.services.context import ServiceContext
@@ -212,24 +220,25 @@ def _container_to_la(ctx: ServiceContext) -> PostingView:
     """A transfer order NY → LA through OCEAN-1, shipped: the posting of its shipment."""
     source, destination, via, days = SEA_ROUTE
     transfer_routes.set_transfer_route(
-        ctx, source=source, destination=destination, transit=via, lead_time_days=days
+        ctx, SetTransferRoute(source=source, destination=destination, transit=via, lead_time_days=days)
     )
     order = transfers.create_transfer(
-        ctx, source=source, destination=destination, lines=[transfers.NewTransferLine(EXAMPLE_SKU, "50")],
-        carrier="Maersk", tracking_number="MSCU-4471", note="Container MSCU-4471",
+        ctx, CreateTransfer(source=source, destination=destination, lines=[transfers.NewTransferLine(EXAMPLE_SKU,
+            "50")],
+        carrier="Maersk", tracking_number="MSCU-4471", note="Container MSCU-4471"),
     )
-    shipped = transit.ship_transfer(ctx, order.reference)
+    shipped = transit.ship_transfer(ctx, ShipTransfer(order.reference))
     return postings.get_posting(ctx, shipped.events[-1].posting_id)
 
 
 def _honey_on_order(ctx: ServiceContext) -> None:
     """A placed purchase order for 48 jars of honey into New York (incoming until received)."""
-    suppliers.create_supplier(ctx, code="BEEHIVE", name="Beehive Farms", lead_time_days=5)
-    order = purchase_orders.create_purchase_order(
-        ctx, supplier="BEEHIVE", destination_location="NY", reference=f"PO-{DEMO_REFERENCE}-1",
-        lines=[purchase_orders.NewPurchaseLine("HONEY-350G", "48", "3.20")],
-    )
-    purchase_orders.place_purchase_order(ctx, order.reference)
+    suppliers.create_supplier(ctx, CreateSupplier(code="BEEHIVE", name="Beehive Farms", lead_time_days=5))
+    order = purchase_orders.create_purchase_order(ctx, CreatePurchaseOrder(
+        supplier="BEEHIVE", destination="NY", reference=f"PO-{DEMO_REFERENCE}-1",
+        lines=(NewPurchaseLine("HONEY-350G", Decimal("48"), Decimal("3.20")),),
+    ))
+    purchase_orders.place_purchase_order(ctx, PurchaseOrderAction(order.reference))
 
 
 @dataclass(frozen=True)
