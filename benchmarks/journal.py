@@ -41,6 +41,7 @@ from onhand.adapters.db.tables import (
 )
 from onhand.adapters.db.tables.valuation import move_values
 from onhand.bootstrap import open_onhand
+from onhand.domain.catalog.commands import CreateLocation
 
 MOVES = 100_000  # at scale 1
 TARGET_SECONDS = 2.0
@@ -60,7 +61,7 @@ def _ids(onhand) -> dict[str, int]:
 def build_day(onhand, rng: random.Random, count: int) -> None:
     """`count` valued moves on DAY, inserted in bulk (setup, not timed)."""
     for n in range(STORES):
-        services.locations.create_location(onhand, code=f"S{n}", name=f"Store {n}", kind="warehouse")
+        services.locations.create_location(onhand, CreateLocation(code=f"S{n}", name=f"Store {n}", kind="warehouse"))
     places = _ids(onhand)
     stores = [places[f"S{n}"] for n in range(STORES)]
     supplier, customer, adjustment = places["SUPPLIER"], places["CUSTOMER"], places["ADJUSTMENT"]

@@ -15,6 +15,7 @@ import pytest
 
 from onhand import services
 from onhand.bootstrap import Onhand, open_onhand
+from onhand.domain.catalog.commands import CreateItem, CreateLocation
 from onhand.entrypoints.api.app import create_app
 from onhand.services.purchasing.purchase_orders import NewPurchaseLine
 from onhand.services.purchasing.receiving import ReceiptLine
@@ -45,8 +46,8 @@ def onhand(database_url: str, clock, monkeypatch) -> Iterator[Onhand]:
 
 
 def _posted_day(onhand: Onhand, clock) -> None:
-    services.items.create_item(onhand, sku="W", name="Widget")
-    services.locations.create_location(onhand, code="NY", name="New York", kind="warehouse")
+    services.items.create_item(onhand, CreateItem(sku="W", name="Widget"))
+    services.locations.create_location(onhand, CreateLocation(code="NY", name="New York", kind="warehouse"))
     services.suppliers.create_supplier(onhand, code="ACME", name="Acme")
     order = services.purchase_orders.create_purchase_order(
         onhand, supplier="ACME", destination_location="NY", lines=[NewPurchaseLine("W", 4, "2.50")])

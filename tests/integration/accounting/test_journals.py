@@ -11,6 +11,7 @@ from sqlalchemy import update
 
 from onhand import services
 from onhand.adapters.db.tables.valuation import move_values
+from onhand.domain.catalog.commands import UpdateItem
 from onhand.domain.errors import InvalidInput
 from onhand.domain.orders.commands import CreateOrder, OrderAction
 from onhand.services.orders.sales_orders import NewOrderLine
@@ -55,7 +56,7 @@ def test_the_textbook_day_through_a_purchase_order_and_a_sales_order(textbook):
 
 
 def test_category_overrides_and_location_tracking_change_the_lines(textbook):
-    services.items.update_item(textbook, "W", category="coffee")
+    services.items.update_item(textbook, UpdateItem(sku="W", category="coffee"))
     services.accounting_settings.update_accounting_settings(
         textbook, categories={"coffee": {"revenue": "205", "cogs": "315"}}, track_locations=True)
     journal = services.journals.get_journal(textbook, DAY).journal

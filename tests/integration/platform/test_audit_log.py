@@ -10,7 +10,9 @@ from sqlalchemy.exc import DBAPIError
 
 from onhand import services
 from onhand.domain.actors import SYSTEM, api_key_actor, cli_actor
+from onhand.domain.catalog.commands import UpdateItem
 from onhand.domain.errors import InsufficientStock, InvalidInput
+from onhand.domain.ledger.commands import PostAdjustment
 from onhand.domain.orders.commands import CreateOrder, OrderAction
 from onhand.services.ledger.postings import StockLine
 from onhand.services.orders.sales_orders import NewOrderLine
@@ -52,7 +54,7 @@ def test_a_create_records_the_actor_the_object_and_the_commands_fields(onhand, c
 
 def test_an_update_records_only_the_fields_it_changed(onhand):
     add_item(onhand, "TEA", name="Green tea")
-    services.items.update_item(onhand, "TEA", name="Sencha", shelf_life_days=None)
+    services.items.update_item(onhand, UpdateItem(sku="TEA", name="Sencha", shelf_life_days=None))
     latest = entries(onhand, action="update_item")[0]
     assert (latest.object.key, latest.before, latest.after) == ("TEA", {"name": "Green tea"}, {"name": "Sencha"})
 
@@ -65,7 +67,8 @@ def test_a_refused_write_leaves_no_entry_and_a_replay_adds_none(onhand):
         adjust(onhand, "NY", "TEA", -5, reason="damaged")
     assert len(entries(onhand)) == before
     for _ in range(2):
-        services.adjustments.post_adjustment(onhand, location="NY", lines=[StockLine("TEA", "1")], reason="found",
+        services.adjustments.post_adjustment(onhand, PostAdjustment(
+            location="NY", lines=[StockLine("TEA", "1")], reason="found"),
                                              idempotency_key="once")
     assert len(entries(onhand)) == before + 1
 
@@ -116,7 +119,7 @@ def test_entries_are_filtered_by_actor_object_action_and_time_newest_first(onhan
     clock.advance(hours=1)
     add_item(shop, "RICE")
     clock.advance(hours=1)
-    services.items.update_item(alice, "RICE", name="Basmati")
+    services.items.update_item(alice, UpdateItem(sku="RICE", name="Basmati"))
     assert [e.object.key for e in entries(onhand)] == ["RICE", "RICE", "TEA"]
     assert [e.action for e in entries(onhand, actor="cli:alice")] == ["update_item", "create_item"]
     assert [e.action for e in entries(onhand, actor="cli")] == ["update_item", "create_item"]

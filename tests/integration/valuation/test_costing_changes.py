@@ -9,6 +9,7 @@ from unittest import mock
 import pytest
 
 from onhand import services
+from onhand.domain.catalog.commands import CreateLot
 from onhand.domain.errors import Conflict, InvalidInput
 from onhand.services.purchasing.landed_costs import NewLandedCost
 from onhand.services.purchasing.receiving import ReceiptLine
@@ -23,7 +24,7 @@ def stocked(onhand):
     add_item(onhand, "W")
     add_item(onhand, "TEA", tracking="lot")
     for code in ("L1", "L2"):
-        services.lots.create_lot(onhand, sku="TEA", code=code)
+        services.lots.create_lot(onhand, CreateLot(sku="TEA", code=code))
     supplier(onhand)
     return onhand
 

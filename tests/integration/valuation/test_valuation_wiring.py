@@ -8,6 +8,7 @@ import pytest
 
 from onhand import services
 from onhand.domain.errors import InvalidInput
+from onhand.domain.ledger.commands import MoveStock
 from onhand.services.ledger.postings import StockLine
 from onhand.services.orders.returns import ReturnLine
 from tests.integration.helpers import add_item, add_place, adjust, allocated, assert_books_balance
@@ -89,7 +90,8 @@ def test_costing_settings_are_validated(stocked):
 def test_a_transfer_moves_value_and_changes_no_total(stocked):
     _receive_textbook(stocked)
     before = _total(stocked).total_value
-    moved = services.relocations.move_stock(stocked, source="NY", destination="LA", lines=[StockLine("W", 12)])
+    moved = services.relocations.move_stock(stocked, MoveStock(
+        source="NY", destination="LA", lines=[StockLine("W", 12)]))
     (value,) = services.valuation_reports.move_values(stocked, moved.id).moves
     assert (value.role, value.value) == ("transfer", D("62"))  # 10 @ 5.00 and 2 @ 6.00
     report = _total(stocked, "location")

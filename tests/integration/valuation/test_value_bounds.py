@@ -12,6 +12,7 @@ from sqlalchemy import delete
 from onhand import services
 from onhand.adapters.db.tables.valuation import cost_layers, cost_pools, move_values
 from onhand.domain.errors import OutOfRange
+from onhand.domain.ledger.commands import PostAdjustment
 from onhand.domain.money import MAX_MONEY
 from onhand.domain.quantities import MAX_QUANTITY
 from onhand.services.valuation.opening import OpeningCost
@@ -52,8 +53,8 @@ def test_a_backdated_posting_that_would_push_a_later_pool_past_the_bound_is_refu
     clock.advance(hours=1)
     with pytest.raises(OutOfRange) as error:
         services.adjustments.post_adjustment(
-            shop, location="NY", reason="found", effective_at="2026-03-01T00:00:00Z",
-            lines=[services.postings.StockLine("A", "1", unit_cost="1")],
+            shop, PostAdjustment(location="NY", reason="found", effective_at="2026-03-01T00:00:00Z",
+            lines=[services.postings.StockLine("A", "1", unit_cost="1")]),
         )
     assert (error.value.sku, error.value.location) == ("A", "NY")
     assert at(shop, "A", "NY") == MAX_QUANTITY
