@@ -31,6 +31,7 @@ from onhand import services
 from onhand.adapters.db.tables.valuation import cost_layers, cost_pools, move_values
 from onhand.bootstrap import open_onhand
 from onhand.domain.catalog.commands import CreateLocation
+from onhand.domain.valuation.commands import ValueOpeningStock
 from onhand.services.valuation.opening import OpeningCost
 
 ITEMS = 10_000
@@ -72,7 +73,8 @@ def run_opening_valuation(url: str, description: str, *, scale: float, seed: int
         with timers[0].running():
             unvalued = services.opening_valuation.unvalued_stock(onhand)
         with timers[1].running():
-            opened = services.opening_valuation.value_opening_stock(onhand, lines=lines, reference="bench")
+            opened = services.opening_valuation.value_opening_stock(onhand, ValueOpeningStock(
+                lines=lines, reference="bench"))
         with timers[2].running():
             report = services.valuation_reports.valuation_report(onhand)
         for code, title, timer in zip(("V1", "V2", "V3"), ("unvalued stock listed", "pools valued (one request)",

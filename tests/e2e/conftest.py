@@ -24,6 +24,7 @@ from fastapi import FastAPI
 
 from onhand import services
 from onhand.bootstrap import Onhand
+from onhand.domain.access.commands import CreateApiKey
 from onhand.domain.catalog.commands import CreateItem, CreateLocation, SetLocationRouting
 from onhand.domain.ledger.commands import PostAdjustment
 from onhand.entrypoints.api.app import SERVER_OPTIONS, create_app
@@ -104,7 +105,7 @@ class ApiKeys:
 @pytest.fixture
 def api_keys(onhand: Onhand) -> ApiKeys:
     def secret(role: str) -> str:
-        return services.keys.create_api_key(onhand, name=f"{role} key", role=role).secret
+        return services.keys.create_api_key(onhand, CreateApiKey(name=f"{role} key", role=role)).secret
 
     return ApiKeys(admin=secret("admin"), operator=secret("operator"), viewer=secret("viewer"))
 

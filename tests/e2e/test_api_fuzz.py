@@ -40,6 +40,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from onhand import services
 from onhand.bootstrap import Onhand, open_onhand
 from onhand.config import ApiLimits
+from onhand.domain.access.commands import CreateApiKey
 from onhand.domain.catalog.commands import CreateItem
 from onhand.domain.orders.commands import CreateOrder, OrderAction
 from onhand.entrypoints.api.app import create_app
@@ -135,7 +136,7 @@ def fuzz_targets(
 
 
 def _admin_secret(onhand: Onhand) -> str:
-    return services.keys.create_api_key(onhand, name="fuzzer", role="admin").secret
+    return services.keys.create_api_key(onhand, CreateApiKey(name="fuzzer", role="admin")).secret
 
 
 def _without_key(case: Any) -> bool:

@@ -7,6 +7,7 @@ import httpx
 
 from onhand import services
 from onhand.bootstrap import Onhand
+from onhand.domain.accounting.commands import UpdateAccountingSettings
 from onhand.domain.catalog.commands import CreateItem, CreateLocation
 from onhand.domain.ledger.commands import PostAdjustment
 from onhand.services.ledger.postings import StockLine
@@ -15,7 +16,7 @@ DAY = "2026-03-02"
 
 
 def _stocked(onhand: Onhand) -> None:
-    services.accounting_settings.update_accounting_settings(onhand, currency="NZD")
+    services.accounting_settings.update_accounting_settings(onhand, UpdateAccountingSettings(currency="NZD"))
     services.items.create_item(onhand, CreateItem(sku="W", name="Widget"))
     services.locations.create_location(onhand, CreateLocation(code="NY", name="New York", kind="warehouse"))
     services.adjustments.post_adjustment(onhand, PostAdjustment(

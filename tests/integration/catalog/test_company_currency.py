@@ -9,6 +9,7 @@ from decimal import Decimal as D
 import pytest
 
 from onhand import services
+from onhand.domain.accounting.commands import UpdateAccountingSettings
 from onhand.domain.catalog.commands import UpdateCompany
 from onhand.domain.errors import Conflict
 from onhand.domain.orders.commands import CreateOrder, OrderAction
@@ -17,7 +18,8 @@ from tests.integration.helpers import add_item, add_place, adjust
 
 CHANGES = {
     "company": lambda onhand, code: services.company.update_company(onhand, UpdateCompany(currency=code)),
-    "accounting": lambda onhand, code: services.accounting_settings.update_accounting_settings(onhand, currency=code),
+    "accounting": lambda onhand, code: services.accounting_settings.update_accounting_settings(
+        onhand, UpdateAccountingSettings(currency=code)),
 }
 
 

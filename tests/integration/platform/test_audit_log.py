@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from onhand import services
+from onhand.domain.access.commands import CreateApiKey, RotateApiKey
 from onhand.domain.actors import SYSTEM, api_key_actor, cli_actor
 from onhand.domain.catalog.commands import UpdateItem
 from onhand.domain.errors import InsufficientStock, InvalidInput
@@ -95,8 +96,8 @@ def test_a_wave_records_an_entry_per_order_it_acted_on(onhand):
 
 
 def test_keys_are_audited_without_their_secrets(onhand):
-    new = services.keys.create_api_key(onhand, name="shop", role="operator")
-    rotated = services.keys.rotate_api_key(onhand, new.key.id)
+    new = services.keys.create_api_key(onhand, CreateApiKey(name="shop", role="operator"))
+    rotated = services.keys.rotate_api_key(onhand, RotateApiKey(id=new.key.id))
     with onhand.engine.connect() as conn:
         stored = " ".join(str(v) for row in conn.execute(text("SELECT * FROM audit_log")) for v in row)
         hashes = conn.execute(text("SELECT secret_hash, previous_secret_hash FROM api_keys")).one()

@@ -10,6 +10,7 @@ from decimal import Decimal as D
 import pytest
 
 from onhand import services
+from onhand.domain.accounting.commands import UpdateAccountingSettings
 from onhand.domain.errors import InsufficientStock, InvalidInput
 from onhand.domain.ledger.commands import PostAdjustment
 from onhand.domain.valuation.cost_layers import CostingMethod
@@ -128,7 +129,8 @@ def test_a_build_cannot_be_dated_in_the_future_nor_on_a_locked_day(kitchen, cloc
         services.builds.build(kitchen, order.reference, effective_at=clock() + timedelta(hours=1))
     assert error.value.field == "effective_at"
     clock.advance(days=3)
-    services.accounting_settings.update_accounting_settings(kitchen, lock_date=(clock() - timedelta(days=2)).date())
+    services.accounting_settings.update_accounting_settings(kitchen, UpdateAccountingSettings(
+        lock_date=(clock() - timedelta(days=2)).date()))
     with pytest.raises(InvalidInput) as error:
         services.builds.build(kitchen, order.reference, effective_at=(clock() - timedelta(days=2)).date())
     assert error.value.field == "effective_at"

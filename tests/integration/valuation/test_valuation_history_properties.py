@@ -29,6 +29,7 @@ from onhand.domain.catalog.commands import CreateItem
 from onhand.domain.errors import Conflict
 from onhand.domain.ledger.commands import PostAdjustment
 from onhand.domain.orders.commands import CreateOrder, OrderAction
+from onhand.domain.valuation.commands import SetCompanyCostingMethod, SetItemCostingMethod
 from onhand.domain.valuation.value_history import value_history
 from onhand.services.assemblies.bundles import ComponentLine
 from onhand.services.ledger.postings import StockLine
@@ -117,9 +118,9 @@ def method_change(draw):
 def change_method(onhand, op) -> None:
     target, method = op
     if target == "company":
-        services.costing.set_company_costing_method(onhand, method)
+        services.costing.set_company_costing_method(onhand, SetCompanyCostingMethod(method=method))
     else:
-        services.costing.set_item_costing_method(onhand, "T", method)
+        services.costing.set_item_costing_method(onhand, SetItemCostingMethod(sku="T", method=method))
 
 
 def run_backdated(onhand, op, effective_at):

@@ -21,6 +21,7 @@ from onhand.domain.catalog.commands import CreateItem, CreateLocation, CreateLot
 from onhand.domain.errors import Conflict
 from onhand.domain.ledger.commands import MoveStock, PostAdjustment
 from onhand.domain.orders.commands import CreateOrder, OrderAction
+from onhand.domain.valuation.commands import SetCompanyCostingMethod, SetItemCostingMethod
 from onhand.domain.valuation.move_roles import MoveRole
 from onhand.services.ledger.postings import StockLine
 from onhand.services.orders.sales_orders import NewOrderLine
@@ -45,10 +46,10 @@ def operation(draw):
 
 
 def setup(onhand, method: str, tea_method: str) -> None:
-    services.costing.set_company_costing_method(onhand, method)
+    services.costing.set_company_costing_method(onhand, SetCompanyCostingMethod(method=method))
     services.items.create_item(onhand, CreateItem(sku="W", name="Widget"))
     services.items.create_item(onhand, CreateItem(sku="T", name="Tea", tracking="lot"))
-    services.costing.set_item_costing_method(onhand, "T", tea_method)
+    services.costing.set_item_costing_method(onhand, SetItemCostingMethod(sku="T", method=tea_method))
     for code in ("L1", "L2"):
         services.lots.create_lot(onhand, CreateLot(sku="T", code=code))
     for code in PLACES:
