@@ -11,7 +11,7 @@ from sqlalchemy import update
 
 from onhand import services
 from onhand.adapters.db.tables.valuation import move_values
-from onhand.domain.accounting.commands import PostJournal, UpdateAccountingSettings
+from onhand.domain.accounting.commands import PostJournal, UpdateAccountingSettings, read_lock_date
 from onhand.domain.catalog.commands import UpdateItem
 from onhand.domain.errors import InvalidInput
 from onhand.domain.orders.commands import CreateOrder, OrderAction
@@ -111,12 +111,13 @@ def test_the_period_lock_date_refuses_postings_on_or_before_it(textbook, clock):
     services.journals.post_journal(textbook, PostJournal(lock=True, day=DAY))
     assert services.accounting_settings.get_accounting_settings(textbook).lock_date == DAY
     adjust(textbook, "NY", "W", 1)  # 2026-03-03 is open
-    services.accounting_settings.update_accounting_settings(textbook, UpdateAccountingSettings(lock_date="2026-03-03"))
+    services.accounting_settings.update_accounting_settings(textbook, UpdateAccountingSettings(
+        lock_date=date(2026, 3, 3)))
     with pytest.raises(InvalidInput) as error:
         adjust(textbook, "NY", "W", 1)
     assert error.value.field == "effective_at"
     assert services.stock.stock_levels(textbook, sku="W").levels[0].on_hand == 6  # nothing changed
-    services.accounting_settings.update_accounting_settings(textbook, UpdateAccountingSettings(lock_date=""))
+    services.accounting_settings.update_accounting_settings(textbook, UpdateAccountingSettings(remove_lock_date=True))
     adjust(textbook, "NY", "W", 1)
 
 
@@ -149,7 +150,11 @@ def test_settings_are_validated_and_have_defaults(onhand):
             accounts={"cogs": " "}))
     assert error.value.field == "accounts.cogs"
     with pytest.raises(InvalidInput) as error:
-        services.accounting_settings.update_accounting_settings(onhand, UpdateAccountingSettings(lock_date="yesterday"))
+        read_lock_date("yesterday")  # at the edge
+    assert error.value.field == "lock_date"
+    with pytest.raises(InvalidInput) as error:
+        services.accounting_settings.update_accounting_settings(onhand, UpdateAccountingSettings(
+            lock_date=date(2026, 3, 3), remove_lock_date=True))
     assert error.value.field == "lock_date"
     with pytest.raises(InvalidInput) as error:
         services.journals.export_journals(onhand, DAY, format="pdf")

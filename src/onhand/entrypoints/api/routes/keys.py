@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from onhand import services
-from onhand.domain.access.commands import CreateApiKey, RotateApiKey, UpdateApiKey
+from onhand.domain.access.commands import CreateApiKey, RevokeApiKey, RotateApiKey, UpdateApiKey
 from onhand.entrypoints.api.auth import IdempotencyKey, KeyAdmin, OnhandDep
 from onhand.entrypoints.api.bodies import ExactJsonRoute
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, PathId
@@ -69,4 +69,4 @@ def revoke_key(
     idempotency_key: IdempotencyKey = None,
 ) -> ApiKeyOut:
     revoke = services.keys.revoke_own_api_key if own_key else services.keys.revoke_api_key
-    return ApiKeyOut.of(revoke(onhand, key_id, idempotency_key=idempotency_key))
+    return ApiKeyOut.of(revoke(onhand, RevokeApiKey(id=key_id), idempotency_key=idempotency_key))
