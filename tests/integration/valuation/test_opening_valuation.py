@@ -44,9 +44,11 @@ def before_valuation(onhand):
     return onhand
 
 
-def _open(onhand, *lines, **fields):
+def _open(onhand, *lines, idempotency_key=None, **fields):
     made = [ln if isinstance(ln, OpeningCost) else OpeningCost(*ln) for ln in lines]
-    return services.opening_valuation.value_opening_stock(onhand, ValueOpeningStock(lines=made, **fields))
+    return services.opening_valuation.value_opening_stock(
+        onhand, ValueOpeningStock(lines=made, **fields), idempotency_key=idempotency_key
+    )
 
 
 def _unvalued(onhand):

@@ -88,10 +88,11 @@ def add_location(
 ) -> None:
     """Add an internal location."""
     location = services.locations.create_location(
-        onhand(ctx), CreateLocation(code=code, name=name, kind=kind, parent=parent,
-        sellable=not non_sellable, allow_negative=allow_negative,
-        address=address(line1=line1, line2=line2, city=city, region=region,
-                        postcode=postcode, country=country)),
+        onhand(ctx), CreateLocation(
+            code=code, name=name, kind=kind, parent=parent, sellable=not non_sellable,
+            allow_negative=allow_negative, address=address(line1=line1, line2=line2, city=city, region=region,
+                                                           postcode=postcode, country=country),
+        ),
         idempotency_key=idempotency_key,
     )
     print_location(location, parent_of(ctx, location))
@@ -145,9 +146,10 @@ def update_location(
 ) -> None:
     """Change a location's name, flags or address (an empty value clears an address part)."""
     location = services.locations.update_location(
-        onhand(ctx), UpdateLocation(code=code, name=name, sellable=sellable, allow_negative=allow_negative,
-        address=address(line1=line1, line2=line2, city=city, region=region,
-                        postcode=postcode, country=country)),
+        onhand(ctx), UpdateLocation(
+            code=code, name=name, sellable=sellable, allow_negative=allow_negative,
+            address=address(line1=line1, line2=line2, city=city, region=region, postcode=postcode, country=country),
+        ),
     )
     print_location(location, parent_of(ctx, location))
 
@@ -172,6 +174,7 @@ def set_routing(
     location = services.locations.set_location_routing(
         onhand(ctx), SetLocationRouting(
             code=code, priority=priority, latitude=lat, longitude=lon, zones=zones, walk_order=walk_order,
-        clear_coordinates=clear_coordinates, clear_walk_order=clear_walk_order), idempotency_key=idempotency_key,
+            clear_coordinates=clear_coordinates, clear_walk_order=clear_walk_order,
+        ), idempotency_key=idempotency_key,
     )
     print_location(location, parent_of(ctx, location))

@@ -24,9 +24,8 @@ def costing(
 ) -> None:
     """Show the company's costing method, or choose it with --method."""
     service = onhand(ctx)
-    chosen = (services.costing.set_company_costing_method(service, SetCompanyCostingMethod(
-        method=method)) if method is not None
-              else services.costing.get_company_costing_method(service))
+    chosen = (services.costing.set_company_costing_method(service, SetCompanyCostingMethod(method))
+              if method is not None else services.costing.get_company_costing_method(service))
     console().print(text(f"Costing method: {chosen}"))
 
 

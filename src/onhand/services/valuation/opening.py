@@ -26,6 +26,7 @@ from onhand.domain.catalog.items import Item
 from onhand.domain.catalog.locations import INTERNAL_KINDS, Location
 from onhand.domain.catalog.lots import LOT_CODE_PATTERN, Lot
 from onhand.domain.errors import Conflict, InvalidInput, NotFound
+from onhand.domain.quantities import optional_decimal
 from onhand.domain.valuation.commands import OpeningCost, ValueOpeningStock
 from onhand.domain.valuation.cost_layers import ZERO, CostingMethod, Layer, Pool, PoolSnapshot, exact
 from onhand.services import resolve
@@ -89,10 +90,12 @@ class OpeningValuationView:
 
 
 def opening_costs_from_csv(text: str) -> list[OpeningCost]:
-    """Rows of a CSV file with columns sku, unit_cost and optionally location, lot (row 1 is `lines[0]`)."""
+    """Rows of a CSV file with columns sku, unit_cost and optionally location, lot (row 1 is `lines[0]`);
+    a unit cost that is no number is refused here, naming `lines[<row>].unit_cost`."""
     return [
-        OpeningCost(row["sku"], row["unit_cost"], location=row.get("location") or None, lot=row.get("lot") or None)
-        for _line, row in read_rows(text, OPENING_COSTS)
+        OpeningCost(row["sku"], optional_decimal(row["unit_cost"], f"lines[{index}].unit_cost"),
+                    location=row.get("location") or None, lot=row.get("lot") or None)
+        for index, (_line, row) in enumerate(read_rows(text, OPENING_COSTS))
     ]
 
 

@@ -40,8 +40,9 @@ def get_costing(onhand: OnhandDep, _key: Reader) -> CostingOut:
 def set_costing(
     body: CostingIn, onhand: OnhandDep, _key: SettingsAdmin, idempotency_key: IdempotencyKey = None
 ) -> CostingOut:
-    method = services.costing.set_company_costing_method(onhand, SetCompanyCostingMethod(
-        method=body.method), idempotency_key=idempotency_key)
+    method = services.costing.set_company_costing_method(
+        onhand, SetCompanyCostingMethod(body.method), idempotency_key=idempotency_key
+    )
     return CostingOut(method=method)
 
 
