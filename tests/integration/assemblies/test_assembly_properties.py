@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from onhand import services
 from onhand.bootstrap import open_onhand
-from onhand.domain.catalog.commands import CreateItem
+from onhand.domain.catalog.commands import CreateItem, CreateLocation
 from onhand.domain.errors import InsufficientStock, InvalidInput, NotFound
 from onhand.domain.ledger.commands import PostAdjustment
 from onhand.domain.orders.commands import CreateOrder, OrderAction
@@ -49,7 +49,8 @@ def _open(backend: str, directory: str):
 
 
 def _places(onhand) -> None:
-    make = services.locations.create_location
+    def make(onhand, **fields):
+        return services.locations.create_location(onhand, CreateLocation(**fields))
     make(onhand, code="NY", name="NY", kind="warehouse")
     make(onhand, code="NY-1", name="NY-1", kind="bin", parent="NY")
     make(onhand, code="LA", name="LA", kind="warehouse")

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from onhand import services
 from onhand.bootstrap import open_onhand
-from onhand.domain.catalog.commands import CreateItem, CreateLot
+from onhand.domain.catalog.commands import CreateItem, CreateLocation, CreateLot
 from onhand.domain.errors import InsufficientStock
 from onhand.domain.ledger.commands import MoveStock, PostAdjustment, PostStockCount
 from onhand.services.ledger.postings import StockLine
@@ -58,7 +58,8 @@ def setup(onhand):
     services.items.create_item(onhand, CreateItem(sku="T", name="Tea", unit="kg", tracking="lot"))
     for sku_lot in ITEMS["T"]:
         services.lots.create_lot(onhand, CreateLot(sku="T", code=sku_lot))
-    make = services.locations.create_location
+    def make(onhand, **fields):
+        return services.locations.create_location(onhand, CreateLocation(**fields))
     make(onhand, code="A", name="A", kind="warehouse")
     make(onhand, code="A1", name="A1", kind="bin", parent="A")
     make(onhand, code="B", name="B", kind="store")

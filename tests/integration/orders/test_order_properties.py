@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 
 from onhand import services
 from onhand.bootstrap import open_onhand
-from onhand.domain.catalog.commands import CreateItem, CreateLot
+from onhand.domain.catalog.commands import CreateItem, CreateLocation, CreateLot
 from onhand.domain.errors import Conflict, InsufficientStock, InvalidInput
 from onhand.domain.ledger.commands import MoveStock, PostAdjustment, PostStockCount
 from onhand.domain.orders.commands import CreateOrder, OrderAction
@@ -103,7 +103,8 @@ def setup(onhand):
     services.items.create_item(onhand, CreateItem(sku="T", name="Tea", tracking="lot"))
     services.lots.create_lot(onhand, CreateLot(sku="T", code="L1", expiry_date="2027-01-01"))
     services.lots.create_lot(onhand, CreateLot(sku="T", code="L2", expiry_date="2027-06-01"))
-    make = services.locations.create_location
+    def make(onhand, **fields):
+        return services.locations.create_location(onhand, CreateLocation(**fields))
     make(onhand, code="A", name="A", kind="warehouse")
     make(onhand, code="A1", name="A1", kind="bin", parent="A")
     make(onhand, code="B", name="B", kind="store")
