@@ -29,6 +29,7 @@ from benchmarks.reconcile import verify_line
 from benchmarks.timing import PhaseResult, Stopwatch
 from onhand import services
 from onhand.bootstrap import Onhand, open_onhand
+from onhand.domain.catalog.commands import CreateItem, CreateLocation
 from onhand.domain.purchasing.commands import (
     CreatePurchaseOrder,
     CreateSupplier,
@@ -83,11 +84,12 @@ def run_purchasing(url: str, description: str, *, scale: float, seed: int) -> bo
 
 def _run(onhand: Onhand, rng: random.Random, scale: float) -> bool:
     skus, orders = plan(rng, scale)
-    services.locations.create_location(onhand, code="RCV", name="Receiving warehouse", kind="warehouse")
+    services.locations.create_location(onhand, CreateLocation(code="RCV", name="Receiving warehouse", kind="warehouse"))
     for code in BINS:
-        services.locations.create_location(onhand, code=code, name=f"Bin {code}", kind="bin", parent="RCV")
+        services.locations.create_location(onhand, CreateLocation(
+            code=code, name=f"Bin {code}", kind="bin", parent="RCV"))
     for sku in skus:
-        services.items.create_item(onhand, sku=sku, name=f"Benchmark item {sku}", tracking="lot")
+        services.items.create_item(onhand, CreateItem(sku=sku, name=f"Benchmark item {sku}", tracking="lot"))
     services.suppliers.create_supplier(onhand, CreateSupplier(code="BENCH", name="Benchmark supplier",
         lead_time_days=10))
     say(f"setup (untimed): 1 warehouse with {len(BINS)} bins, {len(skus)} lot-tracked items, 1 supplier")

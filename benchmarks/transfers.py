@@ -28,6 +28,8 @@ from benchmarks.reconcile import verify_line
 from benchmarks.timing import CallClocks, PhaseResult
 from onhand import services
 from onhand.bootstrap import Onhand, open_onhand
+from onhand.domain.catalog.commands import CreateItem, CreateLocation
+from onhand.domain.ledger.commands import PostAdjustment
 from onhand.domain.transfers.commands import CreateTransfer, ReceiveTransfer, ShipTransfer
 from onhand.services.ledger.postings import StockLine
 from onhand.services.transfers.transfer_orders import NewTransferLine
@@ -67,10 +69,10 @@ def plan(rng: random.Random, count: int, skus: Sequence[str]) -> list[Planned]:
 def setup(onhand: Onhand, plans: Sequence[Planned], skus: Sequence[str], tracked: set[str]) -> dict[tuple, int]:
     """Sites, a transit location, items, and at each site what its transfers will send."""
     for code in SITES:
-        services.locations.create_location(onhand, code=code, name=code, kind="warehouse")
-    services.locations.create_location(onhand, code="OCEAN-1", name="Container", kind="transit")
+        services.locations.create_location(onhand, CreateLocation(code=code, name=code, kind="warehouse"))
+    services.locations.create_location(onhand, CreateLocation(code="OCEAN-1", name="Container", kind="transit"))
     for sku in skus:
-        services.items.create_item(onhand, sku=sku, name=sku, tracking="lot" if sku in tracked else "none")
+        services.items.create_item(onhand, CreateItem(sku=sku, name=sku, tracking="lot" if sku in tracked else "none"))
     need: dict[tuple, int] = defaultdict(int)
     for planned in plans:
         for sku, quantity in planned.lines:
@@ -88,7 +90,7 @@ def setup(onhand: Onhand, plans: Sequence[Planned], skus: Sequence[str], tracked
             else:
                 lines.append(StockLine(sku, units))
         if lines:
-            services.adjustments.post_adjustment(onhand, location=site, lines=lines, reason="opening")
+            services.adjustments.post_adjustment(onhand, PostAdjustment(location=site, lines=lines, reason="opening"))
     return need
 
 

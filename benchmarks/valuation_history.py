@@ -28,6 +28,7 @@ from onhand import services
 from onhand.adapters.db.tables import balances, moves, postings
 from onhand.adapters.db.tables.valuation import cost_checkpoints, move_values, valuation_heads
 from onhand.bootstrap import Onhand, open_onhand
+from onhand.domain.catalog.commands import CreateItem, CreateLocation
 from onhand.domain.catalog.locations import LocationKind
 from onhand.domain.purchasing.commands import (
     CreatePurchaseOrder,
@@ -137,7 +138,7 @@ def _matches_a_full_rerun(onhand: Onhand, sku: str) -> bool:
 
 def backdated_phase(onhand: Onhand, rng: random.Random, scale: float) -> bool:
     count = max(200, round(LONG_HISTORY * scale))
-    services.items.create_item(onhand, sku="LONG", name="Long history")
+    services.items.create_item(onhand, CreateItem(sku="LONG", name="Long history"))
     start = time.perf_counter()
     _bulk_history(onhand, rng, count)
     say(f"D1 setup (untimed, bulk): LONG with {count} moves at NY, checkpoints every {CHECKPOINT_EVERY} "
@@ -205,8 +206,8 @@ def run(url: str, description: str, *, scale: float, seed: int) -> bool:
     say(f"database: {description}")
     onhand = open_onhand(url)
     try:
-        services.locations.create_location(onhand, code="NY", name="New York", kind="warehouse")
-        services.locations.create_location(onhand, code="LA", name="Los Angeles", kind="warehouse")
+        services.locations.create_location(onhand, CreateLocation(code="NY", name="New York", kind="warehouse"))
+        services.locations.create_location(onhand, CreateLocation(code="LA", name="Los Angeles", kind="warehouse"))
         services.suppliers.create_supplier(onhand, CreateSupplier(code="ACME", name="Acme"))
         rng = random.Random(seed)
         ok = backdated_phase(onhand, rng, scale)

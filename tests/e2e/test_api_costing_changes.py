@@ -6,6 +6,7 @@ import httpx
 
 from onhand import services
 from onhand.bootstrap import Onhand
+from onhand.domain.catalog.commands import CreateItem, CreateLocation
 from onhand.domain.purchasing.commands import (
     CreatePurchaseOrder,
     CreateSupplier,
@@ -17,9 +18,9 @@ from onhand.services.purchasing.receiving import ReceiptLine
 
 
 def _stock(onhand: Onhand) -> None:
-    services.items.create_item(onhand, sku="MUG", name="Mug")
-    services.items.create_item(onhand, sku="TEA", name="Tea", tracking="lot")
-    services.locations.create_location(onhand, code="NY", name="New York", kind="warehouse")
+    services.items.create_item(onhand, CreateItem(sku="MUG", name="Mug"))
+    services.items.create_item(onhand, CreateItem(sku="TEA", name="Tea", tracking="lot"))
+    services.locations.create_location(onhand, CreateLocation(code="NY", name="New York", kind="warehouse"))
     services.suppliers.create_supplier(onhand, CreateSupplier(code="ACME", name="Acme"))
     for cost in ("5.00", "6.00"):
         order = services.purchase_orders.create_purchase_order(

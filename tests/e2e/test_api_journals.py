@@ -8,6 +8,7 @@ import httpx
 
 from onhand import services
 from onhand.bootstrap import Onhand
+from onhand.domain.catalog.commands import CreateItem, CreateLocation
 from onhand.domain.orders.commands import CreateOrder, OrderAction, ShipOrder
 from onhand.domain.purchasing.commands import (
     CreatePurchaseOrder,
@@ -23,8 +24,8 @@ DAY = "2026-03-02"
 
 
 def _textbook(onhand: Onhand) -> None:
-    services.items.create_item(onhand, sku="W", name="Widget")
-    services.locations.create_location(onhand, code="NY", name="New York", kind="warehouse")
+    services.items.create_item(onhand, CreateItem(sku="W", name="Widget"))
+    services.locations.create_location(onhand, CreateLocation(code="NY", name="New York", kind="warehouse"))
     services.suppliers.create_supplier(onhand, CreateSupplier(code="ACME", name="Acme"))
     for cost in ("5.00", "6.00"):
         order = services.purchase_orders.create_purchase_order(

@@ -8,6 +8,8 @@ from sqlalchemy import delete
 from onhand import services
 from onhand.adapters.db.tables.valuation import cost_layers, cost_pools, move_values
 from onhand.bootstrap import Onhand
+from onhand.domain.catalog.commands import CreateItem, CreateLocation
+from onhand.domain.ledger.commands import PostAdjustment
 from onhand.domain.purchasing.commands import (
     CreatePurchaseOrder,
     CreateSupplier,
@@ -22,8 +24,8 @@ API = "/api/v1"
 
 
 def _shop(onhand: Onhand) -> None:
-    services.locations.create_location(onhand, code="NY", name="New York", kind="warehouse")
-    services.items.create_item(onhand, sku="MUG", name="Mug")
+    services.locations.create_location(onhand, CreateLocation(code="NY", name="New York", kind="warehouse"))
+    services.items.create_item(onhand, CreateItem(sku="MUG", name="Mug"))
 
 
 def test_found_stock_comes_in_at_the_unit_cost_given_and_a_cost_on_a_loss_is_refused(
@@ -49,7 +51,8 @@ def test_stock_that_predates_valuation_is_listed_and_valued_by_an_admin(
     onhand: Onhand, api_admin: httpx.Client, api_operator: httpx.Client
 ) -> None:
     _shop(onhand)
-    services.adjustments.post_adjustment(onhand, location="NY", lines=[StockLine("MUG", 5)], reason="found")
+    services.adjustments.post_adjustment(onhand, PostAdjustment(
+        location="NY", lines=[StockLine("MUG", 5)], reason="found"))
     with onhand.engine.begin() as conn:
         for table in (cost_layers, cost_pools, move_values):
             conn.execute(delete(table))

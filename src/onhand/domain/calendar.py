@@ -94,3 +94,20 @@ def parse_date(value: date | str | None, field: str) -> date | None:
     if not EARLIEST_DATE <= value <= LATEST_DATE:
         raise InvalidInput(field, f"must be between {EARLIEST_DATE} and {LATEST_DATE}, got {value}")
     return value
+
+
+def read_moment(value: datetime | date | str | None, field: str) -> datetime | date | None:
+    """A moment as the edge can read it without the company's time zone: ISO 8601 text as
+    a datetime (aware if it has an offset, naive if not) or, a bare `YYYY-MM-DD`, a date;
+    None for None or blank text. The service makes it a moment with `parse_moment`."""
+    if value is None or isinstance(value, datetime | date):
+        return value
+    text = value.strip()
+    if not text:
+        return None
+    if len(text) == 10:
+        return parse_date(text, field)
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+    except ValueError:
+        raise InvalidInput(field, f"{value!r} is not an ISO 8601 date or date and time") from None

@@ -15,7 +15,7 @@ service module is also reachable here by its own name:
     from onhand import services
 
     onhand = open_onhand("sqlite:///stock.db")
-    services.items.create_item(onhand, sku="TEA-1", name="Green tea", unit="each")
+    services.items.create_item(onhand, CreateItem(sku="TEA-1", name="Green tea", unit="each"))
     services.sales_orders.create_order(onhand, CreateOrder(lines=[NewOrderLine("TEA-1", Decimal(2))]))
 """
 

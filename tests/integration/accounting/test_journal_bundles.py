@@ -9,6 +9,7 @@ from decimal import Decimal as D
 import pytest
 
 from onhand import services
+from onhand.domain.accounting.commands import PostJournal
 from onhand.domain.orders.commands import CreateOrder, OrderAction, ShipLine, ShipOrder
 from onhand.services.accounting.journal_book import SALE, JournalBook
 from onhand.services.assemblies.bundles import ComponentLine
@@ -59,7 +60,7 @@ def test_bundle_revenue_is_recognized_as_its_kits_complete_across_partial_shipme
     assert _sales_lines(journal) == [("Sales revenue", D("-9.33")), ("Sales clearing", D("9.33"))]
     assert journal.debits == journal.credits
     clock.advance(days=1)
-    services.journals.post_journal(onhand, DAY)
+    services.journals.post_journal(onhand, PostJournal(day=DAY))
     # Day 2: 3 bags complete one more kit, then the last bag the third: two shipments.
     services.shipping.ship_order(onhand, ShipOrder(view.reference, lines=[ShipLine(line["BAG"], 3)]))
     services.shipping.ship_order(onhand, ShipOrder(view.reference, lines=[ShipLine(line["BAG"], 1)]))

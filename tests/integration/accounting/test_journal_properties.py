@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 from onhand import services
 from onhand.bootstrap import open_onhand
+from onhand.domain.accounting.commands import PostJournal, UpdateAccountingSettings
 from onhand.domain.errors import Conflict
 from onhand.domain.orders.commands import CreateOrder, OrderAction, ReceiveReturn, ReturnLine, ShipOrder
 from onhand.services.accounting.journal_book import REFUND, SALE, JournalBook
@@ -135,7 +136,8 @@ def test_journals_balance_and_reconcile_with_the_valuation_every_day(backend, me
         onhand = open_onhand(url, clock=clock)
         try:
             setup(onhand, method, tea_method)
-            services.accounting_settings.update_accounting_settings(onhand, track_locations=track)
+            services.accounting_settings.update_accounting_settings(onhand, UpdateAccountingSettings(
+                track_locations=track))
             orders: list[Sold] = []
             revenue = refunds = ZERO
             for current in steps:
@@ -152,7 +154,8 @@ def test_journals_balance_and_reconcile_with_the_valuation_every_day(backend, me
                     elif current[0] == "next day":
                         clock.advance(days=1)
                     elif clock.current.date() > FIRST:
-                        services.journals.post_journal(onhand, clock.current.date() - timedelta(days=1))
+                        services.journals.post_journal(onhand, PostJournal(
+                            day=clock.current.date() - timedelta(days=1)))
                 except Conflict:  # not enough stock: nothing happened
                     continue
             clock.advance(days=1)

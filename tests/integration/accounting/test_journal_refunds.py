@@ -14,6 +14,7 @@ from sqlalchemy import delete, update
 from onhand import services
 from onhand.adapters.db.tables import return_lines
 from onhand.adapters.db.tables.accounting import journal_basis
+from onhand.domain.accounting.commands import PostJournal, UpdateAccountingSettings
 from onhand.domain.errors import Conflict, InvalidInput
 from onhand.domain.orders.commands import CreateOrder, OrderAction, ReceiveReturn, ReturnLine, ShipOrder
 from onhand.services.accounting.journal_book import REFUND, SALE, JournalBook
@@ -29,7 +30,7 @@ PRICE = D("7.333333")
 @pytest.fixture
 def nz(onhand):
     """A company in NZD; 5 W at 19.99 USD (rate 1.25) shipped from NY, which held 10 at 4.00."""
-    services.accounting_settings.update_accounting_settings(onhand, currency="NZD")
+    services.accounting_settings.update_accounting_settings(onhand, UpdateAccountingSettings(currency="NZD"))
     add_place(onhand, "NY")
     add_item(onhand, "W")
     adjust(onhand, "NY", "W", 10, unit_cost="4.00")
@@ -73,7 +74,8 @@ def test_a_return_of_2_of_5_reverses_exactly_two_fifths_of_the_revenue(nz):
 
 
 def test_a_sales_returns_account_takes_the_reversal_when_one_is_set(nz):
-    services.accounting_settings.update_accounting_settings(nz, accounts={"sales_returns": "4100"})
+    services.accounting_settings.update_accounting_settings(nz, UpdateAccountingSettings(
+        accounts={"sales_returns": "4100"}))
     give_back(nz, ReturnLine(1, 2))
     journal = services.journals.get_journal(nz, DAY).journal
     assert ("4100", "Sales returns", D("49.98")) in lines(journal, "sales_returns")
@@ -109,7 +111,7 @@ def test_a_return_on_a_posted_day_is_booked_once_and_regenerates_identically(nz,
     before = services.journals.export_journals(nz, DAY, format="xero-json").content
     assert services.journals.export_journals(nz, DAY, format="xero-json").content == before
     clock.advance(days=1)
-    posted = services.journals.post_journal(nz, DAY)
+    posted = services.journals.post_journal(nz, PostJournal(day=DAY))
     assert lines(posted.journal, "sales_returns") == [("200", "Sales returns", D("49.98"))]
     after = services.journals.export_journals(nz, DAY, format="xero-json").content
     assert after == before.replace('"DRAFT"', '"POSTED"')  # a posted day is its open journal, frozen
@@ -128,14 +130,14 @@ def test_a_return_on_a_posted_day_is_booked_once_and_regenerates_identically(nz,
     ]
     assert nxt.debits == nxt.credits
     clock.advance(days=1)
-    services.journals.post_journal(nz, NEXT)
+    services.journals.post_journal(nz, PostJournal(day=NEXT))
     assert services.journals.get_journal(nz, date(2026, 3, 4)).journal.corrections == ()
 
 
 def test_a_refund_changed_on_a_posted_day_is_a_correction_in_the_next_open_day(nz, onhand, clock):
     give_back(nz, ReturnLine(1, 2))
     clock.advance(days=1)
-    services.journals.post_journal(nz, DAY)
+    services.journals.post_journal(nz, PostJournal(day=DAY))
     with onhand.writing() as uow:
         uow.connection.execute(update(return_lines).values(refund_unit_price=D("9.99")))
     nxt = services.journals.get_journal(nz, NEXT).journal
@@ -149,7 +151,7 @@ def test_a_refund_changed_on_a_posted_day_is_a_correction_in_the_next_open_day(n
 @pytest.fixture
 def kits(onhand):
     """3 KIT (1 MUG + 2 BAG each) at 7.333333 USD (rate 1.25) shipped, in a company in NZD."""
-    services.accounting_settings.update_accounting_settings(onhand, currency="NZD")
+    services.accounting_settings.update_accounting_settings(onhand, UpdateAccountingSettings(currency="NZD"))
     add_place(onhand, "NY")
     for sku in ("MUG", "BAG"):
         add_item(onhand, sku)
@@ -199,7 +201,7 @@ def test_bundle_components_returned_with_refund_prices_reverse_those_and_may_not
 def test_a_kit_returned_the_next_day_is_reversed_on_that_day(kits, clock):
     onhand, line = kits
     clock.advance(days=1)
-    services.journals.post_journal(onhand, DAY)
+    services.journals.post_journal(onhand, PostJournal(day=DAY))
     give_back(onhand, ReturnLine(line["MUG"], 1), ReturnLine(line["BAG"], 2))
     assert exact(onhand, REFUND, NEXT) == PRICE * D("1.25") and exact(onhand, SALE, NEXT) == 0
     journal = services.journals.get_journal(onhand, NEXT).journal

@@ -12,6 +12,7 @@ from sqlalchemy import update
 
 from onhand import services
 from onhand.adapters.db.tables import sales_orders
+from onhand.domain.accounting.commands import UpdateAccountingSettings
 from onhand.domain.errors import Conflict, InvalidInput
 from onhand.domain.orders.commands import CreateOrder, OrderAction, ShipOrder, UpdateOrder
 from onhand.services.accounting.journal_book import SALE, JournalBook
@@ -24,7 +25,7 @@ DAY = date(2026, 3, 2)  # the test clock's day (company time zone UTC)
 @pytest.fixture
 def nz(onhand):
     """A company in NZD with 10 W at 4.00 in NY."""
-    services.accounting_settings.update_accounting_settings(onhand, currency="NZD")
+    services.accounting_settings.update_accounting_settings(onhand, UpdateAccountingSettings(currency="NZD"))
     add_place(onhand, "NY")
     add_item(onhand, "W")
     adjust(onhand, "NY", "W", 10, unit_cost="4.00")

@@ -16,6 +16,7 @@ import pytest
 
 from onhand import services
 from onhand.domain.errors import Conflict
+from onhand.domain.ledger.commands import PostStockCount
 from onhand.domain.orders.commands import ConfirmPick, CreateOrder, OrderAction, ShipOrder
 from onhand.services.ledger.postings import StockLine
 from onhand.services.orders.sales_orders import NewOrderLine
@@ -245,7 +246,7 @@ def test_stock_arriving_while_backorders_are_cancelled_is_not_promised_to_cancel
     add_place(onhand, "NY")
     pairs = 6
     for _round in range(5):
-        services.counts.post_stock_count(onhand, location="NY", lines=[StockLine("W", 0)])
+        services.counts.post_stock_count(onhand, PostStockCount(location="NY", lines=[StockLine("W", 0)]))
         refs = [order(onhand, ("W", 2)).reference for _ in range(pairs)]
         for ref in refs:
             assert services.sales_orders.allocate_order(onhand, OrderAction(ref)).status == "backordered"

@@ -29,7 +29,9 @@ from hypothesis import strategies as st
 
 from onhand import services
 from onhand.bootstrap import open_onhand
+from onhand.domain.catalog.commands import CreateItem, CreateLocation, CreateLot
 from onhand.domain.errors import Conflict, InsufficientStock, InvalidInput
+from onhand.domain.ledger.commands import MoveStock, PostAdjustment, PostStockCount
 from onhand.domain.orders.commands import (
     ConfirmPick,
     CreateOrder,
@@ -103,11 +105,12 @@ def operation(draw, *, same_item_twice=False):
 
 
 def setup(onhand):
-    services.items.create_item(onhand, sku="W", name="Widget")
-    services.items.create_item(onhand, sku="T", name="Tea", tracking="lot")
-    services.lots.create_lot(onhand, sku="T", code="L1", expiry_date="2027-01-01")
-    services.lots.create_lot(onhand, sku="T", code="L2", expiry_date="2027-06-01")
-    make = services.locations.create_location
+    services.items.create_item(onhand, CreateItem(sku="W", name="Widget"))
+    services.items.create_item(onhand, CreateItem(sku="T", name="Tea", tracking="lot"))
+    services.lots.create_lot(onhand, CreateLot(sku="T", code="L1", expiry_date="2027-01-01"))
+    services.lots.create_lot(onhand, CreateLot(sku="T", code="L2", expiry_date="2027-06-01"))
+    def make(onhand, **fields):
+        return services.locations.create_location(onhand, CreateLocation(**fields))
     make(onhand, code="A", name="A", kind="warehouse")
     make(onhand, code="A1", name="A1", kind="bin", parent="A")
     make(onhand, code="B", name="B", kind="store")
@@ -234,7 +237,7 @@ def apply(onhand, model, op):
         _, place, (sku, lot), qty, found = op
         delta = qty if found else -qty
         call = lambda: services.adjustments.post_adjustment(  # noqa: E731
-            onhand, location=place, lines=[StockLine(sku, delta, lot)], reason="correction"
+            onhand, PostAdjustment(location=place, lines=[StockLine(sku, delta, lot)], reason="correction")
         )
         if model.on_hand[(sku, place, lot)] + delta < 0:
             with pytest.raises(InsufficientStock):
@@ -246,13 +249,13 @@ def apply(onhand, model, op):
     elif kind == "count":
         _, place, (sku, lot), counted = op
         before = model.on_hand[(sku, place, lot)]
-        services.counts.post_stock_count(onhand, location=place, lines=[StockLine(sku, counted, lot)])
+        services.counts.post_stock_count(onhand, PostStockCount(location=place, lines=[StockLine(sku, counted, lot)]))
         model.on_hand[(sku, place, lot)] = counted
         return ("arrived", sku, place) if counted > before else None
     elif kind == "relocate":
         _, (source, destination), (sku, lot), qty = op
         call = lambda: services.relocations.move_stock(  # noqa: E731
-            onhand, source=source, destination=destination, lines=[StockLine(sku, qty, lot)]
+            onhand, MoveStock(source=source, destination=destination, lines=[StockLine(sku, qty, lot)])
         )
         if free_at(onhand, sku, source, lot) < qty:
             with pytest.raises(InsufficientStock):

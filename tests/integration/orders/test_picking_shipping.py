@@ -10,7 +10,9 @@ from decimal import Decimal
 import pytest
 
 from onhand import services
+from onhand.domain.catalog.commands import SetLocationRouting, SetLotStatus, UpdateCompany
 from onhand.domain.errors import Conflict, InvalidInput
+from onhand.domain.ledger.commands import PostStockCount
 from onhand.domain.orders.commands import (
     ConfirmPick,
     OrderAction,
@@ -76,7 +78,7 @@ def test_a_pick_list_is_grouped_by_site_with_bins_in_walking_order(warehouse):
     for code, parent, walk in (("NY-A", "NY", 3), ("NY-B", "NY", 1), ("NY-C", "NY", None), ("LA-1", "LA", None)):
         add_place(warehouse, code, kind="bin", parent=parent)
         if walk is not None:
-            services.locations.set_location_routing(warehouse, code, walk_order=walk)
+            services.locations.set_location_routing(warehouse, SetLocationRouting(code=code, walk_order=walk))
         adjust(warehouse, code, "W", 1)
     adjust(warehouse, "NY-A", "G", 1)
     view = allocated(warehouse, ("W", 4), ("G", 1))
@@ -168,7 +170,7 @@ def test_picking_an_expired_lot_is_refused_naming_the_pick_and_nothing_is_writte
 def test_picking_a_lot_that_is_not_released_is_refused(warehouse, status):
     adjust(warehouse, "NY", "TEA", 5, lot="GOOD", expiry_date="2026-09-01")
     adjust(warehouse, "NY", "TEA", 5, lot="HELD", expiry_date="2026-09-01")
-    services.lots.set_lot_status(warehouse, sku="TEA", code="HELD", status=status)
+    services.lots.set_lot_status(warehouse, SetLotStatus(sku="TEA", code="HELD", status=status))
     view = allocated(warehouse, ("TEA", 2))
     with pytest.raises(InvalidInput) as error:
         pick(warehouse, view.reference, ("TEA", "NY", 2, "HELD"))
@@ -176,7 +178,7 @@ def test_picking_a_lot_that_is_not_released_is_refused(warehouse, status):
 
 
 def test_picking_a_lot_too_short_dated_for_the_order_is_refused(warehouse):
-    services.company.update_company(warehouse, min_remaining_shelf_life_days=30)
+    services.company.update_company(warehouse, UpdateCompany(min_remaining_shelf_life_days=30))
     adjust(warehouse, "NY", "TEA", 5, lot="SHORT", expiry_date="2026-03-20")
     adjust(warehouse, "NY", "TEA", 5, lot="LONG", expiry_date="2026-09-01")
     view = allocated(warehouse, ("TEA", 2))
@@ -411,7 +413,7 @@ def test_shipping_packages_whose_stock_was_counted_away_is_a_conflict(warehouse)
     view = allocated(warehouse, ("W", 2))
     pick(warehouse, view.reference, ("W", "NY", 2))
     services.shipping.pack_order(warehouse, PackOrder(view.reference, packages=[PackageSpec(contents=[(1, 2)])]))
-    services.counts.post_stock_count(warehouse, location="NY", lines=[StockLine("W", 0)])
+    services.counts.post_stock_count(warehouse, PostStockCount(location="NY", lines=[StockLine("W", 0)]))
     assert services.sales_orders.get_order(warehouse, view.reference).status == "backordered"
     before = move_count(warehouse)
     with pytest.raises(Conflict, match="reserved"):
@@ -456,7 +458,7 @@ def test_a_line_split_across_sites_ships_from_both(warehouse):
 def test_a_lot_recalled_after_it_was_reserved_is_not_shipped(warehouse):
     adjust(warehouse, "NY", "TEA", 5, lot="BAD", expiry_date="2026-09-01")
     view = allocated(warehouse, ("TEA", 2))
-    services.lots.set_lot_status(warehouse, sku="TEA", code="BAD", status="recalled")
+    services.lots.set_lot_status(warehouse, SetLotStatus(sku="TEA", code="BAD", status="recalled"))
     assert services.sales_orders.get_order(warehouse, view.reference).status == "backordered"
     with pytest.raises(Conflict):
         ship(warehouse, view.reference)

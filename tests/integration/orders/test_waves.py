@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from onhand import services
 from onhand.bootstrap import open_onhand
+from onhand.domain.catalog.commands import CreateItem, CreateLocation, CreateLot
 from onhand.domain.errors import InvalidInput, NotFound
 from onhand.domain.orders.commands import CreateOrder, OrderAction, ShipOrder
 from onhand.domain.purchasing.commands import (
@@ -46,11 +47,12 @@ REGIONS = {"NY": ShipTo(country="US", region="NY"), "CA": ShipTo(country="US", r
 
 
 def setup(onhand):
-    services.items.create_item(onhand, sku="W", name="Widget")
-    services.items.create_item(onhand, sku="T", name="Tea", tracking="lot")
+    services.items.create_item(onhand, CreateItem(sku="W", name="Widget"))
+    services.items.create_item(onhand, CreateItem(sku="T", name="Tea", tracking="lot"))
     for code, expiry in (("L0", "2026-03-01"), ("L1", "2027-06-01"), ("L2", "2026-09-01")):
-        services.lots.create_lot(onhand, sku="T", code=code, expiry_date=expiry)
-    make = services.locations.create_location
+        services.lots.create_lot(onhand, CreateLot(sku="T", code=code, expiry_date=expiry))
+    def make(onhand, **fields):
+        return services.locations.create_location(onhand, CreateLocation(**fields))
     make(onhand, code="A", name="A", kind="warehouse", address={"country": "US", "region": "NY"})
     make(onhand, code="A1", name="A1", kind="bin", parent="A")
     make(onhand, code="B", name="B", kind="store", address={"country": "US", "region": "CA"})

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from onhand import services
+from onhand.domain.catalog.commands import CreateItem
 from onhand.domain.errors import InvalidInput, NotFound
 from onhand.domain.purchasing.commands import AddLandedCosts
 from onhand.services.purchasing.landed_costs import NewLandedCost
@@ -51,7 +52,7 @@ def test_a_cost_by_weight_uses_the_items_weights(received):
 
 
 def test_weight_allocation_needs_every_item_to_have_a_weight(received):
-    services.items.create_item(received, sku="NOWEIGHT", name="No weight")
+    services.items.create_item(received, CreateItem(sku="NOWEIGHT", name="No weight"))
     order = placed(received, ("NOWEIGHT", 1, "1"))
     receive(received, order.reference, (1, 1))
     with pytest.raises(InvalidInput) as caught:

@@ -21,7 +21,9 @@ from hypothesis import strategies as st
 
 from onhand import services
 from onhand.bootstrap import open_onhand
+from onhand.domain.catalog.commands import CreateItem, CreateLocation, UpdateCompany
 from onhand.domain.errors import InsufficientStock, NotFound, OverReceipt
+from onhand.domain.ledger.commands import PostAdjustment
 from onhand.domain.purchasing.commands import (
     CreatePurchaseOrder,
     CreateSupplier,
@@ -52,11 +54,11 @@ def operation(draw):
 
 
 def setup(onhand):
-    services.company.update_company(onhand, over_receipt_tolerance_pct=str(TOLERANCE))
-    services.items.create_item(onhand, sku="W", name="Widget")
-    services.items.create_item(onhand, sku="T", name="Tea", unit="kg", tracking="lot")
-    services.locations.create_location(onhand, code="A", name="A", kind="warehouse")
-    services.locations.create_location(onhand, code="A1", name="A1", kind="bin", parent="A")
+    services.company.update_company(onhand, UpdateCompany(over_receipt_tolerance_pct=str(TOLERANCE)))
+    services.items.create_item(onhand, CreateItem(sku="W", name="Widget"))
+    services.items.create_item(onhand, CreateItem(sku="T", name="Tea", unit="kg", tracking="lot"))
+    services.locations.create_location(onhand, CreateLocation(code="A", name="A", kind="warehouse"))
+    services.locations.create_location(onhand, CreateLocation(code="A1", name="A1", kind="bin", parent="A"))
     services.suppliers.create_supplier(onhand, CreateSupplier(code="S", name="Supplier"))
     order = services.purchase_orders.create_purchase_order(
         onhand, CreatePurchaseOrder(supplier="S", destination="A",
@@ -83,7 +85,7 @@ def apply(onhand, reference, model, received, lots, op):
         return
     _, place, sku, lot, qty = op
     call = lambda: services.adjustments.post_adjustment(  # noqa: E731
-        onhand, location=place, lines=[StockLine(sku, qty, lot)], reason="correction"
+        onhand, PostAdjustment(location=place, lines=[StockLine(sku, qty, lot)], reason="correction")
     )
     if lot is not None and qty < 0 and lot not in lots:
         with pytest.raises(NotFound):  # an unknown lot cannot lose stock

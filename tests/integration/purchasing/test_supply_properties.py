@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from onhand import services
 from onhand.bootstrap import open_onhand
+from onhand.domain.catalog.commands import CreateItem, CreateLocation, CreateLot
 from onhand.domain.errors import Conflict, InvalidInput
 from onhand.domain.purchasing.commands import (
     CreatePurchaseOrder,
@@ -61,14 +62,14 @@ class Model:
 
 
 def setup(onhand) -> tuple[str, str, str]:
-    services.items.create_item(onhand, sku="W", name="Widget")
-    services.items.create_item(onhand, sku="T", name="Tea", tracking="lot")
+    services.items.create_item(onhand, CreateItem(sku="W", name="Widget"))
+    services.items.create_item(onhand, CreateItem(sku="T", name="Tea", tracking="lot"))
     for code in ("L1", "L2"):
-        services.lots.create_lot(onhand, sku="T", code=code)
-    services.items.create_item(onhand, sku="ASM", name="Assembly", kind="assembly")
+        services.lots.create_lot(onhand, CreateLot(sku="T", code=code))
+    services.items.create_item(onhand, CreateItem(sku="ASM", name="Assembly", kind="assembly"))
     services.boms.set_bill_of_materials(onhand, "ASM", components=[ComponentLine("W", 2)])
     for code, kind in (("A", "warehouse"), ("B", "store"), ("X", "transit")):
-        services.locations.create_location(onhand, code=code, name=code, kind=kind)
+        services.locations.create_location(onhand, CreateLocation(code=code, name=code, kind=kind))
     services.suppliers.create_supplier(onhand, CreateSupplier(code="SUP", name="Supplier"))
     po = services.purchase_orders.create_purchase_order(
         onhand, CreatePurchaseOrder(supplier="SUP", destination="A",

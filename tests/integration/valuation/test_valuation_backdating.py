@@ -9,6 +9,7 @@ import pytest
 
 from onhand import services
 from onhand.domain.errors import InsufficientStock, InvalidInput
+from onhand.domain.ledger.commands import PostAdjustment
 from onhand.domain.orders.commands import ShipOrder
 from onhand.domain.purchasing.commands import AddLandedCosts
 from onhand.services.ledger.postings import StockLine
@@ -54,11 +55,12 @@ def test_a_backdated_loss_can_take_only_what_is_on_hand_now(stocked, clock):
     received_at = clock()
     receive(stocked, placed(stocked, ("W", 10, "5.00")).reference, (1, 10))
     clock.advance(days=1)
-    services.adjustments.post_adjustment(stocked, location="NY", lines=[StockLine("W", -6)], reason="lost")
+    services.adjustments.post_adjustment(stocked, PostAdjustment(
+        location="NY", lines=[StockLine("W", -6)], reason="lost"))
     with pytest.raises(InsufficientStock):  # 10 were there at the time, but only 4 are now
         services.adjustments.post_adjustment(
-            stocked, location="NY", lines=[StockLine("W", -5)], reason="lost",
-            effective_at=(received_at + timedelta(hours=1)).isoformat(),
+            stocked, PostAdjustment(location="NY", lines=[StockLine("W", -5)], reason="lost",
+            effective_at=(received_at + timedelta(hours=1)).isoformat()),
         )
     assert services.valuation_reports.valuation_report(stocked).total_value == D("20")
 
@@ -67,7 +69,7 @@ def test_effective_at_is_refused_in_the_future_or_malformed(stocked, clock):
     for given in ((clock() + timedelta(minutes=1)).isoformat(), "next tuesday"):
         with pytest.raises(InvalidInput) as error:
             services.adjustments.post_adjustment(
-                stocked, location="NY", lines=[StockLine("W", 1)], reason="found", effective_at=given,
+                stocked, PostAdjustment(location="NY", lines=[StockLine("W", 1)], reason="found", effective_at=given),
             )
         assert error.value.field == "effective_at"
     assert services.valuation_reports.valuation_report(stocked).total_quantity == 0
@@ -75,7 +77,7 @@ def test_effective_at_is_refused_in_the_future_or_malformed(stocked, clock):
 
 def test_a_bare_date_is_the_start_of_that_day_in_the_company_time_zone(stocked, clock):
     view = services.adjustments.post_adjustment(
-        stocked, location="NY", lines=[StockLine("W", 1)], reason="found", effective_at="2026-03-01",
+        stocked, PostAdjustment(location="NY", lines=[StockLine("W", 1)], reason="found", effective_at="2026-03-01"),
     )
     assert view.effective_at.date().isoformat() in ("2026-03-01", "2026-02-28")
     assert view.effective_at < clock()

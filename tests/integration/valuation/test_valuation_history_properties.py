@@ -25,9 +25,12 @@ from hypothesis import strategies as st
 
 from onhand import services
 from onhand.bootstrap import open_onhand
+from onhand.domain.catalog.commands import CreateItem
 from onhand.domain.errors import Conflict
+from onhand.domain.ledger.commands import PostAdjustment
 from onhand.domain.orders.commands import CreateOrder, OrderAction, ReceiveReturn, ReturnLine, ShipOrder
 from onhand.domain.purchasing.commands import CreatePurchaseOrder, PurchaseOrderAction, ReceivePurchaseOrder
+from onhand.domain.valuation.commands import SetCompanyCostingMethod, SetItemCostingMethod
 from onhand.domain.valuation.value_history import value_history
 from onhand.services.assemblies.bundles import ComponentLine
 from onhand.services.ledger.postings import StockLine
@@ -63,12 +66,12 @@ def operation(draw):
 
 def setup_with_assembly(onhand, method, tea_method):
     setup(onhand, method, tea_method)
-    services.items.create_item(onhand, sku="J", name="Jam", kind="assembly")
+    services.items.create_item(onhand, CreateItem(sku="J", name="Jam", kind="assembly"))
     services.boms.set_bill_of_materials(onhand, "J", components=[ComponentLine("W", 2)], labour_cost=str(LABOUR))
     # Some stock to start from, so that builds and shipments (and so returns) often happen.
     for place in PLACES:
-        services.adjustments.post_adjustment(onhand, location=place, reason="found", lines=[
-            StockLine("W", 12, unit_cost="4.00"), StockLine("J", 2, unit_cost="9.50")])
+        services.adjustments.post_adjustment(onhand, PostAdjustment(location=place, reason="found", lines=[
+            StockLine("W", 12, unit_cost="4.00"), StockLine("J", 2, unit_cost="9.50")]))
 
 
 def ship(onhand, op, shipped):
@@ -116,9 +119,9 @@ def method_change(draw):
 def change_method(onhand, op) -> None:
     target, method = op
     if target == "company":
-        services.costing.set_company_costing_method(onhand, method)
+        services.costing.set_company_costing_method(onhand, SetCompanyCostingMethod(method=method))
     else:
-        services.costing.set_item_costing_method(onhand, "T", method)
+        services.costing.set_item_costing_method(onhand, SetItemCostingMethod(sku="T", method=method))
 
 
 def run_backdated(onhand, op, effective_at):
@@ -133,8 +136,8 @@ def run_backdated(onhand, op, effective_at):
             effective_at=effective_at))
     signed = quantity if kind == "found" else -quantity
     return services.adjustments.post_adjustment(
-        onhand, location=place, lines=[services.postings.StockLine(sku, signed, lot)],
-        reason="found" if kind == "found" else "lost", effective_at=effective_at)
+        onhand, PostAdjustment(location=place, lines=[services.postings.StockLine(sku, signed, lot)],
+        reason="found" if kind == "found" else "lost", effective_at=effective_at))
 
 
 def full_rerun(onhand, until=None):

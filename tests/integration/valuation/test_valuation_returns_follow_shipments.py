@@ -10,6 +10,7 @@ from decimal import Decimal as D
 import pytest
 
 from onhand import services
+from onhand.domain.accounting.commands import PostJournal
 from onhand.domain.orders.commands import ReceiveReturn, ReturnLine, ShipOrder
 from onhand.domain.purchasing.commands import AddLandedCosts
 from tests.integration.helpers import add_item, add_place, allocated, assert_books_balance
@@ -110,7 +111,7 @@ def test_a_re_valued_return_of_a_posted_day_is_corrected_in_the_next_open_day(st
     clock.advance(hours=1)
     returned = _return(stocked, order, 1)
     clock.advance(days=1)
-    services.journals.post_journal(stocked, day)
+    services.journals.post_journal(stocked, PostJournal(day=day))
     receive(stocked, late.reference, (1, 10), effective_at=start - timedelta(hours=1))  # day 1, 08:00
     assert _value(stocked, returned) == (D("3"), "returned")
     (posted,) = services.reconciliation.reconcile(stocked, start=day, end=day).days

@@ -7,6 +7,8 @@ from typing import Annotated
 import typer
 
 from onhand import services
+from onhand.domain.calendar import parse_date
+from onhand.domain.catalog.commands import CreateLot, SetLotStatus
 from onhand.domain.catalog.lots import Lot, LotStatus
 from onhand.entrypoints.cli.render import console, table, text
 from onhand.entrypoints.cli.session import onhand
@@ -38,7 +40,10 @@ def add_lot(
 ) -> None:
     """Define a lot before stock arrives with it."""
     lot = services.lots.create_lot(
-        onhand(ctx), sku=sku, code=code, expiry_date=expiry, production_date=production,
+        onhand(ctx), CreateLot(
+            sku=sku, code=code, expiry_date=parse_date(expiry, "expiry_date"),
+            production_date=parse_date(production, "production_date"),
+        ),
         idempotency_key=idempotency_key,
     )
     lots_table(sku, [lot])
@@ -83,4 +88,4 @@ def set_status(
     status: Annotated[str, typer.Argument(help="released, quarantined or recalled.")],
 ) -> None:
     """Release, quarantine or recall a lot (only released lots are available)."""
-    lots_table(sku, [services.lots.set_lot_status(onhand(ctx), sku=sku, code=code, status=status)])
+    lots_table(sku, [services.lots.set_lot_status(onhand(ctx), SetLotStatus(sku=sku, code=code, status=status))])
