@@ -49,6 +49,7 @@ from onhand.adapters.db.tables import (
 from onhand.adapters.db.tables.assemblies import build_runs, lot_genealogy
 from onhand.adapters.db.tables.traceability import customers
 from onhand.bootstrap import open_onhand
+from onhand.domain.catalog.commands import CreateLocation
 from onhand.services.traceability.views import LotRef
 
 MOVES = 1_000_000
@@ -111,7 +112,8 @@ class Ledger:
 
 def generate(onhand, rng: random.Random, total_moves: int, customer_count: int, raw_lots: int):
     for n in range(10):
-        services.locations.create_location(onhand, code=f"WH{n}", name=f"Warehouse {n}", kind="warehouse")
+        services.locations.create_location(onhand, CreateLocation(
+            code=f"WH{n}", name=f"Warehouse {n}", kind="warehouse"))
     with onhand.reading() as uow:
         places = {loc.code: loc.id for loc in uow.locations.all()}
     book = Ledger(places)

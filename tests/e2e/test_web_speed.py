@@ -10,6 +10,8 @@ import time
 import pytest
 
 from onhand import services
+from onhand.domain.catalog.commands import CreateItem
+from onhand.domain.ledger.commands import PostAdjustment
 from onhand.services.ledger.postings import StockLine
 from tests.e2e.web_client import add_user
 
@@ -33,11 +35,11 @@ def median_ms(client, path: str) -> float:
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_every_page_answers_fast_and_the_busy_item_page_under_100_ms(onhand, web_clients, record_property):
     services.demo.load_demo_data(onhand)
-    services.items.create_item(onhand, sku="BUSY", name="An item with a long history", unit="each")
+    services.items.create_item(onhand, CreateItem(sku="BUSY", name="An item with a long history", unit="each"))
     batch = onhand.limits.max_posting_lines
     for start in range(0, MOVES, batch):
-        services.adjustments.post_adjustment(onhand, location="NY-A-01", reason="found",
-                                             lines=[StockLine("BUSY", "1")] * min(batch, MOVES - start))
+        services.adjustments.post_adjustment(onhand, PostAdjustment(
+            location="NY-A-01", reason="found", lines=[StockLine("BUSY", "1")] * min(batch, MOVES - start)))
     assert len(services.stock.movement_history(onhand, sku="BUSY", limit=1000)) == 1000
     client = web_clients.signed_in(add_user(onhand, "admin"))
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from onhand import services
+from onhand.domain.catalog.commands import SetLotStatus, UpdateItem
 from onhand.domain.errors import InsufficientStock, InvalidInput
 from onhand.domain.orders.commands import OrderAction
 from onhand.services.feed import availability
@@ -33,7 +34,7 @@ def types(events):
 def test_every_kind_of_change_lands_in_the_feed_once_with_its_actor(onhand):
     add_place(onhand, "NY")
     add_item(onhand, "W")
-    services.items.update_item(onhand, "W", name="Widget")
+    services.items.update_item(onhand, UpdateItem("W", name="Widget"))
     adjust(onhand, "NY", "W", 5)
     mark = all_events(onhand)[-1].id
     order = allocated(onhand, ("W", 2))
@@ -71,9 +72,9 @@ def test_a_lot_set_to_its_own_status_changes_nothing_and_records_nothing(onhand)
     add_item(onhand, "T", tracking="lot")
     adjust(onhand, "NY", "T", 3, lot="L1")
     mark = all_events(onhand)[-1].id
-    services.lots.set_lot_status(onhand, sku="T", code="L1", status="released")
+    services.lots.set_lot_status(onhand, SetLotStatus(sku="T", code="L1", status="released"))
     assert all_events(onhand, after=mark) == ()
-    services.lots.set_lot_status(onhand, sku="T", code="L1", status="quarantined")
+    services.lots.set_lot_status(onhand, SetLotStatus(sku="T", code="L1", status="quarantined"))
     (changed,) = all_events(onhand, after=mark)
     assert (changed.type, changed.body["previous"], changed.body["status"]) == (
         "lot.status_changed", "released", "quarantined")
@@ -100,7 +101,7 @@ def test_the_availability_follower_keeps_what_stock_levels_say_is_available(onha
     adjust(onhand, "LA", "W", 4)
     adjust(onhand, "NY", "T", 6, lot="L1")
     allocated(onhand, ("W", 3))
-    services.lots.set_lot_status(onhand, sku="T", code="L1", status="quarantined")
+    services.lots.set_lot_status(onhand, SetLotStatus(sku="T", code="L1", status="quarantined"))
 
     settle(onhand)
     services.followers.run_until_idle(onhand, availability.FOLLOWER)
@@ -122,7 +123,7 @@ def test_availability_rows_change_only_when_their_value_does_and_carry_a_growing
     settle(onhand)
     services.followers.run_until_idle(onhand, availability.FOLLOWER)
     (first,) = services.availability_feed.availability_changes(onhand)
-    services.items.update_item(onhand, "W", name="Widget")  # not a quantity: no change
+    services.items.update_item(onhand, UpdateItem("W", name="Widget"))  # not a quantity: no change
     settle(onhand)
     services.followers.run_until_idle(onhand, availability.FOLLOWER)
     assert services.availability_feed.availability_changes(onhand, since=first.version) == []

@@ -17,7 +17,9 @@ from hypothesis import strategies as st
 
 from onhand import services
 from onhand.bootstrap import open_onhand
+from onhand.domain.catalog.commands import CreateItem, CreateLocation, SetLotStatus, UpdateItem, UpdateLocation
 from onhand.domain.errors import Conflict
+from onhand.domain.ledger.commands import PostAdjustment
 from onhand.domain.orders.commands import CreateOrder, OrderAction
 from onhand.services.feed import availability
 from onhand.services.feed.followers import Follower
@@ -64,8 +66,8 @@ def run(onhand, op, state):
         if qty == 0:
             return Counter()
         try:
-            services.adjustments.post_adjustment(onhand, location=place, lines=[StockLine(sku, Decimal(qty), lot)],
-                                                 reason="found" if qty > 0 else "lost")
+            services.adjustments.post_adjustment(onhand, PostAdjustment(
+                location=place, lines=[StockLine(sku, Decimal(qty), lot)], reason="found" if qty > 0 else "lost"))
         except Conflict:
             return Counter()
         return Counter({"posting.written": 1})
@@ -84,15 +86,15 @@ def run(onhand, op, state):
         return Counter()
     if kind == "lot":
         before, state["lot"] = state["lot"], op[1]
-        services.lots.set_lot_status(onhand, sku="T", code="L1", status=op[1])
+        services.lots.set_lot_status(onhand, SetLotStatus(sku="T", code="L1", status=op[1]))
         return Counter({"lot.status_changed": 1} if before != op[1] else {})
     if kind == "rename_item":
         state["names"] += 1
-        services.items.update_item(onhand, op[1], name=f"{op[1]} {state['names']}")
+        services.items.update_item(onhand, UpdateItem(op[1], name=f"{op[1]} {state['names']}"))
         return Counter({"item.changed": 1})
     if kind == "rename_place":
         state["names"] += 1
-        services.locations.update_location(onhand, op[1], name=f"{op[1]} {state['names']}")
+        services.locations.update_location(onhand, UpdateLocation(op[1], name=f"{op[1]} {state['names']}"))
         return Counter({"location.changed": 1})
     raise AssertionError(kind)
 
@@ -119,11 +121,12 @@ def live(backend, ops):
         onhand = open_onhand(url, clock=lambda: NOW)
         try:
             for place in PLACES:
-                services.locations.create_location(onhand, code=place, name=place, kind="warehouse")
-            services.items.create_item(onhand, sku="W", name="W", unit="each")
-            services.items.create_item(onhand, sku="T", name="T", unit="each", tracking="lot")
-            services.adjustments.post_adjustment(onhand, location="A", lines=[StockLine("T", Decimal(1), "L1")],
-                                                 reason="found")
+                services.locations.create_location(onhand, CreateLocation(code=place, name=place, kind="warehouse"))
+            services.items.create_item(onhand, CreateItem(sku="W", name="W", unit="each"))
+            services.items.create_item(onhand, CreateItem(
+                sku="T", name="T", unit="each", tracking="lot"))
+            services.adjustments.post_adjustment(onhand, PostAdjustment(
+                location="A", lines=[StockLine("T", Decimal(1), "L1")], reason="found"))
             state = {"orders": [], "lot": "released", "names": 0, "said": {}, "ids": {}}
             seen: list[int] = []
             probe = Follower("probe", lambda uow, batch: seen.extend(e.id for e in batch.events))

@@ -11,7 +11,8 @@ B123; Erin's open order holds 3 gift boxes.
 from __future__ import annotations
 
 from onhand import services
-from onhand.domain.orders.commands import CreateOrder, OrderAction
+from onhand.domain.ledger.commands import MoveStock
+from onhand.domain.orders.commands import CreateOrder, OrderAction, ShipOrder
 from onhand.services.assemblies.bundles import ComponentLine
 from onhand.services.assemblies.production import ComponentLot
 from onhand.services.ledger.postings import StockLine
@@ -26,7 +27,7 @@ def ship(onhand, customer, email, sku, quantity, lot=None, city="Boston"):
         onhand, CreateOrder(lines=[NewOrderLine(sku, quantity, lot=lot)], customer=customer, customer_email=email,
         ship_to=ShipTo(name=customer, line1="1 Main St", city=city, country="US"),))
     services.sales_orders.allocate_order(onhand, OrderAction(made.reference))
-    return services.shipping.ship_order(onhand, made.reference)
+    return services.shipping.ship_order(onhand, ShipOrder(made.reference))
 
 
 def build_scenario(onhand):
@@ -50,8 +51,8 @@ def build_scenario(onhand):
     services.builds.build(onhand, boxes.reference, output_lot_code="GB1",
                           component_lots=[ComponentLot("SERUM", "B123", 20)])
     carol = ship(onhand, "Carol White", "carol@example.com", "GIFTBOX", 1, city="Austin")
-    services.relocations.move_stock(onhand, source="WH", destination="STORE",
-                                    lines=[StockLine("SERUM", 40, "B123")])
+    services.relocations.move_stock(onhand, MoveStock(source="WH", destination="STORE",
+                                                      lines=[StockLine("SERUM", 40, "B123")]))
     dave = services.sales_orders.create_order(
         onhand, CreateOrder(lines=[NewOrderLine("SERUM", 5)], customer="Dave Brown"))
     dave = services.sales_orders.allocate_order(onhand, OrderAction(dave.reference))

@@ -23,12 +23,19 @@ from hypothesis import strategies as st
 
 from onhand import services
 from onhand.bootstrap import open_onhand
+from onhand.domain.catalog.commands import CreateItem, CreateLocation
 from onhand.domain.errors import InsufficientStock, InvalidInput, NotFound
-from onhand.domain.orders.commands import CreateOrder, OrderAction
+from onhand.domain.ledger.commands import MoveStock, PostAdjustment
+from onhand.domain.orders.commands import CreateOrder, OrderAction, ReceiveReturn, ReturnLine, ShipOrder
+from onhand.domain.purchasing.commands import (
+    CreatePurchaseOrder,
+    CreateSupplier,
+    PurchaseOrderAction,
+    ReceivePurchaseOrder,
+)
 from onhand.services.assemblies.bundles import ComponentLine
 from onhand.services.assemblies.production import ComponentLot
 from onhand.services.ledger.postings import StockLine
-from onhand.services.orders.returns import ReturnLine
 from onhand.services.orders.sales_orders import NewOrderLine
 from onhand.services.purchasing.purchase_orders import NewPurchaseLine
 from onhand.services.purchasing.receiving import ReceiptLine
@@ -64,16 +71,16 @@ history = st.lists(
 
 def _setup(onhand) -> str:
     for code in ("A", "B"):
-        services.locations.create_location(onhand, code=code, name=code, kind="warehouse")
-    services.items.create_item(onhand, sku="RAW", name="RAW", tracking="lot")
+        services.locations.create_location(onhand, CreateLocation(code=code, name=code, kind="warehouse"))
+    services.items.create_item(onhand, CreateItem(sku="RAW", name="RAW", tracking="lot"))
     for sku in ("MID", "TOP"):
-        services.items.create_item(onhand, sku=sku, name=sku, tracking="lot", kind="assembly")
+        services.items.create_item(onhand, CreateItem(sku=sku, name=sku, tracking="lot", kind="assembly"))
     services.boms.set_bill_of_materials(onhand, "MID", components=[ComponentLine("RAW", 2)])
     services.boms.set_bill_of_materials(onhand, "TOP", components=[ComponentLine("MID", 3), ComponentLine("RAW", 1)])
-    services.suppliers.create_supplier(onhand, code="ACME", name="Acme")
+    services.suppliers.create_supplier(onhand, CreateSupplier(code="ACME", name="Acme"))
     po = services.purchase_orders.create_purchase_order(
-        onhand, supplier="ACME", destination_location="A", lines=[NewPurchaseLine("RAW", 100000, "1")])
-    return services.purchase_orders.place_purchase_order(onhand, po.reference).reference
+        onhand, CreatePurchaseOrder(supplier="ACME", destination="A", lines=[NewPurchaseLine("RAW", 100000, "1")]))
+    return services.purchase_orders.place_purchase_order(onhand, PurchaseOrderAction(po.reference)).reference
 
 
 def _lot(sku: str, index: int) -> str:
@@ -83,12 +90,13 @@ def _lot(sku: str, index: int) -> str:
 def _play(onhand, po: str, step: tuple, shipped: list) -> None:
     kind = step[0]
     if kind == "receive":
-        services.receiving.receive_purchase_order(onhand, po, lines=[ReceiptLine(1, step[2], step[1])])
+        services.receiving.receive_purchase_order(
+            onhand, ReceivePurchaseOrder(po, lines=[ReceiptLine(1, step[2], step[1])]))
     elif kind == "move":
         _, sku, index, qty = step
         source, target = ("A", "B") if qty % 2 else ("B", "A")
-        services.relocations.move_stock(onhand, source=source, destination=target,
-                                        lines=[StockLine(sku, qty, _lot(sku, index))])
+        services.relocations.move_stock(onhand, MoveStock(source=source, destination=target,
+                                                          lines=[StockLine(sku, qty, _lot(sku, index))]))
     elif kind in ("build_mid", "build_top"):
         if kind == "build_mid":
             _, raw, out, n = step
@@ -107,7 +115,7 @@ def _play(onhand, po: str, step: tuple, shipped: list) -> None:
         if view.lines[0].reserved != qty:
             services.sales_orders.cancel_order(onhand, OrderAction(made.reference))
             return
-        services.shipping.ship_order(onhand, made.reference)
+        services.shipping.ship_order(onhand, ShipOrder(made.reference))
         shipped.append([made.reference, lot, qty])
     elif kind == "return":
         if not shipped:
@@ -116,13 +124,13 @@ def _play(onhand, po: str, step: tuple, shipped: list) -> None:
         qty = min(step[2], entry[2])
         if qty <= 0:
             return
-        services.returns.receive_return(onhand, entry[0], location="B",
-                                        lines=[ReturnLine(1, qty, lot=entry[1])])
+        services.returns.receive_return(onhand, ReceiveReturn(entry[0], location="B",
+                                                              lines=[ReturnLine(1, qty, lot=entry[1])]))
         entry[2] -= qty
     else:
         _, sku, index, qty = step
-        services.adjustments.post_adjustment(onhand, location="A", reason="damaged",
-                                             lines=[StockLine(sku, -qty, _lot(sku, index))])
+        services.adjustments.post_adjustment(onhand, PostAdjustment(
+            location="A", reason="damaged", lines=[StockLine(sku, -qty, _lot(sku, index))]))
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
