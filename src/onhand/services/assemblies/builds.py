@@ -164,7 +164,7 @@ def build(ctx: ServiceContext, command: BuildRun, *, idempotency_key: str | None
 
     Components are consumed from the order's location and its bins, only free stock,
     first-expired-first-out unless `component_lots` name them (then they must add up to
-    what is needed). A lot-tracked output goes into `output_lot_code` (new, or an
+    what is needed). A lot-tracked output goes into `output_lot` (new, or an
     existing lot continued); its expiry defaults to the earliest of the inputs' expiries
     and the item's shelf life from today.
     """
