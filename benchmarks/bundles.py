@@ -28,9 +28,15 @@ from benchmarks.reconcile import verify_line
 from benchmarks.timing import PhaseResult
 from onhand import services
 from onhand.bootstrap import Onhand, open_onhand
+from onhand.domain.assemblies.commands import (
+    BuildRun,
+    ComponentLine,
+    CreateBuildOrder,
+    SetBillOfMaterials,
+    SetBundleComponents,
+)
 from onhand.domain.catalog.commands import CreateItem, CreateLocation
 from onhand.domain.ledger.commands import PostAdjustment
-from onhand.services.assemblies.bundles import ComponentLine
 from onhand.services.ledger.postings import StockLine
 
 KIT_TARGET_MS = 5.0
@@ -62,7 +68,9 @@ def kit_phase(onhand: Onhand, rng: random.Random, scale: float, backend: str) ->
         services.items.create_item(onhand, CreateItem(sku=sku, name=sku))
     services.items.create_item(onhand, CreateItem(sku="KIT-10", name="Ten-part kit", kind="bundle"))
     per = {sku: rng.randint(1, 4) for sku in skus}
-    services.bundles.set_components(onhand, "KIT-10", components=[ComponentLine(s, per[s]) for s in skus])
+    services.bundles.set_components(onhand, SetBundleComponents(
+        "KIT-10", components=[ComponentLine(s, per[s]) for s in skus]
+    ))
     stock = {(code, sku): rng.randint(0, 60) for code in places for sku in skus}
     for code in places:
         lines = [StockLine(sku, stock[(code, sku)]) for sku in skus if stock[(code, sku)]]
@@ -138,17 +146,17 @@ def build_phase(onhand: Onhand, scale: float) -> bool:
     services.items.create_item(onhand, CreateItem(sku="BC-LOT", name="Resin", tracking="lot"))
     services.items.create_item(onhand, CreateItem(sku="BC-KG", name="Wood", unit="kg"))
     services.items.create_item(onhand, CreateItem(sku="BUILT", name="Chair", tracking="lot", kind="assembly"))
-    services.boms.set_bill_of_materials(onhand, "BUILT", components=[
+    services.boms.set_bill_of_materials(onhand, SetBillOfMaterials("BUILT", components=[
         ComponentLine("BC-PLAIN", 8, scrap_percent=5), ComponentLine("BC-LOT", 1), ComponentLine("BC-KG", "2.5"),
-    ], labour_cost="3.50")
+    ], labour_cost="3.50"))
     services.adjustments.post_adjustment(onhand, PostAdjustment(location="SHOP", reason="found", lines=[
         StockLine("BC-PLAIN", 10 * runs), StockLine("BC-LOT", runs, "R1", expiry_date="2030-01-01"),
         StockLine("BC-LOT", runs, "R2", expiry_date="2029-01-01"), StockLine("BC-KG", 3 * runs),
     ]))
-    order = services.builds.create_build_order(onhand, sku="BUILT", location="SHOP", quantity=runs)
+    order = services.builds.create_build_order(onhand, CreateBuildOrder(sku="BUILT", location="SHOP", quantity=runs))
     start = time.perf_counter()
     for n in range(runs):
-        services.builds.build(onhand, order.reference, quantity=1, output_lot_code=f"C{n:05d}")
+        services.builds.build(onhand, BuildRun(order.reference, quantity=1, output_lot=f"C{n:05d}"))
     result = PhaseResult("K3", "builds (3 components, 1 unit, new output lot)", runs, time.perf_counter() - start)
     say(result.line())
     final = services.builds.get_build_order(onhand, order.reference)

@@ -41,6 +41,7 @@ from onhand import services
 from onhand.bootstrap import Onhand, open_onhand
 from onhand.config import ApiLimits
 from onhand.domain.access.commands import CreateApiKey
+from onhand.domain.assemblies.commands import ComponentLine, CreateBuildOrder, SetBillOfMaterials, SetBundleComponents
 from onhand.domain.catalog.commands import CreateItem
 from onhand.domain.orders.commands import CreateOrder, OrderAction
 from onhand.domain.purchasing.commands import CreatePurchaseOrder, CreateSupplier, PurchaseOrderAction
@@ -102,12 +103,14 @@ def _seed(onhand: Onhand) -> None:
     services.sales_orders.allocate_order(onhand, OrderAction(order.reference))
     services.items.create_item(onhand, CreateItem(sku="GIFT-BOX", name="Gift box", kind="bundle"))
     services.bundles.set_components(
-        onhand, "GIFT-BOX", components=[services.bundles.ComponentLine("MUG-12OZ", "1"),
-                                        services.bundles.ComponentLine("TOTE-CANVAS", "1")],
+        onhand, SetBundleComponents("GIFT-BOX", components=[ComponentLine("MUG-12OZ", "1"),
+                                        ComponentLine("TOTE-CANVAS", "1")]),
     )
     services.items.create_item(onhand, CreateItem(sku="MUG-SET", name="Mug set", kind="assembly"))
-    services.boms.set_bill_of_materials(onhand, "MUG-SET", components=[services.bundles.ComponentLine("MUG-12OZ", "2")])
-    services.builds.create_build_order(onhand, sku="MUG-SET", location="NY", quantity="1")
+    services.boms.set_bill_of_materials(onhand, SetBillOfMaterials(
+        "MUG-SET", components=[ComponentLine("MUG-12OZ", "2")]
+    ))
+    services.builds.create_build_order(onhand, CreateBuildOrder(sku="MUG-SET", location="NY", quantity="1"))
 
 
 @dataclass(frozen=True)

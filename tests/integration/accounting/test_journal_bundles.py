@@ -10,9 +10,9 @@ import pytest
 
 from onhand import services
 from onhand.domain.accounting.commands import PostJournal
+from onhand.domain.assemblies.commands import ComponentLine, SetBundleComponents
 from onhand.domain.orders.commands import CreateOrder, OrderAction, ShipLine, ShipOrder
 from onhand.services.accounting.journal_book import SALE, JournalBook
-from onhand.services.assemblies.bundles import ComponentLine
 from onhand.services.orders.sales_orders import NewOrderLine
 from tests.integration.helpers import add_item, add_place, adjust
 
@@ -29,7 +29,9 @@ def sold(onhand):
         add_item(onhand, sku)
         adjust(onhand, "NY", sku, 10, unit_cost="1")
     add_item(onhand, "KIT", kind="bundle")
-    services.bundles.set_components(onhand, "KIT", components=[ComponentLine("MUG", 1), ComponentLine("BAG", 2)])
+    services.bundles.set_components(onhand, SetBundleComponents(
+        "KIT", components=[ComponentLine("MUG", 1), ComponentLine("BAG", 2)]
+    ))
     created = services.sales_orders.create_order(
         onhand, CreateOrder(lines=[
         NewOrderLine("KIT", 3, unit_price=PRICE), NewOrderLine("SPOON", 1, unit_price="2.00")]),

@@ -15,10 +15,10 @@ from onhand import services
 from onhand.adapters.db.tables import return_lines
 from onhand.adapters.db.tables.accounting import journal_basis
 from onhand.domain.accounting.commands import PostJournal, UpdateAccountingSettings
+from onhand.domain.assemblies.commands import ComponentLine, SetBundleComponents
 from onhand.domain.errors import Conflict, InvalidInput
 from onhand.domain.orders.commands import CreateOrder, OrderAction, ReceiveReturn, ReturnLine, ShipOrder
 from onhand.services.accounting.journal_book import REFUND, SALE, JournalBook
-from onhand.services.assemblies.bundles import ComponentLine
 from onhand.services.orders.sales_orders import NewOrderLine
 from tests.integration.helpers import add_item, add_place, adjust, level
 
@@ -157,7 +157,9 @@ def kits(onhand):
         add_item(onhand, sku)
         adjust(onhand, "NY", sku, 10, unit_cost="1")
     add_item(onhand, "KIT", kind="bundle")
-    services.bundles.set_components(onhand, "KIT", components=[ComponentLine("MUG", 1), ComponentLine("BAG", 2)])
+    services.bundles.set_components(onhand, SetBundleComponents(
+        "KIT", components=[ComponentLine("MUG", 1), ComponentLine("BAG", 2)]
+    ))
     created = services.sales_orders.create_order(
         onhand, CreateOrder(lines=[NewOrderLine("KIT", 3, unit_price=PRICE)], currency="USD", exchange_rate="1.25"),
     )

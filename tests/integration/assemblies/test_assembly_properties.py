@@ -23,11 +23,18 @@ from hypothesis import strategies as st
 
 from onhand import services
 from onhand.bootstrap import open_onhand
+from onhand.domain.assemblies.commands import (
+    BuildRun,
+    ComponentLine,
+    CreateBuildOrder,
+    Disassemble,
+    SetBillOfMaterials,
+    SetBundleComponents,
+)
 from onhand.domain.catalog.commands import CreateItem, CreateLocation
 from onhand.domain.errors import InsufficientStock, InvalidInput, NotFound
 from onhand.domain.ledger.commands import PostAdjustment
 from onhand.domain.orders.commands import CreateOrder, OrderAction
-from onhand.services.assemblies.bundles import ComponentLine
 from onhand.services.ledger.postings import StockLine
 from onhand.services.orders.sales_orders import NewOrderLine
 from tests.conftest import Clock
@@ -77,7 +84,9 @@ def test_bundle_availability_is_the_formula_over_the_component_balances(backend,
                 for sku in ("K1", "K2"):
                     services.items.create_item(onhand, CreateItem(sku=sku, name=sku, kind="bundle"))
                 for bundle, parts in (("K1", [("A", a), ("B", b)]), ("K2", [("K1", k), ("C", c)])):
-                    services.bundles.set_components(onhand, bundle, components=[ComponentLine(*p) for p in parts])
+                    services.bundles.set_components(onhand, SetBundleComponents(
+                        bundle, components=[ComponentLine(*p) for p in parts]
+                    ))
                 for place, (sku, lot), qty in stock:
                     expiry = {"FRESH": "2027-01-01", "OLD": "2026-03-01"}.get(lot or "")
                     services.adjustments.post_adjustment(
@@ -142,7 +151,9 @@ def test_builds_and_disassemblies_keep_the_ledger_laws(backend, ops):
                 services.items.create_item(onhand, CreateItem(sku="Q", name="Q", tracking="lot"))
                 services.items.create_item(onhand, CreateItem(sku="Z", name="Z", tracking="lot", kind="assembly"))
                 services.boms.set_bill_of_materials(
-                    onhand, "Z", components=[ComponentLine("P", 2, scrap_percent=25), ComponentLine("Q", 1)]
+                    onhand, SetBillOfMaterials(
+                        "Z", components=[ComponentLine("P", 2, scrap_percent=25), ComponentLine("Q", 1)]
+                    )
                 )
                 model: dict[str, Decimal] = defaultdict(Decimal)
                 lots_built = 0
@@ -173,10 +184,12 @@ def _apply(onhand, model, op, lots_built: int) -> int:
         return lots_built
     if op[0] == "build":
         _, planned, now = op
-        order = services.builds.create_build_order(onhand, sku="Z", location="NY", quantity=planned)
+        order = services.builds.create_build_order(onhand, CreateBuildOrder(sku="Z", location="NY", quantity=planned))
         amount = min(now, planned)
         try:
-            services.builds.build(onhand, order.reference, quantity=amount, output_lot_code=f"Z{lots_built % 3 + 1}")
+            services.builds.build(onhand, BuildRun(
+                order.reference, quantity=amount, output_lot=f"Z{lots_built % 3 + 1}"
+            ))
         except InsufficientStock:
             return lots_built
         model["P"] -= (Decimal(amount) * Decimal("2.5")).to_integral_value(rounding="ROUND_CEILING")
@@ -185,7 +198,7 @@ def _apply(onhand, model, op, lots_built: int) -> int:
         return lots_built + 1
     _, lot, amount = op
     try:
-        services.disassembly.disassemble(onhand, sku="Z", location="NY", quantity=amount, lot=lot)
+        services.disassembly.disassemble(onhand, Disassemble(sku="Z", location="NY", quantity=amount, lot=lot))
     except (InsufficientStock, InvalidInput, NotFound):
         return lots_built  # not that many (or no such lot) to take apart
     model["Z"] -= amount

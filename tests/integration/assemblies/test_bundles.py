@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from onhand import services
+from onhand.domain.assemblies.commands import ComponentLine, SetBundleComponents
 from onhand.domain.errors import InvalidInput
-from onhand.services.assemblies.bundles import ComponentLine
 from tests.integration.helpers import add_item, add_place, adjust, allocated, assert_books_balance, level
 
 
@@ -21,7 +21,7 @@ def kit(onhand):
     add_item(onhand, "B")
     add_item(onhand, "STARTER", kind="bundle")
     services.bundles.set_components(
-        onhand, "STARTER", components=[ComponentLine("A", 2), ComponentLine("B", 1)]
+        onhand, SetBundleComponents("STARTER", components=[ComponentLine("A", 2), ComponentLine("B", 1)])
     )
     return onhand
 
@@ -31,7 +31,9 @@ def test_ten_of_a_and_five_of_b_make_five_starter_packs(onhand):
     add_item(onhand, "A")
     add_item(onhand, "B")
     add_item(onhand, "STARTER", kind="bundle")
-    services.bundles.set_components(onhand, "STARTER", components=[ComponentLine("A", 1), ComponentLine("B", 1)])
+    services.bundles.set_components(onhand, SetBundleComponents(
+        "STARTER", components=[ComponentLine("A", 1), ComponentLine("B", 1)]
+    ))
     adjust(onhand, "NY", "A", 10)
     adjust(onhand, "NY", "B", 5)
 
@@ -56,7 +58,7 @@ def test_availability_is_per_location_and_in_total_from_the_components_available
 
 def test_a_reservation_of_a_shared_component_lowers_every_bundle_that_holds_it(kit):
     add_item(kit, "GIFT", kind="bundle")
-    services.bundles.set_components(kit, "GIFT", components=[ComponentLine("B", 2)])
+    services.bundles.set_components(kit, SetBundleComponents("GIFT", components=[ComponentLine("B", 2)]))
     adjust(kit, "NY", "A", 10)
     adjust(kit, "NY", "B", 6)
     assert services.bundles.bundle_availability(kit, "STARTER").available == 5
@@ -70,7 +72,9 @@ def test_a_reservation_of_a_shared_component_lowers_every_bundle_that_holds_it(k
 
 def test_a_bundle_may_contain_bundles_and_is_flattened(kit):
     add_item(kit, "DOUBLE", kind="bundle")
-    services.bundles.set_components(kit, "DOUBLE", components=[ComponentLine("STARTER", 2), ComponentLine("A", 1)])
+    services.bundles.set_components(kit, SetBundleComponents(
+        "DOUBLE", components=[ComponentLine("STARTER", 2), ComponentLine("A", 1)]
+    ))
     adjust(kit, "NY", "A", 10)
     adjust(kit, "NY", "B", 10)
 
@@ -84,11 +88,11 @@ def test_a_bundle_may_contain_bundles_and_is_flattened(kit):
 
 def test_a_cycle_is_refused_naming_the_component_field(kit):
     add_item(kit, "OUTER", kind="bundle")
-    services.bundles.set_components(kit, "OUTER", components=[ComponentLine("STARTER", 1)])
+    services.bundles.set_components(kit, SetBundleComponents("OUTER", components=[ComponentLine("STARTER", 1)]))
 
     with pytest.raises(InvalidInput) as caught:
         services.bundles.set_components(
-            kit, "STARTER", components=[ComponentLine("A", 1), ComponentLine("OUTER", 1)]
+            kit, SetBundleComponents("STARTER", components=[ComponentLine("A", 1), ComponentLine("OUTER", 1)])
         )
 
     assert caught.value.field == "components[1].sku"
@@ -98,9 +102,11 @@ def test_a_cycle_is_refused_naming_the_component_field(kit):
 
 def test_a_bundle_cannot_be_its_own_component_or_list_one_twice(kit):
     with pytest.raises(InvalidInput) as itself:
-        services.bundles.set_components(kit, "STARTER", components=[ComponentLine("STARTER", 1)])
+        services.bundles.set_components(kit, SetBundleComponents("STARTER", components=[ComponentLine("STARTER", 1)]))
     with pytest.raises(InvalidInput) as twice:
-        services.bundles.set_components(kit, "STARTER", components=[ComponentLine("A", 1), ComponentLine("A", 2)])
+        services.bundles.set_components(kit, SetBundleComponents(
+            "STARTER", components=[ComponentLine("A", 1), ComponentLine("A", 2)]
+        ))
 
     assert itself.value.field == "components[0].sku"
     assert twice.value.field == "components[1].sku"
@@ -140,7 +146,7 @@ def test_stock_levels_list_bundles_by_item_and_by_location(kit):
 def test_a_bundle_in_a_whole_unit_is_floored_to_whole_bundles(kit):
     add_item(kit, "FLOUR", unit="kg")
     add_item(kit, "BAKING", kind="bundle")
-    services.bundles.set_components(kit, "BAKING", components=[ComponentLine("FLOUR", "0.4")])
+    services.bundles.set_components(kit, SetBundleComponents("BAKING", components=[ComponentLine("FLOUR", "0.4")]))
     adjust(kit, "NY", "FLOUR", "1.5")
 
     assert services.bundles.bundle_availability(kit, "BAKING").available == 3
@@ -149,7 +155,7 @@ def test_a_bundle_in_a_whole_unit_is_floored_to_whole_bundles(kit):
 def test_expired_and_unsellable_component_stock_makes_no_bundles(kit):
     add_item(kit, "C", tracking="lot")
     add_item(kit, "FRESH", kind="bundle")
-    services.bundles.set_components(kit, "FRESH", components=[ComponentLine("C", 1)])
+    services.bundles.set_components(kit, SetBundleComponents("FRESH", components=[ComponentLine("C", 1)]))
     add_place(kit, "CAGE", kind="bin", parent="NY", sellable=False)
     adjust(kit, "NY", "C", 3, lot="OLD", expiry_date="2026-03-01")  # the clock says 2026-03-02
     adjust(kit, "CAGE", "C", 5, lot="NEW", expiry_date="2027-01-01")

@@ -4,9 +4,9 @@ is reserved, picked and shipped; the bundle's line counts whole bundles."""
 import pytest
 
 from onhand import services
+from onhand.domain.assemblies.commands import ComponentLine, SetBundleComponents
 from onhand.domain.errors import InvalidInput
 from onhand.domain.orders.commands import ReceiveReturn, ReturnLine, ShipLine, ShipOrder
-from onhand.services.assemblies.bundles import ComponentLine
 from onhand.services.orders.sales_orders import NewOrderLine
 from tests.integration.helpers import add_item, add_place, adjust, allocated, assert_books_balance, held, level, order
 
@@ -18,9 +18,13 @@ def shop(onhand):
     add_item(onhand, "SPOON")
     add_item(onhand, "KIT", kind="bundle")
     add_item(onhand, "HAMPER", kind="bundle")
-    services.bundles.set_components(onhand, "KIT", components=[ComponentLine("MUG", 1), ComponentLine("TEA", 2)])
+    services.bundles.set_components(onhand, SetBundleComponents(
+        "KIT", components=[ComponentLine("MUG", 1), ComponentLine("TEA", 2)]
+    ))
     services.bundles.set_components(
-        onhand, "HAMPER", components=[ComponentLine("KIT", 2), ComponentLine("SPOON", 1), ComponentLine("MUG", 1)]
+        onhand, SetBundleComponents(
+            "HAMPER", components=[ComponentLine("KIT", 2), ComponentLine("SPOON", 1), ComponentLine("MUG", 1)]
+        )
     )
     add_place(onhand, "NY")
     yield onhand
@@ -86,7 +90,7 @@ def test_a_bundle_without_components_or_in_a_fraction_its_components_cannot_make
         order(shop, ("EMPTY", 1))
     assert empty.value.field == "lines[0].sku"
     add_item(shop, "HALF", kind="bundle", unit="kg")
-    services.bundles.set_components(shop, "HALF", components=[ComponentLine("MUG", 1)])
+    services.bundles.set_components(shop, SetBundleComponents("HALF", components=[ComponentLine("MUG", 1)]))
     with pytest.raises(InvalidInput) as fraction:
         order(shop, ("MUG", 1), ("HALF", "0.5"))
     assert fraction.value.field == "lines[1].quantity"

@@ -15,8 +15,8 @@ from sqlalchemy import event
 
 from onhand import services
 from onhand.domain.assemblies.builds import status_after_build
+from onhand.domain.assemblies.commands import BuildRun, ComponentLine, CreateBuildOrder, SetBillOfMaterials
 from onhand.domain.errors import Conflict
-from onhand.services.assemblies.bundles import ComponentLine
 from tests.integration.helpers import add_item, add_place, adjust, assert_books_balance, at
 from tests.integration.orders.test_order_concurrency import race
 from tests.integration.purchasing_helpers import placed, purchasing_setup, receive
@@ -49,12 +49,16 @@ def test_racing_builds_never_build_more_than_ordered_nor_use_stock_twice(onhand)
     add_place(onhand, "NY")
     add_item(onhand, "W")
     add_item(onhand, "ASM", kind="assembly")
-    services.boms.set_bill_of_materials(onhand, "ASM", components=[ComponentLine("W", 2)])
+    services.boms.set_bill_of_materials(onhand, SetBillOfMaterials("ASM", components=[ComponentLine("W", 2)]))
     adjust(onhand, "NY", "W", 14)  # enough for 7
-    small = services.builds.create_build_order(onhand, sku="ASM", location="NY", quantity=4).reference
-    large = services.builds.create_build_order(onhand, sku="ASM", location="NY", quantity=20).reference
+    small = services.builds.create_build_order(onhand, CreateBuildOrder(sku="ASM", location="NY", quantity=4)).reference
+    large = services.builds.create_build_order(onhand, CreateBuildOrder(
+        sku="ASM", location="NY", quantity=20
+    )).reference
 
-    outcomes = race(lambda n: attempt(lambda: services.builds.build(onhand, (small, large)[n % 2], quantity=1)),
+    outcomes = race(lambda n: attempt(lambda: services.builds.build(onhand, BuildRun(
+        (small, large)[n % 2], quantity=1
+    ))),
                     THREADS)
 
     built = Counter(outcomes)["done"]
@@ -75,10 +79,12 @@ def test_a_build_that_read_its_order_before_another_build_committed_sets_the_sta
     add_place(onhand, "NY")
     add_item(onhand, "W")
     add_item(onhand, "ASM", kind="assembly")
-    services.boms.set_bill_of_materials(onhand, "ASM", components=[ComponentLine("W", 1)])
+    services.boms.set_bill_of_materials(onhand, SetBillOfMaterials("ASM", components=[ComponentLine("W", 1)]))
     adjust(onhand, "NY", "W", 5)
-    reference = services.builds.create_build_order(onhand, sku="ASM", location="NY", quantity=5).reference
-    services.builds.build(onhand, reference, quantity=3)
+    reference = services.builds.create_build_order(onhand, CreateBuildOrder(
+        sku="ASM", location="NY", quantity=5
+    )).reference
+    services.builds.build(onhand, BuildRun(reference, quantity=3))
     first = threading.current_thread()
     other_committed = threading.Event()
 
@@ -88,17 +94,17 @@ def test_a_build_that_read_its_order_before_another_build_committed_sets_the_sta
             assert other_committed.wait(10), "the second run did not commit"
 
     def build_one_and_signal():
-        services.builds.build(onhand, reference, quantity=1)
+        services.builds.build(onhand, BuildRun(reference, quantity=1))
         other_committed.set()
 
     event.listen(onhand.engine, "before_cursor_execute", hold_the_first_runs_write)
     try:
-        view = services.builds.build(onhand, reference, quantity=1)
+        view = services.builds.build(onhand, BuildRun(reference, quantity=1))
     finally:
         event.remove(onhand.engine, "before_cursor_execute", hold_the_first_runs_write)
 
     assert other_committed.is_set()
     assert (view.built, view.status) == (5, "done")
     with pytest.raises(Conflict):
-        services.builds.build(onhand, reference, quantity=1)
+        services.builds.build(onhand, BuildRun(reference, quantity=1))
     assert_books_balance(onhand)

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from onhand import services
 from onhand.bootstrap import open_onhand
+from onhand.domain.assemblies.commands import BuildRun, ComponentLine, CreateBuildOrder, SetBillOfMaterials
 from onhand.domain.catalog.commands import CreateItem, CreateLocation, CreateLot
 from onhand.domain.errors import Conflict, InvalidInput
 from onhand.domain.purchasing.commands import (
@@ -25,7 +26,6 @@ from onhand.domain.purchasing.commands import (
     ReceivePurchaseOrder,
 )
 from onhand.domain.transfers.commands import CreateTransfer, ReceiveTransfer, ShipTransfer, WriteOffTransit
-from onhand.services.assemblies.bundles import ComponentLine
 from onhand.services.purchasing.purchase_orders import NewPurchaseLine
 from onhand.services.purchasing.receiving import ReceiptLine
 from onhand.services.transfers.transfer_orders import NewTransferLine
@@ -67,7 +67,7 @@ def setup(onhand) -> tuple[str, str, str]:
     for code in ("L1", "L2"):
         services.lots.create_lot(onhand, CreateLot(sku="T", code=code))
     services.items.create_item(onhand, CreateItem(sku="ASM", name="Assembly", kind="assembly"))
-    services.boms.set_bill_of_materials(onhand, "ASM", components=[ComponentLine("W", 2)])
+    services.boms.set_bill_of_materials(onhand, SetBillOfMaterials("ASM", components=[ComponentLine("W", 2)]))
     for code, kind in (("A", "warehouse"), ("B", "store"), ("X", "transit")):
         services.locations.create_location(onhand, CreateLocation(code=code, name=code, kind=kind))
     services.suppliers.create_supplier(onhand, CreateSupplier(code="SUP", name="Supplier"))
@@ -80,7 +80,9 @@ def setup(onhand) -> tuple[str, str, str]:
         onhand, CreateTransfer(source="A", destination="B", transit="X",
         lines=[NewTransferLine("W", SENT["W"]), NewTransferLine("T", SENT["T"])]),
     ).reference
-    build = services.builds.create_build_order(onhand, sku="ASM", location="A", quantity=BUILT).reference
+    build = services.builds.create_build_order(onhand, CreateBuildOrder(
+        sku="ASM", location="A", quantity=BUILT
+    )).reference
     return po, transfer, build
 
 
@@ -99,7 +101,7 @@ def apply(onhand, model: Model, refs: tuple[str, str, str], op) -> None:
         key = ("build", "ASM", None)
         refused = model.total("build", "ASM") + qty > BUILT or model.stock[("W", "A", None)] < 2 * qty
         changes = {("W", "A", None): -2 * qty, ("ASM", "A", None): qty}
-        call = lambda: services.builds.build(onhand, build, quantity=qty)  # noqa: E731
+        call = lambda: services.builds.build(onhand, BuildRun(build, quantity=qty))  # noqa: E731
     else:
         ask = [TransferMoveLine(LINE_OF[sku], qty, lot)]
         if kind == "ship":

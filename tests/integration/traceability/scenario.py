@@ -11,10 +11,15 @@ B123; Erin's open order holds 3 gift boxes.
 from __future__ import annotations
 
 from onhand import services
+from onhand.domain.assemblies.commands import (
+    BuildRun,
+    ComponentLine,
+    ComponentLot,
+    CreateBuildOrder,
+    SetBillOfMaterials,
+)
 from onhand.domain.ledger.commands import MoveStock
 from onhand.domain.orders.commands import CreateOrder, OrderAction, ShipOrder
-from onhand.services.assemblies.bundles import ComponentLine
-from onhand.services.assemblies.production import ComponentLot
 from onhand.services.ledger.postings import StockLine
 from onhand.services.orders.lines import NewOrderLine
 from onhand.services.orders.views import ShipTo
@@ -38,7 +43,7 @@ def build_scenario(onhand):
     add_item(onhand, "RIBBON")
     add_item(onhand, "GIFTBOX", tracking="lot", kind="assembly")
     services.boms.set_bill_of_materials(
-        onhand, "GIFTBOX", components=[ComponentLine("SERUM", 2), ComponentLine("RIBBON", 1)])
+        onhand, SetBillOfMaterials("GIFTBOX", components=[ComponentLine("SERUM", 2), ComponentLine("RIBBON", 1)]))
     supplier(onhand, "ACME")
     po = placed(onhand, ("SERUM", 150, "4.00"), destination="WH")
     receive(onhand, po.reference, (1, 100, "B123", "2027-06-30"), (1, 50, "B200", "2028-06-30"))
@@ -47,9 +52,9 @@ def build_scenario(onhand):
 
     alice = ship(onhand, "Alice Smith", "alice@example.com", "SERUM", 10, "B123")
     bob = ship(onhand, "Bob Jones", "bob@example.com", "SERUM", 5, "B123", city="Denver")
-    boxes = services.builds.create_build_order(onhand, sku="GIFTBOX", location="WH", quantity=10)
-    services.builds.build(onhand, boxes.reference, output_lot_code="GB1",
-                          component_lots=[ComponentLot("SERUM", "B123", 20)])
+    boxes = services.builds.create_build_order(onhand, CreateBuildOrder(sku="GIFTBOX", location="WH", quantity=10))
+    services.builds.build(onhand, BuildRun(boxes.reference, output_lot="GB1",
+                          component_lots=[ComponentLot("SERUM", "B123", 20)]))
     carol = ship(onhand, "Carol White", "carol@example.com", "GIFTBOX", 1, city="Austin")
     services.relocations.move_stock(onhand, MoveStock(source="WH", destination="STORE",
                                                       lines=[StockLine("SERUM", 40, "B123")]))

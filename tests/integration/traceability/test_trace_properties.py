@@ -23,6 +23,13 @@ from hypothesis import strategies as st
 
 from onhand import services
 from onhand.bootstrap import open_onhand
+from onhand.domain.assemblies.commands import (
+    BuildRun,
+    ComponentLine,
+    ComponentLot,
+    CreateBuildOrder,
+    SetBillOfMaterials,
+)
 from onhand.domain.catalog.commands import CreateItem, CreateLocation
 from onhand.domain.errors import InsufficientStock, InvalidInput, NotFound
 from onhand.domain.ledger.commands import MoveStock, PostAdjustment
@@ -33,8 +40,6 @@ from onhand.domain.purchasing.commands import (
     PurchaseOrderAction,
     ReceivePurchaseOrder,
 )
-from onhand.services.assemblies.bundles import ComponentLine
-from onhand.services.assemblies.production import ComponentLot
 from onhand.services.ledger.postings import StockLine
 from onhand.services.orders.sales_orders import NewOrderLine
 from onhand.services.purchasing.purchase_orders import NewPurchaseLine
@@ -75,8 +80,10 @@ def _setup(onhand) -> str:
     services.items.create_item(onhand, CreateItem(sku="RAW", name="RAW", tracking="lot"))
     for sku in ("MID", "TOP"):
         services.items.create_item(onhand, CreateItem(sku=sku, name=sku, tracking="lot", kind="assembly"))
-    services.boms.set_bill_of_materials(onhand, "MID", components=[ComponentLine("RAW", 2)])
-    services.boms.set_bill_of_materials(onhand, "TOP", components=[ComponentLine("MID", 3), ComponentLine("RAW", 1)])
+    services.boms.set_bill_of_materials(onhand, SetBillOfMaterials("MID", components=[ComponentLine("RAW", 2)]))
+    services.boms.set_bill_of_materials(onhand, SetBillOfMaterials(
+        "TOP", components=[ComponentLine("MID", 3), ComponentLine("RAW", 1)]
+    ))
     services.suppliers.create_supplier(onhand, CreateSupplier(code="ACME", name="Acme"))
     po = services.purchase_orders.create_purchase_order(
         onhand, CreatePurchaseOrder(supplier="ACME", destination="A", lines=[NewPurchaseLine("RAW", 100000, "1")]))
@@ -104,8 +111,8 @@ def _play(onhand, po: str, step: tuple, shipped: list) -> None:
         else:
             _, mid, raw, out, n = step
             sku, parts = "TOP", [ComponentLot("MID", mid, 3 * n), ComponentLot("RAW", raw, n)]
-        order = services.builds.create_build_order(onhand, sku=sku, location="A", quantity=n)
-        services.builds.build(onhand, order.reference, output_lot_code=out, component_lots=parts)
+        order = services.builds.create_build_order(onhand, CreateBuildOrder(sku=sku, location="A", quantity=n))
+        services.builds.build(onhand, BuildRun(order.reference, output_lot=out, component_lots=parts))
     elif kind == "ship":
         _, sku, index, qty = step
         lot = _lot(sku, index)

@@ -11,12 +11,12 @@ import pytest
 
 from onhand import services
 from onhand.domain.accounting.commands import UpdateAccountingSettings
+from onhand.domain.assemblies.commands import BuildRun, ComponentLine, CreateBuildOrder, Disassemble, SetBillOfMaterials
 from onhand.domain.errors import InsufficientStock, InvalidInput
 from onhand.domain.ledger.commands import PostAdjustment
 from onhand.domain.orders.commands import ShipOrder
 from onhand.domain.valuation.cost_layers import CostingMethod
 from onhand.domain.valuation.value_history import value_history
-from onhand.services.assemblies.bundles import ComponentLine
 from onhand.services.ledger.postings import StockLine
 from onhand.services.valuation.backdating import methods_for, stored_cost_move
 from tests.integration.helpers import add_item, add_place, allocated, assert_books_balance
@@ -28,7 +28,9 @@ def kitchen(onhand):
     add_place(onhand, "NY")
     add_item(onhand, "BERRY")
     add_item(onhand, "JAM", kind="assembly")
-    services.boms.set_bill_of_materials(onhand, "JAM", components=[ComponentLine("BERRY", 1)], labour_cost="1.00")
+    services.boms.set_bill_of_materials(onhand, SetBillOfMaterials(
+        "JAM", components=[ComponentLine("BERRY", 1)], labour_cost="1.00"
+    ))
     supplier(onhand)
     return onhand
 
@@ -71,8 +73,8 @@ def test_a_build_backdated_before_a_receipt_takes_the_older_layer_and_its_output
     assert (_values(kitchen, berries), _values(kitchen, jams)) == (
         {("BERRY", "shipment"): D("62")}, {("JAM", "shipment"): D("16")})  # 10 @ 5 + 2 @ 6; 2 @ 8
     clock.advance(days=1)
-    order = services.builds.create_build_order(kitchen, sku="JAM", location="NY", quantity=5)
-    run = services.builds.build(kitchen, order.reference, effective_at=start + timedelta(days=2)).runs[-1]
+    order = services.builds.create_build_order(kitchen, CreateBuildOrder(sku="JAM", location="NY", quantity=5))
+    run = services.builds.build(kitchen, BuildRun(order.reference, effective_at=start + timedelta(days=2))).runs[-1]
     # From scratch, in effective order: the build took 5 @ 5.00 before the 6.00 layer came in,
     # its 5 jams came in at 25.00 + 5 × 1.00 of labour, before the jams found at 8.00.
     assert _values(kitchen, run.posting_id) == {("BERRY", "build_consumption"): D("25"),
@@ -89,7 +91,7 @@ def test_a_build_backdated_before_a_receipt_takes_the_older_layer_and_its_output
 
 def test_a_backdated_build_reaches_a_later_build_that_consumed_its_assembly(kitchen, clock):
     add_item(kitchen, "GIFT", kind="assembly")
-    services.boms.set_bill_of_materials(kitchen, "GIFT", components=[ComponentLine("JAM", 1)])
+    services.boms.set_bill_of_materials(kitchen, SetBillOfMaterials("GIFT", components=[ComponentLine("JAM", 1)]))
     start = clock()
     receive(kitchen, placed(kitchen, ("BERRY", 10, "5.00")).reference, (1, 10))
     clock.advance(days=3)
@@ -97,13 +99,13 @@ def test_a_backdated_build_reaches_a_later_build_that_consumed_its_assembly(kitc
         location="NY", lines=[StockLine("JAM", 2, unit_cost="8.00")],
                                          reason="found"))
     clock.advance(hours=1)
-    gifts = services.builds.create_build_order(kitchen, sku="GIFT", location="NY", quantity=2)
-    wrapped = services.builds.build(kitchen, gifts.reference).runs[-1]
+    gifts = services.builds.create_build_order(kitchen, CreateBuildOrder(sku="GIFT", location="NY", quantity=2))
+    wrapped = services.builds.build(kitchen, BuildRun(gifts.reference)).runs[-1]
     assert _values(kitchen, wrapped.posting_id) == {("JAM", "build_consumption"): D("16"),
                                                     ("GIFT", "build_output"): D("16")}
     clock.advance(days=1)
-    jams = services.builds.create_build_order(kitchen, sku="JAM", location="NY", quantity=5)
-    services.builds.build(kitchen, jams.reference, effective_at=start + timedelta(days=1))
+    jams = services.builds.create_build_order(kitchen, CreateBuildOrder(sku="JAM", location="NY", quantity=5))
+    services.builds.build(kitchen, BuildRun(jams.reference, effective_at=start + timedelta(days=1)))
     # The jams built then (5 @ 6.00: 5.00 of berry and 1.00 of labour) are older than the ones
     # found: the gift boxes consumed two of them, and are worth that now.
     assert _values(kitchen, wrapped.posting_id) == {("JAM", "build_consumption"): D("12"),
@@ -117,26 +119,28 @@ def test_a_backdated_build_takes_only_free_stock_now(kitchen, clock):
     receive(kitchen, placed(kitchen, ("BERRY", 10, "5.00")).reference, (1, 10))
     clock.advance(days=1)
     _ship(kitchen, "BERRY", 8)
-    order = services.builds.create_build_order(kitchen, sku="JAM", location="NY", quantity=5)
+    order = services.builds.create_build_order(kitchen, CreateBuildOrder(sku="JAM", location="NY", quantity=5))
     with pytest.raises(InsufficientStock):  # 10 were there at the time, only 2 are now
-        services.builds.build(kitchen, order.reference, effective_at=start + timedelta(hours=1))
+        services.builds.build(kitchen, BuildRun(order.reference, effective_at=start + timedelta(hours=1)))
     assert services.builds.get_build_order(kitchen, order.reference).built == 0
 
 
 def test_a_build_cannot_be_dated_in_the_future_nor_on_a_locked_day(kitchen, clock):
     receive(kitchen, placed(kitchen, ("BERRY", 10, "5.00")).reference, (1, 10))
-    order = services.builds.create_build_order(kitchen, sku="JAM", location="NY", quantity=2)
+    order = services.builds.create_build_order(kitchen, CreateBuildOrder(sku="JAM", location="NY", quantity=2))
     with pytest.raises(InvalidInput) as error:
-        services.builds.build(kitchen, order.reference, effective_at=clock() + timedelta(hours=1))
+        services.builds.build(kitchen, BuildRun(order.reference, effective_at=clock() + timedelta(hours=1)))
     assert error.value.field == "effective_at"
     clock.advance(days=3)
     services.accounting_settings.update_accounting_settings(kitchen, UpdateAccountingSettings(
         lock_date=(clock() - timedelta(days=2)).date()))
     with pytest.raises(InvalidInput) as error:
-        services.builds.build(kitchen, order.reference, effective_at=(clock() - timedelta(days=2)).date())
+        services.builds.build(kitchen, BuildRun(order.reference, effective_at=(clock() - timedelta(days=2)).date()))
     assert error.value.field == "effective_at"
     with pytest.raises(InvalidInput) as error:
-        services.disassembly.disassemble(kitchen, sku="JAM", location="NY", quantity=1, effective_at="soon")
+        services.disassembly.disassemble(kitchen, Disassemble(
+            sku="JAM", location="NY", quantity=1, effective_at="soon"
+        ))
     assert error.value.field == "effective_at"
 
 
@@ -157,8 +161,8 @@ def test_a_backdated_disassembly_gives_back_components_at_what_the_assembly_was_
     berries = _ship(kitchen, "BERRY", 2)
     assert _values(kitchen, berries) == {("BERRY", "shipment"): D("4")}
     clock.advance(days=1)
-    run = services.disassembly.disassemble(kitchen, sku="JAM", location="NY", quantity=1,
-                                           effective_at=start + timedelta(days=1))
+    run = services.disassembly.disassemble(kitchen, Disassemble(sku="JAM", location="NY", quantity=1,
+                                           effective_at=start + timedelta(days=1)))
     # Then only the jams at 4.00 were there: the berry it gives back comes in at 4.00, before
     # the berries found at 2.00, and leaves first with the later shipment.
     assert _values(kitchen, run.posting_id) == {("JAM", "build_consumption"): D("4"),

@@ -8,6 +8,7 @@ from decimal import Decimal as D
 import pytest
 
 from onhand import services
+from onhand.domain.assemblies.commands import BuildRun, CreateBuildOrder, SetBillOfMaterials
 from onhand.domain.errors import InsufficientStock, InvalidInput
 from onhand.domain.ledger.commands import PostAdjustment
 from onhand.domain.orders.commands import ShipOrder
@@ -120,15 +121,17 @@ def test_a_landed_cost_added_later_goes_to_what_is_on_hand_and_to_the_cogs_of_wh
 
 
 def test_a_landed_cost_on_a_consumed_component_is_carried_to_the_build_output_and_its_sale(stocked, clock):
-    from onhand.services.assemblies.bundles import ComponentLine
+    from onhand.domain.assemblies.commands import ComponentLine
 
     add_item(stocked, "BERRY")
     add_item(stocked, "JAM", kind="assembly")
-    services.boms.set_bill_of_materials(stocked, "JAM", components=[ComponentLine("BERRY", 2)], labour_cost="1.00")
+    services.boms.set_bill_of_materials(stocked, SetBillOfMaterials(
+        "JAM", components=[ComponentLine("BERRY", 2)], labour_cost="1.00"
+    ))
     receipt = receive(stocked, placed(stocked, ("BERRY", 20, "0.50")).reference, (1, 20))
     clock.advance(hours=1)
-    build = services.builds.create_build_order(stocked, sku="JAM", location="NY", quantity=5)
-    run = services.builds.build(stocked, build.reference, quantity=5).runs[-1]
+    build = services.builds.create_build_order(stocked, CreateBuildOrder(sku="JAM", location="NY", quantity=5))
+    run = services.builds.build(stocked, BuildRun(build.reference, quantity=5)).runs[-1]
     assert _value(stocked, run.posting_id) == D("5") + D("10")  # 10 berries at 0.50 in, 5 jams at 1.00 each out
     clock.advance(hours=1)
     sold = services.shipping.ship_order(stocked, ShipOrder(allocated(stocked, ("JAM", 2)).reference)).shipments[-1]

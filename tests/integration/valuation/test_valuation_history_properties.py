@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 from onhand import services
 from onhand.bootstrap import open_onhand
+from onhand.domain.assemblies.commands import BuildRun, ComponentLine, CreateBuildOrder, SetBillOfMaterials
 from onhand.domain.catalog.commands import CreateItem
 from onhand.domain.errors import Conflict
 from onhand.domain.ledger.commands import PostAdjustment
@@ -32,7 +33,6 @@ from onhand.domain.orders.commands import CreateOrder, OrderAction, ReceiveRetur
 from onhand.domain.purchasing.commands import CreatePurchaseOrder, PurchaseOrderAction, ReceivePurchaseOrder
 from onhand.domain.valuation.commands import SetCompanyCostingMethod, SetItemCostingMethod
 from onhand.domain.valuation.value_history import value_history
-from onhand.services.assemblies.bundles import ComponentLine
 from onhand.services.ledger.postings import StockLine
 from onhand.services.orders.sales_orders import NewOrderLine
 from onhand.services.valuation import posting_values as valuing
@@ -67,7 +67,9 @@ def operation(draw):
 def setup_with_assembly(onhand, method, tea_method):
     setup(onhand, method, tea_method)
     services.items.create_item(onhand, CreateItem(sku="J", name="Jam", kind="assembly"))
-    services.boms.set_bill_of_materials(onhand, "J", components=[ComponentLine("W", 2)], labour_cost=str(LABOUR))
+    services.boms.set_bill_of_materials(onhand, SetBillOfMaterials(
+        "J", components=[ComponentLine("W", 2)], labour_cost=str(LABOUR)
+    ))
     # Some stock to start from, so that builds and shipments (and so returns) often happen.
     for place in PLACES:
         services.adjustments.post_adjustment(onhand, PostAdjustment(location=place, reason="found", lines=[
@@ -103,8 +105,8 @@ def give_back(onhand, op, shipped):
 
 def build(onhand, op, effective_at, builds):
     _kind, _sku, _lot, place, quantity, _cost = op
-    order = services.builds.create_build_order(onhand, sku="J", location=place, quantity=quantity)
-    run_ = services.builds.build(onhand, order.reference, effective_at=effective_at).runs[-1]
+    order = services.builds.create_build_order(onhand, CreateBuildOrder(sku="J", location=place, quantity=quantity))
+    run_ = services.builds.build(onhand, BuildRun(order.reference, effective_at=effective_at)).runs[-1]
     builds.append(run_.posting_id)
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal as D
 import pytest
 
 from onhand import services
+from onhand.domain.assemblies.commands import BuildRun, CreateBuildOrder, SetBillOfMaterials
 from onhand.domain.errors import InvalidInput
 from onhand.domain.ledger.commands import MoveStock
 from onhand.domain.orders.commands import ReceiveReturn, ReturnLine, ShipOrder
@@ -140,19 +141,19 @@ def test_a_receipt_in_a_foreign_currency_is_valued_in_the_company_currency(stock
 
 
 def test_a_build_output_comes_in_at_what_it_consumed_plus_labour_and_overhead(stocked):
-    from onhand.services.assemblies.bundles import ComponentLine
+    from onhand.domain.assemblies.commands import ComponentLine
 
     add_item(stocked, "BERRY")
     add_item(stocked, "JAR")
     add_item(stocked, "JAM", kind="assembly")
     services.boms.set_bill_of_materials(
-        stocked, "JAM", components=[ComponentLine("BERRY", 2), ComponentLine("JAR", 1)],
-        labour_cost="1.25", overhead_cost="0.40",
+        stocked, SetBillOfMaterials("JAM", components=[ComponentLine("BERRY", 2), ComponentLine("JAR", 1)],
+        labour_cost="1.25", overhead_cost="0.40"),
     )
     order = placed(stocked, ("BERRY", 20, "0.50"), ("JAR", 10, "0.30"))
     receive(stocked, order.reference, (1, 20), (2, 10))
-    build = services.builds.create_build_order(stocked, sku="JAM", location="NY", quantity=5)
-    done = services.builds.build(stocked, build.reference, quantity=5)
+    build = services.builds.create_build_order(stocked, CreateBuildOrder(sku="JAM", location="NY", quantity=5))
+    done = services.builds.build(stocked, BuildRun(build.reference, quantity=5))
     values = services.valuation_reports.move_values(stocked, done.runs[-1].posting_id).moves
     assert sorted((v.sku, v.role, v.value) for v in values) == [
         ("BERRY", "build_consumption", D("5")), ("JAM", "build_output", D("14.75")),

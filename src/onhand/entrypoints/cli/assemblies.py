@@ -12,9 +12,15 @@ from typing import Annotated
 import typer
 
 from onhand import services
+from onhand.domain.assemblies.commands import (
+    ComponentLine,
+    SetBillOfMaterials,
+    SetBundleComponents,
+    parse_component_line,
+)
+from onhand.domain.quantities import parse_decimal
 from onhand.entrypoints.cli.render import console, fields, table, text
 from onhand.entrypoints.cli.session import onhand
-from onhand.services.assemblies.bundles import ComponentLine
 from onhand.services.assemblies.views import BillOfMaterials, KitAvailability
 
 bundles_app = typer.Typer(help="Bundles (virtual kits): components and availability.", no_args_is_help=True)
@@ -28,13 +34,14 @@ IdempotencyKey = Annotated[str | None, typer.Option(help="Makes a retried comman
 LocationOption = Annotated[str | None, typer.Option(help="Only this location (with its bins).")]
 
 
-def parse_component(value: str, *, scrap: bool) -> ComponentLine:
+def parse_component(value: str, *, scrap: bool, field: str = "component") -> ComponentLine:
     parts = value.split(":")
     most = 3 if scrap else 2
     if not 2 <= len(parts) <= most or not all(part.strip() for part in parts):
         shape = "SKU:QTY[:SCRAP%]" if scrap else "SKU:QTY"
         raise typer.BadParameter(f"{value!r} is not {shape}", param_hint="'--component'")
-    return ComponentLine(parts[0], parts[1], parts[2] if len(parts) == 3 else "0")
+    scrap_percent = parts[2] if len(parts) == 3 else "0"
+    return parse_component_line(field, sku=parts[0], quantity=parts[1], scrap_percent=scrap_percent)
 
 
 def print_bom(bom: BillOfMaterials) -> None:
@@ -72,8 +79,9 @@ def set_bundle(
     idempotency_key: IdempotencyKey = None,
 ) -> None:
     """Give a bundle its components (replacing any it had); a component may be a bundle."""
-    lines = [parse_component(value, scrap=False) for value in component or []]
-    print_bom(services.bundles.set_components(onhand(ctx), sku, components=lines, idempotency_key=idempotency_key))
+    lines = [parse_component(value, scrap=False, field=f"components[{n}]") for n, value in enumerate(component or [])]
+    command = SetBundleComponents(sku, components=tuple(lines))
+    print_bom(services.bundles.set_components(onhand(ctx), command, idempotency_key=idempotency_key))
 
 
 @bundles_app.command("show")
@@ -101,13 +109,12 @@ def set_bom(
     idempotency_key: IdempotencyKey = None,
 ) -> None:
     """Give an item its bill of materials (replacing any it had)."""
-    lines = [parse_component(value, scrap=True) for value in component or []]
-    print_bom(
-        services.boms.set_bill_of_materials(
-            onhand(ctx), sku, components=lines, labour_cost=labour_cost, overhead_cost=overhead_cost, note=note,
-            idempotency_key=idempotency_key,
-        )
+    lines = [parse_component(value, scrap=True, field=f"components[{n}]") for n, value in enumerate(component or [])]
+    command = SetBillOfMaterials(
+        sku, components=tuple(lines), labour_cost=parse_decimal(labour_cost, "labour_cost"),
+        overhead_cost=parse_decimal(overhead_cost, "overhead_cost"), note=note,
     )
+    print_bom(services.boms.set_bill_of_materials(onhand(ctx), command, idempotency_key=idempotency_key))
 
 
 @boms_app.command("show")

@@ -11,10 +11,19 @@ from typing import Annotated
 import typer
 
 from onhand import services
+from onhand.domain.assemblies.commands import (
+    BuildOrderAction,
+    BuildRun,
+    ComponentLot,
+    CreateBuildOrder,
+    Disassemble,
+    parse_component_lot,
+)
+from onhand.domain.calendar import parse_date, parse_local_moment
+from onhand.domain.quantities import optional_decimal, parse_decimal
 from onhand.entrypoints.cli.postings import EffectiveAt
 from onhand.entrypoints.cli.render import console, fields, table, text
 from onhand.entrypoints.cli.session import onhand
-from onhand.services.assemblies.production import ComponentLot
 from onhand.services.assemblies.views import BuildOrderView, BuildRunView, GenealogyLink
 
 builds_app = typer.Typer(help="Build orders: make assemblies from their bills of materials.", no_args_is_help=True)
@@ -24,11 +33,12 @@ IdempotencyKey = Annotated[str | None, typer.Option(help="Makes a retried comman
 Reference = Annotated[str, typer.Argument(help="The build order's reference, e.g. BO-000001.")]
 
 
-def parse_lot(value: str) -> ComponentLot:
+def parse_lot(value: str, field: str = "lot") -> ComponentLot:
     parts = value.split(":")
     if not 3 <= len(parts) <= 4 or not all(part.strip() for part in parts[:3]):
         raise typer.BadParameter(f"{value!r} is not SKU:LOT:QTY[:EXPIRY]", param_hint="'--lot'")
-    return ComponentLot(parts[0], parts[1], parts[2], parts[3] if len(parts) == 4 else None)
+    return parse_component_lot(field, sku=parts[0], lot=parts[1], quantity=parts[2],
+                               expiry_date=parts[3] if len(parts) == 4 else None)
 
 
 def print_run(run: BuildRunView) -> None:
@@ -62,10 +72,9 @@ def create(
     idempotency_key: IdempotencyKey = None,
 ) -> None:
     """Plan a build (a draft)."""
-    print_order(services.builds.create_build_order(
-        onhand(ctx), sku=sku, location=location, quantity=quantity, reference=reference, note=note,
-        idempotency_key=idempotency_key,
-    ))
+    command = CreateBuildOrder(sku=sku, location=location, quantity=parse_decimal(quantity, "quantity"),
+                               reference=reference, note=note)
+    print_order(services.builds.create_build_order(onhand(ctx), command, idempotency_key=idempotency_key))
 
 
 @builds_app.command("run")
@@ -80,11 +89,13 @@ def run(
     idempotency_key: IdempotencyKey = None,
 ) -> None:
     """Build some or all of what is left, in one posting."""
-    print_order(services.builds.build(
-        onhand(ctx), reference, quantity=quantity, output_lot_code=output_lot, output_expiry=output_expiry,
-        component_lots=[parse_lot(value) for value in lot or []], effective_at=effective_at,
-        idempotency_key=idempotency_key,
-    ))
+    command = BuildRun(
+        reference, quantity=optional_decimal(quantity, "quantity"), output_lot=output_lot,
+        output_expiry=parse_date(output_expiry, "output_expiry"),
+        component_lots=tuple(parse_lot(value, f"components[{n}]") for n, value in enumerate(lot or [])),
+        effective_at=parse_local_moment(effective_at, "effective_at"),
+    )
+    print_order(services.builds.build(onhand(ctx), command, idempotency_key=idempotency_key))
 
 
 @builds_app.command("list")
@@ -110,19 +121,19 @@ def show(ctx: typer.Context, reference: Reference) -> None:
 @builds_app.command("start")
 def start(ctx: typer.Context, reference: Reference) -> None:
     """Release a draft (in_progress)."""
-    print_order(services.builds.start_build_order(onhand(ctx), reference))
+    print_order(services.builds.start_build_order(onhand(ctx), BuildOrderAction(reference)))
 
 
 @builds_app.command("finish")
 def finish(ctx: typer.Context, reference: Reference) -> None:
     """Close a partly built order as done."""
-    print_order(services.builds.finish_build_order(onhand(ctx), reference))
+    print_order(services.builds.finish_build_order(onhand(ctx), BuildOrderAction(reference)))
 
 
 @builds_app.command("cancel")
 def cancel(ctx: typer.Context, reference: Reference) -> None:
     """Cancel an open order (what was built stays in stock)."""
-    print_order(services.builds.cancel_build_order(onhand(ctx), reference))
+    print_order(services.builds.cancel_build_order(onhand(ctx), BuildOrderAction(reference)))
 
 
 def disassemble(
@@ -139,11 +150,12 @@ def disassemble(
     idempotency_key: IdempotencyKey = None,
 ) -> None:
     """Take built items apart into their components (one posting)."""
-    print_run(services.disassembly.disassemble(
-        onhand(ctx), sku=sku, location=location, quantity=quantity, lot=lot,
-        component_lots=[parse_lot(value) for value in component_lot or []], reference=reference,
-        effective_at=effective_at, idempotency_key=idempotency_key,
-    ))
+    command = Disassemble(
+        sku=sku, location=location, quantity=parse_decimal(quantity, "quantity"), lot=lot,
+        component_lots=tuple(parse_lot(value, f"components[{n}]") for n, value in enumerate(component_lot or [])),
+        reference=reference, effective_at=parse_local_moment(effective_at, "effective_at"),
+    )
+    print_run(services.disassembly.disassemble(onhand(ctx), command, idempotency_key=idempotency_key))
 
 
 def _links(title: str, links: tuple[GenealogyLink, ...]) -> None:

@@ -8,12 +8,12 @@ less reserved, in usable lots) where a build at that location takes components f
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from onhand.domain.assemblies.builds import production_sources
 from onhand.domain.assemblies.bundles import kit_quantity
+from onhand.domain.assemblies.commands import SetBillOfMaterials
 from onhand.domain.audit import AuditObject
 from onhand.domain.catalog.items import Item, ItemKind
 from onhand.domain.catalog.locations import Location, LocationKind
@@ -22,7 +22,7 @@ from onhand.domain.errors import InvalidInput
 from onhand.domain.ledger.availability import available
 from onhand.domain.quantities import MAX_QUANTITY, parse_decimal, plain
 from onhand.services import resolve
-from onhand.services.assemblies.bundles import ComponentLine, check_acyclic, resolve_components
+from onhand.services.assemblies.bundles import check_acyclic, resolve_components
 from onhand.services.assemblies.views import BillOfMaterials, ComponentStock, KitAvailability, LocationQuantity
 from onhand.services.context import ServiceContext, run_write, today
 from onhand.services.limits import check_line_count
@@ -47,24 +47,18 @@ def money(value: Decimal | int | str, field: str) -> Decimal:
 
 
 def set_bill_of_materials(
-    ctx: ServiceContext,
-    sku: str,
-    *,
-    components: Sequence[ComponentLine],
-    labour_cost: Decimal | int | str = 0,
-    overhead_cost: Decimal | int | str = 0,
-    note: str | None = None,
-    idempotency_key: str | None = None,
+    ctx: ServiceContext, command: SetBillOfMaterials, *, idempotency_key: str | None = None
 ) -> BillOfMaterials:
     """Give a stocked item (usually an assembly) its recipe, replacing any it had.
 
     Quantities are per unit of output in each component's unit; `scrap_percent` more is
     consumed; labour and overhead are costs per unit of output, kept for valuation.
     """
+    sku, components = command.sku, command.components
     check_line_count(ctx.limits, components, "components")
-    labour = money(labour_cost, "labour_cost")
-    overhead = money(overhead_cost, "overhead_cost")
-    clean_note = resolve.text(note, "note", max_length=2000)
+    labour = money(command.labour_cost, "labour_cost")
+    overhead = money(command.overhead_cost, "overhead_cost")
+    clean_note = resolve.text(command.note, "note", max_length=2000)
 
     def work(uow: UnitOfWork) -> int:
         item = resolve.item(uow, sku)
@@ -82,14 +76,10 @@ def set_bill_of_materials(
         uow.boms.save(item.id, parts, labour_cost=labour, overhead_cost=overhead, note=clean_note, now=ctx.now())
         return item.id
 
-    request = {
-        "sku": sku, "components": [c.__dict__ for c in components], "labour_cost": labour_cost,
-        "overhead_cost": overhead_cost, "note": note,
-    }
     return run_write(
         ctx, work, _load, action="set_bill_of_materials",
         subject=lambda bom: AuditObject("bill_of_materials", bom.sku), idempotency_key=idempotency_key,
-        request=request, before=lambda uow: uow.boms.view(resolve.item(uow, sku).id),
+        request=command, before=lambda uow: uow.boms.view(resolve.item(uow, sku).id),
     )
 
 

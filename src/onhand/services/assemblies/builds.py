@@ -8,9 +8,6 @@ the states of an order.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date, datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from onhand.domain.assemblies.builds import (
@@ -24,6 +21,7 @@ from onhand.domain.assemblies.builds import (
     validate_reference,
 )
 from onhand.domain.assemblies.bundles import Component, consumption
+from onhand.domain.assemblies.commands import BuildOrderAction, BuildRun, CreateBuildOrder
 from onhand.domain.audit import AuditObject
 from onhand.domain.catalog.items import Tracking
 from onhand.domain.catalog.locations import LocationKind
@@ -33,7 +31,6 @@ from onhand.domain.quantities import positive_quantity
 from onhand.services import resolve
 from onhand.services.assemblies.boms import build_site, recipe
 from onhand.services.assemblies.production import (
-    ComponentLot,
     business_day_of,
     output_lot,
     plan_consumption,
@@ -50,18 +47,12 @@ if TYPE_CHECKING:
 
 
 def create_build_order(
-    ctx: ServiceContext,
-    *,
-    sku: str,
-    location: str,
-    quantity: Decimal | int | str,
-    reference: str | None = None,
-    note: str | None = None,
-    idempotency_key: str | None = None,
+    ctx: ServiceContext, command: CreateBuildOrder, *, idempotency_key: str | None = None
 ) -> BuildOrderView:
     """Plan to build `quantity` of `sku` at `location` (a draft; reference BO-000001 by default)."""
+    sku, location, quantity, reference = command.sku, command.location, command.quantity, command.reference
     clean_reference = validate_reference(reference, "reference") if reference and reference.strip() else None
-    clean_note = resolve.text(note, "note", max_length=2000)
+    clean_note = resolve.text(command.note, "note", max_length=2000)
 
     def work(uow: UnitOfWork) -> int:
         item = resolve.item(uow, sku)
@@ -78,10 +69,8 @@ def create_build_order(
             uow.builds.set_reference(order_id, resolve.document_number("BO", order_id, uow.builds.by_reference))
         return order_id
 
-    request = {"sku": sku, "location": location, "quantity": quantity, "reference": reference, "note": note}
     return run_write(ctx, work, load_order, action="create_build_order", subject=build_order_subject,
-                     idempotency_key=idempotency_key,
-                     request=request)
+                     idempotency_key=idempotency_key, request=command)
 
 
 def build_order_subject(order: BuildOrderView) -> AuditObject:
@@ -116,45 +105,48 @@ def list_build_orders(
         return uow.builds.list(status=wanted, limit=limit, offset=offset)
 
 
-def start_build_order(ctx: ServiceContext, reference: str, *, idempotency_key: str | None = None) -> BuildOrderView:
+def start_build_order(
+    ctx: ServiceContext, command: BuildOrderAction, *, idempotency_key: str | None = None
+) -> BuildOrderView:
     """Release a draft to the floor (in_progress); building a draft starts it too."""
 
     def work(uow: UnitOfWork) -> int:
-        order = _order(uow, reference)
+        order = _order(uow, command.reference)
         check_startable(order.reference, order.status)
         _set_status(uow, order, BuildStatus.IN_PROGRESS, ctx)
         return order.id
 
     return run_write(ctx, work, load_order, action="start_build_order", subject=build_order_subject,
-                     idempotency_key=idempotency_key,
-                     request={"reference": reference})
+                     idempotency_key=idempotency_key, request=command)
 
 
-def cancel_build_order(ctx: ServiceContext, reference: str, *, idempotency_key: str | None = None) -> BuildOrderView:
+def cancel_build_order(
+    ctx: ServiceContext, command: BuildOrderAction, *, idempotency_key: str | None = None
+) -> BuildOrderView:
     """Close an open order; what it already built stays in stock."""
 
     def work(uow: UnitOfWork) -> int:
-        order = _order(uow, reference)
+        order = _order(uow, command.reference)
         check_open(order.reference, order.status, "cancel it")
         _set_status(uow, order, BuildStatus.CANCELLED, ctx)
         return order.id
 
     return run_write(ctx, work, load_order, action="cancel_build_order", subject=build_order_subject,
-                     idempotency_key=idempotency_key,
-                     request={"reference": reference})
+                     idempotency_key=idempotency_key, request=command)
 
 
-def finish_build_order(ctx: ServiceContext, reference: str, *, idempotency_key: str | None = None) -> BuildOrderView:
+def finish_build_order(
+    ctx: ServiceContext, command: BuildOrderAction, *, idempotency_key: str | None = None
+) -> BuildOrderView:
     """Close a partly built order as done: the rest will not be built."""
 
     def work(uow: UnitOfWork) -> int:
-        order = _order(uow, reference)
+        order = _order(uow, command.reference)
         _set_status(uow, order, status_after_finish(order.reference, order.status, order.built), ctx)
         return order.id
 
     return run_write(ctx, work, load_order, action="finish_build_order", subject=build_order_subject,
-                     idempotency_key=idempotency_key,
-                     request={"reference": reference})
+                     idempotency_key=idempotency_key, request=command)
 
 
 def _set_status(uow: UnitOfWork, order: BuildOrderRecord, new: BuildStatus, ctx: ServiceContext) -> None:
@@ -162,17 +154,7 @@ def _set_status(uow: UnitOfWork, order: BuildOrderRecord, new: BuildStatus, ctx:
         raise TransientConflict(f"build order {order.reference} changed meanwhile")
 
 
-def build(
-    ctx: ServiceContext,
-    reference: str,
-    *,
-    quantity: Decimal | int | str | None = None,
-    output_lot_code: str | None = None,
-    output_expiry: date | str | None = None,
-    component_lots: Sequence[ComponentLot] = (),
-    effective_at: datetime | date | str | None = None,
-    idempotency_key: str | None = None,
-) -> BuildOrderView:
+def build(ctx: ServiceContext, command: BuildRun, *, idempotency_key: str | None = None) -> BuildOrderView:
     """Build `quantity` (default: all that is left) of a build order in one posting;
     returns the order with this run (`get_build_order` lists them all).
 
@@ -182,12 +164,13 @@ def build(
 
     Components are consumed from the order's location and its bins, only free stock,
     first-expired-first-out unless `component_lots` name them (then they must add up to
-    what is needed). A lot-tracked output goes into `output_lot_code` (new, or an
+    what is needed). A lot-tracked output goes into `output_lot` (new, or an
     existing lot continued); its expiry defaults to the earliest of the inputs' expiries
     and the item's shelf life from today.
     """
-
+    reference, quantity, component_lots = command.reference, command.quantity, command.component_lots
     check_line_count(ctx.limits, component_lots, "component_lots")
+
     def work(uow: UnitOfWork) -> int:
         order = _order(uow, reference)
         check_open(order.reference, order.status, "build it")
@@ -199,7 +182,7 @@ def build(
             raise InvalidInput("quantity", f"{item.sku} is serial-tracked: build one unit per serial number")
         now = ctx.now()
         day = today(ctx, uow)
-        effective = parse_effective_at(effective_at, uow, now=now)
+        effective = parse_effective_at(command.effective_at, uow, now=now)
         # The order's row first: concurrent runs of one order queue here and cannot overbuild.
         so_far = uow.builds.record_built(order.id, amount, now)
         if so_far is None:
@@ -215,7 +198,7 @@ def build(
         ]
         taken = plan_consumption(uow, needs, site=site, day=day, lots=component_lots)
         lot = output_lot(
-            uow, item, code=output_lot_code, expiry=output_expiry,
+            uow, item, code=command.output_lot, expiry=command.output_expiry,
             inputs=[t.lot for t in taken if t.lot is not None], day=business_day_of(uow, effective, day), now=now,
         )
         production = uow.locations.virtual(LocationKind.PRODUCTION)
@@ -229,13 +212,8 @@ def build(
             quantity=amount, components=consumed, now=now, effective_at=effective,
         )
 
-    request = {
-        "reference": reference, "quantity": quantity, "output_lot": output_lot_code, "output_expiry": output_expiry,
-        "component_lots": [line.__dict__ for line in component_lots],
-        "effective_at": str(effective_at) if effective_at is not None else None,
-    }
     return run_write(ctx, work, _load_after_run, action="build", subject=build_order_subject,
-                     idempotency_key=idempotency_key, request=request)
+                     idempotency_key=idempotency_key, request=command)
 
 
 def _load_after_run(uow: UnitOfWork, run_id: int) -> BuildOrderView:

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from onhand.domain.assemblies.bundles import Component, find_cycle, flatten, kit_quantity, validate_components
+from onhand.domain.assemblies.commands import ComponentLine, SetBundleComponents
 from onhand.domain.audit import AuditObject
 from onhand.domain.catalog.items import Item, ItemKind
 from onhand.domain.catalog.locations import Location, effective_sellable, site_of
@@ -33,15 +34,6 @@ if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
 
 ZERO = Decimal(0)
-
-
-@dataclass(frozen=True)
-class ComponentLine:
-    """One component as a user gives it: `quantity` of `sku` per one parent."""
-
-    sku: str
-    quantity: Decimal | int | str
-    scrap_percent: Decimal | int | str = 0
 
 
 def resolve_components(
@@ -74,14 +66,10 @@ def check_acyclic(
 
 
 def set_components(
-    ctx: ServiceContext,
-    sku: str,
-    *,
-    components: Sequence[ComponentLine],
-    idempotency_key: str | None = None,
+    ctx: ServiceContext, command: SetBundleComponents, *, idempotency_key: str | None = None
 ) -> BillOfMaterials:
     """Give a bundle its components (replacing any it had). A component may be a bundle."""
-
+    sku, components = command.sku, command.components
     check_line_count(ctx.limits, components, "components")
     def work(uow: UnitOfWork) -> int:
         bundle = resolve.item(uow, sku)
@@ -95,10 +83,9 @@ def set_components(
         uow.boms.save(bundle.id, parts, labour_cost=ZERO, overhead_cost=ZERO, note=None, now=ctx.now())
         return bundle.id
 
-    request = {"sku": sku, "components": [c.__dict__ for c in components]}
     return run_write(
         ctx, work, _load, action="set_bundle_components", subject=lambda bundle: AuditObject("bundle", bundle.sku),
-        idempotency_key=idempotency_key, request=request,
+        idempotency_key=idempotency_key, request=command,
         before=lambda uow: uow.boms.view(resolve.item(uow, sku).id),
     )
 

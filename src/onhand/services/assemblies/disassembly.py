@@ -9,11 +9,11 @@ into the lot taken apart. The run records which lots came out of which.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from onhand.domain.assemblies.bundles import Component, yield_of
+from onhand.domain.assemblies.commands import Disassemble
 from onhand.domain.audit import AuditObject
 from onhand.domain.catalog.items import Item, Tracking
 from onhand.domain.catalog.locations import Location, LocationKind
@@ -39,24 +39,14 @@ if TYPE_CHECKING:
 ZERO = Decimal(0)
 
 
-def disassemble(
-    ctx: ServiceContext,
-    *,
-    sku: str,
-    location: str,
-    quantity: Decimal | int | str,
-    lot: str | None = None,
-    component_lots: Sequence[ComponentLot] = (),
-    reference: str | None = None,
-    note: str | None = None,
-    effective_at: datetime | date | str | None = None,
-    idempotency_key: str | None = None,
-) -> BuildRunView:
+def disassemble(ctx: ServiceContext, command: Disassemble, *, idempotency_key: str | None = None) -> BuildRunView:
     """Take `quantity` of `sku` (lot `lot`, if tracked) at `location` apart; `effective_at`
     backdates it (as a build: valued then, taking what is free now)."""
+    sku, location, quantity, lot = command.sku, command.location, command.quantity, command.lot
+    component_lots = command.component_lots
     check_line_count(ctx.limits, component_lots, "component_lots")
-    clean_reference = resolve.text(reference, "reference")
-    clean_note = resolve.text(note, "note", max_length=2000)
+    clean_reference = resolve.text(command.reference, "reference")
+    clean_note = resolve.text(command.note, "note", max_length=2000)
 
     def work(uow: UnitOfWork) -> int:
         item = resolve.item(uow, sku)
@@ -67,7 +57,7 @@ def disassemble(
             raise InvalidInput("quantity", f"{item.sku} is serial-tracked: take one unit apart per serial number")
         taken_lot = _taken_lot(uow, item, lot)
         day, now = today(ctx, uow), ctx.now()
-        effective = parse_effective_at(effective_at, uow, now=now)
+        effective = parse_effective_at(command.effective_at, uow, now=now)
         given = [ComponentLot(item.sku, taken_lot.code, amount)] if taken_lot else []
         taken = plan_consumption(uow, [(item, amount)], site=site, day=day, lots=given, field="lot")
         production = uow.locations.virtual(LocationKind.PRODUCTION)
@@ -81,14 +71,9 @@ def disassemble(
             quantity=amount, components=returned, now=now, effective_at=effective,
         )
 
-    request = {
-        "sku": sku, "location": location, "quantity": quantity, "lot": lot, "reference": reference, "note": note,
-        "component_lots": [line.__dict__ for line in component_lots],
-        "effective_at": str(effective_at) if effective_at is not None else None,
-    }
     return run_write(ctx, work, _load, action="disassemble",
                      subject=lambda run: AuditObject("posting", str(run.posting_id)),
-                     idempotency_key=idempotency_key, request=request)
+                     idempotency_key=idempotency_key, request=command)
 
 
 def _load(uow: UnitOfWork, run_id: int) -> BuildRunView:

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from onhand.domain.assemblies.builds import output_expiry, production_sources
+from onhand.domain.assemblies.commands import ComponentLot
 from onhand.domain.calendar import business_day, time_zone
 from onhand.domain.catalog.fefo import LotStock, fefo, take
 from onhand.domain.catalog.items import Item, Tracking
@@ -28,17 +29,6 @@ if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
 
 ZERO = Decimal(0)
-
-
-@dataclass(frozen=True)
-class ComponentLot:
-    """`quantity` of `sku` from lot `lot` (consumed by a build, or given back by a
-    disassembly, which may name a new lot with its expiry)."""
-
-    sku: str
-    lot: str
-    quantity: Decimal | int | str
-    expiry_date: date | str | None = None
 
 
 @dataclass(frozen=True)

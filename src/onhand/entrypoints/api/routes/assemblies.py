@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from onhand import services
+from onhand.domain.assemblies.commands import BuildOrderAction
 from onhand.entrypoints.api import paths  # noqa: F401  (registers the path convertors used below)
 from onhand.entrypoints.api.auth import CatalogEditor, IdempotencyKey, OnhandDep, Reader, StockKeeper
 from onhand.entrypoints.api.bodies import ExactJsonRoute
@@ -44,9 +45,7 @@ def bundle_availability(sku: str, onhand: OnhandDep, _key: Reader, location: Loc
 def set_bundle_components(
     sku: str, body: BundleComponentsIn, onhand: OnhandDep, _key: CatalogEditor, idempotency_key: IdempotencyKey = None
 ) -> BillOfMaterialsOut:
-    bom = services.bundles.set_components(
-        onhand, sku, components=[c.to_line() for c in body.components], idempotency_key=idempotency_key
-    )
+    bom = services.bundles.set_components(onhand, body.to_command(sku), idempotency_key=idempotency_key)
     return BillOfMaterialsOut.of(bom)
 
 
@@ -64,10 +63,7 @@ def can_build(sku: str, onhand: OnhandDep, _key: Reader, location: Location = No
 def set_bill_of_materials(
     sku: str, body: BillOfMaterialsIn, onhand: OnhandDep, _key: CatalogEditor, idempotency_key: IdempotencyKey = None
 ) -> BillOfMaterialsOut:
-    bom = services.boms.set_bill_of_materials(
-        onhand, sku, components=[c.to_line() for c in body.components], labour_cost=body.labour_cost,
-        overhead_cost=body.overhead_cost, note=body.note, idempotency_key=idempotency_key,
-    )
+    bom = services.boms.set_bill_of_materials(onhand, body.to_command(sku), idempotency_key=idempotency_key)
     return BillOfMaterialsOut.of(bom)
 
 
@@ -94,10 +90,7 @@ def list_build_orders(
 def create_build_order(
     body: BuildOrderIn, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> BuildOrderOut:
-    order = services.builds.create_build_order(
-        onhand, sku=body.sku, location=body.location, quantity=body.quantity, reference=body.reference,
-        note=body.note, idempotency_key=idempotency_key,
-    )
+    order = services.builds.create_build_order(onhand, body.to_command(), idempotency_key=idempotency_key)
     return BuildOrderOut.of(order)
 
 
@@ -111,11 +104,7 @@ def get_build_order(reference: str, onhand: OnhandDep, _key: Reader) -> BuildOrd
 def build(
     reference: str, body: BuildIn, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> BuildOrderOut:
-    order = services.builds.build(
-        onhand, reference, quantity=body.quantity, output_lot_code=body.output_lot, output_expiry=body.output_expiry,
-        component_lots=[line.to_lot() for line in body.component_lots], effective_at=body.effective_at,
-        idempotency_key=idempotency_key,
-    )
+    order = services.builds.build(onhand, body.to_command(reference), idempotency_key=idempotency_key)
     return BuildOrderOut.of(order)
 
 
@@ -123,32 +112,34 @@ def build(
 def start_build_order(
     reference: str, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> BuildOrderOut:
-    return BuildOrderOut.of(services.builds.start_build_order(onhand, reference, idempotency_key=idempotency_key))
+    return BuildOrderOut.of(services.builds.start_build_order(
+        onhand, BuildOrderAction(reference), idempotency_key=idempotency_key
+    ))
 
 
 @router.post("/build-orders/{reference}/finish", summary="Close a partly built order as done")
 def finish_build_order(
     reference: str, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> BuildOrderOut:
-    return BuildOrderOut.of(services.builds.finish_build_order(onhand, reference, idempotency_key=idempotency_key))
+    return BuildOrderOut.of(services.builds.finish_build_order(
+        onhand, BuildOrderAction(reference), idempotency_key=idempotency_key
+    ))
 
 
 @router.post("/build-orders/{reference}/cancel", summary="Cancel an open order (what was built stays)")
 def cancel_build_order(
     reference: str, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> BuildOrderOut:
-    return BuildOrderOut.of(services.builds.cancel_build_order(onhand, reference, idempotency_key=idempotency_key))
+    return BuildOrderOut.of(services.builds.cancel_build_order(
+        onhand, BuildOrderAction(reference), idempotency_key=idempotency_key
+    ))
 
 
 @router.post("/disassemblies", status_code=201, summary="Take built items apart into their components")
 def disassemble(
     body: DisassemblyIn, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> BuildRunOut:
-    run = services.disassembly.disassemble(
-        onhand, sku=body.sku, location=body.location, quantity=body.quantity, lot=body.lot,
-        component_lots=[line.to_lot() for line in body.component_lots], reference=body.reference,
-        note=body.note, effective_at=body.effective_at, idempotency_key=idempotency_key,
-    )
+    run = services.disassembly.disassemble(onhand, body.to_command(), idempotency_key=idempotency_key)
     return BuildRunOut.of(run)
 
 

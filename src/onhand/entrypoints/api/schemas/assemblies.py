@@ -6,10 +6,21 @@ from datetime import date, datetime
 
 from pydantic import Field
 
+from onhand.domain.assemblies.commands import (
+    BuildRun,
+    ComponentLine,
+    ComponentLot,
+    CreateBuildOrder,
+    Disassemble,
+    SetBillOfMaterials,
+    SetBundleComponents,
+    parse_component_line,
+    parse_component_lot,
+)
+from onhand.domain.calendar import parse_date, parse_local_moment
+from onhand.domain.quantities import optional_decimal, parse_decimal
 from onhand.entrypoints.api.schemas.common import DateIn, DecimalIn, DecimalOut, QuantityIn, RequestModel, ResponseModel
 from onhand.entrypoints.api.schemas.postings import EFFECTIVE_AT
-from onhand.services.assemblies.bundles import ComponentLine
-from onhand.services.assemblies.production import ComponentLot
 from onhand.services.assemblies.views import (
     BillOfMaterials,
     BuildOrderView,
@@ -24,8 +35,8 @@ class BundleComponentIn(RequestModel):
     sku: str = Field(examples=["MUG-12OZ"])
     quantity: QuantityIn = Field(description="Per one bundle, in the component's unit")
 
-    def to_line(self) -> ComponentLine:
-        return ComponentLine(self.sku, self.quantity)
+    def to_line(self, field: str) -> ComponentLine:
+        return parse_component_line(field, sku=self.sku, quantity=self.quantity)
 
 
 class BundleComponentsIn(RequestModel):
@@ -33,12 +44,15 @@ class BundleComponentsIn(RequestModel):
 
     components: list[BundleComponentIn]
 
+    def to_command(self, sku: str) -> SetBundleComponents:
+        return SetBundleComponents(sku, tuple(c.to_line(f"components[{n}]") for n, c in enumerate(self.components)))
+
 
 class BomComponentIn(BundleComponentIn):
     scrap_percent: DecimalIn = Field("0", description="Percent consumed on top of the quantity")
 
-    def to_line(self) -> ComponentLine:
-        return ComponentLine(self.sku, self.quantity, self.scrap_percent)
+    def to_line(self, field: str) -> ComponentLine:
+        return parse_component_line(field, sku=self.sku, quantity=self.quantity, scrap_percent=self.scrap_percent)
 
 
 class BillOfMaterialsIn(RequestModel):
@@ -48,6 +62,13 @@ class BillOfMaterialsIn(RequestModel):
     labour_cost: DecimalIn = Field("0", description="Per unit of output, kept for valuation")
     overhead_cost: DecimalIn = Field("0", description="Per unit of output, kept for valuation")
     note: str | None = None
+
+    def to_command(self, sku: str) -> SetBillOfMaterials:
+        return SetBillOfMaterials(
+            sku, tuple(c.to_line(f"components[{n}]") for n, c in enumerate(self.components)),
+            labour_cost=parse_decimal(self.labour_cost, "labour_cost"),
+            overhead_cost=parse_decimal(self.overhead_cost, "overhead_cost"), note=self.note,
+        )
 
 
 class ComponentOut(ResponseModel):
@@ -109,6 +130,10 @@ class BuildOrderIn(RequestModel):
     reference: str | None = Field(None, description="Default: the next BO-000001")
     note: str | None = None
 
+    def to_command(self) -> CreateBuildOrder:
+        return CreateBuildOrder(sku=self.sku, location=self.location, quantity=parse_decimal(self.quantity, "quantity"),
+                                reference=self.reference, note=self.note)
+
 
 class ComponentLotIn(RequestModel):
     sku: str
@@ -116,8 +141,9 @@ class ComponentLotIn(RequestModel):
     quantity: QuantityIn
     expiry_date: DateIn | None = Field(None, description="For a new lot a disassembly gives back into")
 
-    def to_lot(self) -> ComponentLot:
-        return ComponentLot(self.sku, self.lot, self.quantity, self.expiry_date)
+    def to_lot(self, field: str) -> ComponentLot:
+        return parse_component_lot(field, sku=self.sku, lot=self.lot, quantity=self.quantity,
+                                   expiry_date=self.expiry_date)
 
 
 class BuildIn(RequestModel):
@@ -131,6 +157,14 @@ class BuildIn(RequestModel):
     )
     effective_at: str | None = Field(None, description=EFFECTIVE_AT, examples=["2026-03-01T17:00:00Z"])
 
+    def to_command(self, reference: str) -> BuildRun:
+        return BuildRun(
+            reference, quantity=optional_decimal(self.quantity, "quantity"), output_lot=self.output_lot,
+            output_expiry=parse_date(self.output_expiry, "output_expiry"),
+            component_lots=tuple(line.to_lot(f"components[{n}]") for n, line in enumerate(self.component_lots)),
+            effective_at=parse_local_moment(self.effective_at, "effective_at"),
+        )
+
 
 class DisassemblyIn(RequestModel):
     sku: str
@@ -143,6 +177,14 @@ class DisassemblyIn(RequestModel):
     reference: str | None = None
     note: str | None = None
     effective_at: str | None = Field(None, description=EFFECTIVE_AT, examples=["2026-03-01T17:00:00Z"])
+
+    def to_command(self) -> Disassemble:
+        return Disassemble(
+            sku=self.sku, location=self.location, quantity=parse_decimal(self.quantity, "quantity"), lot=self.lot,
+            component_lots=tuple(line.to_lot(f"components[{n}]") for n, line in enumerate(self.component_lots)),
+            reference=self.reference, note=self.note,
+            effective_at=parse_local_moment(self.effective_at, "effective_at"),
+        )
 
 
 class GenealogyLineOut(ResponseModel):
