@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from onhand import services
+from onhand.domain.orders.commands import CreateOrder, NewOrderLine, OrderAction
 from tests.e2e.web_client import PASSWORD, add_user
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -41,6 +43,10 @@ def demo(onhand):
     services.demo.load_demo_data(onhand)
     for role in ("operator", "viewer"):
         add_user(onhand, role)
+    # An order to pick in New York: 2 jars of honey (lot-tracked) and a mug.
+    lines = (NewOrderLine("HONEY-350G", Decimal(2), location="NY"), NewOrderLine("MUG-12OZ", Decimal(1), location="NY"))
+    services.sales_orders.create_order(onhand, CreateOrder(lines=lines, reference="SO-WEB-1", customer="Ana"))
+    services.sales_orders.allocate_order(onhand, OrderAction("SO-WEB-1"))
     return onhand
 
 
@@ -113,6 +119,42 @@ def test_an_operator_receives_a_purchase_order_by_scanning_and_the_dashboard_fol
     assert entry.actor.reference == "user:operator@example.com"
 
 
+def test_an_operator_picks_an_order_by_scanning_packs_and_ships_it(demo, open_page):
+    page = open_page()
+    sign_in(page, "operator@example.com")
+    page.get_by_role("link", name="Picking").click()
+    page.get_by_role("link", name="SO-WEB-1").click()
+    scan = page.get_by_label("Scan (GS1 barcode or GTIN, or type SKU or SKU/LOT)")
+    # A lot that may not leave is refused at once, with its reason.
+    page.get_by_label("Picked at").select_option("NY-B-01")
+    scan.type(honey_scan(demo, "HN-102"))
+    page.keyboard.press("Enter")
+    assert "lot HN-102 is quarantined" in page.get_by_role("alert").inner_text()
+
+    page.get_by_label("Picked at").select_option("NY-B-01")
+    page.get_by_label("Quantity").fill("2")
+    scan.type(honey_scan(demo, "HN-101"))
+    page.keyboard.press("Enter")
+    page.locator("#pick-ok").wait_for()
+    assert page.locator('#order-lines tr[data-sku="HONEY-350G"] .picked').inner_text() == "2"
+    # The next scan goes straight in: the field is empty and has the cursor; typed SKU works too.
+    assert page.evaluate("document.activeElement.id") == "scan" and scan.input_value() == ""
+    page.get_by_label("Picked at").select_option("NY-A-01")
+    page.keyboard.type("MUG-12OZ")
+    page.keyboard.press("Enter")
+    page.locator("#nothing-to-pick").wait_for()
+
+    page.get_by_label("Carrier").fill("UPS")
+    page.get_by_label("Tracking number").fill("1Z999AA10123456784")
+    page.get_by_role("button", name="Pack").click()
+    page.locator("#packages").wait_for()
+    page.get_by_role("button", name="Ship").click()
+    page.get_by_text("Shipped: the order is shipped.").wait_for()
+    assert page.locator("#order-status").inner_text() == "shipped"
+    order = services.sales_orders.get_order(demo, "SO-WEB-1")
+    assert order.packages[0].tracking_number == "1Z999AA10123456784" and order.packages[0].shipment_id
+
+
 def test_a_viewer_is_refused_a_change_and_a_post_without_csrf_token_is_refused(demo, open_page):
     page = open_page()
     sign_in(page, "viewer@example.com")
@@ -128,7 +170,8 @@ def test_a_viewer_is_refused_a_change_and_a_post_without_csrf_token_is_refused(d
     assert services.purchase_orders.get_purchase_order(demo, "PO-DEMO-1").lines[0].received == 0
 
 
-@pytest.mark.parametrize("path", ["/sign-in", "/", "/items", "/items/HONEY-350G", "/receiving/PO-DEMO-1"])
+@pytest.mark.parametrize("path", ["/sign-in", "/", "/items", "/items/HONEY-350G", "/receiving/PO-DEMO-1", "/picking",
+                                  "/picking/SO-WEB-1"])
 def test_the_pages_pass_an_accessibility_check_at_phone_width(demo, open_page, path):
     page = open_page()
     if path != "/sign-in":
