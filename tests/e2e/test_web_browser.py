@@ -155,6 +155,31 @@ def test_an_operator_picks_an_order_by_scanning_packs_and_ships_it(demo, open_pa
     assert order.packages[0].tracking_number == "1Z999AA10123456784" and order.packages[0].shipment_id
 
 
+def test_an_operator_counts_a_bin_blind_by_scanning_reviews_and_posts(demo, open_page):
+    page = open_page()
+    sign_in(page, "operator@example.com")
+    page.get_by_role("link", name="Counts").click()
+    page.get_by_role("link", name="NY-A-01").click()
+    scan = page.get_by_label("Scan (GS1 barcode or GTIN, or type SKU or SKU/LOT)")
+    page.get_by_label("Quantity").fill("10")
+    scan.type("MUG-12OZ")
+    page.keyboard.press("Enter")
+    page.locator('#tally tr[data-sku="MUG-12OZ"]').wait_for()
+    assert page.evaluate("document.activeElement.id") == "scan"
+    page.get_by_label("Quantity").fill("8")
+    scan.type(services.items.get_item(demo, "MUG-12OZ").gtin)  # the same item again, by its barcode
+    page.keyboard.press("Enter")
+    page.get_by_text("18", exact=True).wait_for()
+    assert "20" not in page.locator("main").inner_text()  # blind: the books' 20 is not shown
+
+    page.get_by_role("button", name="Review against the books").click()
+    row = page.locator('#review tr[data-sku="MUG-12OZ"]')
+    assert row.locator(".book").inner_text() == "20" and row.locator(".difference").inner_text() == "-2"
+    page.get_by_role("button", name="Post count").click()
+    assert "1 change to the books" in page.locator("#count-ok").inner_text()
+    assert services.stock.stock_levels(demo, sku="MUG-12OZ", location="NY-A-01").levels[0].on_hand == 18
+
+
 def test_a_viewer_is_refused_a_change_and_a_post_without_csrf_token_is_refused(demo, open_page):
     page = open_page()
     sign_in(page, "viewer@example.com")
@@ -171,7 +196,7 @@ def test_a_viewer_is_refused_a_change_and_a_post_without_csrf_token_is_refused(d
 
 
 @pytest.mark.parametrize("path", ["/sign-in", "/", "/items", "/items/HONEY-350G", "/receiving/PO-DEMO-1", "/picking",
-                                  "/picking/SO-WEB-1"])
+                                  "/picking/SO-WEB-1", "/counts", "/counts/NY-B-01"])
 def test_the_pages_pass_an_accessibility_check_at_phone_width(demo, open_page, path):
     page = open_page()
     if path != "/sign-in":

@@ -17,11 +17,11 @@ from fastapi.responses import Response
 
 from onhand import services
 from onhand.domain.access.roles import Permission
-from onhand.domain.catalog.scanning import parse_scan
-from onhand.domain.errors import InvalidInput, NotFound, OnhandError
+from onhand.domain.errors import NotFound, OnhandError
 from onhand.domain.orders.sales_orders import ACTIVE
 from onhand.domain.orders.views import SalesOrderView
 from onhand.entrypoints.web.rendering import is_htmx, render
+from onhand.entrypoints.web.scans import is_barcode, sku_and_lot
 from onhand.entrypoints.web.sessions import PageRefused, Visitor, VisitorDep
 from onhand.services.orders.picking import PickConfirmation, PickList
 from onhand.services.orders.shipping import PackageSpec
@@ -80,25 +80,13 @@ def order_page(request: Request, reference: str, visitor: VisitorDep) -> Respons
     return _order_page(request, visitor, reference[:64])
 
 
-def _is_barcode(text: str) -> bool:
-    """A GS1 element string or GTIN (even one with a typo, so its own error is shown)."""
-    if text[:1] in ("(", "]", "\x1d") or text[:8].isdigit():
-        return True
-    try:
-        parse_scan(text)
-    except InvalidInput:
-        return False
-    return True
-
-
 def _confirmation(scan: str, location: str, quantity: str | None) -> PickConfirmation:
     """What a scan says: a GS1 string or GTIN goes to the service whole; `SKU/LOT` is split."""
     text = scan.strip()
-    if _is_barcode(text):
+    if is_barcode(text):
         return PickConfirmation(sku=None, location=location, quantity=quantity, barcode=text)
-    sku, _, lot = text.partition("/")
-    return PickConfirmation(sku=sku.strip() or None, location=location, quantity=quantity or "1",
-                            lot=lot.strip() or None)
+    sku, lot = sku_and_lot(text)
+    return PickConfirmation(sku=sku, location=location, quantity=quantity or "1", lot=lot)
 
 
 def _refusal(request: Request, visitor: Visitor, reference: str, refused: OnhandError) -> Response:
