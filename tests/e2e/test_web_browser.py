@@ -80,6 +80,15 @@ def sign_in(page, email: str) -> None:
     page.wait_for_url("**/")
 
 
+def check_accessible(page) -> None:
+    """axe-core finds no violation, and nothing is wider than the phone's screen but the
+    tables' own scrolling boxes."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    assert [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in found] == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
 def honey_row(page):
     return page.locator('#stock tr[data-sku="HONEY-350G"]')
 
@@ -180,6 +189,25 @@ def test_an_operator_counts_a_bin_blind_by_scanning_reviews_and_posts(demo, open
     assert services.stock.stock_levels(demo, sku="MUG-12OZ", location="NY-A-01").levels[0].on_hand == 18
 
 
+def test_an_operator_receives_a_transfer_short_and_writes_off_the_rest(demo, open_page):
+    [moving] = services.transfer_orders.list_transfers(demo, status="in_transit")
+    page = open_page()
+    sign_in(page, "operator@example.com")
+    page.get_by_role("link", name="Transfers").click()
+    row = page.locator("#in-transit tr", has_text=moving.reference)
+    assert "50 × MUG-12OZ" in row.inner_text() and str(moving.expected_date) in row.inner_text()
+    row.get_by_role("link", name=moving.reference).click()
+    check_accessible(page)
+
+    page.get_by_label("Line 1: MUG-12OZ arrived (50 in transit)").fill("48")
+    page.get_by_role("button", name="Receive").click()
+    assert "partially received" in page.locator("#transfer-ok").inner_text()
+    assert page.locator('#transfer-lines tr[data-sku="MUG-12OZ"] .in-transit').inner_text() == "2"
+    page.get_by_role("button", name="Write off what is still in transit as lost").click()
+    assert page.locator('#transfer-lines tr[data-sku="MUG-12OZ"] .written-off').inner_text() == "2"
+    assert page.locator("#transfer-status").inner_text() == "closed"
+
+
 def test_a_viewer_is_refused_a_change_and_a_post_without_csrf_token_is_refused(demo, open_page):
     page = open_page()
     sign_in(page, "viewer@example.com")
@@ -196,14 +224,10 @@ def test_a_viewer_is_refused_a_change_and_a_post_without_csrf_token_is_refused(d
 
 
 @pytest.mark.parametrize("path", ["/sign-in", "/", "/items", "/items/HONEY-350G", "/receiving/PO-DEMO-1", "/picking",
-                                  "/picking/SO-WEB-1", "/counts", "/counts/NY-B-01"])
+                                  "/picking/SO-WEB-1", "/counts", "/counts/NY-B-01", "/transfers"])
 def test_the_pages_pass_an_accessibility_check_at_phone_width(demo, open_page, path):
     page = open_page()
     if path != "/sign-in":
         sign_in(page, "operator@example.com")
     page.goto(path)
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
-    assert [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in found] == []
-    # Nothing wider than the phone's screen but the tables' own scrolling boxes.
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    check_accessible(page)
