@@ -131,8 +131,11 @@ def test_an_operator_receives_a_purchase_order_by_scanning_and_the_dashboard_fol
 def test_an_operator_picks_an_order_by_scanning_packs_and_ships_it(demo, open_page):
     page = open_page()
     sign_in(page, "operator@example.com")
-    page.get_by_role("link", name="Picking").click()
+    # The order's page shows what is reserved where, and leads to picking.
+    page.get_by_role("link", name="Orders", exact=True).click()
     page.get_by_role("link", name="SO-WEB-1").click()
+    assert "2 at NY-B-01 lot HN-101" in page.locator('#order-lines tr[data-sku="HONEY-350G"]').inner_text()
+    page.get_by_role("link", name="Pick, pack and ship").click()
     scan = page.get_by_label("Scan (GS1 barcode or GTIN, or type SKU or SKU/LOT)")
     # A lot that may not leave is refused at once, with its reason.
     page.get_by_label("Picked at").select_option("NY-B-01")
@@ -224,7 +227,8 @@ def test_a_viewer_is_refused_a_change_and_a_post_without_csrf_token_is_refused(d
 
 
 @pytest.mark.parametrize("path", ["/sign-in", "/", "/items", "/items/HONEY-350G", "/receiving/PO-DEMO-1", "/picking",
-                                  "/picking/SO-WEB-1", "/counts", "/counts/NY-B-01", "/transfers"])
+                                  "/picking/SO-WEB-1", "/counts", "/counts/NY-B-01", "/transfers", "/orders",
+                                  "/orders/SO-WEB-1", "/purchase-orders", "/purchase-orders/PO-DEMO-1"])
 def test_the_pages_pass_an_accessibility_check_at_phone_width(demo, open_page, path):
     page = open_page()
     if path != "/sign-in":
