@@ -211,6 +211,28 @@ def test_an_operator_receives_a_transfer_short_and_writes_off_the_rest(demo, ope
     assert page.locator("#transfer-status").inner_text() == "closed"
 
 
+def test_a_lot_label_is_printed_from_the_item_page(demo, open_page):
+    zxingcpp = pytest.importorskip("zxingcpp")
+    pdfium = pytest.importorskip("pypdfium2")
+    page = open_page()
+    sign_in(page, "viewer@example.com")
+    page.goto("/items/HONEY-350G")
+    page.get_by_role("link", name="Print labels").click()
+    assert page.get_by_label("SKU").input_value() == "HONEY-350G"
+    page.get_by_label("Lot (optional)").fill("HN-101")
+    page.get_by_label("Size").first.select_option("a4")
+    with page.expect_response(lambda response: "/labels/item.pdf" in response.url) as answer:
+        page.get_by_role("button", name="Item labels (PDF)").click()
+    assert answer.value.status == 200 and answer.value.headers["content-type"] == "application/pdf"
+    # The browser shows the PDF in its viewer; the same address, fetched with its session, gives the bytes.
+    pdf = page.request.get(answer.value.url).body()
+    image = pdfium.PdfDocument(pdf)[0].render(scale=600 / 72).to_pil()
+    [code] = [r.text for r in zxingcpp.read_barcodes(image) if r.format.name == "Code128"]
+    lot = services.lots.get_lot(demo, sku="HONEY-350G", code="HN-101")
+    gtin = services.items.get_item(demo, "HONEY-350G").gtin.zfill(14)
+    assert code == f"(01){gtin}(17){lot.expiry_date:%y%m%d}(10)HN-101"
+
+
 def test_a_viewer_is_refused_a_change_and_a_post_without_csrf_token_is_refused(demo, open_page):
     page = open_page()
     sign_in(page, "viewer@example.com")
@@ -228,7 +250,7 @@ def test_a_viewer_is_refused_a_change_and_a_post_without_csrf_token_is_refused(d
 
 @pytest.mark.parametrize("path", ["/sign-in", "/", "/items", "/items/HONEY-350G", "/receiving/PO-DEMO-1", "/picking",
                                   "/picking/SO-WEB-1", "/counts", "/counts/NY-B-01", "/transfers", "/orders",
-                                  "/orders/SO-WEB-1", "/purchase-orders", "/purchase-orders/PO-DEMO-1"])
+                                  "/orders/SO-WEB-1", "/purchase-orders", "/purchase-orders/PO-DEMO-1", "/labels"])
 def test_the_pages_pass_an_accessibility_check_at_phone_width(demo, open_page, path):
     page = open_page()
     if path != "/sign-in":

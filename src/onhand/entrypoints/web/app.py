@@ -12,6 +12,7 @@ from onhand.entrypoints.web.pages import (
     counts,
     dashboard,
     items,
+    labels,
     orders,
     picking,
     receiving,
@@ -21,7 +22,7 @@ from onhand.entrypoints.web.pages import (
 from onhand.entrypoints.web.rendering import STATIC, make_templates, render
 from onhand.entrypoints.web.sessions import PageRefused, SignInRequired
 
-ROUTERS = (sign_in, dashboard, items, receiving, picking, counts, transfers, orders, api_docs)
+ROUTERS = (sign_in, dashboard, items, receiving, picking, counts, transfers, orders, labels, api_docs)
 
 
 def _to_sign_in(request: Request, exc: Exception) -> Response:
