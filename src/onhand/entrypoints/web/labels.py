@@ -142,11 +142,8 @@ def _draw(canvas: Canvas, label: Label, x: float, y: float, width: float, height
     canvas.drawCentredString(x + pad + bar_w / 2, bar_top - barcode.barHeight - readable_size * 1.2, label.readable)
     if not with_qr:
         return
-    widget = QrCodeWidget(label.qr, barLevel="M")
-    left, bottom, right, upper = widget.getBounds()
-    scale = qr_side / max(right - left, upper - bottom)
-    drawing = Drawing(qr_side, qr_side, transform=[scale, 0, 0, scale, 0, 0])
-    drawing.add(widget)
+    drawing = Drawing(qr_side, qr_side)  # the widget drawn at its size: its quiet zone inside
+    drawing.add(QrCodeWidget(label.qr, barLevel="M", barWidth=qr_side, barHeight=qr_side))
     if tall:
         renderPDF.draw(drawing, canvas, x + (width - qr_side) / 2, y + pad)
     else:
@@ -169,14 +166,21 @@ def labels_pdf(labels: Sequence[Label], size: str, *, title: str) -> bytes:
     per_page = shape.columns * shape.rows
     left = (page[0] - shape.columns * shape.width) / 2
     bottom = (page[1] - shape.rows * shape.height) / 2
+    drawn: dict[Label, str] = {}  # each different label is drawn once, as a PDF form, and placed per copy
     for index, label in enumerate(labels):
+        if label not in drawn:
+            drawn[label] = f"label{len(drawn)}"
+            canvas.beginForm(drawn[label], 0, 0, shape.width, shape.height)
+            _draw(canvas, label, 0, 0, shape.width, shape.height)
+            canvas.endForm()
         if index and index % per_page == 0:
             canvas.showPage()
         cell = index % per_page
         column, row = cell % shape.columns, cell // shape.columns
-        x = left + column * shape.width
-        y = bottom + (shape.rows - 1 - row) * shape.height
-        _draw(canvas, label, x, y, shape.width, shape.height)
+        canvas.saveState()
+        canvas.translate(left + column * shape.width, bottom + (shape.rows - 1 - row) * shape.height)
+        canvas.doForm(drawn[label])
+        canvas.restoreState()
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
