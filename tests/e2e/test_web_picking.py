@@ -105,12 +105,17 @@ def test_a_viewer_may_not_pick_pack_or_ship(onhand, web_clients, promised, actio
     assert [line.picked for line in order.lines] == [0, 0] and order.status == "allocated"
 
 
-def test_a_user_limited_to_another_site_may_not_pick_here(onhand, web_clients, promised):
+@pytest.mark.parametrize("action", ["pick", "pack", "ship"])
+def test_a_user_limited_to_another_site_may_not_pick_pack_or_ship_here(onhand, web_clients, promised, action):
     add_place(onhand, "LA", kind="store")
-    client = web_clients.signed_in(add_user(onhand, "operator", locations=["LA"]))
-    answer = post(client, f"/picking/{promised}/pick", scan="W", quantity="1", location="NY-B-2")
+    operator = web_clients.signed_in(add_user(onhand, "operator"))
+    post(operator, f"/picking/{promised}/pick", scan="W", quantity="1", location="NY-B-2")
+    client = web_clients.signed_in(add_user(onhand, "manager", locations=["LA"]))
+    answer = post(client, f"/picking/{promised}/{action}", scan="W", quantity="1", location="NY-B-2",
+                  line=["2"])
     assert answer.status_code == 403 and "may act only at LA" in answer.text
-    assert picked(onhand, promised) == [0, 0]
+    order = services.sales_orders.get_order(onhand, promised)
+    assert [line.picked for line in order.lines] == [0, 1] and order.packages == () and order.status == "allocated"
 
 
 def test_a_pick_without_the_csrf_token_is_refused(onhand, web_clients, promised):

@@ -17,6 +17,7 @@ from fastapi.responses import Response
 
 from onhand import services
 from onhand.domain.access.roles import Permission
+from onhand.domain.catalog.locations import site_of
 from onhand.domain.errors import NotFound, OnhandError
 from onhand.domain.orders.sales_orders import ACTIVE
 from onhand.domain.orders.views import SalesOrderView
@@ -47,6 +48,15 @@ def _unpacked(order: SalesOrderView) -> list[tuple[int, str, Decimal]]:
     return [(line.line_no, line.sku, line.picked - line.shipped - packed.get(line.line_no, Decimal(0)))
             for line in order.lines if line.kit_line_no is None
             and line.picked - line.shipped - packed.get(line.line_no, Decimal(0)) > 0]
+
+
+def _require_order_sites(visitor: Visitor, order: SalesOrderView) -> None:
+    """Packing and shipping act where the order's stock is reserved: all of it must be the user's."""
+    places = services.locations.list_locations(visitor.onhand)
+    by_id = {place.id: place for place in places}
+    by_code = {place.code: place for place in places}
+    for code in sorted({r.location for line in order.lines for r in line.reservations}):
+        visitor.require_location(site_of(by_code[code], by_id).code)
 
 
 def _sites(picks: PickList) -> dict[str, str]:
@@ -140,7 +150,7 @@ def pack(
 ) -> Response:
     visitor.require(Permission.ORDERS)
     reference = reference[:64]
-    _order(visitor, reference)
+    _require_order_sites(visitor, _order(visitor, reference))
     spec = PackageSpec(contents=_contents(line or [], quantity or []), carrier=carrier.strip() or None,
                        tracking_number=tracking_number.strip() or None, weight_kg=weight_kg.strip() or None)
     try:
@@ -154,7 +164,7 @@ def pack(
 def ship(request: Request, reference: str, visitor: VisitorDep) -> Response:
     visitor.require(Permission.ORDERS)
     reference = reference[:64]
-    _order(visitor, reference)
+    _require_order_sites(visitor, _order(visitor, reference))
     try:
         shipped = services.shipping.ship_order(visitor.onhand, reference)
     except OnhandError as refused:
