@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from onhand import services
+from onhand.domain.orders.commands import CreateOrder, NewOrderLine, OrderAction
 from tests.e2e.web_client import PASSWORD, add_user
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -41,6 +43,10 @@ def demo(onhand):
     services.demo.load_demo_data(onhand)
     for role in ("operator", "viewer"):
         add_user(onhand, role)
+    # An order to pick in New York: 2 jars of honey (lot-tracked) and a mug.
+    lines = (NewOrderLine("HONEY-350G", Decimal(2), location="NY"), NewOrderLine("MUG-12OZ", Decimal(1), location="NY"))
+    services.sales_orders.create_order(onhand, CreateOrder(lines=lines, reference="SO-WEB-1", customer="Ana"))
+    services.sales_orders.allocate_order(onhand, OrderAction("SO-WEB-1"))
     return onhand
 
 
@@ -72,6 +78,15 @@ def sign_in(page, email: str) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/")
+
+
+def check_accessible(page) -> None:
+    """axe-core finds no violation, and nothing is wider than the phone's screen but the
+    tables' own scrolling boxes."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    assert [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in found] == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 def honey_row(page):
@@ -113,6 +128,111 @@ def test_an_operator_receives_a_purchase_order_by_scanning_and_the_dashboard_fol
     assert entry.actor.reference == "user:operator@example.com"
 
 
+def test_an_operator_picks_an_order_by_scanning_packs_and_ships_it(demo, open_page):
+    page = open_page()
+    sign_in(page, "operator@example.com")
+    # The order's page shows what is reserved where, and leads to picking.
+    page.get_by_role("link", name="Orders", exact=True).click()
+    page.get_by_role("link", name="SO-WEB-1").click()
+    assert "2 at NY-B-01 lot HN-101" in page.locator('#order-lines tr[data-sku="HONEY-350G"]').inner_text()
+    page.get_by_role("link", name="Pick, pack and ship").click()
+    scan = page.get_by_label("Scan (GS1 barcode or GTIN, or type SKU or SKU/LOT)")
+    # A lot that may not leave is refused at once, with its reason.
+    page.get_by_label("Picked at").select_option("NY-B-01")
+    scan.type(honey_scan(demo, "HN-102"))
+    page.keyboard.press("Enter")
+    assert "lot HN-102 is quarantined" in page.get_by_role("alert").inner_text()
+
+    page.get_by_label("Picked at").select_option("NY-B-01")
+    page.get_by_label("Quantity").fill("2")
+    scan.type(honey_scan(demo, "HN-101"))
+    page.keyboard.press("Enter")
+    page.locator("#pick-ok").wait_for()
+    assert page.locator('#order-lines tr[data-sku="HONEY-350G"] .picked').inner_text() == "2"
+    # The next scan goes straight in: the field is empty and has the cursor; typed SKU works too.
+    assert page.evaluate("document.activeElement.id") == "scan" and scan.input_value() == ""
+    page.get_by_label("Picked at").select_option("NY-A-01")
+    page.keyboard.type("MUG-12OZ")
+    page.keyboard.press("Enter")
+    page.locator("#nothing-to-pick").wait_for()
+
+    page.get_by_label("Carrier").fill("UPS")
+    page.get_by_label("Tracking number").fill("1Z999AA10123456784")
+    page.get_by_role("button", name="Pack").click()
+    page.locator("#packages").wait_for()
+    page.get_by_role("button", name="Ship").click()
+    page.get_by_text("Shipped: the order is shipped.").wait_for()
+    assert page.locator("#order-status").inner_text() == "shipped"
+    order = services.sales_orders.get_order(demo, "SO-WEB-1")
+    assert order.packages[0].tracking_number == "1Z999AA10123456784" and order.packages[0].shipment_id
+
+
+def test_an_operator_counts_a_bin_blind_by_scanning_reviews_and_posts(demo, open_page):
+    page = open_page()
+    sign_in(page, "operator@example.com")
+    page.get_by_role("link", name="Counts").click()
+    page.get_by_role("link", name="NY-A-01").click()
+    scan = page.get_by_label("Scan (GS1 barcode or GTIN, or type SKU or SKU/LOT)")
+    page.get_by_label("Quantity").fill("10")
+    scan.type("MUG-12OZ")
+    page.keyboard.press("Enter")
+    page.locator('#tally tr[data-sku="MUG-12OZ"]').wait_for()
+    assert page.evaluate("document.activeElement.id") == "scan"
+    page.get_by_label("Quantity").fill("8")
+    scan.type(services.items.get_item(demo, "MUG-12OZ").gtin)  # the same item again, by its barcode
+    page.keyboard.press("Enter")
+    page.get_by_text("18", exact=True).wait_for()
+    assert "20" not in page.locator("main").inner_text()  # blind: the books' 20 is not shown
+
+    page.get_by_role("button", name="Review against the books").click()
+    row = page.locator('#review tr[data-sku="MUG-12OZ"]')
+    assert row.locator(".book").inner_text() == "20" and row.locator(".difference").inner_text() == "-2"
+    page.get_by_role("button", name="Post count").click()
+    assert "1 change to the books" in page.locator("#count-ok").inner_text()
+    assert services.stock.stock_levels(demo, sku="MUG-12OZ", location="NY-A-01").levels[0].on_hand == 18
+
+
+def test_an_operator_receives_a_transfer_short_and_writes_off_the_rest(demo, open_page):
+    [moving] = services.transfer_orders.list_transfers(demo, status="in_transit")
+    page = open_page()
+    sign_in(page, "operator@example.com")
+    page.get_by_role("link", name="Transfers").click()
+    row = page.locator("#in-transit tr", has_text=moving.reference)
+    assert "50 × MUG-12OZ" in row.inner_text() and str(moving.expected_date) in row.inner_text()
+    row.get_by_role("link", name=moving.reference).click()
+    check_accessible(page)
+
+    page.get_by_label("Line 1: MUG-12OZ arrived (50 in transit)").fill("48")
+    page.get_by_role("button", name="Receive").click()
+    assert "partially received" in page.locator("#transfer-ok").inner_text()
+    assert page.locator('#transfer-lines tr[data-sku="MUG-12OZ"] .in-transit').inner_text() == "2"
+    page.get_by_role("button", name="Write off what is still in transit as lost").click()
+    assert page.locator('#transfer-lines tr[data-sku="MUG-12OZ"] .written-off').inner_text() == "2"
+    assert page.locator("#transfer-status").inner_text() == "closed"
+
+
+def test_a_lot_label_is_printed_from_the_item_page(demo, open_page):
+    zxingcpp = pytest.importorskip("zxingcpp")
+    pdfium = pytest.importorskip("pypdfium2")
+    page = open_page()
+    sign_in(page, "viewer@example.com")
+    page.goto("/items/HONEY-350G")
+    page.get_by_role("link", name="Print labels").click()
+    assert page.get_by_label("SKU").input_value() == "HONEY-350G"
+    page.get_by_label("Lot (optional)").fill("HN-101")
+    page.get_by_label("Size").first.select_option("a4")
+    with page.expect_response(lambda response: "/labels/item.pdf" in response.url) as answer:
+        page.get_by_role("button", name="Item labels (PDF)").click()
+    assert answer.value.status == 200 and answer.value.headers["content-type"] == "application/pdf"
+    # The browser shows the PDF in its viewer; the same address, fetched with its session, gives the bytes.
+    pdf = page.request.get(answer.value.url).body()
+    image = pdfium.PdfDocument(pdf)[0].render(scale=600 / 72).to_pil()
+    [code] = [r.text for r in zxingcpp.read_barcodes(image) if r.format.name == "Code128"]
+    lot = services.lots.get_lot(demo, sku="HONEY-350G", code="HN-101")
+    gtin = services.items.get_item(demo, "HONEY-350G").gtin.zfill(14)
+    assert code == f"(01){gtin}(17){lot.expiry_date:%y%m%d}(10)HN-101"
+
+
 def test_a_viewer_is_refused_a_change_and_a_post_without_csrf_token_is_refused(demo, open_page):
     page = open_page()
     sign_in(page, "viewer@example.com")
@@ -128,14 +248,12 @@ def test_a_viewer_is_refused_a_change_and_a_post_without_csrf_token_is_refused(d
     assert services.purchase_orders.get_purchase_order(demo, "PO-DEMO-1").lines[0].received == 0
 
 
-@pytest.mark.parametrize("path", ["/sign-in", "/", "/items", "/items/HONEY-350G", "/receiving/PO-DEMO-1"])
+@pytest.mark.parametrize("path", ["/sign-in", "/", "/items", "/items/HONEY-350G", "/receiving/PO-DEMO-1", "/picking",
+                                  "/picking/SO-WEB-1", "/counts", "/counts/NY-B-01", "/transfers", "/orders",
+                                  "/orders/SO-WEB-1", "/purchase-orders", "/purchase-orders/PO-DEMO-1", "/labels"])
 def test_the_pages_pass_an_accessibility_check_at_phone_width(demo, open_page, path):
     page = open_page()
     if path != "/sign-in":
         sign_in(page, "operator@example.com")
     page.goto(path)
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
-    assert [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in found] == []
-    # Nothing wider than the phone's screen but the tables' own scrolling boxes.
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    check_accessible(page)

@@ -7,11 +7,22 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from onhand.entrypoints.web.pages import api_docs, dashboard, items, receiving, sign_in
+from onhand.entrypoints.web.pages import (
+    api_docs,
+    counts,
+    dashboard,
+    items,
+    labels,
+    orders,
+    picking,
+    receiving,
+    sign_in,
+    transfers,
+)
 from onhand.entrypoints.web.rendering import STATIC, make_templates, render
 from onhand.entrypoints.web.sessions import PageRefused, SignInRequired
 
-ROUTERS = (sign_in, dashboard, items, receiving, api_docs)
+ROUTERS = (sign_in, dashboard, items, receiving, picking, counts, transfers, orders, labels, api_docs)
 
 
 def _to_sign_in(request: Request, exc: Exception) -> Response:
