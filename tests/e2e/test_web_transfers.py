@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from onhand import services
+from onhand.domain.access.commands import AddUser
 from tests.e2e.web_client import add_user, csrf_token
 from tests.integration.helpers import add_item, add_place, adjust, at
 
@@ -111,8 +112,8 @@ def test_a_viewer_reads_but_may_not_create_or_ship_and_a_forged_post_is_refused(
 def test_a_user_limited_to_la_may_receive_there_but_not_ship_from_ny(onhand, web_clients, sites):
     operator = web_clients.signed_in(add_user(onhand, "operator"))
     path = create(operator, sku=["W"], quantity=["2"]).headers["location"]
-    services.users.add_user(onhand, email="la@example.com", name="LA", role="operator",
-                            password="a long enough password", locations=["LA"])
+    services.users.add_user(onhand, AddUser(email="la@example.com", name="LA", role="operator", locations=("LA",)),
+                            password="a long enough password")
     la = web_clients.signed_in("la@example.com")
     assert create(la).status_code == 403
     assert post(la, f"{path}/ship", path).status_code == 403

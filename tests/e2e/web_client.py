@@ -8,6 +8,7 @@ import httpx
 
 from onhand import services
 from onhand.bootstrap import Onhand
+from onhand.domain.access.commands import AddUser
 
 PASSWORD = "a long enough password"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -15,7 +16,8 @@ _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 def add_user(onhand: Onhand, role: str, **extra: object) -> str:
     email = f"{role}@example.com"
-    services.users.add_user(onhand, email=email, name=role.title(), role=role, password=PASSWORD, **extra)
+    services.users.add_user(onhand, AddUser(email=email, name=role.title(), role=role, **extra),  # type: ignore[arg-type]
+                            password=PASSWORD)
     return email
 
 

@@ -3,6 +3,7 @@
 import pytest
 
 from onhand import services
+from onhand.domain.access.commands import AddUser, DisableUser
 from onhand.domain.access.roles import Permission
 from onhand.domain.access.users import MAX_SIGN_IN_FAILURES, SESSION_LIFETIME, SIGN_IN_WINDOW
 from onhand.domain.catalog.commands import CreateLocation
@@ -12,7 +13,7 @@ PASSWORD = "correct horse battery"
 
 
 def add(onhand, email="ana@example.com", role="operator", **extra):
-    return services.users.add_user(onhand, email=email, name="Ana", role=role, password=PASSWORD, **extra)
+    return services.users.add_user(onhand, AddUser(email=email, name="Ana", role=role, **extra), password=PASSWORD)
 
 
 def test_a_user_signs_in_with_the_right_password_and_only_a_hash_is_stored(onhand):
@@ -48,7 +49,7 @@ def test_the_sign_in_is_audited_as_the_user_and_the_password_never(onhand):
 def test_a_disabled_user_cannot_sign_in_and_their_sessions_end(onhand):
     add(onhand)
     new = services.users.sign_in(onhand, email="ana@example.com", password=PASSWORD, client="c")
-    services.users.disable_user(onhand, "ana@example.com")
+    services.users.disable_user(onhand, DisableUser("ana@example.com"))
     with pytest.raises(Unauthorized):
         services.users.session_for(onhand, new.token)
     with pytest.raises(Unauthorized):
@@ -107,7 +108,8 @@ def test_the_throttle_is_shared_by_every_process_through_the_database(onhand, da
 def test_bad_input_names_its_field_and_adds_nobody(onhand, field, values):
     given = {"email": "ana@example.com", "name": "Ana", "role": "viewer", "password": PASSWORD, **values}
     with pytest.raises(InvalidInput) as refused:
-        services.users.add_user(onhand, **given)
+        password = given.pop("password")
+        services.users.add_user(onhand, AddUser(**given), password=password)
     assert refused.value.field == field
     assert services.users.list_users(onhand) == []
 

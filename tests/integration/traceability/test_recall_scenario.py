@@ -9,9 +9,9 @@ import pytest
 
 from onhand import services
 from onhand.domain.errors import InvalidInput, NotFound
-from onhand.domain.orders.commands import CreateOrder
+from onhand.domain.orders.commands import CreateCustomer, CreateOrder
+from onhand.domain.traceability.commands import LotRef, RecallLots, ReleaseRecall
 from onhand.services.orders.lines import NewOrderLine
-from onhand.services.traceability.views import LotRef
 from tests.integration.helpers import assert_books_balance, level
 from tests.integration.traceability.scenario import build_scenario
 
@@ -77,7 +77,7 @@ def test_the_backward_trace_from_the_third_customers_order_reaches_the_purchase_
 
 
 def test_recall_stops_the_batch_and_the_boxes_while_the_other_lot_stays_sellable(shop):
-    recall = services.recalls.recall_lots(shop, lots=B123, quarantine_location="QUAR", note="defect report")
+    recall = services.recalls.recall_lots(shop, RecallLots(lots=B123, quarantine_location="QUAR", note="defect report"))
 
     assert {(lot.sku, lot.lot, lot.status) for lot in recall.lots} == {
         ("SERUM", "B123", "recalled"), ("GIFTBOX", "GB1", "recalled")}
@@ -94,9 +94,9 @@ def test_recall_stops_the_batch_and_the_boxes_while_the_other_lot_stays_sellable
 
 
 def test_releasing_a_recall_gives_the_status_and_the_stock_back(shop):
-    recall = services.recalls.recall_lots(shop, lots=B123, quarantine_location="QUAR")
+    recall = services.recalls.recall_lots(shop, RecallLots(lots=B123, quarantine_location="QUAR"))
 
-    released = services.recalls.release_recall(shop, recall.reference)
+    released = services.recalls.release_recall(shop, ReleaseRecall(recall.reference))
 
     assert released.released_at is not None
     assert {lot.status for lot in released.lots} == {"released"}
@@ -109,7 +109,7 @@ def test_releasing_a_recall_gives_the_status_and_the_stock_back(shop):
 
 
 def test_a_quarantine_without_a_move_keeps_the_stock_where_it_is(shop):
-    recall = services.recalls.recall_lots(shop, lots=B123, status="quarantined")
+    recall = services.recalls.recall_lots(shop, RecallLots(lots=B123, status="quarantined"))
 
     assert recall.quarantine_posting_id is None
     assert {lot.status for lot in recall.lots} == {"quarantined"}
@@ -118,7 +118,7 @@ def test_a_quarantine_without_a_move_keeps_the_stock_where_it_is(shop):
 
 def test_a_recall_into_a_sellable_place_is_refused_and_changes_nothing(shop):
     with pytest.raises(InvalidInput) as refused:
-        services.recalls.recall_lots(shop, lots=B123, quarantine_location="STORE")
+        services.recalls.recall_lots(shop, RecallLots(lots=B123, quarantine_location="STORE"))
     assert refused.value.field == "quarantine_location"
     assert services.lots.get_lot(shop, sku="SERUM", code="B123").status == "released"
     assert services.recalls.list_recalls(shop) == []
@@ -161,7 +161,7 @@ def test_a_channel_customer_id_finds_the_customer_again(shop):
 
 
 def test_a_name_two_customers_share_must_be_told_apart_by_code(shop):
-    services.customers.create_customer(shop, name="Alice Smith", email="other@example.com")
+    services.customers.create_customer(shop, CreateCustomer(name="Alice Smith", email="other@example.com"))
     with pytest.raises(InvalidInput) as refused:
         services.sales_orders.create_order(shop, CreateOrder(lines=[NewOrderLine("SERUM", 1)], customer="Alice Smith"))
     assert refused.value.field == "customer"

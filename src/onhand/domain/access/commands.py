@@ -39,3 +39,33 @@ class RotateApiKey:
 @dataclass(frozen=True)
 class RevokeApiKey:
     id: int
+
+
+# Users (people who sign in to the web app). A password is never part of a command: it
+# is neither stored nor audited, so the service takes it beside the command.
+
+
+@dataclass(frozen=True)
+class AddUser:
+    """A new user with a role, optionally limited to some locations (None: every one)."""
+
+    email: str
+    name: str
+    role: str
+    locations: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.locations, list):
+            object.__setattr__(self, "locations", tuple(self.locations))
+
+
+@dataclass(frozen=True)
+class DisableUser:
+    email: str
+
+
+@dataclass(frozen=True)
+class ResetPassword:
+    """Give the user with this email a new password (taken beside the command)."""
+
+    email: str

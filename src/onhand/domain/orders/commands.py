@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from onhand.domain.commands import as_tuple
+from onhand.domain.orders.customers import CustomerAddress
 from onhand.domain.quantities import parse_decimal
 
 
@@ -233,3 +234,48 @@ def parse_customer_return_line(
         line_no=line_no, quantity=parse_decimal(quantity, f"{field}.quantity"), reason=reason, condition=condition,
         lot=lot, refund_unit_price=given_decimal(refund_unit_price, f"{field}.refund_unit_price"),
     )
+
+
+# Customers: records of their own, also made inline by an order (services/orders/customers.py).
+
+
+@dataclass(frozen=True)
+class CreateCustomer:
+    """A new customer; `channel_ids` are (channel, the customer's id there) pairs. Without
+    a code it is numbered (C-000123). The service cleans and checks every field."""
+
+    name: str
+    code: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    addresses: tuple[CustomerAddress, ...] = ()
+    channel_ids: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "addresses", as_tuple(self.addresses))
+        object.__setattr__(self, "channel_ids", _pairs(self.channel_ids))
+
+
+@dataclass(frozen=True)
+class UpdateCustomer:
+    """Change customer `code`: what is given replaces what it had (`email=""` clears it,
+    `addresses` replace all); None leaves a field as it is; `channel_ids` are added."""
+
+    code: str
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    addresses: tuple[CustomerAddress, ...] | None = None
+    channel_ids: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.addresses is not None:
+            object.__setattr__(self, "addresses", as_tuple(self.addresses))
+        object.__setattr__(self, "channel_ids", _pairs(self.channel_ids))
+
+
+def _pairs(pairs: object) -> tuple[tuple[str, str], ...]:
+    """(channel, external id) pairs as a tuple of tuples (callers may hand in lists)."""
+    if not isinstance(pairs, list | tuple):
+        return pairs  # type: ignore[return-value]  # the service names the field
+    return tuple(tuple(pair) if isinstance(pair, list) else pair for pair in pairs)

@@ -16,12 +16,14 @@ from rich.tree import Tree
 
 from onhand import services
 from onhand.domain.errors import InvalidInput
+from onhand.domain.orders.commands import CreateCustomer, UpdateCustomer
 from onhand.domain.orders.customers import Customer, CustomerAddress
+from onhand.domain.traceability.commands import LotRef, RecallLots, ReleaseRecall
 from onhand.entrypoints.cli.render import console, table, text
 from onhand.entrypoints.cli.session import onhand
 from onhand.services.reports.expiry import ExpiringStock
 from onhand.services.traceability.report_csv import recall_report_csv
-from onhand.services.traceability.views import BackwardTrace, ForwardTrace, LotRef, RecallReport, RecallView
+from onhand.services.traceability.views import BackwardTrace, ForwardTrace, RecallReport, RecallView
 
 customers_app = typer.Typer(help="Customers: add, list, show, change.", no_args_is_help=True)
 trace_app = typer.Typer(help="Trace lots forward (who received them) and backward (where they came from).",
@@ -79,9 +81,9 @@ def add_customer(
     pairs = [tuple(value.split(":", 1)) for value in channel_id]
     if any(len(p) != 2 for p in pairs):
         raise InvalidInput("channel_id", "give CHANNEL:ID")
-    customers_table([services.customers.create_customer(
-        onhand(ctx), name=name, code=code, email=email, phone=phone, addresses=address,
-        channel_ids=pairs, idempotency_key=idempotency_key)])  # type: ignore[arg-type]
+    command = CreateCustomer(name=name, code=code, email=email, phone=phone, addresses=tuple(address),
+                             channel_ids=tuple(pairs))  # type: ignore[arg-type]
+    customers_table([services.customers.create_customer(onhand(ctx), command, idempotency_key=idempotency_key)])
 
 
 @customers_app.command("list")
@@ -110,7 +112,8 @@ def update_customer(
     phone: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """Change a customer's name, email or phone."""
-    customers_table([services.customers.update_customer(onhand(ctx), code, name=name, email=email, phone=phone)])
+    customers_table([services.customers.update_customer(
+        onhand(ctx), UpdateCustomer(code, name=name, email=email, phone=phone))])
 
 
 # --- traces ----------------------------------------------------------------------------
@@ -251,9 +254,9 @@ def start_recall(
     idempotency_key: Annotated[str | None, typer.Option(help="Makes a retried command safe.")] = None,
 ) -> None:
     """Recall (or quarantine) lots and every lot built from them, at once."""
-    recall_table(services.recalls.recall_lots(
-        onhand(ctx), lots=lot_refs(lot), supplier_lot=supplier_lot, status=status, quarantine_location=quarantine,
-        reference=reference, note=note, idempotency_key=idempotency_key))
+    command = RecallLots(lots=tuple(lot_refs(lot)), supplier_lot=supplier_lot, status=status,
+                         quarantine_location=quarantine, reference=reference, note=note)
+    recall_table(services.recalls.recall_lots(onhand(ctx), command, idempotency_key=idempotency_key))
 
 
 @recall_app.command("release")
@@ -262,7 +265,8 @@ def release_recall(
     idempotency_key: Annotated[str | None, typer.Option(help="Makes a retried command safe.")] = None,
 ) -> None:
     """Give the lots their status, and the stock in quarantine its place, back."""
-    recall_table(services.recalls.release_recall(onhand(ctx), reference, idempotency_key=idempotency_key))
+    recall_table(services.recalls.release_recall(
+        onhand(ctx), ReleaseRecall(reference), idempotency_key=idempotency_key))
 
 
 @recall_app.command("show")

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from onhand import services
+from onhand.domain.access.commands import AddUser, DisableUser
 from onhand.entrypoints.cli.render import console, table, text
 from onhand.entrypoints.cli.session import onhand
 from onhand.services.views import UserView
@@ -40,14 +41,15 @@ def add_user(
     """Add a user; the password is asked for (or read from ONHAND_NEW_USER_PASSWORD), never echoed."""
     password = os.environ.get(PASSWORD_VARIABLE) or typer.prompt("Password", hide_input=True,
                                                                  confirmation_prompt=True)
-    users_table([services.users.add_user(onhand(ctx), email=email, name=name, role=role, password=password,
-                                         locations=location)])
+    users_table([services.users.add_user(
+        onhand(ctx), AddUser(email=email, name=name, role=role, locations=tuple(location) if location else None),
+        password=password)])
 
 
 @users_app.command("disable")
 def disable_user(ctx: typer.Context, email: Annotated[str, typer.Argument(help="The user's email.")]) -> None:
     """Disable a user: they cannot sign in, and their sessions end now."""
-    users_table([services.users.disable_user(onhand(ctx), email)])
+    users_table([services.users.disable_user(onhand(ctx), DisableUser(email))])
 
 
 @users_app.command("list")

@@ -13,9 +13,10 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
-from collections.abc import Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from onhand.domain.access.commands import AddUser, DisableUser, ResetPassword
 from onhand.domain.access.roles import PERMISSIONS, Permission, Role, allows, parse_role
 from onhand.domain.access.users import (
     MAX_PASSWORD,
@@ -58,18 +59,16 @@ def _load(uow: UnitOfWork, user_id: int) -> UserView:
     return found
 
 
-def add_user(
-    ctx: ServiceContext, *, email: str, name: str, role: str, password: str,
-    locations: Iterable[str] | None = None,
-) -> UserView:
-    """Add a user who can sign in with `password` (never stored, never audited)."""
-    address = normalize_email(email)
-    user_name = validate_name(name)
-    user_role = parse_role(role)
+def add_user(ctx: ServiceContext, command: AddUser, *, password: str) -> UserView:
+    """Add a user who can sign in with `password` (never stored, never audited: it is no
+    field of the command)."""
+    address = normalize_email(command.email)
+    user_name = validate_name(command.name)
+    user_role = parse_role(command.role)
     if user_role is Role.INTEGRATION:
         raise InvalidInput("role", "integration is for API keys; a person is admin, manager, operator or viewer")
     secret = hash_password(validate_password(password))
-    limit = location_limit(locations)
+    limit = location_limit(command.locations)
 
     def work(uow: UnitOfWork) -> int:
         for code in limit or ():
@@ -80,13 +79,14 @@ def add_user(
         return uow.users.add(email=address, name=user_name, role=user_role.value, password_hash=secret,
                              locations=limit, created_at=ctx.now())
 
-    request = {"email": address, "name": user_name, "role": user_role.value, "locations": limit}
-    return run_write(ctx, work, _load, action="add_user", subject=user_subject, request=request)
+    # The command as cleaned: the audit records the email, name and locations as stored.
+    cleaned = replace(command, email=address, name=user_name, role=user_role.value, locations=limit)
+    return run_write(ctx, work, _load, action="add_user", subject=user_subject, request=cleaned)
 
 
-def disable_user(ctx: ServiceContext, email: str) -> UserView:
+def disable_user(ctx: ServiceContext, command: DisableUser) -> UserView:
     """Disable a user: they cannot sign in, and every session of theirs ends now."""
-    address = normalize_email(email)
+    address = normalize_email(command.email)
 
     def user_id(uow: UnitOfWork) -> int:
         found = uow.users.by_email(address)
@@ -100,12 +100,12 @@ def disable_user(ctx: ServiceContext, email: str) -> UserView:
         return found
 
     return run_write(ctx, work, _load, action="disable_user", subject=user_subject,
-                     request={"email": address}, before=lambda uow: _load(uow, user_id(uow)))
+                     request=replace(command, email=address), before=lambda uow: _load(uow, user_id(uow)))
 
 
-def reset_password(ctx: ServiceContext, email: str, password: str) -> UserView:
+def reset_password(ctx: ServiceContext, command: ResetPassword, *, password: str) -> UserView:
     """Give a user a new password (never stored, never audited); their sessions end."""
-    address = normalize_email(email)
+    address = normalize_email(command.email)
     secret = hash_password(validate_password(password))
 
     def work(uow: UnitOfWork) -> int:
@@ -115,7 +115,8 @@ def reset_password(ctx: ServiceContext, email: str, password: str) -> UserView:
         uow.users.set_password(found.user.id, secret, ctx.now())
         return found.user.id
 
-    return run_write(ctx, work, _load, action="reset_password", subject=user_subject, request={"email": address})
+    return run_write(ctx, work, _load, action="reset_password", subject=user_subject,
+                     request=replace(command, email=address))
 
 
 def list_users(ctx: ServiceContext) -> list[UserView]:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from onhand.domain.audit import AuditObject
 from onhand.domain.errors import AlreadyExists, InvalidInput, NotFound
+from onhand.domain.orders.commands import CreateCustomer, UpdateCustomer
 from onhand.domain.orders.customers import (
     CUSTOMER_CODE_PATTERN,
     MAX_ADDRESSES,
@@ -32,23 +33,15 @@ if TYPE_CHECKING:
 
 
 def create_customer(
-    ctx: ServiceContext,
-    *,
-    name: str,
-    code: str | None = None,
-    email: str | None = None,
-    phone: str | None = None,
-    addresses: Sequence[CustomerAddress] = (),
-    channel_ids: Sequence[tuple[str, str]] = (),
-    idempotency_key: str | None = None,
+    ctx: ServiceContext, command: CreateCustomer, *, idempotency_key: str | None = None
 ) -> Customer:
     """A new customer; `channel_ids` are (channel, the customer's id there) pairs."""
-    clean_name = _name(name)
-    clean_email = validate_email(email)
-    clean_phone = resolve.text(phone, "phone", max_length=50)
-    clean_addresses = _addresses(addresses)
-    clean_channel_ids = _channel_ids(channel_ids)
-    clean_code = validate_customer_code(code) if code is not None else None
+    clean_name = _name(command.name)
+    clean_email = validate_email(command.email)
+    clean_phone = resolve.text(command.phone, "phone", max_length=50)
+    clean_addresses = _addresses(command.addresses)
+    clean_channel_ids = _channel_ids(command.channel_ids)
+    clean_code = validate_customer_code(command.code) if command.code is not None else None
 
     def work(uow: UnitOfWork) -> int:
         if clean_code is not None and uow.customers.id_by_code(clean_code) is not None:
@@ -59,37 +52,28 @@ def create_customer(
             _claim_channel_id(uow, customer_id, channel, external_id, f"channel_ids[{index}]")
         return customer_id
 
-    request = {"name": name, "code": code, "email": email, "phone": phone,
-               "addresses": [a.__dict__ for a in clean_addresses], "channel_ids": list(clean_channel_ids)}
     return run_write(ctx, work, load_customer, action="create_customer", subject=customer_subject,
-                     idempotency_key=idempotency_key, request=request)
+                     idempotency_key=idempotency_key, request=command)
 
 
 def update_customer(
-    ctx: ServiceContext,
-    code: str,
-    *,
-    name: str | None = None,
-    email: str | None = None,
-    phone: str | None = None,
-    addresses: Sequence[CustomerAddress] | None = None,
-    channel_ids: Sequence[tuple[str, str]] = (),
-    idempotency_key: str | None = None,
+    ctx: ServiceContext, command: UpdateCustomer, *, idempotency_key: str | None = None
 ) -> Customer:
     """Change what is given: `email=""` clears it; `addresses` replace all; `channel_ids` are added."""
-    clean_name = _name(name) if name is not None else None
-    clean_addresses = _addresses(addresses) if addresses is not None else None
-    clean_channel_ids = _channel_ids(channel_ids)
+    code = command.code
+    clean_name = _name(command.name) if command.name is not None else None
+    clean_addresses = _addresses(command.addresses) if command.addresses is not None else None
+    clean_channel_ids = _channel_ids(command.channel_ids)
 
     def work(uow: UnitOfWork) -> int:
         customer_id = _customer_id(uow, code)
         values: dict[str, object] = {"updated_at": ctx.now()}
         if clean_name is not None:
             values |= {"name": clean_name, "name_key": name_key(clean_name)}
-        if email is not None:
-            values["email"] = validate_email(email)
-        if phone is not None:
-            values["phone"] = resolve.text(phone, "phone", max_length=50)
+        if command.email is not None:
+            values["email"] = validate_email(command.email)
+        if command.phone is not None:
+            values["phone"] = resolve.text(command.phone, "phone", max_length=50)
         uow.customers.update(customer_id, **values)
         if clean_addresses is not None:
             uow.customers.set_addresses(customer_id, clean_addresses)
@@ -97,11 +81,8 @@ def update_customer(
             _claim_channel_id(uow, customer_id, channel, external_id, f"channel_ids[{index}]")
         return customer_id
 
-    request = {"code": code, "name": name, "email": email, "phone": phone,
-               "addresses": None if clean_addresses is None else [a.__dict__ for a in clean_addresses],
-               "channel_ids": list(clean_channel_ids)}
     return run_write(ctx, work, load_customer, action="update_customer", subject=customer_subject,
-                     idempotency_key=idempotency_key, request=request,
+                     idempotency_key=idempotency_key, request=command,
                      before=lambda uow: load_customer(uow, _customer_id(uow, code)))
 
 

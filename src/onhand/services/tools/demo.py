@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from onhand.domain.access.commands import AddUser, ResetPassword
 from onhand.domain.actors import SYSTEM
 from onhand.domain.calendar import business_day, time_zone
 from onhand.domain.catalog.commands import CreateItem, CreateLocation, SetLotStatus, UpdateCompany
@@ -258,6 +259,6 @@ def demo_sign_in(ctx: ServiceContext) -> DemoSignIn:
     ctx = ctx.acting_as(SYSTEM)
     password = secrets.token_urlsafe(12)
     if any(user.email == DEMO_EMAIL for user in users.list_users(ctx)):
-        return DemoSignIn(users.reset_password(ctx, DEMO_EMAIL, password), password)
-    return DemoSignIn(users.add_user(ctx, email=DEMO_EMAIL, name="Demo admin", role="admin", password=password),
-                      password)
+        return DemoSignIn(users.reset_password(ctx, ResetPassword(DEMO_EMAIL), password=password), password)
+    admin = AddUser(email=DEMO_EMAIL, name="Demo admin", role="admin")
+    return DemoSignIn(users.add_user(ctx, admin, password=password), password)

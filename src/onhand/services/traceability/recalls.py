@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -26,12 +25,13 @@ from onhand.domain.catalog.locations import Location, LocationKind, effective_se
 from onhand.domain.catalog.lots import Lot, LotStatus, parse_lot_status
 from onhand.domain.errors import AlreadyExists, Conflict, InvalidInput, NotFound
 from onhand.domain.ledger.postings import MoveLine, PostingDraft, PostingKind
+from onhand.domain.traceability.commands import RecallLots, ReleaseRecall
 from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write
 from onhand.services.ledger.postings import post
 from onhand.services.orders.views import load_order
 from onhand.services.traceability.traces import origin_lots
-from onhand.services.traceability.views import LotRef, RecalledLot, RecallView, ShortLine
+from onhand.services.traceability.views import RecalledLot, RecallView, ShortLine
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
@@ -40,22 +40,14 @@ if TYPE_CHECKING:
 REFERENCE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")
 
 
-def recall_lots(
-    ctx: ServiceContext,
-    *,
-    lots: Sequence[LotRef] = (),
-    supplier_lot: str | None = None,
-    status: str = "recalled",
-    quarantine_location: str | None = None,
-    reference: str | None = None,
-    note: str | None = None,
-    idempotency_key: str | None = None,
-) -> RecallView:
+def recall_lots(ctx: ServiceContext, command: RecallLots, *, idempotency_key: str | None = None) -> RecallView:
     """Recall (or quarantine) these lots and every lot built from them; see the module."""
-    new_status = parse_lot_status(status)
+    new_status = parse_lot_status(command.status)
     if new_status is LotStatus.RELEASED:
         raise InvalidInput("status", "a recall gives lots the status recalled or quarantined")
-    clean_note = resolve.text(note, "note", max_length=2000)
+    clean_note = resolve.text(command.note, "note", max_length=2000)
+    lots, supplier_lot, reference = command.lots, command.supplier_lot, command.reference
+    quarantine_location = command.quarantine_location
 
     def work(uow: UnitOfWork) -> int:
         now = ctx.now()
@@ -83,15 +75,14 @@ def recall_lots(
         _number(uow, recall_id)
         return recall_id
 
-    request = {"lots": [ref.__dict__ for ref in lots], "supplier_lot": supplier_lot, "status": status,
-               "quarantine_location": quarantine_location, "reference": reference, "note": note}
     return run_write(ctx, work, load_recall, action="recall_lots", subject=recall_subject,
-                     idempotency_key=idempotency_key, request=request)
+                     idempotency_key=idempotency_key, request=command)
 
 
-def release_recall(ctx: ServiceContext, reference: str, *, idempotency_key: str | None = None) -> RecallView:
+def release_recall(ctx: ServiceContext, command: ReleaseRecall, *, idempotency_key: str | None = None) -> RecallView:
     """Give the recalled lots their previous status back (a lot another active recall
     holds stays stopped) and move what is still in quarantine back where it came from."""
+    reference = command.reference
 
     def work(uow: UnitOfWork) -> int:
         recall_id = _recall_id(uow, reference)
@@ -114,7 +105,7 @@ def release_recall(ctx: ServiceContext, reference: str, *, idempotency_key: str 
         return recall_id
 
     return run_write(ctx, work, load_recall, action="release_recall", subject=recall_subject,
-                     idempotency_key=idempotency_key, request={"reference": reference})
+                     idempotency_key=idempotency_key, request=command)
 
 
 def get_recall(ctx: ServiceContext, reference: str) -> RecallView:

@@ -6,11 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-
-@dataclass(frozen=True)
-class LotRef:
-    sku: str
-    lot: str
+# A lot by SKU and code: a command's field, and named by the views below.
+from onhand.domain.traceability.commands import LotRef as LotRef
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query, Response
 
 from onhand import services
 from onhand.domain.errors import InvalidInput
+from onhand.domain.traceability.commands import LotRef, ReleaseRecall
 from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, OrderDesk, Reader, StockKeeper
 from onhand.entrypoints.api.bodies import ExactJsonRoute
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, QueryInt
@@ -33,7 +34,6 @@ from onhand.entrypoints.api.schemas.traceability import (
     SupplierLotIn,
 )
 from onhand.services.traceability.report_csv import recall_report_csv
-from onhand.services.traceability.views import LotRef
 
 router = APIRouter(route_class=ExactJsonRoute, tags=["traceability"], responses=ERROR_RESPONSES)
 
@@ -63,10 +63,7 @@ def create_customer(
     body: CustomerIn, onhand: OnhandDep, _key: OrderDesk, idempotency_key: IdempotencyKey = None
 ) -> CustomerOut:
     return CustomerOut.of(services.customers.create_customer(
-        onhand, name=body.name, code=body.code, email=body.email, phone=body.phone,
-        addresses=[a.to_address() for a in body.addresses],
-        channel_ids=[(i.channel, i.external_id) for i in body.channel_ids], idempotency_key=idempotency_key,
-    ))
+        onhand, body.to_command(), idempotency_key=idempotency_key))
 
 
 @router.get("/customers/by-external-id/{channel}/{external_id:path}",
@@ -85,10 +82,7 @@ def update_customer(
     code: str, body: CustomerPatch, onhand: OnhandDep, _key: OrderDesk, idempotency_key: IdempotencyKey = None
 ) -> CustomerOut:
     return CustomerOut.of(services.customers.update_customer(
-        onhand, code, name=body.name, email=body.email, phone=body.phone,
-        addresses=None if body.addresses is None else [a.to_address() for a in body.addresses],
-        channel_ids=[(i.channel, i.external_id) for i in body.channel_ids], idempotency_key=idempotency_key,
-    ))
+        onhand, body.to_command(code), idempotency_key=idempotency_key))
 
 
 @router.get("/trace/forward", summary="Where lots went: transfers, builds (recursively), shipments, returns")
@@ -132,11 +126,7 @@ def recall_report(
              summary="Recall or quarantine lots and every lot built from them; optionally move them to quarantine")
 def recall_lots(body: RecallIn, onhand: OnhandDep, _key: StockKeeper,
                 idempotency_key: IdempotencyKey = None) -> RecallOut:
-    return RecallOut.of(services.recalls.recall_lots(
-        onhand, lots=[LotRef(r.sku, r.lot) for r in body.lots], supplier_lot=body.supplier_lot,
-        status=body.status, quarantine_location=body.quarantine_location, reference=body.reference,
-        note=body.note, idempotency_key=idempotency_key,
-    ))
+    return RecallOut.of(services.recalls.recall_lots(onhand, body.to_command(), idempotency_key=idempotency_key))
 
 
 @router.get("/recalls", summary="Recalls, newest first")
@@ -153,7 +143,8 @@ def get_recall(reference: str, onhand: OnhandDep, _key: Reader) -> RecallOut:
 @router.post("/recalls/{reference}/release", summary="Give the lots their status and the stock its place back")
 def release_recall(reference: str, onhand: OnhandDep, _key: StockKeeper,
                    idempotency_key: IdempotencyKey = None) -> RecallOut:
-    return RecallOut.of(services.recalls.release_recall(onhand, reference, idempotency_key=idempotency_key))
+    released = services.recalls.release_recall(onhand, ReleaseRecall(reference), idempotency_key=idempotency_key)
+    return RecallOut.of(released)
 
 
 @router.get("/lots", summary="Lots of any item by code or by the supplier's batch number")

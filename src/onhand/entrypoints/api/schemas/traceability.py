@@ -6,7 +6,9 @@ from datetime import date, datetime
 
 from pydantic import Field
 
+from onhand.domain.orders.commands import CreateCustomer, UpdateCustomer
 from onhand.domain.orders.customers import Customer, CustomerAddress
+from onhand.domain.traceability.commands import LotRef, RecallLots
 from onhand.entrypoints.api.schemas.common import DecimalOut, RequestModel, ResponseModel
 from onhand.services.reports.expiry import ExpiringStock
 from onhand.services.traceability.lot_search import FoundLot
@@ -45,6 +47,13 @@ class CustomerIn(RequestModel):
     addresses: list[AddressModel] = Field(default_factory=list, max_length=20)
     channel_ids: list[ChannelIdModel] = Field(default_factory=list, max_length=20)
 
+    def to_command(self) -> CreateCustomer:
+        return CreateCustomer(
+            name=self.name, code=self.code, email=self.email, phone=self.phone,
+            addresses=tuple(a.to_address() for a in self.addresses),
+            channel_ids=tuple((i.channel, i.external_id) for i in self.channel_ids),
+        )
+
 
 class CustomerPatch(RequestModel):
     """Absent or null fields stay; `"email": ""` clears it; `addresses` replace all; `channel_ids` are added."""
@@ -54,6 +63,13 @@ class CustomerPatch(RequestModel):
     phone: str | None = Field(None, max_length=50)
     addresses: list[AddressModel] | None = Field(None, max_length=20)
     channel_ids: list[ChannelIdModel] = Field(default_factory=list, max_length=20)
+
+    def to_command(self, code: str) -> UpdateCustomer:
+        return UpdateCustomer(
+            code=code, name=self.name, email=self.email, phone=self.phone,
+            addresses=None if self.addresses is None else tuple(a.to_address() for a in self.addresses),
+            channel_ids=tuple((i.channel, i.external_id) for i in self.channel_ids),
+        )
 
 
 class AddressOut(ResponseModel):
@@ -279,6 +295,13 @@ class RecallIn(RequestModel):
         None, max_length=200, description="Move the stock on hand here (a non-sellable internal location)")
     reference: str | None = Field(None, max_length=64, description="Default: the next RC-000001")
     note: str | None = Field(None, max_length=2000)
+
+    def to_command(self) -> RecallLots:
+        return RecallLots(
+            lots=tuple(LotRef(r.sku, r.lot) for r in self.lots), supplier_lot=self.supplier_lot,
+            status=self.status, quarantine_location=self.quarantine_location, reference=self.reference,
+            note=self.note,
+        )
 
 
 class RecalledLotOut(ResponseModel):
