@@ -14,11 +14,17 @@ from onhand import services
 from onhand.domain.access.roles import Permission
 from onhand.domain.catalog.locations import Location, LocationKind
 from onhand.domain.errors import NotFound, OnhandError
-from onhand.domain.transfers.commands import CreateTransfer, ReceiveTransfer, ShipTransfer
+from onhand.domain.transfers.commands import (
+    CreateTransfer,
+    ReceiveTransfer,
+    ShipTransfer,
+    TransferMoveLine,
+    WriteOffTransit,
+    parse_transfer_line,
+    parse_transfer_move_line,
+)
 from onhand.entrypoints.web.rendering import render
 from onhand.entrypoints.web.sessions import PageRefused, Visitor, VisitorDep
-from onhand.services.transfers.transfer_orders import NewTransferLine
-from onhand.services.transfers.transit import TransferMoveLine
 from onhand.services.transfers.views import TransferView
 
 router = APIRouter(include_in_schema=False)
@@ -74,8 +80,9 @@ def create(
     skus, quantities = sku or [], quantity or []
     if len(skus) != len(quantities):
         raise PageRefused(422, "The transfer form is incomplete: reload the page.")
-    lines = [NewTransferLine(s.strip(), q.strip()) for s, q in zip(skus, quantities, strict=True) if s.strip()]
     try:
+        lines = [parse_transfer_line(f"lines[{n}]", sku=s.strip(), quantity=q.strip())
+                 for n, (s, q) in enumerate(zip(skus, quantities, strict=True)) if s.strip()]
         made = services.transfer_orders.create_transfer(visitor.onhand, CreateTransfer(
             source=source.strip(), destination=destination.strip(), lines=lines, transit=transit.strip() or None,
             expected_date=expected_date.strip() or None, carrier=carrier.strip() or None,
@@ -114,8 +121,8 @@ def _lines(line_no: list[str] | None, lot: list[str] | None, quantity: list[str]
     columns = [line_no or [], lot or [], quantity or []]
     if len({len(column) for column in columns}) != 1 or not all(n.isdigit() and len(n) < 10 for n in columns[0]):
         raise PageRefused(422, "The form is incomplete: reload the page.")
-    return [TransferMoveLine(int(n), q.strip(), lot=lt or None)
-            for n, lt, q in zip(*columns, strict=True) if q.strip() not in ("", "0")]
+    return [parse_transfer_move_line(f"lines[{index}]", line_no=int(n), quantity=q.strip(), lot=lt or None)
+            for index, (n, lt, q) in enumerate(zip(*columns, strict=True)) if q.strip() not in ("", "0")]
 
 
 def _act(request: Request, visitor: Visitor, reference: str, site: str, action: str,
@@ -147,7 +154,10 @@ def receive(request: Request, reference: str, visitor: VisitorDep,
             location: Annotated[str, Form(max_length=64)] = "") -> Response:
     visitor.require(Permission.STOCK)
     transfer = _transfer(visitor, reference[:64])
-    lines = _lines(line_no, lot, quantity)
+    try:
+        lines = _lines(line_no, lot, quantity)
+    except OnhandError as refused:
+        return _page(request, visitor, transfer, error=refused.message, status_code=422)
     if not lines:
         return _page(request, visitor, transfer, error="quantity: give what arrived on at least one line",
                      status_code=422)
@@ -161,4 +171,4 @@ def write_off(request: Request, reference: str, visitor: VisitorDep) -> Response
     visitor.require(Permission.STOCK)
     transfer = _transfer(visitor, reference[:64])
     return _act(request, visitor, transfer.reference, transfer.destination, "Written off as lost in transit",
-                lambda: services.transit.write_off_transit(visitor.onhand, transfer.reference))
+                lambda: services.transit.write_off_transit(visitor.onhand, WriteOffTransit(transfer.reference)))
