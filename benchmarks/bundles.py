@@ -28,6 +28,8 @@ from benchmarks.reconcile import verify_line
 from benchmarks.timing import PhaseResult
 from onhand import services
 from onhand.bootstrap import Onhand, open_onhand
+from onhand.domain.catalog.commands import CreateItem, CreateLocation
+from onhand.domain.ledger.commands import PostAdjustment
 from onhand.services.assemblies.bundles import ComponentLine
 from onhand.services.ledger.postings import StockLine
 
@@ -54,18 +56,18 @@ def verdict(met: bool) -> str:
 def kit_phase(onhand: Onhand, rng: random.Random, scale: float, backend: str) -> bool:
     places = [f"K-{n:02d}" for n in range(1, KIT_LOCATIONS + 1)]
     for code in places:
-        services.locations.create_location(onhand, code=code, name=code, kind="warehouse")
+        services.locations.create_location(onhand, CreateLocation(code=code, name=code, kind="warehouse"))
     skus = [f"KC-{n:02d}" for n in range(1, COMPONENTS + 1)]
     for sku in skus:
-        services.items.create_item(onhand, sku=sku, name=sku)
-    services.items.create_item(onhand, sku="KIT-10", name="Ten-part kit", kind="bundle")
+        services.items.create_item(onhand, CreateItem(sku=sku, name=sku))
+    services.items.create_item(onhand, CreateItem(sku="KIT-10", name="Ten-part kit", kind="bundle"))
     per = {sku: rng.randint(1, 4) for sku in skus}
     services.bundles.set_components(onhand, "KIT-10", components=[ComponentLine(s, per[s]) for s in skus])
     stock = {(code, sku): rng.randint(0, 60) for code in places for sku in skus}
     for code in places:
         lines = [StockLine(sku, stock[(code, sku)]) for sku in skus if stock[(code, sku)]]
         if lines:
-            services.adjustments.post_adjustment(onhand, location=code, lines=lines, reason="found")
+            services.adjustments.post_adjustment(onhand, PostAdjustment(location=code, lines=lines, reason="found"))
     calls = max(5, round(200 * scale))
     timings, figure = [], None
     for _ in range(calls):
@@ -96,7 +98,7 @@ def listing_phase(onhand: Onhand, rng: random.Random, scale: float, backend: str
     count = max(10, round(10_000 * scale))
     places = [f"L-{n:02d}" for n in range(1, LISTING_LOCATIONS + 1)]
     for code in places:
-        services.locations.create_location(onhand, code=code, name=code, kind="warehouse")
+        services.locations.create_location(onhand, CreateLocation(code=code, name=code, kind="warehouse"))
     skus = [f"LS-{n:05d}" for n in range(1, count + 1)]
     # Untimed setup: the items in one CSV import, as a new customer's catalogue comes in.
     rows = "\n".join(f"{sku},{sku},each,none,," for sku in skus)
@@ -109,7 +111,7 @@ def listing_phase(onhand: Onhand, rng: random.Random, scale: float, backend: str
                 qty = rng.randint(1, 50)
                 expected[sku] += qty
                 lines.append(StockLine(sku, qty))
-            services.adjustments.post_adjustment(onhand, location=code, lines=lines, reason="found")
+            services.adjustments.post_adjustment(onhand, PostAdjustment(location=code, lines=lines, reason="found"))
     say(f"setup (untimed): {count} SKUs × {len(places)} locations = {count * len(places)} balances")
     timings, report = [], None
     for _ in range(3):
@@ -131,18 +133,18 @@ def listing_phase(onhand: Onhand, rng: random.Random, scale: float, backend: str
 
 def build_phase(onhand: Onhand, scale: float) -> bool:
     runs = max(5, round(500 * scale))
-    services.locations.create_location(onhand, code="SHOP", name="Workshop", kind="warehouse")
-    services.items.create_item(onhand, sku="BC-PLAIN", name="Screw")
-    services.items.create_item(onhand, sku="BC-LOT", name="Resin", tracking="lot")
-    services.items.create_item(onhand, sku="BC-KG", name="Wood", unit="kg")
-    services.items.create_item(onhand, sku="BUILT", name="Chair", tracking="lot", kind="assembly")
+    services.locations.create_location(onhand, CreateLocation(code="SHOP", name="Workshop", kind="warehouse"))
+    services.items.create_item(onhand, CreateItem(sku="BC-PLAIN", name="Screw"))
+    services.items.create_item(onhand, CreateItem(sku="BC-LOT", name="Resin", tracking="lot"))
+    services.items.create_item(onhand, CreateItem(sku="BC-KG", name="Wood", unit="kg"))
+    services.items.create_item(onhand, CreateItem(sku="BUILT", name="Chair", tracking="lot", kind="assembly"))
     services.boms.set_bill_of_materials(onhand, "BUILT", components=[
         ComponentLine("BC-PLAIN", 8, scrap_percent=5), ComponentLine("BC-LOT", 1), ComponentLine("BC-KG", "2.5"),
     ], labour_cost="3.50")
-    services.adjustments.post_adjustment(onhand, location="SHOP", reason="found", lines=[
+    services.adjustments.post_adjustment(onhand, PostAdjustment(location="SHOP", reason="found", lines=[
         StockLine("BC-PLAIN", 10 * runs), StockLine("BC-LOT", runs, "R1", expiry_date="2030-01-01"),
         StockLine("BC-LOT", runs, "R2", expiry_date="2029-01-01"), StockLine("BC-KG", 3 * runs),
-    ])
+    ]))
     order = services.builds.create_build_order(onhand, sku="BUILT", location="SHOP", quantity=runs)
     start = time.perf_counter()
     for n in range(runs):

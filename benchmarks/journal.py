@@ -41,6 +41,8 @@ from onhand.adapters.db.tables import (
 )
 from onhand.adapters.db.tables.valuation import move_values
 from onhand.bootstrap import open_onhand
+from onhand.domain.accounting.commands import PostJournal, UpdateAccountingSettings
+from onhand.domain.catalog.commands import CreateLocation
 
 MOVES = 100_000  # at scale 1
 TARGET_SECONDS = 2.0
@@ -60,7 +62,7 @@ def _ids(onhand) -> dict[str, int]:
 def build_day(onhand, rng: random.Random, count: int) -> None:
     """`count` valued moves on DAY, inserted in bulk (setup, not timed)."""
     for n in range(STORES):
-        services.locations.create_location(onhand, code=f"S{n}", name=f"Store {n}", kind="warehouse")
+        services.locations.create_location(onhand, CreateLocation(code=f"S{n}", name=f"Store {n}", kind="warehouse"))
     places = _ids(onhand)
     stores = [places[f"S{n}"] for n in range(STORES)]
     supplier, customer, adjustment = places["SUPPLIER"], places["CUSTOMER"], places["ADJUSTMENT"]
@@ -117,7 +119,7 @@ def run(url: str, description: str, count: int, seed: int) -> bool:
         started = time.perf_counter()
         build_day(onhand, random.Random(seed), count)
         say(f"setup: {count} valued moves on {DAY} bulk-inserted in {time.perf_counter() - started:.1f} s")
-        services.accounting_settings.update_accounting_settings(onhand, track_locations=True)
+        services.accounting_settings.update_accounting_settings(onhand, UpdateAccountingSettings(track_locations=True))
 
         started = time.perf_counter()
         view = services.journals.get_journal(onhand, DAY)
@@ -138,7 +140,7 @@ def run(url: str, description: str, count: int, seed: int) -> bool:
             f"on SQLite): {verdict} (slowest {slowest:.2f} s)")
 
         started = time.perf_counter()
-        services.journals.post_journal(onhand, DAY)
+        services.journals.post_journal(onhand, PostJournal(day=DAY))
         posted = time.perf_counter() - started
         again = {fmt: services.journals.export_journals(onhand, DAY, format=fmt).content for fmt in FORMATS}
         identical = all(services.journals.export_journals(onhand, DAY, format=f).content == again[f] for f in FORMATS)

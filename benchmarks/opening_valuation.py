@@ -30,6 +30,8 @@ from benchmarks.timing import PhaseResult, Stopwatch
 from onhand import services
 from onhand.adapters.db.tables.valuation import cost_layers, cost_pools, move_values
 from onhand.bootstrap import open_onhand
+from onhand.domain.catalog.commands import CreateLocation
+from onhand.domain.valuation.commands import ValueOpeningStock
 from onhand.services.valuation.opening import OpeningCost
 
 ITEMS = 10_000
@@ -54,7 +56,7 @@ def run_opening_valuation(url: str, description: str, *, scale: float, seed: int
             say("error: the database already holds items; the benchmark needs an empty one")
             return False
         for code in PLACES:
-            services.locations.create_location(onhand, code=code, name=code, kind="warehouse")
+            services.locations.create_location(onhand, CreateLocation(code=code, name=code, kind="warehouse"))
         skus = [f"SKU-{n:06d}" for n in range(count)]
         items = "sku,name\n" + "".join(f"{sku},Item {sku}\n" for sku in skus)
         assert services.imports.import_items(onhand, items).ok
@@ -71,7 +73,8 @@ def run_opening_valuation(url: str, description: str, *, scale: float, seed: int
         with timers[0].running():
             unvalued = services.opening_valuation.unvalued_stock(onhand)
         with timers[1].running():
-            opened = services.opening_valuation.value_opening_stock(onhand, lines=lines, reference="bench")
+            opened = services.opening_valuation.value_opening_stock(onhand, ValueOpeningStock(
+                lines=lines, reference="bench"))
         with timers[2].running():
             report = services.valuation_reports.valuation_report(onhand)
         for code, title, timer in zip(("V1", "V2", "V3"), ("unvalued stock listed", "pools valued (one request)",

@@ -14,6 +14,8 @@ from datetime import timedelta
 
 from onhand import services
 from onhand.bootstrap import Onhand
+from onhand.domain.catalog.commands import CreateItem, CreateLocation, SetLocationRouting
+from onhand.domain.ledger.commands import PostAdjustment
 from onhand.services.ledger.postings import StockLine
 
 # Site code -> the zones it serves first (domain/orders/routing.py).
@@ -27,8 +29,9 @@ RECEIPT_LINES = 200
 
 def create_sites(onhand: Onhand) -> tuple[str, ...]:
     for code, zones in SITES.items():
-        services.locations.create_location(onhand, code=code, name=f"Warehouse {code}", kind="warehouse")
-        services.locations.set_location_routing(onhand, code, zones=zones)
+        services.locations.create_location(onhand, CreateLocation(
+            code=code, name=f"Warehouse {code}", kind="warehouse"))
+        services.locations.set_location_routing(onhand, SetLocationRouting(code=code, zones=zones))
     return tuple(SITES)
 
 
@@ -41,11 +44,11 @@ def create_items(onhand: Onhand, prefix: str, count: int, *, lot_tracked_every: 
     for sku, lots in tracked.items():
         services.items.create_item(
             onhand,
-            sku=sku,
+            CreateItem(sku=sku,
             name=f"Benchmark item {sku}",
             unit="each",
             tracking="lot" if lots else "none",
-            shelf_life_days=SHELF_LIFE_DAYS if lots else None,
+            shelf_life_days=SHELF_LIFE_DAYS if lots else None),
         )
     return tracked
 
@@ -84,8 +87,8 @@ def stock_up(
         for start in range(0, len(lines), RECEIPT_LINES):
             services.adjustments.post_adjustment(
                 onhand,
-                location=site,
+                PostAdjustment(location=site,
                 lines=lines[start : start + RECEIPT_LINES],
                 reason="found",
-                reference=f"{tag}-{site}-{start // RECEIPT_LINES + 1}",
+                reference=f"{tag}-{site}-{start // RECEIPT_LINES + 1}"),
             )

@@ -20,7 +20,7 @@ from benchmarks.order_catalog import REGIONS
 from benchmarks.timing import CallClocks, PhaseResult, Stopwatch
 from onhand import services
 from onhand.bootstrap import Onhand
-from onhand.domain.orders.commands import CreateOrder, OrderAction
+from onhand.domain.orders.commands import CreateOrder, OrderAction, ShipOrder
 from onhand.services.orders.sales_orders import NewOrderLine
 from onhand.services.orders.views import SalesOrderView, ShipTo
 
@@ -83,7 +83,7 @@ def fulfil_orders(
         with clocks.running("allocate_order"):
             allocated = services.sales_orders.allocate_order(onhand, OrderAction(plan.reference))
         with clocks.running("ship_order"):
-            shipped = services.shipping.ship_order(onhand, plan.reference)
+            shipped = services.shipping.ship_order(onhand, ShipOrder(plan.reference))
         problems += _shortfalls(plan, allocated, shipped)
     return PhaseResult(code, f"{title} allocated+shipped", len(plans), clocks.seconds), clocks, problems
 

@@ -17,6 +17,8 @@ from benchmarks.balances import BalanceBook
 from benchmarks.timing import PhaseResult, Stopwatch
 from onhand import services
 from onhand.bootstrap import Onhand
+from onhand.domain.catalog.commands import CreateItem, CreateLocation
+from onhand.domain.ledger.commands import MoveStock, PostAdjustment
 from onhand.services.ledger.postings import StockLine
 
 # A receipt before purchasing exists is stock found at a location (benchmarks.md, W1).
@@ -48,15 +50,16 @@ def create_catalog(
     clock = Stopwatch()
     with clock.running():
         for code in codes:
-            services.locations.create_location(onhand, code=code, name=f"Warehouse {code}", kind="warehouse")
+            services.locations.create_location(onhand, CreateLocation(
+                code=code, name=f"Warehouse {code}", kind="warehouse"))
         for sku, days in shelf_life.items():
             services.items.create_item(
                 onhand,
-                sku=sku,
+                CreateItem(sku=sku,
                 name=f"Benchmark item {sku}",
                 unit="each",
                 tracking="lot" if days else "none",
-                shelf_life_days=days,
+                shelf_life_days=days),
             )
     result = PhaseResult("W0", "items and locations", items + locations, clock.seconds)
     return result, Catalog(shelf_life, codes)
@@ -98,10 +101,10 @@ def receive(onhand: Onhand, plan: list[Receipt], book: BalanceBook) -> PhaseResu
         for n, receipt in enumerate(plan, start=1):
             services.adjustments.post_adjustment(
                 onhand,
-                location=receipt.location,
+                PostAdjustment(location=receipt.location,
                 lines=[receipt.line],
                 reason=RECEIPT_REASON,
-                reference=f"RCV-{n:07d}",
+                reference=f"RCV-{n:07d}"),
             )
     for receipt in plan:
         line = receipt.line
@@ -122,10 +125,10 @@ def transfer(
             destination = rng.choice([code for code in catalog.locations if code != source])
             services.relocations.move_stock(
                 onhand,
-                source=source,
+                MoveStock(source=source,
                 destination=destination,
                 lines=[StockLine(sku=sku, quantity=quantity, lot=lot)],
-                reference=f"MOV-{n:07d}",
+                reference=f"MOV-{n:07d}"),
             )
             book.move(key, destination, quantity)
     return PhaseResult("W2", "partial transfers", count, clock.seconds)

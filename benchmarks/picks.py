@@ -22,7 +22,7 @@ from benchmarks.balances import BalanceBook, Place
 from benchmarks.timing import CallClocks, PhaseResult
 from onhand import services
 from onhand.bootstrap import Onhand
-from onhand.domain.orders.commands import CreateOrder, OrderAction
+from onhand.domain.orders.commands import CreateOrder, OrderAction, ShipOrder
 from onhand.services.orders.sales_orders import NewOrderLine
 from onhand.services.orders.views import SalesOrderView
 
@@ -70,7 +70,7 @@ def pick(
         with clocks.running("allocate_order"):
             services.sales_orders.allocate_order(onhand, OrderAction(reference))
         with clocks.running("ship_order"):
-            shipped = services.shipping.ship_order(onhand, reference)
+            shipped = services.shipping.ship_order(onhand, ShipOrder(reference))
         expected = fefo_takes(book, place, quantity, expiry)
         taken = _book_shipment(book, shipped)
         if taken != {place: expected} or shipped.status != "shipped":

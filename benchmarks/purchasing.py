@@ -29,6 +29,13 @@ from benchmarks.reconcile import verify_line
 from benchmarks.timing import PhaseResult, Stopwatch
 from onhand import services
 from onhand.bootstrap import Onhand, open_onhand
+from onhand.domain.catalog.commands import CreateItem, CreateLocation
+from onhand.domain.purchasing.commands import (
+    CreatePurchaseOrder,
+    CreateSupplier,
+    PurchaseOrderAction,
+    ReceivePurchaseOrder,
+)
 from onhand.services.purchasing.purchase_orders import NewPurchaseLine
 from onhand.services.purchasing.receiving import ReceiptLine
 
@@ -77,12 +84,14 @@ def run_purchasing(url: str, description: str, *, scale: float, seed: int) -> bo
 
 def _run(onhand: Onhand, rng: random.Random, scale: float) -> bool:
     skus, orders = plan(rng, scale)
-    services.locations.create_location(onhand, code="RCV", name="Receiving warehouse", kind="warehouse")
+    services.locations.create_location(onhand, CreateLocation(code="RCV", name="Receiving warehouse", kind="warehouse"))
     for code in BINS:
-        services.locations.create_location(onhand, code=code, name=f"Bin {code}", kind="bin", parent="RCV")
+        services.locations.create_location(onhand, CreateLocation(
+            code=code, name=f"Bin {code}", kind="bin", parent="RCV"))
     for sku in skus:
-        services.items.create_item(onhand, sku=sku, name=f"Benchmark item {sku}", tracking="lot")
-    services.suppliers.create_supplier(onhand, code="BENCH", name="Benchmark supplier", lead_time_days=10)
+        services.items.create_item(onhand, CreateItem(sku=sku, name=f"Benchmark item {sku}", tracking="lot"))
+    services.suppliers.create_supplier(onhand, CreateSupplier(code="BENCH", name="Benchmark supplier",
+        lead_time_days=10))
     say(f"setup (untimed): 1 warehouse with {len(BINS)} bins, {len(skus)} lot-tracked items, 1 supplier")
 
     watch = Stopwatch()
@@ -90,11 +99,12 @@ def _run(onhand: Onhand, rng: random.Random, scale: float) -> bool:
     for planned in orders:
         with watch.running():
             order = services.purchase_orders.create_purchase_order(
-                onhand, supplier="BENCH", destination_location="RCV",
+                onhand, CreatePurchaseOrder(supplier="BENCH", destination="RCV",
                 lines=[NewPurchaseLine(sku, quantity, f"{rng.randint(100, 9999) / 100:.2f}")
-                       for sku, quantity in planned.lines],
+                       for sku, quantity in planned.lines]),
             )
-            references.append(services.purchase_orders.place_purchase_order(onhand, order.reference).reference)
+            references.append(services.purchase_orders.place_purchase_order(onhand,
+                PurchaseOrderAction(order.reference)).reference)
     say(PhaseResult("P1", "purchase orders created+placed", len(orders), watch.seconds).line())
 
     expected: dict[tuple[str, str], int] = defaultdict(int)
@@ -110,7 +120,7 @@ def _run(onhand: Onhand, rng: random.Random, scale: float) -> bool:
                                          location=rng.choice(BINS)))
                 expected[(sku, lot)] += quantity // RECEIPTS_PER_ORDER
             with watch.running():
-                services.receiving.receive_purchase_order(onhand, reference, lines=lines)
+                services.receiving.receive_purchase_order(onhand, ReceivePurchaseOrder(reference, lines=lines))
             lines_posted += len(lines)
     result = PhaseResult("P2", "receipt lines posted (lot-tracked)", lines_posted, watch.seconds)
     say(result.line())

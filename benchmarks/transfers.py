@@ -28,6 +28,9 @@ from benchmarks.reconcile import verify_line
 from benchmarks.timing import CallClocks, PhaseResult
 from onhand import services
 from onhand.bootstrap import Onhand, open_onhand
+from onhand.domain.catalog.commands import CreateItem, CreateLocation
+from onhand.domain.ledger.commands import PostAdjustment
+from onhand.domain.transfers.commands import CreateTransfer, ReceiveTransfer, ShipTransfer
 from onhand.services.ledger.postings import StockLine
 from onhand.services.transfers.transfer_orders import NewTransferLine
 
@@ -66,10 +69,10 @@ def plan(rng: random.Random, count: int, skus: Sequence[str]) -> list[Planned]:
 def setup(onhand: Onhand, plans: Sequence[Planned], skus: Sequence[str], tracked: set[str]) -> dict[tuple, int]:
     """Sites, a transit location, items, and at each site what its transfers will send."""
     for code in SITES:
-        services.locations.create_location(onhand, code=code, name=code, kind="warehouse")
-    services.locations.create_location(onhand, code="OCEAN-1", name="Container", kind="transit")
+        services.locations.create_location(onhand, CreateLocation(code=code, name=code, kind="warehouse"))
+    services.locations.create_location(onhand, CreateLocation(code="OCEAN-1", name="Container", kind="transit"))
     for sku in skus:
-        services.items.create_item(onhand, sku=sku, name=sku, tracking="lot" if sku in tracked else "none")
+        services.items.create_item(onhand, CreateItem(sku=sku, name=sku, tracking="lot" if sku in tracked else "none"))
     need: dict[tuple, int] = defaultdict(int)
     for planned in plans:
         for sku, quantity in planned.lines:
@@ -87,7 +90,7 @@ def setup(onhand: Onhand, plans: Sequence[Planned], skus: Sequence[str], tracked
             else:
                 lines.append(StockLine(sku, units))
         if lines:
-            services.adjustments.post_adjustment(onhand, location=site, lines=lines, reason="opening")
+            services.adjustments.post_adjustment(onhand, PostAdjustment(location=site, lines=lines, reason="opening"))
     return need
 
 
@@ -115,13 +118,13 @@ def _run(onhand: Onhand, rng: random.Random, count: int) -> bool:
     for planned in plans:
         with clocks.running("create_transfer"):
             made = services.transfer_orders.create_transfer(
-                onhand, source=planned.source, destination=planned.destination,
-                lines=[NewTransferLine(sku, quantity) for sku, quantity in planned.lines],
+                onhand, CreateTransfer(source=planned.source, destination=planned.destination,
+                lines=[NewTransferLine(sku, quantity) for sku, quantity in planned.lines]),
             )
         with clocks.running("ship_transfer"):
-            services.transit.ship_transfer(onhand, made.reference)
+            services.transit.ship_transfer(onhand, ShipTransfer(made.reference))
         with clocks.running("receive_transfer"):
-            done = services.transit.receive_transfer(onhand, made.reference)
+            done = services.transit.receive_transfer(onhand, ReceiveTransfer(made.reference))
         if done.status != "received":
             problems.append(f"{done.reference} is {done.status}")
     result = PhaseResult("T3", "3-line transfers created+shipped+received", count, clocks.seconds)

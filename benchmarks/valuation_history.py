@@ -28,7 +28,14 @@ from onhand import services
 from onhand.adapters.db.tables import balances, moves, postings
 from onhand.adapters.db.tables.valuation import cost_checkpoints, move_values, valuation_heads
 from onhand.bootstrap import Onhand, open_onhand
+from onhand.domain.catalog.commands import CreateItem, CreateLocation
 from onhand.domain.catalog.locations import LocationKind
+from onhand.domain.purchasing.commands import (
+    CreatePurchaseOrder,
+    CreateSupplier,
+    PurchaseOrderAction,
+    ReceivePurchaseOrder,
+)
 from onhand.domain.valuation.cost_layers import CostingMethod
 from onhand.domain.valuation.move_roles import MoveRole
 from onhand.domain.valuation.value_history import CostMove, value_history
@@ -131,18 +138,18 @@ def _matches_a_full_rerun(onhand: Onhand, sku: str) -> bool:
 
 def backdated_phase(onhand: Onhand, rng: random.Random, scale: float) -> bool:
     count = max(200, round(LONG_HISTORY * scale))
-    services.items.create_item(onhand, sku="LONG", name="Long history")
+    services.items.create_item(onhand, CreateItem(sku="LONG", name="Long history"))
     start = time.perf_counter()
     _bulk_history(onhand, rng, count)
     say(f"D1 setup (untimed, bulk): LONG with {count} moves at NY, checkpoints every {CHECKPOINT_EVERY} "
         f"({time.perf_counter() - start:.1f} s)")
     order = services.purchase_orders.create_purchase_order(
-        onhand, supplier="ACME", destination_location="NY", lines=[NewPurchaseLine("LONG", 40, "1.23")])
-    services.purchase_orders.place_purchase_order(onhand, order.reference)
+        onhand, CreatePurchaseOrder(supplier="ACME", destination="NY", lines=[NewPurchaseLine("LONG", 40, "1.23")]))
+    services.purchase_orders.place_purchase_order(onhand, PurchaseOrderAction(order.reference))
     effective = onhand.now() - timedelta(minutes=count + 59, seconds=30)  # before every move of the history
     start = time.perf_counter()
     receipt = services.receiving.receive_purchase_order(
-        onhand, order.reference, lines=[ReceiptLine(1, 40)], effective_at=effective)
+        onhand, ReceivePurchaseOrder(order.reference, lines=[ReceiptLine(1, 40)], effective_at=effective))
     seconds = time.perf_counter() - start
     changed = services.valuation_reports.move_values(onhand, receipt.posting_id).total_value
     ok = _matches_a_full_rerun(onhand, "LONG")
@@ -162,10 +169,11 @@ def report_phase(onhand: Onhand, rng: random.Random, scale: float, backend: str)
             lines = [NewPurchaseLine(sku, rng.randint(1, 50), Decimal(rng.randint(100, 9999)) / 100)
                      for sku in skus[first:first + PO_LINES]]
             order = services.purchase_orders.create_purchase_order(
-                onhand, supplier="ACME", destination_location=place, lines=lines)
-            services.purchase_orders.place_purchase_order(onhand, order.reference)
+                onhand, CreatePurchaseOrder(supplier="ACME", destination=place, lines=lines))
+            services.purchase_orders.place_purchase_order(onhand, PurchaseOrderAction(order.reference))
             services.receiving.receive_purchase_order(
-                onhand, order.reference, lines=[ReceiptLine(n + 1, line.quantity) for n, line in enumerate(lines)])
+                onhand, ReceivePurchaseOrder(order.reference, lines=[ReceiptLine(n + 1, line.quantity) for n,
+                    line in enumerate(lines)]))
         if place == "NY":
             middle = onhand.now()
             time.sleep(0.01)
@@ -198,9 +206,9 @@ def run(url: str, description: str, *, scale: float, seed: int) -> bool:
     say(f"database: {description}")
     onhand = open_onhand(url)
     try:
-        services.locations.create_location(onhand, code="NY", name="New York", kind="warehouse")
-        services.locations.create_location(onhand, code="LA", name="Los Angeles", kind="warehouse")
-        services.suppliers.create_supplier(onhand, code="ACME", name="Acme")
+        services.locations.create_location(onhand, CreateLocation(code="NY", name="New York", kind="warehouse"))
+        services.locations.create_location(onhand, CreateLocation(code="LA", name="Los Angeles", kind="warehouse"))
+        services.suppliers.create_supplier(onhand, CreateSupplier(code="ACME", name="Acme"))
         rng = random.Random(seed)
         ok = backdated_phase(onhand, rng, scale)
         ok = report_phase(onhand, rng, scale, onhand.engine.dialect.name) and ok

@@ -25,9 +25,10 @@ from onhand.domain.catalog.events import LotStatusChanged, SellablePlacesChanged
 from onhand.domain.ledger.events import PostingsToWrite, PostingsWritten
 from onhand.services.accounting.journals import refuse_locked_period
 from onhand.services.context import JournalPusher
+from onhand.services.feed import recorder as change_feed
 from onhand.services.limits import Limits
 from onhand.services.orders import backorders
-from onhand.services.subscribers import Subscribers
+from onhand.services.subscribers import Subscriber, Subscribers
 from onhand.services.valuation.posting_values import on_postings_written as value_postings_written
 
 
@@ -36,15 +37,19 @@ def utc_now() -> datetime:
 
 
 def standard_subscribers() -> Subscribers:
-    """Who acts, in the same transaction, on what the ledger and the catalog publish: in
-    this order (a posting in a locked period is refused before anything else happens; its
-    moves are valued before orders re-plan around what is on hand)."""
-    return Subscribers({
+    """Who acts, in the same transaction, on what the areas publish: in this order (a
+    posting in a locked period is refused before anything else happens; its moves are
+    valued before orders re-plan around what is on hand); the change feed records each
+    change last (services/feed/recorder.py)."""
+    table: dict[type, list[Subscriber]] = {
         PostingsToWrite: [refuse_locked_period],
         PostingsWritten: [value_postings_written, backorders.on_postings_written],
         LotStatusChanged: [backorders.on_lot_status_changed],
         SellablePlacesChanged: [backorders.on_sellable_places_changed],
-    })
+    }
+    for kind, record in change_feed.SUBSCRIPTIONS.items():
+        table.setdefault(kind, []).append(record)
+    return Subscribers(table)
 
 
 class Onhand:

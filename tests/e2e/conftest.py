@@ -24,6 +24,9 @@ from fastapi import FastAPI
 
 from onhand import services
 from onhand.bootstrap import Onhand
+from onhand.domain.access.commands import CreateApiKey
+from onhand.domain.catalog.commands import CreateItem, CreateLocation, SetLocationRouting
+from onhand.domain.ledger.commands import PostAdjustment
 from onhand.entrypoints.api.app import SERVER_OPTIONS, create_app
 from tests.e2e.cli_runner import PrebuiltCliRunner
 
@@ -102,7 +105,7 @@ class ApiKeys:
 @pytest.fixture
 def api_keys(onhand: Onhand) -> ApiKeys:
     def secret(role: str) -> str:
-        return services.keys.create_api_key(onhand, name=f"{role} key", role=role).secret
+        return services.keys.create_api_key(onhand, CreateApiKey(name=f"{role} key", role=role)).secret
 
     return ApiKeys(admin=secret("admin"), operator=secret("operator"), viewer=secret("viewer"))
 
@@ -169,19 +172,19 @@ def api_stocked(onhand: Onhand) -> Onhand:
     TEA-1 (each): 10 at NY.  RICE-5 (kg): 2.5 at NY.
     HONEY (lot-tracked): lot H1 (expires 2026-12-31) 6 at NY.
     """
-    services.locations.create_location(onhand, code="NY", name="New York", kind="warehouse")
-    services.locations.create_location(onhand, code="NY-A1", name="Aisle A1", kind="bin", parent="NY")
-    services.locations.create_location(onhand, code="LA", name="Los Angeles", kind="store")
-    services.items.create_item(onhand, sku="TEA-1", name="Green tea", unit="each")
-    services.items.create_item(onhand, sku="RICE-5", name="Rice", unit="kg")
-    services.items.create_item(onhand, sku="HONEY", name="Honey", unit="each", tracking="lot")
+    services.locations.create_location(onhand, CreateLocation(code="NY", name="New York", kind="warehouse"))
+    services.locations.create_location(onhand, CreateLocation(code="NY-A1", name="Aisle A1", kind="bin", parent="NY"))
+    services.locations.create_location(onhand, CreateLocation(code="LA", name="Los Angeles", kind="store"))
+    services.items.create_item(onhand, CreateItem(sku="TEA-1", name="Green tea", unit="each"))
+    services.items.create_item(onhand, CreateItem(sku="RICE-5", name="Rice", unit="kg"))
+    services.items.create_item(onhand, CreateItem(sku="HONEY", name="Honey", unit="each", tracking="lot"))
     line = services.postings.StockLine
     services.adjustments.post_adjustment(
-        onhand, location="NY", reason="found",
+        onhand, PostAdjustment(location="NY", reason="found",
         lines=[
             line("TEA-1", "10"), line("RICE-5", "2.5"),
             line("HONEY", "6", lot="H1", expiry_date="2026-12-31"),
-        ],
+        ]),
     )
     return onhand
 
@@ -198,19 +201,19 @@ def api_two_sites(onhand: Onhand) -> Onhand:
     H-LA (2026-05-01) 20.
     """
     locations = services.locations
-    locations.create_location(onhand, code="NY", name="New York", kind="warehouse")
-    locations.create_location(onhand, code="NY-A1", name="Aisle A1", kind="bin", parent="NY")
-    locations.create_location(onhand, code="NY-B1", name="Aisle B1", kind="bin", parent="NY")
+    locations.create_location(onhand, CreateLocation(code="NY", name="New York", kind="warehouse"))
+    locations.create_location(onhand, CreateLocation(code="NY-A1", name="Aisle A1", kind="bin", parent="NY"))
+    locations.create_location(onhand, CreateLocation(code="NY-B1", name="Aisle B1", kind="bin", parent="NY"))
     locations.create_location(
-        onhand, code="NY-RETURNS", name="Returns cage", kind="bin", parent="NY", sellable=False
+        onhand, CreateLocation(code="NY-RETURNS", name="Returns cage", kind="bin", parent="NY", sellable=False)
     )
-    locations.create_location(onhand, code="LA", name="Los Angeles", kind="warehouse")
-    locations.set_location_routing(onhand, "NY", latitude=40.71, longitude=-74.01)
-    locations.set_location_routing(onhand, "LA", latitude=34.05, longitude=-118.24)
-    locations.set_location_routing(onhand, "NY-B1", walk_order=1)
-    locations.set_location_routing(onhand, "NY-A1", walk_order=2)
-    services.items.create_item(onhand, sku="TEA", name="Green tea")
-    services.items.create_item(onhand, sku="HONEY", name="Honey", tracking="lot")
+    locations.create_location(onhand, CreateLocation(code="LA", name="Los Angeles", kind="warehouse"))
+    locations.set_location_routing(onhand, SetLocationRouting(code="NY", latitude=40.71, longitude=-74.01))
+    locations.set_location_routing(onhand, SetLocationRouting(code="LA", latitude=34.05, longitude=-118.24))
+    locations.set_location_routing(onhand, SetLocationRouting(code="NY-B1", walk_order=1))
+    locations.set_location_routing(onhand, SetLocationRouting(code="NY-A1", walk_order=2))
+    services.items.create_item(onhand, CreateItem(sku="TEA", name="Green tea"))
+    services.items.create_item(onhand, CreateItem(sku="HONEY", name="Honey", tracking="lot"))
     line = services.postings.StockLine
     for location, lines in (
         ("NY-A1", [line("TEA", "5"), line("HONEY", "4", lot="H-LATE", expiry_date="2027-06-30"),
@@ -219,7 +222,7 @@ def api_two_sites(onhand: Onhand) -> Onhand:
                    line("HONEY", "3", lot="H-OLD", expiry_date="2026-02-01")]),
         ("LA", [line("TEA", "20"), line("HONEY", "20", lot="H-LA", expiry_date="2026-05-01")]),
     ):
-        services.adjustments.post_adjustment(onhand, location=location, reason="found", lines=lines)
+        services.adjustments.post_adjustment(onhand, PostAdjustment(location=location, reason="found", lines=lines))
     return onhand
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from onhand import services
+from onhand.domain.catalog.commands import CreateLocation
 
 
 def _setup_bundle(api):
@@ -12,7 +13,7 @@ def _setup_bundle(api):
 
 
 def test_a_bundle_is_defined_and_its_availability_read_per_location(api_admin, onhand):
-    services.locations.create_location(onhand, code="NY", name="New York", kind="warehouse")
+    services.locations.create_location(onhand, CreateLocation(code="NY", name="New York", kind="warehouse"))
     _setup_bundle(api_admin)
     api_admin.post("/api/v1/adjustments", json={
         "location": "NY", "reason": "found", "lines": [{"sku": "MUG", "quantity": "10"}, {"sku": "TEA", "quantity": 5}],
@@ -44,7 +45,7 @@ def test_a_bundle_cycle_is_a_422_naming_the_component(api_admin, onhand):
 
 
 def test_a_build_order_is_built_in_parts_and_traced(api_admin, onhand):
-    services.locations.create_location(onhand, code="NY", name="New York", kind="warehouse")
+    services.locations.create_location(onhand, CreateLocation(code="NY", name="New York", kind="warehouse"))
     for body in ({"sku": "BERRY", "name": "Berries", "tracking": "lot"}, {"sku": "JAR", "name": "Jar"},
                  {"sku": "JAM", "name": "Jam", "tracking": "lot", "kind": "assembly"}):
         api_admin.post("/api/v1/items", json=body)
@@ -75,7 +76,7 @@ def test_a_build_order_is_built_in_parts_and_traced(api_admin, onhand):
 
 
 def test_a_build_short_of_components_is_a_409_listing_them(api_admin, onhand):
-    services.locations.create_location(onhand, code="NY", name="New York", kind="warehouse")
+    services.locations.create_location(onhand, CreateLocation(code="NY", name="New York", kind="warehouse"))
     for body in ({"sku": "NUT", "name": "Nut"}, {"sku": "BOLT", "name": "Bolt"}, {"sku": "KIT", "name": "Kit"}):
         api_admin.post("/api/v1/items", json=body)
     api_admin.put("/api/v1/boms/KIT",
@@ -96,7 +97,7 @@ def test_a_viewer_cannot_build(api_viewer, api_admin):
 
 
 def test_a_build_and_a_disassembly_are_backdated_with_effective_at(api_admin, onhand):
-    services.locations.create_location(onhand, code="NY", name="New York", kind="warehouse")
+    services.locations.create_location(onhand, CreateLocation(code="NY", name="New York", kind="warehouse"))
     for body in ({"sku": "BERRY", "name": "Berries"}, {"sku": "JAM", "name": "Jam", "kind": "assembly"}):
         api_admin.post("/api/v1/items", json=body)
     api_admin.put("/api/v1/boms/JAM", json={"components": [{"sku": "BERRY", "quantity": 1}]})

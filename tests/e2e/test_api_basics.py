@@ -7,6 +7,8 @@ import pytest
 
 from onhand import services
 from onhand.bootstrap import Onhand, open_onhand
+from onhand.domain.access.commands import CreateApiKey
+from onhand.domain.catalog.commands import CreateItem
 from onhand.entrypoints.api.app import app_from_env, create_app
 from tests.e2e.conftest import serve_api
 
@@ -80,8 +82,8 @@ def test_app_from_env_serves_the_database_named_by_onhand_database_url(
     database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     setup = open_onhand(database_url)
-    secret = services.keys.create_api_key(setup, name="ops", role="viewer").secret
-    services.items.create_item(setup, sku="TEA-1", name="Green tea")
+    secret = services.keys.create_api_key(setup, CreateApiKey(name="ops", role="viewer")).secret
+    services.items.create_item(setup, CreateItem(sku="TEA-1", name="Green tea"))
     setup.close()
     monkeypatch.setenv("ONHAND_DATABASE_URL", database_url)
     with serve_api(app_from_env()) as url, httpx.Client(base_url=url) as client:

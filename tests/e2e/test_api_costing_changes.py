@@ -6,20 +6,28 @@ import httpx
 
 from onhand import services
 from onhand.bootstrap import Onhand
+from onhand.domain.catalog.commands import CreateItem, CreateLocation
+from onhand.domain.purchasing.commands import (
+    CreatePurchaseOrder,
+    CreateSupplier,
+    PurchaseOrderAction,
+    ReceivePurchaseOrder,
+)
 from onhand.services.purchasing.purchase_orders import NewPurchaseLine
 from onhand.services.purchasing.receiving import ReceiptLine
 
 
 def _stock(onhand: Onhand) -> None:
-    services.items.create_item(onhand, sku="MUG", name="Mug")
-    services.items.create_item(onhand, sku="TEA", name="Tea", tracking="lot")
-    services.locations.create_location(onhand, code="NY", name="New York", kind="warehouse")
-    services.suppliers.create_supplier(onhand, code="ACME", name="Acme")
+    services.items.create_item(onhand, CreateItem(sku="MUG", name="Mug"))
+    services.items.create_item(onhand, CreateItem(sku="TEA", name="Tea", tracking="lot"))
+    services.locations.create_location(onhand, CreateLocation(code="NY", name="New York", kind="warehouse"))
+    services.suppliers.create_supplier(onhand, CreateSupplier(code="ACME", name="Acme"))
     for cost in ("5.00", "6.00"):
         order = services.purchase_orders.create_purchase_order(
-            onhand, supplier="ACME", destination_location="NY", lines=[NewPurchaseLine("MUG", 10, cost)])
-        services.purchase_orders.place_purchase_order(onhand, order.reference)
-        services.receiving.receive_purchase_order(onhand, order.reference, lines=[ReceiptLine(1, 10)])
+            onhand, CreatePurchaseOrder(supplier="ACME", destination="NY", lines=[NewPurchaseLine("MUG", 10, cost)]))
+        services.purchase_orders.place_purchase_order(onhand, PurchaseOrderAction(order.reference))
+        services.receiving.receive_purchase_order(onhand, ReceivePurchaseOrder(order.reference, lines=[ReceiptLine(1,
+            10)]))
 
 
 def test_the_company_method_changes_with_stock_on_hand_and_the_history_is_listed(

@@ -40,7 +40,10 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from onhand import services
 from onhand.bootstrap import Onhand, open_onhand
 from onhand.config import ApiLimits
+from onhand.domain.access.commands import CreateApiKey
+from onhand.domain.catalog.commands import CreateItem
 from onhand.domain.orders.commands import CreateOrder, OrderAction
+from onhand.domain.purchasing.commands import CreatePurchaseOrder, CreateSupplier, PurchaseOrderAction
 from onhand.entrypoints.api.app import create_app
 from tests.databases import BACKENDS, fresh_database
 from tests.e2e.conftest import AppSwitch
@@ -85,24 +88,24 @@ schema = schemathesis.openapi.from_dict(_description())
 
 def _seed(onhand: Onhand) -> None:
     services.demo.load_demo_data(onhand)
-    services.suppliers.create_supplier(onhand, code="ACME", name="Acme Supplies")
+    services.suppliers.create_supplier(onhand, CreateSupplier(code="ACME", name="Acme Supplies"))
     po = services.purchase_orders.create_purchase_order(
-        onhand, supplier="ACME", destination_location="NY",
-        lines=[services.purchase_orders.NewPurchaseLine("MUG-12OZ", "24", unit_cost="2.10")],
+        onhand, CreatePurchaseOrder(supplier="ACME", destination="NY",
+        lines=[services.purchase_orders.NewPurchaseLine("MUG-12OZ", "24", unit_cost="2.10")]),
     )
-    services.purchase_orders.place_purchase_order(onhand, po.reference)
+    services.purchase_orders.place_purchase_order(onhand, PurchaseOrderAction(po.reference))
     order = services.sales_orders.create_order(
         onhand, CreateOrder(
             channel="shop", external_id="1001", lines=[services.sales_orders.NewOrderLine("MUG-12OZ", "2", "9.95")],
         ),
     )
     services.sales_orders.allocate_order(onhand, OrderAction(order.reference))
-    services.items.create_item(onhand, sku="GIFT-BOX", name="Gift box", kind="bundle")
+    services.items.create_item(onhand, CreateItem(sku="GIFT-BOX", name="Gift box", kind="bundle"))
     services.bundles.set_components(
         onhand, "GIFT-BOX", components=[services.bundles.ComponentLine("MUG-12OZ", "1"),
                                         services.bundles.ComponentLine("TOTE-CANVAS", "1")],
     )
-    services.items.create_item(onhand, sku="MUG-SET", name="Mug set", kind="assembly")
+    services.items.create_item(onhand, CreateItem(sku="MUG-SET", name="Mug set", kind="assembly"))
     services.boms.set_bill_of_materials(onhand, "MUG-SET", components=[services.bundles.ComponentLine("MUG-12OZ", "2")])
     services.builds.create_build_order(onhand, sku="MUG-SET", location="NY", quantity="1")
 
@@ -134,7 +137,7 @@ def fuzz_targets(
 
 
 def _admin_secret(onhand: Onhand) -> str:
-    return services.keys.create_api_key(onhand, name="fuzzer", role="admin").secret
+    return services.keys.create_api_key(onhand, CreateApiKey(name="fuzzer", role="admin")).secret
 
 
 def _without_key(case: Any) -> bool:

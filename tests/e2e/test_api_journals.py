@@ -8,7 +8,14 @@ import httpx
 
 from onhand import services
 from onhand.bootstrap import Onhand
-from onhand.domain.orders.commands import CreateOrder, OrderAction
+from onhand.domain.catalog.commands import CreateItem, CreateLocation
+from onhand.domain.orders.commands import CreateOrder, OrderAction, ShipOrder
+from onhand.domain.purchasing.commands import (
+    CreatePurchaseOrder,
+    CreateSupplier,
+    PurchaseOrderAction,
+    ReceivePurchaseOrder,
+)
 from onhand.services.orders.sales_orders import NewOrderLine
 from onhand.services.purchasing.purchase_orders import NewPurchaseLine
 from onhand.services.purchasing.receiving import ReceiptLine
@@ -17,19 +24,20 @@ DAY = "2026-03-02"
 
 
 def _textbook(onhand: Onhand) -> None:
-    services.items.create_item(onhand, sku="W", name="Widget")
-    services.locations.create_location(onhand, code="NY", name="New York", kind="warehouse")
-    services.suppliers.create_supplier(onhand, code="ACME", name="Acme")
+    services.items.create_item(onhand, CreateItem(sku="W", name="Widget"))
+    services.locations.create_location(onhand, CreateLocation(code="NY", name="New York", kind="warehouse"))
+    services.suppliers.create_supplier(onhand, CreateSupplier(code="ACME", name="Acme"))
     for cost in ("5.00", "6.00"):
         order = services.purchase_orders.create_purchase_order(
-            onhand, supplier="ACME", destination_location="NY", lines=[NewPurchaseLine("W", 10, cost)])
-        services.purchase_orders.place_purchase_order(onhand, order.reference)
-        services.receiving.receive_purchase_order(onhand, order.reference, lines=[ReceiptLine(1, 10)])
+            onhand, CreatePurchaseOrder(supplier="ACME", destination="NY", lines=[NewPurchaseLine("W", 10, cost)]))
+        services.purchase_orders.place_purchase_order(onhand, PurchaseOrderAction(order.reference))
+        services.receiving.receive_purchase_order(onhand, ReceivePurchaseOrder(order.reference, lines=[ReceiptLine(1,
+            10)]))
     sale = services.sales_orders.create_order(
         onhand, CreateOrder(lines=[NewOrderLine("W", 15, unit_price="10.00")]),
     )
     services.sales_orders.allocate_order(onhand, OrderAction(sale.reference))
-    services.shipping.ship_order(onhand, sale.reference)
+    services.shipping.ship_order(onhand, ShipOrder(sale.reference))
 
 
 def test_accounting_settings_are_read_by_anyone_and_changed_by_an_admin(api_admin: httpx.Client,

@@ -11,10 +11,16 @@ import pytest
 
 from onhand import services
 from onhand.bootstrap import Onhand
-from onhand.domain.orders.commands import CreateOrder, OrderAction, ShipLineFrom
-from onhand.services.orders.picking import PickConfirmation
+from onhand.domain.orders.commands import (
+    ConfirmPick,
+    CreateOrder,
+    OrderAction,
+    PickConfirmation,
+    ShipLine,
+    ShipLineFrom,
+    ShipOrder,
+)
 from onhand.services.orders.sales_orders import NewOrderLine
-from onhand.services.orders.shipping import ShipLine
 from tests.e2e.conftest import OrderBooks
 
 # SO-000001: TEA 3 (picked and shipped) and HONEY 6 (reserved: H-EARLY 4 at NY-B1 and
@@ -33,8 +39,8 @@ def orders(api_two_sites: Onhand) -> None:
     )
     services.sales_orders.ship_line_from(onhand, ShipLineFrom(OPEN, line_no=1, location="NY"))
     services.sales_orders.ship_line_from(onhand, ShipLineFrom(OPEN, line_no=2, location="NY"))
-    services.picking.confirm_pick(onhand, OPEN, picks=[PickConfirmation("TEA", "NY-A1", "3")])
-    services.shipping.ship_order(onhand, OPEN, lines=[ShipLine(1, "3")])
+    services.picking.confirm_pick(onhand, ConfirmPick(OPEN, picks=[PickConfirmation("TEA", "NY-A1", "3")]))
+    services.shipping.ship_order(onhand, ShipOrder(OPEN, lines=[ShipLine(1, "3")]))
     services.sales_orders.create_order(onhand, CreateOrder(lines=[NewOrderLine("TEA", "1")]))
     services.sales_orders.allocate_order(onhand, OrderAction(CANCELLED))
     services.sales_orders.cancel_order(onhand, OrderAction(CANCELLED))

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from onhand import services
+from onhand.domain.access.commands import CreateApiKey
 from onhand.domain.access.roles import Permission, Role, allows
 from onhand.entrypoints.api import rights
 from onhand.entrypoints.api.app import api_routes
@@ -69,8 +70,8 @@ def call(client: httpx.Client, method: str, path: str) -> httpx.Response:
 def test_a_key_of_each_role_reaches_exactly_the_routes_its_permissions_allow(
     role: Role, onhand, api_client_for: ClientFactory
 ) -> None:
-    services.keys.create_api_key(onhand, name="the admin", role="admin")  # never the last one
-    client = api_client_for(services.keys.create_api_key(onhand, name=role.value, role=role.value).secret)
+    services.keys.create_api_key(onhand, CreateApiKey(name="the admin", role="admin"))  # never the last one
+    client = api_client_for(services.keys.create_api_key(onhand, CreateApiKey(name=role.value, role=role.value)).secret)
     wrong = []
     for (method, path), permission in sorted(code_permissions().items()):
         route = next(r for r in api_routes() if method in r.methods and normalized(r.path) == path)

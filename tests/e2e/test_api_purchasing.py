@@ -7,6 +7,7 @@ import pytest
 
 from onhand import services
 from onhand.bootstrap import Onhand
+from onhand.domain.catalog.commands import CreateItem, CreateLocation
 
 API = "/api/v1"
 GS = "\x1d"
@@ -24,10 +25,10 @@ def _error(response: httpx.Response, status: int) -> dict:
 
 @pytest.fixture
 def stocked(onhand: Onhand) -> Onhand:
-    services.locations.create_location(onhand, code="NY", name="New York", kind="warehouse")
-    services.locations.create_location(onhand, code="NY-A1", name="Aisle A1", kind="bin", parent="NY")
-    services.items.create_item(onhand, sku="TEA", name="Tea", tracking="lot", gtin="09501101530003")
-    services.items.create_item(onhand, sku="MUG", name="Mug", weight_kg="0.4")
+    services.locations.create_location(onhand, CreateLocation(code="NY", name="New York", kind="warehouse"))
+    services.locations.create_location(onhand, CreateLocation(code="NY-A1", name="Aisle A1", kind="bin", parent="NY"))
+    services.items.create_item(onhand, CreateItem(sku="TEA", name="Tea", tracking="lot", gtin="09501101530003"))
+    services.items.create_item(onhand, CreateItem(sku="MUG", name="Mug", weight_kg="0.4"))
     return onhand
 
 

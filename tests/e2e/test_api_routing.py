@@ -8,6 +8,7 @@ import pytest
 
 from onhand import services
 from onhand.bootstrap import Onhand
+from onhand.domain.catalog.commands import CreateItem, CreateLocation
 
 
 @pytest.mark.parametrize(
@@ -40,13 +41,13 @@ def test_a_method_the_path_does_not_have_is_a_405_naming_every_method_it_has(
 
 
 def test_a_sku_with_a_slash_is_still_its_own_path(api_admin: httpx.Client, onhand: Onhand) -> None:
-    services.items.create_item(onhand, sku="TEA/GREEN", name="Green tea")
+    services.items.create_item(onhand, CreateItem(sku="TEA/GREEN", name="Green tea"))
     assert api_admin.get("/api/v1/items/TEA/GREEN").json()["sku"] == "TEA/GREEN"
     assert api_admin.patch("/api/v1/items/TEA%2FGREEN", json={"name": "Sencha"}).json()["name"] == "Sencha"
 
 
 def test_patching_a_gtin_path_never_changes_an_item_named_like_it(api_admin: httpx.Client, onhand: Onhand) -> None:
-    services.items.create_item(onhand, sku="by-gtin/1", name="Odd SKU")
+    services.items.create_item(onhand, CreateItem(sku="by-gtin/1", name="Odd SKU"))
     assert api_admin.patch("/api/v1/items/by-gtin/1", json={"name": "Changed"}).status_code == 405
     assert services.items.get_item(onhand, "by-gtin/1").name == "Odd SKU"
 
@@ -64,7 +65,7 @@ def test_a_declared_query_parameter_is_taken(api_admin: httpx.Client) -> None:
 
 def test_a_boolean_where_a_number_of_days_belongs_is_a_422(api_admin: httpx.Client, onhand: Onhand) -> None:
     for code, kind in (("NY", "warehouse"), ("LA", "store"), ("SEA", "transit")):
-        services.locations.create_location(onhand, code=code, name=code, kind=kind)
+        services.locations.create_location(onhand, CreateLocation(code=code, name=code, kind=kind))
     body = {"source": "NY", "destination": "LA", "transit": "SEA", "lead_time_days": False}
     response = api_admin.put("/api/v1/transfer-routes", json=body)
     assert response.status_code == 422, response.text

@@ -7,17 +7,21 @@ import httpx
 
 from onhand import services
 from onhand.bootstrap import Onhand
+from onhand.domain.accounting.commands import UpdateAccountingSettings
+from onhand.domain.catalog.commands import CreateItem, CreateLocation
+from onhand.domain.ledger.commands import PostAdjustment
 from onhand.services.ledger.postings import StockLine
 
 DAY = "2026-03-02"
 
 
 def _stocked(onhand: Onhand) -> None:
-    services.accounting_settings.update_accounting_settings(onhand, currency="NZD")
-    services.items.create_item(onhand, sku="W", name="Widget")
-    services.locations.create_location(onhand, code="NY", name="New York", kind="warehouse")
-    services.adjustments.post_adjustment(onhand, location="NY", lines=[StockLine("W", 10, unit_cost="4")],
-                                         reason="found")
+    services.accounting_settings.update_accounting_settings(onhand, UpdateAccountingSettings(currency="NZD"))
+    services.items.create_item(onhand, CreateItem(sku="W", name="Widget"))
+    services.locations.create_location(onhand, CreateLocation(code="NY", name="New York", kind="warehouse"))
+    services.adjustments.post_adjustment(onhand, PostAdjustment(
+        location="NY", lines=[StockLine("W", 10, unit_cost="4")],
+                                         reason="found"))
 
 
 def _ok(response: httpx.Response, status: int = 200) -> dict:

@@ -9,13 +9,14 @@ import httpx
 import pytest
 
 from onhand import services
+from onhand.domain.catalog.commands import CreateLocation
 
 pytestmark = pytest.mark.usefixtures("api_stocked")
 
 
 @pytest.fixture(autouse=True)
 def ocean(onhand):
-    services.locations.create_location(onhand, code="OCEAN-1", name="Container", kind="transit")
+    services.locations.create_location(onhand, CreateLocation(code="OCEAN-1", name="Container", kind="transit"))
 
 
 def _ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
@@ -88,7 +89,7 @@ def test_a_draft_changes_and_cancels_and_a_viewer_may_only_read(
 
 
 def test_routes_set_the_transit_and_the_expected_date(api_admin: httpx.Client, onhand) -> None:
-    services.locations.create_location(onhand, code="TRUCK-1", name="Truck", kind="transit")
+    services.locations.create_location(onhand, CreateLocation(code="TRUCK-1", name="Truck", kind="transit"))
     route = _ok(api_admin.put("/api/v1/transfer-routes",
                               json={"source": "NY", "destination": "LA", "transit": "TRUCK-1", "lead_time_days": 4}))
     assert route == {"source": "NY", "destination": "LA", "transit": "TRUCK-1", "lead_time_days": 4}

@@ -6,6 +6,14 @@ import httpx
 
 from onhand import services
 from onhand.bootstrap import Onhand
+from onhand.domain.catalog.commands import CreateItem, CreateLocation
+from onhand.domain.ledger.commands import PostAdjustment
+from onhand.domain.purchasing.commands import (
+    CreatePurchaseOrder,
+    CreateSupplier,
+    PurchaseOrderAction,
+    ReceivePurchaseOrder,
+)
 from onhand.services.ledger.postings import StockLine
 from onhand.services.purchasing.purchase_orders import NewPurchaseLine
 from onhand.services.purchasing.receiving import ReceiptLine
@@ -22,17 +30,18 @@ def test_the_costing_method_is_chosen_by_an_admin(api_admin: httpx.Client, api_v
 
 def test_an_item_overrides_the_method_and_the_report_and_values_are_read(onhand: Onhand,
                                                                           api_admin: httpx.Client) -> None:
-    services.items.create_item(onhand, sku="TEA-1", name="Green tea", unit="each")
+    services.items.create_item(onhand, CreateItem(sku="TEA-1", name="Green tea", unit="each"))
     response = api_admin.put("/api/v1/costing/items/TEA-1", json={"method": "moving_average"})
     assert response.json() == {"sku": "TEA-1", "method": "moving_average", "own_method": "moving_average"}
-    services.locations.create_location(onhand, code="NY", name="New York", kind="warehouse")
-    services.locations.create_location(onhand, code="LA", name="Los Angeles", kind="store")
-    services.suppliers.create_supplier(onhand, code="ACME", name="Acme")
+    services.locations.create_location(onhand, CreateLocation(code="NY", name="New York", kind="warehouse"))
+    services.locations.create_location(onhand, CreateLocation(code="LA", name="Los Angeles", kind="store"))
+    services.suppliers.create_supplier(onhand, CreateSupplier(code="ACME", name="Acme"))
     for cost in ("5.00", "6.00"):
         order = services.purchase_orders.create_purchase_order(
-            onhand, supplier="ACME", destination_location="NY", lines=[NewPurchaseLine("TEA-1", 10, cost)])
-        services.purchase_orders.place_purchase_order(onhand, order.reference)
-        services.receiving.receive_purchase_order(onhand, order.reference, lines=[ReceiptLine(1, 10)])
+            onhand, CreatePurchaseOrder(supplier="ACME", destination="NY", lines=[NewPurchaseLine("TEA-1", 10, cost)]))
+        services.purchase_orders.place_purchase_order(onhand, PurchaseOrderAction(order.reference))
+        services.receiving.receive_purchase_order(onhand, ReceivePurchaseOrder(order.reference, lines=[ReceiptLine(1,
+            10)]))
     moved = api_admin.post("/api/v1/relocations", json={
         "source": "NY", "destination": "LA", "lines": [{"sku": "TEA-1", "quantity": 4}]}).json()
     values = api_admin.get(f"/api/v1/postings/{moved['id']}/values").json()
@@ -50,17 +59,18 @@ def test_an_item_overrides_the_method_and_the_report_and_values_are_read(onhand:
 
 def _textbook_with_a_late_receipt(onhand: Onhand) -> str:
     """TEA: received 10 @ 6.00 and 8 shipped (48.00); an order of 10 @ 5.00 placed, not yet received."""
-    services.items.create_item(onhand, sku="TEA", name="Tea", unit="each")
-    services.locations.create_location(onhand, code="NY", name="New York", kind="warehouse")
-    services.suppliers.create_supplier(onhand, code="ACME", name="Acme")
+    services.items.create_item(onhand, CreateItem(sku="TEA", name="Tea", unit="each"))
+    services.locations.create_location(onhand, CreateLocation(code="NY", name="New York", kind="warehouse"))
+    services.suppliers.create_supplier(onhand, CreateSupplier(code="ACME", name="Acme"))
     late = services.purchase_orders.create_purchase_order(
-        onhand, supplier="ACME", destination_location="NY", lines=[NewPurchaseLine("TEA", 10, "5.00")])
-    services.purchase_orders.place_purchase_order(onhand, late.reference)
+        onhand, CreatePurchaseOrder(supplier="ACME", destination="NY", lines=[NewPurchaseLine("TEA", 10, "5.00")]))
+    services.purchase_orders.place_purchase_order(onhand, PurchaseOrderAction(late.reference))
     order = services.purchase_orders.create_purchase_order(
-        onhand, supplier="ACME", destination_location="NY", lines=[NewPurchaseLine("TEA", 10, "6.00")])
-    services.purchase_orders.place_purchase_order(onhand, order.reference)
-    services.receiving.receive_purchase_order(onhand, order.reference, lines=[ReceiptLine(1, 10)])
-    services.adjustments.post_adjustment(onhand, location="NY", lines=[StockLine("TEA", -8)], reason="lost")
+        onhand, CreatePurchaseOrder(supplier="ACME", destination="NY", lines=[NewPurchaseLine("TEA", 10, "6.00")]))
+    services.purchase_orders.place_purchase_order(onhand, PurchaseOrderAction(order.reference))
+    services.receiving.receive_purchase_order(onhand, ReceivePurchaseOrder(order.reference, lines=[ReceiptLine(1, 10)]))
+    services.adjustments.post_adjustment(onhand, PostAdjustment(
+        location="NY", lines=[StockLine("TEA", -8)], reason="lost"))
     return late.reference
 
 

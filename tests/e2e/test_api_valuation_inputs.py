@@ -8,6 +8,14 @@ from sqlalchemy import delete
 from onhand import services
 from onhand.adapters.db.tables.valuation import cost_layers, cost_pools, move_values
 from onhand.bootstrap import Onhand
+from onhand.domain.catalog.commands import CreateItem, CreateLocation
+from onhand.domain.ledger.commands import PostAdjustment
+from onhand.domain.purchasing.commands import (
+    CreatePurchaseOrder,
+    CreateSupplier,
+    PurchaseOrderAction,
+    ReceivePurchaseOrder,
+)
 from onhand.services.ledger.postings import StockLine
 from onhand.services.purchasing.purchase_orders import NewPurchaseLine
 from onhand.services.purchasing.receiving import ReceiptLine
@@ -16,8 +24,8 @@ API = "/api/v1"
 
 
 def _shop(onhand: Onhand) -> None:
-    services.locations.create_location(onhand, code="NY", name="New York", kind="warehouse")
-    services.items.create_item(onhand, sku="MUG", name="Mug")
+    services.locations.create_location(onhand, CreateLocation(code="NY", name="New York", kind="warehouse"))
+    services.items.create_item(onhand, CreateItem(sku="MUG", name="Mug"))
 
 
 def test_found_stock_comes_in_at_the_unit_cost_given_and_a_cost_on_a_loss_is_refused(
@@ -43,7 +51,8 @@ def test_stock_that_predates_valuation_is_listed_and_valued_by_an_admin(
     onhand: Onhand, api_admin: httpx.Client, api_operator: httpx.Client
 ) -> None:
     _shop(onhand)
-    services.adjustments.post_adjustment(onhand, location="NY", lines=[StockLine("MUG", 5)], reason="found")
+    services.adjustments.post_adjustment(onhand, PostAdjustment(
+        location="NY", lines=[StockLine("MUG", 5)], reason="found"))
     with onhand.engine.begin() as conn:
         for table in (cost_layers, cost_pools, move_values):
             conn.execute(delete(table))
@@ -66,11 +75,11 @@ def test_received_units_go_back_to_the_supplier_and_an_over_return_names_the_fie
     onhand: Onhand, api_operator: httpx.Client
 ) -> None:
     _shop(onhand)
-    services.suppliers.create_supplier(onhand, code="ACME", name="Acme")
+    services.suppliers.create_supplier(onhand, CreateSupplier(code="ACME", name="Acme"))
     order = services.purchase_orders.create_purchase_order(
-        onhand, supplier="ACME", destination_location="NY", lines=[NewPurchaseLine("MUG", 6, "3.00")])
-    services.purchase_orders.place_purchase_order(onhand, order.reference)
-    services.receiving.receive_purchase_order(onhand, order.reference, lines=[ReceiptLine(1, 6)])
+        onhand, CreatePurchaseOrder(supplier="ACME", destination="NY", lines=[NewPurchaseLine("MUG", 6, "3.00")]))
+    services.purchase_orders.place_purchase_order(onhand, PurchaseOrderAction(order.reference))
+    services.receiving.receive_purchase_order(onhand, ReceivePurchaseOrder(order.reference, lines=[ReceiptLine(1, 6)]))
     url = f"{API}/purchase-orders/{order.reference}/returns"
     sent = api_operator.post(url, json={"lines": [{"line_no": 1, "quantity": 2}], "authorisation": "RMA-1"})
     assert sent.status_code == 201, sent.text

@@ -13,7 +13,9 @@ import pytest
 import uvicorn
 
 from onhand import services
+from onhand.domain.catalog.commands import CreateItem, CreateLocation
 from onhand.domain.errors import Unauthorized
+from onhand.domain.ledger.commands import PostAdjustment
 from onhand.services.ledger.postings import StockLine
 from onhand.services.views import Discrepancy, VerifyReport
 
@@ -175,7 +177,7 @@ def test_demo_data_has_an_expired_lot_a_quarantined_lot_and_a_non_sellable_locat
 
 
 def test_demo_on_a_database_with_items_skips_loading(cli_run, onhand):
-    services.items.create_item(onhand, sku="MINE", name="My own item")
+    services.items.create_item(onhand, CreateItem(sku="MINE", name="My own item"))
 
     result = cli_run("demo", "--no-serve")
 
@@ -201,10 +203,10 @@ def installed_script() -> str:
 
 
 def test_the_installed_console_script_verifies_and_shows_stock(database_url, onhand):
-    services.locations.create_location(onhand, code="NY", name="New York", kind="warehouse")
-    services.items.create_item(onhand, sku="MUG", name="Mug")
+    services.locations.create_location(onhand, CreateLocation(code="NY", name="New York", kind="warehouse"))
+    services.items.create_item(onhand, CreateItem(sku="MUG", name="Mug"))
     services.adjustments.post_adjustment(
-        onhand, location="NY", reason="found", lines=[StockLine("MUG", "12")]
+        onhand, PostAdjustment(location="NY", reason="found", lines=[StockLine("MUG", "12")])
     )
     env = {**os.environ, "COLUMNS": "240", "NO_COLOR": "1"}
     env.pop("ONHAND_DATABASE_URL", None)

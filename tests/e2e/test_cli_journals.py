@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from onhand import services
+from onhand.domain.catalog.commands import CreateItem, CreateLocation
+from onhand.domain.ledger.commands import PostAdjustment
 from onhand.services.ledger.postings import StockLine
 
 
@@ -21,9 +23,10 @@ def test_settings_are_shown_and_changed(cli_run):
 
 def test_a_past_day_is_shown_posted_exported_and_reconciled(onhand, cli_run, tmp_path):
     # The services run on the test clock (2026-03-02); the CLI on the real one, later.
-    services.locations.create_location(onhand, code="NY", name="New York", kind="warehouse")
-    services.items.create_item(onhand, sku="MUG", name="Mug")
-    services.adjustments.post_adjustment(onhand, location="NY", lines=[StockLine("MUG", 3)], reason="found")
+    services.locations.create_location(onhand, CreateLocation(code="NY", name="New York", kind="warehouse"))
+    services.items.create_item(onhand, CreateItem(sku="MUG", name="Mug"))
+    services.adjustments.post_adjustment(onhand, PostAdjustment(
+        location="NY", lines=[StockLine("MUG", 3)], reason="found"))
     shown = cli_run("journal", "show", "2026-03-02")
     assert shown.exit_code == 0 and "ONHAND-20260302" in shown.stdout and "open" in shown.stdout
     listed = cli_run("journal", "list", "--from", "2026-03-01", "--to", "2026-03-03")

@@ -10,6 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from onhand import services
+from onhand.domain.catalog.commands import CreateItem, UpdateItem
+from onhand.domain.ledger.commands import PostAdjustment
 
 TODAY = datetime.now(UTC).date()
 EARLY, LATE, ALT, OLD = (str(TODAY + timedelta(days=d)) for d in (60, 400, 700, -10))
@@ -35,8 +37,8 @@ def shop(onhand, cli_run):
         ("NY-A1", "--walk-order", "2"),
     ):
         assert cli_run("locations", "routing", *args).exit_code == 0
-    services.items.create_item(onhand, sku="TEA", name="Green tea")
-    services.items.create_item(onhand, sku="HONEY", name="Honey", tracking="lot")
+    services.items.create_item(onhand, CreateItem(sku="TEA", name="Green tea"))
+    services.items.create_item(onhand, CreateItem(sku="HONEY", name="Honey", tracking="lot"))
     line = services.postings.StockLine
     for location, lines in (
         ("NY-A1", [line("TEA", "5"), line("HONEY", "4", lot="H-LATE", expiry_date=LATE),
@@ -45,7 +47,7 @@ def shop(onhand, cli_run):
                    line("HONEY", "3", lot="H-OLD", expiry_date=OLD)]),
         ("LA", [line("TEA", "20")]),
     ):
-        services.adjustments.post_adjustment(onhand, location=location, reason="found", lines=lines)
+        services.adjustments.post_adjustment(onhand, PostAdjustment(location=location, reason="found", lines=lines))
     return cli_run
 
 
@@ -265,7 +267,7 @@ def test_a_cancelled_order_cannot_be_shipped(allocated, onhand):
 
 
 def test_a_pick_is_confirmed_by_scanning_its_gs1_code(shop, onhand):
-    services.items.update_item(onhand, "HONEY", gtin="09506000134352")
+    services.items.update_item(onhand, UpdateItem(sku="HONEY", gtin="09506000134352"))
     ok(shop("orders", "create", "--line", "HONEY:3", *NEWARK))
     ok(shop("orders", "allocate", "SO-000001"))
     expiry = EARLY.replace("-", "")[2:]  # YYMMDD

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from onhand import services
+from onhand.domain.catalog.commands import CreateItem, CreateLocation
+from onhand.domain.ledger.commands import PostAdjustment
 from onhand.services.ledger.postings import StockLine
 
 
@@ -16,10 +18,11 @@ def ok(result):
 
 def test_a_usd_order_at_a_rate_and_its_refunds_from_the_command_line(onhand, cli_run):
     ok(cli_run("accounting", "settings", "--currency", "NZD"))  # before any move is valued
-    services.items.create_item(onhand, sku="W", name="Widget")
-    services.locations.create_location(onhand, code="NY", name="New York", kind="warehouse")
-    services.adjustments.post_adjustment(onhand, location="NY", lines=[StockLine("W", 10, unit_cost="4")],
-                                         reason="found")
+    services.items.create_item(onhand, CreateItem(sku="W", name="Widget"))
+    services.locations.create_location(onhand, CreateLocation(code="NY", name="New York", kind="warehouse"))
+    services.adjustments.post_adjustment(onhand, PostAdjustment(
+        location="NY", lines=[StockLine("W", 10, unit_cost="4")],
+                                         reason="found"))
     refused = cli_run("orders", "create", "--line", "W:5:19.99", "--currency", "USD")
     assert refused.exit_code != 0 and "exchange_rate" in refused.stderr
     created = ok(cli_run("orders", "create", "--line", "W:5:19.99", "--currency", "USD", "--exchange-rate", "1.2"))

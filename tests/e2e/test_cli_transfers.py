@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from onhand import services
+from onhand.domain.catalog.commands import CreateItem
+from onhand.domain.ledger.commands import PostAdjustment
 
 
 @pytest.fixture
@@ -19,9 +21,9 @@ def sites(onhand, cli_run):
         ("OCEAN-1", "--name", "On the ocean", "--kind", "transit"),
     ):
         assert cli_run("locations", "add", *args).exit_code == 0
-    services.items.create_item(onhand, sku="MUG", name="Mug")
+    services.items.create_item(onhand, CreateItem(sku="MUG", name="Mug"))
     services.adjustments.post_adjustment(
-        onhand, location="NY-A1", reason="found", lines=[services.postings.StockLine("MUG", "20")]
+        onhand, PostAdjustment(location="NY-A1", reason="found", lines=[services.postings.StockLine("MUG", "20")])
     )
     return cli_run
 

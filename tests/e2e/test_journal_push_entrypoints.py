@@ -15,6 +15,15 @@ import pytest
 
 from onhand import services
 from onhand.bootstrap import Onhand, open_onhand
+from onhand.domain.access.commands import CreateApiKey
+from onhand.domain.accounting.commands import PostJournal
+from onhand.domain.catalog.commands import CreateItem, CreateLocation
+from onhand.domain.purchasing.commands import (
+    CreatePurchaseOrder,
+    CreateSupplier,
+    PurchaseOrderAction,
+    ReceivePurchaseOrder,
+)
 from onhand.entrypoints.api.app import create_app
 from onhand.services.purchasing.purchase_orders import NewPurchaseLine
 from onhand.services.purchasing.receiving import ReceiptLine
@@ -45,13 +54,13 @@ def onhand(database_url: str, clock, monkeypatch) -> Iterator[Onhand]:
 
 
 def _posted_day(onhand: Onhand, clock) -> None:
-    services.items.create_item(onhand, sku="W", name="Widget")
-    services.locations.create_location(onhand, code="NY", name="New York", kind="warehouse")
-    services.suppliers.create_supplier(onhand, code="ACME", name="Acme")
+    services.items.create_item(onhand, CreateItem(sku="W", name="Widget"))
+    services.locations.create_location(onhand, CreateLocation(code="NY", name="New York", kind="warehouse"))
+    services.suppliers.create_supplier(onhand, CreateSupplier(code="ACME", name="Acme"))
     order = services.purchase_orders.create_purchase_order(
-        onhand, supplier="ACME", destination_location="NY", lines=[NewPurchaseLine("W", 4, "2.50")])
-    services.purchase_orders.place_purchase_order(onhand, order.reference)
-    services.receiving.receive_purchase_order(onhand, order.reference, lines=[ReceiptLine(1, 4)])
+        onhand, CreatePurchaseOrder(supplier="ACME", destination="NY", lines=[NewPurchaseLine("W", 4, "2.50")]))
+    services.purchase_orders.place_purchase_order(onhand, PurchaseOrderAction(order.reference))
+    services.receiving.receive_purchase_order(onhand, ReceivePurchaseOrder(order.reference, lines=[ReceiptLine(1, 4)]))
     clock.advance(days=1)
 
 
@@ -90,7 +99,7 @@ def test_an_admin_pushes_a_posted_day_over_http_once_and_lists_the_pushes(
 
 def test_the_cli_pushes_a_posted_day_once_and_lists_the_pushes(onhand: Onhand, clock, cli_run) -> None:
     _posted_day(onhand, clock)
-    services.journals.post_journal(onhand, DAY)
+    services.journals.post_journal(onhand, PostJournal(day=DAY))
     pushed = cli_run("journal", "push", DAY)
     assert pushed.exit_code == 0 and "Sent the journal of 2026-03-02 to xero as ONHAND-20260302" in pushed.stdout
     assert cli_run("journal", "push", DAY).exit_code == 0 and len(StandInXero.journals) == 1
@@ -106,7 +115,7 @@ def test_the_cli_pushes_a_posted_day_once_and_lists_the_pushes(onhand: Onhand, c
 def test_the_cli_refreshes_the_xero_token_and_keeps_the_rotated_one(
         onhand: Onhand, clock, cli_run, monkeypatch, tmp_path: Path) -> None:
     _posted_day(onhand, clock)
-    services.journals.post_journal(onhand, DAY)
+    services.journals.post_journal(onhand, PostJournal(day=DAY))
     token_file = tmp_path / "xero-token.json"
     for name, value in {"ONHAND_XERO_CLIENT_ID": CLIENT_ID, "ONHAND_XERO_CLIENT_SECRET": CLIENT_SECRET,
                         "ONHAND_XERO_TOKEN_FILE": str(token_file), "ONHAND_XERO_REFRESH_TOKEN": REFRESH,
@@ -139,8 +148,8 @@ def test_the_api_pushes_with_refreshed_tokens_and_never_shows_them(
         instance = open_onhand(database_url, clock=clock)
         try:
             _posted_day(instance, clock)
-            services.journals.post_journal(instance, DAY)
-            admin = services.keys.create_api_key(instance, name="admin", role="admin").secret
+            services.journals.post_journal(instance, PostJournal(day=DAY))
+            admin = services.keys.create_api_key(instance, CreateApiKey(name="admin", role="admin")).secret
             with serve_api(create_app(instance)) as api, httpx.Client(
                     base_url=api, headers={"Authorization": f"Bearer {admin}"}, timeout=30) as client:
                 pushed = client.post(f"/api/v1/journals/{DAY}/push")

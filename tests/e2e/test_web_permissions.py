@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from onhand import services
+from onhand.domain.catalog.commands import CreateLocation, UpdateItem
 from tests.e2e.web_client import add_user, csrf_token
 from tests.integration.purchasing_helpers import GTIN_TEA, placed, purchasing_setup
 
@@ -41,7 +42,7 @@ def test_every_role_reads_the_pages_and_only_receivers_receive(onhand, web_clien
 
 
 def test_a_user_limited_to_other_locations_may_not_receive_here(onhand, web_clients, order):
-    services.locations.create_location(onhand, code="LA", name="Los Angeles", kind="store")
+    services.locations.create_location(onhand, CreateLocation(code="LA", name="Los Angeles", kind="store"))
     client = web_clients.signed_in(add_user(onhand, "operator", locations=["LA"]))
     page = client.get(f"/receiving/{order}")
     answer = client.post(f"/receiving/{order}", data={"barcode": SCAN, "csrf_token": csrf_token(page)})
@@ -65,7 +66,7 @@ def test_a_bad_scan_is_answered_at_once_with_its_reason_and_receives_nothing(onh
 
 
 def test_a_scan_of_an_item_not_on_the_order_names_the_item(onhand, web_clients, order):
-    services.items.update_item(onhand, "W", gtin="00614141000036")
+    services.items.update_item(onhand, UpdateItem("W", gtin="00614141000036"))
     client = web_clients.signed_in(add_user(onhand, "operator"))
     page = client.get(f"/receiving/{order}")
     answer = client.post(f"/receiving/{order}", data={"barcode": "0100614141000036", "csrf_token": csrf_token(page)})

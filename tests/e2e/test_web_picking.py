@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from onhand import services
+from onhand.domain.catalog.commands import SetLocationRouting, SetLotStatus
 from tests.e2e.web_client import add_user, csrf_token
 from tests.integration.helpers import add_item, add_place, adjust, allocated
 
@@ -24,10 +25,10 @@ def promised(onhand):
     add_place(onhand, "NY")
     for code, walk in (("NY-A-1", 2), ("NY-B-2", 1)):
         add_place(onhand, code, kind="bin", parent="NY")
-        services.locations.set_location_routing(onhand, code, walk_order=walk)
+        services.locations.set_location_routing(onhand, SetLocationRouting(code, walk_order=walk))
     adjust(onhand, "NY-A-1", "HONEY", 4, lot="H-1", expiry_date="2030-09-30")
     adjust(onhand, "NY-A-1", "HONEY", 4, lot="H-Q", expiry_date="2031-01-31")
-    services.lots.set_lot_status(onhand, sku="HONEY", code="H-Q", status="quarantined")
+    services.lots.set_lot_status(onhand, SetLotStatus(sku="HONEY", code="H-Q", status="quarantined"))
     adjust(onhand, "NY-B-2", "W", 5)
     adjust(onhand, "NY-B-2", "X", 5)
     return allocated(onhand, ("HONEY", 3), ("W", 2)).reference

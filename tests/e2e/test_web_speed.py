@@ -11,6 +11,8 @@ from decimal import Decimal
 import pytest
 
 from onhand import services
+from onhand.domain.catalog.commands import CreateItem
+from onhand.domain.ledger.commands import PostAdjustment
 from onhand.domain.orders.commands import CreateOrder, NewOrderLine, OrderAction
 from onhand.services.ledger.postings import StockLine
 from tests.e2e.web_client import add_user
@@ -39,11 +41,11 @@ def median_ms(client, path: str) -> float:
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_every_page_answers_fast_and_the_busy_item_page_under_100_ms(onhand, web_clients, record_property):
     services.demo.load_demo_data(onhand)
-    services.items.create_item(onhand, sku="BUSY", name="An item with a long history", unit="each")
+    services.items.create_item(onhand, CreateItem(sku="BUSY", name="An item with a long history", unit="each"))
     batch = onhand.limits.max_posting_lines
     for start in range(0, MOVES, batch):
-        services.adjustments.post_adjustment(onhand, location="NY-A-01", reason="found",
-                                             lines=[StockLine("BUSY", "1")] * min(batch, MOVES - start))
+        services.adjustments.post_adjustment(onhand, PostAdjustment(
+            location="NY-A-01", reason="found", lines=[StockLine("BUSY", "1")] * min(batch, MOVES - start)))
     assert len(services.stock.movement_history(onhand, sku="BUSY", limit=1000)) == 1000
     lines = (NewOrderLine("HONEY-350G", Decimal(2), location="NY"), NewOrderLine("MUG-12OZ", Decimal(1), location="NY"))
     services.sales_orders.create_order(onhand, CreateOrder(lines=lines, reference="SO-WEB-1"))

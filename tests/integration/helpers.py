@@ -5,23 +5,25 @@ from __future__ import annotations
 from decimal import Decimal
 
 from onhand import services
+from onhand.domain.catalog.commands import CreateItem, CreateLocation
+from onhand.domain.ledger.commands import PostAdjustment
 from onhand.domain.orders.commands import CreateOrder, OrderAction
 from onhand.services.ledger.postings import StockLine
 
 
 def add_item(onhand, sku="W-1", **fields):
-    return services.items.create_item(onhand, sku=sku, name=fields.pop("name", sku), **fields)
+    return services.items.create_item(onhand, CreateItem(sku=sku, name=fields.pop("name", sku), **fields))
 
 
 def add_place(onhand, code="NY", kind="warehouse", **fields):
     return services.locations.create_location(
-        onhand, code=code, name=fields.pop("name", code), kind=kind, **fields
+        onhand, CreateLocation(code=code, name=fields.pop("name", code), kind=kind, **fields)
     )
 
 
 def adjust(onhand, location, sku, quantity, lot=None, reason="found", **line):
     return services.adjustments.post_adjustment(
-        onhand, location=location, lines=[StockLine(sku, quantity, lot, **line)], reason=reason
+        onhand, PostAdjustment(location=location, lines=[StockLine(sku, quantity, lot, **line)], reason=reason)
     )
 
 

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 from onhand import services
+from onhand.domain.purchasing.commands import (
+    CreatePurchaseOrder,
+    CreateSupplier,
+    PurchaseOrderAction,
+    ReceivePurchaseOrder,
+)
 from onhand.services.purchasing.purchase_orders import NewPurchaseLine
 from onhand.services.purchasing.receiving import ReceiptLine
 from tests.integration.helpers import add_item, add_place
@@ -11,7 +17,9 @@ GTIN_TEA = "07032069804988"
 
 
 def supplier(onhand, code="ACME", **fields):
-    return services.suppliers.create_supplier(onhand, code=code, name=fields.pop("name", code), **fields)
+    key = fields.pop("idempotency_key", None)
+    return services.suppliers.create_supplier(onhand, CreateSupplier(code=code, name=fields.pop("name", code),
+        **fields), idempotency_key=key)
 
 
 def purchasing_setup(onhand):
@@ -28,13 +36,17 @@ def purchasing_setup(onhand):
 
 def placed(onhand, *lines, destination="NY", **fields):
     """A placed purchase order; each line is (sku, quantity, unit cost)."""
+    key = fields.pop("idempotency_key", None)
     order = services.purchase_orders.create_purchase_order(
-        onhand, supplier=fields.pop("supplier", "ACME"), destination_location=destination,
-        lines=[NewPurchaseLine(*line) for line in lines], **fields,
+        onhand, CreatePurchaseOrder(supplier=fields.pop("supplier", "ACME"), destination=destination,
+        lines=[NewPurchaseLine(*line) for line in lines], **fields),
+        idempotency_key=key,
     )
-    return services.purchase_orders.place_purchase_order(onhand, order.reference)
+    return services.purchase_orders.place_purchase_order(onhand, PurchaseOrderAction(order.reference))
 
 
 def receive(onhand, reference, *lines, **fields):
+    key = fields.pop("idempotency_key", None)
     made = [line if isinstance(line, ReceiptLine) else ReceiptLine(*line) for line in lines]
-    return services.receiving.receive_purchase_order(onhand, reference, lines=made, **fields)
+    return services.receiving.receive_purchase_order(onhand, ReceivePurchaseOrder(reference, lines=made, **fields),
+        idempotency_key=key)

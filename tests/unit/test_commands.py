@@ -26,6 +26,7 @@ def an_order(**changes) -> CreateOrder:
     fields = {
         "lines": [NewOrderLine("TEA", D("2.5"), unit_price=D("9.95"), lot="L1")],
         "reference": "SO-1", "channel": "shop", "external_id": "1001", "customer": "Ada",
+        "customer_email": None, "customer_external_id": None,
         "ship_to": Address(name="Ada", country="US", latitude=40.7), "currency": "EUR",
         "exchange_rate": D("1.25"), "requested_ship_date": date(2026, 3, 2),
     }
@@ -44,6 +45,7 @@ def test_the_canonical_form_has_decimals_and_dates_as_text_and_lines_as_lists():
     assert canonical(an_order()) == {
         "lines": [{"sku": "TEA", "quantity": "2.5", "unit_price": "9.95", "lot": "L1", "location": None}],
         "reference": "SO-1", "channel": "shop", "external_id": "1001", "customer": "Ada",
+        "customer_email": None, "customer_external_id": None,
         "ship_to": {"name": "Ada", "line1": None, "line2": None, "city": None, "region": None, "postcode": None,
                     "country": "US", "latitude": 40.7, "longitude": None},
         "currency": "EUR", "exchange_rate": "1.25", "requested_ship_date": "2026-03-02",
@@ -85,6 +87,7 @@ def test_the_fingerprint_is_the_one_of_the_request_dict_it_replaces():
         "lines": [{"sku": "TEA", "quantity": line.quantity, "unit_price": line.unit_price, "lot": "L1",
                    "location": None}],
         "reference": "SO-1", "channel": "shop", "external_id": "1001", "customer": "Ada",
+        "customer_email": None, "customer_external_id": None,
         "ship_to": dataclasses.asdict(command.ship_to), "currency": "EUR", "exchange_rate": "1.25",
         "requested_ship_date": date(2026, 3, 2),
     }

@@ -34,6 +34,23 @@ def business_day(moment: datetime, zone: ZoneInfo) -> date:
     return moment.astimezone(zone).date()
 
 
+def parse_local_moment(value: datetime | date | str | None, field: str) -> datetime | date | None:
+    """What the edge can read of a moment without the company's time zone: a datetime
+    (naive when the text had no offset) or a bare date; None for None or blank text.
+    The service reads it in the zone with `parse_moment` (range checks included)."""
+    if value is None or isinstance(value, date):
+        return value
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text)
+        return datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+    except ValueError:
+        raise InvalidInput(field, f"{value!r} is not an ISO 8601 date or date and time") from None
+
+
 def parse_moment(value: datetime | date | str, zone: ZoneInfo, field: str) -> datetime:
     """An aware UTC moment from ISO 8601 text, a datetime or a date (its start). Without
     an offset it is read in `zone` (the company's). Outside EARLIEST_MOMENT..LATEST_MOMENT
@@ -77,3 +94,20 @@ def parse_date(value: date | str | None, field: str) -> date | None:
     if not EARLIEST_DATE <= value <= LATEST_DATE:
         raise InvalidInput(field, f"must be between {EARLIEST_DATE} and {LATEST_DATE}, got {value}")
     return value
+
+
+def read_moment(value: datetime | date | str | None, field: str) -> datetime | date | None:
+    """A moment as the edge can read it without the company's time zone: ISO 8601 text as
+    a datetime (aware if it has an offset, naive if not) or, a bare `YYYY-MM-DD`, a date;
+    None for None or blank text. The service makes it a moment with `parse_moment`."""
+    if value is None or isinstance(value, datetime | date):
+        return value
+    text = value.strip()
+    if not text:
+        return None
+    if len(text) == 10:
+        return parse_date(text, field)
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+    except ValueError:
+        raise InvalidInput(field, f"{value!r} is not an ISO 8601 date or date and time") from None

@@ -7,7 +7,7 @@ makes one) and plain values — a write takes its command, a frozen record from
 
 The services live by business area (docs/architecture.md has the map): `catalog`,
 `ledger`, `valuation`, `assemblies`, `transfers`, `purchasing`, `orders`, `accounting`,
-`access`, `reports` and `tools`, each a package of small modules; `context`, `resolve`,
+`access`, `feed`, `reports` and `tools`, each a package of small modules; `context`, `resolve`,
 `audit`, `limits` and `views` are what every area shares. For the Python face, each
 service module is also reachable here by its own name:
 
@@ -15,7 +15,7 @@ service module is also reachable here by its own name:
     from onhand import services
 
     onhand = open_onhand("sqlite:///stock.db")
-    services.items.create_item(onhand, sku="TEA-1", name="Green tea", unit="each")
+    services.items.create_item(onhand, CreateItem(sku="TEA-1", name="Green tea", unit="each"))
     services.sales_orders.create_order(onhand, CreateOrder(lines=[NewOrderLine("TEA-1", Decimal(2))]))
 """
 
@@ -25,11 +25,14 @@ from onhand.services.accounting import journal_pushes, journals, reconciliation
 from onhand.services.accounting import settings as accounting_settings
 from onhand.services.assemblies import boms, builds, bundles, disassembly, genealogy
 from onhand.services.catalog import company, items, locations, lots, reasons, scanning
+from onhand.services.feed import availability as availability_feed
+from onhand.services.feed import events, followers
 from onhand.services.ledger import adjustments, counts, integrity, postings, relocations
-from onhand.services.orders import allocation, backorders, picking, returns, sales_orders, shipping, waves
+from onhand.services.orders import allocation, backorders, customers, picking, returns, sales_orders, shipping, waves
 from onhand.services.purchasing import landed_costs, purchase_orders, receiving, supplier_returns, suppliers
-from onhand.services.reports import stock
+from onhand.services.reports import expiry, stock
 from onhand.services.tools import demo, imports
+from onhand.services.traceability import lot_search, recalls, traces
 from onhand.services.transfers import routes as transfer_routes
 from onhand.services.transfers import transfer_orders, transit
 from onhand.services.valuation import costing_methods as costing
@@ -41,6 +44,7 @@ __all__ = [
     "adjustments",
     "allocation",
     "audit",
+    "availability_feed",
     "backorders",
     "boms",
     "builds",
@@ -48,8 +52,12 @@ __all__ = [
     "company",
     "costing",
     "counts",
+    "customers",
     "demo",
     "disassembly",
+    "events",
+    "expiry",
+    "followers",
     "genealogy",
     "imports",
     "integrity",
@@ -59,12 +67,14 @@ __all__ = [
     "keys",
     "landed_costs",
     "locations",
+    "lot_search",
     "lots",
     "opening_valuation",
     "picking",
     "postings",
     "purchase_orders",
     "reasons",
+    "recalls",
     "receiving",
     "reconciliation",
     "relocations",
@@ -75,6 +85,7 @@ __all__ = [
     "stock",
     "supplier_returns",
     "suppliers",
+    "traces",
     "transfer_orders",
     "transfer_routes",
     "transit",

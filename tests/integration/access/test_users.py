@@ -5,6 +5,7 @@ import pytest
 from onhand import services
 from onhand.domain.access.roles import Permission
 from onhand.domain.access.users import MAX_SIGN_IN_FAILURES, SESSION_LIFETIME, SIGN_IN_WINDOW
+from onhand.domain.catalog.commands import CreateLocation
 from onhand.domain.errors import AlreadyExists, Forbidden, InvalidInput, NotFound, TooManySignIns, Unauthorized
 
 PASSWORD = "correct horse battery"
@@ -120,7 +121,7 @@ def test_an_email_is_taken_once_and_locations_must_exist(onhand):
 
 
 def test_roles_and_locations_limit_what_a_user_may_do(onhand):
-    services.locations.create_location(onhand, code="NY", name="New York", kind="warehouse")
+    services.locations.create_location(onhand, CreateLocation(code="NY", name="New York", kind="warehouse"))
     viewer = add(onhand, email="v@example.com", role="viewer")
     manager = add(onhand, email="m@example.com", role="manager", locations=["NY"])
     services.users.authorize_user(viewer, Permission.READ)

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from onhand import services
 from onhand.bootstrap import open_onhand
+from onhand.domain.accounting.commands import PostJournal
 from onhand.domain.errors import Conflict
 from tests.conftest import Clock
 from tests.databases import BACKENDS, fresh_database
@@ -68,7 +69,8 @@ def test_journals_balance_and_reconcile_across_changes_of_method(backend, method
                     elif current[0] == "next day":
                         clock.advance(days=1)
                     elif clock.current.date() > FIRST:
-                        services.journals.post_journal(onhand, clock.current.date() - timedelta(days=1))
+                        services.journals.post_journal(onhand, PostJournal(
+                            day=clock.current.date() - timedelta(days=1)))
                 except Conflict:  # not enough stock: nothing happened
                     continue
             clock.advance(days=1)

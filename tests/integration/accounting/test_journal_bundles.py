@@ -9,11 +9,11 @@ from decimal import Decimal as D
 import pytest
 
 from onhand import services
-from onhand.domain.orders.commands import CreateOrder, OrderAction
+from onhand.domain.accounting.commands import PostJournal
+from onhand.domain.orders.commands import CreateOrder, OrderAction, ShipLine, ShipOrder
 from onhand.services.accounting.journal_book import SALE, JournalBook
 from onhand.services.assemblies.bundles import ComponentLine
 from onhand.services.orders.sales_orders import NewOrderLine
-from onhand.services.orders.shipping import ShipLine
 from tests.integration.helpers import add_item, add_place, adjust
 
 DAY = date(2026, 3, 2)  # the test clock's day (company time zone UTC)
@@ -52,17 +52,18 @@ def test_bundle_revenue_is_recognized_as_its_kits_complete_across_partial_shipme
     onhand, view = sold
     line = {ln.sku: ln.line_no for ln in view.lines}
     # Day 1: all 3 mugs, 2 bags (one kit complete) and the spoon.
-    services.shipping.ship_order(onhand, view.reference,
-                                 lines=[ShipLine(line["MUG"], 3), ShipLine(line["BAG"], 2), ShipLine(line["SPOON"], 1)])
+    services.shipping.ship_order(onhand, ShipOrder(view.reference,
+                                 lines=[ShipLine(line["MUG"], 3), ShipLine(line["BAG"], 2), ShipLine(line["SPOON"],
+                                     1)]))
     assert _revenue(onhand, DAY) == PRICE + 2
     journal = services.journals.get_journal(onhand, DAY).journal
     assert _sales_lines(journal) == [("Sales revenue", D("-9.33")), ("Sales clearing", D("9.33"))]
     assert journal.debits == journal.credits
     clock.advance(days=1)
-    services.journals.post_journal(onhand, DAY)
+    services.journals.post_journal(onhand, PostJournal(day=DAY))
     # Day 2: 3 bags complete one more kit, then the last bag the third: two shipments.
-    services.shipping.ship_order(onhand, view.reference, lines=[ShipLine(line["BAG"], 3)])
-    services.shipping.ship_order(onhand, view.reference, lines=[ShipLine(line["BAG"], 1)])
+    services.shipping.ship_order(onhand, ShipOrder(view.reference, lines=[ShipLine(line["BAG"], 3)]))
+    services.shipping.ship_order(onhand, ShipOrder(view.reference, lines=[ShipLine(line["BAG"], 1)]))
     assert _revenue(onhand, NEXT) == 2 * PRICE
     assert _revenue(onhand, DAY) + _revenue(onhand, NEXT) == 3 * PRICE + 2  # kits × price, exactly
     second = services.journals.get_journal(onhand, NEXT).journal
@@ -78,6 +79,7 @@ def test_bundle_revenue_is_recognized_as_its_kits_complete_across_partial_shipme
 def test_a_shipment_that_completes_no_kit_recognizes_no_bundle_revenue(sold):
     onhand, view = sold
     line = {ln.sku: ln.line_no for ln in view.lines}
-    services.shipping.ship_order(onhand, view.reference, lines=[ShipLine(line["MUG"], 3), ShipLine(line["BAG"], 1)])
+    services.shipping.ship_order(onhand, ShipOrder(view.reference, lines=[ShipLine(line["MUG"], 3),
+        ShipLine(line["BAG"], 1)]))
     assert _revenue(onhand, DAY) == 0
     assert _sales_lines(services.journals.get_journal(onhand, DAY).journal) == []

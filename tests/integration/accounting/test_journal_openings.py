@@ -18,7 +18,9 @@ from onhand import services
 from onhand.adapters.db.tables.opening_values import opening_values
 from onhand.adapters.db.tables.valuation import cost_layers, cost_pools, move_values
 from onhand.bootstrap import open_onhand
+from onhand.domain.accounting.commands import PostJournal, UpdateAccountingSettings
 from onhand.domain.errors import Conflict
+from onhand.domain.valuation.commands import ValueOpeningStock
 from onhand.services.valuation.opening import OpeningCost
 from tests.conftest import Clock
 from tests.databases import BACKENDS, fresh_database
@@ -44,7 +46,8 @@ def opened(onhand):
             conn.execute(delete(table))
     adjust(onhand, "LA", "W", -3, reason="lost")  # leaves at no cost: owed to the pool
     made = services.opening_valuation.value_opening_stock(
-        onhand, lines=[OpeningCost("W", "2.50", "NY"), OpeningCost("W", "4", "LA")], reference="go-live")
+        onhand, ValueOpeningStock(
+            lines=[OpeningCost("W", "2.50", "NY"), OpeningCost("W", "4", "LA")], reference="go-live"))
     assert [(ln.location, ln.value, ln.variance) for ln in made.lines] == [("NY", D(25), 0), ("LA", D(20), D(12))]
     adjust(onhand, "NY", "W", -2, reason="lost")  # out of the opening layer: 5.00
     return onhand
@@ -70,14 +73,15 @@ def test_the_opening_valuation_is_booked_on_its_day_and_reconciles(opened, clock
     for fmt in ("xero-json", "csv"):
         first = services.journals.export_journals(opened, DAY, format=fmt).content
         assert services.journals.export_journals(opened, DAY, format=fmt).content == first
-    posted = services.journals.post_journal(opened, DAY)
+    posted = services.journals.post_journal(opened, PostJournal(day=DAY))
     assert posted.journal.lines == view.journal.lines
     (day,) = services.reconciliation.reconcile(opened, start=DAY).days
     assert day.difference == 0
 
 
 def test_the_opening_balance_account_is_configurable(opened):
-    services.accounting_settings.update_accounting_settings(opened, accounts={"opening_balance": "3100"})
+    services.accounting_settings.update_accounting_settings(opened, UpdateAccountingSettings(
+        accounts={"opening_balance": "3100"}))
     assert services.accounting_settings.get_accounting_settings(opened).accounts["opening_balance"] == "3100"
     journal = services.journals.get_journal(opened, DAY).journal
     assert ("3100", "Opening balance", D("-45.00")) in _lines(journal)
@@ -85,7 +89,7 @@ def test_the_opening_balance_account_is_configurable(opened):
 
 def test_a_change_to_an_opening_value_of_a_posted_day_is_corrected_in_the_next_open_day(opened, onhand, clock):
     clock.advance(days=1)
-    frozen = services.journals.post_journal(opened, DAY).journal
+    frozen = services.journals.post_journal(opened, PostJournal(day=DAY)).journal
     with onhand.writing() as uow:  # what the posted day's opening valuation is worth changes afterwards
         uow.connection.execute(update(opening_values).where(opening_values.c.variance == 0)
                                .values(value=opening_values.c.value + D(2)))
@@ -139,11 +143,11 @@ def test_a_history_valued_by_an_opening_valuation_reconciles_every_day(
                     continue
             if post_first:
                 clock.advance(days=1)
-                services.journals.post_journal(onhand, DAY)
+                services.journals.post_journal(onhand, PostJournal(day=DAY))
             gaps = services.opening_valuation.unvalued_stock(onhand)
             lines = [OpeningCost(g.sku, D(costs[n % 8]) / 10000, g.location, g.lot) for n, g in enumerate(gaps)]
             if lines:
-                services.opening_valuation.value_opening_stock(onhand, lines=lines)
+                services.opening_valuation.value_opening_stock(onhand, ValueOpeningStock(lines=lines))
             for current in steps:
                 try:
                     if current[0] == "op":
@@ -153,7 +157,8 @@ def test_a_history_valued_by_an_opening_valuation_reconciles_every_day(
                     elif current[0] == "next day":
                         clock.advance(days=1)
                     elif clock.current.date() > DAY and clock.current.date() - timedelta(days=1) not in posted(onhand):
-                        services.journals.post_journal(onhand, clock.current.date() - timedelta(days=1))
+                        services.journals.post_journal(onhand, PostJournal(
+                            day=clock.current.date() - timedelta(days=1)))
                 except Conflict:
                     continue
             clock.advance(days=1)

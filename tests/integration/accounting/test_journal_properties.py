@@ -25,10 +25,10 @@ from hypothesis import strategies as st
 
 from onhand import services
 from onhand.bootstrap import open_onhand
+from onhand.domain.accounting.commands import PostJournal, UpdateAccountingSettings
 from onhand.domain.errors import Conflict
-from onhand.domain.orders.commands import CreateOrder, OrderAction
+from onhand.domain.orders.commands import CreateOrder, OrderAction, ReceiveReturn, ReturnLine, ShipOrder
 from onhand.services.accounting.journal_book import REFUND, SALE, JournalBook
-from onhand.services.orders.returns import ReturnLine
 from onhand.services.orders.sales_orders import NewOrderLine
 from tests.conftest import Clock
 from tests.databases import BACKENDS, fresh_database
@@ -71,7 +71,7 @@ def sell(onhand, sku, quantity, price, rate) -> Sold:
         onhand, CreateOrder(lines=[NewOrderLine(sku, quantity, unit_price=price)], **currency)
     )
     services.sales_orders.allocate_order(onhand, OrderAction(order.reference))
-    view = services.shipping.ship_order(onhand, order.reference)
+    view = services.shipping.ship_order(onhand, ShipOrder(order.reference))
     left: dict[tuple[str, str | None], Decimal] = {}
     for shipment in view.shipments:
         for line in shipment.lines:
@@ -83,8 +83,8 @@ def give_back(onhand, sold: Sold, quantity, refund) -> Decimal:
     """Return up to `quantity` of the order's first place and lot; the refund it is worth."""
     (location, lot), left = next(iter(sold.left.items()))
     quantity = min(quantity, left)
-    services.returns.receive_return(onhand, sold.reference, location=location,
-                                    lines=[ReturnLine(1, quantity, lot=lot, refund_unit_price=refund)])
+    services.returns.receive_return(onhand, ReceiveReturn(sold.reference, location=location,
+                                    lines=[ReturnLine(1, quantity, lot=lot, refund_unit_price=refund)]))
     sold.left[(location, lot)] = left - quantity
     if not sold.left[(location, lot)]:
         del sold.left[(location, lot)]
@@ -136,7 +136,8 @@ def test_journals_balance_and_reconcile_with_the_valuation_every_day(backend, me
         onhand = open_onhand(url, clock=clock)
         try:
             setup(onhand, method, tea_method)
-            services.accounting_settings.update_accounting_settings(onhand, track_locations=track)
+            services.accounting_settings.update_accounting_settings(onhand, UpdateAccountingSettings(
+                track_locations=track))
             orders: list[Sold] = []
             revenue = refunds = ZERO
             for current in steps:
@@ -153,7 +154,8 @@ def test_journals_balance_and_reconcile_with_the_valuation_every_day(backend, me
                     elif current[0] == "next day":
                         clock.advance(days=1)
                     elif clock.current.date() > FIRST:
-                        services.journals.post_journal(onhand, clock.current.date() - timedelta(days=1))
+                        services.journals.post_journal(onhand, PostJournal(
+                            day=clock.current.date() - timedelta(days=1)))
                 except Conflict:  # not enough stock: nothing happened
                     continue
             clock.advance(days=1)

@@ -15,6 +15,7 @@ from onhand.adapters.accounting.quickbooks_push import quickbooks_pusher
 from onhand.adapters.accounting.xero_push import xero_pusher
 from onhand.bootstrap import Onhand, open_onhand
 from onhand.config import QuickBooksSettings, Settings, XeroSettings
+from onhand.domain.accounting.commands import PostJournal
 from onhand.domain.accounting.journal import Journal
 from onhand.domain.errors import Conflict, InvalidInput, PushFailed
 from onhand.services.accounting.journal_pushes import content_hash
@@ -51,7 +52,7 @@ def pushing(onhand: Onhand, xero_url: str, clock) -> Onhand:
 
 def posted(instance: Onhand, clock) -> None:
     clock.advance(days=1)
-    services.journals.post_journal(instance, DAY)
+    services.journals.post_journal(instance, PostJournal(day=DAY))
 
 
 def test_a_posted_day_is_sent_as_a_posted_manual_journal_and_recorded(pushing, clock):
@@ -93,7 +94,7 @@ def test_only_a_posted_day_with_lines_is_pushed_and_nothing_is_recorded_otherwis
     clock.advance(days=1)
     with pytest.raises(Conflict):
         services.journal_pushes.push_journal(pushing, DAY)  # open days are not sent
-    services.journals.post_journal(pushing, date(2026, 2, 27))  # posted, without lines
+    services.journals.post_journal(pushing, PostJournal(day=date(2026, 2, 27)))  # posted, without lines
     with pytest.raises(InvalidInput) as error:
         services.journal_pushes.push_journal(pushing, date(2026, 2, 27))
     assert error.value.field == "day"

@@ -14,11 +14,11 @@ from sqlalchemy import delete, update
 from onhand import services
 from onhand.adapters.db.tables import return_lines
 from onhand.adapters.db.tables.accounting import journal_basis
+from onhand.domain.accounting.commands import PostJournal, UpdateAccountingSettings
 from onhand.domain.errors import Conflict, InvalidInput
-from onhand.domain.orders.commands import CreateOrder, OrderAction
+from onhand.domain.orders.commands import CreateOrder, OrderAction, ReceiveReturn, ReturnLine, ShipOrder
 from onhand.services.accounting.journal_book import REFUND, SALE, JournalBook
 from onhand.services.assemblies.bundles import ComponentLine
-from onhand.services.orders.returns import ReturnLine
 from onhand.services.orders.sales_orders import NewOrderLine
 from tests.integration.helpers import add_item, add_place, adjust, level
 
@@ -30,7 +30,7 @@ PRICE = D("7.333333")
 @pytest.fixture
 def nz(onhand):
     """A company in NZD; 5 W at 19.99 USD (rate 1.25) shipped from NY, which held 10 at 4.00."""
-    services.accounting_settings.update_accounting_settings(onhand, currency="NZD")
+    services.accounting_settings.update_accounting_settings(onhand, UpdateAccountingSettings(currency="NZD"))
     add_place(onhand, "NY")
     add_item(onhand, "W")
     adjust(onhand, "NY", "W", 10, unit_cost="4.00")
@@ -38,12 +38,13 @@ def nz(onhand):
         onhand, CreateOrder(lines=[NewOrderLine("W", 5, unit_price="19.99")], currency="USD", exchange_rate="1.25"),
     )
     services.sales_orders.allocate_order(onhand, OrderAction(created.reference))
-    services.shipping.ship_order(onhand, created.reference)
+    services.shipping.ship_order(onhand, ShipOrder(created.reference))
     return onhand
 
 
-def give_back(onhand, *lines, reference="SO-000001", **options):
-    return services.returns.receive_return(onhand, reference, location="NY", lines=list(lines), **options)
+def give_back(onhand, *lines, reference="SO-000001", idempotency_key=None, **options):
+    return services.returns.receive_return(onhand, ReceiveReturn(reference, location="NY", lines=list(lines),
+        **options), idempotency_key=idempotency_key)
 
 
 def exact(onhand, kind, day=DAY):
@@ -73,7 +74,8 @@ def test_a_return_of_2_of_5_reverses_exactly_two_fifths_of_the_revenue(nz):
 
 
 def test_a_sales_returns_account_takes_the_reversal_when_one_is_set(nz):
-    services.accounting_settings.update_accounting_settings(nz, accounts={"sales_returns": "4100"})
+    services.accounting_settings.update_accounting_settings(nz, UpdateAccountingSettings(
+        accounts={"sales_returns": "4100"}))
     give_back(nz, ReturnLine(1, 2))
     journal = services.journals.get_journal(nz, DAY).journal
     assert ("4100", "Sales returns", D("49.98")) in lines(journal, "sales_returns")
@@ -109,7 +111,7 @@ def test_a_return_on_a_posted_day_is_booked_once_and_regenerates_identically(nz,
     before = services.journals.export_journals(nz, DAY, format="xero-json").content
     assert services.journals.export_journals(nz, DAY, format="xero-json").content == before
     clock.advance(days=1)
-    posted = services.journals.post_journal(nz, DAY)
+    posted = services.journals.post_journal(nz, PostJournal(day=DAY))
     assert lines(posted.journal, "sales_returns") == [("200", "Sales returns", D("49.98"))]
     after = services.journals.export_journals(nz, DAY, format="xero-json").content
     assert after == before.replace('"DRAFT"', '"POSTED"')  # a posted day is its open journal, frozen
@@ -128,14 +130,14 @@ def test_a_return_on_a_posted_day_is_booked_once_and_regenerates_identically(nz,
     ]
     assert nxt.debits == nxt.credits
     clock.advance(days=1)
-    services.journals.post_journal(nz, NEXT)
+    services.journals.post_journal(nz, PostJournal(day=NEXT))
     assert services.journals.get_journal(nz, date(2026, 3, 4)).journal.corrections == ()
 
 
 def test_a_refund_changed_on_a_posted_day_is_a_correction_in_the_next_open_day(nz, onhand, clock):
     give_back(nz, ReturnLine(1, 2))
     clock.advance(days=1)
-    services.journals.post_journal(nz, DAY)
+    services.journals.post_journal(nz, PostJournal(day=DAY))
     with onhand.writing() as uow:
         uow.connection.execute(update(return_lines).values(refund_unit_price=D("9.99")))
     nxt = services.journals.get_journal(nz, NEXT).journal
@@ -149,7 +151,7 @@ def test_a_refund_changed_on_a_posted_day_is_a_correction_in_the_next_open_day(n
 @pytest.fixture
 def kits(onhand):
     """3 KIT (1 MUG + 2 BAG each) at 7.333333 USD (rate 1.25) shipped, in a company in NZD."""
-    services.accounting_settings.update_accounting_settings(onhand, currency="NZD")
+    services.accounting_settings.update_accounting_settings(onhand, UpdateAccountingSettings(currency="NZD"))
     add_place(onhand, "NY")
     for sku in ("MUG", "BAG"):
         add_item(onhand, sku)
@@ -160,7 +162,7 @@ def kits(onhand):
         onhand, CreateOrder(lines=[NewOrderLine("KIT", 3, unit_price=PRICE)], currency="USD", exchange_rate="1.25"),
     )
     services.sales_orders.allocate_order(onhand, OrderAction(created.reference))
-    view = services.shipping.ship_order(onhand, created.reference)
+    view = services.shipping.ship_order(onhand, ShipOrder(created.reference))
     return onhand, {ln.sku: ln.line_no for ln in view.lines}
 
 
@@ -199,7 +201,7 @@ def test_bundle_components_returned_with_refund_prices_reverse_those_and_may_not
 def test_a_kit_returned_the_next_day_is_reversed_on_that_day(kits, clock):
     onhand, line = kits
     clock.advance(days=1)
-    services.journals.post_journal(onhand, DAY)
+    services.journals.post_journal(onhand, PostJournal(day=DAY))
     give_back(onhand, ReturnLine(line["MUG"], 1), ReturnLine(line["BAG"], 2))
     assert exact(onhand, REFUND, NEXT) == PRICE * D("1.25") and exact(onhand, SALE, NEXT) == 0
     journal = services.journals.get_journal(onhand, NEXT).journal

@@ -12,8 +12,9 @@ from sqlalchemy import update
 
 from onhand import services
 from onhand.adapters.db.tables import sales_orders
+from onhand.domain.accounting.commands import UpdateAccountingSettings
 from onhand.domain.errors import Conflict, InvalidInput
-from onhand.domain.orders.commands import CreateOrder, OrderAction, UpdateOrder
+from onhand.domain.orders.commands import CreateOrder, OrderAction, ShipOrder, UpdateOrder
 from onhand.services.accounting.journal_book import SALE, JournalBook
 from onhand.services.orders.sales_orders import NewOrderLine
 from tests.integration.helpers import add_item, add_place, adjust
@@ -24,7 +25,7 @@ DAY = date(2026, 3, 2)  # the test clock's day (company time zone UTC)
 @pytest.fixture
 def nz(onhand):
     """A company in NZD with 10 W at 4.00 in NY."""
-    services.accounting_settings.update_accounting_settings(onhand, currency="NZD")
+    services.accounting_settings.update_accounting_settings(onhand, UpdateAccountingSettings(currency="NZD"))
     add_place(onhand, "NY")
     add_item(onhand, "W")
     adjust(onhand, "NY", "W", 10, unit_cost="4.00")
@@ -36,7 +37,7 @@ def sell(onhand, quantity, price, **fields):
         onhand, CreateOrder(lines=[NewOrderLine("W", quantity, unit_price=price)], **fields)
     )
     services.sales_orders.allocate_order(onhand, OrderAction(created.reference))
-    return services.shipping.ship_order(onhand, created.reference)
+    return services.shipping.ship_order(onhand, ShipOrder(created.reference))
 
 
 def exact_sales(onhand, day=DAY):
@@ -98,7 +99,7 @@ def test_the_rate_may_change_until_something_ships(nz):
         created.reference, exchange_rate="1.3",
     )).exchange_rate == D("1.3")
     services.sales_orders.allocate_order(nz, OrderAction(created.reference))
-    services.shipping.ship_order(nz, created.reference)
+    services.shipping.ship_order(nz, ShipOrder(created.reference))
     with pytest.raises(Conflict):
         services.sales_orders.update_order(nz, UpdateOrder(created.reference, exchange_rate="1.4"))
     assert exact_sales(nz) == D("26.0")  # 2 × 10 × 1.3

@@ -11,8 +11,10 @@ from sqlalchemy import update
 
 from onhand import services
 from onhand.adapters.db.tables.valuation import move_values
+from onhand.domain.accounting.commands import PostJournal, UpdateAccountingSettings, read_lock_date
+from onhand.domain.catalog.commands import UpdateItem
 from onhand.domain.errors import InvalidInput
-from onhand.domain.orders.commands import CreateOrder, OrderAction
+from onhand.domain.orders.commands import CreateOrder, OrderAction, ShipOrder
 from onhand.services.orders.sales_orders import NewOrderLine
 from tests.integration.helpers import add_item, add_place, adjust
 from tests.integration.purchasing_helpers import placed, receive, supplier
@@ -32,7 +34,7 @@ def textbook(onhand):
         onhand, CreateOrder(lines=[NewOrderLine("W", 15, unit_price="10.00")]),
     )
     services.sales_orders.allocate_order(onhand, OrderAction(created.reference))
-    services.shipping.ship_order(onhand, created.reference)
+    services.shipping.ship_order(onhand, ShipOrder(created.reference))
     return onhand
 
 
@@ -55,9 +57,10 @@ def test_the_textbook_day_through_a_purchase_order_and_a_sales_order(textbook):
 
 
 def test_category_overrides_and_location_tracking_change_the_lines(textbook):
-    services.items.update_item(textbook, "W", category="coffee")
+    services.items.update_item(textbook, UpdateItem(sku="W", category="coffee"))
     services.accounting_settings.update_accounting_settings(
-        textbook, categories={"coffee": {"revenue": "205", "cogs": "315"}}, track_locations=True)
+        textbook, UpdateAccountingSettings(
+            categories={"coffee": {"revenue": "205", "cogs": "315"}}, track_locations=True))
     journal = services.journals.get_journal(textbook, DAY).journal
     assert ("205", "Sales revenue", D("-150.00")) in _lines(journal)
     assert ("315", "Cost of goods sold", D("80.00")) in _lines(journal)
@@ -67,14 +70,14 @@ def test_category_overrides_and_location_tracking_change_the_lines(textbook):
 
 def test_a_day_is_posted_once_it_is_over_and_then_frozen(textbook, clock):
     with pytest.raises(InvalidInput) as error:
-        services.journals.post_journal(textbook, DAY)
+        services.journals.post_journal(textbook, PostJournal(day=DAY))
     assert error.value.field == "day"
     clock.advance(days=1)
     formats = ("xero-json", "xero-csv", "qbo-json", "csv")
     before = {fmt: services.journals.export_journals(textbook, DAY, format=fmt).content for fmt in formats}
-    posted = services.journals.post_journal(textbook, DAY)
+    posted = services.journals.post_journal(textbook, PostJournal(day=DAY))
     assert posted.status == "posted" and posted.posted_at is not None
-    assert services.journals.post_journal(textbook, DAY) == posted  # posting again changes nothing
+    assert services.journals.post_journal(textbook, PostJournal(day=DAY)) == posted  # posting again changes nothing
     for fmt in formats:
         first = services.journals.export_journals(textbook, DAY, format=fmt)
         assert services.journals.export_journals(textbook, DAY, format=fmt).content == first.content
@@ -84,7 +87,7 @@ def test_a_day_is_posted_once_it_is_over_and_then_frozen(textbook, clock):
 
 def test_a_later_change_to_a_posted_day_is_one_dated_correction_in_the_next_open_day(textbook, onhand, clock):
     clock.advance(days=1)
-    frozen = services.journals.post_journal(textbook, DAY).journal
+    frozen = services.journals.post_journal(textbook, PostJournal(day=DAY)).journal
     adjust(onhand, "NY", "W", -1, reason="lost")  # 2026-03-03: an ordinary day's move
     # A re-valuation (a later session's backdated receipt) makes the shipment of the posted day cost 2.00 more.
     with onhand.writing() as uow:
@@ -98,22 +101,23 @@ def test_a_later_change_to_a_posted_day_is_one_dated_correction_in_the_next_open
     ]
     assert nxt.debits == nxt.credits
     clock.advance(days=1)
-    services.journals.post_journal(textbook, date(2026, 3, 3))
+    services.journals.post_journal(textbook, PostJournal(day=date(2026, 3, 3)))
     later = services.journals.get_journal(textbook, date(2026, 3, 4)).journal
     assert later.corrections == ()  # booked once
 
 
 def test_the_period_lock_date_refuses_postings_on_or_before_it(textbook, clock):
     clock.advance(days=1)
-    services.journals.post_journal_and_lock(textbook, DAY)
+    services.journals.post_journal(textbook, PostJournal(lock=True, day=DAY))
     assert services.accounting_settings.get_accounting_settings(textbook).lock_date == DAY
     adjust(textbook, "NY", "W", 1)  # 2026-03-03 is open
-    services.accounting_settings.update_accounting_settings(textbook, lock_date="2026-03-03")
+    services.accounting_settings.update_accounting_settings(textbook, UpdateAccountingSettings(
+        lock_date=date(2026, 3, 3)))
     with pytest.raises(InvalidInput) as error:
         adjust(textbook, "NY", "W", 1)
     assert error.value.field == "effective_at"
     assert services.stock.stock_levels(textbook, sku="W").levels[0].on_hand == 6  # nothing changed
-    services.accounting_settings.update_accounting_settings(textbook, lock_date="")
+    services.accounting_settings.update_accounting_settings(textbook, UpdateAccountingSettings(remove_lock_date=True))
     adjust(textbook, "NY", "W", 1)
 
 
@@ -122,7 +126,7 @@ def test_reconciliation_matches_the_valuation_and_names_moves_of_an_unbooked_cha
     report = services.reconciliation.reconcile(textbook, start=DAY)
     (day,) = report.days
     assert (day.valuation_total, day.journal_balance, day.difference) == (D(30), D("30.00"), 0)
-    services.journals.post_journal(textbook, DAY)
+    services.journals.post_journal(textbook, PostJournal(day=DAY))
     with onhand.writing() as uow:
         uow.connection.execute(update(move_values).where(move_values.c.role == "shipment")
                                .values(value=move_values.c.value + D(2)))
@@ -138,16 +142,23 @@ def test_settings_are_validated_and_have_defaults(onhand):
     assert settings.accounts["inventory"] == "630" and settings.currency == "USD"
     assert (settings.track_locations, settings.lock_date, settings.categories) == (False, None, {})
     with pytest.raises(InvalidInput) as error:
-        services.accounting_settings.update_accounting_settings(onhand, accounts={"stock": "1"})
+        services.accounting_settings.update_accounting_settings(onhand, UpdateAccountingSettings(
+            accounts={"stock": "1"}))
     assert error.value.field == "accounts.stock"
     with pytest.raises(InvalidInput) as error:
-        services.accounting_settings.update_accounting_settings(onhand, accounts={"cogs": " "})
+        services.accounting_settings.update_accounting_settings(onhand, UpdateAccountingSettings(
+            accounts={"cogs": " "}))
     assert error.value.field == "accounts.cogs"
     with pytest.raises(InvalidInput) as error:
-        services.accounting_settings.update_accounting_settings(onhand, lock_date="yesterday")
+        read_lock_date("yesterday")  # at the edge
+    assert error.value.field == "lock_date"
+    with pytest.raises(InvalidInput) as error:
+        services.accounting_settings.update_accounting_settings(onhand, UpdateAccountingSettings(
+            lock_date=date(2026, 3, 3), remove_lock_date=True))
     assert error.value.field == "lock_date"
     with pytest.raises(InvalidInput) as error:
         services.journals.export_journals(onhand, DAY, format="pdf")
     assert error.value.field == "format"
-    changed = services.accounting_settings.update_accounting_settings(onhand, accounts={"cogs": "500"}, currency="EUR")
+    changed = services.accounting_settings.update_accounting_settings(onhand, UpdateAccountingSettings(
+        accounts={"cogs": "500"}, currency="EUR"))
     assert (changed.accounts["cogs"], changed.accounts["inventory"], changed.currency) == ("500", "630", "EUR")

@@ -23,7 +23,9 @@ from hypothesis import strategies as st
 
 from onhand import services
 from onhand.bootstrap import open_onhand
+from onhand.domain.catalog.commands import CreateItem, CreateLocation
 from onhand.domain.errors import InsufficientStock, InvalidInput, NotFound
+from onhand.domain.ledger.commands import PostAdjustment
 from onhand.domain.orders.commands import CreateOrder, OrderAction
 from onhand.services.assemblies.bundles import ComponentLine
 from onhand.services.ledger.postings import StockLine
@@ -47,7 +49,8 @@ def _open(backend: str, directory: str):
 
 
 def _places(onhand) -> None:
-    make = services.locations.create_location
+    def make(onhand, **fields):
+        return services.locations.create_location(onhand, CreateLocation(**fields))
     make(onhand, code="NY", name="NY", kind="warehouse")
     make(onhand, code="NY-1", name="NY-1", kind="bin", parent="NY")
     make(onhand, code="LA", name="LA", kind="warehouse")
@@ -70,15 +73,16 @@ def test_bundle_availability_is_the_formula_over_the_component_balances(backend,
             try:
                 _places(onhand)
                 for sku, tracking in (("A", "none"), ("B", "none"), ("C", "lot")):
-                    services.items.create_item(onhand, sku=sku, name=sku, tracking=tracking)
+                    services.items.create_item(onhand, CreateItem(sku=sku, name=sku, tracking=tracking))
                 for sku in ("K1", "K2"):
-                    services.items.create_item(onhand, sku=sku, name=sku, kind="bundle")
+                    services.items.create_item(onhand, CreateItem(sku=sku, name=sku, kind="bundle"))
                 for bundle, parts in (("K1", [("A", a), ("B", b)]), ("K2", [("K1", k), ("C", c)])):
                     services.bundles.set_components(onhand, bundle, components=[ComponentLine(*p) for p in parts])
                 for place, (sku, lot), qty in stock:
                     expiry = {"FRESH": "2027-01-01", "OLD": "2026-03-01"}.get(lot or "")
                     services.adjustments.post_adjustment(
-                        onhand, location=place, reason="found", lines=[StockLine(sku, qty, lot, expiry_date=expiry)]
+                        onhand, PostAdjustment(
+                            location=place, reason="found", lines=[StockLine(sku, qty, lot, expiry_date=expiry)])
                     )
                 for sku, qty in orders:
                     made = services.sales_orders.create_order(
@@ -134,9 +138,9 @@ def test_builds_and_disassemblies_keep_the_ledger_laws(backend, ops):
             onhand = open_onhand(url, clock=clock)
             try:
                 _places(onhand)
-                services.items.create_item(onhand, sku="P", name="P")
-                services.items.create_item(onhand, sku="Q", name="Q", tracking="lot")
-                services.items.create_item(onhand, sku="Z", name="Z", tracking="lot", kind="assembly")
+                services.items.create_item(onhand, CreateItem(sku="P", name="P"))
+                services.items.create_item(onhand, CreateItem(sku="Q", name="Q", tracking="lot"))
+                services.items.create_item(onhand, CreateItem(sku="Z", name="Z", tracking="lot", kind="assembly"))
                 services.boms.set_bill_of_materials(
                     onhand, "Z", components=[ComponentLine("P", 2, scrap_percent=25), ComponentLine("Q", 1)]
                 )
@@ -160,7 +164,8 @@ def _apply(onhand, model, op, lots_built: int) -> int:
             return lots_built
         try:
             services.adjustments.post_adjustment(
-                onhand, location="NY", reason="correction", lines=[StockLine(sku, delta, lot, expiry_date="2027-01-01")]
+                onhand, PostAdjustment(
+                    location="NY", reason="correction", lines=[StockLine(sku, delta, lot, expiry_date="2027-01-01")])
             )
         except (InsufficientStock, InvalidInput, NotFound):
             return lots_built  # more lost than there is, or an unknown lot lost

@@ -1,6 +1,16 @@
 import pytest
 
 from onhand import services
+from onhand.domain.catalog.commands import (
+    CreateItem,
+    CreateLocation,
+    CreateLot,
+    CreateUnit,
+    SetLotStatus,
+    UpdateCompany,
+    UpdateItem,
+    UpdateLocation,
+)
 from onhand.domain.errors import AlreadyExists, InvalidInput, NotFound
 from tests.integration.helpers import add_item, add_place
 
@@ -26,7 +36,7 @@ def test_an_item_is_created_with_its_unit_tracking_gtin_and_shelf_life(onhand):
 )
 def test_an_invalid_item_is_refused_naming_the_field(onhand, fields, field):
     with pytest.raises((InvalidInput, NotFound)) as error:
-        services.items.create_item(onhand, **{"name": "x", **fields})
+        services.items.create_item(onhand, CreateItem(**{"name": "x", **fields}))
     assert error.value.field == field
     assert services.items.list_items(onhand) == []
 
@@ -50,12 +60,12 @@ def test_items_are_listed_and_searched(onhand):
 
 def test_an_item_can_be_renamed_and_given_a_gtin(onhand):
     add_item(onhand, "MUG")
-    item = services.items.update_item(onhand, "MUG", name="Big mug", gtin="036000291452")
+    item = services.items.update_item(onhand, UpdateItem(sku="MUG", name="Big mug", gtin="036000291452"))
     assert (item.name, item.gtin) == ("Big mug", "00036000291452")
 
 
 def test_a_custom_unit_of_measure_fixes_its_precision(onhand):
-    services.items.create_unit(onhand, code="lb", name="Pound", decimals=2)
+    services.items.create_unit(onhand, CreateUnit(code="lb", name="Pound", decimals=2))
     item = add_item(onhand, "FLOUR", unit="lb")
     assert item.unit.decimals == 2
 
@@ -85,25 +95,25 @@ def test_transit_is_created_non_sellable(onhand):
 )
 def test_an_invalid_location_is_refused_naming_the_field(onhand, fields, field):
     with pytest.raises((InvalidInput, NotFound)) as error:
-        services.locations.create_location(onhand, code="X", name="X", **fields)
+        services.locations.create_location(onhand, CreateLocation(code="X", name="X", **fields))
     assert error.value.field == field
 
 
 def test_a_location_can_be_marked_non_sellable_later(onhand):
     add_place(onhand, "RETURNS", kind="store")
-    place = services.locations.update_location(onhand, "RETURNS", sellable=False,
-                                               address={"city": "Reno"})
+    place = services.locations.update_location(onhand, UpdateLocation(code="RETURNS", sellable=False,
+                                               address={"city": "Reno"}))
     assert not place.sellable and place.address.city == "Reno"
 
 
 def test_a_lot_has_dates_and_a_status(onhand):
     add_item(onhand, "TEA", tracking="lot", shelf_life_days=30)
-    lot = services.lots.create_lot(onhand, sku="TEA", code="B1", production_date="2026-01-01")
+    lot = services.lots.create_lot(onhand, CreateLot(sku="TEA", code="B1", production_date="2026-01-01"))
     assert str(lot.expiry_date) == "2026-01-31"  # from the shelf life
-    held = services.lots.set_lot_status(onhand, sku="TEA", code="B1", status="quarantined")
+    held = services.lots.set_lot_status(onhand, SetLotStatus(sku="TEA", code="B1", status="quarantined"))
     assert held.status.value == "quarantined"
     with pytest.raises(AlreadyExists):
-        services.lots.create_lot(onhand, sku="TEA", code="B1")
+        services.lots.create_lot(onhand, CreateLot(sku="TEA", code="B1"))
 
 
 @pytest.mark.parametrize(
@@ -117,19 +127,19 @@ def test_a_lot_has_dates_and_a_status(onhand):
 def test_an_invalid_lot_is_refused_naming_the_field(onhand, fields, field):
     add_item(onhand, "TEA", tracking="lot")
     with pytest.raises(InvalidInput) as error:
-        services.lots.create_lot(onhand, sku="TEA", **{"code": "B1", **fields})
+        services.lots.create_lot(onhand, CreateLot(sku="TEA", **{"code": "B1", **fields}))
     assert error.value.field == field
 
 
 def test_a_plain_item_has_no_lots(onhand):
     add_item(onhand, "MUG")
     with pytest.raises(InvalidInput, match="not lot"):
-        services.lots.create_lot(onhand, sku="MUG", code="B1")
+        services.lots.create_lot(onhand, CreateLot(sku="MUG", code="B1"))
 
 
 def test_the_company_time_zone_must_be_a_real_one(onhand):
     with pytest.raises(InvalidInput) as error:
-        services.company.update_company(onhand, timezone="Mars/Olympus")
+        services.company.update_company(onhand, UpdateCompany(timezone="Mars/Olympus"))
     assert error.value.field == "timezone"
-    company = services.company.update_company(onhand, name="Acme", timezone="America/New_York")
+    company = services.company.update_company(onhand, UpdateCompany(name="Acme", timezone="America/New_York"))
     assert (company.name, company.timezone, company.currency) == ("Acme", "America/New_York", "USD")

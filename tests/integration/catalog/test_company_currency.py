@@ -9,14 +9,17 @@ from decimal import Decimal as D
 import pytest
 
 from onhand import services
+from onhand.domain.accounting.commands import UpdateAccountingSettings
+from onhand.domain.catalog.commands import UpdateCompany
 from onhand.domain.errors import Conflict
 from onhand.domain.orders.commands import CreateOrder, OrderAction
 from onhand.services.orders.sales_orders import NewOrderLine
 from tests.integration.helpers import add_item, add_place, adjust
 
 CHANGES = {
-    "company": lambda onhand, code: services.company.update_company(onhand, currency=code),
-    "accounting": lambda onhand, code: services.accounting_settings.update_accounting_settings(onhand, currency=code),
+    "company": lambda onhand, code: services.company.update_company(onhand, UpdateCompany(currency=code)),
+    "accounting": lambda onhand, code: services.accounting_settings.update_accounting_settings(
+        onhand, UpdateAccountingSettings(currency=code)),
 }
 
 

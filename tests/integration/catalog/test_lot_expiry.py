@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from onhand import services
+from onhand.domain.catalog.commands import CreateLot, UpdateItem
 from onhand.domain.errors import InvalidInput
 from onhand.services.purchasing.receiving import ReceiptLine
 from tests.integration.helpers import adjust, assert_books_balance, move_count
@@ -17,7 +18,7 @@ from tests.integration.purchasing_helpers import placed, purchasing_setup, recei
 @pytest.fixture
 def shelf_life(onhand):
     purchasing_setup(onhand)
-    services.items.update_item(onhand, "TEA", shelf_life_days=30)
+    services.items.update_item(onhand, UpdateItem(sku="TEA", shelf_life_days=30))
     return onhand
 
 
@@ -47,7 +48,7 @@ def test_a_receipt_of_a_new_lot_without_expiry_or_production_date_is_refused(she
 
 def test_a_lot_defined_without_expiry_or_production_date_is_refused(shelf_life):
     with pytest.raises(InvalidInput) as error:
-        services.lots.create_lot(shelf_life, sku="TEA", code="L1", expiry_date="")
+        services.lots.create_lot(shelf_life, CreateLot(sku="TEA", code="L1", expiry_date=""))
     assert error.value.field == "expiry_date"
 
 

@@ -5,6 +5,7 @@ from sqlalchemy import text
 
 from onhand import services
 from onhand.domain.errors import InsufficientStock, InvalidInput, NotFound
+from onhand.domain.ledger.commands import PostAdjustment
 from onhand.services.ledger.postings import StockLine
 from tests.integration.helpers import add_item, add_place, adjust, level, move_count
 
@@ -26,8 +27,8 @@ def test_found_stock_raises_on_hand_and_lost_stock_lowers_it(stocked):
 
 def test_an_adjustment_is_one_posting_with_a_move_per_line(stocked):
     posting = services.adjustments.post_adjustment(
-        stocked, location="NY", reason="found", reference="RECOUNT-7",
-        lines=[StockLine("W-1", 1), StockLine("TEA", "0.125", "L1")],
+        stocked, PostAdjustment(location="NY", reason="found", reference="RECOUNT-7",
+        lines=[StockLine("W-1", 1), StockLine("TEA", "0.125", "L1")]),
     )
     assert [(m.sku, m.from_location, m.to_location, m.quantity) for m in posting.moves] == [
         ("W-1", "ADJUSTMENT", "NY", 1),
@@ -40,8 +41,8 @@ def test_taking_more_than_is_on_hand_reports_every_short_line_and_writes_nothing
     before = move_count(stocked)
     with pytest.raises(InsufficientStock) as error:
         services.adjustments.post_adjustment(
-            stocked, location="NY", reason="lost",
-            lines=[StockLine("W-1", -11), StockLine("TEA", "-3", "L1")],
+            stocked, PostAdjustment(location="NY", reason="lost",
+            lines=[StockLine("W-1", -11), StockLine("TEA", "-3", "L1")]),
         )
     assert [(s.sku, s.requested, s.available) for s in error.value.shortages] == [
         ("W-1", 11, 10),
@@ -55,8 +56,8 @@ def test_a_good_line_is_not_posted_when_another_line_is_bad(stocked):
     before = move_count(stocked)
     with pytest.raises(NotFound) as error:
         services.adjustments.post_adjustment(
-            stocked, location="NY", reason="found",
-            lines=[StockLine("W-1", 5), StockLine("NOPE", 1)],
+            stocked, PostAdjustment(location="NY", reason="found",
+            lines=[StockLine("W-1", 5), StockLine("NOPE", 1)]),
         )
     assert error.value.field == "lines[1].sku"
     assert move_count(stocked) == before and level(stocked, "W-1")[0] == 10
@@ -76,7 +77,7 @@ def test_a_good_line_is_not_posted_when_another_line_is_bad(stocked):
 def test_bad_lines_are_refused_naming_the_field(stocked, line, field):
     before = move_count(stocked)
     with pytest.raises((InvalidInput, NotFound)) as error:
-        services.adjustments.post_adjustment(stocked, location="NY", lines=[line], reason="found")
+        services.adjustments.post_adjustment(stocked, PostAdjustment(location="NY", lines=[line], reason="found"))
     assert error.value.field == field
     assert move_count(stocked) == before
 

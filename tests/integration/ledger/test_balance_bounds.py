@@ -13,6 +13,7 @@ import pytest
 
 from onhand import services
 from onhand.domain.errors import InvalidInput, OutOfRange
+from onhand.domain.ledger.commands import PostAdjustment
 from onhand.domain.quantities import MAX_QUANTITY, MAX_TOTAL_QUANTITY
 from onhand.services.ledger.postings import StockLine
 from tests.integration.helpers import add_item, add_place, adjust, assert_books_balance, at, move_count
@@ -24,7 +25,8 @@ NEAR = MAX_TOTAL_QUANTITY - LINE  # 999 full lines
 
 def _found(onhand, location, *lines):
     return services.adjustments.post_adjustment(
-        onhand, location=location, reason="found", lines=[StockLine(sku, quantity) for sku, quantity in lines]
+        onhand, PostAdjustment(
+            location=location, reason="found", lines=[StockLine(sku, quantity) for sku, quantity in lines])
     )
 
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from onhand import services
 from onhand.domain.errors import InsufficientStock
+from onhand.domain.ledger.commands import MoveStock, PostAdjustment
 from onhand.services.ledger.postings import StockLine
 from tests.integration.helpers import add_item, add_place, adjust, level
 
@@ -71,8 +72,8 @@ def test_concurrent_postings_in_opposite_directions_do_not_deadlock_or_lose_upda
     add_place(onhand, "LA", kind="store")
     for place in ("NY", "LA"):
         services.adjustments.post_adjustment(
-            onhand, location=place, reason="found",
-            lines=[StockLine("W-1", 1000), StockLine("W-2", 1000)],
+            onhand, PostAdjustment(location=place, reason="found",
+            lines=[StockLine("W-1", 1000), StockLine("W-2", 1000)]),
         )
 
     def shuttle(number, attempt):
@@ -80,7 +81,7 @@ def test_concurrent_postings_in_opposite_directions_do_not_deadlock_or_lose_upda
         # Lines in opposite orders too: locks must still be taken in one order.
         lines = [StockLine("W-1", 1), StockLine("W-2", 2)]
         services.relocations.move_stock(
-            onhand, source=source, destination=destination, lines=lines if attempt % 2 else lines[::-1]
+            onhand, MoveStock(source=source, destination=destination, lines=lines if attempt % 2 else lines[::-1])
         )
         return "moved"
 

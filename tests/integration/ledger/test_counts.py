@@ -2,6 +2,7 @@ import pytest
 
 from onhand import services
 from onhand.domain.errors import InvalidInput
+from onhand.domain.ledger.commands import PostStockCount
 from onhand.services.ledger.postings import StockLine
 from tests.integration.helpers import add_item, add_place, adjust, at, level, move_count
 
@@ -19,7 +20,7 @@ def stocked(onhand):
 
 
 def count(onhand, location, *lines, **options):
-    return services.counts.post_stock_count(onhand, location=location, lines=list(lines), **options)
+    return services.counts.post_stock_count(onhand, PostStockCount(location=location, lines=list(lines), **options))
 
 
 def test_a_count_sets_on_hand_to_what_was_counted(stocked):

@@ -18,7 +18,9 @@ from hypothesis import strategies as st
 
 from onhand import services
 from onhand.bootstrap import open_onhand
+from onhand.domain.catalog.commands import CreateItem, CreateLocation, CreateLot
 from onhand.domain.errors import InsufficientStock
+from onhand.domain.ledger.commands import MoveStock, PostAdjustment, PostStockCount
 from onhand.services.ledger.postings import StockLine
 from tests.databases import BACKENDS, fresh_database
 from tests.hypothesis_profiles import examples
@@ -52,11 +54,12 @@ def operation(draw):
 
 
 def setup(onhand):
-    services.items.create_item(onhand, sku="W", name="Widget")
-    services.items.create_item(onhand, sku="T", name="Tea", unit="kg", tracking="lot")
+    services.items.create_item(onhand, CreateItem(sku="W", name="Widget"))
+    services.items.create_item(onhand, CreateItem(sku="T", name="Tea", unit="kg", tracking="lot"))
     for sku_lot in ITEMS["T"]:
-        services.lots.create_lot(onhand, sku="T", code=sku_lot)
-    make = services.locations.create_location
+        services.lots.create_lot(onhand, CreateLot(sku="T", code=sku_lot))
+    def make(onhand, **fields):
+        return services.locations.create_location(onhand, CreateLocation(**fields))
     make(onhand, code="A", name="A", kind="warehouse")
     make(onhand, code="A1", name="A1", kind="bin", parent="A")
     make(onhand, code="B", name="B", kind="store")
@@ -71,20 +74,20 @@ def apply(onhand, model, op):
         _, place, sku, lot, qty = op
         changes[(sku, place, lot)] += qty
         call = lambda: services.adjustments.post_adjustment(  # noqa: E731
-            onhand, location=place, lines=[StockLine(sku, qty, lot)], reason="correction"
+            onhand, PostAdjustment(location=place, lines=[StockLine(sku, qty, lot)], reason="correction")
         )
     elif op[0] == "relocate":
         _, source, destination, sku, lot, qty = op
         changes[(sku, source, lot)] -= qty
         changes[(sku, destination, lot)] += qty
         call = lambda: services.relocations.move_stock(  # noqa: E731
-            onhand, source=source, destination=destination, lines=[StockLine(sku, qty, lot)]
+            onhand, MoveStock(source=source, destination=destination, lines=[StockLine(sku, qty, lot)])
         )
     else:
         _, place, sku, lot, counted = op
         changes[(sku, place, lot)] += counted - model[(sku, place, lot)]
         call = lambda: services.counts.post_stock_count(  # noqa: E731
-            onhand, location=place, lines=[StockLine(sku, counted, lot)]
+            onhand, PostStockCount(location=place, lines=[StockLine(sku, counted, lot)])
         )
     refused = any(
         model[key] + delta < 0 for key, delta in changes.items() if key[1] in GUARDED and delta < 0

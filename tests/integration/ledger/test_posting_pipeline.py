@@ -7,6 +7,7 @@ import pytest
 
 from onhand import services
 from onhand.bootstrap import Onhand, standard_subscribers
+from onhand.domain.accounting.commands import UpdateAccountingSettings
 from onhand.domain.errors import InvalidInput
 from onhand.domain.ledger.events import PostingsToWrite, PostingsWritten
 from tests.integration.helpers import add_item, add_place, adjust, level, move_count
@@ -52,7 +53,7 @@ def test_a_subscriber_that_refuses_rolls_the_whole_posting_back(onhand, clock):
 def test_a_posting_in_a_locked_period_is_refused_before_anything_is_written(onhand, clock):
     add_place(onhand, "NY")
     add_item(onhand, "TEA")
-    services.accounting_settings.update_accounting_settings(onhand, lock_date=clock().date())
+    services.accounting_settings.update_accounting_settings(onhand, UpdateAccountingSettings(lock_date=clock().date()))
     asked, written = [], []
     watched = Onhand(onhand.engine, clock, subscribers=standard_subscribers()
                      .adding(PostingsToWrite, lambda _uow, event: asked.append(event))

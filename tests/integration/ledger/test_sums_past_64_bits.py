@@ -15,6 +15,7 @@ from sqlalchemy import insert
 
 from onhand import services
 from onhand.adapters.db.tables import moves, postings
+from onhand.domain.accounting.commands import PostJournal
 from onhand.domain.errors import OutOfRange
 from onhand.domain.money import MAX_MONEY, MAX_STORED
 from onhand.domain.quantities import MAX_QUANTITY
@@ -44,7 +45,7 @@ def test_a_day_moving_more_value_than_an_amount_holds_reads_exactly(rich_day):
 
 def test_posting_a_day_whose_amounts_cannot_be_stored_is_refused_naming_it(rich_day):
     with pytest.raises(OutOfRange) as error:
-        services.journals.post_journal(rich_day, "2026-03-02")
+        services.journals.post_journal(rich_day, PostJournal(day="2026-03-02"))
     assert error.value.field == "day" and "2026-03-02" in error.value.what
     assert error.value.limit == MAX_STORED
     assert services.journals.get_journal(rich_day, "2026-03-02").status == "open"

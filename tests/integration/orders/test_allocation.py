@@ -9,7 +9,9 @@ expired / quarantined / recalled / short-dated lots) is never reserved.
 import pytest
 
 from onhand import services
+from onhand.domain.catalog.commands import SetLocationRouting, SetLotStatus, UpdateCompany, UpdateItem
 from onhand.domain.errors import InsufficientStock, InvalidInput, NotFound
+from onhand.domain.ledger.commands import MoveStock, PostAdjustment, PostStockCount
 from onhand.domain.orders.commands import OrderAction, ShipLineFrom
 from onhand.services.ledger.postings import StockLine
 from onhand.services.orders.sales_orders import NewOrderLine
@@ -43,8 +45,8 @@ def network(onhand):
     add_item(onhand, "TEA", tracking="lot")
     add_place(onhand, "NY", address={"country": "US", "region": "NY"})
     add_place(onhand, "LA", kind="store", address={"country": "US", "region": "CA"})
-    services.locations.set_location_routing(onhand, "NY", latitude=40.71, longitude=-74.0)
-    services.locations.set_location_routing(onhand, "LA", latitude=34.05, longitude=-118.24)
+    services.locations.set_location_routing(onhand, SetLocationRouting(code="NY", latitude=40.71, longitude=-74.0))
+    services.locations.set_location_routing(onhand, SetLocationRouting(code="LA", latitude=34.05, longitude=-118.24))
     return onhand
 
 
@@ -66,7 +68,7 @@ def test_within_a_site_bins_are_reserved_in_walking_order_then_by_code(network):
     add_place(network, "NY-B", kind="bin", parent="NY")
     add_place(network, "NY-A", kind="bin", parent="NY")
     add_place(network, "NY-C", kind="bin", parent="NY")
-    services.locations.set_location_routing(network, "NY-C", walk_order=1)
+    services.locations.set_location_routing(network, SetLocationRouting(code="NY-C", walk_order=1))
     for bin_code in ("NY-A", "NY-B", "NY-C"):
         adjust(network, bin_code, "W", 2)
     view = allocated(network, ("W", 5))
@@ -79,8 +81,8 @@ def test_expired_quarantined_and_recalled_lots_are_never_reserved(network, clock
     adjust(network, "NY", "TEA", 5, lot="HELD", expiry_date="2026-12-01")
     adjust(network, "NY", "TEA", 5, lot="BAD", expiry_date="2026-12-01")
     adjust(network, "NY", "TEA", 1, lot="TODAY", expiry_date="2026-03-10")
-    services.lots.set_lot_status(network, sku="TEA", code="HELD", status="quarantined")
-    services.lots.set_lot_status(network, sku="TEA", code="BAD", status="recalled")
+    services.lots.set_lot_status(network, SetLotStatus(sku="TEA", code="HELD", status="quarantined"))
+    services.lots.set_lot_status(network, SetLotStatus(sku="TEA", code="BAD", status="recalled"))
     view = allocated(network, ("TEA", 4))
     assert held(view) == [(1, "NY", "TODAY", 1)]  # usable through its expiry date
     assert view.status == "backordered" and view.lines[0].backordered == 3
@@ -132,18 +134,18 @@ def test_a_pinned_lot_at_one_site_and_any_lot_at_another_are_both_served(network
 def test_expiry_and_the_default_ship_date_follow_the_company_business_day(network, clock):
     # 02:00 UTC on 2 March is still 1 March in New York: a lot expiring 1 March is good there.
     clock.current = clock.current.replace(hour=2)
-    services.company.update_company(network, timezone="America/New_York")
+    services.company.update_company(network, UpdateCompany(timezone="America/New_York"))
     adjust(network, "NY", "TEA", 5, lot="LAST-DAY", expiry_date="2026-03-01")
     view = allocated(network, ("TEA", 1))
     assert str(view.requested_ship_date) == "2026-03-01"
     assert held(view) == [(1, "NY", "LAST-DAY", 1)]
-    services.company.update_company(network, timezone="UTC")  # already 2 March: expired
+    services.company.update_company(network, UpdateCompany(timezone="UTC"))  # already 2 March: expired
     later = allocated(network, ("TEA", 1))
     assert held(later) == [] and later.status == "backordered"
 
 
 def test_lots_too_short_dated_for_the_company_minimum_shelf_life_are_skipped(network):
-    services.company.update_company(network, min_remaining_shelf_life_days=30)
+    services.company.update_company(network, UpdateCompany(min_remaining_shelf_life_days=30))
     adjust(network, "NY", "TEA", 5, lot="SHORT", expiry_date="2026-03-31")  # 29 days left
     adjust(network, "NY", "TEA", 5, lot="JUST", expiry_date="2026-04-01")  # exactly 30
     view = allocated(network, ("TEA", 7))
@@ -151,10 +153,10 @@ def test_lots_too_short_dated_for_the_company_minimum_shelf_life_are_skipped(net
 
 
 def test_an_item_minimum_shelf_life_overrides_the_company_default_either_way(network):
-    services.company.update_company(network, min_remaining_shelf_life_days=30)
+    services.company.update_company(network, UpdateCompany(min_remaining_shelf_life_days=30))
     add_item(network, "MILK", tracking="lot")
-    services.items.update_item(network, "TEA", min_remaining_shelf_life_days=0)
-    services.items.update_item(network, "MILK", min_remaining_shelf_life_days=100)
+    services.items.update_item(network, UpdateItem(sku="TEA", min_remaining_shelf_life_days=0))
+    services.items.update_item(network, UpdateItem(sku="MILK", min_remaining_shelf_life_days=100))
     adjust(network, "NY", "TEA", 5, lot="T-SHORT", expiry_date="2026-03-05")
     adjust(network, "NY", "MILK", 5, lot="M-90", expiry_date="2026-05-31")  # 90 days left
     adjust(network, "NY", "MILK", 5, lot="M-100", expiry_date="2026-06-10")  # 100 days left
@@ -192,7 +194,7 @@ def test_one_site_that_can_ship_everything_beats_a_nearer_site_that_cannot(netwo
 
 def test_a_postcode_zone_beats_a_site_in_the_same_region(network):
     add_place(network, "NJ", address={"country": "US", "region": "NJ"})
-    services.locations.set_location_routing(network, "NJ", zones="US:112")
+    services.locations.set_location_routing(network, SetLocationRouting(code="NJ", zones="US:112"))
     adjust(network, "NY", "W", 5)
     adjust(network, "NJ", "W", 5)
     view = allocated(network, ("W", 1), ship_to=BROOKLYN)
@@ -202,11 +204,11 @@ def test_a_postcode_zone_beats_a_site_in_the_same_region(network):
 def test_between_equally_near_sites_the_lower_priority_number_wins(network):
     add_place(network, "B-DC")
     add_place(network, "A-DC")
-    services.locations.set_location_routing(network, "B-DC", priority=1)
+    services.locations.set_location_routing(network, SetLocationRouting(code="B-DC", priority=1))
     adjust(network, "A-DC", "W", 5)
     adjust(network, "B-DC", "W", 5)
     assert held(allocated(network, ("W", 1))) == [(1, "B-DC", None, 1)]
-    services.locations.set_location_routing(network, "B-DC", priority=100)
+    services.locations.set_location_routing(network, SetLocationRouting(code="B-DC", priority=100))
     assert held(allocated(network, ("W", 1))) == [(1, "A-DC", None, 1)]  # then by code
 
 
@@ -348,7 +350,8 @@ def test_stock_relocated_into_a_sellable_place_is_allocated_to_backorders(networ
     adjust(network, "QUARANTINE", "W", 5)
     waiting = allocated(network, ("W", 2))
     assert waiting.status == "backordered"
-    services.relocations.move_stock(network, source="QUARANTINE", destination="NY", lines=[StockLine("W", 3)])
+    services.relocations.move_stock(network, MoveStock(
+        source="QUARANTINE", destination="NY", lines=[StockLine("W", 3)]))
     served = services.sales_orders.get_order(network, waiting.reference)
     assert held(served) == [(1, "NY", None, 2)] and served.status == "allocated"
     assert_books_balance(network)
@@ -372,11 +375,11 @@ def test_stock_arriving_where_it_cannot_be_sold_leaves_backorders_waiting(networ
 def test_a_backorder_is_served_from_a_new_lot_first_expired_first(network):
     waiting = allocated(network, ("TEA", 4))
     services.adjustments.post_adjustment(
-        network, location="NY", reason="found",
+        network, PostAdjustment(location="NY", reason="found",
         lines=[
             StockLine("TEA", 3, "L-LATE", expiry_date="2026-12-01"),
             StockLine("TEA", 3, "L-SOON", expiry_date="2026-05-01"),
-        ],
+        ]),
     )
     served = services.sales_orders.get_order(network, waiting.reference)
     assert held(served) == [(1, "NY", "L-LATE", 1), (1, "NY", "L-SOON", 3)]
@@ -390,7 +393,7 @@ def test_recalling_a_reserved_lot_releases_it_and_allocates_the_order_again_from
     adjust(network, "NY", "TEA", 5, lot="GOOD", expiry_date="2026-09-01")
     view = allocated(network, ("TEA", 2))
     assert held(view) == [(1, "NY", "BAD", 2)]
-    services.lots.set_lot_status(network, sku="TEA", code="BAD", status="recalled")
+    services.lots.set_lot_status(network, SetLotStatus(sku="TEA", code="BAD", status="recalled"))
     after = services.sales_orders.get_order(network, view.reference)
     assert held(after) == [(1, "NY", "GOOD", 2)] and after.status == "allocated"
     assert level(network, "TEA", lot="BAD") == (3, 0, 0)
@@ -430,7 +433,7 @@ def test_a_loss_below_what_is_reserved_shrinks_the_newest_reservations_first(pro
 
 def test_a_count_below_what_is_reserved_shrinks_the_reservations_and_backorders(promised):
     onhand, older, newer = promised
-    services.counts.post_stock_count(onhand, location="NY", lines=[StockLine("W", 2)])
+    services.counts.post_stock_count(onhand, PostStockCount(location="NY", lines=[StockLine("W", 2)]))
     older_view, newer_view = (services.sales_orders.get_order(onhand, ref) for ref in (older, newer))
     assert reserved_by_line(older_view) == [2] and older_view.status == "backordered"
     assert reserved_by_line(newer_view) == [0] and newer_view.status == "backordered"
@@ -460,9 +463,9 @@ def test_reserved_stock_cannot_be_relocated_only_free_stock_moves(promised):
     onhand, _older, _newer = promised
     adjust(onhand, "NY", "W", 1)
     with pytest.raises(InsufficientStock) as error:
-        services.relocations.move_stock(onhand, source="NY", destination="LA", lines=[StockLine("W", 2)])
+        services.relocations.move_stock(onhand, MoveStock(source="NY", destination="LA", lines=[StockLine("W", 2)]))
     (shortage,) = error.value.shortages
     assert (shortage.requested, shortage.available, shortage.basis) == (2, 1, "available")
-    services.relocations.move_stock(onhand, source="NY", destination="LA", lines=[StockLine("W", 1)])
+    services.relocations.move_stock(onhand, MoveStock(source="NY", destination="LA", lines=[StockLine("W", 1)]))
     assert level(onhand, "W", "NY") == (6, 6, 0) and level(onhand, "W", "LA") == (1, 0, 1)
     assert_books_balance(onhand)

@@ -5,10 +5,9 @@ import pytest
 
 from onhand import services
 from onhand.domain.errors import InvalidInput
+from onhand.domain.orders.commands import ReceiveReturn, ReturnLine, ShipLine, ShipOrder
 from onhand.services.assemblies.bundles import ComponentLine
-from onhand.services.orders.returns import ReturnLine
 from onhand.services.orders.sales_orders import NewOrderLine
-from onhand.services.orders.shipping import ShipLine
 from tests.integration.helpers import add_item, add_place, adjust, allocated, assert_books_balance, held, level, order
 
 
@@ -61,10 +60,10 @@ def test_shipping_a_bundle_line_ships_its_components_and_the_order_shows_the_bun
     adjust(shop, "NY", "MUG", 3)
     adjust(shop, "NY", "TEA", 6, lot="L1", expiry_date="2027-01-01")
     view = allocated(shop, ("KIT", 3))
-    part = services.shipping.ship_order(shop, view.reference, lines=[ShipLine(1, 2)])
+    part = services.shipping.ship_order(shop, ShipOrder(view.reference, lines=[ShipLine(1, 2)]))
     assert [(ln.sku, ln.shipped) for ln in part.lines] == [("KIT", 2), ("MUG", 2), ("TEA", 4)]
     assert part.status == "partially_shipped"
-    done = services.shipping.ship_order(shop, view.reference)
+    done = services.shipping.ship_order(shop, ShipOrder(view.reference))
     assert [(ln.sku, ln.shipped, ln.open) for ln in done.lines] == [("KIT", 3, 0), ("MUG", 3, 0), ("TEA", 6, 0)]
     assert done.status == "shipped"
     assert level(shop, "MUG") == (0, 0, 0)
@@ -98,14 +97,14 @@ def test_returns_name_the_components_of_a_bundle(shop):
     adjust(shop, "NY", "MUG", 1)
     adjust(shop, "NY", "TEA", 2, lot="L1", expiry_date="2027-01-01")
     view = allocated(shop, ("KIT", 1))
-    services.shipping.ship_order(shop, view.reference)
+    services.shipping.ship_order(shop, ShipOrder(view.reference))
     with pytest.raises(InvalidInput) as refused:
-        services.returns.receive_return(shop, view.reference, location="NY",
-                                        lines=[ReturnLine(1, 1, reason="damaged", condition="damaged")])
+        services.returns.receive_return(shop, ReceiveReturn(view.reference, location="NY",
+                                        lines=[ReturnLine(1, 1, reason="damaged", condition="damaged")]))
     assert refused.value.field == "lines[0].line_no" and "lines 2, 3" in refused.value.reason
     back = services.returns.receive_return(
-        shop, view.reference, location="NY",
+        shop, ReceiveReturn(view.reference, location="NY",
         lines=[ReturnLine(2, 1, reason="damaged", condition="damaged"),
-               ReturnLine(3, 2, lot="L1", reason="damaged", condition="damaged")],
+               ReturnLine(3, 2, lot="L1", reason="damaged", condition="damaged")]),
     )
     assert [(ln.sku, ln.returned) for ln in back.lines] == [("KIT", 1), ("MUG", 1), ("TEA", 2)]

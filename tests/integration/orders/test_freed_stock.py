@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import text
 
 from onhand import services
-from onhand.domain.orders.commands import OrderAction, ShipLineFrom, UpdateOrder
+from onhand.domain.catalog.commands import SetLotStatus, UpdateLocation
+from onhand.domain.orders.commands import ConfirmPick, OrderAction, ShipLineFrom, UpdateOrder
 from onhand.services.orders.sales_orders import NewOrderLine
 from tests.integration.helpers import add_item, add_place, adjust, allocated, assert_books_balance, held, level
 
@@ -59,10 +60,10 @@ def test_moving_a_line_to_another_place_frees_its_old_stock_for_waiting_orders(s
 
 def test_a_lot_released_from_quarantine_serves_the_orders_waiting_for_it(shop):
     adjust(shop, "NY", "TEA", 3, lot="L1", expiry_date="2027-01-01")
-    services.lots.set_lot_status(shop, sku="TEA", code="L1", status="quarantined")
+    services.lots.set_lot_status(shop, SetLotStatus(sku="TEA", code="L1", status="quarantined"))
     waiting = allocated(shop, ("TEA", 3))
     assert waiting.status == "backordered"
-    services.lots.set_lot_status(shop, sku="TEA", code="L1", status="released")
+    services.lots.set_lot_status(shop, SetLotStatus(sku="TEA", code="L1", status="released"))
     assert held(services.sales_orders.get_order(shop, waiting.reference)) == [(1, "NY", "L1", 3)]
 
 
@@ -71,7 +72,7 @@ def test_a_place_that_stops_being_sellable_gives_back_its_promises_and_orders_mo
     view = allocated(shop, NewOrderLine("W", 3))
     assert held(view) == [(1, "NY", None, 3)]
     adjust(shop, "LA", "W", 3)
-    services.locations.update_location(shop, "NY", sellable=False)
+    services.locations.update_location(shop, UpdateLocation(code="NY", sellable=False))
     assert held(services.sales_orders.get_order(shop, view.reference)) == [(1, "LA", None, 3)]
     assert level(shop, "W", "NY") == (3, 0, 0)
 
@@ -80,19 +81,19 @@ def test_picked_units_stay_promised_when_their_place_stops_being_sellable(shop):
     adjust(shop, "NY", "W", 3)
     view = allocated(shop, ("W", 3))
     services.picking.confirm_pick(
-        shop, view.reference, picks=[services.picking.PickConfirmation("W", "NY", 2)]
+        shop, ConfirmPick(view.reference, picks=[services.picking.PickConfirmation("W", "NY", 2)])
     )
-    services.locations.update_location(shop, "NY", sellable=False)
+    services.locations.update_location(shop, UpdateLocation(code="NY", sellable=False))
     after = services.sales_orders.get_order(shop, view.reference)
     assert (after.lines[0].reserved, after.lines[0].picked, after.status) == (2, 2, "backordered")
 
 
 def test_a_place_made_sellable_again_serves_the_orders_waiting_for_its_stock(shop):
     adjust(shop, "NY", "W", 3)
-    services.locations.update_location(shop, "NY", sellable=False)
+    services.locations.update_location(shop, UpdateLocation(code="NY", sellable=False))
     waiting = allocated(shop, ("W", 2))
     assert waiting.status == "backordered"
-    services.locations.update_location(shop, "NY", sellable=True)
+    services.locations.update_location(shop, UpdateLocation(code="NY", sellable=True))
     assert held(services.sales_orders.get_order(shop, waiting.reference)) == [(1, "NY", None, 2)]
 
 

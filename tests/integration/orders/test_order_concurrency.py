@@ -16,7 +16,8 @@ import pytest
 
 from onhand import services
 from onhand.domain.errors import Conflict
-from onhand.domain.orders.commands import CreateOrder, OrderAction
+from onhand.domain.ledger.commands import PostStockCount
+from onhand.domain.orders.commands import ConfirmPick, CreateOrder, OrderAction, ShipOrder
 from onhand.services.ledger.postings import StockLine
 from onhand.services.orders.sales_orders import NewOrderLine
 from tests.integration.helpers import add_item, add_place, adjust, assert_books_balance, level, order
@@ -168,7 +169,7 @@ def test_allocating_shipping_cancelling_and_stock_moving_at_once_keep_the_books(
         try:
             if number % 3 == 0:
                 return services.sales_orders.cancel_order(onhand, OrderAction(ref)).status
-            return services.shipping.ship_order(onhand, ref).status
+            return services.shipping.ship_order(onhand, ShipOrder(ref)).status
         except Conflict:  # a loss took all it had reserved before it shipped
             return "nothing to ship"
 
@@ -201,9 +202,9 @@ def test_picking_and_shipping_orders_at_once_never_ship_a_unit_twice(onhand):
     def worker(number):
         ref = refs[number]
         services.picking.confirm_pick(
-            onhand, ref, picks=[services.picking.PickConfirmation("W", "NY", 1 + number % 3)]
+            onhand, ConfirmPick(ref, picks=[services.picking.PickConfirmation("W", "NY", 1 + number % 3)])
         )
-        return services.shipping.ship_order(onhand, ref).lines[0].shipped
+        return services.shipping.ship_order(onhand, ShipOrder(ref)).lines[0].shipped
 
     shipped = race(worker, threads=threads)
 
@@ -245,7 +246,7 @@ def test_stock_arriving_while_backorders_are_cancelled_is_not_promised_to_cancel
     add_place(onhand, "NY")
     pairs = 6
     for _round in range(5):
-        services.counts.post_stock_count(onhand, location="NY", lines=[StockLine("W", 0)])
+        services.counts.post_stock_count(onhand, PostStockCount(location="NY", lines=[StockLine("W", 0)]))
         refs = [order(onhand, ("W", 2)).reference for _ in range(pairs)]
         for ref in refs:
             assert services.sales_orders.allocate_order(onhand, OrderAction(ref)).status == "backordered"

@@ -29,13 +29,21 @@ from hypothesis import strategies as st
 
 from onhand import services
 from onhand.bootstrap import open_onhand
+from onhand.domain.catalog.commands import CreateItem, CreateLocation, CreateLot
 from onhand.domain.errors import Conflict, InsufficientStock, InvalidInput
-from onhand.domain.orders.commands import CreateOrder, OrderAction
+from onhand.domain.ledger.commands import MoveStock, PostAdjustment, PostStockCount
+from onhand.domain.orders.commands import (
+    ConfirmPick,
+    CreateOrder,
+    OrderAction,
+    PickConfirmation,
+    ReceiveReturn,
+    ReturnLine,
+    ShipLine,
+    ShipOrder,
+)
 from onhand.services.ledger.postings import StockLine
-from onhand.services.orders.picking import PickConfirmation
-from onhand.services.orders.returns import ReturnLine
 from onhand.services.orders.sales_orders import NewOrderLine
-from onhand.services.orders.shipping import ShipLine
 from tests.databases import BACKENDS, fresh_database
 from tests.hypothesis_profiles import examples
 
@@ -97,11 +105,12 @@ def operation(draw, *, same_item_twice=False):
 
 
 def setup(onhand):
-    services.items.create_item(onhand, sku="W", name="Widget")
-    services.items.create_item(onhand, sku="T", name="Tea", tracking="lot")
-    services.lots.create_lot(onhand, sku="T", code="L1", expiry_date="2027-01-01")
-    services.lots.create_lot(onhand, sku="T", code="L2", expiry_date="2027-06-01")
-    make = services.locations.create_location
+    services.items.create_item(onhand, CreateItem(sku="W", name="Widget"))
+    services.items.create_item(onhand, CreateItem(sku="T", name="Tea", tracking="lot"))
+    services.lots.create_lot(onhand, CreateLot(sku="T", code="L1", expiry_date="2027-01-01"))
+    services.lots.create_lot(onhand, CreateLot(sku="T", code="L2", expiry_date="2027-06-01"))
+    def make(onhand, **fields):
+        return services.locations.create_location(onhand, CreateLocation(**fields))
     make(onhand, code="A", name="A", kind="warehouse")
     make(onhand, code="A1", name="A1", kind="bin", parent="A")
     make(onhand, code="B", name="B", kind="store")
@@ -174,7 +183,7 @@ def apply(onhand, model, op):
         amount = min(qty, reservation.quantity - reservation.picked)
         try:
             services.picking.confirm_pick(
-                onhand, ref, picks=[PickConfirmation(line.sku, reservation.location, amount, lot)]
+                onhand, ConfirmPick(ref, picks=[PickConfirmation(line.sku, reservation.location, amount, lot)])
             )
         except (Conflict, InvalidInput):
             assert lot != reservation.lot  # only a lot swap may be refused
@@ -184,21 +193,21 @@ def apply(onhand, model, op):
         line = lines[line_pick % len(lines)]
         if view.status not in ACTIVE or line.reserved == 0:
             with pytest.raises(Conflict):
-                services.shipping.ship_order(onhand, ref, lines=[ShipLine(line.line_no, qty)])
+                services.shipping.ship_order(onhand, ShipOrder(ref, lines=[ShipLine(line.line_no, qty)]))
             return None
         if qty > line.reserved:
             with pytest.raises(Conflict):
-                services.shipping.ship_order(onhand, ref, lines=[ShipLine(line.line_no, qty)])
+                services.shipping.ship_order(onhand, ShipOrder(ref, lines=[ShipLine(line.line_no, qty)]))
             qty = line.reserved
-        after = services.shipping.ship_order(onhand, ref, lines=[ShipLine(line.line_no, qty)])
+        after = services.shipping.ship_order(onhand, ShipOrder(ref, lines=[ShipLine(line.line_no, qty)]))
         model.shipment(ref, after.shipments[-1])
         assert sum(sl.quantity for sl in after.shipments[-1].lines) == qty
     elif kind == "ship_all":
         if view.status not in ACTIVE or all(ln.reserved == 0 for ln in view.lines):
             with pytest.raises(Conflict):
-                services.shipping.ship_order(onhand, ref)
+                services.shipping.ship_order(onhand, ShipOrder(ref))
             return None
-        after = services.shipping.ship_order(onhand, ref)
+        after = services.shipping.ship_order(onhand, ShipOrder(ref))
         model.shipment(ref, after.shipments[-1])
     elif kind == "cancel":
         if view.status not in ACTIVE:
@@ -217,9 +226,9 @@ def apply(onhand, model, op):
         back = ReturnLine(line.line_no, qty, lot=lot)
         if qty > returnable:
             with pytest.raises(Conflict):
-                services.returns.receive_return(onhand, ref, location=place, lines=[back])
+                services.returns.receive_return(onhand, ReceiveReturn(ref, location=place, lines=[back]))
             return None
-        services.returns.receive_return(onhand, ref, location=place, lines=[back])
+        services.returns.receive_return(onhand, ReceiveReturn(ref, location=place, lines=[back]))
         model.returned[(ref, line.line_no)] += qty
         model.returned_lot[(ref, line.line_no, lot)] += qty
         model.on_hand[(line.sku, place, lot)] += qty
@@ -228,7 +237,7 @@ def apply(onhand, model, op):
         _, place, (sku, lot), qty, found = op
         delta = qty if found else -qty
         call = lambda: services.adjustments.post_adjustment(  # noqa: E731
-            onhand, location=place, lines=[StockLine(sku, delta, lot)], reason="correction"
+            onhand, PostAdjustment(location=place, lines=[StockLine(sku, delta, lot)], reason="correction")
         )
         if model.on_hand[(sku, place, lot)] + delta < 0:
             with pytest.raises(InsufficientStock):
@@ -240,13 +249,13 @@ def apply(onhand, model, op):
     elif kind == "count":
         _, place, (sku, lot), counted = op
         before = model.on_hand[(sku, place, lot)]
-        services.counts.post_stock_count(onhand, location=place, lines=[StockLine(sku, counted, lot)])
+        services.counts.post_stock_count(onhand, PostStockCount(location=place, lines=[StockLine(sku, counted, lot)]))
         model.on_hand[(sku, place, lot)] = counted
         return ("arrived", sku, place) if counted > before else None
     elif kind == "relocate":
         _, (source, destination), (sku, lot), qty = op
         call = lambda: services.relocations.move_stock(  # noqa: E731
-            onhand, source=source, destination=destination, lines=[StockLine(sku, qty, lot)]
+            onhand, MoveStock(source=source, destination=destination, lines=[StockLine(sku, qty, lot)])
         )
         if free_at(onhand, sku, source, lot) < qty:
             with pytest.raises(InsufficientStock):

@@ -7,10 +7,19 @@ import pytest
 
 from onhand import services
 from onhand.domain.errors import AlreadyExists, Conflict, IdempotencyConflict, InvalidInput, NotFound
-from onhand.domain.orders.commands import CreateOrder, OrderAction, ShipLineFrom, UpdateOrder
-from onhand.services.orders.picking import PickConfirmation
+from onhand.domain.orders.commands import (
+    ConfirmPick,
+    CreateOrder,
+    OrderAction,
+    PackageSpec,
+    PackOrder,
+    PickConfirmation,
+    ShipLine,
+    ShipLineFrom,
+    ShipOrder,
+    UpdateOrder,
+)
 from onhand.services.orders.sales_orders import NewOrderLine
-from onhand.services.orders.shipping import PackageSpec, ShipLine
 from onhand.services.orders.views import ShipTo
 from tests.integration.helpers import (
     add_item,
@@ -218,7 +227,7 @@ def test_changing_only_the_customer_keeps_the_reservations(shop):
 
 def test_an_order_that_shipped_something_can_no_longer_be_edited(shop):
     created = allocated(shop, ("W-1", 4))
-    services.shipping.ship_order(shop, created.reference, lines=[ShipLine(1, 1)])
+    services.shipping.ship_order(shop, ShipOrder(created.reference, lines=[ShipLine(1, 1)]))
     with pytest.raises(Conflict, match="partially_shipped"):
         services.sales_orders.update_order(
             shop, UpdateOrder(created.reference, lines=[NewOrderLine("W-1", 1)]),
@@ -228,8 +237,8 @@ def test_an_order_that_shipped_something_can_no_longer_be_edited(shop):
 
 def test_editing_an_order_with_packed_goods_is_a_conflict_not_a_database_error(shop):
     created = allocated(shop, ("W-1", 2))
-    services.picking.confirm_pick(shop, created.reference, picks=[PickConfirmation("W-1", "NY", 2)])
-    services.shipping.pack_order(shop, created.reference, packages=[PackageSpec(contents=[(1, 2)])])
+    services.picking.confirm_pick(shop, ConfirmPick(created.reference, picks=[PickConfirmation("W-1", "NY", 2)]))
+    services.shipping.pack_order(shop, PackOrder(created.reference, packages=[PackageSpec(contents=[(1, 2)])]))
     with pytest.raises(Conflict):
         services.sales_orders.update_order(
             shop, UpdateOrder(created.reference, lines=[NewOrderLine("W-1", 1)]),
@@ -242,7 +251,7 @@ def test_editing_an_order_with_packed_goods_is_a_conflict_not_a_database_error(s
 
 def test_cancelling_releases_every_reservation(shop):
     created = allocated(shop, ("W-1", 4), ("TEA", "0.5"))
-    services.picking.confirm_pick(shop, created.reference, picks=[PickConfirmation("W-1", "NY", 1)])
+    services.picking.confirm_pick(shop, ConfirmPick(created.reference, picks=[PickConfirmation("W-1", "NY", 1)]))
     cancelled = services.sales_orders.cancel_order(shop, OrderAction(created.reference))
     assert cancelled.status == "cancelled" and cancelled.cancelled_at is not None
     assert held(cancelled) == []
@@ -253,7 +262,7 @@ def test_cancelling_releases_every_reservation(shop):
 
 def test_cancelling_after_a_partial_shipment_keeps_what_was_shipped(shop):
     created = allocated(shop, ("W-1", 4))
-    services.shipping.ship_order(shop, created.reference, lines=[ShipLine(1, 1)])
+    services.shipping.ship_order(shop, ShipOrder(created.reference, lines=[ShipLine(1, 1)]))
     cancelled = services.sales_orders.cancel_order(shop, OrderAction(created.reference))
     assert cancelled.status == "cancelled"
     assert (cancelled.lines[0].shipped, cancelled.lines[0].reserved) == (1, 0)
@@ -270,9 +279,11 @@ def test_a_cancelled_order_cannot_be_allocated_edited_picked_shipped_or_cancelle
         lambda: services.sales_orders.ship_line_from(
             shop, ShipLineFrom(created.reference, line_no=1, location="NY"),
         ),
-        lambda: services.picking.confirm_pick(shop, created.reference, picks=[PickConfirmation("W-1", "NY", 1)]),
-        lambda: services.shipping.ship_order(shop, created.reference),
-        lambda: services.shipping.pack_order(shop, created.reference, packages=[PackageSpec(contents=[(1, 1)])]),
+        lambda: services.picking.confirm_pick(shop, ConfirmPick(created.reference, picks=[PickConfirmation("W-1",
+            "NY", 1)])),
+        lambda: services.shipping.ship_order(shop, ShipOrder(created.reference)),
+        lambda: services.shipping.pack_order(shop, PackOrder(created.reference, packages=[PackageSpec(contents=[(1,
+            1)])])),
         lambda: services.sales_orders.cancel_order(shop, OrderAction(created.reference)),
     ]
     for attempt in attempts:
@@ -284,7 +295,7 @@ def test_a_cancelled_order_cannot_be_allocated_edited_picked_shipped_or_cancelle
 
 def test_a_fully_shipped_order_cannot_be_cancelled(shop):
     created = allocated(shop, ("W-1", 2))
-    services.shipping.ship_order(shop, created.reference)
+    services.shipping.ship_order(shop, ShipOrder(created.reference))
     with pytest.raises(Conflict, match="shipped"):
         services.sales_orders.cancel_order(shop, OrderAction(created.reference))
     assert services.sales_orders.get_order(shop, created.reference).status == "shipped"

@@ -10,12 +10,20 @@ from decimal import Decimal
 import pytest
 
 from onhand import services
+from onhand.domain.catalog.commands import SetLocationRouting, SetLotStatus, UpdateCompany
 from onhand.domain.errors import Conflict, InvalidInput
-from onhand.domain.orders.commands import OrderAction
+from onhand.domain.ledger.commands import PostStockCount
+from onhand.domain.orders.commands import (
+    ConfirmPick,
+    OrderAction,
+    PackageSpec,
+    PackOrder,
+    PickConfirmation,
+    ShipLine,
+    ShipOrder,
+)
 from onhand.services.ledger.postings import StockLine
-from onhand.services.orders.picking import PickConfirmation
 from onhand.services.orders.sales_orders import NewOrderLine
-from onhand.services.orders.shipping import PackageSpec, ShipLine
 from tests.integration.helpers import (
     add_item,
     add_place,
@@ -45,15 +53,17 @@ def warehouse(onhand):
     return onhand
 
 
-def pick(onhand, reference, *picks, **options):
+def pick(onhand, reference, *picks, idempotency_key=None, **options):
     return services.picking.confirm_pick(
-        onhand, reference, picks=[PickConfirmation(*p) for p in picks], **options
+        onhand, ConfirmPick(reference, picks=[PickConfirmation(*p) for p in picks], **options),
+        idempotency_key=idempotency_key,
     )
 
 
-def ship(onhand, reference, *lines, **options):
+def ship(onhand, reference, *lines, idempotency_key=None, **options):
     return services.shipping.ship_order(
-        onhand, reference, lines=[ShipLine(*ln) for ln in lines] if lines else None, **options
+        onhand, ShipOrder(reference, lines=[ShipLine(*ln) for ln in lines] if lines else None, **options),
+        idempotency_key=idempotency_key,
     )
 
 
@@ -68,7 +78,7 @@ def test_a_pick_list_is_grouped_by_site_with_bins_in_walking_order(warehouse):
     for code, parent, walk in (("NY-A", "NY", 3), ("NY-B", "NY", 1), ("NY-C", "NY", None), ("LA-1", "LA", None)):
         add_place(warehouse, code, kind="bin", parent=parent)
         if walk is not None:
-            services.locations.set_location_routing(warehouse, code, walk_order=walk)
+            services.locations.set_location_routing(warehouse, SetLocationRouting(code=code, walk_order=walk))
         adjust(warehouse, code, "W", 1)
     adjust(warehouse, "NY-A", "G", 1)
     view = allocated(warehouse, ("W", 4), ("G", 1))
@@ -160,7 +170,7 @@ def test_picking_an_expired_lot_is_refused_naming_the_pick_and_nothing_is_writte
 def test_picking_a_lot_that_is_not_released_is_refused(warehouse, status):
     adjust(warehouse, "NY", "TEA", 5, lot="GOOD", expiry_date="2026-09-01")
     adjust(warehouse, "NY", "TEA", 5, lot="HELD", expiry_date="2026-09-01")
-    services.lots.set_lot_status(warehouse, sku="TEA", code="HELD", status=status)
+    services.lots.set_lot_status(warehouse, SetLotStatus(sku="TEA", code="HELD", status=status))
     view = allocated(warehouse, ("TEA", 2))
     with pytest.raises(InvalidInput) as error:
         pick(warehouse, view.reference, ("TEA", "NY", 2, "HELD"))
@@ -168,7 +178,7 @@ def test_picking_a_lot_that_is_not_released_is_refused(warehouse, status):
 
 
 def test_picking_a_lot_too_short_dated_for_the_order_is_refused(warehouse):
-    services.company.update_company(warehouse, min_remaining_shelf_life_days=30)
+    services.company.update_company(warehouse, UpdateCompany(min_remaining_shelf_life_days=30))
     adjust(warehouse, "NY", "TEA", 5, lot="SHORT", expiry_date="2026-03-20")
     adjust(warehouse, "NY", "TEA", 5, lot="LONG", expiry_date="2026-09-01")
     view = allocated(warehouse, ("TEA", 2))
@@ -217,7 +227,7 @@ def test_a_pick_of_a_lot_tracked_item_needs_the_scanned_lot(warehouse):
         pick(warehouse, view.reference, ("TEA", "NY", 1))
     assert error.value.field == "picks[0].lot"
     with pytest.raises(InvalidInput) as error:
-        services.picking.confirm_pick(warehouse, view.reference, picks=[])
+        services.picking.confirm_pick(warehouse, ConfirmPick(view.reference, picks=[]))
     assert error.value.field == "picks"
 
 
@@ -230,12 +240,12 @@ def test_picked_goods_are_packed_into_packages_with_their_details(warehouse):
     view = allocated(warehouse, ("W", 3), ("G", 1))
     pick(warehouse, view.reference, ("W", "NY", 3), ("G", "NY", 1))
     packed = services.shipping.pack_order(
-        warehouse, view.reference,
+        warehouse, PackOrder(view.reference,
         packages=[
             PackageSpec(contents=[(1, 2)], carrier="UPS", tracking_number="1Z999", weight_kg="1.250",
                         dimensions_cm=(30, 20, "10.5")),
             PackageSpec(contents=[(1, 1), (2, 1)]),
-        ],
+        ]),
     )
     first, second = packed.packages
     assert (first.carrier, first.tracking_number, first.weight_kg) == ("UPS", "1Z999", Decimal("1.250"))
@@ -249,11 +259,12 @@ def test_packing_more_than_was_picked_is_a_conflict_and_packs_nothing(warehouse)
     view = allocated(warehouse, ("W", 3))
     pick(warehouse, view.reference, ("W", "NY", 2))
     with pytest.raises(Conflict, match="line 1 has 2 picked"):
-        services.shipping.pack_order(warehouse, view.reference, packages=[PackageSpec(contents=[(1, 3)])])
-    services.shipping.pack_order(warehouse, view.reference, packages=[PackageSpec(contents=[(1, 1)])])
+        services.shipping.pack_order(warehouse, PackOrder(view.reference, packages=[PackageSpec(contents=[(1, 3)])]))
+    services.shipping.pack_order(warehouse, PackOrder(view.reference, packages=[PackageSpec(contents=[(1, 1)])]))
     with pytest.raises(Conflict, match="2 of it already packed"):
         services.shipping.pack_order(
-            warehouse, view.reference, packages=[PackageSpec(contents=[(1, 1)]), PackageSpec(contents=[(1, 1)])]
+            warehouse, PackOrder(view.reference, packages=[PackageSpec(contents=[(1, 1)]), PackageSpec(contents=[(1,
+                1)])])
         )
     assert len(services.sales_orders.get_order(warehouse, view.reference).packages) == 1
 
@@ -273,7 +284,7 @@ def test_bad_packages_are_refused_naming_the_field(warehouse):
         (PackageSpec(contents=[(1, 1)], dimensions_cm=(1, 2, "10000000000")), "packages[0].dimensions_cm"),
     ):
         with pytest.raises(InvalidInput) as error:
-            services.shipping.pack_order(warehouse, view.reference, packages=[spec])
+            services.shipping.pack_order(warehouse, PackOrder(view.reference, packages=[spec]))
         assert error.value.field == field
     assert services.sales_orders.get_order(warehouse, view.reference).packages == ()
 
@@ -282,11 +293,12 @@ def test_goods_packed_then_shipped_by_line_do_not_block_packing_the_rest(warehou
     adjust(warehouse, "NY", "W", 5)
     view = allocated(warehouse, ("W", 4))
     pick(warehouse, view.reference, ("W", "NY", 2))
-    services.shipping.pack_order(warehouse, view.reference, packages=[PackageSpec(contents=[(1, 2)])])
+    services.shipping.pack_order(warehouse, PackOrder(view.reference, packages=[PackageSpec(contents=[(1, 2)])]))
     shipped = ship(warehouse, view.reference, (1, 2))
     assert shipped.packages[0].shipment_id == shipped.shipments[0].id
     pick(warehouse, view.reference, ("W", "NY", 2))
-    packed = services.shipping.pack_order(warehouse, view.reference, packages=[PackageSpec(contents=[(1, 2)])])
+    packed = services.shipping.pack_order(warehouse, PackOrder(view.reference, packages=[PackageSpec(contents=[(1,
+        2)])]))
     assert [p.shipment_id is None for p in packed.packages] == [False, True]
 
 
@@ -361,7 +373,7 @@ def test_without_lines_an_order_ships_its_packed_packages_and_marks_them_shipped
     adjust(warehouse, "NY", "W", 5)
     view = allocated(warehouse, ("W", 4))
     pick(warehouse, view.reference, ("W", "NY", 3))
-    services.shipping.pack_order(warehouse, view.reference, packages=[PackageSpec(contents=[(1, 2)])])
+    services.shipping.pack_order(warehouse, PackOrder(view.reference, packages=[PackageSpec(contents=[(1, 2)])]))
     view = ship(warehouse, view.reference)
     (package,) = view.packages
     (shipment,) = view.shipments
@@ -400,8 +412,8 @@ def test_shipping_packages_whose_stock_was_counted_away_is_a_conflict(warehouse)
     adjust(warehouse, "NY", "W", 2)
     view = allocated(warehouse, ("W", 2))
     pick(warehouse, view.reference, ("W", "NY", 2))
-    services.shipping.pack_order(warehouse, view.reference, packages=[PackageSpec(contents=[(1, 2)])])
-    services.counts.post_stock_count(warehouse, location="NY", lines=[StockLine("W", 0)])
+    services.shipping.pack_order(warehouse, PackOrder(view.reference, packages=[PackageSpec(contents=[(1, 2)])]))
+    services.counts.post_stock_count(warehouse, PostStockCount(location="NY", lines=[StockLine("W", 0)]))
     assert services.sales_orders.get_order(warehouse, view.reference).status == "backordered"
     before = move_count(warehouse)
     with pytest.raises(Conflict, match="reserved"):
@@ -446,7 +458,7 @@ def test_a_line_split_across_sites_ships_from_both(warehouse):
 def test_a_lot_recalled_after_it_was_reserved_is_not_shipped(warehouse):
     adjust(warehouse, "NY", "TEA", 5, lot="BAD", expiry_date="2026-09-01")
     view = allocated(warehouse, ("TEA", 2))
-    services.lots.set_lot_status(warehouse, sku="TEA", code="BAD", status="recalled")
+    services.lots.set_lot_status(warehouse, SetLotStatus(sku="TEA", code="BAD", status="recalled"))
     assert services.sales_orders.get_order(warehouse, view.reference).status == "backordered"
     with pytest.raises(Conflict):
         ship(warehouse, view.reference)

@@ -11,9 +11,7 @@ import pytest
 
 from onhand import services
 from onhand.domain.errors import AlreadyExists, Conflict, InvalidInput, NotFound
-from onhand.domain.orders.commands import OrderAction
-from onhand.services.orders.returns import ReturnLine
-from onhand.services.orders.shipping import ShipLine
+from onhand.domain.orders.commands import OrderAction, ReceiveReturn, ReturnLine, ShipLine, ShipOrder
 from tests.integration.helpers import (
     add_item,
     add_place,
@@ -44,13 +42,14 @@ def shipped(onhand):
     adjust(onhand, "NY", "TEA", 2, lot="L1", expiry_date="2026-05-01")
     adjust(onhand, "NY", "TEA", 1, lot="L2", expiry_date="2026-08-01")
     view = allocated(onhand, ("W", 3), ("TEA", 3))
-    services.shipping.ship_order(onhand, view.reference)
+    services.shipping.ship_order(onhand, ShipOrder(view.reference))
     return onhand
 
 
-def give_back(onhand, *lines, location="NY", reference="SO-000001", **options):
+def give_back(onhand, *lines, location="NY", reference="SO-000001", idempotency_key=None, **options):
     return services.returns.receive_return(
-        onhand, reference, location=location, lines=[ReturnLine(*ln) for ln in lines], **options
+        onhand, ReceiveReturn(reference, location=location, lines=[ReturnLine(*ln) for ln in lines], **options),
+        idempotency_key=idempotency_key,
     )
 
 
@@ -128,14 +127,14 @@ def test_nothing_comes_back_from_an_order_that_shipped_nothing(shipped):
 def test_a_bad_return_line_is_refused_naming_the_field_and_nothing_is_written(shipped, line, error, field):
     before = move_count(shipped)
     with pytest.raises(error) as raised:
-        services.returns.receive_return(shipped, "SO-000001", location="NY", lines=[line])
+        services.returns.receive_return(shipped, ReceiveReturn("SO-000001", location="NY", lines=[line]))
     assert raised.value.field == field
     assert move_count(shipped) == before
 
 
 def test_a_return_needs_lines_and_an_internal_location_and_a_unique_reference(shipped):
     with pytest.raises(InvalidInput) as error:
-        services.returns.receive_return(shipped, "SO-000001", location="NY", lines=[])
+        services.returns.receive_return(shipped, ReceiveReturn("SO-000001", location="NY", lines=[]))
     assert error.value.field == "lines"
     with pytest.raises(InvalidInput) as error:
         give_back(shipped, (1, 1), location="CUSTOMER")
@@ -160,7 +159,7 @@ def test_a_return_with_an_idempotency_key_is_received_once(shipped):
 def test_a_cancelled_order_can_still_take_back_what_it_shipped(shipped):
     adjust(shipped, "NY", "W", 2)
     view = allocated(shipped, ("W", 4))
-    services.shipping.ship_order(shipped, view.reference, lines=[ShipLine(1, 1)])
+    services.shipping.ship_order(shipped, ShipOrder(view.reference, lines=[ShipLine(1, 1)]))
     services.sales_orders.cancel_order(shipped, OrderAction(view.reference))
     after = give_back(shipped, (1, 1), reference=view.reference)
     assert after.status == "cancelled" and after.lines[0].returned == 1

@@ -4,7 +4,7 @@ import pytest
 
 from onhand import services
 from onhand.domain.errors import InvalidInput, NotFound
-from onhand.services.orders.picking import PickConfirmation
+from onhand.domain.orders.commands import ConfirmPick, PickConfirmation
 from tests.integration.helpers import add_item, add_place, adjust, allocated, assert_books_balance
 
 HONEY_GTIN = "09506000134352"
@@ -24,7 +24,7 @@ def promised(onhand):
 
 def pick(onhand, reference, **fields):
     fields = {"sku": None, "location": "NY", "quantity": None} | fields
-    return services.picking.confirm_pick(onhand, reference, picks=[PickConfirmation(**fields)])
+    return services.picking.confirm_pick(onhand, ConfirmPick(reference, picks=[PickConfirmation(**fields)]))
 
 
 def test_a_scanned_gs1_code_names_the_item_lot_and_count_picked(promised):

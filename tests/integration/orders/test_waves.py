@@ -20,8 +20,15 @@ from hypothesis import strategies as st
 
 from onhand import services
 from onhand.bootstrap import open_onhand
+from onhand.domain.catalog.commands import CreateItem, CreateLocation, CreateLot
 from onhand.domain.errors import InvalidInput, NotFound
-from onhand.domain.orders.commands import CreateOrder, OrderAction
+from onhand.domain.orders.commands import CreateOrder, OrderAction, ShipOrder
+from onhand.domain.purchasing.commands import (
+    CreatePurchaseOrder,
+    CreateSupplier,
+    PurchaseOrderAction,
+    ReceivePurchaseOrder,
+)
 from onhand.services.orders.sales_orders import NewOrderLine
 from onhand.services.orders.views import ShipTo
 from onhand.services.purchasing.purchase_orders import NewPurchaseLine
@@ -40,25 +47,26 @@ REGIONS = {"NY": ShipTo(country="US", region="NY"), "CA": ShipTo(country="US", r
 
 
 def setup(onhand):
-    services.items.create_item(onhand, sku="W", name="Widget")
-    services.items.create_item(onhand, sku="T", name="Tea", tracking="lot")
+    services.items.create_item(onhand, CreateItem(sku="W", name="Widget"))
+    services.items.create_item(onhand, CreateItem(sku="T", name="Tea", tracking="lot"))
     for code, expiry in (("L0", "2026-03-01"), ("L1", "2027-06-01"), ("L2", "2026-09-01")):
-        services.lots.create_lot(onhand, sku="T", code=code, expiry_date=expiry)
-    make = services.locations.create_location
+        services.lots.create_lot(onhand, CreateLot(sku="T", code=code, expiry_date=expiry))
+    def make(onhand, **fields):
+        return services.locations.create_location(onhand, CreateLocation(**fields))
     make(onhand, code="A", name="A", kind="warehouse", address={"country": "US", "region": "NY"})
     make(onhand, code="A1", name="A1", kind="bin", parent="A")
     make(onhand, code="B", name="B", kind="store", address={"country": "US", "region": "CA"})
     make(onhand, code="Q", name="Q", kind="warehouse", sellable=False)
-    services.suppliers.create_supplier(onhand, code="ACME", name="Acme")
+    services.suppliers.create_supplier(onhand, CreateSupplier(code="ACME", name="Acme"))
 
 
 def receive(onhand, place, sku, lot, quantity, cost):
     bought = services.purchase_orders.create_purchase_order(
-        onhand, supplier="ACME", destination_location="A" if place == "A1" else place,
-        lines=[NewPurchaseLine(sku, quantity, cost)])
-    services.purchase_orders.place_purchase_order(onhand, bought.reference)
+        onhand, CreatePurchaseOrder(supplier="ACME", destination="A" if place == "A1" else place,
+        lines=[NewPurchaseLine(sku, quantity, cost)]))
+    services.purchase_orders.place_purchase_order(onhand, PurchaseOrderAction(bought.reference))
     services.receiving.receive_purchase_order(
-        onhand, bought.reference, lines=[ReceiptLine(1, quantity, lot=lot, location=place)])
+        onhand, ReceivePurchaseOrder(bought.reference, lines=[ReceiptLine(1, quantity, lot=lot, location=place)]))
 
 
 def one_by_one(onhand, references, *, ship=True):
@@ -69,7 +77,7 @@ def one_by_one(onhand, references, *, ship=True):
             continue
         view = services.sales_orders.allocate_order(onhand, OrderAction(reference))
         if ship and all(line.reserved == line.quantity - line.shipped for line in view.lines):
-            services.shipping.ship_order(onhand, reference)
+            services.shipping.ship_order(onhand, ShipOrder(reference))
 
 
 def outcome(onhand, references):
@@ -226,12 +234,13 @@ def test_a_wave_needs_a_list_of_references(shop, given):
 
 
 def test_a_wave_values_each_shipment_like_a_single_shipment(shop):
-    services.suppliers.create_supplier(shop, code="ACME", name="Acme")
+    services.suppliers.create_supplier(shop, CreateSupplier(code="ACME", name="Acme"))
     for cost in ("5.00", "6.00"):
         bought = services.purchase_orders.create_purchase_order(
-            shop, supplier="ACME", destination_location="NY", lines=[NewPurchaseLine("W", 10, cost)])
-        services.purchase_orders.place_purchase_order(shop, bought.reference)
-        services.receiving.receive_purchase_order(shop, bought.reference, lines=[ReceiptLine(1, 10)])
+            shop, CreatePurchaseOrder(supplier="ACME", destination="NY", lines=[NewPurchaseLine("W", 10, cost)]))
+        services.purchase_orders.place_purchase_order(shop, PurchaseOrderAction(bought.reference))
+        services.receiving.receive_purchase_order(shop, ReceivePurchaseOrder(bought.reference, lines=[ReceiptLine(1,
+            10)]))
     refs = [order(shop, ("W", 5)).reference, order(shop, ("W", 10)).reference]
 
     services.waves.fulfil_orders(shop, refs)

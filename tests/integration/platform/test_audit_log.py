@@ -9,8 +9,11 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from onhand import services
+from onhand.domain.access.commands import CreateApiKey, RotateApiKey
 from onhand.domain.actors import SYSTEM, api_key_actor, cli_actor
+from onhand.domain.catalog.commands import UpdateItem
 from onhand.domain.errors import InsufficientStock, InvalidInput
+from onhand.domain.ledger.commands import PostAdjustment
 from onhand.domain.orders.commands import CreateOrder, OrderAction
 from onhand.services.ledger.postings import StockLine
 from onhand.services.orders.sales_orders import NewOrderLine
@@ -52,7 +55,7 @@ def test_a_create_records_the_actor_the_object_and_the_commands_fields(onhand, c
 
 def test_an_update_records_only_the_fields_it_changed(onhand):
     add_item(onhand, "TEA", name="Green tea")
-    services.items.update_item(onhand, "TEA", name="Sencha", shelf_life_days=None)
+    services.items.update_item(onhand, UpdateItem(sku="TEA", name="Sencha", shelf_life_days=None))
     latest = entries(onhand, action="update_item")[0]
     assert (latest.object.key, latest.before, latest.after) == ("TEA", {"name": "Green tea"}, {"name": "Sencha"})
 
@@ -65,7 +68,8 @@ def test_a_refused_write_leaves_no_entry_and_a_replay_adds_none(onhand):
         adjust(onhand, "NY", "TEA", -5, reason="damaged")
     assert len(entries(onhand)) == before
     for _ in range(2):
-        services.adjustments.post_adjustment(onhand, location="NY", lines=[StockLine("TEA", "1")], reason="found",
+        services.adjustments.post_adjustment(onhand, PostAdjustment(
+            location="NY", lines=[StockLine("TEA", "1")], reason="found"),
                                              idempotency_key="once")
     assert len(entries(onhand)) == before + 1
 
@@ -92,8 +96,8 @@ def test_a_wave_records_an_entry_per_order_it_acted_on(onhand):
 
 
 def test_keys_are_audited_without_their_secrets(onhand):
-    new = services.keys.create_api_key(onhand, name="shop", role="operator")
-    rotated = services.keys.rotate_api_key(onhand, new.key.id)
+    new = services.keys.create_api_key(onhand, CreateApiKey(name="shop", role="operator"))
+    rotated = services.keys.rotate_api_key(onhand, RotateApiKey(id=new.key.id))
     with onhand.engine.connect() as conn:
         stored = " ".join(str(v) for row in conn.execute(text("SELECT * FROM audit_log")) for v in row)
         hashes = conn.execute(text("SELECT secret_hash, previous_secret_hash FROM api_keys")).one()
@@ -116,7 +120,7 @@ def test_entries_are_filtered_by_actor_object_action_and_time_newest_first(onhan
     clock.advance(hours=1)
     add_item(shop, "RICE")
     clock.advance(hours=1)
-    services.items.update_item(alice, "RICE", name="Basmati")
+    services.items.update_item(alice, UpdateItem(sku="RICE", name="Basmati"))
     assert [e.object.key for e in entries(onhand)] == ["RICE", "RICE", "TEA"]
     assert [e.action for e in entries(onhand, actor="cli:alice")] == ["update_item", "create_item"]
     assert [e.action for e in entries(onhand, actor="cli")] == ["update_item", "create_item"]

@@ -6,7 +6,9 @@ from sqlalchemy import text
 from onhand import services
 from onhand.bootstrap import open_onhand
 from onhand.domain.actors import api_key_actor, cli_actor
+from onhand.domain.catalog.commands import CreateItem
 from onhand.domain.errors import IdempotencyConflict
+from onhand.domain.ledger.commands import PostAdjustment
 from onhand.services.ledger.postings import StockLine
 from tests.integration.helpers import add_item, add_place, level, move_count
 
@@ -20,7 +22,7 @@ def ready(onhand):
 
 def post(onhand, quantity, key):
     return services.adjustments.post_adjustment(
-        onhand, location="NY", lines=[StockLine("W-1", quantity)], reason="found", idempotency_key=key
+        onhand, PostAdjustment(location="NY", lines=[StockLine("W-1", quantity)], reason="found"), idempotency_key=key
     )
 
 
@@ -39,8 +41,8 @@ def test_reusing_a_key_for_a_different_request_is_a_conflict(ready):
 
 
 def test_creating_an_item_twice_with_one_key_creates_it_once(ready):
-    first = services.items.create_item(ready, sku="NEW", name="New", idempotency_key="item-1")
-    again = services.items.create_item(ready, sku="NEW", name="New", idempotency_key="item-1")
+    first = services.items.create_item(ready, CreateItem(sku="NEW", name="New"), idempotency_key="item-1")
+    again = services.items.create_item(ready, CreateItem(sku="NEW", name="New"), idempotency_key="item-1")
     assert first == again
 
 

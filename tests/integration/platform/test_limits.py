@@ -9,7 +9,9 @@ from onhand import services
 from onhand.bootstrap import Onhand
 from onhand.config import Settings
 from onhand.domain.errors import InvalidInput
+from onhand.domain.ledger.commands import MoveStock, PostAdjustment, PostStockCount
 from onhand.domain.orders.commands import CreateOrder
+from onhand.domain.transfers.commands import CreateTransfer
 from onhand.services.ledger.postings import StockLine
 from onhand.services.limits import Limits
 from tests.integration.helpers import add_item, add_place, move_count
@@ -28,7 +30,7 @@ def test_a_posting_of_more_lines_than_the_limit_is_refused_naming_lines(small: O
     before = move_count(small)
     with pytest.raises(InvalidInput) as refused:
         services.adjustments.post_adjustment(
-            small, location="NY", reason="found", lines=[StockLine("W-1", "1")] * 4
+            small, PostAdjustment(location="NY", reason="found", lines=[StockLine("W-1", "1")] * 4)
         )
     assert refused.value.field == "lines"
     assert "4 lines are more than the 3" in refused.value.reason
@@ -37,7 +39,7 @@ def test_a_posting_of_more_lines_than_the_limit_is_refused_naming_lines(small: O
 
 def test_a_posting_of_exactly_the_limit_is_written(small: Onhand) -> None:
     posting = services.adjustments.post_adjustment(
-        small, location="NY", reason="found", lines=[StockLine("W-1", "1")] * 3
+        small, PostAdjustment(location="NY", reason="found", lines=[StockLine("W-1", "1")] * 3)
     )
     assert len(posting.moves) == 3
 
@@ -45,14 +47,14 @@ def test_a_posting_of_exactly_the_limit_is_written(small: Onhand) -> None:
 @pytest.mark.parametrize(
     "call",
     [
-        lambda o, lines: services.counts.post_stock_count(o, location="NY", lines=lines),
-        lambda o, lines: services.relocations.move_stock(o, source="NY", destination="LA", lines=lines),
+        lambda o, lines: services.counts.post_stock_count(o, PostStockCount(location="NY", lines=lines)),
+        lambda o, lines: services.relocations.move_stock(o, MoveStock(source="NY", destination="LA", lines=lines)),
         lambda o, lines: services.sales_orders.create_order(
             o, CreateOrder(lines=[services.sales_orders.NewOrderLine("W-1", "1")] * len(lines)),
         ),
         lambda o, lines: services.transfer_orders.create_transfer(
-            o, source="NY", destination="LA",
-            lines=[services.transfer_orders.NewTransferLine("W-1", "1")] * len(lines)),
+            o, CreateTransfer(source="NY", destination="LA",
+            lines=[services.transfer_orders.NewTransferLine("W-1", "1")] * len(lines))),
     ],
     ids=["count", "relocation", "order", "transfer"],
 )

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, create_engine, text
 from onhand import services
 from onhand.adapters.db.engine import normalize_url
 from onhand.bootstrap import open_onhand
+from onhand.domain.access.commands import CreateApiKey
 from tests import databases
 from tests.databases import fresh_database, migrate
 from tests.integration.helpers import add_item, add_place, adjust, order
@@ -89,7 +90,7 @@ def write_a_little_of_everything(url: str) -> None:
         adjust(onhand, "NY", "TEA", 5)
         adjust(onhand, "NY", "HONEY", 3, lot="H1", expiry_date="2030-01-01")
         order(onhand, ("TEA", 2))
-        services.keys.create_api_key(onhand, name="k", role="admin")
+        services.keys.create_api_key(onhand, CreateApiKey(name="k", role="admin"))
     finally:
         onhand.close()
 

@@ -5,7 +5,9 @@ from decimal import Decimal
 import pytest
 
 from onhand import services
+from onhand.domain.catalog.commands import CreateItem
 from onhand.domain.errors import InvalidInput, NotFound
+from onhand.domain.purchasing.commands import AddLandedCosts
 from onhand.services.purchasing.landed_costs import NewLandedCost
 from tests.integration.helpers import assert_books_balance
 from tests.integration.purchasing_helpers import placed, purchasing_setup, receive, supplier
@@ -28,7 +30,7 @@ def shares(receipt, index=-1):
 
 
 def add(onhand, *costs, receipt="GRN-000001"):
-    return services.landed_costs.add_landed_costs(onhand, receipt, costs=list(costs))
+    return services.landed_costs.add_landed_costs(onhand, AddLandedCosts(receipt, costs=list(costs)))
 
 
 def test_freight_by_value_splits_in_proportion_to_line_values(received):
@@ -50,7 +52,7 @@ def test_a_cost_by_weight_uses_the_items_weights(received):
 
 
 def test_weight_allocation_needs_every_item_to_have_a_weight(received):
-    services.items.create_item(received, sku="NOWEIGHT", name="No weight")
+    services.items.create_item(received, CreateItem(sku="NOWEIGHT", name="No weight"))
     order = placed(received, ("NOWEIGHT", 1, "1"))
     receive(received, order.reference, (1, 1))
     with pytest.raises(InvalidInput) as caught:

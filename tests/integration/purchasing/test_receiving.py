@@ -7,7 +7,9 @@ from decimal import Decimal
 import pytest
 
 from onhand import services
+from onhand.domain.catalog.commands import CreateItem, CreateLocation, UpdateCompany
 from onhand.domain.errors import AlreadyExists, Conflict, InvalidInput, NotFound, OverReceipt
+from onhand.domain.purchasing.commands import PurchaseOrderAction
 from onhand.services.purchasing.receiving import ReceiptLine
 from tests.integration.helpers import assert_books_balance, at, level, move_count
 from tests.integration.purchasing_helpers import GTIN_TEA, placed, purchasing_setup, receive, supplier
@@ -47,7 +49,7 @@ def test_partial_receipts_repeat_until_the_line_is_received(setup):
 
 
 def test_goods_go_to_a_bin_inside_the_destination_but_nowhere_else(setup):
-    services.locations.create_location(setup, code="LA", name="LA", kind="warehouse")
+    services.locations.create_location(setup, CreateLocation(code="LA", name="LA", kind="warehouse"))
     order = placed(setup, ("W", 10, "1"))
     receive(setup, order.reference, ReceiptLine(1, 2, location="NY-A1"), ReceiptLine(1, 3))
     assert (at(setup, "W", "NY-A1"), at(setup, "W", "NY")) == (2, 3)
@@ -69,7 +71,7 @@ def test_over_receipt_beyond_the_tolerance_is_refused_naming_the_field_and_write
 
 
 def test_the_company_tolerance_allows_a_little_more_and_a_supplier_may_override_it(setup):
-    services.company.update_company(setup, over_receipt_tolerance_pct="10")
+    services.company.update_company(setup, UpdateCompany(over_receipt_tolerance_pct="10"))
     order = placed(setup, ("W", 10, "1"))
     assert receive(setup, order.reference, (1, 11)).purchase_order_status == "received"
     supplier(setup, "STRICT", over_receipt_tolerance_pct="0")
@@ -81,7 +83,7 @@ def test_the_company_tolerance_allows_a_little_more_and_a_supplier_may_override_
 def test_an_under_receipt_leaves_the_line_open_until_the_order_is_closed(setup):
     order = placed(setup, ("W", 10, "1"))
     assert receive(setup, order.reference, (1, 9)).purchase_order_status == "partially_received"
-    assert services.purchase_orders.close_purchase_order(setup, order.reference).lines[0].open == 0
+    assert services.purchase_orders.close_purchase_order(setup, PurchaseOrderAction(order.reference)).lines[0].open == 0
 
 
 def test_a_serial_tracked_line_receives_one_lot_per_serial(setup):
@@ -136,7 +138,7 @@ def test_a_scan_in_human_readable_form_and_a_typed_quantity_work_together(setup)
 
 
 def test_a_bad_scan_is_refused_naming_the_field_not_guessed(setup):
-    services.items.create_item(setup, sku="OTHER", name="Other", gtin="5901234123457")
+    services.items.create_item(setup, CreateItem(sku="OTHER", name="Other", gtin="5901234123457"))
     order = placed(setup, ("TEA", 24, "2"))
     cases = [("]C10109501101530003", NotFound), ("(01)07032069804989", InvalidInput), ("hello", InvalidInput),
              ("5901234123457", InvalidInput), (f"(01){GTIN_TEA}(10)X", None)]

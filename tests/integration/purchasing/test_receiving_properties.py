@@ -21,7 +21,15 @@ from hypothesis import strategies as st
 
 from onhand import services
 from onhand.bootstrap import open_onhand
+from onhand.domain.catalog.commands import CreateItem, CreateLocation, UpdateCompany
 from onhand.domain.errors import InsufficientStock, NotFound, OverReceipt
+from onhand.domain.ledger.commands import PostAdjustment
+from onhand.domain.purchasing.commands import (
+    CreatePurchaseOrder,
+    CreateSupplier,
+    PurchaseOrderAction,
+    ReceivePurchaseOrder,
+)
 from onhand.services.ledger.postings import StockLine
 from onhand.services.purchasing.purchase_orders import NewPurchaseLine
 from onhand.services.purchasing.receiving import ReceiptLine
@@ -46,17 +54,17 @@ def operation(draw):
 
 
 def setup(onhand):
-    services.company.update_company(onhand, over_receipt_tolerance_pct=str(TOLERANCE))
-    services.items.create_item(onhand, sku="W", name="Widget")
-    services.items.create_item(onhand, sku="T", name="Tea", unit="kg", tracking="lot")
-    services.locations.create_location(onhand, code="A", name="A", kind="warehouse")
-    services.locations.create_location(onhand, code="A1", name="A1", kind="bin", parent="A")
-    services.suppliers.create_supplier(onhand, code="S", name="Supplier")
+    services.company.update_company(onhand, UpdateCompany(over_receipt_tolerance_pct=str(TOLERANCE)))
+    services.items.create_item(onhand, CreateItem(sku="W", name="Widget"))
+    services.items.create_item(onhand, CreateItem(sku="T", name="Tea", unit="kg", tracking="lot"))
+    services.locations.create_location(onhand, CreateLocation(code="A", name="A", kind="warehouse"))
+    services.locations.create_location(onhand, CreateLocation(code="A1", name="A1", kind="bin", parent="A"))
+    services.suppliers.create_supplier(onhand, CreateSupplier(code="S", name="Supplier"))
     order = services.purchase_orders.create_purchase_order(
-        onhand, supplier="S", destination_location="A",
-        lines=[NewPurchaseLine("W", ORDERED[1], "1.5"), NewPurchaseLine("T", ORDERED[2], "4")],
+        onhand, CreatePurchaseOrder(supplier="S", destination="A",
+        lines=[NewPurchaseLine("W", ORDERED[1], "1.5"), NewPurchaseLine("T", ORDERED[2], "4")]),
     )
-    return services.purchase_orders.place_purchase_order(onhand, order.reference).reference
+    return services.purchase_orders.place_purchase_order(onhand, PurchaseOrderAction(order.reference)).reference
 
 
 def apply(onhand, reference, model, received, lots, op):
@@ -64,7 +72,7 @@ def apply(onhand, reference, model, received, lots, op):
         _, line_no, qty, lot, place = op
         sku = "W" if line_no == 1 else "T"
         call = lambda: services.receiving.receive_purchase_order(  # noqa: E731
-            onhand, reference, lines=[ReceiptLine(line_no, qty, lot=lot, location=place)]
+            onhand, ReceivePurchaseOrder(reference, lines=[ReceiptLine(line_no, qty, lot=lot, location=place)])
         )
         if received[line_no] + qty > ORDERED[line_no] * (1 + TOLERANCE / 100):
             with pytest.raises(OverReceipt):
@@ -77,7 +85,7 @@ def apply(onhand, reference, model, received, lots, op):
         return
     _, place, sku, lot, qty = op
     call = lambda: services.adjustments.post_adjustment(  # noqa: E731
-        onhand, location=place, lines=[StockLine(sku, qty, lot)], reason="correction"
+        onhand, PostAdjustment(location=place, lines=[StockLine(sku, qty, lot)], reason="correction")
     )
     if lot is not None and qty < 0 and lot not in lots:
         with pytest.raises(NotFound):  # an unknown lot cannot lose stock

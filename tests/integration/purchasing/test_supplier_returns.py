@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from onhand import services
 from onhand.bootstrap import open_onhand
 from onhand.domain.errors import InsufficientStock, InvalidInput
+from onhand.domain.purchasing.commands import ReturnToSupplier
 from onhand.services.purchasing.receiving import ReceiptLine
 from onhand.services.purchasing.supplier_returns import SupplierReturnLine as Back
 from tests.databases import BACKENDS, fresh_database
@@ -33,8 +34,10 @@ def received(onhand):
 
 
 def _send(onhand, reference, *lines, **fields):
+    key = fields.pop("idempotency_key", None)
     made = [ln if isinstance(ln, Back) else Back(*ln) for ln in lines]
-    return services.supplier_returns.return_to_supplier(onhand, reference, lines=made, **fields)
+    return services.supplier_returns.return_to_supplier(onhand, ReturnToSupplier(reference, lines=made, **fields),
+        idempotency_key=key)
 
 
 def test_returned_units_leave_for_the_supplier_valued_out_of_the_layers(received):

@@ -16,7 +16,15 @@ from hypothesis import strategies as st
 
 from onhand import services
 from onhand.bootstrap import open_onhand
+from onhand.domain.catalog.commands import CreateItem, CreateLocation, CreateLot
 from onhand.domain.errors import Conflict, InvalidInput
+from onhand.domain.purchasing.commands import (
+    CreatePurchaseOrder,
+    CreateSupplier,
+    PurchaseOrderAction,
+    ReceivePurchaseOrder,
+)
+from onhand.domain.transfers.commands import CreateTransfer, ReceiveTransfer, ShipTransfer, WriteOffTransit
 from onhand.services.assemblies.bundles import ComponentLine
 from onhand.services.purchasing.purchase_orders import NewPurchaseLine
 from onhand.services.purchasing.receiving import ReceiptLine
@@ -54,23 +62,23 @@ class Model:
 
 
 def setup(onhand) -> tuple[str, str, str]:
-    services.items.create_item(onhand, sku="W", name="Widget")
-    services.items.create_item(onhand, sku="T", name="Tea", tracking="lot")
+    services.items.create_item(onhand, CreateItem(sku="W", name="Widget"))
+    services.items.create_item(onhand, CreateItem(sku="T", name="Tea", tracking="lot"))
     for code in ("L1", "L2"):
-        services.lots.create_lot(onhand, sku="T", code=code)
-    services.items.create_item(onhand, sku="ASM", name="Assembly", kind="assembly")
+        services.lots.create_lot(onhand, CreateLot(sku="T", code=code))
+    services.items.create_item(onhand, CreateItem(sku="ASM", name="Assembly", kind="assembly"))
     services.boms.set_bill_of_materials(onhand, "ASM", components=[ComponentLine("W", 2)])
     for code, kind in (("A", "warehouse"), ("B", "store"), ("X", "transit")):
-        services.locations.create_location(onhand, code=code, name=code, kind=kind)
-    services.suppliers.create_supplier(onhand, code="SUP", name="Supplier")
+        services.locations.create_location(onhand, CreateLocation(code=code, name=code, kind=kind))
+    services.suppliers.create_supplier(onhand, CreateSupplier(code="SUP", name="Supplier"))
     po = services.purchase_orders.create_purchase_order(
-        onhand, supplier="SUP", destination_location="A",
-        lines=[NewPurchaseLine("W", BOUGHT["W"], 1), NewPurchaseLine("T", BOUGHT["T"], 2)],
+        onhand, CreatePurchaseOrder(supplier="SUP", destination="A",
+        lines=[NewPurchaseLine("W", BOUGHT["W"], 1), NewPurchaseLine("T", BOUGHT["T"], 2)]),
     ).reference
-    services.purchase_orders.place_purchase_order(onhand, po)
+    services.purchase_orders.place_purchase_order(onhand, PurchaseOrderAction(po))
     transfer = services.transfer_orders.create_transfer(
-        onhand, source="A", destination="B", transit="X",
-        lines=[NewTransferLine("W", SENT["W"]), NewTransferLine("T", SENT["T"])],
+        onhand, CreateTransfer(source="A", destination="B", transit="X",
+        lines=[NewTransferLine("W", SENT["W"]), NewTransferLine("T", SENT["T"])]),
     ).reference
     build = services.builds.create_build_order(onhand, sku="ASM", location="A", quantity=BUILT).reference
     return po, transfer, build
@@ -86,7 +94,7 @@ def apply(onhand, model: Model, refs: tuple[str, str, str], op) -> None:
         refused = model.total("buy", sku) + qty > BOUGHT[sku]
         changes = {(sku, "A", lot): qty}
         line = ReceiptLine(LINE_OF[sku], qty, lot=lot)
-        call = lambda: services.receiving.receive_purchase_order(onhand, po, lines=[line])  # noqa: E731
+        call = lambda: services.receiving.receive_purchase_order(onhand, ReceivePurchaseOrder(po, lines=[line]))  # noqa: E731
     elif kind == "build":
         key = ("build", "ASM", None)
         refused = model.total("build", "ASM") + qty > BUILT or model.stock[("W", "A", None)] < 2 * qty
@@ -97,12 +105,14 @@ def apply(onhand, model: Model, refs: tuple[str, str, str], op) -> None:
         if kind == "ship":
             refused = model.total("ship", sku) + qty > SENT[sku] or model.stock[(sku, "A", lot)] < qty
             changes = {(sku, "A", lot): -qty, (sku, "X", lot): qty}
-            call = lambda: services.transit.ship_transfer(onhand, transfer, lines=ask)  # noqa: E731
+            call = lambda: services.transit.ship_transfer(onhand, ShipTransfer(transfer, lines=ask))  # noqa: E731
         else:
             refused = qty > in_transit
             changes = {(sku, "X", lot): -qty} | ({(sku, "B", lot): qty} if kind == "arrive" else {})
-            move = services.transit.receive_transfer if kind == "arrive" else services.transit.write_off_transit
-            call = lambda: move(onhand, transfer, lines=ask)  # noqa: E731
+            if kind == "arrive":
+                call = lambda: services.transit.receive_transfer(onhand, ReceiveTransfer(transfer, lines=ask))  # noqa: E731
+            else:
+                call = lambda: services.transit.write_off_transit(onhand, WriteOffTransit(transfer, lines=ask))  # noqa: E731
     if refused:  # more than the order has left is invalid input; short stock a conflict
         with pytest.raises((Conflict, InvalidInput)):
             call()

@@ -3,7 +3,9 @@ from datetime import date
 import pytest
 
 from onhand import services
+from onhand.domain.catalog.commands import SetLotStatus
 from onhand.domain.errors import InvalidInput
+from onhand.domain.ledger.commands import MoveStock
 from onhand.services.ledger.postings import StockLine
 from tests.integration.helpers import add_item, add_place, adjust, level
 
@@ -19,7 +21,7 @@ def seed(onhand):
     adjust(onhand, "NY-A1", "WIDGET", 20)
     adjust(onhand, "LA", "WIDGET", 80)
     services.relocations.move_stock(
-        onhand, source="LA", destination="OCEAN-1", lines=[StockLine("WIDGET", 50)]
+        onhand, MoveStock(source="LA", destination="OCEAN-1", lines=[StockLine("WIDGET", 50)])
     )
     return onhand
 
@@ -60,8 +62,8 @@ def test_expired_quarantined_and_recalled_lots_are_not_available(onhand, clock):
     adjust(onhand, "NY", "TEA", 2, lot="OLD", expiry_date="2020-01-01")
     adjust(onhand, "NY", "TEA", 4, lot="HELD")
     adjust(onhand, "NY", "TEA", 8, lot="BAD")
-    services.lots.set_lot_status(onhand, sku="TEA", code="HELD", status="quarantined")
-    services.lots.set_lot_status(onhand, sku="TEA", code="BAD", status="recalled")
+    services.lots.set_lot_status(onhand, SetLotStatus(sku="TEA", code="HELD", status="quarantined"))
+    services.lots.set_lot_status(onhand, SetLotStatus(sku="TEA", code="BAD", status="recalled"))
     assert level(onhand, "TEA") == (15, 0, 1)
     by_lot = services.stock.stock_levels(onhand, sku="TEA", group_by="lot").levels
     assert [(lv.lot, lv.available) for lv in by_lot] == [

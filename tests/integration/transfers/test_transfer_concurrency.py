@@ -15,6 +15,7 @@ import pytest
 
 from onhand import services
 from onhand.domain.errors import Conflict
+from onhand.domain.transfers.commands import CreateTransfer, ReceiveTransfer, ShipTransfer, WriteOffTransit
 from onhand.services.transfers.transfer_orders import NewTransferLine
 from onhand.services.transfers.transit import TransferMoveLine
 from tests.integration.helpers import add_item, add_place, adjust, assert_books_balance, at
@@ -34,9 +35,9 @@ def under_way(onhand):
     references = []
     for _ in range(2):
         made = services.transfer_orders.create_transfer(
-            onhand, source="NY", destination="LA", lines=[NewTransferLine("W", 10)]
+            onhand, CreateTransfer(source="NY", destination="LA", lines=[NewTransferLine("W", 10)])
         )
-        services.transit.ship_transfer(onhand, made.reference)
+        services.transit.ship_transfer(onhand, ShipTransfer(made.reference))
         references.append(made.reference)
     return references
 
@@ -53,7 +54,8 @@ def test_racing_receipts_of_the_last_units_never_receive_more_than_was_shipped(o
     first, second = under_way
     receive = [TransferMoveLine(1, 3)]
 
-    outcomes = race(lambda _n: attempt(lambda: services.transit.receive_transfer(onhand, first, lines=receive)),
+    outcomes = race(lambda _n: attempt(lambda: services.transit.receive_transfer(onhand, ReceiveTransfer(first,
+        lines=receive))),
                     THREADS)
 
     assert Counter(outcomes) == {"done": 3, "refused": THREADS - 3}
@@ -70,8 +72,8 @@ def test_racing_receipts_and_write_offs_account_for_each_unit_once(onhand, under
 
     def worker(n):
         if n % 2:
-            return attempt(lambda: services.transit.receive_transfer(onhand, first, lines=one))
-        return attempt(lambda: services.transit.write_off_transit(onhand, first, lines=one))
+            return attempt(lambda: services.transit.receive_transfer(onhand, ReceiveTransfer(first, lines=one)))
+        return attempt(lambda: services.transit.write_off_transit(onhand, WriteOffTransit(first, lines=one)))
 
     outcomes = race(worker, THREADS * 2)
 

@@ -16,7 +16,10 @@ from hypothesis import strategies as st
 
 from onhand import services
 from onhand.bootstrap import open_onhand
+from onhand.domain.catalog.commands import CreateItem, CreateLocation, CreateLot
 from onhand.domain.errors import Conflict
+from onhand.domain.ledger.commands import PostAdjustment
+from onhand.domain.transfers.commands import CreateTransfer, ReceiveTransfer, ShipTransfer, WriteOffTransit
 from onhand.services.ledger.postings import StockLine
 from onhand.services.transfers.transfer_orders import NewTransferLine
 from onhand.services.transfers.transit import TransferMoveLine
@@ -75,16 +78,16 @@ class Model:
 
 
 def setup(onhand) -> list[str]:
-    services.items.create_item(onhand, sku="W", name="Widget")
-    services.items.create_item(onhand, sku="T", name="Tea", unit="kg", tracking="lot")
+    services.items.create_item(onhand, CreateItem(sku="W", name="Widget"))
+    services.items.create_item(onhand, CreateItem(sku="T", name="Tea", unit="kg", tracking="lot"))
     for code in ("L1", "L2"):
-        services.lots.create_lot(onhand, sku="T", code=code)
+        services.lots.create_lot(onhand, CreateLot(sku="T", code=code))
     for code, kind in (("A", "warehouse"), ("B", "store"), ("X", "transit")):
-        services.locations.create_location(onhand, code=code, name=code, kind=kind)
+        services.locations.create_location(onhand, CreateLocation(code=code, name=code, kind=kind))
     return [
         services.transfer_orders.create_transfer(
-            onhand, source=source, destination=destination,
-            lines=[NewTransferLine("W", ORDERED["W"]), NewTransferLine("T", ORDERED["T"])],
+            onhand, CreateTransfer(source=source, destination=destination,
+            lines=[NewTransferLine("W", ORDERED["W"]), NewTransferLine("T", ORDERED["T"])]),
         ).reference
         for source, destination in TRANSFERS
     ]
@@ -96,7 +99,7 @@ def apply(onhand, model: Model, references: list[str], op) -> None:
         _, place, sku, lot, qty = op
         refused = model.stock[(sku, place, lot)] + qty < 0
         call = lambda: services.adjustments.post_adjustment(  # noqa: E731
-            onhand, location=place, lines=[StockLine(sku, qty, lot)], reason="correction"
+            onhand, PostAdjustment(location=place, lines=[StockLine(sku, qty, lot)], reason="correction")
         )
         changes = {(sku, place, lot): qty}
     else:
@@ -108,15 +111,15 @@ def apply(onhand, model: Model, references: list[str], op) -> None:
             left = ORDERED[sku] - model.shipped_on_line(number, line)
             refused = qty > left or qty > model.stock[(sku, source, lot)]
             changes = {(sku, source, lot): -qty, (sku, "X", lot): qty}
-            call = lambda: services.transit.ship_transfer(onhand, reference, lines=ask)  # noqa: E731
+            call = lambda: services.transit.ship_transfer(onhand, ShipTransfer(reference, lines=ask))  # noqa: E731
         else:
             refused = qty > model.in_transit(number, line, lot)
             changes = {(sku, "X", lot): -qty}
             if kind == "receive":
                 changes[(sku, destination, lot)] = qty
-                call = lambda: services.transit.receive_transfer(onhand, reference, lines=ask)  # noqa: E731
+                call = lambda: services.transit.receive_transfer(onhand, ReceiveTransfer(reference, lines=ask))  # noqa: E731
             else:
-                call = lambda: services.transit.write_off_transit(onhand, reference, lines=ask)  # noqa: E731
+                call = lambda: services.transit.write_off_transit(onhand, WriteOffTransit(reference, lines=ask))  # noqa: E731
     if refused:
         with pytest.raises(Conflict):
             call()

@@ -9,7 +9,12 @@ from unittest import mock
 import pytest
 
 from onhand import services
+from onhand.domain.accounting.commands import UpdateAccountingSettings
+from onhand.domain.catalog.commands import CreateLot
 from onhand.domain.errors import Conflict, InvalidInput
+from onhand.domain.orders.commands import ShipOrder
+from onhand.domain.purchasing.commands import AddLandedCosts
+from onhand.domain.valuation.commands import SetCompanyCostingMethod, SetItemCostingMethod
 from onhand.services.purchasing.landed_costs import NewLandedCost
 from onhand.services.purchasing.receiving import ReceiptLine
 from onhand.services.valuation import posting_values as valuing
@@ -23,7 +28,7 @@ def stocked(onhand):
     add_item(onhand, "W")
     add_item(onhand, "TEA", tracking="lot")
     for code in ("L1", "L2"):
-        services.lots.create_lot(onhand, sku="TEA", code=code)
+        services.lots.create_lot(onhand, CreateLot(sku="TEA", code=code))
     supplier(onhand)
     return onhand
 
@@ -35,7 +40,7 @@ def _buy(onhand, sku, quantity, cost, lot=None, **fields):
 
 def _ship(onhand, sku, quantity, lot=None):
     view = allocated(onhand, (sku, quantity, lot) if lot else (sku, quantity))
-    posting = services.shipping.ship_order(onhand, view.reference).shipments[-1].posting_id
+    posting = services.shipping.ship_order(onhand, ShipOrder(view.reference)).shipments[-1].posting_id
     return services.valuation_reports.move_values(onhand, posting).total_value
 
 
@@ -50,7 +55,8 @@ def test_fifo_to_moving_average_the_textbook_case(stocked, clock):
     _buy(stocked, "W", 10, "6.00")
     clock.advance(hours=1)
     assert _total(stocked) == (20, D("110"))
-    assert services.costing.set_company_costing_method(stocked, "moving_average") == "moving_average"
+    assert services.costing.set_company_costing_method(stocked, SetCompanyCostingMethod(
+        method="moving_average")) == "moving_average"
     assert _total(stocked) == (20, D("110"))  # re-layered as 20 @ 5.50, nothing gained or lost
     with stocked.reading() as uow:
         ((_key, pool),) = [(k, p) for k, p in uow.valuation.pools().items() if k[0] == 1]
@@ -62,11 +68,12 @@ def test_fifo_to_moving_average_the_textbook_case(stocked, clock):
 
 
 def test_moving_average_to_fifo_keeps_the_average_as_the_oldest_layer(stocked, clock):
-    services.costing.set_company_costing_method(stocked, "moving_average")  # nothing valued yet
+    services.costing.set_company_costing_method(stocked, SetCompanyCostingMethod(
+        method="moving_average"))  # nothing valued yet
     _buy(stocked, "W", 10, "5.00")
     _buy(stocked, "W", 10, "6.00")
     clock.advance(hours=1)
-    services.costing.set_company_costing_method(stocked, "fifo")
+    services.costing.set_company_costing_method(stocked, SetCompanyCostingMethod(method="fifo"))
     assert _total(stocked) == (20, D("110"))
     clock.advance(hours=1)
     _buy(stocked, "W", 10, "8.00")
@@ -78,7 +85,7 @@ def test_an_items_own_method_to_specific_lot_gives_each_lot_the_pools_average_an
     _buy(stocked, "TEA", 10, "5.00", lot="L1")
     _buy(stocked, "TEA", 10, "6.00", lot="L2")
     clock.advance(hours=1)
-    costing = services.costing.set_item_costing_method(stocked, "TEA", "specific_lot")
+    costing = services.costing.set_item_costing_method(stocked, SetItemCostingMethod(sku="TEA", method="specific_lot"))
     assert (costing.method, costing.own_method) == ("specific_lot", "specific_lot")
     report = services.valuation_reports.valuation_report(stocked, group_by="lot")
     assert [(ln.lot, ln.quantity, ln.value) for ln in report.lines] == [("L1", 10, D("55")), ("L2", 10, D("55"))]
@@ -87,7 +94,8 @@ def test_an_items_own_method_to_specific_lot_gives_each_lot_the_pools_average_an
     assert _ship(stocked, "TEA", 5, "L2") == D("27.50")
     clock.advance(hours=1)
     # Back to the company's FIFO: the lots' layers in receipt order (L1 @ 5.50, L2 @ 5.50, L1 @ 9.00).
-    assert services.costing.set_item_costing_method(stocked, "TEA", None).method == "fifo"
+    assert services.costing.set_item_costing_method(stocked, SetItemCostingMethod(
+        sku="TEA", method=None)).method == "fifo"
     assert _total(stocked) == (25, D("172.50"))
     assert _ship(stocked, "TEA", 12, "L1") == D("55") + D("11")
     assert services.costing.get_item_costing(stocked, "W").method == "fifo"  # W was never touched
@@ -96,10 +104,10 @@ def test_an_items_own_method_to_specific_lot_gives_each_lot_the_pools_average_an
 def test_specific_lot_needs_lots_and_a_change_refused_changes_nothing(stocked, clock):
     _buy(stocked, "W", 10, "5.00")
     with pytest.raises(InvalidInput) as error:
-        services.costing.set_item_costing_method(stocked, "W", "specific_lot")
+        services.costing.set_item_costing_method(stocked, SetItemCostingMethod(sku="W", method="specific_lot"))
     assert error.value.field == "costing_method"
     with pytest.raises(InvalidInput) as error:
-        services.costing.set_company_costing_method(stocked, "specific_lot")
+        services.costing.set_company_costing_method(stocked, SetCompanyCostingMethod(method="specific_lot"))
     assert error.value.field == "costing_method"
     assert services.costing.costing_changes(stocked) == []
 
@@ -107,12 +115,14 @@ def test_specific_lot_needs_lots_and_a_change_refused_changes_nothing(stocked, c
 def test_a_change_on_a_locked_day_is_refused(stocked, clock):
     _buy(stocked, "W", 10, "5.00")
     clock.advance(days=2)
-    services.accounting_settings.update_accounting_settings(stocked, lock_date=(clock() - timedelta(days=1)).date())
-    services.costing.set_company_costing_method(stocked, "moving_average")  # today is open
+    services.accounting_settings.update_accounting_settings(stocked, UpdateAccountingSettings(
+        lock_date=(clock() - timedelta(days=1)).date()))
+    services.costing.set_company_costing_method(stocked, SetCompanyCostingMethod(
+        method="moving_average"))  # today is open
     clock.advance(days=1)
-    services.accounting_settings.update_accounting_settings(stocked, lock_date=clock().date())
+    services.accounting_settings.update_accounting_settings(stocked, UpdateAccountingSettings(lock_date=clock().date()))
     with pytest.raises(InvalidInput) as error:
-        services.costing.set_company_costing_method(stocked, "fifo")
+        services.costing.set_company_costing_method(stocked, SetCompanyCostingMethod(method="fifo"))
     assert error.value.field == "costing_method"
     assert services.costing.get_company_costing_method(stocked) == "moving_average"
 
@@ -122,7 +132,7 @@ def test_stock_without_layers_must_be_given_opening_layers_before_a_change(stock
     with stocked.writing() as uow:  # as a database valued before 0007 looks
         uow.costing_changes.drop_pools([1])
     with pytest.raises(Conflict, match="costing_method"):
-        services.costing.set_company_costing_method(stocked, "moving_average")
+        services.costing.set_company_costing_method(stocked, SetCompanyCostingMethod(method="moving_average"))
     assert services.costing.get_company_costing_method(stocked) == "fifo"
 
 
@@ -134,7 +144,7 @@ def test_a_backdated_receipt_before_the_change_is_valued_under_the_old_method_an
         _buy(stocked, "W", 10, "5.00")
         late = placed(stocked, ("W", 10, "6.50"))
         clock.advance(hours=3)
-        services.costing.set_company_costing_method(stocked, "moving_average")
+        services.costing.set_company_costing_method(stocked, SetCompanyCostingMethod(method="moving_average"))
         clock.advance(hours=1)
         assert _ship(stocked, "W", 5) == D("25")  # the average of 10 @ 5.00
         _buy(stocked, "W", 4, "7.00")
@@ -163,11 +173,11 @@ def _values(onhand):
 
 def test_the_history_of_changes_is_listed(stocked, clock):
     _buy(stocked, "TEA", 10, "5.00", lot="L1")
-    services.costing.set_company_costing_method(stocked, "moving_average")
+    services.costing.set_company_costing_method(stocked, SetCompanyCostingMethod(method="moving_average"))
     clock.advance(minutes=5)
-    services.costing.set_item_costing_method(stocked, "TEA", "specific_lot")
+    services.costing.set_item_costing_method(stocked, SetItemCostingMethod(sku="TEA", method="specific_lot"))
     clock.advance(minutes=5)
-    services.costing.set_item_costing_method(stocked, "TEA", "")
+    services.costing.set_item_costing_method(stocked, SetItemCostingMethod(sku="TEA", method=""))
     found = services.costing.costing_changes(stocked)
     assert [(c.sku, c.method, c.previous) for c in found] == [
         (None, "moving_average", "fifo"), ("TEA", "specific_lot", None), ("TEA", None, "specific_lot")]
@@ -178,7 +188,7 @@ def test_the_history_of_changes_is_listed(stocked, clock):
 def test_the_days_journal_balances_and_reconciles_across_a_change(stocked, clock):
     _buy(stocked, "W", 10, "5.00")
     _buy(stocked, "W", 10, "6.00")
-    services.costing.set_company_costing_method(stocked, "moving_average")
+    services.costing.set_company_costing_method(stocked, SetCompanyCostingMethod(method="moving_average"))
     _ship(stocked, "W", 15)
     day = clock().date()
     clock.advance(days=1)
@@ -193,10 +203,11 @@ def test_a_landed_cost_added_to_a_receipt_before_the_change_reaches_the_average_
     first = _buy(stocked, "W", 10, "5.00")
     _buy(stocked, "W", 10, "6.00")
     clock.advance(hours=1)
-    services.costing.set_company_costing_method(stocked, "moving_average")
+    services.costing.set_company_costing_method(stocked, SetCompanyCostingMethod(method="moving_average"))
     clock.advance(hours=1)
     assert _ship(stocked, "W", 5) == D("27.50")
-    services.landed_costs.add_landed_costs(stocked, first.reference, costs=[NewLandedCost("freight", "10.00")])
+    services.landed_costs.add_landed_costs(stocked, AddLandedCosts(first.reference, costs=[NewLandedCost("freight",
+        "10.00")]))
     # FIFO until the change: 10 @ 5.00 + 10.00 freight + 10 @ 6.00 = 120.00 → 20 @ 6.00; 5 shipped at 6.00.
     assert _total(stocked) == (15, D("90"))
     assert [v.value for v in _values(stocked) if v.role == "shipment"] == [D("30")]

@@ -15,6 +15,7 @@ from sqlalchemy import delete
 from onhand import services
 from onhand.adapters.db.tables.valuation import cost_layers, cost_pools, move_values
 from onhand.domain.errors import Conflict, InvalidInput, NotFound
+from onhand.domain.valuation.commands import SetItemCostingMethod, ValueOpeningStock
 from onhand.services.valuation.opening import OpeningCost, opening_costs_from_csv
 from tests.integration.helpers import add_item, add_place, adjust, assert_books_balance
 
@@ -43,9 +44,11 @@ def before_valuation(onhand):
     return onhand
 
 
-def _open(onhand, *lines, **fields):
+def _open(onhand, *lines, idempotency_key=None, **fields):
     made = [ln if isinstance(ln, OpeningCost) else OpeningCost(*ln) for ln in lines]
-    return services.opening_valuation.value_opening_stock(onhand, lines=made, **fields)
+    return services.opening_valuation.value_opening_stock(
+        onhand, ValueOpeningStock(lines=made, **fields), idempotency_key=idempotency_key
+    )
 
 
 def _unvalued(onhand):
@@ -107,7 +110,8 @@ def test_lots_of_a_fifo_pool_may_get_their_own_costs(before_valuation):
 
 def test_specific_lot_items_are_valued_per_lot(before_valuation):
     onhand = before_valuation
-    services.costing.set_item_costing_method(onhand, "TEA", "specific_lot")  # allowed: nothing is valued yet
+    services.costing.set_item_costing_method(onhand, SetItemCostingMethod(
+        sku="TEA", method="specific_lot"))  # allowed: nothing is valued yet
     assert [u for u in _unvalued(onhand) if u[0] == "TEA"] == [("TEA", "NY", "L1", 3, 0), ("TEA", "NY", "L2", 2, 0)]
     _open(onhand, ("TEA", "4", None, "L2"))
     assert [u for u in _unvalued(onhand) if u[0] == "TEA"] == [("TEA", "NY", "L1", 3, 0)]

@@ -10,7 +10,10 @@ from decimal import Decimal as D
 import pytest
 
 from onhand import services
+from onhand.domain.accounting.commands import UpdateAccountingSettings
 from onhand.domain.errors import InsufficientStock, InvalidInput
+from onhand.domain.ledger.commands import PostAdjustment
+from onhand.domain.orders.commands import ShipOrder
 from onhand.domain.valuation.cost_layers import CostingMethod
 from onhand.domain.valuation.value_history import value_history
 from onhand.services.assemblies.bundles import ComponentLine
@@ -32,7 +35,7 @@ def kitchen(onhand):
 
 def _ship(onhand, sku, quantity):
     view = allocated(onhand, (sku, quantity))
-    return services.shipping.ship_order(onhand, view.reference).shipments[-1].posting_id
+    return services.shipping.ship_order(onhand, ShipOrder(view.reference)).shipments[-1].posting_id
 
 
 def _values(onhand, posting_id):
@@ -60,8 +63,9 @@ def test_a_build_backdated_before_a_receipt_takes_the_older_layer_and_its_output
     receive(kitchen, placed(kitchen, ("BERRY", 10, "5.00")).reference, (1, 10))
     clock.advance(days=2)
     receive(kitchen, placed(kitchen, ("BERRY", 10, "6.00")).reference, (1, 10))
-    services.adjustments.post_adjustment(kitchen, location="NY", lines=[StockLine("JAM", 2, unit_cost="8.00")],
-                                         reason="found")
+    services.adjustments.post_adjustment(kitchen, PostAdjustment(
+        location="NY", lines=[StockLine("JAM", 2, unit_cost="8.00")],
+                                         reason="found"))
     clock.advance(days=1)
     berries, jams = _ship(kitchen, "BERRY", 12), _ship(kitchen, "JAM", 2)
     assert (_values(kitchen, berries), _values(kitchen, jams)) == (
@@ -89,8 +93,9 @@ def test_a_backdated_build_reaches_a_later_build_that_consumed_its_assembly(kitc
     start = clock()
     receive(kitchen, placed(kitchen, ("BERRY", 10, "5.00")).reference, (1, 10))
     clock.advance(days=3)
-    services.adjustments.post_adjustment(kitchen, location="NY", lines=[StockLine("JAM", 2, unit_cost="8.00")],
-                                         reason="found")
+    services.adjustments.post_adjustment(kitchen, PostAdjustment(
+        location="NY", lines=[StockLine("JAM", 2, unit_cost="8.00")],
+                                         reason="found"))
     clock.advance(hours=1)
     gifts = services.builds.create_build_order(kitchen, sku="GIFT", location="NY", quantity=2)
     wrapped = services.builds.build(kitchen, gifts.reference).runs[-1]
@@ -125,7 +130,8 @@ def test_a_build_cannot_be_dated_in_the_future_nor_on_a_locked_day(kitchen, cloc
         services.builds.build(kitchen, order.reference, effective_at=clock() + timedelta(hours=1))
     assert error.value.field == "effective_at"
     clock.advance(days=3)
-    services.accounting_settings.update_accounting_settings(kitchen, lock_date=(clock() - timedelta(days=2)).date())
+    services.accounting_settings.update_accounting_settings(kitchen, UpdateAccountingSettings(
+        lock_date=(clock() - timedelta(days=2)).date()))
     with pytest.raises(InvalidInput) as error:
         services.builds.build(kitchen, order.reference, effective_at=(clock() - timedelta(days=2)).date())
     assert error.value.field == "effective_at"
@@ -136,14 +142,17 @@ def test_a_build_cannot_be_dated_in_the_future_nor_on_a_locked_day(kitchen, cloc
 
 def test_a_backdated_disassembly_gives_back_components_at_what_the_assembly_was_worth_then(kitchen, clock):
     start = clock()
-    services.adjustments.post_adjustment(kitchen, location="NY", lines=[StockLine("JAM", 2, unit_cost="4.00")],
-                                         reason="found")
+    services.adjustments.post_adjustment(kitchen, PostAdjustment(
+        location="NY", lines=[StockLine("JAM", 2, unit_cost="4.00")],
+                                         reason="found"))
     clock.advance(days=2)
-    services.adjustments.post_adjustment(kitchen, location="NY", lines=[StockLine("JAM", 2, unit_cost="10.00")],
-                                         reason="found")
+    services.adjustments.post_adjustment(kitchen, PostAdjustment(
+        location="NY", lines=[StockLine("JAM", 2, unit_cost="10.00")],
+                                         reason="found"))
     clock.advance(days=1)
-    services.adjustments.post_adjustment(kitchen, location="NY", lines=[StockLine("BERRY", 3, unit_cost="2.00")],
-                                         reason="found")
+    services.adjustments.post_adjustment(kitchen, PostAdjustment(
+        location="NY", lines=[StockLine("BERRY", 3, unit_cost="2.00")],
+                                         reason="found"))
     clock.advance(hours=1)
     berries = _ship(kitchen, "BERRY", 2)
     assert _values(kitchen, berries) == {("BERRY", "shipment"): D("4")}

@@ -9,6 +9,9 @@ import pytest
 
 from onhand import services
 from onhand.domain.errors import InsufficientStock, InvalidInput
+from onhand.domain.ledger.commands import PostAdjustment
+from onhand.domain.orders.commands import ShipOrder
+from onhand.domain.purchasing.commands import AddLandedCosts
 from onhand.services.ledger.postings import StockLine
 from tests.integration.helpers import add_item, add_place, allocated, assert_books_balance
 from tests.integration.purchasing_helpers import placed, receive, supplier
@@ -24,7 +27,7 @@ def stocked(onhand):
 
 def _ship(onhand, quantity):
     view = allocated(onhand, ("W", quantity))
-    return services.shipping.ship_order(onhand, view.reference).shipments[-1].posting_id
+    return services.shipping.ship_order(onhand, ShipOrder(view.reference)).shipments[-1].posting_id
 
 
 def _value(onhand, posting_id):
@@ -52,11 +55,12 @@ def test_a_backdated_loss_can_take_only_what_is_on_hand_now(stocked, clock):
     received_at = clock()
     receive(stocked, placed(stocked, ("W", 10, "5.00")).reference, (1, 10))
     clock.advance(days=1)
-    services.adjustments.post_adjustment(stocked, location="NY", lines=[StockLine("W", -6)], reason="lost")
+    services.adjustments.post_adjustment(stocked, PostAdjustment(
+        location="NY", lines=[StockLine("W", -6)], reason="lost"))
     with pytest.raises(InsufficientStock):  # 10 were there at the time, but only 4 are now
         services.adjustments.post_adjustment(
-            stocked, location="NY", lines=[StockLine("W", -5)], reason="lost",
-            effective_at=(received_at + timedelta(hours=1)).isoformat(),
+            stocked, PostAdjustment(location="NY", lines=[StockLine("W", -5)], reason="lost",
+            effective_at=(received_at + timedelta(hours=1)).isoformat()),
         )
     assert services.valuation_reports.valuation_report(stocked).total_value == D("20")
 
@@ -65,7 +69,7 @@ def test_effective_at_is_refused_in_the_future_or_malformed(stocked, clock):
     for given in ((clock() + timedelta(minutes=1)).isoformat(), "next tuesday"):
         with pytest.raises(InvalidInput) as error:
             services.adjustments.post_adjustment(
-                stocked, location="NY", lines=[StockLine("W", 1)], reason="found", effective_at=given,
+                stocked, PostAdjustment(location="NY", lines=[StockLine("W", 1)], reason="found", effective_at=given),
             )
         assert error.value.field == "effective_at"
     assert services.valuation_reports.valuation_report(stocked).total_quantity == 0
@@ -73,7 +77,7 @@ def test_effective_at_is_refused_in_the_future_or_malformed(stocked, clock):
 
 def test_a_bare_date_is_the_start_of_that_day_in_the_company_time_zone(stocked, clock):
     view = services.adjustments.post_adjustment(
-        stocked, location="NY", lines=[StockLine("W", 1)], reason="found", effective_at="2026-03-01",
+        stocked, PostAdjustment(location="NY", lines=[StockLine("W", 1)], reason="found", effective_at="2026-03-01"),
     )
     assert view.effective_at.date().isoformat() in ("2026-03-01", "2026-02-28")
     assert view.effective_at < clock()
@@ -106,7 +110,8 @@ def test_a_landed_cost_added_later_goes_to_what_is_on_hand_and_to_the_cogs_of_wh
     assert _value(stocked, shipment) == D("20")
     clock.advance(days=1)
     services.landed_costs.add_landed_costs(
-        stocked, receipt.reference, costs=[services.landed_costs.NewLandedCost(kind="duty", amount="10.00")],
+        stocked, AddLandedCosts(receipt.reference, costs=[services.landed_costs.NewLandedCost(kind="duty",
+            amount="10.00")]),
     )
     assert _value(stocked, receipt.posting_id) == D("60")  # 50.00 + 10.00 of duty
     assert _value(stocked, shipment) == D("24")  # 4 units at 6.00 now
@@ -126,11 +131,12 @@ def test_a_landed_cost_on_a_consumed_component_is_carried_to_the_build_output_an
     run = services.builds.build(stocked, build.reference, quantity=5).runs[-1]
     assert _value(stocked, run.posting_id) == D("5") + D("10")  # 10 berries at 0.50 in, 5 jams at 1.00 each out
     clock.advance(hours=1)
-    sold = services.shipping.ship_order(stocked, allocated(stocked, ("JAM", 2)).reference).shipments[-1]
+    sold = services.shipping.ship_order(stocked, ShipOrder(allocated(stocked, ("JAM", 2)).reference)).shipments[-1]
     assert _value(stocked, sold.posting_id) == D("4")  # 2 jams at (5.00 + 5.00) / 5
     clock.advance(hours=1)
     services.landed_costs.add_landed_costs(
-        stocked, receipt.reference, costs=[services.landed_costs.NewLandedCost(kind="freight", amount="4.00")])
+        stocked, AddLandedCosts(receipt.reference, costs=[services.landed_costs.NewLandedCost(kind="freight",
+            amount="4.00")]))
     values = {(v.sku, v.role): v.value for v in services.valuation_reports.move_values(stocked, run.posting_id).moves}
     # Berries now 0.70 each: the build consumed 7.00, so each jam is worth (7.00 + 5.00) / 5 = 2.40.
     assert values == {("BERRY", "build_consumption"): D("7"), ("JAM", "build_output"): D("12")}

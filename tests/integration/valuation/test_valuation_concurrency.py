@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from onhand import services
+from onhand.domain.ledger.commands import PostAdjustment
 from onhand.services.ledger.postings import StockLine
 from onhand.services.purchasing.receiving import ReceiptLine
 from tests.integration.helpers import assert_books_balance
@@ -28,7 +29,7 @@ def test_racing_losses_of_different_lots_keep_the_shared_pool_whole(onhand):
 
     def lose(number):
         return services.adjustments.post_adjustment(
-            onhand, location="NY", reason="damaged", lines=[StockLine("TEA", -3, LOTS[number])]
+            onhand, PostAdjustment(location="NY", reason="damaged", lines=[StockLine("TEA", -3, LOTS[number])])
         )
 
     race(lose, THREADS)

@@ -8,6 +8,7 @@ import pytest
 
 from onhand import services
 from onhand.domain.errors import InvalidInput
+from onhand.domain.ledger.commands import MoveStock, PostAdjustment, PostStockCount
 from onhand.services.ledger.postings import StockLine
 from tests.integration.helpers import add_item, add_place, adjust, assert_books_balance
 
@@ -52,7 +53,7 @@ def test_a_unit_cost_on_a_line_that_removes_stock_is_refused_naming_the_line(sho
     adjust(shop, "NY", "W", 10, unit_cost="5")
     lines = [StockLine("W", "1", unit_cost="5"), StockLine("W", "2"), StockLine("W", "-3", unit_cost="4")]
     with pytest.raises(InvalidInput) as error:
-        services.adjustments.post_adjustment(shop, location="NY", lines=lines, reason="found")
+        services.adjustments.post_adjustment(shop, PostAdjustment(location="NY", lines=lines, reason="found"))
     assert error.value.field == "lines[2].unit_cost"
     assert "removes 3" in error.value.reason
     assert _total(shop) == D("50")  # nothing changed
@@ -71,16 +72,18 @@ def test_a_bad_unit_cost_is_refused_naming_the_field(shop, given, reason):
 def test_a_count_that_finds_stock_values_it_at_the_given_cost_and_refuses_one_that_loses(shop):
     adjust(shop, "NY", "W", 10, unit_cost="5")
     counted = services.counts.post_stock_count(
-        shop, location="NY", lines=[StockLine("W", "13", unit_cost="7")]
+        shop, PostStockCount(location="NY", lines=[StockLine("W", "13", unit_cost="7")])
     )
     assert _values(shop, counted.id) == [("adjustment_in", 3, D("21"), "unit_cost")]
     with pytest.raises(InvalidInput) as error:
         services.counts.post_stock_count(
-            shop, location="NY", lines=[StockLine("TEA", "2", lot="L1"), StockLine("W", "12", unit_cost="7")]
+            shop, PostStockCount(
+                location="NY", lines=[StockLine("TEA", "2", lot="L1"), StockLine("W", "12", unit_cost="7")])
         )
     assert error.value.field == "lines[1].unit_cost"
     # A count that agrees with the books moves nothing, cost or not.
-    agreed = services.counts.post_stock_count(shop, location="NY", lines=[StockLine("W", "13", unit_cost="1")])
+    agreed = services.counts.post_stock_count(shop, PostStockCount(
+        location="NY", lines=[StockLine("W", "13", unit_cost="1")]))
     assert agreed.moves == ()
     assert _total(shop) == D("71")
 
@@ -89,7 +92,7 @@ def test_a_relocation_takes_no_unit_cost(shop):
     adjust(shop, "NY", "W", 5, unit_cost="2")
     with pytest.raises(InvalidInput) as error:
         services.relocations.move_stock(
-            shop, source="NY", destination="LA", lines=[StockLine("W", "1", unit_cost="9")]
+            shop, MoveStock(source="NY", destination="LA", lines=[StockLine("W", "1", unit_cost="9")])
         )
     assert error.value.field == "lines[0].unit_cost"
 

@@ -25,12 +25,15 @@ from hypothesis import strategies as st
 
 from onhand import services
 from onhand.bootstrap import open_onhand
+from onhand.domain.catalog.commands import CreateItem
 from onhand.domain.errors import Conflict
-from onhand.domain.orders.commands import CreateOrder, OrderAction
+from onhand.domain.ledger.commands import PostAdjustment
+from onhand.domain.orders.commands import CreateOrder, OrderAction, ReceiveReturn, ReturnLine, ShipOrder
+from onhand.domain.purchasing.commands import CreatePurchaseOrder, PurchaseOrderAction, ReceivePurchaseOrder
+from onhand.domain.valuation.commands import SetCompanyCostingMethod, SetItemCostingMethod
 from onhand.domain.valuation.value_history import value_history
 from onhand.services.assemblies.bundles import ComponentLine
 from onhand.services.ledger.postings import StockLine
-from onhand.services.orders.returns import ReturnLine
 from onhand.services.orders.sales_orders import NewOrderLine
 from onhand.services.valuation import posting_values as valuing
 from onhand.services.valuation import return_costs
@@ -63,12 +66,12 @@ def operation(draw):
 
 def setup_with_assembly(onhand, method, tea_method):
     setup(onhand, method, tea_method)
-    services.items.create_item(onhand, sku="J", name="Jam", kind="assembly")
+    services.items.create_item(onhand, CreateItem(sku="J", name="Jam", kind="assembly"))
     services.boms.set_bill_of_materials(onhand, "J", components=[ComponentLine("W", 2)], labour_cost=str(LABOUR))
     # Some stock to start from, so that builds and shipments (and so returns) often happen.
     for place in PLACES:
-        services.adjustments.post_adjustment(onhand, location=place, reason="found", lines=[
-            StockLine("W", 12, unit_cost="4.00"), StockLine("J", 2, unit_cost="9.50")])
+        services.adjustments.post_adjustment(onhand, PostAdjustment(location=place, reason="found", lines=[
+            StockLine("W", 12, unit_cost="4.00"), StockLine("J", 2, unit_cost="9.50")]))
 
 
 def ship(onhand, op, shipped):
@@ -78,7 +81,7 @@ def ship(onhand, op, shipped):
         onhand, CreateOrder(lines=[NewOrderLine(sku, quantity, lot=lot)]),
     )
     services.sales_orders.allocate_order(onhand, OrderAction(order.reference))
-    view = services.shipping.ship_order(onhand, order.reference)
+    view = services.shipping.ship_order(onhand, ShipOrder(order.reference))
     if view.shipments:
         shipped.append([view.reference, lot, view.lines[0].shipped])
 
@@ -93,7 +96,8 @@ def give_back(onhand, op, shipped):
     back = min(left, Decimal(1 + int(quantity) % 3))
     if back <= 0:
         return
-    services.returns.receive_return(onhand, reference, location=place, lines=[ReturnLine(1, back, lot=lot)])
+    services.returns.receive_return(onhand, ReceiveReturn(reference, location=place, lines=[ReturnLine(1, back,
+        lot=lot)]))
     entry[2] -= back
 
 
@@ -115,25 +119,25 @@ def method_change(draw):
 def change_method(onhand, op) -> None:
     target, method = op
     if target == "company":
-        services.costing.set_company_costing_method(onhand, method)
+        services.costing.set_company_costing_method(onhand, SetCompanyCostingMethod(method=method))
     else:
-        services.costing.set_item_costing_method(onhand, "T", method)
+        services.costing.set_item_costing_method(onhand, SetItemCostingMethod(sku="T", method=method))
 
 
 def run_backdated(onhand, op, effective_at):
     kind, sku, lot, place, quantity, cost = op
     if kind == "buy":
         order = services.purchase_orders.create_purchase_order(
-            onhand, supplier="ACME", destination_location=place,
-            lines=[services.purchase_orders.NewPurchaseLine(sku, quantity, cost)])
-        services.purchase_orders.place_purchase_order(onhand, order.reference)
+            onhand, CreatePurchaseOrder(supplier="ACME", destination=place,
+            lines=[services.purchase_orders.NewPurchaseLine(sku, quantity, cost)]))
+        services.purchase_orders.place_purchase_order(onhand, PurchaseOrderAction(order.reference))
         return services.receiving.receive_purchase_order(
-            onhand, order.reference, lines=[services.receiving.ReceiptLine(1, quantity, lot=lot)],
-            effective_at=effective_at)
+            onhand, ReceivePurchaseOrder(order.reference, lines=[services.receiving.ReceiptLine(1, quantity, lot=lot)],
+            effective_at=effective_at))
     signed = quantity if kind == "found" else -quantity
     return services.adjustments.post_adjustment(
-        onhand, location=place, lines=[services.postings.StockLine(sku, signed, lot)],
-        reason="found" if kind == "found" else "lost", effective_at=effective_at)
+        onhand, PostAdjustment(location=place, lines=[services.postings.StockLine(sku, signed, lot)],
+        reason="found" if kind == "found" else "lost", effective_at=effective_at))
 
 
 def full_rerun(onhand, until=None):

@@ -17,8 +17,17 @@ from hypothesis import strategies as st
 
 from onhand import services
 from onhand.bootstrap import open_onhand
+from onhand.domain.catalog.commands import CreateItem, CreateLocation, CreateLot
 from onhand.domain.errors import Conflict
-from onhand.domain.orders.commands import CreateOrder, OrderAction
+from onhand.domain.ledger.commands import MoveStock, PostAdjustment
+from onhand.domain.orders.commands import CreateOrder, OrderAction, ShipOrder
+from onhand.domain.purchasing.commands import (
+    CreatePurchaseOrder,
+    CreateSupplier,
+    PurchaseOrderAction,
+    ReceivePurchaseOrder,
+)
+from onhand.domain.valuation.commands import SetCompanyCostingMethod, SetItemCostingMethod
 from onhand.domain.valuation.move_roles import MoveRole
 from onhand.services.ledger.postings import StockLine
 from onhand.services.orders.sales_orders import NewOrderLine
@@ -43,39 +52,42 @@ def operation(draw):
 
 
 def setup(onhand, method: str, tea_method: str) -> None:
-    services.costing.set_company_costing_method(onhand, method)
-    services.items.create_item(onhand, sku="W", name="Widget")
-    services.items.create_item(onhand, sku="T", name="Tea", tracking="lot")
-    services.costing.set_item_costing_method(onhand, "T", tea_method)
+    services.costing.set_company_costing_method(onhand, SetCompanyCostingMethod(method=method))
+    services.items.create_item(onhand, CreateItem(sku="W", name="Widget"))
+    services.items.create_item(onhand, CreateItem(sku="T", name="Tea", tracking="lot"))
+    services.costing.set_item_costing_method(onhand, SetItemCostingMethod(sku="T", method=tea_method))
     for code in ("L1", "L2"):
-        services.lots.create_lot(onhand, sku="T", code=code)
+        services.lots.create_lot(onhand, CreateLot(sku="T", code=code))
     for code in PLACES:
-        services.locations.create_location(onhand, code=code, name=code, kind="warehouse")
-    services.suppliers.create_supplier(onhand, code="ACME", name="Acme")
+        services.locations.create_location(onhand, CreateLocation(code=code, name=code, kind="warehouse"))
+    services.suppliers.create_supplier(onhand, CreateSupplier(code="ACME", name="Acme"))
 
 
 def run(onhand, op) -> int | None:
     kind, sku, lot, place, quantity, cost = op
     if kind == "buy":
         order = services.purchase_orders.create_purchase_order(
-            onhand, supplier="ACME", destination_location=place, lines=[NewPurchaseLine(sku, quantity, cost)])
-        services.purchase_orders.place_purchase_order(onhand, order.reference)
+            onhand, CreatePurchaseOrder(supplier="ACME", destination=place, lines=[NewPurchaseLine(sku, quantity,
+                cost)]))
+        services.purchase_orders.place_purchase_order(onhand, PurchaseOrderAction(order.reference))
         lines = [ReceiptLine(1, quantity, lot=lot)]
-        return services.receiving.receive_purchase_order(onhand, order.reference, lines=lines).posting_id
+        return services.receiving.receive_purchase_order(onhand, ReceivePurchaseOrder(order.reference,
+            lines=lines)).posting_id
     if kind in ("found", "lose"):
         signed = quantity if kind == "found" else -quantity
         return services.adjustments.post_adjustment(
-            onhand, location=place, lines=[StockLine(sku, signed, lot)], reason="found" if kind == "found" else "lost"
+            onhand, PostAdjustment(
+                location=place, lines=[StockLine(sku, signed, lot)], reason="found" if kind == "found" else "lost")
         ).id
     if kind == "move":
         other = "B" if place == "A" else "A"
         return services.relocations.move_stock(
-            onhand, source=place, destination=other, lines=[StockLine(sku, quantity, lot)]).id
+            onhand, MoveStock(source=place, destination=other, lines=[StockLine(sku, quantity, lot)])).id
     order = services.sales_orders.create_order(
         onhand, CreateOrder(lines=[NewOrderLine(sku, quantity, lot=lot)]),
     )
     services.sales_orders.allocate_order(onhand, OrderAction(order.reference))
-    shipped = services.shipping.ship_order(onhand, order.reference)
+    shipped = services.shipping.ship_order(onhand, ShipOrder(order.reference))
     return shipped.shipments[-1].posting_id if shipped.shipments else None
 
 

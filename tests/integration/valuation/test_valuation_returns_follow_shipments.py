@@ -10,7 +10,9 @@ from decimal import Decimal as D
 import pytest
 
 from onhand import services
-from onhand.services.orders.returns import ReturnLine
+from onhand.domain.accounting.commands import PostJournal
+from onhand.domain.orders.commands import ReceiveReturn, ReturnLine, ShipOrder
+from onhand.domain.purchasing.commands import AddLandedCosts
 from tests.integration.helpers import add_item, add_place, allocated, assert_books_balance
 from tests.integration.purchasing_helpers import placed, receive, supplier
 
@@ -25,11 +27,12 @@ def stocked(onhand):
 
 def _ship(onhand, quantity):
     view = allocated(onhand, ("W", quantity))
-    return view.reference, services.shipping.ship_order(onhand, view.reference).shipments[-1].posting_id
+    return view.reference, services.shipping.ship_order(onhand, ShipOrder(view.reference)).shipments[-1].posting_id
 
 
 def _return(onhand, reference, quantity):
-    view = services.returns.receive_return(onhand, reference, location="NY", lines=[ReturnLine(1, quantity)])
+    view = services.returns.receive_return(onhand, ReceiveReturn(reference, location="NY", lines=[ReturnLine(1,
+        quantity)]))
     return view.returns[-1].posting_id
 
 
@@ -75,7 +78,8 @@ def test_a_landed_cost_added_later_reaches_the_return_and_the_returned_unit_when
     assert [_value(stocked, p)[0] for p in (shipment, returned, resold)] == [D("20"), D("5"), D("35")]
     clock.advance(days=1)
     services.landed_costs.add_landed_costs(
-        stocked, receipt.reference, costs=[services.landed_costs.NewLandedCost(kind="duty", amount="10.00")])
+        stocked, AddLandedCosts(receipt.reference, costs=[services.landed_costs.NewLandedCost(kind="duty",
+            amount="10.00")]))
     # 6.00 a unit now: the shipment, the return (the cost it left with) and the resale follow.
     assert [_value(stocked, p)[0] for p in (receipt.posting_id, shipment, returned, resold)] == [
         D("60"), D("24"), D("6"), D("42")]
@@ -89,9 +93,9 @@ def test_a_return_of_two_shipments_is_worth_their_value_per_unit_together(stocke
     receive(stocked, placed(stocked, ("W", 10, "6.00")).reference, (1, 10))
     clock.advance(hours=1)
     view = allocated(stocked, ("W", 12))
-    services.shipping.ship_order(stocked, view.reference, lines=[services.shipping.ShipLine(1, 8)])
+    services.shipping.ship_order(stocked, ShipOrder(view.reference, lines=[services.shipping.ShipLine(1, 8)]))
     clock.advance(hours=1)
-    services.shipping.ship_order(stocked, view.reference)
+    services.shipping.ship_order(stocked, ShipOrder(view.reference))
     clock.advance(hours=1)
     returned = _return(stocked, view.reference, 3)
     assert _value(stocked, returned) == (D("15.5"), "returned")  # (40.00 + 22.00) / 12 × 3
@@ -107,7 +111,7 @@ def test_a_re_valued_return_of_a_posted_day_is_corrected_in_the_next_open_day(st
     clock.advance(hours=1)
     returned = _return(stocked, order, 1)
     clock.advance(days=1)
-    services.journals.post_journal(stocked, day)
+    services.journals.post_journal(stocked, PostJournal(day=day))
     receive(stocked, late.reference, (1, 10), effective_at=start - timedelta(hours=1))  # day 1, 08:00
     assert _value(stocked, returned) == (D("3"), "returned")
     (posted,) = services.reconciliation.reconcile(stocked, start=day, end=day).days

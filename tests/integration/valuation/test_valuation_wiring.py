@@ -8,8 +8,10 @@ import pytest
 
 from onhand import services
 from onhand.domain.errors import InvalidInput
+from onhand.domain.ledger.commands import MoveStock
+from onhand.domain.orders.commands import ReceiveReturn, ReturnLine, ShipOrder
+from onhand.domain.valuation.commands import SetCompanyCostingMethod, SetItemCostingMethod
 from onhand.services.ledger.postings import StockLine
-from onhand.services.orders.returns import ReturnLine
 from tests.integration.helpers import add_item, add_place, adjust, allocated, assert_books_balance
 from tests.integration.purchasing_helpers import placed, receive, supplier
 
@@ -32,7 +34,7 @@ def _receive_textbook(onhand):
 
 def _ship(onhand, quantity):
     view = allocated(onhand, ("W", quantity))
-    shipped = services.shipping.ship_order(onhand, view.reference)
+    shipped = services.shipping.ship_order(onhand, ShipOrder(view.reference))
     return shipped.shipments[-1].posting_id, shipped.reference
 
 
@@ -44,7 +46,7 @@ def _total(onhand, group_by="item"):
     ("fifo", D("80"), D("30")), ("moving_average", D("82.5"), D("27.5")),
 ])
 def test_the_textbook_case_through_a_purchase_order_and_a_sales_order(stocked, method, cogs, left):
-    services.costing.set_company_costing_method(stocked, method)
+    services.costing.set_company_costing_method(stocked, SetCompanyCostingMethod(method=method))
     _receive_textbook(stocked)
     posting_id, _ = _ship(stocked, 15)
     values = services.valuation_reports.move_values(stocked, posting_id)
@@ -58,7 +60,7 @@ def test_the_textbook_case_through_a_purchase_order_and_a_sales_order(stocked, m
 
 def test_an_item_may_override_the_company_method(stocked):
     assert services.costing.get_item_costing(stocked, "W").method == "fifo"
-    costing = services.costing.set_item_costing_method(stocked, "W", "moving_average")
+    costing = services.costing.set_item_costing_method(stocked, SetItemCostingMethod(sku="W", method="moving_average"))
     assert (costing.method, costing.own_method) == ("moving_average", "moving_average")
     _receive_textbook(stocked)
     posting_id, _ = _ship(stocked, 15)
@@ -67,19 +69,22 @@ def test_an_item_may_override_the_company_method(stocked):
 
 def test_a_method_changes_from_now_on_once_moves_are_valued(stocked):
     _receive_textbook(stocked)
-    assert services.costing.set_company_costing_method(stocked, "moving_average") == "moving_average"
-    costing = services.costing.set_item_costing_method(stocked, "W", "fifo")
+    assert services.costing.set_company_costing_method(stocked, SetCompanyCostingMethod(
+        method="moving_average")) == "moving_average"
+    costing = services.costing.set_item_costing_method(stocked, SetItemCostingMethod(sku="W", method="fifo"))
     assert (costing.method, costing.own_method) == ("fifo", "fifo")
-    assert services.costing.set_company_costing_method(stocked, "moving_average") == "moving_average"  # no change
+    assert services.costing.set_company_costing_method(stocked, SetCompanyCostingMethod(
+        method="moving_average")) == "moving_average"  # no change
     assert len(services.costing.costing_changes(stocked)) == 2  # (see test_costing_changes.py)
 
 
 def test_costing_settings_are_validated(stocked):
     with pytest.raises(InvalidInput) as error:
-        services.costing.set_company_costing_method(stocked, "specific_lot")
+        services.costing.set_company_costing_method(stocked, SetCompanyCostingMethod(method="specific_lot"))
     assert error.value.field == "costing_method"
     with pytest.raises(InvalidInput) as error:
-        services.costing.set_item_costing_method(stocked, "W", "specific_lot")  # W has no lots
+        services.costing.set_item_costing_method(stocked, SetItemCostingMethod(
+            sku="W", method="specific_lot"))  # W has no lots
     assert error.value.field == "costing_method"
     with pytest.raises(InvalidInput) as error:
         services.valuation_reports.valuation_report(stocked, group_by="bin")
@@ -89,7 +94,8 @@ def test_costing_settings_are_validated(stocked):
 def test_a_transfer_moves_value_and_changes_no_total(stocked):
     _receive_textbook(stocked)
     before = _total(stocked).total_value
-    moved = services.relocations.move_stock(stocked, source="NY", destination="LA", lines=[StockLine("W", 12)])
+    moved = services.relocations.move_stock(stocked, MoveStock(
+        source="NY", destination="LA", lines=[StockLine("W", 12)]))
     (value,) = services.valuation_reports.move_values(stocked, moved.id).moves
     assert (value.role, value.value) == ("transfer", D("62"))  # 10 @ 5.00 and 2 @ 6.00
     report = _total(stocked, "location")
@@ -100,7 +106,7 @@ def test_a_transfer_moves_value_and_changes_no_total(stocked):
 def test_a_return_comes_back_at_the_cost_it_left_with(stocked):
     _receive_textbook(stocked)
     _, reference = _ship(stocked, 15)
-    view = services.returns.receive_return(stocked, reference, location="NY", lines=[ReturnLine(1, 3)])
+    view = services.returns.receive_return(stocked, ReceiveReturn(reference, location="NY", lines=[ReturnLine(1, 3)]))
     (value,) = services.valuation_reports.move_values(stocked, view.returns[-1].posting_id).moves
     assert (value.role, value.value, value.basis) == ("return", D("16"), "returned")  # 80.00 / 15 × 3
     assert _total(stocked).total_value == D("46")

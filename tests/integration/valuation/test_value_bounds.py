@@ -12,8 +12,10 @@ from sqlalchemy import delete
 from onhand import services
 from onhand.adapters.db.tables.valuation import cost_layers, cost_pools, move_values
 from onhand.domain.errors import OutOfRange
+from onhand.domain.ledger.commands import PostAdjustment
 from onhand.domain.money import MAX_MONEY
 from onhand.domain.quantities import MAX_QUANTITY
+from onhand.domain.valuation.commands import ValueOpeningStock
 from onhand.services.valuation.opening import OpeningCost
 from tests.integration.helpers import add_item, add_place, adjust, assert_books_balance, at, move_count
 
@@ -52,8 +54,8 @@ def test_a_backdated_posting_that_would_push_a_later_pool_past_the_bound_is_refu
     clock.advance(hours=1)
     with pytest.raises(OutOfRange) as error:
         services.adjustments.post_adjustment(
-            shop, location="NY", reason="found", effective_at="2026-03-01T00:00:00Z",
-            lines=[services.postings.StockLine("A", "1", unit_cost="1")],
+            shop, PostAdjustment(location="NY", reason="found", effective_at="2026-03-01T00:00:00Z",
+            lines=[services.postings.StockLine("A", "1", unit_cost="1")]),
         )
     assert (error.value.sku, error.value.location) == ("A", "NY")
     assert at(shop, "A", "NY") == MAX_QUANTITY
@@ -65,6 +67,7 @@ def test_an_opening_valuation_worth_more_than_money_can_hold_is_refused(shop):
         for table in (cost_layers, cost_pools, move_values):
             conn.execute(delete(table))
     with pytest.raises(OutOfRange) as error:
-        services.opening_valuation.value_opening_stock(shop, lines=[OpeningCost("A", "1000.01", location="NY")])
+        services.opening_valuation.value_opening_stock(shop, ValueOpeningStock(
+            lines=[OpeningCost("A", "1000.01", location="NY")]))
     assert (error.value.sku, error.value.location) == ("A", "NY")
     assert services.opening_valuation.unvalued_stock(shop)  # still unvalued: nothing was written

@@ -32,6 +32,8 @@ from onhand.adapters.db.repositories.catalog import (
 )
 from onhand.adapters.db.repositories.cost_checkpoints import CheckpointRepository
 from onhand.adapters.db.repositories.costing_changes import CostingChangeRepository
+from onhand.adapters.db.repositories.customers import CustomerRepository
+from onhand.adapters.db.repositories.feed import AvailabilityRepository, FeedRepository, FollowerRepository
 from onhand.adapters.db.repositories.integrity import IntegrityRepository
 from onhand.adapters.db.repositories.journal_pushes import JournalPushRepository
 from onhand.adapters.db.repositories.journals import JournalRepository
@@ -46,6 +48,7 @@ from onhand.adapters.db.repositories.shipments import ShipmentRepository
 from onhand.adapters.db.repositories.stock_rows import StockRowReader
 from onhand.adapters.db.repositories.supplier_returns import SupplierReturnRepository
 from onhand.adapters.db.repositories.suppliers import SupplierRepository
+from onhand.adapters.db.repositories.traceability import RecallRepository, TraceRepository
 from onhand.adapters.db.repositories.transfers import TransferRepository
 from onhand.adapters.db.repositories.users import SessionRepository, SignInFailureRepository, UserRepository
 from onhand.adapters.db.repositories.valuation import ValuationRepository
@@ -86,8 +89,8 @@ class SqlUnitOfWork:
         self.company = CompanyRepository(conn)
         self.units = UnitRepository(conn)
         self.reasons = ReasonCodeRepository(conn)
-        self.items = ItemRepository(conn)
-        self.locations = LocationRepository(conn, locations or LocationCache(), self.company)
+        self.items = ItemRepository(conn, self.publish)
+        self.locations = LocationRepository(conn, locations or LocationCache(), self.company, self.publish)
         self.lots = LotRepository(conn)
         self.ledger = LedgerRepository(conn)
         self.balances = BalanceRepository(conn)
@@ -97,17 +100,17 @@ class SqlUnitOfWork:
         self.sessions = SessionRepository(conn)
         self.sign_in_failures = SignInFailureRepository(conn)
         self.import_runs = ImportRunRepository(conn)
-        self.orders = OrderRepository(conn)
-        self.reservations = ReservationRepository(conn)
+        self.orders = OrderRepository(conn, self.publish)
+        self.reservations = ReservationRepository(conn, self.publish)
         self.shipments = ShipmentRepository(conn)
         self.suppliers = SupplierRepository(conn)
-        self.purchase_orders = PurchaseOrderRepository(conn)
+        self.purchase_orders = PurchaseOrderRepository(conn, self.publish)
         self.receipts = ReceiptRepository(conn)
         self.supplier_returns = SupplierReturnRepository(conn)
         self.boms = BomRepository(conn)
-        self.builds = BuildRepository(conn)
+        self.builds = BuildRepository(conn, self.publish)
         self.stock_rows = StockRowReader(conn)
-        self.transfers = TransferRepository(conn)
+        self.transfers = TransferRepository(conn, self.publish)
         self.valuation = ValuationRepository(conn)
         self.opening_values = OpeningValueRepository(conn)
         self.valuation_history = ValuationHistoryRepository(conn)
@@ -116,6 +119,12 @@ class SqlUnitOfWork:
         self.journals = JournalRepository(conn)
         self.journal_pushes = JournalPushRepository(conn)
         self.integrity = IntegrityRepository(conn)
+        self.customers = CustomerRepository(conn)
+        self.traces = TraceRepository(conn)
+        self.recalls = RecallRepository(conn)
+        self.feed = FeedRepository(conn)
+        self.followers = FollowerRepository(conn)
+        self.availability = AvailabilityRepository(conn)
 
     def publish(self, event: object) -> None:
         """Hand `event` to its subscribers, in this transaction (a refusal rolls it all back)."""
@@ -167,7 +176,9 @@ class SqlDatabase:
                 with lock_wait(conn, lock_wait_ms), conn.begin():
                     if lock_wait_ms is not None:
                         set_local_lock_timeout(conn, lock_wait_ms)
-                    yield SqlUnitOfWork(conn, self.locations, actor, self.subscribers)
+                    uow = SqlUnitOfWork(conn, self.locations, actor, self.subscribers)
+                    yield uow
+                    uow.feed.flush()  # the change feed's events, last, in this transaction
         except DBAPIError as exc:
             # A brief write is bookkeeping that may be skipped: any failure of it is one to skip.
             if lock_wait_ms is not None or _is_retryable(exc):

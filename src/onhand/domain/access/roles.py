@@ -30,8 +30,9 @@ PERMISSIONS: dict[Permission, str] = {
     Permission.READ: "read stock, the catalogue, orders, documents and reports; verify the books; scan",
     Permission.CATALOG: "items, units, locations and their routing, bundles, bills of materials, "
     "transfer routes; item and location imports",
-    Permission.STOCK: "adjustments, counts, relocations, opening stock, lots, transfers, builds, disassembly",
-    Permission.ORDERS: "sales orders: create, change, allocate, pick, pack, ship, cancel, returns, waves",
+    Permission.STOCK: "adjustments, counts, relocations, opening stock, lots, recalls and quarantine, transfers, "
+    "builds, disassembly",
+    Permission.ORDERS: "sales orders: create, change, allocate, pick, pack, ship, cancel, returns, waves; customers",
     Permission.PURCHASING: "suppliers and their prices, purchase orders, returns to suppliers, landed costs",
     Permission.RECEIVING: "receipts against purchase orders",
     Permission.SETTINGS: "company settings, costing methods, accounting settings",

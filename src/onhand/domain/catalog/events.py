@@ -26,3 +26,21 @@ class SellablePlacesChanged:
     closed: tuple[int, ...]  # location ids that stopped being sellable
     opened: tuple[int, ...]  # location ids that became sellable
     now: datetime
+
+
+@dataclass(frozen=True)
+class ItemChanged:
+    """An item was created (`created`) or its fields changed."""
+
+    item_id: int
+    sku: str
+    created: bool
+
+
+@dataclass(frozen=True)
+class LocationChanged:
+    """A location was created (`created`) or its fields changed."""
+
+    location_id: int
+    code: str
+    created: bool

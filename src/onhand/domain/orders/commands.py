@@ -60,7 +60,9 @@ class CreateOrder:
     reference: str | None = None
     channel: str = "manual"
     external_id: str | None = None
-    customer: str | None = None
+    customer: str | None = None  # a customer's code or name (a new name makes a customer)
+    customer_email: str | None = None
+    customer_external_id: str | None = None  # the customer's id in the channel
     ship_to: Address | None = None
     currency: str | None = None
     exchange_rate: Decimal | None = None
@@ -101,3 +103,133 @@ class ShipLineFrom:
     reference: str
     line_no: int
     location: str
+
+
+# Fulfilment: picking, packing, shipping and customer returns.
+
+
+@dataclass(frozen=True)
+class PickConfirmation:
+    sku: str | None  # may be left out when `barcode` names the item
+    location: str
+    quantity: Decimal | None  # None: the scanned count, else 1 (with a barcode)
+    lot: str | None = None  # the lot or serial actually picked
+    barcode: str | None = None  # a scanned GTIN or GS1 element string: item, lot or serial, count
+
+
+@dataclass(frozen=True)
+class ConfirmPick:
+    """What was actually picked for order `reference`."""
+
+    reference: str
+    picks: tuple[PickConfirmation, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "picks", as_tuple(self.picks))
+
+
+@dataclass(frozen=True)
+class PackageSpec:
+    contents: tuple[tuple[int, Decimal], ...]  # (line number, quantity)
+    carrier: str | None = None
+    tracking_number: str | None = None
+    weight_kg: Decimal | None = None
+    dimensions_cm: tuple[Decimal, ...] = ()  # length, width, height
+
+    def __post_init__(self) -> None:
+        contents = self.contents
+        if isinstance(contents, list | tuple):
+            contents = tuple(tuple(part) if isinstance(part, list) else part for part in contents)
+        object.__setattr__(self, "contents", contents)
+        object.__setattr__(self, "dimensions_cm", as_tuple(self.dimensions_cm))
+
+
+@dataclass(frozen=True)
+class PackOrder:
+    """Put picked goods of order `reference` into packages."""
+
+    reference: str
+    packages: tuple[PackageSpec, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "packages", as_tuple(self.packages))
+
+
+@dataclass(frozen=True)
+class ShipLine:
+    line_no: int
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
+class ShipOrder:
+    """Ship from the order's reservations; without lines, what is packed, else picked, else reserved."""
+
+    reference: str
+    lines: tuple[ShipLine, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.lines is not None:
+            object.__setattr__(self, "lines", as_tuple(self.lines))
+
+
+@dataclass(frozen=True)
+class ReturnLine:
+    line_no: int
+    quantity: Decimal
+    reason: str = "customer_return"
+    condition: str = "new"  # new, opened, damaged
+    lot: str | None = None
+    refund_unit_price: Decimal | None = None  # order currency per unit; None: the default
+
+
+@dataclass(frozen=True)
+class ReceiveReturn:
+    """Goods of order `reference` come back from the customer to `location`."""
+
+    reference: str
+    location: str
+    lines: tuple[ReturnLine, ...]
+    return_reference: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lines", as_tuple(self.lines))
+
+
+def given_decimal(value: object, field: str) -> Decimal | None:
+    """A decimal that may be left out (None); given, it must be a number."""
+    return None if value is None else parse_decimal(value, field)
+
+
+def parse_pick(
+    field: str, *, location: str, sku: str | None = None, quantity: object = None, lot: str | None = None,
+    barcode: str | None = None,
+) -> PickConfirmation:
+    return PickConfirmation(sku=sku, location=location, quantity=given_decimal(quantity, f"{field}.quantity"),
+                            lot=lot, barcode=barcode)
+
+
+def parse_package(
+    field: str, *, contents: list[tuple[int, object]] | tuple[tuple[int, object], ...], carrier: str | None = None,
+    tracking_number: str | None = None, weight_kg: object = None, dimensions_cm: tuple[object, ...] | list[object] = (),
+) -> PackageSpec:
+    return PackageSpec(
+        contents=tuple((line_no, parse_decimal(quantity, f"{field}.contents[{index}].quantity"))
+                       for index, (line_no, quantity) in enumerate(contents)),
+        carrier=carrier, tracking_number=tracking_number, weight_kg=given_decimal(weight_kg, f"{field}.weight_kg"),
+        dimensions_cm=tuple(parse_decimal(size, f"{field}.dimensions_cm") for size in dimensions_cm),
+    )
+
+
+def parse_ship_line(field: str, *, line_no: int, quantity: object) -> ShipLine:
+    return ShipLine(line_no=line_no, quantity=parse_decimal(quantity, f"{field}.quantity"))
+
+
+def parse_customer_return_line(
+    field: str, *, line_no: int, quantity: object, reason: str = "customer_return", condition: str = "new",
+    lot: str | None = None, refund_unit_price: object = None,
+) -> ReturnLine:
+    return ReturnLine(
+        line_no=line_no, quantity=parse_decimal(quantity, f"{field}.quantity"), reason=reason, condition=condition,
+        lot=lot, refund_unit_price=given_decimal(refund_unit_price, f"{field}.refund_unit_price"),
+    )

@@ -37,6 +37,7 @@ class SalesOrderRecord:
     updated_at: datetime
     # Whether any package was packed for it (its package queries run only then).
     has_packages: bool
+    customer_id: int | None = None  # its customer's record
 
 
 @dataclass(frozen=True, slots=True)

@@ -122,3 +122,5 @@ class SalesOrderView:
     # Company currency per unit of `currency`; None only on an order in another currency
     # made before rates were kept (its revenue is not journaled until one is given).
     exchange_rate: Decimal | None = None
+    # The customer's record (its code); `customer` is its name.
+    customer_code: str | None = None

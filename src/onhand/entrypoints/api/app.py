@@ -24,6 +24,7 @@ from onhand.entrypoints.api.routes import (
     admin,
     assemblies,
     audit,
+    events,
     fulfilment,
     imports,
     items,
@@ -37,6 +38,7 @@ from onhand.entrypoints.api.routes import (
     purchasing,
     settings,
     stock,
+    traceability,
     transfers,
     valuation,
 )
@@ -51,7 +53,7 @@ Errors are `{"error": {"code", "message", "field", "reason", …}}`."""
 # Lots before items: `/items/{sku}/lots…` must not be read as a SKU containing "/lots";
 # fulfilment before orders: `/orders/{reference}/pick-list` is not a reference either.
 _ROUTERS = (settings, lots, items, locations, postings, stock, fulfilment, orders, imports, admin, keys, audit,
-            transfers, assemblies, purchasing, valuation, journals)
+            events, transfers, assemblies, purchasing, valuation, journals, traceability)
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 

@@ -8,6 +8,7 @@ import typer
 from rich.text import Text
 
 from onhand import services
+from onhand.domain.catalog.commands import UpdateCompany
 from onhand.entrypoints.cli.company import print_company
 from onhand.entrypoints.cli.render import console, table, text
 from onhand.entrypoints.cli.session import redact, session
@@ -28,7 +29,9 @@ def init(
     target = current.onhand  # opening migrates the schema
     console().print(Text(f"Database ready: {redact(current.database_url)}"))
     if name or timezone or currency:
-        company = services.company.update_company(target, name=name, timezone=timezone, currency=currency)
+        company = services.company.update_company(
+            target, UpdateCompany(name=name, timezone=timezone, currency=currency)
+        )
     else:
         company = services.company.get_company(target)
     print_company(company)

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from onhand import services
+from onhand.domain.catalog.commands import CreateUnit, UpdateCompany, given_decimal
 from onhand.entrypoints.cli.render import console, fields, table, text
 from onhand.entrypoints.cli.session import onhand
 from onhand.services.views import Company
@@ -52,9 +53,11 @@ def set_company(
     """Change the company name, time zone, currency or minimum remaining shelf life."""
     print_company(
         services.company.update_company(
-            onhand(ctx), name=name, timezone=timezone, currency=currency,
-            min_remaining_shelf_life_days=min_remaining_shelf_life_days,
-            over_receipt_tolerance_pct=over_receipt_tolerance_pct,
+            onhand(ctx), UpdateCompany(
+                name=name, timezone=timezone, currency=currency,
+                min_remaining_shelf_life_days=min_remaining_shelf_life_days,
+                over_receipt_tolerance_pct=given_decimal(over_receipt_tolerance_pct, "over_receipt_tolerance_pct"),
+            ),
         )
     )
 
@@ -76,5 +79,5 @@ def add_unit(
     decimals: Annotated[int, typer.Option(help="Decimals a quantity may have (0 = whole numbers).")] = 0,
 ) -> None:
     """Add a unit of measure."""
-    unit = services.items.create_unit(onhand(ctx), code=code, name=name, decimals=decimals)
+    unit = services.items.create_unit(onhand(ctx), CreateUnit(code=code, name=name, decimals=decimals))
     console().print(text(f"Added unit {unit.code} ({unit.name}, {unit.decimals} decimals)"))

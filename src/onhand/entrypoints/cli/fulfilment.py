@@ -11,12 +11,19 @@ from typing import Annotated
 import typer
 
 from onhand import services
+from onhand.domain.orders.commands import (
+    ConfirmPick,
+    PackOrder,
+    ReceiveReturn,
+    ShipOrder,
+    parse_customer_return_line,
+    parse_package,
+    parse_pick,
+    parse_ship_line,
+)
 from onhand.entrypoints.cli.order_options import IdempotencyKey, Reference
 from onhand.entrypoints.cli.order_render import print_order, print_pick_list
 from onhand.entrypoints.cli.session import onhand
-from onhand.services.orders.picking import PickConfirmation
-from onhand.services.orders.returns import ReturnLine
-from onhand.services.orders.shipping import PackageSpec, ShipLine
 
 
 def _split(value: str, metavar: str, most: int, hint: str = "'--line'") -> tuple[int, str, list[str]]:
@@ -68,9 +75,10 @@ def pick(
     idempotency_key: IdempotencyKey = None,
 ) -> None:
     """Confirm a pick."""
-    confirmation = PickConfirmation(sku=sku, location=location, quantity=qty, lot=lot)
+    confirmation = parse_pick("picks[0]", sku=sku, location=location, quantity=qty, lot=lot)
     print_order(
-        services.picking.confirm_pick(onhand(ctx), reference, picks=[confirmation], idempotency_key=idempotency_key)
+        services.picking.confirm_pick(onhand(ctx), ConfirmPick(reference, picks=[confirmation]),
+            idempotency_key=idempotency_key)
     )
 
 
@@ -83,9 +91,10 @@ def pick_scan(
     idempotency_key: IdempotencyKey = None,
 ) -> None:
     """Confirm a pick by its scanned barcode."""
-    confirmation = PickConfirmation(sku=None, location=location, quantity=qty, barcode=barcode)
+    confirmation = parse_pick("picks[0]", sku=None, location=location, quantity=qty, barcode=barcode)
     print_order(
-        services.picking.confirm_pick(onhand(ctx), reference, picks=[confirmation], idempotency_key=idempotency_key)
+        services.picking.confirm_pick(onhand(ctx), ConfirmPick(reference, picks=[confirmation]),
+            idempotency_key=idempotency_key)
     )
 
 
@@ -103,12 +112,13 @@ def pack(
 ) -> None:
     """Put picked goods into one package."""
     contents = tuple(parse_line_quantity(value) for value in line)
-    package = PackageSpec(
-        contents=contents, carrier=carrier, tracking_number=tracking, weight_kg=weight_kg,
+    package = parse_package(
+        "packages[0]", contents=contents, carrier=carrier, tracking_number=tracking, weight_kg=weight_kg,
         dimensions_cm=parse_dimensions(dims),
     )
     print_order(
-        services.shipping.pack_order(onhand(ctx), reference, packages=[package], idempotency_key=idempotency_key)
+        services.shipping.pack_order(onhand(ctx), PackOrder(reference, packages=[package]),
+            idempotency_key=idempotency_key)
     )
 
 
@@ -124,8 +134,12 @@ def ship(
     idempotency_key: IdempotencyKey = None,
 ) -> None:
     """Ship from the order's reservations (posts location -> CUSTOMER)."""
-    lines = [ShipLine(*parse_line_quantity(value)) for value in line] if line else None
-    print_order(services.shipping.ship_order(onhand(ctx), reference, lines=lines, idempotency_key=idempotency_key))
+    pairs = [parse_line_quantity(value) for value in line] if line else None
+    lines = None if pairs is None else [
+        parse_ship_line(f"lines[{index}]", line_no=no, quantity=qty) for index, (no, qty) in enumerate(pairs)
+    ]
+    print_order(services.shipping.ship_order(onhand(ctx), ShipOrder(reference, lines=lines),
+        idempotency_key=idempotency_key))
 
 
 def receive_return(
@@ -158,13 +172,13 @@ def receive_return(
     if unknown:
         raise typer.BadParameter(f"line {unknown[0]} is not returned (no --line for it)", param_hint="'--refund'")
     lines = [
-        ReturnLine(line_no=no, quantity=qty, reason=reason, condition=condition, lot=lot,
-                   refund_unit_price="0" if no_refund else prices.get(no))
-        for no, qty, lot in returned
+        parse_customer_return_line(f"lines[{index}]", line_no=no, quantity=qty, reason=reason, condition=condition,
+                                   lot=lot, refund_unit_price="0" if no_refund else prices.get(no))
+        for index, (no, qty, lot) in enumerate(returned)
     ]
     print_order(
         services.returns.receive_return(
-            onhand(ctx), reference, location=location, lines=lines, return_reference=return_reference,
+            onhand(ctx), ReceiveReturn(reference, location=location, lines=lines, return_reference=return_reference),
             idempotency_key=idempotency_key,
         )
     )

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from onhand import services
+from onhand.domain.catalog.commands import CreateItem, UpdateItem, given_decimal
 from onhand.domain.catalog.items import Item
 from onhand.entrypoints.cli.render import console, fields, table, text
 from onhand.entrypoints.cli.session import onhand
@@ -55,8 +56,10 @@ def add_item(
 ) -> None:
     """Add an item to the catalog."""
     item = services.items.create_item(
-        onhand(ctx), sku=sku, name=name, unit=unit, tracking=tracking, gtin=gtin,
-        shelf_life_days=shelf_life_days, kind=kind, weight_kg=weight_kg, category=category,
+        onhand(ctx), CreateItem(
+            sku=sku, name=name, unit=unit, tracking=tracking, gtin=gtin, shelf_life_days=shelf_life_days,
+            kind=kind, weight_kg=given_decimal(weight_kg, "weight_kg"), category=category,
+        ),
         idempotency_key=idempotency_key,
     )
     print_item(item)
@@ -107,8 +110,10 @@ def update_item(
     """Change an item's name, GTIN, shelf life or category (unit and tracking are fixed)."""
     print_item(
         services.items.update_item(
-            onhand(ctx), sku, name=name, gtin=gtin, shelf_life_days=shelf_life_days,
-            min_remaining_shelf_life_days=min_remaining_shelf_life_days, weight_kg=weight_kg,
-            category=category,
+            onhand(ctx), UpdateItem(
+                sku=sku, name=name, gtin=gtin, shelf_life_days=shelf_life_days,
+                min_remaining_shelf_life_days=min_remaining_shelf_life_days,
+                weight_kg=given_decimal(weight_kg, "weight_kg"), category=category,
+            ),
         )
     )

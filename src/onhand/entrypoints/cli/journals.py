@@ -9,9 +9,11 @@ from typing import Annotated
 import typer
 
 from onhand import services
+from onhand.domain.accounting.commands import PostJournal, UpdateAccountingSettings, read_lock_date
 from onhand.entrypoints.cli.render import console, fields, quantity, table, text
 from onhand.entrypoints.cli.session import onhand
 from onhand.services.accounting.journal_book import JournalView
+from onhand.services.accounting.journals import parse_day
 from onhand.services.accounting.settings import AccountingSettings
 
 accounting_app = typer.Typer(help="Accounting settings: account codes, categories, tracking, lock date.",
@@ -63,9 +65,12 @@ def settings(
     service = onhand(ctx)
     categories = {category: _pairs(category_account, "category-account")} if category is not None else None
     if any(v is not None for v in (account, categories, track_locations, lock_date, currency)):
+        lock, remove_lock = read_lock_date(lock_date)
         found = services.accounting_settings.update_accounting_settings(
-            service, accounts=_pairs(account, "account") or None, categories=categories,
-            track_locations=track_locations, lock_date=lock_date, currency=currency,
+            service, UpdateAccountingSettings(
+                accounts=_pairs(account, "account") or None, categories=categories, track_locations=track_locations,
+                lock_date=lock, remove_lock_date=remove_lock, currency=currency,
+            ),
         )
     else:
         found = services.accounting_settings.get_accounting_settings(service)
@@ -112,8 +117,7 @@ def post(
     lock: Annotated[bool, typer.Option("--lock", help="Also advance the period lock date to this day.")] = False,
 ) -> None:
     """Post (freeze) a day's journal."""
-    post_day = services.journals.post_journal_and_lock if lock else services.journals.post_journal
-    _print_journal(post_day(onhand(ctx), day))
+    _print_journal(services.journals.post_journal(onhand(ctx), PostJournal(day=parse_day(day), lock=lock)))
 
 
 @journal_app.command("push")

@@ -8,8 +8,10 @@ import typer
 from rich.text import Text
 
 from onhand import services
+from onhand.domain.access.commands import CreateApiKey, RevokeApiKey, RotateApiKey, UpdateApiKey
 from onhand.entrypoints.cli.render import console, table, text
 from onhand.entrypoints.cli.session import onhand
+from onhand.services import resolve
 from onhand.services.views import ApiKeyView, NewApiKey
 
 keys_app = typer.Typer(help="API keys: create (the secret is shown once), list, update, rotate, revoke.",
@@ -51,7 +53,9 @@ def create_key(
     ] = None,
 ) -> None:
     """Create an API key and print its secret once."""
-    print_new_key(services.keys.create_api_key(onhand(ctx), name=name, role=role, expires_at=expires_at))
+    print_new_key(services.keys.create_api_key(onhand(ctx), CreateApiKey(
+        name=name, role=role, expires_at=resolve.moment(expires_at, "expires_at")
+    )))
 
 
 @keys_app.command("list")
@@ -68,7 +72,7 @@ def update_key(
     role: Annotated[str | None, typer.Option(help="A new role (the last active admin key keeps admin).")] = None,
 ) -> None:
     """Rename a key or change its role."""
-    keys_table([services.keys.update_api_key(onhand(ctx), key_id, name=name, role=role)])
+    keys_table([services.keys.update_api_key(onhand(ctx), UpdateApiKey(id=key_id, name=name, role=role))])
 
 
 @keys_app.command("rotate")
@@ -80,10 +84,11 @@ def rotate_key(
     ] = None,
 ) -> None:
     """Give a key a new secret and print it once; the previous secret works until the overlap ends."""
-    print_new_key(services.keys.rotate_api_key(onhand(ctx), key_id, overlap_hours=overlap_hours), "Rotated")
+    print_new_key(services.keys.rotate_api_key(onhand(ctx), RotateApiKey(
+        id=key_id, overlap_hours=overlap_hours)), "Rotated")
 
 
 @keys_app.command("revoke")
 def revoke_key(ctx: typer.Context, key_id: KeyId) -> None:
     """Revoke an API key; requests with it are refused from now on (not the last active admin key)."""
-    keys_table([services.keys.revoke_api_key(onhand(ctx), key_id)])
+    keys_table([services.keys.revoke_api_key(onhand(ctx), RevokeApiKey(id=key_id))])

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from onhand import services
+from onhand.domain.catalog.commands import CreateLocation, SetLocationRouting, UpdateLocation
 from onhand.domain.catalog.locations import Location
 from onhand.entrypoints.cli.render import console, fields, table, text
 from onhand.entrypoints.cli.session import onhand
@@ -87,10 +88,11 @@ def add_location(
 ) -> None:
     """Add an internal location."""
     location = services.locations.create_location(
-        onhand(ctx), code=code, name=name, kind=kind, parent=parent,
-        sellable=not non_sellable, allow_negative=allow_negative,
-        address=address(line1=line1, line2=line2, city=city, region=region,
-                        postcode=postcode, country=country),
+        onhand(ctx), CreateLocation(
+            code=code, name=name, kind=kind, parent=parent, sellable=not non_sellable,
+            allow_negative=allow_negative, address=address(line1=line1, line2=line2, city=city, region=region,
+                                                           postcode=postcode, country=country),
+        ),
         idempotency_key=idempotency_key,
     )
     print_location(location, parent_of(ctx, location))
@@ -144,9 +146,10 @@ def update_location(
 ) -> None:
     """Change a location's name, flags or address (an empty value clears an address part)."""
     location = services.locations.update_location(
-        onhand(ctx), code, name=name, sellable=sellable, allow_negative=allow_negative,
-        address=address(line1=line1, line2=line2, city=city, region=region,
-                        postcode=postcode, country=country),
+        onhand(ctx), UpdateLocation(
+            code=code, name=name, sellable=sellable, allow_negative=allow_negative,
+            address=address(line1=line1, line2=line2, city=city, region=region, postcode=postcode, country=country),
+        ),
     )
     print_location(location, parent_of(ctx, location))
 
@@ -169,7 +172,9 @@ def set_routing(
 ) -> None:
     """Configure how orders are routed to a site, or in which order a bin is walked."""
     location = services.locations.set_location_routing(
-        onhand(ctx), code, priority=priority, latitude=lat, longitude=lon, zones=zones, walk_order=walk_order,
-        clear_coordinates=clear_coordinates, clear_walk_order=clear_walk_order, idempotency_key=idempotency_key,
+        onhand(ctx), SetLocationRouting(
+            code=code, priority=priority, latitude=lat, longitude=lon, zones=zones, walk_order=walk_order,
+            clear_coordinates=clear_coordinates, clear_walk_order=clear_walk_order,
+        ), idempotency_key=idempotency_key,
     )
     print_location(location, parent_of(ctx, location))

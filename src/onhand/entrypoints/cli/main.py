@@ -16,6 +16,7 @@ from onhand.entrypoints.cli import admin, audit, builds, postings, server, stock
 from onhand.entrypoints.cli.assemblies import boms_app, bundles_app
 from onhand.entrypoints.cli.company import company_app, units_app
 from onhand.entrypoints.cli.errors import OnhandGroup
+from onhand.entrypoints.cli.feed import events_app, followers_app
 from onhand.entrypoints.cli.imports import import_app
 from onhand.entrypoints.cli.items import items_app
 from onhand.entrypoints.cli.journals import accounting_app, journal_app
@@ -28,6 +29,7 @@ from onhand.entrypoints.cli.purchasing import purchase_orders_app, suppliers_app
 from onhand.entrypoints.cli.receiving import receipts_app
 from onhand.entrypoints.cli.receiving import scan as scan_command
 from onhand.entrypoints.cli.session import Session
+from onhand.entrypoints.cli.traceability import customers_app, expired, expiring, recall_app, trace_app
 from onhand.entrypoints.cli.transfers import transfers_app
 from onhand.entrypoints.cli.users import users_app
 from onhand.entrypoints.cli.valuation import valuation_app
@@ -85,6 +87,11 @@ app.add_typer(boms_app, name="boms")
 app.add_typer(builds.builds_app, name="builds")
 app.command("disassemble")(builds.disassemble)
 app.command("genealogy")(builds.genealogy)
+app.add_typer(customers_app, name="customers")
+app.add_typer(trace_app, name="trace")
+app.add_typer(recall_app, name="recalls")
+app.command("expiring")(expiring)
+app.command("expired")(expired)
 app.add_typer(transfers_app, name="transfers")
 app.add_typer(import_app, name="import")
 app.command("verify")(admin.verify)
@@ -92,6 +99,8 @@ app.command("rebuild")(admin.rebuild)
 app.add_typer(keys_app, name="keys")
 app.add_typer(users_app, name="users")
 app.command("audit")(audit.audit)
+app.add_typer(events_app, name="events")
+app.add_typer(followers_app, name="followers")
 app.command("serve")(server.serve)
 app.command("demo")(server.demo)
 

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from onhand import services
+from onhand.domain.valuation.commands import ValueOpeningStock
 from onhand.entrypoints.cli.imports import read
 from onhand.entrypoints.cli.order_options import IdempotencyKey
 from onhand.entrypoints.cli.render import console, quantity, table, text
@@ -29,7 +30,8 @@ def value_opening_stock(
     """Give on-hand stock without cost layers (it predates valuation) opening layers at the file's unit costs."""
     lines = opening_costs_from_csv(read(file))
     print_opening_valuation(services.opening_valuation.value_opening_stock(
-        onhand(ctx), lines=lines, reference=reference, note=note, idempotency_key=idempotency_key,
+        onhand(ctx), ValueOpeningStock(lines=lines, reference=reference, note=note),
+        idempotency_key=idempotency_key,
     ))
 
 

@@ -28,4 +28,4 @@ ShipToCountry = Annotated[str | None, typer.Option(help="Ship-to: ISO 3166 alpha
 ShipToLat = Annotated[float | None, typer.Option("--ship-to-lat", help="Ship-to: latitude in degrees.")]
 ShipToLon = Annotated[float | None, typer.Option("--ship-to-lon", help="Ship-to: longitude in degrees.")]
 ShipDate = Annotated[str | None, typer.Option(help="Requested ship date, YYYY-MM-DD (default: today).")]
-Customer = Annotated[str | None, typer.Option(help="Customer name or number.")]
+Customer = Annotated[str | None, typer.Option(help="A customer's code, or a name (a new name makes a customer).")]

@@ -40,6 +40,7 @@ def print_order(order: SalesOrderView) -> None:
                 ("Channel", order.channel),
                 ("External id", order.external_id),
                 ("Customer", order.customer),
+                ("Customer code", order.customer_code),
                 ("Ship to", address(order.ship_to) or None),
                 ("Currency", order.currency),
                 ("Exchange rate", None if order.exchange_rate is None else f"{order.exchange_rate:f}"),

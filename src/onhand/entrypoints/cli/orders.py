@@ -92,6 +92,7 @@ def create_order(
         str | None, typer.Option(help="The order's id in its channel; the same id again finds this order.")
     ] = None,
     customer: Customer = None,
+    customer_email: Annotated[str | None, typer.Option(help="Tells customers of one name apart.")] = None,
     currency: Annotated[str | None, typer.Option(help="ISO 4217 code (default: the company's).")] = None,
     exchange_rate: ExchangeRate = None,
     requested_ship_date: ShipDate = None,
@@ -117,7 +118,8 @@ def create_order(
         services.sales_orders.create_order(
             onhand(ctx), CreateOrder(
                 lines=order_lines(line, from_location), reference=reference, channel=channel,
-                external_id=external_id, customer=customer, ship_to=address, currency=currency,
+                external_id=external_id, customer=customer, customer_email=customer_email, ship_to=address,
+                currency=currency,
                 exchange_rate=optional_decimal(exchange_rate, "exchange_rate"),
                 requested_ship_date=parse_date(requested_ship_date, "requested_ship_date"),
             ), idempotency_key=idempotency_key,

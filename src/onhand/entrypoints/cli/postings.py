@@ -11,9 +11,10 @@ from typing import Annotated
 import typer
 
 from onhand import services
+from onhand.domain.calendar import read_moment
+from onhand.domain.ledger.commands import MoveStock, PostAdjustment, PostStockCount, StockLine, parse_stock_line
 from onhand.entrypoints.cli.render import print_posting
 from onhand.entrypoints.cli.session import onhand
-from onhand.services.ledger.postings import StockLine
 
 # A negative quantity (`onhand adjust NY MUG -5`) must read as an argument, not an option.
 NUMBERS_MAY_BE_NEGATIVE = {"ignore_unknown_options": True}
@@ -43,7 +44,7 @@ UnitCostOption = Annotated[
 ]
 
 
-def parse_line(value: str) -> StockLine:
+def parse_line(value: str, field: str = "lines[0]") -> StockLine:
     text, _, cost = value.partition("@")
     parts = text.split(":")
     if not 2 <= len(parts) <= 4 or not all(part.strip() for part in parts[:2]) or ("@" in value and not cost):
@@ -51,7 +52,8 @@ def parse_line(value: str) -> StockLine:
     sku, qty, *rest = parts
     lot = rest[0] if rest else None
     expiry = rest[1] if len(rest) > 1 else None
-    return StockLine(sku=sku, quantity=qty, lot=lot or None, expiry_date=expiry or None, unit_cost=cost or None)
+    return parse_stock_line(field, sku=sku, quantity=qty, lot=lot or None, expiry_date=expiry or None,
+                            unit_cost=cost or None)
 
 
 def collect_lines(
@@ -70,13 +72,13 @@ def collect_lines(
         if qty is None:
             raise typer.BadParameter("a quantity must follow the SKU", param_hint="'QTY'")
         lines.append(
-            StockLine(sku=sku, quantity=qty, lot=lot, expiry_date=expiry, production_date=production,
-                      unit_cost=unit_cost)
+            parse_stock_line("lines[0]", sku=sku, quantity=qty, lot=lot, expiry_date=expiry,
+                             production_date=production, unit_cost=unit_cost)
         )
     elif lot or expiry or production or unit_cost:
         raise typer.BadParameter("--lot, --expiry, --production and --unit-cost need SKU and QTY",
                                  param_hint="'SKU'")
-    lines.extend(parse_line(value) for value in extra or [])
+    lines.extend(parse_line(value, f"lines[{index}]") for index, value in enumerate(extra or [], start=len(lines)))
     if not lines:
         raise typer.BadParameter("give SKU and QTY, or at least one --line", param_hint="'SKU'")
     return lines
@@ -102,8 +104,10 @@ def adjust(
     lines = collect_lines(sku, qty, line, lot=lot, expiry=expiry, production=production, unit_cost=unit_cost)
     print_posting(
         services.adjustments.post_adjustment(
-            onhand(ctx), location=location, lines=lines, reason=reason,
-            reference=reference, note=note, effective_at=effective_at, idempotency_key=idempotency_key,
+            onhand(ctx), PostAdjustment(
+                location=location, lines=lines, reason=reason, reference=reference, note=note,
+                effective_at=read_moment(effective_at, "effective_at"),
+            ), idempotency_key=idempotency_key,
         )
     )
 
@@ -126,8 +130,10 @@ def count(
     lines = collect_lines(sku, counted, line, lot=lot, unit_cost=unit_cost)
     print_posting(
         services.counts.post_stock_count(
-            onhand(ctx), location=location, lines=lines, reason=reason,
-            reference=reference, note=note, effective_at=effective_at, idempotency_key=idempotency_key,
+            onhand(ctx), PostStockCount(
+                location=location, lines=lines, reason=reason, reference=reference, note=note,
+                effective_at=read_moment(effective_at, "effective_at"),
+            ), idempotency_key=idempotency_key,
         )
     )
 
@@ -148,7 +154,7 @@ def move(
     lines = collect_lines(sku, qty, line, lot=lot)
     print_posting(
         services.relocations.move_stock(
-            onhand(ctx), source=source, destination=destination, lines=lines,
-            reference=reference, note=note, idempotency_key=idempotency_key,
+            onhand(ctx), MoveStock(source=source, destination=destination, lines=lines, reference=reference,
+                                   note=note), idempotency_key=idempotency_key,
         )
     )

@@ -6,11 +6,26 @@ Receiving (`purchase-orders receive`), receipts and scans are in `receiving.py`.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated
 
 import typer
 
 from onhand import services
+from onhand.domain.calendar import parse_date
+from onhand.domain.purchasing.commands import (
+    CreatePurchaseOrder,
+    CreateSupplier,
+    NewPurchaseLine,
+    PurchaseOrderAction,
+    SetSupplierPrice,
+    UpdatePurchaseOrder,
+    UpdateSupplier,
+    given_decimal,
+    parse_purchase_line,
+    parse_tolerance,
+)
+from onhand.domain.quantities import parse_decimal
 from onhand.entrypoints.cli import receiving, supplier_returns
 from onhand.entrypoints.cli.order_options import IdempotencyKey
 from onhand.entrypoints.cli.purchasing_render import (
@@ -21,7 +36,6 @@ from onhand.entrypoints.cli.purchasing_render import (
     print_suppliers,
 )
 from onhand.entrypoints.cli.session import onhand
-from onhand.services.purchasing.purchase_orders import NewPurchaseLine
 
 suppliers_app = typer.Typer(help="Suppliers and the prices they charge.", no_args_is_help=True)
 purchase_orders_app = typer.Typer(help="Purchase orders: draft, place, receive, close, cancel.", no_args_is_help=True)
@@ -41,6 +55,11 @@ SupplierReference = Annotated[str | None, typer.Option(help="The supplier's numb
 Note = Annotated[str | None, typer.Option(help="A note.")]
 
 
+def _new_tolerance(text: str | None) -> Decimal | None:
+    tolerance = parse_tolerance(text)
+    return None if tolerance is None or isinstance(tolerance, str) else tolerance  # "": the company's applies
+
+
 def purchase_lines(values: list[str] | None) -> list[NewPurchaseLine]:
     lines = []
     for value in values or []:
@@ -48,7 +67,7 @@ def purchase_lines(values: list[str] | None) -> list[NewPurchaseLine]:
         if not 2 <= len(parts) <= 3 or not all(part.strip() for part in parts[:2]):
             raise typer.BadParameter(f"{value!r} is not SKU:QTY[:UNIT_COST]", param_hint="'--line'")
         cost = parts[2] if len(parts) == 3 and parts[2].strip() else None
-        lines.append(NewPurchaseLine(parts[0], parts[1], cost))
+        lines.append(parse_purchase_line(f"lines[{len(lines)}]", sku=parts[0], quantity=parts[1], unit_cost=cost))
     return lines
 
 
@@ -60,8 +79,8 @@ def create_supplier(
 ) -> None:
     """Add a supplier (currency: the company's unless given)."""
     print_supplier(services.suppliers.create_supplier(
-        onhand(ctx), code=code, name=name, currency=currency, lead_time_days=lead_time_days, email=email,
-        phone=phone, over_receipt_tolerance_pct=tolerance, idempotency_key=idempotency_key))
+        onhand(ctx), CreateSupplier(code=code, name=name, currency=currency, lead_time_days=lead_time_days, email=email,
+        phone=phone, over_receipt_tolerance_pct=_new_tolerance(tolerance)), idempotency_key=idempotency_key))
 
 
 @suppliers_app.command("update")
@@ -72,8 +91,9 @@ def update_supplier(
 ) -> None:
     """Change a supplier; options not given stay as they are."""
     print_supplier(services.suppliers.update_supplier(
-        onhand(ctx), code, name=name, currency=currency, lead_time_days=lead_time_days, email=email, phone=phone,
-        over_receipt_tolerance_pct=tolerance, idempotency_key=idempotency_key))
+        onhand(ctx), UpdateSupplier(code, name=name, currency=currency, lead_time_days=lead_time_days, email=email,
+            phone=phone,
+        over_receipt_tolerance_pct=parse_tolerance(tolerance)), idempotency_key=idempotency_key))
 
 
 @suppliers_app.command("list")
@@ -101,8 +121,10 @@ def set_price(
 ) -> None:
     """Set what a supplier charges for an item (created or replaced)."""
     print_prices([services.suppliers.set_supplier_price(
-        onhand(ctx), supplier=supplier, sku=sku, unit_cost=unit_cost, supplier_sku=supplier_sku,
-        min_order_quantity=min_order_quantity, pack_size=pack_size, idempotency_key=idempotency_key)])
+        onhand(ctx), SetSupplierPrice(
+            supplier=supplier, sku=sku, unit_cost=parse_decimal(unit_cost, "unit_cost"), supplier_sku=supplier_sku,
+            min_order_quantity=given_decimal(min_order_quantity, "min_order_quantity"),
+            pack_size=given_decimal(pack_size, "pack_size")), idempotency_key=idempotency_key)])
 
 
 @suppliers_app.command("prices")
@@ -126,8 +148,10 @@ def create_purchase_order(
     if not line:
         raise typer.BadParameter("give at least one --line SKU:QTY[:UNIT_COST]", param_hint="'--line'")
     print_purchase_order(services.purchase_orders.create_purchase_order(
-        onhand(ctx), supplier=supplier, destination_location=to, lines=purchase_lines(line), reference=reference,
-        supplier_reference=supplier_reference, currency=currency, expected_date=expected_date, note=note,
+        onhand(ctx), CreatePurchaseOrder(supplier=supplier, destination=to, lines=purchase_lines(line),
+            reference=reference,
+        supplier_reference=supplier_reference, currency=currency, expected_date=parse_date(expected_date,
+            "expected_date"), note=note),
         idempotency_key=idempotency_key))
 
 
@@ -140,8 +164,9 @@ def update_purchase_order(
 ) -> None:
     """Change a draft (lines replace all); expected date, references and note until it ends."""
     print_purchase_order(services.purchase_orders.update_purchase_order(
-        onhand(ctx), reference, lines=purchase_lines(line) if line else None, destination_location=to,
-        currency=currency, supplier_reference=supplier_reference, expected_date=expected_date, note=note,
+        onhand(ctx), UpdatePurchaseOrder(reference, lines=purchase_lines(line) if line else None, destination=to,
+        currency=currency, supplier_reference=supplier_reference, expected_date=parse_date(expected_date,
+            "expected_date"), note=note),
         idempotency_key=idempotency_key))
 
 
@@ -169,21 +194,21 @@ def show_purchase_order(ctx: typer.Context, reference: Reference) -> None:
 def place(ctx: typer.Context, reference: Reference, idempotency_key: IdempotencyKey = None) -> None:
     """Send a draft to the supplier: its quantities become incoming."""
     print_purchase_order(services.purchase_orders.place_purchase_order(
-        onhand(ctx), reference, idempotency_key=idempotency_key))
+        onhand(ctx), PurchaseOrderAction(reference), idempotency_key=idempotency_key))
 
 
 @purchase_orders_app.command("close")
 def close(ctx: typer.Context, reference: Reference, idempotency_key: IdempotencyKey = None) -> None:
     """End a partly received order: what was not received is no longer expected."""
     print_purchase_order(services.purchase_orders.close_purchase_order(
-        onhand(ctx), reference, idempotency_key=idempotency_key))
+        onhand(ctx), PurchaseOrderAction(reference), idempotency_key=idempotency_key))
 
 
 @purchase_orders_app.command("cancel")
 def cancel(ctx: typer.Context, reference: Reference, idempotency_key: IdempotencyKey = None) -> None:
     """Cancel an order of which nothing was received."""
     print_purchase_order(services.purchase_orders.cancel_purchase_order(
-        onhand(ctx), reference, idempotency_key=idempotency_key))
+        onhand(ctx), PurchaseOrderAction(reference), idempotency_key=idempotency_key))
 
 
 purchase_orders_app.command("receive")(receiving.receive)

@@ -14,13 +14,21 @@ import typer
 from rich.text import Text
 
 from onhand import services
+from onhand.domain.calendar import parse_local_moment
+from onhand.domain.purchasing.commands import (
+    AddLandedCosts,
+    NewLandedCost,
+    ReceiptLine,
+    ReceivePurchaseOrder,
+    given_decimal,
+    parse_landed_cost,
+    parse_receipt_line,
+)
 from onhand.entrypoints.cli.order_options import IdempotencyKey
 from onhand.entrypoints.cli.postings import EffectiveAt
 from onhand.entrypoints.cli.purchasing_render import print_receipt
 from onhand.entrypoints.cli.render import console, fields
 from onhand.entrypoints.cli.session import onhand
-from onhand.services.purchasing.landed_costs import NewLandedCost
-from onhand.services.purchasing.receiving import ReceiptLine
 
 receipts_app = typer.Typer(help="Receipts against purchase orders, and their landed costs.", no_args_is_help=True)
 
@@ -51,8 +59,8 @@ def receipt_lines(
             raise typer.BadParameter(f"{value!r} is not LINE:QTY[:LOT[:EXPIRY]]", param_hint="'--line'")
         lot = parts[2] if len(parts) > 2 and parts[2].strip() else None
         expiry = parts[3] if len(parts) > 3 and parts[3].strip() else None
-        lines.append(ReceiptLine(_line_no(parts[0], value, "'--line'"), parts[1], lot=lot, expiry_date=expiry,
-                                 location=location))
+        lines.append(parse_receipt_line(f"lines[{len(lines)}]", line_no=_line_no(parts[0], value, "'--line'"),
+                                        quantity=parts[1], lot=lot, expiry_date=expiry, location=location))
     for value in serials or []:
         number, _, codes = value.partition(":")
         if not codes.strip():
@@ -70,8 +78,9 @@ def landed_costs(values: list[str] | None) -> list[NewLandedCost]:
         if not 2 <= len(parts) <= 5:
             raise typer.BadParameter(f"{value!r} is not KIND:AMOUNT[:CURRENCY[:RATE[:METHOD]]]", param_hint="'--cost'")
         parts += [""] * (5 - len(parts))
-        costs.append(NewLandedCost(parts[0], parts[1], currency=parts[2] or None, exchange_rate=parts[3] or None,
-                                   method=parts[4] or "value"))
+        costs.append(parse_landed_cost(f"landed_costs[{len(costs)}]", kind=parts[0], amount=parts[1],
+                                       currency=parts[2] or None, exchange_rate=parts[3] or None,
+                                       method=parts[4] or "value"))
     return costs
 
 
@@ -95,8 +104,10 @@ def receive(
     if not lines:
         raise typer.BadParameter("give at least one --line, --serials or --scan", param_hint="'--line'")
     print_receipt(services.receiving.receive_purchase_order(
-        onhand(ctx), reference, lines=lines, location=location, exchange_rate=exchange_rate,
-        delivery_reference=delivery_reference, landed_costs=landed_costs(cost), effective_at=effective_at,
+        onhand(ctx), ReceivePurchaseOrder(reference, lines=lines, location=location,
+            exchange_rate=given_decimal(exchange_rate, "exchange_rate"),
+        delivery_reference=delivery_reference, landed_costs=landed_costs(cost),
+            effective_at=parse_local_moment(effective_at, "effective_at")),
         idempotency_key=idempotency_key))
 
 
@@ -121,7 +132,7 @@ def add_cost(
     if not cost:
         raise typer.BadParameter("give at least one --cost KIND:AMOUNT", param_hint="'--cost'")
     print_receipt(services.landed_costs.add_landed_costs(
-        onhand(ctx), receipt, costs=landed_costs(cost), idempotency_key=idempotency_key))
+        onhand(ctx), AddLandedCosts(receipt, costs=landed_costs(cost)), idempotency_key=idempotency_key))
 
 
 def scan(ctx: typer.Context, barcode: Annotated[str, typer.Argument(help="The scanned text.")]) -> None:

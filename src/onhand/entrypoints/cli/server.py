@@ -11,6 +11,7 @@ from rich.text import Text
 from onhand import services
 from onhand.bootstrap import Onhand
 from onhand.config import default_database_url
+from onhand.domain.access.commands import CreateApiKey
 from onhand.entrypoints.cli.keys import print_new_key
 from onhand.entrypoints.cli.render import console
 from onhand.entrypoints.cli.session import Session, onhand, redact, session
@@ -64,7 +65,7 @@ def demo(
     else:
         out.print(Text("The database already has items; demo data not loaded.", style="yellow"))
     out.print(Text(f"Database: {redact(current.database_url)}"))
-    print_new_key(services.keys.create_api_key(target, name="demo", role="admin"))
+    print_new_key(services.keys.create_api_key(target, CreateApiKey(name="demo", role="admin")))
     sign_in = services.demo.demo_sign_in(target)
     out.print(Text(f"Sign in to the web app at http://{host}:{port}/ as {sign_in.user.email} with the password "
                    "(shown only now; a new one on every `onhand demo`):", style="bold"))

@@ -70,7 +70,9 @@ def history(
     ctx: typer.Context,
     sku: Annotated[str | None, typer.Option(help="Only moves of this SKU.")] = None,
     location: Annotated[str | None, typer.Option(help="Only moves at this location (with its bins).")] = None,
-    lot: Annotated[str | None, typer.Option(help="Only moves of this lot (needs --sku).")] = None,
+    lot: Annotated[
+        str | None, typer.Option(help="Only moves of this lot (without --sku: the lot of any item coded so).")
+    ] = None,
     limit: Annotated[int, typer.Option(help="At most this many moves (1-1000).")] = 50,
     before: Annotated[
         int | None, typer.Option(help="Only moves older than this move id (to page back).")

@@ -12,10 +12,10 @@ import typer
 from rich.text import Text
 
 from onhand import services
+from onhand.domain.purchasing.commands import ReturnToSupplier, SupplierReturnLine, parse_supplier_return_line
 from onhand.entrypoints.cli.order_options import IdempotencyKey
 from onhand.entrypoints.cli.render import console, table, text
 from onhand.entrypoints.cli.session import onhand
-from onhand.services.purchasing.supplier_returns import SupplierReturnLine
 from onhand.services.purchasing.views import SupplierReturnView
 
 Reference = Annotated[str, typer.Argument(help="The purchase order's reference, e.g. PO-000001.")]
@@ -28,7 +28,8 @@ def return_lines(values: list[str] | None) -> list[SupplierReturnLine]:
         if not 2 <= len(parts) <= 4 or not parts[0].strip().isdigit() or not parts[1].strip():
             raise typer.BadParameter(f"{value!r} is not LINE:QTY[:LOT[:LOCATION]]", param_hint="'--line'")
         parts += [""] * (4 - len(parts))
-        lines.append(SupplierReturnLine(int(parts[0]), parts[1], lot=parts[2] or None, location=parts[3] or None))
+        lines.append(parse_supplier_return_line(f"lines[{len(lines)}]", line_no=int(parts[0]), quantity=parts[1],
+                                                lot=parts[2] or None, location=parts[3] or None))
     if not lines:
         raise typer.BadParameter("give at least one --line", param_hint="'--line'")
     return lines
@@ -48,8 +49,8 @@ def return_to_supplier(
 ) -> None:
     """Send received units back to the supplier: one posting, free stock only, all lines or none."""
     print_supplier_return(services.supplier_returns.return_to_supplier(
-        onhand(ctx), reference, lines=return_lines(line), authorisation=authorisation, note=note,
-        return_reference=return_reference, idempotency_key=idempotency_key,
+        onhand(ctx), ReturnToSupplier(reference, lines=return_lines(line), authorisation=authorisation, note=note,
+        return_reference=return_reference), idempotency_key=idempotency_key,
     ))
 
 

@@ -14,11 +14,23 @@ from typing import Annotated
 import typer
 
 from onhand import services
+from onhand.domain.calendar import parse_date
+from onhand.domain.transfers.commands import (
+    CreateTransfer,
+    NewTransferLine,
+    ReceiveTransfer,
+    SetTransferRoute,
+    ShipTransfer,
+    TransferAction,
+    TransferMoveLine,
+    UpdateTransfer,
+    WriteOffTransit,
+    parse_transfer_line,
+    parse_transfer_move_line,
+)
 from onhand.domain.transfers.transfer_orders import LOST_IN_TRANSIT
 from onhand.entrypoints.cli.session import onhand
 from onhand.entrypoints.cli.transfer_render import print_routes, print_transfer, print_transfers
-from onhand.services.transfers.transfer_orders import NewTransferLine
-from onhand.services.transfers.transit import TransferMoveLine
 
 transfers_app = typer.Typer(
     help="Transfer orders: stock sent between sites through transit (ship, receive, write off).",
@@ -51,7 +63,8 @@ def new_lines(values: list[str] | None) -> list[NewTransferLine]:
         parts = value.split(":")
         if not 2 <= len(parts) <= 3 or not all(part.strip() for part in parts[:2]):
             raise typer.BadParameter(f"{value!r} is not SKU:QTY[:LOT]", param_hint="'--line'")
-        found.append(NewTransferLine(parts[0], parts[1], parts[2] if len(parts) == 3 and parts[2].strip() else None))
+        lot = parts[2] if len(parts) == 3 and parts[2].strip() else None
+        found.append(parse_transfer_line(f"lines[{len(found)}]", sku=parts[0], quantity=parts[1], lot=lot))
     return found
 
 
@@ -65,7 +78,8 @@ def move_lines(values: list[str] | None) -> list[TransferMoveLine] | None:
             raise typer.BadParameter(f"{value!r} is not LINE:QTY[:LOT[:LOCATION]]", param_hint="'--line'")
         lot = parts[2].strip() if len(parts) > 2 and parts[2].strip() else None
         location = parts[3].strip() if len(parts) > 3 and parts[3].strip() else None
-        found.append(TransferMoveLine(int(parts[0]), parts[1], lot, location))
+        found.append(parse_transfer_move_line(f"lines[{len(found)}]", line_no=int(parts[0]), quantity=parts[1],
+                                              lot=lot, location=location))
     return found
 
 
@@ -88,8 +102,11 @@ def create_transfer(
         raise typer.BadParameter("give at least one --line SKU:QTY[:LOT]", param_hint="'--line'")
     print_transfer(
         services.transfer_orders.create_transfer(
-            onhand(ctx), source=source, destination=destination, lines=new_lines(line), transit=via,
-            reference=reference, expected_date=expected, carrier=carrier, tracking_number=tracking, note=note,
+            onhand(ctx), CreateTransfer(
+                source=source, destination=destination, lines=new_lines(line), transit=via, reference=reference,
+                expected_date=parse_date(expected, "expected_date"), carrier=carrier, tracking_number=tracking,
+                note=note,
+            ),
             idempotency_key=idempotency_key,
         )
     )
@@ -112,8 +129,12 @@ def update_transfer(
     """Change a transfer: lines and transit while draft; expected date, carrier, tracking, note later."""
     print_transfer(
         services.transfer_orders.update_transfer(
-            onhand(ctx), reference, lines=new_lines(line) if line else None, transit=via, expected_date=expected,
-            carrier=carrier, tracking_number=tracking, note=note, idempotency_key=idempotency_key,
+            onhand(ctx), UpdateTransfer(
+                reference, lines=new_lines(line) if line else None, transit=via,
+                expected_date=parse_date(expected, "expected_date"), carrier=carrier, tracking_number=tracking,
+                note=note,
+            ),
+            idempotency_key=idempotency_key,
         )
     )
 
@@ -148,7 +169,8 @@ def ship_transfer(
 ) -> None:
     """Ship (source → transit): free stock only, lots first-expired-first-out unless named."""
     print_transfer(
-        services.transit.ship_transfer(onhand(ctx), reference, lines=move_lines(line), idempotency_key=idempotency_key)
+        services.transit.ship_transfer(onhand(ctx), ShipTransfer(reference, lines=move_lines(line)),
+            idempotency_key=idempotency_key)
     )
 
 
@@ -163,7 +185,8 @@ def receive_transfer(
     """Receive (transit → destination): never more than was shipped, per line and lot."""
     print_transfer(
         services.transit.receive_transfer(
-            onhand(ctx), reference, lines=move_lines(line), location=location, idempotency_key=idempotency_key
+            onhand(ctx), ReceiveTransfer(reference, lines=move_lines(line), location=location),
+                idempotency_key=idempotency_key
         )
     )
 
@@ -180,7 +203,8 @@ def write_off(
     """Write off what will never arrive (transit → adjustment, with a reason)."""
     print_transfer(
         services.transit.write_off_transit(
-            onhand(ctx), reference, lines=move_lines(line), reason=reason, note=note, idempotency_key=idempotency_key
+            onhand(ctx), WriteOffTransit(reference, lines=move_lines(line), reason=reason, note=note),
+                idempotency_key=idempotency_key
         )
     )
 
@@ -188,13 +212,15 @@ def write_off(
 @transfers_app.command("close")
 def close_transfer(ctx: typer.Context, reference: Reference, idempotency_key: IdempotencyKey = None) -> None:
     """Finish a transfer short: what was not shipped will not be (nothing may be in transit)."""
-    print_transfer(services.transfer_orders.close_transfer(onhand(ctx), reference, idempotency_key=idempotency_key))
+    print_transfer(services.transfer_orders.close_transfer(onhand(ctx), TransferAction(reference),
+        idempotency_key=idempotency_key))
 
 
 @transfers_app.command("cancel")
 def cancel_transfer(ctx: typer.Context, reference: Reference, idempotency_key: IdempotencyKey = None) -> None:
     """Cancel a transfer that has shipped nothing."""
-    print_transfer(services.transfer_orders.cancel_transfer(onhand(ctx), reference, idempotency_key=idempotency_key))
+    print_transfer(services.transfer_orders.cancel_transfer(onhand(ctx), TransferAction(reference),
+        idempotency_key=idempotency_key))
 
 
 @transfers_app.command("route")
@@ -209,7 +235,7 @@ def set_route(
 ) -> None:
     """Set the default transit location (and lead time) of transfers SOURCE → DESTINATION."""
     route = services.transfer_routes.set_transfer_route(
-        onhand(ctx), source=source, destination=destination, transit=transit, lead_time_days=lead_time
+        onhand(ctx), SetTransferRoute(source=source, destination=destination, transit=transit, lead_time_days=lead_time)
     )
     print_routes([route])
 

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from onhand import services
+from onhand.domain.valuation.commands import SetCompanyCostingMethod, SetItemCostingMethod
 from onhand.entrypoints.cli import opening_valuation
 from onhand.entrypoints.cli.render import console, fields, quantity, table, text
 from onhand.entrypoints.cli.session import onhand
@@ -23,8 +24,8 @@ def costing(
 ) -> None:
     """Show the company's costing method, or choose it with --method."""
     service = onhand(ctx)
-    chosen = (services.costing.set_company_costing_method(service, method) if method is not None
-              else services.costing.get_company_costing_method(service))
+    chosen = (services.costing.set_company_costing_method(service, SetCompanyCostingMethod(method))
+              if method is not None else services.costing.get_company_costing_method(service))
     console().print(text(f"Costing method: {chosen}"))
 
 
@@ -40,7 +41,8 @@ def item_costing(
     """Show an item's costing method, give it its own (--method) or drop it (--company)."""
     service = onhand(ctx)
     if method is not None or company:
-        found = services.costing.set_item_costing_method(service, sku, None if company else method)
+        found = services.costing.set_item_costing_method(service, SetItemCostingMethod(
+            sku=sku, method=None if company else method))
     else:
         found = services.costing.get_item_costing(service, sku)
     console().print(fields([("SKU", found.sku), ("Method", found.method), ("Own method", found.own_method or "-")],

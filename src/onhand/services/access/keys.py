@@ -19,6 +19,7 @@ from onhand.domain.access.api_keys import (
     rotation_overlap,
     validate_expiry,
 )
+from onhand.domain.access.commands import CreateApiKey, RevokeApiKey, RotateApiKey, UpdateApiKey
 from onhand.domain.access.roles import PERMISSIONS, Permission, Role, allows, parse_role
 from onhand.domain.actors import ActorKind
 from onhand.domain.audit import AuditObject
@@ -48,18 +49,16 @@ def key_subject(key: ApiKeyView) -> AuditObject:
     return AuditObject("api_key", str(key.id))
 
 
-def create_api_key(
-    ctx: ServiceContext, *, name: str, role: str, expires_at: datetime | str | None = None
-) -> NewApiKey:
+def create_api_key(ctx: ServiceContext, command: CreateApiKey) -> NewApiKey:
     """Make a key; its secret is returned here once and never again. `expires_at` (with
     a time zone, in the future) ends it; without, it lasts until revoked.
 
     Deliberately without an idempotency key: a replay could not return the secret,
     which only exists as a hash after this call.
     """
-    key_name = validate_name(name)
-    key_role = parse_role(role)
-    ends = validate_expiry(resolve.moment(expires_at, "expires_at"), ctx.now())
+    key_name = validate_name(command.name)
+    key_role = parse_role(command.role)
+    ends = validate_expiry(resolve.moment(command.expires_at, "expires_at"), ctx.now())
     prefix = secrets.token_hex(6)
     secret = _secret(prefix)
 
@@ -69,8 +68,7 @@ def create_api_key(
             secret_hash=_hash(secret), created_at=ctx.now(), expires_at=ends,
         )
 
-    request = {"name": key_name, "role": key_role.value, "expires_at": ends}
-    view = run_write(ctx, work, _load, action="create_api_key", subject=key_subject, request=request)
+    view = run_write(ctx, work, _load, action="create_api_key", subject=key_subject, request=command)
     return NewApiKey(key=view, secret=secret)
 
 
@@ -124,11 +122,9 @@ def list_api_keys(ctx: ServiceContext) -> list[ApiKeyView]:
         return uow.api_keys.list()
 
 
-def update_api_key(
-    ctx: ServiceContext, key_id: int, *, name: str | None = None, role: str | None = None,
-    idempotency_key: str | None = None,
-) -> ApiKeyView:
+def update_api_key(ctx: ServiceContext, command: UpdateApiKey, *, idempotency_key: str | None = None) -> ApiKeyView:
     """Rename a key or change its role; the last active admin key cannot be demoted (409)."""
+    key_id, name, role = command.id, command.name, command.role
     resolve.record_id(key_id, "id")
     new_name = validate_name(name) if name is not None else None
     new_role = parse_role(role) if role is not None else None
@@ -141,17 +137,17 @@ def update_api_key(
                             role=new_role.value if new_role else current.role)
         return key_id
 
-    request = {"id": key_id, "name": new_name, "role": new_role.value if new_role else None}
     return run_write(ctx, work, _load, action="update_api_key", subject=key_subject,
-                     idempotency_key=idempotency_key, request=request, before=lambda uow: _load(uow, key_id))
+                     idempotency_key=idempotency_key, request=command, before=lambda uow: _load(uow, key_id))
 
 
-def rotate_api_key(ctx: ServiceContext, key_id: int, *, overlap_hours: int | None = None) -> NewApiKey:
+def rotate_api_key(ctx: ServiceContext, command: RotateApiKey) -> NewApiKey:
     """Give a key a new secret (shown once, here); the previous one keeps working for
     `overlap_hours` (default 24, 0: stops now). A rotation during an overlap ends the
     older secret at once. Without an idempotency key, as at creation."""
+    key_id = command.id
     resolve.record_id(key_id, "id")
-    overlap = rotation_overlap(overlap_hours)
+    overlap = rotation_overlap(command.overlap_hours)
 
     def work(uow: UnitOfWork) -> int:
         now = ctx.now()
@@ -168,29 +164,33 @@ def rotate_api_key(ctx: ServiceContext, key_id: int, *, overlap_hours: int | Non
     with ctx.reading() as uow:
         prefix = _load(uow, key_id).prefix
     secret = _secret(prefix)
-    request = {"id": key_id, "overlap_hours": int(overlap.total_seconds() // 3600)}
-    view = run_write(ctx, work, _load, action="rotate_api_key", subject=key_subject, request=request)
+    view = run_write(ctx, work, _load, action="rotate_api_key", subject=key_subject, request=command)
     return NewApiKey(key=view, secret=secret)
 
 
-def revoke_api_key(ctx: ServiceContext, key_id: int, *, idempotency_key: str | None = None) -> ApiKeyView:
+def revoke_api_key(ctx: ServiceContext, command: RevokeApiKey, *, idempotency_key: str | None = None) -> ApiKeyView:
     """Revoke a key; requests with it are refused from then on. Not the key making this
     request (409 `own_key`; that is `revoke_own_api_key`), nor the last active admin key (409)."""
+    key_id = command.id
     resolve.record_id(key_id, "id")
     if ctx.actor.kind is ActorKind.API_KEY and ctx.actor.id == str(key_id):
         raise ConfirmationRequired(
             "own_key", f"API key {key_id} is the key making this request; confirm with own_key=true to revoke it"
         )
-    return _revoke(ctx, key_id, idempotency_key)
+    return _revoke(ctx, command, idempotency_key)
 
 
-def revoke_own_api_key(ctx: ServiceContext, key_id: int, *, idempotency_key: str | None = None) -> ApiKeyView:
+def revoke_own_api_key(
+    ctx: ServiceContext, command: RevokeApiKey, *, idempotency_key: str | None = None
+) -> ApiKeyView:
     """Revoke a key, which may be the one making this request (the caller confirmed it)."""
-    resolve.record_id(key_id, "id")
-    return _revoke(ctx, key_id, idempotency_key)
+    resolve.record_id(command.id, "id")
+    return _revoke(ctx, command, idempotency_key)
 
 
-def _revoke(ctx: ServiceContext, key_id: int, idempotency_key: str | None) -> ApiKeyView:
+def _revoke(ctx: ServiceContext, command: RevokeApiKey, idempotency_key: str | None) -> ApiKeyView:
+    key_id = command.id
+
     def work(uow: UnitOfWork) -> int:
         key = _load(uow, key_id)
         if key.role == Role.ADMIN:
@@ -200,7 +200,7 @@ def _revoke(ctx: ServiceContext, key_id: int, idempotency_key: str | None) -> Ap
 
     return run_write(
         ctx, work, _load, action="revoke_api_key", subject=key_subject, idempotency_key=idempotency_key,
-        request={"id": key_id},
+        request=command,
     )
 
 

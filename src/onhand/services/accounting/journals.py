@@ -11,6 +11,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from onhand.domain.accounting.commands import PostJournal
 from onhand.domain.accounting.journal import check_not_locked
 from onhand.domain.audit import AuditObject
 from onhand.domain.calendar import business_day, time_zone
@@ -93,8 +94,10 @@ def list_journals(
     return [v for v in views if v.status == "posted" or v.journal.lines]
 
 
-def _post(ctx: ServiceContext, day: date | str, *, lock: bool, idempotency_key: str | None) -> JournalView:
-    wanted = parse_day(day)
+def post_journal(ctx: ServiceContext, command: PostJournal, *, idempotency_key: str | None = None) -> JournalView:
+    """Freeze a day's journal (a day that is over); posting it again changes nothing. With
+    `lock`, also advance the period lock date to it (never moving it back)."""
+    wanted, lock = parse_day(command.day), command.lock
 
     def work(uow: UnitOfWork) -> int:
         if wanted >= today(ctx, uow):
@@ -123,7 +126,7 @@ def _post(ctx: ServiceContext, day: date | str, *, lock: bool, idempotency_key: 
 
     return run_write(ctx, work, lambda uow, _id: JournalBook(uow).view(wanted), action="post_journal",
                      subject=lambda view: AuditObject("journal", view.day.isoformat()),
-                     idempotency_key=idempotency_key, request={"day": wanted.isoformat(), "lock": lock})
+                     idempotency_key=idempotency_key, request=command)
 
 
 def _check_storable(day: date, amounts: list[tuple[str, Decimal]]) -> None:
@@ -131,16 +134,6 @@ def _check_storable(day: date, amounts: list[tuple[str, Decimal]]) -> None:
     for what, amount in amounts:
         if abs(amount) > MAX_STORED:
             raise OutOfRange(what=f"the journal of {day}: {what}", total=amount, limit=MAX_STORED, field="day")
-
-
-def post_journal(ctx: ServiceContext, day: date | str, *, idempotency_key: str | None = None) -> JournalView:
-    """Freeze a day's journal (a day that is over); posting it again changes nothing."""
-    return _post(ctx, day, lock=False, idempotency_key=idempotency_key)
-
-
-def post_journal_and_lock(ctx: ServiceContext, day: date | str, *, idempotency_key: str | None = None) -> JournalView:
-    """Freeze a day's journal and advance the period lock date to it (never moves it back)."""
-    return _post(ctx, day, lock=True, idempotency_key=idempotency_key)
 
 
 def export_journals(

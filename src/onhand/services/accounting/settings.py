@@ -14,6 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from onhand.domain.accounting.accounts import DEFAULT_CODES, AccountMap, AccountRole, parse_role
+from onhand.domain.accounting.commands import UpdateAccountingSettings
 from onhand.domain.audit import AuditObject
 from onhand.domain.catalog.items import validate_category
 from onhand.domain.errors import InvalidInput
@@ -69,21 +70,19 @@ def _codes(given: Mapping[str, str], field: str) -> dict[AccountRole, str]:
 
 
 def update_accounting_settings(
-    ctx: ServiceContext,
-    *,
-    accounts: Mapping[str, str] | None = None,
-    categories: Mapping[str, Mapping[str, str]] | None = None,
-    track_locations: bool | None = None,
-    lock_date: date | str | None = None,
-    currency: str | None = None,
-    idempotency_key: str | None = None,
+    ctx: ServiceContext, command: UpdateAccountingSettings, *, idempotency_key: str | None = None
 ) -> AccountingSettings:
     """Change what is given; leave the rest.
 
     `accounts` changes the default codes of the roles it names; `categories` replaces
     the overrides of the categories it names (an empty mapping removes a category's);
-    `lock_date` "" removes the lock date; `currency` may change only before any move is valued.
+    `remove_lock_date` removes the lock date; `currency` may change only before any move is valued.
     """
+    accounts, categories, track_locations, currency = (
+        command.accounts, command.categories, command.track_locations, command.currency
+    )
+    if command.remove_lock_date and command.lock_date is not None:
+        raise InvalidInput("lock_date", "give a lock date or remove it, not both")
     new_defaults = _codes(accounts, "accounts") if accounts is not None else {}
     new_categories: dict[str, dict[AccountRole, str]] = {}
     for name, codes in (categories or {}).items():
@@ -91,8 +90,8 @@ def update_accounting_settings(
         if category is None:
             raise InvalidInput("categories", "a category name must not be empty")
         new_categories[category] = _codes(codes, f"categories.{category}")
-    clear_lock = isinstance(lock_date, str) and not lock_date.strip()
-    new_lock = None if clear_lock else parse_date(lock_date, "lock_date")
+    clear_lock = command.remove_lock_date
+    new_lock = parse_date(command.lock_date, "lock_date")
     if currency is not None and not re.fullmatch(r"[A-Z]{3}", currency):
         raise InvalidInput("currency", f"{currency!r} is not an ISO 4217 code like USD")
 
@@ -113,11 +112,6 @@ def update_accounting_settings(
             change_currency(uow, currency)
         return 1
 
-    request = {
-        "accounts": dict(accounts or {}), "categories": {k: dict(v) for k, v in (categories or {}).items()},
-        "track_locations": track_locations, "lock_date": str(lock_date) if lock_date is not None else None,
-        "currency": currency,
-    }
     return run_write(ctx, work, lambda uow, _id: load_settings(uow), action="update_accounting_settings",
                      subject=lambda _settings: AuditObject("company", "accounting"),
-                     idempotency_key=idempotency_key, request=request, before=load_settings)
+                     idempotency_key=idempotency_key, request=command, before=load_settings)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from onhand.domain.audit import AuditObject
 from onhand.domain.calendar import time_zone
+from onhand.domain.catalog.commands import UpdateCompany
 from onhand.domain.catalog.items import validate_min_remaining_days
 from onhand.domain.errors import Conflict, InvalidInput
 from onhand.domain.purchasing.purchase_orders import validate_tolerance
@@ -42,16 +43,11 @@ def get_company(ctx: ServiceContext) -> Company:
         return uow.company.get()
 
 
-def update_company(
-    ctx: ServiceContext,
-    *,
-    name: str | None = None,
-    timezone: str | None = None,
-    currency: str | None = None,
-    min_remaining_shelf_life_days: int | None = None,
-    over_receipt_tolerance_pct: Decimal | int | str | None = None,
-    idempotency_key: str | None = None,
-) -> Company:
+def update_company(ctx: ServiceContext, command: UpdateCompany, *, idempotency_key: str | None = None) -> Company:
+    name, timezone, currency = command.name, command.timezone, command.currency
+    min_remaining_shelf_life_days, over_receipt_tolerance_pct = (
+        command.min_remaining_shelf_life_days, command.over_receipt_tolerance_pct
+    )
     if timezone is not None:
         time_zone(timezone)
     if currency is not None and not re.fullmatch(r"[A-Z]{3}", currency):
@@ -83,8 +79,5 @@ def update_company(
         ctx, work, lambda uow, _id: uow.company.get(), action="update_company",
         subject=lambda _company: AuditObject("company", "settings"), idempotency_key=idempotency_key,
         before=lambda uow: uow.company.get(),
-        request={
-            "name": name, "timezone": timezone, "currency": currency, "min_days": min_days,
-            **({"tolerance": tolerance} if tolerance is not None else {}),
-        },
+        request=command,
     )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from onhand.domain.audit import AuditObject
+from onhand.domain.catalog.commands import CreateItem, CreateUnit, UpdateItem
 from onhand.domain.catalog.gtin import normalize_gtin
 from onhand.domain.catalog.items import (
     Item,
@@ -78,55 +80,27 @@ def weight(value: object) -> Decimal | None:
     return None if value is None else validate_weight(parse_decimal(value, "weight_kg"))
 
 
-def create_item(
-    ctx: ServiceContext,
-    *,
-    sku: str,
-    name: str,
-    unit: str = "each",
-    tracking: str = "none",
-    gtin: str | None = None,
-    shelf_life_days: int | None = None,
-    kind: str = ItemKind.STOCKED.value,
-    weight_kg: Decimal | int | str | None = None,
-    category: str | None = None,
-    idempotency_key: str | None = None,
-) -> Item:
+def create_item(ctx: ServiceContext, command: CreateItem, *, idempotency_key: str | None = None) -> Item:
     """Add an item: `kind` stocked (default), bundle (a virtual kit) or assembly (built)."""
-    request: dict[str, Any] = {
-        "sku": sku, "name": name, "unit": unit, "tracking": tracking,
-        "gtin": gtin, "shelf_life_days": shelf_life_days, "kind": kind,
-    }
-    if weight_kg is not None:
-        request["weight_kg"] = weight_kg
-    if category is not None:
-        request["category"] = category
 
     def work(uow: UnitOfWork) -> int:
-        return uow.items.add(new_item(uow, **request), ctx.now())
+        return uow.items.add(new_item(uow, **dataclasses.asdict(command)), ctx.now())
 
     return run_write(
         ctx, work, _load, action="create_item", subject=item_subject, idempotency_key=idempotency_key,
-        request=request,
+        request=command,
     )
 
 
-def update_item(
-    ctx: ServiceContext,
-    sku: str,
-    *,
-    name: str | None = None,
-    gtin: str | None = None,
-    shelf_life_days: int | None = None,
-    min_remaining_shelf_life_days: int | None = None,
-    weight_kg: Decimal | int | str | None = None,
-    category: str | None = None,
-    idempotency_key: str | None = None,
-) -> Item:
+def update_item(ctx: ServiceContext, command: UpdateItem, *, idempotency_key: str | None = None) -> Item:
     """Change what may change after stock has moved; unit and tracking are fixed then.
 
     `category` (for account codes per category in the journals): "" removes it.
     """
+    sku, name, gtin, shelf_life_days, min_remaining_shelf_life_days, weight_kg, category = (
+        command.sku, command.name, command.gtin, command.shelf_life_days, command.min_remaining_shelf_life_days,
+        command.weight_kg, command.category,
+    )
 
     def work(uow: UnitOfWork) -> int:
         current = resolve.item(uow, sku)
@@ -155,14 +129,9 @@ def update_item(
         )
         return current.id
 
-    request = {
-        "sku": sku, "name": name, "gtin": gtin, "shelf_life_days": shelf_life_days,
-        "min_remaining_shelf_life_days": min_remaining_shelf_life_days, "weight_kg": weight_kg,
-        **({"category": category} if category is not None else {}),
-    }
     return run_write(
         ctx, work, _load, action="update_item", subject=item_subject, idempotency_key=idempotency_key,
-        request=request, before=lambda uow: resolve.item(uow, sku),
+        request=command, before=lambda uow: resolve.item(uow, sku),
     )
 
 
@@ -204,9 +173,8 @@ def list_units(ctx: ServiceContext) -> list[UnitOfMeasure]:
         return uow.units.list()
 
 
-def create_unit(
-    ctx: ServiceContext, *, code: str, name: str, decimals: int, idempotency_key: str | None = None
-) -> UnitOfMeasure:
+def create_unit(ctx: ServiceContext, command: CreateUnit, *, idempotency_key: str | None = None) -> UnitOfMeasure:
+    code, name, decimals = command.code, command.name, command.decimals
     unit = UnitOfMeasure(code.strip().lower(), validate_name(name), decimals)
     if not unit.code.isidentifier() or len(unit.code) > 16:
         raise InvalidInput("code", f"{code!r} is not a valid unit code")
@@ -220,5 +188,5 @@ def create_unit(
     return run_write(
         ctx, work, lambda uow, _id: unit, action="create_unit",
         subject=lambda made: AuditObject("unit", made.code), idempotency_key=idempotency_key,
-        request={"code": code, "name": name, "decimals": decimals},
+        request=command,
     )

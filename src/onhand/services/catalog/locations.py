@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from onhand.domain.audit import AuditObject
+from onhand.domain.catalog.commands import CreateLocation, SetLocationRouting, UpdateLocation
 from onhand.domain.catalog.events import SellablePlacesChanged
 from onhand.domain.catalog.items import validate_name
 from onhand.domain.catalog.locations import (
@@ -75,41 +77,27 @@ def new_location(
 
 
 def create_location(
-    ctx: ServiceContext,
-    *,
-    code: str,
-    name: str,
-    kind: str,
-    parent: str | None = None,
-    sellable: bool = True,
-    allow_negative: bool = False,
-    address: dict[str, str | None] | None = None,
-    idempotency_key: str | None = None,
+    ctx: ServiceContext, command: CreateLocation, *, idempotency_key: str | None = None
 ) -> Location:
-    request: dict[str, Any] = {
-        "code": code, "name": name, "kind": kind, "parent": parent,
-        "sellable": sellable, "allow_negative": allow_negative, "address": address,
-    }
+    fields = {field.name: getattr(command, field.name) for field in dataclasses.fields(command)}
+    fields["address"] = dict(command.address) if command.address is not None else None
 
     def work(uow: UnitOfWork) -> int:
-        return uow.locations.add(new_location(uow, **request), ctx.now()).id
+        return uow.locations.add(new_location(uow, **fields), ctx.now()).id
 
     return run_write(
         ctx, work, _load, action="create_location", subject=location_subject,
-        idempotency_key=idempotency_key, request=request,
+        idempotency_key=idempotency_key, request=command,
     )
 
 
 def update_location(
-    ctx: ServiceContext,
-    code: str,
-    *,
-    name: str | None = None,
-    sellable: bool | None = None,
-    allow_negative: bool | None = None,
-    address: dict[str, str | None] | None = None,
-    idempotency_key: str | None = None,
+    ctx: ServiceContext, command: UpdateLocation, *, idempotency_key: str | None = None
 ) -> Location:
+    code, name, sellable, allow_negative, address = (
+        command.code, command.name, command.sellable, command.allow_negative, command.address
+    )
+
     def work(uow: UnitOfWork) -> int:
         current = resolve.internal_location(uow, code, "code")
         changed = replace(
@@ -125,13 +113,9 @@ def update_location(
         _sellability_changed(uow, before, uow.locations.by_id(), ctx.now())
         return current.id
 
-    request = {
-        "code": code, "name": name, "sellable": sellable,
-        "allow_negative": allow_negative, "address": address,
-    }
     return run_write(
         ctx, work, _load, action="update_location", subject=location_subject,
-        idempotency_key=idempotency_key, request=request, before=lambda uow: resolve.location(uow, code, "code"),
+        idempotency_key=idempotency_key, request=command, before=lambda uow: resolve.location(uow, code, "code"),
     )
 
 
@@ -147,17 +131,7 @@ def _sellability_changed(
 
 
 def set_location_routing(
-    ctx: ServiceContext,
-    code: str,
-    *,
-    priority: int | None = None,
-    latitude: float | None = None,
-    longitude: float | None = None,
-    zones: str | None = None,
-    walk_order: int | None = None,
-    clear_coordinates: bool = False,
-    clear_walk_order: bool = False,
-    idempotency_key: str | None = None,
+    ctx: ServiceContext, command: SetLocationRouting, *, idempotency_key: str | None = None
 ) -> Location:
     """Configure how orders are routed to a site and in which order its bins are walked.
 
@@ -165,6 +139,10 @@ def set_location_routing(
     an empty string clears it. Coordinates are given together, in degrees. A value left
     None stays as it is; `clear_coordinates` and `clear_walk_order` remove them.
     """
+    code, priority, latitude, longitude, zones, walk_order = (
+        command.code, command.priority, command.latitude, command.longitude, command.zones, command.walk_order
+    )
+    clear_coordinates, clear_walk_order = command.clear_coordinates, command.clear_walk_order
     if clear_coordinates and (latitude is not None or longitude is not None):
         raise InvalidInput("latitude", "give coordinates or clear them, not both")
     if clear_walk_order and walk_order is not None:
@@ -190,13 +168,9 @@ def set_location_routing(
         )
         return current.id
 
-    request = {
-        "code": code, "priority": priority, "latitude": latitude, "longitude": longitude,
-        "zones": zones, "walk_order": walk_order, "clear": (clear_coordinates, clear_walk_order),
-    }
     return run_write(
         ctx, work, _load, action="set_location_routing", subject=location_subject,
-        idempotency_key=idempotency_key, request=request, before=lambda uow: resolve.location(uow, code, "code"),
+        idempotency_key=idempotency_key, request=command, before=lambda uow: resolve.location(uow, code, "code"),
     )
 
 

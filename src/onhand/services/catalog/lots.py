@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from onhand.domain.audit import AuditObject
 from onhand.domain.calendar import parse_date
+from onhand.domain.catalog.commands import CreateLot, SetLotStatus
 from onhand.domain.catalog.events import LotStatusChanged
 from onhand.domain.catalog.items import Item
 from onhand.domain.catalog.lots import (
@@ -53,17 +54,10 @@ def add_lot(
     )
 
 
-def create_lot(
-    ctx: ServiceContext,
-    *,
-    sku: str,
-    code: str,
-    expiry_date: date | str | None = None,
-    production_date: date | str | None = None,
-    idempotency_key: str | None = None,
-) -> Lot:
-    expiry = parse_date(expiry_date, "expiry_date")
-    production = parse_date(production_date, "production_date")
+def create_lot(ctx: ServiceContext, command: CreateLot, *, idempotency_key: str | None = None) -> Lot:
+    sku, code = command.sku, command.code
+    expiry = parse_date(command.expiry_date, "expiry_date")
+    production = parse_date(command.production_date, "production_date")
 
     def work(uow: UnitOfWork) -> int:
         item = resolve.item(uow, sku)
@@ -71,16 +65,14 @@ def create_lot(
                       now=ctx.now(), field="code")
         return lot.id
 
-    request = {"sku": sku, "code": code, "expiry": expiry, "production": production}
     return run_write(
         ctx, work, _load, action="create_lot", subject=_subject(sku), idempotency_key=idempotency_key,
-        request=request,
+        request=command,
     )
 
 
-def set_lot_status(
-    ctx: ServiceContext, *, sku: str, code: str, status: str, idempotency_key: str | None = None
-) -> Lot:
+def set_lot_status(ctx: ServiceContext, command: SetLotStatus, *, idempotency_key: str | None = None) -> Lot:
+    sku, code, status = command.sku, command.code, command.status
     new_status = parse_lot_status(status)
 
     def work(uow: UnitOfWork) -> int:
@@ -92,7 +84,7 @@ def set_lot_status(
 
     return run_write(
         ctx, work, _load, action="set_lot_status", subject=_subject(sku), idempotency_key=idempotency_key,
-        request={"sku": sku, "code": code, "status": status},
+        request=command,
         before=lambda uow: resolve.lot(uow, _tracked_item(uow, sku), code, "code"),
     )
 

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from onhand.domain.catalog.locations import LocationKind
 from onhand.domain.errors import InvalidInput
+from onhand.domain.ledger.commands import PostStockCount
 from onhand.domain.ledger.postings import PostingDraft, PostingKind, balance_key, count_move
 from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write
 from onhand.services.ledger.postings import (
-    StockLine,
     load_posting,
     parse_effective_at,
     post,
@@ -28,15 +26,7 @@ if TYPE_CHECKING:
 
 
 def post_stock_count(
-    ctx: ServiceContext,
-    *,
-    location: str,
-    lines: Sequence[StockLine],
-    reason: str = "count",
-    reference: str | None = None,
-    note: str | None = None,
-    effective_at: datetime | date | str | None = None,
-    idempotency_key: str | None = None,
+    ctx: ServiceContext, command: PostStockCount, *, idempotency_key: str | None = None
 ) -> PostingView:
     """Set on hand at exactly `location` (not its bins) to each line's counted quantity.
 
@@ -45,11 +35,12 @@ def post_stock_count(
     `unit_cost` values the units a count finds; on a line whose count is below the books
     it is refused (on one that agrees it is moot).
     """
+    location, lines, reason, effective_at = command.location, command.lines, command.reason, command.effective_at
     check_line_count(ctx.limits, lines, "lines")
     if not lines:
         raise InvalidInput("lines", "a count needs at least one line")
-    clean_reference = resolve.text(reference, "reference")
-    clean_note = resolve.text(note, "note", max_length=2000)
+    clean_reference = resolve.text(command.reference, "reference")
+    clean_note = resolve.text(command.note, "note", max_length=2000)
 
     def work(uow: UnitOfWork) -> int:
         place = resolve.internal_location(uow, location)
@@ -79,12 +70,7 @@ def post_stock_count(
         )
         return post(uow, draft, now=now, effective_at=parse_effective_at(effective_at, uow, now=now))
 
-    request = {
-        "location": location, "reason": reason, "reference": reference, "note": note,
-        "effective_at": str(effective_at) if effective_at is not None else None,
-        "lines": [line.__dict__ for line in lines],
-    }
     return run_write(
         ctx, work, load_posting, action="post_stock_count", subject=posting_subject,
-        idempotency_key=idempotency_key, request=request,
+        idempotency_key=idempotency_key, request=command,
     )

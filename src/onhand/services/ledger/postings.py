@@ -19,6 +19,7 @@ from onhand.domain.calendar import parse_moment, time_zone
 from onhand.domain.catalog.items import Item, Tracking
 from onhand.domain.catalog.lots import LOT_CODE_PATTERN, Lot
 from onhand.domain.errors import Conflict, InsufficientStock, InvalidInput, NotFound, OutOfRange, Shortage
+from onhand.domain.ledger.commands import StockLine
 from onhand.domain.ledger.events import PostingsToWrite, PostingsWritten, WrittenPosting
 from onhand.domain.ledger.postings import (
     Guard,
@@ -156,21 +157,6 @@ def get_posting(ctx: ServiceContext, posting_id: int) -> PostingView:
     resolve.record_id(posting_id, "posting_id")
     with ctx.reading() as uow:
         return load_posting(uow, posting_id)
-
-
-@dataclass(frozen=True)
-class StockLine:
-    """One line of an adjustment, count or opening stock, as a user gives it."""
-
-    sku: str
-    quantity: Decimal | int | str
-    lot: str | None = None
-    # For a lot first seen on this line (stock found or opening stock).
-    expiry_date: date | str | None = None
-    production_date: date | str | None = None
-    # What one unit found (or opened) is worth, in company currency; only on a line
-    # that adds stock. None: the current cost of the item at that place.
-    unit_cost: Decimal | int | str | None = None
 
 
 @dataclass(frozen=True)

@@ -6,14 +6,14 @@ order and a transit location instead (a later capability).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from onhand.domain.errors import InvalidInput
+from onhand.domain.ledger.commands import MoveStock
 from onhand.domain.ledger.postings import MoveLine, PostingDraft, PostingKind
 from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write
-from onhand.services.ledger.postings import StockLine, load_posting, post, posting_subject, resolve_line
+from onhand.services.ledger.postings import load_posting, post, posting_subject, resolve_line
 from onhand.services.limits import check_line_count
 from onhand.services.views import PostingView
 
@@ -22,21 +22,15 @@ if TYPE_CHECKING:
 
 
 def move_stock(
-    ctx: ServiceContext,
-    *,
-    source: str,
-    destination: str,
-    lines: Sequence[StockLine],
-    reference: str | None = None,
-    note: str | None = None,
-    idempotency_key: str | None = None,
+    ctx: ServiceContext, command: MoveStock, *, idempotency_key: str | None = None
 ) -> PostingView:
     """Move each line's quantity (and lot) from `source` to `destination`, all or none."""
+    source, destination, lines = command.source, command.destination, command.lines
     check_line_count(ctx.limits, lines, "lines")
     if not lines:
         raise InvalidInput("lines", "a relocation needs at least one line")
-    clean_reference = resolve.text(reference, "reference")
-    clean_note = resolve.text(note, "note", max_length=2000)
+    clean_reference = resolve.text(command.reference, "reference")
+    clean_note = resolve.text(command.note, "note", max_length=2000)
 
     def work(uow: UnitOfWork) -> int:
         origin = resolve.internal_location(uow, source, "source")
@@ -59,11 +53,7 @@ def move_stock(
         )
         return post(uow, draft, now=now)
 
-    request = {
-        "source": source, "destination": destination, "reference": reference, "note": note,
-        "lines": [line.__dict__ for line in lines],
-    }
     return run_write(
         ctx, work, load_posting, action="move_stock", subject=posting_subject, idempotency_key=idempotency_key,
-        request=request,
+        request=command,
     )

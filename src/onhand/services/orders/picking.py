@@ -7,7 +7,6 @@ qualifies for the order and is free at the same place: the reservation moves to 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -17,6 +16,7 @@ from onhand.domain.catalog.fefo import LotStock, qualifies
 from onhand.domain.catalog.items import Item
 from onhand.domain.catalog.lots import LotStatus, is_expired
 from onhand.domain.errors import Conflict, InvalidInput
+from onhand.domain.orders.commands import ConfirmPick, PickConfirmation
 from onhand.domain.orders.sales_orders import OrderStatus, require_active
 from onhand.domain.quantities import positive_quantity
 from onhand.services import resolve
@@ -56,15 +56,6 @@ class PickList:
     sites: tuple[PickSite, ...]
 
 
-@dataclass(frozen=True)
-class PickConfirmation:
-    sku: str | None  # may be left out when `barcode` names the item
-    location: str
-    quantity: Decimal | int | str | None  # None: the scanned count, else 1 (with a barcode)
-    lot: str | None = None  # the lot or serial actually picked
-    barcode: str | None = None  # a scanned GTIN or GS1 element string: item, lot or serial, count
-
-
 def pick_list(ctx: ServiceContext, reference: str) -> PickList:
     """What to pick for an order, grouped by site, bins in walking order (then code)."""
     with ctx.reading() as uow:
@@ -88,12 +79,10 @@ def pick_list(ctx: ServiceContext, reference: str) -> PickList:
 
 
 def confirm_pick(
-    ctx: ServiceContext,
-    reference: str,
-    *,
-    picks: Sequence[PickConfirmation],
-    idempotency_key: str | None = None,
+    ctx: ServiceContext, command: ConfirmPick, *, idempotency_key: str | None = None
 ) -> SalesOrderView:
+    """Record what was actually picked (a scanned lot may replace the suggested one)."""
+    reference, picks = command.reference, command.picks
     check_line_count(ctx.limits, picks, "picks")
     if not picks:
         raise InvalidInput("picks", "confirm at least one pick")
@@ -106,9 +95,8 @@ def confirm_pick(
         allocation.refresh_status(uow, order, ctx.now())
         return int(order.id)
 
-    request = {"reference": reference, "picks": [p.__dict__ for p in picks]}
     return run_write(ctx, work, load_order, action="confirm_pick", subject=order_subject,
-                     idempotency_key=idempotency_key, request=request)
+                     idempotency_key=idempotency_key, request=command)
 
 
 def _scanned(uow: UnitOfWork, pick: PickConfirmation, field: str) -> tuple[Item, str | None, Any]:

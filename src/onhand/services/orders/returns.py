@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -25,6 +23,7 @@ from onhand.domain.choices import parse_choice
 from onhand.domain.errors import AlreadyExists, Conflict, InvalidInput
 from onhand.domain.ledger.postings import MoveLine, PostingDraft, PostingKind
 from onhand.domain.money import line_total
+from onhand.domain.orders.commands import ReceiveReturn
 from onhand.domain.quantities import positive_quantity
 from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write
@@ -47,16 +46,6 @@ class Condition(StrEnum):
     DEFECTIVE = "defective"
 
 
-@dataclass(frozen=True)
-class ReturnLine:
-    line_no: int
-    quantity: Decimal | int | str
-    reason: str = "customer_return"
-    condition: str = Condition.NEW.value
-    lot: str | None = None
-    refund_unit_price: Decimal | int | str | None = None  # order currency per unit; None: the default
-
-
 def _next_reference(uow: UnitOfWork) -> str:
     """RMA-000123 from the return count, skipping numbers a manual reference already took."""
     number = uow.shipments.next_return_number()
@@ -66,14 +55,12 @@ def _next_reference(uow: UnitOfWork) -> str:
 
 
 def receive_return(
-    ctx: ServiceContext,
-    reference: str,
-    *,
-    location: str,
-    lines: Sequence[ReturnLine],
-    return_reference: str | None = None,
-    idempotency_key: str | None = None,
+    ctx: ServiceContext, command: ReceiveReturn, *, idempotency_key: str | None = None
 ) -> SalesOrderView:
+    """Goods come back from the customer: one posting `customer → location`, all lines or none."""
+    reference, location, lines, return_reference = (
+        command.reference, command.location, command.lines, command.return_reference
+    )
     check_line_count(ctx.limits, lines, "lines")
     if not lines:
         raise InvalidInput("lines", "a return needs at least one line")
@@ -146,7 +133,5 @@ def receive_return(
         allocation.refresh_status(uow, order, now)
         return int(order.id)
 
-    request = {"reference": reference, "location": location, "lines": [ln.__dict__ for ln in lines],
-               "return_reference": return_reference}
     return run_write(ctx, work, load_order, action="receive_return", subject=order_subject,
-                     idempotency_key=idempotency_key, request=request)
+                     idempotency_key=idempotency_key, request=command)

@@ -27,6 +27,7 @@ from onhand.services.catalog.lots import parse_date
 from onhand.services.context import ServiceContext, run_write, today
 from onhand.services.limits import check_line_count
 from onhand.services.orders import allocation, backorders
+from onhand.services.orders.customers import customer_for_order
 from onhand.services.orders.lines import NewOrderLine, line_values, ship_to_values  # noqa: F401 (callers find it here)
 from onhand.services.orders.views import SalesOrderView, load_order, order_subject
 
@@ -57,7 +58,10 @@ def create_order(
     ctx: ServiceContext, command: CreateOrder, *, idempotency_key: str | None = None
 ) -> SalesOrderView:
     """A new order; in a currency other than the company's it needs `exchange_rate`
-    (company currency per unit of the order's), which its revenue is journaled at."""
+    (company currency per unit of the order's), which its revenue is journaled at.
+
+    `customer` is a customer's code or name (a new name makes a new customer, with
+    `customer_email`); `customer_external_id` is the customer's id in the channel."""
     lines, reference, currency, exchange_rate = (
         command.lines, command.reference, command.currency, command.exchange_rate
     )
@@ -81,11 +85,14 @@ def create_order(
         now = ctx.now()
         company_currency = uow.company.get().currency
         order_currency = validate_currency(currency or company_currency)
+        buyer = customer_for_order(uow, command.customer, email=command.customer_email, channel=channel_name,
+                                   external_id=command.customer_external_id, now=now)
         header = {
             "reference": ref,
             "channel": channel_name,
             "external_id": external,
-            "customer": resolve.text(command.customer, "customer"),
+            "customer": buyer.name if buyer else None,
+            "customer_id": buyer.id if buyer else None,
             "currency": order_currency,
             "exchange_rate": order_exchange_rate(exchange_rate, order_currency, company_currency),
             "requested_ship_date": ship_date or today(ctx, uow),
@@ -129,7 +136,8 @@ def update_order(
         now = ctx.now()
         values: dict[str, Any] = {"updated_at": now}
         if customer is not None:
-            values["customer"] = resolve.text(customer, "customer")
+            buyer = customer_for_order(uow, customer, email=None, channel=order.channel, external_id=None, now=now)
+            values |= {"customer": buyer.name if buyer else None, "customer_id": buyer.id if buyer else None}
         if ship_to is not None:
             values |= ship_to_values(ship_to)
         if ship_date is not None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +14,7 @@ from onhand.domain.catalog.locations import LocationKind
 from onhand.domain.catalog.lots import LotStatus, is_usable
 from onhand.domain.errors import Conflict, InvalidInput
 from onhand.domain.ledger.postings import MoveLine, PostingDraft, PostingKind
+from onhand.domain.orders.commands import PackOrder, ShipLine, ShipOrder
 from onhand.domain.orders.sales_orders import OrderStatus, require_active
 from onhand.domain.quantities import MAX_QUANTITY, non_negative_quantity, parse_decimal, positive_quantity
 from onhand.services import resolve
@@ -29,21 +29,6 @@ if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
 
 ZERO = Decimal(0)
-
-
-@dataclass(frozen=True)
-class PackageSpec:
-    contents: Sequence[tuple[int, Decimal | int | str]]  # (line number, quantity)
-    carrier: str | None = None
-    tracking_number: str | None = None
-    weight_kg: Decimal | int | str | None = None
-    dimensions_cm: tuple[Decimal | int | str, ...] = field(default=())  # length, width, height
-
-
-@dataclass(frozen=True)
-class ShipLine:
-    line_no: int
-    quantity: Decimal | int | str
 
 
 def _lines_by_no(uow: UnitOfWork, order_id: int) -> dict[int, Any]:
@@ -73,13 +58,10 @@ def _measure(value: Decimal | int | str | None, field_name: str) -> Decimal | No
 
 
 def pack_order(
-    ctx: ServiceContext,
-    reference: str,
-    *,
-    packages: Sequence[PackageSpec],
-    idempotency_key: str | None = None,
+    ctx: ServiceContext, command: PackOrder, *, idempotency_key: str | None = None
 ) -> SalesOrderView:
     """Put picked goods into packages (with carrier, tracking, weight and size)."""
+    reference, packages = command.reference, command.packages
     check_line_count(ctx.limits, packages, "packages")
     if not packages:
         raise InvalidInput("packages", "give at least one package")
@@ -132,23 +114,19 @@ def pack_order(
             )
         return int(order.id)
 
-    request = {"reference": reference, "packages": [repr(p) for p in packages]}
     return run_write(ctx, work, load_order, action="pack_order", subject=order_subject,
-                     idempotency_key=idempotency_key, request=request)
+                     idempotency_key=idempotency_key, request=command)
 
 
 def ship_order(
-    ctx: ServiceContext,
-    reference: str,
-    *,
-    lines: Sequence[ShipLine] | None = None,
-    idempotency_key: str | None = None,
+    ctx: ServiceContext, command: ShipOrder, *, idempotency_key: str | None = None
 ) -> SalesOrderView:
     """Ship from the order's reservations (picked units first); partial shipments allowed.
 
     Without `lines`: the packed, not yet shipped packages if there are any, else
     everything picked, else everything reserved.
     """
+    reference, lines = command.reference, command.lines
 
     check_line_count(ctx.limits, lines, "lines")
     def work(uow: UnitOfWork) -> int:
@@ -167,9 +145,8 @@ def ship_order(
         _ship(uow, order, by_no, wanted, packed, ctx.now())
         return int(order.id)
 
-    request = {"reference": reference, "lines": [ln.__dict__ for ln in lines] if lines is not None else None}
     return run_write(ctx, work, load_order, action="ship_order", subject=order_subject,
-                     idempotency_key=idempotency_key, request=request)
+                     idempotency_key=idempotency_key, request=command)
 
 
 def ship_if_covered(uow: UnitOfWork, order: Any, now: Any) -> bool:

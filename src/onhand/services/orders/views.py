@@ -73,6 +73,7 @@ def load_order(uow: UnitOfWork, order_id: int) -> SalesOrderView:
         currency=order.currency, requested_ship_date=order.requested_ship_date, status=order.status,
         routing_note=order.routing_note, created_at=order.created_at, updated_at=order.updated_at,
         cancelled_at=order.cancelled_at, lines=tuple(lines), exchange_rate=order.exchange_rate,
+        customer_code=uow.customers.code_of(order.customer_id) if order.customer_id is not None else None,
         shipments=tuple(uow.shipments.for_order(order_id)) if any(line.shipped > 0 for line in rows) else (),
         packages=tuple(uow.shipments.packages_for_order(order_id)) if order.has_packages else (),
         returns=tuple(uow.shipments.returns_for_order(order_id)) if any(line.returned > 0 for line in rows) else (),

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
 from onhand.domain.ledger.postings import BalanceKey
+from onhand.domain.orders.customers import Customer, CustomerAddress
 from onhand.domain.orders.records import (
     OrderReservationRecord,
     ReservationRecord,
@@ -124,3 +126,30 @@ class ShipmentRepository(Protocol):
     def return_reference_taken(self, reference: str) -> bool: ...
 
     def next_return_number(self) -> int: ...
+
+
+class CustomerRepository(Protocol):
+    """`uow.customers`: customers, their addresses and their ids in the sales channels."""
+
+    def add(self, *, code: str, name: str, name_key: str, email: str | None, phone: str | None,
+            at: datetime) -> int: ...
+
+    def update(self, customer_id: int, **values: Any) -> None: ...
+
+    def set_addresses(self, customer_id: int, addresses: Sequence[CustomerAddress]) -> None: ...
+
+    def add_channel_id(self, customer_id: int, channel: str, external_id: str) -> None: ...
+
+    def id_by_code(self, code: str) -> int | None: ...
+
+    def id_by_channel_id(self, channel: str, external_id: str) -> int | None: ...
+
+    def ids_by_name(self, name_key: str, limit: int = 2) -> list[int]: ...
+
+    def code_of(self, customer_id: int) -> str | None: ...
+
+    def search(self, *, name: str | None, email: str | None, limit: int, offset: int) -> list[int]: ...
+
+    def count(self) -> int: ...
+
+    def by_ids(self, ids: list[int]) -> dict[int, Customer]: ...

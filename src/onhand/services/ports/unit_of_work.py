@@ -29,14 +29,21 @@ from onhand.services.ports.catalog import (
     ReasonCodeRepository,
     UnitRepository,
 )
+from onhand.services.ports.feed import AvailabilityRepository, FeedRepository, FollowerRepository
 from onhand.services.ports.ledger import BalanceRepository, IntegrityRepository, LedgerRepository, StockRowReader
-from onhand.services.ports.orders import OrderRepository, ReservationRepository, ShipmentRepository
+from onhand.services.ports.orders import (
+    CustomerRepository,
+    OrderRepository,
+    ReservationRepository,
+    ShipmentRepository,
+)
 from onhand.services.ports.purchasing import (
     PurchaseOrderRepository,
     ReceiptRepository,
     SupplierRepository,
     SupplierReturnRepository,
 )
+from onhand.services.ports.traceability import RecallRepository, TraceRepository
 from onhand.services.ports.transfers import TransferRepository
 from onhand.services.ports.valuation import (
     CheckpointRepository,
@@ -141,3 +148,19 @@ class UnitOfWork(Protocol):
     def journals(self) -> JournalRepository: ...
     @property
     def journal_pushes(self) -> JournalPushRepository: ...
+
+    # traceability
+    @property
+    def customers(self) -> CustomerRepository: ...
+    @property
+    def traces(self) -> TraceRepository: ...
+    @property
+    def recalls(self) -> RecallRepository: ...
+
+    # the change feed
+    @property
+    def feed(self) -> FeedRepository: ...
+    @property
+    def followers(self) -> FollowerRepository: ...
+    @property
+    def availability(self) -> AvailabilityRepository: ...

@@ -6,14 +6,13 @@ left adds it to the COGS of the moves that took it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from onhand.domain.errors import InvalidInput, NotFound
 from onhand.domain.money import allocate, minor_unit
 from onhand.domain.orders.sales_orders import validate_currency
+from onhand.domain.purchasing.commands import AddLandedCosts, NewLandedCost
 from onhand.domain.purchasing.landed_costs import AllocationMethod, parse_kind, parse_method
 from onhand.domain.purchasing.purchase_orders import validate_exchange_rate, validate_money
 from onhand.services import resolve
@@ -23,18 +22,6 @@ from onhand.services.valuation.backdating import value_landed_costs
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
     from onhand.services.purchasing.views import ReceiptView
-
-
-@dataclass(frozen=True)
-class NewLandedCost:
-    kind: str  # freight, duty, insurance, other
-    amount: Decimal | int | str
-    # Default: the receipt's currency (and then its exchange rate).
-    currency: str | None = None
-    # Company currency per unit of `currency`; needed unless it is the company's or the receipt's.
-    exchange_rate: Decimal | int | str | None = None
-    method: str = AllocationMethod.VALUE.value
-    reference: str | None = None  # the invoice it came on
 
 
 def record_landed_cost(
@@ -78,13 +65,10 @@ def _basis(uow: UnitOfWork, line: Any, method: AllocationMethod, field: str) -> 
 
 
 def add_landed_costs(
-    ctx: ServiceContext,
-    receipt: str,
-    *,
-    costs: Sequence[NewLandedCost],
-    idempotency_key: str | None = None,
+    ctx: ServiceContext, command: AddLandedCosts, *, idempotency_key: str | None = None
 ) -> ReceiptView:
     """Add landed costs to a receipt already posted (a freight or duty invoice came later)."""
+    receipt, costs = command.receipt, command.costs
     from onhand.services.purchasing.receiving import load_receipt
     from onhand.services.purchasing.views import receipt_subject
 
@@ -103,6 +87,5 @@ def add_landed_costs(
         value_landed_costs(uow, int(row.id))
         return int(row.id)
 
-    request = {"receipt": receipt, "costs": [cost.__dict__ for cost in costs]}
     return run_write(ctx, work, load_receipt, action="add_landed_costs", subject=receipt_subject,
-                     idempotency_key=idempotency_key, request=request)
+                     idempotency_key=idempotency_key, request=command)

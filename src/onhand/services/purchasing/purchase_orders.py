@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from onhand.domain.catalog.locations import LocationKind
@@ -19,6 +17,12 @@ from onhand.domain.choices import parse_choice
 from onhand.domain.errors import AlreadyExists, Conflict, InvalidInput, NotFound
 from onhand.domain.money import line_total
 from onhand.domain.orders.sales_orders import validate_currency
+from onhand.domain.purchasing.commands import (
+    CreatePurchaseOrder,
+    NewPurchaseLine,
+    PurchaseOrderAction,
+    UpdatePurchaseOrder,
+)
 from onhand.domain.purchasing.purchase_orders import (
     PurchaseLineProgress,
     PurchaseOrderStatus,
@@ -39,14 +43,6 @@ if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
 
 ENDED = (PurchaseOrderStatus.RECEIVED, PurchaseOrderStatus.CLOSED, PurchaseOrderStatus.CANCELLED)
-
-
-@dataclass(frozen=True)
-class NewPurchaseLine:
-    sku: str
-    quantity: Decimal | int | str
-    # In the order's currency; None takes the supplier's price (same currency only).
-    unit_cost: Decimal | int | str | None = None
 
 
 def destination(uow: UnitOfWork, code: str, field: str = "destination") -> Any:
@@ -103,19 +99,13 @@ def locked_order(uow: UnitOfWork, reference: str) -> Any:
 
 
 def create_purchase_order(
-    ctx: ServiceContext,
-    *,
-    supplier: str,
-    lines: Sequence[NewPurchaseLine],
-    destination_location: str,
-    reference: str | None = None,
-    supplier_reference: str | None = None,
-    currency: str | None = None,
-    expected_date: date | str | None = None,
-    note: str | None = None,
-    idempotency_key: str | None = None,
+    ctx: ServiceContext, command: CreatePurchaseOrder, *, idempotency_key: str | None = None
 ) -> PurchaseOrderView:
     """A draft purchase order; without an expected date, today plus the supplier's lead time."""
+    supplier, lines, destination_location, reference, supplier_reference, currency, expected_date, note = (
+        command.supplier, command.lines, command.destination, command.reference, command.supplier_reference,
+        command.currency, command.expected_date, command.note,
+    )
     check_line_count(ctx.limits, lines, "lines")
     their_reference = resolve.text(supplier_reference, "supplier_reference", max_length=100)
     expected = parse_date(expected_date, "expected_date")
@@ -146,29 +136,19 @@ def create_purchase_order(
             uow.purchase_orders.update(order_id, reference=number)
         return order_id
 
-    request = {
-        "supplier": supplier, "lines": [line.__dict__ for line in lines], "destination": destination_location,
-        "reference": reference, "supplier_reference": supplier_reference, "currency": currency,
-        "expected_date": expected, "note": note,
-    }
     return run_write(ctx, work, load_purchase_order, action="create_purchase_order", subject=purchase_order_subject,
-                     idempotency_key=idempotency_key, request=request)
+                     idempotency_key=idempotency_key, request=command)
 
 
 def update_purchase_order(
-    ctx: ServiceContext,
-    reference: str,
-    *,
-    lines: Sequence[NewPurchaseLine] | None = None,
-    destination_location: str | None = None,
-    currency: str | None = None,
-    supplier_reference: str | None = None,
-    expected_date: date | str | None = None,
-    note: str | None = None,
-    idempotency_key: str | None = None,
+    ctx: ServiceContext, command: UpdatePurchaseOrder, *, idempotency_key: str | None = None
 ) -> PurchaseOrderView:
     """Lines, destination and currency change only while draft (new lines replace all);
     the expected date, supplier reference and note while the order is not ended."""
+    reference, lines, destination_location, currency, supplier_reference, expected_date, note = (
+        command.reference, command.lines, command.destination, command.currency, command.supplier_reference,
+        command.expected_date, command.note,
+    )
     check_line_count(ctx.limits, lines, "lines")
     expected = parse_date(expected_date, "expected_date")
     their_reference = resolve.text(supplier_reference, "supplier_reference", max_length=100)
@@ -204,17 +184,16 @@ def update_purchase_order(
         uow.purchase_orders.update(order.id, **changes, updated_at=ctx.now())
         return int(order.id)
 
-    request = {
-        "reference": reference, "lines": [line.__dict__ for line in lines] if lines is not None else None,
-        "destination": destination_location, "currency": currency, "supplier_reference": supplier_reference,
-        "expected_date": expected, "note": note,
-    }
     return run_write(ctx, work, load_purchase_order, action="update_purchase_order", subject=purchase_order_subject,
-                     idempotency_key=idempotency_key, request=request,
+                     idempotency_key=idempotency_key, request=command,
                      before=lambda uow: load_purchase_order(uow, int(locked_order(uow, reference).id)))
 
 
-def _transition(ctx: ServiceContext, reference: str, action: str, idempotency_key: str | None) -> PurchaseOrderView:
+def _transition(
+    ctx: ServiceContext, command: PurchaseOrderAction, action: str, idempotency_key: str | None
+) -> PurchaseOrderView:
+    reference = command.reference
+
     def work(uow: UnitOfWork) -> int:
         order = locked_order(uow, reference)
         status = PurchaseOrderStatus(order.status)
@@ -242,25 +221,25 @@ def _transition(ctx: ServiceContext, reference: str, action: str, idempotency_ke
         return int(order.id)
 
     return run_write(ctx, work, load_purchase_order, action=f"{action}_purchase_order", subject=purchase_order_subject,
-                     idempotency_key=idempotency_key, request={"reference": reference})
+                     idempotency_key=idempotency_key, request=command)
 
 
-def place_purchase_order(ctx: ServiceContext, reference: str, *, idempotency_key: str | None = None
+def place_purchase_order(ctx: ServiceContext, command: PurchaseOrderAction, *, idempotency_key: str | None = None
                          ) -> PurchaseOrderView:
     """Send a draft to the supplier: it becomes `ordered` and its quantities incoming."""
-    return _transition(ctx, reference, "place", idempotency_key)
+    return _transition(ctx, command, "place", idempotency_key)
 
 
-def close_purchase_order(ctx: ServiceContext, reference: str, *, idempotency_key: str | None = None
+def close_purchase_order(ctx: ServiceContext, command: PurchaseOrderAction, *, idempotency_key: str | None = None
                          ) -> PurchaseOrderView:
     """End a partly received order: what was not received is no longer expected."""
-    return _transition(ctx, reference, "close", idempotency_key)
+    return _transition(ctx, command, "close", idempotency_key)
 
 
-def cancel_purchase_order(ctx: ServiceContext, reference: str, *, idempotency_key: str | None = None
+def cancel_purchase_order(ctx: ServiceContext, command: PurchaseOrderAction, *, idempotency_key: str | None = None
                           ) -> PurchaseOrderView:
     """Cancel a draft or placed order of which nothing was received."""
-    return _transition(ctx, reference, "cancel", idempotency_key)
+    return _transition(ctx, command, "cancel", idempotency_key)
 
 
 def refresh_status(uow: UnitOfWork, order_id: int) -> PurchaseOrderStatus:

@@ -11,9 +11,8 @@ stays open until the order is closed.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +21,7 @@ from onhand.domain.catalog.locations import Location, LocationKind
 from onhand.domain.catalog.lots import LOT_CODE_PATTERN, Lot
 from onhand.domain.errors import AlreadyExists, InvalidInput, NotFound, OverReceipt
 from onhand.domain.ledger.postings import MoveLine, PostingDraft, PostingKind
+from onhand.domain.purchasing.commands import ReceiptLine, ReceivePurchaseOrder
 from onhand.domain.purchasing.purchase_orders import (
     PurchaseOrderStatus,
     receivable_limit,
@@ -36,7 +36,7 @@ from onhand.services.catalog.scanning import resolve_scan
 from onhand.services.context import ServiceContext, run_write
 from onhand.services.ledger.postings import parse_effective_at, post
 from onhand.services.limits import check_line_count
-from onhand.services.purchasing.landed_costs import NewLandedCost, record_landed_cost
+from onhand.services.purchasing.landed_costs import record_landed_cost
 from onhand.services.purchasing.purchase_orders import locked_order, order_row, refresh_status
 from onhand.services.purchasing.views import ReceiptView, receipt_subject
 from onhand.services.valuation.backdating import value_landed_costs
@@ -46,20 +46,6 @@ if TYPE_CHECKING:
 
 ZERO = Decimal(0)
 SIX = Decimal("0.000001")
-
-
-@dataclass(frozen=True)
-class ReceiptLine:
-    """What arrived for one order line: typed (`line_no`) or scanned (`barcode`), or both."""
-
-    line_no: int | None = None
-    quantity: Decimal | int | str | None = None  # default: the serials, the scanned count, or 1 when scanned
-    lot: str | None = None  # lot-tracked items
-    expiry_date: date | str | None = None
-    production_date: date | str | None = None
-    serials: Sequence[str] = field(default_factory=tuple)  # serial-tracked items, one unit each
-    location: str | None = None  # a bin in the order's destination (default: the receipt's location)
-    barcode: str | None = None  # GTIN or GS1 element string: item, lot, expiry, serial, count
 
 
 @dataclass
@@ -72,19 +58,14 @@ class _Line:
 
 
 def receive_purchase_order(
-    ctx: ServiceContext,
-    reference: str,
-    *,
-    lines: Sequence[ReceiptLine],
-    location: str | None = None,
-    exchange_rate: Decimal | int | str | None = None,
-    delivery_reference: str | None = None,
-    receipt_reference: str | None = None,
-    landed_costs: Sequence[NewLandedCost] = (),
-    effective_at: datetime | date | str | None = None,
-    idempotency_key: str | None = None,
+    ctx: ServiceContext, command: ReceivePurchaseOrder, *, idempotency_key: str | None = None
 ) -> ReceiptView:
-    """Post what arrived (all lines or none) and return the receipt."""
+    """Post what arrived (all lines or none) and return the receipt; a moment without an
+    offset (`effective_at`) is read in the company's time zone."""
+    reference, lines, location, exchange_rate, delivery_reference, receipt_reference, landed_costs, effective_at = (
+        command.reference, command.lines, command.location, command.exchange_rate, command.delivery_reference,
+        command.receipt_reference, command.landed_costs, command.effective_at,
+    )
     check_line_count(ctx.limits, lines, "lines")
     if not lines:
         raise InvalidInput("lines", "a receipt needs at least one line")
@@ -143,14 +124,8 @@ def receive_purchase_order(
         refresh_status(uow, order.id)
         return receipt_id
 
-    request = {
-        "reference": reference, "lines": [{**ln.__dict__, "serials": list(ln.serials)} for ln in lines],
-        "location": location, "exchange_rate": exchange_rate, "delivery_reference": delivery_reference,
-        "receipt_reference": receipt_reference, "landed_costs": [cost.__dict__ for cost in landed_costs],
-        "effective_at": str(effective_at) if effective_at is not None else None,
-    }
     return run_write(ctx, work, load_receipt, action="receive_purchase_order", subject=receipt_subject,
-                     idempotency_key=idempotency_key, request=request)
+                     idempotency_key=idempotency_key, request=command)
 
 
 def _exchange_rate(given: Decimal | int | str | None, currency: str, company_currency: str) -> Decimal:

@@ -12,6 +12,7 @@ from onhand.domain.calendar import business_day, time_zone
 from onhand.domain.catalog.lots import is_expired
 from onhand.domain.catalog.scanning import parse_scan
 from onhand.domain.errors import InvalidInput
+from onhand.domain.purchasing.commands import ReceivePurchaseOrder
 from onhand.services.context import ServiceContext
 from onhand.services.purchasing.receiving import ReceiptLine, receive_purchase_order
 from onhand.services.purchasing.views import ReceiptView
@@ -31,4 +32,4 @@ def receive_scan(
                                       "expired goods are not received")
     line = ReceiptLine(barcode=barcode, quantity=quantity if quantity not in (None, "") else None,
                        location=location or None)
-    return receive_purchase_order(ctx, reference, lines=[line], idempotency_key=idempotency_key)
+    return receive_purchase_order(ctx, ReceivePurchaseOrder(reference, lines=(line,)), idempotency_key=idempotency_key)

@@ -12,8 +12,6 @@ received not invoiced and credits Inventory).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +19,7 @@ from onhand.domain.catalog.locations import LocationKind
 from onhand.domain.catalog.lots import LOT_CODE_PATTERN
 from onhand.domain.errors import AlreadyExists, InvalidInput, NotFound
 from onhand.domain.ledger.postings import MoveLine, PostingDraft, PostingKind
+from onhand.domain.purchasing.commands import ReturnToSupplier, SupplierReturnLine
 from onhand.domain.purchasing.purchase_orders import split_return, validate_reference
 from onhand.domain.quantities import positive_quantity
 from onhand.services import resolve
@@ -38,27 +37,13 @@ ZERO = Decimal(0)
 Place = tuple[int, int | None]
 
 
-@dataclass(frozen=True)
-class SupplierReturnLine:
-    """Units of one order line to send back; from a given lot or place, else wherever it was received."""
-
-    line_no: int
-    quantity: Decimal | int | str
-    lot: str | None = None  # lot or serial code, as received
-    location: str | None = None  # the location (or bin) it was received at
-
-
 def return_to_supplier(
-    ctx: ServiceContext,
-    reference: str,
-    *,
-    lines: Sequence[SupplierReturnLine],
-    authorisation: str | None = None,
-    note: str | None = None,
-    return_reference: str | None = None,
-    idempotency_key: str | None = None,
+    ctx: ServiceContext, command: ReturnToSupplier, *, idempotency_key: str | None = None
 ) -> SupplierReturnView:
     """Send received units of purchase order `reference` back to its supplier, all lines or none."""
+    reference, lines, authorisation, note, return_reference = (
+        command.reference, command.lines, command.authorisation, command.note, command.return_reference,
+    )
     check_line_count(ctx.limits, lines, "lines")
     if not lines:
         raise InvalidInput("lines", "a return to supplier needs at least one line")
@@ -127,12 +112,8 @@ def return_to_supplier(
                   "note": clean_note, "created_at": now}
         return uow.supplier_returns.add(header, rows)
 
-    request = {
-        "reference": reference, "lines": [ln.__dict__ for ln in lines], "authorisation": authorisation,
-        "note": note, "return_reference": return_reference,
-    }
     return run_write(ctx, work, load_supplier_return, action="return_to_supplier", subject=supplier_return_subject,
-                     idempotency_key=idempotency_key, request=request)
+                     idempotency_key=idempotency_key, request=command)
 
 
 def _where(

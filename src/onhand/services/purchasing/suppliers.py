@@ -10,6 +10,7 @@ from onhand.domain.audit import AuditObject
 from onhand.domain.catalog.items import validate_name
 from onhand.domain.errors import AlreadyExists, InvalidInput, NotFound
 from onhand.domain.orders.sales_orders import validate_currency
+from onhand.domain.purchasing.commands import CreateSupplier, SetSupplierPrice, UpdateSupplier
 from onhand.domain.purchasing.purchase_orders import (
     validate_email,
     validate_lead_time,
@@ -43,25 +44,17 @@ def _tolerance(value: Number | None) -> Decimal | None:
 
 
 def create_supplier(
-    ctx: ServiceContext,
-    *,
-    code: str,
-    name: str,
-    currency: str | None = None,
-    lead_time_days: int = 0,
-    email: str | None = None,
-    phone: str | None = None,
-    over_receipt_tolerance_pct: Number | None = None,
-    idempotency_key: str | None = None,
+    ctx: ServiceContext, command: CreateSupplier, *, idempotency_key: str | None = None
 ) -> SupplierView:
-    clean_code = validate_supplier_code(code)
+    currency = command.currency
+    clean_code = validate_supplier_code(command.code)
     values: dict[str, Any] = {
         "code": clean_code,
-        "name": validate_name(name),
-        "lead_time_days": validate_lead_time(lead_time_days),
-        "email": validate_email(email),
-        "phone": resolve.text(phone, "phone", max_length=50),
-        "over_receipt_tolerance_pct": _tolerance(over_receipt_tolerance_pct),
+        "name": validate_name(command.name),
+        "lead_time_days": validate_lead_time(command.lead_time_days),
+        "email": validate_email(command.email),
+        "phone": resolve.text(command.phone, "phone", max_length=50),
+        "over_receipt_tolerance_pct": _tolerance(command.over_receipt_tolerance_pct),
     }
 
     def work(uow: UnitOfWork) -> int:
@@ -73,27 +66,21 @@ def create_supplier(
              "created_at": now, "updated_at": now}
         )
 
-    request = {**values, "currency": currency}
     return run_write(ctx, work, load_supplier, action="create_supplier", subject=supplier_subject,
-                     idempotency_key=idempotency_key, request=request)
+                     idempotency_key=idempotency_key, request=command)
 
 
 def update_supplier(
-    ctx: ServiceContext,
-    code: str,
-    *,
-    name: str | None = None,
-    currency: str | None = None,
-    lead_time_days: int | None = None,
-    email: str | None = None,
-    phone: str | None = None,
-    over_receipt_tolerance_pct: Number | None = None,
-    idempotency_key: str | None = None,
+    ctx: ServiceContext, command: UpdateSupplier, *, idempotency_key: str | None = None
 ) -> SupplierView:
     """Change what is given; "" clears email, phone and the tolerance override.
 
     Orders already made keep their own currency.
     """
+    code, name, currency, lead_time_days, email, phone, over_receipt_tolerance_pct = (
+        command.code, command.name, command.currency, command.lead_time_days, command.email, command.phone,
+        command.over_receipt_tolerance_pct,
+    )
     changes: dict[str, Any] = {}
     if name is not None:
         changes["name"] = validate_name(name)
@@ -114,9 +101,8 @@ def update_supplier(
             uow.suppliers.update(row.id, **changes, updated_at=ctx.now())
         return int(row.id)
 
-    request = {"code": code, **{key: str(value) for key, value in changes.items()}}
     return run_write(ctx, work, load_supplier, action="update_supplier", subject=supplier_subject,
-                     idempotency_key=idempotency_key, request=request,
+                     idempotency_key=idempotency_key, request=command,
                      before=lambda uow: load_supplier(uow, int(supplier_row(uow, code, "code").id)))
 
 
@@ -143,17 +129,13 @@ def list_suppliers(
 
 
 def set_supplier_price(
-    ctx: ServiceContext,
-    *,
-    supplier: str,
-    sku: str,
-    unit_cost: Number,
-    supplier_sku: str | None = None,
-    min_order_quantity: Number | None = None,
-    pack_size: Number | None = None,
-    idempotency_key: str | None = None,
+    ctx: ServiceContext, command: SetSupplierPrice, *, idempotency_key: str | None = None
 ) -> SupplierPriceView:
     """What `supplier` charges for one unit of `sku`, in the supplier's currency (created or replaced)."""
+    supplier, sku, unit_cost, supplier_sku, min_order_quantity, pack_size = (
+        command.supplier, command.sku, command.unit_cost, command.supplier_sku, command.min_order_quantity,
+        command.pack_size,
+    )
     cost = validate_money(unit_cost, "unit_cost")
     clean_supplier_sku = resolve.text(supplier_sku, "supplier_sku", max_length=64)
 
@@ -178,17 +160,13 @@ def set_supplier_price(
         assert found is not None  # written in this same transaction
         return found
 
-    request = {
-        "supplier": supplier, "sku": sku, "unit_cost": unit_cost, "supplier_sku": supplier_sku,
-        "min_order_quantity": min_order_quantity, "pack_size": pack_size,
-    }
     def was(uow: UnitOfWork) -> SupplierPriceView | None:
         return uow.suppliers.price(supplier_row(uow, supplier).id, resolve.item(uow, sku).id)
 
     return run_write(
         ctx, work, load, action="set_supplier_price",
         subject=lambda price: AuditObject("supplier_price", f"{supplier.strip()} {sku.strip()}"),
-        idempotency_key=idempotency_key, request=request, before=was,
+        idempotency_key=idempotency_key, request=command, before=was,
     )
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from onhand.domain.catalog.locations import Location, effective_sellable, site_of
 from onhand.domain.catalog.lots import LotStatus, lot_usable
 from onhand.domain.choices import parse_choice
-from onhand.domain.errors import InvalidInput
+from onhand.domain.errors import InvalidInput, NotFound
 from onhand.domain.ledger.availability import available
 from onhand.domain.quantities import MAX_DECIMALS, plain
 from onhand.services import resolve
@@ -225,13 +225,12 @@ def movement_history(
     limit: int = 100,
     before_id: int | None = None,
 ) -> list[MoveView]:
-    """Moves, newest first, of an item, a location (with its bins) or a lot.
+    """Moves, newest first, of an item, a location (with its bins) or a lot (without
+    `sku`: the one lot of any item with that code).
 
     Page backwards by passing the smallest move id seen as `before_id`.
     """
     resolve.page(limit)
-    if lot is not None and sku is None:
-        raise InvalidInput("lot", "a lot filter needs the sku it belongs to")
     if before_id is not None:
         resolve.record_id(before_id, "before_id")
     with ctx.reading() as uow:
@@ -252,6 +251,13 @@ def _history(
         scope = resolve.location(uow, location)
         location_ids = [loc.id for loc in uow.locations.all() if loc.is_within(scope)]
     lot_id = resolve.lot(uow, item, lot).id if item and lot else None
+    if lot and item is None:
+        found = uow.traces.find_lots(code=lot.strip(), supplier_lot=None, limit=2, offset=0)
+        if not found:
+            raise NotFound("lot", lot, "lot")
+        if len(found) > 1:
+            raise InvalidInput("lot", f"lots of several items are coded {lot.strip()!r}: give the sku too")
+        lot_id = found[0]
     return uow.ledger.history(
         item_id=item.id if item else None,
         location_ids=location_ids,

@@ -20,16 +20,25 @@ import io
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from onhand.domain.actors import SYSTEM
 from onhand.domain.calendar import business_day, time_zone
+from onhand.domain.catalog.commands import CreateItem, CreateLocation, SetLotStatus, UpdateCompany
 from onhand.domain.catalog.gtin import check_digit
 from onhand.domain.errors import InvalidInput
+from onhand.domain.ledger.commands import MoveStock, PostAdjustment, PostStockCount, StockLine
+from onhand.domain.purchasing.commands import (
+    CreatePurchaseOrder,
+    CreateSupplier,
+    NewPurchaseLine,
+    PurchaseOrderAction,
+)
+from onhand.domain.transfers.commands import CreateTransfer, SetTransferRoute, ShipTransfer
 from onhand.services.access import users
 from onhand.services.catalog import company, items, locations, lots
 from onhand.services.context import ServiceContext
 from onhand.services.ledger import adjustments, counts, postings, relocations
-from onhand.services.ledger.postings import StockLine
 from onhand.services.purchasing import purchase_orders, suppliers
 from onhand.services.tools import imports
 from onhand.services.transfers import routes as transfer_routes
@@ -156,15 +165,17 @@ def load_demo_data(ctx: ServiceContext) -> DemoSummary:
     ctx = ctx.acting_as(SYSTEM)
     if has_items(ctx):
         return DemoSummary(loaded=False, company=company.get_company(ctx).name)
-    settings = company.update_company(ctx, name="Acme Goods", timezone="America/New_York", currency="USD")
+    settings = company.update_company(
+        ctx, UpdateCompany(name="Acme Goods", timezone="America/New_York", currency="USD")
+    )
     for code, name, kind, parent, sellable, address in LOCATIONS:
         locations.create_location(
-            ctx, code=code, name=name, kind=kind, parent=parent, sellable=sellable, address=address
+            ctx, CreateLocation(code=code, name=name, kind=kind, parent=parent, sellable=sellable, address=address)
         )
     for number, (sku, name, unit, tracking, shelf_life) in enumerate(ITEMS, start=1):
         items.create_item(
-            ctx, sku=sku, name=name, unit=unit, tracking=tracking, gtin=gtin13(number),
-            shelf_life_days=shelf_life,
+            ctx, CreateItem(sku=sku, name=name, unit=unit, tracking=tracking, gtin=gtin13(number),
+                            shelf_life_days=shelf_life),
         )
     today = business_day(ctx.now(), time_zone(settings.timezone))
     report = imports.import_opening_stock(ctx, _csv(opening_stock(today)))
@@ -172,7 +183,7 @@ def load_demo_data(ctx: ServiceContext) -> DemoSummary:
         first = report.errors[0]
         raise InvalidInput(f"demo opening stock line {first.line}.{first.field}", first.reason)
     later = _day_one(ctx)
-    lots.set_lot_status(ctx, sku="HONEY-350G", code="HN-102", status="quarantined")
+    lots.set_lot_status(ctx, SetLotStatus(sku="HONEY-350G", code="HN-102", status="quarantined"))
     _honey_on_order(ctx)
     return DemoSummary(
         loaded=True, company=settings.name, locations=len(LOCATIONS), items=len(ITEMS),
@@ -188,22 +199,22 @@ def _day_one(ctx: ServiceContext) -> list[PostingView]:
         _container_to_la(ctx),
         # Damaged shirts and a suspect honey lot go to the non-sellable quarantine bin.
         relocations.move_stock(
-            ctx, source="NY-A-02", destination="QUARANTINE",
-            lines=[StockLine("TEE-BLK-M", "3")], note="Damaged in receiving",
+            ctx, MoveStock(source="NY-A-02", destination="QUARANTINE",
+                           lines=[StockLine("TEE-BLK-M", Decimal(3))], note="Damaged in receiving"),
         ),
         relocations.move_stock(
-            ctx, source="NY-B-01", destination="QUARANTINE",
-            lines=[StockLine("HONEY-350G", "18", lot="HN-102")], note="Lab test pending",
+            ctx, MoveStock(source="NY-B-01", destination="QUARANTINE",
+                           lines=[StockLine("HONEY-350G", Decimal(18), lot="HN-102")], note="Lab test pending"),
         ),
         # The LA store counts its totes: two short.
         counts.post_stock_count(
-            ctx, location="LA", lines=[StockLine("TOTE-CANVAS", "23")],
-            reference=f"{DEMO_REFERENCE}-COUNT-1",
+            ctx, PostStockCount(location="LA", lines=[StockLine("TOTE-CANVAS", Decimal(23))],
+                                reference=f"{DEMO_REFERENCE}-COUNT-1"),
         ),
         # A torn shirt written off in New York.
         adjustments.post_adjustment(
-            ctx, location="NY-A-02", lines=[StockLine("TEE-BLK-L", "-1")], reason="damaged",
-            reference=f"{DEMO_REFERENCE}-ADJ-1",
+            ctx, PostAdjustment(location="NY-A-02", lines=[StockLine("TEE-BLK-L", Decimal(-1))], reason="damaged",
+                                reference=f"{DEMO_REFERENCE}-ADJ-1"),
         ),
     ]
 
@@ -212,24 +223,25 @@ def _container_to_la(ctx: ServiceContext) -> PostingView:
     """A transfer order NY → LA through OCEAN-1, shipped: the posting of its shipment."""
     source, destination, via, days = SEA_ROUTE
     transfer_routes.set_transfer_route(
-        ctx, source=source, destination=destination, transit=via, lead_time_days=days
+        ctx, SetTransferRoute(source=source, destination=destination, transit=via, lead_time_days=days)
     )
     order = transfers.create_transfer(
-        ctx, source=source, destination=destination, lines=[transfers.NewTransferLine(EXAMPLE_SKU, "50")],
-        carrier="Maersk", tracking_number="MSCU-4471", note="Container MSCU-4471",
+        ctx, CreateTransfer(source=source, destination=destination, lines=[transfers.NewTransferLine(EXAMPLE_SKU,
+            "50")],
+        carrier="Maersk", tracking_number="MSCU-4471", note="Container MSCU-4471"),
     )
-    shipped = transit.ship_transfer(ctx, order.reference)
+    shipped = transit.ship_transfer(ctx, ShipTransfer(order.reference))
     return postings.get_posting(ctx, shipped.events[-1].posting_id)
 
 
 def _honey_on_order(ctx: ServiceContext) -> None:
     """A placed purchase order for 48 jars of honey into New York (incoming until received)."""
-    suppliers.create_supplier(ctx, code="BEEHIVE", name="Beehive Farms", lead_time_days=5)
-    order = purchase_orders.create_purchase_order(
-        ctx, supplier="BEEHIVE", destination_location="NY", reference=f"PO-{DEMO_REFERENCE}-1",
-        lines=[purchase_orders.NewPurchaseLine("HONEY-350G", "48", "3.20")],
-    )
-    purchase_orders.place_purchase_order(ctx, order.reference)
+    suppliers.create_supplier(ctx, CreateSupplier(code="BEEHIVE", name="Beehive Farms", lead_time_days=5))
+    order = purchase_orders.create_purchase_order(ctx, CreatePurchaseOrder(
+        supplier="BEEHIVE", destination="NY", reference=f"PO-{DEMO_REFERENCE}-1",
+        lines=(NewPurchaseLine("HONEY-350G", Decimal("48"), Decimal("3.20")),),
+    ))
+    purchase_orders.place_purchase_order(ctx, PurchaseOrderAction(order.reference))
 
 
 @dataclass(frozen=True)

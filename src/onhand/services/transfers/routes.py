@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from onhand.domain.audit import AuditObject
 from onhand.domain.errors import InvalidInput, NotFound
+from onhand.domain.transfers.commands import SetTransferRoute
 from onhand.domain.transfers.transfer_orders import validate_route
 from onhand.services import resolve
 from onhand.services.audit import record_removal
@@ -30,16 +31,13 @@ def _route(uow: UnitOfWork, source: str, destination: str) -> TransferRoute:
 
 
 def set_transfer_route(
-    ctx: ServiceContext,
-    *,
-    source: str,
-    destination: str,
-    transit: str,
-    lead_time_days: int | None = None,
-    idempotency_key: str | None = None,
+    ctx: ServiceContext, command: SetTransferRoute, *, idempotency_key: str | None = None
 ) -> TransferRoute:
     """Transfers from `source` to `destination` go through `transit` and, unless told
     otherwise, are expected `lead_time_days` after they are created."""
+    source, destination, transit, lead_time_days = (
+        command.source, command.destination, command.transit, command.lead_time_days
+    )
     if lead_time_days is not None and not 0 <= lead_time_days <= MAX_LEAD_TIME_DAYS:
         raise InvalidInput("lead_time_days", f"must be between 0 and {MAX_LEAD_TIME_DAYS}")
 
@@ -54,8 +52,6 @@ def set_transfer_route(
     def load(uow: UnitOfWork, _done: int) -> TransferRoute:
         return _route(uow, source, destination)
 
-    request = {"source": source, "destination": destination, "transit": transit, "lead_time_days": lead_time_days}
-
     def was(uow: UnitOfWork) -> TransferRoute | None:
         try:
             return _route(uow, source, destination)
@@ -65,7 +61,7 @@ def set_transfer_route(
     return run_write(
         ctx, work, load, action="set_transfer_route",
         subject=lambda route: AuditObject("transfer_route", f"{route.source} {route.destination}"),
-        idempotency_key=idempotency_key, request=request, before=was,
+        idempotency_key=idempotency_key, request=command, before=was,
     )
 
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +18,7 @@ from onhand.domain.catalog.locations import Location, LocationKind
 from onhand.domain.choices import parse_choice
 from onhand.domain.errors import AlreadyExists, Conflict, InvalidInput, NotFound
 from onhand.domain.quantities import positive_quantity
+from onhand.domain.transfers.commands import CreateTransfer, NewTransferLine, TransferAction, UpdateTransfer
 from onhand.domain.transfers.transfer_orders import (
     SHIPPABLE,
     TransferStatus,
@@ -36,13 +36,6 @@ if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
 
 REFERENCE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/#\-]{0,63}$")
-
-
-@dataclass(frozen=True)
-class NewTransferLine:
-    sku: str
-    quantity: Decimal | int | str
-    lot: str | None = None  # send this lot; otherwise shipping chooses (FEFO)
 
 
 def _line_values(uow: UnitOfWork, lines: Sequence[NewTransferLine]) -> list[dict[str, Any]]:
@@ -114,24 +107,17 @@ def refresh_status(uow: UnitOfWork, transfer_id: int, **changes: Any) -> None:
 
 
 def create_transfer(
-    ctx: ServiceContext,
-    *,
-    source: str,
-    destination: str,
-    lines: Sequence[NewTransferLine],
-    transit: str | None = None,
-    reference: str | None = None,
-    expected_date: date | str | None = None,
-    carrier: str | None = None,
-    tracking_number: str | None = None,
-    note: str | None = None,
-    idempotency_key: str | None = None,
+    ctx: ServiceContext, command: CreateTransfer, *, idempotency_key: str | None = None
 ) -> TransferView:
     """A draft transfer from `source` to `destination` through a transit location.
 
     Without `transit`, the route's (see `transfer_routes`) or the only transit location;
     without `expected_date`, today plus the route's lead time when it has one.
     """
+    source, destination, lines, transit, reference, expected_date, carrier, tracking_number, note = (
+        command.source, command.destination, command.lines, command.transit, command.reference,
+        command.expected_date, command.carrier, command.tracking_number, command.note,
+    )
     check_line_count(ctx.limits, lines, "lines")
     arrival = parse_date(expected_date, "expected_date")
     texts = {
@@ -167,29 +153,19 @@ def create_transfer(
             uow.transfers.update(transfer_id, reference=number)
         return transfer_id
 
-    request = {
-        "source": source, "destination": destination, "transit": transit, "reference": reference,
-        "expected_date": arrival, "carrier": carrier, "tracking_number": tracking_number, "note": note,
-        "lines": [line.__dict__ for line in lines],
-    }
     return run_write(ctx, work, load_transfer, action="create_transfer", subject=transfer_subject,
-                     idempotency_key=idempotency_key, request=request)
+                     idempotency_key=idempotency_key, request=command)
 
 
 def update_transfer(
-    ctx: ServiceContext,
-    reference: str,
-    *,
-    lines: Sequence[NewTransferLine] | None = None,
-    transit: str | None = None,
-    expected_date: date | str | None = None,
-    carrier: str | None = None,
-    tracking_number: str | None = None,
-    note: str | None = None,
-    idempotency_key: str | None = None,
+    ctx: ServiceContext, command: UpdateTransfer, *, idempotency_key: str | None = None
 ) -> TransferView:
     """Change a transfer. Lines (they replace all lines) and transit only while draft;
     expected date, carrier, tracking number and note until it is finished ("" clears)."""
+    reference, lines, transit, expected_date, carrier, tracking_number, note = (
+        command.reference, command.lines, command.transit, command.expected_date, command.carrier,
+        command.tracking_number, command.note,
+    )
     check_line_count(ctx.limits, lines, "lines")
     arrival = parse_date(expected_date, "expected_date")
 
@@ -219,18 +195,15 @@ def update_transfer(
         uow.transfers.update(row.id, **values)
         return int(row.id)
 
-    request = {
-        "reference": reference, "lines": [line.__dict__ for line in lines] if lines is not None else None,
-        "transit": transit, "expected_date": arrival, "carrier": carrier, "tracking_number": tracking_number,
-        "note": note,
-    }
     return run_write(ctx, work, load_transfer, action="update_transfer", subject=transfer_subject,
-                     idempotency_key=idempotency_key, request=request,
+                     idempotency_key=idempotency_key, request=command,
                      before=lambda uow: load_transfer(uow, int(locked_transfer(uow, reference).id)))
 
 
-def cancel_transfer(ctx: ServiceContext, reference: str, *, idempotency_key: str | None = None) -> TransferView:
+def cancel_transfer(ctx: ServiceContext, command: TransferAction, *, idempotency_key: str | None = None
+                    ) -> TransferView:
     """Cancel a transfer that has shipped nothing (one that has is closed instead)."""
+    reference = command.reference
 
     def work(uow: UnitOfWork) -> int:
         row = locked_transfer(uow, reference)
@@ -243,11 +216,13 @@ def cancel_transfer(ctx: ServiceContext, reference: str, *, idempotency_key: str
         return int(row.id)
 
     return run_write(ctx, work, load_transfer, action="cancel_transfer", subject=transfer_subject,
-                     idempotency_key=idempotency_key, request={"reference": reference})
+                     idempotency_key=idempotency_key, request=command)
 
 
-def close_transfer(ctx: ServiceContext, reference: str, *, idempotency_key: str | None = None) -> TransferView:
+def close_transfer(ctx: ServiceContext, command: TransferAction, *, idempotency_key: str | None = None
+                   ) -> TransferView:
     """Finish a transfer short: what was not shipped will not be. Nothing may be in transit."""
+    reference = command.reference
 
     def work(uow: UnitOfWork) -> int:
         row = locked_transfer(uow, reference)
@@ -265,7 +240,7 @@ def close_transfer(ctx: ServiceContext, reference: str, *, idempotency_key: str 
         return int(row.id)
 
     return run_write(ctx, work, load_transfer, action="close_transfer", subject=transfer_subject,
-                     idempotency_key=idempotency_key, request={"reference": reference})
+                     idempotency_key=idempotency_key, request=command)
 
 
 def get_transfer(ctx: ServiceContext, reference: str) -> TransferView:

@@ -23,8 +23,8 @@ from onhand.domain.catalog.lots import Lot, LotStatus
 from onhand.domain.errors import Conflict, InsufficientStock, InvalidInput, NotFound, Shortage
 from onhand.domain.ledger.postings import Guard, MoveLine, PostingDraft, PostingKind
 from onhand.domain.quantities import positive_quantity
+from onhand.domain.transfers.commands import ReceiveTransfer, ShipTransfer, TransferMoveLine, WriteOffTransit
 from onhand.domain.transfers.transfer_orders import (
-    LOST_IN_TRANSIT,
     LineProgress,
     TransferStatus,
     check_within,
@@ -44,17 +44,6 @@ if TYPE_CHECKING:
 ZERO = Decimal(0)
 
 
-@dataclass(frozen=True)
-class TransferMoveLine:
-    """Part of one transfer line to ship, receive or write off."""
-
-    line_no: int
-    quantity: Decimal | int | str
-    lot: str | None = None
-    # Shipping: a bin inside the source to take from; receiving: a bin inside the destination.
-    location: str | None = None
-
-
 @dataclass
 class _Plan:
     moves: list[MoveLine]
@@ -64,10 +53,6 @@ class _Plan:
         self.moves.append(move)
         self.lines.append({"transfer_line_id": line_id, "location_id": at.id,
                            "lot_id": move.lot.id if move.lot else None, "quantity": move.quantity})
-
-
-def _request(reference: str, lines: Sequence[TransferMoveLine] | None, **extra: Any) -> dict[str, Any]:
-    return {"reference": reference, "lines": [ln.__dict__ for ln in lines] if lines is not None else None, **extra}
 
 
 def _line(progress: dict[int, Any], no: int, reference: str, field: str) -> tuple[Any, LineProgress, dict[int, Any]]:
@@ -87,14 +72,11 @@ def _inside(uow: UnitOfWork, code: str | None, site: Location, field: str) -> Lo
 
 
 def ship_transfer(
-    ctx: ServiceContext,
-    reference: str,
-    *,
-    lines: Sequence[TransferMoveLine] | None = None,
-    idempotency_key: str | None = None,
+    ctx: ServiceContext, command: ShipTransfer, *, idempotency_key: str | None = None
 ) -> TransferView:
     """Send goods on their way: `source → transit`, one posting. Without lines, everything
     left to ship. Only free (unreserved) stock is taken; all lines or none."""
+    reference, lines = command.reference, command.lines
 
     check_line_count(ctx.limits, lines, "lines")
     def work(uow: UnitOfWork) -> int:
@@ -135,7 +117,7 @@ def ship_transfer(
                                                    reference=row.reference), plan, "shipment")
 
     return run_write(ctx, work, load_transfer, action="ship_transfer", subject=transfer_subject,
-                     idempotency_key=idempotency_key, request=_request(reference, lines))
+                     idempotency_key=idempotency_key, request=command)
 
 
 def _ship_lot(uow: UnitOfWork, item: Item, line: Any, code: str | None, field: str) -> Lot | None:
@@ -235,15 +217,11 @@ def _transit_lot(uow: UnitOfWork, item: Item, line: Any, per_lot: dict[int, Line
 
 
 def receive_transfer(
-    ctx: ServiceContext,
-    reference: str,
-    *,
-    lines: Sequence[TransferMoveLine] | None = None,
-    location: str | None = None,
-    idempotency_key: str | None = None,
+    ctx: ServiceContext, command: ReceiveTransfer, *, idempotency_key: str | None = None
 ) -> TransferView:
     """Goods arrived: `transit → destination` (or `location`, a bin inside it), one
     posting. Without lines, everything in transit. Never more than was shipped, per lot."""
+    reference, lines, location = command.reference, command.lines, command.location
 
     check_line_count(ctx.limits, lines, "lines")
     def work(uow: UnitOfWork) -> int:
@@ -262,20 +240,15 @@ def receive_transfer(
         return _record(uow, ctx, row, draft, plan, "receipt")
 
     return run_write(ctx, work, load_transfer, action="receive_transfer", subject=transfer_subject,
-                     idempotency_key=idempotency_key, request=_request(reference, lines, location=location))
+                     idempotency_key=idempotency_key, request=command)
 
 
 def write_off_transit(
-    ctx: ServiceContext,
-    reference: str,
-    *,
-    lines: Sequence[TransferMoveLine] | None = None,
-    reason: str = LOST_IN_TRANSIT,
-    note: str | None = None,
-    idempotency_key: str | None = None,
+    ctx: ServiceContext, command: WriteOffTransit, *, idempotency_key: str | None = None
 ) -> TransferView:
     """What will never arrive leaves transit as a loss (`transit → adjustment`, with a
     reason code). Without lines, everything still in transit."""
+    reference, lines, reason, note = command.reference, command.lines, command.reason, command.note
     check_line_count(ctx.limits, lines, "lines")
     clean_note = resolve.text(note, "note", max_length=2000)
 
@@ -298,7 +271,7 @@ def write_off_transit(
 
     return run_write(ctx, work, load_transfer, action="write_off_transit", subject=transfer_subject,
                      idempotency_key=idempotency_key,
-                     request=_request(reference, lines, reason=reason, note=note))
+                     request=command)
 
 
 def _record(uow: UnitOfWork, ctx: ServiceContext, row: Any, draft: PostingDraft, plan: _Plan, kind: str) -> int:

@@ -24,6 +24,7 @@ from onhand.domain.accounting.journal import check_not_locked
 from onhand.domain.audit import AuditObject
 from onhand.domain.catalog.locations import INTERNAL_KINDS
 from onhand.domain.errors import Conflict, InvalidInput
+from onhand.domain.valuation.commands import SetCompanyCostingMethod, SetItemCostingMethod
 from onhand.domain.valuation.cost_layers import CostingMethod, PoolSnapshot
 from onhand.domain.valuation.method_changes import MethodChange, convert
 from onhand.services import resolve
@@ -71,9 +72,11 @@ def get_company_costing_method(ctx: ServiceContext) -> str:
         return uow.valuation.company_method()
 
 
-def set_company_costing_method(ctx: ServiceContext, method: str, *, idempotency_key: str | None = None) -> str:
+def set_company_costing_method(
+    ctx: ServiceContext, command: SetCompanyCostingMethod, *, idempotency_key: str | None = None
+) -> str:
     """Choose the company's method; with history, the items that follow it change from now on."""
-    chosen = parse_method(method, "costing_method", COMPANY_METHODS)
+    chosen = parse_method(command.method, "costing_method", COMPANY_METHODS)
 
     def work(uow: UnitOfWork) -> int:
         current = CostingMethod(uow.valuation.company_method())
@@ -89,7 +92,7 @@ def set_company_costing_method(ctx: ServiceContext, method: str, *, idempotency_
 
     return run_write(ctx, work, lambda uow, _id: uow.valuation.company_method(), action="set_costing_method",
                      subject=lambda _method: AuditObject("company", "costing_method"),
-                     idempotency_key=idempotency_key, request={"method": chosen.value},
+                     idempotency_key=idempotency_key, request=command,
                      before=lambda uow: uow.valuation.company_method())
 
 
@@ -99,9 +102,10 @@ def get_item_costing(ctx: ServiceContext, sku: str) -> ItemCosting:
 
 
 def set_item_costing_method(
-    ctx: ServiceContext, sku: str, method: str | None, *, idempotency_key: str | None = None
+    ctx: ServiceContext, command: SetItemCostingMethod, *, idempotency_key: str | None = None
 ) -> ItemCosting:
     """Give an item its own method, or (`None` or "") let it follow the company's; with history, from now on."""
+    sku, method = command.sku, command.method
     chosen = parse_method(method, "costing_method") if method is not None and method.strip() else None
 
     def work(uow: UnitOfWork) -> int:
@@ -122,7 +126,7 @@ def set_item_costing_method(
 
     return run_write(ctx, work, _item_costing, action="set_item_costing_method",
                      subject=lambda costing: AuditObject("item", costing.sku),
-                     idempotency_key=idempotency_key, request={"sku": sku, "method": chosen},
+                     idempotency_key=idempotency_key, request=command,
                      before=lambda uow: _item_costing(uow, resolve.item(uow, sku).id))
 
 

@@ -26,6 +26,8 @@ from onhand.domain.catalog.items import Item
 from onhand.domain.catalog.locations import INTERNAL_KINDS, Location
 from onhand.domain.catalog.lots import LOT_CODE_PATTERN, Lot
 from onhand.domain.errors import Conflict, InvalidInput, NotFound
+from onhand.domain.quantities import optional_decimal
+from onhand.domain.valuation.commands import OpeningCost, ValueOpeningStock
 from onhand.domain.valuation.cost_layers import ZERO, CostingMethod, Layer, Pool, PoolSnapshot, exact
 from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write
@@ -45,16 +47,6 @@ NO_MOVE = 0
 OPENING_COSTS = CsvLayout(
     "an opening costs file", ("sku", "unit_cost", "location", "lot"), required=("sku", "unit_cost")
 )
-
-
-@dataclass(frozen=True)
-class OpeningCost:
-    """What one unit on hand is worth: of a SKU everywhere, at exactly one location (not its bins), or of one lot."""
-
-    sku: str
-    unit_cost: Decimal | int | str | None
-    location: str | None = None
-    lot: str | None = None
 
 
 @dataclass(frozen=True)
@@ -98,10 +90,12 @@ class OpeningValuationView:
 
 
 def opening_costs_from_csv(text: str) -> list[OpeningCost]:
-    """Rows of a CSV file with columns sku, unit_cost and optionally location, lot (row 1 is `lines[0]`)."""
+    """Rows of a CSV file with columns sku, unit_cost and optionally location, lot (row 1 is `lines[0]`);
+    a unit cost that is no number is refused here, naming `lines[<row>].unit_cost`."""
     return [
-        OpeningCost(row["sku"], row["unit_cost"], location=row.get("location") or None, lot=row.get("lot") or None)
-        for _line, row in read_rows(text, OPENING_COSTS)
+        OpeningCost(row["sku"], optional_decimal(row["unit_cost"], f"lines[{index}].unit_cost"),
+                    location=row.get("location") or None, lot=row.get("lot") or None)
+        for index, (_line, row) in enumerate(read_rows(text, OPENING_COSTS))
     ]
 
 
@@ -130,14 +124,10 @@ def find_unvalued(uow: UnitOfWork) -> list[UnvaluedStock]:
 
 
 def value_opening_stock(
-    ctx: ServiceContext,
-    *,
-    lines: Sequence[OpeningCost],
-    reference: str | None = None,
-    note: str | None = None,
-    idempotency_key: str | None = None,
+    ctx: ServiceContext, command: ValueOpeningStock, *, idempotency_key: str | None = None
 ) -> OpeningValuationView:
     """Give on-hand stock without cost layers an opening layer at each line's unit cost, all or none."""
+    lines, reference, note = command.lines, command.reference, command.note
     check_line_count(ctx.limits, lines, "lines")
     if not lines:
         raise InvalidInput("lines", "an opening valuation needs at least one line")
@@ -202,10 +192,9 @@ def value_opening_stock(
         header = {"reference": clean_reference, "note": clean_note, "valued_at": now}
         return uow.opening_values.add(header, rows)
 
-    request = {"lines": [line.__dict__ for line in lines], "reference": reference, "note": note}
     return run_write(ctx, work, load_opening_valuation, action="value_opening_stock",
                      subject=lambda valued: AuditObject("opening_valuation", str(valued.id)),
-                     idempotency_key=idempotency_key, request=request)
+                     idempotency_key=idempotency_key, request=command)
 
 
 @dataclass(frozen=True)

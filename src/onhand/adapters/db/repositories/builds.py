@@ -11,10 +11,12 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
+from onhand.adapters.db.repositories.publishing import Publish, ignore
 from onhand.adapters.db.tables import items, locations, lots
 from onhand.adapters.db.tables.assemblies import build_orders, build_runs, lot_genealogy
 from onhand.adapters.db.types import ScaledDecimal
 from onhand.domain.assemblies.builds import BuildStatus
+from onhand.domain.assemblies.events import BuildStatusChanged
 from onhand.domain.assemblies.records import (
     BuildOrderRecord,
     BuiltSoFar,
@@ -118,8 +120,9 @@ def _link(row: Any) -> LinkRecord:
 
 
 class BuildRepository:
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, publish: Publish = ignore) -> None:
         self._conn = conn
+        self._publish = publish
 
     # --- build orders ----------------------------------------------------------------
 
@@ -137,7 +140,9 @@ class BuildRepository:
                 "status": BuildStatus.DRAFT.value, "note": note, "created_at": now, "updated_at": now,
             },
         )
-        return int(result.inserted_primary_key[0])
+        order_id = int(result.inserted_primary_key[0])
+        self._publish(BuildStatusChanged(order_id, BuildStatus.DRAFT.value, None))
+        return order_id
 
     def set_reference(self, order_id: int, reference: str) -> None:
         self._conn.execute(_SET_REFERENCE, {"b_id": order_id, "b_reference": reference})
@@ -156,7 +161,11 @@ class BuildRepository:
         result = self._conn.execute(
             _SET_STATUS, {"b_id": order_id, "b_from": current.value, "b_to": new.value, "b_now": now}
         )
-        return result.rowcount == 1
+        if result.rowcount != 1:
+            return False
+        if new is not current:
+            self._publish(BuildStatusChanged(order_id, new.value, current.value))
+        return True
 
     def view(self, order_id: int) -> BuildOrderView | None:
         row = self._conn.execute(_ORDER_BY_ID, {"order_id": order_id}).first()

@@ -7,7 +7,9 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
 
+from onhand.adapters.db.repositories.publishing import Publish, ignore
 from onhand.adapters.db.tables import company, items, reason_codes, units
+from onhand.domain.catalog.events import ItemChanged
 from onhand.domain.catalog.items import Item, ItemKind, Tracking
 from onhand.domain.catalog.views import Company
 from onhand.domain.quantities import UnitOfMeasure
@@ -76,8 +78,9 @@ _COMPANY = select(company).where(company.c.id == 1)
 
 
 class ItemRepository:
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, publish: Publish = ignore) -> None:
         self._conn = conn
+        self._publish = publish
         self._select = _ITEMS
 
     def add(self, item: Item, created_at: datetime) -> int:
@@ -97,7 +100,9 @@ class ItemRepository:
                 "created_at": created_at,
             },
         )
-        return int(result.inserted_primary_key[0])
+        item_id = int(result.inserted_primary_key[0])
+        self._publish(ItemChanged(item_id, item.sku, created=True))
+        return item_id
 
     def update(self, item: Item) -> None:
         self._conn.execute(
@@ -112,6 +117,7 @@ class ItemRepository:
                 category=item.category,
             )
         )
+        self._publish(ItemChanged(item.id, item.sku, created=False))
 
     def get(self, item_id: int) -> Item | None:
         row = self._conn.execute(_ITEM_BY_ID, {"key": item_id}).first()

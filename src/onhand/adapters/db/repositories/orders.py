@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, exists, func, insert, select, type_coerce, update
 
+from onhand.adapters.db.repositories.publishing import Publish, ignore, status_changes
 from onhand.adapters.db.tables import (
     items,
     locations,
@@ -21,6 +22,7 @@ from onhand.adapters.db.tables import (
     units,
 )
 from onhand.adapters.db.types import ScaledDecimal
+from onhand.domain.orders.events import OrderStatusChanged
 from onhand.domain.orders.records import SalesOrderLineRecord, SalesOrderRecord
 from onhand.domain.orders.sales_orders import OrderStatus
 
@@ -113,13 +115,15 @@ def _header_or_none(row: Any) -> SalesOrderRecord | None:
 
 
 class OrderRepository:
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, publish: Publish = ignore) -> None:
         self._conn = conn
+        self._publish = publish
 
     def add(self, values: dict[str, Any], lines: list[dict[str, Any]]) -> int:
         result = self._conn.execute(_ADD_ORDER, values)
         order_id = int(result.inserted_primary_key[0])
         self.add_lines(order_id, lines)
+        self._publish(OrderStatusChanged(order_id, str(values["status"]), None))
         return order_id
 
     def add_lines(self, order_id: int, lines: list[dict[str, Any]]) -> None:
@@ -133,7 +137,7 @@ class OrderRepository:
         self._conn.execute(_SET_LINE_LOCATION, {"line_key": line_id, "location_key": location_id})
 
     def update(self, order_id: int, **values: Any) -> None:
-        self._conn.execute(_UPDATE_ORDER, {"order_key": order_id, **values})
+        self.update_many([{"order_key": order_id, **values}])
 
     def count_in_currency(self, currency: str) -> int:
         """Orders (not cancelled) priced in `currency`."""
@@ -159,8 +163,12 @@ class OrderRepository:
     def update_many(self, changes: list[dict[str, Any]]) -> None:
         """Several orders' changes in one statement: each dict holds `order_key` and the
         same columns."""
-        if changes:
-            self._conn.execute(_UPDATE_ORDER, changes)
+        if not changes:
+            return
+        moved = status_changes(self._conn, sales_orders, [(c["order_key"], c.get("status")) for c in changes])
+        self._conn.execute(_UPDATE_ORDER, changes)
+        for order_id, status, previous in moved:
+            self._publish(OrderStatusChanged(order_id, status, previous))
 
     def get(self, order_id: int) -> SalesOrderRecord | None:
         """The header, with `has_packages`."""

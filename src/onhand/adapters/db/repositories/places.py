@@ -8,7 +8,9 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from onhand.adapters.db.repositories.catalog import CompanyRepository
+from onhand.adapters.db.repositories.publishing import Publish, ignore
 from onhand.adapters.db.tables import locations, lots
+from onhand.domain.catalog.events import LocationChanged
 from onhand.domain.catalog.locations import Address, Location, LocationKind
 from onhand.domain.catalog.lots import Lot, LotStatus
 
@@ -90,8 +92,11 @@ class LocationCache:
 
 
 class LocationRepository:
-    def __init__(self, conn: Connection, cache: LocationCache, settings: CompanyRepository) -> None:
+    def __init__(
+        self, conn: Connection, cache: LocationCache, settings: CompanyRepository, publish: Publish = ignore
+    ) -> None:
         self._conn = conn
+        self._publish = publish
         self._cache = cache
         self._settings = settings
         self._changed = False  # this unit of work changed a location: bypass the cache
@@ -126,6 +131,7 @@ class LocationRepository:
             .where(locations.c.id == new_id)
             .values(path="/" + "/".join(map(str, path)) + "/")
         )
+        self._publish(LocationChanged(new_id, location.code, created=True))
         return Location(**{**location.__dict__, "id": new_id, "path": path})
 
     def update(self, location: Location) -> None:
@@ -141,6 +147,7 @@ class LocationRepository:
                 **_routing_values(location),
             )
         )
+        self._publish(LocationChanged(location.id, location.code, created=False))
 
     def get_by_code(self, code: str) -> Location | None:
         return next((place for place in self.all() if place.code == code), None)

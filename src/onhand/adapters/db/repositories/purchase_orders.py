@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
+from onhand.adapters.db.repositories.publishing import Publish, ignore, status_changes
 from onhand.adapters.db.tables import items
 from onhand.adapters.db.tables.purchasing import (
     purchase_order_lines,
@@ -17,6 +18,7 @@ from onhand.adapters.db.tables.purchasing import (
     receipts,
     supplier_prices,
 )
+from onhand.domain.purchasing.events import PurchaseOrderStatusChanged
 from onhand.domain.purchasing.purchase_orders import OPEN
 from onhand.domain.purchasing.records import PurchaseOrderLineRecord, PurchaseOrderRecord
 from onhand.domain.purchasing.views import IncomingRow
@@ -83,12 +85,14 @@ def _order_or_none(row: Any) -> PurchaseOrderRecord | None:
 
 
 class PurchaseOrderRepository:
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, publish: Publish = ignore) -> None:
         self._conn = conn
+        self._publish = publish
 
     def add(self, values: dict[str, Any], lines: list[dict[str, Any]]) -> int:
         order_id = int(self._conn.execute(_ADD, values).inserted_primary_key[0])
         self.add_lines(order_id, lines)
+        self._publish(PurchaseOrderStatusChanged(order_id, str(values["status"]), None))
         return order_id
 
     def add_lines(self, order_id: int, lines: list[dict[str, Any]]) -> None:
@@ -99,7 +103,10 @@ class PurchaseOrderRepository:
         self._conn.execute(_DELETE_LINES, {"order_key": order_id})
 
     def update(self, order_id: int, **values: Any) -> None:
+        moved = status_changes(self._conn, purchase_orders, [(order_id, values.get("status"))])
         self._conn.execute(_UPDATE, {"order_key": order_id, **values})
+        for changed_id, status, previous in moved:
+            self._publish(PurchaseOrderStatusChanged(changed_id, status, previous))
 
     def lock(self, order_id: int) -> None:
         """Serialize writers of one order (PostgreSQL row lock; SQLite writers are serial)."""

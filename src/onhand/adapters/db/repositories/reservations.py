@@ -17,9 +17,11 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from onhand.adapters.db.repositories.publishing import Publish, ignore
 from onhand.adapters.db.tables import balances, items, locations, lots, reservations, sales_order_lines
 from onhand.adapters.db.types import ScaledDecimal
 from onhand.domain.ledger.postings import BalanceKey
+from onhand.domain.orders.events import ReservationMade, ReservationReleased
 from onhand.domain.orders.records import OrderReservationRecord, ReservationRecord
 
 ZERO = Decimal(0)
@@ -152,8 +154,9 @@ def _reservations(rows: Iterable[Any]) -> list[ReservationRecord]:
 
 
 class ReservationRepository:
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, publish: Publish = ignore) -> None:
         self._conn = conn
+        self._publish = publish
         self._add = _add_reservation(conn.dialect.name)
 
     # --- stock to reserve from -----------------------------------------------------
@@ -192,6 +195,8 @@ class ReservationRepository:
         attempt.commit()
         rows = [_row(line_id, key, quantity, ZERO, at) for (line_id, key), quantity in merged.items()]
         self._conn.execute(self._add, rows)
+        for (line_id, key), quantity in merged.items():
+            self._publish(ReservationMade(line_id, key, quantity))
         return True
 
     # --- reservation rows ----------------------------------------------------------
@@ -199,6 +204,7 @@ class ReservationRepository:
     def add(self, line_id: int, key: BalanceKey, quantity: Decimal, *, picked: Decimal, at: datetime) -> None:
         """Record a reservation already taken with `reserve` (merged per line and balance)."""
         self._conn.execute(self._add, _row(line_id, key, quantity, picked, at))
+        self._publish(ReservationMade(line_id, key, quantity))
 
     def for_order(self, order_id: int) -> list[OrderReservationRecord]:
         rows = self._conn.execute(_OF_ORDER, {"order_key": order_id})
@@ -218,10 +224,14 @@ class ReservationRepository:
     def release(self, row: Reservation, quantity: Decimal) -> None:
         """Give back `quantity` of a reservation to free stock, unpicked units first."""
         self._shrink(_RELEASE, row, quantity)
+        self._publish(ReservationReleased(row.order_line_id, (row.item_id, row.location_id, row.lot_key), quantity,
+                                          shipped=False))
 
     def consume(self, row: Reservation, quantity: Decimal) -> None:
         """`quantity` of the reserved stock leaves (is shipped), picked units first."""
         self._shrink(_CONSUME, row, quantity)
+        self._publish(ReservationReleased(row.order_line_id, (row.item_id, row.location_id, row.lot_key), quantity,
+                                          shipped=True))
 
     def pick(self, reservation_id: int, quantity: Decimal) -> None:
         self._conn.execute(_PICK, {"row_key": reservation_id, "amount": quantity})

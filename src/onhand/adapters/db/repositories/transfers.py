@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, case, delete, func, insert, select, type_coerce, update
 
+from onhand.adapters.db.repositories.publishing import Publish, ignore, status_changes
 from onhand.adapters.db.tables import items, locations, lots
 from onhand.adapters.db.tables.transfers import (
     transfer_event_lines,
@@ -19,6 +20,7 @@ from onhand.adapters.db.tables.transfers import (
     transfers,
 )
 from onhand.adapters.db.types import ScaledDecimal
+from onhand.domain.transfers.events import TransferStatusChanged
 from onhand.domain.transfers.records import TransferLineRecord, TransferRecord
 from onhand.domain.transfers.transfer_orders import UNDER_WAY
 
@@ -113,14 +115,16 @@ def _transfer_or_none(row: Any) -> TransferRecord | None:
 
 
 class TransferRepository:
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, publish: Publish = ignore) -> None:
         self._conn = conn
+        self._publish = publish
 
     # --- transfers and lines -------------------------------------------------------
 
     def add(self, values: dict[str, Any], lines: list[dict[str, Any]]) -> int:
         transfer_id = int(self._conn.execute(_ADD, values).inserted_primary_key[0])
         self.add_lines(transfer_id, lines)
+        self._publish(TransferStatusChanged(transfer_id, str(values["status"]), None))
         return transfer_id
 
     def add_lines(self, transfer_id: int, lines: list[dict[str, Any]]) -> None:
@@ -131,7 +135,10 @@ class TransferRepository:
         self._conn.execute(_DELETE_LINES, {"transfer_key": transfer_id})
 
     def update(self, transfer_id: int, **values: Any) -> None:
+        moved = status_changes(self._conn, transfers, [(transfer_id, values.get("status"))])
         self._conn.execute(_UPDATE, {"transfer_key": transfer_id, **values})
+        for changed_id, status, previous in moved:
+            self._publish(TransferStatusChanged(changed_id, status, previous))
 
     def lock(self, transfer_id: int) -> None:
         """Serialize writers of one transfer (PostgreSQL row lock; SQLite writers are serial)."""

@@ -117,7 +117,13 @@ lots = Table(
     Column("production_date", Date),
     Column("status", String(16), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    # The supplier's own batch number for it (revision 0017): what their recall names.
+    Column("supplier_lot", String(64)),
     UniqueConstraint("item_id", "code", name="uq_lots_item_id_code"),
+    # Lots found by code without naming the item, and by the supplier's batch.
+    Index("ix_lots_code", "code"),
+    Index("ix_lots_supplier_lot", "supplier_lot"),
+    Index("ix_lots_expiry_date", "expiry_date"),
 )
 
 postings = Table(

@@ -27,6 +27,8 @@ sales_orders = Table(
     # The order's id in its channel (Shopify order id, Amazon order id); unique per channel.
     Column("external_id", String(100)),
     Column("customer", String(200)),
+    # The customer's record (revision 0017); `customer` keeps the name the order was made for.
+    Column("customer_id", Id, ForeignKey("customers.id")),
     Column("ship_to_name", String(200)),
     Column("ship_to_line1", String(200)),
     Column("ship_to_line2", String(200)),
@@ -49,6 +51,7 @@ sales_orders = Table(
     Column("updated_at", UtcDateTime, nullable=False),
     UniqueConstraint("channel", "external_id", name="uq_sales_orders_channel_external_id"),
     Index("ix_sales_orders_status", "status", "id"),
+    Index("ix_sales_orders_customer_id", "customer_id", "id"),
 )
 
 sales_order_lines = Table(
@@ -137,6 +140,8 @@ shipment_lines = Table(
     Column("quantity", ScaledDecimal, nullable=False),
     Index("ix_shipment_lines_order_line_id", "order_line_id"),
     Index("ix_shipment_lines_shipment_id", "shipment_id"),
+    # Who received a lot: the forward trace (revision 0017).
+    Index("ix_shipment_lines_lot_id", "lot_id"),
 )
 
 returns = Table(
@@ -168,4 +173,5 @@ return_lines = Table(
     Column("refund_unit_price", ScaledDecimal),
     Index("ix_return_lines_order_line_id", "order_line_id"),
     Index("ix_return_lines_return_id", "return_id"),
+    Index("ix_return_lines_lot_id", "lot_id"),
 )

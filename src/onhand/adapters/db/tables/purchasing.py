@@ -124,6 +124,8 @@ receipt_lines = Table(
     CheckConstraint("quantity > 0", name="positive_quantity"),
     Index("ix_receipt_lines_receipt_id", "receipt_id"),
     Index("ix_receipt_lines_order_line_id", "order_line_id"),
+    # Where a lot came from: the backward trace (revision 0017).
+    Index("ix_receipt_lines_lot_id", "lot_id"),
 )
 
 landed_costs = Table(

@@ -38,4 +38,5 @@ supplier_return_lines = Table(
     CheckConstraint("quantity > 0", name="positive_quantity"),
     Index("ix_supplier_return_lines_return_id", "return_id"),
     Index("ix_supplier_return_lines_order_line_id", "order_line_id"),
+    Index("ix_supplier_return_lines_lot_id", "lot_id"),
 )

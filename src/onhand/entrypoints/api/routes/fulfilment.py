@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from onhand import services
+from onhand.domain.orders.commands import ConfirmPick, PackOrder, ReceiveReturn, ShipOrder
 from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, OrderDesk, Reader
 from onhand.entrypoints.api.bodies import ExactJsonRoute
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES
@@ -42,7 +43,8 @@ def confirm_picks(
     reference: str, body: PicksIn, onhand: OnhandDep, _key: OrderDesk, idempotency_key: IdempotencyKey = None
 ) -> OrderOut:
     order = services.picking.confirm_pick(
-        onhand, reference, picks=[pick.to_pick() for pick in body.picks], idempotency_key=idempotency_key
+        onhand, ConfirmPick(reference, picks=[pick.to_pick(f"picks[{index}]") for index,
+            pick in enumerate(body.picks)]), idempotency_key=idempotency_key
     )
     return OrderOut.of(order)
 
@@ -55,7 +57,8 @@ def pack_order(
     reference: str, body: PackagesIn, onhand: OnhandDep, _key: OrderDesk, idempotency_key: IdempotencyKey = None
 ) -> OrderOut:
     order = services.shipping.pack_order(
-        onhand, reference, packages=[package.to_spec() for package in body.packages],
+        onhand, PackOrder(reference, packages=[package.to_spec(f"packages[{index}]") for index,
+            package in enumerate(body.packages)]),
         idempotency_key=idempotency_key,
     )
     return OrderOut.of(order)
@@ -71,7 +74,8 @@ def ship_order(
 ) -> OrderOut:
     lines = body.lines if body is not None else None
     order = services.shipping.ship_order(
-        onhand, reference, lines=[line.to_line() for line in lines] if lines is not None else None,
+        onhand, ShipOrder(reference, lines=[line.to_line(f"lines[{index}]") for index,
+            line in enumerate(lines)] if lines is not None else None),
         idempotency_key=idempotency_key,
     )
     return OrderOut.of(order)
@@ -85,8 +89,9 @@ def receive_return(
     reference: str, body: ReturnIn, onhand: OnhandDep, _key: OrderDesk, idempotency_key: IdempotencyKey = None
 ) -> OrderOut:
     order = services.returns.receive_return(
-        onhand, reference, location=body.location, lines=[line.to_line() for line in body.lines],
-        return_reference=body.return_reference, idempotency_key=idempotency_key,
+        onhand, ReceiveReturn(reference, location=body.location, lines=[line.to_line(f"lines[{index}]") for index,
+            line in enumerate(body.lines)],
+        return_reference=body.return_reference), idempotency_key=idempotency_key,
     )
     return OrderOut.of(order)
 

@@ -38,10 +38,7 @@ def create_item(
     body: ItemIn, onhand: OnhandDep, _key: CatalogEditor, idempotency_key: IdempotencyKey = None
 ) -> ItemOut:
     item = services.items.create_item(
-        onhand, sku=body.sku, name=body.name, unit=body.unit, tracking=body.tracking,
-        gtin=body.gtin, shelf_life_days=body.shelf_life_days, kind=body.kind, weight_kg=body.weight_kg,
-        category=body.category,
-        idempotency_key=idempotency_key,
+        onhand, body.to_command(), idempotency_key=idempotency_key,
     )
     return ItemOut.of(item)
 
@@ -62,9 +59,6 @@ def update_item(
     sku: str, body: ItemPatch, onhand: OnhandDep, _key: CatalogEditor, idempotency_key: IdempotencyKey = None
 ) -> ItemOut:
     item = services.items.update_item(
-        onhand, sku, name=body.name, gtin=body.gtin, shelf_life_days=body.shelf_life_days,
-        min_remaining_shelf_life_days=body.min_remaining_shelf_life_days, weight_kg=body.weight_kg,
-        category=body.category,
-        idempotency_key=idempotency_key,
+        onhand, body.to_command(sku), idempotency_key=idempotency_key,
     )
     return ItemOut.of(item)

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from onhand import services
+from onhand.domain.accounting.commands import PostJournal
 from onhand.entrypoints.api.auth import Bookkeeper, IdempotencyKey, OnhandDep, Reader, SettingsAdmin
 from onhand.entrypoints.api.bodies import ExactJsonRoute
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES
@@ -19,6 +20,7 @@ from onhand.entrypoints.api.schemas.journals import (
     JournalPushOut,
     ReconciliationOut,
 )
+from onhand.services.accounting.journals import parse_day
 
 router = APIRouter(route_class=ExactJsonRoute, tags=["accounting"], responses=ERROR_RESPONSES)
 
@@ -35,8 +37,7 @@ def put_settings(
     body: AccountingSettingsIn, onhand: OnhandDep, _key: SettingsAdmin, idempotency_key: IdempotencyKey = None
 ) -> AccountingSettingsOut:
     settings = services.accounting_settings.update_accounting_settings(
-        onhand, accounts=body.accounts, categories=body.categories, track_locations=body.track_locations,
-        lock_date=body.lock_date, currency=body.currency, idempotency_key=idempotency_key,
+        onhand, body.to_command(), idempotency_key=idempotency_key,
     )
     return AccountingSettingsOut.of(settings)
 
@@ -75,8 +76,8 @@ def get_journal(day: str, onhand: OnhandDep, _key: Reader) -> JournalOut:
 def post_journal(
     day: str, onhand: OnhandDep, _key: Bookkeeper, lock: bool = False, idempotency_key: IdempotencyKey = None
 ) -> JournalOut:
-    post = services.journals.post_journal_and_lock if lock else services.journals.post_journal
-    return JournalOut.of(post(onhand, day, idempotency_key=idempotency_key))
+    command = PostJournal(day=parse_day(day), lock=lock)
+    return JournalOut.of(services.journals.post_journal(onhand, command, idempotency_key=idempotency_key))
 
 
 @router.post("/journals/{day}/push", summary="Send a posted day's journal to a configured accounting system, "

@@ -11,10 +11,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from onhand import services
+from onhand.domain.access.commands import CreateApiKey, RevokeApiKey, RotateApiKey, UpdateApiKey
 from onhand.entrypoints.api.auth import IdempotencyKey, KeyAdmin, OnhandDep
 from onhand.entrypoints.api.bodies import ExactJsonRoute
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, PathId
 from onhand.entrypoints.api.schemas.keys import ApiKeyIn, ApiKeyList, ApiKeyOut, ApiKeyPatch, NewApiKeyOut, RotationIn
+from onhand.services import resolve
 
 router = APIRouter(route_class=ExactJsonRoute, tags=["keys"], responses=ERROR_RESPONSES)
 
@@ -32,7 +34,9 @@ def list_keys(onhand: OnhandDep, _key: KeyAdmin) -> ApiKeyList:
 @router.post("/keys", status_code=201, summary="Create an API key; its secret is returned this once")
 def create_key(body: ApiKeyIn, onhand: OnhandDep, _key: KeyAdmin, response: Response) -> NewApiKeyOut:
     _secret_response(response)
-    new = services.keys.create_api_key(onhand, name=body.name, role=body.role, expires_at=body.expires_at)
+    new = services.keys.create_api_key(onhand, CreateApiKey(
+        name=body.name, role=body.role, expires_at=resolve.moment(body.expires_at, "expires_at")
+    ))
     return NewApiKeyOut.of(new)
 
 
@@ -41,7 +45,7 @@ def update_key(
     key_id: PathId, body: ApiKeyPatch, onhand: OnhandDep, _key: KeyAdmin, idempotency_key: IdempotencyKey = None
 ) -> ApiKeyOut:
     changed = services.keys.update_api_key(
-        onhand, key_id, name=body.name, role=body.role, idempotency_key=idempotency_key
+        onhand, UpdateApiKey(id=key_id, name=body.name, role=body.role), idempotency_key=idempotency_key
     )
     return ApiKeyOut.of(changed)
 
@@ -53,7 +57,7 @@ def rotate_key(
 ) -> NewApiKeyOut:
     _secret_response(response)
     overlap = body.overlap_hours if body is not None else None
-    return NewApiKeyOut.of(services.keys.rotate_api_key(onhand, key_id, overlap_hours=overlap))
+    return NewApiKeyOut.of(services.keys.rotate_api_key(onhand, RotateApiKey(id=key_id, overlap_hours=overlap)))
 
 
 @router.delete("/keys/{key_id}", summary="Revoke an API key (your own one only with own_key=true)")
@@ -65,4 +69,4 @@ def revoke_key(
     idempotency_key: IdempotencyKey = None,
 ) -> ApiKeyOut:
     revoke = services.keys.revoke_own_api_key if own_key else services.keys.revoke_api_key
-    return ApiKeyOut.of(revoke(onhand, key_id, idempotency_key=idempotency_key))
+    return ApiKeyOut.of(revoke(onhand, RevokeApiKey(id=key_id), idempotency_key=idempotency_key))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from onhand import services
+from onhand.domain.catalog.commands import CreateLocation, SetLocationRouting, UpdateLocation
 from onhand.entrypoints.api import paths  # noqa: F401  (registers the path convertors used below)
 from onhand.entrypoints.api.auth import CatalogEditor, IdempotencyKey, OnhandDep, Reader
 from onhand.entrypoints.api.bodies import ExactJsonRoute
@@ -35,9 +36,10 @@ def create_location(
     body: LocationIn, onhand: OnhandDep, _key: CatalogEditor, idempotency_key: IdempotencyKey = None
 ) -> LocationOut:
     location = services.locations.create_location(
-        onhand, code=body.code, name=body.name, kind=body.kind, parent=body.parent,
-        sellable=body.sellable, allow_negative=body.allow_negative,
-        address=address_fields(body.address), idempotency_key=idempotency_key,
+        onhand, CreateLocation(
+            code=body.code, name=body.name, kind=body.kind, parent=body.parent, sellable=body.sellable,
+            allow_negative=body.allow_negative, address=address_fields(body.address),
+        ), idempotency_key=idempotency_key,
     )
     return LocationOut.of(location)
 
@@ -51,9 +53,11 @@ def set_location_routing(
     code: str, body: RoutingPatch, onhand: OnhandDep, _key: CatalogEditor, idempotency_key: IdempotencyKey = None
 ) -> LocationOut:
     location = services.locations.set_location_routing(
-        onhand, code, priority=body.priority, latitude=body.latitude, longitude=body.longitude,
-        zones=body.zones_text(), walk_order=body.walk_order,
-        clear_coordinates=body.clears("latitude", "longitude"), clear_walk_order=body.clears("walk_order"),
+        onhand, SetLocationRouting(
+            code=code, priority=body.priority, latitude=body.latitude, longitude=body.longitude,
+            zones=body.zones_text(), walk_order=body.walk_order,
+            clear_coordinates=body.clears("latitude", "longitude"), clear_walk_order=body.clears("walk_order"),
+        ),
         idempotency_key=idempotency_key,
     )
     return LocationOut.of(location)
@@ -69,8 +73,10 @@ def update_location(
     code: str, body: LocationPatch, onhand: OnhandDep, _key: CatalogEditor, idempotency_key: IdempotencyKey = None
 ) -> LocationOut:
     location = services.locations.update_location(
-        onhand, code, name=body.name, sellable=body.sellable,
-        allow_negative=body.allow_negative, address=address_fields(body.address),
+        onhand, UpdateLocation(
+            code=code, name=body.name, sellable=body.sellable, allow_negative=body.allow_negative,
+            address=address_fields(body.address),
+        ),
         idempotency_key=idempotency_key,
     )
     return LocationOut.of(location)

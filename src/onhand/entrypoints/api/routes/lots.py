@@ -8,6 +8,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from onhand import services
+from onhand.domain.catalog.commands import SetLotStatus
 from onhand.entrypoints.api import paths  # noqa: F401  (registers the path convertors used below)
 from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, Reader, StockKeeper
 from onhand.entrypoints.api.bodies import ExactJsonRoute
@@ -27,8 +28,7 @@ def create_lot(
     sku: str, body: LotIn, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> LotOut:
     lot = services.lots.create_lot(
-        onhand, sku=sku, code=body.code, expiry_date=body.expiry_date,
-        production_date=body.production_date, idempotency_key=idempotency_key,
+        onhand, body.to_command(sku), idempotency_key=idempotency_key,
     )
     return LotOut.of(sku.strip(), lot)
 
@@ -39,7 +39,7 @@ def set_lot_status(
     idempotency_key: IdempotencyKey = None,
 ) -> LotOut:
     lot = services.lots.set_lot_status(
-        onhand, sku=sku, code=code, status=body.status, idempotency_key=idempotency_key
+        onhand, SetLotStatus(sku=sku, code=code, status=body.status), idempotency_key=idempotency_key
     )
     return LotOut.of(sku.strip(), lot)
 

@@ -13,7 +13,6 @@ from onhand.entrypoints.api.schemas.postings import (
     CountIn,
     PostingOut,
     RelocationIn,
-    stock_lines,
 )
 
 router = APIRouter(route_class=ExactJsonRoute, tags=["postings"], responses=ERROR_RESPONSES)
@@ -24,9 +23,7 @@ def post_adjustment(
     body: AdjustmentIn, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> PostingOut:
     posting = services.adjustments.post_adjustment(
-        onhand, location=body.location, lines=stock_lines(body.lines), reason=body.reason,
-        reference=body.reference, note=body.note, effective_at=body.effective_at,
-        idempotency_key=idempotency_key,
+        onhand, body.to_command(), idempotency_key=idempotency_key
     )
     return PostingOut.of(posting)
 
@@ -36,9 +33,7 @@ def post_count(
     body: CountIn, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> PostingOut:
     posting = services.counts.post_stock_count(
-        onhand, location=body.location, lines=stock_lines(body.lines), reason=body.reason,
-        reference=body.reference, note=body.note, effective_at=body.effective_at,
-        idempotency_key=idempotency_key,
+        onhand, body.to_command(), idempotency_key=idempotency_key
     )
     return PostingOut.of(posting)
 
@@ -48,8 +43,7 @@ def post_relocation(
     body: RelocationIn, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> PostingOut:
     posting = services.relocations.move_stock(
-        onhand, source=body.source, destination=body.destination, lines=stock_lines(body.lines),
-        reference=body.reference, note=body.note, idempotency_key=idempotency_key,
+        onhand, body.to_command(), idempotency_key=idempotency_key
     )
     return PostingOut.of(posting)
 

@@ -11,6 +11,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from onhand import services
+from onhand.domain.purchasing.commands import (
+    PurchaseOrderAction,
+)
 from onhand.entrypoints.api import paths  # noqa: F401  (registers the path convertors used below)
 from onhand.entrypoints.api.auth import Buyer, IdempotencyKey, OnhandDep, Reader, Receiver
 from onhand.entrypoints.api.bodies import ExactJsonRoute
@@ -51,7 +54,7 @@ def list_suppliers(
 @router.post("/suppliers", status_code=201)
 def create_supplier(body: SupplierIn, onhand: OnhandDep, _key: Buyer, idempotency_key: IdempotencyKey = None
                     ) -> SupplierOut:
-    return SupplierOut.of(services.suppliers.create_supplier(onhand, **body.model_dump(),
+    return SupplierOut.of(services.suppliers.create_supplier(onhand, body.to_command(),
                                                              idempotency_key=idempotency_key))
 
 
@@ -63,7 +66,7 @@ def get_supplier(code: str, onhand: OnhandDep, _key: Reader) -> SupplierOut:
 @router.patch("/suppliers/{code}", summary="Change a supplier")
 def update_supplier(code: str, body: SupplierPatch, onhand: OnhandDep, _key: Buyer,
                     idempotency_key: IdempotencyKey = None) -> SupplierOut:
-    return SupplierOut.of(services.suppliers.update_supplier(onhand, code, **body.model_dump(),
+    return SupplierOut.of(services.suppliers.update_supplier(onhand, body.to_command(code),
                                                              idempotency_key=idempotency_key))
 
 
@@ -77,7 +80,7 @@ def list_supplier_prices(onhand: OnhandDep, _key: Reader, supplier: Text = None,
 @router.put("/supplier-prices", summary="Set what a supplier charges for a SKU (created or replaced)")
 def set_supplier_price(body: SupplierPriceIn, onhand: OnhandDep, _key: Buyer,
                        idempotency_key: IdempotencyKey = None) -> SupplierPriceOut:
-    price = services.suppliers.set_supplier_price(onhand, **body.model_dump(), idempotency_key=idempotency_key)
+    price = services.suppliers.set_supplier_price(onhand, body.to_command(), idempotency_key=idempotency_key)
     return SupplierPriceOut.of(price)
 
 
@@ -98,11 +101,7 @@ def list_purchase_orders(
 def create_purchase_order(body: PurchaseOrderIn, onhand: OnhandDep, _key: Buyer,
                           idempotency_key: IdempotencyKey = None) -> PurchaseOrderOut:
     order = services.purchase_orders.create_purchase_order(
-        onhand, supplier=body.supplier, destination_location=body.destination,
-        lines=[line.to_line() for line in body.lines], reference=body.reference,
-        supplier_reference=body.supplier_reference, currency=body.currency, expected_date=body.expected_date,
-        note=body.note, idempotency_key=idempotency_key,
-    )
+        onhand, body.to_command(), idempotency_key=idempotency_key)
     return PurchaseOrderOut.of(order)
 
 
@@ -129,11 +128,7 @@ def get_purchase_order(reference: str, onhand: OnhandDep, _key: Reader) -> Purch
 def update_purchase_order(reference: str, body: PurchaseOrderPatch, onhand: OnhandDep, _key: Buyer,
                           idempotency_key: IdempotencyKey = None) -> PurchaseOrderOut:
     order = services.purchase_orders.update_purchase_order(
-        onhand, reference, lines=[line.to_line() for line in body.lines] if body.lines is not None else None,
-        destination_location=body.destination, currency=body.currency,
-        supplier_reference=body.supplier_reference, expected_date=body.expected_date, note=body.note,
-        idempotency_key=idempotency_key,
-    )
+        onhand, body.to_command(reference), idempotency_key=idempotency_key)
     return PurchaseOrderOut.of(order)
 
 
@@ -141,7 +136,8 @@ def update_purchase_order(reference: str, body: PurchaseOrderPatch, onhand: Onha
 def place_purchase_order(reference: str, onhand: OnhandDep, _key: Buyer, idempotency_key: IdempotencyKey = None
                          ) -> PurchaseOrderOut:
     return PurchaseOrderOut.of(
-        services.purchase_orders.place_purchase_order(onhand, reference, idempotency_key=idempotency_key))
+        services.purchase_orders.place_purchase_order(
+            onhand, PurchaseOrderAction(reference), idempotency_key=idempotency_key))
 
 
 @router.post("/purchase-orders/{reference:path}/close",
@@ -149,14 +145,16 @@ def place_purchase_order(reference: str, onhand: OnhandDep, _key: Buyer, idempot
 def close_purchase_order(reference: str, onhand: OnhandDep, _key: Buyer, idempotency_key: IdempotencyKey = None
                          ) -> PurchaseOrderOut:
     return PurchaseOrderOut.of(
-        services.purchase_orders.close_purchase_order(onhand, reference, idempotency_key=idempotency_key))
+        services.purchase_orders.close_purchase_order(
+            onhand, PurchaseOrderAction(reference), idempotency_key=idempotency_key))
 
 
 @router.post("/purchase-orders/{reference:path}/cancel", summary="Cancel an order of which nothing was received")
 def cancel_purchase_order(reference: str, onhand: OnhandDep, _key: Buyer, idempotency_key: IdempotencyKey = None
                           ) -> PurchaseOrderOut:
     return PurchaseOrderOut.of(
-        services.purchase_orders.cancel_purchase_order(onhand, reference, idempotency_key=idempotency_key))
+        services.purchase_orders.cancel_purchase_order(
+            onhand, PurchaseOrderAction(reference), idempotency_key=idempotency_key))
 
 
 @router.post("/purchase-orders/{reference:path}/receipts", status_code=201,
@@ -164,11 +162,7 @@ def cancel_purchase_order(reference: str, onhand: OnhandDep, _key: Buyer, idempo
 def receive_purchase_order(reference: str, body: ReceiptIn, onhand: OnhandDep, _key: Receiver,
                            idempotency_key: IdempotencyKey = None) -> ReceiptOut:
     receipt = services.receiving.receive_purchase_order(
-        onhand, reference, lines=[line.to_line() for line in body.lines], location=body.location,
-        exchange_rate=body.exchange_rate, delivery_reference=body.delivery_reference,
-        receipt_reference=body.receipt_reference, landed_costs=[cost.to_cost() for cost in body.landed_costs],
-        effective_at=body.effective_at, idempotency_key=idempotency_key,
-    )
+        onhand, body.to_command(reference), idempotency_key=idempotency_key)
     return ReceiptOut.of(receipt)
 
 
@@ -177,9 +171,7 @@ def receive_purchase_order(reference: str, body: ReceiptIn, onhand: OnhandDep, _
 def return_to_supplier(reference: str, body: SupplierReturnIn, onhand: OnhandDep, _key: Buyer,
                        idempotency_key: IdempotencyKey = None) -> SupplierReturnOut:
     view = services.supplier_returns.return_to_supplier(
-        onhand, reference, lines=[line.to_line() for line in body.lines], authorisation=body.authorisation,
-        note=body.note, return_reference=body.return_reference, idempotency_key=idempotency_key,
-    )
+        onhand, body.to_command(reference), idempotency_key=idempotency_key)
     return SupplierReturnOut.of(view)
 
 
@@ -188,7 +180,7 @@ def return_to_supplier(reference: str, body: SupplierReturnIn, onhand: OnhandDep
 def add_landed_costs(reference: str, body: LandedCostsIn, onhand: OnhandDep, _key: Buyer,
                      idempotency_key: IdempotencyKey = None) -> ReceiptOut:
     receipt = services.landed_costs.add_landed_costs(
-        onhand, reference, costs=[cost.to_cost() for cost in body.landed_costs], idempotency_key=idempotency_key)
+        onhand, body.to_command(reference), idempotency_key=idempotency_key)
     return ReceiptOut.of(receipt)
 
 

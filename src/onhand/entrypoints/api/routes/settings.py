@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from onhand import services
+from onhand.domain.catalog.commands import CreateUnit
 from onhand.entrypoints.api.auth import CatalogEditor, IdempotencyKey, OnhandDep, Reader, SettingsAdmin
 from onhand.entrypoints.api.bodies import ExactJsonRoute
 from onhand.entrypoints.api.schemas.catalog import (
@@ -32,9 +33,7 @@ def update_company(
     body: CompanyPatch, onhand: OnhandDep, _key: SettingsAdmin, idempotency_key: IdempotencyKey = None
 ) -> CompanyOut:
     company = services.company.update_company(
-        onhand, name=body.name, timezone=body.timezone, currency=body.currency,
-        min_remaining_shelf_life_days=body.min_remaining_shelf_life_days,
-        over_receipt_tolerance_pct=body.over_receipt_tolerance_pct, idempotency_key=idempotency_key,
+        onhand, body.to_command(), idempotency_key=idempotency_key,
     )
     return CompanyOut.of(company)
 
@@ -49,7 +48,7 @@ def create_unit(
     body: UnitIn, onhand: OnhandDep, _key: CatalogEditor, idempotency_key: IdempotencyKey = None
 ) -> UnitOut:
     unit = services.items.create_unit(
-        onhand, code=body.code, name=body.name, decimals=body.decimals, idempotency_key=idempotency_key
+        onhand, CreateUnit(code=body.code, name=body.name, decimals=body.decimals), idempotency_key=idempotency_key
     )
     return UnitOut.of(unit)
 

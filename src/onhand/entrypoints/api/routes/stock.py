@@ -38,7 +38,7 @@ def movement_history(
     _key: Reader,
     sku: Code = None,
     location: Annotated[str | None, Query(max_length=200, description="Includes its bins")] = None,
-    lot: Annotated[str | None, Query(max_length=200, description="Needs sku")] = None,
+    lot: Annotated[str | None, Query(max_length=200, description="Without sku: the lot of any item coded so")] = None,
     limit: QueryInt = 100,
     before_id: Annotated[QueryInt | None, Query(description="Moves older than this id")] = None,
 ) -> MoveList:

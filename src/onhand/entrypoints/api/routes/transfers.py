@@ -12,6 +12,16 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from onhand import services
+from onhand.domain.calendar import parse_date
+from onhand.domain.transfers.commands import (
+    CreateTransfer,
+    ReceiveTransfer,
+    SetTransferRoute,
+    ShipTransfer,
+    TransferAction,
+    UpdateTransfer,
+    WriteOffTransit,
+)
 from onhand.entrypoints.api import paths  # noqa: F401  (registers the path convertors used below)
 from onhand.entrypoints.api.auth import CatalogEditor, IdempotencyKey, OnhandDep, Reader, StockKeeper
 from onhand.entrypoints.api.bodies import ExactJsonRoute
@@ -28,6 +38,7 @@ from onhand.entrypoints.api.schemas.transfers import (
     TransferPatch,
     WriteOffIn,
     move_lines,
+    transfer_lines,
 )
 
 router = APIRouter(route_class=ExactJsonRoute, tags=["transfers"], responses=ERROR_RESPONSES)
@@ -43,8 +54,9 @@ def set_route(
     body: RouteIn, onhand: OnhandDep, _key: CatalogEditor, idempotency_key: IdempotencyKey = None
 ) -> RouteOut:
     route = services.transfer_routes.set_transfer_route(
-        onhand, source=body.source, destination=body.destination, transit=body.transit,
-        lead_time_days=body.lead_time_days, idempotency_key=idempotency_key,
+        onhand, SetTransferRoute(source=body.source, destination=body.destination, transit=body.transit,
+                                 lead_time_days=body.lead_time_days),
+        idempotency_key=idempotency_key,
     )
     return RouteOut.of(route)
 
@@ -72,9 +84,13 @@ def create_transfer(
     body: TransferIn, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> TransferOut:
     view = services.transfer_orders.create_transfer(
-        onhand, source=body.source, destination=body.destination, lines=[ln.to_line() for ln in body.lines],
-        transit=body.transit, reference=body.reference, expected_date=body.expected_date, carrier=body.carrier,
-        tracking_number=body.tracking_number, note=body.note, idempotency_key=idempotency_key,
+        onhand, CreateTransfer(
+            source=body.source, destination=body.destination, lines=transfer_lines(body.lines) or (),
+            transit=body.transit, reference=body.reference, expected_date=parse_date(body.expected_date,
+                "expected_date"),
+            carrier=body.carrier, tracking_number=body.tracking_number, note=body.note,
+        ),
+        idempotency_key=idempotency_key,
     )
     return TransferOut.of(view)
 
@@ -91,9 +107,12 @@ def update_transfer(
     reference: str, body: TransferPatch, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> TransferOut:
     view = services.transfer_orders.update_transfer(
-        onhand, reference, lines=[ln.to_line() for ln in body.lines] if body.lines is not None else None,
-        transit=body.transit, expected_date=body.expected_date, carrier=body.carrier,
-        tracking_number=body.tracking_number, note=body.note, idempotency_key=idempotency_key,
+        onhand, UpdateTransfer(
+            reference, lines=transfer_lines(body.lines), transit=body.transit,
+            expected_date=parse_date(body.expected_date, "expected_date"), carrier=body.carrier,
+            tracking_number=body.tracking_number, note=body.note,
+        ),
+        idempotency_key=idempotency_key,
     )
     return TransferOut.of(view)
 
@@ -103,7 +122,7 @@ def ship_transfer(
     reference: str, body: ShipIn, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> TransferOut:
     view = services.transit.ship_transfer(
-        onhand, reference, lines=move_lines(body.lines), idempotency_key=idempotency_key
+        onhand, ShipTransfer(reference, lines=move_lines(body.lines)), idempotency_key=idempotency_key
     )
     return TransferOut.of(view)
 
@@ -113,7 +132,8 @@ def receive_transfer(
     reference: str, body: ReceiveIn, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> TransferOut:
     view = services.transit.receive_transfer(
-        onhand, reference, lines=move_lines(body.lines), location=body.location, idempotency_key=idempotency_key
+        onhand, ReceiveTransfer(reference, lines=move_lines(body.lines), location=body.location),
+        idempotency_key=idempotency_key,
     )
     return TransferOut.of(view)
 
@@ -123,7 +143,7 @@ def write_off(
     reference: str, body: WriteOffIn, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> TransferOut:
     view = services.transit.write_off_transit(
-        onhand, reference, lines=move_lines(body.lines), reason=body.reason, note=body.note,
+        onhand, WriteOffTransit(reference, lines=move_lines(body.lines), reason=body.reason, note=body.note),
         idempotency_key=idempotency_key,
     )
     return TransferOut.of(view)
@@ -133,11 +153,13 @@ def write_off(
 def close_transfer(
     reference: str, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> TransferOut:
-    return TransferOut.of(services.transfer_orders.close_transfer(onhand, reference, idempotency_key=idempotency_key))
+    return TransferOut.of(services.transfer_orders.close_transfer(onhand, TransferAction(reference),
+        idempotency_key=idempotency_key))
 
 
 @router.post("/transfers/{reference:path}/cancel", summary="Cancel a transfer that has shipped nothing")
 def cancel_transfer(
     reference: str, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> TransferOut:
-    return TransferOut.of(services.transfer_orders.cancel_transfer(onhand, reference, idempotency_key=idempotency_key))
+    return TransferOut.of(services.transfer_orders.cancel_transfer(onhand, TransferAction(reference),
+        idempotency_key=idempotency_key))

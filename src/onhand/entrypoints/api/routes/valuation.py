@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from onhand import services
+from onhand.domain.valuation.commands import SetCompanyCostingMethod, SetItemCostingMethod, ValueOpeningStock
 from onhand.entrypoints.api.auth import Bookkeeper, IdempotencyKey, OnhandDep, Reader, SettingsAdmin
 from onhand.entrypoints.api.bodies import ExactJsonRoute
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, PathId
@@ -39,7 +40,9 @@ def get_costing(onhand: OnhandDep, _key: Reader) -> CostingOut:
 def set_costing(
     body: CostingIn, onhand: OnhandDep, _key: SettingsAdmin, idempotency_key: IdempotencyKey = None
 ) -> CostingOut:
-    method = services.costing.set_company_costing_method(onhand, body.method, idempotency_key=idempotency_key)
+    method = services.costing.set_company_costing_method(
+        onhand, SetCompanyCostingMethod(body.method), idempotency_key=idempotency_key
+    )
     return CostingOut(method=method)
 
 
@@ -62,7 +65,9 @@ def get_item_costing(sku: str, onhand: OnhandDep, _key: Reader) -> ItemCostingOu
 def set_item_costing(
     sku: str, body: ItemCostingIn, onhand: OnhandDep, _key: SettingsAdmin, idempotency_key: IdempotencyKey = None
 ) -> ItemCostingOut:
-    costing = services.costing.set_item_costing_method(onhand, sku, body.method, idempotency_key=idempotency_key)
+    costing = services.costing.set_item_costing_method(
+        onhand, SetItemCostingMethod(sku=sku, method=body.method), idempotency_key=idempotency_key
+    )
     return ItemCostingOut.of(costing)
 
 
@@ -91,7 +96,10 @@ def value_opening_stock(
     body: OpeningValuationIn, onhand: OnhandDep, _key: Bookkeeper, idempotency_key: IdempotencyKey = None
 ) -> OpeningValuationOut:
     view = services.opening_valuation.value_opening_stock(
-        onhand, lines=[line.to_cost() for line in body.lines], reference=body.reference, note=body.note,
+        onhand, ValueOpeningStock(
+            lines=[line.to_cost(f"lines[{index}]") for index, line in enumerate(body.lines)],
+            reference=body.reference, note=body.note,
+        ),
         idempotency_key=idempotency_key,
     )
     return OpeningValuationOut.of(view)

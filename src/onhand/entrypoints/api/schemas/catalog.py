@@ -6,6 +6,8 @@ from datetime import date
 
 from pydantic import Field, StrictInt
 
+from onhand.domain.calendar import parse_date
+from onhand.domain.catalog.commands import CreateItem, CreateLot, UpdateCompany, UpdateItem, given_decimal
 from onhand.domain.catalog.items import Item, ItemKind, Tracking
 from onhand.domain.catalog.lots import Lot, LotStatus
 from onhand.domain.quantities import UnitOfMeasure
@@ -52,6 +54,13 @@ class CompanyPatch(RequestModel):
     currency: str | None = Field(None, examples=["EUR"])
     min_remaining_shelf_life_days: ShelfLife | None = Field(None, description=MIN_REMAINING)
     over_receipt_tolerance_pct: DecimalIn | None = Field(None, description=TOLERANCE)
+
+    def to_command(self) -> UpdateCompany:
+        return UpdateCompany(
+            name=self.name, timezone=self.timezone, currency=self.currency,
+            min_remaining_shelf_life_days=self.min_remaining_shelf_life_days,
+            over_receipt_tolerance_pct=given_decimal(self.over_receipt_tolerance_pct, "over_receipt_tolerance_pct"),
+        )
 
 
 class UnitOut(ResponseModel):
@@ -127,6 +136,13 @@ class ItemIn(RequestModel):
     weight_kg: DecimalIn | None = Field(None, description=WEIGHT)
     category: str | None = Field(None, description=CATEGORY)
 
+    def to_command(self) -> CreateItem:
+        return CreateItem(
+            sku=self.sku, name=self.name, unit=self.unit, tracking=self.tracking, gtin=self.gtin,
+            shelf_life_days=self.shelf_life_days, kind=self.kind,
+            weight_kg=given_decimal(self.weight_kg, "weight_kg"), category=self.category,
+        )
+
 
 class ItemPatch(RequestModel):
     """Absent or null fields stay as they are; `"gtin": ""` removes the GTIN."""
@@ -137,6 +153,13 @@ class ItemPatch(RequestModel):
     min_remaining_shelf_life_days: ShelfLife | None = Field(None, description=MIN_REMAINING)
     weight_kg: DecimalIn | None = Field(None, description=WEIGHT)
     category: str | None = Field(None, description=CATEGORY + '; "" removes it')
+
+    def to_command(self, sku: str) -> UpdateItem:
+        return UpdateItem(
+            sku=sku, name=self.name, gtin=self.gtin, shelf_life_days=self.shelf_life_days,
+            min_remaining_shelf_life_days=self.min_remaining_shelf_life_days,
+            weight_kg=given_decimal(self.weight_kg, "weight_kg"), category=self.category,
+        )
 
 
 class LotOut(ResponseModel):
@@ -162,6 +185,12 @@ class LotIn(RequestModel):
     code: str = Field(examples=["L2026-03"])
     expiry_date: DateIn | None = None
     production_date: DateIn | None = None
+
+    def to_command(self, sku: str) -> CreateLot:
+        return CreateLot(
+            sku=sku, code=self.code, expiry_date=parse_date(self.expiry_date, "expiry_date"),
+            production_date=parse_date(self.production_date, "production_date"),
+        )
 
 
 class LotStatusIn(RequestModel):

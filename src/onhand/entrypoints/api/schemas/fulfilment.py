@@ -6,6 +6,16 @@ from datetime import date
 
 from pydantic import Field, StrictInt
 
+from onhand.domain.orders.commands import (
+    PackageSpec,
+    PickConfirmation,
+    ReturnLine,
+    ShipLine,
+    parse_customer_return_line,
+    parse_package,
+    parse_pick,
+    parse_ship_line,
+)
 from onhand.entrypoints.api.schemas.common import (
     DecimalIn,
     DecimalOut,
@@ -14,9 +24,8 @@ from onhand.entrypoints.api.schemas.common import (
     ResponseModel,
     choices,
 )
-from onhand.services.orders.picking import PickConfirmation, PickLine, PickList, PickSite
-from onhand.services.orders.returns import Condition, ReturnLine
-from onhand.services.orders.shipping import PackageSpec, ShipLine
+from onhand.services.orders.picking import PickLine, PickList, PickSite
+from onhand.services.orders.returns import Condition
 from onhand.services.orders.waves import WaveResult
 
 
@@ -62,9 +71,9 @@ class PickIn(RequestModel):
         examples=["(01)09506000134352(17)270131(10)H-LATE"],
     )
 
-    def to_pick(self) -> PickConfirmation:
-        return PickConfirmation(
-            sku=self.sku, location=self.location, quantity=self.quantity, lot=self.lot, barcode=self.barcode
+    def to_pick(self, field: str) -> PickConfirmation:
+        return parse_pick(
+            field, sku=self.sku, location=self.location, quantity=self.quantity, lot=self.lot, barcode=self.barcode
         )
 
 
@@ -84,9 +93,9 @@ class PackageIn(RequestModel):
     weight_kg: DecimalIn | None = None
     dimensions_cm: list[DecimalIn] | None = Field(None, description="[length, width, height]")
 
-    def to_spec(self) -> PackageSpec:
-        return PackageSpec(
-            contents=tuple((c.line_no, c.quantity) for c in self.contents),
+    def to_spec(self, field: str) -> PackageSpec:
+        return parse_package(
+            field, contents=tuple((c.line_no, c.quantity) for c in self.contents),
             carrier=self.carrier, tracking_number=self.tracking_number, weight_kg=self.weight_kg,
             dimensions_cm=tuple(self.dimensions_cm or ()),
         )
@@ -100,8 +109,8 @@ class ShipLineIn(RequestModel):
     line_no: StrictInt
     quantity: QuantityIn
 
-    def to_line(self) -> ShipLine:
-        return ShipLine(line_no=self.line_no, quantity=self.quantity)
+    def to_line(self, field: str) -> ShipLine:
+        return parse_ship_line(field, line_no=self.line_no, quantity=self.quantity)
 
 
 class ShipmentIn(RequestModel):
@@ -121,9 +130,9 @@ class ReturnLineIn(RequestModel):
         None, description="Refunded per unit, in the order's currency (0: no refund). Default: the line's "
         "price; on a bundle's components, the kits the return breaks × the bundle's price", examples=["8.50"])
 
-    def to_line(self) -> ReturnLine:
-        return ReturnLine(
-            line_no=self.line_no, quantity=self.quantity, reason=self.reason, condition=self.condition,
+    def to_line(self, field: str) -> ReturnLine:
+        return parse_customer_return_line(
+            field, line_no=self.line_no, quantity=self.quantity, reason=self.reason, condition=self.condition,
             lot=self.lot, refund_unit_price=self.refund_unit_price,
         )
 

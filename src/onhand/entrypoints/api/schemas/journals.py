@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import Field, PlainSerializer, StrictBool
 
 from onhand.domain.accounting.accounts import AccountRole
+from onhand.domain.accounting.commands import UpdateAccountingSettings, read_lock_date
 from onhand.entrypoints.api.schemas.common import DateOrBlankIn, DecimalOut, RequestModel, ResponseModel
 from onhand.services.accounting.journal_book import JournalView
 from onhand.services.accounting.journal_pushes import JournalPush
@@ -42,6 +43,13 @@ class AccountingSettingsIn(RequestModel):
     track_locations: StrictBool | None = None
     lock_date: DateOrBlankIn | None = Field(None, description='"" removes the lock date')
     currency: str | None = Field(None, description="Only before any move is valued")
+
+    def to_command(self) -> UpdateAccountingSettings:
+        lock_date, remove_lock_date = read_lock_date(self.lock_date)
+        return UpdateAccountingSettings(
+            accounts=self.accounts, categories=self.categories, track_locations=self.track_locations,
+            lock_date=lock_date, remove_lock_date=remove_lock_date, currency=self.currency,
+        )
 
 
 class JournalLineOut(ResponseModel):

@@ -81,7 +81,12 @@ class OrderIn(RequestModel):
     reference: str | None = Field(None, description="Default: the next SO-000001", examples=["SO-1001"])
     channel: str = Field("manual", examples=["shopify"])
     external_id: str | None = Field(None, description="The order's id in its channel", examples=["1001"])
-    customer: str | None = None
+    customer: str | None = Field(None, description="A customer's code or name; a new name makes a new customer",
+                                 examples=["Alice Smith"])
+    customer_email: str | None = Field(None, max_length=200, description="Tells customers of one name apart; "
+                                       "kept on a customer this order makes")
+    customer_external_id: str | None = Field(None, max_length=100,
+                                             description="The customer's id in the order's channel")
     ship_to: ShipToModel | None = None
     currency: str | None = Field(None, description="Default: the company's currency", examples=["USD"])
     exchange_rate: DecimalIn | None = Field(
@@ -92,7 +97,8 @@ class OrderIn(RequestModel):
     def to_command(self) -> CreateOrder:
         return CreateOrder(
             lines=order_lines(self.lines) or (), reference=self.reference, channel=self.channel,
-            external_id=self.external_id, customer=self.customer,
+            external_id=self.external_id, customer=self.customer, customer_email=self.customer_email,
+            customer_external_id=self.customer_external_id,
             ship_to=self.ship_to.to_address() if self.ship_to else None, currency=self.currency,
             exchange_rate=optional_decimal(self.exchange_rate, "exchange_rate"),
             requested_ship_date=parse_date(self.requested_ship_date, "requested_ship_date"),
@@ -245,6 +251,7 @@ class OrderOut(ResponseModel):
     channel: str
     external_id: str | None
     customer: str | None
+    customer_code: str | None = Field(description="The customer's record (GET /customers/{code})")
     ship_to: ShipToModel
     currency: str
     exchange_rate: DecimalOut | None = Field(
@@ -264,8 +271,9 @@ class OrderOut(ResponseModel):
     def of(cls, order: SalesOrderView) -> OrderOut:
         return cls(
             reference=order.reference, channel=order.channel, external_id=order.external_id,
-            customer=order.customer, ship_to=ShipToModel.of(order.ship_to), currency=order.currency,
-            exchange_rate=order.exchange_rate, requested_ship_date=order.requested_ship_date, status=order.status,
+            customer=order.customer, customer_code=order.customer_code,
+            ship_to=ShipToModel.of(order.ship_to), currency=order.currency, exchange_rate=order.exchange_rate,
+            requested_ship_date=order.requested_ship_date, status=order.status,
             routing_note=order.routing_note, created_at=order.created_at, updated_at=order.updated_at,
             cancelled_at=order.cancelled_at,
             lines=[OrderLineOut.of(line) for line in order.lines],

@@ -6,8 +6,9 @@ from datetime import datetime
 
 from pydantic import Field
 
+from onhand.domain.calendar import read_moment
+from onhand.domain.ledger.commands import MoveStock, PostAdjustment, PostStockCount, StockLine, parse_stock_line
 from onhand.entrypoints.api.schemas.common import DateIn, DecimalIn, DecimalOut, QuantityIn, RequestModel, ResponseModel
-from onhand.services.ledger.postings import StockLine
 from onhand.services.views import MoveView, PostingView
 
 
@@ -22,15 +23,15 @@ class StockLineIn(RequestModel):
         "Default: the item's current cost at the location",
     )
 
-    def to_line(self) -> StockLine:
-        return StockLine(
-            sku=self.sku, quantity=self.quantity, lot=self.lot,
+    def to_line(self, field: str) -> StockLine:
+        return parse_stock_line(
+            field, sku=self.sku, quantity=self.quantity, lot=self.lot,
             expiry_date=self.expiry_date, production_date=self.production_date, unit_cost=self.unit_cost,
         )
 
 
-def stock_lines(lines: list[StockLineIn]) -> list[StockLine]:
-    return [line.to_line() for line in lines]
+def stock_lines(lines: list[StockLineIn]) -> tuple[StockLine, ...]:
+    return tuple(line.to_line(f"lines[{index}]") for index, line in enumerate(lines))
 
 
 EFFECTIVE_AT = (
@@ -49,6 +50,12 @@ class AdjustmentIn(RequestModel):
     note: str | None = None
     effective_at: str | None = Field(None, description=EFFECTIVE_AT, examples=["2026-03-01T17:00:00Z"])
 
+    def to_command(self) -> PostAdjustment:
+        return PostAdjustment(
+            location=self.location, lines=stock_lines(self.lines), reason=self.reason, reference=self.reference,
+            note=self.note, effective_at=read_moment(self.effective_at, "effective_at"),
+        )
+
 
 class CountIn(RequestModel):
     """Counted quantities at one location; the difference to the books is posted."""
@@ -60,6 +67,12 @@ class CountIn(RequestModel):
     note: str | None = None
     effective_at: str | None = Field(None, description=EFFECTIVE_AT, examples=["2026-03-01T17:00:00Z"])
 
+    def to_command(self) -> PostStockCount:
+        return PostStockCount(
+            location=self.location, lines=stock_lines(self.lines), reason=self.reason, reference=self.reference,
+            note=self.note, effective_at=read_moment(self.effective_at, "effective_at"),
+        )
+
 
 class RelocationIn(RequestModel):
     """Stock moved directly from one internal location to another."""
@@ -69,6 +82,12 @@ class RelocationIn(RequestModel):
     lines: list[StockLineIn]
     reference: str | None = None
     note: str | None = None
+
+    def to_command(self) -> MoveStock:
+        return MoveStock(
+            source=self.source, destination=self.destination, lines=stock_lines(self.lines),
+            reference=self.reference, note=self.note,
+        )
 
 
 class MoveOut(ResponseModel):

@@ -6,7 +6,26 @@ from datetime import date, datetime
 
 from pydantic import Field, StrictInt
 
+from onhand.domain.calendar import parse_date, parse_local_moment
+from onhand.domain.purchasing.commands import (
+    AddLandedCosts,
+    CreatePurchaseOrder,
+    CreateSupplier,
+    NewLandedCost,
+    NewPurchaseLine,
+    ReceiptLine,
+    ReceivePurchaseOrder,
+    SetSupplierPrice,
+    UpdatePurchaseOrder,
+    UpdateSupplier,
+    given_decimal,
+    parse_landed_cost,
+    parse_purchase_line,
+    parse_receipt_line,
+    parse_tolerance,
+)
 from onhand.domain.purchasing.landed_costs import AllocationMethod, LandedCostKind
+from onhand.domain.quantities import parse_decimal
 from onhand.entrypoints.api.schemas.common import (
     DateIn,
     DecimalIn,
@@ -18,9 +37,6 @@ from onhand.entrypoints.api.schemas.common import (
 )
 from onhand.entrypoints.api.schemas.postings import EFFECTIVE_AT
 from onhand.services.catalog.scanning import ScanView
-from onhand.services.purchasing.landed_costs import NewLandedCost
-from onhand.services.purchasing.purchase_orders import NewPurchaseLine
-from onhand.services.purchasing.receiving import ReceiptLine
 from onhand.services.purchasing.views import (
     LandedCostView,
     PurchaseOrderView,
@@ -41,6 +57,12 @@ class SupplierIn(RequestModel):
     phone: str | None = None
     over_receipt_tolerance_pct: DecimalIn | None = Tolerance
 
+    def to_command(self) -> CreateSupplier:
+        tolerance = parse_tolerance(self.over_receipt_tolerance_pct)
+        no_override = tolerance is None or isinstance(tolerance, str)  # "": the company's applies
+        fields = self.model_dump() | {"over_receipt_tolerance_pct": None if no_override else tolerance}
+        return CreateSupplier(**fields)
+
 
 class SupplierPatch(RequestModel):
     """Absent or null fields stay as they are; "" clears email, phone and the tolerance override."""
@@ -51,6 +73,10 @@ class SupplierPatch(RequestModel):
     email: str | None = None
     phone: str | None = None
     over_receipt_tolerance_pct: DecimalIn | None = Tolerance
+
+    def to_command(self, code: str) -> UpdateSupplier:
+        return UpdateSupplier(code, **(self.model_dump() | {
+            "over_receipt_tolerance_pct": parse_tolerance(self.over_receipt_tolerance_pct)}))
 
 
 class SupplierOut(ResponseModel):
@@ -81,6 +107,14 @@ class SupplierPriceIn(RequestModel):
     min_order_quantity: QuantityIn | None = None
     pack_size: QuantityIn | None = Field(None, description="Sold in multiples of this")
 
+    def to_command(self) -> SetSupplierPrice:
+        return SetSupplierPrice(
+            supplier=self.supplier, sku=self.sku, unit_cost=parse_decimal(self.unit_cost, "unit_cost"),
+            supplier_sku=self.supplier_sku,
+            min_order_quantity=given_decimal(self.min_order_quantity, "min_order_quantity"),
+            pack_size=given_decimal(self.pack_size, "pack_size"),
+        )
+
 
 class SupplierPriceOut(ResponseModel):
     supplier: str
@@ -106,8 +140,14 @@ class PurchaseLineIn(RequestModel):
     quantity: QuantityIn
     unit_cost: DecimalIn | None = Field(None, description="In the order's currency; default: the supplier's price")
 
-    def to_line(self) -> NewPurchaseLine:
-        return NewPurchaseLine(sku=self.sku, quantity=self.quantity, unit_cost=self.unit_cost)
+    def to_line(self, field: str) -> NewPurchaseLine:
+        return parse_purchase_line(field, sku=self.sku, quantity=self.quantity, unit_cost=self.unit_cost)
+
+
+def purchase_lines(lines: list[PurchaseLineIn] | None) -> tuple[NewPurchaseLine, ...] | None:
+    if lines is None:
+        return None
+    return tuple(line.to_line(f"lines[{index}]") for index, line in enumerate(lines))
 
 
 class PurchaseOrderIn(RequestModel):
@@ -122,6 +162,13 @@ class PurchaseOrderIn(RequestModel):
     expected_date: DateIn | None = Field(None, description="Default: today plus the supplier's lead time")
     note: str | None = None
 
+    def to_command(self) -> CreatePurchaseOrder:
+        return CreatePurchaseOrder(
+            supplier=self.supplier, destination=self.destination, lines=purchase_lines(self.lines) or (),
+            reference=self.reference, supplier_reference=self.supplier_reference, currency=self.currency,
+            expected_date=parse_date(self.expected_date, "expected_date"), note=self.note,
+        )
+
 
 class PurchaseOrderPatch(RequestModel):
     """Lines (replacing all), destination and currency while draft; expected date, supplier
@@ -133,6 +180,13 @@ class PurchaseOrderPatch(RequestModel):
     supplier_reference: str | None = None
     expected_date: DateIn | None = None
     note: str | None = None
+
+    def to_command(self, reference: str) -> UpdatePurchaseOrder:
+        return UpdatePurchaseOrder(
+            reference, lines=purchase_lines(self.lines), destination=self.destination, currency=self.currency,
+            supplier_reference=self.supplier_reference, expected_date=parse_date(self.expected_date, "expected_date"),
+            note=self.note,
+        )
 
 
 class PurchaseLineOut(ResponseModel):
@@ -186,8 +240,8 @@ class ReceiptLineIn(RequestModel):
     location: str | None = Field(None, description="A bin in the order's destination (default: the receipt's)")
     barcode: str | None = Field(None, description="A scanned GTIN or GS1 element string (\\u001d as FNC1)")
 
-    def to_line(self) -> ReceiptLine:
-        return ReceiptLine(**{**self.model_dump(), "serials": tuple(self.serials)})
+    def to_line(self, field: str) -> ReceiptLine:
+        return parse_receipt_line(field, **self.model_dump())
 
 
 class LandedCostIn(RequestModel):
@@ -202,8 +256,12 @@ class LandedCostIn(RequestModel):
     )
     reference: str | None = Field(None, description="The invoice it came on")
 
-    def to_cost(self) -> NewLandedCost:
-        return NewLandedCost(**self.model_dump())
+    def to_cost(self, field: str) -> NewLandedCost:
+        return parse_landed_cost(field, **self.model_dump())
+
+
+def landed_costs(costs: list[LandedCostIn]) -> tuple[NewLandedCost, ...]:
+    return tuple(cost.to_cost(f"landed_costs[{index}]") for index, cost in enumerate(costs))
 
 
 class ReceiptIn(RequestModel):
@@ -217,9 +275,21 @@ class ReceiptIn(RequestModel):
     landed_costs: list[LandedCostIn] = Field(default_factory=list)
     effective_at: str | None = Field(None, description=EFFECTIVE_AT, examples=["2026-03-01T17:00:00Z"])
 
+    def to_command(self, reference: str) -> ReceivePurchaseOrder:
+        return ReceivePurchaseOrder(
+            reference, lines=tuple(line.to_line(f"lines[{index}]") for index, line in enumerate(self.lines)),
+            location=self.location, exchange_rate=given_decimal(self.exchange_rate, "exchange_rate"),
+            delivery_reference=self.delivery_reference, receipt_reference=self.receipt_reference,
+            landed_costs=landed_costs(self.landed_costs),
+            effective_at=parse_local_moment(self.effective_at, "effective_at"),
+        )
+
 
 class LandedCostsIn(RequestModel):
     landed_costs: list[LandedCostIn]
+
+    def to_command(self, receipt: str) -> AddLandedCosts:
+        return AddLandedCosts(receipt, costs=landed_costs(self.landed_costs))
 
 
 class ShareOut(ResponseModel):

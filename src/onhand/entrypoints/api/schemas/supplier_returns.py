@@ -6,8 +6,8 @@ from datetime import datetime
 
 from pydantic import Field, StrictInt
 
+from onhand.domain.purchasing.commands import ReturnToSupplier, SupplierReturnLine, parse_supplier_return_line
 from onhand.entrypoints.api.schemas.common import DecimalOut, QuantityIn, RequestModel, ResponseModel
-from onhand.services.purchasing.supplier_returns import SupplierReturnLine
 from onhand.services.purchasing.views import SupplierReturnView
 
 
@@ -17,8 +17,8 @@ class SupplierReturnLineIn(RequestModel):
     lot: str | None = Field(None, description="Lot or serial as received (default: any received on the line)")
     location: str | None = Field(None, description="Where it was received (default: wherever it was received)")
 
-    def to_line(self) -> SupplierReturnLine:
-        return SupplierReturnLine(**self.model_dump())
+    def to_line(self, field: str) -> SupplierReturnLine:
+        return parse_supplier_return_line(field, **self.model_dump())
 
 
 class SupplierReturnIn(RequestModel):
@@ -26,6 +26,12 @@ class SupplierReturnIn(RequestModel):
     authorisation: str | None = Field(None, description="The supplier's return authorisation (RMA) number")
     note: str | None = None
     return_reference: str | None = Field(None, description="Default: the next RTS-000001")
+
+    def to_command(self, reference: str) -> ReturnToSupplier:
+        return ReturnToSupplier(
+            reference, lines=tuple(line.to_line(f"lines[{index}]") for index, line in enumerate(self.lines)),
+            authorisation=self.authorisation, note=self.note, return_reference=self.return_reference,
+        )
 
 
 class SupplierReturnLineOut(ResponseModel):

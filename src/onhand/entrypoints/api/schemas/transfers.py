@@ -7,10 +7,14 @@ from datetime import date, datetime
 
 from pydantic import Field, StrictInt
 
+from onhand.domain.transfers.commands import (
+    NewTransferLine,
+    TransferMoveLine,
+    parse_transfer_line,
+    parse_transfer_move_line,
+)
 from onhand.domain.transfers.transfer_orders import LOST_IN_TRANSIT
 from onhand.entrypoints.api.schemas.common import DateIn, DecimalOut, QuantityIn, RequestModel, ResponseModel
-from onhand.services.transfers.transfer_orders import NewTransferLine
-from onhand.services.transfers.transit import TransferMoveLine
 from onhand.services.transfers.views import (
     TransferEventView,
     TransferLineView,
@@ -24,8 +28,12 @@ class TransferLineIn(RequestModel):
     quantity: QuantityIn
     lot: str | None = Field(None, description="Send this lot; otherwise shipping chooses (FEFO)")
 
-    def to_line(self) -> NewTransferLine:
-        return NewTransferLine(sku=self.sku, quantity=self.quantity, lot=self.lot)
+    def to_line(self, field: str) -> NewTransferLine:
+        return parse_transfer_line(field, sku=self.sku, quantity=self.quantity, lot=self.lot)
+
+
+def transfer_lines(lines: list[TransferLineIn] | None) -> tuple[NewTransferLine, ...] | None:
+    return tuple(line.to_line(f"lines[{index}]") for index, line in enumerate(lines)) if lines is not None else None
 
 
 class TransferIn(RequestModel):
@@ -62,12 +70,13 @@ class TransferMoveLineIn(RequestModel):
         None, description="Shipping: a bin inside the source; receiving: one inside the destination"
     )
 
-    def to_line(self) -> TransferMoveLine:
-        return TransferMoveLine(self.line_no, self.quantity, self.lot, self.location)
+    def to_line(self, field: str) -> TransferMoveLine:
+        return parse_transfer_move_line(field, line_no=self.line_no, quantity=self.quantity, lot=self.lot,
+                                        location=self.location)
 
 
-def move_lines(lines: list[TransferMoveLineIn] | None) -> list[TransferMoveLine] | None:
-    return [line.to_line() for line in lines] if lines is not None else None
+def move_lines(lines: list[TransferMoveLineIn] | None) -> tuple[TransferMoveLine, ...] | None:
+    return tuple(line.to_line(f"lines[{index}]") for index, line in enumerate(lines)) if lines is not None else None
 
 
 class ShipIn(RequestModel):

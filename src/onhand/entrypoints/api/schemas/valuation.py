@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import Field
 
+from onhand.domain.quantities import parse_decimal
 from onhand.domain.valuation.cost_layers import CostingMethod
 from onhand.entrypoints.api.schemas.common import DecimalIn, DecimalOut, RequestModel, ResponseModel, choices
 from onhand.services.valuation.costing_methods import CostingChangeView, ItemCosting
@@ -114,8 +115,9 @@ class OpeningCostIn(RequestModel):
     location: str | None = Field(None, description="Exactly this location (not its bins); default: every place")
     lot: str | None = Field(None, description="Only this lot; default: every lot")
 
-    def to_cost(self) -> OpeningCost:
-        return OpeningCost(**self.model_dump())
+    def to_cost(self, field: str) -> OpeningCost:
+        return OpeningCost(sku=self.sku, unit_cost=parse_decimal(self.unit_cost, f"{field}.unit_cost"),
+                           location=self.location, lot=self.lot)
 
 
 class OpeningValuationIn(RequestModel):

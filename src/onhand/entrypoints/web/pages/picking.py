@@ -19,13 +19,20 @@ from onhand import services
 from onhand.domain.access.roles import Permission
 from onhand.domain.catalog.locations import site_of
 from onhand.domain.errors import NotFound, OnhandError
+from onhand.domain.orders.commands import (
+    ConfirmPick,
+    PackOrder,
+    PickConfirmation,
+    ShipOrder,
+    parse_package,
+    parse_pick,
+)
 from onhand.domain.orders.sales_orders import ACTIVE
 from onhand.domain.orders.views import SalesOrderView
 from onhand.entrypoints.web.rendering import is_htmx, render
 from onhand.entrypoints.web.scans import is_barcode, sku_and_lot
 from onhand.entrypoints.web.sessions import PageRefused, Visitor, VisitorDep
-from onhand.services.orders.picking import PickConfirmation, PickList
-from onhand.services.orders.shipping import PackageSpec
+from onhand.services.orders.picking import PickList
 
 router = APIRouter(include_in_schema=False)
 PICKABLE = ("allocated", "backordered", "partially_shipped")
@@ -94,9 +101,9 @@ def _confirmation(scan: str, location: str, quantity: str | None) -> PickConfirm
     """What a scan says: a GS1 string or GTIN goes to the service whole; `SKU/LOT` is split."""
     text = scan.strip()
     if is_barcode(text):
-        return PickConfirmation(sku=None, location=location, quantity=quantity, barcode=text)
+        return parse_pick("picks[0]", location=location, quantity=quantity, barcode=text)
     sku, lot = sku_and_lot(text)
-    return PickConfirmation(sku=sku, location=location, quantity=quantity or "1", lot=lot)
+    return parse_pick("picks[0]", sku=sku, location=location, quantity=quantity or "1", lot=lot)
 
 
 def _refusal(request: Request, visitor: Visitor, reference: str, refused: OnhandError) -> Response:
@@ -120,8 +127,8 @@ def pick(
         return _order_page(request, visitor, reference, error="Scan: scan the item (or type SKU or SKU/LOT).",
                            status_code=422)
     try:
-        done = services.picking.confirm_pick(visitor.onhand, reference, picks=[
-            _confirmation(scan, location.strip(), quantity.strip() or None)])
+        done = services.picking.confirm_pick(visitor.onhand, ConfirmPick(reference, (
+            _confirmation(scan, location.strip(), quantity.strip() or None),)))
     except OnhandError as refused:
         return _refusal(request, visitor, reference, refused)
     return _order_page(request, visitor, done.reference, done="Picked.")
@@ -151,10 +158,11 @@ def pack(
     visitor.require(Permission.ORDERS)
     reference = reference[:64]
     _require_order_sites(visitor, _order(visitor, reference))
-    spec = PackageSpec(contents=_contents(line or [], quantity or []), carrier=carrier.strip() or None,
-                       tracking_number=tracking_number.strip() or None, weight_kg=weight_kg.strip() or None)
+    contents = _contents(line or [], quantity or [])
     try:
-        services.shipping.pack_order(visitor.onhand, reference, packages=[spec])
+        spec = parse_package("packages[0]", contents=tuple(contents), carrier=carrier.strip() or None,
+                             tracking_number=tracking_number.strip() or None, weight_kg=weight_kg.strip() or None)
+        services.shipping.pack_order(visitor.onhand, PackOrder(reference, (spec,)))
     except OnhandError as refused:
         return _refusal(request, visitor, reference, refused)
     return _order_page(request, visitor, reference, done="Packed.")
@@ -166,7 +174,7 @@ def ship(request: Request, reference: str, visitor: VisitorDep) -> Response:
     reference = reference[:64]
     _require_order_sites(visitor, _order(visitor, reference))
     try:
-        shipped = services.shipping.ship_order(visitor.onhand, reference)
+        shipped = services.shipping.ship_order(visitor.onhand, ShipOrder(reference))
     except OnhandError as refused:
         return _refusal(request, visitor, reference, refused)
     return _order_page(request, visitor, reference, done=f"Shipped: the order is {shipped.status.replace('_', ' ')}.")

@@ -1,0 +1,32 @@
+"""How a repository tells the unit of work what changed (the change feed records it).
+
+A repository whose writes others care about (a document's status, a reservation, an item
+or a location) is given its unit of work's `publish` and calls it with a small domain
+event after each such write, in the same transaction: no write service can forget it,
+and none has to know the feed exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from sqlalchemy import Connection, Table, select
+
+Publish = Callable[[object], None]
+
+
+def ignore(event: object) -> None:
+    """The `publish` of a repository used on its own (no unit of work, no feed)."""
+
+
+def status_changes(
+    conn: Connection, table: Table, wanted: Iterable[tuple[int, Any]]
+) -> list[tuple[int, str, str | None]]:
+    """(id, new status, status now) of each row whose status the update would change;
+    read before the update (in the writer's transaction, under its row lock)."""
+    new = {row_id: str(status) for row_id, status in wanted if status is not None}
+    if not new:
+        return []
+    rows = conn.execute(select(table.c.id, table.c.status).where(table.c.id.in_(sorted(new))))
+    return [(row_id, new[row_id], status) for row_id, status in rows if status != new[row_id]]

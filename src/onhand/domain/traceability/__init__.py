@@ -1,0 +1,1 @@
+"""Traceability: where a lot came from, where it went (through builds), and recalls."""
