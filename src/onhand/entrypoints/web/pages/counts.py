@@ -19,12 +19,11 @@ from onhand import services
 from onhand.domain.access.roles import Permission
 from onhand.domain.catalog.locations import Location, LocationKind, site_of
 from onhand.domain.errors import InvalidInput, OnhandError
-from onhand.domain.ledger.commands import PostStockCount
+from onhand.domain.ledger.commands import PostStockCount, parse_stock_line
 from onhand.domain.quantities import parse_decimal
 from onhand.entrypoints.web.rendering import is_htmx, render
 from onhand.entrypoints.web.scans import is_barcode, sku_and_lot
 from onhand.entrypoints.web.sessions import PageRefused, Visitor, VisitorDep
-from onhand.services.ledger.postings import StockLine
 
 router = APIRouter(include_in_schema=False)
 MAX_LINES = 200
@@ -176,13 +175,14 @@ def count_post(
     tally = _tally(sku, lot, expiry, counted)
     review = _review(visitor, place, tally)
     expiries = {(row.sku, row.lot): row.expiry for row in tally}
-    lines = [StockLine(row.sku, row.counted, row.lot or None, expiry_date=expiries.get((row.sku, row.lot)) or None)
-             for row in review]
     try:
+        lines = [parse_stock_line(f"lines[{index}]", sku=row.sku, quantity=row.counted, lot=row.lot or None,
+                                  expiry_date=expiries.get((row.sku, row.lot)) or None)
+                 for index, row in enumerate(review)]
         if not lines:
             raise InvalidInput("lines", "nothing was counted and the books hold nothing here")
         posting = services.counts.post_stock_count(visitor.onhand, PostStockCount(
-            location=place.code, lines=lines, reference=reference.strip() or None))
+            location=place.code, lines=tuple(lines), reference=reference.strip() or None))
     except OnhandError as refused:
         return render(request, "count_review.html", {"visitor": visitor, "place": place, "tally": tally,
                                                      "review": review, "error": refused.message}, 422)

@@ -127,8 +127,8 @@ def pick(
         return _order_page(request, visitor, reference, error="Scan: scan the item (or type SKU or SKU/LOT).",
                            status_code=422)
     try:
-        done = services.picking.confirm_pick(visitor.onhand, ConfirmPick(reference, picks=[
-            _confirmation(scan, location.strip(), quantity.strip() or None)]))
+        done = services.picking.confirm_pick(visitor.onhand, ConfirmPick(reference, (
+            _confirmation(scan, location.strip(), quantity.strip() or None),)))
     except OnhandError as refused:
         return _refusal(request, visitor, reference, refused)
     return _order_page(request, visitor, done.reference, done="Picked.")
@@ -158,11 +158,11 @@ def pack(
     visitor.require(Permission.ORDERS)
     reference = reference[:64]
     _require_order_sites(visitor, _order(visitor, reference))
+    contents = _contents(line or [], quantity or [])
     try:
-        spec = parse_package("packages[0]", contents=_contents(line or [], quantity or []),
-                             carrier=carrier.strip() or None, tracking_number=tracking_number.strip() or None,
-                             weight_kg=weight_kg.strip() or None)
-        services.shipping.pack_order(visitor.onhand, PackOrder(reference, packages=[spec]))
+        spec = parse_package("packages[0]", contents=tuple(contents), carrier=carrier.strip() or None,
+                             tracking_number=tracking_number.strip() or None, weight_kg=weight_kg.strip() or None)
+        services.shipping.pack_order(visitor.onhand, PackOrder(reference, (spec,)))
     except OnhandError as refused:
         return _refusal(request, visitor, reference, refused)
     return _order_page(request, visitor, reference, done="Packed.")

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from onhand import services
 from onhand.domain.access.roles import Permission
+from onhand.domain.calendar import parse_date
 from onhand.domain.catalog.locations import Location, LocationKind
 from onhand.domain.errors import NotFound, OnhandError
 from onhand.domain.transfers.commands import (
@@ -80,13 +81,14 @@ def create(
     skus, quantities = sku or [], quantity or []
     if len(skus) != len(quantities):
         raise PageRefused(422, "The transfer form is incomplete: reload the page.")
+    given = [(s.strip(), q.strip()) for s, q in zip(skus, quantities, strict=True) if s.strip()]
     try:
-        lines = [parse_transfer_line(f"lines[{n}]", sku=s.strip(), quantity=q.strip())
-                 for n, (s, q) in enumerate(zip(skus, quantities, strict=True)) if s.strip()]
+        lines = [parse_transfer_line(f"lines[{index}]", sku=s, quantity=q) for index, (s, q) in enumerate(given)]
         made = services.transfer_orders.create_transfer(visitor.onhand, CreateTransfer(
-            source=source.strip(), destination=destination.strip(), lines=lines, transit=transit.strip() or None,
-            expected_date=expected_date.strip() or None, carrier=carrier.strip() or None,
-            tracking_number=tracking_number.strip() or None))
+            source=source.strip(), destination=destination.strip(), lines=tuple(lines),
+            transit=transit.strip() or None, expected_date=parse_date(expected_date.strip() or None, "expected_date"),
+            carrier=carrier.strip() or None, tracking_number=tracking_number.strip() or None,
+        ))
     except OnhandError as refused:
         form: dict[str, object] = {"source": source, "destination": destination, "carrier": carrier,
                                    "tracking_number": tracking_number}
@@ -117,12 +119,11 @@ def transfer_page(request: Request, reference: str, visitor: VisitorDep) -> Resp
     return _page(request, visitor, _transfer(visitor, reference[:64]))
 
 
-def _lines(line_no: list[str] | None, lot: list[str] | None, quantity: list[str] | None) -> list[TransferMoveLine]:
+def _lines(line_no: list[str] | None, lot: list[str] | None, quantity: list[str] | None) -> list[tuple[int, str, str]]:
     columns = [line_no or [], lot or [], quantity or []]
     if len({len(column) for column in columns}) != 1 or not all(n.isdigit() and len(n) < 10 for n in columns[0]):
         raise PageRefused(422, "The form is incomplete: reload the page.")
-    return [parse_transfer_move_line(f"lines[{index}]", line_no=int(n), quantity=q.strip(), lot=lt or None)
-            for index, (n, lt, q) in enumerate(zip(*columns, strict=True)) if q.strip() not in ("", "0")]
+    return [(int(n), lt, q.strip()) for n, lt, q in zip(*columns, strict=True) if q.strip() not in ("", "0")]
 
 
 def _act(request: Request, visitor: Visitor, reference: str, site: str, action: str,
@@ -142,10 +143,10 @@ def ship(request: Request, reference: str, visitor: VisitorDep,
     visitor.require(Permission.STOCK)
     transfer = _transfer(visitor, reference[:64])
     # Everything left to ship; from one bin of the source if one is chosen.
-    lines = [TransferMoveLine(line.line_no, line.to_ship, line.lot, location=location.strip())
-             for line in transfer.lines if line.to_ship > 0] if location.strip() else None
+    lines = tuple(TransferMoveLine(line.line_no, line.to_ship, line.lot, location=location.strip())
+                  for line in transfer.lines if line.to_ship > 0) if location.strip() else None
     return _act(request, visitor, transfer.reference, transfer.source, "Shipped",
-                lambda: services.transit.ship_transfer(visitor.onhand, ShipTransfer(transfer.reference, lines=lines)))
+                lambda: services.transit.ship_transfer(visitor.onhand, ShipTransfer(transfer.reference, lines)))
 
 
 @router.post("/transfers/{reference}/receive")
@@ -154,16 +155,15 @@ def receive(request: Request, reference: str, visitor: VisitorDep,
             location: Annotated[str, Form(max_length=64)] = "") -> Response:
     visitor.require(Permission.STOCK)
     transfer = _transfer(visitor, reference[:64])
-    try:
-        lines = _lines(line_no, lot, quantity)
-    except OnhandError as refused:
-        return _page(request, visitor, transfer, error=refused.message, status_code=422)
+    lines = _lines(line_no, lot, quantity)
     if not lines:
         return _page(request, visitor, transfer, error="quantity: give what arrived on at least one line",
                      status_code=422)
     return _act(request, visitor, transfer.reference, transfer.destination, "Received",
                 lambda: services.transit.receive_transfer(visitor.onhand, ReceiveTransfer(
-                    transfer.reference, lines=lines, location=location.strip() or None)))
+                    transfer.reference, tuple(
+                        parse_transfer_move_line(f"lines[{index}]", line_no=n, quantity=q, lot=lt or None)
+                        for index, (n, lt, q) in enumerate(lines)), location.strip() or None)))
 
 
 @router.post("/transfers/{reference}/write-off")
