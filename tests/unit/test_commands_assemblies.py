@@ -21,7 +21,7 @@ from onhand.domain.assemblies.commands import (
     parse_component_line,
     parse_component_lot,
 )
-from onhand.domain.calendar import parse_local_moment
+from onhand.domain.calendar import read_moment
 from onhand.domain.commands import canonical, fingerprint
 from onhand.domain.errors import InvalidInput
 
@@ -120,7 +120,7 @@ def test_the_edge_parses_text_into_typed_lines():
         ComponentLot("JAM", "J1", D("3"), date(2027, 1, 31))
     )
     assert parse_component_lot("components[1]", sku="JAM", lot="J1", quantity="3").expiry_date is None
-    assert parse_local_moment("2026-03-01T17:00", "effective_at") == datetime(2026, 3, 1, 17, 0)
+    assert read_moment("2026-03-01T17:00", "effective_at") == datetime(2026, 3, 1, 17, 0)
 
 
 @pytest.mark.parametrize(
@@ -133,7 +133,7 @@ def test_the_edge_parses_text_into_typed_lines():
         (lambda: parse_component_lot("components[0]", sku="JAM", lot="J1", quantity="1e3x"), "components[0].quantity"),
         (lambda: parse_component_lot("components[3]", sku="JAM", lot="J1", quantity="1", expiry_date="31/01/2027"),
          "components[3].expiry_date"),
-        (lambda: parse_local_moment("soon", "effective_at"), "effective_at"),
+        (lambda: read_moment("soon", "effective_at"), "effective_at"),
     ],
 )
 def test_an_edge_parse_error_names_the_field(parse, field):

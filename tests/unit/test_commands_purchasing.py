@@ -10,7 +10,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from onhand.domain.calendar import parse_local_moment
+from onhand.domain.calendar import read_moment
 from onhand.domain.commands import canonical, fingerprint
 from onhand.domain.errors import InvalidInput
 from onhand.domain.purchasing.commands import (
@@ -148,10 +148,10 @@ def test_a_blank_tolerance_clears_the_override_and_a_number_is_read_exactly():
 
 
 def test_a_moment_is_read_at_the_edge_without_the_company_time_zone():
-    assert parse_local_moment("2026-03-01T17:00:00", "effective_at") == datetime(2026, 3, 1, 17, 0)
-    assert parse_local_moment("2026-03-01", "effective_at") == date(2026, 3, 1)
-    assert parse_local_moment("2026-03-01T17:00:00Z", "effective_at").utcoffset().total_seconds() == 0
-    assert parse_local_moment("  ", "effective_at") is None
+    assert read_moment("2026-03-01T17:00:00", "effective_at") == datetime(2026, 3, 1, 17, 0)
+    assert read_moment("2026-03-01", "effective_at") == date(2026, 3, 1)
+    assert read_moment("2026-03-01T17:00:00Z", "effective_at").utcoffset().total_seconds() == 0
+    assert read_moment("  ", "effective_at") is None
     with pytest.raises(InvalidInput) as error:
-        parse_local_moment("yesterday", "effective_at")
+        read_moment("yesterday", "effective_at")
     assert error.value.field == "effective_at"

@@ -34,23 +34,6 @@ def business_day(moment: datetime, zone: ZoneInfo) -> date:
     return moment.astimezone(zone).date()
 
 
-def parse_local_moment(value: datetime | date | str | None, field: str) -> datetime | date | None:
-    """What the edge can read of a moment without the company's time zone: a datetime
-    (naive when the text had no offset) or a bare date; None for None or blank text.
-    The service reads it in the zone with `parse_moment` (range checks included)."""
-    if value is None or isinstance(value, date):
-        return value
-    text = value.strip()
-    if not text:
-        return None
-    try:
-        if len(text) == 10:
-            return date.fromisoformat(text)
-        return datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
-    except ValueError:
-        raise InvalidInput(field, f"{value!r} is not an ISO 8601 date or date and time") from None
-
-
 def parse_moment(value: datetime | date | str, zone: ZoneInfo, field: str) -> datetime:
     """An aware UTC moment from ISO 8601 text, a datetime or a date (its start). Without
     an offset it is read in `zone` (the company's). Outside EARLIEST_MOMENT..LATEST_MOMENT

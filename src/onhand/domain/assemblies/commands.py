@@ -3,7 +3,7 @@ build runs and disassembly (see domain/commands.py).
 
 Quantities, costs and dates arrive typed: the edge (API models, CLI options) reads text
 with `parse_component_line`, `parse_component_lot`, `parse_decimal`, `parse_date` and
-`calendar.parse_local_moment`, naming the field. What needs the database (an item's
+`calendar.read_moment`, naming the field. What needs the database (an item's
 unit, the company's time zone, a lot's expiry) is checked by the service.
 """
 

@@ -2,7 +2,7 @@
 landed costs and returns to supplier (see domain/commands.py).
 
 Numbers, dates and moments arrive typed: the edge (API models, CLI options) reads text
-with `parse_decimal`, `optional_decimal`, `parse_date` and `parse_local_moment`, naming
+with `parse_decimal`, `optional_decimal`, `parse_date` and `read_moment`, naming
 the field. What needs the database (an item's unit, a supplier's currency, the
 company's time zone for a moment without an offset) is checked by the service.
 """

@@ -19,7 +19,7 @@ from onhand.domain.assemblies.commands import (
     Disassemble,
     parse_component_lot,
 )
-from onhand.domain.calendar import parse_date, parse_local_moment
+from onhand.domain.calendar import parse_date, read_moment
 from onhand.domain.quantities import optional_decimal, parse_decimal
 from onhand.entrypoints.cli.postings import EffectiveAt
 from onhand.entrypoints.cli.render import console, fields, table, text
@@ -93,7 +93,7 @@ def run(
         reference, quantity=optional_decimal(quantity, "quantity"), output_lot=output_lot,
         output_expiry=parse_date(output_expiry, "output_expiry"),
         component_lots=tuple(parse_lot(value, f"components[{n}]") for n, value in enumerate(lot or [])),
-        effective_at=parse_local_moment(effective_at, "effective_at"),
+        effective_at=read_moment(effective_at, "effective_at"),
     )
     print_order(services.builds.build(onhand(ctx), command, idempotency_key=idempotency_key))
 
@@ -153,7 +153,7 @@ def disassemble(
     command = Disassemble(
         sku=sku, location=location, quantity=parse_decimal(quantity, "quantity"), lot=lot,
         component_lots=tuple(parse_lot(value, f"components[{n}]") for n, value in enumerate(component_lot or [])),
-        reference=reference, effective_at=parse_local_moment(effective_at, "effective_at"),
+        reference=reference, effective_at=read_moment(effective_at, "effective_at"),
     )
     print_run(services.disassembly.disassemble(onhand(ctx), command, idempotency_key=idempotency_key))
 

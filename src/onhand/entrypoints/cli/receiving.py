@@ -14,7 +14,7 @@ import typer
 from rich.text import Text
 
 from onhand import services
-from onhand.domain.calendar import parse_local_moment
+from onhand.domain.calendar import read_moment
 from onhand.domain.purchasing.commands import (
     AddLandedCosts,
     NewLandedCost,
@@ -107,7 +107,7 @@ def receive(
         onhand(ctx), ReceivePurchaseOrder(reference, lines=lines, location=location,
             exchange_rate=given_decimal(exchange_rate, "exchange_rate"),
         delivery_reference=delivery_reference, landed_costs=landed_costs(cost),
-            effective_at=parse_local_moment(effective_at, "effective_at")),
+            effective_at=read_moment(effective_at, "effective_at")),
         idempotency_key=idempotency_key))
 
 

@@ -17,7 +17,7 @@ from onhand.domain.assemblies.commands import (
     parse_component_line,
     parse_component_lot,
 )
-from onhand.domain.calendar import parse_date, parse_local_moment
+from onhand.domain.calendar import parse_date, read_moment
 from onhand.domain.quantities import optional_decimal, parse_decimal
 from onhand.entrypoints.api.schemas.common import DateIn, DecimalIn, DecimalOut, QuantityIn, RequestModel, ResponseModel
 from onhand.entrypoints.api.schemas.postings import EFFECTIVE_AT
@@ -162,7 +162,7 @@ class BuildIn(RequestModel):
             reference, quantity=optional_decimal(self.quantity, "quantity"), output_lot=self.output_lot,
             output_expiry=parse_date(self.output_expiry, "output_expiry"),
             component_lots=tuple(line.to_lot(f"components[{n}]") for n, line in enumerate(self.component_lots)),
-            effective_at=parse_local_moment(self.effective_at, "effective_at"),
+            effective_at=read_moment(self.effective_at, "effective_at"),
         )
 
 
@@ -183,7 +183,7 @@ class DisassemblyIn(RequestModel):
             sku=self.sku, location=self.location, quantity=parse_decimal(self.quantity, "quantity"), lot=self.lot,
             component_lots=tuple(line.to_lot(f"components[{n}]") for n, line in enumerate(self.component_lots)),
             reference=self.reference, note=self.note,
-            effective_at=parse_local_moment(self.effective_at, "effective_at"),
+            effective_at=read_moment(self.effective_at, "effective_at"),
         )
 
 

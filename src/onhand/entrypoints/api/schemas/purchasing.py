@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from pydantic import Field, StrictInt
 
-from onhand.domain.calendar import parse_date, parse_local_moment
+from onhand.domain.calendar import parse_date, read_moment
 from onhand.domain.purchasing.commands import (
     AddLandedCosts,
     CreatePurchaseOrder,
@@ -281,7 +281,7 @@ class ReceiptIn(RequestModel):
             location=self.location, exchange_rate=given_decimal(self.exchange_rate, "exchange_rate"),
             delivery_reference=self.delivery_reference, receipt_reference=self.receipt_reference,
             landed_costs=landed_costs(self.landed_costs),
-            effective_at=parse_local_moment(self.effective_at, "effective_at"),
+            effective_at=read_moment(self.effective_at, "effective_at"),
         )
 
 
