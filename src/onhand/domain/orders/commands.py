@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from onhand.domain.commands import as_tuple
 from onhand.domain.orders.customers import CustomerAddress
+from onhand.domain.orders.views import ShipTo
 from onhand.domain.quantities import parse_decimal
 
 
@@ -37,19 +38,8 @@ def parse_order_line(
     )
 
 
-@dataclass(frozen=True)
-class Address:
-    """Where an order goes; every part optional."""
-
-    name: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    city: str | None = None
-    region: str | None = None
-    postcode: str | None = None
-    country: str | None = None
-    latitude: float | None = None
-    longitude: float | None = None
+# Where an order goes (every part optional): given in the shape the order shows it in.
+Address = ShipTo
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from onhand.domain.catalog.items import ItemKind
 from onhand.domain.catalog.locations import effective_sellable, validate_coordinates
 from onhand.domain.errors import InvalidInput
 from onhand.domain.money import line_total
-from onhand.domain.orders.commands import Address, NewOrderLine
+from onhand.domain.orders.commands import NewOrderLine
 from onhand.domain.orders.sales_orders import validate_unit_price
 from onhand.domain.quantities import positive_quantity
 from onhand.services import resolve
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
 
 
-def ship_to_values(ship_to: Address | ShipTo | None) -> dict[str, Any]:
+def ship_to_values(ship_to: ShipTo | None) -> dict[str, Any]:
     ship_to = ship_to or ShipTo()
     validate_coordinates(ship_to.latitude, ship_to.longitude, "ship_to.")
     country = resolve.text(ship_to.country, "ship_to.country")
