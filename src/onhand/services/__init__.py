@@ -25,6 +25,8 @@ from onhand.services.accounting import journal_pushes, journals, reconciliation
 from onhand.services.accounting import settings as accounting_settings
 from onhand.services.assemblies import boms, builds, bundles, disassembly, genealogy
 from onhand.services.catalog import company, items, locations, lots, reasons, scanning
+from onhand.services.channels import channels
+from onhand.services.channels import exceptions as channel_exceptions
 from onhand.services.feed import availability as availability_feed
 from onhand.services.feed import events, followers
 from onhand.services.ledger import adjustments, counts, integrity, postings, relocations
@@ -49,6 +51,8 @@ __all__ = [
     "boms",
     "builds",
     "bundles",
+    "channel_exceptions",
+    "channels",
     "company",
     "costing",
     "counts",

@@ -30,6 +30,7 @@ from onhand.adapters.db.repositories.catalog import (
     ReasonCodeRepository,
     UnitRepository,
 )
+from onhand.adapters.db.repositories.channels import ChannelRepository
 from onhand.adapters.db.repositories.cost_checkpoints import CheckpointRepository
 from onhand.adapters.db.repositories.costing_changes import CostingChangeRepository
 from onhand.adapters.db.repositories.customers import CustomerRepository
@@ -125,6 +126,7 @@ class SqlUnitOfWork:
         self.feed = FeedRepository(conn)
         self.followers = FollowerRepository(conn)
         self.availability = AvailabilityRepository(conn)
+        self.channels = ChannelRepository(conn)
 
     def publish(self, event: object) -> None:
         """Hand `event` to its subscribers, in this transaction (a refusal rolls it all back)."""

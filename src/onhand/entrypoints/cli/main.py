@@ -14,6 +14,7 @@ import typer
 from onhand.config import Settings
 from onhand.entrypoints.cli import admin, audit, builds, postings, server, stock
 from onhand.entrypoints.cli.assemblies import boms_app, bundles_app
+from onhand.entrypoints.cli.channels import channels_app
 from onhand.entrypoints.cli.company import company_app, units_app
 from onhand.entrypoints.cli.errors import OnhandGroup
 from onhand.entrypoints.cli.feed import events_app, followers_app
@@ -88,6 +89,7 @@ app.add_typer(builds.builds_app, name="builds")
 app.command("disassemble")(builds.disassemble)
 app.command("genealogy")(builds.genealogy)
 app.add_typer(customers_app, name="customers")
+app.add_typer(channels_app, name="channels")
 app.add_typer(trace_app, name="trace")
 app.add_typer(recall_app, name="recalls")
 app.command("expiring")(expiring)

@@ -29,6 +29,7 @@ from onhand.services.ports.catalog import (
     ReasonCodeRepository,
     UnitRepository,
 )
+from onhand.services.ports.channels import ChannelRepository
 from onhand.services.ports.feed import AvailabilityRepository, FeedRepository, FollowerRepository
 from onhand.services.ports.ledger import BalanceRepository, IntegrityRepository, LedgerRepository, StockRowReader
 from onhand.services.ports.orders import (
@@ -164,3 +165,7 @@ class UnitOfWork(Protocol):
     def followers(self) -> FollowerRepository: ...
     @property
     def availability(self) -> AvailabilityRepository: ...
+
+    # channels
+    @property
+    def channels(self) -> ChannelRepository: ...

@@ -1,0 +1,177 @@
+"""Channels, their location and SKU mappings, the inbox of their deliveries, the orders
+imported from them and the exceptions a user resolves (tables/channels.py)."""
+
+from __future__ import annotations
+
+import builtins
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from onhand.adapters.db.tables import items
+from onhand.adapters.db.tables.channels import (
+    channel_deliveries,
+    channel_exceptions,
+    channel_locations,
+    channel_order_lines,
+    channel_orders,
+    channel_skus,
+    channels,
+)
+from onhand.domain.channels.records import (
+    ChannelOrderLineRecord,
+    ChannelRecord,
+    DeliveryRecord,
+    ExceptionRecord,
+    LocationMappingRecord,
+    SkuMappingRecord,
+)
+
+
+def _channel(row: Any) -> ChannelRecord:
+    return ChannelRecord(**{name: getattr(row, name) for name in ChannelRecord.__slots__})
+
+
+def _exception(row: Any) -> ExceptionRecord:
+    return ExceptionRecord(**{name: getattr(row, name) for name in ExceptionRecord.__slots__})
+
+
+class ChannelRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def add(self, values: dict[str, Any]) -> int:
+        return int(self._conn.execute(insert(channels).values(**values)).inserted_primary_key[0])
+
+    def by_name(self, name: str) -> ChannelRecord | None:
+        row = self._conn.execute(select(channels).where(channels.c.name == name)).first()
+        return _channel(row) if row else None
+
+    def get(self, channel_id: int) -> ChannelRecord | None:
+        row = self._conn.execute(select(channels).where(channels.c.id == channel_id)).first()
+        return _channel(row) if row else None
+
+    def all(self) -> builtins.list[ChannelRecord]:
+        return [_channel(r) for r in self._conn.execute(select(channels).order_by(channels.c.name))]
+
+    def update(self, channel_id: int, **values: Any) -> None:
+        self._conn.execute(update(channels).where(channels.c.id == channel_id).values(**values))
+
+    def set_location(self, channel_id: int, location_id: int, external_location_id: str) -> None:
+        done = self._conn.execute(
+            update(channel_locations)
+            .where(channel_locations.c.channel_id == channel_id, channel_locations.c.location_id == location_id)
+            .values(external_location_id=external_location_id)
+        )
+        if done.rowcount == 0:
+            self._conn.execute(insert(channel_locations).values(
+                channel_id=channel_id, location_id=location_id, external_location_id=external_location_id))
+
+    def remove_location(self, channel_id: int, location_id: int) -> bool:
+        done = self._conn.execute(delete(channel_locations).where(
+            channel_locations.c.channel_id == channel_id, channel_locations.c.location_id == location_id))
+        return bool(done.rowcount)
+
+    def locations(self, channel_id: int) -> builtins.list[LocationMappingRecord]:
+        rows = self._conn.execute(
+            select(channel_locations.c.location_id, channel_locations.c.external_location_id)
+            .where(channel_locations.c.channel_id == channel_id).order_by(channel_locations.c.location_id)
+        )
+        return [LocationMappingRecord(int(r.location_id), r.external_location_id) for r in rows]
+
+    def set_sku(self, channel_id: int, item_id: int, values: dict[str, Any]) -> None:
+        done = self._conn.execute(
+            update(channel_skus)
+            .where(channel_skus.c.channel_id == channel_id, channel_skus.c.item_id == item_id).values(**values)
+        )
+        if done.rowcount == 0:
+            self._conn.execute(insert(channel_skus).values(channel_id=channel_id, item_id=item_id, **values))
+
+    def skus(self, channel_id: int) -> builtins.list[SkuMappingRecord]:
+        rows = self._conn.execute(
+            select(channel_skus, items.c.sku).join(items, channel_skus.c.item_id == items.c.id)
+            .where(channel_skus.c.channel_id == channel_id).order_by(items.c.sku)
+        )
+        return [SkuMappingRecord(int(r.item_id), r.sku, r.external_sku, r.external_variant_id, r.external_item_id)
+                for r in rows]
+
+    def sku_holder(self, channel_id: int, column: str, value: str) -> int | None:
+        """The item mapped to `value` in one of the external columns, if any."""
+        found = self._conn.execute(
+            select(channel_skus.c.item_id)
+            .where(channel_skus.c.channel_id == channel_id, channel_skus.c[column] == value)
+        ).scalar()
+        return int(found) if found is not None else None
+
+    def add_delivery(self, values: dict[str, Any]) -> int:
+        return int(self._conn.execute(insert(channel_deliveries).values(**values)).inserted_primary_key[0])
+
+    def delivery_by_event(self, channel_id: int, external_event_id: str) -> int | None:
+        found = self._conn.execute(
+            select(channel_deliveries.c.id).where(channel_deliveries.c.channel_id == channel_id,
+                                                  channel_deliveries.c.external_event_id == external_event_id)
+        ).scalar()
+        return int(found) if found is not None else None
+
+    def delivery(self, delivery_id: int) -> DeliveryRecord | None:
+        row = self._conn.execute(select(channel_deliveries).where(channel_deliveries.c.id == delivery_id)).first()
+        if row is None:
+            return None
+        return DeliveryRecord(**{name: getattr(row, name) for name in DeliveryRecord.__slots__})
+
+    def finish_delivery(self, delivery_id: int, *, at: datetime | None, error: str | None) -> None:
+        self._conn.execute(
+            update(channel_deliveries).where(channel_deliveries.c.id == delivery_id)
+            .values(processed_at=at, error=error, attempts=channel_deliveries.c.attempts + 1)
+        )
+
+    def add_exception(self, values: dict[str, Any]) -> int:
+        return int(self._conn.execute(insert(channel_exceptions).values(**values)).inserted_primary_key[0])
+
+    def exception(self, exception_id: int) -> ExceptionRecord | None:
+        row = self._conn.execute(select(channel_exceptions).where(channel_exceptions.c.id == exception_id)).first()
+        return _exception(row) if row else None
+
+    def exceptions(
+        self, *, channel_id: int | None, unresolved: bool, limit: int, offset: int
+    ) -> builtins.list[ExceptionRecord]:
+        query = select(channel_exceptions).order_by(channel_exceptions.c.id.desc()).limit(limit).offset(offset)
+        if channel_id is not None:
+            query = query.where(channel_exceptions.c.channel_id == channel_id)
+        if unresolved:
+            query = query.where(channel_exceptions.c.resolved_at.is_(None))
+        return [_exception(r) for r in self._conn.execute(query)]
+
+    def resolve_exception(self, exception_id: int, *, at: datetime, by: str) -> None:
+        self._conn.execute(update(channel_exceptions).where(channel_exceptions.c.id == exception_id)
+                           .values(resolved_at=at, resolved_by=by))
+
+    def order_of(self, channel_id: int, external_order_id: str) -> tuple[int, int] | None:
+        """(channel order id, sales order id) of an imported order."""
+        row = self._conn.execute(
+            select(channel_orders.c.id, channel_orders.c.order_id)
+            .where(channel_orders.c.channel_id == channel_id, channel_orders.c.external_order_id == external_order_id)
+        ).first()
+        return (int(row.id), int(row.order_id)) if row else None
+
+    def add_order(self, values: dict[str, Any]) -> int:
+        return int(self._conn.execute(insert(channel_orders).values(**values)).inserted_primary_key[0])
+
+    def update_order(self, channel_order_id: int, **values: Any) -> None:
+        self._conn.execute(update(channel_orders).where(channel_orders.c.id == channel_order_id).values(**values))
+
+    def order_lines(self, channel_order_id: int) -> builtins.list[ChannelOrderLineRecord]:
+        rows = self._conn.execute(
+            select(channel_order_lines).where(channel_order_lines.c.channel_order_id == channel_order_id)
+            .order_by(channel_order_lines.c.id)
+        )
+        return [ChannelOrderLineRecord(r.external_line_id, r.sku, r.external_variant_id, r.quantity, r.unit_price,
+                                       int(r.item_id) if r.item_id is not None else None) for r in rows]
+
+    def replace_order_lines(self, channel_order_id: int, lines: builtins.list[dict[str, Any]]) -> None:
+        self._conn.execute(
+            delete(channel_order_lines).where(channel_order_lines.c.channel_order_id == channel_order_id))
+        if lines:
+            self._conn.execute(insert(channel_order_lines),
+                               [{"channel_order_id": channel_order_id, **line} for line in lines])
