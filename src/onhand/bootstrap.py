@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from onhand.adapters.accounting.exports import JournalExporter, journal_exporters
 from onhand.adapters.accounting.quickbooks_push import quickbooks_pusher
 from onhand.adapters.accounting.xero_push import xero_pusher
+from onhand.adapters.channels.gateways import ChannelAdapters
 from onhand.adapters.db.engine import make_engine
 from onhand.adapters.db.migrate import upgrade
 from onhand.adapters.db.uow import SqlDatabase, SqlUnitOfWork
@@ -28,6 +29,7 @@ from onhand.services.context import JournalPusher
 from onhand.services.feed import recorder as change_feed
 from onhand.services.limits import Limits
 from onhand.services.orders import backorders
+from onhand.services.ports.channels import ChannelGateways
 from onhand.services.subscribers import Subscriber, Subscribers
 from onhand.services.valuation.posting_values import on_postings_written as value_postings_written
 
@@ -65,8 +67,10 @@ class Onhand:
         idempotency_ttl: timedelta = DEFAULT_IDEMPOTENCY_TTL,
         limits: Limits | None = None,
         subscribers: Subscribers | None = None,
+        channel_gateways: ChannelGateways | None = None,
     ) -> None:
         self.engine = engine
+        self._channel_gateways = channel_gateways or ChannelAdapters()
         self._limits = limits or Limits()
         self._database = SqlDatabase(engine, subscribers or standard_subscribers())
         self._clock = clock
@@ -120,6 +124,11 @@ class Onhand:
     def limits(self) -> Limits:
         """How big one request may be (ONHAND_MAX_POSTING_LINES)."""
         return self._limits
+
+    @property
+    def channel_gateways(self) -> ChannelGateways:
+        """Sales channels' APIs (Shopify…), their secrets read where each channel's point."""
+        return self._channel_gateways
 
     def close(self) -> None:
         self.engine.dispose()

@@ -21,6 +21,7 @@ class ActorKind(StrEnum):
     USER = "user"
     CLI = "cli"
     SYSTEM = "system"
+    CHANNEL = "channel"  # a sales channel's deliveries (its orders, edits, refunds)
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,11 @@ def api_key_actor(key_id: int, name: str) -> Actor:
 def user_actor(email: str, name: str) -> Actor:
     """A signed-in person: `user:<email>` (an email has at most MAX_ACTOR_ID characters)."""
     return Actor(ActorKind.USER, email, name)
+
+
+def channel_actor(name: str) -> Actor:
+    """`channel:shop-us`: what a sales channel's webhooks and imports do."""
+    return Actor(ActorKind.CHANNEL, name, name)
 
 
 def cli_actor(os_user: str) -> Actor:

@@ -12,7 +12,8 @@
     │   ├── OverReceipt           a receipt beyond the ordered quantity plus tolerance
     │   ├── LastAdminKey          revoking or demoting the last active admin key
     │   └── ConfirmationRequired  an action that needs an explicit flag (revoking one's own key)
-    ├── PushFailed                an accounting system refused or was unreachable (HTTP 502)
+    ├── PushFailed                an accounting system or a channel refused or was unreachable (HTTP 502)
+    │   └── ChannelThrottled      a channel asked to wait (`retry_after` seconds) before the next call
     └── Unauthorized / Forbidden  API key missing or lacking the role      (HTTP 401/403)
         └── TooManySignIns        sign-ins for one email from one client refused for a while (HTTP 429)
 
@@ -186,6 +187,17 @@ class PushFailed(OnhandError):
 
     def to_dict(self) -> dict[str, object]:
         return {**super().to_dict(), "target": self.target, "uncertain": self.uncertain}
+
+
+class ChannelThrottled(PushFailed):
+    """A sales channel's rate limit is spent (Shopify's cost-based throttle): call again
+    after `retry_after` seconds."""
+
+    code = "channel_throttled"
+
+    def __init__(self, target: str, retry_after: float) -> None:
+        super().__init__(target, f"throttled; retry after {retry_after:.1f} s", uncertain=False)
+        self.retry_after = retry_after
 
 
 class LastAdminKey(Conflict):

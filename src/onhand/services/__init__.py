@@ -27,6 +27,7 @@ from onhand.services.assemblies import boms, builds, bundles, disassembly, genea
 from onhand.services.catalog import company, items, locations, lots, reasons, scanning
 from onhand.services.channels import channels
 from onhand.services.channels import exceptions as channel_exceptions
+from onhand.services.channels import inbox as channel_inbox
 from onhand.services.feed import availability as availability_feed
 from onhand.services.feed import events, followers
 from onhand.services.ledger import adjustments, counts, integrity, postings, relocations
@@ -52,6 +53,7 @@ __all__ = [
     "builds",
     "bundles",
     "channel_exceptions",
+    "channel_inbox",
     "channels",
     "company",
     "costing",

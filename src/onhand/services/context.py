@@ -24,6 +24,7 @@ from onhand.domain.errors import IdempotencyConflict, InvalidInput, TransientCon
 from onhand.services.audit import record_action, record_change
 from onhand.services.limits import Limits
 from onhand.services.ports import UnitOfWork  # the port; adapters/db/uow.py implements it
+from onhand.services.ports.channels import ChannelGateways
 
 T = TypeVar("T")
 MAX_ATTEMPTS = 5
@@ -74,6 +75,10 @@ class ServiceContext(Protocol):
     # How big one request may be (lines per posting); from the settings.
     @property
     def limits(self) -> Limits: ...
+
+    # Sales channels' APIs (adapters/channels/), by the channel's kind.
+    @property
+    def channel_gateways(self) -> ChannelGateways: ...
 
 
 def today(ctx: ServiceContext, uow: UnitOfWork) -> date:

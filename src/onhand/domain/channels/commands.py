@@ -47,3 +47,14 @@ class MapSku:
 class ResolveException:
     channel: str
     exception_id: int
+
+
+@dataclass(frozen=True)
+class AcceptDelivery:
+    """A webhook as received: `body` is the raw bytes the signature covers."""
+
+    channel: str
+    topic: str
+    external_event_id: str
+    body: bytes
+    signature: str | None

@@ -74,3 +74,4 @@ class ChannelOrderLineRecord:
     quantity: Decimal
     unit_price: Decimal
     item_id: int | None
+    line_no: int | None

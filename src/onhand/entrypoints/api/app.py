@@ -24,6 +24,7 @@ from onhand.entrypoints.api.routes import (
     admin,
     assemblies,
     audit,
+    channel_webhooks,
     channels,
     events,
     fulfilment,
@@ -107,6 +108,7 @@ def _build(onhand: Onhand, limits: ApiLimits, lifespan: Lifespan | None) -> Fast
     app.add_middleware(SecurityHeaders)
 
     app.include_router(meta.router)
+    app.include_router(channel_webhooks.router)
     install_web(app)
     for module in _ROUTERS:
         app.include_router(module.router, prefix=API_PREFIX)

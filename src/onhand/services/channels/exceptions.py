@@ -56,8 +56,8 @@ def list_exceptions(
 def resolve_exception(
     ctx: ServiceContext, command: ResolveException, *, idempotency_key: str | None = None
 ) -> ChannelExceptionView:
-    """Mark an exception resolved (after mapping the SKU, say). A delivery it came from is
-    processed again by `inbox.reprocess_delivery`, which resolves what it no longer raises."""
+    """Mark an exception resolved (after mapping the SKU, say); the delivery it came from is
+    processed again by the worker, and raises again only what still cannot be applied."""
     if isinstance(command.exception_id, bool) or not isinstance(command.exception_id, int) \
             or not 0 < command.exception_id < 2**62:
         raise InvalidInput("exception_id", "must be a positive whole number")
@@ -70,6 +70,9 @@ def resolve_exception(
         if found.resolved_at is not None:
             raise Conflict(f"channel exception: {found.id} was resolved at {found.resolved_at.isoformat()}")
         uow.channels.resolve_exception(found.id, at=ctx.now(), by=uow.actor.reference)
+        if found.delivery_id is not None:
+            # Applied again now that (say) the SKU is mapped: the worker imports what it can.
+            uow.channels.requeue_delivery(found.delivery_id)
         return found.id
 
     def load(uow: UnitOfWork, exception_id: int) -> ChannelExceptionView:

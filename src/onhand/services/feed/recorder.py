@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from onhand.domain.assemblies.events import BuildStatusChanged
 from onhand.domain.catalog.events import ItemChanged, LocationChanged, LotStatusChanged, SellablePlacesChanged
+from onhand.domain.channels.events import DeliveryReceived
 from onhand.domain.ledger.events import PostingsWritten
 from onhand.domain.ledger.postings import BalanceKey
 from onhand.domain.orders.events import OrderStatusChanged, ReservationMade, ReservationReleased
@@ -111,6 +112,11 @@ def on_build_status_changed(uow: UnitOfWork, event: BuildStatusChanged) -> None:
                                          "previous": event.previous})
 
 
+def on_delivery_received(uow: UnitOfWork, event: DeliveryReceived) -> None:
+    record(uow, "channel.delivery_received", {"channel_id": event.channel_id, "delivery_id": event.delivery_id,
+                                              "topic": event.topic})
+
+
 # The recorder's subscriptions, for the composition root (each called after the area's own).
 SUBSCRIPTIONS: dict[type, Any] = {
     PostingsWritten: on_postings_written,
@@ -124,10 +130,12 @@ SUBSCRIPTIONS: dict[type, Any] = {
     TransferStatusChanged: on_transfer_status_changed,
     PurchaseOrderStatusChanged: on_purchase_order_status_changed,
     BuildStatusChanged: on_build_status_changed,
+    DeliveryReceived: on_delivery_received,
 }
 
 EVENT_TYPES = (
     "posting.written", "reservation.made", "reservation.released", "lot.status_changed",
     "location.sellable_changed", "item.created", "item.changed", "location.created", "location.changed",
     "order.status_changed", "transfer.status_changed", "purchase_order.status_changed", "build.status_changed",
+    "channel.delivery_received",
 )

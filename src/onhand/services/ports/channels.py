@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
+from onhand.domain.channels.documents import Document, FulfilmentToCreate, QuantityToSet
 from onhand.domain.channels.records import (
     ChannelOrderLineRecord,
     ChannelRecord,
@@ -47,7 +49,16 @@ class ChannelRepository(Protocol):
 
     def delivery(self, delivery_id: int) -> DeliveryRecord | None: ...
 
-    def finish_delivery(self, delivery_id: int, *, at: datetime | None, error: str | None) -> None: ...
+    def finish_delivery(self, delivery_id: int, *, at: datetime | None, error: str | None) -> bool:
+        """Record an attempt; with `at`, mark it processed unless it already was (False then)."""
+        ...
+
+    def pending_deliveries(self, *, limit: int, max_attempts: int) -> builtins.list[int]: ...
+
+    def requeue_delivery(self, delivery_id: int) -> None: ...
+
+    def open_exception(self, channel_id: int, kind: str, external_order_id: str | None,
+                       external_line_id: str | None) -> int | None: ...
 
     def add_exception(self, values: dict[str, Any]) -> int: ...
 
@@ -61,6 +72,8 @@ class ChannelRepository(Protocol):
 
     def order_of(self, channel_id: int, external_order_id: str) -> tuple[int, int] | None: ...
 
+    def order_stamp(self, channel_id: int, external_order_id: str) -> str | None: ...
+
     def add_order(self, values: dict[str, Any]) -> int: ...
 
     def update_order(self, channel_order_id: int, **values: Any) -> None: ...
@@ -68,3 +81,35 @@ class ChannelRepository(Protocol):
     def order_lines(self, channel_order_id: int) -> builtins.list[ChannelOrderLineRecord]: ...
 
     def replace_order_lines(self, channel_order_id: int, lines: builtins.list[dict[str, Any]]) -> None: ...
+
+
+class ChannelConnection(Protocol):
+    """One channel's API as the services need it (adapters/channels/gateways.py)."""
+
+    def authentic(self, raw_body: bytes, signature: str | None) -> bool:
+        """Whether a webhook's body carries the channel's signature (constant-time)."""
+        ...
+
+    def document(self, topic: str, raw_body: bytes) -> Document:
+        """What a delivery means (None: a topic Onhand does not act on); InvalidInput if malformed."""
+        ...
+
+    def set_quantities(self, quantities: Sequence[QuantityToSet], *, key: str, reference: str) -> builtins.list[str]:
+        """Set available quantities in one call; the codes of those refused (empty: all set)."""
+        ...
+
+    def quantities(self, item_ids: Sequence[str]) -> dict[tuple[str, str], int]:
+        """What the channel holds now per (inventory item id, location id)."""
+        ...
+
+    def fulfil(self, fulfilment: FulfilmentToCreate) -> str | None:
+        """Create the fulfilment (with tracking); its id there, None if nothing was left to fulfil."""
+        ...
+
+    def orders_since(self, since: datetime) -> builtins.list[bytes]:
+        """Orders updated since `since`, each as the body its update webhook carries."""
+        ...
+
+
+class ChannelGateways(Protocol):
+    def connect(self, channel: ChannelRecord) -> ChannelConnection: ...

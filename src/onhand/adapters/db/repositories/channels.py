@@ -120,11 +120,36 @@ class ChannelRepository:
             return None
         return DeliveryRecord(**{name: getattr(row, name) for name in DeliveryRecord.__slots__})
 
-    def finish_delivery(self, delivery_id: int, *, at: datetime | None, error: str | None) -> None:
-        self._conn.execute(
-            update(channel_deliveries).where(channel_deliveries.c.id == delivery_id)
-            .values(processed_at=at, error=error, attempts=channel_deliveries.c.attempts + 1)
-        )
+    def finish_delivery(self, delivery_id: int, *, at: datetime | None, error: str | None) -> bool:
+        query = update(channel_deliveries).where(channel_deliveries.c.id == delivery_id)
+        if at is not None:  # only the first to finish it marks it: a concurrent worker sees 0 rows
+            query = query.where(channel_deliveries.c.processed_at.is_(None))
+        done = self._conn.execute(query.values(processed_at=at, error=error,
+                                               attempts=channel_deliveries.c.attempts + 1))
+        return bool(done.rowcount)
+
+    def pending_deliveries(self, *, limit: int, max_attempts: int) -> builtins.list[int]:
+        return [int(i) for i in self._conn.execute(
+            select(channel_deliveries.c.id)
+            .where(channel_deliveries.c.processed_at.is_(None), channel_deliveries.c.attempts < max_attempts)
+            .order_by(channel_deliveries.c.id).limit(limit)
+        ).scalars()]
+
+    def requeue_delivery(self, delivery_id: int) -> None:
+        self._conn.execute(update(channel_deliveries).where(channel_deliveries.c.id == delivery_id)
+                           .values(processed_at=None, attempts=0, error=None))
+
+    def open_exception(self, channel_id: int, kind: str, external_order_id: str | None,
+                       external_line_id: str | None) -> int | None:
+        found = self._conn.execute(
+            select(channel_exceptions.c.id).where(
+                channel_exceptions.c.channel_id == channel_id, channel_exceptions.c.kind == kind,
+                channel_exceptions.c.external_order_id == external_order_id,
+                channel_exceptions.c.external_line_id == external_line_id,
+                channel_exceptions.c.resolved_at.is_(None),
+            ).limit(1)
+        ).scalar()
+        return int(found) if found is not None else None
 
     def add_exception(self, values: dict[str, Any]) -> int:
         return int(self._conn.execute(insert(channel_exceptions).values(**values)).inserted_primary_key[0])
@@ -155,6 +180,12 @@ class ChannelRepository:
         ).first()
         return (int(row.id), int(row.order_id)) if row else None
 
+    def order_stamp(self, channel_id: int, external_order_id: str) -> str | None:
+        return self._conn.execute(
+            select(channel_orders.c.external_updated_at)
+            .where(channel_orders.c.channel_id == channel_id, channel_orders.c.external_order_id == external_order_id)
+        ).scalar()
+
     def add_order(self, values: dict[str, Any]) -> int:
         return int(self._conn.execute(insert(channel_orders).values(**values)).inserted_primary_key[0])
 
@@ -167,7 +198,8 @@ class ChannelRepository:
             .order_by(channel_order_lines.c.id)
         )
         return [ChannelOrderLineRecord(r.external_line_id, r.sku, r.external_variant_id, r.quantity, r.unit_price,
-                                       int(r.item_id) if r.item_id is not None else None) for r in rows]
+                                       int(r.item_id) if r.item_id is not None else None, r.line_no)
+                for r in rows]
 
     def replace_order_lines(self, channel_order_id: int, lines: builtins.list[dict[str, Any]]) -> None:
         self._conn.execute(

@@ -108,6 +108,7 @@ channel_order_lines = Table(
     Column("quantity", ScaledDecimal, nullable=False),
     Column("unit_price", ScaledDecimal, nullable=False),
     Column("item_id", Id, ForeignKey("items.id")),  # None: not mapped (an exception is open)
+    Column("line_no", Integer),  # the sales order's line it became (None: not mapped)
     UniqueConstraint("channel_order_id", "external_line_id", name="uq_channel_order_lines_order_line"),
 )
 

@@ -166,6 +166,7 @@ def upgrade() -> None:
     sa.Column('quantity', sa.BigInteger(), nullable=False),
     sa.Column('unit_price', sa.BigInteger(), nullable=False),
     sa.Column('item_id', ID, nullable=True),
+    sa.Column('line_no', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['channel_order_id'], ['channel_orders.id'], name=op.f('fk_channel_order_lines_channel_order_id_channel_orders')),
     sa.ForeignKeyConstraint(['item_id'], ['items.id'], name=op.f('fk_channel_order_lines_item_id_items')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_channel_order_lines')),

@@ -1,0 +1,1 @@
+"""Shopify: webhook signatures and payloads (pure), the GraphQL Admin API transport."""

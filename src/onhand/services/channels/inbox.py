@@ -1,0 +1,116 @@
+"""The inbox of channels' webhooks: accept a delivery (signature checked over the raw
+body, de-duplicated on the channel's event id, stored durably) and answer at once;
+process the stored deliveries later, in order, through the order services.
+
+Accepting writes nothing but the delivery (and its change-feed event): a delivery whose
+signature fails, or that is malformed in its headers, leaves no trace. Processing is
+idempotent per channel order id (channel_orders, and the sales order's unique
+(channel, external id)), so a delivery processed twice — two workers, a crash between
+the order and the mark — imports its order once.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from onhand.domain.actors import channel_actor
+from onhand.domain.channels.channels import ExceptionKind, external_id
+from onhand.domain.channels.commands import AcceptDelivery
+from onhand.domain.channels.documents import ChannelOrder, ChannelRefund
+from onhand.domain.channels.events import DeliveryReceived
+from onhand.domain.errors import InvalidInput, NotFound, OnhandError, PushFailed, TransientConflict, Unauthorized
+from onhand.services.channels.channels import channel_record
+from onhand.services.channels.exceptions import raise_exception
+from onhand.services.channels.order_import import Outcome, apply_order, apply_refund
+from onhand.services.context import ServiceContext, in_transaction
+
+if TYPE_CHECKING:
+    from onhand.services.context import UnitOfWork
+
+log = logging.getLogger("onhand.channels")
+MAX_BODY = 2 * 1024 * 1024
+MAX_ATTEMPTS = 8
+_TOPIC = re.compile(r"^[a-z_]{1,30}/[a-z_]{1,30}$")
+
+
+@dataclass(frozen=True)
+class DeliveryAccepted:
+    delivery_id: int
+    duplicate: bool  # the same event was accepted before: nothing new was stored
+
+
+def accept_delivery(ctx: ServiceContext, command: AcceptDelivery) -> DeliveryAccepted:
+    """Store a channel's webhook if its signature holds; a repeat of its event id is a duplicate."""
+    if not isinstance(command.topic, str) or not _TOPIC.match(command.topic):
+        raise InvalidInput("topic", "must look like orders/create")
+    event_id = external_id(command.external_event_id or "", "event_id")
+    if len(command.body) > MAX_BODY:
+        raise InvalidInput("body", f"must be at most {MAX_BODY} bytes")
+    with ctx.reading() as uow:
+        channel = channel_record(uow, command.channel)
+    if not ctx.channel_gateways.connect(channel).authentic(command.body, command.signature):
+        log.warning("channel %s: a delivery with a bad signature was refused", channel.name)
+        raise Unauthorized("the webhook's signature does not match")
+
+    def work(uow: UnitOfWork) -> DeliveryAccepted:
+        seen = uow.channels.delivery_by_event(channel.id, event_id)
+        if seen is not None:
+            return DeliveryAccepted(seen, duplicate=True)
+        delivery_id = uow.channels.add_delivery({
+            "channel_id": channel.id, "topic": command.topic, "external_event_id": event_id,
+            "body": command.body, "received_at": ctx.now(), "attempts": 0,
+        })
+        uow.publish(DeliveryReceived(channel.id, delivery_id, command.topic))
+        return DeliveryAccepted(delivery_id, duplicate=False)
+
+    return in_transaction(ctx.acting_as(channel_actor(channel.name)), work)
+
+
+def process_inbox(ctx: ServiceContext, *, limit: int = 100) -> int:
+    """Process the deliveries waiting, oldest first; how many were processed."""
+    with ctx.reading() as uow:
+        waiting = uow.channels.pending_deliveries(limit=limit, max_attempts=MAX_ATTEMPTS)
+    return sum(process_delivery(ctx, delivery_id) for delivery_id in waiting)
+
+
+def process_delivery(ctx: ServiceContext, delivery_id: int) -> bool:
+    """Apply one delivery; False if it was already processed or must wait (a transient failure)."""
+    with ctx.reading() as uow:
+        delivery = uow.channels.delivery(delivery_id)
+        if delivery is None:
+            raise NotFound("channel delivery", str(delivery_id), "delivery")
+        channel = uow.channels.get(delivery.channel_id)
+    if delivery.processed_at is not None or channel is None:
+        return False
+    acting = ctx.acting_as(channel_actor(channel.name))
+    try:
+        document = ctx.channel_gateways.connect(channel).document(delivery.topic, delivery.body)
+        if isinstance(document, ChannelOrder):
+            outcome = apply_order(acting, channel, document)
+        elif isinstance(document, ChannelRefund):
+            outcome = apply_refund(acting, channel, document)
+        else:
+            outcome = Outcome()
+    except (TransientConflict, PushFailed) as exc:  # try again on the next round
+        reason = str(exc)[:500]
+        in_transaction(acting, lambda uow: uow.channels.finish_delivery(delivery_id, at=None, error=reason))
+        return False
+    except OnhandError as exc:  # the delivery cannot be applied as it stands: a user looks at it
+        outcome = Outcome(problems=((ExceptionKind.BAD_PAYLOAD.value, None, None, None, str(exc)),),
+                          error=str(exc)[:500])
+
+    def finish(uow: UnitOfWork) -> bool:
+        now = ctx.now()
+        if not uow.channels.finish_delivery(delivery_id, at=now, error=outcome.error):
+            return False  # another worker finished it first
+        outcome.record(uow, channel.id, now)
+        for kind, order_id, line_id, sku, detail in outcome.problems:
+            if uow.channels.open_exception(channel.id, kind, order_id, line_id) is None:
+                raise_exception(uow, channel.id, kind, detail, at=now, external_order_id=order_id,
+                                external_line_id=line_id, sku=sku, delivery_id=delivery_id)
+        return True
+
+    return in_transaction(acting, finish)

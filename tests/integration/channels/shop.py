@@ -1,0 +1,56 @@
+"""A Shopify channel for the tests: its secrets in an owner-only file, its payloads signed."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from onhand import services
+from onhand.adapters.channels.shopify.signatures import signature
+from onhand.domain.channels.commands import AcceptDelivery, AddChannel, MapLocation
+from tests.integration.helpers import add_item, add_place, adjust
+
+SECRET = "shpss_test_secret"
+TOKEN = "shpat_test_token"
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "shopify"
+
+
+def secrets_file(directory: Path) -> Path:
+    path = directory / "shop-us.json"
+    path.write_text(json.dumps({"access_token": TOKEN, "webhook_secret": SECRET}))
+    os.chmod(path, 0o600)
+    return path
+
+
+def add_shop(onhand, directory: Path, endpoint: str | None = None, name: str = "shop-us") -> None:
+    services.channels.add_channel(onhand, AddChannel(
+        name=name, kind="shopify", endpoint=endpoint, credentials=f"file:{secrets_file(directory)}"))
+
+
+def stocked_shop(onhand, directory: Path, endpoint: str | None = None) -> None:
+    """IPOD2008GREEN 5 and IPOD2008BLACK 5 at NY, which feeds Shopify location 487838322."""
+    add_place(onhand, "NY")
+    for sku in ("IPOD2008GREEN", "IPOD2008BLACK"):
+        add_item(onhand, sku)
+        adjust(onhand, "NY", sku, 5)
+    add_shop(onhand, directory, endpoint)
+    services.channels.map_location(onhand, MapLocation("shop-us", "NY", "487838322"))
+
+
+def sample(name: str = "orders_create", **changes: Any) -> dict[str, Any]:
+    body = json.loads((FIXTURES / f"{name}.json").read_text())
+    body.update(changes)
+    return body
+
+
+def body_of(payload: dict[str, Any]) -> bytes:
+    return json.dumps(payload, separators=(",", ":")).encode()
+
+
+def deliver(onhand, payload: dict[str, Any], *, topic: str = "orders/create", event_id: str = "e-1",
+            channel: str = "shop-us", secret: str = SECRET):
+    raw = body_of(payload)
+    return services.channel_inbox.accept_delivery(onhand, AcceptDelivery(
+        channel=channel, topic=topic, external_event_id=event_id, body=raw, signature=signature(raw, secret)))
