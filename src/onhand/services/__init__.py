@@ -28,6 +28,8 @@ from onhand.services.catalog import company, items, locations, lots, reasons, sc
 from onhand.services.channels import channels
 from onhand.services.channels import exceptions as channel_exceptions
 from onhand.services.channels import inbox as channel_inbox
+from onhand.services.channels import pushes as channel_pushes
+from onhand.services.channels import worker as channel_worker
 from onhand.services.feed import availability as availability_feed
 from onhand.services.feed import events, followers
 from onhand.services.ledger import adjustments, counts, integrity, postings, relocations
@@ -54,6 +56,8 @@ __all__ = [
     "bundles",
     "channel_exceptions",
     "channel_inbox",
+    "channel_pushes",
+    "channel_worker",
     "channels",
     "company",
     "costing",

@@ -75,3 +75,36 @@ class ChannelOrderLineRecord:
     unit_price: Decimal
     item_id: int | None
     line_no: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class PushRecord:
+    """The quantity one channel location should show for one item, and what it last accepted."""
+
+    id: int
+    channel_id: int
+    item_id: int
+    external_location_id: str
+    quantity: Decimal
+    version: int
+    sent_quantity: Decimal | None
+    sent_version: int
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FulfilmentRecord:
+    id: int
+    channel_id: int
+    order_id: int
+    shipment_key: str
+    external_order_id: str
+    body: str  # JSON: {"lines": [[channel line id, quantity]], "carrier", "tracking_number"}
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: str | None
+    external_id: str | None
+    sent_at: datetime | None
+    created_at: datetime

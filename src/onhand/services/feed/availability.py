@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -54,18 +55,20 @@ def _pairs(uow: UnitOfWork, event: FeedEvent) -> Iterable[Pair]:
     return []
 
 
-def handle(uow: UnitOfWork, batch: Batch) -> None:
+def touched_pairs(uow: UnitOfWork, events: Iterable[FeedEvent]) -> dict[Pair, int]:
+    """The (item, location) pairs whose availability `events` may have changed, each with
+    the last event that touched it."""
     last_event: dict[Pair, int] = {}
-    for event in batch.events:
+    for event in events:
         for pair in _pairs(uow, event):
             last_event[pair] = event.id
-    if not last_event:
-        return
+    return last_event
+
+
+def available_scaled(uow: UnitOfWork, wanted: set[Pair], now: datetime) -> dict[Pair, int]:
+    """Available to sell now at each internal (item, location) pair, in 10^-6 units (absent: none)."""
     by_id = {place.id: place for place in uow.locations.all()}
-    wanted = {pair for pair in last_event if by_id[pair[1]].is_internal}
-    if not wanted:
-        return
-    day = business_day(batch.now, time_zone(uow.company.get().timezone))
+    day = business_day(now, time_zone(uow.company.get().timezone))
     rows = [r for r in uow.stock_rows.balances(item_ids=sorted({p[0] for p in wanted})) if (r[0], r[1]) in wanted]
     lots = uow.stock_rows.lots(r[2] for r in rows if r[2])
     scaled: dict[Pair, int] = defaultdict(int)
@@ -76,6 +79,18 @@ def handle(uow: UnitOfWork, batch: Batch) -> None:
             usable = lot_usable(LotStatus(status), expiry, day)
         sellable = effective_sellable(by_id[location_id], by_id)
         scaled[(item_id, location_id)] += int(available(on_hand, reserved, sellable=sellable, lot_usable=usable))
+    return scaled
+
+
+def handle(uow: UnitOfWork, batch: Batch) -> None:
+    last_event = touched_pairs(uow, batch.events)
+    if not last_event:
+        return
+    by_id = {place.id: place for place in uow.locations.all()}
+    wanted = {pair for pair in last_event if by_id[pair[1]].is_internal}
+    if not wanted:
+        return
+    scaled = available_scaled(uow, wanted, batch.now)
     uow.availability.put(
         {"item_id": item_id, "location_id": location_id,
          "available": plain(Decimal(scaled.get((item_id, location_id), 0)).scaleb(-MAX_DECIMALS)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Protocol
 
 from onhand.domain.channels.documents import Document, FulfilmentToCreate, QuantityToSet
@@ -13,7 +14,9 @@ from onhand.domain.channels.records import (
     ChannelRecord,
     DeliveryRecord,
     ExceptionRecord,
+    FulfilmentRecord,
     LocationMappingRecord,
+    PushRecord,
     SkuMappingRecord,
 )
 
@@ -81,6 +84,45 @@ class ChannelRepository(Protocol):
     def order_lines(self, channel_order_id: int) -> builtins.list[ChannelOrderLineRecord]: ...
 
     def replace_order_lines(self, channel_order_id: int, lines: builtins.list[dict[str, Any]]) -> None: ...
+
+    def channels_mapped(self) -> builtins.list[ChannelRecord]: ...
+
+    def push_rows(self, channel_id: int) -> dict[tuple[int, str], PushRecord]: ...
+
+    def want(self, channel_id: int, item_id: int, external_location_id: str, quantity: Decimal, now: datetime) -> None:
+        """The quantity the channel location should show; a new one makes the row due again."""
+        ...
+
+    def due_pushes(self, channel_id: int, *, now: datetime, limit: int) -> builtins.list[PushRecord]: ...
+
+    def push_sent(self, push_id: int, *, version: int, quantity: Decimal, now: datetime) -> None: ...
+
+    def push_failed(
+        self, push_ids: builtins.list[int], *, retry_at: datetime, error: str | None, now: datetime, count: bool
+    ) -> None: ...
+
+    def push_again(self, push_id: int, now: datetime) -> None:
+        """Make a row due again though its quantity did not change (the channel differs)."""
+        ...
+
+    def believe(self, push_id: int, quantity: Decimal | None) -> None:
+        """What the channel holds now (read from it), the compare quantity of the next push."""
+        ...
+
+
+    def order_link(self, order_id: int) -> tuple[int, str, int] | None:
+        """(channel id, channel order id, channel order row id) of an imported sales order."""
+        ...
+
+    def add_fulfilment(self, values: dict[str, Any]) -> None:
+        """A fulfilment to send, once per (channel, shipment key)."""
+        ...
+
+    def due_fulfilments(self, *, now: datetime, limit: int) -> builtins.list[FulfilmentRecord]: ...
+
+    def fulfilment_sent(self, fulfilment_id: int, *, external_id: str | None, now: datetime) -> None: ...
+
+    def fulfilment_failed(self, fulfilment_id: int, *, retry_at: datetime, error: str) -> None: ...
 
 
 class ChannelConnection(Protocol):
