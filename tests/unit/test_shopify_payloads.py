@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from onhand.adapters.channels.shopify import payloads, signatures
+from onhand.domain.channels.documents import stamped_before
 from onhand.domain.errors import InvalidInput
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "shopify"
@@ -84,3 +85,9 @@ def test_a_body_that_is_not_a_json_object_is_refused() -> None:
     for raw in (b"not json", b"[1]", b"\xff"):
         with pytest.raises(InvalidInput):
             payloads.document("orders/create", raw)
+
+
+def test_an_update_is_stale_by_its_moment_not_its_text() -> None:
+    assert stamped_before("2026-03-30T15:30:00+00:00", "2026-03-30T11:00:00-05:00")  # 10:30 -05:00, before 11:00
+    assert not stamped_before("2026-03-30T16:30:00+00:00", "2026-03-30T11:00:00-05:00")
+    assert not stamped_before("2026-03-30T16:30:00+00:00", None)

@@ -6,6 +6,7 @@ Quantities and money are Decimal, ids are text."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from onhand.domain.orders.views import ShipTo
@@ -47,6 +48,17 @@ class ChannelRefund:
     external_refund_id: str
     external_order_id: str
     restocks: tuple[Restock, ...]
+
+
+def stamped_before(given: str | None, stored: str | None) -> bool:
+    """Whether the channel stamped `given` before `stored` (ISO 8601 moments with offsets):
+    an update older than the one applied last is ignored."""
+    if stored is None or given is None:
+        return False
+    try:
+        return datetime.fromisoformat(given) < datetime.fromisoformat(stored)
+    except (TypeError, ValueError):  # not comparable as moments: as text, as given
+        return given < stored
 
 
 # What the inbox does with a delivery of each topic (the adapter names the topics).

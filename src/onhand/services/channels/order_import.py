@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from onhand.domain.channels.channels import ExceptionKind
-from onhand.domain.channels.documents import ChannelLine, ChannelOrder, ChannelRefund
+from onhand.domain.channels.documents import ChannelLine, ChannelOrder, ChannelRefund, stamped_before
 from onhand.domain.channels.records import ChannelRecord
 from onhand.domain.errors import Conflict
 from onhand.domain.orders.commands import CreateOrder, NewOrderLine, OrderAction, ReceiveReturn, ReturnLine, UpdateOrder
@@ -112,10 +112,6 @@ def _line_rows(mapped: _Mapped, view: SalesOrderView | None) -> tuple[dict[str, 
     return tuple(rows)
 
 
-def _stale(stored: str | None, given: str | None) -> bool:
-    return stored is not None and given is not None and given < stored
-
-
 def apply_order(ctx: ServiceContext, channel: ChannelRecord, doc: ChannelOrder) -> Outcome:
     with ctx.reading() as uow:
         mapped = _map_lines(uow, channel, doc.lines)
@@ -142,7 +138,7 @@ def apply_order(ctx: ServiceContext, channel: ChannelRecord, doc: ChannelOrder) 
             customer_email=doc.customer_email, customer_external_id=doc.customer_external_id,
             ship_to=doc.ship_to, currency=doc.currency))
         view = sales_orders.allocate_order(ctx, OrderAction(view.reference))
-    elif _stale(stored_stamp, doc.updated_at):
+    elif stamped_before(doc.updated_at, stored_stamp):
         return Outcome()
     elif doc.cancelled:
         if view.status != OrderStatus.CANCELLED.value:
