@@ -83,8 +83,18 @@ def wanted_quantities(
     return dict(wanted)
 
 
+def _sold_in_a_shop(uow: UnitOfWork, batch: Batch) -> set[int]:
+    """Items of new orders: the shop that took one counted the sale itself, so its number
+    is asserted again even where Onhand's did not move (a backordered line reserves nothing)."""
+    created = [e.body["order_id"] for e in batch.events
+               if e.type == "order.status_changed" and e.body.get("previous") is None]
+    if not created:
+        return set()
+    return {line.item_id for lines in uow.orders.lines_of(created).values() for line in lines}
+
+
 def handle(uow: UnitOfWork, batch: Batch) -> None:
-    item_ids = {item for item, _location in touched_pairs(uow, batch.events)}
+    item_ids = {item for item, _location in touched_pairs(uow, batch.events)} | _sold_in_a_shop(uow, batch)
     if not item_ids:
         return
     for channel in uow.channels.channels_mapped():

@@ -5,8 +5,9 @@ process the stored deliveries later, in order, through the order services.
 Accepting writes nothing but the delivery (and its change-feed event): a delivery whose
 signature fails, or that is malformed in its headers, leaves no trace. Processing is
 idempotent per channel order id (channel_orders, and the sales order's unique
-(channel, external id)), so a delivery processed twice — two workers, a crash between
-the order and the mark — imports its order once.
+(channel, external id)), so a delivery processed twice — a crash between the order and
+the mark — imports its order once; workers claim a delivery per attempt, so two of them do
+not process it at the same time.
 """
 
 from __future__ import annotations
@@ -86,6 +87,9 @@ def process_delivery(ctx: ServiceContext, delivery_id: int) -> bool:
     if delivery.processed_at is not None or channel is None:
         return False
     acting = ctx.acting_as(channel_actor(channel.name))
+    # Of workers that read the delivery at this attempt, one processes it; the others skip.
+    if not in_transaction(acting, lambda uow: uow.channels.claim_delivery(delivery_id, delivery.attempts)):
+        return False
     try:
         document = ctx.channel_gateways.connect(channel).document(delivery.topic, delivery.body)
         if isinstance(document, ChannelOrder):

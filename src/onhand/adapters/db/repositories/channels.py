@@ -129,8 +129,16 @@ class ChannelRepository:
         query = update(channel_deliveries).where(channel_deliveries.c.id == delivery_id)
         if at is not None:  # only the first to finish it marks it: a concurrent worker sees 0 rows
             query = query.where(channel_deliveries.c.processed_at.is_(None))
-        done = self._conn.execute(query.values(processed_at=at, error=error,
-                                               attempts=channel_deliveries.c.attempts + 1))
+        return bool(self._conn.execute(query.values(processed_at=at, error=error)).rowcount)
+
+    def claim_delivery(self, delivery_id: int, attempts: int) -> bool:
+        """Take the delivery for one attempt: of workers that read it at `attempts`, one wins."""
+        done = self._conn.execute(
+            update(channel_deliveries)
+            .where(channel_deliveries.c.id == delivery_id, channel_deliveries.c.attempts == attempts,
+                   channel_deliveries.c.processed_at.is_(None))
+            .values(attempts=attempts + 1)
+        )
         return bool(done.rowcount)
 
     def pending_deliveries(self, *, limit: int, max_attempts: int) -> builtins.list[int]:
