@@ -34,7 +34,6 @@ class ExceptionKind(StrEnum):
     EDIT_AFTER_SHIPPING = "edit_after_shipping"
     CANCEL_AFTER_SHIPPING = "cancel_after_shipping"
     BAD_PAYLOAD = "bad_payload"
-    SHORT_STOCK = "short_stock"
 
 
 def channel_name(text: str, field: str = "name") -> str:
