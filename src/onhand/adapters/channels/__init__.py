@@ -1,0 +1,1 @@
+"""Adapters of the sales channels: each kind's transport and payload mapping."""
