@@ -108,3 +108,13 @@ def is_fba_code(external_location_id: str) -> bool:
 def pushed_quantity(available: Decimal) -> int:
     """Amazon takes whole units: what is available, rounded down, never below zero."""
     return max(0, min(int(available), int(MAX_QUANTITY)))
+
+
+@dataclass(frozen=True)
+class ChannelConnection:
+    """What an adapter needs to reach a channel: its name, base URL and where its secrets
+    are (a reference, never a secret)."""
+
+    name: str
+    endpoint: str | None
+    credentials: str

@@ -199,6 +199,13 @@ def _note_unknown(ctx: ServiceContext, channel: ChannelRecord, order: AmazonOrde
                "until one of its SKUs is")
 
 
+def note_refused(ctx: ServiceContext, name: str, order: AmazonOrder, detail: str) -> None:
+    """An order the import could not apply (listed once; the sync goes on with the next)."""
+    with ctx.reading() as uow:
+        channel = amazon_channel(uow, name)
+    _note_once(ctx, channel, order, None, ExceptionKind.BAD_PAYLOAD, f"not applied: {detail}")
+
+
 def _note_once(
     ctx: ServiceContext, channel: ChannelRecord, order: AmazonOrder, line: AmazonOrderLine | None,
     kind: ExceptionKind, detail: str,
