@@ -46,6 +46,7 @@ class AmazonState:
     tokens: set[str] = field(default_factory=set)
     listings: dict[str, list[str]] = field(default_factory=dict)  # NextToken → order ids left
     page_size: int = 2
+    last_updated_before: str = "2026-03-02T09:58:00Z"  # Amazon: about two minutes before now
     items_page_size: int = 100
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -135,7 +136,7 @@ def _handler(state: AmazonState) -> type[StandIn]:
                 left = sorted((o for o in state.orders if state.orders[o]["LastUpdateDate"] > after),
                               key=lambda o: state.orders[o]["LastUpdateDate"])
             page, rest = left[:state.page_size], left[state.page_size:]
-            payload: dict = {"Orders": [state.orders[o] for o in page], "LastUpdatedBefore": "2026-03-02T09:58:00Z"}
+            payload: dict = {"Orders": [state.orders[o] for o in page], "LastUpdatedBefore": state.last_updated_before}
             if rest:
                 token = uuid.uuid4().hex
                 state.listings[token] = rest

@@ -75,7 +75,7 @@ def sync_amazon_orders(ctx: ServiceContext, name: str, api: AmazonApi) -> SyncRe
     with ctx.reading() as uow:
         channel = amazon_channel(uow, name)
         after = uow.channel_sync.cursor(channel.id, ORDERS_CURSOR) or _iso(ctx.now() - FIRST_LOOK_BACK)
-    newest = _moment(after) or ctx.now() - FIRST_LOOK_BACK
+    start = newest = _moment(after) or ctx.now() - FIRST_LOOK_BACK
     bound: datetime | None = None
     token: str | None = None
     outcomes: Counter[str] = Counter()
@@ -101,7 +101,7 @@ def sync_amazon_orders(ctx: ServiceContext, name: str, api: AmazonApi) -> SyncRe
         _record_error(ctx, channel.id, str(failed))
         raise
     # Amazon's LastUpdatedBefore bounds what the listing held; without it, the newest change read.
-    cursor = _iso(bound or newest)
+    cursor = _iso(max(bound or newest, start))  # never backwards
     with ctx.writing() as uow:
         now = ctx.now()
         uow.channel_sync.set_cursor(channel.id, ORDERS_CURSOR, cursor, now)
