@@ -30,6 +30,7 @@ from onhand.adapters.db.repositories.catalog import (
     ReasonCodeRepository,
     UnitRepository,
 )
+from onhand.adapters.db.repositories.channel_sync import ChannelSyncRepository
 from onhand.adapters.db.repositories.channels import ChannelRepository
 from onhand.adapters.db.repositories.cost_checkpoints import CheckpointRepository
 from onhand.adapters.db.repositories.costing_changes import CostingChangeRepository
@@ -127,6 +128,7 @@ class SqlUnitOfWork:
         self.followers = FollowerRepository(conn)
         self.availability = AvailabilityRepository(conn)
         self.channels = ChannelRepository(conn)
+        self.channel_sync = ChannelSyncRepository(conn)
 
     def publish(self, event: object) -> None:
         """Hand `event` to its subscribers, in this transaction (a refusal rolls it all back)."""

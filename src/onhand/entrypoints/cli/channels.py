@@ -12,6 +12,7 @@ from onhand import services
 from onhand.domain.channels.commands import AddChannel, MapLocation, MapSku, ResolveException, UnmapLocation
 from onhand.domain.channels.views import ChannelExceptionView, ChannelView
 from onhand.domain.errors import InvalidInput
+from onhand.entrypoints.cli.amazon import sync as amazon_sync
 from onhand.entrypoints.cli.render import console, table, text
 from onhand.entrypoints.cli.session import onhand
 
@@ -127,3 +128,12 @@ def resolve(ctx: typer.Context, name: ChannelArg,
     """Mark an exception resolved."""
     exceptions_table([services.channel_exceptions.resolve_exception(
         onhand(ctx), ResolveException(channel=name, exception_id=exception_id))])
+
+
+@channels_app.command("sync")
+def sync(ctx: typer.Context, name: ChannelArg) -> None:
+    """Sync a channel now (Amazon: pull changed orders, send changed quantities)."""
+    kind = services.channels.show_channel(onhand(ctx), name).kind
+    if kind != "amazon":
+        raise InvalidInput("name", f"sync of a {kind} channel is not available here yet")
+    amazon_sync(ctx, name)

@@ -13,6 +13,7 @@ import typer
 
 from onhand.config import Settings
 from onhand.entrypoints.cli import admin, audit, builds, postings, server, stock
+from onhand.entrypoints.cli.amazon import amazon_app
 from onhand.entrypoints.cli.assemblies import boms_app, bundles_app
 from onhand.entrypoints.cli.channels import channels_app
 from onhand.entrypoints.cli.company import company_app, units_app
@@ -90,6 +91,7 @@ app.command("disassemble")(builds.disassemble)
 app.command("genealogy")(builds.genealogy)
 app.add_typer(customers_app, name="customers")
 app.add_typer(channels_app, name="channels")
+app.add_typer(amazon_app, name="amazon")
 app.add_typer(trace_app, name="trace")
 app.add_typer(recall_app, name="recalls")
 app.command("expiring")(expiring)

@@ -29,6 +29,7 @@ from onhand.services.ports.catalog import (
     ReasonCodeRepository,
     UnitRepository,
 )
+from onhand.services.ports.channel_sync import ChannelSyncRepository
 from onhand.services.ports.channels import ChannelRepository
 from onhand.services.ports.feed import AvailabilityRepository, FeedRepository, FollowerRepository
 from onhand.services.ports.ledger import BalanceRepository, IntegrityRepository, LedgerRepository, StockRowReader
@@ -169,3 +170,5 @@ class UnitOfWork(Protocol):
     # channels
     @property
     def channels(self) -> ChannelRepository: ...
+    @property
+    def channel_sync(self) -> ChannelSyncRepository: ...

@@ -8,6 +8,7 @@ from onhand.adapters.db.tables import (
     accounting,  # noqa: F401  (registers its tables)
     assemblies,  # noqa: F401  (registers its tables)
     audit,  # noqa: F401  (registers its tables)
+    channel_cursors,  # noqa: F401  (registers its tables)
     channels,  # noqa: F401  (registers its tables)
     costing_changes,  # noqa: F401  (registers its tables)
     feed,  # noqa: F401  (registers its tables)

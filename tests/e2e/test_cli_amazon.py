@@ -1,0 +1,81 @@
+"""`onhand channels sync` / `onhand amazon …` against the SP-API stand-in, credentials from
+the environment (never printed)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.amazon_stand_in import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    MARKETPLACE,
+    REFRESH,
+    SELLER,
+    amazon_stand_in,
+    item,
+    order,
+)
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "amazon"
+
+
+@pytest.fixture
+def amazon(monkeypatch):
+    with amazon_stand_in() as (url, state):
+        for key, value in {"LWA_CLIENT_ID": CLIENT_ID, "LWA_CLIENT_SECRET": CLIENT_SECRET, "REFRESH_TOKEN": REFRESH,
+                           "SELLER_ID": SELLER, "MARKETPLACE_ID": MARKETPLACE}.items():
+            monkeypatch.setenv(f"ONHAND_CHANNEL_AMZ_US_{key}", value)
+        monkeypatch.setenv("ONHAND_AMAZON_LWA_URL", f"{url}/auth/o2/token")
+        yield url, state
+
+
+def _shop(cli_run, url) -> None:
+    for args in (("items", "add", "MUG", "--name", "Mug"),
+                 ("locations", "add", "NY", "--name", "New York", "--kind", "warehouse"),
+                 ("locations", "add", "FBA", "--name", "Amazon FBA", "--kind", "3pl"),
+                 ("adjust", "NY", "MUG", "10", "--reason", "found"),
+                 ("channels", "add", "amz-us", "--kind", "amazon", "--endpoint", url),
+                 ("channels", "map", "amz-us", "--location", "NY", "--to", "DEFAULT"),
+                 ("channels", "map", "amz-us", "--location", "FBA", "--to", "AMAZON_NA"),
+                 ("channels", "map", "amz-us", "--sku", "MUG")):
+        done = cli_run(*args)
+        assert done.exit_code == 0, (args, done.stdout, done.stderr)
+
+
+def test_channels_sync_pulls_orders_and_pushes_quantities(cli_run, amazon) -> None:
+    url, state = amazon
+    _shop(cli_run, url)
+    now = datetime.now(UTC)  # the CLI reads the real clock
+    state.last_updated_before = f"{now - timedelta(minutes=2):%Y-%m-%dT%H:%M:%SZ}"
+    state.put_order(order("111-0000001-0000001", "Unshipped", f"{now - timedelta(hours=1):%Y-%m-%dT%H:%M:%SZ}"),
+                    [item("MUG", 3, "30.00")])
+    done = cli_run("channels", "sync", "amz-us")
+    assert done.exit_code == 0, done.stderr
+    assert "1 imported" in done.stdout
+    assert state.quantities == {"MUG": 7}
+    for secret in (CLIENT_SECRET, REFRESH):
+        assert secret not in done.stdout + done.stderr
+
+
+def test_fba_sync_and_backfill_from_report_files(cli_run, amazon) -> None:
+    url, _state = amazon
+    _shop(cli_run, url)
+    counted = cli_run("amazon", "fba-sync", "amz-us", str(FIXTURES / "fba_myi_unsuppressed_inventory.tsv"))
+    assert counted.exit_code == 0, counted.stderr
+    assert "1 move(s)" in counted.stdout and "CUP" in counted.stdout
+    filled = cli_run("amazon", "backfill", "amz-us", str(FIXTURES / "flat_file_all_orders.tsv"))
+    assert filled.exit_code == 0, filled.stderr
+    assert "3 orders" in filled.stdout
+
+
+def test_missing_credentials_are_named_not_shown(cli_run, amazon, monkeypatch) -> None:
+    url, _state = amazon
+    _shop(cli_run, url)
+    monkeypatch.delenv("ONHAND_CHANNEL_AMZ_US_REFRESH_TOKEN")
+    done = cli_run("channels", "sync", "amz-us")
+    assert done.exit_code != 0
+    assert "ONHAND_CHANNEL_AMZ_US_REFRESH_TOKEN" in done.stdout + done.stderr
+    assert CLIENT_SECRET not in done.stdout + done.stderr
