@@ -24,6 +24,7 @@ from onhand.domain.errors import IdempotencyConflict, InvalidInput, TransientCon
 from onhand.services.audit import record_action, record_change
 from onhand.services.limits import Limits
 from onhand.services.ports import UnitOfWork  # the port; adapters/db/uow.py implements it
+from onhand.services.ports.webhooks import WebhookPoster
 
 T = TypeVar("T")
 MAX_ATTEMPTS = 5
@@ -74,6 +75,14 @@ class ServiceContext(Protocol):
     # How big one request may be (lines per posting); from the settings.
     @property
     def limits(self) -> Limits: ...
+
+    # The installation's key that webhook secrets are derived from (configuration; never stored).
+    @property
+    def webhook_key(self) -> bytes: ...
+
+    # Sends one signed webhook delivery (the adapter in adapters/webhooks/).
+    @property
+    def webhook_poster(self) -> WebhookPoster: ...
 
 
 def today(ctx: ServiceContext, uow: UnitOfWork) -> date:

@@ -52,6 +52,7 @@ from onhand.services.ports.valuation import (
     ValuationHistoryRepository,
     ValuationRepository,
 )
+from onhand.services.ports.webhooks import WebhookRepository
 
 
 class UnitOfWork(Protocol):
@@ -164,3 +165,7 @@ class UnitOfWork(Protocol):
     def followers(self) -> FollowerRepository: ...
     @property
     def availability(self) -> AvailabilityRepository: ...
+
+    # outbound webhooks
+    @property
+    def webhooks(self) -> WebhookRepository: ...
