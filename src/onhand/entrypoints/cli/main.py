@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from onhand.config import Settings
-from onhand.entrypoints.cli import admin, audit, builds, postings, server, stock
+from onhand.entrypoints.cli import admin, audit, builds, postings, server, stock, worker
 from onhand.entrypoints.cli.assemblies import boms_app, bundles_app
 from onhand.entrypoints.cli.company import company_app, units_app
 from onhand.entrypoints.cli.errors import OnhandGroup
@@ -103,6 +103,7 @@ app.add_typer(events_app, name="events")
 app.add_typer(followers_app, name="followers")
 app.command("serve")(server.serve)
 app.command("demo")(server.demo)
+app.command("worker")(worker.worker)
 
 
 def run() -> None:
