@@ -13,13 +13,6 @@ from onhand.services.worker.standard import standard_followers, standard_senders
 from tests.integration.feed.settle import settle
 from tests.webhook_receiver import receiver
 
-KEY = "e2e-webhook-key-0123456789abcdef0123456789"
-
-
-@pytest.fixture(autouse=True)
-def webhook_key(monkeypatch):
-    monkeypatch.setenv("ONHAND_WEBHOOK_KEY", KEY)
-
 
 def work(onhand):
     settle(onhand)

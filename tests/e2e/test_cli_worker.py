@@ -18,13 +18,6 @@ from tests.e2e.test_cli_admin import installed_script
 from tests.integration.helpers import add_item
 from tests.webhook_receiver import receiver
 
-KEY = "e2e-webhook-key-0123456789abcdef0123456789"
-
-
-@pytest.fixture(autouse=True)
-def webhook_key(monkeypatch):
-    monkeypatch.setenv("ONHAND_WEBHOOK_KEY", KEY)
-
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_the_worker_process_delivers_webhooks_and_stops_on_sigterm(database_url, onhand):

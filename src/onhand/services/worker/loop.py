@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
     from onhand.services.context import ServiceContext
 
 POLL_SECONDS = 1.0
+# After a wake-up whose events were not visible yet: how often, and how long, to look again.
+EAGER_POLL_SECONDS = 0.05
+EAGER_SECONDS = 5.0
 log = logging.getLogger("onhand.worker")
 
 
@@ -47,15 +51,24 @@ def run_worker(
     senders: Iterable[Sender],
     *,
     stopping: threading.Event,
-    wait: Callable[[float], object],
+    wait: Callable[[float], bool],
     poll: float = POLL_SECONDS,
 ) -> None:
-    """Rounds until `stopping` is set; `wait(seconds)` rests between idle rounds (it should
-    return early when the process commits events, or when asked to stop)."""
+    """Rounds until `stopping` is set; `wait(seconds)` rests between idle rounds: it returns
+    early, True, when the process commits events (False when the time ran out)."""
     followers, senders = list(followers), list(senders)
     log.info("worker started: followers %s; senders %s", ", ".join(f.name for f in followers),
              ", ".join(s.name for s in senders))
+    eager_until = 0.0
     while not stopping.is_set():
-        if run_round(ctx, followers, senders) == 0 and not stopping.is_set():
-            wait(poll)
+        if run_round(ctx, followers, senders):
+            eager_until = 0.0
+            continue
+        if stopping.is_set():
+            break
+        # Woken by a commit, but the round found nothing: on PostgreSQL the events become
+        # visible only when older transactions (of any process) end, so look again soon.
+        soon = time.monotonic() < eager_until
+        if wait(min(poll, EAGER_POLL_SECONDS) if soon else poll):
+            eager_until = time.monotonic() + EAGER_SECONDS
     log.info("worker stopped")
