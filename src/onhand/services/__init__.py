@@ -7,7 +7,7 @@ makes one) and plain values — a write takes its command, a frozen record from
 
 The services live by business area (docs/architecture.md has the map): `catalog`,
 `ledger`, `valuation`, `assemblies`, `transfers`, `purchasing`, `orders`, `accounting`,
-`access`, `feed`, `reports` and `tools`, each a package of small modules; `context`, `resolve`,
+`access`, `feed`, `reports`, `tools`, `webhooks` and `worker`, each a package of small modules; `context`, `resolve`,
 `audit`, `limits` and `views` are what every area shares. For the Python face, each
 service module is also reachable here by its own name:
 
@@ -43,6 +43,10 @@ from onhand.services.transfers import transfer_orders, transit
 from onhand.services.valuation import costing_methods as costing
 from onhand.services.valuation import opening as opening_valuation
 from onhand.services.valuation import reports as valuation_reports
+from onhand.services.webhooks import deliveries as webhook_deliveries
+from onhand.services.webhooks import sending as webhook_sending
+from onhand.services.webhooks import subscriptions as webhooks
+from onhand.services.worker import loop as worker
 
 __all__ = [
     "accounting_settings",
@@ -102,4 +106,8 @@ __all__ = [
     "users",
     "valuation_reports",
     "waves",
+    "webhook_deliveries",
+    "webhook_sending",
+    "webhooks",
+    "worker",
 ]

@@ -7,7 +7,7 @@ the same unique key) so that no SQLAlchemy error reaches services or users.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
 
@@ -55,6 +55,7 @@ from onhand.adapters.db.repositories.transfers import TransferRepository
 from onhand.adapters.db.repositories.users import SessionRepository, SignInFailureRepository, UserRepository
 from onhand.adapters.db.repositories.valuation import ValuationRepository
 from onhand.adapters.db.repositories.valuation_history import ValuationHistoryRepository
+from onhand.adapters.db.repositories.webhooks import WebhookRepository
 from onhand.domain.actors import SYSTEM, Actor
 from onhand.domain.errors import TransientConflict
 
@@ -129,6 +130,7 @@ class SqlUnitOfWork:
         self.availability = AvailabilityRepository(conn)
         self.channels = ChannelRepository(conn)
         self.channel_sync = ChannelSyncRepository(conn)
+        self.webhooks = WebhookRepository(conn)
 
     def publish(self, event: object) -> None:
         """Hand `event` to its subscribers, in this transaction (a refusal rolls it all back)."""
@@ -156,6 +158,8 @@ class SqlDatabase:
         self.engine = engine
         self.locations = LocationCache()
         self.subscribers = subscribers
+        # Called after a transaction of this process committed events (the worker's wake-up).
+        self.feed_listeners: list[Callable[[], None]] = []
 
     @contextmanager
     def writing(self, actor: Actor = SYSTEM) -> Iterator[SqlUnitOfWork]:
@@ -173,6 +177,7 @@ class SqlDatabase:
     def _transaction(
         self, *, write: bool, actor: Actor = SYSTEM, lock_wait_ms: int | None = None
     ) -> Iterator[SqlUnitOfWork]:
+        recorded = False
         try:
             with self.engine.connect() as conn:
                 if write:
@@ -182,7 +187,10 @@ class SqlDatabase:
                         set_local_lock_timeout(conn, lock_wait_ms)
                     uow = SqlUnitOfWork(conn, self.locations, actor, self.subscribers)
                     yield uow
-                    uow.feed.flush()  # the change feed's events, last, in this transaction
+                    recorded = uow.feed.flush()  # the change feed's events, last, in this transaction
+            if recorded:
+                for listener in self.feed_listeners:
+                    listener()
         except DBAPIError as exc:
             # A brief write is bookkeeping that may be skipped: any failure of it is one to skip.
             if lock_wait_ms is not None or _is_retryable(exc):

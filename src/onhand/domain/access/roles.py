@@ -23,6 +23,7 @@ class Permission(StrEnum):
     KEYS = "keys"
     USERS = "users"
     AUDIT = "audit"
+    WEBHOOKS = "webhooks"
 
 
 # What each permission covers, as the docs say it.
@@ -40,12 +41,13 @@ PERMISSIONS: dict[Permission, str] = {
     Permission.KEYS: "API keys: list, create, change, rotate, revoke",
     Permission.USERS: "user accounts: list, add, disable",
     Permission.AUDIT: "read the audit log",
+    Permission.WEBHOOKS: "outbound webhook subscriptions: add (the secret shown once), remove; re-send deliveries",
 }
 
 
 class Role(StrEnum):
     ADMIN = "admin"
-    # Runs the business: everything but keys and user accounts.
+    # Runs the business: everything but keys, user accounts and webhooks (their secrets).
     MANAGER = "manager"
     OPERATOR = "operator"
     VIEWER = "viewer"
@@ -56,7 +58,7 @@ class Role(StrEnum):
 
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
-    Role.MANAGER: frozenset(Permission) - {Permission.KEYS, Permission.USERS},
+    Role.MANAGER: frozenset(Permission) - {Permission.KEYS, Permission.USERS, Permission.WEBHOOKS},
     Role.OPERATOR: frozenset({
         Permission.READ, Permission.CATALOG, Permission.STOCK, Permission.ORDERS, Permission.PURCHASING,
         Permission.RECEIVING,

@@ -122,6 +122,7 @@ SettingsAdmin = Annotated[ApiKeyView, _require(Permission.SETTINGS)]
 Bookkeeper = Annotated[ApiKeyView, _require(Permission.BOOKS)]
 KeyAdmin = Annotated[ApiKeyView, _require(Permission.KEYS)]
 Auditor = Annotated[ApiKeyView, _require(Permission.AUDIT)]
+WebhookAdmin = Annotated[ApiKeyView, _require(Permission.WEBHOOKS)]
 
 
 def route_permission(route: APIRoute) -> Permission | None:

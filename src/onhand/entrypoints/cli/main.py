@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from onhand.config import Settings
-from onhand.entrypoints.cli import admin, audit, builds, postings, server, stock
+from onhand.entrypoints.cli import admin, audit, builds, postings, server, stock, worker
 from onhand.entrypoints.cli.amazon import amazon_app
 from onhand.entrypoints.cli.assemblies import boms_app, bundles_app
 from onhand.entrypoints.cli.channels import channels_app
@@ -35,6 +35,7 @@ from onhand.entrypoints.cli.traceability import customers_app, expired, expiring
 from onhand.entrypoints.cli.transfers import transfers_app
 from onhand.entrypoints.cli.users import users_app
 from onhand.entrypoints.cli.valuation import valuation_app
+from onhand.entrypoints.cli.webhooks import webhooks_app
 
 app = typer.Typer(
     name="onhand",
@@ -105,8 +106,10 @@ app.add_typer(users_app, name="users")
 app.command("audit")(audit.audit)
 app.add_typer(events_app, name="events")
 app.add_typer(followers_app, name="followers")
+app.add_typer(webhooks_app, name="webhooks")
 app.command("serve")(server.serve)
 app.command("demo")(server.demo)
+app.command("worker")(worker.worker)
 
 
 def run() -> None:

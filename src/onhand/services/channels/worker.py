@@ -1,6 +1,6 @@
 """What a worker runs for the channels, and `sync`: everything until nothing is left.
 
-- Followers of the change feed (in `services/feed/standard.py: standard_followers()`):
+- Followers of the change feed (composed in `services/worker/standard.py`):
   `channel-availability` (quantities wanted → push outbox) and `channel-fulfilment`
   (shipments of imported orders → fulfilment outbox), each writing only in its own
   transaction.

@@ -54,6 +54,7 @@ from onhand.services.ports.valuation import (
     ValuationHistoryRepository,
     ValuationRepository,
 )
+from onhand.services.ports.webhooks import WebhookRepository
 
 
 class UnitOfWork(Protocol):
@@ -172,3 +173,6 @@ class UnitOfWork(Protocol):
     def channels(self) -> ChannelRepository: ...
     @property
     def channel_sync(self) -> ChannelSyncRepository: ...
+    # outbound webhooks
+    @property
+    def webhooks(self) -> WebhookRepository: ...

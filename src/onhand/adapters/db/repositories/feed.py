@@ -44,10 +44,13 @@ class FeedRepository:
         of work is about to commit (`flush`): in order, in one statement, ids taken late."""
         self._pending.append(row)
 
-    def flush(self) -> None:
-        if self._pending:
-            rows, self._pending = self._pending, []
-            self._conn.execute(self._append, rows)
+    def flush(self) -> bool:
+        """Write the recorded events; whether there were any."""
+        if not self._pending:
+            return False
+        rows, self._pending = self._pending, []
+        self._conn.execute(self._append, rows)
+        return True
 
     def after(self, position: Position, limit: int, types: Sequence[str] | None = None) -> list[Any]:
         """Up to `limit` events after `position`, in the feed's order, that no transaction

@@ -19,6 +19,7 @@ from onhand.adapters.db.tables import (
     traceability,  # noqa: F401  (registers its tables)
     users,  # noqa: F401  (registers its tables)
     valuation,  # noqa: F401  (registers its tables)
+    webhooks,  # noqa: F401  (registers its tables)
 )
 from onhand.adapters.db.tables.base import Id, metadata
 from onhand.adapters.db.tables.core import (
