@@ -115,6 +115,7 @@ def _require(permission: Permission) -> Any:
 Reader = Annotated[ApiKeyView, _require(Permission.READ)]
 CatalogEditor = Annotated[ApiKeyView, _require(Permission.CATALOG)]
 StockKeeper = Annotated[ApiKeyView, _require(Permission.STOCK)]
+Recaller = Annotated[ApiKeyView, _require(Permission.RECALL)]
 OrderDesk = Annotated[ApiKeyView, _require(Permission.ORDERS)]
 Buyer = Annotated[ApiKeyView, _require(Permission.PURCHASING)]
 Receiver = Annotated[ApiKeyView, _require(Permission.RECEIVING)]

@@ -13,6 +13,8 @@ from onhand.entrypoints.web.pages import (
     dashboard,
     items,
     labels,
+    locations,
+    lots,
     orders,
     picking,
     receiving,
@@ -22,7 +24,7 @@ from onhand.entrypoints.web.pages import (
 from onhand.entrypoints.web.rendering import STATIC, make_templates, render
 from onhand.entrypoints.web.sessions import PageRefused, SignInRequired
 
-ROUTERS = (sign_in, dashboard, items, receiving, picking, counts, transfers, orders, labels, api_docs)
+ROUTERS = (sign_in, dashboard, items, lots, locations, receiving, picking, counts, transfers, orders, labels, api_docs)
 
 
 def _to_sign_in(request: Request, exc: Exception) -> Response:
