@@ -122,6 +122,7 @@ Receiver = Annotated[ApiKeyView, _require(Permission.RECEIVING)]
 SettingsAdmin = Annotated[ApiKeyView, _require(Permission.SETTINGS)]
 Bookkeeper = Annotated[ApiKeyView, _require(Permission.BOOKS)]
 KeyAdmin = Annotated[ApiKeyView, _require(Permission.KEYS)]
+UserAdmin = Annotated[ApiKeyView, _require(Permission.USERS)]
 Auditor = Annotated[ApiKeyView, _require(Permission.AUDIT)]
 
 

@@ -20,11 +20,13 @@ from onhand.entrypoints.web.pages import (
     receiving,
     sign_in,
     transfers,
+    users,
 )
 from onhand.entrypoints.web.rendering import STATIC, make_templates, render
 from onhand.entrypoints.web.sessions import PageRefused, SignInRequired
 
-ROUTERS = (sign_in, dashboard, items, lots, locations, receiving, picking, counts, transfers, orders, labels, api_docs)
+ROUTERS = (sign_in, dashboard, items, lots, locations, receiving, picking, counts, transfers, orders, labels, users,
+           api_docs)
 
 
 def _to_sign_in(request: Request, exc: Exception) -> Response:

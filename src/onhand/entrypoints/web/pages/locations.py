@@ -33,4 +33,5 @@ def location_page(request: Request, code: str, visitor: VisitorDep) -> Response:
     parent = by_id.get(place.parent_id) if place.parent_id is not None else None
     return render(request, "location.html", {
         "visitor": visitor, "place": place, "parent": parent, "inside": inside, "stock": stock, "audit": audit,
+        "may_count": visitor.may(Permission.STOCK),
     })
