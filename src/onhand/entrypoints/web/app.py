@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from onhand.entrypoints.web.pages import (
     api_docs,
+    charts,
     counts,
     dashboard,
     items,
@@ -25,8 +26,8 @@ from onhand.entrypoints.web.pages import (
 from onhand.entrypoints.web.rendering import STATIC, make_templates, render
 from onhand.entrypoints.web.sessions import PageRefused, SignInRequired
 
-ROUTERS = (sign_in, dashboard, items, lots, locations, receiving, picking, counts, transfers, orders, labels, users,
-           api_docs)
+ROUTERS = (sign_in, dashboard, items, charts, lots, locations, receiving, picking, counts, transfers, orders, labels,
+           users, api_docs)
 
 
 def _to_sign_in(request: Request, exc: Exception) -> Response:
