@@ -35,7 +35,7 @@ from onhand.services.feed import events, followers
 from onhand.services.ledger import adjustments, counts, integrity, postings, relocations
 from onhand.services.orders import allocation, backorders, customers, picking, returns, sales_orders, shipping, waves
 from onhand.services.purchasing import landed_costs, purchase_orders, receiving, supplier_returns, suppliers
-from onhand.services.reports import expiry, stock
+from onhand.services.reports import expiry, stock, trends
 from onhand.services.tools import demo, imports
 from onhand.services.traceability import lot_search, recalls, traces
 from onhand.services.transfers import routes as transfer_routes
@@ -103,6 +103,7 @@ __all__ = [
     "transfer_orders",
     "transfer_routes",
     "transit",
+    "trends",
     "users",
     "valuation_reports",
     "waves",

@@ -15,6 +15,7 @@ class Permission(StrEnum):
     READ = "read"
     CATALOG = "catalog"
     STOCK = "stock"
+    RECALL = "recall"
     ORDERS = "orders"
     PURCHASING = "purchasing"
     RECEIVING = "receiving"
@@ -31,8 +32,10 @@ PERMISSIONS: dict[Permission, str] = {
     Permission.READ: "read stock, the catalogue, orders, documents and reports; verify the books; scan",
     Permission.CATALOG: "items, units, locations and their routing, bundles, bills of materials, "
     "transfer routes; item and location imports",
-    Permission.STOCK: "adjustments, counts, relocations, opening stock, lots, recalls and quarantine, transfers, "
+    Permission.STOCK: "adjustments, counts, relocations, opening stock, lots and their status, transfers, "
     "builds, disassembly",
+    # A recall stops a lot and everything built from it everywhere: the managers' call.
+    Permission.RECALL: "recalls: recall or quarantine lots and what was built from them, release a recall",
     Permission.ORDERS: "sales orders: create, change, allocate, pick, pack, ship, cancel, returns, waves; customers",
     Permission.PURCHASING: "suppliers and their prices, purchase orders, returns to suppliers, landed costs",
     Permission.RECEIVING: "receipts against purchase orders",

@@ -42,6 +42,7 @@ from onhand.entrypoints.api.routes import (
     stock,
     traceability,
     transfers,
+    users,
     valuation,
     webhooks,
 )
@@ -55,7 +56,7 @@ Errors are `{"error": {"code", "message", "field", "reason", …}}`."""
 
 # Lots before items: `/items/{sku}/lots…` must not be read as a SKU containing "/lots";
 # fulfilment before orders: `/orders/{reference}/pick-list` is not a reference either.
-_ROUTERS = (settings, lots, items, locations, postings, stock, fulfilment, orders, imports, admin, keys, audit,
+_ROUTERS = (settings, lots, items, locations, postings, stock, fulfilment, orders, imports, admin, keys, users, audit,
             events, transfers, assemblies, purchasing, valuation, journals, traceability, channels, webhooks)
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]

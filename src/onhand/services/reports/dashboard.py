@@ -14,11 +14,11 @@ from decimal import Decimal
 from onhand.domain.calendar import business_day, time_zone
 from onhand.domain.catalog.lots import is_expired
 from onhand.domain.errors import InvalidInput
-from onhand.services.catalog import company
+from onhand.services.catalog import company, locations
 from onhand.services.context import ServiceContext
 from onhand.services.orders import sales_orders
 from onhand.services.orders.views import SalesOrderView
-from onhand.services.reports import stock
+from onhand.services.reports import stock, trends
 from onhand.services.transfers import transfer_orders
 from onhand.services.transfers.views import TransferView
 from onhand.services.valuation import reports as valuation
@@ -39,6 +39,8 @@ class Dashboard:
     expiry_days: int
     waiting_orders: tuple[SalesOrderView, ...]
     transfers_in_transit: tuple[TransferView, ...]
+    value_by_site: tuple[tuple[str, Decimal], ...] = ()  # each top-level place with its bins, by value
+    shipped_per_day: tuple[trends.DayFigure, ...] = ()  # the last 30 days, today last
 
     def expired(self, level: StockLevel) -> bool:
         return is_expired(level.expiry_date, self.today)
@@ -60,9 +62,19 @@ def dashboard(ctx: ServiceContext, *, expiry_days: int = 30) -> Dashboard:
         transfer for status in ("in_transit", "partially_received")
         for transfer in transfer_orders.list_transfers(ctx, status=status, limit=LIST_LIMIT)
     ]
-    value = valuation.valuation_report(ctx)
+    value = valuation.valuation_report(ctx, group_by="location")
+    # A site's value is that of every place under it: each place's root (its path's first id).
+    places = locations.list_locations(ctx)
+    codes = {place.id: place.code for place in places}
+    site_of = {place.code: codes[place.path[0]] if place.path else place.code for place in places}
+    by_site: dict[str, Decimal] = {}
+    for line in value.lines:
+        site = site_of.get(line.location or "", line.location or "")
+        by_site[site] = by_site.get(site, Decimal(0)) + line.value
     return Dashboard(
         today=today, currency=value.currency, stock_value=value.total_value,
         items=stock.stock_levels(ctx, group_by="item").levels, expiring_lots=tuple(lots[:LIST_LIMIT]),
         expiry_days=expiry_days, waiting_orders=tuple(waiting), transfers_in_transit=tuple(moving[:LIST_LIMIT]),
+        value_by_site=tuple(sorted(by_site.items(), key=lambda entry: (-entry[1], entry[0]))),
+        shipped_per_day=trends.units_shipped_per_day(ctx),
     )

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from onhand.domain.access.roles import Permission
+from onhand.entrypoints.web.charts import bar_chart
 from onhand.entrypoints.web.rendering import render
 from onhand.entrypoints.web.sessions import VisitorDep
 from onhand.services.reports import dashboard as dashboards
@@ -22,4 +23,7 @@ def dashboard(
 ) -> Response:
     visitor.require(Permission.READ)
     board = dashboards.dashboard(visitor.onhand, expiry_days=expiry_days)
-    return render(request, "dashboard.html", {"visitor": visitor, "board": board})
+    return render(request, "dashboard.html", {
+        "visitor": visitor, "board": board, "value_chart": bar_chart(board.value_by_site),
+        "shipped_chart": bar_chart([(f"{f.day:%m-%d}", f.quantity) for f in board.shipped_per_day]),
+    })
