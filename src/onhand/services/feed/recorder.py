@@ -18,6 +18,7 @@ from onhand.domain.catalog.events import ItemChanged, LocationChanged, LotStatus
 from onhand.domain.ledger.events import PostingsWritten
 from onhand.domain.ledger.postings import BalanceKey
 from onhand.domain.orders.events import OrderStatusChanged, ReservationMade, ReservationReleased
+from onhand.domain.planning.events import AlertCleared, AlertRaised
 from onhand.domain.purchasing.events import PurchaseOrderStatusChanged
 from onhand.domain.quantities import plain
 from onhand.domain.transfers.events import TransferStatusChanged
@@ -111,6 +112,18 @@ def on_build_status_changed(uow: UnitOfWork, event: BuildStatusChanged) -> None:
                                          "previous": event.previous})
 
 
+def on_alert_raised(uow: UnitOfWork, event: AlertRaised) -> None:
+    record(uow, "alert.raised", {
+        "key": event.key, "kind": event.kind, "item_id": event.item_id, "location_id": event.location_id,
+        "lot_id": event.lot_id, "quantity": _quantity(event.quantity), "message": event.message})
+
+
+def on_alert_cleared(uow: UnitOfWork, event: AlertCleared) -> None:
+    record(uow, "alert.cleared", {
+        "key": event.key, "kind": event.kind, "item_id": event.item_id, "location_id": event.location_id,
+        "lot_id": event.lot_id})
+
+
 # The recorder's subscriptions, for the composition root (each called after the area's own).
 SUBSCRIPTIONS: dict[type, Any] = {
     PostingsWritten: on_postings_written,
@@ -124,10 +137,13 @@ SUBSCRIPTIONS: dict[type, Any] = {
     TransferStatusChanged: on_transfer_status_changed,
     PurchaseOrderStatusChanged: on_purchase_order_status_changed,
     BuildStatusChanged: on_build_status_changed,
+    AlertRaised: on_alert_raised,
+    AlertCleared: on_alert_cleared,
 }
 
 EVENT_TYPES = (
     "posting.written", "reservation.made", "reservation.released", "lot.status_changed",
     "location.sellable_changed", "item.created", "item.changed", "location.created", "location.changed",
     "order.status_changed", "transfer.status_changed", "purchase_order.status_changed", "build.status_changed",
+    "alert.raised", "alert.cleared",
 )

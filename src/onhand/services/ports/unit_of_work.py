@@ -37,6 +37,7 @@ from onhand.services.ports.orders import (
     ReservationRepository,
     ShipmentRepository,
 )
+from onhand.services.ports.planning import PlanningRepository
 from onhand.services.ports.purchasing import (
     PurchaseOrderRepository,
     ReceiptRepository,
@@ -164,3 +165,7 @@ class UnitOfWork(Protocol):
     def followers(self) -> FollowerRepository: ...
     @property
     def availability(self) -> AvailabilityRepository: ...
+
+    # planning
+    @property
+    def planning(self) -> PlanningRepository: ...
