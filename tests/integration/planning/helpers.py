@@ -35,3 +35,10 @@ def price(onhand, supplier, sku, unit_cost, **fields):
     return services.suppliers.set_supplier_price(
         onhand, SetSupplierPrice(supplier=supplier, sku=sku, unit_cost=Decimal(unit_cost),
                                  **{k: Decimal(v) for k, v in fields.items()}))
+
+
+def promise_from(onhand, site, sku, quantity, **fields):
+    """A sales order allocated from `site`: what it cannot reserve waits on backorder."""
+    made = services.sales_orders.create_order(onhand, CreateOrder(
+        lines=[NewOrderLine(sku, Decimal(quantity), location=site)], **fields))
+    return services.sales_orders.allocate_order(onhand, OrderAction(made.reference))
