@@ -31,9 +31,10 @@ PERMISSIONS: dict[Permission, str] = {
     Permission.CATALOG: "items, units, locations and their routing, bundles, bills of materials, "
     "transfer routes; item and location imports",
     Permission.STOCK: "adjustments, counts, relocations, opening stock, lots, recalls and quarantine, transfers, "
-    "builds, disassembly",
+    "builds, disassembly, planning alert scans",
     Permission.ORDERS: "sales orders: create, change, allocate, pick, pack, ship, cancel, returns, waves; customers",
-    Permission.PURCHASING: "suppliers and their prices, purchase orders, returns to suppliers, landed costs",
+    Permission.PURCHASING: "suppliers and their prices, purchase orders, returns to suppliers, landed costs, "
+    "reorder rules, drafts from suggestions",
     Permission.RECEIVING: "receipts against purchase orders",
     Permission.SETTINGS: "company settings, costing methods, accounting settings",
     Permission.BOOKS: "post and push journals, opening valuation, rebuild the balances",

@@ -34,6 +34,7 @@ from onhand.entrypoints.api.routes import (
     lots,
     meta,
     orders,
+    planning,
     postings,
     purchasing,
     settings,
@@ -53,7 +54,7 @@ Errors are `{"error": {"code", "message", "field", "reason", …}}`."""
 # Lots before items: `/items/{sku}/lots…` must not be read as a SKU containing "/lots";
 # fulfilment before orders: `/orders/{reference}/pick-list` is not a reference either.
 _ROUTERS = (settings, lots, items, locations, postings, stock, fulfilment, orders, imports, admin, keys, audit,
-            events, transfers, assemblies, purchasing, valuation, journals, traceability)
+            events, transfers, assemblies, purchasing, valuation, journals, traceability, planning)
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
