@@ -43,6 +43,7 @@ from onhand.adapters.db.repositories.ledger import LedgerRepository
 from onhand.adapters.db.repositories.opening_values import OpeningValueRepository
 from onhand.adapters.db.repositories.orders import OrderRepository
 from onhand.adapters.db.repositories.places import LocationCache, LocationRepository, LotRepository
+from onhand.adapters.db.repositories.planning import PlanningRepository
 from onhand.adapters.db.repositories.purchase_orders import PurchaseOrderRepository
 from onhand.adapters.db.repositories.receipts import ReceiptRepository
 from onhand.adapters.db.repositories.reservations import ReservationRepository
@@ -131,6 +132,7 @@ class SqlUnitOfWork:
         self.channels = ChannelRepository(conn)
         self.channel_sync = ChannelSyncRepository(conn)
         self.webhooks = WebhookRepository(conn)
+        self.planning = PlanningRepository(conn)
 
     def publish(self, event: object) -> None:
         """Hand `event` to its subscribers, in this transaction (a refusal rolls it all back)."""

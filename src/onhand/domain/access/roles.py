@@ -33,11 +33,12 @@ PERMISSIONS: dict[Permission, str] = {
     Permission.CATALOG: "items, units, locations and their routing, bundles, bills of materials, "
     "transfer routes; item and location imports",
     Permission.STOCK: "adjustments, counts, relocations, opening stock, lots and their status, transfers, "
-    "builds, disassembly",
+    "builds, disassembly, planning alert scans",
     # A recall stops a lot and everything built from it everywhere: the managers' call.
     Permission.RECALL: "recalls: recall or quarantine lots and what was built from them, release a recall",
     Permission.ORDERS: "sales orders: create, change, allocate, pick, pack, ship, cancel, returns, waves; customers",
-    Permission.PURCHASING: "suppliers and their prices, purchase orders, returns to suppliers, landed costs",
+    Permission.PURCHASING: "suppliers and their prices, purchase orders, returns to suppliers, landed costs, "
+    "reorder rules, drafts from suggestions",
     Permission.RECEIVING: "receipts against purchase orders",
     Permission.SETTINGS: "company settings, costing methods, accounting settings",
     Permission.BOOKS: "post and push journals, opening valuation, rebuild the balances",

@@ -36,6 +36,7 @@ from onhand.entrypoints.api.routes import (
     lots,
     meta,
     orders,
+    planning,
     postings,
     purchasing,
     settings,
@@ -57,7 +58,7 @@ Errors are `{"error": {"code", "message", "field", "reason", …}}`."""
 # Lots before items: `/items/{sku}/lots…` must not be read as a SKU containing "/lots";
 # fulfilment before orders: `/orders/{reference}/pick-list` is not a reference either.
 _ROUTERS = (settings, lots, items, locations, postings, stock, fulfilment, orders, imports, admin, keys, users, audit,
-            events, transfers, assemblies, purchasing, valuation, journals, traceability, channels, webhooks)
+            events, transfers, assemblies, purchasing, valuation, journals, traceability, channels, webhooks, planning)
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 

@@ -26,6 +26,7 @@ from onhand.entrypoints.cli.keys import keys_app
 from onhand.entrypoints.cli.locations import locations_app
 from onhand.entrypoints.cli.lots import lots_app
 from onhand.entrypoints.cli.orders import orders_app
+from onhand.entrypoints.cli.planning import planning_app
 from onhand.entrypoints.cli.postings import NUMBERS_MAY_BE_NEGATIVE
 from onhand.entrypoints.cli.purchasing import purchase_orders_app, suppliers_app
 from onhand.entrypoints.cli.receiving import receipts_app
@@ -98,6 +99,7 @@ app.add_typer(recall_app, name="recalls")
 app.command("expiring")(expiring)
 app.command("expired")(expired)
 app.add_typer(transfers_app, name="transfers")
+app.add_typer(planning_app, name="planning")
 app.add_typer(import_app, name="import")
 app.command("verify")(admin.verify)
 app.command("rebuild")(admin.rebuild)

@@ -39,6 +39,7 @@ from onhand.services.ports.orders import (
     ReservationRepository,
     ShipmentRepository,
 )
+from onhand.services.ports.planning import PlanningRepository
 from onhand.services.ports.purchasing import (
     PurchaseOrderRepository,
     ReceiptRepository,
@@ -176,3 +177,6 @@ class UnitOfWork(Protocol):
     # outbound webhooks
     @property
     def webhooks(self) -> WebhookRepository: ...
+    # planning
+    @property
+    def planning(self) -> PlanningRepository: ...

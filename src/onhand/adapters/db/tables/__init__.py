@@ -14,6 +14,7 @@ from onhand.adapters.db.tables import (
     feed,  # noqa: F401  (registers its tables)
     journal_pushes,  # noqa: F401  (registers its tables)
     opening_values,  # noqa: F401  (registers its tables)
+    planning,  # noqa: F401  (registers its tables)
     purchasing,  # noqa: F401  (registers its tables)
     supplier_returns,  # noqa: F401  (registers its tables)
     traceability,  # noqa: F401  (registers its tables)
