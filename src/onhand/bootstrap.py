@@ -143,6 +143,8 @@ class Onhand:
     def channel_gateways(self) -> ChannelGateways:
         """Sales channels' APIs (Shopify…), their secrets read where each channel's point."""
         return self._channel_gateways
+
+    @property
     def webhook_key(self) -> bytes:
         """The key webhook secrets are derived from (read from the configuration when first needed)."""
         key = self._webhook_key[0]

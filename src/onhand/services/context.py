@@ -80,6 +80,7 @@ class ServiceContext(Protocol):
     # Sales channels' APIs (adapters/channels/), by the channel's kind.
     @property
     def channel_gateways(self) -> ChannelGateways: ...
+
     # The installation's key that webhook secrets are derived from (configuration; never stored).
     @property
     def webhook_key(self) -> bytes: ...

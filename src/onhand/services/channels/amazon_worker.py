@@ -19,7 +19,7 @@ from onhand.services.channels.amazon_pushes import SendResult, queue_amazon_quan
 from onhand.services.channels.amazon_sync import SyncResult, amazon_channels, amazon_connection, sync_amazon_orders
 from onhand.services.context import ServiceContext
 from onhand.services.feed import availability
-from onhand.services.feed.followers import run_until_idle
+from onhand.services.feed.followers import catch_up, run_until_idle
 from onhand.services.ports.amazon import AmazonApi
 
 ORDERS_EVERY = timedelta(minutes=2)  # getOrders allows one request a minute (burst 20)
@@ -35,9 +35,9 @@ class Round:
 
 def sync_channel(ctx: ServiceContext, name: str, api: AmazonApi) -> Round:
     """Everything now, orders included (on demand)."""
-    run_until_idle(ctx, availability.FOLLOWER)
+    catch_up(ctx, availability.FOLLOWER)
     orders = sync_amazon_orders(ctx, name, api)
-    run_until_idle(ctx, availability.FOLLOWER)  # what the orders reserved
+    catch_up(ctx, availability.FOLLOWER)  # what the orders reserved
     queue_amazon_quantities(ctx, name)
     return Round(name, orders, send_amazon_quantities(ctx, name, api), None)
 

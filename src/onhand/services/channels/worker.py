@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from onhand.services.channels import availability_out, fulfilments, inbox, pushes
 from onhand.services.context import ServiceContext
 from onhand.services.feed import availability
-from onhand.services.feed.followers import Follower, run_until_idle
+from onhand.services.feed.followers import Follower, catch_up
 
 Sender = Callable[[ServiceContext], int]
 MAX_ROUNDS = 100
@@ -49,7 +49,7 @@ def sync(ctx: ServiceContext) -> SyncReport:
         progress += (n := inbox.process_inbox(ctx))
         done["channel-inbox"] += n
         for follower in followers:
-            progress += run_until_idle(ctx, follower)
+            progress += catch_up(ctx, follower)
         for name, sender in channel_senders().items():
             if name != "channel-inbox":
                 progress += (n := sender(ctx))

@@ -25,6 +25,10 @@ class FeedRepository(Protocol):
 
     def count_after(self, position: Position) -> int: ...
 
+    def newest_tx(self) -> int: ...
+
+    def visible_through(self, tx: int) -> bool: ...
+
 
 class FollowerRepository(Protocol):
     """`uow.followers`: followers' positions, claimed one process at a time."""

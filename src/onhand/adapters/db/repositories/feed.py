@@ -66,6 +66,18 @@ class FeedRepository:
         row = self._conn.execute(select(events.c.tx, events.c.id).where(events.c.id == event_id)).first()
         return (int(row.tx), int(row.id)) if row else None
 
+    def newest_tx(self) -> int:
+        """The transaction of the newest stored event (0 on SQLite, or with no events)."""
+        if not self._postgresql:
+            return 0
+        return int(self._conn.execute(select(func.coalesce(func.max(events.c.tx), 0))).scalar_one())
+
+    def visible_through(self, tx: int) -> bool:
+        """Whether every event of transaction `tx` and older can be read now (see above)."""
+        if not self._postgresql:
+            return True
+        return int(self._conn.execute(select(_PG_HORIZON)).scalar_one()) > tx
+
     def count_after(self, position: Position) -> int:
         query = select(func.count()).select_from(events).where(
             tuple_(events.c.tx, events.c.id) > tuple_(*position))
