@@ -52,7 +52,7 @@ class Purchase:
 
 def _explained(snap: snapshot.Snapshot, planned: Plan) -> str:
     incoming = [d for d in planned.documents if d.kind in _INCOMING]
-    text = explain(planned.projection(snap), planned.point, incoming)
+    text = explain(planned.first_below(snap), planned.position, planned.point, incoming)
     rule = planned.rule
     if rule is not None and rule.maximum is not None:
         text += f"; up to maximum {plain(rule.maximum)}"
