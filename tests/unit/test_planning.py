@@ -129,15 +129,16 @@ site_states = st.lists(
 
 
 @settings(max_examples=examples(80))
-@given(states=site_states)
-def test_a_transfer_suggestion_never_takes_a_source_below_its_own_minimum(states):
-    moves = plan_transfers(states)
+@given(states=site_states, closed=st.sets(st.tuples(st.integers(1, 1000), st.integers(1, 1000))))
+def test_a_transfer_suggestion_never_takes_a_source_below_its_own_minimum(states, closed):
+    moves = plan_transfers(states, lambda source, destination: (source, destination) not in closed)
 
     by_site = {s.site_id: s for s in states}
     given_away: dict[int, Decimal] = {}
     received: dict[int, Decimal] = {}
     for move in moves:
         assert move.quantity > 0 and move.source_id != move.destination_id
+        assert (move.source_id, move.destination_id) not in closed
         assert by_site[move.source_id].need <= 0 < by_site[move.destination_id].need
         given_away[move.source_id] = given_away.get(move.source_id, D(0)) + move.quantity
         received[move.destination_id] = received.get(move.destination_id, D(0)) + move.quantity

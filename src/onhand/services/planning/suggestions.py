@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from onhand.domain.catalog.locations import LocationKind
 from onhand.domain.errors import InvalidInput
 from onhand.domain.planning.explanations import explain
 from onhand.domain.planning.projection import DocumentKind
@@ -74,6 +75,13 @@ def compute(ctx: ServiceContext, uow: UnitOfWork, skus: Sequence[str]) -> tuple[
     suppliers = {r.supplier_id for r in snap.rules.values() if r.supplier_id is not None}
     rows = {supplier_id: uow.suppliers.get(supplier_id) for supplier_id in suppliers}
     lead_times = {supplier_id: row.lead_time_days for supplier_id, row in rows.items()}
+    # A transfer needs a transit location: the route's, or the company's only one.
+    routes = {(r.source_id, r.destination_id) for r in uow.transfers.routes()}
+    single_transit = sum(1 for loc in uow.locations.all() if loc.kind is LocationKind.TRANSIT) == 1
+
+    def can_move(source: int, destination: int) -> bool:
+        return single_transit or (source, destination) in routes
+
     rule_items = {item_id for item_id, _ in snap.rules}
     # Every site that has a rule, stock or documents of an item with a rule: a sister site
     # without a rule may still have stock to give.
@@ -90,7 +98,7 @@ def compute(ctx: ServiceContext, uow: UnitOfWork, skus: Sequence[str]) -> tuple[
         sku = snap.items[item_id].sku
         states = [SiteState(site, p.position, p.available_now, p.point, p.need) for site, p in plans.items()]
         moved: dict[int, Decimal] = defaultdict(lambda: ZERO)
-        for move in plan_transfers(states):
+        for move in plan_transfers(states, can_move):
             moved[move.destination_id] += move.quantity
             source, target = plans[move.source_id], plans[move.destination_id]
             reason = (f"{_explained(snap, target)}; {snap.sites[move.source_id].code} has "
