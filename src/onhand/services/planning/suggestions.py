@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from onhand.domain.catalog.locations import LocationKind
 from onhand.domain.errors import InvalidInput
@@ -106,24 +106,29 @@ def compute(ctx: ServiceContext, uow: UnitOfWork, skus: Sequence[str]) -> tuple[
             transfers.append(TransferSuggestion(sku, snap.sites[move.source_id].code,
                                                 snap.sites[move.destination_id].code, move.quantity, reason))
         for site, planned in plans.items():
-            if planned.need <= 0 or planned.position + moved[site] >= planned.point:
-                continue
-            quantity = order_size(planned.need - moved[site], min_order_quantity=planned.min_order_quantity,
-                                  multiple=planned.order_multiple)
-            offer = planned.offer
-            supplier = rows.get(planned.supplier_id) if planned.supplier_id in rows else None
-            code = offer.supplier if offer else (supplier.code if supplier is not None else None)
-            currency = offer.currency if offer else (supplier.currency if supplier is not None else None)
-            unit_cost = offer.unit_cost if offer else None
-            reason = _explained(snap, planned)
-            if moved[site]:
-                reason += f"; {plain(moved[site])} by transfer first"
-            purchases.append(Purchase(code, currency, snap.sites[site].code, PurchaseSuggestion(
-                sku=sku, site=snap.sites[site].code, quantity=quantity, unit_cost=unit_cost,
-                cost=None if unit_cost is None else plain(unit_cost * quantity),
-                expected_date=day + planned.arrival, reason=reason,
-            )))
+            if planned.need > 0 and planned.position + moved[site] < planned.point:
+                purchases.append(_purchase(snap, day, planned, moved[site], rows.get(planned.supplier_id or 0)))
     return day, purchases, transfers
+
+
+def _purchase(snap: snapshot.Snapshot, day: date, planned: Plan, moved: Decimal, supplier: Any) -> Purchase:
+    """What is still below the reorder point after transfers, rounded up to the supplier's
+    minimum order quantity and multiple, from the rule's supplier (or the cheapest)."""
+    quantity = order_size(planned.need - moved, min_order_quantity=planned.min_order_quantity,
+                          multiple=planned.order_multiple)
+    offer = planned.offer
+    code = offer.supplier if offer else (supplier.code if supplier is not None else None)
+    currency = offer.currency if offer else (supplier.currency if supplier is not None else None)
+    unit_cost = offer.unit_cost if offer else None
+    reason = _explained(snap, planned)
+    if moved:
+        reason += f"; {plain(moved)} by transfer first"
+    site = snap.sites[planned.key[1]].code
+    return Purchase(code, currency, site, PurchaseSuggestion(
+        sku=snap.items[planned.key[0]].sku, site=site, quantity=quantity, unit_cost=unit_cost,
+        cost=None if unit_cost is None else plain(unit_cost * quantity), expected_date=day + planned.arrival,
+        reason=reason,
+    ))
 
 
 def group(purchases: list[Purchase]) -> tuple[SupplierSuggestions, ...]:
