@@ -71,3 +71,11 @@ def test_a_bad_rule_names_its_field_and_changes_nothing(api_operator: httpx.Clie
 
     assert response.status_code == 422 and field in response.text
     assert _ok(api_operator.get("/api/v1/reorder-rules"))["rules"] == []
+
+
+def test_suggested_documents_refuse_an_overlong_sku_and_an_unknown_one(api_operator: httpx.Client) -> None:
+    too_long = api_operator.post("/api/v1/suggestions/documents", json={"skus": ["X" * 201]})
+    unknown = api_operator.post("/api/v1/suggestions/documents", json={"skus": ["NOPE"]})
+
+    assert too_long.status_code == 422 and "skus" in too_long.text
+    assert unknown.status_code == 404 and "skus" in unknown.text

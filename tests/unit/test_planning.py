@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from onhand.domain.errors import InvalidInput
 from onhand.domain.planning.demand import Demand, daily_demand, explode
-from onhand.domain.planning.projection import Document, DocumentKind, project, replay
+from onhand.domain.planning.projection import Document, DocumentKind, first_day_below, project, replay
 from onhand.domain.planning.rules import check_quantities, order_size, reorder_point, shortfall, surplus
 from onhand.domain.planning.safety_stock import check_service_level, safety_stock, z_score
 from onhand.domain.planning.transfers import SiteState, plan_transfers
@@ -129,15 +129,16 @@ site_states = st.lists(
 
 
 @settings(max_examples=examples(80))
-@given(states=site_states)
-def test_a_transfer_suggestion_never_takes_a_source_below_its_own_minimum(states):
-    moves = plan_transfers(states)
+@given(states=site_states, closed=st.sets(st.tuples(st.integers(1, 1000), st.integers(1, 1000))))
+def test_a_transfer_suggestion_never_takes_a_source_below_its_own_minimum(states, closed):
+    moves = plan_transfers(states, lambda source, destination: (source, destination) not in closed)
 
     by_site = {s.site_id: s for s in states}
     given_away: dict[int, Decimal] = {}
     received: dict[int, Decimal] = {}
     for move in moves:
         assert move.quantity > 0 and move.source_id != move.destination_id
+        assert (move.source_id, move.destination_id) not in closed
         assert by_site[move.source_id].need <= 0 < by_site[move.destination_id].need
         given_away[move.source_id] = given_away.get(move.source_id, D(0)) + move.quantity
         received[move.destination_id] = received.get(move.destination_id, D(0)) + move.quantity
@@ -147,3 +148,15 @@ def test_a_transfer_suggestion_never_takes_a_source_below_its_own_minimum(states
         assert quantity <= surplus(state.position, state.point, state.available_now)
     for site, quantity in received.items():
         assert quantity <= by_site[site].need
+
+
+@settings(max_examples=examples(80))
+@given(on_hand=st.integers(min_value=-20, max_value=100).map(D), documents=documents,
+       level=st.integers(min_value=-10, max_value=60).map(D),
+       demand=st.sampled_from([D(0), D(1), D("2.5"), D("0.3")]), days=st.integers(min_value=1, max_value=45))
+def test_the_first_day_below_a_level_is_the_projections(on_hand, documents, level, demand, days):
+    projection = project(on_hand, documents, start=START, days=days, daily_demand=demand)
+
+    expected = next(((d.day, d.expected) for d in projection.days if d.expected < level), None)
+    assert first_day_below(on_hand, documents, start=START, days=days, level=level,
+                           daily_demand=demand) == expected

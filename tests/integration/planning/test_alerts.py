@@ -71,3 +71,20 @@ def test_a_scan_is_audited_and_its_events_carry_the_actor(onhand):
     assert {e.actor for e in events} == {"cli:alice"}
     (entry,) = services.audit.list_audit(onhand, action="scan_alerts").entries
     assert entry.actor.reference == "cli:alice"
+
+
+def test_racing_scans_raise_each_alert_exactly_once(onhand):
+    from tests.integration.orders.test_order_concurrency import race
+
+    add_place(onhand, "NY")
+    for n in range(5):
+        add_item(onhand, f"W{n}")
+        rule(onhand, f"W{n}", "NY", minimum=Decimal(1))
+
+    scans = race(lambda _n: services.planning_alerts.scan_alerts(onhand, ScanAlerts()), 6)
+
+    assert sum(len(s.raised) for s in scans) == 10  # low stock and stock-out of each item, once
+    settle(onhand)
+    raised = services.events.events_after(onhand, types=["alert.raised"], limit=100).events
+    assert sorted(e.body["key"] for e in raised) == sorted({e.body["key"] for e in raised})
+    assert len(services.planning_alerts.list_alerts(onhand)) == 10

@@ -127,6 +127,18 @@ def test_a_sister_site_with_surplus_is_asked_before_a_supplier(sites):
     assert "NY has 20 above its own minimum 80" in made.transfers[0].reason
 
 
+def test_no_transfer_is_suggested_where_stock_has_no_way_to_travel(sites):
+    onhand = sites
+    add_place(onhand, "TRUCK", kind="transit")  # two transit places and no route: no way chosen
+    adjust(onhand, "NY", "W", 100)
+    price(onhand, "ACME", "W", "1")
+    rule(onhand, "W", "LA", minimum=10, maximum=30)
+
+    made = services.suggestions.suggest(onhand)
+
+    assert moves(made) == [] and lines(made) == [("ACME", "W", "LA", Decimal(30))]
+
+
 def test_what_a_sister_site_cannot_give_is_bought(sites):
     onhand = sites
     adjust(onhand, "NY", "W", 85)

@@ -12,7 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from onhand.domain.quantities import plain
+
 ZERO = Decimal(0)
+_MICRO = Decimal("0.000001")
 MAX_WINDOW_DAYS = 3650
 # How deep a bill of materials may nest before it is taken as a cycle.
 MAX_DEPTH = 32
@@ -53,8 +56,8 @@ def from_sums(total: Decimal, squares: Decimal, days: int) -> Demand:
 
 
 def _short(number: Decimal) -> Decimal:
-    """Six decimals, the precision quantities are stored with."""
-    return number.quantize(Decimal("0.000001")).normalize() + ZERO
+    """Six decimals, the precision quantities are stored with (trailing zeros dropped)."""
+    return plain(number.quantize(_MICRO))
 
 
 def explode(direct: Mapping[int, Demand], recipes: Mapping[int, list[tuple[int, Decimal]]]) -> dict[int, Demand]:
@@ -64,6 +67,8 @@ def explode(direct: Mapping[int, Demand], recipes: Mapping[int, list[tuple[int, 
     Totals and averages add exactly; deviations add as independent variances
     (σ² = σ_own² + Σ (per unit × σ_parent)²), an approximation the daily rows would refine.
     """
+    if not recipes:
+        return dict(direct)
     sums: dict[int, list[Decimal]] = {}  # item → [total, average, variance]
     days = next(iter(direct.values())).days if direct else 1
 

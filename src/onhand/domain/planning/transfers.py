@@ -7,7 +7,7 @@ A source never gives below its own reorder point: `rules.surplus` bounds every t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -34,8 +34,13 @@ class Move:
     quantity: Decimal
 
 
-def plan_transfers(states: Sequence[SiteState]) -> list[Move]:
-    """Transfers that cover the needs from the other sites' surplus, as far as it goes."""
+def _anywhere(_source: int, _destination: int) -> bool:
+    return True
+
+
+def plan_transfers(states: Sequence[SiteState], can_move: Callable[[int, int], bool] = _anywhere) -> list[Move]:
+    """Transfers that cover the needs from the other sites' surplus, as far as it goes,
+    between sites stock can travel between (`can_move(source, destination)`)."""
     spare = {s.site_id: surplus(s.position, s.point, s.available_now) for s in states if s.need <= 0}
     moves = []
     for target in sorted((s for s in states if s.need > 0), key=lambda s: (-s.need, s.site_id)):
@@ -43,6 +48,8 @@ def plan_transfers(states: Sequence[SiteState]) -> list[Move]:
         for source_id in sorted(spare, key=lambda site: (-spare[site], site)):
             if left <= 0:
                 break
+            if not can_move(source_id, target.site_id):
+                continue
             take = min(left, spare[source_id])
             if take <= 0:
                 continue

@@ -4,12 +4,12 @@ position and what its rule asks for, from a snapshot (no database here)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from onhand.domain.planning.commands import DEFAULT_WINDOW_DAYS
 from onhand.domain.planning.demand import Demand
-from onhand.domain.planning.projection import Document, DocumentKind, Projection, project
+from onhand.domain.planning.projection import Document, DocumentKind, Projection, first_day_below, project
 from onhand.domain.planning.records import SupplierOffer
 from onhand.domain.planning.rules import ReorderRule, reorder_point, shortfall
 from onhand.domain.planning.safety_stock import safety_stock
@@ -52,6 +52,12 @@ class Plan:
         horizon = days or self.lead_time_days + LOOK_AHEAD_DAYS
         return project(self.on_hand, self.documents, start=snap.today, days=horizon,
                        minimum=self.point if self.rule else None, daily_demand=self.demand.average)
+
+    def first_below(self, snap: Snapshot) -> tuple[date, Decimal] | None:
+        """The first day (and stock) below the reorder point within the explanation's horizon."""
+        return first_day_below(self.on_hand, self.documents, start=snap.today,
+                               days=self.lead_time_days + LOOK_AHEAD_DAYS, level=self.point,
+                               daily_demand=self.demand.average)
 
     @property
     def arrival(self) -> timedelta:

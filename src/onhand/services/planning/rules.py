@@ -102,7 +102,8 @@ def set_reorder_rule(
         return uow.planning.save_rule(item.id, place.id, values, ctx.now())
 
     def load(uow: UnitOfWork, rule_id: int) -> ReorderRuleView:
-        return rule_view(next(r for r in uow.planning.rules() if r.id == rule_id))
+        item = resolve.item(uow, c.sku)
+        return rule_view(next(r for r in uow.planning.rules(item_ids=[item.id]) if r.id == rule_id))
 
     def was(uow: UnitOfWork) -> ReorderRuleView | None:
         try:

@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from onhand.domain.catalog.locations import LocationKind
 from onhand.domain.errors import InvalidInput
 from onhand.domain.planning.explanations import explain
 from onhand.domain.planning.projection import DocumentKind
@@ -52,7 +53,7 @@ class Purchase:
 
 def _explained(snap: snapshot.Snapshot, planned: Plan) -> str:
     incoming = [d for d in planned.documents if d.kind in _INCOMING]
-    text = explain(planned.projection(snap), planned.point, incoming)
+    text = explain(planned.first_below(snap), planned.position, planned.point, incoming)
     rule = planned.rule
     if rule is not None and rule.maximum is not None:
         text += f"; up to maximum {plain(rule.maximum)}"
@@ -74,6 +75,13 @@ def compute(ctx: ServiceContext, uow: UnitOfWork, skus: Sequence[str]) -> tuple[
     suppliers = {r.supplier_id for r in snap.rules.values() if r.supplier_id is not None}
     rows = {supplier_id: uow.suppliers.get(supplier_id) for supplier_id in suppliers}
     lead_times = {supplier_id: row.lead_time_days for supplier_id, row in rows.items()}
+    # A transfer needs a transit location: the route's, or the company's only one.
+    routes = {(r.source_id, r.destination_id) for r in uow.transfers.routes()}
+    single_transit = sum(1 for loc in uow.locations.all() if loc.kind is LocationKind.TRANSIT) == 1
+
+    def can_move(source: int, destination: int) -> bool:
+        return single_transit or (source, destination) in routes
+
     rule_items = {item_id for item_id, _ in snap.rules}
     # Every site that has a rule, stock or documents of an item with a rule: a sister site
     # without a rule may still have stock to give.
@@ -90,7 +98,7 @@ def compute(ctx: ServiceContext, uow: UnitOfWork, skus: Sequence[str]) -> tuple[
         sku = snap.items[item_id].sku
         states = [SiteState(site, p.position, p.available_now, p.point, p.need) for site, p in plans.items()]
         moved: dict[int, Decimal] = defaultdict(lambda: ZERO)
-        for move in plan_transfers(states):
+        for move in plan_transfers(states, can_move):
             moved[move.destination_id] += move.quantity
             source, target = plans[move.source_id], plans[move.destination_id]
             reason = (f"{_explained(snap, target)}; {snap.sites[move.source_id].code} has "
@@ -98,24 +106,29 @@ def compute(ctx: ServiceContext, uow: UnitOfWork, skus: Sequence[str]) -> tuple[
             transfers.append(TransferSuggestion(sku, snap.sites[move.source_id].code,
                                                 snap.sites[move.destination_id].code, move.quantity, reason))
         for site, planned in plans.items():
-            if planned.need <= 0 or planned.position + moved[site] >= planned.point:
-                continue
-            quantity = order_size(planned.need - moved[site], min_order_quantity=planned.min_order_quantity,
-                                  multiple=planned.order_multiple)
-            offer = planned.offer
-            supplier = rows.get(planned.supplier_id) if planned.supplier_id in rows else None
-            code = offer.supplier if offer else (supplier.code if supplier is not None else None)
-            currency = offer.currency if offer else (supplier.currency if supplier is not None else None)
-            unit_cost = offer.unit_cost if offer else None
-            reason = _explained(snap, planned)
-            if moved[site]:
-                reason += f"; {plain(moved[site])} by transfer first"
-            purchases.append(Purchase(code, currency, snap.sites[site].code, PurchaseSuggestion(
-                sku=sku, site=snap.sites[site].code, quantity=quantity, unit_cost=unit_cost,
-                cost=None if unit_cost is None else plain(unit_cost * quantity),
-                expected_date=day + planned.arrival, reason=reason,
-            )))
+            if planned.need > 0 and planned.position + moved[site] < planned.point:
+                purchases.append(_purchase(snap, day, planned, moved[site], rows.get(planned.supplier_id or 0)))
     return day, purchases, transfers
+
+
+def _purchase(snap: snapshot.Snapshot, day: date, planned: Plan, moved: Decimal, supplier: Any) -> Purchase:
+    """What is still below the reorder point after transfers, rounded up to the supplier's
+    minimum order quantity and multiple, from the rule's supplier (or the cheapest)."""
+    quantity = order_size(planned.need - moved, min_order_quantity=planned.min_order_quantity,
+                          multiple=planned.order_multiple)
+    offer = planned.offer
+    code = offer.supplier if offer else (supplier.code if supplier is not None else None)
+    currency = offer.currency if offer else (supplier.currency if supplier is not None else None)
+    unit_cost = offer.unit_cost if offer else None
+    reason = _explained(snap, planned)
+    if moved:
+        reason += f"; {plain(moved)} by transfer first"
+    site = snap.sites[planned.key[1]].code
+    return Purchase(code, currency, site, PurchaseSuggestion(
+        sku=snap.items[planned.key[0]].sku, site=site, quantity=quantity, unit_cost=unit_cost,
+        cost=None if unit_cost is None else plain(unit_cost * quantity), expected_date=day + planned.arrival,
+        reason=reason,
+    ))
 
 
 def group(purchases: list[Purchase]) -> tuple[SupplierSuggestions, ...]:

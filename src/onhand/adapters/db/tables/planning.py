@@ -6,10 +6,12 @@ An alert row is open while `cleared_at` is null; one open alert per `key`
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table, UniqueConstraint
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table, UniqueConstraint, text
 
 from onhand.adapters.db.tables.base import Id, metadata
 from onhand.adapters.db.types import ScaledDecimal, UtcDateTime
+
+OPEN = "cleared_at IS NULL"
 
 reorder_rules = Table(
     "reorder_rules",
@@ -46,5 +48,7 @@ planning_alerts = Table(
     Column("message", String(400), nullable=False),
     Column("raised_at", UtcDateTime, nullable=False),
     Column("cleared_at", UtcDateTime),
-    Index("ix_planning_alerts_open", "cleared_at", "key"),
+    # One open alert per key: of two scans racing to raise it, the second loses on this
+    # index, is retried, and finds it open.
+    Index("ix_planning_alerts_open", "key", unique=True, sqlite_where=text(OPEN), postgresql_where=text(OPEN)),
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import Field, StrictInt
 
@@ -174,7 +175,8 @@ class SuggestionsOut(ResponseModel):
 
 
 class SuggestedDocumentsIn(RequestModel):
-    skus: list[str] = Field(default_factory=list, max_length=1000, description="Only these items (default: all)")
+    skus: list[Annotated[str, Field(max_length=200)]] = Field(
+        default_factory=list, max_length=1000, description="Only these items (default: all)")
 
 
 class CreatedDocumentsOut(ResponseModel):

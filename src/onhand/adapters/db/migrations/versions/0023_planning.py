@@ -16,6 +16,7 @@ depends_on = None
 
 # Ids: BIGINT on PostgreSQL, INTEGER (the rowid) on SQLite.
 ID = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
+OPEN = 'cleared_at IS NULL'  # one open alert per key
 
 
 def upgrade() -> None:
@@ -59,7 +60,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_planning_alerts'))
     )
     with op.batch_alter_table('planning_alerts', schema=None) as batch_op:
-        batch_op.create_index('ix_planning_alerts_open', ['cleared_at', 'key'], unique=False)
+        batch_op.create_index('ix_planning_alerts_open', ['key'], unique=True,
+                              sqlite_where=sa.text(OPEN), postgresql_where=sa.text(OPEN))
 
 
 def downgrade() -> None:
