@@ -25,6 +25,7 @@ from onhand.services.accounting import journal_pushes, journals, reconciliation
 from onhand.services.accounting import settings as accounting_settings
 from onhand.services.assemblies import boms, builds, bundles, disassembly, genealogy
 from onhand.services.catalog import company, items, locations, lots, reasons, scanning
+from onhand.services.channels import catch_up as channel_catch_up
 from onhand.services.channels import channels
 from onhand.services.channels import exceptions as channel_exceptions
 from onhand.services.channels import inbox as channel_inbox
@@ -62,6 +63,7 @@ __all__ = [
     "boms",
     "builds",
     "bundles",
+    "channel_catch_up",
     "channel_exceptions",
     "channel_inbox",
     "channel_pushes",

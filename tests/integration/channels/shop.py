@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import astuple
 from pathlib import Path
 from typing import Any
 
 from onhand import services
 from onhand.adapters.channels.shopify.signatures import signature
+from onhand.bootstrap import Onhand, open_onhand
 from onhand.domain.channels.commands import AcceptDelivery, AddChannel, MapLocation
+from onhand.services.channels import worker
+from onhand.services.channels.worker import SyncReport
+from tests.integration.feed.settle import settle
 from tests.integration.helpers import add_item, add_place, adjust
 
 SECRET = "shpss_test_secret"
@@ -39,8 +46,8 @@ def stocked_shop(onhand, directory: Path, endpoint: str | None = None) -> None:
     services.channels.map_location(onhand, MapLocation("shop-us", "NY", "487838322"))
 
 
-def sample(name: str = "orders_create", **changes: Any) -> dict[str, Any]:
-    body = json.loads((FIXTURES / f"{name}.json").read_text())
+def sample(fixture: str = "orders_create", **changes: Any) -> dict[str, Any]:
+    body = json.loads((FIXTURES / f"{fixture}.json").read_text())
     body.update(changes)
     return body
 
@@ -54,3 +61,38 @@ def deliver(onhand, payload: dict[str, Any], *, topic: str = "orders/create", ev
     raw = body_of(payload)
     return services.channel_inbox.accept_delivery(onhand, AcceptDelivery(
         channel=channel, topic=topic, external_event_id=event_id, body=raw, signature=signature(raw, secret)))
+
+
+class Clock:
+    """A clock the test moves: backoffs are read from it, never slept."""
+
+    def __init__(self, start) -> None:
+        self.now = start
+
+    def __call__(self):
+        return self.now
+
+
+@contextmanager
+def clocked(database_url: str, clock: Clock) -> Iterator[Onhand]:
+    """Another Onhand on the test's database, whose time is `clock`."""
+    onhand = open_onhand(database_url, clock=clock, migrate=False)
+    try:
+        yield onhand
+    finally:
+        onhand.close()
+
+
+def drain(onhand) -> SyncReport:
+    """`sync` until nothing is left, waiting for the feed to show every committed event
+    (on PostgreSQL another test process's open transaction may hold it back a moment)."""
+    total = SyncReport(0, 0, 0)
+    while True:
+        settle(onhand)
+        step = worker.sync(onhand)
+        if step == SyncReport(0, 0, 0):
+            settle(onhand)
+            step = worker.sync(onhand)
+            if step == SyncReport(0, 0, 0):
+                return total
+        total = SyncReport(*(a + b for a, b in zip(astuple(total), astuple(step), strict=True)))

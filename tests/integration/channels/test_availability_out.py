@@ -13,19 +13,10 @@ from onhand import services
 from onhand.domain.assemblies.commands import ComponentLine, SetBundleComponents
 from onhand.domain.channels.commands import MapLocation, MapSku
 from onhand.domain.transfers.commands import CreateTransfer, ShipTransfer
-from onhand.services.channels import worker
 from onhand.services.transfers.transfer_orders import NewTransferLine
-from tests.integration.channels.shop import deliver, sample, stocked_shop
+from tests.integration.channels.shop import Clock, clocked, deliver, drain, sample, stocked_shop
 from tests.integration.helpers import add_item, add_place, adjust
 from tests.shopify_stand_in import shopify_stand_in
-
-
-class Clock:
-    def __init__(self, onhand) -> None:
-        self.now = onhand.now()
-
-    def __call__(self):
-        return self.now
 
 
 @pytest.fixture
@@ -41,13 +32,13 @@ def shop(onhand, tmp_path):
 
 def test_stock_changes_reach_the_shop_per_location_after_commit(shop) -> None:
     onhand, stand_in = shop
-    worker.sync(onhand)
+    drain(onhand)
     assert stand_in.levels == {("70", "487838322"): 5, ("71", "487838322"): 5}
     adjust(onhand, "NY", "IPOD2008BLACK", -2, reason="damaged")
     adjust(onhand, "NY", "IPOD2008BLACK", 1)
     adjust(onhand, "NY", "IPOD2008BLACK", -1, reason="damaged")
     before = len(stand_in.sets())
-    worker.sync(onhand)
+    drain(onhand)
     assert stand_in.levels[("71", "487838322")] == 3
     assert len(stand_in.sets()) == before + 1  # three changes, one push
     quantity = stand_in.sets()[-1]["variables"]["input"]["quantities"][0]
@@ -57,9 +48,9 @@ def test_stock_changes_reach_the_shop_per_location_after_commit(shop) -> None:
 
 def test_an_imported_order_lowers_what_the_shop_may_sell(shop) -> None:
     onhand, stand_in = shop
-    worker.sync(onhand)
+    drain(onhand)
     deliver(onhand, sample())
-    report = worker.sync(onhand)
+    report = drain(onhand)
     assert report.deliveries == 1
     assert stand_in.levels == {("70", "487838322"): 4, ("71", "487838322"): 3}
 
@@ -79,18 +70,22 @@ def test_bundles_are_computed_from_components_per_location_and_transit_is_exclud
     services.transit.ship_transfer(onhand, ShipTransfer(services.transfer_orders.create_transfer(
         onhand, CreateTransfer(source="NY", destination="LA", transit="SEA",
                                lines=[NewTransferLine("IPOD2008BLACK", 2)])).reference))
-    worker.sync(onhand)
+    drain(onhand)
     # NY: 5 green, 4 black (2 on the sea) → 2 pairs; LA: 0 green, 2 black → 0 pairs. Counted over
     # both places at once it would be min(5, 6 / 2) = 3: a pair that no one place can ship.
     assert stand_in.levels == {("70", "487838322"): 5, ("71", "487838322"): 6, ("72", "487838322"): 2}
 
 
-def test_throttling_5xx_and_a_lost_answer_are_retried_to_the_same_end(shop) -> None:
-    onhand, stand_in = shop
-    clock = Clock(onhand)
-    onhand._clock = clock  # the retries' waits are read from this clock, never slept
+def test_throttling_5xx_and_a_lost_answer_are_retried_to_the_same_end(shop, database_url) -> None:
+    stand_in = shop[1]
+    clock = Clock(shop[0].now())
+    with clocked(database_url, clock) as onhand:
+        throttled_then_failing(onhand, stand_in, clock)
+
+
+def throttled_then_failing(onhand, stand_in, clock) -> None:
     stand_in.fail_next("throttled")
-    worker.sync(onhand)
+    drain(onhand)
     assert stand_in.levels == {}
     with onhand.reading() as uow:
         [row, _] = uow.channels.push_rows(1).values()
@@ -98,7 +93,7 @@ def test_throttling_5xx_and_a_lost_answer_are_retried_to_the_same_end(shop) -> N
     stand_in.fail_next("500", "lost")
     for _ in range(3):
         clock.now += timedelta(minutes=1)
-        worker.sync(onhand)
+        drain(onhand)
     assert stand_in.levels == {("70", "487838322"): 5, ("71", "487838322"): 5}
     keys = [r["variables"]["key"] for r in stand_in.sets()]
     assert len(keys) == 2 and keys[0] == keys[1]  # the lost answer's retry is the same request
@@ -107,10 +102,10 @@ def test_throttling_5xx_and_a_lost_answer_are_retried_to_the_same_end(shop) -> N
 
 def test_a_shop_that_sold_meanwhile_is_read_again_and_reconcile_corrects_drift(shop) -> None:
     onhand, stand_in = shop
-    worker.sync(onhand)
+    drain(onhand)
     stand_in.levels[("71", "487838322")] = 4  # sold one in the shop, no webhook yet
     adjust(onhand, "NY", "IPOD2008BLACK", 1)
-    worker.sync(onhand)
+    drain(onhand)
     assert stand_in.levels[("71", "487838322")] == 6  # the stale compare was read again, then set
     stand_in.levels[("70", "487838322")] = 99
     assert services.channel_pushes.reconcile(onhand, "shop-us") == (2, 1)

@@ -15,6 +15,7 @@ from onhand.domain.errors import InvalidInput
 from onhand.entrypoints.cli.amazon import sync as amazon_sync
 from onhand.entrypoints.cli.render import console, table, text
 from onhand.entrypoints.cli.session import onhand
+from onhand.services import resolve
 
 channels_app = typer.Typer(help="Sales channels (Shopify, Amazon, generic): add, map, exceptions, sync.",
                            no_args_is_help=True)
@@ -123,7 +124,7 @@ def exceptions(
 
 
 @channels_app.command("resolve")
-def resolve(ctx: typer.Context, name: ChannelArg,
+def resolve_one(ctx: typer.Context, name: ChannelArg,
             exception_id: Annotated[int, typer.Argument(metavar="ID", help="The exception's id.")]) -> None:
     """Mark an exception resolved."""
     exceptions_table([services.channel_exceptions.resolve_exception(
@@ -131,9 +132,34 @@ def resolve(ctx: typer.Context, name: ChannelArg,
 
 
 @channels_app.command("sync")
-def sync(ctx: typer.Context, name: ChannelArg) -> None:
-    """Sync a channel now (Amazon: pull changed orders, send changed quantities)."""
-    kind = services.channels.show_channel(onhand(ctx), name).kind
-    if kind != "amazon":
-        raise InvalidInput("name", f"sync of a {kind} channel is not available here yet")
-    amazon_sync(ctx, name)
+def sync(ctx: typer.Context, name: Annotated[str | None, typer.Argument(
+        metavar="[CHANNEL]", help="An Amazon channel: also pull its changed orders now.")] = None) -> None:
+    """Process received webhooks, push available quantities, send fulfilments — until idle
+    (an Amazon channel named: pull its changed orders and send its quantities)."""
+    if name is not None and services.channels.show_channel(onhand(ctx), name).kind == "amazon":
+        amazon_sync(ctx, name)
+        return
+    report = services.channel_worker.sync(onhand(ctx))
+    console().print(Text(f"Processed {report.deliveries} deliveries, pushed {report.pushes} quantities, "
+                         f"sent {report.fulfilments} fulfilments."))
+
+
+@channels_app.command("reconcile")
+def reconcile(ctx: typer.Context, name: ChannelArg) -> None:
+    """Compare every mapped item at every channel location with the shop, and correct it."""
+    compared, corrected = services.channel_pushes.reconcile(onhand(ctx), name)
+    console().print(Text(f"Compared {compared} quantities; corrected {corrected}."))
+
+
+@channels_app.command("catch-up")
+def catch_up(
+    ctx: typer.Context,
+    name: ChannelArg,
+    since: Annotated[str, typer.Option(help="Orders updated since this moment, e.g. 2026-03-30T00:00:00Z.")],
+) -> None:
+    """Import the orders the channel changed since a moment (after an outage, at start-up)."""
+    moment = resolve.moment(since, "since")
+    if moment is None:
+        raise InvalidInput("since", "give a moment, e.g. 2026-03-30T00:00:00Z")
+    added = services.channel_catch_up.catch_up(onhand(ctx), name, since=moment)
+    console().print(Text(f"Fetched {added} new order states; the inbox is processed."))

@@ -3,9 +3,10 @@
 The `channel-availability` follower reads the change feed and, for the items a batch
 touched (and the bundles made of them), writes the quantity wanted per (channel, item,
 channel location) into the push outbox, in the follower's own transaction: coalesced (one
-row per target, however many changes), made due again only when the number changes. The
-sender (`pushes.py`) sends them after commit. `reconcile` compares everything with what
-the channel holds and corrects it.
+row per target, however many changes), made due again whenever the batch touched it. The
+sender (`pushes.py`) sends them after commit. A touched row is sent even when its number
+did not change: the shop counts its own sales, so it may hold less than Onhand last sent.
+`reconcile` compares everything with what the channel holds and corrects it.
 
 A channel location shows the sum over the Onhand locations mapped to it (each with its
 bins) of what is available to sell now there — the same rule as every report
@@ -88,7 +89,9 @@ def handle(uow: UnitOfWork, batch: Batch) -> None:
         return
     for channel in uow.channels.channels_mapped():
         for (item, ext), quantity in sorted(wanted_quantities(uow, channel, batch.now, item_ids).items()):
-            uow.channels.want(channel.id, item, ext, quantity, batch.now)
+            # Due even when Onhand's number did not move: a sale the shop counted itself and a
+            # receipt can cancel out here while the shop holds less (the push's compare reads it).
+            uow.channels.touch(channel.id, item, ext, quantity, batch.now)
 
 
 FOLLOWER = Follower(NAME, handle)

@@ -235,6 +235,17 @@ class ChannelRepository:
                 channel_id=channel_id, item_id=item_id, external_location_id=external_location_id, quantity=quantity,
                 version=1, sent_version=0, attempts=0, updated_at=now))
 
+    def touch(self, channel_id: int, item_id: int, external_location_id: str, quantity: Decimal, now: datetime) -> None:
+        done = self._conn.execute(
+            update(channel_pushes).where(
+                channel_pushes.c.channel_id == channel_id, channel_pushes.c.item_id == item_id,
+                channel_pushes.c.external_location_id == external_location_id,
+            ).values(quantity=quantity, version=channel_pushes.c.version + 1, attempts=0, next_attempt_at=None,
+                     updated_at=now)
+        )
+        if done.rowcount == 0:
+            self.want(channel_id, item_id, external_location_id, quantity, now)
+
     def due_pushes(self, channel_id: int, *, now: datetime, limit: int) -> builtins.list[PushRecord]:
         rows = self._conn.execute(
             select(channel_pushes)
