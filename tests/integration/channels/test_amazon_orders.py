@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from onhand import services
+from onhand.domain.orders.commands import ShipOrder
 from onhand.services.channels.amazon_orders import Outcome, apply_amazon_order
 from tests.integration.channels.amazon_helpers import amazon_order, amazon_shop
 from tests.integration.helpers import assert_books_balance, level
@@ -86,3 +87,28 @@ def test_an_order_of_unknown_skus_only_is_listed_once_and_imported_nothing(onhan
     assert apply_amazon_order(onhand, "amz-us", order) is Outcome.REFUSED
     assert _orders(onhand) == []
     assert len(services.channel_exceptions.list_exceptions(onhand, channel="amz-us")) == 1
+
+
+def test_prices_a_pending_order_lacked_are_taken_when_it_is_unshipped(onhand) -> None:
+    amazon_shop(onhand)
+    apply_amazon_order(onhand, "amz-us", amazon_order(status="Pending", lines=(("MUG-AMZ", 2, None),)))
+    unshipped = amazon_order(status="Unshipped", lines=(("MUG-AMZ", 2, "21.98"),))
+    assert apply_amazon_order(onhand, "amz-us", unshipped) is Outcome.UPDATED
+    assert apply_amazon_order(onhand, "amz-us", unshipped) is Outcome.UNCHANGED
+    full = services.sales_orders.find_order(onhand, channel="amz-us", external_id=unshipped.amazon_order_id)
+    assert [(ln.quantity, ln.unit_price, ln.reserved) for ln in full.lines] == [(2, Decimal("10.99"), 2)]
+    assert level(onhand, "MUG", "NY")[1] == 2
+
+
+def test_a_change_after_onhand_shipped_part_is_listed_not_applied(onhand) -> None:
+    amazon_shop(onhand)
+    order = amazon_order(lines=(("MUG-AMZ", 2, "20.00"), ("CUP", 1, "5.00")))
+    apply_amazon_order(onhand, "amz-us", order)  # CUP has no stock: the order waits for it
+    full = services.sales_orders.find_order(onhand, channel="amz-us", external_id=order.amazon_order_id)
+    services.shipping.ship_order(onhand, ShipOrder(full.reference))  # the mugs go
+    changed = amazon_order(lines=(("MUG-AMZ", 2, "18.00"), ("CUP", 1, "5.00")))
+    assert apply_amazon_order(onhand, "amz-us", changed) is Outcome.REFUSED
+    (exception,) = services.channel_exceptions.list_exceptions(onhand, channel="amz-us")
+    assert exception.kind == "edit_after_shipping"
+    after = services.sales_orders.find_order(onhand, channel="amz-us", external_id=order.amazon_order_id)
+    assert [ln.unit_price for ln in after.lines] == [Decimal("10.00"), Decimal("5.00")]

@@ -20,6 +20,7 @@ from onhand.services.feed.followers import run_until_idle
 from tests.amazon_stand_in import amazon_stand_in
 from tests.integration.channels.amazon_helpers import amazon_order, amazon_shop
 from tests.integration.channels.test_amazon_sync import CREDENTIALS
+from tests.integration.feed.settle import settle
 from tests.integration.helpers import add_place, adjust, level
 
 
@@ -32,6 +33,7 @@ def amazon():
 
 
 def _drain(onhand, client):
+    settle(onhand)  # PostgreSQL: every event committed is visible to the follower
     run_until_idle(onhand, availability.FOLLOWER)
     queue_amazon_quantities(onhand, "amz-us")
     return send_amazon_quantities(onhand, "amz-us", client)
