@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from onhand.domain.channels.amazon import (
     MERCHANT_CODE,
@@ -43,7 +43,7 @@ from onhand.domain.orders.sales_orders import ACTIVE, EDITABLE, OrderStatus
 from onhand.domain.orders.views import SalesOrderView
 from onhand.services.channels.channels import channel_record
 from onhand.services.channels.exceptions import raise_exception
-from onhand.services.context import ServiceContext
+from onhand.services.context import ServiceContext, in_transaction
 from onhand.services.orders import sales_orders, shipping
 
 if TYPE_CHECKING:
@@ -175,10 +175,13 @@ def _revise(
                    "Amazon changed the order's lines or prices after Onhand began to fulfil it; not applied")
         return view, Outcome.REFUSED
     view = sales_orders.update_order(ctx, UpdateOrder(reference=view.reference, lines=new_lines))
-    with ctx.writing() as uow:
+
+    def work(uow: UnitOfWork) -> Any:
         if known is not None:
             uow.channels.replace_order_lines(known[0], _line_rows(uow, plan, order))
             uow.channels.update_order(known[0], external_updated_at=order.last_update[:40])
+
+    in_transaction(ctx, work)
     return view, Outcome.UPDATED
 
 
@@ -198,7 +201,8 @@ def _line_rows(uow: UnitOfWork, plan: _Plan, order: AmazonOrder) -> list[dict[st
 
 def _record(ctx: ServiceContext, plan: _Plan, order: AmazonOrder, view: SalesOrderView) -> None:
     """The channel order and its lines as Amazon sent them; each unknown SKU an exception."""
-    with ctx.writing() as uow:
+
+    def work(uow: UnitOfWork) -> Any:
         if uow.channels.order_of(plan.channel.id, order.amazon_order_id) is not None:
             return  # another sync recorded it meanwhile
         order_id = uow.orders.id_by_external_id(plan.channel.name, order.amazon_order_id)
@@ -214,6 +218,8 @@ def _record(ctx: ServiceContext, plan: _Plan, order: AmazonOrder, view: SalesOrd
                                 f"{line.quantity} unit(s) not reserved",
                                 at=ctx.now(), external_order_id=order.amazon_order_id,
                                 external_line_id=line.order_item_id[:100], sku=(line.seller_sku or "")[:100] or None)
+
+    return in_transaction(ctx, work)
 
 
 def _release(ctx: ServiceContext, plan: _Plan, order: AmazonOrder) -> Outcome:
@@ -262,11 +268,14 @@ def _note_once(
 ) -> None:
     """An exception, unless the same one (order, line, kind) is still open: syncs repeat."""
     line_id = line.order_item_id[:100] if line else None
-    with ctx.writing() as uow:
+
+    def work(uow: UnitOfWork) -> Any:
         open_ones = uow.channels.exceptions(channel_id=channel.id, unresolved=True, limit=1000, offset=0)
         if any(e.external_order_id == order.amazon_order_id and e.external_line_id == line_id and e.kind == kind.value
                for e in open_ones):
             return
         raise_exception(uow, channel.id, kind.value, detail, at=ctx.now(), external_order_id=order.amazon_order_id,
                         external_line_id=line_id, sku=(line.seller_sku or "")[:100] or None if line else None)
+
+    return in_transaction(ctx, work)
 
