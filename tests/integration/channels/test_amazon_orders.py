@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from onhand import services
-from onhand.domain.orders.commands import ShipOrder
+from onhand.domain.orders.commands import CreateOrder, NewOrderLine, OrderAction, ShipOrder
 from onhand.services.channels.amazon_orders import Outcome, apply_amazon_order
 from tests.integration.channels.amazon_helpers import amazon_order, amazon_shop
 from tests.integration.helpers import assert_books_balance, level
@@ -112,3 +112,14 @@ def test_a_change_after_onhand_shipped_part_is_listed_not_applied(onhand) -> Non
     assert exception.kind == "edit_after_shipping"
     after = services.sales_orders.find_order(onhand, channel="amz-us", external_id=order.amazon_order_id)
     assert [ln.unit_price for ln in after.lines] == [Decimal("10.00"), Decimal("5.00")]
+
+
+def test_a_cancel_releases_an_order_whose_import_was_cut_short(onhand) -> None:
+    amazon_shop(onhand)
+    # The sales order was made and allocated, then the process died before the channel's record.
+    services.sales_orders.create_order(onhand, CreateOrder(
+        lines=(NewOrderLine("MUG", Decimal(2), location="NY"),), channel="amz-us", external_id="111-0000001-0000001"))
+    services.sales_orders.allocate_order(onhand, OrderAction(
+        services.sales_orders.find_order(onhand, channel="amz-us", external_id="111-0000001-0000001").reference))
+    assert apply_amazon_order(onhand, "amz-us", amazon_order(status="Canceled", lines=())) is Outcome.CANCELLED
+    assert level(onhand, "MUG", "NY")[1] == 0

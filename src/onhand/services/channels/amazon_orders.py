@@ -66,7 +66,8 @@ class _Plan:
     items: dict[str, str]  # SellerSKU → Onhand SKU
     fba_location: str | None  # the code of the channel's FBA location
     merchant_location: str | None  # where merchant orders ship from (None: routing decides)
-    known: int | None  # the sales order's id, when imported already
+    known: int | None  # the sales order's id, when imported (and recorded as the channel's) already
+    sales_order: int | None  # the sales order of this AmazonOrderId, recorded or not (an import cut short)
 
 
 def amazon_channel(uow: UnitOfWork, name: str, field: str = "channel") -> ChannelRecord:
@@ -98,7 +99,8 @@ def _plan(ctx: ServiceContext, name: str, order: AmazonOrder) -> _Plan:
         items = {m.external_sku or m.sku: m.sku for m in uow.channels.skus(channel.id)}
         known = uow.channels.order_of(channel.id, order.amazon_order_id)
         return _Plan(channel, items, fba_location_code(uow, channel.id), merchant_location_code(uow, channel.id),
-                     known[1] if known else None)
+                     known[1] if known else None,
+                     uow.orders.id_by_external_id(channel.name, order.amazon_order_id))
 
 
 def apply_amazon_order(ctx: ServiceContext, name: str, order: AmazonOrder) -> Outcome:
@@ -223,7 +225,7 @@ def _record(ctx: ServiceContext, plan: _Plan, order: AmazonOrder, view: SalesOrd
 
 
 def _release(ctx: ServiceContext, plan: _Plan, order: AmazonOrder) -> Outcome:
-    if plan.known is None:
+    if plan.sales_order is None:
         return Outcome.SKIPPED
     view = sales_orders.find_order(ctx, channel=plan.channel.name, external_id=order.amazon_order_id)
     if OrderStatus(view.status) not in ACTIVE:
