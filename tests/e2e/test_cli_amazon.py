@@ -82,3 +82,14 @@ def test_missing_credentials_are_named_not_shown(cli_run, amazon, monkeypatch) -
     assert done.exit_code != 0
     assert "ONHAND_CHANNEL_AMZ_US_REFRESH_TOKEN" in done.stdout + done.stderr
     assert CLIENT_SECRET not in done.stdout + done.stderr
+
+
+def test_the_worker_runs_a_round_over_every_amazon_channel(onhand, cli_run, amazon) -> None:
+    url, state = amazon
+    _shop(cli_run, url)
+    done = cli_run("amazon", "worker", "--once")
+    assert done.exit_code == 0, done.stderr
+    assert "amz-us; orders: 0 read" in done.stdout
+    settle(onhand)
+    assert cli_run("amazon", "worker", "--once").exit_code == 0
+    assert state.quantities == {"MUG": 10}
