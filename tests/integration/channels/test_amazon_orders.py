@@ -9,7 +9,7 @@ from onhand import services
 from onhand.domain.orders.commands import CreateOrder, NewOrderLine, OrderAction, ShipOrder
 from onhand.services.channels.amazon_orders import Outcome, apply_amazon_order
 from tests.integration.channels.amazon_helpers import amazon_order, amazon_shop
-from tests.integration.helpers import assert_books_balance, level
+from tests.integration.helpers import adjust, assert_books_balance, level
 
 
 def _orders(onhand):
@@ -123,3 +123,18 @@ def test_a_cancel_releases_an_order_whose_import_was_cut_short(onhand) -> None:
         services.sales_orders.find_order(onhand, channel="amz-us", external_id="111-0000001-0000001").reference))
     assert apply_amazon_order(onhand, "amz-us", amazon_order(status="Canceled", lines=())) is Outcome.CANCELLED
     assert level(onhand, "MUG", "NY")[1] == 0
+
+
+def test_an_fba_shipment_onhand_was_short_for_ships_what_it_held_and_cancels_the_rest(onhand) -> None:
+    amazon_shop(onhand)  # 5 mugs at FBA
+    shipped = amazon_order(status="Shipped", channel="AFN", lines=(("MUG-AMZ", 7, "70.00"),))
+    assert apply_amazon_order(onhand, "amz-us", shipped) is Outcome.SHIPPED
+    assert apply_amazon_order(onhand, "amz-us", shipped) is Outcome.UNCHANGED
+    assert level(onhand, "MUG", "FBA")[:2] == (0, 0)
+    full = services.sales_orders.find_order(onhand, channel="amz-us", external_id=shipped.amazon_order_id)
+    assert full.status == "cancelled" and full.lines[0].shipped == 5
+    (exception,) = services.channel_exceptions.list_exceptions(onhand, channel="amz-us")
+    assert exception.kind == "short_stock"
+    adjust(onhand, "FBA", "MUG", 3)  # counted later: nothing waits for it
+    assert level(onhand, "MUG", "FBA")[1] == 0
+    assert_books_balance(onhand)

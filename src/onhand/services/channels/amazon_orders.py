@@ -238,17 +238,23 @@ def _release(ctx: ServiceContext, plan: _Plan, order: AmazonOrder) -> Outcome:
 
 
 def _ship_from_fba(ctx: ServiceContext, plan: _Plan, order: AmazonOrder, view: SalesOrderView) -> Outcome:
+    """Ship what the order holds at the FBA location. What Onhand could not reserve there
+    has left Amazon all the same: the rest of the order is cancelled (so it never holds
+    stock that arrives later) and `short_stock` asks for a count of the FBA location."""
     if OrderStatus(view.status) not in ACTIVE:
         return Outcome.UNCHANGED
     short = sum((line.open - line.reserved for line in view.lines), Decimal(0))
+    shipped = any(line.reserved > 0 for line in view.lines)
+    if shipped:
+        view = shipping.ship_order(ctx, ShipOrder(view.reference))
     if short > 0:
         _note_once(ctx, plan.channel, order, None, ExceptionKind.SHORT_STOCK,
-                   f"Amazon shipped it from FBA, but Onhand holds {short} unit(s) fewer at "
-                   f"{plan.fba_location}: count the FBA location (onhand amazon fba-sync)")
-    if all(line.reserved == 0 for line in view.lines):
-        return Outcome.REFUSED
-    shipping.ship_order(ctx, ShipOrder(view.reference))
-    return Outcome.SHIPPED
+                   f"Amazon shipped it from FBA, but Onhand held {short} unit(s) fewer at "
+                   f"{plan.fba_location}; the rest of the order is cancelled: count the FBA location "
+                   "(onhand amazon fba-sync)")
+        if OrderStatus(view.status) in ACTIVE:
+            sales_orders.cancel_order(ctx, OrderAction(view.reference))
+    return Outcome.SHIPPED if shipped else Outcome.REFUSED
 
 
 def _note_unknown(ctx: ServiceContext, channel: ChannelRecord, order: AmazonOrder, line: AmazonOrderLine) -> None:
