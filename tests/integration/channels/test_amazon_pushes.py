@@ -8,6 +8,7 @@ import pytest
 from onhand import services
 from onhand.adapters.channels.amazon.client import AmazonClient
 from onhand.domain.channels.commands import MapLocation
+from onhand.services.channels import amazon_pushes
 from onhand.services.channels.amazon_orders import apply_amazon_order
 from onhand.services.channels.amazon_pushes import (
     SendResult,
@@ -96,3 +97,19 @@ def test_a_location_mapped_later_counts_after_a_reconcile(onhand, amazon) -> Non
     queue_all_amazon_quantities(onhand, "amz-us")
     send_amazon_quantities(onhand, "amz-us", client)
     assert state.quantities["MUG-AMZ"] == 17
+
+
+def test_many_quantities_go_as_one_json_listings_feed_marked_by_its_report(onhand, amazon, clock, monkeypatch) -> None:
+    client, state = amazon
+    amazon_shop(onhand)
+    adjust(onhand, "NY", "CUP", 3)
+    monkeypatch.setattr(amazon_pushes, "FEED_FROM", 2)
+    state.invalid_skus.add("CUP")
+    state.feed_polls = 2
+    assert _drain(onhand, client) == SendResult(sent=1, failed=1)
+    assert len(state.feeds) == 1 and state.patches == []  # one feed, no single patches
+    assert state.quantities == {"MUG-AMZ": 10}
+    state.invalid_skus.clear()
+    clock.advance(seconds=31)
+    assert send_amazon_quantities(onhand, "amz-us", client) == SendResult(sent=1, failed=0)  # one row: a patch
+    assert state.quantities == {"MUG-AMZ": 10, "CUP": 3}

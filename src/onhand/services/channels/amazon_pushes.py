@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 MAX_CHANGES = 100_000  # availability rows read per queue run (one per item and location)
 BATCH = 100  # rows sent per send run
+FEED_FROM = 20  # due rows from which one JSON_LISTINGS_FEED is sent instead of one patch each
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_WAIT = timedelta(hours=1)
 
@@ -107,6 +108,8 @@ def send_amazon_quantities(ctx: ServiceContext, name: str, api: AmazonApi, *, ba
         channel = amazon_channel(uow, name)
         skus = {m.item_id: m.external_sku or m.sku for m in uow.channels.skus(channel.id)}
         due = [r for r in uow.channel_sync.due(channel.id, ctx.now(), batch) if r.item_id in skus]
+    if len(due) >= FEED_FROM:
+        return _send_feed(ctx, channel.id, api, due, skus)
     sent = failed = 0
     for row in due:
         try:
@@ -117,6 +120,28 @@ def send_amazon_quantities(ctx: ServiceContext, name: str, api: AmazonApi, *, ba
             continue
         sent += 1
         _sent(ctx, row)
+    return SendResult(sent, failed)
+
+
+def _send_feed(
+    ctx: ServiceContext, channel_id: int, api: AmazonApi, due: list[Any], skus: dict[int, str]
+) -> SendResult:
+    """Many rows as one JSON_LISTINGS_FEED; each row is marked by the processing report."""
+    try:
+        results = api.set_quantities([(skus[row.item_id], int(row.quantity)) for row in due])
+    except PushFailed as refused:
+        for row in due:
+            _failed(ctx, channel_id, row, str(refused))
+        return SendResult(0, len(due))
+    sent = failed = 0
+    for row in due:
+        error = results.get(skus[row.item_id], "not in the feed's processing report")
+        if error is None:
+            sent += 1
+            _sent(ctx, row)
+        else:
+            failed += 1
+            _failed(ctx, channel_id, row, f"JSON_LISTINGS_FEED: {error}")
     return SendResult(sent, failed)
 
 
