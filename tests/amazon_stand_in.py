@@ -11,12 +11,20 @@
 - `GET /orders/v0/orders/{id}/orderItems` answers the order's items (`items_page_size` per page).
 - `PATCH /listings/2021-08-01/items/{sellerId}/{sku}?marketplaceIds=…` records the
   `fulfillment_availability` quantity and answers `{"sku", "status": "ACCEPTED", "submissionId"}`.
+- Feeds API 2021-06-30: `POST /feeds/2021-06-30/documents` answers a feedDocumentId and
+  an upload URL (`PUT /upload/{id}`, no access token: it is presigned); `POST
+  /feeds/2021-06-30/feeds` (JSON_LISTINGS_FEED) processes the document at once: each
+  PATCH message sets its SKU's quantity, except SKUs in `invalid_skus` (an ERROR issue);
+  `GET /feeds/2021-06-30/feeds/{id}` answers IN_PROGRESS `feed_polls` times, then DONE
+  with a resultFeedDocumentId whose report (`GET /feeds/2021-06-30/documents/{id}` → url)
+  is GZIP-compressed JSON: `{"header", "issues": [...], "summary": {...}}`.
 - `faults`: answers to give first, in order, to requests whose path starts with a prefix:
   `(prefix, status, headers)`: 429 with `x-amzn-RateLimit-Limit`, 500, 503 …
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import threading
 import uuid
@@ -46,6 +54,10 @@ class AmazonState:
     tokens: set[str] = field(default_factory=set)
     listings: dict[str, list[str]] = field(default_factory=dict)  # NextToken → order ids left
     page_size: int = 2
+    documents: dict[str, bytes] = field(default_factory=dict)
+    feeds: dict[str, dict] = field(default_factory=dict)
+    invalid_skus: set[str] = field(default_factory=set)
+    feed_polls: int = 1
     last_updated_before: str = "2026-03-02T09:58:00Z"  # Amazon: about two minutes before now
     items_page_size: int = 100
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -74,7 +86,20 @@ def _handler(state: AmazonState) -> type[StandIn]:
                                           "message": "Access to requested resource is denied."}]})
             return False
 
+        def _download(self) -> bool:
+            path = urlsplit(self.path).path
+            if not path.startswith("/download/"):
+                return False
+            data = state.documents[path.removeprefix("/download/")]
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return True
+
         def _start(self) -> tuple[str, dict[str, list[str]]] | None:
+            if self._download():
+                return None
             url = urlsplit(self.path)
             with state.lock:
                 state.requests.append((self.command, url.path, dict(self.headers)))
@@ -83,6 +108,9 @@ def _handler(state: AmazonState) -> type[StandIn]:
             return url.path, parse_qs(url.query)
 
         def do_POST(self) -> None:
+            if urlsplit(self.path).path.startswith("/feeds/"):
+                self._feeds_post()
+                return
             if urlsplit(self.path).path != "/auth/o2/token":
                 self.answer(404, {"errors": [{"code": "NotFound"}]})
                 return
@@ -101,7 +129,21 @@ def _handler(state: AmazonState) -> type[StandIn]:
             if started is None:
                 return
             path, query = started
-            if path == "/orders/v0/orders":
+            if path.startswith("/feeds/2021-06-30/feeds/"):
+                feed_id = path.rsplit("/", 1)[1]
+                feed = state.feeds[feed_id]
+                if feed["polls"] > 0:
+                    feed["polls"] -= 1
+                    self.answer(200, {"feedId": feed_id, "feedType": "JSON_LISTINGS_FEED",
+                                      "processingStatus": "IN_PROGRESS"})
+                else:
+                    self.answer(200, {"feedId": feed_id, "feedType": "JSON_LISTINGS_FEED", "processingStatus": "DONE",
+                                      "resultFeedDocumentId": feed["result"]})
+            elif path.startswith("/feeds/2021-06-30/documents/"):
+                document = path.rsplit("/", 1)[1]
+                self.answer(200, {"feedDocumentId": document, "compressionAlgorithm": "GZIP",
+                                  "url": f"http://{self.headers.get('Host')}/download/{document}"})
+            elif path == "/orders/v0/orders":
                 self._orders(query)
             elif path.startswith("/orders/v0/orders/") and path.endswith("/orderItems"):
                 order_id = unquote(path.split("/")[4])
@@ -142,6 +184,52 @@ def _handler(state: AmazonState) -> type[StandIn]:
                 state.listings[token] = rest
                 payload["NextToken"] = token
             self.answer(200, {"payload": payload})
+
+        def _feeds_post(self) -> None:
+            started = self._start()
+            if started is None:
+                return
+            path, _query = started
+            body = json.loads(self.body())
+            if path == "/feeds/2021-06-30/documents":
+                document = uuid.uuid4().hex
+                host = self.headers.get("Host")
+                self.answer(201, {"feedDocumentId": document, "url": f"http://{host}/upload/{document}"})
+            elif path == "/feeds/2021-06-30/feeds" and body.get("feedType") == "JSON_LISTINGS_FEED" \
+                    and body.get("marketplaceIds") == [MARKETPLACE]:
+                feed = json.loads(state.documents[body["inputFeedDocumentId"]])
+                assert feed["header"]["sellerId"] == SELLER and feed["header"]["version"] == "2.0"
+                issues = []
+                for message in feed["messages"]:
+                    (patch,) = message["patches"]
+                    (availability,) = patch["value"]
+                    assert patch["path"] == "/attributes/fulfillment_availability"
+                    assert availability["fulfillment_channel_code"] == "DEFAULT"
+                    if message["sku"] in state.invalid_skus:
+                        issues.append({"messageId": message["messageId"], "code": "90220", "severity": "ERROR",
+                                       "message": "'sku' is not a listing of this seller"})
+                    else:
+                        state.quantities[message["sku"]] = availability["quantity"]
+                report = {"header": {"sellerId": SELLER, "version": "2.0", "feedId": "x"}, "issues": issues,
+                          "summary": {"errors": len(issues), "warnings": 0,
+                                      "messagesProcessed": len(feed["messages"]),
+                                      "messagesAccepted": len(feed["messages"]) - len(issues),
+                                      "messagesInvalid": len(issues)}}
+                result = uuid.uuid4().hex
+                state.documents[result] = gzip.compress(json.dumps(report).encode())
+                feed_id = str(len(state.feeds) + 50001)
+                state.feeds[feed_id] = {"polls": state.feed_polls, "result": result, "messages": len(feed["messages"])}
+                self.answer(202, {"feedId": feed_id})
+            else:
+                self.answer(400, {"errors": [{"code": "InvalidInput", "message": "bad feed request"}]})
+
+        def do_PUT(self) -> None:
+            path = urlsplit(self.path).path
+            if not path.startswith("/upload/") or "json" not in (self.headers.get("content-type") or ""):
+                self.answer(400, {"errors": [{"code": "InvalidInput"}]})
+                return
+            state.documents[path.removeprefix("/upload/")] = self.body()
+            self.answer(200, {})
 
         def do_PATCH(self) -> None:
             started = self._start()

@@ -18,6 +18,7 @@ from tests.amazon_stand_in import (
     item,
     order,
 )
+from tests.integration.feed.settle import settle
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "amazon"
 
@@ -45,7 +46,7 @@ def _shop(cli_run, url) -> None:
         assert done.exit_code == 0, (args, done.stdout, done.stderr)
 
 
-def test_channels_sync_pulls_orders_and_pushes_quantities(cli_run, amazon) -> None:
+def test_channels_sync_pulls_orders_and_pushes_quantities(onhand, cli_run, amazon) -> None:
     url, state = amazon
     _shop(cli_run, url)
     now = datetime.now(UTC)  # the CLI reads the real clock
@@ -55,6 +56,8 @@ def test_channels_sync_pulls_orders_and_pushes_quantities(cli_run, amazon) -> No
     done = cli_run("channels", "sync", "amz-us")
     assert done.exit_code == 0, done.stderr
     assert "1 imported" in done.stdout
+    settle(onhand)  # PostgreSQL: the reservation's event is visible to the next round
+    assert cli_run("amazon", "sync", "amz-us").exit_code == 0
     assert state.quantities == {"MUG": 7}
     for secret in (CLIENT_SECRET, REFRESH):
         assert secret not in done.stdout + done.stderr
@@ -79,3 +82,14 @@ def test_missing_credentials_are_named_not_shown(cli_run, amazon, monkeypatch) -
     assert done.exit_code != 0
     assert "ONHAND_CHANNEL_AMZ_US_REFRESH_TOKEN" in done.stdout + done.stderr
     assert CLIENT_SECRET not in done.stdout + done.stderr
+
+
+def test_the_worker_runs_a_round_over_every_amazon_channel(onhand, cli_run, amazon) -> None:
+    url, state = amazon
+    _shop(cli_run, url)
+    done = cli_run("amazon", "worker", "--once")
+    assert done.exit_code == 0, done.stderr
+    assert "amz-us; orders: 0 read" in done.stdout
+    settle(onhand)
+    assert cli_run("amazon", "worker", "--once").exit_code == 0
+    assert state.quantities == {"MUG": 10}

@@ -8,6 +8,7 @@ import pytest
 from onhand import services
 from onhand.adapters.channels.amazon.client import AmazonClient
 from onhand.domain.channels.commands import MapLocation
+from onhand.services.channels import amazon_pushes
 from onhand.services.channels.amazon_orders import apply_amazon_order
 from onhand.services.channels.amazon_pushes import (
     SendResult,
@@ -20,6 +21,7 @@ from onhand.services.feed.followers import run_until_idle
 from tests.amazon_stand_in import amazon_stand_in
 from tests.integration.channels.amazon_helpers import amazon_order, amazon_shop
 from tests.integration.channels.test_amazon_sync import CREDENTIALS
+from tests.integration.feed.settle import settle
 from tests.integration.helpers import add_place, adjust, level
 
 
@@ -32,6 +34,7 @@ def amazon():
 
 
 def _drain(onhand, client):
+    settle(onhand)  # PostgreSQL: every event committed is visible to the follower
     run_until_idle(onhand, availability.FOLLOWER)
     queue_amazon_quantities(onhand, "amz-us")
     return send_amazon_quantities(onhand, "amz-us", client)
@@ -94,3 +97,19 @@ def test_a_location_mapped_later_counts_after_a_reconcile(onhand, amazon) -> Non
     queue_all_amazon_quantities(onhand, "amz-us")
     send_amazon_quantities(onhand, "amz-us", client)
     assert state.quantities["MUG-AMZ"] == 17
+
+
+def test_many_quantities_go_as_one_json_listings_feed_marked_by_its_report(onhand, amazon, clock, monkeypatch) -> None:
+    client, state = amazon
+    amazon_shop(onhand)
+    adjust(onhand, "NY", "CUP", 3)
+    monkeypatch.setattr(amazon_pushes, "FEED_FROM", 2)
+    state.invalid_skus.add("CUP")
+    state.feed_polls = 2
+    assert _drain(onhand, client) == SendResult(sent=1, failed=1)
+    assert len(state.feeds) == 1 and state.patches == []  # one feed, no single patches
+    assert state.quantities == {"MUG-AMZ": 10}
+    state.invalid_skus.clear()
+    clock.advance(seconds=31)
+    assert send_amazon_quantities(onhand, "amz-us", client) == SendResult(sent=1, failed=0)  # one row: a patch
+    assert state.quantities == {"MUG-AMZ": 10, "CUP": 3}

@@ -20,13 +20,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from onhand.domain.catalog.locations import Location
 from onhand.domain.channels.amazon import MERCHANT_CODE, pushed_quantity
 from onhand.domain.errors import PushFailed
 from onhand.services.channels.amazon_orders import amazon_channel
-from onhand.services.context import ServiceContext
+from onhand.services.context import ServiceContext, in_transaction
 from onhand.services.ports.amazon import AmazonApi
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 MAX_CHANGES = 100_000  # availability rows read per queue run (one per item and location)
 BATCH = 100  # rows sent per send run
+FEED_FROM = 20  # due rows from which one JSON_LISTINGS_FEED is sent instead of one patch each
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_WAIT = timedelta(hours=1)
 
@@ -72,7 +73,8 @@ def _want(uow: UnitOfWork, channel_id: int, item_ids: set[int], locations: set[i
 
 def queue_amazon_quantities(ctx: ServiceContext, name: str) -> int:
     """Write the quantities whose availability changed since the channel's mark; how many items."""
-    with ctx.writing() as uow:
+
+    def work(uow: UnitOfWork) -> Any:
         channel = amazon_channel(uow, name)
         mapped = {m.item_id for m in uow.channels.skus(channel.id)}
         locations = _merchant_locations(uow, channel.id)
@@ -86,13 +88,18 @@ def queue_amazon_quantities(ctx: ServiceContext, name: str) -> int:
                             updated_at=ctx.now())
         return count
 
+    return in_transaction(ctx, work)
+
 
 def queue_all_amazon_quantities(ctx: ServiceContext, name: str) -> int:
     """Reconcile: the quantity of every mapped SKU, changed or not (after mapping, say)."""
-    with ctx.writing() as uow:
+
+    def work(uow: UnitOfWork) -> Any:
         channel = amazon_channel(uow, name)
         mapped = {m.item_id for m in uow.channels.skus(channel.id)}
         return _want(uow, channel.id, mapped, _merchant_locations(uow, channel.id), ctx)
+
+    return in_transaction(ctx, work)
 
 
 def send_amazon_quantities(ctx: ServiceContext, name: str, api: AmazonApi, *, batch: int = BATCH) -> SendResult:
@@ -101,20 +108,56 @@ def send_amazon_quantities(ctx: ServiceContext, name: str, api: AmazonApi, *, ba
         channel = amazon_channel(uow, name)
         skus = {m.item_id: m.external_sku or m.sku for m in uow.channels.skus(channel.id)}
         due = [r for r in uow.channel_sync.due(channel.id, ctx.now(), batch) if r.item_id in skus]
+    if len(due) >= FEED_FROM:
+        return _send_feed(ctx, channel.id, api, due, skus)
     sent = failed = 0
     for row in due:
         try:
             api.set_quantity(skus[row.item_id], int(row.quantity))
         except PushFailed as refused:
             failed += 1
-            with ctx.writing() as uow:
-                now = ctx.now()
-                wait = min(FIRST_RETRY * 2 ** int(row.attempts), LONGEST_WAIT)
-                uow.channel_sync.failed(row.id, attempts=int(row.attempts) + 1, next_attempt_at=now + wait,
-                                        error=str(refused), now=now)
-                uow.channels.update(channel.id, last_error=str(refused)[:500], last_error_at=now)
+            _failed(ctx, channel.id, row, str(refused))
             continue
         sent += 1
-        with ctx.writing() as uow:
-            uow.channel_sync.sent(row.id, int(row.version), row.quantity, ctx.now())
+        _sent(ctx, row)
     return SendResult(sent, failed)
+
+
+def _send_feed(
+    ctx: ServiceContext, channel_id: int, api: AmazonApi, due: list[Any], skus: dict[int, str]
+) -> SendResult:
+    """Many rows as one JSON_LISTINGS_FEED; each row is marked by the processing report."""
+    try:
+        results = api.set_quantities([(skus[row.item_id], int(row.quantity)) for row in due])
+    except PushFailed as refused:
+        for row in due:
+            _failed(ctx, channel_id, row, str(refused))
+        return SendResult(0, len(due))
+    sent = failed = 0
+    for row in due:
+        error = results.get(skus[row.item_id], "not in the feed's processing report")
+        if error is None:
+            sent += 1
+            _sent(ctx, row)
+        else:
+            failed += 1
+            _failed(ctx, channel_id, row, f"JSON_LISTINGS_FEED: {error}")
+    return SendResult(sent, failed)
+
+
+def _sent(ctx: ServiceContext, row: Any) -> None:
+    def work(uow: UnitOfWork) -> None:
+        uow.channel_sync.sent(row.id, int(row.version), row.quantity, ctx.now())
+
+    in_transaction(ctx, work)
+
+
+def _failed(ctx: ServiceContext, channel_id: int, row: Any, error: str) -> None:
+    def work(uow: UnitOfWork) -> None:
+        now = ctx.now()
+        wait = min(FIRST_RETRY * 2 ** int(row.attempts), LONGEST_WAIT)
+        uow.channel_sync.failed(row.id, attempts=int(row.attempts) + 1, next_attempt_at=now + wait, error=error,
+                                now=now)
+        uow.channels.update(channel_id, last_error=error[:500], last_error_at=now)
+
+    in_transaction(ctx, work)

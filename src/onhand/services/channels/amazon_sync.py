@@ -13,12 +13,16 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from onhand.domain.channels.amazon import Action, AmazonOrder, ChannelConnection, action_for
 from onhand.domain.errors import InvalidInput, OnhandError, PushFailed
 from onhand.services.channels.amazon_orders import amazon_channel, apply_amazon_order, note_refused
-from onhand.services.context import ServiceContext
+from onhand.services.context import ServiceContext, in_transaction
 from onhand.services.ports.amazon import AmazonApi
+
+if TYPE_CHECKING:
+    from onhand.services.context import UnitOfWork
 
 ORDERS_CURSOR = "orders"
 FIRST_LOOK_BACK = timedelta(days=30)  # how far back the first sync of a channel reads
@@ -102,10 +106,13 @@ def sync_amazon_orders(ctx: ServiceContext, name: str, api: AmazonApi) -> SyncRe
         raise
     # Amazon's LastUpdatedBefore bounds what the listing held; without it, the newest change read.
     cursor = _iso(max(bound or newest, start))  # never backwards
-    with ctx.writing() as uow:
+
+    def work(uow: UnitOfWork) -> Any:
         now = ctx.now()
         uow.channel_sync.set_cursor(channel.id, ORDERS_CURSOR, cursor, now)
         uow.channels.update(channel.id, last_sync_at=now, last_error=None, last_error_at=None, updated_at=now)
+
+    in_transaction(ctx, work)
     return SyncResult(channel.name, seen, dict(outcomes), cursor)
 
 
@@ -121,6 +128,8 @@ def backfill_amazon_orders(ctx: ServiceContext, name: str, orders: list[AmazonOr
 
 
 def _record_error(ctx: ServiceContext, channel_id: int, error: str) -> None:
-    with ctx.writing() as uow:
+    def work(uow: UnitOfWork) -> Any:
         now = ctx.now()
         uow.channels.update(channel_id, last_error=error[:500], last_error_at=now, updated_at=now)
+
+    in_transaction(ctx, work)

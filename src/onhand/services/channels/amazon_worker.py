@@ -11,16 +11,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from onhand.domain.channels.amazon import ChannelConnection
 from onhand.domain.errors import OnhandError
 from onhand.services.channels.amazon_orders import amazon_channel
 from onhand.services.channels.amazon_pushes import SendResult, queue_amazon_quantities, send_amazon_quantities
 from onhand.services.channels.amazon_sync import SyncResult, amazon_channels, amazon_connection, sync_amazon_orders
-from onhand.services.context import ServiceContext
+from onhand.services.context import ServiceContext, in_transaction
 from onhand.services.feed import availability
 from onhand.services.feed.followers import catch_up, run_until_idle
 from onhand.services.ports.amazon import AmazonApi
+
+if TYPE_CHECKING:
+    from onhand.services.context import UnitOfWork
 
 ORDERS_EVERY = timedelta(minutes=2)  # getOrders allows one request a minute (burst 20)
 
@@ -67,7 +71,9 @@ def run_amazon_round(ctx: ServiceContext, connect: Callable[[ChannelConnection],
 
 
 def _record(ctx: ServiceContext, name: str, error: str) -> None:
-    with ctx.writing() as uow:
+    def work(uow: UnitOfWork) -> Any:
         channel = amazon_channel(uow, name)
         now = ctx.now()
         uow.channels.update(channel.id, last_error=error[:500], last_error_at=now, updated_at=now)
+
+    in_transaction(ctx, work)

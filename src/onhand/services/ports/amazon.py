@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from onhand.domain.channels.amazon import AmazonOrderLine, OrdersPage
@@ -18,4 +19,9 @@ class AmazonApi(Protocol):
 
     def set_quantity(self, sku: str, quantity: int) -> None:
         """patchListingsItem: the merchant-fulfilled quantity of `sku`; raises PushFailed."""
+        ...
+
+    def set_quantities(self, quantities: Sequence[tuple[str, int]]) -> dict[str, str | None]:
+        """A JSON_LISTINGS_FEED of many SKUs, processed: per SKU None (accepted) or its error;
+        raises PushFailed when the feed as a whole fails."""
         ...

@@ -10,8 +10,10 @@ still fails is a `PushFailed` naming the operation and the status, never a secre
 
 from __future__ import annotations
 
+import gzip
+import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -19,7 +21,7 @@ from urllib.parse import quote
 import httpx
 
 from onhand.adapters.channels.amazon.credentials import AmazonCredentials
-from onhand.adapters.channels.amazon.listings import patch_body
+from onhand.adapters.channels.amazon.listings import listings_feed, patch_body
 from onhand.adapters.channels.amazon.orders import parse_order_items_page, parse_orders_page
 from onhand.domain.channels.amazon import AmazonOrderLine, OrdersPage
 from onhand.domain.errors import InvalidInput, PushFailed
@@ -31,6 +33,17 @@ BASE_BACKOFF = 0.5  # seconds; doubled on each retry
 MAX_WAIT = 60.0
 MAX_PAGES = 1000  # of one listing: a loop guard, never reached by a real account in one sync
 TARGET = "amazon"
+FEED_CONTENT_TYPE = "application/json; charset=UTF-8"
+FEED_POLLS = 12  # about 8 minutes in all: 2 s, 4 s, … doubling up to MAX_WAIT
+FEED_POLL_WAIT = 2.0
+MAX_REPORT = 50 * 1024 * 1024
+
+
+def _field(body: Any, name: str) -> str:
+    value = body.get(name) if isinstance(body, dict) else None
+    if not isinstance(value, str) or not value or len(value) > 4000:
+        raise PushFailed(TARGET, f"Amazon answered without {name}")
+    return value
 
 
 def rate_limit_wait(headers: httpx.Headers, attempt: int) -> float:
@@ -142,6 +155,51 @@ class AmazonClient:
             first = issues[0].get("message", "") if isinstance(issues, list) and issues and \
                 isinstance(issues[0], dict) else ""
             raise PushFailed(TARGET, f"patchListingsItem of {sku} was {status}: {str(first)[:200]}")
+
+    def set_quantities(self, quantities: Sequence[tuple[str, int]]) -> dict[str, str | None]:
+        """Many SKUs at once through a JSON_LISTINGS_FEED: upload the document, create the
+        feed, wait for Amazon to process it and read its processing report. Per SKU: None
+        (accepted) or the first error. A feed not processed in time raises PushFailed
+        (sending the same values again later is harmless)."""
+        document = self._call("createFeedDocument", "POST", "/feeds/2021-06-30/documents",
+                              json={"contentType": FEED_CONTENT_TYPE})
+        document_id, upload_url = _field(document, "feedDocumentId"), _field(document, "url")
+        body = json.dumps(listings_feed(self._credentials.seller_id, quantities)).encode()
+        try:  # the presigned URL carries its own authorization: no access token
+            uploaded = self._http.put(upload_url, content=body, headers={"content-type": FEED_CONTENT_TYPE})
+        except httpx.HTTPError:
+            raise PushFailed(TARGET, "the feed document upload got no answer", uncertain=True) from None
+        if uploaded.status_code >= 300:
+            raise PushFailed(TARGET, f"the feed document upload failed: HTTP {uploaded.status_code}")
+        feed_id = _field(self._call("createFeed", "POST", "/feeds/2021-06-30/feeds", json={
+            "feedType": "JSON_LISTINGS_FEED", "marketplaceIds": [self._credentials.marketplace_id],
+            "inputFeedDocumentId": document_id}), "feedId")
+        for attempt in range(FEED_POLLS):
+            feed = self._call("getFeed", "GET", f"/feeds/2021-06-30/feeds/{quote(feed_id, safe='')}")
+            status = feed.get("processingStatus") if isinstance(feed, dict) else None
+            if status == "DONE":
+                return self._feed_results(feed, quantities)
+            if status in ("FATAL", "CANCELLED"):
+                raise PushFailed(TARGET, f"feed {feed_id} ended {status}")
+            self._sleep(min(FEED_POLL_WAIT * 2**attempt, MAX_WAIT))
+        raise PushFailed(TARGET, f"feed {feed_id} was not processed in time", uncertain=True)
+
+    def _feed_results(self, feed: dict[str, Any], quantities: Sequence[tuple[str, int]]) -> dict[str, str | None]:
+        result_id = _field(feed, "resultFeedDocumentId")
+        document = self._call("getFeedDocument", "GET", f"/feeds/2021-06-30/documents/{quote(result_id, safe='')}")
+        if document.get("compressionAlgorithm") not in (None, "GZIP"):
+            raise PushFailed(TARGET, "the processing report is compressed in a way Onhand does not read")
+        try:
+            got = self._http.get(_field(document, "url"))
+            raw = gzip.decompress(got.content) if document.get("compressionAlgorithm") == "GZIP" else got.content
+            report = json.loads(raw[:MAX_REPORT])
+        except (httpx.HTTPError, OSError, ValueError):
+            raise PushFailed(TARGET, "the feed's processing report could not be read") from None
+        errors: dict[int, str] = {}
+        for issue in report.get("issues", []) if isinstance(report, dict) else []:
+            if isinstance(issue, dict) and issue.get("severity") == "ERROR" and isinstance(issue.get("messageId"), int):
+                errors.setdefault(issue["messageId"], str(issue.get("message", "error"))[:200])
+        return {sku: errors.get(number) for number, (sku, _quantity) in enumerate(quantities, start=1)}
 
     @staticmethod
     def _parsed(operation: str, parse: Callable[[Any], Any], body: Any) -> Any:

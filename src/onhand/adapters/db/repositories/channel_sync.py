@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from onhand.adapters.db.tables.channel_cursors import channel_cursors
 from onhand.adapters.db.tables.channels import channel_pushes
@@ -30,19 +31,22 @@ class ChannelSyncRepository:
                 channel_id=channel_id, name=name, value=value, updated_at=now))
 
     def want(self, channel_id: int, item_id: int, external_location_id: str, quantity: Decimal, now: datetime) -> None:
-        """The quantity to be there: a new version only when it differs from the one wanted."""
-        row = self._conn.execute(select(channel_pushes.c.id, channel_pushes.c.quantity).where(
-            channel_pushes.c.channel_id == channel_id, channel_pushes.c.item_id == item_id,
-            channel_pushes.c.external_location_id == external_location_id)).first()
-        if row is None:
-            self._conn.execute(insert(channel_pushes).values(
-                channel_id=channel_id, item_id=item_id, external_location_id=external_location_id,
-                quantity=quantity, version=1, sent_quantity=None, sent_version=0, attempts=0,
-                next_attempt_at=None, last_error=None, updated_at=now))
-        elif row.quantity != quantity:
-            self._conn.execute(update(channel_pushes).where(channel_pushes.c.id == row.id).values(
-                quantity=quantity, version=channel_pushes.c.version + 1, attempts=0, next_attempt_at=None,
-                updated_at=now))
+        """The quantity to be there: a new version only when it differs from the one wanted.
+        Two workers queuing the same row at once both succeed (the insert yields to the other's)."""
+        make = postgresql.insert if self._conn.dialect.name == "postgresql" else sqlite.insert
+        inserted = self._conn.execute(make(channel_pushes).values(
+            channel_id=channel_id, item_id=item_id, external_location_id=external_location_id,
+            quantity=quantity, version=1, sent_quantity=None, sent_version=0, attempts=0,
+            next_attempt_at=None, last_error=None, updated_at=now,
+        ).on_conflict_do_nothing(index_elements=["channel_id", "item_id", "external_location_id"])
+            .returning(channel_pushes.c.id)).first()
+        if inserted is None:
+            self._conn.execute(update(channel_pushes).where(
+                channel_pushes.c.channel_id == channel_id, channel_pushes.c.item_id == item_id,
+                channel_pushes.c.external_location_id == external_location_id,
+                channel_pushes.c.quantity != quantity,
+            ).values(quantity=quantity, version=channel_pushes.c.version + 1, attempts=0, next_attempt_at=None,
+                     updated_at=now))
 
     def due(self, channel_id: int, now: datetime, limit: int) -> list[Any]:
         """Rows whose wanted version was not accepted yet and whose next attempt is due."""
