@@ -25,6 +25,8 @@ class FeedRepository(Protocol):
 
     def count_after(self, position: Position) -> int: ...
 
+    def bodies_since(self, at: datetime, types: Sequence[str]) -> list[tuple[str, Any]]: ...
+
 
 class FollowerRepository(Protocol):
     """`uow.followers`: followers' positions, claimed one process at a time."""
