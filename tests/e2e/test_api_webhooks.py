@@ -46,11 +46,14 @@ def test_an_admin_subscribes_and_reads_the_log_and_resends(onhand, api_admin, ap
     assert done["id"] == failed["id"] and done["last_status_code"] == 200
     assert len(shop.received) == 2
 
+    paused = api_admin.patch(f"/api/v1/webhooks/{hook['id']}", json={"active": False})
+    assert paused.status_code == 200 and paused.json()["active"] is False
+    assert api_viewer.patch(f"/api/v1/webhooks/{hook['id']}", json={"active": True}).status_code == 403
     removed = api_admin.delete(f"/api/v1/webhooks/{hook['id']}")
     assert removed.status_code == 200 and removed.json()["active"] is False
     assert api_viewer.get("/api/v1/webhooks").json()["webhooks"] == []
     actions = [e.action for e in services.audit.list_audit(onhand).entries]
-    assert {"add_webhook", "resend_webhook_delivery", "remove_webhook"} <= set(actions)
+    assert {"add_webhook", "resend_webhook_delivery", "pause_webhook", "remove_webhook"} <= set(actions)
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

@@ -35,6 +35,10 @@ def test_add_list_deliveries_resend_and_remove(cli_run, onhand, clock):
         run_round(onhand, standard_followers().values(), standard_senders().values())
     assert services.webhook_deliveries.list_deliveries(onhand)[0].status == "delivered"
     hook_id = services.webhooks.list_subscriptions(onhand)[0].id
+    assert cli_run("webhooks", "pause", str(hook_id)).exit_code == 0
+    assert services.webhooks.list_subscriptions(onhand)[0].active is False
+    assert cli_run("webhooks", "resume", str(hook_id)).exit_code == 0
+    assert services.webhooks.list_subscriptions(onhand)[0].active is True
     assert cli_run("webhooks", "remove", str(hook_id)).exit_code == 0
     assert services.webhooks.list_subscriptions(onhand) == []
 

@@ -13,7 +13,12 @@ import pytest
 
 from onhand import services
 from onhand.domain.errors import AlreadyExists, Conflict, InvalidInput
-from onhand.domain.webhooks.commands import AddSubscription, RemoveSubscription, ResendDelivery
+from onhand.domain.webhooks.commands import (
+    AddSubscription,
+    RemoveSubscription,
+    ResendDelivery,
+    SetSubscriptionActive,
+)
 from onhand.services.webhooks.sending import send_due
 from tests.integration.helpers import add_item, add_place
 from tests.integration.webhooks.helpers import documented_verifier, drain, follow
@@ -182,3 +187,19 @@ def test_senders_racing_never_send_one_delivery_twice(onhand):
     assert len(sent) == 30 and set(sent.values()) == {1}
     assert Counter(d.status for d in deliveries(onhand)) == {"delivered": 30}
 
+
+
+def test_a_paused_subscription_keeps_its_deliveries_waiting_and_resuming_sends_them(onhand, clock):
+    with receiver() as shop:
+        hook = subscribe(onhand, shop.url).subscription
+        paused = services.webhooks.set_subscription_active(onhand, SetSubscriptionActive(hook.id, False))
+        assert paused.active is False
+        add_item(onhand, "A")
+        clock.advance(hours=30)  # longer than a day of retries: a pause must not use it up
+        drain(onhand)
+        assert shop.received == []
+        assert [(d.status, d.attempts) for d in deliveries(onhand)] == [("pending", 0)]
+        services.webhooks.set_subscription_active(onhand, SetSubscriptionActive(hook.id, True))
+        drain(onhand)
+    assert len(shop.received) == 1
+    assert [(d.status, d.attempts) for d in deliveries(onhand)] == [("delivered", 1)]

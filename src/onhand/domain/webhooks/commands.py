@@ -20,6 +20,15 @@ class AddSubscription:
 
 
 @dataclass(frozen=True)
+class SetSubscriptionActive:
+    """Pause (False) or resume (True) sending: a paused subscription's deliveries are still
+    written, and wait; resuming makes them due now with a fresh day of retries."""
+
+    id: int
+    active: bool
+
+
+@dataclass(frozen=True)
 class RemoveSubscription:
     id: int
 

@@ -42,7 +42,11 @@ def serve(
         "off for PostgreSQL (run `onhand worker` processes there).")] = None,
 ) -> None:
     """Run the HTTP API (docs at /docs)."""
-    target = onhand(ctx)
+    serve_with_worker(onhand(ctx), host, port, worker)
+
+
+def serve_with_worker(target: Onhand, host: str, port: int, worker: bool | None = None) -> None:
+    """The API, with the worker in-process when asked (None: on SQLite, which needs no other process)."""
     if worker is None:
         worker = target.engine.dialect.name == "sqlite"
     if not worker:
@@ -103,4 +107,4 @@ def demo(
     ):
         out.print(Text(line), soft_wrap=True)
     if serve_api:
-        run_server(target, host, port)
+        serve_with_worker(target, host, port)

@@ -1,4 +1,4 @@
-"""`onhand webhooks add|list|remove|deliveries|resend`: outbound webhook subscriptions and
+"""`onhand webhooks add|list|pause|resume|remove|deliveries|resend`: outbound webhook subscriptions and
 their delivery log (the secret is printed once, at `add`)."""
 
 from __future__ import annotations
@@ -9,7 +9,12 @@ import typer
 from rich.text import Text
 
 from onhand import services
-from onhand.domain.webhooks.commands import AddSubscription, RemoveSubscription, ResendDelivery
+from onhand.domain.webhooks.commands import (
+    AddSubscription,
+    RemoveSubscription,
+    ResendDelivery,
+    SetSubscriptionActive,
+)
 from onhand.domain.webhooks.views import DeliveryView, SubscriptionView
 from onhand.entrypoints.cli.render import console, table, text
 from onhand.entrypoints.cli.session import onhand
@@ -56,6 +61,18 @@ def add(
 def list_webhooks(ctx: typer.Context) -> None:
     """Subscriptions (never their secrets)."""
     _subscriptions(services.webhooks.list_subscriptions(onhand(ctx)))
+
+
+@webhooks_app.command("pause")
+def pause(ctx: typer.Context, webhook_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
+    """Stop sending to a subscription for now: its deliveries are still written, and wait."""
+    _subscriptions([services.webhooks.set_subscription_active(onhand(ctx), SetSubscriptionActive(webhook_id, False))])
+
+
+@webhooks_app.command("resume")
+def resume(ctx: typer.Context, webhook_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
+    """Send again: what waited is due now, with a fresh day of retries."""
+    _subscriptions([services.webhooks.set_subscription_active(onhand(ctx), SetSubscriptionActive(webhook_id, True))])
 
 
 @webhooks_app.command("remove")

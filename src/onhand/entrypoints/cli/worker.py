@@ -16,6 +16,7 @@ from onhand.bootstrap import Onhand
 from onhand.entrypoints.cli.session import onhand
 from onhand.services.worker.standard import standard_followers, standard_senders
 
+STOP_WAIT = 30.0
 Poll = Annotated[float, typer.Option(min=0.05, max=60.0, help="Seconds between idle rounds (a commit of this "
                                      "process wakes it sooner).")]
 
@@ -35,8 +36,9 @@ def stopper(target: Onhand, stopping: threading.Event) -> Callable[[], None]:
 
 @contextmanager
 def worker_in_background(target: Onhand, poll: float = 1.0) -> Iterator[threading.Thread]:
-    """The worker in a thread of this process while the block runs; stopped (the round in
-    progress finished) when it ends."""
+    """The worker in a thread of this process while the block runs; asked to stop when it
+    ends, and waited for up to STOP_WAIT seconds (a round may be sending to a slow receiver;
+    the thread is a daemon, and what it had claimed is due again when its lease ends)."""
     stopping = threading.Event()
     thread = threading.Thread(target=_run, args=(target, stopping, poll), name="onhand-worker", daemon=True)
     thread.start()
@@ -44,7 +46,7 @@ def worker_in_background(target: Onhand, poll: float = 1.0) -> Iterator[threadin
         yield thread
     finally:
         stopper(target, stopping)()
-        thread.join()
+        thread.join(timeout=STOP_WAIT)
 
 
 def worker(ctx: typer.Context, poll: Poll = 1.0) -> None:

@@ -1,4 +1,5 @@
-"""The followers Onhand runs (`onhand followers run`), by name."""
+"""The change feed's own followers, by name. What `onhand worker` and `onhand followers run`
+run — these and the followers of the areas above the feed — is `services/worker/standard.py`."""
 
 from __future__ import annotations
 

@@ -29,6 +29,8 @@ class FeedRepository(Protocol):
 
     def visible_through(self, tx: int) -> bool: ...
 
+    def bodies_since(self, at: datetime, types: Sequence[str]) -> list[tuple[str, Any]]: ...
+
 
 class FollowerRepository(Protocol):
     """`uow.followers`: followers' positions, claimed one process at a time."""

@@ -1,4 +1,4 @@
-"""The `webhooks` follower: one pending delivery per (live subscription, event it wants),
+"""The `webhooks` follower: one pending delivery per (subscription, event it wants),
 written in the follower's transaction, so each event is offered to each subscription once.
 A subscription receives the events recorded after it was added (ids above the newest then)."""
 
@@ -19,7 +19,7 @@ PENDING = "pending"
 
 def handle(uow: UnitOfWork, batch: Batch) -> None:
     live = [(row.id, tuple(json.loads(row.event_types)), int(row.after_event_id))
-            for row in uow.webhooks.subscriptions() if row.active]
+            for row in uow.webhooks.subscriptions()]  # paused ones too: their deliveries wait
     if not live:
         return
     uow.webhooks.add_deliveries(

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from onhand.domain.audit import AuditObject
 from onhand.domain.errors import AlreadyExists, NotFound
-from onhand.domain.webhooks.commands import AddSubscription, RemoveSubscription
+from onhand.domain.webhooks.commands import AddSubscription, RemoveSubscription, SetSubscriptionActive
 from onhand.domain.webhooks.signatures import derive_secret
 from onhand.domain.webhooks.subscriptions import validate_event_types, validate_name, validate_url
 from onhand.domain.webhooks.views import NewSubscription, SubscriptionView
@@ -65,6 +65,24 @@ def list_subscriptions(ctx: ServiceContext) -> list[SubscriptionView]:
         return [subscription_view(row) for row in uow.webhooks.subscriptions()]
 
 
+def set_subscription_active(
+    ctx: ServiceContext, command: SetSubscriptionActive, *, idempotency_key: str | None = None
+) -> SubscriptionView:
+    """Pause or resume sending. Paused, deliveries are still written and wait; resumed, the
+    pending ones are due now with a fresh day of retries (a pause does not use up their day)."""
+
+    def work(uow: UnitOfWork) -> int:
+        view = _load(uow, command.id)
+        uow.webhooks.set_active(view.id, bool(command.active))
+        if command.active and not view.active:
+            now = ctx.now()
+            uow.webhooks.update_pending(view.id, {"next_attempt_at": now, "window_start": now})
+        return view.id
+
+    return run_write(ctx, work, _load, action="resume_webhook" if command.active else "pause_webhook",
+                     subject=subject, idempotency_key=idempotency_key, request=command)
+
+
 def remove_subscription(
     ctx: ServiceContext, command: RemoveSubscription, *, idempotency_key: str | None = None
 ) -> SubscriptionView:
@@ -74,7 +92,7 @@ def remove_subscription(
         view = _load(uow, command.id)
         now = ctx.now()
         uow.webhooks.remove_subscription(view.id, now)
-        uow.webhooks.end_pending(view.id, {"status": FAILED, "next_attempt_at": None, "finished_at": now,
+        uow.webhooks.update_pending(view.id, {"status": FAILED, "next_attempt_at": None, "finished_at": now,
                                            "last_error": "subscription removed"})
         return view.id
 

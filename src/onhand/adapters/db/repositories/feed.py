@@ -12,6 +12,7 @@ only delays what readers see after it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -77,6 +78,12 @@ class FeedRepository:
         if not self._postgresql:
             return True
         return int(self._conn.execute(select(_PG_HORIZON)).scalar_one()) > tx
+
+    def bodies_since(self, at: datetime, types: Sequence[str]) -> list[tuple[str, Any]]:
+        """(type, body) of the events of these types recorded at or after `at`, oldest first."""
+        query = (select(events.c.type, events.c.body).where(events.c.at >= at, events.c.type.in_(list(types)))
+                 .order_by(events.c.id))
+        return [(row.type, json.loads(row.body)) for row in self._conn.execute(query)]
 
     def count_after(self, position: Position) -> int:
         query = select(func.count()).select_from(events).where(

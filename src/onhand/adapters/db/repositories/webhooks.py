@@ -51,6 +51,9 @@ class WebhookRepository:
         self._conn.execute(update(subscriptions).where(subscriptions.c.id == subscription_id)
                            .values(removed_at=now, active=False))
 
+    def set_active(self, subscription_id: int, active: bool) -> None:
+        self._conn.execute(update(subscriptions).where(subscriptions.c.id == subscription_id).values(active=active))
+
     def add_deliveries(self, rows: Iterable[Mapping[str, Any]]) -> int:
         rows = [dict(r) for r in rows]
         if not rows:
@@ -113,7 +116,7 @@ class WebhookRepository:
     def reset(self, delivery_id: int, values: Mapping[str, Any]) -> None:
         self._conn.execute(update(deliveries).where(deliveries.c.id == delivery_id).values(**values, claim=None))
 
-    def end_pending(self, subscription_id: int, values: Mapping[str, Any]) -> None:
+    def update_pending(self, subscription_id: int, values: Mapping[str, Any]) -> None:
         self._conn.execute(
             update(deliveries)
             .where(deliveries.c.subscription_id == subscription_id, deliveries.c.status == PENDING)

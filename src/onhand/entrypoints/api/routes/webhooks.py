@@ -8,7 +8,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 
 from onhand import services
-from onhand.domain.webhooks.commands import AddSubscription, RemoveSubscription, ResendDelivery
+from onhand.domain.webhooks.commands import (
+    AddSubscription,
+    RemoveSubscription,
+    ResendDelivery,
+    SetSubscriptionActive,
+)
 from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, Reader, WebhookAdmin
 from onhand.entrypoints.api.bodies import ExactJsonRoute
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, MAX_INT64, PathId
@@ -19,6 +24,7 @@ from onhand.entrypoints.api.schemas.webhooks import (
     WebhookIn,
     WebhookList,
     WebhookOut,
+    WebhookPatch,
 )
 from onhand.services.webhooks.deliveries import DEFAULT_LIMIT, MAX_LIMIT
 
@@ -37,6 +43,16 @@ def add_webhook(body: WebhookIn, onhand: OnhandDep, _key: WebhookAdmin, response
     new = services.webhooks.add_subscription(
         onhand, AddSubscription(name=body.name, url=body.url, event_types=tuple(body.event_types)))
     return NewWebhookOut.of(new)
+
+
+@router.patch("/webhooks/{webhook_id}", summary="Pause or resume sending to a subscription")
+def change_webhook(
+    webhook_id: PathId, body: WebhookPatch, onhand: OnhandDep, _key: WebhookAdmin,
+    idempotency_key: IdempotencyKey = None,
+) -> WebhookOut:
+    changed = services.webhooks.set_subscription_active(
+        onhand, SetSubscriptionActive(webhook_id, body.active), idempotency_key=idempotency_key)
+    return WebhookOut.of(changed)
 
 
 @router.delete("/webhooks/{webhook_id}", summary="Remove a subscription (its pending deliveries are failed)")

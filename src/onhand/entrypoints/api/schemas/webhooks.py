@@ -40,6 +40,10 @@ class WebhookIn(RequestModel):
     )
 
 
+class WebhookPatch(RequestModel):
+    active: bool = Field(description="false pauses sending (deliveries wait), true resumes it")
+
+
 class NewWebhookOut(ResponseModel):
     webhook: WebhookOut
     secret: str = Field(description="Signs every delivery (Onhand-Signature); shown this once, never again")

@@ -1,4 +1,5 @@
-"""Outbound webhooks: subscriptions (a salt, never the secret) and their deliveries.
+"""Outbound webhooks: subscriptions (a salt, never the secret) and their deliveries; the
+feed's events indexed by time (`updated_since` on items and stock levels).
 
 Revision ID: 0020
 Revises: 0018
@@ -56,8 +57,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('webhook_deliveries', schema=None) as batch_op:
         batch_op.create_index('ix_webhook_deliveries_due', ['status', 'next_attempt_at'], unique=False)
+    # `updated_since` on items and stock levels reads the feed's events by time.
+    with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.create_index('ix_events_at', ['at'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.drop_index('ix_events_at')
     op.drop_table('webhook_deliveries')
     op.drop_table('webhook_subscriptions')
