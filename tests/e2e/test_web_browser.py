@@ -287,7 +287,7 @@ def test_a_viewer_is_refused_a_change_and_a_post_without_csrf_token_is_refused(d
 @pytest.mark.parametrize("path", ["/sign-in", "/", "/items", "/items/HONEY-350G", "/receiving/PO-DEMO-1", "/picking",
                                   "/picking/SO-WEB-1", "/counts", "/counts/NY-B-01", "/transfers", "/orders",
                                   "/orders/SO-WEB-1", "/purchase-orders", "/purchase-orders/PO-DEMO-1", "/labels",
-                                  "/lots", "/lots/HONEY-350G/HN-102", "/locations/NY", "/users"])
+                                  "/lots", "/lots/HONEY-350G/HN-102", "/locations/NY", "/users", "/waves"])
 def test_the_pages_pass_an_accessibility_check_at_phone_width(demo, open_page, path):
     page = open_page()
     if path == "/users":
