@@ -38,9 +38,12 @@ def test_a_chart_of_nothing_or_too_long_is_refused(viewer, query, status):
 
 
 def test_the_dashboard_charts_value_by_site_and_units_shipped(onhand, viewer):
-    page = viewer.get("/").text
-    assert 'aria-labelledby="value-by-site-title value-by-site-summary"' in page
-    assert 'aria-labelledby="shipped-per-day-title shipped-per-day-summary"' in page
+    board = viewer.get("/").text
+    assert 'hx-get="/charts/stock-value"' in board
+    assert 'aria-labelledby="shipped-per-day-title shipped-per-day-summary"' in board
+    page = viewer.get("/charts/stock-value", headers={"HX-Request": "true"}).text
+    assert "<html" not in page and 'aria-labelledby="value-by-site-title value-by-site-summary"' in page
+    assert "<html" in viewer.get("/charts/stock-value").text
     sites = re.findall(r'<tr><td><a href="/locations/([^"]+)">[^<]+</a></td><td class="num">([0-9,.]+)</td></tr>', page)
     total = sum(float(value.replace(",", "")) for _, value in sites)
     assert sites and abs(total - float(services.valuation_reports.valuation_report(onhand).total_value)) < 0.01

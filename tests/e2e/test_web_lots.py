@@ -84,6 +84,24 @@ def test_a_manager_recalls_a_lot_after_confirming_and_it_stops_what_was_built_fr
     assert recall.reference in client.get("/lots").text
 
 
+def test_a_manager_releases_a_recall_and_the_lots_and_stock_come_back(onhand, web_clients, scenario):
+    client = web_clients.signed_in(add_user(onhand, "manager"))
+    page = client.get(B123)
+    client.post("/lots/recall", data=recall_form(page, quarantine_location="QUAR", confirm="yes"))
+    [recall] = services.recalls.list_recalls(onhand)
+    listed = client.get("/lots")
+    assert f'aria-label="Release recall {recall.reference}"' in listed.text
+    done = client.post("/lots/recalls/release", data={"csrf_token": csrf_token(listed), "reference": recall.reference})
+    assert done.status_code == 200 and f"Released recall {recall.reference}" in done.text
+    assert services.lots.get_lot(onhand, sku="GIFTBOX", code="GB1").status.value == "released"
+    assert f'aria-label="Release recall {recall.reference}"' not in done.text
+    again = client.post("/lots/recalls/release", data={"csrf_token": csrf_token(done), "reference": recall.reference})
+    assert again.status_code == 422 and 'role="alert"' in again.text
+    operator = web_clients.signed_in(add_user(onhand, "operator"))
+    assert operator.post("/lots/recalls/release", data={"csrf_token": csrf_token(operator.get("/lots")),
+                                                       "reference": recall.reference}).status_code == 403
+
+
 def test_an_operator_may_not_recall_and_a_post_without_csrf_is_refused(onhand, web_clients, scenario):
     operator = web_clients.signed_in(add_user(onhand, "operator"))
     page = operator.get(B123)

@@ -22,12 +22,13 @@ from onhand.entrypoints.web.pages import (
     sign_in,
     transfers,
     users,
+    waves,
 )
 from onhand.entrypoints.web.rendering import STATIC, make_templates, render
 from onhand.entrypoints.web.sessions import PageRefused, SignInRequired
 
 ROUTERS = (sign_in, dashboard, items, charts, lots, locations, receiving, picking, counts, transfers, orders, labels,
-           users, api_docs)
+           users, waves, api_docs)
 
 
 def _to_sign_in(request: Request, exc: Exception) -> Response:

@@ -39,13 +39,13 @@ class TraceNode:
     stock: list[StockHeld] = field(default_factory=list)
 
 
-def _statuses(lots: tuple[TracedLot, ...]) -> dict[tuple[str, str], str]:
+def _statuses(lots: tuple[TracedLot, ...]) -> dict[Key, str]:
     return {(lot.sku, lot.lot): lot.status for lot in lots}
 
 
 def backward_tree(trace: BackwardTrace, sku: str, lot: str) -> TraceNode:
     """The lot, under it the lots it was built from (each with its receipts), every level down."""
-    status: dict[Key, str] = dict(_statuses(trace.lots))
+    status = _statuses(trace.lots)
     parts: dict[Key, list[BuildLink]] = defaultdict(list)
     for link in trace.builds:
         parts[(link.sku, link.lot)].append(link)

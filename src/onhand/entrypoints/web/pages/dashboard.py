@@ -24,6 +24,6 @@ def dashboard(
     visitor.require(Permission.READ)
     board = dashboards.dashboard(visitor.onhand, expiry_days=expiry_days)
     return render(request, "dashboard.html", {
-        "visitor": visitor, "board": board, "value_chart": bar_chart(board.value_by_site),
+        "visitor": visitor, "board": board,
         "shipped_chart": bar_chart([(f"{f.day:%m-%d}", f.quantity) for f in board.shipped_per_day]),
     })

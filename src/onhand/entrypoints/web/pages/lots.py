@@ -17,7 +17,7 @@ from onhand.domain.catalog.items import Item
 from onhand.domain.catalog.locations import effective_sellable
 from onhand.domain.catalog.lots import Lot
 from onhand.domain.errors import OnhandError
-from onhand.domain.traceability.commands import LotRef, RecallLots
+from onhand.domain.traceability.commands import LotRef, RecallLots, ReleaseRecall
 from onhand.entrypoints.web.rendering import render
 from onhand.entrypoints.web.scans import is_barcode, sku_and_lot
 from onhand.entrypoints.web.sessions import PageRefused, Visitor, VisitorDep
@@ -100,10 +100,29 @@ def trace_a_lot(
                 return RedirectResponse(lot_path(found[0].sku, found[0].lot), status_code=303)
         except (PageRefused, OnhandError) as refused:
             error = refused.message
+    return _search_page(request, visitor, code=code, error=error, found=found)
+
+
+def _search_page(request: Request, visitor: Visitor, *, code: str = "", error: str | None = None,
+                 found: object = None, done: str | None = None) -> Response:
     recalls = services.recalls.list_recalls(visitor.onhand, limit=10)
     return render(request, "lots.html", {
         "visitor": visitor, "code": code, "error": error, "found": found, "recalls": recalls, "lot_path": lot_path,
+        "done": done, "may_recall": visitor.may(Permission.RECALL),
     }, 422 if error else 200)
+
+
+@router.post("/lots/recalls/release")
+def release(request: Request, visitor: VisitorDep, reference: Text = "") -> Response:
+    """Undo a recall: each lot its previous status, the stock moved to quarantine back."""
+    visitor.require(Permission.RECALL)
+    try:
+        done = services.recalls.release_recall(visitor.onhand, ReleaseRecall(reference.strip()))
+    except OnhandError as refused:
+        return _search_page(request, visitor, error=refused.message)
+    return _search_page(request, visitor, done=f"Released recall {done.reference}: its lots have their status back"
+                        + (f" and the stock moved to {done.quarantine_location} went back." if done.quarantine_location
+                           else "."))
 
 
 @router.post("/lots/recall")

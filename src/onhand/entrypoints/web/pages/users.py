@@ -52,7 +52,7 @@ def add(
     try:
         added = services.users.add_user(visitor.onhand, command, password=password or made)
     except OnhandError as refused:
-        form = {"email": email, "name": name, "role": role, "locations": locations or []}
+        form: dict[str, object] = {"email": email, "name": name, "role": role, "locations": locations or []}
         return _page(request, visitor, error=refused.message, form=form, status_code=422)
     return _page(request, visitor, done=f"Added {added.email} as {added.role}.", secret=made or None)
 
