@@ -114,6 +114,15 @@ def test_an_operator_may_not_recall_and_a_post_without_csrf_is_refused(onhand, w
     assert services.recalls.list_recalls(onhand) == []
 
 
+def test_a_manager_limited_to_some_sites_may_not_recall(onhand, web_clients, scenario):
+    client = web_clients.signed_in(add_user(onhand, "manager", locations=("WH",)))
+    page = client.get(B123)
+    assert 'id="recall-form"' not in page.text
+    refused = client.post("/lots/recall", data=recall_form(page, confirm="yes"))
+    assert refused.status_code == 403 and "reaches every site" in refused.text
+    assert services.recalls.list_recalls(onhand) == []
+
+
 def test_a_refused_recall_says_why_and_changes_nothing(onhand, web_clients, scenario):
     client = web_clients.signed_in(add_user(onhand, "admin"))
     page = client.get(B123)

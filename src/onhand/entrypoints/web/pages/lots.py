@@ -64,7 +64,8 @@ def _lot_page(request: Request, visitor: Visitor, item: Item, lot: Lot, *, done:
     report = services.traces.recall_report(visitor.onhand, lots=[LotRef(sku, code)])
     audit = (services.audit.list_audit(visitor.onhand, object_type="lot", object_key=f"{sku} {code}", limit=20)
              if visitor.may(Permission.AUDIT) else None)
-    may_recall = visitor.may(Permission.RECALL)
+    # A recall reaches every site: not for a user limited to some.
+    may_recall = visitor.may(Permission.RECALL) and visitor.reaches_every_site
     return render(request, "lot.html", {
         "visitor": visitor, "item": item, "lot": lot, "stock": stock, "report": report,
         "backward": backward_tree(backward, sku, code), "forward": forward_tree(report.trace, sku, code),
@@ -108,7 +109,7 @@ def _search_page(request: Request, visitor: Visitor, *, code: str = "", error: s
     recalls = services.recalls.list_recalls(visitor.onhand, limit=10)
     return render(request, "lots.html", {
         "visitor": visitor, "code": code, "error": error, "found": found, "recalls": recalls, "lot_path": lot_path,
-        "done": done, "may_recall": visitor.may(Permission.RECALL),
+        "done": done, "may_recall": visitor.may(Permission.RECALL) and visitor.reaches_every_site,
     }, 422 if error else 200)
 
 
@@ -116,6 +117,7 @@ def _search_page(request: Request, visitor: Visitor, *, code: str = "", error: s
 def release(request: Request, visitor: VisitorDep, reference: Text = "") -> Response:
     """Undo a recall: each lot its previous status, the stock moved to quarantine back."""
     visitor.require(Permission.RECALL)
+    visitor.require_everywhere()
     try:
         done = services.recalls.release_recall(visitor.onhand, ReleaseRecall(reference.strip()))
     except OnhandError as refused:
@@ -133,6 +135,7 @@ def recall(
 ) -> Response:
     """First a confirmation page saying what will stop and who has it; then the recall."""
     visitor.require(Permission.RECALL)
+    visitor.require_everywhere()
     item, found = _find(visitor, f"{sku.strip()}/{lot.strip()}")
     command = RecallLots(lots=(LotRef(item.sku, found.code),), status=status,
                          quarantine_location=quarantine_location.strip() or None, note=note.strip() or None)
