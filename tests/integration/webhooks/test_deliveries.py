@@ -185,8 +185,9 @@ def test_senders_racing_never_send_one_delivery_twice(onhand):
     assert errors == []
     sent = Counter(r.headers["onhand-delivery-id"] for r in shop.received)
     assert len(sent) == 30 and set(sent.values()) == {1}
-    assert Counter(d.status for d in deliveries(onhand)) == {"delivered": 30}
-
+    # (a sender whose request timed out on an overloaded machine leaves its delivery pending)
+    left = deliveries(onhand)
+    assert Counter(d.status for d in left) == {"delivered": 30}, [d.last_error for d in left if d.last_error]
 
 
 def test_a_paused_subscription_keeps_its_deliveries_waiting_and_resuming_sends_them(onhand, clock):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from onhand.domain.webhooks.views import DeliveryView, NewSubscription, SubscriptionView
 from onhand.entrypoints.api.schemas.common import RequestModel, ResponseModel
@@ -41,7 +41,7 @@ class WebhookIn(RequestModel):
 
 
 class WebhookPatch(RequestModel):
-    active: bool = Field(description="false pauses sending (deliveries wait), true resumes it")
+    active: StrictBool = Field(description="false pauses sending (deliveries wait), true resumes it")
 
 
 class NewWebhookOut(ResponseModel):
