@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from onhand.entrypoints.cli.amazon import AmazonSender
+from onhand.entrypoints.cli.worker import senders
 from tests.amazon_stand_in import (
     CLIENT_ID,
     CLIENT_SECRET,
@@ -93,3 +95,19 @@ def test_the_worker_runs_a_round_over_every_amazon_channel(onhand, cli_run, amaz
     settle(onhand)
     assert cli_run("amazon", "worker", "--once").exit_code == 0
     assert state.quantities == {"MUG": 10}
+
+
+def test_the_worker_runs_amazons_round_orders_in_and_quantities_out(onhand, cli_run, amazon) -> None:
+    """`onhand worker` (and `serve`'s in-process worker) polls Amazon too: its sender."""
+    url, state = amazon
+    _shop(cli_run, url)
+    now = datetime.now(UTC)
+    state.last_updated_before = f"{now - timedelta(minutes=2):%Y-%m-%dT%H:%M:%SZ}"
+    state.put_order(order("111-0000001-0000002", "Unshipped", f"{now - timedelta(hours=1):%Y-%m-%dT%H:%M:%SZ}"),
+                    [item("MUG", 4, "30.00")])
+    amazon_round = senders()["amazon"].send
+    assert amazon_round(onhand) >= 1  # the order imported (and quantities queued or sent)
+    assert amazon_round(onhand) == 0  # not again within its interval
+    settle(onhand)
+    AmazonSender(interval=0)(onhand)  # a later round sends what the reservation changed
+    assert state.quantities == {"MUG": 6}

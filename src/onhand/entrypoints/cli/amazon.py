@@ -46,6 +46,31 @@ def _round(service: ServiceContext, name: str) -> amazon_worker.Round:
         client.close()
 
 
+class AmazonSender:
+    """`onhand worker`'s Amazon round, as `onhand amazon worker` runs it: at most every
+    `interval` seconds (orders when due, quantities each round), one client per channel."""
+
+    def __init__(self, interval: float = 5.0) -> None:
+        self._interval = interval
+        self._next = 0.0
+        self._clients: dict[str, AmazonClient] = {}
+
+    def _connect(self, connection: ChannelConnection) -> AmazonClient:
+        if connection.name not in self._clients:
+            self._clients[connection.name] = amazon_client(connection)
+        return self._clients[connection.name]
+
+    def __call__(self, service: ServiceContext) -> int:
+        if time.monotonic() < self._next:
+            return 0
+        self._next = time.monotonic() + self._interval
+        done = 0
+        for step in amazon_worker.run_amazon_round(service, self._connect):
+            done += step.orders.orders if step.orders else 0
+            done += step.pushed.sent + step.pushed.failed if step.pushed else 0
+        return done
+
+
 def print_round(done: amazon_worker.Round) -> None:
     parts = [done.channel]
     if done.orders is not None:

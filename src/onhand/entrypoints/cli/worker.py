@@ -13,7 +13,9 @@ import typer
 
 from onhand import services
 from onhand.bootstrap import Onhand
+from onhand.entrypoints.cli.amazon import AmazonSender
 from onhand.entrypoints.cli.session import onhand
+from onhand.services.worker.senders import Sender
 from onhand.services.worker.standard import standard_followers, standard_senders
 
 STOP_WAIT = 30.0
@@ -21,8 +23,13 @@ Poll = Annotated[float, typer.Option(min=0.05, max=60.0, help="Seconds between i
                                      "process wakes it sooner).")]
 
 
+def senders() -> dict[str, Sender]:
+    """The standard senders and Amazon's round (its API client is made here, at the edge)."""
+    return {**standard_senders(), "amazon": Sender("amazon", AmazonSender())}
+
+
 def _run(target: Onhand, stopping: threading.Event, poll: float) -> None:
-    services.worker.run_worker(target, standard_followers().values(), standard_senders().values(),
+    services.worker.run_worker(target, standard_followers().values(), senders().values(),
                                stopping=stopping, wait=target.wait_for_changes, poll=poll)
 
 
@@ -59,7 +66,7 @@ def worker(ctx: typer.Context, poll: Poll = 1.0) -> None:
     stop = stopper(target, stopping)
     previous = {sig: signal.signal(sig, lambda _signum, _frame: stop()) for sig in (signal.SIGTERM, signal.SIGINT)}
     typer.echo(f"worker running: followers {', '.join(standard_followers())}; senders "
-               f"{', '.join(standard_senders())} (SIGTERM or Ctrl-C stops)", err=True)
+               f"{', '.join(senders())} (SIGTERM or Ctrl-C stops)", err=True)
     try:
         _run(target, stopping, poll)
     finally:
