@@ -9,6 +9,8 @@ from decimal import Decimal
 import pytest
 
 from onhand import services
+from onhand.domain.planning.commands import SetReorderRule
+from onhand.services.planning.alerts import AlertScanner
 from tests.e2e.web_client import add_user
 
 
@@ -47,3 +49,14 @@ def test_the_dashboard_charts_value_by_site_and_units_shipped(onhand, viewer):
     sites = re.findall(r'<tr><td><a href="/locations/([^"]+)">[^<]+</a></td><td class="num">([0-9,.]+)</td></tr>', page)
     total = sum(float(value.replace(",", "")) for _, value in sites)
     assert sites and abs(total - float(services.valuation_reports.valuation_report(onhand).total_value)) < 0.01
+
+
+def test_the_dashboard_lists_low_stock_as_the_workers_alert_scan_finds_it(onhand, viewer, clock):
+    assert "None below its reorder rule" in viewer.get("/").text
+    services.reorder_rules.set_reorder_rule(onhand, SetReorderRule(
+        "MUG-12OZ", "NY", minimum=Decimal(100_000), maximum=Decimal(200_000)))
+    scanner = AlertScanner()
+    assert scanner(onhand) >= 1  # the worker's first round scans
+    assert scanner(onhand) == 0  # and not again for 15 minutes
+    low = viewer.get("/").text
+    assert 'id="low-stock"' in low and "MUG-12OZ" in low.split('id="low-stock"')[1].split("</table>")[0]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -149,3 +149,20 @@ def list_alerts(ctx: ServiceContext, *, kind: str | None = None) -> list[Alert]:
 def low_stock(ctx: ServiceContext) -> list[Alert]:
     """The open low-stock alerts: what the dashboard's "low stock" panel shows."""
     return list_alerts(ctx, kind="low_stock")
+
+
+class AlertScanner:
+    """The worker's alert scan (a sender): `scan_alerts` at most every `interval`, so the
+    alerts — and the dashboard's low-stock panel — stay current without anyone asking."""
+
+    def __init__(self, interval: timedelta = timedelta(minutes=15)) -> None:
+        self._interval = interval
+        self._next: datetime | None = None
+
+    def __call__(self, ctx: ServiceContext) -> int:
+        now = ctx.now()
+        if self._next is not None and now < self._next:
+            return 0
+        self._next = now + self._interval
+        scan = scan_alerts(ctx, ScanAlerts())
+        return len(scan.raised) + len(scan.cleared)
