@@ -31,9 +31,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import insert
-
 from benchmarks.cli import add_run_options, check_scale, run_on_each_database, say
+from benchmarks.databases import bulk_load
 from onhand import services
 from onhand.adapters.db.tables import (
     balances,
@@ -231,17 +230,7 @@ TABLES = (("items", items), ("lots", lots), ("customers", customers), ("postings
 
 
 def load(onhand, book: Ledger) -> None:
-    with onhand.writing() as uow:
-        conn = uow.connection
-        for name, table in TABLES:
-            rows = book.rows[name]
-            for start in range(0, len(rows), CHUNK):
-                conn.execute(insert(table), rows[start:start + CHUNK])
-        if conn.dialect.name == "postgresql":
-            for name, _ in TABLES:
-                conn.exec_driver_sql(f"ANALYZE {name}")
-        else:
-            conn.exec_driver_sql("ANALYZE")
+    bulk_load(onhand, TABLES, book.rows, CHUNK)
 
 
 def raw_query_ms(onhand, lot: int) -> tuple[float, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,6 +25,14 @@ class Clock:
 
     def advance(self, **delta: float) -> None:
         self.current += timedelta(**delta)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def webhook_key() -> Iterator[None]:
+    """A webhook key for every test: none reads or makes the user's key file (docs/webhooks.md)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ONHAND_WEBHOOK_KEY", os.environ.get("ONHAND_WEBHOOK_KEY") or "test-suite-webhook-key-" + "0" * 16)
+        yield
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@
 from __future__ import annotations
 
 import copy
+import secrets
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -20,6 +22,8 @@ from onhand.adapters.channels.gateways import ChannelAdapters
 from onhand.adapters.db.engine import make_engine
 from onhand.adapters.db.migrate import upgrade
 from onhand.adapters.db.uow import SqlDatabase, SqlUnitOfWork
+from onhand.adapters.webhooks.http import HttpWebhookPoster
+from onhand.adapters.webhooks.keys import load_webhook_key
 from onhand.config import DEFAULT_IDEMPOTENCY_TTL, Settings
 from onhand.domain.actors import SYSTEM, Actor
 from onhand.domain.catalog.events import LotStatusChanged, SellablePlacesChanged
@@ -30,6 +34,7 @@ from onhand.services.feed import recorder as change_feed
 from onhand.services.limits import Limits
 from onhand.services.orders import backorders
 from onhand.services.ports.channels import ChannelGateways
+from onhand.services.ports.webhooks import WebhookPoster
 from onhand.services.subscribers import Subscriber, Subscribers
 from onhand.services.valuation.posting_values import on_postings_written as value_postings_written
 
@@ -68,6 +73,8 @@ class Onhand:
         limits: Limits | None = None,
         subscribers: Subscribers | None = None,
         channel_gateways: ChannelGateways | None = None,
+        webhook_key: Callable[[], bytes] | bytes | None = None,
+        webhook_poster: WebhookPoster | None = None,
     ) -> None:
         self.engine = engine
         self._channel_gateways = channel_gateways or ChannelAdapters()
@@ -78,6 +85,13 @@ class Onhand:
         self._pushers = dict(pushers or {})
         self._actor = SYSTEM
         self._idempotency_ttl = idempotency_ttl
+        # Without one given, a key for this instance only (tests, a throwaway database).
+        # A list, shared with `acting_as` twins, so the key is read from the configuration once.
+        self._webhook_key: list[Callable[[], bytes] | bytes] = [
+            webhook_key if webhook_key is not None else secrets.token_bytes(32)]
+        self._webhook_poster = webhook_poster or HttpWebhookPoster()
+        self._changes = threading.Event()
+        self._database.feed_listeners.append(self._changes.set)
 
     @property
     def actor(self) -> Actor:
@@ -130,12 +144,39 @@ class Onhand:
         """Sales channels' APIs (Shopify…), their secrets read where each channel's point."""
         return self._channel_gateways
 
+    @property
+    def webhook_key(self) -> bytes:
+        """The key webhook secrets are derived from (read from the configuration when first needed)."""
+        key = self._webhook_key[0]
+        if callable(key):
+            key = self._webhook_key[0] = key()
+        return key
+
+    @property
+    def webhook_poster(self) -> WebhookPoster:
+        return self._webhook_poster
+
+    def wait_for_changes(self, timeout: float) -> bool:
+        """Wait until a transaction of this process commits events to the feed (or `wake`),
+        at most `timeout` seconds; whether it did. The worker's wake-up."""
+        changed = self._changes.wait(timeout)
+        self._changes.clear()
+        return changed
+
+    def wake(self) -> None:
+        """End a `wait_for_changes` now (a stop request)."""
+        self._changes.set()
+
     def close(self) -> None:
         self.engine.dispose()
 
 
 def open_onhand(
-    url: str | None = None, *, clock: Callable[[], datetime] = utc_now, migrate: bool = True
+    url: str | None = None,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    migrate: bool = True,
+    webhook_poster: WebhookPoster | None = None,
 ) -> Onhand:
     """Connect to the database at `url` (default: settings), bringing its schema up to date."""
     settings = Settings.from_env(url)
@@ -146,4 +187,6 @@ def open_onhand(
     if settings.quickbooks:
         pushers["quickbooks"] = quickbooks_pusher(settings.quickbooks)
     return Onhand(engine, clock, pushers, idempotency_ttl=settings.idempotency_ttl,
-                  limits=Limits(max_posting_lines=settings.max_posting_lines))
+                  limits=Limits(max_posting_lines=settings.max_posting_lines),
+                  webhook_key=lambda: load_webhook_key(settings.webhook_key, settings.webhook_key_file),
+                  webhook_poster=webhook_poster)

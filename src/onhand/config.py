@@ -31,6 +31,21 @@ def default_database_url() -> str:
     return f"sqlite:///{path}"
 
 
+def default_webhook_key_file() -> Path:
+    return Path(user_data_dir("onhand", appauthor=False)) / "webhook.key"
+
+
+MIN_WEBHOOK_KEY = 32
+
+
+def _webhook_key(text: str | None) -> str | None:
+    if not text:
+        return None
+    if len(text.strip()) < MIN_WEBHOOK_KEY:
+        raise InvalidInput("ONHAND_WEBHOOK_KEY", f"must be at least {MIN_WEBHOOK_KEY} characters")
+    return text.strip()
+
+
 @dataclass(frozen=True)
 class OAuthClient:
     """An OAuth 2.0 app's credentials and the token file its refreshed tokens are kept in.
@@ -147,6 +162,10 @@ class Settings:
     # How long a write's idempotency key is remembered; a repeat after that is a new request.
     idempotency_ttl: timedelta = DEFAULT_IDEMPOTENCY_TTL
     max_posting_lines: int = DEFAULT_MAX_POSTING_LINES
+    # Webhook secrets are derived from this key (never stored): ONHAND_WEBHOOK_KEY, or the
+    # owner-only file `webhook_key_file` made on first use (adapters/webhooks/keys.py).
+    webhook_key: str | None = field(default=None, repr=False)
+    webhook_key_file: Path = field(default_factory=lambda: default_webhook_key_file())
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> Settings:
@@ -156,7 +175,8 @@ class Settings:
         Online: ONHAND_QBO_REALM_ID with the same ONHAND_QBO_* names (+ ONHAND_QBO_ENVIRONMENT);
         ONHAND_PROFILE (development, production), ONHAND_SQLITE_SYNCHRONOUS (full, normal),
         ONHAND_IDEMPOTENCY_TTL_HOURS, ONHAND_MAX_POSTING_LINES (lines of one posting or document,
-        rows of one import) (README's configuration table)."""
+        rows of one import); ONHAND_WEBHOOK_KEY (32 characters or more) or ONHAND_WEBHOOK_KEY_FILE
+        (README's configuration table)."""
         env = os.environ.get
         profile = parse_choice(Profile, env("ONHAND_PROFILE") or Profile.DEVELOPMENT.value, "ONHAND_PROFILE")
         xero = quickbooks = None
@@ -178,4 +198,6 @@ class Settings:
             sqlite_synchronous=_sqlite_synchronous(env("ONHAND_SQLITE_SYNCHRONOUS"), profile),
             idempotency_ttl=_idempotency_ttl(env("ONHAND_IDEMPOTENCY_TTL_HOURS")),
             max_posting_lines=_positive_int("ONHAND_MAX_POSTING_LINES", DEFAULT_MAX_POSTING_LINES),
+            webhook_key=_webhook_key(env("ONHAND_WEBHOOK_KEY")),
+            webhook_key_file=Path(env("ONHAND_WEBHOOK_KEY_FILE") or default_webhook_key_file()),
         )

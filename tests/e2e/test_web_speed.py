@@ -22,7 +22,9 @@ REPEATS = 15
 TARGET_MS = 100.0
 PAGES = ("/", "/items", "/items?q=BUSY", "/items/BUSY", "/receiving", "/receiving/PO-DEMO-1", "/picking",
          "/picking/SO-WEB-1", "/counts", "/counts/NY-B-01", "/transfers", "/orders", "/orders/SO-WEB-1",
-         "/purchase-orders", "/purchase-orders/PO-DEMO-1", "/labels",
+         "/purchase-orders", "/purchase-orders/PO-DEMO-1", "/labels", "/lots", "/lots/HONEY-350G/HN-101",
+         "/locations/NY", "/users", "/waves", "/charts/stock-over-time?sku=BUSY",
+         "/charts/stock-value",
          "/labels/item.pdf?sku=HONEY-350G&lot=HN-101&size=4x6", "/labels/item.pdf?sku=HONEY-350G&size=a4&copies=24",
          "/labels/bins.pdf?location=NY&size=2x1")
 

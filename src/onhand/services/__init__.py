@@ -5,11 +5,11 @@ Services take a `ServiceContext` (see `context.py`; `onhand.bootstrap.open_onhan
 makes one) and plain values — a write takes its command, a frozen record from
 `domain/<area>/commands.py` — and return read models.
 
-The services live by business area (docs/architecture.md has the map): `catalog`,
-`ledger`, `valuation`, `assemblies`, `transfers`, `purchasing`, `orders`, `accounting`,
-`access`, `feed`, `reports` and `tools`, each a package of small modules; `context`, `resolve`,
-`audit`, `limits` and `views` are what every area shares. For the Python face, each
-service module is also reachable here by its own name:
+The services live by business area (docs/architecture.md has the map): `catalog`, `ledger`,
+`valuation`, `assemblies`, `transfers`, `purchasing`, `orders`, `accounting`, `access`, `feed`,
+`reports`, `planning`, `tools`, `channels`, `webhooks` and `worker`, each a package of small
+modules; `context`, `resolve`, `audit`, `limits` and `views` are what every area shares. For the
+Python face, each service module is also reachable here by its own name:
 
     from onhand.bootstrap import open_onhand
     from onhand import services
@@ -35,8 +35,12 @@ from onhand.services.feed import availability as availability_feed
 from onhand.services.feed import events, followers
 from onhand.services.ledger import adjustments, counts, integrity, postings, relocations
 from onhand.services.orders import allocation, backorders, customers, picking, returns, sales_orders, shipping, waves
+from onhand.services.planning import alerts as planning_alerts
+from onhand.services.planning import documents as suggested_documents
+from onhand.services.planning import forecasts, suggestions
+from onhand.services.planning import rules as reorder_rules
 from onhand.services.purchasing import landed_costs, purchase_orders, receiving, supplier_returns, suppliers
-from onhand.services.reports import expiry, stock
+from onhand.services.reports import expiry, stock, trends
 from onhand.services.tools import demo, imports
 from onhand.services.traceability import lot_search, recalls, traces
 from onhand.services.transfers import routes as transfer_routes
@@ -44,6 +48,10 @@ from onhand.services.transfers import transfer_orders, transit
 from onhand.services.valuation import costing_methods as costing
 from onhand.services.valuation import opening as opening_valuation
 from onhand.services.valuation import reports as valuation_reports
+from onhand.services.webhooks import deliveries as webhook_deliveries
+from onhand.services.webhooks import sending as webhook_sending
+from onhand.services.webhooks import subscriptions as webhooks
+from onhand.services.worker import loop as worker
 
 __all__ = [
     "accounting_settings",
@@ -70,6 +78,7 @@ __all__ = [
     "events",
     "expiry",
     "followers",
+    "forecasts",
     "genealogy",
     "imports",
     "integrity",
@@ -83,6 +92,7 @@ __all__ = [
     "lots",
     "opening_valuation",
     "picking",
+    "planning_alerts",
     "postings",
     "purchase_orders",
     "reasons",
@@ -90,18 +100,26 @@ __all__ = [
     "receiving",
     "reconciliation",
     "relocations",
+    "reorder_rules",
     "returns",
     "sales_orders",
     "scanning",
     "shipping",
     "stock",
+    "suggested_documents",
+    "suggestions",
     "supplier_returns",
     "suppliers",
     "traces",
     "transfer_orders",
     "transfer_routes",
     "transit",
+    "trends",
     "users",
     "valuation_reports",
     "waves",
+    "webhook_deliveries",
+    "webhook_sending",
+    "webhooks",
+    "worker",
 ]

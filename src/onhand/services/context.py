@@ -25,6 +25,7 @@ from onhand.services.audit import record_action, record_change
 from onhand.services.limits import Limits
 from onhand.services.ports import UnitOfWork  # the port; adapters/db/uow.py implements it
 from onhand.services.ports.channels import ChannelGateways
+from onhand.services.ports.webhooks import WebhookPoster
 
 T = TypeVar("T")
 MAX_ATTEMPTS = 5
@@ -79,6 +80,14 @@ class ServiceContext(Protocol):
     # Sales channels' APIs (adapters/channels/), by the channel's kind.
     @property
     def channel_gateways(self) -> ChannelGateways: ...
+
+    # The installation's key that webhook secrets are derived from (configuration; never stored).
+    @property
+    def webhook_key(self) -> bytes: ...
+
+    # Sends one signed webhook delivery (the adapter in adapters/webhooks/).
+    @property
+    def webhook_poster(self) -> WebhookPoster: ...
 
 
 def today(ctx: ServiceContext, uow: UnitOfWork) -> date:

@@ -53,6 +53,15 @@ def moment(value: datetime | str | None, field: str) -> datetime | None:
     return value.astimezone(UTC)
 
 
+def since(value: datetime | str | None, field: str = "updated_since") -> datetime | None:
+    """A listing's lower bound in time: an ISO 8601 moment with its offset (`moment`), which
+    must exist in UTC."""
+    try:
+        return moment(value, field)
+    except OverflowError:  # 0001-01-01T00:00:00+01:00 has no UTC time
+        raise InvalidInput(field, "is out of range") from None
+
+
 def page(limit: int, offset: int = 0) -> None:
     """A listing's page: 1 to 1,000 rows from a non-negative offset."""
     if not 1 <= limit <= 1000:

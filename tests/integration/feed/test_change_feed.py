@@ -244,3 +244,35 @@ def test_a_follower_held_by_another_transaction_is_skipped_not_waited_for(onhand
         step = services.followers.run_batch(onhand, follower)
         assert (step.busy, step.handled) == (True, 0)
     assert services.followers.run_batch(onhand, follower).busy is False
+
+
+def test_catch_up_waits_for_older_transactions_then_handles_what_committed_before_it(onhand):
+    """An on-demand sync must include a change committed just before it, even while an
+    older transaction elsewhere still hides it (PostgreSQL); `run_until_idle` would not."""
+    if onhand.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite: committed is visible")
+    add_place(onhand, "NY")
+    add_item(onhand, "W")
+    seen: list[str] = []
+    follower = Follower("probe", lambda uow, batch: seen.extend(e.type for e in batch.events))
+    settle(onhand)
+    services.followers.run_until_idle(onhand, follower)
+    seen.clear()
+    started, release = threading.Event(), threading.Event()
+
+    def older_transaction() -> None:
+        with onhand.writing() as slow:
+            record(slow, "item.changed", {"item_id": 0, "sku": "SLOW"})
+            slow.feed.flush()  # holds an xid older than the adjustment's
+            started.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=older_transaction)
+    thread.start()
+    started.wait(10)
+    adjust(onhand, "NY", "W", 1)
+    assert services.followers.catch_up(onhand, follower, timeout=0) == 0  # hidden, gave up at once
+    threading.Timer(0.3, release.set).start()
+    assert services.followers.catch_up(onhand, follower) == 2
+    thread.join()
+    assert sorted(seen) == ["item.changed", "posting.written"]

@@ -95,6 +95,28 @@ def test_a_pick_list_is_grouped_by_site_with_bins_in_walking_order(warehouse):
     ]
 
 
+def test_a_wave_pick_list_walks_every_orders_picks_together(warehouse):
+    for code, walk in (("NY-A", 2), ("NY-B", 1)):
+        add_place(warehouse, code, kind="bin", parent="NY")
+        services.locations.set_location_routing(warehouse, SetLocationRouting(code=code, walk_order=walk))
+    adjust(warehouse, "NY-A", "W", 5)
+    adjust(warehouse, "NY-B", "G", 5)
+    first = allocated(warehouse, ("W", 2), ("G", 1)).reference
+    second = allocated(warehouse, ("W", 1)).reference
+    third = allocated(warehouse, ("G", 2)).reference
+    [ny] = services.picking.wave_pick_list(warehouse, [second, first, third, first])
+    assert ny.site == "NY"
+    assert [(p.line.location, p.line.sku, p.order, p.line.quantity) for p in ny.picks] == [
+        ("NY-B", "G", first, 1), ("NY-B", "G", third, 2), ("NY-A", "W", first, 2), ("NY-A", "W", second, 1)]
+
+
+@pytest.mark.parametrize("orders", [[], [""], [f"SO-{n}" for n in range(201)]])
+def test_a_wave_pick_list_names_one_to_200_orders(warehouse, orders):
+    with pytest.raises(InvalidInput) as refused:
+        services.picking.wave_pick_list(warehouse, orders)
+    assert refused.value.field == "orders"
+
+
 def test_a_pick_list_shows_lots_with_expiry_and_only_what_is_left_to_pick(warehouse):
     adjust(warehouse, "NY", "TEA", 2, lot="L-APR", expiry_date="2026-04-01")
     adjust(warehouse, "NY", "TEA", 5, lot="L-JUN", expiry_date="2026-06-01")

@@ -7,8 +7,9 @@ the same unique key) so that no SQLAlchemy error reaches services or users.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine
@@ -30,6 +31,7 @@ from onhand.adapters.db.repositories.catalog import (
     ReasonCodeRepository,
     UnitRepository,
 )
+from onhand.adapters.db.repositories.channel_sync import ChannelSyncRepository
 from onhand.adapters.db.repositories.channels import ChannelRepository
 from onhand.adapters.db.repositories.cost_checkpoints import CheckpointRepository
 from onhand.adapters.db.repositories.costing_changes import CostingChangeRepository
@@ -42,6 +44,7 @@ from onhand.adapters.db.repositories.ledger import LedgerRepository
 from onhand.adapters.db.repositories.opening_values import OpeningValueRepository
 from onhand.adapters.db.repositories.orders import OrderRepository
 from onhand.adapters.db.repositories.places import LocationCache, LocationRepository, LotRepository
+from onhand.adapters.db.repositories.planning import PlanningRepository
 from onhand.adapters.db.repositories.purchase_orders import PurchaseOrderRepository
 from onhand.adapters.db.repositories.receipts import ReceiptRepository
 from onhand.adapters.db.repositories.reservations import ReservationRepository
@@ -54,6 +57,7 @@ from onhand.adapters.db.repositories.transfers import TransferRepository
 from onhand.adapters.db.repositories.users import SessionRepository, SignInFailureRepository, UserRepository
 from onhand.adapters.db.repositories.valuation import ValuationRepository
 from onhand.adapters.db.repositories.valuation_history import ValuationHistoryRepository
+from onhand.adapters.db.repositories.webhooks import WebhookRepository
 from onhand.domain.actors import SYSTEM, Actor
 from onhand.domain.errors import TransientConflict
 
@@ -86,47 +90,185 @@ class SqlUnitOfWork:
         # Who this transaction acts for: recorded on its postings and audit entries.
         self.actor = actor
         self._subscribers = subscribers or _NoSubscribers()
-        self.audit = AuditRepository(conn)
-        self.company = CompanyRepository(conn)
-        self.units = UnitRepository(conn)
-        self.reasons = ReasonCodeRepository(conn)
-        self.items = ItemRepository(conn, self.publish)
-        self.locations = LocationRepository(conn, locations or LocationCache(), self.company, self.publish)
-        self.lots = LotRepository(conn)
-        self.ledger = LedgerRepository(conn)
-        self.balances = BalanceRepository(conn)
-        self.api_keys = ApiKeyRepository(conn)
-        self.idempotency = IdempotencyRepository(conn)
-        self.users = UserRepository(conn)
-        self.sessions = SessionRepository(conn)
-        self.sign_in_failures = SignInFailureRepository(conn)
-        self.import_runs = ImportRunRepository(conn)
-        self.orders = OrderRepository(conn, self.publish)
-        self.reservations = ReservationRepository(conn, self.publish)
-        self.shipments = ShipmentRepository(conn)
-        self.suppliers = SupplierRepository(conn)
-        self.purchase_orders = PurchaseOrderRepository(conn, self.publish)
-        self.receipts = ReceiptRepository(conn)
-        self.supplier_returns = SupplierReturnRepository(conn)
-        self.boms = BomRepository(conn)
-        self.builds = BuildRepository(conn, self.publish)
-        self.stock_rows = StockRowReader(conn)
-        self.transfers = TransferRepository(conn, self.publish)
-        self.valuation = ValuationRepository(conn)
-        self.opening_values = OpeningValueRepository(conn)
-        self.valuation_history = ValuationHistoryRepository(conn)
-        self.checkpoints = CheckpointRepository(conn)
-        self.costing_changes = CostingChangeRepository(conn)
-        self.journals = JournalRepository(conn)
-        self.journal_pushes = JournalPushRepository(conn)
-        self.integrity = IntegrityRepository(conn)
-        self.customers = CustomerRepository(conn)
-        self.traces = TraceRepository(conn)
-        self.recalls = RecallRepository(conn)
-        self.feed = FeedRepository(conn)
-        self.followers = FollowerRepository(conn)
-        self.availability = AvailabilityRepository(conn)
-        self.channels = ChannelRepository(conn)
+        self._location_cache = locations or LocationCache()
+        # Repositories are made when a transaction first uses one: most use a few, and
+        # building all of them (their statements) cost ~10 ms per transaction.
+
+    @cached_property
+    def audit(self) -> AuditRepository:
+        return AuditRepository(self.connection)
+
+    @cached_property
+    def company(self) -> CompanyRepository:
+        return CompanyRepository(self.connection)
+
+    @cached_property
+    def units(self) -> UnitRepository:
+        return UnitRepository(self.connection)
+
+    @cached_property
+    def reasons(self) -> ReasonCodeRepository:
+        return ReasonCodeRepository(self.connection)
+
+    @cached_property
+    def items(self) -> ItemRepository:
+        return ItemRepository(self.connection, self.publish)
+
+    @cached_property
+    def locations(self) -> LocationRepository:
+        return LocationRepository(self.connection, self._location_cache, self.company, self.publish)
+
+    @cached_property
+    def lots(self) -> LotRepository:
+        return LotRepository(self.connection)
+
+    @cached_property
+    def ledger(self) -> LedgerRepository:
+        return LedgerRepository(self.connection)
+
+    @cached_property
+    def balances(self) -> BalanceRepository:
+        return BalanceRepository(self.connection)
+
+    @cached_property
+    def api_keys(self) -> ApiKeyRepository:
+        return ApiKeyRepository(self.connection)
+
+    @cached_property
+    def idempotency(self) -> IdempotencyRepository:
+        return IdempotencyRepository(self.connection)
+
+    @cached_property
+    def users(self) -> UserRepository:
+        return UserRepository(self.connection)
+
+    @cached_property
+    def sessions(self) -> SessionRepository:
+        return SessionRepository(self.connection)
+
+    @cached_property
+    def sign_in_failures(self) -> SignInFailureRepository:
+        return SignInFailureRepository(self.connection)
+
+    @cached_property
+    def import_runs(self) -> ImportRunRepository:
+        return ImportRunRepository(self.connection)
+
+    @cached_property
+    def orders(self) -> OrderRepository:
+        return OrderRepository(self.connection, self.publish)
+
+    @cached_property
+    def reservations(self) -> ReservationRepository:
+        return ReservationRepository(self.connection, self.publish)
+
+    @cached_property
+    def shipments(self) -> ShipmentRepository:
+        return ShipmentRepository(self.connection)
+
+    @cached_property
+    def suppliers(self) -> SupplierRepository:
+        return SupplierRepository(self.connection)
+
+    @cached_property
+    def purchase_orders(self) -> PurchaseOrderRepository:
+        return PurchaseOrderRepository(self.connection, self.publish)
+
+    @cached_property
+    def receipts(self) -> ReceiptRepository:
+        return ReceiptRepository(self.connection)
+
+    @cached_property
+    def supplier_returns(self) -> SupplierReturnRepository:
+        return SupplierReturnRepository(self.connection)
+
+    @cached_property
+    def boms(self) -> BomRepository:
+        return BomRepository(self.connection)
+
+    @cached_property
+    def builds(self) -> BuildRepository:
+        return BuildRepository(self.connection, self.publish)
+
+    @cached_property
+    def stock_rows(self) -> StockRowReader:
+        return StockRowReader(self.connection)
+
+    @cached_property
+    def transfers(self) -> TransferRepository:
+        return TransferRepository(self.connection, self.publish)
+
+    @cached_property
+    def valuation(self) -> ValuationRepository:
+        return ValuationRepository(self.connection)
+
+    @cached_property
+    def opening_values(self) -> OpeningValueRepository:
+        return OpeningValueRepository(self.connection)
+
+    @cached_property
+    def valuation_history(self) -> ValuationHistoryRepository:
+        return ValuationHistoryRepository(self.connection)
+
+    @cached_property
+    def checkpoints(self) -> CheckpointRepository:
+        return CheckpointRepository(self.connection)
+
+    @cached_property
+    def costing_changes(self) -> CostingChangeRepository:
+        return CostingChangeRepository(self.connection)
+
+    @cached_property
+    def journals(self) -> JournalRepository:
+        return JournalRepository(self.connection)
+
+    @cached_property
+    def journal_pushes(self) -> JournalPushRepository:
+        return JournalPushRepository(self.connection)
+
+    @cached_property
+    def integrity(self) -> IntegrityRepository:
+        return IntegrityRepository(self.connection)
+
+    @cached_property
+    def customers(self) -> CustomerRepository:
+        return CustomerRepository(self.connection)
+
+    @cached_property
+    def traces(self) -> TraceRepository:
+        return TraceRepository(self.connection)
+
+    @cached_property
+    def recalls(self) -> RecallRepository:
+        return RecallRepository(self.connection)
+
+    @cached_property
+    def feed(self) -> FeedRepository:
+        return FeedRepository(self.connection)
+
+    @cached_property
+    def followers(self) -> FollowerRepository:
+        return FollowerRepository(self.connection)
+
+    @cached_property
+    def availability(self) -> AvailabilityRepository:
+        return AvailabilityRepository(self.connection)
+
+    @cached_property
+    def channels(self) -> ChannelRepository:
+        return ChannelRepository(self.connection)
+
+    @cached_property
+    def channel_sync(self) -> ChannelSyncRepository:
+        return ChannelSyncRepository(self.connection)
+
+    @cached_property
+    def webhooks(self) -> WebhookRepository:
+        return WebhookRepository(self.connection)
+
+    @cached_property
+    def planning(self) -> PlanningRepository:
+        return PlanningRepository(self.connection)
 
     def publish(self, event: object) -> None:
         """Hand `event` to its subscribers, in this transaction (a refusal rolls it all back)."""
@@ -154,6 +296,8 @@ class SqlDatabase:
         self.engine = engine
         self.locations = LocationCache()
         self.subscribers = subscribers
+        # Called after a transaction of this process committed events (the worker's wake-up).
+        self.feed_listeners: list[Callable[[], None]] = []
 
     @contextmanager
     def writing(self, actor: Actor = SYSTEM) -> Iterator[SqlUnitOfWork]:
@@ -171,6 +315,7 @@ class SqlDatabase:
     def _transaction(
         self, *, write: bool, actor: Actor = SYSTEM, lock_wait_ms: int | None = None
     ) -> Iterator[SqlUnitOfWork]:
+        recorded = False
         try:
             with self.engine.connect() as conn:
                 if write:
@@ -180,7 +325,11 @@ class SqlDatabase:
                         set_local_lock_timeout(conn, lock_wait_ms)
                     uow = SqlUnitOfWork(conn, self.locations, actor, self.subscribers)
                     yield uow
-                    uow.feed.flush()  # the change feed's events, last, in this transaction
+                    # The change feed's events, last, in this transaction (if any was recorded).
+                    recorded = "feed" in vars(uow) and uow.feed.flush()
+            if recorded:
+                for listener in self.feed_listeners:
+                    listener()
         except DBAPIError as exc:
             # A brief write is bookkeeping that may be skipped: any failure of it is one to skip.
             if lock_wait_ms is not None or _is_retryable(exc):

@@ -15,6 +15,7 @@ class Permission(StrEnum):
     READ = "read"
     CATALOG = "catalog"
     STOCK = "stock"
+    RECALL = "recall"
     ORDERS = "orders"
     PURCHASING = "purchasing"
     RECEIVING = "receiving"
@@ -23,6 +24,7 @@ class Permission(StrEnum):
     KEYS = "keys"
     USERS = "users"
     AUDIT = "audit"
+    WEBHOOKS = "webhooks"
 
 
 # What each permission covers, as the docs say it.
@@ -30,22 +32,26 @@ PERMISSIONS: dict[Permission, str] = {
     Permission.READ: "read stock, the catalogue, orders, documents and reports; verify the books; scan",
     Permission.CATALOG: "items, units, locations and their routing, bundles, bills of materials, "
     "transfer routes; item and location imports",
-    Permission.STOCK: "adjustments, counts, relocations, opening stock, lots, recalls and quarantine, transfers, "
-    "builds, disassembly",
+    Permission.STOCK: "adjustments, counts, relocations, opening stock, lots and their status, transfers, "
+    "builds, disassembly, planning alert scans",
+    # A recall stops a lot and everything built from it everywhere: the managers' call.
+    Permission.RECALL: "recalls: recall or quarantine lots and what was built from them, release a recall",
     Permission.ORDERS: "sales orders: create, change, allocate, pick, pack, ship, cancel, returns, waves; customers",
-    Permission.PURCHASING: "suppliers and their prices, purchase orders, returns to suppliers, landed costs",
+    Permission.PURCHASING: "suppliers and their prices, purchase orders, returns to suppliers, landed costs, "
+    "reorder rules, drafts from suggestions",
     Permission.RECEIVING: "receipts against purchase orders",
     Permission.SETTINGS: "company settings, costing methods, accounting settings",
     Permission.BOOKS: "post and push journals, opening valuation, rebuild the balances",
     Permission.KEYS: "API keys: list, create, change, rotate, revoke",
     Permission.USERS: "user accounts: list, add, disable",
     Permission.AUDIT: "read the audit log",
+    Permission.WEBHOOKS: "outbound webhook subscriptions: add (the secret shown once), remove; re-send deliveries",
 }
 
 
 class Role(StrEnum):
     ADMIN = "admin"
-    # Runs the business: everything but keys and user accounts.
+    # Runs the business: everything but keys, user accounts and webhooks (their secrets).
     MANAGER = "manager"
     OPERATOR = "operator"
     VIEWER = "viewer"
@@ -56,7 +62,7 @@ class Role(StrEnum):
 
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
-    Role.MANAGER: frozenset(Permission) - {Permission.KEYS, Permission.USERS},
+    Role.MANAGER: frozenset(Permission) - {Permission.KEYS, Permission.USERS, Permission.WEBHOOKS},
     Role.OPERATOR: frozenset({
         Permission.READ, Permission.CATALOG, Permission.STOCK, Permission.ORDERS, Permission.PURCHASING,
         Permission.RECEIVING,

@@ -36,13 +36,16 @@ from onhand.entrypoints.api.routes import (
     lots,
     meta,
     orders,
+    planning,
     postings,
     purchasing,
     settings,
     stock,
     traceability,
     transfers,
+    users,
     valuation,
+    webhooks,
 )
 from onhand.entrypoints.api.throttle import AuthFailureThrottle
 from onhand.entrypoints.web.app import install_web
@@ -54,8 +57,8 @@ Errors are `{"error": {"code", "message", "field", "reason", …}}`."""
 
 # Lots before items: `/items/{sku}/lots…` must not be read as a SKU containing "/lots";
 # fulfilment before orders: `/orders/{reference}/pick-list` is not a reference either.
-_ROUTERS = (settings, lots, items, locations, postings, stock, fulfilment, orders, imports, admin, keys, audit,
-            events, transfers, assemblies, purchasing, valuation, journals, traceability, channels)
+_ROUTERS = (settings, lots, items, locations, postings, stock, fulfilment, orders, imports, admin, keys, users, audit,
+            events, transfers, assemblies, purchasing, valuation, journals, traceability, channels, webhooks, planning)
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 

@@ -115,13 +115,16 @@ def _require(permission: Permission) -> Any:
 Reader = Annotated[ApiKeyView, _require(Permission.READ)]
 CatalogEditor = Annotated[ApiKeyView, _require(Permission.CATALOG)]
 StockKeeper = Annotated[ApiKeyView, _require(Permission.STOCK)]
+Recaller = Annotated[ApiKeyView, _require(Permission.RECALL)]
 OrderDesk = Annotated[ApiKeyView, _require(Permission.ORDERS)]
 Buyer = Annotated[ApiKeyView, _require(Permission.PURCHASING)]
 Receiver = Annotated[ApiKeyView, _require(Permission.RECEIVING)]
 SettingsAdmin = Annotated[ApiKeyView, _require(Permission.SETTINGS)]
 Bookkeeper = Annotated[ApiKeyView, _require(Permission.BOOKS)]
 KeyAdmin = Annotated[ApiKeyView, _require(Permission.KEYS)]
+UserAdmin = Annotated[ApiKeyView, _require(Permission.USERS)]
 Auditor = Annotated[ApiKeyView, _require(Permission.AUDIT)]
+WebhookAdmin = Annotated[ApiKeyView, _require(Permission.WEBHOOKS)]
 
 
 def route_permission(route: APIRoute) -> Permission | None:

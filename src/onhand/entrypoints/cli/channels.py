@@ -12,6 +12,7 @@ from onhand import services
 from onhand.domain.channels.commands import AddChannel, MapLocation, MapSku, ResolveException, UnmapLocation
 from onhand.domain.channels.views import ChannelExceptionView, ChannelView
 from onhand.domain.errors import InvalidInput
+from onhand.entrypoints.cli.amazon import sync as amazon_sync
 from onhand.entrypoints.cli.render import console, table, text
 from onhand.entrypoints.cli.session import onhand
 from onhand.services import resolve
@@ -131,8 +132,13 @@ def resolve_one(ctx: typer.Context, name: ChannelArg,
 
 
 @channels_app.command("sync")
-def sync(ctx: typer.Context) -> None:
-    """Process received webhooks, push available quantities, send fulfilments — until idle."""
+def sync(ctx: typer.Context, name: Annotated[str | None, typer.Argument(
+        metavar="[CHANNEL]", help="An Amazon channel: also pull its changed orders now.")] = None) -> None:
+    """Process received webhooks, push available quantities, send fulfilments — until idle
+    (an Amazon channel named: pull its changed orders and send its quantities)."""
+    if name is not None and services.channels.show_channel(onhand(ctx), name).kind == "amazon":
+        amazon_sync(ctx, name)
+        return
     report = services.channel_worker.sync(onhand(ctx))
     console().print(Text(f"Processed {report.deliveries} deliveries, pushed {report.pushes} quantities, "
                          f"sent {report.fulfilments} fulfilments."))

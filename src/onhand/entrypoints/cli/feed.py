@@ -14,7 +14,7 @@ from onhand.entrypoints.cli.render import console, table, text
 from onhand.entrypoints.cli.session import onhand
 from onhand.services.feed.events import FeedEvent
 from onhand.services.feed.followers import DEFAULT_BATCH, Step
-from onhand.services.feed.standard import standard_followers
+from onhand.services.worker.standard import standard_followers
 
 events_app = typer.Typer(help="The change feed: every change other systems care about.", no_args_is_help=True)
 followers_app = typer.Typer(help="Followers: consumers of the change feed, exactly once.", no_args_is_help=True)

@@ -9,6 +9,7 @@ import typer
 from onhand import services
 from onhand.domain.catalog.commands import CreateItem, UpdateItem, given_decimal
 from onhand.domain.catalog.items import Item
+from onhand.entrypoints.cli.listing import UpdatedSince
 from onhand.entrypoints.cli.render import console, fields, table, text
 from onhand.entrypoints.cli.session import onhand
 
@@ -71,9 +72,11 @@ def list_items(
     search: Annotated[str | None, typer.Option(help="Part of a SKU or name.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many items (1-1000).")] = 100,
     offset: Annotated[int, typer.Option(help="Skip this many items first.")] = 0,
+    updated_since: UpdatedSince = None,
 ) -> None:
     """List items, optionally those matching a search."""
-    found = services.items.list_items(onhand(ctx), search=search, limit=limit, offset=offset)
+    found = services.items.list_items(onhand(ctx), search=search, limit=limit, offset=offset,
+                                      updated_since=updated_since)
     grid = table("SKU", "Name", "Unit", "Tracking", "GTIN", "Shelf life", numeric=["Shelf life"])
     for item in found:
         grid.add_row(

@@ -12,7 +12,8 @@ from typing import Annotated
 import typer
 
 from onhand.config import Settings
-from onhand.entrypoints.cli import admin, audit, builds, postings, server, stock
+from onhand.entrypoints.cli import admin, audit, builds, postings, server, stock, worker
+from onhand.entrypoints.cli.amazon import amazon_app
 from onhand.entrypoints.cli.assemblies import boms_app, bundles_app
 from onhand.entrypoints.cli.channels import channels_app
 from onhand.entrypoints.cli.company import company_app, units_app
@@ -25,6 +26,7 @@ from onhand.entrypoints.cli.keys import keys_app
 from onhand.entrypoints.cli.locations import locations_app
 from onhand.entrypoints.cli.lots import lots_app
 from onhand.entrypoints.cli.orders import orders_app
+from onhand.entrypoints.cli.planning import planning_app
 from onhand.entrypoints.cli.postings import NUMBERS_MAY_BE_NEGATIVE
 from onhand.entrypoints.cli.purchasing import purchase_orders_app, suppliers_app
 from onhand.entrypoints.cli.receiving import receipts_app
@@ -34,6 +36,7 @@ from onhand.entrypoints.cli.traceability import customers_app, expired, expiring
 from onhand.entrypoints.cli.transfers import transfers_app
 from onhand.entrypoints.cli.users import users_app
 from onhand.entrypoints.cli.valuation import valuation_app
+from onhand.entrypoints.cli.webhooks import webhooks_app
 
 app = typer.Typer(
     name="onhand",
@@ -90,11 +93,13 @@ app.command("disassemble")(builds.disassemble)
 app.command("genealogy")(builds.genealogy)
 app.add_typer(customers_app, name="customers")
 app.add_typer(channels_app, name="channels")
+app.add_typer(amazon_app, name="amazon")
 app.add_typer(trace_app, name="trace")
 app.add_typer(recall_app, name="recalls")
 app.command("expiring")(expiring)
 app.command("expired")(expired)
 app.add_typer(transfers_app, name="transfers")
+app.add_typer(planning_app, name="planning")
 app.add_typer(import_app, name="import")
 app.command("verify")(admin.verify)
 app.command("rebuild")(admin.rebuild)
@@ -103,8 +108,10 @@ app.add_typer(users_app, name="users")
 app.command("audit")(audit.audit)
 app.add_typer(events_app, name="events")
 app.add_typer(followers_app, name="followers")
+app.add_typer(webhooks_app, name="webhooks")
 app.command("serve")(server.serve)
 app.command("demo")(server.demo)
+app.command("worker")(worker.worker)
 
 
 def run() -> None:

@@ -24,6 +24,7 @@ from onhand.domain.orders.commands import (
 from onhand.domain.orders.commands import parse_order_line as order_line
 from onhand.domain.quantities import optional_decimal
 from onhand.entrypoints.cli import fulfilment, waves
+from onhand.entrypoints.cli.listing import UpdatedSince
 from onhand.entrypoints.cli.order_options import (
     Customer,
     FromOption,
@@ -177,11 +178,11 @@ def list_orders(
     channel: Annotated[str | None, typer.Option(help="Only orders from this channel.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many orders (1-1000).")] = 100,
     offset: Annotated[int, typer.Option(help="Skip this many orders first.")] = 0,
+    updated_since: UpdatedSince = None,
 ) -> None:
     """List orders, newest first."""
-    print_orders(
-        services.sales_orders.list_orders(onhand(ctx), status=status, channel=channel, limit=limit, offset=offset)
-    )
+    print_orders(services.sales_orders.list_orders(
+        onhand(ctx), status=status, channel=channel, limit=limit, offset=offset, updated_since=updated_since))
 
 
 @orders_app.command("show")

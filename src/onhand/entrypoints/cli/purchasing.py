@@ -27,6 +27,7 @@ from onhand.domain.purchasing.commands import (
 )
 from onhand.domain.quantities import parse_decimal
 from onhand.entrypoints.cli import receiving, supplier_returns
+from onhand.entrypoints.cli.listing import UpdatedSince
 from onhand.entrypoints.cli.order_options import IdempotencyKey
 from onhand.entrypoints.cli.purchasing_render import (
     print_prices,
@@ -178,10 +179,11 @@ def list_purchase_orders(
     supplier: Annotated[str | None, typer.Option(help="Only this supplier's orders.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many (1-1000).")] = 100,
     offset: Annotated[int, typer.Option(help="Skip this many first.")] = 0,
+    updated_since: UpdatedSince = None,
 ) -> None:
     """List purchase orders, newest first."""
     print_purchase_orders(services.purchase_orders.list_purchase_orders(
-        onhand(ctx), status=status, supplier=supplier, limit=limit, offset=offset))
+        onhand(ctx), status=status, supplier=supplier, limit=limit, offset=offset, updated_since=updated_since))
 
 
 @purchase_orders_app.command("show")

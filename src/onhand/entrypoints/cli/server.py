@@ -15,6 +15,7 @@ from onhand.domain.access.commands import CreateApiKey
 from onhand.entrypoints.cli.keys import print_new_key
 from onhand.entrypoints.cli.render import console
 from onhand.entrypoints.cli.session import Session, onhand, redact, session
+from onhand.entrypoints.cli.worker import worker_in_background
 
 Host = Annotated[str, typer.Option(help="Interface to listen on.")]
 Port = Annotated[int, typer.Option(min=1, max=65535, help="TCP port to listen on.")]
@@ -31,9 +32,28 @@ def run_server(target: Onhand, host: str, port: int) -> None:
     uvicorn.run(create_app(target, limits=ApiLimits.from_env()), host=host, port=port, **SERVER_OPTIONS)
 
 
-def serve(ctx: typer.Context, host: Host = "127.0.0.1", port: Port = 8000) -> None:
+def serve(
+    ctx: typer.Context,
+    host: Host = "127.0.0.1",
+    port: Port = 8000,
+    worker: Annotated[bool | None, typer.Option(
+        "--worker/--no-worker",
+        help="Run the worker (followers, webhook deliveries) in this process too; default: on for SQLite, "
+        "off for PostgreSQL (run `onhand worker` processes there).")] = None,
+) -> None:
     """Run the HTTP API (docs at /docs)."""
-    run_server(onhand(ctx), host, port)
+    serve_with_worker(onhand(ctx), host, port, worker)
+
+
+def serve_with_worker(target: Onhand, host: str, port: int, worker: bool | None = None) -> None:
+    """The API, with the worker in-process when asked (None: on SQLite, which needs no other process)."""
+    if worker is None:
+        worker = target.engine.dialect.name == "sqlite"
+    if not worker:
+        run_server(target, host, port)
+        return
+    with worker_in_background(target):
+        run_server(target, host, port)
 
 
 def cli_hint(current: Session, *args: str) -> str:
@@ -87,4 +107,4 @@ def demo(
     ):
         out.print(Text(line), soft_wrap=True)
     if serve_api:
-        run_server(target, host, port)
+        serve_with_worker(target, host, port)

@@ -8,6 +8,7 @@ import typer
 from rich.text import Text
 
 from onhand import services
+from onhand.entrypoints.cli.listing import UpdatedSince
 from onhand.entrypoints.cli.render import console, table, text
 from onhand.entrypoints.cli.session import onhand
 from onhand.services.views import StockReport
@@ -58,10 +59,11 @@ def stock(
     group_by: Annotated[
         str, typer.Option(help="item, location (bins roll up), bin, lot or balance.")
     ] = "item",
+    updated_since: UpdatedSince = None,
 ) -> None:
     """On hand, reserved and available over internal locations."""
     report = services.stock.stock_levels(
-        onhand(ctx), sku=sku, location=location, lot=lot, group_by=group_by
+        onhand(ctx), sku=sku, location=location, lot=lot, group_by=group_by, updated_since=updated_since
     )
     print_report(report, group_by)
 

@@ -29,6 +29,7 @@ from onhand.domain.transfers.commands import (
     parse_transfer_move_line,
 )
 from onhand.domain.transfers.transfer_orders import LOST_IN_TRANSIT
+from onhand.entrypoints.cli.listing import UpdatedSince
 from onhand.entrypoints.cli.session import onhand
 from onhand.entrypoints.cli.transfer_render import print_routes, print_transfer, print_transfers
 
@@ -148,11 +149,12 @@ def list_transfers(
     location: Annotated[str | None, typer.Option(help="Only transfers from or to this location.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many (1-1000).")] = 100,
     offset: Annotated[int, typer.Option(help="Skip this many first.")] = 0,
+    updated_since: UpdatedSince = None,
 ) -> None:
     """List transfers, newest first."""
     print_transfers(
         services.transfer_orders.list_transfers(
-            onhand(ctx), status=status, location=location, limit=limit, offset=offset
+            onhand(ctx), status=status, location=location, limit=limit, offset=offset, updated_since=updated_since
         )
     )
 

@@ -9,20 +9,26 @@ from fastapi.staticfiles import StaticFiles
 
 from onhand.entrypoints.web.pages import (
     api_docs,
+    charts,
     counts,
     dashboard,
     items,
     labels,
+    locations,
+    lots,
     orders,
     picking,
     receiving,
     sign_in,
     transfers,
+    users,
+    waves,
 )
 from onhand.entrypoints.web.rendering import STATIC, make_templates, render
 from onhand.entrypoints.web.sessions import PageRefused, SignInRequired
 
-ROUTERS = (sign_in, dashboard, items, receiving, picking, counts, transfers, orders, labels, api_docs)
+ROUTERS = (sign_in, dashboard, items, charts, lots, locations, receiving, picking, counts, transfers, orders, labels,
+           users, waves, api_docs)
 
 
 def _to_sign_in(request: Request, exc: Exception) -> Response:

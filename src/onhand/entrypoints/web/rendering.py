@@ -31,6 +31,8 @@ def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.filters["qty"] = _quantity
     templates.env.filters["money"] = lambda value: f"{value:,.2f}"
+    # A chart's axis: to the cent at most.
+    templates.env.filters["qty_short"] = lambda value: _quantity(Decimal(value).quantize(Decimal("0.01")))
     return templates
 
 

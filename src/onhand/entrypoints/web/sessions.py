@@ -111,6 +111,25 @@ class Visitor:
         except Forbidden as refused:
             raise PageRefused(403, f"You may not do this: {refused.message}") from None
 
+    def require_everywhere(self) -> None:
+        try:
+            services.users.authorize_everywhere(self.session.user)
+        except Forbidden as refused:
+            raise PageRefused(403, f"You may not do this: {refused.message}") from None
+
+    @property
+    def reaches_every_site(self) -> bool:
+        try:
+            services.users.authorize_everywhere(self.session.user)
+        except Forbidden:
+            return False
+        return True
+
+    @property
+    def manages_users(self) -> bool:
+        """Whether the menu offers the users page."""
+        return self.may(Permission.USERS)
+
     def may(self, permission: Permission) -> bool:
         try:
             services.users.authorize_user(self.session.user, permission)

@@ -200,8 +200,16 @@ def authorize_location(user: UserView, site: str) -> None:
         raise Forbidden(f"location: {user.email} may act only at {', '.join(user.locations or ())}, not {site}")
 
 
+def authorize_everywhere(user: UserView) -> None:
+    """Refuse a user limited to some locations an action that reaches every site (a recall
+    stops a lot and moves its stock wherever it is)."""
+    if user.locations is not None:
+        raise Forbidden(f"location: {user.email} may act only at {', '.join(user.locations)}; this reaches every site")
+
+
 __all__ = [
-    "add_user", "authorize_location", "authorize_user", "disable_user", "list_users", "reset_password", "session_for",
+    "add_user", "authorize_everywhere", "authorize_location", "authorize_user", "disable_user", "list_users",
+    "reset_password", "session_for",
     "sign_in", "sign_out",
 ]
 

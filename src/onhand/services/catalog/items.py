@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -160,12 +161,19 @@ def find_by_gtin(ctx: ServiceContext, gtin: str) -> Item:
 
 
 def list_items(
-    ctx: ServiceContext, *, search: str | None = None, limit: int = 100, offset: int = 0
+    ctx: ServiceContext, *, search: str | None = None, limit: int = 100, offset: int = 0,
+    updated_since: datetime | str | None = None,
 ) -> list[Item]:
+    """Items by SKU; `updated_since` (ISO 8601 with an offset): only those created or changed
+    since then, as the change feed recorded it (every write of an item records an event)."""
     resolve.page(limit, offset)
     search = resolve.text(search, "search", max_length=100)
+    since = resolve.since(updated_since)
     with ctx.reading() as uow:
-        return uow.items.list(search=search, limit=limit, offset=offset)
+        ids = None
+        if since is not None:
+            ids = [body["item_id"] for _type, body in uow.feed.bodies_since(since, ("item.created", "item.changed"))]
+        return uow.items.list(search=search, limit=limit, offset=offset, ids=ids)
 
 
 def list_units(ctx: ServiceContext) -> list[UnitOfMeasure]:

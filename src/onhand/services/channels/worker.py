@@ -1,6 +1,6 @@
 """What a worker runs for the channels, and `sync`: everything until nothing is left.
 
-- Followers of the change feed (in `services/feed/standard.py: standard_followers()`):
+- Followers of the change feed (composed in `services/worker/standard.py`):
   `channel-availability` (quantities wanted → push outbox) and `channel-fulfilment`
   (shipments of imported orders → fulfilment outbox), each writing only in its own
   transaction.
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from onhand.services.channels import availability_out, fulfilments, inbox, pushes
 from onhand.services.context import ServiceContext
 from onhand.services.feed import availability
-from onhand.services.feed.followers import Follower, run_until_idle
+from onhand.services.feed.followers import Follower, catch_up
 
 Sender = Callable[[ServiceContext], int]
 MAX_ROUNDS = 100
@@ -49,7 +49,7 @@ def sync(ctx: ServiceContext) -> SyncReport:
         progress += (n := inbox.process_inbox(ctx))
         done["channel-inbox"] += n
         for follower in followers:
-            progress += run_until_idle(ctx, follower)
+            progress += catch_up(ctx, follower)
         for name, sender in channel_senders().items():
             if name != "channel-inbox":
                 progress += (n := sender(ctx))

@@ -11,6 +11,7 @@ handles the same events again, none lost and none twice.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from onhand.services.context import ServiceContext, UnitOfWork
 
 DEFAULT_BATCH = 200
+CATCH_UP_TIMEOUT = 10.0  # seconds an on-demand catch-up waits for older transactions
 MAX_BATCH = 10_000
 
 
@@ -90,6 +92,23 @@ def run_until_idle(ctx: ServiceContext, follower: Follower, *, batch_size: int =
         total += step.handled
         if step.handled == 0:
             return total
+
+
+def catch_up(ctx: ServiceContext, follower: Follower, *, timeout: float = CATCH_UP_TIMEOUT,
+             batch_size: int = DEFAULT_BATCH) -> int:
+    """`run_until_idle`, and also every event committed before this call: on PostgreSQL an
+    event is readable only once every older transaction on the server has ended, so an
+    on-demand sync waits for that (at most `timeout` seconds, then takes what it can see)."""
+    with ctx.reading() as uow:
+        newest = uow.feed.newest_tx()
+    total = run_until_idle(ctx, follower, batch_size=batch_size)
+    deadline = time.monotonic() + timeout
+    while True:
+        with ctx.reading() as uow:
+            visible = uow.feed.visible_through(newest)
+        if visible or time.monotonic() > deadline:
+            return total + run_until_idle(ctx, follower, batch_size=batch_size)
+        time.sleep(0.01)
 
 
 def choose(followers: Mapping[str, Follower], name: str | None) -> list[Follower]:

@@ -19,6 +19,7 @@ from onhand.domain.channels.events import DeliveryReceived
 from onhand.domain.ledger.events import PostingsWritten
 from onhand.domain.ledger.postings import BalanceKey
 from onhand.domain.orders.events import OrderStatusChanged, ReservationMade, ReservationReleased
+from onhand.domain.planning.events import AlertCleared, AlertRaised
 from onhand.domain.purchasing.events import PurchaseOrderStatusChanged
 from onhand.domain.quantities import plain
 from onhand.domain.transfers.events import TransferStatusChanged
@@ -117,6 +118,18 @@ def on_delivery_received(uow: UnitOfWork, event: DeliveryReceived) -> None:
                                               "topic": event.topic})
 
 
+def on_alert_raised(uow: UnitOfWork, event: AlertRaised) -> None:
+    record(uow, "alert.raised", {
+        "key": event.key, "kind": event.kind, "item_id": event.item_id, "location_id": event.location_id,
+        "lot_id": event.lot_id, "quantity": _quantity(event.quantity), "message": event.message})
+
+
+def on_alert_cleared(uow: UnitOfWork, event: AlertCleared) -> None:
+    record(uow, "alert.cleared", {
+        "key": event.key, "kind": event.kind, "item_id": event.item_id, "location_id": event.location_id,
+        "lot_id": event.lot_id})
+
+
 # The recorder's subscriptions, for the composition root (each called after the area's own).
 SUBSCRIPTIONS: dict[type, Any] = {
     PostingsWritten: on_postings_written,
@@ -131,6 +144,8 @@ SUBSCRIPTIONS: dict[type, Any] = {
     PurchaseOrderStatusChanged: on_purchase_order_status_changed,
     BuildStatusChanged: on_build_status_changed,
     DeliveryReceived: on_delivery_received,
+    AlertRaised: on_alert_raised,
+    AlertCleared: on_alert_cleared,
 }
 
 EVENT_TYPES = (
@@ -138,4 +153,5 @@ EVENT_TYPES = (
     "location.sellable_changed", "item.created", "item.changed", "location.created", "location.changed",
     "order.status_changed", "transfer.status_changed", "purchase_order.status_changed", "build.status_changed",
     "channel.delivery_received",
+    "alert.raised", "alert.cleared",
 )

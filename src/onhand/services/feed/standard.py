@@ -1,15 +1,11 @@
-"""The followers Onhand runs (`onhand followers run`, the worker), by name.
-
-This is where followers of every area are composed, so it alone may import the areas above
-the feed (pyproject.toml's layers contract names this one exception).
-"""
+"""The change feed's own followers, by name. What `onhand worker` and `onhand followers run`
+run — these and the followers of the areas above the feed — is `services/worker/standard.py`."""
 
 from __future__ import annotations
 
-from onhand.services.channels.worker import channel_followers
 from onhand.services.feed import availability
 from onhand.services.feed.followers import Follower
 
 
 def standard_followers() -> dict[str, Follower]:
-    return {availability.NAME: availability.FOLLOWER, **channel_followers()}
+    return {availability.NAME: availability.FOLLOWER}

@@ -45,7 +45,7 @@ def refresh_status(
     uow: UnitOfWork, order: Any, now: datetime, *, lines: list[LineProgress] | None = None, **changes: Any
 ) -> OrderStatus:
     """Write `changes` to the order with the status its facts imply (the one writer of
-    `status`), in one statement. `order` is the header read under the order's lock;
+    `status`) and `updated_at`, in one statement. `order` is the header read under the order's lock;
     `lines` its lines' progress when the caller already knows it."""
     if lines is None:
         lines = [_progress(line) for line in stock_lines(uow.orders.lines(order.id))]
@@ -55,9 +55,9 @@ def refresh_status(
         allocated=changes.get("allocated_at", order.allocated_at) is not None,
     )
     if status.value != order.status:
-        changes |= {"status": status.value, "updated_at": now}
-    if changes:
-        uow.orders.update(order.id, **changes)
+        changes |= {"status": status.value}
+    # Every caller changed the order or its lines: `updated_since` listings rely on it.
+    uow.orders.update(order.id, **(changes | {"updated_at": changes.get("updated_at", now)}))
     return status
 
 

@@ -7,6 +7,7 @@ qualifies for the order and is free at the same place: the reservation moves to 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -59,23 +60,64 @@ class PickList:
 def pick_list(ctx: ServiceContext, reference: str) -> PickList:
     """What to pick for an order, grouped by site, bins in walking order (then code)."""
     with ctx.reading() as uow:
-        the_order = order_id(uow, reference)
         places = uow.locations.by_id()
         by_site: dict[int, list[tuple[Any, PickLine]]] = defaultdict(list)
-        for row in uow.reservations.for_order(the_order):
-            if row.quantity <= row.picked:
-                continue
-            place = places[row.location_id]
-            line = PickLine(row.id, row.line_no, row.sku, place.code, row.lot_code, row.expiry_date,
-                            row.quantity - row.picked)
-            walk = (place.walk_order is None, place.walk_order or 0, place.code, line.sku, line.expiry_date
-                    or date.max)
-            by_site[place.path[0]].append((walk, line))
+        for site_id, walk, line in _open_picks(uow, order_id(uow, reference), places):
+            by_site[site_id].append((walk, line))
     sites = [
         PickSite(places[site_id].code, tuple(line for _walk, line in sorted(rows, key=lambda r: r[0])))
         for site_id, rows in sorted(by_site.items(), key=lambda kv: places[kv[0]].code)
     ]
     return PickList(order=reference.strip(), sites=tuple(sites))
+
+
+@dataclass(frozen=True)
+class WavePick:
+    order: str
+    line: PickLine
+
+
+@dataclass(frozen=True)
+class WaveSite:
+    site: str
+    picks: tuple[WavePick, ...]
+
+
+MAX_WAVE_PICK = 200
+
+
+def wave_pick_list(ctx: ServiceContext, references: Sequence[str]) -> tuple[WaveSite, ...]:
+    """What to pick for several orders in one walk: per site, every order's open picks
+    together, bins in walking order (then code, SKU, expiry, order)."""
+    wanted = list(dict.fromkeys(resolve.text(r, "orders", max_length=64) or "" for r in references))
+    if not wanted or "" in wanted:
+        raise InvalidInput("orders", "name one or more orders")
+    if len(wanted) > MAX_WAVE_PICK:
+        raise InvalidInput("orders", f"at most {MAX_WAVE_PICK} orders in one pick list")
+    with ctx.reading() as uow:
+        places = uow.locations.by_id()
+        by_site: dict[int, list[tuple[Any, WavePick]]] = defaultdict(list)
+        for reference in wanted:
+            for site_id, walk, line in _open_picks(uow, order_id(uow, reference), places):
+                by_site[site_id].append(((*walk, reference), WavePick(reference, line)))
+    return tuple(
+        WaveSite(places[site_id].code, tuple(pick for _walk, pick in sorted(rows, key=lambda r: r[0])))
+        for site_id, rows in sorted(by_site.items(), key=lambda kv: places[kv[0]].code)
+    )
+
+
+def _open_picks(uow: UnitOfWork, the_order: int, places: dict[int, Any]) -> list[tuple[int, Any, PickLine]]:
+    """(site id, walking key, line) of every reservation of the order not yet picked in full."""
+    found = []
+    for row in uow.reservations.for_order(the_order):
+        if row.quantity <= row.picked:
+            continue
+        place = places[row.location_id]
+        line = PickLine(row.id, row.line_no, row.sku, place.code, row.lot_code, row.expiry_date,
+                        row.quantity - row.picked)
+        walk = (place.walk_order is None, place.walk_order or 0, place.code, line.sku, line.expiry_date or date.max)
+        found.append((place.path[0], walk, line))
+    return found
 
 
 def confirm_pick(

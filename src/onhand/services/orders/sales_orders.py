@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from onhand.domain.accounting.sales_revenue import order_exchange_rate
@@ -258,11 +259,14 @@ def list_orders(
     channel: str | None = None,
     limit: int = 100,
     offset: int = 0,
+    updated_since: datetime | str | None = None,
 ) -> list[SalesOrderView]:
+    """Newest first; `updated_since` (ISO 8601 with an offset): only orders changed since then."""
     if status is not None:
         status = parse_choice(OrderStatus, status, "status").value
     resolve.page(limit, offset)
+    since = resolve.since(updated_since)
     channel_name = validate_channel(channel) if channel is not None else None
     with ctx.reading() as uow:
-        rows = uow.orders.list(status=status, channel=channel_name, limit=limit, offset=offset)
+        rows = uow.orders.list(status=status, channel=channel_name, limit=limit, offset=offset, updated_since=since)
         return [load_order(uow, row.id) for row in rows]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Protocol
 
@@ -58,7 +59,9 @@ class ItemRepository(Protocol):
 
     def by_ids(self, ids: builtins.list[int]) -> dict[int, Item]: ...
 
-    def list(self, *, search: str | None = None, limit: int = 100, offset: int = 0) -> builtins.list[Item]: ...
+    def list(
+        self, *, search: str | None = None, limit: int = 100, offset: int = 0, ids: Sequence[int] | None = None
+    ) -> builtins.list[Item]: ...
 
 
 class LocationRepository(Protocol):

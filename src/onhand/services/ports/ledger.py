@@ -37,6 +37,15 @@ class LedgerRepository(Protocol):
 
     def move_count(self) -> int: ...
 
+    def daily_net_in(self, *, item_id: int, location_ids: list[int]) -> list[tuple[date, Decimal]]:
+        """Per UTC day (by effective time) with moves: what of the item came into these places
+        from outside them, less what left them; every day of history."""
+        ...
+
+    def daily_moved(self, *, posting_kind: str, since: datetime) -> list[tuple[date, Decimal]]:
+        """Per UTC day since `since`: the quantity moved by postings of this kind."""
+        ...
+
 
 class BalanceRepository(Protocol):
     """`uow.balances`: Balance rows (item, location, lot): on hand with the oversell guard, and reads of them."""

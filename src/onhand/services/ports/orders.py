@@ -62,7 +62,8 @@ class OrderRepository(Protocol):
     def with_backorders(self, item_ids: builtins.list[int]) -> builtins.list[int]: ...
 
     def list(
-        self, *, status: str | None, channel: str | None, limit: int, offset: int
+        self, *, status: str | None, channel: str | None, limit: int, offset: int,
+        updated_since: datetime | None = None,
     ) -> builtins.list[SalesOrderRecord]: ...
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -68,7 +69,8 @@ class PurchaseOrderRepository(Protocol):
     def receipt_references(self, order_id: int) -> builtins.list[str]: ...
 
     def list(
-        self, *, status: str | None, supplier_id: int | None, limit: int, offset: int
+        self, *, status: str | None, supplier_id: int | None, limit: int, offset: int,
+        updated_since: datetime | None = None,
     ) -> builtins.list[PurchaseOrderRecord]: ...
 
     def incoming(

@@ -30,7 +30,8 @@ class TransferRepository(Protocol):
     def lines(self, transfer_id: int) -> builtins.list[TransferLineRecord]: ...
 
     def list(
-        self, *, status: str | None, location_ids: builtins.list[int] | None, limit: int, offset: int
+        self, *, status: str | None, location_ids: builtins.list[int] | None, limit: int, offset: int,
+        updated_since: datetime | None = None,
     ) -> builtins.list[TransferRecord]: ...
 
     def add_event(

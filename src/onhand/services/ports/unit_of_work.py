@@ -29,6 +29,7 @@ from onhand.services.ports.catalog import (
     ReasonCodeRepository,
     UnitRepository,
 )
+from onhand.services.ports.channel_sync import ChannelSyncRepository
 from onhand.services.ports.channels import ChannelRepository
 from onhand.services.ports.feed import AvailabilityRepository, FeedRepository, FollowerRepository
 from onhand.services.ports.ledger import BalanceRepository, IntegrityRepository, LedgerRepository, StockRowReader
@@ -38,6 +39,7 @@ from onhand.services.ports.orders import (
     ReservationRepository,
     ShipmentRepository,
 )
+from onhand.services.ports.planning import PlanningRepository
 from onhand.services.ports.purchasing import (
     PurchaseOrderRepository,
     ReceiptRepository,
@@ -53,6 +55,7 @@ from onhand.services.ports.valuation import (
     ValuationHistoryRepository,
     ValuationRepository,
 )
+from onhand.services.ports.webhooks import WebhookRepository
 
 
 class UnitOfWork(Protocol):
@@ -169,3 +172,11 @@ class UnitOfWork(Protocol):
     # channels
     @property
     def channels(self) -> ChannelRepository: ...
+    @property
+    def channel_sync(self) -> ChannelSyncRepository: ...
+    # outbound webhooks
+    @property
+    def webhooks(self) -> WebhookRepository: ...
+    # planning
+    @property
+    def planning(self) -> PlanningRepository: ...

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from onhand.domain.catalog.locations import LocationKind
@@ -217,7 +217,7 @@ def _transition(
                     "was received can be cancelled (close it instead)"
                 )
             uow.purchase_orders.update(order.id, cancelled_at=now, updated_at=now)
-        refresh_status(uow, order.id)
+        refresh_status(uow, order.id, now)
         return int(order.id)
 
     return run_write(ctx, work, load_purchase_order, action=f"{action}_purchase_order", subject=purchase_order_subject,
@@ -242,8 +242,9 @@ def cancel_purchase_order(ctx: ServiceContext, command: PurchaseOrderAction, *, 
     return _transition(ctx, command, "cancel", idempotency_key)
 
 
-def refresh_status(uow: UnitOfWork, order_id: int) -> PurchaseOrderStatus:
-    """Write the status the order's facts imply (the one place that writes it)."""
+def refresh_status(uow: UnitOfWork, order_id: int, now: datetime) -> PurchaseOrderStatus:
+    """Write the status the order's facts imply (the one place that writes it), and
+    `updated_at`: every caller changed the order or its lines (`updated_since` relies on it)."""
     order = uow.purchase_orders.get(order_id)
     received = uow.purchase_orders.received(order_id)
     progress = [PurchaseLineProgress(line.quantity, received[line.id]) for line in uow.purchase_orders.lines(order_id)]
@@ -251,8 +252,7 @@ def refresh_status(uow: UnitOfWork, order_id: int) -> PurchaseOrderStatus:
         progress, placed=order.ordered_at is not None, closed=order.closed_at is not None,
         cancelled=order.cancelled_at is not None,
     )
-    if status.value != order.status:
-        uow.purchase_orders.update(order_id, status=status.value)
+    uow.purchase_orders.update(order_id, status=status.value, updated_at=now)
     return status
 
 
@@ -263,13 +263,16 @@ def get_purchase_order(ctx: ServiceContext, reference: str) -> PurchaseOrderView
 
 def list_purchase_orders(
     ctx: ServiceContext, *, status: str | None = None, supplier: str | None = None, limit: int = 100,
-    offset: int = 0,
+    offset: int = 0, updated_since: datetime | str | None = None,
 ) -> list[PurchaseOrderView]:
-    """Purchase orders, newest first, optionally of one status and supplier."""
+    """Purchase orders, newest first, optionally of one status and supplier, or changed since
+    `updated_since` (ISO 8601 with an offset)."""
     resolve.page(limit, offset)
+    since = resolve.since(updated_since)
     if status is not None:
         status = parse_choice(PurchaseOrderStatus, status, "status").value
     with ctx.reading() as uow:
         supplier_id = int(supplier_row(uow, supplier).id) if supplier else None
-        rows = uow.purchase_orders.list(status=status, supplier_id=supplier_id, limit=limit, offset=offset)
+        rows = uow.purchase_orders.list(status=status, supplier_id=supplier_id, limit=limit, offset=offset,
+                                        updated_since=since)
         return [load_purchase_order(uow, int(row.id)) for row in rows]

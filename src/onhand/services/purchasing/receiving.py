@@ -121,7 +121,7 @@ def receive_purchase_order(
             record_landed_cost(uow, receipt, cost, f"landed_costs[{index}]", company_currency=company.currency, now=now)
         if landed_costs:
             value_landed_costs(uow, receipt_id)
-        refresh_status(uow, order.id)
+        refresh_status(uow, order.id, now)
         return receipt_id
 
     return run_write(ctx, work, load_receipt, action="receive_purchase_order", subject=receipt_subject,

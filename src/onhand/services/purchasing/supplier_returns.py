@@ -110,6 +110,7 @@ def return_to_supplier(
         posting_id = post(uow, draft, now=now)
         header = {"reference": own, "order_id": order.id, "posting_id": posting_id, "authorisation": rma,
                   "note": clean_note, "created_at": now}
+        uow.purchase_orders.update(order.id, updated_at=now)  # its lines' `returned` changed (updated_since)
         return uow.supplier_returns.add(header, rows)
 
     return run_write(ctx, work, load_supplier_return, action="return_to_supplier", subject=supplier_return_subject,

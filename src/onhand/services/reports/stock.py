@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from onhand.domain.catalog.items import ItemKind
 from onhand.domain.catalog.locations import Location, effective_sellable, site_of
 from onhand.domain.catalog.lots import LotStatus, lot_usable
 from onhand.domain.choices import parse_choice
@@ -66,6 +67,7 @@ def stock_levels(
     location: str | None = None,
     lot: str | None = None,
     group_by: str | StockGrouping = StockGrouping.ITEM,
+    updated_since: datetime | str | None = None,
 ) -> StockReport:
     """On hand, reserved and available, grouped as asked, over internal locations.
 
@@ -75,6 +77,7 @@ def stock_levels(
     available as many as their components' available stock makes (`services.bundles`).
     """
     grouping = parse_grouping(group_by)
+    since = resolve.since(updated_since)
     if lot is not None and sku is None:
         raise InvalidInput("lot", "a lot filter needs the sku it belongs to")
     with ctx.reading() as uow:
@@ -94,8 +97,36 @@ def stock_levels(
         # Open purchase orders have no lot yet: a lot filter leaves them out.
         arriving = [] if lot_filter else uow.purchase_orders.incoming(
             item_ids=[item.id] if item else None, location_ids=chosen)
-    report = _report(rows.within(set(chosen)), grouping, by_id, scope, day, moving, arriving)
-    return kits.add_to(report, only_bundles=item is not None) if kits else report
+        changed = stock_changed_since(uow, since) if since is not None else None
+        report = _report(rows.within(set(chosen)), grouping, by_id, scope, day, moving, arriving)
+        report = kits.add_to(report, only_bundles=item is not None) if kits else report
+        if changed is None:
+            return report
+        listed = uow.items.by_skus(sorted({level.sku for level in report.levels}))
+    # Bundles have no stock of their own: they are listed whenever asked (a superset).
+    return replace(report, levels=tuple(
+        level for level in report.levels
+        if listed[level.sku].id in changed or listed[level.sku].kind is ItemKind.BUNDLE))
+
+
+STOCK_EVENTS = ("posting.written", "reservation.made", "reservation.released", "lot.status_changed",
+                "location.sellable_changed")
+
+
+def stock_changed_since(uow: UnitOfWork, since: datetime) -> set[int]:
+    """The items whose on hand, reserved or available changed at or after `since`, as the change
+    feed recorded it: postings (transit included), reservations, lot status, sellable places."""
+    items: set[int] = set()
+    places: list[int] = []
+    for kind, body in uow.feed.bodies_since(since, STOCK_EVENTS):
+        if kind == "posting.written":
+            items.update(balance["item_id"] for balance in body["balances"])
+        elif kind == "location.sellable_changed":
+            places.append(body["location_id"])
+        else:
+            items.add(body["item_id"])
+    items.update(item_id for item_id, _location in uow.availability.pairs_at(places))
+    return items
 
 
 @dataclass

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -255,15 +255,19 @@ def list_transfers(
     location: str | None = None,
     limit: int = 100,
     offset: int = 0,
+    updated_since: datetime | str | None = None,
 ) -> list[TransferView]:
-    """Newest first; `location`: transfers from or to it (or any of its bins)."""
+    """Newest first; `location`: transfers from or to it (or any of its bins);
+    `updated_since` (ISO 8601 with an offset): only transfers changed since then."""
     if status is not None:
         status = parse_choice(TransferStatus, status, "status").value
     resolve.page(limit, offset)
+    since = resolve.since(updated_since)
     with ctx.reading() as uow:
         location_ids = None
         if location:
             scope = resolve.location(uow, location)
             location_ids = [loc.id for loc in uow.locations.all() if loc.is_within(scope)]
-        rows = uow.transfers.list(status=status, location_ids=location_ids, limit=limit, offset=offset)
+        rows = uow.transfers.list(status=status, location_ids=location_ids, limit=limit, offset=offset,
+                                  updated_since=since)
         return [load_transfer(uow, row.id) for row in rows]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -143,8 +144,12 @@ class ItemRepository:
         rows = self._conn.execute(_ITEMS_BY_IDS, {"keys": ids})
         return {row.id: _item(row) for row in rows}
 
-    def list(self, *, search: str | None = None, limit: int = 100, offset: int = 0) -> list[Item]:
+    def list(
+        self, *, search: str | None = None, limit: int = 100, offset: int = 0, ids: Sequence[int] | None = None
+    ) -> list[Item]:
         query = self._select.order_by(items.c.sku).limit(limit).offset(offset)
+        if ids is not None:
+            query = query.where(items.c.id.in_(sorted(set(ids))))
         if search:
             needle = search.lower()
             query = query.where(

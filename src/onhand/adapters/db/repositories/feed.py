@@ -12,6 +12,7 @@ only delays what readers see after it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -44,10 +45,13 @@ class FeedRepository:
         of work is about to commit (`flush`): in order, in one statement, ids taken late."""
         self._pending.append(row)
 
-    def flush(self) -> None:
-        if self._pending:
-            rows, self._pending = self._pending, []
-            self._conn.execute(self._append, rows)
+    def flush(self) -> bool:
+        """Write the recorded events; whether there were any."""
+        if not self._pending:
+            return False
+        rows, self._pending = self._pending, []
+        self._conn.execute(self._append, rows)
+        return True
 
     def after(self, position: Position, limit: int, types: Sequence[str] | None = None) -> list[Any]:
         """Up to `limit` events after `position`, in the feed's order, that no transaction
@@ -62,6 +66,24 @@ class FeedRepository:
     def position_of(self, event_id: int) -> Position | None:
         row = self._conn.execute(select(events.c.tx, events.c.id).where(events.c.id == event_id)).first()
         return (int(row.tx), int(row.id)) if row else None
+
+    def newest_tx(self) -> int:
+        """The transaction of the newest stored event (0 on SQLite, or with no events)."""
+        if not self._postgresql:
+            return 0
+        return int(self._conn.execute(select(func.coalesce(func.max(events.c.tx), 0))).scalar_one())
+
+    def visible_through(self, tx: int) -> bool:
+        """Whether every event of transaction `tx` and older can be read now (see above)."""
+        if not self._postgresql:
+            return True
+        return int(self._conn.execute(select(_PG_HORIZON)).scalar_one()) > tx
+
+    def bodies_since(self, at: datetime, types: Sequence[str]) -> list[tuple[str, Any]]:
+        """(type, body) of the events of these types recorded at or after `at`, oldest first."""
+        query = (select(events.c.type, events.c.body).where(events.c.at >= at, events.c.type.in_(list(types)))
+                 .order_by(events.c.id))
+        return [(row.type, json.loads(row.body)) for row in self._conn.execute(query)]
 
     def count_after(self, position: Position) -> int:
         query = select(func.count()).select_from(events).where(

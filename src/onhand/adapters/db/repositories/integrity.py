@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
 from sqlalchemy import BigInteger, Connection, String, bindparam, cast, func, or_, select, type_coerce, union_all
@@ -104,6 +105,7 @@ _PROMISING_LINES = (
 _LOW, _HIGH = bindparam("low", -_LIMIT, type_=BigInteger), bindparam("high", _LIMIT, type_=BigInteger)
 
 
+@cache
 def _stored_checks(dialect: str) -> list[tuple[str, Any]]:
     """(what, query of (item, location, lot, raw value as text)) for each stored quantity."""
     checked = [

@@ -6,12 +6,14 @@ once with RETURNING so their moves can be valued by id.
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections import defaultdict
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, select
 
+from onhand.adapters.db.sums import exact_sum
 from onhand.adapters.db.tables import items, locations, lots, moves, postings
 from onhand.domain.ledger.postings import PostingDraft
 from onhand.domain.ledger.views import MoveView, PostingView
@@ -148,7 +150,36 @@ class LedgerRepository:
             query = query.where(moves.c.id < before_id)
         return [self._move_view(r) for r in self._conn.execute(query)]
 
+    # --- over time (charts) ---------------------------------------------------------
+
+    def daily_net_in(self, *, item_id: int, location_ids: list[int]) -> list[tuple[date, Decimal]]:
+        # One pass over the item's moves (its index), summed per day and pair of places.
+        day = func.date(postings.c.effective_at)
+        query = (select(day, moves.c.from_location_id, moves.c.to_location_id, exact_sum(moves.c.quantity))
+                 .select_from(moves.join(postings, postings.c.id == moves.c.posting_id))
+                 .where(moves.c.item_id == item_id)
+                 .group_by(day, moves.c.from_location_id, moves.c.to_location_id))
+        inside = set(location_ids)
+        totals: dict[date, Decimal] = defaultdict(Decimal)
+        for found_day, source, destination, quantity in self._conn.execute(query):
+            sign = (destination in inside) - (source in inside)  # a move between two of them: 0
+            if sign:
+                totals[_as_date(found_day)] += sign * quantity
+        return sorted(totals.items())
+
+    def daily_moved(self, *, posting_kind: str, since: datetime) -> list[tuple[date, Decimal]]:
+        day = func.date(postings.c.effective_at)
+        query = (select(day, exact_sum(moves.c.quantity))
+                 .select_from(moves.join(postings, postings.c.id == moves.c.posting_id))
+                 .where(postings.c.kind == posting_kind, postings.c.effective_at >= since).group_by(day))
+        return sorted((_as_date(found_day), quantity) for found_day, quantity in self._conn.execute(query))
+
     # --- integrity -----------------------------------------------------------------
 
     def move_count(self) -> int:
         return int(self._conn.execute(select(func.count()).select_from(moves)).scalar_one())
+
+
+def _as_date(value: date | str) -> date:
+    """SQL's date(): a date from PostgreSQL, its ISO text from SQLite."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])

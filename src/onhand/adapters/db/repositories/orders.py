@@ -3,6 +3,7 @@ shipments and returns (never a counter kept by hand)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -207,9 +208,12 @@ class OrderRepository:
         return [row[0] for row in self._conn.execute(_WAITING_FOR, {"item_ids": item_ids})]
 
     def list(
-        self, *, status: str | None, channel: str | None, limit: int, offset: int
+        self, *, status: str | None, channel: str | None, limit: int, offset: int,
+        updated_since: datetime | None = None,
     ) -> list[SalesOrderRecord]:
         query = _HEADER.order_by(sales_orders.c.id.desc()).limit(limit).offset(offset)
+        if updated_since is not None:
+            query = query.where(sales_orders.c.updated_at >= updated_since)
         if status:
             query = query.where(sales_orders.c.status == status)
         if channel:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -134,9 +135,12 @@ class PurchaseOrderRepository:
         return [row[0] for row in self._conn.execute(_RECEIPT_REFERENCES, {"order_key": order_id})]
 
     def list(
-        self, *, status: str | None, supplier_id: int | None, limit: int, offset: int
+        self, *, status: str | None, supplier_id: int | None, limit: int, offset: int,
+        updated_since: datetime | None = None,
     ) -> list[PurchaseOrderRecord]:
         query = select(purchase_orders).order_by(purchase_orders.c.id.desc()).limit(limit).offset(offset)
+        if updated_since is not None:
+            query = query.where(purchase_orders.c.updated_at >= updated_since)
         if status:
             query = query.where(purchase_orders.c.status == status)
         if supplier_id is not None:

@@ -157,10 +157,13 @@ class TransferRepository:
         return [TransferLineRecord(**row._mapping) for row in self._conn.execute(_LINES, {"transfer_key": transfer_id})]
 
     def list(
-        self, *, status: str | None, location_ids: list[int] | None, limit: int, offset: int
+        self, *, status: str | None, location_ids: list[int] | None, limit: int, offset: int,
+        updated_since: datetime | None = None,
     ) -> list[TransferRecord]:
         """Newest first; `location_ids`: transfers from or to any of them."""
         query = select(transfers).order_by(transfers.c.id.desc()).limit(limit).offset(offset)
+        if updated_since is not None:
+            query = query.where(transfers.c.updated_at >= updated_since)
         if status:
             query = query.where(transfers.c.status == status)
         if location_ids is not None:

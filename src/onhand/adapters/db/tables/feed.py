@@ -25,6 +25,7 @@ events = Table(
     Column("actor_name", String(200), nullable=False),
     Column("body", Text, nullable=False),  # compact JSON, documented per type in docs/events.md
     Index("ix_events_tx_id", "tx", "id"),
+    Index("ix_events_at", "at"),  # revision 0020: `updated_since` listings
 )
 
 followers = Table(

@@ -16,7 +16,7 @@ from onhand.entrypoints.api import paths  # noqa: F401  (registers the path conv
 from onhand.entrypoints.api.auth import CatalogEditor, IdempotencyKey, OnhandDep, Reader
 from onhand.entrypoints.api.bodies import ExactJsonRoute
 from onhand.entrypoints.api.schemas.catalog import ItemIn, ItemList, ItemOut, ItemPatch
-from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, QueryInt
+from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, QueryInt, UpdatedSince
 
 router = APIRouter(route_class=ExactJsonRoute, tags=["items"], responses=ERROR_RESPONSES)
 
@@ -28,8 +28,9 @@ def list_items(
     search: Annotated[str | None, Query(max_length=200)] = None,
     limit: QueryInt = 100,
     offset: QueryInt = 0,
+    updated_since: UpdatedSince = None,
 ) -> ItemList:
-    found = services.items.list_items(onhand, search=search, limit=limit, offset=offset)
+    found = services.items.list_items(onhand, search=search, limit=limit, offset=offset, updated_since=updated_since)
     return ItemList(items=[ItemOut.of(i) for i in found])
 
 

@@ -17,7 +17,7 @@ from onhand.domain.orders.commands import OrderAction, ShipLineFrom
 from onhand.entrypoints.api import paths  # noqa: F401  (registers the path convertors used below)
 from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, OrderDesk, Reader
 from onhand.entrypoints.api.bodies import ExactJsonRoute
-from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, PathInt32, QueryInt
+from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, PathInt32, QueryInt, UpdatedSince
 from onhand.entrypoints.api.schemas.orders import (
     LineLocationIn,
     OrderIn,
@@ -40,8 +40,10 @@ def list_orders(
     channel: Annotated[str | None, Query(max_length=40)] = None,
     limit: QueryInt = 100,
     offset: QueryInt = 0,
+    updated_since: UpdatedSince = None,
 ) -> OrderList:
-    found = services.sales_orders.list_orders(onhand, status=status, channel=channel, limit=limit, offset=offset)
+    found = services.sales_orders.list_orders(onhand, status=status, channel=channel, limit=limit, offset=offset,
+                                              updated_since=updated_since)
     return OrderList(orders=[OrderOut.of(order) for order in found])
 
 

@@ -17,7 +17,7 @@ from onhand.domain.purchasing.commands import (
 from onhand.entrypoints.api import paths  # noqa: F401  (registers the path convertors used below)
 from onhand.entrypoints.api.auth import Buyer, IdempotencyKey, OnhandDep, Reader, Receiver
 from onhand.entrypoints.api.bodies import ExactJsonRoute
-from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, QueryInt
+from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, QueryInt, UpdatedSince
 from onhand.entrypoints.api.schemas.purchasing import (
     LandedCostsIn,
     PurchaseOrderIn,
@@ -89,10 +89,10 @@ def list_purchase_orders(
     onhand: OnhandDep, _key: Reader,
     status: Annotated[str | None, Query(max_length=40, description="draft, ordered, partially_received, "
                                                                    "received, closed, cancelled")] = None,
-    supplier: Text = None, limit: QueryInt = 100, offset: QueryInt = 0,
+    supplier: Text = None, limit: QueryInt = 100, offset: QueryInt = 0, updated_since: UpdatedSince = None,
 ) -> PurchaseOrderList:
     found = services.purchase_orders.list_purchase_orders(
-        onhand, status=status, supplier=supplier, limit=limit, offset=offset)
+        onhand, status=status, supplier=supplier, limit=limit, offset=offset, updated_since=updated_since)
     return PurchaseOrderList(purchase_orders=[PurchaseOrderOut.of(o) for o in found])
 
 

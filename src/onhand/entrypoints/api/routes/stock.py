@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from onhand import services
 from onhand.entrypoints.api.auth import OnhandDep, Reader
 from onhand.entrypoints.api.bodies import ExactJsonRoute
-from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, QueryInt
+from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, QueryInt, UpdatedSince
 from onhand.entrypoints.api.schemas.postings import MoveList, MoveOut
 from onhand.entrypoints.api.schemas.stock import StockReportOut
 from onhand.services.reports.stock import StockGrouping
@@ -27,8 +27,10 @@ def stock_levels(
     location: Annotated[str | None, Query(max_length=200, description="Includes its bins")] = None,
     lot: Annotated[str | None, Query(max_length=200, description="Needs sku")] = None,
     group_by: StockGrouping = StockGrouping.ITEM,
+    updated_since: UpdatedSince = None,
 ) -> StockReportOut:
-    report = services.stock.stock_levels(onhand, sku=sku, location=location, lot=lot, group_by=group_by)
+    report = services.stock.stock_levels(onhand, sku=sku, location=location, lot=lot, group_by=group_by,
+                                         updated_since=updated_since)
     return StockReportOut.of(report)
 
 

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query, Response
 from onhand import services
 from onhand.domain.errors import InvalidInput
 from onhand.domain.traceability.commands import LotRef, ReleaseRecall
-from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, OrderDesk, Reader, StockKeeper
+from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, OrderDesk, Reader, Recaller, StockKeeper
 from onhand.entrypoints.api.bodies import ExactJsonRoute
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, QueryInt
 from onhand.entrypoints.api.schemas.traceability import (
@@ -124,7 +124,7 @@ def recall_report(
 
 @router.post("/recalls", status_code=201,
              summary="Recall or quarantine lots and every lot built from them; optionally move them to quarantine")
-def recall_lots(body: RecallIn, onhand: OnhandDep, _key: StockKeeper,
+def recall_lots(body: RecallIn, onhand: OnhandDep, _key: Recaller,
                 idempotency_key: IdempotencyKey = None) -> RecallOut:
     return RecallOut.of(services.recalls.recall_lots(onhand, body.to_command(), idempotency_key=idempotency_key))
 
@@ -141,7 +141,7 @@ def get_recall(reference: str, onhand: OnhandDep, _key: Reader) -> RecallOut:
 
 
 @router.post("/recalls/{reference}/release", summary="Give the lots their status and the stock its place back")
-def release_recall(reference: str, onhand: OnhandDep, _key: StockKeeper,
+def release_recall(reference: str, onhand: OnhandDep, _key: Recaller,
                    idempotency_key: IdempotencyKey = None) -> RecallOut:
     released = services.recalls.release_recall(onhand, ReleaseRecall(reference), idempotency_key=idempotency_key)
     return RecallOut.of(released)

@@ -25,7 +25,7 @@ from onhand.domain.transfers.commands import (
 from onhand.entrypoints.api import paths  # noqa: F401  (registers the path convertors used below)
 from onhand.entrypoints.api.auth import CatalogEditor, IdempotencyKey, OnhandDep, Reader, StockKeeper
 from onhand.entrypoints.api.bodies import ExactJsonRoute
-from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, QueryInt
+from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, QueryInt, UpdatedSince
 from onhand.entrypoints.api.schemas.transfers import (
     ReceiveIn,
     RouteIn,
@@ -72,9 +72,10 @@ def list_transfers(
     location: Annotated[str | None, Query(max_length=200, description="From or to it (or its bins)")] = None,
     limit: QueryInt = 100,
     offset: QueryInt = 0,
+    updated_since: UpdatedSince = None,
 ) -> TransferList:
     found = services.transfer_orders.list_transfers(
-        onhand, status=status, location=location, limit=limit, offset=offset
+        onhand, status=status, location=location, limit=limit, offset=offset, updated_since=updated_since
     )
     return TransferList(transfers=[TransferOut.of(t) for t in found])
 

@@ -113,6 +113,10 @@ DateOrBlankIn = Annotated[
 
 # Integers in a query string or path, kept within what the database can compare.
 QueryInt = Annotated[int, Query(ge=-MAX_INT64, le=MAX_INT64)]
+# A pulling integration's mark: only what changed at or after it (docs/api.md, "updated_since").
+UpdatedSince = Annotated[str | None, Query(
+    max_length=64, description="Only what changed at or after this moment: ISO 8601 with an offset",
+    examples=["2026-03-02T09:00:00Z"])]
 PathId = Annotated[int, Path(ge=-MAX_INT64, le=MAX_INT64)]
 PathInt32 = Annotated[int, Path(ge=-MAX_INT32, le=MAX_INT32)]
 

@@ -8,8 +8,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from onhand.domain.access.roles import Permission
+from onhand.entrypoints.web.charts import bar_chart
 from onhand.entrypoints.web.rendering import render
 from onhand.entrypoints.web.sessions import VisitorDep
+from onhand.services.planning import alerts as planning_alerts
 from onhand.services.reports import dashboard as dashboards
 
 router = APIRouter(include_in_schema=False)
@@ -22,4 +24,9 @@ def dashboard(
 ) -> Response:
     visitor.require(Permission.READ)
     board = dashboards.dashboard(visitor.onhand, expiry_days=expiry_days)
-    return render(request, "dashboard.html", {"visitor": visitor, "board": board})
+    return render(request, "dashboard.html", {
+        "visitor": visitor, "board": board,
+        # Reorder rules' alerts as the last scan left them (the worker scans every 15 minutes).
+        "low_stock": [a for a in planning_alerts.list_alerts(visitor.onhand) if a.kind in ("low_stock", "stock_out")],
+        "shipped_chart": bar_chart([(f"{f.day:%m-%d}", f.quantity) for f in board.shipped_per_day]),
+    })

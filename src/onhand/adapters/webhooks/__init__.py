@@ -1,0 +1,1 @@
+"""Sending webhook deliveries over HTTP (httpx) and keeping the installation's webhook key."""

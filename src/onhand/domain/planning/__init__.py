@@ -1,0 +1,1 @@
+"""Replenishment and planning: reorder rules, demand from history, projected stock, suggestions, alerts."""

@@ -1,0 +1,63 @@
+"""What the planning repository hands the services: plain records, never database rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from onhand.domain.planning.projection import DocumentKind
+
+
+@dataclass(frozen=True)
+class StockAt:
+    item_id: int
+    location_id: int
+    on_hand: Decimal
+    reserved: Decimal
+
+
+@dataclass(frozen=True)
+class OpenDocument:
+    """An open document's effect on one item at one location (signed: + in, − out)."""
+
+    item_id: int
+    location_id: int
+    kind: DocumentKind
+    reference: str
+    day: date | None  # None: no date given (counted today)
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
+class DemandSums:
+    """Net shipments of one item from one location over a window: Σ per day and Σ (per day)²."""
+
+    item_id: int
+    location_id: int
+    total: Decimal
+    squares: Decimal
+
+
+@dataclass(frozen=True)
+class SupplierOffer:
+    item_id: int
+    supplier_id: int
+    supplier: str
+    currency: str
+    lead_time_days: int
+    unit_cost: Decimal
+    min_order_quantity: Decimal | None
+    pack_size: Decimal | None
+
+
+@dataclass(frozen=True)
+class OpenAlert:
+    key: str
+    kind: str
+    item_id: int
+    location_id: int
+    lot_id: int | None
+    quantity: Decimal
+    day: date | None
+    message: str
