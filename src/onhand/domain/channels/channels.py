@@ -34,6 +34,7 @@ class ExceptionKind(StrEnum):
     EDIT_AFTER_SHIPPING = "edit_after_shipping"
     CANCEL_AFTER_SHIPPING = "cancel_after_shipping"
     BAD_PAYLOAD = "bad_payload"
+    SHORT_STOCK = "short_stock"  # Amazon shipped from FBA more than Onhand held there
 
 
 def channel_name(text: str, field: str = "name") -> str:
