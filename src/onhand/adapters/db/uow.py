@@ -7,6 +7,7 @@ the same unique key) so that no SQLAlchemy error reaches services or users.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -15,7 +16,7 @@ from typing import Any, Protocol
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from onhand.adapters.db.engine import WRITE_OPTION, lock_wait, set_local_lock_timeout
+from onhand.adapters.db.engine import SQLITE_BUSY_TIMEOUT_MS, WRITE_OPTION, lock_wait, set_local_lock_timeout
 from onhand.adapters.db.repositories.access import (
     ApiKeyRepository,
     IdempotencyRepository,
@@ -298,6 +299,8 @@ class SqlDatabase:
         self.subscribers = subscribers
         # Called after a transaction of this process committed events (the worker's wake-up).
         self.feed_listeners: list[Callable[[], None]] = []
+        # SQLite has one writer at a time: this process's writers take turns here.
+        self._writer = threading.Lock() if engine.dialect.name == "sqlite" else None
 
     @contextmanager
     def writing(self, actor: Actor = SYSTEM) -> Iterator[SqlUnitOfWork]:
@@ -312,8 +315,31 @@ class SqlDatabase:
     def reading(self) -> Iterator[SqlUnitOfWork]:
         yield from self._transaction(write=False)
 
+    @contextmanager
+    def _write_turn(self, write: bool, lock_wait_ms: int | None) -> Iterator[None]:
+        """On SQLite, wait for this process's other writers here: the one waiting is woken
+        the moment the turn is free, where SQLite's busy handler polls in growing sleeps
+        (up to 100 ms each: the long tail of concurrent requests). Other processes still
+        meet BEGIN IMMEDIATE and its busy timeout."""
+        if not write or self._writer is None:
+            yield
+            return
+        wait = SQLITE_BUSY_TIMEOUT_MS if lock_wait_ms is None else lock_wait_ms
+        if not self._writer.acquire(timeout=wait / 1000):
+            raise TransientConflict("another write of this process held the database too long")
+        try:
+            yield
+        finally:
+            self._writer.release()
+
     def _transaction(
         self, *, write: bool, actor: Actor = SYSTEM, lock_wait_ms: int | None = None
+    ) -> Iterator[SqlUnitOfWork]:
+        with self._write_turn(write, lock_wait_ms):
+            yield from self._in_transaction(write=write, actor=actor, lock_wait_ms=lock_wait_ms)
+
+    def _in_transaction(
+        self, *, write: bool, actor: Actor, lock_wait_ms: int | None
     ) -> Iterator[SqlUnitOfWork]:
         recorded = False
         try:
