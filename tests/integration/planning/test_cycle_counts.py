@@ -177,3 +177,18 @@ def test_racing_posts_of_one_session_post_it_once(onhand, clock):
     assert Counter(race(worker, 6)) == {"done": 1, "refused": 5}
     assert at(onhand, "TOP", "NY-A1") == 90
     assert move_count(onhand) == moves_before + 1
+
+
+def test_a_session_records_who_opened_and_posted_it(onhand, clock):
+    from onhand.domain.actors import Actor, ActorKind
+
+    stocked(onhand, clock)
+    alice = onhand.acting_as(Actor(ActorKind.CLI, "alice", "alice"))
+    session = services.cycle_counts.open_session(alice, OpenCountSession("NY-A1", skus=("MID",)))
+    count(alice, session.id, "MID", 199)
+    posted = services.cycle_counts.post_session(alice, PostCountSession(session.id))
+
+    assert session.opened_by == "cli:alice"
+    (entry,) = services.audit.list_audit(onhand, action="post_count_session").entries
+    assert entry.actor.reference == "cli:alice"
+    assert services.postings.get_posting(onhand, posted.posting_id).actor == "cli:alice"
