@@ -26,6 +26,7 @@ def test_a_session_is_counted_blind_reviewed_and_posted(
     plan = _ok(api_viewer.get("/api/v1/cycle-counts/plan", params={"site": "NY"}))
     assert sorted((d["sku"], d["location"], d["last_counted"]) for d in plan["due"]) == [
         ("HONEY", "NY", None), ("RICE-5", "NY", None), ("TEA-1", "NY", None)]
+    assert "on_hand" not in plan["due"][0]  # counters read the plan: no book in it
 
     session = _ok(api_operator.post("/api/v1/cycle-counts", json={"location": "NY"}), 201)
     sid = session["id"]

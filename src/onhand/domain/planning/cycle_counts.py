@@ -86,8 +86,7 @@ def is_due(last_counted: date | None, interval_days: int, today: date) -> bool:
 class DueCount:
     sku: str
     location: str
-    abc_class: str
-    on_hand: Decimal
+    abc_class: str  # no quantity: the plan is read by counters, and counting is blind
     last_counted: date | None
     due_since: date | None  # None: never counted
 

@@ -69,10 +69,9 @@ def plan(
     """Item/location pairs at SITE due for a count today."""
     due = services.cycle_counts.count_plan(onhand(ctx), site_code=site, intervals={"A": a_days, "B": b_days,
                                                                                    "C": c_days}, window_days=window)
-    grid = table("Class", "Location", "SKU", "On hand", "Last counted", "Due since", numeric=["On hand"])
+    grid = table("Class", "Location", "SKU", "Last counted", "Due since")
     for d in due:
-        grid.add_row(*(text(v) for v in (d.abc_class, d.location, d.sku, d.on_hand, d.last_counted or "never",
-                                         d.due_since)))
+        grid.add_row(*(text(v) for v in (d.abc_class, d.location, d.sku, d.last_counted or "never", d.due_since)))
     console().print(grid)
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from onhand.domain.audit import AuditObject
 from onhand.domain.calendar import business_day, time_zone
+from onhand.domain.catalog.items import ItemKind
 from onhand.domain.errors import Conflict, InvalidInput, NotFound
 from onhand.domain.ledger.commands import PostStockCount, StockLine
 from onhand.domain.planning.commands import CancelCountSession, OpenCountSession, PostCountSession, RecordCount
@@ -84,7 +85,7 @@ def count_plan(
         last = uow.cycle_counts.last_counted(ids)
         skus = dict(uow.cycle_counts.stocked_items())
         due = []
-        for item_id, location_id, on_hand in uow.cycle_counts.stock(ids):
+        for item_id, location_id, _on_hand in uow.cycle_counts.stock(ids):
             sku = skus.get(item_id)
             if sku is None:
                 continue
@@ -93,7 +94,7 @@ def count_plan(
             counted_day = None if counted is None else business_day(counted, zone)
             if is_due(counted_day, days[klass], day):
                 since = None if counted_day is None else counted_day + timedelta(days=days[klass])
-                due.append(DueCount(sku, places[location_id].code, klass, on_hand, counted_day, since))
+                due.append(DueCount(sku, places[location_id].code, klass, counted_day, since))
         order = {"A": 0, "B": 1, "C": 2}
         return sorted(due, key=lambda d: (order[d.abc_class], d.location, d.sku))
 
@@ -158,6 +159,8 @@ def record_count(ctx: ServiceContext, command: RecordCount) -> CountSessionView:
     def work(uow: UnitOfWork) -> int:
         session = _open(uow, command.session_id)
         item = resolve.item(uow, command.sku)
+        if item.kind is ItemKind.BUNDLE:
+            raise InvalidInput("sku", f"{item.sku!r} is a bundle: it has no stock of its own; count its components")
         quantity = non_negative_quantity(command.quantity, item.unit, "quantity")
         lot_key = 0
         if command.lot is not None and command.lot.strip():

@@ -33,7 +33,6 @@ class DueOut(ResponseModel):
     sku: str
     location: str
     abc_class: str
-    on_hand: DecimalOut
     last_counted: date | None = Field(description="Day of the last posted cycle count (null: never)")
     due_since: date | None
 
