@@ -36,8 +36,8 @@ from onhand.services.feed import events, followers
 from onhand.services.ledger import adjustments, counts, integrity, postings, relocations
 from onhand.services.orders import allocation, backorders, customers, picking, returns, sales_orders, shipping, waves
 from onhand.services.planning import alerts as planning_alerts
+from onhand.services.planning import cycle_counts, forecasts, suggestions
 from onhand.services.planning import documents as suggested_documents
-from onhand.services.planning import forecasts, suggestions
 from onhand.services.planning import rules as reorder_rules
 from onhand.services.purchasing import landed_costs, purchase_orders, receiving, supplier_returns, suppliers
 from onhand.services.reports import expiry, stock, trends
@@ -73,6 +73,7 @@ __all__ = [
     "costing",
     "counts",
     "customers",
+    "cycle_counts",
     "demo",
     "disassembly",
     "events",

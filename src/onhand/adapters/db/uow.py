@@ -37,6 +37,7 @@ from onhand.adapters.db.repositories.channels import ChannelRepository
 from onhand.adapters.db.repositories.cost_checkpoints import CheckpointRepository
 from onhand.adapters.db.repositories.costing_changes import CostingChangeRepository
 from onhand.adapters.db.repositories.customers import CustomerRepository
+from onhand.adapters.db.repositories.cycle_counts import CycleCountRepository
 from onhand.adapters.db.repositories.feed import AvailabilityRepository, FeedRepository, FollowerRepository
 from onhand.adapters.db.repositories.integrity import IntegrityRepository
 from onhand.adapters.db.repositories.journal_pushes import JournalPushRepository
@@ -270,6 +271,10 @@ class SqlUnitOfWork:
     @cached_property
     def planning(self) -> PlanningRepository:
         return PlanningRepository(self.connection)
+
+    @cached_property
+    def cycle_counts(self) -> CycleCountRepository:
+        return CycleCountRepository(self.connection)
 
     def publish(self, event: object) -> None:
         """Hand `event` to its subscribers, in this transaction (a refusal rolls it all back)."""

@@ -56,3 +56,38 @@ class ScanAlerts:
     `expiry_days`, backorders waiting) and clear what no longer is."""
 
     expiry_days: int = DEFAULT_EXPIRY_DAYS
+
+
+@dataclass(frozen=True)
+class OpenCountSession:
+    """Freeze the book of `location` (exactly that place: a bin, or a site without its
+    bins) per item and lot; `skus` limits the session to those items (counted even if the
+    books hold none of them)."""
+
+    location: str
+    skus: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "skus", as_tuple(self.skus))
+
+
+@dataclass(frozen=True)
+class RecordCount:
+    """What the counter found of `sku` (and `lot`) in the session's place; counting again replaces it."""
+
+    session_id: int
+    sku: str
+    quantity: Decimal
+    lot: str | None = None
+
+
+@dataclass(frozen=True)
+class PostCountSession:
+    session_id: int
+    reason: str = "count"
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class CancelCountSession:
+    session_id: int

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
+from onhand.domain.planning.cycle_counts import SessionStatus
 from onhand.domain.planning.projection import DocumentKind
 
 
@@ -61,3 +62,25 @@ class OpenAlert:
     quantity: Decimal
     day: date | None
     message: str
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    id: int
+    location_id: int
+    location: str
+    status: SessionStatus
+    opened_at: datetime
+    opened_by: str
+    closed_at: datetime | None
+    posting_id: int | None
+
+
+@dataclass(frozen=True)
+class SessionLine:
+    item_id: int
+    sku: str
+    lot_key: int  # 0: no lot
+    lot: str | None
+    frozen: Decimal
+    counted: Decimal | None

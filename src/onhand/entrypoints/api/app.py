@@ -26,6 +26,7 @@ from onhand.entrypoints.api.routes import (
     audit,
     channel_webhooks,
     channels,
+    cycle_counts,
     events,
     fulfilment,
     imports,
@@ -58,7 +59,8 @@ Errors are `{"error": {"code", "message", "field", "reason", …}}`."""
 # Lots before items: `/items/{sku}/lots…` must not be read as a SKU containing "/lots";
 # fulfilment before orders: `/orders/{reference}/pick-list` is not a reference either.
 _ROUTERS = (settings, lots, items, locations, postings, stock, fulfilment, orders, imports, admin, keys, users, audit,
-            events, transfers, assemblies, purchasing, valuation, journals, traceability, channels, webhooks, planning)
+            events, transfers, assemblies, purchasing, valuation, journals, traceability, channels, webhooks, planning,
+            cycle_counts)
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 

@@ -17,6 +17,7 @@ from onhand.entrypoints.cli.amazon import amazon_app
 from onhand.entrypoints.cli.assemblies import boms_app, bundles_app
 from onhand.entrypoints.cli.channels import channels_app
 from onhand.entrypoints.cli.company import company_app, units_app
+from onhand.entrypoints.cli.cycle_counts import abc, cycle_counts_app
 from onhand.entrypoints.cli.errors import OnhandGroup
 from onhand.entrypoints.cli.feed import events_app, followers_app
 from onhand.entrypoints.cli.imports import import_app
@@ -99,7 +100,9 @@ app.add_typer(recall_app, name="recalls")
 app.command("expiring")(expiring)
 app.command("expired")(expired)
 app.add_typer(transfers_app, name="transfers")
+planning_app.command("abc")(abc)
 app.add_typer(planning_app, name="planning")
+app.add_typer(cycle_counts_app, name="cycle-counts")
 app.add_typer(import_app, name="import")
 app.command("verify")(admin.verify)
 app.command("rebuild")(admin.rebuild)

@@ -31,6 +31,7 @@ from onhand.services.ports.catalog import (
 )
 from onhand.services.ports.channel_sync import ChannelSyncRepository
 from onhand.services.ports.channels import ChannelRepository
+from onhand.services.ports.cycle_counts import CycleCountRepository
 from onhand.services.ports.feed import AvailabilityRepository, FeedRepository, FollowerRepository
 from onhand.services.ports.ledger import BalanceRepository, IntegrityRepository, LedgerRepository, StockRowReader
 from onhand.services.ports.orders import (
@@ -180,3 +181,5 @@ class UnitOfWork(Protocol):
     # planning
     @property
     def planning(self) -> PlanningRepository: ...
+    @property
+    def cycle_counts(self) -> CycleCountRepository: ...

@@ -11,6 +11,7 @@ from onhand.adapters.db.tables import (
     channel_cursors,  # noqa: F401  (registers its tables)
     channels,  # noqa: F401  (registers its tables)
     costing_changes,  # noqa: F401  (registers its tables)
+    cycle_counts,  # noqa: F401  (registers its tables)
     feed,  # noqa: F401  (registers its tables)
     journal_pushes,  # noqa: F401  (registers its tables)
     opening_values,  # noqa: F401  (registers its tables)
