@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from onhand.domain.valuation.cost_layers import Layer, PoolSnapshot
+from onhand.domain.valuation.stored_pools import PoolChange, StoredPool
 
 # A place in the ledger's order: (effective time, move id).
 Position = tuple[datetime, int]
@@ -42,6 +43,10 @@ class ValuationRepository(Protocol):
     def pools(self, item_ids: Iterable[int] | None = None) -> dict[PoolRow, PoolSnapshot]: ...
 
     def save_pools(self, pools: Mapping[PoolRow, PoolSnapshot]) -> None: ...
+
+    def pools_at(self, keys: Iterable[PoolRow], takes: Mapping[PoolRow, Decimal]) -> dict[PoolRow, StoredPool]: ...
+
+    def save_pool_changes(self, changes: list[PoolChange]) -> None: ...
 
     def add_values(self, rows: list[dict[str, Any]]) -> None: ...
 
