@@ -229,7 +229,9 @@ class Pool:
 
     def _insert_after_rest(self, layer: Layer) -> None:
         """Where `_insert` would put it, which must be after the unread layers."""
-        assert self.rest is not None and not self.blend
+        assert self.rest is not None
+        if self.blend:  # blended into the one layer, which may be unread
+            raise NeedsWholePool("a blended layer")
         after = self.after
         position = len(after)
         key = (layer.opened_at, layer.origin)
