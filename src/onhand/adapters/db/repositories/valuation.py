@@ -22,6 +22,11 @@ _SET_COMPANY_METHOD = update(company).where(company.c.id == 1).values(costing_me
 _COMPANY_METHOD = select(company.c.costing_method).where(company.c.id == 1)
 _ITEM_METHODS = select(item_costing).where(item_costing.c.item_id.in_(bindparam("ids", expanding=True)))
 _ALL_ITEM_METHODS = select(item_costing)
+_METHODS = (
+    select(company.c.costing_method, item_costing.c.item_id, item_costing.c.method)
+    .select_from(company.outerjoin(item_costing, item_costing.c.item_id.in_(bindparam("ids", expanding=True))))
+    .where(company.c.id == 1)
+)
 _DROP_ITEM_METHOD = delete(item_costing).where(item_costing.c.item_id == bindparam("item_id"))
 _ADD_ITEM_METHOD = insert(item_costing)
 _ITEM_HAS_VALUES = select(move_values.c.move_id).where(move_values.c.item_id == bindparam("item_id")).limit(1)
@@ -174,9 +179,15 @@ class ValuationRepository:
         return self._conn.execute(_ITEM_HAS_VALUES, {"item_id": item_id}).first() is not None
 
     def lock_items(self, item_ids: list[int]) -> None:
-        """Hold these items' valuation until commit (PostgreSQL row locks; SQLite writers are serial)."""
-        if item_ids:
+        """Hold these items' valuation until commit (PostgreSQL row locks; SQLite writers are
+        serial, every write transaction begins IMMEDIATE: nothing to do there)."""
+        if item_ids and self._conn.dialect.name != "sqlite":
             self._conn.execute(_LOCK_ITEMS, {"ids": sorted(item_ids)}).all()
+
+    def methods(self, item_ids: Iterable[int]) -> tuple[str, dict[int, str]]:
+        """The company's costing method and these items' own, in one statement."""
+        rows = self._conn.execute(_METHODS, {"ids": sorted(set(item_ids))}).all()
+        return str(rows[0][0]), {int(r[1]): r[2] for r in rows if r[1] is not None}
 
     def item_skus(self) -> dict[int, str]:
         return {int(r.id): r.sku for r in self._conn.execute(_ITEM_SKUS)}
