@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import event, insert
+from sqlalchemy import event, insert, text
 
 from benchmarks import cli
 from benchmarks.cli import say
@@ -81,6 +81,10 @@ def _bulk_layers(onhand: Onhand, sku: str, count: int) -> None:
                   for layer in pool.layers), pool.deficit_quantity, pool.deficit_value, pool.last_unit_cost)
             for (loc, lot), pool in run.final.pools.items()}
         uow.valuation.save_pools(pools)
+        if conn.dialect.name == "postgresql":  # ids were given: the sequences go past them
+            for table in ("postings", "moves"):
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                  f"(SELECT max(id) FROM {table}))"))
         last = cost_moves[-1]
         conn.execute(insert(valuation_heads).values(item_id=item.id, effective_at=last.at,
                                                     move_id=last.id + marker, since_checkpoint=0))
