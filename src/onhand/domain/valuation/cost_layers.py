@@ -87,16 +87,34 @@ class PoolSnapshot:
         return sum((layer.value for layer in self.layers), ZERO) - self.deficit_value
 
 
-def out_of_range(pool: PoolSnapshot) -> tuple[str, Decimal, Decimal] | None:
+def out_of_range(pool: PoolSnapshot | Pool) -> tuple[str, Decimal, Decimal] | None:
     """The first figure of `pool` beyond what is stored exactly, as (what, figure, bound):
     its quantity or any layer's beyond ±MAX_TOTAL_QUANTITY, its value or any layer's
-    beyond ±MAX_MONEY (the units owed and their value included). None: all within."""
+    beyond ±MAX_MONEY (the units owed and their value included). None: all within.
+    Of a pool read in part, the layers not read are not looked at: they were checked
+    when they were stored."""
+    layers = pool.layers if isinstance(pool, PoolSnapshot) else pool.live()
     figures = [("quantity", pool.quantity, MAX_TOTAL_QUANTITY), ("value", pool.value, MAX_MONEY),
                ("quantity", pool.deficit_quantity, MAX_TOTAL_QUANTITY), ("value", pool.deficit_value, MAX_MONEY)]
-    figures += [(what, figure, bound) for layer in pool.layers
+    figures += [(what, figure, bound) for layer in layers
                 for what, figure, bound in (("quantity", layer.quantity, MAX_TOTAL_QUANTITY),
                                             ("value", layer.value, MAX_MONEY))]
     return next(((what, figure, bound) for what, figure, bound in figures if abs(figure) > bound), None)
+
+
+class NeedsWholePool(Exception):
+    """A pool read in part was asked for what only its unread layers hold (a take beyond
+    the layers read, a layer that belongs among the unread ones): read it whole, value again."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rest:
+    """The layers of a pool left unread after its oldest ones (a long FIFO pool): their
+    totals, and the order key (opened_at, origin) of the newest of them."""
+
+    quantity: Decimal
+    value: Decimal
+    last: tuple[datetime, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,13 +132,20 @@ class Pool:
 
     FIFO and specific-lot pools keep their layers oldest first; a moving-average pool
     keeps at most one layer, into which every inbound is blended.
+
+    A FIFO or specific-lot pool may be read in part: `snapshot` holds its oldest layers,
+    `rest` the totals of the others. Takes then come from the layers read, new layers go
+    after the rest (`after`); anything else raises `NeedsWholePool`. The result is the
+    same as with every layer read, which `live()` and the totals give without the rest.
     """
 
-    __slots__ = ("_head", "blend", "deficit_quantity", "deficit_value", "last_unit_cost", "layers")
+    __slots__ = ("_head", "after", "blend", "deficit_quantity", "deficit_value", "last_unit_cost", "layers", "rest")
 
-    def __init__(self, *, blend: bool, snapshot: PoolSnapshot | None = None) -> None:
+    def __init__(self, *, blend: bool, snapshot: PoolSnapshot | None = None, rest: Rest | None = None) -> None:
         self.blend = blend
         self._head = 0
+        self.rest = rest
+        self.after: list[Layer] = []
         if snapshot is None:
             self.layers: list[Layer] = []
             self.deficit_quantity = ZERO
@@ -133,17 +158,30 @@ class Pool:
             self.last_unit_cost = snapshot.last_unit_cost
 
     def snapshot(self) -> PoolSnapshot:
+        if self.rest is not None:
+            raise NeedsWholePool("a snapshot needs every layer")
         return PoolSnapshot(
             tuple(self.layers[self._head:]), self.deficit_quantity, self.deficit_value, self.last_unit_cost
         )
 
+    def read_left(self) -> tuple[Layer, ...]:
+        """Of a pool read in part, the layers read that are left (the first perhaps split)."""
+        return tuple(self.layers[self._head:])
+
+    def live(self) -> tuple[Layer, ...]:
+        """The layers held in memory, oldest first: all of them, or of a pool read in part
+        the ones read that are left, then the ones added after the rest."""
+        return (*self.layers[self._head:], *self.after)
+
     @property
     def quantity(self) -> Decimal:
-        return sum((layer.quantity for layer in self.layers[self._head:]), ZERO) - self.deficit_quantity
+        rest = self.rest.quantity if self.rest is not None else ZERO
+        return sum((layer.quantity for layer in self.live()), rest) - self.deficit_quantity
 
     @property
     def value(self) -> Decimal:
-        return sum((layer.value for layer in self.layers[self._head:]), ZERO) - self.deficit_value
+        rest = self.rest.value if self.rest is not None else ZERO
+        return sum((layer.value for layer in self.live()), rest) - self.deficit_value
 
     def current_unit_cost(self) -> Decimal | None:
         """What one more unit here is worth now: the average of what is on hand, else the last cost."""
@@ -169,6 +207,9 @@ class Pool:
         return variance
 
     def _insert(self, layer: Layer) -> None:
+        if self.rest is not None:
+            self._insert_after_rest(layer)
+            return
         live = self.layers[self._head:]
         if self.blend and live:
             (current,) = live
@@ -185,6 +226,20 @@ class Pool:
         while position > 0 and (live[position - 1].opened_at, live[position - 1].origin) > key:
             position -= 1
         live.insert(position, layer)
+
+    def _insert_after_rest(self, layer: Layer) -> None:
+        """Where `_insert` would put it, which must be after the unread layers."""
+        assert self.rest is not None
+        if self.blend:  # blended into the one layer, which may be unread
+            raise NeedsWholePool("a blended layer")
+        after = self.after
+        position = len(after)
+        key = (layer.opened_at, layer.origin)
+        while position > 0 and (after[position - 1].opened_at, after[position - 1].origin) > key:
+            position -= 1
+        if position == 0 and self.rest.last > key:
+            raise NeedsWholePool("a layer older than the newest unread one")
+        after.insert(position, layer)
 
     def take(self, quantity: Decimal) -> Taken:
         """Take `quantity` out, oldest layers first; beyond what is here, at the last unit cost."""
@@ -205,6 +260,8 @@ class Pool:
                 layers[self._head] = Layer(layer.opened_at, layer.origin, layer.quantity - wanted, layer.value - part)
                 value += part
                 wanted = ZERO
+        if wanted > 0 and self.rest is not None:
+            raise NeedsWholePool("a take beyond the layers read")
         if self._head > 64 and self._head * 2 > len(layers):
             del layers[: self._head]
             self._head = 0

@@ -28,7 +28,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from onhand.domain.errors import InvalidInput
-from onhand.domain.valuation.cost_layers import ZERO, CostingMethod, Layer, Pool, PoolSnapshot, exact
+from onhand.domain.valuation.cost_layers import ZERO, CostingMethod, Layer, Pool, PoolSnapshot, Rest, exact
 from onhand.domain.valuation.method_changes import MethodChange, convert
 from onhand.domain.valuation.move_roles import MoveRole
 
@@ -123,16 +123,20 @@ class ItemValuation:
     """The engine: applies one item's moves in order, valuing each one."""
 
     def __init__(
-        self, method: CostingMethod, start: ValuationSnapshot | None = None, *, default_unit_cost: Decimal | None = None
+        self, method: CostingMethod, start: ValuationSnapshot | None = None, *,
+        default_unit_cost: Decimal | None = None, rests: Mapping[PoolKey, Rest] | None = None,
     ) -> None:
+        """`rests`: pools of `start` read in part, the totals of their unread layers (`Pool`)."""
         if start is not None and start.method is not method:
             raise InvalidInput("method", f"the checkpoint was made with {start.method.value}, not {method.value}")
         self.method = method
         self.default_unit_cost = default_unit_cost
         self.position = start.position if start else None
         blend = method is CostingMethod.MOVING_AVERAGE
+        rests = rests or {}
         self.pools: dict[PoolKey, Pool] = {
-            key: Pool(blend=blend, snapshot=snap) for key, snap in (start.pools.items() if start else ())
+            key: Pool(blend=blend, snapshot=snap, rest=rests.get(key))
+            for key, snap in (start.pools.items() if start else ())
         }
 
     def pool(self, location: int, lot: int | None) -> Pool:

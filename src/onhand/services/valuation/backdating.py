@@ -53,9 +53,12 @@ class ItemRevaluation:
 
 
 def methods_for(uow: UnitOfWork, item_ids: list[int]) -> dict[int, CostingMethod]:
-    company = CostingMethod(uow.valuation.company_method())
-    # Many items (a report): every override at once, not a long IN list.
-    own = uow.valuation.item_methods(item_ids if len(item_ids) <= 500 else None)
+    if len(item_ids) <= 500:  # a posting's items: the company's method and theirs in one statement
+        company_method, own = uow.valuation.methods(item_ids)
+        company = CostingMethod(company_method)
+    else:  # many items (a report): every override at once, not a long IN list
+        company = CostingMethod(uow.valuation.company_method())
+        own = uow.valuation.item_methods(None)
     return {item_id: CostingMethod(own[item_id]) if item_id in own else company for item_id in item_ids}
 
 

@@ -27,8 +27,9 @@ from typing import TYPE_CHECKING, Any
 from onhand.domain.errors import InvalidInput
 from onhand.domain.ledger.events import PostingsWritten
 from onhand.domain.ledger.postings import MoveLine, PostingDraft
-from onhand.domain.valuation.cost_layers import ZERO, CostingMethod, exact
+from onhand.domain.valuation.cost_layers import ZERO, CostingMethod, NeedsWholePool, Pool, PoolSnapshot, Rest, exact
 from onhand.domain.valuation.move_roles import MoveRole, role_of
+from onhand.domain.valuation.stored_pools import PoolChange, StoredPool, change_of
 from onhand.domain.valuation.value_history import CostMove, ItemValuation, MoveValue, ValuationSnapshot, pool_key
 from onhand.services.valuation import return_costs
 from onhand.services.valuation.backdating import ItemRevaluation, Position, carry_to_builds, methods_for, revalue_item
@@ -67,13 +68,51 @@ def value_postings(
             roles = [role_of(m.source.kind, m.destination.kind) for m in draft.moves]
             _value_backdated(uow, draft, ids, roles, methods, uow.checkpoints.heads(item_ids), effective_at)
         return
-    engines = _engines(uow, item_ids, methods)
+    moves = [move for _id, _ids, draft in postings for move in draft.moves]
+    shipped = return_costs.shipment_values(uow, {shipment for move in moves for shipment in move.returns})
+    try:  # only the pools the moves touch, a long one in part
+        stored = _stored_pools(uow, postings, methods, heads)
+        engines = _engines_at(item_ids, methods, stored)
+        valued = _value_all(engines, postings, methods, effective_at, shipped)
+    except NeedsWholePool:  # a take or a layer reached past what was read: every pool, whole
+        stored = {}
+        engines = _engines(uow, item_ids, methods)
+        valued = _value_all(engines, postings, methods, effective_at, shipped)
+    rows, figures, carried, touched = valued
+    pools: dict[tuple[int, int, int], PoolSnapshot | Pool] = {}
+    changes: list[PoolChange] = []
+    whole: dict[tuple[int, int, int], PoolSnapshot] = {}
+    for item, loc, lot in touched:
+        key = (item, loc, lot or 0)
+        pool = engines[item].pools[(loc, lot)]
+        if pool.rest is None:
+            pools[key] = whole[key] = pool.snapshot()
+        else:
+            pools[key] = pool
+            changes.append(change_of(key, stored[key], pool))
+    check_moves(uow, figures)
+    check_pools(uow, pools)
+    uow.valuation.add_values(rows)
+    uow.valuation_history.set_carried(carried, replace=False)
+    uow.valuation.save_pools(whole)
+    uow.valuation.save_pool_changes(changes)
+    ids = [move_id for _id, move_ids, _draft in postings for move_id in move_ids]
+    _advance_heads(uow, moves, ids, heads, effective_at, engines)
+
+
+Valued = tuple[list[dict[str, object]], list[MoveFigures], dict[int, Any], set[tuple[int, int, int | None]]]
+
+
+def _value_all(
+    engines: dict[int, ItemValuation], postings: list[tuple[int, list[int], PostingDraft]],
+    methods: dict[int, CostingMethod], effective_at: datetime, shipped: Mapping[int, MoveValue],
+) -> Valued:
+    """Value every posting's moves in order: the value rows, the figures to check, the layers
+    transfers carried, the pools touched (item, location, lot or None)."""
     rows: list[dict[str, object]] = []
     figures: list[MoveFigures] = []
     carried: dict[int, Any] = {}
     touched: set[tuple[int, int, int | None]] = set()
-    shipped = return_costs.shipment_values(
-        uow, {shipment for _id, _ids, draft in postings for move in draft.moves for shipment in move.returns})
     for _posting_id, ids, draft in postings:
         roles, cost_moves, values = _value_draft(engines, ids, draft, effective_at, shipped)
         rows += [_value_row(ids[index], draft.moves[index].item.id, roles[index], cost_moves[index], value)
@@ -85,15 +124,50 @@ def value_postings(
             (move.item.id, *pool_key(methods[move.item.id], place.id, _lot(move)))
             for move in draft.moves for place in (move.source, move.destination) if place.is_internal
         }
-    pools = {(item, loc, lot or 0): engines[item].pools[(loc, lot)].snapshot() for item, loc, lot in touched}
-    check_moves(uow, figures)
-    check_pools(uow, pools)
-    uow.valuation.add_values(rows)
-    uow.valuation_history.set_carried(carried, replace=False)
-    uow.valuation.save_pools(pools)
-    moves = [move for _id, _ids, draft in postings for move in draft.moves]
-    ids = [move_id for _id, move_ids, _draft in postings for move_id in move_ids]
-    _advance_heads(uow, moves, ids, heads, effective_at, engines)
+    return rows, figures, carried, touched
+
+
+def _stored_pools(
+    uow: UnitOfWork, postings: list[tuple[int, list[int], PostingDraft]], methods: dict[int, CostingMethod],
+    heads: dict[int, tuple[Position, int]],
+) -> dict[tuple[int, int, int], StoredPool]:
+    """The pools the moves touch as stored, with how much each move takes from its source
+    (so that a long pool is read only as far as that); every pool of an item that keeps a
+    checkpoint this time (a checkpoint holds them all)."""
+    takes: dict[tuple[int, int, int], Decimal] = defaultdict(Decimal)
+    keys: set[tuple[int, int, int]] = set()
+    counts: dict[int, int] = defaultdict(int)
+    for _id, _ids, draft in postings:
+        for move in draft.moves:
+            counts[move.item.id] += 1
+            method = methods[move.item.id]
+            for place in (move.source, move.destination):
+                if place.is_internal:
+                    location, lot = pool_key(method, place.id, _lot(move))
+                    keys.add((move.item.id, location, lot or 0))
+            if move.source.is_internal:
+                location, lot = pool_key(method, move.source.id, _lot(move))
+                takes[(move.item.id, location, lot or 0)] += move.quantity
+    if any(heads.get(item, (None, 0))[1] + count >= CHECKPOINT_EVERY for item, count in counts.items()):
+        raise NeedsWholePool("a checkpoint is due")
+    return uow.valuation.pools_at(keys, takes)
+
+
+def _engines_at(
+    item_ids: list[int], methods: dict[int, CostingMethod], stored: Mapping[tuple[int, int, int], StoredPool]
+) -> dict[int, ItemValuation]:
+    """An engine per item from the pools read (`_stored_pools`)."""
+    pools: dict[int, dict[tuple[int, int | None], PoolSnapshot]] = defaultdict(dict)
+    rests: dict[int, dict[tuple[int, int | None], Rest]] = defaultdict(dict)
+    for (item, loc, lot), pool in stored.items():
+        pools[item][(loc, lot or None)] = pool.snapshot
+        if pool.rest is not None:
+            rests[item][(loc, lot or None)] = pool.rest
+    return {
+        item_id: ItemValuation(methods[item_id], ValuationSnapshot(methods[item_id], None, pools[item_id]),
+                               rests=rests[item_id])
+        for item_id in item_ids
+    }
 
 
 def _engines(uow: UnitOfWork, item_ids: list[int], methods: dict[int, CostingMethod]) -> dict[int, ItemValuation]:

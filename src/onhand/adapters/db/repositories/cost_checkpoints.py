@@ -13,8 +13,10 @@ import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from onhand.adapters.db.tables.valuation import cost_checkpoints, valuation_heads
 from onhand.domain.valuation.cost_layers import Layer, PoolSnapshot
@@ -25,9 +27,22 @@ PoolKey = tuple[int, int | None]
 Pools = dict[PoolKey, PoolSnapshot]
 
 _HEADS = select(valuation_heads).where(valuation_heads.c.item_id.in_(bindparam("ids", expanding=True)))
-_DROP_HEADS = delete(valuation_heads).where(valuation_heads.c.item_id.in_(bindparam("ids", expanding=True)))
-_ADD_HEAD = insert(valuation_heads)
 _ADD_CHECKPOINT = insert(cost_checkpoints)
+
+
+_SET_HEADS_BY_DIALECT: dict[str, Any] = {}
+
+
+def _set_heads(dialect: str) -> Any:
+    """INSERT … ON CONFLICT (item) DO UPDATE, built once per dialect."""
+    if dialect not in _SET_HEADS_BY_DIALECT:
+        make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = make(valuation_heads)
+        _SET_HEADS_BY_DIALECT[dialect] = statement.on_conflict_do_update(
+            index_elements=[valuation_heads.c.item_id],
+            set_={column: statement.excluded[column] for column in ("effective_at", "move_id", "since_checkpoint")},
+        )
+    return _SET_HEADS_BY_DIALECT[dialect]
 
 
 def encode_pools(pools: Mapping[tuple[int, int | None], PoolSnapshot]) -> str:
@@ -62,10 +77,10 @@ class CheckpointRepository:
         return {int(r.item_id): ((r.effective_at, int(r.move_id)), int(r.since_checkpoint)) for r in rows}
 
     def set_heads(self, heads: Mapping[int, tuple[Position, int]]) -> None:
+        """Insert or replace these items' heads, in one statement (every posting moves them)."""
         if not heads:
             return
-        self._conn.execute(_DROP_HEADS, {"ids": sorted(heads)})
-        self._conn.execute(_ADD_HEAD, [
+        self._conn.execute(_set_heads(self._conn.dialect.name), [
             {"item_id": item, "effective_at": at, "move_id": move_id, "since_checkpoint": since}
             for item, ((at, move_id), since) in sorted(heads.items())
         ])

@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, union
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, union
 
 from onhand.adapters.db.sums import exact_sum
 from onhand.adapters.db.tables import items, locations, moves, postings
@@ -17,6 +17,9 @@ from onhand.adapters.db.tables.valuation import cost_layers, cost_pools, item_co
 from onhand.domain.catalog.locations import INTERNAL_KINDS
 
 _INTERNAL_KINDS = sorted(kind.value for kind in INTERNAL_KINDS)
+# Asked by every posting's valuation: built once.
+_NEWEST_AT = select(func.max(changes.c.effective_at)).where(
+    or_(changes.c.item_id.is_(None), changes.c.item_id.in_(bindparam("ids", expanding=True))))
 
 
 class CostingChangeRepository:
@@ -35,9 +38,7 @@ class CostingChangeRepository:
 
     def newest_at(self, item_ids: Iterable[int]) -> datetime | None:
         """When the newest change of the company's method, or of one of these items' own, was made."""
-        query = select(func.max(changes.c.effective_at)).where(
-            or_(changes.c.item_id.is_(None), changes.c.item_id.in_(sorted(set(item_ids)))))
-        found: datetime | None = self._conn.execute(query).scalar_one()
+        found: datetime | None = self._conn.execute(_NEWEST_AT, {"ids": sorted(set(item_ids))}).scalar_one()
         return found
 
     def settings(self, item_ids: Iterable[int] | None = None) -> list[Any]:

@@ -16,6 +16,7 @@ import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, literal, select, text, tuple_, update
@@ -33,11 +34,46 @@ _PG_HORIZON = text("pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
 _COLUMNS = (events.c.id, events.c.tx, events.c.type, events.c.at, events.c.actor, events.c.actor_name, events.c.body)
 
 
+# Statements are built once per dialect, not per unit of work (building one costs more
+# than running it: every write transaction makes these repositories).
+@cache
+def _append(postgresql: bool) -> Any:
+    return insert(events).values(tx=_PG_TX if postgresql else literal(0))
+
+
+@cache
+def _follower_statements(dialect: str) -> tuple[Any, Any, Any]:
+    make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    enrol = make(followers).on_conflict_do_nothing(index_elements=[followers.c.name])
+    # PostgreSQL: a follower's row held by another process is skipped, not waited for.
+    # (SQLite emits no lock: its writers are serial, BEGIN IMMEDIATE.)
+    claim = (
+        select(followers.c.position_tx, followers.c.position_id, followers.c.handled)
+        .where(followers.c.name == bindparam("follower"))
+        .with_for_update(skip_locked=True)
+    )
+    exists = select(followers.c.name).where(followers.c.name == bindparam("follower"))
+    return enrol, claim, exists
+
+
+@cache
+def _availability_put(dialect: str) -> Any:
+    make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = make(availability)
+    # A row changes (and takes the new event id and version) only if its value did.
+    return statement.on_conflict_do_update(
+        index_elements=[availability.c.item_id, availability.c.location_id],
+        set_={"available": statement.excluded.available, "event_id": statement.excluded.event_id,
+              "version": statement.excluded.version, "updated_at": statement.excluded.updated_at},
+        where=availability.c.available != statement.excluded.available,
+    )
+
+
 class FeedRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
         self._postgresql = conn.dialect.name == "postgresql"
-        self._append = insert(events).values(tx=_PG_TX if self._postgresql else literal(0))
+        self._append = _append(self._postgresql)
         self._pending: list[dict[str, Any]] = []
 
     def record(self, row: dict[str, Any]) -> None:
@@ -96,16 +132,7 @@ class FeedRepository:
 class FollowerRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
-        make = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-        self._enrol = make(followers).on_conflict_do_nothing(index_elements=[followers.c.name])
-        # PostgreSQL: a follower's row held by another process is skipped, not waited for.
-        # (SQLite emits no lock: its writers are serial, BEGIN IMMEDIATE.)
-        self._claim = (
-            select(followers.c.position_tx, followers.c.position_id, followers.c.handled)
-            .where(followers.c.name == bindparam("follower"))
-            .with_for_update(skip_locked=True)
-        )
-        self._exists = select(followers.c.name).where(followers.c.name == bindparam("follower"))
+        self._enrol, self._claim, self._exists = _follower_statements(conn.dialect.name)
 
     def claim(self, name: str, now: datetime) -> tuple[Position, int] | None:
         """The follower's position and count of events read, its row locked until commit;
@@ -133,15 +160,7 @@ class FollowerRepository:
 class AvailabilityRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
-        make = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-        statement = make(availability)
-        # A row changes (and takes the new event id and version) only if its value did.
-        self._put = statement.on_conflict_do_update(
-            index_elements=[availability.c.item_id, availability.c.location_id],
-            set_={"available": statement.excluded.available, "event_id": statement.excluded.event_id,
-                  "version": statement.excluded.version, "updated_at": statement.excluded.updated_at},
-            where=availability.c.available != statement.excluded.available,
-        )
+        self._put = _availability_put(conn.dialect.name)
 
     def put(self, rows: Iterable[dict[str, Any]]) -> None:
         """(item_id, location_id, available, event_id, version, updated_at) rows."""

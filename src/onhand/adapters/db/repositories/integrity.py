@@ -105,8 +105,8 @@ _PROMISING_LINES = (
 _LOW, _HIGH = bindparam("low", -_LIMIT, type_=BigInteger), bindparam("high", _LIMIT, type_=BigInteger)
 
 
-@cache
-def _stored_checks(dialect: str) -> list[tuple[str, Any]]:
+@cache  # built once per dialect, not for every unit of work
+def _stored_checks(dialect: str) -> tuple[tuple[str, Any], ...]:
     """(what, query of (item, location, lot, raw value as text)) for each stored quantity."""
     checked = [
         ("on hand", balances, balances.c.on_hand, balances.c.location_id, balances.c.lot_key),
@@ -121,7 +121,7 @@ def _stored_checks(dialect: str) -> list[tuple[str, Any]]:
         if dialect == "sqlite":  # SQLite keeps whatever it was given: a REAL, text
             wrong.append(func.typeof(column) != "integer")
         queries.append((what, select(table.c.item_id, location, lot, cast(column, String)).where(or_(*wrong))))
-    return queries
+    return tuple(queries)
 
 
 class IntegrityRepository:

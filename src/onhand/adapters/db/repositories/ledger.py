@@ -7,7 +7,7 @@ once with RETURNING so their moves can be valued by id.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +17,7 @@ from onhand.adapters.db.sums import exact_sum
 from onhand.adapters.db.tables import items, locations, lots, moves, postings
 from onhand.domain.ledger.postings import PostingDraft
 from onhand.domain.ledger.views import MoveView, PostingView
+from onhand.domain.quantities import plain
 
 ZERO = Decimal(0)
 
@@ -66,6 +67,9 @@ def _move_rows(posting_id: int, draft: PostingDraft) -> list[dict[str, Any]]:
 class LedgerRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        # The postings of the last `add_postings` of this transaction: a write's response
+        # (`posting`) is built from them instead of read back. Postings never change.
+        self._written: dict[int, tuple[list[int], PostingDraft, datetime, datetime, str | None]] = {}
 
     # --- writing -------------------------------------------------------------------
 
@@ -93,7 +97,27 @@ class LedgerRepository:
         for posting_id, draft in zip(posting_ids, drafts, strict=True):
             found.append((posting_id, move_ids[start:start + len(draft.moves)]))
             start += len(draft.moves)
+        self._written = {posting_id: (ids, draft, created_at, effective_at, actor)
+                         for (posting_id, ids), draft in zip(found, drafts, strict=True)}
         return found
+
+    def _written_view(self, posting_id: int) -> PostingView:
+        """A posting this transaction just wrote, as `posting` would read it back (times in
+        UTC and quantities in their shortest form, as the column types give them)."""
+        ids, draft, created_at, effective_at, actor = self._written[posting_id]
+        created, effective = created_at.astimezone(UTC), effective_at.astimezone(UTC)
+        kind = draft.kind.value
+        return PostingView(
+            id=posting_id, kind=kind, reason=draft.reason, reference=draft.reference, note=draft.note,
+            created_at=created, effective_at=effective, actor=actor,
+            moves=tuple(
+                MoveView(id=move_id, posting_id=posting_id, sku=m.item.sku, lot=m.lot.code if m.lot else None,
+                         from_location=m.source.code, to_location=m.destination.code, quantity=plain(m.quantity),
+                         posting_kind=kind, reason=draft.reason, reference=draft.reference, created_at=created,
+                         effective_at=effective)
+                for move_id, m in zip(ids, draft.moves, strict=True)
+            ),
+        )
 
     @staticmethod
     def _move_view(r: Any) -> MoveView:
@@ -113,6 +137,8 @@ class LedgerRepository:
         )
 
     def posting(self, posting_id: int) -> PostingView | None:
+        if posting_id in self._written:
+            return self._written_view(posting_id)
         row = self._conn.execute(_POSTING, {"posting_id": posting_id}).first()
         if row is None:
             return None

@@ -9,9 +9,10 @@ and none has to know the feed exists.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Table, bindparam, select
 
 Publish = Callable[[object], None]
 
@@ -28,5 +29,10 @@ def status_changes(
     new = {row_id: str(status) for row_id, status in wanted if status is not None}
     if not new:
         return []
-    rows = conn.execute(select(table.c.id, table.c.status).where(table.c.id.in_(sorted(new))))
+    rows = conn.execute(_statuses(table), {"ids": sorted(new)})
     return [(row_id, new[row_id], status) for row_id, status in rows if status != new[row_id]]
+
+
+@cache  # built once per table, not at every update
+def _statuses(table: Table) -> Any:
+    return select(table.c.id, table.c.status).where(table.c.id.in_(bindparam("ids", expanding=True)))

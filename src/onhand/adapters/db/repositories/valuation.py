@@ -7,11 +7,12 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, and_, bindparam, delete, insert, select, type_coerce, update
+from sqlalchemy import BigInteger, Connection, and_, bindparam, delete, insert, select, tuple_, type_coerce, update
 
 from onhand.adapters.db.tables import balances, company, items, moves
 from onhand.adapters.db.tables.valuation import cost_layers, cost_pools, item_costing, move_values
-from onhand.domain.valuation.cost_layers import Layer, PoolSnapshot
+from onhand.domain.valuation.cost_layers import Layer, PoolSnapshot, Rest
+from onhand.domain.valuation.stored_pools import PoolChange, StoredPool
 
 # (item id, location id, lot id or 0): one pool of value.
 PoolRow = tuple[int, int, int]
@@ -21,6 +22,11 @@ _SET_COMPANY_METHOD = update(company).where(company.c.id == 1).values(costing_me
 _COMPANY_METHOD = select(company.c.costing_method).where(company.c.id == 1)
 _ITEM_METHODS = select(item_costing).where(item_costing.c.item_id.in_(bindparam("ids", expanding=True)))
 _ALL_ITEM_METHODS = select(item_costing)
+_METHODS = (
+    select(company.c.costing_method, item_costing.c.item_id, item_costing.c.method)
+    .select_from(company.outerjoin(item_costing, item_costing.c.item_id.in_(bindparam("ids", expanding=True))))
+    .where(company.c.id == 1)
+)
 _DROP_ITEM_METHOD = delete(item_costing).where(item_costing.c.item_id == bindparam("item_id"))
 _ADD_ITEM_METHOD = insert(item_costing)
 _ITEM_HAS_VALUES = select(move_values.c.move_id).where(move_values.c.item_id == bindparam("item_id")).limit(1)
@@ -65,6 +71,48 @@ _DROP_LAYERS = delete(cost_layers).where(
     cost_layers.c.location_id == bindparam("b_location"),
     cost_layers.c.lot_key == bindparam("b_lot"),
 )
+# A posting's pools by key, and their layers: every one of a short pool; of a long one
+# the oldest (in batches, until they cover what the posting takes) and the newest.
+WHOLE_POOL = 32  # a pool of at most this many layers is read whole
+_FIRST_BATCH = 16
+_POOL_KEY = tuple_(cost_pools.c.item_id, cost_pools.c.location_id, cost_pools.c.lot_key)
+_LAYER_KEY = tuple_(cost_layers.c.item_id, cost_layers.c.location_id, cost_layers.c.lot_key)
+_LAYER_COLUMNS = (
+    cost_layers.c.item_id, cost_layers.c.location_id, cost_layers.c.lot_key, cost_layers.c.position,
+    cost_layers.c.opened_at, cost_layers.c.origin_move_id, type_coerce(cost_layers.c.quantity, BigInteger),
+    type_coerce(cost_layers.c.value, BigInteger),
+)
+_POOLS_AT = select(
+    cost_pools.c.item_id, cost_pools.c.location_id, cost_pools.c.lot_key,
+    type_coerce(cost_pools.c.deficit_quantity, BigInteger), type_coerce(cost_pools.c.deficit_value, BigInteger),
+    cost_pools.c.last_unit_cost, cost_pools.c.layer_count, type_coerce(cost_pools.c.layers_quantity, BigInteger),
+    type_coerce(cost_pools.c.layers_value, BigInteger),
+).where(_POOL_KEY.in_(bindparam("keys", expanding=True)))
+_LAYERS_AT = select(*_LAYER_COLUMNS).where(_LAYER_KEY.in_(bindparam("keys", expanding=True))).order_by(
+    cost_layers.c.item_id, cost_layers.c.location_id, cost_layers.c.lot_key, cost_layers.c.position)
+_LAYER_MATCH = (
+    cost_layers.c.item_id == bindparam("b_item"),
+    cost_layers.c.location_id == bindparam("b_location"),
+    cost_layers.c.lot_key == bindparam("b_lot"),
+)
+_OLDEST_LAYERS = (
+    select(*_LAYER_COLUMNS).where(*_LAYER_MATCH, cost_layers.c.position > bindparam("after"))
+    .order_by(cost_layers.c.position).limit(bindparam("batch"))
+)
+_NEWEST_LAYER = (
+    select(cost_layers.c.position, cost_layers.c.opened_at, cost_layers.c.origin_move_id)
+    .where(*_LAYER_MATCH).order_by(cost_layers.c.position.desc()).limit(1)
+)
+_TAKE_LAYERS = delete(cost_layers).where(*_LAYER_MATCH, cost_layers.c.position <= bindparam("b_through"))
+_SPLIT_LAYER = update(cost_layers).where(*_LAYER_MATCH, cost_layers.c.position == bindparam("b_position")).values(
+    quantity=bindparam("b_quantity", type_=cost_layers.c.quantity.type),
+    value=bindparam("b_value", type_=cost_layers.c.value.type))
+_SET_POOL = update(cost_pools).where(_POOL_MATCH).values(
+    deficit_quantity=bindparam("b_deficit_quantity", type_=cost_pools.c.deficit_quantity.type),
+    deficit_value=bindparam("b_deficit_value", type_=cost_pools.c.deficit_value.type),
+    last_unit_cost=bindparam("b_last_unit_cost"), layer_count=bindparam("b_layer_count"),
+    layers_quantity=bindparam("b_layers_quantity", type_=cost_pools.c.layers_quantity.type),
+    layers_value=bindparam("b_layers_value", type_=cost_pools.c.layers_value.type))
 _ADD_POOL = insert(cost_pools)
 _ADD_LAYER = insert(cost_layers)
 _ADD_VALUE = insert(move_values)
@@ -92,6 +140,11 @@ def _scaled(raw: int) -> Decimal:
     if rest == 0:
         return Decimal(whole)
     return Decimal(int(raw)).scaleb(-6).normalize()
+
+
+def _positioned(row: Any) -> tuple[int, Layer]:
+    """A layer read by `_LAYER_COLUMNS`, with its position."""
+    return int(row[3]), Layer(row[4], int(row[5]), _scaled(row[6]), _scaled(row[7]))
 
 
 class ValuationRepository:
@@ -126,9 +179,15 @@ class ValuationRepository:
         return self._conn.execute(_ITEM_HAS_VALUES, {"item_id": item_id}).first() is not None
 
     def lock_items(self, item_ids: list[int]) -> None:
-        """Hold these items' valuation until commit (PostgreSQL row locks; SQLite writers are serial)."""
-        if item_ids:
+        """Hold these items' valuation until commit (PostgreSQL row locks; SQLite writers are
+        serial, every write transaction begins IMMEDIATE: nothing to do there)."""
+        if item_ids and self._conn.dialect.name != "sqlite":
             self._conn.execute(_LOCK_ITEMS, {"ids": sorted(item_ids)}).all()
+
+    def methods(self, item_ids: Iterable[int]) -> tuple[str, dict[int, str]]:
+        """The company's costing method and these items' own, in one statement."""
+        rows = self._conn.execute(_METHODS, {"ids": sorted(set(item_ids))}).all()
+        return str(rows[0][0]), {int(r[1]): r[2] for r in rows if r[1] is not None}
 
     def item_skus(self) -> dict[int, str]:
         return {int(r.id): r.sku for r in self._conn.execute(_ITEM_SKUS)}
@@ -162,6 +221,88 @@ class ValuationRepository:
                                       None if last is None else Decimal(last))
         return found
 
+    def pools_at(self, keys: Iterable[PoolRow], takes: Mapping[PoolRow, Decimal]) -> dict[PoolRow, StoredPool]:
+        """These pools as stored (those that exist): a pool of at most `WHOLE_POOL` layers
+        whole; a longer one in part: its oldest layers until they cover what `takes` says
+        will be taken from it, and the totals and newest key of the others."""
+        wanted = sorted(set(keys))
+        if not wanted:
+            return {}
+        heads = {(int(r[0]), int(r[1]), int(r[2])): r for r in self._conn.execute(_POOLS_AT, {"keys": wanted})}
+        short = [key for key, head in heads.items() if int(head.layer_count) <= WHOLE_POOL]
+        layers: dict[PoolRow, list[tuple[int, Layer]]] = defaultdict(list)
+        if short:
+            for row in self._conn.execute(_LAYERS_AT, {"keys": sorted(short)}):
+                layers[(int(row[0]), int(row[1]), int(row[2]))].append(_positioned(row))
+        found: dict[PoolRow, StoredPool] = {}
+        for key, head in sorted(heads.items()):
+            deficit_quantity, deficit_value, last, count = _scaled(head[3]), _scaled(head[4]), head[5], int(head[6])
+            rest = None
+            if key in layers or count <= WHOLE_POOL:
+                read = layers.get(key, [])
+                end = read[-1][0] + 1 if read else 0
+            else:
+                read, rest, end = self._long_pool(key, takes.get(key, Decimal(0)), _scaled(head[7]), _scaled(head[8]))
+            snapshot = PoolSnapshot(tuple(layer for _n, layer in read), deficit_quantity, deficit_value,
+                                    None if last is None else Decimal(last))
+            found[key] = StoredPool(snapshot, tuple(n for n, _layer in read), rest, end, count)
+        return found
+
+    def _long_pool(
+        self, key: PoolRow, take: Decimal, quantity: Decimal, value: Decimal
+    ) -> tuple[list[tuple[int, Layer]], Rest | None, int]:
+        """The oldest layers covering `take`, the rest's totals (None: all were read), the end."""
+        match = {"b_item": key[0], "b_location": key[1], "b_lot": key[2]}
+        read: list[tuple[int, Layer]] = []
+        covered, batch = Decimal(0), _FIRST_BATCH
+        while covered < take:
+            rows = self._conn.execute(_OLDEST_LAYERS, {**match, "after": read[-1][0] if read else -1, "batch": batch})
+            more = [_positioned(row) for row in rows]
+            if not more:
+                break
+            read += more
+            covered += sum((layer.quantity for _n, layer in more), Decimal(0))
+            batch *= 4
+        newest = self._conn.execute(_NEWEST_LAYER, match).first()
+        if newest is None or (read and read[-1][0] >= newest.position):
+            return read, None, (read[-1][0] + 1 if read else 0)
+        rest = Rest(quantity - sum((layer.quantity for _n, layer in read), Decimal(0)),
+                    value - sum((layer.value for _n, layer in read), Decimal(0)),
+                    (newest.opened_at, int(newest.origin_move_id)))
+        return read, rest, int(newest.position) + 1
+
+    def save_pool_changes(self, changes: list[PoolChange]) -> None:
+        """Write what postings did to pools read in part (`stored_pools.change_of`)."""
+        if not changes:
+            return
+        changes = sorted(changes, key=lambda change: change.key)
+
+        def match(key: PoolRow) -> dict[str, int]:
+            return {"b_item": key[0], "b_location": key[1], "b_lot": key[2]}
+
+        taken = [{**match(c.key), "b_through": c.taken_through} for c in changes if c.taken_through is not None]
+        if taken:
+            self._conn.execute(_TAKE_LAYERS, taken)
+        split = [{**match(c.key), "b_position": c.changed[0], "b_quantity": c.changed[1].quantity,
+                  "b_value": c.changed[1].value} for c in changes if c.changed is not None]
+        if split:
+            self._conn.execute(_SPLIT_LAYER, split)
+        added = [
+            {"item_id": c.key[0], "location_id": c.key[1], "lot_key": c.key[2], "position": n,
+             "opened_at": layer.opened_at, "origin_move_id": layer.origin, "quantity": layer.quantity,
+             "value": layer.value}
+            for c in changes for n, layer in c.added
+        ]
+        if added:
+            self._conn.execute(_ADD_LAYER, added)
+        self._conn.execute(_SET_POOL, [
+            {**match(c.key), "b_deficit_quantity": c.deficit_quantity, "b_deficit_value": c.deficit_value,
+             "b_last_unit_cost": None if c.last_unit_cost is None else str(c.last_unit_cost),
+             "b_layer_count": c.layer_count, "b_layers_quantity": c.layers_quantity,
+             "b_layers_value": c.layers_value}
+            for c in changes
+        ])
+
     def save_pools(self, pools: Mapping[PoolRow, PoolSnapshot]) -> None:
         """Replace these pools (layers and all) with what they hold now."""
         if not pools:
@@ -169,16 +310,19 @@ class ValuationRepository:
         keys = [{"b_item": k[0], "b_location": k[1], "b_lot": k[2]} for k in sorted(pools)]
         self._conn.execute(_DROP_LAYERS, keys)
         self._conn.execute(_DROP_POOL, keys)
+        stored = {k: [layer for layer in p.layers if layer.quantity > 0] for k, p in pools.items()}
         self._conn.execute(_ADD_POOL, [
             {"item_id": k[0], "location_id": k[1], "lot_key": k[2], "deficit_quantity": p.deficit_quantity,
              "deficit_value": p.deficit_value,
-             "last_unit_cost": None if p.last_unit_cost is None else str(p.last_unit_cost)}
+             "last_unit_cost": None if p.last_unit_cost is None else str(p.last_unit_cost),
+             "layer_count": len(stored[k]), "layers_quantity": sum((layer.quantity for layer in stored[k]), Decimal(0)),
+             "layers_value": sum((layer.value for layer in stored[k]), Decimal(0))}
             for k, p in sorted(pools.items())
         ])
         layers = [
             {"item_id": k[0], "location_id": k[1], "lot_key": k[2], "position": n, "opened_at": layer.opened_at,
              "origin_move_id": layer.origin, "quantity": layer.quantity, "value": layer.value}
-            for k, p in sorted(pools.items()) for n, layer in enumerate(p.layers) if layer.quantity > 0
+            for k in sorted(pools) for n, layer in enumerate(stored[k])
         ]
         if layers:
             self._conn.execute(_ADD_LAYER, layers)

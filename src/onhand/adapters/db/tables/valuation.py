@@ -1,6 +1,7 @@
 """Valuation: the costing method per item, each move's value, the current cost layers (revision 0007),
 and the history a backdated posting re-values from: what each inbound move was given, the layers each
-transfer carried, per-item checkpoints of the pools and the item's newest valued move (revision 0009)."""
+transfer carried, per-item checkpoints of the pools and the item's newest valued move (revision 0009);
+each pool's layer count and totals (revision 0027)."""
 
 from __future__ import annotations
 
@@ -83,6 +84,11 @@ cost_pools = Table(
     Column("deficit_value", ScaledDecimal, nullable=False),
     # Exact (a unit cost may have more than six decimals), as Decimal text.
     Column("last_unit_cost", String(80)),
+    # Its layers' count and totals (revision 0027): a posting reads only the oldest layers
+    # it takes and the newest one, and knows the rest from these.
+    Column("layer_count", Integer, nullable=False, server_default="0"),
+    Column("layers_quantity", ScaledDecimal, nullable=False, server_default="0"),
+    Column("layers_value", ScaledDecimal, nullable=False, server_default="0"),
 )
 
 # The layers of each pool as they are now (the history is in cost_checkpoints and the moves).
