@@ -157,3 +157,35 @@ class SupplierReturnView:
     lines: tuple[SupplierReturnLineView, ...]
     company_currency: str
     value: Decimal  # what the returned units took out of the cost layers, company currency
+
+
+@dataclass(frozen=True)
+class SupplierShipmentLineView:
+    line_no: int  # the purchase order's line
+    sku: str
+    lot: str | None
+    shipped: Decimal
+    received: Decimal
+    written_off: Decimal
+    in_transit: Decimal
+    unit_cost: Decimal  # in the order's currency
+
+
+@dataclass(frozen=True)
+class SupplierShipmentView:
+    reference: str
+    purchase_order: str
+    supplier: str
+    status: str
+    receipt: str  # the receipt into transit: its landed costs are the shipment's
+    transit: str
+    destination: str
+    container: str | None
+    vessel: str | None
+    carrier: str | None
+    tracking: str | None
+    eta: date | None
+    note: str | None
+    created_at: datetime
+    lines: tuple[SupplierShipmentLineView, ...]
+    landed_costs: tuple[LandedCostView, ...] = ()

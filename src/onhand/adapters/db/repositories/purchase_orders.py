@@ -19,6 +19,7 @@ from onhand.adapters.db.tables.purchasing import (
     receipts,
     supplier_prices,
 )
+from onhand.adapters.db.tables.supplier_shipments import supplier_shipment_lines, supplier_shipments
 from onhand.domain.purchasing.events import PurchaseOrderStatusChanged
 from onhand.domain.purchasing.purchase_orders import OPEN
 from onhand.domain.purchasing.records import PurchaseOrderLineRecord, PurchaseOrderRecord
@@ -57,6 +58,21 @@ _RECEIVED = (
     .where(receipts.c.order_id == _ORDER_ID)
     .group_by(receipt_lines.c.order_line_id)
 )
+# Shipped on a supplier shipment and not yet received at the destination (in transit or
+# written off there): a receipt into transit, but not received for the order.
+_PENDING = (
+    select(supplier_shipment_lines.c.order_line_id,
+           func.sum(supplier_shipment_lines.c.quantity - supplier_shipment_lines.c.received))
+    .join(supplier_shipments, supplier_shipment_lines.c.shipment_id == supplier_shipments.c.id)
+    .where(supplier_shipments.c.order_id == _ORDER_ID)
+    .group_by(supplier_shipment_lines.c.order_line_id)
+)
+_PENDING_PER_LINE = (
+    select(supplier_shipment_lines.c.order_line_id,
+           func.sum(supplier_shipment_lines.c.quantity - supplier_shipment_lines.c.received).label("pending"))
+    .group_by(supplier_shipment_lines.c.order_line_id)
+    .subquery()
+)
 _RECEIPT_REFERENCES = (
     select(receipts.c.reference).where(receipts.c.order_id == _ORDER_ID).order_by(receipts.c.id)
 )
@@ -73,10 +89,12 @@ _OPEN_LINES = (
         purchase_orders.c.expected_date,
         purchase_order_lines.c.quantity,
         _RECEIVED_PER_LINE.c.received,
+        _PENDING_PER_LINE.c.pending,
     )
     .join_from(purchase_order_lines, purchase_orders, purchase_order_lines.c.order_id == purchase_orders.c.id)
     .join(items, purchase_order_lines.c.item_id == items.c.id)
     .outerjoin(_RECEIVED_PER_LINE, _RECEIVED_PER_LINE.c.order_line_id == purchase_order_lines.c.id)
+    .outerjoin(_PENDING_PER_LINE, _PENDING_PER_LINE.c.order_line_id == purchase_order_lines.c.id)
     .where(purchase_orders.c.status.in_(_OPEN_STATUSES))
 )
 
@@ -127,7 +145,16 @@ class PurchaseOrderRepository:
         return [PurchaseOrderLineRecord(**row._mapping) for row in self._conn.execute(_LINES, {"order_key": order_id})]
 
     def received(self, order_id: int) -> dict[int, Decimal]:
-        """Received so far per order line id."""
+        """Received so far per order line id: at the destination, not what a supplier
+        shipment still has in transit (or wrote off there)."""
+        received = self.delivered(order_id)
+        for line_id, pending in self._conn.execute(_PENDING, {"order_key": order_id}):
+            received[line_id] -= pending
+        return received
+
+    def delivered(self, order_id: int) -> dict[int, Decimal]:
+        """Every receipt per order line id, into transit too: what the over-receipt
+        tolerance counts."""
         rows = self._conn.execute(_RECEIVED, {"order_key": order_id})
         return defaultdict(lambda: ZERO, {line_id: quantity for line_id, quantity in rows})
 
@@ -157,7 +184,7 @@ class PurchaseOrderRepository:
             query = query.where(purchase_orders.c.destination_id.in_(location_ids))
         totals: dict[tuple[int, str, int], list[Any]] = {}
         for row in self._conn.execute(query):
-            still = row.quantity - (row.received or ZERO)
+            still = row.quantity - (row.received or ZERO) + (row.pending or ZERO)
             if still <= 0:
                 continue
             entry = totals.setdefault((row.item_id, row.sku, row.destination_id), [ZERO, None])

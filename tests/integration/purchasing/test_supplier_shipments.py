@@ -1,0 +1,162 @@
+"""Supplier shipments (ASNs): a purchase order's goods in transit, received in parts,
+the rest written off; valued at the order's cost all the way."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+
+from onhand import services
+from onhand.domain.errors import Conflict, InvalidInput, OverReceipt
+from onhand.domain.purchasing.commands import (
+    AddLandedCosts,
+    NewLandedCost,
+    ReceiptLine,
+    ReceiveSupplierShipment,
+    ShipmentMoveLine,
+    ShipPurchaseOrder,
+    UpdateSupplierShipment,
+    WriteOffSupplierShipment,
+)
+from tests.integration.helpers import add_place, assert_books_balance, at, level, move_count
+from tests.integration.purchasing_helpers import placed, purchasing_setup, receive
+
+DAY = date(2026, 3, 2)  # the test clock's day
+
+
+@pytest.fixture
+def ordered(onhand):
+    """PO-000001 for 50 W at 4.00 and 20 TEA at 2.50 to NY; OCEAN-1 the only transit location."""
+    purchasing_setup(onhand)
+    add_place(onhand, "OCEAN-1", kind="transit")
+    placed(onhand, ("W", 50, "4.00"), ("TEA", 20, "2.50"))
+    yield onhand
+    assert_books_balance(onhand)
+
+
+def ship(onhand, *lines, **fields):
+    made = [line if isinstance(line, ReceiptLine) else ReceiptLine(*line) for line in lines]
+    return services.supplier_shipments.ship_purchase_order(onhand, ShipPurchaseOrder("PO-000001", made, **fields))
+
+
+def arrive(onhand, reference="ASN-000001", *lines, **fields):
+    made = [line if isinstance(line, ShipmentMoveLine) else ShipmentMoveLine(*line) for line in lines]
+    return services.supplier_shipments.receive_supplier_shipment(
+        onhand, ReceiveSupplierShipment(reference, made, **fields))
+
+
+def order_lines(onhand):
+    order = services.purchase_orders.get_purchase_order(onhand, "PO-000001")
+    return order.status, [(ln.received, ln.open) for ln in order.lines]
+
+
+def values(onhand):
+    report = services.valuation_reports.valuation_report(onhand, group_by="location")
+    return {(line.sku, line.location): (line.quantity, line.value) for line in report.lines}
+
+
+def test_shipped_goods_are_in_transit_on_hand_not_available_and_still_incoming(ordered):
+    shipment = ship(ordered, (1, 50), container="MSCU-4471", vessel="Maersk Essen", carrier="Maersk",
+                    tracking="BL-99", eta=date(2026, 3, 23))
+    assert (shipment.reference, shipment.status, shipment.transit, shipment.destination) == (
+        "ASN-000001", "in_transit", "OCEAN-1", "NY")
+    assert (shipment.container, shipment.vessel, shipment.eta) == ("MSCU-4471", "Maersk Essen", date(2026, 3, 23))
+    assert [(ln.line_no, ln.shipped, ln.in_transit) for ln in shipment.lines] == [(1, D(50), D(50))]
+    assert at(ordered, "W", "OCEAN-1") == 50
+    assert level(ordered, "W") == (D(50), D(0), D(0))  # on hand, never available
+    report = services.stock.stock_levels(ordered, sku="W", location="NY")
+    assert [(row.incoming) for row in report.levels] == [D(50)]  # still incoming at NY
+    # Not received on the order until it arrives.
+    assert order_lines(ordered) == ("ordered", [(D(0), D(50)), (D(0), D(20))])
+    assert values(ordered)[("W", "OCEAN-1")] == (D(50), D("200.00"))
+
+
+def test_receive_partly_the_rest_stays_in_transit_then_the_rest_closes_it(ordered):
+    ship(ordered, (1, 50), (2, 20, "T1"))
+    partial = arrive(ordered, "ASN-000001", ShipmentMoveLine(1, D(30), location="NY-A1"))
+    assert partial.status == "partially_received"
+    assert [(ln.sku, ln.received, ln.in_transit) for ln in partial.lines] == [("W", 30, 20), ("TEA", 0, 20)]
+    assert (at(ordered, "W", "NY-A1"), at(ordered, "W", "OCEAN-1")) == (30, 20)
+    assert level(ordered, "W", location="NY")[2] == 30  # available once arrived
+    assert order_lines(ordered) == ("partially_received", [(D(30), D(20)), (D(0), D(20))])
+    assert values(ordered)[("W", "NY-A1")] == (D(30), D("120.00"))  # the value moves with the goods
+    assert values(ordered)[("W", "OCEAN-1")] == (D(20), D("80.00"))
+    done = arrive(ordered)  # everything left
+    assert done.status == "received"
+    assert [ln.in_transit for ln in done.lines] == [0, 0]
+    assert order_lines(ordered) == ("received", [(D(50), D(0)), (D(20), D(0))])
+    assert at(ordered, "TEA", "NY") == 20 and at(ordered, "W", "NY") == 20
+    assert ("W", "OCEAN-1") not in values(ordered)
+
+
+def test_split_shipments_of_one_order_and_a_shortfall_written_off(ordered):
+    ship(ordered, (1, 30))
+    second = ship(ordered, (1, 20), shipment_reference="BL-2")
+    assert second.reference == "BL-2"
+    with pytest.raises(OverReceipt):  # 50 already on the way: nothing more of line 1
+        ship(ordered, (1, 1))
+    with pytest.raises(OverReceipt):  # nor received directly
+        receive(ordered, "PO-000001", (1, 1))
+    arrive(ordered, "BL-2", (1, D(18)))
+    lost = services.supplier_shipments.write_off_supplier_shipment(
+        ordered, WriteOffSupplierShipment("BL-2", note="two crates crushed"))
+    assert lost.status == "closed"
+    assert [(ln.received, ln.written_off, ln.in_transit) for ln in lost.lines] == [(18, 2, 0)]
+    assert at(ordered, "W", "OCEAN-1") == 30  # ASN-000001 still travelling
+    assert order_lines(ordered)[1][0] == (D(18), D(32))
+    shipments = services.supplier_shipments.list_supplier_shipments(ordered, "PO-000001")
+    assert [s.reference for s in shipments] == ["ASN-000001", "BL-2"]
+
+
+def test_landed_costs_on_the_shipment_travel_with_the_goods(ordered):
+    shipment = ship(ordered, (1, 50), landed_costs=[NewLandedCost("freight", D("100.00"))])
+    assert values(ordered)[("W", "OCEAN-1")] == (D(50), D("300.00"))
+    arrive(ordered, shipment.reference, (1, D(25)))
+    # Duty invoiced later, on the shipment's receipt: both halves gain it.
+    services.landed_costs.add_landed_costs(ordered, AddLandedCosts(shipment.receipt, costs=[
+        NewLandedCost("duty", D("50.00"))]))
+    assert values(ordered)[("W", "NY")] == (D(25), D("175.00"))
+    assert values(ordered)[("W", "OCEAN-1")] == (D(25), D("175.00"))
+    view = services.supplier_shipments.get_supplier_shipment(ordered, shipment.reference)
+    assert [cost.kind for cost in view.landed_costs] == ["freight", "duty"]
+
+
+def test_the_journal_books_receipt_into_inventory_once(ordered):
+    ship(ordered, (1, 50))
+    arrive(ordered, "ASN-000001", (1, D(10)))
+    journal = services.journals.get_journal(ordered, DAY).journal
+    assert journal.debits == journal.credits
+    inventory = sum((ln.amount for ln in journal.lines if ln.role.value == "inventory"), D(0))
+    assert inventory == D("200.00")  # the move into NY is inventory to inventory
+
+
+def test_bad_input_names_the_field_and_changes_nothing(ordered):
+    before = move_count(ordered)
+    with pytest.raises(InvalidInput) as raised:
+        ship(ordered, (1, 5), transit="NY")
+    assert raised.value.field == "transit"
+    with pytest.raises(InvalidInput) as raised:
+        ship(ordered, ReceiptLine(1, D(5), location="NY-A1"))
+    assert raised.value.field == "lines[0].location"
+    with pytest.raises(InvalidInput) as raised:
+        ship(ordered, (1, -5))
+    assert raised.value.field == "lines[0].quantity"
+    ship(ordered, (1, 5))
+    with pytest.raises(Conflict, match=r"lines\[0\]\.quantity"):
+        arrive(ordered, "ASN-000001", (1, D(6)))
+    with pytest.raises(InvalidInput) as raised:
+        arrive(ordered, "ASN-000001", (2, D(1)))
+    assert raised.value.field == "lines[0].line_no"
+    with pytest.raises(InvalidInput) as raised:
+        arrive(ordered, "ASN-000001", (1, D(1)), location="OCEAN-1")
+    assert raised.value.field == "location"
+    assert move_count(ordered) == before + 1
+
+
+def test_the_carriers_news_updates_the_eta(ordered):
+    ship(ordered, (1, 5), eta=date(2026, 3, 20))
+    moved = services.supplier_shipments.update_supplier_shipment(
+        ordered, UpdateSupplierShipment("ASN-000001", eta=date(2026, 3, 27), vessel="Maersk Elba"))
+    assert (moved.eta, moved.vessel) == (date(2026, 3, 27), "Maersk Elba")
