@@ -3,7 +3,7 @@ the rest written off; valued at the order's cost all the way."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal as D
 
 import pytest
@@ -17,6 +17,7 @@ from onhand.domain.purchasing.commands import (
     ReceiveSupplierShipment,
     ShipmentMoveLine,
     ShipPurchaseOrder,
+    UpdatePurchaseOrder,
     UpdateSupplierShipment,
     WriteOffSupplierShipment,
 )
@@ -24,6 +25,10 @@ from tests.integration.helpers import add_place, assert_books_balance, at, level
 from tests.integration.purchasing_helpers import placed, purchasing_setup, receive
 
 DAY = date(2026, 3, 2)  # the test clock's day
+
+
+def day(n: int) -> date:
+    return DAY + timedelta(days=n)
 
 
 @pytest.fixture
@@ -105,7 +110,7 @@ def test_split_shipments_of_one_order_and_a_shortfall_written_off(ordered):
     assert lost.status == "closed"
     assert [(ln.received, ln.written_off, ln.in_transit) for ln in lost.lines] == [(18, 2, 0)]
     assert at(ordered, "W", "OCEAN-1") == 30  # ASN-000001 still travelling
-    assert order_lines(ordered)[1][0] == (D(18), D(32))
+    assert order_lines(ordered)[1][0] == (D(20), D(30))  # the 2 lost were delivered into our care
     shipments = services.supplier_shipments.list_supplier_shipments(ordered, "PO-000001")
     assert [s.reference for s in shipments] == ["ASN-000001", "BL-2"]
 
@@ -160,3 +165,18 @@ def test_the_carriers_news_updates_the_eta(ordered):
     moved = services.supplier_shipments.update_supplier_shipment(
         ordered, UpdateSupplierShipment("ASN-000001", eta=date(2026, 3, 27), vessel="Maersk Elba"))
     assert (moved.eta, moved.vessel) == (date(2026, 3, 27), "Maersk Elba")
+
+
+def test_projected_stock_counts_what_is_on_the_ocean_on_its_eta(ordered):
+    # PO-000001 expects its goods on day 7; 30 W ship with an ETA of day 3.
+    services.purchase_orders.update_purchase_order(ordered, UpdatePurchaseOrder("PO-000001", expected_date=day(7)))
+    ship(ordered, (1, 30), eta=day(3))
+
+    projection = services.forecasts.projected_stock(ordered, sku="W", site_code="NY", days=9)
+    assert [d.available for d in projection.days] == [0, 0, 0, 30, 30, 30, 30, 50, 50]
+    arrive(ordered, "ASN-000001", (1, D(10)))
+    projection = services.forecasts.projected_stock(ordered, sku="W", site_code="NY", days=9)
+    assert [d.available for d in projection.days] == [10, 10, 10, 30, 30, 30, 30, 50, 50]
+    services.supplier_shipments.write_off_supplier_shipment(ordered, WriteOffSupplierShipment("ASN-000001"))
+    projection = services.forecasts.projected_stock(ordered, sku="W", site_code="NY", days=9)
+    assert [d.available for d in projection.days] == [10] * 7 + [30, 30]  # the 20 lost are not coming

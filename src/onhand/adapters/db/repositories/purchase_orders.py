@@ -58,18 +58,21 @@ _RECEIVED = (
     .where(receipts.c.order_id == _ORDER_ID)
     .group_by(receipt_lines.c.order_line_id)
 )
-# Shipped on a supplier shipment and not yet received at the destination (in transit or
-# written off there): a receipt into transit, but not received for the order.
+# Still in transit on a supplier shipment: a receipt into transit, not yet received for
+# the order. What was written off in transit counts as received (delivered into our care,
+# then lost): the supplier is not expected to send it again.
+_IN_TRANSIT = (supplier_shipment_lines.c.quantity - supplier_shipment_lines.c.received
+               - supplier_shipment_lines.c.written_off)
 _PENDING = (
     select(supplier_shipment_lines.c.order_line_id,
-           func.sum(supplier_shipment_lines.c.quantity - supplier_shipment_lines.c.received))
+           func.sum(_IN_TRANSIT))
     .join(supplier_shipments, supplier_shipment_lines.c.shipment_id == supplier_shipments.c.id)
     .where(supplier_shipments.c.order_id == _ORDER_ID)
     .group_by(supplier_shipment_lines.c.order_line_id)
 )
 _PENDING_PER_LINE = (
     select(supplier_shipment_lines.c.order_line_id,
-           func.sum(supplier_shipment_lines.c.quantity - supplier_shipment_lines.c.received).label("pending"))
+           func.sum(_IN_TRANSIT).label("pending"))
     .group_by(supplier_shipment_lines.c.order_line_id)
     .subquery()
 )
@@ -145,8 +148,8 @@ class PurchaseOrderRepository:
         return [PurchaseOrderLineRecord(**row._mapping) for row in self._conn.execute(_LINES, {"order_key": order_id})]
 
     def received(self, order_id: int) -> dict[int, Decimal]:
-        """Received so far per order line id: at the destination, not what a supplier
-        shipment still has in transit (or wrote off there)."""
+        """Received so far per order line id: not what a supplier shipment still has in
+        transit."""
         received = self.delivered(order_id)
         for line_id, pending in self._conn.execute(_PENDING, {"order_key": order_id}):
             received[line_id] -= pending
