@@ -180,3 +180,27 @@ def test_projected_stock_counts_what_is_on_the_ocean_on_its_eta(ordered):
     services.supplier_shipments.write_off_supplier_shipment(ordered, WriteOffSupplierShipment("ASN-000001"))
     projection = services.forecasts.projected_stock(ordered, sku="W", site_code="NY", days=9)
     assert [d.available for d in projection.days] == [10] * 7 + [30, 30]  # the 20 lost are not coming
+
+
+def test_racing_receipts_of_one_shipment_never_take_more_than_is_in_transit(ordered):
+    from collections import Counter
+
+    from tests.integration.orders.test_order_concurrency import race
+
+    ship(ordered, (1, 10))
+    ship(ordered, (1, 10))  # the transit balance alone cannot tell the two apart
+
+    def attempt(_n):
+        try:
+            arrive(ordered, "ASN-000001", (1, D(3)))
+            return "done"
+        except Conflict:
+            return "refused"
+
+    outcomes = race(attempt, 8)
+
+    assert Counter(outcomes) == {"done": 3, "refused": 5}
+    assert (at(ordered, "W", "NY"), at(ordered, "W", "OCEAN-1")) == (9, 11)
+    view = services.supplier_shipments.get_supplier_shipment(ordered, "ASN-000001")
+    assert [(ln.received, ln.in_transit) for ln in view.lines] == [(9, 1)]
+    assert order_lines(ordered)[1][0] == (D(9), D(41))
