@@ -13,6 +13,7 @@ from onhand.domain.errors import Conflict, InvalidInput, OverReceipt
 from onhand.domain.purchasing.commands import (
     AddLandedCosts,
     NewLandedCost,
+    PurchaseOrderAction,
     ReceiptLine,
     ReceiveSupplierShipment,
     ShipmentMoveLine,
@@ -204,3 +205,13 @@ def test_racing_receipts_of_one_shipment_never_take_more_than_is_in_transit(orde
     view = services.supplier_shipments.get_supplier_shipment(ordered, "ASN-000001")
     assert [(ln.received, ln.in_transit) for ln in view.lines] == [(9, 1)]
     assert order_lines(ordered)[1][0] == (D(9), D(41))
+
+
+def test_an_order_with_goods_in_transit_cannot_be_cancelled_but_can_be_closed(ordered):
+    ship(ordered, (1, 10))
+    with pytest.raises(Conflict, match="cancel"):
+        services.purchase_orders.cancel_purchase_order(ordered, PurchaseOrderAction("PO-000001"))
+    closed = services.purchase_orders.close_purchase_order(ordered, PurchaseOrderAction("PO-000001"))
+    assert closed.status == "closed"
+    assert arrive(ordered).status == "received"  # what was on its way still arrives
+    assert at(ordered, "W", "NY") == 10
