@@ -215,3 +215,19 @@ def test_an_order_with_goods_in_transit_cannot_be_cancelled_but_can_be_closed(or
     assert closed.status == "closed"
     assert arrive(ordered).status == "received"  # what was on its way still arrives
     assert at(ordered, "W", "NY") == 10
+
+
+def test_units_that_came_by_shipment_go_back_to_the_supplier_from_where_they_arrived(ordered):
+    from onhand.domain.purchasing.commands import ReturnToSupplier, SupplierReturnLine
+
+    ship(ordered, (1, 10))
+    arrive(ordered, "ASN-000001", ShipmentMoveLine(1, D(6), location="NY-A1"))
+    back = services.supplier_returns.return_to_supplier(
+        ordered, ReturnToSupplier("PO-000001", [SupplierReturnLine(1, D(2))]))
+    assert [(ln.location, ln.quantity) for ln in back.lines] == [("NY-A1", D(2))]
+    assert (at(ordered, "W", "NY-A1"), at(ordered, "W", "OCEAN-1")) == (4, 4)
+    with pytest.raises(InvalidInput) as raised:  # the 4 in transit were not received: not returnable
+        services.supplier_returns.return_to_supplier(
+            ordered, ReturnToSupplier("PO-000001", [SupplierReturnLine(1, D(5))]))
+    assert raised.value.field == "lines[0].quantity"
+    assert arrive(ordered).status == "received"  # the rest still arrives

@@ -106,11 +106,11 @@ def receive_supplier_shipment(
         places = {loc.id: loc for loc in uow.locations.all()}
         site = places[order.destination_id]
         default = _inside(uow, command.location, site, "location")
-        moves, done = [], {}
+        moves, done = [], []
         for index, (line, quantity, asked_at) in enumerate(_taking(uow, row, command.lines, "receive")):
             target = _inside(uow, asked_at, site, f"lines[{index}].location") if asked_at else default
             moves.append(MoveLine(_item(uow, line), places[row.transit_id], target, quantity, _lot(uow, line)))
-            done[int(line.id)] = done.get(int(line.id), ZERO) + quantity
+            done.append((int(line.id), target.id, quantity))
         draft = PostingDraft(PostingKind.TRANSFER_RECEIVE, tuple(moves), reference=row.reference,
                              note=f"supplier shipment of {order.reference}")
         return _record(uow, ctx, row, draft, done, "receipt")
@@ -131,12 +131,12 @@ def write_off_supplier_shipment(
         reason = resolve.reason(uow, command.reason or LOST_IN_TRANSIT)
         transit = next(loc for loc in uow.locations.all() if loc.id == row.transit_id)
         loss = uow.locations.virtual(LocationKind.ADJUSTMENT)
-        moves, done = [], {}
+        moves, done = [], []
         for index, (line, quantity, asked_at) in enumerate(_taking(uow, row, command.lines, "write off")):
             if asked_at:
                 raise InvalidInput(f"lines[{index}].location", "a write-off is always from the transit location")
             moves.append(MoveLine(_item(uow, line), transit, loss, quantity, _lot(uow, line)))
-            done[int(line.id)] = done.get(int(line.id), ZERO) + quantity
+            done.append((int(line.id), transit.id, quantity))
         draft = PostingDraft(PostingKind.ADJUSTMENT, tuple(moves), reason=reason, reference=row.reference, note=note)
         return _record(uow, ctx, row, draft, done, "write_off")
 
@@ -288,8 +288,8 @@ def _lot(uow: UnitOfWork, line: Any) -> Any:
     return uow.lots.by_ids([line.lot_id])[line.lot_id] if line.lot_id else None
 
 
-def _record(uow: UnitOfWork, ctx: ServiceContext, row: Any, draft: PostingDraft, done: dict[int, Decimal],
-            kind: str) -> int:
+def _record(uow: UnitOfWork, ctx: ServiceContext, row: Any, draft: PostingDraft,
+            done: list[tuple[int, int, Decimal]], kind: str) -> int:
     now = ctx.now()
     posting_id = post(uow, draft, now=now)
     uow.supplier_shipments.record(int(row.id), kind, posting_id, done, now)

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, bindparam, func, insert, select, update
 from onhand.adapters.db.tables import items, lots
 from onhand.adapters.db.tables.purchasing import purchase_order_lines, purchase_orders
 from onhand.adapters.db.tables.supplier_shipments import (
+    supplier_shipment_event_lines,
     supplier_shipment_events,
     supplier_shipment_lines,
     supplier_shipments,
@@ -87,10 +88,19 @@ class SupplierShipmentRepository:
     def lines(self, shipment_id: int) -> list[Any]:
         return list(self._conn.execute(_LINES, {"shipment_key": shipment_id}))
 
-    def record(self, shipment_id: int, kind: str, posting_id: int, done: dict[int, Decimal], now: datetime) -> None:
-        """One receipt or write-off: its posting, and each line's quantity added."""
-        self._conn.execute(insert(supplier_shipment_events).values(
-            shipment_id=shipment_id, kind=kind, posting_id=posting_id, created_at=now))
+    def record(self, shipment_id: int, kind: str, posting_id: int, parts: list[tuple[int, int, Decimal]],
+               now: datetime) -> None:
+        """One receipt or write-off: its posting, where each part (line id, location id,
+        quantity) went, and each line's quantity added."""
+        event_id = int(self._conn.execute(insert(supplier_shipment_events).values(
+            shipment_id=shipment_id, kind=kind, posting_id=posting_id, created_at=now)).inserted_primary_key[0])
+        self._conn.execute(insert(supplier_shipment_event_lines), [
+            {"event_id": event_id, "shipment_line_id": line_id, "location_id": location_id, "quantity": quantity}
+            for line_id, location_id, quantity in parts
+        ])
+        done: dict[int, Decimal] = {}
+        for line_id, _location_id, quantity in parts:
+            done[line_id] = done.get(line_id, Decimal(0)) + quantity
         received = kind == "receipt"
         self._conn.execute(_ADVANCE, [
             {"line_key": line_id, "add_received": quantity if received else Decimal(0),

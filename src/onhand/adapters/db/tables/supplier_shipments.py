@@ -64,3 +64,18 @@ supplier_shipment_events = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Index("ix_supplier_shipment_events_shipment_id", "shipment_id"),
 )
+
+# Where each part of a shipment line went: the destination or a bin (receipts), or the
+# transit location (write-offs). Returns to supplier take received units from here.
+supplier_shipment_event_lines = Table(
+    "supplier_shipment_event_lines",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("event_id", Id, ForeignKey("supplier_shipment_events.id"), nullable=False),
+    Column("shipment_line_id", Id, ForeignKey("supplier_shipment_lines.id"), nullable=False),
+    Column("location_id", Id, ForeignKey("locations.id"), nullable=False),
+    Column("quantity", ScaledDecimal, nullable=False),
+    CheckConstraint("quantity > 0", name="positive_quantity"),
+    Index("ix_supplier_shipment_event_lines_event_id", "event_id"),
+    Index("ix_supplier_shipment_event_lines_shipment_line_id", "shipment_line_id"),
+)

@@ -1,4 +1,5 @@
-"""Supplier shipments (advance shipping notices) into transit, their lines and events.
+"""Supplier shipments (advance shipping notices) into transit, their lines, events and
+where each event put its parts.
 
 Revision ID: 0026
 Revises: 0024
@@ -82,8 +83,26 @@ def upgrade() -> None:
     with op.batch_alter_table('supplier_shipment_events', schema=None) as batch_op:
         batch_op.create_index('ix_supplier_shipment_events_shipment_id', ['shipment_id'], unique=False)
 
+    op.create_table('supplier_shipment_event_lines',
+    sa.Column('id', ID, autoincrement=True, nullable=False),
+    sa.Column('event_id', ID, nullable=False),
+    sa.Column('shipment_line_id', ID, nullable=False),
+    sa.Column('location_id', ID, nullable=False),
+    sa.Column('quantity', sa.BigInteger(), nullable=False),
+    sa.CheckConstraint('quantity > 0', name=op.f('ck_supplier_shipment_event_lines_positive_quantity')),
+    _fk('supplier_shipment_event_lines', 'event_id', 'supplier_shipment_events'),
+    _fk('supplier_shipment_event_lines', 'shipment_line_id', 'supplier_shipment_lines'),
+    _fk('supplier_shipment_event_lines', 'location_id', 'locations'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_supplier_shipment_event_lines'))
+    )
+    with op.batch_alter_table('supplier_shipment_event_lines', schema=None) as batch_op:
+        batch_op.create_index('ix_supplier_shipment_event_lines_event_id', ['event_id'], unique=False)
+        batch_op.create_index('ix_supplier_shipment_event_lines_shipment_line_id', ['shipment_line_id'],
+                              unique=False)
+
 
 def downgrade() -> None:
+    op.drop_table('supplier_shipment_event_lines')
     op.drop_table('supplier_shipment_events')
     op.drop_table('supplier_shipment_lines')
     op.drop_table('supplier_shipments')
