@@ -231,3 +231,22 @@ def test_units_that_came_by_shipment_go_back_to_the_supplier_from_where_they_arr
             ordered, ReturnToSupplier("PO-000001", [SupplierReturnLine(1, D(5))]))
     assert raised.value.field == "lines[0].quantity"
     assert arrive(ordered).status == "received"  # the rest still arrives
+
+
+def test_shipping_again_with_the_same_idempotency_key_posts_once(ordered):
+    command = ShipPurchaseOrder("PO-000001", [ReceiptLine(1, D(5))], vessel="Maersk Essen")
+    first = services.supplier_shipments.ship_purchase_order(ordered, command, idempotency_key="asn-1")
+    again = services.supplier_shipments.ship_purchase_order(ordered, command, idempotency_key="asn-1")
+    assert again.reference == first.reference == "ASN-000001"
+    assert at(ordered, "W", "OCEAN-1") == 5
+
+
+def test_lots_travel_with_the_shipment_and_two_lots_need_the_lot_named(ordered):
+    ship(ordered, ReceiptLine(2, D(8), lot="T1", expiry_date=date(2027, 1, 31)), ReceiptLine(2, D(4), lot="T2"))
+    with pytest.raises(InvalidInput) as raised:
+        arrive(ordered, "ASN-000001", (2, D(1)))
+    assert raised.value.field == "lines[0].lot"
+    view = arrive(ordered, "ASN-000001", ShipmentMoveLine(2, D(8), lot="T1"))
+    assert [(ln.lot, ln.received, ln.in_transit) for ln in view.lines] == [("T1", 8, 0), ("T2", 0, 4)]
+    assert level(ordered, "TEA", location="NY", lot="T1", group_by="lot")[0] == 8
+    assert arrive(ordered, "ASN-000001", (2, D(4))).status == "received"  # one lot left: no need to name it
