@@ -51,7 +51,9 @@ def test_a_shipment_travels_arrives_in_parts_and_the_rest_is_written_off(
         "lines": [{"line_no": 1, "quantity": "45", "location": "NY-A1"}]}))
     assert (part["status"], part["lines"][0]["in_transit"]) == ("partially_received", "5")
     order = _ok(api_viewer.get(f"{API}/purchase-orders/PO-000001"))
-    assert (order["status"], order["lines"][0]["received"]) == ("partially_received", "45")
+    assert (order["status"], order["lines"][0]["received"], order["lines"][0]["in_transit"]) == (
+        "partially_received", "45", "5")
+    assert order["shipments"] == ["ASN-000001"]
 
     too_many = api_operator.post(f"{API}/supplier-shipments/ASN-000001/receive",
                                  json={"lines": [{"line_no": 1, "quantity": 6}]})

@@ -87,6 +87,8 @@ def test_receive_partly_the_rest_stays_in_transit_then_the_rest_closes_it(ordere
     assert (at(ordered, "W", "NY-A1"), at(ordered, "W", "OCEAN-1")) == (30, 20)
     assert level(ordered, "W", location="NY")[2] == 30  # available once arrived
     assert order_lines(ordered) == ("partially_received", [(D(30), D(20)), (D(0), D(20))])
+    order = services.purchase_orders.get_purchase_order(ordered, "PO-000001")
+    assert ([ln.in_transit for ln in order.lines], order.shipments) == ([D(20), D(20)], ("ASN-000001",))
     assert values(ordered)[("W", "NY-A1")] == (D(30), D("120.00"))  # the value moves with the goods
     assert values(ordered)[("W", "OCEAN-1")] == (D(20), D("80.00"))
     done = arrive(ordered)  # everything left

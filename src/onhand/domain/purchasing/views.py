@@ -43,6 +43,7 @@ class PurchaseOrderLineView:
     open: Decimal  # still expected (zero once the order is closed or cancelled)
     supplier_sku: str | None = None
     returned: Decimal = Decimal(0)  # sent back to the supplier (received stays what arrived)
+    in_transit: Decimal = Decimal(0)  # on a supplier shipment, not received yet (part of open)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class PurchaseOrderView:
     lines: tuple[PurchaseOrderLineView, ...]
     receipts: tuple[str, ...] = ()  # references, oldest first
     returns: tuple[str, ...] = ()  # returns to supplier, oldest first
+    shipments: tuple[str, ...] = ()  # supplier shipments (ASNs), oldest first
     # Lines below the supplier's minimum order quantity or off its pack size.
     warnings: tuple[str, ...] = ()
 
