@@ -131,13 +131,16 @@ def test_landed_costs_on_the_shipment_travel_with_the_goods(ordered):
     assert [cost.kind for cost in view.landed_costs] == ["freight", "duty"]
 
 
-def test_the_journal_books_receipt_into_inventory_once(ordered):
-    ship(ordered, (1, 50))
-    arrive(ordered, "ASN-000001", (1, D(10)))
+def test_the_journal_books_the_receipt_once_and_a_loss_in_transit_as_an_adjustment(ordered):
+    ship(ordered, (1, 50), landed_costs=[NewLandedCost("freight", D("10.00"))])  # 4.20 a unit landed
+    arrive(ordered, "ASN-000001", (1, D(10)))  # inventory to inventory: nothing to book
+    services.supplier_shipments.write_off_supplier_shipment(
+        ordered, WriteOffSupplierShipment("ASN-000001", [ShipmentMoveLine(1, D(5))]))
     journal = services.journals.get_journal(ordered, DAY).journal
-    assert journal.debits == journal.credits
-    inventory = sum((ln.amount for ln in journal.lines if ln.role.value == "inventory"), D(0))
-    assert inventory == D("200.00")  # the move into NY is inventory to inventory
+    assert sorted((ln.role.value, ln.amount) for ln in journal.lines) == [
+        ("adjustments", D("21.00")), ("goods_received", D("-210.00")), ("inventory", D("189.00"))]
+    assert values(ordered)[("W", "NY")] == (D(10), D("42.00"))
+    assert values(ordered)[("W", "OCEAN-1")] == (D(35), D("147.00"))
 
 
 def test_bad_input_names_the_field_and_changes_nothing(ordered):
