@@ -73,7 +73,8 @@ def test_shipped_goods_are_in_transit_on_hand_not_available_and_still_incoming(o
     assert at(ordered, "W", "OCEAN-1") == 50
     assert level(ordered, "W") == (D(50), D(0), D(0))  # on hand, never available
     report = services.stock.stock_levels(ordered, sku="W", location="NY")
-    assert [(row.incoming) for row in report.levels] == [D(50)]  # still incoming at NY
+    # still incoming at NY, on the shipment's ETA
+    assert [(row.incoming, row.incoming_expected) for row in report.levels] == [(D(50), date(2026, 3, 23))]
     # Not received on the order until it arrives.
     assert order_lines(ordered) == ("ordered", [(D(0), D(50)), (D(0), D(20))])
     assert values(ordered)[("W", "OCEAN-1")] == (D(50), D("200.00"))

@@ -70,11 +70,17 @@ _PENDING = (
     .where(supplier_shipments.c.order_id == _ORDER_ID)
     .group_by(supplier_shipment_lines.c.order_line_id)
 )
-_PENDING_PER_LINE = (
-    select(supplier_shipment_lines.c.order_line_id,
-           func.sum(_IN_TRANSIT).label("pending"))
-    .group_by(supplier_shipment_lines.c.order_line_id)
-    .subquery()
+# What supplier shipments carry to each order's destination, by ETA: incoming on the ETA.
+_SHIPPED_IN_TRANSIT = (
+    select(supplier_shipment_lines.c.item_id, items.c.sku, purchase_orders.c.destination_id,
+           supplier_shipments.c.eta.label("expected_date"), func.sum(_IN_TRANSIT).label("quantity"))
+    .join_from(supplier_shipment_lines, supplier_shipments,
+               supplier_shipment_lines.c.shipment_id == supplier_shipments.c.id)
+    .join(purchase_orders, supplier_shipments.c.order_id == purchase_orders.c.id)
+    .join(items, supplier_shipment_lines.c.item_id == items.c.id)
+    .where(_IN_TRANSIT > 0)
+    .group_by(supplier_shipment_lines.c.item_id, items.c.sku, purchase_orders.c.destination_id,
+              supplier_shipments.c.eta)
 )
 _RECEIPT_REFERENCES = (
     select(receipts.c.reference).where(receipts.c.order_id == _ORDER_ID).order_by(receipts.c.id)
@@ -92,12 +98,10 @@ _OPEN_LINES = (
         purchase_orders.c.expected_date,
         purchase_order_lines.c.quantity,
         _RECEIVED_PER_LINE.c.received,
-        _PENDING_PER_LINE.c.pending,
     )
     .join_from(purchase_order_lines, purchase_orders, purchase_order_lines.c.order_id == purchase_orders.c.id)
     .join(items, purchase_order_lines.c.item_id == items.c.id)
     .outerjoin(_RECEIVED_PER_LINE, _RECEIVED_PER_LINE.c.order_line_id == purchase_order_lines.c.id)
-    .outerjoin(_PENDING_PER_LINE, _PENDING_PER_LINE.c.order_line_id == purchase_order_lines.c.id)
     .where(purchase_orders.c.status.in_(_OPEN_STATUSES))
 )
 
@@ -179,15 +183,19 @@ class PurchaseOrderRepository:
 
     def incoming(self, *, item_ids: list[int] | None, location_ids: list[int] | None) -> list[IncomingRow]:
         """Open quantity (ordered − received, never below zero) of placed orders, per item
-        and destination, with the earliest expected date among them."""
-        query = _OPEN_LINES
+        and destination, with the earliest expected date among them; what a supplier
+        shipment has in transit is received into transit, so it comes in by its ETA."""
+        query, shipped = _OPEN_LINES, _SHIPPED_IN_TRANSIT
         if item_ids is not None:
             query = query.where(purchase_order_lines.c.item_id.in_(item_ids))
+            shipped = shipped.where(supplier_shipment_lines.c.item_id.in_(item_ids))
         if location_ids is not None:
             query = query.where(purchase_orders.c.destination_id.in_(location_ids))
+            shipped = shipped.where(purchase_orders.c.destination_id.in_(location_ids))
         totals: dict[tuple[int, str, int], list[Any]] = {}
-        for row in self._conn.execute(query):
-            still = row.quantity - (row.received or ZERO) + (row.pending or ZERO)
+        rows = [(row, row.quantity - (row.received or ZERO)) for row in self._conn.execute(query)]
+        rows += [(row, row.quantity) for row in self._conn.execute(shipped)]
+        for row, still in rows:
             if still <= 0:
                 continue
             entry = totals.setdefault((row.item_id, row.sku, row.destination_id), [ZERO, None])
