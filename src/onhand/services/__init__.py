@@ -39,7 +39,14 @@ from onhand.services.planning import alerts as planning_alerts
 from onhand.services.planning import cycle_counts, forecasts, suggestions
 from onhand.services.planning import documents as suggested_documents
 from onhand.services.planning import rules as reorder_rules
-from onhand.services.purchasing import landed_costs, purchase_orders, receiving, supplier_returns, suppliers
+from onhand.services.purchasing import (
+    landed_costs,
+    purchase_orders,
+    receiving,
+    supplier_returns,
+    supplier_shipments,
+    suppliers,
+)
 from onhand.services.reports import expiry, stock, trends
 from onhand.services.tools import demo, imports
 from onhand.services.traceability import lot_search, recalls, traces
@@ -110,6 +117,7 @@ __all__ = [
     "suggested_documents",
     "suggestions",
     "supplier_returns",
+    "supplier_shipments",
     "suppliers",
     "traces",
     "transfer_orders",

@@ -53,6 +53,7 @@ from onhand.adapters.db.repositories.reservations import ReservationRepository
 from onhand.adapters.db.repositories.shipments import ShipmentRepository
 from onhand.adapters.db.repositories.stock_rows import StockRowReader
 from onhand.adapters.db.repositories.supplier_returns import SupplierReturnRepository
+from onhand.adapters.db.repositories.supplier_shipments import SupplierShipmentRepository
 from onhand.adapters.db.repositories.suppliers import SupplierRepository
 from onhand.adapters.db.repositories.traceability import RecallRepository, TraceRepository
 from onhand.adapters.db.repositories.transfers import TransferRepository
@@ -183,6 +184,10 @@ class SqlUnitOfWork:
     @cached_property
     def supplier_returns(self) -> SupplierReturnRepository:
         return SupplierReturnRepository(self.connection)
+
+    @cached_property
+    def supplier_shipments(self) -> SupplierShipmentRepository:
+        return SupplierShipmentRepository(self.connection)
 
     @cached_property
     def boms(self) -> BomRepository:

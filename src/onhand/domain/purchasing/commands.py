@@ -239,3 +239,79 @@ def parse_supplier_return_line(
 ) -> SupplierReturnLine:
     return SupplierReturnLine(line_no=line_no, quantity=parse_decimal(quantity, f"{field}.quantity"), lot=lot,
                               location=location)
+
+
+@dataclass(frozen=True)
+class ShipPurchaseOrder:
+    """The supplier shipped goods of purchase order `reference` (an advance shipping
+    notice): they are received into transit location `transit` (default: the company's
+    only one) and travel there until received at the order's destination. Lines are
+    `ReceiptLine`s without a location."""
+
+    reference: str
+    lines: tuple[ReceiptLine, ...]
+    transit: str | None = None
+    container: str | None = None
+    vessel: str | None = None
+    carrier: str | None = None
+    tracking: str | None = None
+    eta: date | None = None  # default: the order's expected date
+    exchange_rate: Decimal | None = None
+    shipment_reference: str | None = None
+    landed_costs: tuple[NewLandedCost, ...] = ()
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lines", as_tuple(self.lines))
+        object.__setattr__(self, "landed_costs", as_tuple(self.landed_costs))
+
+
+@dataclass(frozen=True)
+class ShipmentMoveLine:
+    """Part of one shipment line: the order's `line_no`, the lot when several travel, and
+    (receiving) a bin inside the order's destination."""
+
+    line_no: int
+    quantity: Decimal
+    lot: str | None = None
+    location: str | None = None
+
+
+@dataclass(frozen=True)
+class ReceiveSupplierShipment:
+    """Goods of supplier shipment `reference` arrived at the order's destination (or
+    `location`, a bin inside it). Without lines: everything still in transit."""
+
+    reference: str
+    lines: tuple[ShipmentMoveLine, ...] = ()
+    location: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lines", as_tuple(self.lines))
+
+
+@dataclass(frozen=True)
+class WriteOffSupplierShipment:
+    """What of supplier shipment `reference` will never arrive leaves transit as a loss.
+    Without lines: everything still in transit."""
+
+    reference: str
+    lines: tuple[ShipmentMoveLine, ...] = ()
+    reason: str | None = None  # default: lost_in_transit
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lines", as_tuple(self.lines))
+
+
+@dataclass(frozen=True)
+class UpdateSupplierShipment:
+    """The carrier's news: a new ETA, vessel, tracking number or note (None: unchanged)."""
+
+    reference: str
+    eta: date | None = None
+    container: str | None = None
+    vessel: str | None = None
+    carrier: str | None = None
+    tracking: str | None = None
+    note: str | None = None

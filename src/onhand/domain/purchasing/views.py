@@ -43,6 +43,7 @@ class PurchaseOrderLineView:
     open: Decimal  # still expected (zero once the order is closed or cancelled)
     supplier_sku: str | None = None
     returned: Decimal = Decimal(0)  # sent back to the supplier (received stays what arrived)
+    in_transit: Decimal = Decimal(0)  # on a supplier shipment, not received yet (part of open)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class PurchaseOrderView:
     lines: tuple[PurchaseOrderLineView, ...]
     receipts: tuple[str, ...] = ()  # references, oldest first
     returns: tuple[str, ...] = ()  # returns to supplier, oldest first
+    shipments: tuple[str, ...] = ()  # supplier shipments (ASNs), oldest first
     # Lines below the supplier's minimum order quantity or off its pack size.
     warnings: tuple[str, ...] = ()
 
@@ -157,3 +159,35 @@ class SupplierReturnView:
     lines: tuple[SupplierReturnLineView, ...]
     company_currency: str
     value: Decimal  # what the returned units took out of the cost layers, company currency
+
+
+@dataclass(frozen=True)
+class SupplierShipmentLineView:
+    line_no: int  # the purchase order's line
+    sku: str
+    lot: str | None
+    shipped: Decimal
+    received: Decimal
+    written_off: Decimal
+    in_transit: Decimal
+    unit_cost: Decimal  # in the order's currency
+
+
+@dataclass(frozen=True)
+class SupplierShipmentView:
+    reference: str
+    purchase_order: str
+    supplier: str
+    status: str
+    receipt: str  # the receipt into transit: its landed costs are the shipment's
+    transit: str
+    destination: str
+    container: str | None
+    vessel: str | None
+    carrier: str | None
+    tracking: str | None
+    eta: date | None
+    note: str | None
+    created_at: datetime
+    lines: tuple[SupplierShipmentLineView, ...]
+    landed_costs: tuple[LandedCostView, ...] = ()

@@ -45,7 +45,9 @@ CONVERTORS: dict[str, ReservedPath] = {
         suffixes=("allocate", "cancel", "lines/[^/]+/location", "packages", "pick-list", "picks", "returns",
                   "shipments"),
     ),
-    "purchase_order_reference": ReservedPath(suffixes=("cancel", "close", "place", "receipts", "returns")),
+    "purchase_order_reference": ReservedPath(
+        suffixes=("cancel", "close", "place", "receipts", "returns", "shipments")),
+    "supplier_shipment_reference": ReservedPath(suffixes=("receive", "write-off")),
     "receipt_reference": ReservedPath(suffixes=("landed-costs",)),
     "transfer_reference": ReservedPath(suffixes=("cancel", "close", "receive", "ship", "write-off")),
 }

@@ -33,6 +33,7 @@ from onhand.entrypoints.cli.purchasing import purchase_orders_app, suppliers_app
 from onhand.entrypoints.cli.receiving import receipts_app
 from onhand.entrypoints.cli.receiving import scan as scan_command
 from onhand.entrypoints.cli.session import Session
+from onhand.entrypoints.cli.supplier_shipments import shipments_app
 from onhand.entrypoints.cli.traceability import customers_app, expired, expiring, recall_app, trace_app
 from onhand.entrypoints.cli.transfers import transfers_app
 from onhand.entrypoints.cli.users import users_app
@@ -83,6 +84,7 @@ app.add_typer(suppliers_app, name="suppliers")
 app.add_typer(purchase_orders_app, name="purchase-orders")
 app.add_typer(purchase_orders_app, name="po", hidden=True)  # short for purchase-orders
 app.add_typer(receipts_app, name="receipts")
+app.add_typer(shipments_app, name="supplier-shipments")
 app.add_typer(valuation_app, name="valuation")
 app.add_typer(accounting_app, name="accounting")
 app.add_typer(journal_app, name="journal")

@@ -26,7 +26,7 @@ from onhand.domain.purchasing.commands import (
     parse_tolerance,
 )
 from onhand.domain.quantities import parse_decimal
-from onhand.entrypoints.cli import receiving, supplier_returns
+from onhand.entrypoints.cli import receiving, supplier_returns, supplier_shipments
 from onhand.entrypoints.cli.listing import UpdatedSince
 from onhand.entrypoints.cli.order_options import IdempotencyKey
 from onhand.entrypoints.cli.purchasing_render import (
@@ -217,3 +217,6 @@ purchase_orders_app.command("receive")(receiving.receive)
 purchase_orders_app.command("receipts")(receiving.list_receipts)
 purchase_orders_app.command("return")(supplier_returns.return_to_supplier)
 purchase_orders_app.command("returns")(supplier_returns.list_supplier_returns)
+purchase_orders_app.command("ship")(supplier_shipments.ship)
+purchase_orders_app.command("shipments")(supplier_shipments.list_shipments)
+purchase_orders_app.command("receive-shipment")(supplier_shipments.receive)

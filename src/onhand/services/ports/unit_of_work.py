@@ -46,6 +46,7 @@ from onhand.services.ports.purchasing import (
     ReceiptRepository,
     SupplierRepository,
     SupplierReturnRepository,
+    SupplierShipmentRepository,
 )
 from onhand.services.ports.traceability import RecallRepository, TraceRepository
 from onhand.services.ports.transfers import TransferRepository
@@ -125,6 +126,9 @@ class UnitOfWork(Protocol):
     def receipts(self) -> ReceiptRepository: ...
     @property
     def supplier_returns(self) -> SupplierReturnRepository: ...
+
+    @property
+    def supplier_shipments(self) -> SupplierShipmentRepository: ...
 
     # assemblies
     @property

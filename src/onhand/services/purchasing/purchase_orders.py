@@ -197,8 +197,9 @@ def _transition(
     def work(uow: UnitOfWork) -> int:
         order = locked_order(uow, reference)
         status = PurchaseOrderStatus(order.status)
-        received = uow.purchase_orders.received(order.id)
-        anything_received = any(quantity > 0 for quantity in received.values())
+        # Goods a supplier shipment has in transit count: they were received into transit.
+        delivered = uow.purchase_orders.delivered(order.id)
+        anything_received = any(quantity > 0 for quantity in delivered.values())
         now = ctx.now()
         if action == "place":
             if status is not PurchaseOrderStatus.DRAFT:

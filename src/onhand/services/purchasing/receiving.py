@@ -62,10 +62,7 @@ def receive_purchase_order(
 ) -> ReceiptView:
     """Post what arrived (all lines or none) and return the receipt; a moment without an
     offset (`effective_at`) is read in the company's time zone."""
-    reference, lines, location, exchange_rate, delivery_reference, receipt_reference, landed_costs, effective_at = (
-        command.reference, command.lines, command.location, command.exchange_rate, command.delivery_reference,
-        command.receipt_reference, command.landed_costs, command.effective_at,
-    )
+    lines, delivery_reference, receipt_reference = command.lines, command.delivery_reference, command.receipt_reference
     check_line_count(ctx.limits, lines, "lines")
     if not lines:
         raise InvalidInput("lines", "a receipt needs at least one line")
@@ -73,59 +70,75 @@ def receive_purchase_order(
     own_reference = validate_reference(receipt_reference, "receipt_reference") if receipt_reference else None
 
     def work(uow: UnitOfWork) -> int:
-        order = locked_order(uow, reference)
-        require_receivable(PurchaseOrderStatus(order.status), order.reference)
-        company = uow.company.get()
-        rate = _exchange_rate(exchange_rate, order.currency, company.currency)
-        target = next(loc for loc in uow.locations.all() if loc.id == order.destination_id)
-        default_place = _place(uow, location, target, "location") if location else target
-        supplier = uow.suppliers.get(order.supplier_id)
-        tolerance = supplier.over_receipt_tolerance_pct
-        tolerance = company.over_receipt_tolerance_pct if tolerance is None else tolerance
-        order_lines = uow.purchase_orders.lines(order.id)
-        received = defaultdict(Decimal, uow.purchase_orders.received(order.id))
-        now = ctx.now()
-        taken: list[_Line] = []
-        for index, given in enumerate(lines):
-            line = _resolve(uow, given, f"lines[{index}]", order_lines, received, target, default_place, now)
-            limit = receivable_limit(line.order_line.quantity, tolerance)
-            if received[line.order_line.id] + line.quantity > limit:
-                raise OverReceipt(
-                    f"lines[{index}].quantity", reference=order.reference, line_no=line.order_line.line_no,
-                    sku=line.item.sku, ordered=line.order_line.quantity, received=received[line.order_line.id],
-                    receiving=line.quantity, allowed=limit, tolerance_pct=tolerance,
-                )
-            received[line.order_line.id] += line.quantity
-            taken.append(line)
-        grn = own_reference or _next_reference(uow)
-        if uow.receipts.by_reference(grn) is not None:
-            raise AlreadyExists("receipt", grn, "receipt_reference")
-        source = uow.locations.virtual(LocationKind.SUPPLIER)
-        moves = [
-            MoveLine(ln.item, source, ln.place, quantity, lot, unit_cost=ln.order_line.unit_cost * rate)
-            for ln in taken for lot, quantity in ln.lots
-        ]
-        draft = PostingDraft(kind=PostingKind.RECEIPT, moves=tuple(moves), reference=grn,
-                             note=f"receipt against {order.reference}")
-        posting_id = post(uow, draft, now=now, effective_at=parse_effective_at(effective_at, uow, now=now))
-        rows = [
-            {"order_line_id": ln.order_line.id, "item_id": ln.item.id, "location_id": ln.place.id,
-             "lot_id": lot.id if lot else None, "quantity": quantity, "unit_cost": ln.order_line.unit_cost}
-            for ln in taken for lot, quantity in ln.lots
-        ]
-        header = {"reference": grn, "order_id": order.id, "posting_id": posting_id, "currency": order.currency,
-                  "exchange_rate": rate, "delivery_reference": delivery, "created_at": now}
-        receipt_id, _ids = uow.receipts.add(header, rows)
-        receipt = uow.receipts.get(receipt_id)
-        for index, cost in enumerate(landed_costs):
-            record_landed_cost(uow, receipt, cost, f"landed_costs[{index}]", company_currency=company.currency, now=now)
-        if landed_costs:
-            value_landed_costs(uow, receipt_id)
-        refresh_status(uow, order.id, now)
+        receipt_id, _taken = post_receipt(uow, ctx, command, delivery=delivery, own_reference=own_reference)
         return receipt_id
 
     return run_write(ctx, work, load_receipt, action="receive_purchase_order", subject=receipt_subject,
                      idempotency_key=idempotency_key, request=command)
+
+
+def post_receipt(
+    uow: UnitOfWork, ctx: ServiceContext, command: ReceivePurchaseOrder, *, delivery: str | None,
+    own_reference: str | None, into: Location | None = None,
+) -> tuple[int, list[_Line]]:
+    """Post one receipt of the order (locked here) and record it; `into` (a transit
+    location) receives there instead of the destination: a supplier shipment."""
+    reference, lines, location, exchange_rate, landed_costs, effective_at = (
+        command.reference, command.lines, command.location, command.exchange_rate, command.landed_costs,
+        command.effective_at,
+    )
+    order = locked_order(uow, reference)
+    require_receivable(PurchaseOrderStatus(order.status), order.reference)
+    company = uow.company.get()
+    rate = _exchange_rate(exchange_rate, order.currency, company.currency)
+    target = next(loc for loc in uow.locations.all() if loc.id == order.destination_id)
+    default_place = _place(uow, location, target, "location") if location else target
+    default_place = into or default_place
+    supplier = uow.suppliers.get(order.supplier_id)
+    tolerance = supplier.over_receipt_tolerance_pct
+    tolerance = company.over_receipt_tolerance_pct if tolerance is None else tolerance
+    order_lines = uow.purchase_orders.lines(order.id)
+    received = defaultdict(Decimal, uow.purchase_orders.delivered(order.id))
+    now = ctx.now()
+    taken: list[_Line] = []
+    for index, given in enumerate(lines):
+        line = _resolve(uow, given, f"lines[{index}]", order_lines, received, target, default_place, now)
+        limit = receivable_limit(line.order_line.quantity, tolerance)
+        if received[line.order_line.id] + line.quantity > limit:
+            raise OverReceipt(
+                f"lines[{index}].quantity", reference=order.reference, line_no=line.order_line.line_no,
+                sku=line.item.sku, ordered=line.order_line.quantity, received=received[line.order_line.id],
+                receiving=line.quantity, allowed=limit, tolerance_pct=tolerance,
+            )
+        received[line.order_line.id] += line.quantity
+        taken.append(line)
+    grn = own_reference or _next_reference(uow)
+    if uow.receipts.by_reference(grn) is not None:
+        raise AlreadyExists("receipt", grn, "receipt_reference")
+    source = uow.locations.virtual(LocationKind.SUPPLIER)
+    moves = [
+        MoveLine(ln.item, source, ln.place, quantity, lot, unit_cost=ln.order_line.unit_cost * rate)
+        for ln in taken for lot, quantity in ln.lots
+    ]
+    draft = PostingDraft(kind=PostingKind.RECEIPT, moves=tuple(moves), reference=grn,
+                         note=f"receipt against {order.reference}")
+    posting_id = post(uow, draft, now=now, effective_at=parse_effective_at(effective_at, uow, now=now))
+    rows = [
+        {"order_line_id": ln.order_line.id, "item_id": ln.item.id, "location_id": ln.place.id,
+         "lot_id": lot.id if lot else None, "quantity": quantity, "unit_cost": ln.order_line.unit_cost}
+        for ln in taken for lot, quantity in ln.lots
+    ]
+    header = {"reference": grn, "order_id": order.id, "posting_id": posting_id, "currency": order.currency,
+              "exchange_rate": rate, "delivery_reference": delivery, "created_at": now}
+    receipt_id, _ids = uow.receipts.add(header, rows)
+    receipt = uow.receipts.get(receipt_id)
+    for index, cost in enumerate(landed_costs):
+        record_landed_cost(uow, receipt, cost, f"landed_costs[{index}]", company_currency=company.currency, now=now)
+    if landed_costs:
+        value_landed_costs(uow, receipt_id)
+    if into is None:  # a shipment refreshes it once its lines say what is in transit
+        refresh_status(uow, order.id, now)
+    return receipt_id, taken
 
 
 def _exchange_rate(given: Decimal | int | str | None, currency: str, company_currency: str) -> Decimal:

@@ -45,6 +45,7 @@ def load_purchase_order(uow: UnitOfWork, order_id: int) -> PurchaseOrderView:
     if order is None:
         raise NotFound("purchase order", str(order_id), "purchase_order")
     received = uow.purchase_orders.received(order_id)
+    delivered = uow.purchase_orders.delivered(order_id)
     returned = uow.supplier_returns.returned(order_id)
     supplier = uow.suppliers.get(order.supplier_id)
     place = {loc.id: loc.code for loc in uow.locations.all()}
@@ -55,7 +56,7 @@ def load_purchase_order(uow: UnitOfWork, order_id: int) -> PurchaseOrderView:
         lines.append(PurchaseOrderLineView(
             line_no=line.line_no, sku=line.sku, quantity=line.quantity, unit_cost=line.unit_cost,
             received=progress.received, open=ZERO if ended else progress.open, supplier_sku=line.supplier_sku,
-            returned=returned.get(line.id, ZERO),
+            returned=returned.get(line.id, ZERO), in_transit=delivered[line.id] - received[line.id],
         ))
         warnings.extend(_price_warnings(uow, supplier, line))
     return PurchaseOrderView(
@@ -65,6 +66,7 @@ def load_purchase_order(uow: UnitOfWork, order_id: int) -> PurchaseOrderView:
         ordered_at=order.ordered_at, closed_at=order.closed_at, cancelled_at=order.cancelled_at,
         lines=tuple(lines), receipts=tuple(uow.purchase_orders.receipt_references(order_id)),
         returns=tuple(row.reference for row in uow.supplier_returns.for_order(order_id)),
+        shipments=tuple(row.reference for row in uow.supplier_shipments.for_order(order_id)),
         warnings=tuple(warnings),
     )
 

@@ -37,6 +37,7 @@ from onhand.adapters.db.tables.purchasing import (
     supplier_prices,
     suppliers,
 )
+from onhand.adapters.db.tables.supplier_shipments import supplier_shipment_lines, supplier_shipments
 from onhand.adapters.db.tables.transfers import transfer_event_lines, transfer_events, transfer_lines, transfers
 from onhand.adapters.db.types import ScaledDecimal
 from onhand.domain.orders.sales_orders import ACTIVE
@@ -128,6 +129,7 @@ class PlanningRepository:
     def documents(self, *, item_ids: list[int] | None) -> list[OpenDocument]:
         found: list[OpenDocument] = []
         found += self._purchases(item_ids)
+        found += self._supplier_shipments(item_ids)
         found += self._transfers(item_ids)
         found += self._reservations(item_ids)
         found += self._backorders(item_ids)
@@ -154,6 +156,27 @@ class PlanningRepository:
                 out.append(OpenDocument(row.item_id, row.destination_id, DocumentKind.PURCHASE_ORDER, row.reference,
                                         row.expected_date, still))
         return out
+
+    def _supplier_shipments(self, item_ids: list[int] | None) -> list[OpenDocument]:
+        """What supplier shipments still carry, at the order's destination on the ETA: a
+        receipt into transit left the order's open quantity above, the goods still come."""
+        left = supplier_shipment_lines.c.quantity - supplier_shipment_lines.c.received \
+            - supplier_shipment_lines.c.written_off
+        query = (
+            select(supplier_shipment_lines.c.item_id, purchase_orders.c.destination_id,
+                   supplier_shipments.c.reference, supplier_shipments.c.eta, _q(func.sum(left)).label("quantity"))
+            .join_from(supplier_shipment_lines, supplier_shipments,
+                       supplier_shipment_lines.c.shipment_id == supplier_shipments.c.id)
+            .join(purchase_orders, supplier_shipments.c.order_id == purchase_orders.c.id)
+            .where(left > 0)
+            .group_by(supplier_shipment_lines.c.item_id, purchase_orders.c.destination_id,
+                      supplier_shipments.c.reference, supplier_shipments.c.eta)
+        )
+        return [
+            OpenDocument(row.item_id, row.destination_id, DocumentKind.PURCHASE_ORDER, row.reference, row.eta,
+                         row.quantity)
+            for row in self._conn.execute(_items(query, supplier_shipment_lines.c.item_id, item_ids))
+        ]
 
     def _transfers(self, item_ids: list[int] | None) -> list[OpenDocument]:
         shipped = _q(func.coalesce(func.sum(case(

@@ -19,6 +19,7 @@ from onhand.adapters.db.tables.purchasing import (
     receipts,
     supplier_prices,
 )
+from onhand.adapters.db.tables.supplier_shipments import supplier_shipment_lines, supplier_shipments
 from onhand.domain.purchasing.events import PurchaseOrderStatusChanged
 from onhand.domain.purchasing.purchase_orders import OPEN
 from onhand.domain.purchasing.records import PurchaseOrderLineRecord, PurchaseOrderRecord
@@ -56,6 +57,30 @@ _RECEIVED = (
     .join(receipts, receipt_lines.c.receipt_id == receipts.c.id)
     .where(receipts.c.order_id == _ORDER_ID)
     .group_by(receipt_lines.c.order_line_id)
+)
+# Still in transit on a supplier shipment: a receipt into transit, not yet received for
+# the order. What was written off in transit counts as received (delivered into our care,
+# then lost): the supplier is not expected to send it again.
+_IN_TRANSIT = (supplier_shipment_lines.c.quantity - supplier_shipment_lines.c.received
+               - supplier_shipment_lines.c.written_off)
+_PENDING = (
+    select(supplier_shipment_lines.c.order_line_id,
+           func.sum(_IN_TRANSIT))
+    .join(supplier_shipments, supplier_shipment_lines.c.shipment_id == supplier_shipments.c.id)
+    .where(supplier_shipments.c.order_id == _ORDER_ID)
+    .group_by(supplier_shipment_lines.c.order_line_id)
+)
+# What supplier shipments carry to each order's destination, by ETA: incoming on the ETA.
+_SHIPPED_IN_TRANSIT = (
+    select(supplier_shipment_lines.c.item_id, items.c.sku, purchase_orders.c.destination_id,
+           supplier_shipments.c.eta.label("expected_date"), func.sum(_IN_TRANSIT).label("quantity"))
+    .join_from(supplier_shipment_lines, supplier_shipments,
+               supplier_shipment_lines.c.shipment_id == supplier_shipments.c.id)
+    .join(purchase_orders, supplier_shipments.c.order_id == purchase_orders.c.id)
+    .join(items, supplier_shipment_lines.c.item_id == items.c.id)
+    .where(_IN_TRANSIT > 0)
+    .group_by(supplier_shipment_lines.c.item_id, items.c.sku, purchase_orders.c.destination_id,
+              supplier_shipments.c.eta)
 )
 _RECEIPT_REFERENCES = (
     select(receipts.c.reference).where(receipts.c.order_id == _ORDER_ID).order_by(receipts.c.id)
@@ -127,7 +152,16 @@ class PurchaseOrderRepository:
         return [PurchaseOrderLineRecord(**row._mapping) for row in self._conn.execute(_LINES, {"order_key": order_id})]
 
     def received(self, order_id: int) -> dict[int, Decimal]:
-        """Received so far per order line id."""
+        """Received so far per order line id: not what a supplier shipment still has in
+        transit."""
+        received = self.delivered(order_id)
+        for line_id, pending in self._conn.execute(_PENDING, {"order_key": order_id}):
+            received[line_id] -= pending
+        return received
+
+    def delivered(self, order_id: int) -> dict[int, Decimal]:
+        """Every receipt per order line id, into transit too: what the over-receipt
+        tolerance counts."""
         rows = self._conn.execute(_RECEIVED, {"order_key": order_id})
         return defaultdict(lambda: ZERO, {line_id: quantity for line_id, quantity in rows})
 
@@ -149,15 +183,19 @@ class PurchaseOrderRepository:
 
     def incoming(self, *, item_ids: list[int] | None, location_ids: list[int] | None) -> list[IncomingRow]:
         """Open quantity (ordered − received, never below zero) of placed orders, per item
-        and destination, with the earliest expected date among them."""
-        query = _OPEN_LINES
+        and destination, with the earliest expected date among them; what a supplier
+        shipment has in transit is received into transit, so it comes in by its ETA."""
+        query, shipped = _OPEN_LINES, _SHIPPED_IN_TRANSIT
         if item_ids is not None:
             query = query.where(purchase_order_lines.c.item_id.in_(item_ids))
+            shipped = shipped.where(supplier_shipment_lines.c.item_id.in_(item_ids))
         if location_ids is not None:
             query = query.where(purchase_orders.c.destination_id.in_(location_ids))
+            shipped = shipped.where(purchase_orders.c.destination_id.in_(location_ids))
         totals: dict[tuple[int, str, int], list[Any]] = {}
-        for row in self._conn.execute(query):
-            still = row.quantity - (row.received or ZERO)
+        rows = [(row, row.quantity - (row.received or ZERO)) for row in self._conn.execute(query)]
+        rows += [(row, row.quantity) for row in self._conn.execute(shipped)]
+        for row, still in rows:
             if still <= 0:
                 continue
             entry = totals.setdefault((row.item_id, row.sku, row.destination_id), [ZERO, None])

@@ -11,6 +11,12 @@ from sqlalchemy import Connection, bindparam, func, insert, select
 from onhand.adapters.db.tables import items, locations, lots
 from onhand.adapters.db.tables.purchasing import purchase_order_lines, receipt_lines, receipts
 from onhand.adapters.db.tables.supplier_returns import supplier_return_lines, supplier_returns
+from onhand.adapters.db.tables.supplier_shipments import (
+    supplier_shipment_event_lines,
+    supplier_shipment_events,
+    supplier_shipment_lines,
+    supplier_shipments,
+)
 
 # (order line id, location id, lot id or None): where a line's units were received.
 Place = tuple[int, int, int | None]
@@ -22,7 +28,20 @@ _RECEIVED_AT = (
            func.sum(receipt_lines.c.quantity))
     .join(receipts, receipt_lines.c.receipt_id == receipts.c.id)
     .where(receipts.c.order_id == _ORDER_ID)
+    # A supplier shipment's receipt is into transit: its units count where they arrived.
+    .where(~receipts.c.id.in_(select(supplier_shipments.c.receipt_id)))
     .group_by(receipt_lines.c.order_line_id, receipt_lines.c.location_id, receipt_lines.c.lot_id)
+)
+_ARRIVED_AT = (
+    select(supplier_shipment_lines.c.order_line_id, supplier_shipment_event_lines.c.location_id,
+           supplier_shipment_lines.c.lot_id, func.sum(supplier_shipment_event_lines.c.quantity))
+    .join_from(supplier_shipment_event_lines, supplier_shipment_events,
+               supplier_shipment_event_lines.c.event_id == supplier_shipment_events.c.id)
+    .join(supplier_shipment_lines, supplier_shipment_event_lines.c.shipment_line_id == supplier_shipment_lines.c.id)
+    .join(supplier_shipments, supplier_shipment_events.c.shipment_id == supplier_shipments.c.id)
+    .where(supplier_shipments.c.order_id == _ORDER_ID, supplier_shipment_events.c.kind == "receipt")
+    .group_by(supplier_shipment_lines.c.order_line_id, supplier_shipment_event_lines.c.location_id,
+              supplier_shipment_lines.c.lot_id)
 )
 _RETURNED_AT = (
     select(supplier_return_lines.c.order_line_id, supplier_return_lines.c.location_id,
@@ -59,8 +78,13 @@ class SupplierReturnRepository:
 
     def received_at(self, order_id: int) -> dict[Place, Decimal]:
         """What each line of the order received, per location and lot (by line, location and lot id)."""
-        rows = self._conn.execute(_RECEIVED_AT, {"order_key": order_id})
-        return {(int(r[0]), int(r[1]), None if r[2] is None else int(r[2])): r[3] for r in sorted(rows, key=_key)}
+        rows = list(self._conn.execute(_RECEIVED_AT, {"order_key": order_id}))
+        rows += self._conn.execute(_ARRIVED_AT, {"order_key": order_id})
+        found: dict[Place, Decimal] = {}
+        for r in sorted(rows, key=_key):
+            place = (int(r[0]), int(r[1]), None if r[2] is None else int(r[2]))
+            found[place] = found.get(place, Decimal(0)) + r[3]
+        return found
 
     def returned_at(self, order_id: int) -> dict[Place, Decimal]:
         rows = self._conn.execute(_RETURNED_AT, {"order_key": order_id})

@@ -18,6 +18,7 @@ from onhand.adapters.db.tables import (
     planning,  # noqa: F401  (registers its tables)
     purchasing,  # noqa: F401  (registers its tables)
     supplier_returns,  # noqa: F401  (registers its tables)
+    supplier_shipments,  # noqa: F401  (registers its tables)
     traceability,  # noqa: F401  (registers its tables)
     users,  # noqa: F401  (registers its tables)
     valuation,  # noqa: F401  (registers its tables)

@@ -38,6 +38,14 @@ from onhand.entrypoints.api.schemas.purchasing import (
     SupplierPriceOut,
 )
 from onhand.entrypoints.api.schemas.supplier_returns import SupplierReturnIn, SupplierReturnList, SupplierReturnOut
+from onhand.entrypoints.api.schemas.supplier_shipments import (
+    ShipmentReceiptIn,
+    ShipmentWriteOffIn,
+    SupplierShipmentIn,
+    SupplierShipmentList,
+    SupplierShipmentOut,
+    SupplierShipmentPatch,
+)
 
 router = APIRouter(route_class=ExactJsonRoute, tags=["purchasing"], responses=ERROR_RESPONSES)
 Text = Annotated[str | None, Query(max_length=200)]
@@ -117,6 +125,12 @@ def list_supplier_returns(reference: str, onhand: OnhandDep, _key: Reader) -> Su
     return SupplierReturnList(returns=[SupplierReturnOut.of(v) for v in views])
 
 
+@router.get("/purchase-orders/{reference:path}/shipments", summary="The supplier shipments of an order, oldest first")
+def list_supplier_shipments(reference: str, onhand: OnhandDep, _key: Reader) -> SupplierShipmentList:
+    views = services.supplier_shipments.list_supplier_shipments(onhand, reference)
+    return SupplierShipmentList(shipments=[SupplierShipmentOut.of(v) for v in views])
+
+
 @router.get("/purchase-orders/{reference:purchase_order_reference}")
 def get_purchase_order(reference: str, onhand: OnhandDep, _key: Reader) -> PurchaseOrderOut:
     return PurchaseOrderOut.of(services.purchase_orders.get_purchase_order(onhand, reference))
@@ -192,3 +206,44 @@ def get_receipt(reference: str, onhand: OnhandDep, _key: Reader) -> ReceiptOut:
 @router.post("/scan", summary="What a scanned barcode names: item (by GTIN), lot, expiry, serial, count")
 def scan(body: ScanIn, onhand: OnhandDep, _key: Reader) -> ScanOut:
     return ScanOut.of(services.scanning.scan(onhand, body.barcode))
+
+
+@router.post("/purchase-orders/{reference:path}/shipments", status_code=201,
+             summary="The supplier shipped (an ASN): its goods are received into transit, one posting")
+def ship_purchase_order(reference: str, body: SupplierShipmentIn, onhand: OnhandDep, _key: Buyer,
+                        idempotency_key: IdempotencyKey = None) -> SupplierShipmentOut:
+    view = services.supplier_shipments.ship_purchase_order(
+        onhand, body.to_command(reference), idempotency_key=idempotency_key)
+    return SupplierShipmentOut.of(view)
+
+
+@router.get("/supplier-shipments/{reference:supplier_shipment_reference}")
+def get_supplier_shipment(reference: str, onhand: OnhandDep, _key: Reader) -> SupplierShipmentOut:
+    return SupplierShipmentOut.of(services.supplier_shipments.get_supplier_shipment(onhand, reference))
+
+
+@router.patch("/supplier-shipments/{reference:supplier_shipment_reference}",
+              summary="The carrier's news: ETA, vessel, container, tracking, note")
+def update_supplier_shipment(reference: str, body: SupplierShipmentPatch, onhand: OnhandDep, _key: Buyer,
+                             idempotency_key: IdempotencyKey = None) -> SupplierShipmentOut:
+    view = services.supplier_shipments.update_supplier_shipment(
+        onhand, body.to_command(reference), idempotency_key=idempotency_key)
+    return SupplierShipmentOut.of(view)
+
+
+@router.post("/supplier-shipments/{reference:path}/receive",
+             summary="Goods arrived: transit → the order's destination (or its bins), received on the order")
+def receive_supplier_shipment(reference: str, body: ShipmentReceiptIn, onhand: OnhandDep, _key: Receiver,
+                              idempotency_key: IdempotencyKey = None) -> SupplierShipmentOut:
+    view = services.supplier_shipments.receive_supplier_shipment(
+        onhand, body.to_command(reference), idempotency_key=idempotency_key)
+    return SupplierShipmentOut.of(view)
+
+
+@router.post("/supplier-shipments/{reference:path}/write-off",
+             summary="What will never arrive leaves transit as a loss (reason lost_in_transit by default)")
+def write_off_supplier_shipment(reference: str, body: ShipmentWriteOffIn, onhand: OnhandDep, _key: Buyer,
+                                idempotency_key: IdempotencyKey = None) -> SupplierShipmentOut:
+    view = services.supplier_shipments.write_off_supplier_shipment(
+        onhand, body.to_command(reference), idempotency_key=idempotency_key)
+    return SupplierShipmentOut.of(view)

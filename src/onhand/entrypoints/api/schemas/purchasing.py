@@ -198,6 +198,7 @@ class PurchaseLineOut(ResponseModel):
     received: DecimalOut
     open: DecimalOut = Field(description="Still expected (0 once closed or cancelled)")
     returned: DecimalOut = Field(description="Sent back to the supplier (received stays what arrived)")
+    in_transit: DecimalOut = Field(description="On a supplier shipment, not received yet (part of open)")
 
 
 class PurchaseOrderOut(ResponseModel):
@@ -218,6 +219,7 @@ class PurchaseOrderOut(ResponseModel):
     lines: list[PurchaseLineOut]
     receipts: list[str]
     returns: list[str] = Field(description="Returns to supplier, oldest first")
+    shipments: list[str] = Field(description="Supplier shipments (ASNs), oldest first")
     warnings: list[str] = Field(description="Lines below the minimum order quantity or off the pack size")
 
     @classmethod
