@@ -2,7 +2,7 @@
 feed's events indexed by time (`updated_since` on items and stock levels).
 
 Revision ID: 0020
-Revises: 0018
+Revises: 0019
 """
 
 from __future__ import annotations

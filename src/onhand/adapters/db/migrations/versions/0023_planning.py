@@ -1,7 +1,7 @@
 """Planning: reorder rules per item and site, and the planning alerts now open.
 
 Revision ID: 0023
-Revises: 0018
+Revises: 0020
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 reason code `channel_sync` of postings that bring a channel's stock to its own figures.
 
 Revision ID: 0024
-Revises: 0019
+Revises: 0023
 """
 
 from __future__ import annotations
