@@ -16,6 +16,7 @@ from onhand.entrypoints.web.pages import (
     labels,
     locations,
     lots,
+    moves,
     orders,
     picking,
     receiving,
@@ -27,8 +28,8 @@ from onhand.entrypoints.web.pages import (
 from onhand.entrypoints.web.rendering import STATIC, make_templates, render
 from onhand.entrypoints.web.sessions import PageRefused, SignInRequired
 
-ROUTERS = (sign_in, dashboard, items, charts, lots, locations, receiving, picking, counts, transfers, orders, labels,
-           users, waves, api_docs)
+ROUTERS = (sign_in, dashboard, items, charts, lots, locations, receiving, picking, counts, moves, transfers, orders,
+           labels, users, waves, api_docs)
 
 
 def _to_sign_in(request: Request, exc: Exception) -> Response:

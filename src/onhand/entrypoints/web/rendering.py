@@ -19,7 +19,7 @@ PAGE_POLICY = (
 )
 
 
-def _quantity(value: Decimal | None) -> str:
+def quantity_text(value: Decimal | None) -> str:
     """A quantity as people write it: no exponent, no trailing zeros."""
     if value is None:
         return ""
@@ -29,10 +29,10 @@ def _quantity(value: Decimal | None) -> str:
 
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
-    templates.env.filters["qty"] = _quantity
+    templates.env.filters["qty"] = quantity_text
     templates.env.filters["money"] = lambda value: f"{value:,.2f}"
     # A chart's axis: to the cent at most.
-    templates.env.filters["qty_short"] = lambda value: _quantity(Decimal(value).quantize(Decimal("0.01")))
+    templates.env.filters["qty_short"] = lambda value: quantity_text(Decimal(value).quantize(Decimal("0.01")))
     return templates
 
 
