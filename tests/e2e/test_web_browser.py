@@ -205,6 +205,36 @@ def test_an_operator_counts_a_bin_blind_by_scanning_reviews_and_posts(demo, open
     assert services.stock.stock_levels(demo, sku="MUG-12OZ", location="NY-A-01").levels[0].on_hand == 18
 
 
+def test_an_operator_moves_stock_by_scanning_from_the_location_page(demo, open_page):
+    before = services.audit.list_audit(demo, action="move_stock").entries  # the demo's own moves
+    page = open_page()
+    sign_in(page, "operator@example.com")
+    page.goto("/locations/NY-B-01")
+    page.get_by_role("link", name="Move stock from here").click()
+    # From is filled in and the item has the cursor; Enter steps on as a scanner ends each code.
+    assert page.get_by_label("From (location or bin)").input_value() == "NY-B-01"
+    assert page.evaluate("document.activeElement.id") == "move-item"
+    gtin = services.items.get_item(demo, "HONEY-350G").gtin.zfill(14)
+    page.keyboard.type(f"(01){gtin}(10)HN-101(30)5")  # item, lot and count in one scan
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "move-quantity"
+    page.keyboard.press("Enter")  # empty: the scanned count
+    assert page.evaluate("document.activeElement.id") == "move-destination"
+    page.keyboard.type("NY-A-01")
+    press_enter_and_settle(page, "/moves")
+    assert "Moved 5 × HONEY-350G lot HN-101 from NY-B-01 to NY-A-01" in page.locator("#move-ok").inner_text()
+    assert "from NY-B-01 to NY-A-01" in page.locator("#moves-done").inner_text()
+    # Ready for the next move from the same place.
+    assert page.evaluate("document.activeElement.id") == "move-item"
+    assert page.get_by_label("From (location or bin)").input_value() == "NY-B-01"
+
+    page.goto("/locations/NY-A-01")
+    row = page.locator('#location-stock tr[data-sku="HONEY-350G"]')
+    assert "HN-101" in row.inner_text() and row.locator(".on-hand").inner_text() == "5"
+    [entry] = [e for e in services.audit.list_audit(demo, action="move_stock").entries if e not in before]
+    assert entry.actor.reference == "user:operator@example.com"
+
+
 def test_an_operator_receives_a_transfer_short_and_writes_off_the_rest(demo, open_page):
     [moving] = services.transfer_orders.list_transfers(demo, status="in_transit")
     page = open_page()
@@ -290,7 +320,8 @@ def test_a_viewer_is_refused_a_change_and_a_post_without_csrf_token_is_refused(d
 @pytest.mark.parametrize("path", ["/sign-in", "/", "/items", "/items/HONEY-350G", "/receiving/PO-DEMO-1", "/picking",
                                   "/picking/SO-WEB-1", "/counts", "/counts/NY-B-01", "/transfers", "/orders",
                                   "/orders/SO-WEB-1", "/purchase-orders", "/purchase-orders/PO-DEMO-1", "/labels",
-                                  "/lots", "/lots/HONEY-350G/HN-102", "/locations/NY", "/users", "/waves"])
+                                  "/lots", "/lots/HONEY-350G/HN-102", "/locations/NY", "/users", "/waves",
+                                  "/moves"])
 def test_the_pages_pass_an_accessibility_check_at_phone_width(demo, open_page, path):
     page = open_page()
     if path == "/users":
