@@ -63,13 +63,13 @@ def test_a_scanned_move_posts_one_relocation_by_the_user_and_lists_it(onhand, we
 @pytest.mark.parametrize(("source", "item", "quantity", "destination", "says"), [
     ("NY-A-1", "W", "6", "NY-B-1", "insufficient stock"),
     ("NY-A-1", "HONEY/H-1", "5", "NY-B-1", "insufficient stock"),
-    ("NY-A-1", "HONEY", "1", "NY-B-1", "lot is required"),
-    ("NY-A-1", "W", "1", "NY-Z-9", "NY-Z-9"),
-    ("NY-A-1", "W", "1", "NY-A-1", "must differ from the source"),
-    ("NY-A-1", "W", "abc", "NY-B-1", "quantity"),
-    ("NY-A-1", "NOPE", "1", "NY-B-1", "NOPE"),
+    ("NY-A-1", "HONEY", "1", "NY-B-1", "Lot: item"),
+    ("NY-A-1", "W", "1", "NY-Z-9", "To: unknown location"),
+    ("NY-A-1", "W", "1", "NY-A-1", "To: must differ from the source"),
+    ("NY-A-1", "W", "abc", "NY-B-1", "Quantity: "),
+    ("NY-A-1", "NOPE", "1", "NY-B-1", "Item: unknown item"),
     ("NY-A-1", "(01)09506000134353(10)H-1", "", "NY-B-1", "check digit"),
-    ("", "W", "1", "NY-B-1", "From"),
+    ("", "W", "1", "NY-B-1", "From: is empty"),
 ])
 def test_a_refused_move_says_why_and_changes_nothing(onhand, web_clients, floor, source, item, quantity,
                                                        destination, says):

@@ -26,6 +26,9 @@ from onhand.entrypoints.web.sessions import Visitor, VisitorDep
 
 router = APIRouter(include_in_schema=False)
 MAX_SHOWN = 10  # moves of this session listed under the form
+# The service's messages name its fields; the page says them as its labels.
+LABELS = (("lines[0].sku", "Item"), ("lines[0].lot", "Lot"), ("lines[0].quantity", "Quantity"),
+          ("barcode", "Item"), ("item", "Item"), ("quantity", "Quantity"), ("source", "From"), ("destination", "To"))
 
 
 def _require_places(visitor: Visitor, *codes: str) -> None:
@@ -36,6 +39,13 @@ def _require_places(visitor: Visitor, *codes: str) -> None:
     for code in codes:
         if code in by_code:
             visitor.require_location(site_of(by_code[code], by_id).code)
+
+
+def _said(refused: OnhandError) -> str:
+    for field, label in LABELS:
+        if refused.message.startswith(f"{field}: "):
+            return label + refused.message[len(field):]
+    return refused.message
 
 
 def _line(visitor: Visitor, scan: str, quantity: str) -> StockLine:
@@ -92,7 +102,7 @@ def move(
         line = _line(visitor, item, quantity)
         posting = services.relocations.move_stock(visitor.onhand, MoveStock(source, destination, (line,)))
     except OnhandError as refused:
-        return _page(request, visitor, shown, source=source, fields=fields, error=refused.message, status_code=422)
+        return _page(request, visitor, shown, source=source, fields=fields, error=_said(refused), status_code=422)
     [first] = posting.moves[:1]
     lot = f" lot {first.lot}" if first.lot else ""
     summary = (f"{quantity_text(first.quantity)} × {first.sku}{lot} from {first.from_location} to {first.to_location}"
