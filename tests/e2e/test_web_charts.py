@@ -9,9 +9,11 @@ from decimal import Decimal
 import pytest
 
 from onhand import services
+from onhand.domain.assemblies.commands import ComponentLine, SetBundleComponents
 from onhand.domain.planning.commands import SetReorderRule
 from onhand.services.planning.alerts import AlertScanner
 from tests.e2e.web_client import add_user
+from tests.integration.helpers import add_item
 
 
 @pytest.fixture
@@ -60,3 +62,17 @@ def test_the_dashboard_lists_low_stock_as_the_workers_alert_scan_finds_it(onhand
     assert scanner(onhand) == 0  # and not again for 15 minutes
     low = viewer.get("/").text
     assert 'id="low-stock"' in low and "MUG-12OZ" in low.split('id="low-stock"')[1].split("</table>")[0]
+
+
+def test_the_item_page_shows_a_bundles_kits_and_filters_movements(onhand, viewer):
+    add_item(onhand, "MUG-PAIR", kind="bundle")
+    services.bundles.set_components(onhand, SetBundleComponents(
+        "MUG-PAIR", (ComponentLine("MUG-12OZ", Decimal(2)),)))
+    kits = services.bundles.bundle_availability(onhand, "MUG-PAIR")
+    page = viewer.get("/items/MUG-PAIR").text
+    assert 'id="kits"' in page and f"Available as kits: {kits.available.normalize():f}" in page
+    assert 'id="kits"' not in viewer.get("/items/MUG-12OZ").text  # no bill of materials: nothing to build
+    every = viewer.get("/items/MUG-12OZ").text.split('id="moves"')[1].split("</table>")[0]
+    in_la = viewer.get("/items/MUG-12OZ?location=LA").text.split('id="moves"')[1].split("</table>")[0]
+    assert 0 < in_la.count("<tr>") < every.count("<tr>") and "NY-A" not in in_la
+    assert viewer.get("/items/MUG-12OZ?location=NOWHERE").status_code == 404
