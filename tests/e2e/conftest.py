@@ -68,12 +68,27 @@ class AppSwitch:
 
     def __init__(self) -> None:
         self.app: FastAPI | None = None
+        self._running = 0
+        self._idle = threading.Condition()
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         app = self.app
         if app is None:
             raise RuntimeError("a request reached the test server between tests")
-        await app(scope, receive, send)
+        with self._idle:
+            self._running += 1
+        try:
+            await app(scope, receive, send)
+        finally:
+            with self._idle:
+                self._running -= 1
+                self._idle.notify_all()
+
+    def wait_until_idle(self, timeout: float = 10.0) -> None:
+        """Wait for the requests still running (a browser's last htmx request may outlive
+        its test): the test's database must not be closed under them, leaking a connection."""
+        with self._idle:
+            self._idle.wait_for(lambda: self._running == 0, timeout)
 
 
 @pytest.fixture(scope="session")
@@ -93,6 +108,7 @@ def api_url(api_server: tuple[AppSwitch, str], onhand: Onhand) -> Iterator[str]:
         yield url
     finally:
         switch.app = None
+        switch.wait_until_idle()
 
 
 @dataclass(frozen=True)

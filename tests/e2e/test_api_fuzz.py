@@ -186,3 +186,4 @@ def test_no_request_ends_in_a_server_error_and_every_answer_matches_the_descript
         )
     finally:
         switch.app = None
+        switch.wait_until_idle()

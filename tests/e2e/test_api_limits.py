@@ -30,6 +30,7 @@ def capped_url(api_server: tuple[AppSwitch, str], onhand: Onhand) -> Iterator[st
         yield url
     finally:
         switch.app = None
+        switch.wait_until_idle()
 
 
 @pytest.fixture

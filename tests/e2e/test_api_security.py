@@ -61,6 +61,7 @@ def throttled_url(api_server: tuple[AppSwitch, str], onhand: Onhand) -> Iterator
         yield url
     finally:
         switch.app = None
+        switch.wait_until_idle()
 
 
 def test_failed_authentications_past_the_burst_are_a_429_with_retry_after(
