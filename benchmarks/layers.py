@@ -31,6 +31,7 @@ from sqlalchemy import event, insert, text
 from benchmarks import cli
 from benchmarks.cli import say
 from benchmarks.raw_loop import raw_loop
+from benchmarks.valuation_history import matches_a_full_rerun
 from onhand import services
 from onhand.adapters.db.tables import balances, moves, postings
 from onhand.adapters.db.tables.valuation import move_values, valuation_heads
@@ -41,7 +42,6 @@ from onhand.domain.ledger.commands import PostAdjustment, StockLine
 from onhand.domain.valuation.cost_layers import CostingMethod
 from onhand.domain.valuation.move_roles import MoveRole
 from onhand.domain.valuation.value_history import CostMove, value_history
-from onhand.services.valuation.backdating import stored_cost_move
 
 LAYER_COUNTS = (10, 250, 8_000)
 PAIRS = 100  # at scale 1: 200 postings per layer count
@@ -90,18 +90,6 @@ def _bulk_layers(onhand: Onhand, sku: str, count: int) -> None:
                                                     move_id=last.id + marker, since_checkpoint=0))
 
 
-def _matches_a_full_rerun(onhand: Onhand, sku: str) -> bool:
-    with onhand.reading() as uow:
-        item = uow.items.get_by_sku(sku)
-        rows = uow.valuation_history.item_moves_after(item.id, None)
-        run = value_history(CostingMethod.FIFO, [stored_cost_move(r) for r in rows])
-        pools = {(loc, lot or None): pool for (it, loc, lot), pool in uow.valuation.pools([item.id]).items()
-                 if it == item.id}
-    values_ok = all((r.value, r.variance) == (run.values[int(r.id)].value, run.values[int(r.id)].variance)
-                    for r in rows)
-    return values_ok and pools == dict(run.final.pools)
-
-
 def run(url: str, description: str, *, scale: float, seed: int) -> bool:
     say(f"database: {description}")
     onhand = open_onhand(url)
@@ -135,7 +123,7 @@ def run(url: str, description: str, *, scale: float, seed: int) -> bool:
             cpu = time.process_time() - cpu
             event.remove(onhand.engine, "before_cursor_execute", count)
             done = len(timings)
-            good = _matches_a_full_rerun(onhand, sku)
+            good = matches_a_full_rerun(onhand, sku)
             ok = ok and good
             say(f"L{layers} FIFO item with {layers} open layers: {done} postings (−1 / +1 in turn), one per call: "
                 f"median {statistics.median(timings) * 1e3:.2f} ms, mean {statistics.mean(timings) * 1e3:.2f} ms, "

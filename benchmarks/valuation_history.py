@@ -124,7 +124,8 @@ def _bulk_history(onhand: Onhand, rng: random.Random, count: int) -> None:
             since_checkpoint=count % CHECKPOINT_EVERY))
 
 
-def _matches_a_full_rerun(onhand: Onhand, sku: str) -> bool:
+def matches_a_full_rerun(onhand: Onhand, sku: str) -> bool:
+    """Whether an item's stored move values and pools equal a from-scratch FIFO run."""
     with onhand.reading() as uow:
         item = uow.items.get_by_sku(sku)
         rows = uow.valuation_history.item_moves_after(item.id, None)
@@ -152,7 +153,7 @@ def backdated_phase(onhand: Onhand, rng: random.Random, scale: float) -> bool:
         onhand, ReceivePurchaseOrder(order.reference, lines=[ReceiptLine(1, 40)], effective_at=effective))
     seconds = time.perf_counter() - start
     changed = services.valuation_reports.move_values(onhand, receipt.posting_id).total_value
-    ok = _matches_a_full_rerun(onhand, "LONG")
+    ok = matches_a_full_rerun(onhand, "LONG")
     say(f"D1 backdated receipt before {count} later moves of one item (FIFO, one location), through the "
         f"service on the database: {seconds:.2f} s (received value {changed}); "
         f"values and pools == full re-run: {'ok' if ok else 'FAILED'}")
