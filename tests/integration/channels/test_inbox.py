@@ -3,11 +3,14 @@ allocated order per Shopify order; edits, cancellations, refunds and unknown SKU
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import event
 
 from onhand import services
+from onhand.adapters.db.engine import WRITE_OPTION
 from onhand.domain.channels.commands import MapSku, ResolveException
 from onhand.domain.errors import Unauthorized
 from onhand.domain.orders.commands import ShipOrder
@@ -37,6 +40,43 @@ def test_a_signed_order_webhook_becomes_one_allocated_order_acting_as_the_channe
         ("IPOD2008GREEN", 1, Decimal("199.00"), 1), ("IPOD2008BLACK", 2, Decimal("99.50"), 2)]
     [entry] = services.audit.list_audit(shop, action="create_order").entries
     assert entry.actor.reference == "channel:shop-us"
+
+
+@contextmanager
+def counting_commits(engine):
+    commits: list[object] = []
+
+    def count(conn) -> None:  # write transactions only
+        if conn.get_execution_options().get(WRITE_OPTION):
+            commits.append(conn)
+
+    event.listen(engine, "commit", count)
+    try:
+        yield commits
+    finally:
+        event.remove(engine, "commit", count)
+
+
+def test_an_order_is_claimed_imported_allocated_and_marked_in_one_commit(shop) -> None:
+    deliver(shop, sample())
+    with counting_commits(shop.engine) as commits:
+        assert services.channel_inbox.process_inbox(shop) == 1
+    assert len(commits) == 1  # one writer turn per order, where each step alone took its own
+    assert the_order(shop).status == "allocated"
+
+
+def test_an_order_a_step_of_which_fails_is_imported_step_by_step(shop) -> None:
+    deliver(shop, sample())
+    services.channel_inbox.process_inbox(shop)
+    services.shipping.ship_order(shop, ShipOrder(the_order(shop).reference))
+    deliver(shop, sample(updated_at="2026-03-30T11:00:00-05:00", cancelled_at="2026-03-30T11:00:00-05:00"),
+            event_id="e-cancel", topic="orders/cancelled")
+    with counting_commits(shop.engine) as commits:
+        assert services.channel_inbox.process_inbox(shop) == 1
+    # The refused cancellation spoils the one transaction: then the claim, and the mark with its exception.
+    assert len(commits) == 2
+    [problem] = services.channel_exceptions.list_exceptions(shop, channel="shop-us")
+    assert problem.kind == "cancel_after_shipping"
 
 
 def test_the_same_order_in_another_event_is_not_imported_twice(shop) -> None:

@@ -22,11 +22,13 @@ from onhand.domain.channels.channels import ExceptionKind, external_id
 from onhand.domain.channels.commands import AcceptDelivery
 from onhand.domain.channels.documents import ChannelOrder, ChannelRefund
 from onhand.domain.channels.events import DeliveryReceived
+from onhand.domain.channels.records import ChannelRecord, DeliveryRecord
 from onhand.domain.errors import InvalidInput, NotFound, OnhandError, PushFailed, TransientConflict, Unauthorized
 from onhand.services.channels.channels import channel_record
 from onhand.services.channels.exceptions import raise_exception
 from onhand.services.channels.order_import import Outcome, apply_order, apply_refund
 from onhand.services.context import ServiceContext, in_transaction
+from onhand.services.joined import Joined, Spoiled
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
@@ -87,17 +89,14 @@ def process_delivery(ctx: ServiceContext, delivery_id: int) -> bool:
     if delivery.processed_at is not None or channel is None:
         return False
     acting = ctx.acting_as(channel_actor(channel.name))
+    at_once = _at_once(acting, channel, delivery)
+    if at_once is not None:
+        return at_once
     # Of workers that read the delivery at this attempt, one processes it; the others skip.
     if not in_transaction(acting, lambda uow: uow.channels.claim_delivery(delivery_id, delivery.attempts)):
         return False
     try:
-        document = ctx.channel_gateways.connect(channel).document(delivery.topic, delivery.body)
-        if isinstance(document, ChannelOrder):
-            outcome = apply_order(acting, channel, document)
-        elif isinstance(document, ChannelRefund):
-            outcome = apply_refund(acting, channel, document)
-        else:
-            outcome = Outcome()
+        outcome = _apply(acting, channel, delivery)
     except (TransientConflict, PushFailed) as exc:  # try again on the next round
         reason = str(exc)[:500]
         in_transaction(acting, lambda uow: uow.channels.finish_delivery(delivery_id, at=None, error=reason))
@@ -105,16 +104,49 @@ def process_delivery(ctx: ServiceContext, delivery_id: int) -> bool:
     except OnhandError as exc:  # the delivery cannot be applied as it stands: a user looks at it
         outcome = Outcome(problems=((ExceptionKind.BAD_PAYLOAD.value, None, None, None, str(exc)),),
                           error=str(exc)[:500])
+    return in_transaction(acting, lambda uow: _finish(ctx, uow, channel, delivery_id, outcome))
 
-    def finish(uow: UnitOfWork) -> bool:
-        now = ctx.now()
-        if not uow.channels.finish_delivery(delivery_id, at=now, error=outcome.error):
-            return False  # another worker finished it first
-        outcome.record(uow, channel.id, now)
-        for kind, order_id, line_id, sku, detail in outcome.problems:
-            if uow.channels.open_exception(channel.id, kind, order_id, line_id) is None:
-                raise_exception(uow, channel.id, kind, detail, at=now, external_order_id=order_id,
-                                external_line_id=line_id, sku=sku, delivery_id=delivery_id)
-        return True
 
-    return in_transaction(acting, finish)
+def _at_once(ctx: ServiceContext, channel: ChannelRecord, delivery: DeliveryRecord) -> bool | None:
+    """The common case in one transaction: claim, apply (the order created and allocated),
+    mark. None when anything failed on the way: nothing was written, and the caller goes
+    step by step, where each failure is handled (a retry, an exception for a user)."""
+
+    def work(uow: UnitOfWork) -> bool:
+        if not uow.channels.claim_delivery(delivery.id, delivery.attempts):
+            return False
+        joined = Joined(ctx, uow)
+        try:
+            outcome = _apply(joined, channel, delivery)
+        except Exception as exc:
+            raise Spoiled(str(exc)) from exc
+        if joined.spoiled:  # an action failed and its failure was handled: redo step by step
+            raise Spoiled("step by step")
+        return _finish(ctx, uow, channel, delivery.id, outcome)
+
+    try:
+        return in_transaction(ctx, work)
+    except (Spoiled, TransientConflict):
+        return None
+
+
+def _apply(ctx: ServiceContext, channel: ChannelRecord, delivery: DeliveryRecord) -> Outcome:
+    document = ctx.channel_gateways.connect(channel).document(delivery.topic, delivery.body)
+    if isinstance(document, ChannelOrder):
+        return apply_order(ctx, channel, document)
+    if isinstance(document, ChannelRefund):
+        return apply_refund(ctx, channel, document)
+    return Outcome()
+
+
+def _finish(ctx: ServiceContext, uow: UnitOfWork, channel: ChannelRecord, delivery_id: int,
+            outcome: Outcome) -> bool:
+    now = ctx.now()
+    if not uow.channels.finish_delivery(delivery_id, at=now, error=outcome.error):
+        return False  # another worker finished it first
+    outcome.record(uow, channel.id, now)
+    for kind, order_id, line_id, sku, detail in outcome.problems:
+        if uow.channels.open_exception(channel.id, kind, order_id, line_id) is None:
+            raise_exception(uow, channel.id, kind, detail, at=now, external_order_id=order_id,
+                            external_line_id=line_id, sku=sku, delivery_id=delivery_id)
+    return True
