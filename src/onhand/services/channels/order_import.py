@@ -64,6 +64,7 @@ class Outcome:
 @dataclass
 class _Mapped:
     lines: list[tuple[ChannelLine, str | None]] = field(default_factory=list)  # (line, Onhand SKU or None)
+    item_ids: dict[str, int] = field(default_factory=dict)  # Onhand SKU → item id
 
     @property
     def known(self) -> list[tuple[ChannelLine, str]]:
@@ -71,20 +72,21 @@ class _Mapped:
 
 
 def _map_lines(uow: UnitOfWork, channel: ChannelRecord, lines: tuple[ChannelLine, ...]) -> _Mapped:
-    """Each line's item: by the channel's variant id, else its SKU as mapped, else the same SKU."""
+    """Each line's item: by the channel's variant id, else its SKU as mapped, else the same SKU.
+    (Looked up line by line: a shop's mappings may run to thousands of SKUs.)"""
     mapped = _Mapped()
-    skus = {m.item_id: m.sku for m in uow.channels.skus(channel.id)}
     for line in lines:
         item_id = None
         if line.external_variant_id:
             item_id = uow.channels.sku_holder(channel.id, "external_variant_id", line.external_variant_id)
         if item_id is None and line.sku:
             item_id = uow.channels.sku_holder(channel.id, "external_sku", line.sku)
-        sku = skus.get(item_id) if item_id is not None else None
-        if sku is None and line.sku:
+        item = uow.items.get(item_id) if item_id is not None else None
+        if item is None and line.sku:
             item = uow.items.get_by_sku(line.sku)
-            sku = item.sku if item is not None else None
-        mapped.lines.append((line, sku))
+        if item is not None:
+            mapped.item_ids[item.sku] = item.id
+        mapped.lines.append((line, item.sku if item is not None else None))
     return mapped
 
 
@@ -122,11 +124,7 @@ def apply_order(ctx: ServiceContext, channel: ChannelRecord, doc: ChannelOrder) 
         if found is not None:
             view = load_order(uow, found[1])
             stored_stamp = _stamp(uow, channel.id, doc.external_order_id)
-        item_ids = {m.sku: m.item_id for m in uow.channels.skus(channel.id)}
-        for _line, sku in mapped.lines:
-            if sku is not None and sku not in item_ids:
-                item = uow.items.get_by_sku(sku)
-                item_ids[sku] = item.id if item is not None else None
+        item_ids: dict[str, int | None] = dict(mapped.item_ids)
     problems = list(_unknown(doc, mapped))
     new_lines = tuple(NewOrderLine(sku, line.quantity, line.unit_price) for line, sku in mapped.known)
     if view is None:
