@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from onhand import bootstrap
 from onhand.bootstrap import Onhand, open_onhand
 from tests import hypothesis_profiles  # noqa: F401  (registers and loads the profiles)
-from tests.databases import BACKENDS, empty_database, fresh_database
+from tests.databases import BACKENDS, empty_database, fresh_database, kept_engine
 
 
 class Clock:
@@ -40,10 +41,18 @@ def clock() -> Clock:
     return Clock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def kept_engines() -> Iterator[None]:
+    """One engine per test database for the whole process (tests/databases.py, "Engines")."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(bootstrap, "make_engine", kept_engine)
+        yield
+
+
 @pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """A migrated database holding only what the migrations put there (a clone)."""
-    with fresh_database(request.param, tmp_path) as url:
+    with fresh_database(request.param) as url:
         yield url
 
 

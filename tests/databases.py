@@ -44,18 +44,20 @@ SCHEMA_PREFIX = "onhand_test_"
 
 
 @contextmanager
-def fresh_database(backend: str, directory: Path) -> Iterator[str]:
+def fresh_database(backend: str) -> Iterator[str]:
     """Yield the URL of a migrated database of `backend` holding only what the
     migrations put there; it is gone (or clean again) afterwards."""
     if backend == "sqlite":
-        target = directory / "onhand.db"
-        shutil.copyfile(_sqlite_template(), target)
-        yield f"sqlite:///{target}"
+        slot = _sqlite_slots().take()
+        try:
+            yield _handed_out(f"sqlite:///{slot}")
+        finally:
+            _sqlite_slots().give_back(slot)
         return
     pool = _postgres_pool()
     schema = pool.take()
     try:
-        yield schema_url(schema)
+        yield _handed_out(schema_url(schema))
     finally:
         pool.give_back(schema)
 
@@ -110,6 +112,92 @@ def migrate(url: str) -> None:
         upgrade(engine)
     finally:
         engine.dispose()
+
+
+class SlotFiles:
+    """The SQLite files a process hands out, at the same few paths again and again (so
+    their engines can be kept, below); on tmpfs when the machine has one (no fsync cost).
+    A slot taken gets a new file, a copy of the template (a new inode: a connection some
+    test left open still sees its old file, never a half-copied one)."""
+
+    def __init__(self) -> None:
+        shm = Path("/dev/shm")
+        parent = shm if shm.is_dir() and os.access(shm, os.W_OK) else None
+        self._directory = Path(tempfile.mkdtemp(prefix="onhand-slots-", dir=parent))
+        atexit.register(shutil.rmtree, self._directory, True)
+        self._free: list[Path] = []
+        self._made = 0
+        self._lock = threading.Lock()
+
+    def take(self) -> Path:
+        with self._lock:
+            if self._free:
+                slot = self._free.pop()
+            else:
+                self._made += 1
+                slot = self._directory / f"slot-{self._made}.db"
+        forget_engine(f"sqlite:///{slot}")
+        for leftover in (slot, slot.with_name(slot.name + "-wal"), slot.with_name(slot.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+        shutil.copyfile(_sqlite_template(), slot)
+        return slot
+
+    def give_back(self, slot: Path) -> None:
+        with self._lock:
+            self._free.append(slot)
+
+
+_slots: SlotFiles | None = None
+
+
+def _sqlite_slots() -> SlotFiles:
+    global _slots
+    with _template_lock:
+        if _slots is None:
+            _slots = SlotFiles()
+        return _slots
+
+
+# ------------------------------------------------------------------------ Engines
+
+# SQLAlchemy compiles each statement once per engine (its compiled cache belongs to the
+# engine): a test that opened a new engine compiled everything it ran again, a third of
+# the suite's time. The URLs handed out above come back again and again (a few SQLite
+# slots, the schema pool), so `open_onhand` keeps one engine per such URL (tests/conftest.py
+# puts `kept_engine` in its place); handing a URL out again first closes that engine's
+# connections, so none of them still points at what the URL held before.
+_kept: dict[tuple[str, tuple[tuple[str, object], ...]], Engine] = {}
+_reused: set[str] = set()
+_engines_lock = threading.Lock()
+
+
+def _handed_out(url: str) -> str:
+    with _engines_lock:
+        _reused.add(normalize_url(url))
+    forget_engine(url)
+    return url
+
+
+def forget_engine(url: str) -> None:
+    """Close the pooled connections of the engine kept for `url` (it stays usable)."""
+    url = normalize_url(url)
+    with _engines_lock:
+        engines = [engine for (kept_url, _options), engine in _kept.items() if kept_url == url]
+    for engine in engines:
+        engine.dispose()
+
+
+def kept_engine(url: str, **options: object) -> Engine:
+    """`make_engine`, but one engine per handed-out URL and options for the whole process."""
+    url = normalize_url(url)
+    if url not in _reused:
+        return make_engine(url, **options)  # type: ignore[arg-type]
+    key = (url, tuple(sorted(options.items())))
+    with _engines_lock:
+        engine = _kept.get(key)
+        if engine is None:
+            engine = _kept[key] = make_engine(url, **options)  # type: ignore[arg-type]
+        return engine
 
 
 # --------------------------------------------------------------------- PostgreSQL

@@ -125,8 +125,7 @@ def fuzz_targets(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[FuzzTarget, FuzzTarget]]:
     """The seeded database and, apart, the one the key-management routes run against."""
-    directory = tmp_path_factory.mktemp("fuzz")
-    with fresh_database(request.param, directory) as url, fresh_database(request.param, directory) as keys_url:
+    with fresh_database(request.param) as url, fresh_database(request.param) as keys_url:
         main, keys = open_onhand(url), open_onhand(keys_url)
         try:
             _seed(main)

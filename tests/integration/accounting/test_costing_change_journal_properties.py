@@ -8,10 +8,8 @@ cost layer values — a change of method moves no value, so it books nothing.
 
 from __future__ import annotations
 
-import tempfile
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -48,7 +46,7 @@ def backdated(draw):
 )
 def test_journals_balance_and_reconcile_across_changes_of_method(backend, method, tea_method, steps):
     clock = Clock(datetime(2026, 3, 2, 9, tzinfo=UTC))
-    with tempfile.TemporaryDirectory() as directory, fresh_database(backend, Path(directory)) as url:
+    with fresh_database(backend) as url:
         onhand = open_onhand(url, clock=clock)
         try:
             setup(onhand, method, tea_method)

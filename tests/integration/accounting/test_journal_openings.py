@@ -4,10 +4,8 @@ COGS) on the day the opening valuation is recorded, and reconciles to zero."""
 
 from __future__ import annotations
 
-import tempfile
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal as D
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -126,7 +124,7 @@ def test_a_history_valued_by_an_opening_valuation_reconciles_every_day(
     backend, method, tea_method, before, costs, post_first, steps
 ):
     clock = Clock(datetime(2026, 3, 2, 9, tzinfo=UTC))
-    with tempfile.TemporaryDirectory() as directory, fresh_database(backend, Path(directory)) as url:
+    with fresh_database(backend) as url:
         onhand = open_onhand(url, clock=clock)
         try:
             setup(onhand, method, tea_method)

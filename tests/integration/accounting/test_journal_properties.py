@@ -13,11 +13,9 @@ correction of them; regenerating the exports is byte-identical.
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -132,7 +130,7 @@ def assert_days_balance_and_reconcile(onhand, last: date) -> list[date]:
 )
 def test_journals_balance_and_reconcile_with_the_valuation_every_day(backend, method, tea_method, track, steps):
     clock = Clock(datetime(2026, 3, 2, 9, tzinfo=UTC))
-    with tempfile.TemporaryDirectory() as directory, fresh_database(backend, Path(directory)) as url:
+    with fresh_database(backend) as url:
         onhand = open_onhand(url, clock=clock)
         try:
             setup(onhand, method, tea_method)

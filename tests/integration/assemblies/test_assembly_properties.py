@@ -15,7 +15,6 @@ import tempfile
 from collections import defaultdict
 from datetime import UTC, datetime
 from decimal import ROUND_FLOOR, Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -52,7 +51,7 @@ STOCK = [("A", None), ("B", None), ("C", "FRESH"), ("C", "OLD")]  # C lot OLD ha
 
 def _open(backend: str, directory: str):
     clock = Clock(datetime(2026, 3, 2, 9, tzinfo=UTC))
-    return fresh_database(backend, Path(directory)), clock
+    return fresh_database(backend), clock
 
 
 def _places(onhand) -> None:

@@ -6,9 +6,7 @@ no order was imported twice."""
 from __future__ import annotations
 
 import contextlib
-import tempfile
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -50,7 +48,7 @@ def _drain(onhand, client):
 
 def live(backend, ops):
     clock = Clock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
-    with tempfile.TemporaryDirectory() as directory, fresh_database(backend, Path(directory)) as url, \
+    with fresh_database(backend) as url, \
             amazon_stand_in() as (stand_in, state):
         onhand = open_onhand(url, clock=clock)
         client = AmazonClient(stand_in, CREDENTIALS, lwa_url=f"{stand_in}/auth/o2/token", sleep=lambda _s: None)

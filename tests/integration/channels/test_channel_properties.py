@@ -55,7 +55,7 @@ def sold(stand_in, sku: str, quantity: int, *, back: bool = False) -> None:
 
 def run(backend: str, ops: list[tuple]) -> None:
     with tempfile.TemporaryDirectory() as directory, shopify_stand_in() as (stand_in, url), \
-            fresh_database(backend, Path(directory)) as database:
+            fresh_database(backend) as database:
         clock = Clock(datetime.now(UTC))
         onhand = open_onhand(database, clock=clock)
         try:

@@ -5,11 +5,9 @@ and its availability table equals the stock report's available quantity."""
 
 from __future__ import annotations
 
-import tempfile
 from collections import Counter
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -117,7 +115,7 @@ def check_promises(onhand, got, state, reserved_before):
 
 
 def live(backend, ops):
-    with tempfile.TemporaryDirectory() as directory, fresh_database(backend, Path(directory)) as url:
+    with fresh_database(backend) as url:
         onhand = open_onhand(url, clock=lambda: NOW)
         try:
             for place in PLACES:

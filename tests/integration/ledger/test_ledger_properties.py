@@ -7,10 +7,8 @@ location, sum to zero per item and lot, and equal the fold of the ledger.
 
 from __future__ import annotations
 
-import tempfile
 from collections import defaultdict
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -114,7 +112,7 @@ def balances(onhand):
 )
 @given(ops=st.lists(operation(), min_size=1, max_size=25))
 def test_random_postings_keep_the_ledger_laws(backend, ops):
-    with tempfile.TemporaryDirectory() as directory, fresh_database(backend, Path(directory)) as url:
+    with fresh_database(backend) as url:
         onhand = open_onhand(url)
         try:
             setup(onhand)

@@ -17,11 +17,9 @@ cancelling and returning orders, mixed with stock arriving and being lost
 
 from __future__ import annotations
 
-import tempfile
 from collections import defaultdict
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -318,7 +316,7 @@ def _served_backorders(views, rows, *, sku):
 
 
 def live(backend, opening, ops):
-    with tempfile.TemporaryDirectory() as directory, fresh_database(backend, Path(directory)) as url:
+    with fresh_database(backend) as url:
         onhand = open_onhand(url, clock=lambda: NOW)
         try:
             setup(onhand)

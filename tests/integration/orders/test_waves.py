@@ -146,21 +146,22 @@ def test_a_wave_leaves_exactly_what_allocating_and_shipping_each_order_in_turn_l
     with tempfile.TemporaryDirectory() as directory:
         for path in ("one", "wave"):
             Path(directory, path).mkdir()
-            onhand = open_onhand(f"sqlite:///{Path(directory, path, 'onhand.db')}", clock=Clock(NOW))
-            try:
-                references = build(onhand, stock, orders)
-                if path == "one":
-                    one_by_one(onhand, references, ship=ship)
-                else:
-                    run = services.waves.fulfil_orders if ship else services.waves.allocate_orders
-                    wave = run(onhand, list(reversed(references)))
-                    assert [o.reference for o in wave.orders] == references  # oldest first
-                    for shipped in wave.shipped:
-                        assert ship and services.sales_orders.get_order(onhand, shipped).shipments
-                assert_books_balance(onhand)
-                results.append(outcome(onhand, references))
-            finally:
-                onhand.close()
+            with fresh_database("sqlite") as url:
+                onhand = open_onhand(url, clock=Clock(NOW))
+                try:
+                    references = build(onhand, stock, orders)
+                    if path == "one":
+                        one_by_one(onhand, references, ship=ship)
+                    else:
+                        run = services.waves.fulfil_orders if ship else services.waves.allocate_orders
+                        wave = run(onhand, list(reversed(references)))
+                        assert [o.reference for o in wave.orders] == references  # oldest first
+                        for shipped in wave.shipped:
+                            assert ship and services.sales_orders.get_order(onhand, shipped).shipments
+                    assert_books_balance(onhand)
+                    results.append(outcome(onhand, references))
+                finally:
+                    onhand.close()
     assert results[0] == results[1]
 
 
@@ -273,7 +274,7 @@ def test_a_batch_allocation_reserves_oldest_first_and_ships_nothing(shop):
 
 @pytest.mark.skipif(POSTGRES_URL is None, reason="needs ONHAND_TEST_DATABASE_URL")
 def test_racing_waves_and_allocations_never_ship_or_promise_more_than_there_is(tmp_path):
-    with fresh_database("postgresql", tmp_path) as url:
+    with fresh_database("postgresql") as url:
         onhand = open_onhand(url, clock=Clock(NOW))
         try:
             add_item(onhand, "W")

@@ -4,10 +4,8 @@ transfers on their expected dates."""
 
 from __future__ import annotations
 
-import tempfile
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -89,7 +87,7 @@ documents = st.lists(
 @settings(max_examples=examples(6), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(stock=st.integers(min_value=0, max_value=12), plan=documents, n=st.integers(min_value=0, max_value=13))
 def test_projected_stock_on_day_n_equals_a_replay_of_the_documents_up_to_day_n(backend, stock, plan, n):
-    with tempfile.TemporaryDirectory() as directory, fresh_database(backend, Path(directory)) as url:
+    with fresh_database(backend) as url:
         onhand = open_onhand(url, clock=lambda: datetime(2026, 3, 2, 9, tzinfo=UTC))
         try:
             add_place(onhand, "NY")

@@ -98,7 +98,7 @@ def write_a_little_of_everything(url: str) -> None:
 def test_a_sqlite_clone_equals_a_freshly_migrated_database(tmp_path: Path) -> None:
     migrated = f"sqlite:///{tmp_path / 'migrated.db'}"
     migrate(migrated)
-    with fresh_database("sqlite", tmp_path) as url:
+    with fresh_database("sqlite") as url:
         assert sqlite_snapshot(url) == sqlite_snapshot(migrated)
 
 

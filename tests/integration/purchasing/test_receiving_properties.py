@@ -10,10 +10,8 @@ order line's received quantity and incoming agree with what was accepted.
 
 from __future__ import annotations
 
-import tempfile
 from collections import defaultdict
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -105,7 +103,7 @@ def apply(onhand, reference, model, received, lots, op):
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(ops=st.lists(operation(), min_size=1, max_size=15))
 def test_random_receipts_and_adjustments_keep_the_ledger_laws(backend, ops):
-    with tempfile.TemporaryDirectory() as directory, fresh_database(backend, Path(directory)) as url:
+    with fresh_database(backend) as url:
         onhand = open_onhand(url)
         try:
             reference = setup(onhand)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections import defaultdict
 from decimal import Decimal as D
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -139,7 +137,7 @@ def receipts_and_returns(draw):
 @given(case=receipts_and_returns())
 def test_returns_never_exceed_what_was_received_and_value_leaves_the_layers_exactly(backend, case):
     received, returns = case
-    with tempfile.TemporaryDirectory() as directory, fresh_database(backend, Path(directory)) as url:
+    with fresh_database(backend) as url:
         onhand = open_onhand(url)
         try:
             purchasing_setup(onhand)

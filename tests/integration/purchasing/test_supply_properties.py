@@ -5,10 +5,8 @@ every balance equals a model kept here, independently of the services.
 
 from __future__ import annotations
 
-import tempfile
 from collections import defaultdict
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -135,7 +133,7 @@ def balances(onhand) -> dict[tuple, Decimal]:
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(ops=st.lists(operation(), min_size=1, max_size=25))
 def test_buying_moving_and_building_keep_the_ledger_laws_and_match_the_model(backend, ops):
-    with tempfile.TemporaryDirectory() as directory, fresh_database(backend, Path(directory)) as url:
+    with fresh_database(backend) as url:
         onhand = open_onhand(url)
         try:
             refs = setup(onhand)

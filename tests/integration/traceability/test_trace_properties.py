@@ -12,10 +12,8 @@ shipments, customer returns and losses,
 from __future__ import annotations
 
 import contextlib
-import tempfile
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -144,7 +142,7 @@ def _play(onhand, po: str, step: tuple, shipped: list) -> None:
 @SETTINGS
 @given(steps=history)
 def test_a_forward_trace_accounts_for_every_unit_and_every_shipment_traces_back(backend, steps):
-    with tempfile.TemporaryDirectory() as directory, fresh_database(backend, Path(directory)) as url:
+    with fresh_database(backend) as url:
         onhand = open_onhand(url, clock=Clock(datetime(2026, 3, 2, 9, tzinfo=UTC)))
         try:
             po = _setup(onhand)

@@ -5,10 +5,8 @@ exactly shipped − received − written off, computed here independently of the
 
 from __future__ import annotations
 
-import tempfile
 from collections import defaultdict
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -149,7 +147,7 @@ def in_transit_to(onhand, destination: str, sku: str) -> Decimal:
 )
 @given(ops=st.lists(operation(), min_size=1, max_size=25))
 def test_random_transfers_keep_the_ledger_laws_and_the_in_transit_figures(backend, ops):
-    with tempfile.TemporaryDirectory() as directory, fresh_database(backend, Path(directory)) as url:
+    with fresh_database(backend) as url:
         onhand = open_onhand(url)
         try:
             references = setup(onhand)

@@ -13,10 +13,8 @@ up to that moment.
 
 from __future__ import annotations
 
-import tempfile
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -178,7 +176,7 @@ def assert_builds_given_their_consumption(onhand, builds, oracle):
 )
 def test_stored_values_and_pools_equal_a_full_rerun_after_backdated_postings(backend, method, tea_method, ops, past):
     clock = Clock(START)
-    with (tempfile.TemporaryDirectory() as directory, fresh_database(backend, Path(directory)) as url,
+    with (fresh_database(backend) as url,
           mock.patch.object(valuing, "CHECKPOINT_EVERY", 3)):
         onhand = open_onhand(url, clock=clock)
         try:

@@ -13,9 +13,7 @@ layer count and totals equal its layers. The backdating property of
 
 from __future__ import annotations
 
-import tempfile
 from decimal import Decimal
-from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -92,7 +90,7 @@ def assert_pool_totals_equal_their_layers(onhand) -> None:
 @given(tea_method=st.sampled_from(["fifo", "specific_lot"]),
        ops=st.lists(operation(), min_size=1, max_size=30))
 def test_long_pools_read_in_part_are_valued_as_a_full_rerun(backend, tea_method, ops):
-    with (tempfile.TemporaryDirectory() as directory, fresh_database(backend, Path(directory)) as url,
+    with (fresh_database(backend) as url,
           read_in_part(), mock.patch.object(valuing, "CHECKPOINT_EVERY", 7)):
         onhand = open_onhand(url)
         try:

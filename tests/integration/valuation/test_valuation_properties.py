@@ -7,9 +7,7 @@ the quantity left in the layers is what is on hand.
 
 from __future__ import annotations
 
-import tempfile
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -99,7 +97,7 @@ def run(onhand, op) -> int | None:
     ops=st.lists(operation(), min_size=1, max_size=12),
 )
 def test_layer_values_equal_the_report_and_value_in_minus_out(backend, method, tea_method, ops):
-    with tempfile.TemporaryDirectory() as directory, fresh_database(backend, Path(directory)) as url:
+    with fresh_database(backend) as url:
         onhand = open_onhand(url)
         try:
             setup(onhand, method, tea_method)
