@@ -20,6 +20,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    or_,
     select,
     type_coerce,
     update,
@@ -49,6 +50,7 @@ from onhand.adapters.db.types import ScaledDecimal
 from onhand.domain.accounting.records import (
     BookedSum,
 )
+from onhand.domain.ledger.postings import OPENING_REASON, PostingKind
 from onhand.domain.valuation.cost_layers import ZERO
 from onhand.domain.valuation.move_roles import MoveRole
 
@@ -59,6 +61,14 @@ _OUTBOUND = sorted(role.value for role in MoveRole if role.is_outbound)
 # the source otherwise (a transfer's destination is its own column).
 _PLACE = case((move_values.c.role.in_(_INBOUND), moves.c.to_location_id), else_=moves.c.from_location_id)
 _DESTINATION = case((move_values.c.role == MoveRole.TRANSFER.value, moves.c.to_location_id), else_=None)
+# The basis kind of a valued move: opening stock (an opening import, or an adjustment or
+# count with reason `opening`) is booked against the opening balance ("opening"), any
+# other move by its role ("move").
+_OPENING_STOCK = and_(
+    move_values.c.role.in_([MoveRole.ADJUSTMENT_IN.value, MoveRole.ADJUSTMENT_OUT.value]),
+    or_(postings.c.kind == PostingKind.OPENING.value, postings.c.reason == OPENING_REASON),
+)
+_KIND = case((_OPENING_STOCK, literal("opening")), else_=literal("move"))
 _IN_RANGE = and_(postings.c.effective_at >= bindparam("start"), postings.c.effective_at < bindparam("end"))
 _VALUED = (
     select(postings.c.id)
@@ -68,11 +78,12 @@ _VALUED = (
 )
 _DAY_SUMS = (
     _VALUED.with_only_columns(
-        move_values.c.role, items.c.category, _PLACE.label("location_id"), _DESTINATION.label("destination_id"),
+        _KIND.label("kind"), move_values.c.role, items.c.category, _PLACE.label("location_id"),
+        _DESTINATION.label("destination_id"),
         exact_sum(move_values.c.value).label("value"), exact_sum(move_values.c.variance).label("variance"),
     )
     .where(_IN_RANGE)
-    .group_by(move_values.c.role, items.c.category, _PLACE, _DESTINATION)
+    .group_by(_KIND, move_values.c.role, items.c.category, _PLACE, _DESTINATION)
 )
 # What the inventory asset holds: value in − value out over valued moves up to a moment.
 _INVENTORY_EFFECT = case(
