@@ -62,8 +62,8 @@ def test_a_day_is_shown_posted_exported_and_reconciled(onhand: Onhand, clock, ap
     day = api_viewer.get(f"/api/v1/journals/{DAY}").json()
     assert (day["status"], day["debits"], day["credits"]) == ("open", "260.00", "260.00")
     assert [(ln["account"], ln["debit"], ln["credit"]) for ln in day["lines"]] == [
-        ("200", "0", "150.00"), ("2150", "0", "110.00"), ("310", "80.00", "0"), ("610", "150.00", "0"),
-        ("630", "30.00", "0"),
+        ("200", "0", "150.00"), ("310", "80.00", "0"), ("630", "30.00", "0"), ("850", "0", "110.00"),
+        ("850", "150.00", "0"),
     ]
     early = api_admin.post(f"/api/v1/journals/{DAY}/post")
     assert (early.status_code, early.json()["error"]["field"]) == (422, "day")

@@ -32,7 +32,7 @@ def test_an_adjustment_with_reason_opening_lands_on_the_opening_balance_and_othe
     adjust(onhand, "NY", "MUG", -1, reason="opening")  # opening stock taken back: out at 2.00
     adjust(onhand, "NY", "MUG", 3, reason="found", unit_cost="2")
     assert _lines(onhand) == [
-        ("320", "Inventory adjustments", D("-6.00")),
+        ("310", "Inventory adjustments", D("-6.00")),
         ("630", "Inventory asset", D("24.00")),
         ("840", "Opening balance", D("-18.00")),
     ]
