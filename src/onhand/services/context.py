@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Protocol, TypeVar
 
 from onhand.domain.accounting.journal import Journal
+from onhand.domain.accounting.regions import Conventions
 from onhand.domain.actors import Actor
 from onhand.domain.audit import AuditObject
 from onhand.domain.calendar import business_day, time_zone
@@ -64,10 +65,10 @@ class ServiceContext(Protocol):
     @property
     def idempotency_ttl(self) -> timedelta: ...
 
-    # Journal export formats (see services/journals.ExportFormat) → (journals, status) → text;
-    # the adapters are chosen by the composition root.
+    # Journal export formats (see services/journals.ExportFormat) → (journals, status, the
+    # region's tax rate and date format) → text; the adapters are chosen by the composition root.
     @property
-    def journal_exporters(self) -> Mapping[str, Callable[[list[Journal], str], str]]: ...
+    def journal_exporters(self) -> Mapping[str, Callable[[list[Journal], str, Conventions], str]]: ...
 
     # Accounting systems configured to receive posted journals, by name (xero, quickbooks).
     @property

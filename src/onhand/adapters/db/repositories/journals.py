@@ -43,7 +43,13 @@ from onhand.adapters.db.tables import (
     moves,
     postings,
 )
-from onhand.adapters.db.tables.accounting import account_codes, journal_basis, journal_days, journal_lines
+from onhand.adapters.db.tables.accounting import (
+    account_codes,
+    chart_accounts,
+    journal_basis,
+    journal_days,
+    journal_lines,
+)
 from onhand.adapters.db.tables.opening_values import opening_valuations, opening_values
 from onhand.adapters.db.tables.valuation import move_values
 from onhand.adapters.db.types import ScaledDecimal
@@ -161,6 +167,9 @@ _POSTED_INVENTORY_LINES = select(exact_sum(journal_lines.c.amount)).where(
 )
 _CODES = select(account_codes).order_by(account_codes.c.category, account_codes.c.role)
 _SETTINGS = select(company.c.track_locations, company.c.lock_date, company.c.currency).where(company.c.id == 1)
+_OPTIONS = select(company.c.accounting_target, company.c.accounting_region, company.c.export_tax_rate,
+                  company.c.export_date_format).where(company.c.id == 1)
+_CHART = select(chart_accounts).order_by(chart_accounts.c.id)
 
 
 class JournalRepository:
@@ -191,6 +200,24 @@ class JournalRepository:
         self._conn.execute(
             update(company).where(company.c.id == 1).values(track_locations=track_locations, lock_date=lock_date)
         )
+
+    def options(self) -> Any:
+        """The accounting system, region, and the Xero CSV's tax rate and date format (None: the region's)."""
+        return self._conn.execute(_OPTIONS).one()
+
+    def save_options(self, values: Mapping[str, str | None]) -> None:
+        """`accounting_target`, `accounting_region`, `export_tax_rate`, `export_date_format` as given."""
+        if values:
+            self._conn.execute(update(company).where(company.c.id == 1).values(**values))
+
+    def chart(self) -> list[Any]:
+        """The loaded chart of accounts, in the order it was loaded (empty: none loaded)."""
+        return list(self._conn.execute(_CHART))
+
+    def replace_chart(self, rows: list[Mapping[str, Any]]) -> None:
+        self._conn.execute(delete(chart_accounts))
+        if rows:
+            self._conn.execute(insert(chart_accounts), rows)
 
     # A day's sums --------------------------------------------------------------
 
