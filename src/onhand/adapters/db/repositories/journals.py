@@ -17,6 +17,7 @@ from sqlalchemy import (
     bindparam,
     case,
     delete,
+    false,
     func,
     insert,
     literal,
@@ -111,13 +112,14 @@ _OPENING_SUMS = (
         items.c.category, opening_values.c.location_id,
         exact_sum(opening_values.c.value).label("value"), exact_sum(opening_values.c.variance).label("variance"),
     )
-    .where(opening_valuations.c.valued_at >= bindparam("start"), opening_valuations.c.valued_at < bindparam("end"))
+    .where(opening_valuations.c.valued_at >= bindparam("start"), opening_valuations.c.valued_at < bindparam("end"),
+           opening_values.c.via_moves == false())
     .group_by(items.c.category, opening_values.c.location_id)
 )
 _OPENING_TOTAL = select(
     type_coerce(exact_sum(opening_values.c.value - opening_values.c.variance), ScaledDecimal())
 ).join_from(opening_values, opening_valuations, opening_valuations.c.id == opening_values.c.valuation_id).where(
-    opening_valuations.c.valued_at < bindparam("end")
+    opening_valuations.c.valued_at < bindparam("end"), opening_values.c.via_moves == false()
 )
 _OPENING_TIMES = (
     select(opening_valuations.c.valued_at)

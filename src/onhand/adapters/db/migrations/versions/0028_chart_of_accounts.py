@@ -1,5 +1,6 @@
 """The company's chart of accounts as the accounting system has it, the system its journals
-go to, its region, and the tax rate and date format of its Xero CSV export.
+go to, its region, and the tax rate and date format of its Xero CSV export; opening
+values given to opening stock's own moves (booked through those moves, not again).
 
 Revision ID: 0028
 Revises: 0027
@@ -37,9 +38,13 @@ def upgrade() -> None:
         sa.Column('loaded_at', sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_chart_accounts')),
     )
+    with op.batch_alter_table('opening_values', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('via_moves', sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('opening_values', schema=None) as batch_op:
+        batch_op.drop_column('via_moves')
     op.drop_table('chart_accounts')
     with op.batch_alter_table('company', schema=None) as batch_op:
         batch_op.drop_column('export_date_format')
