@@ -15,6 +15,7 @@ from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
 from typing import Protocol, TypeVar
 
+from onhand.domain.accounting.charts import ChartAccount
 from onhand.domain.accounting.journal import Journal
 from onhand.domain.accounting.regions import Conventions
 from onhand.domain.actors import Actor
@@ -41,6 +42,10 @@ class JournalPusher(Protocol):
 
     def find(self, journal: Journal) -> str | None:
         """The id there of a journal carrying this one's reference, if one exists."""
+        ...
+
+    def accounts(self) -> list[ChartAccount]:
+        """The system's chart of accounts (active accounts), as the domain reads a chart."""
         ...
 
 

@@ -9,10 +9,22 @@ from pathlib import Path
 import pytest
 
 from onhand import services
+from onhand.adapters.accounting.quickbooks_push import quickbooks_pusher
+from onhand.bootstrap import Onhand
+from onhand.config import QuickBooksSettings
 from onhand.domain.accounting.commands import ImportChart, PostJournal, UpdateAccountingSettings
 from onhand.domain.errors import InvalidInput
-from tests.integration.accounting.test_journal_push import DAY, posted, qbo_pushing, qbo_url  # noqa: F401
+from tests.integration.accounting.test_journal_push import (  # noqa: F401
+    DAY,
+    posted,
+    pushing,
+    qbo_pushing,
+    qbo_url,
+    xero_url,
+)
 from tests.integration.helpers import add_item, add_place, adjust
+from tests.quickbooks_stand_in import REALM as QBO_REALM
+from tests.quickbooks_stand_in import TOKEN as QBO_TOKEN
 from tests.quickbooks_stand_in import StandInQuickBooks
 
 FIXTURES = Path(__file__).parent.parent.parent / "fixtures" / "accounting"
@@ -94,3 +106,20 @@ def test_the_xero_csv_uses_the_regions_tax_rate_and_date_format_or_those_set(scr
     with pytest.raises(InvalidInput) as refused:
         settings(scrapped, date_format="2026/03/02")
     assert refused.value.field == "date_format"
+
+
+def test_a_connected_system_gives_its_chart_through_its_api(pushing, qbo_url, clock):  # noqa: F811
+    fetched = services.account_charts.fetch_chart(pushing, target="xero")
+    assert (fetched.target, fetched.accounts, fetched.ready) == ("xero", 8, True)  # the archived one left out
+    settings(pushing, accounts={"sales_clearing": "610", "inventory": "090"})
+    assert {(p.setting, p.code) for p in services.account_charts.check_chart(pushing).problems} == {
+        ("accounts.sales_clearing", "610"), ("accounts.inventory", "090")}
+    with pytest.raises(InvalidInput) as refused:
+        services.account_charts.fetch_chart(pushing, target="quickbooks")
+    assert refused.value.field == "target"
+    qbo = Onhand(pushing.engine, clock, {"quickbooks": quickbooks_pusher(QuickBooksSettings(
+        QBO_REALM, QBO_TOKEN, qbo_url))})
+    settings(qbo, target="quickbooks", accounts={"sales_clearing": "Uncategorized Asset",
+                                                 "inventory": "Inventory Asset"})
+    fetched = services.account_charts.fetch_chart(qbo, target="quickbooks")
+    assert (fetched.target, fetched.accounts, fetched.ready) == ("quickbooks", 8, True)

@@ -37,6 +37,15 @@ def import_chart(
     print_check(found)
 
 
+@chart_app.command("fetch")
+def fetch(
+    ctx: typer.Context,
+    target: Annotated[str, typer.Option(help="xero or quickbooks: a system configured for pushes.")] = "xero",
+) -> None:
+    """Load the chart of accounts from a connected system through its API (replacing the one loaded before)."""
+    print_check(services.account_charts.fetch_chart(onhand(ctx), target=target))
+
+
 @chart_app.command("check")
 def check(ctx: typer.Context) -> None:
     """Every mapped code the loaded chart cannot take (exit 3 if any: posting a day would be refused)."""

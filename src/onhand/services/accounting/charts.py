@@ -30,6 +30,7 @@ from onhand.domain.accounting.charts import (
 from onhand.domain.accounting.commands import ImportChart
 from onhand.domain.accounting.journal import Journal
 from onhand.domain.audit import AuditObject
+from onhand.domain.errors import InvalidInput
 from onhand.services.accounting.settings import account_map
 from onhand.services.context import ServiceContext, run_write
 
@@ -79,18 +80,43 @@ def import_chart(ctx: ServiceContext, command: ImportChart, *, idempotency_key: 
     def work(uow: UnitOfWork) -> int:
         target = parse_target(command.target) if command.target is not None else \
             Target(uow.journals.options().accounting_target)
-        chart = parse_chart(target, command.text)
-        now = ctx.now()
-        uow.journals.replace_chart([
-            {"target": target.value, "code": a.code, "name": a.name[:150], "type": a.type[:60],
-             "system_account": a.system_account, "account_id": a.account_id,
-             "tax_code": a.tax_code[:100] if a.tax_code else None, "loaded_at": now}
-            for a in chart.accounts])
+        _store(ctx, uow, parse_chart(target, command.text))
         return 1
 
     return run_write(ctx, work, lambda uow, _id: check(uow), action="import_chart",
                      subject=lambda _check: AuditObject("company", "chart_of_accounts"),
                      idempotency_key=idempotency_key, request=command)
+
+
+def fetch_chart(ctx: ServiceContext, *, target: str = "xero") -> ChartCheck:
+    """Replace the loaded chart with the one a configured system gives through its API (asked
+    before the write transaction, which holds no connection to it); returns its check."""
+    chosen = parse_target(target)
+    pusher = ctx.journal_pushers.get(chosen.value)
+    if pusher is None:
+        configured = ", ".join(sorted(ctx.journal_pushers)) or "none"
+        raise InvalidInput("target", f"{chosen.value!r} is not connected (configured: {configured}); "
+                                     "import its chart of accounts export instead")
+    chart = Chart(chosen, tuple(pusher.accounts()))
+    if not chart.accounts:
+        raise InvalidInput("target", f"{chosen.value} gave no accounts")
+
+    def work(uow: UnitOfWork) -> int:
+        _store(ctx, uow, chart)
+        return 1
+
+    return run_write(ctx, work, lambda uow, _id: check(uow), action="fetch_chart",
+                     subject=lambda _check: AuditObject("company", "chart_of_accounts"),
+                     request={"target": chosen.value, "accounts": len(chart.accounts)})
+
+
+def _store(ctx: ServiceContext, uow: UnitOfWork, chart: Chart) -> None:
+    now = ctx.now()
+    uow.journals.replace_chart([
+        {"target": chart.target.value, "code": (a.code or "")[:40] or None, "name": a.name[:150],
+         "type": a.type[:60], "system_account": a.system_account, "account_id": a.account_id,
+         "tax_code": a.tax_code[:100] if a.tax_code else None, "loaded_at": now}
+        for a in chart.accounts])
 
 
 def refuse_unmapped(uow: UnitOfWork, accounts: AccountMap) -> None:

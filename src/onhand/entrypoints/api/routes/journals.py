@@ -60,6 +60,15 @@ def put_chart(
     return ChartCheckOut.of(services.account_charts.import_chart(onhand, command, idempotency_key=idempotency_key))
 
 
+@router.post("/accounting/chart/fetch", summary="Load the chart of accounts from a connected Xero or QuickBooks "
+             "through its API (admin)")
+def fetch_chart(
+    onhand: OnhandDep, _key: SettingsAdmin,
+    target: Annotated[str, Query(max_length=20, description="xero or quickbooks (when configured)")] = "xero",
+) -> ChartCheckOut:
+    return ChartCheckOut.of(services.account_charts.fetch_chart(onhand, target=target))
+
+
 @router.get("/journals", summary="The daily journals of a range of days (default: the last 7) with lines")
 def list_journals(
     onhand: OnhandDep, _key: Reader, from_: Annotated[Day, Query(alias="from")] = None, to: Day = None
