@@ -63,7 +63,7 @@ _XERO_SYSTEM_NAMES = {
 class ChartAccount:
     """One account: `code` (Xero's code, QBO's account number; may be blank), `name`,
     `type` as the system names it, `system_account` (Xero's SystemAccount), `account_id`
-    (QBO's Id, what its journal entries refer to)."""
+    (the system's id of it: QBO's Id is what its journal entries refer to)."""
 
     code: str | None
     name: str

@@ -6,11 +6,11 @@ identification), on hand that its layers do not cover; `value_opening_stock` giv
 pools an opening layer at a given unit cost (company currency), recorded in
 `opening_valuations` / `opening_values`. A pool that already holds layers is refused:
 its stock was valued since, and found stock is valued by an adjustment at a unit cost —
-unless its layers all came from opening stock that came in at no cost (an opening
-import or an adjustment with reason `opening`, without unit costs, the usual go-live of a
-new company): then those moves are given the unit cost (`given_value`, as landed costs
-give receipts theirs) and the item is re-valued, so what left since costs its share too;
-the `opening_values` row (`via_moves`) records it, and the moves carry it to the journal.
+unless it holds opening stock that came in at no cost (an opening import or an
+adjustment with reason `opening`, without unit costs: the usual go-live of a new
+company): then those moves are given the unit cost (`given_value`, as landed costs give
+receipts theirs) and the item is re-valued, so what left since costs its share too; the
+`opening_values` row (`via_moves`) records it, and the moves carry it to the journal.
 
 Units taken out of a pool before it was valued left at no cost and are owed to it (its
 deficit); an opening valuation of the whole pool brings them in too, and their cost is
