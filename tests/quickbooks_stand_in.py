@@ -39,6 +39,19 @@ def discovery_url(api_url: str) -> str:
     return api_url.removesuffix("/v3") + DISCOVERY
 
 
+# A sandbox company's accounts as `SELECT * FROM Account` answers (abridged).
+ACCOUNTS = [
+    {"Id": account_id, "Name": name, "FullyQualifiedName": name, "AccountType": kind, "AcctNum": number,
+     "Active": True, "domain": "QBO"}
+    for account_id, name, kind, number in (
+        ("35", "Checking", "Bank", ""), ("84", "Accounts Receivable (A/R)", "Accounts Receivable", ""),
+        ("81", "Inventory Asset", "Other Current Asset", ""), ("4", "Uncategorized Asset", "Other Current Asset", ""),
+        ("34", "Opening Balance Equity", "Equity", ""), ("79", "Sales of Product Income", "Income", ""),
+        ("80", "Cost of Goods Sold", "Cost of Goods Sold", ""), ("101", "Inventory Shrinkage", "Cost of Goods Sold",
+                                                                  "5100"))
+]
+
+
 class StandInQuickBooks(StandIn):
     received: ClassVar[list[dict]] = []
     token_requests: ClassVar[list[dict]] = []
@@ -75,6 +88,10 @@ class StandInQuickBooks(StandIn):
         body = self.body()
         StandInQuickBooks.received.append({"path": self.path, "headers": dict(self.headers), "body": body})
         if not self._authorized():
+            return
+        if path.endswith("/query") and "FROM Account" in body.decode():
+            self.answer(200, {"QueryResponse": {"Account": ACCOUNTS, "startPosition": 1,
+                                                "maxResults": len(ACCOUNTS)}, "time": "2026-03-03T09:30:01.000-08:00"})
             return
         if path.endswith("/query"):
             wanted = re.search(r"DocNumber = '([^']*)'", body.decode())

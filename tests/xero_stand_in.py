@@ -42,6 +42,26 @@ def token_url(api_url: str) -> str:
     return api_url.removesuffix(API) + "/connect/token"
 
 
+# A demo company's accounts as `GET Accounts` answers (abridged): a bank, the AR system
+# account, the standard chart's codes the defaults use, one archived.
+ACCOUNTS = [
+    {"AccountID": "0f0a1b2c-0000-4000-8000-000000000090", "Code": "090", "Name": "Business Bank Account",
+     "Type": "BANK", "Status": "ACTIVE", "TaxType": "NONE"},
+    {"AccountID": "0f0a1b2c-0000-4000-8000-000000000610", "Code": "610", "Name": "Accounts Receivable",
+     "Type": "CURRENT", "Status": "ACTIVE", "TaxType": "NONE", "SystemAccount": "DEBTORS"},
+    *({"AccountID": f"0f0a1b2c-0000-4000-8000-000000000{code}", "Code": code, "Name": name, "Type": kind,
+       "Status": "ACTIVE", "TaxType": "NONE"}
+      for code, name, kind in (("200", "Sales", "REVENUE"), ("310", "Cost of Goods Sold", "DIRECTCOSTS"),
+                               ("630", "Inventory", "INVENTORY"), ("850", "Suspense", "CURRLIAB"))),
+    {"AccountID": "0f0a1b2c-0000-4000-8000-000000000840", "Code": "840", "Name": "Historical Adjustment",
+     "Type": "CURRLIAB", "Status": "ACTIVE", "TaxType": "NONE", "SystemAccount": "HISTORICAL"},
+    {"AccountID": "0f0a1b2c-0000-4000-8000-000000000860", "Code": "860", "Name": "Rounding",
+     "Type": "CURRLIAB", "Status": "ACTIVE", "TaxType": "NONE", "SystemAccount": "ROUNDING"},
+    {"AccountID": "0f0a1b2c-0000-4000-8000-000000000999", "Code": "999", "Name": "Old", "Type": "EXPENSE",
+     "Status": "ARCHIVED", "TaxType": "NONE"},
+]
+
+
 class StandInXero(StandIn):
     received: ClassVar[list[dict]] = []
     token_requests: ClassVar[list[dict]] = []
@@ -94,6 +114,9 @@ class StandInXero(StandIn):
     def do_GET(self) -> None:
         StandInXero.received.append({"path": self.path, "headers": dict(self.headers), "body": None})
         if not self._authorized():
+            return
+        if urlsplit(self.path).path.endswith("/Accounts"):
+            self.answer(200, {"Id": str(uuid.uuid4()), "Status": "OK", "Accounts": ACCOUNTS})
             return
         where = parse_qs(urlsplit(self.path).query).get("where", [""])[0]
         wanted = re.fullmatch(r'Narration=="(.*)"', where)

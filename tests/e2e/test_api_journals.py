@@ -62,8 +62,8 @@ def test_a_day_is_shown_posted_exported_and_reconciled(onhand: Onhand, clock, ap
     day = api_viewer.get(f"/api/v1/journals/{DAY}").json()
     assert (day["status"], day["debits"], day["credits"]) == ("open", "260.00", "260.00")
     assert [(ln["account"], ln["debit"], ln["credit"]) for ln in day["lines"]] == [
-        ("200", "0", "150.00"), ("2150", "0", "110.00"), ("310", "80.00", "0"), ("610", "150.00", "0"),
-        ("630", "30.00", "0"),
+        ("200", "0", "150.00"), ("310", "80.00", "0"), ("630", "30.00", "0"), ("850", "0", "110.00"),
+        ("850", "150.00", "0"),
     ]
     early = api_admin.post(f"/api/v1/journals/{DAY}/post")
     assert (early.status_code, early.json()["error"]["field"]) == (422, "day")
@@ -94,3 +94,24 @@ def test_a_day_is_shown_posted_exported_and_reconciled(onhand: Onhand, clock, ap
     assert [(d["date"], d["valuation_total"], d["journal_balance"], d["difference"]) for d in report["days"]] == [
         (DAY, "30", "30.00", "0")]
     assert api_viewer.get("/api/v1/journals/2026-02-30").json()["error"]["field"] == "day"
+
+
+def test_the_chart_of_accounts_is_loaded_by_an_admin_and_checked_by_anyone(api_admin: httpx.Client,
+                                                                            api_viewer: httpx.Client) -> None:
+    assert api_viewer.get("/api/v1/accounting/chart").json()["target"] is None
+    chart = "*Code,*Name,*Type,*Tax Code\r\n200,Sales,Revenue,Tax Exempt\r\n610,Accounts Receivable,Current Asset," \
+            "Tax Exempt\r\n630,Inventory,Inventory,Tax Exempt\r\n"
+    refused = api_viewer.put("/api/v1/accounting/chart", content=chart, headers={"Content-Type": "text/csv"})
+    assert refused.status_code == 403
+    loaded = api_admin.put("/api/v1/accounting/chart", content=chart, headers={"Content-Type": "text/csv"})
+    assert loaded.status_code == 200, loaded.text
+    body = loaded.json()
+    assert (body["target"], body["accounts"], body["ready"]) == ("xero", 3, False)
+    assert {"setting": "accounts.cogs", "code": "310"} in [
+        {k: p[k] for k in ("setting", "code")} for p in body["problems"]]
+    assert api_viewer.get("/api/v1/accounting/chart").json() == body
+    bad = api_admin.put("/api/v1/accounting/chart", params={"target": "sage"}, content=chart,
+                        headers={"Content-Type": "text/csv"})
+    assert (bad.status_code, bad.json()["error"]["field"]) == (422, "target")
+    region = api_admin.put("/api/v1/accounting/settings", json={"region": "AU"}).json()
+    assert (region["region"], region["tax_rate"], region["date_format"]) == ("AU", "BAS Excluded", "dd/mm/yyyy")

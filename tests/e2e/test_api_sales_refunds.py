@@ -61,7 +61,7 @@ def test_an_order_in_usd_at_a_rate_is_journaled_in_nzd_and_its_return_refunded(
     assert [(ln["account"], ln["role"], ln["debit"], ln["credit"]) for ln in day["lines"]
             if ln["role"] in ("revenue", "sales_returns", "sales_clearing")] == [
         ("200", "revenue", "0", "124.94"), ("200", "sales_returns", "68.72", "0"),
-        ("610", "sales_clearing", "56.21", "0"),
+        ("850", "sales_clearing", "56.21", "0"),
     ]
     for fmt in ("xero-json", "xero-csv", "qbo-json", "csv"):
         assert api_viewer.get(f"/api/v1/journals/{DAY}/export", params={"format": fmt}).status_code == 200

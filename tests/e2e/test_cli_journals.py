@@ -44,3 +44,18 @@ def test_a_past_day_is_shown_posted_exported_and_reconciled(onhand, cli_run, tmp
     assert ok.exit_code == 0 and "ok" in ok.stdout
     bad = cli_run("journal", "show", "March 2")
     assert bad.exit_code != 0 and "day" in bad.stderr
+
+
+def test_the_chart_of_accounts_is_imported_and_checked(cli_run, tmp_path):
+    chart = tmp_path / "ChartOfAccounts.csv"
+    chart.write_text("*Code,*Name,*Type,*Tax Code\n200,Sales,Revenue,No VAT\n310,Cost of Goods Sold,Direct Costs,"
+                     "No VAT\n630,Inventory,Inventory,No VAT\n840,Historical Adjustment,Current Liability,No VAT\n"
+                     "850,Suspense,Current Liability,No VAT\n860,Rounding,Current Liability,No VAT\n")
+    assert "No chart" in cli_run("accounting", "chart", "check").stdout
+    loaded = cli_run("accounting", "chart", "import", str(chart))
+    assert loaded.exit_code == 0 and "Ready" in loaded.stdout and "yes" in loaded.stdout
+    cli_run("accounting", "settings", "--account", "sales_clearing=610", "--region", "UK")
+    checked = cli_run("accounting", "chart", "check")
+    assert checked.exit_code == 3 and "accounts.sales_clearing" in checked.stdout and "610" in checked.stdout
+    shown = cli_run("accounting", "settings")
+    assert "No VAT" in shown.stdout and "dd/mm/yyyy" in shown.stdout

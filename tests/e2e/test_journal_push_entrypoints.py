@@ -166,3 +166,15 @@ def test_the_api_pushes_with_refreshed_tokens_and_never_shows_them(
     secrets = [CLIENT_SECRET, REFRESH, held["access_token"], held["refresh_token"]]
     for text in (pushed.text, refused.text, listed.text, caplog.text):
         assert not [s for s in secrets if s in text]
+
+
+def test_the_chart_is_fetched_from_a_connected_xero_over_http_and_the_cli(
+        onhand: Onhand, api_admin: httpx.Client, api_viewer: httpx.Client, cli_run) -> None:
+    assert api_viewer.post("/api/v1/accounting/chart/fetch").status_code == 403
+    fetched = api_admin.post("/api/v1/accounting/chart/fetch", params={"target": "xero"})
+    assert fetched.status_code == 200, fetched.text
+    assert (fetched.json()["target"], fetched.json()["accounts"], fetched.json()["ready"]) == ("xero", 8, True)
+    unknown = api_admin.post("/api/v1/accounting/chart/fetch", params={"target": "quickbooks"})
+    assert (unknown.status_code, unknown.json()["error"]["field"]) == (422, "target")
+    again = cli_run("accounting", "chart", "fetch")
+    assert again.exit_code == 0 and "xero" in again.stdout and "yes" in again.stdout

@@ -44,7 +44,8 @@ def test_accounting_settings_are_frozen_all_the_way_down():
     categories["food"]["cogs"] = "9999"
     assert canonical(command) == {
         "accounts": {"inventory": "1400"}, "categories": {"food": {"cogs": "5010"}}, "track_locations": None,
-        "lock_date": None, "remove_lock_date": False, "currency": None,
+        "lock_date": None, "remove_lock_date": False, "currency": None, "target": None, "region": None,
+        "tax_rate": None, "date_format": None,
     }
     with pytest.raises(TypeError):
         command.categories["food"]["cogs"] = "1"  # type: ignore[index]

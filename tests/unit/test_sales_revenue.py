@@ -76,7 +76,7 @@ def test_a_refund_is_booked_to_sales_returns_against_sales_clearing_and_the_reve
     refund = RefundEntry(D("49.975"), DAY, DAY, location="NY")
     journal = daily_journal(DAY, [], [sale], refunds=[refund], accounts=AccountMap(DEFAULT_CODES), currency="NZD")
     assert [(ln.account, ln.role.value, ln.amount) for ln in journal.lines] == [
-        ("200", "revenue", D("-124.94")), ("200", "sales_returns", D("49.98")), ("610", "sales_clearing", D("74.96")),
+        ("200", "revenue", D("-124.94")), ("200", "sales_returns", D("49.98")), ("850", "sales_clearing", D("74.96")),
     ]
     accounts = AccountMap({**DEFAULT_CODES, AccountRole.SALES_RETURNS: "4100"}, {"tea": {AccountRole.REVENUE: "205"}})
     assert accounts.code(AccountRole.SALES_RETURNS, "tea") == "4100"

@@ -21,6 +21,7 @@ Python face, each service module is also reachable here by its own name:
 
 from onhand.services import audit
 from onhand.services.access import keys, users
+from onhand.services.accounting import charts as account_charts
 from onhand.services.accounting import journal_pushes, journals, reconciliation
 from onhand.services.accounting import settings as accounting_settings
 from onhand.services.assemblies import boms, builds, bundles, disassembly, genealogy
@@ -61,6 +62,7 @@ from onhand.services.webhooks import subscriptions as webhooks
 from onhand.services.worker import loop as worker
 
 __all__ = [
+    "account_charts",
     "accounting_settings",
     "adjustments",
     "allocation",

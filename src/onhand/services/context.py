@@ -15,7 +15,9 @@ from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
 from typing import Protocol, TypeVar
 
+from onhand.domain.accounting.charts import ChartAccount
 from onhand.domain.accounting.journal import Journal
+from onhand.domain.accounting.regions import Conventions
 from onhand.domain.actors import Actor
 from onhand.domain.audit import AuditObject
 from onhand.domain.calendar import business_day, time_zone
@@ -42,6 +44,10 @@ class JournalPusher(Protocol):
         """The id there of a journal carrying this one's reference, if one exists."""
         ...
 
+    def accounts(self) -> list[ChartAccount]:
+        """The system's chart of accounts (active accounts), as the domain reads a chart."""
+        ...
+
 
 class ServiceContext(Protocol):
     def writing(self) -> AbstractContextManager[UnitOfWork]: ...
@@ -64,10 +70,10 @@ class ServiceContext(Protocol):
     @property
     def idempotency_ttl(self) -> timedelta: ...
 
-    # Journal export formats (see services/journals.ExportFormat) → (journals, status) → text;
-    # the adapters are chosen by the composition root.
+    # Journal export formats (see services/journals.ExportFormat) → (journals, status, the
+    # region's tax rate and date format) → text; the adapters are chosen by the composition root.
     @property
-    def journal_exporters(self) -> Mapping[str, Callable[[list[Journal], str], str]]: ...
+    def journal_exporters(self) -> Mapping[str, Callable[[list[Journal], str, Conventions], str]]: ...
 
     # Accounting systems configured to receive posted journals, by name (xero, quickbooks).
     @property

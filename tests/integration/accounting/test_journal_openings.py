@@ -58,8 +58,8 @@ def _lines(journal):
 def test_the_opening_valuation_is_booked_on_its_day_and_reconciles(opened, clock):
     view = services.journals.get_journal(opened, DAY)
     assert _lines(view.journal) == [
+        ("310", "Inventory adjustments", D("5.00")),
         ("310", "Cost of goods sold", D("12.00")),  # the 3 units lost before valuation, at the opening cost
-        ("320", "Inventory adjustments", D("5.00")),
         ("630", "Inventory asset", D("28.00")),  # 25 + 20 − 12 − 5
         ("840", "Opening balance", D("-45.00")),
     ]

@@ -65,7 +65,7 @@ def test_a_posted_day_is_sent_as_a_posted_manual_journal_and_recorded(pushing, c
     (sent,) = request["body"]["ManualJournals"]
     assert sent["Status"] == "POSTED" and sent["Narration"].endswith("(ONHAND-20260302)")
     assert [(ln["AccountCode"], ln["LineAmount"]) for ln in sent["JournalLines"]] == [
-        ("2150", -10.0), ("320", 2.5), ("630", 7.5)]
+        ("310", 2.5), ("630", 7.5), ("850", -10.0)]
     (made,) = StandInXero.journals
     journal = services.journals.get_journal(pushing, DAY).journal
     assert (pushed.status, pushed.target, pushed.day, pushed.reference) == ("sent", "xero", DAY, "ONHAND-20260302")
@@ -242,8 +242,8 @@ def test_a_posted_day_is_created_as_a_quickbooks_journal_entry(qbo_pushing, cloc
     body = request["body"]
     assert (body["DocNumber"], body["TxnDate"]) == ("ONHAND-20260302", "2026-03-02")
     assert [(ln["JournalEntryLineDetail"]["PostingType"], ln["JournalEntryLineDetail"]["AccountRef"]["value"],
-             ln["Amount"]) for ln in body["Line"]] == [("Credit", "2150", 10.0), ("Debit", "320", 2.5),
-                                                       ("Debit", "630", 7.5)]
+             ln["Amount"]) for ln in body["Line"]] == [("Debit", "310", 2.5), ("Debit", "630", 7.5),
+                                                       ("Credit", "850", 10.0)]
     assert services.journal_pushes.push_journal(qbo_pushing, DAY, target="quickbooks") == pushed
 
 

@@ -1,7 +1,8 @@
 """The journal export formats by name, as the services ask for them (see services/accounting/journals.py).
 
-Each takes the journals and a status ("POSTED" when every journal is posted, else
-"DRAFT"; only the Xero API body carries it) and returns the text to hand over.
+Each takes the journals, a status ("POSTED" when every journal is posted, else
+"DRAFT"; only the Xero API body carries it) and the company's conventions (the tax rate
+name and date format the Xero CSV uses) and returns the text to hand over.
 """
 
 from __future__ import annotations
@@ -10,25 +11,26 @@ from collections.abc import Callable
 
 from onhand.adapters.accounting import csv_export, quickbooks, xero
 from onhand.domain.accounting.journal import Journal
+from onhand.domain.accounting.regions import Conventions
 
-JournalExporter = Callable[[list[Journal], str], str]
+JournalExporter = Callable[[list[Journal], str, Conventions], str]
 
 
-def _xero_json(journals: list[Journal], status: str) -> str:
+def _xero_json(journals: list[Journal], status: str, _conventions: Conventions) -> str:
     return xero.manual_journals_json(journals, status=status)
 
 
-def _xero_csv(journals: list[Journal], _status: str) -> str:
-    return xero.manual_journal_csv(journals)
+def _xero_csv(journals: list[Journal], _status: str, conventions: Conventions) -> str:
+    return xero.manual_journal_csv(journals, tax_rate=conventions.tax_rate, date_format=conventions.date_format.pattern)
 
 
-def _qbo_json(journals: list[Journal], _status: str) -> str:
+def _qbo_json(journals: list[Journal], _status: str, _conventions: Conventions) -> str:
     """One day: the JournalEntry body; several: a JSON array of them, one per day."""
     entries = [quickbooks.journal_entry_json(journal) for journal in journals]
     return entries[0] if len(entries) == 1 else "[" + ",\n".join(entries) + "]"
 
 
-def _csv(journals: list[Journal], _status: str) -> str:
+def _csv(journals: list[Journal], _status: str, _conventions: Conventions) -> str:
     return csv_export.journal_csv(journals)
 
 

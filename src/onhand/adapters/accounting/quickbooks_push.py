@@ -32,11 +32,13 @@ from intuitlib.client import AuthClient
 from intuitlib.exceptions import AuthClientError
 from quickbooks import QuickBooks
 from quickbooks.exceptions import AuthorizationException, QuickbooksException
+from quickbooks.objects.account import Account
 from quickbooks.objects.journalentry import JournalEntry
 
 from onhand.adapters.accounting.quickbooks import journal_entry
 from onhand.adapters.accounting.token_files import TokenFile
 from onhand.config import QuickBooksSettings
+from onhand.domain.accounting.charts import ChartAccount
 from onhand.domain.accounting.journal import Journal
 from onhand.domain.errors import PushFailed
 
@@ -96,6 +98,12 @@ class QuickBooksJournals:
         found = self._call(lambda qb: JournalEntry.filter(DocNumber=journal.reference, qb=qb),
                            f"the search for {journal.reference}")
         return str(found[0].Id) if found else None
+
+    def accounts(self) -> list[ChartAccount]:
+        """`SELECT * FROM Account`: the active accounts with their Id, number and type."""
+        found = self._call(lambda qb: Account.all(max_results=1000, qb=qb), "the chart of accounts")
+        return [ChartAccount(a.AcctNum or None, a.FullyQualifiedName or a.Name, a.AccountType or "", None,
+                             str(a.Id)) for a in found if a.Active]
 
     def _access_token(self) -> str:
         if self.tokens is None:

@@ -7,8 +7,9 @@ Amounts are positive for debits, negative for credits. A location tracking categ
 becomes the line's `Tracking` (name and option).
 
 The CSV follows Xero's manual journal import template: the columns of
-`XERO_CSV_COLUMNS` (an asterisk marks a mandatory one), dates as dd/mm/yyyy, one row
-per line, signed amounts; Xero takes at most 300 lines per file.
+`XERO_CSV_COLUMNS` (an asterisk marks a mandatory one), one row per line, signed
+amounts; Xero takes at most 300 lines per file. The tax rate's name and the date format
+are the organisation's (its region's unless set: `domain/accounting/regions.py`).
 """
 
 from __future__ import annotations
@@ -90,9 +91,10 @@ def manual_journals_json(journals: list[Journal], *, status: str = "POSTED", tax
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def manual_journal_csv(journals: list[Journal], *, tax_rate: str = "Tax Exempt") -> str:
+def manual_journal_csv(journals: list[Journal], *, tax_rate: str = "Tax Exempt", date_format: str = "%d/%m/%Y") -> str:
     """Xero's manual journal import template, filled in. `tax_rate` is the rate's name in the
-    organisation's tax settings (e.g. "Tax Exempt", "No GST", "No VAT")."""
+    organisation's tax settings (e.g. "Tax Exempt", "No GST", "No VAT"), `date_format` a
+    strftime pattern of how its region writes dates."""
     rows = [(journal, line) for journal in journals for line in journal.lines]
     if len(rows) > XERO_CSV_MAX_LINES:
         raise InvalidInput("journals", f"{len(rows)} lines; Xero imports at most {XERO_CSV_MAX_LINES} per file")
@@ -104,7 +106,7 @@ def manual_journal_csv(journals: list[Journal], *, tax_rate: str = "Tax Exempt")
         writer.writerow(
             (
                 f"{journal.narration} ({journal.reference})",
-                journal.day.strftime("%d/%m/%Y"),
+                journal.day.strftime(date_format),
                 line.description,
                 line.account,
                 tax_rate,

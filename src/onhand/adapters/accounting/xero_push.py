@@ -31,6 +31,7 @@ from xero_python.exceptions import ApiException, OpenApiException
 from onhand.adapters.accounting.token_files import TokenFile
 from onhand.adapters.accounting.xero import manual_journal
 from onhand.config import OAuthClient, XeroSettings
+from onhand.domain.accounting.charts import ChartAccount
 from onhand.domain.accounting.journal import Journal
 from onhand.domain.errors import PushFailed
 
@@ -77,6 +78,11 @@ def _sdk_token(stored: dict[str, Any]) -> dict[str, Any]:
             "token_type": stored.get("token_type") or "Bearer", "scope": stored.get("scope") or SCOPES}
 
 
+def _text(value: Any) -> str:
+    """An SDK enum (or plain text) as its text."""
+    return str(getattr(value, "value", value) or "")
+
+
 def _status(exc: OpenApiException) -> int | None:
     # The HTTP status (the SDK's `status` of a 400 is Xero's message text).
     return getattr(getattr(exc, "http_resp", None), "status", None) or getattr(exc, "_status", None)
@@ -107,6 +113,14 @@ class XeroJournals:
             if made.narration == narration and getattr(made.status, "value", made.status) not in GONE:
                 return str(made.manual_journal_id)
         return None
+
+    def accounts(self) -> list[ChartAccount]:
+        """`GET Accounts`: every account not archived, with its type and SystemAccount."""
+        found = self._call(lambda api: api.get_accounts(self.settings.tenant_id, _request_timeout=TIMEOUT),
+                           "the chart of accounts")
+        return [ChartAccount(a.code or None, a.name or "", _text(a.type), _text(a.system_account) or None,
+                             str(a.account_id) if a.account_id else None, a.tax_type or None)
+                for a in found.accounts or [] if _text(a.status) != "ARCHIVED"]
 
     @contextmanager
     def _client(self) -> Iterator[ApiClient]:

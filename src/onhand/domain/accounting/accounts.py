@@ -52,20 +52,41 @@ _LABELS = {
 FALLBACKS: dict[AccountRole, AccountRole] = {AccountRole.SALES_RETURNS: AccountRole.REVENUE}
 
 
-# A Xero-like chart of accounts (the demo company's codes where it has them), so that a
-# new company gets balanced journals before anyone sets its own codes.
-DEFAULT_CODES: dict[AccountRole, str] = {
-    AccountRole.INVENTORY: "630",
-    AccountRole.COGS: "310",
-    AccountRole.GOODS_RECEIVED: "2150",
-    AccountRole.ADJUSTMENTS: "320",
-    AccountRole.PRODUCTION: "330",
-    AccountRole.REVENUE: "200",
-    AccountRole.SALES_CLEARING: "610",
-    AccountRole.ROUNDING: "860",
-    # Xero's "Historical Adjustment" system account, where conversion balances are posted.
-    AccountRole.OPENING_BALANCE: "840",
+# Codes of Xero's standard chart of accounts (the same in its UK, US, AU and NZ
+# organisations), so that a new company's journals can be posted to Xero before anyone
+# sets its own. None is an account manual journals cannot use (Accounts Receivable 610,
+# Accounts Payable 800, banks): the clearing roles post to 850 Suspense until the
+# company adds accounts of its own (e.g. Goods Received Not Invoiced, Sales Clearing),
+# inventory adjustments and production to Cost of Goods Sold. 840 Historical Adjustment
+# is the system account Xero itself gives opening balances; 860 Rounding takes journals too.
+XERO_CODES: dict[AccountRole, str] = {
+    AccountRole.INVENTORY: "630",  # Inventory
+    AccountRole.COGS: "310",  # Cost of Goods Sold
+    AccountRole.GOODS_RECEIVED: "850",  # Suspense
+    AccountRole.ADJUSTMENTS: "310",
+    AccountRole.PRODUCTION: "850",
+    AccountRole.REVENUE: "200",  # Sales
+    AccountRole.SALES_CLEARING: "850",
+    AccountRole.ROUNDING: "860",  # Rounding
+    AccountRole.OPENING_BALANCE: "840",  # Historical Adjustment
 }
+
+# QuickBooks Online has no account numbers unless switched on: its standard accounts by
+# name, which the loaded chart turns into the Ids its journal entries refer to.
+QUICKBOOKS_CODES: dict[AccountRole, str] = {
+    AccountRole.INVENTORY: "Inventory Asset",
+    AccountRole.COGS: "Cost of Goods Sold",
+    AccountRole.GOODS_RECEIVED: "Uncategorized Asset",
+    AccountRole.ADJUSTMENTS: "Cost of Goods Sold",
+    AccountRole.PRODUCTION: "Uncategorized Asset",
+    AccountRole.REVENUE: "Sales of Product Income",
+    AccountRole.SALES_CLEARING: "Uncategorized Asset",
+    AccountRole.ROUNDING: "Cost of Goods Sold",
+    AccountRole.OPENING_BALANCE: "Opening Balance Equity",
+}
+
+DEFAULT_CODES = XERO_CODES
+DEFAULT_CODES_BY_TARGET: dict[str, dict[AccountRole, str]] = {"xero": XERO_CODES, "quickbooks": QUICKBOOKS_CODES}
 
 # The tracking category a location becomes when the company tracks locations.
 LOCATION_TRACKING = "Location"

@@ -16,7 +16,9 @@ from onhand.domain.calendar import parse_date
 class UpdateAccountingSettings:
     """Change what is given, leave the rest: `accounts` the default codes of the roles it
     names, `categories` the overrides of the categories it names (an empty mapping removes
-    a category's); `remove_lock_date` (the API's `"lock_date": ""`) clears the lock date."""
+    a category's); `remove_lock_date` (the API's `"lock_date": ""`) clears the lock date.
+    `target` (xero, quickbooks) chooses the default codes, `region` the Xero CSV's defaults;
+    `tax_rate` and `date_format` override them ("" goes back to the region's)."""
 
     accounts: Mapping[str, str] | None = None
     categories: Mapping[str, Mapping[str, str]] | None = None
@@ -24,6 +26,10 @@ class UpdateAccountingSettings:
     lock_date: date | None = None
     remove_lock_date: bool = False
     currency: str | None = None
+    target: str | None = None
+    region: str | None = None
+    tax_rate: str | None = None
+    date_format: str | None = None
 
     def __post_init__(self) -> None:
         if self.accounts is not None:
@@ -50,3 +56,13 @@ def read_lock_date(value: date | str | None, field: str = "lock_date") -> tuple[
     if isinstance(value, str) and not value.strip():
         return None, True
     return parse_date(value, field), False
+
+
+@dataclass(frozen=True)
+class ImportChart:
+    """Load the chart of accounts from the accounting system's export (replacing the one
+    loaded before); `target` (xero, quickbooks) says whose export it is — None: the
+    company's accounting system."""
+
+    text: str
+    target: str | None = None

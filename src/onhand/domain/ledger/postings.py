@@ -192,9 +192,12 @@ def fold(moves: Iterable[tuple[int, int, int, int | None, Decimal]]) -> dict[Bal
     return {key: value for key, value in totals.items() if value != 0}
 
 
+# The reason of opening stock: its value is booked against the opening balance.
+OPENING_REASON = "opening"
+
 # Reason codes every database starts with; users may add their own.
 STANDARD_REASONS = (
-    ("opening", "Opening balance"),
+    (OPENING_REASON, "Opening balance"),
     ("count", "Stock count difference"),
     ("damaged", "Damaged"),
     ("expired", "Expired"),

@@ -37,6 +37,10 @@ def _print_settings(settings: AccountingSettings) -> None:
         ("Currency", settings.currency),
         ("Track locations", "yes" if settings.track_locations else "no"),
         ("Lock date", settings.lock_date.isoformat() if settings.lock_date else "-"),
+        ("System", settings.target),
+        ("Region", settings.region or "INT"),
+        ("Xero CSV tax rate", settings.tax_rate),
+        ("Xero CSV dates", settings.date_format),
     ], title="Accounting"))
     grid = table("Role", "Code", *sorted(settings.categories), title="Account codes")
     for role, code in settings.accounts.items():
@@ -60,16 +64,24 @@ def settings(
     ] = None,
     lock_date: Annotated[str | None, typer.Option(help='YYYY-MM-DD; "" removes the lock date.')] = None,
     currency: Annotated[str | None, typer.Option(help="ISO code; only before any move is valued.")] = None,
+    target: Annotated[str | None, typer.Option(help="xero or quickbooks: whose standard codes are the "
+                                                    "defaults.")] = None,
+    region: Annotated[str | None, typer.Option(help="UK, AU, NZ, US, CA or INT: the Xero CSV's defaults.")] = None,
+    tax_rate: Annotated[str | None, typer.Option(help='The Xero CSV\'s tax rate name; "" the region\'s.')] = None,
+    date_format: Annotated[str | None, typer.Option(help='dd/mm/yyyy, mm/dd/yyyy or yyyy-mm-dd; "" the '
+                                                         "region's.")] = None,
 ) -> None:
     """Show the accounting settings, or change those given."""
     service = onhand(ctx)
     categories = {category: _pairs(category_account, "category-account")} if category is not None else None
-    if any(v is not None for v in (account, categories, track_locations, lock_date, currency)):
+    options = (target, region, tax_rate, date_format)
+    if any(v is not None for v in (account, categories, track_locations, lock_date, currency, *options)):
         lock, remove_lock = read_lock_date(lock_date)
         found = services.accounting_settings.update_accounting_settings(
             service, UpdateAccountingSettings(
                 accounts=_pairs(account, "account") or None, categories=categories, track_locations=track_locations,
                 lock_date=lock, remove_lock_date=remove_lock, currency=currency,
+                target=target, region=region, tax_rate=tax_rate, date_format=date_format,
             ),
         )
     else:

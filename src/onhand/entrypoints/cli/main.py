@@ -16,6 +16,7 @@ from onhand.entrypoints.cli import admin, audit, builds, postings, server, stock
 from onhand.entrypoints.cli.amazon import amazon_app
 from onhand.entrypoints.cli.assemblies import boms_app, bundles_app
 from onhand.entrypoints.cli.channels import channels_app
+from onhand.entrypoints.cli.charts import chart_app
 from onhand.entrypoints.cli.company import company_app, units_app
 from onhand.entrypoints.cli.cycle_counts import abc, cycle_counts_app
 from onhand.entrypoints.cli.errors import OnhandGroup
@@ -86,6 +87,7 @@ app.add_typer(purchase_orders_app, name="po", hidden=True)  # short for purchase
 app.add_typer(receipts_app, name="receipts")
 app.add_typer(shipments_app, name="supplier-shipments")
 app.add_typer(valuation_app, name="valuation")
+accounting_app.add_typer(chart_app, name="chart")
 app.add_typer(accounting_app, name="accounting")
 app.add_typer(journal_app, name="journal")
 app.command("scan")(scan_command)

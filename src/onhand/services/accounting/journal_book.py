@@ -45,7 +45,10 @@ if TYPE_CHECKING:
 
 SALE = "sale"
 MOVE = "move"
-OPENING = "opening"  # value given by an opening valuation (no move)
+# Booked against the opening balance: an opening valuation (role "opening", no move) or
+# opening stock (role adjustment_in / adjustment_out: an opening import, or an adjustment
+# or count with reason `opening`).
+OPENING = "opening"
 REFUND = "refund"  # revenue reversed by customer returns
 
 # kind ("move", "sale", "refund" or "opening"), role, item category, location id, destination id (transfers)
@@ -64,9 +67,9 @@ class BasisRow:
     @property
     def inventory(self) -> Decimal:
         kind, role, *_ = self.key
-        if kind == OPENING:
+        if kind == OPENING and role == OPENING:
             return self.value - self.variance
-        if kind != MOVE:
+        if kind not in (MOVE, OPENING):
             return ZERO
         return inventory_change(MoveRole(role), self.value, self.variance)
 
@@ -113,7 +116,7 @@ class JournalBook:
         sums: dict[Key, tuple[Decimal, Decimal]] = {}
         for r in self.uow.journals.move_sums(start, end):
             destination = int(r.destination_id) if r.destination_id is not None else None
-            sums[(MOVE, r.role, r.category, int(r.location_id), destination)] = (r.value, r.variance)
+            sums[(r.kind, r.role, r.category, int(r.location_id), destination)] = (r.value, r.variance)
         revenue = day_revenue(self.uow, start, end)
         for (category, location), amount in revenue.sales.items():
             sums[(SALE, SALE, category, location, None)] = (amount, ZERO)
@@ -164,8 +167,11 @@ class JournalBook:
             kind, role, category, location, destination = row.key
             place = self.places.get(location) if location is not None else None
             if kind == OPENING:
-                openings.append(OpeningEntry(row.value, row.effective_day, day, location=place, category=category,
-                                             variance=row.variance))
+                value, variance = row.value, row.variance
+                if role != OPENING and not MoveRole(role).is_inbound:
+                    value, variance = -value, ZERO  # opening stock taken back: out of inventory
+                openings.append(OpeningEntry(value, row.effective_day, day, location=place, category=category,
+                                             variance=variance))
             elif kind == SALE:
                 sales.append(SaleEntry(0, row.value, row.effective_day, day, location=place, category=category))
             elif kind == REFUND:

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from onhand.domain.accounting.journal import Journal
 from onhand.domain.audit import AuditObject
 from onhand.domain.errors import Conflict, InvalidInput, PushFailed
+from onhand.services.accounting.charts import journal_for
 from onhand.services.accounting.journal_book import JournalBook
 from onhand.services.accounting.journals import day_range, parse_day
 from onhand.services.audit import record_action
@@ -143,13 +144,21 @@ def _finish(ctx: ServiceContext, push_id: int, **outcome: Any) -> JournalPush:
     return in_transaction(ctx, work)
 
 
+def _as_taken(uow: UnitOfWork, claimed: _Claim | JournalPush, target: str) -> _Claim | JournalPush:
+    """The claimed journal checked against the chart loaded from the target, with its Ids
+    (QuickBooks); refused, nothing of the claim is kept."""
+    if isinstance(claimed, JournalPush):
+        return claimed
+    return replace(claimed, journal=journal_for(uow, claimed.journal, target))
+
+
 Claim = Callable[[ServiceContext, "UnitOfWork", date, str], "_Claim | JournalPush"]
 
 
 def _push(ctx: ServiceContext, day: date | str, target: str, claim: Claim) -> JournalPush:
     wanted = parse_day(day)
     pusher = _pusher(ctx, target)
-    claimed = in_transaction(ctx, lambda uow: claim(ctx, uow, wanted, target))
+    claimed = in_transaction(ctx, lambda uow: _as_taken(uow, claim(ctx, uow, wanted, target), target))
     if isinstance(claimed, JournalPush):
         return claimed  # sent before: not sent again
     push_id, journal = claimed.push.id, claimed.journal

@@ -20,7 +20,9 @@ from onhand.domain.errors import InvalidInput, OutOfRange
 from onhand.domain.ledger.events import PostingsToWrite
 from onhand.domain.money import MAX_STORED
 from onhand.domain.valuation.cost_layers import ZERO
+from onhand.services.accounting.charts import quickbooks_chart, refuse_unmapped, with_account_ids
 from onhand.services.accounting.journal_book import JournalBook, JournalView
+from onhand.services.accounting.settings import export_conventions
 from onhand.services.catalog.lots import parse_date
 from onhand.services.context import ServiceContext, run_write, today
 
@@ -104,6 +106,7 @@ def post_journal(ctx: ServiceContext, command: PostJournal, *, idempotency_key: 
             raise InvalidInput("day", f"{wanted} has not ended yet; a day is posted once it is over")
         book = JournalBook(uow)
         if wanted not in book.posted:  # posting a posted day again changes nothing
+            refuse_unmapped(uow, book.accounts)
             basis = book.open_basis(wanted)
             journal = book.journal(wanted, basis)
             _check_storable(wanted, [("inventory", sum((r.inventory for r in basis), ZERO))]
@@ -150,13 +153,17 @@ def export_journals(
         first, last = day_range(first, end, first)
         book = JournalBook(uow)
         views = [book.view(first + timedelta(days=n)) for n in range((last - first).days + 1)]
+        conventions = export_conventions(uow)
+        ids_from = quickbooks_chart(uow) if chosen is ExportFormat.QBO_JSON else None
     journals = [v.journal for v in views]
+    if ids_from is not None:  # QuickBooks refers to accounts by Id
+        journals = [with_account_ids(j, ids_from) for j in journals]
     if chosen is not ExportFormat.CSV and chosen is not ExportFormat.XERO_CSV:
         journals = [j for j in journals if j.lines]
         if not journals:
             raise InvalidInput("day", f"no journal lines from {first} to {last}; nothing to export")
     status = "POSTED" if all(v.status == "posted" for v in views) else "DRAFT"
-    content = ctx.journal_exporters[chosen.value](journals, status)
+    content = ctx.journal_exporters[chosen.value](journals, status, conventions)
     span = f"{first:%Y%m%d}" if first == last else f"{first:%Y%m%d}-{last:%Y%m%d}"
     return JournalExport(chosen.value, chosen.media_type, f"onhand-journal-{span}.{chosen.extension}", content)
 

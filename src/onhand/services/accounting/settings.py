@@ -1,8 +1,10 @@
 """Accounting settings: account codes per role (and per item category), tracking by
-location, the period lock date and the currency of the journals.
+location, the period lock date, the currency of the journals, the accounting system
+they go to (`target`), the region, and the Xero CSV's tax rate and date format.
 
-A company that set nothing gets `DEFAULT_CODES` (a Xero-like chart), no tracking and
-no lock date, so the journals work from the first day.
+A company that set nothing gets the codes of its target's standard chart
+(`DEFAULT_CODES_BY_TARGET`: Xero's unless it chose QuickBooks), no tracking and no lock
+date, so the journals work from the first day.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from onhand.domain.accounting.accounts import DEFAULT_CODES, AccountMap, AccountRole, parse_role
+from onhand.domain.accounting.accounts import DEFAULT_CODES_BY_TARGET, AccountMap, AccountRole, parse_role
+from onhand.domain.accounting.charts import parse_target
 from onhand.domain.accounting.commands import UpdateAccountingSettings
+from onhand.domain.accounting.regions import Conventions, conventions, parse_date_format, parse_region, parse_tax_rate
 from onhand.domain.audit import AuditObject
 from onhand.domain.catalog.items import validate_category
 from onhand.domain.errors import InvalidInput
@@ -33,11 +37,22 @@ class AccountingSettings:
     track_locations: bool
     lock_date: date | None
     currency: str
+    target: str  # xero or quickbooks: whose standard chart the default codes come from
+    region: str | None  # None: international (Xero's "INT" defaults)
+    tax_rate: str  # as the Xero CSV names it on every line (the region's unless set)
+    date_format: str  # of the Xero CSV (the region's unless set)
+
+
+def export_conventions(uow: UnitOfWork) -> Conventions:
+    """The Xero CSV's tax rate and date format: what the company set, else its region's."""
+    options = uow.journals.options()
+    return conventions(options.accounting_region, options.export_tax_rate, options.export_date_format)
 
 
 def account_map(uow: UnitOfWork) -> AccountMap:
     stored = uow.journals.account_codes()
-    defaults = {**DEFAULT_CODES, **{AccountRole(r): c for r, c in stored.get("", {}).items()}}
+    base = DEFAULT_CODES_BY_TARGET[uow.journals.options().accounting_target]
+    defaults = {**base, **{AccountRole(r): c for r, c in stored.get("", {}).items()}}
     overrides = {
         category: {AccountRole(r): c for r, c in codes.items()} for category, codes in stored.items() if category
     }
@@ -47,6 +62,7 @@ def account_map(uow: UnitOfWork) -> AccountMap:
 def load_settings(uow: UnitOfWork) -> AccountingSettings:
     accounts = account_map(uow)
     track, lock, currency = uow.journals.settings()
+    options, chosen = uow.journals.options(), export_conventions(uow)
     return AccountingSettings(
         accounts={role.value: accounts.code(role) for role in AccountRole},
         categories={
@@ -55,6 +71,10 @@ def load_settings(uow: UnitOfWork) -> AccountingSettings:
         track_locations=track,
         lock_date=lock,
         currency=currency,
+        target=options.accounting_target,
+        region=options.accounting_region,
+        tax_rate=chosen.tax_rate,
+        date_format=chosen.date_format.value,
     )
 
 
@@ -94,11 +114,20 @@ def update_accounting_settings(
     new_lock = parse_date(command.lock_date, "lock_date")
     if currency is not None and not re.fullmatch(r"[A-Z]{3}", currency):
         raise InvalidInput("currency", f"{currency!r} is not an ISO 4217 code like USD")
+    options = _options(command)
 
     def work(uow: UnitOfWork) -> int:
         current = account_map(uow)
+        before = uow.journals.options().accounting_target
+        uow.journals.save_options(options)
+        after = uow.journals.options().accounting_target
+        kept = current.defaults
+        if after != before:  # codes that were the old system's defaults become the new one's
+            old, new = DEFAULT_CODES_BY_TARGET[before], DEFAULT_CODES_BY_TARGET[after]
+            kept = {role: new[role] if role in new and code == old.get(role) else code
+                    for role, code in current.defaults.items()}
         overrides = {**current.by_category, **new_categories}
-        merged = AccountMap({**current.defaults, **new_defaults}, {c: m for c, m in overrides.items() if m})
+        merged = AccountMap({**kept, **new_defaults}, {c: m for c, m in overrides.items() if m})
         uow.journals.replace_account_codes(
             {"": {r.value: c for r, c in merged.defaults.items()}}
             | {c: {r.value: code for r, code in m.items()} for c, m in merged.by_category.items()}
@@ -115,3 +144,22 @@ def update_accounting_settings(
     return run_write(ctx, work, lambda uow, _id: load_settings(uow), action="update_accounting_settings",
                      subject=lambda _settings: AuditObject("company", "accounting"),
                      idempotency_key=idempotency_key, request=command, before=load_settings)
+
+
+def _options(command: UpdateAccountingSettings) -> dict[str, str | None]:
+    """The stored options the command changes: "" for the tax rate or date format means the region's."""
+    found: dict[str, str | None] = {}
+    if command.target is not None:
+        found["accounting_target"] = parse_target(command.target).value
+    if command.region is not None:
+        found["accounting_region"] = parse_region(command.region)
+    if command.tax_rate is not None:
+        found["export_tax_rate"] = None if _blank(command.tax_rate) else parse_tax_rate(command.tax_rate)
+    if command.date_format is not None:
+        found["export_date_format"] = None if _blank(command.date_format) else \
+            parse_date_format(command.date_format).value
+    return found
+
+
+def _blank(value: object) -> bool:
+    return isinstance(value, str) and not value.strip()

@@ -5,7 +5,12 @@ Stock posted before valuation (revision 0007) sits in the balances with no cost 
 identification), on hand that its layers do not cover; `value_opening_stock` gives those
 pools an opening layer at a given unit cost (company currency), recorded in
 `opening_valuations` / `opening_values`. A pool that already holds layers is refused:
-its stock was valued since, and found stock is valued by an adjustment at a unit cost.
+its stock was valued since, and found stock is valued by an adjustment at a unit cost —
+unless it holds opening stock that came in at no cost (an opening import or an
+adjustment with reason `opening`, without unit costs: the usual go-live of a new
+company): then those moves are given the unit cost (`given_value`, as landed costs give
+receipts theirs) and the item is re-valued, so what left since costs its share too; the
+`opening_values` row (`via_moves`) records it, and the moves carry it to the journal.
 
 Units taken out of a pool before it was valued left at no cost and are owed to it (its
 deficit); an opening valuation of the whole pool brings them in too, and their cost is
@@ -16,7 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -34,6 +39,7 @@ from onhand.services.context import ServiceContext, run_write
 from onhand.services.csv_files import CsvLayout, read_rows
 from onhand.services.ledger.postings import parse_unit_cost
 from onhand.services.limits import check_line_count
+from onhand.services.valuation.backdating import carry_to_builds, revalue_item, stored_cost_move
 from onhand.services.valuation.posting_values import methods_for
 from onhand.services.valuation.value_bounds import check_moves, check_pools
 
@@ -151,9 +157,14 @@ def value_opening_stock(
         pools_of: dict[int, dict[Key, PoolSnapshot]] = defaultdict(dict)
         for key, snap in stored.items():
             pools_of[key[0]][key] = snap
+        uncosted: dict[Key, list[Any]] = defaultdict(list)
+        for row in uow.opening_values.uncosted_opening(item_ids):
+            item_id = int(row.item_id)
+            uncosted[_pool(methods[item_id], item_id, int(row.location_id), int(row.lot_id or 0))].append(row)
         opened: dict[Key, Pool] = {}
         claimed: dict[Key, str] = {}
         rows: list[dict[str, Any]] = []
+        given: dict[int, dict[int, Decimal]] = defaultdict(dict)  # item → opening move → its value
         for ask in asked:
             method = methods[ask.item.id]
             targets = _targets(ask, method, balances_of[ask.item.id], pools_of[ask.item.id], places)
@@ -162,13 +173,20 @@ def value_opening_stock(
             for pool_key, balances in sorted(targets.items()):
                 before = stored.get(pool_key)
                 where = f"{ask.item.sku} at {places[pool_key[1]].code}"
-                if before is not None and before.layers:
-                    raise Conflict(f"{ask.field}: {where} already has cost layers; value stock found since "
-                                   "with an adjustment at a unit cost instead")
                 for key in balances:
                     if key in claimed:
                         raise InvalidInput(ask.field, f"{where} is valued twice (also by {claimed[key]})")
                     claimed[key] = ask.field
+                if before is not None and before.layers:
+                    moved = _opening_moves(ask, uncosted.get(pool_key, []), where)
+                    for row in moved:
+                        given[ask.item.id][int(row.id)] = exact(row.quantity * ask.unit_cost)
+                    quantity = sum((row.quantity for row in moved), ZERO)
+                    rows.append({"item_id": ask.item.id, "location_id": pool_key[1], "lot_key": pool_key[2],
+                                 "lot_id": ask.lot.id if ask.lot else None, "quantity": quantity,
+                                 "unit_cost": ask.unit_cost, "value": exact(quantity * ask.unit_cost),
+                                 "variance": ZERO, "via_moves": True})
+                    continue
                 owed = before.deficit_quantity if before is not None else ZERO
                 if ask.lot is not None and method is not CostingMethod.SPECIFIC_LOT and owed > 0:
                     raise InvalidInput(f"{ask.field}.lot", f"{owed} of {where} left before it was valued and "
@@ -182,19 +200,45 @@ def value_opening_stock(
                 variance = pool.add(Layer(now, NO_MOVE, quantity, value))
                 rows.append({"item_id": ask.item.id, "location_id": pool_key[1], "lot_key": pool_key[2],
                              "lot_id": ask.lot.id if ask.lot else None, "quantity": quantity,
-                             "unit_cost": ask.unit_cost, "value": value, "variance": variance})
+                             "unit_cost": ask.unit_cost, "value": value, "variance": variance, "via_moves": False})
         if not rows:
             raise InvalidInput("lines", "nothing on hand without cost layers matches these lines")
         pools = {key: pool.snapshot() for key, pool in opened.items()}
         check_moves(uow, ((row["item_id"], row["location_id"], row["value"], row["variance"], None) for row in rows))
         check_pools(uow, pools)
         uow.valuation.save_pools(pools)
+        _revalue(uow, given, methods)
         header = {"reference": clean_reference, "note": clean_note, "valued_at": now}
         return uow.opening_values.add(header, rows)
 
     return run_write(ctx, work, load_opening_valuation, action="value_opening_stock",
                      subject=lambda valued: AuditObject("opening_valuation", str(valued.id)),
                      idempotency_key=idempotency_key, request=command)
+
+
+def _opening_moves(ask: _Ask, uncosted: list[Any], where: str) -> list[Any]:
+    """The no-cost opening stock moves a line values in a pool that holds layers; refused
+    when there are none (its layers were valued: found stock is valued by an adjustment)."""
+    moved = [row for row in uncosted if ask.lot is None or row.lot_id == ask.lot.id]
+    if not moved:
+        raise Conflict(f"{ask.field}: {where} already has cost layers; value stock found since "
+                       "with an adjustment at a unit cost instead")
+    return moved
+
+
+def _revalue(uow: UnitOfWork, given: dict[int, dict[int, Decimal]], methods: dict[int, CostingMethod]) -> None:
+    """Opening stock moves valued anew at their given values; what drew on them follows."""
+    if not given:
+        return
+    history = {int(r.id): r for r in uow.valuation_history.moves_by_ids(
+        [move_id for values in given.values() for move_id in values])}
+    done = [
+        revalue_item(uow, item_id, methods[item_id], {
+            move_id: replace(stored_cost_move(history[move_id]), value=value)
+            for move_id, value in sorted(values.items())})
+        for item_id, values in sorted(given.items())
+    ]
+    carry_to_builds(uow, done)
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,11 @@ from sqlalchemy import (
     bindparam,
     case,
     delete,
+    false,
     func,
     insert,
     literal,
+    or_,
     select,
     type_coerce,
     update,
@@ -42,13 +44,20 @@ from onhand.adapters.db.tables import (
     moves,
     postings,
 )
-from onhand.adapters.db.tables.accounting import account_codes, journal_basis, journal_days, journal_lines
+from onhand.adapters.db.tables.accounting import (
+    account_codes,
+    chart_accounts,
+    journal_basis,
+    journal_days,
+    journal_lines,
+)
 from onhand.adapters.db.tables.opening_values import opening_valuations, opening_values
 from onhand.adapters.db.tables.valuation import move_values
 from onhand.adapters.db.types import ScaledDecimal
 from onhand.domain.accounting.records import (
     BookedSum,
 )
+from onhand.domain.ledger.postings import OPENING_REASON, PostingKind
 from onhand.domain.valuation.cost_layers import ZERO
 from onhand.domain.valuation.move_roles import MoveRole
 
@@ -59,6 +68,14 @@ _OUTBOUND = sorted(role.value for role in MoveRole if role.is_outbound)
 # the source otherwise (a transfer's destination is its own column).
 _PLACE = case((move_values.c.role.in_(_INBOUND), moves.c.to_location_id), else_=moves.c.from_location_id)
 _DESTINATION = case((move_values.c.role == MoveRole.TRANSFER.value, moves.c.to_location_id), else_=None)
+# The basis kind of a valued move: opening stock (an opening import, or an adjustment or
+# count with reason `opening`) is booked against the opening balance ("opening"), any
+# other move by its role ("move").
+_OPENING_STOCK = and_(
+    move_values.c.role.in_([MoveRole.ADJUSTMENT_IN.value, MoveRole.ADJUSTMENT_OUT.value]),
+    or_(postings.c.kind == PostingKind.OPENING.value, postings.c.reason == OPENING_REASON),
+)
+_KIND = case((_OPENING_STOCK, literal("opening")), else_=literal("move"))
 _IN_RANGE = and_(postings.c.effective_at >= bindparam("start"), postings.c.effective_at < bindparam("end"))
 _VALUED = (
     select(postings.c.id)
@@ -68,11 +85,12 @@ _VALUED = (
 )
 _DAY_SUMS = (
     _VALUED.with_only_columns(
-        move_values.c.role, items.c.category, _PLACE.label("location_id"), _DESTINATION.label("destination_id"),
+        _KIND.label("kind"), move_values.c.role, items.c.category, _PLACE.label("location_id"),
+        _DESTINATION.label("destination_id"),
         exact_sum(move_values.c.value).label("value"), exact_sum(move_values.c.variance).label("variance"),
     )
     .where(_IN_RANGE)
-    .group_by(move_values.c.role, items.c.category, _PLACE, _DESTINATION)
+    .group_by(_KIND, move_values.c.role, items.c.category, _PLACE, _DESTINATION)
 )
 # What the inventory asset holds: value in − value out over valued moves up to a moment.
 _INVENTORY_EFFECT = case(
@@ -94,13 +112,14 @@ _OPENING_SUMS = (
         items.c.category, opening_values.c.location_id,
         exact_sum(opening_values.c.value).label("value"), exact_sum(opening_values.c.variance).label("variance"),
     )
-    .where(opening_valuations.c.valued_at >= bindparam("start"), opening_valuations.c.valued_at < bindparam("end"))
+    .where(opening_valuations.c.valued_at >= bindparam("start"), opening_valuations.c.valued_at < bindparam("end"),
+           opening_values.c.via_moves == false())
     .group_by(items.c.category, opening_values.c.location_id)
 )
 _OPENING_TOTAL = select(
     type_coerce(exact_sum(opening_values.c.value - opening_values.c.variance), ScaledDecimal())
 ).join_from(opening_values, opening_valuations, opening_valuations.c.id == opening_values.c.valuation_id).where(
-    opening_valuations.c.valued_at < bindparam("end")
+    opening_valuations.c.valued_at < bindparam("end"), opening_values.c.via_moves == false()
 )
 _OPENING_TIMES = (
     select(opening_valuations.c.valued_at)
@@ -150,6 +169,9 @@ _POSTED_INVENTORY_LINES = select(exact_sum(journal_lines.c.amount)).where(
 )
 _CODES = select(account_codes).order_by(account_codes.c.category, account_codes.c.role)
 _SETTINGS = select(company.c.track_locations, company.c.lock_date, company.c.currency).where(company.c.id == 1)
+_OPTIONS = select(company.c.accounting_target, company.c.accounting_region, company.c.export_tax_rate,
+                  company.c.export_date_format).where(company.c.id == 1)
+_CHART = select(chart_accounts).order_by(chart_accounts.c.id)
 
 
 class JournalRepository:
@@ -180,6 +202,24 @@ class JournalRepository:
         self._conn.execute(
             update(company).where(company.c.id == 1).values(track_locations=track_locations, lock_date=lock_date)
         )
+
+    def options(self) -> Any:
+        """The accounting system, region, and the Xero CSV's tax rate and date format (None: the region's)."""
+        return self._conn.execute(_OPTIONS).one()
+
+    def save_options(self, values: Mapping[str, str | None]) -> None:
+        """`accounting_target`, `accounting_region`, `export_tax_rate`, `export_date_format` as given."""
+        if values:
+            self._conn.execute(update(company).where(company.c.id == 1).values(**values))
+
+    def chart(self) -> list[Any]:
+        """The loaded chart of accounts, in the order it was loaded (empty: none loaded)."""
+        return list(self._conn.execute(_CHART))
+
+    def replace_chart(self, rows: list[Mapping[str, Any]]) -> None:
+        self._conn.execute(delete(chart_accounts))
+        if rows:
+            self._conn.execute(insert(chart_accounts), rows)
 
     # A day's sums --------------------------------------------------------------
 

@@ -6,12 +6,15 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, case, func, insert, literal, select, type_coerce, union_all
+from sqlalchemy import Connection, bindparam, case, func, insert, literal, or_, select, type_coerce, union_all
 
-from onhand.adapters.db.tables import balances, items, locations, lots
+from onhand.adapters.db.tables import balances, items, locations, lots, moves, postings
 from onhand.adapters.db.tables.opening_values import opening_valuations, opening_values
-from onhand.adapters.db.tables.valuation import cost_layers, cost_pools, item_costing
+from onhand.adapters.db.tables.valuation import cost_layers, cost_pools, item_costing, move_values
 from onhand.adapters.db.types import ScaledDecimal
+from onhand.domain.ledger.postings import OPENING_REASON, PostingKind
+from onhand.domain.valuation.move_roles import MoveRole
+from onhand.domain.valuation.value_history import ValueBasis
 
 # (item id, location id, lot id or 0): one balance row.
 BalanceRow = tuple[int, int, int]
@@ -31,6 +34,18 @@ _VALUES = (
     .order_by(opening_values.c.id)
 )
 
+# Opening stock that came in at no cost (nothing given, no cost in its pool then).
+_UNCOSTED_OPENING = (
+    select(moves.c.id, moves.c.item_id, moves.c.to_location_id.label("location_id"), moves.c.lot_id,
+           moves.c.quantity)
+    .join_from(moves, postings, postings.c.id == moves.c.posting_id)
+    .join(move_values, move_values.c.move_id == moves.c.id)
+    .where(moves.c.item_id.in_(bindparam("ids", expanding=True)),
+           move_values.c.role == MoveRole.ADJUSTMENT_IN.value, move_values.c.basis == ValueBasis.NO_COST.value,
+           move_values.c.given_value.is_(None),
+           or_(postings.c.kind == PostingKind.OPENING.value, postings.c.reason == OPENING_REASON))
+    .order_by(moves.c.id)
+)
 
 
 def _gaps_query() -> Any:
@@ -71,6 +86,10 @@ class OpeningValueRepository:
         """On hand per balance row of these items (non-zero only), at every location."""
         rows = self._conn.execute(_ON_HAND_OF, {"ids": sorted(set(item_ids))})
         return {(int(r.item_id), int(r.location_id), int(r.lot_key)): r.on_hand for r in rows}
+
+    def uncosted_opening(self, item_ids: Iterable[int]) -> list[Any]:
+        """Opening stock moves of these items valued at no cost: id, item, location, lot, quantity."""
+        return list(self._conn.execute(_UNCOSTED_OPENING, {"ids": sorted(set(item_ids))}))
 
     def gaps(self, *, internal_kinds: Iterable[str], by_lot_method: str) -> list[Any]:
         """Pools (item, location, lot key: the lot for items costed `by_lot_method`, else 0)

@@ -22,6 +22,22 @@ account_codes = Table(
     Column("code", String(40), nullable=False),
 )
 
+# The chart of accounts loaded from the accounting system (revision 0028): replaced whole
+# by each load; `account_id` is QuickBooks' Id, `system_account` Xero's SystemAccount.
+chart_accounts = Table(
+    "chart_accounts",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("target", String(16), nullable=False),
+    Column("code", String(40)),
+    Column("name", String(150), nullable=False),
+    Column("type", String(60), nullable=False),
+    Column("system_account", String(40)),
+    Column("account_id", String(60)),
+    Column("tax_code", String(100)),
+    Column("loaded_at", UtcDateTime, nullable=False),
+)
+
 journal_days = Table(
     "journal_days",
     metadata,

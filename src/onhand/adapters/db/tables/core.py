@@ -42,6 +42,11 @@ company = Table(
     # The accounting feed (revision 0008): journal lines per location, and the period lock date.
     Column("track_locations", Boolean, nullable=False, server_default=false()),
     Column("lock_date", Date),
+    # Where the journals go, the region, and the Xero CSV's tax rate and date format (revision 0028).
+    Column("accounting_target", String(16), nullable=False, server_default="xero"),
+    Column("accounting_region", String(8)),
+    Column("export_tax_rate", String(60)),
+    Column("export_date_format", String(10)),
 )
 
 units = Table(

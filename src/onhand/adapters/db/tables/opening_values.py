@@ -7,7 +7,7 @@ currency). The pool's opening layer is written to `cost_layers` like any other.
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Index, String, Table, Text, false
 
 from onhand.adapters.db.tables.base import Id, metadata
 from onhand.adapters.db.types import ScaledDecimal, UtcDateTime
@@ -37,6 +37,9 @@ opening_values = Table(
     Column("value", ScaledDecimal, nullable=False),
     # The part that settled units taken out before they were valued (to COGS, like any variance).
     Column("variance", ScaledDecimal, nullable=False),
+    # Given to the opening stock's own moves, which came in at no cost (revision 0028): the
+    # moves' values carry it into the layers and the journal, so nothing here is booked again.
+    Column("via_moves", Boolean, nullable=False, server_default=false()),
     CheckConstraint("quantity > 0", name="positive_quantity"),
     Index("ix_opening_values_pool", "item_id", "location_id", "lot_key"),
     Index("ix_opening_values_valuation_id", "valuation_id"),

@@ -7,13 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from onhand import services
-from onhand.domain.accounting.commands import PostJournal
+from onhand.domain.accounting.commands import ImportChart, PostJournal
 from onhand.entrypoints.api.auth import Bookkeeper, IdempotencyKey, OnhandDep, Reader, SettingsAdmin
-from onhand.entrypoints.api.bodies import ExactJsonRoute
+from onhand.entrypoints.api.bodies import CSV_REQUEST_BODY, CsvText, ExactJsonRoute
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES
 from onhand.entrypoints.api.schemas.journals import (
     AccountingSettingsIn,
     AccountingSettingsOut,
+    ChartCheckOut,
     JournalList,
     JournalOut,
     JournalPushList,
@@ -40,6 +41,32 @@ def put_settings(
         onhand, body.to_command(), idempotency_key=idempotency_key,
     )
     return AccountingSettingsOut.of(settings)
+
+
+@router.get("/accounting/chart", summary="The loaded chart of accounts and every mapped code it cannot take")
+def get_chart(onhand: OnhandDep, _key: Reader) -> ChartCheckOut:
+    return ChartCheckOut.of(services.account_charts.check_chart(onhand))
+
+
+@router.put("/accounting/chart", openapi_extra=CSV_REQUEST_BODY,
+            summary="Load the chart of accounts from Xero's export or QuickBooks' account list (admin)")
+def put_chart(
+    _key: SettingsAdmin, csv_text: CsvText, onhand: OnhandDep,
+    target: Annotated[str | None, Query(max_length=20, description="xero or quickbooks (default: "
+                                                                   "the company's accounting system)")] = None,
+    idempotency_key: IdempotencyKey = None,
+) -> ChartCheckOut:
+    command = ImportChart(text=csv_text, target=target)
+    return ChartCheckOut.of(services.account_charts.import_chart(onhand, command, idempotency_key=idempotency_key))
+
+
+@router.post("/accounting/chart/fetch", summary="Load the chart of accounts from a connected Xero or QuickBooks "
+             "through its API (admin)")
+def fetch_chart(
+    onhand: OnhandDep, _key: SettingsAdmin,
+    target: Annotated[str, Query(max_length=20, description="xero or quickbooks (when configured)")] = "xero",
+) -> ChartCheckOut:
+    return ChartCheckOut.of(services.account_charts.fetch_chart(onhand, target=target))
 
 
 @router.get("/journals", summary="The daily journals of a range of days (default: the last 7) with lines")

@@ -11,6 +11,7 @@ from pydantic import Field, PlainSerializer, StrictBool
 from onhand.domain.accounting.accounts import AccountRole
 from onhand.domain.accounting.commands import UpdateAccountingSettings, read_lock_date
 from onhand.entrypoints.api.schemas.common import DateOrBlankIn, DecimalOut, RequestModel, ResponseModel
+from onhand.services.accounting.charts import ChartCheck
 from onhand.services.accounting.journal_book import JournalView
 from onhand.services.accounting.journal_pushes import JournalPush
 from onhand.services.accounting.reconciliation import ReconciliationReport
@@ -28,6 +29,10 @@ class AccountingSettingsOut(ResponseModel):
     track_locations: bool = Field(description="Journal lines per location (tracking category 'Location')")
     lock_date: date | None = Field(description="Nothing may be dated on or before it")
     currency: str
+    target: str = Field(description="xero or quickbooks: whose standard chart gives the default codes")
+    region: str | None = Field(description="UK, AU, NZ, US, CA or INT (null: INT)")
+    tax_rate: str = Field(description="The tax rate the xero-csv export names on every line")
+    date_format: str = Field(description="The xero-csv export's dates: dd/mm/yyyy, mm/dd/yyyy or yyyy-mm-dd")
 
     @classmethod
     def of(cls, settings: AccountingSettings) -> AccountingSettingsOut:
@@ -43,13 +48,39 @@ class AccountingSettingsIn(RequestModel):
     track_locations: StrictBool | None = None
     lock_date: DateOrBlankIn | None = Field(None, description='"" removes the lock date')
     currency: str | None = Field(None, description="Only before any move is valued")
+    target: str | None = Field(None, max_length=20, description="xero or quickbooks")
+    region: str | None = Field(None, max_length=8, description="UK, AU, NZ, US, CA or INT")
+    tax_rate: str | None = Field(None, max_length=200, description='The xero-csv tax rate name; "" the region\'s')
+    date_format: str | None = Field(None, max_length=20, description='dd/mm/yyyy, mm/dd/yyyy or yyyy-mm-dd; "" '
+                                    "the region's")
 
     def to_command(self) -> UpdateAccountingSettings:
         lock_date, remove_lock_date = read_lock_date(self.lock_date)
         return UpdateAccountingSettings(
             accounts=self.accounts, categories=self.categories, track_locations=self.track_locations,
             lock_date=lock_date, remove_lock_date=remove_lock_date, currency=self.currency,
+            target=self.target, region=self.region, tax_rate=self.tax_rate, date_format=self.date_format,
         )
+
+
+class ChartProblemOut(ResponseModel):
+    setting: str = Field(description="Where the code is set, e.g. accounts.sales_clearing")
+    code: str
+    reason: str
+
+
+class ChartCheckOut(ResponseModel):
+    target: str | None = Field(description="Whose chart is loaded (null: none; nothing is checked)")
+    loaded_at: datetime | None
+    accounts: int = Field(description="How many accounts the loaded chart holds")
+    ready: bool = Field(description="Every mapped code names an account manual journals may use")
+    problems: list[ChartProblemOut]
+
+    @classmethod
+    def of(cls, check: ChartCheck) -> ChartCheckOut:
+        return cls(target=check.target, loaded_at=check.loaded_at, accounts=check.accounts, ready=check.ready,
+                   problems=[ChartProblemOut(setting=p.setting, code=p.code, reason=p.reason)
+                             for p in check.problems])
 
 
 class JournalLineOut(ResponseModel):
