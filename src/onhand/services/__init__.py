@@ -22,6 +22,7 @@ Python face, each service module is also reachable here by its own name:
 from onhand.services import audit
 from onhand.services.access import keys, users
 from onhand.services.accounting import journal_pushes, journals, reconciliation
+from onhand.services.accounting import nightly as nightly_journals
 from onhand.services.accounting import settings as accounting_settings
 from onhand.services.assemblies import boms, builds, bundles, disassembly, genealogy
 from onhand.services.catalog import company, items, locations, lots, reasons, scanning
@@ -98,6 +99,7 @@ __all__ = [
     "locations",
     "lot_search",
     "lots",
+    "nightly_journals",
     "opening_valuation",
     "picking",
     "planning_alerts",
