@@ -55,6 +55,7 @@ from onhand.services.transfers import routes as transfer_routes
 from onhand.services.transfers import transfer_orders, transit
 from onhand.services.valuation import costing_methods as costing
 from onhand.services.valuation import opening as opening_valuation
+from onhand.services.valuation import price_differences
 from onhand.services.valuation import reports as valuation_reports
 from onhand.services.webhooks import deliveries as webhook_deliveries
 from onhand.services.webhooks import sending as webhook_sending
@@ -104,6 +105,7 @@ __all__ = [
     "picking",
     "planning_alerts",
     "postings",
+    "price_differences",
     "purchase_orders",
     "reasons",
     "recalls",

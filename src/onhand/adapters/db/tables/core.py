@@ -42,6 +42,8 @@ company = Table(
     # The accounting feed (revision 0008): journal lines per location, and the period lock date.
     Column("track_locations", Boolean, nullable=False, server_default=false()),
     Column("lock_date", Date),
+    # A receipt at another unit cost than its order's: to_stock or variance (revision 0032).
+    Column("purchase_price_differences", String(16), nullable=False, server_default="to_stock"),
 )
 
 units = Table(
