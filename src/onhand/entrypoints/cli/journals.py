@@ -138,8 +138,9 @@ def push(
 @journal_app.command("run-nightly")
 def run_nightly(
     ctx: typer.Context,
-    since: Annotated[str | None, typer.Option(help="The first day to push to a system sent nothing yet (default: "
-                                                   "the first day this run posts).")] = None,
+    since: Annotated[str | None, typer.Option(help="Push every posted day from this one that a system has not "
+                                                   "got (default: from the day after the last day sent "
+                                                   "there).")] = None,
 ) -> None:
     """Post every day that is over and not yet posted, then push the posted journals to each configured
     accounting system. Idempotent: run it every night (cron) or again after a failure; exits 7 when a push

@@ -96,8 +96,8 @@ def _first_of_new_target(uow: UnitOfWork, target: str, to_post: list[date]) -> d
 
 
 def run_nightly(ctx: ServiceContext, *, since: date | str | None = None) -> NightlyRun:
-    """Post the days that are over, then push them (see module). `since`: the first day to push to
-    a target that has been sent nothing yet (default: the first day this run posts)."""
+    """Post the days that are over, then push them (see module). `since`: push every posted day from
+    this one that a target has not got (default: from the day after the last day sent there)."""
     first_push = parse_date(since, "since")
     with ctx.reading() as uow:
         yesterday = today(ctx, uow) - timedelta(days=1)
