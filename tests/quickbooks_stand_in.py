@@ -12,6 +12,8 @@
 - `POST /oauth2/v1/tokens/bearer` (Basic client id and secret; form
   `grant_type=refresh_token&refresh_token=…`) answers a new access token (an hour) and a
   new refresh token (the old one stops working); else `400 {"error": "invalid_grant"}`.
+  With `grant_type=authorization_code&code=…&redirect_uri=…` (the connect step) a code it
+  issued (`CODE`), once, gets the same answer; a spent or unknown one `invalid_grant`.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ REALM = "9130357992341"
 CLIENT_ID = "qbo-client-id"
 CLIENT_SECRET = "qbo-client-secret-shh"
 REFRESH = "qbo-refresh-token-1"
+CODE = "qbo-authorization-code"
 DISCOVERY = "/.well-known/openid_configuration/"
 
 
@@ -61,6 +64,7 @@ class StandInQuickBooks(StandIn):
     refresh_tokens: ClassVar[set[str]] = set()
     entries: ClassVar[list[dict]] = []
     answered: ClassVar[dict[str, dict]] = {}
+    codes: ClassVar[set[str]] = set()
 
     def _authorized(self) -> bool:
         if self.bearer() in StandInQuickBooks.access_tokens:
@@ -122,11 +126,17 @@ class StandInQuickBooks(StandIn):
     def _token(self) -> None:
         form = self.form()
         StandInQuickBooks.token_requests.append({"headers": dict(self.headers), "form": form})
-        if (form.get("grant_type") != "refresh_token" or self.basic_auth() != (CLIENT_ID, CLIENT_SECRET)
-                or form.get("refresh_token") not in StandInQuickBooks.refresh_tokens):
+        if form.get("grant_type") == "authorization_code":
+            known = form.get("code") in StandInQuickBooks.codes and bool(form.get("redirect_uri"))
+            spent = StandInQuickBooks.codes
+        else:
+            known = form.get("grant_type") == "refresh_token" and form.get("refresh_token") in \
+                StandInQuickBooks.refresh_tokens
+            spent = StandInQuickBooks.refresh_tokens
+        if not known or self.basic_auth() != (CLIENT_ID, CLIENT_SECRET):
             self.answer(400, {"error": "invalid_grant"})
             return
-        StandInQuickBooks.refresh_tokens.discard(form["refresh_token"])
+        spent.discard(form.get("code") or form["refresh_token"])
         access, refresh = f"qbo-access-{uuid.uuid4()}", f"qbo-refresh-{uuid.uuid4()}"
         StandInQuickBooks.access_tokens.add(access)
         StandInQuickBooks.refresh_tokens.add(refresh)
@@ -141,5 +151,6 @@ def stand_in_quickbooks() -> Iterator[str]:
     StandInQuickBooks.entries, StandInQuickBooks.answered = [], {}
     StandInQuickBooks.refuse = StandInQuickBooks.hang_up = False
     StandInQuickBooks.access_tokens, StandInQuickBooks.refresh_tokens = {TOKEN}, {REFRESH}
+    StandInQuickBooks.codes = {CODE}
     with serve(StandInQuickBooks) as url:
         yield url + "/v3"

@@ -13,6 +13,12 @@
   id and secret in a Basic header or the form) answers a new access token (30 minutes)
   and a new refresh token; the old refresh token stops working (rotation). An unknown
   refresh token or client gets `400 {"error": "invalid_grant"}`.
+- The same endpoint takes `grant_type=authorization_code&code=…&redirect_uri=…` (the
+  connect step): a code it issued (`CODE`), once, answers `id_token`, `access_token`,
+  `expires_in`, `token_type`, `refresh_token` and `scope`; a spent or unknown code gets
+  `400 {"error": "invalid_grant"}`.
+- `GET /connections` (bearer) lists the organisations the consent covers: `id`,
+  `authEventId`, `tenantId`, `tenantType`, `tenantName`, `createdDateUtc`, `updatedDateUtc`.
 """
 
 from __future__ import annotations
@@ -33,6 +39,8 @@ TENANT = "0b9f6a4c-tenant"
 CLIENT_ID = "xero-client-id"
 CLIENT_SECRET = "xero-client-secret-shh"
 REFRESH = "xero-refresh-token-1"
+CODE = "xero-authorization-code"
+TENANT_NAME = "Demo Company (US)"
 API = "/api.xro/2.0"
 LOCK = threading.Lock()
 
@@ -62,6 +70,11 @@ ACCOUNTS = [
 ]
 
 
+def connections_url(api_url: str) -> str:
+    """The stand-in's connections endpoint beside its API URL."""
+    return api_url.removesuffix(API) + "/connections"
+
+
 class StandInXero(StandIn):
     received: ClassVar[list[dict]] = []
     token_requests: ClassVar[list[dict]] = []
@@ -71,6 +84,7 @@ class StandInXero(StandIn):
     refresh_tokens: ClassVar[set[str]] = set()
     journals: ClassVar[list[dict]] = []
     answered: ClassVar[dict[str, dict]] = {}
+    codes: ClassVar[set[str]] = set()
 
     def _authorized(self) -> bool:
         if self.bearer() in StandInXero.access_tokens:
@@ -115,8 +129,15 @@ class StandInXero(StandIn):
         StandInXero.received.append({"path": self.path, "headers": dict(self.headers), "body": None})
         if not self._authorized():
             return
-        if urlsplit(self.path).path.endswith("/Accounts"):
+        path = urlsplit(self.path).path
+        if path.endswith("/Accounts"):
             self.answer(200, {"Id": str(uuid.uuid4()), "Status": "OK", "Accounts": ACCOUNTS})
+            return
+        if path == "/connections":
+            self.answer(200, [{"id": "e1eede29-connection", "authEventId": "d99ecdfe-auth-event", "tenantId": TENANT,
+                               "tenantType": "ORGANISATION", "tenantName": TENANT_NAME,
+                               "createdDateUtc": "2026-03-01T23:40:30.1833130",
+                               "updatedDateUtc": "2026-03-02T01:35:13.8491980"}])
             return
         where = parse_qs(urlsplit(self.path).query).get("where", [""])[0]
         wanted = re.fullmatch(r'Narration=="(.*)"', where)
@@ -130,6 +151,9 @@ class StandInXero(StandIn):
         form = self.form()
         client = self.basic_auth() or (form.get("client_id"), form.get("client_secret"))
         StandInXero.token_requests.append({"headers": dict(self.headers), "form": form})
+        if form.get("grant_type") == "authorization_code":
+            self._code(form, client)
+            return
         if (form.get("grant_type") != "refresh_token" or client != (CLIENT_ID, CLIENT_SECRET)
                 or form.get("refresh_token") not in StandInXero.refresh_tokens):
             self.answer(400, {"error": "invalid_grant"})
@@ -141,12 +165,25 @@ class StandInXero(StandIn):
         self.answer(200, {"access_token": access, "expires_in": 1800, "token_type": "Bearer",
                           "refresh_token": refresh, "scope": form.get("scope") or "offline_access"})
 
+    def _code(self, form: dict[str, str], client: tuple) -> None:
+        if client != (CLIENT_ID, CLIENT_SECRET) or form.get("code") not in StandInXero.codes \
+                or not form.get("redirect_uri"):
+            self.answer(400, {"error": "invalid_grant"})
+            return
+        StandInXero.codes.discard(form["code"])  # a code is good once
+        access, refresh = f"xero-access-{uuid.uuid4()}", f"xero-refresh-{uuid.uuid4()}"
+        StandInXero.access_tokens.add(access)
+        StandInXero.refresh_tokens.add(refresh)
+        self.answer(200, {"id_token": "eyJ-id-token", "access_token": access, "expires_in": 1800,
+                          "token_type": "Bearer", "refresh_token": refresh,
+                          "scope": "openid profile email accounting.transactions offline_access"})
+
 
 @contextmanager
 def stand_in_xero() -> Iterator[str]:
     """Serve the stand-in on a free port; yield the API's base URL (…/api.xro/2.0)."""
     StandInXero.received, StandInXero.token_requests, StandInXero.journals, StandInXero.answered = [], [], [], {}
     StandInXero.refuse = StandInXero.hang_up = False
-    StandInXero.access_tokens, StandInXero.refresh_tokens = {TOKEN}, {REFRESH}
+    StandInXero.access_tokens, StandInXero.refresh_tokens, StandInXero.codes = {TOKEN}, {REFRESH}, {CODE}
     with serve(StandInXero) as url:
         yield url + API

@@ -16,8 +16,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine
 
 from onhand.adapters.accounting.exports import JournalExporter, journal_exporters
-from onhand.adapters.accounting.quickbooks_push import quickbooks_pusher
-from onhand.adapters.accounting.xero_push import xero_pusher
+from onhand.adapters.accounting.sdks import LazyPushers, load
 from onhand.adapters.channels.gateways import ChannelAdapters
 from onhand.adapters.db.engine import make_engine
 from onhand.adapters.db.migrate import upgrade
@@ -82,7 +81,7 @@ class Onhand:
         self._database = SqlDatabase(engine, subscribers or standard_subscribers())
         self._clock = clock
         self._exporters = journal_exporters()
-        self._pushers = dict(pushers or {})
+        self._pushers: Mapping[str, JournalPusher] = pushers if pushers is not None else {}
         self._actor = SYSTEM
         self._idempotency_ttl = idempotency_ttl
         # Without one given, a key for this instance only (tests, a throwaway database).
@@ -183,9 +182,15 @@ def open_onhand(
     engine = make_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
     if migrate:
         upgrade(engine)
-    pushers: dict[str, JournalPusher] = {"xero": xero_pusher(settings.xero)} if settings.xero else {}
-    if settings.quickbooks:
-        pushers["quickbooks"] = quickbooks_pusher(settings.quickbooks)
+    # The SDKs are optional extras: a pusher is made (its SDK imported) when first asked for.
+    xero, quickbooks = settings.xero, settings.quickbooks
+    factories: dict[str, Callable[[], JournalPusher]] = {}
+    if xero is not None:
+        factories["xero"] = lambda: load("onhand.adapters.accounting.xero_push", "xero", "target").xero_pusher(xero)
+    if quickbooks is not None:
+        factories["quickbooks"] = lambda: load("onhand.adapters.accounting.quickbooks_push", "quickbooks",
+                                               "target").quickbooks_pusher(quickbooks)
+    pushers = LazyPushers(factories)
     return Onhand(engine, clock, pushers, idempotency_ttl=settings.idempotency_ttl,
                   limits=Limits(max_posting_lines=settings.max_posting_lines),
                   webhook_key=lambda: load_webhook_key(settings.webhook_key, settings.webhook_key_file),

@@ -97,6 +97,26 @@ def _oauth(prefix: str) -> OAuthClient | None:
     return OAuthClient(client_id, secret, Path(path), env(f"{prefix}_REFRESH_TOKEN") or None)
 
 
+@dataclass(frozen=True)
+class ConnectSettings:
+    """What `onhand accounting connect` needs: the OAuth app, and where its endpoints are when
+    not the documented ones (tests' stand-ins)."""
+
+    oauth: OAuthClient | None  # None: ONHAND_{XERO,QBO}_CLIENT_ID, _CLIENT_SECRET or _TOKEN_FILE missing
+    token_url: str | None = None  # Xero: ONHAND_XERO_TOKEN_URL
+    connections_url: str | None = None  # Xero: ONHAND_XERO_CONNECTIONS_URL
+    environment: str = "production"  # QuickBooks: ONHAND_QBO_ENVIRONMENT
+
+
+def connect_settings(target: str) -> ConnectSettings:
+    """The connect step's settings of `xero` or `quickbooks`, from the environment."""
+    env = os.environ.get
+    if target == "xero":
+        return ConnectSettings(_oauth("ONHAND_XERO"), env("ONHAND_XERO_TOKEN_URL") or None,
+                               env("ONHAND_XERO_CONNECTIONS_URL") or None)
+    return ConnectSettings(_oauth("ONHAND_QBO"), environment=env("ONHAND_QBO_ENVIRONMENT") or "production")
+
+
 def _idempotency_ttl(text: str | None) -> timedelta:
     if not text:
         return DEFAULT_IDEMPOTENCY_TTL

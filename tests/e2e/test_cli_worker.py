@@ -62,3 +62,10 @@ def test_serve_runs_the_worker_in_process_on_sqlite_only_unless_told(cli_run, se
     assert cli_run("serve", "--worker").exit_code == 0
     assert serving == [on_sqlite, False, True]
     assert not any(t.name == "onhand-worker" for t in threading.enumerate())  # stopped with the server
+
+
+def test_the_worker_posts_and_pushes_the_nightly_journals_only_when_asked():
+    from onhand.entrypoints.cli.worker import senders
+
+    assert "nightly-journals" not in senders()
+    assert "nightly-journals" in senders(nightly_journals=30)

@@ -21,7 +21,7 @@ from onhand.domain.valuation.move_roles import MoveRole
 D = Decimal
 DAY = date(2026, 3, 2)
 ACCOUNTS = AccountMap({role: code for role, code in zip(
-    AccountRole, ["630", "310", "2150", "320", "330", "200", "610", "860", "840", "210"], strict=True)})
+    AccountRole, ["630", "310", "2150", "320", "330", "200", "610", "860", "840", "210", "5100"], strict=True)})
 
 
 def journal(tracking: str | None = "Location") -> Journal:

@@ -65,7 +65,7 @@ def test_the_canonical_form_of_a_receipt_has_decimals_dates_and_moments_as_text(
     assert canonical(a_receipt()) == {
         "reference": "PO-1",
         "lines": [{"line_no": 1, "quantity": "4", "lot": "L1", "expiry_date": None, "production_date": None,
-                   "serials": ["S1"], "location": None, "barcode": None}],
+                   "serials": ["S1"], "location": None, "barcode": None, "unit_cost": None}],
         "location": "NY-A1", "exchange_rate": "1.1", "delivery_reference": None, "receipt_reference": None,
         "landed_costs": [{"kind": "freight", "amount": "12.00", "currency": None, "exchange_rate": None,
                           "method": "value", "reference": None}],

@@ -2,6 +2,7 @@
 
     OnhandError
     ├── InvalidInput              a field is malformed or out of range      (HTTP 422)
+    │   └── MissingExtra          what the field asks for needs an optional package (an SDK)
     ├── NotFound                  a referenced SKU, location, lot … is absent (HTTP 404)
     ├── Conflict                  the request collides with current state   (HTTP 409)
     │   ├── AlreadyExists         a unique code is taken
@@ -63,6 +64,15 @@ class InvalidInput(OnhandError):
 
     def to_dict(self) -> dict[str, object]:
         return {**super().to_dict(), "field": self.field, "reason": self.reason}
+
+
+class MissingExtra(InvalidInput):
+    """What a field asks for (a Xero export, a push to QuickBooks) needs an optional package
+    that is not installed; the reason names the `pip install` that brings it."""
+
+    def __init__(self, field: str, what: str, extra: str) -> None:
+        super().__init__(field, f"{what} needs the optional package: pip install 'onhand[{extra}]'")
+        self.extra = extra
 
 
 class NotFound(OnhandError):

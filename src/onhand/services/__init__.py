@@ -23,6 +23,7 @@ from onhand.services import audit
 from onhand.services.access import keys, users
 from onhand.services.accounting import charts as account_charts
 from onhand.services.accounting import journal_pushes, journals, reconciliation
+from onhand.services.accounting import nightly as nightly_journals
 from onhand.services.accounting import settings as accounting_settings
 from onhand.services.assemblies import boms, builds, bundles, disassembly, genealogy
 from onhand.services.catalog import company, items, locations, lots, reasons, scanning
@@ -55,6 +56,7 @@ from onhand.services.transfers import routes as transfer_routes
 from onhand.services.transfers import transfer_orders, transit
 from onhand.services.valuation import costing_methods as costing
 from onhand.services.valuation import opening as opening_valuation
+from onhand.services.valuation import price_differences
 from onhand.services.valuation import reports as valuation_reports
 from onhand.services.webhooks import deliveries as webhook_deliveries
 from onhand.services.webhooks import sending as webhook_sending
@@ -100,10 +102,12 @@ __all__ = [
     "locations",
     "lot_search",
     "lots",
+    "nightly_journals",
     "opening_valuation",
     "picking",
     "planning_alerts",
     "postings",
+    "price_differences",
     "purchase_orders",
     "reasons",
     "recalls",

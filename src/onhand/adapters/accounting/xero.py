@@ -1,4 +1,4 @@
-"""Xero: a daily journal as a manual journal (Accounting API JSON) or as the CSV import template.
+"""Xero: a daily journal as a manual journal (Accounting API JSON), built with the xero-python SDK.
 
 The JSON is what `AccountingApi.create_manual_journals` sends: a `ManualJournals`
 model holding one `ManualJournal`, serialized by the SDK's own serializer (amounts as
@@ -6,38 +6,25 @@ JSON numbers, the date in Microsoft JSON form `/Date(ms)/`, as the SDK sends it)
 Amounts are positive for debits, negative for credits. A location tracking category
 becomes the line's `Tracking` (name and option).
 
-The CSV follows Xero's manual journal import template: the columns of
-`XERO_CSV_COLUMNS` (an asterisk marks a mandatory one), one row per line, signed
-amounts; Xero takes at most 300 lines per file. The tax rate's name and the date format
-are the organisation's (its region's unless set: `domain/accounting/regions.py`).
+The CSV import template needs no SDK: `xero_csv.py` (its names are re-exported here);
+the tax rate's name and the date format are the organisation's (its region's unless set:
+`domain/accounting/regions.py`).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from decimal import Decimal
 
 from xero_python.accounting import LineAmountTypes, ManualJournal, ManualJournalLine, ManualJournals, TrackingCategory
 from xero_python.api_client.serializer import serialize
 
+from onhand.adapters.accounting.xero_csv import XERO_CSV_COLUMNS, XERO_CSV_MAX_LINES, manual_journal_csv
 from onhand.domain.accounting.journal import Journal, JournalLine
 from onhand.domain.errors import InvalidInput
 
-XERO_CSV_COLUMNS = (
-    "*Narration",
-    "*Date",
-    "Description",
-    "*AccountCode",
-    "*TaxRate",
-    "*Amount",
-    "TrackingName1",
-    "TrackingOption1",
-    "TrackingName2",
-    "TrackingOption2",
-)
-XERO_CSV_MAX_LINES = 300
+__all__ = ["XERO_CSV_COLUMNS", "XERO_CSV_MAX_LINES", "manual_journal_csv", "manual_journals_json"]
+
 XERO_STATUSES = ("DRAFT", "POSTED")
 
 
@@ -89,32 +76,3 @@ def manual_journals_json(journals: list[Journal], *, status: str = "POSTED", tax
     """The same body as canonical JSON text (sorted keys): byte-identical for the same journals."""
     payload = manual_journals_payload(journals, status=status, tax_type=tax_type)
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def manual_journal_csv(journals: list[Journal], *, tax_rate: str = "Tax Exempt", date_format: str = "%d/%m/%Y") -> str:
-    """Xero's manual journal import template, filled in. `tax_rate` is the rate's name in the
-    organisation's tax settings (e.g. "Tax Exempt", "No GST", "No VAT"), `date_format` a
-    strftime pattern of how its region writes dates."""
-    rows = [(journal, line) for journal in journals for line in journal.lines]
-    if len(rows) > XERO_CSV_MAX_LINES:
-        raise InvalidInput("journals", f"{len(rows)} lines; Xero imports at most {XERO_CSV_MAX_LINES} per file")
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(XERO_CSV_COLUMNS)
-    for journal, line in rows:
-        tracked = bool(journal.tracking_category and line.tracking_option)
-        writer.writerow(
-            (
-                f"{journal.narration} ({journal.reference})",
-                journal.day.strftime(date_format),
-                line.description,
-                line.account,
-                tax_rate,
-                str(line.amount),  # already in the currency's minor unit
-                journal.tracking_category if tracked else "",
-                line.tracking_option if tracked else "",
-                "",
-                "",
-            )
-        )
-    return out.getvalue()

@@ -27,6 +27,8 @@ class AccountRole(StrEnum):
     ROUNDING = "rounding"  # where cent-rounding residue goes, never lost
     OPENING_BALANCE = "opening_balance"  # equity side of stock valued by an opening valuation
     SALES_RETURNS = "sales_returns"  # Sales Returns and Allowances (contra-revenue): refunds of returns
+    # Invoiced minus ordered cost of receipts kept at the order's cost (costing setting "variance").
+    PURCHASE_PRICE_VARIANCE = "purchase_price_variance"
 
     @property
     def label(self) -> str:
@@ -44,12 +46,16 @@ _LABELS = {
     AccountRole.ROUNDING: "Rounding",
     AccountRole.OPENING_BALANCE: "Opening balance",
     AccountRole.SALES_RETURNS: "Sales returns",
+    AccountRole.PURCHASE_PRICE_VARIANCE: "Purchase price variance",
 }
 
 # A role a company need not give a code: without one it posts where this role does (for
 # the same category). Many charts (Xero's default among them) have no contra-revenue
 # account for returns; their refunds then reduce sales revenue itself.
-FALLBACKS: dict[AccountRole, AccountRole] = {AccountRole.SALES_RETURNS: AccountRole.REVENUE}
+# Without a purchase price variance account, the variance is a cost of goods sold (as
+# small charts book it).
+FALLBACKS: dict[AccountRole, AccountRole] = {AccountRole.SALES_RETURNS: AccountRole.REVENUE,
+                                             AccountRole.PURCHASE_PRICE_VARIANCE: AccountRole.COGS}
 
 
 # Codes of Xero's standard chart of accounts (the same in its UK, US, AU and NZ

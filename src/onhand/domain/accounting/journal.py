@@ -112,6 +112,23 @@ class OpeningEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class PriceVarianceEntry:
+    """Receipts kept at the order's unit cost although invoiced at another (costing setting
+    "variance"): `amount` = Σ quantity × (invoiced − ordered) unit cost, in company currency.
+
+    Booked Dr Purchase price variance / Cr Goods received (a lower invoice: the reverse), so
+    goods received is credited with what the supplier invoices while inventory keeps the
+    order's cost.
+    """
+
+    amount: Decimal
+    effective_day: date
+    journal_day: date
+    location: str | None = None
+    category: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class JournalLine:
     """`amount` > 0 is a debit, < 0 a credit, in the currency's minor unit."""
 
@@ -226,6 +243,7 @@ def daily_journal(
     *,
     openings: Iterable[OpeningEntry] = (),
     refunds: Iterable[RefundEntry] = (),
+    price_variances: Iterable[PriceVarianceEntry] = (),
     accounts: AccountMap,
     currency: str,
     tracking_category: str | None = None,
@@ -272,6 +290,11 @@ def daily_journal(
             continue
         book(refund.effective_day, AccountRole.SALES_RETURNS, refund.category, refund.location, refund.amount)
         book(refund.effective_day, AccountRole.SALES_CLEARING, refund.category, refund.location, -refund.amount)
+    for ppv in price_variances:
+        if ppv.journal_day != day:
+            continue
+        book(ppv.effective_day, AccountRole.PURCHASE_PRICE_VARIANCE, ppv.category, ppv.location, ppv.amount)
+        book(ppv.effective_day, AccountRole.GOODS_RECEIVED, ppv.category, ppv.location, -ppv.amount)
 
     step = minor_unit(currency)
     lines: list[JournalLine] = []

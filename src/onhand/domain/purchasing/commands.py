@@ -130,6 +130,9 @@ class ReceiptLine:
     serials: tuple[str, ...] = field(default_factory=tuple)  # serial-tracked items, one unit each
     location: str | None = None  # a bin in the order's destination (default: the receipt's location)
     barcode: str | None = None  # GTIN or GS1 element string: item, lot, expiry, serial, count
+    # The supplier's invoiced cost of one unit, in the order's currency (default: the order's);
+    # where a difference goes: domain/valuation/price_differences.py.
+    unit_cost: Decimal | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "serials", as_tuple(self.serials))
@@ -215,12 +218,14 @@ def parse_receipt_line(
     field: str, *, line_no: int | None = None, quantity: object = None, lot: str | None = None,
     expiry_date: date | str | None = None, production_date: date | str | None = None,
     serials: tuple[str, ...] | list[str] = (), location: str | None = None, barcode: str | None = None,
+    unit_cost: object = None,
 ) -> ReceiptLine:
     return ReceiptLine(
         line_no=line_no, quantity=given_decimal(quantity, f"{field}.quantity"), lot=lot,
         expiry_date=parse_date(expiry_date, f"{field}.expiry_date"),
         production_date=parse_date(production_date, f"{field}.production_date"),
         serials=tuple(serials), location=location, barcode=barcode,
+        unit_cost=given_decimal(unit_cost, f"{field}.unit_cost"),
     )
 
 

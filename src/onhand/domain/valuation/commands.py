@@ -37,6 +37,13 @@ class SetCompanyCostingMethod:
 
 
 @dataclass(frozen=True)
+class SetPriceDifferences:
+    """Where a receipt's difference from its order's unit cost goes: to_stock or variance."""
+
+    choice: str
+
+
+@dataclass(frozen=True)
 class SetItemCostingMethod:
     """Give an item its own method, or (None or "") let it follow the company's."""
 

@@ -147,6 +147,32 @@ def push(
                          f"{pushed.remote_id} (at {pushed.finished_at:%Y-%m-%d %H:%M:%S} UTC)"))
 
 
+@journal_app.command("run-nightly")
+def run_nightly(
+    ctx: typer.Context,
+    since: Annotated[str | None, typer.Option(help="Push every posted day from this one that a system has not "
+                                                   "got (default: from the day after the last day sent "
+                                                   "there).")] = None,
+) -> None:
+    """Post every day that is over and not yet posted, then push the posted journals to each configured
+    accounting system. Idempotent: run it every night (cron) or again after a failure; exits 7 when a push
+    failed."""
+    run = services.nightly_journals.run_nightly(onhand(ctx), since=since)
+    posted = ", ".join(d.isoformat() for d in run.posted) if run.posted else "none"
+    console().print(text(f"Posted {len(run.posted)} day(s): {posted}"))
+    for p in run.pushed:
+        console().print(text(f"Sent the journal of {p.day} to {p.target} as {p.reference}: {p.remote_id}"))
+    if not run.targets:
+        console().print(text("No accounting system is configured: nothing pushed (docs/accounting.md)"))
+    elif not run.pushed and run.succeeded:
+        console().print(text(f"Nothing to push to {', '.join(run.targets)}"))
+    for failure in run.failures:
+        typer.echo(f"error: the journal of {failure.day} was not sent to {failure.target}: {failure.reason}; "
+                   "run `onhand journal run-nightly` again once it is fixed", err=True)
+    if not run.succeeded:
+        raise typer.Exit(7)
+
+
 @journal_app.command("pushes")
 def pushes(
     ctx: typer.Context,

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from onhand.config import Settings
-from onhand.entrypoints.cli import admin, audit, builds, postings, server, stock, worker
+from onhand.entrypoints.cli import accounting_connect, admin, audit, builds, postings, server, stock, worker
 from onhand.entrypoints.cli.amazon import amazon_app
 from onhand.entrypoints.cli.assemblies import boms_app, bundles_app
 from onhand.entrypoints.cli.channels import channels_app
@@ -88,6 +88,7 @@ app.add_typer(receipts_app, name="receipts")
 app.add_typer(shipments_app, name="supplier-shipments")
 app.add_typer(valuation_app, name="valuation")
 accounting_app.add_typer(chart_app, name="chart")
+accounting_app.command("connect")(accounting_connect.connect_command)
 app.add_typer(accounting_app, name="accounting")
 app.add_typer(journal_app, name="journal")
 app.command("scan")(scan_command)

@@ -8,6 +8,7 @@ real character, as `<GS>` or as `\\x1d`. Landed costs are
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
 import typer
@@ -24,6 +25,7 @@ from onhand.domain.purchasing.commands import (
     parse_landed_cost,
     parse_receipt_line,
 )
+from onhand.domain.quantities import parse_decimal
 from onhand.entrypoints.cli.order_options import IdempotencyKey
 from onhand.entrypoints.cli.postings import EffectiveAt
 from onhand.entrypoints.cli.purchasing_render import print_receipt
@@ -71,6 +73,21 @@ def receipt_lines(
     return lines
 
 
+def invoiced_costs(lines: list[ReceiptLine], values: list[str] | None) -> list[ReceiptLine]:
+    """The lines with the invoiced unit costs given as LINE=COST (`--unit-cost`)."""
+    costs: dict[int, str] = {}
+    for value in values or []:
+        number, sep, cost = value.partition("=")
+        if not sep or not cost.strip():
+            raise typer.BadParameter(f"{value!r} is not LINE=COST", param_hint="'--unit-cost'")
+        costs[_line_no(number, value, "'--unit-cost'")] = cost.strip()
+    unknown = sorted(set(costs) - {ln.line_no for ln in lines})
+    if unknown:
+        raise typer.BadParameter(f"line {unknown[0]} is not received here", param_hint="'--unit-cost'")
+    return [replace(ln, unit_cost=parse_decimal(costs[ln.line_no], f"lines[{i}].unit_cost"))
+            if ln.line_no in costs else ln for i, ln in enumerate(lines)]
+
+
 def landed_costs(values: list[str] | None) -> list[NewLandedCost]:
     costs = []
     for value in values or []:
@@ -97,10 +114,13 @@ def receive(
     exchange_rate: Annotated[str | None, typer.Option(help="Company currency per unit of the order's "
                                                            "(needed for a foreign currency).")] = None,
     delivery_reference: Annotated[str | None, typer.Option(help="The supplier's delivery note number.")] = None,
+    unit_cost: Annotated[list[str] | None, typer.Option("--unit-cost", metavar="LINE=COST",
+                                                        help="The supplier's invoiced unit cost of an order line "
+                                                             "when it differs from the order's (repeat).")] = None,
     cost: Costs = None, effective_at: EffectiveAt = None, idempotency_key: IdempotencyKey = None,
 ) -> None:
     """Receive goods against a purchase order: one posting, all lines or none."""
-    lines = receipt_lines(line, serials, scan, None)
+    lines = invoiced_costs(receipt_lines(line, serials, scan, None), unit_cost)
     if not lines:
         raise typer.BadParameter("give at least one --line, --serials or --scan", param_hint="'--line'")
     print_receipt(services.receiving.receive_purchase_order(

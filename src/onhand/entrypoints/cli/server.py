@@ -15,7 +15,7 @@ from onhand.domain.access.commands import CreateApiKey
 from onhand.entrypoints.cli.keys import print_new_key
 from onhand.entrypoints.cli.render import console
 from onhand.entrypoints.cli.session import Session, onhand, redact, session
-from onhand.entrypoints.cli.worker import worker_in_background
+from onhand.entrypoints.cli.worker import NightlyJournals, worker_in_background
 
 Host = Annotated[str, typer.Option(help="Interface to listen on.")]
 Port = Annotated[int, typer.Option(min=1, max=65535, help="TCP port to listen on.")]
@@ -40,19 +40,22 @@ def serve(
         "--worker/--no-worker",
         help="Run the worker (followers, webhook deliveries) in this process too; default: on for SQLite, "
         "off for PostgreSQL (run `onhand worker` processes there).")] = None,
+    nightly_journals: NightlyJournals = None,
 ) -> None:
     """Run the HTTP API (docs at /docs)."""
-    serve_with_worker(onhand(ctx), host, port, worker)
+    serve_with_worker(onhand(ctx), host, port, worker, nightly_journals=nightly_journals)
 
 
-def serve_with_worker(target: Onhand, host: str, port: int, worker: bool | None = None) -> None:
+def serve_with_worker(
+    target: Onhand, host: str, port: int, worker: bool | None = None, *, nightly_journals: int | None = None
+) -> None:
     """The API, with the worker in-process when asked (None: on SQLite, which needs no other process)."""
     if worker is None:
         worker = target.engine.dialect.name == "sqlite"
     if not worker:
         run_server(target, host, port)
         return
-    with worker_in_background(target):
+    with worker_in_background(target, nightly_journals=nightly_journals):
         run_server(target, host, port)
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from onhand import services
-from onhand.domain.valuation.commands import SetCompanyCostingMethod, SetItemCostingMethod
+from onhand.domain.valuation.commands import SetCompanyCostingMethod, SetItemCostingMethod, SetPriceDifferences
 from onhand.entrypoints.cli import opening_valuation
 from onhand.entrypoints.cli.render import console, fields, quantity, table, text
 from onhand.entrypoints.cli.session import onhand
@@ -27,6 +27,21 @@ def costing(
     chosen = (services.costing.set_company_costing_method(service, SetCompanyCostingMethod(method))
               if method is not None else services.costing.get_company_costing_method(service))
     console().print(text(f"Costing method: {chosen}"))
+
+
+@valuation_app.command("price-differences")
+def price_differences(
+    ctx: typer.Context,
+    set_: Annotated[str | None, typer.Option("--set", help="to_stock (the receipt's layers take the invoiced "
+                                                           "cost) or variance (they keep the order's; the "
+                                                           "difference to the purchase price variance account).")]
+    = None,
+) -> None:
+    """Where a receipt's difference from its order's unit cost goes; change it with --set."""
+    service = onhand(ctx)
+    chosen = (services.price_differences.set_price_differences(service, SetPriceDifferences(set_))
+              if set_ is not None else services.price_differences.get_price_differences(service))
+    console().print(text(f"Purchase price differences: {chosen}"))
 
 
 @valuation_app.command("item-costing")

@@ -7,6 +7,7 @@ import signal
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Annotated
 
 import typer
@@ -22,14 +23,20 @@ STOP_WAIT = 30.0
 Poll = Annotated[float, typer.Option(min=0.05, max=60.0, help="Seconds between idle rounds (a commit of this "
                                      "process wakes it sooner).")]
 
+NightlyJournals = Annotated[int | None, typer.Option(
+    "--nightly-journals", metavar="MINUTES", min=0, max=720, envvar="ONHAND_NIGHTLY_JOURNALS",
+    help="Also post the days that are over and push their journals to the configured accounting systems, "
+         "once a day, MINUTES after the company's midnight (docs/accounting.md). Default: not run.")]
 
-def senders() -> dict[str, Sender]:
+
+def senders(nightly_journals: int | None = None) -> dict[str, Sender]:
     """The standard senders and Amazon's round (its API client is made here, at the edge)."""
-    return {**standard_senders(), "amazon": Sender("amazon", AmazonSender())}
+    grace = timedelta(minutes=nightly_journals) if nightly_journals is not None else None
+    return {**standard_senders(nightly_journals=grace), "amazon": Sender("amazon", AmazonSender())}
 
 
-def _run(target: Onhand, stopping: threading.Event, poll: float) -> None:
-    services.worker.run_worker(target, standard_followers().values(), senders().values(),
+def _run(target: Onhand, stopping: threading.Event, poll: float, nightly_journals: int | None = None) -> None:
+    services.worker.run_worker(target, standard_followers().values(), senders(nightly_journals).values(),
                                stopping=stopping, wait=target.wait_for_changes, poll=poll)
 
 
@@ -42,12 +49,15 @@ def stopper(target: Onhand, stopping: threading.Event) -> Callable[[], None]:
 
 
 @contextmanager
-def worker_in_background(target: Onhand, poll: float = 1.0) -> Iterator[threading.Thread]:
+def worker_in_background(
+    target: Onhand, poll: float = 1.0, nightly_journals: int | None = None
+) -> Iterator[threading.Thread]:
     """The worker in a thread of this process while the block runs; asked to stop when it
     ends, and waited for up to STOP_WAIT seconds (a round may be sending to a slow receiver;
     the thread is a daemon, and what it had claimed is due again when its lease ends)."""
     stopping = threading.Event()
-    thread = threading.Thread(target=_run, args=(target, stopping, poll), name="onhand-worker", daemon=True)
+    thread = threading.Thread(target=_run, args=(target, stopping, poll, nightly_journals), name="onhand-worker",
+                              daemon=True)
     thread.start()
     try:
         yield thread
@@ -56,7 +66,7 @@ def worker_in_background(target: Onhand, poll: float = 1.0) -> Iterator[threadin
         thread.join(timeout=STOP_WAIT)
 
 
-def worker(ctx: typer.Context, poll: Poll = 1.0) -> None:
+def worker(ctx: typer.Context, poll: Poll = 1.0, nightly_journals: NightlyJournals = None) -> None:
     """Run the followers and senders (webhook deliveries, channel pushes) until stopped.
 
     Several workers may run against one PostgreSQL database: they share the work without
@@ -66,9 +76,9 @@ def worker(ctx: typer.Context, poll: Poll = 1.0) -> None:
     stop = stopper(target, stopping)
     previous = {sig: signal.signal(sig, lambda _signum, _frame: stop()) for sig in (signal.SIGTERM, signal.SIGINT)}
     typer.echo(f"worker running: followers {', '.join(standard_followers())}; senders "
-               f"{', '.join(senders())} (SIGTERM or Ctrl-C stops)", err=True)
+               f"{', '.join(senders(nightly_journals))} (SIGTERM or Ctrl-C stops)", err=True)
     try:
-        _run(target, stopping, poll)
+        _run(target, stopping, poll, nightly_journals)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

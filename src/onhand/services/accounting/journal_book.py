@@ -27,6 +27,7 @@ from onhand.domain.accounting.journal import (
     Journal,
     JournalLine,
     OpeningEntry,
+    PriceVarianceEntry,
     RefundEntry,
     SaleEntry,
     ValuedEntry,
@@ -50,8 +51,9 @@ MOVE = "move"
 # or count with reason `opening`).
 OPENING = "opening"
 REFUND = "refund"  # revenue reversed by customer returns
+PPV = "ppv"  # receipts kept at the order's cost, invoiced at another (purchase price variance)
 
-# kind ("move", "sale", "refund" or "opening"), role, item category, location id, destination id (transfers)
+# kind ("move", "sale", "refund", "opening" or "ppv"), role, item category, location id, destination id (transfers)
 Key = tuple[str, str, str | None, int | None, int | None]
 
 
@@ -124,6 +126,8 @@ class JournalBook:
             sums[(REFUND, REFUND, category, location, None)] = (amount, ZERO)
         for r in self.uow.journals.opening_sums(start, end):
             sums[(OPENING, OPENING, r.category, int(r.location_id), None)] = (r.value, r.variance)
+        for (category, location), amount in self.uow.journals.price_variance_sums(start, end).items():
+            sums[(PPV, AccountRole.PURCHASE_PRICE_VARIANCE.value, category, location, None)] = (amount, ZERO)
         return sums
 
     def booked(self, days: Iterable[date]) -> dict[date, dict[Key, tuple[Decimal, Decimal]]]:
@@ -162,7 +166,7 @@ class JournalBook:
         return own + self.changes(self.corrected_days(day))
 
     def journal(self, day: date, basis: list[BasisRow]) -> Journal:
-        entries, sales, openings, refunds = [], [], [], []
+        entries, sales, openings, refunds, variances = [], [], [], [], []
         for row in basis:
             kind, role, category, location, destination = row.key
             place = self.places.get(location) if location is not None else None
@@ -176,11 +180,15 @@ class JournalBook:
                 sales.append(SaleEntry(0, row.value, row.effective_day, day, location=place, category=category))
             elif kind == REFUND:
                 refunds.append(RefundEntry(row.value, row.effective_day, day, location=place, category=category))
+            elif kind == PPV:
+                variances.append(PriceVarianceEntry(row.value, row.effective_day, day, location=place,
+                                                    category=category))
             else:
                 target = self.places.get(destination) if destination is not None else None
                 entries.append(ValuedEntry(0, MoveRole(role), row.value, row.effective_day, day, location=place,
                                            destination=target, category=category, variance=row.variance))
-        return daily_journal(day, entries, sales, openings=openings, refunds=refunds, accounts=self.accounts,
+        return daily_journal(day, entries, sales, openings=openings, refunds=refunds, price_variances=variances,
+                             accounts=self.accounts,
                              currency=self.currency, tracking_category=self.tracking)
 
     def frozen(self, days: Iterable[date]) -> dict[date, tuple[Journal, datetime, Decimal]]:

@@ -6,6 +6,12 @@ quantity, lot and unit cost in the order's currency, and the receipt its exchang
 to the company currency, for valuation. A line may not go past its ordered quantity
 plus the over-receipt tolerance (the supplier's, else the company's); a short line
 stays open until the order is closed.
+
+A line may give the supplier's invoiced unit cost (`unit_cost`) when it differs from the
+order's; the company's costing setting says where the difference goes
+(domain/valuation/price_differences.py): `to_stock`, the line's layers take the invoiced
+cost; `variance`, they keep the order's, and the line keeps the invoiced cost beside it
+(`invoiced_unit_cost`) for the journal's purchase price variance.
 """
 
 from __future__ import annotations
@@ -27,9 +33,11 @@ from onhand.domain.purchasing.purchase_orders import (
     receivable_limit,
     require_receivable,
     validate_exchange_rate,
+    validate_money,
     validate_reference,
 )
 from onhand.domain.quantities import plain, positive_quantity
+from onhand.domain.valuation.price_differences import PriceDifferences
 from onhand.services import resolve
 from onhand.services.catalog.lots import add_lot, parse_date
 from onhand.services.catalog.scanning import resolve_scan
@@ -55,6 +63,16 @@ class _Line:
     quantity: Decimal
     place: Location
     lots: list[tuple[Lot | None, Decimal]]
+    invoiced: Decimal | None = None  # the supplier's unit cost, when given
+
+    def costs(self, differences: PriceDifferences) -> tuple[Decimal, Decimal | None]:
+        """The unit cost the layers take, and the invoiced one kept beside it for a variance."""
+        ordered = self.order_line.unit_cost
+        if self.invoiced is None or self.invoiced == ordered:
+            return ordered, None
+        if differences is PriceDifferences.VARIANCE:
+            return ordered, self.invoiced
+        return self.invoiced, None
 
 
 def receive_purchase_order(
@@ -116,8 +134,9 @@ def post_receipt(
     if uow.receipts.by_reference(grn) is not None:
         raise AlreadyExists("receipt", grn, "receipt_reference")
     source = uow.locations.virtual(LocationKind.SUPPLIER)
+    differences = PriceDifferences(uow.valuation.price_differences())
     moves = [
-        MoveLine(ln.item, source, ln.place, quantity, lot, unit_cost=ln.order_line.unit_cost * rate)
+        MoveLine(ln.item, source, ln.place, quantity, lot, unit_cost=ln.costs(differences)[0] * rate)
         for ln in taken for lot, quantity in ln.lots
     ]
     draft = PostingDraft(kind=PostingKind.RECEIPT, moves=tuple(moves), reference=grn,
@@ -125,7 +144,8 @@ def post_receipt(
     posting_id = post(uow, draft, now=now, effective_at=parse_effective_at(effective_at, uow, now=now))
     rows = [
         {"order_line_id": ln.order_line.id, "item_id": ln.item.id, "location_id": ln.place.id,
-         "lot_id": lot.id if lot else None, "quantity": quantity, "unit_cost": ln.order_line.unit_cost}
+         "lot_id": lot.id if lot else None, "quantity": quantity, "unit_cost": ln.costs(differences)[0],
+         "invoiced_unit_cost": ln.costs(differences)[1]}
         for ln in taken for lot, quantity in ln.lots
     ]
     header = {"reference": grn, "order_id": order.id, "posting_id": posting_id, "currency": order.currency,
@@ -220,7 +240,8 @@ def _resolve(
         if lot_code is not None or serials:
             raise InvalidInput(f"{field}.lot", f"item {item.sku!r} is not lot- or serial-tracked; give no lot")
         lots = [(None, quantity)]
-    return _Line(order_line, item, quantity, place, lots)
+    invoiced = validate_money(given.unit_cost, f"{field}.unit_cost") if given.unit_cost is not None else None
+    return _Line(order_line, item, quantity, place, lots, invoiced)
 
 
 def _agreed(typed: str | None, scanned: str | None, field: str) -> str | None:

@@ -41,6 +41,16 @@ class JournalPushRepository:
         return int(self._conn.execute(select(func.count()).select_from(journal_pushes).where(
             journal_pushes.c.day == day, journal_pushes.c.target == target)).scalar_one())
 
+    def last_sent_day(self, target: str) -> date | None:
+        """The latest day whose journal was sent to the target."""
+        return self._conn.execute(select(func.max(journal_pushes.c.day)).where(
+            journal_pushes.c.target == target, journal_pushes.c.status == "sent")).scalar()
+
+    def first_day(self, target: str) -> date | None:
+        """The earliest day with a push to the target, whatever its outcome."""
+        return self._conn.execute(select(func.min(journal_pushes.c.day)).where(
+            journal_pushes.c.target == target)).scalar()
+
     def add(self, row: Mapping[str, Any]) -> int:
         return int(self._conn.execute(insert(journal_pushes).returning(journal_pushes.c.id), dict(row)).scalar_one())
 

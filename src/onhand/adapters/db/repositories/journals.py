@@ -52,6 +52,7 @@ from onhand.adapters.db.tables.accounting import (
     journal_lines,
 )
 from onhand.adapters.db.tables.opening_values import opening_valuations, opening_values
+from onhand.adapters.db.tables.purchasing import receipt_lines, receipts
 from onhand.adapters.db.tables.valuation import move_values
 from onhand.adapters.db.types import ScaledDecimal
 from onhand.domain.accounting.records import (
@@ -131,6 +132,15 @@ _NEXT_VALUED_TIME = (
     .where(postings.c.effective_at >= bindparam("start"), postings.c.effective_at < bindparam("end"))
     .order_by(postings.c.effective_at)
     .limit(1)
+)
+# Receipt lines kept at the order's cost although invoiced at another (costing setting "variance").
+_PRICE_VARIANCES = (
+    select(items.c.category, receipt_lines.c.location_id, receipt_lines.c.quantity, receipt_lines.c.unit_cost,
+           receipt_lines.c.invoiced_unit_cost, receipts.c.exchange_rate)
+    .join_from(receipt_lines, receipts, receipts.c.id == receipt_lines.c.receipt_id)
+    .join(postings, postings.c.id == receipts.c.posting_id)
+    .join(items, items.c.id == receipt_lines.c.item_id)
+    .where(receipt_lines.c.invoiced_unit_cost.is_not(None), _IN_RANGE)
 )
 _CHUNK = 500
 _MOVES_OF = (
@@ -247,6 +257,16 @@ class JournalRepository:
     def opening_sums(self, start: datetime, end: datetime) -> list[Any]:
         """Opening valuations recorded in [start, end): value and variance per category and location."""
         return list(self._conn.execute(_OPENING_SUMS, {"start": start, "end": end}))
+
+    def price_variance_sums(self, start: datetime, end: datetime) -> dict[tuple[str | None, int], Decimal]:
+        """Σ quantity × (invoiced − ordered unit cost) × rate of the receipts effective in [start, end)
+        kept at the order's cost, per category and location, exactly (few lines: summed here)."""
+        sums: dict[tuple[str | None, int], Decimal] = {}
+        for r in self._conn.execute(_PRICE_VARIANCES, {"start": start, "end": end}):
+            key = (r.category, int(r.location_id))
+            amount = r.quantity * (r.invoiced_unit_cost - r.unit_cost) * r.exchange_rate
+            sums[key] = sums.get(key, ZERO) + amount
+        return sums
 
     def opening_times(self, end: datetime) -> list[datetime]:
         """When each opening valuation before `end` was recorded (a handful: one per go-live)."""

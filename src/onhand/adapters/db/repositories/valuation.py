@@ -20,6 +20,9 @@ PoolRow = tuple[int, int, int]
 _MOVE_IDS = select(moves.c.id).where(moves.c.posting_id == bindparam("posting_id")).order_by(moves.c.id)
 _SET_COMPANY_METHOD = update(company).where(company.c.id == 1).values(costing_method=bindparam("method"))
 _COMPANY_METHOD = select(company.c.costing_method).where(company.c.id == 1)
+_PRICE_DIFFERENCES = select(company.c.purchase_price_differences).where(company.c.id == 1)
+_SET_PRICE_DIFFERENCES = update(company).where(company.c.id == 1).values(
+    purchase_price_differences=bindparam("chosen"))
 _ITEM_METHODS = select(item_costing).where(item_costing.c.item_id.in_(bindparam("ids", expanding=True)))
 _ALL_ITEM_METHODS = select(item_costing)
 _METHODS = (
@@ -159,6 +162,13 @@ class ValuationRepository:
 
     def set_company_method(self, method: str) -> None:
         self._conn.execute(_SET_COMPANY_METHOD, {"method": method})
+
+    def price_differences(self) -> str:
+        """Where a receipt's difference from its order's unit cost goes: to_stock or variance."""
+        return str(self._conn.execute(_PRICE_DIFFERENCES).scalar_one())
+
+    def set_price_differences(self, chosen: str) -> None:
+        self._conn.execute(_SET_PRICE_DIFFERENCES, {"chosen": chosen})
 
     def item_methods(self, item_ids: Iterable[int] | None = None) -> dict[int, str]:
         if item_ids is None:

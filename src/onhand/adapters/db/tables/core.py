@@ -47,6 +47,8 @@ company = Table(
     Column("accounting_region", String(8)),
     Column("export_tax_rate", String(60)),
     Column("export_date_format", String(10)),
+    # A receipt at another unit cost than its order's: to_stock or variance (revision 0032).
+    Column("purchase_price_differences", String(16), nullable=False, server_default="to_stock"),
 )
 
 units = Table(

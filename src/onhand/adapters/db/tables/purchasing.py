@@ -119,8 +119,11 @@ receipt_lines = Table(
     Column("location_id", Id, ForeignKey("locations.id"), nullable=False),
     Column("lot_id", Id, ForeignKey("lots.id")),
     Column("quantity", ScaledDecimal, nullable=False),
-    # In the order's currency.
+    # In the order's currency: the cost its layers take.
     Column("unit_cost", ScaledDecimal, nullable=False),
+    # The supplier's invoiced cost when it differs from unit_cost (the order's) and the
+    # difference goes to the purchase price variance account (revision 0032).
+    Column("invoiced_unit_cost", ScaledDecimal),
     CheckConstraint("quantity > 0", name="positive_quantity"),
     Index("ix_receipt_lines_receipt_id", "receipt_id"),
     Index("ix_receipt_lines_order_line_id", "order_line_id"),

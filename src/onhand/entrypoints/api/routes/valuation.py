@@ -7,7 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from onhand import services
-from onhand.domain.valuation.commands import SetCompanyCostingMethod, SetItemCostingMethod, ValueOpeningStock
+from onhand.domain.valuation.commands import (
+    SetCompanyCostingMethod,
+    SetItemCostingMethod,
+    SetPriceDifferences,
+    ValueOpeningStock,
+)
 from onhand.entrypoints.api.auth import Bookkeeper, IdempotencyKey, OnhandDep, Reader, SettingsAdmin
 from onhand.entrypoints.api.bodies import ExactJsonRoute
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, PathId
@@ -21,6 +26,8 @@ from onhand.entrypoints.api.schemas.valuation import (
     OpeningValuationIn,
     OpeningValuationOut,
     PostingValuesOut,
+    PriceDifferencesIn,
+    PriceDifferencesOut,
     UnvaluedList,
     UnvaluedOut,
     ValuationReportOut,
@@ -44,6 +51,21 @@ def set_costing(
         onhand, SetCompanyCostingMethod(body.method), idempotency_key=idempotency_key
     )
     return CostingOut(method=method)
+
+
+@router.get("/costing/price-differences", summary="Where a receipt's difference from its order's unit cost goes")
+def get_price_differences(onhand: OnhandDep, _key: Reader) -> PriceDifferencesOut:
+    return PriceDifferencesOut(choice=services.price_differences.get_price_differences(onhand))
+
+
+@router.put("/costing/price-differences", summary="Choose where a receipt's difference from its order's unit cost "
+                                                   "goes (admin): to_stock or variance")
+def set_price_differences(
+    body: PriceDifferencesIn, onhand: OnhandDep, _key: SettingsAdmin, idempotency_key: IdempotencyKey = None
+) -> PriceDifferencesOut:
+    chosen = services.price_differences.set_price_differences(
+        onhand, SetPriceDifferences(body.choice), idempotency_key=idempotency_key)
+    return PriceDifferencesOut(choice=chosen)
 
 
 @router.get("/costing/changes", summary="The history of changes of costing method (the company's and items' own)")

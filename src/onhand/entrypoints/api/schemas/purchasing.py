@@ -241,6 +241,9 @@ class ReceiptLineIn(RequestModel):
     serials: list[str] = Field(default_factory=list, description="Serial-tracked items: one per unit")
     location: str | None = Field(None, description="A bin in the order's destination (default: the receipt's)")
     barcode: str | None = Field(None, description="A scanned GTIN or GS1 element string (\\u001d as FNC1)")
+    unit_cost: DecimalIn | None = Field(None, description="The supplier's invoiced cost of one unit, in the order's "
+                                                          "currency (default: the order's); where a difference "
+                                                          "goes: PUT /costing/price-differences")
 
     def to_line(self, field: str) -> ReceiptLine:
         return parse_receipt_line(field, **self.model_dump())

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from onhand.domain.quantities import parse_decimal
 from onhand.domain.valuation.cost_layers import CostingMethod
+from onhand.domain.valuation.price_differences import PriceDifferences
 from onhand.entrypoints.api.schemas.common import DecimalIn, DecimalOut, RequestModel, ResponseModel, choices
 from onhand.services.valuation.costing_methods import CostingChangeView, ItemCosting
 from onhand.services.valuation.opening import OpeningCost, OpeningValuationView, UnvaluedStock
@@ -29,6 +30,17 @@ class ItemCostingIn(RequestModel):
 
 class CostingOut(ResponseModel):
     method: str
+
+
+class PriceDifferencesIn(RequestModel):
+    choice: str = Field(description="to_stock: a receipt at another unit cost than its order's puts the invoiced "
+                                    "cost in its layers; variance: the layers keep the order's cost and the "
+                                    "difference goes to the purchase price variance account",
+                        examples=["to_stock"], json_schema_extra=choices(PriceDifferences))
+
+
+class PriceDifferencesOut(ResponseModel):
+    choice: str
 
 
 class ItemCostingOut(ResponseModel):
