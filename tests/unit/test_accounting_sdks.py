@@ -10,6 +10,7 @@ import pytest
 
 from onhand.adapters.accounting import exports
 from onhand.adapters.accounting.sdks import LazyPushers, load
+from onhand.domain.accounting.regions import REGIONS
 from onhand.domain.errors import MissingExtra
 from tests.unit.test_accounting_exports import journal
 
@@ -28,15 +29,15 @@ def without_sdks(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_an_export_that_needs_a_missing_sdk_names_the_extra_to_install(without_sdks):
     with pytest.raises(MissingExtra) as raised:
-        exports.journal_exporters()["xero-json"]([journal()], "POSTED")
+        exports.journal_exporters()["xero-json"]([journal()], "POSTED", REGIONS["UK"])
     assert raised.value.field == "format" and "pip install 'onhand[xero]'" in raised.value.reason
     with pytest.raises(MissingExtra, match=r"pip install 'onhand\[quickbooks\]'"):
-        exports.journal_exporters()["qbo-json"]([journal()], "POSTED")
+        exports.journal_exporters()["qbo-json"]([journal()], "POSTED", REGIONS["UK"])
 
 
 def test_the_xero_csv_template_and_plain_csv_need_no_sdk(without_sdks):
-    assert exports.journal_exporters()["xero-csv"]([journal()], "POSTED").startswith("*Narration")
-    assert exports.journal_exporters()["csv"]([journal()], "POSTED")
+    assert exports.journal_exporters()["xero-csv"]([journal()], "POSTED", REGIONS["UK"]).startswith("*Narration")
+    assert exports.journal_exporters()["csv"]([journal()], "POSTED", REGIONS["UK"])
 
 
 def test_a_pusher_is_made_when_first_asked_for_and_a_missing_sdk_refuses_the_target(without_sdks):

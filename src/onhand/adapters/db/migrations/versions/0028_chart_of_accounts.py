@@ -38,8 +38,9 @@ def upgrade() -> None:
         sa.Column('loaded_at', sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_chart_accounts')),
     )
-    with op.batch_alter_table('opening_values', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('via_moves', sa.Boolean(), nullable=False, server_default=sa.false()))
+    # A plain ADD COLUMN (SQLite takes a NOT NULL column with a default): a batch would
+    # copy the table and write its constraints in an order that differs between runs.
+    op.add_column('opening_values', sa.Column('via_moves', sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade() -> None:

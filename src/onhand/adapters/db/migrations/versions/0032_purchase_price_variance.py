@@ -3,7 +3,7 @@ order's price goes (`to_stock` or `variance`), and the invoiced cost a receipt l
 apart from its layers' cost when it goes to the purchase price variance account.
 
 Revision ID: 0032
-Revises: 0027
+Revises: 0028
 """
 
 from __future__ import annotations
