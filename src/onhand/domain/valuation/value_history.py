@@ -132,10 +132,9 @@ class ItemValuation:
         self.method = method
         self.default_unit_cost = default_unit_cost
         self.position = start.position if start else None
-        blend = method is CostingMethod.MOVING_AVERAGE
         rests = rests or {}
         self.pools: dict[PoolKey, Pool] = {
-            key: Pool(blend=blend, snapshot=snap, rest=rests.get(key))
+            key: Pool(method, snapshot=snap, rest=rests.get(key))
             for key, snap in (start.pools.items() if start else ())
         }
 
@@ -143,7 +142,7 @@ class ItemValuation:
         key = pool_key(self.method, location, lot)
         found = self.pools.get(key)
         if found is None:
-            found = self.pools[key] = Pool(blend=self.method is CostingMethod.MOVING_AVERAGE)
+            found = self.pools[key] = Pool(self.method)
             found.last_unit_cost = self.default_unit_cost
         return found
 
@@ -155,8 +154,7 @@ class ItemValuation:
         """Cross a change of costing method: the pools re-layered under it, value unchanged."""
         pools = convert(self.snapshot().pools, self.method, change)
         self.method = change.method
-        blend = change.method is CostingMethod.MOVING_AVERAGE
-        self.pools = {key: Pool(blend=blend, snapshot=snap) for key, snap in pools.items()}
+        self.pools = {key: Pool(change.method, snapshot=snap) for key, snap in pools.items()}
 
     def apply(self, move: CostMove, earlier: Mapping[int, MoveValue]) -> MoveValue:
         """Value `move` and change the pools; `earlier` gives the values of moves a return may name."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol
@@ -46,7 +46,8 @@ class ValuationRepository(Protocol):
 
     def save_pools(self, pools: Mapping[PoolRow, PoolSnapshot]) -> None: ...
 
-    def pools_at(self, keys: Iterable[PoolRow], takes: Mapping[PoolRow, Decimal]) -> dict[PoolRow, StoredPool]: ...
+    def pools_at(self, keys: Iterable[PoolRow], takes: Mapping[PoolRow, Decimal], *,
+                 whole: Collection[PoolRow] = ()) -> dict[PoolRow, StoredPool]: ...
 
     def save_pool_changes(self, changes: list[PoolChange]) -> None: ...
 

@@ -132,10 +132,11 @@ def _stored_pools(
     heads: dict[int, tuple[Position, int]],
 ) -> dict[tuple[int, int, int], StoredPool]:
     """The pools the moves touch as stored, with how much each move takes from its source
-    (so that a long pool is read only as far as that); every pool of an item that keeps a
-    checkpoint this time (a checkpoint holds them all)."""
+    (so that a long pool is read only as far as that; a LIFO pool taken from, whole);
+    every pool of an item that keeps a checkpoint this time (a checkpoint holds them all)."""
     takes: dict[tuple[int, int, int], Decimal] = defaultdict(Decimal)
     keys: set[tuple[int, int, int]] = set()
+    whole: set[tuple[int, int, int]] = set()  # LIFO takes start from the newest layer
     counts: dict[int, int] = defaultdict(int)
     for _id, _ids, draft in postings:
         for move in draft.moves:
@@ -148,9 +149,11 @@ def _stored_pools(
             if move.source.is_internal:
                 location, lot = pool_key(method, move.source.id, _lot(move))
                 takes[(move.item.id, location, lot or 0)] += move.quantity
+                if method is CostingMethod.LIFO:
+                    whole.add((move.item.id, location, lot or 0))
     if any(heads.get(item, (None, 0))[1] + count >= CHECKPOINT_EVERY for item, count in counts.items()):
         raise NeedsWholePool("a checkpoint is due")
-    return uow.valuation.pools_at(keys, takes)
+    return uow.valuation.pools_at(keys, takes, whole=whole)
 
 
 def _engines_at(
