@@ -25,6 +25,7 @@ Every stored figure stays within the bounds of domain/quantities.py and money.py
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Context, Decimal
@@ -251,10 +252,14 @@ class Pool:
             raise NeedsWholePool("a layer older than the newest unread one")
         after.insert(position, layer)
 
-    def take(self, quantity: Decimal) -> Taken:
+    def take(self, quantity: Decimal, *, own: Collection[int] = ()) -> Taken:
         """Take `quantity` out, oldest layers first (newest first under LIFO); beyond what
-        is here, at the last unit cost."""
-        pieces = self._take_newest(quantity) if self.newest_first else self._take_oldest(quantity)
+        is here, at the last unit cost. `own`: moves whose layers leave before any other
+        (a return to supplier sends back its receipts' own units), unless the pool blends."""
+        pieces = self._take_own(quantity, own) if own and not self.blend else []
+        wanted = quantity - sum((piece.quantity for piece in pieces), ZERO)
+        if wanted > 0:
+            pieces += self._take_newest(wanted) if self.newest_first else self._take_oldest(wanted)
         value = sum((piece.value for piece in pieces), ZERO)
         wanted = quantity - sum((piece.quantity for piece in pieces), ZERO)
         short_value = ZERO
@@ -286,6 +291,34 @@ class Pool:
             raise NeedsWholePool("a take beyond the layers read")
         if self._head > 64 and self._head * 2 > len(layers):
             del layers[: self._head]
+            self._head = 0
+        return pieces
+
+    def _take_own(self, quantity: Decimal, own: Collection[int]) -> list[Layer]:
+        """The layers that came in with the moves `own`, in the method's order, up to `quantity`."""
+        if self.rest is not None:  # they may be among the unread layers
+            raise NeedsWholePool("a take of given layers needs every layer")
+        live: list[Layer | None] = list(self.layers[self._head:])
+        order = range(len(live) - 1, -1, -1) if self.newest_first else range(len(live))
+        pieces: list[Layer] = []
+        wanted = quantity
+        for index in order:
+            layer = live[index]
+            if wanted <= 0:
+                break
+            if layer is None or layer.origin not in own:
+                continue
+            if layer.quantity <= wanted:
+                pieces.append(layer)
+                live[index] = None
+                wanted -= layer.quantity
+            else:
+                part = share(layer.value, wanted, layer.quantity)
+                pieces.append(Layer(layer.opened_at, layer.origin, wanted, part))
+                live[index] = Layer(layer.opened_at, layer.origin, layer.quantity - wanted, layer.value - part)
+                wanted = ZERO
+        if pieces:
+            self.layers = [layer for layer in live if layer is not None]
             self._head = 0
         return pieces
 

@@ -53,6 +53,9 @@ class CostMove:
     currency; adjustments: optional) or `value` (build outputs: the total, exact).
     A customer return names the outbound moves it reverses in `returns_moves` (its order's
     shipments of the item before it): it comes in at their value per unit, as they are now.
+    A return to supplier names there the receipts it reverses (its order's receipts of the
+    item and lot): their own layers leave first (specific identification), unless the
+    method blends them (moving average), then the method's order for the rest.
     """
 
     id: int
@@ -165,7 +168,8 @@ class ItemValuation:
         if role is MoveRole.TRANSFER:
             return self._transfer(move)
         if role.is_outbound:
-            taken = self.pool(_required(move.source, move, "source"), move.lot).take(move.quantity)
+            own = move.returns_moves if role is MoveRole.SUPPLIER_RETURN else ()
+            taken = self.pool(_required(move.source, move, "source"), move.lot).take(move.quantity, own=own)
             return MoveValue(move.id, move.quantity, taken.value, ValueBasis.LAYERS)
         destination = self.pool(_required(move.destination, move, "destination"), move.lot)
         value, basis = self._inbound_value(move, destination, earlier)
