@@ -114,8 +114,8 @@ def build(onhand, op, effective_at, builds):
 def method_change(draw):
     """A change of the company's method, or of the tea's own (back to the company's: None)."""
     if draw(st.booleans()):
-        return ("company", draw(st.sampled_from(["fifo", "moving_average"]))), None
-    return ("tea", draw(st.sampled_from(["fifo", "moving_average", "specific_lot", None]))), None
+        return ("company", draw(st.sampled_from(["fifo", "lifo", "moving_average"]))), None
+    return ("tea", draw(st.sampled_from(["fifo", "lifo", "moving_average", "specific_lot", None]))), None
 
 
 def change_method(onhand, op) -> None:
@@ -171,8 +171,8 @@ def assert_builds_given_their_consumption(onhand, builds, oracle):
 @pytest.mark.parametrize("backend", BACKENDS)
 @settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    method=st.sampled_from(["fifo", "moving_average"]),
-    tea_method=st.sampled_from(["fifo", "moving_average", "specific_lot"]),
+    method=st.sampled_from(["fifo", "lifo", "moving_average"]),
+    tea_method=st.sampled_from(["fifo", "lifo", "moving_average", "specific_lot"]),
     ops=st.lists(st.one_of(operation(), operation(), operation(), method_change()), min_size=1, max_size=16),
     past=st.integers(0, 16),
 )
