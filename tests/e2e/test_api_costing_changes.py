@@ -50,3 +50,16 @@ def test_the_company_method_changes_with_stock_on_hand_and_the_history_is_listed
         (None, "fifo", "moving_average"), ("TEA", None, "specific_lot")]
     assert [c["sku"] for c in api_viewer.get("/api/v1/costing/changes", params={"sku": "MUG"}).json()["changes"]
             ] == [None]
+
+
+def test_lifo_is_offered_and_chosen_over_http_and_the_next_loss_takes_the_newest_layers(
+        onhand: Onhand, api_admin: httpx.Client) -> None:
+    _stock(onhand)
+    schema = api_admin.get("/openapi.json").json()["components"]["schemas"]["CostingIn"]
+    assert "lifo" in schema["properties"]["method"]["enum"]
+    changed = api_admin.put("/api/v1/costing", json={"method": "lifo"})
+    assert (changed.status_code, changed.json()) == (200, {"method": "lifo"})
+    lost = api_admin.post("/api/v1/adjustments", json={
+        "location": "NY", "reason": "lost", "lines": [{"sku": "MUG", "quantity": -15}]}).json()
+    values = api_admin.get(f"/api/v1/postings/{lost['id']}/values").json()
+    assert values["total_value"] == "85"  # 10 @ 6.00 + 5 @ 5.00

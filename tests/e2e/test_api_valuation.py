@@ -24,7 +24,7 @@ def test_the_costing_method_is_chosen_by_an_admin(api_admin: httpx.Client, api_v
     assert api_viewer.put("/api/v1/costing", json={"method": "moving_average"}).status_code == 403
     response = api_admin.put("/api/v1/costing", json={"method": "moving_average"})
     assert (response.status_code, response.json()) == (200, {"method": "moving_average"})
-    refused = api_admin.put("/api/v1/costing", json={"method": "lifo"})
+    refused = api_admin.put("/api/v1/costing", json={"method": "specific_lot"})  # an item's only
     assert (refused.status_code, refused.json()["error"]["field"]) == (422, "costing_method")
 
 

@@ -18,6 +18,7 @@ from tests.hypothesis_profiles import examples
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
 NY, LA = 1, 2
 FIFO, AVERAGE, BY_LOT = CostingMethod.FIFO, CostingMethod.MOVING_AVERAGE, CostingMethod.SPECIFIC_LOT
+LIFO = CostingMethod.LIFO
 
 
 def at(hours: float) -> datetime:
@@ -112,7 +113,7 @@ def history(draw):
 @settings(max_examples=examples(150), deadline=None)
 @given(
     moves=history(),
-    methods=st.lists(st.sampled_from([FIFO, AVERAGE, BY_LOT]), min_size=2, max_size=4),
+    methods=st.lists(st.sampled_from([FIFO, LIFO, AVERAGE, BY_LOT]), min_size=2, max_size=4),
     where=st.lists(st.integers(0, 14), min_size=3, max_size=3),
     backdated=st.integers(0, 14),
 )

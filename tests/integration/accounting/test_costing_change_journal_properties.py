@@ -39,8 +39,8 @@ def backdated(draw):
 @pytest.mark.parametrize("backend", BACKENDS)
 @settings(max_examples=examples(12), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    method=st.sampled_from(["fifo", "moving_average"]),
-    tea_method=st.sampled_from(["fifo", "moving_average", "specific_lot"]),
+    method=st.sampled_from(["fifo", "lifo", "moving_average"]),
+    tea_method=st.sampled_from(["fifo", "lifo", "moving_average", "specific_lot"]),
     steps=st.lists(st.one_of(step(), step(), method_change().map(lambda c: ("change", c[0])), backdated()),
                    min_size=1, max_size=14),
 )

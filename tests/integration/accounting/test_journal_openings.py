@@ -113,8 +113,8 @@ def _before(draw):
 @pytest.mark.parametrize("backend", BACKENDS)
 @settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    method=st.sampled_from(["fifo", "moving_average"]),
-    tea_method=st.sampled_from(["fifo", "moving_average", "specific_lot"]),
+    method=st.sampled_from(["fifo", "lifo", "moving_average"]),
+    tea_method=st.sampled_from(["fifo", "lifo", "moving_average", "specific_lot"]),
     before=_before(),
     costs=st.lists(st.integers(1, 99999), min_size=8, max_size=8),
     post_first=st.booleans(),

@@ -123,8 +123,8 @@ def assert_days_balance_and_reconcile(onhand, last: date) -> list[date]:
 @pytest.mark.parametrize("backend", BACKENDS)
 @settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    method=st.sampled_from(["fifo", "moving_average"]),
-    tea_method=st.sampled_from(["fifo", "moving_average", "specific_lot"]),
+    method=st.sampled_from(["fifo", "lifo", "moving_average"]),
+    tea_method=st.sampled_from(["fifo", "lifo", "moving_average", "specific_lot"]),
     track=st.booleans(),
     steps=st.lists(step(), min_size=1, max_size=14),
 )

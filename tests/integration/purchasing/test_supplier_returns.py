@@ -1,8 +1,10 @@
-"""Returns to supplier: received units sent back, from where they were received, valued out of the layers."""
+"""Returns to supplier: received units sent back, from where they were received, valued out of the
+layers — their own receipts' layers first, unless the method blends them."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import timedelta
 from decimal import Decimal as D
 
 import pytest
@@ -13,6 +15,7 @@ from onhand import services
 from onhand.bootstrap import open_onhand
 from onhand.domain.errors import InsufficientStock, InvalidInput
 from onhand.domain.purchasing.commands import ReturnToSupplier
+from onhand.domain.valuation.commands import SetCompanyCostingMethod
 from onhand.services.purchasing.receiving import ReceiptLine
 from onhand.services.purchasing.supplier_returns import SupplierReturnLine as Back
 from tests.databases import BACKENDS, fresh_database
@@ -172,3 +175,44 @@ def test_returns_never_exceed_what_was_received_and_value_leaves_the_layers_exac
             assert_books_balance(onhand)
         finally:
             onhand.close()
+
+
+@pytest.mark.parametrize(("method", "values", "left", "backdated"), [
+    # The second order's own 4 @ 8.00, not the oldest @ 5.00 (FIFO) or the newest @ 9.00 (LIFO).
+    ("fifo", [D("90.00"), D("32.00")], D("98.00"), [D("90.00"), D("32.00")]),
+    ("lifo", [D("90.00"), D("32.00")], D("98.00"), [D("90.00"), D("32.00")]),
+    # The average forbids telling them apart: 220.00 / 30 each, then 2 @ 1.00 more before them all.
+    ("moving_average", [D("73.333333"), D("29.333333")], D("117.333334"), [D("69.375"), D("27.75")]),
+])
+def test_a_return_relieves_its_own_receipts_cost_unless_the_method_blends_it(
+        onhand, clock, method, values, left, backdated):
+    purchasing_setup(onhand)
+    services.costing.set_company_costing_method(onhand, SetCompanyCostingMethod(method=method))
+    orders = []
+    for cost in ("5.00", "8.00", "9.00"):
+        orders.append(placed(onhand, ("W", 10, cost)))
+        receive(onhand, orders[-1].reference, (1, 10))
+        clock.advance(hours=1)
+    assert [_send(onhand, orders[2].reference, (1, 10)).value,
+            _send(onhand, orders[1].reference, (1, 4)).value] == values
+    assert services.valuation_reports.valuation_report(onhand).total_value == left
+    # A receipt backdated before them all re-runs the history under the same rule.
+    early = placed(onhand, ("W", 2, "1.00"))
+    receive(onhand, early.reference, (1, 2), effective_at=clock() - timedelta(hours=5))
+    assert [v.value for v in _item_values(onhand, "supplier_return")] == backdated
+    assert_books_balance(onhand)
+
+
+def test_a_returned_lot_leaves_at_its_own_cost_from_a_fifo_pool_of_all_lots(onhand):
+    purchasing_setup(onhand)
+    first = placed(onhand, ("TEA", 5, "2.00"))
+    receive(onhand, first.reference, ReceiptLine(1, 5, lot="L1"))
+    second = placed(onhand, ("TEA", 5, "3.00"))
+    receive(onhand, second.reference, ReceiptLine(1, 5, lot="L2"))
+    assert _send(onhand, second.reference, (1, 2, "L2")).value == D("6.00")  # FIFO alone: L1's 2.00
+    assert services.valuation_reports.valuation_report(onhand).total_value == D("19.00")
+
+
+def _item_values(onhand, role):
+    with onhand.reading() as uow:
+        return [v for v in uow.valuation_history.item_moves_after(1, None) if v.role == role]

@@ -239,6 +239,20 @@ def test_units_that_came_by_shipment_go_back_to_the_supplier_from_where_they_arr
     assert arrive(ordered).status == "received"  # the rest still arrives
 
 
+def test_units_that_came_by_shipment_go_back_at_their_own_cost_not_the_older_stocks(ordered):
+    from onhand.domain.ledger.commands import PostAdjustment
+    from onhand.domain.purchasing.commands import ReturnToSupplier, SupplierReturnLine
+    from onhand.services.ledger.postings import StockLine
+
+    services.adjustments.post_adjustment(ordered, PostAdjustment(location="NY-A1", reason="found", lines=[
+        StockLine("W", 5, unit_cost="1.00")]))
+    ship(ordered, (1, 10))
+    arrive(ordered, "ASN-000001", ShipmentMoveLine(1, D(6), location="NY-A1"))
+    back = services.supplier_returns.return_to_supplier(
+        ordered, ReturnToSupplier("PO-000001", [SupplierReturnLine(1, D(2))]))
+    assert back.value == D("8.00")  # 2 @ 4.00 carried from transit, not FIFO's found 2 @ 1.00
+
+
 def test_shipping_again_with_the_same_idempotency_key_posts_once(ordered):
     command = ShipPurchaseOrder("PO-000001", [ReceiptLine(1, D(5))], vessel="Maersk Essen")
     first = services.supplier_shipments.ship_purchase_order(ordered, command, idempotency_key="asn-1")

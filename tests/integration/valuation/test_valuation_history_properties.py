@@ -1,7 +1,8 @@
 """Property-based: random histories with backdated postings, checked against a full re-run.
 
 After any history of receipts, found and lost stock, builds of an assembly (some of them
-backdated), transfers, shipments, customer returns and changes of costing method (the
+backdated), transfers, shipments, customer returns, returns to supplier (their receipts'
+own layers first) and changes of costing method (the
 company's, or the lot-tracked item's own): every stored move value and every stored pool
 equals what a full re-run of each item's moves from scratch gives
 (`domain/valuation.value_history`, the oracle, crossing the method changes; a return at
@@ -25,14 +26,20 @@ from onhand import services
 from onhand.bootstrap import open_onhand
 from onhand.domain.assemblies.commands import BuildRun, ComponentLine, CreateBuildOrder, SetBillOfMaterials
 from onhand.domain.catalog.commands import CreateItem
-from onhand.domain.errors import Conflict
+from onhand.domain.errors import Conflict, InvalidInput
 from onhand.domain.ledger.commands import PostAdjustment
 from onhand.domain.orders.commands import CreateOrder, OrderAction, ReceiveReturn, ReturnLine, ShipOrder
-from onhand.domain.purchasing.commands import CreatePurchaseOrder, PurchaseOrderAction, ReceivePurchaseOrder
+from onhand.domain.purchasing.commands import (
+    CreatePurchaseOrder,
+    PurchaseOrderAction,
+    ReceivePurchaseOrder,
+    ReturnToSupplier,
+)
 from onhand.domain.valuation.commands import SetCompanyCostingMethod, SetItemCostingMethod
 from onhand.domain.valuation.value_history import value_history
 from onhand.services.ledger.postings import StockLine
 from onhand.services.orders.sales_orders import NewOrderLine
+from onhand.services.purchasing.supplier_returns import SupplierReturnLine
 from onhand.services.valuation import posting_values as valuing
 from onhand.services.valuation import return_costs
 from onhand.services.valuation.backdating import stored_cost_move
@@ -52,7 +59,7 @@ LABOUR = Decimal("0.25")
 @st.composite
 def operation(draw):
     kind = draw(st.sampled_from(["buy", "buy", "ship", "ship", "found", "lose", "move", "build", "build", "return",
-                                 "return"]))
+                                 "return", "send_back"]))
     sku = "J" if kind == "build" else draw(st.sampled_from(["W", "T", "J"] if kind == "ship" else ["W", "T"]))
     lot = draw(st.sampled_from(["L1", "L2"])) if sku == "T" else None
     place = draw(st.sampled_from(PLACES))
@@ -101,6 +108,15 @@ def give_back(onhand, op, shipped):
     entry[2] -= back
 
 
+def send_back(onhand, op, bought):
+    """Return to the supplier 1 to 3 units of a purchase order (the one the quantity picks)."""
+    _kind, _sku, _lot, _place, quantity, _cost = op
+    if bought:
+        reference = f"PO-{1 + int(quantity) % bought:06d}"
+        lines = [SupplierReturnLine(1, Decimal(1 + int(quantity) % 3))]
+        services.supplier_returns.return_to_supplier(onhand, ReturnToSupplier(reference, lines=lines))
+
+
 def build(onhand, op, effective_at, builds):
     _kind, _sku, _lot, place, quantity, _cost = op
     order = services.builds.create_build_order(onhand, CreateBuildOrder(sku="J", location=place, quantity=quantity))
@@ -112,8 +128,8 @@ def build(onhand, op, effective_at, builds):
 def method_change(draw):
     """A change of the company's method, or of the tea's own (back to the company's: None)."""
     if draw(st.booleans()):
-        return ("company", draw(st.sampled_from(["fifo", "moving_average"]))), None
-    return ("tea", draw(st.sampled_from(["fifo", "moving_average", "specific_lot", None]))), None
+        return ("company", draw(st.sampled_from(["fifo", "lifo", "moving_average"]))), None
+    return ("tea", draw(st.sampled_from(["fifo", "lifo", "moving_average", "specific_lot", None]))), None
 
 
 def change_method(onhand, op) -> None:
@@ -169,8 +185,8 @@ def assert_builds_given_their_consumption(onhand, builds, oracle):
 @pytest.mark.parametrize("backend", BACKENDS)
 @settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    method=st.sampled_from(["fifo", "moving_average"]),
-    tea_method=st.sampled_from(["fifo", "moving_average", "specific_lot"]),
+    method=st.sampled_from(["fifo", "lifo", "moving_average"]),
+    tea_method=st.sampled_from(["fifo", "lifo", "moving_average", "specific_lot"]),
     ops=st.lists(st.one_of(operation(), operation(), operation(), method_change()), min_size=1, max_size=16),
     past=st.integers(0, 16),
 )
@@ -183,6 +199,7 @@ def test_stored_values_and_pools_equal_a_full_rerun_after_backdated_postings(bac
             setup_with_assembly(onhand, method, tea_method)
             shipped: list[list] = []
             builds: list[int] = []
+            bought = 0  # purchase orders made so far (PO-000001 …)
             for op, back in ops:
                 clock.advance(hours=1)
                 effective_at = None if back is None else clock() - timedelta(hours=back, minutes=30)
@@ -195,12 +212,18 @@ def test_stored_values_and_pools_equal_a_full_rerun_after_backdated_postings(bac
                         ship(onhand, op, shipped)
                     elif op[0] == "return":
                         give_back(onhand, op, shipped)
+                    elif op[0] == "send_back":
+                        send_back(onhand, op, bought)
                     elif back is None:
                         run(onhand, op)
                     else:
                         run_backdated(onhand, op, effective_at)
                 except Conflict:  # not enough stock (now), nothing to ship
                     continue
+                except InvalidInput:  # nothing left of that order to send back
+                    assert op[0] == "send_back"
+                finally:
+                    bought += op[0] == "buy"
             with onhand.reading() as uow:
                 stored_pools = uow.valuation.pools()
             everything = full_rerun(onhand)

@@ -87,7 +87,7 @@ def assert_pool_totals_equal_their_layers(onhand) -> None:
 
 @pytest.mark.parametrize("backend", BACKENDS)
 @settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(tea_method=st.sampled_from(["fifo", "specific_lot"]),
+@given(tea_method=st.sampled_from(["fifo", "lifo", "specific_lot"]),
        ops=st.lists(operation(), min_size=1, max_size=30))
 def test_long_pools_read_in_part_are_valued_as_a_full_rerun(backend, tea_method, ops):
     with (fresh_database(backend) as url,

@@ -92,8 +92,8 @@ def run(onhand, op) -> int | None:
 @pytest.mark.parametrize("backend", BACKENDS)
 @settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    method=st.sampled_from(["fifo", "moving_average"]),
-    tea_method=st.sampled_from(["fifo", "moving_average", "specific_lot"]),
+    method=st.sampled_from(["fifo", "lifo", "moving_average"]),
+    tea_method=st.sampled_from(["fifo", "lifo", "moving_average", "specific_lot"]),
     ops=st.lists(operation(), min_size=1, max_size=12),
 )
 def test_layer_values_equal_the_report_and_value_in_minus_out(backend, method, tea_method, ops):

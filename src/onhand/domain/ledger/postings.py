@@ -62,6 +62,7 @@ class MoveLine:
     # A build output's labour and overhead per unit, on top of what the build consumed.
     added_cost: Decimal | None = None
     # A customer return: the shipment moves it reverses; it is worth what they left with, per unit.
+    # A return to supplier: the receipt moves whose units it sends back; their own layers leave first.
     returns: tuple[int, ...] = ()
 
 

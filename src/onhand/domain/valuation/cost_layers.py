@@ -1,9 +1,12 @@
 """Cost layers: the value of stock that sits in one place, and how moves take it out.
 
-A **pool** holds the value of one item at one internal location (FIFO, moving
+A **pool** holds the value of one item at one internal location (FIFO, LIFO, moving
 average) or of one lot at one location (specific identification). Pools are
-independent of each other except through transfers, which carry layers (FIFO,
+independent of each other except through transfers, which carry layers (FIFO, LIFO,
 specific lot) or a share of the average (moving average) from one pool to another.
+Layers are kept in the order their units came in (time, origin move) whatever the
+method; only the end a take starts from differs: the oldest (FIFO, specific lot) or
+the newest (LIFO).
 
 Precision: a layer keeps its *total* value, not a unit cost, to 10⁻⁶
 (`VALUE_STEP`). Taking part of a layer takes `value × taken / quantity`, rounded
@@ -22,6 +25,7 @@ Every stored figure stays within the bounds of domain/quantities.py and money.py
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Context, Decimal
@@ -37,6 +41,7 @@ _WIDE = Context(prec=60)
 
 class CostingMethod(StrEnum):
     FIFO = "fifo"  # per (item, location): the oldest layers leave first
+    LIFO = "lifo"  # per (item, location): the newest layers leave first (US GAAP only; IFRS forbids it)
     MOVING_AVERAGE = "moving_average"  # per (item, location): one blended layer
     SPECIFIC_LOT = "specific_lot"  # per (item, location, lot): a lot keeps its own cost
 
@@ -57,7 +62,7 @@ def share(value: Decimal, part: Decimal, whole: Decimal) -> Decimal:
 
 @dataclass(frozen=True, slots=True)
 class Layer:
-    """Units that came in together: when (for FIFO order and aging), from which move, how many, worth what."""
+    """Units that came in together: when (for FIFO / LIFO order and aging), from which move, how many, worth what."""
 
     opened_at: datetime
     origin: int  # id of the move that brought the units in
@@ -130,19 +135,25 @@ class Taken:
 class Pool:
     """A mutable pool used while valuing moves; `snapshot()` freezes it.
 
-    FIFO and specific-lot pools keep their layers oldest first; a moving-average pool
-    keeps at most one layer, into which every inbound is blended.
+    FIFO, LIFO and specific-lot pools keep their layers oldest first (LIFO takes from
+    the other end); a moving-average pool keeps at most one layer, into which every
+    inbound is blended.
 
     A FIFO or specific-lot pool may be read in part: `snapshot` holds its oldest layers,
     `rest` the totals of the others. Takes then come from the layers read, new layers go
     after the rest (`after`); anything else raises `NeedsWholePool`. The result is the
     same as with every layer read, which `live()` and the totals give without the rest.
+    A LIFO pool takes from the newest end, which a part read from the oldest does not
+    hold: it is read whole (a take from one read in part raises `NeedsWholePool`).
     """
 
-    __slots__ = ("_head", "after", "blend", "deficit_quantity", "deficit_value", "last_unit_cost", "layers", "rest")
+    __slots__ = ("_head", "after", "blend", "deficit_quantity", "deficit_value", "last_unit_cost", "layers",
+                 "newest_first", "rest")
 
-    def __init__(self, *, blend: bool, snapshot: PoolSnapshot | None = None, rest: Rest | None = None) -> None:
-        self.blend = blend
+    def __init__(self, method: CostingMethod, *, snapshot: PoolSnapshot | None = None, rest: Rest | None = None,
+                 ) -> None:
+        self.blend = method is CostingMethod.MOVING_AVERAGE
+        self.newest_first = method is CostingMethod.LIFO
         self._head = 0
         self.rest = rest
         self.after: list[Layer] = []
@@ -241,30 +252,16 @@ class Pool:
             raise NeedsWholePool("a layer older than the newest unread one")
         after.insert(position, layer)
 
-    def take(self, quantity: Decimal) -> Taken:
-        """Take `quantity` out, oldest layers first; beyond what is here, at the last unit cost."""
-        pieces: list[Layer] = []
-        value = ZERO
-        wanted = quantity
-        layers = self.layers
-        while wanted > 0 and self._head < len(layers):
-            layer = layers[self._head]
-            if layer.quantity <= wanted:
-                pieces.append(layer)
-                value += layer.value
-                wanted -= layer.quantity
-                self._head += 1
-            else:
-                part = share(layer.value, wanted, layer.quantity)
-                pieces.append(Layer(layer.opened_at, layer.origin, wanted, part))
-                layers[self._head] = Layer(layer.opened_at, layer.origin, layer.quantity - wanted, layer.value - part)
-                value += part
-                wanted = ZERO
-        if wanted > 0 and self.rest is not None:
-            raise NeedsWholePool("a take beyond the layers read")
-        if self._head > 64 and self._head * 2 > len(layers):
-            del layers[: self._head]
-            self._head = 0
+    def take(self, quantity: Decimal, *, own: Collection[int] = ()) -> Taken:
+        """Take `quantity` out, oldest layers first (newest first under LIFO); beyond what
+        is here, at the last unit cost. `own`: moves whose layers leave before any other
+        (a return to supplier sends back its receipts' own units), unless the pool blends."""
+        pieces = self._take_own(quantity, own) if own and not self.blend else []
+        wanted = quantity - sum((piece.quantity for piece in pieces), ZERO)
+        if wanted > 0:
+            pieces += self._take_newest(wanted) if self.newest_first else self._take_oldest(wanted)
+        value = sum((piece.value for piece in pieces), ZERO)
+        wanted = quantity - sum((piece.quantity for piece in pieces), ZERO)
         short_value = ZERO
         if wanted > 0:
             short_value = exact(wanted * (self.last_unit_cost or ZERO))
@@ -274,3 +271,71 @@ class Pool:
         if quantity > 0:
             self.last_unit_cost = value / quantity
         return Taken(value, tuple(pieces), wanted, short_value)
+
+    def _take_oldest(self, quantity: Decimal) -> list[Layer]:
+        pieces: list[Layer] = []
+        wanted = quantity
+        layers = self.layers
+        while wanted > 0 and self._head < len(layers):
+            layer = layers[self._head]
+            if layer.quantity <= wanted:
+                pieces.append(layer)
+                wanted -= layer.quantity
+                self._head += 1
+            else:
+                part = share(layer.value, wanted, layer.quantity)
+                pieces.append(Layer(layer.opened_at, layer.origin, wanted, part))
+                layers[self._head] = Layer(layer.opened_at, layer.origin, layer.quantity - wanted, layer.value - part)
+                wanted = ZERO
+        if wanted > 0 and self.rest is not None:
+            raise NeedsWholePool("a take beyond the layers read")
+        if self._head > 64 and self._head * 2 > len(layers):
+            del layers[: self._head]
+            self._head = 0
+        return pieces
+
+    def _take_own(self, quantity: Decimal, own: Collection[int]) -> list[Layer]:
+        """The layers that came in with the moves `own`, in the method's order, up to `quantity`."""
+        if self.rest is not None:  # they may be among the unread layers
+            raise NeedsWholePool("a take of given layers needs every layer")
+        live: list[Layer | None] = list(self.layers[self._head:])
+        order = range(len(live) - 1, -1, -1) if self.newest_first else range(len(live))
+        pieces: list[Layer] = []
+        wanted = quantity
+        for index in order:
+            layer = live[index]
+            if wanted <= 0:
+                break
+            if layer is None or layer.origin not in own:
+                continue
+            if layer.quantity <= wanted:
+                pieces.append(layer)
+                live[index] = None
+                wanted -= layer.quantity
+            else:
+                part = share(layer.value, wanted, layer.quantity)
+                pieces.append(Layer(layer.opened_at, layer.origin, wanted, part))
+                live[index] = Layer(layer.opened_at, layer.origin, layer.quantity - wanted, layer.value - part)
+                wanted = ZERO
+        if pieces:
+            self.layers = [layer for layer in live if layer is not None]
+            self._head = 0
+        return pieces
+
+    def _take_newest(self, quantity: Decimal) -> list[Layer]:
+        if self.rest is not None:  # the newest layers are among the unread ones
+            raise NeedsWholePool("a LIFO take needs every layer")
+        pieces: list[Layer] = []
+        wanted = quantity
+        layers = self.layers
+        while wanted > 0 and self._head < len(layers):
+            layer = layers[-1]
+            if layer.quantity <= wanted:
+                pieces.append(layers.pop())
+                wanted -= layer.quantity
+            else:
+                part = share(layer.value, wanted, layer.quantity)
+                pieces.append(Layer(layer.opened_at, layer.origin, wanted, part))
+                layers[-1] = Layer(layer.opened_at, layer.origin, layer.quantity - wanted, layer.value - part)
+                wanted = ZERO
+        return pieces

@@ -53,6 +53,9 @@ class CostMove:
     currency; adjustments: optional) or `value` (build outputs: the total, exact).
     A customer return names the outbound moves it reverses in `returns_moves` (its order's
     shipments of the item before it): it comes in at their value per unit, as they are now.
+    A return to supplier names there the receipts it reverses (its order's receipts of the
+    item and lot): their own layers leave first (specific identification), unless the
+    method blends them (moving average), then the method's order for the rest.
     """
 
     id: int
@@ -132,10 +135,9 @@ class ItemValuation:
         self.method = method
         self.default_unit_cost = default_unit_cost
         self.position = start.position if start else None
-        blend = method is CostingMethod.MOVING_AVERAGE
         rests = rests or {}
         self.pools: dict[PoolKey, Pool] = {
-            key: Pool(blend=blend, snapshot=snap, rest=rests.get(key))
+            key: Pool(method, snapshot=snap, rest=rests.get(key))
             for key, snap in (start.pools.items() if start else ())
         }
 
@@ -143,7 +145,7 @@ class ItemValuation:
         key = pool_key(self.method, location, lot)
         found = self.pools.get(key)
         if found is None:
-            found = self.pools[key] = Pool(blend=self.method is CostingMethod.MOVING_AVERAGE)
+            found = self.pools[key] = Pool(self.method)
             found.last_unit_cost = self.default_unit_cost
         return found
 
@@ -155,8 +157,7 @@ class ItemValuation:
         """Cross a change of costing method: the pools re-layered under it, value unchanged."""
         pools = convert(self.snapshot().pools, self.method, change)
         self.method = change.method
-        blend = change.method is CostingMethod.MOVING_AVERAGE
-        self.pools = {key: Pool(blend=blend, snapshot=snap) for key, snap in pools.items()}
+        self.pools = {key: Pool(change.method, snapshot=snap) for key, snap in pools.items()}
 
     def apply(self, move: CostMove, earlier: Mapping[int, MoveValue]) -> MoveValue:
         """Value `move` and change the pools; `earlier` gives the values of moves a return may name."""
@@ -167,7 +168,8 @@ class ItemValuation:
         if role is MoveRole.TRANSFER:
             return self._transfer(move)
         if role.is_outbound:
-            taken = self.pool(_required(move.source, move, "source"), move.lot).take(move.quantity)
+            own = move.returns_moves if role is MoveRole.SUPPLIER_RETURN else ()
+            taken = self.pool(_required(move.source, move, "source"), move.lot).take(move.quantity, own=own)
             return MoveValue(move.id, move.quantity, taken.value, ValueBasis.LAYERS)
         destination = self.pool(_required(move.destination, move, "destination"), move.lot)
         value, basis = self._inbound_value(move, destination, earlier)

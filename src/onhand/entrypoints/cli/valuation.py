@@ -12,15 +12,16 @@ from onhand.entrypoints.cli import opening_valuation
 from onhand.entrypoints.cli.render import console, fields, quantity, table, text
 from onhand.entrypoints.cli.session import onhand
 
-valuation_app = typer.Typer(help="Costing methods (FIFO, moving average, by lot) and the value of stock.",
+valuation_app = typer.Typer(help="Costing methods (FIFO, LIFO, moving average, by lot) and the value of stock.",
                             no_args_is_help=True)
 
 
 @valuation_app.command("costing")
 def costing(
     ctx: typer.Context,
-    method: Annotated[str | None, typer.Option(help="fifo or moving_average (with history: from now on, the "
-                                                     "stock on hand re-layered at its value).")] = None,
+    method: Annotated[str | None, typer.Option(help="fifo, lifo (US GAAP only) or moving_average (with "
+                                                     "history: from now on, the stock on hand re-layered at "
+                                                     "its value).")] = None,
 ) -> None:
     """Show the company's costing method, or choose it with --method."""
     service = onhand(ctx)
@@ -49,7 +50,7 @@ def item_costing(
     ctx: typer.Context,
     sku: Annotated[str, typer.Argument(help="The item.")],
     method: Annotated[
-        str | None, typer.Option(help="fifo, moving_average or specific_lot (lot-tracked items).")
+        str | None, typer.Option(help="fifo, lifo, moving_average or specific_lot (lot-tracked items).")
     ] = None,
     company: Annotated[bool, typer.Option("--company", help="Follow the company's method again.")] = False,
 ) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol
@@ -50,7 +50,8 @@ class ValuationRepository(Protocol):
 
     def save_pools(self, pools: Mapping[PoolRow, PoolSnapshot]) -> None: ...
 
-    def pools_at(self, keys: Iterable[PoolRow], takes: Mapping[PoolRow, Decimal]) -> dict[PoolRow, StoredPool]: ...
+    def pools_at(self, keys: Iterable[PoolRow], takes: Mapping[PoolRow, Decimal], *,
+                 whole: Collection[PoolRow] = ()) -> dict[PoolRow, StoredPool]: ...
 
     def save_pool_changes(self, changes: list[PoolChange]) -> None: ...
 
@@ -93,6 +94,10 @@ class ValuationHistoryRepository(Protocol):
     def shipment_moves(self, order_id: int, item_id: int, lot_id: int | None) -> tuple[int, ...]: ...
 
     def returned_shipments(self, return_ids: Iterable[int]) -> dict[int, tuple[int, ...]]: ...
+
+    def returned_receipts(self, return_ids: Iterable[int]) -> dict[int, tuple[int, ...]]: ...
+
+    def receipt_moves(self, order_id: int) -> dict[tuple[int, int | None], tuple[int, ...]]: ...
 
     def set_carried(self, carried: Mapping[int, tuple[Layer, ...]], *, replace: bool) -> None: ...
 

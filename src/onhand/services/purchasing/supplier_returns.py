@@ -4,9 +4,11 @@ One return is one posting of `internal location → SUPPLIER` moves (kind
 `supplier_return`), taken from the places and lots the line was received at and only
 from free stock (a unit promised to a sales order is not sent back). Each return line
 keeps its order line, so what is left to return of a line is received − returned; the
-order's received quantity stays what arrived. The moves are valued out of the cost
-layers like any outbound move (role `supplier_return`: the journal debits Goods
-received not invoiced and credits Inventory).
+order's received quantity stays what arrived. Each move names the order's receipt moves
+of its item (and lot), so it relieves their own cost layers first — specific
+identification of the returned lot — unless the item's method blends them (moving
+average: at the average); then the method's order (role `supplier_return`: the journal
+debits Goods received not invoiced and credits Inventory).
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ def return_to_supplier(
         moves: list[MoveLine] = []
         rows: list[dict[str, Any]] = []
         used: dict[tuple[int, int, int | None], Decimal] = defaultdict(Decimal)  # taken by earlier lines
+        receipts = uow.valuation_history.receipt_moves(order.id)  # whose layers the returns relieve
         for index, given in enumerate(lines):
             field = f"lines[{index}]"
             order_line = order_lines.get(given.line_no)
@@ -98,7 +101,9 @@ def return_to_supplier(
                 left[(line_id, location_id, lot_id)] -= part
                 used[(item.id, location_id, lot_id)] += part
                 lot = uow.lots.by_ids([lot_id])[lot_id] if lot_id is not None else None
-                moves.append(MoveLine(item, by_id[location_id], supplier, part, lot))
+                own = (receipts.get((item.id, lot_id), ()) if lot_id is not None else
+                       tuple(sorted(m for (held, _lot), ids in receipts.items() if held == item.id for m in ids)))
+                moves.append(MoveLine(item, by_id[location_id], supplier, part, lot, returns=own))
                 rows.append({"order_line_id": line_id, "item_id": item.id, "location_id": location_id,
                              "lot_id": lot_id, "quantity": part})
         own = own_reference or _next_reference(uow)

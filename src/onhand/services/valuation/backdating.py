@@ -117,7 +117,8 @@ def revalue_item(
         stored[move_id] = MoveValue(move_id, row.quantity, row.value, _BASES[row.basis], row.variance,
                                     carried.get(move_id, ()))
     moves = return_costs.linked(uow, moves)
-    shipped = {shipment for move in moves for shipment in move.returns_moves} - stored.keys()
+    shipped = {shipment for move in moves if move.role is MoveRole.RETURN
+               for shipment in move.returns_moves} - stored.keys()
     stored = {**return_costs.shipment_values(uow, shipped), **stored}
     stale = uow.checkpoints.checkpoints_from(item_id, earliest)
     result = revalue(method, start, moves, stored, snapshots_at=[position for position, _pools in stale],

@@ -1,7 +1,8 @@
 """Costing settings: the company's costing method and an item's own (overriding it), and changing them.
 
-The company chooses FIFO or moving average (default FIFO); an item may override it,
-and a lot-tracked item may use specific identification by lot. A method may change
+The company chooses FIFO, LIFO (US GAAP only: IFRS does not allow it) or moving average
+(default FIFO); an item may override it, and a lot-tracked item may use specific
+identification by lot. A method may change
 while stock is on hand: the change is a dated event in the history of every item it
 governs (`costing_method_changes`, effective now, placed after the newest move), the
 stock on hand is re-layered under the new method with its total value unchanged
@@ -35,7 +36,7 @@ from onhand.services.valuation.value_bounds import check_pools
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
 
-COMPANY_METHODS = (CostingMethod.FIFO, CostingMethod.MOVING_AVERAGE)
+COMPANY_METHODS = (CostingMethod.FIFO, CostingMethod.LIFO, CostingMethod.MOVING_AVERAGE)
 
 
 @dataclass(frozen=True)

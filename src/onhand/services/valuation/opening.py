@@ -194,7 +194,7 @@ def value_opening_stock(
                 quantity = sum((on_hand[key] for key in balances if on_hand[key] > 0), ZERO) + owed
                 if quantity <= 0:
                     continue
-                pool = opened.get(pool_key) or Pool(blend=method is CostingMethod.MOVING_AVERAGE, snapshot=before)
+                pool = opened.get(pool_key) or Pool(method, snapshot=before)
                 opened[pool_key] = pool
                 value = exact(quantity * ask.unit_cost)
                 variance = pool.add(Layer(now, NO_MOVE, quantity, value))

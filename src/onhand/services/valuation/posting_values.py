@@ -24,6 +24,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from onhand.domain.catalog.locations import LocationKind
 from onhand.domain.errors import InvalidInput
 from onhand.domain.ledger.events import PostingsWritten
 from onhand.domain.ledger.postings import MoveLine, PostingDraft
@@ -69,7 +70,8 @@ def value_postings(
             _value_backdated(uow, draft, ids, roles, methods, uow.checkpoints.heads(item_ids), effective_at)
         return
     moves = [move for _id, _ids, draft in postings for move in draft.moves]
-    shipped = return_costs.shipment_values(uow, {shipment for move in moves for shipment in move.returns})
+    shipped = return_costs.shipment_values(uow, {shipment for move in moves if move.source.kind is LocationKind.CUSTOMER
+                                                 for shipment in move.returns})
     try:  # only the pools the moves touch, a long one in part
         stored = _stored_pools(uow, postings, methods, heads)
         engines = _engines_at(item_ids, methods, stored)
@@ -132,10 +134,12 @@ def _stored_pools(
     heads: dict[int, tuple[Position, int]],
 ) -> dict[tuple[int, int, int], StoredPool]:
     """The pools the moves touch as stored, with how much each move takes from its source
-    (so that a long pool is read only as far as that); every pool of an item that keeps a
-    checkpoint this time (a checkpoint holds them all)."""
+    (so that a long pool is read only as far as that; a LIFO pool taken from, or one a
+    return to supplier takes its receipts' own layers from, whole);
+    every pool of an item that keeps a checkpoint this time (a checkpoint holds them all)."""
     takes: dict[tuple[int, int, int], Decimal] = defaultdict(Decimal)
     keys: set[tuple[int, int, int]] = set()
+    whole: set[tuple[int, int, int]] = set()  # LIFO takes start from the newest layer
     counts: dict[int, int] = defaultdict(int)
     for _id, _ids, draft in postings:
         for move in draft.moves:
@@ -148,9 +152,11 @@ def _stored_pools(
             if move.source.is_internal:
                 location, lot = pool_key(method, move.source.id, _lot(move))
                 takes[(move.item.id, location, lot or 0)] += move.quantity
+                if method is CostingMethod.LIFO or move.returns:  # or a return to supplier's own layers
+                    whole.add((move.item.id, location, lot or 0))
     if any(heads.get(item, (None, 0))[1] + count >= CHECKPOINT_EVERY for item, count in counts.items()):
         raise NeedsWholePool("a checkpoint is due")
-    return uow.valuation.pools_at(keys, takes)
+    return uow.valuation.pools_at(keys, takes, whole=whole)
 
 
 def _engines_at(
@@ -302,7 +308,7 @@ def _cost_move(move_id: int, move: MoveLine, role: MoveRole, at: datetime) -> Co
     if role is MoveRole.RECEIPT and move.unit_cost is None:
         role = MoveRole.ADJUSTMENT_IN  # no price known: the current cost, like found stock
     unit_cost = move.unit_cost if role.is_inbound else None
-    returns = move.returns if role is MoveRole.RETURN else ()
+    returns = move.returns if role in (MoveRole.RETURN, MoveRole.SUPPLIER_RETURN) else ()
     return CostMove(move_id, at, role, move.quantity, source=source, destination=destination,
                     lot=_lot(move), unit_cost=unit_cost, returns_moves=returns)
 

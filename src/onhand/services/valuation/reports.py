@@ -23,6 +23,7 @@ from onhand.domain.valuation.value_history import CostMove, ValuationSnapshot
 from onhand.services import resolve
 from onhand.services.context import ServiceContext
 from onhand.services.ledger.postings import load_posting, parse_effective_at
+from onhand.services.valuation import return_costs
 from onhand.services.valuation.backdating import stored_cost_move
 from onhand.services.valuation.method_timelines import timelines
 from onhand.services.valuation.opening import UnvaluedStock, find_unvalued
@@ -150,8 +151,9 @@ def _pools_at(uow: UnitOfWork, at: datetime) -> dict[int, ValuationSnapshot]:
     checkpoints = uow.checkpoints.checkpoints_until(at)
     rows = uow.valuation_history.moves_until(at, {item: position for item, (position, _) in checkpoints.items()})
     moves: dict[int, list[CostMove]] = defaultdict(list)
-    for row in rows:
-        moves[int(row.item_id)].append(stored_cost_move(row))
+    item_of = {int(row.id): int(row.item_id) for row in rows}
+    for move in return_costs.receipts_linked(uow, [stored_cost_move(row) for row in rows]):
+        moves[item_of[move.id]].append(move)
     item_ids = sorted(set(checkpoints) | set(moves))
     found: dict[int, ValuationSnapshot] = {}
     for item, timeline in timelines(uow, item_ids).items():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -231,15 +231,17 @@ class ValuationRepository:
                                       None if last is None else Decimal(last))
         return found
 
-    def pools_at(self, keys: Iterable[PoolRow], takes: Mapping[PoolRow, Decimal]) -> dict[PoolRow, StoredPool]:
+    def pools_at(self, keys: Iterable[PoolRow], takes: Mapping[PoolRow, Decimal], *,
+                 whole: Collection[PoolRow] = ()) -> dict[PoolRow, StoredPool]:
         """These pools as stored (those that exist): a pool of at most `WHOLE_POOL` layers
         whole; a longer one in part: its oldest layers until they cover what `takes` says
-        will be taken from it, and the totals and newest key of the others."""
+        will be taken from it, and the totals and newest key of the others. The pools in
+        `whole` (a LIFO take, which starts from the newest layer) are read whole however long."""
         wanted = sorted(set(keys))
         if not wanted:
             return {}
         heads = {(int(r[0]), int(r[1]), int(r[2])): r for r in self._conn.execute(_POOLS_AT, {"keys": wanted})}
-        short = [key for key, head in heads.items() if int(head.layer_count) <= WHOLE_POOL]
+        short = [key for key, head in heads.items() if int(head.layer_count) <= WHOLE_POOL or key in whole]
         layers: dict[PoolRow, list[tuple[int, Layer]]] = defaultdict(list)
         if short:
             for row in self._conn.execute(_LAYERS_AT, {"keys": sorted(short)}):

@@ -32,6 +32,8 @@ from sqlalchemy import (
 
 from onhand.adapters.db.sums import exact_sum
 from onhand.adapters.db.tables import locations, moves, postings, returns, shipments
+from onhand.adapters.db.tables.purchasing import receipts
+from onhand.adapters.db.tables.supplier_returns import supplier_returns
 from onhand.adapters.db.tables.valuation import (
     move_carried_layers,
     move_values,
@@ -192,6 +194,23 @@ class ValuationHistoryRepository:
                 found[int(r.return_id)].append(int(r.shipment_id))
         return {key: tuple(value) for key, value in found.items()}
 
+    def returned_receipts(self, return_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
+        """For return-to-supplier moves: the receipt moves of their purchase order's item (and
+        lot) posted before them — what `receipt_moves` gave each when it was posted."""
+        ids = sorted(set(return_ids))
+        found: dict[int, list[int]] = defaultdict(list)
+        for chunk in range(0, len(ids), 5000):
+            for r in self._conn.execute(_RETURNED_RECEIPTS, {"ids": ids[chunk:chunk + 5000]}):
+                found[int(r.return_id)].append(int(r.receipt_id))
+        return {key: tuple(value) for key, value in found.items()}
+
+    def receipt_moves(self, order_id: int) -> dict[tuple[int, int | None], tuple[int, ...]]:
+        """The receipt moves of a purchase order (into transit for a supplier shipment) per item and lot."""
+        found: dict[tuple[int, int | None], list[int]] = defaultdict(list)
+        for r in self._conn.execute(_RECEIPT_MOVES, {"order_key": order_id}):
+            found[(int(r.item_id), None if r.lot_id is None else int(r.lot_id))].append(int(r.id))
+        return {key: tuple(value) for key, value in found.items()}
+
     def carried(self, move_ids: Iterable[int]) -> dict[int, tuple[Layer, ...]]:
         ids = sorted(set(move_ids))
         found: dict[int, list[Layer]] = defaultdict(list)
@@ -269,5 +288,25 @@ _RETURNED_SHIPMENTS = (
     )
     .where(_BACK.c.id.in_(bindparam("ids", expanding=True)))
     .order_by(_BACK.c.id, _SHIPPED.c.id)
+)
+_SENT, _RECEIVED = moves.alias("sent_back"), moves.alias("received")
+# A return to supplier's receipts: its order's receipt moves of the item (and lot) before it.
+_RETURNED_RECEIPTS = (
+    select(_SENT.c.id.label("return_id"), _RECEIVED.c.id.label("receipt_id"))
+    .select_from(
+        _SENT.join(supplier_returns, supplier_returns.c.posting_id == _SENT.c.posting_id)
+        .join(receipts, receipts.c.order_id == supplier_returns.c.order_id)
+        .join(_RECEIVED, and_(_RECEIVED.c.posting_id == receipts.c.posting_id, _RECEIVED.c.item_id == _SENT.c.item_id,
+                              _RECEIVED.c.id < _SENT.c.id,
+                              or_(_SENT.c.lot_id.is_(None), _RECEIVED.c.lot_id == _SENT.c.lot_id)))
+    )
+    .where(_SENT.c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(_SENT.c.id, _RECEIVED.c.id)
+)
+_RECEIPT_MOVES = (
+    select(moves.c.id, moves.c.item_id, moves.c.lot_id)
+    .join(receipts, receipts.c.posting_id == moves.c.posting_id)
+    .where(receipts.c.order_id == bindparam("order_key"))
+    .order_by(moves.c.id)
 )
 _INTERNAL_KINDS = sorted(kind.value for kind in INTERNAL_KINDS)

@@ -14,7 +14,8 @@ from onhand.services.valuation.costing_methods import CostingChangeView, ItemCos
 from onhand.services.valuation.opening import OpeningCost, OpeningValuationView, UnvaluedStock
 from onhand.services.valuation.reports import PostingValuesView, ValuationReportView
 
-METHODS = "fifo or moving_average (an item may also use specific_lot when it is lot-tracked)"
+METHODS = ("fifo, lifo (US GAAP only; IFRS does not allow it) or moving_average (an item may also use "
+           "specific_lot when it is lot-tracked)")
 
 
 class CostingIn(RequestModel):
