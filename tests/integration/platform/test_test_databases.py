@@ -102,6 +102,24 @@ def test_a_sqlite_clone_equals_a_freshly_migrated_database(tmp_path: Path) -> No
         assert sqlite_snapshot(url) == sqlite_snapshot(migrated)
 
 
+@pytest.mark.parametrize("backend", databases.BACKENDS)
+def test_a_database_handed_out_again_keeps_its_engine_but_nothing_of_the_last_test(backend: str) -> None:
+    with fresh_database(backend) as url:
+        first = open_onhand(url)
+        add_item(first, "LEFT-BEHIND")
+        engine = first.engine
+        # Not closed: a connection stays in the engine's pool, as a careless test would leave it.
+    with fresh_database(backend) as again:
+        assert again == url  # the same slot or schema: a process hands out the same few
+        second = open_onhand(again)
+        try:
+            assert second.engine is engine  # compiled statements kept (tests/databases.py, "Engines")
+            assert services.items.list_items(second) == []
+        finally:
+            second.close()
+    first.close()
+
+
 def test_an_empty_database_is_really_empty(tmp_path: Path, empty_database_url: str) -> None:
     engine = create_engine(normalize_url(empty_database_url))
     try:
