@@ -2,7 +2,8 @@
 columns a kind of file has, its rows as (line number, {column: value}).
 
 A malformed file is one clear error naming the line or column; cells are trimmed, blank
-rows skipped, a UTF-8 byte order mark ignored.
+rows skipped, a UTF-8 byte order mark ignored. Commas or semicolons separate the fields
+(spreadsheets in many locales save ';'): the csv module's sniffer tells from the header.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ class CsvLayout:
 
 def read_rows(text: str, layout: CsvLayout) -> list[tuple[int, dict[str, str]]]:
     """Rows as (line number, {column: value}); a malformed file is one clear error."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), strict=True)
+    text = text.lstrip("\ufeff")
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter_of(text), strict=True)
     # The line the record being read starts on (a quoted field may span lines).
     start = 1
     try:
@@ -51,3 +53,12 @@ def read_rows(text: str, layout: CsvLayout) -> list[tuple[int, dict[str, str]]]:
         return rows
     except csv.Error as exc:
         raise InvalidInput(f"line {start}", f"malformed CSV ({exc})") from None
+
+
+def delimiter_of(text: str) -> str:
+    """',' or ';', as the header row uses (',' when it has a single column)."""
+    header = text.split("\n", 1)[0]
+    try:
+        return csv.Sniffer().sniff(header, delimiters=",;").delimiter
+    except csv.Error:  # no delimiter in it: one column
+        return ","

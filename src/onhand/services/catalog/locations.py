@@ -110,7 +110,7 @@ def update_location(
         )
         before = uow.locations.by_id()
         uow.locations.update(changed)
-        _sellability_changed(uow, before, uow.locations.by_id(), ctx.now())
+        sellability_changed(uow, before, uow.locations.by_id(), ctx.now())
         return current.id
 
     return run_write(
@@ -119,7 +119,7 @@ def update_location(
     )
 
 
-def _sellability_changed(
+def sellability_changed(
     uow: UnitOfWork, before: dict[int, Location], after: dict[int, Location], now: datetime
 ) -> None:
     """Tell the areas above when places stopped or started being sellable (orders give
