@@ -24,7 +24,7 @@ from onhand.services.access import keys, users
 from onhand.services.accounting import journal_pushes, journals, reconciliation
 from onhand.services.accounting import settings as accounting_settings
 from onhand.services.assemblies import boms, builds, bundles, disassembly, genealogy
-from onhand.services.catalog import company, items, locations, lots, reasons, scanning
+from onhand.services.catalog import archiving, company, items, locations, lots, reasons, scanning
 from onhand.services.channels import catch_up as channel_catch_up
 from onhand.services.channels import channels
 from onhand.services.channels import exceptions as channel_exceptions
@@ -64,6 +64,7 @@ __all__ = [
     "accounting_settings",
     "adjustments",
     "allocation",
+    "archiving",
     "audit",
     "availability_feed",
     "backorders",

@@ -187,6 +187,7 @@ def get_location(ctx: ServiceContext, code: str) -> Location:
         return resolve.location(uow, code, "code")
 
 
-def list_locations(ctx: ServiceContext) -> list[Location]:
+def list_locations(ctx: ServiceContext, *, include_archived: bool = False) -> list[Location]:
+    """Every location by code, archived ones only if asked."""
     with ctx.reading() as uow:
-        return list(uow.locations.all())
+        return [place for place in uow.locations.all() if include_archived or place.archived_at is None]

@@ -144,7 +144,7 @@ def _created_ids(uow: UnitOfWork, kind: str, changes: list[RowChange]) -> tuple[
 def _opening_move(
     uow: UnitOfWork, ctx: ServiceContext, row: dict[str, str], adjustment: Location
 ) -> MoveLine:
-    place = resolve.internal_location(uow, row["location"])
+    place = resolve.internal_location_in_use(uow, row["location"])
     line = StockLine(
         sku=row["sku"], quantity=row["quantity"], lot=row.get("lot") or None,
         expiry_date=row.get("expiry_date") or None, production_date=row.get("production_date") or None,
