@@ -47,7 +47,7 @@ from onhand.services.purchasing import (
     supplier_shipments,
     suppliers,
 )
-from onhand.services.reports import expiry, stock, trends
+from onhand.services.reports import expiry, exports, stock, trends
 from onhand.services.tools import demo, imports
 from onhand.services.traceability import lot_search, recalls, traces
 from onhand.services.transfers import routes as transfer_routes
@@ -86,6 +86,7 @@ __all__ = [
     "disassembly",
     "events",
     "expiry",
+    "exports",
     "followers",
     "forecasts",
     "genealogy",

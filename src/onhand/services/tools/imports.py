@@ -22,7 +22,7 @@ from onhand.domain.errors import InvalidInput, OnhandError
 from onhand.domain.ledger.postings import MoveLine, PostingDraft, PostingKind, adjustment_move
 from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write
-from onhand.services.csv_files import CsvLayout, read_rows
+from onhand.services.csv_files import LAYOUTS, read_rows
 from onhand.services.ledger.postings import StockLine, post, resolve_line
 from onhand.services.tools.import_rows import ImportMode, RowInvalid, field_of, item_row, location_row, reason
 from onhand.services.views import FieldChange, ImportReport, RowChange, RowError
@@ -31,24 +31,6 @@ if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
 
 Progress = Callable[[int, int], None]
-
-LAYOUTS = {
-    "items": CsvLayout(
-        "an items file", ("sku", "name", "unit", "tracking", "gtin", "shelf_life_days"), required=("sku", "name")
-    ),
-    "locations": CsvLayout(
-        "a locations file",
-        ("code", "name", "kind", "parent", "sellable", "allow_negative",
-         "address_line1", "address_line2", "city", "region", "postcode", "country"),
-        required=("code", "name", "kind"),
-    ),
-    "opening_stock": CsvLayout(
-        "an opening stock file",
-        ("location", "sku", "quantity", "lot", "expiry_date", "production_date", "unit_cost"),
-        required=("location", "sku", "quantity"),
-    ),
-}
-
 
 class ImportPolicy(StrEnum):
     ALL_OR_NOTHING = "all-or-nothing"
