@@ -80,3 +80,9 @@ def test_a_semicolon_file_with_a_byte_order_mark_imports(onhand):
     report = services.imports.import_items(onhand, "\ufeffsku;name;unit\nTEA;Tea, green;kg\n")
     assert report.ok
     assert services.items.get_item(onhand, "TEA").name == "Tea, green"
+
+
+def test_an_opening_stock_row_reports_its_location_and_its_line(onhand):
+    add_item(onhand, "TEA")
+    report = services.imports.import_opening_stock(onhand, "location,sku,quantity\nMARS,NOPE,1\n")
+    assert [(e.line, e.field) for e in report.errors] == [(2, "location"), (2, "sku")]

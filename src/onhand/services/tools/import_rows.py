@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from enum import StrEnum
+from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
 from onhand.domain.audit import AuditObject
@@ -181,7 +182,7 @@ def location_row(
     allow_negative = checks.run("allow_negative", lambda: flag(row.get("allow_negative", ""), "allow_negative"))
     given = {key.removeprefix("address_"): row[key] for key in ADDRESS_COLUMNS if row.get(key)}
     for key, value in given.items():
-        checks.run("country" if key == "country" else f"address_{key}", lambda k=key, v=value: make_address({k: v}))
+        checks.run("country" if key == "country" else f"address_{key}", partial(make_address, {key: value}))
     checks.done()
     assert code is not None and name is not None and kind is not None  # checked above
     current = uow.locations.get_by_code(code)

@@ -126,15 +126,26 @@ def _created_ids(uow: UnitOfWork, kind: str, changes: list[RowChange]) -> tuple[
 def _opening_move(
     uow: UnitOfWork, ctx: ServiceContext, row: dict[str, str], adjustment: Location
 ) -> MoveLine:
-    place = resolve.internal_location_in_use(uow, row["location"])
+    """The row's move; a bad location and a bad line are both reported."""
+    errors: list[tuple[str, str]] = []
+    place = None
+    try:
+        place = resolve.internal_location_in_use(uow, row["location"])
+    except OnhandError as exc:
+        errors.append((field_of(exc), reason(exc)))
     line = StockLine(
         sku=row["sku"], quantity=row["quantity"], lot=row.get("lot") or None,
         expiry_date=row.get("expiry_date") or None, production_date=row.get("production_date") or None,
         unit_cost=row.get("unit_cost") or None,
     )
-    resolved = resolve_line(uow, line, "row", now=ctx.now())
-    if resolved.quantity <= 0:
-        raise InvalidInput("quantity", "opening stock must be greater than zero")
+    try:
+        resolved = resolve_line(uow, line, "row", now=ctx.now())
+        if resolved.quantity <= 0:
+            raise InvalidInput("quantity", "opening stock must be greater than zero")
+    except OnhandError as exc:
+        errors.append((field_of(exc), reason(exc)))
+    if errors or place is None:
+        raise RowInvalid(errors)
     move = adjustment_move(resolved.item, place, resolved.quantity, adjustment, resolved.lot)
     return replace(move, unit_cost=resolved.unit_cost)
 
