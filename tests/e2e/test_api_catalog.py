@@ -55,7 +55,7 @@ def test_an_item_is_created_read_changed_and_found_by_gtin(api_operator: httpx.C
     assert created.json() == {
         "sku": "TEA-1", "name": "Green tea", "unit": "each", "tracking": "none", "kind": "stocked",
         "gtin": "04006381333931", "shelf_life_days": 365, "min_remaining_shelf_life_days": None,
-        "weight_kg": None, "category": None,
+        "weight_kg": None, "category": None, "archived_at": None,
     }
     assert api_operator.get("/api/v1/items/TEA-1").json()["name"] == "Green tea"
     changed = api_operator.patch("/api/v1/items/TEA-1", json={"name": "Sencha", "gtin": ""})

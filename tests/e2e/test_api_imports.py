@@ -136,3 +136,18 @@ def test_an_unknown_import_policy_is_a_422_naming_it(api_operator: httpx.Client)
 def test_a_viewer_cannot_import(api_viewer: httpx.Client) -> None:
     response = api_viewer.post("/api/v1/imports/items", content="sku,name\nA,B\n", headers=CSV)
     assert response.status_code == 403
+
+
+def test_a_dry_run_upsert_answers_what_would_change(api_operator: httpx.Client) -> None:
+    api_operator.post("/api/v1/imports/items", content="sku,name\nTEA-1,Tea\n", headers=CSV)
+    response = api_operator.post(
+        "/api/v1/imports/items", params={"mode": "upsert", "dry_run": "true"},
+        content="sku,name,unit\nTEA-1,Sencha,\nBAD SKU,,parsec\n", headers=CSV,
+    )
+    assert response.status_code == 200
+    report = response.json()
+    assert (report["dry_run"], report["ok"]) == (True, False)
+    assert report["changes"] == [{"line": 2, "key": "TEA-1", "outcome": "updated",
+                                  "fields": [{"field": "name", "old": "Tea", "new": "Sencha"}]}]
+    assert [(e["line"], e["field"]) for e in report["errors"]] == [(3, "sku"), (3, "name"), (3, "unit")]
+    assert api_operator.get("/api/v1/items/TEA-1").json()["name"] == "Tea"

@@ -122,3 +122,18 @@ def test_an_import_retried_with_its_idempotency_key_replays_the_first_report(cli
     assert first.exit_code == again.exit_code == 0
     assert "Imported 1 of 1 rows." in again.stdout
     assert len(services.items.list_items(onhand)) == 1
+
+
+def test_a_dry_run_upsert_shows_old_and_new_values_and_writes_nothing(cli_run, write, onhand):
+    cli_run("items", "add", "TEA-1", "--name", "Tea")
+    path = write("items.csv", "sku;name\nTEA-1;Sencha\nRICE;Rice\n")
+
+    result = cli_run("import", "items", path, "--mode", "upsert", "--dry-run")
+
+    assert result.exit_code == 0, result.stderr
+    assert result.row("2") == ["2", "TEA-1", "updated", "name: Tea → Sencha"]
+    assert result.row("3")[:3] == ["3", "RICE", "created"]
+    assert "Would import 2 of 2 rows (1 updated, 0 unchanged)." in result.stdout
+    assert [item.name for item in services.items.list_items(onhand)] == ["Tea"]
+    assert cli_run("import", "items", path, "--mode", "upsert").exit_code == 0
+    assert [item.name for item in services.items.list_items(onhand)] == ["Rice", "Sencha"]

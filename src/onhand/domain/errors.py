@@ -11,6 +11,8 @@
     │   ├── InsufficientStock     one or more lines would go below zero
     │   ├── OutOfRange            a stored total would leave the range Onhand holds exactly
     │   ├── OverReceipt           a receipt beyond the ordered quantity plus tolerance
+    │   ├── Archived              an archived item or location named in a new document
+    │   ├── StockOnHand           archiving an item or location that still holds stock
     │   ├── LastAdminKey          revoking or demoting the last active admin key
     │   └── ConfirmationRequired  an action that needs an explicit flag (revoking one's own key)
     ├── PushFailed                an accounting system or a channel refused or was unreachable (HTTP 502)
@@ -224,6 +226,36 @@ class LastAdminKey(Conflict):
 
     def to_dict(self) -> dict[str, object]:
         return {**super().to_dict(), "field": self.field}
+
+
+class Archived(Conflict):
+    """An archived item or location named where only one in use may be (a new document)."""
+
+    code = "archived"
+
+    def __init__(self, what: str, key: str, field: str) -> None:
+        key = clipped(key)
+        super().__init__(f"{field}: {what} {key!r} is archived; unarchive it to use it in new documents")
+        self.what = what
+        self.key = key
+        self.field = field
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "field": self.field, "what": self.what, "key": self.key}
+
+
+class StockOnHand(Conflict):
+    """Archiving an item or location that still holds stock (it would vanish from the lists)."""
+
+    code = "stock_on_hand"
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "field": self.field, "reason": self.reason}
 
 
 class ConfirmationRequired(Conflict):

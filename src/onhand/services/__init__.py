@@ -26,7 +26,7 @@ from onhand.services.accounting import journal_pushes, journals, reconciliation
 from onhand.services.accounting import nightly as nightly_journals
 from onhand.services.accounting import settings as accounting_settings
 from onhand.services.assemblies import boms, builds, bundles, disassembly, genealogy
-from onhand.services.catalog import company, items, locations, lots, reasons, scanning
+from onhand.services.catalog import archiving, company, items, locations, lots, reasons, scanning
 from onhand.services.channels import catch_up as channel_catch_up
 from onhand.services.channels import channels
 from onhand.services.channels import exceptions as channel_exceptions
@@ -49,7 +49,7 @@ from onhand.services.purchasing import (
     supplier_shipments,
     suppliers,
 )
-from onhand.services.reports import expiry, stock, trends
+from onhand.services.reports import expiry, exports, stock, trends
 from onhand.services.tools import demo, imports
 from onhand.services.traceability import lot_search, recalls, traces
 from onhand.services.transfers import routes as transfer_routes
@@ -68,6 +68,7 @@ __all__ = [
     "accounting_settings",
     "adjustments",
     "allocation",
+    "archiving",
     "audit",
     "availability_feed",
     "backorders",
@@ -89,6 +90,7 @@ __all__ = [
     "disassembly",
     "events",
     "expiry",
+    "exports",
     "followers",
     "forecasts",
     "genealogy",

@@ -2,13 +2,18 @@
 columns a kind of file has, its rows as (line number, {column: value}).
 
 A malformed file is one clear error naming the line or column; cells are trimmed, blank
-rows skipped, a UTF-8 byte order mark ignored.
+rows skipped, a UTF-8 byte order mark ignored. Commas or semicolons separate the fields
+(spreadsheets in many locales save ';'): the csv module's sniffer tells from the header.
+
+Writing (exports): a text cell a spreadsheet would run as a formula is written with a
+leading quote (`'=SUM…`), which reading takes off again, so an export re-imports as it was.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from onhand.domain.errors import InvalidInput
@@ -21,9 +26,30 @@ class CsvLayout:
     required: tuple[str, ...]
 
 
+# The files Onhand imports (services/tools/imports.py); items and locations are exported in
+# the same columns (services/reports/exports.py), so an export imports again.
+LAYOUTS = {
+    "items": CsvLayout(
+        "an items file", ("sku", "name", "unit", "tracking", "gtin", "shelf_life_days"), required=("sku", "name")
+    ),
+    "locations": CsvLayout(
+        "a locations file",
+        ("code", "name", "kind", "parent", "sellable", "allow_negative",
+         "address_line1", "address_line2", "city", "region", "postcode", "country"),
+        required=("code", "name", "kind"),
+    ),
+    "opening_stock": CsvLayout(
+        "an opening stock file",
+        ("location", "sku", "quantity", "lot", "expiry_date", "production_date", "unit_cost"),
+        required=("location", "sku", "quantity"),
+    ),
+}
+
+
 def read_rows(text: str, layout: CsvLayout) -> list[tuple[int, dict[str, str]]]:
     """Rows as (line number, {column: value}); a malformed file is one clear error."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), strict=True)
+    text = text.lstrip("\ufeff")
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter_of(text), strict=True)
     # The line the record being read starts on (a quoted field may span lines).
     start = 1
     try:
@@ -46,8 +72,46 @@ def read_rows(text: str, layout: CsvLayout) -> list[tuple[int, dict[str, str]]]:
             if any(v is None for v in values.values()):
                 raise InvalidInput(f"line {start}", "has fewer fields than the header")
             if any((v or "").strip() for v in values.values()):
-                rows.append((start, {k: (v or "").strip() for k, v in values.items()}))
+                rows.append((start, {k: unguarded((v or "").strip()) for k, v in values.items()}))
             start = reader.line_num + 1
         return rows
     except csv.Error as exc:
         raise InvalidInput(f"line {start}", f"malformed CSV ({exc})") from None
+
+
+def delimiter_of(text: str) -> str:
+    """',' or ';', as the header row uses (',' when it has a single column)."""
+    header = text.split("\n", 1)[0]
+    try:
+        return csv.Sniffer().sniff(header, delimiters=",;").delimiter
+    except csv.Error:  # no delimiter in it: one column
+        return ","
+
+
+# What a spreadsheet takes for the start of a formula (OWASP's list of CSV injection triggers).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def guarded(text: str) -> str:
+    """A cell no spreadsheet runs as a formula."""
+    return "'" + text if text[:1] in _FORMULA_STARTS else text
+
+
+def unguarded(text: str) -> str:
+    """A cell as it was before `guarded`."""
+    return text[1:] if text[:1] == "'" and text[1:2] in _FORMULA_STARTS else text
+
+
+def write_rows(columns: tuple[str, ...], rows: Iterable[Iterable[object]], chunk: int = 500) -> Iterator[str]:
+    """CSV text (header first, CRLF line ends as RFC 4180 has them), `chunk` rows a piece, so
+    a long export streams. None is an empty cell; text cells are `guarded`."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    for count, row in enumerate(rows, start=1):
+        writer.writerow(["" if v is None else guarded(v) if isinstance(v, str) else v for v in row])
+        if count % chunk == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()

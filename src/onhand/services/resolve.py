@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from onhand.domain.catalog.items import SKU_PATTERN, Item
 from onhand.domain.catalog.locations import LOCATION_CODE_PATTERN, Location
 from onhand.domain.catalog.lots import LOT_CODE_PATTERN, Lot
-from onhand.domain.errors import InvalidInput, NotFound
+from onhand.domain.errors import Archived, InvalidInput, NotFound
 from onhand.domain.ledger.postings import validate_reason_code
 
 if TYPE_CHECKING:
@@ -101,6 +101,29 @@ def internal_location(uow: UnitOfWork, code: str, field: str = "location") -> Lo
     found = location(uow, code, field)
     if not found.is_internal:
         raise InvalidInput(field, f"{found.code!r} is a virtual location; name an internal one")
+    return found
+
+
+def item_in_use(uow: UnitOfWork, sku: str, field: str = "sku") -> Item:
+    """An item a new document may name: not archived."""
+    found = item(uow, sku, field)
+    if found.archived_at is not None:
+        raise Archived("item", found.sku, field)
+    return found
+
+
+def location_in_use(uow: UnitOfWork, code: str, field: str = "location") -> Location:
+    """A location a new document may name: not archived."""
+    found = location(uow, code, field)
+    if found.archived_at is not None:
+        raise Archived("location", found.code, field)
+    return found
+
+
+def internal_location_in_use(uow: UnitOfWork, code: str, field: str = "location") -> Location:
+    found = internal_location(uow, code, field)
+    if found.archived_at is not None:
+        raise Archived("location", found.code, field)
     return found
 
 

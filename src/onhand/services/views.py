@@ -105,6 +105,23 @@ class RowError:
 
 
 @dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True)
+class RowChange:
+    """What an import did (or, in a dry run, would do) with one good row."""
+
+    line: int
+    key: str  # the SKU, location code, or "SKU@LOCATION" of an opening stock row
+    outcome: str  # created, updated or unchanged
+    fields: tuple[FieldChange, ...] = ()
+
+
+@dataclass(frozen=True)
 class ImportReport:
     kind: str
     rows_total: int
@@ -113,6 +130,8 @@ class ImportReport:
     posting_id: int | None = None
     created_ids: tuple[int, ...] = field(default=())
     run_id: int | None = None  # the import run's record (None: nothing was written)
+    changes: tuple[RowChange, ...] = ()
+    dry_run: bool = False  # a preview: nothing was written
 
     @property
     def ok(self) -> bool:

@@ -81,6 +81,20 @@ class CreateLocation:
 
 
 @dataclass(frozen=True)
+class ArchiveItem:
+    """Archive an item (or, with `unarchive_item`, bring it back): `sku` names it."""
+
+    sku: str
+
+
+@dataclass(frozen=True)
+class ArchiveLocation:
+    """Archive a location (or, with `unarchive_location`, bring it back): `code` names it."""
+
+    code: str
+
+
+@dataclass(frozen=True)
 class UpdateLocation:
     """Change a location; None leaves a field as it is, `address` changes the parts it names."""
 

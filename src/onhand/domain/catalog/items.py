@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -50,6 +51,8 @@ class Item:
     weight_kg: Decimal | None = None
     # For account codes per category in the daily journal (None: the default accounts).
     category: str | None = None
+    # When it was archived: hidden from lists, refused for new documents (None: in use).
+    archived_at: datetime | None = None
 
     @property
     def tracks_lots(self) -> bool:

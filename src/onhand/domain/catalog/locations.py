@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 from onhand.domain.errors import InvalidInput
@@ -88,6 +89,8 @@ class Location:
     zones: tuple[str, ...] = ()
     # Picking: bins are walked in this order, then by code.
     walk_order: int | None = None
+    # When it was archived: hidden from lists, refused for new documents (None: in use).
+    archived_at: datetime | None = None
 
     @property
     def is_internal(self) -> bool:

@@ -28,6 +28,7 @@ from onhand.entrypoints.api.routes import (
     channels,
     cycle_counts,
     events,
+    exports,
     fulfilment,
     imports,
     items,
@@ -60,7 +61,7 @@ Errors are `{"error": {"code", "message", "field", "reason", …}}`."""
 # fulfilment before orders: `/orders/{reference}/pick-list` is not a reference either.
 _ROUTERS = (settings, lots, items, locations, postings, stock, fulfilment, orders, imports, admin, keys, users, audit,
             events, transfers, assemblies, purchasing, valuation, journals, traceability, channels, webhooks, planning,
-            cycle_counts)
+            cycle_counts, exports)
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 

@@ -35,11 +35,11 @@ class ReservedPath(Convertor[str]):
 
 # Regex fragments of the suffixes; "[^/]+" stands for one path parameter.
 CONVERTORS: dict[str, ReservedPath] = {
-    "item_sku": ReservedPath(prefixes=("by-gtin/",), suffixes=("lots", "lots/.*")),
+    "item_sku": ReservedPath(prefixes=("by-gtin/",), suffixes=("lots", "lots/.*", "archive", "unarchive")),
     "lot_code": ReservedPath(suffixes=("status",)),
     "bom_sku": ReservedPath(suffixes=("can-build",)),
     "bundle_sku": ReservedPath(suffixes=("availability", "components")),
-    "location_code": ReservedPath(suffixes=("routing",)),
+    "location_code": ReservedPath(suffixes=("routing", "archive", "unarchive")),
     "order_reference": ReservedPath(
         prefixes=("by-external-id/",),
         suffixes=("allocate", "cancel", "lines/[^/]+/location", "packages", "pick-list", "picks", "returns",

@@ -22,6 +22,7 @@ from onhand.domain.errors import InvalidInput
 from onhand.entrypoints.cli.errors import exit_code_of, fail
 from onhand.entrypoints.cli.render import console, err_console, table, text
 from onhand.entrypoints.cli.session import onhand
+from onhand.services.tools.import_rows import ImportMode
 from onhand.services.tools.imports import ImportPolicy
 from onhand.services.views import ImportReport
 
@@ -39,7 +40,13 @@ PolicyOption = Annotated[
     ImportPolicy, typer.Option(help="all-or-nothing: any bad row writes nothing; good-rows: write the rest.")
 ]
 IdempotencyKey = Annotated[str | None, typer.Option(help="Makes a retried import safe.")]
+ModeOption = Annotated[
+    ImportMode, typer.Option(help="create: a row naming an existing record is an error; "
+                             "upsert: change it where the file differs.")
+]
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Show what would be created or changed; write nothing.")]
 Importer = Callable[..., ImportReport]
+Previewer = Callable[..., ImportReport]
 
 
 def read(path: Path) -> str:
@@ -49,8 +56,18 @@ def read(path: Path) -> str:
         raise fail(f"{path}: not a UTF-8 text file", REJECTED_ROWS_EXIT_CODE) from None
 
 
+def run_preview(ctx: typer.Context, previewer: Previewer, path: Path, **options: object) -> None:
+    """Show what an import would do, row by row; fail if any row would be rejected."""
+    report = previewer(onhand(ctx), read(path), **options)
+    print_changes(report)
+    print_report(report, ImportPolicy.GOOD_ROWS)
+    if not report.ok:
+        raise typer.Exit(REJECTED_ROWS_EXIT_CODE)
+
+
 def run_import(
-    ctx: typer.Context, importer: Importer, path: Path, *, policy: ImportPolicy, key: str | None
+    ctx: typer.Context, importer: Importer, path: Path, *, policy: ImportPolicy, key: str | None,
+    **options: object,
 ) -> None:
     """Run one import with a progress bar, print its report, fail if any row was rejected."""
     content = read(path)
@@ -69,13 +86,22 @@ def run_import(
         progress.update(task[0], completed=done, total=total)
 
     try:
-        report = importer(target, content, policy=policy, on_progress=on_progress, idempotency_key=key)
+        report = importer(target, content, policy=policy, on_progress=on_progress, idempotency_key=key, **options)
     finally:
         if task:
             progress.stop()
     print_report(report, policy)
     if not report.ok:
         raise typer.Exit(REJECTED_ROWS_EXIT_CODE)
+
+
+def print_changes(report: ImportReport) -> None:
+    """A dry run's row by row outcome: created, updated (old → new per field), unchanged."""
+    grid = table("Line", "Key", "Outcome", "Changes", title="Dry run: nothing was written", numeric=["Line"])
+    for change in report.changes:
+        fields = "; ".join(f"{f.field}: {f.old or '—'} → {f.new or '—'}" for f in change.fields)
+        grid.add_row(text(change.line), text(change.key), text(change.outcome), text(fields))
+    console().print(grid)
 
 
 def print_report(report: ImportReport, policy: ImportPolicy) -> None:
@@ -85,9 +111,13 @@ def print_report(report: ImportReport, policy: ImportPolicy) -> None:
         for error in report.errors:
             grid.add_row(text(error.line), text(error.field), text(error.reason))
         out.print(grid)
-    summary = f"Imported {report.rows_imported} of {report.rows_total} rows"
+    verb = "Would import" if report.dry_run else "Imported"
+    summary = f"{verb} {report.rows_imported} of {report.rows_total} rows"
+    counts = {outcome: sum(c.outcome == outcome for c in report.changes) for outcome in ("updated", "unchanged")}
+    if any(counts.values()):
+        summary += f" ({counts['updated']} updated, {counts['unchanged']} unchanged)"
     if report.errors:
-        summary += f"; {len(report.errors)} rejected"
+        summary += f"; {len({e.line for e in report.errors})} rejected"
         if policy is ImportPolicy.ALL_OR_NOTHING:
             summary += " (all-or-nothing: nothing was written)"
     if report.posting_id is not None:
@@ -100,10 +130,15 @@ def import_items(
     ctx: typer.Context,
     file: FileArgument,
     policy: PolicyOption = ImportPolicy.ALL_OR_NOTHING,
+    mode: ModeOption = ImportMode.CREATE,
+    dry_run: DryRun = False,
     idempotency_key: IdempotencyKey = None,
 ) -> None:
     """Items. Columns: sku, name, unit, tracking, gtin, shelf_life_days."""
-    run_import(ctx, services.imports.import_items, file, policy=policy, key=idempotency_key)
+    if dry_run:
+        run_preview(ctx, services.imports.preview_items, file, mode=mode)
+    else:
+        run_import(ctx, services.imports.import_items, file, policy=policy, key=idempotency_key, mode=mode)
 
 
 @import_app.command("locations")
@@ -111,11 +146,16 @@ def import_locations(
     ctx: typer.Context,
     file: FileArgument,
     policy: PolicyOption = ImportPolicy.ALL_OR_NOTHING,
+    mode: ModeOption = ImportMode.CREATE,
+    dry_run: DryRun = False,
     idempotency_key: IdempotencyKey = None,
 ) -> None:
     """Locations. Columns: code, name, kind, parent, sellable, allow_negative, address_line1,
     address_line2, city, region, postcode, country."""
-    run_import(ctx, services.imports.import_locations, file, policy=policy, key=idempotency_key)
+    if dry_run:
+        run_preview(ctx, services.imports.preview_locations, file, mode=mode)
+    else:
+        run_import(ctx, services.imports.import_locations, file, policy=policy, key=idempotency_key, mode=mode)
 
 
 @import_app.command("stock")
@@ -123,8 +163,12 @@ def import_stock(
     ctx: typer.Context,
     file: FileArgument,
     policy: PolicyOption = ImportPolicy.ALL_OR_NOTHING,
+    dry_run: DryRun = False,
     idempotency_key: IdempotencyKey = None,
 ) -> None:
     """Opening stock, one posting. Columns: location, sku, quantity, lot, expiry_date,
-    production_date."""
-    run_import(ctx, services.imports.import_opening_stock, file, policy=policy, key=idempotency_key)
+    production_date, unit_cost."""
+    if dry_run:
+        run_preview(ctx, services.imports.preview_opening_stock, file)
+    else:
+        run_import(ctx, services.imports.import_opening_stock, file, policy=policy, key=idempotency_key)

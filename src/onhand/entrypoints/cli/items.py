@@ -1,4 +1,4 @@
-"""`onhand items add|list|show|update`: the catalog of stocked items."""
+"""`onhand items add|list|show|update|archive|unarchive`: the catalog of stocked items."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from typing import Annotated
 import typer
 
 from onhand import services
-from onhand.domain.catalog.commands import CreateItem, UpdateItem, given_decimal
+from onhand.domain.catalog.commands import ArchiveItem, CreateItem, UpdateItem, given_decimal
 from onhand.domain.catalog.items import Item
-from onhand.entrypoints.cli.listing import UpdatedSince
+from onhand.entrypoints.cli.listing import IncludeArchived, UpdatedSince
 from onhand.entrypoints.cli.render import console, fields, table, text
 from onhand.entrypoints.cli.session import onhand
 
@@ -31,6 +31,7 @@ def print_item(item: Item) -> None:
                 ("Shelf life (days)", item.shelf_life_days),
                 ("Min. remaining shelf life (days)", item.min_remaining_shelf_life_days
                  if item.min_remaining_shelf_life_days is not None else "company default"),
+                ("Archived", item.archived_at.isoformat(timespec="seconds") if item.archived_at else "no"),
             ],
             title=f"Item {item.sku}",
         )
@@ -73,10 +74,11 @@ def list_items(
     limit: Annotated[int, typer.Option(help="At most this many items (1-1000).")] = 100,
     offset: Annotated[int, typer.Option(help="Skip this many items first.")] = 0,
     updated_since: UpdatedSince = None,
+    include_archived: IncludeArchived = False,
 ) -> None:
-    """List items, optionally those matching a search."""
+    """List items in use (archived ones too if asked), optionally those matching a search."""
     found = services.items.list_items(onhand(ctx), search=search, limit=limit, offset=offset,
-                                      updated_since=updated_since)
+                                      updated_since=updated_since, include_archived=include_archived)
     grid = table("SKU", "Name", "Unit", "Tracking", "GTIN", "Shelf life", numeric=["Shelf life"])
     for item in found:
         grid.add_row(
@@ -120,3 +122,20 @@ def update_item(
             ),
         )
     )
+
+
+SkuArgument = Annotated[str, typer.Argument(help="The item's SKU.")]
+Key = Annotated[str | None, typer.Option(help="Makes a retried command safe.")]
+
+
+@items_app.command("archive")
+def archive_item(ctx: typer.Context, sku: SkuArgument, idempotency_key: Key = None) -> None:
+    """Archive an item without stock on hand: hidden from lists, refused in new documents,
+    its history kept."""
+    print_item(services.archiving.archive_item(onhand(ctx), ArchiveItem(sku), idempotency_key=idempotency_key))
+
+
+@items_app.command("unarchive")
+def unarchive_item(ctx: typer.Context, sku: SkuArgument, idempotency_key: Key = None) -> None:
+    """Bring an archived item back into use."""
+    print_item(services.archiving.unarchive_item(onhand(ctx), ArchiveItem(sku), idempotency_key=idempotency_key))

@@ -1,4 +1,5 @@
-"""`onhand locations add|list|show|update|routing`: warehouses, stores, 3PLs, bins and transit."""
+"""`onhand locations add|list|show|update|routing|archive|unarchive`: warehouses, stores, 3PLs,
+bins and transit."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from typing import Annotated
 import typer
 
 from onhand import services
-from onhand.domain.catalog.commands import CreateLocation, SetLocationRouting, UpdateLocation
+from onhand.domain.catalog.commands import ArchiveLocation, CreateLocation, SetLocationRouting, UpdateLocation
 from onhand.domain.catalog.locations import Location
+from onhand.entrypoints.cli.listing import IncludeArchived
 from onhand.entrypoints.cli.render import console, fields, table, text
 from onhand.entrypoints.cli.session import onhand
 
@@ -52,6 +54,7 @@ def print_location(location: Location, parent: str | None) -> None:
                  if location.latitude is not None else None),
                 ("Zones", ", ".join(location.zones) or None),
                 ("Walk order", location.walk_order),
+                ("Archived", location.archived_at.isoformat(timespec="seconds") if location.archived_at else "no"),
             ],
             title=f"Location {location.code}",
         )
@@ -61,7 +64,7 @@ def print_location(location: Location, parent: str | None) -> None:
 def parent_of(ctx: typer.Context, location: Location) -> str | None:
     if location.parent_id is None:
         return None
-    everywhere = services.locations.list_locations(onhand(ctx))
+    everywhere = services.locations.list_locations(onhand(ctx), include_archived=True)
     return next((place.code for place in everywhere if place.id == location.parent_id), None)
 
 
@@ -99,9 +102,9 @@ def add_location(
 
 
 @locations_app.command("list")
-def list_locations(ctx: typer.Context) -> None:
-    """List every location, internal and virtual."""
-    found = services.locations.list_locations(onhand(ctx))
+def list_locations(ctx: typer.Context, include_archived: IncludeArchived = False) -> None:
+    """List every location in use (archived ones too if asked), internal and virtual."""
+    found = services.locations.list_locations(onhand(ctx), include_archived=include_archived)
     codes = {location.id: location.code for location in found}
     grid = table("Code", "Name", "Kind", "Parent", "Sellable", "Negative ok", "City", "Region", "Country")
     for location in found:
@@ -176,5 +179,26 @@ def set_routing(
             code=code, priority=priority, latitude=lat, longitude=lon, zones=zones, walk_order=walk_order,
             clear_coordinates=clear_coordinates, clear_walk_order=clear_walk_order,
         ), idempotency_key=idempotency_key,
+    )
+    print_location(location, parent_of(ctx, location))
+
+
+CodeArgument = Annotated[str, typer.Argument(help="The location code.")]
+Key = Annotated[str | None, typer.Option(help="Makes a retried command safe.")]
+
+
+@locations_app.command("archive")
+def archive_location(ctx: typer.Context, code: CodeArgument, idempotency_key: Key = None) -> None:
+    """Archive a location without stock or bins in use: hidden from lists, refused in new
+    documents, its history kept."""
+    location = services.archiving.archive_location(onhand(ctx), ArchiveLocation(code), idempotency_key=idempotency_key)
+    print_location(location, parent_of(ctx, location))
+
+
+@locations_app.command("unarchive")
+def unarchive_location(ctx: typer.Context, code: CodeArgument, idempotency_key: Key = None) -> None:
+    """Bring an archived location back into use (its parent first)."""
+    location = services.archiving.unarchive_location(
+        onhand(ctx), ArchiveLocation(code), idempotency_key=idempotency_key
     )
     print_location(location, parent_of(ctx, location))

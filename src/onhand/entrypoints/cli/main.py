@@ -20,6 +20,7 @@ from onhand.entrypoints.cli.charts import chart_app
 from onhand.entrypoints.cli.company import company_app, units_app
 from onhand.entrypoints.cli.cycle_counts import abc, cycle_counts_app
 from onhand.entrypoints.cli.errors import OnhandGroup
+from onhand.entrypoints.cli.exports import export_app
 from onhand.entrypoints.cli.feed import events_app, followers_app
 from onhand.entrypoints.cli.imports import import_app
 from onhand.entrypoints.cli.items import items_app
@@ -109,6 +110,7 @@ planning_app.command("abc")(abc)
 app.add_typer(planning_app, name="planning")
 app.add_typer(cycle_counts_app, name="cycle-counts")
 app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
 app.command("verify")(admin.verify)
 app.command("rebuild")(admin.rebuild)
 app.add_typer(keys_app, name="keys")

@@ -108,7 +108,7 @@ def recipe(uow: UnitOfWork, item: Item, field: str = "sku") -> list[tuple[Item, 
 
 
 def build_site(uow: UnitOfWork, code: str, field: str = "location") -> Location:
-    place = resolve.internal_location(uow, code, field)
+    place = resolve.internal_location_in_use(uow, code, field)
     if place.kind is LocationKind.TRANSIT:
         raise InvalidInput(field, f"{place.code!r} is a transit location; nothing is built on the road")
     return place

@@ -55,7 +55,7 @@ def create_build_order(
     clean_note = resolve.text(command.note, "note", max_length=2000)
 
     def work(uow: UnitOfWork) -> int:
-        item = resolve.item(uow, sku)
+        item = resolve.item_in_use(uow, sku)
         recipe(uow, item)
         site = build_site(uow, location)
         amount = positive_quantity(quantity, item.unit)

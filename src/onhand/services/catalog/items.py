@@ -162,10 +162,11 @@ def find_by_gtin(ctx: ServiceContext, gtin: str) -> Item:
 
 def list_items(
     ctx: ServiceContext, *, search: str | None = None, limit: int = 100, offset: int = 0,
-    updated_since: datetime | str | None = None,
+    updated_since: datetime | str | None = None, include_archived: bool = False,
 ) -> list[Item]:
-    """Items by SKU; `updated_since` (ISO 8601 with an offset): only those created or changed
-    since then, as the change feed recorded it (every write of an item records an event)."""
+    """Items by SKU, archived ones only if asked; `updated_since` (ISO 8601 with an offset):
+    only those created or changed since then, as the change feed recorded it (every write of
+    an item records an event, archiving included)."""
     resolve.page(limit, offset)
     search = resolve.text(search, "search", max_length=100)
     since = resolve.since(updated_since)
@@ -173,7 +174,8 @@ def list_items(
         ids = None
         if since is not None:
             ids = [body["item_id"] for _type, body in uow.feed.bodies_since(since, ("item.created", "item.changed"))]
-        return uow.items.list(search=search, limit=limit, offset=offset, ids=ids)
+        return uow.items.list(search=search, limit=limit, offset=offset, ids=ids,
+                              archived=None if include_archived else False)
 
 
 def list_units(ctx: ServiceContext) -> list[UnitOfMeasure]:

@@ -110,7 +110,7 @@ def update_location(
         )
         before = uow.locations.by_id()
         uow.locations.update(changed)
-        _sellability_changed(uow, before, uow.locations.by_id(), ctx.now())
+        sellability_changed(uow, before, uow.locations.by_id(), ctx.now())
         return current.id
 
     return run_write(
@@ -119,7 +119,7 @@ def update_location(
     )
 
 
-def _sellability_changed(
+def sellability_changed(
     uow: UnitOfWork, before: dict[int, Location], after: dict[int, Location], now: datetime
 ) -> None:
     """Tell the areas above when places stopped or started being sellable (orders give
@@ -187,6 +187,7 @@ def get_location(ctx: ServiceContext, code: str) -> Location:
         return resolve.location(uow, code, "code")
 
 
-def list_locations(ctx: ServiceContext) -> list[Location]:
+def list_locations(ctx: ServiceContext, *, include_archived: bool = False) -> list[Location]:
+    """Every location by code, archived ones only if asked."""
     with ctx.reading() as uow:
-        return list(uow.locations.all())
+        return [place for place in uow.locations.all() if include_archived or place.archived_at is None]

@@ -41,7 +41,7 @@ def post_adjustment(
     clean_note = resolve.text(command.note, "note", max_length=2000)
 
     def work(uow: UnitOfWork) -> int:
-        place = resolve.internal_location(uow, location)
+        place = resolve.internal_location_in_use(uow, location)
         adjustment = uow.locations.virtual(LocationKind.ADJUSTMENT)
         reason_code = resolve.reason(uow, reason)
         now = ctx.now()

@@ -57,7 +57,7 @@ def count_in(uow: UnitOfWork, command: PostStockCount, *, now: datetime) -> int:
         raise InvalidInput("lines", "a count needs at least one line")
     clean_reference = resolve.text(command.reference, "reference")
     clean_note = resolve.text(command.note, "note", max_length=2000)
-    place = resolve.internal_location(uow, location)
+    place = resolve.internal_location_in_use(uow, location)
     adjustment = uow.locations.virtual(LocationKind.ADJUSTMENT)
     reason_code = resolve.reason(uow, reason)
     seen: set[tuple[int, int]] = set()

@@ -192,7 +192,7 @@ def resolve_line(
     A lot not yet known is created when the line's quantity is positive (stock found,
     counted or opened with it); otherwise an unknown lot is an error.
     """
-    item = resolve.item(uow, line.sku, f"{field}.sku")
+    item = resolve.item_in_use(uow, line.sku, f"{field}.sku")
     amount = parse_quantity(line.quantity, item.unit, f"{field}.quantity")
     lot: Lot | None = None
     if line.lot is not None and line.lot.strip():

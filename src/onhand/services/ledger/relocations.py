@@ -34,7 +34,7 @@ def move_stock(
 
     def work(uow: UnitOfWork) -> int:
         origin = resolve.internal_location(uow, source, "source")
-        target = resolve.internal_location(uow, destination, "destination")
+        target = resolve.internal_location_in_use(uow, destination, "destination")
         if origin.id == target.id:
             raise InvalidInput("destination", "must differ from the source")
         now = ctx.now()

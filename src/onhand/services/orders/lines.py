@@ -50,7 +50,7 @@ def line_values(uow: UnitOfWork, lines: Sequence[NewOrderLine]) -> list[dict[str
     components: list[dict[str, Any]] = []
     for index, line in enumerate(lines):
         field = f"lines[{index}]"
-        item = resolve.item(uow, line.sku, f"{field}.sku")
+        item = resolve.item_in_use(uow, line.sku, f"{field}.sku")
         lot = None
         if line.lot is not None and line.lot.strip():
             if not item.tracks_lots:
@@ -58,7 +58,7 @@ def line_values(uow: UnitOfWork, lines: Sequence[NewOrderLine]) -> list[dict[str
             lot = resolve.lot(uow, item, line.lot, f"{field}.lot")
         location = None
         if line.location is not None and line.location.strip():
-            location = resolve.internal_location(uow, line.location, f"{field}.location")
+            location = resolve.internal_location_in_use(uow, line.location, f"{field}.location")
             if not effective_sellable(location, places):
                 raise InvalidInput(f"{field}.location", f"{location.code!r} is not a sellable location")
         amount = positive_quantity(line.quantity, item.unit, f"{field}.quantity")

@@ -67,7 +67,7 @@ def receive_return(
 
     def work(uow: UnitOfWork) -> int:
         order = locked_order(uow, reference)
-        place = resolve.internal_location(uow, location)
+        place = resolve.internal_location_in_use(uow, location)
         customer = uow.locations.virtual(LocationKind.CUSTOMER)
         by_no = {line.line_no: line for line in uow.orders.lines(order.id)}
         shipped = uow.shipments.shipped_by_lot(order.id)

@@ -199,7 +199,7 @@ def ship_line_from(
     def work(uow: UnitOfWork) -> int:
         order = locked_order(uow, reference)
         require_active(OrderStatus(order.status), order.reference)
-        place = resolve.internal_location(uow, location)
+        place = resolve.internal_location_in_use(uow, location)
         if not effective_sellable(place, uow.locations.by_id()):
             raise InvalidInput("location", f"{place.code!r} is not a sellable location")
         line = next((ln for ln in uow.orders.lines(order.id) if ln.line_no == line_no), None)

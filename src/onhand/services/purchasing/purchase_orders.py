@@ -46,7 +46,7 @@ ENDED = (PurchaseOrderStatus.RECEIVED, PurchaseOrderStatus.CLOSED, PurchaseOrder
 
 
 def destination(uow: UnitOfWork, code: str, field: str = "destination") -> Any:
-    place = resolve.internal_location(uow, code, field)
+    place = resolve.internal_location_in_use(uow, code, field)
     if place.kind is LocationKind.TRANSIT:
         raise InvalidInput(field, f"{place.code!r} is a transit location; receive into a warehouse, store or bin")
     return place
@@ -60,7 +60,7 @@ def _line_values(
     values = []
     for index, line in enumerate(lines):
         field = f"lines[{index}]"
-        item = resolve.item(uow, line.sku, f"{field}.sku")
+        item = resolve.item_in_use(uow, line.sku, f"{field}.sku")
         if item.kind.value == "bundle":
             raise InvalidInput(f"{field}.sku", f"item {item.sku!r} is a bundle; order its components")
         if line.unit_cost is not None:

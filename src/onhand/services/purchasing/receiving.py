@@ -175,7 +175,7 @@ def _exchange_rate(given: Decimal | int | str | None, currency: str, company_cur
 
 
 def _place(uow: UnitOfWork, code: str, target: Location, field: str) -> Location:
-    place = resolve.internal_location(uow, code, field)
+    place = resolve.internal_location_in_use(uow, code, field)
     if not place.is_within(target):
         raise InvalidInput(field, f"{place.code!r} is not {target.code} or a bin inside it")
     return place

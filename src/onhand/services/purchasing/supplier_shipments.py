@@ -231,7 +231,7 @@ def _transit(uow: UnitOfWork, code: str | None) -> Location:
 def _inside(uow: UnitOfWork, code: str | None, site: Location, field: str) -> Location:
     if code is None or not code.strip():
         return site
-    place = resolve.internal_location(uow, code, field)
+    place = resolve.internal_location_in_use(uow, code, field)
     if not place.is_within(site) or place.kind is LocationKind.TRANSIT:
         raise InvalidInput(field, f"{place.code!r} is not {site.code} or a bin inside it")
     return place

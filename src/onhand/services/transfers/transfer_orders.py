@@ -44,7 +44,7 @@ def _line_values(uow: UnitOfWork, lines: Sequence[NewTransferLine]) -> list[dict
     values = []
     for index, line in enumerate(lines):
         field = f"lines[{index}]"
-        item = resolve.item(uow, line.sku, f"{field}.sku")
+        item = resolve.item_in_use(uow, line.sku, f"{field}.sku")
         quantity = positive_quantity(line.quantity, item.unit, f"{field}.quantity")
         lot = None
         if line.lot is not None and line.lot.strip():
@@ -127,8 +127,8 @@ def create_transfer(
     }
 
     def work(uow: UnitOfWork) -> int:
-        origin = resolve.internal_location(uow, source, "source")
-        target = resolve.internal_location(uow, destination, "destination")
+        origin = resolve.internal_location_in_use(uow, source, "source")
+        target = resolve.internal_location_in_use(uow, destination, "destination")
         via, lead_time = _transit(uow, transit, origin, target)
         validate_route(origin, target, via)
         # Without a reference the transfer is numbered from its own id once inserted, so

@@ -46,6 +46,7 @@ _ITEM_COLUMNS = (
     items.c.min_remaining_shelf_life_days,
     items.c.weight_kg,
     items.c.category,
+    items.c.archived_at,
     units.c.code,
     units.c.name.label("unit_name"),
     units.c.decimals,
@@ -65,6 +66,7 @@ def _item(row: Any) -> Item:
         min_remaining_shelf_life_days=row.min_remaining_shelf_life_days,
         weight_kg=row.weight_kg,
         category=row.category,
+        archived_at=row.archived_at,
     )
 
 
@@ -120,6 +122,11 @@ class ItemRepository:
         )
         self._publish(ItemChanged(item.id, item.sku, created=False))
 
+    def set_archived(self, item: Item, at: datetime | None) -> None:
+        """Archive the item at `at`, or bring it back (None)."""
+        self._conn.execute(update(items).where(items.c.id == item.id).values(archived_at=at))
+        self._publish(ItemChanged(item.id, item.sku, created=False))
+
     def get(self, item_id: int) -> Item | None:
         row = self._conn.execute(_ITEM_BY_ID, {"key": item_id}).first()
         return _item(row) if row else None
@@ -145,9 +152,13 @@ class ItemRepository:
         return {row.id: _item(row) for row in rows}
 
     def list(
-        self, *, search: str | None = None, limit: int = 100, offset: int = 0, ids: Sequence[int] | None = None
+        self, *, search: str | None = None, limit: int = 100, offset: int = 0, ids: Sequence[int] | None = None,
+        archived: bool | None = False,
     ) -> list[Item]:
+        """Items by SKU; `archived`: False those in use, True the archived ones, None both."""
         query = self._select.order_by(items.c.sku).limit(limit).offset(offset)
+        if archived is not None:
+            query = query.where(items.c.archived_at.is_not(None) if archived else items.c.archived_at.is_(None))
         if ids is not None:
             query = query.where(items.c.id.in_(sorted(set(ids))))
         if search:

@@ -42,6 +42,7 @@ def _location(row: Any) -> Location:
         longitude=row.longitude,
         zones=tuple(z for z in (row.zones or "").split(",") if z),
         walk_order=row.walk_order,
+        archived_at=row.archived_at,
     )
 
 
@@ -147,6 +148,12 @@ class LocationRepository:
                 **_routing_values(location),
             )
         )
+        self._publish(LocationChanged(location.id, location.code, created=False))
+
+    def set_archived(self, location: Location, at: datetime | None) -> None:
+        """Archive the location at `at`, or bring it back (None)."""
+        self._changing()
+        self._conn.execute(update(locations).where(locations.c.id == location.id).values(archived_at=at))
         self._publish(LocationChanged(location.id, location.code, created=False))
 
     def get_by_code(self, code: str) -> Location | None:

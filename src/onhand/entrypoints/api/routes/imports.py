@@ -3,14 +3,16 @@
 The CSV is the request body (`Content-Type: text/csv`) or a multipart field `file`.
 An all-or-nothing import with bad rows writes nothing and answers 422 with every bad
 row; `policy=good-rows` writes the good rows and lists the bad ones in a 200.
+`mode=upsert` changes the items or locations that exist; `dry_run=true` answers 200 with
+what the import would do (created, updated old → new, unchanged, errors) and writes nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from onhand import services
@@ -20,12 +22,14 @@ from onhand.entrypoints.api.bodies import CSV_REQUEST_BODY, CsvText, ExactJsonRo
 from onhand.entrypoints.api.errors import error_response
 from onhand.entrypoints.api.schemas.admin import ImportRejectedOut, ImportReportOut
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES
+from onhand.services.tools.import_rows import ImportMode
 from onhand.services.tools.imports import ImportPolicy
 from onhand.services.views import ImportReport
 
 router = APIRouter(route_class=ExactJsonRoute, tags=["imports"], responses=ERROR_RESPONSES)
 
 Importer = Callable[..., ImportReport]
+DryRun = Annotated[bool, Query(description="Report what the import would do; write nothing")]
 _REJECTED: dict[int | str, dict[str, Any]] = {
     422: {
         "model": ImportRejectedOut,
@@ -37,7 +41,7 @@ _REJECTED: dict[int | str, dict[str, Any]] = {
 
 def _render(report: ImportReport, policy: ImportPolicy) -> ImportReportOut | JSONResponse:
     out = ImportReportOut.of(report)
-    if report.ok or policy is not ImportPolicy.ALL_OR_NOTHING:
+    if report.ok or report.dry_run or policy is not ImportPolicy.ALL_OR_NOTHING:
         return out
     bad = len({e.line for e in report.errors})
     rejected = InvalidInput(
@@ -52,9 +56,14 @@ def _render(report: ImportReport, policy: ImportPolicy) -> ImportReportOut | JSO
 )
 def import_items(
     _key: CatalogEditor, csv_text: CsvText, onhand: OnhandDep,
-    policy: ImportPolicy = ImportPolicy.ALL_OR_NOTHING, idempotency_key: IdempotencyKey = None,
+    policy: ImportPolicy = ImportPolicy.ALL_OR_NOTHING, mode: ImportMode = ImportMode.CREATE,
+    dry_run: DryRun = False, idempotency_key: IdempotencyKey = None,
 ) -> ImportReportOut | JSONResponse:
-    report = services.imports.import_items(onhand, csv_text, policy=policy, idempotency_key=idempotency_key)
+    if dry_run:
+        return _render(services.imports.preview_items(onhand, csv_text, mode=mode), policy)
+    report = services.imports.import_items(
+        onhand, csv_text, policy=policy, mode=mode, idempotency_key=idempotency_key
+    )
     return _render(report, policy)
 
 
@@ -65,10 +74,13 @@ def import_items(
 )
 def import_locations(
     _key: CatalogEditor, csv_text: CsvText, onhand: OnhandDep,
-    policy: ImportPolicy = ImportPolicy.ALL_OR_NOTHING, idempotency_key: IdempotencyKey = None,
+    policy: ImportPolicy = ImportPolicy.ALL_OR_NOTHING, mode: ImportMode = ImportMode.CREATE,
+    dry_run: DryRun = False, idempotency_key: IdempotencyKey = None,
 ) -> ImportReportOut | JSONResponse:
+    if dry_run:
+        return _render(services.imports.preview_locations(onhand, csv_text, mode=mode), policy)
     report = services.imports.import_locations(
-        onhand, csv_text, policy=policy, idempotency_key=idempotency_key
+        onhand, csv_text, policy=policy, mode=mode, idempotency_key=idempotency_key
     )
     return _render(report, policy)
 
@@ -80,8 +92,11 @@ def import_locations(
 )
 def import_opening_stock(
     _key: StockKeeper, csv_text: CsvText, onhand: OnhandDep,
-    policy: ImportPolicy = ImportPolicy.ALL_OR_NOTHING, idempotency_key: IdempotencyKey = None,
+    policy: ImportPolicy = ImportPolicy.ALL_OR_NOTHING, dry_run: DryRun = False,
+    idempotency_key: IdempotencyKey = None,
 ) -> ImportReportOut | JSONResponse:
+    if dry_run:
+        return _render(services.imports.preview_opening_stock(onhand, csv_text), policy)
     report = services.imports.import_opening_stock(
         onhand, csv_text, policy=policy, idempotency_key=idempotency_key
     )

@@ -12,11 +12,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from onhand import services
+from onhand.domain.catalog.commands import ArchiveItem
 from onhand.entrypoints.api import paths  # noqa: F401  (registers the path convertors used below)
 from onhand.entrypoints.api.auth import CatalogEditor, IdempotencyKey, OnhandDep, Reader
 from onhand.entrypoints.api.bodies import ExactJsonRoute
 from onhand.entrypoints.api.schemas.catalog import ItemIn, ItemList, ItemOut, ItemPatch
-from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, QueryInt, UpdatedSince
+from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, IncludeArchived, QueryInt, UpdatedSince
 
 router = APIRouter(route_class=ExactJsonRoute, tags=["items"], responses=ERROR_RESPONSES)
 
@@ -29,8 +30,10 @@ def list_items(
     limit: QueryInt = 100,
     offset: QueryInt = 0,
     updated_since: UpdatedSince = None,
+    include_archived: IncludeArchived = False,
 ) -> ItemList:
-    found = services.items.list_items(onhand, search=search, limit=limit, offset=offset, updated_since=updated_since)
+    found = services.items.list_items(onhand, search=search, limit=limit, offset=offset, updated_since=updated_since,
+                                      include_archived=include_archived)
     return ItemList(items=[ItemOut.of(i) for i in found])
 
 
@@ -48,6 +51,20 @@ def create_item(
 @router.get("/items/by-gtin/{gtin}", summary="Find the item with a GTIN (EAN/UPC, any length)")
 def find_by_gtin(gtin: str, onhand: OnhandDep, _key: Reader) -> ItemOut:
     return ItemOut.of(services.items.find_by_gtin(onhand, gtin))
+
+
+# Declared before /items/{sku:path} routes, so ".../archive" is not taken for a SKU.
+@router.post("/items/{sku:path}/archive",
+             summary="Archive an item without stock on hand: hidden from lists, refused in new documents")
+def archive_item(sku: str, onhand: OnhandDep, _key: CatalogEditor, idempotency_key: IdempotencyKey = None) -> ItemOut:
+    return ItemOut.of(services.archiving.archive_item(onhand, ArchiveItem(sku), idempotency_key=idempotency_key))
+
+
+@router.post("/items/{sku:path}/unarchive", summary="Bring an archived item back into use")
+def unarchive_item(
+    sku: str, onhand: OnhandDep, _key: CatalogEditor, idempotency_key: IdempotencyKey = None
+) -> ItemOut:
+    return ItemOut.of(services.archiving.unarchive_item(onhand, ArchiveItem(sku), idempotency_key=idempotency_key))
 
 
 @router.get("/items/{sku:item_sku}")

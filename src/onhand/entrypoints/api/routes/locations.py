@@ -9,11 +9,11 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from onhand import services
-from onhand.domain.catalog.commands import CreateLocation, SetLocationRouting, UpdateLocation
+from onhand.domain.catalog.commands import ArchiveLocation, CreateLocation, SetLocationRouting, UpdateLocation
 from onhand.entrypoints.api import paths  # noqa: F401  (registers the path convertors used below)
 from onhand.entrypoints.api.auth import CatalogEditor, IdempotencyKey, OnhandDep, Reader
 from onhand.entrypoints.api.bodies import ExactJsonRoute
-from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES
+from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, IncludeArchived
 from onhand.entrypoints.api.schemas.locations import (
     LocationIn,
     LocationList,
@@ -26,9 +26,10 @@ from onhand.entrypoints.api.schemas.locations import (
 router = APIRouter(route_class=ExactJsonRoute, tags=["locations"], responses=ERROR_RESPONSES)
 
 
-@router.get("/locations", summary="All locations, internal and virtual")
-def list_locations(onhand: OnhandDep, _key: Reader) -> LocationList:
-    return LocationList(locations=[LocationOut.of(loc) for loc in services.locations.list_locations(onhand)])
+@router.get("/locations", summary="All locations, internal and virtual (archived ones if asked)")
+def list_locations(onhand: OnhandDep, _key: Reader, include_archived: IncludeArchived = False) -> LocationList:
+    found = services.locations.list_locations(onhand, include_archived=include_archived)
+    return LocationList(locations=[LocationOut.of(loc) for loc in found])
 
 
 @router.post("/locations", status_code=201)
@@ -60,6 +61,23 @@ def set_location_routing(
         ),
         idempotency_key=idempotency_key,
     )
+    return LocationOut.of(location)
+
+
+@router.post("/locations/{code:path}/archive",
+             summary="Archive a location without stock or bins in use: hidden from lists, refused in new documents")
+def archive_location(
+    code: str, onhand: OnhandDep, _key: CatalogEditor, idempotency_key: IdempotencyKey = None
+) -> LocationOut:
+    location = services.archiving.archive_location(onhand, ArchiveLocation(code), idempotency_key=idempotency_key)
+    return LocationOut.of(location)
+
+
+@router.post("/locations/{code:path}/unarchive", summary="Bring an archived location back into use")
+def unarchive_location(
+    code: str, onhand: OnhandDep, _key: CatalogEditor, idempotency_key: IdempotencyKey = None
+) -> LocationOut:
+    location = services.archiving.unarchive_location(onhand, ArchiveLocation(code), idempotency_key=idempotency_key)
     return LocationOut.of(location)
 
 

@@ -14,21 +14,41 @@ class RowErrorOut(ResponseModel):
     reason: str
 
 
+class FieldChangeOut(ResponseModel):
+    field: str
+    old: str | None
+    new: str | None
+
+
+class RowChangeOut(ResponseModel):
+    line: int
+    key: str = Field(description="The SKU, location code, or SKU@LOCATION of an opening stock row")
+    outcome: str = Field(description="created, updated or unchanged")
+    fields: list[FieldChangeOut] = Field(description="What an update changes: old → new per field")
+
+
 class ImportReportOut(ResponseModel):
     kind: str
     ok: bool
+    dry_run: bool = Field(description="A preview: nothing was written")
     rows_total: int
     rows_imported: int
     errors: list[RowErrorOut]
+    changes: list[RowChangeOut]
     posting_id: int | None
     created_ids: list[int]
 
     @classmethod
     def of(cls, report: ImportReport) -> ImportReportOut:
         return cls(
-            kind=report.kind, ok=report.ok, rows_total=report.rows_total,
+            kind=report.kind, ok=report.ok, dry_run=report.dry_run, rows_total=report.rows_total,
             rows_imported=report.rows_imported,
             errors=[RowErrorOut(line=e.line, field=e.field, reason=e.reason) for e in report.errors],
+            changes=[
+                RowChangeOut(line=c.line, key=c.key, outcome=c.outcome, fields=[
+                    FieldChangeOut(field=f.field, old=f.old, new=f.new) for f in c.fields
+                ]) for c in report.changes
+            ],
             posting_id=report.posting_id, created_ids=list(report.created_ids),
         )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import Field, StrictInt
 
@@ -107,6 +107,7 @@ class ItemOut(ResponseModel):
     min_remaining_shelf_life_days: int | None = Field(description=MIN_REMAINING + "; null: the company's")
     weight_kg: DecimalOut | None = Field(description=WEIGHT)
     category: str | None = Field(None, description=CATEGORY)
+    archived_at: datetime | None = Field(None, description="When it was archived; null: in use")
 
     @classmethod
     def of(cls, item: Item) -> ItemOut:
@@ -114,7 +115,7 @@ class ItemOut(ResponseModel):
             sku=item.sku, name=item.name, unit=item.unit.code, tracking=item.tracking.value,
             kind=item.kind.value, gtin=item.gtin, shelf_life_days=item.shelf_life_days,
             min_remaining_shelf_life_days=item.min_remaining_shelf_life_days, weight_kg=item.weight_kg,
-            category=item.category,
+            category=item.category, archived_at=item.archived_at,
         )
 
 

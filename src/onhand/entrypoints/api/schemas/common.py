@@ -117,6 +117,8 @@ QueryInt = Annotated[int, Query(ge=-MAX_INT64, le=MAX_INT64)]
 UpdatedSince = Annotated[str | None, Query(
     max_length=64, description="Only what changed at or after this moment: ISO 8601 with an offset",
     examples=["2026-03-02T09:00:00Z"])]
+# Listings of items and locations leave archived ones out unless asked.
+IncludeArchived = Annotated[bool, Query(description="List archived ones too")]
 PathId = Annotated[int, Path(ge=-MAX_INT64, le=MAX_INT64)]
 PathInt32 = Annotated[int, Path(ge=-MAX_INT32, le=MAX_INT32)]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import Field, StrictBool, StrictInt
 
 from onhand.domain.catalog.locations import Address, Location, LocationKind
@@ -49,6 +51,7 @@ class LocationOut(ResponseModel):
     allow_negative: bool
     address: AddressModel
     routing: RoutingOut
+    archived_at: datetime | None = Field(None, description="When it was archived; null: in use")
 
     @classmethod
     def of(cls, location: Location) -> LocationOut:
@@ -57,6 +60,7 @@ class LocationOut(ResponseModel):
             internal=location.is_internal, parent_id=location.parent_id,
             sellable=location.sellable, allow_negative=location.allow_negative,
             address=AddressModel.of(location.address), routing=RoutingOut.of(location),
+            archived_at=location.archived_at,
         )
 
 
