@@ -84,7 +84,7 @@ items = Table(
     Column("weight_kg", ScaledDecimal),
     # For account codes per category in the journals (revision 0008).
     Column("category", String(64)),
-    # Archived: hidden from lists, refused for new documents (migration 0030).
+    # Archived: hidden from lists, refused for new documents (migration 0033).
     Column("archived_at", UtcDateTime),
 )
 
@@ -114,7 +114,7 @@ locations = Table(
     Column("zones", String(400)),
     # Picking: bins are walked in this order (then by code).
     Column("walk_order", Integer),
-    # Archived: hidden from lists, refused for new documents (migration 0030).
+    # Archived: hidden from lists, refused for new documents (migration 0033).
     Column("archived_at", UtcDateTime),
 )
 

@@ -1,8 +1,8 @@
 """Items and locations can be archived: hidden from lists and refused for new documents,
 their history kept.
 
-Revision ID: 0030
-Revises: 0027
+Revision ID: 0033
+Revises: 0032
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0030'
-down_revision = '0027'
+revision = '0033'
+down_revision = '0032'
 branch_labels = None
 depends_on = None
 
