@@ -57,12 +57,15 @@ def counting_commits(engine):
         event.remove(engine, "commit", count)
 
 
-def test_an_order_is_claimed_imported_allocated_and_marked_in_one_commit(shop) -> None:
+def test_orders_are_claimed_imported_allocated_and_marked_in_one_commit(shop) -> None:
     deliver(shop, sample())
+    deliver(shop, sample(id=820982911946154509, name="#9999"), event_id="e-2")
     with counting_commits(shop.engine) as commits:
-        assert services.channel_inbox.process_inbox(shop) == 1
-    assert len(commits) == 1  # one writer turn per order, where each step alone took its own
+        assert services.channel_inbox.process_inbox(shop) == 2
+    assert len(commits) == 1  # one writer turn for the burst, where each step alone took its own
     assert the_order(shop).status == "allocated"
+    other = services.sales_orders.find_order(shop, channel="shop-us", external_id="820982911946154509")
+    assert other.status in ("allocated", "backordered")
 
 
 def test_an_order_a_step_of_which_fails_is_imported_step_by_step(shop) -> None:
