@@ -10,11 +10,12 @@ import os
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
+from onhand.entrypoints.cli.output import Listing, data_only, write
 from onhand.services.views import MoveView, PostingView
 
 # Columns of free text, which may wrap; codes, dates and numbers stay on one line.
@@ -23,9 +24,23 @@ WRAPPING = frozenset({"Name", "Reason", "Reference", "Note", "City", "Region", "
 PIPE_WIDTH = 240
 
 
+class OnhandConsole(Console):
+    """Standard output: tables as the output format says (cli/output.py); under `--json`
+    or `--csv` everything else on stderr."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        for item in objects:
+            if isinstance(item, Listing) and write(self, item):
+                continue
+            if data_only(self):
+                err_console().print(item, **kwargs)
+            else:
+                super().print(item, **kwargs)
+
+
 def console() -> Console:
     """Standard output, made when needed so that it follows the stream in use."""
-    out = Console(highlight=False)
+    out = OnhandConsole(highlight=False)
     if not out.is_terminal and "COLUMNS" not in os.environ:
         out.width = PIPE_WIDTH
     return out
@@ -57,10 +72,10 @@ def moment(value: datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S %Z").strip()
 
 
-def table(*columns: str, title: str | None = None, numeric: Iterable[str] = ()) -> Table:
+def table(*columns: str, title: str | None = None, numeric: Iterable[str] = ()) -> Listing:
     """A table whose columns named in `numeric` are right-aligned."""
     right = set(numeric)
-    grid = Table(title=title, title_justify="left", show_lines=False)
+    grid = Listing(title=title, title_justify="left", show_lines=False)
     for name in columns:
         grid.add_column(
             name, justify="right" if name in right else "left",
@@ -69,9 +84,9 @@ def table(*columns: str, title: str | None = None, numeric: Iterable[str] = ()) 
     return grid
 
 
-def fields(pairs: Iterable[tuple[str, object]], title: str | None = None) -> Table:
+def fields(pairs: Iterable[tuple[str, object]], title: str | None = None) -> Listing:
     """A two-column table of labels and values, for `show` commands."""
-    grid = Table(title=title, title_justify="left", show_header=False)
+    grid = Listing(title=title, title_justify="left", show_header=False, fields=True)
     grid.add_column("field", style="bold")
     grid.add_column("value", overflow="fold")
     for label, value in pairs:
@@ -79,7 +94,7 @@ def fields(pairs: Iterable[tuple[str, object]], title: str | None = None) -> Tab
     return grid
 
 
-def moves_table(moves: Iterable[MoveView], title: str | None = None) -> Table:
+def moves_table(moves: Iterable[MoveView], title: str | None = None) -> Listing:
     grid = table("SKU", "Lot", "From", "To", "Quantity", title=title, numeric=["Quantity"])
     for move in moves:
         grid.add_row(
