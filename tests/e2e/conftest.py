@@ -296,8 +296,11 @@ class CliOutcome:
 
 # Wide Rich tables without colour or style whatever the terminal running the tests says: the
 # CLI prints them on a terminal (TTY_COMPATIBLE=1 says it is one, TERM=dumb one without
-# styles), tab-separated lines in a pipe.
-CLI_ENV = {"COLUMNS": "240", "NO_COLOR": "1", "FORCE_COLOR": None, "TTY_COMPATIBLE": "1", "TERM": "dumb"}
+# styles, LINES beside COLUMNS its size: a dumb one is 80x25 otherwise), tab-separated lines
+# in a pipe.
+CLI_ENV = {
+    "COLUMNS": "240", "LINES": "50", "NO_COLOR": "1", "FORCE_COLOR": None, "TTY_COMPATIBLE": "1", "TERM": "dumb",
+}
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from decimal import Decimal
@@ -225,3 +226,18 @@ def test_the_installed_console_script_verifies_and_shows_stock(database_url, onh
     assert stock.returncode == 0, stock.stderr
     # Not a terminal: tab-separated lines, a header and the rows.
     assert stock.stdout.splitlines() == ["SKU\tOn hand\tReserved\tAvailable", "MUG\t12\t0\t12"]
+
+
+def test_serve_and_demo_exit_8_when_the_port_is_in_use(cli_run, served):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+
+        serve = cli_run("serve", "--port", port)
+        demo = cli_run("demo", "--port", port)
+
+    assert (serve.exit_code, demo.exit_code) == (8, 8)
+    assert serve.stderr == f"error: --port: 127.0.0.1:{port} is in use by another process; choose another with --port\n"
+    assert "Loaded demo data" not in demo.stdout  # refused before any work
+    assert served == []

@@ -7,6 +7,8 @@
     4  NotFound
     5  Conflict and its subclasses (AlreadyExists, InsufficientStock, ...)
     6  Unauthorized / Forbidden
+    7  PushFailed (an accounting system or channel refused or could not be reached)
+    8  `serve` / `demo`: the port is in use by another process
 
 Every failure is printed as exactly one line on stderr, `error: <field>: <reason>`,
 never as a traceback.
@@ -46,6 +48,7 @@ EXIT_CODES: tuple[tuple[type[OnhandError], int], ...] = (
     (OnhandError, 1),
 )
 USAGE_EXIT_CODE = 2
+PORT_IN_USE_EXIT_CODE = 8
 
 
 class CliFailure(click_errors.ClickException):

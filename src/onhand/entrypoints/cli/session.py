@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from onhand.bootstrap import Onhand
 
 
+# The modules a PostgreSQL URL needs, installed by the `postgres` extra.
+POSTGRES_DRIVERS = frozenset({"psycopg", "psycopg_binary", "psycopg2"})
+
+
 def redact(url: str) -> str:
     """The URL with any password replaced, fit to print."""
     parts = urlsplit(url)
@@ -71,7 +75,12 @@ class Session:
 
             try:
                 self._onhand = open_onhand(self.database_url).acting_as(os_user())
-            # Any driver or migration failure: say which database and why, in one line.
+            except ModuleNotFoundError as exc:
+                if exc.name not in POSTGRES_DRIVERS:
+                    raise
+                raise CliFailure(f"cannot open database {redact(self.database_url)}: the PostgreSQL driver is not "
+                                 "installed; pip install 'onhand[postgres]'") from exc
+            # Any other driver or migration failure: say which database and why, in one line.
             except Exception as exc:
                 reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
                 raise CliFailure(f"cannot open database {redact(self.database_url)}: {reason}") from exc
