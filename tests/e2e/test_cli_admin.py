@@ -68,7 +68,7 @@ def test_rebuild_recomputes_balances_and_reports_ok(cli_run):
 
 
 def test_keys_create_prints_the_secret_once_and_list_never_shows_it(cli_run, onhand):
-    created = cli_run("keys", "create", "--name", "shopify-sync", "--role", "integration")
+    created = cli_run("keys", "add", "--name", "shopify-sync", "--role", "integration")
 
     assert created.exit_code == 0, created.stderr
     [secret] = secret_lines(created.stdout)
@@ -81,7 +81,7 @@ def test_keys_create_prints_the_secret_once_and_list_never_shows_it(cli_run, onh
 
 
 def test_keys_revoke_stops_the_key_working(cli_run, onhand):
-    [secret] = secret_lines(cli_run("keys", "create", "--name", "old", "--role", "viewer").stdout)
+    [secret] = secret_lines(cli_run("keys", "add", "--name", "old", "--role", "viewer").stdout)
 
     result = cli_run("keys", "revoke", "1")
 
@@ -92,7 +92,7 @@ def test_keys_revoke_stops_the_key_working(cli_run, onhand):
 
 
 def test_keys_create_with_an_unknown_role_is_invalid_input(cli_run):
-    result = cli_run("keys", "create", "--name", "x", "--role", "god")
+    result = cli_run("keys", "add", "--name", "x", "--role", "god")
 
     assert result.exit_code == 3
     assert result.stderr == "error: role: 'god' is not one of admin, manager, operator, viewer, integration\n"

@@ -114,3 +114,14 @@ def test_under_json_messages_go_to_stderr_and_stdout_is_only_the_data(cli_run):
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout) == [{"sku": "MUG", "lot": None, "from": "ADJUSTMENT", "to": "NY", "quantity": "5"}]
     assert result.stderr.startswith("Posting #")
+
+
+def test_records_are_added_with_add_and_the_old_create_still_works_unlisted(cli_run):
+    added = cli_run("suppliers", "add", "ACME", "--name", "Acme Tea")
+    created = cli_run("suppliers", "create", "LEAF", "--name", "Leaf & Co")
+    key = cli_run("keys", "add", "--name", "sync", "--role", "viewer")
+    listed = cli_run("suppliers", "--help")
+
+    assert (added.exit_code, created.exit_code, key.exit_code) == (0, 0, 0), added.stderr + created.stderr
+    assert [row[0] for row in cli_run("suppliers", "list").rows()] == ["ACME", "LEAF"]
+    assert " add " in listed.stdout and " create " not in listed.stdout

@@ -1,4 +1,4 @@
-"""`onhand keys create|list|update|rotate|revoke`: API keys for the HTTP API (secrets shown once)."""
+"""`onhand keys add|list|update|rotate|revoke`: API keys for the HTTP API (secrets shown once)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from onhand.entrypoints.cli.session import onhand
 from onhand.services import resolve
 from onhand.services.views import ApiKeyView, NewApiKey
 
-keys_app = typer.Typer(help="API keys: create (the secret is shown once), list, update, rotate, revoke.",
+keys_app = typer.Typer(help="API keys: add (the secret is shown once), list, update, rotate, revoke.",
                        no_args_is_help=True)
 
 KeyId = Annotated[int, typer.Argument(metavar="ID", help="The key's id.")]
@@ -43,7 +43,8 @@ def keys_table(keys: list[ApiKeyView]) -> None:
     console().print(grid)
 
 
-@keys_app.command("create")
+@keys_app.command("add")
+@keys_app.command("create", hidden=True)  # its name before `add` (as users, webhooks): scripts use it
 def create_key(
     ctx: typer.Context,
     name: Annotated[str, typer.Option(help="What the key is for, e.g. 'shopify-sync'.")],

@@ -78,7 +78,7 @@ COMMANDS = {
                          "Cycle counts by plan: what is due, count sessions (blind), review and post."),
     "import": Lazy("imports:import_app",
                    "Import CSV files: items, locations, opening stock. All or nothing unless --policy good-rows."),
-    "keys": Lazy("keys:keys_app", "API keys: create (the secret is shown once), list, update, rotate, revoke."),
+    "keys": Lazy("keys:keys_app", "API keys: add (the secret is shown once), list, update, rotate, revoke."),
     "users": Lazy("users:users_app", "User accounts of the web app: add, disable, list."),
     "events": Lazy("feed:events_app", "The change feed: every change other systems care about."),
     "followers": Lazy("feed:followers_app", "Followers: consumers of the change feed, exactly once."),
