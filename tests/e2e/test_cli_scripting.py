@@ -10,6 +10,7 @@ import sys
 
 import typer
 
+from onhand import services
 from onhand.entrypoints.cli.main import COMMANDS, OnhandCli, app
 from tests.e2e.conftest import CLI_ENV
 
@@ -125,3 +126,12 @@ def test_records_are_added_with_add_and_the_old_create_still_works_unlisted(cli_
     assert (added.exit_code, created.exit_code, key.exit_code) == (0, 0, 0), added.stderr + created.stderr
     assert [row[0] for row in cli_run("suppliers", "list").rows()] == ["ACME", "LEAF"]
     assert " add " in listed.stdout and " create " not in listed.stdout
+
+
+def test_a_new_key_under_json_is_the_key_and_its_secret(cli_run, onhand):
+    result = cli_run("keys", "add", "--name", "sync", "--role", "viewer", "--json")
+
+    assert result.exit_code == 0, result.stderr
+    created = json.loads(result.stdout)
+    assert (created["name"], created["role"]) == ("sync", "viewer")
+    assert services.keys.authenticate(onhand, created["secret"]).role == "viewer"

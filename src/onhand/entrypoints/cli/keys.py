@@ -9,7 +9,8 @@ from rich.text import Text
 
 from onhand import services
 from onhand.domain.access.commands import CreateApiKey, RevokeApiKey, RotateApiKey, UpdateApiKey
-from onhand.entrypoints.cli.render import console, table, text
+from onhand.entrypoints.cli.output import data_only
+from onhand.entrypoints.cli.render import console, fields, table, text
 from onhand.entrypoints.cli.session import onhand
 from onhand.services import resolve
 from onhand.services.views import ApiKeyView, NewApiKey
@@ -26,8 +27,11 @@ def print_new_key(new: NewApiKey, what: str = "Created") -> None:
     if new.key.previous_secret_expires_at is not None:
         console().print(Text(f"The previous secret works until {text(new.key.previous_secret_expires_at)}."))
     console().print(Text("Secret (shown only now; store it safely):", style="bold"))
-    # Plain echo: the secret must never be wrapped or styled.
-    typer.echo(new.secret)
+    if data_only(console()):  # the data: the key and its secret
+        console().print(fields([("Id", new.key.id), ("Name", new.key.name), ("Role", new.key.role),
+                                ("Secret", new.secret)]))
+    else:
+        typer.echo(new.secret)  # plain: never wrapped or styled
 
 
 def keys_table(keys: list[ApiKeyView]) -> None:

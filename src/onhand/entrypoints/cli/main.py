@@ -89,7 +89,11 @@ COMMANDS = {
 
 class OnhandCli(OnhandGroup):
     lazy_commands = COMMANDS
-    without_data = frozenset({"onhand serve", "onhand demo", "onhand worker", "onhand amazon worker"})
+    without_data = frozenset({
+        "onhand serve", "onhand demo", "onhand worker", "onhand amazon worker", "onhand followers run",
+        "onhand amazon sync", "onhand amazon backfill", "onhand amazon fba-sync", "onhand amazon reconcile",
+        "onhand events tail",  # JSON already, one event a line
+    })
 
 
 app = typer.Typer(

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+import typer
 from rich.console import Console
 from rich.text import Text
 
@@ -48,6 +49,16 @@ def console() -> Console:
 
 def err_console() -> Console:
     return Console(stderr=True, highlight=False)
+
+
+def print_secret(secret: str) -> None:
+    """A secret shown once: a plain line never wrapped or styled, or under `--json` / `--csv`
+    the field `secret` of the data."""
+    out = console()
+    if data_only(out):
+        out.print(fields([("Secret", secret)], title="Secret"))
+    else:
+        typer.echo(secret)
 
 
 def text(value: object) -> Text:
