@@ -135,3 +135,14 @@ def test_a_new_key_under_json_is_the_key_and_its_secret(cli_run, onhand):
     created = json.loads(result.stdout)
     assert (created["name"], created["role"]) == ("sync", "viewer")
     assert services.keys.authenticate(onhand, created["secret"]).role == "viewer"
+
+
+def test_a_document_of_several_tables_is_one_json_object_with_fixed_keys(cli_run):
+    cli_run("items", "add", "MUG", "--name", "Mug")
+
+    created = cli_run("orders", "create", "--line", "MUG:2", "--json")
+
+    order = json.loads(created.stdout)
+    assert list(order) == ["order", "lines"]
+    assert order["order"]["reference"] == "SO-000001"
+    assert [(line["sku"], line["ordered"]) for line in order["lines"]] == [("MUG", "2")]

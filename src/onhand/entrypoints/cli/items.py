@@ -32,7 +32,7 @@ def print_item(item: Item) -> None:
                 ("Min. remaining shelf life (days)", item.min_remaining_shelf_life_days
                  if item.min_remaining_shelf_life_days is not None else "company default"),
             ],
-            title=f"Item {item.sku}",
+            title=f"Item {item.sku}", key="item",
         )
     )
 

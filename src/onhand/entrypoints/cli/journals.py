@@ -177,7 +177,8 @@ def reconcile(
     """Valuation total vs journal inventory balance per day; exits 1 if any day differs."""
     report = services.reconciliation.reconcile(onhand(ctx), start=from_, end=to)
     money = ["Valuation", "Journals", "Rounding", "Difference"]
-    grid = table("Date", *money, "Status", title=f"Reconciliation ({report.currency})", numeric=money)
+    grid = table("Date", *money, "Status", title=f"Reconciliation ({report.currency})", key="days",
+                 numeric=money)
     for day in report.days:
         grid.add_row(text(day.day.isoformat()), quantity(day.valuation_total), quantity(day.journal_balance),
                      quantity(day.rounding), quantity(day.difference), text("ok" if day.reconciled else "DIFFERS"))

@@ -53,7 +53,7 @@ def print_location(location: Location, parent: str | None) -> None:
                 ("Zones", ", ".join(location.zones) or None),
                 ("Walk order", location.walk_order),
             ],
-            title=f"Location {location.code}",
+            title=f"Location {location.code}", key="location",
         )
     )
 

@@ -7,7 +7,7 @@ its cells as plain strings) on `render.console()`; that console hands them here.
 stderr, so standard output is only the data. The JSON of a listing is a list of objects
 keyed by its column names in snake_case, of a `show` an object; values are the strings
 shown (quantities and money exact, as text), empty cells null. A command printing
-several tables gives an object of them keyed by their titles.
+several tables gives an object of them keyed by their `key` (`order`, `lines`) or titles.
 """
 
 from __future__ import annotations
@@ -34,9 +34,10 @@ class Format(StrEnum):
 class Listing(Table):
     """A Rich table that remembers its header and cells as text: rows, or (`show`) fields."""
 
-    def __init__(self, *args: Any, fields: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, fields: bool = False, key: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.is_fields = fields
+        self.key = key  # its name in a JSON document of several tables (default: from the title)
         self.cells: list[list[str]] = []
 
     def add_row(self, *renderables: Any, **kwargs: Any) -> None:
@@ -62,10 +63,11 @@ class Output:
 
     chosen: Format | None = None
     kept: list[Listing] = []  # noqa: RUF012 - one command runs at a time
+    written = 0  # tables printed as lines so far (the next is set apart by an empty line)
 
     @classmethod
     def reset(cls) -> None:
-        cls.chosen, cls.kept = None, []
+        cls.chosen, cls.kept, cls.written = None, [], 0
 
     @classmethod
     def format(cls, out: Console) -> Format:
@@ -86,7 +88,7 @@ def document(listings: list[Listing]) -> Any:
         return as_json(listings[0])
     named: dict[str, Any] = {}
     for number, listing in enumerate(listings, start=1):
-        name = key(plain(listing.title)) if listing.title else f"table_{number}"
+        name = listing.key or (key(plain(listing.title)) if listing.title else f"table_{number}")
         while name in named:
             name = f"{name}_{number}"
         named[name] = as_json(listing)
@@ -129,7 +131,10 @@ def write(out: Console, listing: Listing) -> bool:
     if chosen is Format.JSON:
         Output.kept.append(listing)
     else:
+        if Output.written:
+            typer.echo("")
         typer.echo(as_csv(listing) if chosen is Format.CSV else as_plain(listing), nl=False)
+        Output.written += 1
     return True
 
 

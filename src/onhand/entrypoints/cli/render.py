@@ -83,10 +83,11 @@ def moment(value: datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S %Z").strip()
 
 
-def table(*columns: str, title: str | None = None, numeric: Iterable[str] = ()) -> Listing:
-    """A table whose columns named in `numeric` are right-aligned."""
+def table(*columns: str, title: str | None = None, numeric: Iterable[str] = (), key: str | None = None) -> Listing:
+    """A table whose columns named in `numeric` are right-aligned; `key` names it in JSON
+    (where the title holds data: `Order SO-000001` is `order`)."""
     right = set(numeric)
-    grid = Listing(title=title, title_justify="left", show_lines=False)
+    grid = Listing(title=title, title_justify="left", show_lines=False, key=key)
     for name in columns:
         grid.add_column(
             name, justify="right" if name in right else "left",
@@ -95,9 +96,9 @@ def table(*columns: str, title: str | None = None, numeric: Iterable[str] = ()) 
     return grid
 
 
-def fields(pairs: Iterable[tuple[str, object]], title: str | None = None) -> Listing:
+def fields(pairs: Iterable[tuple[str, object]], title: str | None = None, key: str | None = None) -> Listing:
     """A two-column table of labels and values, for `show` commands."""
-    grid = Listing(title=title, title_justify="left", show_header=False, fields=True)
+    grid = Listing(title=title, title_justify="left", show_header=False, fields=True, key=key)
     grid.add_column("field", style="bold")
     grid.add_column("value", overflow="fold")
     for label, value in pairs:

@@ -65,7 +65,7 @@ class Session:
         """Open `database_url` instead of the company database when none was chosen."""
         if self._onhand is not None:  # pragma: no cover - a command decides before it opens
             raise CliFailure("internal error: the database is already open")
-        if self.given_url is None:
+        if not self.given_url:  # `--database-url ""` chooses none, as before
             self._database_url = database_url
 
     @property
