@@ -27,7 +27,7 @@ def print_new_key(new: NewApiKey, what: str = "Created") -> None:
     if new.key.previous_secret_expires_at is not None:
         console().print(Text(f"The previous secret works until {text(new.key.previous_secret_expires_at)}."))
     console().print(Text("Secret (shown only now; store it safely):", style="bold"))
-    if data_only(console()):  # the data: the key and its secret
+    if data_only():  # the data: the key and its secret
         console().print(fields([("Id", new.key.id), ("Name", new.key.name), ("Role", new.key.role),
                                 ("Secret", new.secret)]))
     else:

@@ -138,7 +138,7 @@ def write(out: Console, listing: Listing) -> bool:
     return True
 
 
-def data_only(out: Console) -> bool:
+def data_only() -> bool:
     """Whether standard output carries only data (`--json`, `--csv`): messages go to stderr."""
     return Output.chosen in (Format.JSON, Format.CSV)
 

@@ -33,7 +33,7 @@ class OnhandConsole(Console):
         for item in objects:
             if isinstance(item, Listing) and write(self, item):
                 continue
-            if data_only(self):
+            if data_only():
                 err_console().print(item, **kwargs)
             else:
                 super().print(item, **kwargs)
@@ -55,7 +55,7 @@ def print_secret(secret: str) -> None:
     """A secret shown once: a plain line never wrapped or styled, or under `--json` / `--csv`
     the field `secret` of the data."""
     out = console()
-    if data_only(out):
+    if data_only():
         out.print(fields([("Secret", secret)], title="Secret"))
     else:
         typer.echo(secret)
