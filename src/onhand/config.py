@@ -31,6 +31,12 @@ def default_database_url() -> str:
     return f"sqlite:///{path}"
 
 
+def default_demo_database_url() -> str:
+    """`onhand demo`'s own SQLite file beside the company's, so the demo never mixes with it."""
+    path = Path(user_data_dir("onhand", appauthor=False)) / "demo.db"
+    return f"sqlite:///{path}"
+
+
 def default_webhook_key_file() -> Path:
     return Path(user_data_dir("onhand", appauthor=False)) / "webhook.key"
 

@@ -294,8 +294,13 @@ class CliOutcome:
         return found[0]
 
 
-# Plain, wide, uncoloured output whatever the terminal running the tests says.
-CLI_ENV = {"COLUMNS": "240", "NO_COLOR": "1", "FORCE_COLOR": None, "TTY_COMPATIBLE": None}
+# Wide Rich tables without colour or style whatever the terminal running the tests says: the
+# CLI prints them on a terminal (TTY_COMPATIBLE=1 says it is one, TERM=dumb one without
+# styles, LINES beside COLUMNS its size: a dumb one is 80x25 otherwise), tab-separated lines
+# in a pipe.
+CLI_ENV = {
+    "COLUMNS": "240", "LINES": "50", "NO_COLOR": "1", "FORCE_COLOR": None, "TTY_COMPATIBLE": "1", "TERM": "dumb",
+}
 
 
 @pytest.fixture(scope="session")
@@ -312,7 +317,7 @@ def cli_on(runner: PrebuiltCliRunner, database_url: str) -> CliRun:
     """Run `onhand --database-url <database_url> ARGS...` and capture what it printed."""
 
     def run(*args: str, color: bool = False) -> CliOutcome:
-        env = {**CLI_ENV, "NO_COLOR": None, "FORCE_COLOR": "1"} if color else CLI_ENV
+        env = {**CLI_ENV, "NO_COLOR": None, "FORCE_COLOR": "1", "TERM": None} if color else CLI_ENV
         result = runner.run(["--database-url", database_url, *args], env=env, catch_exceptions=False)
         return CliOutcome(result.exit_code, result.stdout, result.stderr)
 

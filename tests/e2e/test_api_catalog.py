@@ -29,6 +29,21 @@ def test_a_bad_currency_is_a_422_naming_it(api_admin: httpx.Client) -> None:
     assert response.json()["error"]["field"] == "currency"
 
 
+def test_a_time_zone_change_after_postings_is_a_409_unless_confirmed(api_admin: httpx.Client) -> None:
+    api_admin.post("/api/v1/locations", json={"code": "NY", "name": "New York", "kind": "warehouse"})
+    api_admin.post("/api/v1/items", json={"sku": "MUG", "name": "Mug"})
+    api_admin.post("/api/v1/adjustments", json={"location": "NY", "reason": "found",
+                                                "lines": [{"sku": "MUG", "quantity": "1"}]})
+
+    refused = api_admin.patch("/api/v1/company", json={"timezone": "Asia/Tokyo"})
+    confirmed = api_admin.patch("/api/v1/company", json={"timezone": "Asia/Tokyo", "confirm_timezone_change": True})
+
+    assert refused.status_code == 409
+    assert refused.json()["error"]["message"].startswith("timezone: postings exist")
+    assert confirmed.status_code == 200
+    assert confirmed.json()["timezone"] == "Asia/Tokyo"
+
+
 def test_units_can_be_listed_and_added(api_operator: httpx.Client) -> None:
     codes = {u["code"] for u in api_operator.get("/api/v1/units").json()["units"]}
     assert {"each", "kg"} <= codes

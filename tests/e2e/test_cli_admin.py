@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from decimal import Decimal
@@ -67,7 +68,7 @@ def test_rebuild_recomputes_balances_and_reports_ok(cli_run):
 
 
 def test_keys_create_prints_the_secret_once_and_list_never_shows_it(cli_run, onhand):
-    created = cli_run("keys", "create", "--name", "shopify-sync", "--role", "integration")
+    created = cli_run("keys", "add", "--name", "shopify-sync", "--role", "integration")
 
     assert created.exit_code == 0, created.stderr
     [secret] = secret_lines(created.stdout)
@@ -80,7 +81,7 @@ def test_keys_create_prints_the_secret_once_and_list_never_shows_it(cli_run, onh
 
 
 def test_keys_revoke_stops_the_key_working(cli_run, onhand):
-    [secret] = secret_lines(cli_run("keys", "create", "--name", "old", "--role", "viewer").stdout)
+    [secret] = secret_lines(cli_run("keys", "add", "--name", "old", "--role", "viewer").stdout)
 
     result = cli_run("keys", "revoke", "1")
 
@@ -91,7 +92,7 @@ def test_keys_revoke_stops_the_key_working(cli_run, onhand):
 
 
 def test_keys_create_with_an_unknown_role_is_invalid_input(cli_run):
-    result = cli_run("keys", "create", "--name", "x", "--role", "god")
+    result = cli_run("keys", "add", "--name", "x", "--role", "god")
 
     assert result.exit_code == 3
     assert result.stderr == "error: role: 'god' is not one of admin, manager, operator, viewer, integration\n"
@@ -223,5 +224,20 @@ def test_the_installed_console_script_verifies_and_shows_stock(database_url, onh
     assert verified.returncode == 0, verified.stderr
     assert "OK: balances match the ledger" in verified.stdout
     assert stock.returncode == 0, stock.stderr
-    rows = [line.strip("│ ").split("│") for line in stock.stdout.splitlines() if line.startswith("│")]
-    assert [[cell.strip() for cell in row] for row in rows] == [["MUG", "12", "0", "12"]]
+    # Not a terminal: tab-separated lines, a header and the rows.
+    assert stock.stdout.splitlines() == ["SKU\tOn hand\tReserved\tAvailable", "MUG\t12\t0\t12"]
+
+
+def test_serve_and_demo_exit_8_when_the_port_is_in_use(cli_run, served):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+
+        serve = cli_run("serve", "--port", port)
+        demo = cli_run("demo", "--port", port)
+
+    assert (serve.exit_code, demo.exit_code) == (8, 8)
+    assert serve.stderr == f"error: --port: 127.0.0.1:{port} is in use by another process; choose another with --port\n"
+    assert "Loaded demo data" not in demo.stdout  # refused before any work
+    assert served == []

@@ -51,7 +51,7 @@ def test_audit_with_a_bad_filter_names_it(cli_run):
 
 
 def test_keys_rotate_prints_the_new_secret_once_and_the_old_one_keeps_working_for_the_overlap(cli_run, onhand):
-    created = cli_run("keys", "create", "--name", "shop", "--role", "integration")
+    created = cli_run("keys", "add", "--name", "shop", "--role", "integration")
     (old,) = [line for line in created.stdout.splitlines() if line.startswith("onh_")]
 
     rotated = cli_run("keys", "rotate", "1", "--overlap-hours", "1")
@@ -63,20 +63,20 @@ def test_keys_rotate_prints_the_new_secret_once_and_the_old_one_keeps_working_fo
 
 
 def test_keys_update_refuses_to_demote_the_last_admin_key(cli_run):
-    cli_run("keys", "create", "--name", "root", "--role", "admin")
+    cli_run("keys", "add", "--name", "root", "--role", "admin")
 
     refused = cli_run("keys", "update", "1", "--role", "viewer")
     assert refused.exit_code == 5
     assert refused.stderr.startswith("error: id: API key 1 is the last active admin key")
 
-    cli_run("keys", "create", "--name", "second", "--role", "admin")
+    cli_run("keys", "add", "--name", "second", "--role", "admin")
     changed = cli_run("keys", "update", "1", "--role", "viewer", "--name", "looker")
     assert changed.row("1")[:3] == ["1", "looker", "viewer"]
 
 
 def test_keys_create_takes_an_expiry(cli_run):
-    created = cli_run("keys", "create", "--name", "temp", "--role", "viewer", "--expires-at", "2099-04-01T00:00:00Z")
+    created = cli_run("keys", "add", "--name", "temp", "--role", "viewer", "--expires-at", "2099-04-01T00:00:00Z")
     assert created.exit_code == 0, created.stderr
     assert cli_run("keys", "list").row("1")[5].startswith("2099-04-01 00:00:00")
-    past = cli_run("keys", "create", "--name", "old", "--role", "viewer", "--expires-at", "2001-01-01T00:00:00Z")
+    past = cli_run("keys", "add", "--name", "old", "--role", "viewer", "--expires-at", "2001-01-01T00:00:00Z")
     assert (past.exit_code, past.stderr) == (3, "error: expires_at: must be in the future\n")

@@ -7,7 +7,7 @@ from tests.e2e.conftest import cli_on
 
 def test_init_creates_the_database_and_names_the_company(cli_runner, empty_database_url):
     cli_run = cli_on(cli_runner, empty_database_url)
-    result = cli_run("init", "--name", "Acme Goods", "--timezone", "America/New_York")
+    result = cli_run("init", "--name", "Acme Goods", "--time-zone", "America/New_York")
 
     assert result.exit_code == 0, result.stderr
     assert "Database ready" in result.stdout
@@ -15,13 +15,37 @@ def test_init_creates_the_database_and_names_the_company(cli_runner, empty_datab
     assert cli_run("company", "show").row("Time zone") == ["Time zone", "America/New_York"]
 
 
-def test_init_on_an_existing_database_keeps_its_settings(cli_run):
+def test_init_needs_the_time_zone_when_not_asked_on_a_terminal(cli_runner, empty_database_url):
+    result = cli_on(cli_runner, empty_database_url)("init", "--name", "Acme Goods")
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: Invalid value for '--time-zone': required when not run on a terminal")
+
+
+def test_init_refuses_a_database_holding_a_company_unless_forced(cli_run):
     cli_run("company", "set", "--name", "Acme Goods")
 
-    result = cli_run("init")
+    refused = cli_run("init", "--name", "Other Co", "--time-zone", "Europe/Berlin")
+    forced = cli_run("init", "--name", "Other Co", "--time-zone", "Europe/Berlin", "--force")
 
-    assert result.exit_code == 0
-    assert result.row("Name") == ["Name", "Acme Goods"]
+    assert refused.exit_code == 5
+    assert "holds a company already; `onhand company set` changes its settings" in refused.stderr
+    assert forced.exit_code == 0, forced.stderr
+    assert forced.row("Name") == ["Name", "Other Co"]
+
+
+def test_a_time_zone_change_after_postings_needs_confirm(cli_run):
+    cli_run("locations", "add", "NY", "--name", "New York", "--kind", "warehouse")
+    cli_run("items", "add", "MUG", "--name", "Mug")
+    cli_run("adjust", "NY", "MUG", "5", "--reason", "found")
+
+    refused = cli_run("company", "set", "--time-zone", "Asia/Tokyo")
+    confirmed = cli_run("company", "set", "--time-zone", "Asia/Tokyo", "--confirm")
+
+    assert refused.exit_code == 5
+    assert refused.stderr.startswith("error: timezone: postings exist")
+    assert confirmed.exit_code == 0, confirmed.stderr
+    assert confirmed.row("Time zone") == ["Time zone", "Asia/Tokyo"]
 
 
 def test_company_set_changes_only_what_is_given(cli_run):
@@ -30,6 +54,13 @@ def test_company_set_changes_only_what_is_given(cli_run):
     assert result.exit_code == 0, result.stderr
     assert result.row("Currency") == ["Currency", "EUR"]
     assert result.row("Name") == ["Name", "My Company"]
+
+
+def test_an_unknown_currency_is_refused(cli_run):
+    result = cli_run("company", "set", "--currency", "ABC")
+
+    assert result.exit_code == 3
+    assert result.stderr == "error: currency: 'ABC' is not an ISO 4217 currency code like USD\n"
 
 
 def test_units_add_then_list_shows_the_new_unit(cli_run):

@@ -12,7 +12,7 @@ def setup(cli_run) -> None:
         ("items", "add", "TEA", "--name", "Tea", "--tracking", "lot", "--gtin", "09501101530003"),
         ("items", "add", "MUG", "--name", "Mug", "--weight-kg", "0.4"),
         ("items", "add", "CAM", "--name", "Camera", "--tracking", "serial"),
-        ("suppliers", "create", "ACME", "--name", "Acme", "--lead-time-days", "3", "--email", "a@acme.example"),
+        ("suppliers", "add", "ACME", "--name", "Acme", "--lead-time-days", "3", "--email", "a@acme.example"),
         ("suppliers", "price", "ACME", "TEA", "2.5", "--moq", "10", "--pack-size", "6"),
     ):
         outcome = cli_run(*args)

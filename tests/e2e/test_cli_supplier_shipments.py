@@ -11,7 +11,7 @@ def setup(cli_run) -> None:
         ("locations", "add", "NY", "--name", "New York", "--kind", "warehouse"),
         ("locations", "add", "OCEAN-1", "--name", "On the ocean", "--kind", "transit"),
         ("items", "add", "MUG", "--name", "Mug"),
-        ("suppliers", "create", "ACME", "--name", "Acme"),
+        ("suppliers", "add", "ACME", "--name", "Acme"),
         ("purchase-orders", "create", "--supplier", "ACME", "--to", "NY", "--line", "MUG:50:4"),
         ("purchase-orders", "place", "PO-000001"),
     ):

@@ -27,7 +27,7 @@ def test_the_report_and_a_posting_s_values_are_printed(cli_run):
 def test_a_backdated_receipt_and_the_report_at_a_past_moment_with_aging(cli_run):
     assert cli_run("locations", "add", "NY", "--name", "New York", "--kind", "warehouse").exit_code == 0
     assert cli_run("items", "add", "MUG", "--name", "Mug").exit_code == 0
-    assert cli_run("suppliers", "create", "ACME", "--name", "Acme").exit_code == 0
+    assert cli_run("suppliers", "add", "ACME", "--name", "Acme").exit_code == 0
     for cost in ("5.00", "6.00"):
         made = cli_run("purchase-orders", "create", "--supplier", "ACME", "--to", "NY", "--line", f"MUG:10:{cost}")
         assert made.exit_code == 0, made.stdout + made.stderr

@@ -14,7 +14,7 @@ def _setup(cli_run) -> None:
     for args in (
         ("locations", "add", "NY", "--name", "New York", "--kind", "warehouse"),
         ("items", "add", "MUG", "--name", "Mug"),
-        ("suppliers", "create", "ACME", "--name", "Acme"),
+        ("suppliers", "add", "ACME", "--name", "Acme"),
     ):
         outcome = cli_run(*args)
         assert outcome.exit_code == 0, (args, outcome.stdout, outcome.stderr)

@@ -10,7 +10,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from onhand.domain.errors import InvalidInput
-from onhand.domain.money import MAX_EXCHANGE_RATE, MAX_MONEY, exchange_rate, line_total, money, positive_money
+from onhand.domain.money import (
+    MAX_EXCHANGE_RATE,
+    MAX_MONEY,
+    currency_code,
+    exchange_rate,
+    line_total,
+    money,
+    positive_money,
+)
 from onhand.domain.quantities import (
     DECIMAL_PATTERN,
     MAX_NUMBER,
@@ -132,3 +140,15 @@ def test_a_line_may_total_at_most_the_money_bound():
     with pytest.raises(InvalidInput, match="more than") as error:
         line_total(Decimal(10**9), Decimal("1000.000001"), "lines[0].unit_price")
     assert error.value.field == "lines[0].unit_price"
+
+
+@pytest.mark.parametrize("code", ["USD", "EUR", "JPY", "KWD", "CHF"])
+def test_a_currency_of_iso_4217_is_taken(code):
+    assert currency_code(code) == code
+
+
+@pytest.mark.parametrize("code", ["ABC", "EURO", "usd", "US", "XYZ", ""])
+def test_a_code_that_is_no_iso_4217_currency_is_refused_naming_the_field(code):
+    with pytest.raises(InvalidInput, match="is not an ISO 4217 currency code") as error:
+        currency_code(code, "lines[0].currency")
+    assert error.value.field == "lines[0].currency"

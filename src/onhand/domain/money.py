@@ -11,15 +11,19 @@ and the few-term sums the database makes of them, inside that range:
 - `MAX_STORED` (about 9.22 × 10^12): a stored sum of many of them (a day's journal).
 
 Every figure is read by `domain/quantities.py: parse_decimal` (the one written form).
-`minor_unit` says how fine a currency is, and `allocate` shares an amount in proportion
-to some bases, exactly (landed costs over receipt lines, a pool's value over its lots).
-This module imports only the standard library and the domain.
+`currency_code` knows the currencies (ISO 4217, from pycountry), `minor_unit` how fine
+one is, and `allocate` shares an amount in proportion to some bases, exactly (landed
+costs over receipt lines, a pool's value over its lots). This module imports only the
+standard library, the domain and pycountry (its ISO 4217 table, read once when first asked).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from decimal import ROUND_DOWN, Decimal
+
+import pycountry
 
 from onhand.domain.errors import InvalidInput
 from onhand.domain.quantities import parse_decimal
@@ -80,6 +84,13 @@ def _bounded(number: Decimal, bound: Decimal, field: str) -> Decimal:
     if number != number.quantize(MONEY_STEP):
         raise InvalidInput(field, "has more than 6 decimals")
     return number
+
+
+def currency_code(code: str, field: str = "currency") -> str:
+    """`code` if it is a currency of ISO 4217 as pycountry keeps it (three capitals: USD)."""
+    if not re.fullmatch(r"[A-Z]{3}", code) or pycountry.currencies.get(alpha_3=code) is None:
+        raise InvalidInput(field, f"{code!r} is not an ISO 4217 currency code like USD")
+    return code
 
 
 def minor_unit(currency: str) -> Decimal:

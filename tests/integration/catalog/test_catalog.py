@@ -11,8 +11,8 @@ from onhand.domain.catalog.commands import (
     UpdateItem,
     UpdateLocation,
 )
-from onhand.domain.errors import AlreadyExists, InvalidInput, NotFound
-from tests.integration.helpers import add_item, add_place
+from onhand.domain.errors import AlreadyExists, Conflict, InvalidInput, NotFound
+from tests.integration.helpers import add_item, add_place, adjust
 
 
 def test_an_item_is_created_with_its_unit_tracking_gtin_and_shelf_life(onhand):
@@ -129,6 +129,24 @@ def test_an_invalid_lot_is_refused_naming_the_field(onhand, fields, field):
     with pytest.raises(InvalidInput) as error:
         services.lots.create_lot(onhand, CreateLot(sku="TEA", **{"code": "B1", **fields}))
     assert error.value.field == field
+
+
+def test_once_stock_has_moved_the_time_zone_changes_only_when_confirmed(onhand):
+    services.company.update_company(onhand, UpdateCompany(timezone="Europe/Berlin"))  # nothing posted yet
+    add_item(onhand, "MUG")
+    add_place(onhand, "NY")
+    adjust(onhand, "NY", "MUG", 1)
+
+    with pytest.raises(Conflict, match=r"^timezone: postings exist"):
+        services.company.update_company(onhand, UpdateCompany(name="Acme", timezone="America/New_York"))
+
+    assert services.company.get_company(onhand).name != "Acme"  # refused whole
+    unchanged = services.company.update_company(onhand, UpdateCompany(timezone="Europe/Berlin"))
+    assert unchanged.timezone == "Europe/Berlin"
+    changed = services.company.update_company(
+        onhand, UpdateCompany(timezone="America/New_York", confirm_timezone_change=True)
+    )
+    assert changed.timezone == "America/New_York"
 
 
 def test_a_plain_item_has_no_lots(onhand):

@@ -134,12 +134,13 @@ def test_a_pinned_lot_at_one_site_and_any_lot_at_another_are_both_served(network
 def test_expiry_and_the_default_ship_date_follow_the_company_business_day(network, clock):
     # 02:00 UTC on 2 March is still 1 March in New York: a lot expiring 1 March is good there.
     clock.current = clock.current.replace(hour=2)
-    services.company.update_company(network, UpdateCompany(timezone="America/New_York"))
+    services.company.update_company(network, UpdateCompany(timezone="America/New_York", confirm_timezone_change=True))
     adjust(network, "NY", "TEA", 5, lot="LAST-DAY", expiry_date="2026-03-01")
     view = allocated(network, ("TEA", 1))
     assert str(view.requested_ship_date) == "2026-03-01"
     assert held(view) == [(1, "NY", "LAST-DAY", 1)]
-    services.company.update_company(network, UpdateCompany(timezone="UTC"))  # already 2 March: expired
+    # Already 2 March in UTC: expired.
+    services.company.update_company(network, UpdateCompany(timezone="UTC", confirm_timezone_change=True))
     later = allocated(network, ("TEA", 1))
     assert held(later) == [] and later.status == "backordered"
 

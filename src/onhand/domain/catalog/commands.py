@@ -149,3 +149,6 @@ class UpdateCompany:
     currency: str | None = None
     min_remaining_shelf_life_days: int | None = None
     over_receipt_tolerance_pct: Decimal | None = None
+    # A new time zone moves the business day of every posting already made (journals, expiry):
+    # once there are postings it is made only when confirmed.
+    confirm_timezone_change: bool = False

@@ -15,10 +15,9 @@ from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
 
 from onhand.domain.errors import Conflict, InvalidInput
-from onhand.domain.money import money
+from onhand.domain.money import currency_code, money
 
 CHANNEL_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,31}$")
-CURRENCY_PATTERN = re.compile(r"^[A-Z]{3}$")
 
 
 class OrderStatus(StrEnum):
@@ -102,10 +101,7 @@ def validate_channel(channel: str, field: str = "channel") -> str:
 
 
 def validate_currency(currency: str, field: str = "currency") -> str:
-    currency = currency.strip().upper()
-    if not CURRENCY_PATTERN.match(currency):
-        raise InvalidInput(field, f"{currency!r} is not an ISO 4217 currency code like USD")
-    return currency
+    return currency_code(currency.strip().upper(), field)
 
 
 def validate_unit_price(price: object, field: str) -> Decimal:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -9,7 +10,9 @@ from rich.text import Text
 
 from onhand import services
 from onhand.domain.catalog.commands import UpdateCompany
+from onhand.domain.errors import Conflict
 from onhand.entrypoints.cli.company import print_company
+from onhand.entrypoints.cli.errors import exit_code_of, fail
 from onhand.entrypoints.cli.render import console, table, text
 from onhand.entrypoints.cli.session import redact, session
 from onhand.services.views import Discrepancy, VerifyReport
@@ -20,20 +23,35 @@ NOT_OK_EXIT_CODE = 1
 
 def init(
     ctx: typer.Context,
+    timezone: Annotated[str | None, typer.Option(
+        "--time-zone", "--timezone",
+        help="IANA time zone of the business, e.g. America/New_York: it decides business days and expiry. "
+        "Asked for on a terminal; required otherwise.")] = None,
     name: Annotated[str | None, typer.Option(help="Company name.")] = None,
-    timezone: Annotated[str | None, typer.Option(help="IANA time zone, e.g. America/New_York.")] = None,
     currency: Annotated[str | None, typer.Option(help="ISO 4217 code, e.g. USD.")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Set up a database that holds a company already, changing its settings (and its time "
+        "zone even when postings exist).")] = False,
 ) -> None:
-    """Create the database (or bring its schema up to date) and optionally name the company."""
+    """Create the company database (or bring its schema up to date) and set up the company.
+
+    Refuses a database that holds a company already (anything was ever changed in it)
+    unless --force: `onhand company set` changes a company's settings."""
     current = session(ctx)
     target = current.onhand  # opening migrates the schema
+    if services.company.in_use(target) and not force:
+        raise fail(f"database: {redact(current.database_url)} holds a company already; `onhand company set` "
+                   "changes its settings, --force sets it up anew", exit_code_of(Conflict))
+    if timezone is None:
+        if not sys.stdin.isatty():
+            raise typer.BadParameter("required when not run on a terminal (IANA name, e.g. America/New_York)",
+                                     param_hint="'--time-zone'")
+        timezone = typer.prompt("Time zone of the business (IANA name, e.g. America/New_York)",
+                                default=services.company.get_company(target).timezone)
+    company = services.company.update_company(
+        target, UpdateCompany(name=name, timezone=timezone, currency=currency, confirm_timezone_change=force)
+    )
     console().print(Text(f"Database ready: {redact(current.database_url)}"))
-    if name or timezone or currency:
-        company = services.company.update_company(
-            target, UpdateCompany(name=name, timezone=timezone, currency=currency)
-        )
-    else:
-        company = services.company.get_company(target)
     print_company(company)
 
 

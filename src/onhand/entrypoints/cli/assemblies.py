@@ -61,7 +61,8 @@ def print_bom(bom: BillOfMaterials) -> None:
 
 def print_kit(figure: KitAvailability, what: str) -> None:
     out = console()
-    grid = table("Location", what, title=f"{figure.sku}: {what.lower()} {figure.available}", numeric=(what,))
+    grid = table("Location", what, title=f"{figure.sku}: {what.lower()} {figure.available}", key="locations",
+                 numeric=(what,))
     for place in figure.locations:
         grid.add_row(text(place.location), text(place.quantity))
     out.print(grid)

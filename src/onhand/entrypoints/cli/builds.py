@@ -45,7 +45,8 @@ def print_run(run: BuildRunView) -> None:
     verb = "Built" if run.kind == "build" else "Took apart"
     lot = f" lot {run.lot}" if run.lot else ""
     grid = table("Component", "Lot", "Quantity", numeric=("Quantity",),
-                 title=f"{verb} {run.quantity} {run.sku}{lot} at {run.location} (posting #{run.posting_id})")
+                 title=f"{verb} {run.quantity} {run.sku}{lot} at {run.location} (posting #{run.posting_id})",
+                 key="run")
     for line in run.components:
         grid.add_row(text(line.sku), text(line.lot), text(line.quantity))
     console().print(grid)
@@ -56,7 +57,7 @@ def print_order(order: BuildOrderView) -> None:
         ("Reference", order.reference), ("SKU", order.sku), ("Location", order.location),
         ("Status", order.status), ("Quantity", order.quantity), ("Built", order.built),
         ("Remaining", order.remaining), ("Note", order.note),
-    ], title=f"Build order {order.reference}"))
+    ], title=f"Build order {order.reference}", key="build_order"))
     for run in order.runs:
         print_run(run)
 

@@ -41,7 +41,8 @@ def show_company(ctx: typer.Context) -> None:
 def set_company(
     ctx: typer.Context,
     name: Annotated[str | None, typer.Option(help="Company name.")] = None,
-    timezone: Annotated[str | None, typer.Option(help="IANA time zone, e.g. America/New_York.")] = None,
+    timezone: Annotated[str | None, typer.Option(
+        "--time-zone", "--timezone", help="IANA time zone, e.g. America/New_York.")] = None,
     currency: Annotated[str | None, typer.Option(help="ISO 4217 code, e.g. USD.")] = None,
     min_remaining_shelf_life_days: Annotated[
         int | None, typer.Option(help="Days of shelf life a lot must still have on the ship date (default 0).")
@@ -49,6 +50,8 @@ def set_company(
     over_receipt_tolerance_pct: Annotated[
         str | None, typer.Option("--tolerance", help="Percent a purchase receipt may exceed the ordered quantity.")
     ] = None,
+    confirm: Annotated[bool, typer.Option(
+        "--confirm", help="Change the time zone although postings exist (their business days move).")] = False,
 ) -> None:
     """Change the company name, time zone, currency or minimum remaining shelf life."""
     print_company(
@@ -57,6 +60,7 @@ def set_company(
                 name=name, timezone=timezone, currency=currency,
                 min_remaining_shelf_life_days=min_remaining_shelf_life_days,
                 over_receipt_tolerance_pct=given_decimal(over_receipt_tolerance_pct, "over_receipt_tolerance_pct"),
+                confirm_timezone_change=confirm,
             ),
         )
     )

@@ -120,7 +120,7 @@ def review(ctx: typer.Context, session_id: SessionId) -> None:
     """Book vs counted: frozen book, moved since, book now, counted, difference."""
     view = services.cycle_counts.review(onhand(ctx), session_id)
     grid = table("SKU", "Lot", "Frozen", "Moved since", "Expected", "Counted", "Difference",
-                 title=f"Review of count session {view.id} at {view.location}: {view.status.value}",
+                 title=f"Review of count session {view.id} at {view.location}: {view.status.value}", key="review",
                  numeric=["Frozen", "Moved since", "Expected", "Counted", "Difference"])
     for r in view.lines:
         grid.add_row(*(text(v) for v in (r.sku, r.lot, r.frozen, r.moved_since, r.expected, r.counted,

@@ -7,6 +7,8 @@
     4  NotFound
     5  Conflict and its subclasses (AlreadyExists, InsufficientStock, ...)
     6  Unauthorized / Forbidden
+    7  PushFailed (an accounting system or channel refused or could not be reached)
+    8  `serve` / `demo`: the port is in use by another process
 
 Every failure is printed as exactly one line on stderr, `error: <field>: <reason>`,
 never as a traceback.
@@ -17,7 +19,6 @@ from __future__ import annotations
 from typing import Any
 
 import typer
-from typer.core import TyperGroup
 
 from onhand.domain.errors import (
     Conflict,
@@ -28,6 +29,8 @@ from onhand.domain.errors import (
     PushFailed,
     Unauthorized,
 )
+from onhand.entrypoints.cli.lazy import LazyGroup
+from onhand.entrypoints.cli.output import Output
 
 try:  # Typer >= 0.2x ships its own copy of Click; older releases use Click itself.
     from typer._click import exceptions as click_errors
@@ -45,6 +48,7 @@ EXIT_CODES: tuple[tuple[type[OnhandError], int], ...] = (
     (OnhandError, 1),
 )
 USAGE_EXIT_CODE = 2
+PORT_IN_USE_EXIT_CODE = 8
 
 
 class CliFailure(click_errors.ClickException):
@@ -78,7 +82,7 @@ def usage_failure(error: click_errors.ClickException) -> typer.Exit:
     return fail(message, error.exit_code)
 
 
-class OnhandGroup(TyperGroup):
+class OnhandGroup(LazyGroup):
     """The root command group: turns every expected failure into one line and an exit code."""
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
@@ -90,11 +94,19 @@ class OnhandGroup(TyperGroup):
             raise usage_failure(error) from None
 
     def invoke(self, ctx: Any) -> Any:
+        Output.reset()
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+        except typer.Exit:  # `verify` exiting 1 still prints its report
+            Output.flush()
+            raise
         except OnhandError as error:
+            Output.reset()
             raise fail(error.message, exit_code(error)) from None
         except click_errors.NoArgsIsHelpError:
             raise
         except click_errors.ClickException as error:
+            Output.reset()
             raise usage_failure(error) from None
+        Output.flush()
+        return result

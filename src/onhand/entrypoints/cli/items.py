@@ -33,7 +33,7 @@ def print_item(item: Item) -> None:
                  if item.min_remaining_shelf_life_days is not None else "company default"),
                 ("Archived", item.archived_at.isoformat(timespec="seconds") if item.archived_at else "no"),
             ],
-            title=f"Item {item.sku}",
+            title=f"Item {item.sku}", key="item",
         )
     )
 

@@ -10,6 +10,8 @@ import typer
 
 from onhand import services
 from onhand.domain.accounting.commands import PostJournal, UpdateAccountingSettings, read_lock_date
+from onhand.entrypoints.cli.accounting_connect import connect_command
+from onhand.entrypoints.cli.charts import chart_app
 from onhand.entrypoints.cli.render import console, fields, quantity, table, text
 from onhand.entrypoints.cli.session import onhand
 from onhand.services.accounting.journal_book import JournalView
@@ -215,7 +217,8 @@ def reconcile(
     """Valuation total vs journal inventory balance per day; exits 1 if any day differs."""
     report = services.reconciliation.reconcile(onhand(ctx), start=from_, end=to)
     money = ["Valuation", "Journals", "Rounding", "Difference"]
-    grid = table("Date", *money, "Status", title=f"Reconciliation ({report.currency})", numeric=money)
+    grid = table("Date", *money, "Status", title=f"Reconciliation ({report.currency})", key="days",
+                 numeric=money)
     for day in report.days:
         grid.add_row(text(day.day.isoformat()), quantity(day.valuation_total), quantity(day.journal_balance),
                      quantity(day.rounding), quantity(day.difference), text("ok" if day.reconciled else "DIFFERS"))
@@ -230,3 +233,8 @@ def reconcile(
         console().print(moves)
     if not report.reconciled:
         raise typer.Exit(1)
+
+
+# `onhand accounting chart …` and `onhand accounting connect` live in their own modules.
+accounting_app.add_typer(chart_app, name="chart")
+accounting_app.command("connect")(connect_command)

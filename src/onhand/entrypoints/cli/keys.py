@@ -1,4 +1,4 @@
-"""`onhand keys create|list|update|rotate|revoke`: API keys for the HTTP API (secrets shown once)."""
+"""`onhand keys add|list|update|rotate|revoke`: API keys for the HTTP API (secrets shown once)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from rich.text import Text
 
 from onhand import services
 from onhand.domain.access.commands import CreateApiKey, RevokeApiKey, RotateApiKey, UpdateApiKey
-from onhand.entrypoints.cli.render import console, table, text
+from onhand.entrypoints.cli.output import data_only
+from onhand.entrypoints.cli.render import console, fields, table, text
 from onhand.entrypoints.cli.session import onhand
 from onhand.services import resolve
 from onhand.services.views import ApiKeyView, NewApiKey
 
-keys_app = typer.Typer(help="API keys: create (the secret is shown once), list, update, rotate, revoke.",
+keys_app = typer.Typer(help="API keys: add (the secret is shown once), list, update, rotate, revoke.",
                        no_args_is_help=True)
 
 KeyId = Annotated[int, typer.Argument(metavar="ID", help="The key's id.")]
@@ -26,8 +27,11 @@ def print_new_key(new: NewApiKey, what: str = "Created") -> None:
     if new.key.previous_secret_expires_at is not None:
         console().print(Text(f"The previous secret works until {text(new.key.previous_secret_expires_at)}."))
     console().print(Text("Secret (shown only now; store it safely):", style="bold"))
-    # Plain echo: the secret must never be wrapped or styled.
-    typer.echo(new.secret)
+    if data_only():  # the data: the key and its secret
+        console().print(fields([("Id", new.key.id), ("Name", new.key.name), ("Role", new.key.role),
+                                ("Secret", new.secret)]))
+    else:
+        typer.echo(new.secret)  # plain: never wrapped or styled
 
 
 def keys_table(keys: list[ApiKeyView]) -> None:
@@ -43,7 +47,8 @@ def keys_table(keys: list[ApiKeyView]) -> None:
     console().print(grid)
 
 
-@keys_app.command("create")
+@keys_app.command("add")
+@keys_app.command("create", hidden=True)  # its name before `add` (as users, webhooks): scripts use it
 def create_key(
     ctx: typer.Context,
     name: Annotated[str, typer.Option(help="What the key is for, e.g. 'shopify-sync'.")],

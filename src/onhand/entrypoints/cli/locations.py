@@ -56,7 +56,7 @@ def print_location(location: Location, parent: str | None) -> None:
                 ("Walk order", location.walk_order),
                 ("Archived", location.archived_at.isoformat(timespec="seconds") if location.archived_at else "no"),
             ],
-            title=f"Location {location.code}",
+            title=f"Location {location.code}", key="location",
         )
     )
 

@@ -18,7 +18,7 @@ lots_app = typer.Typer(help="Lots and serial numbers: define, list, quarantine, 
 
 
 def lots_table(sku: str, lots: list[Lot]) -> None:
-    grid = table("Lot", "Expiry", "Production", "Status", title=f"Lots of {sku}")
+    grid = table("Lot", "Expiry", "Production", "Status", title=f"Lots of {sku}", key="lots")
     for lot in lots:
         status = text(lot.status.value)
         if lot.status is not LotStatus.RELEASED:

@@ -50,7 +50,7 @@ def print_order(order: SalesOrderView) -> None:
                 ("Created", order.created_at),
                 ("Cancelled", order.cancelled_at),
             ],
-            title=f"Order {order.reference}",
+            title=f"Order {order.reference}", key="order",
         )
     )
     lines = table("Line", "SKU", *LINE_NUMBERS, "Lot asked", "Ship from", title="Lines", numeric=LINE_NUMBERS)
@@ -139,7 +139,7 @@ def print_pick_list(pick_list: PickList) -> None:
         out.print(Text(f"Nothing left to pick for {pick_list.order}."))
     for site in pick_list.sites:
         grid = table("Location", "SKU", "Lot", "Expiry", "Quantity", "Line",
-                     title=f"Pick list {pick_list.order} at {site.site}", numeric=("Quantity",))
+                     title=f"Pick list {pick_list.order} at {site.site}", key="pick_list", numeric=("Quantity",))
         for line in site.lines:
             grid.add_row(text(line.location), text(line.sku), text(line.lot), text(line.expiry_date),
                          text(line.quantity), text(line.line_no))

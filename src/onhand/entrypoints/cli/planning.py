@@ -19,6 +19,7 @@ from onhand.domain.planning.commands import (
 )
 from onhand.domain.planning.views import Alert, ReorderRuleView
 from onhand.domain.quantities import optional_decimal
+from onhand.entrypoints.cli.cycle_counts import abc
 from onhand.entrypoints.cli.render import console, table, text
 from onhand.entrypoints.cli.session import onhand
 
@@ -26,6 +27,7 @@ planning_app = typer.Typer(
     help="Replenishment: reorder rules, demand, projected stock, purchase and transfer suggestions, alerts.",
     no_args_is_help=True,
 )
+planning_app.command("abc")(abc)
 
 Sku = Annotated[str, typer.Argument(help="The item's SKU.")]
 Site = Annotated[str, typer.Argument(help="A warehouse, store or 3PL (its bins roll up).")]

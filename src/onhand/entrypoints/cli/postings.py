@@ -16,9 +16,6 @@ from onhand.domain.ledger.commands import MoveStock, PostAdjustment, PostStockCo
 from onhand.entrypoints.cli.render import print_posting
 from onhand.entrypoints.cli.session import onhand
 
-# A negative quantity (`onhand adjust NY MUG -5`) must read as an argument, not an option.
-NUMBERS_MAY_BE_NEGATIVE = {"ignore_unknown_options": True}
-
 LineOption = Annotated[
     list[str] | None,
     typer.Option(

@@ -72,7 +72,8 @@ def purchase_lines(values: list[str] | None) -> list[NewPurchaseLine]:
     return lines
 
 
-@suppliers_app.command("create")
+@suppliers_app.command("add")
+@suppliers_app.command("create", hidden=True)  # its name before `add` (as customers, items): scripts use it
 def create_supplier(
     ctx: typer.Context, code: Code, name: Annotated[str, typer.Option(help="Supplier name.")],
     currency: Currency = None, lead_time_days: Annotated[int, typer.Option(help="Days from order to delivery.")] = 0,

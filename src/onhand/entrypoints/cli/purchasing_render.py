@@ -16,7 +16,7 @@ def print_supplier(supplier: SupplierView) -> None:
         ("Code", supplier.code), ("Name", supplier.name), ("Currency", supplier.currency),
         ("Lead time (days)", supplier.lead_time_days), ("Email", supplier.email), ("Phone", supplier.phone),
         ("Over-receipt tolerance %", "company default" if tolerance is None else tolerance),
-    ], title=f"Supplier {supplier.code}"))
+    ], title=f"Supplier {supplier.code}", key="supplier"))
 
 
 def print_suppliers(suppliers: Iterable[SupplierView]) -> None:
@@ -43,7 +43,7 @@ def print_purchase_order(order: PurchaseOrderView) -> None:
         ("Currency", order.currency), ("Expected", order.expected_date), ("Total", order.total),
         ("Receipts", ", ".join(order.receipts)), ("Returns", ", ".join(order.returns) or None),
         ("Note", order.note),
-    ], title=f"Purchase order {order.reference}"))
+    ], title=f"Purchase order {order.reference}", key="purchase_order"))
     grid = table("Line", "SKU", "Ordered", "Unit cost", "Received", "Returned", "Open",
                  numeric=["Line", "Ordered", "Unit cost", "Received", "Returned", "Open"])
     for line in order.lines:

@@ -10,11 +10,13 @@ import os
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
+import typer
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
+from onhand.entrypoints.cli.output import Listing, data_only, write
 from onhand.services.views import MoveView, PostingView
 
 # Columns of free text, which may wrap; codes, dates and numbers stay on one line.
@@ -23,9 +25,23 @@ WRAPPING = frozenset({"Name", "Reason", "Reference", "Note", "City", "Region", "
 PIPE_WIDTH = 240
 
 
+class OnhandConsole(Console):
+    """Standard output: tables as the output format says (cli/output.py); under `--json`
+    or `--csv` everything else on stderr."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        for item in objects:
+            if isinstance(item, Listing) and write(self, item):
+                continue
+            if data_only():
+                err_console().print(item, **kwargs)
+            else:
+                super().print(item, **kwargs)
+
+
 def console() -> Console:
     """Standard output, made when needed so that it follows the stream in use."""
-    out = Console(highlight=False)
+    out = OnhandConsole(highlight=False)
     if not out.is_terminal and "COLUMNS" not in os.environ:
         out.width = PIPE_WIDTH
     return out
@@ -33,6 +49,16 @@ def console() -> Console:
 
 def err_console() -> Console:
     return Console(stderr=True, highlight=False)
+
+
+def print_secret(secret: str) -> None:
+    """A secret shown once: a plain line never wrapped or styled, or under `--json` / `--csv`
+    the field `secret` of the data."""
+    out = console()
+    if data_only():
+        out.print(fields([("Secret", secret)], title="Secret"))
+    else:
+        typer.echo(secret)
 
 
 def text(value: object) -> Text:
@@ -57,10 +83,11 @@ def moment(value: datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S %Z").strip()
 
 
-def table(*columns: str, title: str | None = None, numeric: Iterable[str] = ()) -> Table:
-    """A table whose columns named in `numeric` are right-aligned."""
+def table(*columns: str, title: str | None = None, numeric: Iterable[str] = (), key: str | None = None) -> Listing:
+    """A table whose columns named in `numeric` are right-aligned; `key` names it in JSON
+    (where the title holds data: `Order SO-000001` is `order`)."""
     right = set(numeric)
-    grid = Table(title=title, title_justify="left", show_lines=False)
+    grid = Listing(title=title, title_justify="left", show_lines=False, key=key)
     for name in columns:
         grid.add_column(
             name, justify="right" if name in right else "left",
@@ -69,9 +96,9 @@ def table(*columns: str, title: str | None = None, numeric: Iterable[str] = ()) 
     return grid
 
 
-def fields(pairs: Iterable[tuple[str, object]], title: str | None = None) -> Table:
+def fields(pairs: Iterable[tuple[str, object]], title: str | None = None, key: str | None = None) -> Listing:
     """A two-column table of labels and values, for `show` commands."""
-    grid = Table(title=title, title_justify="left", show_header=False)
+    grid = Listing(title=title, title_justify="left", show_header=False, fields=True, key=key)
     grid.add_column("field", style="bold")
     grid.add_column("value", overflow="fold")
     for label, value in pairs:
@@ -79,7 +106,7 @@ def fields(pairs: Iterable[tuple[str, object]], title: str | None = None) -> Tab
     return grid
 
 
-def moves_table(moves: Iterable[MoveView], title: str | None = None) -> Table:
+def moves_table(moves: Iterable[MoveView], title: str | None = None) -> Listing:
     grid = table("SKU", "Lot", "From", "To", "Quantity", title=title, numeric=["Quantity"])
     for move in moves:
         grid.add_row(

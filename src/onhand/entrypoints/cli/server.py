@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import shlex
+import socket
 from typing import Annotated
 
 import typer
@@ -10,8 +12,9 @@ from rich.text import Text
 
 from onhand import services
 from onhand.bootstrap import Onhand
-from onhand.config import default_database_url
+from onhand.config import default_database_url, default_demo_database_url
 from onhand.domain.access.commands import CreateApiKey
+from onhand.entrypoints.cli.errors import PORT_IN_USE_EXIT_CODE, fail
 from onhand.entrypoints.cli.keys import print_new_key
 from onhand.entrypoints.cli.render import console
 from onhand.entrypoints.cli.session import Session, onhand, redact, session
@@ -19,6 +22,21 @@ from onhand.entrypoints.cli.worker import NightlyJournals, worker_in_background
 
 Host = Annotated[str, typer.Option(help="Interface to listen on.")]
 Port = Annotated[int, typer.Option(min=1, max=65535, help="TCP port to listen on.")]
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    """Refuse (exit 8) before any work when another process listens on `port`, as uvicorn
+    would only after the database is open and the demo loaded."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE:
+                raise fail(f"--host: cannot listen on {host}:{port}: {error.strerror}", 1) from None
+            raise fail(f"--port: {host}:{port} is in use by another process; choose another with --port",
+                       PORT_IN_USE_EXIT_CODE) from None
 
 
 def run_server(target: Onhand, host: str, port: int) -> None:
@@ -43,6 +61,7 @@ def serve(
     nightly_journals: NightlyJournals = None,
 ) -> None:
     """Run the HTTP API (docs at /docs)."""
+    ensure_port_free(host, port)
     serve_with_worker(onhand(ctx), host, port, worker, nightly_journals=nightly_journals)
 
 
@@ -75,8 +94,15 @@ def demo(
         bool, typer.Option("--serve/--no-serve", help="Serve the API after loading (default) or stop.")
     ] = True,
 ) -> None:
-    """Load demo data (if the database has no items), create an admin key and a demo sign-in, serve."""
+    """Load the demo company into its own database, create an admin key and a demo sign-in, serve.
+
+    The demo's database is a SQLite file of its own (demo.db beside the company's onhand.db
+    in the user data directory) unless --database-url or ONHAND_DATABASE_URL names one; the
+    demo data is loaded only into a database without items."""
+    if serve_api:
+        ensure_port_free(host, port)
     current = session(ctx)
+    current.use_default(default_demo_database_url())
     target = current.onhand
     summary = services.demo.load_demo_data(target)
     out = console()

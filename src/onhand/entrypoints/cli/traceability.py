@@ -229,7 +229,7 @@ def recall_report(
 
 def recall_table(recall: RecallView) -> None:
     grid = table("SKU", "Lot", "Level", "Was", "Now", title=f"Recall {recall.reference} ({recall.status})"
-                 + (f", released {recall.released_at:%Y-%m-%d %H:%M}" if recall.released_at else ""))
+                 + (f", released {recall.released_at:%Y-%m-%d %H:%M}" if recall.released_at else ""), key="recall")
     for lot in recall.lots:
         grid.add_row(text(lot.sku), text(lot.lot), text(lot.depth), text(lot.previous_status), text(lot.status))
     out = console()

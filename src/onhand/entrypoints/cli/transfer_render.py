@@ -27,7 +27,7 @@ def print_transfer(transfer: TransferView) -> None:
                 ("Note", transfer.note),
                 ("Created", transfer.created_at),
             ],
-            title=f"Transfer {transfer.reference}",
+            title=f"Transfer {transfer.reference}", key="transfer",
         )
     )
     lines = table("Line", "SKU", "Lot", *LINE_NUMBERS, title="Lines", numeric=LINE_NUMBERS)

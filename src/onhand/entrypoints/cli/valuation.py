@@ -118,7 +118,7 @@ def posting(
     """What each move of a posting was worth."""
     found = services.valuation_reports.move_values(onhand(ctx), posting_id)
     grid = table("Move", "SKU", "Lot", "From", "To", "Quantity", "Role", f"Value ({found.currency})", "Basis",
-                 title=f"Posting {posting_id}", numeric=["Move", "Quantity", f"Value ({found.currency})"])
+                 title=f"Posting {posting_id}", key="moves", numeric=["Move", "Quantity", f"Value ({found.currency})"])
     for move in found.moves:
         grid.add_row(text(move.move_id), text(move.sku), text(move.lot or "-"), text(move.source),
                      text(move.destination), quantity(move.quantity), text(move.role), quantity(move.value),

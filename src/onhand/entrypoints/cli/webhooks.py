@@ -16,7 +16,7 @@ from onhand.domain.webhooks.commands import (
     SetSubscriptionActive,
 )
 from onhand.domain.webhooks.views import DeliveryView, SubscriptionView
-from onhand.entrypoints.cli.render import console, table, text
+from onhand.entrypoints.cli.render import console, print_secret, table, text
 from onhand.entrypoints.cli.session import onhand
 from onhand.services.webhooks.deliveries import DEFAULT_LIMIT
 
@@ -54,7 +54,7 @@ def add(
     new = services.webhooks.add_subscription(onhand(ctx), AddSubscription(name, url, tuple(event or ("*",))))
     _subscriptions([new.subscription])
     console().print(Text("Secret (shown only now; your receiver verifies Onhand-Signature with it):", style="bold"))
-    typer.echo(new.secret)  # plain: never wrapped or styled
+    print_secret(new.secret)
 
 
 @webhooks_app.command("list")

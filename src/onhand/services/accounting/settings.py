@@ -9,7 +9,6 @@ date, so the journals work from the first day.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +21,7 @@ from onhand.domain.accounting.regions import Conventions, conventions, parse_dat
 from onhand.domain.audit import AuditObject
 from onhand.domain.catalog.items import validate_category
 from onhand.domain.errors import InvalidInput
+from onhand.domain.money import currency_code
 from onhand.services.catalog.company import change_currency
 from onhand.services.catalog.lots import parse_date
 from onhand.services.context import ServiceContext, run_write
@@ -112,8 +112,8 @@ def update_accounting_settings(
         new_categories[category] = _codes(codes, f"categories.{category}")
     clear_lock = command.remove_lock_date
     new_lock = parse_date(command.lock_date, "lock_date")
-    if currency is not None and not re.fullmatch(r"[A-Z]{3}", currency):
-        raise InvalidInput("currency", f"{currency!r} is not an ISO 4217 code like USD")
+    if currency is not None:
+        currency_code(currency)
     options = _options(command)
 
     def work(uow: UnitOfWork) -> int:

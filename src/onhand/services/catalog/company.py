@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -11,8 +10,10 @@ from onhand.domain.audit import AuditObject
 from onhand.domain.calendar import time_zone
 from onhand.domain.catalog.commands import UpdateCompany
 from onhand.domain.catalog.items import validate_min_remaining_days
-from onhand.domain.errors import Conflict, InvalidInput
+from onhand.domain.errors import Conflict
+from onhand.domain.money import currency_code
 from onhand.domain.purchasing.purchase_orders import validate_tolerance
+from onhand.services.audit import list_audit
 from onhand.services.context import ServiceContext, run_write
 from onhand.services.resolve import text
 from onhand.services.views import Company
@@ -38,6 +39,20 @@ def change_currency(uow: UnitOfWork, currency: str) -> None:
     uow.company.save(replace(current, currency=currency))
 
 
+def refuse_unconfirmed_timezone_change(uow: UnitOfWork, timezone: str) -> None:
+    """A business day is a day in the company's time zone: changing it once stock has moved
+    moves past postings to other days (daily journals, expiry), so it must be confirmed."""
+    if timezone != uow.company.get().timezone and uow.ledger.move_count():
+        raise Conflict("timezone: postings exist, and their business days (daily journals, expiry) follow the "
+                       "time zone; confirm the change to make it (CLI --confirm, API confirm_timezone_change)")
+
+
+def in_use(ctx: ServiceContext) -> bool:
+    """Whether this database holds a company already: anything was ever changed in it (every
+    change is in the audit log), be it its settings, an item or a posting."""
+    return bool(list_audit(ctx, limit=1).entries)
+
+
 def get_company(ctx: ServiceContext) -> Company:
     with ctx.reading() as uow:
         return uow.company.get()
@@ -50,8 +65,8 @@ def update_company(ctx: ServiceContext, command: UpdateCompany, *, idempotency_k
     )
     if timezone is not None:
         time_zone(timezone)
-    if currency is not None and not re.fullmatch(r"[A-Z]{3}", currency):
-        raise InvalidInput("currency", f"{currency!r} is not an ISO 4217 code like USD")
+    if currency is not None:
+        currency_code(currency)
     new_name = text(name, "name")
     min_days = min_remaining_shelf_life_days
     if min_days is not None:
@@ -59,6 +74,8 @@ def update_company(ctx: ServiceContext, command: UpdateCompany, *, idempotency_k
     tolerance = None if over_receipt_tolerance_pct is None else validate_tolerance(over_receipt_tolerance_pct)
 
     def work(uow: UnitOfWork) -> int:
+        if timezone is not None and not command.confirm_timezone_change:
+            refuse_unconfirmed_timezone_change(uow, timezone)
         if currency is not None:
             change_currency(uow, currency)
         current = uow.company.get()

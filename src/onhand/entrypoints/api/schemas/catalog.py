@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import Field, StrictInt
+from pydantic import Field, StrictBool, StrictInt
 
 from onhand.domain.calendar import parse_date
 from onhand.domain.catalog.commands import CreateItem, CreateLot, UpdateCompany, UpdateItem, given_decimal
@@ -54,12 +54,16 @@ class CompanyPatch(RequestModel):
     currency: str | None = Field(None, examples=["EUR"])
     min_remaining_shelf_life_days: ShelfLife | None = Field(None, description=MIN_REMAINING)
     over_receipt_tolerance_pct: DecimalIn | None = Field(None, description=TOLERANCE)
+    confirm_timezone_change: StrictBool = Field(
+        False, description="Change the time zone although postings exist (their business days move); "
+        "without it such a change is refused (409).")
 
     def to_command(self) -> UpdateCompany:
         return UpdateCompany(
             name=self.name, timezone=self.timezone, currency=self.currency,
             min_remaining_shelf_life_days=self.min_remaining_shelf_life_days,
             over_receipt_tolerance_pct=given_decimal(self.over_receipt_tolerance_pct, "over_receipt_tolerance_pct"),
+            confirm_timezone_change=self.confirm_timezone_change,
         )
 
 
