@@ -135,3 +135,4 @@ class UpdateCompany:
     currency: str | None = None
     min_remaining_shelf_life_days: int | None = None
     over_receipt_tolerance_pct: Decimal | None = None
+    auto_assign_serials: bool | None = None

@@ -25,6 +25,7 @@ def print_company(company: Company) -> None:
                 ("Name", company.name), ("Time zone", company.timezone), ("Currency", company.currency),
                 ("Min. remaining shelf life (days)", company.min_remaining_shelf_life_days),
                 ("Over-receipt tolerance (%)", company.over_receipt_tolerance_pct),
+                ("Auto-assign serials on shipment", "yes" if company.auto_assign_serials else "no"),
             ],
             title="Company",
         )
@@ -49,6 +50,10 @@ def set_company(
     over_receipt_tolerance_pct: Annotated[
         str | None, typer.Option("--tolerance", help="Percent a purchase receipt may exceed the ordered quantity.")
     ] = None,
+    auto_assign_serials: Annotated[
+        bool | None, typer.Option("--auto-assign-serials/--confirm-serials",
+                                  help="Whether shipments may ship reserved serials unconfirmed (default: confirm).")
+    ] = None,
 ) -> None:
     """Change the company name, time zone, currency or minimum remaining shelf life."""
     print_company(
@@ -57,6 +62,7 @@ def set_company(
                 name=name, timezone=timezone, currency=currency,
                 min_remaining_shelf_life_days=min_remaining_shelf_life_days,
                 over_receipt_tolerance_pct=given_decimal(over_receipt_tolerance_pct, "over_receipt_tolerance_pct"),
+                auto_assign_serials=auto_assign_serials,
             ),
         )
     )

@@ -42,6 +42,8 @@ company = Table(
     # The accounting feed (revision 0008): journal lines per location, and the period lock date.
     Column("track_locations", Boolean, nullable=False, server_default=false()),
     Column("lock_date", Date),
+    # Whether a shipment may pick serial numbers itself, unconfirmed (revision 0031).
+    Column("auto_assign_serials", Boolean, nullable=False, server_default=false()),
 )
 
 units = Table(
