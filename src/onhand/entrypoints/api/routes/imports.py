@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from onhand import services
@@ -35,7 +35,7 @@ _REJECTED: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _render(report: ImportReport, policy: ImportPolicy) -> ImportReportOut | JSONResponse:
+def _render(report: ImportReport, policy: ImportPolicy, request: Request) -> ImportReportOut | JSONResponse:
     out = ImportReportOut.of(report)
     if report.ok or policy is not ImportPolicy.ALL_OR_NOTHING:
         return out
@@ -43,7 +43,7 @@ def _render(report: ImportReport, policy: ImportPolicy) -> ImportReportOut | JSO
     rejected = InvalidInput(
         "file", f"{bad} of {report.rows_total} rows are invalid; nothing was imported"
     )
-    return error_response(rejected, extra={"report": out.model_dump(mode="json")})
+    return error_response(rejected, request, extra={"report": out.model_dump(mode="json")})
 
 
 @router.post(
@@ -51,11 +51,11 @@ def _render(report: ImportReport, policy: ImportPolicy) -> ImportReportOut | JSO
     summary="Import items (sku, name, unit, tracking, gtin, shelf_life_days)",
 )
 def import_items(
-    _key: CatalogEditor, csv_text: CsvText, onhand: OnhandDep,
+    request: Request, _key: CatalogEditor, csv_text: CsvText, onhand: OnhandDep,
     policy: ImportPolicy = ImportPolicy.ALL_OR_NOTHING, idempotency_key: IdempotencyKey = None,
 ) -> ImportReportOut | JSONResponse:
     report = services.imports.import_items(onhand, csv_text, policy=policy, idempotency_key=idempotency_key)
-    return _render(report, policy)
+    return _render(report, policy, request)
 
 
 @router.post(
@@ -64,13 +64,13 @@ def import_items(
     summary="Import locations (code, name, kind, parent, sellable, allow_negative, address_…)",
 )
 def import_locations(
-    _key: CatalogEditor, csv_text: CsvText, onhand: OnhandDep,
+    request: Request, _key: CatalogEditor, csv_text: CsvText, onhand: OnhandDep,
     policy: ImportPolicy = ImportPolicy.ALL_OR_NOTHING, idempotency_key: IdempotencyKey = None,
 ) -> ImportReportOut | JSONResponse:
     report = services.imports.import_locations(
         onhand, csv_text, policy=policy, idempotency_key=idempotency_key
     )
-    return _render(report, policy)
+    return _render(report, policy, request)
 
 
 @router.post(
@@ -79,10 +79,10 @@ def import_locations(
     summary="Import opening stock (location, sku, quantity, lot, expiry_date, production_date)",
 )
 def import_opening_stock(
-    _key: StockKeeper, csv_text: CsvText, onhand: OnhandDep,
+    request: Request, _key: StockKeeper, csv_text: CsvText, onhand: OnhandDep,
     policy: ImportPolicy = ImportPolicy.ALL_OR_NOTHING, idempotency_key: IdempotencyKey = None,
 ) -> ImportReportOut | JSONResponse:
     report = services.imports.import_opening_stock(
         onhand, csv_text, policy=policy, idempotency_key=idempotency_key
     )
-    return _render(report, policy)
+    return _render(report, policy, request)
