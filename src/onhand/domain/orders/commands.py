@@ -8,12 +8,13 @@ database (a SKU's unit, the company's currency) is checked by the service.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from onhand.domain.commands import as_tuple
+from onhand.domain.commands import ADDED_LATER, as_tuple
 from onhand.domain.orders.customers import CustomerAddress
 from onhand.domain.orders.views import ShipTo
 from onhand.domain.quantities import parse_decimal
@@ -152,7 +153,7 @@ class ShipLine:
     line_no: int
     quantity: Decimal
     # Serial-tracked lines: the serials that leave, confirming them (each reserved for the line).
-    serials: tuple[str, ...] = ()
+    serials: tuple[str, ...] = dataclasses.field(default=(), metadata=ADDED_LATER)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "serials", as_tuple(self.serials))
