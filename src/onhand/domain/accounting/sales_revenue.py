@@ -24,8 +24,9 @@ effective; at the same moment shipments first, then by id):
   mug-and-two-bags kit reverses half the bags' share, not the kit's price; units
   beyond the kits shipped (a component sent ahead of the rest) carry nothing.
 
-The amounts telescope: the net revenue of a bundle line is exactly the revenue held,
-and a kit wholly returned reverses exactly its price. A return whose components all
+The amounts telescope: the net revenue of a bundle line is exactly the revenue held
+(kept to 10^-12: a share that does not divide evenly is rounded there, far below a
+cent), and a kit wholly returned reverses exactly its price. A return whose components all
 carry a refund price reverses Σ quantity × refund price instead (0: nothing); a return
 mixing the two for one bundle is refused by the service.
 
@@ -44,6 +45,7 @@ from onhand.domain.purchasing.purchase_orders import validate_exchange_rate, val
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
+HELD_STEP = Decimal("1e-12")  # the revenue a bundle line holds is kept to this (far below a cent)
 
 
 def order_exchange_rate(given: object, currency: str, company_currency: str) -> Decimal:
@@ -113,10 +115,11 @@ def kit_events(
             kits = (min(shipped[n] / per_kit[n] for n in per_kit).quantize(step, rounding=ROUND_FLOOR)
                     if per_kit else ZERO)
             kits = max(kits, ZERO)
-            # Division last: a kit held whole is exactly its price, whatever the shares.
-            held = unit_price * sum(
+            # Division last: a kit held whole is exactly its price, whatever the shares; held to
+            # 10^-12, so every amount is an exact decimal the journal can sum (money ≤ 10^12).
+            held = (unit_price * sum(
                 (share[n] * min(max(net[n], ZERO), kits * per_kit[n]) / per_kit[n] for n in per_kit), ZERO
-            ) / whole if per_kit else ZERO
+            ) / whole).quantize(HELD_STEP) if per_kit else ZERO
             refund = event.refund if event.returned else None
             amount = refund if refund is not None else (before - held if event.returned else held - before)
             if amount:

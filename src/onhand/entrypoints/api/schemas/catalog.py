@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import Field, StrictInt
+from pydantic import Field, StrictBool, StrictInt
 
 from onhand.domain.calendar import parse_date
 from onhand.domain.catalog.commands import CreateItem, CreateLot, UpdateCompany, UpdateItem, given_decimal
@@ -58,7 +58,7 @@ class CompanyPatch(RequestModel):
     currency: str | None = Field(None, examples=["EUR"])
     min_remaining_shelf_life_days: ShelfLife | None = Field(None, description=MIN_REMAINING)
     over_receipt_tolerance_pct: DecimalIn | None = Field(None, description=TOLERANCE)
-    auto_assign_serials: bool | None = Field(None, description=AUTO_SERIALS)
+    auto_assign_serials: StrictBool | None = Field(None, description=AUTO_SERIALS)
 
     def to_command(self) -> UpdateCompany:
         return UpdateCompany(
