@@ -1,15 +1,17 @@
-"""Settings, read from the environment only when asked (never at import time)."""
+"""Settings, read from the environment only when asked (never at import time), through
+pydantic-settings (`Environment`: the ONHAND_* variables)."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import KW_ONLY, dataclass, field
 from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from platformdirs import user_data_dir
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from onhand.domain.choices import parse_choice
 from onhand.domain.errors import InvalidInput
@@ -95,14 +97,6 @@ class QuickBooksSettings:
     environment: str = "production"
 
 
-def _oauth(prefix: str) -> OAuthClient | None:
-    env = os.environ.get
-    client_id, secret, path = env(f"{prefix}_CLIENT_ID"), env(f"{prefix}_CLIENT_SECRET"), env(f"{prefix}_TOKEN_FILE")
-    if not (client_id and secret and path):
-        return None
-    return OAuthClient(client_id, secret, Path(path), env(f"{prefix}_REFRESH_TOKEN") or None)
-
-
 @dataclass(frozen=True)
 class ConnectSettings:
     """What `onhand accounting connect` needs: the OAuth app, and where its endpoints are when
@@ -116,15 +110,14 @@ class ConnectSettings:
 
 def connect_settings(target: str) -> ConnectSettings:
     """The connect step's settings of `xero` or `quickbooks`, from the environment."""
-    env = os.environ.get
+    env = read_environment()
     if target == "xero":
-        return ConnectSettings(_oauth("ONHAND_XERO"), env("ONHAND_XERO_TOKEN_URL") or None,
-                               env("ONHAND_XERO_CONNECTIONS_URL") or None)
-    return ConnectSettings(_oauth("ONHAND_QBO"), environment=env("ONHAND_QBO_ENVIRONMENT") or "production")
+        return ConnectSettings(env.oauth("xero"), env.xero_token_url, env.xero_connections_url)
+    return ConnectSettings(env.oauth("qbo"), environment=env.qbo_environment)
 
 
 def _idempotency_ttl(text: str | None) -> timedelta:
-    if not text:
+    if not text or not text.strip():
         return DEFAULT_IDEMPOTENCY_TTL
     if not text.strip().isdigit() or not 1 <= int(text) <= MAX_IDEMPOTENCY_TTL_HOURS:
         raise InvalidInput("ONHAND_IDEMPOTENCY_TTL_HOURS",
@@ -141,8 +134,10 @@ def _sqlite_synchronous(text: str | None, profile: Profile) -> Literal["FULL", "
     if value not in ("FULL", "NORMAL"):
         raise InvalidInput("ONHAND_SQLITE_SYNCHRONOUS", f"{text!r} is not one of full, normal")
     return "FULL" if value == "FULL" else "NORMAL"
-def _positive_int(name: str, default: int) -> int:
-    text = os.environ.get(name, "").strip()
+
+
+def _positive_int(name: str, text: object, default: int) -> int:
+    text = str(text).strip()
     if not text:
         return default
     if not text.isascii() or not text.isdigit():
@@ -154,6 +149,88 @@ def _positive_int(name: str, default: int) -> int:
 
 
 MIB = 1024 * 1024
+_COUNTS = ("max_posting_lines", "max_body_bytes", "auth_failures_per_second", "auth_failure_burst")
+
+
+def _secret() -> Any:
+    return Field(None, repr=False)
+
+
+class Environment(BaseSettings):
+    """The ONHAND_* environment variables, read by pydantic-settings when `from_env` asks
+    (never at import). Empty means unset. Each is parsed by the rule beside it, a bad one
+    refused with `InvalidInput` naming the variable (never echoing a secret)."""
+
+    model_config = SettingsConfigDict(env_prefix="ONHAND_", env_ignore_empty=True, extra="ignore", frozen=True,
+                                      validate_default=False)
+
+    database_url: str | None = None
+    profile: Profile = Profile.DEVELOPMENT
+    sqlite_synchronous: str | None = None
+    idempotency_ttl_hours: timedelta = DEFAULT_IDEMPOTENCY_TTL
+    max_posting_lines: int = DEFAULT_MAX_POSTING_LINES
+    max_body_bytes: int = 4 * MIB
+    auth_failures_per_second: int = 10
+    auth_failure_burst: int = 20
+    webhook_key: str | None = _secret()
+    webhook_key_file: Path | None = None
+    xero_tenant_id: str | None = None
+    xero_access_token: str | None = _secret()
+    xero_api_url: str | None = None
+    xero_token_url: str | None = None
+    xero_connections_url: str | None = None
+    xero_client_id: str | None = None
+    xero_client_secret: str | None = _secret()
+    xero_token_file: Path | None = None
+    xero_refresh_token: str | None = _secret()
+    qbo_realm_id: str | None = None
+    qbo_access_token: str | None = _secret()
+    qbo_api_url: str | None = None
+    qbo_environment: str = "production"
+    qbo_client_id: str | None = None
+    qbo_client_secret: str | None = _secret()
+    qbo_token_file: Path | None = None
+    qbo_refresh_token: str | None = _secret()
+
+    @field_validator("profile", mode="before")
+    @classmethod
+    def _profile(cls, value: object) -> Profile:
+        return parse_choice(Profile, str(value), "ONHAND_PROFILE")
+
+    @field_validator("idempotency_ttl_hours", mode="before")
+    @classmethod
+    def _ttl(cls, value: object) -> timedelta:
+        return _idempotency_ttl(str(value))
+
+    @field_validator(*_COUNTS, mode="before")
+    @classmethod
+    def _count(cls, value: object, info: ValidationInfo) -> int:
+        name = info.field_name or ""
+        return _positive_int(f"ONHAND_{name.upper()}", value, cls.model_fields[name].default)
+
+    @field_validator("webhook_key", mode="before")
+    @classmethod
+    def _key(cls, value: object) -> str | None:
+        return _webhook_key(str(value))
+
+    def oauth(self, prefix: Literal["xero", "qbo"]) -> OAuthClient | None:
+        """ONHAND_<XERO|QBO>_CLIENT_ID, _CLIENT_SECRET and _TOKEN_FILE (+ _REFRESH_TOKEN), all or none."""
+        client_id, secret = getattr(self, f"{prefix}_client_id"), getattr(self, f"{prefix}_client_secret")
+        path = getattr(self, f"{prefix}_token_file")
+        if not (client_id and secret and path):
+            return None
+        return OAuthClient(client_id, secret, path, getattr(self, f"{prefix}_refresh_token"))
+
+
+def read_environment() -> Environment:
+    try:
+        return Environment()
+    except ValidationError as exc:  # a type pydantic refused before any rule of ours saw it
+        first = exc.errors()[0]
+        name = f"ONHAND_{str(first['loc'][0]).upper()}" if first.get("loc") else "environment"
+        raise InvalidInput(name, str(first.get("msg", "is invalid"))) from None
+
+
 
 
 @dataclass(frozen=True)
@@ -170,11 +247,9 @@ class ApiLimits:
 
     @classmethod
     def from_env(cls) -> ApiLimits:
-        return cls(
-            max_body_bytes=_positive_int("ONHAND_MAX_BODY_BYTES", cls.max_body_bytes),
-            auth_failures_per_second=_positive_int("ONHAND_AUTH_FAILURES_PER_SECOND", cls.auth_failures_per_second),
-            auth_failure_burst=_positive_int("ONHAND_AUTH_FAILURE_BURST", cls.auth_failure_burst),
-        )
+        env = read_environment()
+        return cls(max_body_bytes=env.max_body_bytes, auth_failures_per_second=env.auth_failures_per_second,
+                   auth_failure_burst=env.auth_failure_burst)
 
 
 
@@ -203,27 +278,24 @@ class Settings:
         ONHAND_IDEMPOTENCY_TTL_HOURS, ONHAND_MAX_POSTING_LINES (lines of one posting or document,
         rows of one import); ONHAND_WEBHOOK_KEY (32 characters or more) or ONHAND_WEBHOOK_KEY_FILE
         (README's configuration table)."""
-        env = os.environ.get
-        profile = parse_choice(Profile, env("ONHAND_PROFILE") or Profile.DEVELOPMENT.value, "ONHAND_PROFILE")
+        env = read_environment()
         xero = quickbooks = None
-        tenant, token, xero_oauth = env("ONHAND_XERO_TENANT_ID"), env("ONHAND_XERO_ACCESS_TOKEN"), _oauth("ONHAND_XERO")
-        if tenant and (token or xero_oauth):
-            xero = XeroSettings(tenant, token or None, env("ONHAND_XERO_API_URL") or None, oauth=xero_oauth,
-                                token_url=env("ONHAND_XERO_TOKEN_URL") or None)
-        realm, qbo_token, qbo_oauth = env("ONHAND_QBO_REALM_ID"), env("ONHAND_QBO_ACCESS_TOKEN"), _oauth("ONHAND_QBO")
-        if realm and (qbo_token or qbo_oauth):
-            quickbooks = QuickBooksSettings(realm, qbo_token or None, env("ONHAND_QBO_API_URL") or None,
-                                            oauth=qbo_oauth, environment=env("ONHAND_QBO_ENVIRONMENT") or "production")
+        xero_oauth = env.oauth("xero")
+        if env.xero_tenant_id and (env.xero_access_token or xero_oauth):
+            xero = XeroSettings(env.xero_tenant_id, env.xero_access_token, env.xero_api_url, oauth=xero_oauth,
+                                token_url=env.xero_token_url)
+        qbo_oauth = env.oauth("qbo")
+        if env.qbo_realm_id and (env.qbo_access_token or qbo_oauth):
+            quickbooks = QuickBooksSettings(env.qbo_realm_id, env.qbo_access_token, env.qbo_api_url,
+                                            oauth=qbo_oauth, environment=env.qbo_environment)
         return cls(
-            database_url=database_url
-            or os.environ.get("ONHAND_DATABASE_URL")
-            or default_database_url(),
+            database_url=database_url or env.database_url or default_database_url(),
             xero=xero,
             quickbooks=quickbooks,
-            profile=profile,
-            sqlite_synchronous=_sqlite_synchronous(env("ONHAND_SQLITE_SYNCHRONOUS"), profile),
-            idempotency_ttl=_idempotency_ttl(env("ONHAND_IDEMPOTENCY_TTL_HOURS")),
-            max_posting_lines=_positive_int("ONHAND_MAX_POSTING_LINES", DEFAULT_MAX_POSTING_LINES),
-            webhook_key=_webhook_key(env("ONHAND_WEBHOOK_KEY")),
-            webhook_key_file=Path(env("ONHAND_WEBHOOK_KEY_FILE") or default_webhook_key_file()),
+            profile=env.profile,
+            sqlite_synchronous=_sqlite_synchronous(env.sqlite_synchronous, env.profile),
+            idempotency_ttl=env.idempotency_ttl_hours,
+            max_posting_lines=env.max_posting_lines,
+            webhook_key=env.webhook_key,
+            webhook_key_file=env.webhook_key_file or default_webhook_key_file(),
         )

@@ -11,6 +11,7 @@ def test_company_settings_can_be_read_and_changed_by_an_admin(
 ) -> None:
     assert set(api_viewer.get("/api/v1/company").json()) == {
         "name", "timezone", "currency", "min_remaining_shelf_life_days", "over_receipt_tolerance_pct",
+        "auto_assign_serials",
     }
     response = api_admin.patch(
         "/api/v1/company", json={"name": "Tea & Co", "timezone": "Europe/Berlin", "currency": "EUR"}
@@ -18,8 +19,9 @@ def test_company_settings_can_be_read_and_changed_by_an_admin(
     assert response.status_code == 200
     assert response.json() == {
         "name": "Tea & Co", "timezone": "Europe/Berlin", "currency": "EUR", "min_remaining_shelf_life_days": 0,
-        "over_receipt_tolerance_pct": "0",
+        "over_receipt_tolerance_pct": "0", "auto_assign_serials": False,
     }
+    assert api_admin.patch("/api/v1/company", json={"auto_assign_serials": True}).json()["auto_assign_serials"]
     assert api_viewer.get("/api/v1/company").json()["currency"] == "EUR"
 
 

@@ -273,3 +273,21 @@ def test_a_wave_naming_an_unknown_order_is_refused_whole(api_operator: httpx.Cli
     assert refused.json()["error"]["field"] == "references[1]"
     assert api_operator.get(f"/api/v1/orders/{known['reference']}").json()["status"] == "open"
     assert api_operator.post("/api/v1/waves", json={"references": []}).status_code == 422
+
+
+def test_a_serial_item_ships_only_with_its_serial_confirmed(
+    api_operator: httpx.Client, api_admin: httpx.Client
+) -> None:
+    camera = {"sku": "CAM", "name": "Camera", "tracking": "serial"}
+    assert api_admin.post("/api/v1/items", json=camera).status_code == 201
+    api_admin.post("/api/v1/adjustments", json={"location": "NY-A1", "reason": "found", "lines": [
+        {"sku": "CAM", "quantity": 1, "lot": "C-1"}, {"sku": "CAM", "quantity": 1, "lot": "C-2"}]})
+    ref = _created(api_operator.post("/api/v1/orders", json={"lines": [{"sku": "CAM", "quantity": 1}]}))["reference"]
+    assert api_operator.post(f"/api/v1/orders/{ref}/allocate").status_code == 200
+    refused = api_operator.post(f"/api/v1/orders/{ref}/shipments", json={"lines": [{"line_no": 1, "quantity": 1}]})
+    assert refused.status_code == 409
+    error = refused.json()["error"]
+    assert (error["code"], error["field"], error["line_no"]) == ("serials_not_confirmed", "lines[0].serials", 1)
+    order = _created(api_operator.post(f"/api/v1/orders/{ref}/shipments",
+                                       json={"lines": [{"line_no": 1, "quantity": 1, "serials": ["C-1"]}]}))
+    assert order["status"] == "shipped"

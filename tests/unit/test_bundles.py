@@ -16,6 +16,7 @@ from onhand.domain.assemblies.bundles import (
     find_cycle,
     flatten,
     kit_quantity,
+    kits_over_sites,
     validate_components,
     yield_of,
 )
@@ -45,6 +46,13 @@ def test_the_figure_is_floored_to_the_parents_unit():
     assert kit_quantity({1: D("0.4")}, {1: D("1.5")}, 0) == 3
     assert kit_quantity({1: D("0.4")}, {1: D("1.5")}, 2) == D("3.75")
     assert kit_quantity({1: D(3)}, {1: D(1)}, 3) == D("0.333")
+
+
+def test_components_split_across_sites_make_no_kit_in_total():
+    needs = {1: D(1), 2: D(1)}
+    assert kits_over_sites(needs, [{1: D(2), 2: D(0)}, {1: D(0), 2: D(2)}], 0) == 0
+    assert kits_over_sites(needs, [{1: D(2), 2: D(1)}, {1: D(3), 2: D(5)}], 0) == 4
+    assert kits_over_sites(needs, [], 0) == 0
 
 
 @given(

@@ -55,6 +55,9 @@ def test_the_fulfilment_fingerprints_are_those_of_the_request_dicts_they_replace
                                         "barcode": None}]})
     assert fingerprint("ship_order", ShipOrder("SO-1", [ShipLine(1, D("3"))])) == fingerprint(
         "ship_order", {"reference": "SO-1", "lines": [{"line_no": 1, "quantity": D(3)}]})
+    named = ShipOrder("SO-1", [ShipLine(1, D("3"), serials=("SN1",))])
+    assert fingerprint("ship_order", named) == fingerprint(
+        "ship_order", {"reference": "SO-1", "lines": [{"line_no": 1, "quantity": D(3), "serials": ["SN1"]}]})
     assert fingerprint("ship_order", ShipOrder("SO-1")) == fingerprint(
         "ship_order", {"reference": "SO-1", "lines": None})
     back = ReceiveReturn("SO-1", "NY", [ReturnLine(1, D(1), refund_unit_price=D("8.50"))], return_reference="RMA-1")

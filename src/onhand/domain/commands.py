@@ -8,7 +8,9 @@ is the request's fingerprint for idempotency and what the audit log records of i
 `canonical` is the one conversion: fields by name, decimals and dates as their text,
 enums as their value, tuples as lists. It gives the same JSON as the hand-built request
 dicts it replaces (`json.dumps(..., default=str)`), so a key given before an upgrade
-still matches the same request after it.
+still matches the same request after it. A field added to a command later is marked
+`ADDED_LATER` (field metadata) and left out of the form while it is empty, for the same
+reason.
 """
 
 from __future__ import annotations
@@ -20,12 +22,17 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import Any
 
+ADDED_LATER = {"added_later": True}  # dataclasses.field(metadata=ADDED_LATER): see the docstring
+
 
 def canonical(value: object) -> Any:
     """`value` (a command, or the fields of one) as plain JSON values; anything else (a
     decimal, a date or moment) as its text, which is what `json.dumps(default=str)` makes."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {field.name: canonical(getattr(value, field.name)) for field in dataclasses.fields(value)}
+        return {
+            field.name: canonical(getattr(value, field.name)) for field in dataclasses.fields(value)
+            if not (field.metadata.get("added_later") and not getattr(value, field.name))
+        }
     if isinstance(value, Mapping):
         return {str(key): canonical(item) for key, item in value.items()}
     if isinstance(value, list | tuple):

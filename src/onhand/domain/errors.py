@@ -13,6 +13,7 @@
     │   ├── OverReceipt           a receipt beyond the ordered quantity plus tolerance
     │   ├── Archived              an archived item or location named in a new document
     │   ├── StockOnHand           archiving an item or location that still holds stock
+    │   ├── SerialsNotConfirmed   serial-tracked units would ship with no serial confirmed
     │   ├── LastAdminKey          revoking or demoting the last active admin key
     │   └── ConfirmationRequired  an action that needs an explicit flag (revoking one's own key)
     ├── PushFailed                an accounting system or a channel refused or was unreachable (HTTP 502)
@@ -179,6 +180,26 @@ class InsufficientStock(Conflict):
                 for s in self.shortages
             ],
         }
+
+
+class SerialsNotConfirmed(Conflict):
+    """A shipment would send serial-tracked units whose serials nobody confirmed (scanned
+    at pick, or named on the shipment) while the company does not auto-assign serials."""
+
+    code = "serials_not_confirmed"
+
+    def __init__(self, field: str, line_no: int, sku: str, shipping: Decimal, confirmed: Decimal) -> None:
+        super().__init__(
+            f"{field}: line {line_no} ({sku}) would ship {shipping} serial-tracked unit(s), "
+            f"{confirmed} with a confirmed serial; scan the serials at pick or name them in "
+            f"the shipment's serials"
+        )
+        self.field, self.line_no, self.sku = field, line_no, sku
+        self.shipping, self.confirmed = shipping, confirmed
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "field": self.field, "line_no": self.line_no, "sku": self.sku,
+                "shipping": str(self.shipping), "confirmed": str(self.confirmed)}
 
 
 class PushFailed(OnhandError):

@@ -150,12 +150,13 @@ def test_a_refund_changed_on_a_posted_day_is_a_correction_in_the_next_open_day(n
 
 @pytest.fixture
 def kits(onhand):
-    """3 KIT (1 MUG + 2 BAG each) at 7.333333 USD (rate 1.25) shipped, in a company in NZD."""
+    """3 KIT (1 MUG + 2 BAG each) at 7.333333 USD (rate 1.25) shipped, in a company in NZD;
+    a mug costs 1, a bag 2: a kit costs 5, the mug's share of its price 1/5, each bag's 2/5."""
     services.accounting_settings.update_accounting_settings(onhand, UpdateAccountingSettings(currency="NZD"))
     add_place(onhand, "NY")
-    for sku in ("MUG", "BAG"):
+    for sku, cost in (("MUG", "1"), ("BAG", "2")):
         add_item(onhand, sku)
-        adjust(onhand, "NY", sku, 10, unit_cost="1")
+        adjust(onhand, "NY", sku, 10, unit_cost=cost)
     add_item(onhand, "KIT", kind="bundle")
     services.bundles.set_components(onhand, SetBundleComponents(
         "KIT", components=[ComponentLine("MUG", 1), ComponentLine("BAG", 2)]
@@ -168,13 +169,14 @@ def kits(onhand):
     return onhand, {ln.sku: ln.line_no for ln in view.lines}
 
 
-def test_a_returned_bag_reverses_the_kit_it_broke_and_its_mug_then_nothing_more(kits):
+def test_a_returned_component_reverses_its_share_of_the_kit_price_by_cost(kits):
     onhand, line = kits
     assert exact(onhand, SALE) == 3 * PRICE * D("1.25")
-    give_back(onhand, ReturnLine(line["BAG"], 1))  # 3 kits held → 2
-    assert exact(onhand, REFUND) == PRICE * D("1.25")
-    give_back(onhand, ReturnLine(line["MUG"], 1))  # the broken kit's mug: still 2 kits held
-    give_back(onhand, ReturnLine(line["BAG"], 1))  # and its other bag
+    give_back(onhand, ReturnLine(line["BAG"], 1))  # a bag: 2/5 of one kit's price, not the kit
+    assert exact(onhand, REFUND) == PRICE * D("1.25") * 2 / 5
+    give_back(onhand, ReturnLine(line["MUG"], 1))  # the mug: 1/5 more
+    assert exact(onhand, REFUND) == PRICE * D("1.25") * 3 / 5
+    give_back(onhand, ReturnLine(line["BAG"], 1))  # the other bag: the whole kit, exactly
     assert exact(onhand, REFUND) == PRICE * D("1.25")
     give_back(onhand, ReturnLine(line["MUG"], 1), ReturnLine(line["BAG"], 2))  # a whole kit: 2 → 1
     assert exact(onhand, SALE) - exact(onhand, REFUND) == 1 * PRICE * D("1.25")  # the kit the customer holds

@@ -50,10 +50,29 @@ def test_availability_is_per_location_and_in_total_from_the_components_available
 
     figure = services.bundles.bundle_availability(kit, "STARTER")
 
-    # NY has no B; LA makes 1; the total is the formula over the totals: min(9 // 2, 4) = 4.
+    # NY has no B; LA makes 1; the total is the sum of the sites' kits, not min(9 // 2, 4).
     assert dict((p.location, p.quantity) for p in figure.locations) == {"NY": 0, "LA": 1}
-    assert figure.available == 4
+    assert figure.available == 1
     assert services.bundles.bundle_availability(kit, "STARTER", location="LA").available == 1
+
+
+def test_components_split_across_two_sites_make_no_bundle(onhand):
+    # Given X+Y kits, site A with 2 X and no Y, site B with no X and 2 Y
+    add_place(onhand, "A")
+    add_place(onhand, "B")
+    add_item(onhand, "X")
+    add_item(onhand, "Y")
+    add_item(onhand, "XY", kind="bundle")
+    services.bundles.set_components(onhand, SetBundleComponents("XY", components=[
+        ComponentLine("X", 1), ComponentLine("Y", 1)]))
+    adjust(onhand, "A", "X", 2)
+    adjust(onhand, "B", "Y", 2)
+    # Then no site can ship a kit: 0 everywhere, in every total (not 2)
+    figure = services.bundles.bundle_availability(onhand, "XY")
+    assert figure.available == 0 and {p.quantity for p in figure.locations} == {0}
+    assert level(onhand, "XY") == (0, 0, 0)
+    listing = services.stock.stock_levels(onhand).levels
+    assert [(lv.sku, lv.available) for lv in listing] == [("X", 2), ("XY", 0), ("Y", 2)]
 
 
 def test_a_reservation_of_a_shared_component_lowers_every_bundle_that_holds_it(kit):
@@ -135,11 +154,11 @@ def test_stock_levels_list_bundles_by_item_and_by_location(kit):
     adjust(kit, "LA", "A", 2)
     adjust(kit, "LA", "B", 3)
 
-    assert level(kit, "STARTER") == (0, 0, 3)  # the formula over the totals: min(6 // 2, 4)
+    assert level(kit, "STARTER") == (0, 0, 2)  # the sites' kits summed, not min(6 // 2, 4) = 3
     by_site = services.stock.stock_levels(kit, sku="STARTER", group_by="location").levels
     assert [(lv.location, lv.available) for lv in by_site] == [("LA", 1), ("NY", 1)]
     listing = services.stock.stock_levels(kit).levels
-    assert [(lv.sku, lv.available) for lv in listing] == [("A", 6), ("B", 4), ("STARTER", 3)]
+    assert [(lv.sku, lv.available) for lv in listing] == [("A", 6), ("B", 4), ("STARTER", 2)]
     assert_books_balance(kit)
 
 

@@ -76,6 +76,21 @@ def test_bundles_are_computed_from_components_per_location_and_transit_is_exclud
     assert stand_in.levels == {("70", "487838322"): 5, ("71", "487838322"): 6, ("72", "487838322"): 2}
 
 
+def test_a_channel_location_over_two_sites_gets_no_bundle_from_components_split_between_them(shop) -> None:
+    onhand, stand_in = shop
+    add_place(onhand, "LA", kind="store")
+    services.channels.map_location(onhand, MapLocation("shop-us", "LA", "487838322"))
+    add_item(onhand, "DUO", kind="bundle")
+    services.bundles.set_components(onhand, SetBundleComponents("DUO", components=[
+        ComponentLine("IPOD2008GREEN", 1), ComponentLine("IPOD2008BLACK", 1)]))
+    services.channels.map_sku(onhand, MapSku("shop-us", "DUO", external_item_id="73"))
+    adjust(onhand, "NY", "IPOD2008BLACK", -5, reason="damaged")  # NY: 5 green, 0 black
+    adjust(onhand, "LA", "IPOD2008BLACK", 2)  # LA: 0 green, 2 black
+    drain(onhand)
+    # The same rule as the bundle's own availability: per site, then summed.
+    assert stand_in.levels[("73", "487838322")] == 0 == services.bundles.bundle_availability(onhand, "DUO").available
+
+
 def test_throttling_5xx_and_a_lost_answer_are_retried_to_the_same_end(shop, database_url) -> None:
     stand_in = shop[1]
     clock = Clock(shop[0].now())

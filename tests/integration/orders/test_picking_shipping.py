@@ -508,7 +508,7 @@ def test_serial_numbers_are_reserved_picked_and_shipped_one_unit_each(warehouse)
     view = ship(warehouse, view.reference)  # what was picked
     assert [(ln.lot, ln.quantity) for ln in view.shipments[0].lines] == [("SN3", 1)]
     assert view.status == "partially_shipped"
-    view = ship(warehouse, view.reference)
+    view = ship(warehouse, view.reference, (1, 1, ("SN2",)))  # the serial named on the shipment
     assert view.status == "shipped" and [(ln.lot, ln.quantity) for ln in view.shipments[1].lines] == [("SN2", 1)]
     assert level(warehouse, "PHONE") == (1, 0, 1)
     assert_books_balance(warehouse)

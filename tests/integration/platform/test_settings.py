@@ -55,3 +55,17 @@ def test_idempotency_keys_are_remembered_for_a_day_unless_told(monkeypatch):
     assert Settings.from_env("sqlite://").idempotency_ttl == timedelta(hours=24)
     monkeypatch.setenv("ONHAND_IDEMPOTENCY_TTL_HOURS", "48")
     assert Settings.from_env("sqlite://").idempotency_ttl == timedelta(hours=48)
+
+
+def test_empty_variables_are_unset_and_secrets_never_shown(monkeypatch):
+    from onhand.config import ApiLimits, read_environment
+
+    monkeypatch.setenv("ONHAND_MAX_BODY_BYTES", "")
+    monkeypatch.setenv("ONHAND_AUTH_FAILURE_BURST", "7")
+    monkeypatch.setenv("ONHAND_XERO_ACCESS_TOKEN", "xero-secret-token")
+    assert ApiLimits.from_env() == ApiLimits(auth_failure_burst=7)
+    assert "xero-secret-token" not in repr(read_environment())
+    monkeypatch.setenv("ONHAND_AUTH_FAILURE_BURST", "0")
+    with pytest.raises(InvalidInput) as error:
+        ApiLimits.from_env()
+    assert error.value.field == "ONHAND_AUTH_FAILURE_BURST"

@@ -11,14 +11,24 @@ fee; 0 = no refund), in the order's currency, × the order's rate.
 
 Bundles (`kit_events`): a bundle's price is on its own line; its components ship and
 come back on theirs. After every shipment and return (in the order they are
-effective; at the same moment shipments first, then by id), the kits the customer holds
-are the whole bundles every component has *net* (shipped − returned):
-`floor(min((shipped − returned) / per_kit))`. A shipment recognizes (kits after − kits
-before) × the bundle's price, a return reverses (kits before − kits after) × price:
-the kits it broke. The amounts telescope, so the net revenue of a bundle line is
-exactly the kits the customer holds × price. A return whose components all carry a
-refund price reverses Σ quantity × refund price instead (0: nothing); a return mixing
-the two for one bundle is refused by the service.
+effective; at the same moment shipments first, then by id):
+
+- the kits **shipped** are the whole bundles every component has shipped:
+  `k = floor(min(shipped / per_kit))`; a shipment recognizes what they add, so the
+  revenue of shipments is always the kits shipped × price;
+- each component holds its **share** of the price (`weights`: its cost per kit — the
+  value its shipments carried per unit × per_kit — over the kit's; equal shares when
+  the kit's cost is unknown or zero), and the revenue the customer holds is
+  `price × Σ share × min(net, k × per_kit) / per_kit` (net = shipped − returned);
+- so a return reverses **the share of the components it brought back**: one bag of a
+  mug-and-two-bags kit reverses half the bags' share, not the kit's price; units
+  beyond the kits shipped (a component sent ahead of the rest) carry nothing.
+
+The amounts telescope: the net revenue of a bundle line is exactly the revenue held
+(kept to 10^-12: a share that does not divide evenly is rounded there, far below a
+cent), and a kit wholly returned reverses exactly its price. A return whose components all
+carry a refund price reverses Σ quantity × refund price instead (0: nothing); a return
+mixing the two for one bundle is refused by the service.
 
 Imports only the standard library and the domain.
 """
@@ -28,13 +38,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_FLOOR, Decimal, localcontext
 
 from onhand.domain.errors import InvalidInput
 from onhand.domain.purchasing.purchase_orders import validate_exchange_rate, validate_money
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
+HELD_STEP = Decimal("1e-12")  # the revenue a bundle line holds is kept to this (far below a cent)
 
 
 def order_exchange_rate(given: object, currency: str, company_currency: str) -> Decimal:
@@ -75,27 +86,43 @@ class KitEvent:
 
 
 def kit_events(
-    unit_price: Decimal, per_kit: Mapping[int, Decimal], events: Iterable[KitEvent], decimals: int = 0
+    unit_price: Decimal, per_kit: Mapping[int, Decimal], events: Iterable[KitEvent], decimals: int = 0,
+    weights: Mapping[int, Decimal] | None = None,
 ) -> list[tuple[KitEvent, Decimal]]:
     """The revenue each event recognizes (a shipment, ≥ 0) or reverses (a return, ≥ 0),
-    in the order's currency, for one bundle line (see the module's docstring)."""
+    in the order's currency, for one bundle line (see the module's docstring).
+
+    `weights`: per component line, its cost per kit (any scale: only the ratios count);
+    missing, or all zero, gives every component line an equal share."""
     step = ONE.scaleb(-decimals)
+    share = {n: max((weights or {}).get(n, ZERO), ZERO) for n in per_kit}
+    if not any(share.values()):
+        share = dict.fromkeys(per_kit, ONE)
+    whole = sum(share.values(), ZERO)
+    shipped = dict.fromkeys(per_kit, ZERO)
     net = dict.fromkeys(per_kit, ZERO)
     found = []
     before = ZERO
-    for event in sorted(events, key=lambda e: (e.moment, e.returned, e.event_id)):
-        sign = -1 if event.returned else 1
-        for line_no, quantity in event.quantities.items():
-            if line_no in net:
-                net[line_no] += sign * quantity
-        kits = (min(net[n] / per_kit[n] for n in per_kit).quantize(step, rounding=ROUND_FLOOR)
-                if per_kit else ZERO)
-        kits = max(kits, ZERO)
-        if event.returned:
-            amount = event.refund if event.refund is not None else (before - kits) * unit_price
-        else:
-            amount = (kits - before) * unit_price
-        if amount:
-            found.append((event, amount))
-        before = kits
+    with localcontext() as exact:
+        exact.prec = 60
+        for event in sorted(events, key=lambda e: (e.moment, e.returned, e.event_id)):
+            sign = -1 if event.returned else 1
+            for line_no, quantity in event.quantities.items():
+                if line_no in net:
+                    net[line_no] += sign * quantity
+                    if not event.returned:
+                        shipped[line_no] += quantity
+            kits = (min(shipped[n] / per_kit[n] for n in per_kit).quantize(step, rounding=ROUND_FLOOR)
+                    if per_kit else ZERO)
+            kits = max(kits, ZERO)
+            # Division last: a kit held whole is exactly its price, whatever the shares; held to
+            # 10^-12, so every amount is an exact decimal the journal can sum (money ≤ 10^12).
+            held = (unit_price * sum(
+                (share[n] * min(max(net[n], ZERO), kits * per_kit[n]) / per_kit[n] for n in per_kit), ZERO
+            ) / whole).quantize(HELD_STEP) if per_kit else ZERO
+            refund = event.refund if event.returned else None
+            amount = refund if refund is not None else (before - held if event.returned else held - before)
+            if amount:
+                found.append((event, +amount))
+            before = held
     return found

@@ -14,7 +14,7 @@ This module is pure: it imports only the standard library and the domain.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 
@@ -124,6 +124,18 @@ def kit_quantity(needs: Mapping[int, Decimal], available: Mapping[int, Decimal],
         exact.rounding = ROUND_FLOOR
         least = min(max(available.get(item_id, ZERO), ZERO) / need for item_id, need in needs.items())
         return plain(least.quantize(step, rounding=ROUND_FLOOR))
+
+
+def kits_over_sites(
+    needs: Mapping[int, Decimal], per_site: Iterable[Mapping[int, Decimal]], decimals: int
+) -> Decimal:
+    """The bundles sellable over several sites: the sum of each site's kit quantity.
+
+    A bundle ships whole from one place, so components at different sites never make a
+    kit together (2 of X at A and 2 of Y at B make no X+Y kit, not 2). Every total of a
+    bundle — its availability, a stock listing, a channel's number — is this sum.
+    """
+    return plain(sum((kit_quantity(needs, site, decimals) for site in per_site), ZERO))
 
 
 def consumption(quantity: Decimal, component: Component, decimals: int) -> Decimal:

@@ -152,3 +152,4 @@ class UpdateCompany:
     # A new time zone moves the business day of every posting already made (journals, expiry):
     # once there are postings it is made only when confirmed.
     confirm_timezone_change: bool = False
+    auto_assign_serials: bool | None = None

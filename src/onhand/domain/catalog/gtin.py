@@ -1,16 +1,17 @@
-"""GTIN (EAN/UPC) validation by the GS1 mod-10 check digit."""
+"""GTIN (EAN/UPC) validation by the GS1 mod-10 check digit.
+
+The check digit is biip's (`gs1_standard_check_digit`, GS1 General Specifications
+7.9.1), the library that already parses scanned element strings: one implementation.
+"""
 
 from __future__ import annotations
+
+from biip.checksums import gs1_standard_check_digit as check_digit
 
 from onhand.domain.errors import InvalidInput
 
 GTIN_LENGTHS = (8, 12, 13, 14)
-
-
-def check_digit(body: str) -> int:
-    """GS1 mod-10 check digit for the digits before it (weights 3,1,3,… from the right)."""
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
-    return (10 - total % 10) % 10
+__all__ = ["GTIN_LENGTHS", "check_digit", "normalize_gtin"]
 
 
 def normalize_gtin(value: str, field: str = "gtin") -> str:

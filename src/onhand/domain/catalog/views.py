@@ -15,6 +15,9 @@ class Company:
     min_remaining_shelf_life_days: int = 0
     # Percent a purchase receipt may exceed the ordered quantity (suppliers may override).
     over_receipt_tolerance_pct: Decimal = Decimal(0)
+    # Whether shipments may ship the serials allocation reserved without their being
+    # confirmed (scanned at pick or named on the shipment). Off: they must be.
+    auto_assign_serials: bool = False
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,13 @@ database (a SKU's unit, the company's currency) is checked by the service.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from onhand.domain.commands import as_tuple
+from onhand.domain.commands import ADDED_LATER, as_tuple
 from onhand.domain.orders.customers import CustomerAddress
 from onhand.domain.orders.views import ShipTo
 from onhand.domain.quantities import parse_decimal
@@ -150,6 +152,11 @@ class PackOrder:
 class ShipLine:
     line_no: int
     quantity: Decimal
+    # Serial-tracked lines: the serials that leave, confirming them (each reserved for the line).
+    serials: tuple[str, ...] = dataclasses.field(default=(), metadata=ADDED_LATER)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "serials", as_tuple(self.serials))
 
 
 @dataclass(frozen=True)
@@ -212,8 +219,8 @@ def parse_package(
     )
 
 
-def parse_ship_line(field: str, *, line_no: int, quantity: object) -> ShipLine:
-    return ShipLine(line_no=line_no, quantity=parse_decimal(quantity, f"{field}.quantity"))
+def parse_ship_line(field: str, *, line_no: int, quantity: object, serials: Sequence[str] = ()) -> ShipLine:
+    return ShipLine(line_no=line_no, quantity=parse_decimal(quantity, f"{field}.quantity"), serials=tuple(serials))
 
 
 def parse_customer_return_line(

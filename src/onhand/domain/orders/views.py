@@ -89,7 +89,7 @@ class ReturnLineView:
     reason: str
     condition: str
     # Refunded per unit in the order's currency; None: the default (the line's price, or
-    # for a bundle's component the kits the return broke × the bundle's price).
+    # for a bundle's component its share of the bundle's price, by cost).
     refund_unit_price: Decimal | None = None
 
 

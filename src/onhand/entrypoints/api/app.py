@@ -20,6 +20,7 @@ from onhand.entrypoints.api import errors
 from onhand.entrypoints.api.body_limit import BodyLimit
 from onhand.entrypoints.api.headers import SecurityHeaders
 from onhand.entrypoints.api.openapi import make_strict
+from onhand.entrypoints.api.request_log import RequestLog
 from onhand.entrypoints.api.routes import (
     admin,
     assemblies,
@@ -112,6 +113,7 @@ def _build(onhand: Onhand, limits: ApiLimits, lifespan: Lifespan | None) -> Fast
     # The last added runs first: security headers go on every answer, 413s included.
     app.add_middleware(BodyLimit, max_bytes=limits.max_body_bytes)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestLog)  # outermost of ours: it names and times everything inside
 
     app.include_router(meta.router)
     app.include_router(channel_webhooks.router)

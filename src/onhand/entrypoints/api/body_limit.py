@@ -28,7 +28,7 @@ class BodyLimit:
             return
         declared = dict(scope["headers"]).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > self.max_bytes:
-            response = ErrorResponse(http_error(413, too_large(self.max_bytes)), status_code=413,
+            response = ErrorResponse(http_error(413, too_large(self.max_bytes), scope), status_code=413,
                                      headers={"Connection": "close"})
             await response(scope, receive, send)
             return

@@ -8,6 +8,10 @@
                                     every allowed one, 413 body too large, 429 throttled)
     anything else (a bug)         → 500 internal_error, details only in the server log
 
+Every error body also carries `request_id`, the id of the request's log line
+(request_log.py), which the 500's answer sets in its `X-Request-ID` header itself (it
+is sent from outside the request log).
+
 Validation errors are turned into the domain's `InvalidInput` so that a field the
 schema rejects looks exactly like one a service rejects.
 """
@@ -35,6 +39,7 @@ from onhand.domain.errors import (
     TransientConflict,
     Unauthorized,
 )
+from onhand.entrypoints.api.request_log import HEADER, request_id_of
 
 # The one table: the most specific class in an error's MRO decides its status.
 STATUS_BY_ERROR: dict[type[OnhandError], int] = {
@@ -70,14 +75,23 @@ def status_of(exc: OnhandError) -> int:
     return FALLBACK_STATUS
 
 
-def error_response(exc: OnhandError, *, extra: Mapping[str, Any] | None = None) -> JSONResponse:
+def with_request_id(error: dict[str, Any], scope: Mapping[str, Any]) -> dict[str, Any]:
+    """The error object with the request's id (when the request log named it)."""
+    request_id = request_id_of(scope)
+    return {**error, "request_id": request_id} if request_id else error
+
+
+def error_response(
+    exc: OnhandError, request: Request, *, extra: Mapping[str, Any] | None = None
+) -> JSONResponse:
     status = status_of(exc)
     headers = {}
     if status == 401:
         headers["WWW-Authenticate"] = "Bearer"
     if isinstance(exc, TransientConflict):
         headers["Retry-After"] = "1"
-    return ErrorResponse({"error": exc.to_dict(), **(extra or {})}, status_code=status, headers=headers)
+    error = with_request_id(exc.to_dict(), request.scope)
+    return ErrorResponse({"error": error, **(extra or {})}, status_code=status, headers=headers)
 
 
 def dotted(loc: Sequence[str | int]) -> str:
@@ -123,14 +137,14 @@ def invalid_input(
     return InvalidInput(field, _reason(first, field))
 
 
-async def _onhand_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _onhand_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, OnhandError)
-    return error_response(exc)
+    return error_response(exc, request)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    return error_response(invalid_input(exc.errors(), getattr(request.state, "body_error", None)))
+    return error_response(invalid_input(exc.errors(), getattr(request.state, "body_error", None)), request)
 
 
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
@@ -146,12 +160,12 @@ def allowed_methods(request: Request) -> list[str]:
     ]
 
 
-def http_error(status: int, detail: str) -> dict[str, Any]:
+def http_error(status: int, detail: str, scope: Mapping[str, Any]) -> dict[str, Any]:
     """The error of an HTTP-level refusal; a body too large names the body."""
     error: dict[str, Any] = {"code": _HTTP_CODES.get(status, "http_error"), "message": detail}
     if status == 413:
         error.update(message=f"body: {detail}", field="body", reason=detail)
-    return {"error": error}
+    return {"error": with_request_id(error, scope)}
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
@@ -159,13 +173,15 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     headers = dict(exc.headers or {})
     if exc.status_code == 405:
         headers["Allow"] = ", ".join(allowed_methods(request))
-    return ErrorResponse(http_error(exc.status_code, str(exc.detail)), status_code=exc.status_code, headers=headers)
+    return ErrorResponse(http_error(exc.status_code, str(exc.detail), request.scope), status_code=exc.status_code,
+                         headers=headers)
 
 
-async def _internal_error(_request: Request, _exc: Exception) -> JSONResponse:
+async def _internal_error(request: Request, _exc: Exception) -> JSONResponse:
     # Starlette still re-raises the exception after this response, so it is logged.
-    error = {"code": "internal_error", "message": "an unexpected error occurred"}
-    return ErrorResponse({"error": error}, status_code=500)
+    error = with_request_id({"code": "internal_error", "message": "an unexpected error occurred"}, request.scope)
+    request_id = request_id_of(request.scope)
+    return ErrorResponse({"error": error}, status_code=500, headers={HEADER: request_id} if request_id else None)
 
 
 def install(app: FastAPI) -> None:

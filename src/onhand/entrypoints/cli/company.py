@@ -25,6 +25,7 @@ def print_company(company: Company) -> None:
                 ("Name", company.name), ("Time zone", company.timezone), ("Currency", company.currency),
                 ("Min. remaining shelf life (days)", company.min_remaining_shelf_life_days),
                 ("Over-receipt tolerance (%)", company.over_receipt_tolerance_pct),
+                ("Auto-assign serials on shipment", "yes" if company.auto_assign_serials else "no"),
             ],
             title="Company",
         )
@@ -52,6 +53,10 @@ def set_company(
     ] = None,
     confirm: Annotated[bool, typer.Option(
         "--confirm", help="Change the time zone although postings exist (their business days move).")] = False,
+    auto_assign_serials: Annotated[
+        bool | None, typer.Option("--auto-assign-serials/--confirm-serials",
+                                  help="Whether shipments may ship reserved serials unconfirmed (default: confirm).")
+    ] = None,
 ) -> None:
     """Change the company name, time zone, currency or minimum remaining shelf life."""
     print_company(
@@ -61,6 +66,7 @@ def set_company(
                 min_remaining_shelf_life_days=min_remaining_shelf_life_days,
                 over_receipt_tolerance_pct=given_decimal(over_receipt_tolerance_pct, "over_receipt_tolerance_pct"),
                 confirm_timezone_change=confirm,
+                auto_assign_serials=auto_assign_serials,
             ),
         )
     )

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from onhand import services
+from onhand.domain.errors import InvalidInput
 from onhand.domain.orders.commands import (
     ConfirmPick,
     PackOrder,
@@ -131,12 +132,26 @@ def ship(
                      help="Ship this much of a line; repeat. Default: the packed packages, else what is "
                           "picked, else everything reserved."),
     ] = None,
+    serial: Annotated[
+        list[str] | None,
+        typer.Option("--serial", metavar="LINE_NO:SERIAL",
+                     help="A serial that leaves on a --line (confirms it); repeat."),
+    ] = None,
     idempotency_key: IdempotencyKey = None,
 ) -> None:
     """Ship from the order's reservations (posts location -> CUSTOMER)."""
     pairs = [parse_line_quantity(value) for value in line] if line else None
+    named: dict[int, list[str]] = {}
+    for index, value in enumerate(serial or []):
+        number, _, code = value.partition(":")
+        if not number.strip().isdigit() or not code.strip():
+            raise InvalidInput(f"serials[{index}]", f"{value!r} is not LINE_NO:SERIAL")
+        if int(number) not in {no for no, _qty in pairs or []}:
+            raise InvalidInput(f"serials[{index}]", f"line {int(number)} is not shipped: give it with --line")
+        named.setdefault(int(number), []).append(code.strip())
     lines = None if pairs is None else [
-        parse_ship_line(f"lines[{index}]", line_no=no, quantity=qty) for index, (no, qty) in enumerate(pairs)
+        parse_ship_line(f"lines[{index}]", line_no=no, quantity=qty, serials=named.get(no, ()))
+        for index, (no, qty) in enumerate(pairs)
     ]
     print_order(services.shipping.ship_order(onhand(ctx), ShipOrder(reference, lines=lines),
         idempotency_key=idempotency_key))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import logging
 import shlex
 import socket
 from typing import Annotated
@@ -47,7 +48,11 @@ def run_server(target: Onhand, host: str, port: int) -> None:
     from onhand.config import ApiLimits
     from onhand.entrypoints.api.app import SERVER_OPTIONS, create_app
 
-    uvicorn.run(create_app(target, limits=ApiLimits.from_env()), host=host, port=port, **SERVER_OPTIONS)
+    # One line per request comes from the app's request log (onhand.api.requests), with
+    # its id and the key's name; uvicorn's own access log would repeat it without them.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    uvicorn.run(create_app(target, limits=ApiLimits.from_env()), host=host, port=port, access_log=False,
+                **SERVER_OPTIONS)
 
 
 def serve(

@@ -68,10 +68,15 @@ def _event(event_id: int, rows: list[Any], *, returned: bool) -> KitEvent:
 
 def _kits(uow: UnitOfWork, start: datetime, end: datetime) -> tuple[dict[Place, Decimal], dict[Place, Decimal]]:
     """Bundle revenue recognized and reversed in [start, end), per bundle category and location."""
-    bundles, parts, shipped, returned = uow.journals.kit_sales(start, end)
+    bundles, parts, shipped, returned, unit_costs = uow.journals.kit_sales(start, end)
     per_kit: dict[tuple[int, int], dict[int, Decimal]] = {}
+    # Each component's cost per kit (what its shipments carried per unit × per_kit): its
+    # share of the bundle's price when it comes back alone.
+    weights: dict[tuple[int, int], dict[int, Decimal]] = {}
     for r in parts:
-        per_kit.setdefault((int(r.order_id), int(r.kit_line_no)), {})[int(r.line_no)] = r.per_kit
+        key = (int(r.order_id), int(r.kit_line_no))
+        per_kit.setdefault(key, {})[int(r.line_no)] = r.per_kit
+        weights.setdefault(key, {})[int(r.line_no)] = unit_costs.get((key[0], int(r.item_id)), ZERO) * r.per_kit
     shipments, returns = _events(shipped), _events(returned)
     sales: dict[Place, Decimal] = {}
     refunds: dict[Place, Decimal] = {}
@@ -79,7 +84,8 @@ def _kits(uow: UnitOfWork, start: datetime, end: datetime) -> tuple[dict[Place, 
         key = (int(b.order_id), int(b.line_no))
         events = [_event(eid, rows, returned=False) for eid, rows in shipments.get(key, {}).items()]
         events += [_event(eid, rows, returned=True) for eid, rows in returns.get(key, {}).items()]
-        for event, amount in kit_events(b.unit_price, per_kit.get(key, {}), events, int(b.decimals)):
+        for event, amount in kit_events(b.unit_price, per_kit.get(key, {}), events, int(b.decimals),
+                                        weights=weights.get(key)):
             if start <= event.moment < end:
                 _add(refunds if event.returned else sales, (b.category, event.location_id), amount * b.exchange_rate)
     return sales, refunds

@@ -15,7 +15,14 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from onhand.domain.assemblies.bundles import Component, find_cycle, flatten, kit_quantity, validate_components
+from onhand.domain.assemblies.bundles import (
+    Component,
+    find_cycle,
+    flatten,
+    kit_quantity,
+    kits_over_sites,
+    validate_components,
+)
 from onhand.domain.assemblies.commands import ComponentLine, SetBundleComponents
 from onhand.domain.audit import AuditObject
 from onhand.domain.catalog.items import Item, ItemKind
@@ -122,8 +129,10 @@ def explode(uow: UnitOfWork, bundle_item_id: int, quantity: Decimal) -> list[tup
 
 
 def bundle_availability(ctx: ServiceContext, sku: str, *, location: str | None = None) -> KitAvailability:
-    """How many of a bundle can be sold now: in total (over `location` and its bins, if
-    given) and per site, by `kit_quantity` over its flattened components' availability."""
+    """How many of a bundle can be sold now: per site, by `kit_quantity` over its
+    flattened components' availability there, and in total, the sum of the sites'
+    (`kits_over_sites`: a bundle ships whole from one site), over `location` and its bins
+    if given."""
     with ctx.reading() as uow:
         bundle = _bundle(uow, sku)
         scope = resolve.internal_location(uow, location) if location else None
@@ -137,7 +146,7 @@ def bundle_availability(ctx: ServiceContext, sku: str, *, location: str | None =
     ]
     return KitAvailability(
         sku=bundle.sku,
-        available=kit_quantity(needs, totals, decimals),
+        available=kits_over_sites(needs, by_site.values(), decimals),
         locations=tuple(places),
         components=tuple(
             ComponentStock(names[item_id], need, totals.get(item_id, ZERO))
@@ -199,24 +208,33 @@ class KitListing:
     def component_ids(self) -> list[int]:
         return sorted({item_id for need in self.needs.values() for item_id in need})
 
-    def add_to(self, report: StockReport, *, only_bundles: bool) -> StockReport:
+    def add_to(self, report: StockReport, *, only_bundles: bool, sites: StockReport | None = None) -> StockReport:
         """The report with a row per bundle (and location key): on hand and reserved zero,
-        available the kit quantity from its components' available in the same rows."""
+        available the kit quantity from its components' available in the same rows — or,
+        for a report of totals (location None), the sum of the kits of each site in
+        `sites` (the same listing per site): components at two sites make no kit."""
         available_of: dict[tuple[str, str | None], Decimal] = defaultdict(Decimal)
         keys: dict[str, set[str | None]] = defaultdict(set)
         for level in report.levels:
             available_of[(level.sku, level.location)] += level.available
             keys[level.sku].add(level.location)
+        per_site: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+        for level in sites.levels if sites else ():
+            per_site[level.location or ""][level.sku] += level.available
         rows = [] if only_bundles else list(report.levels)
         for bundle_id, need in self.needs.items():
             where = set().union(*(keys[self.skus[item_id]] for item_id in need))
+            decimals = self.decimals[bundle_id]
             for key in where:
-                stock = {item_id: available_of[(self.skus[item_id], key)] for item_id in need}
+                if key is None and sites is not None:
+                    stocks = [{item_id: at[self.skus[item_id]] for item_id in need} for at in per_site.values()]
+                    kits = kits_over_sites(need, stocks, decimals)
+                else:
+                    kits = kit_quantity(need, {item_id: available_of[(self.skus[item_id], key)] for item_id in need},
+                                        decimals)
                 rows.append(
-                    StockLevel(
-                        sku=self.skus[bundle_id], location=key, lot=None, on_hand=ZERO, reserved=ZERO,
-                        available=kit_quantity(need, stock, self.decimals[bundle_id]),
-                    )
+                    StockLevel(sku=self.skus[bundle_id], location=key, lot=None, on_hand=ZERO, reserved=ZERO,
+                               available=kits)
                 )
         rows.sort(key=lambda lv: (lv.sku, lv.location or "", lv.expiry_date or date.max, lv.lot or ""))
         return StockReport(levels=tuple(rows), warnings=report.warnings)

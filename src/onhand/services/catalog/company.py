@@ -88,6 +88,9 @@ def update_company(ctx: ServiceContext, command: UpdateCompany, *, idempotency_k
                 if min_days is None
                 else min_days,
                 over_receipt_tolerance_pct=current.over_receipt_tolerance_pct if tolerance is None else tolerance,
+                auto_assign_serials=current.auto_assign_serials
+                if command.auto_assign_serials is None
+                else command.auto_assign_serials,
             )
         )
         return 1

@@ -8,11 +8,13 @@ sender (`pushes.py`) sends them after commit. A touched row is sent even when it
 did not change: the shop counts its own sales, so it may hold less than Onhand last sent.
 `reconcile` compares everything with what the channel holds and corrects it.
 
-A channel location shows the sum over the Onhand locations mapped to it (each with its
-bins) of what is available to sell now there — the same rule as every report
+A channel location shows what is available to sell now at the Onhand locations mapped
+to it (each with its bins, each counted once) — the same rule as every report
 (`services.feed.availability.available_scaled`: transit, quarantined, expired and
-non-sellable stock excluded); a bundle's is computed per Onhand location from its
-components and then summed (a bundle ships from one place). Channels count whole units.
+non-sellable stock excluded). A bundle's is the bundles' one rule
+(`domain/assemblies/bundles.py: kits_over_sites`): kits per site from the components
+there, summed over the sites — never kits of components summed over sites that cannot
+ship a whole bundle. Channels count whole units.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from datetime import datetime
 from decimal import ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING
 
-from onhand.domain.assemblies.bundles import flatten, kit_quantity
+from onhand.domain.assemblies.bundles import flatten, kits_over_sites
+from onhand.domain.catalog.locations import site_of
 from onhand.domain.channels.records import ChannelRecord
 from onhand.domain.quantities import MAX_DECIMALS
 from onhand.services.feed.availability import available_scaled, touched_pairs
@@ -36,18 +39,23 @@ NAME = "channel-availability"
 Target = tuple[int, str]  # (item id, channel location id)
 
 
-def _groups(uow: UnitOfWork, channel: ChannelRecord) -> dict[int, tuple[str, set[int]]]:
-    """Each mapped Onhand location: its channel location id and itself with its bins."""
+def _groups(uow: UnitOfWork, channel: ChannelRecord) -> dict[tuple[str, int], set[int]]:
+    """Per (channel location id, site id): the Onhand locations mapped to that channel
+    location within that site, with their bins (a place mapped twice counts once)."""
     places = uow.locations.all()
+    by_id = {place.id: place for place in places}
     parents = {place.id: place.parent_id for place in places}
-    groups = {m.location_id: (m.external_location_id, {m.location_id}) for m in uow.channels.locations(channel.id)}
+    mapped: dict[int, set[str]] = defaultdict(set)
+    for m in uow.channels.locations(channel.id):
+        mapped[m.location_id].add(m.external_location_id)
+    groups: dict[tuple[str, int], set[int]] = defaultdict(set)
     for place in places:
-        up = parents.get(place.id)
+        up: int | None = place.id
         while up is not None:
-            if up in groups:
-                groups[up][1].add(place.id)
+            for ext in mapped.get(up, ()):
+                groups[(ext, site_of(place, by_id).id)].add(place.id)
             up = parents.get(up)
-    return groups
+    return dict(groups)
 
 
 def wanted_quantities(
@@ -65,22 +73,25 @@ def wanted_quantities(
         touched = set(item_ids)
         mapped = [item for item in mapped if item in touched or touched & set(needs.get(item, {}))]
     leaves = {leaf for item in mapped for leaf in needs.get(item, {item: Decimal(1)})}
-    members = {loc for _ext, group in groups.values() for loc in group}
+    members = {loc for group in groups.values() for loc in group}
     scaled = available_scaled(uow, {(leaf, loc) for leaf in leaves for loc in members}, now)
-    per_place: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    # Per channel location: each site's available of each leaf item.
+    per_site: dict[str, dict[int, dict[int, Decimal]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(Decimal)))
     for (leaf, loc), amount in scaled.items():
-        for place, (_ext, group) in groups.items():
+        for (ext, site), group in groups.items():
             if loc in group:
-                per_place[(leaf, place)] += Decimal(amount).scaleb(-MAX_DECIMALS)
-    wanted: dict[Target, Decimal] = defaultdict(Decimal)
+                per_site[ext][site][leaf] += Decimal(amount).scaleb(-MAX_DECIMALS)
+    wanted: dict[Target, Decimal] = {}
+    exts = sorted({ext for ext, _site in groups})
     for item in mapped:
-        for place, (ext, _group) in groups.items():
+        for ext in exts:
+            sites = per_site[ext].values()
             if item in needs:
-                here = kit_quantity(needs[item], {c: per_place[(c, place)] for c in needs[item]}, 0)
-            else:
-                here = per_place[(item, place)]
-            wanted[(item, ext)] += here.to_integral_value(rounding=ROUND_FLOOR)
-    return dict(wanted)
+                wanted[(item, ext)] = kits_over_sites(needs[item], sites, 0)
+            else:  # whole units of each site
+                wanted[(item, ext)] = sum((site[item].to_integral_value(rounding=ROUND_FLOOR) for site in sites),
+                                          Decimal(0))
+    return wanted
 
 
 def _sold_in_a_shop(uow: UnitOfWork, batch: Batch) -> set[int]:

@@ -5,7 +5,7 @@ condition. Nothing can come back that was not shipped on that line (and lot).
 A return reverses the revenue its units were sold for (the journal does it, on the
 return's business day): by default at the line's price, or at a line's
 `refund_unit_price` (order currency, ≥ 0; 0 = no refund). On a bundle's components the
-default is the kits the return broke × the bundle's price (`domain/accounting/sales_revenue.py`);
+default is their share of the bundle's price, by cost (`domain/accounting/sales_revenue.py`);
 a refund price must then be given on all of that bundle's returned components or none."""
 
 from __future__ import annotations

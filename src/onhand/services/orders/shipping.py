@@ -21,7 +21,7 @@ from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write
 from onhand.services.ledger.postings import post
 from onhand.services.limits import check_line_count
-from onhand.services.orders import allocation
+from onhand.services.orders import allocation, serials
 from onhand.services.orders.sales_orders import locked_order
 from onhand.services.orders.views import SalesOrderView, load_order, order_subject
 
@@ -134,15 +134,22 @@ def ship_order(
         require_active(OrderStatus(order.status), order.reference)
         by_no = _lines_by_no(uow, order.id)
         packed = _packed_unshipped(uow, order)
+        named: set[int] = set()
+        fields: dict[int, str] = {}
         if lines is not None:
             wanted = _explicit(uow, by_no, lines)
             if not wanted:
                 raise InvalidInput("lines", "every quantity is zero: nothing to ship")
+            named = serials.confirm_named(uow, order, by_no, lines)
+            for index, ship in enumerate(lines):
+                for line, _part in _parts(by_no, by_no[ship.line_no], Decimal(1)):
+                    fields.setdefault(line.id, f"lines[{index}].serials")
         else:
             wanted = _default_shipment(by_no, packed)
             if not wanted:
                 raise Conflict(f"order: {order.reference} has nothing reserved to ship")
-        _ship(uow, order, by_no, wanted, packed, ctx.now())
+        serials.require_confirmed(uow, order, by_no, wanted, fields)
+        _ship(uow, order, by_no, wanted, packed, ctx.now(), first=named)
         return int(order.id)
 
     return run_write(ctx, work, load_order, action="ship_order", subject=order_subject,
@@ -156,7 +163,7 @@ def ship_if_covered(uow: UnitOfWork, order: Any, now: Any) -> bool:
     if not stock or any(line.reserved != line.quantity - line.shipped for line in stock):
         return False
     wanted = {line.id: line.reserved for line in stock if line.reserved > 0}
-    if not wanted:
+    if not wanted or serials.unconfirmed(uow, order, by_no, wanted):
         return False
     _ship(uow, order, by_no, wanted, _packed_unshipped(uow, order), now)
     return True
@@ -164,10 +171,10 @@ def ship_if_covered(uow: UnitOfWork, order: Any, now: Any) -> bool:
 
 def _ship(
     uow: UnitOfWork, order: Any, by_no: dict[int, Any], wanted: dict[int, Decimal],
-    packed: dict[int, dict[int, Decimal]], now: Any,
+    packed: dict[int, dict[int, Decimal]], now: Any, *, first: set[int] | frozenset[int] = frozenset(),
 ) -> None:
     _require_reserved(by_no, wanted)
-    posting_id, shipped = _post_shipment(uow, order, dict(wanted), now)
+    posting_id, shipped = _post_shipment(uow, order, dict(wanted), now, first)
     shipment_id = uow.shipments.add_shipment(order.id, posting_id, shipped, now)
     uow.shipments.mark_shipped(_packages_covered(packed, wanted), shipment_id)
     allocation.refresh_status(uow, order, now)
@@ -232,14 +239,15 @@ def _packages_covered(packed: dict[int, dict[int, Decimal]], shipped: dict[int, 
 
 
 def _post_shipment(
-    uow: UnitOfWork, order: Any, wanted: dict[int, Decimal], now: Any
+    uow: UnitOfWork, order: Any, wanted: dict[int, Decimal], now: Any, first: set[int] | frozenset[int]
 ) -> tuple[int, list[dict[str, Any]]]:
-    """Consume reservations (picked first, then first-expiring) and post the moves."""
+    """Consume reservations (those in `first` — serials the shipment names — then picked,
+    then first-expiring) and post the moves."""
     customer = uow.locations.virtual(LocationKind.CUSTOMER)
     places = uow.locations.by_id()
     rows = sorted(
         uow.reservations.for_order(order.id),
-        key=lambda r: (r.picked <= 0, r.expiry_date is None, r.expiry_date or now.date(), r.id),
+        key=lambda r: (r.id not in first, r.picked <= 0, r.expiry_date is None, r.expiry_date or now.date(), r.id),
     )
     items = uow.items.by_ids(sorted({r.item_id for r in rows}))
     lots = uow.lots.by_ids(sorted({r.lot_key for r in rows if r.lot_key}))

@@ -34,7 +34,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from onhand.domain.audit import AuditObject
-from onhand.domain.catalog.items import ItemKind
+from onhand.domain.catalog.items import ItemKind, Tracking
 from onhand.domain.catalog.locations import LocationKind
 from onhand.domain.errors import InvalidInput, NotFound, TransientConflict
 from onhand.domain.ledger.postings import MoveLine, PostingDraft, PostingKind
@@ -43,7 +43,7 @@ from onhand.domain.orders.sales_orders import ACTIVE, LineProgress, order_status
 from onhand.services.audit import record_actions
 from onhand.services.context import ServiceContext, in_transaction
 from onhand.services.ledger.postings import post_many
-from onhand.services.orders import allocation, shipping
+from onhand.services.orders import allocation, serials, shipping
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
@@ -171,6 +171,7 @@ class _Batch:
         self.item_ids = sorted({line.item_id for row in orders for line in lines[row.id]})
         self.ground: allocation.Ground | None = None
         self.by_item: dict[int, list[SimpleNamespace]] | None = None
+        self.auto_serials = uow.company.get().auto_assign_serials
         self.done: dict[str, WaveOrder] = {}
         self._pending: list[tuple[Any, list[Take], dict[str, Any], bool]] = []  # (…, ship it)
 
@@ -202,7 +203,8 @@ class _Batch:
             fresh = ground.qualifying(free_rows(), order)
             plan_rest(demands, fresh, ground.places, ship_to, remaining,
                       lambda more: (settle(more), takes.extend(more)))
-        ship = self.ship and not any(remaining.values())
+        held_back = _serial_lines(ground, own) if self.ship and not self.auto_serials else []
+        ship = self.ship and not any(remaining.values()) and not held_back
         progress = [
             LineProgress(line.quantity, ZERO if ship else line.quantity - remaining[line.id], ZERO,
                          line.quantity if ship else ZERO, line.returned)
@@ -214,7 +216,8 @@ class _Batch:
                   "allocated_at": order.allocated_at or self.now, "updated_at": self.now}
         self._pending.append((order, takes, change, ship))
         held = tuple((line.sku, p.reserved) for line, p in zip(own, progress, strict=True))
-        self.done[order.reference] = WaveOrder(order.reference, status.value, ship, note, held)
+        told = _with_hold(note, held_back if not any(remaining.values()) else [])
+        self.done[order.reference] = WaveOrder(order.reference, status.value, ship, told, held)
 
     def flush(self) -> None:
         """Write what was planned: shipments (postings, values, shipment records),
@@ -288,5 +291,26 @@ def _one_order(uow: UnitOfWork, order: Any, now: datetime, *, ship: bool) -> Wav
     shipped = ship and shipping.ship_if_covered(uow, header, now)
     if shipped:
         header = uow.orders.get(order.id)
-    held = tuple((line.sku, line.reserved) for line in allocation.stock_lines(uow.orders.lines(order.id)))
-    return WaveOrder(order.reference, header.status, shipped, header.routing_note or "", held)
+    stock = allocation.stock_lines(uow.orders.lines(order.id))
+    held = tuple((line.sku, line.reserved) for line in stock)
+    note = header.routing_note or ""
+    if ship and not shipped and all(line.reserved == line.quantity - line.shipped for line in stock):
+        wanted = {line.id: line.reserved for line in stock}
+        missing = serials.unconfirmed(uow, header, {line.line_no: line for line in stock}, wanted)
+        note = _with_hold(note, [gap.line.line_no for gap in missing])
+    return WaveOrder(order.reference, header.status, shipped, note, held)
+
+
+def _serial_lines(ground: allocation.Ground, lines: list[Any]) -> list[int]:
+    """The numbers of an untouched order's serial-tracked lines: none has a confirmed
+    serial yet, so a wave ships them only if the company auto-assigns serials."""
+    return [line.line_no for line in lines if ground.items[line.item_id].tracking is Tracking.SERIAL]
+
+
+def _with_hold(note: str, line_nos: list[int]) -> str:
+    """The routing note, and why a covered order was held back (its serials unconfirmed)."""
+    if line_nos:
+        numbers = ", ".join(str(n) for n in line_nos)
+        hold = f"not shipped: serial-tracked line(s) {numbers} need their serials confirmed at pick"
+        note = f"{note}; {hold}" if note else hold
+    return note[:400]

@@ -99,7 +99,11 @@ def stock_levels(
             item_ids=[item.id] if item else None, location_ids=chosen)
         changed = stock_changed_since(uow, since) if since is not None else None
         report = _report(rows.within(set(chosen)), grouping, by_id, scope, day, moving, arriving)
-        report = kits.add_to(report, only_bundles=item is not None) if kits else report
+        if kits:
+            # A bundle's total is the sum of its kits per site (`kits_over_sites`).
+            sites = _report(rows.within(set(chosen)), StockGrouping.LOCATION, by_id, scope, day, [], []) \
+                if grouping is StockGrouping.ITEM else None
+            report = kits.add_to(report, only_bundles=item is not None, sites=sites)
         if changed is None:
             return report
         listed = uow.items.by_skus(sorted({level.sku for level in report.levels}))

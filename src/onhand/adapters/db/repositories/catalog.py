@@ -192,6 +192,7 @@ class CompanyRepository:
             name=row.name, timezone=row.timezone, currency=row.currency,
             min_remaining_shelf_life_days=row.min_remaining_shelf_life_days,
             over_receipt_tolerance_pct=row.over_receipt_tolerance_pct,
+            auto_assign_serials=bool(row.auto_assign_serials),
         )
 
     def lock_date(self) -> date | None:
@@ -215,6 +216,7 @@ class CompanyRepository:
                 name=value.name, timezone=value.timezone, currency=value.currency,
                 min_remaining_shelf_life_days=value.min_remaining_shelf_life_days,
                 over_receipt_tolerance_pct=value.over_receipt_tolerance_pct,
+                auto_assign_serials=value.auto_assign_serials,
             )
         )
 

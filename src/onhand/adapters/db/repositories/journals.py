@@ -35,6 +35,7 @@ from onhand.adapters.db.repositories.revenue_queries import (
     DAY_RETURNS,
     DAY_SALES,
     KIT_ORDERS,
+    SHIPPED_COSTS,
     amount,
 )
 from onhand.adapters.db.sums import exact_sum
@@ -272,22 +273,30 @@ class JournalRepository:
         """When each opening valuation before `end` was recorded (a handful: one per go-live)."""
         return [r.valued_at for r in self._conn.execute(_OPENING_TIMES, {"end": end})]
 
-    def kit_sales(self, start: datetime, end: datetime) -> tuple[list[Any], list[Any], list[Any], list[Any]]:
+    def kit_sales(
+        self, start: datetime, end: datetime
+    ) -> tuple[list[Any], list[Any], list[Any], list[Any], dict[tuple[int, int], Decimal]]:
         """For the orders whose bundle components shipped or came back in [start, end): their
-        bundle lines (price, category, unit decimals, order rate), component lines (per_kit),
-        and every component shipment and return effective before `end`."""
+        bundle lines (price, category, unit decimals, order rate), component lines (per_kit,
+        item), every component shipment and return effective before `end`, and the unit
+        cost their shipments carried per (order, item)."""
         orders = sorted(int(r.order_id) for r in self._conn.execute(KIT_ORDERS, {"start": start, "end": end}))
         bundles: list[Any] = []
         parts: list[Any] = []
         shipped: list[Any] = []
         returned: list[Any] = []
+        unit_costs: dict[tuple[int, int], Decimal] = {}
         for first in range(0, len(orders), _CHUNK):
             chunk = {"orders": orders[first:first + _CHUNK]}
             bundles += self._conn.execute(BUNDLE_LINES, chunk)
             parts += self._conn.execute(COMPONENT_LINES, chunk)
             shipped += self._conn.execute(COMPONENT_SHIPMENTS, {**chunk, "end": end})
             returned += self._conn.execute(COMPONENT_RETURNS, {**chunk, "end": end})
-        return bundles, parts, shipped, returned
+            for r in self._conn.execute(SHIPPED_COSTS, {**chunk, "end": end}):
+                quantity, value = int(r.quantity), int(r.value)
+                if quantity:  # scaled integers: their ratio is the cost of one unit
+                    unit_costs[(int(r.order_id), int(r.item_id))] = abs(Decimal(value) / Decimal(quantity))
+        return bundles, parts, shipped, returned, unit_costs
 
     def moves_between(self, start: datetime, end: datetime) -> list[Any]:
         return list(self._conn.execute(_MOVES_OF, {"start": start, "end": end}))

@@ -15,6 +15,7 @@ from sqlalchemy import BigInteger, and_, bindparam, func, select, type_coerce, u
 from onhand.adapters.db.sums import exact_sum
 from onhand.adapters.db.tables import (
     items,
+    moves,
     postings,
     return_lines,
     returns,
@@ -24,6 +25,7 @@ from onhand.adapters.db.tables import (
     shipments,
     units,
 )
+from onhand.adapters.db.tables.valuation import move_values
 
 _IN_RANGE = and_(postings.c.effective_at >= bindparam("start"), postings.c.effective_at < bindparam("end"))
 
@@ -111,7 +113,7 @@ BUNDLE_LINES = (
 )
 COMPONENT_LINES = select(
     sales_order_lines.c.order_id, sales_order_lines.c.kit_line_no, sales_order_lines.c.line_no,
-    sales_order_lines.c.per_kit,
+    sales_order_lines.c.per_kit, sales_order_lines.c.item_id,
 ).where(sales_order_lines.c.order_id.in_(bindparam("orders", expanding=True)),
         sales_order_lines.c.kit_line_no.is_not(None))
 COMPONENT_SHIPMENTS = _SHIPPED_COMPONENT.with_only_columns(
@@ -126,3 +128,16 @@ COMPONENT_RETURNS = _RETURNED_COMPONENT.with_only_columns(
     postings.c.effective_at, return_lines.c.refund_unit_price,
 ).where(sales_order_lines.c.order_id.in_(bindparam("orders", expanding=True)),
         postings.c.effective_at < bindparam("end"))
+# What the orders' shipments cost, per order and item (quantity and value of their
+# shipment moves, effective before the end): a bundle's components share its price by
+# their cost per kit (`kit_events` weights).
+SHIPPED_COSTS = (
+    select(shipments.c.order_id, moves.c.item_id,
+           type_coerce(exact_sum(type_coerce(moves.c.quantity, BigInteger())), BigInteger()).label("quantity"),
+           type_coerce(exact_sum(type_coerce(move_values.c.value, BigInteger())), BigInteger()).label("value"))
+    .join_from(shipments, postings, postings.c.id == shipments.c.posting_id)
+    .join(moves, moves.c.posting_id == postings.c.id)
+    .join(move_values, move_values.c.move_id == moves.c.id)
+    .where(shipments.c.order_id.in_(bindparam("orders", expanding=True)), postings.c.effective_at < bindparam("end"))
+    .group_by(shipments.c.order_id, moves.c.item_id)
+)

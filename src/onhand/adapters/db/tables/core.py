@@ -49,6 +49,8 @@ company = Table(
     Column("export_date_format", String(10)),
     # A receipt at another unit cost than its order's: to_stock or variance (revision 0032).
     Column("purchase_price_differences", String(16), nullable=False, server_default="to_stock"),
+    # Whether a shipment may pick serial numbers itself, unconfirmed (revision 0034).
+    Column("auto_assign_serials", Boolean, nullable=False, server_default=false()),
 )
 
 units = Table(

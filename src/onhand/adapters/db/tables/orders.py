@@ -169,7 +169,7 @@ return_lines = Table(
     Column("reason", String(40), ForeignKey("reason_codes.code"), nullable=False),
     Column("condition", String(20), nullable=False),
     # Refunded per unit, in the order's currency (revision 0011); NULL: the default (the
-    # line's price, or for a bundle's component the kits the return broke × its price).
+    # line's price, or for a bundle's component its share of the bundle's price, by cost).
     Column("refund_unit_price", ScaledDecimal),
     Index("ix_return_lines_order_line_id", "order_line_id"),
     Index("ix_return_lines_return_id", "return_id"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from onhand import services
@@ -39,7 +39,7 @@ _REJECTED: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _render(report: ImportReport, policy: ImportPolicy) -> ImportReportOut | JSONResponse:
+def _render(report: ImportReport, policy: ImportPolicy, request: Request) -> ImportReportOut | JSONResponse:
     out = ImportReportOut.of(report)
     if report.ok or report.dry_run or policy is not ImportPolicy.ALL_OR_NOTHING:
         return out
@@ -47,7 +47,7 @@ def _render(report: ImportReport, policy: ImportPolicy) -> ImportReportOut | JSO
     rejected = InvalidInput(
         "file", f"{bad} of {report.rows_total} rows are invalid; nothing was imported"
     )
-    return error_response(rejected, extra={"report": out.model_dump(mode="json")})
+    return error_response(rejected, request, extra={"report": out.model_dump(mode="json")})
 
 
 @router.post(
@@ -55,16 +55,16 @@ def _render(report: ImportReport, policy: ImportPolicy) -> ImportReportOut | JSO
     summary="Import items (sku, name, unit, tracking, gtin, shelf_life_days)",
 )
 def import_items(
-    _key: CatalogEditor, csv_text: CsvText, onhand: OnhandDep,
+    request: Request, _key: CatalogEditor, csv_text: CsvText, onhand: OnhandDep,
     policy: ImportPolicy = ImportPolicy.ALL_OR_NOTHING, mode: ImportMode = ImportMode.CREATE,
     dry_run: DryRun = False, idempotency_key: IdempotencyKey = None,
 ) -> ImportReportOut | JSONResponse:
     if dry_run:
-        return _render(services.imports.preview_items(onhand, csv_text, mode=mode), policy)
+        return _render(services.imports.preview_items(onhand, csv_text, mode=mode), policy, request)
     report = services.imports.import_items(
         onhand, csv_text, policy=policy, mode=mode, idempotency_key=idempotency_key
     )
-    return _render(report, policy)
+    return _render(report, policy, request)
 
 
 @router.post(
@@ -73,16 +73,16 @@ def import_items(
     summary="Import locations (code, name, kind, parent, sellable, allow_negative, address_…)",
 )
 def import_locations(
-    _key: CatalogEditor, csv_text: CsvText, onhand: OnhandDep,
+    request: Request, _key: CatalogEditor, csv_text: CsvText, onhand: OnhandDep,
     policy: ImportPolicy = ImportPolicy.ALL_OR_NOTHING, mode: ImportMode = ImportMode.CREATE,
     dry_run: DryRun = False, idempotency_key: IdempotencyKey = None,
 ) -> ImportReportOut | JSONResponse:
     if dry_run:
-        return _render(services.imports.preview_locations(onhand, csv_text, mode=mode), policy)
+        return _render(services.imports.preview_locations(onhand, csv_text, mode=mode), policy, request)
     report = services.imports.import_locations(
         onhand, csv_text, policy=policy, mode=mode, idempotency_key=idempotency_key
     )
-    return _render(report, policy)
+    return _render(report, policy, request)
 
 
 @router.post(
@@ -91,13 +91,13 @@ def import_locations(
     summary="Import opening stock (location, sku, quantity, lot, expiry_date, production_date)",
 )
 def import_opening_stock(
-    _key: StockKeeper, csv_text: CsvText, onhand: OnhandDep,
+    request: Request, _key: StockKeeper, csv_text: CsvText, onhand: OnhandDep,
     policy: ImportPolicy = ImportPolicy.ALL_OR_NOTHING, dry_run: DryRun = False,
     idempotency_key: IdempotencyKey = None,
 ) -> ImportReportOut | JSONResponse:
     if dry_run:
-        return _render(services.imports.preview_opening_stock(onhand, csv_text), policy)
+        return _render(services.imports.preview_opening_stock(onhand, csv_text), policy, request)
     report = services.imports.import_opening_stock(
         onhand, csv_text, policy=policy, idempotency_key=idempotency_key
     )
-    return _render(report, policy)
+    return _render(report, policy, request)

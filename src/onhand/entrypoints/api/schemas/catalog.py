@@ -27,6 +27,8 @@ ShelfLife = StrictInt  # days; the service checks that it is positive
 
 
 MIN_REMAINING = "Days of shelf life a lot must still have on the ship date to be allocated (0-36500)"
+AUTO_SERIALS = ("Whether a shipment may ship the serials allocation reserved without their being confirmed "
+                "(scanned at pick or named on the shipment); default false")
 TOLERANCE = "Percent a purchase receipt may exceed the ordered quantity (suppliers may override)"
 WEIGHT = "Weight of one unit in kg (for sharing landed costs by weight)"
 CATEGORY = "For account codes per category in the daily journals"
@@ -38,6 +40,7 @@ class CompanyOut(ResponseModel):
     currency: str
     min_remaining_shelf_life_days: int = Field(description=MIN_REMAINING)
     over_receipt_tolerance_pct: DecimalOut = Field(description=TOLERANCE)
+    auto_assign_serials: bool = Field(description=AUTO_SERIALS)
 
     @classmethod
     def of(cls, company: Company) -> CompanyOut:
@@ -45,6 +48,7 @@ class CompanyOut(ResponseModel):
             name=company.name, timezone=company.timezone, currency=company.currency,
             min_remaining_shelf_life_days=company.min_remaining_shelf_life_days,
             over_receipt_tolerance_pct=company.over_receipt_tolerance_pct,
+            auto_assign_serials=company.auto_assign_serials,
         )
 
 
@@ -57,6 +61,7 @@ class CompanyPatch(RequestModel):
     confirm_timezone_change: StrictBool = Field(
         False, description="Change the time zone although postings exist (their business days move); "
         "without it such a change is refused (409).")
+    auto_assign_serials: StrictBool | None = Field(None, description=AUTO_SERIALS)
 
     def to_command(self) -> UpdateCompany:
         return UpdateCompany(
@@ -64,6 +69,7 @@ class CompanyPatch(RequestModel):
             min_remaining_shelf_life_days=self.min_remaining_shelf_life_days,
             over_receipt_tolerance_pct=given_decimal(self.over_receipt_tolerance_pct, "over_receipt_tolerance_pct"),
             confirm_timezone_change=self.confirm_timezone_change,
+            auto_assign_serials=self.auto_assign_serials,
         )
 
 

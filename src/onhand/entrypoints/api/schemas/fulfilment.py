@@ -108,9 +108,13 @@ class PackagesIn(RequestModel):
 class ShipLineIn(RequestModel):
     line_no: StrictInt
     quantity: QuantityIn
+    serials: list[str] = Field(
+        default_factory=list,
+        description="Serial-tracked lines: the serials that leave (each reserved for the line), confirming them",
+    )
 
     def to_line(self, field: str) -> ShipLine:
-        return parse_ship_line(field, line_no=self.line_no, quantity=self.quantity)
+        return parse_ship_line(field, line_no=self.line_no, quantity=self.quantity, serials=self.serials)
 
 
 class ShipmentIn(RequestModel):

@@ -229,7 +229,7 @@ class ReturnLineOut(ResponseModel):
     condition: str
     refund_unit_price: DecimalOut | None = Field(
         description="Refunded per unit in the order's currency; null: the default (the line's price; on a "
-        "bundle's component, the kits the return broke × the bundle's price)")
+        "bundle's component, its share of the bundle's price, by cost)")
 
 
 class ReturnOut(ResponseModel):
