@@ -53,7 +53,7 @@ def test_adjust_posts_several_lines_at_once_with_new_lots(catalog):
 
     assert result.exit_code == 0, result.stderr
     assert "3 move(s)" in result.stdout
-    assert result.row("RICE")[4] == "2.5"
+    assert result.row("RICE")[4] == "2.500"
     assert lots.row("H1")[1] == "2027-01-31"
     assert lots.row("H2")[1] == "2027-06-30"
 

@@ -8,16 +8,24 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from datetime import date, datetime
+from contextlib import suppress
+from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
 from rich.text import Text
 
+from onhand.domain.errors import NotFound
+from onhand.domain.money import minor_unit
+from onhand.domain.quantities import UnitOfMeasure
 from onhand.entrypoints.cli.output import Listing, data_only, write
 from onhand.services.views import MoveView, PostingView
+
+if TYPE_CHECKING:
+    from onhand.bootstrap import Onhand
 
 # Columns of free text, which may wrap; codes, dates and numbers stay on one line.
 WRAPPING = frozenset({"Name", "Reason", "Reference", "Note", "City", "Region", "Changes"})
@@ -75,12 +83,110 @@ def text(value: object) -> Text:
     return Text(str(value))
 
 
-def quantity(value: Decimal) -> str:
-    return f"{value:f}"
+class Shown:
+    """What this command's values are shown in: the company's time zone and currency and
+    each item's unit, read from the open Onhand when first needed (once per command)."""
+
+    onhand: Onhand | None = None
+    _zone: ZoneInfo | None = None
+    _currency: str | None = None
+    _units: dict[str, UnitOfMeasure | None] = {}  # noqa: RUF012 - one command runs at a time
+
+    @classmethod
+    def bind(cls, onhand: Onhand | None) -> None:
+        cls.onhand, cls._zone, cls._currency, cls._units = onhand, None, None, {}
+
+    @classmethod
+    def _company(cls) -> None:
+        from onhand import services
+
+        if cls.onhand is None:
+            return
+        company = services.company.get_company(cls.onhand)
+        cls._zone, cls._currency = ZoneInfo(company.timezone), company.currency
+
+    @classmethod
+    def zone(cls) -> ZoneInfo | None:
+        if cls._zone is None:
+            cls._company()
+        return cls._zone
+
+    @classmethod
+    def currency(cls) -> str | None:
+        if cls._currency is None:
+            cls._company()
+        return cls._currency
+
+    @classmethod
+    def unit(cls, sku: str) -> UnitOfMeasure | None:
+        """`sku`'s unit of measure (None: no such item, or no database open)."""
+        from onhand import services
+
+        if sku not in cls._units:
+            found = None
+            if cls.onhand is not None:
+                with suppress(NotFound):  # a SKU since deleted, or a kit's name: shown as stored
+                    found = services.items.get_item(cls.onhand, sku).unit
+            cls._units[sku] = found
+        return cls._units[sku]
+
+
+def figure(value: Decimal, decimals: int | None) -> str:
+    """`value` with at least `decimals` places and no trailing zeros beyond them (never
+    rounded: a finer value keeps its digits). None: as few places as it needs."""
+    exponent = value.normalize().as_tuple().exponent
+    places = max(-exponent if isinstance(exponent, int) else 0, decimals or 0, 0)
+    return f"{value:.{places}f}"
+
+
+def quantity(value: Decimal, sku: str | None = None) -> str:
+    """A quantity of `sku`, to its unit's decimals (`5` each, `1.250` kg)."""
+    unit = None if sku is None else Shown.unit(sku)
+    return f"{value:f}" if unit is None else figure(value, unit.decimals)
+
+
+def per_unit(quantities: Iterable[tuple[str, Decimal]]) -> dict[str, Decimal]:
+    """Quantities of several SKUs summed per unit of measure (`each`, `kg`): a total over
+    different units is no one number. An item of unknown unit counts under `?`."""
+    totals: dict[str, Decimal] = {}
+    for sku, value in quantities:
+        unit = Shown.unit(sku)
+        code = unit.code if unit is not None else "?"
+        totals[code] = totals.get(code, Decimal(0)) + value
+    return totals
+
+
+def unit_total(quantities: Iterable[tuple[str, Decimal]]) -> Text:
+    """A total quantity over rows: one number when they share a unit (`7.500 kg`), else one
+    per unit (`12 each; 7.500 kg`)."""
+    totals = per_unit(quantities)
+    decimals = {u.code: u.decimals for u in Shown._units.values() if u is not None}
+    return Text("; ".join(f"{figure(total, decimals.get(code))} {code}" for code, total in totals.items()))
+
+
+def measure(value: Decimal | None, sku: str | None) -> Text:
+    return Text("") if value is None else Text(quantity(value, sku))
+
+
+def amount(value: Decimal | None, currency: str | None = None) -> Text:
+    """Money in `currency` (default the company's), to its minor unit (`2.50` USD, `1500` JPY)."""
+    if value is None:
+        return Text("")
+    code = currency or Shown.currency()
+    places = -minor_unit(code).as_tuple().exponent if code else None
+    return Text(figure(value, places if isinstance(places, int) else None))
 
 
 def moment(value: datetime) -> str:
-    return value.strftime("%Y-%m-%d %H:%M:%S %Z").strip()
+    """A moment in the company's time zone with its offset: `2026-03-01 09:30:00 -05:00`
+    (ISO 8601, `2026-03-01T09:30:00-05:00`, under `--json` and `--csv`)."""
+    if value.tzinfo is None:  # stored in UTC
+        value = value.replace(tzinfo=UTC)
+    zone = Shown.zone()
+    if zone is not None:
+        value = value.astimezone(zone)
+    iso = value.isoformat(timespec="seconds")
+    return iso if data_only() else f"{iso[:10]} {iso[11:19]} {iso[19:]}"
 
 
 def table(*columns: str, title: str | None = None, numeric: Iterable[str] = (), key: str | None = None) -> Listing:
@@ -111,7 +217,7 @@ def moves_table(moves: Iterable[MoveView], title: str | None = None) -> Listing:
     for move in moves:
         grid.add_row(
             text(move.sku), text(move.lot), text(move.from_location),
-            text(move.to_location), text(move.quantity),
+            text(move.to_location), measure(move.quantity, move.sku),
         )
     return grid
 

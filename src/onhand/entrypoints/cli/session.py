@@ -84,10 +84,16 @@ class Session:
             except Exception as exc:
                 reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
                 raise CliFailure(f"cannot open database {redact(self.database_url)}: {reason}") from exc
+            from onhand.entrypoints.cli.render import Shown
+
+            Shown.bind(self._onhand)  # times, quantities and money are shown as this company's
         return self._onhand
 
     def close(self) -> None:
         if self._onhand is not None:
+            from onhand.entrypoints.cli.render import Shown
+
+            Shown.bind(None)
             self._onhand.close()
             self._onhand = None
 

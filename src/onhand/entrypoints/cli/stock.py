@@ -9,7 +9,7 @@ from rich.text import Text
 
 from onhand import services
 from onhand.entrypoints.cli.listing import UpdatedSince
-from onhand.entrypoints.cli.render import console, table, text
+from onhand.entrypoints.cli.render import console, measure, table, text
 from onhand.entrypoints.cli.session import onhand
 from onhand.services.views import StockReport
 
@@ -38,9 +38,10 @@ def print_report(report: StockReport, group_by: str) -> None:
         grid.add_row(
             text(level.sku),
             *(text(cells[name]) for name in columns),
-            text(level.on_hand), text(level.reserved), text(level.available),
-            *((text(level.in_transit), text(level.in_transit_expected)) if moving else ()),
-            *((text(level.incoming), text(level.incoming_expected)) if ordered else ()),
+            measure(level.on_hand, level.sku), measure(level.reserved, level.sku),
+            measure(level.available, level.sku),
+            *((measure(level.in_transit, level.sku), text(level.in_transit_expected)) if moving else ()),
+            *((measure(level.incoming, level.sku), text(level.incoming_expected)) if ordered else ()),
             style="yellow" if level.negative else None,
         )
     out = console()
@@ -85,14 +86,14 @@ def history(
         onhand(ctx), sku=sku, location=location, lot=lot, limit=limit, before_id=before
     )
     grid = table(
-        "Move", "When (UTC)", "Posting", "SKU", "Lot", "From", "To", "Quantity", "Reason", "Reference",
+        "Move", "When", "Posting", "SKU", "Lot", "From", "To", "Quantity", "Reason", "Reference",
         numeric=("Move", "Quantity"),
     )
     for move in moves:
         grid.add_row(
-            text(move.id), text(move.effective_at.strftime("%Y-%m-%d %H:%M")),
+            text(move.id), text(move.effective_at),
             text(f"#{move.posting_id} {move.posting_kind}"), text(move.sku), text(move.lot),
-            text(move.from_location), text(move.to_location), text(move.quantity),
+            text(move.from_location), text(move.to_location), measure(move.quantity, move.sku),
             text(move.reason), text(move.reference),
         )
     out = console()

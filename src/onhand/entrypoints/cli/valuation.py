@@ -9,7 +9,17 @@ import typer
 from onhand import services
 from onhand.domain.valuation.commands import SetCompanyCostingMethod, SetItemCostingMethod, SetPriceDifferences
 from onhand.entrypoints.cli import opening_valuation
-from onhand.entrypoints.cli.render import console, fields, quantity, table, text
+from onhand.entrypoints.cli.render import (
+    amount,
+    console,
+    fields,
+    measure,
+    per_unit,
+    quantity,
+    table,
+    text,
+    unit_total,
+)
 from onhand.entrypoints.cli.session import onhand
 
 valuation_app = typer.Typer(help="Costing methods (FIFO, LIFO, moving average, by lot) and the value of stock.",
@@ -74,7 +84,7 @@ def costing_changes(
     found = services.costing.costing_changes(onhand(ctx), sku=sku)
     grid = table("#", "Effective", "Scope", "From", "To", title="Costing method changes", numeric=["#"])
     for change in found:
-        grid.add_row(text(change.id), text(change.effective_at.isoformat()), text(change.sku or "(company)"),
+        grid.add_row(text(change.id), text(change.effective_at), text(change.sku or "(company)"),
                      text(change.previous or "(company's)"), text(change.method or "(company's)"))
     console().print(grid)
 
@@ -90,13 +100,15 @@ def report(
 ) -> None:
     """Quantity and value of the stock now or at a past moment (exact to 10⁻⁶, in the company's currency)."""
     found = services.valuation_reports.valuation_report(onhand(ctx), at=at, group_by=group_by)
-    title = "Valuation" if at is None else f"Valuation at {found.at.isoformat()}"
+    title = "Valuation" if at is None else f"Valuation at {text(found.at)}"
     grid = table("SKU", "Location", "Lot", "Quantity", f"Value ({found.currency})",
                  title=title, numeric=["Quantity", f"Value ({found.currency})"])
     for line in found.lines:
         grid.add_row(text(line.sku), text(line.location or "-"), text(line.lot or "-"),
-                     quantity(line.quantity), quantity(line.value))
-    grid.add_row(text("Total"), text(""), text(""), quantity(found.total_quantity), quantity(found.total_value))
+                     measure(line.quantity, line.sku), amount(line.value, found.currency))
+    # Quantities summed per unit of measure (a kg and an each are no one number).
+    grid.add_row(text("Total"), text(""), text(""), unit_total((line.sku, line.quantity) for line in found.lines),
+                 amount(found.total_value, found.currency))
     console().print(grid)
     if found.unvalued:
         console().print(text(f"warning: {len(found.unvalued)} place(s) hold stock without cost layers "
@@ -105,8 +117,11 @@ def report(
     if aging:
         buckets = table("Days", "Quantity", f"Value ({found.currency})", title="Aging",
                         numeric=["Quantity", f"Value ({found.currency})"])
+        # A bucket's quantity sums every item's: left out when they differ in unit.
+        mixed = len(per_unit((line.sku, line.quantity) for line in found.lines)) > 1
         for bucket in found.aging:
-            buckets.add_row(text(bucket.bucket), quantity(bucket.quantity), quantity(bucket.value))
+            buckets.add_row(text(bucket.bucket), text("" if mixed else quantity(bucket.quantity)),
+                            amount(bucket.value, found.currency))
         console().print(buckets)
 
 
@@ -121,7 +136,8 @@ def posting(
                  title=f"Posting {posting_id}", key="moves", numeric=["Move", "Quantity", f"Value ({found.currency})"])
     for move in found.moves:
         grid.add_row(text(move.move_id), text(move.sku), text(move.lot or "-"), text(move.source),
-                     text(move.destination), quantity(move.quantity), text(move.role), quantity(move.value),
+                     text(move.destination), measure(move.quantity, move.sku), text(move.role),
+                     amount(move.value, found.currency),
                      text(move.basis))
     console().print(grid)
 
