@@ -69,7 +69,7 @@ def test_an_order_goes_from_creation_to_a_return_on_the_command_line(shop):
     ))
     assert created.row("Reference") == ["Reference", "SO-000001"]
     assert created.row("Status") == ["Status", "open"]
-    assert created.row("1", "TEA") == ["1", "TEA", "3", "4.5", "0", "0", "0", "0", "3", "3", "", ""]
+    assert created.row("1", "TEA") == ["1", "TEA", "3", "4.50", "0", "0", "0", "0", "3", "3", "", ""]
 
     allocated = ok(shop("orders", "allocate", "SO-000001"))
     assert allocated.row("Status") == ["Status", "allocated"]

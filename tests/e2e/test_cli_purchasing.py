@@ -33,9 +33,9 @@ def test_a_purchase_order_is_drafted_placed_and_received_from_the_command_line(c
                        "--scan", "(01)09501101530003(10)B1(17)270600(30)12", "--line", "2:4",
                        "--serials", "3:SN-1,SN-2", "--cost", "freight:18:USD::quantity")
     assert received.exit_code == 0, received.stderr
-    assert received.row("1", "TEA", "NY", "B1")[4:7] == ["2027-06-30", "12", "2.5"]
+    assert received.row("1", "TEA", "NY", "B1")[4:7] == ["2027-06-30", "12", "2.50"]
     assert received.row("3", "CAM", "NY", "SN-2")[5] == "1"
-    assert received.row("freight")[5] == "MUG 4, CAM 1, CAM 1, TEA 12"
+    assert received.row("freight")[5] == "MUG 4.00, CAM 1.00, CAM 1.00, TEA 12.00"
     assert "(received)" in received.stdout
 
     shown = cli_run("purchase-orders", "show", "PO-000001")
@@ -44,7 +44,7 @@ def test_a_purchase_order_is_drafted_placed_and_received_from_the_command_line(c
     assert cli_run("receipts", "show", "GRN-000001").row("duty")[4] == "value"
     scanned = cli_run("scan", "]C10109501101530003<GS>10B1")
     assert scanned.row("SKU")[1] == "TEA" and scanned.row("Lot")[1] == "B1"
-    assert cli_run("suppliers", "show", "ACME").row("ACME", "TEA")[3] == "2.5"
+    assert cli_run("suppliers", "show", "ACME").row("ACME", "TEA")[3] == "2.50"
     assert cli_run("verify").exit_code == 0
 
 

@@ -3,12 +3,10 @@ and the pick list (one table per site, bins in walking order)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from rich.table import Table
 from rich.text import Text
 
-from onhand.entrypoints.cli.render import console, fields, moment, quantity, table, text
+from onhand.entrypoints.cli.render import amount, console, fields, measure, moment, quantity, table, text, unit_total
 from onhand.services.orders.picking import PickList
 from onhand.services.orders.views import PackageView, SalesOrderView, ShipmentView, ShipTo
 
@@ -58,9 +56,10 @@ def print_order(order: SalesOrderView) -> None:
         lines.add_row(
             # A bundle's component is shown as part of its line, e.g. "3 (of 1)".
             text(line.line_no if line.kit_line_no is None else f"{line.line_no} (of {line.kit_line_no})"),
-            text(line.sku), text(line.quantity), text(line.unit_price), text(line.reserved),
-            text(line.picked), text(line.shipped), text(line.returned), text(line.backordered),
-            text(line.open), text(line.lot), text(line.location),
+            text(line.sku), measure(line.quantity, line.sku), amount(line.unit_price, order.currency),
+            *(measure(q, line.sku) for q in (line.reserved, line.picked, line.shipped, line.returned,
+                                             line.backordered, line.open)),
+            text(line.lot), text(line.location),
             style="yellow" if line.backordered > 0 else None,
         )
     out.print(lines)
@@ -69,7 +68,7 @@ def print_order(order: SalesOrderView) -> None:
     for line in order.lines:
         for r in line.reservations:
             held.add_row(text(r.location), text(r.lot), text(r.expiry_date), text(line.line_no), text(line.sku),
-                         text(r.quantity), text(r.picked))
+                         measure(r.quantity, line.sku), measure(r.picked, line.sku))
     if held.row_count:
         out.print(held)
     if order.shipments:
@@ -77,25 +76,27 @@ def print_order(order: SalesOrderView) -> None:
     if order.packages:
         out.print(packages_table(order.packages))
     if order.returns:
-        grid = table("Return", "When (UTC)", "Line", "SKU", "Into", "Lot", "Quantity", "Refund/unit", "Reason",
+        grid = table("Return", "When", "Line", "SKU", "Into", "Lot", "Quantity", "Refund/unit", "Reason",
                      "Condition", title="Returns", numeric=("Quantity", "Refund/unit"))
         for record in order.returns:
             for line in record.lines:
                 grid.add_row(text(record.reference), text(moment(record.created_at)), text(line.line_no),
-                             text(line.sku), text(line.location), text(line.lot), text(line.quantity),
-                             text("default" if line.refund_unit_price is None else line.refund_unit_price),
+                             text(line.sku), text(line.location), text(line.lot), measure(line.quantity, line.sku),
+                             text("default") if line.refund_unit_price is None
+                             else amount(line.refund_unit_price, order.currency),
                              text(line.reason), text(line.condition))
         out.print(grid)
 
 
 def shipments_table(shipments: tuple[ShipmentView, ...]) -> Table:
-    grid = table("Shipment", "Posting", "When (UTC)", "Line", "SKU", "From", "Lot", "Quantity", title="Shipments",
+    grid = table("Shipment", "Posting", "When", "Line", "SKU", "From", "Lot", "Quantity", title="Shipments",
                  numeric=("Quantity",))
     for shipment in shipments:
         for line in shipment.lines:
             grid.add_row(
                 text(f"S{shipment.id}"), text(f"#{shipment.posting_id}"), text(moment(shipment.created_at)),
-                text(line.line_no), text(line.sku), text(line.location), text(line.lot), text(line.quantity),
+                text(line.line_no), text(line.sku), text(line.location), text(line.lot),
+                measure(line.quantity, line.sku),
             )
     return grid
 
@@ -125,7 +126,7 @@ def print_orders(orders: list[SalesOrderView]) -> None:
         grid.add_row(
             text(order.reference), text(order.channel), text(order.external_id), text(order.customer),
             status_text(order.status), text(order.requested_ship_date), text(len(order.lines)),
-            text(sum((line.open for line in order.lines), Decimal(0))),
+            unit_total((line.sku, line.open) for line in order.lines),  # per unit when they differ
         )
     out = console()
     out.print(grid)
@@ -142,5 +143,5 @@ def print_pick_list(pick_list: PickList) -> None:
                      title=f"Pick list {pick_list.order} at {site.site}", key="pick_list", numeric=("Quantity",))
         for line in site.lines:
             grid.add_row(text(line.location), text(line.sku), text(line.lot), text(line.expiry_date),
-                         text(line.quantity), text(line.line_no))
+                         measure(line.quantity, line.sku), text(line.line_no))
         out.print(grid)

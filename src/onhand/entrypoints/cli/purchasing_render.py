@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from rich.text import Text
 
-from onhand.entrypoints.cli.render import console, fields, table, text
+from onhand.entrypoints.cli.render import amount, console, fields, measure, table, text
 from onhand.services.purchasing.views import PurchaseOrderView, ReceiptView, SupplierPriceView, SupplierView
 
 
@@ -30,8 +30,8 @@ def print_prices(prices: Iterable[SupplierPriceView]) -> None:
     grid = table("Supplier", "SKU", "Supplier SKU", "Unit cost", "Currency", "Min. order", "Pack",
                  numeric=["Unit cost", "Min. order", "Pack"])
     for p in prices:
-        grid.add_row(text(p.supplier), text(p.sku), text(p.supplier_sku), text(p.unit_cost), text(p.currency),
-                     text(p.min_order_quantity), text(p.pack_size))
+        grid.add_row(text(p.supplier), text(p.sku), text(p.supplier_sku), amount(p.unit_cost, p.currency),
+                     text(p.currency), measure(p.min_order_quantity, p.sku), measure(p.pack_size, p.sku))
     console().print(grid)
 
 
@@ -40,15 +40,16 @@ def print_purchase_order(order: PurchaseOrderView) -> None:
     out.print(fields([
         ("Reference", order.reference), ("Status", order.status), ("Supplier", order.supplier),
         ("Supplier reference", order.supplier_reference), ("Destination", order.destination),
-        ("Currency", order.currency), ("Expected", order.expected_date), ("Total", order.total),
+        ("Currency", order.currency), ("Expected", order.expected_date), ("Total", amount(order.total, order.currency)),
         ("Receipts", ", ".join(order.receipts)), ("Returns", ", ".join(order.returns) or None),
         ("Note", order.note),
     ], title=f"Purchase order {order.reference}", key="purchase_order"))
     grid = table("Line", "SKU", "Ordered", "Unit cost", "Received", "Returned", "Open",
                  numeric=["Line", "Ordered", "Unit cost", "Received", "Returned", "Open"])
     for line in order.lines:
-        grid.add_row(text(line.line_no), text(line.sku), text(line.quantity), text(line.unit_cost),
-                     text(line.received), text(line.returned), text(line.open))
+        grid.add_row(text(line.line_no), text(line.sku), measure(line.quantity, line.sku),
+                     amount(line.unit_cost, order.currency),
+                     *(measure(q, line.sku) for q in (line.received, line.returned, line.open)))
     out.print(grid)
     for warning in order.warnings:
         out.print(Text(f"warning: {warning}"))
@@ -59,7 +60,7 @@ def print_purchase_orders(orders: Iterable[PurchaseOrderView]) -> None:
                  numeric=["Lines", "Total"])
     for o in orders:
         grid.add_row(text(o.reference), text(o.supplier), text(o.status), text(o.destination),
-                     text(o.expected_date), text(len(o.lines)), text(o.total))
+                     text(o.expected_date), text(len(o.lines)), amount(o.total, o.currency))
     console().print(grid)
 
 
@@ -74,13 +75,14 @@ def print_receipt(receipt: ReceiptView) -> None:
                                                                   f"Landed ({receipt.company_currency})"])
     for line in receipt.lines:
         grid.add_row(text(line.line_no), text(line.sku), text(line.location), text(line.lot),
-                     text(line.expiry_date), text(line.quantity), text(line.unit_cost), text(line.landed_cost))
+                     text(line.expiry_date), measure(line.quantity, line.sku),
+                     amount(line.unit_cost, receipt.currency), amount(line.landed_cost, receipt.company_currency))
     out.print(grid)
     if receipt.landed_costs:
         costs = table("Kind", "Amount", "Currency", "Rate", "Method", "Allocation",
                       numeric=["Amount", "Rate"], title="Landed costs")
         for cost in receipt.landed_costs:
-            shares = ", ".join(f"{share.sku} {share.amount:f}" for share in cost.allocations)
-            costs.add_row(text(cost.kind), text(cost.amount), text(cost.currency), text(cost.exchange_rate),
-                          text(cost.method), text(shares))
+            shares = ", ".join(f"{share.sku} {amount(share.amount, cost.currency)}" for share in cost.allocations)
+            costs.add_row(text(cost.kind), amount(cost.amount, cost.currency), text(cost.currency),
+                          text(cost.exchange_rate), text(cost.method), text(shares))
         out.print(costs)

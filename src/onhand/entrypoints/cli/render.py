@@ -157,10 +157,13 @@ def per_unit(quantities: Iterable[tuple[str, Decimal]]) -> dict[str, Decimal]:
 
 
 def unit_total(quantities: Iterable[tuple[str, Decimal]]) -> Text:
-    """A total quantity over rows: one number when they share a unit (`7.500 kg`), else one
-    per unit (`12 each; 7.500 kg`)."""
+    """A total quantity over rows: one number when they share a unit (`7.500`, like the rows),
+    else one per unit (`12 each; 7.500 kg`)."""
     totals = per_unit(quantities)
     decimals = {u.code: u.decimals for u in Shown._units.values() if u is not None}
+    if len(totals) == 1:
+        [(code, total)] = totals.items()
+        return Text(figure(total, decimals.get(code)))
     return Text("; ".join(f"{figure(total, decimals.get(code))} {code}" for code, total in totals.items()))
 
 
