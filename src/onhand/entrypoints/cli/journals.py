@@ -12,7 +12,7 @@ from onhand import services
 from onhand.domain.accounting.commands import PostJournal, UpdateAccountingSettings, read_lock_date
 from onhand.entrypoints.cli.accounting_connect import connect_command
 from onhand.entrypoints.cli.charts import chart_app
-from onhand.entrypoints.cli.render import console, fields, quantity, table, text
+from onhand.entrypoints.cli.render import amount, console, fields, moment, table, text
 from onhand.entrypoints.cli.session import onhand
 from onhand.services.accounting.journal_book import JournalView
 from onhand.services.accounting.journals import parse_day
@@ -96,10 +96,11 @@ def _print_journal(view: JournalView) -> None:
     title = f"{journal.reference} {view.day} ({view.status}, {journal.currency})"
     grid = table("Account", "Description", "Location", "Debit", "Credit", title=title, numeric=["Debit", "Credit"])
     for line in journal.lines:
-        debit = quantity(line.debit) if line.debit else ""
-        credit = quantity(line.credit) if line.credit else ""
+        debit = amount(line.debit, journal.currency) if line.debit else ""
+        credit = amount(line.credit, journal.currency) if line.credit else ""
         grid.add_row(text(line.account), text(line.description), text(line.tracking_option or ""), debit, credit)
-    grid.add_row(text("Total"), text(""), text(""), quantity(journal.debits), quantity(journal.credits))
+    grid.add_row(text("Total"), text(""), text(""), amount(journal.debits, journal.currency),
+                 amount(journal.credits, journal.currency))
     console().print(grid)
 
 
@@ -114,7 +115,8 @@ def list_journals(
                                                                                           "Credits"])
     for view in services.journals.list_journals(onhand(ctx), start=from_, end=to):
         grid.add_row(text(view.day.isoformat()), text(view.status), text(len(view.journal.lines)),
-                     quantity(view.journal.debits), quantity(view.journal.credits))
+                     amount(view.journal.debits, view.journal.currency),
+                     amount(view.journal.credits, view.journal.currency))
     console().print(grid)
 
 
@@ -146,7 +148,7 @@ def push(
     send = services.journal_pushes.push_journal_again if again else services.journal_pushes.push_journal
     pushed = send(onhand(ctx), day, target=target)
     console().print(text(f"Sent the journal of {pushed.day} to {pushed.target} as {pushed.reference}: "
-                         f"{pushed.remote_id} (at {pushed.finished_at:%Y-%m-%d %H:%M:%S} UTC)"))
+                         f"{pushed.remote_id} (at {moment(pushed.finished_at)})"))
 
 
 @journal_app.command("run-nightly")
@@ -186,7 +188,7 @@ def pushes(
     grid = table("Date", "Target", "Status", "Reference", "Remote id", "Started", "Error", title="Journal pushes")
     for p in services.journal_pushes.journal_pushes(onhand(ctx), start=from_, end=to, target=target):
         grid.add_row(text(p.day.isoformat()), text(p.target), text(p.status), text(p.reference),
-                     text(p.remote_id or ""), text(f"{p.started_at:%Y-%m-%d %H:%M:%S}"), text(p.error or ""))
+                     text(p.remote_id or ""), text(p.started_at), text(p.error or ""))
     console().print(grid)
 
 
@@ -220,8 +222,10 @@ def reconcile(
     grid = table("Date", *money, "Status", title=f"Reconciliation ({report.currency})", key="days",
                  numeric=money)
     for day in report.days:
-        grid.add_row(text(day.day.isoformat()), quantity(day.valuation_total), quantity(day.journal_balance),
-                     quantity(day.rounding), quantity(day.difference), text("ok" if day.reconciled else "DIFFERS"))
+        grid.add_row(text(day.day.isoformat()),
+                     *(amount(v, report.currency) for v in (day.valuation_total, day.journal_balance, day.rounding,
+                                                            day.difference)),
+                     text("ok" if day.reconciled else "DIFFERS"))
     console().print(grid)
     unbooked = [(day.day, move) for day in report.days for move in day.moves]
     if unbooked:
@@ -229,7 +233,7 @@ def reconcile(
                       title="Moves of posted days whose value changed", numeric=["Move", "Inventory value"])
         for day, m in unbooked:
             moves.add_row(text(day.isoformat()), text(m.move_id), text(m.effective_at), text(m.sku), text(m.role),
-                          text(m.location or ""), quantity(m.inventory_value))
+                          text(m.location or ""), amount(m.inventory_value, report.currency))
         console().print(moves)
     if not report.reconciled:
         raise typer.Exit(1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from onhand.entrypoints.cli.render import console, fields, table, text
+from onhand.entrypoints.cli.render import console, fields, measure, table, text, unit_total
 from onhand.services.transfers.views import TransferRoute, TransferView
 
 LINE_NUMBERS = ("Quantity", "Shipped", "Received", "Written off", "In transit", "To ship")
@@ -33,14 +33,16 @@ def print_transfer(transfer: TransferView) -> None:
     lines = table("Line", "SKU", "Lot", *LINE_NUMBERS, title="Lines", numeric=LINE_NUMBERS)
     for line in transfer.lines:
         lines.add_row(
-            text(line.line_no), text(line.sku), text(line.lot), text(line.quantity), text(line.shipped),
-            text(line.received), text(line.written_off), text(line.in_transit), text(line.to_ship),
+            text(line.line_no), text(line.sku), text(line.lot),
+            *(measure(q, line.sku) for q in (line.quantity, line.shipped, line.received, line.written_off,
+                                             line.in_transit, line.to_ship)),
         )
         tracked = [lot for lot in line.lots if lot.lot]
         for lot in tracked if len(tracked) > 1 or (tracked and not line.lot) else []:
             lines.add_row(
-                text(""), text(""), text(f"  {lot.lot}"), text(""), text(lot.shipped), text(lot.received),
-                text(lot.written_off), text(lot.in_transit), text(""),
+                text(""), text(""), text(f"  {lot.lot}"), text(""),
+                *(measure(q, line.sku) for q in (lot.shipped, lot.received, lot.written_off, lot.in_transit)),
+                text(""),
             )
     out.print(lines)
     if transfer.events:
@@ -50,7 +52,7 @@ def print_transfer(transfer: TransferView) -> None:
             for line in event.lines:
                 events.add_row(
                     text(event.id), text(event.kind), text(f"#{event.posting_id}"), text(line.line_no),
-                    text(line.sku), text(line.lot), text(line.location), text(line.quantity),
+                    text(line.sku), text(line.lot), text(line.location), measure(line.quantity, line.sku),
                 )
         out.print(events)
 
@@ -59,10 +61,10 @@ def print_transfers(transfers: list[TransferView]) -> None:
     grid = table("Reference", "Status", "From", "To", "Through", "Expected", "Lines", "In transit",
                  numeric=("Lines", "In transit"))
     for t in transfers:
-        moving = sum(line.in_transit for line in t.lines)
+        moving = unit_total((line.sku, line.in_transit) for line in t.lines)  # per unit when they differ
         grid.add_row(
             text(t.reference), Text(t.status, style=STATUS_STYLE.get(t.status, "")), text(t.source),
-            text(t.destination), text(t.transit), text(t.expected_date), text(len(t.lines)), text(moving),
+            text(t.destination), text(t.transit), text(t.expected_date), text(len(t.lines)), moving,
         )
     out = console()
     out.print(grid)
