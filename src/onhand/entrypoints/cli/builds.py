@@ -22,7 +22,7 @@ from onhand.domain.assemblies.commands import (
 from onhand.domain.calendar import parse_date, read_moment
 from onhand.domain.quantities import optional_decimal, parse_decimal
 from onhand.entrypoints.cli.postings import EffectiveAt
-from onhand.entrypoints.cli.render import console, fields, table, text
+from onhand.entrypoints.cli.render import console, fields, local, table, text
 from onhand.entrypoints.cli.session import onhand
 from onhand.services.assemblies.views import BuildOrderView, BuildRunView, GenealogyLink
 
@@ -163,7 +163,7 @@ def _links(title: str, links: tuple[GenealogyLink, ...]) -> None:
     grid = table("Level", "Built", "Build order", "Into", "Lot", "From", "Lot ", "Quantity",
                  title=title, numeric=("Level", "Quantity"))
     for ln in links:
-        grid.add_row(text(ln.depth), text(ln.created_at.date()), text(ln.build_order), text(ln.parent_sku),
+        grid.add_row(text(ln.depth), text(local(ln.created_at).date()), text(ln.build_order), text(ln.parent_sku),
                      text(ln.parent_lot), text(ln.child_sku), text(ln.child_lot), text(ln.quantity))
     console().print(grid)
 

@@ -13,7 +13,7 @@ from onhand.domain.channels.commands import AddChannel, MapLocation, MapSku, Res
 from onhand.domain.channels.views import ChannelExceptionView, ChannelView
 from onhand.domain.errors import InvalidInput
 from onhand.entrypoints.cli.amazon import sync as amazon_sync
-from onhand.entrypoints.cli.render import console, table, text
+from onhand.entrypoints.cli.render import console, moment, table, text
 from onhand.entrypoints.cli.session import onhand
 from onhand.services import resolve
 
@@ -27,7 +27,8 @@ def print_channel(view: ChannelView) -> None:
     console().print(Text(f"{view.name} ({view.kind})", style="bold"))
     console().print(Text(f"endpoint: {view.endpoint or '-'}  api version: {view.api_version or '-'}  "
                          f"secrets from: {view.credentials_source}"))
-    console().print(Text(f"last sync: {view.last_sync_at or '-'}  last error: {view.last_error or '-'}"))
+    synced = moment(view.last_sync_at) if view.last_sync_at else "-"
+    console().print(Text(f"last sync: {synced}  last error: {view.last_error or '-'}"))
     grid = table("Location", "Channel location")
     for place in view.locations:
         grid.add_row(text(place.location), text(place.external_location_id))

@@ -59,7 +59,7 @@ def print_check(found: ChartCheck) -> None:
         return
     console().print(fields([
         ("Chart", found.target),
-        ("Loaded", found.loaded_at.isoformat() if found.loaded_at else "-"),
+        ("Loaded", found.loaded_at or "-"),
         ("Accounts", str(found.accounts)),
         ("Ready", "yes" if found.ready else "no"),
     ], title="Chart of accounts"))

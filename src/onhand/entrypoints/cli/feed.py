@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from onhand import services
-from onhand.entrypoints.cli.render import console, table, text
+from onhand.entrypoints.cli.render import console, iso_moment, table, text
 from onhand.entrypoints.cli.session import onhand
 from onhand.services.feed.events import FeedEvent
 from onhand.services.feed.followers import DEFAULT_BATCH, Step
@@ -21,7 +21,7 @@ followers_app = typer.Typer(help="Followers: consumers of the change feed, exact
 
 
 def _line(event: FeedEvent) -> str:
-    return json.dumps({"id": event.id, "type": event.type, "at": event.at.isoformat(), "actor": event.actor,
+    return json.dumps({"id": event.id, "type": event.type, "at": iso_moment(event.at), "actor": event.actor,
                        "actor_name": event.actor_name, "body": event.body}, ensure_ascii=False, sort_keys=True)
 
 

@@ -31,7 +31,7 @@ def print_item(item: Item) -> None:
                 ("Shelf life (days)", item.shelf_life_days),
                 ("Min. remaining shelf life (days)", item.min_remaining_shelf_life_days
                  if item.min_remaining_shelf_life_days is not None else "company default"),
-                ("Archived", item.archived_at.isoformat(timespec="seconds") if item.archived_at else "no"),
+                ("Archived", item.archived_at or "no"),
             ],
             title=f"Item {item.sku}", key="item",
         )

@@ -54,7 +54,7 @@ def print_location(location: Location, parent: str | None) -> None:
                  if location.latitude is not None else None),
                 ("Zones", ", ".join(location.zones) or None),
                 ("Walk order", location.walk_order),
-                ("Archived", location.archived_at.isoformat(timespec="seconds") if location.archived_at else "no"),
+                ("Archived", location.archived_at or "no"),
             ],
             title=f"Location {location.code}", key="location",
         )

@@ -180,15 +180,23 @@ def amount(value: Decimal | None, currency: str | None = None) -> Text:
     return Text(figure(value, places if isinstance(places, int) else None))
 
 
+def local(value: datetime) -> datetime:
+    """`value` in the company's time zone (a naive one is taken as UTC, as stored)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    zone = Shown.zone()
+    return value if zone is None else value.astimezone(zone)
+
+
+def iso_moment(value: datetime) -> str:
+    """ISO 8601 in the company's time zone with its offset: `2026-03-01T09:30:00-05:00`."""
+    return local(value).isoformat(timespec="seconds")
+
+
 def moment(value: datetime) -> str:
     """A moment in the company's time zone with its offset: `2026-03-01 09:30:00 -05:00`
     (ISO 8601, `2026-03-01T09:30:00-05:00`, under `--json` and `--csv`)."""
-    if value.tzinfo is None:  # stored in UTC
-        value = value.replace(tzinfo=UTC)
-    zone = Shown.zone()
-    if zone is not None:
-        value = value.astimezone(zone)
-    iso = value.isoformat(timespec="seconds")
+    iso = iso_moment(value)
     return iso if data_only() else f"{iso[:10]} {iso[11:19]} {iso[19:]}"
 
 

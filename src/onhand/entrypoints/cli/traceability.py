@@ -19,7 +19,7 @@ from onhand.domain.errors import InvalidInput
 from onhand.domain.orders.commands import CreateCustomer, UpdateCustomer
 from onhand.domain.orders.customers import Customer, CustomerAddress
 from onhand.domain.traceability.commands import LotRef, RecallLots, ReleaseRecall
-from onhand.entrypoints.cli.render import console, table, text
+from onhand.entrypoints.cli.render import console, local, moment, quantity, table, text
 from onhand.entrypoints.cli.session import onhand
 from onhand.services.reports.expiry import ExpiringStock
 from onhand.services.traceability.report_csv import recall_report_csv
@@ -132,11 +132,12 @@ def forward_tree(trace: ForwardTrace, report: RecallReport | None = None) -> Tre
             inside = f" (inside products: {c.inside_products})" if c.inside_products else ""
             who.add(text(f"{c.customer or '-'} {c.customer_code or ''} {c.email or ''}: {c.total} of "
                          f"{c.sku}/{c.lot}{inside}; orders {', '.join(c.orders)}; "
-                         f"{c.first_shipped:%Y-%m-%d}–{c.last_shipped:%Y-%m-%d}"))
+                         f"{local(c.first_shipped):%Y-%m-%d}–{local(c.last_shipped):%Y-%m-%d}"))
     shipped = root.add(f"Shipments and returns ({len(trace.deliveries)})")
     for d in trace.deliveries:
         to = ", ".join(p for p in (d.ship_to.line1, d.ship_to.city, d.ship_to.country) if p)
-        shipped.add(text(f"{d.at:%Y-%m-%d} {d.kind} {d.document} order {d.order}/{d.line_no}: {d.quantity} "
+        shipped.add(text(f"{local(d.at):%Y-%m-%d} {d.kind} {d.document} order {d.order}/{d.line_no}: "
+                         f"{quantity(d.quantity, d.sku)} "
                          f"{d.sku}/{d.lot} {'to' if d.kind == 'shipment' else 'from'} {d.customer or '-'}"
                          f"{' (' + to + ')' if to else ''} — holds {_holds(d.holds)}"))
     held = root.add("Still held")
@@ -170,8 +171,9 @@ def backward_tree(trace: BackwardTrace) -> Tree:
         builds.add(text(f"{b.sku}/{b.lot} ← {b.quantity} {b.component_sku}/{b.component_lot or '-'}"))
     receipts = root.add("Receipts")
     for r in trace.receipts:
-        receipts.add(text(f"{r.at:%Y-%m-%d} {r.receipt} on {r.purchase_order} from {r.supplier} ({r.supplier_code})"
-                          f": {r.quantity} {r.sku}/{r.lot}, supplier lot {r.supplier_lot or '-'}"))
+        receipts.add(text(f"{local(r.at):%Y-%m-%d} {r.receipt} on {r.purchase_order} from {r.supplier} "
+                          f"({r.supplier_code})"
+                          f": {quantity(r.quantity, r.sku)} {r.sku}/{r.lot}, supplier lot {r.supplier_lot or '-'}"))
     return root
 
 
@@ -229,7 +231,7 @@ def recall_report(
 
 def recall_table(recall: RecallView) -> None:
     grid = table("SKU", "Lot", "Level", "Was", "Now", title=f"Recall {recall.reference} ({recall.status})"
-                 + (f", released {recall.released_at:%Y-%m-%d %H:%M}" if recall.released_at else ""), key="recall")
+                 + (f", released {moment(recall.released_at)}" if recall.released_at else ""), key="recall")
     for lot in recall.lots:
         grid.add_row(text(lot.sku), text(lot.lot), text(lot.depth), text(lot.previous_status), text(lot.status))
     out = console()
@@ -281,8 +283,7 @@ def list_recalls(ctx: typer.Context) -> None:
     grid = table("Reference", "Status", "Lots", "Created", "Released", title="Recalls")
     for r in services.recalls.list_recalls(onhand(ctx)):
         grid.add_row(text(r.reference), text(r.status), text(", ".join(f"{lot.sku}/{lot.lot}" for lot in r.lots)),
-                     text(f"{r.created_at:%Y-%m-%d %H:%M}"),
-                     text(f"{r.released_at:%Y-%m-%d %H:%M}" if r.released_at else None))
+                     text(r.created_at), text(r.released_at))
     console().print(grid)
 
 
