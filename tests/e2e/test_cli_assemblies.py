@@ -72,4 +72,4 @@ def test_a_build_and_a_disassembly_take_effective_at(cli_run):
     assert apart.exit_code == 0, apart.stderr
     # Columns: move, SKU, lot, from, to, quantity, role, value, basis.
     assert cli_run("valuation", "posting", "3").row("3", "BERRY")[7] == "20.00"  # 4 @ 5.00, the layer there then
-    assert cli_run("valuation", "posting", "4").row("6", "BERRY")[7] == "5"
+    assert cli_run("valuation", "posting", "4").row("6", "BERRY")[7] == "5.00"
