@@ -25,7 +25,7 @@ def test_found_stock_takes_a_unit_cost_and_a_loss_refuses_one(cli_run) -> None:
     found = cli_run("adjust", "NY", "MUG", "4", "--reason", "found", "--unit-cost", "2.5", "--line", "MUG:1@3")
     assert found.exit_code == 0, found.stderr
     values = cli_run("valuation", "posting", "1")
-    assert values.row("1", "MUG")[7:9] == ["10", "unit_cost"] and values.row("2", "MUG")[7] == "3"
+    assert values.row("1", "MUG")[7:9] == ["10.00", "unit_cost"] and values.row("2", "MUG")[7] == "3.00"
     lost = cli_run("adjust", "NY", "MUG", "-1", "--reason", "lost", "--unit-cost", "2")
     assert lost.exit_code == exit_code_of(InvalidInput) and "lines[0].unit_cost" in lost.stderr
 
@@ -45,7 +45,7 @@ def test_stock_that_predates_valuation_is_valued_from_a_file(cli_run, database_u
     costs.write_text("sku,unit_cost,location\nMUG,1.5,NY\n", encoding="utf-8")
     opened = cli_run("valuation", "open", "--file", str(costs), "--reference", "go-live")
     assert opened.exit_code == 0, opened.stderr
-    assert opened.row("MUG", "NY")[3:6] == ["5", "1.5", "7.5"]
+    assert opened.row("MUG", "NY")[3:6] == ["5", "1.50", "7.50"]
     assert "Every unit on hand has its cost layers" in cli_run("valuation", "unvalued").stdout
     refused = cli_run("valuation", "open", "--file", str(costs))
     assert refused.exit_code != 0 and "already has cost layers" in refused.stderr

@@ -11,7 +11,7 @@ from onhand import services
 from onhand.domain.valuation.commands import ValueOpeningStock
 from onhand.entrypoints.cli.imports import read
 from onhand.entrypoints.cli.order_options import IdempotencyKey
-from onhand.entrypoints.cli.render import console, quantity, table, text
+from onhand.entrypoints.cli.render import amount, console, measure, table, text
 from onhand.entrypoints.cli.session import onhand
 from onhand.services.valuation.opening import OpeningValuationView, UnvaluedStock, opening_costs_from_csv
 
@@ -46,9 +46,10 @@ def print_opening_valuation(view: OpeningValuationView) -> None:
     grid = table("SKU", "Location", "Lot", "Quantity", "Unit cost", money, "Variance",
                  title=title, numeric=["Quantity", "Unit cost", money, "Variance"])
     for line in view.lines:
-        grid.add_row(text(line.sku), text(line.location), text(line.lot or "-"), quantity(line.quantity),
-                     quantity(line.unit_cost), quantity(line.value), quantity(line.variance))
-    grid.add_row(text("Total"), text(""), text(""), text(""), text(""), quantity(view.total_value), text(""))
+        grid.add_row(text(line.sku), text(line.location), text(line.lot or "-"), measure(line.quantity, line.sku),
+                     *(amount(v, view.currency) for v in (line.unit_cost, line.value, line.variance)))
+    grid.add_row(text("Total"), text(""), text(""), text(""), text(""), amount(view.total_value, view.currency),
+                 text(""))
     console().print(grid)
 
 
@@ -59,6 +60,6 @@ def print_unvalued(found: list[UnvaluedStock]) -> None:
     grid = table("SKU", "Location", "Lot", "On hand", "In layers", "Unvalued", title="Stock without cost layers",
                  numeric=["On hand", "In layers", "Unvalued"])
     for u in found:
-        grid.add_row(text(u.sku), text(u.location), text(u.lot or "-"), quantity(u.on_hand), quantity(u.valued),
-                     quantity(u.unvalued))
+        grid.add_row(text(u.sku), text(u.location), text(u.lot or "-"),
+                     *(measure(q, u.sku) for q in (u.on_hand, u.valued, u.unvalued)))
     console().print(grid)
