@@ -27,7 +27,7 @@ def stocked(onhand, cli_run):
 def test_a_counter_counts_by_plan_from_the_command_line(stocked, onhand):
     classes = stocked("planning", "abc")
     assert classes.exit_code == 0, classes.stderr
-    assert classes.row("MUG") == ["MUG", "0", "0", "0", "C"]
+    assert classes.row("MUG") == ["MUG", "0.00", "0", "0", "C"]
     plan = stocked("cycle-counts", "plan", "NY")
     assert plan.exit_code == 0, plan.stderr
     assert [cells[1:3] for cells in plan.rows() if cells[:1] == ["C"]] == [["NY-A1", "CUP"], ["NY-A1", "MUG"]]

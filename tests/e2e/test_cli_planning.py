@@ -34,7 +34,7 @@ def test_a_buyer_plans_from_the_command_line(stocked):
 
     suggested = stocked("planning", "suggestions")
     assert suggested.exit_code == 0, suggested.stderr
-    assert "Buy from ACME: 72 USD" in suggested.stdout  # 27 → 36 in packs of 12, at 2
+    assert "Buy from ACME: 72.00 USD" in suggested.stdout  # 27 → 36 in packs of 12, at 2
     arrival = (datetime.now(UTC).date() + timedelta(days=5)).isoformat()  # the CLI runs on the real clock
     assert suggested.row("MUG")[:6] == ["MUG", "NY", "36", "2", "72", arrival]
 

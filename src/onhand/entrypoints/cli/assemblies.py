@@ -19,7 +19,7 @@ from onhand.domain.assemblies.commands import (
     parse_component_line,
 )
 from onhand.domain.quantities import parse_decimal
-from onhand.entrypoints.cli.render import console, fields, table, text
+from onhand.entrypoints.cli.render import console, fields, measure, quantity, table, text
 from onhand.entrypoints.cli.session import onhand
 from onhand.services.assemblies.views import BillOfMaterials, KitAvailability
 
@@ -50,7 +50,8 @@ def print_bom(bom: BillOfMaterials) -> None:
     grid = table("Component", "Name", "Kind", "Quantity", "Unit", "Scrap %", title=title,
                  numeric=("Quantity", "Scrap %"))
     for c in bom.components:
-        grid.add_row(text(c.sku), text(c.name), text(c.kind), text(c.quantity), text(c.unit), text(c.scrap_percent))
+        grid.add_row(text(c.sku), text(c.name), text(c.kind), measure(c.quantity, c.sku), text(c.unit),
+                     text(c.scrap_percent))
     out.print(grid)
     if not bom.components:
         out.print("No components.")
@@ -61,10 +62,11 @@ def print_bom(bom: BillOfMaterials) -> None:
 
 def print_kit(figure: KitAvailability, what: str) -> None:
     out = console()
-    grid = table("Location", what, title=f"{figure.sku}: {what.lower()} {figure.available}", key="locations",
+    available = quantity(figure.available, figure.sku)
+    grid = table("Location", what, title=f"{figure.sku}: {what.lower()} {available}", key="locations",
                  numeric=(what,))
     for place in figure.locations:
-        grid.add_row(text(place.location), text(place.quantity))
+        grid.add_row(text(place.location), measure(place.quantity, figure.sku))
     out.print(grid)
     parts = table("Component", "Per unit", "Available", numeric=("Per unit", "Available"))
     for c in figure.components:

@@ -22,7 +22,7 @@ from onhand.domain.assemblies.commands import (
 from onhand.domain.calendar import parse_date, read_moment
 from onhand.domain.quantities import optional_decimal, parse_decimal
 from onhand.entrypoints.cli.postings import EffectiveAt
-from onhand.entrypoints.cli.render import console, fields, local, table, text
+from onhand.entrypoints.cli.render import console, fields, local, measure, quantity, table, text
 from onhand.entrypoints.cli.session import onhand
 from onhand.services.assemblies.views import BuildOrderView, BuildRunView, GenealogyLink
 
@@ -44,11 +44,12 @@ def parse_lot(value: str, field: str = "lot") -> ComponentLot:
 def print_run(run: BuildRunView) -> None:
     verb = "Built" if run.kind == "build" else "Took apart"
     lot = f" lot {run.lot}" if run.lot else ""
+    made = quantity(run.quantity, run.sku)
     grid = table("Component", "Lot", "Quantity", numeric=("Quantity",),
-                 title=f"{verb} {run.quantity} {run.sku}{lot} at {run.location} (posting #{run.posting_id})",
+                 title=f"{verb} {made} {run.sku}{lot} at {run.location} (posting #{run.posting_id})",
                  key="run")
     for line in run.components:
-        grid.add_row(text(line.sku), text(line.lot), text(line.quantity))
+        grid.add_row(text(line.sku), text(line.lot), measure(line.quantity, line.sku))
     console().print(grid)
 
 
@@ -109,7 +110,7 @@ def list_orders(
     grid = table("Reference", "SKU", "Location", "Status", "Quantity", "Built", numeric=("Quantity", "Built"))
     for order in services.builds.list_build_orders(onhand(ctx), status=status, limit=limit):
         grid.add_row(text(order.reference), text(order.sku), text(order.location), text(order.status),
-                     text(order.quantity), text(order.built))
+                     measure(order.quantity, order.sku), measure(order.built, order.sku))
     console().print(grid)
 
 
@@ -164,7 +165,7 @@ def _links(title: str, links: tuple[GenealogyLink, ...]) -> None:
                  title=title, numeric=("Level", "Quantity"))
     for ln in links:
         grid.add_row(text(ln.depth), text(local(ln.created_at).date()), text(ln.build_order), text(ln.parent_sku),
-                     text(ln.parent_lot), text(ln.child_sku), text(ln.child_lot), text(ln.quantity))
+                     text(ln.parent_lot), text(ln.child_sku), text(ln.child_lot), measure(ln.quantity, ln.child_sku))
     console().print(grid)
 
 

@@ -20,7 +20,7 @@ from onhand.domain.planning.cycle_counts import (
     CountSessionView,
 )
 from onhand.domain.quantities import parse_decimal
-from onhand.entrypoints.cli.render import console, table, text
+from onhand.entrypoints.cli.render import amount, console, table, text
 from onhand.entrypoints.cli.session import onhand
 
 cycle_counts_app = typer.Typer(
@@ -43,7 +43,7 @@ def abc(ctx: typer.Context, window: Window = DEFAULT_ABC_WINDOW_DAYS, a_percent:
                                              b_percent=parse_decimal(b_percent, "b_percent"))
     grid = table("SKU", "Value", "Share %", "Cumulative %", "Class", numeric=["Value", "Share %", "Cumulative %"])
     for r in rows:
-        grid.add_row(*(text(v) for v in (r.sku, r.value, r.share, r.cumulative, r.abc_class)))
+        grid.add_row(text(r.sku), amount(r.value), *(text(v) for v in (r.share, r.cumulative, r.abc_class)))
     console().print(grid)
 
 

@@ -20,7 +20,7 @@ from onhand.domain.planning.commands import (
 from onhand.domain.planning.views import Alert, ReorderRuleView
 from onhand.domain.quantities import optional_decimal
 from onhand.entrypoints.cli.cycle_counts import abc
-from onhand.entrypoints.cli.render import console, table, text
+from onhand.entrypoints.cli.render import amount, console, measure, table, text
 from onhand.entrypoints.cli.session import onhand
 
 planning_app = typer.Typer(
@@ -134,17 +134,18 @@ def suggestions(ctx: typer.Context, sku: Skus = None) -> None:
     for group in made.purchases:
         title = f"Buy from {group.supplier or '(no supplier)'}"
         if group.total_cost is not None:
-            title += f": {group.total_cost} {group.currency or ''}".rstrip()
+            title += f": {amount(group.total_cost, group.currency)} {group.currency or ''}".rstrip()
         grid = table("SKU", "Site", "Quantity", "Unit cost", "Cost", "Arrives", "Reason", title=title,
                      numeric=["Quantity", "Unit cost", "Cost"])
         for ln in group.lines:
-            grid.add_row(*(text(v) for v in (ln.sku, ln.site, ln.quantity, ln.unit_cost, ln.cost, ln.expected_date,
-                                             ln.reason)))
+            grid.add_row(text(ln.sku), text(ln.site), measure(ln.quantity, ln.sku),
+                         amount(ln.unit_cost, group.currency), amount(ln.cost, group.currency),
+                         text(ln.expected_date), text(ln.reason))
         out.print(grid)
     if made.transfers:
         grid = table("SKU", "From", "To", "Quantity", "Reason", title="Transfer", numeric=["Quantity"])
         for t in made.transfers:
-            grid.add_row(*(text(v) for v in (t.sku, t.source, t.destination, t.quantity, t.reason)))
+            grid.add_row(text(t.sku), text(t.source), text(t.destination), measure(t.quantity, t.sku), text(t.reason))
         out.print(grid)
     if not made.purchases and not made.transfers:
         out.print(Text(f"Nothing to buy or move on {made.day.isoformat()}."))

@@ -14,7 +14,7 @@ from rich.text import Text
 from onhand import services
 from onhand.domain.purchasing.commands import ReturnToSupplier, SupplierReturnLine, parse_supplier_return_line
 from onhand.entrypoints.cli.order_options import IdempotencyKey
-from onhand.entrypoints.cli.render import console, table, text
+from onhand.entrypoints.cli.render import console, measure, table, text
 from onhand.entrypoints.cli.session import onhand
 from onhand.services.purchasing.views import SupplierReturnView
 
@@ -69,5 +69,5 @@ def print_supplier_return(view: SupplierReturnView) -> None:
     ))
     grid = table("Line", "SKU", "Location", "Lot", "Quantity", numeric=["Line", "Quantity"])
     for ln in view.lines:
-        grid.add_row(text(ln.line_no), text(ln.sku), text(ln.location), text(ln.lot), text(ln.quantity))
+        grid.add_row(text(ln.line_no), text(ln.sku), text(ln.location), text(ln.lot), measure(ln.quantity, ln.sku))
     out.print(grid)
