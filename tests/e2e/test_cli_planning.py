@@ -36,7 +36,7 @@ def test_a_buyer_plans_from_the_command_line(stocked):
     assert suggested.exit_code == 0, suggested.stderr
     assert "Buy from ACME: 72.00 USD" in suggested.stdout  # 27 → 36 in packs of 12, at 2
     arrival = (datetime.now(UTC).date() + timedelta(days=5)).isoformat()  # the CLI runs on the real clock
-    assert suggested.row("MUG")[:6] == ["MUG", "NY", "36", "2", "72", arrival]
+    assert suggested.row("MUG")[:6] == ["MUG", "NY", "36", "2.00", "72.00", arrival]
 
     documents = stocked("planning", "create-documents", "--idempotency-key", "mon")
     assert documents.exit_code == 0, documents.stderr
