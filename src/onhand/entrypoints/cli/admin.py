@@ -13,7 +13,7 @@ from onhand.domain.catalog.commands import UpdateCompany
 from onhand.domain.errors import Conflict
 from onhand.entrypoints.cli.company import print_company
 from onhand.entrypoints.cli.errors import exit_code_of, fail
-from onhand.entrypoints.cli.render import console, table, text
+from onhand.entrypoints.cli.render import console, measure, table, text
 from onhand.entrypoints.cli.session import redact, session
 from onhand.services.views import Discrepancy, VerifyReport
 
@@ -72,7 +72,7 @@ def print_verify(report: VerifyReport) -> None:
         grid = table("SKU", "Lot", "Sum over all locations", title="Items that do not sum to zero",
                      numeric=["Sum over all locations"])
         for sku, lot, total in report.conservation_errors:
-            grid.add_row(text(sku), text(lot), text(total))
+            grid.add_row(text(sku), text(lot), measure(total, sku))
         out.print(grid)
     if report.negative_balances:
         discrepancies("Negative balances where not allowed", report.negative_balances,

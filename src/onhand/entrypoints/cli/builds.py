@@ -56,8 +56,9 @@ def print_run(run: BuildRunView) -> None:
 def print_order(order: BuildOrderView) -> None:
     console().print(fields([
         ("Reference", order.reference), ("SKU", order.sku), ("Location", order.location),
-        ("Status", order.status), ("Quantity", order.quantity), ("Built", order.built),
-        ("Remaining", order.remaining), ("Note", order.note),
+        ("Status", order.status), ("Quantity", quantity(order.quantity, order.sku)),
+        ("Built", quantity(order.built, order.sku)), ("Remaining", quantity(order.remaining, order.sku)),
+        ("Note", order.note),
     ], title=f"Build order {order.reference}", key="build_order"))
     for run in order.runs:
         print_run(run)

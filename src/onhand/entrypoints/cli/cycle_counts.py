@@ -20,7 +20,7 @@ from onhand.domain.planning.cycle_counts import (
     CountSessionView,
 )
 from onhand.domain.quantities import parse_decimal
-from onhand.entrypoints.cli.render import amount, console, table, text
+from onhand.entrypoints.cli.render import amount, console, measure, table, text
 from onhand.entrypoints.cli.session import onhand
 
 cycle_counts_app = typer.Typer(
@@ -53,7 +53,7 @@ def _session(view: CountSessionView) -> None:
         title += f" (posting {view.posting_id})"
     grid = table("SKU", "Lot", "Counted", title=title, numeric=["Counted"])
     for line in view.lines:
-        grid.add_row(*(text(v) for v in (line.sku, line.lot, line.counted)))
+        grid.add_row(text(line.sku), text(line.lot), measure(line.counted, line.sku))
     console().print(grid)
 
 
@@ -123,8 +123,8 @@ def review(ctx: typer.Context, session_id: SessionId) -> None:
                  title=f"Review of count session {view.id} at {view.location}: {view.status.value}", key="review",
                  numeric=["Frozen", "Moved since", "Expected", "Counted", "Difference"])
     for r in view.lines:
-        grid.add_row(*(text(v) for v in (r.sku, r.lot, r.frozen, r.moved_since, r.expected, r.counted,
-                                         r.difference)))
+        grid.add_row(text(r.sku), text(r.lot),
+                     *(measure(q, r.sku) for q in (r.frozen, r.moved_since, r.expected, r.counted, r.difference)))
     console().print(grid)
 
 

@@ -27,7 +27,7 @@ from onhand.domain.purchasing.views import SupplierShipmentView
 from onhand.domain.quantities import parse_decimal
 from onhand.entrypoints.cli.order_options import IdempotencyKey
 from onhand.entrypoints.cli.receiving import Costs, Reference, landed_costs, receipt_lines
-from onhand.entrypoints.cli.render import console, table, text
+from onhand.entrypoints.cli.render import console, measure, table, text
 from onhand.entrypoints.cli.session import onhand
 
 shipments_app = typer.Typer(help="Supplier shipments (ASNs): purchase order goods in transit.", no_args_is_help=True)
@@ -61,8 +61,8 @@ def print_shipment(shipment: SupplierShipmentView) -> None:
     grid = table("Line", "SKU", "Lot", "Shipped", "Received", "Written off", "In transit",
                  numeric=["Line", "Shipped", "Received", "Written off", "In transit"])
     for line in shipment.lines:
-        grid.add_row(text(line.line_no), text(line.sku), text(line.lot), text(line.shipped), text(line.received),
-                     text(line.written_off), text(line.in_transit))
+        grid.add_row(text(line.line_no), text(line.sku), text(line.lot),
+                     *(measure(q, line.sku) for q in (line.shipped, line.received, line.written_off, line.in_transit)))
     out.print(grid)
 
 
