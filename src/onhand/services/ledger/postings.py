@@ -18,7 +18,15 @@ from onhand.domain.audit import AuditObject
 from onhand.domain.calendar import parse_moment, time_zone
 from onhand.domain.catalog.items import Item, Tracking
 from onhand.domain.catalog.lots import LOT_CODE_PATTERN, Lot
-from onhand.domain.errors import Conflict, InsufficientStock, InvalidInput, NotFound, OutOfRange, Shortage
+from onhand.domain.errors import (
+    AlreadyExists,
+    Conflict,
+    InsufficientStock,
+    InvalidInput,
+    NotFound,
+    OutOfRange,
+    Shortage,
+)
 from onhand.domain.ledger.commands import StockLine
 from onhand.domain.ledger.events import PostingsToWrite, PostingsWritten, WrittenPosting
 from onhand.domain.ledger.postings import (
@@ -200,15 +208,22 @@ def resolve_line(
         if lot is None:
             if amount <= 0:
                 raise NotFound("lot", f"{item.sku}/{line.lot}", f"{field}.lot")
-            lot = add_lot(
-                uow,
-                item,
-                line.lot,
-                expiry_date=parse_date(line.expiry_date, f"{field}.expiry_date"),
-                production_date=parse_date(line.production_date, f"{field}.production_date"),
-                now=now,
-                field=f"{field}.lot",
-            )
+            try:
+                lot = add_lot(
+                    uow,
+                    item,
+                    line.lot,
+                    expiry_date=parse_date(line.expiry_date, f"{field}.expiry_date"),
+                    production_date=parse_date(line.production_date, f"{field}.production_date"),
+                    now=now,
+                    field=f"{field}.lot",
+                )
+            except AlreadyExists:
+                # A concurrent first arrival of the lot committed since the look above
+                # (PostgreSQL reads each statement's own snapshot): it is this lot.
+                lot = uow.lots.get(item.id, line.lot.strip())
+                if lot is None:
+                    raise
     if item.tracks_lots and lot is None:
         noun = "serial" if item.tracking is Tracking.SERIAL else "lot"
         raise InvalidInput(f"{field}.lot", f"item {item.sku!r} is {noun}-tracked; a {noun} is required")

@@ -257,7 +257,12 @@ def _lot(
     """The lot (or serial) received: known already, or created with its dates."""
     existing = uow.lots.get(item.id, code.strip()) if LOT_CODE_PATTERN.match(code.strip()) else None
     if existing is None:
-        return add_lot(uow, item, code, expiry_date=expiry, production_date=production, now=now, field=field)
+        try:
+            return add_lot(uow, item, code, expiry_date=expiry, production_date=production, now=now, field=field)
+        except AlreadyExists:  # a concurrent first receipt of it committed since the look above
+            existing = uow.lots.get(item.id, code.strip())
+            if existing is None:
+                raise
     if expiry is not None and existing.expiry_date != expiry:
         raise InvalidInput(field.rsplit(".", 1)[0] + ".expiry_date",
                            f"lot {existing.code} of {item.sku} expires {existing.expiry_date}, not {expiry}")
