@@ -37,7 +37,7 @@ def test_the_cli_receives_at_the_invoiced_cost(cli_run) -> None:
     assert cli_run("purchase-orders", "place", "PO-000001").exit_code == 0
     unknown = cli_run("purchase-orders", "receive", "PO-000001", "--line", "1:2", "--unit-cost", "2=3")
     assert unknown.exit_code == 2 and "--unit-cost" in unknown.stderr
-    received = cli_run("purchase-orders", "receive", "PO-000001", "--line", "1:2", "--unit-cost", "1=2.95")
+    received = cli_run("purchase-orders", "receive", "PO-000001", "--line", "1:2", "--unit-cost", "1:2.95")
     assert received.exit_code == 0, received.stderr
     assert "2.95" in received.row("1", "MUG")  # to_stock: the layers' cost is the invoiced one
     changed = cli_run("valuation", "price-differences", "--set", "variance")

@@ -58,7 +58,7 @@ def receipt_lines(
     for value in typed or []:
         parts = value.split(":")
         if not 2 <= len(parts) <= 4:
-            raise typer.BadParameter(f"{value!r} is not LINE:QTY[:LOT[:EXPIRY]]", param_hint="'--line'")
+            raise typer.BadParameter(f"{value!r} is not LINE_NO:QTY[:LOT[:EXPIRY]]", param_hint="'--line'")
         lot = parts[2] if len(parts) > 2 and parts[2].strip() else None
         expiry = parts[3] if len(parts) > 3 and parts[3].strip() else None
         lines.append(parse_receipt_line(f"lines[{len(lines)}]", line_no=_line_no(parts[0], value, "'--line'"),
@@ -66,7 +66,7 @@ def receipt_lines(
     for value in serials or []:
         number, _, codes = value.partition(":")
         if not codes.strip():
-            raise typer.BadParameter(f"{value!r} is not LINE:SN1,SN2,…", param_hint="'--serials'")
+            raise typer.BadParameter(f"{value!r} is not LINE_NO:SN1,SN2,…", param_hint="'--serials'")
         lines.append(ReceiptLine(_line_no(number, value, "'--serials'"),
                                  serials=tuple(code for code in codes.split(",") if code.strip()), location=location))
     lines.extend(ReceiptLine(barcode=unescape(code), location=location) for code in scans or [])
@@ -74,12 +74,13 @@ def receipt_lines(
 
 
 def invoiced_costs(lines: list[ReceiptLine], values: list[str] | None) -> list[ReceiptLine]:
-    """The lines with the invoiced unit costs given as LINE=COST (`--unit-cost`)."""
+    """The lines with the invoiced unit costs given as LINE_NO:COST (`--unit-cost`; the colon
+    of every other line option; LINE_NO=COST is read too)."""
     costs: dict[int, str] = {}
     for value in values or []:
-        number, sep, cost = value.partition("=")
+        number, sep, cost = value.partition(":") if ":" in value else value.partition("=")
         if not sep or not cost.strip():
-            raise typer.BadParameter(f"{value!r} is not LINE=COST", param_hint="'--unit-cost'")
+            raise typer.BadParameter(f"{value!r} is not LINE_NO:COST", param_hint="'--unit-cost'")
         costs[_line_no(number, value, "'--unit-cost'")] = cost.strip()
     unknown = sorted(set(costs) - {ln.line_no for ln in lines})
     if unknown:
@@ -103,9 +104,9 @@ def landed_costs(values: list[str] | None) -> list[NewLandedCost]:
 
 def receive(
     ctx: typer.Context, reference: Reference,
-    line: Annotated[list[str] | None, typer.Option("--line", metavar="LINE:QTY[:LOT[:EXPIRY]]",
+    line: Annotated[list[str] | None, typer.Option("--line", metavar="LINE_NO:QTY[:LOT[:EXPIRY]]",
                                                    help="What arrived for an order line; repeat for several.")] = None,
-    serials: Annotated[list[str] | None, typer.Option("--serials", metavar="LINE:SN1,SN2,...",
+    serials: Annotated[list[str] | None, typer.Option("--serials", metavar="LINE_NO:SN1,SN2,...",
                                                       help="Serials received for a serial-tracked line.")] = None,
     scan: Annotated[list[str] | None, typer.Option("--scan", metavar="BARCODE",
                                                    help="A scanned GTIN or GS1 code.")] = None,
@@ -114,7 +115,7 @@ def receive(
     exchange_rate: Annotated[str | None, typer.Option(help="Company currency per unit of the order's "
                                                            "(needed for a foreign currency).")] = None,
     delivery_reference: Annotated[str | None, typer.Option(help="The supplier's delivery note number.")] = None,
-    unit_cost: Annotated[list[str] | None, typer.Option("--unit-cost", metavar="LINE=COST",
+    unit_cost: Annotated[list[str] | None, typer.Option("--unit-cost", metavar="LINE_NO:COST",
                                                         help="The supplier's invoiced unit cost of an order line "
                                                              "when it differs from the order's (repeat).")] = None,
     cost: Costs = None, effective_at: EffectiveAt = None, idempotency_key: IdempotencyKey = None,

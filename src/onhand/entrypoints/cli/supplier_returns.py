@@ -26,7 +26,7 @@ def return_lines(values: list[str] | None) -> list[SupplierReturnLine]:
     for value in values or []:
         parts = value.split(":")
         if not 2 <= len(parts) <= 4 or not parts[0].strip().isdigit() or not parts[1].strip():
-            raise typer.BadParameter(f"{value!r} is not LINE:QTY[:LOT[:LOCATION]]", param_hint="'--line'")
+            raise typer.BadParameter(f"{value!r} is not LINE_NO:QTY[:LOT[:LOCATION]]", param_hint="'--line'")
         parts += [""] * (4 - len(parts))
         lines.append(parse_supplier_return_line(f"lines[{len(lines)}]", line_no=int(parts[0]), quantity=parts[1],
                                                 lot=parts[2] or None, location=parts[3] or None))
@@ -38,7 +38,7 @@ def return_lines(values: list[str] | None) -> list[SupplierReturnLine]:
 def return_to_supplier(
     ctx: typer.Context, reference: Reference,
     line: Annotated[list[str] | None, typer.Option(
-        "--line", metavar="LINE:QTY[:LOT[:LOCATION]]",
+        "--line", metavar="LINE_NO:QTY[:LOT[:LOCATION]]",
         help="Units of an order line to send back, from a lot and location as received; repeat for several.",
     )] = None,
     authorisation: Annotated[str | None, typer.Option(help="The supplier's return authorisation (RMA).")] = None,

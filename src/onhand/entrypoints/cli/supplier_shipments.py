@@ -34,7 +34,7 @@ shipments_app = typer.Typer(help="Supplier shipments (ASNs): purchase order good
 
 Shipment = Annotated[str, typer.Argument(help="The shipment's reference, e.g. ASN-000001.")]
 Parts = Annotated[list[str] | None, typer.Option(
-    "--line", metavar="LINE:QTY[:LOT]", help="Part of an order line in transit; repeat. Default: everything.")]
+    "--line", metavar="LINE_NO:QTY[:LOT]", help="Part of an order line in transit; repeat. Default: everything.")]
 Text100 = Annotated[str | None, typer.Option()]
 
 
@@ -43,7 +43,7 @@ def _parts(values: list[str] | None) -> list[ShipmentMoveLine]:
     for value in values or []:
         bits = value.split(":")
         if not 2 <= len(bits) <= 3 or not bits[0].strip().isdigit():
-            raise typer.BadParameter(f"{value!r} is not LINE:QTY[:LOT]", param_hint="'--line'")
+            raise typer.BadParameter(f"{value!r} is not LINE_NO:QTY[:LOT]", param_hint="'--line'")
         lot = bits[2] if len(bits) > 2 and bits[2].strip() else None
         field = f"lines[{len(parts)}]"
         parts.append(ShipmentMoveLine(int(bits[0]), parse_decimal(bits[1], f"{field}.quantity"), lot))
@@ -73,9 +73,9 @@ def print_shipments(shipments: Iterable[SupplierShipmentView]) -> None:
 
 def ship(
     ctx: typer.Context, reference: Reference,
-    line: Annotated[list[str] | None, typer.Option("--line", metavar="LINE:QTY[:LOT[:EXPIRY]]",
+    line: Annotated[list[str] | None, typer.Option("--line", metavar="LINE_NO:QTY[:LOT[:EXPIRY]]",
                                                    help="What the supplier shipped of an order line.")] = None,
-    serials: Annotated[list[str] | None, typer.Option("--serials", metavar="LINE:SN1,SN2,...",
+    serials: Annotated[list[str] | None, typer.Option("--serials", metavar="LINE_NO:SN1,SN2,...",
                                                       help="Serials shipped for a serial-tracked line.")] = None,
     scan: Annotated[list[str] | None, typer.Option("--scan", metavar="BARCODE", help="A GTIN or GS1 code.")] = None,
     transit: Annotated[str | None, typer.Option(help="A transit location (default: the only one).")] = None,

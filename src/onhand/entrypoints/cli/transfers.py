@@ -47,7 +47,7 @@ NewLines = Annotated[
 ]
 MoveLines = Annotated[
     list[str] | None,
-    typer.Option("--line", metavar="LINE:QTY[:LOT[:LOCATION]]", help="Part of a line; repeat. Default: all."),
+    typer.Option("--line", metavar="LINE_NO:QTY[:LOT[:LOCATION]]", help="Part of a line; repeat. Default: all."),
 ]
 Expected = Annotated[str | None, typer.Option("--expected", help="Expected arrival, YYYY-MM-DD.")]
 Carrier = Annotated[str | None, typer.Option(help="Carrier, e.g. Maersk.")]
@@ -76,7 +76,7 @@ def move_lines(values: list[str] | None) -> list[TransferMoveLine] | None:
     for value in values:
         parts = value.split(":")
         if not 2 <= len(parts) <= 4 or not parts[0].strip().isdigit() or not parts[1].strip():
-            raise typer.BadParameter(f"{value!r} is not LINE:QTY[:LOT[:LOCATION]]", param_hint="'--line'")
+            raise typer.BadParameter(f"{value!r} is not LINE_NO:QTY[:LOT[:LOCATION]]", param_hint="'--line'")
         lot = parts[2].strip() if len(parts) > 2 and parts[2].strip() else None
         location = parts[3].strip() if len(parts) > 3 and parts[3].strip() else None
         found.append(parse_transfer_move_line(f"lines[{len(found)}]", line_no=int(parts[0]), quantity=parts[1],
