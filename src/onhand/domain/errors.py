@@ -265,32 +265,28 @@ class Archived(Conflict):
         return {**super().to_dict(), "field": self.field, "what": self.what, "key": self.key}
 
 
-class StockOnHand(Conflict):
+class _FieldConflict(Conflict):
+    """A conflict that names the field refused and why (the shape of the two below)."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "field": self.field, "reason": self.reason}
+
+
+class StockOnHand(_FieldConflict):
     """Archiving an item or location that still holds stock (it would vanish from the lists)."""
 
     code = "stock_on_hand"
 
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.field = field
-        self.reason = reason
 
-    def to_dict(self) -> dict[str, object]:
-        return {**super().to_dict(), "field": self.field, "reason": self.reason}
-
-
-class ConfirmationRequired(Conflict):
+class ConfirmationRequired(_FieldConflict):
     """An action with consequences for the one asking, done only when `field` says so."""
 
     code = "confirmation_required"
-
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.field = field
-        self.reason = reason
-
-    def to_dict(self) -> dict[str, object]:
-        return {**super().to_dict(), "field": self.field, "reason": self.reason}
 
 
 class Unauthorized(OnhandError):
