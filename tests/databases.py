@@ -78,11 +78,17 @@ def empty_database(backend: str, directory: Path) -> Iterator[str]:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
+# A test's commit need not survive a crash of the server: without waiting for the WAL to
+# reach the disk a commit takes 0.15 ms instead of 1 ms here (PostgreSQL's docs,
+# "Non-Durable Settings"). What a transaction sees and locks is unchanged.
+NON_DURABLE = "-csynchronous_commit=off"
+
+
 def schema_url(schema: str) -> str:
     """The test PostgreSQL database, with `schema` first on the search path."""
     assert POSTGRES_URL is not None
     separator = "&" if "?" in POSTGRES_URL else "?"
-    return f"{POSTGRES_URL}{separator}options={quote(f'-csearch_path={schema}')}"
+    return f"{POSTGRES_URL}{separator}options={quote(f'-csearch_path={schema} {NON_DURABLE}')}"
 
 
 # ------------------------------------------------------------------------- SQLite
@@ -212,7 +218,9 @@ def _admin() -> Engine:
     with _pool_lock:
         if _admin_engine is None:
             assert POSTGRES_URL is not None
-            _admin_engine = create_engine(normalize_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+            _admin_engine = create_engine(
+                normalize_url(POSTGRES_URL), isolation_level="AUTOCOMMIT", connect_args={"options": NON_DURABLE}
+            )
         return _admin_engine
 
 
