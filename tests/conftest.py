@@ -12,7 +12,7 @@ import pytest
 from onhand import bootstrap
 from onhand.bootstrap import Onhand, open_onhand
 from tests import hypothesis_profiles  # noqa: F401  (registers and loads the profiles)
-from tests.databases import BACKENDS, empty_database, fresh_database, kept_engine
+from tests.databases import BACKENDS, empty_database, fresh_database, is_kept, kept_engine
 
 
 class Clock:
@@ -41,11 +41,20 @@ def clock() -> Clock:
     return Clock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
 
 
+def _close(onhand: Onhand) -> None:
+    """`Onhand.close`, but a kept engine keeps its connections: a CLI test opens and closes
+    Onhand in every command, and each command connected again (on PostgreSQL a new server
+    process). Handing the database out again closes them (tests/databases.py)."""
+    if not is_kept(onhand.engine):
+        onhand.engine.dispose()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def kept_engines() -> Iterator[None]:
     """One engine per test database for the whole process (tests/databases.py, "Engines")."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(bootstrap, "make_engine", kept_engine)
+        patch.setattr(Onhand, "close", _close)
         yield
 
 

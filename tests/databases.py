@@ -193,6 +193,11 @@ def forget_engine(url: str) -> None:
         engine.dispose()
 
 
+def is_kept(engine: Engine) -> bool:
+    with _engines_lock:
+        return any(kept is engine for kept in _kept.values())
+
+
 def kept_engine(url: str, **options: object) -> Engine:
     """`make_engine`, but one engine per handed-out URL and options for the whole process."""
     url = normalize_url(url)
