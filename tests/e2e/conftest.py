@@ -23,6 +23,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from onhand import services
+from onhand.adapters.tls import tls_context
 from onhand.bootstrap import Onhand
 from onhand.config import ApiLimits
 from onhand.domain.access.commands import CreateApiKey
@@ -156,7 +157,7 @@ def api_client_for(api_url: str) -> Iterator[ClientFactory]:
 
     def make(secret: str | None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {secret}"} if secret else {}
-        client = httpx.Client(base_url=api_url, headers=headers, timeout=30)
+        client = httpx.Client(base_url=api_url, headers=headers, timeout=30, verify=tls_context())
         clients.append(client)
         return client
 

@@ -7,6 +7,7 @@ import re
 import httpx
 
 from onhand import services
+from onhand.adapters.tls import tls_context
 from onhand.bootstrap import Onhand
 from onhand.domain.access.commands import AddUser
 
@@ -40,7 +41,7 @@ class WebClients:
         self._open: list[httpx.Client] = []
 
     def signed_in(self, email: str) -> httpx.Client:
-        client = httpx.Client(base_url=self.base_url, timeout=30)
+        client = httpx.Client(base_url=self.base_url, timeout=30, verify=tls_context())
         self._open.append(client)
         response = sign_in(client, email)
         assert response.status_code == 303, response.text

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 import httpx
 
+from onhand.adapters.tls import tls_context
 from onhand.domain.webhooks.views import PostResult
 
 DEFAULT_TIMEOUT = 10.0  # seconds: connecting, each read, the whole answer's wait
@@ -21,7 +22,7 @@ class HttpWebhookPoster:
     def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> PostResult:
         try:
             with httpx.Client(timeout=self._timeout, follow_redirects=False, transport=self._transport,
-                              trust_env=False) as client:
+                              trust_env=False, verify=tls_context()) as client:
                 response = client.post(url, content=body, headers=dict(headers))
         except httpx.TimeoutException:
             return PostResult(None, "timed out")

@@ -23,6 +23,7 @@ import httpx
 from onhand.adapters.channels.amazon.credentials import AmazonCredentials
 from onhand.adapters.channels.amazon.listings import listings_feed, patch_body
 from onhand.adapters.channels.amazon.orders import parse_order_items_page, parse_orders_page
+from onhand.adapters.tls import tls_context
 from onhand.domain.channels.amazon import AmazonOrderLine, OrdersPage
 from onhand.domain.errors import InvalidInput, PushFailed
 
@@ -64,7 +65,8 @@ class AmazonClient:
     ) -> None:
         self._credentials = credentials
         self._lwa_url = lwa_url
-        self._http = httpx.Client(base_url=base_url.rstrip("/"), timeout=TIMEOUT, transport=transport)
+        self._http = httpx.Client(base_url=base_url.rstrip("/"), timeout=TIMEOUT, transport=transport,
+                                  verify=tls_context())
         self._sleep = sleep
         self._now = now
         self._token: tuple[str, datetime] | None = None

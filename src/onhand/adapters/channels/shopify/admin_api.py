@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from onhand.adapters.tls import tls_context
 from onhand.domain.channels.documents import FulfilmentToCreate, QuantityToSet
 from onhand.domain.channels.records import ChannelRecord
 from onhand.domain.errors import ChannelThrottled, PushFailed
@@ -84,7 +85,7 @@ class ShopifyAdmin:
         try:
             if self._client is not None:
                 return self._client.request(method, self._base + path, headers=self._headers, **kwargs)
-            with httpx.Client(timeout=TIMEOUT) as client:
+            with httpx.Client(timeout=TIMEOUT, verify=tls_context()) as client:
                 return client.request(method, self._base + path, headers=self._headers, **kwargs)
         except httpx.TimeoutException:
             raise PushFailed(self._name, "no answer in time", uncertain=True) from None
