@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, Literal, cast
 
 import httpx
@@ -132,19 +133,32 @@ def api_url(api_server: tuple[AppSwitch, str], api_app: FastAPI, onhand: Onhand)
         api_app.state.onhand = None
 
 
-@dataclass(frozen=True)
 class ApiKeys:
-    admin: str
-    operator: str
-    viewer: str
+    """An admin, an operator and a viewer key, each made when a test first asks for it
+    (most tests use one)."""
+
+    def __init__(self, onhand: Onhand) -> None:
+        self._onhand = onhand
+
+    def _secret(self, role: str) -> str:
+        return services.keys.create_api_key(self._onhand, CreateApiKey(name=f"{role} key", role=role)).secret
+
+    @cached_property
+    def admin(self) -> str:
+        return self._secret("admin")
+
+    @cached_property
+    def operator(self) -> str:
+        return self._secret("operator")
+
+    @cached_property
+    def viewer(self) -> str:
+        return self._secret("viewer")
 
 
 @pytest.fixture
 def api_keys(onhand: Onhand) -> ApiKeys:
-    def secret(role: str) -> str:
-        return services.keys.create_api_key(onhand, CreateApiKey(name=f"{role} key", role=role)).secret
-
-    return ApiKeys(admin=secret("admin"), operator=secret("operator"), viewer=secret("viewer"))
+    return ApiKeys(onhand)
 
 
 ClientFactory = Callable[[str | None], httpx.Client]

@@ -90,7 +90,10 @@ def test_a_key_is_renamed_and_its_role_changed(api_admin: httpx.Client) -> None:
     assert unknown.status_code == 422 and unknown.json()["error"]["field"] == "role"
 
 
-def test_a_keys_last_use_shows_in_the_list(api_admin: httpx.Client, api_viewer: httpx.Client, clock) -> None:
+def test_a_keys_last_use_shows_in_the_list(
+    api_admin: httpx.Client, api_viewer: httpx.Client, api_keys: ApiKeys, clock
+) -> None:
+    assert api_keys.operator  # a key that is never used
     api_viewer.get("/api/v1/items")
     listed = {k["name"]: k for k in api_admin.get("/api/v1/keys").json()["keys"]}
     assert listed["viewer key"]["last_used_at"] is not None
