@@ -126,10 +126,11 @@ class Onhand:
         with self.writing() as uow:
             return work(uow)
 
-    def group_writer(self, *, window: float = WINDOW_S) -> GroupWriter:
-        """A writer for this database, many requests per transaction (adapters/db/group_commit.py),
-        waiting `window` seconds for more after a group's first; the caller closes it."""
-        return GroupWriter(self._database, window=window)
+    def group_writer(self, *, writers: int | None = None, window: float = WINDOW_S) -> GroupWriter:
+        """A writer for this database, many requests per transaction (adapters/db/group_commit.py):
+        `writers` threads (SQLite: always one), each waiting `window` seconds for more after a
+        group's first; the caller closes it."""
+        return GroupWriter(self._database, writers=writers, window=window)
 
     def writing_through(self, writer: GroupWriter) -> Onhand:
         """This Onhand with every `in_transaction` write (and its `acting_as` twins') run by `writer`."""
@@ -210,8 +211,11 @@ class Onhand:
 @contextmanager
 def serving(onhand: Onhand) -> Iterator[Onhand]:
     """The Onhand a server hands its requests while the block runs: its writes group-committed
-    (`Onhand.grouping_writes`) unless ONHAND_GROUP_COMMIT=off."""
-    if not Settings.from_env(str(onhand.engine.url)).group_commit:
+    (`Onhand.grouping_writes`) when ONHAND_GROUP_COMMIT is on, or unset on SQLite. PostgreSQL
+    runs concurrent transactions side by side, which a few group writers were measured to
+    serialize at a cost (benchmarks/README.md, "HTTP adjustments")."""
+    chosen = Settings.from_env(str(onhand.engine.url)).group_commit
+    if not (chosen if chosen is not None else onhand.engine.dialect.name == "sqlite"):
         yield onhand
         return
     with onhand.grouping_writes() as grouped:

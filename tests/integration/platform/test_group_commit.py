@@ -86,7 +86,7 @@ def in_one_group(onhand, requests: dict[str, Callable[[Any], Any]]) -> dict[str,
     """Run `requests` (name → call of a service on a context) through a group writer, all in
     one group: they are queued while the writer is held by a request before them. What each
     returned or raised, by name."""
-    writer = onhand.group_writer()
+    writer = onhand.group_writer(writers=1)  # PostgreSQL's others would take the queued ones
     grouped = onhand.writing_through(writer)
     holding, release = threading.Event(), threading.Event()
 
