@@ -6,9 +6,11 @@ H1  3,000 adjustments (at scale 1) sent by 32 concurrent clients over keep-alive
     connections to the real HTTP server (uvicorn serving `create_app`, as `onhand serve`
     does), `POST /api/v1/adjustments`, each +1 or −1 of a random SKU at a random warehouse
     with an Idempotency-Key of its own; once with a transaction per write
-    (ONHAND_GROUP_COMMIT=off) and once with the writes group-committed (the default), on
-    the same database, one after the other. Timed: each answer (p50, p95, p99), and the
-    throughput from the first request to the last answer. Every answer must be a 201.
+    (ONHAND_GROUP_COMMIT=off) and once with the writes group-committed (one writer,
+    `--window-ms`), on the same database, one after the other. Timed: each answer (p50,
+    p95, p99), the throughput from the first request to the last answer, and the process's
+    CPU per adjustment (server and clients; the steadiest figure on a shared machine).
+    Every answer must be a 201.
 Checks, untimed: the stock report equals what the clients posted, and `verify` passes.
 
 Beside the figures: the load average, and the raw `sqlite3` calibration loop
@@ -26,7 +28,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from decimal import Decimal
 
 import httpx
@@ -35,6 +37,7 @@ from benchmarks.cli import add_run_options, check_scale, run_on_each_database, s
 from benchmarks.raw_loop import raw_loop
 from benchmarks.timing import percentile
 from onhand import services
+from onhand.adapters.db.group_commit import WINDOW_S
 from onhand.bootstrap import Onhand, open_onhand
 from onhand.domain.access.commands import CreateApiKey
 from onhand.domain.catalog.commands import CreateItem, CreateLocation
@@ -61,17 +64,24 @@ def setup(onhand: Onhand) -> str:
 
 
 @contextmanager
-def served(onhand: Onhand, grouped: bool) -> Iterator[str]:
+def served(onhand: Onhand, window: float | None) -> Iterator[str]:
+    """The API on `onhand` served by uvicorn; writes group-committed with this window (None: not)."""
     from tests.e2e.conftest import serve_api
 
-    with (onhand.grouping_writes() if grouped else nullcontext(onhand)) as target, \
-            serve_api(create_app(target), lifespan="off") as url:
-        yield url
+    writer = onhand.group_writer(window=window) if window is not None else None
+    target = onhand.writing_through(writer) if writer is not None else onhand
+    try:
+        with serve_api(create_app(target), lifespan="off") as url:
+            yield url
+    finally:
+        if writer is not None:
+            writer.close()
 
 
-def run_mode(onhand: Onhand, secret: str, grouped: bool, count: int, rng: random.Random,
+def run_mode(onhand: Onhand, secret: str, window: float | None, count: int, rng: random.Random,
              book: Counter[tuple[str, str]]) -> bool:
-    mode = "group commit" if grouped else "a transaction per write"
+    grouped = window is not None
+    mode = f"group commit ({window * 1000:g} ms window)" if window is not None else "a transaction per write"
     requests = []
     for n in range(count):
         sku, place, quantity = f"SKU-{rng.randrange(SKUS)}", rng.choice(WAREHOUSES), rng.choice((1, -1))
@@ -79,7 +89,7 @@ def run_mode(onhand: Onhand, secret: str, grouped: bool, count: int, rng: random
     local = threading.local()
     clients: list[httpx.Client] = []
     lock = threading.Lock()
-    with served(onhand, grouped) as url:
+    with served(onhand, window) as url:
 
         def send(request: tuple[str, str, str, int]) -> tuple[float, int]:
             client = getattr(local, "client", None)
@@ -95,10 +105,10 @@ def run_mode(onhand: Onhand, secret: str, grouped: bool, count: int, rng: random
             answer = client.post("/api/v1/adjustments", json=body, headers={"Idempotency-Key": key})
             return (time.perf_counter() - started) * 1000, answer.status_code
 
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.process_time()
         with ThreadPoolExecutor(CLIENTS) as pool:
             answers = list(pool.map(send, requests))
-        seconds = time.perf_counter() - began
+        seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
         for client in clients:
             client.close()
     times = [ms for ms, _status in answers]
@@ -109,7 +119,8 @@ def run_mode(onhand: Onhand, secret: str, grouped: bool, count: int, rng: random
             book[(sku, place)] += quantity
     say(f"H1 {mode}: {count} adjustments by {CLIENTS} clients in {seconds:.2f} s = {count / seconds:.0f}/s; "
         f"p50 {percentile(times, 0.5):.1f} ms, p95 {percentile(times, 0.95):.1f} ms, "
-        f"p99 {percentile(times, 0.99):.1f} ms; {server_errors} 5xx, {not_created} not 201")
+        f"p99 {percentile(times, 0.99):.1f} ms; {server_errors} 5xx, {not_created} not 201; "
+        f"CPU {cpu / count * 1000:.2f} ms per adjustment (server and clients: this process)")
     return not_created == 0
 
 
@@ -121,7 +132,7 @@ def books_agree(onhand: Onhand, book: Counter[tuple[str, str]]) -> bool:
     return stored == wanted
 
 
-def run_one(url: str, description: str, *, scale: float, seed: int) -> bool:
+def run_one(url: str, description: str, *, scale: float, seed: int, window: float) -> bool:
     rng = random.Random(seed)
     count = max(CLIENTS, round(ADJUSTMENTS * scale))
     say(f"database: {description}")
@@ -130,8 +141,8 @@ def run_one(url: str, description: str, *, scale: float, seed: int) -> bool:
     try:
         secret = setup(onhand)
         book: Counter[tuple[str, str]] = Counter()
-        ok = run_mode(onhand, secret, False, count, rng, book)
-        ok = run_mode(onhand, secret, True, count, rng, book) and ok
+        ok = run_mode(onhand, secret, None, count, rng, book)
+        ok = run_mode(onhand, secret, window, count, rng, book) and ok
         agree = books_agree(onhand, book)
         verified = services.integrity.verify(onhand).ok
         say(f"checks: stock equals what was posted {'ok' if agree else 'FAILED'}; "
@@ -145,10 +156,13 @@ def run_one(url: str, description: str, *, scale: float, seed: int) -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     add_run_options(parser)
+    parser.add_argument("--window-ms", type=float, default=WINDOW_S * 1000,
+                        help=f"how long the group writer waits for more after a group's first "
+                             f"(default {WINDOW_S * 1000:g})")
     args = parser.parse_args(argv)
     check_scale(parser, args)
     return run_on_each_database(args, "HTTP adjustments benchmark", lambda url, description: run_one(
-        url, description, scale=args.scale, seed=args.seed))
+        url, description, scale=args.scale, seed=args.seed, window=args.window_ms / 1000))
 
 
 if __name__ == "__main__":
