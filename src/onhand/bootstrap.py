@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import Engine
 
@@ -19,6 +20,7 @@ from onhand.adapters.accounting.exports import JournalExporter, journal_exporter
 from onhand.adapters.accounting.sdks import LazyPushers, load
 from onhand.adapters.channels.gateways import ChannelAdapters
 from onhand.adapters.db.engine import make_engine
+from onhand.adapters.db.group_commit import WINDOW_S, GroupWriter
 from onhand.adapters.db.migrate import upgrade
 from onhand.adapters.db.uow import SqlDatabase, SqlUnitOfWork
 from onhand.adapters.webhooks.http import HttpWebhookPoster
@@ -32,10 +34,13 @@ from onhand.services.context import JournalPusher
 from onhand.services.feed import recorder as change_feed
 from onhand.services.limits import Limits
 from onhand.services.orders import backorders
+from onhand.services.ports import UnitOfWork
 from onhand.services.ports.channels import ChannelGateways
 from onhand.services.ports.webhooks import WebhookPoster
 from onhand.services.subscribers import Subscriber, Subscribers
 from onhand.services.valuation.posting_values import on_postings_written as value_postings_written
+
+T = TypeVar("T")
 
 
 def utc_now() -> datetime:
@@ -91,6 +96,8 @@ class Onhand:
         self._webhook_poster = webhook_poster or HttpWebhookPoster()
         self._changes = threading.Event()
         self._database.feed_listeners.append(self._changes.set)
+        # The writer of a server's writes (`grouping_writes`); None: each write its own transaction.
+        self._group: GroupWriter | None = None
 
     @property
     def actor(self) -> Actor:
@@ -110,6 +117,37 @@ class Onhand:
     def writing(self) -> Iterator[SqlUnitOfWork]:
         with self._database.writing(self._actor) as uow:
             yield uow
+
+    def transact(self, work: Callable[[UnitOfWork], T]) -> T:
+        """`work` in a write transaction, once: its own, or its savepoint in a group's
+        transaction when this Onhand groups its writes (`grouping_writes`)."""
+        if self._group is not None:
+            return self._group.run(self._actor, work)
+        with self.writing() as uow:
+            return work(uow)
+
+    def group_writer(self, *, writers: int | None = None, window: float = WINDOW_S) -> GroupWriter:
+        """A writer for this database, many requests per transaction (adapters/db/group_commit.py):
+        `writers` threads (SQLite: always one), each waiting `window` seconds for more after a
+        group's first; the caller closes it."""
+        return GroupWriter(self._database, writers=writers, window=window)
+
+    def writing_through(self, writer: GroupWriter) -> Onhand:
+        """This Onhand with every `in_transaction` write (and its `acting_as` twins') run by `writer`."""
+        twin = copy.copy(self)
+        twin._group = writer
+        return twin
+
+    @contextmanager
+    def grouping_writes(self) -> Iterator[Onhand]:
+        """This Onhand writing through a group writer while the block runs: for a server, where
+        many requests write at once. This Onhand itself (the worker, the CLI) keeps a
+        transaction per write."""
+        writer = self.group_writer()
+        try:
+            yield self.writing_through(writer)
+        finally:
+            writer.close()
 
     @contextmanager
     def writing_briefly(self) -> Iterator[SqlUnitOfWork]:
@@ -168,6 +206,20 @@ class Onhand:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+@contextmanager
+def serving(onhand: Onhand) -> Iterator[Onhand]:
+    """The Onhand a server hands its requests while the block runs: its writes group-committed
+    (`Onhand.grouping_writes`) when ONHAND_GROUP_COMMIT is on, or unset on SQLite. PostgreSQL
+    runs concurrent transactions side by side, which a few group writers were measured to
+    serialize at a cost (benchmarks/README.md, "HTTP adjustments")."""
+    chosen = Settings.from_env(str(onhand.engine.url)).group_commit
+    if not (chosen if chosen is not None else onhand.engine.dialect.name == "sqlite"):
+        yield onhand
+        return
+    with onhand.grouping_writes() as grouped:
+        yield grouped
 
 
 def open_onhand(

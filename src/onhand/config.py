@@ -136,6 +136,17 @@ def _sqlite_synchronous(text: str | None, profile: Profile) -> Literal["FULL", "
     return "FULL" if value == "FULL" else "NORMAL"
 
 
+def _group_commit(text: str | None) -> bool | None:
+    """on: a server runs its writes in group commits; off: each its own transaction; unset
+    (None): on for SQLite, off for PostgreSQL (docs/architecture.md, "Group commit")."""
+    if not text or not text.strip():
+        return None
+    value = text.strip().lower()
+    if value not in ("on", "off"):
+        raise InvalidInput("ONHAND_GROUP_COMMIT", f"{text!r} is not one of on, off")
+    return value == "on"
+
+
 def _positive_int(name: str, text: object, default: int) -> int:
     text = str(text).strip()
     if not text:
@@ -167,6 +178,7 @@ class Environment(BaseSettings):
     database_url: str | None = None
     profile: Profile = Profile.DEVELOPMENT
     sqlite_synchronous: str | None = None
+    group_commit: str | None = None
     idempotency_ttl_hours: timedelta = DEFAULT_IDEMPOTENCY_TTL
     max_posting_lines: int = DEFAULT_MAX_POSTING_LINES
     max_body_bytes: int = 4 * MIB
@@ -260,6 +272,9 @@ class Settings:
     quickbooks: QuickBooksSettings | None = None
     profile: Profile = Profile.DEVELOPMENT
     sqlite_synchronous: Literal["FULL", "NORMAL"] = "NORMAL"
+    # Whether a server (`onhand serve`, `app_from_env`) commits its writes in groups (None:
+    # on SQLite only, where it was measured not to cost throughput; see bootstrap.serving).
+    group_commit: bool | None = None
     # How long a write's idempotency key is remembered; a repeat after that is a new request.
     idempotency_ttl: timedelta = DEFAULT_IDEMPOTENCY_TTL
     max_posting_lines: int = DEFAULT_MAX_POSTING_LINES
@@ -275,6 +290,7 @@ class Settings:
         file, ONHAND_XERO_TOKEN_URL) or ONHAND_XERO_ACCESS_TOKEN (+ ONHAND_XERO_API_URL); QuickBooks
         Online: ONHAND_QBO_REALM_ID with the same ONHAND_QBO_* names (+ ONHAND_QBO_ENVIRONMENT);
         ONHAND_PROFILE (development, production), ONHAND_SQLITE_SYNCHRONOUS (full, normal),
+        ONHAND_GROUP_COMMIT (on, off),
         ONHAND_IDEMPOTENCY_TTL_HOURS, ONHAND_MAX_POSTING_LINES (lines of one posting or document,
         rows of one import); ONHAND_WEBHOOK_KEY (32 characters or more) or ONHAND_WEBHOOK_KEY_FILE
         (README's configuration table)."""
@@ -294,6 +310,7 @@ class Settings:
             quickbooks=quickbooks,
             profile=env.profile,
             sqlite_synchronous=_sqlite_synchronous(env.sqlite_synchronous, env.profile),
+            group_commit=_group_commit(env.group_commit),
             idempotency_ttl=env.idempotency_ttl_hours,
             max_posting_lines=env.max_posting_lines,
             webhook_key=env.webhook_key,

@@ -8,6 +8,7 @@ operator or viewer key.
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -121,16 +122,28 @@ def point_app(app: FastAPI, onhand: Onhand) -> FastAPI:
     return app
 
 
+@contextmanager
+def as_served(onhand: Onhand) -> Iterator[Onhand]:
+    """`onhand` as a server runs it: its writes group-committed (adapters/db/group_commit.py),
+    unless ONHAND_TEST_GROUP_COMMIT=off runs the HTTP tests with a transaction per write."""
+    if os.environ.get("ONHAND_TEST_GROUP_COMMIT", "on").strip().lower() == "off":
+        yield onhand
+        return
+    with onhand.grouping_writes() as grouped:
+        yield grouped
+
+
 @pytest.fixture
 def api_url(api_server: tuple[AppSwitch, str], api_app: FastAPI, onhand: Onhand) -> Iterator[str]:
     switch, url = api_server
-    switch.app = point_app(api_app, onhand)
-    try:
-        yield url
-    finally:
-        switch.app = None
-        switch.wait_until_idle()
-        api_app.state.onhand = None
+    with as_served(onhand) as served:
+        switch.app = point_app(api_app, served)
+        try:
+            yield url
+        finally:
+            switch.app = None
+            switch.wait_until_idle()
+            api_app.state.onhand = None
 
 
 class ApiKeys:

@@ -52,6 +52,10 @@ class JournalPusher(Protocol):
 class ServiceContext(Protocol):
     def writing(self) -> AbstractContextManager[UnitOfWork]: ...
 
+    # `work` in a write transaction, once (`in_transaction` retries): a transaction of its
+    # own, or in a server its savepoint in a group's transaction (adapters/db/group_commit.py).
+    def transact(self, work: Callable[[UnitOfWork], T]) -> T: ...
+
     # A write that gives up at once (TransientConflict) rather than wait for a lock: for
     # bookkeeping a request may skip (a key's last use), never for a business action.
     def writing_briefly(self) -> AbstractContextManager[UnitOfWork]: ...
@@ -166,8 +170,7 @@ def in_transaction(ctx: ServiceContext, work: Callable[[UnitOfWork], T]) -> T:
     transaction got in the way; `work` must start from scratch each time."""
     for attempt in range(MAX_ATTEMPTS):
         try:
-            with ctx.writing() as uow:
-                return work(uow)
+            return ctx.transact(work)
         except TransientConflict:
             if attempt == MAX_ATTEMPTS - 1:
                 raise

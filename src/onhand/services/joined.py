@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from onhand.domain.accounting.journal import Journal
 from onhand.domain.actors import Actor
@@ -22,6 +23,8 @@ from onhand.services.context import JournalPusher, ServiceContext, UnitOfWork
 from onhand.services.limits import Limits
 from onhand.services.ports.channels import ChannelGateways
 from onhand.services.ports.webhooks import WebhookPoster
+
+T = TypeVar("T")
 
 
 class Spoiled(Exception):
@@ -45,6 +48,10 @@ class Joined:
             raise
 
     writing_briefly = writing
+
+    def transact(self, work: Callable[[UnitOfWork], T]) -> T:
+        with self.writing() as uow:
+            return work(uow)
     reading = writing
 
     def now(self) -> datetime:

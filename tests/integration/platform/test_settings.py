@@ -7,9 +7,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
-from onhand.bootstrap import open_onhand
+from onhand import services
+from onhand.bootstrap import open_onhand, serving
 from onhand.config import Settings
 from onhand.domain.errors import InvalidInput
+from tests.integration.helpers import add_item, level
 
 FULL, NORMAL = 2, 1  # PRAGMA synchronous
 
@@ -42,6 +44,7 @@ def test_sqlite_commits_reach_the_disk_before_returning_under_the_production_pro
 @pytest.mark.parametrize(("name", "value"), [
     ("ONHAND_PROFILE", "staging"), ("ONHAND_SQLITE_SYNCHRONOUS", "off"),
     ("ONHAND_IDEMPOTENCY_TTL_HOURS", "0"), ("ONHAND_IDEMPOTENCY_TTL_HOURS", "a day"),
+    ("ONHAND_GROUP_COMMIT", "yes"),
 ])
 def test_a_wrong_setting_is_refused_naming_the_variable(monkeypatch, name, value):
     monkeypatch.setenv(name, value)
@@ -69,3 +72,16 @@ def test_empty_variables_are_unset_and_secrets_never_shown(monkeypatch):
     with pytest.raises(InvalidInput) as error:
         ApiLimits.from_env()
     assert error.value.field == "ONHAND_AUTH_FAILURE_BURST"
+
+
+@pytest.mark.parametrize("setting", [None, "on", "off", " OFF "])
+def test_a_server_groups_its_writes_when_told_and_unless_told_on_sqlite_only(onhand, monkeypatch, setting):
+    monkeypatch.delenv("ONHAND_GROUP_COMMIT", raising=False)
+    if setting is not None:
+        monkeypatch.setenv("ONHAND_GROUP_COMMIT", setting)
+    with serving(onhand) as served:
+        grouped = served is not onhand
+        add_item(served, "TEA")  # a write, through the group writer or not
+    told = {"on": True, "off": False}.get((setting or "").strip().lower())
+    assert grouped == (told if told is not None else onhand.engine.dialect.name == "sqlite")
+    assert level(onhand, "TEA") == (0, 0, 0) and services.items.get_item(onhand, "TEA").sku == "TEA"

@@ -286,7 +286,8 @@ class SqlUnitOfWork:
         self._subscribers.publish(self, event)
 
 
-def _is_retryable(exc: DBAPIError) -> bool:
+def is_retryable(exc: DBAPIError) -> bool:
+    """Whether a database error is one a retry of the whole write may not meet again."""
     if exc.connection_invalidated:
         # The server closed the connection (restart, idle timeout): the pool has dropped
         # it, and nothing of the transaction was committed, so a retry is safe.
@@ -342,6 +343,20 @@ class SqlDatabase:
         finally:
             self._writer.release()
 
+    @contextmanager
+    def group_transaction(self) -> Iterator[Connection]:
+        """One write transaction for a group of requests (adapters/db/group_commit.py), which
+        opens a unit of work per request on it; this process's other writers wait their turn
+        on SQLite as for any write. A failure to begin or commit is a TransientConflict: nothing
+        of the group was committed, and each of its requests may be run again."""
+        try:
+            with self._write_turn(True, None), self.engine.connect() as conn:
+                conn = conn.execution_options(**{WRITE_OPTION: True})
+                with conn.begin():
+                    yield conn
+        except DBAPIError as exc:
+            raise TransientConflict(str(exc.orig).splitlines()[0]) from exc
+
     def _transaction(
         self, *, write: bool, actor: Actor = SYSTEM, lock_wait_ms: int | None = None
     ) -> Iterator[SqlUnitOfWork]:
@@ -368,6 +383,6 @@ class SqlDatabase:
                     listener()
         except DBAPIError as exc:
             # A brief write is bookkeeping that may be skipped: any failure of it is one to skip.
-            if lock_wait_ms is not None or _is_retryable(exc):
+            if lock_wait_ms is not None or is_retryable(exc):
                 raise TransientConflict(str(exc.orig).splitlines()[0]) from exc
             raise

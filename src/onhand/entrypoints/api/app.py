@@ -8,13 +8,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, ExitStack, asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from onhand import __version__
-from onhand.bootstrap import Onhand, open_onhand
+from onhand.bootstrap import Onhand, open_onhand, serving
 from onhand.config import ApiLimits
 from onhand.entrypoints.api import errors
 from onhand.entrypoints.api.body_limit import BodyLimit
@@ -83,18 +83,22 @@ def create_app(onhand: Onhand, *, limits: ApiLimits | None = None) -> FastAPI:
 
 
 def app_from_env() -> FastAPI:
-    """The HTTP API on the database of ONHAND_DATABASE_URL, closed when the server stops."""
+    """The HTTP API on the database of ONHAND_DATABASE_URL, its writes group-committed
+    (ONHAND_GROUP_COMMIT), closed when the server stops."""
     limits = ApiLimits.from_env()
     onhand = open_onhand()
+    running = ExitStack()
+    served = running.enter_context(serving(onhand))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         try:
             yield
         finally:
+            running.close()  # the writers finish what is queued
             onhand.close()
 
-    return _build(onhand, limits, lifespan=lifespan)
+    return _build(served, limits, lifespan=lifespan)
 
 
 def _build(onhand: Onhand, limits: ApiLimits, lifespan: Lifespan | None) -> FastAPI:

@@ -12,7 +12,7 @@ import typer
 from rich.text import Text
 
 from onhand import services
-from onhand.bootstrap import Onhand
+from onhand.bootstrap import Onhand, serving
 from onhand.config import default_database_url, default_demo_database_url
 from onhand.domain.access.commands import CreateApiKey
 from onhand.entrypoints.cli.errors import PORT_IN_USE_EXIT_CODE, fail
@@ -51,8 +51,10 @@ def run_server(target: Onhand, host: str, port: int) -> None:
     # One line per request comes from the app's request log (onhand.api.requests), with
     # its id and the key's name; uvicorn's own access log would repeat it without them.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    uvicorn.run(create_app(target, limits=ApiLimits.from_env()), host=host, port=port, access_log=False,
-                **SERVER_OPTIONS)
+    # The worker (in this process or not) keeps `target`: a transaction per write.
+    with serving(target) as served:
+        uvicorn.run(create_app(served, limits=ApiLimits.from_env()), host=host, port=port, access_log=False,
+                    **SERVER_OPTIONS)
 
 
 def serve(

@@ -92,6 +92,29 @@ class LocationCache:
         self._entry = (version, places)
 
 
+class GroupLocationCache(LocationCache):
+    """The location cache as the requests of one group commit see it (adapters/db/group_commit.py).
+
+    Reads fall through to the process's cache; what a request loads is kept here until the
+    group has committed (`publish`). A request may read the settings version another request
+    of its group raised and not yet committed: if the group's commit fails, what it loaded
+    must not be left in the shared cache under a version that may later mean something else.
+    """
+
+    def __init__(self, shared: LocationCache) -> None:
+        super().__init__()
+        self._shared = shared
+
+    def get(self, version: int) -> tuple[Location, ...] | None:
+        mine = super().get(version)
+        return mine if mine is not None else self._shared.get(version)
+
+    def publish(self) -> None:
+        """After the group's commit: what its requests loaded is the committed truth."""
+        if self._entry is not None:
+            self._shared.put(*self._entry)
+
+
 class LocationRepository:
     def __init__(
         self, conn: Connection, cache: LocationCache, settings: CompanyRepository, publish: Publish = ignore

@@ -1,0 +1,97 @@
+"""Concurrent requests through a real server whose writes are group-committed
+(adapters/db/group_commit.py): each client gets its own result or its own error."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import event
+
+from onhand import services
+from onhand.bootstrap import Onhand
+from onhand.entrypoints.api.app import create_app
+from tests.e2e.conftest import ApiKeys, serve_api
+
+CLIENTS = 32
+
+
+def adjustment(sku: str, quantity: int) -> dict[str, Any]:
+    return {"location": "NY", "reason": "found" if quantity > 0 else "lost",
+            "lines": [{"sku": sku, "quantity": str(quantity)}]}
+
+
+def change_at_ny(posting: dict[str, Any]) -> tuple[str, Decimal]:
+    (move,) = posting["moves"]
+    quantity = Decimal(move["quantity"])
+    return move["sku"], quantity if move["to_location"] == "NY" else -quantity
+
+
+@pytest.mark.usefixtures("api_stocked")
+def test_concurrent_clients_of_a_group_committing_server_each_get_their_own_answers(
+    onhand: Onhand, api_keys: ApiKeys
+) -> None:
+    # Given 10 TEA-1 at NY and a server whose writes one writer commits in groups …
+    group_commits: list[int] = []
+
+    def count(_conn: Any) -> None:
+        if threading.current_thread().name.startswith("onhand-writer"):
+            group_commits.append(1)
+
+    barrier = threading.Barrier(CLIENTS)
+    problems: list[str] = []
+    taken: Counter[int] = Counter()
+    event.listen(onhand.engine, "commit", count)
+    with onhand.grouping_writes() as grouped, serve_api(create_app(grouped), lifespan="off") as url:
+
+        def client_run(number: int) -> None:
+            with httpx.Client(base_url=url, timeout=60,
+                              headers={"Authorization": f"Bearer {api_keys.operator}"}) as client:
+                barrier.wait()
+                key = {"Idempotency-Key": f"found-{number}"}
+                # … each client adds one with a key of its own,
+                first = client.post("/api/v1/adjustments", json=adjustment("TEA-1", 1), headers=key)
+                if first.status_code != 201 or change_at_ny(first.json()) != ("TEA-1", 1):
+                    problems.append(f"{number} add: {first.status_code} {first.text}")
+                    return
+                # sends it again (the first posting, not a second one),
+                again = client.post("/api/v1/adjustments", json=adjustment("TEA-1", 1), headers=key)
+                if again.status_code != 201 or again.json()["id"] != first.json()["id"]:
+                    problems.append(f"{number} repeat: {again.status_code} {again.text}")
+                # takes two (posted, or refused when too few are left),
+                take = client.post("/api/v1/adjustments", json=adjustment("TEA-1", -2))
+                if take.status_code == 201 and change_at_ny(take.json()) == ("TEA-1", -2):
+                    taken[number] += 1
+                elif take.status_code != 409 or take.json()["error"]["code"] != "insufficient_stock":
+                    problems.append(f"{number} take: {take.status_code} {take.text}")
+                # names an item that does not exist,
+                unknown = client.post("/api/v1/adjustments", json=adjustment(f"NOPE-{number}", 1))
+                error = unknown.json().get("error", {})
+                if (unknown.status_code, error.get("field"), error.get("key")) != (404, "lines[0].sku",
+                                                                                   f"NOPE-{number}"):
+                    problems.append(f"{number} unknown: {unknown.status_code} {unknown.text}")
+                # and reuses its key for another request.
+                reused = client.post("/api/v1/adjustments", json=adjustment("TEA-1", 5), headers=key)
+                if reused.status_code != 409 or reused.json()["error"]["code"] != "idempotency_conflict":
+                    problems.append(f"{number} reused key: {reused.status_code} {reused.text}")
+
+        threads = [threading.Thread(target=client_run, args=(n,)) for n in range(CLIENTS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    event.remove(onhand.engine, "commit", count)
+
+    # Then every client got its own answers: its posting, its repeat, its refusals …
+    assert problems == []
+    # … the books hold exactly what was posted, nothing of what was refused …
+    levels = services.stock.stock_levels(onhand, sku="TEA-1", location="NY").levels
+    on_hand = sum((level.on_hand for level in levels), Decimal(0))  # no row when none is left
+    assert on_hand == 10 + CLIENTS - 2 * sum(taken.values()) >= 0
+    assert services.integrity.verify(onhand).ok
+    # … and the writer committed them in groups: fewer commits than the writes it ran.
+    assert 0 < len(group_commits) < 5 * CLIENTS

@@ -1,0 +1,269 @@
+"""Group commit (adapters/db/group_commit.py): many requests in one transaction, each under
+its own savepoint. A request that fails is rolled back alone and leaves no trace; the
+others are committed by the group's one COMMIT; a COMMIT that fails fails them all as
+transient, and each is retried."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import event, func, select
+
+from onhand import services
+from onhand.adapters.db.repositories.places import GroupLocationCache, LocationCache
+from onhand.adapters.db.tables.audit import audit_log
+from onhand.adapters.db.tables.core import idempotency_keys, lots, postings
+from onhand.adapters.db.tables.feed import events
+from onhand.domain.catalog.commands import CreateLocation
+from onhand.domain.catalog.locations import Location, LocationKind
+from onhand.domain.errors import InsufficientStock, OnhandError, TransientConflict
+from onhand.domain.ledger.commands import PostAdjustment
+from onhand.services.context import in_transaction
+from onhand.services.ledger.postings import StockLine
+from tests.integration.helpers import add_item, add_place, adjust, level
+
+
+class Refused(OnhandError):
+    """What a request raises after all of its work (as a last subscriber refusing might)."""
+
+
+class FailsAfterItsWork:
+    """A service context whose every write does all of its work — posting, lot, idempotency
+    record, audit entry, events — and then raises `Refused` inside its transaction."""
+
+    def __init__(self, ctx: Any) -> None:
+        self._ctx = ctx
+
+    def transact(self, work: Callable[[Any], Any]) -> Any:
+        def then_refuse(uow: Any) -> Any:
+            work(uow)
+            raise Refused("refused after its work")
+
+        return self._ctx.transact(then_refuse)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._ctx, name)
+
+
+def adjustment(sku: str, quantity: int, lot: str | None = None) -> PostAdjustment:
+    return PostAdjustment(location="NY", reason="found", lines=[StockLine(sku, Decimal(quantity), lot)])
+
+
+def at_ny(view: Any) -> Decimal:
+    """What a posting changed at NY."""
+    (move,) = view.moves
+    return move.quantity if move.to_location == "NY" else -move.quantity
+
+
+def counts(onhand) -> dict[str, int]:
+    with onhand.reading() as uow:
+        return {name: uow.connection.execute(select(func.count()).select_from(table)).scalar_one()
+                for name, table in (("postings", postings), ("audit", audit_log), ("keys", idempotency_keys),
+                                    ("events", events), ("lots", lots))}
+
+
+@contextmanager
+def commits_counted(onhand) -> Iterator[list[int]]:
+    counted: list[int] = []
+
+    def count(_conn: Any) -> None:
+        counted.append(1)
+
+    event.listen(onhand.engine, "commit", count)
+    try:
+        yield counted
+    finally:
+        event.remove(onhand.engine, "commit", count)
+
+
+def in_one_group(onhand, requests: dict[str, Callable[[Any], Any]]) -> dict[str, Any]:
+    """Run `requests` (name → call of a service on a context) through a group writer, all in
+    one group: they are queued while the writer is held by a request before them. What each
+    returned or raised, by name."""
+    writer = onhand.group_writer(writers=1)  # PostgreSQL's others would take the queued ones
+    grouped = onhand.writing_through(writer)
+    holding, release = threading.Event(), threading.Event()
+
+    def hold(_uow: Any) -> None:
+        holding.set()
+        release.wait(10)
+
+    outcomes: dict[str, Any] = {}
+
+    def run(name: str, call: Callable[[Any], Any]) -> None:
+        try:
+            outcomes[name] = call(grouped)
+        except Exception as exc:  # the outcome under test
+            outcomes[name] = exc
+
+    try:
+        holder = threading.Thread(target=in_transaction, args=(grouped, hold))
+        holder.start()
+        assert holding.wait(10)
+        threads = [threading.Thread(target=run, args=item) for item in requests.items()]
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 10
+        while writer.queued < len(requests) and time.monotonic() < deadline:
+            time.sleep(0.001)
+        assert writer.queued == len(requests)
+        release.set()
+        for thread in [holder, *threads]:
+            thread.join(10)
+    finally:
+        release.set()
+        writer.close()
+    return outcomes
+
+
+def test_a_request_that_fails_in_a_group_leaves_no_trace_and_the_others_are_committed(onhand):
+    add_item(onhand, "TEA")
+    add_item(onhand, "MILK", tracking="lot")
+    add_place(onhand, "NY")
+    adjust(onhand, "NY", "TEA", 10)
+    adjust(onhand, "NY", "MILK", 4, lot="OLD")
+    before = counts(onhand)
+    services.adjustments.post_adjustment(onhand, adjustment("TEA", 1), idempotency_key="measure")
+    one_adjustment = {name: counts(onhand)[name] - before[name] for name in before}
+    before = counts(onhand)
+
+    def post(command: PostAdjustment, key: str) -> Callable[[Any], Any]:
+        return lambda ctx: services.adjustments.post_adjustment(ctx, command, idempotency_key=key)
+
+    with commits_counted(onhand) as commits:
+        outcomes = in_one_group(onhand, {
+            "found": post(adjustment("TEA", 5), "found"),
+            "refused": lambda ctx: post(adjustment("MILK", 7, lot="NEW"), "refused")(FailsAfterItsWork(ctx)),
+            "lost": post(adjustment("TEA", -3), "lost"),
+            "short": post(adjustment("TEA", -1000), "short"),
+            "new place": lambda ctx: services.locations.create_location(
+                FailsAfterItsWork(ctx), CreateLocation(code="LA", name="Los Angeles", kind="warehouse")),
+            "one more": post(adjustment("TEA", 1), "one more"),
+        })
+    assert len(commits) == 2  # the request holding the writer, then the group of six
+
+    # Each caller got its own result or its own error, unchanged.
+    assert isinstance(outcomes["refused"], Refused)
+    assert isinstance(outcomes["new place"], Refused)
+    assert isinstance(outcomes["short"], InsufficientStock)
+    assert outcomes["short"].shortages[0].sku == "TEA"
+    for name, quantity in (("found", 5), ("lost", -3), ("one more", 1)):
+        assert at_ny(outcomes[name]) == quantity, name
+
+    # The three that succeeded are committed, with their keys; the failed ones left nothing.
+    assert level(onhand, "TEA", "NY")[0] == 10 + 1 + 5 - 3 + 1
+    assert level(onhand, "MILK", "NY")[0] == 4
+    after = counts(onhand)
+    assert after == {name: before[name] + 3 * one_adjustment[name] for name in before}
+    with onhand.reading() as uow:
+        keys = set(uow.connection.execute(select(idempotency_keys.c.key)).scalars())
+        assert uow.locations.get_by_code("LA") is None
+    assert {"found", "lost", "one more"} <= keys and not {"refused", "short", "new place"} & keys
+    # A repeat of a committed request is answered from its record; a failed one's key is free.
+    again = services.adjustments.post_adjustment(onhand, adjustment("TEA", 5), idempotency_key="found")
+    assert again.id == outcomes["found"].id
+    services.adjustments.post_adjustment(onhand, adjustment("MILK", 7, lot="NEW"), idempotency_key="refused")
+    assert level(onhand, "MILK", "NY")[0] == 11
+    # The location the failed request made is nowhere: not in the process's location cache either.
+    services.locations.create_location(onhand, CreateLocation(code="LA", name="Los Angeles", kind="warehouse"))
+    adjust(onhand, "LA", "TEA", 2)
+    assert level(onhand, "TEA", "LA")[0] == 2
+    assert services.integrity.verify(onhand).ok
+
+
+def test_requests_of_one_group_see_each_others_writes_and_idempotency_keys(onhand):
+    add_item(onhand, "TEA")
+    add_place(onhand, "NY")
+    adjust(onhand, "NY", "TEA", 2)
+
+    def take(ctx: Any) -> Any:
+        return services.adjustments.post_adjustment(ctx, adjustment("TEA", -1), idempotency_key="same")
+
+    outcomes = in_one_group(onhand, {"first": take, "repeat": take, "other": lambda ctx: adjust(ctx, "NY", "TEA", -1)})
+    # The repeat is answered from the first's record (in the group's own transaction).
+    assert outcomes["first"].id == outcomes["repeat"].id
+    assert at_ny(outcomes["other"]) == -1
+    assert level(onhand, "TEA", "NY")[0] == 0
+
+
+class Counted:
+    """A service context counting the attempts of its writes."""
+
+    def __init__(self, ctx: Any, attempts: dict[str, int], name: str) -> None:
+        self._ctx, self._attempts, self._name = ctx, attempts, name
+
+    def transact(self, work: Callable[[Any], Any]) -> Any:
+        def counted(uow: Any) -> Any:
+            self._attempts[self._name] = self._attempts.get(self._name, 0) + 1
+            return work(uow)
+
+        return self._ctx.transact(counted)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._ctx, name)
+
+
+def test_a_group_whose_commit_fails_fails_every_request_as_transient_and_each_retry_commits(onhand):
+    add_item(onhand, "TEA")
+    add_place(onhand, "NY")
+    adjust(onhand, "NY", "TEA", 10)
+    seen: list[int] = []
+
+    def fail_second_commit(conn: Any) -> None:
+        seen.append(1)
+        if len(seen) == 2:  # the holder's group commits; the group of four fails
+            # What a lost connection or a failed fsync looks like: the database refuses.
+            conn.exec_driver_sql("SELECT * FROM no_such_table_so_the_commit_fails")
+
+    attempts: dict[str, int] = {}
+
+    def take(name: str) -> Callable[[Any], Any]:
+        return lambda ctx: adjust(Counted(ctx, attempts, name), "NY", "TEA", -1)
+
+    event.listen(onhand.engine, "commit", fail_second_commit)
+    try:
+        outcomes = in_one_group(onhand, {f"r{n}": take(f"r{n}") for n in range(4)})
+    finally:
+        event.remove(onhand.engine, "commit", fail_second_commit)
+    # Each ran twice: in the group that failed, then again; and each succeeded once.
+    assert attempts == {f"r{n}": 2 for n in range(4)}
+    assert all(at_ny(outcome) == -1 for outcome in outcomes.values()), outcomes
+    assert level(onhand, "TEA", "NY")[0] == 6
+    assert services.integrity.verify(onhand).ok
+
+
+def test_a_failed_commit_reaches_the_caller_as_transient_when_every_retry_fails(onhand):
+    add_item(onhand, "TEA")
+    add_place(onhand, "NY")
+    adjust(onhand, "NY", "TEA", 10)
+
+    def fail_commit(conn: Any) -> None:
+        conn.exec_driver_sql("SELECT * FROM no_such_table_so_the_commit_fails")
+
+    with onhand.grouping_writes() as grouped:
+        event.listen(onhand.engine, "commit", fail_commit)
+        try:
+            with pytest.raises(TransientConflict):
+                adjust(grouped, "NY", "TEA", -1)
+        finally:
+            event.remove(onhand.engine, "commit", fail_commit)
+        adjust(grouped, "NY", "TEA", -1)
+    assert level(onhand, "TEA", "NY")[0] == 9  # nothing of the failed attempts, the next one in
+
+
+def test_locations_a_group_loaded_reach_the_process_cache_only_when_it_has_committed():
+    shared = LocationCache()
+    shared.put(1, ())
+    group = GroupLocationCache(shared)
+    assert group.get(1) == ()  # what is committed is read through
+    places = (Location(id=9, code="LA", name="Los Angeles", kind=LocationKind.WAREHOUSE),)
+    group.put(2, places)  # read at a version another request of the group raised
+    assert group.get(2) == places and shared.get(2) is None
+    group.publish()  # the group committed
+    assert shared.get(2) == places
