@@ -15,7 +15,8 @@ def test_a_pooled_connection_killed_by_the_server_is_replaced_and_the_action_sti
     add_item(onhand, "TEA")
     add_place(onhand, "WH")
     adjust(onhand, "WH", "TEA", 5)
-    with onhand.engine.connect() as conn:  # the one connection the pool holds
+    onhand.engine.dispose()  # the pool may keep connections of earlier tests (tests/databases.py)
+    with onhand.engine.connect() as conn:  # now the one connection the pool holds
         pid = conn.execute(text("SELECT pg_backend_pid()")).scalar()
     admin = create_engine(onhand.engine.url)
     try:
