@@ -19,6 +19,7 @@ from onhand.domain.catalog.items import Item
 from onhand.domain.catalog.locations import Location
 from onhand.domain.planning.commands import DEFAULT_WINDOW_DAYS
 from onhand.domain.planning.demand import Demand, explode, from_sums
+from onhand.domain.planning.forecasting import explode_series
 from onhand.domain.planning.projection import Document
 from onhand.domain.planning.records import SupplierOffer
 from onhand.domain.planning.rules import ReorderRule
@@ -109,20 +110,28 @@ def load(
     return snap
 
 
+def _bounds(uow: UnitOfWork, *, today: date, now: datetime, window: int) -> tuple[datetime, datetime, int]:
+    """The last `window` whole days (today is not over yet), and the company's UTC offset now."""
+    zone = time_zone(uow.company.get().timezone)
+    offset = now.astimezone(zone).utcoffset() or timedelta(0)
+    since = datetime.combine(today - timedelta(days=window), time(), zone)
+    until = datetime.combine(today, time(), zone)
+    return since, until, int(offset.total_seconds()) // 60
+
+
+def _recipes(uow: UnitOfWork) -> dict[int, list[tuple[int, Decimal]]]:
+    return {parent: [(c.item_id, c.per_unit) for c in lines] for parent, lines in uow.boms.recipe_graph().items()}
+
+
 def _load_demand(
     uow: UnitOfWork, snap: Snapshot, to_site: dict[int, int], *, now: datetime, item_ids: list[int] | None,
     windows: set[int],
 ) -> None:
-    recipes = {parent: [(c.item_id, c.per_unit) for c in lines] for parent, lines in uow.boms.recipe_graph().items()}
+    recipes = _recipes(uow)
     asked = None if item_ids is None else sorted(set(item_ids) | _ancestors(item_ids, recipes))
-    zone = time_zone(uow.company.get().timezone)
-    offset = now.astimezone(zone).utcoffset() or timedelta(0)
     for window in sorted(windows):
-        # The last `window` whole days: today is not over yet.
-        since = datetime.combine(snap.today - timedelta(days=window), time(), zone)
-        until = datetime.combine(snap.today, time(), zone)
+        since, until, minutes = _bounds(uow, today=snap.today, now=now, window=window)
         sums: dict[Key, list[Decimal]] = {}
-        minutes = int(offset.total_seconds()) // 60
         rows = uow.planning.demand(item_ids=asked, since=since, until=until, utc_offset_minutes=minutes,
                                    sites=to_site)
         for row in rows:
@@ -136,3 +145,23 @@ def _load_demand(
             for item, value in explode(direct, recipes).items():
                 demand[(item, site)] = value
         snap.demand[window] = demand
+
+
+def load_daily(
+    uow: UnitOfWork, *, today: date, now: datetime, item_ids: list[int] | None, window: int
+) -> dict[Key, dict[date, Decimal]]:
+    """Net demand per item, site and day over the last `window` whole days, assemblies'
+    daily demand passed down to their components (days without demand left out)."""
+    to_site = site_map(uow.locations.by_id())
+    recipes = _recipes(uow)
+    asked = None if item_ids is None else sorted(set(item_ids) | _ancestors(item_ids, recipes))
+    since, until, minutes = _bounds(uow, today=today, now=now, window=window)
+    by_site: dict[int, dict[int, dict[date, Decimal]]] = defaultdict(lambda: defaultdict(dict))
+    for row in uow.planning.daily_demand(item_ids=asked, since=since, until=until, utc_offset_minutes=minutes,
+                                         sites=to_site):
+        by_site[row.location_id][row.item_id][row.day] = row.quantity
+    out: dict[Key, dict[date, Decimal]] = {}
+    for site, direct in by_site.items():
+        for item, days in explode_series(direct, recipes).items():
+            out[(item, site)] = days
+    return out

@@ -42,7 +42,7 @@ from onhand.adapters.db.tables.transfers import transfer_event_lines, transfer_e
 from onhand.adapters.db.types import ScaledDecimal
 from onhand.domain.orders.sales_orders import ACTIVE
 from onhand.domain.planning.projection import DocumentKind
-from onhand.domain.planning.records import DemandSums, OpenAlert, OpenDocument, StockAt, SupplierOffer
+from onhand.domain.planning.records import DailyDemand, DemandSums, OpenAlert, OpenDocument, StockAt, SupplierOffer
 from onhand.domain.planning.rules import ReorderRule
 from onhand.domain.purchasing.purchase_orders import PurchaseOrderStatus
 from onhand.domain.transfers.transfer_orders import SHIPPABLE
@@ -257,6 +257,35 @@ class PlanningRepository:
         """Net shipments per item and site (`sites`: location → its site; others are left out)."""
         if not sites:
             return []
+        daily_q = self._daily(item_ids, since, until, utc_offset_minutes, sites).subquery()
+        # The squares are a statistic, not a book: a float keeps them from overflowing 64 bits.
+        units = cast(daily_q.c.q, Float) / literal(1_000_000.0)
+        query = select(
+            daily_q.c.item_id, daily_q.c.location_id, _q(func.sum(daily_q.c.q)), func.sum(units * units),
+        ).group_by(daily_q.c.item_id, daily_q.c.location_id)
+        return [
+            DemandSums(row[0], row[1], row[2], Decimal(repr(float(row[3] or 0.0))))
+            for row in self._conn.execute(query)
+        ]
+
+    def daily_demand(
+        self, *, item_ids: list[int] | None, since: datetime, until: datetime, utc_offset_minutes: int,
+        sites: dict[int, int],
+    ) -> list[DailyDemand]:
+        """Net shipments per item, site and day (the company's day: `utc_offset_minutes`)."""
+        if not sites:
+            return []
+        daily_q = self._daily(item_ids, since, until, utc_offset_minutes, sites).subquery()
+        query = select(daily_q.c.item_id, daily_q.c.location_id, daily_q.c.day, _q(daily_q.c.q))
+        return [
+            DailyDemand(row[0], row[1], row[2] if isinstance(row[2], date) else date.fromisoformat(row[2]), row[3])
+            for row in self._conn.execute(query)
+        ]
+
+    def _daily(
+        self, item_ids: list[int] | None, since: datetime, until: datetime, utc_offset_minutes: int,
+        sites: dict[int, int],
+    ) -> Select[Any]:
         customer = select(locations.c.id).where(locations.c.kind == "customer").scalar_subquery()
         out = moves.c.to_location_id == customer
         if self._conn.dialect.name == "sqlite":
@@ -275,16 +304,7 @@ class PlanningRepository:
                    place.is_not(None))
             .group_by(moves.c.item_id, place, day)
         )
-        daily_q = _items(daily, moves.c.item_id, item_ids).subquery()
-        # The squares are a statistic, not a book: a float keeps them from overflowing 64 bits.
-        units = cast(daily_q.c.q, Float) / literal(1_000_000.0)
-        query = select(
-            daily_q.c.item_id, daily_q.c.location_id, _q(func.sum(daily_q.c.q)), func.sum(units * units),
-        ).group_by(daily_q.c.item_id, daily_q.c.location_id)
-        return [
-            DemandSums(row[0], row[1], row[2], Decimal(repr(float(row[3] or 0.0))))
-            for row in self._conn.execute(query)
-        ]
+        return _items(daily, moves.c.item_id, item_ids)
 
     # --- suppliers -------------------------------------------------------------------
 
