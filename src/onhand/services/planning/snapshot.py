@@ -9,6 +9,7 @@ rule's window, passing assemblies' demand down to their components.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -42,7 +43,8 @@ class Snapshot:
     reserved: dict[Key, Decimal] = field(default_factory=dict)
     documents: dict[Key, list[Document]] = field(default_factory=lambda: defaultdict(list))
     # Demand per window length: {window days: {(item, site): Demand}}, assemblies passed down.
-    demand: dict[int, dict[Key, Demand]] = field(default_factory=dict)
+    demand: dict[int, Mapping[Key, Demand]] = field(default_factory=dict)
+    # Shipped by the item itself, per window: only where assemblies pass demand down.
     direct_totals: dict[int, dict[Key, Decimal]] = field(default_factory=dict)
     offers: dict[int, list[SupplierOffer]] = field(default_factory=lambda: defaultdict(list))
 
@@ -50,7 +52,31 @@ class Snapshot:
         return self.demand.get(window, {}).get(key) or Demand.none(window)
 
     def from_assemblies(self, key: Key, window: int) -> Decimal:
-        return self.demand_of(key, window).total - self.direct_totals.get(window, {}).get(key, ZERO)
+        direct = self.direct_totals.get(window)
+        return ZERO if direct is None else self.demand_of(key, window).total - direct.get(key, ZERO)
+
+
+class DemandFromSums(Mapping[Key, Demand]):
+    """Demand per item and site made from the database's Σq and Σq² when first asked for:
+    suggestions read every item-site's sums but need the statistics of those in need only."""
+
+    def __init__(self, sums: dict[Key, tuple[Decimal, Decimal]], days: int) -> None:
+        self._sums = sums
+        self._days = days
+        self._made: dict[Key, Demand] = {}
+
+    def __getitem__(self, key: Key) -> Demand:
+        made = self._made.get(key)
+        if made is None:
+            total, squares = self._sums[key]
+            made = self._made[key] = from_sums(total, squares, self._days)
+        return made
+
+    def __iter__(self) -> Iterator[Key]:
+        return iter(self._sums)
+
+    def __len__(self) -> int:
+        return len(self._sums)
 
 
 def site_map(places: dict[int, Location]) -> dict[int, int]:
@@ -131,11 +157,12 @@ def _load_demand(
     asked = None if item_ids is None else sorted(set(item_ids) | _ancestors(item_ids, recipes))
     for window in sorted(windows):
         since, until, minutes = _bounds(uow, today=snap.today, now=now, window=window)
-        sums: dict[Key, list[Decimal]] = {}
         rows = uow.planning.demand(item_ids=asked, since=since, until=until, utc_offset_minutes=minutes,
                                    sites=to_site)
-        for row in rows:
-            sums[(row.item_id, row.location_id)] = [row.total, row.squares]
+        sums = {(row.item_id, row.location_id): (row.total, row.squares) for row in rows}
+        if not recipes:
+            snap.demand[window] = DemandFromSums(sums, window)
+            continue
         by_site: dict[int, dict[int, Demand]] = defaultdict(dict)
         for (item, site), (total, squares) in sums.items():
             by_site[site][item] = from_sums(total, squares, window)
