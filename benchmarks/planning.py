@@ -13,7 +13,9 @@ PL1 10,000 items × 10 sites (at scale 1), each with a min/max rule and a suppli
 PL2 `services.forecasts.projected_stock` of one item at one site (median of 20 calls).
     Target: under 20 ms.
 
-Rows are bulk-inserted (not timed), balances folded from the generated moves.
+Rows are bulk-inserted (not timed; COPY on PostgreSQL), balances folded from the generated
+moves. The load average and the raw sqlite3 calibration loop (`raw_loop.py`) are printed
+before and after the timed part.
 Checks: every purchase is a multiple of the pack size and at least the MOQ; no transfer
 takes a source below its own minimum (the sources' positions are the generator's); the
 demand of a sample of items equals what the generator shipped in the window.
@@ -33,6 +35,8 @@ from decimal import Decimal
 
 from benchmarks.cli import add_run_options, check_scale, run_on_each_database, say
 from benchmarks.databases import bulk_load
+from benchmarks.machine import load_line
+from benchmarks.raw_loop import raw_loop
 from onhand import services
 from onhand.adapters.db.tables import balances, items, moves, postings
 from onhand.adapters.db.tables.planning import reorder_rules
@@ -50,6 +54,7 @@ MINIMUM, MAXIMUM, MOQ, PACK = 20, 60, 10, 5
 TARGET_SUGGEST_S = 5.0
 TARGET_PROJECTION_MS = 20.0
 CHUNK = 10_000
+RAW_LOOP = 20_000  # postings of the raw sqlite3 calibration loop (raw_loop.py), printed beside the figures
 TODAY = datetime(2027, 1, 1, 9, tzinfo=UTC)
 START = TODAY - timedelta(days=DAYS)
 
@@ -172,6 +177,8 @@ def run(url: str, description: str, item_count: int, seed: int) -> bool:
         load(onhand, book)
         say(f"{description}: {item_count:,} items × {SITES} sites, {shipments:,} shipment moves over {DAYS} days "
             f"(loaded in {time.perf_counter() - began:.1f} s, not timed)")
+        say(load_line())
+        say(raw_loop(RAW_LOOP).line())
         timings, cpu = [], []
         made = None
         for _ in range(3):
@@ -198,6 +205,7 @@ def run(url: str, description: str, item_count: int, seed: int) -> bool:
         say(f"PL2 projected stock of one item at one site, 60 days: median {p_median:.1f} ms "
             f"(target {TARGET_PROJECTION_MS:.0f} ms: {'met' if p_median < TARGET_PROJECTION_MS else 'missed'}; "
             f"this process's CPU {statistics.median(p_cpu):.1f} ms)")
+        say(raw_loop(RAW_LOOP).line() + " (again, after)")
         return check(onhand, book, places, made, lines, rng)
     finally:
         onhand.close()

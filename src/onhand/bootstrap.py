@@ -23,12 +23,14 @@ from onhand.adapters.db.engine import make_engine
 from onhand.adapters.db.group_commit import WINDOW_S, GroupWriter
 from onhand.adapters.db.migrate import upgrade
 from onhand.adapters.db.uow import SqlDatabase, SqlUnitOfWork
+from onhand.adapters.forecasting import smoothing
 from onhand.adapters.webhooks.http import HttpWebhookPoster
 from onhand.adapters.webhooks.keys import load_webhook_key
 from onhand.config import DEFAULT_IDEMPOTENCY_TTL, Settings
 from onhand.domain.actors import SYSTEM, Actor
 from onhand.domain.catalog.events import LotStatusChanged, SellablePlacesChanged
 from onhand.domain.ledger.events import PostingsToWrite, PostingsWritten
+from onhand.domain.planning.forecasting import Forecaster
 from onhand.services.accounting.journals import refuse_locked_period
 from onhand.services.context import JournalPusher
 from onhand.services.feed import recorder as change_feed
@@ -192,6 +194,10 @@ class Onhand:
     @property
     def webhook_poster(self) -> WebhookPoster:
         return self._webhook_poster
+
+    def demand_smoothing(self) -> Forecaster:
+        """Holt's damped-trend exponential smoothing by statsmodels (`onhand[forecast]`)."""
+        return smoothing.load()
 
     def wait_for_changes(self, timeout: float) -> bool:
         """Wait until a transaction of this process commits events to the feed (or `wake`),

@@ -3,6 +3,8 @@ projected stock, alerts; bad input names its field and changes nothing."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -10,6 +12,8 @@ import pytest
 
 from onhand import services
 from onhand.domain.catalog.commands import CreateLocation
+from tests.integration.helpers import adjust
+from tests.integration.planning.helpers import sell
 from tests.integration.purchasing_helpers import supplier
 
 pytestmark = pytest.mark.usefixtures("api_stocked")
@@ -79,3 +83,26 @@ def test_suggested_documents_refuse_an_overlong_sku_and_an_unknown_one(api_opera
 
     assert too_long.status_code == 422 and "skus" in too_long.text
     assert unknown.status_code == 404 and "skus" in unknown.text
+
+
+def test_demand_by_exponential_smoothing_reports_its_error_beside_the_moving_averages(
+    onhand, clock, api_viewer: httpx.Client
+) -> None:
+    today = clock.current.date()
+    adjust(onhand, "NY", "TEA-1", 500)
+    for n in range(15):  # 1, 2, … 15 units on the last 15 days
+        sell(onhand, clock, "NY", "TEA-1", n + 1, today - timedelta(days=15 - n))
+
+    smoothed = _ok(api_viewer.get("/api/v1/demand", params={
+        "sku": "TEA-1", "window_days": 15, "demand_method": "exponential_smoothing"}))["demand"]
+    default = _ok(api_viewer.get("/api/v1/demand", params={"sku": "TEA-1", "window_days": 15}))["demand"]
+    unknown = api_viewer.get("/api/v1/demand", params={"demand_method": "naive"})
+
+    # 5 days held back (11 … 15, average 13) after 10 days averaging 5.5: the moving average is 7.5 off.
+    ((row,), (plain,)) = smoothed, default
+    assert (row["demand_method"], row["held_back_days"], row["moving_average_mean_absolute_error"]) == (
+        "exponential_smoothing", 5, "7.5")
+    assert Decimal(row["mean_absolute_error"]) < Decimal(1)
+    assert (plain["demand_method"], plain["forecast_daily"], plain["mean_absolute_error"]) == (
+        "moving_average", "8", "7.5")
+    assert unknown.status_code == 422 and unknown.json()["error"]["field"] == "demand_method"

@@ -139,14 +139,16 @@ def test_demo_loads_the_articles_example_and_prints_a_key(cli_run, onhand):
     result = cli_run("demo", "--no-serve")
 
     assert result.exit_code == 0, result.stderr
-    assert "Loaded demo data for Acme Goods: 8 locations, 10 items" in result.stdout
+    assert "Loaded demo data for Acme Goods: 9 locations, 10 items" in result.stdout
     assert "http://127.0.0.1:8000/docs" in result.stdout
     assert "/openapi.json" in result.stdout
     [secret] = secret_lines(result.stdout)
     assert services.keys.authenticate(onhand, secret).role == "admin"
-    # 20 in New York, 30 in Los Angeles, 50 on the ocean (a transfer to LA): 100 on hand,
-    # 50 available, and LA sees the 50 in transit with their expected arrival.
-    due = str(services.transfer_orders.get_transfer(onhand, "TO-000001").expected_date)
+    # 20 in New York, 30 in Los Angeles, 50 on the ocean (a supplier shipment to LA): 100
+    # on hand, 50 available, and LA sees the 50 incoming on the container's ETA.
+    container = services.supplier_shipments.get_supplier_shipment(onhand, "ASN-000001")
+    assert (container.transit, container.destination, container.container) == ("OCEAN-1", "LA", "MSCU-4471")
+    due = str(container.eta)
     assert cli_run("stock", "--sku", "MUG-12OZ").row("MUG-12OZ") == ["MUG-12OZ", "100", "0", "50", "50", due]
     assert cli_run("stock", "--sku", "MUG-12OZ", "--group-by", "location").rows() == [
         ["MUG-12OZ", "LA", "30", "0", "30", "50", due],

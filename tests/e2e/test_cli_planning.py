@@ -3,14 +3,16 @@ stock and alerts from the command line; a bad rule names its field and changes n
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 
 from onhand import services
 from onhand.domain.catalog.commands import CreateItem, CreateLocation
 from onhand.domain.ledger.commands import PostAdjustment
-from tests.integration.planning.helpers import price
+from tests.integration.planning.helpers import price, sell
 from tests.integration.purchasing_helpers import supplier
 
 
@@ -57,3 +59,23 @@ def test_a_bad_rule_names_its_field_and_changes_nothing(stocked):
 
     assert refused.exit_code != 0 and "site" in refused.stderr
     assert [cells for cells in stocked("planning", "rules").rows() if cells[:1] == ["MUG"]] == []
+
+
+def test_demand_by_exponential_smoothing_with_its_held_back_error_as_json(stocked, onhand, clock):
+    today = datetime.now(UTC).date()  # the CLI runs on the real clock
+    services.adjustments.post_adjustment(
+        onhand, PostAdjustment(location="NY", reason="found", lines=[services.postings.StockLine("MUG", "500")]))
+    for n in range(15):  # 1, 2, … 15 units on the last 15 days
+        sell(onhand, clock, "NY", "MUG", n + 1, today - timedelta(days=15 - n))
+
+    smoothed = stocked("planning", "demand", "--sku", "MUG", "--window", "15", "--method", "exponential_smoothing",
+                       "--json")
+    plain = stocked("planning", "demand", "--sku", "MUG", "--window", "15")
+    unknown = stocked("planning", "demand", "--method", "naive")
+
+    assert smoothed.exit_code == 0, smoothed.stderr
+    (row,) = json.loads(smoothed.stdout)
+    assert (row["method"], row["held_back"], row["moving_average_mae"]) == ("exponential_smoothing", "5", "7.5")
+    assert Decimal(row["mae"]) < 1 and Decimal(row["forecast_per_day"]) > 15
+    assert plain.row("MUG")[7:] == ["moving_average", "8", "5", "7.5", "7.5"]
+    assert unknown.exit_code != 0 and "demand_method" in unknown.stderr

@@ -241,17 +241,17 @@ def test_an_operator_receives_a_transfer_short_and_writes_off_the_rest(demo, ope
     sign_in(page, "operator@example.com")
     page.get_by_role("link", name="Transfers").click()
     row = page.locator("#in-transit tr", has_text=moving.reference)
-    assert "50 × MUG-12OZ" in row.inner_text() and str(moving.expected_date) in row.inner_text()
+    assert "12 × TOTE-CANVAS" in row.inner_text() and str(moving.expected_date) in row.inner_text()
     row.get_by_role("link", name=moving.reference).click()
     check_accessible(page)
 
-    page.get_by_label("Line 1: MUG-12OZ arrived (50 in transit)").fill("48")
+    page.get_by_label("Line 1: TOTE-CANVAS arrived (12 in transit)").fill("10")
     page.get_by_role("button", name="Receive").click()
     assert "partially received" in page.locator("#transfer-ok").inner_text()
-    assert page.locator('#transfer-lines tr[data-sku="MUG-12OZ"] .in-transit').inner_text() == "2"
+    assert page.locator('#transfer-lines tr[data-sku="TOTE-CANVAS"] .in-transit').inner_text() == "2"
     page.get_by_role("button", name="Write off what is still in transit as lost").click()
     # The old page has this cell too (0): wait until the new page's says 2, never read it at once.
-    playwright_api.expect(page.locator('#transfer-lines tr[data-sku="MUG-12OZ"] .written-off')).to_have_text("2")
+    playwright_api.expect(page.locator('#transfer-lines tr[data-sku="TOTE-CANVAS"] .written-off')).to_have_text("2")
     assert page.locator("#transfer-status").inner_text() == "closed"
 
 

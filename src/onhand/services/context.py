@@ -23,6 +23,7 @@ from onhand.domain.audit import AuditObject
 from onhand.domain.calendar import business_day, time_zone
 from onhand.domain.commands import canonical, fingerprint
 from onhand.domain.errors import IdempotencyConflict, InvalidInput, TransientConflict
+from onhand.domain.planning.forecasting import Forecaster
 from onhand.services.audit import record_action, record_change
 from onhand.services.limits import Limits
 from onhand.services.ports import UnitOfWork  # the port; adapters/db/uow.py implements it
@@ -98,6 +99,10 @@ class ServiceContext(Protocol):
     # Sends one signed webhook delivery (the adapter in adapters/webhooks/).
     @property
     def webhook_poster(self) -> WebhookPoster: ...
+
+    # Exponential smoothing of daily demand (adapters/forecasting/, a numerical library),
+    # loaded when first asked for: MissingExtra('demand_method') when it is not installed.
+    def demand_smoothing(self) -> Forecaster: ...
 
 
 def today(ctx: ServiceContext, uow: UnitOfWork) -> date:

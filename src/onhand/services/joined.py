@@ -19,6 +19,7 @@ from typing import TypeVar
 
 from onhand.domain.accounting.journal import Journal
 from onhand.domain.actors import Actor
+from onhand.domain.planning.forecasting import Forecaster
 from onhand.services.context import JournalPusher, ServiceContext, UnitOfWork
 from onhand.services.limits import Limits
 from onhand.services.ports.channels import ChannelGateways
@@ -94,3 +95,6 @@ class Joined:
     @property
     def webhook_poster(self) -> WebhookPoster:
         return self._ctx.webhook_poster
+
+    def demand_smoothing(self) -> Forecaster:
+        return self._ctx.demand_smoothing()

@@ -41,6 +41,16 @@ class DemandSums:
 
 
 @dataclass(frozen=True)
+class DailyDemand:
+    """Net shipments of one item from one site on one day (the company's day)."""
+
+    item_id: int
+    location_id: int
+    day: date
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
 class SupplierOffer:
     item_id: int
     supplier_id: int

@@ -34,6 +34,11 @@ class DemandView:
     average_daily: Decimal
     deviation: Decimal
     from_assemblies: Decimal  # what assemblies built from this item add to its total
+    demand_method: str  # moving_average or exponential_smoothing
+    forecast_daily: Decimal  # the method's demand a day over the next 28 days
+    held_back_days: int  # the window's last days hidden from the method to judge it
+    mean_absolute_error: Decimal | None  # the method's, on the held-back days
+    moving_average_mean_absolute_error: Decimal | None  # the moving average's, on the same days
 
 
 @dataclass(frozen=True)

@@ -97,13 +97,22 @@ def demand(
     sku: Annotated[str | None, typer.Option(help="Only this item.")] = None,
     site: Annotated[str | None, typer.Option(help="Only this site.")] = None,
     window: Annotated[int, typer.Option(help="The last this many whole days.")] = DEFAULT_WINDOW_DAYS,
+    method: Annotated[str, typer.Option(
+        "--method", help="moving_average, or exponential_smoothing (needs onhand[forecast]).")] = "moving_average",
 ) -> None:
-    """Average daily demand and its deviation per item and site (shipments less returns)."""
-    grid = table("SKU", "Site", "Days", "Total", "Per day", "Deviation", "From assemblies",
-                 numeric=["Days", "Total", "Per day", "Deviation", "From assemblies"])
-    for row in services.forecasts.demand_history(onhand(ctx), sku=sku, site_code=site, window_days=window):
+    """Average daily demand and its deviation per item and site (shipments less returns), the
+    method's forecast a day, and its mean absolute error (MAE) on the window's last days held
+    back, beside the moving average's."""
+    grid = table("SKU", "Site", "Days", "Total", "Per day", "Deviation", "From assemblies", "Method",
+                 "Forecast per day", "Held back", "MAE", "Moving average MAE",
+                 numeric=["Days", "Total", "Per day", "Deviation", "From assemblies", "Forecast per day", "Held back",
+                          "MAE", "Moving average MAE"])
+    for row in services.forecasts.demand_history(onhand(ctx), sku=sku, site_code=site, window_days=window,
+                                                 demand_method=method):
         grid.add_row(*(text(v) for v in (row.sku, row.site, row.window_days, row.total, row.average_daily,
-                                         row.deviation, row.from_assemblies)))
+                                         row.deviation, row.from_assemblies, row.demand_method, row.forecast_daily,
+                                         row.held_back_days, row.mean_absolute_error,
+                                         row.moving_average_mean_absolute_error)))
     console().print(grid)
 
 

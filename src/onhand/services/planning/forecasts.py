@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from onhand.domain.errors import InvalidInput
 from onhand.domain.planning.demand import MAX_WINDOW_DAYS
+from onhand.domain.planning.forecasting import (
+    DemandMethod,
+    check_window,
+    daily_series,
+    forecast,
+    moving_average,
+    parse_demand_method,
+)
 from onhand.domain.planning.projection import MAX_HORIZON_DAYS
 from onhand.domain.planning.views import DemandView, ProjectionView
 from onhand.services import resolve
@@ -15,6 +23,8 @@ from onhand.services.planning.plans import plan
 from onhand.services.planning.rules import site
 
 DEFAULT_DAYS = 60
+# Item-sites one demand request may fit models for (a fit takes a tenth of a second or more).
+MAX_SMOOTHED = 200
 
 
 def _days(days: int, field: str, high: int) -> int:
@@ -43,25 +53,38 @@ def projected_stock(ctx: ServiceContext, *, sku: str, site_code: str, days: int 
 
 
 def demand_history(
-    ctx: ServiceContext, *, sku: str | None = None, site_code: str | None = None, window_days: int = 90
+    ctx: ServiceContext, *, sku: str | None = None, site_code: str | None = None, window_days: int = 90,
+    demand_method: str = DemandMethod.MOVING_AVERAGE.value,
 ) -> list[DemandView]:
     """Average daily demand and its deviation per item and site over the last `window_days`
-    whole days (today, not over yet, is left out), from shipments less returns, assemblies passed to components."""
+    whole days (today, not over yet, is left out), from shipments less returns, assemblies
+    passed to components; with the method's daily forecast and its error on the window's
+    last days held back (`domain/planning/forecasting.py`), the moving average's beside it."""
     _days(window_days, "window_days", MAX_WINDOW_DAYS)
+    method = parse_demand_method(demand_method)
+    check_window(method, window_days)
+    smoothing = ctx.demand_smoothing() if method is DemandMethod.EXPONENTIAL_SMOOTHING else moving_average
     with ctx.reading() as uow:
         item_ids = None if sku is None else [resolve.item(uow, sku).id]
         only = None if site_code is None else site(uow, site_code).id
         day: date = today(ctx, uow)
         snap = snapshot.load(uow, today=day, now=ctx.now(), item_ids=item_ids, windows={window_days})
-        found = snap.demand.get(window_days, {})
+        found = {key: demand for key, demand in snap.demand.get(window_days, {}).items()
+                 if (item_ids is None or key[0] in item_ids) and (only is None or key[1] == only)}
+        if method is DemandMethod.EXPONENTIAL_SMOOTHING and len(found) > MAX_SMOOTHED:
+            raise InvalidInput("demand_method", f"exponential smoothing fits a model per item and site: at most "
+                                                f"{MAX_SMOOTHED} at once ({len(found)} asked); give a SKU or a site")
+        daily = snapshot.load_daily(uow, today=day, now=ctx.now(), item_ids=item_ids, window=window_days)
         skus = {i.id: i.sku for i in uow.items.by_ids(sorted({k[0] for k in found})).values()} if found else {}
-        rows = []
-        for (item_id, site_id), demand in found.items():
-            if (item_ids is not None and item_id not in item_ids) or (only is not None and site_id != only):
-                continue
-            rows.append(DemandView(
-                sku=skus[item_id], site=snap.sites[site_id].code, window_days=window_days, total=demand.total,
-                average_daily=demand.average, deviation=demand.deviation,
-                from_assemblies=snap.from_assemblies((item_id, site_id), window_days),
-            ))
+    first = day - timedelta(days=window_days)
+    rows = []
+    for (item_id, site_id), demand in found.items():
+        judged = forecast(daily_series(daily.get((item_id, site_id), {}), first, window_days), method, smoothing)
+        rows.append(DemandView(
+            sku=skus[item_id], site=snap.sites[site_id].code, window_days=window_days, total=demand.total,
+            average_daily=demand.average, deviation=demand.deviation,
+            from_assemblies=snap.from_assemblies((item_id, site_id), window_days), demand_method=method.value,
+            forecast_daily=judged.daily, held_back_days=judged.held_back_days,
+            mean_absolute_error=judged.error, moving_average_mean_absolute_error=judged.moving_average_error,
+        ))
     return sorted(rows, key=lambda r: (r.sku, r.site))

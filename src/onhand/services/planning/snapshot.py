@@ -9,6 +9,7 @@ rule's window, passing assemblies' demand down to their components.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -19,6 +20,7 @@ from onhand.domain.catalog.items import Item
 from onhand.domain.catalog.locations import Location
 from onhand.domain.planning.commands import DEFAULT_WINDOW_DAYS
 from onhand.domain.planning.demand import Demand, explode, from_sums
+from onhand.domain.planning.forecasting import explode_series
 from onhand.domain.planning.projection import Document
 from onhand.domain.planning.records import SupplierOffer
 from onhand.domain.planning.rules import ReorderRule
@@ -41,7 +43,8 @@ class Snapshot:
     reserved: dict[Key, Decimal] = field(default_factory=dict)
     documents: dict[Key, list[Document]] = field(default_factory=lambda: defaultdict(list))
     # Demand per window length: {window days: {(item, site): Demand}}, assemblies passed down.
-    demand: dict[int, dict[Key, Demand]] = field(default_factory=dict)
+    demand: dict[int, Mapping[Key, Demand]] = field(default_factory=dict)
+    # Shipped by the item itself, per window: only where assemblies pass demand down.
     direct_totals: dict[int, dict[Key, Decimal]] = field(default_factory=dict)
     offers: dict[int, list[SupplierOffer]] = field(default_factory=lambda: defaultdict(list))
 
@@ -49,7 +52,31 @@ class Snapshot:
         return self.demand.get(window, {}).get(key) or Demand.none(window)
 
     def from_assemblies(self, key: Key, window: int) -> Decimal:
-        return self.demand_of(key, window).total - self.direct_totals.get(window, {}).get(key, ZERO)
+        direct = self.direct_totals.get(window)
+        return ZERO if direct is None else self.demand_of(key, window).total - direct.get(key, ZERO)
+
+
+class DemandFromSums(Mapping[Key, Demand]):
+    """Demand per item and site made from the database's Σq and Σq² when first asked for:
+    suggestions read every item-site's sums but need the statistics of those in need only."""
+
+    def __init__(self, sums: dict[Key, tuple[Decimal, Decimal]], days: int) -> None:
+        self._sums = sums
+        self._days = days
+        self._made: dict[Key, Demand] = {}
+
+    def __getitem__(self, key: Key) -> Demand:
+        made = self._made.get(key)
+        if made is None:
+            total, squares = self._sums[key]
+            made = self._made[key] = from_sums(total, squares, self._days)
+        return made
+
+    def __iter__(self) -> Iterator[Key]:
+        return iter(self._sums)
+
+    def __len__(self) -> int:
+        return len(self._sums)
 
 
 def site_map(places: dict[int, Location]) -> dict[int, int]:
@@ -109,24 +136,33 @@ def load(
     return snap
 
 
+def _bounds(uow: UnitOfWork, *, today: date, now: datetime, window: int) -> tuple[datetime, datetime, int]:
+    """The last `window` whole days (today is not over yet), and the company's UTC offset now."""
+    zone = time_zone(uow.company.get().timezone)
+    offset = now.astimezone(zone).utcoffset() or timedelta(0)
+    since = datetime.combine(today - timedelta(days=window), time(), zone)
+    until = datetime.combine(today, time(), zone)
+    return since, until, int(offset.total_seconds()) // 60
+
+
+def _recipes(uow: UnitOfWork) -> dict[int, list[tuple[int, Decimal]]]:
+    return {parent: [(c.item_id, c.per_unit) for c in lines] for parent, lines in uow.boms.recipe_graph().items()}
+
+
 def _load_demand(
     uow: UnitOfWork, snap: Snapshot, to_site: dict[int, int], *, now: datetime, item_ids: list[int] | None,
     windows: set[int],
 ) -> None:
-    recipes = {parent: [(c.item_id, c.per_unit) for c in lines] for parent, lines in uow.boms.recipe_graph().items()}
+    recipes = _recipes(uow)
     asked = None if item_ids is None else sorted(set(item_ids) | _ancestors(item_ids, recipes))
-    zone = time_zone(uow.company.get().timezone)
-    offset = now.astimezone(zone).utcoffset() or timedelta(0)
     for window in sorted(windows):
-        # The last `window` whole days: today is not over yet.
-        since = datetime.combine(snap.today - timedelta(days=window), time(), zone)
-        until = datetime.combine(snap.today, time(), zone)
-        sums: dict[Key, list[Decimal]] = {}
-        minutes = int(offset.total_seconds()) // 60
+        since, until, minutes = _bounds(uow, today=snap.today, now=now, window=window)
         rows = uow.planning.demand(item_ids=asked, since=since, until=until, utc_offset_minutes=minutes,
                                    sites=to_site)
-        for row in rows:
-            sums[(row.item_id, row.location_id)] = [row.total, row.squares]
+        sums = {(row.item_id, row.location_id): (row.total, row.squares) for row in rows}
+        if not recipes:
+            snap.demand[window] = DemandFromSums(sums, window)
+            continue
         by_site: dict[int, dict[int, Demand]] = defaultdict(dict)
         for (item, site), (total, squares) in sums.items():
             by_site[site][item] = from_sums(total, squares, window)
@@ -136,3 +172,23 @@ def _load_demand(
             for item, value in explode(direct, recipes).items():
                 demand[(item, site)] = value
         snap.demand[window] = demand
+
+
+def load_daily(
+    uow: UnitOfWork, *, today: date, now: datetime, item_ids: list[int] | None, window: int
+) -> dict[Key, dict[date, Decimal]]:
+    """Net demand per item, site and day over the last `window` whole days, assemblies'
+    daily demand passed down to their components (days without demand left out)."""
+    to_site = site_map(uow.locations.by_id())
+    recipes = _recipes(uow)
+    asked = None if item_ids is None else sorted(set(item_ids) | _ancestors(item_ids, recipes))
+    since, until, minutes = _bounds(uow, today=today, now=now, window=window)
+    by_site: dict[int, dict[int, dict[date, Decimal]]] = defaultdict(lambda: defaultdict(dict))
+    for row in uow.planning.daily_demand(item_ids=asked, since=since, until=until, utc_offset_minutes=minutes,
+                                         sites=to_site):
+        by_site[row.location_id][row.item_id][row.day] = row.quantity
+    out: dict[Key, dict[date, Decimal]] = {}
+    for site, direct in by_site.items():
+        for item, days in explode_series(direct, recipes).items():
+            out[(item, site)] = days
+    return out

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
-from onhand.domain.planning.records import DemandSums, OpenAlert, OpenDocument, StockAt, SupplierOffer
+from onhand.domain.planning.records import DailyDemand, DemandSums, OpenAlert, OpenDocument, StockAt, SupplierOffer
 from onhand.domain.planning.rules import ReorderRule
 
 
@@ -28,6 +28,11 @@ class PlanningRepository(Protocol):
         self, *, item_ids: builtins.list[int] | None, since: datetime, until: datetime, utc_offset_minutes: int,
         sites: dict[int, int],
     ) -> builtins.list[DemandSums]: ...
+
+    def daily_demand(
+        self, *, item_ids: builtins.list[int] | None, since: datetime, until: datetime, utc_offset_minutes: int,
+        sites: dict[int, int],
+    ) -> builtins.list[DailyDemand]: ...
 
     def offers(self, *, item_ids: builtins.list[int] | None) -> builtins.list[SupplierOffer]: ...
 

@@ -7,9 +7,11 @@ Los Angeles, 50 on the ocean) but only 50 available to ship now.
 
 Everything is written through the other service functions, as a user would; dates are
 relative to today, so one lot is always expired and others are always near expiry.
-The 50 on the ocean are a real transfer order (NY → LA through OCEAN-1), shipped and
-expected in three weeks; 48 jars of honey are on order from a supplier (a placed purchase
-order to receive by scanning in the web app).
+The 50 on the ocean are a supplier shipment: the pottery shipped a purchase order for the
+LA store in container MSCU-4471 (an advance shipping notice, received into the transit
+location OCEAN-1 with its freight), due in three weeks. A truck carries 12 totes from the
+Reno 3PL to the LA store (a transfer order through TRUCK-1, shipped); 48 jars of honey are
+on order from a supplier (a placed purchase order to receive by scanning in the web app).
 Loading is skipped when the database already has items.
 """
 
@@ -32,15 +34,19 @@ from onhand.domain.ledger.commands import MoveStock, PostAdjustment, PostStockCo
 from onhand.domain.purchasing.commands import (
     CreatePurchaseOrder,
     CreateSupplier,
+    NewLandedCost,
     NewPurchaseLine,
     PurchaseOrderAction,
+    ReceiptLine,
+    ShipPurchaseOrder,
 )
+from onhand.domain.purchasing.views import SupplierShipmentView
 from onhand.domain.transfers.commands import CreateTransfer, SetTransferRoute, ShipTransfer
 from onhand.services.access import users
 from onhand.services.catalog import company, items, locations, lots
 from onhand.services.context import ServiceContext
 from onhand.services.ledger import adjustments, counts, postings, relocations
-from onhand.services.purchasing import purchase_orders, suppliers
+from onhand.services.purchasing import purchase_orders, supplier_shipments, suppliers
 from onhand.services.tools import imports
 from onhand.services.transfers import routes as transfer_routes
 from onhand.services.transfers import transfer_orders as transfers
@@ -54,8 +60,11 @@ EXAMPLE_SKU = "MUG-12OZ"
 # GS1's example company prefix, so demo barcodes are valid but belong to nobody real.
 GS1_PREFIX = "0614141"
 DEMO_REFERENCE = "DEMO"
-# New York to Los Angeles goes by sea: three weeks in a container.
-SEA_ROUTE = ("NY", "LA", "OCEAN-1", 21)
+# The mugs' container: from the pottery to the LA store, three weeks on the ocean.
+CONTAINER = {"transit": "OCEAN-1", "container": "MSCU-4471", "vessel": "Maersk Essen", "carrier": "Maersk"}
+SEA_DAYS = 21
+# Reno to Los Angeles goes by road: two days on a truck.
+ROAD_ROUTE = ("RENO-3PL", "LA", "TRUCK-1", 2)
 
 
 @dataclass(frozen=True)
@@ -92,6 +101,7 @@ LOCATIONS: tuple[tuple[str, str, str, str | None, bool, dict[str, str | None]], 
     ("RENO-3PL", "Reno fulfilment (3PL)", "3pl", None, True,
      _us("4950 Joule St", "Reno", "NV", "89502")),
     ("OCEAN-1", "Container on the ocean", "transit", None, False, {}),
+    ("TRUCK-1", "Truck on the road", "transit", None, False, {}),
 )
 
 # (sku, name, unit, tracking, shelf life in days)
@@ -124,7 +134,7 @@ def opening_stock(today: date) -> list[tuple[str, str, str, str, str]]:
         return (today + timedelta(days=n)).isoformat()
 
     return [
-        ("NY-A-01", EXAMPLE_SKU, "70", "", ""),
+        ("NY-A-01", EXAMPLE_SKU, "20", "", ""),
         ("LA", EXAMPLE_SKU, "30", "", ""),
         ("NY-A-02", "TEE-BLK-M", "40", "", ""),
         ("LA", "TEE-BLK-M", "15", "", ""),
@@ -192,12 +202,15 @@ def load_demo_data(ctx: ServiceContext) -> DemoSummary:
     )
 
 
-def _day_one(ctx: ServiceContext) -> list[PostingView]:
-    """What happened after the opening balance: a shipment by sea, quarantine, a count."""
+def _day_one(ctx: ServiceContext) -> list[PostingView | SupplierShipmentView]:
+    """What happened after the opening balance (one posting each): a container on the
+    ocean, a truck on the road, quarantine, a count, a write-off."""
     return [
-        # 50 mugs leave New York by sea for the LA store: still on hand, but not available
-        # to ship now; LA sees them in transit with the expected arrival.
-        _container_to_la(ctx),
+        # 50 mugs from the pottery are on the ocean to the LA store: ours and on hand in
+        # OCEAN-1, but not available to ship now; LA sees them incoming with their ETA.
+        _container_on_the_ocean(ctx),
+        # 12 totes on a truck from Reno to the LA store.
+        _totes_on_the_road(ctx),
         # Damaged shirts and a suspect honey lot go to the non-sellable quarantine bin.
         relocations.move_stock(
             ctx, MoveStock(source="NY-A-02", destination="QUARANTINE",
@@ -220,16 +233,35 @@ def _day_one(ctx: ServiceContext) -> list[PostingView]:
     ]
 
 
-def _container_to_la(ctx: ServiceContext) -> PostingView:
-    """A transfer order NY → LA through OCEAN-1, shipped: the posting of its shipment."""
-    source, destination, via, days = SEA_ROUTE
+def _container_on_the_ocean(ctx: ServiceContext) -> SupplierShipmentView:
+    """A purchase order of 50 mugs for LA, shipped by the supplier in a container: an
+    advance shipping notice, received into OCEAN-1 with its ocean freight."""
+    suppliers.create_supplier(ctx, CreateSupplier(code="KILNWORKS", name="Kilnworks Pottery",
+                                                  lead_time_days=SEA_DAYS + 14))
+    settings = company.get_company(ctx)
+    eta = business_day(ctx.now(), time_zone(settings.timezone)) + timedelta(days=SEA_DAYS)
+    order = purchase_orders.create_purchase_order(ctx, CreatePurchaseOrder(
+        supplier="KILNWORKS", destination="LA", reference=f"PO-{DEMO_REFERENCE}-2", expected_date=eta,
+        lines=(NewPurchaseLine(EXAMPLE_SKU, Decimal(50), Decimal("2.10")),),
+    ))
+    purchase_orders.place_purchase_order(ctx, PurchaseOrderAction(order.reference))
+    return supplier_shipments.ship_purchase_order(ctx, ShipPurchaseOrder(
+        order.reference, lines=(ReceiptLine(line_no=1, quantity=Decimal(50)),), eta=eta,
+        landed_costs=(NewLandedCost(kind="freight", amount=Decimal(15), reference="MAERSK-INV-88"),),
+        note="Container MSCU-4471", **CONTAINER,
+    ))
+
+
+def _totes_on_the_road(ctx: ServiceContext) -> PostingView:
+    """A transfer order Reno → LA through TRUCK-1, shipped: the posting of its shipment."""
+    source, destination, via, days = ROAD_ROUTE
     transfer_routes.set_transfer_route(
         ctx, SetTransferRoute(source=source, destination=destination, transit=via, lead_time_days=days)
     )
     order = transfers.create_transfer(
-        ctx, CreateTransfer(source=source, destination=destination, lines=[transfers.NewTransferLine(EXAMPLE_SKU,
-            "50")],
-        carrier="Maersk", tracking_number="MSCU-4471", note="Container MSCU-4471"),
+        ctx, CreateTransfer(source=source, destination=destination, lines=[transfers.NewTransferLine("TOTE-CANVAS",
+            "12")],
+        carrier="UPS Freight", tracking_number="1Z-DEMO-0012", note="Pallet of totes"),
     )
     shipped = transit.ship_transfer(ctx, ShipTransfer(order.reference))
     return postings.get_posting(ctx, shipped.events[-1].posting_id)

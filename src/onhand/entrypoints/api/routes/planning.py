@@ -32,6 +32,8 @@ router = APIRouter(route_class=ExactJsonRoute, tags=["planning"], responses=ERRO
 
 Code = Annotated[str | None, Query(max_length=200)]
 Sku = Annotated[str, Query(max_length=200)]
+Method = Annotated[str, Query(max_length=50, description="moving_average (default) or exponential_smoothing "
+                                                         "(needs onhand[forecast])")]
 Site = Annotated[str, Query(max_length=200, description="A warehouse, store or 3PL (its bins roll up)")]
 
 
@@ -54,9 +56,10 @@ def remove_rule(onhand: OnhandDep, _key: Buyer, sku: Sku, site: Site) -> None:
 
 
 @router.get("/demand", summary="Average daily demand and its deviation per item and site, from shipments")
-def demand(onhand: OnhandDep, _key: Reader, sku: Code = None, site: Code = None, window_days: QueryInt = 90
-           ) -> DemandList:
-    rows = services.forecasts.demand_history(onhand, sku=sku, site_code=site, window_days=window_days)
+def demand(onhand: OnhandDep, _key: Reader, sku: Code = None, site: Code = None, window_days: QueryInt = 90,
+           demand_method: Method = "moving_average") -> DemandList:
+    rows = services.forecasts.demand_history(onhand, sku=sku, site_code=site, window_days=window_days,
+                                             demand_method=demand_method)
     return DemandList(demand=[DemandOut.of(r) for r in rows])
 
 

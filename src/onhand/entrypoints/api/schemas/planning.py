@@ -87,6 +87,12 @@ class DemandOut(ResponseModel):
     average_daily: DecimalOut
     deviation: DecimalOut = Field(description="Standard deviation of daily demand")
     from_assemblies: DecimalOut
+    demand_method: str = Field(description="moving_average or exponential_smoothing")
+    forecast_daily: DecimalOut = Field(description="The method's demand a day over the next 28 days")
+    held_back_days: int = Field(description="The window's last days hidden from the method to judge it")
+    mean_absolute_error: DecimalOut | None = Field(description="The method's forecast error on the held-back days")
+    moving_average_mean_absolute_error: DecimalOut | None = Field(
+        description="The moving average's error on the same days, to compare")
 
     @classmethod
     def of(cls, view: DemandView) -> DemandOut:

@@ -1,0 +1,1 @@
+"""Numerical forecasting libraries behind the domain's `Forecaster` (optional: `onhand[forecast]`)."""
