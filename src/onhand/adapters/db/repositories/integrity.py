@@ -124,8 +124,13 @@ def _projection_differences(dialect: str) -> Any:
         select(balances.c.item_id, balances.c.location_id, balances.c.lot_key,
                -_stored_integer(balances.c.on_hand, dialect), _raw(balances.c.on_hand)),
     ).subquery()
-    parts = _sum_parts(sides.c.quantity, "d")
-    differ = not_(_is_zero([part.element for part in parts]))
+    if dialect == "postgresql":  # a sum of bigint is numeric there: exact as it is, and one sum is cheaper
+        total = func.sum(sides.c.quantity)
+        parts = [literal(0).label("d_0"), literal(0).label("d_1"), total.label("d_2")]
+        differ = total != 0
+    else:
+        parts = _sum_parts(sides.c.quantity, "d")
+        differ = not_(_is_zero([part.element for part in parts]))
     if dialect == "sqlite":  # a stored value that is no integer is always Python's to judge
         differ = or_(differ, func.typeof(func.max(sides.c.stored)).not_in(("integer", "null")))
     return (
