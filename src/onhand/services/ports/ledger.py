@@ -78,7 +78,9 @@ class BalanceRepository(Protocol):
 class StockRowReader(Protocol):
     """`uow.stock_rows`: Lean reads of balance rows, SKUs and lots for stock reports."""
 
-    def balances(self, *, item_ids: list[int] | None, lot_id: int | None = None) -> list[Any]: ...
+    def balances(
+        self, *, item_ids: list[int] | None, lot_id: int | None = None, location_ids: Iterable[int] | None = None,
+    ) -> list[Any]: ...
 
     def skus(self, item_ids: Iterable[int]) -> dict[int, str]: ...
 
