@@ -1,0 +1,246 @@
+"""Does Onhand slow down as its history grows? Issue 18's figures at 10,000 and 1,000,000 moves.
+
+    python -m benchmarks.scale [--scale 1] [--postgres URL] [--seed N] [--import-rows N]
+
+For each size (10,000 and 1,000,000 moves at scale 1), on a fresh database: 10 warehouses
+and 1,000 items (every other one lot-tracked) made through the services, then a history of
+that many moves bulk-inserted with its postings, lots and balances (`history.py`: receipts,
+relocations, shipments; balances folded, so the books prove out). Then:
+
+W1  2,000 lot receipts (`post_adjustment`, one call each), as the standard workload's W1;
+W4  2,000 stock reads (`stock_levels(sku=, location=, group_by="item")`), as its W4;
+V   `onhand verify` and `onhand rebuild`, each the real command in a child process: wall,
+    CPU (user + system of the child; PostgreSQL's own work is the server's) and peak RSS;
+I   `onhand import stock FILE` of a 1,000,000-row opening-stock CSV (ONHAND_MAX_POSTING_LINES
+    raised to the file's rows), in a child process: wall, CPU, peak RSS; at the smaller
+    size also a file of a tenth of the rows, so that memory flat in the rows shows; then
+    `onhand verify` again over the grown ledger.
+
+Targets (issue 18): verify and rebuild at 1,000,000 moves under 3 s and 300 MB; the import's
+memory flat (the same for a tenth of the rows) and its speed flat as the ledger grows; W1 and
+W4 within 10 % between the sizes. Printed beside the load average and the raw `sqlite3`
+calibration loop (`raw_loop.py`), before and after. Exit 1 if a command fails or a check does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import csv
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import onhand
+from benchmarks import cli, databases, history, phases
+from benchmarks.balances import BalanceBook
+from benchmarks.cli import say
+from benchmarks.machine import load_line, machine_line, python_line
+from benchmarks.raw_loop import raw_loop
+from onhand.bootstrap import open_onhand
+
+SIZES = (10_000, 1_000_000)
+ITEMS = 1_000
+LOCATIONS = 10
+RECEIPTS = 2_000
+READS = 2_000
+IMPORT_ROWS = 1_000_000
+TARGET_SECONDS = 3.0
+TARGET_MIB = 300.0
+FLAT = 0.10
+
+
+@dataclass(frozen=True)
+class ChildRun:
+    """One command in a child process: wall and CPU seconds, peak RSS, exit code."""
+
+    wall: float
+    cpu: float
+    peak_mib: float
+    code: int
+    output: str
+
+    def figures(self) -> str:
+        return f"{self.wall:.2f} s wall, {self.cpu:.2f} s CPU, peak RSS {self.peak_mib:.0f} MiB"
+
+
+def onhand_command(url: str, *args: str, env: dict[str, str] | None = None) -> ChildRun:
+    """`onhand --database-url URL ARGS…` as a user runs it, measured by `os.wait4`."""
+    command = [sys.executable, "-c", "from onhand.entrypoints.cli.main import run; run()",
+               "--database-url", url, *args]
+    with tempfile.TemporaryFile("w+") as out:
+        started = time.perf_counter()
+        child = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+        _pid, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read()
+    return ChildRun(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, child.returncode, text)
+
+
+def write_opening_csv(path: Path, catalog: phases.Catalog, rows: int, today) -> None:
+    """`rows` opening lines: every item at every warehouse, then again with the next lot."""
+    skus, places = catalog.skus, catalog.locations
+    with path.open("w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["location", "sku", "quantity", "lot", "expiry_date"])
+        for n in range(rows):
+            sku = skus[n % len(skus)]
+            place = places[(n // len(skus)) % len(places)]
+            round_ = n // (len(skus) * len(places))
+            if catalog.shelf_life[sku]:
+                writer.writerow([place, sku, 5 + n % 20, f"O{round_:05d}", today + timedelta(days=200 + round_ % 300)])
+            else:
+                writer.writerow([place, sku, 5 + n % 20, "", ""])
+
+
+@dataclass
+class SizeFigures:
+    moves: int
+    w1: float  # receipts per second
+    w4: float  # reads per second
+    w1_cpu: float  # CPU seconds per receipt (this process)
+    w4_cpu: float
+    verify: ChildRun
+    rebuild: ChildRun
+    imported: ChildRun
+
+
+def measure(url: str, description: str, *, moves: int, scale: float, seed: int, files: Path,
+            import_rows: int, small: bool) -> tuple[SizeFigures | None, bool]:
+    rng = random.Random(seed)
+    say(load_line())
+    say(f"database: {description}")
+    onhand = open_onhand(url)
+    try:
+        items = max(20, round(ITEMS * min(scale * 10, 1)))
+        started = time.perf_counter()
+        _w0, catalog = phases.create_catalog(onhand, rng, items=items, locations=LOCATIONS)
+        made = time.perf_counter() - started
+        today = onhand.now().date()
+        started = time.perf_counter()
+        count = history.fill(onhand, catalog, rng, moves, today=today)
+        say(f"setup: {items} items and {LOCATIONS} warehouses through the services in {made:.1f} s; "
+            f"{moves} moves, {count} balances bulk-inserted in {time.perf_counter() - started:.1f} s")
+        receipts = phases.plan_receipts(catalog, rng, max(20, round(RECEIPTS * min(scale * 10, 1))), today)
+        cpu = time.process_time()
+        w1 = phases.receive(onhand, receipts, BalanceBook())
+        w1_cpu = (time.process_time() - cpu) / w1.count
+        say(f"{w1.line()} at {moves} moves; {w1_cpu * 1e3:.2f} ms CPU each")
+        cpu = time.process_time()
+        w4, _answers = phases.query_availability(onhand, catalog, rng, max(20, round(READS * min(scale * 10, 1))))
+        w4_cpu = (time.process_time() - cpu) / w4.count
+        say(f"{w4.line()} at {moves} moves; {w4_cpu * 1e3:.2f} ms CPU each")
+    finally:
+        onhand.close()
+    ok = True
+    runs = {}
+    for name in ("verify", "rebuild"):
+        runs[name] = run = onhand_command(url, name)
+        say(f"V {name} (onhand {name}, a child process) at {moves + w1.count} moves: {run.figures()}"
+            f"{'' if run.code == 0 else f'; FAILED, exit {run.code}'}")
+        ok = ok and run.code == 0
+    sizes = [import_rows // 10, import_rows] if small else [import_rows]
+    imported = ChildRun(0.0, 0.0, 0.0, 0, "")
+    for rows in sizes if import_rows else ():
+        path = files / f"opening-{rows}.csv"
+        if not path.exists():
+            write_opening_csv(path, catalog, rows, today)
+        imported = onhand_command(url, "import", "stock", str(path),
+                                  env={"ONHAND_MAX_POSTING_LINES": str(max(rows, 5000))})
+        say(f"I import of {rows} opening-stock rows (onhand import stock) into {moves} moves: "
+            f"{imported.figures()}, {rows / imported.wall:,.0f} rows/s"
+            f"{'' if imported.code == 0 else f'; FAILED, exit {imported.code}: {imported.output[-500:]}'}")
+        ok = ok and imported.code == 0
+    if import_rows:
+        after = onhand_command(url, "verify")
+        say(f"V verify after the import(s): {after.figures()}{'' if after.code == 0 else '; FAILED'}")
+        ok = ok and after.code == 0
+    say(load_line())
+    return SizeFigures(moves, w1.rate, w4.rate, w1_cpu, w4_cpu, runs["verify"], runs["rebuild"], imported), ok
+
+
+def judge(small: SizeFigures, large: SizeFigures) -> None:
+    def verdict(met: bool) -> str:
+        return "met" if met else "NOT MET"
+
+    for name in ("verify", "rebuild"):
+        run: ChildRun = getattr(large, name)
+        met = run.wall < TARGET_SECONDS and run.peak_mib < TARGET_MIB
+        on_cpu = run.cpu < TARGET_SECONDS and run.peak_mib < TARGET_MIB
+        say(f"target {name} at {large.moves} moves (under {TARGET_SECONDS:.0f} s, under {TARGET_MIB:.0f} MB): "
+            f"{verdict(met)} ({run.wall:.2f} s, {run.peak_mib:.0f} MiB); in CPU seconds {verdict(on_cpu)} "
+            f"({run.cpu:.2f} s)")
+    for code, before, after, cpu_before, cpu_after in (
+        ("W1", small.w1, large.w1, small.w1_cpu, large.w1_cpu), ("W4", small.w4, large.w4, small.w4_cpu, large.w4_cpu),
+    ):
+        ratio = after / before if before else 0.0
+        cpu_ratio = cpu_before / cpu_after if cpu_after else 0.0
+        say(f"target {code} flat from {small.moves} to {large.moves} moves (within {FLAT:.0%}): "
+            f"{verdict(ratio >= 1 - FLAT)} ({before:.0f}/s → {after:.0f}/s, {ratio:.2f}); per CPU-second "
+            f"{verdict(cpu_ratio >= 1 - FLAT)} ({cpu_before * 1e3:.2f} → {cpu_after * 1e3:.2f} ms, {cpu_ratio:.2f})")
+    if not small.imported.wall:
+        return
+    ratio = large.imported.wall / small.imported.wall
+    say(f"target import speed flat as the ledger grows (within {FLAT:.0%}): {verdict(ratio <= 1 + FLAT)} "
+        f"({small.imported.wall:.1f} s at {small.moves} moves → {large.imported.wall:.1f} s at {large.moves}, "
+        f"{ratio:.2f})")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.scale", description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="multiplies the sizes and the import (default 1)")
+    parser.add_argument("--postgres", metavar="URL",
+                        help="also run on PostgreSQL, a fresh schema of this (scratch) database per size")
+    parser.add_argument("--seed", type=int, default=cli.DEFAULT_SEED, help=f"default {cli.DEFAULT_SEED}")
+    parser.add_argument("--import-rows", type=int, help=f"rows of the opening-stock file (default "
+                        f"{IMPORT_ROWS:,} x scale; 0: no import)")
+    args = parser.parse_args(argv)
+    cli.check_scale(parser, args)
+    sizes = [max(100, round(size * args.scale)) for size in SIZES]
+    rows = max(100, round(IMPORT_ROWS * args.scale)) if args.import_rows is None else args.import_rows
+    say(f"Onhand scale benchmark: scale {args.scale:g}, seed {args.seed}, sizes {sizes}, import {rows} rows")
+    say(machine_line())
+    say(python_line())
+    say(raw_loop(max(2000, round(20_000 * args.scale))).line())
+    # The commands run as installed: their bytecode compiled once, not at every start.
+    compileall.compile_dir(Path(onhand.__file__).parent, quiet=1)
+    with tempfile.TemporaryDirectory(prefix="onhand-scale-") as directory:
+        empty = f"sqlite:///{Path(directory) / 'empty.db'}"
+        open_onhand(empty).close()
+        start = onhand_command(empty, "verify")
+        say(f"start-up: onhand verify of an empty database: {start.figures()}")
+    ok = True
+    engines = ["sqlite"] + (["postgresql"] if args.postgres else [])
+    with tempfile.TemporaryDirectory(prefix="onhand-scale-") as directory:
+        for engine in engines:
+            figures = []
+            for index, moves in enumerate(sizes):
+                say("")
+                database = databases.fresh_sqlite() if engine == "sqlite" else \
+                    databases.fresh_postgres_schema(args.postgres)
+                with database as target:
+                    found, passed = measure(target.url, target.description, moves=moves, scale=args.scale,
+                                            seed=args.seed, files=Path(directory), import_rows=rows,
+                                            small=index == 0)
+                ok = ok and passed
+                if found:
+                    figures.append(found)
+            say("")
+            if len(figures) == 2:
+                judge(*figures)
+    say(raw_loop(max(2000, round(20_000 * args.scale))).line() + " (again, after)")
+    say(load_line())
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
