@@ -25,7 +25,7 @@ CHUNK = 10_000
 RECEIPT_SHARE = 0.3
 SHIPMENT_SHARE = 0.3
 # Stock on hand stays about the same however long the history: past this many balances
-# holding stock, a receipt gives way to a shipment of a whole balance. So a longer ledger
+# holding stock per item, shipments and relocations take whole balances. So a longer ledger
 # is more history (moves, postings, lots, empty balances), not more stock to read.
 OPEN_PER_ITEM = 5
 
@@ -64,7 +64,16 @@ def fill(onhand: Onhand, catalog: Catalog, rng: random.Random, count: int, *, to
         for n in range(count):
             when = start + step * n
             draw = rng.random()
-            if (draw < RECEIPT_SHARE and open_count < most_open) or not held:
+            whole = open_count >= most_open
+            picked = None
+            while draw >= RECEIPT_SHARE and held and picked is None:
+                slot = rng.randrange(len(held))
+                if book[held[slot]] > 0:
+                    picked = held[slot]
+                else:  # emptied since: forgotten as it comes up
+                    held[slot] = held[-1]
+                    held.pop()
+            if picked is None:
                 sku = rng.choice(catalog.skus)
                 item, here, lot = item_ids[sku], rng.choice(warehouses), 0
                 if sku in tracked:
@@ -76,21 +85,14 @@ def fill(onhand: Onhand, catalog: Catalog, rng: random.Random, count: int, *, to
                 kind, source, target, qty = "adjustment", adjustment, here, rng.randint(10, 100)
                 held.append((item, here, lot))
             else:
-                slot = rng.randrange(len(held))
-                item, here, lot = held[slot]
-                left = book[(item, here, lot)]
-                if left <= 0:
-                    held[slot] = held[-1]
-                    held.pop()
-                    kind, source, target, qty = "adjustment", adjustment, here, rng.randint(10, 100)
-                    held.append((item, here, lot))
-                elif draw < RECEIPT_SHARE:  # full: the balance leaves whole
-                    kind, source, target, qty = "shipment", here, customer, left
-                elif draw < RECEIPT_SHARE + SHIPMENT_SHARE:
-                    kind, source, target, qty = "shipment", here, customer, rng.randint(1, max(1, left // 3))
+                item, here, lot = picked
+                left = book[picked]
+                if draw < RECEIPT_SHARE + SHIPMENT_SHARE:
+                    qty = left if whole else rng.randint(1, max(1, left // 3))
+                    kind, source, target = "shipment", here, customer
                 else:
                     there = rng.choice([w for w in warehouses if w != here])
-                    kind, source, target, qty = "relocation", here, there, max(1, left // 2)
+                    kind, source, target, qty = "relocation", here, there, left if whole else max(1, left // 2)
                     held.append((item, there, lot))
             for key, change in (((item, source, lot), -qty), ((item, target, lot), qty)):
                 if key[1] in internal:

@@ -71,19 +71,33 @@ class ChildRun:
         return f"{self.wall:.2f} s wall, {self.cpu:.2f} s CPU, peak RSS {self.peak_mib:.0f} MiB"
 
 
+# The child's own peak: Linux carries the spawning process's peak RSS into the child's
+# ru_maxrss (across vfork and exec), so the child reads its high-water mark itself.
+_CHILD = """
+import atexit, os, sys
+def _peak():
+    with open("/proc/self/status") as status, open(os.environ["ONHAND_BENCH_PEAK"], "w") as out:
+        out.write(next((line.split()[1] for line in status if line.startswith("VmHWM:")), "0"))
+atexit.register(_peak)
+from onhand.entrypoints.cli.main import run
+run()
+"""
+
+
 def onhand_command(url: str, *args: str, env: dict[str, str] | None = None) -> ChildRun:
-    """`onhand --database-url URL ARGS…` as a user runs it, measured by `os.wait4`."""
-    command = [sys.executable, "-c", "from onhand.entrypoints.cli.main import run; run()",
-               "--database-url", url, *args]
-    with tempfile.TemporaryFile("w+") as out:
+    """`onhand --database-url URL ARGS…` as a user runs it: wall, CPU (`os.wait4`), peak RSS."""
+    command = [sys.executable, "-c", _CHILD, "--database-url", url, *args]
+    with tempfile.TemporaryFile("w+") as out, tempfile.NamedTemporaryFile("r") as peak:
         started = time.perf_counter()
-        child = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+        child = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
+                                 env={**os.environ, **(env or {}), "ONHAND_BENCH_PEAK": peak.name})
         _pid, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - started
         child.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         text = out.read()
-    return ChildRun(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, child.returncode, text)
+        kib = int(peak.read() or 0) if sys.platform == "linux" else usage.ru_maxrss
+    return ChildRun(wall, usage.ru_utime + usage.ru_stime, kib / 1024, child.returncode, text)
 
 
 def write_opening_csv(path: Path, catalog: phases.Catalog, rows: int, today) -> None:
@@ -177,8 +191,8 @@ def judge(small: SizeFigures, large: SizeFigures) -> None:
         met = run.wall < TARGET_SECONDS and run.peak_mib < TARGET_MIB
         on_cpu = run.cpu < TARGET_SECONDS and run.peak_mib < TARGET_MIB
         say(f"target {name} at {large.moves} moves (under {TARGET_SECONDS:.0f} s, under {TARGET_MIB:.0f} MB): "
-            f"{verdict(met)} ({run.wall:.2f} s, {run.peak_mib:.0f} MiB); in CPU seconds {verdict(on_cpu)} "
-            f"({run.cpu:.2f} s)")
+            f"{verdict(met)} ({run.wall:.2f} s, {run.peak_mib:.0f} MiB); in the command's CPU seconds "
+            f"{verdict(on_cpu)} ({run.cpu:.2f} s; PostgreSQL's own work is not in them)")
     for code, before, after, cpu_before, cpu_after in (
         ("W1", small.w1, large.w1, small.w1_cpu, large.w1_cpu), ("W4", small.w4, large.w4, small.w4_cpu, large.w4_cpu),
     ):
