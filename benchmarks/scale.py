@@ -33,9 +33,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import timedelta
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from pathlib import Path
 
 import onhand
@@ -44,7 +45,8 @@ from benchmarks.balances import BalanceBook
 from benchmarks.cli import say
 from benchmarks.machine import load_line, machine_line, python_line
 from benchmarks.raw_loop import raw_loop
-from onhand.bootstrap import open_onhand
+from benchmarks.timing import PhaseResult
+from onhand.bootstrap import Onhand, open_onhand
 
 SIZES = (10_000, 1_000_000)
 ITEMS = 1_000
@@ -69,6 +71,9 @@ class ChildRun:
 
     def figures(self) -> str:
         return f"{self.wall:.2f} s wall, {self.cpu:.2f} s CPU, peak RSS {self.peak_mib:.0f} MiB"
+
+
+NO_RUN = ChildRun(0.0, 0.0, 0.0, 0, "")
 
 
 # The child's own peak: Linux carries the spawning process's peak RSS into the child's
@@ -119,67 +124,113 @@ def write_opening_csv(path: Path, catalog: phases.Catalog, rows: int, today) -> 
 @dataclass
 class SizeFigures:
     moves: int
-    w1: float  # receipts per second
-    w4: float  # reads per second
-    w1_cpu: float  # CPU seconds per receipt (this process)
-    w4_cpu: float
-    verify: ChildRun
-    rebuild: ChildRun
-    imported: ChildRun
+    w1: float = 0.0  # receipts per second
+    w4: float = 0.0  # reads per second
+    w1_cpu: float = 0.0  # CPU seconds per receipt (this process)
+    w4_cpu: float = 0.0
+    verify: ChildRun = NO_RUN
+    rebuild: ChildRun = NO_RUN
+    imported: ChildRun = NO_RUN
 
 
-def measure(url: str, description: str, *, moves: int, scale: float, seed: int, files: Path,
-            import_rows: int, small: bool) -> tuple[SizeFigures | None, bool]:
+@dataclass
+class Ledger:
+    """One size's database, its catalog and its figures."""
+
+    url: str
+    onhand: Onhand
+    catalog: phases.Catalog
+    today: date
+    rng: random.Random
+    figures: SizeFigures
+    received: int = 0  # receipts so far, so that each block's lots are new
+
+
+def prepare(url: str, description: str, *, moves: int, scale: float, seed: int) -> Ledger:
+    """A fresh database with the catalog made through the services and `moves` of history."""
     rng = random.Random(seed)
     say(load_line())
     say(f"database: {description}")
     onhand = open_onhand(url)
-    try:
-        items = max(20, round(ITEMS * min(scale * 10, 1)))
-        started = time.perf_counter()
-        _w0, catalog = phases.create_catalog(onhand, rng, items=items, locations=LOCATIONS)
-        made = time.perf_counter() - started
-        today = onhand.now().date()
-        started = time.perf_counter()
-        count = history.fill(onhand, catalog, rng, moves, today=today)
-        say(f"setup: {items} items and {LOCATIONS} warehouses through the services in {made:.1f} s; "
-            f"{moves} moves, {count} balances bulk-inserted in {time.perf_counter() - started:.1f} s")
-        receipts = phases.plan_receipts(catalog, rng, max(20, round(RECEIPTS * min(scale * 10, 1))), today)
-        cpu = time.process_time()
-        w1 = phases.receive(onhand, receipts, BalanceBook())
-        w1_cpu = (time.process_time() - cpu) / w1.count
-        say(f"{w1.line()} at {moves} moves; {w1_cpu * 1e3:.2f} ms CPU each")
-        cpu = time.process_time()
-        w4, _answers = phases.query_availability(onhand, catalog, rng, max(20, round(READS * min(scale * 10, 1))))
-        w4_cpu = (time.process_time() - cpu) / w4.count
-        say(f"{w4.line()} at {moves} moves; {w4_cpu * 1e3:.2f} ms CPU each")
-    finally:
-        onhand.close()
+    items = max(20, round(ITEMS * min(scale * 10, 1)))
+    started = time.perf_counter()
+    _w0, catalog = phases.create_catalog(onhand, rng, items=items, locations=LOCATIONS)
+    made = time.perf_counter() - started
+    today = onhand.now().date()
+    started = time.perf_counter()
+    count = history.fill(onhand, catalog, rng, moves, today=today)
+    say(f"setup: {items} items and {LOCATIONS} warehouses through the services in {made:.1f} s; "
+        f"{moves} moves, {count} balances bulk-inserted in {time.perf_counter() - started:.1f} s")
+    return Ledger(url, onhand, catalog, today, rng, SizeFigures(moves))
+
+
+def taking_turns(ledgers: list[Ledger], count: int, phase: Callable[[Ledger, int], PhaseResult]) -> list[str]:
+    """Run `phase` `count` times on every ledger, a block at a time on each in turn, so that
+    both sizes see the same load (the machine is shared); returns each ledger's line."""
+    block = max(10, count // 20)
+    wall = [0.0] * len(ledgers)
+    cpu = [0.0] * len(ledgers)
+    result = None
+    for start in range(0, count, block):
+        for n, ledger in enumerate(ledgers):
+            began = time.process_time()
+            result = phase(ledger, min(block, count - start))
+            cpu[n] += time.process_time() - began
+            wall[n] += result.seconds
+    assert result is not None
+    lines = []
+    for n, ledger in enumerate(ledgers):
+        figure = PhaseResult(result.code, result.title, count, wall[n])
+        per_cpu = cpu[n] / count
+        if result.code == "W1":
+            ledger.figures.w1, ledger.figures.w1_cpu = figure.rate, per_cpu
+        else:
+            ledger.figures.w4, ledger.figures.w4_cpu = figure.rate, per_cpu
+        lines.append(f"{figure.line()} at {ledger.figures.moves} moves; {per_cpu * 1e3:.2f} ms CPU each "
+                     f"(blocks of {block}, taking turns with the other size)")
+    return lines
+
+
+def receipts(ledger: Ledger, count: int) -> PhaseResult:
+    plan = phases.plan_receipts(ledger.catalog, ledger.rng, count, ledger.today)
+    # Each block's plan numbers its lots from 1 again: prefixed, every receipt is a new lot.
+    plan = [phases.Receipt(r.location, replace(r.line, lot=f"W{ledger.received}-{r.line.lot}") if r.line.lot
+                           else r.line) for r in plan]
+    ledger.received += count
+    return phases.receive(ledger.onhand, plan, BalanceBook())
+
+
+def reads(ledger: Ledger, count: int) -> PhaseResult:
+    return phases.query_availability(ledger.onhand, ledger.catalog, ledger.rng, count)[0]
+
+
+def commands(ledger: Ledger, *, files: Path, import_rows: int, small: bool) -> bool:
+    """verify, rebuild and the import(s), each the real command in a child process."""
+    url, moves, figures = ledger.url, ledger.figures.moves, ledger.figures
+    say(load_line())
     ok = True
-    runs = {}
     for name in ("verify", "rebuild"):
-        runs[name] = run = onhand_command(url, name)
-        say(f"V {name} (onhand {name}, a child process) at {moves + w1.count} moves: {run.figures()}"
+        run = onhand_command(url, name)
+        setattr(figures, name, run)
+        say(f"V {name} (onhand {name}, a child process) at {moves} moves and the receipts: {run.figures()}"
             f"{'' if run.code == 0 else f'; FAILED, exit {run.code}'}")
         ok = ok and run.code == 0
-    sizes = [import_rows // 10, import_rows] if small else [import_rows]
-    imported = ChildRun(0.0, 0.0, 0.0, 0, "")
-    for rows in sizes if import_rows else ():
+    for rows in ([import_rows // 10, import_rows] if small else [import_rows]) if import_rows else []:
         path = files / f"opening-{rows}.csv"
         if not path.exists():
-            write_opening_csv(path, catalog, rows, today)
-        imported = onhand_command(url, "import", "stock", str(path),
-                                  env={"ONHAND_MAX_POSTING_LINES": str(max(rows, 5000))})
+            write_opening_csv(path, ledger.catalog, rows, ledger.today)
+        figures.imported = run = onhand_command(url, "import", "stock", str(path),
+                                                env={"ONHAND_MAX_POSTING_LINES": str(max(rows, 5000))})
         say(f"I import of {rows} opening-stock rows (onhand import stock) into {moves} moves: "
-            f"{imported.figures()}, {rows / imported.wall:,.0f} rows/s"
-            f"{'' if imported.code == 0 else f'; FAILED, exit {imported.code}: {imported.output[-500:]}'}")
-        ok = ok and imported.code == 0
+            f"{run.figures()}, {rows / run.wall:,.0f} rows/s"
+            f"{'' if run.code == 0 else f'; FAILED, exit {run.code}: {run.output[-500:]}'}")
+        ok = ok and run.code == 0
     if import_rows:
         after = onhand_command(url, "verify")
         say(f"V verify after the import(s): {after.figures()}{'' if after.code == 0 else '; FAILED'}")
         ok = ok and after.code == 0
     say(load_line())
-    return SizeFigures(moves, w1.rate, w4.rate, w1_cpu, w4_cpu, runs["verify"], runs["rebuild"], imported), ok
+    return ok
 
 
 def judge(small: SizeFigures, large: SizeFigures) -> None:
@@ -236,21 +287,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     engines = ["sqlite"] + (["postgresql"] if args.postgres else [])
     with tempfile.TemporaryDirectory(prefix="onhand-scale-") as directory:
         for engine in engines:
-            figures = []
-            for index, moves in enumerate(sizes):
+            with ExitStack() as stack:
+                ledgers = []
+                for moves in sizes:
+                    say("")
+                    database = databases.fresh_sqlite() if engine == "sqlite" else \
+                        databases.fresh_postgres_schema(args.postgres)
+                    target = stack.enter_context(database)
+                    ledger = prepare(target.url, target.description, moves=moves, scale=args.scale, seed=args.seed)
+                    stack.callback(ledger.onhand.close)
+                    ledgers.append(ledger)
                 say("")
-                database = databases.fresh_sqlite() if engine == "sqlite" else \
-                    databases.fresh_postgres_schema(args.postgres)
-                with database as target:
-                    found, passed = measure(target.url, target.description, moves=moves, scale=args.scale,
-                                            seed=args.seed, files=Path(directory), import_rows=rows,
-                                            small=index == 0)
-                ok = ok and passed
-                if found:
-                    figures.append(found)
-            say("")
-            if len(figures) == 2:
-                judge(*figures)
+                say(load_line())
+                count = max(20, round(RECEIPTS * min(args.scale * 10, 1)))
+                for line in taking_turns(ledgers, count, receipts) + taking_turns(ledgers, count, reads):
+                    say(line)
+                for ledger in ledgers:
+                    ledger.onhand.close()
+                for index, ledger in enumerate(ledgers):
+                    say("")
+                    ok = commands(ledger, files=Path(directory), import_rows=rows, small=index == 0) and ok
+                say("")
+                judge(ledgers[0].figures, ledgers[-1].figures)
     say(raw_loop(max(2000, round(20_000 * args.scale))).line() + " (again, after)")
     say(load_line())
     return 0 if ok else 1
