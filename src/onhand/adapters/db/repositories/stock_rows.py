@@ -11,9 +11,10 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, bindparam, select, type_coerce
+from sqlalchemy import BigInteger, Connection, bindparam, select, text, type_coerce
 
 from onhand.adapters.db.tables import balances, items, lots
+from onhand.adapters.db.tables.core import HOLDING
 
 # (item id, location id, lot key (0: none), on hand, reserved), quantities scaled.
 LeanBalance = tuple[int, int, int, int, int]
@@ -21,7 +22,7 @@ LeanBalance = tuple[int, int, int, int, int]
 _LEAN = select(
     balances.c.item_id, balances.c.location_id, balances.c.lot_key,
     type_coerce(balances.c.on_hand, BigInteger), type_coerce(balances.c.reserved, BigInteger),
-).where((balances.c.on_hand != 0) | (balances.c.reserved != 0))
+).where(text(f"({HOLDING})"))  # as the partial index says it, so the planner may use it
 # Narrowed to places only with items: (item, place) is the key's prefix. The virtual places'
 # balances (a row per lot ever received or shipped) grow with history, so a read of a few
 # items at their places must not reach them.
