@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from sqlalchemy import text
 
 from onhand import services
@@ -38,3 +40,40 @@ def test_rebuild_recreates_deleted_balance_rows(onhand):
     assert not services.integrity.verify(onhand).ok
     assert services.integrity.rebuild(onhand).ok
     assert level(onhand, "W-1") == (5, 0, 5)
+
+
+def test_verify_adds_fractions_exactly_however_their_parts_carry(onhand):
+    # 2 in, 0.5 out, 0.25 out: the millionths and the units carry between each other, so
+    # the sums the database compares (in parts) do not cancel one by one; the books still
+    # balance, and a balance off by one millionth of its unit is found.
+    add_item(onhand, "RICE", unit="kg")
+    add_place(onhand, "NY")
+    adjust(onhand, "NY", "RICE", "2", reason="found")
+    adjust(onhand, "NY", "RICE", "-0.5", reason="lost")
+    adjust(onhand, "NY", "RICE", "-0.25", reason="lost")
+    report = services.integrity.verify(onhand)
+    assert report.ok, report
+    ny = services.locations.get_location(onhand, "NY")
+    with onhand.engine.begin() as conn:
+        conn.execute(text("UPDATE balances SET on_hand = on_hand - 1000 WHERE location_id = :id"), {"id": ny.id})
+    report = services.integrity.verify(onhand)
+    (mismatch,) = report.projection_mismatches
+    assert (mismatch.location, mismatch.expected, mismatch.actual) == ("NY", Decimal("1.25"), Decimal("1.249"))
+    assert report.conservation_errors == (("RICE", None, Decimal("-0.001")),)
+    assert services.integrity.rebuild(onhand).ok
+    assert level(onhand, "RICE") == (Decimal("1.25"), 0, Decimal("1.25"))
+
+
+def test_verify_lists_negative_balances_at_guarded_places_only(onhand):
+    add_item(onhand, "W-1")
+    add_place(onhand, "NY")
+    add_place(onhand, "LA", allow_negative=True)
+    adjust(onhand, "NY", "W-1", 5)
+    adjust(onhand, "LA", "W-1", 5)
+    with onhand.engine.begin() as conn:
+        conn.execute(text("UPDATE balances SET on_hand = -3000000 WHERE location_id IN "
+                          "(SELECT id FROM locations WHERE code IN ('NY', 'LA'))"))
+    report = services.integrity.verify(onhand)
+    assert [(n.location, n.actual) for n in report.negative_balances] == [("NY", -3)]
+    assert {(m.location, m.expected, m.actual) for m in report.projection_mismatches} == {("NY", 5, -3),
+                                                                                         ("LA", 5, -3)}

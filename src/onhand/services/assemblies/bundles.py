@@ -161,7 +161,8 @@ def available_by_site(
     """Available (domain.availability) of each item per sellable site code (bins rolled
     up; the scope's code when a scope is given) and in total, within `scope`."""
     by_id = {loc.id: loc for loc in uow.locations.all()}
-    rows = uow.stock_rows.balances(item_ids=item_ids) if item_ids else []
+    inside = [loc.id for loc in by_id.values() if loc.is_internal and (scope is None or loc.is_within(scope))]
+    rows = uow.stock_rows.balances(item_ids=item_ids, location_ids=inside) if item_ids else []
     lots = uow.stock_rows.lots(r[2] for r in rows if r[2])
     # Per location and lot, asked once; quantities summed as scaled integers.
     places: dict[int, tuple[str, bool] | None] = {}

@@ -69,7 +69,8 @@ def available_scaled(uow: UnitOfWork, wanted: set[Pair], now: datetime) -> dict[
     """Available to sell now at each internal (item, location) pair, in 10^-6 units (absent: none)."""
     by_id = {place.id: place for place in uow.locations.all()}
     day = business_day(now, time_zone(uow.company.get().timezone))
-    rows = [r for r in uow.stock_rows.balances(item_ids=sorted({p[0] for p in wanted})) if (r[0], r[1]) in wanted]
+    rows = [r for r in uow.stock_rows.balances(item_ids=sorted({p[0] for p in wanted}),
+                                               location_ids={p[1] for p in wanted}) if (r[0], r[1]) in wanted]
     lots = uow.stock_rows.lots(r[2] for r in rows if r[2])
     scaled: dict[Pair, int] = defaultdict(int)
     for item_id, location_id, lot_key, on_hand, reserved in rows:

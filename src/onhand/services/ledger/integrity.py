@@ -35,13 +35,8 @@ def rebuild(ctx: ServiceContext) -> VerifyReport:
     """Rewrite on hand of every balance from the ledger, then verify."""
     with ctx.writing() as uow:
         uow.balances.lock_for_rebuild()
-        folded = uow.integrity.ledger_fold()
-        current = uow.integrity.on_hand()
-        changed = [
-            (key, folded.get(key, ZERO))
-            for key in folded.keys() | current.keys()
-            if folded.get(key, ZERO) != current.get(key, ZERO)
-        ]
+        # Only the balances that differ from the fold come back: a sound ledger costs one pass.
+        changed = [(key, folded) for key, folded, _stored in uow.integrity.projection_differences()]
         promised = uow.integrity.promised()
         # A ledger whose fold leaves the range cannot be projected exactly: refused whole.
         names = _Names(uow)
@@ -51,54 +46,54 @@ def rebuild(ctx: ServiceContext) -> VerifyReport:
                     raise OutOfRange(sku=names.sku(key[0]), location=names.location(key[1]), lot=names.lot(key[2]),
                                      what=what, total=value, limit=MAX_TOTAL_QUANTITY)
         uow.balances.set_on_hand(sorted(changed))
-        held = uow.integrity.reserved()
+        held = {key: reserved for key, (reserved, _on_hand) in uow.integrity.reserved().items()}
         for key in sorted(promised.keys() | held.keys()):
             uow.reservations.set_reserved(key, promised.get(key, ZERO))
         fixed = sum(1 for key in promised.keys() | held.keys() if promised.get(key, ZERO) != held.get(key, ZERO))
         record_action(uow, ctx.now(), "rebuild_balances", AuditObject("balances", "all"),
                       {"on_hand_corrected": len(changed), "reserved_corrected": fixed})
-    return verify(ctx)
+        # Proven in the same transaction, under the same lock. Nothing rewritten: the pass just
+        # made is the proof (a fold costs seconds at a million moves); else the ledger is folded again.
+        return _verify(uow, differences=None if changed else [])
 
 
-def _verify(uow: UnitOfWork) -> VerifyReport:
-    folded = uow.integrity.ledger_fold()
-    projected = uow.integrity.on_hand()
+def _verify(uow: UnitOfWork, *, differences: list[tuple[BalanceKey, Decimal, Decimal]] | None = None) -> VerifyReport:
+    """The report; `differences` are the projection's, when just found in this transaction."""
+    # Set-based: the database folds the ledger and compares; only what is wrong reaches Python.
     names = _Names(uow)
-    mismatches = tuple(
-        names.discrepancy(key, folded.get(key, ZERO), projected.get(key, ZERO))
-        for key in sorted(folded.keys() | projected.keys())
-        if folded.get(key, ZERO) != projected.get(key, ZERO)
-    )
+    if differences is None:
+        differences = list(uow.integrity.projection_differences())
+    mismatches = tuple(names.discrepancy(key, folded, stored) for key, folded, stored in differences)
+    # The fold of an item and lot sums to zero over all places (each move adds to one side
+    # what it takes from the other), so what the balances sum to is what they differ by.
     sums: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
-    for (item_id, _location_id, lot_key), value in projected.items():
-        sums[(item_id, lot_key)] += value
+    for (item_id, _location_id, lot_key), folded, stored in differences:
+        sums[(item_id, lot_key)] += stored - folded
     unbalanced = tuple(
         (names.sku(item_id), names.lot(lot_key), total)
         for (item_id, lot_key), total in sorted(sums.items())
         if total != 0
     )
     guarded = {loc.id for loc in names.locations.values() if must_stay_non_negative(loc)}
-    negatives = tuple(
-        names.discrepancy(key, ZERO, value)
-        for key, value in sorted(projected.items())
-        if value < 0 and key[1] in guarded
-    )
+    others = names.locations.keys() - guarded
+    negatives = tuple(names.discrepancy(key, ZERO, value) for key, value in uow.integrity.below_zero(guarded, others))
     promised = uow.integrity.promised()
-    reserved = uow.integrity.reserved()
+    held = uow.integrity.reserved()
+    reserved = {key: value for key, (value, _on_hand) in held.items()}
     reservation_mismatches = tuple(
         names.discrepancy(key, promised.get(key, ZERO), reserved.get(key, ZERO))
         for key in sorted(promised.keys() | reserved.keys())
         if promised.get(key, ZERO) != reserved.get(key, ZERO)
     )
     oversold = tuple(
-        names.discrepancy(key, projected.get(key, ZERO), value)
-        for key, value in sorted(reserved.items())
-        if key[1] in guarded and value > max(projected.get(key, ZERO), ZERO)
+        names.discrepancy(key, on_hand, value)
+        for key, (value, on_hand) in sorted(held.items())
+        if key[1] in guarded and value > max(on_hand, ZERO)
     )
     return VerifyReport(
         order_errors=_order_errors(uow),
         moves_checked=uow.ledger.move_count(),
-        balances_checked=len(projected),
+        balances_checked=uow.integrity.balance_count(),
         projection_mismatches=mismatches,
         conservation_errors=unbalanced,
         negative_balances=negatives,

@@ -90,7 +90,7 @@ def stock_levels(
         item = resolve.item(uow, sku) if sku else None
         lot_filter = resolve.lot(uow, item, lot) if item and lot else None
         kits = bundles.kit_listing(uow, only=item) if grouping in KIT_GROUPINGS else None
-        rows = _Balances.read(uow, bundles.listed_item_ids(item, kits), lot_filter.id if lot_filter else None)
+        rows = _Balances.read(uow, bundles.listed_item_ids(item, kits), lot_filter.id if lot_filter else None, chosen)
         day = today(ctx, uow)
         moving = transit_rows(uow, item_ids=[item.id] if item else None, destination_ids=chosen,
                               lot_id=lot_filter.id if lot_filter else None)
@@ -142,8 +142,9 @@ class _Balances:
     lots: dict[int, tuple[str, str, date | None]]
 
     @classmethod
-    def read(cls, uow: UnitOfWork, item_ids: list[int] | None, lot_id: int | None) -> _Balances:
-        rows = uow.stock_rows.balances(item_ids=item_ids, lot_id=lot_id)
+    def read(cls, uow: UnitOfWork, item_ids: list[int] | None, lot_id: int | None, places: list[int]) -> _Balances:
+        """The balances of the items (all when None) at `places` (a superset without items)."""
+        rows = uow.stock_rows.balances(item_ids=item_ids, lot_id=lot_id, location_ids=places)
         return cls(rows, uow.stock_rows.skus(r[0] for r in rows), uow.stock_rows.lots(r[2] for r in rows if r[2]))
 
     def within(self, location_ids: set[int]) -> _Balances:

@@ -13,12 +13,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, String, bindparam, cast, func, or_, select, type_coerce, union_all
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    not_,
+    null,
+    or_,
+    select,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.sql.elements import ColumnElement
 
 from onhand.adapters.db.tables import balances, moves, reservations, sales_order_lines, sales_orders, shipment_lines
@@ -69,18 +85,78 @@ def _quantity(value: Any) -> Decimal:
     return _number(value) / _SCALE
 
 
-_SIGNED_SIDES = union_all(
-    select(moves.c.item_id, moves.c.to_location_id.label("location_id"),
-           func.coalesce(moves.c.lot_id, 0).label("lot_key"), _raw(moves.c.quantity).label("quantity")),
-    select(moves.c.item_id, moves.c.from_location_id.label("location_id"),
-           func.coalesce(moves.c.lot_id, 0).label("lot_key"), (-_raw(moves.c.quantity)).label("quantity")),
-).subquery()
-_FOLD = select(_SIGNED_SIDES.c.item_id, _SIGNED_SIDES.c.location_id, _SIGNED_SIDES.c.lot_key,
-               *_sum_parts(_SIGNED_SIDES.c.quantity, "q")).group_by(
-    _SIGNED_SIDES.c.item_id, _SIGNED_SIDES.c.location_id, _SIGNED_SIDES.c.lot_key)
-_ON_HAND = select(balances.c.item_id, balances.c.location_id, balances.c.lot_key, _raw(balances.c.on_hand))
+def _is_zero(parts: list[Any]) -> ColumnElement[bool]:
+    """Σ part_i × _PARTS[i] == 0, exactly and without passing 64 bits: the 10^6s must carry
+    the rest, and the 10^12s cancel what they carry (each division is exact when reached)."""
+    high, middle, low = parts
+    carried = middle + low // 10**6
+    return and_(low % 10**6 == 0, carried % 10**6 == 0, high + carried // 10**6 == 0)
+
+
+def _stored_integer(column: Any, dialect: str) -> Any:
+    """The stored value if it is an integer, else 0: SQLite keeps whatever it was given (a
+    REAL, text), which is read in Python instead (`_odd`)."""
+    raw = _raw(column)
+    if dialect == "sqlite":
+        return type_coerce(case((func.typeof(column) == "integer", raw), else_=0), BigInteger)
+    return raw
+
+
+def _odd(column: Any, dialect: str) -> Any:
+    """1 where the stored value is no integer (SQLite only), else 0."""
+    if dialect == "sqlite":
+        return case((func.typeof(column) != "integer", 1), else_=0)
+    return literal(0)
+
+
+@cache  # built once per dialect, not for every unit of work
+def _projection_differences(dialect: str) -> Any:
+    """Each balance whose on hand may differ from the fold of the moves: the moves' sides and
+    the balance's on hand (negated) summed per key in one pass, in parts (`_sum_parts`), kept
+    where they do not cancel or the stored value is no integer. Returns the parts (fold − on
+    hand, the integer part) and the stored value; Python decides exactly (`projection_differences`)."""
+    lot_key = func.coalesce(moves.c.lot_id, 0)
+    no_value = cast(null(), BigInteger)
+    sides = union_all(
+        select(moves.c.item_id, moves.c.to_location_id.label("location_id"), lot_key.label("lot_key"),
+               _raw(moves.c.quantity).label("quantity"), no_value.label("stored")),
+        select(moves.c.item_id, moves.c.from_location_id, lot_key, -_raw(moves.c.quantity), no_value),
+        select(balances.c.item_id, balances.c.location_id, balances.c.lot_key,
+               -_stored_integer(balances.c.on_hand, dialect), _raw(balances.c.on_hand)),
+    ).subquery()
+    if dialect == "postgresql":  # a sum of bigint is numeric there: exact as it is, and one sum is cheaper
+        total = func.sum(sides.c.quantity)
+        parts = [literal(0).label("d_0"), literal(0).label("d_1"), total.label("d_2")]
+        differ = total != 0
+    else:
+        parts = _sum_parts(sides.c.quantity, "d")
+        differ = not_(_is_zero([part.element for part in parts]))
+    if dialect == "sqlite":  # a stored value that is no integer is always Python's to judge
+        differ = or_(differ, func.typeof(func.max(sides.c.stored)).not_in(("integer", "null")))
+    return (
+        select(sides.c.item_id, sides.c.location_id, sides.c.lot_key, *parts,
+               func.max(sides.c.stored).label("stored"))
+        .group_by(sides.c.item_id, sides.c.location_id, sides.c.lot_key)
+        .having(differ)
+        .order_by(sides.c.item_id, sides.c.location_id, sides.c.lot_key)
+    )
+
+
+@cache
+def _below_zero(dialect: str) -> Any:
+    """On hand of the balances that may be below zero but for the places given: one scan of
+    the table (nearly every place is guarded, so the few others are left out, not the many
+    looked up by index); virtual places, below zero by nature, are among those left out."""
+    return (
+        select(balances.c.item_id, balances.c.location_id, balances.c.lot_key, _raw(balances.c.on_hand))
+        .where(balances.c.location_id.not_in(bindparam("others", expanding=True)),
+               or_(_raw(balances.c.on_hand) < 0, _odd(balances.c.on_hand, dialect) == 1))
+    )  # no ORDER BY: walking the key's index would read the table in random order; the few found are sorted
+
+
+_BALANCE_COUNT = select(func.count()).select_from(balances)
 _RESERVED = select(balances.c.item_id, balances.c.location_id, balances.c.lot_key,
-                   _raw(balances.c.reserved)).where(balances.c.reserved != 0)
+                   _raw(balances.c.reserved), _raw(balances.c.on_hand)).where(balances.c.reserved != 0)
 _PROMISED = select(reservations.c.item_id, reservations.c.location_id, reservations.c.lot_key,
                    *_sum_parts(reservations.c.quantity, "q")).group_by(
     reservations.c.item_id, reservations.c.location_id, reservations.c.lot_key)
@@ -127,20 +203,38 @@ def _stored_checks(dialect: str) -> tuple[tuple[str, Any], ...]:
 class IntegrityRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
-        self._checks = _stored_checks(conn.dialect.name)
+        self._dialect = conn.dialect.name
+        self._checks = _stored_checks(self._dialect)
 
-    def ledger_fold(self) -> dict[BalanceKey, Decimal]:
-        """On hand per (item, location, lot) computed from the moves alone, exactly."""
-        found = {}
-        for r in self._conn.execute(_FOLD):
-            found[(int(r.item_id), int(r.location_id), int(r.lot_key))] = _joined(r, "q") or Decimal(0)
-        return found
+    def projection_differences(self) -> Iterator[tuple[BalanceKey, Decimal, Decimal]]:
+        """(key, on hand folded from the moves, on hand stored) of each balance where the two
+        differ, exactly, by key; a fold with no balance row is stored as 0, and so is a row
+        with no moves. Only the differences reach Python: memory does not grow with the ledger."""
+        for r in self._conn.execute(_projection_differences(self._dialect)):
+            stored = r.stored
+            folded = (_joined(r, "d") or Decimal(0)) + (Decimal(stored) / _SCALE if isinstance(stored, int) else 0)
+            actual = _quantity(stored)
+            if folded != actual:
+                yield (int(r.item_id), int(r.location_id), int(r.lot_key)), folded, actual
 
-    def on_hand(self) -> dict[BalanceKey, Decimal]:
-        return {(int(r[0]), int(r[1]), int(r[2])): _quantity(r[3]) for r in self._conn.execute(_ON_HAND)}
+    def below_zero(self, location_ids: Iterable[int], others: Iterable[int]) -> Iterator[tuple[BalanceKey, Decimal]]:
+        """(key, on hand) of each balance below zero at `location_ids`, by key; `others` are
+        every other place, which the database leaves out."""
+        places = set(location_ids)
+        found = []
+        for r in self._conn.execute(_below_zero(self._dialect), {"others": sorted(others)}):
+            value = _quantity(r[3])
+            if value < 0 and int(r[1]) in places:
+                found.append(((int(r[0]), int(r[1]), int(r[2])), value))
+        yield from sorted(found)
 
-    def reserved(self) -> dict[BalanceKey, Decimal]:
-        return {(int(r[0]), int(r[1]), int(r[2])): _quantity(r[3]) for r in self._conn.execute(_RESERVED)}
+    def balance_count(self) -> int:
+        return int(self._conn.execute(_BALANCE_COUNT).scalar_one())
+
+    def reserved(self) -> dict[BalanceKey, tuple[Decimal, Decimal]]:
+        """(reserved, on hand) of each balance holding a reservation."""
+        return {(int(r[0]), int(r[1]), int(r[2])): (_quantity(r[3]), _quantity(r[4]))
+                for r in self._conn.execute(_RESERVED)}
 
     def promised(self) -> dict[BalanceKey, Decimal]:
         """The sum of the reservations of each balance."""

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 
 from onhand.adapters.db.tables.base import Id, metadata
@@ -174,6 +175,10 @@ moves = Table(
     Index("ix_moves_to_location_id", "to_location_id", "id"),
 )
 
+# A balance that holds something: what stock reads want. The empty balances of every lot
+# that passed through a place grow with history; this index leaves them out.
+HOLDING = "on_hand <> 0 OR reserved <> 0"
+
 # The projection of the ledger: one row per (item, location, lot); lot_key 0 = no lot.
 balances = Table(
     "balances",
@@ -184,6 +189,8 @@ balances = Table(
     Column("on_hand", ScaledDecimal, nullable=False),
     Column("reserved", ScaledDecimal, nullable=False),
     Index("ix_balances_location_id", "location_id"),
+    Index("ix_balances_holding", "item_id", "location_id",
+          sqlite_where=text(HOLDING), postgresql_where=text(HOLDING)),
 )
 
 idempotency_keys = Table(
