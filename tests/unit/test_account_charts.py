@@ -68,11 +68,20 @@ def test_a_quickbooks_list_matches_codes_by_number_name_or_id_and_refuses_ar_and
     assert "customer or vendor" in chart.find("Accounts Payable (A/P)").refusal()
 
 
-@pytest.mark.parametrize("text", ["", "just,some\nwords,here\n"])
+@pytest.mark.parametrize("text", [
+    "", "just,some\nwords,here\n",
+    "~J\U0003c79fu\rF\xdd",  # what the API fuzzer sent: a bare CR in a field (once a 500)
+    "*Code," + "x" * 200_000,  # a field beyond the csv module's limit
+])
 def test_a_file_that_is_no_chart_is_refused(text):
     with pytest.raises(InvalidInput) as refused:
         parse_xero_chart(text)
     assert refused.value.field == "file"
+
+
+@pytest.mark.parametrize("ending", ["\r\n", "\r"])
+def test_a_chart_reads_the_same_whatever_its_lines_end_with(ending):
+    assert parse_xero_chart(XERO_CHART.replace("\n", ending)) == parse_xero_chart(XERO_CHART)
 
 
 def test_each_region_names_its_no_tax_rate_and_writes_its_dates():

@@ -146,7 +146,11 @@ def _rows(text: str, what: str) -> list[dict[str, str]]:
     column names without Xero's mandatory-column asterisk, lower case."""
     if not isinstance(text, str) or not text.strip():
         raise InvalidInput("file", f"{what} is empty")
-    lines = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    try:
+        # newline="": lines may end in CR, LF or both (the csv module's own advice).
+        lines = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")))
+    except csv.Error as exc:
+        raise InvalidInput("file", f"{what} is not a readable CSV file ({exc})") from None
     names = {"*code", "code", "*name", "name", "account", "full name", "id"}
     for start, header in enumerate(lines):
         clean = [h.strip().lower() for h in header]

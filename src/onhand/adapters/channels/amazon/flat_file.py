@@ -30,7 +30,7 @@ def _cell(row: dict[str, str], name: str) -> str | None:
 
 def parse_order_report(text: str) -> list[AmazonOrder]:
     """The orders of a report, in the order they first appear; an error names row and column."""
-    reader = csv.DictReader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter="\t", quoting=csv.QUOTE_NONE)
     missing = [name for name in REQUIRED if name not in (reader.fieldnames or [])]
     if missing:
         raise InvalidInput("report", f"missing column(s): {', '.join(missing)}")

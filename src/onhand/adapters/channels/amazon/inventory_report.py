@@ -19,7 +19,7 @@ COLUMNS = ("sku", "afn-fulfillable-quantity", "afn-reserved-quantity")
 
 
 def parse_inventory_report(text: str) -> dict[str, int]:
-    reader = csv.DictReader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter="\t", quoting=csv.QUOTE_NONE)
     missing = [name for name in COLUMNS if name not in (reader.fieldnames or [])]
     if missing:
         raise InvalidInput("report", f"missing column(s): {', '.join(missing)}")
