@@ -27,10 +27,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
 import pytest
+import requests
 import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, settings
@@ -158,6 +160,13 @@ def _record(case: Any, status: int) -> None:
 STRESS = settings.default.max_examples > CI_EXAMPLES
 
 
+@cache
+def _session() -> requests.Session:
+    """One keep-alive session for the process's requests (schemathesis opens a new one,
+    and a new connection, for every request otherwise)."""
+    return requests.Session()
+
+
 @schema.parametrize()
 @settings(
     max_examples=examples(CI_EXAMPLES_PER_OPERATION),
@@ -177,7 +186,7 @@ def test_no_request_ends_in_a_server_error_and_every_answer_matches_the_descript
     switch.app = target.app
     try:
         headers = {} if _without_key(case) else {"Authorization": f"Bearer {secret}"}
-        response = case.call(base_url=url, headers=headers)
+        response = case.call(base_url=url, headers=headers, session=_session())
         _record(case, response.status_code)
         case.validate_response(
             response, headers=headers, excluded_checks=[positive_data_acceptance],
