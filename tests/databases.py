@@ -57,12 +57,9 @@ def fresh_database(backend: str) -> Iterator[str]:
     pool = _postgres_pool()
     schema = pool.take()
     try:
-        # Its engine's idle connections are kept (below, "Engines"): the reset changed rows,
+        # Its engine keeps its idle connections (below, "Engines"): the reset changed rows,
         # not tables, so what a server process cached of them still holds.
-        url = schema_url(schema)
-        with _engines_lock:
-            _reused.add(normalize_url(url))
-        yield url
+        yield _handed_out(schema_url(schema), close_connections=False)
     finally:
         pool.give_back(schema)
 
@@ -186,10 +183,11 @@ _reused: set[str] = set()
 _engines_lock = threading.Lock()
 
 
-def _handed_out(url: str) -> str:
+def _handed_out(url: str, *, close_connections: bool = True) -> str:
     with _engines_lock:
         _reused.add(normalize_url(url))
-    forget_engine(url)
+    if close_connections:
+        forget_engine(url)
     return url
 
 
