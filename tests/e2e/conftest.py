@@ -117,8 +117,9 @@ def api_app() -> FastAPI:
 
 def point_app(app: FastAPI, onhand: Onhand) -> FastAPI:
     """`app` serving `onhand`, with the state `create_app` gives a new app (a fresh throttle)."""
+    limits = ApiLimits()  # what create_app uses when given none
     app.state.onhand = onhand
-    app.state.auth_throttle = AuthFailureThrottle(ApiLimits().auth_failures_per_second, ApiLimits().auth_failure_burst)
+    app.state.auth_throttle = AuthFailureThrottle(limits.auth_failures_per_second, limits.auth_failure_burst)
     return app
 
 
