@@ -36,6 +36,16 @@ def webhook_key() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def password_cost() -> Iterator[None]:
+    """scrypt at N = 2^10 for the suite's passwords (a millisecond, not a tenth of a second per
+    user added and sign-in: 700 of them); the default and its floor in production are tested
+    in test_settings.py. ONHAND_PASSWORD_COST set outside the suite wins."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ONHAND_PASSWORD_COST", os.environ.get("ONHAND_PASSWORD_COST") or "10")
+        yield
+
+
 @pytest.fixture
 def clock() -> Clock:
     return Clock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))

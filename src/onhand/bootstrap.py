@@ -31,6 +31,7 @@ from onhand.domain.actors import SYSTEM, Actor
 from onhand.domain.catalog.events import LotStatusChanged, SellablePlacesChanged
 from onhand.domain.ledger.events import PostingsToWrite, PostingsWritten
 from onhand.domain.planning.forecasting import Forecaster
+from onhand.services.access.passwords import DEFAULT_COST as DEFAULT_PASSWORD_COST
 from onhand.services.accounting.journals import refuse_locked_period
 from onhand.services.context import JournalPusher
 from onhand.services.feed import recorder as change_feed
@@ -81,8 +82,10 @@ class Onhand:
         channel_gateways: ChannelGateways | None = None,
         webhook_key: Callable[[], bytes] | bytes | None = None,
         webhook_poster: WebhookPoster | None = None,
+        password_cost: int = DEFAULT_PASSWORD_COST,
     ) -> None:
         self.engine = engine
+        self._password_cost = password_cost
         self._channel_gateways = channel_gateways or ChannelAdapters()
         self._limits = limits or Limits()
         self._database = SqlDatabase(engine, subscribers or standard_subscribers())
@@ -179,6 +182,11 @@ class Onhand:
         return self._limits
 
     @property
+    def password_cost(self) -> int:
+        """scrypt's work factor for new passwords, N = 2^cost (ONHAND_PASSWORD_COST)."""
+        return self._password_cost
+
+    @property
     def channel_gateways(self) -> ChannelGateways:
         """Sales channels' APIs (Shopify…), their secrets read where each channel's point."""
         return self._channel_gateways
@@ -252,4 +260,4 @@ def open_onhand(
     return Onhand(engine, clock, pushers, idempotency_ttl=settings.idempotency_ttl,
                   limits=Limits(max_posting_lines=settings.max_posting_lines),
                   webhook_key=lambda: load_webhook_key(settings.webhook_key, settings.webhook_key_file),
-                  webhook_poster=webhook_poster)
+                  webhook_poster=webhook_poster, password_cost=settings.password_cost)

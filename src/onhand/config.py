@@ -15,6 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from onhand.domain.choices import parse_choice
 from onhand.domain.errors import InvalidInput
+from onhand.services.access import passwords
 from onhand.services.limits import DEFAULT_MAX_POSTING_LINES
 
 DEFAULT_IDEMPOTENCY_TTL = timedelta(hours=24)
@@ -147,6 +148,19 @@ def _group_commit(text: str | None) -> bool | None:
     return value == "on"
 
 
+def _password_cost(text: str | None, profile: Profile) -> int:
+    """scrypt's N = 2^cost for new passwords. Lower than the default only outside
+    production: a test suite or a laptop demo may trade strength for speed."""
+    if not text or not text.strip():
+        return passwords.DEFAULT_COST
+    value = text.strip()
+    lowest = passwords.MIN_PRODUCTION_COST if profile is Profile.PRODUCTION else passwords.MIN_COST
+    if not value.isascii() or not value.isdigit() or not lowest <= int(value) <= passwords.MAX_COST:
+        raise InvalidInput("ONHAND_PASSWORD_COST", f"must be a whole number from {lowest} to {passwords.MAX_COST}"
+                           + (" under ONHAND_PROFILE=production" if profile is Profile.PRODUCTION else ""))
+    return int(value)
+
+
 def _positive_int(name: str, text: object, default: int) -> int:
     text = str(text).strip()
     if not text:
@@ -179,6 +193,7 @@ class Environment(BaseSettings):
     profile: Profile = Profile.DEVELOPMENT
     sqlite_synchronous: str | None = None
     group_commit: str | None = None
+    password_cost: str | None = None
     idempotency_ttl_hours: timedelta = DEFAULT_IDEMPOTENCY_TTL
     max_posting_lines: int = DEFAULT_MAX_POSTING_LINES
     max_body_bytes: int = 4 * MIB
@@ -278,6 +293,7 @@ class Settings:
     # How long a write's idempotency key is remembered; a repeat after that is a new request.
     idempotency_ttl: timedelta = DEFAULT_IDEMPOTENCY_TTL
     max_posting_lines: int = DEFAULT_MAX_POSTING_LINES
+    password_cost: int = passwords.DEFAULT_COST
     # Webhook secrets are derived from this key (never stored): ONHAND_WEBHOOK_KEY, or the
     # owner-only file `webhook_key_file` made on first use (adapters/webhooks/keys.py).
     webhook_key: str | None = field(default=None, repr=False)
@@ -290,7 +306,7 @@ class Settings:
         file, ONHAND_XERO_TOKEN_URL) or ONHAND_XERO_ACCESS_TOKEN (+ ONHAND_XERO_API_URL); QuickBooks
         Online: ONHAND_QBO_REALM_ID with the same ONHAND_QBO_* names (+ ONHAND_QBO_ENVIRONMENT);
         ONHAND_PROFILE (development, production), ONHAND_SQLITE_SYNCHRONOUS (full, normal),
-        ONHAND_GROUP_COMMIT (on, off),
+        ONHAND_GROUP_COMMIT (on, off), ONHAND_PASSWORD_COST (scrypt's N = 2^cost),
         ONHAND_IDEMPOTENCY_TTL_HOURS, ONHAND_MAX_POSTING_LINES (lines of one posting or document,
         rows of one import); ONHAND_WEBHOOK_KEY (32 characters or more) or ONHAND_WEBHOOK_KEY_FILE
         (README's configuration table)."""
@@ -313,6 +329,7 @@ class Settings:
             group_commit=_group_commit(env.group_commit),
             idempotency_ttl=env.idempotency_ttl_hours,
             max_posting_lines=env.max_posting_lines,
+            password_cost=_password_cost(env.password_cost, env.profile),
             webhook_key=env.webhook_key,
             webhook_key_file=env.webhook_key_file or default_webhook_key_file(),
         )

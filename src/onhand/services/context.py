@@ -88,6 +88,10 @@ class ServiceContext(Protocol):
     @property
     def limits(self) -> Limits: ...
 
+    # scrypt's work factor (N = 2^cost) for new passwords and unknown emails; from the settings.
+    @property
+    def password_cost(self) -> int: ...
+
     # Sales channels' APIs (adapters/channels/), by the channel's kind.
     @property
     def channel_gateways(self) -> ChannelGateways: ...

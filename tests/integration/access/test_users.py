@@ -37,6 +37,27 @@ def test_a_wrong_email_or_password_is_refused_without_saying_which(onhand, email
     assert refused.value.message == services.users.REFUSED
 
 
+def test_an_unknown_email_costs_one_hash_at_the_cost_a_wrong_password_does(onhand, monkeypatch):
+    """No timing tells whether an email has an account: each refusal derives one scrypt hash
+    with the same parameters (the suite's cost, ONHAND_PASSWORD_COST: tests/conftest.py)."""
+    add(onhand)
+    derived = []
+    real = services.access.passwords._derive
+    monkeypatch.setattr(services.access.passwords, "_derive", lambda *args: derived.append(args[2:]) or real(*args))
+    for email in ("ana@example.com", "bob@example.com"):
+        with pytest.raises(Unauthorized):
+            services.users.sign_in(onhand, email=email, password="wrong password!", client="10.0.0.1")
+    assert derived == [(2**onhand.password_cost, 8, 1)] * 2
+
+
+def test_a_stored_hash_asking_for_more_memory_than_allowed_matches_nothing():
+    passwords = services.access.passwords
+    stored = passwords.hash_password(PASSWORD, passwords.MIN_COST).split("$")
+    stored[1] = str(2 ** (passwords.MAX_COST + 1))
+    assert not passwords.password_matches(PASSWORD, "$".join(stored))
+    assert passwords.password_matches(PASSWORD, passwords.hash_password(PASSWORD, passwords.MIN_COST))
+
+
 def test_the_sign_in_is_audited_as_the_user_and_the_password_never(onhand):
     add(onhand)
     services.users.sign_in(onhand, email="ana@example.com", password=PASSWORD, client="10.0.0.1")

@@ -34,7 +34,7 @@ def synchronous(url: str) -> int:
 def test_sqlite_commits_reach_the_disk_before_returning_under_the_production_profile(
     tmp_path, monkeypatch, environment, expected
 ):
-    for name in ("ONHAND_PROFILE", "ONHAND_SQLITE_SYNCHRONOUS"):
+    for name in ("ONHAND_PROFILE", "ONHAND_SQLITE_SYNCHRONOUS", "ONHAND_PASSWORD_COST"):
         monkeypatch.delenv(name, raising=False)
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
@@ -44,7 +44,8 @@ def test_sqlite_commits_reach_the_disk_before_returning_under_the_production_pro
 @pytest.mark.parametrize(("name", "value"), [
     ("ONHAND_PROFILE", "staging"), ("ONHAND_SQLITE_SYNCHRONOUS", "off"),
     ("ONHAND_IDEMPOTENCY_TTL_HOURS", "0"), ("ONHAND_IDEMPOTENCY_TTL_HOURS", "a day"),
-    ("ONHAND_GROUP_COMMIT", "yes"),
+    ("ONHAND_GROUP_COMMIT", "yes"), ("ONHAND_PASSWORD_COST", "9"), ("ONHAND_PASSWORD_COST", "17"),
+    ("ONHAND_PASSWORD_COST", "2^15"),
 ])
 def test_a_wrong_setting_is_refused_naming_the_variable(monkeypatch, name, value):
     monkeypatch.setenv(name, value)
@@ -85,3 +86,29 @@ def test_a_server_groups_its_writes_when_told_and_unless_told_on_sqlite_only(onh
     told = {"on": True, "off": False}.get((setting or "").strip().lower())
     assert grouped == (told if told is not None else onhand.engine.dialect.name == "sqlite")
     assert level(onhand, "TEA") == (0, 0, 0) and services.items.get_item(onhand, "TEA").sku == "TEA"
+
+
+@pytest.mark.parametrize(("environment", "expected"), [
+    ({}, 15), ({"ONHAND_PASSWORD_COST": "10"}, 10), ({"ONHAND_PASSWORD_COST": " 16 "}, 16),
+    ({"ONHAND_PROFILE": "production", "ONHAND_PASSWORD_COST": "15"}, 15),
+    ({"ONHAND_PROFILE": "production", "ONHAND_PASSWORD_COST": "14"}, "refused"),
+])
+def test_passwords_cost_two_to_the_fifteen_unless_told_and_never_less_in_production(
+    monkeypatch, environment, expected
+):
+    for name in ("ONHAND_PROFILE", "ONHAND_PASSWORD_COST"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    if expected == "refused":
+        with pytest.raises(InvalidInput, match="from 15 to 16 under ONHAND_PROFILE=production"):
+            Settings.from_env("sqlite://")
+        return
+    assert Settings.from_env("sqlite://").password_cost == expected
+    onhand = open_onhand("sqlite://")
+    try:
+        assert onhand.password_cost == expected
+        stored = services.access.passwords.hash_password("a long enough password", onhand.password_cost)
+        assert stored.split("$")[1:4] == [str(2**expected), "8", "1"]
+    finally:
+        onhand.close()

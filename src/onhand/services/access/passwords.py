@@ -9,21 +9,29 @@ import hashlib
 import hmac
 import secrets
 
-# 2^15 × 8 × 128 bytes = 32 MiB and some tens of milliseconds per check.
-N, R, P = 2**15, 8, 1
-_MAX_MEMORY = 64 * 1024 * 1024
+# scrypt's N is 2^cost (ONHAND_PASSWORD_COST). At 15: 2^15 × 8 × 128 bytes = 32 MiB and some
+# tens of milliseconds per check. Below 15 only outside production (a test suite's speed).
+DEFAULT_COST, MIN_COST, MIN_PRODUCTION_COST, MAX_COST = 15, 10, 15, 16
+R, P = 8, 1
 _LENGTH = 32
 
 
 def _derive(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
-    return hashlib.scrypt(password.encode(), salt=salt, n=n, r=r, p=p, maxmem=_MAX_MEMORY, dklen=_LENGTH)
+    # A stored hash names its own parameters: never let one ask for more than MAX_COST's memory.
+    memory = 128 * r * (n + p + 2)
+    if memory > 128 * R * (2**MAX_COST + P + 2):
+        raise ValueError("scrypt parameters beyond what Onhand allows")
+    return hashlib.scrypt(password.encode(), salt=salt, n=n, r=r, p=p, maxmem=2 * memory, dklen=_LENGTH)
 
 
-def hash_password(password: str) -> str:
-    salt = secrets.token_bytes(16)
-    digest = _derive(password, salt, N, R, P)
+def _encoded(n: int, salt: bytes, digest: bytes) -> str:
     encode = base64.b64encode
-    return f"scrypt${N}${R}${P}${encode(salt).decode()}${encode(digest).decode()}"
+    return f"scrypt${n}${R}${P}${encode(salt).decode()}${encode(digest).decode()}"
+
+
+def hash_password(password: str, cost: int = DEFAULT_COST) -> str:
+    salt = secrets.token_bytes(16)
+    return _encoded(2**cost, salt, _derive(password, salt, 2**cost, R, P))
 
 
 def password_matches(password: str, stored: str) -> bool:
@@ -37,5 +45,7 @@ def password_matches(password: str, stored: str) -> bool:
     return hmac.compare_digest(derived, base64.b64decode(digest))
 
 
-# Checked when no user has the email, so that an unknown email costs as much as a wrong password.
-DECOY_HASH = "scrypt$32768$8$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+def decoy_hash(cost: int = DEFAULT_COST) -> str:
+    """Checked when no user has the email, so that an unknown email costs as much as a
+    wrong password (a hash at the cost new passwords get, that no password matches)."""
+    return _encoded(2**cost, bytes(16), bytes(_LENGTH))

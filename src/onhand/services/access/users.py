@@ -32,7 +32,7 @@ from onhand.domain.actors import Actor, user_actor
 from onhand.domain.audit import AuditObject
 from onhand.domain.catalog.items import validate_name
 from onhand.domain.errors import AlreadyExists, Forbidden, InvalidInput, NotFound, TooManySignIns, Unauthorized
-from onhand.services.access.passwords import DECOY_HASH, hash_password, password_matches
+from onhand.services.access.passwords import decoy_hash, hash_password, password_matches
 from onhand.services.audit import record_action
 from onhand.services.context import ServiceContext, in_transaction, run_write
 from onhand.services.views import NewSession, SessionView, UserView
@@ -67,7 +67,7 @@ def add_user(ctx: ServiceContext, command: AddUser, *, password: str) -> UserVie
     user_role = parse_role(command.role)
     if user_role is Role.INTEGRATION:
         raise InvalidInput("role", "integration is for API keys; a person is admin, manager, operator or viewer")
-    secret = hash_password(validate_password(password))
+    secret = hash_password(validate_password(password), ctx.password_cost)
     limit = location_limit(command.locations)
 
     def work(uow: UnitOfWork) -> int:
@@ -106,7 +106,7 @@ def disable_user(ctx: ServiceContext, command: DisableUser) -> UserView:
 def reset_password(ctx: ServiceContext, command: ResetPassword, *, password: str) -> UserView:
     """Give a user a new password (never stored, never audited); their sessions end."""
     address = normalize_email(command.email)
-    secret = hash_password(validate_password(password))
+    secret = hash_password(validate_password(password), ctx.password_cost)
 
     def work(uow: UnitOfWork) -> int:
         found = uow.users.by_email(address)
@@ -145,7 +145,7 @@ def sign_in(ctx: ServiceContext, *, email: str, password: str, client: str) -> N
     if until is not None:
         raise TooManySignIns(max(1, math.ceil((until - now).total_seconds())))
     typed = password if isinstance(password, str) and len(password) <= MAX_PASSWORD else ""
-    matches = password_matches(typed, stored.password_hash if stored else DECOY_HASH)
+    matches = password_matches(typed, stored.password_hash if stored else decoy_hash(ctx.password_cost))
     if stored is None or not matches or stored.user.disabled_at is not None:
         def failed(uow: UnitOfWork) -> None:
             uow.sign_in_failures.add(address, where, now, forget_before=now - SIGN_IN_WINDOW)
