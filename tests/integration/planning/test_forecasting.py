@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from onhand import services
+from onhand.domain.catalog.commands import UpdateCompany
 from onhand.domain.errors import InvalidInput
 from tests.integration.helpers import add_item, add_place, adjust
 from tests.integration.planning.helpers import sell
@@ -71,3 +72,18 @@ def test_smoothing_fits_at_most_so_many_item_sites_at_once(onhand, clock, monkey
 
     with pytest.raises(InvalidInput, match="at most 0 at once"):
         services.forecasts.demand_history(onhand, window_days=WINDOW, demand_method="exponential_smoothing")
+
+
+def test_demand_counts_the_company_s_days_not_utc_days(onhand, clock):
+    """In Auckland (UTC+13 in March) a shipment at noon UTC is on the next local day: the
+    window of the last 7 whole days (local 23 Feb - 1 Mar) holds the one shipped at noon UTC
+    on 22 Feb and not the one shipped at noon UTC on 1 Mar (2 Mar, today, locally)."""
+    services.company.update_company(onhand, UpdateCompany(timezone="Pacific/Auckland"))
+    add_place(onhand, "NY")
+    add_item(onhand, "W")
+    adjust(onhand, "NY", "W", 100)
+    sell(onhand, clock, "NY", "W", 3, date(2026, 2, 22))
+    sell(onhand, clock, "NY", "W", 5, date(2026, 3, 1))
+    sell(onhand, clock, "NY", "W", 7, date(2026, 2, 21))  # 22 Feb locally: before the window
+    (row,) = services.forecasts.demand_history(onhand, sku="W", window_days=7)
+    assert row.total == Decimal(3)
