@@ -3,7 +3,7 @@ the database (SQLite, and PostgreSQL when given). Today is 2026-03-02 (the test 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -87,3 +87,19 @@ def test_demand_counts_the_company_s_days_not_utc_days(onhand, clock):
     sell(onhand, clock, "NY", "W", 7, date(2026, 2, 21))  # 22 Feb locally: before the window
     (row,) = services.forecasts.demand_history(onhand, sku="W", window_days=7)
     assert row.total == Decimal(3)
+
+
+def test_the_demand_read_leaves_the_transaction_s_planner_settings_as_it_found_them(trend):
+    """On PostgreSQL the demand statements run with their own planner settings (a custom
+    plan, no hash aggregation), set locally and put back: later reads plan as usual."""
+    if trend.engine.dialect.name != "postgresql":
+        pytest.skip("planner settings are PostgreSQL's")
+    with trend.reading() as uow:
+        show = uow.connection.exec_driver_sql
+        before = [show(f"SHOW {name}").scalar() for name in ("plan_cache_mode", "enable_hashagg")]
+        (row,) = services.forecasts.demand_history(trend, sku="W", window_days=WINDOW)
+        assert row.total == Decimal(495)
+        sums = uow.planning.demand(item_ids=None, since=datetime(2026, 1, 1, tzinfo=UTC),
+                                   until=datetime(2026, 3, 2, tzinfo=UTC), utc_offset_minutes=0,
+                                   sites={place.id: place.id for place in uow.locations.all()})
+        assert sums and [show(f"SHOW {name}").scalar() for name in ("plan_cache_mode", "enable_hashagg")] == before

@@ -279,13 +279,12 @@ class PlanningRepository:
         settings = {"plan_cache_mode": "force_custom_plan", **settings}
         names = sorted(settings)
         # set_config(…, is_local) is SET LOCAL, all in one round trip; then back to the
-        # session's values (Onhand sets none of its own: only SET LOCAL).
+        # session's values (Onhand sets none of its own: only SET LOCAL). Not after a failed
+        # statement: its transaction (or savepoint) is aborted, and rolling it back undoes them.
         self._conn.execute(select(*(func.set_config(name, settings[name], True) for name in names)))
-        try:
-            yield
-        finally:
-            for name in names:
-                self._conn.exec_driver_sql(f"SET LOCAL {name} TO DEFAULT")
+        yield
+        for name in names:
+            self._conn.exec_driver_sql(f"SET LOCAL {name} TO DEFAULT")
 
     def daily_demand(
         self, *, item_ids: list[int] | None, since: datetime, until: datetime, utc_offset_minutes: int,
