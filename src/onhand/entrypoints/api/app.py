@@ -121,9 +121,11 @@ def _build(onhand: Onhand, limits: ApiLimits, lifespan: Lifespan | None) -> Fast
 
     app.include_router(meta.router)
     app.include_router(channel_webhooks.router)
-    install_web(app)
     for module in _ROUTERS:
         app.include_router(module.router, prefix=API_PREFIX)
+    # FastAPI matches a request against the included routers in turn, each at some cost (no
+    # pruning by prefix): the API's, which machines call, before the pages people open.
+    install_web(app)
     make_strict(app, (module.router for module in _ROUTERS), API_PREFIX)
     return app
 
