@@ -17,6 +17,16 @@ from onhand.domain.quantities import MAX_DECIMALS, plain
 _SCALE = 10**MAX_DECIMALS
 
 
+def from_scaled(value: int | Decimal | None) -> Decimal | None:
+    """A stored count of 10^-6 (an int; a Decimal from PostgreSQL's sum of bigints) as the quantity."""
+    if value is None:
+        return None
+    scaled = int(value)
+    if not scaled % _SCALE:  # a whole number, the common case: what plain() would give, cheaper
+        return Decimal(scaled // _SCALE)
+    return plain(Decimal(scaled) / _SCALE)
+
+
 class ScaledDecimal(TypeDecorator[Decimal]):
     """A Decimal stored as an integer count of 10^-6.
 
@@ -47,12 +57,7 @@ class ScaledDecimal(TypeDecorator[Decimal]):
         return int(integral)
 
     def process_result_value(self, value: int | None, dialect: Dialect) -> Decimal | None:
-        if value is None:
-            return None
-        scaled = int(value)
-        if not scaled % _SCALE:  # a whole number, the common case: what plain() would give, cheaper
-            return Decimal(scaled // _SCALE)
-        return plain(Decimal(scaled) / _SCALE)
+        return from_scaled(value)
 
 
 class UtcDateTime(TypeDecorator[datetime]):

@@ -1,17 +1,20 @@
-"""What the planning repository hands the services: plain records, never database rows."""
+"""What the planning repository hands the services: plain records, never database rows.
+
+The records suggestions read by the hundred thousand (stock, demand sums, supplier offers)
+are named tuples: built six times faster than a frozen dataclass, and as immutable."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from onhand.domain.planning.cycle_counts import SessionStatus
 from onhand.domain.planning.projection import DocumentKind
 
 
-@dataclass(frozen=True)
-class StockAt:
+class StockAt(NamedTuple):
     item_id: int
     location_id: int
     on_hand: Decimal
@@ -30,8 +33,7 @@ class OpenDocument:
     quantity: Decimal
 
 
-@dataclass(frozen=True)
-class DemandSums:
+class DemandSums(NamedTuple):
     """Net shipments of one item from one location over a window: Σ per day and Σ (per day)²."""
 
     item_id: int
@@ -50,8 +52,7 @@ class DailyDemand:
     quantity: Decimal
 
 
-@dataclass(frozen=True)
-class SupplierOffer:
+class SupplierOffer(NamedTuple):
     item_id: int
     supplier_id: int
     supplier: str

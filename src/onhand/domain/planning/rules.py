@@ -15,8 +15,8 @@ Supplier quantities (minimum order quantity, order multiple) round a purchase up
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
+from typing import NamedTuple
 
 from onhand.domain.errors import InvalidInput
 from onhand.domain.planning.safety_stock import round_up
@@ -25,8 +25,9 @@ ZERO = Decimal(0)
 MAX_QUANTITY = Decimal(10) ** 9
 
 
-@dataclass(frozen=True)
-class ReorderRule:
+class ReorderRule(NamedTuple):
+    """A rule as stored (a named tuple: suggestions read 100,000 of them at once)."""
+
     id: int
     item_id: int
     sku: str

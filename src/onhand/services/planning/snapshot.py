@@ -110,7 +110,7 @@ def load(
     """Read what planning needs for `item_ids` (None: every item with a rule, and their stock)."""
     places = uow.locations.by_id()
     to_site = site_map(places)
-    rules = uow.planning.rules(item_ids=item_ids)
+    rules = uow.planning.rules(item_ids=item_ids, ordered=False)
     wanted = item_ids
     snap = Snapshot(
         today=today, sites={p.id: p for p in places.values() if p.id in to_site and to_site[p.id] == p.id},

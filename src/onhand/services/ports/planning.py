@@ -14,7 +14,9 @@ from onhand.domain.planning.rules import ReorderRule
 class PlanningRepository(Protocol):
     """`uow.planning`: reorder rules, the set-based reads planning needs, and open alerts."""
 
-    def rules(self, *, item_ids: builtins.list[int] | None = None) -> builtins.list[ReorderRule]: ...
+    def rules(
+        self, *, item_ids: builtins.list[int] | None = None, ordered: bool = True
+    ) -> builtins.list[ReorderRule]: ...
 
     def save_rule(self, item_id: int, location_id: int, values: dict[str, Any], at: datetime) -> int: ...
 
