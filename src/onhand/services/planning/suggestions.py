@@ -28,7 +28,7 @@ from onhand.domain.planning.views import (
     TransferSuggestion,
 )
 from onhand.domain.quantities import plain
-from onhand.services import resolve
+from onhand.services import collector, resolve
 from onhand.services.context import ServiceContext, today
 from onhand.services.planning import snapshot
 from onhand.services.planning.plans import Plan, plan
@@ -70,6 +70,13 @@ def _item_ids(uow: UnitOfWork, skus: Sequence[str]) -> list[int] | None:
 
 def compute(ctx: ServiceContext, uow: UnitOfWork, skus: Sequence[str]) -> tuple[date, list[Purchase],
                                                                                  list[TransferSuggestion]]:
+    """Today's purchases and transfers (every item with a rule unless `skus` are given)."""
+    with collector.paused():  # a few hundred thousand records that all live to the end
+        return _compute(ctx, uow, skus)
+
+
+def _compute(ctx: ServiceContext, uow: UnitOfWork, skus: Sequence[str]) -> tuple[date, list[Purchase],
+                                                                                  list[TransferSuggestion]]:
     day = today(ctx, uow)
     snap = snapshot.load(uow, today=day, now=ctx.now(), item_ids=_item_ids(uow, skus))
     suppliers = {r.supplier_id for r in snap.rules.values() if r.supplier_id is not None}
