@@ -50,12 +50,18 @@ def rows(
     converters = _converters(statement, conn, description)
     if not converters:
         return [make(row) for row in fetched]
+    # Row by row (faster than transposing into columns and back), each distinct stored value
+    # converted once: quantities repeat (every rule's minimum of 20).
+    memos = [(index, convert, {}) for index, convert in converters]
     out = []
-    for row in fetched:  # row by row: faster than transposing into columns and back
+    for row in fetched:
         values = list(row)
-        for index, convert in converters:
+        for index, convert, memo in memos:
             value = values[index]
             if value is not None:
-                values[index] = convert(value)
+                made = memo.get(value)
+                if made is None:
+                    made = memo[value] = convert(value)
+                values[index] = made
         out.append(make(values))
     return out
