@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import httpx
 import pytest
 
@@ -86,10 +88,15 @@ def test_app_from_env_serves_the_database_named_by_onhand_database_url(
     services.items.create_item(setup, CreateItem(sku="TEA-1", name="Green tea"))
     setup.close()
     monkeypatch.setenv("ONHAND_DATABASE_URL", database_url)
+    gc.unfreeze()
     with serve_api(app_from_env()) as url, httpx.Client(base_url=url) as client:
         response = client.get("/api/v1/items/TEA-1", headers={"Authorization": f"Bearer {secret}"})
+        # Started, the server set its start-up heap aside from the collector (entrypoints/heap.py).
+        frozen = gc.get_freeze_count()
+    gc.unfreeze()
     assert response.status_code == 200
     assert response.json()["name"] == "Green tea"
+    assert frozen > 10_000
 
 
 def test_an_unexpected_error_is_a_500_in_the_error_shape_without_details(onhand: Onhand) -> None:

@@ -51,6 +51,7 @@ from onhand.entrypoints.api.routes import (
     webhooks,
 )
 from onhand.entrypoints.api.throttle import AuthFailureThrottle
+from onhand.entrypoints.heap import freeze_start_up_heap
 from onhand.entrypoints.web.app import install_web
 
 API_PREFIX = "/api/v1"
@@ -92,6 +93,7 @@ def app_from_env() -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        freeze_start_up_heap()
         try:
             yield
         finally:
