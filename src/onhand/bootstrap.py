@@ -208,8 +208,10 @@ class Onhand:
         return smoothing.load()
 
     def wait_for_changes(self, timeout: float) -> bool:
-        """Wait until a transaction of this process commits events to the feed (or `wake`),
-        at most `timeout` seconds; whether it did. The worker's wake-up."""
+        """Wait until a transaction commits events to the feed (or `wake`), at most `timeout`
+        seconds; whether one did. The worker's wake-up: this process's commits, and on
+        PostgreSQL every process's (LISTEN/NOTIFY, `adapters/db/feed_signals.py`)."""
+        self._database.listen_for_feed(self._changes.set)
         changed = self._changes.wait(timeout)
         self._changes.clear()
         return changed
@@ -219,6 +221,7 @@ class Onhand:
         self._changes.set()
 
     def close(self) -> None:
+        self._database.stop_listening()
         self.engine.dispose()
 
 

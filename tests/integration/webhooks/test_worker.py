@@ -10,6 +10,8 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
+
 from onhand import services
 from onhand.adapters.webhooks.http import HttpWebhookPoster
 from onhand.bootstrap import open_onhand
@@ -52,6 +54,24 @@ def test_a_commit_of_its_own_process_wakes_the_worker_long_before_its_poll(onhan
             add_item(onhand, "A")
             wait_until(lambda: len(shop.received) == 1, timeout=10)
             assert time.monotonic() - started < 10  # not the 60 s poll (settling on PostgreSQL included)
+
+
+def test_a_commit_of_another_process_wakes_the_worker_long_before_its_poll_on_postgresql(onhand, database_url):
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite: one process writes (its own commits wake its worker)")
+    worker = open_onhand(database_url, webhook_poster=HttpWebhookPoster(timeout=2))  # its own engine and pool
+    try:
+        with receiver() as shop:
+            services.webhooks.add_subscription(onhand, AddSubscription("hook", shop.url))
+            with running_worker(worker, poll=60.0):
+                time.sleep(0.3)  # let the worker finish its first round, listen and wait
+                for n in range(3):
+                    started = time.monotonic()
+                    add_item(onhand, f"A{n}")  # committed by the other engine: only NOTIFY tells
+                    wait_until(lambda n=n: len(shop.received) == n + 1, timeout=10)
+                    assert time.monotonic() - started < 5  # not the 60 s poll
+    finally:
+        worker.close()
 
 
 def test_two_workers_on_one_database_deliver_every_event_exactly_once(onhand, database_url):

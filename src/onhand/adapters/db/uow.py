@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from onhand.adapters.db.engine import SQLITE_BUSY_TIMEOUT_MS, WRITE_OPTION, lock_wait, set_local_lock_timeout
+from onhand.adapters.db.feed_signals import FeedSignals
 from onhand.adapters.db.repositories.access import (
     ApiKeyRepository,
     IdempotencyRepository,
@@ -312,6 +313,24 @@ class SqlDatabase:
         self.feed_listeners: list[Callable[[], None]] = []
         # SQLite has one writer at a time: this process's writers take turns here.
         self._writer = threading.Lock() if engine.dialect.name == "sqlite" else None
+        # Other processes' commits to the feed (PostgreSQL), once a worker waits for them.
+        self._signals: FeedSignals | None = None
+        self._signals_lock = threading.Lock()
+
+    def listen_for_feed(self, on_signal: Callable[[], None]) -> None:
+        """Call `on_signal` whenever another process commits events (PostgreSQL; from the
+        first call on, until `stop_listening`). SQLite: one process writes, its own commits
+        call the feed listeners."""
+        if self.engine.dialect.name != "postgresql" or self._signals is not None:
+            return
+        with self._signals_lock:
+            if self._signals is None:
+                self._signals = FeedSignals(self.engine, on_signal)
+                self._signals.start()
+
+    def stop_listening(self) -> None:
+        if self._signals is not None:
+            self._signals.stop()
 
     @contextmanager
     def writing(self, actor: Actor = SYSTEM) -> Iterator[SqlUnitOfWork]:
