@@ -11,6 +11,7 @@ from sqlalchemy import event
 
 from onhand import services
 from onhand.adapters.db.engine import WRITE_OPTION
+from onhand.bootstrap import open_onhand
 from onhand.domain.channels.commands import MapSku, ResolveException
 from onhand.domain.errors import Unauthorized
 from onhand.domain.orders.commands import ShipOrder
@@ -168,3 +169,21 @@ def test_a_malformed_delivery_is_listed_and_never_half_applied(shop) -> None:
     assert services.sales_orders.list_orders(shop, channel="shop-us") == []
     [problem] = services.channel_exceptions.list_exceptions(shop)
     assert problem.kind == "bad_payload" and "line_items[1].quantity" in problem.detail
+
+
+def test_a_second_worker_waits_its_turn_for_a_channels_inbox_instead_of_a_lock(shop, database_url) -> None:
+    """Two workers importing groups of orders side by side locked the same balances in
+    different orders and deadlocked on PostgreSQL; one imports a channel's inbox at a time."""
+    deliver(shop, sample())
+    other = open_onhand(database_url)
+    try:
+        with shop.writing() as first:
+            channel = first.channels.by_name("shop-us")
+            assert first.channels.inbox_turn(channel.id)
+            postgresql = database_url.startswith("postgresql")
+            if postgresql:  # another process meanwhile: not its turn, and it does not wait
+                assert services.channel_inbox.process_inbox(other) == 0
+        assert services.channel_inbox.process_inbox(other) == 1  # the turn is free after the commit
+    finally:
+        other.close()
+    assert the_order(shop).status == "allocated"

@@ -136,11 +136,14 @@ def _together(ctx: ServiceContext, channel: ChannelRecord, group: list[DeliveryR
     acting = ctx.acting_as(channel_actor(channel.name))
 
     def work(uow: UnitOfWork) -> int:
+        if not uow.channels.inbox_turn(channel.id):
+            return 0  # another worker is importing this channel's deliveries: its turn
         joined = Joined(acting, uow)
         done = 0
+        free = uow.channels.unclaimed([delivery.id for delivery in group])  # held here from now on
         for delivery in group:
-            if not uow.channels.claim_delivery(delivery.id, delivery.attempts):
-                continue  # another worker has it
+            if delivery.id not in free or not uow.channels.claim_delivery(delivery.id, delivery.attempts):
+                continue  # another worker has it, or had it
             try:
                 outcome = _apply(joined, channel, delivery)
             except Exception as exc:
