@@ -49,3 +49,18 @@ def test_nothing_shows_a_secret(tmp_path) -> None:
     with pytest.raises(PushFailed) as refused:
         ShopifyAdmin(channel("env"), None)
     assert str(refused.value) == "shop-us: no access token is configured"
+
+
+def test_a_rotated_secrets_file_is_read_again(tmp_path) -> None:
+    path = tmp_path / "shop.json"
+    path.write_text(json.dumps({"webhook_secret": "first"}))
+    os.chmod(path, 0o600)
+    assert read_secret(channel(f"file:{path}"), "webhook_secret") == "first"
+    assert read_secret(channel(f"file:{path}"), "webhook_secret") == "first"  # kept while unchanged
+    path.write_text(json.dumps({"webhook_secret": "the rotated one"}))
+    assert read_secret(channel(f"file:{path}"), "webhook_secret") == "the rotated one"
+    replacement = tmp_path / "new.json"  # rotated by renaming a new file over it
+    replacement.write_text(json.dumps({"webhook_secret": "renamed"}))
+    os.chmod(replacement, 0o600)
+    replacement.replace(path)
+    assert read_secret(channel(f"file:{path}"), "webhook_secret") == "renamed"

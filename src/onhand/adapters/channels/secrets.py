@@ -1,6 +1,7 @@
 """A channel's secrets, from where its `credentials` point: the environment
-(ONHAND_CHANNEL_<NAME>_<SECRET>) or a JSON file only its owner may read. Read when used,
-never stored, returned or logged (no repr shows them)."""
+(ONHAND_CHANNEL_<NAME>_<SECRET>) or a JSON file only its owner may read. Read when used
+(a file's content is kept in this process while the file is unchanged: every webhook checks
+its signature with it), never stored in the database, returned or logged (no repr shows them)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,11 @@ def read_secret(channel: ChannelRecord, name: str, environ: Mapping[str, str] | 
     return value or None
 
 
+# path -> (the file's identity and version when read, its secrets). A rotated or edited file
+# has another mtime or size or inode: read again. Permissions are checked at every use.
+_read: dict[Path, tuple[tuple[int, int, int, int], dict[str, str]]] = {}
+
+
 def _from_file(channel: ChannelRecord, path: Path) -> dict[str, str]:
     try:
         info = path.stat()
@@ -34,6 +40,10 @@ def _from_file(channel: ChannelRecord, path: Path) -> dict[str, str]:
             raise PushFailed(channel.name, f"secrets file {path} may be read by others: chmod 600 it")
         if info.st_size > MAX_FILE_BYTES:
             raise PushFailed(channel.name, f"secrets file {path} is too large")
+        version = (info.st_ino, info.st_dev, info.st_mtime_ns, info.st_size)
+        kept = _read.get(path)
+        if kept is not None and kept[0] == version:
+            return kept[1]
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise PushFailed(channel.name, f"secrets file {path} cannot be read ({exc.strerror})") from None
@@ -41,4 +51,6 @@ def _from_file(channel: ChannelRecord, path: Path) -> dict[str, str]:
         raise PushFailed(channel.name, f"secrets file {path} is not JSON") from None
     if not isinstance(data, dict):
         raise PushFailed(channel.name, f"secrets file {path} must hold a JSON object")
-    return {key: value for key, value in data.items() if key in SECRETS and isinstance(value, str)}
+    found = {key: value for key, value in data.items() if key in SECRETS and isinstance(value, str)}
+    _read[path] = (version, found)
+    return found
