@@ -55,9 +55,10 @@ class Outcome:
                 "channel_id": channel_id, "external_order_id": self.imported.external_order_id,
                 "order_id": self.imported.order_id, "external_updated_at": self.imported.updated_at,
                 "created_at": now})
-        else:
-            channel_order_id = found[0]
-            uow.channels.update_order(channel_order_id, external_updated_at=self.imported.updated_at)
+            uow.channels.add_order_lines(channel_order_id, list(self.imported.lines))
+            return
+        channel_order_id = found[0]
+        uow.channels.update_order(channel_order_id, external_updated_at=self.imported.updated_at)
         uow.channels.replace_order_lines(channel_order_id, list(self.imported.lines))
 
 

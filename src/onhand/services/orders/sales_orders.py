@@ -81,7 +81,7 @@ def create_order(
         ref = reference.strip() if reference else f"new-{uuid.uuid4().hex}"
         if not REFERENCE_PATTERN.match(ref):
             raise InvalidInput("reference", f"{ref!r} is not a valid order reference")
-        if uow.orders.id_by_reference(ref) is not None:
+        if reference and uow.orders.id_by_reference(ref) is not None:  # a uuid of our own is free
             raise AlreadyExists("sales order", ref, "reference")
         now = ctx.now()
         company_currency = uow.company.get().currency

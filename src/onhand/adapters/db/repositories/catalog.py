@@ -81,10 +81,30 @@ _COMPANY = select(company).where(company.c.id == 1)
 
 
 class ItemRepository:
+    """Items, read at most once per transaction (a repository lives as long as its unit of
+    work): an order's import read its one item three times (mapping its SKU, its line, its
+    allocation). After the transaction writes an item, every read goes to the database: a
+    savepoint rolled back could otherwise leave a changed item in the cache."""
+
     def __init__(self, conn: Connection, publish: Publish = ignore) -> None:
         self._conn = conn
         self._publish = publish
         self._select = _ITEMS
+        self._by_id: dict[int, Item] | None = {}
+        self._id_of_sku: dict[str, int] = {}
+
+    def _keep(self, item: Item) -> Item:
+        if self._by_id is not None:
+            self._by_id[item.id] = item
+            self._id_of_sku[item.sku] = item.id
+        return item
+
+    def _written(self) -> None:
+        self._by_id = None
+        self._id_of_sku.clear()
+
+    def _kept(self, item_id: int | None) -> Item | None:
+        return None if self._by_id is None or item_id is None else self._by_id.get(item_id)
 
     def add(self, item: Item, created_at: datetime) -> int:
         result = self._conn.execute(
@@ -104,10 +124,12 @@ class ItemRepository:
             },
         )
         item_id = int(result.inserted_primary_key[0])
+        self._written()
         self._publish(ItemChanged(item_id, item.sku, created=True))
         return item_id
 
     def update(self, item: Item) -> None:
+        self._written()
         self._conn.execute(
             update(items)
             .where(items.c.id == item.id)
@@ -124,16 +146,23 @@ class ItemRepository:
 
     def set_archived(self, item: Item, at: datetime | None) -> None:
         """Archive the item at `at`, or bring it back (None)."""
+        self._written()
         self._conn.execute(update(items).where(items.c.id == item.id).values(archived_at=at))
         self._publish(ItemChanged(item.id, item.sku, created=False))
 
     def get(self, item_id: int) -> Item | None:
+        kept = self._kept(item_id)
+        if kept is not None:
+            return kept
         row = self._conn.execute(_ITEM_BY_ID, {"key": item_id}).first()
-        return _item(row) if row else None
+        return self._keep(_item(row)) if row else None
 
     def get_by_sku(self, sku: str) -> Item | None:
+        kept = self._kept(self._id_of_sku.get(sku))
+        if kept is not None:
+            return kept
         row = self._conn.execute(_ITEM_BY_SKU, {"key": sku}).first()
-        return _item(row) if row else None
+        return self._keep(_item(row)) if row else None
 
     def get_by_gtin(self, gtin: str) -> Item | None:
         row = self._conn.execute(_ITEM_BY_GTIN, {"key": gtin}).first()
@@ -148,8 +177,12 @@ class ItemRepository:
     def by_ids(self, ids: list[int]) -> dict[int, Item]:
         if not ids:
             return {}
-        rows = self._conn.execute(_ITEMS_BY_IDS, {"keys": ids})
-        return {row.id: _item(row) for row in rows}
+        found = {item_id: kept for item_id in ids if (kept := self._kept(item_id)) is not None}
+        missing = [item_id for item_id in ids if item_id not in found]
+        if missing:
+            rows = self._conn.execute(_ITEMS_BY_IDS, {"keys": missing})
+            found |= {row.id: self._keep(_item(row)) for row in rows}
+        return found
 
     def list(
         self, *, search: str | None = None, limit: int = 100, offset: int = 0, ids: Sequence[int] | None = None,

@@ -242,6 +242,10 @@ class ChannelRepository(ChannelOutbox):
     def replace_order_lines(self, channel_order_id: int, lines: builtins.list[dict[str, Any]]) -> None:
         self._conn.execute(
             delete(channel_order_lines).where(channel_order_lines.c.channel_order_id == channel_order_id))
+        self.add_order_lines(channel_order_id, lines)
+
+    def add_order_lines(self, channel_order_id: int, lines: builtins.list[dict[str, Any]]) -> None:
+        """The lines of a channel order just added."""
         if lines:
             self._conn.execute(insert(channel_order_lines),
                                [{"channel_order_id": channel_order_id, **line} for line in lines])
