@@ -190,3 +190,16 @@ def test_openapi_documents_the_order_routes_and_their_errors(api_anonymous: http
     assert {"201", "401", "403", "404", "409", "422"} <= set(shipments)
     line = spec["components"]["schemas"]["OrderLineOut"]["properties"]
     assert (line["reserved"]["type"], line["open"]["type"]) == ("string", "string")
+
+
+def test_an_order_is_created_and_allocated_in_one_request(api_operator: httpx.Client) -> None:
+    created = _ok(api_operator.post("/api/v1/orders", json={**SHOP_ORDER, "allocate": True}), 201)
+
+    assert created["status"] == "allocated"
+    assert [(line["reserved"], line["backordered"]) for line in created["lines"]] == [("2", "0")]
+    assert _ok(api_operator.get(f"/api/v1/orders/{created['reference']}")) == created
+    # Found again by its channel and id, it is returned as it is: never allocated twice.
+    again = _ok(api_operator.post("/api/v1/orders", json={**SHOP_ORDER, "allocate": True}), 201)
+    assert again == created
+    refused = api_operator.post("/api/v1/orders", json={**SHOP_ORDER, "external_id": "1002", "allocate": "yes"})
+    assert refused.status_code == 422 and "allocate" in refused.text

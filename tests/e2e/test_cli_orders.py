@@ -300,3 +300,13 @@ def test_fulfilling_nothing_or_an_unknown_order_is_refused(shop):
     refused = shop("orders", "fulfil", "SO-NOPE")
     assert refused.exit_code != 0
     assert "references[0]" in refused.stderr
+
+
+def test_an_order_is_created_and_allocated_at_once(shop, onhand):
+    created = ok(shop("orders", "create", "--line", "TEA:3", "--channel", "shop", "--external-id", "B-1",
+                      "--allocate"))
+
+    assert created.row("Status") == ["Status", "allocated"]
+    [order] = services.sales_orders.list_orders(onhand, channel="shop")
+    assert [(line.sku, line.reserved) for line in services.sales_orders.get_order(onhand, order.reference).lines] \
+        == [("TEA", 3)]

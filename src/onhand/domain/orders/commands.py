@@ -60,6 +60,9 @@ class CreateOrder:
     currency: str | None = None
     exchange_rate: Decimal | None = None
     requested_ship_date: date | None = None
+    # Allocated in the same transaction (what stock there is reserved, the rest backordered):
+    # one call instead of two for an integration, and a channel's import.
+    allocate: bool = dataclasses.field(default=False, metadata=ADDED_LATER)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "lines", as_tuple(self.lines))

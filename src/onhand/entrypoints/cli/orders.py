@@ -106,9 +106,10 @@ def create_order(
     ship_to_country: ShipToCountry = None,
     ship_to_lat: ShipToLat = None,
     ship_to_lon: ShipToLon = None,
+    allocate: Annotated[bool, typer.Option("--allocate", help="Allocate it at once, in the same transaction.")] = False,
     idempotency_key: IdempotencyKey = None,
 ) -> None:
-    """Create a sales order (it is allocated by `onhand orders allocate`)."""
+    """Create a sales order (allocated by `onhand orders allocate`, or at once with --allocate)."""
     if not line:
         raise typer.BadParameter("give at least one --line SKU:QTY[:PRICE[:LOT]]", param_hint="'--line'")
     address = ship_to(
@@ -122,7 +123,7 @@ def create_order(
                 external_id=external_id, customer=customer, customer_email=customer_email, ship_to=address,
                 currency=currency,
                 exchange_rate=optional_decimal(exchange_rate, "exchange_rate"),
-                requested_ship_date=parse_date(requested_ship_date, "requested_ship_date"),
+                requested_ship_date=parse_date(requested_ship_date, "requested_ship_date"), allocate=allocate,
             ), idempotency_key=idempotency_key,
         )
     )

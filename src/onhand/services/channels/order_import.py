@@ -135,8 +135,7 @@ def apply_order(ctx: ServiceContext, channel: ChannelRecord, doc: ChannelOrder) 
         view = sales_orders.create_order(ctx, CreateOrder(
             lines=new_lines, channel=channel.name, external_id=doc.external_order_id, customer=doc.customer,
             customer_email=doc.customer_email, customer_external_id=doc.customer_external_id,
-            ship_to=doc.ship_to, currency=doc.currency))
-        view = sales_orders.allocate_order(ctx, OrderAction(view.reference))
+            ship_to=doc.ship_to, currency=doc.currency, allocate=True))
     elif stamped_before(doc.updated_at, stored_stamp):
         return Outcome()
     elif doc.cancelled:

@@ -62,7 +62,9 @@ def create_order(
     (company currency per unit of the order's), which its revenue is journaled at.
 
     `customer` is a customer's code or name (a new name makes a new customer, with
-    `customer_email`); `customer_external_id` is the customer's id in the channel."""
+    `customer_email`); `customer_external_id` is the customer's id in the channel.
+    With `allocate`, a new order is allocated in the same transaction (an order found by
+    its channel and external id is returned as it is)."""
     lines, reference, currency, exchange_rate = (
         command.lines, command.reference, command.currency, command.exchange_rate
     )
@@ -105,6 +107,8 @@ def create_order(
         order_id = uow.orders.add(header, line_values(uow, lines))
         if not reference:
             uow.orders.update(order_id, reference=resolve.document_number("SO", order_id, uow.orders.id_by_reference))
+        if command.allocate:
+            allocation.allocate(uow, order_id, now)
         return order_id
 
     return run_write(ctx, work, load_order, action="create_order", subject=order_subject,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from onhand.domain.calendar import parse_date
 from onhand.domain.orders.commands import Address, CreateOrder, NewOrderLine, UpdateOrder, parse_order_line
@@ -93,6 +93,8 @@ class OrderIn(RequestModel):
         None, description="Company currency per unit of `currency`: required when the order is not in the "
         "company's currency (its revenue is journaled at it); omitted or 1 otherwise", examples=["1.25"])
     requested_ship_date: DateIn | None = Field(None, description="Default: today")
+    allocate: StrictBool = Field(False, description="Allocate the new order in the same request: what stock there is "
+                           "is reserved, the rest backordered (as `POST /orders/{reference}/allocate`)")
 
     def to_command(self) -> CreateOrder:
         return CreateOrder(
@@ -101,7 +103,7 @@ class OrderIn(RequestModel):
             customer_external_id=self.customer_external_id,
             ship_to=self.ship_to.to_address() if self.ship_to else None, currency=self.currency,
             exchange_rate=optional_decimal(self.exchange_rate, "exchange_rate"),
-            requested_ship_date=parse_date(self.requested_ship_date, "requested_ship_date"),
+            requested_ship_date=parse_date(self.requested_ship_date, "requested_ship_date"), allocate=self.allocate,
         )
 
 
