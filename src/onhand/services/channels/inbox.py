@@ -82,11 +82,22 @@ def process_inbox(ctx: ServiceContext, *, limit: int = 100) -> int:
             limit=limit, max_attempts=MAX_ATTEMPTS)]
         channels = {d.channel_id: uow.channels.get(d.channel_id) for d in waiting if d is not None}
     done = 0
+    busy: set[int] = set()  # channels another worker is importing now: theirs this round
     for group in _groups([d for d in waiting if d is not None]):
         channel = channels[group[0].channel_id]
-        together = _together(ctx, channel, group) if channel is not None else None
+        if group[0].channel_id in busy:
+            continue
+        try:
+            together = _together(ctx, channel, group) if channel is not None else None
+        except _NotOurTurn:
+            busy.add(group[0].channel_id)
+            continue
         done += together if together is not None else sum(process_delivery(ctx, d.id) for d in group)
     return done
+
+
+class _NotOurTurn(Exception):
+    """Another worker holds the channel's inbox turn (PostgreSQL)."""
 
 
 def _groups(deliveries: list[DeliveryRecord]) -> list[list[DeliveryRecord]]:
@@ -109,7 +120,10 @@ def process_delivery(ctx: ServiceContext, delivery_id: int) -> bool:
         channel = uow.channels.get(delivery.channel_id)
     if delivery.processed_at is not None or channel is None:
         return False
-    at_once = _together(ctx, channel, [delivery])
+    try:
+        at_once = _together(ctx, channel, [delivery])
+    except _NotOurTurn:
+        return False  # another worker is importing the channel: it comes to this one
     if at_once is not None:
         return bool(at_once)
     acting = ctx.acting_as(channel_actor(channel.name))
@@ -137,7 +151,7 @@ def _together(ctx: ServiceContext, channel: ChannelRecord, group: list[DeliveryR
 
     def work(uow: UnitOfWork) -> int:
         if not uow.channels.inbox_turn(channel.id):
-            return 0  # another worker is importing this channel's deliveries: its turn
+            raise _NotOurTurn  # another worker is importing this channel's deliveries
         joined = Joined(acting, uow)
         done = 0
         free = uow.channels.unclaimed([delivery.id for delivery in group])  # held here from now on
