@@ -10,6 +10,7 @@ config.py. PostgreSQL: psycopg 3.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +22,9 @@ from sqlalchemy.engine import make_url
 from onhand.adapters.db.sums import SQLITE_NAME, SqliteExactSum
 
 SQLITE_BUSY_TIMEOUT_MS = 60_000
+# Helper threads SQLite may use for one large sort (only a sort too big for one pass uses
+# them): `onhand verify` folds 2.7 million rows at a million moves, 2.3 s -> 1.65 s with 2.
+SQLITE_SORT_THREADS = min(4, os.cpu_count() or 1)
 # Execution option a unit of work sets on connections that will write.
 WRITE_OPTION = "onhand_write"
 SqliteSynchronous = Literal["FULL", "NORMAL"]
@@ -81,6 +85,7 @@ def _sqlite_engine(url: str, database: str | None, synchronous: SqliteSynchronou
         cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA threads={SQLITE_SORT_THREADS}")
         cursor.close()
         # SUM that does not stop at 64 bits (adapters/db/sums.py).
         dbapi_connection.create_aggregate(SQLITE_NAME, 1, SqliteExactSum)

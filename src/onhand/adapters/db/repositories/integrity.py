@@ -32,12 +32,15 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    text,
     type_coerce,
     union_all,
 )
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.sql.elements import ColumnElement
 
 from onhand.adapters.db.tables import balances, moves, reservations, sales_order_lines, sales_orders, shipment_lines
+from onhand.adapters.db.tables.core import RESERVING
 from onhand.domain.ledger.postings import BalanceKey
 from onhand.domain.quantities import MAX_DECIMALS, MAX_TOTAL_QUANTITY
 
@@ -155,8 +158,20 @@ def _below_zero(dialect: str) -> Any:
 
 
 _BALANCE_COUNT = select(func.count()).select_from(balances)
-_RESERVED = select(balances.c.item_id, balances.c.location_id, balances.c.lot_key,
-                   _raw(balances.c.reserved), _raw(balances.c.on_hand)).where(balances.c.reserved != 0)
+@cache
+def _reserved(dialect: str) -> Any:
+    """The balances holding a reservation, by their own small index (`ix_balances_reserving`).
+    SQLite is told it (INDEXED BY): with no statistics of an index that is often empty, its
+    planner took the holding index, most of the table at a million moves (0.22 s against ~0)."""
+    query = select(balances.c.item_id, balances.c.location_id, balances.c.lot_key,
+                   _raw(balances.c.reserved), _raw(balances.c.on_hand)).where(text(f"({RESERVING})"))
+    if dialect != "sqlite":
+        return query
+    sql = str(query.compile(dialect=sqlite.dialect())).replace(
+        "FROM balances", "FROM balances INDEXED BY ix_balances_reserving", 1)
+    return text(sql)
+
+
 _PROMISED = select(reservations.c.item_id, reservations.c.location_id, reservations.c.lot_key,
                    *_sum_parts(reservations.c.quantity, "q")).group_by(
     reservations.c.item_id, reservations.c.location_id, reservations.c.lot_key)
@@ -234,7 +249,7 @@ class IntegrityRepository:
     def reserved(self) -> dict[BalanceKey, tuple[Decimal, Decimal]]:
         """(reserved, on hand) of each balance holding a reservation."""
         return {(int(r[0]), int(r[1]), int(r[2])): (_quantity(r[3]), _quantity(r[4]))
-                for r in self._conn.execute(_RESERVED)}
+                for r in self._conn.execute(_reserved(self._dialect))}
 
     def promised(self) -> dict[BalanceKey, Decimal]:
         """The sum of the reservations of each balance."""
