@@ -26,6 +26,10 @@ POLL_SECONDS = 1.0
 # After a wake-up whose events were not visible yet: how often, and how long, to look again.
 EAGER_POLL_SECONDS = 0.05
 EAGER_SECONDS = 5.0
+# The least time between a round that found nothing and the next. Every commit of every
+# process wakes a worker (NOTIFY); while another worker imports a channel (its turn), 340
+# answers a second woke this one into as many fruitless rounds, the CPU the import needed.
+IDLE_GAP_SECONDS = 0.05
 log = logging.getLogger("onhand.worker")
 
 
@@ -68,7 +72,11 @@ def run_worker(
             break
         # Woken by a commit, but the round found nothing: on PostgreSQL the events become
         # visible only when older transactions (of any process) end, so look again soon.
-        soon = time.monotonic() < eager_until
+        idle_since = time.monotonic()
+        soon = idle_since < eager_until
         if wait(min(poll, EAGER_POLL_SECONDS) if soon else poll):
             eager_until = time.monotonic() + EAGER_SECONDS
+            rest = idle_since + IDLE_GAP_SECONDS - time.monotonic()
+            if rest > 0:
+                stopping.wait(rest)
     log.info("worker stopped")
