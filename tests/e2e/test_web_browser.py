@@ -107,6 +107,11 @@ def honey_scan(onhand, lot: str, expiry: str = "301231") -> str:
     return f"01{gtin.zfill(14)}17{expiry}10{lot}"
 
 
+def focused(page, element_id: str) -> None:
+    """The element has the cursor, waited for (a page just opened focuses it once loaded)."""
+    playwright_api.expect(page.locator(f"#{element_id}")).to_be_focused()
+
+
 def test_an_operator_receives_a_purchase_order_by_scanning_and_the_dashboard_follows(demo, open_page):
     page = open_page()
     sign_in(page, "operator@example.com")
@@ -160,7 +165,8 @@ def test_an_operator_picks_an_order_by_scanning_packs_and_ships_it(demo, open_pa
     page.locator("#pick-ok").wait_for()
     assert page.locator('#order-lines tr[data-sku="HONEY-350G"] .picked').inner_text() == "2"
     # The next scan goes straight in: the field is empty and has the cursor; typed SKU works too.
-    assert page.evaluate("document.activeElement.id") == "scan" and scan.input_value() == ""
+    focused(page, "scan")
+    assert scan.input_value() == ""
     page.get_by_label("Picked at").select_option("NY-A-01")
     page.keyboard.type("MUG-12OZ")
     press_enter_and_settle(page, "/picking/SO-WEB-1/pick")
@@ -190,7 +196,7 @@ def test_an_operator_counts_a_bin_blind_by_scanning_reviews_and_posts(demo, open
     press_enter_and_settle(page, "/counts/NY-A-01/scan")
     counted = page.locator('#tally tr[data-sku="MUG-12OZ"] .counted')
     assert counted.inner_text() == "10"
-    assert page.evaluate("document.activeElement.id") == "scan"
+    focused(page, "scan")
     page.get_by_label("Quantity").fill("8")
     scan.type(services.items.get_item(demo, "MUG-12OZ").gtin)  # the same item again, by its barcode
     press_enter_and_settle(page, "/counts/NY-A-01/scan")
@@ -213,19 +219,19 @@ def test_an_operator_moves_stock_by_scanning_from_the_location_page(demo, open_p
     page.get_by_role("link", name="Move stock from here").click()
     # From is filled in and the item has the cursor; Enter steps on as a scanner ends each code.
     assert page.get_by_label("From (location or bin)").input_value() == "NY-B-01"
-    assert page.evaluate("document.activeElement.id") == "move-item"
+    focused(page, "move-item")
     gtin = services.items.get_item(demo, "HONEY-350G").gtin.zfill(14)
     page.keyboard.type(f"(01){gtin}(10)HN-101(30)5")  # item, lot and count in one scan
     page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.id") == "move-quantity"
+    focused(page, "move-quantity")
     page.keyboard.press("Enter")  # empty: the scanned count
-    assert page.evaluate("document.activeElement.id") == "move-destination"
+    focused(page, "move-destination")
     page.keyboard.type("NY-A-01")
     press_enter_and_settle(page, "/moves")
     assert "Moved 5 × HONEY-350G lot HN-101 from NY-B-01 to NY-A-01" in page.locator("#move-ok").inner_text()
     assert "from NY-B-01 to NY-A-01" in page.locator("#moves-done").inner_text()
     # Ready for the next move from the same place.
-    assert page.evaluate("document.activeElement.id") == "move-item"
+    focused(page, "move-item")
     assert page.get_by_label("From (location or bin)").input_value() == "NY-B-01"
 
     page.goto("/locations/NY-A-01")
