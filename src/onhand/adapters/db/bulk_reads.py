@@ -58,10 +58,15 @@ def rows(
         values = list(row)
         for index, convert, memo in memos:
             value = values[index]
-            if value is not None:
+            if value is None:
+                continue
+            try:
                 made = memo.get(value)
-                if made is None:
-                    made = memo[value] = convert(value)
-                values[index] = made
+            except TypeError:  # unhashable (a driver's decoded JSON): converted every time
+                values[index] = convert(value)
+                continue
+            if made is None:
+                made = memo[value] = convert(value)
+            values[index] = made
         out.append(make(values))
     return out
