@@ -5,7 +5,7 @@
 C1  1,000 order webhooks (at scale 1) sent by 16 concurrent senders over keep-alive
     connections to the real HTTP server (uvicorn, `POST /webhooks/shopify/{channel}`),
     signed over the raw body; 10% of them are re-deliveries of an event already sent. The
-    senders run in a process of their own (`webhook_senders.py`), as Shopify's do; the
+    senders run in a process of their own (`http_clients.py`), as Shopify's do; the
     server freezes its start-up heap as `onhand serve` does (`entrypoints/heap.py`).
     Timed: each answer (p50, p95, p99; target p99 < 100 ms). The server's writes are
     group-committed as `onhand serve`'s are (ONHAND_GROUP_COMMIT=off: a transaction per
@@ -40,9 +40,11 @@ from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
+from benchmarks import http_clients
 from benchmarks.cli import add_run_options, check_scale, run_on_each_database, say
 from benchmarks.timing import percentile
 from onhand import services
+from onhand.adapters.channels.shopify.signatures import signature
 from onhand.bootstrap import open_onhand, serving
 from onhand.domain.catalog.commands import CreateItem, CreateLocation
 from onhand.domain.channels.commands import AddChannel, MapLocation, MapSku
@@ -179,15 +181,12 @@ def _deliver(onhand, api: str, shop, rng: random.Random, count: int, processes: 
         deliveries.append((f"event-{n}", order(n, f"SKU-{sku}", 700 + sku, rng.randint(1, 3))))
     deliveries += [rng.choice(deliveries) for _ in range(count - distinct)]
     rng.shuffle(deliveries)
-    target = f"{api}/webhooks/shopify/bench"
     freeze_start_up_heap()  # as `onhand serve` does once its app is built
-    sent = subprocess.run(
-        [sys.executable, "-m", "benchmarks.webhook_senders", target, str(SENDERS)],
-        input=json.dumps([[event_id, body.decode()] for event_id, body in deliveries]),
-        capture_output=True, text=True, check=True, env={**os.environ, "ONHAND_BENCH_WEBHOOK_SECRET": SECRET},
-        cwd=Path(__file__).resolve().parent.parent,
-    )
-    result = json.loads(sent.stdout)
+    result = http_clients.run(api, SENDERS, [
+        ("/webhooks/shopify/bench", {"X-Shopify-Topic": "orders/create", "X-Shopify-Event-Id": event_id,
+                                     "X-Shopify-Hmac-Sha256": signature(body, SECRET),
+                                     "Content-Type": "application/json"}, body.decode())
+        for event_id, body in deliveries])
     answers = [(ms, status) for ms, status in result["answers"]]
     began, last_answer = result["began"], result["last_answer"]
     times = [ms for ms, _status in answers]

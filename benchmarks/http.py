@@ -8,9 +8,10 @@ H1  3,000 adjustments (at scale 1) sent by 32 concurrent clients over keep-alive
     with an Idempotency-Key of its own; once with a transaction per write
     (ONHAND_GROUP_COMMIT=off) and once with the writes group-committed (one writer,
     `--window-ms`), on the same database, one after the other. Timed: each answer (p50,
-    p95, p99), the throughput from the first request to the last answer, and the process's
-    CPU per adjustment (server and clients; the steadiest figure on a shared machine).
-    Every answer must be a 201.
+    p95, p99), the throughput from the first request to the last answer, and the CPU per
+    adjustment of the server's process and of the clients' (the steadiest figures on a shared
+    machine). The clients run in a process of their own (`http_clients.py`), as real ones
+    do; the server freezes its start-up heap as `onhand serve` does. Every answer must be a 201.
 Checks, untimed: the stock report equals what the clients posted, and `verify` passes.
 
 Beside the figures: the load average, and the raw `sqlite3` calibration loop
@@ -21,18 +22,16 @@ by ratio.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from decimal import Decimal
 
-import httpx
-
+from benchmarks import http_clients
 from benchmarks.cli import add_run_options, check_scale, run_on_each_database, say
 from benchmarks.raw_loop import raw_loop
 from benchmarks.timing import percentile
@@ -43,6 +42,7 @@ from onhand.domain.access.commands import CreateApiKey
 from onhand.domain.catalog.commands import CreateItem, CreateLocation
 from onhand.domain.ledger.commands import PostAdjustment
 from onhand.entrypoints.api.app import create_app
+from onhand.entrypoints.heap import freeze_start_up_heap
 from onhand.services.ledger.postings import StockLine
 
 ADJUSTMENTS = 3000
@@ -86,31 +86,18 @@ def run_mode(onhand: Onhand, secret: str, window: float | None, count: int, rng:
     for n in range(count):
         sku, place, quantity = f"SKU-{rng.randrange(SKUS)}", rng.choice(WAREHOUSES), rng.choice((1, -1))
         requests.append((f"{'g' if grouped else 't'}-{n}", sku, place, quantity))
-    local = threading.local()
-    clients: list[httpx.Client] = []
-    lock = threading.Lock()
+    plan = [("/api/v1/adjustments",
+             {"Authorization": f"Bearer {secret}", "Idempotency-Key": key, "Content-Type": "application/json"},
+             json.dumps({"location": place, "reason": "found" if quantity > 0 else "lost",
+                         "lines": [{"sku": sku, "quantity": str(quantity)}]}))
+            for key, sku, place, quantity in requests]
     with served(onhand, window) as url:
-
-        def send(request: tuple[str, str, str, int]) -> tuple[float, int]:
-            client = getattr(local, "client", None)
-            if client is None:  # one keep-alive connection per client
-                client = local.client = httpx.Client(base_url=url, timeout=60,
-                                                     headers={"Authorization": f"Bearer {secret}"})
-                with lock:
-                    clients.append(client)
-            key, sku, place, quantity = request
-            body = {"location": place, "reason": "found" if quantity > 0 else "lost",
-                    "lines": [{"sku": sku, "quantity": str(quantity)}]}
-            started = time.perf_counter()
-            answer = client.post("/api/v1/adjustments", json=body, headers={"Idempotency-Key": key})
-            return (time.perf_counter() - started) * 1000, answer.status_code
-
-        began, cpu = time.perf_counter(), time.process_time()
-        with ThreadPoolExecutor(CLIENTS) as pool:
-            answers = list(pool.map(send, requests))
-        seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
-        for client in clients:
-            client.close()
+        freeze_start_up_heap()  # as `onhand serve` does once its app is built
+        cpu = time.process_time()
+        result = http_clients.run(url, CLIENTS, plan)
+        cpu = time.process_time() - cpu
+    answers = [(ms, status) for ms, status in result["answers"]]
+    seconds = result["last_answer"] - result["began"]
     times = [ms for ms, _status in answers]
     server_errors = sum(1 for _ms, status in answers if status >= 500)
     not_created = sum(1 for _ms, status in answers if status != 201)
@@ -120,7 +107,8 @@ def run_mode(onhand: Onhand, secret: str, window: float | None, count: int, rng:
     say(f"H1 {mode}: {count} adjustments by {CLIENTS} clients in {seconds:.2f} s = {count / seconds:.0f}/s; "
         f"p50 {percentile(times, 0.5):.1f} ms, p95 {percentile(times, 0.95):.1f} ms, "
         f"p99 {percentile(times, 0.99):.1f} ms; {server_errors} 5xx, {not_created} not 201; "
-        f"CPU {cpu / count * 1000:.2f} ms per adjustment (server and clients: this process)")
+        f"CPU per adjustment {cpu / count * 1000:.2f} ms in the server, "
+        f"{result['cpu_seconds'] / count * 1000:.2f} ms in the clients' process")
     return not_created == 0
 
 
