@@ -78,15 +78,16 @@ def accept_delivery(ctx: ServiceContext, command: AcceptDelivery) -> DeliveryAcc
 def process_inbox(ctx: ServiceContext, *, limit: int = 100) -> int:
     """Process the deliveries waiting, oldest first; how many were processed."""
     with ctx.reading() as uow:
-        waiting = [uow.channels.delivery(i) for i in uow.channels.pending_deliveries(
-            limit=limit, max_attempts=MAX_ATTEMPTS)]
-        channels = {d.channel_id: uow.channels.get(d.channel_id) for d in waiting if d is not None}
+        waiting = [d for i in uow.channels.pending_deliveries(limit=limit, max_attempts=MAX_ATTEMPTS)
+                   if (d := uow.channels.delivery(i)) is not None]
+        # Each channel read once (a round's hundred deliveries are mostly one shop's).
+        channels = {channel_id: uow.channels.get(channel_id) for channel_id in {d.channel_id for d in waiting}}
     done = 0
     busy: set[int] = set()  # channels another worker is importing now: theirs this round
-    for group in _groups([d for d in waiting if d is not None]):
-        channel = channels[group[0].channel_id]
+    for group in _groups(waiting):
         if group[0].channel_id in busy:
             continue
+        channel = channels[group[0].channel_id]
         try:
             together = _together(ctx, channel, group) if channel is not None else None
         except _NotOurTurn:
