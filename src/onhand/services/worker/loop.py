@@ -27,8 +27,9 @@ POLL_SECONDS = 1.0
 EAGER_POLL_SECONDS = 0.05
 EAGER_SECONDS = 5.0
 # The least time between a round that found nothing and the next. Every commit of every
-# process wakes a worker (NOTIFY); while another worker imports a channel (its turn), 340
-# answers a second woke this one into as many fruitless rounds, the CPU the import needed.
+# process wakes a worker (NOTIFY): while another worker has a channel's turn, 340 answers a
+# second would wake this one into as many fruitless rounds of every follower and sender.
+# (The channels benchmark's C3 did not move: its import is starved by the answers, not this.)
 IDLE_GAP_SECONDS = 0.05
 log = logging.getLogger("onhand.worker")
 
