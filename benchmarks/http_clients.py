@@ -13,10 +13,12 @@ the server's process, the clients took the interpreter from the server they were
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import httpx
 
@@ -51,9 +53,6 @@ def main() -> int:
 
 def run(base_url: str, clients: int, requests: list[tuple[str, dict[str, str], str]]) -> dict:
     """This module in a child process; its answer."""
-    import subprocess
-    from pathlib import Path
-
     sent = subprocess.run(
         [sys.executable, "-m", "benchmarks.http_clients"],
         input=json.dumps({"base_url": base_url, "clients": clients, "requests": requests}),

@@ -3,7 +3,7 @@ SQLAlchemy does per row.
 
 SQLAlchemy still compiles the statement (from its cache) and converts the parameters; the
 rows come from the DB-API cursor as the driver made them and only the columns whose type
-needs it are converted, a column at a time. Planning's snapshot reads 300,000 rows: the
+needs it are converted, each distinct value once. Planning's snapshot reads 300,000 rows: the
 Row objects and the per-value type processors were 0.7 s of its 2.7 s on SQLite.
 """
 

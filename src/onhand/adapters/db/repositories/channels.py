@@ -41,6 +41,7 @@ def _exception(row: Any) -> ExceptionRecord:
 # The advisory lock of a channel's inbox: (hash of the schema and this, the channel's id).
 _INBOX_LOCK = ":onhand.channel-inbox"
 
+
 class ChannelRepository(ChannelOutbox):
     """`uow.channels` (the outboxes' queries are in channel_outbox.py)."""
 

@@ -158,6 +158,8 @@ def _below_zero(dialect: str) -> Any:
 
 
 _BALANCE_COUNT = select(func.count()).select_from(balances)
+
+
 @cache
 def _reserved(dialect: str) -> Any:
     """The balances holding a reservation, by their own small index (`ix_balances_reserving`).
