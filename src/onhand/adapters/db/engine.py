@@ -19,6 +19,7 @@ from typing import Any, Literal
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from onhand.adapters.db.hot import run_sql
 from onhand.adapters.db.sums import SQLITE_NAME, SqliteExactSum
 
 SQLITE_BUSY_TIMEOUT_MS = 60_000
@@ -93,10 +94,7 @@ def _sqlite_engine(url: str, database: str | None, synchronous: SqliteSynchronou
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         # A writer takes the write lock up front; a reader sees a snapshot.
-        if connection.get_execution_options().get(WRITE_OPTION):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
-            connection.exec_driver_sql("BEGIN")
+        run_sql(connection, "BEGIN IMMEDIATE" if connection.get_execution_options().get(WRITE_OPTION) else "BEGIN")
 
     return engine
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
+from onhand.adapters.db.hot import Hot
 from onhand.adapters.db.tables.audit import audit_log
 from onhand.domain.actors import Actor, ActorKind
 from onhand.domain.audit import AuditEntry, AuditFilter, AuditObject
@@ -27,6 +28,9 @@ def _entry(row: Any) -> AuditEntry:
     )
 
 
+_ADD = Hot(insert(audit_log))
+
+
 class AuditRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -43,8 +47,8 @@ class AuditRepository:
     ) -> None:
         if not entries:
             return
-        self._conn.execute(
-            insert(audit_log),
+        _ADD.many(
+            self._conn,
             [
                 {"at": at, "actor_kind": actor.kind.value, "actor_id": actor.id, "actor_name": actor.name,
                  "action": action, "object_type": subject.type, "object_key": subject.key,

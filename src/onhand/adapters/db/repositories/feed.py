@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, insert, literal, select, text, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from onhand.adapters.db.hot import Hot
 from onhand.adapters.db.tables.core import balances
 from onhand.adapters.db.tables.feed import availability, events, followers
 
@@ -37,8 +38,8 @@ _COLUMNS = (events.c.id, events.c.tx, events.c.type, events.c.at, events.c.actor
 # Statements are built once per dialect, not per unit of work (building one costs more
 # than running it: every write transaction makes these repositories).
 @cache
-def _append(postgresql: bool) -> Any:
-    return insert(events).values(tx=_PG_TX if postgresql else literal(0))
+def _append(postgresql: bool) -> Hot:
+    return Hot(insert(events).values(tx=_PG_TX if postgresql else literal(0)))
 
 
 @cache
@@ -86,7 +87,7 @@ class FeedRepository:
         if not self._pending:
             return False
         rows, self._pending = self._pending, []
-        self._conn.execute(self._append, rows)
+        self._append.many(self._conn, rows)
         return True
 
     def after(self, position: Position, limit: int, types: Sequence[str] | None = None) -> list[Any]:

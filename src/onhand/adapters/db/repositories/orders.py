@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, exists, func, insert, select, type_coerce, update
 
+from onhand.adapters.db.hot import Hot
 from onhand.adapters.db.repositories.publishing import Publish, ignore, status_changes
 from onhand.adapters.db.tables import (
     items,
@@ -45,10 +46,10 @@ _WAITING_FOR = (
 
 
 _ORDER_ID = bindparam("order_key")
-_ADD_ORDER = insert(sales_orders)
-_ADD_LINE = insert(sales_order_lines)
+_ADD_ORDER = Hot(insert(sales_orders).returning(sales_orders.c.id))
+_ADD_LINE = Hot(insert(sales_order_lines))
 _DELETE_LINES = delete(sales_order_lines).where(sales_order_lines.c.order_id == _ORDER_ID)
-_UPDATE_ORDER = update(sales_orders).where(sales_orders.c.id == _ORDER_ID)
+_UPDATE_ORDER = Hot(update(sales_orders).where(sales_orders.c.id == _ORDER_ID))
 _SET_LINE_LOCATION = (
     update(sales_order_lines)
     .where(sales_order_lines.c.id == bindparam("line_key"))
@@ -59,17 +60,17 @@ _HEADER = select(
     sales_orders,
     exists().where(packages.c.order_id == sales_orders.c.id).label("has_packages"),
 )
-_GET = _HEADER.where(sales_orders.c.id == _ORDER_ID)
-_LOCKED = _GET.with_for_update(of=sales_orders)
-_LOCKED_BY_REFERENCE = _HEADER.where(sales_orders.c.reference == bindparam("reference")).with_for_update(
-    of=sales_orders
+_GET = Hot(_HEADER.where(sales_orders.c.id == _ORDER_ID))
+_LOCKED = Hot(_HEADER.where(sales_orders.c.id == _ORDER_ID).with_for_update(of=sales_orders))
+_LOCKED_BY_REFERENCE = Hot(
+    _HEADER.where(sales_orders.c.reference == bindparam("reference")).with_for_update(of=sales_orders)
 )
 _LOCKED_BY_REFERENCES = (
     _HEADER.where(sales_orders.c.reference.in_(bindparam("references", expanding=True)))
     .order_by(sales_orders.c.id)
     .with_for_update(of=sales_orders)
 )
-_BY_REFERENCE = select(sales_orders.c.id).where(sales_orders.c.reference == bindparam("reference"))
+_BY_REFERENCE = Hot(select(sales_orders.c.id).where(sales_orders.c.reference == bindparam("reference")))
 _BY_EXTERNAL_ID = select(sales_orders.c.id).where(
     sales_orders.c.channel == bindparam("channel"), sales_orders.c.external_id == bindparam("external_id")
 )
@@ -102,7 +103,7 @@ _ALL_LINES = (
     .outerjoin(lots, sales_order_lines.c.pinned_lot_id == lots.c.id)
     .outerjoin(locations, sales_order_lines.c.location_id == locations.c.id)
 )
-_LINES = _ALL_LINES.where(sales_order_lines.c.order_id == _ORDER_ID).order_by(sales_order_lines.c.line_no)
+_LINES = Hot(_ALL_LINES.where(sales_order_lines.c.order_id == _ORDER_ID).order_by(sales_order_lines.c.line_no))
 _LINES_OF_ORDERS = _ALL_LINES.where(
     sales_order_lines.c.order_id.in_(bindparam("order_keys", expanding=True))
 ).order_by(sales_order_lines.c.order_id, sales_order_lines.c.line_no)
@@ -121,15 +122,14 @@ class OrderRepository:
         self._publish = publish
 
     def add(self, values: dict[str, Any], lines: list[dict[str, Any]]) -> int:
-        result = self._conn.execute(_ADD_ORDER, values)
-        order_id = int(result.inserted_primary_key[0])
+        order_id = int(_ADD_ORDER.one(self._conn, values).id)
         self.add_lines(order_id, lines)
         self._publish(OrderStatusChanged(order_id, str(values["status"]), None))
         return order_id
 
     def add_lines(self, order_id: int, lines: list[dict[str, Any]]) -> None:
         if lines:
-            self._conn.execute(_ADD_LINE, [{**line, "order_id": order_id} for line in lines])
+            _ADD_LINE.many(self._conn, [{**line, "order_id": order_id} for line in lines])
 
     def delete_lines(self, order_id: int) -> None:
         self._conn.execute(_DELETE_LINES, {"order_key": order_id})
@@ -152,10 +152,10 @@ class OrderRepository:
     def locked(self, order_id: int) -> SalesOrderRecord | None:
         """The order's header, locked for this transaction (PostgreSQL row lock; SQLite
         writers are serial) and read after the lock was granted."""
-        return _header_or_none(self._conn.execute(_LOCKED, {"order_key": order_id}).first())
+        return _header_or_none(_LOCKED.first(self._conn, {"order_key": order_id}))
 
     def locked_by_reference(self, reference: str) -> SalesOrderRecord | None:
-        return _header_or_none(self._conn.execute(_LOCKED_BY_REFERENCE, {"reference": reference}).first())
+        return _header_or_none(_LOCKED_BY_REFERENCE.first(self._conn, {"reference": reference}))
 
     def locked_by_references(self, references: list[str]) -> list[SalesOrderRecord]:
         """The headers of these orders (those that exist), oldest first, locked."""
@@ -167,16 +167,17 @@ class OrderRepository:
         if not changes:
             return
         moved = status_changes(self._conn, sales_orders, [(c["order_key"], c.get("status")) for c in changes])
-        self._conn.execute(_UPDATE_ORDER, changes)
+        _UPDATE_ORDER.many(self._conn, changes)
         for order_id, status, previous in moved:
             self._publish(OrderStatusChanged(order_id, status, previous))
 
     def get(self, order_id: int) -> SalesOrderRecord | None:
         """The header, with `has_packages`."""
-        return _header_or_none(self._conn.execute(_GET, {"order_key": order_id}).first())
+        return _header_or_none(_GET.first(self._conn, {"order_key": order_id}))
 
     def id_by_reference(self, reference: str) -> int | None:
-        return self._conn.execute(_BY_REFERENCE, {"reference": reference}).scalar()
+        row = _BY_REFERENCE.first(self._conn, {"reference": reference})
+        return None if row is None else row.id
 
     def id_by_external_id(self, channel: str, external_id: str) -> int | None:
         return self._conn.execute(_BY_EXTERNAL_ID, {"channel": channel, "external_id": external_id}).scalar()
@@ -190,7 +191,7 @@ class OrderRepository:
     def lines(self, order_id: int) -> list[SalesOrderLineRecord]:
         """The lines in line order, each with `reserved`, `picked`, `shipped` and `returned`,
         its item's `item_kind` and `unit_decimals`."""
-        return [SalesOrderLineRecord(**row._mapping) for row in self._conn.execute(_LINES, {"order_key": order_id})]
+        return [SalesOrderLineRecord(**row._mapping) for row in _LINES.rows(self._conn, {"order_key": order_id})]
 
     def lines_of(self, order_ids: list[int]) -> dict[int, list[SalesOrderLineRecord]]:
         """`lines` of several orders in one statement, by order id."""

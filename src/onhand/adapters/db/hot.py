@@ -1,0 +1,197 @@
+"""The hot statements: compiled once per database driver, run on the DB-API cursor.
+
+Every write runs a few dozen short statements, and SQLAlchemy's execution path around each
+(cache key, execution context, parameter dict, result object, events) cost about 80 % of
+what the statement cost in all (issue 18's profile: 45 % of a one-line order). A `Hot`
+statement keeps what SQLAlchemy compiled (the SQL text, the order of its parameters, their
+bind processors) and, per call, only converts the parameters, executes on the connection's
+DB-API cursor inside SQLAlchemy's transaction, and makes rows with the result processors
+of the columns that need one. The SQL is SQLAlchemy's, the same on SQLite and PostgreSQL.
+
+What it does not do, by design (refused when the statement is prepared): expanding `IN`
+parameters and Python-side column defaults. Errors are raised as SQLAlchemy's DBAPIError,
+so the unit of work translates them as it does every other; `before_cursor_execute`
+listeners still see each statement (the benchmarks count statements with one).
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql import ClauseElement
+
+from onhand.adapters.db.types import ScaledDecimal, from_scaled
+
+Convert = Callable[[Any], Any]
+_MISSING = object()
+
+
+class _Form:
+    """A statement as one driver runs it: text, parameters in order, row making."""
+
+    __slots__ = ("binds", "columns", "converters", "positional", "row", "sql")
+
+    def __init__(self, statement: ClauseElement, dialect: Dialect, keys: tuple[str, ...]) -> None:
+        # As for many rows: no RETURNING the statement does not ask for (PostgreSQL would add
+        # one for the new row's id); one the statement asks for stays.
+        compiled = statement.compile(dialect=dialect, column_keys=list(keys) if keys else None, for_executemany=True)
+        if compiled.post_compile_params or compiled.literal_execute_params:  # type: ignore[attr-defined]
+            raise ValueError("a hot statement cannot have expanding (IN) parameters")
+        if compiled.insert_prefetch or compiled.update_prefetch:  # type: ignore[attr-defined]
+            raise ValueError("a hot statement must be given every column that has a Python-side default")
+        self.sql: str = compiled.string
+        self.positional: bool = compiled.positional
+        names = compiled.positiontup if compiled.positional else list(compiled.binds)  # type: ignore[attr-defined]
+        processors = compiled._bind_processors  # type: ignore[attr-defined]
+        escaped = compiled.escaped_bind_names  # type: ignore[attr-defined]
+        # (name in the SQL, key in the caller's parameters, processor, value fixed in the statement)
+        self.binds: list[tuple[str, str, Convert | None, Any]] = []
+        for name in names:
+            bind = compiled.binds[name]  # type: ignore[attr-defined]
+            fixed = _MISSING
+            if bind.callable is not None:
+                fixed = bind.callable()
+            elif not bind.required:
+                fixed = bind.value
+            self.binds.append((escaped.get(name, name), bind.key, processors.get(name), fixed))
+        self.columns = list(getattr(statement, "exported_columns", ()) or ())
+        self.converters: list[tuple[int, Convert]] | None = None
+        self.row: Any = None
+
+    def parameters(self, given: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
+        values = []
+        for _name, key, process, fixed in self.binds:
+            value = given.get(key, fixed)
+            if value is _MISSING:
+                raise KeyError(f"a value is required for the parameter {key!r}")
+            values.append(value if process is None or value is None else process(value))
+        if self.positional:
+            return tuple(values)
+        return {bind[0]: value for bind, value in zip(self.binds, values, strict=True)}
+
+    def rows_of(self, dialect: Dialect, description: Sequence[Any], fetched: list[Any]) -> list[Any]:
+        if self.row is None:
+            # Once per form: the row type and which columns the driver hands over as other
+            # than the type's Python value (the description's type codes, as SQLAlchemy does).
+            converters = []
+            for index, column in enumerate(self.columns):
+                if isinstance(column.type, ScaledDecimal):
+                    converters.append((index, from_scaled))
+                    continue
+                process = column.type.dialect_impl(dialect).result_processor(dialect, description[index][1])
+                if process is not None:
+                    converters.append((index, process))
+            self.converters = converters
+            self.row = _row_type([d[0] for d in description])
+        make = self.row._make
+        if not self.converters:
+            return [make(row) for row in fetched]
+        out = []
+        for row in fetched:
+            values = list(row)
+            for index, convert in self.converters:
+                if values[index] is not None:
+                    values[index] = convert(values[index])
+            out.append(make(values))
+        return out
+
+
+def _row_type(names: list[str]) -> Any:
+    """A named tuple of these columns with `_mapping` (column → value), as SQLAlchemy's rows."""
+    base = namedtuple("HotRow", names, rename=True)  # type: ignore[misc]
+    return type("HotRow", (base,), {"__slots__": (), "_mapping": property(base._asdict)})
+
+
+class Hot:
+    """A statement run often (module level, made once), run through `rows`, `one`, `run`
+    or `many` with a unit of work's connection."""
+
+    __slots__ = ("_forms", "statement")
+
+    def __init__(self, statement: ClauseElement) -> None:
+        self.statement = statement
+        self._forms: dict[tuple[str, str, tuple[str, ...]], _Form] = {}
+
+    def _form(self, dialect: Dialect, keys: tuple[str, ...]) -> _Form:
+        index = (dialect.name, dialect.driver, keys)
+        form = self._forms.get(index)
+        if form is None:
+            form = self._forms[index] = _Form(self.statement, dialect, keys)
+        return form
+
+    def rows(self, conn: Connection, params: Mapping[str, Any] | None = None) -> list[Any]:
+        """Every row (named tuples: attributes by column label), with the Python values
+        `conn.execute(...).all()` gives."""
+        given = params or {}
+        form = self._form(conn.dialect, tuple(given))
+        cursor = _execute(conn, form.sql, form.parameters(given), many=False)
+        try:
+            if cursor.description is None:
+                return []
+            return form.rows_of(conn.dialect, cursor.description, cursor.fetchall())
+        finally:
+            cursor.close()
+
+    def one(self, conn: Connection, params: Mapping[str, Any] | None = None) -> Any:
+        """The one row (an error if none or several)."""
+        found = self.rows(conn, params)
+        if len(found) != 1:
+            raise LookupError(f"one row expected, {len(found)} found")
+        return found[0]
+
+    def first(self, conn: Connection, params: Mapping[str, Any] | None = None) -> Any | None:
+        found = self.rows(conn, params)
+        return found[0] if found else None
+
+    def run(self, conn: Connection, params: Mapping[str, Any] | None = None) -> int:
+        """Executes a statement without rows; the count of rows it changed."""
+        given = params or {}
+        form = self._form(conn.dialect, tuple(given))
+        cursor = _execute(conn, form.sql, form.parameters(given), many=False)
+        try:
+            return int(cursor.rowcount)
+        finally:
+            cursor.close()
+
+    def many(self, conn: Connection, params: Iterable[Mapping[str, Any]]) -> None:
+        """Executes a statement without rows once per parameter set (all with the same keys)."""
+        batch = list(params)
+        if not batch:
+            return
+        form = self._form(conn.dialect, tuple(batch[0]))
+        if len(batch) == 1:
+            _execute(conn, form.sql, form.parameters(batch[0]), many=False).close()
+            return
+        _execute(conn, form.sql, [form.parameters(given) for given in batch], many=True).close()
+
+
+def run_sql(conn: Connection, sql: str) -> None:
+    """A statement of fixed text without parameters or rows (BEGIN IMMEDIATE), the hot way."""
+    _execute(conn, sql, (), many=False).close()
+
+
+def _execute(conn: Connection, sql: str, parameters: Any, *, many: bool) -> Any:
+    dispatch = conn.dispatch
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        if dispatch.before_cursor_execute:
+            dispatch.before_cursor_execute(conn, cursor, sql, parameters, None, many)
+        if many:
+            cursor.executemany(sql, parameters)
+        else:
+            cursor.execute(sql, parameters)
+        return cursor
+    except conn.dialect.loaded_dbapi.Error as exc:
+        cursor.close()
+        dialect = conn.dialect
+        invalidated = dialect.is_disconnect(exc, conn.connection.dbapi_connection, cursor)
+        if invalidated:
+            conn.invalidate(exc)
+        raise DBAPIError.instance(
+            sql, parameters, exc, dialect.loaded_dbapi.Error, connection_invalidated=invalidated, dialect=dialect
+        ) from exc

@@ -1,0 +1,118 @@
+"""Hot statements (adapters/db/hot.py) do what `conn.execute` does, on SQLite and PostgreSQL:
+the same rows, type for type, the same writes, the same errors, seen by the same listeners."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import Date, Integer, String, bindparam, event, func, insert, literal, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from onhand.adapters.db.hot import Hot
+from onhand.adapters.db.tables import balances, items, sales_orders
+from onhand.adapters.db.tables.audit import audit_log
+from onhand.adapters.db.types import ScaledDecimal, UtcDateTime
+from onhand.bootstrap import Onhand
+from onhand.domain.errors import TransientConflict
+from tests.integration.helpers import add_item, add_place, adjust
+
+AT = datetime(2026, 12, 6, 11, 30, 5, 123456, tzinfo=UTC)
+_VALUES = Hot(select(
+    literal(7, Integer).label("n"), bindparam("sku", type_=String).label("sku"),
+    bindparam("quantity", type_=ScaledDecimal).label("quantity"), literal(Decimal("0.000001"), ScaledDecimal),
+    literal(None, ScaledDecimal).label("none"), literal(date(2026, 12, 6), Date).label("day"),
+    bindparam("at", type_=UtcDateTime).label("at"),
+))
+_AUDIT = Hot(insert(audit_log))
+_AUDIT_ID = Hot(insert(audit_log).returning(audit_log.c.id))
+_RESERVE = Hot(
+    update(balances)
+    .where(balances.c.item_id == bindparam("item"), balances.c.on_hand - balances.c.reserved >= bindparam("q"))
+    .values(reserved=balances.c.reserved + bindparam("q"))
+)
+_STOCK = Hot(select(balances.c.on_hand, balances.c.reserved, (balances.c.on_hand - balances.c.reserved).label("free"),
+                    items.c.sku)
+             .join(items, items.c.id == balances.c.item_id)
+             .where(items.c.sku == bindparam("sku"), balances.c.on_hand > 0))
+
+
+def _audit_row(action: str) -> dict[str, object]:
+    return {"at": AT, "actor_kind": "system", "actor_id": "test", "actor_name": "test", "action": action,
+            "object_type": "test", "object_key": action, "before": None, "after": None}
+
+
+def test_rows_come_back_as_sqlalchemys_rows_give_them_type_for_type(onhand: Onhand) -> None:
+    params = {"sku": "SKU-1", "quantity": Decimal("2.5"), "at": AT}
+    with onhand.reading() as uow:
+        typed = uow.connection.execute(_VALUES.statement, params).one()
+        hot = _VALUES.one(uow.connection, params)
+    assert tuple(hot) == tuple(typed) == (7, "SKU-1", Decimal("2.5"), Decimal("0.000001"), None,
+                                          date(2026, 12, 6), AT)
+    assert [type(v) for v in hot] == [type(v) for v in typed]
+    assert hot.sku == "SKU-1" and hot.at == AT and hot._mapping["quantity"] == Decimal("2.5")
+
+
+def test_writes_many_rows_returns_ids_and_counts_changed_rows(onhand: Onhand) -> None:
+    add_place(onhand, "NY")
+    add_item(onhand, "W")
+    adjust(onhand, "NY", "W", Decimal(5))
+    with onhand.writing() as uow:
+        conn = uow.connection
+        _AUDIT.many(conn, [_audit_row("a"), _audit_row("b")])
+        new_id = _AUDIT_ID.one(conn, _audit_row("c")).id
+        assert conn.execute(select(func.count()).select_from(audit_log)
+                            .where(audit_log.c.object_type == "test")).scalar_one() == 3
+        assert conn.execute(select(audit_log.c.action).where(audit_log.c.id == new_id)).scalar_one() == "c"
+        item_id = uow.items.get_by_sku("W").id
+        assert _RESERVE.run(conn, {"item": item_id, "q": Decimal("1.5")}) == 1
+        assert _RESERVE.run(conn, {"item": item_id, "q": Decimal(4)}) == 0  # 3.5 free: guarded
+        stock = [tuple(row) for row in _STOCK.rows(conn, {"sku": "W"})]
+        assert stock == [(Decimal(5), Decimal("1.5"), Decimal("3.5"), "W")]
+        assert _STOCK.first(conn, {"sku": "nothing"}) is None
+
+
+def test_a_missing_parameter_and_an_unsupported_statement_are_refused(onhand: Onhand) -> None:
+    with onhand.reading() as uow:
+        with pytest.raises(KeyError, match="sku"):
+            _VALUES.rows(uow.connection, {"quantity": Decimal(1), "at": AT})
+        with pytest.raises(ValueError, match="expanding"):
+            Hot(select(items.c.id).where(items.c.id.in_(bindparam("ids", expanding=True)))).rows(
+                uow.connection, {"ids": [1]})
+
+
+def test_database_errors_are_sqlalchemys_and_the_unit_of_work_translates_them(onhand: Onhand) -> None:
+    duplicate = Hot(insert(sales_orders).returning(sales_orders.c.id))
+    row = {"reference": "SO-HOT", "channel": "manual", "status": "draft", "currency": "USD",
+           "requested_ship_date": date(2026, 12, 6), "created_at": AT, "updated_at": AT}
+    with onhand.writing() as uow:
+        duplicate.one(uow.connection, row)
+        with pytest.raises(IntegrityError):
+            savepoint = uow.connection.begin_nested()
+            try:
+                duplicate.one(uow.connection, row)
+            finally:
+                savepoint.rollback()
+    # A unique key met by a second insert is a transient conflict for the unit of work (a retry
+    # sees the winner's row), as it is for statements run the usual way.
+    with pytest.raises(TransientConflict), onhand.writing() as uow:
+        duplicate.one(uow.connection, row)
+    with pytest.raises(DBAPIError), onhand.reading() as uow:
+        Hot(select(literal(1)).where(func.no_such_function() == 1)).rows(uow.connection)
+
+
+def test_listeners_of_statements_see_hot_ones(onhand: Onhand) -> None:
+    seen: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        seen.append(statement)
+
+    event.listen(onhand.engine, "before_cursor_execute", count)
+    try:
+        with onhand.reading() as uow:
+            seen.clear()
+            _VALUES.rows(uow.connection, {"sku": "x", "quantity": Decimal(1), "at": AT})
+    finally:
+        event.remove(onhand.engine, "before_cursor_execute", count)
+    assert len(seen) == 1 and seen[0].lstrip().upper().startswith("SELECT")
