@@ -158,16 +158,21 @@ class Hot:
         finally:
             cursor.close()
 
-    def many(self, conn: Connection, params: Iterable[Mapping[str, Any]]) -> None:
-        """Executes a statement without rows once per parameter set (all with the same keys)."""
+    def many(self, conn: Connection, params: Iterable[Mapping[str, Any]]) -> int:
+        """Executes a statement without rows once per parameter set (all with the same keys);
+        the count of rows changed in all."""
         batch = list(params)
         if not batch:
-            return
+            return 0
         form = self._form(conn.dialect, tuple(batch[0]))
         if len(batch) == 1:
-            _execute(conn, form.sql, form.parameters(batch[0]), many=False).close()
-            return
-        _execute(conn, form.sql, [form.parameters(given) for given in batch], many=True).close()
+            cursor = _execute(conn, form.sql, form.parameters(batch[0]), many=False)
+        else:
+            cursor = _execute(conn, form.sql, [form.parameters(given) for given in batch], many=True)
+        try:
+            return int(cursor.rowcount)
+        finally:
+            cursor.close()
 
 
 def run_sql(conn: Connection, sql: str) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from onhand.adapters.db.hot import Hot
 from onhand.adapters.db.tables import balances, items, locations, lots
 from onhand.adapters.db.types import ScaledDecimal
 from onhand.domain.catalog.locations import INTERNAL_KINDS
@@ -39,14 +40,16 @@ _LIMIT_HIGH = literal(MAX_TOTAL_QUANTITY, ScaledDecimal())
 _HELD = select(balances.c.on_hand, balances.c.reserved).where(*_KEY)
 # A guarded decrease: it happens only if what may be taken covers it (see Guard).
 _TAKE = {
-    Guard.ON_HAND: update(balances)
-    .where(*_KEY, balances.c.on_hand + _DELTA >= 0)
-    .values(on_hand=balances.c.on_hand + _DELTA),
-    Guard.FREE: update(balances)
-    .where(*_KEY, balances.c.on_hand - balances.c.reserved + _DELTA >= 0)
-    .values(on_hand=balances.c.on_hand + _DELTA),
+    Guard.ON_HAND: Hot(
+        update(balances).where(*_KEY, balances.c.on_hand + _DELTA >= 0).values(on_hand=balances.c.on_hand + _DELTA)
+    ),
+    Guard.FREE: Hot(
+        update(balances)
+        .where(*_KEY, balances.c.on_hand - balances.c.reserved + _DELTA >= 0)
+        .values(on_hand=balances.c.on_hand + _DELTA)
+    ),
 }
-_ADD_BY_DIALECT: dict[str, Any] = {}
+_ADD_BY_DIALECT: dict[str, Hot] = {}
 _BALANCES = (
     select(
         balances.c.item_id,
@@ -80,7 +83,7 @@ def _balance_query(by_item: bool, by_lot: bool) -> Any:
     return _BALANCE_QUERIES[(by_item, by_lot)]
 
 
-def _add_to_balance(dialect: str) -> Any:
+def _add_to_balance(dialect: str) -> Hot:
     """INSERT … ON CONFLICT DO UPDATE adding `delta` to on hand, built once per dialect; the
     update happens only if the sum stays within ±MAX_TOTAL_QUANTITY (else no row changes).
     A new row's delta is within it already (checked before: `services/postings`)."""
@@ -91,11 +94,11 @@ def _add_to_balance(dialect: str) -> Any:
             lot_key=bindparam("b_lot"), on_hand=_DELTA, reserved=ZERO,
         )
         total = balances.c.on_hand + statement.excluded.on_hand
-        _ADD_BY_DIALECT[dialect] = statement.on_conflict_do_update(
+        _ADD_BY_DIALECT[dialect] = Hot(statement.on_conflict_do_update(
             index_elements=[balances.c.item_id, balances.c.location_id, balances.c.lot_key],
             set_={"on_hand": total},
             where=total.between(_LIMIT_LOW, _LIMIT_HIGH),
-        ).execution_options(preserve_rowcount=True)  # SQLAlchemy keeps an INSERT's only if asked
+        ).execution_options(preserve_rowcount=True))  # SQLAlchemy keeps an INSERT's only if asked
     return _ADD_BY_DIALECT[dialect]
 
 
@@ -131,8 +134,8 @@ class BalanceRepository:
             return {"b_item": key[0], "b_location": key[1], "b_lot": key[2], "delta": deltas[key]}
 
         attempt = self._conn.begin_nested()
-        for statement, rows in ((_TAKE[guard], takes), (self._add, adds)):
-            if rows and self._conn.execute(statement, [params(key) for key in rows]).rowcount != len(rows):
+        for hot, rows in ((_TAKE[guard], takes), (self._add, adds)):
+            if rows and self._conn.execute(hot.statement, [params(key) for key in rows]).rowcount != len(rows):
                 attempt.rollback()
                 return self._apply_each(keys, deltas, guarded_locations, guard)
         attempt.commit()
@@ -146,11 +149,10 @@ class BalanceRepository:
             delta = deltas[key]
             params = {"b_item": key[0], "b_location": key[1], "b_lot": key[2], "delta": delta}
             if delta < 0 and key[1] in guarded_locations:
-                taken = self._conn.execute(_TAKE[guard], params)
-                if taken.rowcount != 1:
+                if _TAKE[guard].run(self._conn, params) != 1:
                     basis = balances.c.on_hand - balances.c.reserved if guard is Guard.FREE else balances.c.on_hand
                     outcome.short.append((key, self._current(key, basis)))
-            elif self._conn.execute(self._add, params).rowcount != 1:
+            elif self._add.run(self._conn, params) != 1:
                 outcome.over.append((key, self._current(key, balances.c.on_hand)))
         return outcome
 

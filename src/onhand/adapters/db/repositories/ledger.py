@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, select
 
+from onhand.adapters.db.hot import Hot
 from onhand.adapters.db.sums import exact_sum
 from onhand.adapters.db.tables import items, locations, lots, moves, postings
 from onhand.domain.ledger.postings import PostingDraft
@@ -50,6 +51,11 @@ _MOVES_OF_POSTING = _MOVES.where(moves.c.posting_id == bindparam("posting_id")).
 _POSTING = select(postings).where(postings.c.id == bindparam("posting_id"))
 _ADD_POSTINGS = insert(postings).returning(postings.c.id, sort_by_parameter_order=True)
 _ADD_MOVES = insert(moves).returning(moves.c.id, sort_by_parameter_order=True)
+# One posting, one move at a time (a request's usual posting): the hot way.
+_ADD_POSTING = Hot(insert(postings).returning(postings.c.id))
+_ADD_MOVE = Hot(insert(moves).returning(moves.c.id))
+# Up to this many moves are inserted one statement each; more in one statement of many rows.
+_MOVES_ONE_BY_ONE = 4
 def _move_rows(posting_id: int, draft: PostingDraft) -> list[dict[str, Any]]:
     return [
         {
@@ -82,17 +88,20 @@ class LedgerRepository:
         actor: str | None,
     ) -> list[tuple[int, list[int]]]:
         """Append several postings in two statements; returns each one's id and move ids (in order)."""
-        heads = self._conn.execute(
-            _ADD_POSTINGS,
-            [
-                {"kind": d.kind.value, "reason": d.reason, "reference": d.reference, "note": d.note,
-                 "created_at": created_at, "effective_at": effective_at, "actor": actor}
-                for d in drafts
-            ],
-        )
-        posting_ids = [int(row[0]) for row in heads]
+        heads = [
+            {"kind": d.kind.value, "reason": d.reason, "reference": d.reference, "note": d.note,
+             "created_at": created_at, "effective_at": effective_at, "actor": actor}
+            for d in drafts
+        ]
+        if len(heads) == 1:
+            posting_ids = [int(_ADD_POSTING.one(self._conn, heads[0]).id)]
+        else:
+            posting_ids = [int(row[0]) for row in self._conn.execute(_ADD_POSTINGS, heads)]
         rows = [row for posting_id, d in zip(posting_ids, drafts, strict=True) for row in _move_rows(posting_id, d)]
-        move_ids = [int(row[0]) for row in self._conn.execute(_ADD_MOVES, rows)] if rows else []
+        if len(rows) <= _MOVES_ONE_BY_ONE:
+            move_ids = [int(_ADD_MOVE.one(self._conn, row).id) for row in rows]
+        else:
+            move_ids = [int(row[0]) for row in self._conn.execute(_ADD_MOVES, rows)]
         found, start = [], 0
         for posting_id, draft in zip(posting_ids, drafts, strict=True):
             found.append((posting_id, move_ids[start:start + len(draft.moves)]))

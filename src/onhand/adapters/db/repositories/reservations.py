@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from onhand.adapters.db.hot import Hot
 from onhand.adapters.db.repositories.publishing import Publish, ignore
 from onhand.adapters.db.tables import balances, items, locations, lots, reservations, sales_order_lines
 from onhand.adapters.db.types import ScaledDecimal
@@ -53,24 +54,24 @@ _FREE_STOCK = (
 _FREE_STOCK_LOCKED = _FREE_STOCK.order_by(
     balances.c.item_id, balances.c.location_id, balances.c.lot_key
 ).with_for_update(of=balances)
-_FREE = select(balances.c.on_hand - balances.c.reserved).where(*_KEY)
-_RESERVE = (
+_FREE = Hot(select((balances.c.on_hand - balances.c.reserved).label("free")).where(*_KEY))
+_RESERVE = Hot(
     update(balances)
     .where(*_KEY, balances.c.on_hand - balances.c.reserved >= _QUANTITY)
     .values(reserved=balances.c.reserved + _QUANTITY)
 )
-_UNRESERVE = update(balances).where(*_KEY).values(reserved=balances.c.reserved - _QUANTITY)
+_UNRESERVE = Hot(update(balances).where(*_KEY).values(reserved=balances.c.reserved - _QUANTITY))
 _SET_RESERVED = update(balances).where(*_KEY).values(reserved=_QUANTITY)
 _ROW_ID = bindparam("row_key")
-_ADD_BY_DIALECT: dict[str, Any] = {}
+_ADD_BY_DIALECT: dict[str, Hot] = {}
 
 
-def _add_reservation(dialect: str) -> Any:
+def _add_reservation(dialect: str) -> Hot:
     """INSERT … ON CONFLICT DO UPDATE: one row per line and balance grows, built once per dialect."""
     if dialect not in _ADD_BY_DIALECT:
         make = postgresql.insert if dialect == "postgresql" else sqlite.insert
         statement = make(reservations)
-        _ADD_BY_DIALECT[dialect] = statement.on_conflict_do_update(
+        _ADD_BY_DIALECT[dialect] = Hot(statement.on_conflict_do_update(
             index_elements=[
                 reservations.c.order_line_id, reservations.c.item_id, reservations.c.location_id,
                 reservations.c.lot_key,
@@ -79,11 +80,11 @@ def _add_reservation(dialect: str) -> Any:
                 "quantity": reservations.c.quantity + statement.excluded.quantity,
                 "picked": reservations.c.picked + statement.excluded.picked,
             },
-        )
+        ))
     return _ADD_BY_DIALECT[dialect]
 
 
-_OF_ORDER = (
+_OF_ORDER = Hot(
     select(
         reservations,
         sales_order_lines.c.line_no,
@@ -115,15 +116,15 @@ _AT_LOCATIONS = (
     .order_by(reservations.c.id)
 )
 _OF_LOT = select(reservations).where(reservations.c.lot_key == bindparam("lot_key_of")).order_by(reservations.c.id)
-_PICK = update(reservations).where(reservations.c.id == _ROW_ID).values(picked=reservations.c.picked + _QUANTITY)
+_PICK = Hot(update(reservations).where(reservations.c.id == _ROW_ID).values(picked=reservations.c.picked + _QUANTITY))
 _LEFT = reservations.c.quantity - _QUANTITY
 # Releasing keeps picked units as long as they fit; consuming (shipping) takes them first.
-_RELEASE = (
+_RELEASE = Hot(
     update(reservations)
     .where(reservations.c.id == _ROW_ID)
     .values(quantity=_LEFT, picked=case((reservations.c.picked > _LEFT, _LEFT), else_=reservations.c.picked))
 )
-_CONSUME = (
+_CONSUME = Hot(
     update(reservations)
     .where(reservations.c.id == _ROW_ID)
     .values(
@@ -131,8 +132,8 @@ _CONSUME = (
         picked=case((reservations.c.picked > _QUANTITY, reservations.c.picked - _QUANTITY), else_=ZERO),
     )
 )
-_DROP_EMPTY = delete(reservations).where(reservations.c.id == _ROW_ID, reservations.c.quantity <= 0)
-_DROP = delete(reservations).where(reservations.c.id == _ROW_ID, reservations.c.quantity == _QUANTITY)
+_DROP_EMPTY = Hot(delete(reservations).where(reservations.c.id == _ROW_ID, reservations.c.quantity <= 0))
+_DROP = Hot(delete(reservations).where(reservations.c.id == _ROW_ID, reservations.c.quantity == _QUANTITY))
 
 
 def _row(line_id: int, key: BalanceKey, quantity: Decimal, picked: Decimal, at: datetime) -> dict[str, Any]:
@@ -170,12 +171,12 @@ class ReservationRepository:
         return list(self._conn.execute(query, {"item_ids": item_ids, "location_ids": location_ids}))
 
     def free(self, key: BalanceKey) -> Decimal:
-        value = self._conn.execute(_FREE, _key(key)).scalar()
-        return value if value is not None else ZERO
+        row = _FREE.first(self._conn, _key(key))
+        return row.free if row is not None and row.free is not None else ZERO
 
     def reserve(self, key: BalanceKey, quantity: Decimal) -> bool:
         """Reserve `quantity` of a balance if (and only if) that much is free right now."""
-        return self._conn.execute(_RESERVE, {**_key(key), "amount": quantity}).rowcount == 1
+        return _RESERVE.run(self._conn, {**_key(key), "amount": quantity}) == 1
 
     def reserve_many(self, takes: list[tuple[int, BalanceKey, Decimal]], *, at: datetime) -> bool:
         """Reserve (order line, balance, quantity) takes and record them, in two statements:
@@ -189,12 +190,12 @@ class ReservationRepository:
             return True
         attempt = self._conn.begin_nested()
         wanted = [{**_key(key), "amount": quantity} for key, quantity in sorted(per_balance.items())]
-        if self._conn.execute(_RESERVE, wanted).rowcount != len(wanted):
+        if _RESERVE.many(self._conn, wanted) != len(wanted):
             attempt.rollback()
             return False
         attempt.commit()
         rows = [_row(line_id, key, quantity, ZERO, at) for (line_id, key), quantity in merged.items()]
-        self._conn.execute(self._add, rows)
+        self._add.many(self._conn, rows)
         for (line_id, key), quantity in merged.items():
             self._publish(ReservationMade(line_id, key, quantity))
         return True
@@ -203,11 +204,11 @@ class ReservationRepository:
 
     def add(self, line_id: int, key: BalanceKey, quantity: Decimal, *, picked: Decimal, at: datetime) -> None:
         """Record a reservation already taken with `reserve` (merged per line and balance)."""
-        self._conn.execute(self._add, _row(line_id, key, quantity, picked, at))
+        self._add.run(self._conn, _row(line_id, key, quantity, picked, at))
         self._publish(ReservationMade(line_id, key, quantity))
 
     def for_order(self, order_id: int) -> list[OrderReservationRecord]:
-        rows = self._conn.execute(_OF_ORDER, {"order_key": order_id})
+        rows = _OF_ORDER.rows(self._conn, {"order_key": order_id})
         return [OrderReservationRecord(**row._mapping) for row in rows]
 
     def at_locations(self, location_ids: list[int]) -> list[ReservationRecord]:
@@ -234,19 +235,17 @@ class ReservationRepository:
                                           shipped=True))
 
     def pick(self, reservation_id: int, quantity: Decimal) -> None:
-        self._conn.execute(_PICK, {"row_key": reservation_id, "amount": quantity})
+        _PICK.run(self._conn, {"row_key": reservation_id, "amount": quantity})
 
-    def _shrink(self, statement: Any, row: Reservation, quantity: Decimal) -> None:
+    def _shrink(self, statement: Hot, row: Reservation, quantity: Decimal) -> None:
         # The whole row goes in one statement if it is still as read; otherwise (changed
         # since) the arithmetic is done in SQL so that a concurrent change is not lost.
-        whole = quantity == row.quantity and self._conn.execute(
-            _DROP, {"row_key": row.id, "amount": quantity}
-        ).rowcount == 1
+        whole = quantity == row.quantity and _DROP.run(self._conn, {"row_key": row.id, "amount": quantity}) == 1
         if not whole:
-            self._conn.execute(statement, {"row_key": row.id, "amount": quantity})
-            self._conn.execute(_DROP_EMPTY, {"row_key": row.id})
+            statement.run(self._conn, {"row_key": row.id, "amount": quantity})
+            _DROP_EMPTY.run(self._conn, {"row_key": row.id})
         key = (row.item_id, row.location_id, row.lot_key)
-        self._conn.execute(_UNRESERVE, {**_key(key), "amount": quantity})
+        _UNRESERVE.run(self._conn, {**_key(key), "amount": quantity})
 
     # --- integrity -----------------------------------------------------------------
 
