@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import Date, Integer, String, bindparam, event, func, insert, literal, select, update
+from sqlalchemy import Date, Integer, String, bindparam, event, func, insert, literal, select, tuple_, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from onhand.adapters.db.hot import Hot
@@ -73,13 +73,32 @@ def test_writes_many_rows_returns_ids_and_counts_changed_rows(onhand: Onhand) ->
         assert _STOCK.first(conn, {"sku": "nothing"}) is None
 
 
-def test_a_missing_parameter_and_an_unsupported_statement_are_refused(onhand: Onhand) -> None:
+def test_a_missing_parameter_is_refused(onhand: Onhand) -> None:
+    with onhand.reading() as uow, pytest.raises(KeyError, match="sku"):
+        _VALUES.rows(uow.connection, {"quantity": Decimal(1), "at": AT})
+
+
+def test_in_lists_of_every_length_and_of_tuples_give_sqlalchemys_rows(onhand: Onhand) -> None:
+    add_place(onhand, "NY")
+    for n in range(20):
+        add_item(onhand, f"I-{n:02d}")
+        adjust(onhand, "NY", f"I-{n:02d}", Decimal(n + 1))
+    by_sku = Hot(select(items.c.sku, balances.c.on_hand).join(balances, balances.c.item_id == items.c.id)
+                 .where(items.c.sku.in_(bindparam("skus", expanding=True)), balances.c.on_hand > bindparam("over"))
+                 .order_by(items.c.sku))
+    by_key = Hot(select(balances.c.on_hand).where(
+        tuple_(balances.c.item_id, balances.c.location_id).in_(bindparam("keys", expanding=True))
+    ).order_by(balances.c.on_hand))
     with onhand.reading() as uow:
-        with pytest.raises(KeyError, match="sku"):
-            _VALUES.rows(uow.connection, {"quantity": Decimal(1), "at": AT})
-        with pytest.raises(ValueError, match="expanding"):
-            Hot(select(items.c.id).where(items.c.id.in_(bindparam("ids", expanding=True)))).rows(
-                uow.connection, {"ids": [1]})
+        conn = uow.connection
+        for skus in (["I-03"], ["I-01", "I-02", "I-19"], [], [f"I-{n:02d}" for n in range(20)], ["I-01", "I-02"]):
+            params = {"skus": skus, "over": Decimal(1)}
+            assert [tuple(r) for r in by_sku.rows(conn, params)] == [
+                tuple(r) for r in conn.execute(by_sku.statement, params)]
+        place = conn.execute(select(balances.c.location_id).where(balances.c.on_hand == 7)).scalar_one()
+        ids = {sku: conn.execute(select(items.c.id).where(items.c.sku == sku)).scalar_one() for sku in ("I-06", "I-09")}
+        keys = [(ids["I-06"], place), (ids["I-09"], place)]
+        assert [row.on_hand for row in by_key.rows(conn, {"keys": keys})] == [Decimal(7), Decimal(10)]
 
 
 def test_database_errors_are_sqlalchemys_and_the_unit_of_work_translates_them(onhand: Onhand) -> None:

@@ -8,10 +8,12 @@ bind processors) and, per call, only converts the parameters, executes on the co
 DB-API cursor inside SQLAlchemy's transaction, and makes rows with the result processors
 of the columns that need one. The SQL is SQLAlchemy's, the same on SQLite and PostgreSQL.
 
-What it does not do, by design (refused when the statement is prepared): expanding `IN`
-parameters and Python-side column defaults. Errors are raised as SQLAlchemy's DBAPIError,
-so the unit of work translates them as it does every other; `before_cursor_execute`
-listeners still see each statement (the benchmarks count statements with one).
+An `IN` list is rendered as SQLAlchemy renders it at execution, one form per length up to
+`MAX_EXPANDED` (an empty or longer list, and a long batch of `many`, go through SQLAlchemy).
+Python-side column defaults are not computed: a statement that would need one is refused.
+Errors are raised as SQLAlchemy's DBAPIError, so the unit of work translates them as it does
+every other; `before_cursor_execute` listeners still see each statement (the benchmarks count
+statements with one).
 """
 
 from __future__ import annotations
@@ -29,6 +31,18 @@ from onhand.adapters.db.types import ScaledDecimal, from_scaled
 
 Convert = Callable[[Any], Any]
 _MISSING = object()
+# An expanding parameter (`IN` a list) of at most this many values runs the hot way, one
+# form per length; a longer or empty list goes through SQLAlchemy.
+MAX_EXPANDED = 16
+# `many` runs at most this many parameter sets the hot way (the driver's executemany); more
+# go through SQLAlchemy, which makes one INSERT of many rows where the database allows.
+MANY_ONE_BY_ONE = 64
+
+
+def _compile(statement: ClauseElement, dialect: Dialect, keys: tuple[str, ...]) -> Any:
+    # As for many rows: no RETURNING the statement does not ask for (PostgreSQL would add
+    # one for the new row's id); one the statement asks for stays.
+    return statement.compile(dialect=dialect, column_keys=list(keys) if keys else None, for_executemany=True)
 
 
 class _Form:
@@ -36,39 +50,61 @@ class _Form:
 
     __slots__ = ("binds", "columns", "converters", "positional", "row", "sql")
 
-    def __init__(self, statement: ClauseElement, dialect: Dialect, keys: tuple[str, ...]) -> None:
-        # As for many rows: no RETURNING the statement does not ask for (PostgreSQL would add
-        # one for the new row's id); one the statement asks for stays.
-        compiled = statement.compile(dialect=dialect, column_keys=list(keys) if keys else None, for_executemany=True)
-        if compiled.post_compile_params or compiled.literal_execute_params:  # type: ignore[attr-defined]
-            raise ValueError("a hot statement cannot have expanding (IN) parameters")
-        if compiled.insert_prefetch or compiled.update_prefetch:  # type: ignore[attr-defined]
+    def __init__(self, statement: ClauseElement, dialect: Dialect, given: Mapping[str, Any]) -> None:
+        compiled = _compile(statement, dialect, tuple(given))
+        if compiled.literal_execute_params:
+            raise ValueError("a hot statement cannot have parameters rendered as literals")
+        if compiled.insert_prefetch or compiled.update_prefetch:
             raise ValueError("a hot statement must be given every column that has a Python-side default")
-        self.sql: str = compiled.string
         self.positional: bool = compiled.positional
-        names = compiled.positiontup if compiled.positional else list(compiled.binds)  # type: ignore[attr-defined]
-        processors = compiled._bind_processors  # type: ignore[attr-defined]
-        escaped = compiled.escaped_bind_names  # type: ignore[attr-defined]
-        # (name in the SQL, key in the caller's parameters, processor, value fixed in the statement)
-        self.binds: list[tuple[str, str, Convert | None, Any]] = []
+        # Where each expanded parameter's value comes from: (parameter, index in its values).
+        expanded: dict[str, tuple[str, int]] = {}
+        if compiled.post_compile_params:
+            # `IN` lists of the lengths given: SQLAlchemy renders them as it would at execution.
+            state = compiled.construct_expanded_state(dict(given))
+            self.sql: str = state.statement
+            names = state.positiontup if self.positional else list(state.parameters)
+            processors = {**compiled._bind_processors, **state.processors}  # the latter: expanded ones'
+            for name, expansion in state.parameter_expansion.items():
+                for index, one in enumerate(expansion):
+                    expanded[one] = (compiled.binds[name].key, index)
+        else:
+            self.sql = compiled.string
+            names = compiled.positiontup if self.positional else list(compiled.binds)
+            processors = compiled._bind_processors
+        escaped = compiled.escaped_bind_names
+        # (name in the SQL, key in the caller's parameters, processor, value fixed in the
+        # statement, index in an expanding parameter's values or -1)
+        self.binds: list[tuple[str, str, Convert | None, Any, int]] = []
         for name in names:
-            bind = compiled.binds[name]  # type: ignore[attr-defined]
+            if name in expanded:
+                key, index = expanded[name]
+                self.binds.append((name, key, processors.get(name), _MISSING, index))
+                continue
+            bind = compiled.binds[name]
             fixed = _MISSING
             if bind.callable is not None:
                 fixed = bind.callable()
             elif not bind.required:
                 fixed = bind.value
-            self.binds.append((escaped.get(name, name), bind.key, processors.get(name), fixed))
+            self.binds.append((escaped.get(name, name), bind.key, processors.get(name), fixed, -1))
         self.columns = list(getattr(statement, "exported_columns", ()) or ())
         self.converters: list[tuple[int, Convert]] | None = None
         self.row: Any = None
 
     def parameters(self, given: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
         values = []
-        for _name, key, process, fixed in self.binds:
-            value = given.get(key, fixed)
-            if value is _MISSING:
-                raise KeyError(f"a value is required for the parameter {key!r}")
+        lists: dict[str, list[Any]] = {}
+        for _name, key, process, fixed, index in self.binds:
+            if index >= 0:
+                flat = lists.get(key)
+                if flat is None:  # an IN list; of tuples for a tuple IN
+                    flat = lists[key] = [v for value in given[key] for v in _each(value)]
+                value = flat[index]
+            else:
+                value = given.get(key, fixed)
+                if value is _MISSING:
+                    raise KeyError(f"a value is required for the parameter {key!r}")
             values.append(value if process is None or value is None else process(value))
         if self.positional:
             return tuple(values)
@@ -101,6 +137,10 @@ class _Form:
         return out
 
 
+def _each(value: Any) -> tuple[Any, ...]:
+    return value if isinstance(value, tuple) else (value,)
+
+
 def _row_type(names: list[str]) -> Any:
     """A named tuple of these columns with `_mapping` (column → value), as SQLAlchemy's rows."""
     base = namedtuple("HotRow", names, rename=True)  # type: ignore[misc]
@@ -108,27 +148,42 @@ def _row_type(names: list[str]) -> Any:
 
 
 class Hot:
-    """A statement run often (module level, made once), run through `rows`, `one`, `run`
-    or `many` with a unit of work's connection."""
+    """A statement run often (module level, made once), run through `rows`, `one`, `first`,
+    `run` or `many` with a unit of work's connection."""
 
-    __slots__ = ("_forms", "statement")
+    __slots__ = ("_expanding", "_forms", "statement")
 
     def __init__(self, statement: ClauseElement) -> None:
         self.statement = statement
-        self._forms: dict[tuple[str, str, tuple[str, ...]], _Form] = {}
+        self._forms: dict[tuple[Any, ...], _Form] = {}
+        # The expanding parameters' keys, per driver and keys given.
+        self._expanding: dict[tuple[Any, ...], tuple[str, ...]] = {}
 
-    def _form(self, dialect: Dialect, keys: tuple[str, ...]) -> _Form:
-        index = (dialect.name, dialect.driver, keys)
+    def _form(self, dialect: Dialect, given: Mapping[str, Any]) -> _Form | None:
+        """The form for these parameters; None if an IN list is empty or long (SQLAlchemy runs it)."""
+        base = (dialect.name, dialect.driver, tuple(given))
+        expanding = self._expanding.get(base)
+        if expanding is None:
+            compiled = _compile(self.statement, dialect, base[2])
+            expanding = self._expanding[base] = tuple(sorted({bind.key for bind in compiled.post_compile_params}))
+        index = base
+        if expanding:
+            sizes = tuple(len(given[key]) for key in expanding)
+            if not 0 < min(sizes) <= max(sizes) <= MAX_EXPANDED:
+                return None
+            index = (*base, sizes)
         form = self._forms.get(index)
         if form is None:
-            form = self._forms[index] = _Form(self.statement, dialect, keys)
+            form = self._forms[index] = _Form(self.statement, dialect, given)
         return form
 
     def rows(self, conn: Connection, params: Mapping[str, Any] | None = None) -> list[Any]:
         """Every row (named tuples: attributes by column label), with the Python values
         `conn.execute(...).all()` gives."""
         given = params or {}
-        form = self._form(conn.dialect, tuple(given))
+        form = self._form(conn.dialect, given)
+        if form is None:
+            return list(conn.execute(self.statement, given))
         cursor = _execute(conn, form.sql, form.parameters(given), many=False)
         try:
             if cursor.description is None:
@@ -151,7 +206,9 @@ class Hot:
     def run(self, conn: Connection, params: Mapping[str, Any] | None = None) -> int:
         """Executes a statement without rows; the count of rows it changed."""
         given = params or {}
-        form = self._form(conn.dialect, tuple(given))
+        form = self._form(conn.dialect, given)
+        if form is None:
+            return int(conn.execute(self.statement, given).rowcount)
         cursor = _execute(conn, form.sql, form.parameters(given), many=False)
         try:
             return int(cursor.rowcount)
@@ -160,11 +217,16 @@ class Hot:
 
     def many(self, conn: Connection, params: Iterable[Mapping[str, Any]]) -> int:
         """Executes a statement without rows once per parameter set (all with the same keys);
-        the count of rows changed in all."""
+        the count of rows changed in all. A long batch goes through SQLAlchemy, which makes
+        one statement of many rows where the database allows."""
         batch = list(params)
         if not batch:
             return 0
-        form = self._form(conn.dialect, tuple(batch[0]))
+        if len(batch) > MANY_ONE_BY_ONE:
+            return int(conn.execute(self.statement, batch).rowcount)
+        form = self._form(conn.dialect, batch[0])
+        if form is None:
+            return int(conn.execute(self.statement, batch).rowcount)
         if len(batch) == 1:
             cursor = _execute(conn, form.sql, form.parameters(batch[0]), many=False)
         else:

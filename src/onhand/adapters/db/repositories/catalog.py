@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
 
+from onhand.adapters.db.hot import Hot
 from onhand.adapters.db.repositories.publishing import Publish, ignore
 from onhand.adapters.db.tables import company, items, reason_codes, units
 from onhand.domain.catalog.events import ItemChanged
@@ -71,13 +72,13 @@ def _item(row: Any) -> Item:
 
 
 _ITEMS = select(*_ITEM_COLUMNS).join_from(items, units)
-_ITEM_BY_ID = _ITEMS.where(items.c.id == bindparam("key"))
-_ITEM_BY_SKU = _ITEMS.where(items.c.sku == bindparam("key"))
+_ITEM_BY_ID = Hot(_ITEMS.where(items.c.id == bindparam("key")))
+_ITEM_BY_SKU = Hot(_ITEMS.where(items.c.sku == bindparam("key")))
 _ITEM_BY_GTIN = _ITEMS.where(items.c.gtin == bindparam("key"))
-_ITEMS_BY_IDS = _ITEMS.where(items.c.id.in_(bindparam("keys", expanding=True)))
+_ITEMS_BY_IDS = Hot(_ITEMS.where(items.c.id.in_(bindparam("keys", expanding=True))))
 _ADD_ITEM = insert(items)
 _REASON_EXISTS = select(reason_codes.c.code).where(reason_codes.c.code == bindparam("code"))
-_COMPANY = select(company).where(company.c.id == 1)
+_COMPANY = Hot(select(company).where(company.c.id == 1))
 
 
 class ItemRepository:
@@ -154,14 +155,14 @@ class ItemRepository:
         kept = self._kept(item_id)
         if kept is not None:
             return kept
-        row = self._conn.execute(_ITEM_BY_ID, {"key": item_id}).first()
+        row = _ITEM_BY_ID.first(self._conn, {"key": item_id})
         return self._keep(_item(row)) if row else None
 
     def get_by_sku(self, sku: str) -> Item | None:
         kept = self._kept(self._id_of_sku.get(sku))
         if kept is not None:
             return kept
-        row = self._conn.execute(_ITEM_BY_SKU, {"key": sku}).first()
+        row = _ITEM_BY_SKU.first(self._conn, {"key": sku})
         return self._keep(_item(row)) if row else None
 
     def get_by_gtin(self, gtin: str) -> Item | None:
@@ -180,7 +181,7 @@ class ItemRepository:
         found = {item_id: kept for item_id in ids if (kept := self._kept(item_id)) is not None}
         missing = [item_id for item_id in ids if item_id not in found]
         if missing:
-            rows = self._conn.execute(_ITEMS_BY_IDS, {"keys": missing})
+            rows = _ITEMS_BY_IDS.rows(self._conn, {"keys": missing})
             found |= {row.id: self._keep(_item(row)) for row in rows}
         return found
 
@@ -216,7 +217,7 @@ class CompanyRepository:
 
     def _read(self) -> Any:
         if self._row is None:
-            self._row = self._conn.execute(_COMPANY).one()
+            self._row = _COMPANY.one(self._conn)
         return self._row
 
     def get(self) -> Company:

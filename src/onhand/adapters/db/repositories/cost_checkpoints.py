@@ -13,11 +13,11 @@ import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from onhand.adapters.db.hot import Hot
 from onhand.adapters.db.tables.valuation import cost_checkpoints, valuation_heads
 from onhand.domain.valuation.cost_layers import Layer, PoolSnapshot
 
@@ -26,22 +26,22 @@ Position = tuple[datetime, int]
 PoolKey = tuple[int, int | None]
 Pools = dict[PoolKey, PoolSnapshot]
 
-_HEADS = select(valuation_heads).where(valuation_heads.c.item_id.in_(bindparam("ids", expanding=True)))
+_HEADS = Hot(select(valuation_heads).where(valuation_heads.c.item_id.in_(bindparam("ids", expanding=True))))
 _ADD_CHECKPOINT = insert(cost_checkpoints)
 
 
-_SET_HEADS_BY_DIALECT: dict[str, Any] = {}
+_SET_HEADS_BY_DIALECT: dict[str, Hot] = {}
 
 
-def _set_heads(dialect: str) -> Any:
+def _set_heads(dialect: str) -> Hot:
     """INSERT … ON CONFLICT (item) DO UPDATE, built once per dialect."""
     if dialect not in _SET_HEADS_BY_DIALECT:
         make = postgresql.insert if dialect == "postgresql" else sqlite.insert
         statement = make(valuation_heads)
-        _SET_HEADS_BY_DIALECT[dialect] = statement.on_conflict_do_update(
+        _SET_HEADS_BY_DIALECT[dialect] = Hot(statement.on_conflict_do_update(
             index_elements=[valuation_heads.c.item_id],
             set_={column: statement.excluded[column] for column in ("effective_at", "move_id", "since_checkpoint")},
-        )
+        ))
     return _SET_HEADS_BY_DIALECT[dialect]
 
 
@@ -73,14 +73,14 @@ class CheckpointRepository:
     def heads(self, item_ids: Iterable[int]) -> dict[int, tuple[Position, int]]:
         """Per item: its newest valued move's position and the moves valued since its last checkpoint."""
         ids = sorted(set(item_ids))
-        rows = self._conn.execute(_HEADS, {"ids": ids}) if ids else []
+        rows = _HEADS.rows(self._conn, {"ids": ids}) if ids else []
         return {int(r.item_id): ((r.effective_at, int(r.move_id)), int(r.since_checkpoint)) for r in rows}
 
     def set_heads(self, heads: Mapping[int, tuple[Position, int]]) -> None:
         """Insert or replace these items' heads, in one statement (every posting moves them)."""
         if not heads:
             return
-        self._conn.execute(_set_heads(self._conn.dialect.name), [
+        _set_heads(self._conn.dialect.name).many(self._conn, [
             {"item_id": item, "effective_at": at, "move_id": move_id, "since_checkpoint": since}
             for item, ((at, move_id), since) in sorted(heads.items())
         ])

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, union
 
+from onhand.adapters.db.hot import Hot
 from onhand.adapters.db.sums import exact_sum
 from onhand.adapters.db.tables import items, locations, moves, postings
 from onhand.adapters.db.tables.costing_changes import costing_method_changes as changes
@@ -18,8 +19,8 @@ from onhand.domain.catalog.locations import INTERNAL_KINDS
 
 _INTERNAL_KINDS = sorted(kind.value for kind in INTERNAL_KINDS)
 # Asked by every posting's valuation: built once.
-_NEWEST_AT = select(func.max(changes.c.effective_at)).where(
-    or_(changes.c.item_id.is_(None), changes.c.item_id.in_(bindparam("ids", expanding=True))))
+_NEWEST_AT = Hot(select(func.max(changes.c.effective_at)).where(
+    or_(changes.c.item_id.is_(None), changes.c.item_id.in_(bindparam("ids", expanding=True)))))
 
 
 class CostingChangeRepository:
@@ -38,7 +39,7 @@ class CostingChangeRepository:
 
     def newest_at(self, item_ids: Iterable[int]) -> datetime | None:
         """When the newest change of the company's method, or of one of these items' own, was made."""
-        found: datetime | None = self._conn.execute(_NEWEST_AT, {"ids": sorted(set(item_ids))}).scalar_one()
+        found: datetime | None = _NEWEST_AT.one(self._conn, {"ids": sorted(set(item_ids))})[0]
         return found
 
     def settings(self, item_ids: Iterable[int] | None = None) -> list[Any]:

@@ -14,6 +14,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, select
 
+from onhand.adapters.db.hot import Hot
+
 Publish = Callable[[object], None]
 
 
@@ -29,10 +31,10 @@ def status_changes(
     new = {row_id: str(status) for row_id, status in wanted if status is not None}
     if not new:
         return []
-    rows = conn.execute(_statuses(table), {"ids": sorted(new)})
+    rows = _statuses(table).rows(conn, {"ids": sorted(new)})
     return [(row_id, new[row_id], status) for row_id, status in rows if status != new[row_id]]
 
 
 @cache  # built once per table, not at every update
-def _statuses(table: Table) -> Any:
-    return select(table.c.id, table.c.status).where(table.c.id.in_(bindparam("ids", expanding=True)))
+def _statuses(table: Table) -> Hot:
+    return Hot(select(table.c.id, table.c.status).where(table.c.id.in_(bindparam("ids", expanding=True))))

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, literal_column, select, update
 
+from onhand.adapters.db.hot import Hot
 from onhand.adapters.db.tables import (
     items,
     locations,
@@ -42,10 +43,10 @@ _PACKAGE_CONTENTS = (
     .order_by(sales_order_lines.c.line_no)
 )
 _PACKAGES = select(packages).where(packages.c.order_id == _ORDER).order_by(packages.c.id)
-_ADD_SHIPMENT = insert(shipments)
-_ADD_SHIPMENT_LINE = insert(shipment_lines)
+_ADD_SHIPMENT = Hot(insert(shipments).returning(shipments.c.id))
+_ADD_SHIPMENT_LINE = Hot(insert(shipment_lines))
 _ADD_SHIPMENTS = insert(shipments).returning(shipments.c.id, sort_by_parameter_order=True)
-_SHIPMENTS = (
+_SHIPMENTS = Hot(
     select(
         shipments.c.id, shipments.c.posting_id, shipments.c.created_at,
         sales_order_lines.c.line_no, items.c.sku, locations.c.code.label("location"),
@@ -122,11 +123,9 @@ class ShipmentRepository:
     # --- shipments -----------------------------------------------------------------
 
     def add_shipment(self, order_id: int, posting_id: int, lines: list[dict[str, Any]], at: datetime) -> int:
-        result = self._conn.execute(
-            _ADD_SHIPMENT, {"order_id": order_id, "posting_id": posting_id, "created_at": at}
-        )
-        shipment_id = int(result.inserted_primary_key[0])
-        self._conn.execute(_ADD_SHIPMENT_LINE, [{**line, "shipment_id": shipment_id} for line in lines])
+        shipment_id = int(_ADD_SHIPMENT.one(self._conn, {"order_id": order_id, "posting_id": posting_id,
+                                                          "created_at": at}).id)
+        _ADD_SHIPMENT_LINE.many(self._conn, [{**line, "shipment_id": shipment_id} for line in lines])
         return shipment_id
 
     def add_shipments(self, shipped: list[tuple[int, int, list[dict[str, Any]]]], at: datetime) -> None:
@@ -138,14 +137,14 @@ class ShipmentRepository:
             [{"order_id": order_id, "posting_id": posting_id, "created_at": at} for order_id, posting_id, _ in shipped],
         )
         ids = [int(row[0]) for row in heads]
-        self._conn.execute(_ADD_SHIPMENT_LINE, [
+        _ADD_SHIPMENT_LINE.many(self._conn, [
             {**line, "shipment_id": shipment_id}
             for shipment_id, (_order, _posting, lines) in zip(ids, shipped, strict=True) for line in lines
         ])
 
     def for_order(self, order_id: int) -> list[ShipmentView]:
         grouped: dict[int, list[Any]] = defaultdict(list)
-        for row in self._conn.execute(_SHIPMENTS, {"order_key": order_id}):
+        for row in _SHIPMENTS.rows(self._conn, {"order_key": order_id}):
             grouped[row.id].append(row)
         return [
             ShipmentView(

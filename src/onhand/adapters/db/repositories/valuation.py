@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import BigInteger, Connection, and_, bindparam, delete, insert, select, tuple_, type_coerce, update
 
+from onhand.adapters.db.hot import Hot
 from onhand.adapters.db.tables import balances, company, items, moves
 from onhand.adapters.db.tables.valuation import cost_layers, cost_pools, item_costing, move_values
 from onhand.domain.valuation.cost_layers import Layer, PoolSnapshot, Rest
@@ -25,7 +26,7 @@ _SET_PRICE_DIFFERENCES = update(company).where(company.c.id == 1).values(
     purchase_price_differences=bindparam("chosen"))
 _ITEM_METHODS = select(item_costing).where(item_costing.c.item_id.in_(bindparam("ids", expanding=True)))
 _ALL_ITEM_METHODS = select(item_costing)
-_METHODS = (
+_METHODS = Hot(
     select(company.c.costing_method, item_costing.c.item_id, item_costing.c.method)
     .select_from(company.outerjoin(item_costing, item_costing.c.item_id.in_(bindparam("ids", expanding=True))))
     .where(company.c.id == 1)
@@ -37,7 +38,7 @@ _ANY_VALUES = select(move_values.c.move_id).limit(1)
 # Valuing an item is serialized per item: its lots share one FIFO / average pool but
 # not one balance row, so the balances' guarded updates do not order them. FOR NO KEY
 # UPDATE leaves the item's foreign-key checks (new moves, lots) unblocked.
-_LOCK_ITEMS = (
+_LOCK_ITEMS = Hot(
     select(items.c.id)
     .where(items.c.id.in_(bindparam("ids", expanding=True)))
     .order_by(items.c.id)
@@ -68,12 +69,12 @@ _POOL_MATCH = and_(
     cost_pools.c.location_id == bindparam("b_location"),
     cost_pools.c.lot_key == bindparam("b_lot"),
 )
-_DROP_POOL = delete(cost_pools).where(_POOL_MATCH)
-_DROP_LAYERS = delete(cost_layers).where(
+_DROP_POOL = Hot(delete(cost_pools).where(_POOL_MATCH))
+_DROP_LAYERS = Hot(delete(cost_layers).where(
     cost_layers.c.item_id == bindparam("b_item"),
     cost_layers.c.location_id == bindparam("b_location"),
     cost_layers.c.lot_key == bindparam("b_lot"),
-)
+))
 # A posting's pools by key, and their layers: every one of a short pool; of a long one
 # the oldest (in batches, until they cover what the posting takes) and the newest.
 WHOLE_POOL = 32  # a pool of at most this many layers is read whole
@@ -85,40 +86,40 @@ _LAYER_COLUMNS = (
     cost_layers.c.opened_at, cost_layers.c.origin_move_id, type_coerce(cost_layers.c.quantity, BigInteger),
     type_coerce(cost_layers.c.value, BigInteger),
 )
-_POOLS_AT = select(
+_POOLS_AT = Hot(select(
     cost_pools.c.item_id, cost_pools.c.location_id, cost_pools.c.lot_key,
     type_coerce(cost_pools.c.deficit_quantity, BigInteger), type_coerce(cost_pools.c.deficit_value, BigInteger),
     cost_pools.c.last_unit_cost, cost_pools.c.layer_count, type_coerce(cost_pools.c.layers_quantity, BigInteger),
     type_coerce(cost_pools.c.layers_value, BigInteger),
-).where(_POOL_KEY.in_(bindparam("keys", expanding=True)))
-_LAYERS_AT = select(*_LAYER_COLUMNS).where(_LAYER_KEY.in_(bindparam("keys", expanding=True))).order_by(
-    cost_layers.c.item_id, cost_layers.c.location_id, cost_layers.c.lot_key, cost_layers.c.position)
+).where(_POOL_KEY.in_(bindparam("keys", expanding=True))))
+_LAYERS_AT = Hot(select(*_LAYER_COLUMNS).where(_LAYER_KEY.in_(bindparam("keys", expanding=True))).order_by(
+    cost_layers.c.item_id, cost_layers.c.location_id, cost_layers.c.lot_key, cost_layers.c.position))
 _LAYER_MATCH = (
     cost_layers.c.item_id == bindparam("b_item"),
     cost_layers.c.location_id == bindparam("b_location"),
     cost_layers.c.lot_key == bindparam("b_lot"),
 )
-_OLDEST_LAYERS = (
+_OLDEST_LAYERS = Hot(
     select(*_LAYER_COLUMNS).where(*_LAYER_MATCH, cost_layers.c.position > bindparam("after"))
     .order_by(cost_layers.c.position).limit(bindparam("batch"))
 )
-_NEWEST_LAYER = (
+_NEWEST_LAYER = Hot(
     select(cost_layers.c.position, cost_layers.c.opened_at, cost_layers.c.origin_move_id)
     .where(*_LAYER_MATCH).order_by(cost_layers.c.position.desc()).limit(1)
 )
-_TAKE_LAYERS = delete(cost_layers).where(*_LAYER_MATCH, cost_layers.c.position <= bindparam("b_through"))
-_SPLIT_LAYER = update(cost_layers).where(*_LAYER_MATCH, cost_layers.c.position == bindparam("b_position")).values(
+_TAKE_LAYERS = Hot(delete(cost_layers).where(*_LAYER_MATCH, cost_layers.c.position <= bindparam("b_through")))
+_SPLIT_LAYER = Hot(update(cost_layers).where(*_LAYER_MATCH, cost_layers.c.position == bindparam("b_position")).values(
     quantity=bindparam("b_quantity", type_=cost_layers.c.quantity.type),
-    value=bindparam("b_value", type_=cost_layers.c.value.type))
-_SET_POOL = update(cost_pools).where(_POOL_MATCH).values(
+    value=bindparam("b_value", type_=cost_layers.c.value.type)))
+_SET_POOL = Hot(update(cost_pools).where(_POOL_MATCH).values(
     deficit_quantity=bindparam("b_deficit_quantity", type_=cost_pools.c.deficit_quantity.type),
     deficit_value=bindparam("b_deficit_value", type_=cost_pools.c.deficit_value.type),
     last_unit_cost=bindparam("b_last_unit_cost"), layer_count=bindparam("b_layer_count"),
     layers_quantity=bindparam("b_layers_quantity", type_=cost_pools.c.layers_quantity.type),
-    layers_value=bindparam("b_layers_value", type_=cost_pools.c.layers_value.type))
-_ADD_POOL = insert(cost_pools)
-_ADD_LAYER = insert(cost_layers)
-_ADD_VALUE = insert(move_values)
+    layers_value=bindparam("b_layers_value", type_=cost_pools.c.layers_value.type)))
+_ADD_POOL = Hot(insert(cost_pools))
+_ADD_LAYER = Hot(insert(cost_layers))
+_ADD_VALUE = Hot(insert(move_values))
 _POSTING_VALUES = (
     select(
         moves.c.id, moves.c.item_id, moves.c.lot_id, moves.c.from_location_id, moves.c.to_location_id,
@@ -192,11 +193,11 @@ class ValuationRepository:
         """Hold these items' valuation until commit (PostgreSQL row locks; SQLite writers are
         serial, every write transaction begins IMMEDIATE: nothing to do there)."""
         if item_ids and self._conn.dialect.name != "sqlite":
-            self._conn.execute(_LOCK_ITEMS, {"ids": sorted(item_ids)}).all()
+            _LOCK_ITEMS.rows(self._conn, {"ids": sorted(item_ids)})
 
     def methods(self, item_ids: Iterable[int]) -> tuple[str, dict[int, str]]:
         """The company's costing method and these items' own, in one statement."""
-        rows = self._conn.execute(_METHODS, {"ids": sorted(set(item_ids))}).all()
+        rows = _METHODS.rows(self._conn, {"ids": sorted(set(item_ids))})
         return str(rows[0][0]), {int(r[1]): r[2] for r in rows if r[1] is not None}
 
     def item_skus(self) -> dict[int, str]:
@@ -240,11 +241,11 @@ class ValuationRepository:
         wanted = sorted(set(keys))
         if not wanted:
             return {}
-        heads = {(int(r[0]), int(r[1]), int(r[2])): r for r in self._conn.execute(_POOLS_AT, {"keys": wanted})}
+        heads = {(int(r[0]), int(r[1]), int(r[2])): r for r in _POOLS_AT.rows(self._conn, {"keys": wanted})}
         short = [key for key, head in heads.items() if int(head.layer_count) <= WHOLE_POOL or key in whole]
         layers: dict[PoolRow, list[tuple[int, Layer]]] = defaultdict(list)
         if short:
-            for row in self._conn.execute(_LAYERS_AT, {"keys": sorted(short)}):
+            for row in _LAYERS_AT.rows(self._conn, {"keys": sorted(short)}):
                 layers[(int(row[0]), int(row[1]), int(row[2]))].append(_positioned(row))
         found: dict[PoolRow, StoredPool] = {}
         for key, head in sorted(heads.items()):
@@ -268,14 +269,14 @@ class ValuationRepository:
         read: list[tuple[int, Layer]] = []
         covered, batch = Decimal(0), _FIRST_BATCH
         while covered < take:
-            rows = self._conn.execute(_OLDEST_LAYERS, {**match, "after": read[-1][0] if read else -1, "batch": batch})
+            rows = _OLDEST_LAYERS.rows(self._conn, {**match, "after": read[-1][0] if read else -1, "batch": batch})
             more = [_positioned(row) for row in rows]
             if not more:
                 break
             read += more
             covered += sum((layer.quantity for _n, layer in more), Decimal(0))
             batch *= 4
-        newest = self._conn.execute(_NEWEST_LAYER, match).first()
+        newest = _NEWEST_LAYER.first(self._conn, match)
         if newest is None or (read and read[-1][0] >= newest.position):
             return read, None, (read[-1][0] + 1 if read else 0)
         rest = Rest(quantity - sum((layer.quantity for _n, layer in read), Decimal(0)),
@@ -294,11 +295,11 @@ class ValuationRepository:
 
         taken = [{**match(c.key), "b_through": c.taken_through} for c in changes if c.taken_through is not None]
         if taken:
-            self._conn.execute(_TAKE_LAYERS, taken)
+            _TAKE_LAYERS.many(self._conn, taken)
         split = [{**match(c.key), "b_position": c.changed[0], "b_quantity": c.changed[1].quantity,
                   "b_value": c.changed[1].value} for c in changes if c.changed is not None]
         if split:
-            self._conn.execute(_SPLIT_LAYER, split)
+            _SPLIT_LAYER.many(self._conn, split)
         added = [
             {"item_id": c.key[0], "location_id": c.key[1], "lot_key": c.key[2], "position": n,
              "opened_at": layer.opened_at, "origin_move_id": layer.origin, "quantity": layer.quantity,
@@ -306,8 +307,8 @@ class ValuationRepository:
             for c in changes for n, layer in c.added
         ]
         if added:
-            self._conn.execute(_ADD_LAYER, added)
-        self._conn.execute(_SET_POOL, [
+            _ADD_LAYER.many(self._conn, added)
+        _SET_POOL.many(self._conn, [
             {**match(c.key), "b_deficit_quantity": c.deficit_quantity, "b_deficit_value": c.deficit_value,
              "b_last_unit_cost": None if c.last_unit_cost is None else str(c.last_unit_cost),
              "b_layer_count": c.layer_count, "b_layers_quantity": c.layers_quantity,
@@ -320,10 +321,10 @@ class ValuationRepository:
         if not pools:
             return
         keys = [{"b_item": k[0], "b_location": k[1], "b_lot": k[2]} for k in sorted(pools)]
-        self._conn.execute(_DROP_LAYERS, keys)
-        self._conn.execute(_DROP_POOL, keys)
+        _DROP_LAYERS.many(self._conn, keys)
+        _DROP_POOL.many(self._conn, keys)
         stored = {k: [layer for layer in p.layers if layer.quantity > 0] for k, p in pools.items()}
-        self._conn.execute(_ADD_POOL, [
+        _ADD_POOL.many(self._conn, [
             {"item_id": k[0], "location_id": k[1], "lot_key": k[2], "deficit_quantity": p.deficit_quantity,
              "deficit_value": p.deficit_value,
              "last_unit_cost": None if p.last_unit_cost is None else str(p.last_unit_cost),
@@ -337,11 +338,11 @@ class ValuationRepository:
             for k in sorted(pools) for n, layer in enumerate(stored[k])
         ]
         if layers:
-            self._conn.execute(_ADD_LAYER, layers)
+            _ADD_LAYER.many(self._conn, layers)
 
     def add_values(self, rows: list[dict[str, Any]]) -> None:
         if rows:
-            self._conn.execute(_ADD_VALUE, rows)
+            _ADD_VALUE.many(self._conn, rows)
 
     def posting_values(self, posting_id: int) -> list[Any]:
         return list(self._conn.execute(_POSTING_VALUES, {"posting_id": posting_id}))
