@@ -186,9 +186,12 @@ class Hot:
             return list(conn.execute(self.statement, given))
         cursor = _execute(conn, form.sql, form.parameters(given), many=False)
         try:
-            if cursor.description is None:
+            if form.row is not None:  # psycopg builds the description anew at every reading
+                return form.rows_of(conn.dialect, (), cursor.fetchall())
+            description = cursor.description
+            if description is None:
                 return []
-            return form.rows_of(conn.dialect, cursor.description, cursor.fetchall())
+            return form.rows_of(conn.dialect, description, cursor.fetchall())
         finally:
             cursor.close()
 
