@@ -7,8 +7,9 @@ import builtins
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, exists, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, exists, func, insert, select, update
 
+from onhand.adapters.db.hot import Hot
 from onhand.adapters.db.repositories.channel_outbox import ChannelOutbox
 from onhand.adapters.db.tables import items
 from onhand.adapters.db.tables.channels import (
@@ -40,6 +41,49 @@ def _exception(row: Any) -> ExceptionRecord:
 
 # The advisory lock of a channel's inbox: (hash of the schema and this, the channel's id).
 _INBOX_LOCK = ":onhand.channel-inbox"
+# Advisory locks are the database's, not a schema's: the key names the schema too.
+_INBOX_TURN = Hot(select(func.pg_try_advisory_xact_lock(
+    func.hashtext(func.concat(func.current_schema(), _INBOX_LOCK)), bindparam("channel")).label("granted")))
+
+# What importing an order runs: built once.
+_CHANNEL = Hot(select(channels).where(channels.c.id == bindparam("channel")))
+_SKU_HOLDER = {
+    column: Hot(select(channel_skus.c.item_id).where(
+        channel_skus.c.channel_id == bindparam("channel"), channel_skus.c[column] == bindparam("value")))
+    for column in ("external_sku", "external_variant_id", "external_item_id")
+}
+_ADD_DELIVERY = Hot(insert(channel_deliveries).returning(channel_deliveries.c.id))
+_DELIVERY_BY_EVENT = Hot(select(channel_deliveries.c.id).where(
+    channel_deliveries.c.channel_id == bindparam("channel"),
+    channel_deliveries.c.external_event_id == bindparam("event")))
+_DELIVERY = Hot(select(channel_deliveries).where(channel_deliveries.c.id == bindparam("delivery")))
+_FINISH_DELIVERY = Hot(update(channel_deliveries).where(channel_deliveries.c.id == bindparam("delivery"))
+                       .values(processed_at=bindparam("at"), error=bindparam("failure")))
+# Only the first to finish it marks it: a concurrent worker sees 0 rows.
+_FINISH_DELIVERY_FIRST = Hot(
+    update(channel_deliveries)
+    .where(channel_deliveries.c.id == bindparam("delivery"), channel_deliveries.c.processed_at.is_(None))
+    .values(processed_at=bindparam("at"), error=bindparam("failure")))
+_CLAIM_DELIVERY = Hot(
+    update(channel_deliveries)
+    .where(channel_deliveries.c.id == bindparam("delivery"), channel_deliveries.c.attempts == bindparam("seen"),
+           channel_deliveries.c.processed_at.is_(None))
+    .values(attempts=bindparam("seen") + 1))
+_UNCLAIMED = Hot(
+    select(channel_deliveries.c.id)
+    .where(channel_deliveries.c.id.in_(bindparam("deliveries", expanding=True)),
+           channel_deliveries.c.processed_at.is_(None))
+    .with_for_update(skip_locked=True))
+_PENDING = Hot(
+    select(channel_deliveries.c.id)
+    .where(channel_deliveries.c.processed_at.is_(None), channel_deliveries.c.attempts < bindparam("attempts"))
+    .order_by(channel_deliveries.c.id).limit(bindparam("limit")))
+_ORDER_OF = Hot(select(channel_orders.c.id, channel_orders.c.order_id).where(
+    channel_orders.c.channel_id == bindparam("channel"), channel_orders.c.external_order_id == bindparam("order")))
+_ORDER_STAMP = Hot(select(channel_orders.c.external_updated_at).where(
+    channel_orders.c.channel_id == bindparam("channel"), channel_orders.c.external_order_id == bindparam("order")))
+_ADD_ORDER = Hot(insert(channel_orders).returning(channel_orders.c.id))
+_ADD_ORDER_LINES = Hot(insert(channel_order_lines))
 
 
 class ChannelRepository(ChannelOutbox):
@@ -56,7 +100,7 @@ class ChannelRepository(ChannelOutbox):
         return _channel(row) if row else None
 
     def get(self, channel_id: int) -> ChannelRecord | None:
-        row = self._conn.execute(select(channels).where(channels.c.id == channel_id)).first()
+        row = _CHANNEL.first(self._conn, {"channel": channel_id})
         return _channel(row) if row else None
 
     def all(self) -> builtins.list[ChannelRecord]:
@@ -105,43 +149,29 @@ class ChannelRepository(ChannelOutbox):
 
     def sku_holder(self, channel_id: int, column: str, value: str) -> int | None:
         """The item mapped to `value` in one of the external columns, if any."""
-        found = self._conn.execute(
-            select(channel_skus.c.item_id)
-            .where(channel_skus.c.channel_id == channel_id, channel_skus.c[column] == value)
-        ).scalar()
-        return int(found) if found is not None else None
+        found = _SKU_HOLDER[column].first(self._conn, {"channel": channel_id, "value": value})
+        return int(found.item_id) if found is not None else None
 
     def add_delivery(self, values: dict[str, Any]) -> int:
-        return int(self._conn.execute(insert(channel_deliveries).values(**values)).inserted_primary_key[0])
+        return int(_ADD_DELIVERY.one(self._conn, values).id)
 
     def delivery_by_event(self, channel_id: int, external_event_id: str) -> int | None:
-        found = self._conn.execute(
-            select(channel_deliveries.c.id).where(channel_deliveries.c.channel_id == channel_id,
-                                                  channel_deliveries.c.external_event_id == external_event_id)
-        ).scalar()
-        return int(found) if found is not None else None
+        found = _DELIVERY_BY_EVENT.first(self._conn, {"channel": channel_id, "event": external_event_id})
+        return int(found.id) if found is not None else None
 
     def delivery(self, delivery_id: int) -> DeliveryRecord | None:
-        row = self._conn.execute(select(channel_deliveries).where(channel_deliveries.c.id == delivery_id)).first()
+        row = _DELIVERY.first(self._conn, {"delivery": delivery_id})
         if row is None:
             return None
         return DeliveryRecord(**{name: getattr(row, name) for name in DeliveryRecord.__slots__})
 
     def finish_delivery(self, delivery_id: int, *, at: datetime | None, error: str | None) -> bool:
-        query = update(channel_deliveries).where(channel_deliveries.c.id == delivery_id)
-        if at is not None:  # only the first to finish it marks it: a concurrent worker sees 0 rows
-            query = query.where(channel_deliveries.c.processed_at.is_(None))
-        return bool(self._conn.execute(query.values(processed_at=at, error=error)).rowcount)
+        finish = _FINISH_DELIVERY if at is None else _FINISH_DELIVERY_FIRST
+        return bool(finish.run(self._conn, {"delivery": delivery_id, "at": at, "failure": error}))
 
     def claim_delivery(self, delivery_id: int, attempts: int) -> bool:
         """Take the delivery for one attempt: of workers that read it at `attempts`, one wins."""
-        done = self._conn.execute(
-            update(channel_deliveries)
-            .where(channel_deliveries.c.id == delivery_id, channel_deliveries.c.attempts == attempts,
-                   channel_deliveries.c.processed_at.is_(None))
-            .values(attempts=attempts + 1)
-        )
-        return bool(done.rowcount)
+        return bool(_CLAIM_DELIVERY.run(self._conn, {"delivery": delivery_id, "seen": attempts}))
 
     def inbox_turn(self, channel_id: int) -> bool:
         """Whether this transaction may import the channel's deliveries now: on PostgreSQL
@@ -151,9 +181,7 @@ class ChannelRepository(ChannelOutbox):
         orders); taking turns, neither waits. SQLite's writers are serial: always."""
         if self._conn.dialect.name != "postgresql":
             return True
-        # Advisory locks are the database's, not a schema's: the key names the schema too.
-        namespace = func.hashtext(func.concat(func.current_schema(), _INBOX_LOCK))
-        return bool(self._conn.execute(select(func.pg_try_advisory_xact_lock(namespace, channel_id))).scalar())
+        return bool(_INBOX_TURN.one(self._conn, {"channel": channel_id}).granted)
 
     def unclaimed(self, delivery_ids: builtins.list[int]) -> set[int]:
         """Of these deliveries, those not processed that no other transaction holds: on
@@ -162,17 +190,10 @@ class ChannelRepository(ChannelOutbox):
         and then finding them done. SQLite's writers are serial: every one not processed."""
         if not delivery_ids:
             return set()
-        query = (select(channel_deliveries.c.id)
-                 .where(channel_deliveries.c.id.in_(delivery_ids), channel_deliveries.c.processed_at.is_(None))
-                 .with_for_update(skip_locked=True))
-        return {int(i) for i in self._conn.execute(query).scalars()}
+        return {int(row.id) for row in _UNCLAIMED.rows(self._conn, {"deliveries": delivery_ids})}
 
     def pending_deliveries(self, *, limit: int, max_attempts: int) -> builtins.list[int]:
-        return [int(i) for i in self._conn.execute(
-            select(channel_deliveries.c.id)
-            .where(channel_deliveries.c.processed_at.is_(None), channel_deliveries.c.attempts < max_attempts)
-            .order_by(channel_deliveries.c.id).limit(limit)
-        ).scalars()]
+        return [int(row.id) for row in _PENDING.rows(self._conn, {"attempts": max_attempts, "limit": limit})]
 
     def requeue_delivery(self, delivery_id: int) -> None:
         self._conn.execute(update(channel_deliveries).where(channel_deliveries.c.id == delivery_id)
@@ -213,20 +234,15 @@ class ChannelRepository(ChannelOutbox):
 
     def order_of(self, channel_id: int, external_order_id: str) -> tuple[int, int] | None:
         """(channel order id, sales order id) of an imported order."""
-        row = self._conn.execute(
-            select(channel_orders.c.id, channel_orders.c.order_id)
-            .where(channel_orders.c.channel_id == channel_id, channel_orders.c.external_order_id == external_order_id)
-        ).first()
+        row = _ORDER_OF.first(self._conn, {"channel": channel_id, "order": external_order_id})
         return (int(row.id), int(row.order_id)) if row else None
 
     def order_stamp(self, channel_id: int, external_order_id: str) -> str | None:
-        return self._conn.execute(
-            select(channel_orders.c.external_updated_at)
-            .where(channel_orders.c.channel_id == channel_id, channel_orders.c.external_order_id == external_order_id)
-        ).scalar()
+        row = _ORDER_STAMP.first(self._conn, {"channel": channel_id, "order": external_order_id})
+        return None if row is None else row.external_updated_at
 
     def add_order(self, values: dict[str, Any]) -> int:
-        return int(self._conn.execute(insert(channel_orders).values(**values)).inserted_primary_key[0])
+        return int(_ADD_ORDER.one(self._conn, values).id)
 
     def update_order(self, channel_order_id: int, **values: Any) -> None:
         self._conn.execute(update(channel_orders).where(channel_orders.c.id == channel_order_id).values(**values))
@@ -248,8 +264,7 @@ class ChannelRepository(ChannelOutbox):
     def add_order_lines(self, channel_order_id: int, lines: builtins.list[dict[str, Any]]) -> None:
         """The lines of a channel order just added."""
         if lines:
-            self._conn.execute(insert(channel_order_lines),
-                               [{"channel_order_id": channel_order_id, **line} for line in lines])
+            _ADD_ORDER_LINES.many(self._conn, [{"channel_order_id": channel_order_id, **line} for line in lines])
 
     def channels_mapped(self) -> builtins.list[ChannelRecord]:
         """Channels with at least one location mapped (the ones availability goes to)."""
