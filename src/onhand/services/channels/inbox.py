@@ -78,8 +78,7 @@ def accept_delivery(ctx: ServiceContext, command: AcceptDelivery) -> DeliveryAcc
 def process_inbox(ctx: ServiceContext, *, limit: int = 100) -> int:
     """Process the deliveries waiting, oldest first; how many were processed."""
     with ctx.reading() as uow:
-        waiting = [d for i in uow.channels.pending_deliveries(limit=limit, max_attempts=MAX_ATTEMPTS)
-                   if (d := uow.channels.delivery(i)) is not None]
+        waiting = uow.channels.waiting_deliveries(limit=limit, max_attempts=MAX_ATTEMPTS)
         # Each channel read once (a round's hundred deliveries are mostly one shop's).
         channels = {channel_id: uow.channels.get(channel_id) for channel_id in {d.channel_id for d in waiting}}
     done = 0
