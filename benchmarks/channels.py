@@ -40,6 +40,8 @@ from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
+from fastapi import FastAPI
+
 from benchmarks import http_clients
 from benchmarks.cli import add_run_options, check_scale, run_on_each_database, say
 from benchmarks.timing import percentile
@@ -52,6 +54,7 @@ from onhand.domain.ledger.commands import PostAdjustment
 from onhand.entrypoints.api.app import create_app
 from onhand.entrypoints.cli.worker import worker_in_background
 from onhand.entrypoints.heap import freeze_start_up_heap
+from onhand.entrypoints.start_up import warm_up
 from onhand.services.ledger.postings import StockLine
 
 WEBHOOKS = 1000
@@ -142,7 +145,7 @@ def run_one(url: str, description: str, *, scale: float, seed: int, processes: i
     say(calibration())
     onhand = open_onhand(url)
     with tempfile.TemporaryDirectory() as directory, shopify_stand_in() as (shop, shop_url), \
-            serving(onhand) as served, serve_api(create_app(served), lifespan="off") as api:
+            serving(onhand) as served, serve_api(_warm(create_app(served)), lifespan="off") as api:
         setup(onhand, Path(directory), shop_url)
         services.channel_worker.sync(onhand)
         with workers_running(onhand, url, processes, Path(directory)):
@@ -152,6 +155,11 @@ def run_one(url: str, description: str, *, scale: float, seed: int, processes: i
 
 
 @contextmanager
+def _warm(app: FastAPI) -> FastAPI:
+    warm_up(app)  # as `onhand serve` does before its first request
+    return app
+
+
 def workers_running(onhand, url: str, processes: int, directory: Path) -> Iterator[None]:
     """The worker as deployed: in the server's process (`onhand serve` on SQLite) when
     `processes` is 0, else that many `onhand worker` processes (PostgreSQL)."""

@@ -43,6 +43,7 @@ from onhand.domain.catalog.commands import CreateItem, CreateLocation
 from onhand.domain.ledger.commands import PostAdjustment
 from onhand.entrypoints.api.app import create_app
 from onhand.entrypoints.heap import freeze_start_up_heap
+from onhand.entrypoints.start_up import warm_up
 from onhand.services.ledger.postings import StockLine
 
 ADJUSTMENTS = 3000
@@ -71,7 +72,9 @@ def served(onhand: Onhand, window: float | None) -> Iterator[str]:
     writer = onhand.group_writer(window=window) if window is not None else None
     target = onhand.writing_through(writer) if writer is not None else onhand
     try:
-        with serve_api(create_app(target), lifespan="off") as url:
+        app = create_app(target)
+        warm_up(app)  # as `onhand serve` does before its first request
+        with serve_api(app, lifespan="off") as url:
             yield url
     finally:
         if writer is not None:

@@ -52,6 +52,7 @@ from onhand.entrypoints.api.routes import (
 )
 from onhand.entrypoints.api.throttle import AuthFailureThrottle
 from onhand.entrypoints.heap import freeze_start_up_heap
+from onhand.entrypoints.start_up import warm_up_async
 from onhand.entrypoints.web.app import install_web
 
 API_PREFIX = "/api/v1"
@@ -92,7 +93,8 @@ def app_from_env() -> FastAPI:
     served = running.enter_context(serving(onhand))
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await warm_up_async(app)
         freeze_start_up_heap()
         try:
             yield

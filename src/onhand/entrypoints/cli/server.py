@@ -48,6 +48,7 @@ def run_server(target: Onhand, host: str, port: int) -> None:
     from onhand.config import ApiLimits
     from onhand.entrypoints.api.app import SERVER_OPTIONS, create_app
     from onhand.entrypoints.heap import freeze_start_up_heap
+    from onhand.entrypoints.start_up import warm_up
 
     # One line per request comes from the app's request log (onhand.api.requests), with
     # its id and the key's name; uvicorn's own access log would repeat it without them.
@@ -55,6 +56,7 @@ def run_server(target: Onhand, host: str, port: int) -> None:
     # The worker (in this process or not) keeps `target`: a transaction per write.
     with serving(target) as served:
         app = create_app(served, limits=ApiLimits.from_env())
+        warm_up(app)
         freeze_start_up_heap()
         uvicorn.run(app, host=host, port=port, access_log=False, **SERVER_OPTIONS)
 
