@@ -95,6 +95,11 @@ def test_in_lists_of_every_length_and_of_tuples_give_sqlalchemys_rows(onhand: On
             params = {"skus": skus, "over": Decimal(1)}
             assert [tuple(r) for r in by_sku.rows(conn, params)] == [
                 tuple(r) for r in conn.execute(by_sku.statement, params)]
+        fixed = Hot(select(items.c.sku).where(items.c.sku.in_(["I-04", "I-05", "nothing"]),
+                                              items.c.id.in_(bindparam("ids", expanding=True))).order_by(items.c.sku))
+        every = [row.id for row in conn.execute(select(items.c.id))]
+        assert [row.sku for row in fixed.rows(conn, {"ids": every[:8]})] == ["I-04", "I-05"]
+        assert [row.sku for row in fixed.rows(conn, {"ids": every[5:6]})] == ["I-05"]
         place = conn.execute(select(balances.c.location_id).where(balances.c.on_hand == 7)).scalar_one()
         ids = {sku: conn.execute(select(items.c.id).where(items.c.sku == sku)).scalar_one() for sku in ("I-06", "I-09")}
         keys = [(ids["I-06"], place), (ids["I-09"], place)]

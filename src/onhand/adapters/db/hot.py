@@ -79,7 +79,10 @@ class _Form:
         for name in names:
             if name in expanded:
                 key, index = expanded[name]
-                self.binds.append((name, key, processors.get(name), _MISSING, index))
+                if key in given:
+                    self.binds.append((name, key, processors.get(name), _MISSING, index))
+                else:  # a value of an IN list written into the statement
+                    self.binds.append((name, name, processors.get(name), state.parameters[name], -1))
                 continue
             bind = compiled.binds[name]
             fixed = _MISSING
@@ -165,7 +168,9 @@ class Hot:
         expanding = self._expanding.get(base)
         if expanding is None:
             compiled = _compile(self.statement, dialect, base[2])
-            expanding = self._expanding[base] = tuple(sorted({bind.key for bind in compiled.post_compile_params}))
+            # (An IN list written into the statement has one length: not a key of the forms.)
+            expanding = self._expanding[base] = tuple(sorted(
+                {bind.key for bind in compiled.post_compile_params if bind.key in given}))
         index = base
         if expanding:
             sizes = tuple(len(given[key]) for key in expanding)

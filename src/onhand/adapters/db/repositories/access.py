@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, or_, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, or_, select, update
 
+from onhand.adapters.db.hot import Hot
 from onhand.adapters.db.tables import api_keys, idempotency_keys, import_runs
 from onhand.domain.access.records import (
     StoredKey,
@@ -29,6 +30,15 @@ def _key(row: Any) -> ApiKeyView:
     )
 
 
+# Every request with a key and every write with an idempotency key runs these: built once.
+_KEY_BY_PREFIX = Hot(select(api_keys).where(api_keys.c.prefix == bindparam("prefix")))
+_IDEMPOTENT = Hot(select(idempotency_keys).where(
+    idempotency_keys.c.scope == bindparam("scope"), idempotency_keys.c.key == bindparam("key"),
+    idempotency_keys.c.created_at > bindparam("expired_at")))
+_PURGE_IDEMPOTENT = Hot(delete(idempotency_keys).where(
+    idempotency_keys.c.scope == bindparam("scope"), idempotency_keys.c.created_at <= bindparam("expired_at")))
+_ADD_IDEMPOTENT = Hot(insert(idempotency_keys))
+
 class ApiKeyRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -50,7 +60,7 @@ class ApiKeyRepository:
         return _key(row) if row else None
 
     def by_prefix(self, prefix: str) -> StoredKey | None:
-        row = self._conn.execute(select(api_keys).where(api_keys.c.prefix == prefix)).first()
+        row = _KEY_BY_PREFIX.first(self._conn, {"prefix": prefix})
         return StoredKey(_key(row), row.secret_hash, row.previous_secret_hash) if row else None
 
     def by_id_with_hashes(self, key_id: int) -> StoredKey | None:
@@ -111,29 +121,16 @@ class IdempotencyRepository:
         self._conn = conn
 
     def get(self, scope: str, key: str, *, expired_at: datetime) -> tuple[str, str, int] | None:
-        row = self._conn.execute(
-            select(idempotency_keys).where(
-                idempotency_keys.c.scope == scope, idempotency_keys.c.key == key,
-                idempotency_keys.c.created_at > expired_at,
-            )
-        ).first()
+        row = _IDEMPOTENT.first(self._conn, {"scope": scope, "key": key, "expired_at": expired_at})
         return (row.action, row.fingerprint, row.resource_id) if row else None
 
     def add(
         self, scope: str, key: str, *, action: str, fingerprint: str, resource_id: int, at: datetime,
         expired_at: datetime,
     ) -> None:
-        self._conn.execute(
-            delete(idempotency_keys).where(
-                idempotency_keys.c.scope == scope, idempotency_keys.c.created_at <= expired_at
-            )
-        )
-        self._conn.execute(
-            insert(idempotency_keys).values(
-                scope=scope, key=key, action=action, fingerprint=fingerprint, resource_id=resource_id,
-                created_at=at,
-            )
-        )
+        _PURGE_IDEMPOTENT.run(self._conn, {"scope": scope, "expired_at": expired_at})
+        _ADD_IDEMPOTENT.run(self._conn, {"scope": scope, "key": key, "action": action, "fingerprint": fingerprint,
+                                         "resource_id": resource_id, "created_at": at})
 
 
 class ImportRunRepository:

@@ -33,7 +33,7 @@ ZERO = Decimal(0)
 WAITING = [OrderStatus.BACKORDERED.value, OrderStatus.PARTIALLY_SHIPPED.value]
 
 
-_WAITING_FOR = (
+_WAITING_FOR = Hot(
     select(sales_orders.c.id)
     .join(sales_order_lines, sales_order_lines.c.order_id == sales_orders.c.id)
     .where(
@@ -206,7 +206,7 @@ class OrderRepository:
 
         The caller checks which really have a backordered quantity.
         """
-        return [row[0] for row in self._conn.execute(_WAITING_FOR, {"item_ids": item_ids})]
+        return [row[0] for row in _WAITING_FOR.rows(self._conn, {"item_ids": item_ids})]
 
     def list(
         self, *, status: str | None, channel: str | None, limit: int, offset: int,
