@@ -154,12 +154,12 @@ def run_one(url: str, description: str, *, scale: float, seed: int, processes: i
     return ok
 
 
-@contextmanager
 def _warm(app: FastAPI) -> FastAPI:
     warm_up(app)  # as `onhand serve` does before its first request
     return app
 
 
+@contextmanager
 def workers_running(onhand, url: str, processes: int, directory: Path) -> Iterator[None]:
     """The worker as deployed: in the server's process (`onhand serve` on SQLite) when
     `processes` is 0, else that many `onhand worker` processes (PostgreSQL)."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
+from onhand.adapters.db.hot import Hot
 from onhand.adapters.db.repositories.catalog import CompanyRepository
 from onhand.adapters.db.repositories.publishing import Publish, ignore
 from onhand.adapters.db.tables import locations, lots
@@ -67,10 +68,10 @@ def _address_values(address: Address) -> dict[str, str | None]:
     }
 
 
-_LOT = select(lots).where(lots.c.item_id == bindparam("item_id"), lots.c.code == bindparam("code"))
-_ADD_LOT = insert(lots)
+_LOT = Hot(select(lots).where(lots.c.item_id == bindparam("item_id"), lots.c.code == bindparam("code")))
+_ADD_LOT = Hot(insert(lots).returning(lots.c.id))
 _ALL_LOCATIONS = select(locations).order_by(locations.c.code)
-_LOTS_BY_IDS = select(lots).where(lots.c.id.in_(bindparam("keys", expanding=True)))
+_LOTS_BY_IDS = Hot(select(lots).where(lots.c.id.in_(bindparam("keys", expanding=True))))
 
 
 class LocationCache:
@@ -232,8 +233,8 @@ class LotRepository:
         production_date: date | None,
         created_at: datetime,
     ) -> Lot:
-        result = self._conn.execute(
-            _ADD_LOT,
+        new = _ADD_LOT.one(
+            self._conn,
             {
                 "item_id": item_id,
                 "code": code,
@@ -244,7 +245,7 @@ class LotRepository:
             },
         )
         return Lot(
-            id=int(result.inserted_primary_key[0]),
+            id=int(new.id),
             item_id=item_id,
             code=code,
             expiry_date=expiry_date,
@@ -252,13 +253,13 @@ class LotRepository:
         )
 
     def get(self, item_id: int, code: str) -> Lot | None:
-        row = self._conn.execute(_LOT, {"item_id": item_id, "code": code}).first()
+        row = _LOT.first(self._conn, {"item_id": item_id, "code": code})
         return _lot(row) if row else None
 
     def by_ids(self, ids: list[int]) -> dict[int, Lot]:
         if not ids:
             return {}
-        return {r.id: _lot(r) for r in self._conn.execute(_LOTS_BY_IDS, {"keys": ids})}
+        return {r.id: _lot(r) for r in _LOTS_BY_IDS.rows(self._conn, {"keys": ids})}
 
     def for_item(self, item_id: int) -> list[Lot]:
         query = select(lots).where(lots.c.item_id == item_id).order_by(lots.c.expiry_date, lots.c.code)

@@ -54,6 +54,7 @@ _FREE_STOCK = (
 _FREE_STOCK_LOCKED = _FREE_STOCK.order_by(
     balances.c.item_id, balances.c.location_id, balances.c.lot_key
 ).with_for_update(of=balances)
+_FREE_STOCK_HOT, _FREE_STOCK_LOCKED_HOT = Hot(_FREE_STOCK), Hot(_FREE_STOCK_LOCKED)
 _FREE = Hot(select((balances.c.on_hand - balances.c.reserved).label("free")).where(*_KEY))
 _RESERVE = Hot(
     update(balances)
@@ -167,8 +168,8 @@ class ReservationRepository:
         with `lock`, each row is locked until commit (in key order)."""
         if not item_ids or not location_ids:
             return []
-        query = _FREE_STOCK_LOCKED if lock else _FREE_STOCK
-        return list(self._conn.execute(query, {"item_ids": item_ids, "location_ids": location_ids}))
+        query = _FREE_STOCK_LOCKED_HOT if lock else _FREE_STOCK_HOT
+        return query.rows(self._conn, {"item_ids": item_ids, "location_ids": location_ids})
 
     def free(self, key: BalanceKey) -> Decimal:
         row = _FREE.first(self._conn, _key(key))
