@@ -16,6 +16,7 @@ from onhand.domain.catalog.locations import effective_sellable
 from onhand.domain.choices import parse_choice
 from onhand.domain.errors import AlreadyExists, Conflict, InvalidInput, NotFound
 from onhand.domain.orders.commands import CreateOrder, OrderAction, ShipLineFrom, UpdateOrder
+from onhand.domain.orders.records import SalesOrderRecord
 from onhand.domain.orders.sales_orders import (
     OrderStatus,
     require_active,
@@ -106,9 +107,13 @@ def create_order(
         }
         order_id = uow.orders.add(header, line_values(uow, lines))
         if not reference:
-            uow.orders.update(order_id, reference=resolve.document_number("SO", order_id, uow.orders.id_by_reference))
+            ref = resolve.document_number("SO", order_id, uow.orders.id_by_reference)
+            uow.orders.update(order_id, reference=ref)
         if command.allocate:
-            allocation.allocate(uow, order_id, now)
+            # Inserted by this transaction: the header is what was written (no need to read it back).
+            written = SalesOrderRecord(id=order_id, **{**header, "reference": ref}, allocated_at=None,
+                                       cancelled_at=None, routing_note=None, has_packages=False)
+            allocation.allocate(uow, order_id, now, order=written)
         return order_id
 
     return run_write(ctx, work, load_order, action="create_order", subject=order_subject,
