@@ -172,12 +172,23 @@ def workers_running(onhand, url: str, processes: int, directory: Path) -> Iterat
                "worker"]
     running = [subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log.open("w")) for log in logs]
     try:
+        _wait_until_running(running, logs)
         yield
     finally:
         for process in running:
             process.send_signal(signal.SIGTERM)
         for process in running:
             process.wait(timeout=60)
+
+
+def _wait_until_running(running: list[subprocess.Popen[bytes]], logs: list[Path], timeout: float = 120) -> None:
+    """Until every worker says it runs: deployed workers are up before webhooks come (a
+    worker's start-up, a second or two of imports here, is not the import's speed)."""
+    deadline = time.monotonic() + timeout
+    while not all("worker running" in log.read_text() for log in logs):
+        if any(process.poll() is not None for process in running) or time.monotonic() > deadline:
+            raise RuntimeError("a worker did not start: " + " | ".join(log.read_text()[-500:] for log in logs))
+        time.sleep(0.05)
 
 
 def _deliver(onhand, api: str, shop, rng: random.Random, count: int, processes: int) -> bool:
