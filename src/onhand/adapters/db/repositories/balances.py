@@ -37,7 +37,7 @@ _KEY = (
 _DELTA = bindparam("delta", type_=ScaledDecimal())
 _LIMIT_LOW = literal(-MAX_TOTAL_QUANTITY, ScaledDecimal())
 _LIMIT_HIGH = literal(MAX_TOTAL_QUANTITY, ScaledDecimal())
-_HELD = select(balances.c.on_hand, balances.c.reserved).where(*_KEY)
+_HELD = Hot(select(balances.c.on_hand, balances.c.reserved).where(*_KEY))
 # A guarded decrease: it happens only if what may be taken covers it (see Guard).
 _TAKE = {
     Guard.ON_HAND: Hot(
@@ -178,7 +178,7 @@ class BalanceRepository:
         """(key, reserved − on hand) for each balance promising more than it holds."""
         found = []
         for key in sorted(keys):
-            row = self._conn.execute(_HELD, {"b_item": key[0], "b_location": key[1], "b_lot": key[2]}).first()
+            row = _HELD.first(self._conn, {"b_item": key[0], "b_location": key[1], "b_lot": key[2]})
             if row is not None and row.reserved > max(row.on_hand, ZERO):
                 found.append((key, row.reserved - max(row.on_hand, ZERO)))
         return found

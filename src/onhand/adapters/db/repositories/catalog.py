@@ -77,7 +77,7 @@ _ITEM_BY_SKU = Hot(_ITEMS.where(items.c.sku == bindparam("key")))
 _ITEM_BY_GTIN = _ITEMS.where(items.c.gtin == bindparam("key"))
 _ITEMS_BY_IDS = Hot(_ITEMS.where(items.c.id.in_(bindparam("keys", expanding=True))))
 _ADD_ITEM = insert(items)
-_REASON_EXISTS = select(reason_codes.c.code).where(reason_codes.c.code == bindparam("code"))
+_REASON_EXISTS = Hot(select(reason_codes.c.code).where(reason_codes.c.code == bindparam("code")))
 _COMPANY = Hot(select(company).where(company.c.id == 1))
 
 
@@ -260,7 +260,7 @@ class ReasonCodeRepository:
         self._conn = conn
 
     def exists(self, code: str) -> bool:
-        return self._conn.execute(_REASON_EXISTS, {"code": code}).first() is not None
+        return _REASON_EXISTS.first(self._conn, {"code": code}) is not None
 
     def list(self) -> list[tuple[str, str]]:
         rows = self._conn.execute(select(reason_codes).order_by(reason_codes.c.code))
