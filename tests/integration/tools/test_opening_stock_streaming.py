@@ -139,3 +139,31 @@ def test_a_repeat_with_the_same_key_replays_the_first_report_of_a_streamed_file(
     again = services.imports.import_opening_stock(catalog, Lazy([HEADER, *rows("NY", 20)]).source(),
                                                   idempotency_key="open-1")
     assert again == first and move_count(catalog) == 20
+
+
+def test_at_a_checkpoint_the_pools_of_many_items_are_read_a_few_items_at_a_time_to_the_same_values(
+    onhand, monkeypatch
+):
+    from onhand.services.valuation import posting_values
+
+    for n in range(5):
+        add_item(onhand, f"I{n}")
+    add_place(onhand, "NY")
+    add_place(onhand, "LA")
+    lines = lambda place: "".join(  # noqa: E731
+        f"{place},I{n % 5},{1 + n % 3},,,{'' if n % 2 else f'{1 + n % 4}.5'}\n" for n in range(20)
+    )
+    monkeypatch.setattr(opening_stock, "CHUNK", 1000)
+    monkeypatch.setattr(posting_values, "CHECKPOINT_EVERY", 6)  # NY's 4 moves an item: none due; LA's: all
+    monkeypatch.setattr(posting_values, "WHOLE_ITEMS_AT_ONCE", 2)
+    groups = []
+    real = posting_values._of_items
+    monkeypatch.setattr(posting_values, "_of_items", lambda postings, ids: groups.append(ids) or real(postings, ids))
+
+    assert services.imports.import_opening_stock(onhand, HEADER + lines("NY")).ok and groups == []
+    assert services.imports.import_opening_stock(onhand, HEADER + lines("LA")).ok
+    assert [len(group) for group in groups] == [2, 2, 1]
+    report = services.valuation_reports.valuation_report(onhand, group_by="location")
+    ny = [(line.sku, line.quantity, line.value) for line in report.lines if line.location == "NY"]
+    assert ny == [(line.sku, line.quantity, line.value) for line in report.lines if line.location == "LA"]
+    assert services.integrity.verify(onhand).ok
