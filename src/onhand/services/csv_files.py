@@ -12,8 +12,10 @@ leading quote (`'=SUM…`), which reading takes off again, so an export re-impor
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
-from collections.abc import Iterable, Iterator
+import itertools
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from onhand.domain.errors import InvalidInput
@@ -46,10 +48,36 @@ LAYOUTS = {
 }
 
 
+@dataclass(frozen=True)
+class CsvSource:
+    """An import file read line by line, from the start each time `lines()` is called (a
+    transaction retried after a conflict reads it again), so a long file need not be in memory.
+    `sha256` (of its UTF-8 text) stands for it in the idempotency fingerprint and the audit
+    entry; `line_count`, when known, is the progress bar's total (lines, not rows: an estimate)."""
+
+    lines: Callable[[], Iterable[str]]
+    sha256: str
+    line_count: int | None = None
+
+
+def text_source(text: str) -> CsvSource:
+    """A file already in memory (an HTTP request's body) as a `CsvSource`."""
+    return CsvSource(lambda: io.StringIO(text), hashlib.sha256(text.encode()).hexdigest(),
+                     text.count("\n") + (not text.endswith("\n")))
+
+
 def read_rows(text: str, layout: CsvLayout) -> list[tuple[int, dict[str, str]]]:
     """Rows as (line number, {column: value}); a malformed file is one clear error."""
-    text = text.lstrip("\ufeff")
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter_of(text), strict=True)
+    return list(iter_rows(io.StringIO(text), layout))
+
+
+def iter_rows(lines: Iterable[str], layout: CsvLayout) -> Iterator[tuple[int, dict[str, str]]]:
+    """`read_rows` of a file given as its lines (each with its line end, as a file opened with
+    `newline=""` gives them), read as the rows are asked for: a long file is never all in memory.
+    The header is checked before the first row is given; a malformed row raises where it is."""
+    lines = iter(lines)
+    first = next(lines, "").lstrip("\ufeff")
+    reader = csv.DictReader(itertools.chain((first,), lines), delimiter=delimiter_of(first), strict=True)
     # The line the record being read starts on (a quoted field may span lines).
     start = 1
     try:
@@ -65,16 +93,14 @@ def read_rows(text: str, layout: CsvLayout) -> list[tuple[int, dict[str, str]]]:
             raise InvalidInput(f"column {missing[0]!r}", "is required but missing from the header")
         reader.fieldnames = header
         start = reader.line_num + 1
-        rows = []
         for values in reader:
             if None in values:
                 raise InvalidInput(f"line {start}", "has more fields than the header")
             if any(v is None for v in values.values()):
                 raise InvalidInput(f"line {start}", "has fewer fields than the header")
             if any((v or "").strip() for v in values.values()):
-                rows.append((start, {k: unguarded((v or "").strip()) for k, v in values.items()}))
+                yield start, {k: unguarded((v or "").strip()) for k, v in values.items()}
             start = reader.line_num + 1
-        return rows
     except csv.Error as exc:
         raise InvalidInput(f"line {start}", f"malformed CSV ({exc})") from None
 

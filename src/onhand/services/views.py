@@ -130,8 +130,12 @@ class ImportReport:
     posting_id: int | None = None
     created_ids: tuple[int, ...] = field(default=())
     run_id: int | None = None  # the import run's record (None: nothing was written)
-    changes: tuple[RowChange, ...] = ()
+    changes: tuple[RowChange, ...] = ()  # per row (items, locations; none for opening stock: its count is enough)
     dry_run: bool = False  # a preview: nothing was written
+    # The bad rows, and the errors found beyond those listed (an import lists its first
+    # MAX_ERRORS_LISTED errors; None: a report of before these were counted).
+    rows_rejected: int | None = None
+    errors_not_listed: int = 0
 
     @property
     def ok(self) -> bool:

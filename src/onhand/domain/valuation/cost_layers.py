@@ -147,8 +147,11 @@ class Pool:
     hold: it is read whole (a take from one read in part raises `NeedsWholePool`).
     """
 
-    __slots__ = ("_head", "after", "blend", "deficit_quantity", "deficit_value", "last_unit_cost", "layers",
-                 "newest_first", "rest")
+    # `_quantity` and `_value` are the totals of the live layers, kept as layers come and go:
+    # summing the layers at every inbound valued at the current cost made a long run of
+    # inbounds into one pool (an opening stock import) quadratic.
+    __slots__ = ("_head", "_quantity", "_value", "after", "blend", "deficit_quantity", "deficit_value",
+                 "last_unit_cost", "layers", "newest_first", "rest")
 
     def __init__(self, method: CostingMethod, *, snapshot: PoolSnapshot | None = None, rest: Rest | None = None,
                  ) -> None:
@@ -167,6 +170,8 @@ class Pool:
             self.deficit_quantity = snapshot.deficit_quantity
             self.deficit_value = snapshot.deficit_value
             self.last_unit_cost = snapshot.last_unit_cost
+        self._quantity = sum((layer.quantity for layer in self.layers), ZERO)
+        self._value = sum((layer.value for layer in self.layers), ZERO)
 
     def snapshot(self) -> PoolSnapshot:
         if self.rest is not None:
@@ -187,12 +192,12 @@ class Pool:
     @property
     def quantity(self) -> Decimal:
         rest = self.rest.quantity if self.rest is not None else ZERO
-        return sum((layer.quantity for layer in self.live()), rest) - self.deficit_quantity
+        return rest + self._quantity - self.deficit_quantity
 
     @property
     def value(self) -> Decimal:
         rest = self.rest.value if self.rest is not None else ZERO
-        return sum((layer.value for layer in self.live()), rest) - self.deficit_value
+        return rest + self._value - self.deficit_value
 
     def current_unit_cost(self) -> Decimal | None:
         """What one more unit here is worth now: the average of what is on hand, else the last cost."""
@@ -215,23 +220,25 @@ class Pool:
         if layer.quantity > 0:
             self.last_unit_cost = layer.unit_cost
             self._insert(layer)
+            self._quantity += layer.quantity
+            self._value += layer.value
         return variance
 
     def _insert(self, layer: Layer) -> None:
         if self.rest is not None:
             self._insert_after_rest(layer)
             return
-        live = self.layers[self._head:]
+        if self._head:  # the layers taken whole leave the list (in place: a copy per layer was quadratic)
+            del self.layers[:self._head]
+            self._head = 0
+        live = self.layers
         if self.blend and live:
             (current,) = live
             total = current.quantity + layer.quantity
             # The blended layer is dated by the quantity-weighted time of its units (its average age).
             opened = current.opened_at + (layer.opened_at - current.opened_at) * float(layer.quantity / total)
             self.layers = [Layer(opened, current.origin, total, current.value + layer.value)]
-            self._head = 0
             return
-        self.layers = live
-        self._head = 0
         position = len(live)
         key = (layer.opened_at, layer.origin)
         while position > 0 and (live[position - 1].opened_at, live[position - 1].origin) > key:
@@ -262,6 +269,8 @@ class Pool:
             pieces += self._take_newest(wanted) if self.newest_first else self._take_oldest(wanted)
         value = sum((piece.value for piece in pieces), ZERO)
         wanted = quantity - sum((piece.quantity for piece in pieces), ZERO)
+        self._quantity -= quantity - wanted  # the pieces are what left the live layers
+        self._value -= value
         short_value = ZERO
         if wanted > 0:
             short_value = exact(wanted * (self.last_unit_cost or ZERO))

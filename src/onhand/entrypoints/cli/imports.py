@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import codecs
+import hashlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +24,7 @@ from onhand.domain.errors import InvalidInput
 from onhand.entrypoints.cli.errors import exit_code_of, fail
 from onhand.entrypoints.cli.render import console, err_console, table, text
 from onhand.entrypoints.cli.session import onhand
+from onhand.services.csv_files import CsvSource
 from onhand.services.tools.import_rows import ImportMode
 from onhand.services.tools.imports import ImportPolicy
 from onhand.services.views import ImportReport
@@ -56,9 +59,34 @@ def read(path: Path) -> str:
         raise fail(f"{path}: not a UTF-8 text file", REJECTED_ROWS_EXIT_CODE) from None
 
 
-def run_preview(ctx: typer.Context, previewer: Previewer, path: Path, **options: object) -> None:
+def stream(path: Path) -> CsvSource:
+    """The file as the import reads it, line by line (a long file is never all in memory),
+    after one pass over its bytes: its digest, its line count (the progress bar's total)
+    and a check that it is UTF-8 text."""
+    digest, lines, decoder = hashlib.sha256(), 0, codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as raw:
+            while block := raw.read(1 << 20):
+                digest.update(block)
+                lines += block.count(b"\n")
+                decoder.decode(block)
+                last = block
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise fail(f"{path}: not a UTF-8 text file", REJECTED_ROWS_EXIT_CODE) from None
+    if lines == 0 or not last.endswith(b"\n"):
+        lines += 1
+
+    def read_lines() -> Iterator[str]:
+        with path.open(encoding="utf-8-sig", newline="") as text_file:
+            yield from text_file
+
+    return CsvSource(read_lines, digest.hexdigest(), lines)
+
+
+def run_preview(ctx: typer.Context, previewer: Previewer, source: str | CsvSource, **options: object) -> None:
     """Show what an import would do, row by row; fail if any row would be rejected."""
-    report = previewer(onhand(ctx), read(path), **options)
+    report = previewer(onhand(ctx), source, **options)
     print_changes(report)
     print_report(report, ImportPolicy.GOOD_ROWS)
     if not report.ok:
@@ -67,10 +95,11 @@ def run_preview(ctx: typer.Context, previewer: Previewer, path: Path, **options:
 
 def run_import(
     ctx: typer.Context, importer: Importer, path: Path, *, policy: ImportPolicy, key: str | None,
-    **options: object,
+    source: CsvSource | None = None, **options: object,
 ) -> None:
-    """Run one import with a progress bar, print its report, fail if any row was rejected."""
-    content = read(path)
+    """Run one import with a progress bar, print its report, fail if any row was rejected.
+    `source`: the file read as it goes (opening stock), else it is read whole."""
+    content = read(path) if source is None else source
     target = onhand(ctx)
     progress = Progress(
         TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
@@ -96,7 +125,11 @@ def run_import(
 
 
 def print_changes(report: ImportReport) -> None:
-    """A dry run's row by row outcome: created, updated (old → new per field), unchanged."""
+    """A dry run's row by row outcome: created, updated (old → new per field), unchanged
+    (an opening stock file has none: its summary counts the rows)."""
+    if not report.changes and report.kind == "opening_stock":
+        console().print(Text("Dry run: nothing was written."))
+        return
     grid = table("Line", "Key", "Outcome", "Changes", title="Dry run: nothing was written", numeric=["Line"])
     for change in report.changes:
         fields = "; ".join(f"{f.field}: {f.old or '—'} → {f.new or '—'}" for f in change.fields)
@@ -117,7 +150,10 @@ def print_report(report: ImportReport, policy: ImportPolicy) -> None:
     if any(counts.values()):
         summary += f" ({counts['updated']} updated, {counts['unchanged']} unchanged)"
     if report.errors:
-        summary += f"; {len({e.line for e in report.errors})} rejected"
+        rejected = report.rows_rejected if report.rows_rejected is not None else len({e.line for e in report.errors})
+        summary += f"; {rejected} rejected"
+        if report.errors_not_listed:
+            summary += f" ({report.errors_not_listed} more errors not listed)"
         if policy is ImportPolicy.ALL_OR_NOTHING:
             summary += " (all-or-nothing: nothing was written)"
     if report.posting_id is not None:
@@ -136,7 +172,7 @@ def import_items(
 ) -> None:
     """Items. Columns: sku, name, unit, tracking, gtin, shelf_life_days."""
     if dry_run:
-        run_preview(ctx, services.imports.preview_items, file, mode=mode)
+        run_preview(ctx, services.imports.preview_items, read(file), mode=mode)
     else:
         run_import(ctx, services.imports.import_items, file, policy=policy, key=idempotency_key, mode=mode)
 
@@ -153,7 +189,7 @@ def import_locations(
     """Locations. Columns: code, name, kind, parent, sellable, allow_negative, address_line1,
     address_line2, city, region, postcode, country."""
     if dry_run:
-        run_preview(ctx, services.imports.preview_locations, file, mode=mode)
+        run_preview(ctx, services.imports.preview_locations, read(file), mode=mode)
     else:
         run_import(ctx, services.imports.import_locations, file, policy=policy, key=idempotency_key, mode=mode)
 
@@ -169,6 +205,7 @@ def import_stock(
     """Opening stock, one posting. Columns: location, sku, quantity, lot, expiry_date,
     production_date, unit_cost."""
     if dry_run:
-        run_preview(ctx, services.imports.preview_opening_stock, file)
+        run_preview(ctx, services.imports.preview_opening_stock, stream(file))
     else:
-        run_import(ctx, services.imports.import_opening_stock, file, policy=policy, key=idempotency_key)
+        run_import(ctx, services.imports.import_opening_stock, file, policy=policy, key=idempotency_key,
+                   source=stream(file))

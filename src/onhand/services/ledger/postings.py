@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -83,6 +84,16 @@ def post_many(
     written = uow.ledger.add_postings(
         list(drafts), created_at=now, effective_at=effective, actor=uow.actor.reference
     )
+    apply_written(uow, drafts, written, guard=guard, effective_at=effective, now=now)
+    return [posting_id for posting_id, _ids in written]
+
+
+def apply_written(
+    uow: UnitOfWork, drafts: Sequence[PostingDraft], written: Sequence[tuple[int, Sequence[int]]], *,
+    guard: Guard, effective_at: datetime, now: datetime,
+) -> None:
+    """What follows the writing of the drafts' moves (`written`: each one's posting id and move
+    ids): the balances changed under `guard`, serial numbers checked, `PostingsWritten` published."""
     moves = [move for draft in drafts for move in draft.moves]
     places = {m.source.id: m.source for m in moves} | {m.destination.id: m.destination for m in moves}
     guarded = {loc.id for loc in places.values() if must_stay_non_negative(loc)}
@@ -124,10 +135,9 @@ def post_many(
         places=places,
         # A decrease guarded by free stock cannot leave less on hand than is reserved.
         kept_promises=frozenset(guarded if guard is Guard.FREE else ()),
-        effective_at=effective,
+        effective_at=effective_at,
         now=now,
     ))
-    return [posting_id for posting_id, _ids in written]
 
 
 def _check_serials_unique(uow: UnitOfWork, draft: PostingDraft) -> None:
@@ -188,23 +198,45 @@ def parse_unit_cost(value: Decimal | int | str | None, field: str) -> Decimal | 
     return money(value, field)
 
 
+@dataclass
+class KnownRecords:
+    """Items and lots already looked up, for many lines naming the same ones (an import):
+    `resolve_line` looks here first and keeps here what it finds or creates. `lots` holds
+    None for a lot known not to exist; the caller may fill it from one read of many lots,
+    and empty it to bound it."""
+
+    items: dict[str, Item] = dataclass_field(default_factory=dict)  # in use, by the SKU as given
+    lots: dict[tuple[int, str], Lot | None] = dataclass_field(default_factory=dict)  # by (item id, code)
+
+
 def resolve_line(
     uow: UnitOfWork,
     line: StockLine,
     field: str,
     *,
     now: datetime,
+    known: KnownRecords | None = None,
 ) -> ResolvedLine:
     """Look up a line's item and lot and parse its quantity in the item's unit.
 
     A lot not yet known is created when the line's quantity is positive (stock found,
     counted or opened with it); otherwise an unknown lot is an error.
     """
-    item = resolve.item_in_use(uow, line.sku, f"{field}.sku")
+    item = known.items.get(line.sku) if known is not None else None
+    if item is None:
+        item = resolve.item_in_use(uow, line.sku, f"{field}.sku")
+        if known is not None:
+            known.items[line.sku] = item
     amount = parse_quantity(line.quantity, item.unit, f"{field}.quantity")
     lot: Lot | None = None
     if line.lot is not None and line.lot.strip():
-        lot = uow.lots.get(item.id, line.lot.strip()) if LOT_CODE_PATTERN.match(line.lot.strip()) else None
+        code = line.lot.strip()
+        if not LOT_CODE_PATTERN.match(code):
+            lot = None
+        elif known is not None and (item.id, code) in known.lots:
+            lot = known.lots[(item.id, code)]
+        else:
+            lot = uow.lots.get(item.id, code)
         if lot is None:
             if amount <= 0:
                 raise NotFound("lot", f"{item.sku}/{line.lot}", f"{field}.lot")
@@ -224,6 +256,8 @@ def resolve_line(
                 lot = uow.lots.get(item.id, line.lot.strip())
                 if lot is None:
                     raise
+            if known is not None:
+                known.lots[(item.id, lot.code)] = lot
     if item.tracks_lots and lot is None:
         noun = "serial" if item.tracking is Tracking.SERIAL else "lot"
         raise InvalidInput(f"{field}.lot", f"item {item.sku!r} is {noun}-tracked; a {noun} is required")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
@@ -101,6 +101,10 @@ class LotRepository(Protocol):
     def get(self, item_id: int, code: str) -> Lot | None: ...
 
     def by_ids(self, ids: list[int]) -> dict[int, Lot]: ...
+
+    def by_codes(self, keys: Collection[tuple[int, str]]) -> dict[tuple[int, str], Lot]:
+        """The lots of these (item id, code) that exist, in one read."""
+        ...
 
     def for_item(self, item_id: int) -> list[Lot]: ...
 

@@ -23,6 +23,10 @@ class LedgerRepository(Protocol):
         actor: str | None,
     ) -> list[tuple[int, list[int]]]: ...
 
+    def add_moves(self, posting_id: int, draft: PostingDraft) -> list[int]:
+        """More moves of a posting `add_postings` wrote in this transaction (a posting in parts)."""
+        ...
+
     def posting(self, posting_id: int) -> PostingView | None: ...
 
     def history(

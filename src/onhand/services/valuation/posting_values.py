@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -37,6 +38,10 @@ from onhand.services.valuation.backdating import ItemRevaluation, Position, carr
 from onhand.services.valuation.value_bounds import MoveFigures, check_moves, check_pools
 
 CHECKPOINT_EVERY = 1000  # an item's pools are kept after every this many of its moves
+# Items whose pools are read whole at once (`NeedsWholePool`) when postings of many items
+# need them so (a part of an opening stock import at a checkpoint: every pool of a thousand
+# items, a million layers): a few at a time, so that memory stays bounded.
+WHOLE_ITEMS_AT_ONCE = 64
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
@@ -77,6 +82,11 @@ def value_postings(
         engines = _engines_at(item_ids, methods, stored)
         valued = _value_all(engines, postings, methods, effective_at, shipped)
     except NeedsWholePool:  # a take or a layer reached past what was read: every pool, whole
+        if len(item_ids) > WHOLE_ITEMS_AT_ONCE and not _builds(postings):  # items valued apart: in groups
+            for start in range(0, len(item_ids), WHOLE_ITEMS_AT_ONCE):
+                value_postings(uow, _of_items(postings, set(item_ids[start:start + WHOLE_ITEMS_AT_ONCE])),
+                               effective_at=effective_at)
+            return
         stored = {}
         engines = _engines(uow, item_ids, methods)
         valued = _value_all(engines, postings, methods, effective_at, shipped)
@@ -100,6 +110,24 @@ def value_postings(
     uow.valuation.save_pool_changes(changes)
     ids = [move_id for _id, move_ids, _draft in postings for move_id in move_ids]
     _advance_heads(uow, moves, ids, heads, effective_at, engines)
+
+
+def _builds(postings: list[tuple[int, list[int], PostingDraft]]) -> bool:
+    """Whether any move is a build's (whose outputs are valued from what other items gave)."""
+    return any(role_of(m.source.kind, m.destination.kind) in (MoveRole.BUILD_OUTPUT, MoveRole.BUILD_CONSUMPTION)
+               for _id, _ids, draft in postings for m in draft.moves)
+
+
+def _of_items(
+    postings: list[tuple[int, list[int], PostingDraft]], item_ids: set[int]
+) -> list[tuple[int, list[int], PostingDraft]]:
+    """The postings' moves of these items only (with their ids), in order."""
+    kept = []
+    for posting_id, ids, draft in postings:
+        mine = [index for index, move in enumerate(draft.moves) if move.item.id in item_ids]
+        kept.append((posting_id, [ids[index] for index in mine],
+                     replace(draft, moves=tuple(draft.moves[index] for index in mine))))
+    return kept
 
 
 Valued = tuple[list[dict[str, object]], list[MoveFigures], dict[int, Any], set[tuple[int, int, int | None]]]

@@ -110,6 +110,13 @@ class LedgerRepository:
                          for (posting_id, ids), draft in zip(found, drafts, strict=True)}
         return found
 
+    def add_moves(self, posting_id: int, draft: PostingDraft) -> list[int]:
+        """Append `draft`'s moves to the posting `posting_id` (written by `add_postings` in this
+        transaction); returns their ids, in order."""
+        self._written.pop(posting_id, None)  # no longer all its moves: read back if asked for
+        rows = _move_rows(posting_id, draft)
+        return [int(row[0]) for row in self._conn.execute(_ADD_MOVES, rows)] if rows else []
+
     def _written_view(self, posting_id: int) -> PostingView:
         """A posting this transaction just wrote, as `posting` would read it back (times in
         UTC and quantities in their shortest form, as the column types give them)."""

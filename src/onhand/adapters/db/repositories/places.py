@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any
 
@@ -72,6 +73,8 @@ _LOT = Hot(select(lots).where(lots.c.item_id == bindparam("item_id"), lots.c.cod
 _ADD_LOT = Hot(insert(lots).returning(lots.c.id))
 _ALL_LOCATIONS = select(locations).order_by(locations.c.code)
 _LOTS_BY_IDS = Hot(select(lots).where(lots.c.id.in_(bindparam("keys", expanding=True))))
+_LOTS_BY_CODES = select(lots).where(lots.c.item_id.in_(bindparam("item_ids", expanding=True)),
+                                    lots.c.code.in_(bindparam("codes", expanding=True)))
 
 
 class LocationCache:
@@ -260,6 +263,14 @@ class LotRepository:
         if not ids:
             return {}
         return {r.id: _lot(r) for r in _LOTS_BY_IDS.rows(self._conn, {"keys": ids})}
+
+    def by_codes(self, keys: Collection[tuple[int, str]]) -> dict[tuple[int, str], Lot]:
+        if not keys:
+            return {}
+        params = {"item_ids": sorted({item_id for item_id, _code in keys}),
+                  "codes": sorted({code for _item_id, code in keys})}
+        found = (_lot(r) for r in self._conn.execute(_LOTS_BY_CODES, params))
+        return {(lot.item_id, lot.code): lot for lot in found if (lot.item_id, lot.code) in keys}
 
     def for_item(self, item_id: int) -> list[Lot]:
         query = select(lots).where(lots.c.item_id == item_id).order_by(lots.c.expiry_date, lots.c.code)

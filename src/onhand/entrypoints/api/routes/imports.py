@@ -43,7 +43,7 @@ def _render(report: ImportReport, policy: ImportPolicy, request: Request) -> Imp
     out = ImportReportOut.of(report)
     if report.ok or report.dry_run or policy is not ImportPolicy.ALL_OR_NOTHING:
         return out
-    bad = len({e.line for e in report.errors})
+    bad = out.rows_rejected
     rejected = InvalidInput(
         "file", f"{bad} of {report.rows_total} rows are invalid; nothing was imported"
     )

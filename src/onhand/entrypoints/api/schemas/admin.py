@@ -22,7 +22,7 @@ class FieldChangeOut(ResponseModel):
 
 class RowChangeOut(ResponseModel):
     line: int
-    key: str = Field(description="The SKU, location code, or SKU@LOCATION of an opening stock row")
+    key: str = Field(description="The SKU or location code of the row")
     outcome: str = Field(description="created, updated or unchanged")
     fields: list[FieldChangeOut] = Field(description="What an update changes: old → new per field")
 
@@ -33,8 +33,12 @@ class ImportReportOut(ResponseModel):
     dry_run: bool = Field(description="A preview: nothing was written")
     rows_total: int
     rows_imported: int
-    errors: list[RowErrorOut]
-    changes: list[RowChangeOut]
+    rows_rejected: int = Field(description="Rows with at least one error")
+    errors: list[RowErrorOut] = Field(description="Every bad field of every bad row "
+                                     "(opening stock: the first 1,000, the rest counted)")
+    errors_not_listed: int = Field(description="Errors found beyond those listed")
+    changes: list[RowChangeOut] = Field(description="Items and locations: each row's outcome. "
+                                        "Opening stock: empty (the rows are counted, not listed)")
     posting_id: int | None
     created_ids: list[int]
 
@@ -43,6 +47,9 @@ class ImportReportOut(ResponseModel):
         return cls(
             kind=report.kind, ok=report.ok, dry_run=report.dry_run, rows_total=report.rows_total,
             rows_imported=report.rows_imported,
+            rows_rejected=(report.rows_rejected if report.rows_rejected is not None
+                           else len({e.line for e in report.errors})),
+            errors_not_listed=report.errors_not_listed,
             errors=[RowErrorOut(line=e.line, field=e.field, reason=e.reason) for e in report.errors],
             changes=[
                 RowChangeOut(line=c.line, key=c.key, outcome=c.outcome, fields=[
