@@ -9,10 +9,11 @@ Row objects and the per-value type processors were 0.7 s of its 2.7 s on SQLite.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection
+from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import Select
 
 from onhand.adapters.db.types import ScaledDecimal, from_scaled
@@ -21,12 +22,13 @@ Convert = Callable[[Any], Any]
 T = TypeVar("T")
 
 
-def _converters(statement: Select[Any], conn: Connection, description: Sequence[Any]) -> list[tuple[int, Convert]]:
+def column_converters(
+    columns: Iterable[Any], dialect: Dialect, description: Sequence[Any]
+) -> list[tuple[int, Convert]]:
     """(column index, converter) for each selected column whose value the driver does not
     hand over as the type's Python value (the cursor's description: the driver's types)."""
-    dialect = conn.dialect
     out: list[tuple[int, Convert]] = []
-    for index, column in enumerate(statement.selected_columns):
+    for index, column in enumerate(columns):
         if isinstance(column.type, ScaledDecimal):
             out.append((index, from_scaled))
             continue
@@ -47,7 +49,7 @@ def rows(
         fetched = result.cursor.fetchall()
     finally:
         result.close()
-    converters = _converters(statement, conn, description)
+    converters = column_converters(statement.selected_columns, conn.dialect, description)
     if not converters:
         return [make(row) for row in fetched]
     # Row by row (faster than transposing into columns and back), each distinct stored value

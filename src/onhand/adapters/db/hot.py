@@ -27,7 +27,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ClauseElement
 
-from onhand.adapters.db.types import ScaledDecimal, from_scaled
+from onhand.adapters.db.bulk_reads import column_converters
 
 Convert = Callable[[Any], Any]
 _MISSING = object()
@@ -117,15 +117,7 @@ class _Form:
         if self.row is None:
             # Once per form: the row type and which columns the driver hands over as other
             # than the type's Python value (the description's type codes, as SQLAlchemy does).
-            converters = []
-            for index, column in enumerate(self.columns):
-                if isinstance(column.type, ScaledDecimal):
-                    converters.append((index, from_scaled))
-                    continue
-                process = column.type.dialect_impl(dialect).result_processor(dialect, description[index][1])
-                if process is not None:
-                    converters.append((index, process))
-            self.converters = converters
+            self.converters = column_converters(self.columns, dialect, description)
             self.row = _row_type([d[0] for d in description])
         make = self.row._make
         if not self.converters:
