@@ -97,7 +97,7 @@ def test_in_lists_of_every_length_and_of_tuples_give_sqlalchemys_rows(onhand: On
                 tuple(r) for r in conn.execute(by_sku.statement, params)]
         fixed = Hot(select(items.c.sku).where(items.c.sku.in_(["I-04", "I-05", "nothing"]),
                                               items.c.id.in_(bindparam("ids", expanding=True))).order_by(items.c.sku))
-        every = [row.id for row in conn.execute(select(items.c.id))]
+        every = [row.id for row in conn.execute(select(items.c.id).order_by(items.c.sku))]  # I-00 … I-19
         assert [row.sku for row in fixed.rows(conn, {"ids": every[:8]})] == ["I-04", "I-05"]
         assert [row.sku for row in fixed.rows(conn, {"ids": every[5:6]})] == ["I-05"]
         place = conn.execute(select(balances.c.location_id).where(balances.c.on_hand == 7)).scalar_one()
