@@ -51,6 +51,7 @@ _INBOX_TURN = Hot(select(func.pg_try_advisory_xact_lock(
 
 # What importing an order runs: built once.
 _CHANNEL = Hot(select(channels).where(channels.c.id == bindparam("channel")))
+_CHANNEL_BY_NAME = Hot(select(channels).where(channels.c.name == bindparam("name")))  # every webhook
 _SKU_HOLDER = {
     column: Hot(select(channel_skus.c.item_id).where(
         channel_skus.c.channel_id == bindparam("channel"), channel_skus.c[column] == bindparam("value")))
@@ -101,7 +102,7 @@ class ChannelRepository(ChannelOutbox):
         return int(self._conn.execute(insert(channels).values(**values)).inserted_primary_key[0])
 
     def by_name(self, name: str) -> ChannelRecord | None:
-        row = self._conn.execute(select(channels).where(channels.c.name == name)).first()
+        row = _CHANNEL_BY_NAME.first(self._conn, {"name": name})
         return _channel(row) if row else None
 
     def get(self, channel_id: int) -> ChannelRecord | None:
