@@ -65,3 +65,29 @@ def change_of(key: PoolRow, stored: StoredPool, pool: Pool) -> PoolChange:
         layers_quantity=sum((layer.quantity for layer in live), rest.quantity),
         layers_value=sum((layer.value for layer in live), rest.value),
     )
+
+
+def change_of_whole(key: PoolRow, stored: StoredPool, now: PoolSnapshot) -> PoolChange:
+    """What to write for a pool read whole (`stored`) that holds `now`, as a change: the
+    fewest oldest layers taken whole such that `now` is the rest — the first perhaps split (a
+    FIFO take, an average's one layer revalued) — and new layers after them. Anything else (a
+    LIFO take from the newest layer) is every layer taken and `now`'s written anew."""
+    read = stored.snapshot.layers
+    layers = [layer for layer in now.layers if layer.quantity > 0]  # as a pool is stored
+    for taken in range(len(read) + 1):
+        kept = read[taken:]
+        if len(layers) < len(kept):
+            continue
+        if kept and (layers[0].opened_at, layers[0].origin) != (kept[0].opened_at, kept[0].origin):
+            continue
+        if list(layers[1:len(kept)]) != list(kept[1:]):
+            continue
+        changed = (stored.positions[taken], layers[0]) if kept and layers[0] != kept[0] else None
+        added = tuple((stored.end + n, layer) for n, layer in enumerate(layers[len(kept):]))
+        return PoolChange(
+            key, stored.positions[taken - 1] if taken else None, changed, added,
+            now.deficit_quantity, now.deficit_value, now.last_unit_cost, layer_count=len(layers),
+            layers_quantity=sum((layer.quantity for layer in layers), Decimal(0)),
+            layers_value=sum((layer.value for layer in layers), Decimal(0)),
+        )
+    raise AssertionError("unreachable: with every layer taken, all of `now` is new")

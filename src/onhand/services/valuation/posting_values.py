@@ -31,7 +31,7 @@ from onhand.domain.ledger.events import PostingsWritten
 from onhand.domain.ledger.postings import MoveLine, PostingDraft
 from onhand.domain.valuation.cost_layers import ZERO, CostingMethod, NeedsWholePool, Pool, PoolSnapshot, Rest, exact
 from onhand.domain.valuation.move_roles import MoveRole, role_of
-from onhand.domain.valuation.stored_pools import PoolChange, StoredPool, change_of
+from onhand.domain.valuation.stored_pools import PoolChange, StoredPool, change_of, change_of_whole
 from onhand.domain.valuation.value_history import CostMove, ItemValuation, MoveValue, ValuationSnapshot, pool_key
 from onhand.services.valuation import return_costs
 from onhand.services.valuation.backdating import ItemRevaluation, Position, carry_to_builds, methods_for, revalue_item
@@ -98,7 +98,11 @@ def value_postings(
         key = (item, loc, lot or 0)
         pool = engines[item].pools[(loc, lot)]
         if pool.rest is None:
-            pools[key] = whole[key] = pool.snapshot()
+            snapshot = pools[key] = pool.snapshot()
+            if key in stored:  # read whole, written as a change: a FIFO take is 2 statements, not 4
+                changes.append(change_of_whole(key, stored[key], snapshot))
+            else:
+                whole[key] = snapshot
         else:
             pools[key] = pool
             changes.append(change_of(key, stored[key], pool))
