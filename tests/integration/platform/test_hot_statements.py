@@ -73,9 +73,13 @@ def test_writes_many_rows_returns_ids_and_counts_changed_rows(onhand: Onhand) ->
         assert _STOCK.first(conn, {"sku": "nothing"}) is None
 
 
-def test_a_missing_parameter_is_refused(onhand: Onhand) -> None:
-    with onhand.reading() as uow, pytest.raises(KeyError, match="sku"):
-        _VALUES.rows(uow.connection, {"quantity": Decimal(1), "at": AT})
+def test_a_missing_parameter_and_one_computed_when_it_runs_are_refused(onhand: Onhand) -> None:
+    with onhand.reading() as uow:
+        with pytest.raises(KeyError, match="sku"):
+            _VALUES.rows(uow.connection, {"quantity": Decimal(1), "at": AT})
+        computed = Hot(select(items.c.id).where(items.c.sku == bindparam("sku", callable_=lambda: "A")))
+        with pytest.raises(ValueError, match="computed when it runs"):
+            computed.rows(uow.connection)
 
 
 def test_in_lists_of_every_length_and_of_tuples_give_sqlalchemys_rows(onhand: Onhand) -> None:

@@ -10,7 +10,8 @@ of the columns that need one. The SQL is SQLAlchemy's, the same on SQLite and Po
 
 An `IN` list is rendered as SQLAlchemy renders it at execution, one form per length up to
 `MAX_EXPANDED` (an empty or longer list, and a long batch of `many`, go through SQLAlchemy).
-Python-side column defaults are not computed: a statement that would need one is refused.
+Python-side column defaults and parameters computed when the statement runs (a bind's
+`callable_`) are not computed: a statement that would need one is refused.
 Errors are raised as SQLAlchemy's DBAPIError, so the unit of work translates them as it does
 every other; `before_cursor_execute` listeners still see each statement (the benchmarks count
 statements with one).
@@ -85,11 +86,9 @@ class _Form:
                     self.binds.append((name, name, processors.get(name), state.parameters[name], -1))
                 continue
             bind = compiled.binds[name]
-            fixed = _MISSING
-            if bind.callable is not None:
-                fixed = bind.callable()
-            elif not bind.required:
-                fixed = bind.value
+            if bind.callable is not None:  # SQLAlchemy calls it at every execution
+                raise ValueError("a hot statement cannot have a parameter computed when it runs")
+            fixed = _MISSING if bind.required else bind.value
             self.binds.append((escaped.get(name, name), bind.key, processors.get(name), fixed, -1))
         self.columns = list(getattr(statement, "exported_columns", ()) or ())
         self.converters: list[tuple[int, Convert]] | None = None
