@@ -1,5 +1,5 @@
-"""What every import shares: its policy for bad rows, its progress callback, and its report
-as recorded (`import_runs`: an idempotency key replays it) and read back."""
+"""What every import shares: its policy for bad rows, its progress callback, its run as one
+recorded write (`import_runs`: an idempotency key replays its report) and the report read back."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from onhand.domain.audit import AuditObject
+from onhand.services.context import ServiceContext, run_write
 from onhand.services.views import FieldChange, ImportReport, RowChange, RowError
 
 if TYPE_CHECKING:
@@ -39,3 +41,21 @@ def load(uow: UnitOfWork, run_id: int) -> ImportReport:
         RowChange(**{**c, "fields": tuple(FieldChange(**f) for f in c["fields"])}) for c in data.get("changes", ())
     )
     return ImportReport(**{**data, "run_id": run_id})
+
+
+def run_import(
+    ctx: ServiceContext, kind: str, work: Callable[[UnitOfWork], int], *, preview: bool,
+    idempotency_key: str | None, request: dict[str, Any],
+) -> ImportReport:
+    """`work` (which records the run and returns its id, or raises `Abort`) as the import's one
+    write: audited, replayed by its idempotency key (none for a preview); an `Abort`'s report
+    is returned with nothing written."""
+    try:
+        return run_write(
+            ctx, work, load, action=f"import_{kind}",
+            subject=lambda report: AuditObject("import", str(report.run_id)),
+            idempotency_key=None if preview else idempotency_key, request=request,
+        )
+    except Abort as abort:
+        report: ImportReport = abort.args[0]
+        return report

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from onhand.domain.audit import AuditObject
 from onhand.domain.errors import InvalidInput, OnhandError
-from onhand.services.context import ServiceContext, run_write
+from onhand.services.context import ServiceContext
 from onhand.services.csv_files import LAYOUTS, read_rows
 from onhand.services.tools.import_rows import ImportMode, RowInvalid, field_of, item_row, location_row, reason
-from onhand.services.tools.import_runs import Abort, ImportPolicy, Progress, dump, load
+from onhand.services.tools.import_runs import Abort, ImportPolicy, Progress, dump, run_import
 from onhand.services.tools.opening_stock import import_opening_stock, preview_opening_stock
 from onhand.services.views import ImportReport, RowChange, RowError
 
@@ -74,16 +73,8 @@ def _run(
                               changes=tuple(changes))
         return uow.import_runs.add(kind=kind, report=dump(report), created_at=ctx.now())
 
-    try:
-        return run_write(
-            ctx, work, load, action=f"import_{kind}",
-            subject=lambda report: AuditObject("import", str(report.run_id)),
-            idempotency_key=None if preview else idempotency_key,
-            request={"text": text, "policy": policy.value, "mode": mode.value},
-        )
-    except Abort as abort:
-        report: ImportReport = abort.args[0]
-        return report
+    return run_import(ctx, kind, work, preview=preview, idempotency_key=idempotency_key,
+                      request={"text": text, "policy": policy.value, "mode": mode.value})
 
 
 def _created_ids(uow: UnitOfWork, kind: str, changes: list[RowChange]) -> tuple[int, ...]:

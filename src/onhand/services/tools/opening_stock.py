@@ -18,17 +18,16 @@ from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import TYPE_CHECKING
 
-from onhand.domain.audit import AuditObject
 from onhand.domain.catalog.locations import Location, LocationKind
 from onhand.domain.errors import InvalidInput, OnhandError
 from onhand.domain.ledger.postings import MoveLine, PostingKind, adjustment_move
 from onhand.services import resolve
-from onhand.services.context import ServiceContext, run_write
+from onhand.services.context import ServiceContext
 from onhand.services.csv_files import LAYOUTS, CsvSource, iter_rows, text_source
 from onhand.services.ledger.posting_parts import PostingInParts
 from onhand.services.ledger.postings import KnownRecords, StockLine, resolve_line
 from onhand.services.tools.import_rows import RowInvalid, field_of, reason
-from onhand.services.tools.import_runs import Abort, ImportPolicy, Progress, dump, load
+from onhand.services.tools.import_runs import Abort, ImportPolicy, Progress, dump, run_import
 from onhand.services.views import ImportReport, RowError
 
 if TYPE_CHECKING:
@@ -111,17 +110,9 @@ def _run(
         report = tally.report(tally.rows - tally.bad_rows, posting_id=posting.posting_id)
         return uow.import_runs.add(kind=KIND, report=dump(report), created_at=ctx.now())
 
-    try:
-        return run_write(
-            ctx, work, load, action=f"import_{KIND}",
-            subject=lambda report: AuditObject("import", str(report.run_id)),
-            idempotency_key=None if preview else idempotency_key,
-            # The file by its digest: a million rows are no audit entry.
-            request={"sha256": source.sha256, "policy": policy.value},
-        )
-    except Abort as abort:
-        report: ImportReport = abort.args[0]
-        return report
+    # The file by its digest: a million rows are no audit entry.
+    return run_import(ctx, KIND, work, preview=preview, idempotency_key=idempotency_key,
+                      request={"sha256": source.sha256, "policy": policy.value})
 
 
 def _chunks(rows: Iterable[tuple[int, dict[str, str]]]) -> Iterator[tuple[tuple[int, dict[str, str]], ...]]:
