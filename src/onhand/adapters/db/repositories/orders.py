@@ -61,7 +61,7 @@ _HEADER = select(
     exists().where(packages.c.order_id == sales_orders.c.id).label("has_packages"),
 )
 _GET = Hot(_HEADER.where(sales_orders.c.id == _ORDER_ID))
-_LOCKED = Hot(_HEADER.where(sales_orders.c.id == _ORDER_ID).with_for_update(of=sales_orders))
+_LOCKED = Hot(_GET.statement.with_for_update(of=sales_orders))
 _LOCKED_BY_REFERENCE = Hot(
     _HEADER.where(sales_orders.c.reference == bindparam("reference")).with_for_update(of=sales_orders)
 )

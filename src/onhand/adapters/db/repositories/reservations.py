@@ -33,7 +33,7 @@ _KEY = (
     balances.c.lot_key == bindparam("b_lot"),
 )
 _QUANTITY = bindparam("amount", type_=ScaledDecimal())
-_FREE_STOCK = (
+_FREE_STOCK = Hot(
     select(
         balances.c.item_id,
         balances.c.location_id,
@@ -51,10 +51,9 @@ _FREE_STOCK = (
     )
 )
 # The same, each balance row locked until commit (for a wave that plans in memory).
-_FREE_STOCK_LOCKED = _FREE_STOCK.order_by(
+_FREE_STOCK_LOCKED = Hot(_FREE_STOCK.statement.order_by(
     balances.c.item_id, balances.c.location_id, balances.c.lot_key
-).with_for_update(of=balances)
-_FREE_STOCK_HOT, _FREE_STOCK_LOCKED_HOT = Hot(_FREE_STOCK), Hot(_FREE_STOCK_LOCKED)
+).with_for_update(of=balances))
 _FREE = Hot(select((balances.c.on_hand - balances.c.reserved).label("free")).where(*_KEY))
 _RESERVE = Hot(
     update(balances)
@@ -168,7 +167,7 @@ class ReservationRepository:
         with `lock`, each row is locked until commit (in key order)."""
         if not item_ids or not location_ids:
             return []
-        query = _FREE_STOCK_LOCKED_HOT if lock else _FREE_STOCK_HOT
+        query = _FREE_STOCK_LOCKED if lock else _FREE_STOCK
         return query.rows(self._conn, {"item_ids": item_ids, "location_ids": location_ids})
 
     def free(self, key: BalanceKey) -> Decimal:
