@@ -51,8 +51,8 @@ class _Form:
 
     __slots__ = ("binds", "columns", "converters", "positional", "row", "sql")
 
-    def __init__(self, statement: ClauseElement, dialect: Dialect, given: Mapping[str, Any]) -> None:
-        compiled = _compile(statement, dialect, tuple(given))
+    def __init__(self, compiled: Any, given: Mapping[str, Any]) -> None:
+        """`compiled`: the statement as `_compile` makes it for `given`'s keys."""
         if compiled.literal_execute_params:
             raise ValueError("a hot statement cannot have parameters rendered as literals")
         if compiled.insert_prefetch or compiled.update_prefetch:
@@ -90,7 +90,7 @@ class _Form:
                 raise ValueError("a hot statement cannot have a parameter computed when it runs")
             fixed = _MISSING if bind.required else bind.value
             self.binds.append((escaped.get(name, name), bind.key, processors.get(name), fixed, -1))
-        self.columns = list(getattr(statement, "exported_columns", ()) or ())
+        self.columns = list(getattr(compiled.statement, "exported_columns", ()) or ())
         self.converters: list[tuple[int, Convert]] | None = None
         self.row: Any = None
 
@@ -157,6 +157,7 @@ class Hot:
         """The form for these parameters; None if an IN list is empty or long (SQLAlchemy runs it)."""
         base = (dialect.name, dialect.driver, tuple(given))
         expanding = self._expanding.get(base)
+        compiled = None
         if expanding is None:
             compiled = _compile(self.statement, dialect, base[2])
             # (An IN list written into the statement has one length: not a key of the forms.)
@@ -170,7 +171,7 @@ class Hot:
             index = (*base, sizes)
         form = self._forms.get(index)
         if form is None:
-            form = self._forms[index] = _Form(self.statement, dialect, given)
+            form = self._forms[index] = _Form(compiled or _compile(self.statement, dialect, base[2]), given)
         return form
 
     def rows(self, conn: Connection, params: Mapping[str, Any] | None = None) -> list[Any]:
