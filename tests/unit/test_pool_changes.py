@@ -1,11 +1,12 @@
-"""A pool read whole is written as a change when it is one (domain/valuation/stored_pools.py)."""
+"""A pool read whole is written as a change when it is one (domain/valuation/stored_pools.py);
+a pool read in part is whole again from what was written (`Pool.whole`, for a checkpoint)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from onhand.domain.valuation.cost_layers import Layer, PoolSnapshot
+from onhand.domain.valuation.cost_layers import CostingMethod, Layer, Pool, PoolSnapshot, Rest
 from onhand.domain.valuation.stored_pools import StoredPool, change_of_whole
 
 KEY = (1, 2, 0)
@@ -52,3 +53,14 @@ def test_a_take_from_the_newest_takes_every_layer_and_writes_the_rest_anew() -> 
 def test_empty_layers_are_not_stored() -> None:
     change = change_of_whole(KEY, _stored(A), PoolSnapshot((_layer(1, "0", "0"), B)))
     assert (change.taken_through, change.added) == (3, ((4, B),))
+
+
+def test_a_pool_read_in_part_is_whole_again_from_what_was_written() -> None:
+    D, E = _layer(4, "3", "9"), _layer(5, "6", "30")
+    whole = Pool(CostingMethod.FIFO, snapshot=PoolSnapshot((A, B, C, D)))
+    part = Pool(CostingMethod.FIFO, snapshot=PoolSnapshot((A, B)), rest=Rest(Decimal(5), Decimal(17), (D.opened_at, 4)))
+    for pool in (whole, part):
+        pool.take(Decimal(7))  # A, and 2 of B
+        pool.add(E)
+    written = PoolSnapshot((_layer(2, "2", "6"), C, D, E))  # as the change left it stored
+    assert part.whole(written) == whole.snapshot()

@@ -141,9 +141,8 @@ def test_a_repeat_with_the_same_key_replays_the_first_report_of_a_streamed_file(
     assert again == first and move_count(catalog) == 20
 
 
-def test_at_a_checkpoint_the_pools_of_many_items_are_read_a_few_items_at_a_time_to_the_same_values(
-    onhand, monkeypatch
-):
+def test_a_checkpoint_due_for_many_items_reads_no_pool_whole_and_holds_every_pool_as_written(onhand, monkeypatch):
+    from onhand.adapters.db.repositories import valuation as valuation_repository
     from onhand.services.valuation import posting_values
 
     for n in range(5):
@@ -154,16 +153,21 @@ def test_at_a_checkpoint_the_pools_of_many_items_are_read_a_few_items_at_a_time_
         f"{place},I{n % 5},{1 + n % 3},,,{'' if n % 2 else f'{1 + n % 4}.5'}\n" for n in range(20)
     )
     monkeypatch.setattr(opening_stock, "CHUNK", 1000)
-    monkeypatch.setattr(posting_values, "CHECKPOINT_EVERY", 6)  # NY's 4 moves an item: none due; LA's: all
-    monkeypatch.setattr(posting_values, "WHOLE_ITEMS_AT_ONCE", 2)
-    groups = []
-    real = posting_values._of_items
-    monkeypatch.setattr(posting_values, "_of_items", lambda postings, ids: groups.append(ids) or real(postings, ids))
+    monkeypatch.setattr(posting_values, "CHECKPOINT_EVERY", 6)  # 4 moves an item: none due; then 8: all
+    monkeypatch.setattr(valuation_repository, "WHOLE_POOL", 1)  # NY's pools of 4 layers: read in part
+    whole = []
+    real = posting_values._engines
+    monkeypatch.setattr(posting_values, "_engines", lambda uow, ids, methods: whole.append(ids) or real(uow, ids,
+                                                                                                     methods))
 
-    assert services.imports.import_opening_stock(onhand, HEADER + lines("NY")).ok and groups == []
-    assert services.imports.import_opening_stock(onhand, HEADER + lines("LA")).ok
-    assert [len(group) for group in groups] == [2, 2, 1]
-    report = services.valuation_reports.valuation_report(onhand, group_by="location")
-    ny = [(line.sku, line.quantity, line.value) for line in report.lines if line.location == "NY"]
-    assert ny == [(line.sku, line.quantity, line.value) for line in report.lines if line.location == "LA"]
+    assert services.imports.import_opening_stock(onhand, HEADER + lines("NY")).ok
+    assert services.imports.import_opening_stock(onhand, HEADER + lines("NY") + lines("LA")).ok
+    assert whole == []  # a checkpoint no longer reads the pools whole to value the moves
+    with onhand.reading() as uow:
+        checkpoints = uow.checkpoints.checkpoints_until(onhand.now())
+        pools = uow.valuation.pools()
+    assert len(checkpoints) == 5
+    for item, (_position, kept) in checkpoints.items():  # each at the item's last move: its pools now
+        assert kept == {(loc, lot or None): pool for (it, loc, lot), pool in pools.items() if it == item}
+        assert [len(pool.layers) for pool in kept.values()] == [8, 4]  # NY's read in part, LA's new
     assert services.integrity.verify(onhand).ok

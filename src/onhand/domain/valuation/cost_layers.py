@@ -180,6 +180,21 @@ class Pool:
             tuple(self.layers[self._head:]), self.deficit_quantity, self.deficit_value, self.last_unit_cost
         )
 
+    def whole(self, stored: PoolSnapshot) -> PoolSnapshot:
+        """`snapshot()` of a pool read in part, from `stored`, the pool as written since (its
+        layers read and left, the unread ones, the ones added): the unread ones are taken from
+        it, the others are the ones held, as a pool read whole would hold them."""
+        if self.rest is None:
+            return self.snapshot()
+        left = self.layers[self._head:]
+        written = sum(1 for layer in left if layer.quantity > 0)  # as a pool is stored
+        added = sum(1 for layer in self.after if layer.quantity > 0)
+        unread = stored.layers[written:len(stored.layers) - added]
+        if sum((layer.quantity for layer in unread), ZERO) != self.rest.quantity:
+            raise AssertionError("the stored pool is not the one read in part, as written")
+        return PoolSnapshot((*left, *unread, *self.after), self.deficit_quantity, self.deficit_value,
+                            self.last_unit_cost)
+
     def read_left(self) -> tuple[Layer, ...]:
         """Of a pool read in part, the layers read that are left (the first perhaps split)."""
         return tuple(self.layers[self._head:])

@@ -153,6 +153,17 @@ class ItemValuation:
         pools = {key: pool.snapshot() for key, pool in sorted(self.pools.items(), key=_key_order)}
         return ValuationSnapshot(self.method, self.position, pools)
 
+    def whole_snapshot(self, stored: Mapping[PoolKey, PoolSnapshot]) -> ValuationSnapshot:
+        """`snapshot()` of an engine that holds only some pools, some read in part, from
+        `stored`: every pool of the item as written since. A pool held is as the engine has
+        it (one read in part whole again: `Pool.whole`), one not held as stored."""
+        pools: dict[PoolKey, PoolSnapshot] = {}
+        for key in sorted({*stored, *self.pools}, key=lambda key: _key_order((key, None))):
+            held = self.pools.get(key)
+            pools[key] = stored[key] if held is None else held.snapshot() if held.rest is None else \
+                held.whole(stored[key])
+        return ValuationSnapshot(self.method, self.position, pools)
+
     def convert(self, change: MethodChange) -> None:
         """Cross a change of costing method: the pools re-layered under it, value unchanged."""
         pools = convert(self.snapshot().pools, self.method, change)

@@ -5,7 +5,8 @@ item's current pools (`cost_pools`, `cost_layers`); the values are stored per mo
 (`move_values`, with what each inbound move was given and the layers each transfer
 carried) and the touched pools written back. A posting effective before an item's
 newest valued move (backdated) re-values that item instead (`services/valuation/backdating.py`).
-Every `CHECKPOINT_EVERY` moves of an item its pools are kept as a checkpoint.
+Every `CHECKPOINT_EVERY` moves of an item its pools are kept as a checkpoint, read back
+after the posting's writes an item at a time (the moves need only the pools they touch).
 
 - receipts at `MoveLine.unit_cost` (landed, in company currency); a receipt with no
   cost comes in like found stock (the pool's current cost, else zero, `no_cost`);
@@ -39,8 +40,8 @@ from onhand.services.valuation.value_bounds import MoveFigures, check_moves, che
 
 CHECKPOINT_EVERY = 1000  # an item's pools are kept after every this many of its moves
 # Items whose pools are read whole at once (`NeedsWholePool`) when postings of many items
-# need them so (a part of an opening stock import at a checkpoint: every pool of a thousand
-# items, a million layers): a few at a time, so that memory stays bounded.
+# need them so (takes past the layers read in many long pools): a few at a time, so that
+# memory stays bounded.
 WHOLE_ITEMS_AT_ONCE = 64
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ def value_postings(
     shipped = return_costs.shipment_values(uow, {shipment for move in moves if move.source.kind is LocationKind.CUSTOMER
                                                  for shipment in move.returns})
     try:  # only the pools the moves touch, a long one in part
-        stored = _stored_pools(uow, postings, methods, heads)
+        stored = _stored_pools(uow, postings, methods)
         engines = _engines_at(item_ids, methods, stored)
         valued = _value_all(engines, postings, methods, effective_at, shipped)
     except NeedsWholePool:  # a take or a layer reached past what was read: every pool, whole
@@ -163,19 +164,16 @@ def _value_all(
 
 def _stored_pools(
     uow: UnitOfWork, postings: list[tuple[int, list[int], PostingDraft]], methods: dict[int, CostingMethod],
-    heads: dict[int, tuple[Position, int]],
 ) -> dict[tuple[int, int, int], StoredPool]:
     """The pools the moves touch as stored, with how much each move takes from its source
     (so that a long pool is read only as far as that; a LIFO pool taken from, or one a
-    return to supplier takes its receipts' own layers from, whole);
-    every pool of an item that keeps a checkpoint this time (a checkpoint holds them all)."""
+    return to supplier takes its receipts' own layers from, whole). A checkpoint due reads
+    the item's other pools later (`_advance_heads`)."""
     takes: dict[tuple[int, int, int], Decimal] = defaultdict(Decimal)
     keys: set[tuple[int, int, int]] = set()
     whole: set[tuple[int, int, int]] = set()  # LIFO takes start from the newest layer
-    counts: dict[int, int] = defaultdict(int)
     for _id, _ids, draft in postings:
         for move in draft.moves:
-            counts[move.item.id] += 1
             method = methods[move.item.id]
             for place in (move.source, move.destination):
                 if place.is_internal:
@@ -186,8 +184,6 @@ def _stored_pools(
                 takes[(move.item.id, location, lot or 0)] += move.quantity
                 if method is CostingMethod.LIFO or move.returns:  # or a return to supplier's own layers
                     whole.add((move.item.id, location, lot or 0))
-    if any(heads.get(item, (None, 0))[1] + count >= CHECKPOINT_EVERY for item, count in counts.items()):
-        raise NeedsWholePool("a checkpoint is due")
     return uow.valuation.pools_at(keys, takes, whole=whole)
 
 
@@ -259,25 +255,26 @@ def _advance_heads(
 ) -> None:
     """Move each item's head to its newest move; keep a checkpoint every CHECKPOINT_EVERY moves.
 
-    A checkpoint needs every pool of the item as it is at the head, which the engines of a
-    posting at the end of the history hold; a backdated posting (no engines) leaves the
-    next checkpoint to the next posting at the end."""
+    A checkpoint needs every pool of the item as it is at the head: the pools the engines of
+    a posting at the end of the history hold, the others as just written (read an item at a
+    time: at a million layers, the pools of many items at once were most of the memory an
+    import took); a backdated posting (no engines) leaves the next checkpoint to the next
+    posting at the end."""
     counts: dict[int, int] = defaultdict(int)
     newest: dict[int, Position] = {}
     for move_id, move in zip(ids, moves, strict=True):
         counts[move.item.id] += 1
         newest[move.item.id] = max(newest.get(move.item.id, (effective_at, move_id)), (effective_at, move_id))
     changed: dict[int, tuple[Position, int]] = {}
-    checkpoints = []
     for item_id, count in counts.items():
         head, since = heads.get(item_id, (newest[item_id], 0))
         position = max(head, newest[item_id])
         since += count
         if engines is not None and since >= CHECKPOINT_EVERY:
-            checkpoints.append((item_id, position, engines[item_id].snapshot().pools))
+            stored = {(loc, lot or None): pool for (_item, loc, lot), pool in uow.valuation.pools([item_id]).items()}
+            uow.checkpoints.add_checkpoints([(item_id, position, engines[item_id].whole_snapshot(stored).pools)])
             since = 0
         changed[item_id] = (position, since)
-    uow.checkpoints.add_checkpoints(checkpoints)
     uow.checkpoints.set_heads(changed)
 
 
