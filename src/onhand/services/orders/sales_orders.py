@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from onhand.domain.accounting.sales_revenue import order_exchange_rate
+from onhand.domain.audit import AuditObject
 from onhand.domain.catalog.locations import effective_sellable
 from onhand.domain.choices import parse_choice
 from onhand.domain.errors import AlreadyExists, Conflict, InvalidInput, NotFound
@@ -37,6 +40,7 @@ if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
 
 REFERENCE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/#\-]{0,63}$")
+T = TypeVar("T")
 
 
 
@@ -66,6 +70,29 @@ def create_order(
     `customer_email`); `customer_external_id` is the customer's id in the channel.
     With `allocate`, a new order is allocated in the same transaction (an order found by
     its channel and external id is returned as it is)."""
+    return _create(ctx, command, load_order, order_subject, idempotency_key, {})
+
+
+@dataclass(frozen=True)
+class OrderKey:
+    id: int
+    reference: str
+
+
+def create_order_key(ctx: ServiceContext, command: CreateOrder) -> OrderKey:
+    """`create_order`, answered with the order's id and reference instead of its view, for a
+    caller that does not show the order (a channel's import): nothing is read back."""
+    written: dict[int, str] = {}
+
+    def load(uow: UnitOfWork, order_id: int) -> OrderKey:
+        return OrderKey(order_id, written.get(order_id) or uow.orders.get(order_id).reference)
+
+    return _create(ctx, command, load, lambda key: AuditObject("sales_order", key.reference), None, written)
+
+
+def _create(ctx: ServiceContext, command: CreateOrder, load: Callable[[UnitOfWork, int], T],
+            subject: Callable[[T], AuditObject], idempotency_key: str | None, written: dict[int, str]) -> T:
+    """`written`: the reference each order created here was given."""
     lines, reference, currency, exchange_rate = (
         command.lines, command.reference, command.currency, command.exchange_rate
     )
@@ -111,12 +138,13 @@ def create_order(
             uow.orders.update(order_id, reference=ref)
         if command.allocate:
             # Inserted by this transaction: the header is what was written (no need to read it back).
-            written = SalesOrderRecord(id=order_id, **{**header, "reference": ref}, allocated_at=None,
-                                       cancelled_at=None, routing_note=None, has_packages=False)
-            allocation.allocate(uow, order_id, now, order=written)
+            record = SalesOrderRecord(id=order_id, **{**header, "reference": ref}, allocated_at=None,
+                                      cancelled_at=None, routing_note=None, has_packages=False)
+            allocation.allocate(uow, order_id, now, order=record)
+        written[order_id] = ref
         return order_id
 
-    return run_write(ctx, work, load_order, action="create_order", subject=order_subject,
+    return run_write(ctx, work, load, action="create_order", subject=subject,
                      idempotency_key=idempotency_key, request=command)
 
 
