@@ -150,6 +150,10 @@ def run_one(url: str, description: str, *, scale: float, seed: int, processes: i
         services.channel_worker.sync(onhand)
         with workers_running(onhand, url, processes, Path(directory)):
             ok = _deliver(onhand, api, shop, rng, count, processes)
+        if processes:
+            logs = "".join(log.read_text() for log in Path(directory).glob("worker-*.log"))
+            say(f"workers: {logs.count('go one by one')} groups of deliveries went one by one "
+                f"(a conflict or deadlock), {logs.count('Traceback')} tracebacks")
     onhand.close()
     return ok
 

@@ -21,6 +21,7 @@ from tests.databases import BACKENDS, fresh_database
 from tests.hypothesis_profiles import examples
 from tests.integration.channels.shop import Clock, deliver, drain, sample, stocked_shop
 from tests.integration.helpers import adjust, level
+from tests.integration.orders.test_order_concurrency import race
 from tests.shopify_stand_in import shopify_stand_in
 
 SKUS = ("IPOD2008GREEN", "IPOD2008BLACK")
@@ -103,3 +104,73 @@ def run(backend: str, ops: list[tuple]) -> None:
 @given(ops=st.lists(operation, min_size=3, max_size=12))
 def test_after_draining_the_shop_holds_onhands_availability_and_no_order_came_twice(backend, ops) -> None:
     run(backend, ops)
+
+
+# Each Shopify order: (SKU, first quantity, the quantities of later edits, cancelled at the end).
+shop_order = st.tuples(st.sampled_from(SKUS), st.integers(1, 3), st.lists(st.integers(1, 3), max_size=3), st.booleans())
+
+
+def _deliveries(orders: list[tuple], rnd) -> list[tuple[str, dict]]:
+    """Each order's deliveries in the order Shopify sent them (created, edited, cancelled),
+    the orders' interleaved at random."""
+    queues = []
+    for number, (sku, first, edits, cancel) in enumerate(orders):
+        sent = [("orders/create", order_body(number, sku, first))]
+        for hour, quantity in enumerate(edits, start=11):
+            body = order_body(number, sku, quantity)
+            body["updated_at"] = f"2026-03-30T{hour}:{number:02d}:00-05:00"
+            sent.append(("orders/updated", body))
+        if cancel:
+            sent.append(("orders/cancelled", order_body(number, sku, ([first, *edits])[-1], cancelled=True)))
+        queues.append(sent)
+    merged = []
+    while any(queues):
+        merged.append(rnd.choice([q for q in queues if q]).pop(0))
+    return merged
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@settings(max_examples=examples(4), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(orders=st.lists(shop_order, min_size=1, max_size=12), rnd=st.randoms(use_true_random=False))
+def test_workers_side_by_side_apply_each_orders_deliveries_once_and_in_order(backend, orders, rnd) -> None:
+    """Two workers drain the inbox at the same time (threads on their own connections; on
+    PostgreSQL side by side, a turn per Shopify order): every order is imported once, ends
+    as its last delivery says (its last edit, or cancelled), and the shop holds Onhand's
+    availability."""
+    with tempfile.TemporaryDirectory() as directory, shopify_stand_in() as (stand_in, url), \
+            fresh_database(backend) as database:
+        onhand = open_onhand(database)
+        try:
+            stocked_shop(onhand, Path(directory), endpoint=url)
+            for sku, item in ITEM_IDS.items():
+                services.channels.map_sku(onhand, MapSku("shop-us", sku, external_item_id=item))
+                adjust(onhand, "NY", sku, 20)
+            sent = _deliveries(orders, rnd)
+            for event, (topic, body) in enumerate(sent):
+                deliver(onhand, body, topic=topic, event_id=f"e-{event}")
+
+            def worker(_n: int) -> int:
+                done = 0
+                for _round in range(100):
+                    done += services.channel_inbox.process_inbox(onhand, limit=10)
+                    with onhand.reading() as uow:
+                        if not uow.channels.pending_deliveries(limit=1, max_attempts=8):
+                            return done
+                raise AssertionError("the inbox did not empty")
+
+            processed = race(worker, threads=2)
+            assert sum(processed) == len(sent)  # each delivery processed once
+            drain(onhand)
+            imported = services.sales_orders.list_orders(onhand, channel="shop-us", limit=1000)
+            assert sorted(int(o.external_id) for o in imported) == [1000 + n for n in range(len(orders))]
+            for number, (sku, first, edits, cancel) in enumerate(orders):
+                order = services.sales_orders.find_order(onhand, channel="shop-us", external_id=str(1000 + number))
+                if cancel:
+                    assert order.status == "cancelled"
+                else:
+                    assert [(line.sku, line.quantity) for line in order.lines] == [(sku, [first, *edits][-1])]
+            available = {(ITEM_IDS[sku], "487838322"): level(onhand, sku, "NY")[2] for sku in SKUS}
+            assert {k: Decimal(v) for k, v in stand_in.levels.items()} == available
+        finally:
+            onhand.close()

@@ -13,7 +13,7 @@ from onhand import services
 from onhand.adapters.db.engine import WRITE_OPTION
 from onhand.bootstrap import open_onhand
 from onhand.domain.channels.commands import MapSku, ResolveException
-from onhand.domain.errors import Unauthorized
+from onhand.domain.errors import NotFound, Unauthorized
 from onhand.domain.orders.commands import ShipOrder
 from tests.integration.channels.shop import deliver, sample, stocked_shop
 from tests.integration.helpers import add_item, at
@@ -171,19 +171,27 @@ def test_a_malformed_delivery_is_listed_and_never_half_applied(shop) -> None:
     assert problem.kind == "bad_payload" and "line_items[1].quantity" in problem.detail
 
 
-def test_a_second_worker_waits_its_turn_for_a_channels_inbox_instead_of_a_lock(shop, database_url) -> None:
-    """Two workers importing groups of orders side by side locked the same balances in
-    different orders and deadlocked on PostgreSQL; one imports a channel's inbox at a time."""
+def test_a_second_worker_leaves_an_order_another_holds_and_imports_the_others(shop, database_url) -> None:
+    """Workers import a channel side by side, one transaction at a time per Shopify order:
+    an order another transaction holds is left, its later deliveries with it (they apply in
+    order), and not waited for; the channel's other orders go on."""
+    held, other_order = "820982911946154508", 820982911946154509
     deliver(shop, sample())
+    deliver(shop, sample(id=other_order, name="#9999", line_items=sample()["line_items"][:1]), event_id="e-2")
+    deliver(shop, sample(cancelled_at="2026-03-31T10:00:00-05:00", updated_at="2026-03-31T10:00:00-05:00"),
+            topic="orders/cancelled", event_id="e-3")
     other = open_onhand(database_url)
     try:
         with shop.writing() as first:
             channel = first.channels.by_name("shop-us")
-            assert first.channels.inbox_turn(channel.id)
-            postgresql = database_url.startswith("postgresql")
-            if postgresql:  # another process meanwhile: not its turn, and it does not wait
-                assert services.channel_inbox.process_inbox(other) == 0
-        assert services.channel_inbox.process_inbox(other) == 1  # the turn is free after the commit
+            assert first.channels.inbox_turn(channel.id, held)
+            if database_url.startswith("postgresql"):  # another process meanwhile: the rest, at once
+                assert services.channel_inbox.process_inbox(other) == 1
+                with pytest.raises(NotFound):
+                    the_order(shop)
+                imported = services.sales_orders.find_order(shop, channel="shop-us", external_id=str(other_order))
+                assert imported.status == "allocated"
+        assert services.channel_inbox.process_inbox(other) >= 2  # the order's turn is free after the commit
     finally:
         other.close()
-    assert the_order(shop).status == "allocated"
+    assert the_order(shop).status == "cancelled"  # created, then cancelled: in order

@@ -7,7 +7,9 @@ signature fails, or that is malformed in its headers, leaves no trace. Processin
 idempotent per channel order id (channel_orders, and the sales order's unique
 (channel, external id)), so a delivery processed twice — a crash between the order and
 the mark — imports its order once; workers claim a delivery per attempt, so two of them do
-not process it at the same time.
+not process it at the same time. Workers import one channel side by side: a channel
+order's deliveries are applied by one transaction at a time (`inbox_turn`), in order — a
+delivery another worker holds keeps its order's later ones back until a later round.
 """
 
 from __future__ import annotations
@@ -20,18 +22,19 @@ from typing import TYPE_CHECKING
 from onhand.domain.actors import channel_actor
 from onhand.domain.channels.channels import ExceptionKind, external_id
 from onhand.domain.channels.commands import AcceptDelivery
-from onhand.domain.channels.documents import ChannelOrder, ChannelRefund
+from onhand.domain.channels.documents import ChannelOrder, ChannelRefund, Document
 from onhand.domain.channels.events import DeliveryReceived
 from onhand.domain.channels.records import ChannelRecord, DeliveryRecord
 from onhand.domain.errors import InvalidInput, NotFound, OnhandError, PushFailed, TransientConflict, Unauthorized
 from onhand.services.channels.channels import channel_record
 from onhand.services.channels.exceptions import raise_exception
-from onhand.services.channels.order_import import Outcome, apply_order, apply_refund
+from onhand.services.channels.order_import import Allocations, Outcome, apply_order, apply_refund
 from onhand.services.context import ServiceContext, in_transaction
 from onhand.services.joined import Joined, Spoiled
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
+    from onhand.services.ports.channels import ChannelGateways
 
 log = logging.getLogger("onhand.channels")
 MAX_BODY = 2 * 1024 * 1024
@@ -82,22 +85,55 @@ def process_inbox(ctx: ServiceContext, *, limit: int = 100) -> int:
         # Each channel read once (a round's hundred deliveries are mostly one shop's).
         channels = {channel_id: uow.channels.get(channel_id) for channel_id in {d.channel_id for d in waiting}}
     done = 0
-    busy: set[int] = set()  # channels another worker is importing now: theirs this round
+    round_ = _Round(ctx.channel_gateways)
     for group in _groups(waiting):
-        if group[0].channel_id in busy:
-            continue
         channel = channels[group[0].channel_id]
-        try:
-            together = _together(ctx, channel, group) if channel is not None else None
-        except _NotOurTurn:
-            busy.add(group[0].channel_id)
-            continue
-        done += together if together is not None else sum(process_delivery(ctx, d.id) for d in group)
+        if channel is None:
+            continue  # removed since: its deliveries stay as they are
+        together = _together(ctx, channel, group, round_)
+        if together is None:  # something failed: each delivery alone
+            together = sum(_alone(ctx, channel, d, round_) for d in group if not round_.waits(channel, d))
+        done += together
     return done
 
 
-class _NotOurTurn(Exception):
-    """Another worker holds the channel's inbox turn (PostgreSQL)."""
+class _Round:
+    """What one round of a worker knows: each delivery's document (read once), and the
+    channel orders it must leave to others this round — a delivery of the order was held by
+    another worker, so its later deliveries wait for the next round, in order."""
+
+    def __init__(self, gateways: ChannelGateways) -> None:
+        self.gateways = gateways
+        self.documents: dict[int, Document | OnhandError] = {}
+        self.busy: set[tuple[int, str]] = set()
+
+    def document(self, channel: ChannelRecord, delivery: DeliveryRecord) -> Document:
+        """The delivery's document; raises what reading it raised."""
+        if delivery.id not in self.documents:
+            try:
+                gateway = self.gateways.connect(channel)
+                self.documents[delivery.id] = gateway.document(delivery.topic, delivery.body)
+            except OnhandError as exc:
+                self.documents[delivery.id] = exc
+        found = self.documents[delivery.id]
+        if isinstance(found, OnhandError):
+            raise found
+        return found
+
+    def order_of(self, channel: ChannelRecord, delivery: DeliveryRecord) -> tuple[int, str] | None:
+        """(channel, order id) the delivery belongs to; None if it reads as no order's."""
+        try:
+            document = self.document(channel, delivery)
+        except OnhandError:
+            return None
+        return (channel.id, document.external_order_id) if document is not None else None
+
+    def waits(self, channel: ChannelRecord, delivery: DeliveryRecord) -> bool:
+        return self.order_of(channel, delivery) in self.busy
+
+    def leave(self, channel: ChannelRecord, delivery: DeliveryRecord) -> None:
+        if (order := self.order_of(channel, delivery)) is not None:
+            self.busy.add(order)
 
 
 def _groups(deliveries: list[DeliveryRecord]) -> list[list[DeliveryRecord]]:
@@ -112,7 +148,8 @@ def _groups(deliveries: list[DeliveryRecord]) -> list[list[DeliveryRecord]]:
 
 
 def process_delivery(ctx: ServiceContext, delivery_id: int) -> bool:
-    """Apply one delivery; False if it was already processed or must wait (a transient failure)."""
+    """Apply one delivery; False if it was already processed, must wait (a transient
+    failure), or another worker is applying its order's deliveries now."""
     with ctx.reading() as uow:
         delivery = uow.channels.delivery(delivery_id)
         if delivery is None:
@@ -120,74 +157,96 @@ def process_delivery(ctx: ServiceContext, delivery_id: int) -> bool:
         channel = uow.channels.get(delivery.channel_id)
     if delivery.processed_at is not None or channel is None:
         return False
-    try:
-        at_once = _together(ctx, channel, [delivery])
-    except _NotOurTurn:
-        return False  # another worker is importing the channel: it comes to this one
-    if at_once is not None:
-        return bool(at_once)
+    return _alone(ctx, channel, delivery, _Round(ctx.channel_gateways))
+
+
+def _alone(ctx: ServiceContext, channel: ChannelRecord, delivery: DeliveryRecord, round_: _Round) -> bool:
+    """The delivery in a transaction of its own, else one step at a time."""
+    at_once = _together(ctx, channel, [delivery], round_)
+    return bool(at_once) if at_once is not None else _one_by_one(ctx, channel, delivery, round_)
+
+
+def _one_by_one(ctx: ServiceContext, channel: ChannelRecord, delivery: DeliveryRecord, round_: _Round) -> bool:
+    """The delivery claimed, applied and marked in steps of their own, each failure handled."""
     acting = ctx.acting_as(channel_actor(channel.name))
     # Of workers that read the delivery at this attempt, one processes it; the others skip.
-    if not in_transaction(acting, lambda uow: uow.channels.claim_delivery(delivery_id, delivery.attempts)):
+    if not in_transaction(acting, lambda uow: uow.channels.claim_delivery(delivery.id, delivery.attempts)):
+        round_.leave(channel, delivery)
         return False
     try:
-        outcome = _apply(acting, channel, delivery)
+        outcome = _apply(acting, channel, delivery, round_)
     except (TransientConflict, PushFailed) as exc:  # try again on the next round
+        round_.leave(channel, delivery)
         reason = str(exc)[:500]
-        in_transaction(acting, lambda uow: uow.channels.finish_delivery(delivery_id, at=None, error=reason))
+        in_transaction(acting, lambda uow: uow.channels.finish_delivery(delivery.id, at=None, error=reason))
         return False
     except OnhandError as exc:  # the delivery cannot be applied as it stands: a user looks at it
         outcome = Outcome(problems=((ExceptionKind.BAD_PAYLOAD.value, None, None, None, str(exc)),),
                           error=str(exc)[:500])
-    return in_transaction(acting, lambda uow: _finish(ctx, uow, channel, delivery_id, outcome))
+    return in_transaction(acting, lambda uow: _finish(ctx, uow, channel, delivery.id, outcome, applied_here=False))
 
 
-def _together(ctx: ServiceContext, channel: ChannelRecord, group: list[DeliveryRecord]) -> int | None:
+def _together(ctx: ServiceContext, channel: ChannelRecord, group: list[DeliveryRecord], round_: _Round) -> int | None:
     """The common case in one transaction for the whole group: each delivery claimed,
-    applied (its order created and allocated) and marked; how many were. None when anything
-    failed on the way: nothing was written, and the caller goes one delivery and one step at
-    a time, where each failure is handled (a retry, an exception for a user)."""
+    applied (its order created; the new orders allocated together) and marked; how many
+    were. A delivery whose order another worker is applying now is left, with its order's
+    later ones. None when anything failed on the way: nothing was written, and the caller
+    goes one delivery and one step at a time, where each failure is handled (a retry, an
+    exception for a user)."""
     acting = ctx.acting_as(channel_actor(channel.name))
 
     def work(uow: UnitOfWork) -> int:
-        if not uow.channels.inbox_turn(channel.id):
-            raise _NotOurTurn  # another worker is importing this channel's deliveries
         joined = Joined(acting, uow)
+        later = Allocations(joined)
         done = 0
-        free = uow.channels.unclaimed([delivery.id for delivery in group])  # held here from now on
+        # Held here from now on; one another worker holds (or has done) is left to it.
+        free = uow.channels.unclaimed([d.id for d in group if not round_.waits(channel, d)])
         for delivery in group:
-            if delivery.id not in free or not uow.channels.claim_delivery(delivery.id, delivery.attempts):
-                continue  # another worker has it, or had it
+            order = round_.order_of(channel, delivery)
+            if order in round_.busy:
+                continue
+            if delivery.id not in free or (order is not None and not uow.channels.inbox_turn(*order)) \
+                    or not uow.channels.claim_delivery(delivery.id, delivery.attempts):
+                round_.leave(channel, delivery)
+                continue
             try:
-                outcome = _apply(joined, channel, delivery)
+                outcome = _apply(joined, channel, delivery, round_, later)
             except Exception as exc:
                 raise Spoiled(str(exc)) from exc
             if joined.spoiled:  # an action failed and its failure was handled: redo step by step
                 raise Spoiled("step by step")
-            done += _finish(acting, uow, channel, delivery.id, outcome)
+            done += _finish(acting, uow, channel, delivery.id, outcome, applied_here=True)
+        try:
+            later.flush()
+        except Exception as exc:
+            raise Spoiled(str(exc)) from exc
         return done
 
     try:
         return in_transaction(acting, work)
-    except (Spoiled, TransientConflict):
+    except (Spoiled, TransientConflict) as exc:
+        log.info("channel %s: %d deliveries go one by one: %s", channel.name, len(group), str(exc)[:200])
         return None
 
 
-def _apply(ctx: ServiceContext, channel: ChannelRecord, delivery: DeliveryRecord) -> Outcome:
-    document = ctx.channel_gateways.connect(channel).document(delivery.topic, delivery.body)
+def _apply(ctx: ServiceContext, channel: ChannelRecord, delivery: DeliveryRecord, round_: _Round,
+           later: Allocations | None = None) -> Outcome:
+    document = round_.document(channel, delivery)
     if isinstance(document, ChannelOrder):
-        return apply_order(ctx, channel, document)
+        return apply_order(ctx, channel, document, later)
+    if later is not None:
+        later.flush()  # the orders before it first: a refund brings stock back
     if isinstance(document, ChannelRefund):
         return apply_refund(ctx, channel, document)
     return Outcome()
 
 
 def _finish(ctx: ServiceContext, uow: UnitOfWork, channel: ChannelRecord, delivery_id: int,
-            outcome: Outcome) -> bool:
+            outcome: Outcome, *, applied_here: bool) -> bool:
     now = ctx.now()
     if not uow.channels.finish_delivery(delivery_id, at=now, error=outcome.error):
         return False  # another worker finished it first
-    outcome.record(uow, channel.id, now)
+    outcome.record(uow, channel.id, now, applied_here=applied_here)
     for kind, order_id, line_id, sku, detail in outcome.problems:
         if uow.channels.open_exception(channel.id, kind, order_id, line_id) is None:
             raise_exception(uow, channel.id, kind, detail, at=now, external_order_id=order_id,

@@ -21,7 +21,7 @@ from onhand.domain.errors import Conflict
 from onhand.domain.orders.commands import CreateOrder, NewOrderLine, OrderAction, ReceiveReturn, ReturnLine, UpdateOrder
 from onhand.domain.orders.sales_orders import EDITABLE, OrderStatus
 from onhand.domain.orders.views import SalesOrderView
-from onhand.services.orders import returns, sales_orders
+from onhand.services.orders import returns, sales_orders, waves
 from onhand.services.orders.views import load_order
 
 if TYPE_CHECKING:
@@ -37,6 +37,7 @@ class Imported:
     order_id: int
     updated_at: str | None
     lines: tuple[dict[str, Any], ...]
+    channel_order_id: int | None  # as read when the order was applied; None: not imported before
 
 
 @dataclass(frozen=True)
@@ -45,11 +46,15 @@ class Outcome:
     error: str | None = None
     imported: Imported | None = None
 
-    def record(self, uow: UnitOfWork, channel_id: int, now: datetime) -> None:
-        """What was imported, beside the delivery's mark (in the same transaction)."""
+    def record(self, uow: UnitOfWork, channel_id: int, now: datetime, *, applied_here: bool) -> None:
+        """What was imported, beside the delivery's mark (in the same transaction). Unless
+        the order was `applied_here`, in this transaction, it is looked up again."""
         if self.imported is None:
             return
-        found = uow.channels.order_of(channel_id, self.imported.external_order_id)
+        if applied_here:
+            found = None if self.imported.channel_order_id is None else (self.imported.channel_order_id,)
+        else:
+            found = uow.channels.order_of(channel_id, self.imported.external_order_id)
         if found is None:
             channel_order_id = uow.channels.add_order({
                 "channel_id": channel_id, "external_order_id": self.imported.external_order_id,
@@ -60,6 +65,29 @@ class Outcome:
         channel_order_id = found[0]
         uow.channels.update_order(channel_order_id, external_updated_at=self.imported.updated_at)
         uow.channels.replace_order_lines(channel_order_id, list(self.imported.lines))
+
+
+class Allocations:
+    """New orders of a group of deliveries, allocated together when the group ends (or before
+    anything else in it may touch stock): oldest first, as one at a time would, but the
+    group's reservations are taken in one statement in balance-key order (`waves`), so two
+    workers importing side by side never deadlock on balances, and hold them only from there
+    to the commit."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
+        self._references: list[str] = []
+
+    def defer(self, reference: str) -> None:
+        self._references.append(reference)
+
+    def flush(self) -> bool:
+        """Allocate the orders deferred; whether there were any."""
+        if not self._references:
+            return False
+        references, self._references = self._references, []
+        waves.allocate_orders(self._ctx, references)
+        return True
 
 
 @dataclass
@@ -100,22 +128,28 @@ def _unknown(doc: ChannelOrder, mapped: _Mapped) -> tuple[Problem, ...]:
     )
 
 
-def _line_rows(mapped: _Mapped, view: SalesOrderView | None) -> tuple[dict[str, Any], ...]:
-    """The channel's lines with the sales order's line each became (bundles' components skipped)."""
-    top = [line.line_no for line in view.lines if line.kit_line_no is None] if view else []
-    numbers = iter(top)
+def _line_rows(mapped: _Mapped, numbers: list[int]) -> tuple[dict[str, Any], ...]:
+    """The channel's lines with the sales order's line each became: the order's given lines
+    are numbered from 1 in the order given (bundles' components after them)."""
+    numbers_left = iter(numbers)
     rows = []
     for line, sku in mapped.lines:
         taken = sku is not None and line.quantity > 0
         rows.append({
             "external_line_id": line.external_line_id, "sku": line.sku, "external_variant_id": line.external_variant_id,
             "quantity": line.quantity, "unit_price": line.unit_price, "item_id": None,
-            "line_no": next(numbers, None) if taken else None, "mapped_sku": sku,
+            "line_no": next(numbers_left, None) if taken else None, "mapped_sku": sku,
         })
     return tuple(rows)
 
 
-def apply_order(ctx: ServiceContext, channel: ChannelRecord, doc: ChannelOrder) -> Outcome:
+def _given_lines(view: SalesOrderView) -> list[int]:
+    return [line.line_no for line in view.lines if line.kit_line_no is None]
+
+
+def apply_order(ctx: ServiceContext, channel: ChannelRecord, doc: ChannelOrder,
+                later: Allocations | None = None) -> Outcome:
+    """With `later`, a new order is allocated by it, not at once."""
     with ctx.reading() as uow:
         mapped = _map_lines(uow, channel, doc.lines)
         found = uow.channels.order_of(channel.id, doc.external_order_id)
@@ -132,31 +166,40 @@ def apply_order(ctx: ServiceContext, channel: ChannelRecord, doc: ChannelOrder) 
         if doc.cancelled or not new_lines:
             # Nothing to import yet (cancelled before, or no line Onhand knows): the exceptions say why.
             return Outcome(problems=tuple(problems))
-        view = sales_orders.create_order(ctx, CreateOrder(
+        created = sales_orders.create_order_key(ctx, CreateOrder(
             lines=new_lines, channel=channel.name, external_id=doc.external_order_id, customer=doc.customer,
             customer_email=doc.customer_email, customer_external_id=doc.customer_external_id,
-            ship_to=doc.ship_to, currency=doc.currency, allocate=True))
+            ship_to=doc.ship_to, currency=doc.currency, allocate=later is None))
+        if later is not None:
+            later.defer(created.reference)
+        order_id, numbers = created.id, list(range(1, len(new_lines) + 1))
     elif stamped_before(doc.updated_at, stored_stamp):
         return Outcome()
-    elif doc.cancelled:
-        if view.status != OrderStatus.CANCELLED.value:
-            try:
-                view = sales_orders.cancel_order(ctx, OrderAction(view.reference))
-            except Conflict as refused:
-                problems.append((ExceptionKind.CANCEL_AFTER_SHIPPING.value, doc.external_order_id, None, None,
-                                 f"cancelled in the channel, but {refused}"))
-    elif _changed(before, mapped, item_ids):
-        if OrderStatus(view.status) in EDITABLE and new_lines:
-            try:
-                view = sales_orders.update_order(ctx, UpdateOrder(reference=view.reference, lines=new_lines))
-            except Conflict as refused:
-                problems.append(_edit_problem(doc, str(refused)))
-        else:
-            problems.append(_edit_problem(doc, f"order {view.reference} is {view.status}"))
+    elif later is not None and later.flush():  # the orders before this one first, as one at a time would
+        return apply_order(ctx, channel, doc)  # (this one among them, maybe: read it again)
+    else:
+        order_id = found[1]
+        if doc.cancelled:
+            if view.status != OrderStatus.CANCELLED.value:
+                try:
+                    view = sales_orders.cancel_order(ctx, OrderAction(view.reference))
+                except Conflict as refused:
+                    problems.append((ExceptionKind.CANCEL_AFTER_SHIPPING.value, doc.external_order_id, None, None,
+                                     f"cancelled in the channel, but {refused}"))
+        elif _changed(before, mapped, item_ids):
+            if OrderStatus(view.status) in EDITABLE and new_lines:
+                try:
+                    view = sales_orders.update_order(ctx, UpdateOrder(reference=view.reference, lines=new_lines))
+                except Conflict as refused:
+                    problems.append(_edit_problem(doc, str(refused)))
+            else:
+                problems.append(_edit_problem(doc, f"order {view.reference} is {view.status}"))
+        numbers = _given_lines(view)
     rows = tuple({**{k: v for k, v in row.items() if k != "mapped_sku"}, "item_id": item_ids.get(row["mapped_sku"])}
-                 for row in _line_rows(mapped, view))
+                 for row in _line_rows(mapped, numbers))
+    known = found[0] if found is not None else None
     return Outcome(problems=tuple(problems),
-                   imported=Imported(doc.external_order_id, _order_id(ctx, view), doc.updated_at, rows))
+                   imported=Imported(doc.external_order_id, order_id, doc.updated_at, rows, known))
 
 
 def _edit_problem(doc: ChannelOrder, why: str) -> Problem:
@@ -173,11 +216,6 @@ def _changed(before: list[Any], mapped: _Mapped, item_ids: dict[str, int | None]
 
 def _stamp(uow: UnitOfWork, channel_id: int, external_order_id: str) -> str | None:
     return uow.channels.order_stamp(channel_id, external_order_id)
-
-
-def _order_id(ctx: ServiceContext, view: SalesOrderView) -> int:
-    with ctx.reading() as uow:
-        return sales_orders.order_id(uow, view.reference)
 
 
 def apply_refund(ctx: ServiceContext, channel: ChannelRecord, doc: ChannelRefund) -> Outcome:

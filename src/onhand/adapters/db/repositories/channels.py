@@ -7,7 +7,7 @@ import builtins
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, exists, func, insert, select, update
+from sqlalchemy import Connection, String, bindparam, delete, exists, func, insert, select, update
 
 from onhand.adapters.db.hot import Hot
 from onhand.adapters.db.repositories.channel_outbox import ChannelOutbox
@@ -43,11 +43,13 @@ def _exception(row: Any) -> ExceptionRecord:
     return ExceptionRecord(**{name: getattr(row, name) for name in ExceptionRecord.__slots__})
 
 
-# The advisory lock of a channel's inbox: (hash of the schema and this, the channel's id).
-_INBOX_LOCK = ":onhand.channel-inbox"
-# Advisory locks are the database's, not a schema's: the key names the schema too.
+# The advisory lock of a channel order's deliveries: (hash of the schema, this and the
+# channel's id; hash of the channel's order id). Advisory locks are the database's, not a
+# schema's: the key names the schema too. Two orders sharing a hash only take turns.
+_INBOX_LOCK = ":onhand.channel-inbox:"
 _INBOX_TURN = Hot(select(func.pg_try_advisory_xact_lock(
-    func.hashtext(func.concat(func.current_schema(), _INBOX_LOCK)), bindparam("channel")).label("granted")))
+    func.hashtext(func.concat(func.current_schema(), _INBOX_LOCK, bindparam("channel", type_=String))),
+    func.hashtext(bindparam("order", type_=String))).label("granted")))
 
 # What importing an order runs: built once.
 _CHANNEL = Hot(select(channels).where(channels.c.id == bindparam("channel")))
@@ -177,15 +179,14 @@ class ChannelRepository(ChannelOutbox):
         """Take the delivery for one attempt: of workers that read it at `attempts`, one wins."""
         return bool(_CLAIM_DELIVERY.run(self._conn, {"delivery": delivery_id, "seen": attempts}))
 
-    def inbox_turn(self, channel_id: int) -> bool:
-        """Whether this transaction may import the channel's deliveries now: on PostgreSQL
-        one transaction at a time per channel (a transaction-level advisory lock, tried, not
-        waited for). Two workers importing groups of orders side by side locked the same
-        items' balances in different orders and deadlocked (a second each, 6 times in 300
-        orders); taking turns, neither waits. SQLite's writers are serial: always."""
+    def inbox_turn(self, channel_id: int, external_order_id: str) -> bool:
+        """Whether this transaction may apply the deliveries of this channel order now: on
+        PostgreSQL one transaction at a time per order (a transaction-level advisory lock,
+        tried, not waited for), so that workers importing side by side apply one order's
+        deliveries one after another, in order. SQLite's writers are serial: always."""
         if self._conn.dialect.name != "postgresql":
             return True
-        return bool(_INBOX_TURN.one(self._conn, {"channel": channel_id}).granted)
+        return bool(_INBOX_TURN.one(self._conn, {"channel": str(channel_id), "order": external_order_id}).granted)
 
     def unclaimed(self, delivery_ids: builtins.list[int]) -> set[int]:
         """Of these deliveries, those not processed that no other transaction holds: on
