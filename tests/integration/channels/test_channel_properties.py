@@ -19,7 +19,7 @@ from onhand.bootstrap import open_onhand
 from onhand.domain.channels.commands import MapSku
 from tests.databases import BACKENDS, fresh_database
 from tests.hypothesis_profiles import examples
-from tests.integration.channels.shop import Clock, deliver, drain, sample, stocked_shop
+from tests.integration.channels.shop import Clock, deliver, drain, empty_inbox, sample, stocked_shop
 from tests.integration.helpers import adjust, level
 from tests.integration.orders.test_order_concurrency import race
 from tests.shopify_stand_in import shopify_stand_in
@@ -150,16 +150,7 @@ def test_workers_side_by_side_apply_each_orders_deliveries_once_and_in_order(bac
             for event, (topic, body) in enumerate(sent):
                 deliver(onhand, body, topic=topic, event_id=f"e-{event}")
 
-            def worker(_n: int) -> int:
-                done = 0
-                for _round in range(100):
-                    done += services.channel_inbox.process_inbox(onhand, limit=10)
-                    with onhand.reading() as uow:
-                        if not uow.channels.pending_deliveries(limit=1, max_attempts=8):
-                            return done
-                raise AssertionError("the inbox did not empty")
-
-            processed = race(worker, threads=2)
+            processed = race(lambda _n: empty_inbox(onhand, limit=10), threads=2)
             assert sum(processed) == len(sent)  # each delivery processed once
             drain(onhand)
             imported = services.sales_orders.list_orders(onhand, channel="shop-us", limit=1000)

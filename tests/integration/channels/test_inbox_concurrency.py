@@ -5,7 +5,7 @@ is imported once, each delivery processed once, and what one delivery raises is 
 from __future__ import annotations
 
 from onhand import services
-from tests.integration.channels.shop import deliver, sample, stocked_shop
+from tests.integration.channels.shop import deliver, empty_inbox, sample, stocked_shop
 from tests.integration.orders.test_order_concurrency import race
 
 ORDERS = 12
@@ -22,16 +22,7 @@ def test_concurrent_workers_import_each_order_once(onhand, tmp_path) -> None:
         deliver(onhand, payload, event_id=f"e-{n}")
         deliver(onhand, payload, event_id=f"again-{n}", topic="orders/updated")  # the same order again
 
-    def worker(_n: int) -> int:  # rounds until the inbox is empty (an order another holds waits a round)
-        done = 0
-        for _round in range(50):
-            done += services.channel_inbox.process_inbox(onhand)
-            with onhand.reading() as uow:
-                if not uow.channels.pending_deliveries(limit=1, max_attempts=8):
-                    return done
-        raise AssertionError("the inbox did not empty")
-
-    processed = race(worker, threads=WORKERS)
+    processed = race(lambda _n: empty_inbox(onhand), threads=WORKERS)
 
     assert sum(processed) == 2 * ORDERS  # each delivery processed by exactly one worker
     orders = services.sales_orders.list_orders(onhand, channel="shop-us", limit=1000)

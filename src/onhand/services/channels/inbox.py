@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from onhand.domain.actors import channel_actor
@@ -41,7 +42,7 @@ MAX_BODY = 2 * 1024 * 1024
 MAX_ATTEMPTS = 8
 # Deliveries applied together in one transaction: fewer commits (and writer turns on
 # SQLite) in a burst of orders; few, so a webhook accepted meanwhile waits little.
-GROUP = 8
+GROUP = 16
 _TOPIC = re.compile(r"^[a-z_]{1,30}/[a-z_]{1,30}$")
 
 
@@ -183,7 +184,7 @@ def _one_by_one(ctx: ServiceContext, channel: ChannelRecord, delivery: DeliveryR
     except OnhandError as exc:  # the delivery cannot be applied as it stands: a user looks at it
         outcome = Outcome(problems=((ExceptionKind.BAD_PAYLOAD.value, None, None, None, str(exc)),),
                           error=str(exc)[:500])
-    return in_transaction(acting, lambda uow: _finish(ctx, uow, channel, delivery.id, outcome, applied_here=False))
+    return in_transaction(acting, lambda uow: _finish(ctx, uow, channel, delivery.id, outcome))
 
 
 def _together(ctx: ServiceContext, channel: ChannelRecord, group: list[DeliveryRecord], round_: _Round) -> int | None:
@@ -198,15 +199,17 @@ def _together(ctx: ServiceContext, channel: ChannelRecord, group: list[DeliveryR
     def work(uow: UnitOfWork) -> int:
         joined = Joined(acting, uow)
         later = Allocations(joined)
-        done = 0
-        # Held here from now on; one another worker holds (or has done) is left to it.
+        now = ctx.now()
+        finished: list[tuple[int, datetime, str | None]] = []
+        # Held here from now on (claimed: the attempt is counted when it is marked below);
+        # one another worker holds, has done or has tried since the round read it is left.
         free = uow.channels.unclaimed([d.id for d in group if not round_.waits(channel, d)])
         for delivery in group:
             order = round_.order_of(channel, delivery)
             if order in round_.busy:
                 continue
-            if delivery.id not in free or (order is not None and not uow.channels.inbox_turn(*order)) \
-                    or not uow.channels.claim_delivery(delivery.id, delivery.attempts):
+            if free.get(delivery.id) != delivery.attempts \
+                    or (order is not None and not uow.channels.inbox_turn(*order)):
                 round_.leave(channel, delivery)
                 continue
             try:
@@ -215,12 +218,15 @@ def _together(ctx: ServiceContext, channel: ChannelRecord, group: list[DeliveryR
                 raise Spoiled(str(exc)) from exc
             if joined.spoiled:  # an action failed and its failure was handled: redo step by step
                 raise Spoiled("step by step")
-            done += _finish(acting, uow, channel, delivery.id, outcome, applied_here=True)
+            _record(uow, channel, delivery.id, outcome, now, applied_here=True)
+            finished.append((delivery.id, now, outcome.error))
         try:
             later.flush()
         except Exception as exc:
             raise Spoiled(str(exc)) from exc
-        return done
+        if uow.channels.finish_held(finished) != len(finished):
+            raise TransientConflict("a delivery held by this transaction was marked by another")
+        return len(finished)
 
     try:
         return in_transaction(acting, work)
@@ -242,13 +248,19 @@ def _apply(ctx: ServiceContext, channel: ChannelRecord, delivery: DeliveryRecord
 
 
 def _finish(ctx: ServiceContext, uow: UnitOfWork, channel: ChannelRecord, delivery_id: int,
-            outcome: Outcome, *, applied_here: bool) -> bool:
+            outcome: Outcome) -> bool:
     now = ctx.now()
     if not uow.channels.finish_delivery(delivery_id, at=now, error=outcome.error):
         return False  # another worker finished it first
+    _record(uow, channel, delivery_id, outcome, now, applied_here=False)
+    return True
+
+
+def _record(uow: UnitOfWork, channel: ChannelRecord, delivery_id: int, outcome: Outcome, now: datetime, *,
+            applied_here: bool) -> None:
+    """What the delivery imported, and the exceptions it raised (each listed once)."""
     outcome.record(uow, channel.id, now, applied_here=applied_here)
     for kind, order_id, line_id, sku, detail in outcome.problems:
         if uow.channels.open_exception(channel.id, kind, order_id, line_id) is None:
             raise_exception(uow, channel.id, kind, detail, at=now, external_order_id=order_id,
                             external_line_id=line_id, sku=sku, delivery_id=delivery_id)
-    return True

@@ -77,10 +77,15 @@ _CLAIM_DELIVERY = Hot(
            channel_deliveries.c.processed_at.is_(None))
     .values(attempts=bindparam("seen") + 1))
 _UNCLAIMED = Hot(
-    select(channel_deliveries.c.id)
+    select(channel_deliveries.c.id, channel_deliveries.c.attempts)
     .where(channel_deliveries.c.id.in_(bindparam("deliveries", expanding=True)),
            channel_deliveries.c.processed_at.is_(None))
     .with_for_update(skip_locked=True))
+# A delivery held since `unclaimed` ends its attempt processed, claim and mark in one.
+_FINISH_HELD = Hot(
+    update(channel_deliveries)
+    .where(channel_deliveries.c.id == bindparam("delivery"), channel_deliveries.c.processed_at.is_(None))
+    .values(attempts=channel_deliveries.c.attempts + 1, processed_at=bindparam("at"), error=bindparam("failure")))
 _PENDING_WHERE = (channel_deliveries.c.processed_at.is_(None), channel_deliveries.c.attempts < bindparam("attempts"))
 _PENDING = Hot(
     select(channel_deliveries.c.id).where(*_PENDING_WHERE).order_by(channel_deliveries.c.id).limit(bindparam("limit")))
@@ -188,14 +193,21 @@ class ChannelRepository(ChannelOutbox):
             return True
         return bool(_INBOX_TURN.one(self._conn, {"channel": str(channel_id), "order": external_order_id}).granted)
 
-    def unclaimed(self, delivery_ids: builtins.list[int]) -> set[int]:
-        """Of these deliveries, those not processed that no other transaction holds: on
-        PostgreSQL locked here until commit (FOR UPDATE SKIP LOCKED), so that a second
-        worker moves on to other deliveries instead of waiting for the first's transaction
-        and then finding them done. SQLite's writers are serial: every one not processed."""
+    def unclaimed(self, delivery_ids: builtins.list[int]) -> dict[int, int]:
+        """Of these deliveries, those not processed that no other transaction holds, with
+        their attempts so far: on PostgreSQL locked here until commit (FOR UPDATE SKIP
+        LOCKED), so that a second worker moves on to other deliveries instead of waiting for
+        the first's transaction and then finding them done. SQLite's writers are serial:
+        every one not processed."""
         if not delivery_ids:
-            return set()
-        return {int(row.id) for row in _UNCLAIMED.rows(self._conn, {"deliveries": delivery_ids})}
+            return {}
+        return {int(row.id): int(row.attempts) for row in _UNCLAIMED.rows(self._conn, {"deliveries": delivery_ids})}
+
+    def finish_held(self, finished: builtins.list[tuple[int, datetime, str | None]]) -> int:
+        """Mark (delivery, processed at, error) deliveries held since `unclaimed` processed,
+        each attempt counted, in one batch; how many were marked."""
+        return _FINISH_HELD.many(self._conn, [{"delivery": delivery_id, "at": at, "failure": error}
+                                              for delivery_id, at, error in finished])
 
     def pending_deliveries(self, *, limit: int, max_attempts: int) -> builtins.list[int]:
         return [int(row.id) for row in _PENDING.rows(self._conn, {"attempts": max_attempts, "limit": limit})]
