@@ -1,4 +1,5 @@
-"""`onhand worker` delivers webhooks until SIGTERM and then stops cleanly; `onhand serve`
+"""`onhand worker` delivers webhooks until SIGTERM and then stops cleanly (at the CPU
+priority `--nice` asks); `onhand serve`
 runs the worker in-process by default on SQLite, not on PostgreSQL, as its flag says."""
 
 from __future__ import annotations
@@ -25,13 +26,14 @@ def test_the_worker_process_delivers_webhooks_and_stops_on_sigterm(database_url,
     env.pop("ONHAND_DATABASE_URL", None)
     with receiver() as shop:
         services.webhooks.add_subscription(onhand, AddSubscription("hook", shop.url))
-        process = subprocess.Popen([installed_script(), "--database-url", database_url, "worker", "--poll", "0.05"],
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        process = subprocess.Popen([installed_script(), "--database-url", database_url, "worker", "--poll", "0.05",
+                                    "--nice", "3"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         try:
             add_item(onhand, "A")
             deadline = time.monotonic() + 30
             while not shop.received and time.monotonic() < deadline and process.poll() is None:
                 time.sleep(0.02)
+            assert os.getpriority(os.PRIO_PROCESS, process.pid) == os.getpriority(os.PRIO_PROCESS, 0) + 3  # --nice
             process.send_signal(signal.SIGTERM)
             _out, err = process.communicate(timeout=30)
         finally:

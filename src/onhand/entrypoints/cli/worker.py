@@ -3,6 +3,7 @@ until SIGTERM or SIGINT; and the in-process worker `onhand serve` starts beside 
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from collections.abc import Callable, Iterator
@@ -22,6 +23,12 @@ from onhand.services.worker.standard import standard_followers, standard_senders
 STOP_WAIT = 30.0
 Poll = Annotated[float, typer.Option(min=0.05, max=60.0, help="Seconds between idle rounds (a commit of this "
                                      "process wakes it sooner).")]
+
+Nice = Annotated[int, typer.Option(
+    min=0, max=19, envvar="ONHAND_WORKER_NICE",
+    help="Lower this process's CPU priority by this much, as nice(1) does: where the worker shares the "
+         "server's cores, requests and webhooks are answered first and the worker catches up after a burst "
+         "(docs/channels.md, \"Performance\"). Default 0.")]
 
 NightlyJournals = Annotated[int | None, typer.Option(
     "--nightly-journals", metavar="MINUTES", min=0, max=720, envvar="ONHAND_NIGHTLY_JOURNALS",
@@ -66,11 +73,15 @@ def worker_in_background(
         thread.join(timeout=STOP_WAIT)
 
 
-def worker(ctx: typer.Context, poll: Poll = 1.0, nightly_journals: NightlyJournals = None) -> None:
+def worker(ctx: typer.Context, poll: Poll = 1.0, nightly_journals: NightlyJournals = None, nice: Nice = 0) -> None:
     """Run the followers and senders (webhook deliveries, channel pushes) until stopped.
 
     Several workers may run against one PostgreSQL database: they share the work without
     doing any of it twice. SIGTERM or SIGINT (Ctrl-C) stops after the round in progress."""
+    if nice:
+        if not hasattr(os, "nice"):
+            raise typer.BadParameter("this system has no process priorities", param_hint="--nice")
+        os.nice(nice)
     target = onhand(ctx)
     stopping = threading.Event()
     stop = stopper(target, stopping)
