@@ -14,7 +14,7 @@ from onhand.adapters.db.engine import WRITE_OPTION
 from onhand.bootstrap import open_onhand
 from onhand.domain.channels.commands import MapSku, ResolveException
 from onhand.domain.errors import NotFound, Unauthorized
-from onhand.domain.orders.commands import ShipOrder
+from onhand.domain.orders.commands import CreateOrder, NewOrderLine, ShipOrder
 from tests.integration.channels.shop import deliver, sample, stocked_shop
 from tests.integration.helpers import add_item, at
 
@@ -89,6 +89,22 @@ def test_the_same_order_in_another_event_is_not_imported_twice(shop) -> None:
     assert services.channel_inbox.process_inbox(shop) == 2
     assert len(services.sales_orders.list_orders(shop, channel="shop-us")) == 1
     assert at(shop, "IPOD2008BLACK", "NY") == 5
+
+
+def test_an_order_made_before_under_the_channels_id_is_recorded_as_it_is(shop) -> None:
+    made = services.sales_orders.create_order(shop, CreateOrder(
+        lines=[NewOrderLine("IPOD2008BLACK", Decimal(1))], channel="shop-us", external_id="820982911946154508"))
+    deliver(shop, sample())
+    assert services.channel_inbox.process_inbox(shop) == 1
+    order = the_order(shop)
+    assert (order.reference, order.status) == (made.reference, "open")  # not allocated, not changed by the import
+    assert [(line.sku, line.quantity) for line in order.lines] == [("IPOD2008BLACK", 1)]
+    with shop.reading() as uow:
+        channel = uow.channels.by_name("shop-us")
+        channel_order_id, order_id = uow.channels.order_of(channel.id, "820982911946154508")
+        assert order_id == uow.orders.id_by_reference(made.reference)
+        # The channel's lines take the order's line numbers in turn, as far as it has lines.
+        assert [line.line_no for line in uow.channels.order_lines(channel_order_id)] == [1, None]
 
 
 def test_a_bad_signature_is_refused_and_nothing_is_stored(shop) -> None:

@@ -170,9 +170,12 @@ def apply_order(ctx: ServiceContext, channel: ChannelRecord, doc: ChannelOrder,
             lines=new_lines, channel=channel.name, external_id=doc.external_order_id, customer=doc.customer,
             customer_email=doc.customer_email, customer_external_id=doc.customer_external_id,
             ship_to=doc.ship_to, currency=doc.currency, allocate=later is None))
-        if later is not None:
-            later.defer(created.reference)
         order_id, numbers = created.id, list(range(1, len(new_lines) + 1))
+        if not created.created:  # made before under the channel's id, not by an import: as it is
+            with ctx.reading() as uow:
+                numbers = _given_lines(load_order(uow, order_id))
+        elif later is not None:
+            later.defer(created.reference)
     elif stamped_before(doc.updated_at, stored_stamp):
         return Outcome()
     elif later is not None and later.flush():  # the orders before this one first, as one at a time would

@@ -77,6 +77,7 @@ def create_order(
 class OrderKey:
     id: int
     reference: str
+    created: bool  # False: the order found by its channel and external id, as it is
 
 
 def create_order_key(ctx: ServiceContext, command: CreateOrder) -> OrderKey:
@@ -85,7 +86,9 @@ def create_order_key(ctx: ServiceContext, command: CreateOrder) -> OrderKey:
     written: dict[int, str] = {}
 
     def load(uow: UnitOfWork, order_id: int) -> OrderKey:
-        return OrderKey(order_id, written.get(order_id) or uow.orders.get(order_id).reference)
+        if order_id in written:
+            return OrderKey(order_id, written[order_id], created=True)
+        return OrderKey(order_id, uow.orders.get(order_id).reference, created=False)
 
     return _create(ctx, command, load, lambda key: AuditObject("sales_order", key.reference), None, written)
 
