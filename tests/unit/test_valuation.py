@@ -210,6 +210,10 @@ def test_the_valuation_report_gives_value_per_location_and_lot_and_ages_the_stoc
     assert [(b.label, b.quantity, b.value) for b in report.aging] == [
         ("0-30", D(10), D("60.00")), ("31-60", D(5), D("25.00")), ("61-90", 0, 0), ("91-180", 0, 0), ("181+", 0, 0)
     ]
+    oversold = valuation_report(when, [ItemPools(9, "SKU-9", fifo)], lot_quantities={(9, NY): {1: D(-1), 2: D(11)}})
+    assert [(p.location, p.lot, p.quantity, p.value) for p in oversold.positions] == [
+        (NY, None, D(10), D("60.00")), (LA, None, D(5), D("25.00"))
+    ]  # a lot below zero at NY takes no share: NY's pool stays one position
     specific = valuation_report(when, [ItemPools(9, "SKU-9", snapshot_at(SPECIFIC, when, moves))])
     assert [(p.location, p.lot, p.value) for p in specific.positions] == [
         (NY, 1, D("25.00")), (NY, 2, D("30.00")), (LA, 2, D("30.00"))

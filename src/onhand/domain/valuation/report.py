@@ -118,7 +118,10 @@ def valuation_report(
             if quantity == 0 and value == 0:
                 continue
             lots = (lot_quantities or {}).get((item.item_id, location))
-            if lot is None and lots and sum(lots.values(), ZERO) == quantity and quantity > 0:
+            # Shared by lot quantity; a lot oversold there (below zero) has no share to take:
+            # the pool then stays one position.
+            if lot is None and lots and sum(lots.values(), ZERO) == quantity and quantity > 0 \
+                    and all(amount >= 0 for amount in lots.values()):
                 codes = sorted(lots, key=lambda code: -1 if code is None else code)
                 shares = allocate(value, [lots[code] for code in codes], step=VALUE_STEP)
                 positions.extend(
