@@ -33,7 +33,8 @@ def test_the_worker_process_delivers_webhooks_and_stops_on_sigterm(database_url,
             deadline = time.monotonic() + 30
             while not shop.received and time.monotonic() < deadline and process.poll() is None:
                 time.sleep(0.02)
-            assert os.getpriority(os.PRIO_PROCESS, process.pid) == os.getpriority(os.PRIO_PROCESS, 0) + 3  # --nice
+            lowered = min(os.getpriority(os.PRIO_PROCESS, 0) + 3, 19)  # --nice 3 (19 is the lowest priority)
+            assert os.getpriority(os.PRIO_PROCESS, process.pid) == lowered
             process.send_signal(signal.SIGTERM)
             _out, err = process.communicate(timeout=30)
         finally:
