@@ -51,18 +51,17 @@ class Outcome:
         the order was `applied_here`, in this transaction, it is looked up again."""
         if self.imported is None:
             return
-        if applied_here:
-            found = None if self.imported.channel_order_id is None else (self.imported.channel_order_id,)
-        else:
+        channel_order_id = self.imported.channel_order_id
+        if not applied_here:
             found = uow.channels.order_of(channel_id, self.imported.external_order_id)
-        if found is None:
+            channel_order_id = found[0] if found is not None else None
+        if channel_order_id is None:
             channel_order_id = uow.channels.add_order({
                 "channel_id": channel_id, "external_order_id": self.imported.external_order_id,
                 "order_id": self.imported.order_id, "external_updated_at": self.imported.updated_at,
                 "created_at": now})
             uow.channels.add_order_lines(channel_order_id, list(self.imported.lines))
             return
-        channel_order_id = found[0]
         uow.channels.update_order(channel_order_id, external_updated_at=self.imported.updated_at)
         uow.channels.replace_order_lines(channel_order_id, list(self.imported.lines))
 
