@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
-from typing import Protocol, TypeVar
+from typing import Protocol, SupportsInt, TypeVar
 
 from onhand.domain.accounting.charts import ChartAccount
 from onhand.domain.accounting.journal import Journal
@@ -31,6 +31,7 @@ from onhand.services.ports.channels import ChannelGateways
 from onhand.services.ports.webhooks import WebhookPoster
 
 T = TypeVar("T")
+W = TypeVar("W", bound=SupportsInt)  # what a write gives its `load`: an id, or more
 MAX_ATTEMPTS = 5
 
 
@@ -125,8 +126,8 @@ def validate_idempotency_key(key: str | None) -> str | None:
 
 def run_write(
     ctx: ServiceContext,
-    work: Callable[[UnitOfWork], int],
-    load: Callable[[UnitOfWork, int], T],
+    work: Callable[[UnitOfWork], W],
+    load: Callable[[UnitOfWork, W | int], T],
     *,
     action: str,
     subject: Callable[[T], AuditObject],
@@ -134,7 +135,9 @@ def run_write(
     request: object | None = None,
     before: Callable[[UnitOfWork], object | None] | None = None,
 ) -> T:
-    """Run `work` in one write transaction and return `load` of the id it produced.
+    """Run `work` in one write transaction and return `load` of the id it produced (an int,
+    or what the write knows of its document, which `load` need not read again: `int()` of it
+    is the id).
 
     The audit entry names `subject(result)`; an update passes `before` (the record as it
     was, None if it did not exist yet, of the same kind as `load`'s) so that the entry holds
@@ -160,11 +163,11 @@ def run_write(
                     raise IdempotencyConflict(key)
                 return load(uow, resource_id)
         old = before(uow) if before is not None else None
-        resource_id = work(uow)
+        written = work(uow)
         if key:
-            uow.idempotency.add(scope, key, action=action, fingerprint=signature, resource_id=resource_id,
+            uow.idempotency.add(scope, key, action=action, fingerprint=signature, resource_id=int(written),
                                 at=now, expired_at=expired_at)
-        result = load(uow, resource_id)
+        result = load(uow, written)
         if old is not None:
             record_change(uow, now, action, subject(result), old, result)
         else:

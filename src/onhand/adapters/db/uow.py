@@ -168,7 +168,7 @@ class SqlUnitOfWork:
 
     @cached_property
     def shipments(self) -> ShipmentRepository:
-        return ShipmentRepository(self.connection)
+        return ShipmentRepository(self.connection, self.orders.packed)
 
     @cached_property
     def suppliers(self) -> SupplierRepository:

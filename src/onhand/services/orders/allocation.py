@@ -14,7 +14,7 @@ allocation when stock arrives, and re-allocation after a loss shrinks reservatio
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -32,8 +32,10 @@ from onhand.domain.orders.allocation import (
     plan_rest,
     qualifying_stock,
 )
+from onhand.domain.orders.records import SalesOrderLineRecord
 from onhand.domain.orders.routing import ShipTo
 from onhand.domain.orders.sales_orders import LineProgress, OrderStatus, order_status
+from onhand.domain.quantities import plain
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
@@ -48,7 +50,7 @@ def refresh_status(
     `status`) and `updated_at`, in one statement. `order` is the header read under the order's lock;
     `lines` its lines' progress when the caller already knows it."""
     if lines is None:
-        lines = [_progress(line) for line in stock_lines(uow.orders.lines(order.id))]
+        lines = [progress(line) for line in stock_lines(uow.orders.lines(order.id))]
     status = order_status(
         lines,
         cancelled=changes.get("cancelled_at", order.cancelled_at) is not None,
@@ -66,24 +68,30 @@ def stock_lines(lines: list[Any]) -> list[Any]:
     return [line for line in lines if line.item_kind != ItemKind.BUNDLE.value]
 
 
-def _progress(line: Any) -> LineProgress:
+def progress(line: Any) -> LineProgress:
     return LineProgress(
         ordered=line.quantity, reserved=line.reserved, picked=line.picked, shipped=line.shipped,
         returned=line.returned,
     )
 
 
-def allocate(uow: UnitOfWork, order_id: int, now: datetime, *, order: Any = None) -> None:
-    """Reserve what the order still needs. `order` is its header if the caller holds its lock."""
+def allocate(
+    uow: UnitOfWork, order_id: int, now: datetime, *, order: Any = None
+) -> list[SalesOrderLineRecord] | None:
+    """Reserve what the order still needs. `order` is its header if the caller holds its lock.
+
+    Returns the order's lines as they are now (None if it was cancelled meanwhile)."""
     # Whoever allocates holds the order: a receipt serving backorders and a user's
     # allocation must not both fill the same need.
     if order is None:
         order = uow.orders.locked(order_id)
     if order.cancelled_at is not None:  # cancelled while this transaction waited for the lock
-        return
-    lines = stock_lines(uow.orders.lines(order_id))
+        return None
+    every = uow.orders.lines(order_id)
+    lines = stock_lines(every)
     if any(line.reserved > 0 for line in lines) and _release_unusable(uow, order_id, now):
-        lines = stock_lines(uow.orders.lines(order_id))
+        every = uow.orders.lines(order_id)
+        lines = stock_lines(every)
     demands = [
         Demand(line.id, line.item_id, line.pinned_lot_id, line.location_id, need)
         for line in lines
@@ -96,12 +104,15 @@ def allocate(uow: UnitOfWork, order_id: int, now: datetime, *, order: Any = None
         changes["routing_note"] = note[:400]
     if order.allocated_at is None:
         changes["allocated_at"] = now
-    progress = [
+    after = [
         LineProgress(line.quantity, line.reserved + granted.get(line.id, ZERO), line.picked, line.shipped,
                      line.returned)
         for line in lines
     ]
-    refresh_status(uow, order, now, lines=progress, **changes)
+    refresh_status(uow, order, now, lines=after, **changes)
+    # As a read now would give them: what each line holds is only what it was granted more.
+    return [replace(line, reserved=plain(line.reserved + granted[line.id])) if line.id in granted else line
+            for line in every]
 
 
 def _reserve_for(

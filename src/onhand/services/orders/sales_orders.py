@@ -34,7 +34,7 @@ from onhand.services.limits import check_line_count
 from onhand.services.orders import allocation, backorders
 from onhand.services.orders.customers import customer_for_order
 from onhand.services.orders.lines import NewOrderLine, line_values, ship_to_values  # noqa: F401 (callers find it here)
-from onhand.services.orders.views import SalesOrderView, load_order, order_subject
+from onhand.services.orders.views import OrderNow, SalesOrderView, load_order, order_subject
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
@@ -85,7 +85,8 @@ def create_order_key(ctx: ServiceContext, command: CreateOrder) -> OrderKey:
     caller that does not show the order (a channel's import): nothing is read back."""
     written: dict[int, str] = {}
 
-    def load(uow: UnitOfWork, order_id: int) -> OrderKey:
+    def load(uow: UnitOfWork, order: int | OrderNow) -> OrderKey:
+        order_id = int(order)
         if order_id in written:
             return OrderKey(order_id, written[order_id], created=True)
         return OrderKey(order_id, uow.orders.get(order_id).reference, created=False)
@@ -93,7 +94,7 @@ def create_order_key(ctx: ServiceContext, command: CreateOrder) -> OrderKey:
     return _create(ctx, command, load, lambda key: AuditObject("sales_order", key.reference), None, written)
 
 
-def _create(ctx: ServiceContext, command: CreateOrder, load: Callable[[UnitOfWork, int], T],
+def _create(ctx: ServiceContext, command: CreateOrder, load: Callable[[UnitOfWork, int | OrderNow], T],
             subject: Callable[[T], AuditObject], idempotency_key: str | None, written: dict[int, str]) -> T:
     """`written`: the reference each order created here was given."""
     lines, reference, currency, exchange_rate = (
@@ -143,7 +144,9 @@ def _create(ctx: ServiceContext, command: CreateOrder, load: Callable[[UnitOfWor
             # Inserted by this transaction: the header is what was written (no need to read it back).
             record = SalesOrderRecord(id=order_id, **{**header, "reference": ref}, allocated_at=None,
                                       cancelled_at=None, routing_note=None, has_packages=False)
-            allocation.allocate(uow, order_id, now, order=record)
+            after = allocation.allocate(uow, order_id, now, order=record)
+            written[order_id] = ref
+            return OrderNow(order_id, after) if after is not None else order_id
         written[order_id] = ref
         return order_id
 
@@ -223,8 +226,8 @@ def allocate_order(
     def work(uow: UnitOfWork) -> int:
         order = locked_order(uow, reference)
         require_active(OrderStatus(order.status), order.reference)
-        allocation.allocate(uow, order.id, ctx.now(), order=order)
-        return int(order.id)
+        after = allocation.allocate(uow, order.id, ctx.now(), order=order)
+        return OrderNow(order.id, after) if after is not None else int(order.id)
 
     return run_write(ctx, work, load_order, action="allocate_order", subject=order_subject,
                      idempotency_key=idempotency_key, request=command)

@@ -15,6 +15,7 @@ from onhand.domain.catalog.lots import LotStatus, is_usable
 from onhand.domain.errors import Conflict, InvalidInput
 from onhand.domain.ledger.postings import MoveLine, PostingDraft, PostingKind
 from onhand.domain.orders.commands import PackOrder, ShipLine, ShipOrder
+from onhand.domain.orders.records import SalesOrderLineRecord
 from onhand.domain.orders.sales_orders import OrderStatus, require_active
 from onhand.domain.quantities import MAX_QUANTITY, non_negative_quantity, parse_decimal, positive_quantity
 from onhand.services import resolve
@@ -23,7 +24,7 @@ from onhand.services.ledger.postings import post
 from onhand.services.limits import check_line_count
 from onhand.services.orders import allocation, serials
 from onhand.services.orders.sales_orders import locked_order
-from onhand.services.orders.views import SalesOrderView, load_order, order_subject
+from onhand.services.orders.views import OrderNow, SalesOrderView, load_order, order_subject
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
@@ -149,8 +150,7 @@ def ship_order(
             if not wanted:
                 raise Conflict(f"order: {order.reference} has nothing reserved to ship")
         serials.require_confirmed(uow, order, by_no, wanted, fields)
-        _ship(uow, order, by_no, wanted, packed, ctx.now(), first=named)
-        return int(order.id)
+        return OrderNow(order.id, _ship(uow, order, by_no, wanted, packed, ctx.now(), first=named))
 
     return run_write(ctx, work, load_order, action="ship_order", subject=order_subject,
                      idempotency_key=idempotency_key, request=command)
@@ -172,12 +172,16 @@ def ship_if_covered(uow: UnitOfWork, order: Any, now: Any) -> bool:
 def _ship(
     uow: UnitOfWork, order: Any, by_no: dict[int, Any], wanted: dict[int, Decimal],
     packed: dict[int, dict[int, Decimal]], now: Any, *, first: set[int] | frozenset[int] = frozenset(),
-) -> None:
+) -> list[SalesOrderLineRecord]:
+    """Post the shipment; returns the order's lines as they are after it."""
     _require_reserved(by_no, wanted)
     posting_id, shipped = _post_shipment(uow, order, dict(wanted), now, first)
     shipment_id = uow.shipments.add_shipment(order.id, posting_id, shipped, now)
     uow.shipments.mark_shipped(_packages_covered(packed, wanted), shipment_id)
-    allocation.refresh_status(uow, order, now)
+    after = uow.orders.lines(order.id)
+    allocation.refresh_status(uow, order, now, lines=[allocation.progress(line)
+                                                       for line in allocation.stock_lines(after)])
+    return after
 
 
 def _packed_unshipped(uow: UnitOfWork, order: Any) -> dict[int, dict[int, Decimal]]:

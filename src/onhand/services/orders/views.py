@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from onhand.domain.audit import AuditObject
 from onhand.domain.catalog.items import ItemKind
 from onhand.domain.errors import NotFound
+from onhand.domain.orders.records import SalesOrderLineRecord, SalesOrderRecord
 from onhand.domain.orders.sales_orders import LineProgress, kit_progress
 from onhand.domain.orders.views import (
     OrderLineView,
@@ -29,11 +31,30 @@ def order_subject(order: SalesOrderView) -> AuditObject:
     return AuditObject("sales_order", order.reference)
 
 
-def load_order(uow: UnitOfWork, order_id: int) -> SalesOrderView:
-    order = uow.orders.get(order_id)
-    if order is None:
+@dataclass(frozen=True)
+class OrderNow:
+    """What a write leaves of an order: its id, and its lines as read or made after its
+    last change, so its view need not read them again."""
+
+    id: int
+    lines: list[SalesOrderLineRecord]
+
+    def __int__(self) -> int:
+        return self.id
+
+
+def load_order(uow: UnitOfWork, order: int | OrderNow) -> SalesOrderView:
+    """The order's view; its header as this transaction holds it (`orders.get`)."""
+    order_id = int(order)
+    header = uow.orders.get(order_id)
+    if header is None:
         raise NotFound("sales order", str(order_id), "order")
-    rows = uow.orders.lines(order_id)
+    rows = order.lines if isinstance(order, OrderNow) else uow.orders.lines(order_id)
+    return _view(uow, header, rows)
+
+
+def _view(uow: UnitOfWork, order: SalesOrderRecord, rows: list[SalesOrderLineRecord]) -> SalesOrderView:
+    order_id = order.id
     # Only what the order has is read: a new order costs two statements.
     held: dict[int, list[ReservationView]] = {}
     if any(line.reserved > 0 for line in rows):
@@ -83,6 +104,7 @@ def load_order(uow: UnitOfWork, order_id: int) -> SalesOrderView:
 # callers elsewhere keep importing them from this module.
 __all__ = [
     "OrderLineView",
+    "OrderNow",
     "PackageView",
     "ReservationView",
     "ReturnLineView",

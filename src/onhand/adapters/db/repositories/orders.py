@@ -3,11 +3,13 @@ shipments and returns (never a counter kept by hand)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, exists, func, insert, select, type_coerce, update
+from sqlalchemy.types import TypeDecorator
 
 from onhand.adapters.db.hot import Hot
 from onhand.adapters.db.repositories.publishing import Publish, ignore, status_changes
@@ -112,20 +114,50 @@ def _header(row: Any) -> SalesOrderRecord:
     return SalesOrderRecord(**{**row._mapping, "has_packages": bool(row.has_packages)})
 
 
-def _header_or_none(row: Any) -> SalesOrderRecord | None:
-    return None if row is None else _header(row)
+def _as_stored(values: dict[str, Any], dialect: Any) -> dict[str, Any]:
+    """`values` of header columns as a read of them would give them back (aware UTC times,
+    quantities in their shortest form): through each column type's own conversions."""
+    stored = {}
+    for name, value in values.items():
+        kind = sales_orders.c[name].type
+        if value is not None and isinstance(kind, TypeDecorator):
+            value = kind.process_result_value(kind.process_bind_param(value, dialect), dialect)
+        stored[name] = value
+    return stored
+
+
+_EMPTY_HEADER = {column.name: None for column in sales_orders.c}
 
 
 class OrderRepository:
+    """Remembers the headers this transaction locked or wrote, kept as it changes them: no
+    one else can change them until it ends (row locks on PostgreSQL; on SQLite writers take
+    turns), so reading one again, and the status an update replaces, cost no statement.
+    The unit of work is the scope: a request rolled back to its savepoint leaves with its own."""
+
     def __init__(self, conn: Connection, publish: Publish = ignore) -> None:
         self._conn = conn
         self._publish = publish
+        self._held: dict[int, SalesOrderRecord] = {}
+
+    def _hold(self, row: Any) -> SalesOrderRecord | None:
+        if row is None:
+            return None
+        header = self._held[row.id] = _header(row)
+        return header
 
     def add(self, values: dict[str, Any], lines: list[dict[str, Any]]) -> int:
         order_id = int(_ADD_ORDER.one(self._conn, values).id)
         self.add_lines(order_id, lines)
+        stored = _as_stored(values, self._conn.dialect)
+        self._held[order_id] = SalesOrderRecord(**{**_EMPTY_HEADER, **stored, "id": order_id, "has_packages": False})
         self._publish(OrderStatusChanged(order_id, str(values["status"]), None))
         return order_id
+
+    def packed(self, order_id: int) -> None:
+        """A package was added to the order (its header's `has_packages`)."""
+        if order_id in self._held:
+            self._held[order_id] = replace(self._held[order_id], has_packages=True)
 
     def add_lines(self, order_id: int, lines: list[dict[str, Any]]) -> None:
         if lines:
@@ -147,33 +179,45 @@ class OrderRepository:
         return int(self._conn.execute(query).scalar_one())
 
     def set_rate_in_currency(self, currency: str, rate: Decimal) -> None:
+        self._held.clear()
         self._conn.execute(update(sales_orders).where(sales_orders.c.currency == currency).values(exchange_rate=rate))
 
     def locked(self, order_id: int) -> SalesOrderRecord | None:
         """The order's header, locked for this transaction (PostgreSQL row lock; SQLite
         writers are serial) and read after the lock was granted."""
-        return _header_or_none(_LOCKED.first(self._conn, {"order_key": order_id}))
+        return self._hold(_LOCKED.first(self._conn, {"order_key": order_id}))
 
     def locked_by_reference(self, reference: str) -> SalesOrderRecord | None:
-        return _header_or_none(_LOCKED_BY_REFERENCE.first(self._conn, {"reference": reference}))
+        return self._hold(_LOCKED_BY_REFERENCE.first(self._conn, {"reference": reference}))
 
     def locked_by_references(self, references: list[str]) -> list[SalesOrderRecord]:
         """The headers of these orders (those that exist), oldest first, locked."""
-        return [_header(row) for row in self._conn.execute(_LOCKED_BY_REFERENCES, {"references": references})]
+        rows = self._conn.execute(_LOCKED_BY_REFERENCES, {"references": references})
+        return [header for row in rows if (header := self._hold(row)) is not None]
 
     def update_many(self, changes: list[dict[str, Any]]) -> None:
         """Several orders' changes in one statement: each dict holds `order_key` and the
         same columns."""
         if not changes:
             return
-        moved = status_changes(self._conn, sales_orders, [(c["order_key"], c.get("status")) for c in changes])
+        known = {order_id: header.status for order_id, header in self._held.items()}
+        moved = status_changes(self._conn, sales_orders, [(c["order_key"], c.get("status")) for c in changes],
+                               known=known)
         _UPDATE_ORDER.many(self._conn, changes)
+        for change in changes:
+            if (order_id := change["order_key"]) in self._held:
+                values = {name: value for name, value in change.items() if name != "order_key"}
+                self._held[order_id] = replace(self._held[order_id], **_as_stored(values, self._conn.dialect))
         for order_id, status, previous in moved:
             self._publish(OrderStatusChanged(order_id, status, previous))
 
     def get(self, order_id: int) -> SalesOrderRecord | None:
-        """The header, with `has_packages`."""
-        return _header_or_none(_GET.first(self._conn, {"order_key": order_id}))
+        """The header, with `has_packages`: as held when this transaction locked or wrote it."""
+        held = self._held.get(order_id)
+        if held is not None:
+            return held
+        row = _GET.first(self._conn, {"order_key": order_id})
+        return None if row is None else _header(row)
 
     def id_by_reference(self, reference: str) -> int | None:
         row = _BY_REFERENCE.first(self._conn, {"reference": reference})

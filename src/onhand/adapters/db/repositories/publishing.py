@@ -8,7 +8,7 @@ and none has to know the feed exists.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from typing import Any
 
@@ -24,15 +24,20 @@ def ignore(event: object) -> None:
 
 
 def status_changes(
-    conn: Connection, table: Table, wanted: Iterable[tuple[int, Any]]
+    conn: Connection, table: Table, wanted: Iterable[tuple[int, Any]], *, known: Mapping[int, str] | None = None
 ) -> list[tuple[int, str, str | None]]:
     """(id, new status, status now) of each row whose status the update would change;
-    read before the update (in the writer's transaction, under its row lock)."""
+    read before the update (in the writer's transaction, under its row lock), but for the
+    rows whose status now the writer `known`s (it holds their lock)."""
     new = {row_id: str(status) for row_id, status in wanted if status is not None}
     if not new:
         return []
-    rows = _statuses(table).rows(conn, {"ids": sorted(new)})
-    return [(row_id, new[row_id], status) for row_id, status in rows if status != new[row_id]]
+    known = known or {}
+    rows = [(row_id, known[row_id]) for row_id in new if row_id in known]
+    unknown = sorted(row_id for row_id in new if row_id not in known)
+    if unknown:
+        rows += _statuses(table).rows(conn, {"ids": unknown})
+    return [(row_id, new[row_id], status) for row_id, status in sorted(rows) if status != new[row_id]]
 
 
 @cache  # built once per table, not at every update

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -79,8 +80,9 @@ _RETURNS = (
 
 
 class ShipmentRepository:
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, packed: Callable[[int], None] = lambda order_id: None) -> None:
         self._conn = conn
+        self._packed = packed  # told each order a package is added to (its header says so)
 
     # --- packages ------------------------------------------------------------------
 
@@ -91,6 +93,7 @@ class ShipmentRepository:
             insert(package_contents),
             [{"package_id": package_id, "order_line_id": line, "quantity": q} for line, q in contents.items()],
         )
+        self._packed(order_id)
         return package_id
 
     def packed_unshipped(self, order_id: int) -> dict[int, dict[int, Decimal]]:

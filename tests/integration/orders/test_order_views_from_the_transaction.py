@@ -1,0 +1,100 @@
+"""An order write's answer is built from what its transaction holds (the header it locked
+or wrote, the lines it read after its last change), not read back: it must equal, field
+for field and in the same form, the order as read from the database afterwards."""
+
+from __future__ import annotations
+
+from datetime import timedelta, timezone
+from decimal import Decimal
+
+from sqlalchemy import event
+
+from onhand import services
+from onhand.domain.assemblies.commands import ComponentLine, SetBundleComponents
+from onhand.domain.orders.commands import (
+    ConfirmPick,
+    CreateOrder,
+    OrderAction,
+    PackageSpec,
+    PackOrder,
+    PickConfirmation,
+    ShipLineFrom,
+    ShipOrder,
+    UpdateOrder,
+)
+from onhand.services.orders.sales_orders import NewOrderLine
+from onhand.services.orders.views import ShipTo
+from tests.integration.helpers import add_item, add_place, adjust
+
+
+def as_read(onhand, view):
+    assert repr(view) == repr(services.sales_orders.get_order(onhand, view.reference))
+    return view
+
+
+def test_every_order_write_answers_the_order_as_read_back(onhand, clock) -> None:
+    # A clock in another zone, to the microsecond: the stored times come back in UTC.
+    clock.current = clock.current.astimezone(timezone(timedelta(hours=-7))).replace(microsecond=654321)
+    add_place(onhand, "NY")
+    add_place(onhand, "LA")
+    add_item(onhand, "TEA", unit="kg", tracking="lot")
+    add_item(onhand, "MUG")
+    add_item(onhand, "KIT", kind="bundle")
+    services.bundles.set_components(onhand, SetBundleComponents(
+        "KIT", components=[ComponentLine("MUG", 1), ComponentLine("TEA", Decimal("0.25"))]))
+    adjust(onhand, "NY", "TEA", Decimal("1.5"), lot="L-1")
+    adjust(onhand, "LA", "TEA", Decimal("4"), lot="L-2")
+    adjust(onhand, "NY", "MUG", 5)
+    adjust(onhand, "LA", "MUG", 5)
+
+    made = as_read(onhand, services.sales_orders.create_order(onhand, CreateOrder(
+        lines=[NewOrderLine("TEA", Decimal("2.750"), unit_price=Decimal("4.10")), NewOrderLine("KIT", 2)],
+        customer="Ada", currency="EUR", exchange_rate=Decimal("1.082500"),
+        ship_to=ShipTo(name="Ada", city="Boston", country="us", latitude=42.36, longitude=-71.06),
+        allocate=True)))
+    assert made.status in {"allocated", "backordered"} and made.lines[0].reserved == Decimal("2.75")
+    assert str(made.lines[0].reserved) == "2.75" and made.updated_at.tzinfo is not None
+    clock.advance(seconds=1.5)
+    plain = as_read(onhand, services.sales_orders.create_order(onhand, CreateOrder(
+        lines=[NewOrderLine("MUG", 1, location="LA")], reference="SO-PLAIN")))
+    as_read(onhand, services.sales_orders.allocate_order(onhand, OrderAction(plain.reference)))
+    clock.advance(minutes=3)
+    as_read(onhand, services.sales_orders.update_order(onhand, UpdateOrder(
+        plain.reference, ship_to=ShipTo(city="Denver", country="US"))))
+    as_read(onhand, services.sales_orders.ship_line_from(onhand, ShipLineFrom(plain.reference, 1, "NY")))
+    mug = next(line for line in made.lines if line.sku == "MUG")
+    picked = as_read(onhand, services.picking.confirm_pick(onhand, ConfirmPick(
+        made.reference, picks=[PickConfirmation("MUG", mug.reservations[0].location, Decimal(1))])))
+    as_read(onhand, services.shipping.pack_order(onhand, PackOrder(made.reference, packages=[
+        PackageSpec(contents=((mug.line_no, Decimal(1)),), carrier="UPS", weight_kg=Decimal("0.5"))])))
+    clock.advance(hours=1)
+    shipped = as_read(onhand, services.shipping.ship_order(onhand, ShipOrder(made.reference)))
+    assert shipped.shipments and shipped.packages and picked.lines
+    as_read(onhand, services.shipping.ship_order(onhand, ShipOrder(plain.reference)))
+    as_read(onhand, services.sales_orders.cancel_order(onhand, OrderAction(made.reference)))
+
+
+def test_an_order_write_reads_neither_its_header_nor_its_status_back(onhand) -> None:
+    add_place(onhand, "NY")
+    add_item(onhand, "MUG")
+    adjust(onhand, "NY", "MUG", 5)
+    made = services.sales_orders.create_order(onhand, CreateOrder(lines=[NewOrderLine("MUG", 2)]))
+    seen: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args) -> None:
+        seen.append(" ".join(statement.split()))
+
+    event.listen(onhand.engine, "before_cursor_execute", note)
+    try:
+        allocated = services.sales_orders.allocate_order(onhand, OrderAction(made.reference))
+        shipped = services.shipping.ship_order(onhand, ShipOrder(made.reference))
+    finally:
+        event.remove(onhand.engine, "before_cursor_execute", note)
+    as_read(onhand, shipped)
+    assert allocated.status == "allocated" and shipped.status == "shipped"
+    headers = [s for s in seen if s.startswith("SELECT sales_orders.")]
+    lines = [s for s in seen if s.startswith("SELECT sales_order_lines.")]
+    # Per call the header once, under its lock, and neither its status nor it again after
+    # the change; the lines once before the change, and once after a shipment.
+    assert len(headers) == 2 and all("sales_orders.reference = " in s for s in headers), headers
+    assert len(lines) == 3, lines
