@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from onhand.adapters.accounting.exports import JournalExporter, journal_exporters
 from onhand.adapters.accounting.sdks import LazyPushers, load
 from onhand.adapters.channels.gateways import ChannelAdapters
+from onhand.adapters.db import wal_checkpoints
 from onhand.adapters.db.engine import make_engine
 from onhand.adapters.db.group_commit import WINDOW_S, GroupWriter
 from onhand.adapters.db.migrate import upgrade
@@ -228,15 +229,31 @@ class Onhand:
 @contextmanager
 def serving(onhand: Onhand) -> Iterator[Onhand]:
     """The Onhand a server hands its requests while the block runs: its writes group-committed
-    (`Onhand.grouping_writes`) when ONHAND_GROUP_COMMIT is on, or unset on SQLite. PostgreSQL
+    (`Onhand.grouping_writes`) when ONHAND_GROUP_COMMIT is on, or unset on SQLite, and on
+    SQLite its WAL checkpoints in the background (`checkpoints_in_background`). PostgreSQL
     runs concurrent transactions side by side, which a few group writers were measured to
     serialize at a cost (benchmarks/README.md, "HTTP adjustments")."""
-    chosen = Settings.from_env(str(onhand.engine.url)).group_commit
-    if not (chosen if chosen is not None else onhand.engine.dialect.name == "sqlite"):
-        yield onhand
+    with checkpoints_in_background(onhand.engine):
+        chosen = Settings.from_env(str(onhand.engine.url)).group_commit
+        if not (chosen if chosen is not None else onhand.engine.dialect.name == "sqlite"):
+            yield onhand
+            return
+        with onhand.grouping_writes() as grouped:
+            yield grouped
+
+
+@contextmanager
+def checkpoints_in_background(engine: Engine) -> Iterator[None]:
+    """On a SQLite database file, its WAL checkpoints run in a thread of their own while the
+    block runs, not in the commits of the requests (adapters/db/wal_checkpoints.py)."""
+    if not wal_checkpoints.on_a_file(engine):
+        yield
         return
-    with onhand.grouping_writes() as grouped:
-        yield grouped
+    checkpoints = wal_checkpoints.WalCheckpoints(engine).start()
+    try:
+        yield
+    finally:
+        checkpoints.close()
 
 
 def open_onhand(
