@@ -88,21 +88,43 @@ def wait_until_started(process: subprocess.Popen, log: Path, processes: int) -> 
         time.sleep(0.2)
 
 
-@needs_postgres
-@on_postgres
-def test_serve_with_two_processes_answers_from_both_and_stops_them_all_on_sigterm(database_url, onhand, tmp_path):
-    secret = services.keys.create_api_key(onhand, CreateApiKey(name="reader", role="viewer")).secret
-    port = free_port()
+def start_serving(database_url: str, port: int, log: Path) -> subprocess.Popen:
+    """`onhand serve --processes 2` on `database_url` as a process of its own, once both
+    server processes are ready."""
     env = {**os.environ, "NO_COLOR": "1"}
     env.pop("ONHAND_DATABASE_URL", None)
-    log = tmp_path / "serve.log"
     with log.open("w") as written:
         process = subprocess.Popen(
             [installed_script(), "--database-url", database_url, "serve", "--port", str(port), "--processes", "2"],
             stdout=written, stderr=subprocess.STDOUT, env=env)
     try:
-        url = f"http://127.0.0.1:{port}"
         wait_until_started(process, log, 2)
+    except BaseException:
+        stop(process)
+        raise
+    return process
+
+
+def stop(process: subprocess.Popen) -> None:
+    """SIGTERM (its children stop with it), SIGKILL only if that fails."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@needs_postgres
+@on_postgres
+def test_serve_with_two_processes_answers_from_both_and_stops_them_all_on_sigterm(database_url, onhand, tmp_path):
+    secret = services.keys.create_api_key(onhand, CreateApiKey(name="reader", role="viewer")).secret
+    port = free_port()
+    log = tmp_path / "serve.log"
+    process = start_serving(database_url, port, log)
+    try:
+        url = f"http://127.0.0.1:{port}"
         stock = httpx.get(f"{url}/api/v1/stock", headers={"Authorization": f"Bearer {secret}"}, timeout=10)
         assert stock.status_code == 200, stock.text
         assert httpx.get(f"{url}/api/v1/stock", timeout=10).status_code == 401
@@ -117,12 +139,33 @@ def test_serve_with_two_processes_answers_from_both_and_stops_them_all_on_sigter
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=60) == 0, log.read_text()
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+        stop(process)
     assert not [pid for pid in answered if Path(f"/proc/{pid}").exists()]  # every server process is gone
     with pytest.raises(httpx.TransportError):
         httpx.get(f"{url}/healthz", timeout=5)
+
+
+@needs_postgres
+@on_postgres
+def test_server_processes_stop_by_themselves_when_their_parent_is_killed(database_url, tmp_path):
+    port = free_port()
+    process = start_serving(database_url, port, tmp_path / "serve.log")
+    serving = children(process.pid)
+    try:
+        assert serving
+        process.kill()  # SIGKILL: the parent cannot pass anything on
+        process.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while any(Path(f"/proc/{pid}").exists() for pid in serving) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        left = [pid for pid in serving if Path(f"/proc/{pid}").exists()]
+    finally:
+        stop(process)
+    for pid in left:  # not to leave them behind when the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert left == []
+    with pytest.raises(httpx.TransportError):
+        httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
 
 
 @on_sqlite

@@ -5,7 +5,9 @@ supervisor (`uvicorn.supervisors.Multiprocess`): SIGINT or SIGTERM to the parent
 all and waits for them; a child that dies is replaced. The children are spawned, not
 forked: each is a fresh interpreter that opens its own engine when it builds its app
 (`app_on`), so no connection pool crosses a process boundary. They serve nothing else: the
-in-process worker, when asked for, runs in the parent, once.
+in-process worker, when asked for, runs in the parent, once. A child whose parent is gone
+(killed with SIGKILL, which it cannot pass on) stops itself within a second or two rather
+than serve on, unsupervised, on the port.
 
 Only for PostgreSQL: SQLite has one writer at a time, and its group commit (one writer
 thread collecting the writes of every request) lives in one process.
@@ -15,6 +17,10 @@ from __future__ import annotations
 
 import copy
 import functools
+import os
+import signal
+import threading
+import time
 from typing import Any
 
 import typer
@@ -24,6 +30,7 @@ SQLITE_REFUSAL = ("SQLite has one writer at a time and its group commit lives in
                   "by one process; more than one needs PostgreSQL")
 # The app's own request log (onhand.api.requests) on stderr, as `run_server` has it through
 # logging.basicConfig; uvicorn's loggers keep uvicorn's format.
+ORPHAN_POLL_S = 1.0
 _ROOT_LOG = {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
 
 
@@ -51,18 +58,32 @@ def log_config() -> dict[str, Any]:
     return config
 
 
+def app_in_child(database_url: str, parent: int) -> Any:
+    """What each child builds once it has started: the app on its own engine, and a watch
+    that stops the child (as the supervisor's SIGTERM would) if `parent` is gone."""
+    from onhand.entrypoints.api.app import app_on
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(ORPHAN_POLL_S)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="onhand-parent-watch", daemon=True).start()
+    return app_on(database_url)
+
+
 def run_processes(database_url: str, host: str, port: int, processes: int) -> None:
     """Serve the HTTP API on `database_url` from `processes` children until SIGINT or SIGTERM."""
     # Imported here: the CLI starts fast and works without the web stack loaded.
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
-    from onhand.entrypoints.api.app import SERVER_OPTIONS, app_on
+    from onhand.entrypoints.api.app import SERVER_OPTIONS
 
     config = uvicorn.Config(
         # Built in each child (a partial of a module's function pickles; an app would not).
-        functools.partial(app_on, database_url), factory=True, host=host, port=port, workers=processes,
-        access_log=False, log_config=log_config(), **SERVER_OPTIONS,
+        functools.partial(app_in_child, database_url, os.getpid()), factory=True, host=host, port=port,
+        workers=processes, access_log=False, log_config=log_config(), **SERVER_OPTIONS,
     )
     listening = config.bind_socket()
     try:
