@@ -1,18 +1,27 @@
-"""Benchmark of adjustments through the HTTP API, many clients at once (issue 18, group commit).
+"""Benchmark of adjustments and orders through the HTTP API, many clients at once (issue 18).
 
-    python -m benchmarks.http [--scale 1] [--database-url URL] [--postgres URL] [--seed N]
+    python -m benchmarks.http [--scale 1] [--database-url URL] [--postgres URL] [--processes N] [--seed N]
 
 H1  3,000 adjustments (at scale 1) sent by 32 concurrent clients over keep-alive
-    connections to the real HTTP server (uvicorn serving `create_app`, as `onhand serve`
-    does), `POST /api/v1/adjustments`, each +1 or −1 of a random SKU at a random warehouse
-    with an Idempotency-Key of its own; once with a transaction per write
-    (ONHAND_GROUP_COMMIT=off) and once with the writes group-committed (one writer,
-    `--window-ms`), on the same database, one after the other. Timed: each answer (p50,
-    p95, p99), the throughput from the first request to the last answer, and the CPU per
-    adjustment of the server's process and of the clients' (the steadiest figures on a shared
-    machine). The clients run in a process of their own (`http_clients.py`), as real ones
-    do; the server freezes its start-up heap as `onhand serve` does. Every answer must be a 201.
-Checks, untimed: the stock report equals what the clients posted, and `verify` passes.
+    connections to the real HTTP server, `POST /api/v1/adjustments`, each +1 or −1 of a
+    random SKU at a random warehouse with an Idempotency-Key of its own.
+H2  3,000 orders the same way, `POST /api/v1/orders` with `"allocate": true`: one line of
+    1–3 units of a random SKU, shipped from a random warehouse (the line's location), each
+    with its own Idempotency-Key.
+
+Both once with a transaction per write (ONHAND_GROUP_COMMIT=off) and once with the writes
+group-committed (`--window-ms`), on the same database, one after the other. The server is
+uvicorn serving `create_app` in this process as `onhand serve` does with one process; on
+PostgreSQL with `--processes N` over 1 it is `onhand serve --processes N` (each server
+process group-committing on its own in the second mode, at the default window). Timed: each
+answer (p50, p95, p99), the throughput from the first request to the last answer, and the
+CPU per request of the server (how it was counted is printed: this process's, or summed
+over the server's processes) and of the clients' (the steadiest figures on a shared
+machine). The clients run in a process of their own (`http_clients.py`), as real ones do.
+Every answer must be a 201.
+Checks, untimed: the stock report's on hand equals what H1 posted; every order answered
+201 is allocated and the reserved quantities equal what those orders took (nothing
+oversold); `verify` passes.
 
 Beside the figures: the load average, and the raw `sqlite3` calibration loop
 (`raw_loop.py`) run in the same minute, so runs on a busy, shared machine can be compared
@@ -25,13 +34,13 @@ import argparse
 import json
 import random
 import sys
-import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal
 
-from benchmarks import http_clients
+from benchmarks import http_clients, http_servers
 from benchmarks.cli import add_run_options, check_scale, run_on_each_database, say
 from benchmarks.raw_loop import raw_loop
 from benchmarks.timing import percentile
@@ -41,16 +50,23 @@ from onhand.bootstrap import Onhand, open_onhand
 from onhand.domain.access.commands import CreateApiKey
 from onhand.domain.catalog.commands import CreateItem, CreateLocation
 from onhand.domain.ledger.commands import PostAdjustment
-from onhand.entrypoints.api.app import create_app
-from onhand.entrypoints.heap import freeze_start_up_heap
-from onhand.entrypoints.start_up import warm_up
 from onhand.services.ledger.postings import StockLine
 
 ADJUSTMENTS = 3000
+ORDERS = 3000
 CLIENTS = 32
 SKUS = 50
 WAREHOUSES = ("WH-1", "WH-2", "WH-3", "WH-4")
-START = 1000  # units of every SKU at every warehouse, so a −1 is never short
+START = 1000  # units of every SKU at every warehouse: a −1 or an order of 3 is never short
+MAX_PROCESSES = 32
+Book = Counter[tuple[str, str]]  # (SKU, warehouse) → units
+
+
+@dataclass(frozen=True)
+class Mode:
+    name: str  # as printed
+    prefix: str  # of idempotency keys and order references
+    window: float | None  # group commit's window; None: a transaction per write
 
 
 def setup(onhand: Onhand) -> str:
@@ -65,81 +81,115 @@ def setup(onhand: Onhand) -> str:
 
 
 @contextmanager
-def served(onhand: Onhand, window: float | None) -> Iterator[str]:
-    """The API on `onhand` served by uvicorn; writes group-committed with this window (None: not)."""
-    from tests.e2e.conftest import serve_api
-
-    writer = onhand.group_writer(window=window) if window is not None else None
-    target = onhand.writing_through(writer) if writer is not None else onhand
-    try:
-        app = create_app(target)
-        warm_up(app)  # as `onhand serve` does before its first request
-        with serve_api(app, lifespan="off") as url:
-            yield url
-    finally:
-        if writer is not None:
-            writer.close()
+def served(onhand: Onhand, url: str, mode: Mode, processes: int) -> Iterator[http_servers.Server]:
+    if processes == 1:
+        with http_servers.in_process(onhand, mode.window) as server:
+            yield server
+        return
+    with http_servers.server_processes(url, processes, group_commit="off" if mode.window is None else "on") as server:
+        yield server
 
 
-def run_mode(onhand: Onhand, secret: str, window: float | None, count: int, rng: random.Random,
-             book: Counter[tuple[str, str]]) -> bool:
-    grouped = window is not None
-    mode = f"group commit ({window * 1000:g} ms window)" if window is not None else "a transaction per write"
-    requests = []
-    for n in range(count):
-        sku, place, quantity = f"SKU-{rng.randrange(SKUS)}", rng.choice(WAREHOUSES), rng.choice((1, -1))
-        requests.append((f"{'g' if grouped else 't'}-{n}", sku, place, quantity))
-    plan = [("/api/v1/adjustments",
-             {"Authorization": f"Bearer {secret}", "Idempotency-Key": key, "Content-Type": "application/json"},
+def headers(secret: str, key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {secret}", "Idempotency-Key": key, "Content-Type": "application/json"}
+
+
+def adjustments(secret: str, mode: Mode, count: int, rng: random.Random) -> tuple[list, list[tuple[str, str, int]]]:
+    """H1's requests, and each one's (SKU, warehouse, quantity)."""
+    lines = [(f"SKU-{rng.randrange(SKUS)}", rng.choice(WAREHOUSES), rng.choice((1, -1))) for _ in range(count)]
+    plan = [("/api/v1/adjustments", headers(secret, f"{mode.prefix}-a-{n}"),
              json.dumps({"location": place, "reason": "found" if quantity > 0 else "lost",
                          "lines": [{"sku": sku, "quantity": str(quantity)}]}))
-            for key, sku, place, quantity in requests]
-    with served(onhand, window) as url:
-        freeze_start_up_heap()  # as `onhand serve` does once its app is built
-        cpu = time.process_time()
-        result = http_clients.run(url, CLIENTS, plan)
-        cpu = time.process_time() - cpu
-    answers = [(ms, status) for ms, status in result["answers"]]
+            for n, (sku, place, quantity) in enumerate(lines)]
+    return plan, lines
+
+
+def orders(secret: str, mode: Mode, count: int, rng: random.Random) -> tuple[list, list[tuple[str, str, int]]]:
+    """H2's requests (an order allocated as it is made), and each one's (SKU, warehouse, quantity)."""
+    lines = [(f"SKU-{rng.randrange(SKUS)}", rng.choice(WAREHOUSES), rng.randint(1, 3)) for _ in range(count)]
+    plan = [("/api/v1/orders", headers(secret, f"{mode.prefix}-o-{n}"),
+             json.dumps({"reference": f"H2-{mode.prefix}-{n}", "allocate": True,
+                         "lines": [{"sku": sku, "quantity": str(quantity), "location": place}]}))
+            for n, (sku, place, quantity) in enumerate(lines)]
+    return plan, lines
+
+
+def timed(server: http_servers.Server, workload: str, noun: str, mode: Mode, plan: list) -> list[int]:
+    """Send `plan` from CLIENTS clients, print the workload's line; each answer's status."""
+    cpu = server.cpu_seconds()
+    result = http_clients.run(server.url, CLIENTS, plan)
+    cpu = server.cpu_seconds() - cpu
+    count = len(plan)
     seconds = result["last_answer"] - result["began"]
-    times = [ms for ms, _status in answers]
-    server_errors = sum(1 for _ms, status in answers if status >= 500)
-    not_created = sum(1 for _ms, status in answers if status != 201)
-    for (_key, sku, place, quantity), (_ms, status) in zip(requests, answers, strict=True):
-        if status == 201:
-            book[(sku, place)] += quantity
-    say(f"H1 {mode}: {count} adjustments by {CLIENTS} clients in {seconds:.2f} s = {count / seconds:.0f}/s; "
+    times = [ms for ms, _status in result["answers"]]
+    statuses = [status for _ms, status in result["answers"]]
+    server_errors = sum(1 for status in statuses if status >= 500)
+    not_created = sum(1 for status in statuses if status != 201)
+    say(f"{workload} {mode.name}: {count} {noun} by {CLIENTS} clients in {seconds:.2f} s = {count / seconds:.0f}/s; "
         f"p50 {percentile(times, 0.5):.1f} ms, p95 {percentile(times, 0.95):.1f} ms, "
         f"p99 {percentile(times, 0.99):.1f} ms; {server_errors} 5xx, {not_created} not 201; "
-        f"CPU per adjustment {cpu / count * 1000:.2f} ms in the server, "
+        f"CPU per request {cpu / count * 1000:.2f} ms in the server ({server.counted}), "
         f"{result['cpu_seconds'] / count * 1000:.2f} ms in the clients' process")
-    return not_created == 0
+    return statuses
 
 
-def books_agree(onhand: Onhand, book: Counter[tuple[str, str]]) -> bool:
+def run_mode(onhand: Onhand, url: str, secret: str, mode: Mode, *, scale: float, processes: int,
+             rng: random.Random, posted: Book, reserved: Book) -> bool:
+    """H1 then H2 in one mode, on one server; what the 201s posted and reserved is added to the books."""
+    h1, h1_lines = adjustments(secret, mode, max(CLIENTS, round(ADJUSTMENTS * scale)), rng)
+    h2, h2_lines = orders(secret, mode, max(CLIENTS, round(ORDERS * scale)), rng)
+    with served(onhand, url, mode, processes) as server:
+        h1_statuses = timed(server, "H1", "adjustments", mode, h1)
+        h2_statuses = timed(server, "H2", "orders allocated", mode, h2)
+    for book, lines, statuses in ((posted, h1_lines, h1_statuses), (reserved, h2_lines, h2_statuses)):
+        for (sku, place, quantity), status in zip(lines, statuses, strict=True):
+            if status == 201:
+                book[(sku, place)] += quantity
+    return all(status == 201 for status in (*h1_statuses, *h2_statuses))
+
+
+def books_agree(onhand: Onhand, posted: Book, reserved: Book) -> tuple[bool, bool]:
+    """Whether on hand is what H1 posted, and reserved what H2's orders took, at every warehouse."""
     levels = services.stock.stock_levels(onhand, group_by="bin").levels
-    stored = {(level.sku, level.location): level.on_hand for level in levels if level.location in WAREHOUSES}
-    wanted = {(f"SKU-{n}", place): Decimal(START + book[(f"SKU-{n}", place)])
-              for n in range(SKUS) for place in WAREHOUSES}
-    return stored == wanted
+    stored = {(level.sku, level.location): level for level in levels if level.location in WAREHOUSES}
+    keys = [(f"SKU-{n}", place) for n in range(SKUS) for place in WAREHOUSES]
+    on_hand = all(key in stored and stored[key].on_hand == START + posted[key] for key in keys)
+    taken = all(key in stored and stored[key].reserved == reserved[key] and stored[key].available >= 0
+                for key in keys) and set(stored) == set(keys)
+    return on_hand, taken
 
 
-def run_one(url: str, description: str, *, scale: float, seed: int, window: float) -> bool:
+def orders_allocated(onhand: Onhand) -> bool:
+    """No order is left in any status but allocated (the reserved totals show none is missing)."""
+    return not any(services.sales_orders.list_orders(onhand, status=status, limit=1)
+                   for status in ("open", "backordered", "partially_shipped", "shipped", "cancelled"))
+
+
+def run_one(url: str, description: str, *, scale: float, seed: int, window: float, processes: int) -> bool:
     rng = random.Random(seed)
-    count = max(CLIENTS, round(ADJUSTMENTS * scale))
-    say(f"database: {description}")
+    processes = processes if url.startswith("postgresql") else 1  # SQLite is served by one process
+    say(f"database: {description}; server processes: {processes}")
     say(raw_loop(max(2000, round(20_000 * scale))).line())
     onhand = open_onhand(url)
     try:
         secret = setup(onhand)
-        book: Counter[tuple[str, str]] = Counter()
-        ok = run_mode(onhand, secret, None, count, rng, book)
-        ok = run_mode(onhand, secret, window, count, rng, book) and ok
-        agree = books_agree(onhand, book)
+        posted: Book = Counter()
+        reserved: Book = Counter()
+        ok = True
+        for mode in (Mode("a transaction per write", "t", None),
+                     Mode(f"group commit ({window * 1000:g} ms window)" if processes == 1
+                          else f"group commit (each process's, {WINDOW_S * 1000:g} ms window)", "g", window)):
+            ok = run_mode(onhand, url, secret, mode, scale=scale, processes=processes, rng=rng,
+                          posted=posted, reserved=reserved) and ok
+        on_hand, taken = books_agree(onhand, posted, reserved)
+        allocated = orders_allocated(onhand)
         verified = services.integrity.verify(onhand).ok
-        say(f"checks: stock equals what was posted {'ok' if agree else 'FAILED'}; "
+        say(f"checks: stock equals what was posted {'ok' if on_hand else 'FAILED'}; "
+            f"every order allocated {'ok' if allocated else 'FAILED'}; "
+            f"reserved equals what the orders took, none oversold {'ok' if taken else 'FAILED'}; "
             f"verify {'ok' if verified else 'FAILED'}")
         say(raw_loop(max(2000, round(20_000 * scale))).line() + " (again, after)")
-        return ok and agree and verified
+        return ok and on_hand and allocated and taken and verified
     finally:
         onhand.close()
 
@@ -149,11 +199,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     add_run_options(parser)
     parser.add_argument("--window-ms", type=float, default=WINDOW_S * 1000,
                         help=f"how long the group writer waits for more after a group's first "
-                             f"(default {WINDOW_S * 1000:g})")
+                             f"(default {WINDOW_S * 1000:g}; one server process only)")
+    parser.add_argument("--processes", type=int, default=1,
+                        help=f"server processes for the PostgreSQL run (`onhand serve --processes N`, "
+                             f"1-{MAX_PROCESSES}; SQLite is served by one); default 1")
     args = parser.parse_args(argv)
     check_scale(parser, args)
-    return run_on_each_database(args, "HTTP adjustments benchmark", lambda url, description: run_one(
-        url, description, scale=args.scale, seed=args.seed, window=args.window_ms / 1000))
+    if not 1 <= args.processes <= MAX_PROCESSES:
+        parser.error(f"--processes must be from 1 to {MAX_PROCESSES}")
+    return run_on_each_database(args, "HTTP adjustments and orders benchmark", lambda url, description: run_one(
+        url, description, scale=args.scale, seed=args.seed, window=args.window_ms / 1000,
+        processes=args.processes))
 
 
 if __name__ == "__main__":

@@ -87,8 +87,19 @@ def create_app(onhand: Onhand, *, limits: ApiLimits | None = None) -> FastAPI:
 def app_from_env() -> FastAPI:
     """The HTTP API on the database of ONHAND_DATABASE_URL, its writes group-committed
     (ONHAND_GROUP_COMMIT), closed when the server stops."""
+    limits = ApiLimits.from_env()  # a bad setting is refused before the database is opened
+    return _served(open_onhand(), limits)
+
+
+def app_on(database_url: str) -> FastAPI:
+    """The HTTP API on `database_url`, whose schema the caller has brought up to date, as
+    `app_from_env` serves it: what each process of `onhand serve --processes N` builds once
+    it has started, so that no engine or connection crosses a process boundary."""
     limits = ApiLimits.from_env()
-    onhand = open_onhand()
+    return _served(open_onhand(database_url, migrate=False), limits)
+
+
+def _served(onhand: Onhand, limits: ApiLimits) -> FastAPI:
     running = ExitStack()
     served = running.enter_context(serving(onhand))
 

@@ -18,11 +18,15 @@ from onhand.domain.access.commands import CreateApiKey
 from onhand.entrypoints.cli.errors import PORT_IN_USE_EXIT_CODE, fail
 from onhand.entrypoints.cli.keys import print_new_key
 from onhand.entrypoints.cli.render import console
+from onhand.entrypoints.cli.server_processes import MAX_PROCESSES, refuse_sqlite, run_processes
 from onhand.entrypoints.cli.session import Session, onhand, redact, session
 from onhand.entrypoints.cli.worker import NightlyJournals, worker_in_background
 
 Host = Annotated[str, typer.Option(help="Interface to listen on.")]
 Port = Annotated[int, typer.Option(min=1, max=65535, help="TCP port to listen on.")]
+Processes = Annotated[int, typer.Option(
+    "--processes", min=1, max=MAX_PROCESSES, envvar="ONHAND_SERVE_PROCESSES",
+    help="Server processes answering on the one port (PostgreSQL only: SQLite is served by one). Default 1.")]
 
 
 def ensure_port_free(host: str, port: int) -> None:
@@ -70,10 +74,21 @@ def serve(
         help="Run the worker (followers, webhook deliveries) in this process too; default: on for SQLite, "
         "off for PostgreSQL (run `onhand worker` processes there).")] = None,
     nightly_journals: NightlyJournals = None,
+    processes: Processes = 1,
 ) -> None:
     """Run the HTTP API (docs at /docs)."""
+    refuse_sqlite(session(ctx).database_url, processes)
     ensure_port_free(host, port)
-    serve_with_worker(onhand(ctx), host, port, worker, nightly_journals=nightly_journals)
+    if processes == 1:
+        serve_with_worker(onhand(ctx), host, port, worker, nightly_journals=nightly_journals)
+        return
+    target = onhand(ctx)  # the schema brought up to date once, before any child opens it
+    if not worker:
+        target.engine.dispose()  # the parent keeps no idle connection while its children serve
+        run_processes(session(ctx).database_url, host, port, processes)
+        return
+    with worker_in_background(target, nightly_journals=nightly_journals):
+        run_processes(session(ctx).database_url, host, port, processes)
 
 
 def serve_with_worker(

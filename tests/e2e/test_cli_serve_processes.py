@@ -1,0 +1,233 @@
+"""`onhand serve --processes N`: N server processes on one port for PostgreSQL, each
+answering requests, all stopped by SIGTERM to the parent; refused on SQLite before any work."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from onhand import services
+from onhand.domain.access.commands import CreateApiKey
+from tests.databases import POSTGRES_URL
+from tests.e2e.test_cli_admin import installed_script
+
+needs_postgres = pytest.mark.skipif(POSTGRES_URL is None, reason="needs ONHAND_TEST_DATABASE_URL")
+on_postgres = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+on_sqlite = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def children(pid: int) -> set[int]:
+    """The live processes whose parent is `pid` (from /proc/<pid>/stat)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # gone meanwhile
+            continue
+        fields = stat.rsplit(")", 1)[1].split()  # after the command's name, which may hold spaces
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.add(int(entry.name))
+    return found
+
+
+def socket_inodes(pid: int) -> set[str]:
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[len("socket:["):-1])
+    return inodes
+
+
+def server_side_inode(server_port: int, client_port: int) -> str:
+    """The inode of the server's end of the TCP connection from `client_port` (/proc/net/tcp)."""
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local, remote = fields[1].split(":")[1], fields[2].split(":")[1]
+        if int(local, 16) == server_port and int(remote, 16) == client_port:
+            return fields[9]
+    raise AssertionError(f"no server end of the connection from port {client_port}")
+
+
+def answering_process(port: int, candidates: set[int]) -> int:
+    """Ask /healthz over a new connection; which of `candidates` holds the server's end of it."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: onhand\r\n\r\n")
+        assert connection.recv(4096).startswith(b"HTTP/1.1 200 ")
+        inode = server_side_inode(port, connection.getsockname()[1])
+        holders = [pid for pid in candidates if inode in socket_inodes(pid)]
+    assert len(holders) == 1, holders
+    return holders[0]
+
+
+def wait_until_started(process: subprocess.Popen, log: Path, processes: int) -> None:
+    """Until each server process has said it is ready (uvicorn's line, once per process)."""
+    deadline = time.monotonic() + 90
+    while log.read_text().count("Application startup complete.") < processes:
+        assert process.poll() is None, f"the server exited: {log.read_text()}"
+        assert time.monotonic() < deadline, f"the server did not start in 90 s: {log.read_text()}"
+        time.sleep(0.2)
+
+
+def start_serving(database_url: str, port: int, log: Path) -> subprocess.Popen:
+    """`onhand serve --processes 2` on `database_url` as a process of its own, once both
+    server processes are ready."""
+    env = {**os.environ, "NO_COLOR": "1"}
+    env.pop("ONHAND_DATABASE_URL", None)
+    with log.open("w") as written:
+        process = subprocess.Popen(
+            [installed_script(), "--database-url", database_url, "serve", "--port", str(port), "--processes", "2"],
+            stdout=written, stderr=subprocess.STDOUT, env=env)
+    try:
+        wait_until_started(process, log, 2)
+    except BaseException:
+        stop(process)
+        raise
+    return process
+
+
+def stop(process: subprocess.Popen) -> None:
+    """SIGTERM (its children stop with it), SIGKILL only if that fails."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@needs_postgres
+@on_postgres
+def test_serve_with_two_processes_answers_from_both_and_stops_them_all_on_sigterm(database_url, onhand, tmp_path):
+    secret = services.keys.create_api_key(onhand, CreateApiKey(name="reader", role="viewer")).secret
+    port = free_port()
+    log = tmp_path / "serve.log"
+    process = start_serving(database_url, port, log)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        stock = httpx.get(f"{url}/api/v1/stock", headers={"Authorization": f"Bearer {secret}"}, timeout=10)
+        assert stock.status_code == 200, stock.text
+        assert httpx.get(f"{url}/api/v1/stock", timeout=10).status_code == 401
+        serving = children(process.pid)
+        answered = set()
+        for _ in range(200):  # the kernel hands each new connection to whichever child accepts first
+            answered.add(answering_process(port, serving | {process.pid}))
+            if len(answered) == 2:
+                break
+        assert len(answered) == 2 and process.pid not in answered, answered
+
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0, log.read_text()
+    finally:
+        stop(process)
+    assert not [pid for pid in answered if Path(f"/proc/{pid}").exists()]  # every server process is gone
+    with pytest.raises(httpx.TransportError):
+        httpx.get(f"{url}/healthz", timeout=5)
+
+
+@needs_postgres
+@on_postgres
+def test_server_processes_stop_by_themselves_when_their_parent_is_killed(database_url, tmp_path):
+    port = free_port()
+    process = start_serving(database_url, port, tmp_path / "serve.log")
+    serving = children(process.pid)
+    try:
+        assert serving
+        process.kill()  # SIGKILL: the parent cannot pass anything on
+        process.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while any(Path(f"/proc/{pid}").exists() for pid in serving) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        left = [pid for pid in serving if Path(f"/proc/{pid}").exists()]
+    finally:
+        stop(process)
+    for pid in left:  # not to leave them behind when the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert left == []
+    with pytest.raises(httpx.TransportError):
+        httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
+
+
+@on_sqlite
+def test_serve_with_two_processes_on_sqlite_is_refused_and_serves_nothing(database_url):
+    port = free_port()
+    env = {**os.environ, "NO_COLOR": "1"}
+    env.pop("ONHAND_DATABASE_URL", None)
+
+    refused = subprocess.run(
+        [installed_script(), "--database-url", database_url, "serve", "--port", str(port), "--processes", "2"],
+        capture_output=True, text=True, env=env, timeout=120, check=False)
+
+    assert refused.returncode == 2
+    assert refused.stderr == (
+        "error: Invalid value for '--processes': SQLite has one writer at a time and its group commit lives in one "
+        "process, so it is served by one process; more than one needs PostgreSQL "
+        "(see 'onhand serve --help')\n")
+    with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=2):
+        pass
+
+
+@on_sqlite
+def test_onhand_serve_processes_from_the_environment_is_refused_on_sqlite_too(cli_run, monkeypatch):
+    monkeypatch.setenv("ONHAND_SERVE_PROCESSES", "2")
+
+    result = cli_run("serve")
+
+    assert result.exit_code == 2
+    assert "'--processes'" in result.stderr and "SQLite" in result.stderr
+
+
+@pytest.mark.parametrize(("processes", "reason"), [
+    ("0", "greater than or equal to 1"), ("33", "less than or equal to 32"),
+])
+def test_serve_refuses_a_number_of_processes_out_of_range(cli_run, processes, reason):
+    result = cli_run("serve", "--processes", processes)
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: Invalid value for '--processes'")
+    assert reason in result.stderr
+
+
+@pytest.fixture
+def supervised(monkeypatch):
+    """What the supervisor of the server processes was asked for, and whether the worker ran
+    in this (the parent's) process meanwhile; nothing is served."""
+    from onhand.entrypoints.cli import server
+
+    seen: list[tuple[int, bool]] = []
+
+    def run_processes(database_url, host, port, processes):
+        seen.append((processes, any(t.name == "onhand-worker" and t.is_alive() for t in threading.enumerate())))
+
+    monkeypatch.setattr(server, "run_processes", run_processes)
+    return seen
+
+
+@needs_postgres
+@on_postgres
+def test_the_worker_of_several_processes_runs_once_in_the_parent_and_only_when_asked(cli_run, supervised):
+    assert cli_run("serve", "--processes", "2").exit_code == 0
+    assert cli_run("serve", "--processes", "3", "--worker").exit_code == 0
+
+    assert supervised == [(2, False), (3, True)]
+    assert not any(t.name == "onhand-worker" for t in threading.enumerate())  # stopped with the server
