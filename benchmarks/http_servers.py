@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from onhand.bootstrap import Onhand
+from onhand.bootstrap import Onhand, checkpoints_in_background
 from onhand.entrypoints.api.app import create_app
 from onhand.entrypoints.heap import freeze_start_up_heap
 from onhand.entrypoints.start_up import warm_up
@@ -50,7 +50,8 @@ def in_process(onhand: Onhand, window: float | None) -> Iterator[Server]:
     try:
         app = create_app(target)
         warm_up(app)  # as `onhand serve` does before its first request
-        with serve_api(app, lifespan="off") as url:
+        # WAL checkpoints in their own thread on SQLite, as `onhand serve` has them (`serving`).
+        with checkpoints_in_background(onhand.engine), serve_api(app, lifespan="off") as url:
             freeze_start_up_heap()  # as `onhand serve` does once its app is built
             yield Server(url, time.process_time, "this process's CPU: the server's threads")
     finally:
