@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -122,9 +121,6 @@ def server_processes(database_url: str, processes: int, *, group_commit: str) ->
                          f"summed over the supervisor and its {len(family) - 1} children ({processes} serving) "
                          "from /proc/<pid>/stat")
         finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            from tests.e2e.conftest import stop_process
+
+            stop_process(process)

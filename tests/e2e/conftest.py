@@ -9,7 +9,9 @@ operator or viewer key.
 from __future__ import annotations
 
 import os
+import signal
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -36,6 +38,17 @@ from onhand.entrypoints.api.throttle import AuthFailureThrottle
 from tests.e2e.cli_runner import PrebuiltCliRunner
 
 # ---------------------------------------------------------------------------- API
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """SIGTERM (a server's children stop with it), SIGKILL only if that does not end it in a minute."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @contextmanager

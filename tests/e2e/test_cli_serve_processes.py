@@ -17,6 +17,7 @@ import pytest
 from onhand import services
 from onhand.domain.access.commands import CreateApiKey
 from tests.databases import POSTGRES_URL
+from tests.e2e.conftest import stop_process
 from tests.e2e.test_cli_admin import installed_script
 
 needs_postgres = pytest.mark.skipif(POSTGRES_URL is None, reason="needs ONHAND_TEST_DATABASE_URL")
@@ -100,20 +101,9 @@ def start_serving(database_url: str, port: int, log: Path) -> subprocess.Popen:
     try:
         wait_until_started(process, log, 2)
     except BaseException:
-        stop(process)
+        stop_process(process)
         raise
     return process
-
-
-def stop(process: subprocess.Popen) -> None:
-    """SIGTERM (its children stop with it), SIGKILL only if that fails."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @needs_postgres
@@ -139,7 +129,7 @@ def test_serve_with_two_processes_answers_from_both_and_stops_them_all_on_sigter
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=60) == 0, log.read_text()
     finally:
-        stop(process)
+        stop_process(process)
     assert not [pid for pid in answered if Path(f"/proc/{pid}").exists()]  # every server process is gone
     with pytest.raises(httpx.TransportError):
         httpx.get(f"{url}/healthz", timeout=5)
@@ -160,7 +150,7 @@ def test_server_processes_stop_by_themselves_when_their_parent_is_killed(databas
             time.sleep(0.1)
         left = [pid for pid in serving if Path(f"/proc/{pid}").exists()]
     finally:
-        stop(process)
+        stop_process(process)
     for pid in left:  # not to leave them behind when the test fails
         os.kill(pid, signal.SIGKILL)
     assert left == []
