@@ -23,6 +23,7 @@ import logging
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException
@@ -45,7 +46,11 @@ _bearer = HTTPBearer(
 log = logging.getLogger("onhand.api.auth")
 
 
-def _base_onhand(request: Request) -> Onhand:
+# The dependencies below are `async def` though they wait for nothing: FastAPI runs a plain
+# `def` dependency in its thread pool, a hand-off to another thread and back for each (four a
+# request, more CPU than their work; `benchmarks/README.md`, "HTTP adjustments"). The one that
+# may read the database hands that read to the pool itself.
+async def _base_onhand(request: Request) -> Onhand:
     onhand: Onhand = request.app.state.onhand
     return onhand
 
@@ -79,15 +84,18 @@ def authenticate_request(request: Request) -> ApiKeyView:
     return key
 
 
-def caller(
+async def caller(
     request: Request,
     _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> ApiKeyView:
     # `_bearer` is here for the OpenAPI security scheme; the key was read by the route class.
-    return authenticate_request(request)
+    known: ApiKeyView | None = getattr(request.state, "api_key", None)
+    if known is not None:
+        return known
+    return await run_in_threadpool(authenticate_request, request)  # a database read: off the event loop
 
 
-def _acting(
+async def _acting(
     onhand: Annotated[Onhand, Depends(_base_onhand)], key: Annotated[ApiKeyView, Depends(caller)]
 ) -> Onhand:
     return onhand.acting_as(api_key_actor(key.id, key.name))
@@ -102,7 +110,7 @@ class Requirement:
     def __init__(self, permission: Permission) -> None:
         self.permission = permission
 
-    def __call__(self, key: Annotated[ApiKeyView, Depends(caller)], request: Request) -> ApiKeyView:
+    async def __call__(self, key: Annotated[ApiKeyView, Depends(caller)], request: Request) -> ApiKeyView:
         services.keys.authorize(key, self.permission)
         check_params(request)
         return key
