@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from onhand import services
@@ -74,7 +75,9 @@ async def _form_token(request: Request) -> str | None:
 async def signed_in(request: Request) -> SessionView:
     """The request's session; for an unsafe method, only with its CSRF token."""
     try:
-        session = services.users.session_for(base_onhand(request), request.cookies.get(SESSION_COOKIE))
+        # A database read: off the event loop, which every other request shares.
+        session = await run_in_threadpool(services.users.session_for, base_onhand(request),
+                                          request.cookies.get(SESSION_COOKIE))
     except Unauthorized:
         if request.method not in SAFE_METHODS:
             raise PageRefused(403, "Your session has ended: sign in again, then repeat this.") from None
@@ -138,7 +141,8 @@ class Visitor:
         return True
 
 
-def _visitor(request: Request, session: Annotated[SessionView, Depends(signed_in)]) -> Visitor:
+async def _visitor(request: Request, session: Annotated[SessionView, Depends(signed_in)]) -> Visitor:
+    # `async`: it waits for nothing, and a plain `def` would be run in the thread pool.
     onhand = base_onhand(request).acting_as(services.users.actor_of(session.user))
     return Visitor(session, onhand)
 
