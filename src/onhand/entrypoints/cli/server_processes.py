@@ -28,9 +28,9 @@ import typer
 MAX_PROCESSES = 32
 SQLITE_REFUSAL = ("SQLite has one writer at a time and its group commit lives in one process, so it is served "
                   "by one process; more than one needs PostgreSQL")
+ORPHAN_POLL_S = 1.0  # how often a child looks whether its parent is still there
 # The app's own request log (onhand.api.requests) on stderr, as `run_server` has it through
 # logging.basicConfig; uvicorn's loggers keep uvicorn's format.
-ORPHAN_POLL_S = 1.0
 _ROOT_LOG = {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
 
 
