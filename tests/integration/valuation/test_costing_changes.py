@@ -145,6 +145,8 @@ def test_a_backdated_receipt_before_the_change_is_valued_under_the_old_method_an
         late = placed(stocked, ("W", 10, "6.50"))
         clock.advance(hours=3)
         services.costing.set_company_costing_method(stocked, SetCompanyCostingMethod(method="moving_average"))
+        with stocked.reading() as uow:  # asked with the methods, as a posting asks: when it was made
+            assert uow.valuation.methods([1]) == ("moving_average", {}, clock())
         clock.advance(hours=1)
         assert _ship(stocked, "W", 5) == D("25")  # the average of 10 @ 5.00
         _buy(stocked, "W", 4, "7.00")

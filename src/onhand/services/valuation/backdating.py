@@ -53,13 +53,20 @@ class ItemRevaluation:
 
 
 def methods_for(uow: UnitOfWork, item_ids: list[int]) -> dict[int, CostingMethod]:
-    if len(item_ids) <= 500:  # a posting's items: the company's method and theirs in one statement
-        company_method, own = uow.valuation.methods(item_ids)
+    return methods_and_change(uow, item_ids)[0]
+
+
+def methods_and_change(uow: UnitOfWork, item_ids: list[int]) -> tuple[dict[int, CostingMethod], datetime | None]:
+    """Each item's costing method, and when the newest change of the company's method or of
+    one of these items' own was made (None: never)."""
+    if len(item_ids) <= 500:  # a posting's items: all of it in one statement
+        company_method, own, changed_at = uow.valuation.methods(item_ids)
         company = CostingMethod(company_method)
     else:  # many items (a report): every override at once, not a long IN list
         company = CostingMethod(uow.valuation.company_method())
         own = uow.valuation.item_methods(None)
-    return {item_id: CostingMethod(own[item_id]) if item_id in own else company for item_id in item_ids}
+        changed_at = uow.costing_changes.newest_at(item_ids)
+    return {item_id: CostingMethod(own[item_id]) if item_id in own else company for item_id in item_ids}, changed_at
 
 
 def stored_cost_move(row: Any) -> CostMove:

@@ -39,8 +39,7 @@ from onhand.services.context import ServiceContext, run_write
 from onhand.services.csv_files import CsvLayout, read_rows
 from onhand.services.ledger.postings import parse_unit_cost
 from onhand.services.limits import check_line_count
-from onhand.services.valuation.backdating import carry_to_builds, revalue_item, stored_cost_move
-from onhand.services.valuation.posting_values import methods_for
+from onhand.services.valuation.backdating import carry_to_builds, methods_for, revalue_item, stored_cost_move
 from onhand.services.valuation.value_bounds import check_moves, check_pools
 
 if TYPE_CHECKING:

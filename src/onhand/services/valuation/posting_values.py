@@ -35,7 +35,13 @@ from onhand.domain.valuation.move_roles import MoveRole, role_of
 from onhand.domain.valuation.stored_pools import PoolChange, StoredPool, change_of, change_of_whole
 from onhand.domain.valuation.value_history import CostMove, ItemValuation, MoveValue, ValuationSnapshot, pool_key
 from onhand.services.valuation import return_costs
-from onhand.services.valuation.backdating import ItemRevaluation, Position, carry_to_builds, methods_for, revalue_item
+from onhand.services.valuation.backdating import (
+    ItemRevaluation,
+    Position,
+    carry_to_builds,
+    methods_and_change,
+    revalue_item,
+)
 from onhand.services.valuation.value_bounds import MoveFigures, check_moves, check_pools
 
 CHECKPOINT_EVERY = 1000  # an item's pools are kept after every this many of its moves
@@ -65,10 +71,9 @@ def value_postings(
         return
     item_ids = sorted({m.item.id for _id, _ids, draft in postings for m in draft.moves})
     uow.valuation.lock_items(item_ids)  # before reading the pools it will rewrite
-    methods = methods_for(uow, item_ids)
+    methods, changed_at = methods_and_change(uow, item_ids)
     heads = uow.checkpoints.heads(item_ids)
     # Before an item's newest valued move, or before a change of its costing method: in its history.
-    changed_at = uow.costing_changes.newest_at(item_ids)
     if (changed_at is not None and effective_at < changed_at) or any(
             item in heads and effective_at < heads[item][0][0] for item in item_ids):
         for _posting_id, ids, draft in postings:  # backdated: one posting at a time

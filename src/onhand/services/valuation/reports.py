@@ -24,10 +24,9 @@ from onhand.services import resolve
 from onhand.services.context import ServiceContext
 from onhand.services.ledger.postings import load_posting, parse_effective_at
 from onhand.services.valuation import return_costs
-from onhand.services.valuation.backdating import stored_cost_move
+from onhand.services.valuation.backdating import methods_for, stored_cost_move
 from onhand.services.valuation.method_timelines import timelines
 from onhand.services.valuation.opening import UnvaluedStock, find_unvalued
-from onhand.services.valuation.posting_values import methods_for
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork

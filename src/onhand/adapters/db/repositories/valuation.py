@@ -4,13 +4,28 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, and_, bindparam, delete, insert, select, tuple_, type_coerce, update
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    tuple_,
+    type_coerce,
+    update,
+)
 
 from onhand.adapters.db.hot import Hot
 from onhand.adapters.db.tables import balances, company, items, moves
+from onhand.adapters.db.tables.costing_changes import costing_method_changes
 from onhand.adapters.db.tables.valuation import cost_layers, cost_pools, item_costing, move_values
 from onhand.domain.valuation.cost_layers import Layer, PoolSnapshot, Rest
 from onhand.domain.valuation.stored_pools import PoolChange, StoredPool
@@ -26,9 +41,17 @@ _SET_PRICE_DIFFERENCES = update(company).where(company.c.id == 1).values(
     purchase_price_differences=bindparam("chosen"))
 _ITEM_METHODS = select(item_costing).where(item_costing.c.item_id.in_(bindparam("ids", expanding=True)))
 _ALL_ITEM_METHODS = select(item_costing)
+_IDS = bindparam("ids", expanding=True)
+# When the company's method, or one of these items' own, was last changed (a posting before it
+# is valued in its history): asked with the methods, in the same statement.
+_CHANGED_AT = (
+    select(func.max(costing_method_changes.c.effective_at))
+    .where(or_(costing_method_changes.c.item_id.is_(None), costing_method_changes.c.item_id.in_(_IDS)))
+    .scalar_subquery()
+)
 _METHODS = Hot(
-    select(company.c.costing_method, item_costing.c.item_id, item_costing.c.method)
-    .select_from(company.outerjoin(item_costing, item_costing.c.item_id.in_(bindparam("ids", expanding=True))))
+    select(company.c.costing_method, item_costing.c.item_id, item_costing.c.method, _CHANGED_AT.label("changed_at"))
+    .select_from(company.outerjoin(item_costing, item_costing.c.item_id.in_(_IDS)))
     .where(company.c.id == 1)
 )
 _DROP_ITEM_METHOD = delete(item_costing).where(item_costing.c.item_id == bindparam("item_id"))
@@ -195,10 +218,11 @@ class ValuationRepository:
         if item_ids and self._conn.dialect.name != "sqlite":
             _LOCK_ITEMS.rows(self._conn, {"ids": sorted(item_ids)})
 
-    def methods(self, item_ids: Iterable[int]) -> tuple[str, dict[int, str]]:
-        """The company's costing method and these items' own, in one statement."""
+    def methods(self, item_ids: Iterable[int]) -> tuple[str, dict[int, str], datetime | None]:
+        """The company's costing method, these items' own, and when the newest change of the
+        company's or of theirs was made (None: never), in one statement."""
         rows = _METHODS.rows(self._conn, {"ids": sorted(set(item_ids))})
-        return str(rows[0][0]), {int(r[1]): r[2] for r in rows if r[1] is not None}
+        return str(rows[0][0]), {int(r[1]): r[2] for r in rows if r[1] is not None}, rows[0][3]
 
     def item_skus(self) -> dict[int, str]:
         return {int(r.id): r.sku for r in self._conn.execute(_ITEM_SKUS)}
