@@ -19,7 +19,6 @@ from onhand.domain.catalog.locations import effective_sellable
 from onhand.domain.choices import parse_choice
 from onhand.domain.errors import AlreadyExists, Conflict, InvalidInput, NotFound
 from onhand.domain.orders.commands import CreateOrder, OrderAction, ShipLineFrom, UpdateOrder
-from onhand.domain.orders.records import SalesOrderRecord
 from onhand.domain.orders.sales_orders import (
     OrderStatus,
     require_active,
@@ -70,7 +69,7 @@ def create_order(
     `customer_email`); `customer_external_id` is the customer's id in the channel.
     With `allocate`, a new order is allocated in the same transaction (an order found by
     its channel and external id is returned as it is)."""
-    return _create(ctx, command, load_order, order_subject, idempotency_key, {})
+    return _create(ctx, command, load_order, order_subject, idempotency_key, set())
 
 
 @dataclass(frozen=True)
@@ -82,21 +81,20 @@ class OrderKey:
 
 def create_order_key(ctx: ServiceContext, command: CreateOrder) -> OrderKey:
     """`create_order`, answered with the order's id and reference instead of its view, for a
-    caller that does not show the order (a channel's import): nothing is read back."""
-    written: dict[int, str] = {}
+    caller that does not show the order (a channel's import): nothing is read back (the
+    header of an order made here is the one the transaction holds)."""
+    made: set[int] = set()
 
     def load(uow: UnitOfWork, order: int | OrderNow) -> OrderKey:
         order_id = int(order)
-        if order_id in written:
-            return OrderKey(order_id, written[order_id], created=True)
-        return OrderKey(order_id, uow.orders.get(order_id).reference, created=False)
+        return OrderKey(order_id, uow.orders.get(order_id).reference, created=order_id in made)
 
-    return _create(ctx, command, load, lambda key: AuditObject("sales_order", key.reference), None, written)
+    return _create(ctx, command, load, lambda key: AuditObject("sales_order", key.reference), None, made)
 
 
 def _create(ctx: ServiceContext, command: CreateOrder, load: Callable[[UnitOfWork, int | OrderNow], T],
-            subject: Callable[[T], AuditObject], idempotency_key: str | None, written: dict[int, str]) -> T:
-    """`written`: the reference each order created here was given."""
+            subject: Callable[[T], AuditObject], idempotency_key: str | None, made: set[int]) -> T:
+    """`made`: the ids of the orders created here (not found by their channel and external id)."""
     lines, reference, currency, exchange_rate = (
         command.lines, command.reference, command.currency, command.exchange_rate
     )
@@ -140,14 +138,11 @@ def _create(ctx: ServiceContext, command: CreateOrder, load: Callable[[UnitOfWor
         if not reference:
             ref = resolve.document_number("SO", order_id, uow.orders.id_by_reference)
             uow.orders.update(order_id, reference=ref)
+        made.add(order_id)
         if command.allocate:
-            # Inserted by this transaction: the header is what was written (no need to read it back).
-            record = SalesOrderRecord(id=order_id, **{**header, "reference": ref}, allocated_at=None,
-                                      cancelled_at=None, routing_note=None, has_packages=False)
-            after = allocation.allocate(uow, order_id, now, order=record)
-            written[order_id] = ref
+            # Inserted by this transaction: its header is the one the transaction holds (not read back).
+            after = allocation.allocate(uow, order_id, now, order=uow.orders.get(order_id))
             return OrderNow(order_id, after) if after is not None else order_id
-        written[order_id] = ref
         return order_id
 
     return run_write(ctx, work, load, action="create_order", subject=subject,
