@@ -50,12 +50,12 @@ from onhand.entrypoints.api.routes import (
     valuation,
     webhooks,
 )
+from onhand.entrypoints.api.routing import API_PREFIX
 from onhand.entrypoints.api.throttle import AuthFailureThrottle
 from onhand.entrypoints.heap import freeze_start_up_heap
 from onhand.entrypoints.start_up import warm_up_async
 from onhand.entrypoints.web.app import install_web
 
-API_PREFIX = "/api/v1"
 DESCRIPTION = """Onhand keeps stock as a double-entry quantity ledger. Every call under
 `/api/v1` needs `Authorization: Bearer <API key>`. Quantities are decimal strings.
 Errors are `{"error": {"code", "message", "field", "reason", …}}`."""
@@ -138,8 +138,8 @@ def _build(onhand: Onhand, limits: ApiLimits, lifespan: Lifespan | None) -> Fast
     app.include_router(channel_webhooks.router)
     for module in _ROUTERS:
         app.include_router(module.router, prefix=API_PREFIX)
-    # FastAPI matches a request against the included routers in turn, each at some cost (no
-    # pruning by prefix): the API's, which machines call, before the pages people open.
+    # FastAPI asks the included routers in turn: the API's (each `ApiRouter` answers at once for
+    # a path none of its routes begins, routing.py), which machines call, before the pages.
     install_web(app)
     make_strict(app, (module.router for module in _ROUTERS), API_PREFIX)
     return app

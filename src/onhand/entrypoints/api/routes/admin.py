@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from onhand import services
 from onhand.entrypoints.api.auth import Bookkeeper, OnhandDep, Reader
-from onhand.entrypoints.api.bodies import ExactJsonRoute
+from onhand.entrypoints.api.routing import ApiRouter
 from onhand.entrypoints.api.schemas.admin import VerifyReportOut
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES
 
-router = APIRouter(route_class=ExactJsonRoute, tags=["admin"], responses=ERROR_RESPONSES)
+router = ApiRouter(tags=["admin"], responses=ERROR_RESPONSES)
 
 
 @router.get("/verify", summary="Prove balances == fold(ledger), conservation, no illegal negatives")

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from onhand import services
 from onhand.domain.assemblies.commands import BuildOrderAction
 from onhand.entrypoints.api import paths  # noqa: F401  (registers the path convertors used below)
 from onhand.entrypoints.api.auth import CatalogEditor, IdempotencyKey, OnhandDep, Reader, StockKeeper
-from onhand.entrypoints.api.bodies import ExactJsonRoute
+from onhand.entrypoints.api.routing import ApiRouter
 from onhand.entrypoints.api.schemas.assemblies import (
     BillOfMaterialsIn,
     BillOfMaterialsOut,
@@ -31,7 +31,7 @@ from onhand.entrypoints.api.schemas.assemblies import (
 )
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, QueryInt
 
-router = APIRouter(route_class=ExactJsonRoute, tags=["bundles and assemblies"], responses=ERROR_RESPONSES)
+router = ApiRouter(tags=["bundles and assemblies"], responses=ERROR_RESPONSES)
 
 Location = Annotated[str | None, Query(max_length=200, description="Only this location (with its bins)")]
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from onhand import services
 from onhand.entrypoints.api.auth import Auditor, OnhandDep
-from onhand.entrypoints.api.bodies import ExactJsonRoute
+from onhand.entrypoints.api.routing import ApiRouter
 from onhand.entrypoints.api.schemas.audit import AuditPageOut
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, QueryInt
 
-router = APIRouter(route_class=ExactJsonRoute, tags=["audit"], responses=ERROR_RESPONSES)
+router = ApiRouter(tags=["audit"], responses=ERROR_RESPONSES)
 
 Moment = Annotated[str | None, Query(max_length=64, description="ISO 8601 with an offset, e.g. 2026-03-02T00:00:00Z")]
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from onhand import services
 from onhand.domain.channels.commands import AddChannel, MapLocation, MapSku, ResolveException, UnmapLocation
 from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, OrderDesk, Reader, SettingsAdmin
-from onhand.entrypoints.api.bodies import ExactJsonRoute
+from onhand.entrypoints.api.routing import ApiRouter
 from onhand.entrypoints.api.schemas.channels import (
     ChannelExceptionList,
     ChannelExceptionOut,
@@ -22,7 +22,7 @@ from onhand.entrypoints.api.schemas.channels import (
 )
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, PathId, QueryInt
 
-router = APIRouter(route_class=ExactJsonRoute, tags=["channels"], responses=ERROR_RESPONSES)
+router = ApiRouter(tags=["channels"], responses=ERROR_RESPONSES)
 
 
 @router.get("/channels", summary="Sales channels with their mappings (never their secrets)")

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from onhand import services
 from onhand.domain.planning.commands import CancelCountSession
 from onhand.domain.planning.cycle_counts import DEFAULT_ABC_WINDOW_DAYS, DEFAULT_INTERVALS
 from onhand.domain.quantities import optional_decimal
 from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, Reader, StockKeeper
-from onhand.entrypoints.api.bodies import ExactJsonRoute
+from onhand.entrypoints.api.routing import ApiRouter
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, PathId, QueryInt
 from onhand.entrypoints.api.schemas.cycle_counts import (
     AbcList,
@@ -27,7 +27,7 @@ from onhand.entrypoints.api.schemas.cycle_counts import (
     SessionOut,
 )
 
-router = APIRouter(route_class=ExactJsonRoute, tags=["cycle counts"], responses=ERROR_RESPONSES)
+router = ApiRouter(tags=["cycle counts"], responses=ERROR_RESPONSES)
 
 Percent = Annotated[str | None, Query(max_length=40, description="Default: A 80, B 15")]
 Site = Annotated[str, Query(max_length=200, description="A warehouse, store or 3PL (its bins included)")]

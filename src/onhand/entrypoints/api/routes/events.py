@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from onhand import services
 from onhand.entrypoints.api.auth import OnhandDep, Reader
-from onhand.entrypoints.api.bodies import ExactJsonRoute
+from onhand.entrypoints.api.routing import ApiRouter
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, MAX_INT64
 from onhand.entrypoints.api.schemas.events import EventPageOut
 from onhand.services.feed.events import DEFAULT_LIMIT, MAX_LIMIT
 
-router = APIRouter(route_class=ExactJsonRoute, tags=["events"], responses=ERROR_RESPONSES)
+router = ApiRouter(tags=["events"], responses=ERROR_RESPONSES)
 
 
 @router.get("/events", summary="Events after ?after= (an event id, 0: the start), oldest first")

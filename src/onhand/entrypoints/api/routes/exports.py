@@ -10,16 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import StreamingResponse
 
 from onhand import services
 from onhand.entrypoints.api.auth import OnhandDep, Reader
-from onhand.entrypoints.api.bodies import ExactJsonRoute
+from onhand.entrypoints.api.routing import ApiRouter
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, IncludeArchived, UpdatedSince
 from onhand.services.reports.stock import StockGrouping
 
-router = APIRouter(route_class=ExactJsonRoute, tags=["exports"], responses=ERROR_RESPONSES)
+router = ApiRouter(tags=["exports"], responses=ERROR_RESPONSES)
 
 Code = Annotated[str | None, Query(max_length=200)]
 Place = Annotated[str | None, Query(max_length=200, description="Includes its bins")]

@@ -6,12 +6,10 @@ a reference. Every write answers with the whole order as it now stands.
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from onhand import services
 from onhand.domain.orders.commands import ConfirmPick, PackOrder, ReceiveReturn, ShipOrder
 from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, OrderDesk, Reader
-from onhand.entrypoints.api.bodies import ExactJsonRoute
+from onhand.entrypoints.api.routing import ApiRouter
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES
 from onhand.entrypoints.api.schemas.fulfilment import (
     PackagesIn,
@@ -24,7 +22,7 @@ from onhand.entrypoints.api.schemas.fulfilment import (
 )
 from onhand.entrypoints.api.schemas.orders import OrderOut
 
-router = APIRouter(route_class=ExactJsonRoute, tags=["fulfilment"], responses=ERROR_RESPONSES)
+router = ApiRouter(tags=["fulfilment"], responses=ERROR_RESPONSES)
 
 
 @router.get(

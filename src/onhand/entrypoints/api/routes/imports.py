@@ -12,21 +12,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import JSONResponse
 
 from onhand import services
 from onhand.domain.errors import InvalidInput
 from onhand.entrypoints.api.auth import CatalogEditor, IdempotencyKey, OnhandDep, StockKeeper
-from onhand.entrypoints.api.bodies import CSV_REQUEST_BODY, CsvText, ExactJsonRoute
+from onhand.entrypoints.api.bodies import CSV_REQUEST_BODY, CsvText
 from onhand.entrypoints.api.errors import error_response
+from onhand.entrypoints.api.routing import ApiRouter
 from onhand.entrypoints.api.schemas.admin import ImportRejectedOut, ImportReportOut
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES
 from onhand.services.tools.import_rows import ImportMode
 from onhand.services.tools.imports import ImportPolicy
 from onhand.services.views import ImportReport
 
-router = APIRouter(route_class=ExactJsonRoute, tags=["imports"], responses=ERROR_RESPONSES)
+router = ApiRouter(tags=["imports"], responses=ERROR_RESPONSES)
 
 Importer = Callable[..., ImportReport]
 DryRun = Annotated[bool, Query(description="Report what the import would do; write nothing")]

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from onhand import services
 from onhand.domain.catalog.commands import ArchiveItem
 from onhand.entrypoints.api import paths  # noqa: F401  (registers the path convertors used below)
 from onhand.entrypoints.api.auth import CatalogEditor, IdempotencyKey, OnhandDep, Reader
-from onhand.entrypoints.api.bodies import ExactJsonRoute
+from onhand.entrypoints.api.routing import ApiRouter
 from onhand.entrypoints.api.schemas.catalog import ItemIn, ItemList, ItemOut, ItemPatch
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, IncludeArchived, QueryInt, UpdatedSince
 
-router = APIRouter(route_class=ExactJsonRoute, tags=["items"], responses=ERROR_RESPONSES)
+router = ApiRouter(tags=["items"], responses=ERROR_RESPONSES)
 
 
 @router.get("/items", summary="List items, optionally searching SKU and name")

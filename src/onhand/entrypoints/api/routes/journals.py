@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from onhand import services
 from onhand.domain.accounting.commands import ImportChart, PostJournal
 from onhand.entrypoints.api.auth import Bookkeeper, IdempotencyKey, OnhandDep, Reader, SettingsAdmin
-from onhand.entrypoints.api.bodies import CSV_REQUEST_BODY, CsvText, ExactJsonRoute
+from onhand.entrypoints.api.bodies import CSV_REQUEST_BODY, CsvText
+from onhand.entrypoints.api.routing import ApiRouter
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES
 from onhand.entrypoints.api.schemas.journals import (
     AccountingSettingsIn,
@@ -23,7 +24,7 @@ from onhand.entrypoints.api.schemas.journals import (
 )
 from onhand.services.accounting.journals import parse_day
 
-router = APIRouter(route_class=ExactJsonRoute, tags=["accounting"], responses=ERROR_RESPONSES)
+router = ApiRouter(tags=["accounting"], responses=ERROR_RESPONSES)
 
 Day = Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD")]
 

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from onhand import services
 from onhand.domain.access.commands import CreateApiKey, RevokeApiKey, RotateApiKey, UpdateApiKey
 from onhand.entrypoints.api.auth import IdempotencyKey, KeyAdmin, OnhandDep
-from onhand.entrypoints.api.bodies import ExactJsonRoute
+from onhand.entrypoints.api.routing import ApiRouter
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, PathId
 from onhand.entrypoints.api.schemas.keys import ApiKeyIn, ApiKeyList, ApiKeyOut, ApiKeyPatch, NewApiKeyOut, RotationIn
 from onhand.services import resolve
 
-router = APIRouter(route_class=ExactJsonRoute, tags=["keys"], responses=ERROR_RESPONSES)
+router = ApiRouter(tags=["keys"], responses=ERROR_RESPONSES)
 
 
 def _secret_response(response: Response) -> None:

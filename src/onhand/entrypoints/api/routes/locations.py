@@ -6,13 +6,11 @@ in "/routing" cannot be renamed or re-flagged over HTTP (use the CLI or the serv
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from onhand import services
 from onhand.domain.catalog.commands import ArchiveLocation, CreateLocation, SetLocationRouting, UpdateLocation
 from onhand.entrypoints.api import paths  # noqa: F401  (registers the path convertors used below)
 from onhand.entrypoints.api.auth import CatalogEditor, IdempotencyKey, OnhandDep, Reader
-from onhand.entrypoints.api.bodies import ExactJsonRoute
+from onhand.entrypoints.api.routing import ApiRouter
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, IncludeArchived
 from onhand.entrypoints.api.schemas.locations import (
     LocationIn,
@@ -23,7 +21,7 @@ from onhand.entrypoints.api.schemas.locations import (
     address_fields,
 )
 
-router = APIRouter(route_class=ExactJsonRoute, tags=["locations"], responses=ERROR_RESPONSES)
+router = ApiRouter(tags=["locations"], responses=ERROR_RESPONSES)
 
 
 @router.get("/locations", summary="All locations, internal and virtual (archived ones if asked)")

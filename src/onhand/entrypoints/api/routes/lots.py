@@ -5,17 +5,15 @@ Mounted before the item routes, so `/items/{sku}/lots…` is never read as a SKU
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from onhand import services
 from onhand.domain.catalog.commands import SetLotStatus
 from onhand.entrypoints.api import paths  # noqa: F401  (registers the path convertors used below)
 from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, Reader, StockKeeper
-from onhand.entrypoints.api.bodies import ExactJsonRoute
+from onhand.entrypoints.api.routing import ApiRouter
 from onhand.entrypoints.api.schemas.catalog import LotIn, LotList, LotOut, LotStatusIn
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES
 
-router = APIRouter(route_class=ExactJsonRoute, tags=["lots"], responses=ERROR_RESPONSES)
+router = ApiRouter(tags=["lots"], responses=ERROR_RESPONSES)
 
 
 @router.get("/items/{sku:path}/lots")

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from onhand import services
 from onhand.domain.orders.commands import OrderAction, ShipLineFrom
 from onhand.entrypoints.api import paths  # noqa: F401  (registers the path convertors used below)
 from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, OrderDesk, Reader
-from onhand.entrypoints.api.bodies import ExactJsonRoute
+from onhand.entrypoints.api.routing import ApiRouter
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, PathInt32, QueryInt, UpdatedSince
 from onhand.entrypoints.api.schemas.orders import (
     LineLocationIn,
@@ -26,7 +26,7 @@ from onhand.entrypoints.api.schemas.orders import (
     OrderPatch,
 )
 
-router = APIRouter(route_class=ExactJsonRoute, tags=["orders"], responses=ERROR_RESPONSES)
+router = ApiRouter(tags=["orders"], responses=ERROR_RESPONSES)
 
 
 @router.get("/orders", summary="Orders, newest first, optionally by status and channel")

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from onhand import services
 from onhand.domain.planning.commands import CreateSuggestedDocuments, RemoveReorderRule, ScanAlerts
 from onhand.entrypoints.api.auth import Buyer, IdempotencyKey, OnhandDep, Reader, StockKeeper
-from onhand.entrypoints.api.bodies import ExactJsonRoute
+from onhand.entrypoints.api.routing import ApiRouter
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, QueryInt
 from onhand.entrypoints.api.schemas.planning import (
     AlertList,
@@ -28,7 +28,7 @@ from onhand.entrypoints.api.schemas.planning import (
     SuggestionsOut,
 )
 
-router = APIRouter(route_class=ExactJsonRoute, tags=["planning"], responses=ERROR_RESPONSES)
+router = ApiRouter(tags=["planning"], responses=ERROR_RESPONSES)
 
 Code = Annotated[str | None, Query(max_length=200)]
 Sku = Annotated[str, Query(max_length=200)]

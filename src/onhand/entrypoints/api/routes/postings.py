@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from onhand import services
 from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, Reader, StockKeeper
-from onhand.entrypoints.api.bodies import ExactJsonRoute
+from onhand.entrypoints.api.routing import ApiRouter
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, PathId
 from onhand.entrypoints.api.schemas.postings import (
     AdjustmentIn,
@@ -15,7 +13,7 @@ from onhand.entrypoints.api.schemas.postings import (
     RelocationIn,
 )
 
-router = APIRouter(route_class=ExactJsonRoute, tags=["postings"], responses=ERROR_RESPONSES)
+router = ApiRouter(tags=["postings"], responses=ERROR_RESPONSES)
 
 
 @router.post("/adjustments", status_code=201, summary="Post stock found (+) or lost (−) at a location")

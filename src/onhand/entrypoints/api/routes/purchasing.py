@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from onhand import services
 from onhand.domain.purchasing.commands import (
@@ -16,7 +16,7 @@ from onhand.domain.purchasing.commands import (
 )
 from onhand.entrypoints.api import paths  # noqa: F401  (registers the path convertors used below)
 from onhand.entrypoints.api.auth import Buyer, IdempotencyKey, OnhandDep, Reader, Receiver
-from onhand.entrypoints.api.bodies import ExactJsonRoute
+from onhand.entrypoints.api.routing import ApiRouter
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, QueryInt, UpdatedSince
 from onhand.entrypoints.api.schemas.purchasing import (
     LandedCostsIn,
@@ -47,7 +47,7 @@ from onhand.entrypoints.api.schemas.supplier_shipments import (
     SupplierShipmentPatch,
 )
 
-router = APIRouter(route_class=ExactJsonRoute, tags=["purchasing"], responses=ERROR_RESPONSES)
+router = ApiRouter(tags=["purchasing"], responses=ERROR_RESPONSES)
 Text = Annotated[str | None, Query(max_length=200)]
 
 

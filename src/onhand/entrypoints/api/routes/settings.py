@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from onhand import services
 from onhand.domain.catalog.commands import CreateUnit
 from onhand.entrypoints.api.auth import CatalogEditor, IdempotencyKey, OnhandDep, Reader, SettingsAdmin
-from onhand.entrypoints.api.bodies import ExactJsonRoute
+from onhand.entrypoints.api.routing import ApiRouter
 from onhand.entrypoints.api.schemas.catalog import (
     CompanyOut,
     CompanyPatch,
@@ -20,7 +18,7 @@ from onhand.entrypoints.api.schemas.catalog import (
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES
 from onhand.services.catalog import reasons
 
-router = APIRouter(route_class=ExactJsonRoute, tags=["settings"], responses=ERROR_RESPONSES)
+router = ApiRouter(tags=["settings"], responses=ERROR_RESPONSES)
 
 
 @router.get("/company")

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from onhand import services
 from onhand.entrypoints.api.auth import OnhandDep, Reader
-from onhand.entrypoints.api.bodies import ExactJsonRoute
+from onhand.entrypoints.api.routing import ApiRouter
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, QueryInt, UpdatedSince
 from onhand.entrypoints.api.schemas.postings import MoveList, MoveOut
 from onhand.entrypoints.api.schemas.stock import StockReportOut
 from onhand.services.reports.stock import StockGrouping
 
-router = APIRouter(route_class=ExactJsonRoute, tags=["stock"], responses=ERROR_RESPONSES)
+router = ApiRouter(tags=["stock"], responses=ERROR_RESPONSES)
 
 Code = Annotated[str | None, Query(max_length=200)]
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from onhand import services
 from onhand.domain.errors import InvalidInput
 from onhand.domain.traceability.commands import LotRef, ReleaseRecall
 from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, OrderDesk, Reader, Recaller, StockKeeper
-from onhand.entrypoints.api.bodies import ExactJsonRoute
+from onhand.entrypoints.api.routing import ApiRouter
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, QueryInt
 from onhand.entrypoints.api.schemas.traceability import (
     BackwardTraceOut,
@@ -35,7 +35,7 @@ from onhand.entrypoints.api.schemas.traceability import (
 )
 from onhand.services.traceability.report_csv import recall_report_csv
 
-router = APIRouter(route_class=ExactJsonRoute, tags=["traceability"], responses=ERROR_RESPONSES)
+router = ApiRouter(tags=["traceability"], responses=ERROR_RESPONSES)
 
 Text = Annotated[str | None, Query(max_length=200)]
 Skus = Annotated[list[str], Query(max_length=100, description="The item of each `lot`, in the same order")]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from onhand import services
 from onhand.domain.calendar import parse_date
@@ -24,7 +24,7 @@ from onhand.domain.transfers.commands import (
 )
 from onhand.entrypoints.api import paths  # noqa: F401  (registers the path convertors used below)
 from onhand.entrypoints.api.auth import CatalogEditor, IdempotencyKey, OnhandDep, Reader, StockKeeper
-from onhand.entrypoints.api.bodies import ExactJsonRoute
+from onhand.entrypoints.api.routing import ApiRouter
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, QueryInt, UpdatedSince
 from onhand.entrypoints.api.schemas.transfers import (
     ReceiveIn,
@@ -41,7 +41,7 @@ from onhand.entrypoints.api.schemas.transfers import (
     transfer_lines,
 )
 
-router = APIRouter(route_class=ExactJsonRoute, tags=["transfers"], responses=ERROR_RESPONSES)
+router = ApiRouter(tags=["transfers"], responses=ERROR_RESPONSES)
 
 
 @router.get("/transfer-routes", summary="Default transit location and lead time per route")

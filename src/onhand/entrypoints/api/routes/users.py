@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import Path
 
 from onhand import services
 from onhand.domain.access.commands import AddUser, DisableUser
 from onhand.entrypoints.api.auth import OnhandDep, UserAdmin
-from onhand.entrypoints.api.bodies import ExactJsonRoute
+from onhand.entrypoints.api.routing import ApiRouter
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES
 from onhand.entrypoints.api.schemas.users import UserIn, UserList, UserOut
 
-router = APIRouter(route_class=ExactJsonRoute, tags=["users"], responses=ERROR_RESPONSES)
+router = ApiRouter(tags=["users"], responses=ERROR_RESPONSES)
 Email = Annotated[str, Path(max_length=64)]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from onhand import services
 from onhand.domain.valuation.commands import (
@@ -14,7 +14,7 @@ from onhand.domain.valuation.commands import (
     ValueOpeningStock,
 )
 from onhand.entrypoints.api.auth import Bookkeeper, IdempotencyKey, OnhandDep, Reader, SettingsAdmin
-from onhand.entrypoints.api.bodies import ExactJsonRoute
+from onhand.entrypoints.api.routing import ApiRouter
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, PathId
 from onhand.entrypoints.api.schemas.valuation import (
     CostingChangeList,
@@ -34,7 +34,7 @@ from onhand.entrypoints.api.schemas.valuation import (
 )
 from onhand.services.valuation.reports import GroupBy
 
-router = APIRouter(route_class=ExactJsonRoute, tags=["valuation"], responses=ERROR_RESPONSES)
+router = ApiRouter(tags=["valuation"], responses=ERROR_RESPONSES)
 
 
 @router.get("/costing", summary="The company's costing method")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from onhand import services
 from onhand.domain.webhooks.commands import (
@@ -15,7 +15,7 @@ from onhand.domain.webhooks.commands import (
     SetSubscriptionActive,
 )
 from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, Reader, WebhookAdmin
-from onhand.entrypoints.api.bodies import ExactJsonRoute
+from onhand.entrypoints.api.routing import ApiRouter
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, MAX_INT64, PathId
 from onhand.entrypoints.api.schemas.webhooks import (
     DeliveryList,
@@ -28,7 +28,7 @@ from onhand.entrypoints.api.schemas.webhooks import (
 )
 from onhand.services.webhooks.deliveries import DEFAULT_LIMIT, MAX_LIMIT
 
-router = APIRouter(route_class=ExactJsonRoute, tags=["webhooks"], responses=ERROR_RESPONSES)
+router = ApiRouter(tags=["webhooks"], responses=ERROR_RESPONSES)
 
 
 @router.get("/webhooks", summary="Webhook subscriptions (never their secrets)")
