@@ -165,6 +165,11 @@ class Onhand:
         with self._database.reading() as uow:
             yield uow
 
+    @contextmanager
+    def reading_once(self) -> Iterator[SqlUnitOfWork]:
+        with self._database.reading_once() as uow:
+            yield uow
+
     def now(self) -> datetime:
         return self._clock()
 

@@ -346,6 +346,21 @@ class SqlDatabase:
         yield from self._transaction(write=False)
 
     @contextmanager
+    def reading_once(self) -> Iterator[SqlUnitOfWork]:
+        """A unit of work for one read statement, outside a transaction (one statement sees
+        one state of the data by itself): on PostgreSQL one round trip where a transaction
+        takes three (BEGIN, the read, COMMIT)."""
+        try:
+            with self.engine.connect() as conn:
+                if conn.dialect.name == "postgresql":  # SQLite's connections run outside one already
+                    conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+                yield SqlUnitOfWork(conn, self.locations, SYSTEM, self.subscribers)
+        except DBAPIError as exc:
+            if is_retryable(exc):
+                raise TransientConflict(str(exc.orig).splitlines()[0]) from exc
+            raise
+
+    @contextmanager
     def _write_turn(self, write: bool, lock_wait_ms: int | None) -> Iterator[None]:
         """On SQLite, wait for this process's other writers here: the one waiting is woken
         the moment the turn is free, where SQLite's busy handler polls in growing sleeps

@@ -85,7 +85,7 @@ def authenticate(ctx: ServiceContext, secret: str | None) -> ApiKeyView:
     parts = (secret or "").split("_")
     if len(parts) < 3 or parts[0] != KEY_PREFIX:
         raise Unauthorized(REFUSED)
-    with ctx.reading() as uow:
+    with ctx.reading_once() as uow:  # every request asks: one statement, no transaction
         found = uow.api_keys.by_prefix(parts[1])
     if found is None:
         raise Unauthorized(REFUSED)
