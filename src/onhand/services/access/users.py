@@ -171,7 +171,7 @@ def session_for(ctx: ServiceContext, token: str | None) -> SessionView:
     """The active session of a cookie's token, or `Unauthorized`."""
     if not token or len(token) > 200:
         raise Unauthorized("sign in first")
-    with ctx.reading() as uow:
+    with ctx.reading_once() as uow:  # every page asks: one statement, no transaction
         found = uow.sessions.active(_token_hash(token), ctx.now())
     if found is None:
         raise Unauthorized("sign in first")
