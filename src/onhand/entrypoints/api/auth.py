@@ -46,15 +46,6 @@ _bearer = HTTPBearer(
 log = logging.getLogger("onhand.api.auth")
 
 
-# The dependencies below are `async def` though they wait for nothing: FastAPI runs a plain
-# `def` dependency in its thread pool, a hand-off to another thread and back for each (four a
-# request, more CPU than their work; `benchmarks/README.md`, "HTTP adjustments"). The one that
-# may read the database hands that read to the pool itself.
-async def _base_onhand(request: Request) -> Onhand:
-    onhand: Onhand = request.app.state.onhand
-    return onhand
-
-
 def _bearer_secret(request: Request) -> str | None:
     scheme, _, secret = request.headers.get("authorization", "").partition(" ")
     return secret.strip() or None if scheme.lower() == "bearer" else None
@@ -84,6 +75,10 @@ def authenticate_request(request: Request) -> ApiKeyView:
     return key
 
 
+# The dependencies below are `async def` though they wait for nothing: FastAPI runs a plain
+# `def` dependency in its thread pool, a hand-off to another thread and back for each (four a
+# request, more CPU than their work; `benchmarks/README.md`, "HTTP adjustments"). The one that
+# may read the database hands that read to the pool itself.
 async def caller(
     request: Request,
     _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -95,9 +90,14 @@ async def caller(
     return await run_in_threadpool(authenticate_request, request)  # a database read: off the event loop
 
 
-async def _acting(
-    onhand: Annotated[Onhand, Depends(_base_onhand)], key: Annotated[ApiKeyView, Depends(caller)]
-) -> Onhand:
+async def _acting(request: Request) -> Onhand:
+    # The key as the route class read it (every API route asks for a permission, whose
+    # dependency is `caller`), not as a dependency of its own: FastAPI's bookkeeping costs
+    # tens of microseconds per dependency and request.
+    key: ApiKeyView | None = getattr(request.state, "api_key", None)
+    if key is None:
+        key = await caller(request, None)
+    onhand: Onhand = request.app.state.onhand
     return onhand.acting_as(api_key_actor(key.id, key.name))
 
 
