@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 
 from onhand import services
 from onhand.adapters.db.repositories.places import GroupLocationCache, LocationCache
@@ -267,3 +267,33 @@ def test_locations_a_group_loaded_reach_the_process_cache_only_when_it_has_commi
     assert group.get(2) == places and shared.get(2) is None
     group.publish()  # the group committed
     assert shared.get(2) == places
+
+
+def test_a_statement_the_database_refuses_undoes_only_its_request_and_the_group_goes_on(onhand):
+    """On PostgreSQL a refused statement spoils the whole transaction until its savepoint is
+    rolled back to; a savepoint the request left open inside its own is rolled back first."""
+    add_item(onhand, "TEA")
+    add_place(onhand, "NY")
+    adjust(onhand, "NY", "TEA", 10)
+
+    def refused_inside_a_savepoint_left_open(ctx: Any) -> Any:
+        def work(uow: Any) -> int:
+            uow.connection.execute(text("UPDATE company SET name = 'spoiled'"))  # to be undone
+            uow.connection.begin_nested()  # as a repository's attempt would, never closed
+            uow.connection.execute(idempotency_keys.insert().values(scope=None))  # NOT NULL: refused
+            return 0
+
+        return in_transaction(ctx, work)
+
+    outcomes = in_one_group(onhand, {
+        "before": lambda ctx: services.adjustments.post_adjustment(ctx, adjustment("TEA", 2), idempotency_key="b"),
+        "refused": refused_inside_a_savepoint_left_open,
+        "after": lambda ctx: services.adjustments.post_adjustment(ctx, adjustment("TEA", -1), idempotency_key="a"),
+    })
+
+    assert isinstance(outcomes["refused"], Exception) and not isinstance(outcomes["refused"], TransientConflict)
+    assert at_ny(outcomes["before"]) == 2 and at_ny(outcomes["after"]) == -1
+    assert level(onhand, "TEA", "NY")[0] == 11
+    assert services.integrity.verify(onhand).ok
+    with onhand.reading() as uow:
+        assert uow.connection.execute(text("SELECT name FROM company")).scalar() != "spoiled"

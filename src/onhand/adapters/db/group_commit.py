@@ -32,9 +32,10 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, NestedTransaction
+from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
+from onhand.adapters.db.hot import run_sql
 from onhand.adapters.db.repositories.places import GroupLocationCache
 from onhand.adapters.db.uow import SqlDatabase, SqlUnitOfWork, is_retryable
 from onhand.domain.actors import Actor
@@ -166,7 +167,10 @@ class GroupWriter:
 
     def _one(self, conn: Connection, locations: GroupLocationCache, request: _Request) -> tuple[bool, Any]:
         uow = SqlUnitOfWork(conn, locations, request.actor, self._database.subscribers)
-        savepoint = conn.begin_nested()
+        # The request's savepoint in plain SQL: SQLAlchemy's (`begin_nested`) costs 45 us of CPU
+        # a request on SQLite and 90 on PostgreSQL, against 3 and 30. Savepoints a repository
+        # opens inside are SQLAlchemy's, nested in this one.
+        run_sql(conn, f"SAVEPOINT {_SAVEPOINT}")
         try:
             value = request.work(uow)
             # The change feed's events, last, inside the request's savepoint.
@@ -174,21 +178,25 @@ class GroupWriter:
         except Exception as exc:
             if conn.invalidated:  # the connection is gone, and the group's transaction with it
                 raise TransientConflict("the database connection was lost") from exc
-            _roll_back_to(conn, savepoint)
+            _roll_back(conn)
             request.recorded = False
             return False, _as_caller_sees(exc)
-        savepoint.commit()
+        run_sql(conn, f"RELEASE SAVEPOINT {_SAVEPOINT}")
         return True, value
 
 
-def _roll_back_to(conn: Connection, savepoint: NestedTransaction) -> None:
+_SAVEPOINT = "onhand_request"
+
+
+def _roll_back(conn: Connection) -> None:
     """Undo the request's work: the savepoints it left open inside its own first (a repository's
     attempt that raised), so the connection's record of them stays in step with the database."""
     inner = conn.get_nested_transaction()
-    while inner is not None and inner is not savepoint:
+    while inner is not None:
         inner.rollback()
         inner = conn.get_nested_transaction()
-    savepoint.rollback()
+    run_sql(conn, f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
+    run_sql(conn, f"RELEASE SAVEPOINT {_SAVEPOINT}")
 
 
 def _as_caller_sees(exc: Exception) -> Exception:
