@@ -1,7 +1,8 @@
 """The servers the HTTP benchmark measures, each with a way to read the CPU it has used.
 
 - `in_process`: uvicorn in a thread of the benchmark's own process, serving `create_app`
-  as `onhand serve` does with one process (start-up heap frozen, app warmed up); its CPU is
+  as `onhand serve` does with one process (start-up heap frozen, app warmed up, a log line
+  per request written as it writes them, into a file); its CPU is
   this process's (the clients run in a process of their own, `http_clients.py`).
 - `server_processes`: `onhand serve --processes N` as a child process (uvicorn's
   supervisor and its N server processes); its CPU is summed over the supervisor and every
@@ -11,6 +12,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import socket
@@ -25,6 +27,7 @@ from pathlib import Path
 
 from onhand.bootstrap import Onhand, checkpoints_in_background
 from onhand.entrypoints.api.app import create_app
+from onhand.entrypoints.cli.server_processes import SERVE_LOG_FORMAT
 from onhand.entrypoints.heap import freeze_start_up_heap
 from onhand.entrypoints.start_up import warm_up
 
@@ -39,6 +42,25 @@ class Server:
 
 
 @contextmanager
+def _logging_as_served() -> Iterator[None]:
+    """Logging as `onhand serve` sets it up (INFO, a line per request), into a file of its own
+    rather than the benchmark's output: without it the request log's lines cost nothing here."""
+    root = logging.getLogger()
+    level = root.level
+    with tempfile.TemporaryDirectory(prefix="onhand-bench-log-") as directory:
+        handler = logging.FileHandler(Path(directory) / "serve.log")
+        handler.setFormatter(logging.Formatter(SERVE_LOG_FORMAT))
+        root.addHandler(handler)
+        root.setLevel(logging.INFO)
+        try:
+            yield
+        finally:
+            root.removeHandler(handler)
+            root.setLevel(level)
+            handler.close()
+
+
+@contextmanager
 def in_process(onhand: Onhand, window: float | None) -> Iterator[Server]:
     """The API on `onhand` served by uvicorn in this process; writes group-committed with
     this window (None: a transaction per write)."""
@@ -50,7 +72,7 @@ def in_process(onhand: Onhand, window: float | None) -> Iterator[Server]:
         app = create_app(target)
         warm_up(app)  # as `onhand serve` does before its first request
         # WAL checkpoints in their own thread on SQLite, as `onhand serve` has them (`serving`).
-        with checkpoints_in_background(onhand.engine), serve_api(app, lifespan="off") as url:
+        with _logging_as_served(), checkpoints_in_background(onhand.engine), serve_api(app, lifespan="off") as url:
             freeze_start_up_heap()  # as `onhand serve` does once its app is built
             yield Server(url, time.process_time, "this process's CPU: the server's threads")
     finally:

@@ -18,7 +18,7 @@ from onhand.domain.access.commands import CreateApiKey
 from onhand.entrypoints.cli.errors import PORT_IN_USE_EXIT_CODE, fail
 from onhand.entrypoints.cli.keys import print_new_key
 from onhand.entrypoints.cli.render import console
-from onhand.entrypoints.cli.server_processes import MAX_PROCESSES, refuse_sqlite, run_processes
+from onhand.entrypoints.cli.server_processes import MAX_PROCESSES, SERVE_LOG_FORMAT, refuse_sqlite, run_processes
 from onhand.entrypoints.cli.session import Session, onhand, redact, session
 from onhand.entrypoints.cli.worker import NightlyJournals, worker_in_background
 
@@ -56,7 +56,7 @@ def run_server(target: Onhand, host: str, port: int) -> None:
 
     # One line per request comes from the app's request log (onhand.api.requests), with
     # its id and the key's name; uvicorn's own access log would repeat it without them.
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.basicConfig(level=logging.INFO, format=SERVE_LOG_FORMAT)
     # The worker (in this process or not) keeps `target`: a transaction per write.
     with serving(target) as served:
         app = create_app(served, limits=ApiLimits.from_env())

@@ -31,7 +31,8 @@ SQLITE_REFUSAL = ("SQLite has one writer at a time and its group commit lives in
 ORPHAN_POLL_S = 1.0  # how often a child looks whether its parent is still there
 # The app's own request log (onhand.api.requests) on stderr, as `run_server` has it through
 # logging.basicConfig; uvicorn's loggers keep uvicorn's format.
-_ROOT_LOG = {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+SERVE_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"  # onhand serve's lines
+_ROOT_LOG = {"format": SERVE_LOG_FORMAT}
 
 
 def is_sqlite(database_url: str) -> bool:
