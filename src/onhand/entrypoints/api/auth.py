@@ -76,8 +76,8 @@ def authenticate_request(request: Request) -> ApiKeyView:
 
 
 # The dependencies below are `async def` though they wait for nothing: FastAPI runs a plain
-# `def` dependency in its thread pool, a hand-off to another thread and back for each (four a
-# request, more CPU than their work; `benchmarks/README.md`, "HTTP adjustments"). The one that
+# `def` dependency in its thread pool, a hand-off to another thread and back for each, at every
+# request (more CPU than their work; `benchmarks/README.md`, "HTTP adjustments"). The one that
 # may read the database hands that read to the pool itself.
 async def caller(
     request: Request,
