@@ -53,19 +53,26 @@ class ItemRevaluation:
 
 
 def methods_for(uow: UnitOfWork, item_ids: list[int]) -> dict[int, CostingMethod]:
-    return methods_and_change(uow, item_ids)[0]
+    return _methods(uow, item_ids, with_change=False)[0]
 
 
 def methods_and_change(uow: UnitOfWork, item_ids: list[int]) -> tuple[dict[int, CostingMethod], datetime | None]:
     """Each item's costing method, and when the newest change of the company's method or of
     one of these items' own was made (None: never)."""
+    return _methods(uow, item_ids, with_change=True)
+
+
+def _methods(
+    uow: UnitOfWork, item_ids: list[int], *, with_change: bool
+) -> tuple[dict[int, CostingMethod], datetime | None]:
+    """The methods, and the newest change when asked (or when it comes in the same statement)."""
     if len(item_ids) <= 500:  # a posting's items: all of it in one statement
         company_method, own, changed_at = uow.valuation.methods(item_ids)
         company = CostingMethod(company_method)
     else:  # many items (a report): every override at once, not a long IN list
         company = CostingMethod(uow.valuation.company_method())
         own = uow.valuation.item_methods(None)
-        changed_at = uow.costing_changes.newest_at(item_ids)
+        changed_at = uow.costing_changes.newest_at(item_ids) if with_change else None
     return {item_id: CostingMethod(own[item_id]) if item_id in own else company for item_id in item_ids}, changed_at
 
 
