@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
+from onhand.adapters.db.hot import Hot
 from onhand.adapters.db.repositories.publishing import Publish, ignore, status_changes
 from onhand.adapters.db.tables import items
 from onhand.adapters.db.tables.purchasing import (
@@ -106,6 +108,20 @@ _OPEN_LINES = (
 )
 
 
+@cache
+def _incoming(by_items: bool, by_places: bool) -> tuple[Hot, Hot]:
+    """The open lines and what is in transit, of some items and destinations or all: run the
+    hot way (a stock read asks at every call; through SQLAlchemy they were half of it)."""
+    query, shipped = _OPEN_LINES, _SHIPPED_IN_TRANSIT
+    if by_items:
+        query = query.where(purchase_order_lines.c.item_id.in_(bindparam("item_ids", expanding=True)))
+        shipped = shipped.where(supplier_shipment_lines.c.item_id.in_(bindparam("item_ids", expanding=True)))
+    if by_places:
+        query = query.where(purchase_orders.c.destination_id.in_(bindparam("location_ids", expanding=True)))
+        shipped = shipped.where(purchase_orders.c.destination_id.in_(bindparam("location_ids", expanding=True)))
+    return Hot(query), Hot(shipped)
+
+
 def _order_or_none(row: Any) -> PurchaseOrderRecord | None:
     return None if row is None else PurchaseOrderRecord(**row._mapping)
 
@@ -185,16 +201,12 @@ class PurchaseOrderRepository:
         """Open quantity (ordered − received, never below zero) of placed orders, per item
         and destination, with the earliest expected date among them; what a supplier
         shipment has in transit is received into transit, so it comes in by its ETA."""
-        query, shipped = _OPEN_LINES, _SHIPPED_IN_TRANSIT
-        if item_ids is not None:
-            query = query.where(purchase_order_lines.c.item_id.in_(item_ids))
-            shipped = shipped.where(supplier_shipment_lines.c.item_id.in_(item_ids))
-        if location_ids is not None:
-            query = query.where(purchase_orders.c.destination_id.in_(location_ids))
-            shipped = shipped.where(purchase_orders.c.destination_id.in_(location_ids))
+        query, shipped = _incoming(item_ids is not None, location_ids is not None)
+        params = {"item_ids": item_ids, "location_ids": location_ids}
+        params = {key: value for key, value in params.items() if value is not None}
         totals: dict[tuple[int, str, int], list[Any]] = {}
-        rows = [(row, row.quantity - (row.received or ZERO)) for row in self._conn.execute(query)]
-        rows += [(row, row.quantity) for row in self._conn.execute(shipped)]
+        rows = [(row, row.quantity - (row.received or ZERO)) for row in query.rows(self._conn, params)]
+        rows += [(row, row.quantity) for row in shipped.rows(self._conn, params)]
         for row, still in rows:
             if still <= 0:
                 continue

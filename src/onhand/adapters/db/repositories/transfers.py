@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, case, delete, func, insert, select, type_coerce, update
 
+from onhand.adapters.db.hot import Hot
 from onhand.adapters.db.repositories.publishing import Publish, ignore, status_changes
 from onhand.adapters.db.tables import items, locations, lots
 from onhand.adapters.db.tables.transfers import (
@@ -98,6 +99,8 @@ _IN_TRANSIT = (
     )
 )
 _IN_TRANSIT_OF_ITEMS = _IN_TRANSIT.where(transfer_lines.c.item_id.in_(bindparam("item_ids", expanding=True)))
+# A stock read asks at every call: the hot way.
+_HOT_IN_TRANSIT, _HOT_IN_TRANSIT_OF_ITEMS = Hot(_IN_TRANSIT), Hot(_IN_TRANSIT_OF_ITEMS)
 _ROUTE = select(transfer_routes).where(
     transfer_routes.c.source_id == bindparam("source_key"),
     transfer_routes.c.destination_id == bindparam("destination_key"),
@@ -199,10 +202,10 @@ class TransferRepository:
     def in_transit(self, *, item_ids: list[int] | None, destination_ids: list[int]) -> list[Any]:
         """Per transfer under way, item and lot: what is still in transit (> 0 only)."""
         params: dict[str, Any] = {"destination_ids": destination_ids}
-        query = _IN_TRANSIT
+        query = _HOT_IN_TRANSIT
         if item_ids is not None:
-            query, params["item_ids"] = _IN_TRANSIT_OF_ITEMS, item_ids
-        return [row for row in self._conn.execute(query, params) if row.quantity > 0]
+            query, params["item_ids"] = _HOT_IN_TRANSIT_OF_ITEMS, item_ids
+        return [row for row in query.rows(self._conn, params) if row.quantity > 0]
 
     # --- routes --------------------------------------------------------------------
 
