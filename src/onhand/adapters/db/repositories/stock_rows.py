@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import BigInteger, Connection, bindparam, select, text, type_coerce
 
+from onhand.adapters.db.hot import Hot
 from onhand.adapters.db.tables import balances, items, lots
 from onhand.adapters.db.tables.core import HOLDING
 
@@ -26,20 +27,21 @@ _LEAN = select(
 # Narrowed to places only with items: (item, place) is the key's prefix. The virtual places'
 # balances (a row per lot ever received or shipped) grow with history, so a read of a few
 # items at their places must not reach them.
+# Hot statements (adapters/db/hot.py): a one-item stock read asks at every call.
 _LEAN_BY = {
-    (by_item, by_lot, by_place): _LEAN.where(
+    (by_item, by_lot, by_place): Hot(_LEAN.where(
         *([balances.c.item_id.in_(bindparam("item_ids", expanding=True))] if by_item else []),
         *([balances.c.location_id.in_(bindparam("location_ids", expanding=True))] if by_place else []),
         *([balances.c.lot_key == bindparam("lot_id")] if by_lot else []),
-    )
+    ))
     for by_item in (False, True)
     for by_lot in (False, True)
     for by_place in ((False, True) if by_item else (False,))
 }
 _ALL_SKUS = select(items.c.id, items.c.sku)
-_SKUS = _ALL_SKUS.where(items.c.id.in_(bindparam("ids", expanding=True)))
+_SKUS = Hot(_ALL_SKUS.where(items.c.id.in_(bindparam("ids", expanding=True))))
 _ALL_LOTS = select(lots.c.id, lots.c.code, lots.c.status, lots.c.expiry_date)
-_LOTS = _ALL_LOTS.where(lots.c.id.in_(bindparam("ids", expanding=True)))
+_LOTS = Hot(_ALL_LOTS.where(lots.c.id.in_(bindparam("ids", expanding=True))))
 # Beyond this many ids, reading the whole table is cheaper than a long IN list.
 _MANY = 5000
 
@@ -55,8 +57,8 @@ class StockRowReader:
         items at `location_ids` only, when given (with items: otherwise a superset)."""
         by_place = item_ids is not None and location_ids is not None
         query = _LEAN_BY[(item_ids is not None, lot_id is not None, by_place)]
-        return self._conn.execute(query, {"item_ids": item_ids or [], "lot_id": lot_id,
-                                          "location_ids": sorted(location_ids or ())}).all()
+        return query.rows(self._conn, {"item_ids": item_ids or [], "lot_id": lot_id,
+                                       "location_ids": sorted(location_ids or ())})
 
     def skus(self, item_ids: Iterable[int]) -> dict[int, str]:
         return dict(self._lookup(_ALL_SKUS, _SKUS, item_ids))  # type: ignore[arg-type]
@@ -65,10 +67,10 @@ class StockRowReader:
         """Code, status and expiry of each lot."""
         return {r[0]: (r[1], r[2], r[3]) for r in self._lookup(_ALL_LOTS, _LOTS, lot_ids)}
 
-    def _lookup(self, everything: Any, some: Any, ids: Iterable[int]) -> list[Any]:
+    def _lookup(self, everything: Any, some: Hot, ids: Iterable[int]) -> list[Any]:
         wanted = sorted(set(ids))
         if not wanted:
             return []
         if len(wanted) > _MANY:
             return self._conn.execute(everything).all()
-        return self._conn.execute(some, {"ids": wanted}).all()
+        return some.rows(self._conn, {"ids": wanted})
