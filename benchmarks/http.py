@@ -8,8 +8,10 @@ H1  3,000 adjustments (at scale 1) sent by 32 concurrent clients over keep-alive
 H2  3,000 orders the same way, `POST /api/v1/orders` with `"allocate": true`: one line of
     1–3 units of a random SKU, shipped from a random warehouse (the line's location), each
     with its own Idempotency-Key.
+H3  3,000 stock reads the same way, `GET /api/v1/stock?sku=…&location=…` of a random SKU at
+    a random warehouse (what a scanner or a shop's sync asks most): every answer a 200.
 
-Both once with a transaction per write (ONHAND_GROUP_COMMIT=off) and once with the writes
+All three once with a transaction per write (ONHAND_GROUP_COMMIT=off) and once with the writes
 group-committed (`--window-ms`), on the same database, one after the other. The server is
 uvicorn serving `create_app` in this process as `onhand serve` does with one process; on
 PostgreSQL with `--processes N` over 1 it is `onhand serve --processes N` (each server
@@ -18,7 +20,7 @@ answer (p50, p95, p99), the throughput from the first request to the last answer
 CPU per request of the server (how it was counted is printed: this process's, or summed
 over the server's processes) and of the clients' (the steadiest figures on a shared
 machine). The clients run in a process of their own (`http_clients.py`), as real ones do.
-Every answer must be a 201.
+Every answer to a write must be a 201.
 Checks, untimed: the stock report's on hand equals what H1 posted; every order answered
 201 is allocated and the reserved quantities equal what those orders took (nothing
 oversold); `verify` passes.
@@ -54,6 +56,7 @@ from onhand.services.ledger.postings import StockLine
 
 ADJUSTMENTS = 3000
 ORDERS = 3000
+READS = 3000
 CLIENTS = 32
 SKUS = 50
 WAREHOUSES = ("WH-1", "WH-2", "WH-3", "WH-4")
@@ -114,7 +117,14 @@ def orders(secret: str, mode: Mode, count: int, rng: random.Random) -> tuple[lis
     return plan, lines
 
 
-def timed(server: http_servers.Server, workload: str, noun: str, mode: Mode, plan: list) -> list[int]:
+def reads(secret: str, count: int, rng: random.Random) -> list:
+    """H3's requests: the stock of a random SKU at a random warehouse."""
+    return [(f"/api/v1/stock?sku=SKU-{rng.randrange(SKUS)}&location={rng.choice(WAREHOUSES)}",
+             {"Authorization": f"Bearer {secret}"}, None) for _ in range(count)]
+
+
+def timed(server: http_servers.Server, workload: str, noun: str, mode: Mode, plan: list,
+          expected: int = 201) -> list[int]:
     """Send `plan` from CLIENTS clients, print the workload's line; each answer's status."""
     cpu = server.cpu_seconds()
     result = http_clients.run(server.url, CLIENTS, plan)
@@ -124,10 +134,10 @@ def timed(server: http_servers.Server, workload: str, noun: str, mode: Mode, pla
     times = [ms for ms, _status in result["answers"]]
     statuses = [status for _ms, status in result["answers"]]
     server_errors = sum(1 for status in statuses if status >= 500)
-    not_created = sum(1 for status in statuses if status != 201)
+    unexpected = sum(1 for status in statuses if status != expected)
     say(f"{workload} {mode.name}: {count} {noun} by {CLIENTS} clients in {seconds:.2f} s = {count / seconds:.0f}/s; "
         f"p50 {percentile(times, 0.5):.1f} ms, p95 {percentile(times, 0.95):.1f} ms, "
-        f"p99 {percentile(times, 0.99):.1f} ms; {server_errors} 5xx, {not_created} not 201; "
+        f"p99 {percentile(times, 0.99):.1f} ms; {server_errors} 5xx, {unexpected} not {expected}; "
         f"CPU per request {cpu / count * 1000:.2f} ms in the server ({server.counted}), "
         f"{result['cpu_seconds'] / count * 1000:.2f} ms in the clients' process")
     return statuses
@@ -135,17 +145,21 @@ def timed(server: http_servers.Server, workload: str, noun: str, mode: Mode, pla
 
 def run_mode(onhand: Onhand, url: str, secret: str, mode: Mode, *, scale: float, processes: int,
              rng: random.Random, posted: Book, reserved: Book) -> bool:
-    """H1 then H2 in one mode, on one server; what the 201s posted and reserved is added to the books."""
+    """H1, H2 then H3 in one mode, on one server; what the 201s posted and reserved is added to
+    the books."""
     h1, h1_lines = adjustments(secret, mode, max(CLIENTS, round(ADJUSTMENTS * scale)), rng)
     h2, h2_lines = orders(secret, mode, max(CLIENTS, round(ORDERS * scale)), rng)
+    h3 = reads(secret, max(CLIENTS, round(READS * scale)), rng)
     with served(onhand, url, mode, processes) as server:
         h1_statuses = timed(server, "H1", "adjustments", mode, h1)
         h2_statuses = timed(server, "H2", "orders allocated", mode, h2)
+        h3_statuses = timed(server, "H3", "stock reads", mode, h3, expected=200)
     for book, lines, statuses in ((posted, h1_lines, h1_statuses), (reserved, h2_lines, h2_statuses)):
         for (sku, place, quantity), status in zip(lines, statuses, strict=True):
             if status == 201:
                 book[(sku, place)] += quantity
-    return all(status == 201 for status in (*h1_statuses, *h2_statuses))
+    return (all(status == 201 for status in (*h1_statuses, *h2_statuses))
+            and all(status == 200 for status in h3_statuses))
 
 
 def books_agree(onhand: Onhand, posted: Book, reserved: Book) -> tuple[bool, bool]:

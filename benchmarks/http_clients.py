@@ -3,7 +3,7 @@
     python -m benchmarks.http_clients < plan.json > answers.json
 
 Reads {"base_url": URL, "clients": N, "requests": [[path, {header: value}, body], ...]}
-and POSTs each body (text, sent as its UTF-8 bytes) from N clients, one keep-alive
+and POSTs each body (text, sent as its UTF-8 bytes; a GET where it is null) from N clients, one keep-alive
 connection each, in the order given as the clients take them. Writes {"answers":
 [[milliseconds, status], ...] in the same order, "began": <epoch seconds of the first
 send>, "last_answer": <epoch seconds>, "cpu_seconds": <this process's CPU>}.
@@ -64,10 +64,12 @@ class _Connection(asyncio.Protocol):
             self._transport.close()
 
 
-def _raw(host: str, path: str, headers: dict[str, str], body: str) -> bytes:
-    """A POST of `body` as HTTP/1.1 puts it on the wire."""
-    content = body.encode()
+def _raw(host: str, path: str, headers: dict[str, str], body: str | None) -> bytes:
+    """A POST of `body` (a GET if None) as HTTP/1.1 puts it on the wire."""
     head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+    if body is None:
+        return f"GET {path} HTTP/1.1\r\nHost: {host}\r\n{head}\r\n".encode()
+    content = body.encode()
     return (f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: {len(content)}\r\n{head}\r\n").encode() + content
 
 
@@ -105,7 +107,7 @@ def main() -> int:
     return 0
 
 
-def run(base_url: str, clients: int, requests: list[tuple[str, dict[str, str], str]]) -> dict:
+def run(base_url: str, clients: int, requests: list[tuple[str, dict[str, str], str | None]]) -> dict:
     """This module in a child process; its answer."""
     sent = subprocess.run(
         [sys.executable, "-m", "benchmarks.http_clients"],

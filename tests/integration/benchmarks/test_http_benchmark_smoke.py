@@ -1,4 +1,4 @@
-"""The HTTP benchmark (H1 adjustments, H2 orders allocated) runs end to end at a tiny scale
+"""The HTTP benchmark (H1 adjustments, H2 orders allocated, H3 stock reads) runs end to end at a tiny scale
 and passes its own checks, on SQLite and, with two server processes, on PostgreSQL (no
 timing asserted)."""
 
@@ -22,6 +22,8 @@ def test_the_http_benchmark_runs_tiny_both_ways_and_the_books_agree(capsys) -> N
     assert "H1 group commit (2 ms window): 32 adjustments" in out
     assert "H2 a transaction per write: 32 orders allocated" in out
     assert "H2 group commit (2 ms window): 32 orders allocated" in out
+    assert "H3 a transaction per write: 32 stock reads" in out and "H3 group commit (2 ms window): 32 stock reads" in out
+    assert out.count("0 5xx, 0 not 200; CPU per request") == 2
     assert "0 5xx, 0 not 201; CPU per request" in out and "(this process's CPU: the server's threads)" in out
     assert CHECKS in out
 
@@ -43,7 +45,7 @@ def test_the_http_benchmark_serves_postgresql_from_two_processes_and_counts_thei
 
     out = capsys.readouterr().out
     assert "server processes: 1" in out and "server processes: 2" in out  # SQLite stays at one
-    counted = re.findall(r"^H[12] .* in the server \(summed over the supervisor and its \d+ children "
+    counted = re.findall(r"^H[123] .* in the server \(summed over the supervisor and its \d+ children "
                          r"\(2 serving\) from /proc/<pid>/stat\)", out, re.MULTILINE)
-    assert len(counted) == 4, out
+    assert len(counted) == 6, out
     assert out.count(CHECKS) == 2, out

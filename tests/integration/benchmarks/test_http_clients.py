@@ -36,3 +36,20 @@ def test_each_answer_comes_back_in_the_plan_order_with_its_status() -> None:
     assert statuses == [201] * 7 + [400] + [201] * 32 + [404]
     assert all(ms > 0 for ms, _status in result["answers"])
     assert result["last_answer"] >= result["began"] and result["cpu_seconds"] > 0
+
+
+async def _read(request: Request) -> Response:
+    """200 for a GET carrying the header the path names; a POST here is refused (405)."""
+    wanted = request.path_params["n"]
+    return Response(status_code=200 if request.headers.get("authorization") == f"Bearer {wanted}" else 401)
+
+
+def test_a_request_without_a_body_is_a_get() -> None:
+    app = Starlette(routes=[Route("/read/{n:int}", _read, methods=["GET"])])
+    plan = [(f"/read/{n}", {"Authorization": f"Bearer {n if n != 3 else 4}"}, None) for n in range(10)]
+    plan.append(("/read/1", {}, "{}"))  # a body: a POST, which the route does not take
+
+    with serve_api(app) as url:
+        result = http_clients.run(url, 3, plan)
+
+    assert [status for _ms, status in result["answers"]] == [200] * 3 + [401] + [200] * 6 + [405]
