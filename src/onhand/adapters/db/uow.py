@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from onhand.adapters.db.engine import SQLITE_BUSY_TIMEOUT_MS, WRITE_OPTION, lock_wait, set_local_lock_timeout
 from onhand.adapters.db.feed_signals import FeedSignals
+from onhand.adapters.db.read_turns import ReadTurns
 from onhand.adapters.db.repositories.access import (
     ApiKeyRepository,
     IdempotencyRepository,
@@ -313,6 +314,8 @@ class SqlDatabase:
         self.feed_listeners: list[Callable[[], None]] = []
         # SQLite has one writer at a time: this process's writers take turns here.
         self._writer = threading.Lock() if engine.dialect.name == "sqlite" else None
+        # SQLite's reads take turns (read_turns.py); PostgreSQL's do not.
+        self._read_turns = ReadTurns() if engine.dialect.name == "sqlite" else None
         # Other processes' commits to the feed (PostgreSQL), once a worker waits for them.
         self._signals: FeedSignals | None = None
         self._signals_lock = threading.Lock()
@@ -343,7 +346,16 @@ class SqlDatabase:
 
     @contextmanager
     def reading(self) -> Iterator[SqlUnitOfWork]:
-        yield from self._transaction(write=False)
+        with self._read_turn():
+            yield from self._transaction(write=False)
+
+    @contextmanager
+    def _read_turn(self) -> Iterator[None]:
+        if self._read_turns is None:
+            yield
+            return
+        with self._read_turns.turn():
+            yield
 
     @contextmanager
     def reading_once(self) -> Iterator[SqlUnitOfWork]:
@@ -351,7 +363,7 @@ class SqlDatabase:
         one state of the data by itself): on PostgreSQL one round trip where a transaction
         takes three (BEGIN, the read, COMMIT)."""
         try:
-            with self.engine.connect() as conn:
+            with self._read_turn(), self.engine.connect() as conn:
                 if conn.dialect.name == "postgresql":  # SQLite's connections run outside one already
                     conn = conn.execution_options(isolation_level="AUTOCOMMIT")
                 yield SqlUnitOfWork(conn, self.locations, SYSTEM, self.subscribers)
