@@ -1,8 +1,11 @@
 """What an audit entry holds: the fields an update changed, a command's fields, never a secret."""
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from enum import IntEnum, StrEnum
+from hashlib import sha256
 
 from onhand.domain.audit import MAX_TEXT, changed_fields, command_fields, plain
 
@@ -42,3 +45,25 @@ def test_long_text_is_recorded_by_its_hash_and_length():
     recorded = command_fields({"text": csv_text, "policy": "good-rows"})
     assert recorded is not None and recorded["policy"] == "good-rows"
     assert recorded["text"]["characters"] == len(csv_text) and len(recorded["text"]["sha256"]) == 64
+
+
+class Colour(StrEnum):
+    RED = "red"
+
+
+class Size(IntEnum):
+    LARGE = 3
+
+
+def test_kinds_that_look_like_plain_ones_are_recorded_by_what_they_are():
+    # Enums that are also str or int are recorded by their value; a mapping or a set that is
+    # no dict or list is walked as one; a long text inside a list by its hash.
+    long = "y" * (MAX_TEXT + 1)
+    recorded = plain({"colour": Colour.RED, "size": Size.LARGE, "flag": True, "ratio": 0.5,
+                      "ordered": OrderedDict(a=1, secret="s"), "set": frozenset({2}), "items": ("a", long),
+                      1: "key made text"})
+    assert recorded == {"colour": "red", "size": 3, "flag": True, "ratio": 0.5, "ordered": {"a": 1},
+                        "set": [2], "items": ["a", {"sha256": sha256(long.encode()).hexdigest(),
+                                                    "characters": MAX_TEXT + 1}],
+                        "1": "key made text"}
+    assert type(recorded["colour"]) is str and type(recorded["size"]) is int
