@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 from onhand.adapters.db.read_turns import ReadTurns
 
 LONG = 10.0  # seconds: a wait the tests must never reach
+Taken = ReadTurns | Callable[[], AbstractContextManager[object]]  # turns, or a read that takes one
 
 
-def _holder(turns: ReadTurns, inside: threading.Event, leave: threading.Event) -> threading.Thread:
-    """A thread that takes a turn, says so, and keeps it until told to leave."""
+def _holder(turns: Taken, inside: threading.Event, leave: threading.Event) -> threading.Thread:
+    """A thread that takes a turn (or enters what is given), says so, and keeps it until told to leave."""
+    enter = turns.turn if isinstance(turns, ReadTurns) else turns
 
     def run() -> None:
-        with turns.turn():
+        with enter():
             inside.set()
             leave.wait(LONG)
 
@@ -25,7 +29,7 @@ def _holder(turns: ReadTurns, inside: threading.Event, leave: threading.Event) -
     return thread
 
 
-def _hold(turns: ReadTurns, inside: threading.Event, leave: threading.Event) -> threading.Thread:
+def _hold(turns: Taken, inside: threading.Event, leave: threading.Event) -> threading.Thread:
     thread = _holder(turns, inside, leave)
     assert inside.wait(LONG)
     return thread
@@ -75,16 +79,8 @@ def test_sqlite_reads_and_key_reads_take_turns_postgresql_ones_none(onhand) -> N
         assert database._read_turns is None
         return
     database._read_turns = ReadTurns(turns=1, wait=LONG)
-    inside, leave = threading.Event(), threading.Event()
-
-    def long_read() -> None:
-        with onhand.reading():
-            inside.set()
-            leave.wait(LONG)
-
-    holder = threading.Thread(target=long_read)
-    holder.start()
-    assert inside.wait(LONG)
+    leave = threading.Event()
+    holder = _hold(onhand.reading, threading.Event(), leave)
     done: list[str] = []
     reader = threading.Thread(target=lambda: done.append(_read_once(onhand)))
     reader.start()
