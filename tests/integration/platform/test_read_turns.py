@@ -4,6 +4,7 @@ PostgreSQL's reads take none."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Callable
@@ -69,8 +70,7 @@ def test_a_read_that_waits_too_long_goes_ahead_without_a_turn() -> None:
     holder.join(LONG)
     with turns.turn():  # the turn it did not take was not given back twice
         pass
-    assert turns._turns.acquire(blocking=False)  # one turn, free again
-    turns._turns.release()
+    assert turns._free == 1 and not turns._waiting  # one turn, free again, no one waiting
 
 
 def test_sqlite_reads_and_key_reads_take_turns_postgresql_ones_none(onhand) -> None:
@@ -99,3 +99,42 @@ def _read_once(onhand) -> str:
         uow.api_keys.by_prefix("nothing")
     return "once"
 
+
+
+def test_an_event_loop_never_waits_for_a_turn() -> None:
+    turns = ReadTurns(turns=1, wait=LONG)
+    leave = threading.Event()
+    holder = _hold(turns, threading.Event(), leave)
+
+    async def read_on_the_loop() -> float:
+        started = time.monotonic()
+        with turns.turn():
+            return time.monotonic() - started
+
+    assert asyncio.run(read_on_the_loop()) < 1  # the only turn is held: it went ahead
+    leave.set()
+    holder.join(LONG)
+
+
+def test_turns_go_in_the_order_they_were_asked_for() -> None:
+    turns = ReadTurns(turns=1, wait=LONG)
+    leave = threading.Event()
+    holder = _hold(turns, threading.Event(), leave)
+    order: list[str] = []
+
+    def read(name: str) -> None:
+        with turns.turn():
+            order.append(name)
+
+    first = threading.Thread(target=read, args=("first",))
+    first.start()
+    while len(turns._waiting) < 1:
+        time.sleep(0.001)
+    second = threading.Thread(target=read, args=("second",))
+    second.start()
+    while len(turns._waiting) < 2:
+        time.sleep(0.001)
+    leave.set()
+    for thread in (holder, first, second):
+        thread.join(LONG)
+    assert order == ["first", "second"]

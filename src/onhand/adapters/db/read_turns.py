@@ -10,13 +10,16 @@ each (`benchmarks/README.md`).
 
 A read that waits longer than `WAIT_S` for a turn goes ahead without one: long reports that
 hold both turns delay the other reads by that much at most. A thread already holding a turn
-does not take another (a read inside a read). PostgreSQL's reads wait on the network, where more at once is what helps:
-they take no turns.
+does not take another (a read inside a read), and an event loop's thread never waits for one
+(the key lookup a server makes there: every request on that thread would wait with it).
+PostgreSQL's reads wait on the network, where more at once is what helps: they take no turns.
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -25,18 +28,24 @@ WAIT_S = 0.25
 
 
 class ReadTurns:
+    """Turns handed over in the order they were asked for: a read that arrives as a turn comes
+    free does not take it from one that has been waiting (with a semaphore, some waited until
+    they gave up while later ones went first)."""
+
     def __init__(self, turns: int = TURNS, wait: float = WAIT_S) -> None:
-        self._turns = threading.BoundedSemaphore(turns)
+        self._lock = threading.Lock()
+        self._free = turns
+        self._waiting: deque[threading.Event] = deque()
         self._wait = wait
         self._here = threading.local()
 
     @contextmanager
     def turn(self) -> Iterator[None]:
         """Inside: this thread's read, with a turn unless it waited `wait` in vain."""
-        if getattr(self._here, "held", False):
+        if getattr(self._here, "held", False) or _on_event_loop():
             yield
             return
-        if not self._turns.acquire(timeout=self._wait):
+        if not self._take():
             yield  # went ahead without one
             return
         self._here.held = True
@@ -44,4 +53,34 @@ class ReadTurns:
             yield
         finally:
             self._here.held = False
-            self._turns.release()
+            self._give_back()
+
+    def _take(self) -> bool:
+        with self._lock:
+            if self._free and not self._waiting:
+                self._free -= 1
+                return True
+            ticket = threading.Event()
+            self._waiting.append(ticket)
+        if ticket.wait(self._wait):
+            return True
+        with self._lock:
+            if ticket.is_set():  # handed over as the wait ran out
+                return True
+            self._waiting.remove(ticket)
+            return False
+
+    def _give_back(self) -> None:
+        with self._lock:
+            if self._waiting:
+                self._waiting.popleft().set()  # the turn goes to the longest waiting
+            else:
+                self._free += 1
+
+
+def _on_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
