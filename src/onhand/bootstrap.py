@@ -170,6 +170,11 @@ class Onhand:
         with self._database.reading_once() as uow:
             yield uow
 
+    def reads_without_waiting(self) -> bool:
+        """Whether `reading_once` can run now on an event loop without holding it up (SQLite,
+        a pooled connection idle: `SqlDatabase.reads_without_waiting`)."""
+        return self._database.reads_without_waiting()
+
     def now(self) -> datetime:
         return self._clock()
 

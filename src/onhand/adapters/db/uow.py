@@ -349,6 +349,13 @@ class SqlDatabase:
         with self._read_turn():
             yield from self._transaction(write=False)
 
+    def reads_without_waiting(self) -> bool:
+        """Whether a one-statement read (`reading_once`) can run now without waiting: on
+        SQLite (no network; a reader never waits for the writer) with a pooled connection
+        idle. An event loop may then read on its own thread (read_turns.py)."""
+        idle = getattr(self.engine.pool, "checkedin", None)
+        return self._read_turns is not None and idle is not None and idle() > 0
+
     @contextmanager
     def _read_turn(self) -> Iterator[None]:
         if self._read_turns is None:

@@ -27,7 +27,7 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from onhand.domain.errors import InvalidInput
-from onhand.entrypoints.api.auth import authenticate_request, caller
+from onhand.entrypoints.api.auth import authenticate, caller
 from onhand.entrypoints.api.text import bad_text, text_fault
 
 # Fails validation of any body model, so the route reports `request.state.body_error`.
@@ -116,8 +116,7 @@ class ExactJsonRoute(APIRoute):
         async def exact(request: Request) -> Response:
             exact_request = ExactJsonRequest(request.scope, request.receive)
             if needs_key:
-                # A database lookup: run it off the event loop, as FastAPI runs sync dependencies.
-                await run_in_threadpool(authenticate_request, exact_request)
+                await authenticate(exact_request)
             return await handler(exact_request)
 
         return exact

@@ -79,9 +79,11 @@ def _load(uow: UnitOfWork, key_id: int) -> ApiKeyView:
     return found
 
 
-def authenticate(ctx: ServiceContext, secret: str | None) -> ApiKeyView:
+def authenticate(ctx: ServiceContext, secret: str | None, *, record_use: bool = True) -> ApiKeyView:
     """The active key a bearer secret belongs to (its current secret, or the previous one
-    during a rotation's overlap), or `Unauthorized` saying nothing more. Records the use."""
+    during a rotation's overlap), or `Unauthorized` saying nothing more. Records the use,
+    unless told not to: a caller that must not wait for a write records it with
+    `record_key_use` elsewhere."""
     parts = (secret or "").split("_")
     if len(parts) < 3 or parts[0] != KEY_PREFIX:
         raise Unauthorized(REFUSED)
@@ -96,9 +98,21 @@ def authenticate(ctx: ServiceContext, secret: str | None) -> ApiKeyView:
         raise Unauthorized(REFUSED)
     if not is_active(revoked_at=key.revoked_at, expires_at=key.expires_at, now=now):
         raise Unauthorized(REFUSED)
+    if record_use:
+        record_key_use(ctx, key)
+    return key
+
+
+def key_use_due(ctx: ServiceContext, key: ApiKeyView) -> bool:
+    """Whether `record_key_use` would write (at most once a minute per key)."""
+    return last_use_due(key.last_used_at, ctx.now())
+
+
+def record_key_use(ctx: ServiceContext, key: ApiKeyView) -> None:
+    """A key's last use, now, if due."""
+    now = ctx.now()
     if last_use_due(key.last_used_at, now):
         _record_use(ctx, key.id, now)
-    return key
 
 
 def _record_use(ctx: ServiceContext, key_id: int, now: datetime) -> None:
