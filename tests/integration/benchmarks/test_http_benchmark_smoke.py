@@ -22,7 +22,8 @@ def test_the_http_benchmark_runs_tiny_both_ways_and_the_books_agree(capsys) -> N
     assert "H1 group commit (2 ms window): 32 adjustments" in out
     assert "H2 a transaction per write: 32 orders allocated" in out
     assert "H2 group commit (2 ms window): 32 orders allocated" in out
-    assert "H3 a transaction per write: 32 stock reads" in out and "H3 group commit (2 ms window): 32 stock reads" in out
+    assert "H3 a transaction per write: 32 stock reads" in out
+    assert "H3 group commit (2 ms window): 32 stock reads" in out
     assert out.count("0 5xx, 0 not 200; CPU per request") == 2
     assert "0 5xx, 0 not 201; CPU per request" in out and "(this process's CPU: the server's threads)" in out
     assert CHECKS in out
