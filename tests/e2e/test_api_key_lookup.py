@@ -4,23 +4,15 @@ over the network); the key's last use is still written at most once a minute, fr
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 import httpx
 import pytest
 
 from onhand import services
+from onhand.adapters.db.read_turns import on_event_loop
 from onhand.bootstrap import Onhand
 from tests.e2e.conftest import ApiKeys
-
-
-def _on_event_loop() -> bool:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
 
 
 @pytest.fixture
@@ -30,7 +22,7 @@ def lookups(monkeypatch) -> list[tuple[bool, bool]]:
     real = services.keys.authenticate
 
     def spy(ctx, secret, *, record_use=True):
-        seen.append((_on_event_loop(), record_use))
+        seen.append((on_event_loop(), record_use))
         return real(ctx, secret, record_use=record_use)
 
     monkeypatch.setattr(services.keys, "authenticate", spy)

@@ -42,7 +42,7 @@ class ReadTurns:
     @contextmanager
     def turn(self) -> Iterator[None]:
         """Inside: this thread's read, with a turn unless it waited `wait` in vain."""
-        if getattr(self._here, "held", False) or _on_event_loop():
+        if getattr(self._here, "held", False) or on_event_loop():
             yield
             return
         if not self._take():
@@ -78,7 +78,8 @@ class ReadTurns:
                 self._free += 1
 
 
-def _on_event_loop() -> bool:
+def on_event_loop() -> bool:
+    """Whether this thread is running an event loop now (code called from a coroutine)."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:
