@@ -59,9 +59,10 @@ class AuditFilter:
     before_id: int | None = None  # the next page: entries older than this one
 
 
-# The kinds a command's canonical form is made of, taken first by their exact type: every
-# write records one, and the general checks (dataclass? mapping? enum?) cost most of it.
+# The kinds a command's canonical form is made of, taken by their exact type before the
+# general checks (dataclass? mapping? enum?), which cost most of it: every write records one.
 _AS_IS = frozenset({type(None), bool, int, float})
+_CONTAINERS = frozenset({dict, list, tuple})
 
 
 def plain(value: object) -> Any:
@@ -71,16 +72,12 @@ def plain(value: object) -> Any:
         return value if len(value) <= MAX_TEXT else _digest(value)  # type: ignore[arg-type]
     if kind in _AS_IS:
         return value
-    if kind is dict:
-        return {str(k): plain(v) for k, v in value.items() if str(k) not in SECRET_FIELDS}  # type: ignore[attr-defined]
-    if kind is list or kind is tuple:
-        return [plain(v) for v in value]  # type: ignore[attr-defined]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    if kind not in _CONTAINERS and dataclasses.is_dataclass(value) and not isinstance(value, type):
         value = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
-    if isinstance(value, Mapping):
-        return {str(k): plain(v) for k, v in value.items() if str(k) not in SECRET_FIELDS}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [plain(v) for v in value]
+    if kind is dict or isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items() if str(k) not in SECRET_FIELDS}  # type: ignore[attr-defined]
+    if kind is list or kind is tuple or isinstance(value, list | tuple | set | frozenset):
+        return [plain(v) for v in value]  # type: ignore[attr-defined]
     if isinstance(value, Enum):
         return plain(value.value)
     if isinstance(value, bool | int | float) or value is None:
