@@ -101,10 +101,8 @@ async def caller(
     request: Request,
     _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> ApiKeyView:
-    # `_bearer` is here for the OpenAPI security scheme; the key was read by the route class.
-    known: ApiKeyView | None = getattr(request.state, "api_key", None)
-    if known is not None:
-        return known
+    # `_bearer` is here for the OpenAPI security scheme; the key was read by the route class
+    # (`authenticate` gives back the key it read).
     return await authenticate(request)
 
 
