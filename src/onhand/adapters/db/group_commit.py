@@ -37,7 +37,7 @@ from sqlalchemy.exc import DBAPIError
 
 from onhand.adapters.db.hot import run_sql
 from onhand.adapters.db.repositories.places import GroupLocationCache
-from onhand.adapters.db.uow import SqlDatabase, SqlUnitOfWork, is_retryable
+from onhand.adapters.db.uow import SqlDatabase, SqlUnitOfWork, as_transient, is_retryable
 from onhand.domain.actors import Actor
 from onhand.domain.errors import TransientConflict
 
@@ -202,7 +202,7 @@ def _roll_back(conn: Connection) -> None:
 def _as_caller_sees(exc: Exception) -> Exception:
     """What a transaction of its own would have raised: a retryable database error as transient."""
     if isinstance(exc, DBAPIError) and is_retryable(exc):
-        error = TransientConflict(str(exc.orig).splitlines()[0])
+        error = as_transient(exc)
         error.__cause__ = exc
         return error
     return exc

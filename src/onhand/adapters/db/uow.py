@@ -303,6 +303,12 @@ def is_retryable(exc: DBAPIError) -> bool:
     return isinstance(exc, OperationalError) and "locked" in str(exc.orig).lower()
 
 
+def as_transient(exc: DBAPIError) -> TransientConflict:
+    """A database error as the transient conflict a retry of the whole write may not meet
+    again, saying what the driver said (its first line)."""
+    return TransientConflict(str(exc.orig).splitlines()[0])
+
+
 class SqlDatabase:
     """Opens units of work on one engine."""
 
@@ -376,7 +382,7 @@ class SqlDatabase:
                 yield SqlUnitOfWork(conn, self.locations, SYSTEM, self.subscribers)
         except DBAPIError as exc:
             if is_retryable(exc):
-                raise TransientConflict(str(exc.orig).splitlines()[0]) from exc
+                raise as_transient(exc) from exc
             raise
 
     @contextmanager
@@ -408,7 +414,7 @@ class SqlDatabase:
                 with conn.begin():
                     yield conn
         except DBAPIError as exc:
-            raise TransientConflict(str(exc.orig).splitlines()[0]) from exc
+            raise as_transient(exc) from exc
 
     def _transaction(
         self, *, write: bool, actor: Actor = SYSTEM, lock_wait_ms: int | None = None
@@ -437,5 +443,5 @@ class SqlDatabase:
         except DBAPIError as exc:
             # A brief write is bookkeeping that may be skipped: any failure of it is one to skip.
             if lock_wait_ms is not None or is_retryable(exc):
-                raise TransientConflict(str(exc.orig).splitlines()[0]) from exc
+                raise as_transient(exc) from exc
             raise
