@@ -96,7 +96,7 @@ def authenticate_request(request: Request, *, record_use: bool = True) -> ApiKey
 # The dependencies below are `async def` though they wait for nothing: FastAPI runs a plain
 # `def` dependency in its thread pool, a hand-off to another thread and back for each, at every
 # request (more CPU than their work; `benchmarks/README.md`, "HTTP adjustments"). The one that
-# may read the database hands that read to the pool itself.
+# may read the database (`authenticate`) decides itself whether the read goes to the pool.
 async def caller(
     request: Request,
     _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -110,9 +110,7 @@ async def _acting(request: Request) -> Onhand:
     # The key as the route class read it (every API route asks for a permission, whose
     # dependency is `caller`), not as a dependency of its own: FastAPI's bookkeeping costs
     # tens of microseconds per dependency and request.
-    key: ApiKeyView | None = getattr(request.state, "api_key", None)
-    if key is None:
-        key = await caller(request, None)
+    key = await authenticate(request)  # the key the route class read, if it did
     onhand: Onhand = request.app.state.onhand
     return onhand.acting_as(api_key_actor(key.id, key.name))
 
