@@ -206,7 +206,7 @@ def supervised(monkeypatch):
 
     seen: list[tuple[int, bool]] = []
 
-    def run_processes(database_url, host, port, processes):
+    def run_processes(database_url, host, port, processes, cores=()):
         seen.append((processes, any(t.name == "onhand-worker" and t.is_alive() for t in threading.enumerate())))
 
     monkeypatch.setattr(server, "run_processes", run_processes)

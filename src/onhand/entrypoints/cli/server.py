@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
 import shlex
 import socket
 from typing import Annotated
@@ -15,6 +16,7 @@ from onhand import services
 from onhand.bootstrap import Onhand, serving
 from onhand.config import default_database_url, default_demo_database_url
 from onhand.domain.access.commands import CreateApiKey
+from onhand.entrypoints.cli.cpu_placement import OFF, CpuSpecError, allowed_cores, can_pin, parse_cpus, pin_process
 from onhand.entrypoints.cli.errors import PORT_IN_USE_EXIT_CODE, fail
 from onhand.entrypoints.cli.keys import print_new_key
 from onhand.entrypoints.cli.render import console
@@ -27,6 +29,24 @@ Port = Annotated[int, typer.Option(min=1, max=65535, help="TCP port to listen on
 Processes = Annotated[int, typer.Option(
     "--processes", min=1, max=MAX_PROCESSES, envvar="ONHAND_SERVE_PROCESSES",
     help="Server processes answering on the one port (PostgreSQL only: SQLite is served by one). Default 1.")]
+Cpus = Annotated[str, typer.Option(
+    "--cpus", envvar="ONHAND_SERVE_CPUS",
+    help="Keep each server process on one core: off (default), auto (one each of the cores this process may "
+    "use, from the last), or a list such as 1 or 0,2-3 (process i takes the i-th, in turn). For a host that "
+    "runs Onhand's server alone: see docs/architecture.md, 'One core per server process'.")]
+
+
+def server_cores(spec: str) -> tuple[int, ...]:
+    """The cores of --cpus (empty: off), refused with the reason before any work."""
+    if spec.strip().lower() in ("", OFF):
+        return ()
+    if not can_pin():
+        raise typer.BadParameter("this system cannot keep a process on chosen cores; use off",
+                                 param_hint="'--cpus'")
+    try:
+        return parse_cpus(spec, allowed_cores())
+    except CpuSpecError as error:
+        raise typer.BadParameter(str(error), param_hint="'--cpus'") from None
 
 
 def ensure_port_free(host: str, port: int) -> None:
@@ -75,20 +95,24 @@ def serve(
         "off for PostgreSQL (run `onhand worker` processes there).")] = None,
     nightly_journals: NightlyJournals = None,
     processes: Processes = 1,
+    cpus: Cpus = OFF,
 ) -> None:
     """Run the HTTP API (docs at /docs)."""
     refuse_sqlite(session(ctx).database_url, processes)
+    cores = server_cores(cpus)
     ensure_port_free(host, port)
     if processes == 1:
+        if cores:  # this process serves (and its worker, if any, shares its core)
+            pin_process(os.getpid(), cores[0])
         serve_with_worker(onhand(ctx), host, port, worker, nightly_journals=nightly_journals)
         return
     target = onhand(ctx)  # the schema brought up to date once, before any child opens it
     if not worker:
         target.engine.dispose()  # the parent keeps no idle connection while its children serve
-        run_processes(session(ctx).database_url, host, port, processes)
+        run_processes(session(ctx).database_url, host, port, processes, cores=cores)
         return
     with worker_in_background(target, nightly_journals=nightly_journals):
-        run_processes(session(ctx).database_url, host, port, processes)
+        run_processes(session(ctx).database_url, host, port, processes, cores=cores)
 
 
 def serve_with_worker(

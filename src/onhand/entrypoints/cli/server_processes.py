@@ -73,13 +73,15 @@ def app_in_child(database_url: str, parent: int) -> Any:
     return app_on(database_url)
 
 
-def run_processes(database_url: str, host: str, port: int, processes: int) -> None:
-    """Serve the HTTP API on `database_url` from `processes` children until SIGINT or SIGTERM."""
+def run_processes(database_url: str, host: str, port: int, processes: int, *, cores: tuple[int, ...] = ()) -> None:
+    """Serve the HTTP API on `database_url` from `processes` children until SIGINT or SIGTERM;
+    child i kept on the i-th of `cores` in turn (none: where the kernel puts it)."""
     # Imported here: the CLI starts fast and works without the web stack loaded.
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
     from onhand.entrypoints.api.app import SERVER_OPTIONS
+    from onhand.entrypoints.cli.cpu_placement import placing_supervisor
 
     config = uvicorn.Config(
         # Built in each child (a partial of a module's function pickles; an app would not).
@@ -88,6 +90,7 @@ def run_processes(database_url: str, host: str, port: int, processes: int) -> No
     )
     listening = config.bind_socket()
     try:
-        Multiprocess(config, sockets=[listening]).run()
+        supervisor = placing_supervisor(cores) if cores else Multiprocess
+        supervisor(config, sockets=[listening]).run()
     finally:
         listening.close()
