@@ -1,6 +1,7 @@
 """Benchmark of adjustments and orders through the HTTP API, many clients at once (issue 18).
 
-    python -m benchmarks.http [--scale 1] [--database-url URL] [--postgres URL] [--processes N] [--seed N]
+    python -m benchmarks.http [--scale 1] [--database-url URL] [--postgres URL] [--processes N] [--cpus auto]
+                              [--seed N]
 
 H1  3,000 adjustments (at scale 1) sent by 32 concurrent clients over keep-alive
     connections to the real HTTP server, `POST /api/v1/adjustments`, each +1 or −1 of a
@@ -15,7 +16,9 @@ All three once with a transaction per write (ONHAND_GROUP_COMMIT=off) and once w
 group-committed (`--window-ms`), on the same database, one after the other. The server is
 uvicorn serving `create_app` in this process as `onhand serve` does with one process; on
 PostgreSQL with `--processes N` over 1 it is `onhand serve --processes N` (each server
-process group-committing on its own in the second mode, at the default window). Timed: each
+process group-committing on its own in the second mode, at the default window). With `--cpus`
+(`auto`, or a list of cores) it is `onhand serve --cpus …` on either database, each server
+process kept on one core (its group commit at the default window). Timed: each
 answer (p50, p95, p99), the throughput from the first request to the last answer, and the
 CPU per request of the server (how it was counted is printed: this process's, or summed
 over the server's processes) and of the clients' (the steadiest figures on a shared
@@ -83,13 +86,19 @@ def setup(onhand: Onhand) -> str:
     return services.keys.create_api_key(onhand, CreateApiKey(name="bench", role="operator")).secret
 
 
+def in_process(processes: int, cpus: str) -> bool:
+    """Whether the server runs in this process (else it is `onhand serve`)."""
+    return processes == 1 and cpus == "off"
+
+
 @contextmanager
-def served(onhand: Onhand, url: str, mode: Mode, processes: int) -> Iterator[http_servers.Server]:
-    if processes == 1:
+def served(onhand: Onhand, url: str, mode: Mode, processes: int, cpus: str) -> Iterator[http_servers.Server]:
+    if in_process(processes, cpus):
         with http_servers.in_process(onhand, mode.window) as server:
             yield server
         return
-    with http_servers.server_processes(url, processes, group_commit="off" if mode.window is None else "on") as server:
+    with http_servers.server_processes(url, processes, group_commit="off" if mode.window is None else "on",
+                                       cpus=cpus) as server:
         yield server
 
 
@@ -143,14 +152,14 @@ def timed(server: http_servers.Server, workload: str, noun: str, mode: Mode, pla
     return statuses
 
 
-def run_mode(onhand: Onhand, url: str, secret: str, mode: Mode, *, scale: float, processes: int,
+def run_mode(onhand: Onhand, url: str, secret: str, mode: Mode, *, scale: float, processes: int, cpus: str,
              rng: random.Random, posted: Book, reserved: Book) -> bool:
     """H1, H2 then H3 in one mode, on one server; what the 201s posted and reserved is added to
     the books."""
     h1, h1_lines = adjustments(secret, mode, max(CLIENTS, round(ADJUSTMENTS * scale)), rng)
     h2, h2_lines = orders(secret, mode, max(CLIENTS, round(ORDERS * scale)), rng)
     h3 = reads(secret, max(CLIENTS, round(READS * scale)), rng)
-    with served(onhand, url, mode, processes) as server:
+    with served(onhand, url, mode, processes, cpus) as server:
         h1_statuses = timed(server, "H1", "adjustments", mode, h1)
         h2_statuses = timed(server, "H2", "orders allocated", mode, h2)
         h3_statuses = timed(server, "H3", "stock reads", mode, h3, expected=200)
@@ -179,10 +188,12 @@ def orders_allocated(onhand: Onhand) -> bool:
                    for status in ("open", "backordered", "partially_shipped", "shipped", "cancelled"))
 
 
-def run_one(url: str, description: str, *, scale: float, seed: int, window: float, processes: int) -> bool:
+def run_one(url: str, description: str, *, scale: float, seed: int, window: float, processes: int,
+            cpus: str = "off") -> bool:
     rng = random.Random(seed)
     processes = processes if url.startswith("postgresql") else 1  # SQLite is served by one process
-    say(f"database: {description}; server processes: {processes}")
+    placed = "" if cpus == "off" else f", each kept on one core (onhand serve --cpus {cpus})"
+    say(f"database: {description}; server processes: {processes}{placed}")
     say(raw_loop(max(2000, round(20_000 * scale))).line())
     onhand = open_onhand(url)
     try:
@@ -191,9 +202,9 @@ def run_one(url: str, description: str, *, scale: float, seed: int, window: floa
         reserved: Book = Counter()
         ok = True
         for mode in (Mode("a transaction per write", "t", None),
-                     Mode(f"group commit ({window * 1000:g} ms window)" if processes == 1
+                     Mode(f"group commit ({window * 1000:g} ms window)" if in_process(processes, cpus)
                           else f"group commit (each process's, {WINDOW_S * 1000:g} ms window)", "g", window)):
-            ok = run_mode(onhand, url, secret, mode, scale=scale, processes=processes, rng=rng,
+            ok = run_mode(onhand, url, secret, mode, scale=scale, processes=processes, cpus=cpus, rng=rng,
                           posted=posted, reserved=reserved) and ok
         on_hand, taken = books_agree(onhand, posted, reserved)
         allocated = orders_allocated(onhand)
@@ -213,17 +224,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     add_run_options(parser)
     parser.add_argument("--window-ms", type=float, default=WINDOW_S * 1000,
                         help=f"how long the group writer waits for more after a group's first "
-                             f"(default {WINDOW_S * 1000:g}; one server process only)")
+                             f"(default {WINDOW_S * 1000:g}; one server process in this process only)")
     parser.add_argument("--processes", type=int, default=1,
                         help=f"server processes for the PostgreSQL run (`onhand serve --processes N`, "
                              f"1-{MAX_PROCESSES}; SQLite is served by one); default 1")
+    parser.add_argument("--cpus", default="off",
+                        help="keep each server process on one core (`onhand serve --cpus`: auto, or a list such "
+                             "as 1 or 0,2-3); default off, the server in this process")
     args = parser.parse_args(argv)
     check_scale(parser, args)
     if not 1 <= args.processes <= MAX_PROCESSES:
         parser.error(f"--processes must be from 1 to {MAX_PROCESSES}")
     return run_on_each_database(args, "HTTP adjustments and orders benchmark", lambda url, description: run_one(
         url, description, scale=args.scale, seed=args.seed, window=args.window_ms / 1000,
-        processes=args.processes))
+        processes=args.processes, cpus=args.cpus.strip().lower() or "off"))
 
 
 if __name__ == "__main__":

@@ -115,9 +115,9 @@ def _onhand_script() -> str:
 
 
 @contextmanager
-def server_processes(database_url: str, processes: int, *, group_commit: str) -> Iterator[Server]:
-    """`onhand serve --processes N --no-worker` on `database_url` (ONHAND_GROUP_COMMIT as
-    given: on or off) until the block ends; SIGTERM stops it."""
+def server_processes(database_url: str, processes: int, *, group_commit: str, cpus: str = "off") -> Iterator[Server]:
+    """`onhand serve --processes N --cpus C --no-worker` on `database_url` (ONHAND_GROUP_COMMIT
+    as given: on or off) until the block ends; SIGTERM stops it."""
     port = _free_port()
     env = {**os.environ, "ONHAND_GROUP_COMMIT": group_commit, "NO_COLOR": "1"}
     env.pop("ONHAND_DATABASE_URL", None)
@@ -126,7 +126,7 @@ def server_processes(database_url: str, processes: int, *, group_commit: str) ->
         with log.open("w") as written:
             process = subprocess.Popen(
                 [_onhand_script(), "--database-url", database_url, "serve", "--port", str(port),
-                 "--processes", str(processes), "--no-worker"],
+                 "--processes", str(processes), "--cpus", cpus, "--no-worker"],
                 stdout=written, stderr=subprocess.STDOUT, env=env)
         try:
             deadline = time.monotonic() + START_TIMEOUT_S

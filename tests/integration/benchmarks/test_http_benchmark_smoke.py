@@ -50,3 +50,15 @@ def test_the_http_benchmark_serves_postgresql_from_two_processes_and_counts_thei
                          r"\(2 serving\) from /proc/<pid>/stat\)", out, re.MULTILINE)
     assert len(counted) == 6, out
     assert out.count(CHECKS) == 2, out
+
+
+def test_the_http_benchmark_with_cpus_serves_sqlite_from_onhand_serve_kept_on_one_core(capsys) -> None:
+    assert http.main(["--scale", "0.01", "--cpus", "auto"]) == 0
+
+    out = capsys.readouterr().out
+    assert "server processes: 1, each kept on one core (onhand serve --cpus auto)" in out
+    assert "H1 group commit (each process's, 2 ms window): 32 adjustments" in out
+    counted = re.findall(r"^H[123] .* in the server \(summed over the supervisor and its \d+ children "
+                         r"\(1 serving\) from /proc/<pid>/stat\)", out, re.MULTILINE)
+    assert len(counted) == 6, out
+    assert CHECKS in out
