@@ -139,9 +139,12 @@ def server_processes(database_url: str, processes: int, *, group_commit: str, cp
             def cpu_seconds() -> float:
                 return sum(_cpu_of(pid) for pid in family)
 
-            yield Server(f"http://127.0.0.1:{port}", cpu_seconds,
-                         f"summed over the supervisor and its {len(family) - 1} children ({processes} serving) "
-                         "from /proc/<pid>/stat")
+            if processes > 1:
+                counted = (f"summed over the supervisor and its {len(family) - 1} children ({processes} serving) "
+                           "from /proc/<pid>/stat")
+            else:
+                counted = "the onhand serve process's, from /proc/<pid>/stat"
+            yield Server(f"http://127.0.0.1:{port}", cpu_seconds, counted)
         finally:
             from tests.e2e.conftest import stop_process
 
