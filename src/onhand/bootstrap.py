@@ -10,6 +10,7 @@ import copy
 import secrets
 import threading
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
@@ -121,6 +122,9 @@ class Onhand:
 
     @contextmanager
     def writing(self) -> Iterator[SqlUnitOfWork]:
+        if self._group is not None and self._group.on_writer_thread():
+            # The group's transaction holds the database: a transaction of its own would wait for itself.
+            raise RuntimeError("a call run in a group writes through in_transaction only")
         with self._database.writing(self._actor) as uow:
             yield uow
 
@@ -131,6 +135,19 @@ class Onhand:
             return self._group.run(self._actor, work)
         with self.writing() as uow:
             return work(uow)
+
+    @property
+    def writes_in_groups(self) -> bool:
+        """Whether this Onhand's writes go through a group writer (`writing_through`)."""
+        return self._group is not None
+
+    def call_in_group(self, call: Callable[[], T]) -> Future[T]:
+        """`call` run by the group writer in its next group (`GroupWriter.submit`): its writes
+        there and then, each under a savepoint, none waiting in a thread of its own. Only when
+        `writes_in_groups`. A `GroupFailed` error means nothing of it was kept."""
+        if self._group is None:
+            raise RuntimeError("this Onhand writes each write in a transaction of its own")
+        return self._group.submit(call)
 
     def group_writer(self, *, writers: int | None = None, window: float = WINDOW_S) -> GroupWriter:
         """A writer for this database, many requests per transaction (adapters/db/group_commit.py):

@@ -95,3 +95,43 @@ def test_concurrent_clients_of_a_group_committing_server_each_get_their_own_answ
     assert services.integrity.verify(onhand).ok
     # … and the writer committed them in groups: fewer commits than the writes it ran.
     assert 0 < len(group_commits) < 5 * CLIENTS
+
+
+@pytest.mark.usefixtures("api_stocked")
+def test_a_write_endpoint_runs_on_the_group_writer_and_a_group_that_fails_runs_it_again(
+    onhand: Onhand, api_keys: ApiKeys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Where the adjustment endpoint's service ran, each time it ran.
+    threads: list[str] = []
+    post = services.adjustments.post_adjustment
+
+    def noted(*args: Any, **kwargs: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return post(*args, **kwargs)
+
+    monkeypatch.setattr(services.adjustments, "post_adjustment", noted)
+    failed: list[int] = []
+
+    def fail_the_first_group(conn: Any) -> None:
+        if threading.current_thread().name.startswith("onhand-writer") and not failed:
+            failed.append(1)
+            conn.exec_driver_sql("SELECT * FROM no_such_table_so_the_commit_fails")
+
+    with onhand.grouping_writes() as grouped, serve_api(create_app(grouped), lifespan="off") as url, \
+            httpx.Client(base_url=url, timeout=60, headers={"Authorization": f"Bearer {api_keys.operator}"}) as client:
+        assert client.post("/api/v1/adjustments", json=adjustment("TEA-1", 1)).status_code == 201
+        event.listen(onhand.engine, "commit", fail_the_first_group)
+        try:
+            again = client.post("/api/v1/adjustments", json=adjustment("TEA-1", 2), headers={"Idempotency-Key": "k"})
+        finally:
+            event.remove(onhand.engine, "commit", fail_the_first_group)
+        repeat = client.post("/api/v1/adjustments", json=adjustment("TEA-1", 2), headers={"Idempotency-Key": "k"})
+
+    assert again.status_code == 201, again.text
+    assert repeat.json()["id"] == again.json()["id"]
+    # The first on the writer; the second on the writer (its group failed, nothing kept), then once
+    # more in a pool thread with its own transaction; its repeat on the writer.
+    assert [name.startswith("onhand-writer") for name in threads] == [True, True, False, True], threads
+    levels = services.stock.stock_levels(onhand, sku="TEA-1", location="NY").levels
+    assert sum((level.on_hand for level in levels), Decimal(0)) == 10 + 1 + 2
+    assert services.integrity.verify(onhand).ok

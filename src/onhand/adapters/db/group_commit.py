@@ -9,8 +9,13 @@ request rolled back to its savepoint leaves nothing behind for the next. Its cal
 error unchanged (a retryable database error as `TransientConflict`, as a transaction of its
 own would). One COMMIT ends the group; then the feed's listeners are told for each request
 that recorded events, and every caller gets its result or error. A group whose BEGIN or
-COMMIT fails fails every one of its requests with `TransientConflict`: nothing of it was
-committed, and `in_transaction` runs each again.
+COMMIT fails fails every one of its requests with `GroupFailed`, a `TransientConflict`:
+nothing of it was committed, and `in_transaction` runs each again.
+
+A request may also hand the writer its whole call (`submit`): the writer runs it in a group,
+and each write the call makes (`run`) is done there and then under a savepoint of its own.
+One hand-off between threads per request instead of two (the request's thread, waiting for
+its write, is not needed).
 
 One writer thread by default on both engines. On SQLite there can be no other (the process's
 other writers — the worker, brief writes — take turns with it at the database's write lock,
@@ -36,13 +41,18 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
 from onhand.adapters.db.hot import run_sql
+from onhand.adapters.db.read_turns import never_wait_for_turns
 from onhand.adapters.db.repositories.places import GroupLocationCache
 from onhand.adapters.db.uow import SqlDatabase, SqlUnitOfWork, as_transient, is_retryable
-from onhand.domain.actors import Actor
+from onhand.domain.actors import SYSTEM, Actor
 from onhand.domain.errors import TransientConflict
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+
+
+class GroupFailed(TransientConflict):
+    """A group's BEGIN or COMMIT failed: nothing of any of its requests was kept."""
 
 # Requests of one group at most, and how long a writer waits for more after the first.
 MAX_GROUP = 64
@@ -55,9 +65,18 @@ STOP_WAIT_S = 30.0
 @dataclass
 class _Request:
     actor: Actor
-    work: Callable[[SqlUnitOfWork], Any]
+    work: Callable[[SqlUnitOfWork], Any] | None  # a write (`run`); None: `call` is run (`submit`)
+    call: Callable[[], Any] | None = None
     future: Future[Any] = field(default_factory=Future)
     recorded: bool = False  # it wrote events to the change feed
+
+
+@dataclass
+class _Running:
+    """The group call a writer thread is running: where its writes go."""
+    conn: Connection
+    locations: GroupLocationCache
+    request: _Request
 
 
 class GroupWriter:
@@ -76,19 +95,43 @@ class GroupWriter:
         self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
         self._closed = False
+        self._here = threading.local()  # a writer thread's `_Running` call, while it runs one
 
     def run(self, actor: Actor, work: Callable[[SqlUnitOfWork], T]) -> T:
-        """`work` in the next group's transaction, under its own savepoint; its result, or its error."""
+        """`work` in the next group's transaction, under its own savepoint; its result, or its error.
+        Inside a call the writer runs (`submit`): at once, in the call's group."""
+        running: _Running | None = getattr(self._here, "running", None)
+        if running is not None:
+            ok, value = self._in_savepoint(running.conn, running.locations, running.request, work, actor)
+            if not ok:
+                raise value
+            return value  # type: ignore[no-any-return]
         if threading.current_thread() in self._threads:
             raise RuntimeError("a write inside a group's write would wait for itself")
-        request = _Request(actor, work)
+        return self._queued(_Request(actor, work)).result()  # type: ignore[no-any-return]
+
+    def submit(self, call: Callable[[], T]) -> Future[T]:
+        """Run `call` on the writer, in the next group: each write it makes (`run`, through
+        `in_transaction`) is done there and then, under a savepoint of its own, as a transaction
+        of its own would be; what it returns or raises is its future's once the group has
+        committed. So a request's writes need no thread of their own to wait for them (a
+        hand-off to a thread and back per request). A group whose COMMIT fails fails the call
+        with `TransientConflict`, whatever it returned: nothing it wrote was kept, and it may be
+        called again. `call` must write only through `run`, and wait for nothing else."""
+        return self._queued(_Request(SYSTEM, None, call))
+
+    def _queued(self, request: _Request) -> Future[Any]:
         with self._lock:  # a request is queued before the stop signals, or refused
             if self._closed:
                 raise RuntimeError("the group writer is closed")
             if not self._threads:
                 self._start()
             self._queue.put(request)
-        return request.future.result()  # type: ignore[no-any-return]
+        return request.future
+
+    def on_writer_thread(self) -> bool:
+        """Whether this thread is one of the writer's (running a group)."""
+        return threading.current_thread() in self._threads
 
     @property
     def queued(self) -> int:
@@ -112,6 +155,7 @@ class GroupWriter:
             thread.start()
 
     def _serve(self) -> None:
+        never_wait_for_turns()  # a read a group's call makes must not hold up the group
         while True:
             first = self._queue.get()
             if first is None:
@@ -152,7 +196,7 @@ class GroupWriter:
         except TransientConflict as exc:
             reason = str(exc)
             for request in group:  # each its own error: callers raise them in their own threads
-                request.future.set_exception(TransientConflict(f"the group's commit failed: {reason}"))
+                request.future.set_exception(GroupFailed(f"the group's commit failed: {reason}"))
             return
         locations.publish()
         for request in group:
@@ -166,22 +210,37 @@ class GroupWriter:
                 request.future.set_exception(value)
 
     def _one(self, conn: Connection, locations: GroupLocationCache, request: _Request) -> tuple[bool, Any]:
-        uow = SqlUnitOfWork(conn, locations, request.actor, self._database.subscribers)
+        if request.work is not None:
+            return self._in_savepoint(conn, locations, request, request.work, request.actor)
+        assert request.call is not None
+        self._here.running = _Running(conn, locations, request)
+        try:
+            return True, request.call()
+        except Exception as exc:
+            if conn.invalidated:
+                raise TransientConflict("the database connection was lost") from exc
+            return False, exc  # its writes were each rolled back to their savepoint, or kept
+        finally:
+            self._here.running = None
+
+    def _in_savepoint(self, conn: Connection, locations: GroupLocationCache, request: _Request,
+                      work: Callable[[SqlUnitOfWork], Any], actor: Actor) -> tuple[bool, Any]:
+        uow = SqlUnitOfWork(conn, locations, actor, self._database.subscribers)
         # The request's savepoint in plain SQL: SQLAlchemy's (`begin_nested`) costs 45 us of CPU
         # a request on SQLite and 90 on PostgreSQL, against 3 and 30. Savepoints a repository
         # opens inside are SQLAlchemy's, nested in this one.
         run_sql(conn, f"SAVEPOINT {_SAVEPOINT}")
         try:
-            value = request.work(uow)
+            value = work(uow)
             # The change feed's events, last, inside the request's savepoint.
-            request.recorded = "feed" in vars(uow) and uow.feed.flush()
+            recorded = "feed" in vars(uow) and uow.feed.flush()
         except Exception as exc:
             if conn.invalidated:  # the connection is gone, and the group's transaction with it
                 raise TransientConflict("the database connection was lost") from exc
             _roll_back(conn)
-            request.recorded = False
             return False, _as_caller_sees(exc)
         run_sql(conn, f"RELEASE SAVEPOINT {_SAVEPOINT}")
+        request.recorded = request.recorded or recorded
         return True, value
 
 

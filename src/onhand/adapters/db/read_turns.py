@@ -42,7 +42,7 @@ class ReadTurns:
     @contextmanager
     def turn(self) -> Iterator[None]:
         """Inside: this thread's read, with a turn unless it waited `wait` in vain."""
-        if getattr(self._here, "held", False) or on_event_loop():
+        if getattr(self._here, "held", False) or getattr(_threads, "never_wait", False) or on_event_loop():
             yield
             return
         if not self._take():
@@ -76,6 +76,15 @@ class ReadTurns:
                 self._waiting.popleft().set()  # the turn goes to the longest waiting
             else:
                 self._free += 1
+
+
+_threads = threading.local()
+
+
+def never_wait_for_turns() -> None:
+    """This thread's reads take no turn: a thread others wait for (a group writer) must not
+    wait behind them."""
+    _threads.never_wait = True
 
 
 def on_event_loop() -> bool:

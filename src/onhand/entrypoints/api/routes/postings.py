@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from onhand import services
 from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, Reader, StockKeeper
+from onhand.entrypoints.api.bodies import in_group
 from onhand.entrypoints.api.routing import ApiRouter
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, PathId
 from onhand.entrypoints.api.schemas.postings import (
@@ -17,6 +18,7 @@ router = ApiRouter(tags=["postings"], responses=ERROR_RESPONSES)
 
 
 @router.post("/adjustments", status_code=201, summary="Post stock found (+) or lost (−) at a location")
+@in_group
 def post_adjustment(
     body: AdjustmentIn, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> PostingOut:
@@ -27,6 +29,7 @@ def post_adjustment(
 
 
 @router.post("/counts", status_code=201, summary="Post a stock count; differences become moves")
+@in_group
 def post_count(
     body: CountIn, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> PostingOut:
@@ -37,6 +40,7 @@ def post_count(
 
 
 @router.post("/relocations", status_code=201, summary="Move stock between internal locations")
+@in_group
 def post_relocation(
     body: RelocationIn, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> PostingOut:

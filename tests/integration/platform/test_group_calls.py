@@ -1,0 +1,119 @@
+"""Calls run by the group writer (`GroupWriter.submit`, `Onhand.call_in_group`): a request's
+whole service call on the writer, each of its writes there and then under a savepoint of its
+own, as a transaction of its own would be; its result or error once the group has committed."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from onhand import services
+from onhand.adapters.db.group_commit import GroupFailed
+from onhand.domain.errors import InsufficientStock
+from tests.integration.helpers import add_item, add_place, adjust, level
+
+WAIT_S = 30  # a call that waited for anything would take this long
+
+
+@pytest.fixture
+def stocked(onhand):
+    add_item(onhand, "TEA")
+    add_place(onhand, "NY")
+    adjust(onhand, "NY", "TEA", 10)
+    return onhand
+
+
+def test_a_call_runs_on_the_writer_and_answers_once_its_group_has_committed(stocked):
+    commits: list[str] = []
+    event.listen(stocked.engine, "commit", lambda _conn: commits.append(threading.current_thread().name))
+    with stocked.grouping_writes() as grouped:
+
+        def call() -> Any:
+            posting = adjust(grouped, "NY", "TEA", 2)
+            return threading.current_thread().name, posting.id, list(commits)
+
+        thread, posting_id, committed_before = grouped.call_in_group(call).result(WAIT_S)
+
+    assert thread.startswith("onhand-writer")
+    assert committed_before == []  # its write was in the group's transaction, not one of its own
+    assert commits == [thread]  # the group's one COMMIT, before the answer
+    assert level(stocked, "TEA", "NY")[0] == 12
+    assert services.postings.get_posting(stocked, posting_id).id == posting_id
+
+
+def test_each_write_of_a_call_stands_alone_as_a_transaction_would(stocked):
+    with stocked.grouping_writes() as grouped:
+
+        def call() -> None:
+            adjust(grouped, "NY", "TEA", 5)  # kept
+            adjust(grouped, "NY", "TEA", -100, reason="lost")  # refused: rolled back alone
+
+        with pytest.raises(InsufficientStock):
+            grouped.call_in_group(call).result(WAIT_S)
+        later = grouped.call_in_group(lambda: adjust(grouped, "NY", "TEA", 1)).result(WAIT_S)
+
+    assert later.id is not None
+    assert level(stocked, "TEA", "NY")[0] == 16
+    assert services.integrity.verify(stocked).ok
+
+
+def test_a_call_whose_group_fails_to_commit_keeps_nothing_and_says_so(stocked):
+    def fail_commit(conn: Any) -> None:
+        conn.exec_driver_sql("SELECT * FROM no_such_table_so_the_commit_fails")
+
+    with stocked.grouping_writes() as grouped:
+        event.listen(stocked.engine, "commit", fail_commit)
+        try:
+            with pytest.raises(GroupFailed):
+                grouped.call_in_group(lambda: adjust(grouped, "NY", "TEA", 3)).result(WAIT_S)
+        finally:
+            event.remove(stocked.engine, "commit", fail_commit)
+
+    assert level(stocked, "TEA", "NY")[0] == 10
+    assert services.integrity.verify(stocked).ok
+
+
+def test_a_read_in_a_call_takes_no_turn_so_the_group_never_waits_behind_readers(stocked):
+    turns = stocked._database._read_turns
+    if turns is None:
+        pytest.skip("PostgreSQL's reads take no turns")
+    turns._wait = WAIT_S  # a read that waited for a turn would wait this long
+    holding, release = threading.Barrier(3), threading.Event()
+
+    def reader() -> None:
+        with turns.turn():
+            holding.wait(WAIT_S)
+            release.wait(WAIT_S)
+
+    readers = [threading.Thread(target=reader) for _ in range(2)]  # both turns held
+    for thread in readers:
+        thread.start()
+    holding.wait(WAIT_S)
+    try:
+        with stocked.grouping_writes() as grouped:
+            on_hand = grouped.call_in_group(lambda: level(grouped, "TEA", "NY")[0]).result(WAIT_S / 3)
+    finally:
+        release.set()
+        for thread in readers:
+            thread.join(WAIT_S)
+    assert on_hand == 10
+
+
+def test_a_call_that_opens_a_transaction_of_its_own_is_refused_rather_than_waiting_for_itself(stocked):
+    def call() -> None:
+        with grouped.writing():
+            pass
+
+    with stocked.grouping_writes() as grouped:
+        with pytest.raises(RuntimeError, match="in_transaction only"):
+            grouped.call_in_group(call).result(WAIT_S)
+        assert adjust(grouped, "NY", "TEA", 1).id is not None  # the writer goes on
+
+
+def test_only_an_onhand_that_groups_its_writes_takes_calls(onhand):
+    assert not onhand.writes_in_groups
+    with pytest.raises(RuntimeError, match="transaction of its own"):
+        onhand.call_in_group(lambda: None)
