@@ -14,9 +14,10 @@ without its query string (which may carry what the caller typed).
 from __future__ import annotations
 
 import logging
+import os
+import random
 import re
 import time
-import uuid
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -27,6 +28,17 @@ log = logging.getLogger("onhand.api.requests")
 
 HEADER = "X-Request-ID"
 _SANE = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
+
+# New ids from a generator seeded by the system once (again in a forked child), not
+# `uuid4()`: that asks the system for random bytes at every request, and the event loop's
+# thread lets go of the interpreter lock for it, which a writer thread then takes. An id
+# names a request; it is no secret, and 128 bits do not repeat.
+_ids = random.Random()
+os.register_at_fork(after_in_child=_ids.seed)
+
+
+def new_request_id() -> str:
+    return f"{_ids.getrandbits(128):032x}"
 
 
 def request_id_of(scope: Scope) -> str | None:
@@ -53,7 +65,7 @@ class RequestLog:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = _given(scope) or uuid.uuid4().hex
+        request_id = _given(scope) or new_request_id()
         state = scope.setdefault("state", {})
         state["request_id"] = request_id
         status = 500  # unless a response starts
