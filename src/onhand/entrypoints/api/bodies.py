@@ -16,7 +16,7 @@ import asyncio
 import functools
 import inspect
 import json
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, TypeVar
 
@@ -104,20 +104,49 @@ def in_group(endpoint: E) -> E:
     return endpoint
 
 
+_ON_LOOP = "_onhand_on_loop"
+
+
+def one_read(when: Callable[[Mapping[str, Any]], bool] = lambda _arguments: True) -> Callable[[E], E]:
+    """Marks a plain `def` endpoint that reads one thing (a document by its key, one item's
+    stock), when `when` says so of its arguments: on SQLite, with a pooled connection idle, it
+    runs on the event loop's thread rather than being handed to a pool thread and back. Such
+    a read is a few statements, all CPU (SQLite has no network and its readers never wait for
+    its writer): about a third of a millisecond, where the hand-off and the threads taking
+    turns at Python's lock cost more than the read (`docs/architecture.md`, "The HTTP edge").
+    Elsewhere, and on PostgreSQL (a round trip per statement), it is handed off as any."""
+
+    def mark(endpoint: E) -> E:
+        setattr(endpoint, _ON_LOOP, when)
+        return endpoint
+
+    return mark
+
+
+def _onhand_of(arguments: Mapping[str, Any]) -> Onhand | None:
+    return next((value for value in arguments.values() if isinstance(value, Onhand)), None)
+
+
 def _in_one_hand_off(endpoint: Callable[..., Any]) -> Callable[..., Coroutine[Any, Any, Any]]:
     """A plain `def` endpoint as FastAPI would run it, in its thread pool, but in one hand-off.
 
     FastAPI hands a plain endpoint to its thread pool, then its answer to the pool again to
     be checked against the response model: two round trips between threads, each costing
     more than the check. As a coroutine, the endpoint's answer is checked on the event loop.
-    An endpoint `in_group`, on a server grouping its writes, goes to the group writer instead.
+    An endpoint `in_group`, on a server grouping its writes, goes to the group writer instead;
+    one that makes `one_read`, on SQLite, may run on the event loop's thread.
     """
     grouped = getattr(endpoint, _IN_GROUP, False)
+    read_here: Callable[[Mapping[str, Any]], bool] | None = getattr(endpoint, _ON_LOOP, None)
 
     @functools.wraps(endpoint)  # FastAPI reads the parameters through __wrapped__
     async def handed_off(*args: Any, **kwargs: Any) -> Any:
+        if read_here is not None:
+            onhand = _onhand_of(kwargs)
+            if onhand is not None and onhand.reads_without_waiting() and read_here(kwargs):
+                return endpoint(*args, **kwargs)
         if grouped:
-            onhand = next((value for value in kwargs.values() if isinstance(value, Onhand)), None)
+            onhand = _onhand_of(kwargs)
             if onhand is not None and onhand.writes_in_groups:
                 try:
                     return await asyncio.wrap_future(

@@ -15,6 +15,7 @@ from onhand import services
 from onhand.domain.catalog.commands import ArchiveItem
 from onhand.entrypoints.api import paths  # noqa: F401  (registers the path convertors used below)
 from onhand.entrypoints.api.auth import CatalogEditor, IdempotencyKey, OnhandDep, Reader
+from onhand.entrypoints.api.bodies import one_read
 from onhand.entrypoints.api.routing import ApiRouter
 from onhand.entrypoints.api.schemas.catalog import ItemIn, ItemList, ItemOut, ItemPatch
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, IncludeArchived, QueryInt, UpdatedSince
@@ -68,6 +69,7 @@ def unarchive_item(
 
 
 @router.get("/items/{sku:item_sku}")
+@one_read()
 def get_item(sku: str, onhand: OnhandDep, _key: Reader) -> ItemOut:
     return ItemOut.of(services.items.get_item(onhand, sku))
 

@@ -16,7 +16,7 @@ from onhand import services
 from onhand.domain.orders.commands import OrderAction, ShipLineFrom
 from onhand.entrypoints.api import paths  # noqa: F401  (registers the path convertors used below)
 from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, OrderDesk, Reader
-from onhand.entrypoints.api.bodies import in_group
+from onhand.entrypoints.api.bodies import in_group, one_read
 from onhand.entrypoints.api.routing import ApiRouter
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, PathInt32, QueryInt, UpdatedSince
 from onhand.entrypoints.api.schemas.orders import (
@@ -69,6 +69,7 @@ def find_order(channel: str, external_id: str, onhand: OnhandDep, _key: Reader) 
 
 
 @router.get("/orders/{reference:order_reference}")
+@one_read()
 def get_order(reference: str, onhand: OnhandDep, _key: Reader) -> OrderOut:
     return OrderOut.of(services.sales_orders.get_order(onhand, reference))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from onhand import services
 from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, Reader, StockKeeper
-from onhand.entrypoints.api.bodies import in_group
+from onhand.entrypoints.api.bodies import in_group, one_read
 from onhand.entrypoints.api.routing import ApiRouter
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, PathId
 from onhand.entrypoints.api.schemas.postings import (
@@ -51,5 +51,6 @@ def post_relocation(
 
 
 @router.get("/postings/{posting_id}")
+@one_read()
 def get_posting(posting_id: PathId, onhand: OnhandDep, _key: Reader) -> PostingOut:
     return PostingOut.of(services.postings.get_posting(onhand, posting_id))

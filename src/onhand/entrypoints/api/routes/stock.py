@@ -8,6 +8,7 @@ from fastapi import Query
 
 from onhand import services
 from onhand.entrypoints.api.auth import OnhandDep, Reader
+from onhand.entrypoints.api.bodies import one_read
 from onhand.entrypoints.api.routing import ApiRouter
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, QueryInt, UpdatedSince
 from onhand.entrypoints.api.schemas.postings import MoveList, MoveOut
@@ -20,6 +21,7 @@ Code = Annotated[str | None, Query(max_length=200)]
 
 
 @router.get("/stock", summary="On hand, reserved and available over internal locations")
+@one_read(when=lambda arguments: arguments.get("sku") is not None)
 def stock_levels(
     onhand: OnhandDep,
     _key: Reader,
