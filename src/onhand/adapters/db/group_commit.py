@@ -116,7 +116,7 @@ class GroupWriter:
         of its own would be; what it returns or raises is its future's once the group has
         committed. So a request's writes need no thread of their own to wait for them (a
         hand-off to a thread and back per request). A group whose COMMIT fails fails the call
-        with `TransientConflict`, whatever it returned: nothing it wrote was kept, and it may be
+        with `GroupFailed`, whatever it returned: nothing it wrote was kept, and it may be
         called again. `call` must write only through `run`, and wait for nothing else."""
         return self._queued(_Request(SYSTEM, None, call))
 

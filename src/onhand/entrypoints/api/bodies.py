@@ -141,13 +141,11 @@ def _in_one_hand_off(endpoint: Callable[..., Any]) -> Callable[..., Coroutine[An
 
     @functools.wraps(endpoint)  # FastAPI reads the parameters through __wrapped__
     async def handed_off(*args: Any, **kwargs: Any) -> Any:
-        if read_here is not None:
-            onhand = _onhand_of(kwargs)
-            if onhand is not None and onhand.reads_without_waiting() and read_here(kwargs):
+        onhand = _onhand_of(kwargs) if read_here is not None or grouped else None
+        if onhand is not None:
+            if read_here is not None and onhand.reads_without_waiting() and read_here(kwargs):
                 return endpoint(*args, **kwargs)
-        if grouped:
-            onhand = _onhand_of(kwargs)
-            if onhand is not None and onhand.writes_in_groups:
+            if grouped and onhand.writes_in_groups:
                 try:
                     return await asyncio.wrap_future(
                         onhand.call_in_group(functools.partial(endpoint, *args, **kwargs)))
