@@ -21,10 +21,11 @@ from onhand.adapters.accounting.exports import JournalExporter, journal_exporter
 from onhand.adapters.accounting.sdks import LazyPushers, load
 from onhand.adapters.channels.gateways import ChannelAdapters
 from onhand.adapters.db import wal_checkpoints
+from onhand.adapters.db.database import SqlDatabase
 from onhand.adapters.db.engine import make_engine
 from onhand.adapters.db.group_commit import WINDOW_S, GroupWriter
 from onhand.adapters.db.migrate import upgrade
-from onhand.adapters.db.uow import SqlDatabase, SqlUnitOfWork
+from onhand.adapters.db.uow import SqlUnitOfWork
 from onhand.adapters.forecasting import smoothing
 from onhand.adapters.webhooks.http import HttpWebhookPoster
 from onhand.adapters.webhooks.keys import load_webhook_key

@@ -40,10 +40,12 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
+from onhand.adapters.db.database import SqlDatabase
 from onhand.adapters.db.hot import run_sql
 from onhand.adapters.db.read_turns import never_wait_for_turns
 from onhand.adapters.db.repositories.places import GroupLocationCache
-from onhand.adapters.db.uow import SqlDatabase, SqlUnitOfWork, as_transient, is_retryable
+from onhand.adapters.db.transient import as_transient, is_retryable
+from onhand.adapters.db.uow import SqlUnitOfWork
 from onhand.domain.actors import SYSTEM, Actor
 from onhand.domain.errors import TransientConflict
 
