@@ -28,14 +28,21 @@ def stocked(onhand):
 
 def test_a_call_runs_on_the_writer_and_answers_once_its_group_has_committed(stocked):
     commits: list[str] = []
-    event.listen(stocked.engine, "commit", lambda _conn: commits.append(threading.current_thread().name))
-    with stocked.grouping_writes() as grouped:
 
-        def call() -> Any:
-            posting = adjust(grouped, "NY", "TEA", 2)
-            return threading.current_thread().name, posting.id, list(commits)
+    def count(_conn: Any) -> None:
+        commits.append(threading.current_thread().name)
 
-        thread, posting_id, committed_before = grouped.call_in_group(call).result(WAIT_S)
+    event.listen(stocked.engine, "commit", count)
+    try:
+        with stocked.grouping_writes() as grouped:
+
+            def call() -> Any:
+                posting = adjust(grouped, "NY", "TEA", 2)
+                return threading.current_thread().name, posting.id, list(commits)
+
+            thread, posting_id, committed_before = grouped.call_in_group(call).result(WAIT_S)
+    finally:
+        event.remove(stocked.engine, "commit", count)
 
     assert thread.startswith("onhand-writer")
     assert committed_before == []  # its write was in the group's transaction, not one of its own
