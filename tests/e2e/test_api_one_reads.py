@@ -34,6 +34,11 @@ def where_read(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
     spy(services.items, "get_item")
     spy(services.sales_orders, "get_order")
     spy(services.postings, "get_posting")
+    spy(services.items, "find_by_gtin")
+    spy(services.bundles, "bundle_availability")
+    spy(services.locations, "get_location")
+    spy(services.lots, "get_lot")
+    spy(services.sales_orders, "find_order")
     return seen
 
 
@@ -73,3 +78,36 @@ def test_without_an_idle_connection_a_one_item_read_goes_to_a_thread(
     assert api_viewer.get("/api/v1/items/TEA-1").status_code == 200
 
     assert where_read == [("get_item", False)]
+
+
+def test_a_scanners_and_a_shops_one_item_reads_run_on_the_event_loop_on_sqlite(
+    onhand: Onhand, api_admin: httpx.Client, where_read: list[tuple[str, bool]]
+) -> None:
+    assert api_admin.post("/api/v1/locations", json={"code": "NY", "name": "New York", "kind": "warehouse"}
+                          ).status_code == 201
+    for body in ({"sku": "MUG", "name": "Mug", "gtin": "4006381333931"},
+                 {"sku": "TEA", "name": "Tea", "tracking": "lot"},
+                 {"sku": "STARTER", "name": "Starter kit", "kind": "bundle"}):
+        assert api_admin.post("/api/v1/items", json=body).status_code == 201
+    assert api_admin.post("/api/v1/adjustments", json={"location": "NY", "reason": "found", "lines": [
+        {"sku": "MUG", "quantity": "4"}, {"sku": "TEA", "quantity": "3", "lot": "T1"}]}).status_code == 201
+    assert api_admin.put("/api/v1/bundles/STARTER/components", json={"components": [
+        {"sku": "MUG", "quantity": 2}, {"sku": "TEA", "quantity": 1}]}).status_code == 200
+    assert api_admin.post("/api/v1/orders", json={"channel": "shopify", "external_id": "1001",
+                                                  "lines": [{"sku": "MUG", "quantity": "1"}]}).status_code == 201
+    where_read.clear()
+
+    answers = [
+        api_admin.get("/api/v1/items/by-gtin/4006381333931"),
+        api_admin.get("/api/v1/bundles/STARTER/availability"),
+        api_admin.get("/api/v1/locations/NY"),
+        api_admin.get("/api/v1/items/TEA/lots/T1"),
+        api_admin.get("/api/v1/orders/by-external-id/shopify/1001"),
+    ]
+
+    assert [answer.status_code for answer in answers] == [200] * 5, [answer.text for answer in answers]
+    assert answers[0].json()["sku"] == "MUG"
+    assert answers[1].json()["available"] == "2"
+    sqlite = onhand.engine.dialect.name == "sqlite"
+    assert where_read == [(name, sqlite) for name in (
+        "find_by_gtin", "bundle_availability", "get_location", "get_lot", "find_order")]

@@ -15,6 +15,7 @@ from onhand import services
 from onhand.domain.assemblies.commands import BuildOrderAction
 from onhand.entrypoints.api import paths  # noqa: F401  (registers the path convertors used below)
 from onhand.entrypoints.api.auth import CatalogEditor, IdempotencyKey, OnhandDep, Reader, StockKeeper
+from onhand.entrypoints.api.bodies import one_read
 from onhand.entrypoints.api.routing import ApiRouter
 from onhand.entrypoints.api.schemas.assemblies import (
     BillOfMaterialsIn,
@@ -37,6 +38,7 @@ Location = Annotated[str | None, Query(max_length=200, description="Only this lo
 
 
 @router.get("/bundles/{sku:path}/availability", summary="How many of a bundle can be sold, in total and per site")
+@one_read()
 def bundle_availability(sku: str, onhand: OnhandDep, _key: Reader, location: Location = None) -> KitAvailabilityOut:
     return KitAvailabilityOut.of(services.bundles.bundle_availability(onhand, sku, location=location))
 

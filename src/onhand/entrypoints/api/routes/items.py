@@ -50,6 +50,7 @@ def create_item(
 
 # Declared before /items/{sku:path} so that it is not taken for a SKU.
 @router.get("/items/by-gtin/{gtin}", summary="Find the item with a GTIN (EAN/UPC, any length)")
+@one_read()
 def find_by_gtin(gtin: str, onhand: OnhandDep, _key: Reader) -> ItemOut:
     return ItemOut.of(services.items.find_by_gtin(onhand, gtin))
 

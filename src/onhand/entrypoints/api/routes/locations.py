@@ -10,6 +10,7 @@ from onhand import services
 from onhand.domain.catalog.commands import ArchiveLocation, CreateLocation, SetLocationRouting, UpdateLocation
 from onhand.entrypoints.api import paths  # noqa: F401  (registers the path convertors used below)
 from onhand.entrypoints.api.auth import CatalogEditor, IdempotencyKey, OnhandDep, Reader
+from onhand.entrypoints.api.bodies import one_read
 from onhand.entrypoints.api.routing import ApiRouter
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, IncludeArchived
 from onhand.entrypoints.api.schemas.locations import (
@@ -80,6 +81,7 @@ def unarchive_location(
 
 
 @router.get("/locations/{code:location_code}")
+@one_read()
 def get_location(code: str, onhand: OnhandDep, _key: Reader) -> LocationOut:
     return LocationOut.of(services.locations.get_location(onhand, code))
 

@@ -9,6 +9,7 @@ from onhand import services
 from onhand.domain.catalog.commands import SetLotStatus
 from onhand.entrypoints.api import paths  # noqa: F401  (registers the path convertors used below)
 from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, Reader, StockKeeper
+from onhand.entrypoints.api.bodies import one_read
 from onhand.entrypoints.api.routing import ApiRouter
 from onhand.entrypoints.api.schemas.catalog import LotIn, LotList, LotOut, LotStatusIn
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES
@@ -43,5 +44,6 @@ def set_lot_status(
 
 
 @router.get("/items/{sku:path}/lots/{code:lot_code}")
+@one_read()
 def get_lot(sku: str, code: str, onhand: OnhandDep, _key: Reader) -> LotOut:
     return LotOut.of(sku.strip(), services.lots.get_lot(onhand, sku=sku, code=code))

@@ -64,6 +64,7 @@ def create_order(
 
 # Declared before /orders/{reference:path} so that it is not taken for a reference.
 @router.get("/orders/by-external-id/{channel}/{external_id:path}", summary="Find an order by its channel's id")
+@one_read()
 def find_order(channel: str, external_id: str, onhand: OnhandDep, _key: Reader) -> OrderOut:
     return OrderOut.of(services.sales_orders.find_order(onhand, channel=channel, external_id=external_id))
 
