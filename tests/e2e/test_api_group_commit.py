@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections import Counter
 from decimal import Decimal
@@ -14,7 +15,9 @@ from sqlalchemy import event
 
 from onhand import services
 from onhand.bootstrap import Onhand
+from onhand.domain.ledger.commands import PostAdjustment
 from onhand.entrypoints.api.app import create_app
+from onhand.services.ledger.postings import StockLine
 from tests.e2e.conftest import ApiKeys, serve_api
 
 CLIENTS = 32
@@ -134,4 +137,40 @@ def test_a_write_endpoint_runs_on_the_group_writer_and_a_group_that_fails_runs_i
     assert [name.startswith("onhand-writer") for name in threads] == [True, True, False, True], threads
     levels = services.stock.stock_levels(onhand, sku="TEA-1", location="NY").levels
     assert sum((level.on_hand for level in levels), Decimal(0)) == 10 + 1 + 2
+    assert services.integrity.verify(onhand).ok
+
+
+@pytest.mark.usefixtures("api_stocked")
+def test_a_write_whose_request_is_cancelled_on_the_loop_is_still_written_whole(onhand: Onhand) -> None:
+    from onhand.entrypoints.api.bodies import _in_one_hand_off, in_group
+
+    @in_group
+    def endpoint(onhand: Onhand) -> Any:
+        return services.adjustments.post_adjustment(onhand, PostAdjustment(
+            location="NY", reason="found", lines=[StockLine("TEA-1", Decimal(1))]))
+
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        holding.set()
+        release.wait(30)
+
+    async def cancel_it(grouped: Onhand) -> None:
+        request = asyncio.ensure_future(_in_one_hand_off(endpoint)(onhand=grouped))
+        while grouped._group.queued == 0:  # the request waits behind the held writer
+            await asyncio.sleep(0.001)
+        request.cancel()  # its client went away
+        with pytest.raises(asyncio.CancelledError):
+            await request
+
+    with onhand.grouping_writes() as grouped:
+        held = grouped.call_in_group(hold)
+        assert holding.wait(30)
+        asyncio.run(cancel_it(grouped))
+        release.set()
+        held.result(30)
+    # Closing the writer waited for what was queued: the write was made whole, as a request
+    # handed to a thread would have been (a thread cannot be cancelled either).
+    levels = services.stock.stock_levels(onhand, sku="TEA-1", location="NY").levels
+    assert sum((level.on_hand for level in levels), Decimal(0)) == 11
     assert services.integrity.verify(onhand).ok

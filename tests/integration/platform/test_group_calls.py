@@ -124,3 +124,33 @@ def test_only_an_onhand_that_groups_its_writes_takes_calls(onhand):
     assert not onhand.writes_in_groups
     with pytest.raises(RuntimeError, match="transaction of its own"):
         onhand.call_in_group(lambda: None)
+
+
+def test_a_call_cancelled_while_queued_is_not_run_and_the_group_goes_on(stocked):
+    held, release = threading.Event(), threading.Event()
+    ran: list[str] = []
+
+    def holding() -> None:
+        held.set()
+        release.wait(WAIT_S)
+        ran.append("holding")
+
+    def cancelled() -> None:
+        ran.append("cancelled")
+        adjust(grouped, "NY", "TEA", 100)
+
+    with stocked.grouping_writes() as grouped:
+        first = grouped.call_in_group(holding)
+        assert held.wait(WAIT_S)  # the writer is busy with the first: the next ones queue
+        second = grouped.call_in_group(cancelled)
+        third = grouped.call_in_group(lambda: adjust(grouped, "NY", "TEA", 1))
+        assert second.cancel()  # its caller gave up while it waited
+        assert not first.cancel()  # running: too late to give up
+        release.set()
+
+        first.result(WAIT_S)
+        posting = third.result(WAIT_S)
+
+    assert second.cancelled() and ran == ["holding"]
+    assert posting.id is not None
+    assert level(stocked, "TEA", "NY")[0] == 11

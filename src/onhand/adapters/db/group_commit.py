@@ -189,6 +189,11 @@ class GroupWriter:
         return group, False
 
     def _commit(self, group: list[_Request]) -> None:
+        # A request whose caller gave up while it was queued (a future cancelled) is not run;
+        # the others can no longer be cancelled, so each gets its outcome once the group ends.
+        group = [request for request in group if request.future.set_running_or_notify_cancel()]
+        if not group:
+            return
         locations = GroupLocationCache(self._database.locations)
         outcomes: list[tuple[bool, Any]] = []
         try:

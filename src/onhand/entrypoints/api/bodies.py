@@ -147,8 +147,10 @@ def _in_one_hand_off(endpoint: Callable[..., Any]) -> Callable[..., Coroutine[An
                 return endpoint(*args, **kwargs)
             if grouped and onhand.writes_in_groups:
                 try:
-                    return await asyncio.wrap_future(
-                        onhand.call_in_group(functools.partial(endpoint, *args, **kwargs)))
+                    # Shielded: a request cancelled on the loop (its client gone) is still
+                    # written, or not, whole, as one handed to a thread would be.
+                    return await asyncio.shield(asyncio.wrap_future(
+                        onhand.call_in_group(functools.partial(endpoint, *args, **kwargs))))
                 except GroupFailed:
                     pass  # nothing of it was kept: once more, as any endpoint (its writes retried there)
         return await run_in_threadpool(endpoint, *args, **kwargs)
