@@ -148,7 +148,7 @@ def _in_one_hand_off(endpoint: Callable[..., Any]) -> Callable[..., Coroutine[An
             if grouped and onhand.writes_in_groups:
                 try:
                     # Shielded: a request cancelled on the loop (its client gone) is still
-                    # written, or not, whole, as one handed to a thread would be.
+                    # run by the writer, as one handed to a thread would be.
                     return await asyncio.shield(asyncio.wrap_future(
                         onhand.call_in_group(functools.partial(endpoint, *args, **kwargs))))
                 except GroupFailed:
