@@ -126,7 +126,7 @@ def server_processes(database_url: str, processes: int, *, group_commit: str, cp
         with log.open("w") as written:
             process = subprocess.Popen(
                 [_onhand_script(), "--database-url", database_url, "serve", "--port", str(port),
-                 "--processes", str(processes), "--cpus", cpus, "--no-worker"],
+                 "--processes", str(processes), *(("--cpus", cpus) if cpus != "off" else ()), "--no-worker"],
                 stdout=written, stderr=subprocess.STDOUT, env=env)
         try:
             deadline = time.monotonic() + START_TIMEOUT_S
