@@ -108,7 +108,7 @@ class GroupWriter:
             if not ok:
                 raise value
             return value  # type: ignore[no-any-return]
-        if threading.current_thread() in self._threads:
+        if self.on_writer_thread():
             raise RuntimeError("a write inside a group's write would wait for itself")
         return self._queued(_Request(actor, work)).result()  # type: ignore[no-any-return]
 

@@ -76,22 +76,19 @@ def core_of(index: int, cores: tuple[int, ...]) -> int:
     return cores[index % len(cores)]
 
 
-def pin_process(pid: int, core: int) -> bool:
-    """Keep every thread of process `pid` on `core` (threads it starts later inherit it);
-    whether any thread had to be moved. A process or thread gone meanwhile is skipped."""
-    moved = False
+def pin_process(pid: int, core: int) -> None:
+    """Keep every thread of process `pid` on `core` (threads it starts later inherit it). A
+    process or thread gone meanwhile is skipped."""
     try:
         threads = [int(entry.name) for entry in Path(f"/proc/{pid}/task").iterdir()]
     except OSError:
-        return False
+        return
     for thread in threads:
         try:
             if os.sched_getaffinity(thread) != {core}:
                 os.sched_setaffinity(thread, {core})
-                moved = True
         except (ProcessLookupError, PermissionError):
             continue
-    return moved
 
 
 def placing_supervisor(cores: tuple[int, ...]) -> Callable[..., Any]:
