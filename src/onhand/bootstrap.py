@@ -23,7 +23,7 @@ from onhand.adapters.channels.gateways import ChannelAdapters
 from onhand.adapters.db import wal_checkpoints
 from onhand.adapters.db.database import SqlDatabase
 from onhand.adapters.db.engine import make_engine
-from onhand.adapters.db.group_commit import WINDOW_S, GroupWriter
+from onhand.adapters.db.group_commit import WINDOW_S, GroupWriter, Together
 from onhand.adapters.db.migrate import upgrade
 from onhand.adapters.db.uow import SqlUnitOfWork
 from onhand.adapters.forecasting import smoothing
@@ -142,13 +142,14 @@ class Onhand:
         """Whether this Onhand's writes go through a group writer (`writing_through`)."""
         return self._group is not None
 
-    def call_in_group(self, call: Callable[[], T]) -> Future[T]:
+    def call_in_group(self, call: Callable[[], T], together: Together | None = None) -> Future[T]:
         """`call` run by the group writer in its next group (`GroupWriter.submit`): its writes
-        there and then, each under a savepoint, none waiting in a thread of its own. Only when
-        `writes_in_groups`. A `GroupFailed` error means nothing of it was kept."""
+        there and then, each under a savepoint, none waiting in a thread of its own; with others
+        of its kind at once, if `together` says how. Only when `writes_in_groups`. A
+        `GroupFailed` error means nothing of it was kept."""
         if self._group is None:
             raise RuntimeError("this Onhand writes each write in a transaction of its own")
-        return self._group.submit(call)
+        return self._group.submit(call, together)
 
     def group_writer(self, *, writers: int | None = None, window: float = WINDOW_S) -> GroupWriter:
         """A writer for this database, many requests per transaction (adapters/db/group_commit.py):

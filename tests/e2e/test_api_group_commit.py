@@ -174,3 +174,56 @@ def test_a_write_whose_request_is_cancelled_on_the_loop_is_still_written_whole(o
     levels = services.stock.stock_levels(onhand, sku="TEA-1", location="NY").levels
     assert sum((level.on_hand for level in levels), Decimal(0)) == 11
     assert services.integrity.verify(onhand).ok
+
+
+@pytest.mark.usefixtures("api_stocked")
+def test_one_keys_adjustments_in_a_group_are_posted_together_each_answered_as_alone(
+    onhand: Onhand, api_keys: ApiKeys
+) -> None:
+    # Statements run for many rows at once: the postings of adjustments posted together.
+    many: list[str] = []
+
+    def note(_conn: Any, _cursor: Any, sql: str, _params: Any, _context: Any, executemany: bool) -> None:
+        if executemany:
+            many.append(" ".join(sql.split()[:3]))
+
+    requests = [  # (key, idempotency key, body)
+        *((api_keys.operator, f"k{n}", adjustment("TEA-1", n + 1)) for n in range(4)),
+        (api_keys.operator, "k0", adjustment("TEA-1", 1)),  # a repeat of the first, in the same group
+        (api_keys.operator, None, adjustment("NOPE", 1)),
+        (api_keys.operator, None, {**adjustment("TEA-1", 1), "effective_at": "someday"}),
+        (api_keys.admin, None, adjustment("RICE-5", 1)),  # another key's: its own
+    ]
+
+    async def send_all(url: str, grouped: Onhand) -> list[httpx.Response]:
+        async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+            sent = [asyncio.ensure_future(client.post("/api/v1/adjustments", json=body, headers={
+                "Authorization": f"Bearer {secret}", **({"Idempotency-Key": key} if key else {})}))
+                for secret, key, body in requests]
+            while grouped._group.queued < len(requests):  # all wait behind the held writer
+                await asyncio.sleep(0.005)
+            release.set()
+            return list(await asyncio.gather(*sent))
+
+    holding, release = threading.Event(), threading.Event()
+    event.listen(onhand.engine, "before_cursor_execute", note)
+    try:
+        with onhand.grouping_writes() as grouped, serve_api(create_app(grouped), lifespan="off") as url:
+            held = grouped.call_in_group(lambda: (holding.set(), release.wait(30)))
+            assert holding.wait(30)
+            answers = asyncio.run(send_all(url, grouped))
+            held.result(30)
+    finally:
+        event.remove(onhand.engine, "before_cursor_execute", note)
+
+    assert [answer.status_code for answer in answers] == [201] * 5 + [404, 422, 201], [a.text for a in answers]
+    postings = [answer.json() for answer in answers[:4]]
+    assert [change_at_ny(posting) for posting in postings] == [("TEA-1", Decimal(n + 1)) for n in range(4)]
+    assert len({posting["id"] for posting in postings}) == 4
+    assert answers[4].json()["id"] == postings[0]["id"]
+    assert answers[5].json()["error"]["field"] == "lines[0].sku"
+    assert answers[6].json()["error"]["field"] == "effective_at"
+    assert "INSERT INTO postings" in many  # the four in one statement
+    levels = services.stock.stock_levels(onhand, sku="TEA-1", location="NY").levels
+    assert sum((level.on_hand for level in levels), Decimal(0)) == 10 + 1 + 2 + 3 + 4
+    assert services.integrity.verify(onhand).ok

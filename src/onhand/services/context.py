@@ -10,10 +10,10 @@ transaction got in the way.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
-from typing import Protocol, SupportsInt, TypeVar
+from typing import Any, Protocol, SupportsInt, TypeVar
 
 from onhand.domain.accounting.charts import ChartAccount
 from onhand.domain.accounting.journal import Journal
@@ -24,7 +24,7 @@ from onhand.domain.calendar import business_day, time_zone
 from onhand.domain.commands import canonical, fingerprint
 from onhand.domain.errors import IdempotencyConflict, InvalidInput, TransientConflict
 from onhand.domain.planning.forecasting import Forecaster
-from onhand.services.audit import record_action, record_change
+from onhand.services.audit import record_action, record_actions, record_change
 from onhand.services.limits import Limits
 from onhand.services.ports import UnitOfWork  # the port; adapters/db/uow.py implements it
 from onhand.services.ports.channels import ChannelGateways
@@ -179,6 +179,74 @@ def run_write(
         return result
 
     return in_transaction(ctx, attempt)
+
+
+# A write's outcome when several are run at once: (True, its result) or (False, its error).
+Outcome = tuple[bool, Any]
+
+
+def run_writes(
+    ctx: ServiceContext,
+    requests: Sequence[tuple[object, str | None]],
+    work: Callable[[UnitOfWork, list[int]], Mapping[int, W]],
+    alone: Callable[[int], T],
+    load: Callable[[UnitOfWork, W | int], T],
+    *,
+    action: str,
+    subject: Callable[[T], AuditObject],
+) -> list[Outcome]:
+    """Several writes of one action by the actor (a server's group of requests: each a command
+    and its idempotency key), each with the outcome it would have had alone.
+
+    `work` writes in one transaction those it can of the requests it is given (by index), in
+    few statements, and gives each one's result (as `run_write`'s `work`); they get their
+    idempotency records and audit entries as `run_write` gives them, a statement for all.
+    Each of the others is then run `alone` (`run_write`, a transaction of its own): one that
+    `work` left out, a repeat of a key already used (answered as a repeat is) or given twice,
+    and every one if the transaction failed, so that no request's error is another's.
+    """
+    keys: list[str | None] = []
+    for _command, key in requests:
+        try:
+            keys.append(validate_idempotency_key(key))
+        except InvalidInput:
+            keys.append("")  # refused by `alone`
+    given = [key for key in keys if key]
+    twice = {key for key in given if given.count(key) > 1}
+    candidates = [index for index, key in enumerate(keys) if key is None or (key and key not in twice)]
+    fields = {index: canonical(requests[index][0]) for index in candidates}
+    scope = ctx.actor.reference
+
+    def attempt(uow: UnitOfWork) -> dict[int, T]:
+        now = ctx.now()
+        expired_at = now - ctx.idempotency_ttl  # as `run_write`
+        keyed = {keys[index] for index in candidates if keys[index]}
+        seen = uow.idempotency.seen(scope, keyed, expired_at=expired_at) if keyed else set()
+        written = work(uow, [index for index in candidates if keys[index] not in seen])
+        uow.idempotency.add_many(scope, [
+            (key, action, fingerprint(action, fields[index]), int(result))
+            for index, result in written.items() if (key := keys[index])
+        ], at=now, expired_at=expired_at)
+        results = {index: load(uow, result) for index, result in written.items()}
+        record_actions(uow, now, [(action, subject(results[index]), fields[index]) for index in sorted(results)])
+        return results
+
+    done: dict[int, T] = {}
+    if len(candidates) > 1:
+        try:
+            done = in_transaction(ctx, attempt)
+        except Exception:  # each is run alone, and gets its own error there
+            done = {}
+    outcomes: list[Outcome] = []
+    for index in range(len(requests)):
+        if index in done:
+            outcomes.append((True, done[index]))
+            continue
+        try:
+            outcomes.append((True, alone(index)))
+        except Exception as exc:  # the request's own error, for its caller
+            outcomes.append((False, exc))
+    return outcomes
 
 
 def in_transaction(ctx: ServiceContext, work: Callable[[UnitOfWork], T]) -> T:

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import event
 
 from onhand import services
-from onhand.adapters.db.group_commit import GroupFailed
+from onhand.adapters.db.group_commit import GroupFailed, Together
 from onhand.domain.errors import InsufficientStock
 from tests.integration.helpers import add_item, add_place, adjust, level
 
@@ -154,3 +154,61 @@ def test_a_call_cancelled_while_queued_is_not_run_and_the_group_goes_on(stocked)
     assert second.cancelled() and ran == ["holding"]
     assert posting.id is not None
     assert level(stocked, "TEA", "NY")[0] == 11
+
+
+def queued_behind_a_held_writer(grouped, submit):
+    """`submit()`'s futures, queued while the writer is held, so that they share the next group."""
+    held, release = threading.Event(), threading.Event()
+    first = grouped.call_in_group(lambda: (held.set(), release.wait(WAIT_S)))
+    assert held.wait(WAIT_S)
+    try:
+        return submit()
+    finally:
+        release.set()
+        first.result(WAIT_S)
+
+
+def test_calls_of_one_kind_in_a_group_are_run_together_each_with_its_own_outcome(stocked):
+    batches: list[list[int]] = []
+
+    def run_all(items):
+        batches.append(list(items))
+        return [(True, adjust(grouped, "NY", "TEA", n).id) if n > 0 else (False, ValueError(f"refused {n}"))
+                for n in items]
+
+    def never() -> None:
+        raise AssertionError("a call run together is not called alone")
+
+    with stocked.grouping_writes() as grouped:
+        tea, lone, plain = queued_behind_a_held_writer(grouped, lambda: (
+            [grouped.call_in_group(never, Together("tea", n, run_all)) for n in (1, -1, 2)],
+            grouped.call_in_group(lambda: "alone", Together("other", 0, run_all)),
+            grouped.call_in_group(lambda: adjust(grouped, "NY", "TEA", 4).id),
+        ))
+        first, refused, third = tea
+        assert isinstance(first.result(WAIT_S), int) and isinstance(third.result(WAIT_S), int)
+        with pytest.raises(ValueError, match="refused -1"):
+            refused.result(WAIT_S)
+        assert lone.result(WAIT_S) == "alone"  # the only one of its kind: its own call
+        assert isinstance(plain.result(WAIT_S), int)
+
+    assert batches == [[1, -1, 2]]
+    assert level(stocked, "TEA", "NY")[0] == 17
+
+
+def test_calls_run_together_that_raise_fail_each_and_the_group_goes_on(stocked):
+    def run_all(items):
+        adjust(grouped, "NY", "TEA", 100)  # under a savepoint of its own: kept
+        raise LookupError("a bug")
+
+    with stocked.grouping_writes() as grouped:
+        tea, plain = queued_behind_a_held_writer(grouped, lambda: (
+            [grouped.call_in_group(lambda: None, Together("tea", n, run_all)) for n in (1, 2)],
+            grouped.call_in_group(lambda: adjust(grouped, "NY", "TEA", 1).id),
+        ))
+        for future in tea:
+            with pytest.raises(LookupError):
+                future.result(WAIT_S)
+        assert isinstance(plain.result(WAIT_S), int)
+
+    assert level(stocked, "TEA", "NY")[0] == 111

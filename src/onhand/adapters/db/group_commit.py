@@ -15,7 +15,10 @@ nothing of it was committed, and `in_transaction` runs each again.
 A request may also hand the writer its whole call (`submit`): the writer runs it in a group,
 and each write the call makes (`run`) is done there and then under a savepoint of its own.
 One hand-off between threads per request instead of two (the request's thread, waiting for
-its write, is not needed).
+its write, is not needed). Calls that say how they may be run `Together` (the same kind: the
+same action by the same caller) are run at once when a group holds several: one call of their
+`run_all` with each one's item, which gives each one's outcome, writing them in few statements
+(`services.context.run_writes`).
 
 One writer thread by default on both engines. On SQLite there can be no other (the process's
 other writers — the worker, brief writes — take turns with it at the database's write lock,
@@ -32,7 +35,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -64,11 +67,25 @@ POSTGRES_WRITERS = 1
 STOP_WAIT_S = 30.0
 
 
+# A call's outcome when run together with others: (True, its result) or (False, its error).
+Outcome = tuple[bool, Any]
+
+
+@dataclass(frozen=True)
+class Together:
+    """How a submitted call may be run at once with the others of its kind in a group."""
+
+    kind: Hashable  # calls of one kind in a group are run together
+    item: Any  # what `run_all` needs of this call
+    run_all: Callable[[Sequence[Any]], Sequence[Outcome]]  # the kind's items → each one's outcome
+
+
 @dataclass
 class _Request:
     actor: Actor
     work: Callable[[SqlUnitOfWork], Any] | None  # a write (`run`); None: `call` is run (`submit`)
     call: Callable[[], Any] | None = None
+    together: Together | None = None
     future: Future[Any] = field(default_factory=Future)
     recorded: bool = False  # it wrote events to the change feed
 
@@ -112,15 +129,17 @@ class GroupWriter:
             raise RuntimeError("a write inside a group's write would wait for itself")
         return self._queued(_Request(actor, work)).result()  # type: ignore[no-any-return]
 
-    def submit(self, call: Callable[[], T]) -> Future[T]:
+    def submit(self, call: Callable[[], T], together: Together | None = None) -> Future[T]:
         """Run `call` on the writer, in the next group: each write it makes (`run`, through
         `in_transaction`) is done there and then, under a savepoint of its own, as a transaction
         of its own would be; what it returns or raises is its future's once the group has
         committed. So a request's writes need no thread of their own to wait for them (a
         hand-off to a thread and back per request). A group whose COMMIT fails fails the call
         with `GroupFailed`, whatever it returned: nothing it wrote was kept, and it may be
-        called again. `call` must write only through `run`, and wait for nothing else."""
-        return self._queued(_Request(SYSTEM, None, call))
+        called again. `call` must write only through `run`, and wait for nothing else.
+        With `together`, when the group holds others of its kind, `call` is not called: their
+        `run_all` gives its outcome (under the same rules)."""
+        return self._queued(_Request(SYSTEM, None, call, together))
 
     def _queued(self, request: _Request) -> Future[Any]:
         with self._lock:  # a request is queued before the stop signals, or refused
@@ -195,11 +214,9 @@ class GroupWriter:
         if not group:
             return
         locations = GroupLocationCache(self._database.locations)
-        outcomes: list[tuple[bool, Any]] = []
         try:
             with self._database.group_transaction() as conn:
-                for request in group:
-                    outcomes.append(self._one(conn, locations, request))
+                outcomes = self._each(conn, locations, group)
         except TransientConflict as exc:
             reason = str(exc)
             for request in group:  # each its own error: callers raise them in their own threads
@@ -216,7 +233,41 @@ class GroupWriter:
             else:
                 request.future.set_exception(value)
 
-    def _one(self, conn: Connection, locations: GroupLocationCache, request: _Request) -> tuple[bool, Any]:
+    def _each(self, conn: Connection, locations: GroupLocationCache, group: list[_Request]) -> list[Outcome]:
+        """Each request's outcome: in turn, those of a kind together where the first of them was."""
+        kinds: dict[Hashable, list[int]] = {}
+        for index, request in enumerate(group):
+            if request.together is not None:
+                kinds.setdefault(request.together.kind, []).append(index)
+        outcomes: dict[int, Outcome] = {}
+        for index, request in enumerate(group):
+            if index in outcomes:
+                continue
+            joint = kinds[request.together.kind] if request.together is not None else [index]
+            if len(joint) == 1:
+                outcomes[index] = self._one(conn, locations, request)
+            else:
+                outcomes.update(zip(joint, self._together(conn, locations, [group[i] for i in joint]), strict=True))
+        return [outcomes[index] for index in range(len(group))]
+
+    def _together(self, conn: Connection, locations: GroupLocationCache, requests: list[_Request]) -> list[Outcome]:
+        first = requests[0]
+        assert first.together is not None
+        self._here.running = _Running(conn, locations, first)
+        try:
+            outcomes = list(first.together.run_all([request.together.item for request in requests
+                                                     if request.together is not None]))
+        except Exception as exc:
+            if conn.invalidated:
+                raise TransientConflict("the database connection was lost") from exc
+            return [(False, exc)] * len(requests)  # each write was rolled back to its savepoint, or kept
+        finally:
+            self._here.running = None
+        if len(outcomes) != len(requests):
+            raise RuntimeError(f"{len(requests)} calls run together gave {len(outcomes)} outcomes")
+        return outcomes
+
+    def _one(self, conn: Connection, locations: GroupLocationCache, request: _Request) -> Outcome:
         if request.work is not None:
             return self._in_savepoint(conn, locations, request, request.work, request.actor)
         assert request.call is not None

@@ -16,7 +16,7 @@ import asyncio
 import functools
 import inspect
 import json
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, TypeVar
 
@@ -27,13 +27,14 @@ from fastapi.routing import APIRoute
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
-from onhand.adapters.db.group_commit import GroupFailed
+from onhand.adapters.db.group_commit import GroupFailed, Outcome, Together
 from onhand.bootstrap import Onhand
 from onhand.domain.errors import InvalidInput
 from onhand.entrypoints.api.auth import authenticate, caller
 from onhand.entrypoints.api.text import bad_text, text_fault
 
 E = TypeVar("E", bound=Callable[..., Any])
+R = TypeVar("R")
 
 # Fails validation of any body model, so the route reports `request.state.body_error`.
 MALFORMED = object()
@@ -104,6 +105,46 @@ def in_group(endpoint: E) -> E:
     return endpoint
 
 
+_TOGETHER = "_onhand_together"
+
+
+def together(run_all: Callable[[Sequence[Mapping[str, Any]]], Sequence[Outcome]]) -> Callable[[E], E]:
+    """Marks an `in_group` endpoint whose calls by one key in a group are run at once:
+    `run_all` gets each call's arguments and gives each one's outcome, (True, what the endpoint
+    would return) or (False, what it would raise), as if each had been called alone
+    (`GroupWriter.submit`, `services.context.run_writes`)."""
+
+    def mark(endpoint: E) -> E:
+        setattr(endpoint, _TOGETHER, run_all)
+        return in_group(endpoint)
+
+    return mark
+
+
+def each_outcome(
+    calls: Sequence[Mapping[str, Any]], request: Callable[[Mapping[str, Any]], R],
+    service: Callable[[Onhand, list[R]], Sequence[Outcome]], answer: Callable[[Any], Any],
+) -> list[Outcome]:
+    """`together`'s work for an endpoint that makes a request of each call's arguments (its
+    command, say) and answers with `answer` of what the service gave: the calls' requests
+    given to `service` at once, with the calls' Onhand (they act as one key); a call whose
+    request cannot be made gets that error as its outcome."""
+    outcomes: dict[int, Outcome] = {}
+    requests: dict[int, R] = {}
+    for index, call in enumerate(calls):
+        try:
+            requests[index] = request(call)
+        except Exception as exc:  # its own error, as the endpoint alone would raise it
+            outcomes[index] = (False, exc)
+    if requests:
+        onhand = _onhand_of(calls[0])
+        assert onhand is not None
+        served = service(onhand, list(requests.values()))
+        for index, (ok, value) in zip(requests, served, strict=True):
+            outcomes[index] = (True, answer(value)) if ok else (False, value)
+    return [outcomes[index] for index in range(len(calls))]
+
+
 _ON_LOOP = "_onhand_on_loop"
 
 
@@ -137,6 +178,7 @@ def _in_one_hand_off(endpoint: Callable[..., Any]) -> Callable[..., Coroutine[An
     one that makes `one_read`, on SQLite, may run on the event loop's thread.
     """
     grouped = getattr(endpoint, _IN_GROUP, False)
+    run_all = getattr(endpoint, _TOGETHER, None)
     read_here: Callable[[Mapping[str, Any]], bool] | None = getattr(endpoint, _ON_LOOP, None)
 
     @functools.wraps(endpoint)  # FastAPI reads the parameters through __wrapped__
@@ -149,8 +191,9 @@ def _in_one_hand_off(endpoint: Callable[..., Any]) -> Callable[..., Coroutine[An
                 try:
                     # Shielded: a request cancelled on the loop (its client gone) is still
                     # run by the writer, as one handed to a thread would be.
+                    joint = Together((run_all, onhand.actor.reference), kwargs, run_all) if run_all else None
                     return await asyncio.shield(asyncio.wrap_future(
-                        onhand.call_in_group(functools.partial(endpoint, *args, **kwargs))))
+                        onhand.call_in_group(functools.partial(endpoint, *args, **kwargs), joint)))
                 except GroupFailed:
                     pass  # nothing of it was kept: once more, as any endpoint (its writes retried there)
         return await run_in_threadpool(endpoint, *args, **kwargs)

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from onhand.domain.catalog.locations import LocationKind
-from onhand.domain.errors import InvalidInput
+from onhand.domain.errors import InvalidInput, OnhandError
 from onhand.domain.ledger.commands import PostAdjustment
-from onhand.domain.ledger.postings import PostingDraft, PostingKind, adjustment_move
+from onhand.domain.ledger.postings import BalanceKey, PostingDraft, PostingKind, adjustment_move, balance_deltas
 from onhand.services import resolve
-from onhand.services.context import ServiceContext, run_write
+from onhand.services.context import Outcome, ServiceContext, run_write, run_writes
 from onhand.services.ledger.postings import (
+    KnownRecords,
     load_posting,
     parse_effective_at,
     post,
+    post_many,
     posting_subject,
     resolve_line,
 )
@@ -33,34 +37,89 @@ def post_adjustment(
     A found line may give its `unit_cost` (company currency); it then comes in at that
     cost instead of the item's current cost there.
     """
-    location, lines, reason, effective_at = command.location, command.lines, command.reason, command.effective_at
-    check_line_count(ctx.limits, lines, "lines")
-    if not lines:
-        raise InvalidInput("lines", "an adjustment needs at least one line")
-    clean_reference = resolve.text(command.reference, "reference")
-    clean_note = resolve.text(command.note, "note", max_length=2000)
+    _check(ctx, command)
 
     def work(uow: UnitOfWork) -> int:
-        place = resolve.internal_location_in_use(uow, location)
-        adjustment = uow.locations.virtual(LocationKind.ADJUSTMENT)
-        reason_code = resolve.reason(uow, reason)
         now = ctx.now()
-        moves = []
-        for index, line in enumerate(lines):
-            field = f"lines[{index}]"
-            resolved = resolve_line(uow, line, field, now=now)
-            if resolved.quantity == 0:
-                raise InvalidInput(f"{field}.quantity", "must not be zero")
-            resolved.refuse_cost_unless_adding(field, resolved.quantity)
-            move = adjustment_move(resolved.item, place, resolved.quantity, adjustment, resolved.lot)
-            moves.append(replace(move, unit_cost=resolved.unit_cost))
-        draft = PostingDraft(
-            kind=PostingKind.ADJUSTMENT, moves=tuple(moves), reason=reason_code,
-            reference=clean_reference, note=clean_note,
-        )
-        return post(uow, draft, now=now, effective_at=parse_effective_at(effective_at, uow, now=now))
+        draft, _place = _draft(uow, command, now)
+        return post(uow, draft, now=now, effective_at=parse_effective_at(command.effective_at, uow, now=now))
 
     return run_write(
         ctx, work, load_posting, action="post_adjustment", subject=posting_subject,
         idempotency_key=idempotency_key, request=command,
     )
+
+
+def post_adjustments(
+    ctx: ServiceContext, requests: Sequence[tuple[PostAdjustment, str | None]]
+) -> list[Outcome]:
+    """Several adjustments by the actor (a server's group of requests: each with its
+    idempotency key), each with the outcome it would have had posted alone (`run_writes`).
+
+    Those that can go together are posted at once (`post_many`), in their order; the others
+    alone, after them. Together: posted now (no `effective_at`), of items without lots (a
+    line finding a new lot creates it, a write a request refused later would leave behind),
+    and none moving stock of a SKU at its location the other way from an earlier one. So each
+    balance only rises or only falls through them, and their sum is checked as each one's
+    would be in turn; a backorder is served, a reservation shrunk, as in turn.
+    """
+    commands = [command for command, _key in requests]
+
+    def work(uow: UnitOfWork, indices: list[int]) -> dict[int, int]:
+        now = ctx.now()
+        known = KnownRecords()
+        drafts: list[PostingDraft] = []
+        taken: list[int] = []
+        rising: dict[BalanceKey, bool] = {}
+        for index in indices:
+            command = commands[index]
+            if command.effective_at is not None or any(line.lot is not None for line in command.lines):
+                continue
+            try:
+                _check(ctx, command)
+                draft, place = _draft(uow, command, now, known)
+            except OnhandError:
+                continue  # refused alone, as it would be
+            changes = {key: delta > 0 for key, delta in balance_deltas(draft.moves).items() if key[1] == place}
+            if any(rising.get(key, up) is not up for key, up in changes.items()):
+                continue
+            rising.update(changes)
+            drafts.append(draft)
+            taken.append(index)
+        return dict(zip(taken, post_many(uow, drafts, now=now), strict=True)) if drafts else {}
+
+    def alone(index: int) -> PostingView:
+        command, key = requests[index]
+        return post_adjustment(ctx, command, idempotency_key=key)
+
+    return run_writes(ctx, requests, work, alone, load_posting, action="post_adjustment", subject=posting_subject)
+
+
+def _check(ctx: ServiceContext, command: PostAdjustment) -> None:
+    check_line_count(ctx.limits, command.lines, "lines")
+    if not command.lines:
+        raise InvalidInput("lines", "an adjustment needs at least one line")
+
+
+def _draft(
+    uow: UnitOfWork, command: PostAdjustment, now: datetime, known: KnownRecords | None = None
+) -> tuple[PostingDraft, int]:
+    """The adjustment's posting, and its location's id."""
+    reference = resolve.text(command.reference, "reference")
+    note = resolve.text(command.note, "note", max_length=2000)
+    place = resolve.internal_location_in_use(uow, command.location)
+    adjustment = uow.locations.virtual(LocationKind.ADJUSTMENT)
+    reason_code = resolve.reason(uow, command.reason)
+    moves = []
+    for index, line in enumerate(command.lines):
+        field = f"lines[{index}]"
+        resolved = resolve_line(uow, line, field, now=now, known=known)
+        if resolved.quantity == 0:
+            raise InvalidInput(f"{field}.quantity", "must not be zero")
+        resolved.refuse_cost_unless_adding(field, resolved.quantity)
+        move = adjustment_move(resolved.item, place, resolved.quantity, adjustment, resolved.lot)
+        moves.append(replace(move, unit_cost=resolved.unit_cost))
+    draft = PostingDraft(
+        kind=PostingKind.ADJUSTMENT, moves=tuple(moves), reason=reason_code, reference=reference, note=note,
+    )
+    return draft, place.id

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -52,6 +52,13 @@ class IdempotencyRepository(Protocol):
         self, scope: str, key: str, *, action: str, fingerprint: str, resource_id: int, at: datetime,
         expired_at: datetime,
     ) -> None: ...
+
+    # Which of these keys have a record.
+    def seen(self, scope: str, keys: Collection[str], *, expired_at: datetime) -> set[str]: ...
+
+    # Records of (key, action, fingerprint, resource id), as `add` of each.
+    def add_many(self, scope: str, records: Sequence[tuple[str, str, str, int]], *, at: datetime,
+                 expired_at: datetime) -> None: ...
 
 
 class ImportRunRepository(Protocol):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -38,6 +39,9 @@ _IDEMPOTENT = Hot(select(idempotency_keys).where(
 _PURGE_IDEMPOTENT = Hot(delete(idempotency_keys).where(
     idempotency_keys.c.scope == bindparam("scope"), idempotency_keys.c.created_at <= bindparam("expired_at")))
 _ADD_IDEMPOTENT = Hot(insert(idempotency_keys))
+_SEEN_IDEMPOTENT = Hot(select(idempotency_keys.c.key).where(
+    idempotency_keys.c.scope == bindparam("scope"), idempotency_keys.c.key.in_(bindparam("keys", expanding=True)),
+    idempotency_keys.c.created_at > bindparam("expired_at")))
 
 class ApiKeyRepository:
     def __init__(self, conn: Connection) -> None:
@@ -131,6 +135,21 @@ class IdempotencyRepository:
         _PURGE_IDEMPOTENT.run(self._conn, {"scope": scope, "expired_at": expired_at})
         _ADD_IDEMPOTENT.run(self._conn, {"scope": scope, "key": key, "action": action, "fingerprint": fingerprint,
                                          "resource_id": resource_id, "created_at": at})
+
+    def seen(self, scope: str, keys: Collection[str], *, expired_at: datetime) -> set[str]:
+        """Which of these keys have a record."""
+        return {row.key for row in _SEEN_IDEMPOTENT.rows(self._conn, {
+            "scope": scope, "keys": sorted(keys), "expired_at": expired_at})} if keys else set()
+
+    def add_many(self, scope: str, records: Sequence[tuple[str, str, str, int]], *, at: datetime,
+                 expired_at: datetime) -> None:
+        """Records of (key, action, fingerprint, resource id), as `add` of each."""
+        if not records:
+            return
+        _PURGE_IDEMPOTENT.run(self._conn, {"scope": scope, "expired_at": expired_at})
+        _ADD_IDEMPOTENT.many(self._conn, [
+            {"scope": scope, "key": key, "action": action, "fingerprint": fingerprint, "resource_id": resource_id,
+             "created_at": at} for key, action, fingerprint, resource_id in records])
 
 
 class ImportRunRepository:
