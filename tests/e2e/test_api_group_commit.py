@@ -176,28 +176,20 @@ def test_a_write_whose_request_is_cancelled_on_the_loop_is_still_written_whole(o
     assert services.integrity.verify(onhand).ok
 
 
-@pytest.mark.usefixtures("api_stocked")
-def test_one_keys_adjustments_in_a_group_are_posted_together_each_answered_as_alone(
-    onhand: Onhand, api_keys: ApiKeys
-) -> None:
-    # Statements run for many rows at once: the postings of adjustments posted together.
+def sent_behind_a_held_writer(onhand: Onhand, path: str, requests: list[tuple[str, str | None, dict[str, Any]]],
+                              ) -> tuple[list[httpx.Response], list[str]]:
+    """Each request (key, idempotency key, body) POSTed to `path` at once while the group writer
+    is held, so that they share its next group; their answers, and the statements run for many
+    rows at once meanwhile."""
     many: list[str] = []
 
     def note(_conn: Any, _cursor: Any, sql: str, _params: Any, _context: Any, executemany: bool) -> None:
         if executemany:
             many.append(" ".join(sql.split()[:3]))
 
-    requests = [  # (key, idempotency key, body)
-        *((api_keys.operator, f"k{n}", adjustment("TEA-1", n + 1)) for n in range(4)),
-        (api_keys.operator, "k0", adjustment("TEA-1", 1)),  # a repeat of the first, in the same group
-        (api_keys.operator, None, adjustment("NOPE", 1)),
-        (api_keys.operator, None, {**adjustment("TEA-1", 1), "effective_at": "someday"}),
-        (api_keys.admin, None, adjustment("RICE-5", 1)),  # another key's: its own
-    ]
-
     async def send_all(url: str, grouped: Onhand) -> list[httpx.Response]:
         async with httpx.AsyncClient(base_url=url, timeout=60) as client:
-            sent = [asyncio.ensure_future(client.post("/api/v1/adjustments", json=body, headers={
+            sent = [asyncio.ensure_future(client.post(path, json=body, headers={
                 "Authorization": f"Bearer {secret}", **({"Idempotency-Key": key} if key else {})}))
                 for secret, key, body in requests]
             while grouped._group.queued < len(requests):  # all wait behind the held writer
@@ -215,6 +207,20 @@ def test_one_keys_adjustments_in_a_group_are_posted_together_each_answered_as_al
             held.result(30)
     finally:
         event.remove(onhand.engine, "before_cursor_execute", note)
+    return answers, many
+
+
+@pytest.mark.usefixtures("api_stocked")
+def test_one_keys_adjustments_in_a_group_are_posted_together_each_answered_as_alone(
+    onhand: Onhand, api_keys: ApiKeys
+) -> None:
+    answers, many = sent_behind_a_held_writer(onhand, "/api/v1/adjustments", [
+        *((api_keys.operator, f"k{n}", adjustment("TEA-1", n + 1)) for n in range(4)),
+        (api_keys.operator, "k0", adjustment("TEA-1", 1)),  # a repeat of the first, in the same group
+        (api_keys.operator, None, adjustment("NOPE", 1)),
+        (api_keys.operator, None, {**adjustment("TEA-1", 1), "effective_at": "someday"}),
+        (api_keys.admin, None, adjustment("RICE-5", 1)),  # another key's: its own
+    ])
 
     assert [answer.status_code for answer in answers] == [201] * 5 + [404, 422, 201], [a.text for a in answers]
     postings = [answer.json() for answer in answers[:4]]
@@ -226,4 +232,27 @@ def test_one_keys_adjustments_in_a_group_are_posted_together_each_answered_as_al
     assert "INSERT INTO postings" in many  # the four in one statement
     levels = services.stock.stock_levels(onhand, sku="TEA-1", location="NY").levels
     assert sum((level.on_hand for level in levels), Decimal(0)) == 10 + 1 + 2 + 3 + 4
+    assert services.integrity.verify(onhand).ok
+
+
+@pytest.mark.usefixtures("api_stocked")
+def test_one_keys_new_orders_in_a_group_are_made_together_each_answered_as_alone(
+    onhand: Onhand, api_keys: ApiKeys
+) -> None:
+    def new(reference: str, sku: str = "TEA-1") -> dict[str, Any]:
+        return {"reference": reference, "allocate": True, "lines": [{"sku": sku, "quantity": "2"}]}
+
+    answers, many = sent_behind_a_held_writer(onhand, "/api/v1/orders", [
+        (api_keys.operator, "o1", new("SO-1")), (api_keys.operator, "o2", new("SO-2")),
+        (api_keys.operator, None, new("SO-3")),
+        (api_keys.operator, "o1", new("SO-1")),  # a repeat of the first: answered alone, after
+        (api_keys.admin, None, new("SO-4")),  # another key's: its own
+    ])
+
+    assert [answer.status_code for answer in answers] == [201] * 5, [a.text for a in answers]
+    assert [answer.json()["reference"] for answer in answers] == ["SO-1", "SO-2", "SO-3", "SO-1", "SO-4"]
+    assert [answer.json()["status"] for answer in answers] == ["allocated"] * 5
+    assert "INSERT INTO audit_log" in many  # the entries of SO-2 and SO-3 in one statement
+    levels = services.stock.stock_levels(onhand, sku="TEA-1", location="NY").levels
+    assert sum((level.reserved for level in levels), Decimal(0)) == 8
     assert services.integrity.verify(onhand).ok

@@ -34,7 +34,6 @@ from onhand.entrypoints.api.auth import authenticate, caller
 from onhand.entrypoints.api.text import bad_text, text_fault
 
 E = TypeVar("E", bound=Callable[..., Any])
-R = TypeVar("R")
 
 # Fails validation of any body model, so the route reports `request.state.body_error`.
 MALFORMED = object()
@@ -122,18 +121,18 @@ def together(run_all: Callable[[Sequence[Mapping[str, Any]]], Sequence[Outcome]]
 
 
 def each_outcome(
-    calls: Sequence[Mapping[str, Any]], request: Callable[[Mapping[str, Any]], R],
-    service: Callable[[Onhand, list[R]], Sequence[Outcome]], answer: Callable[[Any], Any],
+    calls: Sequence[Mapping[str, Any]], service: Callable[[Onhand, list[tuple[Any, str | None]]], Sequence[Outcome]],
+    answer: Callable[[Any], Any],
 ) -> list[Outcome]:
-    """`together`'s work for an endpoint that makes a request of each call's arguments (its
-    command, say) and answers with `answer` of what the service gave: the calls' requests
-    given to `service` at once, with the calls' Onhand (they act as one key); a call whose
-    request cannot be made gets that error as its outcome."""
+    """`together`'s work for an endpoint that gives `service` its body's command and its
+    idempotency key, and answers with `answer` of what it gave: every call's given to
+    `service` at once, with the calls' Onhand (they act as one key). A call whose body
+    cannot become a command gets that error as its outcome."""
     outcomes: dict[int, Outcome] = {}
-    requests: dict[int, R] = {}
+    requests: dict[int, tuple[Any, str | None]] = {}
     for index, call in enumerate(calls):
         try:
-            requests[index] = request(call)
+            requests[index] = (call["body"].to_command(), call["idempotency_key"])
         except Exception as exc:  # its own error, as the endpoint alone would raise it
             outcomes[index] = (False, exc)
     if requests:

@@ -16,7 +16,7 @@ from onhand import services
 from onhand.domain.orders.commands import OrderAction, ShipLineFrom
 from onhand.entrypoints.api import paths  # noqa: F401  (registers the path convertors used below)
 from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, OrderDesk, Reader
-from onhand.entrypoints.api.bodies import in_group, one_read
+from onhand.entrypoints.api.bodies import each_outcome, one_read, together
 from onhand.entrypoints.api.routing import ApiRouter
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, PathInt32, QueryInt, UpdatedSince
 from onhand.entrypoints.api.schemas.orders import (
@@ -52,7 +52,7 @@ def list_orders(
     "/orders", status_code=201,
     summary="Create an order; the same channel and external_id again return the existing order (201)",
 )
-@in_group
+@together(lambda calls: each_outcome(calls, services.sales_orders.create_orders, OrderOut.of))
 def create_order(
     body: OrderIn, onhand: OnhandDep, _key: OrderDesk, idempotency_key: IdempotencyKey = None
 ) -> OrderOut:

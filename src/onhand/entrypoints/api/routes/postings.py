@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
-
 from onhand import services
 from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, Reader, StockKeeper
-from onhand.entrypoints.api.bodies import Outcome, each_outcome, in_group, one_read, together
+from onhand.entrypoints.api.bodies import each_outcome, in_group, one_read, together
 from onhand.entrypoints.api.routing import ApiRouter
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, PathId
 from onhand.entrypoints.api.schemas.postings import (
@@ -20,16 +17,8 @@ from onhand.entrypoints.api.schemas.postings import (
 router = ApiRouter(tags=["postings"], responses=ERROR_RESPONSES)
 
 
-def _adjustments(calls: Sequence[Mapping[str, Any]]) -> list[Outcome]:
-    """One key's adjustments in a group, posted together where they can be."""
-    return each_outcome(
-        calls, lambda call: (call["body"].to_command(), call["idempotency_key"]),
-        services.adjustments.post_adjustments, PostingOut.of,
-    )
-
-
 @router.post("/adjustments", status_code=201, summary="Post stock found (+) or lost (−) at a location")
-@together(_adjustments)
+@together(lambda calls: each_outcome(calls, services.adjustments.post_adjustments, PostingOut.of))
 def post_adjustment(
     body: AdjustmentIn, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> PostingOut:

@@ -1,0 +1,108 @@
+"""Orders made together (`create_orders`, a server's group of one key's requests): each
+request gets the outcome it would have had alone, and leaves the same records."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from onhand import services
+from onhand.domain.errors import AlreadyExists, IdempotencyConflict, NotFound
+from onhand.domain.orders.commands import CreateOrder
+from onhand.services.orders.lines import NewOrderLine
+from tests.integration.helpers import add_item, add_place, adjust, level
+
+
+@pytest.fixture
+def stocked(onhand):
+    add_item(onhand, "TEA")
+    add_item(onhand, "MUG")
+    add_place(onhand, "NY")
+    adjust(onhand, "NY", "TEA", 10)
+    adjust(onhand, "NY", "MUG", 2)
+    return onhand
+
+
+@pytest.fixture
+def alone_calls(monkeypatch):
+    """A mark for each order made alone (`create_order`) from then on."""
+    from onhand.services.orders import order_creation
+
+    calls: list[int] = []
+    alone = order_creation.create_order
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return alone(*args, **kwargs)
+
+    monkeypatch.setattr(order_creation, "create_order", counting)
+    return calls
+
+
+def new(sku: str, quantity: int, **fields: Any) -> CreateOrder:
+    return CreateOrder(lines=[NewOrderLine(sku, Decimal(quantity))], allocate=True, **fields)
+
+
+def test_orders_are_made_and_allocated_in_one_transaction_each_as_if_alone(stocked, alone_calls):
+    commits: list[int] = []
+    event.listen(stocked.engine, "commit", lambda _conn: commits.append(1))
+    requests = [(new("TEA", 3, reference="SO-A", customer="Ann"), "a"), (new("MUG", 5), "b"),
+                (new("TEA", 4, customer="Ann"), None)]
+
+    outcomes = services.sales_orders.create_orders(stocked, requests)
+
+    assert [ok for ok, _view in outcomes] == [True] * 3
+    assert alone_calls == [] and len(commits) == 1
+    first, short, third = (view for _ok, view in outcomes)
+    assert first.reference == "SO-A" and first.status == "allocated"
+    assert (short.lines[0].reserved, short.lines[0].backordered) == (2, 3)  # what there was; the rest waits
+    assert third.reference.startswith("SO-") and third.reference != first.reference
+    assert first.customer == third.customer == "Ann"
+    assert len(services.customers.list_customers(stocked, name="Ann")) == 1  # the second found the first's
+    assert level(stocked, "TEA", "NY")[1] == 7
+    audit = {entry.object.key: entry for entry in services.audit.list_audit(stocked, object_type="sales_order").entries}
+    assert audit["SO-A"].action == "create_order" and audit["SO-A"].after["customer"] == "Ann"
+    repeat = services.sales_orders.create_order(stocked, new("MUG", 5), idempotency_key="b")
+    assert repeat.reference == short.reference
+    assert services.integrity.verify(stocked).ok
+
+
+def test_a_refused_order_gets_its_own_error_and_leaves_nothing_while_the_others_are_made(stocked, alone_calls):
+    requests = [(new("TEA", 1, customer="Bo"), "a"), (new("NOPE", 1, customer="Cy"), "b"),
+                (new("TEA", 1, reference="SO-X"), "c"), (new("TEA", 1, reference="SO-X"), "d")]
+
+    outcomes = services.sales_orders.create_orders(stocked, requests)
+
+    assert [ok for ok, _value in outcomes] == [True, False, True, False]
+    assert alone_calls == [1, 1, 1, 1]  # the one transaction of all four kept nothing
+    assert isinstance(outcomes[1][1], NotFound) and outcomes[1][1].field == "lines[0].sku"
+    assert isinstance(outcomes[3][1], AlreadyExists)
+    assert services.customers.list_customers(stocked, name="Cy") == []  # its new customer went with it
+    assert level(stocked, "TEA", "NY")[1] == 2
+    # A refused order recorded nothing under its key.
+    assert services.sales_orders.create_order(stocked, new("TEA", 1), idempotency_key="b").reference
+
+
+def test_one_channel_order_sent_twice_in_a_group_is_made_once(stocked):
+    requests = [(new("TEA", 2, channel="shopify", external_id="1001"), None),
+                (new("TEA", 2, channel="shopify", external_id="1001"), None)]
+
+    outcomes = services.sales_orders.create_orders(stocked, requests)
+
+    assert outcomes[0][1].reference == outcomes[1][1].reference
+    assert level(stocked, "TEA", "NY")[1] == 2
+
+
+def test_keys_used_before_are_answered_as_repeats(stocked):
+    first = services.sales_orders.create_order(stocked, new("TEA", 1), idempotency_key="seen")
+    requests = [(new("TEA", 1), "seen"), (new("TEA", 2), "new"), (new("MUG", 1), "seen")]
+
+    outcomes = services.sales_orders.create_orders(stocked, requests)
+
+    assert outcomes[0] == (True, services.sales_orders.get_order(stocked, first.reference))
+    assert outcomes[1][0]
+    assert not outcomes[2][0] and isinstance(outcomes[2][1], IdempotencyConflict)
+    assert level(stocked, "TEA", "NY")[1] == 3
