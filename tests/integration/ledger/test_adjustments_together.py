@@ -68,7 +68,8 @@ def test_those_that_can_go_together_are_posted_in_one_transaction_each_its_own_p
         ("TEA", 2), ("MUG", 3), ("TEA", 4), ("CUP", 1)]
     assert level(stocked, "TEA", "NY")[0] == 12 and level(stocked, "MUG", "NY")[0] == 7
     assert level(stocked, "TEA", "LA")[0] == 4
-    audit = {int(entry.object.key): entry for entry in services.audit.list_audit(stocked, object_type="posting").entries}
+    entries = services.audit.list_audit(stocked, object_type="posting").entries
+    audit = {int(entry.object.key): entry for entry in entries}
     assert {audit[view.id].action for view in views} == {"post_adjustment"}
     assert audit[views[1].id].after["reason"] == "lost"
     assert audit[views[1].id].after["lines"][0]["sku"] == "MUG"
