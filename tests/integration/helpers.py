@@ -81,3 +81,16 @@ def assert_books_balance(onhand):
     report = services.integrity.verify(onhand)
     assert report.ok, report
     return report
+
+
+def counted_calls(monkeypatch, module, name):
+    """A mark for each call of `module.name` from then on (the function patched in its module)."""
+    calls: list[int] = []
+    original = getattr(module, name)
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counting)
+    return calls

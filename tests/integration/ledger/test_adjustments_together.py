@@ -14,7 +14,7 @@ from onhand import services
 from onhand.domain.errors import IdempotencyConflict, InsufficientStock, InvalidInput, NotFound
 from onhand.domain.ledger.commands import PostAdjustment
 from onhand.services.ledger.postings import StockLine
-from tests.integration.helpers import add_item, add_place, adjust, level
+from tests.integration.helpers import add_item, add_place, adjust, counted_calls, level
 
 
 @pytest.fixture
@@ -40,15 +40,7 @@ def alone_calls(monkeypatch):
     """A mark for each adjustment posted alone (`post_adjustment`) from then on."""
     from onhand.services.ledger import adjustments
 
-    calls: list[int] = []
-    alone = adjustments.post_adjustment
-
-    def counting(*args: Any, **kwargs: Any) -> Any:
-        calls.append(1)
-        return alone(*args, **kwargs)
-
-    monkeypatch.setattr(adjustments, "post_adjustment", counting)
-    return calls
+    return counted_calls(monkeypatch, adjustments, "post_adjustment")
 
 
 def test_those_that_can_go_together_are_posted_in_one_transaction_each_its_own_posting(stocked, alone_calls):

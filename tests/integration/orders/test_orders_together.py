@@ -13,7 +13,7 @@ from onhand import services
 from onhand.domain.errors import AlreadyExists, IdempotencyConflict, NotFound
 from onhand.domain.orders.commands import CreateOrder
 from onhand.services.orders.lines import NewOrderLine
-from tests.integration.helpers import add_item, add_place, adjust, level
+from tests.integration.helpers import add_item, add_place, adjust, counted_calls, level
 
 
 @pytest.fixture
@@ -31,15 +31,7 @@ def alone_calls(monkeypatch):
     """A mark for each order made alone (`create_order`) from then on."""
     from onhand.services.orders import order_creation
 
-    calls: list[int] = []
-    alone = order_creation.create_order
-
-    def counting(*args: Any, **kwargs: Any) -> Any:
-        calls.append(1)
-        return alone(*args, **kwargs)
-
-    monkeypatch.setattr(order_creation, "create_order", counting)
-    return calls
+    return counted_calls(monkeypatch, order_creation, "create_order")
 
 
 def new(sku: str, quantity: int, **fields: Any) -> CreateOrder:
