@@ -9,6 +9,7 @@ transaction got in the way.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -22,7 +23,7 @@ from onhand.domain.actors import Actor
 from onhand.domain.audit import AuditObject
 from onhand.domain.calendar import business_day, time_zone
 from onhand.domain.commands import canonical, fingerprint
-from onhand.domain.errors import IdempotencyConflict, InvalidInput, TransientConflict
+from onhand.domain.errors import IdempotencyConflict, InvalidInput, OnhandError, TransientConflict
 from onhand.domain.planning.forecasting import Forecaster
 from onhand.services.audit import record_action, record_actions, record_change
 from onhand.services.limits import Limits
@@ -33,6 +34,7 @@ from onhand.services.ports.webhooks import WebhookPoster
 T = TypeVar("T")
 W = TypeVar("W", bound=SupportsInt)  # what a write gives its `load`: an id, or more
 MAX_ATTEMPTS = 5
+log = logging.getLogger(__name__)
 
 
 class JournalPusher(Protocol):
@@ -235,7 +237,10 @@ def run_writes(
     if len(candidates) > 1:
         try:
             done = in_transaction(ctx, attempt)
-        except Exception:  # each is run alone, and gets its own error there
+        except OnhandError:  # one was refused: each is run alone, and gets its own error there
+            done = {}
+        except Exception:  # a fault of the database or of the code: said, then each alone all the same
+            log.warning("%s: the writes run together failed; each is run alone", action, exc_info=True)
             done = {}
     outcomes: list[Outcome] = []
     for index in range(len(requests)):

@@ -141,3 +141,22 @@ def test_lots_and_backdated_ones_are_posted_alone(stocked, alone_calls, clock):
     assert outcomes[1][1].effective_at == earlier
     assert level(stocked, "HONEY", "NY", lot="L1")[0] == 5
     assert services.integrity.verify(stocked).ok
+
+
+def test_a_fault_in_posting_them_together_is_logged_and_each_is_posted_alone(stocked, alone_calls, monkeypatch,
+                                                                             caplog):
+    from onhand.services.ledger import adjustments
+
+    def fault(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("a fault of the code")
+
+    monkeypatch.setattr(adjustments, "post_many", fault)  # the joint posting only; alone posts as ever
+    requests = [(found("NY", "TEA", 1), None), (found("NY", "MUG", 1), None)]
+
+    with caplog.at_level("WARNING", logger="onhand.services.context"):
+        outcomes = services.adjustments.post_adjustments(stocked, requests)
+
+    assert [ok for ok, _view in outcomes] == [True, True] and alone_calls == [1, 1]
+    assert "post_adjustment: the writes run together failed; each is run alone" in caplog.text
+    assert "a fault of the code" in caplog.text
+    assert level(stocked, "TEA", "NY")[0] == 11 and level(stocked, "MUG", "NY")[0] == 11
