@@ -41,13 +41,11 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection
-from sqlalchemy.exc import DBAPIError
 
 from onhand.adapters.db.database import SqlDatabase
-from onhand.adapters.db.hot import run_sql
 from onhand.adapters.db.read_turns import never_wait_for_turns
 from onhand.adapters.db.repositories.places import GroupLocationCache
-from onhand.adapters.db.transient import as_transient, is_retryable
+from onhand.adapters.db.savepoints import in_savepoint
 from onhand.adapters.db.uow import SqlUnitOfWork
 from onhand.domain.actors import SYSTEM, Actor
 from onhand.domain.errors import TransientConflict
@@ -251,18 +249,12 @@ class GroupWriter:
         return [outcomes[index] for index in range(len(group))]
 
     def _together(self, conn: Connection, locations: GroupLocationCache, requests: list[_Request]) -> list[Outcome]:
-        first = requests[0]
-        assert first.together is not None
-        self._here.running = _Running(conn, locations, first)
-        try:
-            outcomes = list(first.together.run_all([request.together.item for request in requests
-                                                     if request.together is not None]))
-        except Exception as exc:
-            if conn.invalidated:
-                raise TransientConflict("the database connection was lost") from exc
-            return [(False, exc)] * len(requests)  # each write was rolled back to its savepoint, or kept
-        finally:
-            self._here.running = None
+        """The outcomes of calls of one kind, from one call of their `run_all` (as the first's)."""
+        together = [request.together for request in requests if request.together is not None]
+        ok, outcomes = self._running(conn, locations, requests[0],
+                                     lambda: list(together[0].run_all([each.item for each in together])))
+        if not ok:
+            return [(False, outcomes)] * len(requests)
         if len(outcomes) != len(requests):
             raise RuntimeError(f"{len(requests)} calls run together gave {len(outcomes)} outcomes")
         return outcomes
@@ -271,9 +263,14 @@ class GroupWriter:
         if request.work is not None:
             return self._in_savepoint(conn, locations, request, request.work, request.actor)
         assert request.call is not None
+        return self._running(conn, locations, request, request.call)
+
+    def _running(self, conn: Connection, locations: GroupLocationCache, request: _Request,
+                 call: Callable[[], T]) -> tuple[bool, T | Exception]:
+        """`call` run as the writer's current call: each write it makes, a savepoint of its own."""
         self._here.running = _Running(conn, locations, request)
         try:
-            return True, request.call()
+            return True, call()
         except Exception as exc:
             if conn.invalidated:
                 raise TransientConflict("the database connection was lost") from exc
@@ -284,42 +281,6 @@ class GroupWriter:
     def _in_savepoint(self, conn: Connection, locations: GroupLocationCache, request: _Request,
                       work: Callable[[SqlUnitOfWork], Any], actor: Actor) -> tuple[bool, Any]:
         uow = SqlUnitOfWork(conn, locations, actor, self._database.subscribers)
-        # The request's savepoint in plain SQL: SQLAlchemy's (`begin_nested`) costs 45 us of CPU
-        # a request on SQLite and 90 on PostgreSQL, against 3 and 30. Savepoints a repository
-        # opens inside are SQLAlchemy's, nested in this one.
-        run_sql(conn, f"SAVEPOINT {_SAVEPOINT}")
-        try:
-            value = work(uow)
-            # The change feed's events, last, inside the request's savepoint.
-            recorded = "feed" in vars(uow) and uow.feed.flush()
-        except Exception as exc:
-            if conn.invalidated:  # the connection is gone, and the group's transaction with it
-                raise TransientConflict("the database connection was lost") from exc
-            _roll_back(conn)
-            return False, _as_caller_sees(exc)
-        run_sql(conn, f"RELEASE SAVEPOINT {_SAVEPOINT}")
+        ok, value, recorded = in_savepoint(conn, uow, work)
         request.recorded = request.recorded or recorded
-        return True, value
-
-
-_SAVEPOINT = "onhand_request"
-
-
-def _roll_back(conn: Connection) -> None:
-    """Undo the request's work: the savepoints it left open inside its own first (a repository's
-    attempt that raised), so the connection's record of them stays in step with the database."""
-    inner = conn.get_nested_transaction()
-    while inner is not None:
-        inner.rollback()
-        inner = conn.get_nested_transaction()
-    run_sql(conn, f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
-    run_sql(conn, f"RELEASE SAVEPOINT {_SAVEPOINT}")
-
-
-def _as_caller_sees(exc: Exception) -> Exception:
-    """What a transaction of its own would have raised: a retryable database error as transient."""
-    if isinstance(exc, DBAPIError) and is_retryable(exc):
-        error = as_transient(exc)
-        error.__cause__ = exc
-        return error
-    return exc
+        return ok, value
