@@ -297,3 +297,41 @@ def test_a_statement_the_database_refuses_undoes_only_its_request_and_the_group_
     assert services.integrity.verify(onhand).ok
     with onhand.reading() as uow:
         assert uow.connection.execute(text("SELECT name FROM company")).scalar() != "spoiled"
+
+
+def test_on_postgresql_a_group_waits_briefly_for_a_row_lock_and_its_request_tries_again(onhand, monkeypatch):
+    """Two server processes' groups that lock rows in opposite orders would hold each other until
+    PostgreSQL's deadlock_timeout (1 s): a group's statement waits GROUP_LOCK_WAIT_MS at most,
+    its request is rolled back to its savepoint (its locks let go) and tried again."""
+    from onhand.adapters.db.database import GROUP_LOCK_WAIT_MS
+    from onhand.services import context
+
+    if onhand.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time: no row lock to wait for")
+    add_item(onhand, "TEA")
+    add_place(onhand, "NY")
+    adjust(onhand, "NY", "TEA", 10)
+    retried: list[float] = []
+
+    class Sleeps:  # `in_transaction`'s pauses before it tries a write again
+        @staticmethod
+        def sleep(seconds: float) -> None:
+            retried.append(seconds)
+            time.sleep(seconds)
+
+    monkeypatch.setattr(context, "time", Sleeps)
+    with onhand.grouping_writes() as grouped:
+        assert grouped._group.run(onhand.actor, lambda uow: uow.connection.exec_driver_sql(
+            "SHOW lock_timeout").scalar()) == f"{GROUP_LOCK_WAIT_MS}ms"
+        with onhand.engine.connect() as holder:
+            with holder.begin():
+                holder.exec_driver_sql("SELECT on_hand FROM balances FOR UPDATE").all()  # every balance row
+                waiting = grouped.call_in_group(lambda: adjust(grouped, "NY", "TEA", 1))
+                time.sleep(2.5 * GROUP_LOCK_WAIT_MS / 1000)
+                assert not waiting.done()
+            posting = waiting.result(30)  # once the lock was let go
+
+    assert retried  # it gave up on the lock at least once, and tried again
+    assert posting.id is not None
+    assert level(onhand, "TEA", "NY")[0] == 11
+    assert services.integrity.verify(onhand).ok

@@ -22,6 +22,8 @@ from onhand.domain.errors import TransientConflict
 
 # How long a brief write (bookkeeping that may be skipped) waits for a lock.
 BRIEF_LOCK_WAIT_MS = 100
+# How long a group's statement waits for a row lock on PostgreSQL (group_commit.py).
+GROUP_LOCK_WAIT_MS = 100
 
 
 class SqlDatabase:
@@ -127,6 +129,7 @@ class SqlDatabase:
             with self._write_turn(True, None), self.engine.connect() as conn:
                 conn = conn.execution_options(**{WRITE_OPTION: True})
                 with conn.begin():
+                    set_local_lock_timeout(conn, GROUP_LOCK_WAIT_MS)
                     yield conn
         except DBAPIError as exc:
             raise as_transient(exc) from exc
