@@ -222,8 +222,8 @@ def run_writes(
     def attempt(uow: UnitOfWork) -> dict[int, T]:
         now = ctx.now()
         expired_at = now - ctx.idempotency_ttl  # as `run_write`
-        keyed = {keys[index] for index in candidates if keys[index]}
-        seen = uow.idempotency.seen(scope, keyed, expired_at=expired_at) if keyed else set()
+        seen = uow.idempotency.seen(scope, {keys[index] for index in candidates if keys[index]},
+                                    expired_at=expired_at)
         written = work(uow, [index for index in candidates if keys[index] not in seen])
         uow.idempotency.add_many(scope, [
             (key, action, fingerprint(action, fields[index]), int(result))

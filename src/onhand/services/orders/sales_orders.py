@@ -28,8 +28,6 @@ from onhand.services.orders import allocation, backorders
 from onhand.services.orders.customers import customer_for_order
 from onhand.services.orders.lines import NewOrderLine, line_values, ship_to_values  # noqa: F401 (callers find it here)
 from onhand.services.orders.order_creation import (  # noqa: F401 (callers find them here)
-    REFERENCE_PATTERN,
-    OrderKey,
     create_order,
     create_order_key,
     create_orders,

@@ -56,7 +56,7 @@ class IdempotencyRepository(Protocol):
     # Which of these keys have a record.
     def seen(self, scope: str, keys: Collection[str], *, expired_at: datetime) -> set[str]: ...
 
-    # Records of (key, action, fingerprint, resource id), as `add` of each.
+    # Records of (key, action, fingerprint, resource id), as `add` gives each.
     def add_many(self, scope: str, records: Sequence[tuple[str, str, str, int]], *, at: datetime,
                  expired_at: datetime) -> None: ...
 

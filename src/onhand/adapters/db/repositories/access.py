@@ -132,9 +132,7 @@ class IdempotencyRepository:
         self, scope: str, key: str, *, action: str, fingerprint: str, resource_id: int, at: datetime,
         expired_at: datetime,
     ) -> None:
-        _PURGE_IDEMPOTENT.run(self._conn, {"scope": scope, "expired_at": expired_at})
-        _ADD_IDEMPOTENT.run(self._conn, {"scope": scope, "key": key, "action": action, "fingerprint": fingerprint,
-                                         "resource_id": resource_id, "created_at": at})
+        self.add_many(scope, [(key, action, fingerprint, resource_id)], at=at, expired_at=expired_at)
 
     def seen(self, scope: str, keys: Collection[str], *, expired_at: datetime) -> set[str]:
         """Which of these keys have a record."""
@@ -143,7 +141,7 @@ class IdempotencyRepository:
 
     def add_many(self, scope: str, records: Sequence[tuple[str, str, str, int]], *, at: datetime,
                  expired_at: datetime) -> None:
-        """Records of (key, action, fingerprint, resource id), as `add` of each."""
+        """Records of (key, action, fingerprint, resource id), the scope's expired ones purged first."""
         if not records:
             return
         _PURGE_IDEMPOTENT.run(self._conn, {"scope": scope, "expired_at": expired_at})
