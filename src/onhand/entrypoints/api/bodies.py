@@ -31,6 +31,7 @@ from onhand.adapters.db.group_commit import GroupFailed, Outcome, Together
 from onhand.bootstrap import Onhand
 from onhand.domain.errors import InvalidInput
 from onhand.entrypoints.api.auth import authenticate, caller
+from onhand.entrypoints.api.lean import lean_handler
 from onhand.entrypoints.api.text import bad_text, text_fault
 
 E = TypeVar("E", bound=Callable[..., Any])
@@ -201,7 +202,10 @@ def _in_one_hand_off(endpoint: Callable[..., Any]) -> Callable[..., Coroutine[An
 
 
 class ExactJsonRoute(APIRoute):
-    """Parses JSON exactly and looks the API key up before anything reads the body."""
+    """Parses JSON exactly, looks the API key up before anything reads the body, and
+    handles its requests without FastAPI's general dependency solving where it can (lean.py)."""
+
+    handled_lean = False
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         if not inspect.iscoroutinefunction(endpoint):
@@ -209,7 +213,10 @@ class ExactJsonRoute(APIRoute):
         super().__init__(path, endpoint, **kwargs)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
+        fastapi_handler = super().get_route_handler()
+        lean = lean_handler(self, fastapi_handler)
+        self.handled_lean = lean is not None
+        handler = lean or fastapi_handler
         needs_key = _needs_key(self.dependant)
 
         async def exact(request: Request) -> Response:
