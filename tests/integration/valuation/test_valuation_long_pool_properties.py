@@ -145,3 +145,31 @@ def test_a_posting_at_the_end_of_a_long_pool_reads_no_pool_whole(onhand):
     assert [layer.quantity for layer in pool.layers][:2] == [Decimal(1), Decimal(2)]
     assert len(pool.layers) == 40 and pool.layers[-1].value == Decimal("7.5")
     assert_pool_totals_equal_their_layers(onhand)
+
+
+def test_a_receipt_into_a_pool_reads_none_of_its_layers(onhand):
+    """A pool only added to, from outside, gets a layer newer than any it holds: its layers
+    are not read, however few. A take reads them, and so does a transfer in (it carries its
+    layers' dates, which may be older than the destination's newest)."""
+    for code in PLACES:
+        services.locations.create_location(onhand, CreateLocation(code=code, name=code, kind="warehouse"))
+    services.items.create_item(onhand, CreateItem(sku="W", name="Widget"))
+    for n in range(6):
+        run(onhand, ("found", "W", None, "A", Decimal(2), Decimal(n + 1)))
+        run(onhand, ("found", "W", None, "B", Decimal(2), Decimal(n + 1)))
+
+    def layers_read(op) -> int:
+        with mock.patch.object(valuation_repository, "_positioned", wraps=valuation_repository._positioned) as read:
+            run(onhand, op)
+        return read.call_count
+
+    assert layers_read(("found", "W", None, "A", Decimal(1), Decimal("7.5"))) == 0
+    assert layers_read(("lose", "W", None, "A", Decimal(3), None)) == 7
+    assert layers_read(("move", "W", None, "B", Decimal(1), None)) == 6 + 6  # both pools, whole
+    with onhand.reading() as uow:
+        (a, b) = (pool for _key, pool in sorted(uow.valuation.pools().items()))
+    # A's first layer went, half its second; B's oldest unit came in before that half.
+    assert [(layer.quantity, layer.value) for layer in a.layers] == [
+        (1, 1), (1, 2), (2, 6), (2, 8), (2, 10), (2, 12), (1, Decimal("7.5"))]
+    assert sum(layer.quantity for layer in b.layers) == Decimal(11)
+    assert_pool_totals_equal_their_layers(onhand)

@@ -172,11 +172,15 @@ def _stored_pools(
 ) -> dict[tuple[int, int, int], StoredPool]:
     """The pools the moves touch as stored, with how much each move takes from its source
     (so that a long pool is read only as far as that; a LIFO pool taken from, or one a
-    return to supplier takes its receipts' own layers from, whole). A checkpoint due reads
-    the item's other pools later (`_advance_heads`)."""
+    return to supplier takes its receipts' own layers from, whole), and the pools only
+    added to, by moves from outside (a receipt's layer is the newest), read without their
+    layers. A checkpoint due reads the item's other pools later (`_advance_heads`)."""
     takes: dict[tuple[int, int, int], Decimal] = defaultdict(Decimal)
     keys: set[tuple[int, int, int]] = set()
     whole: set[tuple[int, int, int]] = set()  # LIFO takes start from the newest layer
+    # Not only added to: a moving average blends into its layer; a transfer carries its
+    # layers' dates, perhaps older than the destination's newest.
+    in_layers: set[tuple[int, int, int]] = set()
     for _id, _ids, draft in postings:
         for move in draft.moves:
             method = methods[move.item.id]
@@ -184,12 +188,14 @@ def _stored_pools(
                 if place.is_internal:
                     location, lot = pool_key(method, place.id, _lot(move))
                     keys.add((move.item.id, location, lot or 0))
+                    if method is CostingMethod.MOVING_AVERAGE or move.source.is_internal:
+                        in_layers.add((move.item.id, location, lot or 0))
             if move.source.is_internal:
                 location, lot = pool_key(method, move.source.id, _lot(move))
                 takes[(move.item.id, location, lot or 0)] += move.quantity
                 if method is CostingMethod.LIFO or move.returns:  # or a return to supplier's own layers
                     whole.add((move.item.id, location, lot or 0))
-    return uow.valuation.pools_at(keys, takes, whole=whole)
+    return uow.valuation.pools_at(keys, takes, whole=whole, only_added=keys - in_layers)
 
 
 def _engines_at(

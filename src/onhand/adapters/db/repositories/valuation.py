@@ -109,12 +109,22 @@ _LAYER_COLUMNS = (
     cost_layers.c.opened_at, cost_layers.c.origin_move_id, type_coerce(cost_layers.c.quantity, BigInteger),
     type_coerce(cost_layers.c.value, BigInteger),
 )
+# Each pool's head and its newest layer (an index seek), which a pool read in part needs.
+_NEWEST = cost_layers.alias("newest")
+_NEWEST_POSITION = select(func.max(cost_layers.c.position)).where(
+    cost_layers.c.item_id == cost_pools.c.item_id, cost_layers.c.location_id == cost_pools.c.location_id,
+    cost_layers.c.lot_key == cost_pools.c.lot_key,
+).scalar_subquery()
 _POOLS_AT = Hot(select(
     cost_pools.c.item_id, cost_pools.c.location_id, cost_pools.c.lot_key,
     type_coerce(cost_pools.c.deficit_quantity, BigInteger), type_coerce(cost_pools.c.deficit_value, BigInteger),
     cost_pools.c.last_unit_cost, cost_pools.c.layer_count, type_coerce(cost_pools.c.layers_quantity, BigInteger),
     type_coerce(cost_pools.c.layers_value, BigInteger),
-).where(_POOL_KEY.in_(bindparam("keys", expanding=True))))
+    _NEWEST.c.position, _NEWEST.c.opened_at, _NEWEST.c.origin_move_id,
+).select_from(cost_pools.outerjoin(_NEWEST, and_(
+    _NEWEST.c.item_id == cost_pools.c.item_id, _NEWEST.c.location_id == cost_pools.c.location_id,
+    _NEWEST.c.lot_key == cost_pools.c.lot_key, _NEWEST.c.position == _NEWEST_POSITION,
+))).where(_POOL_KEY.in_(bindparam("keys", expanding=True))))
 _LAYERS_AT = Hot(select(*_LAYER_COLUMNS).where(_LAYER_KEY.in_(bindparam("keys", expanding=True))).order_by(
     cost_layers.c.item_id, cost_layers.c.location_id, cost_layers.c.lot_key, cost_layers.c.position))
 _LAYER_MATCH = (
@@ -125,10 +135,6 @@ _LAYER_MATCH = (
 _OLDEST_LAYERS = Hot(
     select(*_LAYER_COLUMNS).where(*_LAYER_MATCH, cost_layers.c.position > bindparam("after"))
     .order_by(cost_layers.c.position).limit(bindparam("batch"))
-)
-_NEWEST_LAYER = Hot(
-    select(cost_layers.c.position, cost_layers.c.opened_at, cost_layers.c.origin_move_id)
-    .where(*_LAYER_MATCH).order_by(cost_layers.c.position.desc()).limit(1)
 )
 _TAKE_LAYERS = Hot(delete(cost_layers).where(*_LAYER_MATCH, cost_layers.c.position <= bindparam("b_through")))
 _SPLIT_LAYER = Hot(update(cost_layers).where(*_LAYER_MATCH, cost_layers.c.position == bindparam("b_position")).values(
@@ -257,37 +263,39 @@ class ValuationRepository:
         return found
 
     def pools_at(self, keys: Iterable[PoolRow], takes: Mapping[PoolRow, Decimal], *,
-                 whole: Collection[PoolRow] = ()) -> dict[PoolRow, StoredPool]:
+                 whole: Collection[PoolRow] = (), only_added: Collection[PoolRow] = ()) -> dict[PoolRow, StoredPool]:
         """These pools as stored (those that exist): a pool of at most `WHOLE_POOL` layers
         whole; a longer one in part: its oldest layers until they cover what `takes` says
-        will be taken from it, and the totals and newest key of the others. The pools in
-        `whole` (a LIFO take, which starts from the newest layer) are read whole however long."""
+        will be taken from it, and the totals and newest key of the others. A pool in
+        `only_added` that nothing takes from gets layers newer than its own only: none of
+        its layers are read (a receipt into a pool of many open layers reads none of them).
+        The pools in `whole` (a LIFO take, which starts from the newest layer) are read
+        whole however long."""
         wanted = sorted(set(keys))
         if not wanted:
             return {}
         heads = {(int(r[0]), int(r[1]), int(r[2])): r for r in _POOLS_AT.rows(self._conn, {"keys": wanted})}
-        short = [key for key, head in heads.items() if int(head.layer_count) <= WHOLE_POOL or key in whole]
+        read_whole = {key for key, head in heads.items() if key in whole or (
+            int(head.layer_count) <= WHOLE_POOL and not (key in only_added and not takes.get(key)))}
         layers: dict[PoolRow, list[tuple[int, Layer]]] = defaultdict(list)
-        if short:
-            for row in _LAYERS_AT.rows(self._conn, {"keys": sorted(short)}):
+        if read_whole:
+            for row in _LAYERS_AT.rows(self._conn, {"keys": sorted(read_whole)}):
                 layers[(int(row[0]), int(row[1]), int(row[2]))].append(_positioned(row))
         found: dict[PoolRow, StoredPool] = {}
         for key, head in sorted(heads.items()):
             deficit_quantity, deficit_value, last, count = _scaled(head[3]), _scaled(head[4]), head[5], int(head[6])
             rest = None
-            if key in layers or count <= WHOLE_POOL:
+            if key in read_whole:
                 read = layers.get(key, [])
                 end = read[-1][0] + 1 if read else 0
             else:
-                read, rest, end = self._long_pool(key, takes.get(key, Decimal(0)), _scaled(head[7]), _scaled(head[8]))
+                read, rest, end = self._in_part(key, head, takes.get(key, Decimal(0)))
             snapshot = PoolSnapshot(tuple(layer for _n, layer in read), deficit_quantity, deficit_value,
                                     None if last is None else Decimal(last))
             found[key] = StoredPool(snapshot, tuple(n for n, _layer in read), rest, end, count)
         return found
 
-    def _long_pool(
-        self, key: PoolRow, take: Decimal, quantity: Decimal, value: Decimal
-    ) -> tuple[list[tuple[int, Layer]], Rest | None, int]:
+    def _in_part(self, key: PoolRow, head: Any, take: Decimal) -> tuple[list[tuple[int, Layer]], Rest | None, int]:
         """The oldest layers covering `take`, the rest's totals (None: all were read), the end."""
         match = {"b_item": key[0], "b_location": key[1], "b_lot": key[2]}
         read: list[tuple[int, Layer]] = []
@@ -300,13 +308,13 @@ class ValuationRepository:
             read += more
             covered += sum((layer.quantity for _n, layer in more), Decimal(0))
             batch *= 4
-        newest = _NEWEST_LAYER.first(self._conn, match)
-        if newest is None or (read and read[-1][0] >= newest.position):
+        newest, opened_at, origin = head[9], head[10], head[11]
+        if newest is None or (read and read[-1][0] >= newest):
             return read, None, (read[-1][0] + 1 if read else 0)
-        rest = Rest(quantity - sum((layer.quantity for _n, layer in read), Decimal(0)),
-                    value - sum((layer.value for _n, layer in read), Decimal(0)),
-                    (newest.opened_at, int(newest.origin_move_id)))
-        return read, rest, int(newest.position) + 1
+        rest = Rest(_scaled(head[7]) - sum((layer.quantity for _n, layer in read), Decimal(0)),
+                    _scaled(head[8]) - sum((layer.value for _n, layer in read), Decimal(0)),
+                    (opened_at, int(origin)))
+        return read, rest, int(newest) + 1
 
     def save_pool_changes(self, changes: list[PoolChange]) -> None:
         """Write what postings did to pools read in part (`stored_pools.change_of`)."""
