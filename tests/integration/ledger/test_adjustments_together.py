@@ -160,3 +160,30 @@ def test_a_fault_in_posting_them_together_is_logged_and_each_is_posted_alone(sto
     assert "post_adjustment: the writes run together failed; each is run alone" in caplog.text
     assert "a fault of the code" in caplog.text
     assert level(stocked, "TEA", "NY")[0] == 11 and level(stocked, "MUG", "NY")[0] == 11
+
+
+def test_a_group_reads_its_items_reasons_and_balances_set_wise(stocked):
+    """One statement for the group's items, one per reason, one for what reservations
+    exceed; on SQLite (one writer, no row locks to order) two for the balances."""
+    for sku in ("JUG", "POT", "PAN"):
+        add_item(stocked, sku)
+        adjust(stocked, "NY", sku, 10)
+    statements: list[str] = []
+    event.listen(stocked.engine, "before_cursor_execute",
+                 lambda _conn, _cursor, sql, *_rest: statements.append(" ".join(sql.split())))
+    requests = [(found("NY", sku, quantity), None)
+                for sku, quantity in (("TEA", 1), ("MUG", -1), ("CUP", 2), ("JUG", -2), ("POT", 1), ("PAN", -1))]
+
+    outcomes = services.adjustments.post_adjustments(stocked, requests)
+
+    assert [ok for ok, _view in outcomes] == [True] * 6
+
+    def count(start: str) -> int:
+        return sum(1 for sql in statements if sql.startswith(start))
+    assert count("SELECT items.id, items.sku") == 1
+    assert count("SELECT reason_codes.code") == 2  # found, lost
+    assert count("SELECT balances.item_id, balances.location_id, balances.lot_key, balances.on_hand") == 1
+    balance_writes = count("INSERT INTO balances") + count("UPDATE balances")
+    assert balance_writes == (2 if stocked.engine.dialect.name == "sqlite" else 12)
+    assert [level(stocked, sku, "NY")[0] for sku in ("TEA", "MUG", "CUP", "JUG", "POT", "PAN")] == [
+        11, 9, 12, 8, 11, 9]

@@ -71,6 +71,7 @@ def post_adjustments(
         drafts: list[PostingDraft] = []
         taken: list[int] = []
         rising: dict[BalanceKey, bool] = {}
+        uow.items.read_skus(line.sku.strip() for index in indices for line in commands[index].lines)
         for index in indices:
             command = commands[index]
             if command.effective_at is not None or any(line.lot is not None for line in command.lines):

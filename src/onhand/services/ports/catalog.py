@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
@@ -54,6 +54,8 @@ class ItemRepository(Protocol):
     def get(self, item_id: int) -> Item | None: ...
 
     def get_by_sku(self, sku: str) -> Item | None: ...
+
+    def read_skus(self, skus: Iterable[str]) -> None: ...
 
     def get_by_gtin(self, gtin: str) -> Item | None: ...
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, literal, select, update
+from sqlalchemy import Connection, bindparam, func, literal, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from onhand.adapters.db.hot import Hot
@@ -37,7 +37,9 @@ _KEY = (
 _DELTA = bindparam("delta", type_=ScaledDecimal())
 _LIMIT_LOW = literal(-MAX_TOTAL_QUANTITY, ScaledDecimal())
 _LIMIT_HIGH = literal(MAX_TOTAL_QUANTITY, ScaledDecimal())
-_HELD = Hot(select(balances.c.on_hand, balances.c.reserved).where(*_KEY))
+_HELD = Hot(select(balances.c.item_id, balances.c.location_id, balances.c.lot_key, balances.c.on_hand,
+                   balances.c.reserved).where(
+    tuple_(balances.c.item_id, balances.c.location_id, balances.c.lot_key).in_(bindparam("keys", expanding=True))))
 # A guarded decrease: it happens only if what may be taken covers it (see Guard).
 _TAKE = {
     Guard.ON_HAND: Hot(
@@ -109,6 +111,8 @@ class BalanceRepository:
         dialect = conn.dialect.name
         self._insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         self._add = _add_to_balance(dialect)
+        # SQLite runs one writer at a time and locks no rows: any order of rows is safe.
+        self._any_order = dialect == "sqlite"
 
     def apply_deltas(
         self, deltas: dict[BalanceKey, Decimal], guarded_locations: set[int], guard: Guard
@@ -125,9 +129,9 @@ class BalanceRepository:
         keys = sorted(deltas, key=lambda key: (key[1] not in guarded_locations, key))
         takes = [key for key in keys if deltas[key] < 0 and key[1] in guarded_locations]
         adds = [key for key in keys if not (deltas[key] < 0 and key[1] in guarded_locations)]
-        # In two statements only when that is the same order: every addition at an
-        # unguarded place (a wave of shipments: stock → customer).
-        if len(keys) <= 2 or any(key[1] in guarded_locations for key in adds):
+        # In two statements only when that is the same order (every addition at an unguarded
+        # place: a wave of shipments, stock → customer), or when order does not matter.
+        if len(keys) <= 2 or (not self._any_order and any(key[1] in guarded_locations for key in adds)):
             return self._apply_each(keys, deltas, guarded_locations, guard)
 
         def params(key: BalanceKey) -> dict[str, Any]:
@@ -135,7 +139,7 @@ class BalanceRepository:
 
         attempt = self._conn.begin_nested()
         for hot, rows in ((_TAKE[guard], takes), (self._add, adds)):
-            if rows and self._conn.execute(hot.statement, [params(key) for key in rows]).rowcount != len(rows):
+            if rows and hot.many(self._conn, [params(key) for key in rows]) != len(rows):
                 attempt.rollback()
                 return self._apply_each(keys, deltas, guarded_locations, guard)
         attempt.commit()
@@ -175,13 +179,13 @@ class BalanceRepository:
         return value if value is not None else ZERO
 
     def overcommitted(self, keys: list[BalanceKey]) -> list[tuple[BalanceKey, Decimal]]:
-        """(key, reserved − on hand) for each balance promising more than it holds."""
+        """(key, reserved − on hand) for each balance promising more than it holds, by key."""
         found = []
-        for key in sorted(keys):
-            row = _HELD.first(self._conn, {"b_item": key[0], "b_location": key[1], "b_lot": key[2]})
-            if row is not None and row.reserved > max(row.on_hand, ZERO):
-                found.append((key, row.reserved - max(row.on_hand, ZERO)))
-        return found
+        for row in _HELD.rows(self._conn, {"keys": sorted(set(keys))}) if keys else ():
+            if row.reserved > max(row.on_hand, ZERO):
+                found.append(((int(row.item_id), int(row.location_id), int(row.lot_key)),
+                              row.reserved - max(row.on_hand, ZERO)))
+        return sorted(found)
 
     def on_hand_for_update(self, key: BalanceKey) -> Decimal:
         """On hand, with the row locked until commit (PostgreSQL; SQLite writers are serial)."""

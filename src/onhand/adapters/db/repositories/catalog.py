@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -76,6 +76,7 @@ _ITEM_BY_ID = Hot(_ITEMS.where(items.c.id == bindparam("key")))
 _ITEM_BY_SKU = Hot(_ITEMS.where(items.c.sku == bindparam("key")))
 _ITEM_BY_GTIN = _ITEMS.where(items.c.gtin == bindparam("key"))
 _ITEMS_BY_IDS = Hot(_ITEMS.where(items.c.id.in_(bindparam("keys", expanding=True))))
+_ITEMS_BY_SKUS = Hot(_ITEMS.where(items.c.sku.in_(bindparam("keys", expanding=True))))
 _ADD_ITEM = insert(items)
 _REASON_EXISTS = Hot(select(reason_codes.c.code).where(reason_codes.c.code == bindparam("code")))
 _COMPANY = Hot(select(company).where(company.c.id == 1))
@@ -164,6 +165,16 @@ class ItemRepository:
             return kept
         row = _ITEM_BY_SKU.first(self._conn, {"key": sku})
         return self._keep(_item(row)) if row else None
+
+    def read_skus(self, skus: Iterable[str]) -> None:
+        """Reads the items of these SKUs not read yet, in one statement, for `get_by_sku` to
+        find (a group of requests, each naming its own item, one read instead of one each)."""
+        if self._by_id is None:
+            return
+        missing = sorted({sku for sku in skus if sku not in self._id_of_sku})
+        if missing:
+            for row in _ITEMS_BY_SKUS.rows(self._conn, {"keys": missing}):
+                self._keep(_item(row))
 
     def get_by_gtin(self, gtin: str) -> Item | None:
         row = self._conn.execute(_ITEM_BY_GTIN, {"key": gtin}).first()
@@ -258,9 +269,16 @@ class CompanyRepository:
 class ReasonCodeRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        self._found: set[str] = set()
 
     def exists(self, code: str) -> bool:
-        return _REASON_EXISTS.first(self._conn, {"code": code}) is not None
+        # Reason codes are never removed: one found stays found for the transaction.
+        if code in self._found:
+            return True
+        if _REASON_EXISTS.first(self._conn, {"code": code}) is None:
+            return False
+        self._found.add(code)
+        return True
 
     def list(self) -> list[tuple[str, str]]:
         rows = self._conn.execute(select(reason_codes).order_by(reason_codes.c.code))
