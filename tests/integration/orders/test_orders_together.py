@@ -98,3 +98,18 @@ def test_keys_used_before_are_answered_as_repeats(stocked):
     assert outcomes[1][0]
     assert not outcomes[2][0] and isinstance(outcomes[2][1], IdempotencyConflict)
     assert level(stocked, "TEA", "NY")[1] == 3
+
+
+def test_a_groups_items_are_read_in_one_statement(stocked):
+    add_item(stocked, "CUP")
+    adjust(stocked, "NY", "CUP", 5)
+    statements: list[str] = []
+    event.listen(stocked.engine, "before_cursor_execute",
+                 lambda _conn, _cursor, sql, *_rest: statements.append(" ".join(sql.split())))
+    requests = [(new(sku, 1), None) for sku in ("TEA", "MUG", "CUP", "TEA")]
+
+    outcomes = services.sales_orders.create_orders(stocked, requests)
+
+    assert [ok for ok, _view in outcomes] == [True] * 4
+    assert sum(1 for sql in statements if sql.startswith("SELECT items.id, items.sku")) == 1
+    assert [level(stocked, sku, "NY")[1] for sku in ("TEA", "MUG", "CUP")] == [2, 1, 1]  # reserved

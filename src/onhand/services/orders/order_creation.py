@@ -79,6 +79,7 @@ def create_orders(ctx: ServiceContext, requests: Sequence[tuple[CreateOrder, str
     made: set[int] = set()
 
     def work(uow: UnitOfWork, indices: list[int]) -> dict[int, int | OrderNow]:
+        uow.items.read_skus(line.sku.strip() for index in indices for line in requests[index][0].lines)
         return {index: _making(ctx, requests[index][0], made)(uow) for index in indices}
 
     def alone(index: int) -> SalesOrderView:
