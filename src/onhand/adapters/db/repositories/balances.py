@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, literal, select, tuple_, update
+from sqlalchemy import Connection, bindparam, case, func, literal, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from onhand.adapters.db.hot import Hot
@@ -37,9 +37,17 @@ _KEY = (
 _DELTA = bindparam("delta", type_=ScaledDecimal())
 _LIMIT_LOW = literal(-MAX_TOTAL_QUANTITY, ScaledDecimal())
 _LIMIT_HIGH = literal(MAX_TOTAL_QUANTITY, ScaledDecimal())
+_KEYS_IN = tuple_(balances.c.item_id, balances.c.location_id, balances.c.lot_key).in_(bindparam("keys", expanding=True))
 _HELD = Hot(select(balances.c.item_id, balances.c.location_id, balances.c.lot_key, balances.c.on_hand,
-                   balances.c.reserved).where(
-    tuple_(balances.c.item_id, balances.c.location_id, balances.c.lot_key).in_(bindparam("keys", expanding=True))))
+                   balances.c.reserved).where(_KEYS_IN))
+# Rows locked in the one order of every posting (guarded places first, then each by key),
+# before they are changed in two statements in another (PostgreSQL).
+_LOCK_IN_ORDER = Hot(
+    select(balances.c.item_id).where(_KEYS_IN)
+    .order_by(case((balances.c.location_id.in_(bindparam("guarded", expanding=True)), 0), else_=1),
+              balances.c.item_id, balances.c.location_id, balances.c.lot_key)
+    .with_for_update(key_share=True)
+)
 # A guarded decrease: it happens only if what may be taken covers it (see Guard).
 _TAKE = {
     Guard.ON_HAND: Hot(
@@ -129,10 +137,13 @@ class BalanceRepository:
         keys = sorted(deltas, key=lambda key: (key[1] not in guarded_locations, key))
         takes = [key for key in keys if deltas[key] < 0 and key[1] in guarded_locations]
         adds = [key for key in keys if not (deltas[key] < 0 and key[1] in guarded_locations)]
-        # In two statements only when that is the same order (every addition at an unguarded
-        # place: a wave of shipments, stock → customer), or when order does not matter.
-        if len(keys) <= 2 or (not self._any_order and any(key[1] in guarded_locations for key in adds)):
+        # In two statements, whose order differs from that one when a guarded place gains
+        # (an adjustment's found stock beside another's lost): on PostgreSQL, the rows that
+        # exist are locked in that order first (SQLite locks no rows: any order is safe).
+        if len(keys) <= 2:
             return self._apply_each(keys, deltas, guarded_locations, guard)
+        if not self._any_order and any(key[1] in guarded_locations for key in adds):
+            _LOCK_IN_ORDER.rows(self._conn, {"keys": keys, "guarded": sorted(guarded_locations)})
 
         def params(key: BalanceKey) -> dict[str, Any]:
             return {"b_item": key[0], "b_location": key[1], "b_lot": key[2], "delta": deltas[key]}
