@@ -144,3 +144,19 @@ def test_listeners_of_statements_see_hot_ones(onhand: Onhand) -> None:
     finally:
         event.remove(onhand.engine, "before_cursor_execute", count)
     assert len(seen) == 1 and seen[0].lstrip().upper().startswith("SELECT")
+
+
+@pytest.mark.parametrize("count", [1, 2, 16, 17, 40, 64, 65, 130])
+def test_many_rows_inserted_give_back_their_keys_in_their_order(onhand: Onhand, count: int) -> None:
+    """`HotInsert` (hot_inserts.py): each row's key, in the rows' order, whether its rows go
+    in statements of 16 (SQLite, up to 64 rows) or SQLAlchemy's way (more; PostgreSQL)."""
+    from onhand.adapters.db.hot_inserts import HotInsert
+
+    rows = [_audit_row(f"row-{n}") for n in range(count)]
+    entries = HotInsert(audit_log, audit_log.c.id, tuple(rows[0]))
+    with onhand.writing() as uow:
+        uow.connection.execute(insert(audit_log), [_audit_row("before")])  # keys not from 1
+        ids = entries.ids(uow.connection, rows)
+        named = dict(uow.connection.execute(select(audit_log.c.id, audit_log.c.object_key)).all())
+    assert len(ids) == count == len(set(ids))
+    assert [named[key] for key in ids] == [f"row-{n}" for n in range(count)]

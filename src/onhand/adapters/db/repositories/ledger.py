@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, insert, select
 
 from onhand.adapters.db.hot import Hot
+from onhand.adapters.db.hot_inserts import HotInsert
 from onhand.adapters.db.sums import exact_sum
 from onhand.adapters.db.tables import items, locations, lots, moves, postings
 from onhand.domain.ledger.postings import PostingDraft
@@ -49,8 +50,10 @@ _MOVES = (
 )
 _MOVES_OF_POSTING = _MOVES.where(moves.c.posting_id == bindparam("posting_id")).order_by(moves.c.id)
 _POSTING = select(postings).where(postings.c.id == bindparam("posting_id"))
-_ADD_POSTINGS = insert(postings).returning(postings.c.id, sort_by_parameter_order=True)
-_ADD_MOVES = insert(moves).returning(moves.c.id, sort_by_parameter_order=True)
+_ADD_POSTINGS = HotInsert(postings, postings.c.id,
+                          ("kind", "reason", "reference", "note", "created_at", "effective_at", "actor"))
+_ADD_MOVES = HotInsert(moves, moves.c.id,
+                       ("posting_id", "item_id", "lot_id", "from_location_id", "to_location_id", "quantity"))
 # One posting, one move at a time (a request's usual posting): the hot way.
 _ADD_POSTING = Hot(insert(postings).returning(postings.c.id))
 _ADD_MOVE = Hot(insert(moves).returning(moves.c.id))
@@ -96,12 +99,12 @@ class LedgerRepository:
         if len(heads) == 1:
             posting_ids = [int(_ADD_POSTING.one(self._conn, heads[0]).id)]
         else:
-            posting_ids = [int(row[0]) for row in self._conn.execute(_ADD_POSTINGS, heads)]
+            posting_ids = _ADD_POSTINGS.ids(self._conn, heads)
         rows = [row for posting_id, d in zip(posting_ids, drafts, strict=True) for row in _move_rows(posting_id, d)]
         if len(rows) <= _MOVES_ONE_BY_ONE:
             move_ids = [int(_ADD_MOVE.one(self._conn, row).id) for row in rows]
         else:
-            move_ids = [int(row[0]) for row in self._conn.execute(_ADD_MOVES, rows)]
+            move_ids = _ADD_MOVES.ids(self._conn, rows)
         found, start = [], 0
         for posting_id, draft in zip(posting_ids, drafts, strict=True):
             found.append((posting_id, move_ids[start:start + len(draft.moves)]))
@@ -115,7 +118,7 @@ class LedgerRepository:
         transaction); returns their ids, in order."""
         self._written.pop(posting_id, None)  # no longer all its moves: read back if asked for
         rows = _move_rows(posting_id, draft)
-        return [int(row[0]) for row in self._conn.execute(_ADD_MOVES, rows)] if rows else []
+        return _ADD_MOVES.ids(self._conn, rows)
 
     def _written_view(self, posting_id: int) -> PostingView:
         """A posting this transaction just wrote, as `posting` would read it back (times in
