@@ -184,7 +184,7 @@ def sent_behind_a_held_writer(onhand: Onhand, path: str, requests: list[tuple[st
     many: list[str] = []
 
     def note(_conn: Any, _cursor: Any, sql: str, _params: Any, _context: Any, executemany: bool) -> None:
-        if executemany:
+        if executemany or "), (" in sql:  # an executemany, or one INSERT of many rows (hot_inserts.py)
             many.append(" ".join(sql.split()[:3]))
 
     async def send_all(url: str, grouped: Onhand) -> list[httpx.Response]:
