@@ -238,13 +238,13 @@ class Hot:
 
 
     def many_returning(self, conn: Connection, params: Sequence[Mapping[str, Any]]) -> list[Any]:
-        """Executes once per parameter set (all with the same keys, at most `MANY_ONE_BY_ONE`)
-        and gives each execution's one row, in order (an INSERT … RETURNING of many rows). On
-        psycopg in one pipeline, one round trip for all; elsewhere one execution each."""
+        """Executes once per parameter set (all with the same keys) and gives each execution's
+        one row, in order (an INSERT … RETURNING of many rows). On psycopg, for 2 to
+        `MANY_ONE_BY_ONE` sets, in one pipeline: one round trip for all; else one execution each."""
         if not params:
             return []
         form = self._form(conn.dialect, params[0])
-        if form is None or len(params) > MANY_ONE_BY_ONE or conn.dialect.driver != "psycopg":
+        if form is None or not 1 < len(params) <= MANY_ONE_BY_ONE or conn.dialect.driver != "psycopg":
             return [self.one(conn, given) for given in params]
         cursor = _execute(conn, form.sql, [form.parameters(given) for given in params], many=True, returning=True)
         try:

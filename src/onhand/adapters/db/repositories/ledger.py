@@ -11,9 +11,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, select
+from sqlalchemy import Connection, bindparam, func, select
 
-from onhand.adapters.db.hot import Hot
 from onhand.adapters.db.hot_inserts import HotInsert
 from onhand.adapters.db.sums import exact_sum
 from onhand.adapters.db.tables import items, locations, lots, moves, postings
@@ -54,11 +53,6 @@ _ADD_POSTINGS = HotInsert(postings, postings.c.id,
                           ("kind", "reason", "reference", "note", "created_at", "effective_at", "actor"))
 _ADD_MOVES = HotInsert(moves, moves.c.id,
                        ("posting_id", "item_id", "lot_id", "from_location_id", "to_location_id", "quantity"))
-# One posting, one move at a time (a request's usual posting): the hot way.
-_ADD_POSTING = Hot(insert(postings).returning(postings.c.id))
-_ADD_MOVE = Hot(insert(moves).returning(moves.c.id))
-# Up to this many moves are inserted one statement each; more in one statement of many rows.
-_MOVES_ONE_BY_ONE = 4
 def _move_rows(posting_id: int, draft: PostingDraft) -> list[dict[str, Any]]:
     return [
         {
@@ -96,15 +90,9 @@ class LedgerRepository:
              "created_at": created_at, "effective_at": effective_at, "actor": actor}
             for d in drafts
         ]
-        if len(heads) == 1:
-            posting_ids = [int(_ADD_POSTING.one(self._conn, heads[0]).id)]
-        else:
-            posting_ids = _ADD_POSTINGS.ids(self._conn, heads)
+        posting_ids = _ADD_POSTINGS.ids(self._conn, heads)
         rows = [row for posting_id, d in zip(posting_ids, drafts, strict=True) for row in _move_rows(posting_id, d)]
-        if len(rows) <= _MOVES_ONE_BY_ONE:
-            move_ids = [int(_ADD_MOVE.one(self._conn, row).id) for row in rows]
-        else:
-            move_ids = _ADD_MOVES.ids(self._conn, rows)
+        move_ids = _ADD_MOVES.ids(self._conn, rows)
         found, start = [], 0
         for posting_id, draft in zip(posting_ids, drafts, strict=True):
             found.append((posting_id, move_ids[start:start + len(draft.moves)]))
