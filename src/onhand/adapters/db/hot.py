@@ -112,6 +112,15 @@ class _Form:
             return tuple(values)
         return {bind[0]: value for bind, value in zip(self.binds, values, strict=True)}
 
+    def read(self, dialect: Dialect, cursor: Any) -> list[Any]:
+        """The rows of the cursor's current result (none for a statement without rows)."""
+        if self.row is not None:  # psycopg builds the description anew at every reading
+            return self.rows_of(dialect, (), cursor.fetchall())
+        description = cursor.description
+        if description is None:
+            return []
+        return self.rows_of(dialect, description, cursor.fetchall())
+
     def rows_of(self, dialect: Dialect, description: Sequence[Any], fetched: list[Any]) -> list[Any]:
         if self.row is None:
             # Once per form: the row type and which columns the driver hands over as other
@@ -183,12 +192,7 @@ class Hot:
             return list(conn.execute(self.statement, given))
         cursor = _execute(conn, form.sql, form.parameters(given), many=False)
         try:
-            if form.row is not None:  # psycopg builds the description anew at every reading
-                return form.rows_of(conn.dialect, (), cursor.fetchall())
-            description = cursor.description
-            if description is None:
-                return []
-            return form.rows_of(conn.dialect, description, cursor.fetchall())
+            return form.read(conn.dialect, cursor)
         finally:
             cursor.close()
 
@@ -250,8 +254,7 @@ class Hot:
         try:
             found = []
             while True:
-                description = () if form.row is not None else cursor.description
-                (row,) = form.rows_of(conn.dialect, description, cursor.fetchall())
+                (row,) = form.read(conn.dialect, cursor)
                 found.append(row)
                 if not cursor.nextset():
                     return found

@@ -183,8 +183,7 @@ class ItemRepository:
     def by_skus(self, skus: list[str]) -> dict[str, Item]:
         if not skus:
             return {}
-        rows = self._conn.execute(self._select.where(items.c.sku.in_(skus)))
-        return {row.sku: _item(row) for row in rows}
+        return {row.sku: _item(row) for row in _ITEMS_BY_SKUS.rows(self._conn, {"keys": skus})}
 
     def by_ids(self, ids: list[int]) -> dict[int, Item]:
         if not ids:
