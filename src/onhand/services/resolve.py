@@ -72,8 +72,14 @@ def page(limit: int, offset: int = 0) -> None:
 
 def document_number(prefix: str, record: int, taken: Callable[[str], object]) -> str:
     """PREFIX-000123 from a record's id, skipping numbers a manual reference already took."""
+    return numbered(prefix, record, lambda reference: taken(reference) is None)
+
+
+def numbered(prefix: str, record: int, take: Callable[[str], bool]) -> str:
+    """PREFIX-000123 from a record's id, as `take` gave it to the record: False when a manual
+    reference already took that number, and the next is tried."""
     number = record
-    while taken(f"{prefix}-{number:06d}") is not None:
+    while not take(f"{prefix}-{number:06d}"):
         number += 1
     return f"{prefix}-{number:06d}"
 

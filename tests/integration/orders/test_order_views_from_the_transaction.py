@@ -54,6 +54,10 @@ def test_every_order_write_answers_the_order_as_read_back(onhand, clock) -> None
         allocate=True)))
     assert made.status in {"allocated", "backordered"} and made.lines[0].reserved == Decimal("2.75")
     assert str(made.lines[0].reserved) == "2.75" and made.updated_at.tzinfo is not None
+    # Made without allocating: its lines as inserted (a pinned lot, a chosen place, a price).
+    as_read(onhand, services.sales_orders.create_order(onhand, CreateOrder(
+        lines=[NewOrderLine("TEA", Decimal("0.500"), lot="L-2", location="LA", unit_price=Decimal("9.90")),
+               NewOrderLine("KIT", 1, location="NY"), NewOrderLine("MUG", 3)])))
     clock.advance(seconds=1.5)
     plain = as_read(onhand, services.sales_orders.create_order(onhand, CreateOrder(
         lines=[NewOrderLine("MUG", 1, location="LA")], reference="SO-PLAIN")))
@@ -78,7 +82,6 @@ def test_an_order_write_reads_neither_its_header_nor_its_status_back(onhand) -> 
     add_place(onhand, "NY")
     add_item(onhand, "MUG")
     adjust(onhand, "NY", "MUG", 5)
-    made = services.sales_orders.create_order(onhand, CreateOrder(lines=[NewOrderLine("MUG", 2)]))
     seen: list[str] = []
 
     def note(_conn, _cursor, statement, *_args) -> None:
@@ -86,6 +89,12 @@ def test_an_order_write_reads_neither_its_header_nor_its_status_back(onhand) -> 
 
     event.listen(onhand.engine, "before_cursor_execute", note)
     try:
+        made = services.sales_orders.create_order(onhand, CreateOrder(lines=[NewOrderLine("MUG", 2)]))
+        # A new order is numbered in the statement that checks the number is free, and
+        # neither its header nor its lines are read back.
+        assert not [s for s in seen if s.startswith("SELECT sales_order")], seen
+        assert made.reference == "SO-000001" and len([s for s in seen if "reference" in s]) == 2  # insert, number
+        seen.clear()
         allocated = services.sales_orders.allocate_order(onhand, OrderAction(made.reference))
         shipped = services.shipping.ship_order(onhand, ShipOrder(made.reference))
     finally:

@@ -76,9 +76,11 @@ def progress(line: Any) -> LineProgress:
 
 
 def allocate(
-    uow: UnitOfWork, order_id: int, now: datetime, *, order: Any = None
+    uow: UnitOfWork, order_id: int, now: datetime, *, order: Any = None,
+    lines: list[SalesOrderLineRecord] | None = None,
 ) -> list[SalesOrderLineRecord] | None:
-    """Reserve what the order still needs. `order` is its header if the caller holds its lock.
+    """Reserve what the order still needs. `order` is its header if the caller holds its lock,
+    `lines` its lines if the caller holds them as they are (an order it just made).
 
     Returns the order's lines as they are now (None if it was cancelled meanwhile)."""
     # Whoever allocates holds the order: a receipt serving backorders and a user's
@@ -87,14 +89,14 @@ def allocate(
         order = uow.orders.locked(order_id)
     if order.cancelled_at is not None:  # cancelled while this transaction waited for the lock
         return None
-    every = uow.orders.lines(order_id)
-    lines = stock_lines(every)
-    if any(line.reserved > 0 for line in lines) and _release_unusable(uow, order_id, now):
+    every = uow.orders.lines(order_id) if lines is None else lines
+    holding = stock_lines(every)
+    if any(line.reserved > 0 for line in holding) and _release_unusable(uow, order_id, now):
         every = uow.orders.lines(order_id)
-        lines = stock_lines(every)
+        holding = stock_lines(every)
     demands = [
         Demand(line.id, line.item_id, line.pinned_lot_id, line.location_id, need)
-        for line in lines
+        for line in holding
         if (need := line.quantity - line.shipped - line.reserved) > 0
     ]
     changes: dict[str, Any] = {}
@@ -107,7 +109,7 @@ def allocate(
     after = [
         LineProgress(line.quantity, line.reserved + granted.get(line.id, ZERO), line.picked, line.shipped,
                      line.returned)
-        for line in lines
+        for line in holding
     ]
     refresh_status(uow, order, now, lines=after, **changes)
     # As a read now would give them: what each line holds is only what it was granted more.

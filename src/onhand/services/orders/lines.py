@@ -13,8 +13,9 @@ from onhand.domain.catalog.locations import effective_sellable, validate_coordin
 from onhand.domain.errors import InvalidInput
 from onhand.domain.money import line_total
 from onhand.domain.orders.commands import NewOrderLine
+from onhand.domain.orders.records import SalesOrderLineRecord
 from onhand.domain.orders.sales_orders import validate_unit_price
-from onhand.domain.quantities import positive_quantity
+from onhand.domain.quantities import plain, positive_quantity
 from onhand.services import resolve
 from onhand.services.assemblies import bundles
 from onhand.services.orders.views import ShipTo
@@ -80,6 +81,31 @@ def line_values(uow: UnitOfWork, lines: Sequence[NewOrderLine]) -> list[dict[str
     for number, component in enumerate(components, start=len(values) + 1):
         component["line_no"] = number
     return values + components
+
+
+def made_lines(
+    uow: UnitOfWork, order_id: int, rows: list[dict[str, Any]], ids: list[int]
+) -> list[SalesOrderLineRecord]:
+    """The lines just inserted from `rows` (`line_values`) with their `ids`, as a read of them
+    would give them back, from what the transaction holds: nothing is reserved, picked,
+    shipped or returned yet. (Only a pinned lot's code is read.)"""
+    items = uow.items.by_ids(sorted({row["item_id"] for row in rows}))
+    places = uow.locations.by_id()
+    pinned = uow.lots.by_ids(sorted({row["pinned_lot_id"] for row in rows if row["pinned_lot_id"] is not None}))
+    zero = Decimal(0)
+    made = []
+    for line_id, row in zip(ids, rows, strict=True):
+        item, lot, place = items[row["item_id"]], row["pinned_lot_id"], row["location_id"]
+        made.append(SalesOrderLineRecord(
+            id=line_id, order_id=order_id, line_no=row["line_no"], item_id=item.id, quantity=plain(row["quantity"]),
+            unit_price=plain(row["unit_price"]), pinned_lot_id=lot, location_id=place,
+            kit_line_no=row["kit_line_no"], per_kit=None if row["per_kit"] is None else plain(row["per_kit"]),
+            sku=item.sku, item_kind=item.kind.value, unit_decimals=item.unit.decimals,
+            pinned_lot_code=None if lot is None else pinned[lot].code,
+            location_code=None if place is None else places[place].code,
+            reserved=zero, picked=zero, shipped=zero, returned=zero,
+        ))
+    return made
 
 
 def _components_of(uow: UnitOfWork, bundle_line: dict[str, Any], field: str) -> list[dict[str, Any]]:

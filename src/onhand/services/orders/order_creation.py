@@ -20,7 +20,7 @@ from onhand.services.context import Outcome, ServiceContext, run_write, run_writ
 from onhand.services.limits import check_line_count
 from onhand.services.orders import allocation
 from onhand.services.orders.customers import customer_for_order
-from onhand.services.orders.lines import line_values, ship_to_values
+from onhand.services.orders.lines import line_values, made_lines, ship_to_values
 from onhand.services.orders.views import OrderNow, SalesOrderView, load_order, order_subject
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ def _making(ctx: ServiceContext, command: CreateOrder, made: set[int]) -> Callab
     external = resolve.text(command.external_id, "external_id", max_length=100)
     ship_date = parse_date(command.requested_ship_date, "requested_ship_date")
 
-    def work(uow: UnitOfWork) -> int:
+    def work(uow: UnitOfWork) -> int | OrderNow:
         if external is not None:
             existing = uow.orders.id_by_external_id(channel_name, external)
             if existing is not None:
@@ -130,15 +130,17 @@ def _making(ctx: ServiceContext, command: CreateOrder, made: set[int]) -> Callab
             "updated_at": now,
             **ship_to_values(command.ship_to),
         }
-        order_id = uow.orders.add(header, line_values(uow, lines))
+        rows = line_values(uow, lines)
+        order_id, line_ids = uow.orders.add(header, rows)
         if not reference:
-            ref = resolve.document_number("SO", order_id, uow.orders.id_by_reference)
-            uow.orders.update(order_id, reference=ref)
+            resolve.numbered("SO", order_id, lambda number: uow.orders.number(order_id, number))
         made.add(order_id)
+        # Inserted by this transaction: its header and lines are as the transaction holds them
+        # (not read back).
+        new_lines = made_lines(uow, order_id, rows, line_ids)
         if command.allocate:
-            # Inserted by this transaction: its header is the one the transaction holds (not read back).
-            after = allocation.allocate(uow, order_id, now, order=uow.orders.get(order_id))
+            after = allocation.allocate(uow, order_id, now, order=uow.orders.get(order_id), lines=new_lines)
             return OrderNow(order_id, after) if after is not None else order_id
-        return order_id
+        return OrderNow(order_id, new_lines)
 
     return work

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, bindparam, delete, exists, func, insert, sele
 from sqlalchemy.types import TypeDecorator
 
 from onhand.adapters.db.hot import Hot
+from onhand.adapters.db.hot_inserts import HotInsert
 from onhand.adapters.db.repositories.publishing import Publish, ignore, status_changes
 from onhand.adapters.db.tables import (
     items,
@@ -49,7 +50,17 @@ _WAITING_FOR = Hot(
 
 _ORDER_ID = bindparam("order_key")
 _ADD_ORDER = Hot(insert(sales_orders).returning(sales_orders.c.id))
-_ADD_LINE = Hot(insert(sales_order_lines))
+_ADD_LINES = HotInsert(sales_order_lines, sales_order_lines.c.id, [
+    "order_id", "line_no", "item_id", "quantity", "unit_price", "pinned_lot_id", "location_id", "kit_line_no",
+    "per_kit",
+])
+# An order's number, given only if no order has it yet (a manual reference may have taken it).
+_OTHER = sales_orders.alias("other")
+_NUMBER = Hot(
+    update(sales_orders)
+    .where(sales_orders.c.id == _ORDER_ID, ~exists().where(_OTHER.c.reference == bindparam("number")))
+    .values(reference=bindparam("number"))
+)
 _DELETE_LINES = delete(sales_order_lines).where(sales_order_lines.c.order_id == _ORDER_ID)
 _UPDATE_ORDER = Hot(update(sales_orders).where(sales_orders.c.id == _ORDER_ID))
 _SET_LINE_LOCATION = (
@@ -146,22 +157,31 @@ class OrderRepository:
         header = self._held[row.id] = _header(row)
         return header
 
-    def add(self, values: dict[str, Any], lines: list[dict[str, Any]]) -> int:
+    def add(self, values: dict[str, Any], lines: list[dict[str, Any]]) -> tuple[int, list[int]]:
+        """The new order's id and its lines' ids, in their order."""
         order_id = int(_ADD_ORDER.one(self._conn, values).id)
-        self.add_lines(order_id, lines)
+        line_ids = self.add_lines(order_id, lines)
         stored = _as_stored(values, self._conn.dialect)
         self._held[order_id] = SalesOrderRecord(**{**_EMPTY_HEADER, **stored, "id": order_id, "has_packages": False})
         self._publish(OrderStatusChanged(order_id, str(values["status"]), None))
-        return order_id
+        return order_id, line_ids
+
+    def number(self, order_id: int, reference: str) -> bool:
+        """Give the order `reference` if no order has it yet (one statement); whether it was."""
+        if _NUMBER.run(self._conn, {"order_key": order_id, "number": reference}) != 1:
+            return False
+        if order_id in self._held:
+            self._held[order_id] = replace(self._held[order_id], reference=reference)
+        return True
 
     def packed(self, order_id: int) -> None:
         """A package was added to the order (its header's `has_packages`)."""
         if order_id in self._held:
             self._held[order_id] = replace(self._held[order_id], has_packages=True)
 
-    def add_lines(self, order_id: int, lines: list[dict[str, Any]]) -> None:
-        if lines:
-            _ADD_LINE.many(self._conn, [{**line, "order_id": order_id} for line in lines])
+    def add_lines(self, order_id: int, lines: list[dict[str, Any]]) -> list[int]:
+        """The new lines' ids, in their order."""
+        return _ADD_LINES.ids(self._conn, [{**line, "order_id": order_id} for line in lines])
 
     def delete_lines(self, order_id: int) -> None:
         self._conn.execute(_DELETE_LINES, {"order_key": order_id})
