@@ -107,3 +107,34 @@ def test_an_order_write_reads_neither_its_header_nor_its_status_back(onhand) -> 
     # the change; the lines once before the change, and once after a shipment.
     assert len(headers) == 2 and all("sales_orders.reference = " in s for s in headers), headers
     assert len(lines) == 3, lines
+    # The reservations once, by the shipment that takes them: the allocation's answer shows
+    # the ones it made.
+    assert len([s for s in seen if s.startswith("SELECT reservations.")]) == 1, seen
+
+
+def test_an_allocation_answers_every_reservation_of_the_order(onhand, clock) -> None:
+    # The reservations an allocation made are all the order holds only when it held none
+    # before; when it held some (or one grew), the answer still shows every one as read.
+    add_place(onhand, "NY")
+    add_place(onhand, "LA")
+    add_item(onhand, "TEA", tracking="lot")
+    add_item(onhand, "MUG")
+    today = clock.current.date()
+    adjust(onhand, "NY", "TEA", 2, lot="NO-EXPIRY")
+    adjust(onhand, "NY", "TEA", 1, lot="LATE", expiry_date=today + timedelta(days=300))
+    adjust(onhand, "NY", "TEA", 1, lot="SOON", expiry_date=today + timedelta(days=30))
+    adjust(onhand, "NY", "MUG", 1)
+    # One line over three lots, one without an expiry: first-expiring first, it last.
+    made = as_read(onhand, services.sales_orders.create_order(onhand, CreateOrder(
+        lines=[NewOrderLine("TEA", 4, location="NY"), NewOrderLine("MUG", 3)], allocate=True)))
+    assert [r.lot for r in made.lines[0].reservations] == ["SOON", "LATE", "NO-EXPIRY"]
+    assert made.status == "backordered" and made.lines[1].reserved == 1
+    # Stock for the backorder where the line already holds some: the reservation grows.
+    adjust(onhand, "NY", "MUG", 1)
+    grown = as_read(onhand, services.sales_orders.allocate_order(onhand, OrderAction(made.reference)))
+    assert [(r.location, r.quantity) for r in grown.lines[1].reservations] == [("NY", 2)]
+    # And at another place: a new reservation beside the one the line holds.
+    adjust(onhand, "LA", "MUG", 1)
+    both = as_read(onhand, services.sales_orders.allocate_order(onhand, OrderAction(made.reference)))
+    assert sorted((r.location, r.quantity) for r in both.lines[1].reservations) == [("LA", 1), ("NY", 2)]
+    assert both.status == "allocated"

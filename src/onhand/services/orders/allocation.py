@@ -14,12 +14,13 @@ allocation when stock arrives, and re-allocation after a loss shrinks reservatio
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from onhand.domain.calendar import business_day, time_zone
+from onhand.domain.catalog.fefo import LotStock
 from onhand.domain.catalog.items import ItemKind
 from onhand.domain.catalog.locations import Location, effective_sellable
 from onhand.domain.catalog.lots import is_usable
@@ -32,10 +33,12 @@ from onhand.domain.orders.allocation import (
     plan_rest,
     qualifying_stock,
 )
-from onhand.domain.orders.records import SalesOrderLineRecord
+from onhand.domain.orders.records import ReservationRecord, SalesOrderLineRecord
 from onhand.domain.orders.routing import ShipTo
 from onhand.domain.orders.sales_orders import LineProgress, OrderStatus, order_status
+from onhand.domain.orders.views import ReservationView
 from onhand.domain.quantities import plain
+from onhand.services.orders.views import OrderNow
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
@@ -78,11 +81,12 @@ def progress(line: Any) -> LineProgress:
 def allocate(
     uow: UnitOfWork, order_id: int, now: datetime, *, order: Any = None,
     lines: list[SalesOrderLineRecord] | None = None,
-) -> list[SalesOrderLineRecord] | None:
+) -> OrderNow | None:
     """Reserve what the order still needs. `order` is its header if the caller holds its lock,
     `lines` its lines if the caller holds them as they are (an order it just made).
 
-    Returns the order's lines as they are now (None if it was cancelled meanwhile)."""
+    Returns the order's lines as they are now, and the reservations it made (None if it was
+    cancelled meanwhile)."""
     # Whoever allocates holds the order: a receipt serving backorders and a user's
     # allocation must not both fill the same need.
     if order is None:
@@ -101,8 +105,9 @@ def allocate(
     ]
     changes: dict[str, Any] = {}
     granted: dict[int, Decimal] = {}
+    made = _Made()
     if demands:
-        note, granted = _reserve_for(uow, order, demands, now)
+        note, granted = _reserve_for(uow, order, demands, now, made)
         changes["routing_note"] = note[:400]
     if order.allocated_at is None:
         changes["allocated_at"] = now
@@ -113,25 +118,50 @@ def allocate(
     ]
     refresh_status(uow, order, now, lines=after, **changes)
     # As a read now would give them: what each line holds is only what it was granted more.
-    return [replace(line, reserved=plain(line.reserved + granted[line.id])) if line.id in granted else line
-            for line in every]
+    return OrderNow(order_id, [
+        replace(line, reserved=plain(line.reserved + granted[line.id])) if line.id in granted else line
+        for line in every
+    ], tuple(made.rows.values()))
+
+
+@dataclass
+class _Made:
+    """The reservations an allocation made or grew, as they are now, by id; with the places
+    and the facts of the stock it took from, which their views show."""
+
+    places: dict[int, Location] = field(default_factory=dict)
+    stock: dict[BalanceKey, LotStock] = field(default_factory=dict)
+    rows: dict[int, tuple[int, ReservationView]] = field(default_factory=dict)
+
+    def knows(self, places: dict[int, Location], options: list[StockOption]) -> list[StockOption]:
+        self.places = places
+        self.stock.update(((option.item_id, option.location_id, option.lot.lot_id or 0), option.lot)
+                          for option in options)
+        return options
+
+    def add(self, row: ReservationRecord) -> None:
+        lot = self.stock[(row.item_id, row.location_id, row.lot_key)]
+        self.rows[row.id] = (row.order_line_id, ReservationView(
+            row.id, self.places[row.location_id].code, lot.lot_code, lot.expiry_date, row.quantity, row.picked))
 
 
 def _reserve_for(
-    uow: UnitOfWork, order: Any, demands: list[Demand], now: datetime
+    uow: UnitOfWork, order: Any, demands: list[Demand], now: datetime, made: _Made
 ) -> tuple[str, dict[int, Decimal]]:
     """Reserve for `demands`; returns the routing note and what each line was granted."""
     ground = read_ground(uow, sorted({d.item_id for d in demands}), now)
-    stock = ground.qualifying(uow.reservations.stock(ground.item_ids, ground.sellable), order)
+    stock = made.knows(ground.places, ground.qualifying(uow.reservations.stock(ground.item_ids, ground.sellable),
+                                                        order))
     notes, takes = plan(demands, stock, ground.places, ship_to_of(order))
     remaining = {d.line_id: d.quantity for d in demands}
-    _execute(uow, takes, now, remaining)
+    _execute(uow, takes, now, remaining, made)
     if any(remaining[d.line_id] > 0 for d in demands if d.location_id is None):
         # Short, or a concurrent allocation took stock the routing counted on: look
         # again at what is free now, nearest site first, before anything is backordered.
-        fresh = ground.qualifying(uow.reservations.stock(ground.item_ids, ground.sellable), order)
+        fresh = made.knows(ground.places, ground.qualifying(
+            uow.reservations.stock(ground.item_ids, ground.sellable), order))
         plan_rest(demands, fresh, ground.places, ship_to_of(order), remaining,
-                  lambda more: _execute(uow, more, now, remaining))
+                  lambda more: _execute(uow, more, now, remaining, made))
     granted = {d.line_id: d.quantity - remaining[d.line_id] for d in demands}
     return "; ".join(notes), granted
 
@@ -168,12 +198,14 @@ def read_ground(uow: UnitOfWork, item_ids: list[int], now: datetime) -> Ground:
     )
 
 
-def _execute(uow: UnitOfWork, takes: list[Take], now: datetime, remaining: dict[int, Decimal]) -> None:
+def _execute(
+    uow: UnitOfWork, takes: list[Take], now: datetime, remaining: dict[int, Decimal], made: _Made
+) -> None:
     """Reserve what was planned, each a guarded update: a concurrent taker may leave less."""
     for take in takes:
         got = _reserve(uow, take.key, take.quantity)
         if got > 0:
-            uow.reservations.add(take.line_id, take.key, got, picked=ZERO, at=now)
+            made.add(uow.reservations.add(take.line_id, take.key, got, picked=ZERO, at=now))
             remaining[take.line_id] -= got
 
 

@@ -140,7 +140,7 @@ def _making(ctx: ServiceContext, command: CreateOrder, made: set[int]) -> Callab
         new_lines = made_lines(uow, order_id, rows, line_ids)
         if command.allocate:
             after = allocation.allocate(uow, order_id, now, order=uow.orders.get(order_id), lines=new_lines)
-            return OrderNow(order_id, after) if after is not None else order_id
+            return after if after is not None else order_id
         return OrderNow(order_id, new_lines)
 
     return work

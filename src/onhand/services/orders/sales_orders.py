@@ -123,11 +123,11 @@ def allocate_order(
     """Reserve stock for everything the order still needs; the rest is backordered."""
     reference = command.reference
 
-    def work(uow: UnitOfWork) -> int:
+    def work(uow: UnitOfWork) -> int | OrderNow:
         order = locked_order(uow, reference)
         require_active(OrderStatus(order.status), order.reference)
         after = allocation.allocate(uow, order.id, ctx.now(), order=order)
-        return OrderNow(order.id, after) if after is not None else int(order.id)
+        return after if after is not None else int(order.id)
 
     return run_write(ctx, work, load_order, action="allocate_order", subject=order_subject,
                      idempotency_key=idempotency_key, request=command)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,9 @@ class OrderNow:
 
     id: int
     lines: list[SalesOrderLineRecord]
+    # The reservations the write made or grew, as they are now, with their lines' ids: when
+    # they are all the order holds (what each line has reserved), none are read either.
+    reservations: tuple[tuple[int, ReservationView], ...] | None = None
 
     def __int__(self) -> int:
         return self.id
@@ -49,19 +53,28 @@ def load_order(uow: UnitOfWork, order: int | OrderNow) -> SalesOrderView:
     header = uow.orders.get(order_id)
     if header is None:
         raise NotFound("sales order", str(order_id), "order")
-    rows = order.lines if isinstance(order, OrderNow) else uow.orders.lines(order_id)
-    return _view(uow, header, rows)
+    if isinstance(order, OrderNow):
+        return _view(uow, header, order.lines, order.reservations)
+    return _view(uow, header, uow.orders.lines(order_id))
 
 
-def _view(uow: UnitOfWork, order: SalesOrderRecord, rows: list[SalesOrderLineRecord]) -> SalesOrderView:
+def _view(
+    uow: UnitOfWork, order: SalesOrderRecord, rows: list[SalesOrderLineRecord],
+    made: tuple[tuple[int, ReservationView], ...] | None = None,
+) -> SalesOrderView:
     order_id = order.id
     # Only what the order has is read: a new order costs two statements.
     held: dict[int, list[ReservationView]] = {}
     if any(line.reserved > 0 for line in rows):
-        for row in uow.reservations.for_order(order_id):
-            held.setdefault(row.order_line_id, []).append(
-                ReservationView(row.id, row.location_code, row.lot_code, row.expiry_date, row.quantity, row.picked)
-            )
+        if made is not None and _all_held(rows, made):
+            for line_id, reservation in sorted(made, key=held_order):
+                held.setdefault(line_id, []).append(reservation)
+        else:
+            for row in uow.reservations.for_order(order_id):
+                held.setdefault(row.order_line_id, []).append(
+                    ReservationView(row.id, row.location_code, row.lot_code, row.expiry_date, row.quantity,
+                                    row.picked)
+                )
     progress = {
         line.line_no: LineProgress(line.quantity, line.reserved, line.picked, line.shipped, line.returned)
         for line in rows
@@ -99,6 +112,23 @@ def _view(uow: UnitOfWork, order: SalesOrderRecord, rows: list[SalesOrderLineRec
         packages=tuple(uow.shipments.packages_for_order(order_id)) if order.has_packages else (),
         returns=tuple(uow.shipments.returns_for_order(order_id)) if any(line.returned > 0 for line in rows) else (),
     )
+
+def held_order(made: tuple[int, ReservationView]) -> tuple[int, bool, date, int]:
+    """A line's reservations in the order a read gives them: first-expiring first, those
+    without an expiry last, then oldest first."""
+    line_id, reservation = made
+    expiry = reservation.expiry_date
+    return line_id, expiry is None, expiry or date.min, reservation.id
+
+
+def _all_held(rows: list[SalesOrderLineRecord], made: tuple[tuple[int, ReservationView], ...]) -> bool:
+    """Whether `made` is every reservation of the order: what each line holds is theirs
+    (every reservation holds more than nothing, so no other can be left)."""
+    holds: dict[int, Decimal] = {}
+    for line_id, reservation in made:
+        holds[line_id] = holds.get(line_id, Decimal(0)) + reservation.quantity
+    return all(holds.get(line.id, Decimal(0)) == line.reserved for line in rows)
+
 
 # The read models re-exported here live in the domain now (domain/<area>/views.py);
 # callers elsewhere keep importing them from this module.

@@ -63,15 +63,16 @@ _RESERVE = Hot(
 _UNRESERVE = Hot(update(balances).where(*_KEY).values(reserved=balances.c.reserved - _QUANTITY))
 _SET_RESERVED = update(balances).where(*_KEY).values(reserved=_QUANTITY)
 _ROW_ID = bindparam("row_key")
-_ADD_BY_DIALECT: dict[str, Hot] = {}
+_ADD_BY_DIALECT: dict[str, tuple[Hot, Hot]] = {}
 
 
-def _add_reservation(dialect: str) -> Hot:
-    """INSERT … ON CONFLICT DO UPDATE: one row per line and balance grows, built once per dialect."""
+def _add_reservation(dialect: str) -> tuple[Hot, Hot]:
+    """INSERT … ON CONFLICT DO UPDATE: one row per line and balance grows, built once per
+    dialect; the same returning the row as it is after (for one row at a time)."""
     if dialect not in _ADD_BY_DIALECT:
         make = postgresql.insert if dialect == "postgresql" else sqlite.insert
         statement = make(reservations)
-        _ADD_BY_DIALECT[dialect] = Hot(statement.on_conflict_do_update(
+        upsert = statement.on_conflict_do_update(
             index_elements=[
                 reservations.c.order_line_id, reservations.c.item_id, reservations.c.location_id,
                 reservations.c.lot_key,
@@ -80,7 +81,8 @@ def _add_reservation(dialect: str) -> Hot:
                 "quantity": reservations.c.quantity + statement.excluded.quantity,
                 "picked": reservations.c.picked + statement.excluded.picked,
             },
-        ))
+        )
+        _ADD_BY_DIALECT[dialect] = Hot(upsert), Hot(upsert.returning(*reservations.c))
     return _ADD_BY_DIALECT[dialect]
 
 
@@ -99,7 +101,8 @@ _OF_ORDER = Hot(
     .join(locations, reservations.c.location_id == locations.c.id)
     .outerjoin(lots, reservations.c.lot_key == lots.c.id)
     .where(sales_order_lines.c.order_id == bindparam("order_key"))
-    .order_by(sales_order_lines.c.line_no, lots.c.expiry_date, reservations.c.id)
+    # Without an expiry last, on either database (`views.held_order`).
+    .order_by(sales_order_lines.c.line_no, lots.c.expiry_date.nulls_last(), reservations.c.id)
 )
 _AT_BALANCE = (
     select(reservations)
@@ -158,7 +161,7 @@ class ReservationRepository:
     def __init__(self, conn: Connection, publish: Publish = ignore) -> None:
         self._conn = conn
         self._publish = publish
-        self._add = _add_reservation(conn.dialect.name)
+        self._add, self._add_returning = _add_reservation(conn.dialect.name)
 
     # --- stock to reserve from -----------------------------------------------------
 
@@ -202,10 +205,14 @@ class ReservationRepository:
 
     # --- reservation rows ----------------------------------------------------------
 
-    def add(self, line_id: int, key: BalanceKey, quantity: Decimal, *, picked: Decimal, at: datetime) -> None:
-        """Record a reservation already taken with `reserve` (merged per line and balance)."""
-        self._add.run(self._conn, _row(line_id, key, quantity, picked, at))
+    def add(
+        self, line_id: int, key: BalanceKey, quantity: Decimal, *, picked: Decimal, at: datetime
+    ) -> ReservationRecord:
+        """Record a reservation already taken with `reserve` (merged per line and balance):
+        the reservation's row as it is now."""
+        row = self._add_returning.one(self._conn, _row(line_id, key, quantity, picked, at))
         self._publish(ReservationMade(line_id, key, quantity))
+        return ReservationRecord(**row._mapping)
 
     def for_order(self, order_id: int) -> list[OrderReservationRecord]:
         rows = _OF_ORDER.rows(self._conn, {"order_key": order_id})
