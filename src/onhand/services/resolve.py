@@ -79,8 +79,12 @@ def numbered(prefix: str, record: int, take: Callable[[str], bool]) -> str:
     """PREFIX-000123 from a record's id, as `take` gave it to the record: False when a manual
     reference already took that number, and the next is tried."""
     number = record
-    while not take(f"{prefix}-{number:06d}"):
+    while not take(document_reference(prefix, number)):
         number += 1
+    return document_reference(prefix, number)
+
+
+def document_reference(prefix: str, number: int) -> str:
     return f"{prefix}-{number:06d}"
 
 

@@ -7,13 +7,22 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import event
 
 from onhand import services
-from onhand.domain.errors import AlreadyExists, IdempotencyConflict, NotFound
+from onhand.bootstrap import open_onhand
+from onhand.domain.assemblies.commands import ComponentLine, SetBundleComponents
+from onhand.domain.catalog.commands import CreateItem
+from onhand.domain.errors import AlreadyExists, IdempotencyConflict, NotFound, OnhandError
 from onhand.domain.orders.commands import CreateOrder
 from onhand.services.orders.lines import NewOrderLine
-from tests.integration.helpers import add_item, add_place, adjust, counted_calls, level
+from tests.conftest import Clock
+from tests.databases import fresh_database
+from tests.hypothesis_profiles import examples
+from tests.integration.helpers import add_item, add_place, adjust, assert_books_balance, counted_calls, level
+from tests.integration.orders import test_waves as waves_test
 
 
 @pytest.fixture
@@ -112,4 +121,72 @@ def test_a_groups_items_are_read_in_one_statement(stocked):
 
     assert [ok for ok, _view in outcomes] == [True] * 4
     assert sum(1 for sql in statements if sql.startswith("SELECT items.id, items.sku")) == 1
+    # Made and allocated together: a statement for all their headers, lines, numbers, the
+    # free stock, the reservations, and the headers' new status.
+    for start in ("INSERT INTO sales_orders", "INSERT INTO sales_order_lines", "UPDATE sales_orders SET reference",
+                  "SELECT balances.", "UPDATE balances SET reserved", "INSERT INTO reservations",
+                  "UPDATE sales_orders SET status"):
+        assert sum(1 for sql in statements if sql.startswith(start)) == 1, start
     assert [level(stocked, sku, "NY")[1] for sku in ("TEA", "MUG", "CUP")] == [2, 1, 1]  # reserved
+
+
+# --- a group leaves what the same orders made one after the other leave ----------------
+
+group_line = st.tuples(
+    st.sampled_from(["W", "T", "K"]), st.integers(1, 4),
+    st.sampled_from([None, None, None, "L1", "L2", "L0"]),  # a pinned lot (T only)
+    st.sampled_from([None, None, None, None, "A", "B"]),  # a chosen location
+)
+
+
+@st.composite
+def group(draw):
+    stock = draw(st.lists(
+        st.tuples(st.sampled_from(waves_test.PLACES), st.sampled_from(waves_test.STOCK), st.integers(3, 12),
+                  st.sampled_from(["4.00", "5.50"])),
+        min_size=2, max_size=8))
+    orders = draw(st.lists(
+        st.tuples(st.lists(group_line, min_size=1, max_size=3), st.sampled_from(sorted(waves_test.REGIONS)),
+                  st.booleans(), st.sampled_from([None, None, "SO-000003", "M-1"])),
+        min_size=2, max_size=8))
+    return stock, orders
+
+
+@settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=group())
+def test_a_group_of_new_orders_leaves_what_making_each_in_turn_leaves(case):
+    stock, orders = case
+    results = []
+    for path in ("one", "group"):
+        with fresh_database("sqlite") as url:
+            onhand = open_onhand(url, clock=Clock(waves_test.NOW))
+            try:
+                waves_test.setup(onhand)
+                services.items.create_item(onhand, CreateItem(sku="K", name="Kit", kind="bundle"))
+                services.bundles.set_components(onhand, SetBundleComponents("K", components=[ComponentLine("W", 2)]))
+                for place, (sku, lot), quantity, cost in stock:
+                    waves_test.receive(onhand, place, sku, lot, quantity, cost)
+                requests = [(CreateOrder(
+                    lines=[NewOrderLine(sku, quantity, lot=pin if sku == "T" else None, location=chosen)
+                           for sku, quantity, pin, chosen in lines],
+                    ship_to=waves_test.REGIONS[region], allocate=allocate, reference=reference), None)
+                    for lines, region, allocate, reference in orders]
+                if path == "one":
+                    answers = []
+                    for command, _key in requests:
+                        try:
+                            answers.append((True, services.sales_orders.create_order(onhand, command)))
+                        except OnhandError as exc:
+                            answers.append((False, type(exc)))
+                else:
+                    answers = [(ok, value if ok else type(value))
+                               for ok, value in services.sales_orders.create_orders(onhand, requests)]
+                    for ok, view in answers:  # each answer is the order as read back
+                        assert not ok or repr(view) == repr(services.sales_orders.get_order(onhand, view.reference))
+                references = [view.reference for ok, view in answers if ok]
+                assert_books_balance(onhand)
+                results.append(([(ok, view.reference if ok else view) for ok, view in answers],
+                                waves_test.outcome(onhand, references)))
+            finally:
+                onhand.close()
+    assert results[0] == results[1]

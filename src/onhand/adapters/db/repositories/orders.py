@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, exists, func, insert, select, type_coerce, update
+from sqlalchemy import Connection, bindparam, delete, exists, func, select, type_coerce, update
 from sqlalchemy.types import TypeDecorator
 
 from onhand.adapters.db.hot import Hot
@@ -49,7 +49,9 @@ _WAITING_FOR = Hot(
 
 
 _ORDER_ID = bindparam("order_key")
-_ADD_ORDER = Hot(insert(sales_orders).returning(sales_orders.c.id))
+# Every column but the key (those a new order's values leave out are NULL).
+_NEW_ORDER = {column.name: None for column in sales_orders.c if column.name != "id"}
+_ADD_ORDERS = HotInsert(sales_orders, sales_orders.c.id, list(_NEW_ORDER))
 _ADD_LINES = HotInsert(sales_order_lines, sales_order_lines.c.id, [
     "order_id", "line_no", "item_id", "quantity", "unit_price", "pinned_lot_id", "location_id", "kit_line_no",
     "per_kit",
@@ -58,7 +60,8 @@ _ADD_LINES = HotInsert(sales_order_lines, sales_order_lines.c.id, [
 _OTHER = sales_orders.alias("other")
 _NUMBER = Hot(
     update(sales_orders)
-    .where(sales_orders.c.id == _ORDER_ID, ~exists().where(_OTHER.c.reference == bindparam("number")))
+    .where(sales_orders.c.id == _ORDER_ID, ~exists().where(
+        _OTHER.c.reference == bindparam("number"), _OTHER.c.id != _ORDER_ID))
     .values(reference=bindparam("number"))
 )
 _DELETE_LINES = delete(sales_order_lines).where(sales_order_lines.c.order_id == _ORDER_ID)
@@ -159,19 +162,41 @@ class OrderRepository:
 
     def add(self, values: dict[str, Any], lines: list[dict[str, Any]]) -> tuple[int, list[int]]:
         """The new order's id and its lines' ids, in their order."""
-        order_id = int(_ADD_ORDER.one(self._conn, values).id)
-        line_ids = self.add_lines(order_id, lines)
-        stored = _as_stored(values, self._conn.dialect)
-        self._held[order_id] = SalesOrderRecord(**{**_EMPTY_HEADER, **stored, "id": order_id, "has_packages": False})
-        self._publish(OrderStatusChanged(order_id, str(values["status"]), None))
-        return order_id, line_ids
+        return self.add_many([(values, lines)])[0]
+
+    def add_many(self, orders: list[tuple[dict[str, Any], list[dict[str, Any]]]]) -> list[tuple[int, list[int]]]:
+        """New orders (header values, the same columns for each, and lines), a statement for
+        all their headers and one for all their lines: each one's id and its lines' ids."""
+        if not orders:
+            return []
+        order_ids = _ADD_ORDERS.ids(self._conn, [{**_NEW_ORDER, **values} for values, _lines in orders])
+        line_ids = iter(_ADD_LINES.ids(self._conn, [
+            {**line, "order_id": order_id} for order_id, (_values, lines) in zip(order_ids, orders, strict=True)
+            for line in lines
+        ]))
+        added = []
+        for order_id, (values, lines) in zip(order_ids, orders, strict=True):
+            stored = _as_stored(values, self._conn.dialect)
+            self._held[order_id] = SalesOrderRecord(
+                **{**_EMPTY_HEADER, **stored, "id": order_id, "has_packages": False})
+            self._publish(OrderStatusChanged(order_id, str(values["status"]), None))
+            added.append((order_id, [next(line_ids) for _line in lines]))
+        return added
 
     def number(self, order_id: int, reference: str) -> bool:
-        """Give the order `reference` if no order has it yet (one statement); whether it was."""
-        if _NUMBER.run(self._conn, {"order_key": order_id, "number": reference}) != 1:
+        """Give the order `reference` if no other order has it (one statement); whether it was."""
+        return self.number_many([(order_id, reference)])
+
+    def number_many(self, numbers: list[tuple[int, str]]) -> bool:
+        """Give each order its reference, in one statement, if no other order has it; whether
+        every one was (those that were keep it: numbering one again with it is harmless)."""
+        done = _NUMBER.many(self._conn, [{"order_key": order_id, "number": number} for order_id, number in numbers])
+        if done != len(numbers):
+            self._held.clear()  # which were numbered is not known: read again when asked
             return False
-        if order_id in self._held:
-            self._held[order_id] = replace(self._held[order_id], reference=reference)
+        for order_id, number in numbers:
+            if order_id in self._held:
+                self._held[order_id] = replace(self._held[order_id], reference=number)
         return True
 
     def packed(self, order_id: int) -> None:
