@@ -24,7 +24,7 @@ from onhand.services.limits import check_line_count
 from onhand.services.orders import allocation, batches
 from onhand.services.orders.customers import customer_for_order
 from onhand.services.orders.lines import line_values, made_lines, ship_to_values
-from onhand.services.orders.views import OrderNow, SalesOrderView, load_order, order_subject
+from onhand.services.orders.views import OrderNow, SalesOrderView, load_order, order_subject, reservation_views
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
@@ -228,9 +228,11 @@ def _allocated_together(
         alone[header.id] = allocation.allocate(uow, header.id, at, order=header, lines=own) or OrderNow(header.id, own)
         batch.forget_stock()  # the one-order path changed it
     batch.flush()
+    # What the batch reserved, for the orders' answers: read once for all of them.
+    held = uow.reservations.for_orders([header.id for header, _own in orders if header.id not in alone])
     return {
         header.id: alone.get(header.id) or OrderNow(header.id, [
             replace(line, reserved=plain(batch.reserved[line.id])) for line in own
-        ])
+        ], reservation_views(held[header.id]))
         for header, own in orders
     }

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from onhand.domain.audit import AuditObject
 from onhand.domain.catalog.items import ItemKind
 from onhand.domain.errors import NotFound
-from onhand.domain.orders.records import SalesOrderLineRecord, SalesOrderRecord
+from onhand.domain.orders.records import OrderReservationRecord, SalesOrderLineRecord, SalesOrderRecord
 from onhand.domain.orders.sales_orders import LineProgress, kit_progress
 from onhand.domain.orders.views import (
     OrderLineView,
@@ -70,11 +70,8 @@ def _view(
             for line_id, reservation in sorted(made, key=held_order):
                 held.setdefault(line_id, []).append(reservation)
         else:
-            for row in uow.reservations.for_order(order_id):
-                held.setdefault(row.order_line_id, []).append(
-                    ReservationView(row.id, row.location_code, row.lot_code, row.expiry_date, row.quantity,
-                                    row.picked)
-                )
+            for line_id, reservation in reservation_views(uow.reservations.for_order(order_id)):
+                held.setdefault(line_id, []).append(reservation)
     progress = {
         line.line_no: LineProgress(line.quantity, line.reserved, line.picked, line.shipped, line.returned)
         for line in rows
@@ -112,6 +109,12 @@ def _view(
         packages=tuple(uow.shipments.packages_for_order(order_id)) if order.has_packages else (),
         returns=tuple(uow.shipments.returns_for_order(order_id)) if any(line.returned > 0 for line in rows) else (),
     )
+
+def reservation_views(rows: list[OrderReservationRecord]) -> tuple[tuple[int, ReservationView], ...]:
+    """An order's reservations as read, with their lines' ids, as its view shows them."""
+    return tuple((row.order_line_id, ReservationView(row.id, row.location_code, row.lot_code, row.expiry_date,
+                                                     row.quantity, row.picked)) for row in rows)
+
 
 def held_order(made: tuple[int, ReservationView]) -> tuple[int, bool, date, int]:
     """A line's reservations in the order a read gives them: first-expiring first, those

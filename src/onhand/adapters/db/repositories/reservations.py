@@ -86,7 +86,9 @@ def _add_reservation(dialect: str) -> tuple[Hot, Hot]:
     return _ADD_BY_DIALECT[dialect]
 
 
-_OF_ORDER = Hot(
+# An order's reservations with their line, item, place and lot: in line order, first-expiring
+# first and without an expiry last, on either database (`views.held_order`), then oldest first.
+_WITH_DETAILS = (
     select(
         reservations,
         sales_order_lines.c.line_no,
@@ -100,9 +102,12 @@ _OF_ORDER = Hot(
     .join(items, reservations.c.item_id == items.c.id)
     .join(locations, reservations.c.location_id == locations.c.id)
     .outerjoin(lots, reservations.c.lot_key == lots.c.id)
-    .where(sales_order_lines.c.order_id == bindparam("order_key"))
-    # Without an expiry last, on either database (`views.held_order`).
     .order_by(sales_order_lines.c.line_no, lots.c.expiry_date.nulls_last(), reservations.c.id)
+)
+_OF_ORDER = Hot(_WITH_DETAILS.where(sales_order_lines.c.order_id == bindparam("order_key")))
+_OF_ORDERS = Hot(
+    _WITH_DETAILS.add_columns(sales_order_lines.c.order_id.label("of_order"))
+    .where(sales_order_lines.c.order_id.in_(bindparam("order_keys", expanding=True)))
 )
 _AT_BALANCE = (
     select(reservations)
@@ -217,6 +222,15 @@ class ReservationRepository:
     def for_order(self, order_id: int) -> list[OrderReservationRecord]:
         rows = _OF_ORDER.rows(self._conn, {"order_key": order_id})
         return [OrderReservationRecord(**row._mapping) for row in rows]
+
+    def for_orders(self, order_ids: list[int]) -> dict[int, list[OrderReservationRecord]]:
+        """`for_order` of several orders in one statement, by order id."""
+        found: dict[int, list[OrderReservationRecord]] = {order_id: [] for order_id in order_ids}
+        if order_ids:
+            for row in _OF_ORDERS.rows(self._conn, {"order_keys": order_ids}):
+                values = dict(row._mapping)
+                found[values.pop("of_order")].append(OrderReservationRecord(**values))
+        return found
 
     def at_locations(self, location_ids: list[int]) -> list[ReservationRecord]:
         if not location_ids:
