@@ -258,13 +258,12 @@ class Onhand:
 @contextmanager
 def serving(onhand: Onhand) -> Iterator[Onhand]:
     """The Onhand a server hands its requests while the block runs: its writes group-committed
-    (`Onhand.grouping_writes`) when ONHAND_GROUP_COMMIT is on, or unset on SQLite, and on
-    SQLite its WAL checkpoints in the background (`checkpoints_in_background`). PostgreSQL
-    runs concurrent transactions side by side, which a few group writers were measured to
-    serialize at a cost (benchmarks/README.md, "HTTP adjustments")."""
+    (`Onhand.grouping_writes`) unless ONHAND_GROUP_COMMIT is off, and on SQLite its WAL
+    checkpoints in the background (`checkpoints_in_background`). On PostgreSQL too, each
+    server process's groups cost a third to a half of the CPU a transaction per write does
+    (docs/architecture.md, "Group commit in the server")."""
     with checkpoints_in_background(onhand.engine):
-        chosen = Settings.from_env(str(onhand.engine.url)).group_commit
-        if not (chosen if chosen is not None else onhand.engine.dialect.name == "sqlite"):
+        if not Settings.from_env(str(onhand.engine.url)).group_commit:
             yield onhand
             return
         with onhand.grouping_writes() as grouped:

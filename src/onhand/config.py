@@ -137,11 +137,11 @@ def _sqlite_synchronous(text: str | None, profile: Profile) -> Literal["FULL", "
     return "FULL" if value == "FULL" else "NORMAL"
 
 
-def _group_commit(text: str | None) -> bool | None:
-    """on: a server runs its writes in group commits; off: each its own transaction; unset
-    (None): on for SQLite, off for PostgreSQL (docs/architecture.md, "Group commit")."""
+def _group_commit(text: str | None) -> bool:
+    """on (and unset): a server runs its writes in group commits; off: each its own
+    transaction (docs/architecture.md, "Group commit in the server")."""
     if not text or not text.strip():
-        return None
+        return True
     value = text.strip().lower()
     if value not in ("on", "off"):
         raise InvalidInput("ONHAND_GROUP_COMMIT", f"{text!r} is not one of on, off")
@@ -287,9 +287,9 @@ class Settings:
     quickbooks: QuickBooksSettings | None = None
     profile: Profile = Profile.DEVELOPMENT
     sqlite_synchronous: Literal["FULL", "NORMAL"] = "NORMAL"
-    # Whether a server (`onhand serve`, `app_from_env`) commits its writes in groups (None:
-    # on SQLite only, where it was measured not to cost throughput; see bootstrap.serving).
-    group_commit: bool | None = None
+    # Whether a server (`onhand serve`, `app_from_env`) commits its writes in groups (see
+    # bootstrap.serving).
+    group_commit: bool = True
     # How long a write's idempotency key is remembered; a repeat after that is a new request.
     idempotency_ttl: timedelta = DEFAULT_IDEMPOTENCY_TTL
     max_posting_lines: int = DEFAULT_MAX_POSTING_LINES
