@@ -8,7 +8,8 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from onhand.domain.accounting.sales_revenue import order_exchange_rate
 from onhand.domain.audit import AuditObject
@@ -87,11 +88,16 @@ def create_orders(ctx: ServiceContext, requests: Sequence[tuple[CreateOrder, str
         uow.items.read_skus(line.sku.strip() for command in commands for line in command.lines)
         if _overlapping(commands):  # the later one finds or refuses the earlier: one after the other
             return {index: _making(ctx, requests[index][0], made)(uow) for index in indices}
-        found = {index: _drafting(ctx, requests[index][0])(uow) for index in indices}
-        new = [index for index in indices if isinstance(found[index], _Draft)]
-        results: dict[int, int | OrderNow] = dict(zip(new, _make(uow, [cast(_Draft, found[index]) for index in new],
-                                                                made), strict=True))
-        return {index: results.get(index, found[index]) for index in indices}  # type: ignore[misc]
+        outcome: dict[int, int | OrderNow] = {}  # an order found by its channel id, as it is
+        drafts: dict[int, _Draft] = {}
+        for index in indices:
+            found = _drafting(ctx, requests[index][0])(uow)
+            if isinstance(found, _Draft):
+                drafts[index] = found
+            else:
+                outcome[index] = found
+        outcome |= zip(drafts, _make(uow, list(drafts.values()), made), strict=True)
+        return {index: outcome[index] for index in indices}
 
     def alone(index: int) -> SalesOrderView:
         command, key = requests[index]
@@ -193,7 +199,7 @@ def _make(uow: UnitOfWork, drafts: list[_Draft], made: set[int]) -> list[OrderNo
                for (order_id, _lines), draft in zip(added, drafts, strict=True) if draft.numbered]
     if numbers and not uow.orders.number_many(numbers):
         for order_id, _number in numbers:  # a manual reference took a number: the next is tried
-            resolve.numbered("SO", order_id, lambda number, order_id=order_id: uow.orders.number(order_id, number))
+            resolve.numbered("SO", order_id, partial(uow.orders.number, order_id))
     orders: dict[int, OrderNow] = {}
     asked: list[tuple[Any, list[SalesOrderLineRecord]]] = []
     at = None
