@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -17,14 +19,21 @@ from onhand.domain.ledger.postings import MoveLine, PostingDraft, PostingKind
 from onhand.domain.orders.commands import PackOrder, ShipLine, ShipOrder
 from onhand.domain.orders.records import SalesOrderLineRecord
 from onhand.domain.orders.sales_orders import OrderStatus, require_active
-from onhand.domain.quantities import MAX_QUANTITY, non_negative_quantity, parse_decimal, positive_quantity
+from onhand.domain.quantities import MAX_QUANTITY, non_negative_quantity, parse_decimal, plain, positive_quantity
 from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write
 from onhand.services.ledger.postings import post
 from onhand.services.limits import check_line_count
 from onhand.services.orders import allocation, serials
 from onhand.services.orders.sales_orders import locked_order
-from onhand.services.orders.views import OrderNow, SalesOrderView, load_order, order_subject
+from onhand.services.orders.views import (
+    OrderNow,
+    SalesOrderView,
+    ShipmentLineView,
+    ShipmentView,
+    load_order,
+    order_subject,
+)
 
 if TYPE_CHECKING:
     from onhand.services.context import UnitOfWork
@@ -150,7 +159,8 @@ def ship_order(
             if not wanted:
                 raise Conflict(f"order: {order.reference} has nothing reserved to ship")
         serials.require_confirmed(uow, order, by_no, wanted, fields)
-        return OrderNow(order.id, _ship(uow, order, by_no, wanted, packed, ctx.now(), first=named))
+        lines_after, shipments = _ship(uow, order, by_no, wanted, packed, ctx.now(), first=named)
+        return OrderNow(order.id, lines_after, shipments=shipments)
 
     return run_write(ctx, work, load_order, action="ship_order", subject=order_subject,
                      idempotency_key=idempotency_key, request=command)
@@ -172,16 +182,29 @@ def ship_if_covered(uow: UnitOfWork, order: Any, now: Any) -> bool:
 def _ship(
     uow: UnitOfWork, order: Any, by_no: dict[int, Any], wanted: dict[int, Decimal],
     packed: dict[int, dict[int, Decimal]], now: Any, *, first: set[int] | frozenset[int] = frozenset(),
-) -> list[SalesOrderLineRecord]:
-    """Post the shipment; returns the order's lines as they are after it."""
+) -> tuple[list[SalesOrderLineRecord], tuple[ShipmentView, ...] | None]:
+    """Post the shipment; returns the order's lines as they are after it, and its shipments
+    when this is its first (else None: its view reads them)."""
     _require_reserved(by_no, wanted)
-    posting_id, shipped = _post_shipment(uow, order, dict(wanted), now, first)
-    shipment_id = uow.shipments.add_shipment(order.id, posting_id, shipped, now)
+    shipment = _post_shipment(uow, order, dict(wanted), now, first)
+    shipment_id = uow.shipments.add_shipment(order.id, shipment.posting_id, shipment.rows, now)
     uow.shipments.mark_shipped(_packages_covered(packed, wanted), shipment_id)
-    after = uow.orders.lines(order.id)
+    if first:  # the serials it names were picked since the lines were read
+        after = uow.orders.lines(order.id)
+    else:  # as a read would give them: each line holds what was taken less, and shipped it
+        after = [
+            replace(line, reserved=plain(line.reserved - shipment.taken[line.id]),
+                    picked=plain(line.picked - shipment.picked[line.id]),
+                    shipped=plain(line.shipped + shipment.taken[line.id]))
+            if line.id in shipment.taken else line
+            for line in by_no.values()
+        ]
     allocation.refresh_status(uow, order, now, lines=[allocation.progress(line)
                                                        for line in allocation.stock_lines(after)])
-    return after
+    if any(line.shipped > 0 for line in by_no.values()):
+        return after, None
+    return after, (ShipmentView(shipment_id, shipment.posting_id, now.astimezone(UTC), tuple(
+        view for _line_no, view in sorted(shipment.views, key=lambda pair: pair[0]))),)
 
 
 def _packed_unshipped(uow: UnitOfWork, order: Any) -> dict[int, dict[int, Decimal]]:
@@ -242,9 +265,20 @@ def _packages_covered(packed: dict[int, dict[int, Decimal]], shipped: dict[int, 
     return covered
 
 
+@dataclass(frozen=True)
+class _Shipment:
+    """What a shipment posted and took."""
+
+    posting_id: int
+    rows: list[dict[str, Any]]  # its lines' rows (shipments.add_shipment)
+    views: list[tuple[int, ShipmentLineView]]  # its lines as its view shows them, with their line numbers
+    taken: dict[int, Decimal]  # per order line id: what left
+    picked: dict[int, Decimal]  # per order line id: how much of that had been picked
+
+
 def _post_shipment(
     uow: UnitOfWork, order: Any, wanted: dict[int, Decimal], now: Any, first: set[int] | frozenset[int]
-) -> tuple[int, list[dict[str, Any]]]:
+) -> _Shipment:
     """Consume reservations (those in `first` — serials the shipment names — then picked,
     then first-expiring) and post the moves."""
     customer = uow.locations.virtual(LocationKind.CUSTOMER)
@@ -256,7 +290,9 @@ def _post_shipment(
     items = uow.items.by_ids(sorted({r.item_id for r in rows}))
     lots = uow.lots.by_ids(sorted({r.lot_key for r in rows if r.lot_key}))
     day = business_day(now, time_zone(uow.company.get().timezone))
-    moves, shipped = [], []
+    moves, shipped, views = [], [], []
+    taken: dict[int, Decimal] = defaultdict(Decimal)
+    picked: dict[int, Decimal] = defaultdict(Decimal)
     for row in rows:
         need = wanted.get(row.order_line_id, ZERO)
         take = min(need, row.quantity)
@@ -269,10 +305,14 @@ def _post_shipment(
                 f"lines: lot {lot.code} reserved for line {row.line_no} is {state} and cannot ship; "
                 "allocate the order again"
             )
-        uow.reservations.consume(row, take)
+        uow.reservations.consume(row, take)  # picked units first
         wanted[row.order_line_id] = need - take
+        taken[row.order_line_id] += take
+        picked[row.order_line_id] += min(row.picked, take)
         moves.append(MoveLine(items[row.item_id], places[row.location_id], customer, take, lot))
         shipped.append({"order_line_id": row.order_line_id, "location_id": row.location_id,
                         "lot_id": lot.id if lot else None, "quantity": take})
+        views.append((row.line_no, ShipmentLineView(row.line_no, row.sku, places[row.location_id].code,
+                                                    lot.code if lot else None, plain(take))))
     draft = PostingDraft(kind=PostingKind.SHIPMENT, moves=tuple(moves), reference=order.reference)
-    return post(uow, draft, now=now), shipped
+    return _Shipment(post(uow, draft, now=now), shipped, views, taken, picked)

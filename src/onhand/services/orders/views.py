@@ -42,6 +42,8 @@ class OrderNow:
     # The reservations the write made or grew, as they are now, with their lines' ids: when
     # they are all the order holds (what each line has reserved), none are read either.
     reservations: tuple[tuple[int, ReservationView], ...] | None = None
+    # Its shipments, when the write made its first (none are read then).
+    shipments: tuple[ShipmentView, ...] | None = None
 
     def __int__(self) -> int:
         return self.id
@@ -54,13 +56,14 @@ def load_order(uow: UnitOfWork, order: int | OrderNow) -> SalesOrderView:
     if header is None:
         raise NotFound("sales order", str(order_id), "order")
     if isinstance(order, OrderNow):
-        return _view(uow, header, order.lines, order.reservations)
+        return _view(uow, header, order.lines, order.reservations, order.shipments)
     return _view(uow, header, uow.orders.lines(order_id))
 
 
 def _view(
     uow: UnitOfWork, order: SalesOrderRecord, rows: list[SalesOrderLineRecord],
     made: tuple[tuple[int, ReservationView], ...] | None = None,
+    shipped: tuple[ShipmentView, ...] | None = None,
 ) -> SalesOrderView:
     order_id = order.id
     # Only what the order has is read: a new order costs two statements.
@@ -105,7 +108,8 @@ def _view(
         routing_note=order.routing_note, created_at=order.created_at, updated_at=order.updated_at,
         cancelled_at=order.cancelled_at, lines=tuple(lines), exchange_rate=order.exchange_rate,
         customer_code=uow.customers.code_of(order.customer_id) if order.customer_id is not None else None,
-        shipments=tuple(uow.shipments.for_order(order_id)) if any(line.shipped > 0 for line in rows) else (),
+        shipments=(shipped if shipped is not None else tuple(uow.shipments.for_order(order_id)))
+        if any(line.shipped > 0 for line in rows) else (),
         packages=tuple(uow.shipments.packages_for_order(order_id)) if order.has_packages else (),
         returns=tuple(uow.shipments.returns_for_order(order_id)) if any(line.returned > 0 for line in rows) else (),
     )
