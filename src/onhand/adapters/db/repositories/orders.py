@@ -56,7 +56,7 @@ _ADD_LINES = HotInsert(sales_order_lines, sales_order_lines.c.id, [
     "order_id", "line_no", "item_id", "quantity", "unit_price", "pinned_lot_id", "location_id", "kit_line_no",
     "per_kit",
 ])
-# An order's number, given only if no order has it yet (a manual reference may have taken it).
+# An order's number, given only if no other order has it (a manual reference may have taken it).
 _OTHER = sales_orders.alias("other")
 _NUMBER = Hot(
     update(sales_orders)
