@@ -25,8 +25,6 @@ Reservation = ReservationRecord | OrderReservationRecord
 class OrderRepository(Protocol):
     """`uow.orders`: Sales orders and their lines."""
 
-    def add(self, values: dict[str, Any], lines: builtins.list[dict[str, Any]]) -> tuple[int, builtins.list[int]]: ...
-
     def add_lines(self, order_id: int, lines: builtins.list[dict[str, Any]]) -> builtins.list[int]: ...
 
     def add_many(

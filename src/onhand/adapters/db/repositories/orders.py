@@ -160,10 +160,6 @@ class OrderRepository:
         header = self._held[row.id] = _header(row)
         return header
 
-    def add(self, values: dict[str, Any], lines: list[dict[str, Any]]) -> tuple[int, list[int]]:
-        """The new order's id and its lines' ids, in their order."""
-        return self.add_many([(values, lines)])[0]
-
     def add_many(self, orders: list[tuple[dict[str, Any], list[dict[str, Any]]]]) -> list[tuple[int, list[int]]]:
         """New orders (header values, the same columns for each, and lines), a statement for
         all their headers and one for all their lines: each one's id and its lines' ids."""
