@@ -203,8 +203,8 @@ def _ship(
                                                        for line in allocation.stock_lines(after)])
     if any(line.shipped > 0 for line in by_no.values()):
         return after, None
-    return after, (ShipmentView(shipment_id, shipment.posting_id, now.astimezone(UTC), tuple(
-        view for _line_no, view in sorted(shipment.views, key=lambda pair: pair[0]))),)
+    return after, (ShipmentView(shipment_id, shipment.posting_id, now.astimezone(UTC),
+                                 tuple(sorted(shipment.views, key=lambda view: view.line_no))),)
 
 
 def _packed_unshipped(uow: UnitOfWork, order: Any) -> dict[int, dict[int, Decimal]]:
@@ -271,7 +271,7 @@ class _Shipment:
 
     posting_id: int
     rows: list[dict[str, Any]]  # its lines' rows (shipments.add_shipment)
-    views: list[tuple[int, ShipmentLineView]]  # its lines as its view shows them, with their line numbers
+    views: list[ShipmentLineView]  # its lines as its view shows them, in the order posted
     taken: dict[int, Decimal]  # per order line id: what left
     picked: dict[int, Decimal]  # per order line id: how much of that had been picked
 
@@ -312,7 +312,7 @@ def _post_shipment(
         moves.append(MoveLine(items[row.item_id], places[row.location_id], customer, take, lot))
         shipped.append({"order_line_id": row.order_line_id, "location_id": row.location_id,
                         "lot_id": lot.id if lot else None, "quantity": take})
-        views.append((row.line_no, ShipmentLineView(row.line_no, row.sku, places[row.location_id].code,
-                                                    lot.code if lot else None, plain(take))))
+        views.append(ShipmentLineView(row.line_no, row.sku, places[row.location_id].code,
+                                      lot.code if lot else None, plain(take)))
     draft = PostingDraft(kind=PostingKind.SHIPMENT, moves=tuple(moves), reference=order.reference)
     return _Shipment(post(uow, draft, now=now), shipped, views, taken, picked)
