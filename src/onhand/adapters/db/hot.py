@@ -240,7 +240,6 @@ class Hot:
         finally:
             cursor.close()
 
-
     def many_returning(self, conn: Connection, params: Sequence[Mapping[str, Any]]) -> list[Any]:
         """Executes once per parameter set (all with the same keys) and gives each execution's
         one row, in order (an INSERT … RETURNING of many rows). On psycopg, for 2 to
