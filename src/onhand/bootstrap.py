@@ -38,6 +38,7 @@ from onhand.services.access.passwords import DEFAULT_COST as DEFAULT_PASSWORD_CO
 from onhand.services.accounting.journals import refuse_locked_period
 from onhand.services.context import JournalPusher
 from onhand.services.feed import recorder as change_feed
+from onhand.services.key_cache import KeyCache
 from onhand.services.limits import Limits
 from onhand.services.orders import backorders
 from onhand.services.ports import UnitOfWork
@@ -89,6 +90,7 @@ class Onhand:
     ) -> None:
         self.engine = engine
         self._password_cost = password_cost
+        self._key_cache = KeyCache()  # shared with `acting_as` twins
         self._channel_gateways = channel_gateways or ChannelAdapters()
         self._limits = limits or Limits()
         self._database = SqlDatabase(engine, subscribers or standard_subscribers())
@@ -210,6 +212,10 @@ class Onhand:
     def limits(self) -> Limits:
         """How big one request may be (ONHAND_MAX_POSTING_LINES)."""
         return self._limits
+
+    @property
+    def key_cache(self) -> KeyCache:
+        return self._key_cache
 
     @property
     def password_cost(self) -> int:

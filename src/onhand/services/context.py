@@ -26,6 +26,7 @@ from onhand.domain.commands import canonical, fingerprint
 from onhand.domain.errors import IdempotencyConflict, InvalidInput, OnhandError, TransientConflict
 from onhand.domain.planning.forecasting import Forecaster
 from onhand.services.audit import record_action, record_actions, record_change
+from onhand.services.key_cache import KeyCache
 from onhand.services.limits import Limits
 from onhand.services.ports import UnitOfWork  # the port; adapters/db/uow.py implements it
 from onhand.services.ports.channels import ChannelGateways
@@ -94,6 +95,10 @@ class ServiceContext(Protocol):
     # How big one request may be (lines per posting); from the settings.
     @property
     def limits(self) -> Limits: ...
+
+    # API keys that authenticated a moment ago (services/key_cache.py), one per process.
+    @property
+    def key_cache(self) -> KeyCache: ...
 
     # scrypt's work factor (N = 2^cost) for new passwords and unknown emails; from the settings.
     @property

@@ -5,9 +5,10 @@ Every /api/v1 route asks for one permission through a parameter typed `Reader`,
 reads it back (the docs' table of roles and the tests are made from it).
 
 The key is looked up by `services.keys.authenticate` (401 when missing, unknown, revoked
-or expired) before the request's body is read (`authenticate`, called by the route class
-in bodies.py: on the event loop on SQLite, in a thread on PostgreSQL), so a caller without
-a key cannot make the server read or parse anything; then `services.keys.authorize`
+or expired; a key that authenticated within the last second is not read again:
+services/key_cache.py) before the request's body is read (`authenticate`, called by
+the route class in bodies.py: on the event loop when cached or on SQLite, else in a
+thread), so a caller without a key cannot make the server read or parse anything; then `services.keys.authorize`
 checks the role (403), and only then are path and query parameters checked (params.py:
 text the API refuses, query names the route lacks). `OnhandDep` is the Onhand acting as
 the calling key: its postings, audit entries and idempotency keys are the key's.
@@ -54,14 +55,15 @@ def _bearer_secret(request: Request) -> str | None:
 
 async def authenticate(request: Request) -> ApiKeyView:
     """The request's API key, looked up once (and before its body is read): here on the event
-    loop when that cannot hold it up (SQLite, a connection idle: one indexed read, about 30 us
-    of CPU, where a hand-off to a thread and back costs several times that), else in a thread.
-    The key's last use, when due (once a minute), is written from a thread either way."""
+    loop when that cannot hold it up (the key authenticated a moment ago and is cached, or
+    SQLite with a connection idle: one indexed read, where a hand-off to a thread and back
+    costs more), else in a thread. The key's last use, when due (once a minute), is written
+    from a thread either way."""
     known: ApiKeyView | None = getattr(request.state, "api_key", None)
     if known is not None:
         return known
     onhand: Onhand = request.app.state.onhand
-    if not onhand.reads_without_waiting():
+    if not (services.keys.authenticates_unread(onhand, _bearer_secret(request)) or onhand.reads_without_waiting()):
         return await run_in_threadpool(authenticate_request, request)
     key = authenticate_request(request, record_use=False)
     if services.keys.key_use_due(onhand, key):

@@ -79,6 +79,12 @@ def _load(uow: UnitOfWork, key_id: int) -> ApiKeyView:
     return found
 
 
+def authenticates_unread(ctx: ServiceContext, secret: str | None) -> bool:
+    """Whether `authenticate` would answer without reading the database (the key is cached)."""
+    parts = (secret or "").split("_")
+    return len(parts) >= 3 and parts[0] == KEY_PREFIX and ctx.key_cache.get(parts[1], ctx.now()) is not None
+
+
 def authenticate(ctx: ServiceContext, secret: str | None, *, record_use: bool = True) -> ApiKeyView:
     """The active key a bearer secret belongs to (its current secret, or the previous one
     during a rotation's overlap), or `Unauthorized` saying nothing more. Records the use,
@@ -87,11 +93,16 @@ def authenticate(ctx: ServiceContext, secret: str | None, *, record_use: bool = 
     parts = (secret or "").split("_")
     if len(parts) < 3 or parts[0] != KEY_PREFIX:
         raise Unauthorized(REFUSED)
-    with ctx.reading_once() as uow:  # every request asks: one statement, no transaction
-        found = uow.api_keys.by_prefix(parts[1])
+    prefix, now, cache = parts[1], ctx.now(), ctx.key_cache
+    found = cache.get(prefix, now)
     if found is None:
-        raise Unauthorized(REFUSED)
-    key, now, digest = found.key, ctx.now(), _hash(secret or "")
+        generation = cache.generation
+        with ctx.reading_once() as uow:  # one statement, no transaction
+            found = uow.api_keys.by_prefix(prefix)
+        if found is None:
+            raise Unauthorized(REFUSED)
+        cache.keep(prefix, found, now, generation)
+    key, digest = found.key, _hash(secret or "")
     current = hmac.compare_digest(found.secret_hash, digest)
     previous = found.previous_secret_hash is not None and hmac.compare_digest(found.previous_secret_hash, digest)
     if not (current or (previous and previous_secret_works(key.previous_secret_expires_at, now))):
@@ -111,18 +122,19 @@ def key_use_due(ctx: ServiceContext, key: ApiKeyView) -> bool:
 def record_key_use(ctx: ServiceContext, key: ApiKeyView) -> None:
     """A key's last use, now, if due."""
     now = ctx.now()
-    if last_use_due(key.last_used_at, now):
-        _record_use(ctx, key.id, now)
+    if last_use_due(key.last_used_at, now) and _record_use(ctx, key.id, now):
+        ctx.key_cache.used(key.prefix, now)
 
 
-def _record_use(ctx: ServiceContext, key_id: int, now: datetime) -> None:
+def _record_use(ctx: ServiceContext, key_id: int, now: datetime) -> bool:
     """last_used_at, at most once a minute per key; skipped, never waited for, when the
-    database is busy: a request must not fail or stall for it."""
+    database is busy: a request must not fail or stall for it. Whether it was written."""
     try:
         with ctx.writing_briefly() as uow:
             uow.api_keys.record_use(key_id, now, unless_since=now - LAST_USE_RESOLUTION)
     except TransientConflict:
-        pass  # a later request records it
+        return False  # a later request records it
+    return True
 
 
 def authorize(key: ApiKeyView, permission: Permission) -> None:
@@ -151,8 +163,10 @@ def update_api_key(ctx: ServiceContext, command: UpdateApiKey, *, idempotency_ke
                             role=new_role.value if new_role else current.role)
         return key_id
 
-    return run_write(ctx, work, _load, action="update_api_key", subject=key_subject,
+    view = run_write(ctx, work, _load, action="update_api_key", subject=key_subject,
                      idempotency_key=idempotency_key, request=command, before=lambda uow: _load(uow, key_id))
+    ctx.key_cache.forget(view.prefix)
+    return view
 
 
 def rotate_api_key(ctx: ServiceContext, command: RotateApiKey) -> NewApiKey:
@@ -179,6 +193,7 @@ def rotate_api_key(ctx: ServiceContext, command: RotateApiKey) -> NewApiKey:
         prefix = _load(uow, key_id).prefix
     secret = _secret(prefix)
     view = run_write(ctx, work, _load, action="rotate_api_key", subject=key_subject, request=command)
+    ctx.key_cache.forget(prefix)
     return NewApiKey(key=view, secret=secret)
 
 
@@ -212,10 +227,12 @@ def _revoke(ctx: ServiceContext, command: RevokeApiKey, idempotency_key: str | N
         uow.api_keys.revoke(key_id, ctx.now())
         return key_id
 
-    return run_write(
+    view = run_write(
         ctx, work, _load, action="revoke_api_key", subject=key_subject, idempotency_key=idempotency_key,
         request=command,
     )
+    ctx.key_cache.forget(view.prefix)
+    return view
 
 
 __all__ = [
@@ -223,6 +240,7 @@ __all__ = [
     "Permission",
     "Role",
     "authenticate",
+    "authenticates_unread",
     "authorize",
     "create_api_key",
     "list_api_keys",
