@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import httpx
 import pytest
+from sqlalchemy import event
 
 from tests.e2e.conftest import ApiKeys, ClientFactory
 
@@ -118,3 +122,32 @@ def test_an_integration_key_handles_orders_but_manages_no_catalogue_or_settings(
     api_admin.post("/api/v1/items", json={"sku": "X-1", "name": "X"})
     order = shop.post("/api/v1/orders", json={"lines": [{"sku": "X-1", "quantity": "1"}]})
     assert order.status_code == 201
+
+
+def test_a_burst_of_requests_with_a_key_not_read_lately_reads_it_once(
+    api_client_for: ClientFactory, api_keys: ApiKeys, onhand
+) -> None:
+    secret = api_keys.viewer  # made, never read: every request of the burst finds it uncached
+    clients = [api_client_for(secret) for _ in range(12)]
+    reads: list[str] = []
+
+    def note(_conn, _cursor, statement: str, *_args) -> None:
+        if statement.startswith("SELECT") and "FROM api_keys" in statement:
+            reads.append(statement)
+
+    start = threading.Barrier(len(clients))
+
+    def get(client: httpx.Client) -> int:
+        start.wait()
+        return client.get("/api/v1/items").status_code
+
+    event.listen(onhand.engine, "before_cursor_execute", note)
+    try:
+        with ThreadPoolExecutor(len(clients)) as pool:
+            statuses = list(pool.map(get, clients))
+    finally:
+        event.remove(onhand.engine, "before_cursor_execute", note)
+    # The first request reads the key (in a thread on PostgreSQL); the others wait for that
+    # read and find the key kept (services/key_cache.py), rather than each reading it.
+    assert statuses == [200] * len(clients)
+    assert len(reads) == 1, reads

@@ -128,6 +128,7 @@ def _build(onhand: Onhand, limits: ApiLimits, lifespan: Lifespan | None) -> Fast
     )
     app.state.onhand = onhand
     app.state.auth_throttle = AuthFailureThrottle(limits.auth_failures_per_second, limits.auth_failure_burst)
+    app.state.key_reads = {}  # auth.py: the keys being read in a thread now, by prefix
     errors.install(app)
     # The last added runs first: security headers go on every answer, 413s included.
     app.add_middleware(BodyLimit, max_bytes=limits.max_body_bytes)

@@ -20,6 +20,7 @@ Secrets are never logged or echoed.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
@@ -63,12 +64,35 @@ async def authenticate(request: Request) -> ApiKeyView:
     if known is not None:
         return known
     onhand: Onhand = request.app.state.onhand
-    if not (services.keys.authenticates_unread(onhand, _bearer_secret(request)) or onhand.reads_without_waiting()):
-        return await run_in_threadpool(authenticate_request, request)
+    secret = _bearer_secret(request)
+    if not (services.keys.authenticates_unread(onhand, secret) or onhand.reads_without_waiting()):
+        return await _read_in_a_thread(request, secret)
     key = authenticate_request(request, record_use=False)
     if services.keys.key_use_due(onhand, key):
         await run_in_threadpool(services.keys.record_key_use, onhand, key)
     return key
+
+
+async def _read_in_a_thread(request: Request, secret: str | None) -> ApiKeyView:
+    """The key read in a thread. Requests with a key not read lately that come at once (a
+    server's first burst; every client of one integration) would each read it and each take a
+    thread and a connection of their own: the first reads it, the others wait for that read
+    and find the key cached (or, if it was not found, read it themselves)."""
+    reads: dict[str, asyncio.Event] = request.app.state.key_reads
+    prefix = services.keys.key_prefix(secret)
+    pending = reads.get(prefix) if prefix is not None else None
+    if pending is not None:
+        await pending.wait()
+        return await authenticate(request)
+    done = asyncio.Event()
+    if prefix is not None:
+        reads[prefix] = done
+    try:
+        return await run_in_threadpool(authenticate_request, request)
+    finally:
+        if prefix is not None:
+            del reads[prefix]
+        done.set()
 
 
 def authenticate_request(request: Request, *, record_use: bool = True) -> ApiKeyView:

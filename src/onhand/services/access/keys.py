@@ -79,10 +79,16 @@ def _load(uow: UnitOfWork, key_id: int) -> ApiKeyView:
     return found
 
 
+def key_prefix(secret: str | None) -> str | None:
+    """The prefix naming the key record a bearer secret claims to be of (None: no key's shape)."""
+    parts = (secret or "").split("_")
+    return parts[1] if len(parts) >= 3 and parts[0] == KEY_PREFIX else None
+
+
 def authenticates_unread(ctx: ServiceContext, secret: str | None) -> bool:
     """Whether `authenticate` would answer without reading the database (the key is cached)."""
-    parts = (secret or "").split("_")
-    return len(parts) >= 3 and parts[0] == KEY_PREFIX and ctx.key_cache.get(parts[1], ctx.now()) is not None
+    prefix = key_prefix(secret)
+    return prefix is not None and ctx.key_cache.get(prefix, ctx.now()) is not None
 
 
 def authenticate(ctx: ServiceContext, secret: str | None, *, record_use: bool = True) -> ApiKeyView:
@@ -90,10 +96,9 @@ def authenticate(ctx: ServiceContext, secret: str | None, *, record_use: bool = 
     during a rotation's overlap), or `Unauthorized` saying nothing more. Records the use,
     unless told not to: a caller that must not wait for a write records it with
     `record_key_use` elsewhere."""
-    parts = (secret or "").split("_")
-    if len(parts) < 3 or parts[0] != KEY_PREFIX:
+    prefix, now, cache = key_prefix(secret), ctx.now(), ctx.key_cache
+    if prefix is None:
         raise Unauthorized(REFUSED)
-    prefix, now, cache = parts[1], ctx.now(), ctx.key_cache
     found = cache.get(prefix, now)
     if found is None:
         generation = cache.generation
@@ -243,6 +248,7 @@ __all__ = [
     "authenticates_unread",
     "authorize",
     "create_api_key",
+    "key_prefix",
     "list_api_keys",
     "revoke_api_key",
     "revoke_own_api_key",
