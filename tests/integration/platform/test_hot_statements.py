@@ -108,6 +108,20 @@ def test_in_lists_of_every_length_and_of_tuples_give_sqlalchemys_rows(onhand: On
         ids = {sku: conn.execute(select(items.c.id).where(items.c.sku == sku)).scalar_one() for sku in ("I-06", "I-09")}
         keys = [(ids["I-06"], place), (ids["I-09"], place)]
         assert [row.on_hand for row in by_key.rows(conn, {"keys": keys})] == [Decimal(7), Decimal(10)]
+        ids["I-12"] = conn.execute(select(items.c.id).where(items.c.sku == "I-12")).scalar_one()
+        keys.append((ids["I-12"], place))  # 3 keys run as 4, the last repeated
+        assert [row.on_hand for row in by_key.rows(conn, {"keys": keys})] == [Decimal(7), Decimal(10), Decimal(13)]
+        # Every length runs as one of 1, 2, 4, 8 or 16, whose forms are all there are; NOT IN
+        # with the last value repeated leaves out what it left out.
+        outside = Hot(select(items.c.sku).where(items.c.sku.not_in(bindparam("skus", expanding=True)))
+                      .order_by(items.c.sku))
+        all_skus = [f"I-{n:02d}" for n in range(20)]
+        for length in range(1, 17):
+            params = {"skus": all_skus[:length], "over": Decimal(0)}
+            assert [tuple(r) for r in by_sku.rows(conn, params)] == [
+                tuple(r) for r in conn.execute(by_sku.statement, params)]
+            assert [r.sku for r in outside.rows(conn, {"skus": all_skus[:length]})] == all_skus[length:]
+        assert len({key[-1] for key in by_sku._forms}) == 5 and len(outside._forms) == 5
 
 
 def test_database_errors_are_sqlalchemys_and_the_unit_of_work_translates_them(onhand: Onhand) -> None:

@@ -9,7 +9,11 @@ DB-API cursor inside SQLAlchemy's transaction, and makes rows with the result pr
 of the columns that need one. The SQL is SQLAlchemy's, the same on SQLite and PostgreSQL.
 
 An `IN` list is rendered as SQLAlchemy renders it at execution, one form per length up to
-`MAX_EXPANDED` (an empty or longer list, and a long batch of `many`, go through SQLAlchemy).
+`MAX_EXPANDED` (an empty or longer list, and a long batch of `many`, go through SQLAlchemy);
+a list is run as one of the next length of 1, 2, 4, 8 or 16, its last value repeated (which
+`IN` and `NOT IN` do not see): 5 forms of a list, not 16, and of a statement with two lists
+25, not 256, each compiled when first met (and by a server's rehearsal before its first
+request: services/tools/rehearsal.py).
 Python-side column defaults and parameters computed when the statement runs (a bind's
 `callable_`) are not computed: a statement that would need one is refused.
 Errors are raised as SQLAlchemy's DBAPIError, so the unit of work translates them as it does
@@ -49,10 +53,13 @@ def _compile(statement: ClauseElement, dialect: Dialect, keys: tuple[str, ...]) 
 class _Form:
     """A statement as one driver runs it: text, parameters in order, row making."""
 
-    __slots__ = ("binds", "columns", "converters", "positional", "row", "sql")
+    __slots__ = ("binds", "columns", "converters", "lengths", "positional", "row", "sql")
 
-    def __init__(self, compiled: Any, given: Mapping[str, Any]) -> None:
-        """`compiled`: the statement as `_compile` makes it for `given`'s keys."""
+    def __init__(self, compiled: Any, given: Mapping[str, Any], lengths: Mapping[str, int]) -> None:
+        """`compiled`: the statement as `_compile` makes it for `given`'s keys; `lengths`: its
+        IN lists' lengths (each list given is made that long: `_padded`)."""
+        self.lengths = lengths
+        given = _padded(given, lengths)
         if compiled.literal_execute_params:
             raise ValueError("a hot statement cannot have parameters rendered as literals")
         if compiled.insert_prefetch or compiled.update_prefetch:
@@ -100,8 +107,10 @@ class _Form:
         for _name, key, process, fixed, index in self.binds:
             if index >= 0:
                 flat = lists.get(key)
-                if flat is None:  # an IN list; of tuples for a tuple IN
-                    flat = lists[key] = [v for value in given[key] for v in _each(value)]
+                if flat is None:  # an IN list, made as long as the form's; of tuples for a tuple IN
+                    listed = given[key]
+                    listed = [*listed, *[listed[-1]] * (self.lengths[key] - len(listed))]
+                    flat = lists[key] = [v for value in listed for v in _each(value)]
                 value = flat[index]
             else:
                 value = given.get(key, fixed)
@@ -140,6 +149,22 @@ class _Form:
         return out
 
 
+def _length(count: int) -> int:
+    """The length an IN list of `count` values runs as: the next of 1, 2, 4, 8, 16."""
+    return 1 << (count - 1).bit_length()
+
+
+def _padded(given: Mapping[str, Any], lengths: Mapping[str, int]) -> Mapping[str, Any]:
+    """`given` with each IN list as long as `lengths` says, its last value repeated."""
+    if not lengths:
+        return given
+    out = dict(given)
+    for key, length in lengths.items():
+        values = out[key]
+        out[key] = [*values, *[values[-1]] * (length - len(values))]
+    return out
+
+
 def _each(value: Any) -> tuple[Any, ...]:
     return value if isinstance(value, tuple) else (value,)
 
@@ -173,14 +198,16 @@ class Hot:
             expanding = self._expanding[base] = tuple(sorted(
                 {bind.key for bind in compiled.post_compile_params if bind.key in given}))
         index = base
+        lengths: dict[str, int] = {}
         if expanding:
             sizes = tuple(len(given[key]) for key in expanding)
             if not 0 < min(sizes) <= max(sizes) <= MAX_EXPANDED:
                 return None
-            index = (*base, sizes)
+            lengths = {key: _length(size) for key, size in zip(expanding, sizes, strict=True)}
+            index = (*base, tuple(lengths.values()))
         form = self._forms.get(index)
         if form is None:
-            form = self._forms[index] = _Form(compiled or _compile(self.statement, dialect, base[2]), given)
+            form = self._forms[index] = _Form(compiled or _compile(self.statement, dialect, base[2]), given, lengths)
         return form
 
     def rows(self, conn: Connection, params: Mapping[str, Any] | None = None) -> list[Any]:
