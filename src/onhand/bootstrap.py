@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import copy
+import logging
 import secrets
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -45,9 +46,11 @@ from onhand.services.ports import UnitOfWork
 from onhand.services.ports.channels import ChannelGateways
 from onhand.services.ports.webhooks import WebhookPoster
 from onhand.services.subscribers import Subscriber, Subscribers
+from onhand.services.tools import rehearsal
 from onhand.services.valuation.posting_values import on_postings_written as value_postings_written
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def utc_now() -> datetime:
@@ -195,6 +198,15 @@ class Onhand:
         """Whether `reading_once` can run now on an event loop without holding it up (SQLite,
         a pooled connection idle: `SqlDatabase.reads_without_waiting`)."""
         return self._database.reads_without_waiting()
+
+    def rehearse_writes(self) -> None:
+        """A server's rehearsal before its first request (`services.rehearsal`): orders too on
+        SQLite, where a transaction rolled back leaves no gap in the ids that number orders;
+        not on PostgreSQL, whose sequences move on."""
+        try:
+            rehearsal.rehearse_writes(self, orders=self.engine.dialect.name == "sqlite")
+        except rehearsal.RehearsalFailed as failed:
+            log.warning("%s; the first requests compile their statements themselves", failed)
 
     def now(self) -> datetime:
         return self._clock()

@@ -50,7 +50,7 @@ from onhand.services.purchasing import (
     suppliers,
 )
 from onhand.services.reports import expiry, exports, stock, trends
-from onhand.services.tools import demo, imports
+from onhand.services.tools import demo, imports, rehearsal
 from onhand.services.traceability import lot_search, recalls, traces
 from onhand.services.transfers import routes as transfer_routes
 from onhand.services.transfers import transfer_orders, transit
@@ -115,6 +115,7 @@ __all__ = [
     "recalls",
     "receiving",
     "reconciliation",
+    "rehearsal",
     "relocations",
     "reorder_rules",
     "returns",

@@ -16,6 +16,7 @@ from starlette.routing import Match
 from starlette.types import Scope
 
 from onhand.entrypoints.api.bodies import ExactJsonRoute
+from onhand.entrypoints.start_up import WARM_UP_PATH
 
 API_PREFIX = "/api/v1"
 
@@ -30,8 +31,11 @@ class ApiRouter(APIRouter):
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         path = scope.get("path", "")
-        # Anywhere but under API_PREFIX (a router included elsewhere), it is asked as any router.
-        if path.startswith(API_PREFIX) and not path.startswith(self._fixed_beginnings(), len(API_PREFIX)):
+        # Anywhere but under API_PREFIX (a router included elsewhere), it is asked as any router;
+        # and the start-up's request is asked of every router, so that FastAPI builds each one's
+        # routes for matching then (start_up.py), not on the first request that reaches them.
+        if (path.startswith(API_PREFIX) and path != WARM_UP_PATH
+                and not path.startswith(self._fixed_beginnings(), len(API_PREFIX))):
             return Match.NONE, {}
         return super().matches(scope)
 
