@@ -88,3 +88,15 @@ def test_racing_scans_raise_each_alert_exactly_once(onhand):
     raised = services.events.events_after(onhand, types=["alert.raised"], limit=100).events
     assert sorted(e.body["key"] for e in raised) == sorted({e.body["key"] for e in raised})
     assert len(services.planning_alerts.list_alerts(onhand)) == 10
+
+
+def test_a_scan_repeated_with_its_idempotency_key_is_not_run_again(onhand):
+    add_place(onhand, "NY")
+    add_item(onhand, "W")
+    rule(onhand, "W", "NY", minimum=10, lead_time_days=3)
+    first = services.planning_alerts.scan_alerts(onhand, ScanAlerts(), idempotency_key="scan-1")
+    assert sorted(a.kind for a in first.raised) == ["low_stock", "stock_out"] and first.open == 2
+    adjust(onhand, "NY", "W", 30)  # no longer low: a new scan would clear both
+    repeat = services.planning_alerts.scan_alerts(onhand, ScanAlerts(), idempotency_key="scan-1")
+    assert (repeat.raised, repeat.cleared, repeat.open) == ((), (), 2)
+    assert len(services.planning_alerts.list_alerts(onhand)) == 2

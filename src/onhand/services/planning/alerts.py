@@ -117,7 +117,14 @@ def scan_alerts(
                                     open=len(found), at=now)
         return len(new)
 
-    return run_write(ctx, work, lambda _uow, _n: outcome["scan"], action="scan_alerts",
+    def load(uow: UnitOfWork, _raised: int) -> AlertScan:
+        if "scan" in outcome:
+            return outcome["scan"]
+        # A repeat of an idempotency key already used: the scan is not run again, so it
+        # raises and clears nothing; what is open is as now.
+        return AlertScan(raised=(), cleared=(), open=len(uow.planning.open_alerts()), at=ctx.now())
+
+    return run_write(ctx, work, load, action="scan_alerts",
                      subject=lambda _scan: AuditObject("planning_alerts", "scan"),
                      idempotency_key=idempotency_key, request=command)
 
