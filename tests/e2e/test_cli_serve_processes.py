@@ -221,3 +221,32 @@ def test_the_worker_of_several_processes_runs_once_in_the_parent_and_only_when_a
 
     assert supervised == [(2, False), (3, True)]
     assert not any(t.name == "onhand-worker" for t in threading.enumerate())  # stopped with the server
+
+
+@needs_postgres
+@on_postgres
+def test_connections_made_at_once_are_spread_over_the_server_processes(database_url, tmp_path):
+    port = free_port()
+    process = start_serving(database_url, port, tmp_path / "serve.log")
+    try:
+        serving = children(process.pid)
+        # Each server process listens on a socket of its own (SO_REUSEPORT), not on one shared
+        # socket, whose first process to wake took every connection waiting.
+        listening = {line.split()[9] for line in Path("/proc/net/tcp").read_text().splitlines()[1:]
+                     if int(line.split()[1].split(":")[1], 16) == port and line.split()[3] == "0A"}
+        own = {pid: socket_inodes(pid) & listening for pid in serving}
+        assert sorted(len(inodes) for inodes in own.values() if inodes) == [1, 1], own
+        assert len(set().union(*own.values())) == 2, own
+        # 32 clients connect at once, before any sends: the kernel spreads them over the sockets.
+        connections = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(32)]
+        holders = []
+        for connection in connections:
+            with connection:
+                connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: onhand\r\n\r\n")
+                assert connection.recv(4096).startswith(b"HTTP/1.1 200 ")
+                inode = server_side_inode(port, connection.getsockname()[1])
+                holders.append(next(pid for pid in serving if inode in socket_inodes(pid)))
+    finally:
+        stop_process(process)
+    counts = sorted(holders.count(pid) for pid in set(holders))  # (the children: 2 serving, a resource tracker)
+    assert len(counts) == 2 and counts[0] >= 4, counts  # all 32 on one: the kernel could not spread them

@@ -91,13 +91,13 @@ def pin_process(pid: int, core: int) -> None:
             continue
 
 
-def placing_supervisor(cores: tuple[int, ...]) -> Callable[..., Any]:
-    """uvicorn's supervisor of server processes, placing each on its core: at the start,
-    then at every check it makes (twice a second), so a replaced process is placed too and a
-    thread a process started before it was placed is moved after it."""
+def placing_supervisor(cores: tuple[int, ...], base: type[Any] | None = None) -> Callable[..., Any]:
+    """uvicorn's supervisor of server processes (`base`, default `Multiprocess`), placing each on
+    its core: at the start, then at every check it makes (twice a second), so a replaced process
+    is placed too and a thread a process started before it was placed is moved after it."""
     from uvicorn.supervisors import Multiprocess
 
-    class PlacingMultiprocess(Multiprocess):
+    class PlacingMultiprocess(base or Multiprocess):  # type: ignore[misc]
         def init_processes(self) -> None:
             super().init_processes()
             self.place()

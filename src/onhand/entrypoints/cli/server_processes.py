@@ -1,8 +1,12 @@
-"""`onhand serve --processes N`: N server processes answering on one listening socket.
+"""`onhand serve --processes N`: N server processes answering on one port.
 
-The parent binds the socket once and hands it to N children run by uvicorn's own
-supervisor (`uvicorn.supervisors.Multiprocess`): SIGINT or SIGTERM to the parent stops them
-all and waits for them; a child that dies is replaced. The children are spawned, not
+The parent binds N sockets to the port, one a child (`SO_REUSEPORT`), and hands each to its
+child, run by uvicorn's own supervisor (`uvicorn.supervisors.Multiprocess`, `OneSocketEach`):
+SIGINT or SIGTERM to the parent stops them all and waits for them; a child that dies is
+replaced, on its socket (the parent keeps it listening meanwhile: no connection is lost).
+With one socket shared by all, the child that woke first took every connection waiting:
+32 clients connecting at once were all served by one of two processes, the other idle. With
+a socket each, the kernel spreads connections over them. The children are spawned, not
 forked: each is a fresh interpreter that opens its own engine when it builds its app
 (`app_on`), so no connection pool crosses a process boundary. They serve nothing else: the
 in-process worker, when asked for, runs in the parent, once. A child whose parent is gone
@@ -17,8 +21,10 @@ from __future__ import annotations
 
 import copy
 import functools
+import logging
 import os
 import signal
+import socket
 import threading
 import time
 from typing import Any
@@ -78,19 +84,48 @@ def run_processes(database_url: str, host: str, port: int, processes: int, *, co
     child i kept on the i-th of `cores` in turn (none: where the kernel puts it)."""
     # Imported here: the CLI starts fast and works without the web stack loaded.
     import uvicorn
-    from uvicorn.supervisors import Multiprocess
 
     from onhand.entrypoints.api.app import SERVER_OPTIONS
     from onhand.entrypoints.cli.cpu_placement import placing_supervisor
+    from onhand.entrypoints.cli.errors import fail
+    from onhand.entrypoints.cli.one_socket_each import OneSocketEach
 
     config = uvicorn.Config(
         # Built in each child (a partial of a module's function pickles; an app would not).
         functools.partial(app_in_child, database_url, os.getpid()), factory=True, host=host, port=port,
         workers=processes, access_log=False, log_config=log_config(), **SERVER_OPTIONS,
     )
-    listening = config.bind_socket()
     try:
-        supervisor = placing_supervisor(cores) if cores else Multiprocess
-        supervisor(config, sockets=[listening]).run()
+        sockets = listening_sockets(host, port, processes)
+    except OSError as error:  # the port taken since `ensure_port_free` looked, or the like
+        raise fail(f"--host: cannot listen on {host}:{port}: {error.strerror}", 1) from None
+    shown = f"[{host}]" if ":" in host else host
+    logging.getLogger("uvicorn.error").info(
+        "Uvicorn running on http://%s:%d (Press CTRL+C to quit)", shown, sockets[0].getsockname()[1])
+    try:
+        supervisor = placing_supervisor(cores, OneSocketEach) if cores else OneSocketEach
+        supervisor(config, sockets=sockets).run()
     finally:
-        listening.close()
+        for listening in sockets:
+            listening.close()
+
+
+def listening_sockets(host: str, port: int, count: int) -> list[socket.socket]:
+    """`count` sockets bound to `host`:`port` (port 0: the one the first was given), each
+    with SO_REUSEPORT, so that the kernel spreads new connections over them."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sockets: list[socket.socket] = []
+    try:
+        for _ in range(count):
+            listening = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+            sockets.append(listening)
+            listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+            listening.bind((host, port))
+            port = listening.getsockname()[1]
+            listening.set_inheritable(True)
+    except BaseException:
+        for listening in sockets:
+            listening.close()
+        raise
+    return sockets
