@@ -6,11 +6,11 @@ reads it back (the docs' table of roles and the tests are made from it).
 
 The key is looked up by `services.keys.authenticate` (401 when missing, unknown, revoked
 or expired; a key that authenticated within the last second is not read again:
-services/key_cache.py) before the request's body is read (`authenticate`, called by
-the route class in bodies.py: on the event loop when cached or on SQLite, else in a
-thread), so a caller without a key cannot make the server read or parse anything; then `services.keys.authorize`
-checks the role (403), and only then are path and query parameters checked (params.py:
-text the API refuses, query names the route lacks). `OnhandDep` is the Onhand acting as
+services/key_cache.py) before the request's body is read (`authenticate`, called by the
+route class in bodies.py: on the event loop when cached or on SQLite, else in a thread), so
+a caller without a key cannot make the server read or parse anything; then
+`services.keys.authorize` checks the role (403), and only then are path and query
+parameters checked (params.py: text the API refuses, query names the route lacks). `OnhandDep` is the Onhand acting as
 the calling key: its postings, audit entries and idempotency keys are the key's.
 
 Failures are logged (address, method, path: never the key) and limited per client
