@@ -5,6 +5,8 @@ compiled by then, and the books are as they were."""
 import gc
 from decimal import Decimal
 
+import pytest
+
 from onhand import services
 from onhand.adapters.db import hot
 from onhand.domain.ledger.commands import PostAdjustment
@@ -68,3 +70,19 @@ def test_the_rehearsal_keeps_nothing_and_skips_no_order_number(onhand) -> None:
     assert_books_balance(onhand)
     made = services.sales_orders.create_order(onhand, CreateOrder(lines=[NewOrderLine("MUG", Decimal(1))]))
     assert made.reference == "SO-000002"  # numbering goes on from what was kept
+
+
+def test_a_rehearsal_refused_keeps_nothing_and_the_server_starts_all_the_same(onhand, monkeypatch, caplog) -> None:
+    from onhand.domain.errors import InvalidInput
+    from onhand.services.catalog import items
+
+    def refused(*_args, **_kwargs):
+        raise InvalidInput("sku", "refused by this database's rules")
+
+    before = services.locations.list_locations(onhand)
+    monkeypatch.setattr(items, "create_item", refused)
+    with pytest.raises(services.rehearsal.RehearsalFailed):
+        services.rehearsal.rehearse_writes(onhand)
+    onhand.rehearse_writes()  # as a server does: a warning, and on
+    assert "rehearsed write was refused" in caplog.text
+    assert services.locations.list_locations(onhand) == before

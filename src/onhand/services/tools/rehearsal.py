@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from onhand.domain.catalog.commands import CreateItem, CreateLocation
+from onhand.domain.errors import OnhandError
 from onhand.domain.ledger.commands import PostAdjustment, StockLine
 from onhand.domain.orders.commands import CreateOrder, NewOrderLine
 from onhand.services.catalog import items, locations
@@ -46,7 +47,8 @@ class RehearsalFailed(Exception):
 def rehearse_writes(ctx: ServiceContext, *, orders: bool = True) -> None:
     """The rehearsal, in one transaction rolled back (see the module); orders only if `orders`
     (where ids taken by a transaction rolled back are taken again: orders are numbered by theirs).
-    `RehearsalFailed` if a write was refused (a database whose settings refuse them)."""
+    `RehearsalFailed` if a write was refused (a database whose settings refuse them, or one
+    too busy to write now): nothing was kept, and a server serves all the same."""
     tag = f"START-UP-{secrets.token_hex(4).upper()}"  # names no one else's place, item or order
     try:
         with ctx.writing() as uow:
@@ -72,6 +74,8 @@ def rehearse_writes(ctx: ServiceContext, *, orders: bool = True) -> None:
             raise _RolledBack
     except _RolledBack:
         pass
+    except OnhandError as error:  # a database whose settings refuse these writes, or a busy one
+        raise RehearsalFailed(f"a rehearsed write was refused: {error}") from error
 
 
 def _all_done(outcomes: Sequence[Outcome]) -> None:
