@@ -335,3 +335,39 @@ def test_on_postgresql_a_group_waits_briefly_for_a_row_lock_and_its_request_trie
     assert posting.id is not None
     assert level(onhand, "TEA", "NY")[0] == 11
     assert services.integrity.verify(onhand).ok
+
+
+def test_on_postgresql_the_groups_of_two_processes_take_turns_at_the_database(onhand, database_url):
+    """Each server process has its own group writer; their groups, each several postings in one
+    transaction, locked the same rows in different orders and deadlocked (docs/architecture.md,
+    "Group commit in the server"). A group's transaction first takes the database's group lock,
+    so two processes' groups run one after the other, as SQLite's one writer has them."""
+    from onhand.bootstrap import open_onhand
+
+    if onhand.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+    other = open_onhand(database_url)  # a second server process
+    entered = threading.Event()
+    release = threading.Event()
+    order: list[str] = []
+
+    def first(uow) -> None:
+        order.append("first in")
+        entered.set()
+        release.wait(30)
+        order.append("first out")
+
+    try:
+        with onhand.grouping_writes() as one, other.grouping_writes() as two:
+            held = one.call_in_group(lambda: in_transaction(one, first))
+            assert entered.wait(30)
+            waiting = two.call_in_group(lambda: in_transaction(two, lambda uow: order.append("second in")))
+            time.sleep(0.3)  # the second process's group is waiting for the first's to end
+            assert order == ["first in"] and not waiting.done()
+            release.set()
+            held.result(30)
+            waiting.result(30)
+    finally:
+        release.set()
+        other.close()
+    assert order == ["first in", "first out", "second in"]

@@ -24,6 +24,9 @@ from onhand.domain.errors import TransientConflict
 BRIEF_LOCK_WAIT_MS = 100
 # How long a group's statement waits for a row lock on PostgreSQL (group_commit.py).
 GROUP_LOCK_WAIT_MS = 100
+# On PostgreSQL a group's transaction first takes this advisory lock, so the groups of all
+# server processes run one at a time (docs/architecture.md, "Group commit in the server").
+GROUP_LOCK_KEY = 0x6F6E68616E64  # "onhand"
 
 
 class SqlDatabase:
@@ -123,12 +126,15 @@ class SqlDatabase:
     def group_transaction(self) -> Iterator[Connection]:
         """One write transaction for a group of requests (adapters/db/group_commit.py), which
         opens a unit of work per request on it; this process's other writers wait their turn
-        on SQLite as for any write. A failure to begin or commit is a TransientConflict: nothing
-        of the group was committed, and each of its requests may be run again."""
+        on SQLite as for any write, and on PostgreSQL every other process's groups wait for it
+        (`GROUP_LOCK_KEY`). A failure to begin or commit is a TransientConflict: nothing of the
+        group was committed, and each of its requests may be run again."""
         try:
             with self._write_turn(True, None), self.engine.connect() as conn:
                 conn = conn.execution_options(**{WRITE_OPTION: True})
                 with conn.begin():
+                    if conn.dialect.name == "postgresql":
+                        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (GROUP_LOCK_KEY,))
                     set_local_lock_timeout(conn, GROUP_LOCK_WAIT_MS)
                     yield conn
         except DBAPIError as exc:

@@ -27,6 +27,8 @@ own; but a group holds the row locks of all its requests until it commits, so gr
 a hot row (the adjustment location's balance of a SKU) wait for each other whole and
 deadlock where single requests would not: two or four writers served 32 clients'
 adjustments at 29-31/s with a p99 of 3.6-4.4 s, one writer at 46/s (benchmarks/http.py).
+For the same reason the groups of several server processes take turns at the database: each
+group's transaction first takes one advisory lock (`SqlDatabase.group_transaction`).
 """
 
 from __future__ import annotations
