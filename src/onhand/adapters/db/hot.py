@@ -8,12 +8,12 @@ bind processors) and, per call, only converts the parameters, executes on the co
 DB-API cursor inside SQLAlchemy's transaction, and makes rows with the result processors
 of the columns that need one. The SQL is SQLAlchemy's, the same on SQLite and PostgreSQL.
 
-An `IN` list is rendered as SQLAlchemy renders it at execution, one form per length up to
-`MAX_EXPANDED` (an empty or longer list, and a long batch of `many`, go through SQLAlchemy);
-a list is run as one of the next length of 1, 2, 4, 8 or 16, its last value repeated (which
-`IN` and `NOT IN` do not see): 5 forms of a list, not 16, and of a statement with two lists
-25, not 256, each compiled when first met (and by a server's rehearsal before its first
-request: services/tools/rehearsal.py).
+An `IN` list of up to `MAX_EXPANDED` values is rendered as SQLAlchemy renders it at
+execution, run as one of length 1, 2, 4, 8 or 16, its last value repeated (which `IN` and
+`NOT IN` do not see): 5 forms of a list, not 16, and of a statement with two lists 25, not
+256, each compiled when first met (and by a server's rehearsal before its first request:
+services/tools/rehearsal.py). An empty or longer list, and a long batch of `many`, go
+through SQLAlchemy.
 Python-side column defaults and parameters computed when the statement runs (a bind's
 `callable_`) are not computed: a statement that would need one is refused.
 Errors are raised as SQLAlchemy's DBAPIError, so the unit of work translates them as it does
@@ -108,9 +108,7 @@ class _Form:
             if index >= 0:
                 flat = lists.get(key)
                 if flat is None:  # an IN list, made as long as the form's; of tuples for a tuple IN
-                    listed = given[key]
-                    listed = [*listed, *[listed[-1]] * (self.lengths[key] - len(listed))]
-                    flat = lists[key] = [v for value in listed for v in _each(value)]
+                    flat = lists[key] = [v for value in _pad(given[key], self.lengths[key]) for v in _each(value)]
                 value = flat[index]
             else:
                 value = given.get(key, fixed)
@@ -154,15 +152,16 @@ def _length(count: int) -> int:
     return 1 << (count - 1).bit_length()
 
 
+def _pad(values: Sequence[Any], length: int) -> list[Any]:
+    """An IN list's values made `length` long, its last value repeated."""
+    return [*values, *[values[-1]] * (length - len(values))]
+
+
 def _padded(given: Mapping[str, Any], lengths: Mapping[str, int]) -> Mapping[str, Any]:
-    """`given` with each IN list as long as `lengths` says, its last value repeated."""
+    """`given` with each IN list as long as `lengths` says."""
     if not lengths:
         return given
-    out = dict(given)
-    for key, length in lengths.items():
-        values = out[key]
-        out[key] = [*values, *[values[-1]] * (length - len(values))]
-    return out
+    return {**given, **{key: _pad(given[key], length) for key, length in lengths.items()}}
 
 
 def _each(value: Any) -> tuple[Any, ...]:
