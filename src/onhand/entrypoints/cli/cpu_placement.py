@@ -91,13 +91,12 @@ def pin_process(pid: int, core: int) -> None:
             continue
 
 
-def placing_supervisor(cores: tuple[int, ...], base: type[Any] | None = None) -> Callable[..., Any]:
-    """uvicorn's supervisor of server processes (`base`, default `Multiprocess`), placing each on
-    its core: at the start, then at every check it makes (twice a second), so a replaced process
-    is placed too and a thread a process started before it was placed is moved after it."""
-    from uvicorn.supervisors import Multiprocess
+def placing_supervisor(cores: tuple[int, ...], base: type[Any]) -> Callable[..., Any]:
+    """`base`, a uvicorn supervisor of server processes, placing each on its core: at the
+    start, then at every check it makes (twice a second), so a replaced process is placed too
+    and a thread a process started before it was placed is moved after it."""
 
-    class PlacingMultiprocess(base or Multiprocess):  # type: ignore[misc]
+    class PlacingMultiprocess(base):  # type: ignore[misc,valid-type]
         def init_processes(self) -> None:
             super().init_processes()
             self.place()

@@ -20,7 +20,13 @@ from onhand.entrypoints.cli.cpu_placement import OFF, CpuSpecError, allowed_core
 from onhand.entrypoints.cli.errors import PORT_IN_USE_EXIT_CODE, fail
 from onhand.entrypoints.cli.keys import print_new_key
 from onhand.entrypoints.cli.render import console
-from onhand.entrypoints.cli.server_processes import MAX_PROCESSES, SERVE_LOG_FORMAT, refuse_sqlite, run_processes
+from onhand.entrypoints.cli.server_processes import (
+    MAX_PROCESSES,
+    SERVE_LOG_FORMAT,
+    address_family,
+    refuse_sqlite,
+    run_processes,
+)
 from onhand.entrypoints.cli.session import Session, onhand, redact, session
 from onhand.entrypoints.cli.worker import NightlyJournals, worker_in_background
 
@@ -52,8 +58,7 @@ def server_cores(spec: str) -> tuple[int, ...]:
 def ensure_port_free(host: str, port: int) -> None:
     """Refuse (exit 8) before any work when another process listens on `port`, as uvicorn
     would only after the database is open and the demo loaded."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
+    with socket.socket(address_family(host), socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
         try:
             probe.bind((host, port))

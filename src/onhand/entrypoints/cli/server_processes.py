@@ -110,10 +110,15 @@ def run_processes(database_url: str, host: str, port: int, processes: int, *, co
             listening.close()
 
 
+def address_family(host: str) -> socket.AddressFamily:
+    """IPv6 for a host written with colons, as uvicorn binds it; else IPv4."""
+    return socket.AF_INET6 if ":" in host else socket.AF_INET
+
+
 def listening_sockets(host: str, port: int, count: int) -> list[socket.socket]:
     """`count` sockets bound to `host`:`port` (port 0: the one the first was given), each
     with SO_REUSEPORT, so that the kernel spreads new connections over them."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    family = address_family(host)
     sockets: list[socket.socket] = []
     try:
         for _ in range(count):
