@@ -13,8 +13,12 @@ Printed per phase: wall and CPU per operation, SQL statements per operation and 
 per statement (all of the process's CPU over the statements a `before_cursor_execute`
 listener counted), and the ratio to the raw `sqlite3` loop (`raw_loop.py`: a posting, two
 moves, two balance upserts per transaction) per CPU-second — the issue's yardstick
-(target for S1: ≥ 0.15). The load average is printed before and after.
-Checked afterwards: every order shipped in full, `verify` passes. Exit 1 if not.
+(target for S1: ≥ 0.15). On SQLite, then, the same statements run again by a bare
+`sqlite3` connection on a copy of the database as the phase found it (`same_writes.py`):
+what the phase's own writes and reads cost without Onhand, and Onhand's ratio to that.
+The load average is printed before and after.
+Checked afterwards: every order shipped in full, `verify` passes, each bare run left the
+copy holding exactly the rows Onhand's run left (so it was the same writes). Exit 1 if not.
 """
 
 from __future__ import annotations
@@ -25,10 +29,11 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import event
 
-from benchmarks import cli
+from benchmarks import cli, same_writes
 from benchmarks.cli import say
 from benchmarks.raw_loop import RawLoop, raw_loop
 from onhand import services
@@ -43,13 +48,17 @@ ITEMS = 20
 S1_TARGET = 0.15
 
 
-def _measure(onhand: Onhand, count: int, action: Callable[[int], None]) -> tuple[float, float, int]:
+def _measure(onhand: Onhand, count: int, action: Callable[[int], None], *,
+             counting: bool = True) -> tuple[float, float, int]:
+    """Wall and CPU seconds of `count` actions, and the statements they ran (when `counting`;
+    a recording counts them itself)."""
     statements = [0]
 
     def counted(*_args: object) -> None:
         statements[0] += 1
 
-    event.listen(onhand.engine, "before_cursor_execute", counted)
+    if counting:
+        event.listen(onhand.engine, "before_cursor_execute", counted)
     wall, cpu = time.perf_counter(), time.process_time()
     try:
         for n in range(count):
@@ -57,8 +66,40 @@ def _measure(onhand: Onhand, count: int, action: Callable[[int], None]) -> tuple
     finally:
         cpu = time.process_time() - cpu
         wall = time.perf_counter() - wall
-        event.remove(onhand.engine, "before_cursor_execute", counted)
+        if counting:
+            event.remove(onhand.engine, "before_cursor_execute", counted)
     return wall, cpu, statements[0]
+
+
+def _phase(onhand: Onhand, code: str, title: str, count: int, action: Callable[[int], None], raw: RawLoop,
+           target: float | None) -> bool:
+    """Run and print one phase; on SQLite record it and print its statements run bare too.
+    False if the bare run did not leave the rows Onhand did (then it was not the same writes)."""
+    if onhand.engine.dialect.name != "sqlite":
+        say(_line(code, title, count, _measure(onhand, count, action), raw, target))
+        return True
+    database = Path(str(onhand.engine.url.database))
+    copy = database.with_name(f"same-writes-{code}.db")
+    with same_writes.recording(onhand.engine, copy) as recorded:
+        wall, cpu, _uncounted = _measure(onhand, count, action, counting=False)
+    say(_line(code, title, count, (wall, cpu, recorded.statements), raw, target))
+    bare = same_writes.replay(recorded, database)
+    say(_bare_line(code, count, cpu, bare, raw, target))
+    for leftover in copy.parent.glob(f"{copy.name}*"):
+        leftover.unlink()
+    return bare.same_rows
+
+
+def _bare_line(code: str, count: int, cpu: float, bare: same_writes.Replay, raw: RawLoop,
+               target: float | None) -> str:
+    ratio = bare.cpu_s / cpu if cpu else 0.0
+    text = (f"{code} the same {bare.statements} statements and {bare.transactions} transactions run again by a "
+            f"bare sqlite3 connection on a copy: {bare.cpu_s / count * 1e3:.3f} ms CPU each "
+            f"({count / bare.cpu_s:,.0f} per CPU-second; their ratio to the raw loop "
+            f"{(count / bare.cpu_s) / raw.per_cpu_second:.3f}); Onhand's ratio to the same writes {ratio:.3f}")
+    if target is not None:
+        text += f" (target ≥ {target} read against the same writes: {'met' if ratio >= target else 'NOT MET'})"
+    return text + f"; the copy's rows afterwards: {'the same' if bare.same_rows else 'DIFFERENT'}"
 
 
 def _line(code: str, title: str, count: int, figures: tuple[float, float, int], raw: RawLoop,
@@ -99,8 +140,8 @@ def run(url: str, description: str, *, scale: float, seed: int, raw: RawLoop) ->
             shipped = services.shipping.ship_order(onhand, ShipOrder(order.reference))
             references.append(shipped.reference if shipped.status == "shipped" else "")
 
-        say(_line("S1", "one-line orders created + allocated + shipped, one call each",
-                  orders, _measure(onhand, orders, one_order), raw, S1_TARGET))
+        same = _phase(onhand, "S1", "one-line orders created + allocated + shipped, one call each",
+                      orders, one_order, raw, S1_TARGET)
         plain = [sku for n, sku in enumerate(skus) if n % 2 == 0]
         adjustments = max(10, round(ADJUSTMENTS * scale))
         picks = [rng.choice(plain) for _ in range(adjustments // 2)]
@@ -110,12 +151,12 @@ def run(url: str, description: str, *, scale: float, seed: int, raw: RawLoop) ->
                 location="WH", reason="found" if n % 2 == 0 else "lost",
                 lines=[StockLine(picks[n // 2], Decimal(1 if n % 2 == 0 else -1))]))
 
-        say(_line("S2", "adjustments +1 / −1 in turn", adjustments,
-                  _measure(onhand, adjustments, one_adjustment), raw, None))
+        same = _phase(onhand, "S2", "adjustments +1 / −1 in turn", adjustments, one_adjustment, raw, None) and same
         ok = all(references)
         report = services.integrity.verify(onhand)
-        say(f"checks: every order shipped {'ok' if ok else 'FAILED'}; verify {'ok' if report.ok else 'FAILED'}")
-        return ok and report.ok
+        say(f"checks: every order shipped {'ok' if ok else 'FAILED'}; verify {'ok' if report.ok else 'FAILED'}; "
+            f"the bare runs left Onhand's rows {'ok' if same else 'FAILED'}")
+        return ok and report.ok and same
     finally:
         onhand.close()
 

@@ -19,7 +19,12 @@ def test_the_single_request_benchmark_runs_at_a_tiny_scale_beside_the_raw_loop(
     assert count_lines(out, r"^raw sqlite3 loop .* per CPU-second") == 2, out
     assert count_lines(out, r"^S1 one-line orders .* statements each, \d+ µs CPU per statement; ratio") == 1, out
     assert count_lines(out, r"^S2 adjustments .* ratio to the raw loop per CPU-second [\d.]+$") == 1, out
-    assert count_lines(out, r"^checks: every order shipped ok; verify ok$") == 1, out
+    for code in ("S1", "S2"):  # each phase's statements run again without Onhand, leaving the same rows
+        assert count_lines(out, rf"^{code} the same \d+ statements and \d+ transactions run again by a bare "
+                                r"sqlite3 connection on a copy: [\d.]+ ms CPU each .* Onhand's ratio to the same "
+                                r"writes [\d.]+.*; the copy's rows afterwards: the same$") == 1, out
+    assert count_lines(
+        out, r"^checks: every order shipped ok; verify ok; the bare runs left Onhand's rows ok$") == 1, out
     assert_machine_reported(out)
 
 
