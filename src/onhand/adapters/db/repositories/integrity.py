@@ -37,6 +37,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.dialects import sqlite
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.sql.elements import ColumnElement
 
 from onhand.adapters.db.tables import balances, moves, reservations, sales_order_lines, sales_orders, shipment_lines
@@ -112,12 +113,14 @@ def _odd(column: Any, dialect: str) -> Any:
     return literal(0)
 
 
-@cache  # built once per dialect, not for every unit of work
-def _projection_differences(dialect: str) -> Any:
+@cache  # built once per dialect and form, not for every unit of work
+def _projection_differences(dialect: str, *, in_parts: bool = False) -> Any:
     """Each balance whose on hand may differ from the fold of the moves: the moves' sides and
-    the balance's on hand (negated) summed per key in one pass, in parts (`_sum_parts`), kept
-    where they do not cancel or the stored value is no integer. Returns the parts (fold − on
-    hand, the integer part) and the stored value; Python decides exactly (`projection_differences`)."""
+    the balance's on hand (negated) summed per key in one pass, kept where they do not
+    cancel or the stored value is no integer. Returns the sum as three parts (fold − on
+    hand, the integer part; `_sum_parts`, or the whole sum in the last) and the stored
+    value; Python decides exactly (`projection_differences`). On SQLite one SUM is exact
+    or stops with "integer overflow"; `in_parts` sums in parts, which never overflows."""
     lot_key = func.coalesce(moves.c.lot_id, 0)
     no_value = cast(null(), BigInteger)
     sides = union_all(
@@ -127,22 +130,32 @@ def _projection_differences(dialect: str) -> Any:
         select(balances.c.item_id, balances.c.location_id, balances.c.lot_key,
                -_stored_integer(balances.c.on_hand, dialect), _raw(balances.c.on_hand)),
     ).subquery()
-    if dialect == "postgresql":  # a sum of bigint is numeric there: exact as it is, and one sum is cheaper
-        total = func.sum(sides.c.quantity)
-        parts = [literal(0).label("d_0"), literal(0).label("d_1"), total.label("d_2")]
-        differ = total != 0
-    else:
+    if in_parts:
         parts = _sum_parts(sides.c.quantity, "d")
         differ = not_(_is_zero([part.element for part in parts]))
+    else:  # PostgreSQL sums bigint as numeric: exact as it is; and one sum is cheaper than three
+        total = type_coerce(func.sum(sides.c.quantity), BigInteger)
+        parts = [literal(0).label("d_0"), literal(0).label("d_1"), total.label("d_2")]
+        differ = total != 0
     if dialect == "sqlite":  # a stored value that is no integer is always Python's to judge
         differ = or_(differ, func.typeof(func.max(sides.c.stored)).not_in(("integer", "null")))
-    return (
+    return _constants_inline(
         select(sides.c.item_id, sides.c.location_id, sides.c.lot_key, *parts,
                func.max(sides.c.stored).label("stored"))
         .group_by(sides.c.item_id, sides.c.location_id, sides.c.lot_key)
         .having(differ)
-        .order_by(sides.c.item_id, sides.c.location_id, sides.c.lot_key)
+        .order_by(sides.c.item_id, sides.c.location_id, sides.c.lot_key),
+        dialect,
     )
+
+
+def _constants_inline(query: Any, dialect: str) -> Any:
+    """On SQLite, `query` with its constants (the parts' divisors, the lot key's default)
+    written into the SQL instead of bound: the fold of 2.7 million rows at a million moves
+    took 2.35 s with them bound and 1.7 s with them written (measured on the same file)."""
+    if dialect != "sqlite":
+        return query
+    return text(str(query.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True})))
 
 
 @cache
@@ -227,12 +240,23 @@ class IntegrityRepository:
         """(key, on hand folded from the moves, on hand stored) of each balance where the two
         differ, exactly, by key; a fold with no balance row is stored as 0, and so is a row
         with no moves. Only the differences reach Python: memory does not grow with the ledger."""
-        for r in self._conn.execute(_projection_differences(self._dialect)):
+        for r in self._folded():
             stored = r.stored
             folded = (_joined(r, "d") or Decimal(0)) + (Decimal(stored) / _SCALE if isinstance(stored, int) else 0)
             actual = _quantity(stored)
             if folded != actual:
                 yield (int(r.item_id), int(r.location_id), int(r.lot_key)), folded, actual
+
+    def _folded(self) -> Iterable[Any]:
+        if self._dialect != "sqlite":
+            return self._conn.execute(_projection_differences(self._dialect))
+        try:  # only the differences, so a list; the parts' query cannot stop halfway
+            return self._conn.execute(_projection_differences(self._dialect)).all()
+        except OperationalError as exc:
+            if "integer overflow" not in str(exc.orig):
+                raise
+        # Some key's moves sum past 64 bits (SQLite's SUM stopped): summed again in parts.
+        return self._conn.execute(_projection_differences(self._dialect, in_parts=True))
 
     def below_zero(self, location_ids: Iterable[int], others: Iterable[int]) -> Iterator[tuple[BalanceKey, Decimal]]:
         """(key, on hand) of each balance below zero at `location_ids`, by key; `others` are
