@@ -1,8 +1,10 @@
 from decimal import Decimal
 
-from sqlalchemy import text
+import pytest
+from sqlalchemy import event, text
 
 from onhand import services
+from onhand.adapters.db.repositories import integrity
 from tests.integration.helpers import add_item, add_place, adjust, level
 
 
@@ -77,3 +79,30 @@ def test_verify_lists_negative_balances_at_guarded_places_only(onhand):
     assert [(n.location, n.actual) for n in report.negative_balances] == [("NY", -3)]
     assert {(m.location, m.expected, m.actual) for m in report.projection_mismatches} == {("NY", 5, -3),
                                                                                          ("LA", 5, -3)}
+
+
+def test_the_fold_has_more_memory_on_postgresql_for_its_own_transaction_only(onhand):
+    if onhand.engine.dialect.name != "postgresql":
+        pytest.skip("work_mem is PostgreSQL's")
+    add_item(onhand, "W-1")
+    add_place(onhand, "NY")
+    adjust(onhand, "NY", "W-1", 5)
+    seen = []
+
+    def after(conn, _cursor, statement, *_args):
+        if "sum(" in statement:  # the fold: what it may use, as it runs
+            seen.append(conn.exec_driver_sql("SHOW work_mem").scalar())
+
+    with onhand.engine.connect() as conn:
+        default = conn.exec_driver_sql("SHOW work_mem").scalar()
+    event.listen(onhand.engine, "after_cursor_execute", after)
+    try:
+        assert services.integrity.verify(onhand).ok
+        assert services.integrity.rebuild(onhand).ok
+    finally:
+        event.remove(onhand.engine, "after_cursor_execute", after)
+
+    assert seen and set(seen) == {integrity.FOLD_WORK_MEM}
+    for _ in range(3):  # every pooled connection: as before
+        with onhand.engine.connect() as conn:
+            assert conn.exec_driver_sql("SHOW work_mem").scalar() == default

@@ -46,6 +46,7 @@ from onhand.domain.ledger.postings import BalanceKey
 from onhand.domain.quantities import MAX_DECIMALS, MAX_TOTAL_QUANTITY
 
 _SCALE = 10**MAX_DECIMALS
+FOLD_WORK_MEM = "32MB"  # PostgreSQL's memory a sort or hash of the fold may take before it spills
 _PARTS = (10**12, 10**6, 1)  # q = Σ part_i × (q / part_i mod 10^6), signs kept (truncating division)
 _LIMIT = int(MAX_TOTAL_QUANTITY) * _SCALE
 
@@ -248,6 +249,10 @@ class IntegrityRepository:
                 yield (int(r.item_id), int(r.location_id), int(r.lot_key)), folded, actual
 
     def _folded(self) -> Iterable[Any]:
+        if self._dialect == "postgresql":
+            # PostgreSQL's default 4 MB of memory a sort or hash spills the fold of a million
+            # moves to disk (1.9 s); with 32 MB, for this transaction only, it takes 1.5 s.
+            self._conn.exec_driver_sql(f"SET LOCAL work_mem = '{FOLD_WORK_MEM}'")
         if self._dialect != "sqlite":
             return self._conn.execute(_projection_differences(self._dialect))
         try:  # only the differences, so a list; the parts' query cannot stop halfway
