@@ -6,8 +6,8 @@ its order, line, reservation, posting, moves, balances, values, cost layers, shi
 audit records and feed events. To tell Onhand's own time from the database's, a phase's
 statements are recorded as they reach the driver, with their parameters, and run again in
 the same order and the same transactions, by one bare connection per connection Onhand
-used (Onhand's pragmas, its exact-sum aggregate), on a copy of the database taken when the
-phase began. What that costs is what exactly those writes and reads cost without Onhand,
+used (set up as Onhand sets up its own: `configure_sqlite_connection`), on a copy of the
+database taken when the phase began. What that costs is what exactly those writes and reads cost without Onhand,
 this minute. SQLite only: a PostgreSQL phase has nothing to replay against here.
 """
 
@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import Engine, event
 
-from onhand.adapters.db.sums import SQLITE_NAME, SqliteExactSum
+from onhand.adapters.db.engine import configure_sqlite_connection
 
 _COMMIT = "COMMIT"
 _ROLLBACK = "ROLLBACK"
@@ -84,11 +84,8 @@ def recording(engine: Engine, copy: Path) -> Iterator[Recording]:
 
 
 def _bare(path: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(path, isolation_level=None)  # transactions as recorded, nothing implicit
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")
-    db.execute("PRAGMA foreign_keys=ON")
-    db.create_aggregate(SQLITE_NAME, 1, SqliteExactSum)
+    db = sqlite3.connect(path)
+    configure_sqlite_connection(db, "NORMAL")  # Onhand's own set-up: transactions only as recorded
     return db
 
 

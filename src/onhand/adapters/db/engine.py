@@ -79,17 +79,7 @@ def _sqlite_engine(url: str, database: str | None, synchronous: SqliteSynchronou
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # Let SQLAlchemy's "begin" event decide how transactions start.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA synchronous={synchronous}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute(f"PRAGMA threads={SQLITE_SORT_THREADS}")
-        cursor.close()
-        # SUM that does not stop at 64 bits (adapters/db/sums.py).
-        dbapi_connection.create_aggregate(SQLITE_NAME, 1, SqliteExactSum)
+        configure_sqlite_connection(dbapi_connection, synchronous)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
@@ -97,6 +87,21 @@ def _sqlite_engine(url: str, database: str | None, synchronous: SqliteSynchronou
         run_sql(connection, "BEGIN IMMEDIATE" if connection.get_execution_options().get(WRITE_OPTION) else "BEGIN")
 
     return engine
+
+
+def configure_sqlite_connection(dbapi_connection: Any, synchronous: SqliteSynchronous) -> None:
+    """What every SQLite connection of Onhand's is set up with: transactions begun only when
+    asked (SQLAlchemy's "begin" event decides how), its pragmas, the exact SUM."""
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA synchronous={synchronous}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA threads={SQLITE_SORT_THREADS}")
+    cursor.close()
+    # SUM that does not stop at 64 bits (adapters/db/sums.py).
+    dbapi_connection.create_aggregate(SQLITE_NAME, 1, SqliteExactSum)
 
 
 @contextmanager
