@@ -337,11 +337,16 @@ def test_on_postgresql_a_group_waits_briefly_for_a_row_lock_and_its_request_trie
     assert services.integrity.verify(onhand).ok
 
 
+# A write that changes no row: a group's statement that takes its turn (group_turn.py).
+WRITE_NOTHING = "UPDATE company SET name = name WHERE 1 = 0"
+
+
 def test_on_postgresql_the_groups_of_two_processes_take_turns_at_the_database(onhand, database_url):
     """Each server process has its own group writer; their groups, each several postings in one
     transaction, locked the same rows in different orders and deadlocked (docs/architecture.md,
-    "Group commit in the server"). A group's transaction first takes the database's group lock,
-    so two processes' groups run one after the other, as SQLite's one writer has them."""
+    "Group commit in the server"). A group takes the database's group turn at its first statement
+    that locks or writes, so two processes' groups write one after the other, as SQLite's one
+    writer has them; what a group reads before runs beside the other's."""
     from onhand.bootstrap import open_onhand
 
     if onhand.engine.dialect.name != "postgresql":
@@ -352,22 +357,146 @@ def test_on_postgresql_the_groups_of_two_processes_take_turns_at_the_database(on
     order: list[str] = []
 
     def first(uow) -> None:
+        uow.connection.exec_driver_sql(WRITE_NOTHING)
         order.append("first in")
         entered.set()
         release.wait(30)
         order.append("first out")
 
+    def second(uow) -> None:
+        uow.connection.execute(select(func.count()).select_from(postings)).scalar()
+        order.append("second read")
+        uow.connection.exec_driver_sql(WRITE_NOTHING)
+        order.append("second wrote")
+
     try:
         with onhand.grouping_writes() as one, other.grouping_writes() as two:
             held = one.call_in_group(lambda: in_transaction(one, first))
             assert entered.wait(30)
-            waiting = two.call_in_group(lambda: in_transaction(two, lambda uow: order.append("second in")))
+            reading = two.call_in_group(lambda: in_transaction(two, lambda uow: "only read"))
+            assert reading.result(10) == "only read"  # a group that only reads needs no turn
+            waiting = two.call_in_group(lambda: in_transaction(two, second))
             time.sleep(0.3)  # the second process's group is waiting for the first's to end
-            assert order == ["first in"] and not waiting.done()
+            assert order == ["first in", "second read"] and not waiting.done()
             release.set()
             held.result(30)
             waiting.result(30)
     finally:
         release.set()
         other.close()
-    assert order == ["first in", "first out", "second in"]
+    assert order == ["first in", "second read", "first out", "second wrote"]
+
+
+def written(uow: Any, name: str) -> str:
+    uow.connection.exec_driver_sql(WRITE_NOTHING)
+    return name
+
+
+def test_on_postgresql_a_group_lets_go_of_its_turn_before_its_commit(onhand, database_url):
+    """The next group, another process's, runs while this one's COMMIT is written to disk: the
+    group that commits waits for no lock any more, so the two cannot hold each other."""
+    from onhand.bootstrap import open_onhand
+
+    if onhand.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+    other = open_onhand(database_url)  # a second server process
+    committing = threading.Event()
+    go_on = threading.Event()
+
+    def hold_the_commit(conn: Any) -> None:  # before the first group's COMMIT reaches the database
+        if threading.current_thread().name.startswith("onhand-writer") and not committing.is_set():
+            committing.set()
+            go_on.wait(30)
+
+    event.listen(onhand.engine, "commit", hold_the_commit)
+    try:
+        with onhand.grouping_writes() as one, other.grouping_writes() as two:
+            held = one.call_in_group(lambda: in_transaction(one, lambda uow: written(uow, "first")))
+            assert committing.wait(30)
+            second = two.call_in_group(lambda: in_transaction(two, lambda uow: written(uow, "second")))
+            assert second.result(10) == "second" and not held.done()
+            go_on.set()
+            assert held.result(30) == "first"
+    finally:
+        go_on.set()
+        event.remove(onhand.engine, "commit", hold_the_commit)
+        other.close()
+
+
+def advisory_locks(onhand, pid: int) -> int:
+    """Advisory locks the database session `pid` holds (a group's turn, if it kept it)."""
+    with onhand.engine.connect() as conn:
+        return conn.exec_driver_sql(
+            f"SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = {int(pid)}").scalar()
+
+
+def test_on_postgresql_a_group_that_fails_lets_go_of_its_turn(onhand):
+    """The turn is a session's lock, which a rollback keeps: a group that fails lets go of it, or
+    closes its connection (lost), so no pooled connection keeps every other group waiting."""
+    from onhand.adapters.db.database import SqlDatabase
+    from onhand.adapters.db.group_turn import GROUP_LOCK_KEY
+
+    if onhand.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+    database = SqlDatabase(onhand.engine)
+    with pytest.raises(ValueError), database.group_transaction() as conn:
+        pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        assert advisory_locks(onhand, pid) == 1
+        raise ValueError("a bug in the group")
+    assert advisory_locks(onhand, pid) == 0  # its connection, back in the pool, keeps no turn
+
+    with pytest.raises(TransientConflict), database.group_transaction() as conn:
+        pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        with onhand.engine.connect() as killer:
+            killer.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
+        conn.exec_driver_sql("SELECT 1")  # the connection is lost mid-group
+    with onhand.engine.connect() as conn:
+        assert conn.exec_driver_sql(f"SELECT pg_try_advisory_lock({GROUP_LOCK_KEY})").scalar()
+        conn.exec_driver_sql(f"SELECT pg_advisory_unlock({GROUP_LOCK_KEY})")
+    with onhand.grouping_writes() as grouped:
+        adjust_ok = grouped.call_in_group(lambda: in_transaction(grouped, lambda uow: "after")).result(30)
+    assert adjust_ok == "after"
+
+
+def test_on_postgresql_a_group_keeps_its_turn_through_a_rollback_to_a_savepoint(onhand):
+    """A group taking its turn lazily takes it inside a request's savepoint: a transaction's lock
+    would go with that savepoint's rollback, a session's stays; and the group's lock timeout,
+    set outside, is what the rollback restores."""
+    from onhand.adapters.db.database import GROUP_LOCK_WAIT_MS, SqlDatabase
+
+    if onhand.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+    database = SqlDatabase(onhand.engine)
+    with database.group_transaction(turn_at_once=False) as conn:
+        pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        conn.execute(select(func.count()).select_from(postings)).scalar()
+        assert advisory_locks(onhand, pid) == 0  # reads take no turn
+        conn.exec_driver_sql("SAVEPOINT request")
+        conn.exec_driver_sql(WRITE_NOTHING)
+        assert advisory_locks(onhand, pid) == 1
+        conn.exec_driver_sql("ROLLBACK TO SAVEPOINT request")
+        assert advisory_locks(onhand, pid) == 1
+        assert conn.exec_driver_sql("SHOW lock_timeout").scalar() == f"{GROUP_LOCK_WAIT_MS}ms"
+    assert advisory_locks(onhand, pid) == 0
+
+
+@pytest.mark.parametrize(("statement", "takes_the_turn"), [
+    ("SELECT balances.on_hand FROM balances WHERE balances.item_id = %(item_id)s", False),
+    ("SELECT on_hand FROM balances WHERE item_id = %s FOR UPDATE", True),
+    ("SELECT cost_pools.id FROM cost_pools FOR NO KEY UPDATE OF cost_pools", True),
+    ("SELECT items.id FROM items WHERE items.id = %s FOR KEY SHARE", True),
+    ("SELECT pg_try_advisory_xact_lock(%s, %s)", True),
+    ("  insert INTO postings (kind) VALUES (%s)", True),
+    ("UPDATE balances SET on_hand = on_hand + %s", True),
+    ("DELETE FROM reservations WHERE id = %s", True),
+    ("WITH moved AS (UPDATE balances SET reserved = 0 RETURNING id) SELECT id FROM moved", True),
+    ("SAVEPOINT onhand_request", False),
+    ("RELEASE SAVEPOINT onhand_request", False),
+    ("ROLLBACK TO SAVEPOINT onhand_request", False),
+    ("SET LOCAL lock_timeout = '100ms'", False),
+    ("SHOW lock_timeout", False),
+])
+def test_a_group_takes_its_turn_at_its_first_statement_that_locks_or_writes(statement, takes_the_turn):
+    from onhand.adapters.db.group_turn import locks
+
+    assert locks(statement) is takes_the_turn

@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError
 
 from onhand.adapters.db.engine import SQLITE_BUSY_TIMEOUT_MS, WRITE_OPTION, lock_wait, set_local_lock_timeout
 from onhand.adapters.db.feed_signals import FeedSignals
+from onhand.adapters.db.group_turn import GroupTurn
 from onhand.adapters.db.read_turns import ReadTurns
 from onhand.adapters.db.repositories.places import LocationCache
 from onhand.adapters.db.transient import as_transient, is_retryable
@@ -24,9 +25,6 @@ from onhand.domain.errors import TransientConflict
 BRIEF_LOCK_WAIT_MS = 100
 # How long a group's statement waits for a row lock on PostgreSQL (group_commit.py).
 GROUP_LOCK_WAIT_MS = 100
-# On PostgreSQL a group's transaction first takes this advisory lock, so the groups of all
-# server processes run one at a time (docs/architecture.md, "Group commit in the server").
-GROUP_LOCK_KEY = 0x6F6E68616E64  # "onhand"
 
 
 class SqlDatabase:
@@ -123,20 +121,31 @@ class SqlDatabase:
             self._writer.release()
 
     @contextmanager
-    def group_transaction(self) -> Iterator[Connection]:
+    def group_transaction(self, *, turn_at_once: bool = True) -> Iterator[Connection]:
         """One write transaction for a group of requests (adapters/db/group_commit.py), which
         opens a unit of work per request on it; this process's other writers wait their turn
-        on SQLite as for any write, and on PostgreSQL every other process's groups wait for it
-        (`GROUP_LOCK_KEY`). A failure to begin or commit is a TransientConflict: nothing of the
-        group was committed, and each of its requests may be run again."""
+        on SQLite as for any write, and on PostgreSQL every other process's groups wait for
+        its turn (group_turn.py), taken at once or, not `turn_at_once`, at its first statement
+        that locks or writes. A failure to begin or commit is a TransientConflict: nothing of
+        the group was committed, and each of its requests may be run again."""
         try:
             with self._write_turn(True, None), self.engine.connect() as conn:
                 conn = conn.execution_options(**{WRITE_OPTION: True})
-                with conn.begin():
-                    if conn.dialect.name == "postgresql":
-                        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (GROUP_LOCK_KEY,))
-                    set_local_lock_timeout(conn, GROUP_LOCK_WAIT_MS)
-                    yield conn
+                turn = GroupTurn(conn, GROUP_LOCK_WAIT_MS) if conn.dialect.name == "postgresql" else None
+                try:
+                    with conn.begin():
+                        if turn is not None and turn_at_once:
+                            turn.take()  # with the lock timeout
+                        else:
+                            set_local_lock_timeout(conn, GROUP_LOCK_WAIT_MS)
+                            if turn is not None:
+                                turn.when_locking()
+                        yield conn
+                        if turn is not None:
+                            turn.let_go()
+                finally:
+                    if turn is not None:
+                        turn.close()
         except DBAPIError as exc:
             raise as_transient(exc) from exc
 

@@ -27,8 +27,8 @@ own; but a group holds the row locks of all its requests until it commits, so gr
 a hot row (the adjustment location's balance of a SKU) wait for each other whole and
 deadlock where single requests would not: two or four writers served 32 clients'
 adjustments at 29-31/s with a p99 of 3.6-4.4 s, one writer at 46/s (benchmarks/http.py).
-For the same reason the groups of several server processes take turns at the database: each
-group's transaction first takes one advisory lock (`SqlDatabase.group_transaction`).
+For the same reason the groups of several server processes take turns at the database, from
+their first statement that locks or writes (group_turn.py).
 """
 
 from __future__ import annotations
@@ -214,9 +214,15 @@ class GroupWriter:
         if not group:
             return
         locations = GroupLocationCache(self._database.locations)
+        kinds: dict[Hashable, list[int]] = {}
+        for index, request in enumerate(group):
+            if request.together is not None:
+                kinds.setdefault(request.together.kind, []).append(index)
+        # Calls run together plan their writes from what they read: the turn first (group_turn.py).
+        at_once = any(len(joint) > 1 for joint in kinds.values())
         try:
-            with self._database.group_transaction() as conn:
-                outcomes = self._each(conn, locations, group)
+            with self._database.group_transaction(turn_at_once=at_once) as conn:
+                outcomes = self._each(conn, locations, group, kinds)
         except TransientConflict as exc:
             reason = str(exc)
             for request in group:  # each its own error: callers raise them in their own threads
@@ -233,12 +239,10 @@ class GroupWriter:
             else:
                 request.future.set_exception(value)
 
-    def _each(self, conn: Connection, locations: GroupLocationCache, group: list[_Request]) -> list[Outcome]:
-        """Each request's outcome: in turn, those of a kind together where the first of them was."""
-        kinds: dict[Hashable, list[int]] = {}
-        for index, request in enumerate(group):
-            if request.together is not None:
-                kinds.setdefault(request.together.kind, []).append(index)
+    def _each(self, conn: Connection, locations: GroupLocationCache, group: list[_Request],
+              kinds: dict[Hashable, list[int]]) -> list[Outcome]:
+        """Each request's outcome: in turn, those of a kind together (`kinds`: their places in the
+        group) where the first of them was."""
         outcomes: dict[int, Outcome] = {}
         for index, request in enumerate(group):
             if index in outcomes:

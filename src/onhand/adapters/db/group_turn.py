@@ -1,0 +1,100 @@
+"""The turn that the groups of all server processes take at a PostgreSQL database.
+
+Groups that lock rows run one at a time, across processes, as SQLite's one writer has them:
+two groups each running several postings one after the other take the same balance rows and
+valuation locks in different orders, and deadlocked over and over (docs/architecture.md,
+"Group commit in the server"). The turn is an advisory lock, `GROUP_LOCK_KEY`, held by the
+session, not the transaction, because:
+
+- a group takes it **at its first statement that locks or writes**, often inside a request's
+  savepoint, whose rollback would let go of a transaction's lock (advisory ones too). Until
+  then a group only reads, and reads take no row lock, so a group waiting for the turn holds
+  nothing another waits for. The reads, and the Python around them (parsing, checking,
+  building an order), run beside the other process's group; only locking statements wait;
+- a group **lets go of it before its COMMIT**: the next group runs while this one's commit is
+  written to disk, and cannot deadlock with it (a committing transaction waits for no lock);
+- a group that fails lets go of it after its rollback, or its connection is closed: a pooled
+  connection must not keep it.
+
+A group whose calls are run together (`Together`: several adjustments of one key, planned
+set-wise from what they read) takes the turn at its start: what it read before the turn
+would be stale by the time it writes, its guarded writes would fail, and each of its calls
+would be run again alone.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, event
+from sqlalchemy.exc import DBAPIError
+
+from onhand.adapters.db.hot import run_sql
+
+GROUP_LOCK_KEY = 0x6F6E68616E64  # "onhand"
+# Waited for without the group's lock timeout (set around it, for a savepoint's rollback to
+# restore), since every group takes its turn.
+_TAKE = (f"SET LOCAL lock_timeout = 0; SELECT pg_advisory_lock({GROUP_LOCK_KEY}); "
+         "SET LOCAL lock_timeout = '{wait}ms'")
+_LET_GO = f"SELECT pg_advisory_unlock({GROUP_LOCK_KEY})"
+# Statements a group runs without its turn: plain reads and the transaction's own bookkeeping.
+_FREE = ("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "SET", "SHOW")
+_LOCKING = (" FOR UPDATE", " FOR NO KEY UPDATE", " FOR SHARE", " FOR KEY SHARE", "advisory")
+
+
+class GroupTurn:
+    """One group's turn on its connection (PostgreSQL), taken at once (`take`) or at its first
+    locking statement (`when_locking`), let go of by `let_go` or `close`."""
+
+    def __init__(self, conn: Connection, lock_wait_ms: int) -> None:
+        self._conn = conn
+        self._take = _TAKE.format(wait=int(lock_wait_ms))
+        self.held = False
+
+    def take(self) -> None:
+        if self.held:
+            return
+        self.held = True  # first: the statement below passes the statement hook too
+        try:
+            run_sql(self._conn, self._take)
+        except BaseException:
+            self.held = False
+            raise
+
+    def when_locking(self) -> None:
+        """Take the turn just before the group's first statement that locks or writes."""
+        event.listen(self._conn, "before_cursor_execute", self._before_statement)
+
+    def _before_statement(self, conn: Connection, cursor: object, statement: str, *args: object) -> None:
+        if not self.held and locks(statement):
+            self.take()
+
+    def let_go(self) -> None:
+        """Before the group's COMMIT, its statements done."""
+        if self.held:
+            run_sql(self._conn, _LET_GO)
+            self.held = False
+
+    def close(self) -> None:
+        """After the group's transaction ended, however: no connection back in the pool keeps
+        the turn (a lost connection's session has ended, and its lock with it)."""
+        if self.held and not self._conn.invalidated:
+            try:
+                run_sql(self._conn, _LET_GO)
+            except DBAPIError:
+                self._conn.invalidate()
+        self.held = False
+
+
+_seen: dict[str, bool] = {}
+
+
+def locks(statement: str) -> bool:
+    """Whether a statement may lock a row (or write one): anything but a plain read and the
+    transaction's own bookkeeping. Statements are few and fixed, so the answer is kept."""
+    known = _seen.get(statement)
+    if known is None:
+        head = statement.lstrip()[:10].upper()
+        known = not head.startswith(_FREE) or (
+            head.startswith("SELECT") and any(word in statement for word in _LOCKING))
+        if len(_seen) < 10_000:  # statements of fixed text; a bound all the same
+            _seen[statement] = known
+    return known
