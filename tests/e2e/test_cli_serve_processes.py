@@ -250,3 +250,68 @@ def test_connections_made_at_once_are_spread_over_the_server_processes(database_
         stop_process(process)
     counts = sorted(holders.count(pid) for pid in set(holders))  # (the children: 2 serving, a resource tracker)
     assert len(counts) == 2 and counts[0] >= 4, counts  # all 32 on one: the kernel could not spread them
+
+
+@needs_postgres
+@on_postgres
+@pytest.mark.usefixtures("api_stocked")
+def test_two_server_processes_racing_writes_on_one_items_stock_neither_lose_nor_oversell(
+    database_url, onhand, api_keys, tmp_path
+):
+    """Both processes' groups take their turn at the database only from their first statement
+    that locks (adapters/db/group_turn.py): clients of both race adjustments (one key's, run
+    together) and allocated orders (each alone) on the same 10 TEA-1 at NY."""
+    clients, rounds = 16, 6
+    port = free_port()
+    process = start_serving(database_url, port, tmp_path / "serve.log")
+    problems: list[str] = []
+    found: list[int] = []
+    lost: list[int] = []
+    allocated: list[int] = []
+    barrier = threading.Barrier(clients)
+
+    def client_run(number: int) -> None:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60,
+                          headers={"Authorization": f"Bearer {api_keys.operator}"}) as client:
+            barrier.wait()
+            for round_ in range(rounds):
+                kind = (number + round_) % 3
+                if kind == 2:
+                    answer = client.post("/api/v1/orders", json={
+                        "reference": f"SO-{number}-{round_}", "allocate": True,
+                        "lines": [{"sku": "TEA-1", "quantity": "1"}]})
+                    if answer.status_code != 201 or answer.json()["status"] not in ("allocated", "backordered"):
+                        problems.append(f"order: {answer.status_code} {answer.text}")
+                    elif answer.json()["status"] == "allocated":
+                        allocated.append(1)
+                    continue
+                quantity = 1 if kind == 0 else -2
+                answer = client.post("/api/v1/adjustments", json={
+                    "location": "NY", "reason": "found" if quantity > 0 else "lost",
+                    "lines": [{"sku": "TEA-1", "quantity": str(quantity)}]})
+                if answer.status_code == 201:
+                    (found if quantity > 0 else lost).append(1)
+                elif quantity > 0 or answer.json().get("error", {}).get("code") != "insufficient_stock":
+                    problems.append(f"adjustment {quantity}: {answer.status_code} {answer.text}")
+
+    try:
+        threads = [threading.Thread(target=client_run, args=(n,)) for n in range(clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=180)
+    finally:
+        stop_process(process)
+
+    assert problems == []
+    assert len(found) == clients * rounds // 3  # every addition was kept
+    levels = services.stock.stock_levels(onhand, sku="TEA-1", location="NY").levels
+    on_hand = sum((level.on_hand for level in levels), 0)
+    reserved = sum((level.reserved for level in levels), 0)
+    assert on_hand == 10 + len(found) - 2 * len(lost)
+    # A loss gives back promises it leaves unkept, stock found serves backorders: what is
+    # reserved is what the orders allocated now hold, and never more than is on hand.
+    orders = services.sales_orders.list_orders(onhand, limit=100)
+    assert len(orders) == clients * rounds // 3 and allocated
+    assert reserved == sum(order.status == "allocated" for order in orders) <= on_hand
+    assert services.integrity.verify(onhand).ok
