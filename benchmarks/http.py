@@ -22,8 +22,9 @@ process kept on one core (its group commit at the default window). Timed: each
 answer (p50, p95, p99), the throughput from the first request to the last answer, and the
 CPU per request of the server (how it was counted is printed: this process's, or summed
 over the server's processes) and of the clients' (the steadiest figures on a shared
-machine). The clients run in a process of their own (`http_clients.py`), as real ones do.
-Every answer to a write must be a 201.
+machine), and the whole machine's CPU, busy share and per request (PostgreSQL's backends
+included: on two cores they share, the cores may be the limit). The clients run in a
+process of their own (`http_clients.py`), as real ones do. Every answer to a write must be a 201.
 Checks, untimed: the stock report's on hand equals what H1 posted; every order answered
 201 is allocated and the reserved quantities equal what those orders took (nothing
 oversold); `verify` passes.
@@ -47,6 +48,7 @@ from decimal import Decimal
 
 from benchmarks import http_clients, http_servers
 from benchmarks.cli import add_run_options, check_scale, run_on_each_database, say
+from benchmarks.machine import machine_cpu_line, machine_cpu_seconds
 from benchmarks.raw_loop import raw_loop
 from benchmarks.timing import percentile
 from onhand import services
@@ -135,9 +137,9 @@ def reads(secret: str, count: int, rng: random.Random) -> list:
 def timed(server: http_servers.Server, workload: str, noun: str, mode: Mode, plan: list,
           expected: int = 201) -> list[int]:
     """Send `plan` from CLIENTS clients, print the workload's line; each answer's status."""
-    cpu = server.cpu_seconds()
+    cpu, machine_before = server.cpu_seconds(), machine_cpu_seconds()
     result = http_clients.run(server.url, CLIENTS, plan)
-    cpu = server.cpu_seconds() - cpu
+    cpu, machine_after = server.cpu_seconds() - cpu, machine_cpu_seconds()
     count = len(plan)
     seconds = result["last_answer"] - result["began"]
     times = [ms for ms, _status in result["answers"]]
@@ -148,7 +150,8 @@ def timed(server: http_servers.Server, workload: str, noun: str, mode: Mode, pla
         f"p50 {percentile(times, 0.5):.1f} ms, p95 {percentile(times, 0.95):.1f} ms, "
         f"p99 {percentile(times, 0.99):.1f} ms; {server_errors} 5xx, {unexpected} not {expected}; "
         f"CPU per request {cpu / count * 1000:.2f} ms in the server ({server.counted}), "
-        f"{result['cpu_seconds'] / count * 1000:.2f} ms in the clients' process")
+        f"{result['cpu_seconds'] / count * 1000:.2f} ms in the clients' process; "
+        f"{machine_cpu_line(machine_before, machine_after, count)}")
     return statuses
 
 

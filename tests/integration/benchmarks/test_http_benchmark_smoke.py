@@ -26,6 +26,9 @@ def test_the_http_benchmark_runs_tiny_both_ways_and_the_books_agree(capsys) -> N
     assert "H3 group commit (2 ms window): 32 stock reads" in out
     assert out.count("0 5xx, 0 not 200; CPU per request") == 2
     assert "0 5xx, 0 not 201; CPU per request" in out and "(this process's CPU: the server's threads)" in out
+    busy = re.findall(r"; the machine's CPU (\d+)% busy, [\d.]+ ms per request \(every process's: the database "
+                      r"server's too\)$", out, re.MULTILINE)
+    assert len(busy) == 6 and all(0 <= int(share) <= 100 for share in busy), out
     assert CHECKS in out
 
 
