@@ -212,3 +212,30 @@ def test_calls_run_together_that_raise_fail_each_and_the_group_goes_on(stocked):
         assert isinstance(plain.result(WAIT_S), int)
 
     assert level(stocked, "TEA", "NY")[0] == 111
+
+
+@pytest.mark.parametrize("turn_first", [True, False])
+def test_on_postgresql_calls_run_together_take_the_turn_first_only_when_their_kind_says_so(stocked, turn_first):
+    """Calls whose `run_all` fares badly on reads made before the database's turn (adjustments)
+    take it at their group's start; the others at their first statement that locks
+    (adapters/db/group_turn.py)."""
+    if stocked.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time: no turn between processes")
+    seen: list[int] = []
+
+    def turns_held(uow: Any) -> int:  # (a statement naming advisory locks would take the turn itself)
+        return uow.connection.exec_driver_sql(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advis' || 'ory' AND pid = pg_backend_pid()").scalar()
+
+    def run_all(items):
+        seen.append(services.context.in_transaction(grouped, turns_held))  # before any write
+        adjust(grouped, "NY", "TEA", 1)
+        seen.append(services.context.in_transaction(grouped, turns_held))
+        return [(True, item) for item in items]
+
+    with stocked.grouping_writes() as grouped:
+        calls = queued_behind_a_held_writer(grouped, lambda: [
+            grouped.call_in_group(lambda: None, Together("tea", n, run_all, turn_first)) for n in (1, 2)])
+        assert [call.result(WAIT_S) for call in calls] == [1, 2]
+
+    assert seen == ([1, 1] if turn_first else [0, 1])

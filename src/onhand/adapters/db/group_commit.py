@@ -78,6 +78,9 @@ class Together:
     kind: Hashable  # calls of one kind in a group are run together
     item: Any  # what `run_all` needs of this call
     run_all: Callable[[Sequence[Any]], Sequence[Outcome]]  # the kind's items → each one's outcome
+    # On PostgreSQL, a group holding several of the kind takes the database's turn at its
+    # start, not at its first lock (group_turn.py): `run_all` fares badly on what it read before.
+    turn_first: bool = False
 
 
 @dataclass
@@ -218,8 +221,8 @@ class GroupWriter:
         for index, request in enumerate(group):
             if request.together is not None:
                 kinds.setdefault(request.together.kind, []).append(index)
-        # Calls run together plan their writes from what they read: the turn first (group_turn.py).
-        at_once = any(len(joint) > 1 for joint in kinds.values())
+        at_once = any(len(joint) > 1 and group[joint[0]].together.turn_first  # type: ignore[union-attr]
+                      for joint in kinds.values())
         try:
             with self._database.group_transaction(turn_at_once=at_once) as conn:
                 outcomes = self._each(conn, locations, group, kinds)

@@ -16,10 +16,11 @@ session, not the transaction, because:
 - a group that fails lets go of it after its rollback, or its connection is closed: a pooled
   connection must not keep it.
 
-A group whose calls are run together (`Together`: several adjustments of one key, planned
-set-wise from what they read) takes the turn at its start: what it read before the turn
-would be stale by the time it writes, its guarded writes would fail, and each of its calls
-would be run again alone.
+A group holding several calls of a kind that says so (`Together.turn_first`: one key's
+adjustments) takes the turn at its start: run lazily, 32 clients' adjustments on two
+processes fell from 203-216/s to 166-174/s, with more server CPU a request (most likely
+set-wise plans made from reads older than the turn falling back to one by one), while orders made
+together rose from 174-211/s to 257-291/s (benchmarks/README.md, seventh session).
 """
 
 from __future__ import annotations
