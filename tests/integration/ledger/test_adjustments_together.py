@@ -191,3 +191,26 @@ def test_a_group_reads_its_items_reasons_and_balances_set_wise(stocked):
     assert all(sql.endswith("FOR NO KEY UPDATE") for sql in locked)
     assert [level(stocked, sku, "NY")[0] for sku in ("TEA", "MUG", "CUP", "JUG", "POT", "PAN")] == [
         11, 9, 12, 8, 11, 9]
+
+
+def test_posted_together_behind_the_items_newest_move_they_are_valued_in_its_history(stocked, alone_calls, clock):
+    """Another server's clock a little ahead (or its transaction committed between this one's
+    clock and its lock) puts the items' newest valued move after these: valued one posting at a
+    time in the items' history, where a later posting's moves, written but not yet valued,
+    are valued in their own turn."""
+    clock.advance(minutes=5)
+    adjust(stocked, "NY", "TEA", 1)  # the newest valued move of TEA, five minutes ahead
+    clock.advance(minutes=-5)
+    requests = [(found("NY", "TEA", 2), "a"), (found("NY", "TEA", 3), "b"), (found("NY", "MUG", 1), "c")]
+
+    outcomes = services.adjustments.post_adjustments(stocked, requests)
+
+    assert [ok for ok, _view in outcomes] == [True] * 3
+    assert alone_calls == [1]  # the newest move's; these together, not each alone after a fault
+    assert level(stocked, "TEA", "NY")[0] == 16
+    assert services.integrity.verify(stocked).ok
+    for _ok, view in outcomes:  # every move valued, in the pools as in the ledger
+        assert [move.quantity for move in services.valuation_reports.move_values(stocked, view.id).moves] == [
+            move.quantity for move in view.moves]
+    tea = [line for line in services.valuation_reports.valuation_report(stocked).lines if line.sku == "TEA"]
+    assert sum(line.quantity for line in tea) == 16

@@ -115,7 +115,10 @@ def revalue_item(
     timeline = timelines(uow, [item_id])[item_id]
     method = timeline.method_at(found[0] if found else None)
     start = ValuationSnapshot(method, found[0], found[1]) if found else None
-    rows = history.item_moves_after(item_id, found[0] if found else None)
+    # A move with no value yet belongs to a later posting this transaction wrote with these
+    # (`value_postings` values a backdated batch one posting at a time): valued in its turn.
+    rows = [row for row in history.item_moves_after(item_id, found[0] if found else None)
+            if row.role is not None or row.id in given]
     transfers = [int(r.id) for r in rows if r.role == MoveRole.TRANSFER.value and int(r.id) not in given]
     carried = history.carried(transfers)
     moves: list[CostMove] = []
