@@ -18,9 +18,11 @@ session, not the transaction, because:
 
 A group holding several calls of a kind that says so (`Together.turn_first`: one key's
 adjustments) takes the turn at its start: run lazily, 32 clients' adjustments on two
-processes fell from 203-216/s to 166-174/s, with more server CPU a request (most likely
-set-wise plans made from reads older than the turn falling back to one by one), while orders made
-together rose from 174-211/s to 257-291/s (benchmarks/README.md, seventh session).
+processes fell from 203-216/s to 166-174/s, with more server CPU a request: each reads the
+clock before the turn, so the other group's later moves of its item can commit first, and
+it is then valued as backdated (in the item's history, its later moves re-valued). Orders
+made together, which post no moves, rose from 174-211/s to 257-291/s (benchmarks/README.md,
+seventh session).
 """
 
 from __future__ import annotations
