@@ -434,7 +434,7 @@ def test_on_postgresql_a_group_that_fails_lets_go_of_its_turn(onhand):
     """The turn is a session's lock, which a rollback keeps: a group that fails lets go of it, or
     closes its connection (lost), so no pooled connection keeps every other group waiting."""
     from onhand.adapters.db.database import SqlDatabase
-    from onhand.adapters.db.group_turn import GROUP_LOCK_KEY
+    from onhand.adapters.db.group_turn import GROUP_TURN_KEY
 
     if onhand.engine.dialect.name != "postgresql":
         pytest.skip("SQLite has one writer at a time")
@@ -451,8 +451,8 @@ def test_on_postgresql_a_group_that_fails_lets_go_of_its_turn(onhand):
             killer.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
         conn.exec_driver_sql("SELECT 1")  # the connection is lost mid-group
     with onhand.engine.connect() as conn:
-        assert conn.exec_driver_sql(f"SELECT pg_try_advisory_lock({GROUP_LOCK_KEY})").scalar()
-        conn.exec_driver_sql(f"SELECT pg_advisory_unlock({GROUP_LOCK_KEY})")
+        assert conn.exec_driver_sql(f"SELECT pg_try_advisory_lock({GROUP_TURN_KEY})").scalar()
+        conn.exec_driver_sql(f"SELECT pg_advisory_unlock({GROUP_TURN_KEY})")
     with onhand.grouping_writes() as grouped:
         adjust_ok = grouped.call_in_group(lambda: in_transaction(grouped, lambda uow: "after")).result(30)
     assert adjust_ok == "after"
@@ -478,6 +478,43 @@ def test_on_postgresql_a_group_keeps_its_turn_through_a_rollback_to_a_savepoint(
         assert advisory_locks(onhand, pid) == 1
         assert conn.exec_driver_sql("SHOW lock_timeout").scalar() == f"{GROUP_LOCK_WAIT_MS}ms"
     assert advisory_locks(onhand, pid) == 0
+
+
+def test_on_postgresql_the_turn_is_the_schemas_and_a_kept_turn_fails_the_group_not_hangs_it(
+        onhand, monkeypatch):
+    """Onhands in other schemas of the database take no turns with this one; and a turn that
+    another session keeps (a stuck process) fails the group waiting for it, as retryable, once
+    `TURN_WAIT_MS` has passed: it does not hang every writer."""
+    from onhand.adapters.db import group_turn
+    from onhand.adapters.db.database import SqlDatabase
+
+    if onhand.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+    database = SqlDatabase(onhand.engine)
+    monkeypatch.setattr(group_turn, "TURN_WAIT_MS", 300)
+    with onhand.engine.connect() as elsewhere:
+        elsewhere.exec_driver_sql("SET search_path TO public")  # another Onhand's schema
+        assert elsewhere.exec_driver_sql(f"SELECT pg_try_advisory_lock({group_turn.GROUP_TURN_KEY})").scalar()
+        try:
+            with database.group_transaction() as conn:
+                assert conn.exec_driver_sql("SELECT 1").scalar() == 1
+        finally:
+            elsewhere.exec_driver_sql(f"SELECT pg_advisory_unlock({group_turn.GROUP_TURN_KEY})")
+            elsewhere.exec_driver_sql("RESET search_path")
+            elsewhere.commit()
+
+    with onhand.engine.connect() as stuck:
+        assert stuck.exec_driver_sql(f"SELECT pg_try_advisory_lock({group_turn.GROUP_TURN_KEY})").scalar()
+        try:
+            started = time.monotonic()
+            with pytest.raises(TransientConflict, match="lock"), database.group_transaction():
+                pass
+            assert 0.25 < time.monotonic() - started < 5
+        finally:
+            stuck.exec_driver_sql(f"SELECT pg_advisory_unlock({group_turn.GROUP_TURN_KEY})")
+            stuck.commit()
+    with database.group_transaction() as conn:  # and once let go of, the turn is there to take
+        assert conn.exec_driver_sql("SELECT 1").scalar() == 1
 
 
 @pytest.mark.parametrize(("statement", "takes_the_turn"), [

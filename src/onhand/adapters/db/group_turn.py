@@ -3,7 +3,7 @@
 Groups that lock rows run one at a time, across processes, as SQLite's one writer has them:
 two groups each running several postings one after the other take the same balance rows and
 valuation locks in different orders, and deadlocked over and over (docs/architecture.md,
-"Group commit in the server"). The turn is an advisory lock, `GROUP_LOCK_KEY`, held by the
+"Group commit in the server"). The turn is an advisory lock, `GROUP_TURN_KEY`, held by the
 session, not the transaction, because:
 
 - a group takes it **at its first statement that locks or writes**, often inside a request's
@@ -27,17 +27,29 @@ seventh session).
 
 from __future__ import annotations
 
+import logging
+import time
+
 from sqlalchemy import Connection, event
 from sqlalchemy.exc import DBAPIError
 
 from onhand.adapters.db.hot import run_sql
 
-GROUP_LOCK_KEY = 0x6F6E68616E64  # "onhand"
-# Waited for without the group's lock timeout (set around it, for a savepoint's rollback to
-# restore), since every group takes its turn.
-_TAKE = (f"SET LOCAL lock_timeout = 0; SELECT pg_advisory_lock({GROUP_LOCK_KEY}); "
+log = logging.getLogger(__name__)
+
+# One turn per schema: Onhands in one database's schemas (tests running side by side, say)
+# share no rows, so they wait for no one else's groups. The schema is the connection's for
+# its life (its search_path), so the key taken is the key let go.
+GROUP_TURN_KEY = "hashtext(concat(current_schema(), ':onhand.group-turn'))"
+# Waited for longer than the group's lock timeout (which is set around it, for a savepoint's
+# rollback to restore), since every group takes its turn; but not for ever: a turn kept by a
+# stuck process fails the groups behind it (a TransientConflict, a retryable answer) instead
+# of hanging every writer of the database.
+TURN_WAIT_MS = 10_000
+_TAKE = ("SET LOCAL lock_timeout = {turn}; SELECT pg_advisory_lock(" + GROUP_TURN_KEY + "); "
          "SET LOCAL lock_timeout = '{wait}ms'")
-_LET_GO = f"SELECT pg_advisory_unlock({GROUP_LOCK_KEY})"
+_SLOW_TURN_S = 1.0  # a wait worth a line in the log: groups hold the turn for milliseconds
+_LET_GO = f"SELECT pg_advisory_unlock({GROUP_TURN_KEY})"
 # Statements a group runs without its turn: plain reads and the transaction's own bookkeeping.
 _FREE = ("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "SET", "SHOW")
 _LOCKING = (" FOR UPDATE", " FOR NO KEY UPDATE", " FOR SHARE", " FOR KEY SHARE", "advisory")
@@ -49,18 +61,22 @@ class GroupTurn:
 
     def __init__(self, conn: Connection, lock_wait_ms: int) -> None:
         self._conn = conn
-        self._take = _TAKE.format(wait=int(lock_wait_ms))
+        self._take = _TAKE.format(turn=int(TURN_WAIT_MS), wait=int(lock_wait_ms))
         self.held = False
 
     def take(self) -> None:
         if self.held:
             return
         self.held = True  # first: the statement below passes the statement hook too
+        started = time.perf_counter()
         try:
             run_sql(self._conn, self._take)
         except BaseException:
             self.held = False
             raise
+        waited = time.perf_counter() - started
+        if waited > _SLOW_TURN_S:
+            log.warning("a group waited %.1f s for its turn at the database", waited)
 
     def when_locking(self) -> None:
         """Take the turn just before the group's first statement that locks or writes."""
