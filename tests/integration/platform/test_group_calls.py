@@ -214,18 +214,19 @@ def test_calls_run_together_that_raise_fail_each_and_the_group_goes_on(stocked):
     assert level(stocked, "TEA", "NY")[0] == 111
 
 
-@pytest.mark.parametrize("turn_first", [True, False])
-def test_on_postgresql_calls_run_together_take_the_turn_first_only_when_their_kind_says_so(stocked, turn_first):
-    """Calls whose `run_all` fares badly on reads made before the database's turn (adjustments)
-    take it at their group's start; the others at their first statement that locks
+def turns_held(uow: Any) -> int:
+    """Advisory locks the unit of work's session holds: its group's turn, once taken. (A statement
+    naming advisory locks would take the turn itself.)"""
+    return uow.connection.exec_driver_sql(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advis' || 'ory' AND pid = pg_backend_pid()").scalar()
+
+
+def test_on_postgresql_calls_run_together_take_the_turn_at_their_first_statement_that_locks(stocked):
+    """What they read before runs beside the other processes' groups
     (adapters/db/group_turn.py)."""
     if stocked.engine.dialect.name != "postgresql":
         pytest.skip("SQLite has one writer at a time: no turn between processes")
     seen: list[int] = []
-
-    def turns_held(uow: Any) -> int:  # (a statement naming advisory locks would take the turn itself)
-        return uow.connection.exec_driver_sql(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advis' || 'ory' AND pid = pg_backend_pid()").scalar()
 
     def run_all(items):
         seen.append(services.context.in_transaction(grouped, turns_held))  # before any write
@@ -235,7 +236,33 @@ def test_on_postgresql_calls_run_together_take_the_turn_first_only_when_their_ki
 
     with stocked.grouping_writes() as grouped:
         calls = queued_behind_a_held_writer(grouped, lambda: [
-            grouped.call_in_group(lambda: None, Together("tea", n, run_all, turn_first)) for n in (1, 2)])
+            grouped.call_in_group(lambda: None, Together("tea", n, run_all)) for n in (1, 2)])
         assert [call.result(WAIT_S) for call in calls] == [1, 2]
 
-    assert seen == ([1, 1] if turn_first else [0, 1])
+    assert seen == [0, 1]
+
+
+def test_on_postgresql_a_unit_of_work_about_to_write_takes_its_groups_turn_then(stocked):
+    """A write that reads something it must read in turn (a posting's clock) says it is about to
+    write: in a group that takes its turn lazily the turn is taken there, before any write; in a
+    transaction of its own there is no turn, and nothing is taken."""
+    if stocked.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time: no turn between processes")
+    seen: list[int] = []
+
+    def about_to_write(uow: Any) -> None:
+        seen.append(turns_held(uow))
+        uow.about_to_write()
+        uow.about_to_write()  # once taken, kept: no second lock
+        seen.append(turns_held(uow))
+
+    def run_all(items):
+        services.context.in_transaction(grouped, about_to_write)
+        return [(True, item) for item in items]
+
+    with stocked.grouping_writes() as grouped:
+        calls = queued_behind_a_held_writer(grouped, lambda: [
+            grouped.call_in_group(lambda: None, Together("tea", n, run_all)) for n in (1, 2)])
+        assert [call.result(WAIT_S) for call in calls] == [1, 2]
+    services.context.in_transaction(stocked, about_to_write)
+    assert seen == [0, 1, 0, 0]

@@ -441,12 +441,14 @@ def test_on_postgresql_a_group_that_fails_lets_go_of_its_turn(onhand):
     database = SqlDatabase(onhand.engine)
     with pytest.raises(ValueError), database.group_transaction() as conn:
         pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        conn.exec_driver_sql(WRITE_NOTHING)
         assert advisory_locks(onhand, pid) == 1
         raise ValueError("a bug in the group")
     assert advisory_locks(onhand, pid) == 0  # its connection, back in the pool, keeps no turn
 
     with pytest.raises(TransientConflict), database.group_transaction() as conn:
         pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        conn.exec_driver_sql(WRITE_NOTHING)
         with onhand.engine.connect() as killer:
             killer.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
         conn.exec_driver_sql("SELECT 1")  # the connection is lost mid-group
@@ -467,7 +469,7 @@ def test_on_postgresql_a_group_keeps_its_turn_through_a_rollback_to_a_savepoint(
     if onhand.engine.dialect.name != "postgresql":
         pytest.skip("SQLite has one writer at a time")
     database = SqlDatabase(onhand.engine)
-    with database.group_transaction(turn_at_once=False) as conn:
+    with database.group_transaction() as conn:
         pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
         conn.execute(select(func.count()).select_from(postings)).scalar()
         assert advisory_locks(onhand, pid) == 0  # reads take no turn
@@ -497,7 +499,7 @@ def test_on_postgresql_the_turn_is_the_schemas_and_a_kept_turn_fails_the_group_n
         assert elsewhere.exec_driver_sql(f"SELECT pg_try_advisory_lock({group_turn.GROUP_TURN_KEY})").scalar()
         try:
             with database.group_transaction() as conn:
-                assert conn.exec_driver_sql("SELECT 1").scalar() == 1
+                conn.exec_driver_sql(WRITE_NOTHING)
         finally:
             elsewhere.exec_driver_sql(f"SELECT pg_advisory_unlock({group_turn.GROUP_TURN_KEY})")
             elsewhere.exec_driver_sql("RESET search_path")
@@ -507,14 +509,14 @@ def test_on_postgresql_the_turn_is_the_schemas_and_a_kept_turn_fails_the_group_n
         assert stuck.exec_driver_sql(f"SELECT pg_try_advisory_lock({group_turn.GROUP_TURN_KEY})").scalar()
         try:
             started = time.monotonic()
-            with pytest.raises(TransientConflict, match="lock"), database.group_transaction():
-                pass
+            with pytest.raises(TransientConflict, match="lock"), database.group_transaction() as conn:
+                conn.exec_driver_sql(WRITE_NOTHING)
             assert 0.25 < time.monotonic() - started < 5
         finally:
             stuck.exec_driver_sql(f"SELECT pg_advisory_unlock({group_turn.GROUP_TURN_KEY})")
             stuck.commit()
     with database.group_transaction() as conn:  # and once let go of, the turn is there to take
-        assert conn.exec_driver_sql("SELECT 1").scalar() == 1
+        conn.exec_driver_sql(WRITE_NOTHING)
 
 
 @pytest.mark.parametrize(("statement", "takes_the_turn"), [

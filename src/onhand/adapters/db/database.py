@@ -121,25 +121,23 @@ class SqlDatabase:
             self._writer.release()
 
     @contextmanager
-    def group_transaction(self, *, turn_at_once: bool = True) -> Iterator[Connection]:
+    def group_transaction(self) -> Iterator[Connection]:
         """One write transaction for a group of requests (adapters/db/group_commit.py), which
         opens a unit of work per request on it; this process's other writers wait their turn
         on SQLite as for any write, and on PostgreSQL every other process's groups wait for
-        its turn (group_turn.py), taken at once or, not `turn_at_once`, at its first statement
-        that locks or writes. A failure to begin or commit is a TransientConflict: nothing of
-        the group was committed, and each of its requests may be run again."""
+        its turn (group_turn.py), taken at its first statement that locks or writes, or when a
+        unit of work says it is about to write. A failure to begin or commit is a
+        TransientConflict: nothing of the group was committed, and each of its requests may be
+        run again."""
         try:
             with self._write_turn(True, None), self.engine.connect() as conn:
                 conn = conn.execution_options(**{WRITE_OPTION: True})
                 turn = GroupTurn(conn, GROUP_LOCK_WAIT_MS) if conn.dialect.name == "postgresql" else None
                 try:
                     with conn.begin():
-                        if turn is not None and turn_at_once:
-                            turn.take()  # with the lock timeout
-                        else:
-                            set_local_lock_timeout(conn, GROUP_LOCK_WAIT_MS)
-                            if turn is not None:
-                                turn.when_locking()
+                        set_local_lock_timeout(conn, GROUP_LOCK_WAIT_MS)
+                        if turn is not None:
+                            turn.when_locking()
                         yield conn
                         if turn is not None:
                             turn.let_go()

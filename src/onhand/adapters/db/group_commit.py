@@ -78,9 +78,6 @@ class Together:
     kind: Hashable  # calls of one kind in a group are run together
     item: Any  # what `run_all` needs of this call
     run_all: Callable[[Sequence[Any]], Sequence[Outcome]]  # the kind's items → each one's outcome
-    # On PostgreSQL, a group holding several of the kind takes the database's turn at its
-    # start, not at its first lock (group_turn.py): `run_all` fares badly on what it read before.
-    turn_first: bool = False
 
 
 @dataclass
@@ -221,10 +218,8 @@ class GroupWriter:
         for index, request in enumerate(group):
             if request.together is not None:
                 kinds.setdefault(request.together.kind, []).append(index)
-        at_once = any(len(joint) > 1 and group[joint[0]].together.turn_first  # type: ignore[union-attr]
-                      for joint in kinds.values())
         try:
-            with self._database.group_transaction(turn_at_once=at_once) as conn:
+            with self._database.group_transaction() as conn:
                 outcomes = self._each(conn, locations, group, kinds)
         except TransientConflict as exc:
             reason = str(exc)

@@ -16,19 +16,21 @@ session, not the transaction, because:
 - a group that fails lets go of it after its rollback, or its connection is closed: a pooled
   connection must not keep it.
 
-A group holding several calls of a kind that says so (`Together.turn_first`: one key's
-adjustments) takes the turn at its start: run lazily, 32 clients' adjustments on two
-processes fell from 203-216/s to 166-174/s, with more server CPU a request: each reads the
-clock before the turn, so the other group's later moves of its item can commit first, and
-it is then valued as backdated (in the item's history, its later moves re-valued). Orders
-made together, which post no moves, rose from 174-211/s to 257-291/s (benchmarks/README.md,
-seventh session).
+A group may take it earlier, when a unit of work says it is about to write
+(`take_turn_now`, `UnitOfWork.about_to_write`): adjustments run together read their clock
+there, after their reads. Read before the turn, the clock could fall behind another
+process's group that committed later moves of the same item meanwhile, and the adjustment was
+valued as backdated (its item's later moves re-valued): taken lazily that way, 32 clients'
+adjustments on two processes fell from 203-216/s to 166-174/s, so they took the turn at their
+group's start; with the clock read in turn they run lazily as orders do, 225-248/s → 233-283/s
+(benchmarks/README.md, eighth session).
 """
 
 from __future__ import annotations
 
 import logging
 import time
+import weakref
 
 from sqlalchemy import Connection, event
 from sqlalchemy.exc import DBAPIError
@@ -56,13 +58,14 @@ _LOCKING = (" FOR UPDATE", " FOR NO KEY UPDATE", " FOR SHARE", " FOR KEY SHARE",
 
 
 class GroupTurn:
-    """One group's turn on its connection (PostgreSQL), taken at once (`take`) or at its first
-    locking statement (`when_locking`), let go of by `let_go` or `close`."""
+    """One group's turn on its connection (PostgreSQL), taken at its first locking statement
+    (`when_locking`) or before (`take`), let go of by `let_go` or `close`."""
 
     def __init__(self, conn: Connection, lock_wait_ms: int) -> None:
         self._conn = conn
         self._take = _TAKE.format(turn=int(TURN_WAIT_MS), wait=int(lock_wait_ms))
         self.held = False
+        _turns[conn] = self
 
     def take(self) -> None:
         if self.held:
@@ -95,12 +98,27 @@ class GroupTurn:
     def close(self) -> None:
         """After the group's transaction ended, however: no connection back in the pool keeps
         the turn (a lost connection's session has ended, and its lock with it)."""
+        _turns.pop(self._conn, None)
         if self.held and not self._conn.invalidated:
             try:
-                run_sql(self._conn, _LET_GO)
+                self.let_go()
             except DBAPIError:
                 self._conn.invalidate()
         self.held = False
+
+
+# Each group's turn by its connection, for its units of work to take it early (`take_turn_now`).
+_turns: weakref.WeakKeyDictionary[Connection, GroupTurn] = weakref.WeakKeyDictionary()
+
+
+def take_turn_now(conn: Connection) -> None:
+    """Take the turn of the group writing on `conn`, if it has one (PostgreSQL) and has not
+    taken it yet: before a posting reads its clock, say, so that no other process's group
+    commits a later move of its items between that reading and its writes (the posting would
+    then be backdated, its items' later moves re-valued)."""
+    turn = _turns.get(conn)
+    if turn is not None:
+        turn.take()
 
 
 _seen: dict[str, bool] = {}

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import Connection
 
+from onhand.adapters.db.group_turn import take_turn_now
 from onhand.adapters.db.repositories.access import (
     ApiKeyRepository,
     IdempotencyRepository,
@@ -269,3 +270,6 @@ class SqlUnitOfWork:
     def publish(self, event: object) -> None:
         """Hand `event` to its subscribers, in this transaction (a refusal rolls it all back)."""
         self._subscribers.publish(self, event)
+
+    def about_to_write(self) -> None:
+        take_turn_now(self.connection)

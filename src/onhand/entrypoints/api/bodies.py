@@ -109,15 +109,15 @@ _TOGETHER = "_onhand_together"
 
 
 def together(
-    run_all: Callable[[Sequence[Mapping[str, Any]]], Sequence[Outcome]], *, turn_first: bool = False
+    run_all: Callable[[Sequence[Mapping[str, Any]]], Sequence[Outcome]],
 ) -> Callable[[E], E]:
     """Marks an `in_group` endpoint whose calls by one key in a group are run at once:
     `run_all` gets each call's arguments and gives each one's outcome, (True, what the endpoint
     would return) or (False, what it would raise), as if each had been called alone
-    (`GroupWriter.submit`, `services.context.run_writes`). `turn_first`: see `Together`."""
+    (`GroupWriter.submit`, `services.context.run_writes`)."""
 
     def mark(endpoint: E) -> E:
-        setattr(endpoint, _TOGETHER, (run_all, turn_first))
+        setattr(endpoint, _TOGETHER, run_all)
         return in_group(endpoint)
 
     return mark
@@ -180,7 +180,7 @@ def _in_one_hand_off(endpoint: Callable[..., Any]) -> Callable[..., Coroutine[An
     one that makes `one_read`, on SQLite, may run on the event loop's thread.
     """
     grouped = getattr(endpoint, _IN_GROUP, False)
-    run_all, turn_first = getattr(endpoint, _TOGETHER, (None, False))
+    run_all = getattr(endpoint, _TOGETHER, None)
     read_here: Callable[[Mapping[str, Any]], bool] | None = getattr(endpoint, _ON_LOOP, None)
 
     @functools.wraps(endpoint)  # FastAPI reads the parameters through __wrapped__
@@ -193,8 +193,7 @@ def _in_one_hand_off(endpoint: Callable[..., Any]) -> Callable[..., Coroutine[An
                 try:
                     # Shielded: a request cancelled on the loop (its client gone) is still
                     # run by the writer, as one handed to a thread would be.
-                    joint = (Together((run_all, onhand.actor.reference), kwargs, run_all, turn_first)
-                             if run_all else None)
+                    joint = Together((run_all, onhand.actor.reference), kwargs, run_all) if run_all else None
                     return await asyncio.shield(asyncio.wrap_future(
                         onhand.call_in_group(functools.partial(endpoint, *args, **kwargs), joint)))
                 except GroupFailed:

@@ -87,7 +87,13 @@ def post_adjustments(
             rising.update(changes)
             drafts.append(draft)
             taken.append(index)
-        return dict(zip(taken, post_many(uow, drafts, now=now), strict=True)) if drafts else {}
+        if not drafts:
+            return {}
+        # Stamped once the writing may begin: read before, the clock could fall behind another
+        # writer's later moves of the items, and valuing these as backdated costs far more.
+        uow.about_to_write()
+        posted = post_many(uow, drafts, now=ctx.now())
+        return dict(zip(taken, posted, strict=True))
 
     def alone(index: int) -> PostingView:
         command, key = requests[index]

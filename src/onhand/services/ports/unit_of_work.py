@@ -69,6 +69,12 @@ class UnitOfWork(Protocol):
         """Hand `event` to its in-transaction subscribers (services/subscribers.py)."""
         ...
 
+    def about_to_write(self) -> None:
+        """Say that this transaction writes next: where writers take turns at the database, it
+        waits for its turn now, so that what it reads after (the clock a posting is stamped
+        with, above all) is read in turn, after every earlier writer's moves."""
+        ...
+
     # access
     @property
     def api_keys(self) -> ApiKeyRepository: ...
