@@ -12,7 +12,7 @@ from sqlalchemy import event
 
 from onhand import services
 from onhand.adapters.db.group_commit import GroupFailed, Together
-from onhand.domain.errors import InsufficientStock
+from onhand.domain.errors import InsufficientStock, TransientConflict
 from tests.integration.helpers import add_item, add_place, adjust, level
 
 WAIT_S = 30  # a call that waited for anything would take this long
@@ -266,3 +266,38 @@ def test_on_postgresql_a_unit_of_work_about_to_write_takes_its_groups_turn_then(
         assert [call.result(WAIT_S) for call in calls] == [1, 2]
     services.context.in_transaction(stocked, about_to_write)
     assert seen == [0, 1, 0, 0]
+
+
+def test_on_postgresql_a_turn_kept_elsewhere_fails_the_group_after_one_wait(stocked, monkeypatch):
+    """A stuck session keeping the turn: the group's first write waits `TURN_WAIT_MS` for it and
+    fails as retryable; every other write of that group, and every retry, fails at once rather
+    than waiting again. Once let go of, the turn is there for the next group."""
+    from onhand.adapters.db import group_turn
+
+    if stocked.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time: no turn between processes")
+    monkeypatch.setattr(group_turn, "TURN_WAIT_MS", 300)
+    waits: list[str] = []
+
+    def counted(conn: Any, sql: str) -> None:
+        if "pg_advisory_lock(" in sql:
+            waits.append(sql)
+        run_sql(conn, sql)
+
+    run_sql = group_turn.run_sql
+    monkeypatch.setattr(group_turn, "run_sql", counted)
+    with stocked.grouping_writes() as grouped:
+        with stocked.engine.connect() as stuck:
+            assert stuck.exec_driver_sql(f"SELECT pg_try_advisory_lock({group_turn.GROUP_TURN_KEY})").scalar()
+            try:
+                calls = queued_behind_a_held_writer(grouped, lambda: [
+                    grouped.call_in_group(lambda: adjust(grouped, "NY", "TEA", 1).id) for _ in range(3)])
+                for call in calls:
+                    with pytest.raises(TransientConflict):
+                        call.result(WAIT_S)
+            finally:
+                stuck.exec_driver_sql(f"SELECT pg_advisory_unlock({group_turn.GROUP_TURN_KEY})")
+                stuck.commit()
+        assert len(waits) == 1  # three writes, each tried five times: one wait
+        assert isinstance(grouped.call_in_group(lambda: adjust(grouped, "NY", "TEA", 1).id).result(WAIT_S), int)
+    assert level(stocked, "TEA", "NY")[0] == 11  # the refused three left nothing

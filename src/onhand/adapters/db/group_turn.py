@@ -36,6 +36,7 @@ from sqlalchemy import Connection, event
 from sqlalchemy.exc import DBAPIError
 
 from onhand.adapters.db.hot import run_sql
+from onhand.domain.errors import TransientConflict
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +46,12 @@ log = logging.getLogger(__name__)
 GROUP_TURN_KEY = "hashtext(concat(current_schema(), ':onhand.group-turn'))"
 # Waited for longer than the group's lock timeout (which is set around it, for a savepoint's
 # rollback to restore), since every group takes its turn; but not for ever: a turn kept by a
-# stuck process fails the groups behind it (a TransientConflict, a retryable answer) instead
-# of hanging every writer of the database.
+# stuck process fails the groups behind it (a TransientConflict, a retryable answer; the rest
+# of such a group fails at once) instead of hanging every writer of the database.
 TURN_WAIT_MS = 10_000
 _TAKE = ("SET LOCAL lock_timeout = {turn}; SELECT pg_advisory_lock(" + GROUP_TURN_KEY + "); "
          "SET LOCAL lock_timeout = '{wait}ms'")
+_LOCK_TIMEOUT = "55P03"  # PostgreSQL's lock_not_available
 _SLOW_TURN_S = 1.0  # a wait worth a line in the log: groups hold the turn for milliseconds
 _LET_GO = f"SELECT pg_advisory_unlock({GROUP_TURN_KEY})"
 # Statements a group runs without its turn: plain reads and the transaction's own bookkeeping.
@@ -65,17 +67,21 @@ class GroupTurn:
         self._conn = conn
         self._take = _TAKE.format(turn=int(TURN_WAIT_MS), wait=int(lock_wait_ms))
         self.held = False
+        self.refused = False  # its wait for the turn timed out
         _turns[conn] = self
 
     def take(self) -> None:
         if self.held:
             return
+        if self.refused:  # the rest of the group fails at once, not a whole wait each
+            raise TransientConflict(f"the database's turn to write was not free in {TURN_WAIT_MS} ms")
         self.held = True  # first: the statement below passes the statement hook too
         started = time.perf_counter()
         try:
             run_sql(self._conn, self._take)
-        except BaseException:
+        except BaseException as exc:
             self.held = False
+            self.refused = isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) == _LOCK_TIMEOUT
             raise
         waited = time.perf_counter() - started
         if waited > _SLOW_TURN_S:
