@@ -36,6 +36,7 @@ from sqlalchemy import Connection, event
 from sqlalchemy.exc import DBAPIError
 
 from onhand.adapters.db.hot import run_sql
+from onhand.adapters.db.transient import LOCK_NOT_AVAILABLE
 from onhand.domain.errors import TransientConflict
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,6 @@ GROUP_TURN_KEY = "hashtext(concat(current_schema(), ':onhand.group-turn'))"
 TURN_WAIT_MS = 10_000
 _TAKE = ("SET LOCAL lock_timeout = {turn}; SELECT pg_advisory_lock(" + GROUP_TURN_KEY + "); "
          "SET LOCAL lock_timeout = '{wait}ms'")
-_LOCK_TIMEOUT = "55P03"  # PostgreSQL's lock_not_available
 _SLOW_TURN_S = 1.0  # a wait worth a line in the log: groups hold the turn for milliseconds
 _LET_GO = f"SELECT pg_advisory_unlock({GROUP_TURN_KEY})"
 # Statements a group runs without its turn: plain reads and the transaction's own bookkeeping.
@@ -81,7 +81,7 @@ class GroupTurn:
             run_sql(self._conn, self._take)
         except BaseException as exc:
             self.held = False
-            self.refused = isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) == _LOCK_TIMEOUT
+            self.refused = isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) == LOCK_NOT_AVAILABLE
             raise
         waited = time.perf_counter() - started
         if waited > _SLOW_TURN_S:

@@ -9,8 +9,9 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from onhand.domain.errors import TransientConflict
 
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE for a lock_timeout that passed
 # PostgreSQL SQLSTATEs worth a retry: serialization failure, deadlock, lock not available.
-_RETRYABLE_SQLSTATES = {"40001", "40P01", "55P03"}
+_RETRYABLE_SQLSTATES = {"40001", "40P01", LOCK_NOT_AVAILABLE}
 
 
 def is_retryable(exc: DBAPIError) -> bool:

@@ -18,8 +18,6 @@ router = ApiRouter(tags=["postings"], responses=ERROR_RESPONSES)
 
 
 @router.post("/adjustments", status_code=201, summary="Post stock found (+) or lost (−) at a location")
-# Their groups take the database's turn first: lazily, 32 clients' adjustments on PostgreSQL
-# fell from 203-216/s to 166-174/s (group_turn.py).
 @together(lambda calls: each_outcome(calls, services.adjustments.post_adjustments, PostingOut.of))
 def post_adjustment(
     body: AdjustmentIn, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
