@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from decimal import Decimal
 
 from onhand import services
@@ -94,3 +95,17 @@ def counted_calls(monkeypatch, module, name):
 
     monkeypatch.setattr(module, name, counting)
     return calls
+
+
+@contextmanager
+def turn_kept_by(conn):
+    """The PostgreSQL group turn of `conn`'s schema kept by `conn`, another session than the
+    groups' (a stuck server process, say), for the block."""
+    from onhand.adapters.db.group_turn import GROUP_TURN_KEY
+
+    assert conn.exec_driver_sql(f"SELECT pg_try_advisory_lock({GROUP_TURN_KEY})").scalar()
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"SELECT pg_advisory_unlock({GROUP_TURN_KEY})")
+        conn.commit()

@@ -13,7 +13,7 @@ from sqlalchemy import event
 from onhand import services
 from onhand.adapters.db.group_commit import GroupFailed, Together
 from onhand.domain.errors import InsufficientStock, TransientConflict
-from tests.integration.helpers import add_item, add_place, adjust, level
+from tests.integration.helpers import add_item, add_place, adjust, counted_calls, level, turn_kept_by
 
 WAIT_S = 30  # a call that waited for anything would take this long
 
@@ -277,27 +277,14 @@ def test_on_postgresql_a_turn_kept_elsewhere_fails_the_group_after_one_wait(stoc
     if stocked.engine.dialect.name != "postgresql":
         pytest.skip("SQLite has one writer at a time: no turn between processes")
     monkeypatch.setattr(group_turn, "TURN_WAIT_MS", 300)
-    waits: list[str] = []
-
-    def counted(conn: Any, sql: str) -> None:
-        if "pg_advisory_lock(" in sql:
-            waits.append(sql)
-        run_sql(conn, sql)
-
-    run_sql = group_turn.run_sql
-    monkeypatch.setattr(group_turn, "run_sql", counted)
+    waits = counted_calls(monkeypatch, group_turn, "run_sql")  # a wait for the turn (none held to let go)
     with stocked.grouping_writes() as grouped:
-        with stocked.engine.connect() as stuck:
-            assert stuck.exec_driver_sql(f"SELECT pg_try_advisory_lock({group_turn.GROUP_TURN_KEY})").scalar()
-            try:
-                calls = queued_behind_a_held_writer(grouped, lambda: [
-                    grouped.call_in_group(lambda: adjust(grouped, "NY", "TEA", 1).id) for _ in range(3)])
-                for call in calls:
-                    with pytest.raises(TransientConflict):
-                        call.result(WAIT_S)
-            finally:
-                stuck.exec_driver_sql(f"SELECT pg_advisory_unlock({group_turn.GROUP_TURN_KEY})")
-                stuck.commit()
+        with stocked.engine.connect() as stuck, turn_kept_by(stuck):
+            calls = queued_behind_a_held_writer(grouped, lambda: [
+                grouped.call_in_group(lambda: adjust(grouped, "NY", "TEA", 1).id) for _ in range(3)])
+            for call in calls:
+                with pytest.raises(TransientConflict):
+                    call.result(WAIT_S)
         assert len(waits) == 1  # three writes, each tried five times: one wait
         assert isinstance(grouped.call_in_group(lambda: adjust(grouped, "NY", "TEA", 1).id).result(WAIT_S), int)
     assert level(stocked, "TEA", "NY")[0] == 11  # the refused three left nothing

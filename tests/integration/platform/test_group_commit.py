@@ -26,7 +26,7 @@ from onhand.domain.errors import InsufficientStock, OnhandError, TransientConfli
 from onhand.domain.ledger.commands import PostAdjustment
 from onhand.services.context import in_transaction
 from onhand.services.ledger.postings import StockLine
-from tests.integration.helpers import add_item, add_place, adjust, level
+from tests.integration.helpers import add_item, add_place, adjust, level, turn_kept_by
 
 
 class Refused(OnhandError):
@@ -496,25 +496,18 @@ def test_on_postgresql_the_turn_is_the_schemas_and_a_kept_turn_fails_the_group_n
     monkeypatch.setattr(group_turn, "TURN_WAIT_MS", 300)
     with onhand.engine.connect() as elsewhere:
         elsewhere.exec_driver_sql("SET search_path TO public")  # another Onhand's schema
-        assert elsewhere.exec_driver_sql(f"SELECT pg_try_advisory_lock({group_turn.GROUP_TURN_KEY})").scalar()
         try:
-            with database.group_transaction() as conn:
+            with turn_kept_by(elsewhere), database.group_transaction() as conn:
                 conn.exec_driver_sql(WRITE_NOTHING)
         finally:
-            elsewhere.exec_driver_sql(f"SELECT pg_advisory_unlock({group_turn.GROUP_TURN_KEY})")
             elsewhere.exec_driver_sql("RESET search_path")
             elsewhere.commit()
 
-    with onhand.engine.connect() as stuck:
-        assert stuck.exec_driver_sql(f"SELECT pg_try_advisory_lock({group_turn.GROUP_TURN_KEY})").scalar()
-        try:
-            started = time.monotonic()
-            with pytest.raises(TransientConflict, match="lock"), database.group_transaction() as conn:
-                conn.exec_driver_sql(WRITE_NOTHING)
-            assert 0.25 < time.monotonic() - started < 5
-        finally:
-            stuck.exec_driver_sql(f"SELECT pg_advisory_unlock({group_turn.GROUP_TURN_KEY})")
-            stuck.commit()
+    with onhand.engine.connect() as stuck, turn_kept_by(stuck):
+        started = time.monotonic()
+        with pytest.raises(TransientConflict, match="lock"), database.group_transaction() as conn:
+            conn.exec_driver_sql(WRITE_NOTHING)
+        assert 0.25 < time.monotonic() - started < 5
     with database.group_transaction() as conn:  # and once let go of, the turn is there to take
         conn.exec_driver_sql(WRITE_NOTHING)
 
