@@ -38,7 +38,7 @@ from onhand.services.assemblies.production import (
 )
 from onhand.services.assemblies.views import BuildOrderView
 from onhand.services.context import ServiceContext, run_write, today
-from onhand.services.ledger.postings import parse_effective_at
+from onhand.services.ledger.postings import clock_in_turn, parse_effective_at
 from onhand.services.limits import check_line_count
 
 if TYPE_CHECKING:
@@ -180,7 +180,7 @@ def build(ctx: ServiceContext, command: BuildRun, *, idempotency_key: str | None
         check_build_quantity(amount, order.quantity, order.built)
         if item.tracking is Tracking.SERIAL and amount != 1:
             raise InvalidInput("quantity", f"{item.sku} is serial-tracked: build one unit per serial number")
-        now = ctx.now()
+        now = clock_in_turn(ctx, uow)
         day = today(ctx, uow)
         effective = parse_effective_at(command.effective_at, uow, now=now)
         # The order's row first: concurrent runs of one order queue here and cannot overbuild.

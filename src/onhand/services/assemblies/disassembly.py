@@ -28,7 +28,7 @@ from onhand.services.assemblies.production import ComponentLot, explicit_lots, p
 from onhand.services.assemblies.views import BuildRunView
 from onhand.services.catalog.lots import add_lot, parse_date
 from onhand.services.context import ServiceContext, run_write, today
-from onhand.services.ledger.postings import parse_effective_at
+from onhand.services.ledger.postings import clock_in_turn, parse_effective_at
 from onhand.services.limits import check_line_count
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ def disassemble(ctx: ServiceContext, command: Disassemble, *, idempotency_key: s
         if item.tracking is Tracking.SERIAL and amount != 1:
             raise InvalidInput("quantity", f"{item.sku} is serial-tracked: take one unit apart per serial number")
         taken_lot = _taken_lot(uow, item, lot)
-        day, now = today(ctx, uow), ctx.now()
+        day, now = today(ctx, uow), clock_in_turn(ctx, uow)
         effective = parse_effective_at(command.effective_at, uow, now=now)
         given = [ComponentLot(item.sku, taken_lot.code, amount)] if taken_lot else []
         taken = plan_consumption(uow, [(item, amount)], site=site, day=day, lots=given, field="lot")

@@ -15,6 +15,7 @@ from onhand.services import resolve
 from onhand.services.context import Outcome, ServiceContext, run_write, run_writes
 from onhand.services.ledger.postings import (
     KnownRecords,
+    clock_in_turn,
     load_posting,
     parse_effective_at,
     post,
@@ -40,7 +41,7 @@ def post_adjustment(
     _check(ctx, command)
 
     def work(uow: UnitOfWork) -> int:
-        now = ctx.now()
+        now = clock_in_turn(ctx, uow)
         draft, _place = _draft(uow, command, now)
         return post(uow, draft, now=now, effective_at=parse_effective_at(command.effective_at, uow, now=now))
 
@@ -89,10 +90,7 @@ def post_adjustments(
             taken.append(index)
         if not drafts:
             return {}
-        # Stamped once the writing may begin: read before, the clock could fall behind another
-        # writer's later moves of the items, and valuing these as backdated costs far more.
-        uow.about_to_write()
-        posted = post_many(uow, drafts, now=ctx.now())
+        posted = post_many(uow, drafts, now=clock_in_turn(ctx, uow))  # built beside others, stamped in turn
         return dict(zip(taken, posted, strict=True))
 
     def alone(index: int) -> PostingView:

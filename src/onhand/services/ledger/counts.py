@@ -12,6 +12,7 @@ from onhand.domain.ledger.postings import PostingDraft, PostingKind, balance_key
 from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write
 from onhand.services.ledger.postings import (
+    clock_in_turn,
     load_posting,
     parse_effective_at,
     post,
@@ -41,7 +42,7 @@ def post_stock_count(
     check_line_count(ctx.limits, lines, "lines")
 
     def work(uow: UnitOfWork) -> int:
-        return count_in(uow, command, now=ctx.now())
+        return count_in(uow, command, now=clock_in_turn(ctx, uow))
 
     return run_write(
         ctx, work, load_posting, action="post_stock_count", subject=posting_subject,

@@ -65,6 +65,16 @@ def post(
     return post_many(uow, [draft], now=now, effective_at=effective_at)[0]
 
 
+def clock_in_turn(ctx: ServiceContext, uow: UnitOfWork) -> datetime:
+    """The time a posting is stamped with, read once its unit of work has its turn to write
+    (`UnitOfWork.about_to_write`): read before, the clock could fall behind another process's
+    later moves of the same items, and the posting be valued as backdated (dearer, and needless).
+    A posting of a document (a shipment, a receipt, a transfer) locks the document first, which
+    takes the turn; one of none (an adjustment, a count, a relocation, a build) reads it here."""
+    uow.about_to_write()
+    return ctx.now()
+
+
 def post_many(
     uow: UnitOfWork, drafts: Sequence[PostingDraft], *, now: datetime, effective_at: datetime | None = None,
 ) -> list[int]:

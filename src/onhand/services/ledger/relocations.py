@@ -13,7 +13,7 @@ from onhand.domain.ledger.commands import MoveStock
 from onhand.domain.ledger.postings import MoveLine, PostingDraft, PostingKind
 from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write
-from onhand.services.ledger.postings import load_posting, post, posting_subject, resolve_line
+from onhand.services.ledger.postings import clock_in_turn, load_posting, post, posting_subject, resolve_line
 from onhand.services.limits import check_line_count
 from onhand.services.views import PostingView
 
@@ -37,7 +37,7 @@ def move_stock(
         target = resolve.internal_location_in_use(uow, destination, "destination")
         if origin.id == target.id:
             raise InvalidInput("destination", "must differ from the source")
-        now = ctx.now()
+        now = clock_in_turn(ctx, uow)
         moves = []
         for index, line in enumerate(lines):
             field = f"lines[{index}]"

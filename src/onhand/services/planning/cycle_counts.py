@@ -37,6 +37,7 @@ from onhand.domain.quantities import non_negative_quantity
 from onhand.services import resolve
 from onhand.services.context import ServiceContext, run_write, today
 from onhand.services.ledger.counts import count_in
+from onhand.services.ledger.postings import clock_in_turn
 from onhand.services.limits import check_line_count
 from onhand.services.planning.rules import site as resolve_site
 
@@ -203,7 +204,7 @@ def post_session(
             names = ", ".join(f"{w.sku}{'/' + w.lot if w.lot else ''}" for w in waiting[:5])
             raise InvalidInput("session_id", f"{len(waiting)} line(s) not counted yet ({names}); "
                                              "count each, 0 when none is found")
-        now = ctx.now()
+        now = clock_in_turn(ctx, uow)
         posting_id = count_in(uow, PostStockCount(
             location=session.location,
             lines=tuple(StockLine(line.sku, line.counted, lot=line.lot) for line in lines if line.counted is not None),
