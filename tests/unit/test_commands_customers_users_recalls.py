@@ -14,7 +14,8 @@ from onhand.domain.errors import InvalidInput
 from onhand.domain.orders.commands import CreateCustomer, UpdateCustomer
 from onhand.domain.orders.customers import CustomerAddress
 from onhand.domain.traceability.commands import LotRef, RecallLots, ReleaseRecall
-from onhand.entrypoints.api.schemas.traceability import CustomerIn, CustomerPatch, RecallIn
+from onhand.entrypoints.api.schemas.customers import CustomerIn, CustomerPatch
+from onhand.entrypoints.api.schemas.recalls import RecallIn
 from onhand.entrypoints.cli.traceability import lot_refs
 
 HOME = CustomerAddress(label="home", line1="1 Main St", city="Springfield", country="US")

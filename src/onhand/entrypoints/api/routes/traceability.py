@@ -16,20 +16,15 @@ from onhand.domain.traceability.commands import LotRef, ReleaseRecall
 from onhand.entrypoints.api.auth import IdempotencyKey, OnhandDep, OrderDesk, Reader, Recaller, StockKeeper
 from onhand.entrypoints.api.routing import ApiRouter
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, QueryInt
+from onhand.entrypoints.api.schemas.customers import CustomerIn, CustomerList, CustomerOut, CustomerPatch
+from onhand.entrypoints.api.schemas.recalls import RecallIn, RecallList, RecallOut
 from onhand.entrypoints.api.schemas.traceability import (
     BackwardTraceOut,
-    CustomerIn,
-    CustomerList,
-    CustomerOut,
-    CustomerPatch,
     ExpiringList,
     ExpiringOut,
     ForwardTraceOut,
     FoundLotList,
     FoundLotOut,
-    RecallIn,
-    RecallList,
-    RecallOut,
     RecallReportOut,
     SupplierLotIn,
 )

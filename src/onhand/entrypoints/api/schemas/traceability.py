@@ -1,4 +1,4 @@
-"""Customers, traces, recall reports and recalls, as the API takes and gives them."""
+"""Traces both ways, the recall report, lots found by code and expiring stock, as the API takes and gives them."""
 
 from __future__ import annotations
 
@@ -6,9 +6,6 @@ from datetime import date, datetime
 
 from pydantic import Field
 
-from onhand.domain.orders.commands import CreateCustomer, UpdateCustomer
-from onhand.domain.orders.customers import Customer, CustomerAddress
-from onhand.domain.traceability.commands import LotRef, RecallLots
 from onhand.entrypoints.api.schemas.common import DecimalOut, RequestModel, ResponseModel
 from onhand.services.reports.expiry import ExpiringStock
 from onhand.services.traceability.lot_search import FoundLot
@@ -16,95 +13,7 @@ from onhand.services.traceability.views import (
     BackwardTrace,
     ForwardTrace,
     RecallReport,
-    RecallView,
 )
-
-
-class AddressModel(RequestModel):
-    label: str = Field("default", max_length=40, examples=["shipping"])
-    name: str | None = Field(None, max_length=200)
-    line1: str | None = Field(None, max_length=200)
-    line2: str | None = Field(None, max_length=200)
-    city: str | None = Field(None, max_length=100)
-    region: str | None = Field(None, max_length=100)
-    postcode: str | None = Field(None, max_length=20)
-    country: str | None = Field(None, max_length=2, examples=["US"])
-
-    def to_address(self) -> CustomerAddress:
-        return CustomerAddress(**self.model_dump())
-
-
-class ChannelIdModel(RequestModel):
-    channel: str = Field(max_length=32, examples=["shopify"])
-    external_id: str = Field(max_length=100, examples=["7781"])
-
-
-class CustomerIn(RequestModel):
-    name: str = Field(max_length=200, examples=["Alice Smith"])
-    code: str | None = Field(None, max_length=64, description="Default: the next C-000001")
-    email: str | None = Field(None, max_length=200, examples=["alice@example.com"])
-    phone: str | None = Field(None, max_length=50)
-    addresses: list[AddressModel] = Field(default_factory=list, max_length=20)
-    channel_ids: list[ChannelIdModel] = Field(default_factory=list, max_length=20)
-
-    def to_command(self) -> CreateCustomer:
-        return CreateCustomer(
-            name=self.name, code=self.code, email=self.email, phone=self.phone,
-            addresses=tuple(a.to_address() for a in self.addresses),
-            channel_ids=tuple((i.channel, i.external_id) for i in self.channel_ids),
-        )
-
-
-class CustomerPatch(RequestModel):
-    """Absent or null fields stay; `"email": ""` clears it; `addresses` replace all; `channel_ids` are added."""
-
-    name: str | None = Field(None, max_length=200)
-    email: str | None = Field(None, max_length=200)
-    phone: str | None = Field(None, max_length=50)
-    addresses: list[AddressModel] | None = Field(None, max_length=20)
-    channel_ids: list[ChannelIdModel] = Field(default_factory=list, max_length=20)
-
-    def to_command(self, code: str) -> UpdateCustomer:
-        return UpdateCustomer(
-            code=code, name=self.name, email=self.email, phone=self.phone,
-            addresses=None if self.addresses is None else tuple(a.to_address() for a in self.addresses),
-            channel_ids=tuple((i.channel, i.external_id) for i in self.channel_ids),
-        )
-
-
-class AddressOut(ResponseModel):
-    label: str
-    name: str | None
-    line1: str | None
-    line2: str | None
-    city: str | None
-    region: str | None
-    postcode: str | None
-    country: str | None
-
-
-class ChannelIdOut(ResponseModel):
-    channel: str
-    external_id: str
-
-
-class CustomerOut(ResponseModel):
-    code: str
-    name: str
-    email: str | None
-    phone: str | None
-    addresses: list[AddressOut]
-    channel_ids: list[ChannelIdOut]
-
-    @classmethod
-    def of(cls, c: Customer) -> CustomerOut:
-        return cls(code=c.code, name=c.name, email=c.email, phone=c.phone,
-                   addresses=[AddressOut(**a.__dict__) for a in c.addresses],
-                   channel_ids=[ChannelIdOut(**i.__dict__) for i in c.channel_ids])
-
-
-class CustomerList(ResponseModel):
-    customers: list[CustomerOut]
 
 
 class LotRefModel(ResponseModel):
@@ -283,61 +192,6 @@ class RecallReportOut(ResponseModel):
     @classmethod
     def of(cls, report: RecallReport) -> RecallReportOut:
         return cls.model_validate(report, from_attributes=True)
-
-
-class RecallIn(RequestModel):
-    """Name lots (`lots`), a supplier's batch (`supplier_lot`), or both."""
-
-    lots: list[LotRefModel] = Field(default_factory=list, max_length=100)
-    supplier_lot: str | None = Field(None, max_length=64)
-    status: str = Field("recalled", description="recalled or quarantined", max_length=20)
-    quarantine_location: str | None = Field(
-        None, max_length=200, description="Move the stock on hand here (a non-sellable internal location)")
-    reference: str | None = Field(None, max_length=64, description="Default: the next RC-000001")
-    note: str | None = Field(None, max_length=2000)
-
-    def to_command(self) -> RecallLots:
-        return RecallLots(
-            lots=tuple(LotRef(r.sku, r.lot) for r in self.lots), supplier_lot=self.supplier_lot,
-            status=self.status, quarantine_location=self.quarantine_location, reference=self.reference,
-            note=self.note,
-        )
-
-
-class RecalledLotOut(ResponseModel):
-    sku: str
-    lot: str
-    depth: int
-    previous_status: str
-    status: str
-
-
-class ShortLineOut(ResponseModel):
-    order: str
-    line_no: int
-    sku: str
-    backordered: DecimalOut
-
-
-class RecallOut(ResponseModel):
-    reference: str
-    status: str
-    note: str | None
-    created_at: datetime
-    released_at: datetime | None
-    quarantine_location: str | None
-    quarantine_posting_id: int | None
-    release_posting_id: int | None
-    lots: list[RecalledLotOut]
-    short: list[ShortLineOut]
-
-    @classmethod
-    def of(cls, recall: RecallView) -> RecallOut:
-        return cls.model_validate(recall, from_attributes=True)
-
-
-class RecallList(ResponseModel):
-    recalls: list[RecallOut]
 
 
 class FoundLotOut(ResponseModel):
