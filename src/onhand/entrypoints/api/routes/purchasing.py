@@ -19,24 +19,12 @@ from onhand.entrypoints.api.auth import Buyer, IdempotencyKey, OnhandDep, Reader
 from onhand.entrypoints.api.routing import ApiRouter
 from onhand.entrypoints.api.schemas.common import ERROR_RESPONSES, QueryInt, UpdatedSince
 from onhand.entrypoints.api.schemas.purchasing import (
-    LandedCostsIn,
     PurchaseOrderIn,
     PurchaseOrderList,
     PurchaseOrderOut,
     PurchaseOrderPatch,
-    ReceiptIn,
-    ReceiptList,
-    ReceiptOut,
-    ScanIn,
-    ScanOut,
-    SupplierIn,
-    SupplierList,
-    SupplierOut,
-    SupplierPatch,
-    SupplierPriceIn,
-    SupplierPriceList,
-    SupplierPriceOut,
 )
+from onhand.entrypoints.api.schemas.receipts import LandedCostsIn, ReceiptIn, ReceiptList, ReceiptOut, ScanIn, ScanOut
 from onhand.entrypoints.api.schemas.supplier_returns import SupplierReturnIn, SupplierReturnList, SupplierReturnOut
 from onhand.entrypoints.api.schemas.supplier_shipments import (
     ShipmentReceiptIn,
@@ -45,6 +33,15 @@ from onhand.entrypoints.api.schemas.supplier_shipments import (
     SupplierShipmentList,
     SupplierShipmentOut,
     SupplierShipmentPatch,
+)
+from onhand.entrypoints.api.schemas.suppliers import (
+    SupplierIn,
+    SupplierList,
+    SupplierOut,
+    SupplierPatch,
+    SupplierPriceIn,
+    SupplierPriceList,
+    SupplierPriceOut,
 )
 
 router = ApiRouter(tags=["purchasing"], responses=ERROR_RESPONSES)

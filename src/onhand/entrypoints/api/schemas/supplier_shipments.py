@@ -25,7 +25,7 @@ from onhand.entrypoints.api.schemas.common import (
     RequestModel,
     ResponseModel,
 )
-from onhand.entrypoints.api.schemas.purchasing import LandedCostIn, LandedCostOut, ReceiptLineIn, landed_costs
+from onhand.entrypoints.api.schemas.receipts import LandedCostIn, LandedCostOut, ReceiptLineIn, landed_costs
 
 
 class SupplierShipmentIn(RequestModel):
