@@ -1,7 +1,8 @@
 """The accounting feed: account codes, the sums a day's journal is made of, posted journals.
 
 A day's sums are aggregated in SQL (GROUP BY role, item category and location), never
-per move in Python: a day may hold a hundred thousand moves.
+per move in Python: a day may hold a hundred thousand moves. The statements that read
+them are in inventory_value_queries.py and revenue_queries.py.
 """
 
 from __future__ import annotations
@@ -13,20 +14,24 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
-    and_,
     bindparam,
-    case,
     delete,
-    false,
     func,
     insert,
-    literal,
-    or_,
     select,
-    type_coerce,
     update,
 )
 
+from onhand.adapters.db.repositories.inventory_value_queries import (
+    DAY_SUMS,
+    MOVES_OF,
+    NEXT_VALUED_TIME,
+    OPENING_SUMS,
+    OPENING_TIMES,
+    OPENING_TOTAL,
+    PRICE_VARIANCES,
+    VALUATION_TOTAL,
+)
 from onhand.adapters.db.repositories.revenue_queries import (
     BUNDLE_LINES,
     COMPONENT_LINES,
@@ -41,9 +46,6 @@ from onhand.adapters.db.repositories.revenue_queries import (
 from onhand.adapters.db.sums import exact_sum
 from onhand.adapters.db.tables import (
     company,
-    items,
-    moves,
-    postings,
 )
 from onhand.adapters.db.tables.accounting import (
     account_codes,
@@ -52,106 +54,12 @@ from onhand.adapters.db.tables.accounting import (
     journal_days,
     journal_lines,
 )
-from onhand.adapters.db.tables.opening_values import opening_valuations, opening_values
-from onhand.adapters.db.tables.purchasing import receipt_lines, receipts
-from onhand.adapters.db.tables.valuation import move_values
-from onhand.adapters.db.types import ScaledDecimal
 from onhand.domain.accounting.records import (
     BookedSum,
 )
-from onhand.domain.ledger.postings import OPENING_REASON, PostingKind
 from onhand.domain.valuation.cost_layers import ZERO
-from onhand.domain.valuation.move_roles import MoveRole
 
-_INBOUND = sorted(role.value for role in MoveRole if role.is_inbound)
-_OUTBOUND = sorted(role.value for role in MoveRole if role.is_outbound)
-
-# The internal location whose stock a move changed: the destination of an inbound move,
-# the source otherwise (a transfer's destination is its own column).
-_PLACE = case((move_values.c.role.in_(_INBOUND), moves.c.to_location_id), else_=moves.c.from_location_id)
-_DESTINATION = case((move_values.c.role == MoveRole.TRANSFER.value, moves.c.to_location_id), else_=None)
-# The basis kind of a valued move: opening stock (an opening import, or an adjustment or
-# count with reason `opening`) is booked against the opening balance ("opening"), any
-# other move by its role ("move").
-_OPENING_STOCK = and_(
-    move_values.c.role.in_([MoveRole.ADJUSTMENT_IN.value, MoveRole.ADJUSTMENT_OUT.value]),
-    or_(postings.c.kind == PostingKind.OPENING.value, postings.c.reason == OPENING_REASON),
-)
-_KIND = case((_OPENING_STOCK, literal("opening")), else_=literal("move"))
-_IN_RANGE = and_(postings.c.effective_at >= bindparam("start"), postings.c.effective_at < bindparam("end"))
-_VALUED = (
-    select(postings.c.id)
-    .join_from(postings, moves, moves.c.posting_id == postings.c.id)
-    .join(move_values, move_values.c.move_id == moves.c.id)
-    .join(items, items.c.id == moves.c.item_id)
-)
-_DAY_SUMS = (
-    _VALUED.with_only_columns(
-        _KIND.label("kind"), move_values.c.role, items.c.category, _PLACE.label("location_id"),
-        _DESTINATION.label("destination_id"),
-        exact_sum(move_values.c.value).label("value"), exact_sum(move_values.c.variance).label("variance"),
-    )
-    .where(_IN_RANGE)
-    .group_by(_KIND, move_values.c.role, items.c.category, _PLACE, _DESTINATION)
-)
-# What the inventory asset holds: value in − value out over valued moves up to a moment.
-_INVENTORY_EFFECT = case(
-    (move_values.c.role.in_(_INBOUND), move_values.c.value - move_values.c.variance),
-    (move_values.c.role.in_(_OUTBOUND), literal(0) - move_values.c.value),
-    else_=literal(0) - move_values.c.variance,
-)
-_VALUATION_TOTAL = _VALUED.with_only_columns(type_coerce(exact_sum(_INVENTORY_EFFECT), ScaledDecimal())).where(
-    postings.c.effective_at < bindparam("end")
-)
-# Value given by opening valuations (no move, so no move_values row): per category and location.
-_OPENINGS = (
-    select(opening_values)
-    .join_from(opening_values, opening_valuations, opening_valuations.c.id == opening_values.c.valuation_id)
-    .join(items, items.c.id == opening_values.c.item_id)
-)
-_OPENING_SUMS = (
-    _OPENINGS.with_only_columns(
-        items.c.category, opening_values.c.location_id,
-        exact_sum(opening_values.c.value).label("value"), exact_sum(opening_values.c.variance).label("variance"),
-    )
-    .where(opening_valuations.c.valued_at >= bindparam("start"), opening_valuations.c.valued_at < bindparam("end"),
-           opening_values.c.via_moves == false())
-    .group_by(items.c.category, opening_values.c.location_id)
-)
-_OPENING_TOTAL = select(
-    type_coerce(exact_sum(opening_values.c.value - opening_values.c.variance), ScaledDecimal())
-).join_from(opening_values, opening_valuations, opening_valuations.c.id == opening_values.c.valuation_id).where(
-    opening_valuations.c.valued_at < bindparam("end"), opening_values.c.via_moves == false()
-)
-_OPENING_TIMES = (
-    select(opening_valuations.c.valued_at)
-    .where(opening_valuations.c.valued_at < bindparam("end"))
-    .order_by(opening_valuations.c.valued_at)
-)
-_NEXT_VALUED_TIME = (
-    _VALUED.with_only_columns(postings.c.effective_at)
-    .where(postings.c.effective_at >= bindparam("start"), postings.c.effective_at < bindparam("end"))
-    .order_by(postings.c.effective_at)
-    .limit(1)
-)
-# Receipt lines kept at the order's cost although invoiced at another (costing setting "variance").
-_PRICE_VARIANCES = (
-    select(items.c.category, receipt_lines.c.location_id, receipt_lines.c.quantity, receipt_lines.c.unit_cost,
-           receipt_lines.c.invoiced_unit_cost, receipts.c.exchange_rate)
-    .join_from(receipt_lines, receipts, receipts.c.id == receipt_lines.c.receipt_id)
-    .join(postings, postings.c.id == receipts.c.posting_id)
-    .join(items, items.c.id == receipt_lines.c.item_id)
-    .where(receipt_lines.c.invoiced_unit_cost.is_not(None), _IN_RANGE)
-)
 _CHUNK = 500
-_MOVES_OF = (
-    _VALUED.with_only_columns(
-        moves.c.id, postings.c.effective_at, move_values.c.role, items.c.sku, items.c.category,
-        _PLACE.label("location_id"), move_values.c.value, move_values.c.variance,
-    )
-    .where(_IN_RANGE)
-    .order_by(moves.c.id)
-)
 # Summed in Python: a row's exact value may have more decimals than SQL sums keep.
 _BOOKED = (
     select(
@@ -236,7 +144,7 @@ class JournalRepository:
 
     def move_sums(self, start: datetime, end: datetime) -> list[Any]:
         """Valued moves effective in [start, end), summed per role, category, location, destination."""
-        return list(self._conn.execute(_DAY_SUMS, {"start": start, "end": end}))
+        return list(self._conn.execute(DAY_SUMS, {"start": start, "end": end}))
 
     def sale_sums(self, start: datetime, end: datetime) -> dict[tuple[str | None, int], Decimal]:
         """Revenue of order lines shipped in [start, end), in company currency, per category
@@ -257,13 +165,13 @@ class JournalRepository:
 
     def opening_sums(self, start: datetime, end: datetime) -> list[Any]:
         """Opening valuations recorded in [start, end): value and variance per category and location."""
-        return list(self._conn.execute(_OPENING_SUMS, {"start": start, "end": end}))
+        return list(self._conn.execute(OPENING_SUMS, {"start": start, "end": end}))
 
     def price_variance_sums(self, start: datetime, end: datetime) -> dict[tuple[str | None, int], Decimal]:
         """Σ quantity × (invoiced − ordered unit cost) × rate of the receipts effective in [start, end)
         kept at the order's cost, per category and location, exactly (few lines: summed here)."""
         sums: dict[tuple[str | None, int], Decimal] = {}
-        for r in self._conn.execute(_PRICE_VARIANCES, {"start": start, "end": end}):
+        for r in self._conn.execute(PRICE_VARIANCES, {"start": start, "end": end}):
             key = (r.category, int(r.location_id))
             amount = r.quantity * (r.invoiced_unit_cost - r.unit_cost) * r.exchange_rate
             sums[key] = sums.get(key, ZERO) + amount
@@ -271,7 +179,7 @@ class JournalRepository:
 
     def opening_times(self, end: datetime) -> list[datetime]:
         """When each opening valuation before `end` was recorded (a handful: one per go-live)."""
-        return [r.valued_at for r in self._conn.execute(_OPENING_TIMES, {"end": end})]
+        return [r.valued_at for r in self._conn.execute(OPENING_TIMES, {"end": end})]
 
     def kit_sales(
         self, start: datetime, end: datetime
@@ -299,18 +207,18 @@ class JournalRepository:
         return bundles, parts, shipped, returned, unit_costs
 
     def moves_between(self, start: datetime, end: datetime) -> list[Any]:
-        return list(self._conn.execute(_MOVES_OF, {"start": start, "end": end}))
+        return list(self._conn.execute(MOVES_OF, {"start": start, "end": end}))
 
     def valuation_total(self, end: datetime) -> Decimal:
         """Σ value into internal locations − Σ value out, over valued moves effective before `end`,
         plus what opening valuations recorded before `end` left in inventory (value − variance)."""
-        total = self._conn.execute(_VALUATION_TOTAL, {"end": end}).scalar()
-        opening = self._conn.execute(_OPENING_TOTAL, {"end": end}).scalar()
+        total = self._conn.execute(VALUATION_TOTAL, {"end": end}).scalar()
+        opening = self._conn.execute(OPENING_TOTAL, {"end": end}).scalar()
         return (ZERO if total is None else Decimal(total)) + (ZERO if opening is None else Decimal(opening))
 
     def next_valued_time(self, start: datetime, end: datetime) -> datetime | None:
         """The first moment in [start, end) a valued move is effective (walks the index, stops at one)."""
-        return self._conn.execute(_NEXT_VALUED_TIME, {"start": start, "end": end}).scalar()
+        return self._conn.execute(NEXT_VALUED_TIME, {"start": start, "end": end}).scalar()
 
     # Posted journals -----------------------------------------------------------
 
