@@ -1,4 +1,4 @@
-"""Benchmark of adjustments and orders through the HTTP API, many clients at once (issue 18).
+"""Benchmark of adjustments, orders and relocations through the HTTP API, many clients at once (issue 18).
 
     python -m benchmarks.http [--scale 1] [--database-url URL] [--postgres URL] [--processes N] [--cpus auto]
                               [--seed N]
@@ -11,8 +11,11 @@ H2  3,000 orders the same way, `POST /api/v1/orders` with `"allocate": true`: on
     with its own Idempotency-Key.
 H3  3,000 stock reads the same way, `GET /api/v1/stock?sku=…&location=…` of a random SKU at
     a random warehouse (what a scanner or a shop's sync asks most): every answer a 200.
+H4  3,000 relocations the same way, `POST /api/v1/relocations`: one unit of a random SKU from
+    a random warehouse to another, each with its own Idempotency-Key: a posting of no document,
+    made alone in its group (adjustments and orders are run together).
 
-All three once with a transaction per write (ONHAND_GROUP_COMMIT=off) and once with the writes
+All four once with a transaction per write (ONHAND_GROUP_COMMIT=off) and once with the writes
 group-committed (`--window-ms`), on the same database, one after the other. The server is
 uvicorn serving `create_app` in this process as `onhand serve` does with one process; on
 PostgreSQL with `--processes N` over 1 it is `onhand serve --processes N` (each server
@@ -25,7 +28,7 @@ over the server's processes) and of the clients' (the steadiest figures on a sha
 machine), and the whole machine's CPU, busy share and per request (PostgreSQL's backends
 included: on two cores they share, the cores may be the limit). The clients run in a
 process of their own (`http_clients.py`), as real ones do. Every answer to a write must be a 201.
-Checks, untimed: the stock report's on hand equals what H1 posted; every order answered
+Checks, untimed: the stock report's on hand equals what H1 and H4 posted; every order answered
 201 is allocated and the reserved quantities equal what those orders took (nothing
 oversold); `verify` passes.
 
@@ -62,6 +65,7 @@ from onhand.services.ledger.postings import StockLine
 ADJUSTMENTS = 3000
 ORDERS = 3000
 READS = 3000
+RELOCATIONS = 3000
 CLIENTS = 32
 SKUS = 50
 WAREHOUSES = ("WH-1", "WH-2", "WH-3", "WH-4")
@@ -128,6 +132,16 @@ def orders(secret: str, mode: Mode, count: int, rng: random.Random) -> tuple[lis
     return plan, lines
 
 
+def relocations(secret: str, mode: Mode, count: int, rng: random.Random) -> tuple[list, list[tuple[str, str, int]]]:
+    """H4's requests, and what each one moves: (SKU, warehouse, −1) and (SKU, warehouse, +1)."""
+    moves = [(f"SKU-{rng.randrange(SKUS)}", *rng.sample(WAREHOUSES, 2)) for _ in range(count)]
+    plan = [("/api/v1/relocations", headers(secret, f"{mode.prefix}-r-{n}"),
+             json.dumps({"source": source, "destination": destination, "lines": [{"sku": sku, "quantity": "1"}]}))
+            for n, (sku, source, destination) in enumerate(moves)]
+    return plan, [(sku, place, quantity) for sku, source, destination in moves
+                  for place, quantity in ((source, -1), (destination, 1))]
+
+
 def reads(secret: str, count: int, rng: random.Random) -> list:
     """H3's requests: the stock of a random SKU at a random warehouse."""
     return [(f"/api/v1/stock?sku=SKU-{rng.randrange(SKUS)}&location={rng.choice(WAREHOUSES)}",
@@ -157,25 +171,29 @@ def timed(server: http_servers.Server, workload: str, noun: str, mode: Mode, pla
 
 def run_mode(onhand: Onhand, url: str, secret: str, mode: Mode, *, scale: float, processes: int, cpus: str,
              rng: random.Random, posted: Book, reserved: Book) -> bool:
-    """H1, H2 then H3 in one mode, on one server; what the 201s posted and reserved is added to
-    the books."""
+    """H1, H2, H3 then H4 in one mode, on one server; what the 201s posted and reserved is added
+    to the books."""
     h1, h1_lines = adjustments(secret, mode, max(CLIENTS, round(ADJUSTMENTS * scale)), rng)
     h2, h2_lines = orders(secret, mode, max(CLIENTS, round(ORDERS * scale)), rng)
     h3 = reads(secret, max(CLIENTS, round(READS * scale)), rng)
+    h4, h4_moves = relocations(secret, mode, max(CLIENTS, round(RELOCATIONS * scale)), rng)
     with served(onhand, url, mode, processes, cpus) as server:
         h1_statuses = timed(server, "H1", "adjustments", mode, h1)
         h2_statuses = timed(server, "H2", "orders allocated", mode, h2)
         h3_statuses = timed(server, "H3", "stock reads", mode, h3, expected=200)
-    for book, lines, statuses in ((posted, h1_lines, h1_statuses), (reserved, h2_lines, h2_statuses)):
+        h4_statuses = timed(server, "H4", "relocations", mode, h4)
+    h4_each = [status for status in h4_statuses for _half in range(2)]  # a move's two ends
+    for book, lines, statuses in ((posted, h1_lines, h1_statuses), (reserved, h2_lines, h2_statuses),
+                                  (posted, h4_moves, h4_each)):
         for (sku, place, quantity), status in zip(lines, statuses, strict=True):
             if status == 201:
                 book[(sku, place)] += quantity
-    return (all(status == 201 for status in (*h1_statuses, *h2_statuses))
+    return (all(status == 201 for status in (*h1_statuses, *h2_statuses, *h4_statuses))
             and all(status == 200 for status in h3_statuses))
 
 
 def books_agree(onhand: Onhand, posted: Book, reserved: Book) -> tuple[bool, bool]:
-    """Whether on hand is what H1 posted, and reserved what H2's orders took, at every warehouse."""
+    """Whether on hand is what H1 and H4 posted, and reserved what H2's orders took, at every warehouse."""
     levels = services.stock.stock_levels(onhand, group_by="bin").levels
     stored = {(level.sku, level.location): level for level in levels if level.location in WAREHOUSES}
     keys = [(f"SKU-{n}", place) for n in range(SKUS) for place in WAREHOUSES]
