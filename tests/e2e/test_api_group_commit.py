@@ -236,6 +236,35 @@ def test_one_keys_adjustments_in_a_group_are_posted_together_each_answered_as_al
 
 
 @pytest.mark.usefixtures("api_stocked")
+def test_one_keys_relocations_in_a_group_are_posted_together_each_answered_as_alone(
+    onhand: Onhand, api_keys: ApiKeys
+) -> None:
+    def relocation(source: str, destination: str, sku: str, quantity: str) -> dict[str, Any]:
+        return {"source": source, "destination": destination, "lines": [{"sku": sku, "quantity": quantity}]}
+
+    answers, many = sent_behind_a_held_writer(onhand, "/api/v1/relocations", [
+        (api_keys.operator, "r1", relocation("NY", "LA", "TEA-1", "2")),
+        (api_keys.operator, "r2", relocation("NY", "NY-A1", "TEA-1", "3")),
+        (api_keys.operator, None, relocation("NY", "LA", "RICE-5", "0.5")),
+        (api_keys.operator, "r1", relocation("NY", "LA", "TEA-1", "2")),  # a repeat of the first
+        (api_keys.operator, None, relocation("NY", "LA", "TEA-1", "50")),  # more than there is: its own 409
+        (api_keys.operator, None, relocation("NY", "NY", "TEA-1", "1")),
+    ])
+
+    assert [answer.status_code for answer in answers] == [201] * 4 + [409, 422], [a.text for a in answers]
+    postings = [answer.json() for answer in answers[:3]]
+    assert len({posting["id"] for posting in postings}) == 3
+    assert answers[3].json()["id"] == postings[0]["id"]
+    assert answers[5].json()["error"]["field"] == "destination"
+    assert "INSERT INTO postings" in many  # the second and third in one statement (the first's key is given twice)
+    at = {(level.sku, level.location): level.on_hand
+          for level in services.stock.stock_levels(onhand, group_by="bin").levels}
+    assert at[("TEA-1", "NY")] == 10 - 2 - 3 and at[("TEA-1", "LA")] == 2 and at[("TEA-1", "NY-A1")] == 3
+    assert at[("RICE-5", "NY")] == Decimal("2.0") and at[("RICE-5", "LA")] == Decimal("0.5")
+    assert services.integrity.verify(onhand).ok
+
+
+@pytest.mark.usefixtures("api_stocked")
 def test_one_keys_new_orders_in_a_group_are_made_together_each_answered_as_alone(
     onhand: Onhand, api_keys: ApiKeys
 ) -> None:

@@ -18,13 +18,13 @@ session, not the transaction, because:
 
 A group may take it earlier, when a unit of work says it is about to write
 (`take_turn_now`, `UnitOfWork.about_to_write`): a posting reads its clock there
-(`services/ledger/postings.py: clock_in_turn`), adjustments run together after their reads,
-one of no document (an adjustment alone, a count, a relocation, a build) at its start; one of
-a document (a shipment, a receipt) locks the document first, which takes the turn. Read before
-it, the clock could fall behind another process's group that committed later moves of the same
-item meanwhile, and the posting was valued as backdated (its item's later moves re-valued):
-so taken, 32 clients' adjustments run together on two processes fell from 203-216/s to
-166-174/s; with the clock read in turn they run lazily as orders do, 225-248/s → 233-283/s
+(`services/ledger/postings.py: clock_in_turn`): adjustments and relocations, together or
+alone, once their postings are built; a count or a build at its start; one of a document (a
+shipment, a receipt) locks the document first, which takes the turn. Read before it, the
+clock could fall behind another process's group that committed later moves of the same item
+meanwhile, and the posting was valued as backdated (its item's later moves re-valued): 32
+clients' adjustments run together on two processes fell from 203-216/s to 166-174/s that way;
+with the clock read in turn they run lazily as orders do, 225-248/s → 233-283/s
 (benchmarks/README.md, eighth session).
 """
 

@@ -41,8 +41,8 @@ def post_adjustment(
     _check(ctx, command)
 
     def work(uow: UnitOfWork) -> int:
-        now = clock_in_turn(ctx, uow)
-        draft, _place = _draft(uow, command, now)
+        draft, _place = _draft(uow, command, ctx.now())
+        now = clock_in_turn(ctx, uow)  # built beside others, stamped in turn
         return post(uow, draft, now=now, effective_at=parse_effective_at(command.effective_at, uow, now=now))
 
     return run_write(

@@ -70,7 +70,7 @@ def clock_in_turn(ctx: ServiceContext, uow: UnitOfWork) -> datetime:
     (`UnitOfWork.about_to_write`): read before, the clock could fall behind another process's
     later moves of the same items, and the posting be valued as backdated (dearer, and needless).
     A posting of a document (a shipment, a receipt, a transfer) locks the document first, which
-    takes the turn; one of none (an adjustment, a count, a relocation, a build) reads it here."""
+    takes the turn; one of none (an adjustment, a relocation, a count, a build) reads it here."""
     uow.about_to_write()
     return ctx.now()
 

@@ -40,7 +40,7 @@ def post_count(
 
 
 @router.post("/relocations", status_code=201, summary="Move stock between internal locations")
-@in_group
+@together(lambda calls: each_outcome(calls, services.relocations.move_stocks, PostingOut.of))
 def post_relocation(
     body: RelocationIn, onhand: OnhandDep, _key: StockKeeper, idempotency_key: IdempotencyKey = None
 ) -> PostingOut:
