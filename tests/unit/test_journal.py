@@ -6,16 +6,9 @@ from decimal import Decimal
 import pytest
 
 from onhand.domain.accounting.accounts import AccountMap, AccountRole
-from onhand.domain.accounting.journal import (
-    KitShipment,
-    OpeningEntry,
-    SaleEntry,
-    ValuedEntry,
-    daily_journal,
-    ensure_open,
-    journal_day_for,
-    kit_revenue,
-)
+from onhand.domain.accounting.journal import OpeningEntry, SaleEntry, ValuedEntry, daily_journal
+from onhand.domain.accounting.journal_days import ensure_open, journal_day_for
+from onhand.domain.accounting.sales_revenue import KitShipment, kit_revenue
 from onhand.domain.errors import Conflict, InvalidInput
 from onhand.domain.valuation.move_roles import MoveRole
 

@@ -8,10 +8,8 @@ as a tracking category), then rounded to the currency's minor unit, half-even; t
 residue of that rounding goes to the rounding account, so debits equal credits to the
 cent and nothing is lost.
 
-When is what booked (`journal_day_for`): an entry belongs to its business day, unless
-that day's journal is already posted (frozen): then it goes into the next open day's
-journal as a *correction line* that names the day it belongs to. Nothing may be dated
-on or before the period lock date.
+An entry of a day whose journal is already posted comes in a later day's journal as a
+*correction line* that names the day it belongs to (which day: journal_days.py).
 
 A journal is a pure function of its entries: lines are sorted by a total order, so
 generating a day twice gives the same journal and byte-identical exports.
@@ -20,14 +18,12 @@ generating a day twice gives the same journal and byte-identical exports.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from onhand.domain.accounting.accounts import AccountMap, AccountRole
-from onhand.domain.accounting.sales_revenue import KitEvent, kit_events
-from onhand.domain.errors import Conflict, InvalidInput
 from onhand.domain.money import minor_unit
 from onhand.domain.valuation.cost_layers import ZERO
 from onhand.domain.valuation.move_roles import MoveRole
@@ -170,35 +166,6 @@ class Journal:
         return tuple(line for line in self.lines if line.effective_day != self.day)
 
 
-@dataclass(frozen=True, slots=True)
-class KitShipment:
-    """What one shipment shipped of a bundle line's components: quantity per component line."""
-
-    moment: datetime
-    shipment_id: int
-    location_id: int
-    quantities: Mapping[int, Decimal]
-
-
-def kit_revenue(
-    unit_price: Decimal, per_kit: Mapping[int, Decimal], shipments: Iterable[KitShipment], decimals: int = 0
-) -> list[tuple[KitShipment, Decimal]]:
-    """The revenue of a bundle line each shipment recognizes: the kits it completed × price.
-
-    A bundle's price is on its own line, which never ships; its components ship on their
-    lines (`per_kit` of each per bundle). After each shipment (in the order they were
-    effective), the kits shipped so far are the whole bundles every component has
-    shipped (`kit_progress`); a shipment recognizes (kits after it − kits before it) ×
-    the bundle's unit price. The amounts telescope: whatever the partial shipments, their
-    sum is exactly the kits shipped × the price, and each is booked once. (With returns
-    too: `sales_revenue.kit_events`.)
-    """
-    given = list(shipments)
-    by_id = {s.shipment_id: s for s in given}
-    events = [KitEvent(s.moment, s.shipment_id, s.location_id, s.quantities) for s in given]
-    return [(by_id[event.event_id], amount) for event, amount in kit_events(unit_price, per_kit, events, decimals)]
-
-
 def inventory_change(role: MoveRole, value: Decimal, variance: Decimal = ZERO) -> Decimal:
     """What a move's value changes the inventory asset by (exact): the sum of its inventory lines."""
     if role.is_inbound:
@@ -210,27 +177,6 @@ def inventory_change(role: MoveRole, value: Decimal, variance: Decimal = ZERO) -
 
 def inventory_effect(entry: ValuedEntry) -> Decimal:
     return inventory_change(entry.role, entry.value, entry.variance)
-
-
-def check_not_locked(effective_day: date, lock_date: date | None, field: str = "effective_at") -> None:
-    """Refuse anything dated on or before the period lock date."""
-    if lock_date is not None and effective_day <= lock_date:
-        raise InvalidInput(field, f"{effective_day.isoformat()} is in a locked period (locked through {lock_date})")
-
-
-def journal_day_for(effective_day: date, *, posted: Collection[date], lock_date: date | None = None) -> date:
-    """The day whose journal books an entry: its own, or the next one not yet posted."""
-    check_not_locked(effective_day, lock_date)
-    day = effective_day
-    while day in posted:
-        day += timedelta(days=1)
-    return day
-
-
-def ensure_open(day: date, posted: Collection[date]) -> None:
-    """A posted day is frozen: its journal is exported as stored, never made again."""
-    if day in posted:
-        raise Conflict(f"day: the journal of {day.isoformat()} is posted and frozen")
 
 
 _Key = tuple[date, str, AccountRole, str]  # effective day, account, role, tracking option ("" for none)

@@ -126,3 +126,32 @@ def kit_events(
                 found.append((event, +amount))
             before = held
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class KitShipment:
+    """What one shipment shipped of a bundle line's components: quantity per component line."""
+
+    moment: datetime
+    shipment_id: int
+    location_id: int
+    quantities: Mapping[int, Decimal]
+
+
+def kit_revenue(
+    unit_price: Decimal, per_kit: Mapping[int, Decimal], shipments: Iterable[KitShipment], decimals: int = 0
+) -> list[tuple[KitShipment, Decimal]]:
+    """The revenue of a bundle line each shipment recognizes: the kits it completed × price.
+
+    A bundle's price is on its own line, which never ships; its components ship on their
+    lines (`per_kit` of each per bundle). After each shipment (in the order they were
+    effective), the kits shipped so far are the whole bundles every component has
+    shipped (`kit_progress`); a shipment recognizes (kits after it − kits before it) ×
+    the bundle's unit price. The amounts telescope: whatever the partial shipments, their
+    sum is exactly the kits shipped × the price, and each is booked once. (With returns
+    too: `sales_revenue.kit_events`.)
+    """
+    given = list(shipments)
+    by_id = {s.shipment_id: s for s in given}
+    events = [KitEvent(s.moment, s.shipment_id, s.location_id, s.quantities) for s in given]
+    return [(by_id[event.event_id], amount) for event, amount in kit_events(unit_price, per_kit, events, decimals)]

@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from onhand.domain.accounting.commands import PostJournal
-from onhand.domain.accounting.journal import check_not_locked
+from onhand.domain.accounting.journal_days import check_not_locked
 from onhand.domain.audit import AuditObject
 from onhand.domain.calendar import business_day, time_zone
 from onhand.domain.choices import parse_choice

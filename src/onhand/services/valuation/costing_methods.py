@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from onhand.domain.accounting.journal import check_not_locked
+from onhand.domain.accounting.journal_days import check_not_locked
 from onhand.domain.audit import AuditObject
 from onhand.domain.catalog.locations import INTERNAL_KINDS
 from onhand.domain.errors import Conflict, InvalidInput
