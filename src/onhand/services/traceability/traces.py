@@ -4,7 +4,7 @@ lines (the lots they were built from and the receipts, purchase orders and suppl
 all of them), and the recall report that answers "who and where" in one call.
 
 Reads only: each is one read transaction of a few set-based statements
-(adapters/db/repositories/traceability.py), however many build levels deep.
+(adapters/db/repositories/trace_queries.py), however many build levels deep.
 """
 
 from __future__ import annotations
