@@ -142,7 +142,7 @@ def test_a_repeat_with_the_same_key_replays_the_first_report_of_a_streamed_file(
 
 
 def test_a_checkpoint_due_for_many_items_reads_no_pool_whole_and_holds_every_pool_as_written(onhand, monkeypatch):
-    from onhand.adapters.db.repositories import valuation as valuation_repository
+    from onhand.adapters.db.repositories import cost_pool_reads
     from onhand.services.valuation import posting_values
 
     for n in range(5):
@@ -154,7 +154,7 @@ def test_a_checkpoint_due_for_many_items_reads_no_pool_whole_and_holds_every_poo
     )
     monkeypatch.setattr(opening_stock, "CHUNK", 1000)
     monkeypatch.setattr(posting_values, "CHECKPOINT_EVERY", 6)  # 4 moves an item: none due; then 8: all
-    monkeypatch.setattr(valuation_repository, "WHOLE_POOL", 1)  # NY's pools of 4 layers: read in part
+    monkeypatch.setattr(cost_pool_reads, "WHOLE_POOL", 1)  # NY's pools of 4 layers: read in part
     whole = []
     real = posting_values._engines
     monkeypatch.setattr(posting_values, "_engines", lambda uow, ids, methods: whole.append(ids) or real(uow, ids,

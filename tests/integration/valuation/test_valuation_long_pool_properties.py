@@ -2,7 +2,7 @@
 
 A posting reads a pool of more than `WHOLE_POOL` layers in part: its oldest layers, in
 batches until they cover what the posting takes, and the totals of the rest kept on the
-pool row (`adapters/db/repositories/valuation.py`). Here every pool is read so, one
+pool row (`adapters/db/repositories/cost_pool_reads.py`). Here every pool is read so, one
 layer a batch, so that random histories reach every path: takes
 within and beyond the first batch, layers added after the rest, transfers carrying older
 layers (which fall back to whole pools), checkpoints due. After any history: every
@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from onhand import services
+from onhand.adapters.db.repositories import cost_pool_reads
 from onhand.adapters.db.repositories import valuation as valuation_repository
 from onhand.adapters.db.tables.valuation import cost_layers, cost_pools
 from onhand.bootstrap import open_onhand
@@ -44,7 +45,7 @@ ZERO = Decimal(0)
 
 def read_in_part():
     """Every pool read in part, one layer a batch (then 4, 16 …)."""
-    return mock.patch.multiple(valuation_repository, WHOLE_POOL=0, _FIRST_BATCH=1)
+    return mock.patch.multiple(cost_pool_reads, WHOLE_POOL=0, _FIRST_BATCH=1)
 
 
 @st.composite
@@ -159,7 +160,7 @@ def test_a_receipt_into_a_pool_reads_none_of_its_layers(onhand):
         run(onhand, ("found", "W", None, "B", Decimal(2), Decimal(n + 1)))
 
     def layers_read(op) -> int:
-        with mock.patch.object(valuation_repository, "_positioned", wraps=valuation_repository._positioned) as read:
+        with mock.patch.object(cost_pool_reads, "_positioned", wraps=cost_pool_reads._positioned) as read:
             run(onhand, op)
         return read.call_count
 
