@@ -145,12 +145,12 @@ def test_lots_and_backdated_ones_are_posted_alone(stocked, alone_calls, clock):
 
 def test_a_fault_in_posting_them_together_is_logged_and_each_is_posted_alone(stocked, alone_calls, monkeypatch,
                                                                              caplog):
-    from onhand.services.ledger import adjustments
+    from onhand.services.ledger import together
 
     def fault(*_args: Any, **_kwargs: Any) -> None:
         raise RuntimeError("a fault of the code")
 
-    monkeypatch.setattr(adjustments, "post_many", fault)  # the joint posting only; alone posts as ever
+    monkeypatch.setattr(together, "post_many", fault)  # the joint posting only; alone posts as ever
     requests = [(found("NY", "TEA", 1), None), (found("NY", "MUG", 1), None)]
 
     with caplog.at_level("WARNING", logger="onhand.services.context"):

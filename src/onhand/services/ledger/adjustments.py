@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from onhand.domain.catalog.locations import LocationKind
 from onhand.domain.errors import InvalidInput, OnhandError
 from onhand.domain.ledger.commands import PostAdjustment
-from onhand.domain.ledger.postings import BalanceKey, PostingDraft, PostingKind, adjustment_move, balance_deltas
+from onhand.domain.ledger.postings import PostingDraft, PostingKind, adjustment_move
 from onhand.services import resolve
 from onhand.services.context import Outcome, ServiceContext, run_write, run_writes
 from onhand.services.ledger.postings import (
@@ -19,10 +19,10 @@ from onhand.services.ledger.postings import (
     load_posting,
     parse_effective_at,
     post,
-    post_many,
     posting_subject,
     resolve_line,
 )
+from onhand.services.ledger.together import post_one_way
 from onhand.services.limits import check_line_count
 from onhand.services.views import PostingView
 
@@ -69,29 +69,21 @@ def post_adjustments(
     def work(uow: UnitOfWork, indices: list[int]) -> dict[int, int]:
         now = ctx.now()
         known = KnownRecords()
-        drafts: list[PostingDraft] = []
-        taken: list[int] = []
-        rising: dict[BalanceKey, bool] = {}
         uow.items.read_skus(line.sku.strip() for index in indices for line in commands[index].lines)
-        for index in indices:
-            command = commands[index]
-            if command.effective_at is not None or any(line.lot is not None for line in command.lines):
-                continue
-            try:
-                _check(ctx, command)
-                draft, place = _draft(uow, command, now, known)
-            except OnhandError:
-                continue  # refused alone, as it would be
-            changes = {key: delta > 0 for key, delta in balance_deltas(draft.moves).items() if key[1] == place}
-            if any(rising.get(key, up) is not up for key, up in changes.items()):
-                continue
-            rising.update(changes)
-            drafts.append(draft)
-            taken.append(index)
-        if not drafts:
-            return {}
-        posted = post_many(uow, drafts, now=clock_in_turn(ctx, uow))  # built beside others, stamped in turn
-        return dict(zip(taken, posted, strict=True))
+
+        def drafted() -> Iterator[tuple[int, PostingDraft]]:
+            for index in indices:
+                command = commands[index]
+                if command.effective_at is not None or any(line.lot is not None for line in command.lines):
+                    continue
+                try:
+                    _check(ctx, command)
+                    draft, _place = _draft(uow, command, now, known)
+                except OnhandError:
+                    continue  # refused alone, as it would be
+                yield index, draft
+
+        return post_one_way(ctx, uow, drafted())
 
     def alone(index: int) -> PostingView:
         command, key = requests[index]

@@ -6,13 +6,13 @@ order and a transit location instead (a later capability).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from onhand.domain.errors import InvalidInput, OnhandError
 from onhand.domain.ledger.commands import MoveStock
-from onhand.domain.ledger.postings import BalanceKey, MoveLine, PostingDraft, PostingKind, balance_deltas
+from onhand.domain.ledger.postings import MoveLine, PostingDraft, PostingKind
 from onhand.services import resolve
 from onhand.services.context import Outcome, ServiceContext, run_write, run_writes
 from onhand.services.ledger.postings import (
@@ -20,10 +20,10 @@ from onhand.services.ledger.postings import (
     clock_in_turn,
     load_posting,
     post,
-    post_many,
     posting_subject,
     resolve_line,
 )
+from onhand.services.ledger.together import post_one_way
 from onhand.services.limits import check_line_count
 from onhand.services.views import PostingView
 
@@ -62,29 +62,21 @@ def move_stocks(ctx: ServiceContext, requests: Sequence[tuple[MoveStock, str | N
     def work(uow: UnitOfWork, indices: list[int]) -> dict[int, int]:
         now = ctx.now()
         known = KnownRecords()
-        drafts: list[PostingDraft] = []
-        taken: list[int] = []
-        rising: dict[BalanceKey, bool] = {}
         uow.items.read_skus(line.sku.strip() for index in indices for line in commands[index].lines)
-        for index in indices:
-            command = commands[index]
-            if any(line.lot is not None for line in command.lines):
-                continue
-            try:
-                _check(ctx, command)
-                draft = _draft(uow, command, now, known)
-            except OnhandError:
-                continue  # refused alone, as it would be
-            changes = {key: delta > 0 for key, delta in balance_deltas(draft.moves).items()}
-            if any(rising.get(key, up) is not up for key, up in changes.items()):
-                continue
-            rising.update(changes)
-            drafts.append(draft)
-            taken.append(index)
-        if not drafts:
-            return {}
-        posted = post_many(uow, drafts, now=clock_in_turn(ctx, uow))  # built beside others, stamped in turn
-        return dict(zip(taken, posted, strict=True))
+
+        def drafted() -> Iterator[tuple[int, PostingDraft]]:
+            for index in indices:
+                command = commands[index]
+                if any(line.lot is not None for line in command.lines):
+                    continue
+                try:
+                    _check(ctx, command)
+                    draft = _draft(uow, command, now, known)
+                except OnhandError:
+                    continue  # refused alone, as it would be
+                yield index, draft
+
+        return post_one_way(ctx, uow, drafted())
 
     def alone(index: int) -> PostingView:
         command, key = requests[index]
