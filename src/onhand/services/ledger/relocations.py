@@ -6,11 +6,11 @@ order and a transit location instead (a later capability).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from onhand.domain.errors import InvalidInput, OnhandError
+from onhand.domain.errors import InvalidInput
 from onhand.domain.ledger.commands import MoveStock
 from onhand.domain.ledger.postings import MoveLine, PostingDraft, PostingKind
 from onhand.services import resolve
@@ -23,7 +23,7 @@ from onhand.services.ledger.postings import (
     posting_subject,
     resolve_line,
 )
-from onhand.services.ledger.together import post_one_way
+from onhand.services.ledger.together import post_together
 from onhand.services.limits import check_line_count
 from onhand.services.views import PostingView
 
@@ -59,30 +59,24 @@ def move_stocks(ctx: ServiceContext, requests: Sequence[tuple[MoveStock, str | N
     """
     commands = [command for command, _key in requests]
 
+    def draft(uow: UnitOfWork, command: MoveStock, now: datetime, known: KnownRecords) -> PostingDraft:
+        _check(ctx, command)
+        return _draft(uow, command, now, known)
+
     def work(uow: UnitOfWork, indices: list[int]) -> dict[int, int]:
-        now = ctx.now()
-        known = KnownRecords()
-        uow.items.read_skus(line.sku.strip() for index in indices for line in commands[index].lines)
-
-        def drafted() -> Iterator[tuple[int, PostingDraft]]:
-            for index in indices:
-                command = commands[index]
-                if any(line.lot is not None for line in command.lines):
-                    continue
-                try:
-                    _check(ctx, command)
-                    draft = _draft(uow, command, now, known)
-                except OnhandError:
-                    continue  # refused alone, as it would be
-                yield index, draft
-
-        return post_one_way(ctx, uow, drafted())
+        return post_together(ctx, uow, [(index, commands[index]) for index in indices if _may_go(commands[index])],
+                             draft)
 
     def alone(index: int) -> PostingView:
         command, key = requests[index]
         return move_stock(ctx, command, idempotency_key=key)
 
     return run_writes(ctx, requests, work, alone, load_posting, action="move_stock", subject=posting_subject)
+
+
+def _may_go(command: MoveStock) -> bool:
+    """Of items without lots: what may go with others."""
+    return all(line.lot is None for line in command.lines)
 
 
 def _check(ctx: ServiceContext, command: MoveStock) -> None:
