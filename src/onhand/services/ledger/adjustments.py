@@ -41,7 +41,7 @@ def post_adjustment(
     _check(ctx, command)
 
     def work(uow: UnitOfWork) -> int:
-        draft, _place = _draft(uow, command, ctx.now())
+        draft = _draft(uow, command, ctx.now())
         now = clock_in_turn(ctx, uow)  # built beside others, stamped in turn
         return post(uow, draft, now=now, effective_at=parse_effective_at(command.effective_at, uow, now=now))
 
@@ -68,7 +68,7 @@ def post_adjustments(
 
     def draft(uow: UnitOfWork, command: PostAdjustment, now: datetime, known: KnownRecords) -> PostingDraft:
         _check(ctx, command)
-        return _draft(uow, command, now, known)[0]
+        return _draft(uow, command, now, known)
 
     def work(uow: UnitOfWork, indices: list[int]) -> dict[int, int]:
         return post_together(ctx, uow, [(index, commands[index]) for index in indices if _may_go(commands[index])],
@@ -94,8 +94,8 @@ def _check(ctx: ServiceContext, command: PostAdjustment) -> None:
 
 def _draft(
     uow: UnitOfWork, command: PostAdjustment, now: datetime, known: KnownRecords | None = None
-) -> tuple[PostingDraft, int]:
-    """The adjustment's posting, and its location's id."""
+) -> PostingDraft:
+    """The adjustment's posting."""
     reference = resolve.text(command.reference, "reference")
     note = resolve.text(command.note, "note", max_length=2000)
     place = resolve.internal_location_in_use(uow, command.location)
@@ -110,7 +110,6 @@ def _draft(
         resolved.refuse_cost_unless_adding(field, resolved.quantity)
         move = adjustment_move(resolved.item, place, resolved.quantity, adjustment, resolved.lot)
         moves.append(replace(move, unit_cost=resolved.unit_cost))
-    draft = PostingDraft(
+    return PostingDraft(
         kind=PostingKind.ADJUSTMENT, moves=tuple(moves), reason=reason_code, reference=reference, note=note,
     )
-    return draft, place.id
