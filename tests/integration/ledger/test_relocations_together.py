@@ -13,7 +13,7 @@ from onhand import services
 from onhand.domain.errors import InsufficientStock, InvalidInput, NotFound
 from onhand.domain.ledger.commands import MoveStock
 from onhand.services.ledger.postings import StockLine
-from tests.integration.helpers import add_item, add_place, adjust, counted_calls, level
+from tests.integration.helpers import add_item, add_place, adjust, allocated, counted_calls, level
 
 
 @pytest.fixture
@@ -115,8 +115,6 @@ def test_when_their_sum_is_refused_each_is_posted_alone_in_turn(stocked, alone_c
 
 
 def test_reserved_stock_is_not_moved_together_either(stocked):
-    from tests.integration.helpers import allocated
-
     allocated(stocked, ("TEA", 7))  # 3 of NY's 10 free
     requests = [(moved("NY", "LA", "TEA", 2), None), (moved("NY", "SF", "TEA", 2), None)]
 
